@@ -1,0 +1,3 @@
+"""fdgui: finite-difference gradients of neural-network losses, and how far to trust them."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The pure numerical core: numpy and the standard library only, never Qt."""

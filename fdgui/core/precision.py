@@ -1,0 +1,99 @@
+"""Facts about floating-point formats that decide how small ε can usefully be.
+
+Every number here follows from the unit round-off u of a format (half the gap between 1 and
+the next representable number): round-off in a loss of size |L| is about u·|L|, so a
+difference quotient over ε carries round-off error about u·|L|/ε, while truncation error
+grows like ε (one-sided) or ε² (central). Balancing the two gives the recommended ε.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+DtypeName = Literal["float64", "float32", "float16", "bfloat16"]
+DTYPE_NAMES: tuple[DtypeName, ...] = ("float64", "float32", "float16", "bfloat16")
+Scheme = Literal["central", "forward", "backward"]
+
+
+@dataclass(frozen=True)
+class FormatFacts:
+    """What a floating-point format can resolve."""
+
+    name: DtypeName
+    mantissa_bits: int  # stored fraction bits + the implicit leading bit
+    unit_roundoff: float  # u = 2^-mantissa_bits
+    significant_digits: float  # about -log10(u)
+
+
+_BITS: dict[str, int] = {"float64": 53, "float32": 24, "float16": 11, "bfloat16": 8}
+
+
+def check_dtype_name(name: str) -> DtypeName:
+    """Return ``name`` if it is a supported format, else raise ValueError naming the choices."""
+    if name not in _BITS:
+        raise ValueError(f"unknown dtype {name!r}; choose one of {', '.join(DTYPE_NAMES)}")
+    return name  # type: ignore[return-value]
+
+
+def facts(name: str) -> FormatFacts:
+    """The unit round-off and resolvable digits of a format."""
+    name = check_dtype_name(name)
+    bits = _BITS[name]
+    u = 2.0**-bits
+    return FormatFacts(name, bits, u, -math.log10(u))
+
+
+def unit_roundoff(name: str) -> float:
+    """u for the format: 2^-53 (float64), 2^-24 (float32), 2^-11 (float16), 2^-8 (bfloat16)."""
+    return facts(name).unit_roundoff
+
+
+def numpy_dtype(name: str) -> np.dtype:
+    """The numpy dtype for a format; bfloat16 comes from ml_dtypes, imported only when asked."""
+    name = check_dtype_name(name)
+    if name == "bfloat16":
+        import ml_dtypes  # a numpy extension dtype; lazy so the calculator never pays for it
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def recommended_epsilon(name: str, w: float = 0.0, scheme: Scheme = "central") -> float:
+    """Rule-of-thumb ε: u^(1/3)·max(1,|w|) for central, u^(1/2)·max(1,|w|) one-sided."""
+    u = unit_roundoff(name)
+    scale = max(1.0, abs(float(w)))
+    power = 1.0 / 3.0 if scheme == "central" else 0.5
+    return u**power * scale
+
+
+def roundoff_floor(name: str, loss: float, epsilon: float | np.ndarray) -> float | np.ndarray:
+    """Round-off error of a difference quotient: about u·|L|/ε."""
+    return unit_roundoff(name) * abs(float(loss)) / np.asarray(epsilon, dtype=float)
+
+
+def perturbation_vanishes(w: float, epsilon: float | np.ndarray, name: str) -> bool | np.ndarray:
+    """True where w+ε and w−ε, formed in the format, both round back to w itself."""
+    dtype = numpy_dtype(name)
+    w_cast = np.asarray(w, dtype=np.float64).astype(dtype)
+    eps_cast = np.asarray(epsilon, dtype=np.float64).astype(dtype)
+    plus = (w_cast + eps_cast).astype(dtype)
+    minus = (w_cast - eps_cast).astype(dtype)
+    result = (plus == w_cast) & (minus == w_cast)
+    return bool(result) if np.ndim(result) == 0 else result
+
+
+def spacing_at(w: float, name: str) -> float:
+    """The gap between w and the next representable number of the format (one ulp)."""
+    dtype = numpy_dtype(name)
+    w_cast = np.asarray(abs(w), dtype=np.float64).astype(dtype)
+    if name == "bfloat16":
+        # ml_dtypes has no nextafter; the gap is 2^(exponent - 7) for normal numbers
+        value = float(w_cast)
+        if value == 0.0:
+            return float(np.finfo(dtype).smallest_subnormal)
+        return 2.0 ** (math.frexp(value)[1] - 8)
+    return float(np.spacing(w_cast))
