@@ -1,0 +1,93 @@
+"""The one way long work leaves the GUI thread.
+
+A job is a generator function from the core: each ``yield`` reports progress (a fraction in
+[0, 1], or a ``(fraction, message)`` pair) and is a point where Cancel can stop it; its
+``return`` value is the result. ``start_job`` runs it on Qt's global thread pool and a
+``Job`` emits ``progressed``, ``returned``, ``errored`` or ``aborted`` on the GUI thread,
+then ``finished``. The core never knows Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Generator
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+_live_jobs: set[Job] = set()  # keeps each Job alive until it has finished
+
+
+class Job(QObject):
+    """A running generator job. Signals arrive on the thread that created the Job."""
+
+    progressed = Signal(float, str)
+    returned = Signal(object)
+    errored = Signal(str, str)  # message, details (traceback text)
+    aborted = Signal()
+    finished = Signal()
+
+    def __init__(self, min_interval_s: float = 0.05) -> None:
+        super().__init__()
+        self._cancel = threading.Event()
+        self._min_interval_s = min_interval_s
+        self.done = False
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next ``yield``."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _run(self, factory: Callable[[], Generator[Any, None, Any]]) -> None:
+        last_emit = 0.0
+        try:
+            generator = factory()
+            try:
+                while True:
+                    if self._cancel.is_set():
+                        generator.close()
+                        self.aborted.emit()
+                        return
+                    item = next(generator)
+                    now = time.perf_counter()
+                    if now - last_emit >= self._min_interval_s:
+                        last_emit = now
+                        fraction, message = (item, "") if not isinstance(item, tuple) else item
+                        self.progressed.emit(float(fraction), str(message))
+            except StopIteration as stop:
+                if self._cancel.is_set():
+                    self.aborted.emit()
+                else:
+                    self.progressed.emit(1.0, "")
+                    self.returned.emit(stop.value)
+        except Exception as error:  # reported in the window, never a traceback on stderr
+            self.errored.emit(f"{type(error).__name__}: {error}", traceback.format_exc())
+        finally:
+            self.done = True
+            self.finished.emit()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, factory: Callable[[], Generator[Any, None, Any]]) -> None:
+        super().__init__()
+        self._job = job
+        self._factory = factory
+
+    def run(self) -> None:
+        self._job._run(self._factory)
+
+
+def start_job(
+    function: Callable[..., Generator[Any, None, Any]], /, *args: Any, **kwargs: Any
+) -> Job:
+    """Run ``function(*args, **kwargs)`` (a generator function) off the GUI thread."""
+    job = Job()
+    _live_jobs.add(job)
+    job.finished.connect(lambda: _live_jobs.discard(job))
+    QThreadPool.globalInstance().start(_Runnable(job, lambda: function(*args, **kwargs)))
+    return job
