@@ -1,0 +1,181 @@
+"""Reference derivatives that do not share finite differences' weaknesses.
+
+- **Complex step**: for a function that is analytic along the real axis,
+  f'(w) = Im f(w + ih) / h + O(h²) with no subtraction at all, so h can be 1e-20 and the result
+  is exact to round-off. It needs the function to accept complex numbers (expressions built
+  from analytic functions; a network with tanh or sigmoid).
+- **Richardson extrapolation**: central differences D(h) at a geometric sequence of steps are
+  combined in a Neville tableau in h², which cancels the h², h⁴, … error terms one by one.
+  The entry with the smallest estimated error is returned; the estimate is the larger of the
+  differences to its two tableau neighbours (times a safety factor), plus the round-off the
+  tableau carries forward from each D(h). It needs only real evaluations.
+
+Both return a :class:`ReferenceValue` with the number of function evaluations used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+FLOAT64_ROUNDOFF = 2.0**-53
+COMPLEX_STEP = 1e-20
+RICHARDSON_LEVELS = 7  # 7 step sizes, 14 evaluations
+RICHARDSON_RATIO = 2.0
+# Largest step, as a multiple of u^(1/(2·levels+1)): where the highest-order truncation term
+# and round-off balance. Measured on the benchmark set (benchmarks/bench_richardson.py).
+RICHARDSON_STEP_FACTOR = 0.73
+SAFETY = 2.0  # multiplies the tableau-difference error estimate
+FUNCTION_ULPS = 4.0  # round-off assumed in each function value, in units of u·|f|
+
+
+@dataclass(frozen=True)
+class ReferenceValue:
+    """One reference derivative: how it was obtained, its value and (if known) an error bar."""
+
+    method: str  # "analytic", "backprop", "complex step", "Richardson"
+    value: float
+    error: float | None = None  # absolute error estimate, None when not estimated
+    evaluations: int = 0
+    note: str = ""
+
+    @property
+    def relative_error_estimate(self) -> float | None:
+        if self.error is None:
+            return None
+        return self.error / max(abs(self.value), 1e-300)
+
+
+def complex_step(
+    function: Callable[[np.ndarray], np.ndarray], w: float, step: float = COMPLEX_STEP
+) -> ReferenceValue:
+    """f'(w) ≈ Im f(w + i·h)/h with h = 1e-20·max(1, |w|): exact to round-off, no cancellation.
+
+    ``function`` takes a complex128 array and returns a complex array. Valid only for
+    functions analytic near w (no abs, max, relu, comparisons).
+    """
+    h = step * max(1.0, abs(float(w)))
+    value = complex(np.asarray(function(np.array([complex(w, h)])), dtype=np.complex128).ravel()[0])
+    derivative = value.imag / h
+    error = FUNCTION_ULPS * FLOAT64_ROUNDOFF * abs(derivative)
+    return ReferenceValue(
+        "complex step",
+        derivative,
+        error if np.isfinite(derivative) else None,
+        evaluations=1,
+        note=f"Im f(w + i·{h:.0e}) / {h:.0e}",
+    )
+
+
+@dataclass(frozen=True)
+class Tableau:
+    """A Neville tableau of extrapolated central differences with the chosen entry."""
+
+    steps: np.ndarray  # the half-widths actually used, largest first
+    estimates: np.ndarray  # D(h) per step
+    value: float
+    error: float
+    row: int  # the chosen entry's position (smallest step used, order of extrapolation)
+    column: int
+
+
+def extrapolate(
+    steps: Sequence[float] | np.ndarray,
+    estimates: Sequence[float] | np.ndarray,
+    noise: Sequence[float] | np.ndarray | None = None,
+) -> Tableau:
+    """Richardson/Neville extrapolation to h → 0 of central differences D(h) = f' + c₁h² + ….
+
+    ``steps`` must be distinct and are sorted largest first. ``noise`` is the round-off in each
+    D(h) (absolute); it is carried through the tableau and added to the error estimate.
+    Non-finite entries are skipped. Raises ValueError if no finite estimate exists.
+    """
+    steps = np.asarray(steps, dtype=np.float64)
+    estimates = np.asarray(estimates, dtype=np.float64)
+    noise = np.zeros_like(estimates) if noise is None else np.asarray(noise, dtype=np.float64)
+    order = np.argsort(-steps)
+    steps, estimates, noise = steps[order], estimates[order], noise[order]
+    count = len(steps)
+    table = [[estimates[i]] for i in range(count)]
+    carried = [[noise[i]] for i in range(count)]
+    best_value, best_error, best_row, best_column = np.nan, np.inf, 0, 0
+    finite = np.flatnonzero(np.isfinite(estimates))
+    if finite.size:  # a lone D(h) is the answer only if no tableau entry is usable
+        best_value, best_row = float(estimates[finite[0]]), int(finite[0])
+    for i in range(1, count):
+        for j in range(1, i + 1):
+            ratio = (steps[i - j] / steps[i]) ** 2
+            previous, neighbour = table[i][j - 1], table[i - 1][j - 1]
+            entry = previous + (previous - neighbour) / (ratio - 1.0)
+            table[i].append(entry)
+            carried[i].append((carried[i][j - 1] * ratio + carried[i - 1][j - 1]) / (ratio - 1.0))
+            error = SAFETY * max(abs(entry - previous), abs(entry - neighbour)) + carried[i][j]
+            if np.isfinite(entry) and np.isfinite(error) and error < best_error:
+                best_value, best_error, best_row, best_column = float(entry), float(error), i, j
+    if not np.isfinite(best_value):
+        raise ValueError("no finite central difference: the function is undefined near w")
+    if not np.isfinite(best_error):  # only one usable step: no error estimate possible
+        best_error = np.inf
+    return Tableau(steps, estimates, best_value, best_error, best_row, best_column)
+
+
+def richardson_steps(
+    w: float,
+    unit_roundoff: float = FLOAT64_ROUNDOFF,
+    levels: int = RICHARDSON_LEVELS,
+    ratio: float = RICHARDSON_RATIO,
+) -> np.ndarray:
+    """The geometric step sequence, largest first, scaled for the format's round-off.
+
+    The largest step is 0.73·u^(1/(2·levels+1)) (0.0625 in float64 for 7 levels): large
+    enough that round-off u·|f|/h stays near u, small enough that the highest-order term left
+    after extrapolation is negligible for functions whose derivatives grow like k!.
+    Steps grow with |w| only for |w| > 1000, where w ± h must still differ from w by many ulps.
+    """
+    largest = RICHARDSON_STEP_FACTOR * unit_roundoff ** (1.0 / (2 * levels + 1))
+    largest *= max(1.0, abs(float(w)) * 1e-3)
+    return largest / ratio ** np.arange(levels)
+
+
+def richardson(
+    function: Callable[[np.ndarray], np.ndarray],
+    w: float,
+    *,
+    unit_roundoff: float = FLOAT64_ROUNDOFF,
+    levels: int = RICHARDSON_LEVELS,
+    ratio: float = RICHARDSON_RATIO,
+) -> ReferenceValue:
+    """f'(w) by Richardson extrapolation of central differences, with an error estimate.
+
+    ``function`` is vectorised: it is called once with all 2·levels points (float64 array)
+    and returns their values. Uses the step actually represented, (w+h) − (w−h), so rounding
+    of w ± h adds no error.
+    """
+    if levels < 2:
+        raise ValueError("levels: at least 2 step sizes are needed to extrapolate")
+    if not ratio > 1.0:
+        raise ValueError("ratio: must be greater than 1")
+    w = float(w)
+    nominal = richardson_steps(w, unit_roundoff, levels, ratio)
+    points = np.concatenate([w + nominal, w - nominal])
+    with np.errstate(all="ignore"):
+        values = np.asarray(function(points), dtype=np.float64).ravel()
+        plus, minus = values[:levels], values[levels:]
+        width = points[:levels] - points[levels:]
+        estimates = (plus - minus) / width
+        noise = FUNCTION_ULPS * unit_roundoff * (
+            np.abs(plus) + np.abs(minus)
+        ) / width + unit_roundoff * np.abs(estimates)
+    tableau = extrapolate(width / 2.0, estimates, noise)
+    return ReferenceValue(
+        "Richardson",
+        tableau.value,
+        tableau.error,
+        evaluations=2 * levels,
+        note=(
+            f"central differences at {levels} steps {nominal[0]:.2g}…{nominal[-1]:.2g}, "
+            f"extrapolated to order h^{2 * tableau.column + 2}"
+        ),
+    )
