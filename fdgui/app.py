@@ -1,0 +1,170 @@
+"""Start the window: command-line flags, the display check, the exception hook.
+
+fdgui                      the window
+fdgui --smoke              start the real window, compute the example, print one JSON line
+fdgui --screenshot PATH    save the window as PNG and exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+_START = time.perf_counter()
+
+
+def _process_age_ms() -> float:
+    """Milliseconds since this process started (Linux: from /proc), else since this import."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            uptime_s = float(uptime.read().split()[0])
+        ticks_per_s = os.sysconf("SC_CLK_TCK")
+        return max(0.0, (uptime_s - start_ticks / ticks_per_s) * 1000.0)
+    except (OSError, ValueError, IndexError):
+        return (time.perf_counter() - _START) * 1000.0
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    from fdgui import __version__
+
+    parser = argparse.ArgumentParser(prog="fdgui", description="Finite-difference gradients.")
+    parser.add_argument("--version", action="version", version=f"fdgui {__version__}")
+    parser.add_argument(
+        "--smoke", action="store_true", help="start, compute the example, print JSON, exit"
+    )
+    parser.add_argument(
+        "--all-panels",
+        action="store_true",
+        help="with --smoke or --screenshot: open every panel (checks they load)",
+    )
+    parser.add_argument("--screenshot", metavar="PATH", help="save the window as PNG and exit")
+    parser.add_argument("--panel", metavar="KEY", help="open this panel at start")
+    parser.add_argument(
+        "--size", metavar="WxH", default="", help="window size, e.g. 1280x800 (for screenshots)"
+    )
+    return parser.parse_args(argv)
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+NO_DISPLAY_MESSAGE = (
+    "fdgui needs a graphical display and none was found (DISPLAY and WAYLAND_DISPLAY are "
+    "unset): run it from a desktop session or over ssh -X, use `fdgui-cli` for headless "
+    "calculations, or set QT_QPA_PLATFORM=offscreen to check that it starts "
+    "(`fdgui --smoke`)."
+)
+
+
+def install_exception_hook() -> None:
+    """Show an unexpected exception in a dialog with details to copy; the app stays up."""
+    from fdgui.ui.errors import ExceptionReporter
+
+    ExceptionReporter.install()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(argv)
+    headless_job = args.smoke or args.screenshot
+    if not _has_display():
+        if headless_job:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        else:
+            print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+            return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("fdgui")
+    app.setOrganizationName("fdgui")
+    app.setApplicationDisplayName("fdgui")
+    app.setDesktopFileName("io.github.fdgui.fdgui")
+    _set_icon(app)
+
+    from fdgui.ui.main_window import MainWindow
+
+    install_exception_hook()
+    window = MainWindow()
+    if args.size:
+        try:
+            width, height = (int(part) for part in args.size.lower().split("x"))
+            window.resize(width, height)
+        except ValueError:
+            print(f"fdgui: --size must look like 1280x800, not {args.size!r}", file=sys.stderr)
+            return 2
+    window.show()
+    app.processEvents()
+
+    if args.smoke:
+        return _smoke(app, window, args.all_panels)
+    if args.panel:
+        if args.panel not in window.panel_keys():
+            print(f"fdgui: no panel {args.panel!r}; choose from {window.panel_keys()}")
+            return 2
+        window.open_panel(args.panel)
+    if args.screenshot:
+        if args.all_panels:
+            for key in window.panel_keys():
+                window.open_panel(key)
+            window.open_panel(args.panel or "calculator")
+        for _ in range(5):
+            app.processEvents()
+        ok = window.grab().save(args.screenshot)
+        print(json.dumps({"ok": bool(ok), "path": args.screenshot}))
+        return 0 if ok else 1
+    return app.exec()
+
+
+def _smoke(app, window, all_panels: bool) -> int:
+    estimate = window.calculator_model.calculate()
+    startup_ms = round(_process_age_ms())
+    from fdgui.core.report import format_full
+
+    gradient = None if estimate is None else format_full(estimate.central)
+    result: dict[str, object] = {
+        "ok": gradient == "0.5",
+        "gradient": gradient,
+        "startup_ms": startup_ms,
+    }
+    if all_panels:
+        panels = {}
+        for key in window.panel_keys():
+            panel = window.open_panel(key)
+            app.processEvents()
+            panels[key] = "error" if panel.objectName() == "panelError" else "ok"
+        result["panels"] = panels
+        result["ok"] = bool(result["ok"]) and all(v == "ok" for v in panels.values())
+    print(json.dumps(result))
+    window.close()
+    return 0 if result["ok"] else 1
+
+
+def _set_icon(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from fdgui.resource_files import resource_path
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        path = resource_path(f"icons/fdgui-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

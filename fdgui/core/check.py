@@ -1,0 +1,88 @@
+"""Comparing a finite-difference gradient with a backprop gradient: relative error and verdict.
+
+Relative error follows the usual gradient-checking convention,
+|n − a| / max(|n|, |a|, 1e-8), so that two tiny gradients do not look far apart merely
+because both are near zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fdgui.core.parsing import CONTEXT
+
+RELATIVE_ERROR_FLOOR = Decimal("1e-8")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One band of relative error, from ``lower`` (exclusive) to ``upper`` (inclusive)."""
+
+    key: str  # "correct", "kinks", "suspicious", "wrong"
+    title: str
+    colour: str  # a hex colour that reads on light and dark backgrounds
+    lower: float
+    upper: float
+
+
+VERDICTS: tuple[Verdict, ...] = (
+    Verdict("correct", "Correct", "#1b873f", 0.0, 1e-7),
+    Verdict("kinks", "Fine only if the loss has kinks", "#9a6700", 1e-7, 1e-4),
+    Verdict("suspicious", "Suspicious", "#c75000", 1e-4, 1e-2),
+    Verdict("wrong", "Wrong", "#cf222e", 1e-2, float("inf")),
+)
+# Used instead of a band when the difference is no larger than the typed digits can resolve.
+INCONCLUSIVE = Verdict("inconclusive", "Inconclusive: too few typed digits", "#0a5ea8", 0.0, 0.0)
+
+
+def verdict_for(relative_error: float | Decimal) -> Verdict:
+    """The band a relative error falls in (> 1e-2 wrong … ≤ 1e-7 correct)."""
+    value = float(relative_error)
+    for verdict in VERDICTS:
+        if value <= verdict.upper:
+            return verdict
+    return VERDICTS[-1]  # NaN never reaches here from the calculator; be safe anyway
+
+
+def relative_error(numeric: Decimal, analytic: Decimal) -> Decimal:
+    """|n − a| / max(|n|, |a|, 1e-8), computed exactly on decimals."""
+    scale = max(abs(numeric), abs(analytic), RELATIVE_ERROR_FLOOR)
+    return CONTEXT.divide(abs(CONTEXT.subtract(numeric, analytic)), scale)
+
+
+def relative_error_float(numeric: float, analytic: float) -> float:
+    """The same formula in floating point, for sweeps and network checks."""
+    return abs(numeric - analytic) / max(abs(numeric), abs(analytic), 1e-8)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A numeric gradient set against a backprop value."""
+
+    numeric: Decimal
+    analytic: Decimal
+    absolute_difference: Decimal
+    relative_error: Decimal
+    band: Verdict  # the band the relative error falls in
+    verdict: Verdict  # the band, or INCONCLUSIVE when the typed digits cannot tell
+    # True when |n − a| is no larger than the spread the typed digits allow: the typed
+    # losses are then too coarse to tell a small bug from rounding.
+    within_uncertainty: bool
+
+
+def compare(numeric: Decimal, analytic: Decimal, uncertainty: Decimal) -> Comparison:
+    """Relative error, verdict band, and whether the difference hides in the typed digits."""
+    difference = abs(CONTEXT.subtract(numeric, analytic))
+    error = relative_error(numeric, analytic)
+    band = verdict_for(error)
+    within = difference <= uncertainty
+    return Comparison(
+        numeric=numeric,
+        analytic=analytic,
+        absolute_difference=difference,
+        relative_error=error,
+        band=band,
+        verdict=INCONCLUSIVE if within and band.key != "correct" else band,
+        within_uncertainty=within,
+    )

@@ -1,0 +1,94 @@
+"""Typed text to exact numbers, with errors a person can read.
+
+Numbers stay ``decimal.Decimal`` so that 0.85005 − 0.84995 is exactly 0.0001: the calculator
+reports what the typed digits say, not what binary floating point makes of them.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+# Characters people paste as a minus sign: Unicode minus, en dash, figure dash, small and
+# full-width hyphen-minus.
+_MINUS_SIGNS = str.maketrans(
+    {"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-", "\uff0b": "+"}
+)
+_MAX_CHARACTERS = 200
+_FLOAT_MAX = Decimal("1.7976931348623157e308")
+_FLOAT_TINY = Decimal("2.2250738585072014e-308")  # smallest normal float64
+
+# Exact enough for every operation the calculator does on typed decimals.
+CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999, traps=[decimal.InvalidOperation])
+
+
+class InputError(ValueError):
+    """A typed value that cannot be used; ``field`` names the input, ``message`` says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def normalise_text(text: str) -> str:
+    """Strip spaces and map the minus signs people paste (−, –) to ASCII."""
+    return text.strip().translate(_MINUS_SIGNS).replace(" ", "").replace("\u00a0", "")
+
+
+def parse_number(
+    text: str | None,
+    field: str,
+    *,
+    positive: bool = False,
+    required: bool = True,
+) -> Decimal | None:
+    """Parse one typed number exactly.
+
+    Accepts ``1e-4``, ``1E-4``, ``+0.5``, surrounding spaces and Unicode minus signs.
+    Refuses empty text (unless ``required`` is False, then returns None), words, ``nan``,
+    ``inf``, numbers beyond float64's range, and, with ``positive``, anything ≤ 0.
+    Raises only InputError.
+    """
+    if text is None or not text.strip():
+        if required:
+            raise InputError(field, "enter a number")
+        return None
+    cleaned = normalise_text(text)
+    if len(cleaned) > _MAX_CHARACTERS:
+        raise InputError(field, f"too long ({len(cleaned)} characters); enter a plain number")
+    try:
+        value = Decimal(cleaned)
+    except (decimal.InvalidOperation, ValueError):
+        raise InputError(field, f"“{_shorten(text.strip())}” is not a number") from None
+    if value.is_nan():
+        raise InputError(field, "NaN is not a value a loss or step can take")
+    if value.is_infinite():
+        raise InputError(field, "infinity cannot be used; enter a finite number")
+    if abs(value) > _FLOAT_MAX:
+        raise InputError(field, "too large: beyond the range of 64-bit floating point (≈1.8e308)")
+    if value != 0 and abs(value) < _FLOAT_TINY:
+        raise InputError(field, "too small: below the range of 64-bit floating point (≈2.2e-308)")
+    if positive and value <= 0:
+        raise InputError(field, "must be greater than zero")
+    return value
+
+
+def typed_precision(value: Decimal) -> tuple[int, Decimal]:
+    """Significant digits typed and half a unit in the last typed place.
+
+    ``0.85005`` has 5 significant digits; its last typed place is 1e-5, so the typed value
+    stands for anything within ±5e-6.
+    """
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    stripped = list(digits)
+    while len(stripped) > 1 and stripped[0] == 0:
+        stripped.pop(0)
+    significant = len(stripped)
+    half_unit = CONTEXT.multiply(Decimal(5), Decimal(1).scaleb(exponent - 1, CONTEXT))
+    return significant, half_unit
+
+
+def _shorten(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,222 @@
+"""Every human-readable rendering of the calculator's results.
+
+Copy Results, the CLI, the window's labels and tooltips all take their words and number
+formats from here, so they always say the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from fdgui import __version__
+from fdgui.core.check import Comparison
+from fdgui.core.parsing import CONTEXT
+from fdgui.core.schemes import FIELD_NAMES, Estimate
+
+DISPLAY_DIGITS = 10  # significant digits shown in the window
+FULL_DIGITS = 20  # significant digits in Copy, CLI and JSON (exact whenever the value is shorter)
+
+FORMULAS = (
+    "central  ∂L/∂w ≈ (L+ − L−) / (2ε)",
+    "forward  ∂L/∂w ≈ (L+ − L) / ε",
+    "backward ∂L/∂w ≈ (L − L−) / ε",
+    "curvature L'' ≈ (L+ − 2L + L−) / ε²; one-sided truncation error ≈ |L''|·ε/2",
+    "relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8)",
+)
+
+# Plain-words explanations, shown as tooltips and in Help.
+RESULT_HELP: dict[str, str] = {
+    "gradient": "The central-difference estimate of ∂L/∂w: the slope of the straight line through "
+    "the losses at w−ε and w+ε. Its error shrinks like ε², so it is the estimate to trust.",
+    "difference": "How much the loss changed between the two perturbed points, L+ − L−.",
+    "denominator": "The distance between the two perturbed points, 2ε.",
+    "forward": "Slope from w to w+ε, (L+ − L)/ε. Needs L. Its error shrinks only like ε.",
+    "backward": "Slope from w−ε to w, (L − L−)/ε. Needs L. Its error shrinks only like ε.",
+    "curvature": "How fast the slope itself changes, L'' ≈ (L+ − 2L + L−)/ε². Needs L. "
+    "Large curvature means the one-sided estimates drift apart as ε grows.",
+    "truncation": "The error a one-sided difference makes by replacing the curve with a straight "
+    "line, about |L''|·ε/2. Forward minus backward equals ε·L''.",
+    "cancellation": "Subtracting two nearly equal losses throws away their common leading "
+    "digits. This counts the digits lost and the spread the typed digits allow.",
+    "relative_error": "|numeric − backprop| divided by the larger of the two magnitudes "
+    "(or 1e-8, so two near-zero gradients do not look far apart).",
+}
+
+VERDICT_HELP: dict[str, str] = {
+    "correct": "The two gradients agree to seven or more digits: the backprop gradient is right "
+    "for this parameter.",
+    "kinks": "Close, but not as close as a smooth loss allows. That is acceptable if a kink "
+    "(ReLU, max-pooling, absolute value) lies within ε of w; otherwise look for a small "
+    "mistake in the backward pass.",
+    "suspicious": "They differ around the third or fourth digit, more than finite differences "
+    "normally explain. Re-check the backward pass for this parameter, or repeat at another ε.",
+    "wrong": "They disagree by more than 1%: the backprop gradient, or the way the losses were "
+    "measured, is almost certainly wrong.",
+    "inconclusive": "The difference is smaller than the spread the typed losses allow, so these "
+    "numbers cannot separate a small bug from rounding. Type more digits of L+ and L−, or use "
+    "a larger ε.",
+}
+
+
+def format_number(value: Decimal | None, digits: int = DISPLAY_DIGITS) -> str:
+    """A decimal as a person reads it: exact when short, else rounded to ``digits`` figures.
+
+    Plain notation between 1e-6 and 1e12, scientific outside; ``—`` for a missing value.
+    """
+    if value is None:
+        return "—"
+    if value == 0:
+        return "0"
+    rounded = value
+    if len(value.normalize(CONTEXT).as_tuple().digits) > digits:
+        exponent = value.adjusted() - digits + 1
+        rounded = value.quantize(Decimal(1).scaleb(exponent), context=CONTEXT)
+    rounded = rounded.normalize(CONTEXT)
+    magnitude = abs(rounded)
+    if Decimal("1e-6") <= magnitude < Decimal("1e12"):
+        return f"{rounded:f}"
+    mantissa, _, exponent_text = f"{rounded:e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent_text)}"
+
+
+def format_full(value: Decimal | None) -> str:
+    """Up to 20 significant digits: exact for every value the calculator gets from typed text."""
+    return format_number(value, FULL_DIGITS)
+
+
+def format_ratio(value: float | Decimal | None, digits: int = 2) -> str:
+    """A relative error or other small ratio in scientific notation, e.g. ``4.0e-4``."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if value == 0:
+        return "0"
+    return f"{value:.{digits - 1}e}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def cancellation_text(estimate: Estimate) -> str:
+    """One or two sentences on what the subtraction L+ − L− cost."""
+    if estimate.equal_losses:
+        return (
+            "L+ equals L−, so the central gradient is exactly 0, but every typed digit "
+            "cancelled: the true slope may be anything within "
+            f"±{format_number(estimate.uncertainty)}. Try a larger ε or more digits."
+        )
+    lost = estimate.digits_lost or 0.0
+    kept = estimate.digits_kept or 0.0
+    return (
+        f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
+        f"leaving about {kept:.1f}. The typed digits pin the gradient to "
+        f"{format_number(estimate.central)} ± {format_number(estimate.uncertainty)}."
+    )
+
+
+def verdict_text(comparison: Comparison) -> str:
+    """The verdict in words, naming the band and, when inconclusive, why."""
+    text = VERDICT_HELP[comparison.verdict.key]
+    if comparison.verdict.key == "inconclusive":
+        text = (
+            f"By relative error alone ({format_ratio(comparison.relative_error)}) this would be "
+            f"“{comparison.band.title}”. " + text
+        )
+    return text
+
+
+def band_text(comparison: Comparison) -> str:
+    """Which band the relative error falls in, with its limits."""
+    band = comparison.band
+    if band.key == "correct":
+        limits = "≤ 1e-7"
+    elif math.isinf(band.upper):
+        limits = "> 1e-2"
+    else:
+        limits = f"{format_ratio(band.lower, 1)} … {format_ratio(band.upper, 1)}"
+    return f"{band.title} band ({limits})"
+
+
+def calculator_report(estimate: Estimate) -> str:
+    """The plain-text report that Copy Results and ``fdgui-cli calc`` produce."""
+    inputs = estimate.inputs
+    lines = [f"fdgui {__version__}: finite-difference gradient", "", "Inputs"]
+    for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop"):
+        value = getattr(inputs, field)
+        shown = format_full(value) if value is not None else "(not given)"
+        lines.append(f"  {FIELD_NAMES[field]:<19} {shown}")
+    lines += [
+        "",
+        "Results",
+        f"  gradient ∂L/∂w (central)  {format_full(estimate.central)}",
+        f"  difference L+ − L−        {format_full(estimate.difference)}",
+        f"  denominator 2ε            {format_full(estimate.denominator)}",
+        f"  forward difference        {_needs_loss(estimate.forward)}",
+        f"  backward difference       {_needs_loss(estimate.backward)}",
+        f"  curvature L''             {_needs_loss(estimate.curvature)}",
+        f"  one-sided truncation      {_needs_loss(estimate.truncation)}",
+        "",
+        "Cancellation",
+        f"  {cancellation_text(estimate)}",
+    ]
+    comparison = estimate.comparison
+    if comparison is not None:
+        lines += [
+            "",
+            "Check against backprop",
+            f"  backprop gradient         {format_full(comparison.analytic)}",
+            f"  |numeric − backprop|      {format_full(comparison.absolute_difference)}",
+            f"  relative error            {format_ratio(comparison.relative_error, 3)}",
+            f"  verdict                   {comparison.verdict.title} ({band_text(comparison)})",
+            f"  {verdict_text(comparison)}",
+        ]
+    lines += ["", "Formulas"] + [f"  {formula}" for formula in FORMULAS]
+    lines += [
+        "",
+        "Assumptions",
+        "  Arithmetic is exact on the typed decimals. Each typed loss stands for any value within",
+        "  half a unit of its last typed digit; the ± above carries that through the formula.",
+        "  The losses come from a deterministic forward pass (no dropout or sampling).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def calculator_json(estimate: Estimate) -> dict[str, Any]:
+    """The same report as a JSON-ready dict; numbers are strings that keep exact decimals."""
+    inputs = estimate.inputs
+    result: dict[str, Any] = {
+        "inputs": {
+            field: None if getattr(inputs, field) is None else format_full(getattr(inputs, field))
+            for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
+        },
+        "gradient": format_full(estimate.central),
+        "difference": format_full(estimate.difference),
+        "denominator": format_full(estimate.denominator),
+        "forward": _maybe(estimate.forward),
+        "backward": _maybe(estimate.backward),
+        "curvature": _maybe(estimate.curvature),
+        "truncation_error": _maybe(estimate.truncation),
+        "uncertainty": format_full(estimate.uncertainty),
+        "significant_digits": estimate.significant_digits,
+        "digits_lost": None if estimate.digits_lost is None else round(estimate.digits_lost, 3),
+        "cancellation": cancellation_text(estimate),
+    }
+    comparison = estimate.comparison
+    if comparison is not None:
+        result["check"] = {
+            "backprop": format_full(comparison.analytic),
+            "relative_error": format_full(comparison.relative_error),
+            "band": comparison.band.key,
+            "verdict": comparison.verdict.key,
+            "text": verdict_text(comparison),
+        }
+    return result
+
+
+def _maybe(value: Decimal | None) -> str | None:
+    return None if value is None else format_full(value)
+
+
+def _needs_loss(value: Decimal | None) -> str:
+    return format_full(value) if value is not None else "needs L (not given)"

@@ -1,0 +1,181 @@
+"""Finite-difference schemes on typed losses: central, forward, backward, curvature, cancellation.
+
+central = (L+ − L−)/(2ε); forward = (L+ − L)/ε; backward = (L − L−)/ε;
+curvature L'' ≈ (L+ − 2L + L−)/ε²; one-sided truncation ≈ |L''|·ε/2.
+Everything is exact decimal arithmetic on what was typed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fdgui.core.check import Comparison, compare
+from fdgui.core.parsing import CONTEXT, InputError, parse_number, typed_precision
+
+# Field keys, in the order a person fills them in.
+FIELDS: tuple[str, ...] = ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
+FIELD_NAMES: dict[str, str] = {
+    "loss": "L",
+    "loss_plus": "L(w+ε)",
+    "loss_minus": "L(w−ε)",
+    "epsilon": "ε",
+    "backprop": "backprop gradient",
+}
+# The seed's Example 1.
+DEFAULT_TEXTS: dict[str, str] = {
+    "loss": "0.85",
+    "loss_plus": "0.85005",
+    "loss_minus": "0.84995",
+    "epsilon": "0.0001",
+    "backprop": "",
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The numbers a person typed; ``loss`` and ``backprop`` are optional."""
+
+    loss_plus: Decimal
+    loss_minus: Decimal
+    epsilon: Decimal
+    loss: Decimal | None = None
+    backprop: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Everything the calculator derives from one set of inputs."""
+
+    inputs: Inputs
+    central: Decimal
+    difference: Decimal  # L+ − L−
+    denominator: Decimal  # 2ε
+    forward: Decimal | None  # needs L
+    backward: Decimal | None  # needs L
+    curvature: Decimal | None  # (L+ − 2L + L−)/ε², needs L
+    truncation: Decimal | None  # |L''|·ε/2, needs L
+    significant_digits: int  # fewest significant digits typed in L+ and L−
+    digits_lost: float | None  # log10(max(|L+|,|L−|)/|L+ − L−|); None when L+ == L−
+    uncertainty: Decimal  # ± on the central gradient from half a unit in L+'s and L−'s last place
+    comparison: Comparison | None  # with a backprop value
+
+    @property
+    def equal_losses(self) -> bool:
+        """L+ == L−: the central gradient is 0 and every digit cancelled."""
+        return self.difference == 0
+
+    @property
+    def digits_kept(self) -> float | None:
+        """About how many significant digits of the gradient survive the subtraction."""
+        if self.digits_lost is None:
+            return 0.0
+        return max(0.0, self.significant_digits - self.digits_lost)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One row of the calculator's history: a Calculate at one ε."""
+
+    epsilon: Decimal
+    loss: Decimal | None
+    loss_plus: Decimal
+    loss_minus: Decimal
+    central: Decimal
+    forward: Decimal | None
+    backward: Decimal | None
+
+    @classmethod
+    def from_estimate(cls, estimate: Estimate) -> Measurement:
+        inputs = estimate.inputs
+        return cls(
+            epsilon=inputs.epsilon,
+            loss=inputs.loss,
+            loss_plus=inputs.loss_plus,
+            loss_minus=inputs.loss_minus,
+            central=estimate.central,
+            forward=estimate.forward,
+            backward=estimate.backward,
+        )
+
+
+def parse_inputs(texts: Mapping[str, str]) -> tuple[Inputs | None, dict[str, str]]:
+    """Parse every field: the inputs (None if any is bad) and a message per bad field."""
+    values: dict[str, Decimal | None] = {}
+    errors: dict[str, str] = {}
+    rules = {
+        "loss": {"required": False},
+        "loss_plus": {},
+        "loss_minus": {},
+        "epsilon": {"positive": True},
+        "backprop": {"required": False},
+    }
+    for field, options in rules.items():
+        try:
+            values[field] = parse_number(texts.get(field, ""), field, **options)
+        except InputError as error:
+            errors[field] = error.message
+    if errors:
+        return None, errors
+    inputs = Inputs(
+        loss_plus=values["loss_plus"],  # type: ignore[arg-type]
+        loss_minus=values["loss_minus"],  # type: ignore[arg-type]
+        epsilon=values["epsilon"],  # type: ignore[arg-type]
+        loss=values["loss"],
+        backprop=values["backprop"],
+    )
+    return inputs, {}
+
+
+def estimate(inputs: Inputs) -> Estimate:
+    """All results for one set of typed inputs, exactly."""
+    c = CONTEXT
+    plus, minus, epsilon, loss = inputs.loss_plus, inputs.loss_minus, inputs.epsilon, inputs.loss
+    difference = c.subtract(plus, minus)
+    denominator = c.multiply(2, epsilon)
+    central = _tidy(c.divide(difference, denominator))
+    forward = backward = curvature = truncation = None
+    if loss is not None:
+        forward = _tidy(c.divide(c.subtract(plus, loss), epsilon))
+        backward = _tidy(c.divide(c.subtract(loss, minus), epsilon))
+        second_difference = c.add(c.subtract(plus, c.multiply(2, loss)), minus)
+        curvature = _tidy(c.divide(second_difference, c.multiply(epsilon, epsilon)))
+        truncation = _tidy(c.divide(c.multiply(abs(curvature), epsilon), 2))
+    digits_plus, half_unit_plus = typed_precision(plus)
+    digits_minus, half_unit_minus = typed_precision(minus)
+    uncertainty = _tidy(c.divide(c.add(half_unit_plus, half_unit_minus), denominator))
+    largest = max(abs(plus), abs(minus))
+    if difference == 0 or largest == 0:
+        digits_lost = None
+    else:
+        digits_lost = max(0.0, math.log10(float(largest / abs(difference))))
+    comparison = None
+    if inputs.backprop is not None:
+        comparison = compare(central, inputs.backprop, uncertainty)
+    return Estimate(
+        inputs=inputs,
+        central=central,
+        difference=_tidy(difference),
+        denominator=_tidy(denominator),
+        forward=forward,
+        backward=backward,
+        curvature=curvature,
+        truncation=truncation,
+        significant_digits=min(digits_plus, digits_minus),
+        digits_lost=digits_lost,
+        uncertainty=uncertainty,
+        comparison=comparison,
+    )
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros so 0.50000 reads 0.5; keep integers out of exponent form."""
+    if value == 0:
+        return Decimal(0)
+    normal = value.normalize(CONTEXT)
+    _, _, exponent = normal.as_tuple()
+    if isinstance(exponent, int) and exponent > 0:
+        return normal.quantize(Decimal(1), context=CONTEXT)
+    return normal

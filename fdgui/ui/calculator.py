@@ -1,0 +1,525 @@
+"""The calculator panel: four losses and ε in, gradient, cancellation and verdict out.
+
+A view only: every edit goes to CalculatorModel, every number shown comes from its signals,
+every sentence from fdgui.core.report.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fdgui.core import report
+from fdgui.core.schemes import FIELDS, Estimate
+from fdgui.ui.calculator_model import CalculatorModel
+
+SHORTCUTS = {
+    "calculate": QKeySequence("Ctrl+Return"),
+    "reset": QKeySequence("Ctrl+R"),
+    "copy": QKeySequence("Ctrl+Shift+C"),
+    "clear_history": QKeySequence("Ctrl+Shift+Backspace"),
+}
+
+_INPUTS = {
+    # field: (objectName, label with mnemonic, tooltip)
+    "loss": (
+        "lossInput",
+        "&Loss L(w)",
+        "The loss at the current weights. Optional: the forward and backward differences and "
+        "the curvature need it; the central gradient does not.",
+    ),
+    "loss_plus": (
+        "lossPlusInput",
+        "Loss at w+ε, L&+",
+        "The loss after adding ε to the one parameter you are checking, every other "
+        "parameter left as it was.",
+    ),
+    "loss_minus": (
+        "lossMinusInput",
+        "Loss at w−ε, L&−",
+        "The loss after subtracting ε from that same parameter (put it back to w first).",
+    ),
+    "epsilon": (
+        "epsilonInput",
+        "Step &ε",
+        "The step you perturbed the parameter by: a positive number such as 1e-4. "
+        "Both perturbed losses must use the same ε.",
+    ),
+    "backprop": (
+        "backpropInput",
+        "&Backprop gradient (optional)",
+        "The gradient your backpropagation code gives for this parameter. Fill it in to get "
+        "a relative error and a verdict.",
+    ),
+}
+
+_RESULTS = [
+    # key, objectName, label, help key
+    ("difference", "differenceValue", "Difference in loss, L+ − L−", "difference"),
+    ("denominator", "denominatorValue", "Denominator, 2ε", "denominator"),
+    ("forward", "forwardValue", "Forward difference, (L+ − L)/ε", "forward"),
+    ("backward", "backwardValue", "Backward difference, (L − L−)/ε", "backward"),
+    ("curvature", "curvatureValue", "Curvature L'' ≈ (L+ − 2L + L−)/ε²", "curvature"),
+    ("truncation", "truncationValue", "One-sided truncation error ≈ |L''|·ε/2", "truncation"),
+]
+
+_HISTORY_COLUMNS = ("ε", "L+", "L−", "central", "forward", "backward")
+
+
+def _value_label(object_name: str, tooltip: str) -> QLabel:
+    label = QLabel("—")
+    label.setObjectName(object_name)
+    label.setToolTip(tooltip)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    label.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    return label
+
+
+class CalculatorPanel(QWidget):
+    """Inputs, results, check and measurement history for one parameter."""
+
+    def __init__(self, model: CalculatorModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("calculatorPanel")
+        self.model = model
+        self.inputs: dict[str, QLineEdit] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.result_labels: dict[str, QLabel] = {}
+
+        self.calculate_action = QAction("&Calculate", self)
+        self.reset_action = QAction("&Reset to the example", self)
+        self.copy_action = QAction("&Copy Results", self)
+        self.clear_history_action = QAction("C&lear history", self)
+        for action, key in (
+            (self.calculate_action, "calculate"),
+            (self.reset_action, "reset"),
+            (self.copy_action, "copy"),
+            (self.clear_history_action, "clear_history"),
+        ):
+            action.setShortcut(SHORTCUTS[key])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.calculate_action.setStatusTip("Compute now and add a row to the measurements")
+        self.reset_action.setStatusTip("Put the example values back (the history is kept)")
+        self.copy_action.setStatusTip("Copy every input, result and formula as plain text")
+        self.clear_history_action.setStatusTip("Remove every measurement row")
+
+        self._build()
+        self._connect()
+        self._show_texts(model.texts())
+        result = model.recompute()
+        if result is None:
+            for field, message in model.errors().items():
+                self._show_error(field, message)
+
+    # --- building ------------------------------------------------------------------------
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self._build_inputs(), 5)
+        top.addWidget(self._build_results(), 6)
+        top.addWidget(self._build_check(), 5)
+        top_widget = QWidget()
+        top_widget.setLayout(top)
+        top.setContentsMargins(0, 0, 0, 0)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("calculatorSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(top_widget)
+        splitter.addWidget(self._build_history())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _build_inputs(self) -> QGroupBox:
+        box = QGroupBox("Measured losses")
+        grid = QGridLayout(box)
+        grid.setColumnStretch(1, 1)
+        row = 0
+        for field in FIELDS:
+            object_name, label_text, tooltip = _INPUTS[field]
+            edit = QLineEdit()
+            edit.setObjectName(object_name)
+            edit.setToolTip(tooltip)
+            edit.setAccessibleName(label_text.replace("&", ""))
+            edit.setClearButtonEnabled(True)
+            edit.setMinimumWidth(120)
+            label = QLabel(label_text)
+            label.setBuddy(edit)
+            label.setToolTip(tooltip)
+            error = QLabel()
+            error.setObjectName(object_name.replace("Input", "Error"))
+            error.setWordWrap(True)
+            error.setStyleSheet("color: #cf222e;")
+            error.setVisible(False)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(edit, row, 1)
+            grid.addWidget(error, row + 1, 1)
+            row += 2
+            self.inputs[field] = edit
+            self.error_labels[field] = error
+
+        buttons = QHBoxLayout()
+        self.calculate_button = QPushButton("Calculate")
+        self.calculate_button.setObjectName("calculateButton")
+        self.calculate_button.setDefault(True)
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setObjectName("resetButton")
+        self.copy_button = QPushButton("Copy Results")
+        self.copy_button.setObjectName("copyButton")
+        for button, action in (
+            (self.calculate_button, self.calculate_action),
+            (self.reset_button, self.reset_action),
+            (self.copy_button, self.copy_action),
+        ):
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{action.statusTip()} ({shortcut})")
+            button.clicked.connect(action.trigger)
+            buttons.addWidget(button)
+        self.calculate_button.setToolTip(self.calculate_button.toolTip().replace(")", " or Enter)"))
+        grid.addLayout(buttons, row, 0, 1, 2)
+        grid.setRowStretch(row + 1, 1)
+        return box
+
+    def _build_results(self) -> QGroupBox:
+        box = QGroupBox("Results")
+        layout = QVBoxLayout(box)
+        caption = QLabel("Gradient ∂L/∂w, central difference (L+ − L−)/(2ε)")
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
+        self.gradient_label = _value_label("gradientValue", report.RESULT_HELP["gradient"])
+        font = QFont(self.gradient_label.font())
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.gradient_label.setFont(font)
+        self.gradient_label.setAccessibleName("Gradient")
+        layout.addWidget(self.gradient_label)
+        self.stale_label = QLabel()
+        self.stale_label.setObjectName("staleLabel")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("color: #9a6700;")
+        self.stale_label.setVisible(False)
+        layout.addWidget(self.stale_label)
+
+        grid = QGridLayout()
+        grid.setColumnStretch(0, 1)
+        for row, (key, object_name, text, help_key) in enumerate(_RESULTS):
+            name = QLabel(text)
+            name.setToolTip(report.RESULT_HELP[help_key])
+            name.setWordWrap(True)
+            value = _value_label(object_name, report.RESULT_HELP[help_key])
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(value, row, 1)
+            self.result_labels[key] = value
+        layout.addLayout(grid)
+        cancellation_title = QLabel("<b>Cancellation</b>")
+        cancellation_title.setToolTip(report.RESULT_HELP["cancellation"])
+        layout.addWidget(cancellation_title)
+        self.cancellation_label = _value_label(
+            "cancellationValue", report.RESULT_HELP["cancellation"]
+        )
+        self.cancellation_label.setWordWrap(True)
+        layout.addWidget(self.cancellation_label)
+        layout.addStretch(1)
+        return box
+
+    def _build_check(self) -> QGroupBox:
+        box = QGroupBox("Check against backprop")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        caption = QLabel("Relative error")
+        caption.setToolTip(report.RESULT_HELP["relative_error"])
+        row.addWidget(caption)
+        self.relative_error_label = _value_label(
+            "relativeErrorValue", report.RESULT_HELP["relative_error"]
+        )
+        self.relative_error_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        row.addWidget(self.relative_error_label, 1)
+        layout.addLayout(row)
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdictLabel")
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.verdict_label)
+        self.band_label = QLabel()
+        self.band_label.setObjectName("bandLabel")
+        self.band_label.setWordWrap(True)
+        layout.addWidget(self.band_label)
+        self.verdict_text = QLabel()
+        self.verdict_text.setObjectName("verdictText")
+        self.verdict_text.setWordWrap(True)
+        self.verdict_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.verdict_text)
+        layout.addStretch(1)
+        return box
+
+    def _build_history(self) -> QGroupBox:
+        box = QGroupBox("Measurements: every Calculate adds a row")
+        layout = QHBoxLayout(box)
+        left = QVBoxLayout()
+        self.history_table = QTableWidget(0, len(_HISTORY_COLUMNS))
+        self.history_table.setObjectName("historyTable")
+        self.history_table.setHorizontalHeaderLabels(list(_HISTORY_COLUMNS))
+        self.history_table.setToolTip(
+            "One row per Calculate. Compute the same parameter at several ε (1e-2, 1e-4, 1e-6, "
+            "1e-8) to see where the estimate is stable. Select rows and press Delete to remove"
+            " them."
+        )
+        self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.history_table.verticalHeader().setVisible(False)
+        self.delete_rows_action = QAction("Delete selected rows", self.history_table)
+        self.delete_rows_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_rows_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.history_table.addAction(self.delete_rows_action)
+        left.addWidget(self.history_table)
+        buttons = QHBoxLayout()
+        self.delete_rows_button = QPushButton("Delete selected rows")
+        self.delete_rows_button.setObjectName("deleteRowsButton")
+        self.delete_rows_button.setToolTip("Remove the selected measurements (Delete in the table)")
+        self.clear_history_button = QPushButton("Clear history")
+        self.clear_history_button.setObjectName("clearHistoryButton")
+        shortcut = SHORTCUTS["clear_history"].toString(QKeySequence.SequenceFormat.NativeText)
+        self.clear_history_button.setToolTip(f"Remove every measurement row ({shortcut})")
+        buttons.addWidget(self.delete_rows_button)
+        buttons.addWidget(self.clear_history_button)
+        left.addLayout(buttons)
+        layout.addLayout(left, 1)
+        self.plot = _HistoryPlot()
+        layout.addWidget(self.plot.widget, 1)
+        return box
+
+    # --- wiring --------------------------------------------------------------------------
+    def _connect(self) -> None:
+        model = self.model
+        for field, edit in self.inputs.items():
+            edit.textEdited.connect(lambda text, field=field: model.set_text(field, text))
+            edit.returnPressed.connect(self.calculate_action.trigger)
+        self.calculate_action.triggered.connect(model.calculate)
+        self.reset_action.triggered.connect(model.reset)
+        self.copy_action.triggered.connect(self.copy_results)
+        self.clear_history_action.triggered.connect(model.clear_history)
+        self.clear_history_button.clicked.connect(model.clear_history)
+        self.delete_rows_action.triggered.connect(self.delete_selected_rows)
+        self.delete_rows_button.clicked.connect(self.delete_selected_rows)
+        model.textsChanged.connect(self._show_texts)
+        model.resultChanged.connect(self._show_result)
+        model.inputErrorChanged.connect(self._show_error)
+        model.staleChanged.connect(self._show_stale)
+        model.historyChanged.connect(self._show_history)
+
+    def _show_texts(self, texts: dict) -> None:
+        for field, edit in self.inputs.items():
+            if edit.text() != texts.get(field, ""):
+                edit.setText(texts.get(field, ""))
+
+    def _show_error(self, field: str, message: str) -> None:
+        label = self.error_labels[field]
+        edit = self.inputs[field]
+        label.setText(message)
+        label.setVisible(bool(message))
+        edit.setStyleSheet("border: 2px solid #cf222e;" if message else "")
+        edit.setAccessibleDescription(message)
+
+    def _show_stale(self, stale: bool) -> None:
+        errors = self.model.errors()
+        if stale and errors:
+            names = ", ".join(_INPUTS[f][1].replace("&", "") for f in errors)
+            self.stale_label.setText(f"Out of date: fix {names} to update these results.")
+        else:
+            self.stale_label.setText("Out of date: updating…" if stale else "")
+        self.stale_label.setVisible(stale)
+        for label in [self.gradient_label, *self.result_labels.values(), self.cancellation_label]:
+            label.setEnabled(not stale)
+
+    def _show_result(self, estimate: Estimate) -> None:
+        self.gradient_label.setText(report.format_number(estimate.central))
+        for key, label in self.result_labels.items():
+            value = getattr(estimate, key)
+            if value is None:
+                label.setText("needs L")
+                label.setToolTip("Type the loss L(w) to get this value.")
+            else:
+                label.setText(report.format_number(value))
+                label.setToolTip(report.RESULT_HELP[key])
+        self.cancellation_label.setText(report.cancellation_text(estimate))
+        comparison = estimate.comparison
+        if comparison is None:
+            self.relative_error_label.setText("—")
+            self.verdict_label.setText("No backprop gradient given")
+            self.verdict_label.setStyleSheet(
+                "border: 1px solid palette(mid); border-radius: 4px; padding: 6px;"
+            )
+            self.band_label.setText("")
+            self.verdict_text.setText(
+                "Type the gradient your backpropagation code computed for this parameter to "
+                "compare the two."
+            )
+        else:
+            self.relative_error_label.setText(report.format_ratio(comparison.relative_error, 3))
+            self.verdict_label.setText(comparison.verdict.title)
+            self.verdict_label.setStyleSheet(
+                f"background: {comparison.verdict.colour}; color: white; font-weight: bold;"
+                "border-radius: 4px; padding: 6px;"
+            )
+            self.band_label.setText(report.band_text(comparison))
+            self.verdict_text.setText(report.verdict_text(comparison))
+        self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
+
+    def _show_history(self) -> None:
+        rows = self.model.history_rows()
+        table = self.history_table
+        table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            values = (
+                row.epsilon,
+                row.loss_plus,
+                row.loss_minus,
+                row.central,
+                row.forward,
+                row.backward,
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(report.format_number(value))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(index, column, item)
+        self.plot.set_rows(rows)
+
+    # --- actions -------------------------------------------------------------------------
+    def delete_selected_rows(self) -> None:
+        rows = sorted({index.row() for index in self.history_table.selectionModel().selectedRows()})
+        if rows:
+            self.model.remove_rows(rows)
+
+    def copy_results(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        text = self.model.report_text()
+        window = self.window()
+        status = window.statusBar() if hasattr(window, "statusBar") else None
+        if text is None:
+            if status is not None:
+                status.showMessage("Nothing to copy yet: fix the marked fields first.", 5000)
+            return
+        QGuiApplication.clipboard().setText(text)
+        if status is not None:
+            stale = (
+                " (the last valid result; the inputs have errors)" if self.model.is_stale() else ""
+            )
+            status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
+
+
+class _HistoryPlot:
+    """Gradient estimates of the history rows against ε, log x axis, backprop as a line."""
+
+    def __init__(self) -> None:
+        import pyqtgraph as pg
+
+        self._pg = pg
+        widget = pg.PlotWidget()
+        widget.setObjectName("gradientPlot")
+        widget.setToolTip(
+            "Each Calculate adds points; a flat stretch shows where ε is trustworthy."
+        )
+        widget.setBackground("w")
+        widget.setMinimumSize(260, 180)
+        item = widget.getPlotItem()
+        item.setLogMode(x=True, y=False)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setLabel("bottom", "step ε")
+        item.setLabel("left", "gradient estimate")
+        item.addLegend(offset=(-10, 10))
+        self.central = item.plot(
+            [],
+            [],
+            name="central",
+            pen=pg.mkPen("#0969da", width=2),
+            symbol="o",
+            symbolBrush="#0969da",
+            symbolSize=8,
+        )
+        self.forward = item.plot(
+            [],
+            [],
+            name="forward",
+            pen=None,
+            symbol="t1",
+            symbolBrush="#1b873f",
+            symbolSize=8,
+        )
+        self.backward = item.plot(
+            [],
+            [],
+            name="backward",
+            pen=None,
+            symbol="t",
+            symbolBrush="#8250df",
+            symbolSize=8,
+        )
+        self.backprop = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen("#cf222e", width=1.5, style=Qt.PenStyle.DashLine),
+            label="backprop",
+            labelOpts={"position": 0.1, "color": "#cf222e"},
+        )
+        self.backprop.setVisible(False)
+        item.addItem(self.backprop)
+        self.hint = pg.TextItem(
+            "Press Calculate at several ε\n(e.g. 1e-2, 1e-4, 1e-6, 1e-8)\nto draw the estimates here",
+            color="#57606a",
+            anchor=(0.5, 0.5),
+        )
+        self.hint.setPos(-4, 0.5)
+        item.addItem(self.hint)
+        item.setXRange(-9, 0, padding=0.05)
+        self.widget = widget
+
+    def set_rows(self, rows: list) -> None:
+        ordered = sorted(rows, key=lambda row: row.epsilon)
+        for curve, attribute in (
+            (self.central, "central"),
+            (self.forward, "forward"),
+            (self.backward, "backward"),
+        ):
+            points = [
+                (float(r.epsilon), float(getattr(r, attribute)))
+                for r in ordered
+                if getattr(r, attribute) is not None
+            ]
+            points = [(x, y) for x, y in points if x > 0 and math.isfinite(y)]
+            curve.setData([p[0] for p in points], [p[1] for p in points])
+        self.hint.setVisible(not rows)
+        if rows:
+            self.widget.getPlotItem().enableAutoRange()
+
+    def set_backprop(self, value: float | None) -> None:
+        if value is None or not math.isfinite(value):
+            self.backprop.setVisible(False)
+        else:
+            self.backprop.setValue(value)
+            self.backprop.setVisible(True)

@@ -1,0 +1,141 @@
+"""The calculator's state: typed texts, the latest estimate, errors per field, history.
+
+The view forwards every edit here; this model parses, calls the core and emits signals.
+It never touches a widget, so it can be tested without any.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from fdgui.core import report
+from fdgui.core.schemes import (
+    DEFAULT_TEXTS,
+    FIELDS,
+    Estimate,
+    Measurement,
+    estimate,
+    parse_inputs,
+)
+
+DEBOUNCE_MS = 150
+
+
+class CalculatorModel(QObject):
+    """Owns the calculator panel's state; views connect to its signals."""
+
+    textsChanged = Signal(dict)  # field -> text, when texts change from outside the view
+    resultChanged = Signal(object)  # the latest valid Estimate (or None before any)
+    inputErrorChanged = Signal(str, str)  # field, message ("" when the field is fine)
+    staleChanged = Signal(bool)  # True while the shown result no longer matches the inputs
+    historyChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts: dict[str, str] = dict(DEFAULT_TEXTS)
+        self._errors: dict[str, str] = {}
+        self._estimate: Estimate | None = None
+        self._stale = False
+        self._history: list[Measurement] = []
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.recompute)
+
+    # --- reading state -------------------------------------------------------------------
+    def text(self, field: str) -> str:
+        return self._texts.get(field, "")
+
+    def texts(self) -> dict[str, str]:
+        return dict(self._texts)
+
+    def errors(self) -> dict[str, str]:
+        return dict(self._errors)
+
+    def current_estimate(self) -> Estimate | None:
+        return self._estimate
+
+    def is_stale(self) -> bool:
+        return self._stale
+
+    def history_rows(self) -> list[Measurement]:
+        return list(self._history)
+
+    def report_text(self) -> str | None:
+        """The plain-text report of the shown result, or None when there is none."""
+        return None if self._estimate is None else report.calculator_report(self._estimate)
+
+    # --- edits ---------------------------------------------------------------------------
+    def set_text(self, field: str, text: str) -> None:
+        """One field changed in the view; results follow after a short pause in typing."""
+        if field not in FIELDS:
+            raise KeyError(field)
+        if self._texts.get(field) == text:
+            return
+        self._texts[field] = text
+        self._set_stale(True)
+        self._debounce.start()
+
+    def set_inputs(
+        self,
+        loss: str,
+        loss_plus: str,
+        loss_minus: str,
+        epsilon: str,
+        backprop: str | None = None,
+    ) -> None:
+        """Fill every field at once (e.g. from the ε explorer) and compute."""
+        self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
+        if backprop is not None:
+            self._texts["backprop"] = backprop
+        self.textsChanged.emit(self.texts())
+        self.recompute()
+
+    def reset(self) -> None:
+        """Restore the default example; the history is kept (Clear history is separate)."""
+        self._texts = dict(DEFAULT_TEXTS)
+        self.textsChanged.emit(self.texts())
+        self.recompute()
+
+    # --- computing -----------------------------------------------------------------------
+    def recompute(self) -> Estimate | None:
+        """Parse and compute now; on bad input keep the last result and mark it stale."""
+        self._debounce.stop()
+        inputs, errors = parse_inputs(self._texts)
+        for field in FIELDS:
+            message = errors.get(field, "")
+            if self._errors.get(field, "") != message:
+                self.inputErrorChanged.emit(field, message)
+        self._errors = errors
+        if inputs is None:
+            self._set_stale(self._estimate is not None)
+            return None
+        self._estimate = estimate(inputs)
+        self._set_stale(False)
+        self.resultChanged.emit(self._estimate)
+        return self._estimate
+
+    def calculate(self) -> Estimate | None:
+        """Compute now and, when the inputs are valid, add a row to the history."""
+        result = self.recompute()
+        if result is not None:
+            row = Measurement.from_estimate(result)
+            if not self._history or self._history[-1] != row:
+                self._history.append(row)
+                self.historyChanged.emit()
+        return result
+
+    def remove_rows(self, rows: list[int]) -> None:
+        for index in sorted(set(rows), reverse=True):
+            if 0 <= index < len(self._history):
+                del self._history[index]
+        self.historyChanged.emit()
+
+    def clear_history(self) -> None:
+        self._history.clear()
+        self.historyChanged.emit()
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self._stale:
+            self._stale = stale
+            self.staleChanged.emit(stale)
