@@ -58,6 +58,11 @@ PY_UNUSED = [
     "pyqtgraph.jupyter",
     "setuptools",
     "pkg_resources",
+    # TLS and OpenSSL's hashes: nothing in fdgui talks to a network. hashlib falls back to
+    # Python's own implementations. Saves libssl and libcrypto (about 5.5 MB).
+    "ssl",
+    "_ssl",
+    "_hashlib",
 ]
 
 EXCLUDES = [f"PySide6.{name}" for name in QT_UNUSED] + PY_UNUSED
@@ -225,12 +230,36 @@ def strip_selected(binaries: list, work: Path) -> list:
     return out
 
 
+def trim_icu(binaries: list, work: Path) -> list:
+    """Swap Qt's ICU data library for a trimmed one (see icu_trim.py); about 28 MB less.
+
+    Set FDGUI_FULL_ICU=1 to keep the original.
+    """
+    if os.environ.get("FDGUI_FULL_ICU") == "1":
+        print("fdgui spec: FDGUI_FULL_ICU=1, keeping the full ICU data")
+        return binaries
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        import icu_trim
+    finally:
+        sys.path.pop(0)
+    out = []
+    for dest, source, kind in binaries:
+        name = PurePosixPath(dest).name
+        if name.startswith("libicudata.so") and kind == "BINARY" and os.path.isfile(source):
+            trimmed = icu_trim.trim(Path(source), work / "icu")
+            source = str(trimmed) if trimmed else source
+        out.append((dest, source, kind))
+    return out
+
+
 def slim(analysis, work: Path) -> None:
     """Apply every size cut to a finished Analysis, and say what went."""
     binaries, dropped_plugins = drop_unused_qt_files(list(analysis.binaries))
     datas, dropped_data = drop_unused_qt_files(list(analysis.datas))
     binaries, dropped_libs = drop_unreachable_libraries(binaries)
     binaries = strip_selected(binaries, work)
+    binaries = trim_icu(binaries, work)
     analysis.binaries = binaries
     analysis.datas = datas
     report = work / "slimmed.txt"
