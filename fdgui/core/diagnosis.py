@@ -1,0 +1,383 @@
+"""Reading a sweep the way an experienced person would, and saying it in words.
+
+The kinds:
+
+- ``vanished``: no ε in the range survives rounding: w ± ε is w itself in the dtype.
+- ``wrong``: the gradient under check disagrees with what the finite differences converge to
+  (and with complex step / Richardson when available) by far more than their spread: the
+  error plateaus above the floor at every ε.
+- ``kink``: forward and backward disagree by more than truncation allows (a kink at w), or
+  their difference jumps at some ε (a kink crossed at about that distance).
+- ``correct``: the error falls with the expected slope as ε shrinks, bottoms out, then rises
+  with round-off.
+- ``unknown``: no gradient to compare against (measured rows without a typed backprop value
+  and too few rows to extrapolate).
+
+Each diagnosis recommends a central and a forward ε for this objective and dtype, and says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fdgui.core.reference import ReferenceValue
+from fdgui.core.sweep import PointReadout, SweepResult, relative_error
+
+KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "vanished", "unknown")
+TITLES = {
+    "correct": "Gradient correct",
+    "wrong": "Gradient wrong",
+    "kink": "Kink crossed",
+    "vanished": "Perturbation vanished",
+    "unknown": "No reference to judge by",
+}
+CONSENSUS_WINDOW = 7
+WRONG_AGAINST_INDEPENDENT = 1e-6  # relative disagreement with complex step / Richardson
+WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences' plateau
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    kind: str
+    title: str
+    text: str
+    recommended: dict[str, float]  # "central", "forward"
+    recommended_reason: str
+    consensus: float | None = None  # where the central estimates settle
+    consensus_spread: float | None = None
+    slope: float | None = None  # measured slope of the central error on the truncation side
+    kink_epsilon: float | None = None
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    if value is None or not np.isfinite(value):
+        return "—"
+    return f"{value:.{digits}g}"
+
+
+def _consensus(result: SweepResult, usable: np.ndarray) -> tuple[float | None, float | None, int]:
+    """The flattest run of central estimates: their median and spread (max − min).
+
+    Points where L+ == L− (the dtype could not resolve any change) are skipped unless nothing
+    else is left, so that a run of exact zeros is not taken for agreement.
+    """
+    estimates = result.central.estimates
+    good = usable & np.isfinite(estimates)
+    resolved = good & (result.loss_plus != result.loss_minus)
+    if resolved.sum() >= 2:
+        good = resolved
+    count = estimates.size
+    window = min(CONSENSUS_WINDOW, max(1, int(good.sum())))
+    if not good.any():
+        return None, None, -1
+    best_spread, best_start = np.inf, -1
+    for start in range(0, count - window + 1):
+        if not good[start : start + window].all():
+            continue
+        part = estimates[start : start + window]
+        spread = float(part.max() - part.min())
+        if spread < best_spread:
+            best_spread, best_start = spread, start
+    if best_start < 0:
+        index = int(np.flatnonzero(good)[0])
+        return float(estimates[index]), None, index
+    part = estimates[best_start : best_start + window]
+    return float(np.median(part)), best_spread, best_start + window // 2
+
+
+def _slope(result: SweepResult, usable: np.ndarray) -> float | None:
+    """Log-log slope of the central error between 3× and 300× the best ε (truncation side)."""
+    curve = result.central
+    if curve.best_index is None:
+        return None
+    best = result.epsilons[curve.best_index]
+    with np.errstate(all="ignore"):
+        mask = (
+            usable
+            & (result.epsilons > 3 * best)
+            & (result.epsilons < 300 * best)
+            & np.isfinite(curve.errors)
+            & (curve.errors > 0)
+        )
+    if mask.sum() < 4:
+        return None
+    x, y = np.log10(result.epsilons[mask]), np.log10(curve.errors[mask])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | None]:
+    """('at', None) for a kink at w, ('crossed', ε) for a slope break at ε, else (None, None).
+
+    Forward − backward = ε·L'' for a smooth loss: it falls tenfold per decade of ε. At a kink
+    at w it is a constant jump that does not fall however small ε gets; at a kink a distance
+    d away it follows ε·L'' below d and leaps up once ε reaches d. Only differences well above
+    round-off (30 × 4u|L|/ε) are read.
+    """
+    forward, backward = result.forward.estimates, result.backward.estimates
+    epsilons = result.epsilons
+    with np.errstate(all="ignore"):
+        jump = np.abs(forward - backward)
+        readable = (
+            usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * 4.0 * result.roundoff_floor)
+        )
+    if epsilons.size < 4 or readable.sum() < 2:
+        return None, None
+    per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
+    offset = max(1, round(per_decade))
+    slopes: list[tuple[float, float]] = []  # (ε at the upper end, local slope per decade)
+    for i in range(0, epsilons.size - offset):
+        j = i + offset
+        if readable[i] and readable[j]:
+            slope = np.log10(jump[j] / jump[i]) / np.log10(epsilons[j] / epsilons[i])
+            slopes.append((float(epsilons[j]), float(slope)))
+    if not slopes:
+        return None, None
+    scale = max(abs(result.reference.value) if result.reference else 0.0, 1e-8)
+    smallest_readable = int(np.flatnonzero(readable)[0])
+    first = [slope for _, slope in slopes[: max(1, offset // 4)]]
+    if np.median(first) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
+        return "at", None
+    for upper, slope in slopes:
+        if slope > 2.5:
+            return "crossed", upper / 10 ** (1 - 1 / slope)  # where the leap starts, roughly
+    return None, None
+
+
+def diagnose(result: SweepResult) -> Diagnosis:
+    """Say which case the sweep shows, recommend ε, and explain both in plain words."""
+    dtype = result.dtype
+    rule = {"central": result.rule_of_thumb["central"], "forward": result.rule_of_thumb["forward"]}
+    rule_reason = (
+        f"the rule of thumb for {dtype}: u^(1/3)·max(1,|w|) for central and u^(1/2)·max(1,|w|) "
+        f"for one-sided differences (u = {_fmt(result.unit_roundoff)})"
+    )
+    usable = ~result.vanished & np.isfinite(result.central.estimates)
+    if not usable.any():
+        spacing = result.spacing
+        spacing_text = f" (the gap between neighbouring {dtype} numbers there is {_fmt(spacing)})"
+        if result.point is None:
+            spacing_text = ""
+        text = (
+            f"No ε in the range changes anything: in {dtype}, w ± ε rounds back to w itself"
+            f"{spacing_text}, so L+ = L− = L and every estimate is 0. Sweep larger ε."
+        )
+        return Diagnosis("vanished", TITLES["vanished"], text, rule, rule_reason)
+    consensus, spread, _ = _consensus(result, usable)
+    vanished_note = ""
+    if result.vanished.any():
+        largest = float(result.epsilons[result.vanished].max())
+        vanished_note = (
+            f" Below about ε = {_fmt(largest, 2)} the perturbation vanishes in {dtype} "
+            "(w ± ε == w), so those estimates are 0."
+        )
+    reference = result.reference
+    if reference is None:
+        text = (
+            "There is no gradient to compare against: type a backprop value or measure at "
+            "three or more ε so that Richardson extrapolation can give one."
+        )
+        if consensus is not None:
+            text += f" The central estimates settle near {_fmt(consensus, 6)}."
+        return Diagnosis(
+            "unknown", TITLES["unknown"], text + vanished_note, rule, rule_reason, consensus, spread
+        )
+    checked = reference.value
+    smooth = result.smooth
+    independent = result.independent_references()
+    best_independent = independent[0] if independent else None
+    if smooth and best_independent is not None:
+        disagreement = float(relative_error(checked, best_independent.value))
+        tolerance = WRONG_AGAINST_INDEPENDENT
+        if best_independent.error is not None:
+            tolerance = max(tolerance, 10 * best_independent.error / max(abs(checked), 1e-8))
+        if disagreement > tolerance:
+            return _wrong(result, checked, consensus, spread, best_independent, rule, rule_reason)
+    kink, kink_epsilon = (None, None) if smooth else _kink(result, usable)
+    if kink == "at":
+        text = (
+            "Forward and backward differences disagree by a jump that does not shrink with ε: "
+            "the loss has a kink at w itself (a ReLU unit exactly at 0, abs, max). There the "
+            f"derivative is one-sided; the {reference.method} value {_fmt(checked, 6)} is one "
+            f"choice. Central differences give the average of the two slopes "
+            f"({_fmt(consensus, 6)}). Move w slightly or compare one-sided estimates."
+        )
+        return Diagnosis(
+            "kink",
+            TITLES["kink"],
+            text + vanished_note,
+            rule,
+            "no ε removes a kink at w; " + rule_reason,
+            consensus,
+            spread,
+            None,
+            None,
+        )
+    if kink == "crossed" and kink_epsilon is not None:
+        safe = kink_epsilon / 3
+        below = usable & (result.epsilons < safe)
+        if below.any():
+            consensus, spread, _ = _consensus(result, below)
+            best_below = float(np.nanmin(np.where(below, result.central.relative_errors, np.nan)))
+            if _disagrees(checked, consensus, spread, best_below):
+                return _wrong(
+                    result,
+                    checked,
+                    consensus,
+                    spread,
+                    None,
+                    rule,
+                    rule_reason,
+                    note=f" (Judged below a kink that ε crosses at about {_fmt(kink_epsilon, 2)}.)",
+                )
+        recommended = {
+            "central": min(rule["central"], safe),
+            "forward": min(rule["forward"], safe),
+        }
+        text = (
+            f"Forward and backward differences jump apart once ε reaches about "
+            f"{_fmt(kink_epsilon, 2)}: w ± ε crosses a kink (a ReLU unit changing sides, abs, "
+            f"max) about that far from w. Estimates with larger ε mix two slopes. Below it the "
+            f"loss is smooth and the estimates agree with the {reference.method} value "
+            f"{_fmt(checked, 6)}."
+        )
+        return Diagnosis(
+            "kink",
+            TITLES["kink"],
+            text + vanished_note,
+            recommended,
+            f"ε must stay below the kink distance (~{_fmt(kink_epsilon, 2)}), so at most a third "
+            "of it; otherwise " + rule_reason,
+            consensus,
+            spread,
+            None,
+            kink_epsilon,
+        )
+    central = result.central
+    best_relative = central.best_relative_error
+    if best_relative is not None and _disagrees(checked, consensus, spread, best_relative):
+        return _wrong(result, checked, consensus, spread, None, rule, rule_reason)
+    slope = _slope(result, usable)
+    best_eps = central.best_epsilon
+    forward_best = result.forward.best_epsilon
+    recommended = {
+        "central": best_eps if best_eps is not None else rule["central"],
+        "forward": forward_best if forward_best is not None else rule["forward"],
+    }
+    if slope is not None and 1.3 <= slope <= 2.7:
+        slope_text = f"the central error falls like ε^{slope:.1f} as ε shrinks (theory: ε²)"
+    elif slope is not None:
+        slope_text = (
+            f"the central error does not follow the ε² law here (measured slope {slope:.1f}; "
+            "the loss may be nearly linear or round-off may be tiny)"
+        )
+    else:
+        slope_text = "the central error falls as ε shrinks"
+    band_low = 1e-7  # the small end of the seed's float64 rule
+    seed_index_low = result.index_of(band_low)
+    seed_note = ""
+    if result.epsilons[0] <= band_low <= result.epsilons[-1]:
+        regime = result.regime(seed_index_low)
+        if dtype != "float64" and regime in ("round-off", "vanished"):
+            seed_note = (
+                f" The usual 1e-7…1e-4 advice is a float64 rule: in {dtype} ε = 1e-7 is "
+                f"{'below the resolution at w' if regime == 'vanished' else 'round-off dominated'}."
+            )
+    text = (
+        f"The {reference.method} gradient {_fmt(checked, 6)} agrees with the finite "
+        f"differences: {slope_text}, reaches a relative error of {_fmt(best_relative, 2)} at "
+        f"ε ≈ {_fmt(best_eps, 2)}, then rises again as round-off (about u·|L|/ε in {dtype}) "
+        f"takes over.{seed_note}{vanished_note}"
+    )
+    reason = (
+        f"the bottom of the measured V (rule of thumb for {dtype}: central "
+        f"{_fmt(rule['central'], 2)}, forward {_fmt(rule['forward'], 2)})"
+    )
+    return Diagnosis(
+        "correct",
+        TITLES["correct"],
+        text,
+        recommended,
+        reason,
+        consensus,
+        spread,
+        slope,
+        None,
+    )
+
+
+def _disagrees(
+    checked: float, consensus: float | None, spread: float | None, best_relative: float
+) -> bool:
+    """True when the checked gradient sits far off the finite differences' plateau."""
+    if consensus is None or not np.isfinite(best_relative):
+        return False
+    deviation = float(relative_error(checked, consensus))
+    allowed = WRONG_AGAINST_CONSENSUS
+    if spread is not None:
+        allowed = max(allowed, 10 * spread / max(abs(consensus), 1e-8))
+    return deviation > allowed and best_relative > WRONG_AGAINST_CONSENSUS
+
+
+def _wrong(
+    result: SweepResult,
+    checked: float,
+    consensus: float | None,
+    spread: float | None,
+    independent: ReferenceValue | None,
+    rule: dict[str, float],
+    rule_reason: str,
+    note: str = "",
+) -> Diagnosis:
+    reference = result.reference
+    best = result.central.best_relative_error
+    ratio = ""
+    if consensus not in (None, 0) and checked != 0 and consensus * checked > 0:
+        factor = checked / consensus
+        if factor > 1.5 or factor < 1 / 1.5:
+            ratio = f" (about {factor:.3g} times the true value)"
+    agreement = ""
+    if independent is not None:
+        agreement = (
+            f" The {independent.method} reference gives {_fmt(independent.value, 6)}, and the "
+            f"finite differences settle near {_fmt(consensus, 6)}."
+        )
+    else:
+        agreement = f" The finite differences settle near {_fmt(consensus, 6)}."
+    text = (
+        f"The {reference.method} gradient {_fmt(checked, 6)}{ratio} is wrong: the error stays "
+        f"on a plateau far above the round-off floor at every ε (best relative error "
+        f"{_fmt(best, 2)}), so no choice of ε explains it.{agreement} Look for a bug in the "
+        f"backward pass.{note}"
+    )
+    return Diagnosis(
+        "wrong",
+        TITLES["wrong"],
+        text,
+        rule,
+        "ε is not the problem; " + rule_reason,
+        consensus,
+        spread,
+    )
+
+
+def point_text(result: SweepResult, readout: PointReadout) -> str:
+    """One sentence about the chosen ε: which error dominates there."""
+    epsilon = _fmt(readout.epsilon, 3)
+    if readout.vanished:
+        return (
+            f"At ε = {epsilon} the perturbation vanishes in {result.dtype}: w ± ε rounds to w, "
+            "so L+ = L− = L and every estimate is 0."
+        )
+    error = readout.relative_errors.get("central")
+    error_text = "" if error is None else f" (central relative error {_fmt(error, 2)})"
+    messages = {
+        "round-off": "round-off dominates: the losses agree in most of their digits and the "
+        "difference is mostly rounding",
+        "truncation": "truncation dominates: ε is large enough that the curvature of the loss "
+        "shows in the estimate",
+        "balanced": "truncation and round-off are balanced: this is near the best ε",
+        "unknown": "the estimate is not finite here",
+    }
+    return f"At ε = {epsilon}, {messages.get(readout.regime, readout.regime)}{error_text}."

@@ -1,0 +1,610 @@
+"""The ε sweep: every scheme's estimate and error at many ε, in the dtype being studied.
+
+For a function objective, w0 and each ε are rounded to the dtype and w0 ± ε is formed there,
+so a perturbation below the dtype's resolution really vanishes (w0 + ε == w0) and the loss
+at that point is the loss at w0. The losses are evaluated in the dtype; the difference
+quotients are then taken in float64 with the nominal ε, as a person dividing the losses
+their framework printed would do. The result also carries the theory guides (truncation
+≈ |L''|·ε/2 one-sided, |L'''|·ε²/6 central; round-off ≈ u·|L|/ε), the empirical best ε of
+each scheme, the rule-of-thumb ε and the independent references.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from fdgui.core import precision
+from fdgui.core.objectives import ExpressionObjective, MeasuredObjective, NetworkObjective
+from fdgui.core.parsing import InputError
+from fdgui.core.reference import ReferenceValue, complex_step, extrapolate, richardson
+
+SCHEMES: tuple[str, ...] = ("central", "forward", "backward")
+DEFAULT_MIN = 1e-16
+DEFAULT_MAX = 1.0
+DEFAULT_POINTS = 400
+MAX_POINTS = 5000
+RELATIVE_FLOOR = 1e-8  # the seed's max(|n|, |a|, 1e-8) in the relative error
+FLOAT64_SEED_BAND = (1e-7, 1e-4)  # the seed's "1e-4 to 1e-7": a float64 rule of thumb
+
+FunctionObjective = ExpressionObjective | NetworkObjective
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """What to sweep over: dtype and the log-spaced ε grid."""
+
+    dtype: str = "float64"
+    epsilon_min: float = DEFAULT_MIN
+    epsilon_max: float = DEFAULT_MAX
+    points: int = DEFAULT_POINTS
+
+    def validate(self) -> None:
+        """Raise InputError naming the field: dtype, min, max or points."""
+        try:
+            precision.check_dtype_name(self.dtype)
+        except ValueError as error:
+            raise InputError("dtype", str(error)) from None
+        low, high = self.epsilon_min, self.epsilon_max
+        if not (np.isfinite(low) and low > 0):
+            raise InputError("min", "the smallest ε must be a positive number")
+        if not (np.isfinite(high) and high > 0):
+            raise InputError("max", "the largest ε must be a positive number")
+        if high <= low:
+            raise InputError("max", f"the largest ε ({high:g}) must exceed the smallest ({low:g})")
+        if high > 1e6:
+            raise InputError("max", "the largest ε is at most 1e6")
+        if low < 1e-300:
+            raise InputError("min", "the smallest ε is at least 1e-300")
+        if isinstance(self.points, bool) or not isinstance(self.points, int | np.integer):
+            raise InputError("points", "enter a whole number of points")
+        if not 3 <= self.points <= MAX_POINTS:
+            raise InputError("points", f"choose between 3 and {MAX_POINTS} points")
+
+    def grid(self) -> np.ndarray:
+        return np.logspace(np.log10(self.epsilon_min), np.log10(self.epsilon_max), self.points)
+
+
+@dataclass(frozen=True)
+class SchemeCurve:
+    """One scheme across the grid, with its empirical best ε."""
+
+    name: str
+    epsilons: np.ndarray
+    estimates: np.ndarray  # nan where a loss was not finite (a gap, not a crash)
+    errors: np.ndarray  # |estimate − reference|, nan without a reference
+    relative_errors: np.ndarray  # |n − a| / max(|n|, |a|, 1e-8)
+    best_index: int | None
+    truncation_guide: np.ndarray | None  # theory: |L''|ε/2 or |L'''|ε²/6
+
+    @property
+    def best_epsilon(self) -> float | None:
+        return None if self.best_index is None else float(self.epsilons[self.best_index])
+
+    @property
+    def best_estimate(self) -> float | None:
+        return None if self.best_index is None else float(self.estimates[self.best_index])
+
+    @property
+    def best_relative_error(self) -> float | None:
+        return None if self.best_index is None else float(self.relative_errors[self.best_index])
+
+    @property
+    def best_error(self) -> float | None:
+        return None if self.best_index is None else float(self.errors[self.best_index])
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Everything the plots, the readout, the CLI and the diagnosis need."""
+
+    label: str
+    kind: str  # "expression", "network", "measured"
+    dtype: str
+    point: float | None  # w0 as rounded to the dtype (None for measured rows)
+    epsilons: np.ndarray
+    loss: float  # L at w0 in the dtype (median of typed L for measured rows)
+    loss_values: np.ndarray  # L per ε (constant for a function)
+    loss_plus: np.ndarray
+    loss_minus: np.ndarray
+    vanished: np.ndarray  # w0 ± ε rounded back to w0 (function) / L+ == L− == L (measured)
+    curves: dict[str, SchemeCurve]
+    reference: ReferenceValue | None  # the gradient under check; errors are against it
+    references: tuple[ReferenceValue, ...]  # everything known, including independent ones
+    unit_roundoff: float
+    roundoff_floor: np.ndarray  # u·|L|/ε
+    curvature: float | None  # L'' estimate (float64), for the one-sided guide
+    third_derivative: float | None  # L''' estimate, for the central guide
+    rule_of_thumb: dict[str, float]  # u^(1/3)·max(1,|w|) central, u^(1/2)·max(1,|w|) one-sided
+    spacing: float | None  # the dtype's gap at w0
+    smooth: bool = True  # no kinks possible (analytic expression, tanh/sigmoid network)
+    seconds: float = 0.0
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def central(self) -> SchemeCurve:
+        return self.curves["central"]
+
+    @property
+    def forward(self) -> SchemeCurve:
+        return self.curves["forward"]
+
+    @property
+    def backward(self) -> SchemeCurve:
+        return self.curves["backward"]
+
+    def best_epsilon(self, scheme: str) -> float | None:
+        curve = self.curves[scheme]
+        return None if curve.best_index is None else float(self.epsilons[curve.best_index])
+
+    def independent_references(self) -> tuple[ReferenceValue, ...]:
+        return tuple(r for r in self.references if r.method in ("complex step", "Richardson"))
+
+    def regime(self, index: int, scheme: str = "central") -> str:
+        """Which error dominates at grid point ``index``: 'vanished', 'round-off',
+        'truncation', 'balanced' (near the best ε) or 'unknown'."""
+        if self.vanished[index]:
+            return "vanished"
+        curve = self.curves[scheme]
+        if not np.isfinite(curve.estimates[index]):
+            return "unknown"
+        floor = float(self.roundoff_floor[index])
+        guide = None if curve.truncation_guide is None else float(curve.truncation_guide[index])
+        if guide is not None and np.isfinite(guide) and guide > 0:
+            if floor > 3.0 * guide:
+                return "round-off"
+            if guide > 3.0 * floor:
+                return "truncation"
+            return "balanced"
+        if curve.best_index is None:
+            return "unknown"
+        ratio = self.epsilons[index] / self.epsilons[curve.best_index]
+        if ratio < 1 / 3:
+            return "round-off"
+        if ratio > 3:
+            return "truncation"
+        return "balanced"
+
+    def index_of(self, epsilon: float) -> int:
+        """The grid point nearest to ``epsilon`` on the log scale."""
+        return int(np.argmin(np.abs(np.log(self.epsilons) - np.log(epsilon))))
+
+
+def relative_error(numeric: np.ndarray, analytic: float) -> np.ndarray:
+    """|n − a| / max(|n|, |a|, 1e-8), elementwise; nan stays nan."""
+    numeric = np.asarray(numeric, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        scale = np.maximum(np.maximum(np.abs(numeric), abs(analytic)), RELATIVE_FLOOR)
+        return np.abs(numeric - analytic) / scale
+
+
+SMOOTHING_WINDOW = 7  # grid points in the running median that finds the bottom of the V
+
+
+def _best_index(relative: np.ndarray, usable: np.ndarray) -> int | None:
+    """The bottom of the V: the smallest running median of log error (window of 7 points), so
+    a single lucky cancellation deep in the round-off region is not called the best ε."""
+    valid = usable & np.isfinite(relative)
+    if not valid.any():
+        return None
+    with np.errstate(divide="ignore"):
+        logs = np.where(valid, np.log10(np.maximum(relative, 1e-300)), np.nan)
+    if logs.size >= SMOOTHING_WINDOW:
+        half = SMOOTHING_WINDOW // 2
+        padded = np.pad(logs, half, constant_values=np.nan)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, SMOOTHING_WINDOW)
+        with np.errstate(all="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                smoothed = np.nanmedian(windows, axis=1)
+        smoothed = np.where(valid, smoothed, np.inf)
+    else:
+        smoothed = np.where(valid, logs, np.inf)
+    centre = int(np.argmin(smoothed))
+    low, high = max(0, centre - SMOOTHING_WINDOW // 2), centre + SMOOTHING_WINDOW // 2 + 1
+    nearby = np.where(valid[low:high], relative[low:high], np.inf)
+    return low + int(np.argmin(nearby))  # the best actual point at the bottom of the V
+
+
+def _curves(
+    epsilons: np.ndarray,
+    loss_values: np.ndarray,
+    loss_plus: np.ndarray,
+    loss_minus: np.ndarray,
+    estimates: dict[str, np.ndarray] | None,
+    reference: float | None,
+    usable: np.ndarray,
+    guides: dict[str, np.ndarray | None],
+) -> dict[str, SchemeCurve]:
+    with np.errstate(all="ignore"):
+        if estimates is None:
+            estimates = {
+                "central": (loss_plus - loss_minus) / (2.0 * epsilons),
+                "forward": (loss_plus - loss_values) / epsilons,
+                "backward": (loss_values - loss_minus) / epsilons,
+            }
+        curves: dict[str, SchemeCurve] = {}
+        for name in SCHEMES:
+            values = np.where(np.isfinite(estimates[name]), estimates[name], np.nan)
+            if reference is None:
+                errors = np.full_like(values, np.nan)
+                relative = np.full_like(values, np.nan)
+            else:
+                errors = np.abs(values - reference)
+                relative = relative_error(values, reference)
+            curves[name] = SchemeCurve(
+                name,
+                epsilons,
+                values,
+                errors,
+                relative,
+                _best_index(relative, usable),
+                guides.get(name),
+            )
+    return curves
+
+
+def _round_point(w: float, dtype: str) -> float:
+    return float(np.asarray(w, dtype=np.float64).astype(precision.numpy_dtype(dtype)))
+
+
+def perturbed_points(w: float, epsilons: np.ndarray, dtype: str) -> tuple[np.ndarray, np.ndarray]:
+    """w ± ε formed in ``dtype`` (both operands rounded to it first), returned as float64."""
+    numpy_dtype = precision.numpy_dtype(dtype)
+    w_cast = np.asarray(w, dtype=np.float64).astype(numpy_dtype)
+    eps_cast = np.asarray(epsilons, dtype=np.float64).astype(numpy_dtype)
+    plus = (w_cast + eps_cast).astype(numpy_dtype).astype(np.float64)
+    minus = (w_cast - eps_cast).astype(numpy_dtype).astype(np.float64)
+    return plus, minus
+
+
+def derivative_guides(objective: FunctionObjective) -> tuple[float | None, float | None]:
+    """L'' and L''' at w0 from five float64 evaluations (h = u^(1/5)·max(1,|w|)).
+
+    Used only to draw the truncation guides, so a few digits are plenty.
+    """
+    w = objective.point
+    h = 2.0 ** (-53 / 5) * max(1.0, abs(w))
+    offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0]) * h
+    with np.errstate(all="ignore"):
+        values = objective.losses(w + offsets, "float64")
+        second = (values[3] - 2 * values[2] + values[1]) / h**2
+        third = (values[4] - 2 * values[3] + 2 * values[1] - values[0]) / (2 * h**3)
+    return (
+        float(second) if np.isfinite(second) else None,
+        float(third) if np.isfinite(third) else None,
+    )
+
+
+def function_references(objective: FunctionObjective) -> tuple[ReferenceValue, ...]:
+    """The checked gradient, then complex step (if it applies) and Richardson (float64)."""
+    references = [objective.checked_gradient()]
+    if objective.supports_complex_step:
+        with contextlib.suppress(ValueError, FloatingPointError, OverflowError):
+            references.append(complex_step(objective.losses_complex, objective.point))
+    with contextlib.suppress(ValueError):  # undefined near w: the others still stand
+        references.append(
+            richardson(lambda values: objective.losses(values, "float64"), objective.point)
+        )
+    return tuple(r for r in references if np.isfinite(r.value))
+
+
+@dataclass
+class _Cache:
+    """References and guides depend only on the objective, not on dtype or grid."""
+
+    entries: dict[Any, tuple[tuple[ReferenceValue, ...], float | None, float | None]] = field(
+        default_factory=dict
+    )
+
+    def get(self, objective: FunctionObjective):
+        key = objective.cache_key
+        if key not in self.entries:
+            if len(self.entries) > 16:
+                self.entries.pop(next(iter(self.entries)))
+            self.entries[key] = (function_references(objective), *derivative_guides(objective))
+        return self.entries[key]
+
+
+REFERENCE_CACHE = _Cache()
+
+
+def sweep_steps(
+    objective: FunctionObjective | MeasuredObjective,
+    settings: SweepSettings,
+    *,
+    chunk: int | None = None,
+) -> Generator[tuple[float, str], None, SweepResult]:
+    """The sweep as a generator job: yields (fraction, message), returns a SweepResult.
+
+    ``chunk`` splits the loss evaluations into pieces so that each piece is a cancel point.
+    """
+    import time
+
+    started = time.perf_counter()
+    if isinstance(objective, MeasuredObjective):
+        result = _measured_sweep(objective, settings.dtype)
+        yield 1.0, "measured rows"
+        return result
+    settings.validate()
+    dtype = settings.dtype
+    epsilons = settings.grid()
+    yield 0.0, "references"
+    references, curvature, third = REFERENCE_CACHE.get(objective)
+    w0 = _round_point(objective.point, dtype)
+    plus, minus = perturbed_points(objective.point, epsilons, dtype)
+    values = np.concatenate([[w0], plus, minus])
+    unique, inverse = np.unique(values, return_inverse=True)
+    losses = np.empty(unique.size, dtype=np.float64)
+    step = unique.size if not chunk else max(1, int(chunk))
+    for start in range(0, unique.size, step):
+        losses[start : start + step] = objective.losses(unique[start : start + step], dtype)
+        yield min(0.95, (start + step) / unique.size), "evaluating the loss"
+    all_losses = losses[inverse]
+    count = epsilons.size
+    loss = float(all_losses[0])
+    loss_plus, loss_minus = all_losses[1 : count + 1], all_losses[count + 1 :]
+    vanished = (plus == w0) & (minus == w0)
+    result = _assemble(
+        label=objective.label,
+        kind=objective.kind,
+        dtype=dtype,
+        point=w0,
+        epsilons=epsilons,
+        loss=loss,
+        loss_values=np.full(count, loss),
+        loss_plus=loss_plus,
+        loss_minus=loss_minus,
+        vanished=vanished,
+        estimates=None,
+        references=references,
+        curvature=curvature,
+        third=third,
+        started=started,
+        smooth=objective.smooth,
+    )
+    return result
+
+
+def run_sweep(
+    objective: FunctionObjective | MeasuredObjective,
+    settings: SweepSettings | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> SweepResult:
+    """Drive :func:`sweep_steps` to the end on this thread."""
+    generator = sweep_steps(objective, settings or SweepSettings())
+    while True:
+        try:
+            fraction, message = next(generator)
+        except StopIteration as stop:
+            return stop.value
+        if progress is not None:
+            progress(fraction, message)
+
+
+def _assemble(
+    *,
+    label: str,
+    kind: str,
+    dtype: str,
+    point: float | None,
+    epsilons: np.ndarray,
+    loss: float,
+    loss_values: np.ndarray,
+    loss_plus: np.ndarray,
+    loss_minus: np.ndarray,
+    vanished: np.ndarray,
+    estimates: dict[str, np.ndarray] | None,
+    references: tuple[ReferenceValue, ...],
+    curvature: float | None,
+    third: float | None,
+    started: float,
+    smooth: bool,
+) -> SweepResult:
+    import time
+
+    u = precision.unit_roundoff(dtype)
+    reference = references[0] if references else None
+    with np.errstate(all="ignore"):
+        floor = u * np.abs(loss_values) / epsilons
+        guides: dict[str, np.ndarray | None] = {"central": None, "forward": None, "backward": None}
+        if third is not None and third != 0:
+            guides["central"] = abs(third) * epsilons**2 / 6.0
+        if curvature is not None and curvature != 0:
+            guides["forward"] = guides["backward"] = abs(curvature) * epsilons / 2.0
+    usable = ~vanished
+    curves = _curves(
+        epsilons,
+        loss_values,
+        loss_plus,
+        loss_minus,
+        estimates,
+        None if reference is None else reference.value,
+        usable,
+        guides,
+    )
+    scale = max(1.0, abs(point)) if point is not None else 1.0
+    rule = {
+        "central": precision.unit_roundoff(dtype) ** (1 / 3) * scale,
+        "forward": precision.unit_roundoff(dtype) ** (1 / 2) * scale,
+        "backward": precision.unit_roundoff(dtype) ** (1 / 2) * scale,
+    }
+    spacing = precision.spacing_at(point, dtype) if point is not None else None
+    return SweepResult(
+        label=label,
+        kind=kind,
+        dtype=dtype,
+        point=point,
+        epsilons=epsilons,
+        loss=loss,
+        loss_values=loss_values,
+        loss_plus=loss_plus,
+        loss_minus=loss_minus,
+        vanished=vanished,
+        curves=curves,
+        reference=reference,
+        references=references,
+        unit_roundoff=u,
+        roundoff_floor=floor,
+        curvature=curvature,
+        third_derivative=third,
+        rule_of_thumb=rule,
+        spacing=spacing,
+        smooth=smooth,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
+    """Rows sorted by ε; estimates exact from the typed decimals, then shown as floats."""
+    import time
+
+    started = time.perf_counter()
+    rows = sorted(objective.rows, key=lambda row: row.epsilon)
+    epsilons = np.array([float(row.epsilon) for row in rows])
+    loss_plus = np.array([float(row.loss_plus) for row in rows])
+    loss_minus = np.array([float(row.loss_minus) for row in rows])
+    loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
+
+    def exact(numerator: Decimal, denominator: Decimal) -> float:
+        return float(numerator / denominator)
+
+    central = np.array(
+        [exact(row.loss_plus - row.loss_minus, 2 * row.epsilon) for row in rows], dtype=float
+    )
+    forward = np.array(
+        [
+            np.nan if row.loss is None else exact(row.loss_plus - row.loss, row.epsilon)
+            for row in rows
+        ]
+    )
+    backward = np.array(
+        [
+            np.nan if row.loss is None else exact(row.loss - row.loss_minus, row.epsilon)
+            for row in rows
+        ]
+    )
+    vanished = np.array(
+        [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
+    )
+    references: list[ReferenceValue] = []
+    if objective.reference is not None:
+        references.append(ReferenceValue("backprop", float(objective.reference), None, 0, "typed"))
+    distinct = np.unique(epsilons[~vanished])
+    if distinct.size >= 3:
+        keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]
+        try:
+            tableau = extrapolate(epsilons[keep], central[keep])
+            references.append(
+                ReferenceValue(
+                    "Richardson",
+                    tableau.value,
+                    tableau.error,
+                    evaluations=0,
+                    note=f"extrapolated from {distinct.size} measured central estimates",
+                )
+            )
+        except ValueError:
+            pass
+    finite_losses = loss_values[np.isfinite(loss_values)]
+    typical = (
+        float(np.median(np.abs(finite_losses)))
+        if finite_losses.size
+        else float(np.median(np.abs(loss_plus)))
+    )
+    return _assemble(
+        label=objective.label,
+        kind="measured",
+        dtype=dtype,
+        point=None,
+        epsilons=epsilons,
+        loss=typical,
+        loss_values=np.where(np.isfinite(loss_values), loss_values, typical),
+        loss_plus=loss_plus,
+        loss_minus=loss_minus,
+        vanished=vanished,
+        estimates={"central": central, "forward": forward, "backward": backward},
+        references=tuple(references),
+        curvature=None,
+        third=None,
+        started=started,
+        smooth=False,
+    )
+
+
+@dataclass(frozen=True)
+class PointReadout:
+    """The values at one chosen ε: what the cursor shows and what goes to the calculator."""
+
+    epsilon: float
+    loss: float
+    loss_plus: float
+    loss_minus: float
+    estimates: dict[str, float]
+    relative_errors: dict[str, float | None]
+    vanished: bool
+    regime: str
+
+    def calculator_texts(self) -> dict[str, str]:
+        """Decimal strings for the calculator's fields (shortest round-trip of each value)."""
+        return {
+            "loss": repr(float(self.loss)),
+            "loss_plus": repr(float(self.loss_plus)),
+            "loss_minus": repr(float(self.loss_minus)),
+            "epsilon": repr(float(self.epsilon)),
+        }
+
+
+def evaluate_at(
+    objective: FunctionObjective | MeasuredObjective, result: SweepResult, epsilon: float
+) -> PointReadout:
+    """L, L±, estimates and errors at exactly ``epsilon`` (nearest row for measured data)."""
+    if isinstance(objective, MeasuredObjective) or result.point is None:
+        index = result.index_of(epsilon)
+        return _readout_from_index(result, index)
+    dtype = result.dtype
+    plus, minus = perturbed_points(objective.point, np.array([epsilon]), dtype)
+    values = np.array([result.point, plus[0], minus[0]])
+    with np.errstate(all="ignore"):
+        loss, loss_plus, loss_minus = (float(v) for v in objective.losses(values, dtype))
+        estimates = {
+            "central": (loss_plus - loss_minus) / (2 * epsilon),
+            "forward": (loss_plus - loss) / epsilon,
+            "backward": (loss - loss_minus) / epsilon,
+        }
+    reference = result.reference
+    errors = {
+        name: None if reference is None else float(relative_error(value, reference.value))
+        for name, value in estimates.items()
+    }
+    vanished = bool(plus[0] == result.point and minus[0] == result.point)
+    index = result.index_of(epsilon)
+    regime = "vanished" if vanished else result.regime(index)
+    return PointReadout(epsilon, loss, loss_plus, loss_minus, estimates, errors, vanished, regime)
+
+
+def _readout_from_index(result: SweepResult, index: int) -> PointReadout:
+    estimates = {name: float(result.curves[name].estimates[index]) for name in SCHEMES}
+    errors = {
+        name: None
+        if result.reference is None
+        else float(result.curves[name].relative_errors[index])
+        for name in SCHEMES
+    }
+    return PointReadout(
+        float(result.epsilons[index]),
+        float(result.loss_values[index]),
+        float(result.loss_plus[index]),
+        float(result.loss_minus[index]),
+        estimates,
+        errors,
+        bool(result.vanished[index]),
+        result.regime(index),
+    )
