@@ -381,3 +381,141 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
         "unknown": "the estimate is not finite here",
     }
     return f"At ε = {epsilon}, {messages.get(readout.regime, readout.regime)}{error_text}."
+
+
+def _number(value: float | None) -> float | None:
+    """JSON-safe: None for missing or non-finite values."""
+    if value is None or not np.isfinite(value):
+        return None
+    return float(value)
+
+
+def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
+    """The sweep summary as plain JSON-ready data (used by the CLI and Copy)."""
+    from fdgui.core.sweep import SCHEMES
+
+    reference = result.reference
+    return {
+        "objective": result.label,
+        "kind": result.kind,
+        "dtype": result.dtype,
+        "point": _number(result.point),
+        "loss": _number(result.loss),
+        "grid": {
+            "min": float(result.epsilons[0]),
+            "max": float(result.epsilons[-1]),
+            "points": int(result.epsilons.size),
+        },
+        "schemes": {
+            name: {
+                "best_epsilon": _number(result.curves[name].best_epsilon),
+                "best_estimate": _number(result.curves[name].best_estimate),
+                "best_relative_error": _number(result.curves[name].best_relative_error),
+            }
+            for name in SCHEMES
+        },
+        "recommended_epsilon": {
+            "central": _number(diagnosis.recommended["central"]),
+            "forward": _number(diagnosis.recommended["forward"]),
+            "reason": diagnosis.recommended_reason,
+        },
+        "rule_of_thumb_epsilon": {
+            "central": result.rule_of_thumb["central"],
+            "forward": result.rule_of_thumb["forward"],
+        },
+        "reference": {
+            "method": None if reference is None else reference.method,
+            "value": None if reference is None else _number(reference.value),
+            "note": None if reference is None else reference.note,
+        },
+        "references": [
+            {
+                "method": item.method,
+                "value": _number(item.value),
+                "error": _number(item.error),
+                "evaluations": item.evaluations,
+            }
+            for item in result.references
+        ],
+        "vanished_below": _number(
+            float(result.epsilons[result.vanished].max()) if result.vanished.any() else None
+        ),
+        "diagnosis": {"kind": diagnosis.kind, "title": diagnosis.title, "text": diagnosis.text},
+    }
+
+
+def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:
+    """The sweep summary as lines of text for a terminal or the clipboard."""
+    from fdgui.core.sweep import SCHEMES
+
+    lines = [
+        f"ε sweep of {result.label}",
+        f"dtype {result.dtype}, {result.epsilons.size} ε from {result.epsilons[0]:.3g} to "
+        f"{result.epsilons[-1]:.3g}",
+        "",
+        f"{'scheme':<10}{'best ε':>12}{'estimate':>22}{'relative error':>16}",
+    ]
+    for name in SCHEMES:
+        curve = result.curves[name]
+        lines.append(
+            f"{name:<10}{_fmt(curve.best_epsilon):>12}{_fmt(curve.best_estimate, 15):>22}"
+            f"{_fmt(curve.best_relative_error, 2):>16}"
+        )
+    lines.append("")
+    for item in result.references:
+        bar = "" if not item.error else f" ± {item.error:.2g}"
+        lines.append(f"reference ({item.method}): {item.value:.17g}{bar}")
+    lines += [
+        f"recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "
+        f"{_fmt(diagnosis.recommended['forward'], 2)} ({diagnosis.recommended_reason})",
+        "",
+        f"{diagnosis.title}: {diagnosis.text}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def sweep_csv(result: SweepResult) -> str:
+    """One row per ε: losses, the three estimates and their relative errors, regime."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "epsilon",
+            "loss",
+            "loss_plus",
+            "loss_minus",
+            "central",
+            "forward",
+            "backward",
+            "central_relative_error",
+            "forward_relative_error",
+            "backward_relative_error",
+            "roundoff_floor",
+            "vanished",
+            "regime",
+        ]
+    )
+    for i, epsilon in enumerate(result.epsilons):
+        writer.writerow(
+            [
+                repr(float(epsilon)),
+                repr(float(result.loss_values[i])),
+                repr(float(result.loss_plus[i])),
+                repr(float(result.loss_minus[i])),
+                *(
+                    repr(float(result.curves[n].estimates[i]))
+                    for n in ("central", "forward", "backward")
+                ),
+                *(
+                    repr(float(result.curves[n].relative_errors[i]))
+                    for n in ("central", "forward", "backward")
+                ),
+                repr(float(result.roundoff_floor[i])),
+                int(bool(result.vanished[i])),
+                result.regime(i),
+            ]
+        )
+    return buffer.getvalue()
