@@ -16,7 +16,7 @@ _MINUS_SIGNS = str.maketrans(
 )
 _MAX_CHARACTERS = 200
 _FLOAT_MAX = Decimal("1.7976931348623157e308")
-_FLOAT_TINY = Decimal("2.2250738585072014e-308")  # smallest normal float64
+_FLOAT_TINY = Decimal("4.9406564584124654e-324")  # smallest (subnormal) float64
 
 # Exact enough for every operation the calculator does on typed decimals.
 CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999, traps=[decimal.InvalidOperation])
@@ -68,7 +68,7 @@ def parse_number(
     if abs(value) > _FLOAT_MAX:
         raise InputError(field, "too large: beyond the range of 64-bit floating point (≈1.8e308)")
     if value != 0 and abs(value) < _FLOAT_TINY:
-        raise InputError(field, "too small: below the range of 64-bit floating point (≈2.2e-308)")
+        raise InputError(field, "too small: below the smallest 64-bit float (≈4.9e-324)")
     if positive and value <= 0:
         raise InputError(field, "must be greater than zero")
     return value

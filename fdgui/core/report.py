@@ -115,9 +115,20 @@ def cancellation_text(estimate: Estimate) -> str:
     )
 
 
-def verdict_text(comparison: Comparison) -> str:
+def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> str:
     """The verdict in words, naming the band and, when inconclusive, why."""
     text = VERDICT_HELP[comparison.verdict.key]
+    numeric_scale = max(abs(comparison.numeric), abs(comparison.analytic))
+    if (
+        comparison.verdict.key == "correct"
+        and uncertainty is not None
+        and numeric_scale > 0
+        and uncertainty / numeric_scale > Decimal("1e-4")
+    ):
+        text += (
+            f" Note that the typed losses only pin the numeric gradient to ±"
+            f"{format_number(uncertainty)}, so the agreement cannot be tighter than that."
+        )
     if comparison.verdict.key == "inconclusive":
         text = (
             f"By relative error alone ({format_ratio(comparison.relative_error)}) this would be "
@@ -169,7 +180,7 @@ def calculator_report(estimate: Estimate) -> str:
             f"  |numeric − backprop|      {format_full(comparison.absolute_difference)}",
             f"  relative error            {format_ratio(comparison.relative_error, 3)}",
             f"  verdict                   {comparison.verdict.title} ({band_text(comparison)})",
-            f"  {verdict_text(comparison)}",
+            f"  {verdict_text(comparison, estimate.uncertainty)}",
         ]
     lines += ["", "Formulas"] + [f"  {formula}" for formula in FORMULAS]
     lines += [
@@ -209,7 +220,7 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
             "relative_error": format_full(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
-            "text": verdict_text(comparison),
+            "text": verdict_text(comparison, estimate.uncertainty),
         }
     return result
 

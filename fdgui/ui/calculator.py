@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -139,14 +141,21 @@ class CalculatorPanel(QWidget):
         top.addWidget(self._build_inputs(), 5)
         top.addWidget(self._build_results(), 6)
         top.addWidget(self._build_check(), 5)
-        top_widget = QWidget()
+        top_widget = _FitsItsText()
         top_widget.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("calculatorScroll")
+        scroll.setWidget(top_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._top_scroll = scroll
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("calculatorSplitter")
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(top_widget)
+        splitter.addWidget(scroll)
         splitter.addWidget(self._build_history())
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -339,6 +348,7 @@ class CalculatorPanel(QWidget):
                 edit.setText(texts.get(field, ""))
 
     def _show_error(self, field: str, message: str) -> None:
+        self._show_stale(self.model.is_stale())
         label = self.error_labels[field]
         edit = self.inputs[field]
         label.setText(message)
@@ -388,7 +398,7 @@ class CalculatorPanel(QWidget):
                 "border-radius: 4px; padding: 6px;"
             )
             self.band_label.setText(report.band_text(comparison))
-            self.verdict_text.setText(report.verdict_text(comparison))
+            self.verdict_text.setText(report.verdict_text(comparison, estimate.uncertainty))
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
     def _show_history(self) -> None:
@@ -405,7 +415,9 @@ class CalculatorPanel(QWidget):
                 row.backward,
             )
             for column, value in enumerate(values):
-                item = QTableWidgetItem(report.format_number(value))
+                # the measured inputs in full; the estimates at display precision
+                shown = report.format_full(value) if column < 3 else report.format_number(value)
+                item = QTableWidgetItem(shown)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(index, column, item)
         self.plot.set_rows(rows)
@@ -432,6 +444,23 @@ class CalculatorPanel(QWidget):
                 " (the last valid result; the inputs have errors)" if self.model.is_stale() else ""
             )
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
+
+
+class _FitsItsText(QWidget):
+    """A container whose minimum height follows its width, so wrapped text never gets squeezed:
+    inside a scroll area it scrolls instead."""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+        elif layout is not None:
+            needed = layout.totalMinimumSize().height()
+        else:
+            return
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class _HistoryPlot:
@@ -490,14 +519,22 @@ class _HistoryPlot:
         self.backprop.setVisible(False)
         item.addItem(self.backprop)
         self.hint = pg.TextItem(
-            "Press Calculate at several ε\n(e.g. 1e-2, 1e-4, 1e-6, 1e-8)\nto draw the estimates here",
+            "Press Calculate at several ε\n(e.g. 1e-2, 1e-4, 1e-6, 1e-8)\n"
+            "to draw the estimates here",
             color="#57606a",
             anchor=(0.5, 0.5),
         )
-        self.hint.setPos(-4, 0.5)
-        item.addItem(self.hint)
+        item.addItem(self.hint, ignoreBounds=True)
+        item.getAxis("left").enableAutoSIPrefix(False)
+        item.getAxis("bottom").enableAutoSIPrefix(False)
         item.setXRange(-9, 0, padding=0.05)
+        item.getViewBox().sigRangeChanged.connect(self._centre_hint)
         self.widget = widget
+        self._centre_hint()
+
+    def _centre_hint(self, *_args) -> None:
+        (x0, x1), (y0, y1) = self.widget.getPlotItem().getViewBox().viewRange()
+        self.hint.setPos((x0 + x1) / 2, (y0 + y1) / 2)
 
     def set_rows(self, rows: list) -> None:
         ordered = sorted(rows, key=lambda row: row.epsilon)

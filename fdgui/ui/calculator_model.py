@@ -41,6 +41,7 @@ class CalculatorModel(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
+        self.recompute()
 
     # --- reading state -------------------------------------------------------------------
     def text(self, field: str) -> str:
@@ -62,7 +63,10 @@ class CalculatorModel(QObject):
         return list(self._history)
 
     def report_text(self) -> str | None:
-        """The plain-text report of the shown result, or None when there is none."""
+        """The plain-text report of the current inputs (edits still waiting are computed first),
+        or of the last valid result when the inputs have errors, or None when there is none."""
+        if self._debounce.isActive():
+            self.recompute()
         return None if self._estimate is None else report.calculator_report(self._estimate)
 
     # --- edits ---------------------------------------------------------------------------
@@ -102,11 +106,11 @@ class CalculatorModel(QObject):
         """Parse and compute now; on bad input keep the last result and mark it stale."""
         self._debounce.stop()
         inputs, errors = parse_inputs(self._texts)
+        previous, self._errors = self._errors, errors
         for field in FIELDS:
             message = errors.get(field, "")
-            if self._errors.get(field, "") != message:
+            if previous.get(field, "") != message:
                 self.inputErrorChanged.emit(field, message)
-        self._errors = errors
         if inputs is None:
             self._set_stale(self._estimate is not None)
             return None

@@ -3,7 +3,7 @@
 A job is a generator function from the core: each ``yield`` reports progress (a fraction in
 [0, 1], or a ``(fraction, message)`` pair) and is a point where Cancel can stop it; its
 ``return`` value is the result. ``start_job`` runs it on Qt's global thread pool and a
-``Job`` emits ``progressed``, ``returned``, ``errored`` or ``aborted`` on the GUI thread,
+``Job`` (started on the next turn of the event loop, so connect first) emits ``progressed``, ``returned``, ``errored`` or ``aborted`` on the GUI thread,
 then ``finished``. The core never knows Qt.
 """
 
@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 _live_jobs: set[Job] = set()  # keeps each Job alive until it has finished
 
@@ -34,6 +34,9 @@ class Job(QObject):
         self._cancel = threading.Event()
         self._min_interval_s = min_interval_s
         self.done = False
+
+    def _forget(self) -> None:
+        _live_jobs.discard(self)
 
     def cancel(self) -> None:
         """Ask the job to stop at its next ``yield``."""
@@ -88,6 +91,8 @@ def start_job(
     """Run ``function(*args, **kwargs)`` (a generator function) off the GUI thread."""
     job = Job()
     _live_jobs.add(job)
-    job.finished.connect(lambda: _live_jobs.discard(job))
-    QThreadPool.globalInstance().start(_Runnable(job, lambda: function(*args, **kwargs)))
+    job.finished.connect(job._forget)
+    runnable = _Runnable(job, lambda: function(*args, **kwargs))
+    # Start on the next turn of the event loop, so the caller connects its slots first.
+    QTimer.singleShot(0, job, lambda: QThreadPool.globalInstance().start(runnable))
     return job

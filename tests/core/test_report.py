@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+import pytest
+
+from fdgui.core import report
+from fdgui.core.schemes import DEFAULT_TEXTS, estimate, parse_inputs
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("0.5", "0.5"),
+        ("0.0001", "0.0001"),
+        ("0.50000", "0.5"),
+        ("1e-7", "1e-7"),
+        ("-2.5e-9", "-2.5e-9"),
+        ("123456789.123456", "123456789.1"),
+        ("0.33333333333333333333333", "0.3333333333"),
+        ("1e15", "1e15"),
+        ("0", "0"),
+    ],
+)
+def test_format_number(value, shown):
+    assert report.format_number(Decimal(value)) == shown
+
+
+def test_format_full_keeps_every_typed_digit():
+    assert report.format_full(Decimal("0.123456789012345678")) == "0.123456789012345678"
+    assert report.format_number(None) == "—"
+
+
+def test_format_ratio():
+    assert report.format_ratio(Decimal("0.0004"), 3) == "4.00e-4"
+    assert report.format_ratio(0) == "0"
+
+
+def _example(backprop=""):
+    texts = dict(DEFAULT_TEXTS, backprop=backprop)
+    inputs, _ = parse_inputs(texts)
+    return estimate(inputs)
+
+
+def test_text_report_has_every_input_result_formula_and_assumption():
+    text = report.calculator_report(_example("0.4998"))
+    for expected in (
+        "0.85005",
+        "0.84995",
+        "0.0001",
+        "0.4998",
+        "gradient ∂L/∂w (central)  0.5",
+        "denominator 2ε            0.0002",
+        "0.5 ± 0.05",
+        "relative error            4.00e-4",
+        "Inconclusive",
+        "(L+ − L−) / (2ε)",
+        "Assumptions",
+    ):
+        assert expected in text
+
+
+def test_json_keeps_exact_decimals_as_strings():
+    data = report.calculator_json(_example("0.2"))
+    assert data["gradient"] == "0.5"
+    assert data["uncertainty"] == "0.05"
+    assert data["inputs"]["loss_plus"] == "0.85005"
+    assert data["check"]["verdict"] == "wrong"
+    assert data["check"]["relative_error"] == "0.6"
+
+
+def test_equal_losses_explain_the_cancellation():
+    inputs, _ = parse_inputs({"loss_plus": "0.3", "loss_minus": "0.3", "epsilon": "1e-8"})
+    assert "every typed digit" in report.cancellation_text(estimate(inputs))

@@ -1,0 +1,104 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from fdgui.core.parsing import CONTEXT
+from fdgui.core.schemes import DEFAULT_TEXTS, Inputs, Measurement, estimate, parse_inputs
+
+
+def _estimate(**texts):
+    inputs, errors = parse_inputs(texts)
+    assert not errors
+    return estimate(inputs)
+
+
+def test_seed_example_1_is_exactly_one_half():
+    result = _estimate(**DEFAULT_TEXTS)
+    assert result.central == Decimal("0.5")
+    assert str(result.central) == "0.5"
+    assert result.difference == Decimal("0.0001")
+    assert result.denominator == Decimal("0.0002")
+    assert result.uncertainty == Decimal("0.05")
+
+
+def test_seed_example_2_is_exactly_point_eight():
+    result = _estimate(loss="0.12", loss_plus="0.120008", loss_minus="0.119992", epsilon="0.00001")
+    assert str(result.central) == "0.8"
+    assert result.difference == Decimal("0.000016")
+    assert result.denominator == Decimal("0.00002")
+    # half a unit in the 6th decimal of each loss: (5e-7 + 5e-7) / 2e-5
+    assert result.uncertainty == Decimal("0.05")
+
+
+def test_one_sided_differences_and_curvature_on_a_parabola():
+    # L(w) = w² at w = 1, ε = 0.1: L+ = 1.21, L− = 0.81; exact derivative 2, L'' = 2
+    result = _estimate(loss="1", loss_plus="1.21", loss_minus="0.81", epsilon="0.1")
+    assert result.central == Decimal("2")
+    assert result.forward == Decimal("2.1")
+    assert result.backward == Decimal("1.9")
+    assert result.curvature == Decimal("2")
+    assert result.truncation == Decimal("0.1")  # |L''|·ε/2
+    assert result.forward - result.backward == result.curvature * Decimal("0.1")
+    assert result.digits_lost == pytest.approx(0.4814, abs=1e-3)  # log10(1.21/0.4)
+    assert result.significant_digits == 2
+    assert result.digits_kept == pytest.approx(2 - 0.4814, abs=1e-3)
+
+
+def test_without_loss_the_central_result_still_shows():
+    result = _estimate(loss="", loss_plus="0.85005", loss_minus="0.84995", epsilon="1e-4")
+    assert result.central == Decimal("0.5")
+    assert result.forward is None and result.backward is None
+    assert result.curvature is None and result.truncation is None
+
+
+def test_equal_losses_give_zero_and_flag_cancellation():
+    result = _estimate(loss="0.3", loss_plus="0.3", loss_minus="0.3", epsilon="1e-8")
+    assert result.central == 0
+    assert result.equal_losses
+    assert result.digits_lost is None
+    assert result.digits_kept == 0.0
+
+
+def test_bad_fields_are_all_reported_at_once():
+    inputs, errors = parse_inputs(
+        {"loss": "x", "loss_plus": "", "loss_minus": "nan", "epsilon": "-1", "backprop": "1e999"}
+    )
+    assert inputs is None
+    assert set(errors) == {"loss", "loss_plus", "loss_minus", "epsilon", "backprop"}
+
+
+def test_measurement_keeps_the_row_values():
+    result = _estimate(**DEFAULT_TEXTS)
+    row = Measurement.from_estimate(result)
+    assert (row.epsilon, row.central, row.forward) == (
+        Decimal("0.0001"),
+        Decimal("0.5"),
+        Decimal("0.5"),
+    )
+
+
+decimals = st.decimals(
+    min_value=Decimal("-1e6"), max_value=Decimal("1e6"), allow_nan=False, places=8
+)
+steps = st.decimals(min_value=Decimal("1e-12"), max_value=Decimal("10"), allow_nan=False)
+
+
+@given(decimals, decimals, steps)
+def test_swapping_the_perturbed_losses_negates_the_gradient(plus, minus, epsilon):
+    assume(epsilon > 0)
+    forward = estimate(Inputs(loss_plus=plus, loss_minus=minus, epsilon=epsilon))
+    swapped = estimate(Inputs(loss_plus=minus, loss_minus=plus, epsilon=epsilon))
+    assert swapped.central == forward.central.copy_negate()
+
+
+@given(decimals, decimals, decimals, steps)
+def test_central_is_the_mean_of_forward_and_backward(loss, plus, minus, epsilon):
+    assume(epsilon > 0)
+    result = estimate(Inputs(loss_plus=plus, loss_minus=minus, epsilon=epsilon, loss=loss))
+    mean = CONTEXT.divide(CONTEXT.add(result.forward, result.backward), 2)
+    # exact up to the 60-digit rounding of the one-sided quotients
+    scale = max(abs(result.forward), abs(result.backward), Decimal("1e-30"))
+    tolerance = CONTEXT.multiply(scale, Decimal("1e-55"))
+    assert abs(CONTEXT.subtract(mean, result.central)) <= tolerance

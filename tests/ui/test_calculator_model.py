@@ -1,0 +1,51 @@
+"""The calculator's model without any widget."""
+
+from fdgui.ui.calculator_model import CalculatorModel
+
+
+def test_debounced_edits_compute_once_after_the_pause(qtbot):
+    model = CalculatorModel()
+    results = []
+    model.resultChanged.connect(results.append)
+    model.set_text("epsilon", "0.00")
+    model.set_text("epsilon", "0.001")
+    assert model.is_stale() and results == []
+    qtbot.waitUntil(lambda: len(results) == 1, timeout=2000)
+    assert str(results[0].central) == "0.05"
+    assert not model.is_stale()
+
+
+def test_errors_are_signalled_per_field_and_cleared(qtbot):
+    model = CalculatorModel()
+    seen = []
+    model.inputErrorChanged.connect(lambda field, message: seen.append((field, message)))
+    model.set_text("loss_plus", "abc")
+    model.recompute()
+    assert seen[-1][0] == "loss_plus" and "not a number" in seen[-1][1]
+    assert model.is_stale()
+    assert model.report_text() is not None  # the last valid result can still be copied
+    model.set_text("loss_plus", "0.85005")
+    model.recompute()
+    assert seen[-1] == ("loss_plus", "")
+
+
+def test_set_inputs_fills_every_field_and_computes(qtbot):
+    model = CalculatorModel()
+    texts = []
+    model.textsChanged.connect(texts.append)
+    model.set_inputs("0.12", "0.120008", "0.119992", "1e-5", backprop="0.79")
+    assert texts[-1]["epsilon"] == "1e-5"
+    assert str(model.current_estimate().central) == "0.8"
+
+
+def test_history_skips_an_identical_repeat_and_deletes_rows(qtbot):
+    model = CalculatorModel()
+    model.calculate()
+    model.calculate()
+    assert len(model.history_rows()) == 1
+    model.set_inputs("0.85", "0.8505", "0.8495", "0.001")
+    model.calculate()
+    model.remove_rows([0])
+    assert [str(r.epsilon) for r in model.history_rows()] == ["0.001"]
+    model.clear_history()
+    assert model.history_rows() == []
