@@ -372,6 +372,11 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
         )
     error = readout.relative_errors.get("central")
     error_text = "" if error is None else f" (central relative error {_fmt(error, 2)})"
+    if readout.loss_plus == readout.loss_minus == readout.loss:
+        return (
+            f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "
+            "ε·|dL/dw| is below the loss's resolution, so every estimate is 0."
+        )
     messages = {
         "round-off": "round-off dominates: the losses agree in most of their digits and the "
         "difference is mostly rounding",

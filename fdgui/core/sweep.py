@@ -156,9 +156,9 @@ class SweepResult:
         floor = float(self.roundoff_floor[index])
         guide = None if curve.truncation_guide is None else float(curve.truncation_guide[index])
         if guide is not None and np.isfinite(guide) and guide > 0:
-            if floor > 3.0 * guide:
+            if floor > 10.0 * guide:
                 return "round-off"
-            if guide > 3.0 * floor:
+            if guide > 10.0 * floor:
                 return "truncation"
             return "balanced"
         if curve.best_index is None:

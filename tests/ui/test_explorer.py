@@ -1,0 +1,242 @@
+"""The ε explorer panel driven like a person would: type, choose, drag, read."""
+
+import math
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, QPointF, Signal
+
+from fdgui.core.networks import NetworkSpec, default_spec
+from fdgui.ui.explorer import ExplorerPanel, create_panel
+from tests.ui.conftest import cut_off_texts
+
+
+class FakeRow:
+    def __init__(self, epsilon, loss, plus, minus):
+        self.epsilon, self.loss = Decimal(epsilon), Decimal(loss)
+        self.loss_plus, self.loss_minus = Decimal(plus), Decimal(minus)
+
+
+class FakeCalculator(QObject):
+    historyChanged = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+        self.received = None
+
+    def history_rows(self):
+        return list(self.rows)
+
+    def set_inputs(self, loss, loss_plus, loss_minus, epsilon, backprop=None):
+        self.received = (loss, loss_plus, loss_minus, epsilon, backprop)
+
+
+class FakeContext:
+    def __init__(self):
+        self.calculator = FakeCalculator()
+        self.opened = []
+        self.messages = []
+
+    def open_panel(self, key):
+        self.opened.append(key)
+
+    def show_status(self, message):
+        self.messages.append(message)
+
+
+@pytest.fixture
+def context():
+    return FakeContext()
+
+
+@pytest.fixture
+def panel(qtbot, context):
+    widget = create_panel(context)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _type(qtbot, panel, field, text):
+    edit = panel.edits[field]
+    edit.selectAll()
+    qtbot.keyClicks(edit, text) if text else edit.clear()
+    if not text:
+        panel.model.set_text(field, "")
+
+
+def _choose(panel, field, data):
+    combo = panel.combos[field]
+    combo.setCurrentIndex(combo.findData(data))
+    combo.activated.emit(combo.currentIndex())
+
+
+def _wait_for_title(qtbot, panel, title):
+    qtbot.waitUntil(lambda: panel.diagnosis_title.text() == title, timeout=5000)
+
+
+def test_opens_with_a_sweep_drawn_and_a_diagnosis(panel):
+    assert isinstance(panel, ExplorerPanel)
+    assert panel.diagnosis_title.text() == "Gradient correct"
+    x, y = panel.view.estimates["central"].getOriginalDataset()
+    assert len(x) == 400 and np.isfinite(y).sum() > 300
+    x, y = panel.view.errors["central"].getOriginalDataset()
+    assert np.nanmin(y) < 1e-9  # the bottom of the V in float64
+    assert "complex step" in panel.references_label.text()
+    assert "Richardson" in panel.references_label.text() and "±" in panel.references_label.text()
+
+
+def test_typing_an_expression_resweeps(qtbot, panel):
+    _type(qtbot, panel, "expression", "exp(w)")
+    _type(qtbot, panel, "point", "1")
+    qtbot.waitUntil(lambda: "exp(w)" in panel.model.result().label, timeout=3000)
+    reference = panel.model.result().reference.value
+    assert reference == pytest.approx(math.e, rel=1e-15)
+
+
+def test_syntax_error_is_shown_beside_the_field_and_the_text_is_kept(qtbot, panel):
+    before = panel.model.result()
+    _type(qtbot, panel, "expression", "sin(w")
+    label = panel.error_labels["expression"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert "never closed" in label.text() and "column" in label.text()
+    assert panel.edits["expression"].text() == "sin(w"
+    assert panel.model.result() is before  # the last good sweep stays on screen
+
+
+@pytest.mark.parametrize("text", ["__import__('os')", "().__class__", "[x for x in w]"])
+def test_injection_is_refused_with_a_message(qtbot, panel, text):
+    _type(qtbot, panel, "expression", text)
+    label = panel.error_labels["expression"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert label.text()
+
+
+def test_unknown_names_are_listed(qtbot, panel):
+    _type(qtbot, panel, "expression", "foo(w) + bar")
+    label = panel.error_labels["expression"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert "bar, foo" in label.text()
+
+
+def test_inverted_range_is_refused_beside_the_field(qtbot, panel):
+    _type(qtbot, panel, "min", "1e-2")
+    _type(qtbot, panel, "max", "1e-5")
+    label = panel.error_labels["max"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert "must exceed" in label.text()
+
+
+def test_float32_marks_the_vanished_region_and_moves_the_best_epsilon(qtbot, panel):
+    _type(qtbot, panel, "expression", "exp(w)")
+    _type(qtbot, panel, "point", "1")
+    _choose(panel, "dtype", "float32")
+    qtbot.waitUntil(lambda: panel.model.result().dtype == "float32", timeout=3000)
+    result = panel.model.result()
+    assert result.central.best_epsilon > 1e-4
+    assert panel.view.vanished[1].isVisible()
+    low, high = panel.view.vanished[1].getRegion()
+    assert high == pytest.approx(math.log10(result.epsilons[result.vanished].max()))
+    assert "float64 rule" in panel.diagnosis_text.text()
+
+
+def test_cursor_readout_and_send_to_calculator(qtbot, panel, context):
+    _type(qtbot, panel, "expression", "exp(w)")
+    _type(qtbot, panel, "point", "1")
+    qtbot.waitUntil(lambda: "exp(w)" in panel.model.result().label, timeout=3000)
+    panel.view.cursors[1].setValue(math.log10(1e-3))  # drag the lower cursor
+    assert panel.view.cursors[0].value() == pytest.approx(-3.0)
+    assert panel.readout_labels["epsilon"].text() == "0.001"
+    expected = (math.exp(1.001) - math.exp(0.999)) / 2e-3
+    assert panel.readout_labels["central"].text().startswith(f"{expected:.8g}")
+    panel.send_button.click()
+    loss, plus, minus, epsilon, backprop = context.calculator.received
+    assert float(plus) == math.exp(1.001) and float(minus) == math.exp(0.999)
+    assert epsilon == "0.001" and float(backprop) == pytest.approx(math.e, rel=1e-15)
+    assert context.opened == ["calculator"]
+
+
+def test_hover_shows_a_crosshair_readout(panel):
+    plot = panel.view.bottom
+    scene_point = plot.getViewBox().mapViewToScene(QPointF(-6.0, -8.0))
+    panel.view._mouse_moved((scene_point,))
+    text = panel.hover_label.text()
+    shown = float(text.split("ε ≈ ")[1].split(" ")[0])
+    assert shown == pytest.approx(1e-6, rel=0.1)  # the nearest of the 400 grid points
+    assert "central" in panel.hover_label.text()
+    assert panel.view.cross[1][0].isVisible()
+
+
+def test_network_parameter_from_the_netcheck_panel(qtbot, panel):
+    panel.sweep_network_parameter(default_spec(), "W1", 5, "float64", "softmax-factor")
+    _wait_for_title(qtbot, panel, "Gradient wrong")
+    assert panel.source_combo.currentData() == "network"
+    assert panel.combos["bug"].currentData() == "softmax-factor"
+    assert panel.edits["index"].text() == "5"
+    assert "complex step" in panel.diagnosis_text.text()
+
+
+def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
+    panel.sweep_network_parameter(NetworkSpec((8, 16, 4), "relu"), "W2", 3, "float64")
+    qtbot.waitUntil(lambda: panel.model.result().kind == "network", timeout=5000)
+    _type(qtbot, panel, "layer_sizes", "8,x")
+    label = panel.error_labels["layer_sizes"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert "whole numbers" in label.text()
+
+
+def test_worker_sweep_reports_progress_and_can_be_cancelled(qtbot, panel):
+    model = panel.model
+    model.force_worker = True
+    with qtbot.waitSignal(model.resultChanged, timeout=10000):
+        model.sweep_network_parameter(default_spec(), "b1", 2, "float32")
+    assert model.result().dtype == "float32"
+    previous = model.result()
+    model.set_texts({"points": "3000"})
+    model.sweep()
+    assert model.is_busy() and panel.cancel_button.isVisibleTo(panel)
+    panel.cancel_button.click()
+    assert not model.is_busy()
+    qtbot.wait(300)
+    assert model.result() is previous  # cancelled: the last finished sweep stays
+
+
+def test_measured_rows_follow_the_calculator_history(qtbot, panel, context):
+    panel.source_combo.setCurrentIndex(panel.source_combo.findData("measured"))
+    panel.source_combo.activated.emit(panel.source_combo.currentIndex())
+    label = panel.error_labels["rows"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    context.calculator.rows = [
+        FakeRow("0.0001", "0.85", "0.85005", "0.84995"),
+        FakeRow("0.001", "0.85", "0.8505001", "0.8495001"),
+        FakeRow("0.01", "0.85", "0.855010", "0.845010"),
+    ]
+    context.calculator.historyChanged.emit()
+    qtbot.waitUntil(lambda: panel.model.result().kind == "measured", timeout=3000)
+    assert "3 rows" in panel.rows_label.text()
+    x, _ = panel.view.estimates["central"].getOriginalDataset()
+    assert list(x) == [1e-4, 1e-3, 1e-2]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (900, 620)])
+def test_nothing_is_cut_off(qtbot, panel, size, tmp_path):
+    panel.resize(*size)
+    qtbot.wait(50)
+    assert cut_off_texts(panel) == []
+    path = tmp_path / "explorer.png"
+    assert panel.grab().save(str(path))
+    assert path.stat().st_size > 10_000
+
+
+def test_widgets_have_names_tooltips_and_buddies(panel):
+    from PySide6.QtWidgets import QLabel
+
+    for widget in [*panel.edits.values(), *panel.combos.values()]:
+        assert widget.objectName() and widget.toolTip()
+    buddies = {label.buddy() for label in panel.findChildren(QLabel) if label.buddy()}
+    for widget in [*panel.edits.values(), *panel.combos.values()]:
+        assert widget in buddies
