@@ -2,9 +2,10 @@
 
 A job is a generator function from the core: each ``yield`` reports progress (a fraction in
 [0, 1], or a ``(fraction, message)`` pair) and is a point where Cancel can stop it; its
-``return`` value is the result. ``start_job`` runs it on Qt's global thread pool and a
-``Job`` (started on the next turn of the event loop, so connect first) emits ``progressed``, ``returned``, ``errored`` or ``aborted`` on the GUI thread,
-then ``finished``. The core never knows Qt.
+``return`` value is the result. ``start_job`` runs it on Qt's global thread pool, starting
+on the next turn of the event loop (so connect first), and the ``Job`` emits ``progressed``,
+``returned``, ``errored`` or ``aborted`` on the GUI thread, then ``finished``. The core never
+knows Qt.
 """
 
 from __future__ import annotations
