@@ -139,7 +139,7 @@ def test_float32_marks_the_vanished_region_and_moves_the_best_epsilon(qtbot, pan
     result = panel.model.result()
     assert result.central.best_epsilon > 1e-4
     assert panel.view.vanished[1].isVisible()
-    low, high = panel.view.vanished[1].getRegion()
+    _low, high = panel.view.vanished[1].getRegion()
     assert high == pytest.approx(math.log10(result.epsilons[result.vanished].max()))
     assert "float64 rule" in panel.diagnosis_text.text()
 
@@ -155,6 +155,7 @@ def test_cursor_readout_and_send_to_calculator(qtbot, panel, context):
     assert panel.readout_labels["central"].text().startswith(f"{expected:.8g}")
     panel.send_button.click()
     loss, plus, minus, epsilon, backprop = context.calculator.received
+    assert float(loss) == float(np.exp(np.float64(1.0)))
     assert float(plus) == math.exp(1.001) and float(minus) == math.exp(0.999)
     assert epsilon == "0.001" and float(backprop) == pytest.approx(math.e, rel=1e-15)
     assert context.opened == ["calculator"]
