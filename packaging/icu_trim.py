@@ -33,9 +33,11 @@ def _elf_symbol(data: bytes, wanted: re.Pattern[str]) -> tuple[str, int, int]:
     """Name, file offset and size of the first dynamic symbol matching wanted (ELF64 LE)."""
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         raise ValueError("not a little-endian 64-bit ELF file")
-    shoff, = struct.unpack_from("<Q", data, 0x28)
+    (shoff,) = struct.unpack_from("<Q", data, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    sections = [
+        struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)
+    ]
     for section in sections:
         if section[1] != 11:  # SHT_DYNSYM
             continue
@@ -58,7 +60,7 @@ def read_package(blob: bytes) -> tuple[bytes, list[tuple[str, bytes]]]:
     if (magic1, magic2) != (0xDA, 0x27) or blob[12:16] != b"CmnD":
         raise ValueError("not an ICU common data package")
     toc = blob[header_size:]
-    count, = struct.unpack_from("<I", toc, 0)
+    (count,) = struct.unpack_from("<I", toc, 0)
     entries = [struct.unpack_from("<II", toc, 4 + 8 * i) for i in range(count)]
     ends = [data_offset for _, data_offset in entries[1:]] + [len(toc)]
     items = []
@@ -97,8 +99,10 @@ def keep_item(relative: str, data: bytes) -> bool:
         return False
     if relative.endswith(".cnv"):
         return len(data) <= SINGLE_BYTE_CNV_LIMIT
-    if not directory and LOCALE_NAME.match(relative) and not relative.startswith(
-        ("pool", "res_index", "likelySubtags", "supplementalData")
+    if (
+        not directory
+        and LOCALE_NAME.match(relative)
+        and not relative.startswith(("pool", "res_index", "likelySubtags", "supplementalData"))
     ):
         return bool(LOCALE_KEPT.match(relative))
     return True
@@ -133,8 +137,15 @@ def trim(library: Path, out_dir: Path) -> Path | None:
     output = out_dir / library.name
     soname = re.sub(r"(\.so\.\d+).*$", r"\1", library.name)
     result = subprocess.run(
-        [compiler, "-shared", "-nostdlib", f"-Wl,-soname,{soname}", "-o", str(output),
-         str(assembly)],
+        [
+            compiler,
+            "-shared",
+            "-nostdlib",
+            f"-Wl,-soname,{soname}",
+            "-o",
+            str(output),
+            str(assembly),
+        ],
         capture_output=True,
         text=True,
         check=False,

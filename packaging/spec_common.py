@@ -21,16 +21,63 @@ LAUNCHER = ROOT / "packaging" / "fdgui_launcher.py"
 
 # Qt modules the app never imports. QtOpenGL and QtOpenGLWidgets stay: pyqtgraph imports
 # them, and a bundle without them crashes on start (see shared QT-NOTES).
-QT_UNUSED = (
-    "Qt3DAnimation Qt3DCore Qt3DExtras Qt3DInput Qt3DLogic Qt3DRender QtAxContainer "
-    "QtBluetooth QtCanvasPainter QtCharts QtConcurrent QtDataVisualization QtDBus QtDesigner "
-    "QtGraphs QtGraphsWidgets QtHelp QtHttpServer QtLabsStyleKit QtLocation QtMultimedia "
-    "QtMultimediaWidgets QtNetwork QtNetworkAuth QtNfc QtPdf QtPdfWidgets QtPositioning "
-    "QtPrintSupport QtQml QtQmlFeatures QtQuick QtQuick3D QtQuickControls2 QtQuickTest "
-    "QtQuickWidgets QtRemoteObjects QtScxml QtSensors QtSerialBus QtSerialPort QtSpatialAudio "
-    "QtSql QtStateMachine QtSvgWidgets QtTest QtTextToSpeech QtUiTools QtWebChannel "
-    "QtWebEngineCore QtWebEngineQuick QtWebEngineWidgets QtWebSockets QtWebView QtXml"
-).split()
+QT_UNUSED = [
+    "Qt3DAnimation",
+    "Qt3DCore",
+    "Qt3DExtras",
+    "Qt3DInput",
+    "Qt3DLogic",
+    "Qt3DRender",
+    "QtAxContainer",
+    "QtBluetooth",
+    "QtCanvasPainter",
+    "QtCharts",
+    "QtConcurrent",
+    "QtDataVisualization",
+    "QtDBus",
+    "QtDesigner",
+    "QtGraphs",
+    "QtGraphsWidgets",
+    "QtHelp",
+    "QtHttpServer",
+    "QtLabsStyleKit",
+    "QtLocation",
+    "QtMultimedia",
+    "QtMultimediaWidgets",
+    "QtNetwork",
+    "QtNetworkAuth",
+    "QtNfc",
+    "QtPdf",
+    "QtPdfWidgets",
+    "QtPositioning",
+    "QtPrintSupport",
+    "QtQml",
+    "QtQmlFeatures",
+    "QtQuick",
+    "QtQuick3D",
+    "QtQuickControls2",
+    "QtQuickTest",
+    "QtQuickWidgets",
+    "QtRemoteObjects",
+    "QtScxml",
+    "QtSensors",
+    "QtSerialBus",
+    "QtSerialPort",
+    "QtSpatialAudio",
+    "QtSql",
+    "QtStateMachine",
+    "QtSvgWidgets",
+    "QtTest",
+    "QtTextToSpeech",
+    "QtUiTools",
+    "QtWebChannel",
+    "QtWebEngineCore",
+    "QtWebEngineQuick",
+    "QtWebEngineWidgets",
+    "QtWebSockets",
+    "QtWebView",
+    "QtXml",
+]
 
 # Python packages that are in a developer's venv but never in the app: test tools, the
 # optional peers used by benchmarks, torch (the network check runs on numpy), other Qt
@@ -63,7 +110,24 @@ PY_UNUSED = [
     "ssl",
     "_ssl",
     "_hashlib",
+    # Interactive line editing (pdb, the REPL) and the East Asian legacy codecs: about 2 MB.
+    "readline",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_jp",
+    "_codecs_kr",
+    "_codecs_tw",
+    "_multibytecodec",
 ]
+
+# Data files nobody reads: pyqtgraph's own application icon (about 1 MB), used only when
+# pyqtgraph creates the QApplication itself, which fdgui does.
+DATA_UNUSED = ("pyqtgraph/icons/peegee/*",)
+
+# Taken from the system instead of the bundle. D-Bus is on every Linux desktop, and the
+# bundled copy drags in systemd, libgcrypt and three compressors (about 4 MB).
+SYSTEM_LIBRARIES = ("libdbus-1.so.3",)
 
 EXCLUDES = [f"PySide6.{name}" for name in QT_UNUSED] + PY_UNUSED
 
@@ -90,8 +154,6 @@ QT_PLUGINS_KEPT = (
     "iconengines/*",
     "imageformats/*qsvg*",
     "imageformats/*qico*",
-    "imageformats/*qjpeg*",
-    "imageformats/*qgif*",
     "styles/*",
 )
 
@@ -170,7 +232,7 @@ def _is_plain_library(dest: str) -> bool:
     name = PurePosixPath(dest).name
     if "/plugins/" in dest or "lib-dynload/" in dest:
         return False
-    if ".abi3.so" in name and not name.startswith("lib") or ".cpython-" in name:
+    if (".abi3.so" in name and not name.startswith("lib")) or ".cpython-" in name:
         return False  # Python extension modules are imported by name
     return name.startswith("lib") and ".so" in name and not name.startswith("libpython")
 
@@ -179,10 +241,13 @@ def drop_unreachable_libraries(binaries: list) -> tuple[list, list[str]]:
     """Linux: drop libraries that no kept binary needs any more (after plugins went).
 
     Roots are Python extensions, Qt plugins and libpython; a library stays when a chain of
-    DT_NEEDED entries leads to it from a root.
+    DT_NEEDED entries leads to it from a root. SYSTEM_LIBRARIES go too, and what only they
+    needed.
     """
     if not sys.platform.startswith("linux") or shutil.which("readelf") is None:
         return binaries, []
+    system = [e for e in binaries if PurePosixPath(e[0]).name in SYSTEM_LIBRARIES]
+    binaries = [e for e in binaries if e not in system]
     by_name: dict[str, list] = {}
     for entry in binaries:
         by_name.setdefault(PurePosixPath(entry[0]).name, []).append(entry)
@@ -204,6 +269,18 @@ def drop_unreachable_libraries(binaries: list) -> tuple[list, list[str]]:
         name = PurePosixPath(entry[0]).name
         if _is_plain_library(entry[0]) and name not in reachable:
             dropped.append(entry[0])
+        else:
+            kept.append(entry)
+    return kept, [e[0] for e in system] + dropped
+
+
+def drop_unused_data(datas: list) -> tuple[list, list[str]]:
+    """Remove the DATA_UNUSED files."""
+    kept, dropped = [], []
+    for entry in datas:
+        dest = entry[0].replace("\\", "/")
+        if any(fnmatch.fnmatch(dest, pattern) for pattern in DATA_UNUSED):
+            dropped.append(dest)
         else:
             kept.append(entry)
     return kept, dropped
@@ -257,6 +334,8 @@ def slim(analysis, work: Path) -> None:
     """Apply every size cut to a finished Analysis, and say what went."""
     binaries, dropped_plugins = drop_unused_qt_files(list(analysis.binaries))
     datas, dropped_data = drop_unused_qt_files(list(analysis.datas))
+    datas, dropped_unused = drop_unused_data(datas)
+    dropped_data += dropped_unused
     binaries, dropped_libs = drop_unreachable_libraries(binaries)
     binaries = strip_selected(binaries, work)
     binaries = trim_icu(binaries, work)
@@ -264,8 +343,16 @@ def slim(analysis, work: Path) -> None:
     analysis.datas = datas
     report = work / "slimmed.txt"
     report.write_text(
-        "\n".join(["# dropped Qt plugins and translations", *dropped_plugins, *dropped_data,
-                   "# dropped libraries nothing kept needs", *dropped_libs]) + "\n",
+        "\n".join(
+            [
+                "# dropped Qt plugins and translations",
+                *dropped_plugins,
+                *dropped_data,
+                "# dropped libraries nothing kept needs",
+                *dropped_libs,
+            ]
+        )
+        + "\n",
         encoding="utf-8",
     )
     print(
