@@ -50,18 +50,18 @@ _INPUTS = {
     ),
     "loss_plus": (
         "lossPlusInput",
-        "Loss at w+ε, L&+",
+        "&Plus: loss at w+ε, L+",
         "The loss after adding ε to the one parameter you are checking, every other "
         "parameter left as it was.",
     ),
     "loss_minus": (
         "lossMinusInput",
-        "Loss at w−ε, L&−",
+        "&Minus: loss at w−ε, L−",
         "The loss after subtracting ε from that same parameter (put it back to w first).",
     ),
     "epsilon": (
         "epsilonInput",
-        "Step &ε",
+        "St&ep ε",
         "The step you perturbed the parameter by: a positive number such as 1e-4. "
         "Both perturbed losses must use the same ε.",
     ),

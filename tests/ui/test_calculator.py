@@ -292,3 +292,32 @@ def test_help_and_about(window, qtbot, monkeypatch):
 
 def test_machine_has_fonts():
     assert len(QFontDatabase.families()) > 3, "no fonts: every glyph would draw as an empty box"
+
+
+def test_alt_mnemonics_jump_to_each_field(window, qtbot):
+    alt = Qt.KeyboardModifier.AltModifier
+    for key, name in (
+        (Qt.Key.Key_P, "lossPlusInput"),
+        (Qt.Key.Key_M, "lossMinusInput"),
+        (Qt.Key.Key_E, "epsilonInput"),
+        (Qt.Key.Key_B, "backpropInput"),
+        (Qt.Key.Key_L, "lossInput"),
+    ):
+        qtbot.keyClick(window.focusWidget() or window, key, alt)
+        assert window.focusWidget().objectName() == name
+
+
+def test_an_unexpected_error_shows_a_dialog_and_the_window_stays_up(window, qtbot, monkeypatch):
+    from fdgui.ui.errors import ExceptionReporter
+
+    shown = []
+    monkeypatch.setattr(
+        "fdgui.ui.errors.QMessageBox.exec", lambda box: shown.append(box.detailedText())
+    )
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        ExceptionReporter.hook(type(error), error, error.__traceback__)
+    assert shown and "RuntimeError: boom" in shown[0]
+    assert window.isVisible()
+    assert gradient_text(window) == "0.5"
