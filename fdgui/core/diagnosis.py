@@ -68,18 +68,17 @@ def _consensus(result: SweepResult, usable: np.ndarray) -> tuple[float | None, f
     resolved = good & (result.loss_plus != result.loss_minus)
     if resolved.sum() >= 2:
         good = resolved
-    count = estimates.size
     window = min(CONSENSUS_WINDOW, max(1, int(good.sum())))
     if not good.any():
         return None, None, -1
-    best_spread, best_start = np.inf, -1
-    for start in range(0, count - window + 1):
-        if not good[start : start + window].all():
-            continue
-        part = estimates[start : start + window]
-        spread = float(part.max() - part.min())
-        if spread < best_spread:
-            best_spread, best_start = spread, start
+    windows = np.lib.stride_tricks.sliding_window_view(estimates, window)
+    complete = np.lib.stride_tricks.sliding_window_view(good, window).all(axis=1)
+    best_start = -1
+    if complete.any():
+        with np.errstate(invalid="ignore"):
+            spreads = np.where(complete, windows.max(axis=1) - windows.min(axis=1), np.inf)
+        best_start = int(np.argmin(spreads))
+        best_spread = float(spreads[best_start])
     if best_start < 0:
         index = int(np.flatnonzero(good)[0])
         return float(estimates[index]), None, index

@@ -192,21 +192,18 @@ def _best_index(relative: np.ndarray, usable: np.ndarray) -> int | None:
     valid = usable & np.isfinite(relative)
     if not valid.any():
         return None
-    with np.errstate(divide="ignore"):
-        logs = np.where(valid, np.log10(np.maximum(relative, 1e-300)), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(valid, np.log10(np.maximum(relative, 1e-300)), np.inf)
     if logs.size >= SMOOTHING_WINDOW:
         half = SMOOTHING_WINDOW // 2
-        padded = np.pad(logs, half, constant_values=np.nan)
+        padded = np.pad(logs, half, constant_values=np.inf)  # unusable neighbours count as bad
         windows = np.lib.stride_tricks.sliding_window_view(padded, SMOOTHING_WINDOW)
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                smoothed = np.nanmedian(windows, axis=1)
+        smoothed = np.partition(windows, half, axis=1)[:, half]
         smoothed = np.where(valid, smoothed, np.inf)
+        if not np.isfinite(smoothed).any():  # too few usable points for a running median
+            smoothed = logs
     else:
-        smoothed = np.where(valid, logs, np.inf)
+        smoothed = logs
     centre = int(np.argmin(smoothed))
     low, high = max(0, centre - SMOOTHING_WINDOW // 2), centre + SMOOTHING_WINDOW // 2 + 1
     nearby = np.where(valid[low:high], relative[low:high], np.inf)

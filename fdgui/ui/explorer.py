@@ -655,6 +655,21 @@ class ExplorerPanel(QWidget):
                 show("The explorer's values at the cursor are in the calculator.")
 
 
+def _set_range(box: pg.ViewBox, axis: int, low: float, high: float, padding: float = 0.0) -> None:
+    """Change an axis range only when it moves noticeably: steadier plots while typing, and
+    the axes (slow to re-tick) are left alone."""
+    extra = (high - low) * padding
+    low, high = low - extra, high + extra
+    current_low, current_high = box.viewRange()[axis]
+    tolerance = 0.03 * max(high - low, 1e-300)
+    if abs(current_low - low) <= tolerance and abs(current_high - high) <= tolerance:
+        return
+    if axis == 0:
+        box.setXRange(low, high, padding=0)
+    else:
+        box.setYRange(low, high, padding=0)
+
+
 class _Plots(pg.QtCore.QObject):
     """The two linked plots and every item on them; redrawn with setData, never rebuilt."""
 
@@ -674,8 +689,8 @@ class _Plots(pg.QtCore.QObject):
         top.setLabel("left", "estimate of dL/dw")
         bottom.setLabel("left", "|error|")
         bottom.setLabel("bottom", "ε")
-        top.showGrid(x=True, y=True, alpha=0.2)
-        bottom.showGrid(x=True, y=True, alpha=0.2)
+        top.showGrid(x=False, y=False)
+        bottom.showGrid(x=False, y=False)
         for plot in (top, bottom):
             plot.getAxis("left").setWidth(70)
             plot.getAxis("left").enableAutoSIPrefix(False)
@@ -694,7 +709,7 @@ class _Plots(pg.QtCore.QObject):
         # curves
         self.estimates = {
             name: top.plot(
-                pen=pg.mkPen(colour, width=2 if name == "central" else 1.3),
+                pen=pg.mkPen(colour, width=2 if name == "central" else 1),
                 connect="finite",
             )
             for name, colour in COLOURS.items()
@@ -705,7 +720,7 @@ class _Plots(pg.QtCore.QObject):
         top.addItem(self.reference_line, ignoreBounds=True)
         self.errors = {
             name: bottom.plot(
-                pen=pg.mkPen(colour, width=2 if name == "central" else 1.3), connect="finite"
+                pen=pg.mkPen(colour, width=2 if name == "central" else 1), connect="finite"
             )
             for name, colour in COLOURS.items()
         }
@@ -818,7 +833,7 @@ class _Plots(pg.QtCore.QObject):
             for region in self.vanished:
                 region.setVisible(False)
             self.vanished_text.setVisible(False)
-        self.top.setXRange(low, high, padding=0.01)
+        _set_range(self.top.getViewBox(), 0, low, high, padding=0.01)
         self._set_ranges(result, diagnosis)
 
     def _centre_and_span(self, result: Any, diagnosis: Any) -> tuple[float, float]:
@@ -834,7 +849,7 @@ class _Plots(pg.QtCore.QObject):
 
     def _set_ranges(self, result: Any, diagnosis: Any) -> None:
         centre, span = self._centre_and_span(result, diagnosis)
-        self.top.setYRange(centre - 1.6 * span, centre + 1.6 * span, padding=0)
+        _set_range(self.top.getViewBox(), 1, centre - 1.6 * span, centre + 1.6 * span)
         stacked = np.concatenate(
             [curve.errors for curve in result.curves.values()] + [result.roundoff_floor]
         )
@@ -842,7 +857,7 @@ class _Plots(pg.QtCore.QObject):
         if positive.size:
             low = max(float(positive.min()), 1e-20)
             high = float(np.max(positive))
-            self.bottom.setYRange(math.log10(low) - 0.5, math.log10(high) + 0.5, padding=0)
+            _set_range(self.bottom.getViewBox(), 1, math.log10(low) - 0.5, math.log10(high) + 0.5)
             top_y = math.log10(high) + 0.3
         else:
             top_y = 0.0
