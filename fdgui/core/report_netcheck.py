@@ -1,0 +1,393 @@
+"""Every human-readable rendering of a network check: words, text, JSON, CSV, Markdown, code.
+
+The window, the CLI and the export buttons all take their words from here, so the verdict
+reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from fdgui import __version__
+from fdgui.core.check import VERDICTS
+from fdgui.core.netcheck import MODE_TITLES, CheckReport, Entry, TensorReport, Tolerances
+
+BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
+NOTE_WORDS = {
+    "kink": "the ±ε step crosses a relu kink",
+    "round-off": "within the dtype's expected error",
+    "": "",
+}
+
+
+def number(value: float, digits: int = 3) -> str:
+    """A short number for tables: 3 significant digits, 'n/a' for NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if math.isinf(value):
+        return "inf"
+    return f"{value:.{digits}g}"
+
+
+def entry_label(entry: Entry, projection: bool = False) -> str:
+    """'W1[3, 17]' (or 'W1 direction 4' in projection mode)."""
+    if projection:
+        return f"{entry.tensor} direction {entry.index + 1}"
+    return f"{entry.tensor}[{', '.join(str(i) for i in entry.position)}]"
+
+
+def verdict_in_words(report: CheckReport) -> str:
+    """One or two sentences: the verdict, how many disagree, and the worst tensor."""
+    settings = report.settings
+    projection = settings.mode == "projection"
+    unit = "directions" if projection else "entries"
+    checked = sum(t.checked for t in report.tensors)
+    failing = [t for t in report.tensors if t.failures]
+    worst = report.worst[0] if report.worst else None
+    where = ""
+    if worst is not None:
+        where = (
+            f"largest relative error {number(worst.relative_error)} at "
+            f"{entry_label(worst, projection)}"
+        )
+    if report.verdict == "pass":
+        extra = []
+        kinks = sum(t.kinks for t in report.tensors)
+        within = sum(t.within_tolerance for t in report.tensors)
+        if kinks:
+            extra.append(f"{kinks:,} sit on a relu kink")
+        if within:
+            extra.append(f"{within:,} are only within the {settings.dtype} tolerance")
+        tail = f" ({'; '.join(extra)})" if extra else ""
+        return (
+            f"Pass: the backprop gradient agrees with finite differences for all {checked:,} "
+            f"{unit} checked{tail}; {where}."
+        )
+    failures = sum(t.failures for t in failing)
+    worst_tensor = next(t for t in report.tensors if t.name == report.worst_tensor)
+    others = [t.name for t in failing if t.name != worst_tensor.name]
+    also = f" Also wrong: {', '.join(others)}." if others else ""
+    return (
+        f"Fail: {failures:,} of {checked:,} {unit} disagree. The worst tensor is "
+        f"{worst_tensor.name} ({worst_tensor.failures:,} of {worst_tensor.checked:,} "
+        f"{unit} wrong or suspicious, max relative error "
+        f"{number(worst_tensor.max_relative_error)}); {where}.{also}"
+    )
+
+
+def settings_line(report: CheckReport) -> str:
+    settings = report.settings
+    spec = settings.spec
+    parts = [
+        f"layers {','.join(str(n) for n in spec.layer_sizes)}",
+        spec.activation,
+        spec.loss,
+        f"batch {spec.batch_size}",
+        f"seed {spec.seed}",
+        settings.dtype,
+        MODE_TITLES[settings.mode].split(":")[0].lower(),
+    ]
+    if settings.mode == "sample":
+        parts.append(f"k={settings.samples}")
+    if settings.mode == "projection":
+        parts.append(f"K={settings.directions}")
+    parts.append(f"bug {settings.bug}" if settings.bug else "correct backprop")
+    epsilon = (
+        f"ε={number(settings.epsilon)}"
+        if settings.epsilon is not None
+        else f"ε={number(report.tolerances.epsilon)}·max(1,|w|)"
+    )
+    parts.append(epsilon)
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------- structured data
+
+
+def _clean(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
+    return {
+        "name": tensor.name,
+        "shape": list(tensor.shape),
+        "checked": tensor.checked,
+        "max_relative_error": _clean(tensor.max_relative_error),
+        "median_relative_error": _clean(tensor.median_relative_error),
+        "band_counts": dict(tensor.band_counts),
+        "kinks": tensor.kinks,
+        "within_tolerance": tensor.within_tolerance,
+        "failures": tensor.failures,
+    }
+
+
+def entry_dict(entry: Entry) -> dict[str, Any]:
+    return {
+        "tensor": entry.tensor,
+        "index": entry.index,
+        "position": list(entry.position),
+        "numeric": _clean(entry.numeric),
+        "analytic": _clean(entry.analytic),
+        "relative_error": _clean(entry.relative_error),
+        "epsilon": _clean(entry.epsilon),
+        "loss_plus": _clean(entry.loss_plus),
+        "loss_minus": _clean(entry.loss_minus),
+        "band": entry.band,
+        "note": entry.note,
+    }
+
+
+def report_dict(report: CheckReport) -> dict[str, Any]:
+    """The report as plain JSON-ready data (keys stable: scripts read them)."""
+    settings = report.settings
+    spec = settings.spec
+    return {
+        "fdgui_version": __version__,
+        "verdict": report.verdict,
+        "summary": report.summary,
+        "parameters_checked": report.parameters_checked,
+        "evaluations": report.evaluations,
+        "seconds": report.seconds,
+        "loss": _clean(report.loss),
+        "network": {
+            "layer_sizes": list(spec.layer_sizes),
+            "activation": spec.activation,
+            "loss": spec.loss,
+            "batch_size": spec.batch_size,
+            "seed": spec.seed,
+            "parameter_count": spec.parameter_count,
+        },
+        "check": {
+            "mode": settings.mode,
+            "dtype": settings.dtype,
+            "bug": settings.bug,
+            "samples": settings.samples if settings.mode == "sample" else None,
+            "directions": settings.directions if settings.mode == "projection" else None,
+            "epsilon": settings.epsilon,
+            "recommended_epsilon": report.tolerances.epsilon,
+            "atol": report.tolerances.atol,
+            "rtol": report.tolerances.rtol,
+        },
+        "worst_tensor": report.worst_tensor,
+        "tensors": [tensor_dict(t) for t in report.tensors],
+        "worst": [entry_dict(e) for e in report.worst],
+    }
+
+
+def render_json(report: CheckReport) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = (
+    "kind", "tensor", "index", "position", "numeric", "analytic", "relative_error", "band",
+    "note", "epsilon", "loss_plus", "loss_minus", "shape", "checked", "max_relative_error",
+    "median_relative_error", "correct", "kinks_band", "suspicious", "wrong", "failures",
+)  # fmt: skip
+
+
+def render_csv(report: CheckReport) -> str:
+    """One table: a 'tensor' row per tensor, then an 'entry' row per worst entry."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for tensor in report.tensors:
+        counts = tensor.band_counts
+        writer.writerow(
+            {
+                "kind": "tensor",
+                "tensor": tensor.name,
+                "shape": "x".join(str(n) for n in tensor.shape),
+                "checked": tensor.checked,
+                "max_relative_error": repr(tensor.max_relative_error),
+                "median_relative_error": repr(tensor.median_relative_error),
+                "correct": counts["correct"],
+                "kinks_band": counts["kinks"],
+                "suspicious": counts["suspicious"],
+                "wrong": counts["wrong"],
+                "failures": tensor.failures,
+            }
+        )
+    for entry in report.worst:
+        writer.writerow(
+            {
+                "kind": "entry",
+                "tensor": entry.tensor,
+                "index": entry.index,
+                "position": " ".join(str(i) for i in entry.position),
+                "numeric": repr(entry.numeric),
+                "analytic": repr(entry.analytic),
+                "relative_error": repr(entry.relative_error),
+                "band": entry.band,
+                "note": entry.note,
+                "epsilon": repr(entry.epsilon),
+                "loss_plus": repr(entry.loss_plus),
+                "loss_minus": repr(entry.loss_minus),
+            }
+        )
+    return buffer.getvalue()
+
+
+def tensor_rows(report: CheckReport) -> list[list[str]]:
+    """Rows of the per-tensor table (same cells in the window, CLI and Markdown)."""
+    rows = []
+    for tensor in report.tensors:
+        counts = tensor.band_counts
+        rows.append(
+            [
+                tensor.name,
+                "×".join(str(n) for n in tensor.shape),
+                f"{tensor.checked:,}",
+                number(tensor.max_relative_error),
+                number(tensor.median_relative_error),
+                f"{counts['correct']:,}",
+                f"{counts['kinks']:,}",
+                f"{counts['suspicious']:,}",
+                f"{counts['wrong']:,}",
+                "ok" if tensor.failures == 0 else f"{tensor.failures:,} failing",
+            ]
+        )
+    return rows
+
+
+TENSOR_HEADERS = [
+    "tensor", "shape", "checked", "max rel. error", "median rel. error",
+    "< 1e-7", "1e-7..1e-4", "1e-4..1e-2", "> 1e-2", "status",
+]  # fmt: skip
+
+WORST_HEADERS = [
+    "entry", "numeric", "backprop", "rel. error", "verdict", "ε", "L+", "L−", "note",
+]  # fmt: skip
+
+
+def worst_rows(report: CheckReport) -> list[list[str]]:
+    projection = report.settings.mode == "projection"
+    return [
+        [
+            entry_label(entry, projection),
+            number(entry.numeric, 6),
+            number(entry.analytic, 6),
+            number(entry.relative_error),
+            BAND_TITLES.get(entry.band, entry.band),
+            number(entry.epsilon),
+            number(entry.loss_plus, 12),
+            number(entry.loss_minus, 12),
+            NOTE_WORDS.get(entry.note, entry.note),
+        ]
+        for entry in report.worst
+    ]
+
+
+def _markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_markdown(report: CheckReport) -> str:
+    tolerances = report.tolerances
+    return "\n".join(
+        [
+            "# fdgui network check",
+            "",
+            f"**{report.verdict.upper()}**: {report.summary}",
+            "",
+            f"Settings: {settings_line(report)}.",
+            f"Loss L = {report.loss!r}; {report.parameters_checked:,} checked with "
+            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s.",
+            f"Agreement expected in {tolerances.dtype}: atol {number(tolerances.atol)}, "
+            f"rtol {number(tolerances.rtol)}.",
+            "",
+            "## Per tensor",
+            "",
+            _markdown_table(TENSOR_HEADERS, tensor_rows(report)),
+            "",
+            f"## The {len(report.worst)} worst entries",
+            "",
+            _markdown_table(WORST_HEADERS, worst_rows(report)),
+            "",
+            "Relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8).",
+            "",
+        ]
+    )
+
+
+def render_text(report: CheckReport, worst_count: int = 10) -> str:
+    """The CLI's plain-text report: verdict, per-tensor table, worst entries."""
+
+    def table(headers: list[str], rows: list[list[str]]) -> list[str]:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+        for row in rows:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        return lines
+
+    rows = worst_rows(report)[:worst_count]
+    lines = [
+        f"{report.verdict.upper()}: {report.summary}",
+        f"({settings_line(report)}; {report.parameters_checked:,} checked, "
+        f"{report.evaluations:,} loss evaluations, {report.seconds:.3f} s)",
+        "",
+        *table(TENSOR_HEADERS, tensor_rows(report)),
+    ]
+    if rows:
+        lines += ["", f"Worst {len(rows)}:", *table(WORST_HEADERS, rows)]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- copy as code
+
+
+def torch_gradcheck_code(tolerances: Tolerances) -> str:
+    """A ready torch.autograd.gradcheck call with the ε and tolerances fdgui recommends."""
+    dtype = tolerances.dtype
+    torch_dtype = {"float64": "torch.float64", "float32": "torch.float32",
+                   "float16": "torch.float16", "bfloat16": "torch.bfloat16"}[dtype]  # fmt: skip
+    warning = ""
+    if dtype != "float64":
+        warning = (
+            f"# gradcheck warns for non-float64 inputs; in {dtype} only these loose\n"
+            "# tolerances can pass, and a small bug can hide under them.\n"
+        )
+    return (
+        "import torch\n\n"
+        f"# fdgui's recommendation for {dtype}: central differences with ε = u^(1/3),\n"
+        "# tolerances from the round-off floor u·|L|/ε and the ε² truncation.\n"
+        f"{warning}"
+        f"params = torch.randn(100, dtype={torch_dtype}, requires_grad=True)  # yours here\n\n\n"
+        "def loss_fn(params):\n"
+        "    return (params.tanh() ** 2).sum()  # your loss of the flattened parameters\n\n\n"
+        "torch.autograd.gradcheck(\n"
+        f"    loss_fn, (params,), eps={tolerances.epsilon:.3g}, "
+        f"atol={tolerances.atol:.3g}, rtol={tolerances.rtol:.3g}\n"
+        ")\n"
+    )
+
+
+def jax_check_grads_code(tolerances: Tolerances) -> str:
+    """A ready jax.test_util.check_grads call with the recommended ε and tolerances."""
+    dtype = tolerances.dtype
+    enable = (
+        'jax.config.update("jax_enable_x64", True)  # float64 needs x64 mode\n'
+        if dtype == "float64"
+        else ""
+    )
+    return (
+        "import jax\n"
+        "import jax.numpy as jnp\n"
+        "from jax.test_util import check_grads\n\n"
+        f"{enable}"
+        f"# fdgui's recommendation for {dtype}: ε = u^(1/3) for central differences.\n"
+        f"params = jnp.ones(100, dtype=jnp.{dtype})  # yours here\n\n\n"
+        "def loss_fn(params):\n"
+        "    return jnp.sum(jnp.tanh(params) ** 2)  # your loss\n\n\n"
+        "check_grads(\n"
+        '    loss_fn, (params,), order=1, modes=("rev",),\n'
+        f"    eps={tolerances.epsilon:.3g}, atol={tolerances.atol:.3g}, "
+        f"rtol={tolerances.rtol:.3g},\n"
+        ")\n"
+    )

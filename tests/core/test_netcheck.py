@@ -1,0 +1,296 @@
+"""The batched network check: accuracy against exact backprop and a plain loop, bugs caught,
+modes, cancel points, planner, memory bound and bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from fdgui.core.netcheck import (
+    MAX_DIRECTIONS,
+    MAX_SAMPLES,
+    CheckSettings,
+    check_epsilon,
+    plan_costs,
+    recommended_tolerances,
+    run_check,
+    run_to_completion,
+)
+from fdgui.core.networks import BUGS, NetworkSpec, build_network
+from fdgui.core.precision import unit_roundoff
+
+SHAPES = [
+    ((12, 9, 5), "tanh", "cross-entropy"),
+    ((12, 9, 5), "sigmoid", "mse"),
+    ((10, 8, 7, 4), "tanh", "mse"),
+    ((10, 8, 7, 4), "sigmoid", "cross-entropy"),
+    ((10, 8, 7, 6, 3), "relu", "cross-entropy"),
+    ((9, 6, 4), "relu", "mse"),
+]
+
+
+def _exact_gradient(net):
+    """Complex-step derivatives of every parameter (exact to round-off; smooth nets only)."""
+    exact = []
+    for position, parameter in enumerate(net.parameters):
+        values = np.empty(parameter.size)
+        for index in range(parameter.size):
+            perturbed = [p.astype(np.complex128) for p in net.parameters]
+            perturbed[position].flat[index] += 1e-30j
+            values[index] = net.loss(perturbed, "complex128").imag / 1e-30
+        exact.append(values)
+    return exact
+
+
+@pytest.mark.parametrize(("sizes", "activation", "loss"), SHAPES)
+def test_full_check_agrees_with_exact_backprop_to_1e_8(sizes, activation, loss):
+    spec = NetworkSpec(sizes, activation, loss, batch_size=8, seed=11)
+    net = build_network(spec)
+    report = run_to_completion(CheckSettings(spec), net)
+    assert report.verdict == "pass", report.summary
+    assert report.parameters_checked == spec.parameter_count
+    for tensor in report.tensors:
+        assert tensor.checked == math.prod(tensor.shape)
+        assert tensor.max_relative_error < 1e-8, (tensor.name, tensor.max_relative_error)
+    if activation != "relu":  # the backprop itself checked against the complex step
+        for tensor, exact in zip(report.tensors, _exact_gradient(net), strict=True):
+            relative = np.abs(tensor.numeric - exact) / np.maximum(np.abs(exact), 1e-8)
+            assert relative.max() < 1e-8, tensor.name
+
+
+def test_check_is_truncation_limited_at_the_calculators_epsilon():
+    # at ε = u^(1/3) the only error left is the central difference's ε²·L'''/6: it shrinks 4×
+    # when ε halves (a plain loop would instead grow its round-off)
+    spec = NetworkSpec((20, 16, 10), batch_size=16, seed=3)
+    net = build_network(spec)
+    exact = net.gradient()
+    errors = []
+    for epsilon in (4e-5, 2e-5):
+        report = run_to_completion(CheckSettings(spec, epsilon=epsilon), net)
+        errors.append(np.abs(report.tensors[0].numeric - exact[0].ravel()).max())
+    assert errors[0] / errors[1] == pytest.approx(4.0, rel=0.05)
+
+
+@pytest.mark.parametrize(("sizes", "activation", "loss"), SHAPES[:5])
+def test_full_check_agrees_with_a_plain_loop_within_the_loops_round_off(sizes, activation, loss):
+    spec = NetworkSpec(sizes, activation, loss, batch_size=6, seed=5)
+    net = build_network(spec)
+    epsilon = 1e-5
+    report = run_to_completion(CheckSettings(spec, epsilon=epsilon), net)
+    u = unit_roundoff("float64")
+    for position, tensor in enumerate(report.tensors):
+        for index in range(net.parameters[position].size):
+            plus = [p.copy() for p in net.parameters]
+            minus = [p.copy() for p in net.parameters]
+            plus[position].flat[index] += epsilon
+            minus[position].flat[index] -= epsilon
+            loss_plus, loss_minus = net.loss(plus), net.loss(minus)
+            loop = (loss_plus - loss_minus) / (2 * epsilon)
+            # the loop's own round-off: each loss carries ~u·|L| per operation, over 2ε
+            weight = abs(net.parameters[position].flat[index])
+            floor = 16 * u * max(abs(loss_plus), abs(loss_minus)) / epsilon
+            floor += 4 * u * weight * abs(loop) / epsilon  # w ± ε itself is rounded
+            assert abs(tensor.numeric[index] - loop) <= floor, (tensor.name, index)
+
+
+@pytest.mark.parametrize("bug", list(BUGS))
+@pytest.mark.parametrize("mode", ["full", "sample", "projection"])
+def test_every_bug_fails_in_every_mode_and_names_a_broken_tensor(bug, mode):
+    spec = NetworkSpec((10, 8, 8, 4), "tanh", "cross-entropy", batch_size=8, seed=1)
+    report = run_to_completion(CheckSettings(spec, mode=mode, bug=bug, samples=12, directions=4))
+    assert report.verdict == "fail"
+    broken = {
+        "no-batch-mean": {"W1", "b1", "W2", "b2", "W3", "b3"},
+        "softmax-factor": {"W1", "b1", "W2", "b2", "W3", "b3"},
+        "bias-not-summed": {"b1", "b2", "b3"},
+        "no-activation-grad": {"W1", "b1", "W2", "b2"},
+        "transpose": {"W1", "b1"},
+    }[bug]
+    failing = {t.name for t in report.tensors if t.failures}
+    assert failing == broken
+    assert report.worst_tensor in broken
+    assert report.worst_tensor in report.summary
+    assert report.worst[0].relative_error > 1e-2
+
+
+def test_relu_kinks_are_explained_not_failed():
+    # put the first example's first hidden unit exactly on the relu kink: every step of its
+    # weights then crosses it, and the one-sided slopes differ from the backprop subgradient
+    spec = NetworkSpec((10, 8, 4), "relu", "cross-entropy", batch_size=16, seed=2)
+    net = build_network(spec)
+    parameters = [p.copy() for p in net.parameters]
+    parameters[1][0] = -(net.inputs[0] @ parameters[0][0])
+    on_kink = net.with_parameters(parameters)
+    report = run_to_completion(CheckSettings(spec), on_kink)
+    w1, b1 = report.tensors[0], report.tensors[1]
+    assert w1.kinks > 0 and b1.kinks == 1
+    assert report.verdict == "pass", report.summary
+    kinked = [entry for entry in report.worst if entry.note == "kink"]
+    assert kinked and all(entry.tensor in ("W1", "b1") for entry in kinked)
+    assert max(entry.relative_error for entry in kinked) > 1e-4  # a real disagreement...
+    assert "kink" in report.summary  # ...that the verdict explains
+
+
+def test_sample_mode_checks_k_from_every_tensor_biases_included():
+    spec = NetworkSpec((30, 20, 5), batch_size=8)
+    report = run_to_completion(CheckSettings(spec, mode="sample", samples=7))
+    assert [t.checked for t in report.tensors] == [7, 7, 7, 5]
+    assert report.parameters_checked == 26
+    assert report.evaluations == 52
+    assert report.verdict == "pass"
+
+
+def test_projection_mode_compares_directional_derivatives():
+    spec = NetworkSpec((12, 9, 5), batch_size=8, seed=4)
+    net = build_network(spec)
+    report = run_to_completion(CheckSettings(spec, mode="projection", directions=5), net)
+    assert [t.checked for t in report.tensors] == [5, 5, 5, 5]
+    assert report.verdict == "pass"
+    for tensor, gradient in zip(report.tensors, net.gradient(), strict=True):
+        # g·v for a unit vector never exceeds |g|
+        assert np.all(np.abs(tensor.analytic) <= np.linalg.norm(gradient) * (1 + 1e-12))
+        np.testing.assert_allclose(tensor.numeric, tensor.analytic, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+def test_low_precision_check_uses_the_dtype_and_still_catches_a_bug(dtype):
+    spec = NetworkSpec((10, 8, 4), "tanh", "cross-entropy", batch_size=8, seed=6)
+    good = run_to_completion(CheckSettings(spec, dtype=dtype))
+    bad = run_to_completion(CheckSettings(spec, dtype=dtype, bug="no-batch-mean"))
+    assert good.verdict == "pass", good.summary
+    assert bad.verdict == "fail"
+    # the numbers really carry the dtype's round-off: far worse agreement than float64
+    worst = max(t.max_relative_error for t in good.tensors)
+    assert worst > 1e-6
+
+
+def test_float32_numeric_is_the_difference_of_float32_losses():
+    spec = NetworkSpec((10, 8, 4), "sigmoid", "mse", batch_size=8, seed=6)
+    net = build_network(spec)
+    report = run_to_completion(CheckSettings(spec, dtype="float32"), net)
+    rounded = net.rounded_to("float32")
+    epsilon = check_epsilon("float32")
+    for position, name in ((0, "W1"), (3, "b2")):
+        for index in (0, 3):
+            w = rounded.parameters[position].flat[index]
+            step = epsilon * max(1.0, abs(w))
+            values = np.array([w + step, w - step]).astype(np.float32)
+            loss_plus, loss_minus = rounded.loss_along(name, index, values, "float32")
+            expected = (loss_plus - loss_minus) / (2 * step)
+            assert report.tensors[position].numeric[index] == pytest.approx(expected, rel=1e-12)
+
+
+def test_each_yield_is_a_prompt_cancel_point_and_closing_stops_the_work():
+    spec = NetworkSpec((311, 311, 10), batch_size=32)
+    generator = run_check(CheckSettings(spec))
+    gaps = []
+    last = time.perf_counter()
+    fractions = []
+    for fraction, message in generator:
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+        fractions.append(fraction)
+        assert isinstance(message, str)
+        if fraction > 0.5:
+            generator.close()  # what Cancel does
+            break
+    assert fractions == sorted(fractions)
+    assert max(gaps[1:]) < 0.05  # generous: a chunk takes about a millisecond
+    with pytest.raises(StopIteration):
+        next(generator)
+
+
+def test_report_is_frozen_and_counts_add_up():
+    report = run_to_completion(CheckSettings(NetworkSpec((6, 5, 3), batch_size=4)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.verdict = "fail"  # type: ignore[misc]
+    for tensor in report.tensors:
+        assert sum(tensor.band_counts.values()) == tensor.checked
+        assert not tensor.relative_errors.flags.writeable
+    assert len(report.worst) == 20
+    errors = [entry.relative_error for entry in report.worst]
+    assert errors == sorted(errors, reverse=True)
+    entry = report.worst[0]
+    assert entry.loss_plus != entry.loss_minus or entry.numeric == 0
+
+
+def test_planner_counts_evaluations_and_measures_time():
+    spec = NetworkSpec((40, 30, 6), batch_size=8)
+    settings = CheckSettings(spec, samples=5, directions=3)
+    plans = plan_costs(settings)
+    assert plans["full"].evaluations == 2 * spec.parameter_count
+    assert plans["sample"].evaluations == 2 * 20
+    assert plans["projection"].evaluations == 2 * 3 * 4
+    for plan in plans.values():
+        assert plan.expected_seconds > 0
+        assert plan.seconds_per_evaluation > 0
+        assert plan.memory_bytes > 0
+    start = time.perf_counter()
+    run_to_completion(settings)
+    actual = time.perf_counter() - start
+    assert plans["full"].expected_seconds < 50 * actual + 0.05
+
+
+def test_memory_stays_bounded_by_chunking():
+    spec = NetworkSpec((311, 311, 10), batch_size=32)
+    tracemalloc.start()
+    try:
+        run_to_completion(CheckSettings(spec))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # parameters, gradient and per-entry results are ~6 MB; chunks add a few MB, not B×N
+    assert peak < 40 * 2**20, peak
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"samples": 0}, "samples: 0 is outside 1.."),
+        ({"samples": MAX_SAMPLES + 1}, "samples:"),
+        ({"directions": 0}, "directions: 0 is outside"),
+        ({"directions": MAX_DIRECTIONS + 1}, "directions:"),
+        ({"directions": 2.5}, "directions: 2.5 is not a whole number"),
+        ({"mode": "some"}, "mode: 'some'"),
+        ({"dtype": "int8"}, "dtype: 'int8'"),
+        ({"epsilon": -1.0}, "epsilon: -1.0 is not a positive"),
+        ({"epsilon": 2.0}, "epsilon: 2.0 is too large"),
+        ({"bug": "transpose"}, "bug: 'transpose' needs a square"),
+        ({"spec": NetworkSpec((20, 0, 10))}, "layer_sizes: 0 is not a positive"),
+    ],
+)
+def test_bad_settings_are_refused_before_any_work(changes, message):
+    settings = dataclasses.replace(CheckSettings(NetworkSpec((20, 16, 10))), **changes)
+    with pytest.raises(ValueError) as caught:
+        settings.validate()
+    assert str(caught.value).startswith(message)
+    generator = run_check(settings)
+    with pytest.raises(ValueError):
+        next(generator)
+
+
+def test_absurd_sizes_are_refused_with_the_memory_they_would_need():
+    settings = CheckSettings(NetworkSpec((200_000, 200_000, 10)))
+    with pytest.raises(ValueError) as caught:
+        settings.validate()
+    message = str(caught.value)
+    assert message.startswith("layer_sizes: this check needs about")
+    assert "GB" in message and "40,002,200,010 parameters" in message
+
+
+def test_recommended_tolerances_follow_the_unit_roundoff():
+    tight = recommended_tolerances("float64", 2.3)
+    loose = recommended_tolerances("float32", 2.3)
+    assert tight.epsilon == pytest.approx((2.0**-53) ** (1 / 3), rel=1e-12)
+    assert loose.epsilon == pytest.approx(2.0**-8, rel=1e-12)
+    # float32: 10·u·|L|/ε = 10·2^-24·2.3/2^-8 ≈ 3.5e-4 → 5e-4; 10·u^(2/3) ≈ 1.5e-4 → 2e-4
+    assert (loose.atol, loose.rtol) == (pytest.approx(5e-4), pytest.approx(2e-4))
+    assert tight.atol < loose.atol and tight.rtol < loose.rtol
+    assert recommended_tolerances("bfloat16", 2.3).rtol == 0.3  # the cap
+    assert check_epsilon("float64") == pytest.approx(2.0**-26.5, rel=1e-12)
