@@ -158,11 +158,13 @@ class ExplorerPanel(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("explorerRightSplitter")
         right.setChildrenCollapsible(False)
+        right.addWidget(self._build_diagnosis())
         right.addWidget(self._build_plots())
         right.addWidget(self._build_bottom())
-        right.setStretchFactor(0, 3)
+        right.setStretchFactor(0, 0)
         right.setStretchFactor(1, 1)
-        right.setSizes([560, 210])
+        right.setStretchFactor(2, 0)
+        right.setSizes([120, 480, 170])
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("explorerSplitter")
@@ -453,15 +455,25 @@ class ExplorerPanel(QWidget):
         self.point_label.setObjectName("readoutRegime")
         self.point_label.setWordWrap(True)
         grid.addWidget(self.point_label, 4, 0, 1, 4)
-        # diagnosis
-        diagnosis_box = QGroupBox("Diagnosis")
-        column = QVBoxLayout(diagnosis_box)
+        row.addWidget(readout_box, 1)
+        bottom.setMinimumHeight(170)
+        return bottom
+
+    def _build_diagnosis(self) -> QWidget:
+        """The diagnosis as a banner across the plots' width: the first thing to read."""
+        box = QFrame()
+        box.setObjectName("diagnosisBox")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(8, 4, 8, 4)
+        column.setSpacing(2)
         self.diagnosis_title = QLabel("—")
         self.diagnosis_title.setObjectName("diagnosisTitle")
         font = QFont(self.diagnosis_title.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.diagnosis_title.setFont(font)
+        self.diagnosis_title.setToolTip("What the sweep shows, in words")
         self.diagnosis_text = _selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)
@@ -473,16 +485,14 @@ class ExplorerPanel(QWidget):
         column.addWidget(self.diagnosis_text)
         column.addWidget(self.recommended_label)
         column.addStretch(1)
-        diagnosis_scroll = QScrollArea()
-        diagnosis_scroll.setObjectName("diagnosisScroll")
-        diagnosis_scroll.setWidget(diagnosis_box)
-        diagnosis_scroll.setWidgetResizable(True)
-        diagnosis_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        diagnosis_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        row.addWidget(readout_box, 4)
-        row.addWidget(diagnosis_scroll, 5)
-        bottom.setMinimumHeight(190)
-        return bottom
+        scroll = QScrollArea()
+        scroll.setObjectName("diagnosisScroll")
+        scroll.setWidget(box)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(90)
+        return scroll
 
     # --- wiring ------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -614,6 +624,9 @@ class ExplorerPanel(QWidget):
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         self.diagnosis_title.setText(diagnosis.title)
         self.diagnosis_title.setStyleSheet(f"color: {colour};")
+        self.diagnosis_title.parentWidget().setStyleSheet(
+            f"#diagnosisBox {{ border-left: 4px solid {colour}; }}"
+        )
         self.diagnosis_text.setText(diagnosis.text)
         self.recommended_label.setText(
             f"Recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "

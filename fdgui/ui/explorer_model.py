@@ -348,9 +348,17 @@ class ExplorerModel(QObject):
             self.busyChanged.emit(False)
 
     def _accept(self, objective: Any, result: Any, diagnosis: Any) -> None:
+        previous = self._result
+        same_question = (
+            previous is not None
+            and previous.dtype == result.dtype
+            and getattr(self._objective, "cache_key", None) == getattr(objective, "cache_key", 0)
+        )
         self._objective, self._result, self._diagnosis = objective, result, diagnosis
         self.resultChanged.emit(result, diagnosis)
-        epsilon = self._cursor_epsilon
+        # the cursor stays where the person put it while only the range changes; a new
+        # objective or dtype starts it at the recommended ε
+        epsilon = self._cursor_epsilon if same_question else None
         if epsilon is None or not (result.epsilons[0] <= epsilon <= result.epsilons[-1]):
             epsilon = diagnosis.recommended["central"]
         self.set_cursor_epsilon(epsilon)

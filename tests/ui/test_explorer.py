@@ -241,3 +241,33 @@ def test_widgets_have_names_tooltips_and_buddies(panel):
     buddies = {label.buddy() for label in panel.findChildren(QLabel) if label.buddy()}
     for widget in [*panel.edits.values(), *panel.combos.values()]:
         assert widget in buddies
+
+
+def test_in_the_main_window_send_fills_the_real_calculator(qtbot, window):
+    explorer = window.open_panel("explorer")
+    assert isinstance(explorer, ExplorerPanel)
+    qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
+    explorer.view.cursors[0].setValue(math.log10(1e-4))
+    explorer.send_button.click()
+    assert window.tabs.currentWidget() is window.calculator
+    texts = window.calculator_model.texts()
+    readout = explorer.model.readout()
+    assert float(texts["loss_plus"]) == readout.loss_plus
+    assert float(texts["epsilon"]) == pytest.approx(1e-4)
+    assert float(texts["backprop"]) == explorer.model.result().reference.value
+
+
+def test_in_the_main_window_measured_rows_come_from_the_calculator(qtbot, window):
+    model = window.calculator_model
+    for epsilon, plus, minus in (
+        ("0.0001", "0.85005", "0.84995"),
+        ("0.001", "0.8505001", "0.8495001"),
+        ("0.01", "0.855010", "0.845010"),
+    ):
+        model.set_inputs("0.85", plus, minus, epsilon)
+        model.calculate()
+    explorer = window.open_panel("explorer")
+    explorer.model.set_source("measured")
+    explorer.model.sweep()
+    assert explorer.model.result().kind == "measured"
+    assert explorer.model.result().epsilons.size == 3
