@@ -14,7 +14,14 @@ from typing import Any
 
 from fdgui import __version__
 from fdgui.core.check import VERDICTS
-from fdgui.core.netcheck import MODE_TITLES, CheckReport, Entry, TensorReport, Tolerances
+from fdgui.core.netcheck import (
+    MODE_TITLES,
+    CheckReport,
+    Entry,
+    TensorReport,
+    Tolerances,
+    check_epsilon,
+)
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
@@ -96,11 +103,12 @@ def settings_line(report: CheckReport) -> str:
     if settings.mode == "projection":
         parts.append(f"K={settings.directions}")
     parts.append(f"bug {settings.bug}" if settings.bug else "correct backprop")
-    epsilon = (
-        f"ε={number(settings.epsilon)}"
-        if settings.epsilon is not None
-        else f"ε={number(report.tolerances.epsilon)}·max(1,|w|)"
-    )
+    if settings.epsilon is not None:
+        epsilon = f"ε={number(settings.epsilon)}"
+    elif settings.mode == "projection":
+        epsilon = f"ε={number(report.tolerances.epsilon)} along unit directions"
+    else:
+        epsilon = f"ε={number(check_epsilon(settings.dtype))}·max(1,|w|)"
     parts.append(epsilon)
     return ", ".join(parts)
 
@@ -169,6 +177,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "samples": settings.samples if settings.mode == "sample" else None,
             "directions": settings.directions if settings.mode == "projection" else None,
             "epsilon": settings.epsilon,
+            "check_epsilon": check_epsilon(settings.dtype),
             "recommended_epsilon": report.tolerances.epsilon,
             "atol": report.tolerances.atol,
             "rtol": report.tolerances.rtol,
@@ -274,8 +283,8 @@ def worst_rows(report: CheckReport) -> list[list[str]]:
             number(entry.relative_error),
             BAND_TITLES.get(entry.band, entry.band),
             number(entry.epsilon),
-            number(entry.loss_plus, 12),
-            number(entry.loss_minus, 12),
+            number(entry.loss_plus, 16),
+            number(entry.loss_minus, 16),
             NOTE_WORDS.get(entry.note, entry.note),
         ]
         for entry in report.worst
@@ -294,7 +303,7 @@ def render_markdown(report: CheckReport) -> str:
         [
             "# fdgui network check",
             "",
-            f"**{report.verdict.upper()}**: {report.summary}",
+            f"**{report.summary}**",
             "",
             f"Settings: {settings_line(report)}.",
             f"Loss L = {report.loss!r}; {report.parameters_checked:,} checked with "
@@ -328,7 +337,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
 
     rows = worst_rows(report)[:worst_count]
     lines = [
-        f"{report.verdict.upper()}: {report.summary}",
+        report.summary,
         f"({settings_line(report)}; {report.parameters_checked:,} checked, "
         f"{report.evaluations:,} loss evaluations, {report.seconds:.3f} s)",
         "",

@@ -1,0 +1,135 @@
+"""``fdgui-cli netcheck``: check every parameter of the built-in network, headless.
+
+Exit status: 0 when the backprop gradient passes, 1 when it fails, 2 on bad input (one line
+on stderr naming the option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+_OPTION_FOR_FIELD = {
+    "layer_sizes": "--layers",
+    "activation": "--activation",
+    "loss": "--loss",
+    "batch_size": "--batch",
+    "seed": "--seed",
+    "mode": "--mode",
+    "dtype": "--dtype",
+    "bug": "--bug",
+    "samples": "--samples",
+    "directions": "--directions",
+    "epsilon": "--eps",
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
+
+    parser = subparsers.add_parser(
+        "netcheck",
+        help="check a network's backprop gradient against finite differences",
+        description="Check the built-in MLP's backprop gradient entry by entry against "
+        "batched central differences; optionally with a deliberately buggy backprop.",
+        epilog="bugs: "
+        + "; ".join(f"{name}: {text}" for name, text in BUGS.items())
+        + " Exit status: 0 pass, 1 fail, 2 bad input.",
+    )
+    parser.add_argument(
+        "--layers",
+        default="20,16,10",
+        metavar="N,N,...",
+        help="layer sizes, input first, output last (default 20,16,10)",
+    )
+    parser.add_argument("--activation", default="tanh", help=f"one of {', '.join(ACTIVATIONS)}")
+    parser.add_argument("--loss", default="cross-entropy", help=f"one of {', '.join(LOSSES)}")
+    parser.add_argument("--batch", default="32", metavar="B", help="batch size (default 32)")
+    parser.add_argument("--seed", default="0", help="seed of weights and data (default 0)")
+    parser.add_argument(
+        "--mode", default="full", help="full (every parameter), sample or projection"
+    )
+    parser.add_argument("--bug", default=None, metavar="NAME", help="use a buggy backprop")
+    parser.add_argument("--dtype", default="float64", help="float64, float32, float16 or bfloat16")
+    parser.add_argument(
+        "--samples", default="16", metavar="K", help="entries per tensor in sample mode"
+    )
+    parser.add_argument(
+        "--directions", default="8", metavar="K", help="directions per tensor in projection mode"
+    )
+    parser.add_argument(
+        "--eps", default=None, metavar="EPS", help="fixed ε (default: recommended per entry)"
+    )
+    parser.add_argument("--worst", default="10", metavar="N", help="worst entries to print")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _integer(text: str, field: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{field}: {text!r} is not a whole number") from None
+
+
+def parse_layers(text: str) -> tuple[int, ...]:
+    """'20,16,10' → (20, 16, 10); ValueError starting 'layer_sizes:' otherwise."""
+    parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
+    if len(parts) < 2:
+        raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
+    sizes = []
+    for part in parts:
+        try:
+            sizes.append(int(part))
+        except ValueError:
+            raise ValueError(f"layer_sizes: {part!r} is not a positive whole number") from None
+    return tuple(sizes)
+
+
+def settings_from_args(args: argparse.Namespace):
+    """CheckSettings from the options; ValueError naming the field when something is off."""
+    from fdgui.core.netcheck import CheckSettings
+    from fdgui.core.networks import NetworkSpec
+
+    epsilon = None
+    if args.eps is not None:
+        try:
+            epsilon = float(args.eps)
+        except ValueError:
+            raise ValueError(f"epsilon: {args.eps!r} is not a number") from None
+    settings = CheckSettings(
+        spec=NetworkSpec(
+            layer_sizes=parse_layers(args.layers),
+            activation=args.activation,
+            loss=args.loss,
+            batch_size=_integer(args.batch, "batch_size"),
+            seed=_integer(args.seed, "seed"),
+        ),
+        mode=args.mode,
+        bug=args.bug,
+        dtype=args.dtype,
+        samples=_integer(args.samples, "samples"),
+        directions=_integer(args.directions, "directions"),
+        epsilon=epsilon,
+    )
+    settings.validate()
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    from fdgui.core.netcheck import run_to_completion
+    from fdgui.core.report_netcheck import render_json, render_text
+
+    try:
+        settings = settings_from_args(args)
+        worst = _integer(args.worst, "worst")
+    except ValueError as error:
+        field, _, message = str(error).partition(": ")
+        option = _OPTION_FOR_FIELD.get(field, f"--{field}")
+        print(f"fdgui-cli netcheck: {option}: {message}", file=sys.stderr)
+        return 2
+    report = run_to_completion(settings)
+    if args.json:
+        sys.stdout.write(render_json(report))
+    else:
+        sys.stdout.write(render_text(report, worst_count=max(0, worst)))
+    return 0 if report.passed else 1

@@ -1,0 +1,124 @@
+"""Renderings of a network check: words, JSON, CSV, Markdown, text and the code snippets."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import math
+
+import pytest
+
+from fdgui.core.netcheck import CheckSettings, recommended_tolerances, run_to_completion
+from fdgui.core.networks import NetworkSpec
+from fdgui.core.report_netcheck import (
+    entry_label,
+    jax_check_grads_code,
+    render_csv,
+    render_json,
+    render_markdown,
+    render_text,
+    torch_gradcheck_code,
+    verdict_in_words,
+)
+
+
+@pytest.fixture(scope="module")
+def passing():
+    return run_to_completion(CheckSettings(NetworkSpec((9, 7, 4), batch_size=8)))
+
+
+@pytest.fixture(scope="module")
+def failing():
+    spec = NetworkSpec((9, 7, 7, 4), batch_size=8)
+    return run_to_completion(CheckSettings(spec, bug="bias-not-summed"))
+
+
+def test_words_name_the_verdict_and_the_worst_tensor(passing, failing):
+    assert passing.summary.startswith("Pass: ")
+    assert f"all {passing.parameters_checked:,} entries" in passing.summary
+    assert failing.summary.startswith("Fail: ")
+    assert failing.worst_tensor in ("b1", "b2", "b3")
+    assert f"The worst tensor is {failing.worst_tensor}" in failing.summary
+    assert verdict_in_words(failing) == failing.summary
+    failures = sum(t.failures for t in failing.tensors)
+    assert f"{failures:,} of {failing.parameters_checked:,}" in failing.summary
+
+
+def test_json_has_the_documented_keys_and_true_numbers(failing):
+    data = json.loads(render_json(failing))
+    assert data["verdict"] == "fail"
+    assert data["parameters_checked"] == failing.parameters_checked
+    assert data["seconds"] == failing.seconds
+    names = [t["name"] for t in data["tensors"]]
+    assert names == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    for item, tensor in zip(data["tensors"], failing.tensors, strict=True):
+        assert item["shape"] == list(tensor.shape)
+        assert item["max_relative_error"] == tensor.max_relative_error
+        assert item["median_relative_error"] == tensor.median_relative_error
+    worst = data["worst"]
+    assert len(worst) == 20
+    errors = [w["relative_error"] for w in worst]
+    assert errors == sorted(errors, reverse=True)
+    first = worst[0]
+    entry = failing.worst[0]
+    assert (first["tensor"], first["index"]) == (entry.tensor, entry.index)
+    assert (first["numeric"], first["analytic"]) == (entry.numeric, entry.analytic)
+    # relative error recomputed from the exported numbers
+    expected = abs(first["numeric"] - first["analytic"]) / max(
+        abs(first["numeric"]), abs(first["analytic"]), 1e-8
+    )
+    assert first["relative_error"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_csv_round_trips_every_tensor_and_worst_entry(failing):
+    rows = list(csv.DictReader(io.StringIO(render_csv(failing))))
+    tensors = [r for r in rows if r["kind"] == "tensor"]
+    entries = [r for r in rows if r["kind"] == "entry"]
+    assert [r["tensor"] for r in tensors] == [t.name for t in failing.tensors]
+    assert len(entries) == len(failing.worst)
+    for row, entry in zip(entries, failing.worst, strict=True):
+        assert float(row["numeric"]) == entry.numeric  # repr keeps every digit
+        assert float(row["loss_plus"]) == entry.loss_plus
+        assert int(row["index"]) == entry.index
+    for row, tensor in zip(tensors, failing.tensors, strict=True):
+        assert int(row["wrong"]) == tensor.band_counts["wrong"]
+        assert float(row["max_relative_error"]) == tensor.max_relative_error
+
+
+def test_markdown_and_text_carry_the_same_tables(failing):
+    markdown = render_markdown(failing)
+    text = render_text(failing, worst_count=5)
+    assert markdown.startswith("# fdgui network check")
+    assert failing.summary in markdown and failing.summary in text
+    table_lines = [line for line in markdown.splitlines() if line.startswith("| ")]
+    assert len(table_lines) == 2 + len(failing.tensors) + len(failing.worst)
+    for entry in failing.worst[:5]:
+        assert entry_label(entry) in text
+    assert text.count("\n") < markdown.count("\n")
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "bfloat16"])
+def test_code_snippets_are_python_with_the_recommended_numbers(dtype):
+    tolerances = recommended_tolerances(dtype, 2.3)
+    for code in (torch_gradcheck_code(tolerances), jax_check_grads_code(tolerances)):
+        tree = ast.parse(code)  # valid Python
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        keywords = {k.arg: k.value for call in calls for k in call.keywords}
+        assert float(ast.literal_eval(keywords["eps"])) == pytest.approx(
+            tolerances.epsilon, rel=1e-2
+        )
+        assert float(ast.literal_eval(keywords["atol"])) == pytest.approx(tolerances.atol)
+        assert float(ast.literal_eval(keywords["rtol"])) == pytest.approx(tolerances.rtol)
+    assert "torch.autograd.gradcheck(" in torch_gradcheck_code(tolerances)
+    assert "check_grads(" in jax_check_grads_code(tolerances)
+
+
+def test_nan_and_infinity_never_reach_json(passing):
+    data = json.loads(render_json(passing), parse_constant=lambda name: pytest.fail(name))
+    assert all(
+        value is None or math.isfinite(value)
+        for tensor in data["tensors"]
+        for value in (tensor["max_relative_error"], tensor["median_relative_error"])
+    )

@@ -1,0 +1,85 @@
+"""fdgui-cli netcheck as a process: verdicts, exit status, JSON, bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+CLI = [sys.executable, "-m", "fdgui.cli"]
+
+
+def run(*args):
+    return subprocess.run([*CLI, "netcheck", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_correct_backprop_passes_with_exit_0():
+    out = run("--layers", "20,16,10", "--activation", "tanh", "--loss", "cross-entropy")
+    assert out.returncode == 0, out.stderr
+    first = out.stdout.splitlines()[0]
+    assert first.startswith("Pass: ")
+    for name in ("W1", "b1", "W2", "b2"):
+        assert f"\n{name} " in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("bug", "layers"),
+    [
+        ("no-batch-mean", "20,16,10"),
+        ("no-activation-grad", "20,16,10"),
+        ("bias-not-summed", "20,16,10"),
+        ("softmax-factor", "20,16,10"),
+        ("transpose", "20,16,16,10"),
+    ],
+)
+def test_each_bug_fails_with_exit_1(bug, layers):
+    out = run("--layers", layers, "--bug", bug, "--json")
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert data["verdict"] == "fail"
+    assert data["worst"][0]["relative_error"] > 1e-2
+    assert data["worst_tensor"] in data["summary"]
+
+
+def test_json_keys_and_types():
+    out = run("--layers", "12,8,8,4", "--mode", "sample", "--samples", "5", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["verdict"] == "pass"
+    assert data["parameters_checked"] == 5 * 6 - 1  # b3 has only 4 entries
+    assert isinstance(data["seconds"], float) and data["seconds"] > 0
+    for tensor in data["tensors"]:
+        assert set(tensor) >= {"name", "shape", "max_relative_error", "median_relative_error"}
+    for entry in data["worst"]:
+        assert set(entry) >= {"tensor", "index", "numeric", "analytic", "relative_error"}
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--layers", "20,-3,10"], "--layers"),
+        (["--layers", "20"], "--layers"),
+        (["--layers", "20,1.5,10"], "--layers"),
+        (["--layers", "300000,300000,10"], "--layers"),
+        (["--mode", "sample", "--samples", "0"], "--samples"),
+        (["--mode", "projection", "--directions", "99999"], "--directions"),
+        (["--bug", "transpose"], "--bug"),
+        (["--bug", "typo"], "--bug"),
+        (["--activation", "gelu"], "--activation"),
+        (["--batch", "0"], "--batch"),
+        (["--eps", "abc"], "--eps"),
+        (["--dtype", "float8"], "--dtype"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_naming_the_option(args, option):
+    out = run(*args)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"fdgui-cli netcheck: {option}: "), lines
+
+
+def test_absurd_size_message_gives_the_memory_number():
+    out = run("--layers", "300000,300000,10")
+    assert "GB" in out.stderr or "TB" in out.stderr
+    assert "90,003,300,010 parameters" in out.stderr
