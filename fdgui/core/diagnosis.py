@@ -153,6 +153,13 @@ def diagnose(result: SweepResult) -> Diagnosis:
         f"for one-sided differences (u = {_fmt(result.unit_roundoff)})"
     )
     usable = ~result.vanished & np.isfinite(result.central.estimates)
+    if not usable.any() and not result.vanished.all():
+        text = (
+            "The loss is not a finite number near w at any ε of the range (overflow, or a "
+            "function used outside its domain, such as log or sqrt of a negative number), so "
+            "there is nothing to difference. Check the point and the expression."
+        )
+        return Diagnosis("unknown", "Loss not finite", text, rule, rule_reason)
     if not usable.any():
         spacing = result.spacing
         spacing_text = f" (the gap between neighbouring {dtype} numbers there is {_fmt(spacing)})"

@@ -164,6 +164,8 @@ def _cached_network(spec: NetworkSpec) -> Network:
 def expression_objective(text: str, point_text: str | float) -> ExpressionObjective:
     """Parse the expression and the point; raise InputError ('expression' or 'point')."""
     expression = parse_expression(text)
+    if not expression.uses_w:
+        raise InputError("expression", "the expression does not depend on w")
     if isinstance(point_text, str):
         from fdgui.core.parsing import parse_number
 

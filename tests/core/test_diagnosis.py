@@ -94,3 +94,9 @@ def test_point_text_names_the_regime():
     assert "vanishes" in point_text(result, evaluate_at(objective, result, 1e-9))
     assert "round-off" in point_text(result, evaluate_at(objective, result, 2e-7))
     assert "truncation" in point_text(result, evaluate_at(objective, result, 0.5))
+
+
+def test_loss_undefined_near_the_point_is_not_called_vanished():
+    diagnosis = _diagnose(expression_objective("log(w)", "-1"))
+    assert diagnosis.kind == "unknown"
+    assert "not a finite number" in diagnosis.text

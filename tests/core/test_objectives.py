@@ -88,3 +88,8 @@ def test_measured_objective_needs_rows():
     with pytest.raises(InputError) as caught:
         measured_objective([])
     assert caught.value.field == "rows"
+
+
+def test_expression_without_w_is_refused():
+    with pytest.raises(InputError, match="does not depend on w"):
+        expression_objective("sin(2)", "1")

@@ -271,3 +271,26 @@ def test_in_the_main_window_measured_rows_come_from_the_calculator(qtbot, window
     explorer.model.sweep()
     assert explorer.model.result().kind == "measured"
     assert explorer.model.result().epsilons.size == 3
+
+
+def test_a_big_network_sweeps_off_the_gui_thread_on_its_own(qtbot, panel):
+    model = panel.model
+    started = model.result()
+    model.sweep_network_parameter(
+        NetworkSpec((256, 512, 512, 10), batch_size=256), "W1", 0, "float64"
+    )
+    assert model.is_busy()  # returned at once: the work is in the worker
+    assert panel.progress_row.isVisibleTo(panel)
+    model.cancel()
+    assert not model.is_busy() and model.result() is started
+
+
+def test_clicking_a_plot_moves_the_cursor(qtbot, panel):
+    from PySide6.QtCore import QPoint, Qt
+
+    box = panel.view.bottom.getViewBox()
+    scene_point = box.mapViewToScene(QPointF(-3.0, -8.0))
+    view_point = panel.plots.mapFromScene(scene_point)
+    qtbot.mouseClick(panel.plots.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(view_point))
+    qtbot.waitUntil(lambda: abs(panel.view.cursors[0].value() + 3.0) < 0.05, timeout=2000)
+    assert float(panel.readout_labels["epsilon"].text()) == pytest.approx(1e-3, rel=0.1)
