@@ -81,7 +81,7 @@ class ExplorerModel(QObject):
         self._readout: Any = None
         self._cursor_epsilon: float | None = None
         self._job: Any = None
-        self._generation = 0
+        self._job_info: tuple[Any, Any, float] | None = None
         self._last_seconds: dict[Any, float] = {}
         self.force_worker = False  # tests: run every sweep through the worker
         self._debounce = QTimer(self)
@@ -299,8 +299,6 @@ class ExplorerModel(QObject):
         if build is None or settings is None:
             return
         self.cancel()
-        self._generation += 1
-        generation = self._generation
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
@@ -317,28 +315,37 @@ class ExplorerModel(QObject):
 
         job = start_job(_sweep_job, build, settings, 64)
         self._job = job
-        started = time.perf_counter()
+        self._job_info = (job, timing_key, time.perf_counter())
         self.busyChanged.emit(True)
+        # bound methods of this QObject: Qt drops the connections if the model goes away
+        # while a cancelled job is still winding down in the pool
+        job.progressed.connect(self._job_progressed)
+        job.returned.connect(self._job_returned)
+        job.errored.connect(self._job_errored)
+        job.finished.connect(self._job_finished)
 
-        def returned(value) -> None:
-            if generation != self._generation:
-                return
-            self._last_seconds[timing_key] = time.perf_counter() - started
-            self._accept(*value)
+    def _current_job(self) -> bool:
+        return self._job is not None and self.sender() is self._job
 
-        def errored(message: str, _details: str) -> None:
-            if generation == self._generation:
-                self.failed.emit(f"The sweep stopped: {message}")
+    def _job_progressed(self, fraction: float, message: str) -> None:
+        if self._current_job():
+            self.progressed.emit(fraction, message)
 
-        def finished() -> None:
-            if self._job is job:
-                self._job = None
-                self.busyChanged.emit(False)
+    def _job_returned(self, value: Any) -> None:
+        if not self._current_job():
+            return
+        _, timing_key, started = self._job_info
+        self._last_seconds[timing_key] = time.perf_counter() - started
+        self._accept(*value)
 
-        job.progressed.connect(lambda fraction, message: self.progressed.emit(fraction, message))
-        job.returned.connect(returned)
-        job.errored.connect(errored)
-        job.finished.connect(finished)
+    def _job_errored(self, message: str, _details: str) -> None:
+        if self._current_job():
+            self.failed.emit(f"The sweep stopped: {message}")
+
+    def _job_finished(self) -> None:
+        if self._current_job():
+            self._job = None
+            self.busyChanged.emit(False)
 
     def cancel(self) -> None:
         """Stop a running sweep; the last finished result stays on screen."""
