@@ -21,3 +21,10 @@ def _isolated_settings(tmp_path, monkeypatch):
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
     )
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication_for_the_session(qapp):
+    """Create the QApplication before any test can create a bare QGuiApplication (widgets
+    would then abort the whole run)."""
+    return qapp
