@@ -40,6 +40,7 @@ COLOURS = {"central": "#0072B2", "forward": "#D55E00", "backward": "#009E73"}
 REFERENCE_COLOUR = "#222222"
 FLOOR_COLOUR = "#7f7f7f"
 GUIDE_COLOUR = "#8e44ad"
+INDEPENDENT_COLOUR = "#1b873f"
 VANISHED_BRUSH = (200, 60, 60, 40)
 SEED_BRUSH = (240, 200, 40, 45)
 KIND_COLOURS = {
@@ -83,6 +84,7 @@ def _legend_html() -> str:
     parts = [item(colour, "━", name) for name, colour in COLOURS.items()]
     parts += [
         item(REFERENCE_COLOUR, "╌", "gradient under check"),
+        item(INDEPENDENT_COLOUR, "┈", "complex step / Richardson if they differ"),
         item(FLOOR_COLOUR, "╌", "round-off u·|L|/ε"),
         item(GUIDE_COLOUR, "┈", "truncation ∝ ε, ε²"),
         item("#444", "●", "best ε"),
@@ -731,6 +733,15 @@ class _Plots(pg.QtCore.QObject):
             angle=0, pen=pg.mkPen(REFERENCE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine)
         )
         top.addItem(self.reference_line, ignoreBounds=True)
+        # an independent reference (complex step, else Richardson), drawn when it disagrees
+        # with the gradient under check: where the curves should have converged to
+        self.independent_line = pg.InfiniteLine(
+            angle=0,
+            pen=pg.mkPen(INDEPENDENT_COLOUR, width=2, style=Qt.PenStyle.DotLine),
+            label="independent reference",
+            labelOpts={"position": 0.02, "color": INDEPENDENT_COLOUR, "anchors": [(0, 1), (0, 1)]},
+        )
+        top.addItem(self.independent_line, ignoreBounds=True)
         self.errors = {
             name: bottom.plot(
                 pen=pg.mkPen(colour, width=2 if name == "central" else 1), connect="finite"
@@ -823,6 +834,19 @@ class _Plots(pg.QtCore.QObject):
             self.reference_line.setPos(reference.value)
         else:
             self.reference_line.setVisible(False)
+        independent = result.independent_references()
+        show = (
+            bool(independent)
+            and reference is not None
+            and (
+                abs(independent[0].value - reference.value)
+                > 1e-6 * max(abs(reference.value), abs(independent[0].value), 1e-8)
+            )
+        )
+        self.independent_line.setVisible(show)
+        if show:
+            self.independent_line.setPos(independent[0].value)
+            self.independent_line.label.setFormat(f"{independent[0].method}")
         floor = np.where(result.roundoff_floor > 0, result.roundoff_floor, np.nan)
         self.floor.setData(epsilons, floor)
         for item, guide in (
@@ -853,6 +877,7 @@ class _Plots(pg.QtCore.QObject):
         values = [v for v in (diagnosis.consensus,) if v is not None and np.isfinite(v)]
         if result.reference is not None:
             values.append(result.reference.value)
+        values += [r.value for r in result.independent_references()[:1]]
         if not values:
             finite = result.central.estimates[np.isfinite(result.central.estimates)]
             values = [float(np.median(finite))] if finite.size else [0.0]
