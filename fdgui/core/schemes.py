@@ -8,6 +8,7 @@ Everything is exact decimal arithmetic on what was typed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -179,3 +180,53 @@ def _tidy(value: Decimal) -> Decimal:
     if isinstance(exponent, int) and exponent > 0:
         return normal.quantize(Decimal(1), context=CONTEXT)
     return normal
+
+
+TABLE_COLUMNS = ("epsilon", "loss_plus", "loss_minus", "loss")
+
+
+def parse_measurement_table(text: str) -> tuple[list[Inputs], list[str]]:
+    """Rows of ``ε, L+, L− [, L]`` pasted from a spreadsheet, a log or a print-out.
+
+    Columns may be separated by commas, tabs, semicolons or spaces (with tabs or semicolons a
+    comma inside a cell is read as a decimal comma). Blank lines, lines
+    starting with ``#`` and a first line of column names are skipped. Returns the rows that
+    parse and one message per line that does not (``line 3: L(w−ε): “x” is not a number``).
+    """
+    rows: list[Inputs] = []
+    problems: list[str] = []
+    seen_data = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "\t" in line or ";" in line:
+            # spreadsheet cells; a comma inside one is a decimal comma (0,85)
+            cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
+            cells = [cell for cell in cells if cell]
+        else:
+            cells = [cell for cell in re.split(r"[,\s]+", line) if cell]
+        if not seen_data and not any(_looks_numeric(cell) for cell in cells):
+            continue  # a header line
+        seen_data = True
+        if len(cells) not in (3, 4):
+            problems.append(
+                f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} values"
+            )
+            continue
+        texts = dict(zip(TABLE_COLUMNS, cells, strict=False))
+        inputs, errors = parse_inputs(texts)
+        if inputs is None:
+            field, message = next(iter(errors.items()))
+            problems.append(f"line {number}: {FIELD_NAMES[field]}: {message}")
+            continue
+        rows.append(inputs)
+    return rows, problems
+
+
+def _looks_numeric(cell: str) -> bool:
+    try:
+        parse_number(cell, "cell")
+    except InputError:
+        return False
+    return True

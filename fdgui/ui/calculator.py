@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core import report
-from fdgui.core.schemes import FIELDS, Estimate
+from fdgui.core.schemes import FIELDS, Estimate, parse_measurement_table
 from fdgui.ui.calculator_model import CalculatorModel
 
 SHORTCUTS = {
@@ -38,6 +38,7 @@ SHORTCUTS = {
     "reset": QKeySequence("Ctrl+R"),
     "copy": QKeySequence("Ctrl+Shift+C"),
     "clear_history": QKeySequence("Ctrl+Shift+Backspace"),
+    "paste_table": QKeySequence("Ctrl+Shift+V"),
 }
 
 _INPUTS = {
@@ -113,7 +114,9 @@ class CalculatorPanel(QWidget):
         self.reset_action = QAction("&Reset to the example", self)
         self.copy_action = QAction("&Copy Results", self)
         self.clear_history_action = QAction("C&lear history", self)
+        self.paste_table_action = QAction("&Paste a table of measurements", self)
         for action, key in (
+            (self.paste_table_action, "paste_table"),
             (self.calculate_action, "calculate"),
             (self.reset_action, "reset"),
             (self.copy_action, "copy"),
@@ -126,6 +129,7 @@ class CalculatorPanel(QWidget):
         self.reset_action.setStatusTip("Put the example values back (the history is kept)")
         self.copy_action.setStatusTip("Copy every input, result and formula as plain text")
         self.clear_history_action.setStatusTip("Remove every measurement row")
+        self.paste_table_action.setStatusTip("Add rows of ε, L+, L− [, L] from the clipboard")
 
         self._build()
         self._connect()
@@ -315,9 +319,23 @@ class CalculatorPanel(QWidget):
         self.clear_history_button.setObjectName("clearHistoryButton")
         shortcut = SHORTCUTS["clear_history"].toString(QKeySequence.SequenceFormat.NativeText)
         self.clear_history_button.setToolTip(f"Remove every measurement row ({shortcut})")
+        self.paste_table_button = QPushButton("Paste table")
+        self.paste_table_button.setObjectName("pasteTableButton")
+        shortcut = SHORTCUTS["paste_table"].toString(QKeySequence.SequenceFormat.NativeText)
+        self.paste_table_button.setToolTip(
+            "Add rows of ε, L+, L− (and optionally L) from the clipboard: columns separated by "
+            f"tabs, commas, semicolons or spaces, one measurement per line ({shortcut})"
+        )
+        buttons.addWidget(self.paste_table_button)
         buttons.addWidget(self.delete_rows_button)
         buttons.addWidget(self.clear_history_button)
         left.addLayout(buttons)
+        self.history_message = QLabel()
+        self.history_message.setObjectName("historyMessage")
+        self.history_message.setWordWrap(True)
+        self.history_message.setStyleSheet("color: #cf222e;")
+        self.history_message.setVisible(False)
+        left.addWidget(self.history_message)
         layout.addLayout(left, 1)
         self.plot = _HistoryPlot()
         layout.addWidget(self.plot.widget, 1)
@@ -334,6 +352,8 @@ class CalculatorPanel(QWidget):
         self.copy_action.triggered.connect(self.copy_results)
         self.clear_history_action.triggered.connect(model.clear_history)
         self.clear_history_button.clicked.connect(model.clear_history)
+        self.paste_table_action.triggered.connect(lambda: self.paste_table())
+        self.paste_table_button.clicked.connect(lambda: self.paste_table())
         self.delete_rows_action.triggered.connect(self.delete_selected_rows)
         self.delete_rows_button.clicked.connect(self.delete_selected_rows)
         model.textsChanged.connect(self._show_texts)
@@ -427,6 +447,31 @@ class CalculatorPanel(QWidget):
         rows = sorted({index.row() for index in self.history_table.selectionModel().selectedRows()})
         if rows:
             self.model.remove_rows(rows)
+
+    def paste_table(self, text: str | None = None) -> int:
+        """Add the clipboard's (or ``text``'s) measurement rows; report skipped lines beside
+        the table. Returns the number of rows added."""
+        from PySide6.QtGui import QGuiApplication
+
+        if text is None:
+            text = QGuiApplication.clipboard().text()
+        rows, problems = parse_measurement_table(text)
+        added = self.model.add_measurements(rows)
+        if not rows and not problems:
+            problems = ["the clipboard holds no rows of ε, L+, L−"]
+        shown = problems[:3] + ([f"… and {len(problems) - 3} more"] if len(problems) > 3 else [])
+        self.history_message.setText("Skipped " + "; ".join(shown) if problems else "")
+        self.history_message.setVisible(bool(problems))
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(
+                f"Added {added} measurement row{'s' if added != 1 else ''} from the clipboard"
+                + (
+                    f"; skipped {len(problems)} line(s), see beside the table." if problems else "."
+                ),
+                8000,
+            )
+        return added
 
     def copy_results(self) -> None:
         from PySide6.QtGui import QGuiApplication

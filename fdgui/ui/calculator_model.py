@@ -13,6 +13,7 @@ from fdgui.core.schemes import (
     DEFAULT_TEXTS,
     FIELDS,
     Estimate,
+    Inputs,
     Measurement,
     estimate,
     parse_inputs,
@@ -128,6 +129,14 @@ class CalculatorModel(QObject):
                 self._history.append(row)
                 self.historyChanged.emit()
         return result
+
+    def add_measurements(self, rows: list[Inputs]) -> int:
+        """Add already-measured rows (e.g. a pasted table) to the history; returns how many."""
+        for inputs in rows:
+            self._history.append(Measurement.from_estimate(estimate(inputs)))
+        if rows:
+            self.historyChanged.emit()
+        return len(rows)
 
     def remove_rows(self, rows: list[int]) -> None:
         for index in sorted(set(rows), reverse=True):

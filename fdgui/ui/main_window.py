@@ -136,7 +136,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         edit_menu = self.menuBar().addMenu("&Calculator")
-        for action in (calc.calculate_action, calc.reset_action, calc.clear_history_action):
+        for action in (
+            calc.calculate_action,
+            calc.reset_action,
+            calc.paste_table_action,
+            calc.clear_history_action,
+        ):
             edit_menu.addAction(action)
 
         view_menu = self.menuBar().addMenu("&View")

@@ -102,3 +102,32 @@ def test_central_is_the_mean_of_forward_and_backward(loss, plus, minus, epsilon)
     scale = max(abs(result.forward), abs(result.backward), Decimal("1e-30"))
     tolerance = CONTEXT.multiply(scale, Decimal("1e-55"))
     assert abs(CONTEXT.subtract(mean, result.central)) <= tolerance
+
+
+def test_pasted_table_in_every_common_shape():
+    from fdgui.core.schemes import parse_measurement_table
+
+    text = (
+        "eps\tL+\tL-\n"  # header from a spreadsheet
+        "0.01\t0.8550\t0.8450\n"
+        "# a comment\n"
+        "\n"
+        "1e-4, 0.85005, 0.84995, 0.85\n"
+        "1e-6 0.8500005 0.8499995\n"
+        "1e-8;0,850000005;0,849999995\n"  # semicolons with decimal commas
+    )
+    rows, problems = parse_measurement_table(text)
+    assert problems == []
+    assert [str(r.epsilon) for r in rows] == ["0.01", "0.0001", "0.000001", "1E-8"]
+    assert [str(estimate(r).central) for r in rows] == ["0.5", "0.5", "0.5", "0.5"]
+    assert rows[1].loss == Decimal("0.85") and rows[0].loss is None
+
+
+def test_pasted_table_reports_each_bad_line_and_keeps_the_good_ones():
+    from fdgui.core.schemes import parse_measurement_table
+
+    rows, problems = parse_measurement_table("1e-4 0.85005 0.84995\n1e-4 x 1\n1 2\n0 1 1\n")
+    assert len(rows) == 1
+    assert problems[0].startswith("line 2: L(w+ε)")
+    assert problems[1].startswith("line 3: expected")
+    assert problems[2].startswith("line 4: ε") and "greater than zero" in problems[2]

@@ -321,3 +321,23 @@ def test_an_unexpected_error_shows_a_dialog_and_the_window_stays_up(window, qtbo
     assert shown and "RuntimeError: boom" in shown[0]
     assert window.isVisible()
     assert gradient_text(window) == "0.5"
+
+
+def test_paste_a_table_of_measurements(window, qtbot):
+    QGuiApplication.clipboard().setText(
+        "eps\tL+\tL-\n1e-2\t1.030301\t0.970299\n1e-4\t1.00030003\t0.99970003\nbad\t1\t2\n"
+    )
+    table = find(window, QTableWidget, "historyTable")
+    table.setFocus()
+    qtbot.keyClick(
+        table,
+        Qt.Key.Key_V,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert table.rowCount() == 2
+    assert table.item(0, 3).text() == "3.0001"
+    message = find(window, QLabel, "historyMessage")
+    assert message.isVisible() and "line 4" in message.text()
+    assert "Added 2 measurement rows" in window.statusBar().currentMessage()
+    xs, _ = window.calculator.plot.central.getOriginalDataset()
+    assert sorted(xs) == [1e-4, 1e-2]
