@@ -166,7 +166,7 @@ class ExplorerPanel(QWidget):
         right.setStretchFactor(0, 0)
         right.setStretchFactor(1, 1)
         right.setStretchFactor(2, 0)
-        right.setSizes([120, 480, 170])
+        right.setSizes([120, 500, 150])
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("explorerSplitter")
@@ -414,6 +414,11 @@ class ExplorerPanel(QWidget):
         column.addWidget(self.legend_label)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setObjectName("explorerPlots")
+        self.plots.setAccessibleName("ε sweep plots")
+        self.plots.setAccessibleDescription(
+            "Top: gradient estimates against ε. Bottom: their error against ε, log-log. The "
+            "diagnosis above the plots says what they show in words."
+        )
         self.plots.setBackground("w")
         self.plots.setToolTip("")
         self.plots.setMinimumHeight(260)
@@ -430,6 +435,8 @@ class ExplorerPanel(QWidget):
         grid = QGridLayout(readout_box)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
+        grid.setVerticalSpacing(2)
+        grid.setContentsMargins(8, 4, 8, 4)
         self.readout_labels: dict[str, QLabel] = {}
         entries = (
             ("epsilon", "ε", "readoutEpsilon", 0, 0),
@@ -452,13 +459,22 @@ class ExplorerPanel(QWidget):
         self.send_button.setObjectName("sendToCalculatorButton")
         self.send_button.setToolTip("Fill the calculator with ε, L, L+ and L− at the cursor")
         self.send_button.setEnabled(False)
-        grid.addWidget(self.send_button, 3, 2, 1, 2)
+        self.copy_button = QPushButton("Copy summary")
+        self.copy_button.setObjectName("copySweepButton")
+        self.copy_button.setToolTip(
+            "Copy the best ε per scheme, the references and the diagnosis as plain text"
+        )
+        self.copy_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.send_button, 1)
+        buttons.addWidget(self.copy_button)
+        grid.addLayout(buttons, 3, 2, 1, 2)
         self.point_label = QLabel("")
         self.point_label.setObjectName("readoutRegime")
         self.point_label.setWordWrap(True)
         grid.addWidget(self.point_label, 4, 0, 1, 4)
         row.addWidget(readout_box, 1)
-        bottom.setMinimumHeight(170)
+        bottom.setMinimumHeight(140)
         return bottom
 
     def _build_diagnosis(self) -> QWidget:
@@ -514,6 +530,7 @@ class ExplorerPanel(QWidget):
         )
         self.cancel_button.clicked.connect(model.cancel)
         self.send_button.clicked.connect(self._send)
+        self.copy_button.clicked.connect(self.copy_summary)
         model.textsChanged.connect(self._show_texts)
         model.sourceChanged.connect(self._show_source)
         model.inputErrorChanged.connect(self._show_error)
@@ -637,6 +654,7 @@ class ExplorerPanel(QWidget):
         self.status_label.setText(
             f"{result.epsilons.size} ε in {result.dtype}, swept in {1000 * result.seconds:.0f} ms"
         )
+        self.copy_button.setEnabled(True)
 
     def _show_readout(self, readout: Any, sentence: str) -> None:
         self.point_label.setText(sentence)
@@ -662,6 +680,16 @@ class ExplorerPanel(QWidget):
     def _cursor_dragged(self, epsilon: float) -> None:
         if not self._updating_cursor:
             self.model.set_cursor_epsilon(epsilon)
+
+    def copy_summary(self) -> None:
+        """The sweep's summary (same text as ``fdgui-cli sweep``) to the clipboard."""
+        from PySide6.QtGui import QGuiApplication
+
+        from fdgui.core.diagnosis import sweep_text
+
+        result, diagnosis = self.model.result(), self.model.diagnosis()
+        if result is not None:
+            QGuiApplication.clipboard().setText(sweep_text(result, diagnosis))
 
     def _send(self) -> None:
         if self.model.send_to_calculator(self.context):
@@ -770,7 +798,7 @@ class _Plots(pg.QtCore.QObject):
                 angle=90,
                 pen=pg.mkPen(COLOURS[scheme], width=1, style=Qt.PenStyle.DashDotLine),
                 label=label,
-                labelOpts={"position": 0.12, "color": COLOURS[scheme], "anchors": [(0, 0), (0, 0)]},
+                labelOpts={"position": 0.05, "color": COLOURS[scheme], "anchors": [(0, 1), (0, 1)]},
             )
             for scheme, label in (("central", "u^(1/3)"), ("forward", "u^(1/2)"))
         }

@@ -294,3 +294,12 @@ def test_clicking_a_plot_moves_the_cursor(qtbot, panel):
     qtbot.mouseClick(panel.plots.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(view_point))
     qtbot.waitUntil(lambda: abs(panel.view.cursors[0].value() + 3.0) < 0.05, timeout=2000)
     assert float(panel.readout_labels["epsilon"].text()) == pytest.approx(1e-3, rel=0.1)
+
+
+def test_copy_summary_puts_the_cli_text_on_the_clipboard(panel):
+    from PySide6.QtGui import QGuiApplication
+
+    panel.copy_button.click()
+    text = QGuiApplication.clipboard().text()
+    assert text.startswith("ε sweep of") and "Gradient correct" in text
+    assert "reference (complex step)" in text
