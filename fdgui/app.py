@@ -97,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from fdgui.ui.main_window import MainWindow
 
     install_exception_hook()
-    window = MainWindow()
+    # --smoke and --screenshot show the example, whatever the last session left behind
+    window = MainWindow(remember=not headless_job)
     if args.size:
         try:
             width, height = (int(part) for part in args.size.lower().split("x"))

@@ -134,6 +134,7 @@ class CalculatorPanel(QWidget):
         self._build()
         self._connect()
         self._show_texts(model.texts())
+        self._show_history()
         result = model.recompute()
         if result is None:
             for field, message in model.errors().items():

@@ -64,11 +64,17 @@ class AppContext:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = True) -> None:
+        """``remember``: restore the last run's inputs and measurements, and save them on close."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
+        self._remember = remember
         self.calculator_model = CalculatorModel(self)
+        if remember:
+            from fdgui.ui.settings import restore_calculator
+
+            restore_calculator(self.calculator_model)
         self.context = AppContext(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("panelTabs")
@@ -89,6 +95,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready. Type your losses; results update as you type.", 8000)
         self.setMinimumSize(860, 600)
         self.resize(1280, 800)
+
+    def closeEvent(self, event) -> None:
+        if self._remember:
+            from fdgui.ui.settings import save_calculator
+
+            save_calculator(self.calculator_model)
+        super().closeEvent(event)
 
     # --- panels ----------------------------------------------------------------------------
     def panel_keys(self) -> list[str]:
