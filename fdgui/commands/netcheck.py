@@ -71,24 +71,10 @@ def _integer(text: str, field: str) -> int:
         raise ValueError(f"{field}: {text!r} is not a whole number") from None
 
 
-def parse_layers(text: str) -> tuple[int, ...]:
-    """'20,16,10' → (20, 16, 10); ValueError starting 'layer_sizes:' otherwise."""
-    parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
-    if len(parts) < 2:
-        raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
-    sizes = []
-    for part in parts:
-        try:
-            sizes.append(int(part))
-        except ValueError:
-            raise ValueError(f"layer_sizes: {part!r} is not a positive whole number") from None
-    return tuple(sizes)
-
-
 def settings_from_args(args: argparse.Namespace):
     """CheckSettings from the options; ValueError naming the field when something is off."""
     from fdgui.core.netcheck import CheckSettings
-    from fdgui.core.networks import NetworkSpec
+    from fdgui.core.networks import NetworkSpec, parse_layer_sizes
 
     epsilon = None
     if args.eps is not None:
@@ -98,7 +84,7 @@ def settings_from_args(args: argparse.Namespace):
             raise ValueError(f"epsilon: {args.eps!r} is not a number") from None
     settings = CheckSettings(
         spec=NetworkSpec(
-            layer_sizes=parse_layers(args.layers),
+            layer_sizes=parse_layer_sizes(args.layers),
             activation=args.activation,
             loss=args.loss,
             batch_size=_integer(args.batch, "batch_size"),

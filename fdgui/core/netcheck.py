@@ -213,9 +213,12 @@ def estimate_memory_bytes(settings: CheckSettings) -> int:
     per_parameter = 8 * (1 + 1 + 1 + 4)  # θ, ∇, an ε array, numeric/analytic/ΔL± results
     if settings.mode != "full":
         per_parameter = 8 * 3
-    forward = 8 * spec.batch_size * widths * 6
-    chunk_work = 8 * CHUNK_ELEMENTS * 24 * (1 + max(spec.layer_sizes[1:]) // 64)
-    return int(count * per_parameter + forward + chunk_work + 64 * 2**20)
+    forward = 8 * spec.batch_size * widths * 8
+    largest = max(math.prod(shape) for _, shape in spec.tensor_shapes)
+    # gathered chunks: about a dozen (batch × perturbations × outputs) temporaries at most
+    gathered = min(CHUNK_ELEMENTS, spec.batch_size * largest * spec.layer_sizes[-1])
+    chunk_work = 8 * 12 * gathered + 8 * 6 * FAST_CHUNK_ELEMENTS
+    return int(count * per_parameter + forward + chunk_work)
 
 
 def available_memory_bytes() -> int:

@@ -101,6 +101,23 @@ class NetworkSpec:
         return shapes
 
 
+def parse_layer_sizes(text: str) -> tuple[int, ...]:
+    """'20,16,10' → (20, 16, 10); ValueError starting 'layer_sizes:' for anything else."""
+    parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
+    if len(parts) < 2:
+        raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
+    sizes = []
+    for part in parts:
+        try:
+            size = int(part)
+        except ValueError:
+            raise ValueError(f"layer_sizes: {part!r} is not a positive whole number") from None
+        if size < 1:
+            raise ValueError(f"layer_sizes: {size} is not a positive whole number")
+        sizes.append(size)
+    return tuple(sizes)
+
+
 def default_spec() -> NetworkSpec:
     """64 inputs, 128 tanh units, 10 classes: 9,610 parameters, cross-entropy, batch 32."""
     return NetworkSpec(layer_sizes=(64, 128, 10))

@@ -1,0 +1,653 @@
+"""The Network-check panel: settings, cost planner, Run/Cancel, verdict, tables, heat map.
+
+A view only: every edit goes to ``NetcheckModel``; every number shown comes from a core
+result (``CheckReport``, ``CostPlan``) through ``fdgui.core.report_netcheck`` so the window,
+exports and the CLI say the same thing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fdgui.core.check import VERDICTS
+from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
+from fdgui.core.precision import DTYPE_NAMES
+from fdgui.ui.netcheck_model import NetcheckModel
+
+PANEL_KEY = "netcheck"
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+PANEL_TITLE = "Network check"
+_COLOURS = {verdict.key: verdict.colour for verdict in VERDICTS}
+_ERROR_STYLE = "color: #cf222e;"
+_FIELD_TIPS = {
+    "layers": "Layer sizes from input to output, separated by commas, e.g. 20,16,10. "
+    "Up to about a million parameters check in seconds.",
+    "activation": "The hidden layers' activation. relu has a kink at 0: entries whose ±ε step "
+    "crosses it are reported as kinks, not as failures.",
+    "loss": "cross-entropy: softmax over the outputs, mean −log p of the target class. "
+    "mse: mean over the batch of half the squared error.",
+    "batch": "Examples in the fixed synthetic batch the loss averages over.",
+    "seed": "Seed of the weights and of the synthetic data; the same seed gives the same network.",
+    "dtype": "Format the perturbed losses are evaluated in. Lower precision shows what a "
+    "gradient check in that format can and cannot see.",
+    "bug": "Swap the backprop for one with a classic mistake and watch the check catch it.",
+    "mode": "Full checks every parameter; sampled checks k entries of every tensor (biases "
+    "included); projections compare K random directional derivatives per tensor with g·v.",
+    "samples": "k: entries checked in every tensor in sampled mode.",
+    "directions": "K: random unit directions per tensor in projection mode.",
+    "epsilon": "Leave empty for the recommended ε per parameter (√u·max(1,|w|) in float64, "
+    "u^(1/3)·max(1,|w|) otherwise), or type a fixed step.",
+}
+_MODE_TITLES = {
+    "full": "Full (every parameter)",
+    "sample": "Sampled (k per tensor)",
+    "projection": "Projections (K per tensor)",
+}
+
+
+def create_panel(context: Any) -> QWidget:
+    """The registry's entry point: the panel for ``context`` (see fdgui.ui.main_window)."""
+    return NetcheckPanel(context)
+
+
+def _format_seconds(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "…"
+    if seconds < 1e-3:
+        return "< 1 ms"
+    if seconds < 1:
+        return f"{seconds * 1e3:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    return f"{seconds / 60:.1f} min"
+
+
+class NetcheckPanel(QWidget):
+    """View of one NetcheckModel."""
+
+    def __init__(self, context: Any, model: NetcheckModel | None = None) -> None:
+        super().__init__()
+        self.setObjectName("netcheckPanel")
+        self.context = context
+        self.model = model or NetcheckModel(self)
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self._report: Any = None
+        self._build()
+        self._connect()
+        for field, text in self.model.texts().items():
+            self._show_text(field, text)
+        for field, message in self.model.errors().items():
+            self._on_input_error(field, message)
+        self._on_settings(self.model.settings)
+        self.model.measure_now()
+
+    # ------------------------------------------------------------------ building
+    def _line(self, field: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(f"{field}Edit")
+        edit.setPlaceholderText(placeholder)
+        edit.setToolTip(_FIELD_TIPS[field])
+        edit.textEdited.connect(lambda text, field=field: self.model.set_text(field, text))
+        self.fields[field] = edit
+        return edit
+
+    def _combo(self, field: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"{field}Combo")
+        combo.setToolTip(_FIELD_TIPS[field])
+        for title, value in items:
+            combo.addItem(title, value)
+        combo.currentIndexChanged.connect(
+            lambda _i, field=field, combo=combo: self.model.set_text(field, combo.currentData())
+        )
+        self.fields[field] = combo
+        return combo
+
+    def _row(self, form: QFormLayout, label: str, field: str, widget: QWidget) -> None:
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        error = QLabel("")
+        error.setObjectName(f"{field}Error")
+        error.setStyleSheet(_ERROR_STYLE)
+        error.setWordWrap(True)
+        error.setVisible(False)
+        self.error_labels[field] = error
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        column.addWidget(error)
+        form.addRow(caption, holder)
+
+    def _build(self) -> None:
+        network = QGroupBox("Network")
+        network.setObjectName("networkGroup")
+        form = QFormLayout(network)
+        self._row(form, "&Layer sizes:", "layers", self._line("layers", "e.g. 20,16,10"))
+        self._row(
+            form,
+            "&Activation:",
+            "activation",
+            self._combo("activation", [(a, a) for a in ACTIVATIONS]),
+        )
+        self._row(form, "L&oss:", "loss", self._combo("loss", [(name, name) for name in LOSSES]))
+        self._row(form, "&Batch size:", "batch", self._line("batch", "e.g. 32"))
+        self._row(form, "S&eed:", "seed", self._line("seed", "e.g. 0"))
+        self._row(form, "&Dtype:", "dtype", self._combo("dtype", [(d, d) for d in DTYPE_NAMES]))
+        self.parameter_count = QLabel("")
+        self.parameter_count.setObjectName("parameterCountLabel")
+        form.addRow("Parameters:", self.parameter_count)
+
+        backprop = QGroupBox("Backprop under test")
+        backprop.setObjectName("backpropGroup")
+        backprop_form = QFormLayout(backprop)
+        bug_items = [("Correct backprop", "")] + [(name, name) for name in BUGS]
+        self._row(backprop_form, "B&ug:", "bug", self._combo("bug", bug_items))
+        self.bug_description = QLabel("")
+        self.bug_description.setObjectName("bugDescriptionLabel")
+        self.bug_description.setWordWrap(True)
+        backprop_form.addRow(self.bug_description)
+
+        mode = QGroupBox("What to check")
+        mode.setObjectName("modeGroup")
+        mode_form = QFormLayout(mode)
+        mode_items = [(_MODE_TITLES[key], key) for key in ("full", "sample", "projection")]
+        self._row(mode_form, "&Mode:", "mode", self._combo("mode", mode_items))
+        self._row(mode_form, "&k per tensor:", "samples", self._line("samples", "e.g. 16"))
+        self._row(mode_form, "K &directions:", "directions", self._line("directions", "e.g. 8"))
+        self._row(mode_form, "&ε:", "epsilon", self._line("epsilon", "recommended"))
+
+        cost = QGroupBox("Cost before running")
+        cost.setObjectName("costGroup")
+        cost_layout = QVBoxLayout(cost)
+        self.plan_table = QTableWidget(3, 4)
+        self.plan_table.setObjectName("planTable")
+        self.plan_table.setToolTip(
+            "Loss evaluations (two per entry or direction) and the time each mode should take, "
+            "from a short timed run of the real check on this network."
+        )
+        self.plan_table.setHorizontalHeaderLabels(["mode", "evaluations", "time", "memory"])
+        self.plan_table.verticalHeader().setVisible(False)
+        self.plan_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.plan_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.plan_table.horizontalHeader().setStretchLastSection(True)
+        self.plan_table.setFixedHeight(
+            self.plan_table.horizontalHeader().sizeHint().height()
+            + 3 * self.plan_table.verticalHeader().defaultSectionSize()
+            + 4
+        )
+        cost_layout.addWidget(self.plan_table)
+
+        self.run_button = QPushButton("&Run check")
+        self.run_button.setObjectName("runButton")
+        self.run_button.setToolTip("Check the backprop gradient with these settings (Ctrl+R)")
+        self.run_button.setShortcut("Ctrl+R")
+        self.cancel_button = QPushButton("Ca&ncel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setToolTip("Stop the running check; the last report stays")
+        self.cancel_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("checkProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("progressLabel")
+        self.progress_label.setWordWrap(True)
+
+        controls = QWidget()
+        controls.setObjectName("netcheckControls")
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 6, 0)
+        for widget in (network, backprop, mode, cost):
+            column.addWidget(widget)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.progress_label)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("netcheckControlsScroll")
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(340)
+
+        # ---- results side
+        self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
+        self.verdict_label.setObjectName("verdictLabel")
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.verdict_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.verdict_label.setFont(font)
+        self.settings_label = QLabel("")
+        self.settings_label.setObjectName("reportSettingsLabel")
+        self.settings_label.setWordWrap(True)
+
+        from fdgui.core.report_netcheck import TENSOR_HEADERS, WORST_HEADERS
+
+        self.tensor_table = QTableWidget(0, len(TENSOR_HEADERS))
+        self.tensor_table.setObjectName("tensorTable")
+        self.tensor_table.setHorizontalHeaderLabels(TENSOR_HEADERS)
+        self.tensor_table.setToolTip(
+            "Per tensor: largest and median relative error |n − a| / max(|n|, |a|, 1e-8), and "
+            "how many entries fall in each verdict band. Click a row to show its heat map."
+        )
+        self._setup_table(self.tensor_table)
+        self.worst_table = QTableWidget(0, len(WORST_HEADERS))
+        self.worst_table.setObjectName("worstTable")
+        self.worst_table.setHorizontalHeaderLabels(WORST_HEADERS)
+        self.worst_table.setToolTip(
+            "The 20 entries that disagree most, with the ε and the two losses behind each "
+            "estimate. Double-click a row to sweep that parameter in the ε explorer."
+        )
+        self._setup_table(self.worst_table)
+
+        heat = QWidget()
+        heat.setObjectName("heatMapPage")
+        heat_layout = QVBoxLayout(heat)
+        heat_layout.setContentsMargins(0, 0, 0, 0)
+        chooser = QHBoxLayout()
+        self.heat_tensor = QComboBox()
+        self.heat_tensor.setObjectName("heatTensorCombo")
+        self.heat_tensor.setToolTip("The tensor whose relative errors the heat map shows")
+        heat_caption = QLabel("&Tensor:")
+        heat_caption.setBuddy(self.heat_tensor)
+        chooser.addWidget(heat_caption)
+        chooser.addWidget(self.heat_tensor)
+        chooser.addStretch(1)
+        heat_layout.addLayout(chooser)
+        self.heat_view = pg.GraphicsLayoutWidget()
+        self.heat_view.setObjectName("heatMapView")
+        self.heat_view.setToolTip(
+            "log10 of each entry's relative error; rows are output units, columns input units. "
+            "Grey: not checked."
+        )
+        self.heat_plot = self.heat_view.addPlot()
+        self.heat_plot.setLabel("left", "row (unit i)")
+        self.heat_plot.setLabel("bottom", "column (input j)")
+        self.heat_plot.invertY(True)
+        self.heat_plot.setAspectLocked(False)
+        self.heat_image = pg.ImageItem()
+        self.heat_plot.addItem(self.heat_image)
+        self.color_bar = pg.ColorBarItem(
+            values=(-16, 0),
+            colorMap=pg.colormap.get("viridis"),
+            label="log10 relative error",
+            interactive=False,
+        )
+        self.color_bar.setImageItem(self.heat_image, insert_in=self.heat_plot)
+        heat_layout.addWidget(self.heat_view)
+
+        self.result_tabs = QTabWidget()
+        self.result_tabs.setObjectName("resultTabs")
+        self.result_tabs.addTab(self.tensor_table, "Per tensor")
+        self.result_tabs.addTab(heat, "Heat map")
+        self.result_tabs.setTabToolTip(1, "Relative error of every checked entry, per tensor")
+
+        worst_box = QGroupBox("Worst 20 entries (double-click to sweep ε)")
+        worst_box.setObjectName("worstGroup")
+        worst_layout = QVBoxLayout(worst_box)
+        worst_layout.addWidget(self.worst_table)
+
+        exports = QHBoxLayout()
+        self.export_buttons: dict[str, QPushButton] = {}
+        for kind, title in (("json", "Export &JSON…"), ("csv", "Export &CSV…"),
+                            ("md", "Export Mark&down…")):  # fmt: skip
+            button = QPushButton(title)
+            button.setObjectName(f"export{kind.capitalize()}Button")
+            button.setToolTip(f"Save the report as {kind.upper()}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, kind=kind: self.export(kind))
+            self.export_buttons[kind] = button
+            exports.addWidget(button)
+        exports.addStretch(1)
+        self.copy_torch_button = QPushButton("Copy as &torch gradcheck")
+        self.copy_torch_button.setObjectName("copyTorchButton")
+        self.copy_torch_button.setToolTip(
+            "Copy a torch.autograd.gradcheck call with the ε, atol and rtol fdgui recommends "
+            "for the chosen dtype"
+        )
+        self.copy_jax_button = QPushButton("Copy as ja&x check_grads")
+        self.copy_jax_button.setObjectName("copyJaxButton")
+        self.copy_jax_button.setToolTip(
+            "Copy a jax.test_util.check_grads call with the recommended ε and tolerances"
+        )
+        exports.addWidget(self.copy_torch_button)
+        exports.addWidget(self.copy_jax_button)
+
+        results = QWidget()
+        results.setObjectName("netcheckResults")
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(6, 0, 0, 0)
+        results_layout.addWidget(self.verdict_label)
+        results_layout.addWidget(self.settings_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("netcheckResultSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.result_tabs)
+        splitter.addWidget(worst_box)
+        splitter.setSizes([330, 300])
+        results_layout.addWidget(splitter, 1)
+        results_layout.addLayout(exports)
+
+        outer = QSplitter(Qt.Orientation.Horizontal)
+        outer.setObjectName("netcheckSplitter")
+        outer.setChildrenCollapsible(False)
+        outer.addWidget(scroll)
+        outer.addWidget(results)
+        outer.setStretchFactor(1, 1)
+        outer.setSizes([380, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(outer)
+
+        order = [self.fields[f] for f in ("layers", "activation", "loss", "batch", "seed",
+                                          "dtype", "bug", "mode", "samples", "directions",
+                                          "epsilon")]  # fmt: skip
+        order += [self.run_button, self.cancel_button, self.result_tabs, self.worst_table]
+        order += [*self.export_buttons.values(), self.copy_torch_button, self.copy_jax_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _setup_table(self, table: QTableWidget) -> None:
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+
+    def _connect(self) -> None:
+        model = self.model
+        model.inputErrorChanged.connect(self._on_input_error)
+        model.settingsChanged.connect(self._on_settings)
+        model.planChanged.connect(self._on_plan)
+        model.runningChanged.connect(self._on_running)
+        model.progressed.connect(self._on_progress)
+        model.reportChanged.connect(self.show_report)
+        model.statusMessage.connect(self._status)
+        self.run_button.clicked.connect(self.run_check)
+        self.cancel_button.clicked.connect(model.cancel)
+        self.worst_table.cellDoubleClicked.connect(self.sweep_worst_row)
+        self.tensor_table.cellClicked.connect(
+            lambda row, _column: self.heat_tensor.setCurrentIndex(row)
+        )
+        self.heat_tensor.currentIndexChanged.connect(self._draw_heat_map)
+        self.copy_torch_button.clicked.connect(lambda: self.copy_code("torch"))
+        self.copy_jax_button.clicked.connect(lambda: self.copy_code("jax"))
+
+    # ------------------------------------------------------------------ model → view
+    def _show_text(self, field: str, text: str) -> None:
+        widget = self.fields[field]
+        if isinstance(widget, QLineEdit):
+            if widget.text() != text:
+                widget.setText(text)
+        else:
+            index = widget.findData(text)
+            if index >= 0 and index != widget.currentIndex():
+                widget.setCurrentIndex(index)
+        if field == "bug":
+            self.bug_description.setText(BUGS.get(text, "The network's own, correct backprop."))
+        if field == "mode":
+            self.fields["samples"].setEnabled(text == "sample")
+            self.fields["directions"].setEnabled(text == "projection")
+
+    def _on_input_error(self, field: str, message: str) -> None:
+        label = self.error_labels.get(field)
+        if label is None:
+            return
+        label.setText(message)
+        label.setVisible(bool(message))
+        widget = self.fields[field]
+        widget.setStyleSheet("border: 1px solid #cf222e;" if message else "")
+        if message:
+            widget.setToolTip(f"{message}\n\n{_FIELD_TIPS[field]}")
+        else:
+            widget.setToolTip(_FIELD_TIPS[field])
+
+    def _on_settings(self, settings: Any) -> None:
+        for field in ("bug", "mode"):
+            self._show_text(field, self.model.text(field))
+        self.run_button.setEnabled(settings is not None and not self.model.running)
+        if settings is None:
+            self.parameter_count.setText("—")
+        else:
+            self.parameter_count.setText(f"{settings.spec.parameter_count:,}")
+        self._refresh_code_buttons()
+
+    def _on_plan(self, plans: Any) -> None:
+        from fdgui.core.netcheck import format_bytes
+
+        for row, mode in enumerate(("full", "sample", "projection")):
+            cells = [_MODE_TITLES[mode].split(" (")[0], "…", "measuring…", ""]
+            if plans is not None:
+                plan = plans[mode]
+                cells = [
+                    cells[0],
+                    f"{plan.evaluations:,}",
+                    _format_seconds(plan.expected_seconds),
+                    format_bytes(plan.memory_bytes),
+                ]
+            if self.model.settings is None:
+                cells = [cells[0], "—", "—", "—"]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if mode == self.model.text("mode"):
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.plan_table.setItem(row, column, item)
+
+    def _on_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running and self.model.settings is not None)
+        self.cancel_button.setEnabled(running)
+        if not running:
+            self.progress.setValue(0)
+            self.progress_label.setText("")
+            self._on_plan(self.model.plan)
+
+    def _on_progress(self, fraction: float, message: str, eta: float) -> None:
+        self.progress.setValue(round(1000 * fraction))
+        left = f"about {_format_seconds(eta)} left" if math.isfinite(eta) else "estimating time…"
+        self.progress_label.setText(f"{100 * fraction:.0f}%: {message}; {left}")
+
+    def _status(self, message: str) -> None:
+        show = getattr(self.context, "show_status", None)
+        if show is not None:
+            show(message)
+
+    # ------------------------------------------------------------------ the report
+    def show_report(self, report: Any) -> None:
+        from fdgui.core.report_netcheck import settings_line, tensor_rows, worst_rows
+
+        self._report = report
+        colour = "#1b873f" if report.passed else "#cf222e"
+        self.verdict_label.setText(report.summary)
+        self.verdict_label.setStyleSheet(f"color: {colour};")
+        self.settings_label.setText(
+            f"{settings_line(report)}. {report.parameters_checked:,} checked with "
+            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s."
+        )
+        self._fill(self.tensor_table, tensor_rows(report))
+        for row, tensor in enumerate(report.tensors):
+            status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
+            status.setForeground(QColor("#1b873f" if tensor.failures == 0 else "#cf222e"))
+        self._fill(self.worst_table, worst_rows(report))
+        for row, entry in enumerate(report.worst):
+            item = self.worst_table.item(row, 4)
+            item.setForeground(QColor(_COLOURS.get(entry.band, "#000000")))
+            for column, value in ((1, entry.numeric), (2, entry.analytic),
+                                  (6, entry.loss_plus), (7, entry.loss_minus)):  # fmt: skip
+                self.worst_table.item(row, column).setToolTip(repr(value))
+        current = self.heat_tensor.currentText()
+        self.heat_tensor.blockSignals(True)
+        self.heat_tensor.clear()
+        self.heat_tensor.addItems([tensor.name for tensor in report.tensors])
+        names = [tensor.name for tensor in report.tensors]
+        index = names.index(current) if current in names else names.index(report.worst_tensor)
+        self.heat_tensor.setCurrentIndex(index)
+        self.heat_tensor.blockSignals(False)
+        self._draw_heat_map()
+        for button in self.export_buttons.values():
+            button.setEnabled(True)
+
+    def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
+        table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column > 0:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                table.setItem(row, column, item)
+
+    def _draw_heat_map(self) -> None:
+        report = self._report
+        if report is None or self.heat_tensor.currentIndex() < 0:
+            return
+        tensor = report.tensors[self.heat_tensor.currentIndex()]
+        errors = np.asarray(tensor.relative_errors, dtype=float)
+        if errors.ndim == 1:
+            errors = errors[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(np.clip(errors, 1e-17, None))  # NaN (not checked) stays NaN
+        finite = logs[np.isfinite(logs)]
+        low = float(np.floor(finite.min())) if finite.size else -16.0
+        high = float(np.ceil(finite.max())) if finite.size else 0.0
+        if high - low < 1:
+            high = low + 1
+        self.heat_image.setImage(logs.T, autoLevels=False)
+        self.color_bar.setLevels((low, high))
+        if report.settings.mode == "projection":
+            left, bottom = "", "direction k"
+        elif len(tensor.shape) == 1:
+            left, bottom = "", "unit i"
+        else:
+            left, bottom = "row (unit i)", "column (input j)"
+        self.heat_plot.setLabel("left", left)
+        self.heat_plot.setLabel("bottom", bottom)
+        self.heat_plot.getAxis("left").setStyle(showValues=bool(left))
+        self.heat_plot.setTitle(f"{tensor.name}: log10 relative error")
+        self.heat_plot.autoRange()
+
+    # ------------------------------------------------------------------ actions
+    def run_check(self) -> None:
+        self.model.run()
+
+    def sweep_worst_row(self, row: int, _column: int = 0) -> None:
+        """Open the ε explorer on the network parameter behind a worst-table row."""
+        report = self._report
+        if report is None or not 0 <= row < len(report.worst):
+            return
+        if report.settings.mode == "projection":
+            self._status("A projection mixes many parameters; sweep single entries from a full "
+                         "or sampled check.")  # fmt: skip
+            return
+        entry = report.worst[row]
+        settings = report.settings
+        try:
+            explorer = self.context.open_panel("explorer")
+        except Exception as error:  # the explorer failed to open: say so, stay up
+            self._status(f"The ε explorer is not available: {error}")
+            return
+        sweep = getattr(explorer, "sweep_network_parameter", None)
+        if sweep is None:
+            self._status("This ε explorer cannot sweep network parameters yet.")
+            return
+        sweep(settings.spec, entry.tensor, entry.index, settings.dtype, settings.bug)
+        self._status(f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer.")
+
+    def export(self, kind: str, path: str | None = None) -> None:
+        from fdgui.core.report_netcheck import render_csv, render_json, render_markdown
+
+        if self._report is None:
+            return
+        suffix = {"json": ".json", "csv": ".csv", "md": ".md"}[kind]
+        if path is None:
+            parent = getattr(self.context, "window", None) or self
+            path, _ = QFileDialog.getSaveFileName(
+                parent,
+                "Export network check",
+                str(Path.home() / f"netcheck{suffix}"),
+                {"json": "JSON (*.json)", "csv": "CSV (*.csv)", "md": "Markdown (*.md)"}[kind],
+            )
+        if not path:
+            return
+        render = {"json": render_json, "csv": render_csv, "md": render_markdown}[kind]
+        try:
+            Path(path).write_text(render(self._report), encoding="utf-8")
+        except OSError as error:
+            self._status(f"Could not save {path}: {error.strerror or error}")
+            return
+        self._status(f"Saved the report to {path}")
+
+    def _tolerances(self) -> Any:
+        from fdgui.core.netcheck import recommended_tolerances
+
+        dtype = self.model.text("dtype")
+        loss = self._report.loss if self._report is not None else 1.0
+        return recommended_tolerances(dtype, loss)
+
+    def _refresh_code_buttons(self) -> None:
+        dtype = self.model.text("dtype")
+        self.copy_torch_button.setToolTip(
+            f"Copy a torch.autograd.gradcheck call with the ε, atol and rtol fdgui recommends "
+            f"for {dtype}"
+        )
+
+    def copy_code(self, kind: str) -> str:
+        from fdgui.core.report_netcheck import jax_check_grads_code, torch_gradcheck_code
+
+        tolerances = self._tolerances()
+        code = (
+            torch_gradcheck_code(tolerances)
+            if kind == "torch"
+            else jax_check_grads_code(tolerances)
+        )
+        QGuiApplication.clipboard().setText(code)
+        self._status(
+            f"Copied a {'torch gradcheck' if kind == 'torch' else 'jax check_grads'} call for "
+            f"{tolerances.dtype} (eps={tolerances.epsilon:.3g}, atol={tolerances.atol:.3g}, "
+            f"rtol={tolerances.rtol:.3g})."
+        )
+        return code
