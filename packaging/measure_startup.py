@@ -2,6 +2,7 @@
 
     python packaging/measure_startup.py                 # .venv's fdgui, dist/fdgui, onefile
     python packaging/measure_startup.py --runs 5 --json
+    python packaging/measure_startup.py --also wheel=/tmp/venv/bin/fdgui
 
 For each run it records the wall time from spawning the process to its exit, and the
 ``startup_ms`` the app reports (process start to the computed example; for the one-file
@@ -51,8 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME=EXECUTABLE",
+        help="one more command to time, e.g. wheel=/tmp/venv/bin/fdgui",
+    )
     args = parser.parse_args(argv)
     commands = default_commands()
+    for extra in args.also:
+        name, _, executable = extra.partition("=")
+        commands[name] = [executable]
     for command in commands.values():
         run_once(command)  # warm-up, not counted
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
