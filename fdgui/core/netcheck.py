@@ -165,8 +165,8 @@ class CheckSettings:
         if self.dtype not in DTYPE_NAMES:
             raise ValueError(f"dtype: {self.dtype!r} is not one of {', '.join(DTYPE_NAMES)}")
         check_bug(self.bug, self.spec)
-        _check_count("samples", self.samples, MAX_SAMPLES)
-        _check_count("directions", self.directions, MAX_DIRECTIONS)
+        check_count("samples", self.samples, MAX_SAMPLES)
+        check_count("directions", self.directions, MAX_DIRECTIONS)
         if self.epsilon is not None:
             value = self.epsilon
             if not isinstance(value, float | int) or not math.isfinite(value) or value <= 0:
@@ -198,7 +198,8 @@ class CheckSettings:
         return 2 * self.parameters_checked
 
 
-def _check_count(name: str, value: object, upper: int) -> None:
+def check_count(name: str, value: object, upper: int) -> None:
+    """ValueError ("name: ...") unless value is a whole number in 1..upper."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise ValueError(f"{name}: {value!r} is not a whole number")
     if not 1 <= value <= upper:

@@ -57,6 +57,7 @@ def _plan_job(settings: Any) -> Generator[float, None, Any]:
 class NetcheckModel(QObject):
     """Owns the check's inputs and results; the view connects to these signals."""
 
+    textChanged = Signal(str, str)  # field, text
     inputErrorChanged = Signal(str, str)  # field, message ("" = fine)
     settingsChanged = Signal(object)  # CheckSettings, or None while some field is wrong
     planChanged = Signal(object)  # dict[mode, CostPlan], or None while (re)measuring
@@ -115,6 +116,7 @@ class NetcheckModel(QObject):
         if self._texts[field] == text:
             return
         self._texts[field] = text
+        self.textChanged.emit(field, text)
         self._revalidate()
 
     def _parse(self) -> tuple[Any, dict[str, str]]:
@@ -146,24 +148,34 @@ class NetcheckModel(QObject):
                 epsilon = float(texts["epsilon"])
             except ValueError:
                 errors["epsilon"] = f"{texts['epsilon'].strip()!r} is not a number"
-        if errors:
-            return None, errors
+        from fdgui.core.netcheck import MAX_DIRECTIONS, MAX_SAMPLES, check_count
+
+        for field, value, upper in (
+            ("samples", samples, MAX_SAMPLES),
+            ("directions", directions, MAX_DIRECTIONS),
+        ):
+            if field not in errors:
+                try:
+                    check_count(field, value, upper)
+                except ValueError as error:
+                    errors[field] = str(error).partition(": ")[2]
+        # validate the rest even when a field is wrong, so every message shows at once
         settings = CheckSettings(
             spec=NetworkSpec(layers, texts["activation"], texts["loss"], batch, seed),
             mode=texts["mode"],
             bug=texts["bug"] or None,
             dtype=texts["dtype"],
-            samples=samples,
-            directions=directions,
-            epsilon=epsilon,
+            samples=1 if "samples" in errors else samples,
+            directions=1 if "directions" in errors else directions,
+            epsilon=None if "epsilon" in errors else epsilon,
         )
-        try:
-            settings.validate()
-        except ValueError as error:
-            field, _, message = str(error).partition(": ")
-            errors[_FIELD_FOR_CORE.get(field, "layers")] = message
-            return None, errors
-        return settings, errors
+        if "layers" not in errors:
+            try:
+                settings.validate()
+            except ValueError as error:
+                field, _, message = str(error).partition(": ")
+                errors.setdefault(_FIELD_FOR_CORE.get(field, "layers"), message)
+        return (None if errors else settings), errors
 
     def _revalidate(self) -> None:
         settings, errors = self._parse()

@@ -398,6 +398,7 @@ class NetcheckPanel(QWidget):
 
     def _connect(self) -> None:
         model = self.model
+        model.textChanged.connect(self._show_text)
         model.inputErrorChanged.connect(self._on_input_error)
         model.settingsChanged.connect(self._on_settings)
         model.planChanged.connect(self._on_plan)
@@ -445,8 +446,6 @@ class NetcheckPanel(QWidget):
             widget.setToolTip(_FIELD_TIPS[field])
 
     def _on_settings(self, settings: Any) -> None:
-        for field in ("bug", "mode"):
-            self._show_text(field, self.model.text(field))
         self.run_button.setEnabled(settings is not None and not self.model.running)
         if settings is None:
             self.parameter_count.setText("—")

@@ -1,0 +1,257 @@
+"""The Network-check panel driven like a person would: type, click, read, export, cancel."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit
+
+from fdgui.ui.netcheck_panel import create_panel
+
+LONG_LAYERS = "300,300,300,300,10"  # full check: several seconds of deep-path work
+
+
+class FakeExplorer:
+    def __init__(self):
+        self.calls = []
+
+    def sweep_network_parameter(self, spec, tensor, index, dtype, bug=None):
+        self.calls.append((spec, tensor, index, dtype, bug))
+
+
+class FakeContext:
+    def __init__(self, explorer=None):
+        self.messages: list[str] = []
+        self.opened: list[str] = []
+        self.explorer = explorer if explorer is not None else FakeExplorer()
+        self.window = None
+
+    def show_status(self, message, timeout_ms=6000):
+        self.messages.append(message)
+
+    def open_panel(self, key):
+        self.opened.append(key)
+        return self.explorer
+
+
+@pytest.fixture
+def panel(qtbot):
+    context = FakeContext()
+    widget = create_panel(context)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def type_into(qtbot, panel, field, text):
+    edit = panel.findChild(QLineEdit, f"{field}Edit")
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def choose(panel, field, value):
+    combo = panel.fields[field]
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def run_and_wait(qtbot, panel, timeout=20_000):
+    with qtbot.waitSignal(panel.model.reportChanged, timeout=timeout) as blocker:
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.model.running, timeout=timeout)
+    return blocker.args[0]
+
+
+def test_a_correct_network_passes_and_the_tables_fill(qtbot, panel):
+    type_into(qtbot, panel, "layers", "20,16,10")
+    report = run_and_wait(qtbot, panel)
+    assert report.verdict == "pass"
+    assert panel.verdict_label.text() == report.summary
+    assert panel.verdict_label.text().startswith("Pass")
+    assert panel.tensor_table.rowCount() == 4
+    assert [panel.tensor_table.item(r, 0).text() for r in range(4)] == ["W1", "b1", "W2", "b2"]
+    assert panel.tensor_table.item(0, 2).text() == "320"
+    assert panel.worst_table.rowCount() == 20
+    assert panel.heat_image.image is not None
+    assert panel.heat_image.image.shape == (20, 16)  # transposed for pyqtgraph: (columns, rows)
+    assert all(button.isEnabled() for button in panel.export_buttons.values())
+
+
+def test_a_bug_fails_and_the_verdict_names_the_worst_tensor(qtbot, panel):
+    type_into(qtbot, panel, "layers", "12,8,8,4")
+    choose(panel, "bug", "transpose")
+    assert "untransposed" in panel.bug_description.text()
+    report = run_and_wait(qtbot, panel)
+    assert report.verdict == "fail"
+    text = panel.verdict_label.text()
+    assert text.startswith("Fail") and f"worst tensor is {report.worst_tensor}" in text
+    statuses = {panel.tensor_table.item(r, 0).text(): panel.tensor_table.item(r, 9).text()
+                for r in range(6)}  # fmt: skip
+    assert statuses["W2"] == "ok" and "failing" in statuses["W1"]
+
+
+def test_bad_input_is_shown_beside_the_field_and_nothing_starts(qtbot, panel):
+    type_into(qtbot, panel, "layers", "20,0,10")
+    error = panel.findChild(QLabel, "layersError")
+    assert error.isVisible() and "0 is not a positive" in error.text()
+    assert not panel.run_button.isEnabled()
+    assert panel.model.run() is False
+    assert not panel.model.running
+    assert panel.fields["layers"].text() == "20,0,10"  # nothing typed is lost
+    choose(panel, "mode", "sample")
+    type_into(qtbot, panel, "samples", "0")
+    assert panel.findChild(QLabel, "samplesError").text().startswith("0 is outside 1..")
+    type_into(qtbot, panel, "layers", "200000,200000,10")
+    message = panel.findChild(QLabel, "layersError").text()
+    assert "memory" in message and "40,002,200,010 parameters" in message
+    type_into(qtbot, panel, "layers", "20,16,10")
+    type_into(qtbot, panel, "samples", "5")
+    assert not panel.findChild(QLabel, "layersError").isVisible()
+    assert panel.run_button.isEnabled()
+
+
+def test_cost_planner_shows_evaluations_for_every_mode(qtbot, panel):
+    type_into(qtbot, panel, "layers", "30,20,5")
+    with qtbot.waitSignal(panel.model.planChanged, timeout=10_000,
+                          check_params_cb=lambda plans: plans is not None):  # fmt: skip
+        pass
+    count = 30 * 20 + 20 + 20 * 5 + 5
+    assert panel.plan_table.item(0, 1).text() == f"{2 * count:,}"
+    assert panel.plan_table.item(1, 1).text() == f"{2 * (16 + 16 + 16 + 5):,}"
+    assert panel.plan_table.item(2, 1).text() == f"{2 * 8 * 4:,}"
+    assert panel.plan_table.item(0, 2).text().endswith(("ms", " s"))
+
+
+def test_double_click_sweeps_the_entry_in_the_explorer(qtbot, panel):
+    type_into(qtbot, panel, "layers", "12,8,4")
+    choose(panel, "dtype", "float32")
+    choose(panel, "bug", "softmax-factor")
+    report = run_and_wait(qtbot, panel)
+    panel.sweep_worst_row(2)
+    entry = report.worst[2]
+    assert panel.context.opened == ["explorer"]
+    spec, tensor, index, dtype, bug = panel.context.explorer.calls[0]
+    assert (tensor, index, dtype, bug) == (entry.tensor, entry.index, "float32", "softmax-factor")
+    assert spec.layer_sizes == (12, 8, 4)
+
+
+def test_double_click_without_explorer_support_says_so(qtbot):
+    context = FakeContext(explorer=object())
+    widget = create_panel(context)
+    qtbot.addWidget(widget)
+    widget.model.set_text("layers", "6,4,3")
+    run_and_wait(qtbot, widget)
+    widget.sweep_worst_row(0)
+    assert "cannot sweep" in context.messages[-1]
+
+
+def test_export_writes_the_core_renderings(qtbot, panel, tmp_path, monkeypatch):
+    from fdgui.core.report_netcheck import render_csv, render_markdown
+
+    type_into(qtbot, panel, "layers", "8,6,3")
+    report = run_and_wait(qtbot, panel)
+    target = tmp_path / "check.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(panel.export_buttons["json"], Qt.MouseButton.LeftButton)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["verdict"] == "pass" and data["parameters_checked"] == report.parameters_checked
+    panel.export("csv", str(tmp_path / "check.csv"))
+    panel.export("md", str(tmp_path / "check.md"))
+    assert (tmp_path / "check.csv").read_text(encoding="utf-8") == render_csv(report)
+    assert (tmp_path / "check.md").read_text(encoding="utf-8") == render_markdown(report)
+    panel.export("json", str(tmp_path / "missing" / "x.json"))
+    assert "Could not save" in panel.context.messages[-1]
+
+
+def test_copy_as_code_puts_a_ready_call_on_the_clipboard(qtbot, panel):
+    choose(panel, "dtype", "float32")
+    qtbot.mouseClick(panel.copy_torch_button, Qt.MouseButton.LeftButton)
+    text = QGuiApplication.clipboard().text()
+    assert "torch.autograd.gradcheck(" in text and "eps=0.00391" in text
+    qtbot.mouseClick(panel.copy_jax_button, Qt.MouseButton.LeftButton)
+    assert "check_grads(" in QGuiApplication.clipboard().text()
+
+
+def test_failed_check_leaves_the_previous_report(qtbot, panel, monkeypatch):
+    import fdgui.core.netcheck as netcheck
+
+    type_into(qtbot, panel, "layers", "8,6,3")
+    run_and_wait(qtbot, panel)
+    before = panel.verdict_label.text()
+
+    def broken(settings, network=None):
+        yield 0.1, "working"
+        raise MemoryError("out of memory half-way")
+
+    monkeypatch.setattr(netcheck, "run_check", broken)
+    type_into(qtbot, panel, "layers", "8,6,4")
+    with qtbot.waitSignal(panel.model.runningChanged, timeout=10_000,
+                          check_params_cb=lambda running: not running):  # fmt: skip
+        panel.model.run()
+    assert panel.verdict_label.text() == before
+    assert (
+        "stopped" in panel.context.messages[-1]
+        and "last report stays" in panel.context.messages[-1]
+    )
+
+
+def test_window_stays_responsive_and_cancel_stops_within_200_ms(qtbot, panel):
+    type_into(qtbot, panel, "layers", "8,6,3")
+    run_and_wait(qtbot, panel)
+    before = panel.verdict_label.text()
+    type_into(qtbot, panel, "layers", LONG_LAYERS)
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(20)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start()
+    fractions: list[float] = []
+    panel.model.progressed.connect(lambda fraction, _m, _eta: fractions.append(fraction))
+    assert panel.model.run()
+    qtbot.wait(5000)  # five seconds of checking while the timer ticks
+    assert panel.model.running, "the long check finished too early to test cancel"
+    assert fractions and 0 < fractions[-1] < 1
+    assert "left" in panel.findChild(QLabel, "progressLabel").text()
+    clicked = time.perf_counter()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.model.running, timeout=2000)
+    stopped = time.perf_counter() - clicked
+    heartbeat.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 100
+    assert max(gaps) < 0.1, f"GUI thread blocked for {max(gaps) * 1e3:.0f} ms"
+    assert stopped < 0.2, f"cancel took {stopped * 1e3:.0f} ms"
+    assert panel.verdict_label.text() == before  # the cancelled check left the old report
+    assert "cancelled" in panel.context.messages[-1]
+
+
+def test_widgets_have_names_buddies_and_tooltips(panel):
+    for field, widget in panel.fields.items():
+        kind = "Edit" if isinstance(widget, QLineEdit) else "Combo"
+        assert widget.objectName() == f"{field}{kind}"
+        assert widget.toolTip()
+        buddies = [label for label in panel.findChildren(QLabel) if label.buddy() is widget]
+        assert buddies, field
+    for button in (panel.run_button, panel.cancel_button, panel.copy_torch_button):
+        assert button.objectName() and button.toolTip()
+
+
+def test_nothing_is_cut_off(qtbot, panel, tmp_path):
+    from tests.ui.conftest import cut_off_texts
+
+    type_into(qtbot, panel, "layers", "20,16,16,10")
+    choose(panel, "bug", "bias-not-summed")
+    run_and_wait(qtbot, panel)
+    panel.result_tabs.setCurrentIndex(1)
+    qtbot.wait(50)
+    assert cut_off_texts(panel) == []
+    image = panel.grab()
+    assert image.save(str(tmp_path / "netcheck.png"))
+    assert image.width() == 1280
