@@ -19,7 +19,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml scripts/system-deps
 	./scripts/system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,packaging]'
 	touch $(STAMP)
 
 lint: $(STAMP)
