@@ -109,6 +109,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     app.processEvents()
 
+    from fdgui.ui.worker import shutdown_jobs
+
+    try:
+        return _run_window(app, window, args)
+    finally:
+        shutdown_jobs()
+
+
+def _run_window(app, window, args: argparse.Namespace) -> int:
     if args.smoke:
         return _smoke(app, window, args.all_panels)
     if args.panel:

@@ -47,6 +47,14 @@ class Job(QObject):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def _emit(self, signal: str, *args: Any) -> None:
+        """Emit from the worker thread; if Qt has already deleted this Job (the app is
+        closing), stop the job quietly instead of raising in a thread nobody watches."""
+        try:
+            getattr(self, signal).emit(*args)
+        except RuntimeError:
+            self._cancel.set()
+
     def _run(self, factory: Callable[[], Generator[Any, None, Any]]) -> None:
         last_emit = 0.0
         try:
@@ -55,25 +63,25 @@ class Job(QObject):
                 while True:
                     if self._cancel.is_set():
                         generator.close()
-                        self.aborted.emit()
+                        self._emit("aborted")
                         return
                     item = next(generator)
                     now = time.perf_counter()
                     if now - last_emit >= self._min_interval_s:
                         last_emit = now
                         fraction, message = (item, "") if not isinstance(item, tuple) else item
-                        self.progressed.emit(float(fraction), str(message))
+                        self._emit("progressed", float(fraction), str(message))
             except StopIteration as stop:
                 if self._cancel.is_set():
-                    self.aborted.emit()
+                    self._emit("aborted")
                 else:
-                    self.progressed.emit(1.0, "")
-                    self.returned.emit(stop.value)
+                    self._emit("progressed", 1.0, "")
+                    self._emit("returned", stop.value)
         except Exception as error:  # reported in the window, never a traceback on stderr
-            self.errored.emit(f"{type(error).__name__}: {error}", traceback.format_exc())
+            self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
         finally:
             self.done = True
-            self.finished.emit()
+            self._emit("finished")
 
 
 class _Runnable(QRunnable):
@@ -97,3 +105,10 @@ def start_job(
     # Start on the next turn of the event loop, so the caller connects its slots first.
     QTimer.singleShot(0, job, lambda: QThreadPool.globalInstance().start(runnable))
     return job
+
+
+def shutdown_jobs(timeout_ms: int = 2000) -> bool:
+    """Cancel every running job and wait for the pool; True if all stopped in time."""
+    for job in list(_live_jobs):
+        job.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
