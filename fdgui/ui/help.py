@@ -18,6 +18,8 @@ from fdgui.resource_files import read_text
 PAGES = {
     "formulas": ("Formulas and how to read the results", "help/formulas.html"),
     "faq": ("Frequently asked questions", "help/faq.html"),
+    "explorer": ("The ε explorer", "help/explorer.html"),
+    "netcheck": ("Network check", "help/netcheck.html"),
 }
 
 

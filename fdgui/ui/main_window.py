@@ -171,11 +171,23 @@ class MainWindow(QMainWindow):
         formulas.triggered.connect(lambda: self.show_help("formulas"))
         faq = QAction("Frequently asked &questions", self)
         faq.triggered.connect(lambda: self.show_help("faq"))
+        explorer = QAction("The &ε explorer", self)
+        explorer.triggered.connect(lambda: self.show_help("explorer"))
+        netcheck = QAction("&Network check", self)
+        netcheck.triggered.connect(lambda: self.show_help("netcheck"))
         about = QAction("&About fdgui", self)
         about.triggered.connect(self.show_about)
-        for action in (formulas, faq, about):
+        for action in (formulas, faq, explorer, netcheck):
             help_menu.addAction(action)
-        self.help_actions = {"formulas": formulas, "faq": faq, "about": about}
+        help_menu.addSeparator()
+        help_menu.addAction(about)
+        self.help_actions = {
+            "formulas": formulas,
+            "faq": faq,
+            "explorer": explorer,
+            "netcheck": netcheck,
+            "about": about,
+        }
 
     def show_help(self, page: str) -> None:
         from fdgui.ui.help import HelpDialog

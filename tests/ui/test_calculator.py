@@ -280,6 +280,10 @@ def test_help_and_about(window, qtbot, monkeypatch):
     window.help_actions["faq"].trigger()
     assert "ReLU" in HelpDialog._open["faq"].browser.toPlainText()
     HelpDialog._open["faq"].close()
+    for page, phrase in (("explorer", "Complex step"), ("netcheck", "Projections")):
+        window.help_actions[page].trigger()
+        assert phrase in HelpDialog._open[page].browser.toPlainText()
+        HelpDialog._open[page].close()
     shown = []
     monkeypatch.setattr(
         "fdgui.ui.help.QMessageBox.about", lambda parent, title, text: shown.append(text)
