@@ -166,8 +166,12 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
+        context_help = QAction("Help for this &tab", self)
+        context_help.setShortcut(QKeySequence.StandardKey.HelpContents)
+        context_help.triggered.connect(self.show_context_help)
+        help_menu.addAction(context_help)
+        help_menu.addSeparator()
         formulas = QAction("&Formulas and how to read the results", self)
-        formulas.setShortcut(QKeySequence.StandardKey.HelpContents)
         formulas.triggered.connect(lambda: self.show_help("formulas"))
         faq = QAction("Frequently asked &questions", self)
         faq.triggered.connect(lambda: self.show_help("faq"))
@@ -182,12 +186,18 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(about)
         self.help_actions = {
+            "context": context_help,
             "formulas": formulas,
             "faq": faq,
             "explorer": explorer,
             "netcheck": netcheck,
             "about": about,
         }
+
+    def show_context_help(self) -> None:
+        """F1: the help page of the tab in front."""
+        key = self._tab_keys[self.tabs.currentIndex()]
+        self.show_help({"calculator": "formulas"}.get(key, key))
 
     def show_help(self, page: str) -> None:
         from fdgui.ui.help import HelpDialog

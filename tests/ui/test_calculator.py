@@ -271,7 +271,7 @@ def test_no_text_cut_off_at_1280x800_and_at_minimum_size(window, qtbot):
 
 
 def test_help_and_about(window, qtbot, monkeypatch):
-    window.help_actions["formulas"].trigger()
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F1)
     from fdgui.ui.help import HelpDialog
 
     dialog = HelpDialog._open["formulas"]
