@@ -449,6 +449,7 @@ def _check_steps(
     started = time.perf_counter()
     yield 0.0, "building the network"
     net = network or build_network(settings.spec)
+    yield 0.0, "forward pass and backprop"
     context = _Context(net, settings)
     analytic = context.analytic
     tolerances = recommended_tolerances(settings.dtype, context.loss)
