@@ -257,7 +257,7 @@ class NetcheckModel(QObject):
             self._report = report
             self.reportChanged.emit(report)
             self.statusMessage.emit(
-                f"Checked {report.parameters_checked:,} in {report.seconds:.2f} s: "
+                f"Checked {report.parameters_checked:,} in {report.seconds:.3g} s: "
                 f"{report.verdict}."
             )
 

@@ -76,15 +76,20 @@ def test_check_is_truncation_limited_at_the_calculators_epsilon():
     assert errors[0] / errors[1] == pytest.approx(4.0, rel=0.05)
 
 
+@pytest.mark.parametrize("fixed_epsilon", [None, 1e-5])  # None: the check's own ε = √u·max(1,|w|)
 @pytest.mark.parametrize(("sizes", "activation", "loss"), SHAPES[:5])
-def test_full_check_agrees_with_a_plain_loop_within_the_loops_round_off(sizes, activation, loss):
+def test_full_check_agrees_with_a_plain_loop_within_the_loops_round_off(
+    sizes, activation, loss, fixed_epsilon
+):
     spec = NetworkSpec(sizes, activation, loss, batch_size=6, seed=5)
     net = build_network(spec)
-    epsilon = 1e-5
-    report = run_to_completion(CheckSettings(spec, epsilon=epsilon), net)
+    report = run_to_completion(CheckSettings(spec, epsilon=fixed_epsilon), net)
     u = unit_roundoff("float64")
     for position, tensor in enumerate(report.tensors):
         for index in range(net.parameters[position].size):
+            epsilon = fixed_epsilon or check_epsilon("float64") * max(
+                1.0, abs(net.parameters[position].flat[index])
+            )
             plus = [p.copy() for p in net.parameters]
             minus = [p.copy() for p in net.parameters]
             plus[position].flat[index] += epsilon
