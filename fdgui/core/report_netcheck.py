@@ -65,11 +65,15 @@ def verdict_in_words(report: CheckReport) -> str:
         extra = []
         kinks = sum(t.kinks for t in report.tensors)
         within = sum(t.within_tolerance for t in report.tensors)
+        tolerances = report.tolerances
         if kinks:
-            extra.append(f"{kinks:,} sit on a relu kink")
+            extra.append(f"{kinks:,} of them sit on a relu kink")
         if within:
-            extra.append(f"{within:,} are only within the {settings.dtype} tolerance")
-        tail = f" ({'; '.join(extra)})" if extra else ""
+            extra.append(
+                f"{within:,} of them agree only within what {settings.dtype} can resolve "
+                f"(atol {number(tolerances.atol)}, rtol {number(tolerances.rtol)})"
+            )
+        tail = "".join(f"; {part}" for part in extra)
         return (
             f"Pass: the backprop gradient agrees with finite differences for all {checked:,} "
             f"{unit} checked{tail}; {where}."
@@ -273,6 +277,14 @@ WORST_HEADERS = [
 ]  # fmt: skip
 
 
+ENTRY_VERDICT_TITLES = {"kink": "Kink (explained)", "round-off": "Within dtype error"}
+
+
+def entry_verdict(entry: Entry) -> str:
+    """The band's title, or what explains an entry outside the 'correct' band."""
+    return ENTRY_VERDICT_TITLES.get(entry.note) or BAND_TITLES.get(entry.band, entry.band)
+
+
 def worst_rows(report: CheckReport) -> list[list[str]]:
     projection = report.settings.mode == "projection"
     return [
@@ -281,7 +293,7 @@ def worst_rows(report: CheckReport) -> list[list[str]]:
             number(entry.numeric, 6),
             number(entry.analytic, 6),
             number(entry.relative_error),
-            BAND_TITLES.get(entry.band, entry.band),
+            entry_verdict(entry),
             number(entry.epsilon),
             number(entry.loss_plus, 16),
             number(entry.loss_minus, 16),

@@ -513,7 +513,8 @@ class NetcheckPanel(QWidget):
         self._fill(self.worst_table, worst_rows(report))
         for row, entry in enumerate(report.worst):
             item = self.worst_table.item(row, 4)
-            item.setForeground(QColor(_COLOURS.get(entry.band, "#000000")))
+            colour = _COLOURS["kinks"] if entry.note else _COLOURS.get(entry.band, "#000000")
+            item.setForeground(QColor(colour))
             for column, value in ((1, entry.numeric), (2, entry.analytic),
                                   (6, entry.loss_plus), (7, entry.loss_minus)):  # fmt: skip
                 self.worst_table.item(row, column).setToolTip(repr(value))
