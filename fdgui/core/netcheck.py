@@ -71,12 +71,25 @@ WORST_COUNT = 20
 FAST_CHUNK_ELEMENTS = 1 << 15  # hot-loop arrays: 256 KB each, so they stay in cache
 DEEP_CHUNK_ELEMENTS = 1 << 16  # (batch × perturbations × width) arrays of the deep path
 CHUNK_ELEMENTS = 1 << 19  # other temporaries: 4 MB each in float64
-SERIES_GUARD = 1e-4  # |d|·range(w) below which the cumulant series is used
+SERIES_TAIL = 1e-20  # bound on what the cumulant terms left out may add to a numeric gradient
 PROBE_ENTRIES = 2048  # the cost planner times about this many entries per tensor and mode
 PROBE_SECONDS = 0.02  # ... or stops a tensor's probe after this long
 MEMORY_FRACTION = 0.6  # of the memory the machine has available
 Progress = tuple[float, str]
 _BUFFERS = threading.local()  # work arrays reused by every check run on the same thread
+
+
+def series_degree(spread: float, epsilon: float) -> int | None:
+    """Fewest cumulant terms (1..5) whose neglected tail is below SERIES_TAIL, or None.
+
+    With |d|·range(w) = spread, the m-th term is at most spread^m (|κ_m|/m! ≤ range^m), so the
+    terms after the M-th add at most about spread^(M+1) to ΔL, i.e. spread^(M+1)/ε to the
+    numeric gradient. None: even five terms are not enough, use the direct formula.
+    """
+    for degree in range(1, 6):
+        if spread ** (degree + 1) / epsilon <= SERIES_TAIL:
+            return degree
+    return None
 
 
 # ---------------------------------------------------------------- BLAS threads
@@ -692,10 +705,12 @@ class _Context:
         t = self._t_table
         t_max = float(np.max(np.abs(t)))
         reach = t_max / (1.0 - t_max)  # |d| ≤ |T|·sech²/(1 − |a·T|) ≤ |T|/(1 − |T|)
-        if self.spec.loss == "cross-entropy" and (
-            reach * float(np.max(self.weight_range[rows])) > SERIES_GUARD
-        ):
-            return None
+        terms = [term[:, rows, None] for term in self.series]
+        if self.spec.loss == "cross-entropy":
+            degree = series_degree(reach * float(np.max(self.weight_range[rows])), epsilon)
+            if degree is None:
+                return None
+            terms = terms[:degree]
         shape = (self.batch, rows.stop - rows.start, source.shape[1])
         numerator = self._buffer("numerator", shape)
         at = self._buffer("at", shape)
@@ -707,7 +722,6 @@ class _Context:
         np.divide(numerator, d_plus, out=d_plus)
         np.subtract(at, 1.0, out=d_minus)
         np.divide(numerator, d_minus, out=d_minus)  # = −T·s/(1 − a·T)
-        terms = [term[:, rows, None] for term in self.series]
         changes = []
         for d, work in ((d_plus, numerator), (d_minus, at)):
             np.multiply(d, terms[-1], out=work)
@@ -751,7 +765,9 @@ class _Context:
 
         columns = weight.shape[1]
         units_flat = np.repeat(np.arange(row_start, row_stop), columns)
-        plus, minus, kink = self._changes(layer, unit, unit1, units_flat, epsilon * source)
+        plus, minus, kink = self._changes(
+            layer, unit, unit1, units_flat, epsilon * source, float(np.min(epsilon))
+        )
         flat = np.arange(row_start * columns, row_stop * columns)
         numeric = (plus - minus) / (2 * epsilon)
         analytic = self.analytic[position][rows]
@@ -785,16 +801,17 @@ class _Context:
         def unit1(array: np.ndarray) -> np.ndarray:
             return array[units]
 
-        plus, minus, kink = self._changes(layer, unit, unit1, units, delta)
+        plus, minus, kink = self._changes(layer, unit, unit1, units, delta, float(np.min(epsilon)))
         numeric = (plus - minus) / (2 * epsilon)
         analytic = self.analytic[position].ravel()[indices]
         epsilon_array = np.broadcast_to(epsilon, numeric.shape)
         return indices, numeric, analytic, epsilon_array, plus, minus, kink
 
-    def _changes(self, layer, unit, unit1, units_flat, delta):
+    def _changes(self, layer, unit, unit1, units_flat, delta, epsilon):
         """Loss changes ΔL± (averaged over the batch) for perturbations ±delta of one layer.
 
-        ``delta`` has the batch on axis 0; ``unit``/``unit1`` pick the perturbed units'
+        ``delta`` has the batch on axis 0 (``epsilon``: the smallest step, for the series
+        bound); ``unit``/``unit1`` pick the perturbed units'
         values out of (B, n) / (n,) tables in the same layout.
         """
         batch = self.batch
@@ -807,7 +824,9 @@ class _Context:
                 return plus, minus, kink
             d_plus, d_minus, kink = self._activation_changes(layer, unit, delta)
             if layer == self.layers - 2:
-                plus, minus = self._output_along_column(unit, unit1, units_flat, d_plus, d_minus)
+                plus, minus = self._output_along_column(
+                    unit, unit1, units_flat, d_plus, d_minus, epsilon
+                )
             else:
                 plus = self._deep_change(layer, units_flat, d_plus, kink)
                 minus = self._deep_change(layer, units_flat, d_minus, kink)
@@ -844,7 +863,7 @@ class _Context:
         shape = np.broadcast_shapes(d_plus.shape)
         return d_plus, d_minus, np.zeros(shape[1:], dtype=bool)
 
-    def _output_along_column(self, unit, unit1, units_flat, d_plus, d_minus):
+    def _output_along_column(self, unit, unit1, units_flat, d_plus, d_minus, epsilon):
         """ΔL± when the last hidden unit i changes by d: logits move by d·W_out[:, i]."""
         batch = self.batch
         if self.spec.loss == "mse":
@@ -853,11 +872,17 @@ class _Context:
             minus = (d_minus * (linear + d_minus * quadratic)).sum(axis=0) / batch
             return plus, minus
         reach = max(float(np.max(np.abs(d_plus))), float(np.max(np.abs(d_minus))))
-        if reach * float(np.max(unit1(self.weight_range))) <= SERIES_GUARD:
-            k1, k2, k3, k4, k5 = (unit(term) for term in self.series)
-            plus = d_plus * (k1 + d_plus * (k2 + d_plus * (k3 + d_plus * (k4 + d_plus * k5))))
-            minus = d_minus * (k1 + d_minus * (k2 + d_minus * (k3 + d_minus * (k4 + d_minus * k5))))
-            return plus.sum(axis=0) / batch, minus.sum(axis=0) / batch
+        degree = series_degree(reach * float(np.max(unit1(self.weight_range))), epsilon)
+        if degree is not None:
+            terms = [unit(term) for term in self.series[:degree]]
+            changes = []
+            for d in (d_plus, d_minus):
+                work = d * terms[-1]
+                for term in reversed(terms[:-1]):
+                    work += term
+                    work *= d
+                changes.append(work.sum(axis=0) / batch)
+            return changes[0], changes[1]
         shape = d_plus.shape
         flat_plus = d_plus.reshape(batch, -1)
         flat_minus = d_minus.reshape(batch, -1)

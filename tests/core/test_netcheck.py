@@ -299,3 +299,28 @@ def test_recommended_tolerances_follow_the_unit_roundoff():
     assert tight.atol < loose.atol and tight.rtol < loose.rtol
     assert recommended_tolerances("bfloat16", 2.3).rtol == 0.3  # the cap
     assert check_epsilon("float64") == pytest.approx(2.0**-26.5, rel=1e-12)
+
+
+def test_cumulant_series_matches_the_direct_softmax_formula(monkeypatch):
+    # the fast path evaluates log Σ p·exp(d·w) by its cumulant series; forcing the direct
+    # log1p(Σ p·expm1(d·w)) everywhere must give the same numbers to round-off
+    import fdgui.core.netcheck as netcheck
+
+    spec = NetworkSpec((30, 24, 6), "tanh", "cross-entropy", batch_size=16, seed=9)
+    net = build_network(spec)
+    fast = run_to_completion(CheckSettings(spec), net)
+    monkeypatch.setattr(netcheck, "SERIES_TAIL", 0.0)
+    assert netcheck.series_degree(1e-9, 1e-8) is None
+    direct = run_to_completion(CheckSettings(spec), net)
+    for a, b in zip(fast.tensors, direct.tensors, strict=True):
+        scale = np.maximum(np.abs(b.numeric), 1e-8)
+        assert np.max(np.abs(a.numeric - b.numeric) / scale) < 1e-9, a.name
+
+
+def test_series_degree_grows_with_the_step():
+    from fdgui.core.netcheck import series_degree
+
+    # terms after the M-th add at most spread^(M+1)/ε: (1e-7)^4/1e-8 = 1e-20
+    assert series_degree(1e-7, 1e-8) == 3
+    assert series_degree(5e-5, 1e-5) == 5  # (5e-5)^6/1e-5 ≈ 1.6e-21
+    assert series_degree(1e-3, 1e-3) is None  # too far for five terms: direct formula
