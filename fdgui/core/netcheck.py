@@ -328,6 +328,10 @@ class Entry:
     loss_minus: float
     band: str  # key of check.VERDICTS
     note: str  # "", "kink", "round-off"
+    # L± − L as the check formed them (float64: directly, so they keep their own digits
+    # even where L+ and L− print alike; other dtypes: the difference of rounded losses)
+    loss_plus_change: float = math.nan
+    loss_minus_change: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -1132,6 +1136,8 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
                     epsilon=float(result.epsilon[flat]),
                     loss_plus=float(loss + result.loss_plus_change[flat]),
                     loss_minus=float(loss + result.loss_minus_change[flat]),
+                    loss_plus_change=float(result.loss_plus_change[flat]),
+                    loss_minus_change=float(result.loss_minus_change[flat]),
                     band=verdict_for(relative[flat]).key,
                     note=note,
                 )

@@ -149,6 +149,8 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
         "epsilon": _clean(entry.epsilon),
         "loss_plus": _clean(entry.loss_plus),
         "loss_minus": _clean(entry.loss_minus),
+        "loss_plus_change": _clean(entry.loss_plus_change),
+        "loss_minus_change": _clean(entry.loss_minus_change),
         "band": entry.band,
         "note": entry.note,
     }

@@ -515,9 +515,15 @@ class NetcheckPanel(QWidget):
             item = self.worst_table.item(row, 4)
             colour = _COLOURS["kinks"] if entry.note else _COLOURS.get(entry.band, "#000000")
             item.setForeground(QColor(colour))
-            for column, value in ((1, entry.numeric), (2, entry.analytic),
-                                  (6, entry.loss_plus), (7, entry.loss_minus)):  # fmt: skip
+            for column, value in ((1, entry.numeric), (2, entry.analytic)):
                 self.worst_table.item(row, column).setToolTip(repr(value))
+            sides = ((6, entry.loss_plus, entry.loss_plus_change),
+                     (7, entry.loss_minus, entry.loss_minus_change))  # fmt: skip
+            for column, value, change in sides:
+                self.worst_table.item(row, column).setToolTip(
+                    f"{value!r}\nchange from L: {change!r}\n(the check forms this change "
+                    "directly, so it keeps its digits even where L+ and L− print alike)"
+                )
         current = self.heat_tensor.currentText()
         self.heat_tensor.blockSignals(True)
         self.heat_tensor.clear()
