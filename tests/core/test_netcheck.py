@@ -324,3 +324,20 @@ def test_series_degree_grows_with_the_step():
     assert series_degree(1e-7, 1e-8) == 3
     assert series_degree(5e-5, 1e-5) == 5  # (5e-5)^6/1e-5 ≈ 1.6e-21
     assert series_degree(1e-3, 1e-3) is None  # too far for five terms: direct formula
+
+
+def test_float64_check_catches_a_backprop_off_by_one_part_in_a_million():
+    # torch.autograd.gradcheck's defaults (atol 1e-5, rtol 1e-3) let this through
+    spec = NetworkSpec((20, 16, 10), batch_size=16, seed=8)
+    net = build_network(spec)
+
+    class SlightlyOff(type(net)):
+        def gradient(self, bug=None):
+            return [g * (1 + 1e-6) for g in super().gradient(bug)]
+
+    off = SlightlyOff(net.spec, net.parameter_names, net.parameters, net.inputs, net.targets)
+    assert run_to_completion(CheckSettings(spec), net).verdict == "pass"
+    report = run_to_completion(CheckSettings(spec), off)
+    assert report.verdict == "fail"
+    assert all(t.failures > 0 for t in report.tensors)
+    assert report.worst[0].relative_error == pytest.approx(1e-6, rel=1e-3)
