@@ -436,7 +436,10 @@ def _plan_costs(settings: CheckSettings, network: Network | None) -> dict[str, C
                     break
             per_tensor[name][full] = (time.perf_counter() - start) / (2 * max(count, 1))
     times = []
-    for _ in _projection_pairs(context.net, settings.dtype, [np.ones(1)] * 3, 0, 3):
+    largest = max(range(len(net.parameters)), key=lambda p: net.parameters[p].size)
+    for k in range(3):  # the first is a warm-up
+        unit = direction(net.parameters[largest].shape, 0, largest, k)
+        projection_losses(context.net, settings.dtype, largest, unit, 1e-3)
         times.append(time.perf_counter())
     per_direction = (times[-1] - times[0]) / 4  # two directions, two evaluations each
     plans: dict[str, CostPlan] = {}
@@ -497,17 +500,14 @@ def _check_steps(
         result = _TensorResult(name, shape, settings.mode, settings.directions)
         results.append(result)
         if settings.mode == "projection":
-            directions = _directions(shape, settings.directions, settings.sample_seed, position)
-            for k, loss_plus, loss_minus, epsilon in _projection_pairs(
-                context.net,
-                settings.dtype,
-                directions,
-                position,
-                settings.directions,
-                settings.epsilon,
-            ):
+            epsilon = settings.epsilon or recommended_epsilon(settings.dtype, 0.0, "central")
+            for k in range(settings.directions):
+                unit = direction(shape, settings.sample_seed, position, k)
+                loss_plus, loss_minus = projection_losses(
+                    context.net, settings.dtype, position, unit, epsilon
+                )
                 numeric = (loss_plus - loss_minus) / (2 * epsilon)
-                projected = float(np.sum(analytic[position] * directions[k]))
+                projected = float(np.sum(analytic[position] * unit))
                 result.store_direction(
                     k,
                     numeric,
@@ -1046,30 +1046,22 @@ class _Context:
 # ---------------------------------------------------------------- projections
 
 
-def _directions(shape, count, seed, position) -> list[np.ndarray]:
-    rng = np.random.default_rng([seed, 1_000 + position])
-    directions = []
-    for _ in range(count):
-        vector = rng.standard_normal(shape)
-        directions.append(vector / np.linalg.norm(vector))
-    return directions
+def direction(shape: tuple[int, ...], seed: int, position: int, k: int) -> np.ndarray:
+    """The k-th random unit direction for one tensor (made on demand: K of them for a large
+    tensor would not fit in memory together)."""
+    vector = np.random.default_rng([seed, 1_000 + position, k]).standard_normal(shape)
+    return vector / np.linalg.norm(vector)
 
 
-def _projection_pairs(net, dtype, directions, position, count, epsilon=None):
-    """(k, L+, L−, ε) for each unit direction k supported on one tensor."""
-    step = epsilon if epsilon is not None else recommended_epsilon(dtype, 0.0, "central")
-    size = net.parameters[position].size
-    for k in range(count):
-        direction = np.asarray(directions[k]).reshape(-1)
-        if direction.size != size:
-            direction = np.resize(direction, size)
-            direction = direction / np.linalg.norm(direction)
-        plus = [p for p in net.parameters]
-        minus = [p for p in net.parameters]
-        shape = net.parameters[position].shape
-        plus[position] = net.parameters[position] + step * direction.reshape(shape)
-        minus[position] = net.parameters[position] - step * direction.reshape(shape)
-        yield k, float(net.loss(plus, dtype)), float(net.loss(minus, dtype)), step
+def projection_losses(
+    net: Network, dtype: str, position: int, unit: np.ndarray, epsilon: float
+) -> tuple[float, float]:
+    """L(θ + ε·v) and L(θ − ε·v) for a direction v supported on one tensor, in dtype."""
+    plus = list(net.parameters)
+    minus = list(net.parameters)
+    plus[position] = net.parameters[position] + epsilon * unit
+    minus[position] = net.parameters[position] - epsilon * unit
+    return float(net.loss(plus, dtype)), float(net.loss(minus, dtype))
 
 
 # ---------------------------------------------------------------- the report builder
