@@ -12,7 +12,7 @@ import time
 from collections.abc import Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 PLAN_DEBOUNCE_MS = 300
 TEXT_FIELDS = ("layers", "batch", "seed", "samples", "directions", "epsilon")
@@ -81,6 +81,9 @@ class NetcheckModel(QObject):
         self._plan_timer.setSingleShot(True)
         self._plan_timer.setInterval(PLAN_DEBOUNCE_MS)
         self._plan_timer.timeout.connect(self._start_plan)
+        app = QCoreApplication.instance()
+        if app is not None:  # a long check must not keep a closing app waiting
+            app.aboutToQuit.connect(self.cancel)
         self._revalidate()
 
     # ------------------------------------------------------------------ reading state
@@ -284,6 +287,3 @@ class NetcheckModel(QObject):
     def cancel(self) -> None:
         if self._job is not None:
             self._job.cancel()
-
-    def wait_idle(self) -> None:  # pragma: no cover - used only when the app closes
-        self.cancel()
