@@ -26,8 +26,9 @@ from fdgui.core.precision import recommended_epsilon
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
-    "kink": "the ±ε step crosses a relu kink",
-    "round-off": "within the dtype's expected error",
+    "kink": "±ε crosses a relu kink",
+    "flat": "L+ = L− in this dtype",
+    "round-off": "|n − a| ≤ atol + rtol·|a|",
     "": "",
 }
 
@@ -73,6 +74,13 @@ def verdict_in_words(report: CheckReport) -> str:
             extra.append(
                 f"{within:,} of them agree only within what {settings.dtype} can resolve "
                 f"(atol {number(tolerances.atol)}, rtol {number(tolerances.rtol)})"
+            )
+        if report.loose:
+            return (
+                f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
+                f"what {settings.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
+                f"{number(tolerances.rtol)}), so a small bug could hide there; check in "
+                f"float64 to confirm. {where[0].upper()}{where[1:]}."
             )
         tail = "".join(f"; {part}" for part in extra)
         return (
@@ -281,7 +289,11 @@ WORST_HEADERS = [
 ]  # fmt: skip
 
 
-ENTRY_VERDICT_TITLES = {"kink": "Kink (explained)", "round-off": "Within dtype error"}
+ENTRY_VERDICT_TITLES = {
+    "kink": "Kink (explained)",
+    "flat": "Within dtype error",
+    "round-off": "Within dtype error",
+}
 
 
 def entry_verdict(entry: Entry) -> str:

@@ -392,6 +392,7 @@ class NetcheckPanel(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -499,7 +500,7 @@ class NetcheckPanel(QWidget):
         from fdgui.core.report_netcheck import settings_line, tensor_rows, worst_rows
 
         self._report = report
-        colour = "#1b873f" if report.passed else "#cf222e"
+        colour = _COLOURS["kinks"] if report.loose else ("#1b873f" if report.passed else "#cf222e")
         self.verdict_label.setText(report.summary)
         self.verdict_label.setStyleSheet(f"color: {colour};")
         self.settings_label.setText(

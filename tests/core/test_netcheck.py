@@ -168,6 +168,8 @@ def test_low_precision_check_uses_the_dtype_and_still_catches_a_bug(dtype):
     good = run_to_completion(CheckSettings(spec, dtype=dtype))
     bad = run_to_completion(CheckSettings(spec, dtype=dtype, bug="no-batch-mean"))
     assert good.verdict == "pass", good.summary
+    assert good.loose and good.summary.startswith("Pass, but only loosely")
+    assert "float64 to confirm" in good.summary
     assert bad.verdict == "fail"
     # the numbers really carry the dtype's round-off: far worse agreement than float64
     worst = max(t.max_relative_error for t in good.tensors)
