@@ -297,7 +297,7 @@ class NetcheckPanel(QWidget):
         self.heat_view.setObjectName("heatMapView")
         self.heat_view.setToolTip(
             "log10 of each entry's relative error; rows are output units, columns input units. "
-            "Grey: not checked."
+            "Blank cells were not checked (sampled mode)."
         )
         self.heat_plot = self.heat_view.addPlot()
         self.heat_plot.setLabel("left", "row (unit i)")
