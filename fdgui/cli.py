@@ -44,9 +44,45 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     return parser, modules
 
 
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every ``--option`` (of the tool and its subcommands) that takes one value."""
+    options: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                options |= _value_options(subparser)
+        elif action.option_strings and action.nargs is None and action.const is None:
+            options.update(action.option_strings)
+    return options
+
+
+def join_negative_values(argv: Sequence[str], value_options: set[str]) -> list[str]:
+    """``--at -1e-3`` → ``--at=-1e-3``: argparse would take ``-1e-3`` or ``-w**2`` for an
+    option and refuse the command, though a negative point or step is an ordinary request."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        following = argv[index + 1] if index + 1 < len(argv) else None
+        if (
+            token in value_options
+            and following is not None
+            and following.startswith("-")
+            and following not in value_options
+            and not following.startswith("--")
+        ):
+            joined.append(f"{token}={following}")
+            index += 2
+        else:
+            joined.append(token)
+            index += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     try:
         return int(modules[args.command].run(args))  # type: ignore[attr-defined]
     except KeyboardInterrupt:

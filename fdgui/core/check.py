@@ -34,15 +34,25 @@ VERDICTS: tuple[Verdict, ...] = (
 )
 # Used instead of a band when the difference is no larger than the typed digits can resolve.
 INCONCLUSIVE = Verdict("inconclusive", "Inconclusive: too few typed digits", "#0a5ea8", 0.0, 0.0)
+# Used instead of "correct" when the two agree, but the typed digits cannot show seven of them.
+CONSISTENT = Verdict("consistent", "Consistent within the typed digits", "#1a7f64", 0.0, 1e-7)
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
-    """The band a relative error falls in (> 1e-2 wrong … ≤ 1e-7 correct)."""
+    """The band a relative error falls in (> 1e-2 wrong … ≤ 1e-7 correct).
+
+    A Decimal is compared exactly, so 0.01000000000000000001 is wrong, not suspicious.
+    """
+    if isinstance(relative_error, Decimal):
+        for verdict in VERDICTS:
+            if verdict.upper == float("inf") or relative_error <= Decimal(repr(verdict.upper)):
+                return verdict
+        return VERDICTS[-1]
     value = float(relative_error)
     for verdict in VERDICTS:
         if value <= verdict.upper:
             return verdict
-    return VERDICTS[-1]  # NaN never reaches here from the calculator; be safe anyway
+    return VERDICTS[-1]  # NaN: the most cautious band
 
 
 def relative_error(numeric: Decimal, analytic: Decimal) -> Decimal:
@@ -77,12 +87,19 @@ def compare(numeric: Decimal, analytic: Decimal, uncertainty: Decimal) -> Compar
     error = relative_error(numeric, analytic)
     band = verdict_for(error)
     within = difference <= uncertainty
+    # the relative spread the typed digits leave on the numeric gradient
+    scale = max(abs(numeric), abs(analytic), RELATIVE_ERROR_FLOOR)
+    resolvable = CONTEXT.divide(uncertainty, scale) <= Decimal("1e-7")
+    if band.key == "correct":
+        verdict = band if resolvable else CONSISTENT
+    else:
+        verdict = INCONCLUSIVE if within else band
     return Comparison(
         numeric=numeric,
         analytic=analytic,
         absolute_difference=difference,
         relative_error=error,
         band=band,
-        verdict=INCONCLUSIVE if within and band.key != "correct" else band,
+        verdict=verdict,
         within_uncertainty=within,
     )

@@ -54,6 +54,9 @@ VERDICT_HELP: dict[str, str] = {
     "normally explain. Re-check the backward pass for this parameter, or repeat at another ε.",
     "wrong": "They disagree by more than 1%: the backprop gradient, or the way the losses were "
     "measured, is almost certainly wrong.",
+    "consistent": "They agree as far as the typed digits can tell, but those digits cannot show "
+    "seven matching digits. Copy more digits of L+ and L− from your framework (17 significant "
+    "digits for a float64 loss) to make the check conclusive.",
     "inconclusive": "The difference is smaller than the spread the typed losses allow, so these "
     "numbers cannot separate a small bug from rounding. Type more digits of L+ and L−, or use "
     "a larger ε.",
@@ -88,14 +91,37 @@ def format_full(value: Decimal | None) -> str:
     return format_number(value, FULL_DIGITS)
 
 
+def format_exact(value: Decimal | None) -> str:
+    """Every digit of a value as typed, trailing zeros included (they say how precise the
+    number is); never rounded. For echoing inputs and saving them."""
+    if value is None:
+        return "—"
+    if value == 0 or Decimal("1e-6") <= abs(value) < Decimal("1e12"):
+        return f"{value:f}"
+    mantissa, _, exponent = f"{value:e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def format_ratio(value: float | Decimal | None, digits: int = 2) -> str:
-    """A relative error or other small ratio in scientific notation, e.g. ``4.0e-4``."""
+    """A relative error or other ratio: ``4.0e-4``, ``0.6``, ``2``."""
     if value is None:
         return "—"
     value = float(value)
     if value == 0:
         return "0"
-    return f"{value:.{digits - 1}e}".replace("e-0", "e-").replace("e+0", "e")
+    if 0.01 <= abs(value) < 100:
+        return f"{value:.{digits}g}"
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def format_with_uncertainty(value: Decimal | None, uncertainty: Decimal | None) -> str:
+    """``0.5 ± 0.05``; just the value when there is no ± to show."""
+    if value is None:
+        return "—"
+    if uncertainty is None or uncertainty == 0:
+        return format_number(value)
+    return f"{format_number(value)} ± {format_number(uncertainty, 2)}"
 
 
 def cancellation_text(estimate: Estimate) -> str:
@@ -116,23 +142,17 @@ def cancellation_text(estimate: Estimate) -> str:
 
 
 def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> str:
-    """The verdict in words, naming the band and, when inconclusive, why."""
+    """The verdict in words, naming the band and, when the typed digits limit it, why."""
     text = VERDICT_HELP[comparison.verdict.key]
-    numeric_scale = max(abs(comparison.numeric), abs(comparison.analytic))
-    if (
-        comparison.verdict.key == "correct"
-        and uncertainty is not None
-        and numeric_scale > 0
-        and uncertainty / numeric_scale > Decimal("1e-4")
-    ):
-        text += (
-            f" Note that the typed losses only pin the numeric gradient to ±"
-            f"{format_number(uncertainty)}, so the agreement cannot be tighter than that."
-        )
     if comparison.verdict.key == "inconclusive":
         text = (
             f"By relative error alone ({format_ratio(comparison.relative_error)}) this would be "
             f"“{comparison.band.title}”. " + text
+        )
+    elif comparison.verdict.key == "consistent" and uncertainty is not None:
+        text = (
+            f"Relative error {format_ratio(comparison.relative_error)}, but the typed losses "
+            f"only pin the numeric gradient to ±{format_number(uncertainty, 2)}. " + text
         )
     return text
 
@@ -146,16 +166,17 @@ def band_text(comparison: Comparison) -> str:
         limits = "> 1e-2"
     else:
         limits = f"{format_ratio(band.lower, 1)} … {format_ratio(band.upper, 1)}"
-    return f"{band.title} band ({limits})"
+    return f"relative error in the “{band.title}” band ({limits})"
 
 
 def calculator_report(estimate: Estimate) -> str:
     """The plain-text report that Copy Results and ``fdgui-cli calc`` produce."""
     inputs = estimate.inputs
+    one_sided, curvature = estimate.one_sided_uncertainty, estimate.curvature_uncertainty
     lines = [f"fdgui {__version__}: finite-difference gradient", "", "Inputs"]
     for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop"):
         value = getattr(inputs, field)
-        shown = format_full(value) if value is not None else "(not given)"
+        shown = format_exact(value) if value is not None else "(not given)"
         lines.append(f"  {FIELD_NAMES[field]:<19} {shown}")
     lines += [
         "",
@@ -163,9 +184,9 @@ def calculator_report(estimate: Estimate) -> str:
         f"  gradient ∂L/∂w (central)  {format_full(estimate.central)}",
         f"  difference L+ − L−        {format_full(estimate.difference)}",
         f"  denominator 2ε            {format_full(estimate.denominator)}",
-        f"  forward difference        {_needs_loss(estimate.forward)}",
-        f"  backward difference       {_needs_loss(estimate.backward)}",
-        f"  curvature L''             {_needs_loss(estimate.curvature)}",
+        f"  forward difference        {_needs_loss(estimate.forward, one_sided)}",
+        f"  backward difference       {_needs_loss(estimate.backward, one_sided)}",
+        f"  curvature L''             {_needs_loss(estimate.curvature, curvature)}",
         f"  one-sided truncation      {_needs_loss(estimate.truncation)}",
         "",
         "Cancellation",
@@ -178,8 +199,8 @@ def calculator_report(estimate: Estimate) -> str:
             "Check against backprop",
             f"  backprop gradient         {format_full(comparison.analytic)}",
             f"  |numeric − backprop|      {format_full(comparison.absolute_difference)}",
-            f"  relative error            {format_ratio(comparison.relative_error, 3)}",
-            f"  verdict                   {comparison.verdict.title} ({band_text(comparison)})",
+            f"  relative error            {format_ratio(comparison.relative_error)}",
+            f"  verdict                   {comparison.verdict.title}: {band_text(comparison)}",
             f"  {verdict_text(comparison, estimate.uncertainty)}",
         ]
     lines += ["", "Formulas"] + [f"  {formula}" for formula in FORMULAS]
@@ -198,7 +219,7 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
     inputs = estimate.inputs
     result: dict[str, Any] = {
         "inputs": {
-            field: None if getattr(inputs, field) is None else format_full(getattr(inputs, field))
+            field: None if getattr(inputs, field) is None else format_exact(getattr(inputs, field))
             for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
         },
         "gradient": format_full(estimate.central),
@@ -209,6 +230,8 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "curvature": _maybe(estimate.curvature),
         "truncation_error": _maybe(estimate.truncation),
         "uncertainty": format_full(estimate.uncertainty),
+        "one_sided_uncertainty": _maybe(estimate.one_sided_uncertainty),
+        "curvature_uncertainty": _maybe(estimate.curvature_uncertainty),
         "significant_digits": estimate.significant_digits,
         "digits_lost": None if estimate.digits_lost is None else round(estimate.digits_lost, 3),
         "cancellation": cancellation_text(estimate),
@@ -229,5 +252,9 @@ def _maybe(value: Decimal | None) -> str | None:
     return None if value is None else format_full(value)
 
 
-def _needs_loss(value: Decimal | None) -> str:
-    return format_full(value) if value is not None else "needs L (not given)"
+def _needs_loss(value: Decimal | None, uncertainty: Decimal | None = None) -> str:
+    if value is None:
+        return "needs L (not given)"
+    if uncertainty is None or uncertainty == 0:
+        return format_full(value)
+    return f"{format_full(value)} ± {format_number(uncertainty, 2)} (from the typed digits)"

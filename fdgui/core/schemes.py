@@ -62,6 +62,8 @@ class Estimate:
     digits_lost: float | None  # log10(max(|L+|,|L−|)/|L+ − L−|); None when L+ == L−
     uncertainty: Decimal  # ± on the central gradient from half a unit in L+'s and L−'s last place
     comparison: Comparison | None  # with a backprop value
+    one_sided_uncertainty: Decimal | None = None  # ± on forward and on backward (needs L)
+    curvature_uncertainty: Decimal | None = None  # ± on L'' (needs L)
 
     @property
     def equal_losses(self) -> bool:
@@ -147,6 +149,13 @@ def estimate(inputs: Inputs) -> Estimate:
     digits_plus, half_unit_plus = typed_precision(plus)
     digits_minus, half_unit_minus = typed_precision(minus)
     uncertainty = _tidy(c.divide(c.add(half_unit_plus, half_unit_minus), denominator))
+    one_sided_uncertainty = curvature_uncertainty = None
+    if loss is not None:
+        _, half_unit_loss = typed_precision(loss)
+        larger_side = max(half_unit_plus, half_unit_minus)
+        one_sided_uncertainty = _tidy(c.divide(c.add(larger_side, half_unit_loss), epsilon))
+        spread = c.add(c.add(half_unit_plus, half_unit_minus), c.multiply(2, half_unit_loss))
+        curvature_uncertainty = _tidy(c.divide(spread, c.multiply(epsilon, epsilon)))
     largest = max(abs(plus), abs(minus))
     if difference == 0 or largest == 0:
         digits_lost = None
@@ -168,16 +177,19 @@ def estimate(inputs: Inputs) -> Estimate:
         digits_lost=digits_lost,
         uncertainty=uncertainty,
         comparison=comparison,
+        one_sided_uncertainty=one_sided_uncertainty,
+        curvature_uncertainty=curvature_uncertainty,
     )
 
 
 def _tidy(value: Decimal) -> Decimal:
-    """Drop trailing zeros so 0.50000 reads 0.5; keep integers out of exponent form."""
+    """Drop trailing zeros so 0.50000 reads 0.5; keep integers out of exponent form when
+    they fit the working precision (1e70 stays 1E+70)."""
     if value == 0:
         return Decimal(0)
     normal = value.normalize(CONTEXT)
     _, _, exponent = normal.as_tuple()
-    if isinstance(exponent, int) and exponent > 0:
+    if isinstance(exponent, int) and exponent > 0 and normal.adjusted() < CONTEXT.prec:
         return normal.quantize(Decimal(1), context=CONTEXT)
     return normal
 
@@ -200,12 +212,11 @@ def parse_measurement_table(text: str) -> tuple[list[Inputs], list[str]]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if "\t" in line or ";" in line:
-            # spreadsheet cells; a comma inside one is a decimal comma (0,85)
-            cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
-            cells = [cell for cell in cells if cell]
-        else:
-            cells = [cell for cell in re.split(r"[,\s]+", line) if cell]
+        cells, problem = _split_table_line(line)
+        if problem:
+            problems.append(f"line {number}: {problem}")
+            seen_data = True
+            continue
         if not seen_data and not any(_looks_numeric(cell) for cell in cells):
             continue  # a header line
         seen_data = True
@@ -222,6 +233,31 @@ def parse_measurement_table(text: str) -> tuple[list[Inputs], list[str]]:
             continue
         rows.append(inputs)
     return rows, problems
+
+
+def _split_table_line(line: str) -> tuple[list[str], str]:
+    """The cells of one pasted line, or a reason it cannot be read unambiguously.
+
+    Tabs or semicolons separate spreadsheet cells, where a comma is a decimal comma (0,85).
+    Otherwise spaces separate cells (a comma right after a number is a separator too), and a
+    line without spaces is split at its commas. A comma inside a space-separated number
+    (``1,5`` or ``1,000``) could be a decimal comma or a thousands separator, so that line is
+    refused rather than guessed.
+    """
+    if "\t" in line or ";" in line:
+        cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
+        return [cell for cell in cells if cell], ""
+    words = line.split()
+    if len(words) == 1:
+        return [cell.strip() for cell in line.split(",") if cell.strip()], ""
+    cells = [word.rstrip(",") for word in words if word.rstrip(",")]
+    ambiguous = [cell for cell in cells if "," in cell]
+    if ambiguous:
+        return [], (
+            f"“{ambiguous[0]}” could be a decimal comma or a thousands separator; "
+            "use a dot for decimals and no thousands separators"
+        )
+    return cells, ""
 
 
 def _looks_numeric(cell: str) -> bool:

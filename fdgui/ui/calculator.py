@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core import report
-from fdgui.core.schemes import FIELDS, Estimate, parse_measurement_table
+from fdgui.core.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
 from fdgui.ui.calculator_model import CalculatorModel
 
 SHORTCUTS = {
@@ -83,6 +83,25 @@ _RESULTS = [
     ("curvature", "curvatureValue", "Curvature L'' ≈ (L+ − 2L + L−)/ε²", "curvature"),
     ("truncation", "truncationValue", "One-sided truncation error ≈ |L''|·ε/2", "truncation"),
 ]
+# which ± goes with which result (the central one is shown under Cancellation)
+_UNCERTAINTY_OF = {
+    "forward": "one_sided_uncertainty",
+    "backward": "one_sided_uncertainty",
+    "curvature": "curvature_uncertainty",
+}
+
+
+_NO_BREAK = "\u00a0"
+
+
+def _unbreakable(label: str) -> str:
+    """Let a label wrap only between its words and its formula, never inside the formula."""
+    words, comma, formula = label.partition(", ")
+    if not comma:
+        words, _, formula = label.partition(" ≈ ")
+        return f"{words} ≈ {formula.replace(' ', _NO_BREAK)}" if formula else label
+    return f"{words}, {formula.replace(' ', _NO_BREAK)}"
+
 
 _HISTORY_COLUMNS = ("ε", "L+", "L−", "central", "forward", "backward")
 
@@ -123,7 +142,9 @@ class CalculatorPanel(QWidget):
             (self.clear_history_action, "clear_history"),
         ):
             action.setShortcut(SHORTCUTS[key])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # only while the calculator tab is in front: Ctrl+R in another tab must not
+            # silently reset what was typed here
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
         self.calculate_action.setStatusTip("Compute now and add a row to the measurements")
         self.reset_action.setStatusTip("Put the example values back (the history is kept)")
@@ -240,7 +261,7 @@ class CalculatorPanel(QWidget):
         grid = QGridLayout()
         grid.setColumnStretch(0, 1)
         for row, (key, object_name, text, help_key) in enumerate(_RESULTS):
-            name = QLabel(text)
+            name = QLabel(_unbreakable(text))
             name.setToolTip(report.RESULT_HELP[help_key])
             name.setWordWrap(True)
             value = _value_label(object_name, report.RESULT_HELP[help_key])
@@ -305,7 +326,10 @@ class CalculatorPanel(QWidget):
         )
         self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.history_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.history_table.verticalHeader().setVisible(False)
         self.delete_rows_action = QAction("Delete selected rows", self.history_table)
         self.delete_rows_action.setShortcut(QKeySequence.StandardKey.Delete)
@@ -380,13 +404,41 @@ class CalculatorPanel(QWidget):
     def _show_stale(self, stale: bool) -> None:
         errors = self.model.errors()
         if stale and errors:
-            names = ", ".join(_INPUTS[f][1].replace("&", "") for f in errors)
-            self.stale_label.setText(f"Out of date: fix {names} to update these results.")
+            names = [FIELD_NAMES[field] for field in errors]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            self.stale_label.setText(
+                f"Out of date: these results are for the last valid inputs. Fix {listed} "
+                "to update them."
+            )
         else:
             self.stale_label.setText("Out of date: updating…" if stale else "")
         self.stale_label.setVisible(stale)
-        for label in [self.gradient_label, *self.result_labels.values(), self.cancellation_label]:
+        for label in [
+            self.gradient_label,
+            *self.result_labels.values(),
+            self.cancellation_label,
+            self.relative_error_label,
+            self.band_label,
+            self.verdict_text,
+        ]:
             label.setEnabled(not stale)
+        self._stale = stale
+        self._paint_verdict()
+
+    def _paint_verdict(self) -> None:
+        """The verdict's colour, or grey while the result is out of date."""
+        colour = getattr(self, "_verdict_colour", None)
+        if colour is None:
+            self.verdict_label.setStyleSheet(
+                "border: 1px solid palette(mid); border-radius: 4px; padding: 6px;"
+            )
+            return
+        if getattr(self, "_stale", False):
+            colour = "#8c959f"
+        self.verdict_label.setStyleSheet(
+            f"background: {colour}; color: white; font-weight: bold;"
+            "border-radius: 4px; padding: 6px;"
+        )
 
     def _show_result(self, estimate: Estimate) -> None:
         self.gradient_label.setText(report.format_number(estimate.central))
@@ -396,28 +448,34 @@ class CalculatorPanel(QWidget):
                 label.setText("needs L")
                 label.setToolTip("Type the loss L(w) to get this value.")
             else:
-                label.setText(report.format_number(value))
-                label.setToolTip(report.RESULT_HELP[key])
+                uncertainty = getattr(estimate, _UNCERTAINTY_OF.get(key, ""), None)
+                label.setText(report.format_with_uncertainty(value, uncertainty))
+                label.setToolTip(
+                    report.RESULT_HELP[key]
+                    + (
+                        " The ± is what half a unit in the last typed digit of L, L+ and L− "
+                        "allows; type L with as many digits as L+ and L− to shrink it."
+                        if uncertainty
+                        else ""
+                    )
+                )
         self.cancellation_label.setText(report.cancellation_text(estimate))
         comparison = estimate.comparison
         if comparison is None:
             self.relative_error_label.setText("—")
             self.verdict_label.setText("No backprop gradient given")
-            self.verdict_label.setStyleSheet(
-                "border: 1px solid palette(mid); border-radius: 4px; padding: 6px;"
-            )
+            self._verdict_colour = None
+            self._paint_verdict()
             self.band_label.setText("")
             self.verdict_text.setText(
                 "Type the gradient your backpropagation code computed for this parameter to "
                 "compare the two."
             )
         else:
-            self.relative_error_label.setText(report.format_ratio(comparison.relative_error, 3))
+            self.relative_error_label.setText(report.format_ratio(comparison.relative_error))
             self.verdict_label.setText(comparison.verdict.title)
-            self.verdict_label.setStyleSheet(
-                f"background: {comparison.verdict.colour}; color: white; font-weight: bold;"
-                "border-radius: 4px; padding: 6px;"
-            )
+            self._verdict_colour = comparison.verdict.colour
+            self._paint_verdict()
             self.band_label.setText(report.band_text(comparison))
             self.verdict_text.setText(report.verdict_text(comparison, estimate.uncertainty))
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))

@@ -10,7 +10,7 @@ import json
 
 from PySide6.QtCore import QSettings
 
-from fdgui.core.report import format_full
+from fdgui.core.report import format_exact
 from fdgui.core.schemes import FIELDS, parse_inputs
 from fdgui.ui.calculator_model import CalculatorModel
 
@@ -23,10 +23,10 @@ def save_calculator(model: CalculatorModel, settings: QSettings | None = None) -
     settings.setValue(_TEXTS_KEY, json.dumps(model.texts()))
     rows = [
         {
-            "epsilon": format_full(row.epsilon),
-            "loss_plus": format_full(row.loss_plus),
-            "loss_minus": format_full(row.loss_minus),
-            "loss": "" if row.loss is None else format_full(row.loss),
+            "epsilon": format_exact(row.epsilon),
+            "loss_plus": format_exact(row.loss_plus),
+            "loss_minus": format_exact(row.loss_minus),
+            "loss": "" if row.loss is None else format_exact(row.loss),
         }
         for row in model.history_rows()
     ]
@@ -38,6 +38,14 @@ def restore_calculator(model: CalculatorModel, settings: QSettings | None = None
     """Bring back the last run's texts and rows; anything unreadable is skipped silently
     (the defaults stay), since a damaged settings file must never stop the app starting."""
     settings = settings or QSettings()
+    try:
+        _restore(model, settings)
+    except Exception:  # whatever is in the file, the window must open with the defaults
+        model.reset()
+        model.clear_history()
+
+
+def _restore(model: CalculatorModel, settings: QSettings) -> None:
     try:
         texts = json.loads(str(settings.value(_TEXTS_KEY, "{}")))
         rows = json.loads(str(settings.value(_HISTORY_KEY, "[]")))

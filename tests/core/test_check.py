@@ -54,6 +54,16 @@ def test_a_real_discrepancy_stays_wrong():
     assert not comparison.within_uncertainty
 
 
-def test_correct_stays_correct_whatever_the_uncertainty():
-    comparison = compare(Decimal("0.5"), Decimal("0.5"), uncertainty=Decimal("0.05"))
-    assert comparison.verdict.key == "correct"
+def test_correct_needs_digits_that_can_show_it():
+    resolved = compare(Decimal("0.5"), Decimal("0.5"), uncertainty=Decimal("1e-12"))
+    assert resolved.verdict.key == "correct"
+    coarse = compare(Decimal("0.5"), Decimal("0.49999999"), uncertainty=Decimal("5e-6"))
+    assert coarse.band.key == "correct"
+    assert coarse.verdict.key == "consistent"
+
+
+def test_band_edges_are_exact_on_decimals():
+    assert verdict_for(Decimal("0.01")).key == "suspicious"
+    assert verdict_for(Decimal("0.01000000000000000001")).key == "wrong"
+    assert verdict_for(Decimal("1e-7")).key == "correct"
+    assert verdict_for(Decimal("1.0000000000000000001e-7")).key == "kinks"

@@ -30,8 +30,29 @@ def test_format_full_keeps_every_typed_digit():
 
 
 def test_format_ratio():
-    assert report.format_ratio(Decimal("0.0004"), 3) == "4.00e-4"
+    assert report.format_ratio(Decimal("0.0004")) == "4.0e-4"
+    assert report.format_ratio(0.6) == "0.6"
+    assert report.format_ratio(1.0) == "1"
+    assert report.format_ratio(2.5e-12) == "2.5e-12"
     assert report.format_ratio(0) == "0"
+
+
+def test_inputs_are_echoed_exactly_as_typed():
+    inputs, _ = parse_inputs(
+        {"loss_plus": "0.850050000", "loss_minus": "0.84995", "epsilon": "1E-4"}
+    )
+    text = report.calculator_report(estimate(inputs))
+    assert "0.850050000" in text  # trailing zeros say how precise the number is
+    assert report.format_exact(Decimal("0.99999999999999999999999")) == "0.99999999999999999999999"
+
+
+def test_results_beyond_sixty_digits_do_not_break_the_report():
+    inputs, _ = parse_inputs({"loss_plus": "1", "loss_minus": "0", "epsilon": "1e-61"})
+    result = estimate(inputs)
+    assert result.central == Decimal("5e60")
+    assert "5e60" in report.calculator_report(result)
+    inputs, _ = parse_inputs({"loss_plus": "1e-320", "loss_minus": "0", "epsilon": "1e-300"})
+    assert report.calculator_json(estimate(inputs))["gradient"] == "5e-21"
 
 
 def _example(backprop=""):
@@ -50,7 +71,7 @@ def test_text_report_has_every_input_result_formula_and_assumption():
         "gradient ∂L/∂w (central)  0.5",
         "denominator 2ε            0.0002",
         "0.5 ± 0.05",
-        "relative error            4.00e-4",
+        "relative error            4.0e-4",
         "Inconclusive",
         "(L+ − L−) / (2ε)",
         "Assumptions",

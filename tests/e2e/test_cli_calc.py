@@ -42,7 +42,8 @@ def test_json_keeps_exact_decimals():
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["gradient"] == "0.8"
-    assert data["check"]["verdict"] == "correct"
+    assert data["check"]["band"] == "correct"
+    assert data["check"]["verdict"] == "consistent"  # 6 typed digits cannot show 7
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,27 @@ def test_installed_console_script_runs():
         timeout=60,
     )
     assert json.loads(out.stdout)["gradient"] == "0.5"
+
+
+def test_negative_values_after_an_option_are_values():
+    out = run("calc", "--plus", "-0.5", "--minus", "\u22120.6", "--eps", "1e-1", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["gradient"] == "0.5"
+    out = run("calc", "--plus", "1", "--minus", "1", "--eps", "-1e-4")
+    assert out.returncode == 2
+    assert "--eps" in out.stderr and "greater than zero" in out.stderr
+
+
+def test_huge_results_print_instead_of_a_traceback():
+    out = run("calc", "--plus", "1", "--minus", "0", "--eps", "1e-61", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["gradient"] == "5e60"
+
+
+def test_join_negative_values_leaves_flags_alone():
+    from fdgui.cli import join_negative_values
+
+    options = {"--at", "--eps"}
+    assert join_negative_values(["--at", "-1", "--json"], options) == ["--at=-1", "--json"]
+    assert join_negative_values(["--at", "--eps", "1"], options) == ["--at", "--eps", "1"]
+    assert join_negative_values(["--json", "-x"], options) == ["--json", "-x"]

@@ -58,7 +58,8 @@ def test_defaults_show_seed_example_exactly(window):
     assert gradient_text(window) == "0.5"
     assert find(window, QLabel, "differenceValue").text() == "0.0001"
     assert find(window, QLabel, "denominatorValue").text() == "0.0002"
-    assert find(window, QLabel, "forwardValue").text() == "0.5"
+    # L = 0.85 has two decimals: the one-sided differences are only known to ±50
+    assert find(window, QLabel, "forwardValue").text() == "0.5 ± 50"
     assert "0.5 ± 0.05" in find(window, QLabel, "cancellationValue").text()
 
 
@@ -100,11 +101,17 @@ def test_ctrl_return_and_button_calculate(window, qtbot):
 def test_backprop_gives_relative_error_and_verdict(window, qtbot):
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.2")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
-    assert find(window, QLabel, "relativeErrorValue").text() == "6.00e-1"
+    assert find(window, QLabel, "relativeErrorValue").text() == "0.6"
     assert find(window, QLabel, "verdictLabel").text() == "Wrong"
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.5")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
+    # equal, but five typed digits cannot show seven matching ones
+    assert find(window, QLabel, "verdictLabel").text() == "Consistent within the typed digits"
+    window.calculator_model.set_inputs(
+        "0.85", "0.85005000000000000", "0.84995000000000000", "0.0001", "0.5"
+    )
     assert find(window, QLabel, "verdictLabel").text() == "Correct"
+    window.calculator_model.reset()
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.4998")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
     assert find(window, QLabel, "verdictLabel").text().startswith("Inconclusive")
@@ -345,3 +352,28 @@ def test_paste_a_table_of_measurements(window, qtbot):
     assert "Added 2 measurement rows" in window.statusBar().currentMessage()
     xs, _ = window.calculator.plot.central.getOriginalDataset()
     assert sorted(xs) == [1e-4, 1e-2]
+
+
+def test_huge_results_show_instead_of_crashing(window, qtbot):
+    retype(qtbot, find(window, QLineEdit, "lossMinusInput"), "0")
+    retype(qtbot, find(window, QLineEdit, "epsilonInput"), "1e-70")
+    qtbot.keyClick(find(window, QLineEdit, "epsilonInput"), Qt.Key.Key_Return)
+    assert gradient_text(window) == "4.25025e69"
+    assert not find(window, QLabel, "staleLabel").isVisible()
+
+
+def test_calculator_shortcuts_stay_in_the_calculator_tab(window, qtbot):
+    from fdgui.ui.main_window import available_panels
+
+    if not available_panels():
+        import pytest
+
+        pytest.skip("no other panel is installed to switch to")
+    retype(qtbot, find(window, QLineEdit, "lossPlusInput"), "0.9")
+    panel = window.open_panel(available_panels()[0].key)
+    target = panel.findChild(QLineEdit) or panel
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.calculator_model.text("loss_plus") == "0.9"  # not reset
+    assert window.calculator_model.history_rows() == []  # no row added
