@@ -86,6 +86,7 @@ def test_one_folder_bundle_starts_every_panel_and_carries_its_resources(tmp_path
     for size in make_icons.PNG_SIZES:
         assert (resources / "icons" / f"fdgui-{size}.png").is_file()
     assert list((resources / "help").glob("*.html"))
+    assert list(bundle.rglob("_ml_dtypes_ext*")), "ml_dtypes (bfloat16) is imported lazily"
     assert not list(bundle.rglob("translations/*.qm"))  # the app ships no translations
     assert not list(bundle.rglob("libqgtk3*"))  # the GTK theme pulls in all of GTK
     assert not list(bundle.rglob("libQt6Quick*")) and not list(bundle.rglob("*WebEngine*"))
