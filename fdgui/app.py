@@ -132,8 +132,16 @@ def _run_window(app, window, args: argparse.Namespace) -> int:
             window.open_panel(args.panel or "calculator")
         for _ in range(5):
             app.processEvents()
-        ok = window.grab().save(args.screenshot)
-        print(json.dumps({"ok": bool(ok), "path": args.screenshot}))
+        folder = os.path.dirname(os.path.abspath(args.screenshot))
+        ok = os.path.isdir(folder) and window.grab().save(args.screenshot)
+        result: dict[str, object] = {"ok": bool(ok), "path": args.screenshot}
+        if not ok:
+            result["error"] = (
+                f"the folder {folder} does not exist"
+                if not os.path.isdir(folder)
+                else "Qt could not write the PNG there (permissions, or a name without .png)"
+            )
+        print(json.dumps(result))
         return 0 if ok else 1
     return app.exec()
 

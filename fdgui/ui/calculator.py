@@ -567,6 +567,32 @@ class _FitsItsText(QWidget):
             self.setMinimumHeight(needed)
 
 
+def _power_label(exponent: int, mantissa: int = 1) -> str:
+    if exponent == 0:
+        return str(mantissa)
+    return f"{mantissa}e{exponent}" if mantissa != 1 else f"1e{exponent}"
+
+
+def log_ticks(low: float, high: float, most: int = 8) -> list[list[tuple[float, str]]]:
+    """Tick positions (in log10 units) and labels for a log axis from 10^low to 10^high:
+    decades labelled ``1e-4``, thinned to at most ``most`` labels; 2× and 5× labelled too
+    when the range holds fewer than two decades, so short ranges never crowd or go blank."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [[], []]
+    first, last = math.floor(low), math.ceil(high)
+    decades = [k for k in range(first, last + 1) if low <= k <= high]
+    step = max(1, math.ceil(len(decades) / most))
+    major = [(float(k), _power_label(k)) for k in decades if k % step == 0]
+    minor: list[tuple[float, str]] = []
+    for k in range(first, last + 1):
+        for mantissa in range(2, 10):
+            position = k + math.log10(mantissa)
+            if low <= position <= high:
+                label = _power_label(k, mantissa) if len(decades) < 2 and mantissa in (2, 5) else ""
+                (major if label else minor).append((position, label))
+    return [major, minor]
+
+
 class _HistoryPlot:
     """Gradient estimates of the history rows against ε, log x axis, backprop as a line."""
 
@@ -586,7 +612,7 @@ class _HistoryPlot:
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setLabel("bottom", "step ε")
         item.setLabel("left", "gradient estimate")
-        item.addLegend(offset=(-10, 10))
+        self.legend = item.addLegend(offset=(-10, 10))
         self.central = item.plot(
             [],
             [],
@@ -632,13 +658,15 @@ class _HistoryPlot:
         item.getAxis("left").enableAutoSIPrefix(False)
         item.getAxis("bottom").enableAutoSIPrefix(False)
         item.setXRange(-9, 0, padding=0.05)
-        item.getViewBox().sigRangeChanged.connect(self._centre_hint)
+        item.getViewBox().sigRangeChanged.connect(self._on_range_changed)
         self.widget = widget
-        self._centre_hint()
+        self.legend.setVisible(False)
+        self._on_range_changed()
 
-    def _centre_hint(self, *_args) -> None:
+    def _on_range_changed(self, *_args) -> None:
         (x0, x1), (y0, y1) = self.widget.getPlotItem().getViewBox().viewRange()
         self.hint.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+        self.widget.getPlotItem().getAxis("bottom").setTicks(log_ticks(x0, x1))
 
     def set_rows(self, rows: list) -> None:
         ordered = sorted(rows, key=lambda row: row.epsilon)
@@ -655,6 +683,7 @@ class _HistoryPlot:
             points = [(x, y) for x, y in points if x > 0 and math.isfinite(y)]
             curve.setData([p[0] for p in points], [p[1] for p in points])
         self.hint.setVisible(not rows)
+        self.legend.setVisible(bool(rows))
         if rows:
             self.widget.getPlotItem().enableAutoRange()
 

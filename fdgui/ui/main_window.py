@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         if index >= 0:
+            self.statusBar().clearMessage()  # a message about one tab means nothing in another
             self._ensure_panel(index)
 
     def _ensure_panel(self, index: int) -> QWidget:

@@ -131,3 +131,13 @@ def test_pasted_table_reports_each_bad_line_and_keeps_the_good_ones():
     assert problems[0].startswith("line 2: L(w+ε)")
     assert problems[1].startswith("line 3: expected")
     assert problems[2].startswith("line 4: ε") and "greater than zero" in problems[2]
+
+
+def test_pasted_commas_inside_spaced_numbers_are_refused_not_guessed():
+    from fdgui.core.schemes import parse_measurement_table
+
+    for line in ("1,5 2 3", "1,000 2 3"):
+        rows, problems = parse_measurement_table(line)
+        assert rows == [] and "decimal comma or a thousands separator" in problems[0]
+    rows, problems = parse_measurement_table("1e-4, 0.85005, 0.84995\n1e-4,0.85005,0.84995")
+    assert len(rows) == 2 and problems == []

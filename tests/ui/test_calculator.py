@@ -377,3 +377,13 @@ def test_calculator_shortcuts_stay_in_the_calculator_tab(window, qtbot):
     qtbot.keyClick(target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.calculator_model.text("loss_plus") == "0.9"  # not reset
     assert window.calculator_model.history_rows() == []  # no row added
+
+
+def test_log_axis_ticks_never_crowd_or_vanish():
+    from fdgui.ui.calculator import log_ticks
+
+    major, _ = log_ticks(-16.0, 0.0)
+    assert 2 <= len(major) <= 8 and (0.0, "1") in major
+    major, _ = log_ticks(-2.4, -2.0)  # 4e-3 … 1e-2: less than a decade
+    assert [label for _, label in major] == ["1e-2", "5e-3"]
+    assert log_ticks(1.0, 1.0) == [[], []]

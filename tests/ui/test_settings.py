@@ -40,3 +40,14 @@ def test_headless_runs_ignore_the_saved_state(qtbot):
     fresh = MainWindow(remember=False)
     qtbot.addWidget(fresh)
     assert fresh.calculator_model.text("loss_plus") == "0.85005"
+
+
+def test_a_saved_state_with_extreme_numbers_still_opens(qtbot):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.calculator_model.set_inputs("", "1", "0", "1e-300")
+    first.calculator_model.calculate()
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.calculator.gradient_label.text() == "5e299"
