@@ -40,7 +40,7 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(ROOT, source, ignore=IGNORED)
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps",
-         "--no-build-isolation", "-w", str(work / "wheels"), "-q"],
+         "-w", str(work / "wheels"), "-q"],
         capture_output=True,
         text=True,
         timeout=300,
