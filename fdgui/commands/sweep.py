@@ -3,7 +3,8 @@
 Sweeps ε for an expression in w (``--expr``) or one parameter of the built-in network
 (``--network``), in the chosen dtype, and prints the best ε per scheme, the recommended ε,
 the reference used and the diagnosis. Exit status: 0, or 1 when the diagnosis is "wrong"
-(the gradient under check disagrees with the finite differences), 2 for bad input.
+(the gradient under check disagrees with the finite differences), 2 for bad input, 3 when
+the sweep itself fails (reported in one line, never as a traceback).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Sweep ε on a log grid for an expression in w or one parameter of the built-in "
             "network, evaluated in the chosen dtype. Exit status 1 when the gradient under "
-            "check is diagnosed wrong, 2 for bad input."
+            "check is diagnosed wrong, 2 for bad input, 3 if the sweep itself fails."
         ),
     )
     what = parser.add_mutually_exclusive_group(required=True)
@@ -106,22 +107,39 @@ def _objective(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from fdgui.core.diagnosis import diagnose, sweep_csv, sweep_json, sweep_text
-    from fdgui.core.sweep import SweepSettings, run_sweep
-
     try:
-        objective = _objective(args)
-        settings = SweepSettings(
-            dtype=args.dtype,
-            epsilon_min=_positive(args.min, "min"),
-            epsilon_max=_positive(args.max, "max"),
-            points=_whole(args.points, "points"),
-        )
-        settings.validate()
+        return _run(args)
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, error.field)
         print(f"fdgui-cli sweep: {option}: {error.message}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(
+            "fdgui-cli sweep: out of memory: use a smaller network or fewer points",
+            file=sys.stderr,
+        )
+        return 3
+    except Exception as error:  # one line, never a traceback; 1 is reserved for "wrong"
+        message = str(error).splitlines()[0] if str(error) else ""
+        print(
+            f"fdgui-cli sweep: the sweep failed ({type(error).__name__}: {message})",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _run(args: argparse.Namespace) -> int:
+    from fdgui.core.diagnosis import diagnose, sweep_csv, sweep_json, sweep_text
+    from fdgui.core.sweep import SweepSettings, run_sweep
+
+    objective = _objective(args)
+    settings = SweepSettings(
+        dtype=args.dtype,
+        epsilon_min=_positive(args.min, "min"),
+        epsilon_max=_positive(args.max, "max"),
+        points=_whole(args.points, "points"),
+    )
+    settings.validate()
     result = run_sweep(objective, settings)
     diagnosis = diagnose(result)
     if args.csv:

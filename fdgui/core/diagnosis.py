@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fdgui.core.check import Verdict, verdict_for
 from fdgui.core.reference import ReferenceValue
 from fdgui.core.sweep import PointReadout, SweepResult, relative_error
 
@@ -35,7 +36,8 @@ TITLES = {
 }
 CONSENSUS_WINDOW = 7
 WRONG_AGAINST_INDEPENDENT = 1e-6  # relative disagreement with complex step / Richardson
-WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences' plateau
+WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
+WRONG_BAND = 1e-2  # the calculator's "Wrong" band starts here (fdgui.core.check.VERDICTS)
 
 
 @dataclass(frozen=True)
@@ -107,20 +109,25 @@ def _slope(result: SweepResult, usable: np.ndarray) -> float | None:
 
 
 def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | None]:
-    """('at', None) for a kink at w, ('crossed', ε) for a slope break at ε, else (None, None).
+    """('at', ε) for a kink at w (ε: the smallest ε where the jump is readable), ('crossed', ε)
+    for a slope break at ε, else (None, None).
 
     Forward − backward = ε·L'' for a smooth loss: it falls tenfold per decade of ε. At a kink
     at w it is a constant jump that does not fall however small ε gets; at a kink a distance
     d away it follows ε·L'' below d and leaps up once ε reaches d. Only differences well above
-    round-off (30 × 4u|L|/ε) are read.
+    round-off (30 × (4u|L|/ε + the rounding of w ± ε)) are read.
     """
     forward, backward = result.forward.estimates, result.backward.estimates
     epsilons = result.epsilons
+    slope = 0.0 if result.reference is None else abs(result.reference.value)
     with np.errstate(all="ignore"):
         jump = np.abs(forward - backward)
-        readable = (
-            usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * 4.0 * result.roundoff_floor)
+        # round-off in the losses plus the rounding of w ± ε to the dtype (the steps taken
+        # differ from ε by up to a gap at w, which shifts each one-sided quotient)
+        noise = 4.0 * result.roundoff_floor + 2.0 * slope * (
+            (result.spacing or 0.0) / epsilons + result.unit_roundoff
         )
+        readable = usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * noise)
     if epsilons.size < 4 or readable.sum() < 2:
         return None, None
     per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
@@ -136,12 +143,108 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
     scale = max(abs(result.reference.value) if result.reference else 0.0, 1e-8)
     smallest_readable = int(np.flatnonzero(readable)[0])
     first = [slope for _, slope in slopes[: max(1, offset // 4)]]
-    if np.median(first) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
-        return "at", None
+    if abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
+        return "at", float(epsilons[smallest_readable])
     for upper, slope in slopes:
         if slope > 2.5:
             return "crossed", upper / 10 ** (1 - 1 / slope)  # where the leap starts, roughly
     return None, None
+
+
+def _agreeing_reference(
+    checked: float, independent: tuple[ReferenceValue, ...]
+) -> ReferenceValue | None:
+    """An independent reference (complex step, Richardson) that confirms ``checked``.
+
+    It must carry a tight error bar of its own (≤ 1e-4 relative) and agree with ``checked``
+    within max(1e-6, 10 × that bar). Such agreement does not depend on the studied dtype:
+    both are float64 computations that share nothing with the finite differences.
+    """
+    for item in independent:
+        scale = max(abs(item.value), abs(checked), 1e-8)
+        bar = 0.0 if item.error is None else float(item.error)
+        if not np.isfinite(bar) or bar > 1e-4 * scale:
+            continue
+        if abs(checked - item.value) <= max(WRONG_AGAINST_INDEPENDENT * scale, 10 * bar):
+            return item
+    return None
+
+
+def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bool:
+    """True when the finite differences, where the dtype can resolve the gradient, sit far
+    from ``checked`` at (nearly) every such ε.
+
+    "Can resolve" means the predicted error of a correct gradient (round-off u·|L|/ε, the
+    rounding of w ± ε, truncation) is at most a tenth of the gradient's size and the loss
+    changed at all (L+ ≠ L−). "Far" means more than 10× that predicted error and more than
+    1e-4 relative. Where the dtype resolves nothing, nothing contradicts.
+    """
+    estimates = result.central.estimates
+    with np.errstate(all="ignore"):
+        finite = mask & np.isfinite(estimates) & (result.loss_plus != result.loss_minus)
+        if not finite.any():
+            return False
+        typical = float(np.median(np.abs(estimates[finite])))
+        size = max(abs(checked), typical, 1e-8)
+        predicted = result.predicted_error("central", gradient=size)
+        resolving = finite & (predicted <= 0.1 * size)
+        if resolving.sum() < 3:
+            return False
+        error = np.abs(estimates - checked)
+        relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8)
+        far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
+    return bool(far[resolving].mean() >= 0.9)
+
+
+def _best_possible(result: SweepResult, checked: float, mask: np.ndarray) -> float | None:
+    """The smallest relative error a correct gradient could show in this dtype and range."""
+    size = max(abs(checked), 1e-8)
+    predicted = result.predicted_error("central", gradient=size)[mask]
+    predicted = predicted[np.isfinite(predicted)]
+    return None if predicted.size == 0 else float(predicted.min() / size)
+
+
+def _recommend(result: SweepResult, rule: dict[str, float]) -> tuple[dict[str, float], str]:
+    """The measured best ε per scheme where it is any good, else the rule of thumb."""
+    recommended: dict[str, float] = {}
+    fallbacks: list[str] = []
+    for scheme in ("central", "forward"):
+        curve = result.curves[scheme]
+        best = curve.best_relative_error
+        if curve.best_epsilon is not None and best is not None and best < 0.5:
+            recommended[scheme] = curve.best_epsilon
+        else:
+            recommended[scheme] = rule[scheme]
+            fallbacks.append(scheme)
+    if len(fallbacks) == 2:
+        reason = (
+            f"no ε in the range gives a useful estimate in {result.dtype}, so these are only "
+            f"the rule of thumb (u^(1/3)·max(1,|w|) central, u^(1/2)·max(1,|w|) one-sided)"
+        )
+    else:
+        reason = (
+            f"the bottom of the measured V (rule of thumb for {result.dtype}: central "
+            f"{_fmt(rule['central'], 2)}, forward {_fmt(rule['forward'], 2)})"
+        )
+        if fallbacks:
+            reason += (
+                f"; no {fallbacks[0]} estimate in the range is useful (the loss does not "
+                f"change enough), so the {fallbacks[0]} value is the rule of thumb"
+            )
+    return recommended, reason
+
+
+def _rises_again(result: SweepResult, mask: np.ndarray) -> bool:
+    """Whether the central error measurably grows again below the best ε (round-off side)."""
+    curve = result.central
+    if curve.best_index is None or curve.best_relative_error is None:
+        return False
+    best_eps = result.epsilons[curve.best_index]
+    with np.errstate(all="ignore"):
+        below = mask & (result.epsilons < best_eps / 10) & np.isfinite(curve.relative_errors)
+    if below.sum() < 3:
+        return False
+    return bool(np.median(curve.relative_errors[below]) > 3 * max(curve.best_relative_error, 1e-17))
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
@@ -153,6 +256,19 @@ def diagnose(result: SweepResult) -> Diagnosis:
         f"for one-sided differences (u = {_fmt(result.unit_roundoff)})"
     )
     usable = ~result.vanished & np.isfinite(result.central.estimates)
+    one_sided = ~result.vanished & (
+        np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
+    )
+    if not usable.any() and one_sided.any():
+        side = "forward" if np.isfinite(result.forward.estimates).any() else "backward"
+        other = "w − ε" if side == "forward" else "w + ε"
+        text = (
+            f"The loss is not a finite number at {other} for every ε of the range (w sits at "
+            f"the edge of the function's domain, like sqrt or log at 0), so central "
+            f"differences do not exist; only {side} differences do. The derivative there may "
+            "be infinite or one-sided."
+        )
+        return Diagnosis("unknown", "Only one side defined", text, rule, rule_reason)
     if not usable.any() and not result.vanished.all():
         text = (
             "The loss is not a finite number near w at any ε of the range (overflow, or a "
@@ -192,8 +308,9 @@ def diagnose(result: SweepResult) -> Diagnosis:
     checked = reference.value
     smooth = result.smooth
     independent = result.independent_references()
+    agreeing = _agreeing_reference(checked, independent)
     best_independent = independent[0] if independent else None
-    if smooth and best_independent is not None:
+    if smooth and best_independent is not None and agreeing is None:
         disagreement = float(relative_error(checked, best_independent.value))
         tolerance = WRONG_AGAINST_INDEPENDENT
         if best_independent.error is not None:
@@ -201,6 +318,16 @@ def diagnose(result: SweepResult) -> Diagnosis:
         if disagreement > tolerance:
             return _wrong(result, checked, consensus, spread, best_independent, rule, rule_reason)
     kink, kink_epsilon = (None, None) if smooth else _kink(result, usable)
+    # A kink at w is only established when the jump is readable at ε below Richardson's
+    # smallest step (~1e-3); otherwise (coarse dtypes) a converged Richardson value with a
+    # tight error bar decides: a disagreement in the calculator's "Wrong" band is a bug.
+    kink_seen_close = kink == "at" and kink_epsilon is not None and kink_epsilon < 1e-3
+    if not smooth and agreeing is None and not kink_seen_close:
+        for item in independent:
+            scale = max(abs(item.value), abs(checked), 1e-8)
+            tight = item.error is not None and item.error <= 1e-4 * scale
+            if tight and abs(checked - item.value) > WRONG_BAND * scale:
+                return _wrong(result, checked, consensus, spread, item, rule, rule_reason)
     if kink == "at":
         text = (
             "Forward and backward differences disagree by a jump that does not shrink with ε: "
@@ -225,8 +352,7 @@ def diagnose(result: SweepResult) -> Diagnosis:
         below = usable & (result.epsilons < safe)
         if below.any():
             consensus, spread, _ = _consensus(result, below)
-            best_below = float(np.nanmin(np.where(below, result.central.relative_errors, np.nan)))
-            if _disagrees(checked, consensus, spread, best_below):
+            if agreeing is None and _fd_contradicts(result, checked, below):
                 return _wrong(
                     result,
                     checked,
@@ -260,17 +386,18 @@ def diagnose(result: SweepResult) -> Diagnosis:
             None,
             kink_epsilon,
         )
+    if agreeing is None and _fd_contradicts(result, checked, usable):
+        return _wrong(result, checked, consensus, spread, None, rule, rule_reason)
     central = result.central
     best_relative = central.best_relative_error
-    if best_relative is not None and _disagrees(checked, consensus, spread, best_relative):
-        return _wrong(result, checked, consensus, spread, None, rule, rule_reason)
+    recommended, reason = _recommend(result, rule)
+    band = None if best_relative is None else verdict_for(best_relative)
+    if band is None or band.key != "correct":
+        return _limited(
+            result, checked, agreeing, band, recommended, reason, consensus, spread, vanished_note
+        )
     slope = _slope(result, usable)
     best_eps = central.best_epsilon
-    forward_best = result.forward.best_epsilon
-    recommended = {
-        "central": best_eps if best_eps is not None else rule["central"],
-        "forward": forward_best if forward_best is not None else rule["forward"],
-    }
     if slope is not None and 1.3 <= slope <= 2.7:
         slope_text = f"the central error falls like ε^{slope:.1f} as ε shrinks (theory: ε²)"
     elif slope is not None:
@@ -290,15 +417,14 @@ def diagnose(result: SweepResult) -> Diagnosis:
                 f" The usual 1e-7…1e-4 advice is a float64 rule: in {dtype} ε = 1e-7 is "
                 f"{'below the resolution at w' if regime == 'vanished' else 'round-off dominated'}."
             )
+    if _rises_again(result, usable):
+        rise = f", then rises again at smaller ε as round-off (about u·|L|/ε in {dtype}) takes over"
+    else:
+        rise = "; at smaller ε of this range the error does not grow measurably"
     text = (
         f"The {reference.method} gradient {_fmt(checked, 6)} agrees with the finite "
-        f"differences: {slope_text}, reaches a relative error of {_fmt(best_relative, 2)} at "
-        f"ε ≈ {_fmt(best_eps, 2)}, then rises again as round-off (about u·|L|/ε in {dtype}) "
-        f"takes over.{seed_note}{vanished_note}"
-    )
-    reason = (
-        f"the bottom of the measured V (rule of thumb for {dtype}: central "
-        f"{_fmt(rule['central'], 2)}, forward {_fmt(rule['forward'], 2)})"
+        f"differences: {slope_text} and reaches a relative error of {_fmt(best_relative, 2)} "
+        f"at ε ≈ {_fmt(best_eps, 2)}{rise}.{seed_note}{vanished_note}"
     )
     return Diagnosis(
         "correct",
@@ -313,17 +439,63 @@ def diagnose(result: SweepResult) -> Diagnosis:
     )
 
 
-def _disagrees(
-    checked: float, consensus: float | None, spread: float | None, best_relative: float
-) -> bool:
-    """True when the checked gradient sits far off the finite differences' plateau."""
-    if consensus is None or not np.isfinite(best_relative):
-        return False
-    deviation = float(relative_error(checked, consensus))
-    allowed = WRONG_AGAINST_CONSENSUS
-    if spread is not None:
-        allowed = max(allowed, 10 * spread / max(abs(consensus), 1e-8))
-    return deviation > allowed and best_relative > WRONG_AGAINST_CONSENSUS
+def _limited(
+    result: SweepResult,
+    checked: float,
+    agreeing: ReferenceValue | None,
+    band: Verdict | None,
+    recommended: dict[str, float],
+    reason: str,
+    consensus: float | None,
+    spread: float | None,
+    vanished_note: str,
+) -> Diagnosis:
+    """The finite differences in this dtype cannot confirm the gradient to the calculator's
+    "Correct" band (relative error ≤ 1e-7), yet they do not contradict it either."""
+    dtype = result.dtype
+    reference = result.reference
+    method = "the gradient" if reference is None else f"the {reference.method} gradient"
+    usable = ~result.vanished & np.isfinite(result.central.estimates)
+    central = result.central
+    if band is None:
+        fd_text = (
+            f"In {dtype} the loss does not change at any ε of the range (L+ = L− = L): the "
+            f"change ε·|dL/dw| stays below the loss's resolution (about u·|L| = "
+            f"{_fmt(result.unit_roundoff * abs(result.loss), 2)}), so finite differences "
+            "cannot check anything here."
+        )
+    else:
+        possible = _best_possible(result, checked, usable)
+        possible_text = (
+            ""
+            if possible is None
+            else f" Even for a correct gradient, {dtype}'s round-off and the rounding of w ± ε "
+            f"allow errors up to about {_fmt(possible, 2)} at the best ε of this range."
+        )
+        fd_text = (
+            f"The finite differences in {dtype} get no closer than a relative error of "
+            f"{_fmt(central.best_relative_error, 2)} (at ε ≈ {_fmt(central.best_epsilon, 2)}), "
+            f"which the calculator would rate “{band.title}”.{possible_text}"
+        )
+    if agreeing is not None:
+        title = f"Gradient correct (limited by {dtype})"
+        text = (
+            f"{method[0].upper()}{method[1:]} {_fmt(checked, 6)} agrees with the "
+            f"{agreeing.method} reference {_fmt(agreeing.value, 6)} (relative difference "
+            f"{_fmt(float(relative_error(checked, agreeing.value)), 2)}), which is computed in "
+            f"float64 and does not depend on {dtype}. {fd_text} That is {dtype}'s resolution, "
+            "not a bug; sweep in a wider dtype to confirm it with finite differences."
+        )
+        kind = "correct"
+    else:
+        title = f"Too coarse to judge in {dtype}"
+        text = (
+            f"{fd_text} The estimates stay within what {dtype}'s rounding allows around "
+            f"{method} {_fmt(checked, 6)}, so they neither confirm nor refute it. Sweep in a "
+            "wider dtype to decide."
+        )
+        kind = "unknown"
+    return Diagnosis(kind, title, text + vanished_note, recommended, reason, consensus, spread)
 
 
 def _wrong(

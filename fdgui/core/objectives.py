@@ -133,6 +133,18 @@ def network_objective(
     except ValueError as error:
         field_name, _, message = str(error).partition(": ")
         raise InputError(field_name, message or str(error)) from None
+    needed = network_memory_bytes(spec)
+    allowed = memory_allowance_bytes()
+    if needed > allowed:
+        sizes = spec.layer_sizes
+        batch_heavy = spec.batch_size * sum(sizes) * 8 > 6 * spec.parameter_count
+        advice = "use a smaller batch" if batch_heavy else "use smaller layers"
+        raise InputError(
+            "batch_size" if batch_heavy else "layer_sizes",
+            f"this network needs about {_gigabytes(needed)} of memory to sweep "
+            f"({spec.parameter_count:,} parameters); the explorer allows "
+            f"{_gigabytes(allowed)}: {advice}",
+        )
     network = _cached_network(spec)
     names = dict(spec.tensor_shapes)
     if tensor not in names:
@@ -143,6 +155,39 @@ def network_objective(
     if not 0 <= index < size:
         raise InputError("index", f"{index} is outside 0…{size - 1} for {tensor}")
     return NetworkObjective(network, tensor, int(index), bug)
+
+
+MEMORY_CEILING = 2 * 1024**3  # bytes a sweep of the built-in network may take at most
+
+
+def network_memory_bytes(spec: NetworkSpec) -> int:
+    """A generous estimate of the memory a network sweep takes, from the spec alone.
+
+    Parameters in float64 several times over (the weights, the backprop gradient, copies
+    rounded to the studied dtype and a complex128 copy for the complex step), the forward
+    pass's activations for the batch (also in each dtype), and the sweep's temporaries
+    (the network bounds these to about 2 million elements per piece).
+    """
+    sizes = spec.layer_sizes
+    parameters = sum(sizes[k] * sizes[k - 1] + sizes[k] for k in range(1, len(sizes)))
+    activations = spec.batch_size * sum(sizes)
+    return 8 * (6 * parameters + 8 * activations) + 8 * 4 * 2_000_000
+
+
+def memory_allowance_bytes() -> int:
+    """At most MEMORY_CEILING, and at most half of the machine's physical memory."""
+    import os
+
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        physical = 0
+    return min(MEMORY_CEILING, physical // 2) if physical > 0 else MEMORY_CEILING
+
+
+def _gigabytes(count: int) -> str:
+    value = count / 1024**3
+    return f"{value:.3g} GB" if value >= 0.1 else f"{count / 1024**2:.0f} MB"
 
 
 _NETWORKS: dict[Any, Network] = {}

@@ -94,6 +94,18 @@ def spacing_at(w: float, name: str) -> float:
         # ml_dtypes has no nextafter; the gap is 2^(exponent - 7) for normal numbers
         value = float(w_cast)
         if value == 0.0:
-            return float(np.finfo(dtype).smallest_subnormal)
+            import ml_dtypes  # np.finfo refuses the extension dtype; ml_dtypes has its own
+
+            return float(ml_dtypes.finfo(dtype).smallest_subnormal)
         return 2.0 ** (math.frexp(value)[1] - 8)
     return float(np.spacing(w_cast))
+
+
+def largest_finite(name: str) -> float:
+    """The largest finite number of the format (65504 for float16, about 3.4e38 for bfloat16)."""
+    name = check_dtype_name(name)
+    if name == "bfloat16":
+        import ml_dtypes
+
+        return float(ml_dtypes.finfo(numpy_dtype(name)).max)
+    return float(np.finfo(numpy_dtype(name)).max)

@@ -6,6 +6,9 @@
   from analytic functions; a network with tanh or sigmoid).
 - **Richardson extrapolation**: central differences D(h) at a geometric sequence of steps are
   combined in a Neville tableau in h², which cancels the h², h⁴, … error terms one by one.
+  The smallest steps must show the h² law (successive differences shrinking by the step
+  ratio squared); if not, the steps are too large for the function's scale and are cut
+  (a few times at most), else the value is flagged unreliable with an infinite error bar.
   The entry with the smallest estimated error is returned; the estimate is the larger of the
   differences to its two tableau neighbours (times a safety factor), plus the round-off the
   tableau carries forward from each D(h). It needs only real evaluations.
@@ -48,24 +51,44 @@ class ReferenceValue:
         return self.error / max(abs(self.value), 1e-300)
 
 
+COMPLEX_CHECK_STEP = 1e-15  # a second, larger step: an analytic f gives the same quotient
+COMPLEX_AGREEMENT = 1e-6
+
+
 def complex_step(
     function: Callable[[np.ndarray], np.ndarray], w: float, step: float = COMPLEX_STEP
 ) -> ReferenceValue:
     """f'(w) ≈ Im f(w + i·h)/h with h = 1e-20·max(1, |w|): exact to round-off, no cancellation.
 
     ``function`` takes a complex128 array and returns a complex array. Valid only for
-    functions analytic near w (no abs, max, relu, comparisons).
+    functions analytic near w (no abs, max, relu, comparisons). Raises ValueError where it
+    does not apply: f(w) itself not finite (log at 0), or f not analytic at w, seen as the
+    quotient changing with h (sqrt at 0, where Im f(i·h)/h grows like h^(-1/2)).
     """
-    h = step * max(1.0, abs(float(w)))
-    value = complex(np.asarray(function(np.array([complex(w, h)])), dtype=np.complex128).ravel()[0])
-    derivative = value.imag / h
-    error = FUNCTION_ULPS * FLOAT64_ROUNDOFF * abs(derivative)
+    scale = max(1.0, abs(float(w)))
+    h = step * scale
+    check = COMPLEX_CHECK_STEP * scale
+    with np.errstate(all="ignore"):
+        values = np.asarray(
+            function(np.array([complex(w, h), complex(w, check), complex(w, 0.0)])),
+            dtype=np.complex128,
+        ).ravel()
+    at_w = values[2]
+    if not (np.isfinite(at_w.real) and np.isfinite(values[0].imag)):
+        raise ValueError("complex step: f(w) is not finite at w")
+    derivative = values[0].imag / h
+    second = values[1].imag / check
+    if not np.isfinite(derivative) or abs(derivative - second) > COMPLEX_AGREEMENT * max(
+        abs(derivative), abs(second), 1e-300
+    ):
+        raise ValueError("complex step: f is not analytic at w (the quotient depends on h)")
+    error = float(FUNCTION_ULPS * FLOAT64_ROUNDOFF * abs(derivative))
     return ReferenceValue(
         "complex step",
-        derivative,
-        error if np.isfinite(derivative) else None,
-        evaluations=1,
-        note=f"Im f(w + i·{h:.0e}) / {h:.0e}",
+        float(derivative),
+        error,
+        evaluations=3,
+        note=f"Im f(w + i·{h:.0e}) / {h:.0e}, checked at h = {check:.0e}",
     )
 
 
@@ -104,16 +127,19 @@ def extrapolate(
     finite = np.flatnonzero(np.isfinite(estimates))
     if finite.size:  # a lone D(h) is the answer only if no tableau entry is usable
         best_value, best_row = float(estimates[finite[0]]), int(finite[0])
-    for i in range(1, count):
-        for j in range(1, i + 1):
-            ratio = (steps[i - j] / steps[i]) ** 2
-            previous, neighbour = table[i][j - 1], table[i - 1][j - 1]
-            entry = previous + (previous - neighbour) / (ratio - 1.0)
-            table[i].append(entry)
-            carried[i].append((carried[i][j - 1] * ratio + carried[i - 1][j - 1]) / (ratio - 1.0))
-            error = SAFETY * max(abs(entry - previous), abs(entry - neighbour)) + carried[i][j]
-            if np.isfinite(entry) and np.isfinite(error) and error < best_error:
-                best_value, best_error, best_row, best_column = float(entry), float(error), i, j
+    with np.errstate(all="ignore"):  # inf − inf gives a non-finite entry, skipped below
+        for i in range(1, count):
+            for j in range(1, i + 1):
+                ratio = (steps[i - j] / steps[i]) ** 2
+                previous, neighbour = table[i][j - 1], table[i - 1][j - 1]
+                entry = previous + (previous - neighbour) / (ratio - 1.0)
+                table[i].append(entry)
+                carried[i].append(
+                    (carried[i][j - 1] * ratio + carried[i - 1][j - 1]) / (ratio - 1.0)
+                )
+                error = SAFETY * max(abs(entry - previous), abs(entry - neighbour)) + carried[i][j]
+                if np.isfinite(entry) and np.isfinite(error) and error < best_error:
+                    best_value, best_error, best_row, best_column = float(entry), float(error), i, j
     if not np.isfinite(best_value):
         raise ValueError("no finite central difference: the function is undefined near w")
     if not np.isfinite(best_error):  # only one usable step: no error estimate possible
@@ -139,6 +165,39 @@ def richardson_steps(
     return largest / ratio ** np.arange(levels)
 
 
+RICHARDSON_TRIES = 5  # start steps tried, each 2^levels times smaller than the last
+NOT_CONVERGED = "not converged"
+
+
+def _asymptotic(estimates: np.ndarray, noise: np.ndarray, ratio: float) -> bool:
+    """True when the smallest steps' central differences behave like f' + c·h².
+
+    Successive differences D(h_k) − D(h_{k+1}) must then shrink by about ratio² per step (or
+    already sit at round-off level). When h is large against the function's own scale (sin of
+    1000·w with h = 0.06), they wander instead, and the tableau's agreement is a coincidence.
+    """
+    finite = np.flatnonzero(np.isfinite(estimates))
+    if finite.size < 5:
+        return False
+    values, bars = estimates[finite], noise[finite]
+    steps = np.diff(values)
+    step_noise = 4.0 * (bars[:-1] + bars[1:])
+    expected = ratio**2
+    for k in range(len(steps) - 4, len(steps) - 1):
+        larger, smaller = steps[k], steps[k + 1]
+        if abs(larger) <= step_noise[k] and abs(smaller) <= step_noise[k + 1]:
+            continue  # both at round-off level: converged
+        if abs(smaller) <= step_noise[k + 1]:  # reaching round-off: larger must be near it
+            if abs(larger) <= 2.0 * expected * step_noise[k + 1]:
+                continue
+            return False
+        if larger * smaller < 0 or larger * smaller < 0:
+            return False
+        if not expected / 1.4 <= larger / smaller <= expected * 1.4:
+            return False
+    return True
+
+
 def richardson(
     function: Callable[[np.ndarray], np.ndarray],
     w: float,
@@ -146,36 +205,73 @@ def richardson(
     unit_roundoff: float = FLOAT64_ROUNDOFF,
     levels: int = RICHARDSON_LEVELS,
     ratio: float = RICHARDSON_RATIO,
+    tries: int = RICHARDSON_TRIES,
 ) -> ReferenceValue:
     """f'(w) by Richardson extrapolation of central differences, with an error estimate.
 
-    ``function`` is vectorised: it is called once with all 2·levels points (float64 array)
-    and returns their values. Uses the step actually represented, (w+h) − (w−h), so rounding
-    of w ± h adds no error.
+    ``function`` is vectorised: it is called with all 2·levels points of one try (float64
+    array) and returns their values. Uses the step actually represented, (w+h) − (w−h), so
+    rounding of w ± h adds no error.
+
+    The first try uses :func:`richardson_steps`. If its smallest steps are not yet in the
+    h² regime (the function varies on a scale shorter than the steps, like sin(1000·w)),
+    the start step is cut by ratio^levels and the extrapolation repeated, up to ``tries``
+    times. If none converges, the value is returned with an infinite error bar and a note
+    that it is unreliable: no honest bound is known then.
     """
     if levels < 2:
         raise ValueError("levels: at least 2 step sizes are needed to extrapolate")
     if not ratio > 1.0:
         raise ValueError("ratio: must be greater than 1")
     w = float(w)
-    nominal = richardson_steps(w, unit_roundoff, levels, ratio)
-    points = np.concatenate([w + nominal, w - nominal])
-    with np.errstate(all="ignore"):
-        values = np.asarray(function(points), dtype=np.float64).ravel()
-        plus, minus = values[:levels], values[levels:]
-        width = points[:levels] - points[levels:]
-        estimates = (plus - minus) / width
-        noise = FUNCTION_ULPS * unit_roundoff * (
-            np.abs(plus) + np.abs(minus)
-        ) / width + unit_roundoff * np.abs(estimates)
-    tableau = extrapolate(width / 2.0, estimates, noise)
+    start = richardson_steps(w, unit_roundoff, levels, ratio)
+    spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
+    evaluations = 0
+    fallback: tuple[Tableau, np.ndarray] | None = None
+    last_error: ValueError | None = None
+    for attempt in range(max(1, tries)):
+        nominal = start / ratio ** (levels * attempt)
+        if attempt and nominal[-1] < 100 * spacing:
+            break  # smaller steps would be dominated by the spacing of w itself
+        points = np.concatenate([w + nominal, w - nominal])
+        evaluations += 2 * levels
+        with np.errstate(all="ignore"):
+            values = np.asarray(function(points), dtype=np.float64).ravel()
+            plus, minus = values[:levels], values[levels:]
+            width = points[:levels] - points[levels:]
+            estimates = (plus - minus) / width
+            noise = FUNCTION_ULPS * unit_roundoff * (
+                np.abs(plus) + np.abs(minus)
+            ) / width + unit_roundoff * np.abs(estimates)
+        try:
+            tableau = extrapolate(width / 2.0, estimates, noise)
+        except ValueError as error:
+            last_error = error
+            continue
+        if _asymptotic(estimates, noise, ratio):
+            return ReferenceValue(
+                "Richardson",
+                tableau.value,
+                tableau.error,
+                evaluations=evaluations,
+                note=(
+                    f"central differences at {levels} steps {nominal[0]:.2g}…{nominal[-1]:.2g}, "
+                    f"extrapolated to order h^{2 * tableau.column + 2}"
+                ),
+            )
+        fallback = (tableau, estimates)
+    if fallback is None:
+        raise last_error or ValueError(
+            "no finite central difference: the function is undefined near w"
+        )
+    tableau, _ = fallback
     return ReferenceValue(
         "Richardson",
         tableau.value,
-        tableau.error,
-        evaluations=2 * levels,
+        float("inf"),
+        evaluations=evaluations,
         note=(
-            f"central differences at {levels} steps {nominal[0]:.2g}…{nominal[-1]:.2g}, "
-            f"extrapolated to order h^{2 * tableau.column + 2}"
+            f"{NOT_CONVERGED}: the central differences never settled into the h² regime "
+            f"(smallest step {tableau.steps[-1]:.2g}), so this value is unreliable"
         ),
     )

@@ -143,7 +143,30 @@ class SweepResult:
         return None if curve.best_index is None else float(self.epsilons[curve.best_index])
 
     def independent_references(self) -> tuple[ReferenceValue, ...]:
-        return tuple(r for r in self.references if r.method in ("complex step", "Richardson"))
+        return tuple(
+            r
+            for r in self.references
+            if r.method in ("complex step", "Richardson")
+            and (r.error is None or np.isfinite(r.error))
+        )
+
+    def predicted_error(self, scheme: str = "central", gradient: float | None = None) -> np.ndarray:
+        """What a correct gradient's finite difference may be off by at each ε (absolute).
+
+        Round-off in the losses (u·|L|/ε), the rounding of w ± ε to the dtype (the step taken
+        differs from ε by up to one gap at w, which shifts the quotient by |L'|·gap/ε, plus the
+        rounding of ε itself, |L'|·u) and truncation (the theory guide).
+        """
+        if gradient is None:
+            gradient = 0.0 if self.reference is None else self.reference.value
+        slope = abs(float(gradient))
+        gap = self.spacing or 0.0
+        guide = self.curves[scheme].truncation_guide
+        with np.errstate(all="ignore"):
+            predicted = self.roundoff_floor + slope * (gap / self.epsilons + self.unit_roundoff)
+            if guide is not None:
+                predicted = predicted + np.where(np.isfinite(guide), guide, 0.0)
+        return predicted
 
     def regime(self, index: int, scheme: str = "central") -> str:
         """Which error dominates at grid point ``index``: 'vanished', 'round-off',
@@ -153,6 +176,10 @@ class SweepResult:
         curve = self.curves[scheme]
         if not np.isfinite(curve.estimates[index]):
             return "unknown"
+        if curve.best_index is not None:
+            ratio = self.epsilons[index] / self.epsilons[curve.best_index]
+            if 1 / 3 <= ratio <= 3:  # the measured bottom of the V wins over the guides
+                return "balanced"
         floor = float(self.roundoff_floor[index])
         guide = None if curve.truncation_guide is None else float(curve.truncation_guide[index])
         if guide is not None and np.isfinite(guide) and guide > 0:
@@ -227,6 +254,11 @@ def _curves(
                 "forward": (loss_plus - loss_values) / epsilons,
                 "backward": (loss_values - loss_minus) / epsilons,
             }
+        changes = {
+            "central": loss_plus != loss_minus,
+            "forward": loss_plus != loss_values,
+            "backward": loss_values != loss_minus,
+        }
         curves: dict[str, SchemeCurve] = {}
         for name in SCHEMES:
             values = np.where(np.isfinite(estimates[name]), estimates[name], np.nan)
@@ -242,10 +274,22 @@ def _curves(
                 values,
                 errors,
                 relative,
-                _best_index(relative, usable),
+                # an estimate of exactly 0 because the loss did not change is no candidate
+                # for the best ε (unless the gradient really is 0)
+                _best_index(relative, usable if not reference else usable & changes[name]),
                 guides.get(name),
             )
     return curves
+
+
+def check_point(w: float, dtype: str) -> None:
+    """Raise InputError('point') when w0 does not fit in the dtype (it would become inf)."""
+    largest = precision.largest_finite(dtype)
+    if not np.isfinite(w) or abs(w) > largest:
+        raise InputError(
+            "point",
+            f"w0 = {w:g} does not fit in {dtype}: its largest number is {largest:g}",
+        )
 
 
 def _round_point(w: float, dtype: str) -> float:
@@ -332,6 +376,7 @@ def sweep_steps(
         return result
     settings.validate()
     dtype = settings.dtype
+    check_point(objective.point, dtype)
     epsilons = settings.grid()
     yield 0.0, "references"
     references, curvature, third = REFERENCE_CACHE.get(objective)
@@ -550,13 +595,32 @@ class PointReadout:
     regime: str
 
     def calculator_texts(self) -> dict[str, str]:
-        """Decimal strings for the calculator's fields (shortest round-trip of each value)."""
+        """Decimal strings for the calculator's fields: the exact value of each binary number.
+
+        The shortest round-trip text (repr) names the same float but is a different decimal,
+        and the calculator computes exactly on what it is given, so its gradient would differ
+        in the 9th digit. The exact expansion makes it reproduce the explorer's estimate.
+        """
         return {
-            "loss": repr(float(self.loss)),
-            "loss_plus": repr(float(self.loss_plus)),
-            "loss_minus": repr(float(self.loss_minus)),
-            "epsilon": repr(float(self.epsilon)),
+            "loss": exact_decimal_text(self.loss),
+            "loss_plus": exact_decimal_text(self.loss_plus),
+            "loss_minus": exact_decimal_text(self.loss_minus),
+            "epsilon": exact_decimal_text(self.epsilon),
         }
+
+
+CALCULATOR_MAX_CHARACTERS = 200  # the calculator refuses longer text
+
+
+def exact_decimal_text(value: float) -> str:
+    """The exact decimal expansion of a binary float (e.g. 0.1 → 0.1000000000000000055511…),
+    cut to 100 significant digits only if it would not fit the calculator's 200 characters
+    (numbers below about 1e-100), which is still exact far beyond float64's 17 digits."""
+    exact = Decimal(float(value))
+    text = str(exact)
+    if len(text) > CALCULATOR_MAX_CHARACTERS:
+        text = format(exact, ".100e")
+    return text
 
 
 def evaluate_at(

@@ -100,3 +100,91 @@ def test_loss_undefined_near_the_point_is_not_called_vanished():
     diagnosis = _diagnose(expression_objective("log(w)", "-1"))
     assert diagnosis.kind == "unknown"
     assert "not a finite number" in diagnosis.text
+
+
+# --- low precision: an honest gradient is never "wrong" (QA bug 2) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("activation", "dtype"),
+    [("tanh", "bfloat16"), ("relu", "float16"), ("sigmoid", "float16"), ("sigmoid", "bfloat16")],
+)
+def test_honest_network_in_low_precision_is_not_wrong(activation, dtype):
+    spec = NetworkSpec((64, 128, 10), activation)
+    diagnosis = _diagnose(network_objective(spec, "W1", 0), dtype=dtype)
+    assert diagnosis.kind in ("correct", "unknown"), diagnosis.text
+    assert dtype in diagnosis.title  # says that the dtype limits the check
+    assert "not a bug" in diagnosis.text or "neither confirm nor refute" in diagnosis.text
+
+
+@pytest.mark.parametrize(("dtype", "points"), [("bfloat16", 2000), ("float16", 5000)])
+def test_quantised_estimates_of_exp_are_not_wrong(dtype, points):
+    diagnosis = _diagnose(expression_objective("exp(w)", "1"), dtype=dtype, points=points)
+    assert diagnosis.kind == "correct", diagnosis.text
+    assert "limited by" in diagnosis.title
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("bug", ["no-batch-mean", "softmax-factor", "no-activation-grad"])
+def test_buggy_backprop_stays_wrong_in_float64_and_float32(dtype, activation, bug):
+    spec = NetworkSpec((64, 128, 10), activation)
+    diagnosis = _diagnose(network_objective(spec, "b1", 3, bug), dtype=dtype, points=200)
+    assert diagnosis.kind == "wrong", diagnosis.text
+
+
+def test_honest_relu_bias_in_float32_is_not_wrong():
+    spec = NetworkSpec((64, 128, 10), "relu")
+    diagnosis = _diagnose(network_objective(spec, "b1", 3), dtype="float32")
+    assert diagnosis.kind != "wrong", diagnosis.text
+
+
+def test_band_of_the_banner_matches_the_calculator():
+    # float16 network: best relative error ~0.02 is the calculator's "Wrong" band, so the
+    # banner must not say a plain "Gradient correct"
+    from fdgui.core.check import verdict_for
+
+    result = run_sweep(network_objective(default_spec(), "W1", 0), SweepSettings(dtype="float16"))
+    diagnosis = diagnose(result)
+    band = verdict_for(result.central.best_relative_error)
+    assert band.key != "correct"
+    assert diagnosis.title != "Gradient correct"
+    assert band.title in diagnosis.text
+
+
+def test_recommended_epsilon_is_never_where_the_estimate_is_zero():
+    result = run_sweep(network_objective(default_spec(), "W1", 0), SweepSettings(dtype="float16"))
+    diagnosis = diagnose(result)
+    for scheme in ("central", "forward"):
+        readout = evaluate_at(
+            network_objective(default_spec(), "W1", 0), result, diagnosis.recommended[scheme]
+        )
+        assert readout.estimates[scheme] != 0.0, scheme
+
+
+def test_cursor_at_the_recommended_epsilon_is_not_called_round_off_dominated():
+    objective = expression_objective("exp(w)", "1")
+    result = run_sweep(objective, SweepSettings(dtype="float32"))
+    diagnosis = diagnose(result)
+    text = point_text(result, evaluate_at(objective, result, diagnosis.recommended["central"]))
+    assert "balanced" in text
+
+
+def test_no_rise_claimed_when_the_data_show_none():
+    # w**2 at 1e-30: central differences are exact at every ε, nothing rises
+    diagnosis = _diagnose(expression_objective("w**3", "1"), epsilon_min=1e-3)
+    assert "rises again" not in diagnosis.text
+    rising = _diagnose(expression_objective("exp(w)", "1"))
+    assert "rises again" in rising.text
+
+
+def test_sqrt_at_zero_says_only_one_side_is_defined():
+    diagnosis = _diagnose(expression_objective("sqrt(w)", "0"))
+    assert diagnosis.kind == "unknown"
+    assert "only forward differences" in diagnosis.text
+    assert "nothing to difference" not in diagnosis.text
+
+
+def test_bfloat16_at_zero_does_not_crash():
+    diagnosis = _diagnose(expression_objective("w", "0"), dtype="bfloat16")
+    assert diagnosis.kind == "correct"

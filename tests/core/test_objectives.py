@@ -93,3 +93,19 @@ def test_measured_objective_needs_rows():
 def test_expression_without_w_is_refused():
     with pytest.raises(InputError, match="does not depend on w"):
         expression_objective("sin(2)", "1")
+
+
+def test_huge_network_is_refused_with_its_memory_need():
+    from fdgui.core.networks import NetworkSpec
+    from fdgui.core.objectives import network_memory_bytes, network_objective
+    from fdgui.core.parsing import InputError
+
+    spec = NetworkSpec((100000, 100000, 10))
+    assert network_memory_bytes(spec) > 100 * 1024**3  # 1e10 parameters, float64
+    with pytest.raises(InputError) as caught:
+        network_objective(spec, "W1", 0)
+    assert caught.value.field == "layer_sizes"
+    assert "GB" in caught.value.message
+    with pytest.raises(InputError) as caught:
+        network_objective(NetworkSpec((64, 128, 10), batch_size=100_000_000), "W1", 0)
+    assert caught.value.field == "batch_size"

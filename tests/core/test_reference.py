@@ -80,4 +80,63 @@ def test_complex_step_is_exact_to_roundoff():
     result = complex_step(lambda z: np.exp(z) * np.sin(z), 0.9)
     exact = float(_exact(lambda x: mpmath.exp(x) * mpmath.sin(x), 0.9))
     assert abs(result.value - exact) <= 2e-16 * abs(exact)
-    assert result.evaluations == 1
+    assert result.evaluations == 3
+
+
+# --- functions whose scale is far from the default steps (QA bug 6) --------------------------
+
+SCALE_CASES = [
+    ("sin(1000w) at 1", lambda x: np.sin(1000 * x), lambda x: mpmath.sin(1000 * x), 1.0),
+    ("sin at 1e8", np.sin, mpmath.sin, 1e8),
+    ("sin(1e6 w) at 1", lambda x: np.sin(1e6 * x), lambda x: mpmath.sin(1e6 * x), 1.0),
+    ("sin at 1e15", np.sin, mpmath.sin, 1e15),  # hopeless in float64: must admit it
+    ("exp(100w) at 0.1", lambda x: np.exp(100 * x), lambda x: mpmath.exp(100 * x), 0.1),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "reference", "point"), SCALE_CASES, ids=[c[0] for c in SCALE_CASES]
+)
+def test_richardson_error_bar_bounds_the_error_off_scale(name, function, reference, point):
+    exact = _exact(reference, point)
+    result = richardson(function, point)
+    actual = abs(mpmath.mpf(result.value) - exact)
+    assert actual <= result.error, (name, result.value, float(exact), result.error)
+
+
+def test_richardson_adapts_its_step_to_a_fast_function():
+    result = richardson(lambda x: np.sin(1000 * x), 1.0)
+    assert result.value == pytest.approx(1000 * np.cos(1000.0), rel=1e-8)
+    assert result.evaluations > 14  # it had to shrink the steps
+
+
+def test_unconverged_richardson_is_flagged_unreliable():
+    result = richardson(np.sin, 1e15)
+    assert result.error == float("inf")
+    assert "unreliable" in result.note
+
+
+@pytest.mark.parametrize(("function", "point"), [(np.log, 0.0), (np.sqrt, 0.0)])
+def test_complex_step_refuses_where_the_function_is_not_analytic(function, point):
+    # log(0) is -inf; sqrt is not analytic at 0 (Im sqrt(ih)/h grows like h^-1/2)
+    with pytest.raises(ValueError):
+        complex_step(function, point)
+
+
+def test_sweep_shows_no_bogus_reference_at_a_singularity():
+    from fdgui.core.objectives import expression_objective
+    from fdgui.core.sweep import function_references
+
+    for text in ("log(w)", "sqrt(w)"):
+        methods = [r.method for r in function_references(expression_objective(text, "0"))]
+        assert "complex step" not in methods, text
+
+
+def test_reference_module_prints_no_runtime_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError):
+            complex_step(np.log, 0.0)
+        richardson(np.log, 0.03)

@@ -1,6 +1,7 @@
 """The ε sweep against independent references (analytic derivatives, mpmath)."""
 
 import math
+from decimal import Decimal
 
 import mpmath
 import numpy as np
@@ -121,7 +122,7 @@ def test_readout_at_any_epsilon_matches_the_dtype_arithmetic():
     assert readout.estimates["central"] == (float(plus) - float(minus)) / 2e-3
     texts = readout.calculator_texts()
     assert float(texts["loss_plus"]) == float(plus)
-    assert texts["epsilon"] == "0.001"
+    assert Decimal(texts["epsilon"]) == Decimal(float("0.001"))  # exact binary value, not repr
 
 
 def test_measured_rows_use_exact_decimal_estimates():
@@ -145,3 +146,42 @@ def test_measured_rows_use_exact_decimal_estimates():
     assert list(result.epsilons) == [1e-4, 1e-3, 1e-2]
     assert result.central.estimates[0] == 0.5  # exactly, as the seed's example
     assert result.references and result.references[0].method == "Richardson"
+
+
+def test_send_to_calculator_texts_reproduce_the_explorer_estimate_exactly():
+    from decimal import localcontext
+
+    from fdgui.core.objectives import expression_objective
+    from fdgui.core.sweep import evaluate_at
+
+    objective = expression_objective("exp(w)", "1")
+    result = run_sweep(objective, SweepSettings(dtype="float32"))
+    readout = evaluate_at(objective, result, 3e-4)
+    texts = readout.calculator_texts()
+    for key, value in (("loss_plus", readout.loss_plus), ("epsilon", readout.epsilon)):
+        assert Decimal(texts[key]) == Decimal(value)  # exact, not the shortest repr
+        assert len(texts[key]) <= 200
+    with localcontext() as context:
+        context.prec = 60
+        central = (Decimal(texts["loss_plus"]) - Decimal(texts["loss_minus"])) / (
+            2 * Decimal(texts["epsilon"])
+        )
+    assert float(central) == pytest.approx(readout.estimates["central"], rel=1e-15)
+
+
+def test_exact_decimal_text_of_tiny_numbers_fits_the_calculator():
+    from fdgui.core.sweep import exact_decimal_text
+
+    text = exact_decimal_text(1e-300)
+    assert len(text) <= 200
+    assert float(Decimal(text)) == 1e-300
+
+
+def test_point_beyond_the_dtype_is_refused_beside_the_point_field():
+    from fdgui.core.objectives import expression_objective
+    from fdgui.core.parsing import InputError
+
+    with pytest.raises(InputError) as caught:
+        run_sweep(expression_objective("exp(w)", "1e10"), SweepSettings(dtype="float16"))
+    assert caught.value.field == "point"
+    assert "65504" in caught.value.message

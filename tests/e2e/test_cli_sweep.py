@@ -72,3 +72,60 @@ def test_bad_input_is_one_line_and_exit_2(args, option):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and option in lines[0]
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--network", "--dtype", "bfloat16"),
+        ("--network", "--activation", "sigmoid", "--dtype", "float16"),
+        ("--expr", "exp(w)", "--at", "1", "--dtype", "bfloat16", "--points", "2000"),
+    ],
+)
+def test_honest_gradient_in_low_precision_exits_zero(args):
+    run = _cli(*args, "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(run.stdout)["diagnosis"]["kind"] in ("correct", "unknown")
+
+
+def test_buggy_backprop_exits_one():
+    run = _cli("--network", "--bug", "softmax-factor", "--tensor", "b1", "--dtype", "float32")
+    assert run.returncode == 1, run.stderr
+
+
+def test_bfloat16_at_zero_runs():
+    run = _cli("--expr", "w", "--at", "0", "--dtype", "bfloat16")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "number"),
+    [
+        (("--expr", "exp(w)", "--at", "1e10", "--dtype", "float16"), "--at", "65504"),
+        (("--network", "--layers", "100000,100000,10"), "--layers", "GB"),
+    ],
+)
+def test_refused_before_running_with_exit_two(args, option, number):
+    run = _cli(*args)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert option in run.stderr and number in run.stderr
+
+
+def test_unexpected_failure_is_one_line_and_exit_three(monkeypatch, capsys):
+    import argparse
+
+    from fdgui.commands import sweep
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("something broke\nsecond line")
+
+    monkeypatch.setattr("fdgui.core.sweep.run_sweep", broken)
+    parser = argparse.ArgumentParser()
+    sweep.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["sweep", "--expr", "exp(w)"])
+    assert sweep.run(args) == 3
+    error = capsys.readouterr().err
+    assert error.strip().count("\n") == 0 and "something broke" in error

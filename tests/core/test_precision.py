@@ -1,0 +1,32 @@
+"""precision.spacing_at and largest_finite against ml_dtypes / numpy facts."""
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+from fdgui.core import precision
+
+
+def test_bfloat16_spacing_at_zero_is_the_smallest_subnormal():
+    # np.finfo refuses bfloat16; this used to raise ValueError
+    smallest = float(ml_dtypes.finfo(ml_dtypes.bfloat16).smallest_subnormal)
+    assert precision.spacing_at(0.0, "bfloat16") == smallest == 2.0**-133
+
+
+@pytest.mark.parametrize("name", ["float64", "float32", "float16"])
+def test_spacing_at_zero_for_numpy_formats(name):
+    assert precision.spacing_at(0.0, name) == float(np.finfo(name).smallest_subnormal)
+
+
+def test_bfloat16_spacing_at_one_is_two_to_the_minus_seven():
+    assert precision.spacing_at(1.0, "bfloat16") == 2.0**-7
+    one = np.asarray(1.0).astype(ml_dtypes.bfloat16)
+    assert float(one + np.asarray(2.0**-7).astype(ml_dtypes.bfloat16)) == 1.0 + 2.0**-7
+
+
+@pytest.mark.parametrize(
+    ("name", "largest"),
+    [("float16", 65504.0), ("float32", 3.4028234663852886e38), ("bfloat16", 3.3895313892515355e38)],
+)
+def test_largest_finite(name, largest):
+    assert precision.largest_finite(name) == largest
