@@ -126,7 +126,7 @@ PY_UNUSED = [
 DATA_UNUSED = ("pyqtgraph/icons/peegee/*",)
 
 # Taken from the system instead of the bundle. D-Bus is on every Linux desktop, and the
-# bundled copy drags in systemd, libgcrypt and three compressors (about 4 MB).
+# bundled copy drags in libsystemd, libgcrypt, libgpg-error, liblz4 and libcap (2.9 MB).
 SYSTEM_LIBRARIES = ("libdbus-1.so.3",)
 
 EXCLUDES = [f"PySide6.{name}" for name in QT_UNUSED] + PY_UNUSED
