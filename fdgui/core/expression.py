@@ -20,6 +20,7 @@ The compiled expression evaluates
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -204,6 +205,16 @@ def parse_expression(text: str, field: str = "expression") -> Expression:
     try:
         tree = ast.parse(cleaned, mode="eval")
     except SyntaxError as error:
+        implicit = _IMPLICIT_PRODUCT.search(cleaned)
+        if implicit is not None and "decimal literal" in (error.msg or ""):
+            number, name = implicit.group(1), implicit.group(2)
+            if name in FUNCTIONS:
+                name += "(…)"
+            raise ExpressionError(
+                f"write {number}*{name} for a product: '*' cannot be left out",
+                position=implicit.start(2) + 1,
+                field=field,
+            ) from None
         detail = (error.msg or "invalid syntax").replace(
             "'(' was never closed", "a '(' is never closed"
         )
@@ -212,7 +223,7 @@ def parse_expression(text: str, field: str = "expression") -> Expression:
         ) from None
     except (ValueError, MemoryError, RecursionError) as error:
         raise ExpressionError(f"cannot read this expression ({error})", field=field) from None
-    checker = _Checker(field)
+    checker = _Checker(field, cleaned)
     checker.visit(tree)
     checker.finish()
     value = _compile_value(tree.body)
@@ -224,6 +235,11 @@ def parse_expression(text: str, field: str = "expression") -> Expression:
         _value=value,
         _dual=dual,
     )
+
+
+_IMPLICIT_PRODUCT = re.compile(
+    r"(?<![A-Za-z_0-9.])(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)([A-Za-z_][A-Za-z_0-9]*)"
+)
 
 
 def _bracket_depth(text: str) -> int:
@@ -240,8 +256,9 @@ def _bracket_depth(text: str) -> int:
 class _Checker(ast.NodeVisitor):
     """Walks the tree once and refuses anything outside the whitelist, naming what and where."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, text: str | None = None) -> None:
         self.field = field
+        self.text = text
         self.nodes = 0
         self.depth = 0
         self.unknown: dict[str, int] = {}
@@ -333,9 +350,37 @@ class _Checker(ast.NodeVisitor):
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if type(node.op) not in _BINARY_SYMBOLS:
-            self._refuse(_REFUSED_OPERATORS.get(type(node.op), "operator not allowed"), node)
-        self.visit(node.left)
+            message = _REFUSED_OPERATORS.get(type(node.op), "operator not allowed")
+            column = self._operator_column(node)
+            if isinstance(node.op, ast.BitXor):
+                left, right = ast.unparse(node.left), ast.unparse(node.right)
+                if self.text is not None and column is not None:
+                    left = self.text[node.col_offset : column - 1].strip() or left
+                    right = self.text[column : node.end_col_offset].strip() or right
+                message = f"'^' is not a power here; write {left}**{right}"
+            raise ExpressionError(message, position=column, field=self.field)
+        # A flat chain a + b + c + … nests to the left in the tree; it is read in one pass and
+        # is not deep nesting, so the left operand does not count as a level. Right-nested
+        # and bracketed nesting (w**w**w…, ((…))) still counts.
+        if isinstance(node.left, ast.BinOp):
+            self.depth -= 1
+            try:
+                self.visit(node.left)
+            finally:
+                self.depth += 1
+        else:
+            self.visit(node.left)
         self.visit(node.right)
+
+    def _operator_column(self, node: ast.BinOp) -> int | None:
+        """1-based column of the operator between the operands (not of the left operand)."""
+        end = getattr(node.left, "end_col_offset", None)
+        if end is None or self.text is None:
+            return node.col_offset + 1
+        index = end
+        while index < len(self.text) and self.text[index] in " )":
+            index += 1
+        return index + 1
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         if not isinstance(node.op, ast.UAdd | ast.USub):

@@ -144,3 +144,47 @@ def test_kinked_functions_are_marked_not_analytic():
     assert not expression.analytic
     assert set(expression.kinks) == {"abs", "relu", "maximum"}
     np.testing.assert_array_equal(expression.derivative(np.array([-2.0, 2.0])), [-1.0, 3.0])
+
+
+def test_a_flat_sum_of_many_terms_is_not_deep_nesting():
+    # 45 terms: a left-nested chain of 44 BinOps, which used to count as 44 levels
+    text = "+".join(["w"] * 45)
+    expression = parse_expression(text)
+    assert float(expression.evaluate(2.0)) == 90.0
+    assert float(expression.derivative(2.0)) == 45.0
+    long_product = "*".join(["w"] * 150)
+    assert float(parse_expression(long_product).derivative(1.0)) == 150.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["w" + "**w" * 41, "(" * 41 + "w" + ")" * 41, "sin(" * 41 + "w" + ")" * 41, "-" * 45 + "w"],
+)
+def test_truly_deep_nesting_is_still_refused(text):
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        parse_expression(text)
+
+
+def test_huge_powers_stay_floats_and_fast():
+    started = time.perf_counter()
+    value = parse_expression("10**10**10 + w").evaluate(1.0)
+    assert time.perf_counter() - started < 0.05
+    assert not np.isfinite(float(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "column"),
+    [
+        ("e^w", "write e**w", 2),
+        ("(w+1) ^ 2", "write (w+1)**2", 7),
+        ("2w", "write 2*w", 2),
+        ("3.5sin(w)", "write 3.5*sin(…)", 4),
+        ("w % 2", "'%'", 3),
+    ],
+)
+def test_operator_messages_suggest_the_fix_and_point_at_the_operator(text, hint, column):
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text)
+    assert hint in caught.value.message
+    assert "decimal literal" not in caught.value.message
+    assert caught.value.position == column
