@@ -191,9 +191,15 @@ def resource_datas(stage: Path) -> list[tuple[str, str]]:
 
 
 def _qt_relative(dest: str, part: str) -> str | None:
-    marker = f"PySide6/Qt/{part}/"
+    """The path below Qt's plugins/ or translations/ folder, or None if dest is elsewhere.
+
+    PySide6 keeps them in PySide6/Qt/ on Linux and macOS and directly in PySide6/ on Windows.
+    """
     dest = dest.replace("\\", "/")
-    return dest.split(marker, 1)[1] if marker in dest else None
+    for marker in (f"PySide6/Qt/{part}/", f"PySide6/{part}/"):
+        if dest.startswith(marker) or f"/{marker}" in dest:
+            return dest.split(marker, 1)[1]
+    return None
 
 
 def drop_unused_qt_files(toc: list[tuple[str, str, str]]) -> tuple[list, list[str]]:

@@ -133,15 +133,19 @@ def test_unused_qt_plugins_and_translations_are_dropped_and_the_needed_ones_kept
         ("PySide6/Qt/plugins/imageformats/libqtiff.so", "x", "BINARY"),
         ("PySide6/Qt/translations/qtbase_de.qm", "x", "DATA"),
         ("PySide6/Qt/lib/libQt6Core.so.6", "x", "BINARY"),
+        ("PySide6\\plugins\\platforms\\qwindows.dll", "x", "BINARY"),  # Windows layout
+        ("PySide6\\plugins\\generic\\qtuiotouchplugin.dll", "x", "BINARY"),
+        ("PySide6\\translations\\qtbase_fr.qm", "x", "DATA"),
     ]
     kept, dropped = spec_common.drop_unused_qt_files(toc)
-    assert [entry[0].rsplit("/", 1)[1] for entry in kept] == [
+    assert [entry[0].replace("\\", "/").rsplit("/", 1)[1] for entry in kept] == [
         "libqxcb.so",
         "libqoffscreen.so",
         "libqsvg.so",
         "libQt6Core.so.6",
+        "qwindows.dll",
     ]
-    assert len(dropped) == 4
+    assert len(dropped) == 6
 
 
 def test_excludes_keep_the_qt_modules_pyqtgraph_needs():
