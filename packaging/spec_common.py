@@ -367,6 +367,20 @@ def slim(analysis, work: Path) -> None:
     )
 
 
+def link_cli(folder: Path, executable: str = APP_NAME) -> Path | None:
+    """Put an ``fdgui-cli`` link to the bundle's executable beside it (not on Windows).
+
+    The launcher runs the command-line tool when it is started under that name.
+    """
+    if sys.platform.startswith("win"):
+        return None
+    link = folder / f"{APP_NAME}-cli"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(executable)
+    return link
+
+
 def icon_file(work: Path) -> str | None:
     """The icon PyInstaller sets on the executable: .ico on Windows, .icns on macOS."""
     sys.path.insert(0, str(ROOT / "packaging"))

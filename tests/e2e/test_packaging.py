@@ -93,6 +93,31 @@ def test_one_folder_bundle_starts_every_panel_and_carries_its_resources(tmp_path
     assert not list(bundle.rglob("torch")) and not list(bundle.rglob("scipy"))
     if shutil.which("cc") or shutil.which("gcc"):  # without a compiler ICU stays whole
         assert built["bytes"] < SIZE_GOAL_BYTES, f"{built['bytes'] / 1e6:.1f} MB"
+    if not sys.platform.startswith("win"):
+        _check_bundled_cli(bundle / "fdgui-cli")
+
+
+def _check_bundled_cli(cli: Path) -> None:
+    """The bundle's fdgui-cli runs the core, bfloat16 (ml_dtypes) included."""
+    import math
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(cli), *args], capture_output=True, text=True, timeout=120)
+
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("fdgui "), version.stderr
+    sweep = run("sweep", "--expr", "sin(w)*exp(-w**2)", "--at", "0.7", "--dtype", "bfloat16",
+                "--points", "60", "--json")  # fmt: skip
+    assert sweep.returncode == 0, sweep.stdout + sweep.stderr
+    report = json.loads(sweep.stdout)
+    w = report["point"]
+    assert w == 179 / 256  # 0.7 rounded to bfloat16's 8 significant bits
+    exact = (math.cos(w) - 2 * w * math.sin(w)) * math.exp(-w * w)
+    central = report["schemes"]["central"]["best_estimate"]
+    assert abs(central - exact) / abs(exact) < 0.05  # bfloat16 keeps about 2 digits
+    check = run("netcheck", "--mode", "sample", "--json")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert json.loads(check.stdout)["verdict"] == "pass"
 
 
 @pytest.mark.packaging
@@ -107,6 +132,8 @@ def test_one_file_bundle_starts(tmp_path):
     assert executable.is_file() and built["files"] == 1
     report = _smoke(executable, "--all-panels")
     assert report["ok"] is True and set(report["panels"].values()) == {"ok"}, report
+    if not sys.platform.startswith("win"):
+        _check_bundled_cli(executable.parent / "fdgui-cli")
 
 
 # --- what the specs are made of ------------------------------------------------------------
