@@ -298,3 +298,11 @@ print(json.dumps({{
     for kept in ("collator", "cp1252", "latin2"):
         assert result[kept][0] <= 0 and result[kept][1], (kept, result)
     assert result["shift_jis"][0] > 0 and not result["shift_jis"][1]  # dropped on purpose
+
+
+def test_each_platform_gets_the_icon_format_it_needs(tmp_path):
+    assert make_icons.icon_for_platform(tmp_path, "linux") is None  # window icon from PNGs
+    ico = make_icons.icon_for_platform(tmp_path, "win32")
+    icns = make_icons.icon_for_platform(tmp_path, "darwin")
+    assert ico.suffix == ".ico" and ico.read_bytes()[:4] == b"\0\0\1\0"
+    assert icns.suffix == ".icns" and icns.read_bytes()[:4] == b"icns"
