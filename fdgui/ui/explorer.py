@@ -10,11 +10,11 @@ cursor (drag it, or click a plot) picks an ε; its values can be sent to the cal
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,13 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fdgui.core.parsing import InputError
 from fdgui.ui.explorer_model import ExplorerModel
 
-COLOURS = {"central": "#0072B2", "forward": "#D55E00", "backward": "#009E73"}
+# the same colours as the calculator's plot (fdgui/ui/calculator.py)
+COLOURS = {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
 REFERENCE_COLOUR = "#222222"
 FLOOR_COLOUR = "#7f7f7f"
 GUIDE_COLOUR = "#8e44ad"
-INDEPENDENT_COLOUR = "#1b873f"
+INDEPENDENT_COLOUR = "#bf3989"
+STALE_COLOUR = "#6e7781"
+PLOTS_MINIMUM_HEIGHT = 330  # each plot keeps about 130 px of data area
 VANISHED_BRUSH = (200, 60, 60, 40)
 SEED_BRUSH = (240, 200, 40, 45)
 KIND_COLOURS = {
@@ -129,7 +133,12 @@ class ExplorerPanel(QWidget):
         self._connect()
         self._show_texts(self.model.texts())
         self._fit_page(self.pages.currentIndex())
-        self.model.sweep()
+        # the first sweep runs once the panel is on screen, so opening the tab never waits
+        QTimer.singleShot(0, self._first_sweep)
+
+    def _first_sweep(self) -> None:
+        if self.model.result() is None and not self.model.is_busy():
+            self.model.sweep()
 
     # --- public ------------------------------------------------------------------------------
     def sweep_network_parameter(
@@ -167,12 +176,21 @@ class ExplorerPanel(QWidget):
         right.setStretchFactor(1, 1)
         right.setStretchFactor(2, 0)
         right.setSizes([120, 500, 150])
+        # on a short window the right side scrolls instead of squeezing the plots: the
+        # splitter's minimum is the sum of its parts' minimums (plots at least
+        # PLOTS_MINIMUM_HEIGHT, the readout its full height)
+        right_scroll = QScrollArea()
+        right_scroll.setObjectName("explorerRightScroll")
+        right_scroll.setWidget(right)
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("explorerSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(scroll)
-        splitter.addWidget(right)
+        splitter.addWidget(right_scroll)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 950])
@@ -242,7 +260,8 @@ class ExplorerPanel(QWidget):
             "sigmoid relu maximum minimum …",
         )
         point = self._line("point", "pointEdit", "The point w0 where the derivative is taken")
-        row = self._row(grid, 0, "&L(w) =", expression, "expression")
+        # mnemonics avoid the menus (F, C, V, H) and the calculator's (L, P, M, E, B)
+        row = self._row(grid, 0, "L(&w) =", expression, "expression")
         self._row(grid, row, "&at w =", point, "point")
         self.pages.addWidget(page)
         # network
@@ -277,13 +296,13 @@ class ExplorerPanel(QWidget):
         row = 0
         for text, widget, field in (
             ("La&yers:", layers, "layer_sizes"),
-            ("Acti&vation:", activation, "activation"),
+            ("Ac&tivation:", activation, "activation"),
             ("L&oss:", loss, "loss"),
-            ("&Batch:", batch, "batch_size"),
-            ("S&eed:", seed, "seed"),
-            ("&Tensor:", tensor, "tensor"),
-            ("&Index:", index, "index"),
-            ("Back&prop:", bug, "bug"),
+            ("B&atch:", batch, "batch_size"),
+            ("&Random seed:", seed, "seed"),
+            ("Te&nsor:", tensor, "tensor"),
+            ("Inde&x:", index, "index"),
+            ("Backprop bu&g:", bug, "bug"),
         ):
             row = self._row(grid, row, text, widget, field)
         self.pages.addWidget(page)
@@ -340,9 +359,9 @@ class ExplorerPanel(QWidget):
         row = 0
         for text, widget, field in (
             ("&Dtype:", dtype, "dtype"),
-            ("ε &from:", minimum, "min"),
-            ("ε t&o:", maximum, "max"),
-            ("Poi&nts:", points, "points"),
+            ("M&inimum ε:", minimum, "min"),
+            ("Maxim&um ε:", maximum, "max"),
+            ("Grid si&ze:", points, "points"),
         ):
             row = self._row(grid, row, text, widget, field)
         self.dtype_facts = QLabel("")
@@ -421,7 +440,20 @@ class ExplorerPanel(QWidget):
         )
         self.plots.setBackground("w")
         self.plots.setToolTip("")
-        self.plots.setMinimumHeight(260)
+        self.plots.setMinimumHeight(PLOTS_MINIMUM_HEIGHT)
+        # keyboard: ←/→ one grid point, PageUp/PageDown a decade, Home the recommended ε
+        self.plots.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._keys = _CursorKeys(self)
+        self.plots.installEventFilter(self._keys)
+        # while the inputs are bad or a sweep failed, the plots are veiled and say so
+        self.stale_overlay = QLabel(self.plots)
+        self.stale_overlay.setObjectName("plotsStaleOverlay")
+        self.stale_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stale_overlay.setWordWrap(True)
+        self.stale_overlay.setStyleSheet(
+            f"background: rgba(246, 248, 250, 190); color: {STALE_COLOUR}; font-weight: bold;"
+        )
+        self.stale_overlay.hide()
         column.addWidget(self.plots, 1)
         self.view = _Plots(self.plots)
         return container
@@ -455,6 +487,22 @@ class ExplorerPanel(QWidget):
             grid.addWidget(title, r, c)
             grid.addWidget(label, r, c + 1)
             self.readout_labels[key] = label
+        self.cursor_edit = QLineEdit()
+        self.cursor_edit.setObjectName("cursorEpsilonEdit")
+        self.cursor_edit.setToolTip(
+            "Type an ε and press Enter to move the cursor there (or focus the plot and use "
+            "←/→ for one grid point, Page Up/Down for a decade, Home for the recommended ε)"
+        )
+        self.cursor_edit.setMaximumWidth(140)
+        self.cursor_error = _error_label("cursorEpsilonError")
+        cursor_title = QLabel("Move to ε:")
+        cursor_title.setBuddy(self.cursor_edit)
+        cursor_row = QHBoxLayout()
+        cursor_row.addWidget(cursor_title)
+        cursor_row.addWidget(self.cursor_edit)
+        cursor_row.addWidget(self.cursor_error, 1)
+        cursor_row.addStretch(1)
+        grid.addLayout(cursor_row, 5, 0, 1, 4)
         self.send_button = QPushButton("Send to calculator")
         self.send_button.setObjectName("sendToCalculatorButton")
         self.send_button.setToolTip("Fill the calculator with ε, L, L+ and L− at the cursor")
@@ -474,7 +522,9 @@ class ExplorerPanel(QWidget):
         self.point_label.setWordWrap(True)
         grid.addWidget(self.point_label, 4, 0, 1, 4)
         row.addWidget(readout_box, 1)
-        bottom.setMinimumHeight(140)
+        # room for the sentence about the cursor to wrap onto a second line
+        spare = self.point_label.fontMetrics().lineSpacing()
+        bottom.setMinimumHeight(bottom.sizeHint().height() + spare)
         return bottom
 
     def _build_diagnosis(self) -> QWidget:
@@ -499,9 +549,15 @@ class ExplorerPanel(QWidget):
         self.recommended_label = _selectable(QLabel(""))
         self.recommended_label.setObjectName("recommendedLabel")
         self.recommended_label.setWordWrap(True)
+        self.recommended_label.setToolTip("The ε to use for this objective and dtype, and why")
+        self.stale_label = QLabel("")
+        self.stale_label.setObjectName("staleLabel")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet(f"color: {STALE_COLOUR}; font-weight: bold;")
+        self.stale_label.setVisible(False)
+        column.addWidget(self.stale_label)
         column.addWidget(self.diagnosis_title)
         column.addWidget(self.diagnosis_text)
-        column.addWidget(self.recommended_label)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("diagnosisScroll")
@@ -509,8 +565,17 @@ class ExplorerPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumHeight(90)
-        return scroll
+        scroll.setMinimumHeight(70)
+        self.diagnosis_box = box
+        # the recommended ε stays in view however long the explanation above it is
+        outer = QWidget()
+        outer.setObjectName("diagnosisArea")
+        layout = QVBoxLayout(outer)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.recommended_label)
+        return outer
 
     # --- wiring ------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -529,6 +594,8 @@ class ExplorerPanel(QWidget):
             lambda _index: model.set_source(self.source_combo.currentData())
         )
         self.cancel_button.clicked.connect(model.cancel)
+        self.cursor_edit.returnPressed.connect(self._cursor_typed)
+        model.staleChanged.connect(self._show_stale)
         self.send_button.clicked.connect(self._send)
         self.copy_button.clicked.connect(self.copy_summary)
         model.textsChanged.connect(self._show_texts)
@@ -618,6 +685,83 @@ class ExplorerPanel(QWidget):
     def _show_failure(self, message: str) -> None:
         self.status_label.setText(message)
 
+    def _show_stale(self, stale: bool, reason: str) -> None:
+        """Grey the diagnosis and the plots while they no longer match the inputs."""
+        self.stale_label.setText(reason)
+        self.stale_label.setVisible(stale)
+        if stale:
+            self.diagnosis_title.setStyleSheet(f"color: {STALE_COLOUR};")
+            self.diagnosis_text.setStyleSheet(f"color: {STALE_COLOUR};")
+            self.recommended_label.setStyleSheet(f"color: {STALE_COLOUR};")
+            self.diagnosis_box.setStyleSheet(
+                f"#diagnosisBox {{ border-left: 4px solid {STALE_COLOUR}; }}"
+            )
+            self.stale_overlay.setText(reason)
+            self.stale_overlay.resize(self.plots.size())
+            self.stale_overlay.show()
+            self.stale_overlay.raise_()
+            self.send_button.setEnabled(False)
+            self.send_button.setToolTip("The values shown are out of date; fix the input first")
+            failure = self.status_label.text().startswith("The sweep stopped")
+            if not self.model.is_busy() and not (failure and "failed" in reason):
+                self.status_label.setText("")  # an older failure is not the reason any more
+        else:
+            self.diagnosis_text.setStyleSheet("")
+            self.recommended_label.setStyleSheet("")
+            self.stale_overlay.hide()
+            self.send_button.setToolTip("Fill the calculator with ε, L, L+ and L− at the cursor")
+            readout = self.model.readout()
+            self.send_button.setEnabled(
+                self.context is not None
+                and readout is not None
+                and bool(np.isfinite(readout.loss_plus))
+            )
+
+    def _cursor_typed(self) -> None:
+        from fdgui.core.parsing import parse_number
+
+        result = self.model.result()
+        try:
+            epsilon = float(parse_number(self.cursor_edit.text(), "epsilon", positive=True))
+        except InputError as error:
+            self._show_cursor_error(error.message)
+            return
+        if result is None:
+            return
+        low, high = float(result.epsilons[0]), float(result.epsilons[-1])
+        if not low <= epsilon <= high:
+            self._show_cursor_error(f"choose an ε between {low:.3g} and {high:.3g}")
+            return
+        self._show_cursor_error("")
+        self.model.set_cursor_epsilon(epsilon)
+
+    def _show_cursor_error(self, message: str) -> None:
+        self.cursor_error.setText(message)
+        self.cursor_error.setVisible(bool(message))
+
+    def move_cursor(self, key: str) -> None:
+        """Keyboard steps: 'left'/'right' one grid point, 'up'/'down' a decade, 'home' the
+        recommended ε."""
+        result, diagnosis = self.model.result(), self.model.diagnosis()
+        current = self.model.cursor_epsilon()
+        if result is None or current is None:
+            return
+        epsilons = result.epsilons
+        if key == "home":
+            epsilon = diagnosis.recommended["central"]
+        elif key in ("left", "right"):
+            index = result.index_of(current)
+            nearest = float(epsilons[index])
+            if key == "left" and nearest >= current * (1 - 1e-9):
+                index -= 1
+            elif key == "right" and nearest <= current * (1 + 1e-9):
+                index += 1
+            epsilon = float(epsilons[max(0, min(index, len(epsilons) - 1))])
+        else:
+            epsilon = current * (10.0 if key == "up" else 0.1)
+        epsilon = float(min(max(epsilon, epsilons[0]), epsilons[-1]))
+        self.model.set_cursor_epsilon(epsilon)
+
     def _show_result(self, result: Any, diagnosis: Any) -> None:
         from fdgui.core.precision import facts
 
@@ -643,9 +787,7 @@ class ExplorerPanel(QWidget):
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         self.diagnosis_title.setText(diagnosis.title)
         self.diagnosis_title.setStyleSheet(f"color: {colour};")
-        self.diagnosis_title.parentWidget().setStyleSheet(
-            f"#diagnosisBox {{ border-left: 4px solid {colour}; }}"
-        )
+        self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
         self.diagnosis_text.setText(diagnosis.text)
         self.recommended_label.setText(
             f"Recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "
@@ -671,8 +813,12 @@ class ExplorerPanel(QWidget):
             suffix = "" if error is None else f"  (rel. error {_fmt(error, 2)})"
             labels[scheme].setText(_fmt(readout.estimates[scheme], 8) + suffix)
         self.send_button.setEnabled(
-            self.context is not None and bool(np.isfinite(readout.loss_plus))
+            self.context is not None
+            and bool(np.isfinite(readout.loss_plus))
+            and not self.model.is_stale()
         )
+        if not self.cursor_edit.hasFocus():
+            self.cursor_edit.setText(f"{readout.epsilon:.6g}")
         self._updating_cursor = True
         self.view.set_cursor(readout.epsilon)
         self._updating_cursor = False
@@ -690,12 +836,66 @@ class ExplorerPanel(QWidget):
         result, diagnosis = self.model.result(), self.model.diagnosis()
         if result is not None:
             QGuiApplication.clipboard().setText(sweep_text(result, diagnosis))
+            show = getattr(self.context, "show_status", None)
+            if show is not None:
+                note = " (out of date: it is the last sweep's)" if self.model.is_stale() else ""
+                show(f"Copied the sweep summary of {result.label}{note}.")
 
     def _send(self) -> None:
         if self.model.send_to_calculator(self.context):
             show = getattr(self.context, "show_status", None)
             if show is not None:
                 show("The explorer's values at the cursor are in the calculator.")
+
+
+class _CursorKeys(QObject):
+    """Keyboard control of the ε cursor while the plots have focus."""
+
+    KEYS: ClassVar[dict[Qt.Key, str]] = {
+        Qt.Key.Key_Left: "left",
+        Qt.Key.Key_Right: "right",
+        Qt.Key.Key_PageUp: "up",
+        Qt.Key.Key_PageDown: "down",
+        Qt.Key.Key_Up: "up",
+        Qt.Key.Key_Down: "down",
+        Qt.Key.Key_Home: "home",
+    }
+
+    def __init__(self, panel: ExplorerPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.panel.stale_overlay.resize(event.size())
+        if event.type() == QEvent.Type.KeyPress:
+            key = self.KEYS.get(Qt.Key(event.key()))
+            if key is not None:
+                self.panel.move_cursor(key)
+                return True
+        return False
+
+
+class _LogAxis(pg.AxisItem):
+    """A log axis whose labels never collide: whole decades, spaced to fit the width, and
+    1-2-5 labels only when a decade is wide enough to hold them."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        span = max(maxVal - minVal, 1e-9)
+        spacing = 70 if self.orientation in ("bottom", "top") else 26  # pixels per label
+        labels_that_fit = max(2, int(size / spacing))
+        step = max(1, math.ceil(span / labels_that_fit))
+        first = math.ceil(minVal / step) * step
+        majors = [float(v) for v in np.arange(first, maxVal + 1e-9, step)]
+        ticks = [(float(step), majors)]
+        if step == 1 and size / span > 3.5 * spacing:  # room for 2 and 5 inside each decade
+            minors = [
+                decade + math.log10(factor)
+                for decade in range(math.floor(minVal), math.ceil(maxVal))
+                for factor in (2, 5)
+            ]
+            ticks.append((None, [x for x in minors if minVal < x < maxVal]))
+        return ticks
 
 
 def _set_range(box: pg.ViewBox, axis: int, low: float, high: float, padding: float = 0.0) -> None:
@@ -723,8 +923,10 @@ class _Plots(pg.QtCore.QObject):
         super().__init__()
         self.layout = layout
         self.result: Any = None
-        top = layout.addPlot(row=0, col=0)
-        bottom = layout.addPlot(row=1, col=0)
+        top = layout.addPlot(row=0, col=0, axisItems={"bottom": _LogAxis("bottom")})
+        bottom = layout.addPlot(
+            row=1, col=0, axisItems={"bottom": _LogAxis("bottom"), "left": _LogAxis("left")}
+        )
         self.top, self.bottom = top, bottom
         top.setLogMode(x=True, y=False)
         bottom.setLogMode(x=True, y=True)
@@ -737,6 +939,7 @@ class _Plots(pg.QtCore.QObject):
         for plot in (top, bottom):
             plot.getAxis("left").setWidth(70)
             plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
         for plot in (top, bottom):
             plot.setMenuEnabled(False)
             plot.getViewBox().setMouseEnabled(x=True, y=False)
@@ -748,7 +951,7 @@ class _Plots(pg.QtCore.QObject):
         self.vanished_text = pg.TextItem("w ± ε == w: vanished", color="#a02020", anchor=(0, 0))
         self.seed_text = pg.TextItem("1e-7…1e-4: a float64 rule", color="#806000", anchor=(0, 0))
         bottom.addItem(self.vanished_text, ignoreBounds=True)
-        bottom.addItem(self.seed_text, ignoreBounds=True)
+        top.addItem(self.seed_text, ignoreBounds=True)  # the bottom plot's top has the ε labels
         # curves
         self.estimates = {
             name: top.plot(
@@ -798,7 +1001,12 @@ class _Plots(pg.QtCore.QObject):
                 angle=90,
                 pen=pg.mkPen(COLOURS[scheme], width=1, style=Qt.PenStyle.DashDotLine),
                 label=label,
-                labelOpts={"position": 0.05, "color": COLOURS[scheme], "anchors": [(0, 1), (0, 1)]},
+                # near the top: the best-ε markers sit at the bottom of the V
+                labelOpts={
+                    "position": 0.97 if scheme == "central" else 0.85,
+                    "color": COLOURS[scheme],
+                    "anchors": [(0, 0), (0, 0)],
+                },
             )
             for scheme, label in (("central", "u^(1/3)"), ("forward", "u^(1/2)"))
         }
@@ -929,12 +1137,7 @@ class _Plots(pg.QtCore.QObject):
             top_y = 0.0
         low_x = math.log10(result.epsilons[0])
         self.vanished_text.setPos(low_x + 0.1, top_y)
-        self.seed_text.setPos(-7 + 0.05, top_y)
-        if result.vanished.any():
-            edge = math.log10(float(result.epsilons[result.vanished].max()))
-            # keep the two labels apart when the vanished region reaches the seed band
-            if edge > -7.5:
-                self.seed_text.setPos(-7 + 0.05, top_y - 1.2)
+        self.seed_text.setPos(-7 + 0.05, centre + 1.6 * span)
 
     # --- cursor and hover --------------------------------------------------------------------
     def set_cursor(self, epsilon: float) -> None:

@@ -67,6 +67,7 @@ class ExplorerModel(QObject):
     resultChanged = Signal(object, object)  # SweepResult, Diagnosis
     readoutChanged = Signal(object, str)  # PointReadout (or None), sentence about it
     failed = Signal(str)  # a sweep that could not run, in words
+    staleChanged = Signal(bool, str)  # the shown result no longer matches the inputs; why
     rowsChanged = Signal(int)  # measured rows available
 
     def __init__(self, calculator: Any | None = None, parent: QObject | None = None) -> None:
@@ -83,6 +84,7 @@ class ExplorerModel(QObject):
         self._job: Any = None
         self._job_info: tuple[Any, Any, float] | None = None
         self._last_seconds: dict[Any, float] = {}
+        self._stale_reason = ""  # "" while the shown result matches the inputs
         self.force_worker = False  # tests: run every sweep through the worker
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -118,6 +120,20 @@ class ExplorerModel(QObject):
 
     def is_busy(self) -> bool:
         return self._job is not None
+
+    def is_stale(self) -> bool:
+        """True when the result on screen is out of date (bad input, or a failed sweep)."""
+        return bool(self._stale_reason)
+
+    def stale_reason(self) -> str:
+        return self._stale_reason
+
+    def _set_stale(self, reason: str) -> None:
+        if self._result is None:
+            reason = ""  # nothing on screen to be out of date
+        if reason != self._stale_reason:
+            self._stale_reason = reason
+            self.staleChanged.emit(bool(reason), reason)
 
     def measured_row_count(self) -> int:
         if self._calculator is None:
@@ -263,6 +279,26 @@ class ExplorerModel(QObject):
         except ValueError as error:
             field, _, message = str(error).partition(": ")
             return None, {field: message or str(error)}, None, None
+        from fdgui.core.objectives import (
+            _gigabytes,
+            memory_allowance_bytes,
+            network_memory_bytes,
+        )
+
+        needed, allowed = network_memory_bytes(spec), memory_allowance_bytes()
+        if needed > allowed:
+            batch_heavy = spec.batch_size * sum(spec.layer_sizes) * 8 > 6 * spec.parameter_count
+            field = "batch_size" if batch_heavy else "layer_sizes"
+            return (
+                None,
+                {
+                    field: f"needs about {_gigabytes(needed)} of memory to sweep; at most "
+                    f"{_gigabytes(allowed)} here: use a smaller "
+                    f"{'batch' if batch_heavy else 'network'}"
+                },
+                None,
+                None,
+            )
         shapes = dict(spec.tensor_shapes)
         tensor = texts["tensor"]
         if tensor not in shapes:
@@ -295,8 +331,15 @@ class ExplorerModel(QObject):
         build, errors, key, spec = self._builder()
         settings, setting_errors = self._settings()
         errors.update(setting_errors)
+        if build is not None and settings is not None and self._source == "expression":
+            point_error = _point_error(build, settings)
+            if point_error:
+                build, errors = None, {"point": point_error}
         self._set_errors(errors)
         if build is None or settings is None:
+            self.cancel()
+            names = ", ".join(FIELD_NAMES.get(field, field) for field in sorted(errors))
+            self._set_stale(f"Out of date: fix {names or 'the input'} to update")
             return
         self.cancel()
         timing_key = (key, settings.points, settings.dtype)
@@ -305,8 +348,15 @@ class ExplorerModel(QObject):
             started = time.perf_counter()
             try:
                 objective, result, diagnosis = _drive(_sweep_job(build, settings, None))
-            except (InputError, ValueError, MemoryError) as error:
-                self.failed.emit(_words(error))
+            except InputError as error:
+                self._set_errors({error.field: error.message})
+                self._set_stale(
+                    f"Out of date: fix {FIELD_NAMES.get(error.field, error.field)} to update"
+                )
+                return
+            except Exception as error:  # shown in words, never a traceback
+                self.failed.emit(f"The sweep stopped: {_words(error)}")
+                self._set_stale("Out of date: the last sweep failed (see the status below)")
                 return
             self._last_seconds[timing_key] = time.perf_counter() - started
             self._accept(objective, result, diagnosis)
@@ -341,6 +391,7 @@ class ExplorerModel(QObject):
     def _job_errored(self, message: str, _details: str) -> None:
         if self._current_job():
             self.failed.emit(f"The sweep stopped: {message}")
+            self._set_stale("Out of date: the last sweep failed (see the status below)")
 
     def _job_finished(self) -> None:
         if self._current_job():
@@ -363,6 +414,7 @@ class ExplorerModel(QObject):
         )
         self._objective, self._result, self._diagnosis = objective, result, diagnosis
         self.resultChanged.emit(result, diagnosis)
+        self._set_stale("")
         # the cursor stays where the person put it while only the range changes; a new
         # objective or dtype starts it at the recommended ε
         epsilon = self._cursor_epsilon if same_question else None
@@ -397,11 +449,13 @@ class ExplorerModel(QObject):
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        if self._readout is None or context is None or self._result is None:
+        from fdgui.core.sweep import exact_decimal_text
+
+        if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
         texts = self._readout.calculator_texts()
         reference = self._result.reference
-        backprop = None if reference is None else repr(float(reference.value))
+        backprop = None if reference is None else exact_decimal_text(reference.value)
         context.calculator.set_inputs(
             texts["loss"], texts["loss_plus"], texts["loss_minus"], texts["epsilon"], backprop
         )
@@ -409,12 +463,44 @@ class ExplorerModel(QObject):
         return True
 
 
+FIELD_NAMES = {
+    "expression": "the expression",
+    "point": "the point w0",
+    "min": "the smallest ε",
+    "max": "the largest ε",
+    "points": "the number of points",
+    "dtype": "the dtype",
+    "layer_sizes": "the layer sizes",
+    "activation": "the activation",
+    "loss": "the loss",
+    "batch_size": "the batch size",
+    "seed": "the seed",
+    "tensor": "the tensor",
+    "index": "the index",
+    "bug": "the backprop choice",
+    "measured_backprop": "the backprop value",
+    "rows": "the measured rows",
+}
+
+
+def _point_error(build: Callable[[], Any], settings: Any) -> str:
+    """'' when w0 fits the dtype, else why not (checked before sweeping, beside the field)."""
+    from fdgui.core.sweep import check_point
+
+    try:
+        check_point(build().point, settings.dtype)
+    except InputError as error:
+        return error.message
+    return ""
+
+
 def _words(error: BaseException) -> str:
     if isinstance(error, InputError):
         return error.message
     if isinstance(error, MemoryError):
         return "not enough memory for this sweep; use fewer points or a smaller network"
-    return str(error)
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _sweep_job(
