@@ -305,3 +305,172 @@ def test_copy_summary_puts_the_cli_text_on_the_clipboard(panel):
     text = QGuiApplication.clipboard().text()
     assert text.startswith("ε sweep of") and "Gradient correct" in text
     assert "reference (complex step)" in text
+
+
+# --- QA fixes ----------------------------------------------------------------------------------
+
+
+def test_bad_input_marks_the_shown_result_out_of_date(qtbot, panel, context):
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=3000)
+    assert panel.send_button.isEnabled() and not panel.stale_label.isVisible()
+    _type(qtbot, panel, "expression", "sin(w")
+    qtbot.waitUntil(panel.stale_label.isVisible, timeout=3000)
+    assert "Out of date" in panel.stale_label.text() and "expression" in panel.stale_label.text()
+    assert panel.stale_overlay.isVisible()
+    assert not panel.send_button.isEnabled()
+    assert panel.model.send_to_calculator(context) is False  # nothing old is sent
+    assert context.calculator.received is None
+    _type(qtbot, panel, "expression", "sin(w)")
+    qtbot.waitUntil(lambda: not panel.stale_label.isVisible(), timeout=3000)
+    assert panel.send_button.isEnabled() and not panel.stale_overlay.isVisible()
+
+
+def test_a_failed_sweep_marks_the_result_out_of_date(qtbot, panel, monkeypatch):
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=3000)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("simulated failure")
+        yield  # a generator, like the real job
+
+    monkeypatch.setattr("fdgui.ui.explorer_model._sweep_job", broken)
+    _type(qtbot, panel, "point", "0.5")
+    qtbot.waitUntil(panel.stale_label.isVisible, timeout=3000)
+    assert "failed" in panel.stale_label.text()
+    assert "simulated failure" in panel.status_label.text()
+    assert not panel.send_button.isEnabled()
+    monkeypatch.undo()
+    _type(qtbot, panel, "min", "x")  # a later field error replaces the failure's status text
+    qtbot.waitUntil(lambda: "simulated" not in panel.status_label.text(), timeout=3000)
+
+
+def test_huge_network_is_refused_beside_the_layers_field(qtbot, panel):
+    panel.model.set_source("network")
+    _type(qtbot, panel, "layer_sizes", "100000,100000,10")
+    label = panel.error_labels["layer_sizes"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert "GB" in label.text()
+    assert "MemoryError" not in panel.status_label.text()
+
+
+def test_point_beyond_float16_is_refused_beside_the_point_field(qtbot, panel):
+    _type(qtbot, panel, "expression", "exp(w)")
+    _type(qtbot, panel, "point", "1e10")
+    _choose(panel, "dtype", "float16")
+    label = panel.error_labels["point"]
+    qtbot.waitUntil(label.isVisible, timeout=3000)
+    assert "65504" in label.text()
+
+
+def test_bfloat16_at_zero_sweeps(qtbot, panel):
+    _type(qtbot, panel, "expression", "w")
+    _type(qtbot, panel, "point", "0")
+    _choose(panel, "dtype", "bfloat16")
+    qtbot.waitUntil(lambda: panel.model.result().dtype == "bfloat16", timeout=3000)
+    assert not panel.stale_label.isVisible()
+
+
+def test_keyboard_moves_the_cursor(qtbot, panel):
+    from PySide6.QtCore import Qt
+
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=3000)
+    epsilons = panel.model.result().epsilons
+    recommended = panel.model.diagnosis().recommended["central"]
+    panel.plots.setFocus()
+    start = panel.model.cursor_epsilon()
+    qtbot.keyClick(panel.plots, Qt.Key.Key_Right)
+    index = int(np.argmin(np.abs(np.log(epsilons) - np.log(start))))
+    assert panel.model.cursor_epsilon() == pytest.approx(epsilons[index + 1], rel=1e-12)
+    qtbot.keyClick(panel.plots, Qt.Key.Key_Left)
+    qtbot.keyClick(panel.plots, Qt.Key.Key_Left)
+    assert panel.model.cursor_epsilon() == pytest.approx(epsilons[index - 1], rel=1e-12)
+    before = panel.model.cursor_epsilon()
+    qtbot.keyClick(panel.plots, Qt.Key.Key_PageDown)
+    assert panel.model.cursor_epsilon() == pytest.approx(before / 10, rel=1e-12)
+    qtbot.keyClick(panel.plots, Qt.Key.Key_Home)
+    assert panel.model.cursor_epsilon() == pytest.approx(recommended, rel=1e-12)
+    assert panel.view.cursors[0].value() == pytest.approx(math.log10(recommended))
+    # and by typing an ε
+    panel.cursor_edit.setText("1e-3")
+    qtbot.keyClick(panel.cursor_edit, Qt.Key.Key_Return)
+    assert panel.model.cursor_epsilon() == pytest.approx(1e-3)
+    panel.cursor_edit.setText("5")
+    qtbot.keyClick(panel.cursor_edit, Qt.Key.Key_Return)
+    assert panel.cursor_error.isVisible() and "between" in panel.cursor_error.text()
+
+
+def test_mnemonics_clash_with_nothing_in_the_window(qtbot, panel):
+    from PySide6.QtWidgets import QLabel
+
+    reserved = set("FCVH") | set("LPMEB")  # menus, then the calculator's fields
+    for source in ("expression", "network", "measured"):
+        panel.model.set_source(source)
+        qtbot.wait(20)
+        letters = []
+        for label in panel.findChildren(QLabel):
+            text = label.text()
+            if label.isVisibleTo(panel) and "&" in text and "<" not in text:
+                letters.append(text[text.index("&") + 1].upper())
+        assert len(letters) == len(set(letters)), (source, letters)
+        assert not reserved & set(letters), (source, letters)
+
+
+def test_copy_summary_confirms_in_the_status_bar(qtbot, panel, context):
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=3000)
+    panel.copy_button.click()
+    assert context.messages and "Copied" in context.messages[-1]
+
+
+def test_colours_match_the_calculator_plot():
+    from fdgui.ui.explorer import COLOURS
+
+    assert COLOURS == {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
+
+
+def test_log_axes_have_no_si_prefix_and_few_labels(qtbot, panel):
+    _type(qtbot, panel, "min", "1e-3")
+    qtbot.waitUntil(lambda: panel.model.result().epsilons[0] == pytest.approx(1e-3), timeout=3000)
+    qtbot.wait(50)
+    axis = panel.view.bottom.getAxis("bottom")
+    assert "x0.001" not in axis.labelString() and "(x" not in axis.labelString()
+    ticks = axis.tickValues(-3.0, 0.0, 400)
+    labelled = [value for _, values in ticks for value in values]
+    assert len(labelled) <= 12  # 1, 2, 5 per decade at most: no colliding minor labels
+
+
+def test_the_first_sweep_runs_after_the_panel_is_shown(qtbot, context):
+    widget = create_panel(context)
+    qtbot.addWidget(widget)
+    assert widget.model.result() is None  # construction did not sweep on the GUI thread
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.result() is not None, timeout=3000)
+
+
+def test_recommended_epsilon_stays_visible_on_a_small_window(qtbot, panel):
+    _type(qtbot, panel, "expression", "exp(w)")
+    _choose(panel, "dtype", "float16")
+    panel.resize(860, 600)
+    qtbot.wait(100)
+    label = panel.recommended_label
+    assert label.isVisible() and label.visibleRegion().boundingRect().height() >= label.height() - 1
+
+
+def test_plots_keep_a_usable_height_on_a_wide_short_window(qtbot, panel):
+    panel.resize(1600, 600)
+    qtbot.wait(100)
+    assert panel.plots.height() >= 300
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, dtype):
+    explorer = window.open_panel("explorer")
+    qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
+    explorer.model.set_texts({"expression": "exp(w)", "point": "1", "dtype": dtype})
+    explorer.model.sweep()
+    qtbot.waitUntil(lambda: explorer.model.result().dtype == dtype, timeout=5000)
+    explorer.model.set_cursor_epsilon(3.7e-4)
+    readout = explorer.model.readout()
+    explorer.send_button.click()
+    estimate = window.calculator_model.calculate()
+    assert estimate is not None
+    central = float(estimate.central)
+    assert central == pytest.approx(readout.estimates["central"], rel=1e-15, abs=0)
