@@ -13,6 +13,7 @@ from collections.abc import Generator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from shiboken6 import isValid
 
 PLAN_DEBOUNCE_MS = 300
 TEXT_FIELDS = ("layers", "batch", "seed", "samples", "directions", "epsilon")
@@ -66,7 +67,8 @@ class NetcheckModel(QObject):
     reportChanged = Signal(object)  # the newest finished CheckReport
     statusMessage = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, quitting: Any = None) -> None:
+        """``quitting``: a signal that means the app is closing (default: aboutToQuit)."""
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
         self._errors: dict[str, str] = {}
@@ -81,9 +83,10 @@ class NetcheckModel(QObject):
         self._plan_timer.setSingleShot(True)
         self._plan_timer.setInterval(PLAN_DEBOUNCE_MS)
         self._plan_timer.timeout.connect(self._start_plan)
-        app = QCoreApplication.instance()
-        if app is not None:  # a long check must not keep a closing app waiting
-            app.aboutToQuit.connect(self.cancel)
+        if quitting is None and QCoreApplication.instance() is not None:
+            quitting = QCoreApplication.instance().aboutToQuit
+        if quitting is not None:  # a long check must not keep a closing app waiting
+            quitting.connect(self.cancel)
         self._revalidate()
 
     # ------------------------------------------------------------------ reading state
@@ -210,14 +213,20 @@ class NetcheckModel(QObject):
         self._plan_job = job
 
         def returned(plans: Any) -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             if settings == self._settings:
                 self._plan = plans
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             self.statusMessage.emit(f"Could not measure the cost: {message}")
 
         def finished() -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             self._plan_job = None
             if self._plan_pending or (settings != self._settings and self._plan is None):
                 self._plan_pending = False
@@ -252,11 +261,15 @@ class NetcheckModel(QObject):
         self.progressed.emit(0.0, "starting", float("nan"))
 
         def progressed(fraction: float, message: str) -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             elapsed = time.perf_counter() - self._started
             eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else float("nan")
             self.progressed.emit(fraction, message, eta)
 
         def returned(report: Any) -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             self._report = report
             self.reportChanged.emit(report)
             self.statusMessage.emit(
@@ -265,12 +278,18 @@ class NetcheckModel(QObject):
             )
 
         def errored(message: str, _details: str) -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
 
         def aborted() -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             self.statusMessage.emit("Check cancelled; the last report stays on screen.")
 
         def finished() -> None:
+            if not isValid(self):  # the panel went away while the job ran
+                return
             self._job = None
             self.runningChanged.emit(False)
             if self._plan_pending:

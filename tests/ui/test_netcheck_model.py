@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+import pytest
+from PySide6.QtCore import SIGNAL, QCoreApplication, QObject, Signal
 
-from fdgui.ui.netcheck_model import DEFAULT_TEXTS, NetcheckModel
+from fdgui.ui.netcheck_model import DEFAULT_TEXTS
+from fdgui.ui.netcheck_model import NetcheckModel as _Model
+
+_made: list = []
+
+
+def NetcheckModel(**kwargs):
+    """A model that is deleted on the GUI thread when the test ends.
+
+    A parentless QObject kept alive by reference cycles (its closures on finished jobs) would
+    otherwise be destroyed whenever Python's cycle collector runs, possibly on a worker
+    thread, which Qt does not allow for an object with timers.
+    """
+    model = _Model(**kwargs)
+    _made.append(model)
+    return model
+
+
+@pytest.fixture(autouse=True)
+def _delete_models(qtbot):
+    yield
+    while _made:
+        model = _made.pop()
+        model.cancel()
+        model._plan_timer.stop()
+        qtbot.waitUntil(
+            lambda model=model: not model.running and model._plan_job is None, timeout=5000
+        )
+        model.deleteLater()
+    qtbot.wait(10)
 
 
 def test_defaults_are_valid_and_errors_are_per_field(qtbot):
@@ -45,11 +75,23 @@ def test_run_emits_progress_and_the_report(qtbot):
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
 
 
+class _App(QObject):
+    aboutToQuit = Signal()  # a stand-in: emitting the real one runs pyqtgraph's clean-up
+
+
 def test_quitting_the_app_cancels_a_running_check(qtbot):
-    model = NetcheckModel()
+    app = _App()
+    model = NetcheckModel(quitting=app.aboutToQuit)
     model.set_text("layers", "300,300,300,300,10")  # about a minute of work
     assert model.run()
     qtbot.wait(200)
     with qtbot.waitSignal(model.runningChanged, timeout=2000):
-        QCoreApplication.instance().aboutToQuit.emit()
+        app.aboutToQuit.emit()
     assert model.report is None
+
+
+def test_the_default_quit_signal_is_the_applications(qtbot):
+    model = NetcheckModel()
+    app = QCoreApplication.instance()
+    assert app.receivers(SIGNAL("aboutToQuit()")) >= 1
+    assert model.settings is not None
