@@ -439,6 +439,18 @@ def diagnose(result: SweepResult) -> Diagnosis:
     )
 
 
+def _limit_note(dtype: str) -> str:
+    if dtype == "float64":
+        return (
+            "That is the limit of finite differences for this function in float64 (its "
+            "round-off u·|L|/ε is large against the gradient), not a bug."
+        )
+    return (
+        f"That is {dtype}'s resolution, not a bug; sweep in a wider dtype to confirm it with "
+        "finite differences."
+    )
+
+
 def _limited(
     result: SweepResult,
     checked: float,
@@ -482,17 +494,16 @@ def _limited(
         text = (
             f"{method[0].upper()}{method[1:]} {_fmt(checked, 6)} agrees with the "
             f"{agreeing.method} reference {_fmt(agreeing.value, 6)} (relative difference "
-            f"{_fmt(float(relative_error(checked, agreeing.value)), 2)}), which is computed in "
-            f"float64 and does not depend on {dtype}. {fd_text} That is {dtype}'s resolution, "
-            "not a bug; sweep in a wider dtype to confirm it with finite differences."
+            f"{_fmt(float(relative_error(checked, agreeing.value)), 2)}), which shares no "
+            f"rounding with the finite differences. {fd_text} {_limit_note(dtype)}"
         )
         kind = "correct"
     else:
         title = f"Too coarse to judge in {dtype}"
         text = (
             f"{fd_text} The estimates stay within what {dtype}'s rounding allows around "
-            f"{method} {_fmt(checked, 6)}, so they neither confirm nor refute it. Sweep in a "
-            "wider dtype to decide."
+            f"{method} {_fmt(checked, 6)}, so they neither confirm nor refute it."
+            + (" Sweep in a wider dtype to decide." if dtype != "float64" else "")
         )
         kind = "unknown"
     return Diagnosis(kind, title, text + vanished_note, recommended, reason, consensus, spread)
@@ -510,24 +521,32 @@ def _wrong(
 ) -> Diagnosis:
     reference = result.reference
     best = result.central.best_relative_error
+    truth = independent.value if independent is not None else consensus
     ratio = ""
-    if consensus not in (None, 0) and checked != 0 and consensus * checked > 0:
-        factor = checked / consensus
+    if truth not in (None, 0) and checked != 0 and truth * checked > 0:
+        factor = checked / truth
         if factor > 1.5 or factor < 1 / 1.5:
             ratio = f" (about {factor:.3g} times the true value)"
-    agreement = ""
+    resolved = best is not None and np.isfinite(best) and consensus not in (None, 0.0)
     if independent is not None:
-        agreement = (
-            f" The {independent.method} reference gives {_fmt(independent.value, 6)}, and the "
-            f"finite differences settle near {_fmt(consensus, 6)}."
+        evidence = (
+            f"the {independent.method} reference, which shares no rounding with it or with "
+            f"the finite differences, gives {_fmt(independent.value, 6)}."
         )
+        if resolved:
+            evidence += (
+                f" The finite differences in {result.dtype} settle near {_fmt(consensus, 6)} "
+                f"(best relative error against the checked gradient {_fmt(best, 2)})."
+            )
     else:
-        agreement = f" The finite differences settle near {_fmt(consensus, 6)}."
+        evidence = (
+            f"the error stays on a plateau far above what {result.dtype}'s rounding allows at "
+            f"every ε (best relative error {_fmt(best, 2)}), so no choice of ε explains it. "
+            f"The finite differences settle near {_fmt(consensus, 6)}."
+        )
     text = (
-        f"The {reference.method} gradient {_fmt(checked, 6)}{ratio} is wrong: the error stays "
-        f"on a plateau far above the round-off floor at every ε (best relative error "
-        f"{_fmt(best, 2)}), so no choice of ε explains it.{agreement} Look for a bug in the "
-        f"backward pass.{note}"
+        f"The {reference.method} gradient {_fmt(checked, 6)}{ratio} is wrong: {evidence} "
+        f"Look for a bug in the backward pass.{note}"
     )
     return Diagnosis(
         "wrong",

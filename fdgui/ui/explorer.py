@@ -165,6 +165,7 @@ class ExplorerPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(300)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("explorerRightSplitter")
@@ -184,6 +185,7 @@ class ExplorerPanel(QWidget):
         right_scroll.setWidget(right)
         right_scroll.setWidgetResizable(True)
         right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a tab stop of its own
         right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -566,6 +568,7 @@ class ExplorerPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(70)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.diagnosis_box = box
         # the recommended ε stays in view however long the explanation above it is
         outer = QWidget()
