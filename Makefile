@@ -4,12 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fdgui-installed
 
-.PHONY: run test lint format bench clean setup
+.PHONY: run test lint format bench bundle clean setup
 
 run: $(STAMP)
 	$(BIN)/fdgui
 
 test: $(STAMP)
+	./scripts/system-deps desktop-file-utils appstream gcc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -31,6 +32,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+bundle: $(STAMP)
+	./packaging/build onefolder
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
