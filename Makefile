@@ -10,7 +10,7 @@ run: $(STAMP)
 	$(BIN)/fdgui
 
 test: $(STAMP)
-	./scripts/system-deps desktop-file-utils appstream gcc
+	./scripts/system-deps --optional desktop-file-utils appstream gcc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
