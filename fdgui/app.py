@@ -94,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("io.github.fdgui.fdgui")
     _set_icon(app)
 
+    from fdgui.ui import gc_guard
+
+    gc_guard.install()
+
     from fdgui.ui.main_window import MainWindow
 
     install_exception_hook()

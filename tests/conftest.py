@@ -26,5 +26,9 @@ def _isolated_settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session", autouse=True)
 def _one_qapplication_for_the_session(qapp):
     """Create the QApplication before any test can create a bare QGuiApplication (widgets
-    would then abort the whole run)."""
+    would then abort the whole run), and collect garbage on the GUI thread only, as the
+    app does (fdgui.ui.gc_guard)."""
+    from fdgui.ui import gc_guard
+
+    gc_guard.install()
     return qapp
