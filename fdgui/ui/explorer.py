@@ -44,6 +44,7 @@ FLOOR_COLOUR = "#7f7f7f"
 GUIDE_COLOUR = "#8e44ad"
 INDEPENDENT_COLOUR = "#bf3989"
 STALE_COLOUR = "#6e7781"
+FIRST_SWEEP_DELAY_MS = 60
 PLOTS_MINIMUM_HEIGHT = 330  # each plot keeps about 130 px of data area
 VANISHED_BRUSH = (200, 60, 60, 40)
 SEED_BRUSH = (240, 200, 40, 45)
@@ -133,8 +134,9 @@ class ExplorerPanel(QWidget):
         self._connect()
         self._show_texts(self.model.texts())
         self._fit_page(self.pages.currentIndex())
-        # the first sweep runs once the panel is on screen, so opening the tab never waits
-        QTimer.singleShot(0, self._first_sweep)
+        # the first sweep runs once the panel is on screen and painted, so opening the tab
+        # never waits for it (a zero timeout would still run before the first paint)
+        QTimer.singleShot(FIRST_SWEEP_DELAY_MS, self._first_sweep)
 
     def _first_sweep(self) -> None:
         if self.model.result() is None and not self.model.is_busy():

@@ -58,6 +58,7 @@ def panel(qtbot, context):
     widget.resize(1280, 800)
     widget.show()
     qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.model.result() is not None, timeout=5000)  # deferred sweep
     return widget
 
 
