@@ -126,6 +126,7 @@ class ExplorerPanel(QWidget):
         self.context = context
         calculator = getattr(context, "calculator", None)
         self.model = ExplorerModel(calculator, self)
+        self._wrap_keeper = _WrapKeeper(self)
         self.edits: dict[str, QLineEdit] = {}
         self.combos: dict[str, QComboBox] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -580,6 +581,7 @@ class ExplorerPanel(QWidget):
         layout.setSpacing(2)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.recommended_label)
+        outer.installEventFilter(self._wrap_keeper)
         return outer
 
     # --- wiring ------------------------------------------------------------------------------
@@ -851,6 +853,23 @@ class ExplorerPanel(QWidget):
             show = getattr(self.context, "show_status", None)
             if show is not None:
                 show("The explorer's values at the cursor are in the calculator.")
+
+
+class _WrapKeeper(QObject):
+    """Keeps the recommended-ε line tall enough for its wrapped text at the current width
+    (a splitter does not ask wrapped labels for their height, so they would overlap)."""
+
+    def __init__(self, panel: ExplorerPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            label = self.panel.recommended_label
+            needed = label.heightForWidth(max(50, event.size().width()))
+            if needed > 0 and needed != label.minimumHeight():
+                label.setMinimumHeight(needed)
+        return False
 
 
 class _CursorKeys(QObject):

@@ -447,12 +447,18 @@ def test_the_first_sweep_runs_after_the_panel_is_shown(qtbot, context):
 
 
 def test_recommended_epsilon_stays_visible_on_a_small_window(qtbot, panel):
+    from PySide6.QtWidgets import QScrollArea
+
     _type(qtbot, panel, "expression", "exp(w)")
     _choose(panel, "dtype", "float16")
     panel.resize(860, 600)
     qtbot.wait(100)
     label = panel.recommended_label
     assert label.isVisible() and label.visibleRegion().boundingRect().height() >= label.height() - 1
+    # wrapped onto two lines, it still sits below the explanation instead of over it
+    scroll = panel.findChild(QScrollArea, "diagnosisScroll")
+    assert label.geometry().top() >= scroll.geometry().bottom()
+    assert label.height() >= label.heightForWidth(label.width())
 
 
 def test_plots_keep_a_usable_height_on_a_wide_short_window(qtbot, panel):
