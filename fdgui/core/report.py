@@ -130,14 +130,14 @@ def cancellation_text(estimate: Estimate) -> str:
         return (
             "L+ equals L−, so the central gradient is exactly 0, but every typed digit "
             "cancelled: the true slope may be anything within "
-            f"±{format_number(estimate.uncertainty)}. Try a larger ε or more digits."
+            f"±{format_number(estimate.uncertainty, 2)}. Try a larger ε or more digits."
         )
     lost = estimate.digits_lost or 0.0
     kept = estimate.digits_kept or 0.0
     return (
         f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
         f"leaving about {kept:.1f}. The typed digits pin the gradient to "
-        f"{format_number(estimate.central)} ± {format_number(estimate.uncertainty)}."
+        f"{format_number(estimate.central)} ± {format_number(estimate.uncertainty, 2)}."
     )
 
 
@@ -157,6 +157,11 @@ def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> 
     return text
 
 
+def _power_of_ten(value: float) -> str:
+    """1e-4 for 0.0001: band limits read the same everywhere."""
+    return f"1e{round(math.log10(value))}"
+
+
 def band_text(comparison: Comparison) -> str:
     """Which band the relative error falls in, with its limits."""
     band = comparison.band
@@ -165,7 +170,7 @@ def band_text(comparison: Comparison) -> str:
     elif math.isinf(band.upper):
         limits = "> 1e-2"
     else:
-        limits = f"{format_ratio(band.lower, 1)} … {format_ratio(band.upper, 1)}"
+        limits = f"{_power_of_ten(band.lower)} … {_power_of_ten(band.upper)}"
     return f"relative error in the “{band.title}” band ({limits})"
 
 
