@@ -406,7 +406,18 @@ def diagnose(result: SweepResult) -> Diagnosis:
             "the loss may be nearly linear or round-off may be tiny)"
         )
     else:
-        slope_text = "the central error falls as ε shrinks"
+        slope_text = "the central error settles"
+    edge = result.best_at_edge("central")
+    if edge == "high":
+        slope_text = (
+            "round-off dominates the whole range, so the central error is smallest at its "
+            "largest ε (the bottom of the V lies above the range)"
+        )
+    elif edge == "low" and slope is None:
+        slope_text = (
+            "the central error is still falling at the smallest ε of the range (the bottom of "
+            "the V lies below it)"
+        )
     band_low = 1e-7  # the small end of the seed's float64 rule
     seed_index_low = result.index_of(band_low)
     seed_note = ""
@@ -417,7 +428,9 @@ def diagnose(result: SweepResult) -> Diagnosis:
                 f" The usual 1e-7…1e-4 advice is a float64 rule: in {dtype} ε = 1e-7 is "
                 f"{'below the resolution at w' if regime == 'vanished' else 'round-off dominated'}."
             )
-    if _rises_again(result, usable):
+    if edge is not None:
+        rise = ""
+    elif _rises_again(result, usable):
         rise = f", then rises again at smaller ε as round-off (about u·|L|/ε in {dtype}) takes over"
     else:
         rise = "; at smaller ε of this range the error does not grow measurably"
@@ -481,14 +494,41 @@ def _limited(
         possible_text = (
             ""
             if possible is None
-            else f" Even for a correct gradient, {dtype}'s round-off and the rounding of w ± ε "
-            f"allow errors up to about {_fmt(possible, 2)} at the best ε of this range."
+            else f" Even for a correct gradient, {dtype}'s round-off, the rounding of w ± ε and "
+            f"truncation allow errors up to about {_fmt(possible, 2)} at the best ε of this "
+            "range."
         )
         fd_text = (
             f"The finite differences in {dtype} get no closer than a relative error of "
             f"{_fmt(central.best_relative_error, 2)} (at ε ≈ {_fmt(central.best_epsilon, 2)}), "
             f"which the calculator would rate “{band.title}”.{possible_text}"
         )
+        edge = result.best_at_edge("central")
+        if edge is not None and result.regime(central.best_index) in ("truncation", "round-off"):
+            side = "smallest" if edge == "low" else "largest"
+            direction = "smaller" if edge == "low" else "larger"
+            cause = "truncation" if edge == "low" else "round-off"
+            return Diagnosis(
+                "correct" if agreeing is not None else "unknown",
+                "Gradient correct (range too narrow)"
+                if agreeing is not None
+                else "Range too narrow to judge",
+                (
+                    (
+                        f"{method[0].upper()}{method[1:]} {_fmt(checked, 6)} agrees with the "
+                        f"{agreeing.method} reference {_fmt(agreeing.value, 6)}. "
+                        if agreeing is not None
+                        else ""
+                    )
+                    + f"{fd_text} The best ε is the {side} of the range and {cause} still "
+                    f"dominates there: the bottom of the V lies outside it. Sweep {direction} ε."
+                    + vanished_note
+                ),
+                recommended,
+                reason,
+                consensus,
+                spread,
+            )
     if agreeing is not None:
         title = f"Gradient correct (limited by {dtype})"
         text = (

@@ -176,7 +176,7 @@ class SweepResult:
         curve = self.curves[scheme]
         if not np.isfinite(curve.estimates[index]):
             return "unknown"
-        if curve.best_index is not None:
+        if curve.best_index is not None and not self.best_at_edge(scheme):
             ratio = self.epsilons[index] / self.epsilons[curve.best_index]
             if 1 / 3 <= ratio <= 3:  # the measured bottom of the V wins over the guides
                 return "balanced"
@@ -196,6 +196,20 @@ class SweepResult:
         if ratio > 3:
             return "truncation"
         return "balanced"
+
+    def best_at_edge(self, scheme: str = "central") -> str | None:
+        """'low' or 'high' when the best ε is at an end of the usable range (the V's bottom
+        may lie outside it), else None."""
+        curve = self.curves[scheme]
+        usable = np.flatnonzero(~self.vanished & np.isfinite(curve.estimates))
+        if curve.best_index is None or usable.size == 0:
+            return None
+        margin = max(1, round(0.03 * usable.size))
+        if curve.best_index <= usable[0] + margin:
+            return "low"
+        if curve.best_index >= usable[-1] - margin:
+            return "high"
+        return None
 
     def index_of(self, epsilon: float) -> int:
         """The grid point nearest to ``epsilon`` on the log scale."""

@@ -188,3 +188,19 @@ def test_sqrt_at_zero_says_only_one_side_is_defined():
 def test_bfloat16_at_zero_does_not_crash():
     diagnosis = _diagnose(expression_objective("w", "0"), dtype="bfloat16")
     assert diagnosis.kind == "correct"
+
+
+def test_a_range_that_stops_before_the_bottom_of_the_v_says_so():
+    objective = expression_objective("sin(w)*exp(-w**2)", "0.7")
+    result = run_sweep(objective, SweepSettings(epsilon_min=1e-3))
+    diagnosis = diagnose(result)
+    assert diagnosis.kind == "correct" and "range too narrow" in diagnosis.title
+    assert "Sweep smaller ε" in diagnosis.text and "not a bug" not in diagnosis.text
+    readout = evaluate_at(objective, result, diagnosis.recommended["central"])
+    assert "truncation dominates" in point_text(result, readout)
+
+
+def test_round_off_only_range_does_not_claim_the_error_falls_as_eps_shrinks():
+    diagnosis = _diagnose(expression_objective("exp(w)", "1"), epsilon_max=1e-9)
+    assert "falls" not in diagnosis.text
+    assert "round-off dominates the whole range" in diagnosis.text
