@@ -9,9 +9,19 @@ The kinds:
 - ``kink``: forward and backward disagree by more than truncation allows (a kink at w), or
   their difference jumps at some ε (a kink crossed at about that distance).
 - ``correct``: the error falls with the expected slope as ε shrinks, bottoms out, then rises
-  with round-off.
+  with round-off; the title is plain "Gradient correct" only when the best relative error is
+  in the calculator's "Correct" band (fdgui.core.check.VERDICTS). When the dtype (or the range)
+  keeps the finite differences from getting that close but an independent reference (complex
+  step, Richardson) confirms the gradient, the title says "limited by <dtype>" (or "range too
+  narrow") and the text says why.
 - ``unknown``: no gradient to compare against (measured rows without a typed backprop value
-  and too few rows to extrapolate).
+  and too few rows to extrapolate), or the dtype cannot resolve the gradient and nothing
+  independent confirms it ("Too coarse to judge").
+
+"Wrong" is said only when the evidence could not come from rounding: an independent float64
+reference disagrees, or the finite differences sit far (10×) outside the error a correct
+gradient could show in this dtype (round-off u·|L|/ε, the rounding of w ± ε, truncation) at
+nearly every ε where that error is small enough to judge by.
 
 Each diagnosis recommends a central and a forward ε for this objective and dtype, and says why.
 """
