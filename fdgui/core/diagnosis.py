@@ -462,15 +462,34 @@ def diagnose(result: SweepResult) -> Diagnosis:
     )
 
 
-def _limit_note(dtype: str) -> str:
+def _limit_note(result: SweepResult, checked: float) -> str:
+    """Which of round-off, the spacing of numbers at w, or truncation limits the best ε."""
+    dtype = result.dtype
+    index = result.central.best_index
+    cause = "round-off in the loss (u·|L|/ε) is large against the gradient"
+    if index is not None:
+        epsilon = float(result.epsilons[index])
+        parts = {
+            "round-off": float(result.roundoff_floor[index]),
+            "gap": abs(checked) * (result.spacing or 0.0) / epsilon,
+            "truncation": 0.0,
+        }
+        guide = result.central.truncation_guide
+        if guide is not None and np.isfinite(guide[index]):
+            parts["truncation"] = float(guide[index])
+        largest = max(parts, key=lambda key: parts[key])
+        if largest == "gap":
+            cause = (
+                f"numbers near w are {_fmt(result.spacing, 2)} apart in {dtype}, so w ± ε "
+                "cannot be formed exactly for small ε"
+            )
+        elif largest == "truncation":
+            cause = "the loss curves strongly on the scale where round-off allows ε"
     if dtype == "float64":
-        return (
-            "That is the limit of finite differences for this function in float64 (its "
-            "round-off u·|L|/ε is large against the gradient), not a bug."
-        )
+        return f"That is the limit of finite differences here ({cause}), not a bug."
     return (
-        f"That is {dtype}'s resolution, not a bug; sweep in a wider dtype to confirm it with "
-        "finite differences."
+        f"That is {dtype}'s resolution ({cause}), not a bug; sweep in a wider dtype to confirm "
+        "it with finite differences."
     )
 
 
@@ -545,7 +564,7 @@ def _limited(
             f"{method[0].upper()}{method[1:]} {_fmt(checked, 6)} agrees with the "
             f"{agreeing.method} reference {_fmt(agreeing.value, 6)} (relative difference "
             f"{_fmt(float(relative_error(checked, agreeing.value)), 2)}), which shares no "
-            f"rounding with the finite differences. {fd_text} {_limit_note(dtype)}"
+            f"rounding with the finite differences. {fd_text} {_limit_note(result, checked)}"
         )
         kind = "correct"
     else:
@@ -716,6 +735,8 @@ def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:
     lines.append("")
     for item in result.references:
         bar = "" if not item.error else f" ± {item.error:.2g}"
+        if item.error is not None and not np.isfinite(item.error):
+            bar = " (unreliable: did not converge)"
         lines.append(f"reference ({item.method}): {item.value:.17g}{bar}")
     lines += [
         f"recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "

@@ -44,6 +44,7 @@ FLOOR_COLOUR = "#7f7f7f"
 GUIDE_COLOUR = "#8e44ad"
 INDEPENDENT_COLOUR = "#bf3989"
 STALE_COLOUR = "#6e7781"
+LIMITED_COLOUR = "#9a6700"
 FIRST_SWEEP_DELAY_MS = 60
 PLOTS_MINIMUM_HEIGHT = 330  # each plot keeps about 130 px of data area
 VANISHED_BRUSH = (200, 60, 60, 40)
@@ -785,13 +786,19 @@ class ExplorerPanel(QWidget):
         for reference in result.references:
             bar = ""
             if reference.method == "Richardson" and reference.error is not None:
-                bar = f" ± {reference.error:.1e}"
+                bar = (
+                    f" ± {reference.error:.1e}"
+                    if math.isfinite(reference.error)
+                    else " <span style='color:#cf222e'>(unreliable: did not converge)</span>"
+                )
             lines.append(
                 f"<b>{reference.method}</b>: {reference.value:.15g}{bar}"
                 f"<br><span style='color:#666'>{reference.note}</span>"
             )
         self.references_label.setText("<br>".join(lines) or "none for these rows")
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
+        if diagnosis.kind == "correct" and diagnosis.title != "Gradient correct":
+            colour = LIMITED_COLOUR  # correct, but the finite differences cannot show it
         self.diagnosis_title.setText(diagnosis.title)
         self.diagnosis_title.setStyleSheet(f"color: {colour};")
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")

@@ -140,3 +140,10 @@ def test_reference_module_prints_no_runtime_warnings():
         with pytest.raises(ValueError):
             complex_step(np.log, 0.0)
         richardson(np.log, 0.03)
+
+
+def test_complex_step_still_applies_far_from_zero():
+    # the check step must not grow with |w|: sin at 1e15 is analytic there
+    result = complex_step(np.sin, 1e15)
+    exact = float(mpmath.cos(mpmath.mpf(1e15)))
+    assert abs(result.value - exact) <= max(result.error, 1e-15 * abs(exact))
