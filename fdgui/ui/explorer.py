@@ -423,7 +423,9 @@ class ExplorerPanel(QWidget):
         column = QVBoxLayout(container)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        self.hover_label = QLabel("Hover over a plot to read values; drag the cursor to pick ε.")
+        self.hover_label = QLabel(
+            "Hover to read values · click or drag to pick ε · keys: ← → PgUp PgDn Home"
+        )
         self.hover_label.setObjectName("hoverLabel")
         self.hover_label.setStyleSheet("color: #444;")
         self.hover_label.setMinimumWidth(10)
@@ -445,7 +447,7 @@ class ExplorerPanel(QWidget):
             "diagnosis above the plots says what they show in words."
         )
         self.plots.setBackground("w")
-        self.plots.setToolTip("")
+        self.plots.setToolTip("")  # the hover readout above the plots does this job
         self.plots.setMinimumHeight(PLOTS_MINIMUM_HEIGHT)
         # keyboard: ←/→ one grid point, PageUp/PageDown a decade, Home the recommended ε
         self.plots.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -899,6 +901,12 @@ class _CursorKeys(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.panel.stale_overlay.resize(event.size())
+        elif event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            # a visible focus mark, so keyboard users see that the arrows move the cursor
+            focused = event.type() == QEvent.Type.FocusIn
+            self.panel.plots.setStyleSheet(
+                "#explorerPlots { border: 2px solid #0969da; }" if focused else ""
+            )
         if event.type() == QEvent.Type.KeyPress:
             key = self.KEYS.get(Qt.Key(event.key()))
             if key is not None:
