@@ -134,6 +134,14 @@ def cancellation_text(estimate: Estimate) -> str:
         )
     lost = estimate.digits_lost or 0.0
     kept = estimate.digits_kept or 0.0
+    roundoff = estimate.inputs.loss_roundoff
+    if roundoff is not None:
+        return (
+            f"{lost:.1f} of the about {estimate.significant_digits} significant digits the "
+            f"losses carry (binary numbers rounded to u = {format_ratio(roundoff)}) cancel in "
+            f"L+ − L−, leaving about {kept:.1f}. Their rounding allows "
+            f"{format_number(estimate.central)} ± {format_number(estimate.uncertainty, 2)}."
+        )
     return (
         f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
         f"leaving about {kept:.1f}. The typed digits pin the gradient to "

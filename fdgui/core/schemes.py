@@ -44,6 +44,10 @@ class Inputs:
     epsilon: Decimal
     loss: Decimal | None = None
     backprop: Decimal | None = None
+    # None for typed decimals (each stands for ± half a unit in its last digit). For losses
+    # that are binary numbers of a known format (sent by the ε explorer), the format's unit
+    # round-off u: each loss is then uncertain by about u·|L|, whatever digits its text has.
+    loss_roundoff: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -146,12 +150,12 @@ def estimate(inputs: Inputs) -> Estimate:
         second_difference = c.add(c.subtract(plus, c.multiply(2, loss)), minus)
         curvature = _tidy(c.divide(second_difference, c.multiply(epsilon, epsilon)))
         truncation = _tidy(c.divide(c.multiply(abs(curvature), epsilon), 2))
-    digits_plus, half_unit_plus = typed_precision(plus)
-    digits_minus, half_unit_minus = typed_precision(minus)
+    digits_plus, half_unit_plus = _precision(plus, inputs.loss_roundoff)
+    digits_minus, half_unit_minus = _precision(minus, inputs.loss_roundoff)
     uncertainty = _tidy(c.divide(c.add(half_unit_plus, half_unit_minus), denominator))
     one_sided_uncertainty = curvature_uncertainty = None
     if loss is not None:
-        _, half_unit_loss = typed_precision(loss)
+        _, half_unit_loss = _precision(loss, inputs.loss_roundoff)
         larger_side = max(half_unit_plus, half_unit_minus)
         one_sided_uncertainty = _tidy(c.divide(c.add(larger_side, half_unit_loss), epsilon))
         spread = c.add(c.add(half_unit_plus, half_unit_minus), c.multiply(2, half_unit_loss))
@@ -180,6 +184,15 @@ def estimate(inputs: Inputs) -> Estimate:
         one_sided_uncertainty=one_sided_uncertainty,
         curvature_uncertainty=curvature_uncertainty,
     )
+
+
+def _precision(value: Decimal, roundoff: Decimal | None) -> tuple[int, Decimal]:
+    """Significant digits and ± of one loss: from its typed digits, or from the round-off
+    of the binary format it came from."""
+    if roundoff is None:
+        return typed_precision(value)
+    digits = max(1, round(-math.log10(float(roundoff))))
+    return digits, CONTEXT.multiply(abs(value), roundoff)
 
 
 def _tidy(value: Decimal) -> Decimal:

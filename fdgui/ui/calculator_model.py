@@ -6,6 +6,9 @@ It never touches a widget, so it can be tested without any.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fdgui.core import report
@@ -38,6 +41,7 @@ class CalculatorModel(QObject):
         self._estimate: Estimate | None = None
         self._stale = False
         self._history: list[Measurement] = []
+        self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -77,6 +81,8 @@ class CalculatorModel(QObject):
             raise KeyError(field)
         if self._texts.get(field) == text:
             return
+        if field in ("loss", "loss_plus", "loss_minus"):
+            self._loss_roundoff = None  # typed by a person now: its digits are what count
         self._texts[field] = text
         self._set_stale(True)
         self._debounce.start()
@@ -88,8 +94,14 @@ class CalculatorModel(QObject):
         loss_minus: str,
         epsilon: str,
         backprop: str | None = None,
+        loss_roundoff: float | None = None,
     ) -> None:
-        """Fill every field at once (e.g. from the ε explorer) and compute."""
+        """Fill every field at once (e.g. from the ε explorer) and compute.
+
+        ``loss_roundoff``: when the losses are exact values of binary numbers of a known
+        format, its unit round-off u, so their ± is u·|L| instead of their many digits.
+        """
+        self._loss_roundoff = None if loss_roundoff is None else Decimal(repr(loss_roundoff))
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
@@ -99,6 +111,7 @@ class CalculatorModel(QObject):
     def reset(self) -> None:
         """Restore the default example; the history is kept (Clear history is separate)."""
         self._texts = dict(DEFAULT_TEXTS)
+        self._loss_roundoff = None
         self.textsChanged.emit(self.texts())
         self.recompute()
 
@@ -115,6 +128,8 @@ class CalculatorModel(QObject):
         if inputs is None:
             self._set_stale(self._estimate is not None)
             return None
+        if self._loss_roundoff is not None:
+            inputs = replace(inputs, loss_roundoff=self._loss_roundoff)
         self._estimate = estimate(inputs)
         self._set_stale(False)
         self.resultChanged.emit(self._estimate)

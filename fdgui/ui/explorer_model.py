@@ -456,8 +456,16 @@ class ExplorerModel(QObject):
         texts = self._readout.calculator_texts()
         reference = self._result.reference
         backprop = None if reference is None else exact_decimal_text(reference.value)
+        from fdgui.core.precision import unit_roundoff
+
         context.calculator.set_inputs(
-            texts["loss"], texts["loss_plus"], texts["loss_minus"], texts["epsilon"], backprop
+            texts["loss"],
+            texts["loss_plus"],
+            texts["loss_minus"],
+            texts["epsilon"],
+            backprop,
+            # the losses are binaries of the sweep's dtype, not decimals with that many digits
+            loss_roundoff=unit_roundoff(self._result.dtype),
         )
         context.open_panel("calculator")
         return True

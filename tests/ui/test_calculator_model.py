@@ -49,3 +49,19 @@ def test_history_skips_an_identical_repeat_and_deletes_rows(qtbot):
     assert [str(r.epsilon) for r in model.history_rows()] == ["0.001"]
     model.clear_history()
     assert model.history_rows() == []
+
+
+def test_losses_sent_as_binaries_carry_their_formats_rounding(qtbot):
+    from decimal import Decimal
+
+    model = CalculatorModel()
+    # exact expansions of float32 values: many digits, but only ~7 of them mean anything
+    plus, minus = Decimal(float.fromhex("0x1.5bf0a8p+1")), Decimal(float.fromhex("0x1.5bf09ep+1"))
+    model.set_inputs("", str(plus), str(minus), "0.001", loss_roundoff=2.0**-24)
+    result = model.current_estimate()
+    assert result.significant_digits == 7
+    expected = (abs(plus) + abs(minus)) * Decimal(2.0**-24) / Decimal("0.002")
+    assert abs(result.uncertainty - expected) <= expected * Decimal("1e-12")
+    model.set_text("loss_plus", "2.71829")  # a person types: typed digits count again
+    model.recompute()
+    assert model.current_estimate().significant_digits == 6

@@ -29,8 +29,9 @@ class FakeCalculator(QObject):
     def history_rows(self):
         return list(self.rows)
 
-    def set_inputs(self, loss, loss_plus, loss_minus, epsilon, backprop=None):
+    def set_inputs(self, loss, loss_plus, loss_minus, epsilon, backprop=None, loss_roundoff=None):
         self.received = (loss, loss_plus, loss_minus, epsilon, backprop)
+        self.loss_roundoff = loss_roundoff
 
 
 class FakeContext:
