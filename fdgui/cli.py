@@ -1,7 +1,8 @@
 """fdgui-cli: the same core as the window, for scripts, CI and machines without a screen.
 
 Each subcommand lives in ``fdgui.commands.<name>`` and provides ``add_parser(subparsers)``
-and ``run(args) -> int``. Exit status: 0 success, 1 a check that failed, 2 bad input.
+and ``run(args) -> int``. Exit status: 0 success, 1 a check that failed, 2 bad input,
+3 a computation that could not be carried out (``sweep``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     parser = _Parser(
         prog="fdgui-cli",
         description="Finite-difference gradients of neural-network losses, without a window.",
+        epilog="Exit status: 0 success, 1 the gradient check failed, 2 bad input, "
+        "3 the computation itself failed.",
     )
     parser.add_argument("--version", action="version", version=f"fdgui {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
