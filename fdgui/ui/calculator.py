@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 from fdgui.core import report
 from fdgui.core.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
 from fdgui.ui.calculator_model import CalculatorModel
+from fdgui.ui.widgets import vertical_scroll
 
 SHORTCUTS = {
     "calculate": QKeySequence("Ctrl+Return"),
@@ -170,12 +169,7 @@ class CalculatorPanel(QWidget):
         top_widget = _FitsItsText()
         top_widget.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setObjectName("calculatorScroll")
-        scroll.setWidget(top_widget)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = vertical_scroll(top_widget, "calculatorScroll")
         self._top_scroll = scroll
 
         splitter = QSplitter(Qt.Orientation.Vertical)

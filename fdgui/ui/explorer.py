@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from fdgui.core.parsing import InputError
 from fdgui.ui.explorer_model import ExplorerModel
+from fdgui.ui.widgets import vertical_scroll
 
 # the same colours as the calculator's plot (fdgui/ui/calculator.py)
 COLOURS = {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
@@ -162,14 +162,8 @@ class ExplorerPanel(QWidget):
         column.addWidget(self._build_references())
         column.addWidget(self._build_progress())
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("explorerControlsScroll")
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = vertical_scroll(controls, "explorerControlsScroll")
         scroll.setMinimumWidth(300)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("explorerRightSplitter")
@@ -184,13 +178,7 @@ class ExplorerPanel(QWidget):
         # on a short window the right side scrolls instead of squeezing the plots: the
         # splitter's minimum is the sum of its parts' minimums (plots at least
         # PLOTS_MINIMUM_HEIGHT, the readout its full height)
-        right_scroll = QScrollArea()
-        right_scroll.setObjectName("explorerRightScroll")
-        right_scroll.setWidget(right)
-        right_scroll.setWidgetResizable(True)
-        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        right_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a tab stop of its own
-        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right_scroll = vertical_scroll(right, "explorerRightScroll")
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("explorerSplitter")
@@ -567,14 +555,8 @@ class ExplorerPanel(QWidget):
         column.addWidget(self.diagnosis_title)
         column.addWidget(self.diagnosis_text)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("diagnosisScroll")
-        scroll.setWidget(box)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = vertical_scroll(box, "diagnosisScroll")
         scroll.setMinimumHeight(70)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.diagnosis_box = box
         # the recommended ε stays in view however long the explanation above it is
         outer = QWidget()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -42,6 +40,7 @@ from fdgui.core.check import VERDICTS
 from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.precision import DTYPE_NAMES
 from fdgui.ui.netcheck_model import NetcheckModel
+from fdgui.ui.widgets import vertical_scroll
 
 PANEL_KEY = "netcheck"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -240,12 +239,7 @@ class NetcheckPanel(QWidget):
         column.addWidget(self.progress)
         column.addWidget(self.progress_label)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("netcheckControlsScroll")
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = vertical_scroll(controls, "netcheckControlsScroll")
         scroll.setMinimumWidth(340)
 
         # ---- results side
