@@ -102,19 +102,31 @@ class NetworkSpec:
 
 
 def parse_layer_sizes(text: str) -> tuple[int, ...]:
-    """'20,16,10' → (20, 16, 10); ValueError starting 'layer_sizes:' for anything else."""
-    parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
-    if len(parts) < 2:
+    """'20,16,10' → (20, 16, 10); ValueError starting 'layer_sizes:' for anything else.
+
+    Strict: sizes are separated by commas (or only by spaces), every part is plain digits, and
+    no part is empty, so '20,,10', '20,16,10,' and '1_000' are refused rather than guessed at.
+    """
+    stripped = text.strip()
+    if not stripped:
         raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
+    parts = stripped.split(",") if "," in stripped else stripped.split()
     sizes = []
-    for part in parts:
-        try:
-            size = int(part)
-        except ValueError:
-            raise ValueError(f"layer_sizes: {part!r} is not a positive whole number") from None
+    for number, part in enumerate(parts, start=1):
+        part = part.strip()
+        if not part:
+            raise ValueError(
+                f"layer_sizes: size {number} is empty (two commas in a row, or a comma at "
+                "the start or end)"
+            )
+        if not (part.isascii() and part.isdigit()):
+            raise ValueError(f"layer_sizes: {part!r} is not a positive whole number")
+        size = int(part)
         if size < 1:
             raise ValueError(f"layer_sizes: {size} is not a positive whole number")
         sizes.append(size)
+    if len(sizes) < 2:
+        raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
     return tuple(sizes)
 
 

@@ -15,6 +15,7 @@ from fdgui.core.networks import (
     NetworkSpec,
     build_network,
     default_spec,
+    parse_layer_sizes,
 )
 from fdgui.core.precision import numpy_dtype, unit_roundoff
 
@@ -210,3 +211,34 @@ def _timed(function) -> float:
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [("20,16,10", (20, 16, 10)), (" 20, 16 ,10 ", (20, 16, 10)), ("20 16 10", (20, 16, 10))],
+)
+def test_parse_layer_sizes_accepts_plain_lists(text, sizes):
+    assert parse_layer_sizes(text) == sizes
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("20,,10", "size 2 is empty"),
+        ("20,16,10,", "size 4 is empty"),
+        (",20,10", "size 1 is empty"),
+        ("1_000,10", "'1_000' is not a positive whole number"),
+        ("abc", "'abc' is not a positive whole number"),
+        ("20,-3", "'-3' is not a positive whole number"),
+        ("20,+3", "'+3' is not a positive whole number"),
+        ("20,1e3", "'1e3' is not a positive whole number"),
+        ("20,٣", "'٣' is not a positive whole number"),
+        ("20,0", "0 is not a positive whole number"),
+        ("20", "give at least two sizes"),
+        ("  ", "give at least two sizes"),
+    ],
+)
+def test_parse_layer_sizes_is_strict(text, message):
+    with pytest.raises(ValueError, match=r"^layer_sizes: ") as raised:
+        parse_layer_sizes(text)
+    assert message in str(raised.value)
