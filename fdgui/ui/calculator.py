@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from fdgui.core import report
 from fdgui.core.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
 from fdgui.ui.calculator_model import CalculatorModel
-from fdgui.ui.widgets import vertical_scroll
+from fdgui.ui.widgets import SCHEME_COLOURS, vertical_scroll
 
 SHORTCUTS = {
     "calculate": QKeySequence("Ctrl+Return"),
@@ -607,32 +607,18 @@ class _HistoryPlot:
         item.setLabel("bottom", "step ε")
         item.setLabel("left", "gradient estimate")
         self.legend = item.addLegend(offset=(-10, 10))
-        self.central = item.plot(
-            [],
-            [],
-            name="central",
-            pen=pg.mkPen("#0969da", width=2),
-            symbol="o",
-            symbolBrush="#0969da",
-            symbolSize=8,
-        )
-        self.forward = item.plot(
-            [],
-            [],
-            name="forward",
-            pen=None,
-            symbol="t1",
-            symbolBrush="#1b873f",
-            symbolSize=8,
-        )
-        self.backward = item.plot(
-            [],
-            [],
-            name="backward",
-            pen=None,
-            symbol="t",
-            symbolBrush="#8250df",
-            symbolSize=8,
+        # central as a line with dots; forward ▲ and backward ▼ as markers only
+        curves = {}
+        for scheme, symbol in (("central", "o"), ("forward", "t1"), ("backward", "t")):
+            colour = SCHEME_COLOURS[scheme]
+            pen = pg.mkPen(colour, width=2) if scheme == "central" else None
+            curves[scheme] = item.plot(
+                [], [], name=scheme, pen=pen, symbol=symbol, symbolBrush=colour, symbolSize=8
+            )
+        self.central, self.forward, self.backward = (
+            curves["central"],
+            curves["forward"],
+            curves["backward"],
         )
         self.backprop = pg.InfiniteLine(
             angle=0,

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 
 from fdgui.core.parsing import InputError
 from fdgui.ui.explorer_model import ExplorerModel
-from fdgui.ui.widgets import vertical_scroll
+from fdgui.ui.widgets import SCHEME_COLOURS, vertical_scroll
 
 # the same colours as the calculator's plot (fdgui/ui/calculator.py)
-COLOURS = {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
+COLOURS = SCHEME_COLOURS
 REFERENCE_COLOUR = "#222222"
 FLOOR_COLOUR = "#7f7f7f"
 GUIDE_COLOUR = "#8e44ad"

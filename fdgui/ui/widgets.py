@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
+# One colour per scheme in every plot of the app.
+SCHEME_COLOURS = {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
+
 
 def vertical_scroll(content: QWidget, object_name: str) -> QScrollArea:
     """``content`` in a frameless area that scrolls up and down, never sideways, and is not a
