@@ -323,6 +323,7 @@ class CalculatorPanel(QWidget):
         header = self.history_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(80)  # an empty table still reads as six columns
         self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.history_table.verticalHeader().setVisible(False)
         self.delete_rows_action = QAction("Delete selected rows", self.history_table)
