@@ -1,7 +1,8 @@
 """``fdgui-cli netcheck``: check every parameter of the built-in network, headless.
 
-Exit status: 0 when the backprop gradient passes, 1 when it fails, 2 on bad input (one line
-on stderr naming the option).
+Exit status: 0 when the backprop gradient passes, 1 when it fails or the check is inconclusive
+(the dtype cannot tell right from wrong; the JSON says ``"inconclusive": true`` next to
+``"verdict": "fail"``), 2 on bad input (one line on stderr naming the option).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ _OPTION_FOR_FIELD = {
     "samples": "--samples",
     "directions": "--directions",
     "epsilon": "--eps",
+    "worst": "--worst",
 }
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from fdgui.core.netcheck import WORST_COUNT
     from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
 
     parser = subparsers.add_parser(
@@ -34,7 +37,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "batched central differences; optionally with a deliberately buggy backprop.",
         epilog="bugs: "
         + "; ".join(f"{name}: {text}" for name, text in BUGS.items())
-        + " Exit status: 0 pass, 1 fail, 2 bad input.",
+        + " Exit status: 0 pass, 1 fail (including an inconclusive check: no entry disagrees "
+        'but the dtype cannot tell right from wrong; JSON then has "inconclusive": true), '
+        "2 bad input.",
     )
     parser.add_argument(
         "--layers",
@@ -52,15 +57,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--bug", default=None, metavar="NAME", help="use a buggy backprop")
     parser.add_argument("--dtype", default="float64", help="float64, float32, float16 or bfloat16")
     parser.add_argument(
-        "--samples", default="16", metavar="K", help="entries per tensor in sample mode"
+        "--samples",
+        default=None,
+        metavar="K",
+        help="entries per tensor in sample mode (default 16; only with --mode sample)",
     )
     parser.add_argument(
-        "--directions", default="8", metavar="K", help="directions per tensor in projection mode"
+        "--directions",
+        default=None,
+        metavar="K",
+        help="directions per tensor in projection mode (default 8; only with --mode projection)",
     )
     parser.add_argument(
         "--eps", default=None, metavar="EPS", help="fixed ε (default: recommended per entry)"
     )
-    parser.add_argument("--worst", default="10", metavar="N", help="worst entries to print")
+    parser.add_argument(
+        "--worst", default="10", metavar="N", help=f"worst entries to print, 1..{WORST_COUNT}"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -73,9 +86,16 @@ def _integer(text: str, field: str) -> int:
 
 def settings_from_args(args: argparse.Namespace):
     """CheckSettings from the options; ValueError naming the field when something is off."""
+    import math
+
     from fdgui.core.netcheck import CheckSettings
     from fdgui.core.networks import NetworkSpec, parse_layer_sizes
 
+    mode = args.mode.strip() if isinstance(args.mode, str) else args.mode
+    if args.samples is not None and mode != "sample":
+        raise ValueError("samples: only used with --mode sample")
+    if args.directions is not None and mode != "projection":
+        raise ValueError("directions: only used with --mode projection")
     epsilon = None
     if args.eps is not None:
         try:
@@ -93,21 +113,30 @@ def settings_from_args(args: argparse.Namespace):
         mode=args.mode,
         bug=args.bug,
         dtype=args.dtype,
-        samples=_integer(args.samples, "samples"),
-        directions=_integer(args.directions, "directions"),
+        samples=_integer(args.samples or "16", "samples"),
+        directions=_integer(args.directions or "8", "directions"),
         epsilon=epsilon,
     )
     settings.validate()
+    if args.samples is not None:
+        largest = max(math.prod(shape) for _, shape in settings.spec.tensor_shapes)
+        if settings.samples > largest:
+            raise ValueError(
+                f"samples: {settings.samples:,} is more than the largest tensor has "
+                f"({largest:,} entries); --mode full checks every entry"
+            )
     return settings
 
 
 def run(args: argparse.Namespace) -> int:
-    from fdgui.core.netcheck import run_to_completion
+    from fdgui.core.netcheck import WORST_COUNT, run_to_completion
     from fdgui.core.report_netcheck import render_json, render_text
 
     try:
         settings = settings_from_args(args)
         worst = _integer(args.worst, "worst")
+        if not 1 <= worst <= WORST_COUNT:
+            raise ValueError(f"worst: {worst} is outside 1..{WORST_COUNT}")
     except ValueError as error:
         field, _, message = str(error).partition(": ")
         option = _OPTION_FOR_FIELD.get(field, f"--{field}")
@@ -117,5 +146,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(render_json(report))
     else:
-        sys.stdout.write(render_text(report, worst_count=max(0, worst)))
+        sys.stdout.write(render_text(report, worst_count=worst))
     return 0 if report.passed else 1

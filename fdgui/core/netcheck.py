@@ -189,6 +189,14 @@ class CheckSettings:
         needed = estimate_memory_bytes(self)
         available = available_memory_bytes()
         if needed > MEMORY_FRACTION * available:
+            # blame the batch when the same network fits with a batch of one example
+            single = replace(self, spec=replace(self.spec, batch_size=1))
+            if estimate_memory_bytes(single) <= MEMORY_FRACTION * available:
+                raise ValueError(
+                    f"batch_size: a batch of {self.spec.batch_size:,} makes this check need "
+                    f"about {format_bytes(needed)} of memory and this machine has "
+                    f"{format_bytes(available)} available; use a smaller batch"
+                )
             raise ValueError(
                 f"layer_sizes: this check needs about {format_bytes(needed)} of memory "
                 f"({self.spec.parameter_count:,} parameters) and this machine has "
@@ -272,7 +280,9 @@ class Tolerances:
     rtol: float
 
 
-def recommended_tolerances(dtype: str, loss: float = 1.0) -> Tolerances:
+def recommended_tolerances(
+    dtype: str, loss: float = 1.0, epsilon: float | None = None
+) -> Tolerances:
     """For a check that subtracts rounded losses at ε = u^(1/3)·max(1,|w|) (the usual tools).
 
     atol ≈ 10·u·max(1,|L|)/ε, ten times the round-off floor of (L+ − L−)/(2ε); rtol ≈
@@ -280,10 +290,23 @@ def recommended_tolerances(dtype: str, loss: float = 1.0) -> Tolerances:
     of ten (1-2-5 steps): float64 gives rtol 5e-10, float32 2e-4. Capped at 0.3 so that a
     factor-2 mistake still fails; in float16 and bfloat16 the cap is what limits it, i.e.
     those formats cannot confirm a gradient to better than tens of percent.
+
+    atol is absolute, so it does not "pass anything" by itself: the check treats an entry as
+    decided only where atol + rtol·|g| is below half of |g| (a sign flip or a factor 2 then
+    falls outside it); smaller gradients are undecided, and a tensor made mostly of them
+    makes the verdict inconclusive, never a pass. ``epsilon``: a fixed step instead of the
+    recommended one (the round-off floor u·|L|/ε grows as ε shrinks, and the truncation
+    error ε²·L‴/6 grows as it widens: it is allowed for as ε²·max(1, |L|), the same
+    allowance the float64 check makes).
     """
     u = unit_roundoff(dtype)
-    epsilon = recommended_epsilon(dtype, 0.0, "central")
-    atol = _round_up_to_power_of_ten(10 * u * max(1.0, abs(loss)) / epsilon)
+    scale = max(1.0, abs(loss))
+    truncation = 0.0
+    if epsilon is None:
+        epsilon = recommended_epsilon(dtype, 0.0, "central")
+    else:
+        truncation = epsilon**2 * scale
+    atol = _round_up_to_power_of_ten(10 * u * scale / epsilon + truncation)
     rtol = _round_up_to_power_of_ten(10 * u ** (2.0 / 3.0))
     return Tolerances(dtype, epsilon, atol, min(rtol, 0.3))
 
@@ -313,7 +336,7 @@ def check_tolerances(settings: CheckSettings, loss: float, largest_weight: float
     the other formats subtract rounded losses, so they use ``recommended_tolerances``.
     """
     if settings.dtype != "float64" or settings.mode == "projection":
-        return recommended_tolerances(settings.dtype, loss)
+        return recommended_tolerances(settings.dtype, loss, settings.epsilon)
     scale = max(1.0, abs(loss))
     epsilon = settings.epsilon if settings.epsilon is not None else check_epsilon("float64")
     widest = epsilon * (1.0 if settings.epsilon is not None else max(1.0, largest_weight))
@@ -347,11 +370,15 @@ class Entry:
     loss_plus: float
     loss_minus: float
     band: str  # key of check.VERDICTS
-    note: str  # "", "kink", "flat" (L+ = L− in the dtype), "round-off" (within tolerance)
+    # "", "kink", "round-off" (within tolerance, and the tolerance is narrow enough to decide),
+    # "undecided" (within a tolerance as wide as half the gradient or wider: a sign flip or a
+    # factor 2 would pass too), "flat" (undecided, and L+ = L− in the dtype or no step at all)
+    note: str
     # L± − L as the check formed them (float64: directly, so they keep their own digits
     # even where L+ and L− print alike; other dtypes: the difference of rounded losses)
     loss_plus_change: float = math.nan
     loss_minus_change: float = math.nan
+    failing: bool = False  # neither correct nor explained (kink, tolerance, undecided)
 
 
 @dataclass(frozen=True)
@@ -370,6 +397,12 @@ class TensorReport:
     relative_errors: np.ndarray = field(repr=False)  # tensor's shape ((1, K) for projections)
     numeric: np.ndarray = field(repr=False)  # flat, NaN where not checked
     analytic: np.ndarray = field(repr=False)  # flat backprop values (g·v in projection mode)
+    undecided: int = 0  # within tolerance only because the tolerance is ≥ |g|/2 (see note)
+
+    @property
+    def inconclusive(self) -> bool:
+        """No failures, but most entries are too small for the dtype to tell right from wrong."""
+        return self.failures == 0 and self.checked > 0 and self.undecided * 2 > self.checked
 
 
 @dataclass(frozen=True)
@@ -387,6 +420,9 @@ class CheckReport:
     parameters_checked: int
     evaluations: int
     seconds: float
+    # no failures, but some tensor is mostly undecided: the verdict is then "fail" (not a
+    # pass: nothing was confirmed), the summary starts "Inconclusive" and the CLI exits 1
+    inconclusive: bool = False
 
     @property
     def passed(self) -> bool:
@@ -511,19 +547,13 @@ def _check_steps(
             epsilon = settings.epsilon or recommended_epsilon(settings.dtype, 0.0, "central")
             for k in range(settings.directions):
                 unit = direction(shape, settings.sample_seed, position, k)
-                loss_plus, loss_minus = projection_losses(
-                    context.net, settings.dtype, position, unit, epsilon
+                loss_plus, loss_minus, kink, vanished = projection_losses(
+                    context.net, settings.dtype, position, unit, epsilon, with_flags=True
                 )
-                numeric = (loss_plus - loss_minus) / (2 * epsilon)
+                plus, minus = loss_plus - context.loss, loss_minus - context.loss
+                numeric = (plus - minus) / (2 * epsilon)  # reproducible from (ε, ΔL+, ΔL−)
                 projected = float(np.sum(analytic[position] * unit))
-                result.store_direction(
-                    k,
-                    numeric,
-                    projected,
-                    epsilon,
-                    loss_plus - context.loss,
-                    loss_minus - context.loss,
-                )
+                result.store_direction(k, numeric, projected, epsilon, plus, minus, kink, vanished)
                 done += 1
                 yield done / total, f"{name}: direction {k + 1} of {settings.directions}"
             continue
@@ -561,18 +591,20 @@ class _TensorResult:
         self.loss_plus_change = np.full(size, np.nan)
         self.loss_minus_change = np.full(size, np.nan)
         self.kink = np.zeros(size, dtype=bool)
+        self.vanished = np.zeros(size, dtype=bool)  # w ± ε rounds back to w: step lost
         self.projection = mode == "projection"
 
-    def store(self, indices, numeric, analytic, epsilon, plus, minus, kink) -> None:
+    def store(self, indices, numeric, analytic, epsilon, plus, minus, kink, vanished=False) -> None:
         self.numeric[indices] = numeric
         self.analytic[indices] = analytic
         self.epsilon[indices] = epsilon
         self.loss_plus_change[indices] = plus
         self.loss_minus_change[indices] = minus
         self.kink[indices] = kink
+        self.vanished[indices] = vanished
 
-    def store_direction(self, k, numeric, analytic, epsilon, plus, minus) -> None:
-        self.store(k, numeric, analytic, epsilon, plus, minus, False)
+    def store_direction(self, k, numeric, analytic, epsilon, plus, minus, kink, vanished) -> None:
+        self.store(k, numeric, analytic, epsilon, plus, minus, kink, vanished)
 
 
 # ---------------------------------------------------------------- evaluation context
@@ -774,7 +806,7 @@ class _Context:
         if np.ndim(epsilon) == 0 and layer == self.layers - 2 and self.spec.activation != "relu":
             fast = self._fast_rows(position, rows, epsilon)
             if fast is not None:
-                plus, minus = fast
+                plus, minus, vanished = self._lost_steps(weight[rows], epsilon, *fast)
                 numeric = (plus - minus) / (2 * epsilon)
                 flat = np.arange(row_start * weight.shape[1], row_stop * weight.shape[1])
                 yield (
@@ -785,6 +817,7 @@ class _Context:
                     plus.ravel(),
                     minus.ravel(),
                     False,
+                    np.broadcast_to(vanished, numeric.shape).ravel(),
                 )
                 return
         source = self.fp.inputs[layer][:, None, :]  # (B, 1, J)
@@ -801,6 +834,7 @@ class _Context:
             layer, unit, unit1, units_flat, epsilon * source, float(np.min(epsilon))
         )
         flat = np.arange(row_start * columns, row_stop * columns)
+        plus, minus, vanished = self._lost_steps(weight[rows], epsilon, plus, minus)
         numeric = (plus - minus) / (2 * epsilon)
         analytic = self.analytic[position][rows]
         yield (
@@ -811,6 +845,7 @@ class _Context:
             plus.ravel(),
             minus.ravel(),
             kink.ravel(),
+            np.broadcast_to(vanished, numeric.shape).ravel(),
         )
 
     def evaluate_indices(self, position: int, indices: np.ndarray):
@@ -834,10 +869,30 @@ class _Context:
             return array[units]
 
         plus, minus, kink = self._changes(layer, unit, unit1, units, delta, float(np.min(epsilon)))
+        plus, minus, vanished = self._lost_steps(values, epsilon, plus, minus)
         numeric = (plus - minus) / (2 * epsilon)
         analytic = self.analytic[position].ravel()[indices]
         epsilon_array = np.broadcast_to(epsilon, numeric.shape)
-        return indices, numeric, analytic, epsilon_array, plus, minus, kink
+        return indices, numeric, analytic, epsilon_array, plus, minus, kink, vanished
+
+    def _lost_steps(self, values, epsilon, plus, minus):
+        """ΔL± with the steps float64 cannot represent at w set to 0, and where both were lost.
+
+        The engine forms ΔL from ε itself, never from w ± ε, so on its own it would report an
+        exact derivative even for an ε so small that w + ε == w; a person's finite difference
+        sees no step there, and so does this check (numeric 0, the entry marked as undecided).
+        Only a fixed ε can be that small: the recommended √u·max(1, |w|) always moves w.
+        """
+        if self.epsilon_scaled:
+            return plus, minus, False
+        values = np.asarray(values, dtype=np.float64)
+        lost_plus = np.broadcast_to(values + epsilon == values, np.shape(plus))
+        lost_minus = np.broadcast_to(values - epsilon == values, np.shape(minus))
+        if not (lost_plus.any() or lost_minus.any()):
+            return plus, minus, False
+        plus = np.where(lost_plus, 0.0, plus)
+        minus = np.where(lost_minus, 0.0, minus)
+        return plus, minus, lost_plus & lost_minus
 
     def _changes(self, layer, unit, unit1, units_flat, delta, epsilon):
         """Loss changes ΔL± (averaged over the batch) for perturbations ±delta of one layer.
@@ -994,15 +1049,14 @@ class _Context:
         plus_values = ar.cast(values64 + epsilon)
         minus_values = ar.cast(values64 - epsilon)
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            loss_plus = self._dtype_losses(position, indices, plus_values, current)
-            loss_minus = self._dtype_losses(position, indices, minus_values, current)
+            loss_plus, kink_plus = self._dtype_losses(position, indices, plus_values, current)
+            loss_minus, kink_minus = self._dtype_losses(position, indices, minus_values, current)
         base = np.float64(fp.loss)
-        numeric = (loss_plus - loss_minus) / (2 * epsilon)
+        plus, minus = loss_plus - base, loss_minus - base  # exact: both are dtype numbers
+        numeric = (plus - minus) / (2 * epsilon)
         analytic = self.analytic[position].ravel()[indices]
-        kink = np.zeros(indices.shape, dtype=bool)
-        if self.spec.activation == "relu" and position // 2 < self.layers - 1:
-            kink = self._relu_kinks_dtype(position, indices, epsilon)
-        return indices, numeric, analytic, epsilon, loss_plus - base, loss_minus - base, kink
+        vanished = (plus_values == current) & (minus_values == current)
+        return indices, numeric, analytic, epsilon, plus, minus, kink_plus | kink_minus, vanished
 
     def _dtype_losses(self, position, indices, values, current):
         ar, fp, r = self.ar, self.fp_dtype, self.ar.round
@@ -1016,10 +1070,14 @@ class _Context:
             units = indices
             column = r(z[:, units].T + delta[:, None])
         count = indices.size
+        relu = self.spec.activation == "relu"
+        kink = np.zeros(count, dtype=bool)
         if layer == self.layers - 1:
             outputs = np.broadcast_to(z, (count, *z.shape)).copy()
             outputs[np.arange(count), :, units] = column
         else:
+            if relu:  # the perturbed unit itself switches on or off for some example
+                kink |= np.any((column > 0) != (z[:, units].T > 0), axis=1)
             change = r(
                 _activate(column, self.spec.activation, ar) - fp.inputs[layer + 1][:, units].T
             )
@@ -1029,6 +1087,9 @@ class _Context:
                 + r(change[:, :, None] * next_weight[:, units].T[:, None, :])
             )
             for deeper in range(layer + 2, self.layers):
+                if relu:  # a deeper unit switches: the loss has a kink inside ±ε too
+                    moved = (outputs > 0) != (fp.pre_activations[deeper - 1] > 0)[None]
+                    kink |= moved.any(axis=(1, 2))
                 hidden = _activate(outputs, self.spec.activation, ar)
                 outputs = _affine(
                     hidden, fp.parameters[2 * deeper], fp.parameters[2 * deeper + 1], ar
@@ -1037,18 +1098,7 @@ class _Context:
             self.net.targets if self.spec.loss == "cross-entropy" else ar.cast(self.net.targets)
         )
         losses = _mean(_per_sample_loss(outputs, targets, self.spec.loss, ar), ar)
-        return losses.astype(np.float64)
-
-    def _relu_kinks_dtype(self, position, indices, epsilon):
-        layer = position // 2
-        z = self.fp.pre_activations[layer]
-        if position % 2 == 0:
-            units, sources = np.divmod(indices, self.net.parameters[position].shape[1])
-            step = epsilon * np.abs(self.fp.inputs[layer][:, sources])
-        else:
-            units = indices
-            step = np.broadcast_to(epsilon, (self.batch, indices.size))
-        return (np.abs(z[:, units]) <= step).any(axis=0)
+        return losses.astype(np.float64), kink
 
 
 # ---------------------------------------------------------------- projections
@@ -1062,14 +1112,42 @@ def direction(shape: tuple[int, ...], seed: int, position: int, k: int) -> np.nd
 
 
 def projection_losses(
-    net: Network, dtype: str, position: int, unit: np.ndarray, epsilon: float
-) -> tuple[float, float]:
-    """L(θ + ε·v) and L(θ − ε·v) for a direction v supported on one tensor, in dtype."""
+    net: Network,
+    dtype: str,
+    position: int,
+    unit: np.ndarray,
+    epsilon: float,
+    with_flags: bool = False,
+):
+    """L(θ + ε·v) and L(θ − ε·v) for a direction v supported on one tensor, in dtype.
+
+    ``with_flags``: also (kink, vanished): whether either step flips the relu on/off pattern
+    of any hidden layer for any example (the loss is not smooth along that segment), and
+    whether both steps round back to θ in the dtype (the check saw no step at all).
+    """
+    ar = Arithmetic(dtype)
+    base = net.parameters[position]
     plus = list(net.parameters)
     minus = list(net.parameters)
-    plus[position] = net.parameters[position] + epsilon * unit
-    minus[position] = net.parameters[position] - epsilon * unit
-    return float(net.loss(plus, dtype)), float(net.loss(minus, dtype))
+    plus[position] = base + epsilon * unit
+    minus[position] = base - epsilon * unit
+    if not with_flags:
+        return float(net.loss(plus, dtype)), float(net.loss(minus, dtype))
+    reference = net.forward(dtype)
+    kink = False
+    losses = []
+    for parameters in (plus, minus):
+        forward = net._run_forward(parameters, ar)
+        losses.append(float(forward.loss))
+        if net.spec.activation == "relu":
+            for layer in range(net.layer_count - 1):
+                moved = forward.pre_activations[layer] > 0
+                kink |= bool(np.any(moved != (reference.pre_activations[layer] > 0)))
+    cast = ar.cast(base)
+    vanished = bool(np.all(ar.cast(plus[position]) == cast)) and bool(
+        np.all(ar.cast(minus[position]) == cast)
+    )
+    return losses[0], losses[1], kink, vanished
 
 
 # ---------------------------------------------------------------- the report builder
@@ -1079,6 +1157,17 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     array = np.array(array)
     array.setflags(write=False)
     return array
+
+
+def _largest(values: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the (up to) count largest finite-or-+inf values, largest first (−inf: skip)."""
+    keep = int(np.sum(values > -np.inf))
+    top = min(count, keep)
+    if top == 0:
+        return np.zeros(0, dtype=np.intp)
+    whole = top >= values.size
+    order = np.arange(values.size) if whole else np.argpartition(-values, top - 1)[:top]
+    return order[np.argsort(-values[order], kind="stable")]
 
 
 def _build_report(settings, context, results, tolerances, seconds) -> CheckReport:
@@ -1097,9 +1186,16 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
         relative[~checked] = np.nan
         relative[checked & ~np.isfinite(relative)] = np.inf
         correct = relative <= VERDICTS[0].upper
-        within = (difference <= tolerances.atol + tolerances.rtol * np.abs(analytic)) & ~correct
-        explained = correct | within | result.kink
-        failures = int(np.sum(checked & ~explained))
+        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        within = (difference <= window) & ~correct
+        # a window of half the gradient or more would let a sign flip or a factor 2 through:
+        # agreeing within it says nothing (nor does a step the dtype rounded away)
+        undecided = (within | result.vanished) & (window >= 0.5 * np.abs(analytic))
+        undecided |= result.vanished & ~correct
+        undecided &= checked & ~result.kink
+        explained = correct | within | result.kink | undecided
+        failing = checked & ~explained
+        failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
         counts = {verdict.key: 0 for verdict in VERDICTS}
@@ -1120,26 +1216,29 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
                 median_relative_error=float(np.median(values)) if values.size else math.nan,
                 band_counts=counts,
                 kinks=int(np.sum(result.kink & checked & ~correct)),
-                within_tolerance=int(np.sum(within & checked & ~result.kink)),
+                within_tolerance=int(np.sum(within & checked & ~result.kink & ~undecided)),
                 failures=failures,
                 relative_errors=heat,
                 numeric=_frozen(numeric),
                 analytic=_frozen(analytic),
+                undecided=int(np.sum(undecided)),
             )
         )
-        ranking = np.where(checked, -np.nan_to_num(relative, posinf=1e300), np.inf)
-        top = min(WORST_COUNT, values.size)
-        if 0 < top < ranking.size:
-            order = np.argpartition(ranking, top - 1)[:top]
-            order = order[np.argsort(ranking[order])]
-        else:
-            order = np.argsort(ranking)[:top]
+        # failing entries first, then by relative error (so worst[0] is the worst failure)
+        size = np.nan_to_num(relative, nan=-1.0, posinf=1e300)
+        order = np.concatenate(
+            [
+                _largest(np.where(failing, size, -np.inf), WORST_COUNT),
+                _largest(np.where(checked & ~failing, size, -np.inf), WORST_COUNT),
+            ]
+        )[: min(WORST_COUNT, values.size)]
         for flat in order:
             note = ""
+            same = result.loss_plus_change[flat] == result.loss_minus_change[flat]
             if result.kink[flat] and not correct[flat]:
                 note = "kink"
-            elif within[flat] and result.loss_plus_change[flat] == result.loss_minus_change[flat]:
-                note = "flat"  # L+ and L− came out the same number in this dtype
+            elif undecided[flat]:
+                note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
             elif within[flat]:
                 note = "round-off"
             position = (
@@ -1162,15 +1261,15 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
                     loss_minus_change=float(result.loss_minus_change[flat]),
                     band=verdict_for(relative[flat]).key,
                     note=note,
+                    failing=bool(failing[flat]),
                 )
             )
-    candidates.sort(key=lambda entry: -entry.relative_error)
+    candidates.sort(key=lambda entry: (not entry.failing, -entry.relative_error))
     worst = tuple(candidates[:WORST_COUNT])
-    ranked = [t for t in tensors if t.checked]
-    worst_tensor = (
-        max(ranked, key=lambda t: (t.failures, t.max_relative_error)).name if ranked else ""
-    )
-    verdict = "pass" if total_failures == 0 else "fail"
+    # the worst tensor is the one holding the worst entry (the largest failing error)
+    worst_tensor = worst[0].tensor if worst else ""
+    inconclusive = total_failures == 0 and any(t.inconclusive for t in tensors)
+    verdict = "pass" if total_failures == 0 and not inconclusive else "fail"
     report = CheckReport(
         settings=settings,
         loss=loss,
@@ -1183,6 +1282,7 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
         parameters_checked=settings.parameters_checked,
         evaluations=settings.evaluations,
         seconds=seconds,
+        inconclusive=inconclusive,
     )
     from fdgui.core.report_netcheck import verdict_in_words
 

@@ -26,8 +26,9 @@ from fdgui.core.precision import recommended_epsilon
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
-    "kink": "±ε crosses a relu kink",
-    "flat": "L+ = L− in this dtype",
+    "kink": "±ε crosses a relu kink (here or in a deeper layer)",
+    "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
+    "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
     "": "",
 }
@@ -40,6 +41,13 @@ def number(value: float, digits: int = 3) -> str:
     if math.isinf(value):
         return "inf"
     return f"{value:.{digits}g}"
+
+
+def exact(value: float) -> str:
+    """The shortest text that reads back as the same float (so a row can be recomputed)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    return repr(float(value))
 
 
 def entry_label(entry: Entry, projection: bool = False) -> str:
@@ -63,6 +71,16 @@ def verdict_in_words(report: CheckReport) -> str:
             f"largest relative error {number(worst.relative_error)} at "
             f"{entry_label(worst, projection)}"
         )
+    if report.inconclusive:
+        undecided = [t for t in report.tensors if t.inconclusive]
+        names = ", ".join(t.name for t in undecided)
+        tolerances = report.tolerances
+        return (
+            f"Inconclusive: no entry disagrees, but in {names} most {unit} are too small for "
+            f"{settings.dtype} to tell a right gradient from a wrong one (atol "
+            f"{number(tolerances.atol)}, rtol {number(tolerances.rtol)}: a sign flip or a "
+            f"factor 2 would agree as well). {_how_to_decide(settings)}"
+        )
     if report.verdict == "pass":
         extra = []
         kinks = sum(t.kinks for t in report.tensors)
@@ -79,8 +97,8 @@ def verdict_in_words(report: CheckReport) -> str:
             return (
                 f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
                 f"what {settings.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
-                f"{number(tolerances.rtol)}), so a small bug could hide there; check in "
-                f"float64 to confirm. {where[0].upper()}{where[1:]}."
+                f"{number(tolerances.rtol)}), so a small bug could hide there. "
+                f"{_how_to_decide(settings)} {where[0].upper()}{where[1:]}."
             )
         tail = "".join(f"; {part}" for part in extra)
         return (
@@ -93,10 +111,17 @@ def verdict_in_words(report: CheckReport) -> str:
     also = f" Also wrong: {', '.join(others)}." if others else ""
     return (
         f"Fail: {failures:,} of {checked:,} {unit} disagree. The worst tensor is "
-        f"{worst_tensor.name} ({worst_tensor.failures:,} of {worst_tensor.checked:,} "
-        f"{unit} wrong or suspicious, max relative error "
-        f"{number(worst_tensor.max_relative_error)}); {where}.{also}"
+        f"{worst_tensor.name}: {where}; {worst_tensor.failures:,} of "
+        f"{worst_tensor.checked:,} of its {unit} are wrong or suspicious.{also}"
     )
+
+
+def _how_to_decide(settings) -> str:
+    if settings.epsilon is not None:
+        return "Leave ε empty (the recommended step per parameter) to decide."
+    if settings.dtype != "float64":
+        return "Check in float64 to decide."
+    return "A larger network loss or gradient would be needed to decide."
 
 
 def settings_line(report: CheckReport) -> str:
@@ -112,7 +137,11 @@ def settings_line(report: CheckReport) -> str:
         MODE_TITLES[settings.mode].split(":")[0].lower(),
     ]
     if settings.mode == "sample":
-        parts.append(f"k={settings.samples}")
+        largest = max(math.prod(shape) for _, shape in spec.tensor_shapes)
+        if settings.samples >= largest:
+            parts.append(f"k={settings.samples} (every entry: no tensor has more)")
+        else:
+            parts.append(f"k={settings.samples}")
     if settings.mode == "projection":
         parts.append(f"K={settings.directions}")
     parts.append(f"bug {settings.bug}" if settings.bug else "correct backprop")
@@ -145,6 +174,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "kinks": tensor.kinks,
         "within_tolerance": tensor.within_tolerance,
         "failures": tensor.failures,
+        "undecided": tensor.undecided,
     }
 
 
@@ -172,7 +202,10 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
     spec = settings.spec
     return {
         "fdgui_version": __version__,
+        # "pass" or "fail"; "inconclusive": true means "fail" because nothing could be
+        # confirmed in this dtype (no entry disagreed), exit status 1 like a failure
         "verdict": report.verdict,
+        "inconclusive": report.inconclusive,
         "summary": report.summary,
         "parameters_checked": report.parameters_checked,
         "evaluations": report.evaluations,
@@ -210,7 +243,8 @@ def render_json(report: CheckReport) -> str:
 
 CSV_COLUMNS = (
     "kind", "tensor", "index", "position", "numeric", "analytic", "relative_error", "band",
-    "note", "epsilon", "loss_plus", "loss_minus", "shape", "checked", "max_relative_error",
+    "note", "epsilon", "loss_plus", "loss_minus", "loss_plus_change", "loss_minus_change",
+    "shape", "checked", "max_relative_error",
     "median_relative_error", "correct", "kinks_band", "suspicious", "wrong", "failures",
 )  # fmt: skip
 
@@ -252,6 +286,8 @@ def render_csv(report: CheckReport) -> str:
                 "epsilon": repr(entry.epsilon),
                 "loss_plus": repr(entry.loss_plus),
                 "loss_minus": repr(entry.loss_minus),
+                "loss_plus_change": repr(entry.loss_plus_change),
+                "loss_minus_change": repr(entry.loss_minus_change),
             }
         )
     return buffer.getvalue()
@@ -273,10 +309,19 @@ def tensor_rows(report: CheckReport) -> list[list[str]]:
                 f"{counts['kinks']:,}",
                 f"{counts['suspicious']:,}",
                 f"{counts['wrong']:,}",
-                "ok" if tensor.failures == 0 else f"{tensor.failures:,} failing",
+                tensor_status(tensor),
             ]
         )
     return rows
+
+
+def tensor_status(tensor: TensorReport) -> str:
+    """'ok', 'N failing', or 'undecided' (most entries too small for the dtype)."""
+    if tensor.failures:
+        return f"{tensor.failures:,} failing"
+    if tensor.inconclusive:
+        return f"undecided ({tensor.undecided:,})"
+    return "ok"
 
 
 TENSOR_HEADERS = [
@@ -285,13 +330,23 @@ TENSOR_HEADERS = [
 ]  # fmt: skip
 
 WORST_HEADERS = [
-    "entry", "numeric", "backprop", "rel. error", "verdict", "ε", "L+", "L−", "note",
+    "entry", "numeric", "backprop", "rel. error", "verdict", "ε", "ΔL+", "ΔL−", "note",
 ]  # fmt: skip
+# why the table shows the loss changes rather than L+ and L− (window tooltip, help, exports)
+CHANGE_EXPLANATION = (
+    "ΔL+ = L(w+ε) − L(w) and ΔL− = L(w−ε) − L(w), as the check formed them; numeric = "
+    "(ΔL+ − ΔL−)/(2ε) exactly, with the ε and ΔL± shown (full precision). In float64 the "
+    "check computes each change directly from the layer it perturbs, never as a difference "
+    "of two rounded losses, so the change keeps about 15 digits even where L+ and L− print "
+    "as the same number; in the other dtypes it is the difference of the losses rounded to "
+    "that dtype."
+)
 
 
 ENTRY_VERDICT_TITLES = {
     "kink": "Kink (explained)",
-    "flat": "Within dtype error",
+    "flat": "Undecided (no change)",
+    "undecided": "Undecided",
     "round-off": "Within dtype error",
 }
 
@@ -310,9 +365,9 @@ def worst_rows(report: CheckReport) -> list[list[str]]:
             number(entry.analytic, 6),
             number(entry.relative_error),
             entry_verdict(entry),
-            number(entry.epsilon),
-            number(entry.loss_plus, 16),
-            number(entry.loss_minus, 16),
+            exact(entry.epsilon),
+            exact(entry.loss_plus_change),
+            exact(entry.loss_minus_change),
             NOTE_WORDS.get(entry.note, entry.note),
         ]
         for entry in report.worst
@@ -348,6 +403,8 @@ def render_markdown(report: CheckReport) -> str:
             _markdown_table(WORST_HEADERS, worst_rows(report)),
             "",
             "Relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8).",
+            "",
+            CHANGE_EXPLANATION,
             "",
         ]
     )

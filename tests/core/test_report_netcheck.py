@@ -122,3 +122,26 @@ def test_nan_and_infinity_never_reach_json(passing):
         for tensor in data["tensors"]
         for value in (tensor["max_relative_error"], tensor["median_relative_error"])
     )
+
+
+def test_worst_rows_show_epsilon_and_loss_changes_that_reproduce_numeric(failing, passing):
+    """QA: L+ and L− printed to 16 digits could not reproduce the numeric column."""
+    from fdgui.core.report_netcheck import WORST_HEADERS, worst_rows
+
+    columns = [WORST_HEADERS.index(name) for name in ("ε", "ΔL+", "ΔL−")]
+    for report in (failing, passing):
+        for entry, row in zip(report.worst, worst_rows(report), strict=True):
+            epsilon, plus, minus = (float(row[column]) for column in columns)
+            assert (plus - minus) / (2 * epsilon) == entry.numeric
+
+
+def test_inconclusive_is_in_json_with_verdict_fail():
+    spec = NetworkSpec((16, 16, 16, 10))
+    report = run_to_completion(CheckSettings(spec, dtype="float16", bug="transpose"))
+    data = json.loads(render_json(report))
+    assert data["verdict"] == "fail" and data["inconclusive"] is True
+    assert data["summary"].startswith("Inconclusive")
+    assert all(t["undecided"] > 0 for t in data["tensors"])
+    assert data["worst_tensor"] == data["worst"][0]["tensor"]
+    assert "undecided" in render_text(report)
+    assert json.loads(render_json(run_to_completion(CheckSettings(spec))))["inconclusive"] is False

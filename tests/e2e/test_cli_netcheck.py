@@ -69,6 +69,15 @@ def test_json_keys_and_types():
         (["--batch", "0"], "--batch"),
         (["--eps", "abc"], "--eps"),
         (["--dtype", "float8"], "--dtype"),
+        (["--layers", "20,,10"], "--layers"),
+        (["--layers", "20,16,10,"], "--layers"),
+        (["--layers", "1_000,10"], "--layers"),
+        (["--worst", "0"], "--worst"),
+        (["--worst", "-5"], "--worst"),
+        (["--worst", "21"], "--worst"),
+        (["--mode", "sample", "--samples", "100000"], "--samples"),
+        (["--mode", "full", "--samples", "5"], "--samples"),
+        (["--directions", "5"], "--directions"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_option(args, option):
@@ -83,3 +92,36 @@ def test_absurd_size_message_gives_the_memory_number():
     out = run("--layers", "300000,300000,10")
     assert "GB" in out.stderr or "TB" in out.stderr
     assert "90,003,300,010 parameters" in out.stderr
+
+
+def test_layers_message_names_the_bad_part():
+    assert "'abc' is not a positive whole number" in run("--layers", "abc").stderr
+
+
+def test_a_memory_refusal_caused_by_the_batch_names_the_batch():
+    from fdgui.core.netcheck import available_memory_bytes
+
+    batch = available_memory_bytes() // (64 * 46) * 2  # forward tables alone exceed memory
+    out = run("--layers", "20,16,10", "--batch", str(batch))
+    assert out.returncode == 2
+    assert out.stderr.startswith("fdgui-cli netcheck: --batch: a batch of "), out.stderr
+    assert "GB" in out.stderr or "TB" in out.stderr
+
+
+def test_a_real_bug_in_float16_is_never_exit_0():
+    """QA: --dtype float16 --bug transpose passed with exit 0 and green 'ok' rows."""
+    out = run("--layers", "16,16,16,10", "--dtype", "float16", "--bug", "transpose", "--json")
+    assert out.returncode == 1, out.stdout
+    data = json.loads(out.stdout)
+    assert data["verdict"] == "fail" and data["inconclusive"] is True
+    text = run("--layers", "16,16,16,10", "--dtype", "float16", "--bug", "transpose")
+    assert text.returncode == 1 and text.stdout.startswith("Inconclusive")
+    assert " ok" not in text.stdout.split("Worst")[0]
+
+
+def test_sample_mode_with_k_above_some_tensors_says_so():
+    out = run("--mode", "sample", "--samples", "200")
+    assert out.returncode == 0
+    assert "k=200," in out.stdout  # W1 has 320 entries: 200 is a real sample there
+    out = run("--layers", "5,4,3", "--mode", "sample", "--samples", "20")
+    assert "k=20 (every entry: no tensor has more)" in out.stdout
