@@ -449,6 +449,8 @@ class CostPlan:
     seconds_per_evaluation: float
     expected_seconds: float
     memory_bytes: int
+    # expected seconds of each tensor (in tensor order): the check's progress bar uses them
+    tensor_seconds: tuple[float, ...] = ()
 
 
 def plan_costs(settings: CheckSettings, network: Network | None = None) -> dict[str, CostPlan]:
@@ -490,14 +492,16 @@ def _plan_costs(settings: CheckSettings, network: Network | None) -> dict[str, C
     for mode in MODES:
         mode_settings = replace(settings, mode=mode)
         seconds = setup
+        tensor_seconds = []
         for name, shape in settings.spec.tensor_shapes:
             size = math.prod(shape)
             if mode == "full":
-                seconds += 2 * size * per_tensor[name][True]
+                tensor_seconds.append(2 * size * per_tensor[name][True])
             elif mode == "sample":
-                seconds += 2 * min(size, settings.samples) * per_tensor[name][False]
+                tensor_seconds.append(2 * min(size, settings.samples) * per_tensor[name][False])
             else:
-                seconds += 2 * settings.directions * per_direction
+                tensor_seconds.append(2 * settings.directions * per_direction)
+            seconds += tensor_seconds[-1]
         evaluations = mode_settings.evaluations
         plans[mode] = CostPlan(
             mode,
@@ -506,6 +510,7 @@ def _plan_costs(settings: CheckSettings, network: Network | None) -> dict[str, C
             seconds / max(evaluations, 1),
             seconds,
             estimate_memory_bytes(mode_settings),
+            tuple(tensor_seconds),
         )
     return plans
 
@@ -513,21 +518,60 @@ def _plan_costs(settings: CheckSettings, network: Network | None) -> dict[str, C
 # ---------------------------------------------------------------- the check itself
 
 
+def tensor_weights(settings: CheckSettings) -> list[float]:
+    """Rough relative cost of each tensor's share of the check (when no plan was measured).
+
+    Per perturbation and example: a few dozen elementwise operations where the change stops
+    at the output or the last hidden layer; for earlier layers, the change is pushed through
+    every deeper hidden layer (about 8 elementwise operations per unit plus one
+    multiply-add per weight of the next layer). Projections run two forward passes.
+    """
+    sizes = settings.spec.layer_sizes
+    layers = len(sizes) - 1
+    forward = sum(sizes[m] * sizes[m + 1] for m in range(layers))
+    weights = []
+    for position, (_name, shape) in enumerate(settings.spec.tensor_shapes):
+        layer = position // 2
+        if settings.mode == "projection":
+            weights.append(settings.directions * 2.0 * forward)
+            continue
+        per_entry = 20.0
+        for m in range(layer + 1, layers - 1):
+            per_entry += sizes[m + 1] * (8.0 + sizes[m + 2])
+        count = (
+            math.prod(shape) if settings.mode == "full" else min(settings.samples, math.prod(shape))
+        )
+        weights.append(count * per_entry)
+    return weights
+
+
 def run_check(
-    settings: CheckSettings, network: Network | None = None
+    settings: CheckSettings,
+    network: Network | None = None,
+    weights: list[float] | tuple[float, ...] | None = None,
 ) -> Generator[Progress, None, CheckReport]:
     """Check the network's (possibly buggy) backprop; yields progress, returns the report.
 
     Each yield is ``(fraction, message)`` and a point where the caller may stop by closing
-    the generator. Settings are validated at the first step, before any work.
+    the generator. Settings are validated at the first step, before any work. The fraction
+    is weighted by each tensor's cost (``weights``: the cost planner's ``tensor_seconds``
+    for this mode, else ``tensor_weights``), so it tracks time, not entries: in a deep
+    network one entry of W1 costs hundreds of times one entry of the last layers.
     """
     settings.validate()
+    count = len(settings.spec.tensor_shapes)
+    if (
+        weights is None
+        or len(weights) != count
+        or not all(math.isfinite(w) and w >= 0 for w in weights)
+    ):
+        weights = tensor_weights(settings)
     with single_threaded_blas():
-        return (yield from _check_steps(settings, network))
+        return (yield from _check_steps(settings, network, list(weights)))
 
 
 def _check_steps(
-    settings: CheckSettings, network: Network | None
+    settings: CheckSettings, network: Network | None, weights: list[float]
 ) -> Generator[Progress, None, CheckReport]:
     started = time.perf_counter()
     yield 0.0, "building the network"
@@ -539,10 +583,21 @@ def _check_steps(
     tolerances = check_tolerances(settings, context.loss, largest)
     total = settings.parameters_checked
     done = 0
+    total_weight = sum(weights) or 1.0
+    finished_weight = 0.0  # the weight of the tensors already checked
     results: list[_TensorResult] = []
     for position, (name, shape) in enumerate(settings.spec.tensor_shapes):
         result = _TensorResult(name, shape, settings.mode, settings.directions)
         results.append(result)
+        weight = weights[position] / total_weight
+        size = result.numeric.size
+        if settings.mode == "sample":
+            size = min(settings.samples, size)
+        tensor_done = 0
+
+        def fraction(part: int) -> float:
+            return min(1.0, finished_weight + weight * part / max(size, 1))  # noqa: B023
+
         if settings.mode == "projection":
             epsilon = settings.epsilon or recommended_epsilon(settings.dtype, 0.0, "central")
             for k in range(settings.directions):
@@ -555,12 +610,17 @@ def _check_steps(
                 projected = float(np.sum(analytic[position] * unit))
                 result.store_direction(k, numeric, projected, epsilon, plus, minus, kink, vanished)
                 done += 1
-                yield done / total, f"{name}: direction {k + 1} of {settings.directions}"
+                tensor_done += 1
+                message = f"{name}: direction {k + 1} of {settings.directions}"
+                yield fraction(tensor_done), message
+            finished_weight += weight
             continue
         for piece in context.tensor_pieces(position, full=settings.mode == "full"):
             result.store(*piece)
             done += np.size(piece[0])
-            yield done / total, f"{name}: {done:,} of {total:,} entries"
+            tensor_done += np.size(piece[0])
+            yield fraction(tensor_done), f"{name}: {done:,} of {total:,} entries"
+        finished_weight += weight
     yield 1.0, "writing the report"
     return _build_report(settings, context, results, tolerances, time.perf_counter() - started)
 

@@ -255,7 +255,10 @@ class NetcheckModel(QObject):
 
         settings = self._settings
         self._started = time.perf_counter()
-        job = start_job(run_check, settings)
+        weights = None  # the planner's per-tensor times make the progress bar track time
+        if self._plan is not None and settings.mode in self._plan:
+            weights = self._plan[settings.mode].tensor_seconds or None
+        job = start_job(run_check, settings, None, weights)
         self._job = job
         self.runningChanged.emit(True)
         self.progressed.emit(0.0, "starting", float("nan"))
