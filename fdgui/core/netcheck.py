@@ -68,6 +68,7 @@ MODE_TITLES = {
 MAX_SAMPLES = 1_000_000
 MAX_DIRECTIONS = 10_000
 WORST_COUNT = 20
+HEAT_MAP_SIDE = 512  # cells per side of a drawn heat map (larger tensors: block maxima)
 FAST_CHUNK_ELEMENTS = 1 << 15  # hot-loop arrays: 256 KB each, so they stay in cache
 DEEP_CHUNK_ELEMENTS = 1 << 16  # (batch × perturbations × width) arrays of the deep path
 CHUNK_ELEMENTS = 1 << 19  # other temporaries: 4 MB each in float64
@@ -398,6 +399,11 @@ class TensorReport:
     numeric: np.ndarray = field(repr=False)  # flat, NaN where not checked
     analytic: np.ndarray = field(repr=False)  # flat backprop values (g·v in projection mode)
     undecided: int = 0  # within tolerance only because the tolerance is ≥ |g|/2 (see note)
+    # log10 relative error ready to draw (made in the worker, so the window never computes
+    # it): at most HEAT_MAP_SIDE cells a side, each the largest error of its block; NaN where
+    # nothing was checked. heat_levels: (low, high) whole decades of the full tensor's errors.
+    heat_map: np.ndarray | None = field(default=None, repr=False)
+    heat_levels: tuple[float, float] = (-16.0, 0.0)
 
     @property
     def inconclusive(self) -> bool:
@@ -1219,6 +1225,33 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def heat_map_of(relative: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
+    """log10 relative errors of a 2-D array, block maxima down to HEAT_MAP_SIDE a side."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(np.clip(relative, 1e-17, None)).astype(np.float32)  # NaN stays NaN
+    finite = logs[np.isfinite(logs)]
+    low = float(np.floor(finite.min())) if finite.size else -16.0
+    high = float(np.ceil(finite.max())) if finite.size else 0.0
+    if high - low < 1:
+        high = low + 1
+    rows, columns = logs.shape
+    row_step = -(-rows // HEAT_MAP_SIDE)
+    column_step = -(-columns // HEAT_MAP_SIDE)
+    if row_step > 1 or column_step > 1:
+        padded = np.full(
+            (-(-rows // row_step) * row_step, -(-columns // column_step) * column_step),
+            np.nan,
+            dtype=np.float32,
+        )
+        padded[:rows, :columns] = logs
+        blocks = padded.reshape(
+            padded.shape[0] // row_step, row_step, padded.shape[1] // column_step, column_step
+        )
+        logs = np.fmax.reduce(np.fmax.reduce(blocks, axis=3), axis=1)  # NaN only if all NaN
+    logs.setflags(write=False)
+    return logs, (low, high)
+
+
 def _largest(values: np.ndarray, count: int) -> np.ndarray:
     """Indices of the (up to) count largest finite-or-+inf values, largest first (−inf: skip)."""
     keep = int(np.sum(values > -np.inf))
@@ -1267,6 +1300,7 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
         shape = (1, result.numeric.size) if result.projection else result.shape
         heat = relative.reshape(shape).copy()
         heat.setflags(write=False)
+        heat_map, heat_levels = heat_map_of(heat if heat.ndim == 2 else heat[None, :])
         tensors.append(
             TensorReport(
                 name=result.name,
@@ -1282,6 +1316,8 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
                 numeric=_frozen(numeric),
                 analytic=_frozen(analytic),
                 undecided=int(np.sum(undecided)),
+                heat_map=heat_map,
+                heat_levels=heat_levels,
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)

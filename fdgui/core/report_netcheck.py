@@ -436,6 +436,16 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
 # ---------------------------------------------------------------- copy as code
 
 
+_WHY_DIFFERENT = (
+    "# These differ from fdgui's own network check on purpose: that check forms each loss\n"
+    "# change directly from the one layer a step touches (float64: ε = √u, tolerances near\n"
+    "# 1e-8), which a generic tool cannot; here the loss is evaluated twice and subtracted,\n"
+    "# so ε = u^(1/3) and wider tolerances are what a correct gradient can meet. fdgui also\n"
+    "# treats entries whose tolerance is ≥ half their gradient as undecided; gradcheck\n"
+    "# cannot, so compare gradients that are large next to atol.\n"
+)
+
+
 def torch_gradcheck_code(tolerances: Tolerances) -> str:
     """A ready torch.autograd.gradcheck call with the ε and tolerances fdgui recommends."""
     dtype = tolerances.dtype
@@ -451,6 +461,7 @@ def torch_gradcheck_code(tolerances: Tolerances) -> str:
         "import torch\n\n"
         f"# fdgui's recommendation for {dtype}: central differences with ε = u^(1/3),\n"
         "# tolerances from the round-off floor u·|L|/ε and the ε² truncation.\n"
+        f"{_WHY_DIFFERENT}"
         f"{warning}"
         f"params = torch.randn(100, dtype={torch_dtype}, requires_grad=True)  # yours here\n\n\n"
         "def loss_fn(params):\n"
@@ -476,6 +487,7 @@ def jax_check_grads_code(tolerances: Tolerances) -> str:
         "from jax.test_util import check_grads\n\n"
         f"{enable}"
         f"# fdgui's recommendation for {dtype}: ε = u^(1/3) for central differences.\n"
+        f"{_WHY_DIFFERENT}"
         f"params = jnp.ones(100, dtype=jnp.{dtype})  # yours here\n\n\n"
         "def loss_fn(params):\n"
         "    return jnp.sum(jnp.tanh(params) ** 2)  # your loss\n\n\n"

@@ -262,6 +262,9 @@ class NetcheckModel(QObject):
         self._job = job
         self.runningChanged.emit(True)
         self.progressed.emit(0.0, "starting", float("nan"))
+        unit = "directions" if settings.mode == "projection" else "entries"
+        # replaces any "Check cancelled…" or error line left by the previous run
+        self.statusMessage.emit(f"Checking {settings.parameters_checked:,} {unit}…")
 
         def progressed(fraction: float, message: str) -> None:
             if not isValid(self):  # the panel went away while the job ran

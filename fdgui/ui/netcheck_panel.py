@@ -7,6 +7,7 @@ exports and the CLI say the same thing.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -198,6 +199,7 @@ class NetcheckPanel(QWidget):
         )
         self.plan_table.setHorizontalHeaderLabels(["mode", "evaluations", "time", "memory"])
         self.plan_table.verticalHeader().setVisible(False)
+        self.plan_table.setTabKeyNavigation(False)
         self.plan_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.plan_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
@@ -235,12 +237,18 @@ class NetcheckPanel(QWidget):
         column.setContentsMargins(0, 0, 6, 0)
         for widget in (network, backprop, mode, cost):
             column.addWidget(widget)
-        column.addLayout(buttons)
-        column.addWidget(self.progress)
-        column.addWidget(self.progress_label)
         column.addStretch(1)
         scroll = vertical_scroll(controls, "netcheckControlsScroll")
-        scroll.setMinimumWidth(340)
+        # Run, Cancel and the progress stay below the scrolling settings, always in view
+        left = QWidget()
+        left.setObjectName("netcheckLeft")
+        left.setMinimumWidth(340)
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(scroll, 1)
+        left_column.addLayout(buttons)
+        left_column.addWidget(self.progress)
+        left_column.addWidget(self.progress_label)
 
         # ---- results side
         self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
@@ -254,7 +262,7 @@ class NetcheckPanel(QWidget):
         self.settings_label.setObjectName("reportSettingsLabel")
         self.settings_label.setWordWrap(True)
 
-        from fdgui.core.report_netcheck import TENSOR_HEADERS, WORST_HEADERS
+        from fdgui.core.report_netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
 
         self.tensor_table = QTableWidget(0, len(TENSOR_HEADERS))
         self.tensor_table.setObjectName("tensorTable")
@@ -268,8 +276,8 @@ class NetcheckPanel(QWidget):
         self.worst_table.setObjectName("worstTable")
         self.worst_table.setHorizontalHeaderLabels(WORST_HEADERS)
         self.worst_table.setToolTip(
-            "The 20 entries that disagree most, with the ε and the two losses behind each "
-            "estimate. Double-click a row to sweep that parameter in the ε explorer."
+            "The 20 entries that disagree most (failing ones first). Double-click a row or "
+            "press Enter to sweep that parameter in the ε explorer.\n\n" + CHANGE_EXPLANATION
         )
         self._setup_table(self.worst_table)
 
@@ -315,15 +323,17 @@ class NetcheckPanel(QWidget):
         self.result_tabs.addTab(heat, "Heat map")
         self.result_tabs.setTabToolTip(1, "Relative error of every checked entry, per tensor")
 
-        worst_box = QGroupBox("Worst 20 entries (double-click to sweep ε)")
+        worst_box = QGroupBox("Worst 20 entries (double-click or Enter: sweep ε)")
         worst_box.setObjectName("worstGroup")
         worst_layout = QVBoxLayout(worst_box)
         worst_layout.addWidget(self.worst_table)
 
         exports = QHBoxLayout()
+        save_caption = QLabel("Save report:")
+        exports.addWidget(save_caption)
         self.export_buttons: dict[str, QPushButton] = {}
-        for kind, title in (("json", "Export &JSON…"), ("csv", "Export &CSV…"),
-                            ("md", "Export Mark&down…")):  # fmt: skip
+        for kind, title in (("json", "&JSON…"), ("csv", "&CSV…"),
+                            ("md", "Mark&down…")):  # fmt: skip
             button = QPushButton(title)
             button.setObjectName(f"export{kind.capitalize()}Button")
             button.setToolTip(f"Save the report as {kind.upper()}")
@@ -332,19 +342,22 @@ class NetcheckPanel(QWidget):
             self.export_buttons[kind] = button
             exports.addWidget(button)
         exports.addStretch(1)
-        self.copy_torch_button = QPushButton("Copy as &torch gradcheck")
+        copies = QHBoxLayout()
+        copies.addWidget(QLabel("Copy as code:"))
+        self.copy_torch_button = QPushButton("&torch gradcheck")
         self.copy_torch_button.setObjectName("copyTorchButton")
         self.copy_torch_button.setToolTip(
             "Copy a torch.autograd.gradcheck call with the ε, atol and rtol fdgui recommends "
             "for the chosen dtype"
         )
-        self.copy_jax_button = QPushButton("Copy as ja&x check_grads")
+        self.copy_jax_button = QPushButton("ja&x check_grads")
         self.copy_jax_button.setObjectName("copyJaxButton")
         self.copy_jax_button.setToolTip(
             "Copy a jax.test_util.check_grads call with the recommended ε and tolerances"
         )
-        exports.addWidget(self.copy_torch_button)
-        exports.addWidget(self.copy_jax_button)
+        copies.addWidget(self.copy_torch_button)
+        copies.addWidget(self.copy_jax_button)
+        copies.addStretch(1)
 
         results = QWidget()
         results.setObjectName("netcheckResults")
@@ -360,11 +373,12 @@ class NetcheckPanel(QWidget):
         splitter.setSizes([330, 300])
         results_layout.addWidget(splitter, 1)
         results_layout.addLayout(exports)
+        results_layout.addLayout(copies)
 
         outer = QSplitter(Qt.Orientation.Horizontal)
         outer.setObjectName("netcheckSplitter")
         outer.setChildrenCollapsible(False)
-        outer.addWidget(scroll)
+        outer.addWidget(left)
         outer.addWidget(results)
         outer.setStretchFactor(1, 1)
         outer.setSizes([380, 900])
@@ -381,6 +395,7 @@ class NetcheckPanel(QWidget):
             QWidget.setTabOrder(first, second)
 
     def _setup_table(self, table: QTableWidget) -> None:
+        table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -404,6 +419,11 @@ class NetcheckPanel(QWidget):
         self.run_button.clicked.connect(self.run_check)
         self.cancel_button.clicked.connect(model.cancel)
         self.worst_table.cellDoubleClicked.connect(self.sweep_worst_row)
+        self._enter_keys = _EnterKeys(self.worst_table, self._sweep_current_row)
+        self.worst_table.installEventFilter(self._enter_keys)
+        self.cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.cancel_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.cancel_shortcut.activated.connect(self._escape)
         self.tensor_table.cellClicked.connect(
             lambda row, _column: self.heat_tensor.setCurrentIndex(row)
         )
@@ -491,10 +511,18 @@ class NetcheckPanel(QWidget):
 
     # ------------------------------------------------------------------ the report
     def show_report(self, report: Any) -> None:
-        from fdgui.core.report_netcheck import settings_line, tensor_rows, worst_rows
+        from fdgui.core.report_netcheck import (
+            CHANGE_EXPLANATION,
+            settings_line,
+            tensor_rows,
+            worst_rows,
+        )
 
         self._report = report
-        colour = _COLOURS["kinks"] if report.loose else ("#1b873f" if report.passed else "#cf222e")
+        if report.inconclusive or report.loose:
+            colour = _COLOURS["kinks"]  # amber: nothing failed, but nothing was confirmed
+        else:
+            colour = "#1b873f" if report.passed else "#cf222e"
         self.verdict_label.setText(report.summary)
         self.verdict_label.setStyleSheet(f"color: {colour};")
         self.settings_label.setText(
@@ -504,7 +532,17 @@ class NetcheckPanel(QWidget):
         self._fill(self.tensor_table, tensor_rows(report))
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
-            status.setForeground(QColor("#1b873f" if tensor.failures == 0 else "#cf222e"))
+            if tensor.failures:
+                status.setForeground(QColor("#cf222e"))
+            elif tensor.inconclusive:
+                status.setForeground(QColor(_COLOURS["kinks"]))
+                status.setToolTip(
+                    f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within a "
+                    "tolerance of half their gradient or more: a sign flip or a factor 2 "
+                    "would agree too, so this dtype cannot decide"
+                )
+            else:
+                status.setForeground(QColor("#1b873f"))
         self._fill(self.worst_table, worst_rows(report))
         for row, entry in enumerate(report.worst):
             item = self.worst_table.item(row, 4)
@@ -512,55 +550,73 @@ class NetcheckPanel(QWidget):
             item.setForeground(QColor(colour))
             for column, value in ((1, entry.numeric), (2, entry.analytic)):
                 self.worst_table.item(row, column).setToolTip(repr(value))
-            sides = ((6, entry.loss_plus, entry.loss_plus_change),
-                     (7, entry.loss_minus, entry.loss_minus_change))  # fmt: skip
-            for column, value, change in sides:
+            sides = ((6, "L(w+ε)", entry.loss_plus, entry.loss_plus_change),
+                     (7, "L(w−ε)", entry.loss_minus, entry.loss_minus_change))  # fmt: skip
+            for column, name, value, change in sides:
                 self.worst_table.item(row, column).setToolTip(
-                    f"{value!r}\nchange from L: {change!r}\n(the check forms this change "
-                    "directly, so it keeps its digits even where L+ and L− print alike)"
+                    f"{name} − L = {change!r}\n{name} = {value!r} (L = {report.loss!r})\n\n"
+                    + CHANGE_EXPLANATION
                 )
-        current = self.heat_tensor.currentText()
         self.heat_tensor.blockSignals(True)
         self.heat_tensor.clear()
         self.heat_tensor.addItems([tensor.name for tensor in report.tensors])
         names = [tensor.name for tensor in report.tensors]
-        index = names.index(current) if current in names else names.index(report.worst_tensor)
+        # a new report opens on its worst (failing) tensor
+        index = names.index(report.worst_tensor) if report.worst_tensor in names else 0
         self.heat_tensor.setCurrentIndex(index)
         self.heat_tensor.blockSignals(False)
         self._draw_heat_map()
         for button in self.export_buttons.values():
             button.setEnabled(True)
+        self._refresh_code_buttons()
 
     def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
-        table.setRowCount(len(rows))
-        for row, cells in enumerate(rows):
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column > 0:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                table.setItem(row, column, item)
+        # With ResizeToContents on, every setItem re-measures whole columns: 220 items took
+        # ~150 ms on the GUI thread. Fill with fixed sections, then size the columns once.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.setUpdatesEnabled(False)
+        try:
+            table.clearContents()
+            table.setRowCount(len(rows))
+            for row, cells in enumerate(rows):
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    if column > 0:
+                        item.setTextAlignment(_RIGHT)
+                    table.setItem(row, column, item)
+        finally:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.setUpdatesEnabled(True)
 
     def _draw_heat_map(self) -> None:
         report = self._report
         if report is None or self.heat_tensor.currentIndex() < 0:
             return
         tensor = report.tensors[self.heat_tensor.currentIndex()]
-        errors = np.asarray(tensor.relative_errors, dtype=float)
-        if errors.ndim == 1:
-            errors = errors[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log10(np.clip(errors, 1e-17, None))  # NaN (not checked) stays NaN
-        finite = logs[np.isfinite(logs)]
-        low = float(np.floor(finite.min())) if finite.size else -16.0
-        high = float(np.ceil(finite.max())) if finite.size else 0.0
-        if high - low < 1:
-            high = low + 1
-        self.heat_image.setImage(logs.T, autoLevels=False)
+        logs = tensor.heat_map  # log10, downsampled in the worker: nothing heavy here
+        if logs is None:
+            from fdgui.core.netcheck import heat_map_of
+
+            errors = np.asarray(tensor.relative_errors, dtype=float)
+            logs, _levels = heat_map_of(errors if errors.ndim == 2 else errors[None, :])
+        low, high = tensor.heat_levels
+        self.heat_image.setImage(np.asarray(logs).T, autoLevels=False)
         self.color_bar.setLevels((low, high))
+        rows = tensor.shape[0] if len(tensor.shape) == 2 else 1
+        columns = tensor.shape[-1] if report.settings.mode != "projection" else logs.shape[1]
+        bottom_axis = self.heat_plot.getAxis("bottom")
         if report.settings.mode == "projection":
-            left, bottom = "", "direction k"
+            # direction k (1-based, as in the worst table) is the cell centred on k
+            self.heat_image.setRect(QRectF(0.5, 0, columns, 1))
+            step = max(1, math.ceil(columns / 12))
+            bottom_axis.setTicks([[(k, str(k)) for k in range(1, columns + 1, step)], []])
+        else:
+            # cell (i, j) centred on its real indices, whatever the downsampling
+            self.heat_image.setRect(QRectF(-0.5, -0.5, columns, rows))
+            bottom_axis.setTicks(None)
+        if report.settings.mode == "projection":
+            left, bottom = "", "direction k (1…K)"
         elif len(tensor.shape) == 1:
             left, bottom = "", "unit i"
         else:
@@ -574,6 +630,15 @@ class NetcheckPanel(QWidget):
     # ------------------------------------------------------------------ actions
     def run_check(self) -> None:
         self.model.run()
+
+    def _escape(self) -> None:
+        if self.model.running:
+            self.model.cancel()
+
+    def _sweep_current_row(self) -> None:
+        row = self.worst_table.currentRow()
+        if row >= 0:
+            self.sweep_worst_row(row)
 
     def sweep_worst_row(self, row: int, _column: int = 0) -> None:
         """Open the ε explorer on the network parameter behind a worst-table row."""
@@ -595,8 +660,34 @@ class NetcheckPanel(QWidget):
         if sweep is None:
             self._status("This ε explorer cannot sweep network parameters yet.")
             return
+        self._place_cursor_after_sweep(explorer, entry.epsilon)
         sweep(settings.spec, entry.tensor, entry.index, settings.dtype, settings.bug)
-        self._status(f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer.")
+        self._status(
+            f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer; the cursor goes "
+            f"to this row's ε = {entry.epsilon:.3g}."
+        )
+
+    @staticmethod
+    def _place_cursor_after_sweep(explorer: Any, epsilon: float) -> None:
+        """Once the explorer's sweep arrives, put its cursor at the row's ε (if in range).
+
+        Uses the explorer model's public resultChanged / set_cursor_epsilon; the explorer sets
+        its own default cursor right after emitting resultChanged, so this runs next.
+        """
+        model = getattr(explorer, "model", None)
+        signal = getattr(model, "resultChanged", None)
+        if signal is None or not hasattr(model, "set_cursor_epsilon"):
+            return
+
+        def arrived(result: Any, _diagnosis: Any = None) -> None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(arrived)
+            epsilons = getattr(result, "epsilons", None)
+            if epsilons is None or not float(epsilons[0]) <= epsilon <= float(epsilons[-1]):
+                return
+            QTimer.singleShot(0, lambda: model.set_cursor_epsilon(epsilon))
+
+        signal.connect(arrived)
 
     def export(self, kind: str, path: str | None = None) -> None:
         from fdgui.core.report_netcheck import render_csv, render_json, render_markdown
@@ -622,18 +713,27 @@ class NetcheckPanel(QWidget):
             return
         self._status(f"Saved the report to {path}")
 
+    def _code_dtype(self) -> str:
+        """The shown report's dtype (the code goes with those results), else the field's."""
+        if self._report is not None:
+            return self._report.settings.dtype
+        return self.model.text("dtype")
+
     def _tolerances(self) -> Any:
         from fdgui.core.netcheck import recommended_tolerances
 
-        dtype = self.model.text("dtype")
         loss = self._report.loss if self._report is not None else 1.0
-        return recommended_tolerances(dtype, loss)
+        return recommended_tolerances(self._code_dtype(), loss)
 
     def _refresh_code_buttons(self) -> None:
-        dtype = self.model.text("dtype")
+        dtype = self._code_dtype()
         self.copy_torch_button.setToolTip(
             f"Copy a torch.autograd.gradcheck call with the ε, atol and rtol fdgui recommends "
-            f"for {dtype}"
+            f"for {dtype} (the shown report's dtype)"
+        )
+        self.copy_jax_button.setToolTip(
+            f"Copy a jax.test_util.check_grads call with the ε and tolerances fdgui recommends "
+            f"for {dtype} (the shown report's dtype)"
         )
 
     def copy_code(self, kind: str) -> str:
@@ -652,3 +752,20 @@ class NetcheckPanel(QWidget):
             f"rtol={tolerances.rtol:.3g})."
         )
         return code
+
+
+class _EnterKeys(QObject):
+    """Enter or Return on a worst-table row does what a double-click does."""
+
+    def __init__(self, parent: QObject, action: Any) -> None:
+        super().__init__(parent)
+        self._action = action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            self._action()
+            return True
+        return False

@@ -145,3 +145,11 @@ def test_inconclusive_is_in_json_with_verdict_fail():
     assert data["worst_tensor"] == data["worst"][0]["tensor"]
     assert "undecided" in render_text(report)
     assert json.loads(render_json(run_to_completion(CheckSettings(spec))))["inconclusive"] is False
+
+
+@pytest.mark.parametrize("render", [torch_gradcheck_code, jax_check_grads_code])
+def test_code_explains_why_its_numbers_differ_from_the_apps_check(render):
+    code = render(recommended_tolerances("float64", 2.3))
+    assert "differ from fdgui's own network check" in code
+    assert "u^(1/3)" in code and "√u" in code
+    ast.parse(code)

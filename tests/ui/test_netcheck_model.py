@@ -95,3 +95,36 @@ def test_the_default_quit_signal_is_the_applications(qtbot):
     app = QCoreApplication.instance()
     assert app.receivers(SIGNAL("aboutToQuit()")) >= 1
     assert model.settings is not None
+
+
+def test_a_memory_refusal_caused_by_the_batch_is_shown_beside_the_batch(qtbot):
+    from fdgui.core.netcheck import available_memory_bytes
+
+    model = NetcheckModel()
+    model.set_text("layers", "20,16,10")
+    model.set_text("batch", str(available_memory_bytes() // (64 * 46) * 2))
+    errors = model.errors()
+    assert "layers" not in errors, errors
+    assert errors["batch"].startswith("a batch of ") and "memory" in errors["batch"]
+    assert model.settings is None
+
+
+def test_layer_sizes_with_empty_parts_are_refused_beside_the_field(qtbot):
+    model = NetcheckModel()
+    model.set_text("layers", "20,,10")
+    assert "size 2 is empty" in model.errors()["layers"]
+    model.set_text("layers", "abc")
+    assert model.errors()["layers"] == "'abc' is not a positive whole number"
+
+
+def test_a_new_check_replaces_the_cancelled_status(qtbot):
+    model = NetcheckModel()
+    model.set_text("layers", "8,6,3")
+    messages: list[str] = []
+    model.statusMessage.connect(messages.append)
+    model.statusMessage.emit("Check cancelled; the last report stays on screen.")
+    with qtbot.waitSignal(model.reportChanged, timeout=10_000):
+        assert model.run()
+    started = messages.index("Checking 75 entries…")
+    assert started == 1  # right after the cancelled line, before the result
+    qtbot.waitUntil(lambda: not model.running, timeout=5000)

@@ -259,3 +259,140 @@ def test_nothing_is_cut_off(qtbot, panel, tmp_path):
     image = panel.grab()
     assert image.save(str(tmp_path / "netcheck.png"))
     assert image.width() == 1280
+
+
+def _visible_in(panel, widget):
+    """The whole widget lies inside the panel and is not scrolled out of its scroll area."""
+    from PySide6.QtCore import QRect
+
+    top_left = widget.mapTo(panel, widget.rect().topLeft())
+    inside_panel = panel.rect().contains(QRect(top_left, widget.size()))
+    region = widget.visibleRegion().boundingRect()
+    return inside_panel and region.size() == widget.size()
+
+
+def test_at_the_minimum_size_run_cancel_and_every_button_stay_visible(qtbot, panel):
+    """QA: at 860×600 Run/Cancel scrolled out of view and the export buttons were cut off."""
+    from tests.ui.conftest import cut_off_texts
+
+    type_into(qtbot, panel, "layers", "16,16,16,10")
+    choose(panel, "bug", "transpose")
+    run_and_wait(qtbot, panel)
+    panel.resize(860, 600)
+    qtbot.wait(100)
+    for button in (panel.run_button, panel.cancel_button, *panel.export_buttons.values(),
+                   panel.copy_torch_button, panel.copy_jax_button):  # fmt: skip
+        assert _visible_in(panel, button), button.objectName()
+    problems = [p for p in cut_off_texts(panel) if p.startswith("button")]
+    assert problems == []
+
+
+def test_tab_leaves_the_tables_after_a_run(qtbot, panel):
+    """QA: Tab got trapped moving from cell to cell in tensorTable."""
+    type_into(qtbot, panel, "layers", "8,6,3")
+    run_and_wait(qtbot, panel)
+    for table in (panel.tensor_table, panel.worst_table, panel.plan_table):
+        assert not table.tabKeyNavigation()
+    panel.worst_table.setFocus()
+    qtbot.waitUntil(panel.worst_table.hasFocus)
+    qtbot.keyClick(panel.worst_table, Qt.Key.Key_Tab)
+    assert panel.export_buttons["json"].hasFocus()
+
+
+def test_enter_on_a_worst_row_sweeps_it_like_double_click(qtbot, panel):
+    type_into(qtbot, panel, "layers", "20,16,10")
+    report = run_and_wait(qtbot, panel)
+    panel.worst_table.setFocus()
+    panel.worst_table.setCurrentCell(2, 0)
+    qtbot.keyClick(panel.worst_table, Qt.Key.Key_Return)
+    entry = report.worst[2]
+    assert panel.context.explorer.calls[-1][1:3] == (entry.tensor, entry.index)
+
+
+def test_escape_cancels_a_running_check(qtbot, panel):
+    type_into(qtbot, panel, "layers", LONG_LAYERS)
+    assert panel.model.run()
+    qtbot.wait(300)
+    assert panel.model.running
+    qtbot.keyClick(panel.fields["layers"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not panel.model.running, timeout=1000)
+    assert "cancelled" in panel.context.messages[-1]
+
+
+def test_a_new_run_shows_the_heat_map_of_its_worst_tensor(qtbot, panel):
+    type_into(qtbot, panel, "layers", "9,7,7,4")
+    run_and_wait(qtbot, panel)
+    panel.heat_tensor.setCurrentIndex(panel.heat_tensor.findText("b3"))
+    choose(panel, "bug", "bias-not-summed")
+    report = run_and_wait(qtbot, panel)
+    assert report.worst_tensor != "b3"
+    assert panel.heat_tensor.currentText() == report.worst_tensor
+
+
+def test_projection_heat_map_is_numbered_one_to_k(qtbot, panel):
+    type_into(qtbot, panel, "layers", "20,16,10")
+    choose(panel, "mode", "projection")
+    type_into(qtbot, panel, "directions", "6")
+    run_and_wait(qtbot, panel)
+    rect = panel.heat_image.mapRectToParent(panel.heat_image.boundingRect())
+    assert (rect.left(), rect.right()) == (pytest.approx(0.5), pytest.approx(6.5))
+    ticks = panel.heat_plot.getAxis("bottom")._tickLevels[0]
+    assert [value for value, _ in ticks] == [1, 2, 3, 4, 5, 6]
+    assert "direction" in panel.heat_plot.getAxis("bottom").labelText
+
+
+def test_copy_as_code_uses_the_reports_dtype_not_the_edited_field(qtbot, panel):
+    type_into(qtbot, panel, "layers", "8,6,3")
+    choose(panel, "dtype", "float16")
+    run_and_wait(qtbot, panel)
+    choose(panel, "dtype", "float64")  # edited after the run
+    code = panel.copy_code("torch")
+    assert "dtype=torch.float16" in code
+    assert "float16" in panel.copy_torch_button.toolTip()
+
+
+def test_double_click_puts_the_explorer_cursor_at_the_rows_epsilon(qtbot):
+    from PySide6.QtCore import QObject, Signal
+
+    class Model(QObject):
+        resultChanged = Signal(object, object)
+
+        def __init__(self):
+            super().__init__()
+            self.cursor = None
+
+        def set_cursor_epsilon(self, epsilon):
+            self.cursor = epsilon
+
+    class Result:
+        epsilons = (1e-16, 1e-1)
+
+    explorer = FakeExplorer()
+    explorer.model = Model()
+    widget = create_panel(FakeContext(explorer))
+    qtbot.addWidget(widget)
+    type_into(qtbot, widget, "layers", "8,6,3")
+    report = run_and_wait(qtbot, widget)
+    widget.sweep_worst_row(0)
+    explorer.model.resultChanged.emit(Result(), None)  # the explorer's sweep arrives
+    qtbot.waitUntil(lambda: explorer.model.cursor is not None, timeout=1000)
+    assert explorer.model.cursor == report.worst[0].epsilon
+
+
+def test_a_large_report_arrives_without_blocking_the_window(qtbot, panel):
+    """QA: show_report stalled the GUI thread 105-139 ms when a 2M-parameter report replaced
+    a 1M one (each setItem re-measured whole columns; the heat map took log10 of 1M cells)."""
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    for layers in ("700,700,10", "700,700,700"):
+        type_into(qtbot, panel, "layers", layers)
+        heartbeat.start()
+        run_and_wait(qtbot, panel, timeout=60_000)
+        qtbot.wait(300)  # the report's paint and the freed arrays of the last one
+        heartbeat.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert max(gaps) < 0.1, f"GUI thread blocked for {max(gaps) * 1e3:.0f} ms"
+    shown = panel._report.tensors[panel.heat_tensor.currentIndex()]
+    assert max(shown.heat_map.shape) <= 512  # downsampled in the worker
