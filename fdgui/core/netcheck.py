@@ -477,8 +477,15 @@ def _plan_costs(settings: CheckSettings, network: Network | None) -> dict[str, C
     context = _Context(net, settings)
     setup = time.perf_counter() - start
     per_tensor: dict[str, dict[bool, float]] = {}
-    for position, (name, _shape) in enumerate(settings.spec.tensor_shapes):
+    jets = settings.dtype == "float64" and settings.spec.activation != "relu"
+    names = [name for name, _shape in settings.spec.tensor_shapes]
+    for position, name in enumerate(names):
         per_tensor[name] = {}
+        if jets and position % 2 == 1 and position // 2 < context.layers - 2:
+            # a deep bias reuses the jets its weight row computed: probing it alone would
+            # time every unit's jet against a few entries; an entry costs what a weight does
+            per_tensor[name] = dict(per_tensor[names[position - 1]])
+            continue
         for full in (True, False):
             start = time.perf_counter()
             count = 0
@@ -530,7 +537,8 @@ def tensor_weights(settings: CheckSettings) -> list[float]:
     Per perturbation and example: a few dozen elementwise operations where the change stops
     at the output or the last hidden layer; for earlier layers, the change is pushed through
     every deeper hidden layer (about 8 elementwise operations per unit plus one
-    multiply-add per weight of the next layer). Projections run two forward passes.
+    multiply-add per weight of the next layer), or, for the float64 jet path, four such
+    passes per unit shared by its whole row. Projections run two forward passes.
     """
     sizes = settings.spec.layer_sizes
     layers = len(sizes) - 1
@@ -542,8 +550,14 @@ def tensor_weights(settings: CheckSettings) -> list[float]:
             weights.append(settings.directions * 2.0 * forward)
             continue
         per_entry = 20.0
+        jets = settings.dtype == "float64" and settings.spec.activation != "relu"
+        if jets and layer < layers - 2:
+            per_entry = 200.0  # gathering the jet per entry, Horner for ΔL+ and ΔL−
         for m in range(layer + 1, layers - 1):
-            per_entry += sizes[m + 1] * (8.0 + sizes[m + 2])
+            if jets:  # a 4th-order jet per unit, shared by the unit's row of weights
+                per_entry += 1.5 * sizes[m + 1] * (8.0 + sizes[m + 2]) / sizes[layer]
+            else:
+                per_entry += sizes[m + 1] * (8.0 + sizes[m + 2])
         count = (
             math.prod(shape) if settings.mode == "full" else min(settings.samples, math.prod(shape))
         )
@@ -803,6 +817,8 @@ class _Context:
         if self.dtype != "float64":
             return max(1, CHUNK_ELEMENTS // (self.batch * widest))
         if layer < self.layers - 2:
+            if self.spec.activation != "relu":  # the jet path: a few (B, P) arrays per chunk
+                return max(1, CHUNK_ELEMENTS // (self.batch * 8))
             return max(1, DEEP_CHUNK_ELEMENTS // (self.batch * widest))
         return max(1, CHUNK_ELEMENTS // (self.batch * max(4, self.spec.layer_sizes[-1])))
 
@@ -981,9 +997,145 @@ class _Context:
                     unit, unit1, units_flat, d_plus, d_minus, epsilon
                 )
             else:
-                plus = self._deep_change(layer, units_flat, d_plus, kink)
-                minus = self._deep_change(layer, units_flat, d_minus, kink)
+                jet = None
+                if self.spec.activation != "relu":
+                    jet = self._jet_change(layer, units_flat, d_plus, d_minus, epsilon)
+                if jet is not None:
+                    plus, minus = jet
+                else:
+                    plus, minus = self._deep_changes(layer, units_flat, d_plus, d_minus, kink)
         return plus, minus, kink
+
+    def _deep_changes(self, layer, units_flat, d_plus, d_minus, kink):
+        """_deep_change for ΔL+ and ΔL−, in slices that keep its (B, P, width) arrays small."""
+        batch = self.batch
+        shape = d_plus.shape
+        units = np.broadcast_to(np.asarray(units_flat).reshape(-1), (int(np.prod(shape[1:])),))
+        plus_flat = d_plus.reshape(batch, -1)
+        minus_flat = d_minus.reshape(batch, -1)
+        kink_flat = kink.reshape(-1)
+        widest = max(self.spec.layer_sizes[layer + 1 :])
+        step = max(1, DEEP_CHUNK_ELEMENTS // (batch * widest))
+        plus = np.empty(units.size)
+        minus = np.empty(units.size)
+        for start in range(0, units.size, step):
+            part = slice(start, start + step)
+            flags = kink_flat[part].copy()
+            plus[part] = self._deep_change(layer, units[part], plus_flat[:, part], flags)
+            minus[part] = self._deep_change(layer, units[part], minus_flat[:, part], flags)
+            kink_flat[part] = flags
+        return plus.reshape(shape[1:]), minus.reshape(shape[1:])
+
+    def _jet_change(self, layer, units_flat, d_plus, d_minus, epsilon):
+        """ΔL± for a smooth deep layer from the loss's Taylor series in the unit's change d.
+
+        Once hidden unit i of layer l has changed by d (exact, addition theorem), everything
+        downstream is a smooth function of that one number, the same for every weight in row
+        i: ΔL_b(d) = c1·d + c2·d² + c3·d³ + c4·d⁴ + O(d⁵). The coefficients come from pushing
+        a 4th-order jet (Faà di Bruno) through the deeper layers once per unit, so a weight
+        costs a handful of operations per example instead of a pass through every deeper
+        layer. Used only where the last term kept adds below SERIES_TAIL (1e-20) to the
+        numeric gradient (each omitted one is smaller again by about |d|·‖W‖, ~1e-7 at the
+        recommended ε); otherwise None and the caller pushes the exact differences through.
+        """
+        batch = self.batch
+        shape = d_plus.shape
+        plus_flat = d_plus.reshape(batch, -1)
+        minus_flat = d_minus.reshape(batch, -1)
+        units = np.asarray(units_flat).reshape(-1)
+        unique, inverse = np.unique(units, return_inverse=True)
+        coefficients = self._jet_coefficients(layer, unique)  # (4, B, U)
+        c = coefficients[:, :, inverse]  # (4, B, P)
+        reach = max(float(np.max(np.abs(plus_flat))), float(np.max(np.abs(minus_flat))))
+        last = float(np.max(np.sum(np.abs(c[3]), axis=0))) * reach**4 / batch
+        if not math.isfinite(last) or last / (2 * epsilon) > SERIES_TAIL:
+            return None
+        changes = []
+        for d in (plus_flat, minus_flat):
+            work = c[3] * d
+            for k in (2, 1, 0):
+                work += c[k]
+                work *= d
+            changes.append(work.sum(axis=0) / batch)
+        return changes[0].reshape(shape[1:]), changes[1].reshape(shape[1:])
+
+    def _jet_coefficients(self, layer, units):
+        """c1..c4 (4, B, len(units)) of ΔL_b(d) for a change d of hidden units of layer l."""
+        cache = self.__dict__.setdefault("_jets", {})
+        known = cache.get(layer)
+        if known is None:
+            known = cache[layer] = (
+                np.zeros(self.spec.layer_sizes[layer + 1], dtype=bool),
+                np.zeros((4, self.batch, self.spec.layer_sizes[layer + 1])),
+            )
+        done, table = known
+        missing = units[~done[units]]
+        step = max(1, CHUNK_ELEMENTS // (4 * self.batch * max(self.spec.layer_sizes)))
+        for start in range(0, missing.size, step):
+            chunk = missing[start : start + step]
+            table[:, :, chunk] = self._jets_for(layer, chunk)
+            done[chunk] = True
+        return table[:, :, units]
+
+    def _jets_for(self, layer, units):
+        batch = self.batch
+        weight = self.net.parameters[2 * (layer + 1)]  # (n_next, n)
+        # orders 1..4 of Δz at layer l+1: d·W[:, i] (B, U, n_next)
+        first = np.broadcast_to(weight[:, units].T[None], (batch, units.size, weight.shape[0]))
+        delta = [first, None, None, None]
+        sigmoid = self.spec.activation == "sigmoid"
+        for deeper in range(layer + 1, self.layers - 1):
+            z = self.fp.pre_activations[deeper][:, None, :]
+            t = np.tanh(0.5 * z) if sigmoid else np.tanh(z)
+            sech = 1.0 - t * t
+            f = [sech, -2.0 * t * sech, sech * (6.0 * t * t - 2.0), sech * t * (16.0 - 24 * t * t)]
+            if sigmoid:  # σ^(k)(z) = tanh^(k)(z/2) / 2^(k+1)
+                f = [f[k] / 2.0 ** (k + 2) for k in range(4)]
+            d1 = np.asarray(delta[0])
+            d2, d3, d4 = (np.zeros(d1.shape) if term is None else term for term in delta[1:])
+            a = [
+                f[0] * d1,
+                f[0] * d2 + 0.5 * f[1] * d1 * d1,
+                f[0] * d3 + f[1] * d1 * d2 + f[2] / 6.0 * d1**3,
+                f[0] * d4
+                + 0.5 * f[1] * (d2 * d2 + 2.0 * d1 * d3)
+                + 0.5 * f[2] * d1 * d1 * d2
+                + f[3] / 24.0 * d1**4,
+            ]
+            next_weight = self.net.parameters[2 * (deeper + 1)]
+            delta = [term @ next_weight.T for term in a]
+        o1, o2, o3, o4 = (
+            np.zeros(np.shape(delta[0])) if term is None else np.asarray(term) for term in delta
+        )
+        if self.spec.loss == "cross-entropy":
+            p = self.probabilities[:, None, :]
+            e = [
+                o1,
+                o2 + 0.5 * o1 * o1,
+                o3 + o1 * o2 + o1**3 / 6.0,
+                o4 + o1 * o3 + 0.5 * o2 * o2 + 0.5 * o1 * o1 * o2 + o1**4 / 24.0,
+            ]
+            s1, s2, s3, s4 = (np.sum(p * term, axis=-1) for term in e)
+            target = self.net.targets
+            rows = np.arange(batch)
+            picked = [term[rows, :, target] for term in (o1, o2, o3, o4)]
+            return np.stack(
+                [
+                    s1 - picked[0],
+                    s2 - 0.5 * s1 * s1 - picked[1],
+                    s3 - s1 * s2 + s1**3 / 3.0 - picked[2],
+                    s4 - s1 * s3 - 0.5 * s2 * s2 + s1 * s1 * s2 - s1**4 / 4.0 - picked[3],
+                ]
+            )
+        r = self.residual[:, None, :]
+        return np.stack(
+            [
+                np.sum(r * o1, axis=-1),
+                np.sum(r * o2 + 0.5 * o1 * o1, axis=-1),
+                np.sum(r * o3 + o1 * o2, axis=-1),
+                np.sum(r * o4 + 0.5 * o2 * o2 + o1 * o3, axis=-1),
+            ]
+        )
 
     def _single_output_change(self, unit, delta):
         """Per-example loss change when one output (logit) moves by delta."""

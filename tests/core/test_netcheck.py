@@ -458,7 +458,9 @@ def _progress_deviation(settings, weights=None):
 def test_progress_tracks_time_on_a_deep_network():
     """QA: layers 250,250,250,10 showed 47% at 5.8 s and finished at 6.3 s (entries counted
     alike, while one W1 entry costs ~200 times one W2 entry)."""
-    settings = CheckSettings(NetworkSpec((120, 120, 120, 10)))
+    # relu: the deep path pushes every entry's change through layer 2 (the smooth
+    # activations' jet path is so cheap that setup would dominate the timing)
+    settings = CheckSettings(NetworkSpec((120, 120, 120, 10), "relu"))
     deviation, points = _progress_deviation(settings)
     assert deviation < 0.12, points[::50]
     plan = plan_costs(settings)["full"]
@@ -467,3 +469,50 @@ def test_progress_tracks_time_on_a_deep_network():
     assert deviation < 0.12
     fractions = [fraction for _, fraction in points]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("activation", "loss"), [("tanh", "cross-entropy"), ("sigmoid", "mse"), ("tanh", "mse")]
+)
+def test_the_jet_path_agrees_with_pushing_exact_differences_through(monkeypatch, activation, loss):
+    """Deep smooth layers use the loss's 4th-order series in the unit's change; it must give
+    the numbers the exact layer-by-layer differences give, and be the path actually taken."""
+    from fdgui.core import netcheck
+
+    spec = NetworkSpec((10, 8, 7, 6, 4), activation, loss, batch_size=9, seed=5)
+    calls = {"deep": 0}
+    exact_deep = netcheck._Context._deep_change
+
+    def counting(self, *args):
+        calls["deep"] += 1
+        return exact_deep(self, *args)
+
+    monkeypatch.setattr(netcheck._Context, "_deep_change", counting)
+    fast = run_to_completion(CheckSettings(spec))
+    assert calls["deep"] == 0  # every deep entry went through the jets
+    monkeypatch.setattr(netcheck._Context, "_jet_change", lambda *args: None)
+    slow = run_to_completion(CheckSettings(spec))
+    assert calls["deep"] > 0
+    for a, b in zip(fast.tensors, slow.tensors, strict=True):
+        np.testing.assert_allclose(a.numeric, b.numeric, rtol=1e-11, atol=1e-17)
+    assert fast.verdict == slow.verdict == "pass"
+
+
+def test_a_large_fixed_step_falls_back_from_the_series(monkeypatch):
+    from fdgui.core import netcheck
+
+    spec = NetworkSpec((10, 8, 7, 4), "tanh", "cross-entropy", batch_size=9, seed=5)
+    used = []
+    original = netcheck._Context._jet_change
+
+    def spy(self, *args):
+        result = original(self, *args)
+        used.append(result is not None)
+        return result
+
+    monkeypatch.setattr(netcheck._Context, "_jet_change", spy)
+    run_to_completion(CheckSettings(spec, epsilon=1e-2))
+    assert used and not any(used)  # remainder too large for ε = 1e-2: exact path
+    used.clear()
+    run_to_completion(CheckSettings(spec))
+    assert used and all(used)
