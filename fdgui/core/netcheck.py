@@ -477,7 +477,7 @@ def _plan_costs(settings: CheckSettings, network: Network | None) -> dict[str, C
     context = _Context(net, settings)
     setup = time.perf_counter() - start
     per_tensor: dict[str, dict[bool, float]] = {}
-    jets = settings.dtype == "float64" and settings.spec.activation != "relu"
+    jets = settings.dtype == "float64"
     names = [name for name, _shape in settings.spec.tensor_shapes]
     for position, name in enumerate(names):
         per_tensor[name] = {}
@@ -550,7 +550,7 @@ def tensor_weights(settings: CheckSettings) -> list[float]:
             weights.append(settings.directions * 2.0 * forward)
             continue
         per_entry = 20.0
-        jets = settings.dtype == "float64" and settings.spec.activation != "relu"
+        jets = settings.dtype == "float64"
         if jets and layer < layers - 2:
             per_entry = 200.0  # gathering the jet per entry, Horner for ΔL+ and ΔL−
         for m in range(layer + 1, layers - 1):
@@ -817,9 +817,7 @@ class _Context:
         if self.dtype != "float64":
             return max(1, CHUNK_ELEMENTS // (self.batch * widest))
         if layer < self.layers - 2:
-            if self.spec.activation != "relu":  # the jet path: a few (B, P) arrays per chunk
-                return max(1, CHUNK_ELEMENTS // (self.batch * 8))
-            return max(1, DEEP_CHUNK_ELEMENTS // (self.batch * widest))
+            return max(1, CHUNK_ELEMENTS // (self.batch * 8))  # jets: a few (B, P) arrays
         return max(1, CHUNK_ELEMENTS // (self.batch * max(4, self.spec.layer_sizes[-1])))
 
     # -- float64 engine ---------------------------------------------------------------
@@ -997,11 +995,13 @@ class _Context:
                     unit, unit1, units_flat, d_plus, d_minus, epsilon
                 )
             else:
-                jet = None
-                if self.spec.activation != "relu":
-                    jet = self._jet_change(layer, units_flat, d_plus, d_minus, epsilon)
+                jet = self._jet_change(layer, units_flat, d_plus, d_minus, epsilon)
                 if jet is not None:
-                    plus, minus = jet
+                    plus, minus, switched = jet
+                    if switched is not None:  # relu entries where a deeper unit switches
+                        plus, minus = self._exact_where(
+                            layer, units_flat, d_plus, d_minus, kink, switched, plus, minus
+                        )
                 else:
                     plus, minus = self._deep_changes(layer, units_flat, d_plus, d_minus, kink)
         return plus, minus, kink
@@ -1044,8 +1044,16 @@ class _Context:
         minus_flat = d_minus.reshape(batch, -1)
         units = np.asarray(units_flat).reshape(-1)
         unique, inverse = np.unique(units, return_inverse=True)
-        coefficients = self._jet_coefficients(layer, unique)  # (4, B, U)
-        c = coefficients[:, :, inverse]  # (4, B, P)
+        coefficients = self._jet_coefficients(layer, unique)  # (5, B, U)
+        c = coefficients[:4, :, inverse]  # (4, B, P)
+        switched = None
+        if self.spec.activation == "relu":
+            # exact (piecewise linear) only while no deeper unit switches: |d| < ρ(b, i);
+            # entries where one does go through the exact path (which also flags the kink)
+            limit = coefficients[4][:, inverse]
+            switched = np.any((np.abs(plus_flat) >= limit) | (np.abs(minus_flat) >= limit), axis=0)
+            if not switched.any():
+                switched = None
         reach = max(float(np.max(np.abs(plus_flat))), float(np.max(np.abs(minus_flat))))
         last = float(np.max(np.sum(np.abs(c[3]), axis=0))) * reach**4 / batch
         if not math.isfinite(last) or last / (2 * epsilon) > SERIES_TAIL:
@@ -1057,7 +1065,30 @@ class _Context:
                 work += c[k]
                 work *= d
             changes.append(work.sum(axis=0) / batch)
-        return changes[0].reshape(shape[1:]), changes[1].reshape(shape[1:])
+        plus, minus = changes[0].reshape(shape[1:]), changes[1].reshape(shape[1:])
+        return plus, minus, switched
+
+    def _exact_where(self, layer, units_flat, d_plus, d_minus, kink, switched, plus, minus):
+        """Replace ΔL± of the ``switched`` entries (flat mask) by the exact deep path."""
+        batch = self.batch
+        count = switched.size
+        units = np.broadcast_to(np.asarray(units_flat).reshape(-1), (count,))
+        chosen = np.flatnonzero(switched)
+        kink_flat = kink.reshape(-1)
+        flags = kink_flat[chosen].copy()
+        exact_plus, exact_minus = self._deep_changes(
+            layer,
+            units[chosen],
+            d_plus.reshape(batch, -1)[:, chosen],
+            d_minus.reshape(batch, -1)[:, chosen],
+            flags,
+        )
+        kink_flat[chosen] = flags
+        plus = plus.reshape(-1).copy()
+        minus = minus.reshape(-1).copy()
+        plus[chosen] = exact_plus
+        minus[chosen] = exact_minus
+        return plus.reshape(np.shape(d_plus)[1:]), minus.reshape(np.shape(d_plus)[1:])
 
     def _jet_coefficients(self, layer, units):
         """c1..c4 (4, B, len(units)) of ΔL_b(d) for a change d of hidden units of layer l."""
@@ -1066,7 +1097,7 @@ class _Context:
         if known is None:
             known = cache[layer] = (
                 np.zeros(self.spec.layer_sizes[layer + 1], dtype=bool),
-                np.zeros((4, self.batch, self.spec.layer_sizes[layer + 1])),
+                np.zeros((5, self.batch, self.spec.layer_sizes[layer + 1])),
             )
         done, table = known
         missing = units[~done[units]]
@@ -1084,11 +1115,26 @@ class _Context:
         first = np.broadcast_to(weight[:, units].T[None], (batch, units.size, weight.shape[0]))
         delta = [first, None, None, None]
         sigmoid = self.spec.activation == "sigmoid"
+        relu = self.spec.activation == "relu"
+        # relu: the smallest |d| at which some deeper unit would switch (Δz is linear in d
+        # until then, so the series below is exact up to that point)
+        switch = np.full((batch, units.size), np.inf)
         for deeper in range(layer + 1, self.layers - 1):
             z = self.fp.pre_activations[deeper][:, None, :]
-            t = np.tanh(0.5 * z) if sigmoid else np.tanh(z)
-            sech = 1.0 - t * t
-            f = [sech, -2.0 * t * sech, sech * (6.0 * t * t - 2.0), sech * t * (16.0 - 24 * t * t)]
+            if relu:
+                on = (z > 0).astype(float)
+                zero = np.zeros(np.broadcast_shapes(z.shape, np.shape(delta[0])))
+                f = [on, zero, zero, zero]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.abs(z) / np.abs(delta[0])
+                switch = np.minimum(
+                    switch, np.nanmin(np.where(np.isnan(ratio), np.inf, ratio), axis=-1)
+                )
+            else:
+                t = np.tanh(0.5 * z) if sigmoid else np.tanh(z)
+                sech = 1.0 - t * t
+                f = [sech, -2.0 * t * sech, sech * (6.0 * t * t - 2.0),
+                     sech * t * (16.0 - 24 * t * t)]  # fmt: skip
             if sigmoid:  # σ^(k)(z) = tanh^(k)(z/2) / 2^(k+1)
                 f = [f[k] / 2.0 ** (k + 2) for k in range(4)]
             d1 = np.asarray(delta[0])
@@ -1125,6 +1171,7 @@ class _Context:
                     s2 - 0.5 * s1 * s1 - picked[1],
                     s3 - s1 * s2 + s1**3 / 3.0 - picked[2],
                     s4 - s1 * s3 - 0.5 * s2 * s2 + s1 * s1 * s2 - s1**4 / 4.0 - picked[3],
+                    switch,
                 ]
             )
         r = self.residual[:, None, :]
@@ -1134,6 +1181,7 @@ class _Context:
                 np.sum(r * o2 + 0.5 * o1 * o1, axis=-1),
                 np.sum(r * o3 + o1 * o2, axis=-1),
                 np.sum(r * o4 + 0.5 * o2 * o2 + o1 * o3, axis=-1),
+                switch,
             ]
         )
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit
 
 from fdgui.ui.netcheck_panel import create_panel
 
-LONG_LAYERS = "300,300,300,300,10"  # full relu check: several seconds of deep-path work
+LONG_LAYERS = "300,300,300,300,10"  # full float32 check: several seconds of deep-path work
 
 
 class FakeExplorer:
@@ -211,7 +211,7 @@ def test_window_stays_responsive_and_cancel_stops_within_200_ms(qtbot, panel):
     run_and_wait(qtbot, panel)
     before = panel.verdict_label.text()
     type_into(qtbot, panel, "layers", LONG_LAYERS)
-    choose(panel, "activation", "relu")  # tanh/sigmoid take the fast jet path (~2 s)
+    choose(panel, "dtype", "float32")  # float64 takes the fast jet path (~2 s)
     ticks: list[float] = []
     heartbeat = QTimer()
     heartbeat.setInterval(20)
