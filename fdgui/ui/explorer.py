@@ -616,8 +616,10 @@ class ExplorerPanel(QWidget):
 
     def _refresh_tensors(self, texts: dict) -> None:
         combo = self.combos["tensor"]
+        from fdgui.core.networks import parse_layer_sizes
+
         try:
-            sizes = [int(p) for p in texts["layer_sizes"].replace(" ", "").split(",") if p]
+            sizes = list(parse_layer_sizes(texts["layer_sizes"]))
         except ValueError:
             return
         if len(sizes) < 2 or max(sizes) > 1_000_000:

@@ -249,15 +249,13 @@ class ExplorerModel(QObject):
             except InputError as error:
                 return None, {error.field: error.message}, None, None
             return (lambda: objective), {}, objective.cache_key, None
-        from fdgui.core.networks import NetworkSpec
+        from fdgui.core.networks import NetworkSpec, parse_layer_sizes
 
         errors: dict[str, str] = {}
         try:
-            sizes = tuple(
-                int(part) for part in texts["layer_sizes"].replace(" ", "").split(",") if part
-            )
-        except ValueError:
-            errors["layer_sizes"] = "give whole numbers separated by commas, e.g. 64,128,10"
+            sizes = parse_layer_sizes(texts["layer_sizes"])  # strict: 20,,10 is refused
+        except ValueError as error:
+            errors["layer_sizes"] = str(error).removeprefix("layer_sizes: ")
             sizes = ()
         whole: dict[str, int] = {}
         for field in ("batch_size", "seed", "index"):

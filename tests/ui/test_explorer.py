@@ -191,7 +191,7 @@ def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
     _type(qtbot, panel, "layer_sizes", "8,x")
     label = panel.error_labels["layer_sizes"]
     qtbot.waitUntil(label.isVisible, timeout=3000)
-    assert "whole numbers" in label.text()
+    assert "not a positive whole number" in label.text()
 
 
 def test_worker_sweep_reports_progress_and_can_be_cancelled(qtbot, panel):
@@ -482,3 +482,15 @@ def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, 
     assert estimate is not None
     central = float(estimate.central)
     assert central == pytest.approx(readout.estimates["central"], rel=1e-15, abs=0)
+
+
+def test_network_layer_sizes_are_parsed_strictly(qtbot):
+    from fdgui.ui.explorer_model import ExplorerModel
+
+    model = ExplorerModel()
+    errors = []
+    model.inputErrorChanged.connect(lambda field, message: errors.append((field, message)))
+    model.set_source("network")
+    model.set_text("layer_sizes", "20,,10")
+    qtbot.waitUntil(lambda: any(f == "layer_sizes" and m for f, m in errors), timeout=3000)
+    assert "empty" in [m for f, m in errors if f == "layer_sizes" and m][-1]
