@@ -88,14 +88,12 @@ def _objective(args: argparse.Namespace):
 
     if args.expr is not None:
         return objectives.expression_objective(args.expr, args.at)
-    from fdgui.core.networks import NetworkSpec
+    from fdgui.core.networks import NetworkSpec, parse_layer_sizes
 
     try:
-        sizes = tuple(int(part) for part in args.layers.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise InputError(
-            "layer_sizes", f"{args.layers!r}: give whole numbers like 64,128,10"
-        ) from None
+        sizes = parse_layer_sizes(args.layers)  # strict: 20,,10 is refused
+    except ValueError as error:
+        raise InputError("layer_sizes", str(error).removeprefix("layer_sizes: ")) from None
     spec = NetworkSpec(
         layer_sizes=sizes,
         activation=args.activation,

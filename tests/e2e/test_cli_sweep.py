@@ -129,3 +129,14 @@ def test_unexpected_failure_is_one_line_and_exit_three(monkeypatch, capsys):
     assert sweep.run(args) == 3
     error = capsys.readouterr().err
     assert error.strip().count("\n") == 0 and "something broke" in error
+
+
+def test_network_layer_sizes_are_strict():
+    result = subprocess.run(
+        [sys.executable, "-m", "fdgui.cli", "sweep", "--network", "--layers", "20,,10"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "--layers" in result.stderr and "empty" in result.stderr
