@@ -134,8 +134,7 @@ def _run_window(app, window, args: argparse.Namespace) -> int:
             for key in window.panel_keys():
                 window.open_panel(key)
             window.open_panel(args.panel or "calculator")
-        for _ in range(5):
-            app.processEvents()
+        _settle(app, seconds=1.0)  # panels draw their first results after the first paint
         folder = os.path.dirname(os.path.abspath(args.screenshot))
         ok = os.path.isdir(folder) and window.grab().save(args.screenshot)
         result: dict[str, object] = {"ok": bool(ok), "path": args.screenshot}
@@ -148,6 +147,22 @@ def _run_window(app, window, args: argparse.Namespace) -> int:
         print(json.dumps(result))
         return 0 if ok else 1
     return app.exec()
+
+
+def _settle(app, seconds: float) -> None:
+    """Run the event loop for a while (deferred first sweeps, plans) and until no background
+    job is running, at most ``seconds`` plus 5 s."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from fdgui.ui import worker
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    deadline = time.perf_counter() + 5.0
+    while worker._live_jobs and time.perf_counter() < deadline:
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
 
 
 def _smoke(app, window, all_panels: bool) -> int:

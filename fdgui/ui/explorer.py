@@ -793,6 +793,7 @@ class ExplorerPanel(QWidget):
             f"Recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "
             f"{_fmt(diagnosis.recommended['forward'], 2)}: {diagnosis.recommended_reason}."
         )
+        self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
         self.status_label.setText(
             f"{result.epsilons.size} ε in {result.dtype}, swept in {1000 * result.seconds:.0f} ms"
         )
@@ -858,11 +859,16 @@ class _WrapKeeper(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
-            label = self.panel.recommended_label
-            needed = label.heightForWidth(max(50, event.size().width()))
-            if needed > 0 and needed != label.minimumHeight():
-                label.setMinimumHeight(needed)
+            self.refit(event.size().width())
         return False
+
+    def refit(self, width: int | None = None) -> None:
+        """Give the label the height its text needs at ``width`` (default: its own width)."""
+        label = self.panel.recommended_label
+        width = label.width() if width is None else width
+        needed = label.heightForWidth(max(50, width))
+        if needed > 0 and needed != label.minimumHeight():
+            label.setMinimumHeight(needed)
 
 
 class _CursorKeys(QObject):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, QPointF, Signal
+from PySide6.QtWidgets import QScrollArea
 
 from fdgui.core.networks import NetworkSpec, default_spec
 from fdgui.ui.explorer import ExplorerPanel, create_panel
@@ -494,3 +495,20 @@ def test_network_layer_sizes_are_parsed_strictly(qtbot):
     model.set_text("layer_sizes", "20,,10")
     qtbot.waitUntil(lambda: any(f == "layer_sizes" and m for f, m in errors), timeout=3000)
     assert "empty" in [m for f, m in errors if f == "layer_sizes" and m][-1]
+
+
+def test_recommended_line_keeps_its_wrapped_height_after_a_sweep(qtbot):
+    from fdgui.ui.main_window import MainWindow
+
+    window = MainWindow(remember=False)
+    qtbot.addWidget(window)
+    window.resize(860, 600)
+    window.show()
+    panel = window.open_panel("explorer")
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    qtbot.wait(50)
+    label = panel.recommended_label
+    assert label.text().startswith("Recommended ε")
+    assert label.height() >= label.heightForWidth(label.width())
+    scroll = panel.findChild(QScrollArea, "diagnosisScroll")
+    assert scroll.geometry().bottom() < label.geometry().top()  # no overlap
