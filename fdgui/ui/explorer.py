@@ -630,7 +630,8 @@ class ExplorerPanel(QWidget):
                 (f"W{layer}  ({sizes[layer]}×{sizes[layer - 1]})", f"W{layer}"),
                 (f"b{layer}  ({sizes[layer]})", f"b{layer}"),
             ]
-        if [combo.itemData(i) for i in range(combo.count())] == [n for _, n in names]:
+        shown = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+        if shown == names:  # same tensors and same shapes: nothing to redraw
             return
         combo.blockSignals(True)
         combo.clear()

@@ -512,3 +512,15 @@ def test_recommended_line_keeps_its_wrapped_height_after_a_sweep(qtbot):
     assert label.height() >= label.heightForWidth(label.width())
     scroll = panel.findChild(QScrollArea, "diagnosisScroll")
     assert scroll.geometry().bottom() < label.geometry().top()  # no overlap
+
+
+def test_tensor_list_shows_the_shapes_of_the_network_being_swept(qtbot):
+    from fdgui.core.networks import NetworkSpec
+    from fdgui.ui.main_window import MainWindow
+
+    window = MainWindow(remember=False)
+    qtbot.addWidget(window)
+    panel = window.open_panel("explorer")
+    panel.sweep_network_parameter(NetworkSpec((20, 16, 10)), "W1", 1, "float64")
+    combo = panel.combos["tensor"]
+    assert combo.currentText().startswith("W1") and "16×20" in combo.currentText()
