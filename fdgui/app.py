@@ -112,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     window.show()
     app.processEvents()
+    gc_guard.freeze_startup()
 
     from fdgui.ui.worker import shutdown_jobs
 

@@ -31,4 +31,7 @@ def _one_qapplication_for_the_session(qapp):
     from fdgui.ui import gc_guard
 
     gc_guard.install()
+    import pyqtgraph  # noqa: F401  (loaded before freezing, as the app has it loaded)
+
+    gc_guard.freeze_startup()
     return qapp

@@ -1,4 +1,4 @@
-"""Cycles are collected on the GUI thread, never in a worker."""
+"""Cycles are collected on the GUI thread, never in a worker, and in short pauses."""
 
 import gc
 import threading
@@ -11,16 +11,39 @@ class _Cycle:
         self.me = self
 
 
-def test_automatic_collection_is_off_and_the_timer_collects(qtbot):
-    collector = gc_guard.install(interval_ms=50)
+def test_garbage_made_in_a_worker_is_collected_on_the_gui_thread(qtbot):
+    collector = gc_guard.install()
     assert not gc.isenabled()
     threads = []
-    gc.callbacks.append(lambda phase, info: threads.append(threading.current_thread()))
-    try:
-        # far past the threshold: frees elsewhere count against it (allocations − frees)
+
+    def record(phase, info):
+        threads.append(threading.current_thread())
+
+    def allocate():
+        # far past the threshold: with automatic collection on, this thread would collect
         for _ in range(30 * collector.threshold[0]):
             _Cycle()
+
+    gc.callbacks.append(record)
+    try:
+        worker = threading.Thread(target=allocate)
+        worker.start()
+        worker.join()
+        assert threads == []  # nothing was collected in the worker
         qtbot.waitUntil(lambda: bool(threads), timeout=3000)
     finally:
-        gc.callbacks.pop()
+        gc.callbacks.remove(record)
     assert all(thread is threading.main_thread() for thread in threads)
+
+
+def test_full_collections_are_rationed(qtbot, monkeypatch):
+    collector = gc_guard.install()
+    generations = []
+    monkeypatch.setattr(gc_guard.gc, "collect", lambda generation=2: generations.append(generation))
+    monkeypatch.setattr(gc_guard.gc, "get_count", lambda: (10_000, 100, 100))
+    collector._last_full = gc_guard.time.monotonic()
+    collector.collect()
+    assert generations == [0, 1]  # everything past its threshold, but the last full was just now
+    collector._last_full -= gc_guard.FULL_COLLECTION_EVERY_S + 1
+    collector.collect()
+    assert generations[-1] == 2
