@@ -91,13 +91,15 @@ def spacing_at(w: float, name: str) -> float:
     dtype = numpy_dtype(name)
     w_cast = np.asarray(abs(w), dtype=np.float64).astype(dtype)
     if name == "bfloat16":
-        # ml_dtypes has no nextafter; the gap is 2^(exponent - 7) for normal numbers
+        import ml_dtypes  # np.finfo refuses the extension dtype; ml_dtypes has its own
+
+        # ml_dtypes has no nextafter: the gap is 2^(exponent - 8) for normal numbers (8
+        # significant bits) and the smallest subnormal below the smallest normal number
+        smallest_subnormal = float(ml_dtypes.finfo(dtype).smallest_subnormal)
         value = float(w_cast)
         if value == 0.0:
-            import ml_dtypes  # np.finfo refuses the extension dtype; ml_dtypes has its own
-
-            return float(ml_dtypes.finfo(dtype).smallest_subnormal)
-        return 2.0 ** (math.frexp(value)[1] - 8)
+            return smallest_subnormal
+        return max(2.0 ** (math.frexp(value)[1] - 8), smallest_subnormal)
     return float(np.spacing(w_cast))
 
 

@@ -245,7 +245,8 @@ def test_planner_counts_evaluations_and_measures_time():
     start = time.perf_counter()
     run_to_completion(settings)
     actual = time.perf_counter() - start
-    assert plans["full"].expected_seconds < 50 * actual + 0.05
+    # the planner's time is a measurement of the same code: within a factor 8 of the run
+    assert actual / 8 - 0.002 < plans["full"].expected_seconds < 8 * actual + 0.02
 
 
 def test_memory_stays_bounded_by_chunking():

@@ -30,3 +30,12 @@ def test_bfloat16_spacing_at_one_is_two_to_the_minus_seven():
 )
 def test_largest_finite(name, largest):
     assert precision.largest_finite(name) == largest
+
+
+def test_bfloat16_spacing_matches_the_next_representable_number():
+    bf16 = np.dtype(ml_dtypes.bfloat16)
+    for w in (1.0, 3.0, 1e-3, 2.0**-126, 2.0**-130, 2.0**-133, 6.0e4):
+        x = np.asarray(w, dtype=np.float64).astype(bf16)
+        bits = x.view(np.uint16)
+        next_up = (bits + np.uint16(1)).view(bf16)
+        assert precision.spacing_at(w, "bfloat16") == float(next_up) - float(x), w

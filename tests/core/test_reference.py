@@ -108,6 +108,9 @@ def test_richardson_adapts_its_step_to_a_fast_function():
     result = richardson(lambda x: np.sin(1000 * x), 1.0)
     assert result.value == pytest.approx(1000 * np.cos(1000.0), rel=1e-8)
     assert result.evaluations > 14  # it had to shrink the steps
+    assert result.error < 1e-6 * abs(result.value)  # and converged: a finite, tight bar
+    steep = richardson(lambda x: np.exp(100 * x), 0.1)
+    assert steep.error < 1e-8 * abs(steep.value)
 
 
 def test_unconverged_richardson_is_flagged_unreliable():

@@ -27,6 +27,10 @@ IGNORED = shutil.ignore_patterns(
 )
 
 
+# the installed copy must be what runs: no PYTHONPATH pointing back at the source tree
+INSTALLED_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+
+
 def _bin(venv: Path, name: str) -> Path:
     folder = venv / ("Scripts" if sys.platform.startswith("win") else "bin")
     return folder / (f"{name}.exe" if sys.platform.startswith("win") else name)
@@ -59,6 +63,7 @@ def venv(wheel, tmp_path_factory) -> Path:
         capture_output=True,
         text=True,
         timeout=600,
+        env=INSTALLED_ENV,  # with the source on PYTHONPATH pip would think fdgui installed
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return folder
@@ -94,6 +99,7 @@ def test_installed_app_finds_its_files_in_site_packages(venv, tmp_path):
         text=True,
         timeout=60,
         cwd=tmp_path,  # not the source tree, which would shadow the installed package
+        env=INSTALLED_ENV,
     )
     assert result.returncode == 0, result.stderr
     icon, exists, page_length = result.stdout.split()
@@ -108,7 +114,7 @@ def test_installed_fdgui_smoke_starts_every_panel(venv, tmp_path):
         text=True,
         timeout=120,
         cwd=tmp_path,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        env=dict(INSTALLED_ENV, QT_QPA_PLATFORM="offscreen"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -125,6 +131,7 @@ def test_installed_cli_reports_the_version(venv, tmp_path):
         text=True,
         timeout=60,
         cwd=tmp_path,
+        env=INSTALLED_ENV,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"fdgui {fdgui.__version__}"
