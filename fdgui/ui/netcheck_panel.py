@@ -658,7 +658,10 @@ class NetcheckPanel(QWidget):
             return
         sweep = getattr(explorer, "sweep_network_parameter", None)
         if sweep is None:
-            self._status("This ε explorer cannot sweep network parameters yet.")
+            self._status(
+                "The ε explorer could not be opened (see its tab for the reason), so this "
+                "entry cannot be swept."
+            )
             return
         self._place_cursor_after_sweep(explorer, entry.epsilon)
         sweep(settings.spec, entry.tensor, entry.index, settings.dtype, settings.bug)

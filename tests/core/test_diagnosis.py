@@ -171,7 +171,8 @@ def test_cursor_at_the_recommended_epsilon_is_not_called_round_off_dominated():
 
 
 def test_no_rise_claimed_when_the_data_show_none():
-    # w**2 at 1e-30: central differences are exact at every ε, nothing rises
+    # w**3 at 1 from ε = 1e-3 up: the error is pure truncation (ε²) and only falls as ε
+    # shrinks; round-off never becomes visible in this range
     diagnosis = _diagnose(expression_objective("w**3", "1"), epsilon_min=1e-3)
     assert "rises again" not in diagnosis.text
     rising = _diagnose(expression_objective("exp(w)", "1"))

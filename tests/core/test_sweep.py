@@ -108,6 +108,7 @@ def test_sweep_generator_reports_progress_and_can_stop_early():
     generator = sweep_steps(expression_objective("exp(w)", "1"), SweepSettings(), chunk=100)
     fractions = [next(generator)[0] for _ in range(3)]
     assert fractions == sorted(fractions)
+    assert len(set(fractions)) == 3 and 0 < fractions[-1] < 1  # it really advances
     generator.close()  # what Cancel does: no result, no error
 
 

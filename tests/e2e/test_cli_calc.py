@@ -22,6 +22,10 @@ def test_text_report_matches_copy():
     assert out.returncode == 0, out.stderr
     inputs, _ = parse_inputs(DEFAULT_TEXTS)
     assert out.stdout == calculator_report(estimate(inputs))
+    # and what it says, independently of the report code: the seed's hand-worked example
+    assert "gradient ∂L/∂w (central)  0.5\n" in out.stdout
+    assert "difference L+ − L−        0.0001\n" in out.stdout
+    assert "denominator 2ε            0.0002\n" in out.stdout
 
 
 def test_json_keeps_exact_decimals():

@@ -423,10 +423,17 @@ def test_copy_summary_confirms_in_the_status_bar(qtbot, panel, context):
     assert context.messages and "Copied" in context.messages[-1]
 
 
-def test_colours_match_the_calculator_plot():
+def test_colours_match_the_calculator_plot(qtbot):
+    from PySide6.QtGui import QColor
+
+    from fdgui.ui.calculator import _HistoryPlot
     from fdgui.ui.explorer import COLOURS
 
-    assert COLOURS == {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
+    plot = _HistoryPlot()
+    qtbot.addWidget(plot.widget)
+    for scheme in ("central", "forward", "backward"):
+        brush = getattr(plot, scheme).opts["symbolBrush"]
+        assert QColor(brush).name() == QColor(COLOURS[scheme]).name(), scheme
 
 
 def test_log_axes_have_no_si_prefix_and_few_labels(qtbot, panel):
