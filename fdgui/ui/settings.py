@@ -7,6 +7,7 @@ plain string and numbers into strings; JSON avoids both).
 from __future__ import annotations
 
 import json
+import sys
 
 from PySide6.QtCore import QSettings
 
@@ -40,7 +41,10 @@ def restore_calculator(model: CalculatorModel, settings: QSettings | None = None
     settings = settings or QSettings()
     try:
         _restore(model, settings)
-    except Exception:  # whatever is in the file, the window must open with the defaults
+    except Exception as error:  # whatever is in the file, the window opens with the defaults
+        print(
+            f"fdgui: could not restore the last session ({error}); starting fresh", file=sys.stderr
+        )
         model.reset()
         model.clear_history()
 
