@@ -33,8 +33,8 @@ import tracemalloc
 
 import numpy as np
 
+from fdgui.core.models.mlp import NetworkSpec, build_network
 from fdgui.core.netcheck import CheckSettings, run_check, run_to_completion
-from fdgui.core.networks import NetworkSpec, build_network
 
 HIDDEN = (30, 95, 311)  # 1,240 / 10,080 / 100,152 parameters
 HUGE = 995  # 1,000,980 parameters, fdgui only
@@ -218,7 +218,7 @@ def subprocess_peak_rss(hidden: int) -> dict:
     code = f"""
 import json, time
 from fdgui.core.netcheck import CheckSettings, run_to_completion
-from fdgui.core.networks import NetworkSpec
+from fdgui.core.models.mlp import NetworkSpec
 def hwm():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):

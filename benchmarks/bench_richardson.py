@@ -18,7 +18,7 @@ import warnings
 import mpmath
 import numpy as np
 
-from fdgui.core.reference import richardson
+from fdgui.core.sweep.references import richardson
 
 mpmath.mp.dps = 40
 

@@ -22,11 +22,11 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from fdgui.core.diagnosis import diagnose
-    from fdgui.core.networks import default_spec
-    from fdgui.core.objectives import network_objective
-    from fdgui.core.sweep import SweepSettings, run_sweep
-    from fdgui.ui.explorer import ExplorerPanel
+    from fdgui.core.models.mlp import default_spec
+    from fdgui.core.sweep.diagnosis import diagnose
+    from fdgui.core.sweep.engine import SweepSettings, run_sweep
+    from fdgui.core.sweep.objectives import network_objective
+    from fdgui.ui.explorer.panel import ExplorerPanel
 
     spec = default_spec()
     print(

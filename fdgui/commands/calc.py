@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from fdgui.core import report
-from fdgui.core.schemes import FIELD_NAMES, estimate, parse_inputs
+from fdgui.core.calculator.schemes import FIELD_NAMES, estimate, parse_inputs
+from fdgui.core.report import calculator as report
 
 _OPTION_FOR_FIELD = {
     "loss": "--loss",

@@ -27,8 +27,8 @@ _OPTION_FOR_FIELD = {
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
     from fdgui.core.netcheck import WORST_COUNT
-    from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
 
     parser = subparsers.add_parser(
         "netcheck",
@@ -88,8 +88,8 @@ def settings_from_args(args: argparse.Namespace):
     """CheckSettings from the options; ValueError naming the field when something is off."""
     import math
 
+    from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
     from fdgui.core.netcheck import CheckSettings
-    from fdgui.core.networks import NetworkSpec, parse_layer_sizes
 
     mode = args.mode.strip() if isinstance(args.mode, str) else args.mode
     if args.samples is not None and mode != "sample":
@@ -130,7 +130,7 @@ def settings_from_args(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from fdgui.core.netcheck import WORST_COUNT, run_to_completion
-    from fdgui.core.report_netcheck import render_json, render_text
+    from fdgui.core.report.netcheck import render_json, render_text
 
     try:
         settings = settings_from_args(args)

@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from fdgui.core.parsing import InputError
+from fdgui.core.numbers.parsing import InputError
 
 _OPTION_FOR_FIELD = {
     "expression": "--expr",
@@ -78,17 +78,17 @@ def _whole(text: str, field: str) -> int:
 
 
 def _positive(text: str, field: str) -> float:
-    from fdgui.core.parsing import parse_number
+    from fdgui.core.numbers.parsing import parse_number
 
     return float(parse_number(text, field, positive=True))  # type: ignore[arg-type]
 
 
 def _objective(args: argparse.Namespace):
-    from fdgui.core import objectives
+    from fdgui.core.sweep import objectives
 
     if args.expr is not None:
         return objectives.expression_objective(args.expr, args.at)
-    from fdgui.core.networks import NetworkSpec, parse_layer_sizes
+    from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
 
     try:
         sizes = parse_layer_sizes(args.layers)  # strict: 20,,10 is refused
@@ -127,8 +127,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fdgui.core.diagnosis import diagnose, sweep_csv, sweep_json, sweep_text
-    from fdgui.core.sweep import SweepSettings, run_sweep
+    from fdgui.core.sweep.diagnosis import diagnose, sweep_csv, sweep_json, sweep_text
+    from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
     objective = _objective(args)
     settings = SweepSettings(

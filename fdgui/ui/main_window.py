@@ -13,8 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from fdgui import __version__
-from fdgui.ui.calculator import CalculatorPanel
-from fdgui.ui.calculator_model import CalculatorModel
+from fdgui.ui.calculator.model import CalculatorModel
+from fdgui.ui.calculator.panel import CalculatorPanel
 
 WINDOW_TITLE = "fdgui: finite-difference gradient calculator and checker"
 
@@ -32,13 +32,13 @@ LAZY_PANELS: tuple[PanelInfo, ...] = (
     PanelInfo(
         "explorer",
         "ε explorer",
-        "fdgui.ui.explorer",
+        "fdgui.ui.explorer.panel",
         "Sweep ε over many decades and see truncation and round-off error",
     ),
     PanelInfo(
         "netcheck",
         "Network check",
-        "fdgui.ui.netcheck_panel",
+        "fdgui.ui.netcheck.panel",
         "Check every parameter of a network against its backprop gradient",
     ),
 )

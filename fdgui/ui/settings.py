@@ -11,9 +11,9 @@ import sys
 
 from PySide6.QtCore import QSettings
 
-from fdgui.core.report import format_exact
-from fdgui.core.schemes import FIELDS, parse_inputs
-from fdgui.ui.calculator_model import CalculatorModel
+from fdgui.core.calculator.schemes import FIELDS, parse_inputs
+from fdgui.core.report.calculator import format_exact
+from fdgui.ui.calculator.model import CalculatorModel
 
 _TEXTS_KEY = "calculator/texts"
 _HISTORY_KEY = "calculator/history"

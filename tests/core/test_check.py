@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from fdgui.core.check import compare, relative_error, relative_error_float, verdict_for
+from fdgui.core.numbers.verdicts import compare, relative_error, relative_error_float, verdict_for
 
 
 def test_relative_error_is_scaled_by_the_larger_magnitude():

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from fdgui.core.diagnosis import KINDS, diagnose, point_text, sweep_csv, sweep_json
-from fdgui.core.networks import NetworkSpec, default_spec
-from fdgui.core.objectives import expression_objective, network_objective
-from fdgui.core.sweep import SweepSettings, evaluate_at, run_sweep
+from fdgui.core.models.mlp import NetworkSpec, default_spec
+from fdgui.core.sweep.diagnosis import KINDS, diagnose, point_text, sweep_csv, sweep_json
+from fdgui.core.sweep.engine import SweepSettings, evaluate_at, run_sweep
+from fdgui.core.sweep.objectives import expression_objective, network_objective
 
 
 def _diagnose(objective, **settings):
@@ -142,7 +142,7 @@ def test_honest_relu_bias_in_float32_is_not_wrong():
 def test_band_of_the_banner_matches_the_calculator():
     # float16 network: best relative error ~0.02 is the calculator's "Wrong" band, so the
     # banner must not say a plain "Gradient correct"
-    from fdgui.core.check import verdict_for
+    from fdgui.core.numbers.verdicts import verdict_for
 
     result = run_sweep(network_objective(default_spec(), "W1", 0), SweepSettings(dtype="float16"))
     diagnosis = diagnose(result)

@@ -6,7 +6,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from fdgui.core.expression import ExpressionError, parse_expression
+from fdgui.core.models.expression import ExpressionError, parse_expression
 
 INJECTIONS = [
     "__import__('os').system('echo hi')",
@@ -88,7 +88,7 @@ def test_evaluation_matches_numpy_in_float64():
 
 @pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
 def test_evaluation_stays_in_the_chosen_dtype(dtype):
-    from fdgui.core.precision import numpy_dtype
+    from fdgui.core.numbers.precision import numpy_dtype
 
     expression = parse_expression("exp(w) * 3 + 0.1")
     result = expression.evaluate(np.array([1.0, 2.0]), dtype)

@@ -11,6 +11,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
+from fdgui.core.models.mlp import BUGS, NetworkSpec, build_network
 from fdgui.core.netcheck import (
     MAX_DIRECTIONS,
     MAX_SAMPLES,
@@ -21,8 +22,7 @@ from fdgui.core.netcheck import (
     run_check,
     run_to_completion,
 )
-from fdgui.core.networks import BUGS, NetworkSpec, build_network
-from fdgui.core.precision import unit_roundoff
+from fdgui.core.numbers.precision import unit_roundoff
 
 SHAPES = [
     ((12, 9, 5), "tanh", "cross-entropy"),
@@ -354,7 +354,7 @@ def test_float64_check_catches_a_backprop_off_by_one_part_in_a_million():
 @pytest.mark.parametrize("factor", [-1.0, 2.0, 0.5])
 def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype, factor):
     """QA: in float16/bfloat16 atol 0.2/1 against gradients of ~1e-3 passed any backprop."""
-    from fdgui.core.networks import Network
+    from fdgui.core.models.mlp import Network
 
     exact = Network.gradient
     monkeypatch.setattr(

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from fdgui.core.networks import (
+from fdgui.core.models.mlp import (
     ACTIVATIONS,
     BUGS,
     LOSSES,
@@ -17,7 +17,7 @@ from fdgui.core.networks import (
     default_spec,
     parse_layer_sizes,
 )
-from fdgui.core.precision import numpy_dtype, unit_roundoff
+from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
 
 
 def _relative(a: np.ndarray, b: np.ndarray) -> np.ndarray:

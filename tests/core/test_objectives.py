@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from fdgui.core.networks import NetworkSpec, build_network, default_spec
-from fdgui.core.objectives import (
+from fdgui.core.models.mlp import NetworkSpec, build_network, default_spec
+from fdgui.core.numbers.parsing import InputError
+from fdgui.core.sweep.engine import function_references
+from fdgui.core.sweep.objectives import (
     expression_objective,
     measured_objective,
     network_objective,
 )
-from fdgui.core.parsing import InputError
-from fdgui.core.reference import complex_step
-from fdgui.core.sweep import function_references
+from fdgui.core.sweep.references import complex_step
 
 
 def test_expression_objective_parses_point_and_refuses_bad_text():
@@ -96,9 +96,9 @@ def test_expression_without_w_is_refused():
 
 
 def test_huge_network_is_refused_with_its_memory_need():
-    from fdgui.core.networks import NetworkSpec
-    from fdgui.core.objectives import network_memory_bytes, network_objective
-    from fdgui.core.parsing import InputError
+    from fdgui.core.models.mlp import NetworkSpec
+    from fdgui.core.numbers.parsing import InputError
+    from fdgui.core.sweep.objectives import network_memory_bytes, network_objective
 
     spec = NetworkSpec((100000, 100000, 10))
     assert network_memory_bytes(spec) > 100 * 1024**3  # 1e10 parameters, float64

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fdgui.core.parsing import InputError, normalise_text, parse_number, typed_precision
+from fdgui.core.numbers.parsing import InputError, normalise_text, parse_number, typed_precision
 
 
 @pytest.mark.parametrize(

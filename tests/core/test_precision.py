@@ -4,7 +4,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from fdgui.core import precision
+from fdgui.core.numbers import precision
 
 
 def test_bfloat16_spacing_at_zero_is_the_smallest_subnormal():

@@ -4,7 +4,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from fdgui.core.reference import complex_step, extrapolate, richardson
+from fdgui.core.sweep.references import complex_step, extrapolate, richardson
 
 mpmath.mp.dps = 40
 
@@ -127,8 +127,8 @@ def test_complex_step_refuses_where_the_function_is_not_analytic(function, point
 
 
 def test_sweep_shows_no_bogus_reference_at_a_singularity():
-    from fdgui.core.objectives import expression_objective
-    from fdgui.core.sweep import function_references
+    from fdgui.core.sweep.engine import function_references
+    from fdgui.core.sweep.objectives import expression_objective
 
     for text in ("log(w)", "sqrt(w)"):
         methods = [r.method for r in function_references(expression_objective(text, "0"))]

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from fdgui.core import report
-from fdgui.core.schemes import DEFAULT_TEXTS, estimate, parse_inputs
+from fdgui.core.calculator.schemes import DEFAULT_TEXTS, estimate, parse_inputs
+from fdgui.core.report import calculator as report
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import math
 
 import pytest
 
+from fdgui.core.models.mlp import NetworkSpec
 from fdgui.core.netcheck import CheckSettings, recommended_tolerances, run_to_completion
-from fdgui.core.networks import NetworkSpec
-from fdgui.core.report_netcheck import (
+from fdgui.core.report.netcheck import (
     entry_label,
     jax_check_grads_code,
     render_csv,
@@ -126,7 +126,7 @@ def test_nan_and_infinity_never_reach_json(passing):
 
 def test_worst_rows_show_epsilon_and_loss_changes_that_reproduce_numeric(failing, passing):
     """QA: L+ and L− printed to 16 digits could not reproduce the numeric column."""
-    from fdgui.core.report_netcheck import WORST_HEADERS, worst_rows
+    from fdgui.core.report.netcheck import WORST_HEADERS, worst_rows
 
     columns = [WORST_HEADERS.index(name) for name in ("ε", "ΔL+", "ΔL−")]
     for report in (failing, passing):

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from fdgui.core.parsing import CONTEXT
-from fdgui.core.schemes import DEFAULT_TEXTS, Inputs, Measurement, estimate, parse_inputs
+from fdgui.core.calculator.schemes import DEFAULT_TEXTS, Inputs, Measurement, estimate, parse_inputs
+from fdgui.core.numbers.parsing import CONTEXT
 
 
 def _estimate(**texts):
@@ -105,7 +105,7 @@ def test_central_is_the_mean_of_forward_and_backward(loss, plus, minus, epsilon)
 
 
 def test_pasted_table_in_every_common_shape():
-    from fdgui.core.schemes import parse_measurement_table
+    from fdgui.core.calculator.schemes import parse_measurement_table
 
     text = (
         "eps\tL+\tL-\n"  # header from a spreadsheet
@@ -124,7 +124,7 @@ def test_pasted_table_in_every_common_shape():
 
 
 def test_pasted_table_reports_each_bad_line_and_keeps_the_good_ones():
-    from fdgui.core.schemes import parse_measurement_table
+    from fdgui.core.calculator.schemes import parse_measurement_table
 
     rows, problems = parse_measurement_table("1e-4 0.85005 0.84995\n1e-4 x 1\n1 2\n0 1 1\n")
     assert len(rows) == 1
@@ -134,7 +134,7 @@ def test_pasted_table_reports_each_bad_line_and_keeps_the_good_ones():
 
 
 def test_pasted_commas_inside_spaced_numbers_are_refused_not_guessed():
-    from fdgui.core.schemes import parse_measurement_table
+    from fdgui.core.calculator.schemes import parse_measurement_table
 
     for line in ("1,5 2 3", "1,000 2 3"):
         rows, problems = parse_measurement_table(line)

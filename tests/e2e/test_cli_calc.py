@@ -15,8 +15,8 @@ def run(*args):
 
 
 def test_text_report_matches_copy():
-    from fdgui.core.report import calculator_report
-    from fdgui.core.schemes import DEFAULT_TEXTS, estimate, parse_inputs
+    from fdgui.core.calculator.schemes import DEFAULT_TEXTS, estimate, parse_inputs
+    from fdgui.core.report.calculator import calculator_report
 
     out = run("calc", "--loss", "0.85", "--plus", "0.85005", "--minus", "0.84995", "--eps", "1e-4")
     assert out.returncode == 0, out.stderr

@@ -122,7 +122,7 @@ def test_unexpected_failure_is_one_line_and_exit_three(monkeypatch, capsys):
     def broken(*_args, **_kwargs):
         raise RuntimeError("something broke\nsecond line")
 
-    monkeypatch.setattr("fdgui.core.sweep.run_sweep", broken)
+    monkeypatch.setattr("fdgui.core.sweep.engine.run_sweep", broken)
     parser = argparse.ArgumentParser()
     sweep.add_parser(parser.add_subparsers())
     args = parser.parse_args(["sweep", "--expr", "exp(w)"])

@@ -377,7 +377,7 @@ def test_calculator_shortcuts_stay_in_the_calculator_tab(window, qtbot):
 
 
 def test_log_axis_ticks_never_crowd_or_vanish():
-    from fdgui.ui.calculator import log_ticks
+    from fdgui.ui.calculator.panel import log_ticks
 
     major, _ = log_ticks(-16.0, 0.0)
     assert 2 <= len(major) <= 8 and (0.0, "1") in major

@@ -1,6 +1,6 @@
 """The calculator's model without any widget."""
 
-from fdgui.ui.calculator_model import CalculatorModel
+from fdgui.ui.calculator.model import CalculatorModel
 
 
 def test_debounced_edits_compute_once_after_the_pause(qtbot):

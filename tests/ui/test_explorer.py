@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtWidgets import QScrollArea
 
-from fdgui.core.networks import NetworkSpec, default_spec
-from fdgui.ui.explorer import ExplorerPanel, create_panel
+from fdgui.core.models.mlp import NetworkSpec, default_spec
+from fdgui.ui.explorer.panel import ExplorerPanel, create_panel
 from tests.ui.conftest import cut_off_texts
 
 
@@ -335,7 +335,7 @@ def test_a_failed_sweep_marks_the_result_out_of_date(qtbot, panel, monkeypatch):
         raise RuntimeError("simulated failure")
         yield  # a generator, like the real job
 
-    monkeypatch.setattr("fdgui.ui.explorer_model._sweep_job", broken)
+    monkeypatch.setattr("fdgui.ui.explorer.model._sweep_job", broken)
     _type(qtbot, panel, "point", "0.5")
     qtbot.waitUntil(panel.stale_label.isVisible, timeout=3000)
     assert "failed" in panel.stale_label.text()
@@ -426,8 +426,8 @@ def test_copy_summary_confirms_in_the_status_bar(qtbot, panel, context):
 def test_colours_match_the_calculator_plot(qtbot):
     from PySide6.QtGui import QColor
 
-    from fdgui.ui.calculator import _HistoryPlot
-    from fdgui.ui.explorer import COLOURS
+    from fdgui.ui.calculator.panel import _HistoryPlot
+    from fdgui.ui.explorer.panel import COLOURS
 
     plot = _HistoryPlot()
     qtbot.addWidget(plot.widget)
@@ -493,7 +493,7 @@ def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, 
 
 
 def test_network_layer_sizes_are_parsed_strictly(qtbot):
-    from fdgui.ui.explorer_model import ExplorerModel
+    from fdgui.ui.explorer.model import ExplorerModel
 
     model = ExplorerModel()
     errors = []
@@ -522,7 +522,7 @@ def test_recommended_line_keeps_its_wrapped_height_after_a_sweep(qtbot):
 
 
 def test_tensor_list_shows_the_shapes_of_the_network_being_swept(qtbot):
-    from fdgui.core.networks import NetworkSpec
+    from fdgui.core.models.mlp import NetworkSpec
     from fdgui.ui.main_window import MainWindow
 
     window = MainWindow(remember=False)

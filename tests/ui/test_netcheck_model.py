@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import SIGNAL, QCoreApplication, QObject, Signal
 
-from fdgui.ui.netcheck_model import DEFAULT_TEXTS
-from fdgui.ui.netcheck_model import NetcheckModel as _Model
+from fdgui.ui.netcheck.model import DEFAULT_TEXTS
+from fdgui.ui.netcheck.model import NetcheckModel as _Model
 
 _made: list = []
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit
 
-from fdgui.ui.netcheck_panel import create_panel
+from fdgui.ui.netcheck.panel import create_panel
 
 LONG_LAYERS = "300,300,300,300,10"  # full float32 check: several seconds of deep-path work
 
@@ -157,7 +157,7 @@ def test_double_click_without_explorer_support_says_so(qtbot):
 
 
 def test_export_writes_the_core_renderings(qtbot, panel, tmp_path, monkeypatch):
-    from fdgui.core.report_netcheck import render_csv, render_markdown
+    from fdgui.core.report.netcheck import render_csv, render_markdown
 
     type_into(qtbot, panel, "layers", "8,6,3")
     report = run_and_wait(qtbot, panel)

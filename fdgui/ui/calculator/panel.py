@@ -1,7 +1,7 @@
 """The calculator panel: four losses and ε in, gradient, cancellation and verdict out.
 
 A view only: every edit goes to CalculatorModel, every number shown comes from its signals,
-every sentence from fdgui.core.report.
+every sentence from fdgui.core.report.calculator.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fdgui.core import report
-from fdgui.core.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
-from fdgui.ui.calculator_model import CalculatorModel
+from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
+from fdgui.core.report import calculator as report
+from fdgui.ui.calculator.model import CalculatorModel
 from fdgui.ui.widgets import SCHEME_COLOURS, vertical_scroll
 
 SHORTCUTS = {

@@ -10,7 +10,7 @@ The kinds:
   their difference jumps at some ε (a kink crossed at about that distance).
 - ``correct``: the error falls with the expected slope as ε shrinks, bottoms out, then rises
   with round-off; the title is plain "Gradient correct" only when the best relative error is
-  in the calculator's "Correct" band (fdgui.core.check.VERDICTS). When the dtype (or the range)
+  in the calculator's "Correct" band (numbers.verdicts.VERDICTS). When the dtype (or the range)
   keeps the finite differences from getting that close but an independent reference (complex
   step, Richardson) confirms the gradient, the title says "limited by <dtype>" (or "range too
   narrow") and the text says why.
@@ -32,9 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fdgui.core.check import Verdict, verdict_for
-from fdgui.core.reference import ReferenceValue
-from fdgui.core.sweep import PointReadout, SweepResult, relative_error
+from fdgui.core.numbers.verdicts import Verdict, verdict_for
+from fdgui.core.sweep.engine import PointReadout, SweepResult, relative_error
+from fdgui.core.sweep.references import ReferenceValue
 
 KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "vanished", "unknown")
 TITLES = {
@@ -47,7 +47,7 @@ TITLES = {
 CONSENSUS_WINDOW = 7
 WRONG_AGAINST_INDEPENDENT = 1e-6  # relative disagreement with complex step / Richardson
 WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
-WRONG_BAND = 1e-2  # the calculator's "Wrong" band starts here (fdgui.core.check.VERDICTS)
+WRONG_BAND = 1e-2  # the calculator's "Wrong" band starts here (numbers.verdicts.VERDICTS)
 
 
 @dataclass(frozen=True)
@@ -663,7 +663,7 @@ def _number(value: float | None) -> float | None:
 
 def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
     """The sweep summary as plain JSON-ready data (used by the CLI and Copy)."""
-    from fdgui.core.sweep import SCHEMES
+    from fdgui.core.sweep.engine import SCHEMES
 
     reference = result.reference
     return {
@@ -717,7 +717,7 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
 
 def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:
     """The sweep summary as lines of text for a terminal or the clipboard."""
-    from fdgui.core.sweep import SCHEMES
+    from fdgui.core.sweep.engine import SCHEMES
 
     lines = [
         f"ε sweep of {result.label}",

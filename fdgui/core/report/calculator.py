@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui import __version__
-from fdgui.core.check import Comparison
-from fdgui.core.parsing import CONTEXT
-from fdgui.core.schemes import FIELD_NAMES, Estimate
+from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
+from fdgui.core.numbers.parsing import CONTEXT
+from fdgui.core.numbers.verdicts import Comparison
 
 DISPLAY_DIGITS = 10  # significant digits shown in the window
 FULL_DIGITS = 20  # significant digits in Copy, CLI and JSON (exact whenever the value is shorter)

@@ -45,8 +45,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from fdgui.core.check import VERDICTS, verdict_for
-from fdgui.core.networks import (
+from fdgui.core.models.mlp import (
     Arithmetic,
     Network,
     NetworkSpec,
@@ -57,7 +56,8 @@ from fdgui.core.networks import (
     build_network,
     check_bug,
 )
-from fdgui.core.precision import DTYPE_NAMES, recommended_epsilon, unit_roundoff
+from fdgui.core.numbers.precision import DTYPE_NAMES, recommended_epsilon, unit_roundoff
+from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
 
 MODES: tuple[str, ...] = ("full", "sample", "projection")
 MODE_TITLES = {
@@ -1580,6 +1580,6 @@ def _build_report(settings, context, results, tolerances, seconds) -> CheckRepor
         seconds=seconds,
         inconclusive=inconclusive,
     )
-    from fdgui.core.report_netcheck import verdict_in_words
+    from fdgui.core.report.netcheck import verdict_in_words
 
     return replace(report, summary=verdict_in_words(report))

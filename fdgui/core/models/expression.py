@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fdgui.core.parsing import InputError
+from fdgui.core.numbers.parsing import InputError
 
 MAX_CHARACTERS = 500
 MAX_NODES = 400
@@ -180,7 +180,7 @@ def _as_dtype(dtype: np.dtype | str) -> np.dtype:
     if isinstance(dtype, str):
         if dtype == "complex128":
             return np.dtype(np.complex128)
-        from fdgui.core.precision import numpy_dtype
+        from fdgui.core.numbers.precision import numpy_dtype
 
         return numpy_dtype(dtype)
     return np.dtype(dtype)

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fdgui.core.check import Comparison, compare
-from fdgui.core.parsing import CONTEXT, InputError, parse_number, typed_precision
+from fdgui.core.numbers.parsing import CONTEXT, InputError, parse_number, typed_precision
+from fdgui.core.numbers.verdicts import Comparison, compare
 
 # Field keys, in the order a person fills them in.
 FIELDS: tuple[str, ...] = ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")

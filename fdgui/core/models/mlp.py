@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fdgui.core.precision import DTYPE_NAMES, numpy_dtype
+from fdgui.core.numbers.precision import DTYPE_NAMES, numpy_dtype
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu")
 LOSSES: tuple[str, ...] = ("mse", "cross-entropy")

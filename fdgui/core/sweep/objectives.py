@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from fdgui.core.expression import Expression, parse_expression
-from fdgui.core.parsing import InputError
-from fdgui.core.reference import ReferenceValue
+from fdgui.core.models.expression import Expression, parse_expression
+from fdgui.core.numbers.parsing import InputError
+from fdgui.core.sweep.references import ReferenceValue
 
 if TYPE_CHECKING:
-    from fdgui.core.networks import Network, NetworkSpec
+    from fdgui.core.models.mlp import Network, NetworkSpec
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class NetworkObjective:
 
     @property
     def smooth(self) -> bool:
-        from fdgui.core.networks import SMOOTH_ACTIVATIONS
+        from fdgui.core.models.mlp import SMOOTH_ACTIVATIONS
 
         return self.network.spec.activation in SMOOTH_ACTIVATIONS
 
@@ -125,7 +125,7 @@ def network_objective(
     spec: NetworkSpec, tensor: str, index: int, bug: str | None = None
 ) -> NetworkObjective:
     """Build (and cache) the network for ``spec``; raise InputError naming the bad field."""
-    from fdgui.core import networks
+    from fdgui.core.models import mlp as networks
 
     try:
         spec.validate()
@@ -195,7 +195,7 @@ _NETWORKS: dict[Any, Network] = {}
 
 def _cached_network(spec: NetworkSpec) -> Network:
     """Networks are deterministic in their spec; keep the last few so re-sweeps are instant."""
-    from fdgui.core.networks import build_network
+    from fdgui.core.models.mlp import build_network
 
     network = _NETWORKS.get(spec)
     if network is None:
@@ -212,7 +212,7 @@ def expression_objective(text: str, point_text: str | float) -> ExpressionObject
     if not expression.uses_w:
         raise InputError("expression", "the expression does not depend on w")
     if isinstance(point_text, str):
-        from fdgui.core.parsing import parse_number
+        from fdgui.core.numbers.parsing import parse_number
 
         point = float(parse_number(point_text, "point"))  # type: ignore[arg-type]
     else:

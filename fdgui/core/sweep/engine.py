@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core import precision
-from fdgui.core.objectives import ExpressionObjective, MeasuredObjective, NetworkObjective
-from fdgui.core.parsing import InputError
-from fdgui.core.reference import ReferenceValue, complex_step, extrapolate, richardson
+from fdgui.core.numbers import precision
+from fdgui.core.numbers.parsing import InputError
+from fdgui.core.sweep.objectives import ExpressionObjective, MeasuredObjective, NetworkObjective
+from fdgui.core.sweep.references import ReferenceValue, complex_step, extrapolate, richardson
 
 SCHEMES: tuple[str, ...] = ("central", "forward", "backward")
 DEFAULT_MIN = 1e-16

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from fdgui.core.parsing import InputError
+from fdgui.core.numbers.parsing import InputError
 
 DEBOUNCE_MS = 200
 WORKER_THRESHOLD_S = 0.1
@@ -199,8 +199,8 @@ class ExplorerModel(QObject):
                 self.inputErrorChanged.emit(field, errors.get(field, ""))
 
     def _settings(self):
-        from fdgui.core.parsing import parse_number
-        from fdgui.core.sweep import SweepSettings
+        from fdgui.core.numbers.parsing import parse_number
+        from fdgui.core.sweep.engine import SweepSettings
 
         errors: dict[str, str] = {}
         values: dict[str, float] = {}
@@ -225,7 +225,7 @@ class ExplorerModel(QObject):
 
     def _builder(self) -> tuple[Callable[[], Any] | None, dict[str, str], Any, Any]:
         """A function that builds the objective (cheap checks done now), errors, cache key."""
-        from fdgui.core import objectives
+        from fdgui.core.sweep import objectives
 
         texts = self._texts
         if self._source == "expression":
@@ -238,7 +238,7 @@ class ExplorerModel(QObject):
             rows = [] if self._calculator is None else self._calculator.history_rows()
             reference = None
             if texts["measured_backprop"].strip():
-                from fdgui.core.parsing import parse_number
+                from fdgui.core.numbers.parsing import parse_number
 
                 try:
                     reference = float(parse_number(texts["measured_backprop"], "measured_backprop"))
@@ -249,7 +249,7 @@ class ExplorerModel(QObject):
             except InputError as error:
                 return None, {error.field: error.message}, None, None
             return (lambda: objective), {}, objective.cache_key, None
-        from fdgui.core.networks import NetworkSpec, parse_layer_sizes
+        from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
 
         errors: dict[str, str] = {}
         try:
@@ -271,13 +271,13 @@ class ExplorerModel(QObject):
         bug = texts["bug"] or None
         try:
             spec.validate()
-            from fdgui.core.networks import check_bug
+            from fdgui.core.models.mlp import check_bug
 
             check_bug(bug, spec)
         except ValueError as error:
             field, _, message = str(error).partition(": ")
             return None, {field: message or str(error)}, None, None
-        from fdgui.core.objectives import (
+        from fdgui.core.sweep.objectives import (
             _gigabytes,
             memory_allowance_bytes,
             network_memory_bytes,
@@ -428,8 +428,8 @@ class ExplorerModel(QObject):
     # --- cursor ------------------------------------------------------------------------------
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε (evaluated exactly there for a function objective)."""
-        from fdgui.core.diagnosis import point_text
-        from fdgui.core.sweep import evaluate_at
+        from fdgui.core.sweep.diagnosis import point_text
+        from fdgui.core.sweep.engine import evaluate_at
 
         if self._result is None or not (epsilon > 0):
             return
@@ -447,14 +447,14 @@ class ExplorerModel(QObject):
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.core.sweep import exact_decimal_text
+        from fdgui.core.sweep.engine import exact_decimal_text
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
         texts = self._readout.calculator_texts()
         reference = self._result.reference
         backprop = None if reference is None else exact_decimal_text(reference.value)
-        from fdgui.core.precision import unit_roundoff
+        from fdgui.core.numbers.precision import unit_roundoff
 
         context.calculator.set_inputs(
             texts["loss"],
@@ -491,7 +491,7 @@ FIELD_NAMES = {
 
 def _point_error(build: Callable[[], Any], settings: Any) -> str:
     """'' when w0 fits the dtype, else why not (checked before sweeping, beside the field)."""
-    from fdgui.core.sweep import check_point
+    from fdgui.core.sweep.engine import check_point
 
     try:
         check_point(build().point, settings.dtype)
@@ -513,8 +513,8 @@ def _sweep_job(
     build: Callable[[], Any], settings: Any, chunk: int | None
 ) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
     """Build the objective, sweep it and diagnose: one generator for either thread."""
-    from fdgui.core.diagnosis import diagnose
-    from fdgui.core.sweep import sweep_steps
+    from fdgui.core.sweep.diagnosis import diagnose
+    from fdgui.core.sweep.engine import sweep_steps
 
     yield 0.0, "preparing"
     objective = build()

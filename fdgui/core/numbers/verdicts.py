@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fdgui.core.parsing import CONTEXT
+from fdgui.core.numbers.parsing import CONTEXT
 
 RELATIVE_ERROR_FLOOR = Decimal("1e-8")
 

@@ -13,7 +13,6 @@ import math
 from typing import Any
 
 from fdgui import __version__
-from fdgui.core.check import VERDICTS
 from fdgui.core.netcheck import (
     MODE_TITLES,
     CheckReport,
@@ -22,7 +21,8 @@ from fdgui.core.netcheck import (
     Tolerances,
     check_epsilon,
 )
-from fdgui.core.precision import recommended_epsilon
+from fdgui.core.numbers.precision import recommended_epsilon
+from fdgui.core.numbers.verdicts import VERDICTS
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {

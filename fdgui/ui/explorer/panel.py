@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fdgui.core.parsing import InputError
-from fdgui.ui.explorer_model import ExplorerModel
+from fdgui.core.numbers.parsing import InputError
+from fdgui.ui.explorer.model import ExplorerModel
 from fdgui.ui.widgets import SCHEME_COLOURS, vertical_scroll
 
-# the same colours as the calculator's plot (fdgui/ui/calculator.py)
+# the same colours as the calculator's plot (fdgui/ui/calculator/panel.py)
 COLOURS = SCHEME_COLOURS
 REFERENCE_COLOUR = "#222222"
 FLOOR_COLOUR = "#7f7f7f"
@@ -224,7 +224,7 @@ class ExplorerPanel(QWidget):
         return row + 2
 
     def _build_objective(self) -> QGroupBox:
-        from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
+        from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 
         box = QGroupBox("What to sweep")
         layout = QVBoxLayout(box)
@@ -334,7 +334,7 @@ class ExplorerPanel(QWidget):
         self.pages.adjustSize()
 
     def _build_grid(self) -> QGroupBox:
-        from fdgui.core.precision import DTYPE_NAMES
+        from fdgui.core.numbers.precision import DTYPE_NAMES
 
         box = QGroupBox("Precision and ε grid")
         grid = QGridLayout(box)
@@ -616,7 +616,7 @@ class ExplorerPanel(QWidget):
 
     def _refresh_tensors(self, texts: dict) -> None:
         combo = self.combos["tensor"]
-        from fdgui.core.networks import parse_layer_sizes
+        from fdgui.core.models.mlp import parse_layer_sizes
 
         try:
             sizes = list(parse_layer_sizes(texts["layer_sizes"]))
@@ -713,7 +713,7 @@ class ExplorerPanel(QWidget):
             )
 
     def _cursor_typed(self) -> None:
-        from fdgui.core.parsing import parse_number
+        from fdgui.core.numbers.parsing import parse_number
 
         result = self.model.result()
         try:
@@ -758,7 +758,7 @@ class ExplorerPanel(QWidget):
         self.model.set_cursor_epsilon(epsilon)
 
     def _show_result(self, result: Any, diagnosis: Any) -> None:
-        from fdgui.core.precision import facts
+        from fdgui.core.numbers.precision import facts
 
         self.view.draw(result, diagnosis)
         info = facts(result.dtype)
@@ -833,7 +833,7 @@ class ExplorerPanel(QWidget):
         """The sweep's summary (same text as ``fdgui-cli sweep``) to the clipboard."""
         from PySide6.QtGui import QGuiApplication
 
-        from fdgui.core.diagnosis import sweep_text
+        from fdgui.core.sweep.diagnosis import sweep_text
 
         result, diagnosis = self.model.result(), self.model.diagnosis()
         if result is not None:

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from fdgui.core import report
-from fdgui.core.schemes import (
+from fdgui.core.calculator.schemes import (
     DEFAULT_TEXTS,
     FIELDS,
     Estimate,
@@ -21,6 +20,7 @@ from fdgui.core.schemes import (
     estimate,
     parse_inputs,
 )
+from fdgui.core.report import calculator as report
 
 DEBOUNCE_MS = 150
 

@@ -128,8 +128,8 @@ class NetcheckModel(QObject):
 
     def _parse(self) -> tuple[Any, dict[str, str]]:
         """CheckSettings from the texts, or the errors by panel field."""
+        from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
         from fdgui.core.netcheck import CheckSettings
-        from fdgui.core.networks import NetworkSpec, parse_layer_sizes
 
         texts = self._texts
         errors: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """The Network-check panel: settings, cost planner, Run/Cancel, verdict, tables, heat map.
 
 A view only: every edit goes to ``NetcheckModel``; every number shown comes from a core
-result (``CheckReport``, ``CostPlan``) through ``fdgui.core.report_netcheck`` so the window,
+result (``CheckReport``, ``CostPlan``) through ``fdgui.core.report.netcheck`` so the window,
 exports and the CLI say the same thing.
 """
 
@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fdgui.core.check import VERDICTS
-from fdgui.core.networks import ACTIVATIONS, BUGS, LOSSES
-from fdgui.core.precision import DTYPE_NAMES
-from fdgui.ui.netcheck_model import NetcheckModel
+from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
+from fdgui.core.numbers.precision import DTYPE_NAMES
+from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.ui.netcheck.model import NetcheckModel
 from fdgui.ui.widgets import vertical_scroll
 
 PANEL_KEY = "netcheck"
@@ -262,7 +262,7 @@ class NetcheckPanel(QWidget):
         self.settings_label.setObjectName("reportSettingsLabel")
         self.settings_label.setWordWrap(True)
 
-        from fdgui.core.report_netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
+        from fdgui.core.report.netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
 
         self.tensor_table = QTableWidget(0, len(TENSOR_HEADERS))
         self.tensor_table.setObjectName("tensorTable")
@@ -511,7 +511,7 @@ class NetcheckPanel(QWidget):
 
     # ------------------------------------------------------------------ the report
     def show_report(self, report: Any) -> None:
-        from fdgui.core.report_netcheck import (
+        from fdgui.core.report.netcheck import (
             CHANGE_EXPLANATION,
             settings_line,
             tensor_rows,
@@ -693,7 +693,7 @@ class NetcheckPanel(QWidget):
         signal.connect(arrived)
 
     def export(self, kind: str, path: str | None = None) -> None:
-        from fdgui.core.report_netcheck import render_csv, render_json, render_markdown
+        from fdgui.core.report.netcheck import render_csv, render_json, render_markdown
 
         if self._report is None:
             return
@@ -740,7 +740,7 @@ class NetcheckPanel(QWidget):
         )
 
     def copy_code(self, kind: str) -> str:
-        from fdgui.core.report_netcheck import jax_check_grads_code, torch_gradcheck_code
+        from fdgui.core.report.netcheck import jax_check_grads_code, torch_gradcheck_code
 
         tolerances = self._tolerances()
         code = (
