@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from fdgui.core.errors import InputError
+
 _OPTION_FOR_FIELD = {
     "layer_sizes": "--layers",
     "activation": "--activation",
@@ -81,7 +83,7 @@ def _integer(text: str, field: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ValueError(f"{field}: {text!r} is not a whole number") from None
+        raise InputError(field, f"{text!r} is not a whole number") from None
 
 
 def settings_from_args(args: argparse.Namespace):
@@ -93,15 +95,15 @@ def settings_from_args(args: argparse.Namespace):
 
     mode = args.mode.strip() if isinstance(args.mode, str) else args.mode
     if args.samples is not None and mode != "sample":
-        raise ValueError("samples: only used with --mode sample")
+        raise InputError("samples", "only used with --mode sample")
     if args.directions is not None and mode != "projection":
-        raise ValueError("directions: only used with --mode projection")
+        raise InputError("directions", "only used with --mode projection")
     epsilon = None
     if args.eps is not None:
         try:
             epsilon = float(args.eps)
         except ValueError:
-            raise ValueError(f"epsilon: {args.eps!r} is not a number") from None
+            raise InputError("epsilon", f"{args.eps!r} is not a number") from None
     settings = CheckSettings(
         spec=NetworkSpec(
             layer_sizes=parse_layer_sizes(args.layers),
@@ -121,9 +123,10 @@ def settings_from_args(args: argparse.Namespace):
     if args.samples is not None:
         largest = max(math.prod(shape) for _, shape in settings.spec.tensor_shapes)
         if settings.samples > largest:
-            raise ValueError(
-                f"samples: {settings.samples:,} is more than the largest tensor has "
-                f"({largest:,} entries); --mode full checks every entry"
+            raise InputError(
+                "samples",
+                f"{settings.samples:,} is more than the largest tensor has "
+                f"({largest:,} entries); --mode full checks every entry",
             )
     return settings
 
@@ -136,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         settings = settings_from_args(args)
         worst = _integer(args.worst, "worst")
         if not 1 <= worst <= WORST_COUNT:
-            raise ValueError(f"worst: {worst} is outside 1..{WORST_COUNT}")
+            raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except ValueError as error:
         field, _, message = str(error).partition(": ")
         option = _OPTION_FOR_FIELD.get(field, f"--{field}")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fdgui.core.errors import InputError
 from fdgui.core.numbers.precision import DTYPE_NAMES, numpy_dtype
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu")
@@ -60,29 +61,29 @@ class NetworkSpec:
         """Raise ValueError, message starting with the parameter's name, if anything is off."""
         sizes = self.layer_sizes
         if not isinstance(sizes, tuple) or len(sizes) < 2:
-            raise ValueError("layer_sizes: give at least an input and an output size")
+            raise InputError("layer_sizes", "give at least an input and an output size")
         for size in sizes:
             if isinstance(size, bool) or not isinstance(size, int | np.integer):
-                raise ValueError(f"layer_sizes: {size!r} is not a whole number")
+                raise InputError("layer_sizes", f"{size!r} is not a whole number")
             if size < 1:
-                raise ValueError(f"layer_sizes: {size} is not a positive whole number")
+                raise InputError("layer_sizes", f"{size} is not a positive whole number")
             if size > MAX_LAYER_WIDTH:
-                raise ValueError(f"layer_sizes: {size} units is wider than {MAX_LAYER_WIDTH:,}")
+                raise InputError("layer_sizes", f"{size} units is wider than {MAX_LAYER_WIDTH:,}")
         if self.loss == "cross-entropy" and sizes[-1] < 2:
-            raise ValueError("layer_sizes: cross-entropy needs at least 2 output classes")
+            raise InputError("layer_sizes", "cross-entropy needs at least 2 output classes")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"activation: {self.activation!r} is not one of {', '.join(ACTIVATIONS)}"
+            raise InputError(
+                "activation", f"{self.activation!r} is not one of {', '.join(ACTIVATIONS)}"
             )
         if self.loss not in LOSSES:
-            raise ValueError(f"loss: {self.loss!r} is not one of {', '.join(LOSSES)}")
+            raise InputError("loss", f"{self.loss!r} is not one of {', '.join(LOSSES)}")
         batch = self.batch_size
         if isinstance(batch, bool) or not isinstance(batch, int | np.integer) or batch < 1:
-            raise ValueError(f"batch_size: {batch!r} is not a positive whole number")
+            raise InputError("batch_size", f"{batch!r} is not a positive whole number")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer):
-            raise ValueError(f"seed: {self.seed!r} is not a whole number")
+            raise InputError("seed", f"{self.seed!r} is not a whole number")
         if self.seed < 0:
-            raise ValueError(f"seed: {self.seed} is negative")
+            raise InputError("seed", f"{self.seed} is negative")
 
     @property
     def parameter_count(self) -> int:
@@ -109,24 +110,24 @@ def parse_layer_sizes(text: str) -> tuple[int, ...]:
     """
     stripped = text.strip()
     if not stripped:
-        raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
+        raise InputError("layer_sizes", "give at least two sizes, e.g. 20,16,10")
     parts = stripped.split(",") if "," in stripped else stripped.split()
     sizes = []
     for number, part in enumerate(parts, start=1):
         part = part.strip()
         if not part:
-            raise ValueError(
-                f"layer_sizes: size {number} is empty (two commas in a row, or a comma at "
-                "the start or end)"
+            raise InputError(
+                "layer_sizes",
+                f"size {number} is empty (two commas in a row, or a comma at the start or end)",
             )
         if not (part.isascii() and part.isdigit()):
-            raise ValueError(f"layer_sizes: {part!r} is not a positive whole number")
+            raise InputError("layer_sizes", f"{part!r} is not a positive whole number")
         size = int(part)
         if size < 1:
-            raise ValueError(f"layer_sizes: {size} is not a positive whole number")
+            raise InputError("layer_sizes", f"{size} is not a positive whole number")
         sizes.append(size)
     if len(sizes) < 2:
-        raise ValueError("layer_sizes: give at least two sizes, e.g. 20,16,10")
+        raise InputError("layer_sizes", "give at least two sizes, e.g. 20,16,10")
     return tuple(sizes)
 
 
@@ -140,17 +141,18 @@ def check_bug(bug: str | None, spec: NetworkSpec) -> None:
     if bug is None:
         return
     if bug not in BUGS:
-        raise ValueError(f"bug: {bug!r} is not one of {', '.join(BUGS)}")
+        raise InputError("bug", f"{bug!r} is not one of {', '.join(BUGS)}")
     sizes = spec.layer_sizes
     if bug == "transpose" and not _square_layers(sizes):
-        raise ValueError(
-            "bug: 'transpose' needs a square weight matrix after the first layer "
-            "(two equal consecutive hidden sizes, e.g. 20,16,16,10)"
+        raise InputError(
+            "bug",
+            "'transpose' needs a square weight matrix after the first layer "
+            "(two equal consecutive hidden sizes, e.g. 20,16,16,10)",
         )
     if bug == "no-activation-grad" and len(sizes) < 3:
-        raise ValueError("bug: 'no-activation-grad' needs at least one hidden layer")
+        raise InputError("bug", "'no-activation-grad' needs at least one hidden layer")
     if bug == "bias-not-summed" and spec.batch_size < 2:
-        raise ValueError("bug: 'bias-not-summed' only shows with a batch of 2 or more")
+        raise InputError("bug", "'bias-not-summed' only shows with a batch of 2 or more")
 
 
 def _square_layers(sizes: tuple[int, ...]) -> list[int]:
@@ -166,7 +168,7 @@ class Arithmetic:
 
     def __init__(self, dtype: str) -> None:
         if dtype not in EVALUATION_DTYPES:
-            raise ValueError(f"dtype: {dtype!r} is not one of {', '.join(EVALUATION_DTYPES)}")
+            raise InputError("dtype", f"{dtype!r} is not one of {', '.join(EVALUATION_DTYPES)}")
         self.name = dtype
         self.emulated = dtype == "bfloat16"
         if dtype == "complex128":
@@ -187,7 +189,7 @@ class Arithmetic:
         """Bring float64 (or complex) values into the format."""
         array = np.asarray(values)
         if np.iscomplexobj(array) and self.compute.kind != "c":
-            raise ValueError(f"dtype: complex values need dtype complex128, not {self.name}")
+            raise InputError("dtype", f"complex values need dtype complex128, not {self.name}")
         if self.emulated:
             return array.astype(self._storage).astype(np.float32)
         return array.astype(self.compute)
@@ -277,8 +279,8 @@ class Network:
         try:
             return self.parameter_names.index(tensor)
         except ValueError:
-            raise ValueError(
-                f"tensor: {tensor!r} is not one of {', '.join(self.parameter_names)}"
+            raise InputError(
+                "tensor", f"{tensor!r} is not one of {', '.join(self.parameter_names)}"
             ) from None
 
     def with_parameters(self, parameters: list[np.ndarray]) -> Network:
@@ -308,9 +310,10 @@ class Network:
     def _check_dtype(self, dtype: str) -> Arithmetic:
         ar = Arithmetic(dtype)
         if dtype == "complex128" and self.spec.activation not in SMOOTH_ACTIVATIONS:
-            raise ValueError(
-                f"dtype: the complex step needs a smooth activation; "
-                f"{self.spec.activation} has a kink at 0"
+            raise InputError(
+                "dtype",
+                f"the complex step needs a smooth activation; "
+                f"{self.spec.activation} has a kink at 0",
             )
         return ar
 
@@ -351,15 +354,15 @@ class Network:
             value = self.forward(dtype).loss
         else:
             if len(parameters) != len(self.parameters):
-                raise ValueError(
-                    f"parameters: expected {len(self.parameters)} arrays, got {len(parameters)}"
+                raise InputError(
+                    "parameters", f"expected {len(self.parameters)} arrays, got {len(parameters)}"
                 )
             for given, own, name in zip(
                 parameters, self.parameters, self.parameter_names, strict=True
             ):
                 if np.shape(given) != own.shape:
-                    raise ValueError(
-                        f"parameters: {name} has shape {np.shape(given)}, expected {own.shape}"
+                    raise InputError(
+                        "parameters", f"{name} has shape {np.shape(given)}, expected {own.shape}"
                     )
             value = self._run_forward(list(parameters), ar).loss
         return complex(value) if dtype == "complex128" else float(value)
@@ -426,9 +429,9 @@ class Network:
         position = self.tensor_position(tensor)
         size = self.parameters[position].size
         if isinstance(index, bool) or not isinstance(index, int | np.integer):
-            raise ValueError(f"index: {index!r} is not a whole number")
+            raise InputError("index", f"{index!r} is not a whole number")
         if not 0 <= index < size:
-            raise ValueError(f"index: {index} is outside 0..{size - 1} for {tensor}")
+            raise InputError("index", f"{index} is outside 0..{size - 1} for {tensor}")
         values = np.asarray(values).ravel()
         fp = self.forward(dtype)
         out_dtype = np.complex128 if dtype == "complex128" else np.float64

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from fdgui.core.errors import InputError
 from fdgui.core.models.mlp import (
     Arithmetic,
     Network,
@@ -175,33 +176,35 @@ class CheckSettings:
         """Raise ValueError naming the field ("samples: ...") before any work starts."""
         self.spec.validate()
         if self.mode not in MODES:
-            raise ValueError(f"mode: {self.mode!r} is not one of {', '.join(MODES)}")
+            raise InputError("mode", f"{self.mode!r} is not one of {', '.join(MODES)}")
         if self.dtype not in DTYPE_NAMES:
-            raise ValueError(f"dtype: {self.dtype!r} is not one of {', '.join(DTYPE_NAMES)}")
+            raise InputError("dtype", f"{self.dtype!r} is not one of {', '.join(DTYPE_NAMES)}")
         check_bug(self.bug, self.spec)
         check_count("samples", self.samples, MAX_SAMPLES)
         check_count("directions", self.directions, MAX_DIRECTIONS)
         if self.epsilon is not None:
             value = self.epsilon
             if not isinstance(value, float | int) or not math.isfinite(value) or value <= 0:
-                raise ValueError(f"epsilon: {value!r} is not a positive finite number")
+                raise InputError("epsilon", f"{value!r} is not a positive finite number")
             if value >= 1:
-                raise ValueError(f"epsilon: {value} is too large for a derivative (use < 1)")
+                raise InputError("epsilon", f"{value} is too large for a derivative (use < 1)")
         needed = estimate_memory_bytes(self)
         available = available_memory_bytes()
         if needed > MEMORY_FRACTION * available:
             # blame the batch when the same network fits with a batch of one example
             single = replace(self, spec=replace(self.spec, batch_size=1))
             if estimate_memory_bytes(single) <= MEMORY_FRACTION * available:
-                raise ValueError(
-                    f"batch_size: a batch of {self.spec.batch_size:,} makes this check need "
+                raise InputError(
+                    "batch_size",
+                    f"a batch of {self.spec.batch_size:,} makes this check need "
                     f"about {format_bytes(needed)} of memory and this machine has "
-                    f"{format_bytes(available)} available; use a smaller batch"
+                    f"{format_bytes(available)} available; use a smaller batch",
                 )
-            raise ValueError(
-                f"layer_sizes: this check needs about {format_bytes(needed)} of memory "
+            raise InputError(
+                "layer_sizes",
+                f"this check needs about {format_bytes(needed)} of memory "
                 f"({self.spec.parameter_count:,} parameters) and this machine has "
-                f"{format_bytes(available)} available"
+                f"{format_bytes(available)} available",
             )
 
     @property
@@ -223,9 +226,9 @@ class CheckSettings:
 def check_count(name: str, value: object, upper: int) -> None:
     """ValueError ("name: ...") unless value is a whole number in 1..upper."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name}: {value!r} is not a whole number")
+        raise InputError(name, f"{value!r} is not a whole number")
     if not 1 <= value <= upper:
-        raise ValueError(f"{name}: {value} is outside 1..{upper:,}")
+        raise InputError(name, f"{value} is outside 1..{upper:,}")
 
 
 def estimate_memory_bytes(settings: CheckSettings) -> int:

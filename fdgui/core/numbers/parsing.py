@@ -9,26 +9,20 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
+from fdgui.core.errors import InputError
+
 # Characters people paste as a minus sign: Unicode minus, en dash, figure dash, small and
 # full-width hyphen-minus.
 _MINUS_SIGNS = str.maketrans(
     {"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-", "\uff0b": "+"}
 )
+
 _MAX_CHARACTERS = 200
 _FLOAT_MAX = Decimal("1.7976931348623157e308")
 _FLOAT_TINY = Decimal("4.9406564584124654e-324")  # smallest (subnormal) float64
 
 # Exact enough for every operation the calculator does on typed decimals.
 CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999, traps=[decimal.InvalidOperation])
-
-
-class InputError(ValueError):
-    """A typed value that cannot be used; ``field`` names the input, ``message`` says why."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def normalise_text(text: str) -> str:
