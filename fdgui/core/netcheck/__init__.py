@@ -650,12 +650,9 @@ def _check_steps(
 
 def run_to_completion(settings: CheckSettings, network: Network | None = None) -> CheckReport:
     """Drive ``run_check`` without a caller that cancels (CLI, scripts, tests)."""
-    generator = run_check(settings, network)
-    while True:
-        try:
-            next(generator)
-        except StopIteration as stop:
-            return stop.value
+    from fdgui.core.jobs import drive
+
+    return drive(run_check(settings, network))
 
 
 # ---------------------------------------------------------------- per-tensor accumulation

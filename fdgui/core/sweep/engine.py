@@ -435,14 +435,9 @@ def run_sweep(
     progress: Callable[[float, str], None] | None = None,
 ) -> SweepResult:
     """Drive :func:`sweep_steps` to the end on this thread."""
-    generator = sweep_steps(objective, settings or SweepSettings())
-    while True:
-        try:
-            fraction, message = next(generator)
-        except StopIteration as stop:
-            return stop.value
-        if progress is not None:
-            progress(fraction, message)
+    from fdgui.core.jobs import drive
+
+    return drive(sweep_steps(objective, settings or SweepSettings()), progress)
 
 
 def _assemble(

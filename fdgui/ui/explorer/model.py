@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
 
 DEBOUNCE_MS = 200
@@ -345,7 +346,7 @@ class ExplorerModel(QObject):
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
             started = time.perf_counter()
             try:
-                objective, result, diagnosis = _drive(_sweep_job(build, settings, None))
+                objective, result, diagnosis = drive(_sweep_job(build, settings, None))
             except InputError as error:
                 self._set_errors({error.field: error.message})
                 self._set_stale(
@@ -520,11 +521,3 @@ def _sweep_job(
     objective = build()
     result = yield from sweep_steps(objective, settings, chunk=chunk)
     return objective, result, diagnose(result)
-
-
-def _drive(generator: Generator[Any, None, Any]) -> Any:
-    while True:
-        try:
-            next(generator)
-        except StopIteration as stop:
-            return stop.value
