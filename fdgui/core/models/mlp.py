@@ -143,7 +143,7 @@ def check_bug(bug: str | None, spec: NetworkSpec) -> None:
     if bug not in BUGS:
         raise InputError("bug", f"{bug!r} is not one of {', '.join(BUGS)}")
     sizes = spec.layer_sizes
-    if bug == "transpose" and not _square_layers(sizes):
+    if bug == "transpose" and not square_layers(sizes):
         raise InputError(
             "bug",
             "'transpose' needs a square weight matrix after the first layer "
@@ -155,7 +155,7 @@ def check_bug(bug: str | None, spec: NetworkSpec) -> None:
         raise InputError("bug", "'bias-not-summed' only shows with a batch of 2 or more")
 
 
-def _square_layers(sizes: tuple[int, ...]) -> list[int]:
+def square_layers(sizes: tuple[int, ...]) -> list[int]:
     """Layers l ≥ 2 whose weight matrix is square (those the transpose bug can hit)."""
     return [layer for layer in range(2, len(sizes)) if sizes[layer] == sizes[layer - 1]]
 
@@ -195,7 +195,7 @@ class Arithmetic:
         return array.astype(self.compute)
 
 
-def _activate(z: np.ndarray, activation: str, ar: Arithmetic) -> np.ndarray:
+def activate(z: np.ndarray, activation: str, ar: Arithmetic) -> np.ndarray:
     r = ar.round
     if activation == "tanh":
         return r(np.tanh(z))
@@ -205,7 +205,7 @@ def _activate(z: np.ndarray, activation: str, ar: Arithmetic) -> np.ndarray:
     return r(np.maximum(z, z.dtype.type(0)))
 
 
-def _per_sample_loss(
+def per_sample_loss(
     outputs: np.ndarray, targets: np.ndarray, loss: str, ar: Arithmetic
 ) -> np.ndarray:
     """Loss of each example (last axis = classes/outputs, second last = batch)."""
@@ -221,19 +221,19 @@ def _per_sample_loss(
     return r(half * r(np.sum(r(difference * difference), axis=-1)))
 
 
-def _mean(per_sample: np.ndarray, ar: Arithmetic) -> np.ndarray:
+def batch_mean(per_sample: np.ndarray, ar: Arithmetic) -> np.ndarray:
     count = per_sample.shape[-1]
     return ar.round(ar.round(np.sum(per_sample, axis=-1)) / per_sample.dtype.type(count))
 
 
-def _affine(inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, ar: Arithmetic) -> np.ndarray:
+def affine(inputs: np.ndarray, weight: np.ndarray, bias: np.ndarray, ar: Arithmetic) -> np.ndarray:
     """inputs @ W.T + b; stacked batches go through one 2-D product (one BLAS call)."""
     flat = inputs.reshape(-1, inputs.shape[-1])
     product = ar.round(flat @ weight.T).reshape(*inputs.shape[:-1], weight.shape[0])
     return ar.round(product + bias)
 
 
-def _activation_derivative(z: np.ndarray, a: np.ndarray, activation: str) -> np.ndarray:
+def activation_derivative(z: np.ndarray, a: np.ndarray, activation: str) -> np.ndarray:
     if activation == "tanh":
         return 1.0 - a * a
     if activation == "sigmoid":
@@ -307,7 +307,7 @@ class Network:
 
     # ---------------------------------------------------------------- forward
 
-    def _check_dtype(self, dtype: str) -> Arithmetic:
+    def arithmetic_for(self, dtype: str) -> Arithmetic:
         ar = Arithmetic(dtype)
         if dtype == "complex128" and self.spec.activation not in SMOOTH_ACTIVATIONS:
             raise InputError(
@@ -317,39 +317,39 @@ class Network:
             )
         return ar
 
-    def _run_forward(self, parameters: list[np.ndarray], ar: Arithmetic) -> ForwardPass:
+    def run_forward(self, parameters: list[np.ndarray], ar: Arithmetic) -> ForwardPass:
         cast = [ar.cast(p) for p in parameters]
         layer_input = ar.cast(self.inputs)
         inputs, pre = [layer_input], []
         for layer in range(self.layer_count):
-            z = _affine(layer_input, cast[2 * layer], cast[2 * layer + 1], ar)
+            z = affine(layer_input, cast[2 * layer], cast[2 * layer + 1], ar)
             pre.append(z)
             if layer < self.layer_count - 1:
-                layer_input = _activate(z, self.spec.activation, ar)
+                layer_input = activate(z, self.spec.activation, ar)
                 inputs.append(layer_input)
         targets = self.targets if self.spec.loss == "cross-entropy" else ar.cast(self.targets)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            per_sample = _per_sample_loss(pre[-1], targets, self.spec.loss, ar)
-            total = _mean(per_sample, ar)
+            per_sample = per_sample_loss(pre[-1], targets, self.spec.loss, ar)
+            total = batch_mean(per_sample, ar)
         return ForwardPass(ar.name, tuple(cast), tuple(inputs), tuple(pre), per_sample, total[()])
 
     def forward(self, dtype: str = "float64") -> ForwardPass:
         """The (cached) forward pass at the network's own parameters, in ``dtype``."""
-        ar = self._check_dtype(dtype)
+        ar = self.arithmetic_for(dtype)
         cached = self._forward_cache.get(dtype)
         if cached is None:
-            cached = self._run_forward(self.parameters, ar)
+            cached = self.run_forward(self.parameters, ar)
             self._forward_cache[dtype] = cached
         return cached
 
-    def _targets_in(self, ar: Arithmetic) -> np.ndarray:
+    def targets_in(self, ar: Arithmetic) -> np.ndarray:
         return self.targets if self.spec.loss == "cross-entropy" else ar.cast(self.targets)
 
     def loss(
         self, parameters: list[np.ndarray] | None = None, dtype: str = "float64"
     ) -> float | complex:
         """The mean loss over the batch, every operation evaluated in ``dtype``."""
-        ar = self._check_dtype(dtype)
+        ar = self.arithmetic_for(dtype)
         if parameters is None:
             value = self.forward(dtype).loss
         else:
@@ -364,8 +364,32 @@ class Network:
                     raise InputError(
                         "parameters", f"{name} has shape {np.shape(given)}, expected {own.shape}"
                     )
-            value = self._run_forward(list(parameters), ar).loss
+            value = self.run_forward(list(parameters), ar).loss
         return complex(value) if dtype == "complex128" else float(value)
+
+    def losses_batch(self, stacks: list[np.ndarray], dtype: str = "float64") -> np.ndarray:
+        """The mean loss at N parameter sets at once: ``stacks[k]`` is (N, *shape of tensor k).
+
+        One batched matrix product per layer for all N sets (every operation in ``dtype``);
+        what a generic finite-difference engine calls for many perturbed points.
+        """
+        ar = self.arithmetic_for(dtype)
+        if len(stacks) != len(self.parameters):
+            raise InputError(
+                "parameters", f"expected {len(self.parameters)} arrays, got {len(stacks)}"
+            )
+        layer_input = ar.cast(self.inputs)
+        outputs = layer_input
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            for layer in range(self.layer_count):
+                weight = ar.cast(stacks[2 * layer])
+                bias = ar.cast(stacks[2 * layer + 1])
+                product = ar.round(np.matmul(layer_input, np.swapaxes(weight, -1, -2)))
+                outputs = ar.round(product + bias[:, None, :])
+                if layer < self.layer_count - 1:
+                    layer_input = activate(outputs, self.spec.activation, ar)
+            per_sample = per_sample_loss(outputs, self.targets_in(ar), self.spec.loss, ar)
+            return batch_mean(per_sample, ar)
 
     # ---------------------------------------------------------------- backward
 
@@ -387,7 +411,7 @@ class Network:
             error = error / batch
         if bug == "softmax-factor":
             error = 2.0 * error
-        square = set(_square_layers(self.spec.layer_sizes)) if bug == "transpose" else set()
+        square = set(square_layers(self.spec.layer_sizes)) if bug == "transpose" else set()
         grads: list[np.ndarray] = [np.empty(0)] * len(self.parameters)
         for layer in range(self.layer_count, 0, -1):
             weight = self.parameters[2 * (layer - 1)]
@@ -403,7 +427,7 @@ class Network:
                 if bug == "no-activation-grad":
                     error = propagated
                 else:
-                    error = propagated * _activation_derivative(
+                    error = propagated * activation_derivative(
                         fp.pre_activations[layer - 2], layer_input, self.spec.activation
                     )
         return grads
@@ -425,7 +449,7 @@ class Network:
         L, L+ and L− all here for consistent rounding. Returns float64 (complex128 for the
         complex step) holding the dtype's results exactly.
         """
-        ar = self._check_dtype(dtype)
+        ar = self.arithmetic_for(dtype)
         position = self.tensor_position(tensor)
         size = self.parameters[position].size
         if isinstance(index, bool) or not isinstance(index, int | np.integer):
@@ -466,7 +490,7 @@ class Network:
             outputs = np.broadcast_to(z_layer, (values.size, *z_layer.shape)).copy()
             outputs[:, :, unit] = column
         else:
-            activation_column = _activate(column, self.spec.activation, ar)
+            activation_column = activate(column, self.spec.activation, ar)
             change = r(activation_column - fp.inputs[layer + 1][:, unit])  # (V, B)
             next_weight = fp.parameters[2 * (layer + 1)]
             outputs = r(
@@ -474,12 +498,12 @@ class Network:
                 + r(change[:, :, None] * next_weight[:, unit])
             )
             for deeper in range(layer + 2, last + 1):
-                hidden = _activate(outputs, self.spec.activation, ar)
-                outputs = _affine(
+                hidden = activate(outputs, self.spec.activation, ar)
+                outputs = affine(
                     hidden, fp.parameters[2 * deeper], fp.parameters[2 * deeper + 1], ar
                 )
-        per_sample = _per_sample_loss(outputs, self._targets_in(ar), self.spec.loss, ar)
-        return _mean(per_sample, ar)
+        per_sample = per_sample_loss(outputs, self.targets_in(ar), self.spec.loss, ar)
+        return batch_mean(per_sample, ar)
 
 
 def build_network(spec: NetworkSpec) -> Network:

@@ -50,12 +50,12 @@ from fdgui.core.models.mlp import (
     Arithmetic,
     Network,
     NetworkSpec,
-    _activate,
-    _affine,
-    _mean,
-    _per_sample_loss,
+    activate,
+    affine,
+    batch_mean,
     build_network,
     check_bug,
+    per_sample_loss,
 )
 from fdgui.core.numbers.precision import DTYPE_NAMES, recommended_epsilon, unit_roundoff
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
@@ -1345,7 +1345,7 @@ class _Context:
             if relu:  # the perturbed unit itself switches on or off for some example
                 kink |= np.any((column > 0) != (z[:, units].T > 0), axis=1)
             change = r(
-                _activate(column, self.spec.activation, ar) - fp.inputs[layer + 1][:, units].T
+                activate(column, self.spec.activation, ar) - fp.inputs[layer + 1][:, units].T
             )
             next_weight = fp.parameters[2 * (layer + 1)]
             outputs = r(
@@ -1356,14 +1356,14 @@ class _Context:
                 if relu:  # a deeper unit switches: the loss has a kink inside ±ε too
                     moved = (outputs > 0) != (fp.pre_activations[deeper - 1] > 0)[None]
                     kink |= moved.any(axis=(1, 2))
-                hidden = _activate(outputs, self.spec.activation, ar)
-                outputs = _affine(
+                hidden = activate(outputs, self.spec.activation, ar)
+                outputs = affine(
                     hidden, fp.parameters[2 * deeper], fp.parameters[2 * deeper + 1], ar
                 )
         targets = (
             self.net.targets if self.spec.loss == "cross-entropy" else ar.cast(self.net.targets)
         )
-        losses = _mean(_per_sample_loss(outputs, targets, self.spec.loss, ar), ar)
+        losses = batch_mean(per_sample_loss(outputs, targets, self.spec.loss, ar), ar)
         return losses.astype(np.float64), kink
 
 
@@ -1403,7 +1403,7 @@ def projection_losses(
     kink = False
     losses = []
     for parameters in (plus, minus):
-        forward = net._run_forward(parameters, ar)
+        forward = net.run_forward(parameters, ar)
         losses.append(float(forward.loss))
         if net.spec.activation == "relu":
             for layer in range(net.layer_count - 1):

@@ -21,7 +21,7 @@ import numpy as np
 
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
-from fdgui.core.sweep.objectives import ExpressionObjective, MeasuredObjective, NetworkObjective
+from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
 from fdgui.core.sweep.references import ReferenceValue, complex_step, extrapolate, richardson
 
 SCHEMES: tuple[str, ...] = ("central", "forward", "backward")
@@ -32,7 +32,7 @@ MAX_POINTS = 5000
 RELATIVE_FLOOR = 1e-8  # the seed's max(|n|, |a|, 1e-8) in the relative error
 FLOAT64_SEED_BAND = (1e-7, 1e-4)  # the seed's "1e-4 to 1e-7": a float64 rule of thumb
 
-FunctionObjective = ExpressionObjective | NetworkObjective
+FunctionObjective = EntryObjective
 
 
 @dataclass(frozen=True)
@@ -384,8 +384,8 @@ def sweep_steps(
     import time
 
     started = time.perf_counter()
-    if isinstance(objective, MeasuredObjective):
-        result = _measured_sweep(objective, settings.dtype)
+    if objective.rows is not None:  # a model of measured rows: nothing to evaluate
+        result = _measured_sweep(objective, settings.dtype)  # type: ignore[arg-type]
         yield 1.0, "measured rows"
         return result
     settings.validate()
@@ -636,7 +636,7 @@ def evaluate_at(
     objective: FunctionObjective | MeasuredObjective, result: SweepResult, epsilon: float
 ) -> PointReadout:
     """L, L±, estimates and errors at exactly ``epsilon`` (nearest row for measured data)."""
-    if isinstance(objective, MeasuredObjective) or result.point is None:
+    if objective.rows is not None or result.point is None:
         index = result.index_of(epsilon)
         return _readout_from_index(result, index)
     dtype = result.dtype

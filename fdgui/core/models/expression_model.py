@@ -1,0 +1,95 @@
+"""A typed expression in w as a Model: one parameter, its exact derivative under check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fdgui.core.errors import InputError
+from fdgui.core.models.base import ModelBase, TensorInfo
+from fdgui.core.models.expression import Expression, parse_expression
+from fdgui.core.numbers.precision import DTYPE_NAMES
+
+_W = (TensorInfo("w", ()),)
+
+
+class ExpressionModel(ModelBase):
+    """L(w) = a typed expression, studied at the point w0 (the one parameter "w")."""
+
+    kind = "expression"
+    gradient_method = "analytic"
+
+    def __init__(self, expression: Expression, point: float) -> None:
+        self.expression = expression
+        self.point = float(point)
+
+    @property
+    def label(self) -> str:
+        return f"L(w) = {self.expression.text} at w = {self.point:g}"
+
+    @property
+    def tensors(self) -> tuple[TensorInfo, ...]:
+        return _W
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return (*DTYPE_NAMES, "complex128") if self.expression.analytic else DTYPE_NAMES
+
+    @property
+    def smooth(self) -> bool:
+        return self.expression.analytic
+
+    @property
+    def has_gradient(self) -> bool:
+        return True
+
+    @property
+    def cache_key(self) -> Any:
+        return ("expression", self.expression.text, self.point)
+
+    @property
+    def gradient_note(self) -> str:  # type: ignore[override]
+        note = "exact derivative of the expression"
+        if self.expression.kinks:
+            note += f" (one-sided at kinks of {', '.join(self.expression.kinks)})"
+        return note
+
+    gradient_error: float | None = 0.0  # exact formula (evaluated in float64)
+
+    def theta0(self) -> np.ndarray:
+        return np.array([self.point])
+
+    def _values(self, w: np.ndarray, dtype: str) -> np.ndarray:
+        if dtype == "complex128":
+            return self.expression.evaluate_complex(w)
+        return self.expression.evaluate(w, dtype).astype(np.float64)
+
+    def loss(self, theta: np.ndarray, dtype: str = "float64") -> float:
+        return self._values(np.asarray(theta).reshape(-1)[:1], dtype)[0].item()
+
+    def losses(self, thetas: np.ndarray, dtype: str = "float64") -> np.ndarray:
+        return self._values(np.atleast_2d(np.asarray(thetas))[:, 0], dtype)
+
+    def losses_along(self, index: int, values: np.ndarray, dtype: str = "float64") -> np.ndarray:
+        return self._values(np.asarray(values).ravel(), dtype)
+
+    def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
+        w = self.point if theta is None else float(np.asarray(theta).reshape(-1)[0])
+        return np.array([float(self.expression.derivative(w))])
+
+
+def expression_model(text: str, point_text: str | float) -> ExpressionModel:
+    """Parse the expression and the point; raise InputError ('expression' or 'point')."""
+    expression = parse_expression(text)
+    if not expression.uses_w:
+        raise InputError("expression", "the expression does not depend on w")
+    if isinstance(point_text, str):
+        from fdgui.core.numbers.parsing import parse_number
+
+        point = float(parse_number(point_text, "point"))  # type: ignore[arg-type]
+    else:
+        point = float(point_text)
+        if not np.isfinite(point):
+            raise InputError("point", "enter a finite number")
+    return ExpressionModel(expression, point)

@@ -1,0 +1,96 @@
+"""Measured rows as a Model: no loss function, only the (ε, L, L+, L−) a person typed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from fdgui.core.errors import InputError
+from fdgui.core.models.base import ModelBase, TensorInfo
+
+
+@dataclass(frozen=True)
+class MeasuredRow:
+    """One typed measurement: ε and the losses at w, w + ε, w − ε (L may be missing)."""
+
+    epsilon: Decimal
+    loss: Decimal | None
+    loss_plus: Decimal
+    loss_minus: Decimal
+
+
+class MeasuredModel(ModelBase):
+    """A table of measurements of one parameter, optionally with a typed backprop value.
+
+    It cannot be evaluated anywhere else (``evaluable`` is False): the sweep uses its rows,
+    estimates computed exactly from the typed decimals.
+    """
+
+    kind = "measured"
+    gradient_method = "backprop"
+    gradient_note = "typed"
+    gradient_error: float | None = None
+
+    def __init__(self, rows: Sequence[MeasuredRow], reference: float | None = None) -> None:
+        self.rows = tuple(rows)
+        self.reference = reference
+
+    @property
+    def label(self) -> str:
+        return f"{len(self.rows)} measured row{'s' if len(self.rows) != 1 else ''}"
+
+    @property
+    def tensors(self) -> tuple[TensorInfo, ...]:
+        return (TensorInfo("w", ()),)
+
+    @property
+    def dtypes(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def evaluable(self) -> bool:
+        return False
+
+    @property
+    def smooth(self) -> bool:
+        return False
+
+    @property
+    def has_gradient(self) -> bool:
+        return self.reference is not None
+
+    @property
+    def cache_key(self) -> Any:
+        return ("measured", self.rows, self.reference)
+
+    def theta0(self) -> np.ndarray:
+        return np.array([np.nan])
+
+    def loss(self, theta: np.ndarray, dtype: str = "float64") -> float:
+        raise InputError("rows", "measured rows cannot be evaluated at a new point")
+
+    def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
+        if self.reference is None:
+            return super().gradient(theta)
+        return np.array([float(self.reference)])
+
+    def measurements(self) -> Sequence[MeasuredRow]:
+        return self.rows
+
+
+def measured_model(rows: Sequence[Any], reference: float | None = None) -> MeasuredModel:
+    """Rows with fields epsilon, loss, loss_plus, loss_minus (the calculator's Measurement)."""
+    kept = tuple(
+        MeasuredRow(row.epsilon, row.loss, row.loss_plus, row.loss_minus)
+        for row in rows
+        if row.epsilon is not None and row.epsilon > 0
+    )
+    if not kept:
+        raise InputError(
+            "rows", "no measured rows yet: calculate in the calculator, each ε adds a row"
+        )
+    return MeasuredModel(kept, reference)
