@@ -7,12 +7,14 @@ STAMP := $(VENV)/.fdgui-installed
 .PHONY: run test lint format bench bundle clean setup
 
 run: $(STAMP)
+	./scripts/system-deps --x11
 	$(BIN)/fdgui
 
 test: $(STAMP)
 	./scripts/system-deps --optional desktop-file-utils appstream gcc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 setup: $(STAMP)
