@@ -41,6 +41,9 @@ class FakeContext:
         self.opened = []
         self.messages = []
 
+    def model(self, key):
+        return {"calculator": self.calculator}[key]
+
     def open_panel(self, key):
         self.opened.append(key)
 
@@ -178,7 +181,7 @@ def test_hover_shows_a_crosshair_readout(panel):
 
 
 def test_network_parameter_from_the_netcheck_panel(qtbot, panel):
-    panel.sweep_network_parameter(default_spec(), "W1", 5, "float64", "softmax-factor")
+    panel.model.sweep_network_parameter(default_spec(), "W1", 5, "float64", "softmax-factor")
     _wait_for_title(qtbot, panel, "Gradient wrong")
     assert panel.source_combo.currentData() == "network"
     assert panel.combos["bug"].currentData() == "softmax-factor"
@@ -187,7 +190,7 @@ def test_network_parameter_from_the_netcheck_panel(qtbot, panel):
 
 
 def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
-    panel.sweep_network_parameter(NetworkSpec((8, 16, 4), "relu"), "W2", 3, "float64")
+    panel.model.sweep_network_parameter(NetworkSpec((8, 16, 4), "relu"), "W2", 3, "float64")
     qtbot.waitUntil(lambda: panel.model.result().kind == "network", timeout=5000)
     _type(qtbot, panel, "layer_sizes", "8,x")
     label = panel.error_labels["layer_sizes"]
@@ -254,8 +257,8 @@ def test_in_the_main_window_send_fills_the_real_calculator(qtbot, window):
     qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
     explorer.view.cursors[0].setValue(math.log10(1e-4))
     explorer.send_button.click()
-    assert window.tabs.currentWidget() is window.calculator
-    texts = window.calculator_model.texts()
+    assert window.tabs.currentWidget() is window.panel("calculator")
+    texts = window.model("calculator").texts()
     readout = explorer.model.readout()
     assert float(texts["loss_plus"]) == readout.loss_plus
     assert float(texts["epsilon"]) == pytest.approx(1e-4)
@@ -263,7 +266,7 @@ def test_in_the_main_window_send_fills_the_real_calculator(qtbot, window):
 
 
 def test_in_the_main_window_measured_rows_come_from_the_calculator(qtbot, window):
-    model = window.calculator_model
+    model = window.model("calculator")
     for epsilon, plus, minus in (
         ("0.0001", "0.85005", "0.84995"),
         ("0.001", "0.8505001", "0.8495001"),
@@ -426,10 +429,10 @@ def test_copy_summary_confirms_in_the_status_bar(qtbot, panel, context):
 def test_colours_match_the_calculator_plot(qtbot):
     from PySide6.QtGui import QColor
 
-    from fdgui.ui.calculator.panel import _HistoryPlot
-    from fdgui.ui.explorer.panel import COLOURS
+    from fdgui.ui.calculator.plots import HistoryPlot
+    from fdgui.ui.plotting import SCHEME_COLOURS as COLOURS
 
-    plot = _HistoryPlot()
+    plot = HistoryPlot()
     qtbot.addWidget(plot.widget)
     for scheme in ("central", "forward", "backward"):
         brush = getattr(plot, scheme).opts["symbolBrush"]
@@ -486,7 +489,7 @@ def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, 
     explorer.model.set_cursor_epsilon(3.7e-4)
     readout = explorer.model.readout()
     explorer.send_button.click()
-    estimate = window.calculator_model.calculate()
+    estimate = window.model("calculator").calculate()
     assert estimate is not None
     central = float(estimate.central)
     assert central == pytest.approx(readout.estimates["central"], rel=1e-15, abs=0)
@@ -528,6 +531,6 @@ def test_tensor_list_shows_the_shapes_of_the_network_being_swept(qtbot):
     window = MainWindow(remember=False)
     qtbot.addWidget(window)
     panel = window.open_panel("explorer")
-    panel.sweep_network_parameter(NetworkSpec((20, 16, 10)), "W1", 1, "float64")
+    panel.model.sweep_network_parameter(NetworkSpec((20, 16, 10)), "W1", 1, "float64")
     combo = panel.combos["tensor"]
     assert combo.currentText().startswith("W1") and "16×20" in combo.currentText()
