@@ -198,19 +198,46 @@ def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
     assert "not a positive whole number" in label.text()
 
 
+BIG_NETWORK = NetworkSpec((256, 512, 512, 10), batch_size=256)  # a sweep of about a second
+
+
 def test_worker_sweep_reports_progress_and_can_be_cancelled(qtbot, panel):
+    from fdgui.ui import worker
+
     model = panel.model
-    model.force_worker = True
-    with qtbot.waitSignal(model.resultChanged, timeout=10000):
-        model.sweep_network_parameter(default_spec(), "b1", 2, "float32")
-    assert model.result().dtype == "float32"
+    fractions: list[float] = []
+    model.progressed.connect(lambda fraction, _message: fractions.append(fraction))
+    bar_values: list[int] = []
+    panel.progress.valueChanged.connect(bar_values.append)
+    model.set_texts({"points": "1500"})
+    with qtbot.waitSignal(model.resultChanged, timeout=30_000):
+        model.sweep_network_parameter(BIG_NETWORK, "W1", 0, "float32")
+        assert model.is_busy() and panel.progress_row.isVisibleTo(panel)
+    assert model.result().dtype == "float32" and model.result().epsilons.size == 1500
+    # progress really arrived while it ran: increasing fractions in [0, 1], some in between
+    assert all(0.0 <= f <= 1.0 for f in fractions) and fractions == sorted(fractions)
+    assert len([f for f in fractions if 0.0 < f < 1.0]) >= 2, fractions
+    assert fractions[-1] == 1.0 and 0 < max(bar_values) <= 100
+
     previous = model.result()
+    arrived: list = []
+    model.resultChanged.connect(arrived.append)
+    fractions.clear()
     model.set_texts({"points": "3000"})
     model.sweep()
+    job = model._job
+    ends: list[str] = []
+    job.returned.connect(lambda _value: ends.append("returned"))
+    job.aborted.connect(lambda: ends.append("aborted"))
     assert model.is_busy() and panel.cancel_button.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: any(0.0 < f < 1.0 for f in fractions), timeout=10_000)
     panel.cancel_button.click()
-    assert not model.is_busy()
-    qtbot.wait(300)
+    assert not model.is_busy() and not panel.progress_row.isVisibleTo(panel)
+    # the worker really stops early (without the cancel this sweep would finish within a few
+    # seconds and end "returned"), and nothing it did reaches the model or the screen
+    qtbot.waitUntil(lambda: job.done and job not in worker._live_jobs, timeout=10_000)
+    assert ends == ["aborted"] and arrived == []
+    assert fractions[-1] < 1.0
     assert model.result() is previous  # cancelled: the last finished sweep stays
 
 

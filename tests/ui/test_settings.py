@@ -51,3 +51,29 @@ def test_a_saved_state_with_extreme_numbers_still_opens(qtbot):
     second = MainWindow()
     qtbot.addWidget(second)
     assert second.panel("calculator").gradient_label.text() == "5e299"
+
+
+def test_a_damaged_panel_state_restores_the_rest_and_names_what_it_skipped(qtbot, capsys):
+    settings = QSettings()
+    settings.setValue(
+        "panels/explorer",
+        '{"source": 5, "texts": {"point": "2", "dtype": "float128"}, "cursor_epsilon": 1e-3}',
+    )
+    settings.setValue("panels/netcheck", "{not json")
+    settings.setValue("panels/calculator", '{"texts": {"epsilon": "0.5"}, "history": [{}, "x"]}')
+    settings.sync()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.model("calculator").text("epsilon") == "0.5"
+    assert window.model("calculator").text("loss_plus") == "0.85005"  # not in the state
+    assert window.model("calculator").history_rows() == []
+    explorer = window.model("explorer")
+    assert explorer.text("point") == "2" and explorer.text("dtype") == "float64"
+    assert explorer.source() == "expression"
+    assert window.model("netcheck").text("layers") == "64,128,10"  # the defaults
+    window.open_panel("netcheck")  # and the panels open
+    window.open_panel("explorer")
+    said = capsys.readouterr().err
+    assert "netcheck panel is not readable" in said
+    assert "history[0], history[1]" in said
+    assert "texts.dtype, source of the explorer panel" in said
