@@ -167,7 +167,7 @@ def _settle(app, seconds: float) -> None:
 
 
 def _smoke(app, window, all_panels: bool) -> int:
-    estimate = window.calculator_model.calculate()
+    estimate = window.model("calculator").calculate()
     startup_ms = round(_process_age_ms())
     from fdgui.core.report.calculator import format_full
 

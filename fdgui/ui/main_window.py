@@ -1,63 +1,40 @@
-"""The main window: one tab per panel, menus, status bar; panels other than the calculator
-are imported the first time their tab is shown, so startup pays only for the calculator."""
+"""The main window: one tab per registered panel (fdgui.ui.panels), menus, status bar.
+
+The first tab's panel is built at startup; every other panel (and its model) is imported
+and built the first time it is needed, so startup pays only for the first tab. Every
+panel's state is restored from the last run when its model is made and saved on close.
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import sys
 import traceback
-from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from fdgui import __version__
-from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.calculator.panel import CalculatorPanel
+from fdgui.ui.panels import PanelInfo, available_panels
 
 WINDOW_TITLE = "fdgui: finite-difference gradient calculator and checker"
 
 
-@dataclass(frozen=True)
-class PanelInfo:
-    key: str
-    title: str
-    module: str  # defines create_panel(context) -> QWidget
-    tooltip: str
-
-
-# The calculator is built eagerly; the others on first show.
-LAZY_PANELS: tuple[PanelInfo, ...] = (
-    PanelInfo(
-        "explorer",
-        "ε explorer",
-        "fdgui.ui.explorer.panel",
-        "Sweep ε over many decades and see truncation and round-off error",
-    ),
-    PanelInfo(
-        "netcheck",
-        "Network check",
-        "fdgui.ui.netcheck.panel",
-        "Check every parameter of a network against its backprop gradient",
-    ),
-)
-
-
-def available_panels() -> list[PanelInfo]:
-    """The lazy panels whose modules are present (found without importing them)."""
-    return [info for info in LAZY_PANELS if importlib.util.find_spec(info.module) is not None]
-
-
 class AppContext:
-    """What panels may use of each other: models and navigation, never each other's widgets."""
+    """What panels and their models may use of each other: models and navigation, never
+    each other's widgets."""
 
     def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.calculator: CalculatorModel = window.calculator_model
+        self.window = window  # the parent for dialogs
 
-    def open_panel(self, key: str) -> QWidget:
-        return self.window.open_panel(key)
+    def model(self, key: str) -> Any:
+        """The model of panel ``key`` (made, and its last state restored, if needed)."""
+        return self.window.model(key)
+
+    def open_panel(self, key: str) -> None:
+        """Bring panel ``key`` to the front (building it if needed)."""
+        self.window.open_panel(key)
 
     def show_status(self, message: str, timeout_ms: int = 6000) -> None:
         self.window.statusBar().showMessage(message, timeout_ms)
@@ -65,53 +42,76 @@ class AppContext:
 
 class MainWindow(QMainWindow):
     def __init__(self, remember: bool = True) -> None:
-        """``remember``: restore the last run's inputs and measurements, and save them on close."""
+        """``remember``: restore every panel's inputs and measurements from the last run,
+        and save them on close."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
         self._remember = remember
-        self.calculator_model = CalculatorModel(self)
+        self._saved: dict[str, Any] = {}
         if remember:
-            from fdgui.ui.settings import restore_calculator
+            from fdgui.ui.settings import load_states
 
-            restore_calculator(self.calculator_model)
+            self._saved = load_states()
         self.context = AppContext(self)
+        self._infos: list[PanelInfo] = available_panels()
+        self._models: dict[str, Any] = {}
+        self._panels: dict[str, QWidget] = {}
         self.tabs = QTabWidget()
         self.tabs.setObjectName("panelTabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.calculator = CalculatorPanel(self.calculator_model)
-        self.tabs.addTab(self.calculator, "Calculator")
-        self.tabs.setTabToolTip(0, "Gradient from measured losses, with a check against backprop")
-        self._panels: dict[str, QWidget] = {"calculator": self.calculator}
-        self._tab_keys: list[str] = ["calculator"]
-        for info in available_panels():
-            placeholder = QWidget()
-            index = self.tabs.addTab(placeholder, info.title)
+        for index, info in enumerate(self._infos):
+            self.tabs.addTab(QWidget(), info.title)  # a placeholder until first shown
             self.tabs.setTabToolTip(index, info.tooltip)
-            self._tab_keys.append(info.key)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_menus()
+        self._ensure_panel(0)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.statusBar().showMessage("Ready. Type your losses; results update as you type.", 8000)
         self.setMinimumSize(860, 600)
         self.resize(1280, 800)
 
     def closeEvent(self, event) -> None:
         if self._remember:
-            from fdgui.ui.settings import save_calculator
+            from fdgui.ui.settings import save_states
 
-            save_calculator(self.calculator_model)
+            states = dict(self._saved)  # panels not opened this run keep their saved state
+            for key, model in self._models.items():
+                try:
+                    states[key] = model.state()
+                except Exception as error:  # closing never fails over a state
+                    print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
+            save_states(states)
         super().closeEvent(event)
 
-    # --- panels ----------------------------------------------------------------------------
+    # --- panels and models -----------------------------------------------------------------
     def panel_keys(self) -> list[str]:
-        return list(self._tab_keys)
+        return [info.key for info in self._infos]
+
+    def model(self, key: str) -> Any:
+        """The model of panel ``key``, made (and its saved state restored) on first use."""
+        if key not in self._models:
+            info = self._info(key)
+            model = info.create_model(self.context, self)
+            self._models[key] = model
+            if key in self._saved:
+                from fdgui.ui.settings import restore_model
+
+                restore_model(key, model, self._saved.pop(key))
+        return self._models[key]
+
+    def panel(self, key: str) -> QWidget | None:
+        """Panel ``key`` if it has been built."""
+        return self._panels.get(key)
 
     def open_panel(self, key: str) -> QWidget:
-        """Create the panel if needed, show its tab and return it."""
-        index = self._tab_keys.index(key)
+        """Build the panel if needed, show its tab and return it."""
+        index = self.panel_keys().index(key)
         self.tabs.setCurrentIndex(index)
         return self._ensure_panel(index)
+
+    def _info(self, key: str) -> PanelInfo:
+        return next(info for info in self._infos if info.key == key)
 
     def _on_tab_changed(self, index: int) -> None:
         if index >= 0:
@@ -119,16 +119,14 @@ class MainWindow(QMainWindow):
             self._ensure_panel(index)
 
     def _ensure_panel(self, index: int) -> QWidget:
-        key = self._tab_keys[index]
-        if key in self._panels:
-            return self._panels[key]
-        info = next(info for info in LAZY_PANELS if info.key == key)
+        info = self._infos[index]
+        if info.key in self._panels:
+            return self._panels[info.key]
         try:
-            module = importlib.import_module(info.module)
-            panel = module.create_panel(self.context)
+            panel = info.create_panel(self.context, self.model(info.key))
         except Exception as error:  # the panel fails; the window and other panels stay up
             panel = _PanelError(info.title, error)
-        self._panels[key] = panel
+        self._panels[info.key] = panel
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
@@ -136,35 +134,24 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(index, info.tooltip)
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
+        self._add_panel_menus(panel)
         return panel
 
     # --- menus -----------------------------------------------------------------------------
     def _build_menus(self) -> None:
-        calc = self.calculator
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(calc.copy_action)
-        file_menu.addSeparator()
+        self.file_menu = self.menuBar().addMenu("&File")
+        self._file_separator = self.file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.file_menu.addAction(quit_action)
 
-        edit_menu = self.menuBar().addMenu("&Calculator")
-        for action in (
-            calc.calculate_action,
-            calc.reset_action,
-            calc.paste_table_action,
-            calc.clear_history_action,
-        ):
-            edit_menu.addAction(action)
-
-        view_menu = self.menuBar().addMenu("&View")
-        titles = ["Calculator"] + [info.title for info in available_panels()]
-        for number, (key, title) in enumerate(zip(self._tab_keys, titles, strict=True), start=1):
-            action = QAction(title, self)
+        self.view_menu = self.menuBar().addMenu("&View")
+        for number, info in enumerate(self._infos, start=1):
+            action = QAction(info.title, self)
             action.setShortcut(QKeySequence(f"Alt+{number}"))
-            action.triggered.connect(lambda _=False, key=key: self.open_panel(key))
-            view_menu.addAction(action)
+            action.triggered.connect(lambda _=False, key=info.key: self.open_panel(key))
+            self.view_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
         context_help = QAction("Help for this &tab", self)
@@ -172,33 +159,36 @@ class MainWindow(QMainWindow):
         context_help.triggered.connect(self.show_context_help)
         help_menu.addAction(context_help)
         help_menu.addSeparator()
-        formulas = QAction("&Formulas and how to read the results", self)
-        formulas.triggered.connect(lambda: self.show_help("formulas"))
-        faq = QAction("Frequently asked &questions", self)
-        faq.triggered.connect(lambda: self.show_help("faq"))
-        explorer = QAction("The &ε explorer", self)
-        explorer.triggered.connect(lambda: self.show_help("explorer"))
-        netcheck = QAction("&Network check", self)
-        netcheck.triggered.connect(lambda: self.show_help("netcheck"))
+        pages = [("formulas", "&Formulas and how to read the results"),
+                 ("faq", "Frequently asked &questions")]  # fmt: skip
+        pages += [(info.help_page, info.help_action) for info in self._infos if info.help_action]
+        self.help_actions = {"context": context_help}
+        for page, text in pages:
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, page=page: self.show_help(page))
+            help_menu.addAction(action)
+            self.help_actions[page] = action
+        help_menu.addSeparator()
         about = QAction("&About fdgui", self)
         about.triggered.connect(self.show_about)
-        for action in (formulas, faq, explorer, netcheck):
-            help_menu.addAction(action)
-        help_menu.addSeparator()
         help_menu.addAction(about)
-        self.help_actions = {
-            "context": context_help,
-            "formulas": formulas,
-            "faq": faq,
-            "explorer": explorer,
-            "netcheck": netcheck,
-            "about": about,
-        }
+        self.help_actions["about"] = about
+
+    def _add_panel_menus(self, panel: QWidget) -> None:
+        """A panel's own menus (``menus()``: (title, actions) pairs), before View; the
+        actions of a "&File" pair go at the top of the File menu."""
+        menus = getattr(panel, "menus", None)
+        for title, actions in menus() if menus is not None else []:
+            if title == "&File":
+                self.file_menu.insertActions(self._file_separator, actions)
+                continue
+            menu = QMenu(title, self)
+            self.menuBar().insertMenu(self.view_menu.menuAction(), menu)
+            menu.addActions(actions)
 
     def show_context_help(self) -> None:
         """F1: the help page of the tab in front."""
-        key = self._tab_keys[self.tabs.currentIndex()]
-        self.show_help({"calculator": "formulas"}.get(key, key))
+        self.show_help(self._infos[self.tabs.currentIndex()].help_page)
 
     def show_help(self, page: str) -> None:
         from fdgui.ui.help import HelpDialog

@@ -1,78 +1,77 @@
-"""What the window remembers between runs: the calculator's typed texts and its measurements.
+"""What the window remembers between runs: every panel's ``state()``.
 
-Stored with QSettings as one JSON string per item (QSettings turns a one-item list into a
-plain string and numbers into strings; JSON avoids both).
+Stored with QSettings as one JSON string per panel under ``panels/<key>`` (QSettings turns a
+one-item list into a plain string and numbers into strings; JSON avoids both). Reading never
+fails: a damaged entry is skipped, named on stderr, and the panel keeps its defaults.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from fdgui.core.calculator.schemes import FIELDS, parse_inputs
-from fdgui.core.report.calculator import format_exact
-from fdgui.ui.calculator.model import CalculatorModel
-
-_TEXTS_KEY = "calculator/texts"
-_HISTORY_KEY = "calculator/history"
+_PREFIX = "panels/"
+# what versions before the panel registry stored: the calculator only, in two entries
+_OLD_CALCULATOR_KEYS = {"texts": "calculator/texts", "history": "calculator/history"}
 
 
-def save_calculator(model: CalculatorModel, settings: QSettings | None = None) -> None:
+def load_states(settings: QSettings | None = None) -> dict[str, Any]:
+    """The saved state of every panel by key, as plain data (not yet checked: each model's
+    ``restore`` checks its own)."""
     settings = settings or QSettings()
-    settings.setValue(_TEXTS_KEY, json.dumps(model.texts()))
-    rows = [
-        {
-            "epsilon": format_exact(row.epsilon),
-            "loss_plus": format_exact(row.loss_plus),
-            "loss_minus": format_exact(row.loss_minus),
-            "loss": "" if row.loss is None else format_exact(row.loss),
-        }
-        for row in model.history_rows()
-    ]
-    settings.setValue(_HISTORY_KEY, json.dumps(rows))
+    states: dict[str, Any] = {}
+    try:
+        keys = [key for key in settings.allKeys() if key.startswith(_PREFIX)]
+        for key in keys:
+            panel = key.removeprefix(_PREFIX)
+            try:
+                states[panel] = json.loads(str(settings.value(key, "null")))
+            except (TypeError, ValueError):
+                _say(f"the saved state of the {panel} panel is not readable")
+        if "calculator" not in states:
+            old = _old_calculator_state(settings)
+            if old:
+                states["calculator"] = old
+    except Exception as error:  # whatever is in the file, the window opens
+        _say(f"could not read the last session ({error}); starting fresh")
+    return states
+
+
+def _old_calculator_state(settings: QSettings) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    for name, key in _OLD_CALCULATOR_KEYS.items():
+        if settings.contains(key):
+            try:
+                state[name] = json.loads(str(settings.value(key)))
+            except (TypeError, ValueError):
+                _say(f"the saved calculator {name} are not readable")
+    return state
+
+
+def save_states(states: dict[str, Any], settings: QSettings | None = None) -> None:
+    settings = settings or QSettings()
+    for panel, state in states.items():
+        settings.setValue(_PREFIX + panel, json.dumps(state))
+    for key in _OLD_CALCULATOR_KEYS.values():
+        settings.remove(key)
     settings.sync()
 
 
-def restore_calculator(model: CalculatorModel, settings: QSettings | None = None) -> None:
-    """Bring back the last run's texts and rows; anything unreadable is skipped silently
-    (the defaults stay), since a damaged settings file must never stop the app starting."""
-    settings = settings or QSettings()
+def restore_model(key: str, model: Any, state: Any) -> None:
+    """``model.restore(state)``, saying on stderr what could not be restored."""
     try:
-        _restore(model, settings)
-    except Exception as error:  # whatever is in the file, the window opens with the defaults
-        print(
-            f"fdgui: could not restore the last session ({error}); starting fresh", file=sys.stderr
+        problems = model.restore(state)
+    except Exception as error:  # restore never raises by contract; if it does, stay up
+        problems = [f"everything ({type(error).__name__}: {error})"]
+    if problems:
+        _say(
+            f"could not restore {', '.join(problems)} of the {key} panel from the last "
+            "session; kept the defaults there"
         )
-        model.reset()
-        model.clear_history()
 
 
-def _restore(model: CalculatorModel, settings: QSettings) -> None:
-    try:
-        texts = json.loads(str(settings.value(_TEXTS_KEY, "{}")))
-        rows = json.loads(str(settings.value(_HISTORY_KEY, "[]")))
-    except (TypeError, ValueError):
-        return
-    if (
-        isinstance(texts, dict)
-        and any(f in texts for f in FIELDS)
-        and all(isinstance(texts.get(f, ""), str) for f in FIELDS)
-    ):
-        model.set_inputs(
-            texts.get("loss", ""),
-            texts.get("loss_plus", ""),
-            texts.get("loss_minus", ""),
-            texts.get("epsilon", ""),
-            texts.get("backprop", ""),
-        )
-    if isinstance(rows, list):
-        parsed = []
-        for row in rows:
-            if not isinstance(row, dict):
-                continue
-            inputs, _errors = parse_inputs({key: str(value) for key, value in row.items()})
-            if inputs is not None:
-                parsed.append(inputs)
-        model.add_measurements(parsed)
+def _say(message: str) -> None:
+    print(f"fdgui: {message}", file=sys.stderr)

@@ -1,12 +1,23 @@
-"""Small widget helpers every panel shares."""
+"""Small widget helpers every panel shares: scroll areas, selectable and error labels, and
+the label / field / error-label rows of the input forms."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-# One colour per scheme in every plot of the app.
-SCHEME_COLOURS = {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
+ERROR_COLOUR = "#cf222e"
+ERROR_BORDER = f"border: 1px solid {ERROR_COLOUR};"
 
 
 def vertical_scroll(content: QWidget, object_name: str) -> QScrollArea:
@@ -21,3 +32,110 @@ def vertical_scroll(content: QWidget, object_name: str) -> QScrollArea:
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return scroll
+
+
+def selectable(label: QLabel) -> QLabel:
+    """``label`` with text a person can select with the mouse or the keyboard."""
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    return label
+
+
+def error_label(name: str) -> QLabel:
+    """A hidden, wrapping, red label for the message about one field."""
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setVisible(False)
+    return label
+
+
+class Fields:
+    """The input widgets of one form by field name, each with its error label.
+
+    A widget named ``fooEdit`` or ``fooCombo`` gets an error label named ``fooError``. The
+    panel connects the widgets to its model; ``show_error`` draws a model's message.
+    """
+
+    def __init__(self) -> None:
+        self.widgets: dict[str, QLineEdit | QComboBox] = {}
+        self.edits: dict[str, QLineEdit] = {}
+        self.combos: dict[str, QComboBox] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self.tooltips: dict[str, str] = {}
+
+    def line(
+        self,
+        field: str,
+        name: str,
+        tooltip: str,
+        placeholder: str = "",
+        width: int | None = None,
+    ) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setToolTip(tooltip)
+        if placeholder:
+            edit.setPlaceholderText(placeholder)
+        if width:
+            edit.setMaximumWidth(width)
+        self.edits[field] = edit
+        self._add(field, edit, tooltip)
+        return edit
+
+    def combo(self, field: str, name: str, tooltip: str, items: list[tuple[str, str]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setToolTip(tooltip)
+        for text, data in items:
+            combo.addItem(text, data)
+        self.combos[field] = combo
+        self._add(field, combo, tooltip)
+        return combo
+
+    def _add(self, field: str, widget: QWidget, tooltip: str) -> None:
+        self.widgets[field] = widget
+        self.tooltips[field] = tooltip
+        name = widget.objectName().removesuffix("Edit").removesuffix("Combo")
+        self.error_labels[field] = error_label(f"{name}Error")
+
+    def grid_row(self, grid: QGridLayout, row: int, caption: str, field: str) -> int:
+        """Caption and widget side by side, the error label below both; the next free row."""
+        widget = self.widgets[field]
+        label = QLabel(caption)
+        label.setBuddy(widget)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(widget, row, 1)
+        grid.addWidget(self.error_labels[field], row + 1, 0, 1, 2)
+        return row + 2
+
+    def form_row(self, form: QFormLayout, caption: str, field: str) -> None:
+        """A form row: the caption, then the widget with its error label under it."""
+        widget = self.widgets[field]
+        label = QLabel(caption)
+        label.setBuddy(widget)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        column.addWidget(self.error_labels[field])
+        form.addRow(label, holder)
+
+    def show_error(self, field: str, message: str, explain_in_tooltip: bool = False) -> bool:
+        """Show (or clear, for "") the message about ``field``; False if it has no label."""
+        label = self.error_labels.get(field)
+        if label is None:
+            return False
+        label.setText(message)
+        label.setVisible(bool(message))
+        widget = self.widgets.get(field)
+        if widget is not None:
+            widget.setStyleSheet(ERROR_BORDER if message else "")
+            if explain_in_tooltip:
+                tip = self.tooltips[field]
+                widget.setToolTip(f"{message}\n\n{tip}" if message else tip)
+        return True

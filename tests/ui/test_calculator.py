@@ -1,5 +1,8 @@
 """The calculator driven as a person would: typing, keys, buttons, clipboard."""
 
+import math
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableWidget
@@ -107,11 +110,11 @@ def test_backprop_gives_relative_error_and_verdict(window, qtbot):
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
     # equal, but five typed digits cannot show seven matching ones
     assert find(window, QLabel, "verdictLabel").text() == "Consistent within the typed digits"
-    window.calculator_model.set_inputs(
+    window.model("calculator").set_inputs(
         "0.85", "0.85005000000000000", "0.84995000000000000", "0.0001", "0.5"
     )
     assert find(window, QLabel, "verdictLabel").text() == "Correct"
-    window.calculator_model.reset()
+    window.model("calculator").reset()
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.4998")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
     assert find(window, QLabel, "verdictLabel").text().startswith("Inconclusive")
@@ -182,7 +185,7 @@ def test_each_bad_input_shows_a_message_beside_its_field(window, qtbot):
         stale = find(window, QLabel, "staleLabel")
         assert stale.isVisible() and "Out of date" in stale.text()
         assert find(window, QTableWidget, "historyTable").rowCount() == 0
-        window.calculator_model.reset()
+        window.model("calculator").reset()
         assert not error.isVisible()
 
 
@@ -214,7 +217,7 @@ def test_without_loss_one_sided_results_say_so(window, qtbot):
 
 def test_history_rows_draw_the_curve_and_can_be_deleted(window, qtbot):
     edit = find(window, QLineEdit, "epsilonInput")
-    model = window.calculator_model
+    model = window.model("calculator")
     # losses of L(w) = w³ at w = 1 for four steps
     for eps in ("1e-2", "1e-4", "1e-6", "1e-8"):
         e = float(eps)
@@ -222,7 +225,7 @@ def test_history_rows_draw_the_curve_and_can_be_deleted(window, qtbot):
         qtbot.keyClick(edit, Qt.Key.Key_Return)
     table = find(window, QTableWidget, "historyTable")
     assert table.rowCount() == 4
-    plot = window.calculator.plot
+    plot = window.panel("calculator").plot
     xs, ys = plot.central.getOriginalDataset()
     assert sorted(xs) == [1e-8, 1e-6, 1e-4, 1e-2]
     assert all(abs(y - 3) < 1e-3 for y in ys)
@@ -238,7 +241,7 @@ def test_history_rows_draw_the_curve_and_can_be_deleted(window, qtbot):
 def test_backprop_line_on_plot(window, qtbot):
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.4998")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
-    line = window.calculator.plot.backprop
+    line = window.panel("calculator").plot.backprop
     assert line.isVisible() and abs(line.value() - 0.4998) < 1e-12
 
 
@@ -266,9 +269,9 @@ def test_shortcuts_are_shown_in_tooltips_and_menus(window):
 
 
 def test_no_text_cut_off_at_1280x800_and_at_minimum_size(window, qtbot):
-    window.calculator_model.set_inputs("0.85", "0.85005", "0.84995", "0.0001", "0.4998")
-    window.calculator_model.set_text("epsilon", "not a number at all")
-    window.calculator_model.recompute()
+    window.model("calculator").set_inputs("0.85", "0.85005", "0.84995", "0.0001", "0.4998")
+    window.model("calculator").set_text("epsilon", "not a number at all")
+    window.model("calculator").recompute()
     qtbot.wait(50)
     assert cut_off_texts(window) == []
     window.resize(window.minimumSize())
@@ -350,7 +353,7 @@ def test_paste_a_table_of_measurements(window, qtbot):
     message = find(window, QLabel, "historyMessage")
     assert message.isVisible() and "line 4" in message.text()
     assert "Added 2 measurement rows" in window.statusBar().currentMessage()
-    xs, _ = window.calculator.plot.central.getOriginalDataset()
+    xs, _ = window.panel("calculator").plot.central.getOriginalDataset()
     assert sorted(xs) == [1e-4, 1e-2]
 
 
@@ -363,24 +366,39 @@ def test_huge_results_show_instead_of_crashing(window, qtbot):
 
 
 def test_calculator_shortcuts_stay_in_the_calculator_tab(window, qtbot):
-    from fdgui.ui.main_window import available_panels
+    from fdgui.ui.panels import available_panels
 
-    assert available_panels(), "the explorer and network-check panels ship with the app"
+    others = [info.key for info in available_panels() if info.key != "calculator"]
+    assert others, "the explorer and network-check panels ship with the app"
     retype(qtbot, find(window, QLineEdit, "lossPlusInput"), "0.9")
-    panel = window.open_panel(available_panels()[0].key)
+    panel = window.open_panel(others[0])
     target = panel.findChild(QLineEdit) or panel
     target.setFocus()
     qtbot.keyClick(target, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.calculator_model.text("loss_plus") == "0.9"  # not reset
-    assert window.calculator_model.history_rows() == []  # no row added
+    assert window.model("calculator").text("loss_plus") == "0.9"  # not reset
+    assert window.model("calculator").history_rows() == []  # no row added
 
 
 def test_log_axis_ticks_never_crowd_or_vanish():
-    from fdgui.ui.calculator.panel import log_ticks
+    from fdgui.ui.plotting import log_tick_levels
 
-    major, _ = log_ticks(-16.0, 0.0)
-    assert 2 <= len(major) <= 8 and (0.0, "1") in major
-    major, _ = log_ticks(-2.4, -2.0)  # 4e-3 … 1e-2: less than a decade
-    assert [label for _, label in major] == ["1e-2", "5e-3"]
-    assert log_ticks(1.0, 1.0) == [[], []]
+    # 16 decades over 560 px at 70 px a label: labels at least 70 px apart, 1 among them
+    levels = log_tick_levels(-16.0, 0.0, size=560, spacing=70)
+    majors = levels[0][1]
+    assert len(levels) == 1 and 0.0 in majors  # no 2× / 5× labels when decades are narrow
+    gap_px = 560 * (majors[1] - majors[0]) / 16
+    assert 2 <= len(majors) <= 9 and gap_px >= 70
+    # 4e-3 … 1e-2, less than a decade: 1e-2 and 5e-3 are labelled, never a blank axis
+    levels = log_tick_levels(-2.4, -2.0, size=560, spacing=70)
+    labelled = sorted(value for _, values in levels for value in values)
+    assert labelled == pytest.approx([math.log10(5e-3), -2.0])
+    # a degenerate range gives no more than one label
+    assert sum(len(values) for _, values in log_tick_levels(1.0, 1.0, 560, 70)) <= 1
+
+
+def test_the_calculator_plot_uses_the_apps_log_axis(window):
+    from fdgui.ui.plotting import LogAxis
+
+    axis = window.panel("calculator").plot.widget.getPlotItem().getAxis("bottom")
+    assert isinstance(axis, LogAxis) and not axis.autoSIPrefix

@@ -41,6 +41,9 @@ class FakeContext:
         self.opened = []
         self.messages = []
 
+    def model(self, key):
+        return {"calculator": self.calculator}[key]
+
     def open_panel(self, key):
         self.opened.append(key)
 
@@ -178,7 +181,7 @@ def test_hover_shows_a_crosshair_readout(panel):
 
 
 def test_network_parameter_from_the_netcheck_panel(qtbot, panel):
-    panel.sweep_network_parameter(default_spec(), "W1", 5, "float64", "softmax-factor")
+    panel.model.sweep_network_parameter(default_spec(), "W1", 5, "float64", "softmax-factor")
     _wait_for_title(qtbot, panel, "Gradient wrong")
     assert panel.source_combo.currentData() == "network"
     assert panel.combos["bug"].currentData() == "softmax-factor"
@@ -187,7 +190,7 @@ def test_network_parameter_from_the_netcheck_panel(qtbot, panel):
 
 
 def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
-    panel.sweep_network_parameter(NetworkSpec((8, 16, 4), "relu"), "W2", 3, "float64")
+    panel.model.sweep_network_parameter(NetworkSpec((8, 16, 4), "relu"), "W2", 3, "float64")
     qtbot.waitUntil(lambda: panel.model.result().kind == "network", timeout=5000)
     _type(qtbot, panel, "layer_sizes", "8,x")
     label = panel.error_labels["layer_sizes"]
@@ -195,19 +198,46 @@ def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
     assert "not a positive whole number" in label.text()
 
 
+BIG_NETWORK = NetworkSpec((256, 512, 512, 10), batch_size=256)  # a sweep of about a second
+
+
 def test_worker_sweep_reports_progress_and_can_be_cancelled(qtbot, panel):
+    from fdgui.ui import worker
+
     model = panel.model
-    model.force_worker = True
-    with qtbot.waitSignal(model.resultChanged, timeout=10000):
-        model.sweep_network_parameter(default_spec(), "b1", 2, "float32")
-    assert model.result().dtype == "float32"
+    fractions: list[float] = []
+    model.progressed.connect(lambda fraction, _message: fractions.append(fraction))
+    bar_values: list[int] = []
+    panel.progress.valueChanged.connect(bar_values.append)
+    model.set_texts({"points": "1500"})
+    with qtbot.waitSignal(model.resultChanged, timeout=30_000):
+        model.sweep_network_parameter(BIG_NETWORK, "W1", 0, "float32")
+        assert model.is_busy() and panel.progress_row.isVisibleTo(panel)
+    assert model.result().dtype == "float32" and model.result().epsilons.size == 1500
+    # progress really arrived while it ran: increasing fractions in [0, 1], some in between
+    assert all(0.0 <= f <= 1.0 for f in fractions) and fractions == sorted(fractions)
+    assert len([f for f in fractions if 0.0 < f < 1.0]) >= 2, fractions
+    assert fractions[-1] == 1.0 and 0 < max(bar_values) <= 100
+
     previous = model.result()
+    arrived: list = []
+    model.resultChanged.connect(arrived.append)
+    fractions.clear()
     model.set_texts({"points": "3000"})
     model.sweep()
+    job = model._job
+    ends: list[str] = []
+    job.returned.connect(lambda _value: ends.append("returned"))
+    job.aborted.connect(lambda: ends.append("aborted"))
     assert model.is_busy() and panel.cancel_button.isVisibleTo(panel)
+    qtbot.waitUntil(lambda: any(0.0 < f < 1.0 for f in fractions), timeout=10_000)
     panel.cancel_button.click()
-    assert not model.is_busy()
-    qtbot.wait(300)
+    assert not model.is_busy() and not panel.progress_row.isVisibleTo(panel)
+    # the worker really stops early (without the cancel this sweep would finish within a few
+    # seconds and end "returned"), and nothing it did reaches the model or the screen
+    qtbot.waitUntil(lambda: job.done and job not in worker._live_jobs, timeout=10_000)
+    assert ends == ["aborted"] and arrived == []
+    assert fractions[-1] < 1.0
     assert model.result() is previous  # cancelled: the last finished sweep stays
 
 
@@ -254,8 +284,8 @@ def test_in_the_main_window_send_fills_the_real_calculator(qtbot, window):
     qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
     explorer.view.cursors[0].setValue(math.log10(1e-4))
     explorer.send_button.click()
-    assert window.tabs.currentWidget() is window.calculator
-    texts = window.calculator_model.texts()
+    assert window.tabs.currentWidget() is window.panel("calculator")
+    texts = window.model("calculator").texts()
     readout = explorer.model.readout()
     assert float(texts["loss_plus"]) == readout.loss_plus
     assert float(texts["epsilon"]) == pytest.approx(1e-4)
@@ -263,7 +293,7 @@ def test_in_the_main_window_send_fills_the_real_calculator(qtbot, window):
 
 
 def test_in_the_main_window_measured_rows_come_from_the_calculator(qtbot, window):
-    model = window.calculator_model
+    model = window.model("calculator")
     for epsilon, plus, minus in (
         ("0.0001", "0.85005", "0.84995"),
         ("0.001", "0.8505001", "0.8495001"),
@@ -426,10 +456,10 @@ def test_copy_summary_confirms_in_the_status_bar(qtbot, panel, context):
 def test_colours_match_the_calculator_plot(qtbot):
     from PySide6.QtGui import QColor
 
-    from fdgui.ui.calculator.panel import _HistoryPlot
-    from fdgui.ui.explorer.panel import COLOURS
+    from fdgui.ui.calculator.plots import HistoryPlot
+    from fdgui.ui.plotting import SCHEME_COLOURS as COLOURS
 
-    plot = _HistoryPlot()
+    plot = HistoryPlot()
     qtbot.addWidget(plot.widget)
     for scheme in ("central", "forward", "backward"):
         brush = getattr(plot, scheme).opts["symbolBrush"]
@@ -486,7 +516,7 @@ def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, 
     explorer.model.set_cursor_epsilon(3.7e-4)
     readout = explorer.model.readout()
     explorer.send_button.click()
-    estimate = window.calculator_model.calculate()
+    estimate = window.model("calculator").calculate()
     assert estimate is not None
     central = float(estimate.central)
     assert central == pytest.approx(readout.estimates["central"], rel=1e-15, abs=0)
@@ -528,6 +558,6 @@ def test_tensor_list_shows_the_shapes_of_the_network_being_swept(qtbot):
     window = MainWindow(remember=False)
     qtbot.addWidget(window)
     panel = window.open_panel("explorer")
-    panel.sweep_network_parameter(NetworkSpec((20, 16, 10)), "W1", 1, "float64")
+    panel.model.sweep_network_parameter(NetworkSpec((20, 16, 10)), "W1", 1, "float64")
     combo = panel.combos["tensor"]
     assert combo.currentText().startswith("W1") and "16×20" in combo.currentText()

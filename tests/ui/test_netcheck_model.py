@@ -31,7 +31,7 @@ def _delete_models(qtbot):
         model.cancel()
         model._plan_timer.stop()
         qtbot.waitUntil(
-            lambda model=model: not model.running and model._plan_job is None, timeout=5000
+            lambda model=model: not model.is_busy() and model._plan_job is None, timeout=5000
         )
         model.deleteLater()
     qtbot.wait(10)
@@ -48,7 +48,7 @@ def test_defaults_are_valid_and_errors_are_per_field(qtbot):
     assert ("batch", "'x' is not a whole number") in seen
     assert model.errors()["directions"].startswith("0 is outside 1..")
     assert model.settings is None
-    assert model.run() is False and not model.running
+    assert model.run() is False and not model.is_busy()
     model.set_text("batch", DEFAULT_TEXTS["batch"])
     model.set_text("directions", "3")
     assert model.errors() == {} and model.settings.directions == 3
@@ -67,11 +67,11 @@ def test_run_emits_progress_and_the_report(qtbot):
     model = NetcheckModel()
     model.set_text("layers", "10,8,4")
     fractions = []
-    model.progressed.connect(lambda fraction, message, eta: fractions.append(fraction))
-    with qtbot.waitSignal(model.reportChanged, timeout=10_000) as blocker:
+    model.progressed.connect(lambda fraction, message: fractions.append(fraction))
+    with qtbot.waitSignal(model.resultChanged, timeout=10_000) as blocker:
         assert model.run()
-    assert blocker.args[0].verdict == "pass" and model.report is blocker.args[0]
-    qtbot.waitUntil(lambda: not model.running)
+    assert blocker.args[0].verdict == "pass" and model.result() is blocker.args[0]
+    qtbot.waitUntil(lambda: not model.is_busy())
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
 
 
@@ -85,9 +85,9 @@ def test_quitting_the_app_cancels_a_running_check(qtbot):
     model.set_text("layers", "300,300,300,300,10")  # about a minute of work
     assert model.run()
     qtbot.wait(200)
-    with qtbot.waitSignal(model.runningChanged, timeout=2000):
+    with qtbot.waitSignal(model.busyChanged, timeout=2000):
         app.aboutToQuit.emit()
-    assert model.report is None
+    assert model.result() is None
 
 
 def test_the_default_quit_signal_is_the_applications(qtbot):
@@ -124,8 +124,8 @@ def test_a_new_check_replaces_the_cancelled_status(qtbot):
     messages: list[str] = []
     model.statusMessage.connect(messages.append)
     model.statusMessage.emit("Check cancelled; the last report stays on screen.")
-    with qtbot.waitSignal(model.reportChanged, timeout=10_000):
+    with qtbot.waitSignal(model.resultChanged, timeout=10_000):
         assert model.run()
     started = messages.index("Checking 75 entries…")
     assert started == 1  # right after the cancelled line, before the result
-    qtbot.waitUntil(lambda: not model.running, timeout=5000)
+    qtbot.waitUntil(lambda: not model.is_busy(), timeout=5000)

@@ -17,11 +17,15 @@ LONG_LAYERS = "300,300,300,300,10"  # full float32 check: several seconds of dee
 
 
 class FakeExplorer:
+    """Stands in for the explorer's model: records what it was asked to sweep."""
+
     def __init__(self):
         self.calls = []
+        self.cursors = []
 
-    def sweep_network_parameter(self, spec, tensor, index, dtype, bug=None):
+    def sweep_network_parameter(self, spec, tensor, index, dtype, bug=None, cursor_epsilon=None):
         self.calls.append((spec, tensor, index, dtype, bug))
+        self.cursors.append(cursor_epsilon)
 
 
 class FakeContext:
@@ -36,7 +40,9 @@ class FakeContext:
 
     def open_panel(self, key):
         self.opened.append(key)
-        return self.explorer
+
+    def model(self, key):
+        return {"explorer": self.explorer}[key]
 
 
 @pytest.fixture
@@ -63,9 +69,9 @@ def choose(panel, field, value):
 
 
 def run_and_wait(qtbot, panel, timeout=20_000):
-    with qtbot.waitSignal(panel.model.reportChanged, timeout=timeout) as blocker:
+    with qtbot.waitSignal(panel.model.resultChanged, timeout=timeout) as blocker:
         qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not panel.model.running, timeout=timeout)
+    qtbot.waitUntil(lambda: not panel.model.is_busy(), timeout=timeout)
     return blocker.args[0]
 
 
@@ -103,7 +109,7 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_starts(qtbot, panel):
     assert error.isVisible() and "0 is not a positive" in error.text()
     assert not panel.run_button.isEnabled()
     assert panel.model.run() is False
-    assert not panel.model.running
+    assert not panel.model.is_busy()
     assert panel.fields["layers"].text() == "20,0,10"  # nothing typed is lost
     choose(panel, "mode", "sample")
     type_into(qtbot, panel, "samples", "0")
@@ -196,7 +202,7 @@ def test_failed_check_leaves_the_previous_report(qtbot, panel, monkeypatch):
 
     monkeypatch.setattr(netcheck, "run_check", broken)
     type_into(qtbot, panel, "layers", "8,6,4")
-    with qtbot.waitSignal(panel.model.runningChanged, timeout=10_000,
+    with qtbot.waitSignal(panel.model.busyChanged, timeout=10_000,
                           check_params_cb=lambda running: not running):  # fmt: skip
         panel.model.run()
     assert panel.verdict_label.text() == before
@@ -218,15 +224,25 @@ def test_window_stays_responsive_and_cancel_stops_within_200_ms(qtbot, panel):
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
     heartbeat.start()
     fractions: list[float] = []
-    panel.model.progressed.connect(lambda fraction, _m, _eta: fractions.append(fraction))
+    panel.model.progressed.connect(lambda fraction, _m: fractions.append(fraction))
     assert panel.model.run()
-    qtbot.wait(5000)  # five seconds of checking while the timer ticks
-    assert panel.model.running, "the long check finished too early to test cancel"
+    # checking while the timer ticks, until enough ticks are measured and the progress
+    # (with its time estimate) shows
+    qtbot.waitUntil(
+        lambda: (
+            len(ticks) > 120
+            and bool(fractions)
+            and fractions[-1] > 0.02
+            and "left" in panel.findChild(QLabel, "progressLabel").text()
+        ),
+        timeout=30_000,
+    )
+    assert panel.model.is_busy(), "the long check finished too early to test cancel"
     assert fractions and 0 < fractions[-1] < 1
     assert "left" in panel.findChild(QLabel, "progressLabel").text()
     clicked = time.perf_counter()
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not panel.model.running, timeout=2000)
+    qtbot.waitUntil(lambda: not panel.model.is_busy(), timeout=2000)
     stopped = time.perf_counter() - clicked
     heartbeat.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
@@ -314,9 +330,9 @@ def test_escape_cancels_a_running_check(qtbot, panel):
     type_into(qtbot, panel, "layers", LONG_LAYERS)
     assert panel.model.run()
     qtbot.wait(300)
-    assert panel.model.running
+    assert panel.model.is_busy()
     qtbot.keyClick(panel.fields["layers"], Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not panel.model.running, timeout=1000)
+    qtbot.waitUntil(lambda: not panel.model.is_busy(), timeout=1000)
     assert "cancelled" in panel.context.messages[-1]
 
 
@@ -352,32 +368,12 @@ def test_copy_as_code_uses_the_reports_dtype_not_the_edited_field(qtbot, panel):
     assert "float16" in panel.copy_torch_button.toolTip()
 
 
-def test_double_click_puts_the_explorer_cursor_at_the_rows_epsilon(qtbot):
-    from PySide6.QtCore import QObject, Signal
-
-    class Model(QObject):
-        resultChanged = Signal(object, object)
-
-        def __init__(self):
-            super().__init__()
-            self.cursor = None
-
-        def set_cursor_epsilon(self, epsilon):
-            self.cursor = epsilon
-
-    class Result:
-        epsilons = (1e-16, 1e-1)
-
-    explorer = FakeExplorer()
-    explorer.model = Model()
-    widget = create_panel(FakeContext(explorer))
-    qtbot.addWidget(widget)
-    type_into(qtbot, widget, "layers", "8,6,3")
-    report = run_and_wait(qtbot, widget)
-    widget.sweep_worst_row(0)
-    explorer.model.resultChanged.emit(Result(), None)  # the explorer's sweep arrives
-    qtbot.waitUntil(lambda: explorer.model.cursor is not None, timeout=1000)
-    assert explorer.model.cursor == report.worst[0].epsilon
+def test_double_click_asks_the_explorer_model_for_the_rows_epsilon(qtbot, panel):
+    type_into(qtbot, panel, "layers", "8,6,3")
+    report = run_and_wait(qtbot, panel)
+    panel.sweep_worst_row(1)
+    assert panel.context.explorer.cursors == [report.worst[1].epsilon]
+    assert "the cursor goes to this row's ε" in panel.context.messages[-1]
 
 
 def test_a_large_report_arrives_without_blocking_the_window(qtbot, panel):
@@ -395,5 +391,5 @@ def test_a_large_report_arrives_without_blocking_the_window(qtbot, panel):
         heartbeat.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert max(gaps) < 0.1, f"GUI thread blocked for {max(gaps) * 1e3:.0f} ms"
-    shown = panel._report.tensors[panel.heat_tensor.currentIndex()]
+    shown = panel.model.result().tensors[panel.heat_tensor.currentIndex()]
     assert max(shown.heat_map.shape) <= 512  # downsampled in the worker

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,23 +22,31 @@ from fdgui.core.calculator.schemes import (
     parse_inputs,
 )
 from fdgui.core.report import calculator as report
+from fdgui.core.report.calculator import format_exact
+from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150
 
 
-class CalculatorModel(QObject):
-    """Owns the calculator panel's state; views connect to its signals."""
+def create_model(context: Any = None, parent: QObject | None = None) -> CalculatorModel:
+    """The registry's model factory (fdgui.ui.panels)."""
+    return CalculatorModel(parent)
 
-    textsChanged = Signal(dict)  # field -> text, when texts change from outside the view
-    resultChanged = Signal(object)  # the latest valid Estimate (or None before any)
-    inputErrorChanged = Signal(str, str)  # field, message ("" when the field is fine)
-    staleChanged = Signal(bool)  # True while the shown result no longer matches the inputs
+
+class CalculatorModel(PanelModel):
+    """Owns the calculator panel's state; views connect to its signals (see PanelModel).
+
+    resultChanged carries the latest valid Estimate; staleChanged is True while the shown
+    result no longer matches the inputs. State: {"texts": {field: text}, "history": [{
+    "epsilon", "loss_plus", "loss_minus", "loss": exact decimal texts ("" = no L)}]}.
+    """
+
+    FIELDS = FIELDS
     historyChanged = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._texts: dict[str, str] = dict(DEFAULT_TEXTS)
-        self._errors: dict[str, str] = {}
+        self._texts = dict(DEFAULT_TEXTS)
         self._estimate: Estimate | None = None
         self._stale = False
         self._history: list[Measurement] = []
@@ -57,6 +66,9 @@ class CalculatorModel(QObject):
 
     def errors(self) -> dict[str, str]:
         return dict(self._errors)
+
+    def result(self) -> Estimate | None:
+        return self._estimate
 
     def current_estimate(self) -> Estimate | None:
         return self._estimate
@@ -166,4 +178,45 @@ class CalculatorModel(QObject):
     def _set_stale(self, stale: bool) -> None:
         if stale != self._stale:
             self._stale = stale
-            self.staleChanged.emit(stale)
+            self.staleChanged.emit(stale, "")
+
+    # --- state ---------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        rows = [
+            {
+                "epsilon": format_exact(row.epsilon),
+                "loss_plus": format_exact(row.loss_plus),
+                "loss_minus": format_exact(row.loss_minus),
+                "loss": "" if row.loss is None else format_exact(row.loss),
+            }
+            for row in self._history
+        ]
+        return {"texts": self.texts(), "history": rows}
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ("history",)
+
+    def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        problems: list[str] = []
+        parsed: list[Inputs] = []
+        rows = state.get("history", [])
+        if not isinstance(rows, list):
+            rows, problems = [], ["history"]
+        for number, row in enumerate(rows):
+            inputs = None
+            if isinstance(row, dict) and all(isinstance(v, str) for v in row.values()):
+                inputs, _errors = parse_inputs(row)
+            if inputs is None:
+                problems.append(f"history[{number}]")
+            else:
+                parsed.append(inputs)
+        self._history.clear()
+        self.add_measurements(parsed)
+        if not parsed:
+            self.historyChanged.emit()
+        if texts:
+            self._texts.update(texts)
+            self._loss_roundoff = None
+            self.textsChanged.emit(self.texts())
+            self.recompute()
+        return problems

@@ -6,7 +6,7 @@ every sentence from fdgui.core.report.calculator.
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
 from fdgui.core.report import calculator as report
 from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.widgets import SCHEME_COLOURS, vertical_scroll
+from fdgui.ui.widgets import ERROR_COLOUR, vertical_scroll
 
 SHORTCUTS = {
     "calculate": QKeySequence("Ctrl+Return"),
@@ -117,6 +117,11 @@ def _value_label(object_name: str, tooltip: str) -> QLabel:
     return label
 
 
+def create_panel(context: Any, model: CalculatorModel | None = None) -> CalculatorPanel:
+    """The registry's panel factory (fdgui.ui.panels)."""
+    return CalculatorPanel(model or CalculatorModel())
+
+
 class CalculatorPanel(QWidget):
     """Inputs, results, check and measurement history for one parameter."""
 
@@ -201,7 +206,7 @@ class CalculatorPanel(QWidget):
             error = QLabel()
             error.setObjectName(object_name.replace("Input", "Error"))
             error.setWordWrap(True)
-            error.setStyleSheet("color: #cf222e;")
+            error.setStyleSheet(f"color: {ERROR_COLOUR};")
             error.setVisible(False)
             grid.addWidget(label, row, 0)
             grid.addWidget(edit, row, 1)
@@ -353,13 +358,30 @@ class CalculatorPanel(QWidget):
         self.history_message = QLabel()
         self.history_message.setObjectName("historyMessage")
         self.history_message.setWordWrap(True)
-        self.history_message.setStyleSheet("color: #cf222e;")
+        self.history_message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.history_message.setVisible(False)
         left.addWidget(self.history_message)
         layout.addLayout(left, 1)
-        self.plot = _HistoryPlot()
+        from fdgui.ui.calculator.plots import HistoryPlot
+
+        self.plot = HistoryPlot()
         layout.addWidget(self.plot.widget, 1)
         return box
+
+    def menus(self) -> list[tuple[str, list[QAction]]]:
+        """The window's menus for this panel: Copy in File, the rest under Calculator."""
+        return [
+            ("&File", [self.copy_action]),
+            (
+                "&Calculator",
+                [
+                    self.calculate_action,
+                    self.reset_action,
+                    self.paste_table_action,
+                    self.clear_history_action,
+                ],
+            ),
+        ]
 
     # --- wiring --------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -393,10 +415,10 @@ class CalculatorPanel(QWidget):
         edit = self.inputs[field]
         label.setText(message)
         label.setVisible(bool(message))
-        edit.setStyleSheet("border: 2px solid #cf222e;" if message else "")
+        edit.setStyleSheet(f"border: 2px solid {ERROR_COLOUR};" if message else "")
         edit.setAccessibleDescription(message)
 
-    def _show_stale(self, stale: bool) -> None:
+    def _show_stale(self, stale: bool, _reason: str = "") -> None:
         errors = self.model.errors()
         if stale and errors:
             names = [FIELD_NAMES[field] for field in errors]
@@ -560,117 +582,3 @@ class _FitsItsText(QWidget):
             return
         if needed != self.minimumHeight():
             self.setMinimumHeight(needed)
-
-
-def _power_label(exponent: int, mantissa: int = 1) -> str:
-    if exponent == 0:
-        return str(mantissa)
-    return f"{mantissa}e{exponent}" if mantissa != 1 else f"1e{exponent}"
-
-
-def log_ticks(low: float, high: float, most: int = 8) -> list[list[tuple[float, str]]]:
-    """Tick positions (in log10 units) and labels for a log axis from 10^low to 10^high:
-    decades labelled ``1e-4``, thinned to at most ``most`` labels; 2× and 5× labelled too
-    when the range holds fewer than two decades, so short ranges never crowd or go blank."""
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
-        return [[], []]
-    first, last = math.floor(low), math.ceil(high)
-    decades = [k for k in range(first, last + 1) if low <= k <= high]
-    step = max(1, math.ceil(len(decades) / most))
-    major = [(float(k), _power_label(k)) for k in decades if k % step == 0]
-    minor: list[tuple[float, str]] = []
-    for k in range(first, last + 1):
-        for mantissa in range(2, 10):
-            position = k + math.log10(mantissa)
-            if low <= position <= high:
-                label = _power_label(k, mantissa) if len(decades) < 2 and mantissa in (2, 5) else ""
-                (major if label else minor).append((position, label))
-    return [major, minor]
-
-
-class _HistoryPlot:
-    """Gradient estimates of the history rows against ε, log x axis, backprop as a line."""
-
-    def __init__(self) -> None:
-        import pyqtgraph as pg
-
-        self._pg = pg
-        widget = pg.PlotWidget()
-        widget.setObjectName("gradientPlot")
-        widget.setToolTip(
-            "Each Calculate adds points; a flat stretch shows where ε is trustworthy."
-        )
-        widget.setBackground("w")
-        widget.setMinimumSize(260, 180)
-        item = widget.getPlotItem()
-        item.setLogMode(x=True, y=False)
-        item.showGrid(x=True, y=True, alpha=0.25)
-        item.setLabel("bottom", "step ε")
-        item.setLabel("left", "gradient estimate")
-        self.legend = item.addLegend(offset=(-10, 10))
-        # central as a line with dots; forward ▲ and backward ▼ as markers only
-        curves = {}
-        for scheme, symbol in (("central", "o"), ("forward", "t1"), ("backward", "t")):
-            colour = SCHEME_COLOURS[scheme]
-            pen = pg.mkPen(colour, width=2) if scheme == "central" else None
-            curves[scheme] = item.plot(
-                [], [], name=scheme, pen=pen, symbol=symbol, symbolBrush=colour, symbolSize=8
-            )
-        self.central, self.forward, self.backward = (
-            curves["central"],
-            curves["forward"],
-            curves["backward"],
-        )
-        self.backprop = pg.InfiniteLine(
-            angle=0,
-            pen=pg.mkPen("#cf222e", width=1.5, style=Qt.PenStyle.DashLine),
-            label="backprop",
-            labelOpts={"position": 0.1, "color": "#cf222e"},
-        )
-        self.backprop.setVisible(False)
-        item.addItem(self.backprop)
-        self.hint = pg.TextItem(
-            "Press Calculate at several ε\n(e.g. 1e-2, 1e-4, 1e-6, 1e-8)\n"
-            "to draw the estimates here",
-            color="#57606a",
-            anchor=(0.5, 0.5),
-        )
-        item.addItem(self.hint, ignoreBounds=True)
-        item.getAxis("left").enableAutoSIPrefix(False)
-        item.getAxis("bottom").enableAutoSIPrefix(False)
-        item.setXRange(-9, 0, padding=0.05)
-        item.getViewBox().sigRangeChanged.connect(self._on_range_changed)
-        self.widget = widget
-        self.legend.setVisible(False)
-        self._on_range_changed()
-
-    def _on_range_changed(self, *_args) -> None:
-        (x0, x1), (y0, y1) = self.widget.getPlotItem().getViewBox().viewRange()
-        self.hint.setPos((x0 + x1) / 2, (y0 + y1) / 2)
-        self.widget.getPlotItem().getAxis("bottom").setTicks(log_ticks(x0, x1))
-
-    def set_rows(self, rows: list) -> None:
-        ordered = sorted(rows, key=lambda row: row.epsilon)
-        for curve, attribute in (
-            (self.central, "central"),
-            (self.forward, "forward"),
-            (self.backward, "backward"),
-        ):
-            points = [
-                (float(r.epsilon), float(getattr(r, attribute)))
-                for r in ordered
-                if getattr(r, attribute) is not None
-            ]
-            points = [(x, y) for x, y in points if x > 0 and math.isfinite(y)]
-            curve.setData([p[0] for p in points], [p[1] for p in points])
-        self.hint.setVisible(not rows)
-        self.legend.setVisible(bool(rows))
-        if rows:
-            self.widget.getPlotItem().enableAutoRange()
-
-    def set_backprop(self, value: float | None) -> None:
-        if value is None or not math.isfinite(value):
-            self.backprop.setVisible(False)
-        else:
-            self.backprop.setValue(value)
-            self.backprop.setVisible(True)

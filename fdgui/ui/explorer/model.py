@@ -3,11 +3,16 @@
 The view forwards edits here (``set_text``, ``set_source``, ``set_cursor_epsilon``, …). Edits
 are debounced; a sweep that is expected to take longer than about 100 ms runs as a worker
 job with progress and Cancel, shorter ones run at once so typing feels live. The model never
-touches a widget.
+touches a widget; it also decides what the view only draws (which reference disagrees, when
+a correct verdict is limited by the finite differences).
+
+State (``state()``): {"source": "expression" | "network" | "measured", "texts": {field:
+text}, "cursor_epsilon": float or None}.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Generator
 from typing import Any
@@ -16,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
+from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 200
 WORKER_THRESHOLD_S = 0.1
@@ -57,33 +63,36 @@ DEFAULT_TEXTS = {
 }
 
 
-class ExplorerModel(QObject):
-    """Owns the explorer's inputs and results; views connect to its signals."""
+def create_model(context: Any = None, parent: QObject | None = None) -> ExplorerModel:
+    """The registry's model factory: the explorer reads the calculator's measured rows."""
+    calculator = None if context is None else context.model("calculator")
+    return ExplorerModel(calculator, parent)
 
-    textsChanged = Signal(dict)  # field -> text, when changed from outside the view
+
+class ExplorerModel(PanelModel):
+    """Owns the explorer's inputs and results; views connect to its signals (see PanelModel).
+
+    resultChanged carries the SweepResult; ``diagnosis()`` and the decisions about it are set
+    before it is emitted. A failed sweep is reported by statusMessage.
+    """
+
+    FIELDS = TEXT_FIELDS + CHOICE_FIELDS
     sourceChanged = Signal(str)
-    inputErrorChanged = Signal(str, str)  # field, message ("" when fine)
-    busyChanged = Signal(bool)
-    progressed = Signal(float, str)
-    resultChanged = Signal(object, object)  # SweepResult, Diagnosis
     readoutChanged = Signal(object, str)  # PointReadout (or None), sentence about it
-    failed = Signal(str)  # a sweep that could not run, in words
-    staleChanged = Signal(bool, str)  # the shown result no longer matches the inputs; why
     rowsChanged = Signal(int)  # measured rows available
 
     def __init__(self, calculator: Any | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._texts: dict[str, str] = dict(DEFAULT_TEXTS)
+        self._texts = dict(DEFAULT_TEXTS)
         self._source = "expression"
-        self._errors: dict[str, str] = {}
         self._calculator = calculator
         self._objective: Any = None
         self._result: Any = None
         self._diagnosis: Any = None
+        self._disagreeing: Any = None
         self._readout: Any = None
         self._cursor_epsilon: float | None = None
-        self._job: Any = None
-        self._job_info: tuple[Any, Any, float] | None = None
+        self._wanted_cursor: float | None = None  # where the next result puts the cursor
         self._last_seconds: dict[Any, float] = {}
         self._stale_reason = ""  # "" while the shown result matches the inputs
         self.force_worker = False  # tests: run every sweep through the worker
@@ -95,17 +104,8 @@ class ExplorerModel(QObject):
             calculator.historyChanged.connect(self._on_history_changed)
 
     # --- reading state ---------------------------------------------------------------------
-    def text(self, field: str) -> str:
-        return self._texts[field]
-
-    def texts(self) -> dict[str, str]:
-        return dict(self._texts)
-
     def source(self) -> str:
         return self._source
-
-    def errors(self) -> dict[str, str]:
-        return dict(self._errors)
 
     def result(self) -> Any:
         return self._result
@@ -113,14 +113,26 @@ class ExplorerModel(QObject):
     def diagnosis(self) -> Any:
         return self._diagnosis
 
+    def disagreeing_reference(self) -> Any:
+        """The first independent reference (complex step, else Richardson) when it differs
+        from the gradient under check by more than 1e-6 relative, else None: where the
+        curves should have converged to."""
+        return self._disagreeing
+
+    def correct_but_limited(self) -> bool:
+        """The verdict is "correct", but the finite differences cannot show it fully."""
+        diagnosis = self._diagnosis
+        return (
+            diagnosis is not None
+            and diagnosis.kind == "correct"
+            and diagnosis.title != "Gradient correct"
+        )
+
     def readout(self) -> Any:
         return self._readout
 
     def objective(self) -> Any:
         return self._objective
-
-    def is_busy(self) -> bool:
-        return self._job is not None
 
     def is_stale(self) -> bool:
         """True when the result on screen is out of date (bad input, or a failed sweep)."""
@@ -136,6 +148,10 @@ class ExplorerModel(QObject):
             self._stale_reason = reason
             self.staleChanged.emit(bool(reason), reason)
 
+    def has_calculator(self) -> bool:
+        """Whether measured rows can come from a calculator here."""
+        return self._calculator is not None
+
     def measured_row_count(self) -> int:
         if self._calculator is None:
             return 0
@@ -149,6 +165,7 @@ class ExplorerModel(QObject):
         if self._texts[field] == text:
             return
         self._texts[field] = text
+        self._wanted_cursor = None
         self._debounce.start()
 
     def set_source(self, source: str) -> None:
@@ -157,6 +174,7 @@ class ExplorerModel(QObject):
         if source == self._source:
             return
         self._source = source
+        self._wanted_cursor = None
         self.sourceChanged.emit(source)
         if source == "measured":
             self.rowsChanged.emit(self.measured_row_count())
@@ -172,9 +190,16 @@ class ExplorerModel(QObject):
         self._debounce.start()
 
     def sweep_network_parameter(
-        self, spec: Any, tensor: str, index: int, dtype: str, bug: str | None = None
+        self,
+        spec: Any,
+        tensor: str,
+        index: int,
+        dtype: str,
+        bug: str | None = None,
+        cursor_epsilon: float | None = None,
     ) -> None:
-        """Select the built-in network with these settings and sweep now."""
+        """Select the built-in network with these settings and sweep now; the cursor then
+        goes to ``cursor_epsilon`` when the sweep's range holds it."""
         self._texts.update(
             layer_sizes=",".join(str(size) for size in spec.layer_sizes),
             activation=spec.activation,
@@ -190,7 +215,10 @@ class ExplorerModel(QObject):
         if self._source != "network":
             self._source = "network"
             self.sourceChanged.emit("network")
+        self._wanted_cursor = cursor_epsilon
         self.sweep()
+        if not self.is_busy():  # swept at once, or refused: the wish is spent either way
+            self._wanted_cursor = None
 
     # --- sweeping ----------------------------------------------------------------------------
     def _set_errors(self, errors: dict[str, str]) -> None:
@@ -354,55 +382,27 @@ class ExplorerModel(QObject):
                 )
                 return
             except Exception as error:  # shown in words, never a traceback
-                self.failed.emit(f"The sweep stopped: {_words(error)}")
+                self.statusMessage.emit(f"The sweep stopped: {_words(error)}")
                 self._set_stale("Out of date: the last sweep failed (see the status below)")
                 return
             self._last_seconds[timing_key] = time.perf_counter() - started
             self._accept(objective, result, diagnosis)
             return
-        from fdgui.ui.worker import start_job
+        started = time.perf_counter()
 
-        job = start_job(_sweep_job, build, settings, 64)
-        self._job = job
-        self._job_info = (job, timing_key, time.perf_counter())
-        self.busyChanged.emit(True)
-        # bound methods of this QObject: Qt drops the connections if the model goes away
-        # while a cancelled job is still winding down in the pool
-        job.progressed.connect(self._job_progressed)
-        job.returned.connect(self._job_returned)
-        job.errored.connect(self._job_errored)
-        job.finished.connect(self._job_finished)
+        def returned(value: Any) -> None:
+            self._last_seconds[timing_key] = time.perf_counter() - started
+            self._accept(*value)
 
-    def _current_job(self) -> bool:
-        return self._job is not None and self.sender() is self._job
-
-    def _job_progressed(self, fraction: float, message: str) -> None:
-        if self._current_job():
-            self.progressed.emit(fraction, message)
-
-    def _job_returned(self, value: Any) -> None:
-        if not self._current_job():
-            return
-        _, timing_key, started = self._job_info
-        self._last_seconds[timing_key] = time.perf_counter() - started
-        self._accept(*value)
-
-    def _job_errored(self, message: str, _details: str) -> None:
-        if self._current_job():
-            self.failed.emit(f"The sweep stopped: {message}")
+        def errored(message: str, _details: str) -> None:
+            self.statusMessage.emit(f"The sweep stopped: {message}")
             self._set_stale("Out of date: the last sweep failed (see the status below)")
 
-    def _job_finished(self) -> None:
-        if self._current_job():
-            self._job = None
-            self.busyChanged.emit(False)
+        self.start_job(_sweep_job, build, settings, 64, returned=returned, errored=errored)
 
     def cancel(self) -> None:
-        """Stop a running sweep; the last finished result stays on screen."""
-        if self._job is not None:
-            job, self._job = self._job, None
-            job.cancel()
-            self.busyChanged.emit(False)
+        """Stop a running sweep at once; the last finished result stays on screen."""
+        self._detach_job()
 
     def _accept(self, objective: Any, result: Any, diagnosis: Any) -> None:
         previous = self._result
@@ -412,11 +412,14 @@ class ExplorerModel(QObject):
             and getattr(self._objective, "cache_key", None) == getattr(objective, "cache_key", 0)
         )
         self._objective, self._result, self._diagnosis = objective, result, diagnosis
-        self.resultChanged.emit(result, diagnosis)
+        self._disagreeing = _disagreeing_reference(result)
+        self.resultChanged.emit(result)
         self._set_stale("")
         # the cursor stays where the person put it while only the range changes; a new
-        # objective or dtype starts it at the recommended ε
-        epsilon = self._cursor_epsilon if same_question else None
+        # objective or dtype starts it at the recommended ε, unless a caller (another panel,
+        # a restored session) asked for an ε in range
+        wanted, self._wanted_cursor = self._wanted_cursor, None
+        epsilon = wanted if wanted is not None else self._cursor_epsilon if same_question else None
         if epsilon is None or not (result.epsilons[0] <= epsilon <= result.epsilons[-1]):
             epsilon = diagnosis.recommended["central"]
         self.set_cursor_epsilon(epsilon)
@@ -452,12 +455,14 @@ class ExplorerModel(QObject):
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
+        if self._calculator is None:
+            return False
         texts = self._readout.calculator_texts()
         reference = self._result.reference
         backprop = None if reference is None else exact_decimal_text(reference.value)
         from fdgui.core.numbers.precision import unit_roundoff
 
-        context.calculator.set_inputs(
+        self._calculator.set_inputs(
             texts["loss"],
             texts["loss_plus"],
             texts["loss_minus"],
@@ -468,6 +473,65 @@ class ExplorerModel(QObject):
         )
         context.open_panel("calculator")
         return True
+
+    # --- state -------------------------------------------------------------------------------
+    def choices(self, field: str) -> tuple[str, ...] | None:
+        from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
+        from fdgui.core.numbers.precision import DTYPE_NAMES
+
+        return {
+            "dtype": tuple(DTYPE_NAMES),
+            "activation": tuple(ACTIVATIONS),
+            "loss": tuple(LOSSES),
+            "bug": ("", *BUGS),
+        }.get(field)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "source": self._source,
+            "texts": self.texts(),
+            "cursor_epsilon": self._cursor_epsilon,
+        }
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ("source", "cursor_epsilon")
+
+    def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        """Texts and source now; the cursor once the next sweep (if its range holds it)."""
+        problems = []
+        source = state.get("source", self._source)
+        if source not in SOURCES:
+            problems.append("source")
+            source = self._source
+        cursor = state.get("cursor_epsilon")
+        if cursor is not None and (
+            isinstance(cursor, bool)
+            or not isinstance(cursor, (int, float))
+            or not math.isfinite(cursor)
+            or cursor <= 0
+        ):
+            problems.append("cursor_epsilon")
+            cursor = None
+        self._texts.update(texts)
+        self.textsChanged.emit(self.texts())
+        if source != self._source:
+            self._source = source
+            self.sourceChanged.emit(source)
+        self._wanted_cursor = None if cursor is None else float(cursor)
+        if self._result is not None:  # already swept: sweep the restored inputs
+            self._debounce.start()
+        return problems
+
+
+def _disagreeing_reference(result: Any) -> Any:
+    """See ExplorerModel.disagreeing_reference."""
+    independent = result.independent_references()
+    reference = result.reference
+    if not independent or reference is None:
+        return None
+    first = independent[0]
+    scale = max(abs(reference.value), abs(first.value), 1e-8)
+    return first if abs(first.value - reference.value) > 1e-6 * scale else None
 
 
 FIELD_NAMES = {

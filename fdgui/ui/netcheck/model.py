@@ -3,17 +3,23 @@
 The view forwards edits (``set_text(field, text)``), clicks (``run()``, ``cancel()``) and reads
 signals; the model parses, validates in the core, runs the planner and the check as worker
 jobs, and keeps the last finished report until a new one replaces it (a failed or cancelled
-run never clears it). The model never touches a widget.
+run never clears it). It also sends a worst entry to the ε explorer's model (through the
+app context, never the explorer's widgets). The model never touches a widget.
+
+State (``state()``): {"texts": {field: text}}.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import time
 from collections.abc import Generator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
-from shiboken6 import isValid
+
+from fdgui.ui.panel_model import PanelModel
 
 PLAN_DEBOUNCE_MS = 300
 TEXT_FIELDS = ("layers", "batch", "seed", "samples", "directions", "epsilon")
@@ -55,27 +61,34 @@ def _plan_job(settings: Any) -> Generator[float, None, Any]:
     return plan_costs(settings)
 
 
-class NetcheckModel(QObject):
-    """Owns the check's inputs and results; the view connects to these signals."""
+def create_model(context: Any = None, parent: QObject | None = None) -> NetcheckModel:
+    """The registry's model factory; ``context`` reaches the ε explorer's model."""
+    return NetcheckModel(parent, context=context)
 
-    textChanged = Signal(str, str)  # field, text
-    inputErrorChanged = Signal(str, str)  # field, message ("" = fine)
+
+class NetcheckModel(PanelModel):
+    """Owns the check's inputs and results; the view connects to its signals (see PanelModel).
+
+    textsChanged follows every edit; resultChanged carries the newest finished CheckReport;
+    while the check runs, ``eta()`` is the time left as of the last ``progressed``.
+    """
+
+    FIELDS = ALL_FIELDS
     settingsChanged = Signal(object)  # CheckSettings, or None while some field is wrong
     planChanged = Signal(object)  # dict[mode, CostPlan], or None while (re)measuring
-    runningChanged = Signal(bool)
-    progressed = Signal(float, str, float)  # fraction, message, ETA seconds (NaN: unknown)
-    reportChanged = Signal(object)  # the newest finished CheckReport
-    statusMessage = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, quitting: Any = None) -> None:
-        """``quitting``: a signal that means the app is closing (default: aboutToQuit)."""
+    def __init__(
+        self, parent: QObject | None = None, quitting: Any = None, context: Any = None
+    ) -> None:
+        """``quitting``: a signal that means the app is closing (default: aboutToQuit).
+        ``context``: the app context (``model(key)``, ``open_panel(key)``), for the explorer."""
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
-        self._errors: dict[str, str] = {}
+        self._context = context
         self._settings: Any = None
         self._plan: Any = None
         self._report: Any = None
-        self._job: Any = None
+        self._eta = math.nan
         self._plan_job: Any = None
         self._plan_pending = False
         self._warmed_up = False  # has a cost measurement run yet in this model?
@@ -91,14 +104,13 @@ class NetcheckModel(QObject):
         self._revalidate()
 
     # ------------------------------------------------------------------ reading state
-    def text(self, field: str) -> str:
-        return self._texts[field]
+    def result(self) -> Any:
+        """The newest finished CheckReport, or None."""
+        return self._report
 
-    def texts(self) -> dict[str, str]:
-        return dict(self._texts)
-
-    def errors(self) -> dict[str, str]:
-        return dict(self._errors)
+    def eta(self) -> float:
+        """Seconds the running check still needs, as of its last progress (NaN: unknown)."""
+        return self._eta
 
     @property
     def settings(self) -> Any:
@@ -108,14 +120,6 @@ class NetcheckModel(QObject):
     def plan(self) -> Any:
         return self._plan
 
-    @property
-    def report(self) -> Any:
-        return self._report
-
-    @property
-    def running(self) -> bool:
-        return self._job is not None
-
     # ------------------------------------------------------------------ edits
     def set_text(self, field: str, text: str) -> None:
         if field not in ALL_FIELDS:
@@ -123,8 +127,26 @@ class NetcheckModel(QObject):
         if self._texts[field] == text:
             return
         self._texts[field] = text
-        self.textChanged.emit(field, text)
+        self.textsChanged.emit(self.texts())
         self._revalidate()
+
+    def choices(self, field: str) -> tuple[str, ...] | None:
+        from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
+        from fdgui.core.numbers.precision import DTYPE_NAMES
+
+        return {
+            "activation": tuple(ACTIVATIONS),
+            "loss": tuple(LOSSES),
+            "dtype": tuple(DTYPE_NAMES),
+            "bug": ("", *BUGS),
+            "mode": ("full", "sample", "projection"),
+        }.get(field)
+
+    def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        self._texts.update(texts)
+        self.textsChanged.emit(self.texts())
+        self._revalidate()
+        return []
 
     def _parse(self) -> tuple[Any, dict[str, str]]:
         """CheckSettings from the texts, or the errors by panel field."""
@@ -207,27 +229,17 @@ class NetcheckModel(QObject):
         if self._plan_job is not None or self._job is not None:
             self._plan_pending = True  # measure again once the current job is done
             return
-        from fdgui.ui.worker import start_job
-
         settings = self._settings
-        job = start_job(_plan_job, settings)
-        self._plan_job = job
 
         def returned(plans: Any) -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
             if settings == self._settings:
                 self._plan = plans
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
             self.statusMessage.emit(f"Could not measure the cost: {message}")
 
         def finished() -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
             self._plan_job = None
             if not self._warmed_up:
                 # the first measurement of a session also pays one-time costs (imports, first
@@ -238,9 +250,9 @@ class NetcheckModel(QObject):
                 self._plan_pending = False
                 self._plan_timer.start()
 
-        job.returned.connect(returned)
-        job.errored.connect(errored)
-        job.finished.connect(finished)
+        self._plan_job = self.start_job(
+            _plan_job, settings, busy=False, returned=returned, errored=errored, finished=finished
+        )
 
     def measure_now(self) -> None:
         """Skip the debounce (tests, and the view when it first appears)."""
@@ -257,64 +269,110 @@ class NetcheckModel(QObject):
             self.statusMessage.emit(f"Fix {field} first: {self._errors.get(field, '')}")
             return False
         from fdgui.core.netcheck import run_check
-        from fdgui.ui.worker import start_job
 
         settings = self._settings
         self._started = time.perf_counter()
         weights = None  # the planner's per-tensor times make the progress bar track time
         if self._plan is not None and settings.mode in self._plan:
             weights = self._plan[settings.mode].tensor_seconds or None
-        job = start_job(run_check, settings, None, weights)
-        self._job = job
-        self.runningChanged.emit(True)
-        self.progressed.emit(0.0, "starting", float("nan"))
-        unit = "directions" if settings.mode == "projection" else "entries"
-        # replaces any "Check cancelled…" or error line left by the previous run
-        self.statusMessage.emit(f"Checking {settings.parameters_checked:,} {unit}…")
 
         def progressed(fraction: float, message: str) -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
             elapsed = time.perf_counter() - self._started
-            eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else float("nan")
-            self.progressed.emit(fraction, message, eta)
+            self._eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else math.nan
+            self.progressed.emit(fraction, message)
 
         def returned(report: Any) -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
-            self._report = report
-            self.reportChanged.emit(report)
+            self._report = _with_heat_maps(report)
+            self.resultChanged.emit(self._report)
             self.statusMessage.emit(
                 f"Checked {report.parameters_checked:,} in {report.seconds:.3g} s: "
                 f"{report.verdict}."
             )
 
         def errored(message: str, _details: str) -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
             self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
 
         def aborted() -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
             self.statusMessage.emit("Check cancelled; the last report stays on screen.")
 
         def finished() -> None:
-            if not isValid(self):  # the panel went away while the job ran
-                return
-            self._job = None
-            self.runningChanged.emit(False)
             if self._plan_pending:
                 self._plan_pending = False
                 self._plan_timer.start()
 
-        job.progressed.connect(progressed)
-        job.returned.connect(returned)
-        job.errored.connect(errored)
-        job.aborted.connect(aborted)
-        job.finished.connect(finished)
+        self._eta = math.nan
+        self.start_job(
+            run_check,
+            settings,
+            None,
+            weights,
+            progressed=progressed,
+            returned=returned,
+            errored=errored,
+            aborted=aborted,
+            finished=finished,
+        )
+        self.progressed.emit(0.0, "starting")
+        unit = "directions" if settings.mode == "projection" else "entries"
+        # replaces any "Check cancelled…" or error line left by the previous run
+        self.statusMessage.emit(f"Checking {settings.parameters_checked:,} {unit}…")
         return True
 
-    def cancel(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+    # ------------------------------------------------------------------ the ε explorer
+    def explore_worst_entry(self, row: int) -> bool:
+        """Sweep ε in the explorer for the network parameter behind worst-table row ``row``,
+        its cursor at the row's ε; True if the explorer took it (else a status says why)."""
+        report = self._report
+        if report is None or not 0 <= row < len(report.worst):
+            return False
+        if report.settings.mode == "projection":
+            self.statusMessage.emit("A projection mixes many parameters; sweep single entries "
+                                    "from a full or sampled check.")  # fmt: skip
+            return False
+        entry = report.worst[row]
+        settings = report.settings
+        try:
+            self._context.open_panel("explorer")
+            explorer = self._context.model("explorer")
+        except Exception as error:  # the explorer failed to open: say so, stay up
+            self.statusMessage.emit(f"The ε explorer is not available: {error}")
+            return False
+        sweep = getattr(explorer, "sweep_network_parameter", None)
+        if sweep is None:
+            self.statusMessage.emit(
+                "The ε explorer could not be opened (see its tab for the reason), so this "
+                "entry cannot be swept."
+            )
+            return False
+        sweep(
+            settings.spec,
+            entry.tensor,
+            entry.index,
+            settings.dtype,
+            settings.bug,
+            cursor_epsilon=entry.epsilon,
+        )
+        self.statusMessage.emit(
+            f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer; the cursor goes "
+            f"to this row's ε = {entry.epsilon:.3g}."
+        )
+        return True
+
+
+def _with_heat_maps(report: Any) -> Any:
+    """The report, with a heat map for every tensor (the worker makes them; a report built
+    elsewhere without them gets them here, so the view only draws)."""
+    if all(tensor.heat_map is not None for tensor in report.tensors):
+        return report
+    import numpy as np
+
+    from fdgui.core.netcheck import heat_map_of
+
+    tensors = []
+    for tensor in report.tensors:
+        if tensor.heat_map is None:
+            errors = np.asarray(tensor.relative_errors, dtype=float)
+            logs, levels = heat_map_of(errors if errors.ndim == 2 else errors[None, :])
+            tensor = dataclasses.replace(tensor, heat_map=logs, heat_levels=levels)
+        tensors.append(tensor)
+    return dataclasses.replace(report, tensors=tuple(tensors))

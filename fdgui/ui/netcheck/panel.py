@@ -7,19 +7,15 @@ exports and the CLI say the same thing.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -40,14 +36,14 @@ from PySide6.QtWidgets import (
 from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
-from fdgui.ui.netcheck.model import NetcheckModel
-from fdgui.ui.widgets import vertical_scroll
+from fdgui.ui.netcheck.model import NetcheckModel, create_model
+from fdgui.ui.netcheck.plots import HeatMap
+from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
 PANEL_KEY = "netcheck"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PANEL_TITLE = "Network check"
 _COLOURS = {verdict.key: verdict.colour for verdict in VERDICTS}
-_ERROR_STYLE = "color: #cf222e;"
 _FIELD_TIPS = {
     "layers": "Layer sizes from input to output, separated by commas, e.g. 20,16,10. "
     "Up to about a million parameters check in seconds.",
@@ -74,9 +70,9 @@ _MODE_TITLES = {
 }
 
 
-def create_panel(context: Any) -> QWidget:
-    """The registry's entry point: the panel for ``context`` (see fdgui.ui.main_window)."""
-    return NetcheckPanel(context)
+def create_panel(context: Any, model: NetcheckModel | None = None) -> NetcheckPanel:
+    """The registry's panel factory (fdgui.ui.panels); without a model, one of its own."""
+    return NetcheckPanel(context, model)
 
 
 def _format_seconds(seconds: float) -> str:
@@ -98,73 +94,44 @@ class NetcheckPanel(QWidget):
         super().__init__()
         self.setObjectName("netcheckPanel")
         self.context = context
-        self.model = model or NetcheckModel(self)
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
-        self.error_labels: dict[str, QLabel] = {}
-        self._report: Any = None
+        self.model = model if model is not None else create_model(context, self)
+        self._fields = Fields()
+        self.fields, self.error_labels = self._fields.widgets, self._fields.error_labels
         self._build()
         self._connect()
-        for field, text in self.model.texts().items():
-            self._show_text(field, text)
+        self._show_texts(self.model.texts())
         for field, message in self.model.errors().items():
             self._on_input_error(field, message)
         self._on_settings(self.model.settings)
+        if self.model.result() is not None:  # checked before this view existed
+            self.show_report(self.model.result())
         self.model.measure_now()
 
     # ------------------------------------------------------------------ building
-    def _line(self, field: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(f"{field}Edit")
-        edit.setPlaceholderText(placeholder)
-        edit.setToolTip(_FIELD_TIPS[field])
+    def _line(self, field: str, placeholder: str) -> None:
+        edit = self._fields.line(field, f"{field}Edit", _FIELD_TIPS[field], placeholder)
         edit.textEdited.connect(lambda text, field=field: self.model.set_text(field, text))
-        self.fields[field] = edit
-        return edit
 
-    def _combo(self, field: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(f"{field}Combo")
-        combo.setToolTip(_FIELD_TIPS[field])
-        for title, value in items:
-            combo.addItem(title, value)
+    def _combo(self, field: str, items: list[tuple[str, str]]) -> None:
+        combo = self._fields.combo(field, f"{field}Combo", _FIELD_TIPS[field], items)
         combo.currentIndexChanged.connect(
             lambda _i, field=field, combo=combo: self.model.set_text(field, combo.currentData())
         )
-        self.fields[field] = combo
-        return combo
-
-    def _row(self, form: QFormLayout, label: str, field: str, widget: QWidget) -> None:
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        error = QLabel("")
-        error.setObjectName(f"{field}Error")
-        error.setStyleSheet(_ERROR_STYLE)
-        error.setWordWrap(True)
-        error.setVisible(False)
-        self.error_labels[field] = error
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        column.addWidget(error)
-        form.addRow(caption, holder)
 
     def _build(self) -> None:
         network = QGroupBox("Network")
         network.setObjectName("networkGroup")
         form = QFormLayout(network)
-        self._row(form, "&Layer sizes:", "layers", self._line("layers", "e.g. 20,16,10"))
-        self._row(
-            form,
-            "&Activation:",
-            "activation",
-            self._combo("activation", [(a, a) for a in ACTIVATIONS]),
-        )
-        self._row(form, "L&oss:", "loss", self._combo("loss", [(name, name) for name in LOSSES]))
-        self._row(form, "&Batch size:", "batch", self._line("batch", "e.g. 32"))
-        self._row(form, "S&eed:", "seed", self._line("seed", "e.g. 0"))
-        self._row(form, "&Dtype:", "dtype", self._combo("dtype", [(d, d) for d in DTYPE_NAMES]))
+        self._line("layers", "e.g. 20,16,10")
+        self._combo("activation", [(a, a) for a in ACTIVATIONS])
+        self._combo("loss", [(name, name) for name in LOSSES])
+        self._line("batch", "e.g. 32")
+        self._line("seed", "e.g. 0")
+        self._combo("dtype", [(d, d) for d in DTYPE_NAMES])
+        for caption, field in (("&Layer sizes:", "layers"), ("&Activation:", "activation"),
+                               ("L&oss:", "loss"), ("&Batch size:", "batch"),
+                               ("S&eed:", "seed"), ("&Dtype:", "dtype")):  # fmt: skip
+            self._fields.form_row(form, caption, field)
         self.parameter_count = QLabel("")
         self.parameter_count.setObjectName("parameterCountLabel")
         form.addRow("Parameters:", self.parameter_count)
@@ -173,7 +140,8 @@ class NetcheckPanel(QWidget):
         backprop.setObjectName("backpropGroup")
         backprop_form = QFormLayout(backprop)
         bug_items = [("Correct backprop", "")] + [(name, name) for name in BUGS]
-        self._row(backprop_form, "B&ug:", "bug", self._combo("bug", bug_items))
+        self._combo("bug", bug_items)
+        self._fields.form_row(backprop_form, "B&ug:", "bug")
         self.bug_description = QLabel("")
         self.bug_description.setObjectName("bugDescriptionLabel")
         self.bug_description.setWordWrap(True)
@@ -183,10 +151,13 @@ class NetcheckPanel(QWidget):
         mode.setObjectName("modeGroup")
         mode_form = QFormLayout(mode)
         mode_items = [(_MODE_TITLES[key], key) for key in ("full", "sample", "projection")]
-        self._row(mode_form, "&Mode:", "mode", self._combo("mode", mode_items))
-        self._row(mode_form, "&k per tensor:", "samples", self._line("samples", "e.g. 16"))
-        self._row(mode_form, "K &directions:", "directions", self._line("directions", "e.g. 8"))
-        self._row(mode_form, "&ε:", "epsilon", self._line("epsilon", "recommended"))
+        self._combo("mode", mode_items)
+        self._line("samples", "e.g. 16")
+        self._line("directions", "e.g. 8")
+        self._line("epsilon", "recommended")
+        for caption, field in (("&Mode:", "mode"), ("&k per tensor:", "samples"),
+                               ("K &directions:", "directions"), ("&ε:", "epsilon")):  # fmt: skip
+            self._fields.form_row(mode_form, caption, field)
 
         cost = QGroupBox("Cost before running")
         cost.setObjectName("costGroup")
@@ -281,46 +252,16 @@ class NetcheckPanel(QWidget):
         )
         self._setup_table(self.worst_table)
 
-        heat = QWidget()
-        heat.setObjectName("heatMapPage")
-        heat_layout = QVBoxLayout(heat)
-        heat_layout.setContentsMargins(0, 0, 0, 0)
-        chooser = QHBoxLayout()
-        self.heat_tensor = QComboBox()
-        self.heat_tensor.setObjectName("heatTensorCombo")
-        self.heat_tensor.setToolTip("The tensor whose relative errors the heat map shows")
-        heat_caption = QLabel("&Tensor:")
-        heat_caption.setBuddy(self.heat_tensor)
-        chooser.addWidget(heat_caption)
-        chooser.addWidget(self.heat_tensor)
-        chooser.addStretch(1)
-        heat_layout.addLayout(chooser)
-        self.heat_view = pg.GraphicsLayoutWidget()
-        self.heat_view.setObjectName("heatMapView")
-        self.heat_view.setToolTip(
-            "log10 of each entry's relative error; rows are output units, columns input units. "
-            "Blank cells were not checked (sampled mode)."
-        )
-        self.heat_plot = self.heat_view.addPlot()
-        self.heat_plot.setLabel("left", "row (unit i)")
-        self.heat_plot.setLabel("bottom", "column (input j)")
-        self.heat_plot.invertY(True)
-        self.heat_plot.setAspectLocked(False)
-        self.heat_image = pg.ImageItem()
-        self.heat_plot.addItem(self.heat_image)
-        self.color_bar = pg.ColorBarItem(
-            values=(-16, 0),
-            colorMap=pg.colormap.get("viridis"),
-            label="log10 relative error",
-            interactive=False,
-        )
-        self.color_bar.setImageItem(self.heat_image, insert_in=self.heat_plot)
-        heat_layout.addWidget(self.heat_view)
+        self.heat_map = HeatMap()
+        # its parts under the names the rest of the panel (and its tests) use
+        self.heat_tensor, self.heat_view = self.heat_map.tensor_combo, self.heat_map.view
+        self.heat_plot, self.heat_image = self.heat_map.plot, self.heat_map.image
+        self.color_bar = self.heat_map.color_bar
 
         self.result_tabs = QTabWidget()
         self.result_tabs.setObjectName("resultTabs")
         self.result_tabs.addTab(self.tensor_table, "Per tensor")
-        self.result_tabs.addTab(heat, "Heat map")
+        self.result_tabs.addTab(self.heat_map, "Heat map")
         self.result_tabs.setTabToolTip(1, "Relative error of every checked entry, per tensor")
 
         worst_box = QGroupBox("Worst 20 entries (double-click or Enter: sweep ε)")
@@ -408,13 +349,13 @@ class NetcheckPanel(QWidget):
 
     def _connect(self) -> None:
         model = self.model
-        model.textChanged.connect(self._show_text)
+        model.textsChanged.connect(self._show_texts)
         model.inputErrorChanged.connect(self._on_input_error)
         model.settingsChanged.connect(self._on_settings)
         model.planChanged.connect(self._on_plan)
-        model.runningChanged.connect(self._on_running)
+        model.busyChanged.connect(self._on_running)
         model.progressed.connect(self._on_progress)
-        model.reportChanged.connect(self.show_report)
+        model.resultChanged.connect(self.show_report)
         model.statusMessage.connect(self._status)
         self.run_button.clicked.connect(self.run_check)
         self.cancel_button.clicked.connect(model.cancel)
@@ -427,41 +368,29 @@ class NetcheckPanel(QWidget):
         self.tensor_table.cellClicked.connect(
             lambda row, _column: self.heat_tensor.setCurrentIndex(row)
         )
-        self.heat_tensor.currentIndexChanged.connect(self._draw_heat_map)
         self.copy_torch_button.clicked.connect(lambda: self.copy_code("torch"))
         self.copy_jax_button.clicked.connect(lambda: self.copy_code("jax"))
 
     # ------------------------------------------------------------------ model → view
-    def _show_text(self, field: str, text: str) -> None:
-        widget = self.fields[field]
-        if isinstance(widget, QLineEdit):
-            if widget.text() != text:
-                widget.setText(text)
-        else:
-            index = widget.findData(text)
-            if index >= 0 and index != widget.currentIndex():
-                widget.setCurrentIndex(index)
-        if field == "bug":
-            self.bug_description.setText(BUGS.get(text, "The network's own, correct backprop."))
-        if field == "mode":
-            self.fields["samples"].setEnabled(text == "sample")
-            self.fields["directions"].setEnabled(text == "projection")
+    def _show_texts(self, texts: dict[str, str]) -> None:
+        for field, text in texts.items():
+            widget = self.fields[field]
+            if isinstance(widget, QLineEdit):
+                if widget.text() != text:
+                    widget.setText(text)
+            else:
+                index = widget.findData(text)
+                if index >= 0 and index != widget.currentIndex():
+                    widget.setCurrentIndex(index)
+        self.bug_description.setText(BUGS.get(texts["bug"], "The network's own, correct backprop."))
+        self.fields["samples"].setEnabled(texts["mode"] == "sample")
+        self.fields["directions"].setEnabled(texts["mode"] == "projection")
 
     def _on_input_error(self, field: str, message: str) -> None:
-        label = self.error_labels.get(field)
-        if label is None:
-            return
-        label.setText(message)
-        label.setVisible(bool(message))
-        widget = self.fields[field]
-        widget.setStyleSheet("border: 1px solid #cf222e;" if message else "")
-        if message:
-            widget.setToolTip(f"{message}\n\n{_FIELD_TIPS[field]}")
-        else:
-            widget.setToolTip(_FIELD_TIPS[field])
+        self._fields.show_error(field, message, explain_in_tooltip=True)
 
     def _on_settings(self, settings: Any) -> None:
-        self.run_button.setEnabled(settings is not None and not self.model.running)
+        self.run_button.setEnabled(settings is not None and not self.model.is_busy())
         if settings is None:
             self.parameter_count.setText("—")
         else:
@@ -499,7 +428,8 @@ class NetcheckPanel(QWidget):
             self.progress_label.setText("")
             self._on_plan(self.model.plan)
 
-    def _on_progress(self, fraction: float, message: str, eta: float) -> None:
+    def _on_progress(self, fraction: float, message: str) -> None:
+        eta = self.model.eta()
         self.progress.setValue(round(1000 * fraction))
         left = f"about {_format_seconds(eta)} left" if math.isfinite(eta) else "estimating time…"
         self.progress_label.setText(f"{100 * fraction:.0f}%: {message}; {left}")
@@ -518,11 +448,10 @@ class NetcheckPanel(QWidget):
             worst_rows,
         )
 
-        self._report = report
         if report.inconclusive or report.loose:
             colour = _COLOURS["kinks"]  # amber: nothing failed, but nothing was confirmed
         else:
-            colour = "#1b873f" if report.passed else "#cf222e"
+            colour = "#1b873f" if report.passed else ERROR_COLOUR
         self.verdict_label.setText(report.summary)
         self.verdict_label.setStyleSheet(f"color: {colour};")
         self.settings_label.setText(
@@ -533,7 +462,7 @@ class NetcheckPanel(QWidget):
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
             if tensor.failures:
-                status.setForeground(QColor("#cf222e"))
+                status.setForeground(QColor(ERROR_COLOUR))
             elif tensor.inconclusive:
                 status.setForeground(QColor(_COLOURS["kinks"]))
                 status.setToolTip(
@@ -557,15 +486,7 @@ class NetcheckPanel(QWidget):
                     f"{name} − L = {change!r}\n{name} = {value!r} (L = {report.loss!r})\n\n"
                     + CHANGE_EXPLANATION
                 )
-        self.heat_tensor.blockSignals(True)
-        self.heat_tensor.clear()
-        self.heat_tensor.addItems([tensor.name for tensor in report.tensors])
-        names = [tensor.name for tensor in report.tensors]
-        # a new report opens on its worst (failing) tensor
-        index = names.index(report.worst_tensor) if report.worst_tensor in names else 0
-        self.heat_tensor.setCurrentIndex(index)
-        self.heat_tensor.blockSignals(False)
-        self._draw_heat_map()
+        self.heat_map.show_report(report)
         for button in self.export_buttons.values():
             button.setEnabled(True)
         self._refresh_code_buttons()
@@ -589,50 +510,12 @@ class NetcheckPanel(QWidget):
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             table.setUpdatesEnabled(True)
 
-    def _draw_heat_map(self) -> None:
-        report = self._report
-        if report is None or self.heat_tensor.currentIndex() < 0:
-            return
-        tensor = report.tensors[self.heat_tensor.currentIndex()]
-        logs = tensor.heat_map  # log10, downsampled in the worker: nothing heavy here
-        if logs is None:
-            from fdgui.core.netcheck import heat_map_of
-
-            errors = np.asarray(tensor.relative_errors, dtype=float)
-            logs, _levels = heat_map_of(errors if errors.ndim == 2 else errors[None, :])
-        low, high = tensor.heat_levels
-        self.heat_image.setImage(np.asarray(logs).T, autoLevels=False)
-        self.color_bar.setLevels((low, high))
-        rows = tensor.shape[0] if len(tensor.shape) == 2 else 1
-        columns = tensor.shape[-1] if report.settings.mode != "projection" else logs.shape[1]
-        bottom_axis = self.heat_plot.getAxis("bottom")
-        if report.settings.mode == "projection":
-            # direction k (1-based, as in the worst table) is the cell centred on k
-            self.heat_image.setRect(QRectF(0.5, 0, columns, 1))
-            step = max(1, math.ceil(columns / 12))
-            bottom_axis.setTicks([[(k, str(k)) for k in range(1, columns + 1, step)], []])
-        else:
-            # cell (i, j) centred on its real indices, whatever the downsampling
-            self.heat_image.setRect(QRectF(-0.5, -0.5, columns, rows))
-            bottom_axis.setTicks(None)
-        if report.settings.mode == "projection":
-            left, bottom = "", "direction k (1…K)"
-        elif len(tensor.shape) == 1:
-            left, bottom = "", "unit i"
-        else:
-            left, bottom = "row (unit i)", "column (input j)"
-        self.heat_plot.setLabel("left", left)
-        self.heat_plot.setLabel("bottom", bottom)
-        self.heat_plot.getAxis("left").setStyle(showValues=bool(left))
-        self.heat_plot.setTitle(f"{tensor.name}: log10 relative error")
-        self.heat_plot.autoRange()
-
     # ------------------------------------------------------------------ actions
     def run_check(self) -> None:
         self.model.run()
 
     def _escape(self) -> None:
-        if self.model.running:
+        if self.model.is_busy():
             self.model.cancel()
 
     def _sweep_current_row(self) -> None:
@@ -642,60 +525,12 @@ class NetcheckPanel(QWidget):
 
     def sweep_worst_row(self, row: int, _column: int = 0) -> None:
         """Open the ε explorer on the network parameter behind a worst-table row."""
-        report = self._report
-        if report is None or not 0 <= row < len(report.worst):
-            return
-        if report.settings.mode == "projection":
-            self._status("A projection mixes many parameters; sweep single entries from a full "
-                         "or sampled check.")  # fmt: skip
-            return
-        entry = report.worst[row]
-        settings = report.settings
-        try:
-            explorer = self.context.open_panel("explorer")
-        except Exception as error:  # the explorer failed to open: say so, stay up
-            self._status(f"The ε explorer is not available: {error}")
-            return
-        sweep = getattr(explorer, "sweep_network_parameter", None)
-        if sweep is None:
-            self._status(
-                "The ε explorer could not be opened (see its tab for the reason), so this "
-                "entry cannot be swept."
-            )
-            return
-        self._place_cursor_after_sweep(explorer, entry.epsilon)
-        sweep(settings.spec, entry.tensor, entry.index, settings.dtype, settings.bug)
-        self._status(
-            f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer; the cursor goes "
-            f"to this row's ε = {entry.epsilon:.3g}."
-        )
-
-    @staticmethod
-    def _place_cursor_after_sweep(explorer: Any, epsilon: float) -> None:
-        """Once the explorer's sweep arrives, put its cursor at the row's ε (if in range).
-
-        Uses the explorer model's public resultChanged / set_cursor_epsilon; the explorer sets
-        its own default cursor right after emitting resultChanged, so this runs next.
-        """
-        model = getattr(explorer, "model", None)
-        signal = getattr(model, "resultChanged", None)
-        if signal is None or not hasattr(model, "set_cursor_epsilon"):
-            return
-
-        def arrived(result: Any, _diagnosis: Any = None) -> None:
-            with contextlib.suppress(RuntimeError, TypeError):
-                signal.disconnect(arrived)
-            epsilons = getattr(result, "epsilons", None)
-            if epsilons is None or not float(epsilons[0]) <= epsilon <= float(epsilons[-1]):
-                return
-            QTimer.singleShot(0, lambda: model.set_cursor_epsilon(epsilon))
-
-        signal.connect(arrived)
+        self.model.explore_worst_entry(row)
 
     def export(self, kind: str, path: str | None = None) -> None:
         from fdgui.core.report.netcheck import render_csv, render_json, render_markdown
 
-        if self._report is None:
+        if self.model.result() is None:
             return
         suffix = {"json": ".json", "csv": ".csv", "md": ".md"}[kind]
         if path is None:
@@ -710,7 +545,7 @@ class NetcheckPanel(QWidget):
             return
         render = {"json": render_json, "csv": render_csv, "md": render_markdown}[kind]
         try:
-            Path(path).write_text(render(self._report), encoding="utf-8")
+            Path(path).write_text(render(self.model.result()), encoding="utf-8")
         except OSError as error:
             self._status(f"Could not save {path}: {error.strerror or error}")
             return
@@ -718,14 +553,14 @@ class NetcheckPanel(QWidget):
 
     def _code_dtype(self) -> str:
         """The shown report's dtype (the code goes with those results), else the field's."""
-        if self._report is not None:
-            return self._report.settings.dtype
+        if self.model.result() is not None:
+            return self.model.result().settings.dtype
         return self.model.text("dtype")
 
     def _tolerances(self) -> Any:
         from fdgui.core.netcheck import recommended_tolerances
 
-        loss = self._report.loss if self._report is not None else 1.0
+        loss = self.model.result().loss if self.model.result() is not None else 1.0
         return recommended_tolerances(self._code_dtype(), loss)
 
     def _refresh_code_buttons(self) -> None:
