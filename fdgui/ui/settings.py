@@ -12,7 +12,7 @@ import sys
 from PySide6.QtCore import QSettings
 
 from fdgui.core.calculator.schemes import FIELDS, parse_inputs
-from fdgui.core.report.calculator import format_exact
+from fdgui.core.report.format import decimal_exact as format_exact
 from fdgui.ui.calculator.model import CalculatorModel
 
 _TEXTS_KEY = "calculator/texts"

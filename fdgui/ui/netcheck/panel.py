@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report import format as fmt
 from fdgui.ui.netcheck.model import NetcheckModel
 from fdgui.ui.widgets import vertical_scroll
 
@@ -77,18 +78,6 @@ _MODE_TITLES = {
 def create_panel(context: Any) -> QWidget:
     """The registry's entry point: the panel for ``context`` (see fdgui.ui.main_window)."""
     return NetcheckPanel(context)
-
-
-def _format_seconds(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "…"
-    if seconds < 1e-3:
-        return "< 1 ms"
-    if seconds < 1:
-        return f"{seconds * 1e3:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
 
 
 class NetcheckPanel(QWidget):
@@ -469,7 +458,7 @@ class NetcheckPanel(QWidget):
         self._refresh_code_buttons()
 
     def _on_plan(self, plans: Any) -> None:
-        from fdgui.core.netcheck import format_bytes
+        from fdgui.core.report.format import byte_size as format_bytes
 
         for row, mode in enumerate(("full", "sample", "projection")):
             cells = [_MODE_TITLES[mode].split(" (")[0], "…", "measuring…", ""]
@@ -478,7 +467,7 @@ class NetcheckPanel(QWidget):
                 cells = [
                     cells[0],
                     f"{plan.evaluations:,}",
-                    _format_seconds(plan.expected_seconds),
+                    fmt.duration(plan.expected_seconds),
                     format_bytes(plan.memory_bytes),
                 ]
             if self.model.settings is None:
@@ -501,7 +490,7 @@ class NetcheckPanel(QWidget):
 
     def _on_progress(self, fraction: float, message: str, eta: float) -> None:
         self.progress.setValue(round(1000 * fraction))
-        left = f"about {_format_seconds(eta)} left" if math.isfinite(eta) else "estimating time…"
+        left = f"about {fmt.duration(eta)} left" if math.isfinite(eta) else "estimating time…"
         self.progress_label.setText(f"{100 * fraction:.0f}%: {message}; {left}")
 
     def _status(self, message: str) -> None:
@@ -740,7 +729,7 @@ class NetcheckPanel(QWidget):
         )
 
     def copy_code(self, kind: str) -> str:
-        from fdgui.core.report.netcheck import jax_check_grads_code, torch_gradcheck_code
+        from fdgui.core.report.code import jax_check_grads_code, torch_gradcheck_code
 
         tolerances = self._tolerances()
         code = (
