@@ -133,7 +133,7 @@ def settings_from_args(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from fdgui.core.netcheck import WORST_COUNT, run_to_completion
-    from fdgui.core.report.netcheck import render_json, render_text
+    from fdgui.core.report.exporters import export
 
     try:
         settings = settings_from_args(args)
@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     report = run_to_completion(settings)
     if args.json:
-        sys.stdout.write(render_json(report))
+        sys.stdout.write(export(report, "json"))
     else:
-        sys.stdout.write(render_text(report, worst_count=worst))
+        sys.stdout.write(export(report, "text", worst_count=worst))
     return 0 if report.passed else 1

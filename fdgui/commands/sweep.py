@@ -10,7 +10,6 @@ the sweep itself fails (reported in one line, never as a traceback).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from fdgui.core.numbers.parsing import InputError
@@ -127,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fdgui.core.sweep.diagnosis import diagnose, sweep_csv, sweep_json, sweep_text
+    from fdgui.core.report.exporters import export
+    from fdgui.core.report.sweep import SweepReport
+    from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
     objective = _objective(args)
@@ -140,18 +141,16 @@ def _run(args: argparse.Namespace) -> int:
     settings.validate()
     result = run_sweep(objective, settings)
     diagnosis = diagnose(result)
+    report = SweepReport(result, diagnosis)
     if args.csv:
         try:
             with open(args.csv, "w", encoding="utf-8", newline="") as handle:
-                handle.write(sweep_csv(result))
+                handle.write(export(report, "csv"))
         except OSError as error:
             print(
                 f"fdgui-cli sweep: --csv: cannot write {args.csv}: {error.strerror}",
                 file=sys.stderr,
             )
             return 2
-    if args.json:
-        print(json.dumps(sweep_json(result, diagnosis), ensure_ascii=False, indent=2))
-    else:
-        sys.stdout.write(sweep_text(result, diagnosis))
+    sys.stdout.write(export(report, "json" if args.json else "text"))
     return 1 if diagnosis.kind == "wrong" else 0

@@ -6,6 +6,9 @@ formats from here, so they always say the same thing.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
 from decimal import Decimal
 from typing import Any
@@ -13,6 +16,7 @@ from typing import Any
 from fdgui import __version__
 from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
 from fdgui.core.numbers.verdicts import Comparison
+from fdgui.core.report.exporters import register
 from fdgui.core.report.format import (
     decimal_display,
     decimal_exact,
@@ -208,3 +212,67 @@ def _needs_loss(value: Decimal | None, uncertainty: Decimal | None = None) -> st
     if uncertainty is None or uncertainty == 0:
         return decimal_full(value)
     return f"{decimal_full(value)} ± {decimal_display(uncertainty, 2)} (from the typed digits)"
+
+
+# ---------------------------------------------------------------- exports
+
+_ROWS = (  # (JSON key, label) of the results, in the order the report shows them
+    ("gradient", "gradient ∂L/∂w (central)"),
+    ("difference", "difference L+ − L−"),
+    ("denominator", "denominator 2ε"),
+    ("forward", "forward difference"),
+    ("backward", "backward difference"),
+    ("curvature", "curvature L''"),
+    ("truncation_error", "one-sided truncation"),
+    ("uncertainty", "± from the typed digits (central)"),
+)
+
+
+def calculator_markdown(estimate: Estimate) -> str:
+    """The report as Markdown: inputs and results as tables, then the words."""
+    data = calculator_json(estimate)
+    lines = [f"# fdgui {__version__}: finite-difference gradient", "", "| input | value |"]
+    lines.append("|---|---|")
+    for field, value in data["inputs"].items():
+        lines.append(f"| {FIELD_NAMES[field]} | {'(not given)' if value is None else value} |")
+    lines += ["", "| result | value |", "|---|---|"]
+    for key, label in _ROWS:
+        value = data[key]
+        lines.append(f"| {label} | {'needs L (not given)' if value is None else value} |")
+    lines += ["", f"**Cancellation.** {data['cancellation']}"]
+    comparison = estimate.comparison
+    if comparison is not None:
+        lines += [
+            "",
+            f"**{comparison.verdict.title}** ({band_text(comparison)}; relative error "
+            f"{ratio(comparison.relative_error)}): {data['check']['text']}",
+        ]
+    lines += ["", "Formulas:", ""] + [f"- `{formula}`" for formula in FORMULAS]
+    return "\n".join(lines) + "\n"
+
+
+def calculator_csv(estimate: Estimate) -> str:
+    """One row per quantity: ``quantity,value`` with exact decimals (empty when not given)."""
+    data = calculator_json(estimate)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["quantity", "value"])
+    for field, value in data["inputs"].items():
+        writer.writerow([field, "" if value is None else value])
+    for key, _ in _ROWS:
+        writer.writerow([key, "" if data[key] is None else data[key]])
+    check = data.get("check")
+    if check is not None:
+        for key in ("relative_error", "band", "verdict"):
+            writer.writerow([key, check[key]])
+    return buffer.getvalue()
+
+
+register(Estimate, "text")(calculator_report)
+register(Estimate, "markdown")(calculator_markdown)
+register(Estimate, "csv")(calculator_csv)
+
+
+@register(Estimate, "json")
+def _json_text(estimate: Estimate) -> str:
+    return json.dumps(calculator_json(estimate), ensure_ascii=False, indent=2) + "\n"

@@ -23,6 +23,7 @@ from fdgui.core.netcheck import (
 )
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report.exporters import register
 from fdgui.core.report.format import json_number, shortest, significant
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
@@ -422,3 +423,9 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
     if rows:
         lines += ["", f"Worst {len(rows)}:", *table(WORST_HEADERS, rows)]
     return "\n".join(lines) + "\n"
+
+
+register(CheckReport, "text")(render_text)
+register(CheckReport, "json")(render_json)
+register(CheckReport, "csv")(render_csv)
+register(CheckReport, "markdown")(render_markdown)

@@ -429,7 +429,7 @@ class ExplorerModel(QObject):
     # --- cursor ------------------------------------------------------------------------------
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε (evaluated exactly there for a function objective)."""
-        from fdgui.core.sweep.diagnosis import point_text
+        from fdgui.core.report.sweep import point_text
         from fdgui.core.sweep.engine import evaluate_at
 
         if self._result is None or not (epsilon > 0):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core.numbers.parsing import InputError
+from fdgui.core.report import format as fmt
 from fdgui.ui.explorer.model import ExplorerModel
 from fdgui.ui.widgets import SCHEME_COLOURS, vertical_scroll
 
@@ -75,9 +76,7 @@ def create_panel(context: Any) -> QWidget:
 
 
 def _fmt(value: float | None, digits: int = 6) -> str:
-    if value is None or not np.isfinite(value):
-        return "—"
-    return f"{value:.{digits}g}"
+    return fmt.significant(value, digits)
 
 
 def _legend_html() -> str:
@@ -759,6 +758,7 @@ class ExplorerPanel(QWidget):
 
     def _show_result(self, result: Any, diagnosis: Any) -> None:
         from fdgui.core.numbers.precision import facts
+        from fdgui.core.report import sweep as words
 
         self.view.draw(result, diagnosis)
         info = facts(result.dtype)
@@ -784,15 +784,15 @@ class ExplorerPanel(QWidget):
             )
         self.references_label.setText("<br>".join(lines) or "none for these rows")
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
-        if diagnosis.kind == "correct" and diagnosis.title != "Gradient correct":
+        if diagnosis.kind == "correct" and diagnosis.limited_by is not None:
             colour = LIMITED_COLOUR  # correct, but the finite differences cannot show it
-        self.diagnosis_title.setText(diagnosis.title)
+        self.diagnosis_title.setText(words.diagnosis_title(diagnosis))
         self.diagnosis_title.setStyleSheet(f"color: {colour};")
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
-        self.diagnosis_text.setText(diagnosis.text)
+        self.diagnosis_text.setText(words.diagnosis_text(diagnosis))
         self.recommended_label.setText(
             f"Recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "
-            f"{_fmt(diagnosis.recommended['forward'], 2)}: {diagnosis.recommended_reason}."
+            f"{_fmt(diagnosis.recommended['forward'], 2)}: {words.recommendation_text(diagnosis)}."
         )
         self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
         self.status_label.setText(
@@ -833,11 +833,12 @@ class ExplorerPanel(QWidget):
         """The sweep's summary (same text as ``fdgui-cli sweep``) to the clipboard."""
         from PySide6.QtGui import QGuiApplication
 
-        from fdgui.core.sweep.diagnosis import sweep_text
+        from fdgui.core.report.exporters import export
+        from fdgui.core.report.sweep import SweepReport
 
         result, diagnosis = self.model.result(), self.model.diagnosis()
         if result is not None:
-            QGuiApplication.clipboard().setText(sweep_text(result, diagnosis))
+            QGuiApplication.clipboard().setText(export(SweepReport(result, diagnosis), "text"))
             show = getattr(self.context, "show_status", None)
             if show is not None:
                 note = " (out of date: it is the last sweep's)" if self.model.is_stale() else ""

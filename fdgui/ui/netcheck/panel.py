@@ -682,7 +682,7 @@ class NetcheckPanel(QWidget):
         signal.connect(arrived)
 
     def export(self, kind: str, path: str | None = None) -> None:
-        from fdgui.core.report.netcheck import render_csv, render_json, render_markdown
+        from fdgui.core.report.exporters import export
 
         if self._report is None:
             return
@@ -697,9 +697,9 @@ class NetcheckPanel(QWidget):
             )
         if not path:
             return
-        render = {"json": render_json, "csv": render_csv, "md": render_markdown}[kind]
+        fmt_name = {"json": "json", "csv": "csv", "md": "markdown"}[kind]
         try:
-            Path(path).write_text(render(self._report), encoding="utf-8")
+            Path(path).write_text(export(self._report, fmt_name), encoding="utf-8")
         except OSError as error:
             self._status(f"Could not save {path}: {error.strerror or error}")
             return
