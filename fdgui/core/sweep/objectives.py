@@ -127,12 +127,8 @@ def network_objective(
     """Build (and cache) the network for ``spec``; raise InputError naming the bad field."""
     from fdgui.core.models import mlp as networks
 
-    try:
-        spec.validate()
-        networks.check_bug(bug, spec)
-    except ValueError as error:
-        field_name, _, message = str(error).partition(": ")
-        raise InputError(field_name, message or str(error)) from None
+    spec.validate()  # InputError naming the field
+    networks.check_bug(bug, spec)
     needed = network_memory_bytes(spec)
     allowed = memory_allowance_bytes()
     if needed > allowed:
