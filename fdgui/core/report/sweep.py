@@ -166,7 +166,7 @@ def _no_reference(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype, best, consensus = facts["dtype"], facts["best_relative_error"], diagnosis.consensus
     ratio = (
-        "" if facts["factor"] is None else f" (about {facts['factor']:.3g} times the true value)"
+        "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times the true value)"
     )
     if "independent_method" in facts:
         evidence = (
