@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from fdgui.core.calculator.schemes import FIELD_NAMES, estimate, parse_inputs
-from fdgui.core.report import calculator as report
+from fdgui.core.report.exporters import export
 
 _OPTION_FOR_FIELD = {
     "loss": "--loss",
@@ -49,8 +48,5 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     result = estimate(inputs)
-    if args.json:
-        print(json.dumps(report.calculator_json(result), ensure_ascii=False, indent=2))
-    else:
-        sys.stdout.write(report.calculator_report(result))
+    sys.stdout.write(export(result, "json" if args.json else "text"))
     return 0

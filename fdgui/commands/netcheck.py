@@ -13,10 +13,10 @@ import sys
 from fdgui.core.errors import InputError
 
 _OPTION_FOR_FIELD = {
-    "layer_sizes": "--layers",
+    "layers": "--layers",
     "activation": "--activation",
     "loss": "--loss",
-    "batch_size": "--batch",
+    "batch": "--batch",
     "seed": "--seed",
     "mode": "--mode",
     "dtype": "--dtype",
@@ -24,13 +24,29 @@ _OPTION_FOR_FIELD = {
     "samples": "--samples",
     "directions": "--directions",
     "epsilon": "--eps",
+    "engine": "--engine",
     "worst": "--worst",
+}
+_FIELD_FOR_OPTION = {
+    "layers": "layers",
+    "activation": "activation",
+    "loss": "loss",
+    "batch": "batch",
+    "seed": "seed",
+    "mode": "mode",
+    "dtype": "dtype",
+    "bug": "bug",
+    "samples": "samples",
+    "directions": "directions",
+    "eps": "epsilon",
+    "engine": "engine",  # once the check has engines (--engine exact|forward)
 }
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
     from fdgui.core.netcheck import WORST_COUNT
+    from fdgui.core.requests import CHECK_DEFAULTS as DEFAULTS
 
     parser = subparsers.add_parser(
         "netcheck",
@@ -45,81 +61,58 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--layers",
-        default="20,16,10",
         metavar="N,N,...",
-        help="layer sizes, input first, output last (default 20,16,10)",
+        help=f"layer sizes, input first, output last (default {DEFAULTS['layers']})",
     )
-    parser.add_argument("--activation", default="tanh", help=f"one of {', '.join(ACTIVATIONS)}")
-    parser.add_argument("--loss", default="cross-entropy", help=f"one of {', '.join(LOSSES)}")
-    parser.add_argument("--batch", default="32", metavar="B", help="batch size (default 32)")
-    parser.add_argument("--seed", default="0", help="seed of weights and data (default 0)")
+    parser.add_argument("--activation", help=f"one of {', '.join(ACTIVATIONS)}")
+    parser.add_argument("--loss", help=f"one of {', '.join(LOSSES)}")
+    parser.add_argument("--batch", metavar="B", help=f"batch size (default {DEFAULTS['batch']})")
+    parser.add_argument("--seed", help=f"seed of weights and data (default {DEFAULTS['seed']})")
+    parser.add_argument("--mode", help="full (every parameter, the default), sample or projection")
+    parser.add_argument("--bug", metavar="NAME", help="use a buggy backprop")
     parser.add_argument(
-        "--mode", default="full", help="full (every parameter), sample or projection"
+        "--dtype", help=f"float64, float32, float16 or bfloat16 (default {DEFAULTS['dtype']})"
     )
-    parser.add_argument("--bug", default=None, metavar="NAME", help="use a buggy backprop")
-    parser.add_argument("--dtype", default="float64", help="float64, float32, float16 or bfloat16")
     parser.add_argument(
         "--samples",
-        default=None,
         metavar="K",
-        help="entries per tensor in sample mode (default 16; only with --mode sample)",
+        help=f"entries per tensor in sample mode (default {DEFAULTS['samples']}; only with "
+        "--mode sample)",
     )
     parser.add_argument(
         "--directions",
-        default=None,
         metavar="K",
-        help="directions per tensor in projection mode (default 8; only with --mode projection)",
+        help=f"directions per tensor in projection mode (default {DEFAULTS['directions']}; "
+        "only with --mode projection)",
     )
-    parser.add_argument(
-        "--eps", default=None, metavar="EPS", help="fixed ε (default: recommended per entry)"
-    )
+    parser.add_argument("--eps", metavar="EPS", help="fixed ε (default: recommended per entry)")
     parser.add_argument(
         "--worst", default="10", metavar="N", help=f"worst entries to print, 1..{WORST_COUNT}"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
-def _integer(text: str, field: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise InputError(field, f"{text!r} is not a whole number") from None
+def _texts(args: argparse.Namespace) -> dict[str, str]:
+    """The options given, as the request's texts (the others take the request's defaults)."""
+    return {
+        field: getattr(args, option)
+        for option, field in _FIELD_FOR_OPTION.items()
+        if getattr(args, option, None) is not None
+    }
 
 
 def settings_from_args(args: argparse.Namespace):
-    """CheckSettings from the options; ValueError naming the field when something is off."""
+    """CheckSettings from the options; InputError naming the (canonical) field otherwise."""
     import math
 
-    from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
-    from fdgui.core.netcheck import CheckSettings
+    from fdgui.core.requests import CHECK_DEFAULTS, check_request
 
-    mode = args.mode.strip() if isinstance(args.mode, str) else args.mode
+    mode = (args.mode or CHECK_DEFAULTS["mode"]).strip()
     if args.samples is not None and mode != "sample":
         raise InputError("samples", "only used with --mode sample")
     if args.directions is not None and mode != "projection":
         raise InputError("directions", "only used with --mode projection")
-    epsilon = None
-    if args.eps is not None:
-        try:
-            epsilon = float(args.eps)
-        except ValueError:
-            raise InputError("epsilon", f"{args.eps!r} is not a number") from None
-    settings = CheckSettings(
-        spec=NetworkSpec(
-            layer_sizes=parse_layer_sizes(args.layers),
-            activation=args.activation,
-            loss=args.loss,
-            batch_size=_integer(args.batch, "batch_size"),
-            seed=_integer(args.seed, "seed"),
-        ),
-        mode=args.mode,
-        bug=args.bug,
-        dtype=args.dtype,
-        samples=_integer(args.samples or "16", "samples"),
-        directions=_integer(args.directions or "8", "directions"),
-        epsilon=epsilon,
-    )
-    settings.validate()
+    settings = check_request(_texts(args))
     if args.samples is not None:
         largest = max(math.prod(shape) for _, shape in settings.spec.tensor_shapes)
         if settings.samples > largest:
@@ -133,21 +126,23 @@ def settings_from_args(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from fdgui.core.netcheck import WORST_COUNT, run_to_completion
-    from fdgui.core.report.netcheck import render_json, render_text
+    from fdgui.core.report.exporters import export
 
     try:
         settings = settings_from_args(args)
-        worst = _integer(args.worst, "worst")
+        try:
+            worst = int(args.worst.strip())
+        except ValueError:
+            raise InputError("worst", f"{args.worst!r} is not a whole number") from None
         if not 1 <= worst <= WORST_COUNT:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
-    except ValueError as error:
-        field, _, message = str(error).partition(": ")
-        option = _OPTION_FOR_FIELD.get(field, f"--{field}")
-        print(f"fdgui-cli netcheck: {option}: {message}", file=sys.stderr)
+    except InputError as error:
+        option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
+        print(f"fdgui-cli netcheck: {option}: {error.message}", file=sys.stderr)
         return 2
     report = run_to_completion(settings)
     if args.json:
-        sys.stdout.write(render_json(report))
+        sys.stdout.write(export(report, "json"))
     else:
-        sys.stdout.write(render_text(report, worst_count=worst))
+        sys.stdout.write(export(report, "text", worst_count=worst))
     return 0 if report.passed else 1

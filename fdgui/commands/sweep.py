@@ -10,27 +10,18 @@ the sweep itself fails (reported in one line, never as a traceback).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from fdgui.core.numbers.parsing import InputError
+from fdgui.core.errors import InputError
+from fdgui.core.requests import ENTRY_DEFAULTS, EXPRESSION_DEFAULTS, SWEEP_DEFAULTS
 
-_OPTION_FOR_FIELD = {
-    "expression": "--expr",
-    "point": "--at",
-    "dtype": "--dtype",
-    "min": "--min",
-    "max": "--max",
-    "points": "--points",
-    "layer_sizes": "--layers",
-    "activation": "--activation",
-    "loss": "--loss",
-    "batch_size": "--batch",
-    "seed": "--seed",
-    "tensor": "--tensor",
-    "index": "--index",
-    "bug": "--bug",
-}
+_DEFAULTS = {**EXPRESSION_DEFAULTS, **SWEEP_DEFAULTS, **ENTRY_DEFAULTS}
+
+# request field -> option (the request's fields are the options' names, except these)
+_OPTION_FOR_FIELD = {"expression": "--expr", "point": "--at"}
+_EXPRESSION_OPTIONS = {"expression": "expr", "point": "at"}
+_SWEEP_FIELDS = ("dtype", "min", "max", "points")
+_ENTRY_FIELDS = ("layers", "activation", "loss", "batch", "seed", "tensor", "index", "bug")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -46,69 +37,59 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--expr", metavar="TEXT", help="expression in w, e.g. 'sin(w)*exp(-w**2)'")
     what.add_argument("--network", action="store_true", help="sweep the built-in network")
-    parser.add_argument("--at", default="0", metavar="W", help="the point w0 (default 0)")
+    parser.add_argument("--at", metavar="W", help=f"the point w0 (default {_DEFAULTS['point']})")
     parser.add_argument(
-        "--dtype", default="float64", help="float64, float32, float16 or bfloat16 (default float64)"
+        "--dtype", help=f"float64, float32, float16 or bfloat16 (default {_DEFAULTS['dtype']})"
     )
-    parser.add_argument("--min", default="1e-16", metavar="EPS", help="smallest ε (default 1e-16)")
-    parser.add_argument("--max", default="1", metavar="EPS", help="largest ε (default 1)")
-    parser.add_argument("--points", default="400", metavar="N", help="grid points (default 400)")
+    parser.add_argument("--min", metavar="EPS", help=f"smallest ε (default {_DEFAULTS['min']})")
+    parser.add_argument("--max", metavar="EPS", help=f"largest ε (default {_DEFAULTS['max']})")
+    parser.add_argument(
+        "--points", metavar="N", help=f"grid points (default {_DEFAULTS['points']})"
+    )
     network = parser.add_argument_group("built-in network (with --network)")
     network.add_argument(
-        "--layers", default="64,128,10", help="layer sizes, input to output (default 64,128,10)"
+        "--layers", help=f"layer sizes, input to output (default {_DEFAULTS['layers']})"
     )
-    network.add_argument("--activation", default="tanh", help="tanh, sigmoid or relu")
-    network.add_argument("--loss", default="cross-entropy", help="cross-entropy or mse")
-    network.add_argument("--batch", default="32", metavar="B", help="batch size (default 32)")
-    network.add_argument("--seed", default="0", help="data and weight seed (default 0)")
+    network.add_argument("--activation", help="tanh, sigmoid or relu")
+    network.add_argument("--loss", help="cross-entropy or mse")
+    network.add_argument("--batch", metavar="B", help=f"batch size (default {_DEFAULTS['batch']})")
+    network.add_argument("--seed", help=f"data and weight seed (default {_DEFAULTS['seed']})")
     network.add_argument(
-        "--tensor", default="W1", help="parameter tensor: W1, b1, W2, … (default W1)"
+        "--tensor", help=f"parameter tensor: W1, b1, W2, … (default {_DEFAULTS['tensor']})"
     )
-    network.add_argument("--index", default="0", help="flat index into the tensor (default 0)")
-    network.add_argument("--bug", default=None, help="check a deliberately buggy backprop")
+    network.add_argument(
+        "--index", help=f"flat index into the tensor (default {_DEFAULTS['index']})"
+    )
+    network.add_argument("--bug", help="check a deliberately buggy backprop")
     parser.add_argument("--csv", metavar="PATH", help="also write every ε's values to a CSV file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-def _whole(text: str, field: str) -> int:
-    try:
-        return int(str(text).strip())
-    except ValueError:
-        raise InputError(field, f"{text!r} is not a whole number") from None
-
-
-def _positive(text: str, field: str) -> float:
-    from fdgui.core.numbers.parsing import parse_number
-
-    return float(parse_number(text, field, positive=True))  # type: ignore[arg-type]
+def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:
+    """The options given for ``fields`` (the others take the request's defaults)."""
+    return {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
 
 
 def _objective(args: argparse.Namespace):
+    from fdgui.core import requests
     from fdgui.core.sweep import objectives
 
     if args.expr is not None:
-        return objectives.expression_objective(args.expr, args.at)
-    from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
-
-    try:
-        sizes = parse_layer_sizes(args.layers)  # strict: 20,,10 is refused
-    except ValueError as error:
-        raise InputError("layer_sizes", str(error).removeprefix("layer_sizes: ")) from None
-    spec = NetworkSpec(
-        layer_sizes=sizes,
-        activation=args.activation,
-        loss=args.loss,
-        batch_size=_whole(args.batch, "batch_size"),
-        seed=_whole(args.seed, "seed"),
-    )
-    return objectives.network_objective(spec, args.tensor, _whole(args.index, "index"), args.bug)
+        texts = {field: getattr(args, option) for field, option in _EXPRESSION_OPTIONS.items()}
+        return requests.expression_request({k: v for k, v in texts.items() if v is not None})
+    entry = requests.entry_request(_given(args, _ENTRY_FIELDS))
+    network = entry.network
+    return objectives.network_objective(network.spec, entry.tensor, entry.index, network.bug)
 
 
 def run(args: argparse.Namespace) -> int:
+    from fdgui.core.requests import canonical
+
     try:
         return _run(args)
     except InputError as error:
-        option = _OPTION_FOR_FIELD.get(error.field, error.field)
+        field = canonical(error.field)
+        option = _OPTION_FOR_FIELD.get(field, f"--{field}")
         print(f"fdgui-cli sweep: {option}: {error.message}", file=sys.stderr)
         return 2
     except MemoryError:
@@ -127,31 +108,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fdgui.core.sweep.diagnosis import diagnose, sweep_csv, sweep_json, sweep_text
-    from fdgui.core.sweep.engine import SweepSettings, run_sweep
+    from fdgui.core.report.exporters import export
+    from fdgui.core.report.sweep import SweepReport
+    from fdgui.core.requests import sweep_request
+    from fdgui.core.sweep.diagnosis import diagnose
+    from fdgui.core.sweep.engine import run_sweep
 
     objective = _objective(args)
-    settings = SweepSettings(
-        dtype=args.dtype,
-        epsilon_min=_positive(args.min, "min"),
-        epsilon_max=_positive(args.max, "max"),
-        points=_whole(args.points, "points"),
-    )
-    settings.validate()
+    settings = sweep_request(_given(args, _SWEEP_FIELDS))
     result = run_sweep(objective, settings)
     diagnosis = diagnose(result)
+    report = SweepReport(result, diagnosis)
     if args.csv:
         try:
             with open(args.csv, "w", encoding="utf-8", newline="") as handle:
-                handle.write(sweep_csv(result))
+                handle.write(export(report, "csv"))
         except OSError as error:
             print(
                 f"fdgui-cli sweep: --csv: cannot write {args.csv}: {error.strerror}",
                 file=sys.stderr,
             )
             return 2
-    if args.json:
-        print(json.dumps(sweep_json(result, diagnosis), ensure_ascii=False, indent=2))
-    else:
-        sys.stdout.write(sweep_text(result, diagnosis))
+    sys.stdout.write(export(report, "json" if args.json else "text"))
     return 1 if diagnosis.kind == "wrong" else 0

@@ -1,40 +1,8 @@
 from decimal import Decimal
 
-import pytest
-
 from fdgui.core.calculator.schemes import DEFAULT_TEXTS, estimate, parse_inputs
 from fdgui.core.report import calculator as report
-
-
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        ("0.5", "0.5"),
-        ("0.0001", "0.0001"),
-        ("0.50000", "0.5"),
-        ("1e-7", "1e-7"),
-        ("-2.5e-9", "-2.5e-9"),
-        ("123456789.123456", "123456789.1"),
-        ("0.33333333333333333333333", "0.3333333333"),
-        ("1e15", "1e15"),
-        ("0", "0"),
-    ],
-)
-def test_format_number(value, shown):
-    assert report.format_number(Decimal(value)) == shown
-
-
-def test_format_full_keeps_every_typed_digit():
-    assert report.format_full(Decimal("0.123456789012345678")) == "0.123456789012345678"
-    assert report.format_number(None) == "—"
-
-
-def test_format_ratio():
-    assert report.format_ratio(Decimal("0.0004")) == "4.0e-4"
-    assert report.format_ratio(0.6) == "0.6"
-    assert report.format_ratio(1.0) == "1"
-    assert report.format_ratio(2.5e-12) == "2.5e-12"
-    assert report.format_ratio(0) == "0"
+from fdgui.core.report import format as fmt
 
 
 def test_inputs_are_echoed_exactly_as_typed():
@@ -43,7 +11,7 @@ def test_inputs_are_echoed_exactly_as_typed():
     )
     text = report.calculator_report(estimate(inputs))
     assert "0.850050000" in text  # trailing zeros say how precise the number is
-    assert report.format_exact(Decimal("0.99999999999999999999999")) == "0.99999999999999999999999"
+    assert fmt.decimal_exact(Decimal("0.99999999999999999999999")) == "0.99999999999999999999999"
 
 
 def test_results_beyond_sixty_digits_do_not_break_the_report():

@@ -12,14 +12,13 @@ import pytest
 
 from fdgui.core.models.mlp import NetworkSpec
 from fdgui.core.netcheck import CheckSettings, recommended_tolerances, run_to_completion
+from fdgui.core.report.code import jax_check_grads_code, torch_gradcheck_code
 from fdgui.core.report.netcheck import (
     entry_label,
-    jax_check_grads_code,
     render_csv,
     render_json,
     render_markdown,
     render_text,
-    torch_gradcheck_code,
     verdict_in_words,
 )
 

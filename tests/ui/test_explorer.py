@@ -192,8 +192,8 @@ def test_network_parameter_from_the_netcheck_panel(qtbot, panel):
 def test_relu_network_is_swept_and_bad_layer_text_is_refused(qtbot, panel):
     panel.model.sweep_network_parameter(NetworkSpec((8, 16, 4), "relu"), "W2", 3, "float64")
     qtbot.waitUntil(lambda: panel.model.result().kind == "network", timeout=5000)
-    _type(qtbot, panel, "layer_sizes", "8,x")
-    label = panel.error_labels["layer_sizes"]
+    _type(qtbot, panel, "layers", "8,x")
+    label = panel.error_labels["layers"]
     qtbot.waitUntil(label.isVisible, timeout=3000)
     assert "not a positive whole number" in label.text()
 
@@ -378,8 +378,8 @@ def test_a_failed_sweep_marks_the_result_out_of_date(qtbot, panel, monkeypatch):
 
 def test_huge_network_is_refused_beside_the_layers_field(qtbot, panel):
     panel.model.set_source("network")
-    _type(qtbot, panel, "layer_sizes", "100000,100000,10")
-    label = panel.error_labels["layer_sizes"]
+    _type(qtbot, panel, "layers", "100000,100000,10")
+    label = panel.error_labels["layers"]
     qtbot.waitUntil(label.isVisible, timeout=3000)
     assert "GB" in label.text()
     assert "MemoryError" not in panel.status_label.text()
@@ -529,9 +529,9 @@ def test_network_layer_sizes_are_parsed_strictly(qtbot):
     errors = []
     model.inputErrorChanged.connect(lambda field, message: errors.append((field, message)))
     model.set_source("network")
-    model.set_text("layer_sizes", "20,,10")
-    qtbot.waitUntil(lambda: any(f == "layer_sizes" and m for f, m in errors), timeout=3000)
-    assert "empty" in [m for f, m in errors if f == "layer_sizes" and m][-1]
+    model.set_text("layers", "20,,10")
+    qtbot.waitUntil(lambda: any(f == "layers" and m for f, m in errors), timeout=3000)
+    assert "empty" in [m for f, m in errors if f == "layers" and m][-1]
 
 
 def test_recommended_line_keeps_its_wrapped_height_after_a_sweep(qtbot):

@@ -91,7 +91,7 @@ def test_a_requested_cursor_lands_after_the_sweep_when_in_range(model):
 
 def test_state_is_plain_data_and_restores_into_a_new_model(qtbot, model):
     model.set_source("network")
-    model.set_texts({"layer_sizes": "8,6,3", "tensor": "b1", "index": "2", "dtype": "float32"})
+    model.set_texts({"layers": "8,6,3", "tensor": "b1", "index": "2", "dtype": "float32"})
     model.sweep()
     model.set_cursor_epsilon(1e-3)
     state = json.loads(json.dumps(model.state()))  # survives a session file

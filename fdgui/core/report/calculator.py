@@ -6,17 +6,24 @@ formats from here, so they always say the same thing.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
 from decimal import Decimal
 from typing import Any
 
 from fdgui import __version__
 from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
-from fdgui.core.numbers.parsing import CONTEXT
 from fdgui.core.numbers.verdicts import Comparison
-
-DISPLAY_DIGITS = 10  # significant digits shown in the window
-FULL_DIGITS = 20  # significant digits in Copy, CLI and JSON (exact whenever the value is shorter)
+from fdgui.core.report.exporters import register
+from fdgui.core.report.format import (
+    decimal_display,
+    decimal_exact,
+    decimal_full,
+    power_of_ten,
+    ratio,
+)
 
 FORMULAS = (
     "central  ∂L/∂w ≈ (L+ − L−) / (2ε)",
@@ -63,74 +70,13 @@ VERDICT_HELP: dict[str, str] = {
 }
 
 
-def format_number(value: Decimal | None, digits: int = DISPLAY_DIGITS) -> str:
-    """A decimal as a person reads it: exact when short, else rounded to ``digits`` figures.
-
-    Plain notation between 1e-6 and 1e12, scientific outside; ``—`` for a missing value.
-    """
-    if value is None:
-        return "—"
-    if value == 0:
-        return "0"
-    rounded = value
-    if len(value.normalize(CONTEXT).as_tuple().digits) > digits:
-        exponent = value.adjusted() - digits + 1
-        rounded = value.quantize(Decimal(1).scaleb(exponent), context=CONTEXT)
-    rounded = rounded.normalize(CONTEXT)
-    magnitude = abs(rounded)
-    if Decimal("1e-6") <= magnitude < Decimal("1e12"):
-        return f"{rounded:f}"
-    mantissa, _, exponent_text = f"{rounded:e}".partition("e")
-    if "." in mantissa:
-        mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent_text)}"
-
-
-def format_full(value: Decimal | None) -> str:
-    """Up to 20 significant digits: exact for every value the calculator gets from typed text."""
-    return format_number(value, FULL_DIGITS)
-
-
-def format_exact(value: Decimal | None) -> str:
-    """Every digit of a value as typed, trailing zeros included (they say how precise the
-    number is); never rounded. For echoing inputs and saving them."""
-    if value is None:
-        return "—"
-    if value == 0 or Decimal("1e-6") <= abs(value) < Decimal("1e12"):
-        return f"{value:f}"
-    mantissa, _, exponent = f"{value:e}".partition("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def format_ratio(value: float | Decimal | None, digits: int = 2) -> str:
-    """A relative error or other ratio: ``4.0e-4``, ``0.6``, ``2``."""
-    if value is None:
-        return "—"
-    value = float(value)
-    if value == 0:
-        return "0"
-    if 0.01 <= abs(value) < 100:
-        return f"{value:.{digits}g}"
-    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def format_with_uncertainty(value: Decimal | None, uncertainty: Decimal | None) -> str:
-    """``0.5 ± 0.05``; just the value when there is no ± to show."""
-    if value is None:
-        return "—"
-    if uncertainty is None or uncertainty == 0:
-        return format_number(value)
-    return f"{format_number(value)} ± {format_number(uncertainty, 2)}"
-
-
 def cancellation_text(estimate: Estimate) -> str:
     """One or two sentences on what the subtraction L+ − L− cost."""
     if estimate.equal_losses:
         return (
             "L+ equals L−, so the central gradient is exactly 0, but every typed digit "
             "cancelled: the true slope may be anything within "
-            f"±{format_number(estimate.uncertainty, 2)}. Try a larger ε or more digits."
+            f"±{decimal_display(estimate.uncertainty, 2)}. Try a larger ε or more digits."
         )
     lost = estimate.digits_lost or 0.0
     kept = estimate.digits_kept or 0.0
@@ -138,14 +84,14 @@ def cancellation_text(estimate: Estimate) -> str:
     if roundoff is not None:
         return (
             f"{lost:.1f} of the about {estimate.significant_digits} significant digits the "
-            f"losses carry (binary numbers rounded to u = {format_ratio(roundoff)}) cancel in "
+            f"losses carry (binary numbers rounded to u = {ratio(roundoff)}) cancel in "
             f"L+ − L−, leaving about {kept:.1f}. Their rounding allows "
-            f"{format_number(estimate.central)} ± {format_number(estimate.uncertainty, 2)}."
+            f"{decimal_display(estimate.central)} ± {decimal_display(estimate.uncertainty, 2)}."
         )
     return (
         f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
         f"leaving about {kept:.1f}. The typed digits pin the gradient to "
-        f"{format_number(estimate.central)} ± {format_number(estimate.uncertainty, 2)}."
+        f"{decimal_display(estimate.central)} ± {decimal_display(estimate.uncertainty, 2)}."
     )
 
 
@@ -154,20 +100,15 @@ def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> 
     text = VERDICT_HELP[comparison.verdict.key]
     if comparison.verdict.key == "inconclusive":
         text = (
-            f"By relative error alone ({format_ratio(comparison.relative_error)}) this would be "
+            f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
             f"“{comparison.band.title}”. " + text
         )
     elif comparison.verdict.key == "consistent" and uncertainty is not None:
         text = (
-            f"Relative error {format_ratio(comparison.relative_error)}, but the typed losses "
-            f"only pin the numeric gradient to ±{format_number(uncertainty, 2)}. " + text
+            f"Relative error {ratio(comparison.relative_error)}, but the typed losses "
+            f"only pin the numeric gradient to ±{decimal_display(uncertainty, 2)}. " + text
         )
     return text
-
-
-def _power_of_ten(value: float) -> str:
-    """1e-4 for 0.0001: band limits read the same everywhere."""
-    return f"1e{round(math.log10(value))}"
 
 
 def band_text(comparison: Comparison) -> str:
@@ -178,7 +119,7 @@ def band_text(comparison: Comparison) -> str:
     elif math.isinf(band.upper):
         limits = "> 1e-2"
     else:
-        limits = f"{_power_of_ten(band.lower)} … {_power_of_ten(band.upper)}"
+        limits = f"{power_of_ten(band.lower)} … {power_of_ten(band.upper)}"
     return f"relative error in the “{band.title}” band ({limits})"
 
 
@@ -189,14 +130,14 @@ def calculator_report(estimate: Estimate) -> str:
     lines = [f"fdgui {__version__}: finite-difference gradient", "", "Inputs"]
     for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop"):
         value = getattr(inputs, field)
-        shown = format_exact(value) if value is not None else "(not given)"
+        shown = decimal_exact(value) if value is not None else "(not given)"
         lines.append(f"  {FIELD_NAMES[field]:<19} {shown}")
     lines += [
         "",
         "Results",
-        f"  gradient ∂L/∂w (central)  {format_full(estimate.central)}",
-        f"  difference L+ − L−        {format_full(estimate.difference)}",
-        f"  denominator 2ε            {format_full(estimate.denominator)}",
+        f"  gradient ∂L/∂w (central)  {decimal_full(estimate.central)}",
+        f"  difference L+ − L−        {decimal_full(estimate.difference)}",
+        f"  denominator 2ε            {decimal_full(estimate.denominator)}",
         f"  forward difference        {_needs_loss(estimate.forward, one_sided)}",
         f"  backward difference       {_needs_loss(estimate.backward, one_sided)}",
         f"  curvature L''             {_needs_loss(estimate.curvature, curvature)}",
@@ -210,9 +151,9 @@ def calculator_report(estimate: Estimate) -> str:
         lines += [
             "",
             "Check against backprop",
-            f"  backprop gradient         {format_full(comparison.analytic)}",
-            f"  |numeric − backprop|      {format_full(comparison.absolute_difference)}",
-            f"  relative error            {format_ratio(comparison.relative_error)}",
+            f"  backprop gradient         {decimal_full(comparison.analytic)}",
+            f"  |numeric − backprop|      {decimal_full(comparison.absolute_difference)}",
+            f"  relative error            {ratio(comparison.relative_error)}",
             f"  verdict                   {comparison.verdict.title}: {band_text(comparison)}",
             f"  {verdict_text(comparison, estimate.uncertainty)}",
         ]
@@ -232,17 +173,17 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
     inputs = estimate.inputs
     result: dict[str, Any] = {
         "inputs": {
-            field: None if getattr(inputs, field) is None else format_exact(getattr(inputs, field))
+            field: None if getattr(inputs, field) is None else decimal_exact(getattr(inputs, field))
             for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
         },
-        "gradient": format_full(estimate.central),
-        "difference": format_full(estimate.difference),
-        "denominator": format_full(estimate.denominator),
+        "gradient": decimal_full(estimate.central),
+        "difference": decimal_full(estimate.difference),
+        "denominator": decimal_full(estimate.denominator),
         "forward": _maybe(estimate.forward),
         "backward": _maybe(estimate.backward),
         "curvature": _maybe(estimate.curvature),
         "truncation_error": _maybe(estimate.truncation),
-        "uncertainty": format_full(estimate.uncertainty),
+        "uncertainty": decimal_full(estimate.uncertainty),
         "one_sided_uncertainty": _maybe(estimate.one_sided_uncertainty),
         "curvature_uncertainty": _maybe(estimate.curvature_uncertainty),
         "significant_digits": estimate.significant_digits,
@@ -252,8 +193,8 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
     comparison = estimate.comparison
     if comparison is not None:
         result["check"] = {
-            "backprop": format_full(comparison.analytic),
-            "relative_error": format_full(comparison.relative_error),
+            "backprop": decimal_full(comparison.analytic),
+            "relative_error": decimal_full(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
             "text": verdict_text(comparison, estimate.uncertainty),
@@ -262,12 +203,76 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
 
 
 def _maybe(value: Decimal | None) -> str | None:
-    return None if value is None else format_full(value)
+    return None if value is None else decimal_full(value)
 
 
 def _needs_loss(value: Decimal | None, uncertainty: Decimal | None = None) -> str:
     if value is None:
         return "needs L (not given)"
     if uncertainty is None or uncertainty == 0:
-        return format_full(value)
-    return f"{format_full(value)} ± {format_number(uncertainty, 2)} (from the typed digits)"
+        return decimal_full(value)
+    return f"{decimal_full(value)} ± {decimal_display(uncertainty, 2)} (from the typed digits)"
+
+
+# ---------------------------------------------------------------- exports
+
+_ROWS = (  # (JSON key, label) of the results, in the order the report shows them
+    ("gradient", "gradient ∂L/∂w (central)"),
+    ("difference", "difference L+ − L−"),
+    ("denominator", "denominator 2ε"),
+    ("forward", "forward difference"),
+    ("backward", "backward difference"),
+    ("curvature", "curvature L''"),
+    ("truncation_error", "one-sided truncation"),
+    ("uncertainty", "± from the typed digits (central)"),
+)
+
+
+def calculator_markdown(estimate: Estimate) -> str:
+    """The report as Markdown: inputs and results as tables, then the words."""
+    data = calculator_json(estimate)
+    lines = [f"# fdgui {__version__}: finite-difference gradient", "", "| input | value |"]
+    lines.append("|---|---|")
+    for field, value in data["inputs"].items():
+        lines.append(f"| {FIELD_NAMES[field]} | {'(not given)' if value is None else value} |")
+    lines += ["", "| result | value |", "|---|---|"]
+    for key, label in _ROWS:
+        value = data[key]
+        lines.append(f"| {label} | {'needs L (not given)' if value is None else value} |")
+    lines += ["", f"**Cancellation.** {data['cancellation']}"]
+    comparison = estimate.comparison
+    if comparison is not None:
+        lines += [
+            "",
+            f"**{comparison.verdict.title}** ({band_text(comparison)}; relative error "
+            f"{ratio(comparison.relative_error)}): {data['check']['text']}",
+        ]
+    lines += ["", "Formulas:", ""] + [f"- `{formula}`" for formula in FORMULAS]
+    return "\n".join(lines) + "\n"
+
+
+def calculator_csv(estimate: Estimate) -> str:
+    """One row per quantity: ``quantity,value`` with exact decimals (empty when not given)."""
+    data = calculator_json(estimate)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["quantity", "value"])
+    for field, value in data["inputs"].items():
+        writer.writerow([field, "" if value is None else value])
+    for key, _ in _ROWS:
+        writer.writerow([key, "" if data[key] is None else data[key]])
+    check = data.get("check")
+    if check is not None:
+        for key in ("relative_error", "band", "verdict"):
+            writer.writerow([key, check[key]])
+    return buffer.getvalue()
+
+
+register(Estimate, "text")(calculator_report)
+register(Estimate, "markdown")(calculator_markdown)
+register(Estimate, "csv")(calculator_csv)
+
+
+@register(Estimate, "json")
+def _json_text(estimate: Estimate) -> str:
+    return json.dumps(calculator_json(estimate), ensure_ascii=False, indent=2) + "\n"

@@ -1,7 +1,8 @@
-"""Every human-readable rendering of a network check: words, text, JSON, CSV, Markdown, code.
+"""Every human-readable rendering of a network check: words, text, JSON, CSV, Markdown.
 
 The window, the CLI and the export buttons all take their words from here, so the verdict
-reads the same everywhere.
+reads the same everywhere. The report reads the check's dataclasses; the check never imports
+the report. Copy-as-code for torch and jax is in ``fdgui.core.report.code``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from fdgui.core.netcheck import (
     CheckReport,
     Entry,
     TensorReport,
-    Tolerances,
     check_epsilon,
 )
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report.exporters import register
+from fdgui.core.report.format import json_number, shortest, significant
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
@@ -34,20 +36,14 @@ NOTE_WORDS = {
 }
 
 
-def number(value: float, digits: int = 3) -> str:
-    """A short number for tables: 3 significant digits, 'n/a' for NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if math.isinf(value):
-        return "inf"
-    return f"{value:.{digits}g}"
+def number(value: float | None, digits: int = 3) -> str:
+    """A short number for tables: 3 significant digits, 'n/a' for NaN, 'inf' for ±inf."""
+    return significant(value, digits, missing="n/a", infinite="inf")
 
 
-def exact(value: float) -> str:
+def exact(value: float | None) -> str:
     """The shortest text that reads back as the same float (so a row can be recomputed)."""
-    if value is None or math.isnan(value):
-        return "n/a"
-    return repr(float(value))
+    return shortest(value, missing="n/a")
 
 
 def entry_label(entry: Entry, projection: bool = False) -> str:
@@ -159,17 +155,13 @@ def settings_line(report: CheckReport) -> str:
 # ---------------------------------------------------------------- structured data
 
 
-def _clean(value: float) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
-
-
 def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
     return {
         "name": tensor.name,
         "shape": list(tensor.shape),
         "checked": tensor.checked,
-        "max_relative_error": _clean(tensor.max_relative_error),
-        "median_relative_error": _clean(tensor.median_relative_error),
+        "max_relative_error": json_number(tensor.max_relative_error),
+        "median_relative_error": json_number(tensor.median_relative_error),
         "band_counts": dict(tensor.band_counts),
         "kinks": tensor.kinks,
         "within_tolerance": tensor.within_tolerance,
@@ -183,14 +175,14 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
         "tensor": entry.tensor,
         "index": entry.index,
         "position": list(entry.position),
-        "numeric": _clean(entry.numeric),
-        "analytic": _clean(entry.analytic),
-        "relative_error": _clean(entry.relative_error),
-        "epsilon": _clean(entry.epsilon),
-        "loss_plus": _clean(entry.loss_plus),
-        "loss_minus": _clean(entry.loss_minus),
-        "loss_plus_change": _clean(entry.loss_plus_change),
-        "loss_minus_change": _clean(entry.loss_minus_change),
+        "numeric": json_number(entry.numeric),
+        "analytic": json_number(entry.analytic),
+        "relative_error": json_number(entry.relative_error),
+        "epsilon": json_number(entry.epsilon),
+        "loss_plus": json_number(entry.loss_plus),
+        "loss_minus": json_number(entry.loss_minus),
+        "loss_plus_change": json_number(entry.loss_plus_change),
+        "loss_minus_change": json_number(entry.loss_minus_change),
         "band": entry.band,
         "note": entry.note,
     }
@@ -206,11 +198,11 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         # confirmed in this dtype (no entry disagreed), exit status 1 like a failure
         "verdict": report.verdict,
         "inconclusive": report.inconclusive,
-        "summary": report.summary,
+        "summary": verdict_in_words(report),
         "parameters_checked": report.parameters_checked,
         "evaluations": report.evaluations,
         "seconds": report.seconds,
-        "loss": _clean(report.loss),
+        "loss": json_number(report.loss),
         "network": {
             "layer_sizes": list(spec.layer_sizes),
             "activation": spec.activation,
@@ -262,8 +254,8 @@ def render_csv(report: CheckReport) -> str:
                 "tensor": tensor.name,
                 "shape": "x".join(str(n) for n in tensor.shape),
                 "checked": tensor.checked,
-                "max_relative_error": repr(tensor.max_relative_error),
-                "median_relative_error": repr(tensor.median_relative_error),
+                "max_relative_error": shortest(tensor.max_relative_error),
+                "median_relative_error": shortest(tensor.median_relative_error),
                 "correct": counts["correct"],
                 "kinks_band": counts["kinks"],
                 "suspicious": counts["suspicious"],
@@ -278,16 +270,16 @@ def render_csv(report: CheckReport) -> str:
                 "tensor": entry.tensor,
                 "index": entry.index,
                 "position": " ".join(str(i) for i in entry.position),
-                "numeric": repr(entry.numeric),
-                "analytic": repr(entry.analytic),
-                "relative_error": repr(entry.relative_error),
+                "numeric": shortest(entry.numeric),
+                "analytic": shortest(entry.analytic),
+                "relative_error": shortest(entry.relative_error),
                 "band": entry.band,
                 "note": entry.note,
-                "epsilon": repr(entry.epsilon),
-                "loss_plus": repr(entry.loss_plus),
-                "loss_minus": repr(entry.loss_minus),
-                "loss_plus_change": repr(entry.loss_plus_change),
-                "loss_minus_change": repr(entry.loss_minus_change),
+                "epsilon": shortest(entry.epsilon),
+                "loss_plus": shortest(entry.loss_plus),
+                "loss_minus": shortest(entry.loss_minus),
+                "loss_plus_change": shortest(entry.loss_plus_change),
+                "loss_minus_change": shortest(entry.loss_minus_change),
             }
         )
     return buffer.getvalue()
@@ -386,10 +378,10 @@ def render_markdown(report: CheckReport) -> str:
         [
             "# fdgui network check",
             "",
-            f"**{report.summary}**",
+            f"**{verdict_in_words(report)}**",
             "",
             f"Settings: {settings_line(report)}.",
-            f"Loss L = {report.loss!r}; {report.parameters_checked:,} checked with "
+            f"Loss L = {shortest(report.loss)}; {report.parameters_checked:,} checked with "
             f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s.",
             f"Agreement expected in {tolerances.dtype}: atol {number(tolerances.atol)}, "
             f"rtol {number(tolerances.rtol)}.",
@@ -422,7 +414,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
 
     rows = worst_rows(report)[:worst_count]
     lines = [
-        report.summary,
+        verdict_in_words(report),
         f"({settings_line(report)}; {report.parameters_checked:,} checked, "
         f"{report.evaluations:,} loss evaluations, {report.seconds:.3f} s)",
         "",
@@ -433,67 +425,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
-# ---------------------------------------------------------------- copy as code
-
-
-_WHY_DIFFERENT = (
-    "# These differ from fdgui's own network check on purpose: that check forms each loss\n"
-    "# change directly from the one layer a step touches (float64: ε = √u, tolerances near\n"
-    "# 1e-8), which a generic tool cannot; here the loss is evaluated twice and subtracted,\n"
-    "# so ε = u^(1/3) and wider tolerances are what a correct gradient can meet. fdgui also\n"
-    "# treats entries whose tolerance is ≥ half their gradient as undecided; gradcheck\n"
-    "# cannot, so compare gradients that are large next to atol.\n"
-)
-
-
-def torch_gradcheck_code(tolerances: Tolerances) -> str:
-    """A ready torch.autograd.gradcheck call with the ε and tolerances fdgui recommends."""
-    dtype = tolerances.dtype
-    torch_dtype = {"float64": "torch.float64", "float32": "torch.float32",
-                   "float16": "torch.float16", "bfloat16": "torch.bfloat16"}[dtype]  # fmt: skip
-    warning = ""
-    if dtype != "float64":
-        warning = (
-            f"# gradcheck warns for non-float64 inputs; in {dtype} only these loose\n"
-            "# tolerances can pass, and a small bug can hide under them.\n"
-        )
-    return (
-        "import torch\n\n"
-        f"# fdgui's recommendation for {dtype}: central differences with ε = u^(1/3),\n"
-        "# tolerances from the round-off floor u·|L|/ε and the ε² truncation.\n"
-        f"{_WHY_DIFFERENT}"
-        f"{warning}"
-        f"params = torch.randn(100, dtype={torch_dtype}, requires_grad=True)  # yours here\n\n\n"
-        "def loss_fn(params):\n"
-        "    return (params.tanh() ** 2).sum()  # your loss of the flattened parameters\n\n\n"
-        "torch.autograd.gradcheck(\n"
-        f"    loss_fn, (params,), eps={tolerances.epsilon:.3g}, "
-        f"atol={tolerances.atol:.3g}, rtol={tolerances.rtol:.3g}\n"
-        ")\n"
-    )
-
-
-def jax_check_grads_code(tolerances: Tolerances) -> str:
-    """A ready jax.test_util.check_grads call with the recommended ε and tolerances."""
-    dtype = tolerances.dtype
-    enable = (
-        'jax.config.update("jax_enable_x64", True)  # float64 needs x64 mode\n'
-        if dtype == "float64"
-        else ""
-    )
-    return (
-        "import jax\n"
-        "import jax.numpy as jnp\n"
-        "from jax.test_util import check_grads\n\n"
-        f"{enable}"
-        f"# fdgui's recommendation for {dtype}: ε = u^(1/3) for central differences.\n"
-        f"{_WHY_DIFFERENT}"
-        f"params = jnp.ones(100, dtype=jnp.{dtype})  # yours here\n\n\n"
-        "def loss_fn(params):\n"
-        "    return jnp.sum(jnp.tanh(params) ** 2)  # your loss\n\n\n"
-        "check_grads(\n"
-        '    loss_fn, (params,), order=1, modes=("rev",),\n'
-        f"    eps={tolerances.epsilon:.3g}, atol={tolerances.atol:.3g}, "
-        f"rtol={tolerances.rtol:.3g},\n"
-        ")\n"
-    )
+register(CheckReport, "text")(render_text)
+register(CheckReport, "json")(render_json)
+register(CheckReport, "csv")(render_csv)
+register(CheckReport, "markdown")(render_markdown)

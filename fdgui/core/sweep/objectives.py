@@ -23,9 +23,6 @@ from fdgui.core.models.base import Model
 from fdgui.core.models.expression_model import expression_model
 from fdgui.core.models.measured import MeasuredModel, MeasuredRow, measured_model
 from fdgui.core.models.mlp_model import (
-    gigabytes as _gigabytes,  # noqa: F401  (the explorer model's import; moves to requests)
-)
-from fdgui.core.models.mlp_model import (
     memory_allowance_bytes,
     mlp_model,
     network_memory_bytes,

@@ -21,8 +21,8 @@ from fdgui.core.calculator.schemes import (
     estimate,
     parse_inputs,
 )
-from fdgui.core.report import calculator as report
-from fdgui.core.report.calculator import format_exact
+from fdgui.core.report.exporters import export
+from fdgui.core.report.format import decimal_exact as format_exact
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150
@@ -84,7 +84,7 @@ class CalculatorModel(PanelModel):
         or of the last valid result when the inputs have errors, or None when there is none."""
         if self._debounce.isActive():
             self.recompute()
-        return None if self._estimate is None else report.calculator_report(self._estimate)
+        return None if self._estimate is None else export(self._estimate, "text")
 
     # --- edits ---------------------------------------------------------------------------
     def set_text(self, field: str, text: str) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
 from fdgui.core.report import calculator as report
+from fdgui.core.report import format as fmt
 from fdgui.ui.calculator.model import CalculatorModel
 from fdgui.ui.widgets import ERROR_COLOUR, vertical_scroll
 
@@ -458,7 +459,7 @@ class CalculatorPanel(QWidget):
         )
 
     def _show_result(self, estimate: Estimate) -> None:
-        self.gradient_label.setText(report.format_number(estimate.central))
+        self.gradient_label.setText(fmt.decimal_display(estimate.central))
         for key, label in self.result_labels.items():
             value = getattr(estimate, key)
             if value is None:
@@ -466,7 +467,7 @@ class CalculatorPanel(QWidget):
                 label.setToolTip("Type the loss L(w) to get this value.")
             else:
                 uncertainty = getattr(estimate, _UNCERTAINTY_OF.get(key, ""), None)
-                label.setText(report.format_with_uncertainty(value, uncertainty))
+                label.setText(fmt.with_uncertainty(value, uncertainty))
                 label.setToolTip(
                     report.RESULT_HELP[key]
                     + (
@@ -489,7 +490,7 @@ class CalculatorPanel(QWidget):
                 "compare the two."
             )
         else:
-            self.relative_error_label.setText(report.format_ratio(comparison.relative_error))
+            self.relative_error_label.setText(fmt.ratio(comparison.relative_error))
             self.verdict_label.setText(comparison.verdict.title)
             self._verdict_colour = comparison.verdict.colour
             self._paint_verdict()
@@ -512,7 +513,7 @@ class CalculatorPanel(QWidget):
             )
             for column, value in enumerate(values):
                 # the measured inputs in full; the estimates at display precision
-                shown = report.format_full(value) if column < 3 else report.format_number(value)
+                shown = fmt.decimal_full(value) if column < 3 else fmt.decimal_display(value)
                 item = QTableWidgetItem(shown)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(index, column, item)

@@ -93,9 +93,7 @@ class ExplorerInputs(QWidget):
         grid = QGridLayout(page)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setColumnStretch(1, 1)
-        self.fields.line(
-            "layer_sizes", "layersEdit", "Layer sizes from input to output, e.g. 64,128,10"
-        )
+        self.fields.line("layers", "layersEdit", "Layer sizes from input to output, e.g. 64,128,10")
         self.fields.combo(
             "activation",
             "activationCombo",
@@ -105,7 +103,7 @@ class ExplorerInputs(QWidget):
         self.fields.combo(
             "loss", "lossCombo", "Loss over the batch", [(name, name) for name in LOSSES]
         )
-        self.fields.line("batch_size", "batchEdit", "Examples in the fixed synthetic batch")
+        self.fields.line("batch", "batchEdit", "Examples in the fixed synthetic batch")
         self.fields.line("seed", "seedEdit", "Seed for the weights and the synthetic data")
         self.fields.combo("tensor", "tensorCombo", "Which weight or bias tensor", [])
         self.fields.line("index", "indexEdit", "Flat index of the parameter inside the tensor")
@@ -119,10 +117,10 @@ class ExplorerInputs(QWidget):
             bug.setItemData(position, BUGS[bug.itemData(position)], Qt.ItemDataRole.ToolTipRole)
         row = 0
         for text, field in (
-            ("La&yers:", "layer_sizes"),
+            ("La&yers:", "layers"),
             ("Ac&tivation:", "activation"),
             ("L&oss:", "loss"),
-            ("B&atch:", "batch_size"),
+            ("B&atch:", "batch"),
             ("&Random seed:", "seed"),
             ("Te&nsor:", "tensor"),
             ("Inde&x:", "index"),
@@ -252,7 +250,7 @@ class ExplorerInputs(QWidget):
         from fdgui.core.models.mlp import parse_layer_sizes
 
         try:
-            sizes = list(parse_layer_sizes(texts["layer_sizes"]))
+            sizes = list(parse_layer_sizes(texts["layers"]))
         except ValueError:
             return
         if len(sizes) < 2 or max(sizes) > 1_000_000:

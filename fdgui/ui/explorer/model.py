@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from fdgui.core import requests
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
 from fdgui.ui.panel_model import PanelModel
@@ -37,30 +39,30 @@ TEXT_FIELDS = (
     "min",
     "max",
     "points",
-    "layer_sizes",
-    "batch_size",
+    "layers",
+    "batch",
     "seed",
     "index",
     "measured_backprop",
 )
 CHOICE_FIELDS = ("dtype", "activation", "loss", "tensor", "bug")
+# the requests' defaults (the CLI's too), plus the typed backprop for measured rows
 DEFAULT_TEXTS = {
-    "expression": "sin(w)*exp(-w**2)",
-    "point": "0.7",
-    "min": "1e-16",
-    "max": "1",
-    "points": "400",
-    "layer_sizes": "64,128,10",
-    "batch_size": "32",
-    "seed": "0",
-    "index": "0",
+    **requests.EXPRESSION_DEFAULTS,
+    **requests.SWEEP_DEFAULTS,
+    **requests.ENTRY_DEFAULTS,
     "measured_backprop": "",
-    "dtype": "float64",
-    "activation": "tanh",
-    "loss": "cross-entropy",
-    "tensor": "W1",
-    "bug": "",
 }
+
+
+@dataclass(frozen=True)
+class _SweepPlan:
+    """A checked request: how to build the objective, what it is, the ε grid."""
+
+    build: Callable[[], Any]  # builds the objective (a network is built here: maybe slow)
+    key: Any  # what is swept, for the timing memory
+    settings: Any  # SweepSettings
+    spec: Any = None  # the network's spec, for a first guess of the time
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> ExplorerModel:
@@ -125,7 +127,7 @@ class ExplorerModel(PanelModel):
         return (
             diagnosis is not None
             and diagnosis.kind == "correct"
-            and diagnosis.title != "Gradient correct"
+            and diagnosis.limited_by is not None
         )
 
     def readout(self) -> Any:
@@ -201,10 +203,10 @@ class ExplorerModel(PanelModel):
         """Select the built-in network with these settings and sweep now; the cursor then
         goes to ``cursor_epsilon`` when the sweep's range holds it."""
         self._texts.update(
-            layer_sizes=",".join(str(size) for size in spec.layer_sizes),
+            layers=",".join(str(size) for size in spec.layer_sizes),
             activation=spec.activation,
             loss=spec.loss,
-            batch_size=str(spec.batch_size),
+            batch=str(spec.batch_size),
             seed=str(spec.seed),
             tensor=tensor,
             index=str(index),
@@ -227,120 +229,55 @@ class ExplorerModel(PanelModel):
             if previous.get(field, "") != errors.get(field, ""):
                 self.inputErrorChanged.emit(field, errors.get(field, ""))
 
-    def _settings(self):
-        from fdgui.core.numbers.parsing import parse_number
-        from fdgui.core.sweep.engine import SweepSettings
-
-        errors: dict[str, str] = {}
-        values: dict[str, float] = {}
-        for field in ("min", "max"):
-            try:
-                values[field] = float(parse_number(self._texts[field], field, positive=True))
-            except InputError as error:
-                errors[field] = error.message
-        points = None
-        try:
-            points = int(self._texts["points"].strip())
-        except ValueError:
-            errors["points"] = "enter a whole number of points"
-        if errors:
-            return None, errors
-        settings = SweepSettings(self._texts["dtype"], values["min"], values["max"], points)
-        try:
-            settings.validate()
-        except InputError as error:
-            return None, {error.field: error.message}
-        return settings, {}
-
-    def _builder(self) -> tuple[Callable[[], Any] | None, dict[str, str], Any, Any]:
-        """A function that builds the objective (cheap checks done now), errors, cache key."""
+    def _plan(self) -> _SweepPlan:
+        """What to sweep and how, from the texts: every wrong field in one InputError."""
         from fdgui.core.sweep import objectives
+        from fdgui.core.sweep.engine import check_point
 
         texts = self._texts
-        if self._source == "expression":
-            try:
-                objective = objectives.expression_objective(texts["expression"], texts["point"])
-            except InputError as error:
-                return None, {error.field: error.message}, None, None
-            return (lambda: objective), {}, objective.cache_key, None
-        if self._source == "measured":
-            rows = [] if self._calculator is None else self._calculator.history_rows()
-            reference = None
-            if texts["measured_backprop"].strip():
-                from fdgui.core.numbers.parsing import parse_number
-
-                try:
-                    reference = float(parse_number(texts["measured_backprop"], "measured_backprop"))
-                except InputError as error:
-                    return None, {error.field: error.message}, None, None
-            try:
-                objective = objectives.measured_objective(rows, reference)
-            except InputError as error:
-                return None, {error.field: error.message}, None, None
-            return (lambda: objective), {}, objective.cache_key, None
-        from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
-
         errors: dict[str, str] = {}
+        settings = None
         try:
-            sizes = parse_layer_sizes(texts["layer_sizes"])  # strict: 20,,10 is refused
-        except ValueError as error:
-            errors["layer_sizes"] = str(error).removeprefix("layer_sizes: ")
-            sizes = ()
-        whole: dict[str, int] = {}
-        for field in ("batch_size", "seed", "index"):
-            try:
-                whole[field] = int(texts[field].strip())
-            except ValueError:
-                errors[field] = "enter a whole number"
-        if errors:
-            return None, errors, None, None
-        spec = NetworkSpec(
-            sizes, texts["activation"], texts["loss"], whole["batch_size"], whole["seed"]
-        )
-        bug = texts["bug"] or None
+            settings = requests.sweep_request({f: texts[f] for f in requests.SWEEP_DEFAULTS})
+        except InputError as error:
+            errors.update(error.errors)
+        plan = None
         try:
-            spec.validate()
-            from fdgui.core.models.mlp import check_bug
+            if self._source == "expression":
+                objective = requests.expression_request(
+                    {f: texts[f] for f in requests.EXPRESSION_DEFAULTS}
+                )
+                if settings is not None:
+                    check_point(objective.point, settings.dtype)  # w0 must fit the dtype
+                plan = _SweepPlan(lambda: objective, objective.cache_key, settings)
+            elif self._source == "measured":
+                plan = self._measured_plan(settings)
+            else:
+                entry = requests.entry_request({f: texts[f] for f in requests.ENTRY_DEFAULTS})
+                spec, bug = entry.network.spec, entry.network.bug
 
-            check_bug(bug, spec)
-        except ValueError as error:
-            field, _, message = str(error).partition(": ")
-            return None, {field: message or str(error)}, None, None
-        from fdgui.core.sweep.objectives import (
-            _gigabytes,
-            memory_allowance_bytes,
-            network_memory_bytes,
-        )
+                def build() -> Any:  # builds the network: may run in the worker
+                    return objectives.network_objective(spec, entry.tensor, entry.index, bug)
 
-        needed, allowed = network_memory_bytes(spec), memory_allowance_bytes()
-        if needed > allowed:
-            batch_heavy = spec.batch_size * sum(spec.layer_sizes) * 8 > 6 * spec.parameter_count
-            field = "batch_size" if batch_heavy else "layer_sizes"
-            return (
-                None,
-                {
-                    field: f"needs about {_gigabytes(needed)} of memory to sweep; at most "
-                    f"{_gigabytes(allowed)} here: use a smaller "
-                    f"{'batch' if batch_heavy else 'network'}"
-                },
-                None,
-                None,
-            )
-        shapes = dict(spec.tensor_shapes)
-        tensor = texts["tensor"]
-        if tensor not in shapes:
-            return None, {"tensor": f"{tensor} is not one of {', '.join(shapes)}"}, None, None
-        size = 1
-        for extent in shapes[tensor]:
-            size *= extent
-        if not 0 <= whole["index"] < size:
-            return None, {"index": f"choose 0…{size - 1} for {tensor}"}, None, None
-        key = ("network", spec, tensor, whole["index"], bug)
+                key = ("network", spec, entry.tensor, entry.index, bug)
+                plan = _SweepPlan(build, key, settings, spec)
+        except InputError as error:
+            errors.update(error.errors)
+        if errors or plan is None:
+            raise InputError.collected(errors or {"source": "nothing to sweep"})
+        return plan
 
-        def build():
-            return objectives.network_objective(spec, tensor, whole["index"], bug)
+    def _measured_plan(self, settings: Any) -> _SweepPlan:
+        from fdgui.core.numbers.parsing import parse_number
+        from fdgui.core.sweep import objectives
 
-        return build, {}, key, spec
+        rows = [] if self._calculator is None else self._calculator.history_rows()
+        typed = self._texts["measured_backprop"]
+        reference = None
+        if typed.strip():
+            reference = float(parse_number(typed, "measured_backprop"))  # type: ignore[arg-type]
+        objective = objectives.measured_objective(rows, reference)
+        return _SweepPlan(lambda: objective, objective.cache_key, settings)
 
     def _expected_seconds(self, timing_key: Any, spec: Any, points: int) -> float:
         """The last measured time for the same sweep, else a guess from the network size."""
@@ -355,19 +292,16 @@ class ExplorerModel(PanelModel):
         """Validate, then sweep now (short) or in the worker (long). Bad input keeps the last
         result on screen and reports the field."""
         self._debounce.stop()
-        build, errors, key, spec = self._builder()
-        settings, setting_errors = self._settings()
-        errors.update(setting_errors)
-        if build is not None and settings is not None and self._source == "expression":
-            point_error = _point_error(build, settings)
-            if point_error:
-                build, errors = None, {"point": point_error}
-        self._set_errors(errors)
-        if build is None or settings is None:
+        try:
+            plan = self._plan()
+        except InputError as error:
+            self._set_errors(error.errors)
             self.cancel()
-            names = ", ".join(FIELD_NAMES.get(field, field) for field in sorted(errors))
+            names = ", ".join(FIELD_NAMES.get(field, field) for field in sorted(error.errors))
             self._set_stale(f"Out of date: fix {names or 'the input'} to update")
             return
+        self._set_errors({})
+        build, key, spec, settings = plan.build, plan.key, plan.spec, plan.settings
         self.cancel()
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
@@ -432,7 +366,7 @@ class ExplorerModel(PanelModel):
     # --- cursor ------------------------------------------------------------------------------
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε (evaluated exactly there for a function objective)."""
-        from fdgui.core.sweep.diagnosis import point_text
+        from fdgui.core.report.sweep import point_text
         from fdgui.core.sweep.engine import evaluate_at
 
         if self._result is None or not (epsilon > 0):
@@ -541,10 +475,10 @@ FIELD_NAMES = {
     "max": "the largest ε",
     "points": "the number of points",
     "dtype": "the dtype",
-    "layer_sizes": "the layer sizes",
+    "layers": "the layer sizes",
     "activation": "the activation",
     "loss": "the loss",
-    "batch_size": "the batch size",
+    "batch": "the batch size",
     "seed": "the seed",
     "tensor": "the tensor",
     "index": "the index",
@@ -552,17 +486,6 @@ FIELD_NAMES = {
     "measured_backprop": "the backprop value",
     "rows": "the measured rows",
 }
-
-
-def _point_error(build: Callable[[], Any], settings: Any) -> str:
-    """'' when w0 fits the dtype, else why not (checked before sweeping, beside the field)."""
-    from fdgui.core.sweep.engine import check_point
-
-    try:
-        check_point(build().point, settings.dtype)
-    except InputError as error:
-        return error.message
-    return ""
 
 
 def _words(error: BaseException) -> str:

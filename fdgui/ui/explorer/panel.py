@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core.numbers.parsing import InputError
+from fdgui.core.report import sweep as words
 from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
 from fdgui.ui.explorer.plots import SweepPlots, fmt, legend_html
@@ -433,13 +434,13 @@ class ExplorerPanel(QWidget):
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         if self.model.correct_but_limited():
             colour = LIMITED_COLOUR
-        self.diagnosis_title.setText(diagnosis.title)
+        self.diagnosis_title.setText(words.diagnosis_title(diagnosis))
         self.diagnosis_title.setStyleSheet(f"color: {colour};")
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
-        self.diagnosis_text.setText(diagnosis.text)
+        self.diagnosis_text.setText(words.diagnosis_text(diagnosis))
         self.recommended_label.setText(
             f"Recommended ε: central {fmt(diagnosis.recommended['central'], 2)}, forward "
-            f"{fmt(diagnosis.recommended['forward'], 2)}: {diagnosis.recommended_reason}."
+            f"{fmt(diagnosis.recommended['forward'], 2)}: {words.recommendation_text(diagnosis)}."
         )
         self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
         self.status_label.setText(
@@ -480,11 +481,12 @@ class ExplorerPanel(QWidget):
         """The sweep's summary (same text as ``fdgui-cli sweep``) to the clipboard."""
         from PySide6.QtGui import QGuiApplication
 
-        from fdgui.core.sweep.diagnosis import sweep_text
+        from fdgui.core.report.exporters import export
+        from fdgui.core.report.sweep import SweepReport
 
         result, diagnosis = self.model.result(), self.model.diagnosis()
         if result is not None:
-            QGuiApplication.clipboard().setText(sweep_text(result, diagnosis))
+            QGuiApplication.clipboard().setText(export(SweepReport(result, diagnosis), "text"))
             show = getattr(self.context, "show_status", None)
             if show is not None:
                 note = " (out of date: it is the last sweep's)" if self.model.is_stale() else ""

@@ -30,9 +30,9 @@ from fdgui.ui.plotting import (
 
 
 def fmt(value: float | None, digits: int = 6) -> str:
-    if value is None or not np.isfinite(value):
-        return "—"
-    return f"{value:.{digits}g}"
+    from fdgui.core.report import format as numbers
+
+    return numbers.significant(value, digits)
 
 
 def legend_html() -> str:

@@ -19,38 +19,17 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from fdgui.core import requests
+from fdgui.core.errors import InputError
 from fdgui.ui.panel_model import PanelModel
 
 PLAN_DEBOUNCE_MS = 300
 TEXT_FIELDS = ("layers", "batch", "seed", "samples", "directions", "epsilon")
 CHOICE_FIELDS = ("activation", "loss", "dtype", "bug", "mode")
 ALL_FIELDS = TEXT_FIELDS + CHOICE_FIELDS
+# the request's defaults (the CLI's too); the engine choice joins them with the engines
 DEFAULT_TEXTS: dict[str, str] = {
-    "layers": "64,128,10",
-    "batch": "32",
-    "seed": "0",
-    "samples": "16",
-    "directions": "8",
-    "epsilon": "",
-    "activation": "tanh",
-    "loss": "cross-entropy",
-    "dtype": "float64",
-    "bug": "",
-    "mode": "full",
-}
-# core field name (as in ValueError messages) -> the panel field that shows it
-_FIELD_FOR_CORE = {
-    "layer_sizes": "layers",
-    "batch_size": "batch",
-    "seed": "seed",
-    "samples": "samples",
-    "directions": "directions",
-    "epsilon": "epsilon",
-    "activation": "activation",
-    "loss": "loss",
-    "dtype": "dtype",
-    "bug": "bug",
-    "mode": "mode",
+    field: text for field, text in requests.CHECK_DEFAULTS.items() if field in ALL_FIELDS
 }
 
 
@@ -149,62 +128,11 @@ class NetcheckModel(PanelModel):
         return []
 
     def _parse(self) -> tuple[Any, dict[str, str]]:
-        """CheckSettings from the texts, or the errors by panel field."""
-        from fdgui.core.models.mlp import NetworkSpec, parse_layer_sizes
-        from fdgui.core.netcheck import CheckSettings
-
-        texts = self._texts
-        errors: dict[str, str] = {}
-
-        def whole(field: str) -> int:
-            text = texts[field].strip()
-            try:
-                return int(text)
-            except ValueError:
-                errors[field] = f"{text!r} is not a whole number" if text else "type a number"
-                return 1
-
+        """CheckSettings from the texts, or every wrong field's message."""
         try:
-            layers = parse_layer_sizes(texts["layers"])
-        except ValueError as error:
-            errors["layers"] = str(error).partition(": ")[2]
-            layers = (1, 2)
-        batch, seed = whole("batch"), whole("seed")
-        samples, directions = whole("samples"), whole("directions")
-        epsilon = None
-        if texts["epsilon"].strip():
-            try:
-                epsilon = float(texts["epsilon"])
-            except ValueError:
-                errors["epsilon"] = f"{texts['epsilon'].strip()!r} is not a number"
-        from fdgui.core.netcheck import MAX_DIRECTIONS, MAX_SAMPLES, check_count
-
-        for field, value, upper in (
-            ("samples", samples, MAX_SAMPLES),
-            ("directions", directions, MAX_DIRECTIONS),
-        ):
-            if field not in errors:
-                try:
-                    check_count(field, value, upper)
-                except ValueError as error:
-                    errors[field] = str(error).partition(": ")[2]
-        # validate the rest even when a field is wrong, so every message shows at once
-        settings = CheckSettings(
-            spec=NetworkSpec(layers, texts["activation"], texts["loss"], batch, seed),
-            mode=texts["mode"],
-            bug=texts["bug"] or None,
-            dtype=texts["dtype"],
-            samples=1 if "samples" in errors else samples,
-            directions=1 if "directions" in errors else directions,
-            epsilon=None if "epsilon" in errors else epsilon,
-        )
-        if "layers" not in errors:
-            try:
-                settings.validate()
-            except ValueError as error:
-                field, _, message = str(error).partition(": ")
-                errors.setdefault(_FIELD_FOR_CORE.get(field, "layers"), message)
-        return (None if errors else settings), errors
+            return requests.check_request(self._texts), {}
+        except InputError as error:
+            return None, dict(error.errors)
 
     def _revalidate(self) -> None:
         settings, errors = self._parse()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report import format as fmt
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
@@ -73,18 +74,6 @@ _MODE_TITLES = {
 def create_panel(context: Any, model: NetcheckModel | None = None) -> NetcheckPanel:
     """The registry's panel factory (fdgui.ui.panels); without a model, one of its own."""
     return NetcheckPanel(context, model)
-
-
-def _format_seconds(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "…"
-    if seconds < 1e-3:
-        return "< 1 ms"
-    if seconds < 1:
-        return f"{seconds * 1e3:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
 
 
 class NetcheckPanel(QWidget):
@@ -398,7 +387,7 @@ class NetcheckPanel(QWidget):
         self._refresh_code_buttons()
 
     def _on_plan(self, plans: Any) -> None:
-        from fdgui.core.netcheck import format_bytes
+        from fdgui.core.report.format import byte_size as format_bytes
 
         for row, mode in enumerate(("full", "sample", "projection")):
             cells = [_MODE_TITLES[mode].split(" (")[0], "…", "measuring…", ""]
@@ -407,7 +396,7 @@ class NetcheckPanel(QWidget):
                 cells = [
                     cells[0],
                     f"{plan.evaluations:,}",
-                    _format_seconds(plan.expected_seconds),
+                    fmt.duration(plan.expected_seconds),
                     format_bytes(plan.memory_bytes),
                 ]
             if self.model.settings is None:
@@ -431,7 +420,7 @@ class NetcheckPanel(QWidget):
     def _on_progress(self, fraction: float, message: str) -> None:
         eta = self.model.eta()
         self.progress.setValue(round(1000 * fraction))
-        left = f"about {_format_seconds(eta)} left" if math.isfinite(eta) else "estimating time…"
+        left = f"about {fmt.duration(eta)} left" if math.isfinite(eta) else "estimating time…"
         self.progress_label.setText(f"{100 * fraction:.0f}%: {message}; {left}")
 
     def _status(self, message: str) -> None:
@@ -528,7 +517,7 @@ class NetcheckPanel(QWidget):
         self.model.explore_worst_entry(row)
 
     def export(self, kind: str, path: str | None = None) -> None:
-        from fdgui.core.report.netcheck import render_csv, render_json, render_markdown
+        from fdgui.core.report.exporters import export
 
         if self.model.result() is None:
             return
@@ -543,9 +532,9 @@ class NetcheckPanel(QWidget):
             )
         if not path:
             return
-        render = {"json": render_json, "csv": render_csv, "md": render_markdown}[kind]
+        fmt_name = {"json": "json", "csv": "csv", "md": "markdown"}[kind]
         try:
-            Path(path).write_text(render(self.model.result()), encoding="utf-8")
+            Path(path).write_text(export(self.model.result(), fmt_name), encoding="utf-8")
         except OSError as error:
             self._status(f"Could not save {path}: {error.strerror or error}")
             return
@@ -575,7 +564,7 @@ class NetcheckPanel(QWidget):
         )
 
     def copy_code(self, kind: str) -> str:
-        from fdgui.core.report.netcheck import jax_check_grads_code, torch_gradcheck_code
+        from fdgui.core.report.code import jax_check_grads_code, torch_gradcheck_code
 
         tolerances = self._tolerances()
         code = (

@@ -1,0 +1,145 @@
+"""The one place that turns numbers into text.
+
+Every report, the CLI, Copy and the window's labels take their number formats from here, so
+one value reads the same everywhere. Floats come from the engines (binary64), decimals from
+the calculator's typed text (exact):
+
+- ``shortest``: the shortest text that reads back as the same float (round trip, ``repr``).
+- ``significant``: ``digits`` significant figures (``%g``), for tables and sentences.
+- ``decimal_display`` / ``decimal_full`` / ``decimal_exact``: a typed decimal rounded for the
+  window, to 20 figures for Copy and JSON, or every typed digit.
+- ``ratio``: a relative error or other ratio (``4.0e-4``, ``0.6``).
+- ``with_uncertainty``: ``0.5 ± 0.05``.
+- ``byte_size`` / ``duration``: memory and time for people.
+- ``json_number``: a float for JSON, None where JSON has no number (NaN, ±inf, missing).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from fdgui.core.numbers.parsing import CONTEXT
+
+DISPLAY_DIGITS = 10  # significant digits shown in the window
+FULL_DIGITS = 20  # significant digits in Copy, CLI and JSON (exact whenever the value is shorter)
+MISSING = "—"  # a value that is not there (or not a finite number) in sentences and labels
+_PLAIN_LOW, _PLAIN_HIGH = Decimal("1e-6"), Decimal("1e12")  # plain notation in between
+
+
+def shortest(value: float | None, missing: str = "nan") -> str:
+    """The shortest text that reads back as the same float: ``0.1``, ``1e-08``, ``inf``.
+
+    ``missing`` for None and NaN (``"nan"`` by default, as ``repr`` writes it).
+    """
+    if value is None or math.isnan(value):
+        return missing
+    return repr(float(value))
+
+
+def significant(
+    value: float | None, digits: int = 3, *, missing: str = MISSING, infinite: str | None = None
+) -> str:
+    """``value`` to ``digits`` significant figures (``%g``): ``0.333``, ``1.5e-08``.
+
+    ``missing`` for None and NaN, and for ±inf unless ``infinite`` names them.
+    """
+    if value is None or math.isnan(value):
+        return missing
+    if math.isinf(value):
+        return missing if infinite is None else infinite
+    return f"{value:.{digits}g}"
+
+
+def decimal_display(value: Decimal | None, digits: int = DISPLAY_DIGITS) -> str:
+    """A decimal as a person reads it: exact when short, else rounded to ``digits`` figures.
+
+    Plain notation between 1e-6 and 1e12, scientific outside; ``—`` for a missing value.
+    """
+    if value is None:
+        return MISSING
+    if value == 0:
+        return "0"
+    rounded = value
+    if len(value.normalize(CONTEXT).as_tuple().digits) > digits:
+        exponent = value.adjusted() - digits + 1
+        rounded = value.quantize(Decimal(1).scaleb(exponent), context=CONTEXT)
+    rounded = rounded.normalize(CONTEXT)
+    if _PLAIN_LOW <= abs(rounded) < _PLAIN_HIGH:
+        return f"{rounded:f}"
+    mantissa, _, exponent_text = f"{rounded:e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent_text)}"
+
+
+def decimal_full(value: Decimal | None) -> str:
+    """Up to 20 significant digits: exact for every value the calculator gets from typed text."""
+    return decimal_display(value, FULL_DIGITS)
+
+
+def decimal_exact(value: Decimal | None) -> str:
+    """Every digit of a value as typed, trailing zeros included (they say how precise the
+    number is); never rounded. For echoing inputs and saving them."""
+    if value is None:
+        return MISSING
+    if value == 0 or _PLAIN_LOW <= abs(value) < _PLAIN_HIGH:
+        return f"{value:f}"
+    mantissa, _, exponent = f"{value:e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def ratio(value: float | Decimal | None, digits: int = 2) -> str:
+    """A relative error or other ratio: ``4.0e-4``, ``0.6``, ``2``."""
+    if value is None:
+        return MISSING
+    value = float(value)
+    if value == 0:
+        return "0"
+    if 0.01 <= abs(value) < 100:
+        return f"{value:.{digits}g}"
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def with_uncertainty(value: Decimal | None, uncertainty: Decimal | None) -> str:
+    """``0.5 ± 0.05``; just the value when there is no ± to show."""
+    if value is None:
+        return MISSING
+    if uncertainty is None or uncertainty == 0:
+        return decimal_display(value)
+    return f"{decimal_display(value)} ± {decimal_display(uncertainty, 2)}"
+
+
+def power_of_ten(value: float) -> str:
+    """``1e-4`` for 0.0001: band limits read the same everywhere."""
+    return f"1e{round(math.log10(value))}"
+
+
+def byte_size(count: float) -> str:
+    """``512 bytes``, ``1.5 KB``, ``3.2 GB`` (powers of 1024)."""
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if count < 1024 or unit == "PB":
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} PB"  # pragma: no cover - the loop always returns
+
+
+def duration(seconds: float) -> str:
+    """``< 1 ms``, ``250 ms``, ``4.2 s``, ``3.5 min``; ``…`` while unknown (not finite)."""
+    if not math.isfinite(seconds):
+        return "…"
+    if seconds < 1e-3:
+        return "< 1 ms"
+    if seconds < 1:
+        return f"{seconds * 1e3:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    return f"{seconds / 60:.1f} min"
+
+
+def json_number(value: float | None) -> float | None:
+    """A float JSON can hold: None for missing, NaN and ±inf (strict JSON has neither)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)

@@ -1,0 +1,561 @@
+"""Every human-readable rendering of an ε sweep: the diagnosis in words, the point readout,
+the summary as text, JSON, CSV and Markdown.
+
+``fdgui.core.sweep.diagnosis`` says which case a sweep shows and with which numbers; this
+module turns that into the sentences the window, Copy and ``fdgui-cli sweep`` show.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report.exporters import register
+from fdgui.core.report.format import json_number, shortest, significant
+from fdgui.core.sweep.diagnosis import Diagnosis
+from fdgui.core.sweep.engine import SCHEMES, PointReadout, SweepResult
+
+TITLES = {
+    "correct": "Gradient correct",
+    "wrong": "Gradient wrong",
+    "kink": "Kink crossed",
+    "vanished": "Perturbation vanished",
+    "unknown": "No reference to judge by",
+}
+_BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """A sweep and its diagnosis: what the exporters render (Copy, the CLI)."""
+
+    result: SweepResult
+    diagnosis: Diagnosis
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return significant(value, digits)
+
+
+# ---------------------------------------------------------------- the diagnosis in words
+
+
+def diagnosis_title(diagnosis: Diagnosis) -> str:
+    """The banner's title: "Gradient correct", "Gradient correct (limited by float16)", …"""
+    case, facts = diagnosis.case, diagnosis.facts
+    dtype = facts["dtype"]
+    if case == "one-sided":
+        return "Only one side defined"
+    if case == "not-finite":
+        return "Loss not finite"
+    if case == "range-too-narrow":
+        if diagnosis.kind == "correct":
+            return "Gradient correct (range too narrow)"
+        return "Range too narrow to judge"
+    if case == "limited":
+        return f"Gradient correct (limited by {dtype})"
+    if case == "too-coarse":
+        return f"Too coarse to judge in {dtype}"
+    return TITLES[diagnosis.kind]
+
+
+def diagnosis_text(diagnosis: Diagnosis) -> str:
+    """What the sweep shows and why, in plain words (the banner's text)."""
+    words = _CASE_WORDS[diagnosis.case](diagnosis, diagnosis.facts)
+    if "vanished-below" in diagnosis.reasons:
+        words += (
+            f" Below about ε = {_fmt(diagnosis.facts['vanished_below'], 2)} the perturbation "
+            f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
+        )
+    return words
+
+
+def recommendation_text(diagnosis: Diagnosis) -> str:
+    """Why the recommended ε are what they are."""
+    facts = diagnosis.facts
+    dtype, rule = facts["dtype"], facts["rule"]
+    rule_reason = (
+        f"the rule of thumb for {dtype}: u^(1/3)·max(1,|w|) for central and u^(1/2)·max(1,|w|) "
+        f"for one-sided differences (u = {_fmt(facts['unit_roundoff'])})"
+    )
+    by = diagnosis.recommended_by
+    if by == "wrong":
+        return "ε is not the problem; " + rule_reason
+    if by == "kink-at":
+        return "no ε removes a kink at w; " + rule_reason
+    if by == "kink-crossed":
+        return (
+            f"ε must stay below the kink distance (~{_fmt(diagnosis.kink_epsilon, 2)}), so at "
+            "most a third of it; otherwise " + rule_reason
+        )
+    if by == "no-useful-epsilon":
+        return (
+            f"no ε in the range gives a useful estimate in {dtype}, so these are only "
+            f"the rule of thumb (u^(1/3)·max(1,|w|) central, u^(1/2)·max(1,|w|) one-sided)"
+        )
+    if by == "measured":
+        reason = (
+            f"the bottom of the measured V (rule of thumb for {dtype}: central "
+            f"{_fmt(rule['central'], 2)}, forward {_fmt(rule['forward'], 2)})"
+        )
+        fallback = facts.get("fallback")
+        if fallback:
+            reason += (
+                f"; no {fallback} estimate in the range is useful (the loss does not "
+                f"change enough), so the {fallback} value is the rule of thumb"
+            )
+        return reason
+    return rule_reason
+
+
+def recommended_line(diagnosis: Diagnosis) -> str:
+    """``recommended ε: central 1e-05, forward 1.5e-08 (why)``."""
+    return (
+        f"recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "
+        f"{_fmt(diagnosis.recommended['forward'], 2)} ({recommendation_text(diagnosis)})"
+    )
+
+
+def _one_sided(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    side = facts["side"]
+    other = "w − ε" if side == "forward" else "w + ε"
+    return (
+        f"The loss is not a finite number at {other} for every ε of the range (w sits at "
+        f"the edge of the function's domain, like sqrt or log at 0), so central "
+        f"differences do not exist; only {side} differences do. The derivative there may "
+        "be infinite or one-sided."
+    )
+
+
+def _not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    return (
+        "The loss is not a finite number near w at any ε of the range (overflow, or a "
+        "function used outside its domain, such as log or sqrt of a negative number), so "
+        "there is nothing to difference. Check the point and the expression."
+    )
+
+
+def _vanished(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    dtype = facts["dtype"]
+    spacing_text = ""
+    if facts.get("has_point", True):
+        spacing_text = (
+            f" (the gap between neighbouring {dtype} numbers there is {_fmt(facts['spacing'])})"
+        )
+    return (
+        f"No ε in the range changes anything: in {dtype}, w ± ε rounds back to w itself"
+        f"{spacing_text}, so L+ = L− = L and every estimate is 0. Sweep larger ε."
+    )
+
+
+def _no_reference(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    text = (
+        "There is no gradient to compare against: type a backprop value or measure at "
+        "three or more ε so that Richardson extrapolation can give one."
+    )
+    if diagnosis.consensus is not None:
+        text += f" The central estimates settle near {_fmt(diagnosis.consensus, 6)}."
+    return text
+
+
+def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    dtype, best, consensus = facts["dtype"], facts["best_relative_error"], diagnosis.consensus
+    ratio = (
+        "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times the true value)"
+    )
+    if "independent_method" in facts:
+        evidence = (
+            f"the {facts['independent_method']} reference, which shares no rounding with it or "
+            f"with the finite differences, gives {_fmt(facts['independent_value'], 6)}."
+        )
+        if "fd-resolved" in diagnosis.reasons:
+            evidence += (
+                f" The finite differences in {dtype} settle near {_fmt(consensus, 6)} "
+                f"(best relative error against the checked gradient {_fmt(best, 2)})."
+            )
+    else:
+        evidence = (
+            f"the error stays on a plateau far above what {dtype}'s rounding allows at "
+            f"every ε (best relative error {_fmt(best, 2)}), so no choice of ε explains it. "
+            f"The finite differences settle near {_fmt(consensus, 6)}."
+        )
+    note = ""
+    if "below_kink" in facts:
+        note = f" (Judged below a kink that ε crosses at about {_fmt(facts['below_kink'], 2)}.)"
+    return (
+        f"The {facts['method']} gradient {_fmt(facts['checked'], 6)}{ratio} is wrong: "
+        f"{evidence} Look for a bug in the backward pass.{note}"
+    )
+
+
+def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    return (
+        "Forward and backward differences disagree by a jump that does not shrink with ε: "
+        "the loss has a kink at w itself (a ReLU unit exactly at 0, abs, max). There the "
+        f"derivative is one-sided; the {facts['method']} value {_fmt(facts['checked'], 6)} is "
+        f"one choice. Central differences give the average of the two slopes "
+        f"({_fmt(diagnosis.consensus, 6)}). Move w slightly or compare one-sided estimates."
+    )
+
+
+def _kink_crossed(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    return (
+        f"Forward and backward differences jump apart once ε reaches about "
+        f"{_fmt(diagnosis.kink_epsilon, 2)}: w ± ε crosses a kink (a ReLU unit changing sides, "
+        f"abs, max) about that far from w. Estimates with larger ε mix two slopes. Below it the "
+        f"loss is smooth and the estimates agree with the {facts['method']} value "
+        f"{_fmt(facts['checked'], 6)}."
+    )
+
+
+def _method(facts: dict[str, Any]) -> str:
+    """'The analytic gradient' (capitalised for the start of a sentence)."""
+    return f"The {facts['method']} gradient"
+
+
+def _finite_differences(facts: dict[str, Any]) -> str:
+    """How close the finite differences get in this dtype (the limited cases)."""
+    dtype = facts["dtype"]
+    if "band" not in facts:
+        return (
+            f"In {dtype} the loss does not change at any ε of the range (L+ = L− = L): the "
+            f"change ε·|dL/dw| stays below the loss's resolution (about u·|L| = "
+            f"{_fmt(facts['loss_resolution'], 2)}), so finite differences "
+            "cannot check anything here."
+        )
+    possible = facts["possible"]
+    possible_text = (
+        ""
+        if possible is None
+        else f" Even for a correct gradient, {dtype}'s round-off, the rounding of w ± ε and "
+        f"truncation allow errors up to about {_fmt(possible, 2)} at the best ε of this "
+        "range."
+    )
+    return (
+        f"The finite differences in {dtype} get no closer than a relative error of "
+        f"{_fmt(facts['best_relative_error'], 2)} (at ε ≈ {_fmt(facts['best_epsilon'], 2)}), "
+        f"which the calculator would rate “{_BAND_TITLES[facts['band']]}”.{possible_text}"
+    )
+
+
+def _agrees(facts: dict[str, Any]) -> str:
+    return (
+        f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
+        f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}"
+    )
+
+
+def _range_too_narrow(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    low = facts["edge"] == "low"
+    side, direction = ("smallest", "smaller") if low else ("largest", "larger")
+    cause = "truncation" if low else "round-off"
+    agreement = f"{_agrees(facts)}. " if "agreeing_method" in facts else ""
+    return (
+        f"{agreement}{_finite_differences(facts)} The best ε is the {side} of the range and "
+        f"{cause} still dominates there: the bottom of the V lies outside it. Sweep "
+        f"{direction} ε."
+    )
+
+
+_CAUSES = {
+    "round-off": "round-off in the loss (u·|L|/ε) is large against the gradient",
+    "truncation": "the loss curves strongly on the scale where round-off allows ε",
+}
+
+
+def _limit_note(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    dtype = facts["dtype"]
+    cause = _CAUSES.get(diagnosis.limited_by or "round-off", _CAUSES["round-off"])
+    if diagnosis.limited_by == "spacing":
+        cause = (
+            f"numbers near w are {_fmt(facts['spacing'], 2)} apart in {dtype}, so w ± ε "
+            "cannot be formed exactly for small ε"
+        )
+    if dtype == "float64":
+        return f"That is the limit of finite differences here ({cause}), not a bug."
+    return (
+        f"That is {dtype}'s resolution ({cause}), not a bug; sweep in a wider dtype to confirm "
+        "it with finite differences."
+    )
+
+
+def _limited(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    return (
+        f"{_agrees(facts)} (relative difference {_fmt(facts['relative_difference'], 2)}), "
+        f"which shares no rounding with the finite differences. {_finite_differences(facts)} "
+        f"{_limit_note(diagnosis, facts)}"
+    )
+
+
+def _too_coarse(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    dtype = facts["dtype"]
+    return (
+        f"{_finite_differences(facts)} The estimates stay within what {dtype}'s rounding "
+        f"allows around the {facts['method']} gradient {_fmt(facts['checked'], 6)}, so they "
+        "neither confirm nor refute it."
+        + (" Sweep in a wider dtype to decide." if dtype != "float64" else "")
+    )
+
+
+def _correct(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    dtype, slope, edge = facts["dtype"], diagnosis.slope, facts["edge"]
+    if slope is not None and 1.3 <= slope <= 2.7:
+        slope_text = f"the central error falls like ε^{slope:.1f} as ε shrinks (theory: ε²)"
+    elif slope is not None:
+        slope_text = (
+            f"the central error does not follow the ε² law here (measured slope {slope:.1f}; "
+            "the loss may be nearly linear or round-off may be tiny)"
+        )
+    else:
+        slope_text = "the central error settles"
+    if edge == "high":
+        slope_text = (
+            "round-off dominates the whole range, so the central error is smallest at its "
+            "largest ε (the bottom of the V lies above the range)"
+        )
+    elif edge == "low" and slope is None:
+        slope_text = (
+            "the central error is still falling at the smallest ε of the range (the bottom of "
+            "the V lies below it)"
+        )
+    reasons = diagnosis.reasons
+    rise = ""
+    if "rises-again" in reasons:
+        rise = f", then rises again at smaller ε as round-off (about u·|L|/ε in {dtype}) takes over"
+    elif "no-rise" in reasons:
+        rise = "; at smaller ε of this range the error does not grow measurably"
+    seed_note = ""
+    for regime, words in (
+        ("vanished", "below the resolution at w"),
+        ("round-off", "round-off dominated"),
+    ):
+        if f"seed-rule-{regime}" in reasons:
+            seed_note = (
+                f" The usual 1e-7…1e-4 advice is a float64 rule: in {dtype} ε = 1e-7 is {words}."
+            )
+    return (
+        f"The {facts['method']} gradient {_fmt(facts['checked'], 6)} agrees with the finite "
+        f"differences: {slope_text} and reaches a relative error of "
+        f"{_fmt(facts['best_relative_error'], 2)} at ε ≈ {_fmt(facts['best_epsilon'], 2)}"
+        f"{rise}.{seed_note}"
+    )
+
+
+_CASE_WORDS = {
+    "one-sided": _one_sided,
+    "not-finite": _not_finite,
+    "vanished": _vanished,
+    "no-reference": _no_reference,
+    "wrong": _wrong,
+    "kink-at": _kink_at,
+    "kink-crossed": _kink_crossed,
+    "range-too-narrow": _range_too_narrow,
+    "limited": _limited,
+    "too-coarse": _too_coarse,
+    "correct": _correct,
+}
+
+
+# ---------------------------------------------------------------- one ε
+
+
+def point_text(result: SweepResult, readout: PointReadout) -> str:
+    """One sentence about the chosen ε: which error dominates there."""
+    epsilon = _fmt(readout.epsilon, 3)
+    if readout.vanished:
+        return (
+            f"At ε = {epsilon} the perturbation vanishes in {result.dtype}: w ± ε rounds to w, "
+            "so L+ = L− = L and every estimate is 0."
+        )
+    error = readout.relative_errors.get("central")
+    error_text = "" if error is None else f" (central relative error {_fmt(error, 2)})"
+    if readout.loss_plus == readout.loss_minus == readout.loss:
+        return (
+            f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "
+            "ε·|dL/dw| is below the loss's resolution, so every estimate is 0."
+        )
+    messages = {
+        "round-off": "round-off dominates: the losses agree in most of their digits and the "
+        "difference is mostly rounding",
+        "truncation": "truncation dominates: ε is large enough that the curvature of the loss "
+        "shows in the estimate",
+        "balanced": "truncation and round-off are balanced: this is near the best ε",
+        "unknown": "the estimate is not finite here",
+    }
+    return f"At ε = {epsilon}, {messages.get(readout.regime, readout.regime)}{error_text}."
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
+    """The sweep summary as plain JSON-ready data (used by the CLI and Copy)."""
+    reference = result.reference
+    return {
+        "objective": result.label,
+        "kind": result.kind,
+        "dtype": result.dtype,
+        "point": json_number(result.point),
+        "loss": json_number(result.loss),
+        "grid": {
+            "min": float(result.epsilons[0]),
+            "max": float(result.epsilons[-1]),
+            "points": int(result.epsilons.size),
+        },
+        "schemes": {
+            name: {
+                "best_epsilon": json_number(result.curves[name].best_epsilon),
+                "best_estimate": json_number(result.curves[name].best_estimate),
+                "best_relative_error": json_number(result.curves[name].best_relative_error),
+            }
+            for name in SCHEMES
+        },
+        "recommended_epsilon": {
+            "central": json_number(diagnosis.recommended["central"]),
+            "forward": json_number(diagnosis.recommended["forward"]),
+            "reason": recommendation_text(diagnosis),
+        },
+        "rule_of_thumb_epsilon": {
+            "central": result.rule_of_thumb["central"],
+            "forward": result.rule_of_thumb["forward"],
+        },
+        "reference": {
+            "method": None if reference is None else reference.method,
+            "value": None if reference is None else json_number(reference.value),
+            "note": None if reference is None else reference.note,
+        },
+        "references": [
+            {
+                "method": item.method,
+                "value": json_number(item.value),
+                "error": json_number(item.error),
+                "evaluations": item.evaluations,
+            }
+            for item in result.references
+        ],
+        "vanished_below": json_number(
+            float(result.epsilons[result.vanished].max()) if result.vanished.any() else None
+        ),
+        "diagnosis": {
+            "kind": diagnosis.kind,
+            "title": diagnosis_title(diagnosis),
+            "text": diagnosis_text(diagnosis),
+        },
+    }
+
+
+def _reference_lines(result: SweepResult) -> list[str]:
+    """``reference (complex step): 0.51…  ± 2e-12`` per reference."""
+    lines = []
+    for item in result.references:
+        bar = "" if not item.error else f" ± {significant(item.error, 2)}"
+        if item.error is not None and not math.isfinite(item.error):
+            bar = " (unreliable: did not converge)"
+        value = significant(item.value, 17, missing=shortest(item.value))
+        lines.append(f"reference ({item.method}): {value}{bar}")
+    return lines
+
+
+def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:
+    """The sweep summary as lines of text for a terminal or the clipboard."""
+    lines = [
+        f"ε sweep of {result.label}",
+        f"dtype {result.dtype}, {result.epsilons.size} ε from {_fmt(result.epsilons[0])} to "
+        f"{_fmt(result.epsilons[-1])}",
+        "",
+        f"{'scheme':<10}{'best ε':>12}{'estimate':>22}{'relative error':>16}",
+    ]
+    for name in SCHEMES:
+        curve = result.curves[name]
+        lines.append(
+            f"{name:<10}{_fmt(curve.best_epsilon):>12}{_fmt(curve.best_estimate, 15):>22}"
+            f"{_fmt(curve.best_relative_error, 2):>16}"
+        )
+    lines.append("")
+    lines += _reference_lines(result)
+    lines += [
+        recommended_line(diagnosis),
+        "",
+        f"{diagnosis_title(diagnosis)}: {diagnosis_text(diagnosis)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def sweep_markdown(result: SweepResult, diagnosis: Diagnosis) -> str:
+    """The sweep summary as Markdown: the diagnosis first, then a table per scheme."""
+    lines = [
+        f"# ε sweep of {result.label}",
+        "",
+        f"**{diagnosis_title(diagnosis)}**: {diagnosis_text(diagnosis)}",
+        "",
+        f"dtype {result.dtype}, {result.epsilons.size} ε from {_fmt(result.epsilons[0])} to "
+        f"{_fmt(result.epsilons[-1])}.",
+        "",
+        "| scheme | best ε | estimate | relative error |",
+        "|---|---|---|---|",
+    ]
+    for name in SCHEMES:
+        curve = result.curves[name]
+        lines.append(
+            f"| {name} | {_fmt(curve.best_epsilon)} | {_fmt(curve.best_estimate, 15)} | "
+            f"{_fmt(curve.best_relative_error, 2)} |"
+        )
+    lines.append("")
+    lines += [f"- {line}" for line in _reference_lines(result)]
+    lines += [f"- {recommended_line(diagnosis)}", ""]
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = (
+    "epsilon", "loss", "loss_plus", "loss_minus", "central", "forward", "backward",
+    "central_relative_error", "forward_relative_error", "backward_relative_error",
+    "roundoff_floor", "vanished", "regime",
+)  # fmt: skip
+
+
+def sweep_csv(result: SweepResult) -> str:
+    """One row per ε: losses, the three estimates and their relative errors, regime."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for i, epsilon in enumerate(result.epsilons):
+        writer.writerow(
+            [
+                shortest(epsilon),
+                shortest(result.loss_values[i]),
+                shortest(result.loss_plus[i]),
+                shortest(result.loss_minus[i]),
+                *(shortest(result.curves[n].estimates[i]) for n in SCHEMES),
+                *(shortest(result.curves[n].relative_errors[i]) for n in SCHEMES),
+                shortest(result.roundoff_floor[i]),
+                int(bool(result.vanished[i])),
+                result.regime(i),
+            ]
+        )
+    return buffer.getvalue()
+
+
+@register(SweepReport, "text")
+def _text(report: SweepReport) -> str:
+    return sweep_text(report.result, report.diagnosis)
+
+
+@register(SweepReport, "markdown")
+def _markdown(report: SweepReport) -> str:
+    return sweep_markdown(report.result, report.diagnosis)
+
+
+@register(SweepReport, "json")
+def _json_text(report: SweepReport) -> str:
+    data = sweep_json(report.result, report.diagnosis)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+@register(SweepReport, "csv")
+def _csv(report: SweepReport) -> str:
+    return sweep_csv(report.result)

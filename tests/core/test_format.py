@@ -1,0 +1,95 @@
+"""The one number formatter: every report, the CLI and the window read numbers the same way."""
+
+import math
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fdgui.core.report import format as fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("0.5", "0.5"),
+        ("0.0001", "0.0001"),
+        ("0.50000", "0.5"),
+        ("1e-7", "1e-7"),
+        ("-2.5e-9", "-2.5e-9"),
+        ("123456789.123456", "123456789.1"),
+        ("0.33333333333333333333333", "0.3333333333"),
+        ("1e15", "1e15"),
+        ("0", "0"),
+    ],
+)
+def test_decimal_display(value, shown):
+    assert fmt.decimal_display(Decimal(value)) == shown
+
+
+def test_decimal_full_keeps_every_typed_digit():
+    assert fmt.decimal_full(Decimal("0.123456789012345678")) == "0.123456789012345678"
+    assert fmt.decimal_display(None) == "—"
+
+
+def test_decimal_exact_keeps_trailing_zeros():
+    assert fmt.decimal_exact(Decimal("0.850050000")) == "0.850050000"
+    assert fmt.decimal_exact(Decimal("1.20E-9")) == "1.20e-9"
+
+
+def test_ratio():
+    assert fmt.ratio(Decimal("0.0004")) == "4.0e-4"
+    assert fmt.ratio(0.6) == "0.6"
+    assert fmt.ratio(1.0) == "1"
+    assert fmt.ratio(2.5e-12) == "2.5e-12"
+    assert fmt.ratio(0) == "0"
+
+
+def test_with_uncertainty():
+    assert fmt.with_uncertainty(Decimal("0.5"), Decimal("0.0512")) == "0.5 ± 0.051"
+    assert fmt.with_uncertainty(Decimal("0.5"), Decimal(0)) == "0.5"
+    assert fmt.with_uncertainty(None, Decimal(1)) == "—"
+
+
+def test_significant_and_its_missing_values():
+    assert fmt.significant(1 / 3) == "0.333"
+    assert fmt.significant(1 / 3, 6) == "0.333333"
+    assert fmt.significant(None) == "—"
+    assert fmt.significant(math.nan) == "—"
+    assert fmt.significant(math.inf) == "—"
+    assert fmt.significant(math.nan, missing="n/a", infinite="inf") == "n/a"
+    assert fmt.significant(-math.inf, missing="n/a", infinite="inf") == "inf"
+
+
+@given(st.floats(allow_nan=False))
+def test_shortest_reads_back_as_the_same_float(value):
+    assert float(fmt.shortest(value)) == value
+
+
+def test_shortest_missing():
+    assert fmt.shortest(None, missing="n/a") == "n/a"
+    assert fmt.shortest(math.nan) == "nan"
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(0, "0 bytes"), (1023, "1,023 bytes"), (1536, "1.5 KB"), (3 * 2**30, "3.0 GB"),
+     (2**60, "1,024.0 PB")],
+)  # fmt: skip
+def test_byte_size(count, shown):
+    assert fmt.byte_size(count) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(math.nan, "…"), (5e-4, "< 1 ms"), (0.25, "250 ms"), (4.21, "4.2 s"), (210, "3.5 min")],
+)
+def test_duration(seconds, shown):
+    assert fmt.duration(seconds) == shown
+
+
+def test_json_number():
+    assert fmt.json_number(math.inf) is None
+    assert fmt.json_number(None) is None
+    assert fmt.json_number(2) == 2.0
