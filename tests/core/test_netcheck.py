@@ -311,13 +311,13 @@ def test_recommended_tolerances_follow_the_unit_roundoff():
 def test_cumulant_series_matches_the_direct_softmax_formula(monkeypatch):
     # the fast path evaluates log Σ p·exp(d·w) by its cumulant series; forcing the direct
     # log1p(Σ p·expm1(d·w)) everywhere must give the same numbers to round-off
-    import fdgui.core.netcheck as netcheck
+    from fdgui.core.netcheck import jets
 
     spec = NetworkSpec((30, 24, 6), "tanh", "cross-entropy", batch_size=16, seed=9)
     net = build_network(spec)
     fast = run_to_completion(CheckSettings(spec), net)
-    monkeypatch.setattr(netcheck, "SERIES_TAIL", 0.0)
-    assert netcheck.series_degree(1e-9, 1e-8) is None
+    monkeypatch.setattr(jets, "SERIES_TAIL", 0.0)
+    assert jets.series_degree(1e-9, 1e-8) is None
     direct = run_to_completion(CheckSettings(spec), net)
     for a, b in zip(fast.tensors, direct.tensors, strict=True):
         scale = np.maximum(np.abs(b.numeric), 1e-8)
@@ -477,20 +477,20 @@ def test_progress_tracks_time_on_a_deep_network():
 def test_the_jet_path_agrees_with_pushing_exact_differences_through(monkeypatch, activation, loss):
     """Deep smooth layers use the loss's 4th-order series in the unit's change; it must give
     the numbers the exact layer-by-layer differences give, and be the path actually taken."""
-    from fdgui.core import netcheck
+    from fdgui.core.netcheck import exact as netcheck
 
     spec = NetworkSpec((10, 8, 7, 6, 4), activation, loss, batch_size=9, seed=5)
     calls = {"deep": 0}
-    exact_deep = netcheck._Context._deep_change
+    exact_deep = netcheck.ExactEngine._deep_change
 
     def counting(self, *args):
         calls["deep"] += 1
         return exact_deep(self, *args)
 
-    monkeypatch.setattr(netcheck._Context, "_deep_change", counting)
+    monkeypatch.setattr(netcheck.ExactEngine, "_deep_change", counting)
     fast = run_to_completion(CheckSettings(spec))
     assert calls["deep"] == 0  # every deep entry went through the jets
-    monkeypatch.setattr(netcheck._Context, "_jet_change", lambda *args: None)
+    monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", lambda *args: None)
     slow = run_to_completion(CheckSettings(spec))
     assert calls["deep"] > 0
     for a, b in zip(fast.tensors, slow.tensors, strict=True):
@@ -499,18 +499,18 @@ def test_the_jet_path_agrees_with_pushing_exact_differences_through(monkeypatch,
 
 
 def test_a_large_fixed_step_falls_back_from_the_series(monkeypatch):
-    from fdgui.core import netcheck
+    from fdgui.core.netcheck import exact as netcheck
 
     spec = NetworkSpec((10, 8, 7, 4), "tanh", "cross-entropy", batch_size=9, seed=5)
     used = []
-    original = netcheck._Context._jet_change
+    original = netcheck.ExactEngine._jet_change
 
     def spy(self, *args):
         result = original(self, *args)
         used.append(result is not None)
         return result
 
-    monkeypatch.setattr(netcheck._Context, "_jet_change", spy)
+    monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", spy)
     run_to_completion(CheckSettings(spec, epsilon=1e-2))
     assert used and not any(used)  # remainder too large for ε = 1e-2: exact path
     used.clear()
@@ -521,11 +521,11 @@ def test_a_large_fixed_step_falls_back_from_the_series(monkeypatch):
 def test_relu_entries_that_switch_a_deeper_unit_take_the_exact_path(monkeypatch):
     """With a wide fixed ε many relu steps switch units of deeper layers: those entries must
     get the exact differences and the kink flag, the rest the (exact, linear) series."""
-    from fdgui.core import netcheck
+    from fdgui.core.netcheck import exact as netcheck
 
     spec = NetworkSpec((10, 8, 8, 7, 4), "relu", "cross-entropy", batch_size=9, seed=5)
     fast = run_to_completion(CheckSettings(spec, epsilon=0.05))
-    monkeypatch.setattr(netcheck._Context, "_jet_change", lambda *args: None)
+    monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", lambda *args: None)
     slow = run_to_completion(CheckSettings(spec, epsilon=0.05))
     assert sum(t.kinks for t in slow.tensors) > 0
     for a, b in zip(fast.tensors, slow.tensors, strict=True):

@@ -1,0 +1,43 @@
+"""One BLAS thread while a check runs (threadpoolctl), re-entrant and shared by threads."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+_LOCK = threading.Lock()
+_STATE: dict[str, Any] = {"depth": 0, "controller": None, "limits": None}
+
+
+class single_threaded_blas:
+    """Run the check's many small matrix products on one BLAS thread.
+
+    Threaded BLAS on small products spends its time waking threads: on this 2-core
+    machine under load a deep check ran 5-8× slower with two BLAS threads than with one.
+    One thread also leaves the other core to the window, which must stay responsive.
+
+    The limit is threadpoolctl's ``limit(limits=1, user_api="blas")``, taken when the first
+    user enters and given back when the last one leaves: checks may nest (the planner inside
+    a check) or run on two threads at once (a plan while a check runs), and a plain
+    ``threadpool_limits`` context per user would let the first one out restore the threads
+    under the other's feet. The controller (which BLAS libraries are loaded) is found once,
+    as numpy's BLAS is loaded before any check runs.
+    """
+
+    def __enter__(self) -> single_threaded_blas:
+        with _LOCK:
+            if _STATE["depth"] == 0:
+                if _STATE["controller"] is None:
+                    from threadpoolctl import ThreadpoolController
+
+                    _STATE["controller"] = ThreadpoolController()
+                _STATE["limits"] = _STATE["controller"].limit(limits=1, user_api="blas")
+            _STATE["depth"] += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with _LOCK:
+            _STATE["depth"] -= 1
+            if _STATE["depth"] == 0 and _STATE["limits"] is not None:
+                _STATE["limits"].restore_original_limits()
+                _STATE["limits"] = None
