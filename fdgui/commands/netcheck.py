@@ -25,6 +25,7 @@ _OPTION_FOR_FIELD = {
     "directions": "--directions",
     "epsilon": "--eps",
     "worst": "--worst",
+    "engine": "--engine",
 }
 
 
@@ -58,6 +59,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--bug", default=None, metavar="NAME", help="use a buggy backprop")
     parser.add_argument("--dtype", default="float64", help="float64, float32, float16 or bfloat16")
+    parser.add_argument(
+        "--engine",
+        default="exact",
+        help="exact (default: loss changes formed without cancellation, built-in network) or "
+        "forward (central differences of the loss as it runs, as for any model)",
+    )
     parser.add_argument(
         "--samples",
         default=None,
@@ -118,6 +125,7 @@ def settings_from_args(args: argparse.Namespace):
         samples=_integer(args.samples or "16", "samples"),
         directions=_integer(args.directions or "8", "directions"),
         epsilon=epsilon,
+        engine=args.engine.strip() if isinstance(args.engine, str) else args.engine,
     )
     settings.validate()
     if args.samples is not None:
