@@ -22,6 +22,12 @@ class single_threaded_blas:
     ``threadpool_limits`` context per user would let the first one out restore the threads
     under the other's feet. The controller (which BLAS libraries are loaded) is found once,
     as numpy's BLAS is loaded before any check runs.
+
+    threadpoolctl (3.6 and later) lets only one Python thread, the first that set a limit
+    while it lives, change a pthreads OpenBLAS's process-wide thread count, and silently
+    ignores the others. Checks run in whichever worker thread the window starts, and the
+    depth count above already arbitrates between them, so the thread that takes or gives
+    back the limit first clears that claim (``clear_controlling_thread(force=True)``).
     """
 
     def __enter__(self) -> single_threaded_blas:
@@ -31,6 +37,7 @@ class single_threaded_blas:
                     from threadpoolctl import ThreadpoolController
 
                     _STATE["controller"] = ThreadpoolController()
+                _release_openblas_claim()
                 _STATE["limits"] = _STATE["controller"].limit(limits=1, user_api="blas")
             _STATE["depth"] += 1
         return self
@@ -39,5 +46,16 @@ class single_threaded_blas:
         with _LOCK:
             _STATE["depth"] -= 1
             if _STATE["depth"] == 0 and _STATE["limits"] is not None:
+                _release_openblas_claim()
                 _STATE["limits"].restore_original_limits()
                 _STATE["limits"] = None
+
+
+def _release_openblas_claim() -> None:
+    """Let the current thread set OpenBLAS's thread count (see single_threaded_blas)."""
+    import threadpoolctl
+
+    controller = getattr(threadpoolctl, "OpenBLASController", None)
+    clear = getattr(controller, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
