@@ -103,11 +103,14 @@ def test_full_check_agrees_with_a_plain_loop_within_the_loops_round_off(
             assert abs(tensor.numeric[index] - loop) <= floor, (tensor.name, index)
 
 
+@pytest.mark.parametrize("engine", ["exact", "forward"])
 @pytest.mark.parametrize("bug", list(BUGS))
 @pytest.mark.parametrize("mode", ["full", "sample", "projection"])
-def test_every_bug_fails_in_every_mode_and_names_a_broken_tensor(bug, mode):
+def test_every_bug_fails_in_every_mode_and_names_a_broken_tensor(bug, mode, engine):
     spec = NetworkSpec((10, 8, 8, 4), "tanh", "cross-entropy", batch_size=8, seed=1)
-    report = run_to_completion(CheckSettings(spec, mode=mode, bug=bug, samples=12, directions=4))
+    settings = CheckSettings(spec, mode=mode, bug=bug, samples=12, directions=4, engine=engine)
+    report = run_to_completion(settings)
+    assert report.engine == engine
     assert report.verdict == "fail"
     broken = {
         "no-batch-mean": {"W1", "b1", "W2", "b2", "W3", "b3"},
@@ -350,9 +353,10 @@ def test_float64_check_catches_a_backprop_off_by_one_part_in_a_million():
     assert report.worst[0].relative_error == pytest.approx(1e-6, rel=1e-3)
 
 
+@pytest.mark.parametrize("engine", ["exact", "forward"])
 @pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "bfloat16"])
 @pytest.mark.parametrize("factor", [-1.0, 2.0, 0.5])
-def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype, factor):
+def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype, factor, engine):
     """QA: in float16/bfloat16 atol 0.2/1 against gradients of ~1e-3 passed any backprop."""
     from fdgui.core.models.mlp import Network
 
@@ -361,7 +365,7 @@ def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype,
         Network, "gradient", lambda self, bug=None: [factor * g for g in exact(self, bug)]
     )
     spec = NetworkSpec((16, 16, 16, 10), "tanh", "cross-entropy", batch_size=32, seed=0)
-    report = run_to_completion(CheckSettings(spec, dtype=dtype))
+    report = run_to_completion(CheckSettings(spec, dtype=dtype, engine=engine))
     assert not report.passed, report.summary
     if dtype in ("float64", "float32"):  # these formats resolve the gradient: a real failure
         assert not report.inconclusive and report.summary.startswith("Fail")
@@ -420,11 +424,13 @@ def test_a_step_the_dtype_cannot_resolve_gives_no_change_not_an_exact_derivative
     assert report32.inconclusive and all(np.all(t.numeric == 0) for t in report32.tensors)
 
 
+@pytest.mark.parametrize("engine", ["exact", "forward"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("mode", ["full", "projection"])
-def test_the_shown_epsilon_and_loss_changes_reproduce_the_numeric_value(dtype, mode):
+def test_the_shown_epsilon_and_loss_changes_reproduce_the_numeric_value(dtype, mode, engine):
     spec = NetworkSpec((12, 9, 9, 5), "sigmoid", "cross-entropy", batch_size=6, seed=2)
-    report = run_to_completion(CheckSettings(spec, dtype=dtype, mode=mode, directions=5))
+    settings = CheckSettings(spec, dtype=dtype, mode=mode, directions=5, engine=engine)
+    report = run_to_completion(settings)
     for entry in report.worst:
         recomputed = (entry.loss_plus_change - entry.loss_minus_change) / (2 * entry.epsilon)
         assert recomputed == entry.numeric  # bit for bit
