@@ -19,7 +19,7 @@ FORWARD_CHUNK_ELEMENTS = 1 << 20  # perturbed points of one forward-engine chunk
 FORWARD_MAX_ROWS = 512  # ... and at most this many entries per chunk (a cancel point each)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Chunk:
     """The numbers of one evaluated piece of a tensor (arrays, or scalars broadcast to it).
 
@@ -73,7 +73,8 @@ class TensorResult:
         self.loss_minus_change[indices] = chunk.minus
         self.kink[indices] = chunk.kink
         self.vanished[indices] = chunk.vanished
-        self.undecided[indices] = chunk.undecided
+        if chunk.undecided is not False:  # only the forward engine's kink test sets it
+            self.undecided[indices] = chunk.undecided
 
 
 def sample_indices(size: int, position: int, seed: int, samples: int) -> np.ndarray:

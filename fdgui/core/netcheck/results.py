@@ -183,7 +183,10 @@ def build_report(
         # a window of half the gradient or more would let a sign flip or a factor 2 through:
         # agreeing within it says nothing (nor does a step the dtype rounded away)
         undecided = (within | result.vanished) & (window >= 0.5 * np.abs(analytic))
-        undecided |= (result.vanished | result.undecided) & ~correct
+        unresolved = (
+            result.vanished | result.undecided if result.undecided.any() else result.vanished
+        )
+        undecided |= unresolved & ~correct
         undecided &= checked & ~result.kink
         explained = correct | within | result.kink | undecided
         failing = checked & ~explained
