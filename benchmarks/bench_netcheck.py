@@ -4,14 +4,19 @@ The same float64 MLP (tanh, cross-entropy, batch 32, square input → hidden →
 about 1e3, 1e4 and 1e5 parameters (and 1e6 for fdgui alone). Every method checks the full
 gradient:
 
-* fdgui: ``run_check`` in full mode (network already built, report included);
+* fdgui: ``run_check`` in full mode (network already built, report included), with the
+  exact engine (the default: loss changes formed without cancellation) and with the forward
+  engine (``engine="forward"``: central differences of the loss as it runs, batched through
+  ``Model.losses``, what any model gets; O(P²·B), so it is skipped where the planner expects
+  more than 60 s);
 * torch.autograd.gradcheck, default mode (eps 1e-6, atol 1e-5, rtol 1e-3), of the loss of
   one flattened float64 parameter vector; skipped where its measured cost per evaluation
   says it would take more than 60 s;
 * a plain numpy loop: one central difference per parameter, each loss a full forward pass;
 * scipy.optimize.approx_fprime (forward differences, N + 1 full forward passes).
 
-It prints parameters checked per second, each peer's time as a ratio of fdgui's, the worst
+It prints parameters checked per second, each peer's time as a ratio of fdgui's, the two
+engines side by side with torch.autograd.gradcheck (medians and ratios), the worst
 error of each against the exact gradient, fdgui's peak memory (tracemalloc during the check,
 and the whole process's max RSS in a fresh subprocess) and the cost of progress reporting and
 cancel points (the real Qt worker against a bare loop over the same generator). Run:
@@ -34,11 +39,12 @@ import tracemalloc
 import numpy as np
 
 from fdgui.core.models.mlp import NetworkSpec, build_network
-from fdgui.core.netcheck import CheckSettings, run_check, run_to_completion
+from fdgui.core.netcheck import CheckSettings, plan_costs, run_check, run_to_completion
 
 HIDDEN = (30, 95, 311)  # 1,240 / 10,080 / 100,152 parameters
 HUGE = 995  # 1,000,980 parameters, fdgui only
 PEER_LIMIT_S = 60.0
+FORWARD_LIMIT_S = 60.0  # the forward engine is O(P²·B): skipped where the planner expects more
 THREADS = 1  # torch threads; see the note printed with the table
 DEEP = (((300, 300, 300, 10), "tanh"), ((300, 300, 300, 10), "relu"),
         ((300, 300, 300, 300, 10), "tanh"), ((300, 300, 300, 300, 10), "relu"))  # fmt: skip
@@ -46,6 +52,15 @@ DEEP = (((300, 300, 300, 10), "tanh"), ((300, 300, 300, 10), "relu"),
 
 def spec_for(hidden: int) -> NetworkSpec:
     return NetworkSpec((hidden, hidden, 10), "tanh", "cross-entropy", batch_size=32, seed=0)
+
+
+def median_time(function, repeats: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)), result
 
 
 def best_time(function, repeats: int) -> tuple[float, object]:
@@ -289,6 +304,20 @@ def main() -> None:
         numeric = np.concatenate([t.numeric for t in report.tensors])
         row = {"params": count, "fdgui": fd_time, "fdgui_err": max_errors(numeric, exact),
                "verdict": report.verdict}  # fmt: skip
+        row["exact_median"], _ = median_time(lambda: run_to_completion(settings, net), repeats)  # noqa: B023
+        forward = CheckSettings(spec, engine="forward")
+        planned = plan_costs(forward, net)["full"].expected_seconds
+        row["forward_planned"] = planned
+        if planned <= FORWARD_LIMIT_S:
+            forward_repeats = 5 if planned < 0.5 else (3 if planned < 10 else 1)
+            row["forward"], forward_report = median_time(
+                lambda: run_to_completion(forward, net),  # noqa: B023
+                forward_repeats,
+            )
+            row["forward_repeats"] = forward_repeats
+            row["forward_verdict"] = forward_report.verdict
+            forward_numeric = np.concatenate([t.numeric for t in forward_report.tensors])
+            row["forward_err"] = max_errors(forward_numeric, exact)
         theta = np.concatenate([p.ravel() for p in net.parameters])
         loss = flat_loss(net)
         if hidden != HUGE and not (options.quick and count > 50_000):
@@ -327,11 +356,42 @@ def main() -> None:
               f"{row['params'] / row['fdgui']:,.3g} | {cell(row, 'torch')} | "
               f"{cell(row, 'loop')} | {cell(row, 'scipy')} | {row['verdict']} |")  # fmt: skip
     print("\n(×: the peer's time divided by fdgui's, same run)\n")
-    print("| parameters | fdgui max abs / rel error | numpy loop | scipy approx_fprime |")
-    print("|---|---|---|---|")
+    print("Engines side by side (float64 full check; medians of the runs shown):\n")
+    print("| parameters | exact engine | forward engine | forward / exact "
+          "| torch gradcheck | torch / forward | verdicts (exact, forward) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        exact_cell = f"{row['exact_median'] * 1e3:.1f} ms"
+        if "forward" in row:
+            forward_cell = f"{row['forward']:.3g} s (median of {row['forward_repeats']})"
+            ratio = f"{row['forward'] / row['exact_median']:,.0f}×"
+            verdicts = f"{row['verdict']}, {row['forward_verdict']}"
+        else:
+            forward_cell = (
+                f"skipped: the planner expects ~{row['forward_planned']:.0f} s "
+                f"(> {FORWARD_LIMIT_S:.0f} s; 2 full loss evaluations per entry)"
+            )
+            ratio, verdicts = "n/a", f"{row['verdict']}, n/a"
+        torch_value = row.get("torch")
+        if torch_value is None:
+            torch_cell = cell(row, "torch") if "torch_expected" in row else "n/a"
+            torch_ratio = "n/a"
+        else:
+            torch_cell = f"{torch_value:.3g} s (one run)"
+            torch_ratio = f"{torch_value / row['forward']:.2g}×" if "forward" in row else "n/a"
+        print(f"| {row['params']:,} | {exact_cell} | {forward_cell} | {ratio} | {torch_cell} "
+              f"| {torch_ratio} | {verdicts} |")  # fmt: skip
+    print(
+        "\n(the forward engine evaluates the whole loss twice per entry, in chunks of perturbed "
+        "points, one batched matrix product per layer per chunk; the exact engine forms each "
+        "loss change from the one layer a step touches)\n"
+    )
+    print("| parameters | fdgui max abs / rel error | forward engine | numpy loop "
+          "| scipy approx_fprime |")  # fmt: skip
+    print("|---|---|---|---|---|")
     for row in rows:
         parts = [f"{row['fdgui_err'][0]:.1e} / {row['fdgui_err'][1]:.1e}"]
-        for key in ("loop_err", "scipy_err"):
+        for key in ("forward_err", "loop_err", "scipy_err"):
             parts.append(f"{row[key][0]:.1e} / {row[key][1]:.1e}" if key in row else "n/a")
         print(f"| {row['params']:,} | " + " | ".join(parts) + " |")
     print("\n(errors against the exact backprop gradient; relative = |n−a|/max(|n|,|a|,1e-8))\n")

@@ -39,7 +39,7 @@ _FIELD_FOR_OPTION = {
     "samples": "samples",
     "directions": "directions",
     "eps": "epsilon",
-    "engine": "engine",  # once the check has engines (--engine exact|forward)
+    "engine": "engine",
 }
 
 
@@ -72,6 +72,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--bug", metavar="NAME", help="use a buggy backprop")
     parser.add_argument(
         "--dtype", help=f"float64, float32, float16 or bfloat16 (default {DEFAULTS['dtype']})"
+    )
+    parser.add_argument(
+        "--engine",
+        help="exact (default: loss changes formed without cancellation, built-in network) or "
+        "forward (central differences of the loss as it runs, as for any model)",
     )
     parser.add_argument(
         "--samples",

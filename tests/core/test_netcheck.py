@@ -103,11 +103,14 @@ def test_full_check_agrees_with_a_plain_loop_within_the_loops_round_off(
             assert abs(tensor.numeric[index] - loop) <= floor, (tensor.name, index)
 
 
+@pytest.mark.parametrize("engine", ["exact", "forward"])
 @pytest.mark.parametrize("bug", list(BUGS))
 @pytest.mark.parametrize("mode", ["full", "sample", "projection"])
-def test_every_bug_fails_in_every_mode_and_names_a_broken_tensor(bug, mode):
+def test_every_bug_fails_in_every_mode_and_names_a_broken_tensor(bug, mode, engine):
     spec = NetworkSpec((10, 8, 8, 4), "tanh", "cross-entropy", batch_size=8, seed=1)
-    report = run_to_completion(CheckSettings(spec, mode=mode, bug=bug, samples=12, directions=4))
+    settings = CheckSettings(spec, mode=mode, bug=bug, samples=12, directions=4, engine=engine)
+    report = run_to_completion(settings)
+    assert report.engine == engine
     assert report.verdict == "fail"
     broken = {
         "no-batch-mean": {"W1", "b1", "W2", "b2", "W3", "b3"},
@@ -311,13 +314,13 @@ def test_recommended_tolerances_follow_the_unit_roundoff():
 def test_cumulant_series_matches_the_direct_softmax_formula(monkeypatch):
     # the fast path evaluates log Σ p·exp(d·w) by its cumulant series; forcing the direct
     # log1p(Σ p·expm1(d·w)) everywhere must give the same numbers to round-off
-    import fdgui.core.netcheck as netcheck
+    from fdgui.core.netcheck import jets
 
     spec = NetworkSpec((30, 24, 6), "tanh", "cross-entropy", batch_size=16, seed=9)
     net = build_network(spec)
     fast = run_to_completion(CheckSettings(spec), net)
-    monkeypatch.setattr(netcheck, "SERIES_TAIL", 0.0)
-    assert netcheck.series_degree(1e-9, 1e-8) is None
+    monkeypatch.setattr(jets, "SERIES_TAIL", 0.0)
+    assert jets.series_degree(1e-9, 1e-8) is None
     direct = run_to_completion(CheckSettings(spec), net)
     for a, b in zip(fast.tensors, direct.tensors, strict=True):
         scale = np.maximum(np.abs(b.numeric), 1e-8)
@@ -350,9 +353,10 @@ def test_float64_check_catches_a_backprop_off_by_one_part_in_a_million():
     assert report.worst[0].relative_error == pytest.approx(1e-6, rel=1e-3)
 
 
+@pytest.mark.parametrize("engine", ["exact", "forward"])
 @pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "bfloat16"])
 @pytest.mark.parametrize("factor", [-1.0, 2.0, 0.5])
-def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype, factor):
+def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype, factor, engine):
     """QA: in float16/bfloat16 atol 0.2/1 against gradients of ~1e-3 passed any backprop."""
     from fdgui.core.models.mlp import Network
 
@@ -361,7 +365,7 @@ def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype,
         Network, "gradient", lambda self, bug=None: [factor * g for g in exact(self, bug)]
     )
     spec = NetworkSpec((16, 16, 16, 10), "tanh", "cross-entropy", batch_size=32, seed=0)
-    report = run_to_completion(CheckSettings(spec, dtype=dtype))
+    report = run_to_completion(CheckSettings(spec, dtype=dtype, engine=engine))
     assert not report.passed, report.summary
     if dtype in ("float64", "float32"):  # these formats resolve the gradient: a real failure
         assert not report.inconclusive and report.summary.startswith("Fail")
@@ -420,11 +424,13 @@ def test_a_step_the_dtype_cannot_resolve_gives_no_change_not_an_exact_derivative
     assert report32.inconclusive and all(np.all(t.numeric == 0) for t in report32.tensors)
 
 
+@pytest.mark.parametrize("engine", ["exact", "forward"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("mode", ["full", "projection"])
-def test_the_shown_epsilon_and_loss_changes_reproduce_the_numeric_value(dtype, mode):
+def test_the_shown_epsilon_and_loss_changes_reproduce_the_numeric_value(dtype, mode, engine):
     spec = NetworkSpec((12, 9, 9, 5), "sigmoid", "cross-entropy", batch_size=6, seed=2)
-    report = run_to_completion(CheckSettings(spec, dtype=dtype, mode=mode, directions=5))
+    settings = CheckSettings(spec, dtype=dtype, mode=mode, directions=5, engine=engine)
+    report = run_to_completion(settings)
     for entry in report.worst:
         recomputed = (entry.loss_plus_change - entry.loss_minus_change) / (2 * entry.epsilon)
         assert recomputed == entry.numeric  # bit for bit
@@ -477,20 +483,20 @@ def test_progress_tracks_time_on_a_deep_network():
 def test_the_jet_path_agrees_with_pushing_exact_differences_through(monkeypatch, activation, loss):
     """Deep smooth layers use the loss's 4th-order series in the unit's change; it must give
     the numbers the exact layer-by-layer differences give, and be the path actually taken."""
-    from fdgui.core import netcheck
+    from fdgui.core.netcheck import exact as netcheck
 
     spec = NetworkSpec((10, 8, 7, 6, 4), activation, loss, batch_size=9, seed=5)
     calls = {"deep": 0}
-    exact_deep = netcheck._Context._deep_change
+    exact_deep = netcheck.ExactEngine._deep_change
 
     def counting(self, *args):
         calls["deep"] += 1
         return exact_deep(self, *args)
 
-    monkeypatch.setattr(netcheck._Context, "_deep_change", counting)
+    monkeypatch.setattr(netcheck.ExactEngine, "_deep_change", counting)
     fast = run_to_completion(CheckSettings(spec))
     assert calls["deep"] == 0  # every deep entry went through the jets
-    monkeypatch.setattr(netcheck._Context, "_jet_change", lambda *args: None)
+    monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", lambda *args: None)
     slow = run_to_completion(CheckSettings(spec))
     assert calls["deep"] > 0
     for a, b in zip(fast.tensors, slow.tensors, strict=True):
@@ -499,18 +505,18 @@ def test_the_jet_path_agrees_with_pushing_exact_differences_through(monkeypatch,
 
 
 def test_a_large_fixed_step_falls_back_from_the_series(monkeypatch):
-    from fdgui.core import netcheck
+    from fdgui.core.netcheck import exact as netcheck
 
     spec = NetworkSpec((10, 8, 7, 4), "tanh", "cross-entropy", batch_size=9, seed=5)
     used = []
-    original = netcheck._Context._jet_change
+    original = netcheck.ExactEngine._jet_change
 
     def spy(self, *args):
         result = original(self, *args)
         used.append(result is not None)
         return result
 
-    monkeypatch.setattr(netcheck._Context, "_jet_change", spy)
+    monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", spy)
     run_to_completion(CheckSettings(spec, epsilon=1e-2))
     assert used and not any(used)  # remainder too large for ε = 1e-2: exact path
     used.clear()
@@ -521,11 +527,11 @@ def test_a_large_fixed_step_falls_back_from_the_series(monkeypatch):
 def test_relu_entries_that_switch_a_deeper_unit_take_the_exact_path(monkeypatch):
     """With a wide fixed ε many relu steps switch units of deeper layers: those entries must
     get the exact differences and the kink flag, the rest the (exact, linear) series."""
-    from fdgui.core import netcheck
+    from fdgui.core.netcheck import exact as netcheck
 
     spec = NetworkSpec((10, 8, 8, 7, 4), "relu", "cross-entropy", batch_size=9, seed=5)
     fast = run_to_completion(CheckSettings(spec, epsilon=0.05))
-    monkeypatch.setattr(netcheck._Context, "_jet_change", lambda *args: None)
+    monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", lambda *args: None)
     slow = run_to_completion(CheckSettings(spec, epsilon=0.05))
     assert sum(t.kinks for t in slow.tensors) > 0
     for a, b in zip(fast.tensors, slow.tensors, strict=True):

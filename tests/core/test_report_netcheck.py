@@ -152,3 +152,12 @@ def test_code_explains_why_its_numbers_differ_from_the_apps_check(render):
     assert "differ from fdgui's own network check" in code
     assert "u^(1/3)" in code and "√u" in code
     ast.parse(code)
+
+
+@pytest.mark.parametrize("engine", ["exact", "forward"])
+def test_every_rendering_names_the_engine(engine):
+    report = run_to_completion(CheckSettings(NetworkSpec((9, 7, 4), batch_size=8), engine=engine))
+    assert report.engine == engine
+    assert json.loads(render_json(report))["engine"] == engine
+    assert f"{engine} engine" in render_text(report).splitlines()[1]
+    assert f"{engine} engine" in render_markdown(report)

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from fdgui.core.models.mlp import BUGS
+
 CLI = [sys.executable, "-m", "fdgui.cli"]
 
 
@@ -78,6 +80,8 @@ def test_json_keys_and_types():
         (["--mode", "sample", "--samples", "100000"], "--samples"),
         (["--mode", "full", "--samples", "5"], "--samples"),
         (["--directions", "5"], "--directions"),
+        (["--engine", "backward"], "--engine"),
+        (["--engine", ""], "--engine"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_option(args, option):
@@ -125,3 +129,49 @@ def test_sample_mode_with_k_above_some_tensors_says_so():
     assert "k=200," in out.stdout  # W1 has 320 entries: 200 is a real sample there
     out = run("--layers", "5,4,3", "--mode", "sample", "--samples", "20")
     assert "k=20 (every entry: no tensor has more)" in out.stdout
+
+
+def test_forward_engine_json_names_the_engine_and_text_mentions_it():
+    out = run("--layers", "12,8,8,4", "--engine", "forward", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["engine"] == "forward" and data["verdict"] == "pass"
+    # the forward engine's own ε (u^(1/3)), not the exact engine's √u
+    assert data["check"]["check_epsilon"] == pytest.approx(2.0 ** (-53 / 3), rel=1e-12)
+    default = json.loads(run("--layers", "12,8,8,4", "--json").stdout)
+    assert default["engine"] == "exact"
+    text = run("--layers", "12,8,8,4", "--engine", " forward ")
+    assert text.returncode == 0 and "forward engine" in text.stdout.splitlines()[1]
+
+
+def test_bad_engine_names_the_choices():
+    out = run("--engine", "backward")
+    assert out.stderr == "fdgui-cli netcheck: --engine: 'backward' is not one of exact, forward\n"
+
+
+CASES = [(layers, None) for layers in ("6,5,5,3", "6,5,5,4,3")] + [
+    (layers, bug) for layers in ("6,5,5,3", "6,5,5,4,3") for bug in BUGS
+]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+@pytest.mark.parametrize("loss", ["cross-entropy", "mse"])
+def test_both_engines_give_the_same_verdict_on_the_honest_network_and_every_bug(
+    activation, loss, capsys
+):
+    """Two and three hidden layers (5,5 is square, so 'transpose' applies), every bug."""
+    from fdgui.cli import main
+
+    for layers, bug in CASES:
+        verdicts = []
+        for engine in ("exact", "forward"):
+            args = ["netcheck", "--layers", layers, "--activation", activation, "--loss", loss]
+            args += ["--batch", "8", "--engine", engine, "--json"]
+            status = main(args + (["--bug", bug] if bug else []))
+            data = json.loads(capsys.readouterr().out)
+            assert data["engine"] == engine
+            failing = sorted(t["name"] for t in data["tensors"] if t["failures"])
+            verdicts.append((status, data["verdict"], data["inconclusive"], failing))
+        assert verdicts[0] == verdicts[1], (layers, bug, verdicts)
+        expected = (0, "pass") if bug is None else (1, "fail")
+        assert verdicts[0][:2] == expected, (layers, bug, verdicts)

@@ -19,7 +19,7 @@ from fdgui.core.netcheck import (
     CheckReport,
     Entry,
     TensorReport,
-    check_epsilon,
+    engine_epsilon,
 )
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
@@ -131,6 +131,7 @@ def settings_line(report: CheckReport) -> str:
         f"seed {spec.seed}",
         settings.dtype,
         MODE_TITLES[settings.mode].split(":")[0].lower(),
+        f"{report.engine} engine",
     ]
     if settings.mode == "sample":
         largest = max(math.prod(shape) for _, shape in spec.tensor_shapes)
@@ -147,7 +148,7 @@ def settings_line(report: CheckReport) -> str:
         central = recommended_epsilon(settings.dtype, 0.0, "central")
         epsilon = f"ε={number(central)} along unit directions"
     else:
-        epsilon = f"ε={number(check_epsilon(settings.dtype))}·max(1,|w|)"
+        epsilon = f"ε={number(engine_epsilon(report.engine, settings.dtype))}·max(1,|w|)"
     parts.append(epsilon)
     return ", ".join(parts)
 
@@ -202,6 +203,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         "parameters_checked": report.parameters_checked,
         "evaluations": report.evaluations,
         "seconds": report.seconds,
+        "engine": report.engine,  # "exact" or "forward": which engine formed the numbers
         "loss": json_number(report.loss),
         "network": {
             "layer_sizes": list(spec.layer_sizes),
@@ -218,7 +220,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "samples": settings.samples if settings.mode == "sample" else None,
             "directions": settings.directions if settings.mode == "projection" else None,
             "epsilon": settings.epsilon,
-            "check_epsilon": check_epsilon(settings.dtype),
+            "check_epsilon": engine_epsilon(report.engine, settings.dtype),
             "recommended_epsilon": recommended_epsilon(settings.dtype, 0.0, "central"),
             "atol": report.tolerances.atol,
             "rtol": report.tolerances.rtol,

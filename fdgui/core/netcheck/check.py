@@ -1,0 +1,105 @@
+"""Running a check: validate, set up the engine, evaluate tensor by tensor, build the report.
+
+The check is a generator: it yields ``(fraction, message)`` after every chunk (each yield is a
+point where the caller may stop it) and returns a frozen ``CheckReport``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING
+
+from fdgui.core.models.mlp import Network
+from fdgui.core.netcheck.blas import single_threaded_blas
+from fdgui.core.netcheck.chunks import TensorResult
+from fdgui.core.netcheck.engines import make_engine
+from fdgui.core.netcheck.planner import tensor_weights
+from fdgui.core.netcheck.progress import Progress, ProgressTracker, usable_weights
+from fdgui.core.netcheck.results import CheckReport, build_report
+from fdgui.core.netcheck.settings import CheckSettings, count_checked, tensor_shapes
+
+if TYPE_CHECKING:
+    from fdgui.core.models.base import Model
+
+
+def run_check(
+    settings: CheckSettings,
+    network: Network | None = None,
+    weights: Sequence[float] | None = None,
+    model: Model | None = None,
+) -> Generator[Progress, None, CheckReport]:
+    """Check the gradient under check; yields progress, returns the report.
+
+    ``settings.engine`` picks the engine: "exact" for the built-in network (``network``, or
+    built from ``settings.spec``), "forward" for any model (``model``, else that network).
+    Each yield is ``(fraction, message)`` and a point where the caller may stop by closing
+    the generator. Settings are validated at the first step, before any work. The fraction
+    is weighted by each tensor's cost (``weights``: the cost planner's ``tensor_seconds``
+    for this mode, else ``tensor_weights``), so it tracks time, not entries: in a deep
+    network one entry of W1 costs hundreds of times one entry of the last layers.
+    """
+    settings.validate(model)
+    shapes = tensor_shapes(settings, model)
+    if not usable_weights(weights, len(shapes)):
+        weights = tensor_weights(settings, model)
+    with single_threaded_blas():
+        return (yield from _check_steps(settings, network, model, list(weights)))
+
+
+def _check_steps(
+    settings: CheckSettings, network: Network | None, model: Model | None, weights: list[float]
+) -> Generator[Progress, None, CheckReport]:
+    started = time.perf_counter()
+    yield 0.0, "building the network" if model is None else "reading the model"
+    if network is None and model is None:
+        assert settings.spec is not None
+        from fdgui.core.models.mlp import build_network
+
+        network = build_network(settings.spec)
+    yield 0.0, "forward pass and backprop" if model is None else "loss and gradient"
+    engine = make_engine(settings, network, model)
+    tolerances = engine.tolerances()
+    shapes = tensor_shapes(settings, model)
+    total = count_checked(settings, shapes)
+    done = 0
+    progress = ProgressTracker(weights)
+    results: list[TensorResult] = []
+    for position, (name, shape) in enumerate(shapes):
+        result = TensorResult(name, shape, settings.mode, settings.directions)
+        results.append(result)
+        size = result.numeric.size
+        if settings.mode == "sample":
+            size = min(settings.samples, size)
+        progress.start_tensor(position, size)
+        tensor_done = 0
+        if settings.mode == "projection":
+            for k in range(settings.directions):
+                result.store(engine.direction_chunk(position, k))
+                done += 1
+                tensor_done += 1
+                message = f"{name}: direction {k + 1} of {settings.directions}"
+                yield progress.fraction(tensor_done), message
+            progress.finish_tensor()
+            continue
+        for piece in engine.tensor_pieces(position, full=settings.mode == "full"):
+            result.store(piece)
+            done += piece.size
+            tensor_done += piece.size
+            yield progress.fraction(tensor_done), f"{name}: {done:,} of {total:,} entries"
+        progress.finish_tensor()
+    yield 1.0, "writing the report"
+    seconds = time.perf_counter() - started
+    label = model.label if model is not None else ""
+    return build_report(
+        settings, engine.loss, results, tolerances, seconds, engine.name, total, label
+    )
+
+
+def run_to_completion(
+    settings: CheckSettings, network: Network | None = None, model: Model | None = None
+) -> CheckReport:
+    """Drive ``run_check`` without a caller that cancels (CLI, scripts, tests)."""
+    from fdgui.core.jobs import drive
+
+    return drive(run_check(settings, network, model=model))

@@ -1,0 +1,242 @@
+"""The forward engine: central differences of any model's own loss, exactly as it runs.
+
+For every checked entry w of θ (or random direction v of one tensor) the engine builds the
+points θ0 ± ε·e_i, rounds them to the dtype, evaluates them through ``model.losses`` many at
+a time (a chunk of points per call; the built-in network runs one batched matrix product per
+layer for the whole chunk), and forms
+
+    ΔL± = L(θ0 ± ε·e_i) − L(θ0),   numeric = (ΔL+ − ΔL−)/(2ε),
+
+compared with ``model.gradient()``. ε = u^(1/3)·max(1, |w|) for the dtype (or the fixed ε
+asked for). Nothing about the model is assumed beyond the Model protocol, so this is what a
+user's own code gets; it costs two full loss evaluations per entry (O(P²·B) for the built-in
+network, against the exact engine's O(P·B)).
+
+Tolerances are those of a check that subtracts rounded losses (``recommended_tolerances``):
+atol ≈ 10·u·max(1,|L|)/ε and rtol ≈ 10·u^(2/3), with the same verdict rules as the exact
+engine (an entry is decided only where a factor 2 or a sign flip would fall outside its
+window; a tensor made mostly of undecided entries makes the check inconclusive).
+
+Kinks. A model that is not smooth (``model.smooth`` False: relu, or a model that does not say)
+may have a kink inside ±ε, and then the central difference need not match a correct gradient.
+The engine cannot see kinks, so for each entry that disagrees it looks again with a step
+ε' = ε/16, which avoids any kink that is not within ε' of w:
+
+* the central difference at ε' agrees with the gradient within that step's own window
+  (``recommended_tolerances`` at ε': its round-off floor grows as the step shrinks), or
+* one of the one-sided slopes, extrapolated to a zero step from ε and ε' (Richardson:
+  f(ε') + (f(ε') − f(ε))·ε'/(ε − ε')), agrees with it within that window, as the right or
+  left derivative of a correct gradient sitting *on* a kink does,
+
+Then the entry is marked as a kink (explained), provided the refined window is
+below half of |g|; where it is not, the entry is undecided (it counts towards an
+inconclusive verdict, never towards a pass). Everything else that disagrees stays a failure:
+on a smooth stretch a wrong gradient disagrees at ε' just as at ε, so a kink can excuse at
+most a disagreement smaller than the refined window, and only at the entries that show one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from fdgui.core.models.base import Model
+from fdgui.core.netcheck.chunks import Chunk, forward_rows_per_chunk, sample_indices
+from fdgui.core.netcheck.projection import direction
+from fdgui.core.netcheck.settings import CheckSettings
+from fdgui.core.netcheck.tolerances import Tolerances, forward_epsilon, recommended_tolerances
+from fdgui.core.numbers.precision import numpy_dtype
+
+REFINE = 16  # the kink test's second step is ε/REFINE
+
+# rows_for(steps) -> (points, lost): the points θ0 + step (rounded to the dtype), one per
+# step, and where the rounded step left θ0 unchanged
+PointMaker = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+class ForwardEngine:
+    """Central differences of ``model.losses`` at θ0 ± ε·e_i, chunk by chunk."""
+
+    name = "forward"
+
+    def __init__(self, model: Model, settings: CheckSettings) -> None:
+        self.model = model
+        self.settings = settings
+        self.dtype = settings.dtype
+        self.shapes = [(tensor.name, tuple(tensor.shape)) for tensor in model.tensors]
+        starts = [0]
+        for _, shape in self.shapes:
+            starts.append(starts[-1] + int(np.prod(shape, dtype=np.int64)))
+        self.offsets = starts
+        self.size = starts[-1]
+        # the point under check, as the dtype holds it (float64 numbers)
+        self.theta = self.round(np.asarray(model.theta0(), dtype=np.float64))
+        self.theta.setflags(write=False)
+        gradient = model.gradient() if self.dtype == "float64" else model.gradient(self.theta)
+        self.gradient = np.asarray(gradient, dtype=np.float64).ravel()
+        self.loss = float(self._losses(self.theta[None, :])[0])
+        self.epsilon_base = (
+            settings.epsilon if settings.epsilon is not None else forward_epsilon(self.dtype)
+        )
+        self.epsilon_scaled = settings.epsilon is None
+        self.smooth = bool(model.smooth)
+        self.rows = forward_rows_per_chunk(self.size)
+        self._tolerances = recommended_tolerances(self.dtype, self.loss, settings.epsilon)
+
+    # -- what the check asks of an engine --------------------------------------------
+
+    def tolerances(self) -> Tolerances:
+        return self._tolerances
+
+    def probe_twin(self, position: int) -> int | None:
+        """Every entry costs two full loss evaluations whatever its tensor: the planner
+        times the largest tensor and uses that for all."""
+        largest = max(range(len(self.shapes)), key=lambda p: self.offsets[p + 1] - self.offsets[p])
+        return None if position == largest else largest
+
+    def tensor_pieces(self, position: int, full: bool, limit: int | None = None) -> Iterator[Chunk]:
+        """Evaluate one tensor's entries chunk by chunk (``limit``: stop after about that many)."""
+        size = self.offsets[position + 1] - self.offsets[position]
+        if full:
+            indices = np.arange(size)
+        else:
+            indices = sample_indices(
+                size, position, self.settings.sample_seed, self.settings.samples
+            )
+        done = 0
+        for start in range(0, indices.size, self.rows):
+            yield self.evaluate_indices(position, indices[start : start + self.rows])
+            done += min(self.rows, indices.size - start)
+            if limit is not None and done >= limit:
+                return
+
+    def evaluate_indices(self, position: int, indices: np.ndarray) -> Chunk:
+        flat = self.offsets[position] + indices
+        values = self.theta[flat]
+        epsilon = self.epsilon_for(values)
+
+        def rows_for(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            where = np.concatenate([flat] * (steps.size // flat.size))
+            points = np.empty((steps.size, self.size))
+            points[:] = self.theta
+            moved = self.round(self.theta[where] + steps)
+            points[np.arange(steps.size), where] = moved
+            return points, moved == self.theta[where]
+
+        analytic = self.gradient[flat]
+        return self._chunk(indices, rows_for, epsilon, analytic)
+
+    def direction_chunk(self, position: int, k: int) -> Chunk:
+        """Projection mode: the k-th random unit direction of tensor ``position``."""
+        start, stop = self.offsets[position], self.offsets[position + 1]
+        unit = direction(self.shapes[position][1], self.settings.sample_seed, position, k).ravel()
+        epsilon = np.array([self.epsilon_base])
+
+        def rows_for(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            points = np.empty((steps.size, self.size))
+            points[:] = self.theta
+            points[:, start:stop] = self.round(self.theta[start:stop] + steps[:, None] * unit)
+            return points, np.all(points[:, start:stop] == self.theta[start:stop], axis=1)
+
+        analytic = np.array([float(np.sum(self.gradient[start:stop] * unit))])
+        chunk = self._chunk(np.array([k]), rows_for, epsilon, analytic)
+        return Chunk(
+            k,
+            float(chunk.numeric[0]),
+            float(analytic[0]),
+            float(epsilon[0]),
+            float(chunk.plus[0]),
+            float(chunk.minus[0]),
+            bool(chunk.kink[0]),
+            bool(chunk.vanished[0]),
+            bool(chunk.undecided[0]),
+        )
+
+    # -- the arithmetic ---------------------------------------------------------------
+
+    def epsilon_for(self, values: np.ndarray) -> np.ndarray:
+        if not self.epsilon_scaled:
+            return np.full(values.shape, self.epsilon_base)
+        return self.epsilon_base * np.maximum(1.0, np.abs(values))
+
+    def round(self, values: np.ndarray) -> np.ndarray:
+        """The values the dtype holds nearest to ``values`` (as float64)."""
+        if self.dtype == "float64":
+            return np.asarray(values, dtype=np.float64)
+        with np.errstate(over="ignore"):
+            return np.asarray(values).astype(numpy_dtype(self.dtype)).astype(np.float64)
+
+    def _losses(self, points: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            values = self.model.losses(points, self.dtype)
+        return np.real(np.asarray(values)).astype(np.float64)
+
+    def _changes(
+        self, rows_for: PointMaker, epsilon: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """ΔL+ and ΔL− at steps ±epsilon, and where both steps were lost to rounding.
+
+        A step the dtype rounds away leaves the point at θ0, whose loss is L by definition:
+        its change is set to 0 (what a person's finite difference sees), not re-evaluated.
+        """
+        count = epsilon.size
+        points, lost = rows_for(np.concatenate([epsilon, -epsilon]))
+        losses = self._losses(points)
+        with np.errstate(invalid="ignore", over="ignore"):
+            changes = np.where(lost, 0.0, losses - self.loss)
+        return changes[:count], changes[count:], lost[:count] & lost[count:]
+
+    def _chunk(
+        self, indices: np.ndarray, rows_for: PointMaker, epsilon: np.ndarray, analytic: np.ndarray
+    ) -> Chunk:
+        plus, minus, vanished = self._changes(rows_for, epsilon)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            numeric = (plus - minus) / (2 * epsilon)
+        kink = np.zeros(indices.size, dtype=bool)
+        undecided = np.zeros(indices.size, dtype=bool)
+        if not self.smooth:
+            self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric, vanished,
+                             kink, undecided)  # fmt: skip
+        return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided)
+
+    def _find_kinks(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
+                    kink, undecided) -> None:  # fmt: skip
+        """Mark (in place) the disagreeing entries a kink inside ±ε explains (module doc)."""
+        tolerances = self._tolerances
+        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            chosen = np.flatnonzero((np.abs(numeric - analytic) > window) & ~vanished)
+        if chosen.size == 0:
+            return
+        small = epsilon[chosen] / REFINE
+        plus2, minus2 = self._refined_changes(rows_for, chosen, small, epsilon.size)
+        a = analytic[chosen]
+        # the refined step's own window: its round-off floor is REFINE times higher, its
+        # truncation REFINE² times lower
+        refined = recommended_tolerances(self.dtype, self.loss, self.epsilon_base / REFINE)
+        wide = refined.atol + refined.rtol * np.abs(a)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            central = (plus2 - minus2) / (2 * small)
+            right, left = plus[chosen] / epsilon[chosen], -minus[chosen] / epsilon[chosen]
+            right2, left2 = plus2 / small, -minus2 / small
+            share = small / (epsilon[chosen] - small)
+            right0 = right2 + (right2 - right) * share  # one-sided slopes, extrapolated to 0
+            left0 = left2 + (left2 - left) * share
+            agrees = np.abs(central - a) <= wide
+            agrees |= np.minimum(np.abs(right0 - a), np.abs(left0 - a)) <= wide
+        decided = wide < 0.5 * np.abs(a)
+        kink[chosen] = agrees & decided
+        undecided[chosen] = agrees & ~decided
+
+    def _refined_changes(self, rows_for, chosen, small, total):
+        """ΔL± of the ``chosen`` entries (of a chunk of ``total``) at the steps ±small."""
+        steps = np.zeros(total)
+        steps[chosen] = small
+        points, lost = rows_for(np.concatenate([steps, -steps]))
+        keep = np.concatenate([chosen, total + chosen])
+        points, lost = points[keep], lost[keep]
+        losses = self._losses(points)
+        with np.errstate(invalid="ignore", over="ignore"):
+            changes = np.where(lost, 0.0, losses - self.loss)
+        return changes[: chosen.size], changes[chosen.size :]

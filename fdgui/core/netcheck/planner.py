@@ -1,0 +1,156 @@
+"""What a check will cost before it runs: evaluations, time and memory of every mode."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from fdgui.core.models.mlp import Network
+from fdgui.core.netcheck.blas import single_threaded_blas
+from fdgui.core.netcheck.engines import make_engine
+from fdgui.core.netcheck.settings import (
+    MODES,
+    CheckSettings,
+    count_checked,
+    estimate_memory_bytes,
+    tensor_shapes,
+)
+
+if TYPE_CHECKING:
+    from fdgui.core.models.base import Model
+
+PROBE_ENTRIES = 2048  # the cost planner times about this many entries per tensor and mode
+PROBE_SECONDS = 0.02  # ... or stops a tensor's probe after this long
+
+
+@dataclass(frozen=True)
+class CostPlan:
+    """What a mode costs before it runs."""
+
+    mode: str
+    parameters_checked: int
+    evaluations: int
+    seconds_per_evaluation: float
+    expected_seconds: float
+    memory_bytes: int
+    # expected seconds of each tensor (in tensor order): the check's progress bar uses them
+    tensor_seconds: tuple[float, ...] = ()
+    engine: str = "exact"
+
+
+def plan_costs(
+    settings: CheckSettings, network: Network | None = None, model: Model | None = None
+) -> dict[str, CostPlan]:
+    """Evaluations and expected time of every mode with the settings' engine, from a short
+    timed run of the real code.
+
+    The timed run goes through the same chunks as the check itself, for up to ~2,000
+    entries (or 20 ms) of every tensor in both layouts (the forward engine: of its largest
+    tensor, as an entry costs two full loss evaluations in any tensor), plus one projection
+    direction, so the measured seconds per evaluation include each tensor kind's batching.
+    """
+    settings.validate(model)
+    with single_threaded_blas():
+        return _plan_costs(settings, network, model)
+
+
+def _plan_costs(
+    settings: CheckSettings, network: Network | None, model: Model | None
+) -> dict[str, CostPlan]:
+    start = time.perf_counter()
+    engine = make_engine(settings, network, model)
+    setup = time.perf_counter() - start
+    shapes = tensor_shapes(settings, model)
+    per_tensor: dict[int, dict[bool, float]] = {}
+    twins = {}
+    for position in range(len(shapes)):
+        twin = engine.probe_twin(position)
+        if twin is not None:
+            twins[position] = twin
+            continue
+        per_tensor[position] = {}
+        for full in (True, False):
+            start = time.perf_counter()
+            count = 0
+            for piece in engine.tensor_pieces(position, full, limit=PROBE_ENTRIES):
+                count += piece.size
+                if time.perf_counter() - start > PROBE_SECONDS:
+                    break
+            per_tensor[position][full] = (time.perf_counter() - start) / (2 * max(count, 1))
+    for position, twin in twins.items():
+        per_tensor[position] = dict(per_tensor[twin])
+    times = []
+    largest = max(range(len(shapes)), key=lambda p: math.prod(shapes[p][1]))
+    for k in range(3):  # the first is a warm-up
+        engine.direction_chunk(largest, k)
+        times.append(time.perf_counter())
+    per_direction = (times[-1] - times[0]) / 4  # two directions, two evaluations each
+    plans: dict[str, CostPlan] = {}
+    for mode in MODES:
+        mode_settings = replace(settings, mode=mode)
+        seconds = setup
+        tensor_seconds = []
+        for position, (_name, shape) in enumerate(shapes):
+            size = math.prod(shape)
+            if mode == "full":
+                tensor_seconds.append(2 * size * per_tensor[position][True])
+            elif mode == "sample":
+                tensor_seconds.append(2 * min(size, settings.samples) * per_tensor[position][False])
+            else:
+                tensor_seconds.append(2 * settings.directions * per_direction)
+            seconds += tensor_seconds[-1]
+        evaluations = 2 * count_checked(mode_settings, shapes)
+        plans[mode] = CostPlan(
+            mode,
+            evaluations // 2,
+            evaluations,
+            seconds / max(evaluations, 1),
+            seconds,
+            estimate_memory_bytes(mode_settings, model),
+            tuple(tensor_seconds),
+            engine.name,
+        )
+    return plans
+
+
+def tensor_weights(settings: CheckSettings, model: Model | None = None) -> list[float]:
+    """Rough relative cost of each tensor's share of the check (when no plan was measured).
+
+    Exact engine, per perturbation and example: a few dozen elementwise operations where the
+    change stops at the output or the last hidden layer; for earlier layers, the change is
+    pushed through every deeper hidden layer (about 8 elementwise operations per unit plus
+    one multiply-add per weight of the next layer), or, for the float64 jet path, four such
+    passes per unit shared by its whole row. Projections run two forward passes. Forward
+    engine: every entry and every direction costs two full loss evaluations.
+    """
+    shapes = tensor_shapes(settings, model)
+    if settings.engine == "forward":
+        if settings.mode == "projection":
+            return [float(settings.directions)] * len(shapes)
+        return [float(count_checked(settings, [entry])) for entry in shapes]
+    assert settings.spec is not None
+    sizes = settings.spec.layer_sizes
+    layers = len(sizes) - 1
+    forward = sum(sizes[m] * sizes[m + 1] for m in range(layers))
+    weights = []
+    for position, (_name, shape) in enumerate(shapes):
+        layer = position // 2
+        if settings.mode == "projection":
+            weights.append(settings.directions * 2.0 * forward)
+            continue
+        per_entry = 20.0
+        jets = settings.dtype == "float64"
+        if jets and layer < layers - 2:
+            per_entry = 200.0  # gathering the jet per entry, Horner for ΔL+ and ΔL−
+        for m in range(layer + 1, layers - 1):
+            if jets:  # a 4th-order jet per unit, shared by the unit's row of weights
+                per_entry += 1.5 * sizes[m + 1] * (8.0 + sizes[m + 2]) / sizes[layer]
+            else:
+                per_entry += sizes[m + 1] * (8.0 + sizes[m + 2])
+        count = (
+            math.prod(shape) if settings.mode == "full" else min(settings.samples, math.prod(shape))
+        )
+        weights.append(count * per_entry)
+    return weights

@@ -1,0 +1,289 @@
+"""The finished check: entries, tensors, the verdict, and how they are built from the numbers.
+
+``build_report`` turns the per-tensor numbers both engines gather (``TensorResult``) into the
+frozen ``CheckReport``: relative errors, verdict bands, what explains an entry (a kink, the
+dtype's tolerance, a tolerance too wide to decide), the worst entries and a heat map of every
+tensor ready to draw.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from fdgui.core.netcheck.chunks import TensorResult
+from fdgui.core.netcheck.settings import CheckSettings
+from fdgui.core.netcheck.tolerances import Tolerances
+from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
+
+WORST_COUNT = 20
+HEAT_MAP_SIDE = 512  # cells per side of a drawn heat map (larger tensors: block maxima)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One compared entry (or direction, in projection mode)."""
+
+    tensor: str
+    index: int  # flat index in the tensor (direction number in projection mode)
+    position: tuple[int, ...]  # the multi-index, e.g. (3, 17) for W1[3, 17]
+    numeric: float
+    analytic: float
+    relative_error: float
+    epsilon: float
+    loss_plus: float
+    loss_minus: float
+    band: str  # key of check.VERDICTS
+    # "", "kink", "round-off" (within tolerance, and the tolerance is narrow enough to decide),
+    # "undecided" (within a tolerance as wide as half the gradient or wider: a sign flip or a
+    # factor 2 would pass too), "flat" (undecided, and L+ = L− in the dtype or no step at all)
+    note: str
+    # L± − L as the check formed them (float64: directly, so they keep their own digits
+    # even where L+ and L− print alike; other dtypes: the difference of rounded losses)
+    loss_plus_change: float = math.nan
+    loss_minus_change: float = math.nan
+    failing: bool = False  # neither correct nor explained (kink, tolerance, undecided)
+
+
+@dataclass(frozen=True)
+class TensorReport:
+    """Everything about one parameter tensor."""
+
+    name: str
+    shape: tuple[int, ...]
+    checked: int
+    max_relative_error: float
+    median_relative_error: float
+    band_counts: dict[str, int]
+    kinks: int  # entries whose ±ε step crosses a relu kink
+    within_tolerance: int  # entries explained by the dtype's tolerance (not < 1e-7)
+    failures: int  # entries neither correct nor explained
+    relative_errors: np.ndarray = field(repr=False)  # tensor's shape ((1, K) for projections)
+    numeric: np.ndarray = field(repr=False)  # flat, NaN where not checked
+    analytic: np.ndarray = field(repr=False)  # flat backprop values (g·v in projection mode)
+    undecided: int = 0  # within tolerance only because the tolerance is ≥ |g|/2 (see note)
+    # log10 relative error ready to draw (made in the worker, so the window never computes
+    # it): at most HEAT_MAP_SIDE cells a side, each the largest error of its block; NaN where
+    # nothing was checked. heat_levels: (low, high) whole decades of the full tensor's errors.
+    heat_map: np.ndarray | None = field(default=None, repr=False)
+    heat_levels: tuple[float, float] = (-16.0, 0.0)
+
+    @property
+    def inconclusive(self) -> bool:
+        """No failures, but most entries are too small for the dtype to tell right from wrong."""
+        return self.failures == 0 and self.checked > 0 and self.undecided * 2 > self.checked
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The finished check: per-tensor summaries, worst entries, verdict."""
+
+    settings: CheckSettings
+    loss: float
+    tolerances: Tolerances
+    tensors: tuple[TensorReport, ...]
+    worst: tuple[Entry, ...]
+    verdict: str  # "pass" or "fail"
+    worst_tensor: str
+    summary: str  # the verdict in words
+    parameters_checked: int
+    evaluations: int
+    seconds: float
+    # no failures, but some tensor is mostly undecided: the verdict is then "fail" (not a
+    # pass: nothing was confirmed), the summary starts "Inconclusive" and the CLI exits 1
+    inconclusive: bool = False
+    engine: str = "exact"  # which engine formed the numeric gradient (settings.ENGINES)
+    model_label: str = ""  # the model checked, when it is not the built-in network of spec
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "pass"
+
+    @property
+    def loose(self) -> bool:
+        """A pass where most entries agree only within the dtype's tolerance, not to 1e-7."""
+        checked = sum(t.checked for t in self.tensors)
+        within = sum(t.within_tolerance for t in self.tensors)
+        return self.passed and within > checked / 2
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.array(array)
+    array.setflags(write=False)
+    return array
+
+
+def heat_map_of(relative: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
+    """log10 relative errors of a 2-D array, block maxima down to HEAT_MAP_SIDE a side."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(np.clip(relative, 1e-17, None)).astype(np.float32)  # NaN stays NaN
+    finite = logs[np.isfinite(logs)]
+    low = float(np.floor(finite.min())) if finite.size else -16.0
+    high = float(np.ceil(finite.max())) if finite.size else 0.0
+    if high - low < 1:
+        high = low + 1
+    rows, columns = logs.shape
+    row_step = -(-rows // HEAT_MAP_SIDE)
+    column_step = -(-columns // HEAT_MAP_SIDE)
+    if row_step > 1 or column_step > 1:
+        padded = np.full(
+            (-(-rows // row_step) * row_step, -(-columns // column_step) * column_step),
+            np.nan,
+            dtype=np.float32,
+        )
+        padded[:rows, :columns] = logs
+        blocks = padded.reshape(
+            padded.shape[0] // row_step, row_step, padded.shape[1] // column_step, column_step
+        )
+        logs = np.fmax.reduce(np.fmax.reduce(blocks, axis=3), axis=1)  # NaN only if all NaN
+    logs.setflags(write=False)
+    return logs, (low, high)
+
+
+def _largest(values: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the (up to) count largest finite-or-+inf values, largest first (−inf: skip)."""
+    keep = int(np.sum(values > -np.inf))
+    top = min(count, keep)
+    if top == 0:
+        return np.zeros(0, dtype=np.intp)
+    whole = top >= values.size
+    order = np.arange(values.size) if whole else np.argpartition(-values, top - 1)[:top]
+    return order[np.argsort(-values[order], kind="stable")]
+
+
+def build_report(
+    settings: CheckSettings,
+    loss: float,
+    results: list[TensorResult],
+    tolerances: Tolerances,
+    seconds: float,
+    engine: str,
+    parameters_checked: int,
+    model_label: str = "",
+) -> CheckReport:
+    """The frozen report of a finished check (``loss``: L at the checked point)."""
+    tensors: list[TensorReport] = []
+    candidates: list[Entry] = []
+    total_failures = 0
+    for result in results:
+        checked = ~np.isnan(result.numeric)
+        numeric = result.numeric
+        analytic = result.analytic
+        with np.errstate(invalid="ignore"):
+            difference = np.abs(numeric - analytic)
+            scale = np.maximum(np.maximum(np.abs(numeric), np.abs(analytic)), 1e-8)
+            relative = difference / scale
+        relative[~checked] = np.nan
+        relative[checked & ~np.isfinite(relative)] = np.inf
+        correct = relative <= VERDICTS[0].upper
+        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        within = (difference <= window) & ~correct
+        # a window of half the gradient or more would let a sign flip or a factor 2 through:
+        # agreeing within it says nothing (nor does a step the dtype rounded away)
+        undecided = (within | result.vanished) & (window >= 0.5 * np.abs(analytic))
+        unresolved = (
+            result.vanished | result.undecided if result.undecided.any() else result.vanished
+        )
+        undecided |= unresolved & ~correct
+        undecided &= checked & ~result.kink
+        explained = correct | within | result.kink | undecided
+        failing = checked & ~explained
+        failures = int(np.sum(failing))
+        total_failures += failures
+        values = relative[checked]
+        counts = {verdict.key: 0 for verdict in VERDICTS}
+        if values.size:
+            edges = [verdict.upper for verdict in VERDICTS]
+            bands = np.searchsorted(edges[:-1], values, side="left")
+            for band_index, verdict in enumerate(VERDICTS):
+                counts[verdict.key] = int(np.sum(bands == band_index))
+        shape = (1, result.numeric.size) if result.projection else result.shape
+        heat = relative.reshape(shape).copy()
+        heat.setflags(write=False)
+        heat_map, heat_levels = heat_map_of(heat if heat.ndim == 2 else heat[None, :])
+        tensors.append(
+            TensorReport(
+                name=result.name,
+                shape=result.shape,
+                checked=int(values.size),
+                max_relative_error=float(values.max()) if values.size else math.nan,
+                median_relative_error=float(np.median(values)) if values.size else math.nan,
+                band_counts=counts,
+                kinks=int(np.sum(result.kink & checked & ~correct)),
+                within_tolerance=int(np.sum(within & checked & ~result.kink & ~undecided)),
+                failures=failures,
+                relative_errors=heat,
+                numeric=_frozen(numeric),
+                analytic=_frozen(analytic),
+                undecided=int(np.sum(undecided)),
+                heat_map=heat_map,
+                heat_levels=heat_levels,
+            )
+        )
+        # failing entries first, then by relative error (so worst[0] is the worst failure)
+        size = np.nan_to_num(relative, nan=-1.0, posinf=1e300)
+        order = np.concatenate(
+            [
+                _largest(np.where(failing, size, -np.inf), WORST_COUNT),
+                _largest(np.where(checked & ~failing, size, -np.inf), WORST_COUNT),
+            ]
+        )[: min(WORST_COUNT, values.size)]
+        for flat in order:
+            note = ""
+            same = result.loss_plus_change[flat] == result.loss_minus_change[flat]
+            if result.kink[flat] and not correct[flat]:
+                note = "kink"
+            elif undecided[flat]:
+                note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
+            elif within[flat]:
+                note = "round-off"
+            position = (
+                (int(flat),)
+                if result.projection
+                else tuple(int(v) for v in np.unravel_index(flat, result.shape))
+            )
+            candidates.append(
+                Entry(
+                    tensor=result.name,
+                    index=int(flat),
+                    position=position,
+                    numeric=float(numeric[flat]),
+                    analytic=float(analytic[flat]),
+                    relative_error=float(relative[flat]),
+                    epsilon=float(result.epsilon[flat]),
+                    loss_plus=float(loss + result.loss_plus_change[flat]),
+                    loss_minus=float(loss + result.loss_minus_change[flat]),
+                    loss_plus_change=float(result.loss_plus_change[flat]),
+                    loss_minus_change=float(result.loss_minus_change[flat]),
+                    band=verdict_for(relative[flat]).key,
+                    note=note,
+                    failing=bool(failing[flat]),
+                )
+            )
+    candidates.sort(key=lambda entry: (not entry.failing, -entry.relative_error))
+    worst = tuple(candidates[:WORST_COUNT])
+    # the worst tensor is the one holding the worst entry (the largest failing error)
+    worst_tensor = worst[0].tensor if worst else ""
+    inconclusive = total_failures == 0 and any(t.inconclusive for t in tensors)
+    verdict = "pass" if total_failures == 0 and not inconclusive else "fail"
+    report = CheckReport(
+        settings=settings,
+        loss=loss,
+        tolerances=tolerances,
+        tensors=tuple(tensors),
+        worst=worst,
+        verdict=verdict,
+        worst_tensor=worst_tensor,
+        summary="",
+        parameters_checked=parameters_checked,
+        evaluations=2 * parameters_checked,
+        seconds=seconds,
+        inconclusive=inconclusive,
+        engine=engine,
+        model_label=model_label,
+    )
+    from fdgui.core.report.netcheck import verdict_in_words
+
+    return replace(report, summary=verdict_in_words(report))

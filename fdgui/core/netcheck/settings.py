@@ -1,0 +1,219 @@
+"""What a network check is asked to do: the settings, their validation and the memory bill."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from fdgui.core.errors import InputError
+from fdgui.core.models.mlp import NetworkSpec, check_bug
+from fdgui.core.netcheck.chunks import (
+    CHUNK_ELEMENTS,
+    FAST_CHUNK_ELEMENTS,
+    FORWARD_CHUNK_ELEMENTS,
+    forward_rows_per_chunk,
+)
+from fdgui.core.numbers.precision import DTYPE_NAMES
+
+if TYPE_CHECKING:
+    from fdgui.core.models.base import Model
+
+MODES: tuple[str, ...] = ("full", "sample", "projection")
+MODE_TITLES = {
+    "full": "Full: every parameter",
+    "sample": "Sampled: k entries per tensor",
+    "projection": "Projections: K random directions per tensor",
+}
+ENGINES: tuple[str, ...] = ("exact", "forward")
+ENGINE_TITLES = {
+    "exact": "Exact: loss changes formed without cancellation (the built-in network only)",
+    "forward": "Forward: central differences of the model's own loss as it runs",
+}
+MAX_SAMPLES = 1_000_000
+MAX_DIRECTIONS = 10_000
+MEMORY_FRACTION = 0.6  # of the memory the machine has available
+
+Shapes = list[tuple[str, tuple[int, ...]]]
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What to check and how.
+
+    ``spec`` describes the built-in network; it may be None when the check is given a model
+    of its own (``run_check(settings, model=...)``, forward engine only).
+    """
+
+    spec: NetworkSpec | None
+    mode: str = "full"
+    bug: str | None = None
+    dtype: str = "float64"
+    samples: int = 16  # k entries from every tensor (mode "sample")
+    directions: int = 8  # K random directions per tensor (mode "projection")
+    epsilon: float | None = None  # None: the recommended ε for the dtype, per parameter
+    sample_seed: int = 0
+    engine: str = "exact"  # "exact" (built-in network) or "forward" (any model)
+
+    def validate(self, model: Model | None = None) -> None:
+        """Raise InputError naming the field ("samples: ...") before any work starts."""
+        if self.spec is not None:
+            self.spec.validate()
+        elif model is None:
+            raise InputError("model", "give a network spec or a model to check")
+        if self.engine not in ENGINES:
+            raise InputError("engine", f"{self.engine!r} is not one of {', '.join(ENGINES)}")
+        if self.mode not in MODES:
+            raise InputError("mode", f"{self.mode!r} is not one of {', '.join(MODES)}")
+        if self.dtype not in DTYPE_NAMES:
+            raise InputError("dtype", f"{self.dtype!r} is not one of {', '.join(DTYPE_NAMES)}")
+        if self.spec is not None:
+            check_bug(self.bug, self.spec)
+        elif self.bug is not None:
+            raise InputError("bug", "injected bugs belong to the built-in network")
+        check_count("samples", self.samples, MAX_SAMPLES)
+        check_count("directions", self.directions, MAX_DIRECTIONS)
+        if self.epsilon is not None:
+            value = self.epsilon
+            if not isinstance(value, float | int) or not math.isfinite(value) or value <= 0:
+                raise InputError("epsilon", f"{value!r} is not a positive finite number")
+            if value >= 1:
+                raise InputError("epsilon", f"{value} is too large for a derivative (use < 1)")
+        if model is not None:
+            check_model(self, model)
+        needed = estimate_memory_bytes(self, model)
+        available = available_memory_bytes()
+        if needed > MEMORY_FRACTION * available:
+            # blame the batch when the same network fits with a batch of one example
+            if self.spec is not None and model is None:
+                single = replace(self, spec=replace(self.spec, batch_size=1))
+                if estimate_memory_bytes(single) <= MEMORY_FRACTION * available:
+                    raise InputError(
+                        "batch_size",
+                        f"a batch of {self.spec.batch_size:,} makes this check need "
+                        f"about {format_bytes(needed)} of memory and this machine has "
+                        f"{format_bytes(available)} available; use a smaller batch",
+                    )
+            count = parameter_count(tensor_shapes(self, model))
+            raise InputError(
+                "layer_sizes" if model is None else "model",
+                f"this check needs about {format_bytes(needed)} of memory "
+                f"({count:,} parameters) and this machine has "
+                f"{format_bytes(available)} available",
+            )
+
+    @property
+    def parameters_checked(self) -> int:
+        """How many entries (or directions) the check compares (built-in network)."""
+        return count_checked(self, tensor_shapes(self))
+
+    @property
+    def evaluations(self) -> int:
+        """Loss evaluations: two per checked entry or direction (central differences)."""
+        return 2 * self.parameters_checked
+
+
+def check_model(settings: CheckSettings, model: Model) -> None:
+    """InputError unless the engine can check this model in this dtype."""
+    from fdgui.core.models.mlp_model import MlpModel
+
+    if settings.engine == "exact" and not isinstance(model, MlpModel):
+        raise InputError(
+            "engine",
+            f"the exact engine works on the built-in network only; check {model.label} "
+            "with the forward engine",
+        )
+    if isinstance(model, MlpModel) and model.bug != settings.bug:
+        raise InputError(
+            "bug", f"the model's backprop bug ({model.bug}) is not the one asked ({settings.bug})"
+        )
+    if not model.evaluable or not model.has_gradient or model.parameter_count == 0:
+        raise InputError(
+            "model", f"{model.label} needs parameters, a loss and a gradient to be checked"
+        )
+    if settings.dtype not in model.dtypes:
+        raise InputError(
+            "dtype", f"{model.label} evaluates in {', '.join(model.dtypes)}, not {settings.dtype}"
+        )
+
+
+def tensor_shapes(settings: CheckSettings, model: Model | None = None) -> Shapes:
+    """(name, shape) of every tensor checked: the model's, else the network spec's."""
+    if model is not None:
+        return [(tensor.name, tuple(tensor.shape)) for tensor in model.tensors]
+    if settings.spec is None:
+        raise InputError("model", "give a network spec or a model to check")
+    return settings.spec.tensor_shapes
+
+
+def parameter_count(shapes: Shapes) -> int:
+    return sum(math.prod(shape) for _, shape in shapes)
+
+
+def count_checked(settings: CheckSettings, shapes: Shapes) -> int:
+    """Entries (or directions) a mode compares in tensors of these shapes."""
+    if settings.mode == "full":
+        return parameter_count(shapes)
+    if settings.mode == "sample":
+        return sum(min(settings.samples, math.prod(shape)) for _, shape in shapes)
+    return settings.directions * len(shapes)
+
+
+def check_count(name: str, value: object, upper: int) -> None:
+    """InputError (name, ...) unless value is a whole number in 1..upper."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise InputError(name, f"{value!r} is not a whole number")
+    if not 1 <= value <= upper:
+        raise InputError(name, f"{value} is outside 1..{upper:,}")
+
+
+def estimate_memory_bytes(settings: CheckSettings, model: Model | None = None) -> int:
+    """Peak bytes the check needs: parameters, gradient, results, forward pass, chunks."""
+    shapes = tensor_shapes(settings, model)
+    count = parameter_count(shapes)
+    # θ, ∇, five per-entry result arrays (+ kink flags), and the report's relative errors,
+    # heat map and numeric/analytic copies: about 16 float64 per parameter (measured peak on
+    # 1,000,980 parameters: 136 MB). Projections keep θ, ∇ and three copies of one tensor.
+    per_parameter = 8 * 16 if settings.mode != "projection" else 8 * 5
+    spec = settings.spec
+    forward = 0
+    if spec is not None:
+        forward = 8 * spec.batch_size * sum(spec.layer_sizes) * 8
+    if settings.engine == "forward":
+        # the perturbed points of one chunk (2·rows × P: the rows themselves, the model's
+        # copy of them and the model's per-row temporaries, about the same again)
+        rows = forward_rows_per_chunk(count)
+        chunk_work = 8 * 3 * 2 * rows * count + 8 * 4 * FORWARD_CHUNK_ELEMENTS
+        return int(count * per_parameter + forward + chunk_work)
+    assert spec is not None
+    largest = max(math.prod(shape) for _, shape in shapes)
+    # gathered chunks: about a dozen (batch × perturbations × outputs) temporaries at most
+    gathered = min(CHUNK_ELEMENTS, spec.batch_size * largest * spec.layer_sizes[-1])
+    chunk_work = 8 * 12 * gathered + 8 * 6 * FAST_CHUNK_ELEMENTS
+    return int(count * per_parameter + forward + chunk_work)
+
+
+def available_memory_bytes() -> int:
+    """Memory the machine can give now (MemAvailable on Linux, else physical memory)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def format_bytes(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if count < 1024 or unit == "PB":
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.1f} {unit}"
+        count /= 1024
+    return f"{count:.1f} PB"
