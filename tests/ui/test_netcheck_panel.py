@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit
 
+from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui.netcheck.panel import create_panel
 
 LONG_LAYERS = "300,300,300,300,10"  # full float32 check: several seconds of deep-path work
@@ -79,7 +80,7 @@ def test_a_correct_network_passes_and_the_tables_fill(qtbot, panel):
     type_into(qtbot, panel, "layers", "20,16,10")
     report = run_and_wait(qtbot, panel)
     assert report.verdict == "pass"
-    assert panel.verdict_label.text() == report.summary
+    assert panel.verdict_label.text() == verdict_in_words(report)
     assert panel.verdict_label.text().startswith("Pass")
     assert panel.tensor_table.rowCount() == 4
     assert [panel.tensor_table.item(r, 0).text() for r in range(4)] == ["W1", "b1", "W2", "b2"]

@@ -9,7 +9,7 @@ tensor ready to draw.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -87,12 +87,12 @@ class CheckReport:
     worst: tuple[Entry, ...]
     verdict: str  # "pass" or "fail"
     worst_tensor: str
-    summary: str  # the verdict in words
     parameters_checked: int
     evaluations: int
     seconds: float
     # no failures, but some tensor is mostly undecided: the verdict is then "fail" (not a
-    # pass: nothing was confirmed), the summary starts "Inconclusive" and the CLI exits 1
+    # pass: nothing was confirmed), report.netcheck.verdict_in_words starts "Inconclusive"
+    # and the CLI exits 1. (The report package words the verdict; this module has no prose.)
     inconclusive: bool = False
     engine: str = "exact"  # which engine formed the numeric gradient (settings.ENGINES)
     model_label: str = ""  # the model checked, when it is not the built-in network of spec
@@ -276,7 +276,6 @@ def build_report(
         worst=worst,
         verdict=verdict,
         worst_tensor=worst_tensor,
-        summary="",
         parameters_checked=parameters_checked,
         evaluations=2 * parameters_checked,
         seconds=seconds,
@@ -284,6 +283,4 @@ def build_report(
         engine=engine,
         model_label=model_label,
     )
-    from fdgui.core.report.netcheck import verdict_in_words
-
-    return replace(report, summary=verdict_in_words(report))
+    return report

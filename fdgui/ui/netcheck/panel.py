@@ -37,6 +37,7 @@ from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report import format as fmt
+from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
@@ -441,7 +442,7 @@ class NetcheckPanel(QWidget):
             colour = _COLOURS["kinks"]  # amber: nothing failed, but nothing was confirmed
         else:
             colour = "#1b873f" if report.passed else ERROR_COLOUR
-        self.verdict_label.setText(report.summary)
+        self.verdict_label.setText(verdict_in_words(report))
         self.verdict_label.setStyleSheet(f"color: {colour};")
         self.settings_label.setText(
             f"{settings_line(report)}. {report.parameters_checked:,} checked with "
