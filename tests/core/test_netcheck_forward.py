@@ -406,3 +406,23 @@ def test_blas_runs_on_one_thread_inside_and_is_given_back_by_the_last_user_out()
         assert _blas_threads() == before  # given back by the last one out, another thread
         linger.set()
         worker.join(10)
+
+
+@pytest.mark.parametrize("mode", ["full", "sample", "projection"])
+def test_a_model_of_its_own_reports_in_every_format(mode):
+    import csv
+    import io
+    import json
+
+    from fdgui.core.report.exporters import FORMATS, export
+
+    settings = CheckSettings(None, engine="forward", mode=mode, samples=3, directions=2)
+    report = run_to_completion(settings, model=Softplus(factor=1.1))
+    texts = {fmt: export(report, fmt) for fmt in FORMATS}
+    data = json.loads(texts["json"])
+    assert data["network"] is None and data["model"] == Softplus().label
+    assert data["engine"] == "forward" and data["verdict"] == "fail"
+    assert Softplus().label in texts["text"] and Softplus().label in texts["markdown"]
+    assert "bug" not in texts["text"].split("\n")[1]  # no backprop-bug wording for a model
+    rows = list(csv.reader(io.StringIO(texts["csv"])))
+    assert len(rows) > 2

@@ -394,3 +394,23 @@ def test_a_large_report_arrives_without_blocking_the_window(qtbot, panel):
     assert max(gaps) < 0.1, f"GUI thread blocked for {max(gaps) * 1e3:.0f} ms"
     shown = panel.model.result().tensors[panel.heat_tensor.currentIndex()]
     assert max(shown.heat_map.shape) <= 512  # downsampled in the worker
+
+
+def test_the_engine_choice_says_what_it_means_and_both_engines_agree(qtbot, panel):
+    from fdgui.ui.netcheck.panel import ENGINE_NOTES
+
+    type_into(qtbot, panel, "layers", "8,6,6,4")
+    choose(panel, "bug", "no-activation-grad")
+    assert panel.engine_note.text() == ENGINE_NOTES["exact"]
+    exact = run_and_wait(qtbot, panel)
+    choose(panel, "engine", "forward")
+    assert panel.model.text("engine") == "forward"
+    assert panel.engine_note.text() == ENGINE_NOTES["forward"] != ENGINE_NOTES["exact"]
+    qtbot.waitUntil(lambda: panel.model.settings is not None, timeout=3000)
+    forward = run_and_wait(qtbot, panel)
+    assert (exact.engine, forward.engine) == ("exact", "forward")
+    assert exact.verdict == forward.verdict == "fail"
+    failing = {t.name for t in forward.tensors if t.failures}
+    assert failing == {t.name for t in exact.tensors if t.failures}
+    assert "forward engine" in panel.settings_label.text()
+    assert panel.model.state()["texts"]["engine"] == "forward"

@@ -120,28 +120,38 @@ def _how_to_decide(settings) -> str:
     return "A larger network loss or gradient would be needed to decide."
 
 
-def settings_line(report: CheckReport) -> str:
-    settings = report.settings
-    spec = settings.spec
-    parts = [
+def _model_parts(report: CheckReport) -> list[str]:
+    """What was checked: the built-in network's settings, or the model's own label."""
+    spec = report.settings.spec
+    if spec is None:
+        return [report.model_label or "a model"]
+    return [
         f"layers {','.join(str(n) for n in spec.layer_sizes)}",
         spec.activation,
         spec.loss,
         f"batch {spec.batch_size}",
         f"seed {spec.seed}",
+    ]
+
+
+def settings_line(report: CheckReport) -> str:
+    settings = report.settings
+    parts = [
+        *_model_parts(report),
         settings.dtype,
         MODE_TITLES[settings.mode].split(":")[0].lower(),
         f"{report.engine} engine",
     ]
     if settings.mode == "sample":
-        largest = max(math.prod(shape) for _, shape in spec.tensor_shapes)
+        largest = max(math.prod(tensor.shape) for tensor in report.tensors)
         if settings.samples >= largest:
             parts.append(f"k={settings.samples} (every entry: no tensor has more)")
         else:
             parts.append(f"k={settings.samples}")
     if settings.mode == "projection":
         parts.append(f"K={settings.directions}")
-    parts.append(f"bug {settings.bug}" if settings.bug else "correct backprop")
+    if settings.spec is not None:
+        parts.append(f"bug {settings.bug}" if settings.bug else "correct backprop")
     if settings.epsilon is not None:
         epsilon = f"ε={number(settings.epsilon)}"
     elif settings.mode == "projection":
@@ -205,7 +215,10 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         "seconds": report.seconds,
         "engine": report.engine,  # "exact" or "forward": which engine formed the numbers
         "loss": json_number(report.loss),
-        "network": {
+        # the built-in network's settings (None when another model was checked: see "model")
+        "network": None
+        if spec is None
+        else {
             "layer_sizes": list(spec.layer_sizes),
             "activation": spec.activation,
             "loss": spec.loss,
@@ -213,6 +226,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "seed": spec.seed,
             "parameter_count": spec.parameter_count,
         },
+        "model": report.model_label or None,
         "check": {
             "mode": settings.mode,
             "dtype": settings.dtype,

@@ -25,9 +25,9 @@ from fdgui.ui.panel_model import PanelModel
 
 PLAN_DEBOUNCE_MS = 300
 TEXT_FIELDS = ("layers", "batch", "seed", "samples", "directions", "epsilon")
-CHOICE_FIELDS = ("activation", "loss", "dtype", "bug", "mode")
+CHOICE_FIELDS = ("activation", "loss", "dtype", "bug", "mode", "engine")
 ALL_FIELDS = TEXT_FIELDS + CHOICE_FIELDS
-# the request's defaults (the CLI's too); the engine choice joins them with the engines
+# the request's defaults (the CLI's too)
 DEFAULT_TEXTS: dict[str, str] = {
     field: text for field, text in requests.CHECK_DEFAULTS.items() if field in ALL_FIELDS
 }
@@ -119,6 +119,7 @@ class NetcheckModel(PanelModel):
             "dtype": tuple(DTYPE_NAMES),
             "bug": ("", *BUGS),
             "mode": ("full", "sample", "projection"),
+            "engine": ("exact", "forward"),
         }.get(field)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:

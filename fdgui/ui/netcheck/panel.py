@@ -62,8 +62,18 @@ _FIELD_TIPS = {
     "included); projections compare K random directional derivatives per tensor with g·v.",
     "samples": "k: entries checked in every tensor in sampled mode.",
     "directions": "K: random unit directions per tensor in projection mode.",
+    "engine": "How the perturbed losses are formed: the exact engine uses the built-in "
+    "network's structure; the forward engine runs the loss as it is, as for any model.",
     "epsilon": "Leave empty for the recommended ε per parameter (√u·max(1,|w|) in float64, "
     "u^(1/3)·max(1,|w|) otherwise), or type a fixed step.",
+}
+_ENGINE_TITLES = {"exact": "Exact (built-in network)", "forward": "Forward (loss as it runs)"}
+# one sentence on what each engine means, shown under the choice
+ENGINE_NOTES = {
+    "exact": "Forms each loss change directly from the built-in network's structure, so no "
+    "digits cancel: fast, and agrees with a correct backprop to about 1e-10.",
+    "forward": "Evaluates the loss itself at w ± ε for every entry and subtracts, exactly as a "
+    "check of your own code does: slower, with the usual round-off u·|L|/ε.",
 }
 _MODE_TITLES = {
     "full": "Full (every parameter)",
@@ -145,9 +155,15 @@ class NetcheckPanel(QWidget):
         self._line("samples", "e.g. 16")
         self._line("directions", "e.g. 8")
         self._line("epsilon", "recommended")
+        self._combo("engine", [(_ENGINE_TITLES[key], key) for key in ("exact", "forward")])
         for caption, field in (("&Mode:", "mode"), ("&k per tensor:", "samples"),
-                               ("K &directions:", "directions"), ("&ε:", "epsilon")):  # fmt: skip
+                               ("K &directions:", "directions"), ("&ε:", "epsilon"),
+                               ("En&gine:", "engine")):  # fmt: skip
             self._fields.form_row(mode_form, caption, field)
+        self.engine_note = QLabel("")
+        self.engine_note.setObjectName("engineNoteLabel")
+        self.engine_note.setWordWrap(True)
+        mode_form.addRow(self.engine_note)
 
         cost = QGroupBox("Cost before running")
         cost.setObjectName("costGroup")
@@ -319,7 +335,7 @@ class NetcheckPanel(QWidget):
 
         order = [self.fields[f] for f in ("layers", "activation", "loss", "batch", "seed",
                                           "dtype", "bug", "mode", "samples", "directions",
-                                          "epsilon")]  # fmt: skip
+                                          "epsilon", "engine")]  # fmt: skip
         order += [self.run_button, self.cancel_button, self.result_tabs, self.worst_table]
         order += [*self.export_buttons.values(), self.copy_torch_button, self.copy_jax_button]
         for first, second in itertools.pairwise(order):
@@ -373,6 +389,7 @@ class NetcheckPanel(QWidget):
                 if index >= 0 and index != widget.currentIndex():
                     widget.setCurrentIndex(index)
         self.bug_description.setText(BUGS.get(texts["bug"], "The network's own, correct backprop."))
+        self.engine_note.setText(ENGINE_NOTES.get(texts["engine"], ""))
         self.fields["samples"].setEnabled(texts["mode"] == "sample")
         self.fields["directions"].setEnabled(texts["mode"] == "projection")
 
