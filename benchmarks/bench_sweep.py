@@ -65,7 +65,7 @@ def main() -> None:
         ("max ε 1 ↔ 1e-3 (x axis re-ticked)", "max", ("1", "1e-3")),
     )
     for tensor, index in (("W1", 5), ("b1", 3), ("W2", 7)):
-        panel.sweep_network_parameter(spec, tensor, index, "float64")
+        panel.model.sweep_network_parameter(spec, tensor, index, "float64")
         app.processEvents()
         for title, field, values in scenarios:
             times = []
