@@ -87,6 +87,9 @@ class ExactEngine:
         base = check_epsilon(settings.dtype)
         self.epsilon_base = settings.epsilon if settings.epsilon is not None else base
         self.epsilon_scaled = settings.epsilon is None
+        # tanh(ε·x) of the last hidden layer's inputs, kept for the (tensor, ε) it was made for
+        self._t_key: tuple[int, float] | None = None
+        self._t_table: np.ndarray | None = None
         if settings.dtype == "float64":
             self._prepare_float64()
         else:
@@ -219,7 +222,7 @@ class ExactEngine:
         table = self.hidden[layer]
         source = self.fp.inputs[layer]  # (B, J)
         key = (position, float(epsilon))
-        if getattr(self, "_t_key", None) != key:
+        if self._t_key != key:
             scale = 1.0 if self.spec.activation == "tanh" else 0.5
             self._t_table = np.tanh(scale * epsilon * source)[:, None, :]  # (B, 1, J)
             self._t_key = key

@@ -133,6 +133,8 @@ class CalculatorPanel(QWidget):
         self.inputs: dict[str, QLineEdit] = {}
         self.error_labels: dict[str, QLabel] = {}
         self.result_labels: dict[str, QLabel] = {}
+        self._verdict_colour: str | None = None  # the verdict's colour (None: no verdict)
+        self._stale = False  # the shown result no longer matches the inputs
 
         self.calculate_action = QAction("&Calculate", self)
         self.reset_action = QAction("&Reset to the example", self)
@@ -445,13 +447,13 @@ class CalculatorPanel(QWidget):
 
     def _paint_verdict(self) -> None:
         """The verdict's colour, or grey while the result is out of date."""
-        colour = getattr(self, "_verdict_colour", None)
+        colour = self._verdict_colour
         if colour is None:
             self.verdict_label.setStyleSheet(
                 "border: 1px solid palette(mid); border-radius: 4px; padding: 6px;"
             )
             return
-        if getattr(self, "_stale", False):
+        if self._stale:
             colour = "#8c959f"
         self.verdict_label.setStyleSheet(
             f"background: {colour}; color: white; font-weight: bold;"
