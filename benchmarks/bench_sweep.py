@@ -19,6 +19,11 @@ REPEATS = 15
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="sweeps per median")
+    repeats = parser.parse_args().repeats
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
@@ -31,7 +36,7 @@ def main() -> None:
     spec = default_spec()
     print(
         f"default network {spec.layer_sizes}, {spec.parameter_count} parameters, batch "
-        f"{spec.batch_size}; 400 ε, central/forward/backward; median of {REPEATS}\n"
+        f"{spec.batch_size}; 400 ε, central/forward/backward; median of {repeats}\n"
     )
 
     # core only: the losses at 801 points, estimates, errors, best ε, diagnosis
@@ -42,7 +47,7 @@ def main() -> None:
         cold = time.perf_counter() - started
         for dtype in ("float64", "float32", "bfloat16"):
             times = []
-            for _ in range(REPEATS):
+            for _ in range(repeats):
                 started = time.perf_counter()
                 diagnose(run_sweep(objective, SweepSettings(dtype=dtype)))
                 times.append(time.perf_counter() - started)
@@ -69,7 +74,7 @@ def main() -> None:
         app.processEvents()
         for title, field, values in scenarios:
             times = []
-            for repeat in range(REPEATS):
+            for repeat in range(repeats):
                 panel.model.set_texts({field: values[repeat % 2]})
                 started = time.perf_counter()
                 panel.model.sweep()
