@@ -140,3 +140,69 @@ def test_a_new_model_needs_only_tensors_theta0_loss_and_gradient():
     assert "c[1]" in objective.label
     assert objective.checked_gradient().value == pytest.approx(1.0)
     np.testing.assert_allclose(objective.losses(np.array([0.5, 0.0]), "float64"), [0.91, 0.66])
+
+
+class _Scaled(ModelBase):
+    """L = a·w² at w = 1 (gradient 2a); knows no better cache key than the default."""
+
+    kind = "scaled"
+
+    def __init__(self, a):
+        self.a = a
+
+    @property
+    def tensors(self):
+        return (TensorInfo("w", ()),)
+
+    @property
+    def has_gradient(self):
+        return True
+
+    def theta0(self):
+        return np.array([1.0])
+
+    def loss(self, theta, dtype="float64"):
+        return self.a * float(np.asarray(theta, dtype=float)[0]) ** 2
+
+    def gradient(self, theta=None):
+        return np.array([2.0 * self.a])
+
+
+def test_each_new_model_is_swept_with_its_own_references():
+    import gc
+
+    from fdgui.core.sweep.engine import SweepSettings, run_sweep
+
+    settings = SweepSettings(points=20)
+    for a in range(1, 40):  # discarded models free their ids for the next ones
+        result = run_sweep(entry_objective(_Scaled(a)), settings)
+        assert result.reference.value == 2.0 * a
+        gc.collect()
+
+
+def test_a_network_with_other_parameters_is_not_mistaken_for_the_built_one():
+    from fdgui.core.models.mlp_model import MlpModel
+    from fdgui.core.sweep.engine import SweepSettings, run_sweep
+
+    model = _models()[0]
+    moved = MlpModel(model.network.with_parameters([3 * p for p in model.network.parameters]))
+    settings = SweepSettings(points=20)
+    first = run_sweep(entry_objective(model, "W2", 1), settings).reference.value
+    second = run_sweep(entry_objective(moved, "W2", 1), settings).reference.value
+    assert first == model.gradient()[model.flat_index("W2", 1)]
+    assert second == moved.gradient()[moved.flat_index("W2", 1)] != first
+
+
+def test_a_sweep_in_a_dtype_the_model_cannot_run_is_refused():
+    from fdgui.core.sweep.engine import SweepSettings, run_sweep
+
+    with pytest.raises(InputError) as caught:
+        run_sweep(entry_objective(_Scaled(1.0)), SweepSettings(dtype="float16", points=20))
+    assert caught.value.field == "dtype"
+
+
+@pytest.mark.parametrize("index", [7, -1, 1.7, True, "0"])
+def test_an_entry_outside_the_model_is_refused(index):
+    with pytest.raises(InputError) as caught:
+        entry_objective(_Quadratic(), None, index)
+    assert caught.value.field == "index"

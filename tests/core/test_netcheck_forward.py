@@ -426,3 +426,111 @@ def test_a_model_of_its_own_reports_in_every_format(mode):
     assert "bug" not in texts["text"].split("\n")[1]  # no backprop-bug wording for a model
     rows = list(csv.reader(io.StringIO(texts["csv"])))
     assert len(rows) > 2
+
+
+class Odd(ModelBase):
+    """A model with awkward tensors: a scalar, a 3-D block and an empty one; L = Σ sin(θ)²·c.
+
+    ``scale`` multiplies the gradient under check (1: correct); ``nan_above`` makes the loss
+    NaN wherever an entry moves above its starting value (a log or sqrt near its edge)."""
+
+    kind = "odd"
+
+    def __init__(self, scale=1.0, nan_above=False, gradient_size=None, complex_loss=False):
+        self.scale, self.nan_above = scale, nan_above
+        self.gradient_size, self.complex_loss = gradient_size, complex_loss
+
+    @property
+    def tensors(self):
+        return (TensorInfo("s", ()), TensorInfo("block", (2, 3, 2)), TensorInfo("none", (0,)))
+
+    @property
+    def has_gradient(self):
+        return True
+
+    def theta0(self):
+        return np.linspace(0.3, 1.7, 13)
+
+    def loss(self, theta, dtype="float64"):
+        theta = np.asarray(theta, dtype=float)
+        if self.nan_above and np.any(theta > self.theta0() + 1e-300):
+            return float("nan")
+        value = float(np.sum(np.sin(theta) ** 2 * np.arange(1, 14)))
+        return complex(value, 1.0) if self.complex_loss else value
+
+    def gradient(self, theta=None):
+        theta = self.theta0() if theta is None else theta
+        gradient = self.scale * 2 * np.sin(theta) * np.cos(theta) * np.arange(1, 14)
+        return gradient if self.gradient_size is None else np.zeros(self.gradient_size)
+
+
+@pytest.mark.parametrize("mode", ["full", "sample", "projection"])
+def test_scalar_higher_rank_and_empty_tensors_are_checked(mode):
+    settings = CheckSettings(None, engine="forward", mode=mode, samples=3, directions=2)
+    good = run_to_completion(settings, model=Odd())
+    assert good.passed and not good.inconclusive, verdict_in_words(good)
+    assert [t.checked for t in good.tensors][2] == 0  # the empty tensor has nothing to check
+    cells = 2 if mode == "projection" else 1  # one cell per direction, else per entry
+    assert good.tensors[1].heat_map is not None and good.tensors[0].heat_map.size == cells
+    bad = run_to_completion(settings, model=Odd(scale=1.01))
+    assert bad.verdict == "fail" and not bad.inconclusive
+    assert {t.name for t in bad.tensors if t.failures} == {"s", "block"}
+
+
+def test_the_expression_model_is_checked_by_the_forward_engine():
+    from fdgui.core.models.expression_model import expression_model
+
+    for mode in ("full", "sample", "projection"):
+        settings = CheckSettings(None, engine="forward", mode=mode)
+        report = run_to_completion(settings, model=expression_model("sin(w)*exp(-w**2)", "0.7"))
+        assert report.passed, verdict_in_words(report)
+
+
+@pytest.mark.parametrize("mode", ["full", "sample", "projection"])
+def test_a_loss_that_is_nan_at_the_steps_never_passes(mode):
+    settings = CheckSettings(None, engine="forward", mode=mode, samples=3, directions=2)
+    for model in (Odd(nan_above=True), Odd(scale=3.0, nan_above=True)):
+        report = run_to_completion(settings, model=model)
+        assert report.verdict == "fail" and not report.inconclusive, verdict_in_words(report)
+        assert report.worst and report.worst[0].note == "undefined"
+
+
+def test_a_gradient_that_is_not_finite_fails_where_it_is_not():
+    class Infinite(Odd):
+        def gradient(self, theta=None):
+            gradient = super().gradient(theta)
+            gradient[4] = np.inf
+            return gradient
+
+    report = run_to_completion(CheckSettings(None, engine="forward"), model=Infinite())
+    assert report.verdict == "fail" and not report.inconclusive
+    assert [(e.tensor, e.index, e.note) for e in report.worst if e.failing] == [
+        ("block", 3, "undefined")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "words"),
+    [
+        (Odd(gradient_size=5), "5 values where 13"),
+        (Odd(gradient_size=14), "14 values where 13"),
+        (Odd(complex_loss=True), "complex"),
+    ],
+)
+def test_what_a_model_returns_is_checked_and_refused_in_words(model, words):
+    with pytest.raises(InputError) as caught:
+        run_to_completion(CheckSettings(None, engine="forward"), model=model)
+    assert caught.value.field == "model" and words in caught.value.message
+
+
+def test_the_built_in_network_as_a_model_brings_its_spec_and_bug():
+    spec = NetworkSpec((6, 5, 5, 3), "tanh", "mse", batch_size=4)
+    model = MlpModel(build_network(spec), "transpose")
+    for engine in ("exact", "forward"):
+        report = run_to_completion(CheckSettings(None, engine=engine), model=model)
+        assert report.verdict == "fail" and report.settings.bug == "transpose"
+        assert report.settings.spec == spec
+    other = CheckSettings(NetworkSpec((6, 5, 4)), engine="forward")
+    with pytest.raises(InputError) as caught:
+        run_to_completion(other, model=MlpModel(build_network(spec)))
+    assert caught.value.field == "model"

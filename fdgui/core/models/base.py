@@ -99,6 +99,25 @@ class Model(Protocol):
     def measurements(self) -> Sequence[Any] | None: ...
 
 
+def real_numbers(values: object, count: int, what: str) -> np.ndarray:
+    """``values`` as ``count`` real float64 numbers, else InputError("model") saying why
+    (NaN and inf are numbers here: the report calls them undefined, never correct)."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError) as error:
+        raise InputError("model", f"{what} are not numbers ({error})") from None
+    if array.size != count:
+        raise InputError("model", f"{what} have {array.size} values where {count} were expected")
+    if np.iscomplexobj(array):
+        if np.any(np.imag(array) != 0):
+            raise InputError("model", f"{what} are complex; a loss is a real number")
+        array = np.real(array)
+    try:
+        return array.astype(np.float64).ravel()
+    except (TypeError, ValueError) as error:
+        raise InputError("model", f"{what} are not real numbers ({error})") from None
+
+
 class ModelBase:
     """Defaults for the protocol: flat/tensor bookkeeping, a looping ``losses``, and
     ``losses_along`` through ``losses``. Subclasses set ``kind`` and implement ``label``,
@@ -211,8 +230,10 @@ class ModelBase:
     def losses(self, thetas: np.ndarray, dtype: str = "float64") -> np.ndarray:
         """L at each row of ``thetas`` (a loop over ``loss``; override to vectorise)."""
         thetas = np.atleast_2d(np.asarray(thetas))
-        out_dtype = np.complex128 if dtype == "complex128" else np.float64
-        return np.array([self.loss(row, dtype) for row in thetas], dtype=out_dtype)
+        values = [self.loss(row, dtype) for row in thetas]
+        if dtype == "complex128":
+            return np.array(values, dtype=np.complex128)
+        return real_numbers(values, thetas.shape[0], f"{self.label}: the losses")
 
     def losses_along(self, index: int, values: np.ndarray, dtype: str = "float64") -> np.ndarray:
         """L with flat entry ``index`` set to each of ``values``, the rest at θ0."""

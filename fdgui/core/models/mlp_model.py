@@ -79,7 +79,9 @@ class MlpModel(ModelBase):
 
     @property
     def cache_key(self) -> Any:
-        return ("network", self.spec, self.bug)
+        # the spec names the network only when it was built from it: the parameters are in
+        # the Network object (one per spec in cached_network; with_parameters makes others)
+        return ("network", self.spec, self.bug, id(self.network))
 
     def theta0(self) -> np.ndarray:
         if self._theta0 is None:

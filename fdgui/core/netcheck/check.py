@@ -6,6 +6,7 @@ point where the caller may stop it) and returns a frozen ``CheckReport``.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING
@@ -17,7 +18,12 @@ from fdgui.core.netcheck.engines import make_engine
 from fdgui.core.netcheck.planner import tensor_weights
 from fdgui.core.netcheck.progress import Progress, ProgressTracker, usable_weights
 from fdgui.core.netcheck.results import CheckReport, build_report
-from fdgui.core.netcheck.settings import CheckSettings, count_checked, tensor_shapes
+from fdgui.core.netcheck.settings import (
+    CheckSettings,
+    count_checked,
+    settings_for_model,
+    tensor_shapes,
+)
 
 if TYPE_CHECKING:
     from fdgui.core.models.base import Model
@@ -39,6 +45,7 @@ def run_check(
     for this mode, else ``tensor_weights``), so it tracks time, not entries: in a deep
     network one entry of W1 costs hundreds of times one entry of the last layers.
     """
+    settings = settings_for_model(settings, model)
     settings.validate(model)
     shapes = tensor_shapes(settings, model)
     if not usable_weights(weights, len(shapes)):
@@ -74,6 +81,9 @@ def _check_steps(
         progress.start_tensor(position, size)
         tensor_done = 0
         if settings.mode == "projection":
+            if math.prod(shape) == 0:  # an empty tensor has no direction to check
+                progress.finish_tensor()
+                continue
             for k in range(settings.directions):
                 result.store(engine.direction_chunk(position, k))
                 done += 1

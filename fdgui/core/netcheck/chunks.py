@@ -62,10 +62,12 @@ class TensorResult:
         self.kink = np.zeros(size, dtype=bool)
         self.vanished = np.zeros(size, dtype=bool)  # w ± ε rounds back to w: step lost
         self.undecided = np.zeros(size, dtype=bool)  # kink or wrong: the engine cannot tell
+        self.checked = np.zeros(size, dtype=bool)  # evaluated (a NaN result is still checked)
         self.projection = mode == "projection"
 
     def store(self, chunk: Chunk) -> None:
         indices = chunk.indices
+        self.checked[indices] = True
         self.numeric[indices] = chunk.numeric
         self.analytic[indices] = chunk.analytic
         self.epsilon[indices] = chunk.epsilon

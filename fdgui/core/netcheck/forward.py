@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from fdgui.core.models.base import Model
+from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.netcheck.chunks import Chunk, forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.settings import CheckSettings
@@ -74,7 +74,7 @@ class ForwardEngine:
         self.theta = self.round(np.asarray(model.theta0(), dtype=np.float64))
         self.theta.setflags(write=False)
         gradient = model.gradient() if self.dtype == "float64" else model.gradient(self.theta)
-        self.gradient = np.asarray(gradient, dtype=np.float64).ravel()
+        self.gradient = real_numbers(gradient, self.size, f"{model.label}: the gradient")
         self.loss = float(self._losses(self.theta[None, :])[0])
         self.epsilon_base = (
             settings.epsilon if settings.epsilon is not None else forward_epsilon(self.dtype)
@@ -170,7 +170,7 @@ class ForwardEngine:
     def _losses(self, points: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             values = self.model.losses(points, self.dtype)
-        return np.real(np.asarray(values)).astype(np.float64)
+        return real_numbers(values, points.shape[0], f"{self.model.label}: the losses")
 
     def _changes(
         self, rows_for: PointMaker, epsilon: np.ndarray

@@ -15,6 +15,7 @@ from fdgui.core.netcheck.settings import (
     CheckSettings,
     count_checked,
     estimate_memory_bytes,
+    settings_for_model,
     tensor_shapes,
 )
 
@@ -51,6 +52,7 @@ def plan_costs(
     tensor, as an entry costs two full loss evaluations in any tensor), plus one projection
     direction, so the measured seconds per evaluation include each tensor kind's batching.
     """
+    settings = settings_for_model(settings, model)
     settings.validate(model)
     with single_threaded_blas():
         return _plan_costs(settings, network, model)

@@ -115,8 +115,20 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def as_matrix(values: np.ndarray) -> np.ndarray:
+    """A tensor of any rank as the 2-D picture a heat map draws: a scalar is one cell, a
+    vector one row, a higher-rank tensor its first axis by everything else."""
+    if values.ndim == 2:
+        return values
+    if values.ndim < 2:
+        return values.reshape(1, -1)
+    return values.reshape(values.shape[0], -1)
+
+
 def heat_map_of(relative: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
-    """log10 relative errors of a 2-D array, block maxima down to HEAT_MAP_SIDE a side."""
+    """log10 relative errors of a tensor (any rank: see ``as_matrix``), block maxima down to
+    HEAT_MAP_SIDE a side."""
+    relative = as_matrix(np.asarray(relative))
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.log10(np.clip(relative, 1e-17, None)).astype(np.float32)  # NaN stays NaN
     finite = logs[np.isfinite(logs)]
@@ -168,7 +180,7 @@ def build_report(
     candidates: list[Entry] = []
     total_failures = 0
     for result in results:
-        checked = ~np.isnan(result.numeric)
+        checked = result.checked
         numeric = result.numeric
         analytic = result.analytic
         with np.errstate(invalid="ignore"):
@@ -177,6 +189,9 @@ def build_report(
             relative = difference / scale
         relative[~checked] = np.nan
         relative[checked & ~np.isfinite(relative)] = np.inf
+        # a loss or gradient that is not a finite number where it was checked explains
+        # nothing: never correct, never within a tolerance, never undecided
+        undefined = checked & ~(np.isfinite(numeric) & np.isfinite(analytic))
         correct = relative <= VERDICTS[0].upper
         window = tolerances.atol + tolerances.rtol * np.abs(analytic)
         within = (difference <= window) & ~correct
@@ -187,8 +202,9 @@ def build_report(
             result.vanished | result.undecided if result.undecided.any() else result.vanished
         )
         undecided |= unresolved & ~correct
-        undecided &= checked & ~result.kink
-        explained = correct | within | result.kink | undecided
+        undecided &= checked & ~result.kink & ~undefined
+        within &= ~undefined
+        explained = correct | within | (result.kink & ~undefined) | undecided
         failing = checked & ~explained
         failures = int(np.sum(failing))
         total_failures += failures
@@ -202,7 +218,7 @@ def build_report(
         shape = (1, result.numeric.size) if result.projection else result.shape
         heat = relative.reshape(shape).copy()
         heat.setflags(write=False)
-        heat_map, heat_levels = heat_map_of(heat if heat.ndim == 2 else heat[None, :])
+        heat_map, heat_levels = heat_map_of(heat)
         tensors.append(
             TensorReport(
                 name=result.name,
@@ -233,7 +249,9 @@ def build_report(
         for flat in order:
             note = ""
             same = result.loss_plus_change[flat] == result.loss_minus_change[flat]
-            if result.kink[flat] and not correct[flat]:
+            if undefined[flat]:
+                note = "undefined"  # the loss or the gradient is not a finite number here
+            elif result.kink[flat] and not correct[flat]:
                 note = "kink"
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
@@ -266,7 +284,8 @@ def build_report(
     worst = tuple(candidates[:WORST_COUNT])
     # the worst tensor is the one holding the worst entry (the largest failing error)
     worst_tensor = worst[0].tensor if worst else ""
-    inconclusive = total_failures == 0 and any(t.inconclusive for t in tensors)
+    nothing_checked = sum(t.checked for t in tensors) == 0  # confirms nothing: never a pass
+    inconclusive = total_failures == 0 and (nothing_checked or any(t.inconclusive for t in tensors))
     verdict = "pass" if total_failures == 0 and not inconclusive else "fail"
     report = CheckReport(
         settings=settings,

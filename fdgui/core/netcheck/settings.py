@@ -116,6 +116,16 @@ class CheckSettings:
         return 2 * self.parameters_checked
 
 
+def settings_for_model(settings: CheckSettings, model: Model | None) -> CheckSettings:
+    """A built-in network given as a model brings its own spec and backprop bug when the
+    settings name none (so either engine can check it and the report names it)."""
+    from fdgui.core.models.mlp_model import MlpModel
+
+    if isinstance(model, MlpModel) and settings.spec is None:
+        return replace(settings, spec=model.spec, bug=model.bug)
+    return settings
+
+
 def check_model(settings: CheckSettings, model: Model) -> None:
     """InputError unless the engine can check this model in this dtype."""
     from fdgui.core.models.mlp_model import MlpModel
@@ -125,6 +135,10 @@ def check_model(settings: CheckSettings, model: Model) -> None:
             "engine",
             f"the exact engine works on the built-in network only; check {model.label} "
             "with the forward engine",
+        )
+    if isinstance(model, MlpModel) and settings.spec != model.spec:
+        raise InputError(
+            "model", f"the settings describe another network than the model ({model.label})"
         )
     if isinstance(model, MlpModel) and model.bug != settings.bug:
         raise InputError(
@@ -159,7 +173,7 @@ def count_checked(settings: CheckSettings, shapes: Shapes) -> int:
         return parameter_count(shapes)
     if settings.mode == "sample":
         return sum(min(settings.samples, math.prod(shape)) for _, shape in shapes)
-    return settings.directions * len(shapes)
+    return settings.directions * sum(1 for _, shape in shapes if math.prod(shape) > 0)
 
 
 def check_count(name: str, value: object, upper: int) -> None:

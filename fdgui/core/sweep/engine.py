@@ -306,6 +306,15 @@ def check_point(w: float, dtype: str) -> None:
         )
 
 
+def check_dtype(objective: FunctionObjective, dtype: str) -> None:
+    """Raise InputError('dtype') when the model cannot evaluate its loss in ``dtype``."""
+    dtypes = objective.model.dtypes
+    if dtype not in dtypes:
+        raise InputError(
+            "dtype", f"{objective.model.label} evaluates in {', '.join(dtypes)}, not {dtype}"
+        )
+
+
 def _round_point(w: float, dtype: str) -> float:
     return float(np.asarray(w, dtype=np.float64).astype(precision.numpy_dtype(dtype)))
 
@@ -353,9 +362,13 @@ def function_references(objective: FunctionObjective) -> tuple[ReferenceValue, .
 
 @dataclass
 class _Cache:
-    """References and guides depend only on the objective, not on dtype or grid."""
+    """References and guides depend only on the objective, not on dtype or grid.
 
-    entries: dict[Any, tuple[tuple[ReferenceValue, ...], float | None, float | None]] = field(
+    Each entry keeps its objective alive, so a key made from an object's id (a model that
+    knows no better name for itself) can never be reused by another object while cached.
+    """
+
+    entries: dict[Any, tuple[Any, tuple[ReferenceValue, ...], float | None, float | None]] = field(
         default_factory=dict
     )
 
@@ -364,8 +377,9 @@ class _Cache:
         if key not in self.entries:
             if len(self.entries) > 16:
                 self.entries.pop(next(iter(self.entries)))
-            self.entries[key] = (function_references(objective), *derivative_guides(objective))
-        return self.entries[key]
+            references = function_references(objective)
+            self.entries[key] = (objective, references, *derivative_guides(objective))
+        return self.entries[key][1:]
 
 
 REFERENCE_CACHE = _Cache()
@@ -390,6 +404,7 @@ def sweep_steps(
         return result
     settings.validate()
     dtype = settings.dtype
+    check_dtype(objective, dtype)
     check_point(objective.point, dtype)
     epsilons = settings.grid()
     yield 0.0, "references"

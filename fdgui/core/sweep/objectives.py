@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.errors import InputError
-from fdgui.core.models.base import Model
+from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.models.expression_model import expression_model
 from fdgui.core.models.measured import MeasuredModel, MeasuredRow, measured_model
 from fdgui.core.models.mlp_model import (
@@ -83,7 +83,9 @@ class EntryObjective:
 
     def losses(self, values: np.ndarray, dtype: str) -> np.ndarray:
         """L at each value, evaluated in ``dtype``; float64 array holding the dtype's results."""
-        return np.asarray(self.model.losses_along(self.index, values, dtype)).astype(np.float64)
+        values = np.asarray(values)
+        losses = self.model.losses_along(self.index, values, dtype)
+        return real_numbers(losses, values.size, f"{self.model.label}: the losses")
 
     def losses_complex(self, values: np.ndarray) -> np.ndarray:
         return self.model.losses_along(self.index, values, "complex128")
@@ -135,8 +137,14 @@ def entry_objective(model: Model, tensor: str | None = None, index: int = 0) -> 
         return MeasuredObjective(model)  # type: ignore[arg-type]
     if not model.evaluable:
         raise InputError("source", f"{model.label} cannot be evaluated")
-    flat = model.flat_index(tensor, index) if tensor is not None else int(index)  # type: ignore[attr-defined]
-    return EntryObjective(model, flat)
+    if tensor is not None:
+        return EntryObjective(model, model.flat_index(tensor, index))  # type: ignore[attr-defined]
+    count = model.parameter_count
+    if isinstance(index, bool) or not isinstance(index, int | np.integer):
+        raise InputError("index", f"{index!r} is not a whole number")
+    if not 0 <= index < count:
+        raise InputError("index", f"{index} is outside 0…{count - 1}")
+    return EntryObjective(model, int(index))
 
 
 def expression_objective(text: str, point_text: str | float) -> EntryObjective:

@@ -301,7 +301,7 @@ def _with_heat_maps(report: Any) -> Any:
     for tensor in report.tensors:
         if tensor.heat_map is None:
             errors = np.asarray(tensor.relative_errors, dtype=float)
-            logs, levels = heat_map_of(errors if errors.ndim == 2 else errors[None, :])
+            logs, levels = heat_map_of(errors)
             tensor = dataclasses.replace(tensor, heat_map=logs, heat_levels=levels)
         tensors.append(tensor)
     return dataclasses.replace(report, tensors=tuple(tensors))
