@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from fdgui.core.sweep.objectives import EntryObjective
 
 Texts = Mapping[str, str | None]
+WHOLE_DIGITS = 18  # a whole-number field longer than this is refused before int() sees it
 
 # The one default of every field (the window opens with these; the CLI's options default to
 # them). 64,128,10: 9,610 parameters, what the window and `fdgui-cli sweep` show.
@@ -92,11 +93,18 @@ def _texts(texts: Texts, defaults: Mapping[str, str]) -> dict[str, str]:
 
 
 def _whole(text: str, field: str, errors: dict[str, str]) -> int | None:
+    from fdgui.core.numbers.parsing import shorten
+
     stripped = text.strip()
+    if len(stripped) > WHOLE_DIGITS:
+        errors[field] = f"{shorten(stripped)!r} has too many digits"
+        return None
     try:
         return int(stripped)
     except ValueError:
-        errors[field] = f"{stripped!r} is not a whole number" if stripped else "type a number"
+        errors[field] = (
+            f"{shorten(stripped)!r} is not a whole number" if stripped else "type a number"
+        )
         return None
 
 

@@ -247,3 +247,17 @@ def test_sweep_requests_raise_only_input_errors(texts):
             build(given_texts)
         except InputError as error:
             assert error.errors and set(error.errors) <= set(fields)
+
+
+def test_numbers_with_thousands_of_digits_are_refused_in_words():
+    huge = "9" * 5000  # past Python's int() digit limit: a ValueError, not an InputError
+    for build, texts, field in (
+        (requests.network_request, {"layers": f"{huge},3"}, "layers"),
+        (requests.network_request, {"layers": f"3,{huge}"}, "layers"),
+        (requests.check_request, {"batch": huge}, "batch"),
+        (requests.entry_request, {"index": huge}, "index"),
+        (requests.sweep_request, {"points": huge}, "points"),
+    ):
+        with pytest.raises(InputError) as caught:
+            build(texts)
+        assert caught.value.field == field and len(caught.value.message) < 100

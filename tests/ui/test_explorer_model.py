@@ -127,3 +127,11 @@ def test_bad_state_entries_are_skipped_and_named(model):
     assert model.restore("not a state") == ["state"]
     assert model.restore({"texts": ["x"]}) == ["texts"]
     assert model.restore({"cursor_epsilon": -1.0}) == ["cursor_epsilon"]
+
+
+def test_a_cursor_too_large_for_a_float_loses_only_itself(model):
+    problems = model.restore(
+        {"source": "network", "texts": {"seed": "3"}, "cursor_epsilon": 10**400}
+    )
+    assert problems == ["cursor_epsilon"]
+    assert model.source() == "network" and model.text("seed") == "3"

@@ -129,3 +129,18 @@ def test_a_new_check_replaces_the_cancelled_status(qtbot):
     started = messages.index("Checking 75 entries…")
     assert started == 1  # right after the cancelled line, before the result
     qtbot.waitUntil(lambda: not model.is_busy(), timeout=5000)
+
+
+def test_numbers_with_thousands_of_digits_are_refused_beside_their_fields(qtbot):
+    model = NetcheckModel()
+    huge = "9" * 5000
+    model.set_text("layers", f"{huge},3")
+    model.set_text("batch", huge)
+    errors = model.errors()
+    assert "wider than" in errors["layers"] and "too many digits" in errors["batch"]
+    assert len(errors["layers"]) < 100 and model.settings is None
+    model.set_text("layers", "20,16,10")  # the model keeps working
+    model.set_text("batch", "8")
+    assert model.errors() == {} and model.settings is not None
+    assert model.restore({"texts": {"layers": f"{huge},3"}}) == []  # kept as typed, refused
+    assert "wider than" in model.errors()["layers"]

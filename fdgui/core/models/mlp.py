@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fdgui.core.errors import InputError
+from fdgui.core.numbers.parsing import shorten
 from fdgui.core.numbers.precision import DTYPE_NAMES, numpy_dtype
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu")
@@ -121,7 +122,11 @@ def parse_layer_sizes(text: str) -> tuple[int, ...]:
                 f"size {number} is empty (two commas in a row, or a comma at the start or end)",
             )
         if not (part.isascii() and part.isdigit()):
-            raise InputError("layer_sizes", f"{part!r} is not a positive whole number")
+            raise InputError("layer_sizes", f"{shorten(part)!r} is not a positive whole number")
+        if len(part.lstrip("0")) > len(str(MAX_LAYER_WIDTH)):
+            raise InputError(
+                "layer_sizes", f"{shorten(part)} units is wider than {MAX_LAYER_WIDTH:,}"
+            )
         size = int(part)
         if size < 1:
             raise InputError("layer_sizes", f"{size} is not a positive whole number")

@@ -54,7 +54,7 @@ def parse_number(
     try:
         value = Decimal(cleaned)
     except (decimal.InvalidOperation, ValueError):
-        raise InputError(field, f"“{_shorten(text.strip())}” is not a number") from None
+        raise InputError(field, f"“{shorten(text.strip())}” is not a number") from None
     if value.is_nan():
         raise InputError(field, "NaN is not a value a loss or step can take")
     if value.is_infinite():
@@ -84,5 +84,5 @@ def typed_precision(value: Decimal) -> tuple[int, Decimal]:
     return significant, half_unit
 
 
-def _shorten(text: str, limit: int = 24) -> str:
+def shorten(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

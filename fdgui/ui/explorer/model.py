@@ -437,15 +437,9 @@ class ExplorerModel(PanelModel):
         if source not in SOURCES:
             problems.append("source")
             source = self._source
-        cursor = state.get("cursor_epsilon")
-        if cursor is not None and (
-            isinstance(cursor, bool)
-            or not isinstance(cursor, (int, float))
-            or not math.isfinite(cursor)
-            or cursor <= 0
-        ):
+        cursor = _positive_number(state.get("cursor_epsilon"))
+        if state.get("cursor_epsilon") is not None and cursor is None:
             problems.append("cursor_epsilon")
-            cursor = None
         self._texts.update(texts)
         self.textsChanged.emit(self.texts())
         if source != self._source:
@@ -455,6 +449,17 @@ class ExplorerModel(PanelModel):
         if self._result is not None:  # already swept: sweep the restored inputs
             self._debounce.start()
         return problems
+
+
+def _positive_number(value: Any) -> float | None:
+    """A finite positive float from saved data, else None (bools, text, 10**400 included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and number > 0 else None
 
 
 def _disagreeing_reference(result: Any) -> Any:
