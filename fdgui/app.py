@@ -169,7 +169,7 @@ def _settle(app, seconds: float) -> None:
 def _smoke(app, window, all_panels: bool) -> int:
     estimate = window.model("calculator").calculate()
     startup_ms = round(_process_age_ms())
-    from fdgui.core.report.format import decimal_full as format_full
+    from fdgui.core.numbers.format import decimal_full as format_full
 
     gradient = None if estimate is None else format_full(estimate.central)
     result: dict[str, object] = {

@@ -227,20 +227,17 @@ def _check_entry(tensor: str, index: int | None, sizes: tuple[int, ...], errors:
 
 
 def _check_sweep_memory(spec: NetworkSpec, errors: dict[str, str]) -> None:
-    from fdgui.core.models.mlp_model import (
-        gigabytes,
-        memory_allowance_bytes,
-        network_memory_bytes,
-    )
+    from fdgui.core.models.mlp_model import memory_allowance_bytes, network_memory_bytes
+    from fdgui.core.numbers.format import byte_size
 
     needed, allowed = network_memory_bytes(spec), memory_allowance_bytes()
     if needed > allowed:
         batch_heavy = spec.batch_size * sum(spec.layer_sizes) * 8 > 6 * spec.parameter_count
         advice = "use a smaller batch" if batch_heavy else "use smaller layers"
         errors["batch" if batch_heavy else "layers"] = (
-            f"this network needs about {gigabytes(needed)} of memory to sweep "
+            f"this network needs about {byte_size(needed)} of memory to sweep "
             f"({spec.parameter_count:,} parameters); the explorer allows "
-            f"{gigabytes(allowed)}: {advice}"
+            f"{byte_size(allowed)}: {advice}"
         )
 
 

@@ -13,8 +13,9 @@ from fdgui.core.report.sweep import (
     sweep_json,
 )
 from fdgui.core.sweep.diagnosis import KINDS, diagnose
-from fdgui.core.sweep.engine import SweepSettings, evaluate_at, run_sweep
+from fdgui.core.sweep.engine import SweepSettings, run_sweep
 from fdgui.core.sweep.objectives import expression_objective, network_objective
+from fdgui.core.sweep.readout import evaluate_at
 
 
 def _diagnose(objective, **settings):

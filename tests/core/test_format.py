@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fdgui.core.report import format as fmt
+from fdgui.core.numbers import format as fmt
 
 
 @pytest.mark.parametrize(

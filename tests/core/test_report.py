@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 from fdgui.core.calculator.schemes import DEFAULT_TEXTS, estimate, parse_inputs
+from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
-from fdgui.core.report import format as fmt
 
 
 def test_inputs_are_echoed_exactly_as_typed():

@@ -11,12 +11,12 @@ from fdgui.core.numbers.parsing import InputError
 from fdgui.core.numbers.precision import unit_roundoff
 from fdgui.core.sweep.engine import (
     SweepSettings,
-    evaluate_at,
     perturbed_points,
     run_sweep,
     sweep_steps,
 )
 from fdgui.core.sweep.objectives import expression_objective, measured_objective
+from fdgui.core.sweep.readout import evaluate_at
 
 E = math.e
 
@@ -158,8 +158,8 @@ def test_measured_rows_use_exact_decimal_estimates():
 def test_send_to_calculator_texts_reproduce_the_explorer_estimate_exactly():
     from decimal import localcontext
 
-    from fdgui.core.sweep.engine import evaluate_at
     from fdgui.core.sweep.objectives import expression_objective
+    from fdgui.core.sweep.readout import evaluate_at
 
     objective = expression_objective("exp(w)", "1")
     result = run_sweep(objective, SweepSettings(dtype="float32"))
@@ -177,7 +177,7 @@ def test_send_to_calculator_texts_reproduce_the_explorer_estimate_exactly():
 
 
 def test_exact_decimal_text_of_tiny_numbers_fits_the_calculator():
-    from fdgui.core.sweep.engine import exact_decimal_text
+    from fdgui.core.sweep.readout import exact_decimal_text
 
     text = exact_decimal_text(1e-300)
     assert len(text) <= 200

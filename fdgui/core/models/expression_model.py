@@ -9,6 +9,7 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, TensorInfo
 from fdgui.core.models.expression import Expression, parse_expression
+from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers.precision import DTYPE_NAMES
 
 _W = (TensorInfo("w", ()),)
@@ -26,7 +27,7 @@ class ExpressionModel(ModelBase):
 
     @property
     def label(self) -> str:
-        return f"L(w) = {self.expression.text} at w = {self.point:g}"
+        return f"L(w) = {self.expression.text} at w = {numbers.significant(self.point, 6)}"
 
     @property
     def tensors(self) -> tuple[TensorInfo, ...]:

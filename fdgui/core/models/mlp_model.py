@@ -21,6 +21,8 @@ from fdgui.core.models.mlp import (
     build_network,
     check_bug,
 )
+from fdgui.core.numbers import format as numbers
+from fdgui.core.numbers.format import byte_size
 from fdgui.core.numbers.precision import DTYPE_NAMES
 
 BATCH_ELEMENTS = 4_000_000  # bounds the temporaries of one batched call of ``losses``
@@ -59,7 +61,7 @@ class MlpModel(ModelBase):
         tensor, index = self.entry_of(flat)
         bug = f", backprop bug '{self.bug}'" if self.bug else ""
         value = float(self.theta0()[flat])
-        return f"{self.label}: {tensor}[{index}] = {value:.6g}{bug}"
+        return f"{self.label}: {tensor}[{index}] = {numbers.significant(value, 6)}{bug}"
 
     @property
     def tensors(self) -> tuple[TensorInfo, ...]:
@@ -138,9 +140,9 @@ def mlp_model(spec: NetworkSpec, bug: str | None = None) -> MlpModel:
         advice = "use a smaller batch" if batch_heavy else "use smaller layers"
         raise InputError(
             "batch_size" if batch_heavy else "layer_sizes",
-            f"this network needs about {gigabytes(needed)} of memory to sweep "
+            f"this network needs about {byte_size(needed)} of memory to sweep "
             f"({spec.parameter_count:,} parameters); the explorer allows "
-            f"{gigabytes(allowed)}: {advice}",
+            f"{byte_size(allowed)}: {advice}",
         )
     return MlpModel(cached_network(spec), bug)
 
@@ -166,11 +168,6 @@ def memory_allowance_bytes() -> int:
     except (AttributeError, ValueError, OSError):
         physical = 0
     return min(MEMORY_CEILING, physical // 2) if physical > 0 else MEMORY_CEILING
-
-
-def gigabytes(count: int) -> str:
-    value = count / 1024**3
-    return f"{value:.3g} GB" if value >= 0.1 else f"{count / 1024**2:.0f} MB"
 
 
 _NETWORKS: dict[Any, Network] = {}

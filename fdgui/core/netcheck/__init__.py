@@ -47,7 +47,6 @@ from fdgui.core.netcheck.settings import (
     available_memory_bytes,
     check_count,
     estimate_memory_bytes,
-    format_bytes,
 )
 from fdgui.core.netcheck.tolerances import (
     Tolerances,
@@ -86,7 +85,6 @@ __all__ = [
     "direction",
     "engine_epsilon",
     "estimate_memory_bytes",
-    "format_bytes",
     "forward_epsilon",
     "heat_map_of",
     "make_engine",

@@ -17,6 +17,7 @@ from fdgui.core.netcheck.chunks import (
     FORWARD_CHUNK_ELEMENTS,
     forward_rows_per_chunk,
 )
+from fdgui.core.numbers.format import byte_size
 from fdgui.core.numbers.precision import DTYPE_NAMES
 
 if TYPE_CHECKING:
@@ -94,15 +95,15 @@ class CheckSettings:
                     raise InputError(
                         "batch_size",
                         f"a batch of {self.spec.batch_size:,} makes this check need "
-                        f"about {format_bytes(needed)} of memory and this machine has "
-                        f"{format_bytes(available)} available; use a smaller batch",
+                        f"about {byte_size(needed)} of memory and this machine has "
+                        f"{byte_size(available)} available; use a smaller batch",
                     )
             count = parameter_count(tensor_shapes(self, model))
             raise InputError(
                 "layer_sizes" if model is None else "model",
-                f"this check needs about {format_bytes(needed)} of memory "
+                f"this check needs about {byte_size(needed)} of memory "
                 f"({count:,} parameters) and this machine has "
-                f"{format_bytes(available)} available",
+                f"{byte_size(available)} available",
             )
 
     @property
@@ -223,11 +224,3 @@ def available_memory_bytes() -> int:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
         return 8 * 2**30
-
-
-def format_bytes(count: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
-        if count < 1024 or unit == "PB":
-            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.1f} {unit}"
-        count /= 1024
-    return f"{count:.1f} PB"

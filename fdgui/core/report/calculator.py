@@ -15,15 +15,15 @@ from typing import Any
 
 from fdgui import __version__
 from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
-from fdgui.core.numbers.verdicts import Comparison
-from fdgui.core.report.exporters import register
-from fdgui.core.report.format import (
+from fdgui.core.numbers.format import (
     decimal_display,
     decimal_exact,
     decimal_full,
     power_of_ten,
     ratio,
 )
+from fdgui.core.numbers.verdicts import Comparison
+from fdgui.core.report.exporters import register
 
 FORMULAS = (
     "central  ∂L/∂w ≈ (L+ − L−) / (2ε)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fdgui.core.report.format import significant
+from fdgui.core.numbers.format import significant
 
 if TYPE_CHECKING:
     from fdgui.core.netcheck import Tolerances

@@ -21,10 +21,10 @@ from fdgui.core.netcheck import (
     TensorReport,
     engine_epsilon,
 )
+from fdgui.core.numbers.format import fixed, json_number, shortest, significant
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
-from fdgui.core.report.format import json_number, shortest, significant
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
@@ -398,7 +398,7 @@ def render_markdown(report: CheckReport) -> str:
             "",
             f"Settings: {settings_line(report)}.",
             f"Loss L = {shortest(report.loss)}; {report.parameters_checked:,} checked with "
-            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s.",
+            f"{report.evaluations:,} loss evaluations in {fixed(report.seconds, 3)} s.",
             f"Agreement expected in {tolerances.dtype}: atol {number(tolerances.atol)}, "
             f"rtol {number(tolerances.rtol)}.",
             "",
@@ -432,7 +432,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
     lines = [
         verdict_in_words(report),
         f"({settings_line(report)}; {report.parameters_checked:,} checked, "
-        f"{report.evaluations:,} loss evaluations, {report.seconds:.3f} s)",
+        f"{report.evaluations:,} loss evaluations, {fixed(report.seconds, 3)} s)",
         "",
         *table(TENSOR_HEADERS, tensor_rows(report)),
     ]

@@ -14,11 +14,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from fdgui.core.numbers.format import json_number, shortest, significant
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
-from fdgui.core.report.format import json_number, shortest, significant
 from fdgui.core.sweep.diagnosis import Diagnosis
-from fdgui.core.sweep.engine import SCHEMES, PointReadout, SweepResult
+from fdgui.core.sweep.engine import SCHEMES, SweepResult
+from fdgui.core.sweep.readout import PointReadout
 
 TITLES = {
     "correct": "Gradient correct",

@@ -27,6 +27,7 @@ from fdgui.core.models.mlp_model import (
     mlp_model,
     network_memory_bytes,
 )
+from fdgui.core.numbers import format as numbers
 from fdgui.core.sweep.references import ReferenceValue
 
 __all__ = [
@@ -67,7 +68,7 @@ class EntryObjective:
         if self.model.parameter_count == 1:
             return self.model.label
         name = self.model.entry_name(self.index)  # type: ignore[attr-defined]
-        return f"{self.model.label}: {name} = {self.point:.6g}"
+        return f"{self.model.label}: {name} = {numbers.significant(self.point, 6)}"
 
     @property
     def smooth(self) -> bool:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fdgui.core.numbers import format as numbers
+
 FLOAT64_ROUNDOFF = 2.0**-53
 COMPLEX_STEP = 1e-20
 RICHARDSON_LEVELS = 7  # 7 step sizes, 14 evaluations
@@ -93,7 +95,8 @@ def complex_step(
         float(derivative),
         error,
         evaluations=3,
-        note=f"Im f(w + i·{h:.0e}) / {h:.0e}, checked at h = {check:.0e}",
+        note=f"Im f(w + i·{numbers.scientific(h, 1)}) / {numbers.scientific(h, 1)}, "
+        f"checked at h = {numbers.scientific(check, 1)}",
     )
 
 
@@ -260,7 +263,8 @@ def richardson(
                 tableau.error,
                 evaluations=evaluations,
                 note=(
-                    f"central differences at {levels} steps {nominal[0]:.2g}…{nominal[-1]:.2g}, "
+                    f"central differences at {levels} steps {numbers.significant(nominal[0], 2)}…"
+                    f"{numbers.significant(nominal[-1], 2)}, "
                     f"extrapolated to order h^{2 * tableau.column + 2}"
                 ),
             )
@@ -277,6 +281,7 @@ def richardson(
         evaluations=evaluations,
         note=(
             f"{NOT_CONVERGED}: the central differences never settled into the h² regime "
-            f"(smallest step {tableau.steps[-1]:.2g}), so this value is unreliable"
+            f"(smallest step {numbers.significant(tableau.steps[-1], 2)}), so this value is "
+            "unreliable"
         ),
     )

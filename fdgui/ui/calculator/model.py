@@ -21,8 +21,8 @@ from fdgui.core.calculator.schemes import (
     estimate,
     parse_inputs,
 )
+from fdgui.core.numbers.format import decimal_exact as format_exact
 from fdgui.core.report.exporters import export
-from fdgui.core.report.format import decimal_exact as format_exact
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
+from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
-from fdgui.core.report import format as fmt
 from fdgui.ui.calculator.model import CalculatorModel
 from fdgui.ui.widgets import ERROR_COLOUR, vertical_scroll
 

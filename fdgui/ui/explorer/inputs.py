@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fdgui.core.numbers import format as numbers
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, error_label, selectable
 
 SOURCE_TITLES = {
@@ -292,10 +293,13 @@ class ExplorerInputs(QWidget):
 
         info = facts(result.dtype)
         spacing = (
-            "" if result.spacing is None else f"; gap between numbers at w: {result.spacing:.3g}"
+            ""
+            if result.spacing is None
+            else f"; gap between numbers at w: {numbers.significant(result.spacing, 3)}"
         )
         self.dtype_facts.setText(
-            f"{result.dtype}: u = {info.unit_roundoff:.3g} (≈{info.significant_digits:.1f} "
+            f"{result.dtype}: u = {numbers.significant(info.unit_roundoff, 3)} "
+            f"(≈{numbers.fixed(info.significant_digits, 1)} "
             f"digits){spacing}"
         )
         lines = []
@@ -303,13 +307,13 @@ class ExplorerInputs(QWidget):
             bar = ""
             if reference.method == "Richardson" and reference.error is not None:
                 bar = (
-                    f" ± {reference.error:.1e}"
+                    f" ± {numbers.scientific(reference.error, 2)}"
                     if math.isfinite(reference.error)
                     else f" <span style='color:{ERROR_COLOUR}'>(unreliable: did not "
                     "converge)</span>"
                 )
             lines.append(
-                f"<b>{reference.method}</b>: {reference.value:.15g}{bar}"
+                f"<b>{reference.method}</b>: {numbers.significant(reference.value, 15)}{bar}"
                 f"<br><span style='color:#666'>{reference.note}</span>"
             )
         self.references_label.setText("<br>".join(lines) or "none for these rows")

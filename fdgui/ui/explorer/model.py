@@ -367,7 +367,7 @@ class ExplorerModel(PanelModel):
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε (evaluated exactly there for a function objective)."""
         from fdgui.core.report.sweep import point_text
-        from fdgui.core.sweep.engine import evaluate_at
+        from fdgui.core.sweep.readout import evaluate_at
 
         if self._result is None or not (epsilon > 0):
             return
@@ -385,7 +385,7 @@ class ExplorerModel(PanelModel):
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.core.sweep.engine import exact_decimal_text
+        from fdgui.core.sweep.readout import exact_decimal_text
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers.parsing import InputError
 from fdgui.core.report import sweep as words
 from fdgui.ui.explorer.inputs import ExplorerInputs
@@ -395,7 +396,10 @@ class ExplorerPanel(QWidget):
             return
         low, high = float(result.epsilons[0]), float(result.epsilons[-1])
         if not low <= epsilon <= high:
-            self._show_cursor_error(f"choose an ε between {low:.3g} and {high:.3g}")
+            self._show_cursor_error(
+                f"choose an ε between {numbers.significant(low, 3)} and "
+                f"{numbers.significant(high, 3)}"
+            )
             return
         self._show_cursor_error("")
         self.model.set_cursor_epsilon(epsilon)
@@ -444,7 +448,8 @@ class ExplorerPanel(QWidget):
         )
         self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
         self.status_label.setText(
-            f"{result.epsilons.size} ε in {result.dtype}, swept in {1000 * result.seconds:.0f} ms"
+            f"{result.epsilons.size} ε in {result.dtype}, swept in "
+            f"{numbers.duration(result.seconds)}"
         )
         self.copy_button.setEnabled(True)
 
@@ -454,7 +459,7 @@ class ExplorerPanel(QWidget):
             self.send_button.setEnabled(False)
             return
         labels = self.readout_labels
-        labels["epsilon"].setText(f"{readout.epsilon:.4g}")
+        labels["epsilon"].setText(numbers.significant(readout.epsilon, 4))
         labels["loss"].setText(fmt(readout.loss, 10))
         labels["loss_plus"].setText(fmt(readout.loss_plus, 10))
         labels["loss_minus"].setText(fmt(readout.loss_minus, 10))
@@ -468,7 +473,7 @@ class ExplorerPanel(QWidget):
             and not self.model.is_stale()
         )
         if not self.cursor_edit.hasFocus():
-            self.cursor_edit.setText(f"{readout.epsilon:.6g}")
+            self.cursor_edit.setText(numbers.significant(readout.epsilon, 6))
         self._updating_cursor = True
         self.view.set_cursor(readout.epsilon)
         self._updating_cursor = False

@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from fdgui.core.numbers import format as numbers
 from fdgui.ui.plotting import (
     CURSOR_COLOUR,
     FLOOR_COLOUR,
@@ -30,8 +31,6 @@ from fdgui.ui.plotting import (
 
 
 def fmt(value: float | None, digits: int = 6) -> str:
-    from fdgui.core.report import format as numbers
-
     return numbers.significant(value, digits)
 
 
@@ -305,13 +304,16 @@ class SweepPlots(pg.QtCore.QObject):
         pair[0].setVisible(True)
         pair[1].setVisible(True)
         value = point.y() if plot is self.top else 10.0 ** point.y()
-        parts = [f"ε ≈ {result.epsilons[index]:.3g}", f"pointer {value:.4g}"]
+        parts = [
+            f"ε ≈ {numbers.significant(result.epsilons[index], 3)}",
+            f"pointer {numbers.significant(value, 4)}",
+        ]
         for name, curve in result.curves.items():
             estimate = curve.estimates[index]
             error = curve.relative_errors[index]
             text = f"{name} {fmt(estimate, 7)}"
             if np.isfinite(error):
-                text += f" (rel. {error:.1e})"
+                text += f" (rel. {numbers.scientific(error, 2)})"
             parts.append(text)
         parts.append(result.regime(index))
         self.hovered.emit(" · ".join(parts))

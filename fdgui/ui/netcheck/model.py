@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from fdgui.core import requests
 from fdgui.core.errors import InputError
+from fdgui.core.numbers import format as numbers
 from fdgui.ui.panel_model import PanelModel
 
 PLAN_DEBOUNCE_MS = 300
@@ -214,7 +215,7 @@ class NetcheckModel(PanelModel):
             self._report = _with_heat_maps(report)
             self.resultChanged.emit(self._report)
             self.statusMessage.emit(
-                f"Checked {report.parameters_checked:,} in {report.seconds:.3g} s: "
+                f"Checked {report.parameters_checked:,} in {numbers.duration(report.seconds)}: "
                 f"{report.verdict}."
             )
 
@@ -283,7 +284,7 @@ class NetcheckModel(PanelModel):
         )
         self.statusMessage.emit(
             f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer; the cursor goes "
-            f"to this row's ε = {entry.epsilon:.3g}."
+            f"to this row's ε = {numbers.significant(entry.epsilon, 3)}."
         )
         return True
 

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
+from fdgui.core.numbers import format as fmt
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
-from fdgui.core.report import format as fmt
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
@@ -405,7 +405,7 @@ class NetcheckPanel(QWidget):
         self._refresh_code_buttons()
 
     def _on_plan(self, plans: Any) -> None:
-        from fdgui.core.report.format import byte_size as format_bytes
+        from fdgui.core.numbers.format import byte_size as format_bytes
 
         for row, mode in enumerate(("full", "sample", "projection")):
             cells = [_MODE_TITLES[mode].split(" (")[0], "…", "measuring…", ""]
@@ -439,7 +439,7 @@ class NetcheckPanel(QWidget):
         eta = self.model.eta()
         self.progress.setValue(round(1000 * fraction))
         left = f"about {fmt.duration(eta)} left" if math.isfinite(eta) else "estimating time…"
-        self.progress_label.setText(f"{100 * fraction:.0f}%: {message}; {left}")
+        self.progress_label.setText(f"{fmt.fixed(100 * fraction, 0)}%: {message}; {left}")
 
     def _status(self, message: str) -> None:
         show = getattr(self.context, "show_status", None)
@@ -593,8 +593,9 @@ class NetcheckPanel(QWidget):
         QGuiApplication.clipboard().setText(code)
         self._status(
             f"Copied a {'torch gradcheck' if kind == 'torch' else 'jax check_grads'} call for "
-            f"{tolerances.dtype} (eps={tolerances.epsilon:.3g}, atol={tolerances.atol:.3g}, "
-            f"rtol={tolerances.rtol:.3g})."
+            f"{tolerances.dtype} (eps={fmt.significant(tolerances.epsilon, 3)}, "
+            f"atol={fmt.significant(tolerances.atol, 3)}, "
+            f"rtol={fmt.significant(tolerances.rtol, 3)})."
         )
         return code
 

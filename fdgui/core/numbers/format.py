@@ -1,11 +1,13 @@
-"""The one place that turns numbers into text.
+"""The one number formatter: how numbers become text.
 
-Every report, the CLI, Copy and the window's labels take their number formats from here, so
-one value reads the same everywhere. Floats come from the engines (binary64), decimals from
-the calculator's typed text (exact):
+Every report, the CLI, Copy, the window's labels and the engines' messages take their number
+formats from here, so one value reads the same everywhere (it sits with the numbers, at the
+bottom of the core, so that every layer may use it). Floats come from the engines
+(binary64), decimals from the calculator's typed text (exact):
 
 - ``shortest``: the shortest text that reads back as the same float (round trip, ``repr``).
 - ``significant``: ``digits`` significant figures (``%g``), for tables and sentences.
+- ``scientific``: always with an exponent (``2.1e-06``), for error bars.
 - ``decimal_display`` / ``decimal_full`` / ``decimal_exact``: a typed decimal rounded for the
   window, to 20 figures for Copy and JSON, or every typed digit.
 - ``ratio``: a relative error or other ratio (``4.0e-4``, ``0.6``).
@@ -49,6 +51,20 @@ def significant(
     if math.isinf(value):
         return missing if infinite is None else infinite
     return f"{value:.{digits}g}"
+
+
+def scientific(value: float | None, digits: int = 2, *, missing: str = MISSING) -> str:
+    """``value`` in scientific notation with ``digits`` significant figures: ``2.1e-06``."""
+    if value is None or math.isnan(value):
+        return missing
+    return f"{value:.{max(digits, 1) - 1}e}"
+
+
+def fixed(value: float | None, decimals: int = 1, *, missing: str = MISSING) -> str:
+    """``value`` with ``decimals`` digits after the point: ``15.9``, ``42%`` (decimals 0)."""
+    if value is None or math.isnan(value):
+        return missing
+    return f"{value:.{decimals}f}"
 
 
 def decimal_display(value: Decimal | None, digits: int = DISPLAY_DIGITS) -> str:
