@@ -75,7 +75,7 @@ def verdict_in_words(report: CheckReport) -> str:
             f"Inconclusive: no entry disagrees, but in {names} most {unit} are too small for "
             f"{settings.dtype} to tell a right gradient from a wrong one (atol "
             f"{number(tolerances.atol)}, rtol {number(tolerances.rtol)}: a sign flip or a "
-            f"factor 2 would agree as well). {_how_to_decide(settings)}"
+            f"factor 2 would agree as well). {_how_to_decide(settings, report)}"
         )
     if report.verdict == "pass":
         extra = []
@@ -94,11 +94,11 @@ def verdict_in_words(report: CheckReport) -> str:
                 f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
                 f"what {settings.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
                 f"{number(tolerances.rtol)}), so a small bug could hide there. "
-                f"{_how_to_decide(settings)} {where[0].upper()}{where[1:]}."
+                f"{_how_to_decide(settings, report)} {where[0].upper()}{where[1:]}."
             )
         tail = "".join(f"; {part}" for part in extra)
         return (
-            f"Pass: the backprop gradient agrees with finite differences for all {checked:,} "
+            f"Pass: {_gradient_noun(report)} agrees with finite differences for all {checked:,} "
             f"{unit} checked{tail}; {where}."
         )
     failures = sum(t.failures for t in failing)
@@ -112,12 +112,18 @@ def verdict_in_words(report: CheckReport) -> str:
     )
 
 
-def _how_to_decide(settings) -> str:
+def _gradient_noun(report: CheckReport) -> str:
+    """The built-in network's gradient is its backprop; another model's is its own."""
+    return "the backprop gradient" if report.settings.spec is not None else "the gradient"
+
+
+def _how_to_decide(settings, report: CheckReport) -> str:
     if settings.epsilon is not None:
         return "Leave ε empty (the recommended step per parameter) to decide."
     if settings.dtype != "float64":
         return "Check in float64 to decide."
-    return "A larger network loss or gradient would be needed to decide."
+    what = "network loss" if report.settings.spec is not None else "loss"
+    return f"A larger {what} or gradient would be needed to decide."
 
 
 def _model_parts(report: CheckReport) -> list[str]:
