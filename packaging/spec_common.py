@@ -20,7 +20,7 @@ APP_ID = "io.github.fdgui.fdgui"
 LAUNCHER = ROOT / "packaging" / "fdgui_launcher.py"
 
 # Qt modules the app never imports. QtOpenGL and QtOpenGLWidgets stay: pyqtgraph imports
-# them, and a bundle without them crashes on start (see shared QT-NOTES).
+# them, and a bundle without them crashes on start (measured with PyInstaller 6).
 QT_UNUSED = [
     "Qt3DAnimation",
     "Qt3DCore",

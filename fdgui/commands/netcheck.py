@@ -132,13 +132,11 @@ def settings_from_args(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from fdgui.core.netcheck import WORST_COUNT, run_to_completion
     from fdgui.core.report.exporters import export
+    from fdgui.core.requests import whole_number
 
     try:
         settings = settings_from_args(args)
-        try:
-            worst = int(args.worst.strip())
-        except ValueError:
-            raise InputError("worst", f"{args.worst!r} is not a whole number") from None
+        worst = whole_number(args.worst, "worst")
         if not 1 <= worst <= WORST_COUNT:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:

@@ -92,6 +92,15 @@ def _texts(texts: Texts, defaults: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
+def whole_number(text: str, field: str) -> int:
+    """One whole-number text, or InputError(field) in the words every field uses."""
+    errors: dict[str, str] = {}
+    value = _whole(text, field, errors)
+    _raise(errors)
+    assert value is not None
+    return value
+
+
 def _whole(text: str, field: str, errors: dict[str, str]) -> int | None:
     from fdgui.core.numbers.parsing import shorten
 

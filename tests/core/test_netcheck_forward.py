@@ -534,3 +534,51 @@ def test_the_built_in_network_as_a_model_brings_its_spec_and_bug():
     with pytest.raises(InputError) as caught:
         run_to_completion(other, model=MlpModel(build_network(spec)))
     assert caught.value.field == "model"
+
+
+class _Given(Odd):
+    """Odd with the loss or the gradient replaced by whatever a user's code might return."""
+
+    def __init__(self, loss=None, gradient=None, theta=None):
+        super().__init__()
+        self._loss, self._gradient, self._theta = loss, gradient, theta
+
+    def loss(self, theta, dtype="float64"):
+        return super().loss(theta, dtype) if self._loss is None else self._loss
+
+    def gradient(self, theta=None):
+        return super().gradient(theta) if self._gradient is None else self._gradient
+
+    def theta0(self):
+        return super().theta0() if self._theta is None else self._theta
+
+
+@pytest.mark.parametrize(
+    ("model", "words"),
+    [
+        (_Given(loss=float("inf")), "loss at the point under check is inf"),
+        (_Given(loss=float("-inf")), "is -inf"),
+        (_Given(loss="1.0"), "text values, not numbers"),
+        (_Given(loss=True), "true/false values, not numbers"),
+        (_Given(gradient=["1"] * 13), "text values, not numbers"),
+        (_Given(gradient=[None] * 13), "not all of them are numbers"),
+        (_Given(theta=np.zeros(4)), "θ0: 4 values where 13"),
+    ],
+)
+def test_outputs_that_are_not_numbers_are_refused_naming_what(model, words):
+    with pytest.raises(InputError) as caught:
+        run_to_completion(CheckSettings(None, engine="forward"), model=model)
+    assert caught.value.field == "model" and words in caught.value.message
+
+
+def test_a_forward_reports_words_say_how_its_changes_were_formed():
+    from fdgui.core.report.exporters import export
+    from fdgui.core.report.netcheck import CHANGE_EXPLANATION, change_explanation
+
+    forward = run_to_completion(CheckSettings(None, engine="forward"), model=Odd())
+    markdown = export(forward, "markdown")
+    assert change_explanation(forward) in markdown and "subtracted" in markdown
+    assert "|numeric − gradient|" in markdown
+    spec = NetworkSpec((4, 3, 2))
+    exact = run_to_completion(CheckSettings(spec))
+    assert change_explanation(exact) == CHANGE_EXPLANATION in export(exact, "markdown")

@@ -175,3 +175,13 @@ def test_both_engines_give_the_same_verdict_on_the_honest_network_and_every_bug(
         assert verdicts[0] == verdicts[1], (layers, bug, verdicts)
         expected = (0, "pass") if bug is None else (1, "fail")
         assert verdicts[0][:2] == expected, (layers, bug, verdicts)
+
+
+def test_worst_with_thousands_of_digits_is_refused_in_one_short_line():
+    done = subprocess.run(
+        [*CLI, "netcheck", "--layers", "4,3,2", "--worst", "9" * 5000],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and len(done.stderr) < 120
+    assert "--worst" in done.stderr and "too many digits" in done.stderr

@@ -135,3 +135,14 @@ def test_a_cursor_too_large_for_a_float_loses_only_itself(model):
     )
     assert problems == ["cursor_epsilon"]
     assert model.source() == "network" and model.text("seed") == "3"
+
+
+def test_an_infinite_cursor_is_ignored_so_the_state_stays_json(qtbot, model):
+    import json
+
+    with qtbot.waitSignal(model.resultChanged, timeout=10_000):
+        model.sweep()
+    before = model.state()["cursor_epsilon"]
+    model.set_cursor_epsilon(float("inf"))
+    assert model.state()["cursor_epsilon"] == before
+    json.dumps(model.state(), allow_nan=False)

@@ -32,6 +32,7 @@ every panel and CLI command can use it; see docs/ARCHITECTURE.md.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -100,22 +101,39 @@ class Model(Protocol):
 
 
 def real_numbers(values: object, count: int, what: str) -> np.ndarray:
-    """``values`` as ``count`` real float64 numbers, else InputError("model") saying why
-    (NaN and inf are numbers here: the report calls them undefined, never correct)."""
+    """``values`` as ``count`` real float64 numbers, else InputError("model") saying why.
+
+    Numbers only: ints, floats, numpy numbers, complex with a zero imaginary part; not text,
+    None or booleans. NaN and inf are numbers here (the reports call them undefined).
+    """
     try:
         array = np.asarray(values)
     except (TypeError, ValueError) as error:
-        raise InputError("model", f"{what} are not numbers ({error})") from None
+        raise InputError("model", f"{what}: not numbers ({error})") from None
+    if array.dtype.kind == "O":
+        if not all(
+            isinstance(item, numbers.Number) and not isinstance(item, bool | np.bool_)
+            for item in array.ravel()
+        ):
+            raise InputError("model", f"{what}: not all of them are numbers")
+        try:
+            array = array.astype(np.complex128 if _any_complex(array) else np.float64)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise InputError("model", f"{what}: not real numbers ({error})") from None
+    if array.dtype.kind not in "iufc":
+        kind = {"b": "true/false", "U": "text", "S": "bytes"}.get(array.dtype.kind, "other")
+        raise InputError("model", f"{what}: {kind} values, not numbers")
     if array.size != count:
-        raise InputError("model", f"{what} have {array.size} values where {count} were expected")
-    if np.iscomplexobj(array):
+        raise InputError("model", f"{what}: {array.size} values where {count} were expected")
+    if array.dtype.kind == "c":
         if np.any(np.imag(array) != 0):
-            raise InputError("model", f"{what} are complex; a loss is a real number")
+            raise InputError("model", f"{what}: complex values; a loss is a real number")
         array = np.real(array)
-    try:
-        return array.astype(np.float64).ravel()
-    except (TypeError, ValueError) as error:
-        raise InputError("model", f"{what} are not real numbers ({error})") from None
+    return array.astype(np.float64).ravel()
+
+
+def _any_complex(array: np.ndarray) -> bool:
+    return any(isinstance(item, complex | np.complexfloating) for item in array.ravel())
 
 
 class ModelBase:

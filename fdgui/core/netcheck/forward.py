@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.netcheck.chunks import Chunk, forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
@@ -71,11 +72,18 @@ class ForwardEngine:
         self.offsets = starts
         self.size = starts[-1]
         # the point under check, as the dtype holds it (float64 numbers)
-        self.theta = self.round(np.asarray(model.theta0(), dtype=np.float64))
+        theta0 = real_numbers(model.theta0(), self.size, f"{model.label}: θ0")
+        self.theta = self.round(theta0)
         self.theta.setflags(write=False)
         gradient = model.gradient() if self.dtype == "float64" else model.gradient(self.theta)
         self.gradient = real_numbers(gradient, self.size, f"{model.label}: the gradient")
         self.loss = float(self._losses(self.theta[None, :])[0])
+        if not np.isfinite(self.loss):
+            raise InputError(
+                "model",
+                f"{model.label}: the loss at the point under check is {self.loss}; "
+                "finite differences need a finite loss there",
+            )
         self.epsilon_base = (
             settings.epsilon if settings.epsilon is not None else forward_epsilon(self.dtype)
         )

@@ -350,11 +350,23 @@ WORST_HEADERS = [
 CHANGE_EXPLANATION = (
     "ΔL+ = L(w+ε) − L(w) and ΔL− = L(w−ε) − L(w), as the check formed them; numeric = "
     "(ΔL+ − ΔL−)/(2ε) exactly, with the ε and ΔL± shown (full precision). In float64 the "
-    "check computes each change directly from the layer it perturbs, never as a difference "
-    "of two rounded losses, so the change keeps about 15 digits even where L+ and L− print "
-    "as the same number; in the other dtypes it is the difference of the losses rounded to "
-    "that dtype."
+    "exact engine computes each change directly from the layer it perturbs, never as a "
+    "difference of two rounded losses, so the change keeps about 15 digits even where L+ and "
+    "L− print as the same number; the forward engine, and every engine in the other dtypes, "
+    "subtracts the losses as they were computed (rounded to the dtype)."
 )
+
+
+def change_explanation(report: CheckReport) -> str:
+    """How this report's ΔL± were formed (the engines differ)."""
+    if report.engine == "forward":
+        return (
+            "ΔL+ = L(w+ε) − L(w) and ΔL− = L(w−ε) − L(w), the losses evaluated as the model "
+            "runs them and subtracted (the forward engine); numeric = (ΔL+ − ΔL−)/(2ε) "
+            "exactly, with the ε and ΔL± shown (full precision). Their round-off is about "
+            "u·|L|, so where L+ and L− print alike few digits of the difference are left."
+        )
+    return CHANGE_EXPLANATION
 
 
 ENTRY_VERDICT_TITLES = {
@@ -416,9 +428,11 @@ def render_markdown(report: CheckReport) -> str:
             "",
             _markdown_table(WORST_HEADERS, worst_rows(report)),
             "",
-            "Relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8).",
+            "Relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8)."
+            if report.settings.spec is not None
+            else "Relative error = |numeric − gradient| / max(|numeric|, |gradient|, 1e-8).",
             "",
-            CHANGE_EXPLANATION,
+            change_explanation(report),
             "",
         ]
     )

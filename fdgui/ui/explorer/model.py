@@ -369,7 +369,7 @@ class ExplorerModel(PanelModel):
         from fdgui.core.report.sweep import point_text
         from fdgui.core.sweep.readout import evaluate_at
 
-        if self._result is None or not (epsilon > 0):
+        if self._result is None or not (0 < epsilon < math.inf):
             return
         self._cursor_epsilon = float(epsilon)
         try:

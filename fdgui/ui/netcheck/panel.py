@@ -449,7 +449,7 @@ class NetcheckPanel(QWidget):
     # ------------------------------------------------------------------ the report
     def show_report(self, report: Any) -> None:
         from fdgui.core.report.netcheck import (
-            CHANGE_EXPLANATION,
+            change_explanation,
             settings_line,
             tensor_rows,
             worst_rows,
@@ -491,7 +491,7 @@ class NetcheckPanel(QWidget):
             for column, name, value, change in sides:
                 self.worst_table.item(row, column).setToolTip(
                     f"{name} − L = {change!r}\n{name} = {value!r} (L = {report.loss!r})\n\n"
-                    + CHANGE_EXPLANATION
+                    + change_explanation(report)
                 )
         self.heat_map.show_report(report)
         for button in self.export_buttons.values():
