@@ -31,7 +31,7 @@ from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_m
 from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
 from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.widgets import ERROR_COLOUR, vertical_scroll
+from fdgui.ui.widgets import ERROR_COLOUR, error_label, vertical_scroll
 
 SHORTCUTS = {
     "calculate": QKeySequence("Ctrl+Return"),
@@ -206,11 +206,7 @@ class CalculatorPanel(QWidget):
             label = QLabel(label_text)
             label.setBuddy(edit)
             label.setToolTip(tooltip)
-            error = QLabel()
-            error.setObjectName(object_name.replace("Input", "Error"))
-            error.setWordWrap(True)
-            error.setStyleSheet(f"color: {ERROR_COLOUR};")
-            error.setVisible(False)
+            error = error_label(object_name.replace("Input", "Error"))
             grid.addWidget(label, row, 0)
             grid.addWidget(edit, row, 1)
             grid.addWidget(error, row + 1, 1)
