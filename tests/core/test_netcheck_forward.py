@@ -582,3 +582,14 @@ def test_a_forward_reports_words_say_how_its_changes_were_formed():
     spec = NetworkSpec((4, 3, 2))
     exact = run_to_completion(CheckSettings(spec))
     assert change_explanation(exact) == CHANGE_EXPLANATION in export(exact, "markdown")
+
+
+def test_a_models_kink_and_scalar_entry_are_named_in_its_own_words():
+    from fdgui.core.models.expression_model import expression_model
+
+    report = run_to_completion(
+        CheckSettings(None, engine="forward"), model=expression_model("abs(w-1e-9)+700", "0")
+    )
+    words = verdict_in_words(report)
+    assert report.passed and "sit on a kink" in words and "relu" not in words
+    assert " at w." in words and "w[]" not in words

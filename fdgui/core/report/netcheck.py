@@ -28,7 +28,7 @@ from fdgui.core.report.exporters import register
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
-    "kink": "±ε crosses a relu kink (here or in a deeper layer)",
+    "kink": "±ε crosses a kink (of a relu here or in a deeper layer, in the built-in network)",
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
@@ -50,6 +50,8 @@ def entry_label(entry: Entry, projection: bool = False) -> str:
     """'W1[3, 17]' (or 'W1 direction 4' in projection mode)."""
     if projection:
         return f"{entry.tensor} direction {entry.index + 1}"
+    if not entry.position:  # a scalar tensor is its own only entry
+        return entry.tensor
     return f"{entry.tensor}[{', '.join(str(i) for i in entry.position)}]"
 
 
@@ -83,7 +85,8 @@ def verdict_in_words(report: CheckReport) -> str:
         within = sum(t.within_tolerance for t in report.tensors)
         tolerances = report.tolerances
         if kinks:
-            extra.append(f"{kinks:,} of them sit on a relu kink")
+            kink = "a relu kink" if report.settings.spec is not None else "a kink"
+            extra.append(f"{kinks:,} of them sit on {kink}")
         if within:
             extra.append(
                 f"{within:,} of them agree only within what {settings.dtype} can resolve "
