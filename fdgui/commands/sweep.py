@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from fdgui.core.errors import InputError
+from fdgui.core.numbers.parsing import one_line
 from fdgui.core.requests import ENTRY_DEFAULTS, EXPRESSION_DEFAULTS, SWEEP_DEFAULTS
 
 _DEFAULTS = {**EXPRESSION_DEFAULTS, **SWEEP_DEFAULTS, **ENTRY_DEFAULTS}
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as error:
         field = canonical(error.field)
         option = _OPTION_FOR_FIELD.get(field, f"--{field}")
-        print(f"fdgui-cli sweep: {option}: {error.message}", file=sys.stderr)
+        print(one_line(f"fdgui-cli sweep: {option}: {error.message}"), file=sys.stderr)
         return 2
     except MemoryError:
         print(

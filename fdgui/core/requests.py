@@ -341,10 +341,12 @@ def check_request(texts: Texts):
     epsilon_text = merged["epsilon"].strip()
     values["epsilon"] = None
     if epsilon_text:
-        try:
-            values["epsilon"] = float(epsilon_text)
-        except ValueError:
-            errors["epsilon"] = f"{epsilon_text!r} is not a number"
+        from fdgui.core.numbers.parsing import parse_number
+
+        try:  # the typed text is what a message echoes (1e-400 is not "0.0")
+            values["epsilon"] = float(parse_number(epsilon_text, "epsilon", positive=True))  # type: ignore[arg-type]
+        except InputError as error:
+            errors["epsilon"] = error.message
     has_engine = "engine" in {f.name for f in dataclasses.fields(CheckSettings)}
     values["engine"] = merged["engine"].strip()
 
