@@ -366,13 +366,15 @@ def derivative_guides(objective: FunctionObjective) -> tuple[float | None, float
 def function_references(objective: FunctionObjective) -> tuple[ReferenceValue, ...]:
     """The checked gradient, then complex step (if it applies) and Richardson (float64)."""
     references = [objective.checked_gradient()]
-    if objective.supports_complex_step:
-        with contextlib.suppress(ValueError, FloatingPointError, OverflowError):
-            references.append(complex_step(objective.losses_complex, objective.point))
-    with contextlib.suppress(ValueError):  # undefined near w: the others still stand
-        references.append(
-            richardson(lambda values: objective.losses(values, "float64"), objective.point)
-        )
+    # overflow and 0/0 near w make non-finite values, dropped below: no RuntimeWarnings
+    with np.errstate(all="ignore"):
+        if objective.supports_complex_step:
+            with contextlib.suppress(ValueError, FloatingPointError, OverflowError):
+                references.append(complex_step(objective.losses_complex, objective.point))
+        with contextlib.suppress(ValueError):  # undefined near w: the others still stand
+            references.append(
+                richardson(lambda values: objective.losses(values, "float64"), objective.point)
+            )
     return tuple(r for r in references if np.isfinite(r.value))
 
 

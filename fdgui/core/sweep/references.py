@@ -233,7 +233,8 @@ def richardson(
         raise ValueError("ratio: must be greater than 1")
     w = float(w)
     start = richardson_steps(w, unit_roundoff, levels, ratio)
-    spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
+    with np.errstate(over="ignore"):  # at float64's largest the spacing is inf
+        spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
     evaluations = 0
     fallback: tuple[Tableau, np.ndarray] | None = None
     last_error: ValueError | None = None
