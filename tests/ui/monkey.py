@@ -88,10 +88,8 @@ class Monkey:
             report.dialogs += 1
             if rng.random() < 0.3:
                 return ""  # cancelled
-            path = (
-                scratch
-                / f"monkey-{rng.randrange(5)}{suffix or rng.choice(['.json', '.csv', '.txt', '.png', ''])}"
-            )
+            ending = suffix or rng.choice([".json", ".csv", ".txt", ".png", ""])
+            path = scratch / f"monkey-{rng.randrange(5)}{ending}"
             if rng.random() < 0.5:  # sometimes a file with random content is there already
                 content = rng.choice([b"", b"{}", b"[1,2", b"\x00\xff" * 40, b'{"version": 99}',
                                       "ε,L+,L−\n1e-4,0.85005,0.84995\n".encode()])  # fmt: skip
