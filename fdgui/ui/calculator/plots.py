@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -15,6 +14,9 @@ _TOOLTIP = "Each Calculate adds points; a flat stretch shows where ε is trustwo
 #: up to this many points a series is drawn point by point; beyond, as an envelope per bin
 EXACT_POINTS = 1_000
 BINS_PER_DECADE = 50
+#: estimates beyond this are left off the plot: pyqtgraph's transforms overflow near 1e308
+#: (a RuntimeWarning and a broken paint); the table still shows them
+DRAWABLE = 1e150
 
 
 class _Series:
@@ -32,8 +34,14 @@ class _Series:
     @staticmethod
     def _finite(points: np.ndarray, column: int) -> tuple[np.ndarray, np.ndarray]:
         x, y = points[:, 0], points[:, column]
-        good = np.isfinite(x) & (x > 0) & np.isfinite(y)
+        good = np.isfinite(x) & (x > 0) & (np.abs(y) <= DRAWABLE)
         return x[good], y[good]
+
+    @staticmethod
+    def undrawable(points: np.ndarray, column: int) -> int:
+        """Rows with an estimate too large to draw (it stays in the table)."""
+        y = points[:, column]
+        return int(np.count_nonzero(np.isfinite(y) & (np.abs(y) > DRAWABLE)))
 
     def reset(self, points: np.ndarray) -> None:
         self.count = 0
@@ -179,6 +187,10 @@ class HistoryPlot:
                 curve.setData(x, y)
                 self._shown[name] = (x, y)
         rows = len(points)
+        too_large = max(
+            (series.undrawable(points, series.column) for series in self._series.values()),
+            default=0,
+        )
         self.hint.setVisible(not rows)
         self.legend.setVisible(bool(rows))
         self.widget.setToolTip(
@@ -187,6 +199,11 @@ class HistoryPlot:
                 f" {rows:,} rows: each 1/{BINS_PER_DECADE} of a decade of ε shows its lowest "
                 "and highest estimate."
                 if binned
+                else ""
+            )
+            + (
+                f" {too_large:,} row(s) with an estimate beyond ±1e150 are in the table only."
+                if too_large
                 else ""
             )
         )
@@ -205,7 +222,7 @@ class HistoryPlot:
         self.redraw()
 
     def set_backprop(self, value: float | None) -> None:
-        if value is None or not math.isfinite(value):
+        if value is None or not abs(value) <= DRAWABLE:  # none, nan or too large to draw
             self.backprop.setVisible(False)
         else:
             self.backprop.setValue(value)
