@@ -41,7 +41,7 @@ class _Series:
     def undrawable(points: np.ndarray, column: int) -> int:
         """Rows with an estimate too large to draw (it stays in the table)."""
         y = points[:, column]
-        return int(np.count_nonzero(np.isfinite(y) & (np.abs(y) > DRAWABLE)))
+        return int(np.count_nonzero(~np.isnan(y) & (np.abs(y) > DRAWABLE)))
 
     def reset(self, points: np.ndarray) -> None:
         self.count = 0
