@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "core"))
 
-import sweep_corpus  # noqa: E402
+import sweep_corpus
 
 
 def run_case(case):
@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
     for case in sweep_corpus.CASES:
         try:
             result, diagnosis = run_case(case)
-        except Exception as error:  # noqa: BLE001 - counted and printed
+        except Exception as error:
             failures += 1
             print(f"FAIL  {case.name}: {type(error).__name__}: {error}")
             continue

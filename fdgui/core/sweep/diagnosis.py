@@ -40,19 +40,21 @@ from fdgui.core.numbers.verdicts import Verdict, verdict_for
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.references import ReferenceValue
 
-KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "vanished", "unknown")
+KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "estimate")
 # The finer reading behind a kind; the report words each one.
 CASES: dict[str, str] = {
-    "one-sided": "unknown",  # the loss is finite on one side of w only
-    "not-finite": "unknown",  # the loss is not finite near w at any ε
+    "not-finite-at-w": "undefined",  # the loss at w itself is not finite
+    "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
+    "one-sided": "undefined",  # the loss is finite on one side of w only
+    "not-finite": "undefined",  # the loss is not finite near w at any ε
     "vanished": "vanished",  # w ± ε == w at every ε
-    "no-reference": "unknown",  # nothing to compare the estimates with
+    "estimate": "estimate",  # nothing under check: the best estimate and its error bar
     "wrong": "wrong",
     "kink-at": "kink",  # a kink at w itself
     "kink-crossed": "kink",  # ε crosses a kink at about kink_epsilon
-    "range-too-narrow": "correct/unknown",  # the bottom of the V lies outside the range
+    "range-too-narrow": "correct",  # the bottom of the V lies outside the range
     "limited": "correct",  # the dtype limits the finite differences; a reference confirms
-    "too-coarse": "unknown",  # the dtype limits them and nothing confirms
+    "consistent": "correct",  # no trusted reference; the finite differences do not refute
     "correct": "correct",
 }
 # How the recommended ε was chosen.
@@ -378,11 +380,7 @@ def diagnose(result: SweepResult) -> Diagnosis:
     analytic = next((r for r in result.references if r.method == "analytic"), None)
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
-        return reading.diagnosis("undefined", "not-finite-at-w", why="the loss at w")
-    if analytic is not None and analytic.status == "undefined":
-        return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
-    if checked is not None and not np.isfinite(checked.value) and analytic is None:
-        return reading.diagnosis("undefined", "undefined-at-w", why="the gradient under check")
+        return reading.diagnosis("undefined", "not-finite-at-w")
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
     )
@@ -391,6 +389,10 @@ def diagnose(result: SweepResult) -> Diagnosis:
         return reading.diagnosis("undefined", "one-sided", side=side)
     if not usable.any() and not result.vanished.all():
         return reading.diagnosis("undefined", "not-finite")
+    if analytic is not None and analytic.status == "undefined":
+        return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
+    if checked is not None and not np.isfinite(checked.value):
+        return reading.diagnosis("undefined", "undefined-at-w", why="the gradient under check")
     consensus, spread, _ = _consensus(result, usable) if usable.any() else (None, None, -1)
     reading.note_vanished()
     # 2. a kink at w: the expression says a branch switches there, or (any other model) the
@@ -423,9 +425,13 @@ def diagnose(result: SweepResult) -> Diagnosis:
     # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
     if checked is not None and truth is not None and _disagrees(checked, truth):
         judged_by_kinked_fd = result.switched is None and not result.smooth
-        if not judged_by_kinked_fd or truth.method in ("analytic", "complex step") or (
-            abs(checked.value - truth.value)
-            > WRONG_BAND * max(abs(truth.value), abs(checked.value), 1e-300)
+        if (
+            not judged_by_kinked_fd
+            or truth.method in ("analytic", "complex step")
+            or (
+                abs(checked.value - truth.value)
+                > WRONG_BAND * max(abs(truth.value), abs(checked.value), 1e-300)
+            )
         ):
             return _wrong(reading, consensus, spread, truth)
     if checked is not None and truth is not None:
@@ -452,7 +458,11 @@ def diagnose(result: SweepResult) -> Diagnosis:
             below = usable & ~result.switched
         if below.any():
             consensus, spread, _ = _consensus(result, below)
-            if checked is not None and truth is None and _fd_contradicts(result, checked.value, below):
+            if (
+                checked is not None
+                and truth is None
+                and _fd_contradicts(result, checked.value, below)
+            ):
                 return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
         recommended = {"central": min(rule["central"], safe), "forward": min(rule["forward"], safe)}
         return reading.diagnosis(

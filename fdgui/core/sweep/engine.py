@@ -486,7 +486,10 @@ def sweep_steps(
     epsilons = settings.grid()
     yield 0.0, "references"
     w0 = _round_point(objective.point, dtype)
-    references, curvature, third = REFERENCE_CACHE.get(objective, w0)
+    # an expression is studied at w0 rounded to the dtype (its derivative can be evaluated
+    # anywhere); any other model's gradient under check is at θ0, so its references are too
+    at = w0 if _expression_text(objective) is not None else None
+    references, curvature, third = REFERENCE_CACHE.get(objective, at)
     plus, minus = perturbed_points(objective.point, epsilons, dtype)
     values = np.concatenate([[w0], plus, minus])
     unique, inverse = np.unique(values, return_inverse=True)
@@ -651,7 +654,9 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     loss_minus = np.array([float(row.loss_minus) for row in rows])
     loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
     # what each loss may be off by: the source format's rounding and the printed digits
-    uncertainty_plus = np.array([u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows])
+    uncertainty_plus = np.array(
+        [u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows]
+    )
     uncertainty_minus = np.array(
         [u * abs(float(r.loss_minus)) + _digit_unit(r.loss_minus) for r in rows]
     )
@@ -682,9 +687,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     has_checked = objective.reference is not None
     if has_checked:
         value = float(objective.reference)
-        references.append(
-            ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok")
-        )
+        references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
     distinct = np.unique(epsilons[~vanished & np.isfinite(central)])
     if distinct.size >= 3:
         keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]

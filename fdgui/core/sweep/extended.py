@@ -340,10 +340,10 @@ def switched(text: str, w0: float, plus: np.ndarray, minus: np.ndarray, dtype: s
     from fdgui.core.models.expression import parse_expression
 
     result = np.zeros(plus.shape, dtype=bool)
-    for name, arguments in switch_arguments(text):
+    for _name, arguments in switch_arguments(text):
         parts = [parse_expression(argument) for argument in arguments]
 
-        def sign(values: np.ndarray) -> np.ndarray:
+        def sign(values: np.ndarray, parts: list = parts) -> np.ndarray:
             evaluated = [p.evaluate(values, dtype).astype(np.float64) for p in parts]
             gap = evaluated[0] - evaluated[1] if len(evaluated) == 2 else evaluated[0]
             with np.errstate(invalid="ignore"):

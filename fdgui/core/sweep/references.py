@@ -94,7 +94,10 @@ def noise_level(values: np.ndarray) -> float:
 
 def noise_points(w: float) -> np.ndarray:
     offsets = np.arange(NOISE_POINTS, dtype=np.float64) - (NOISE_POINTS - 1) / 2
-    return w + offsets * NOISE_SPACING * max(1.0, abs(w))
+    # close enough that a function varying on a scale of 1e-6 is still a quadratic there, far
+    # enough apart (64 ulps at least) that the samples are different numbers
+    spacing = float(np.spacing(abs(w))) if np.isfinite(w) else 0.0
+    return w + offsets * max(NOISE_SPACING, 64.0 * spacing)
 
 
 COMPLEX_CHECK_STEP = 1e-15  # a second, larger step: an analytic f gives the same quotient
@@ -307,14 +310,16 @@ def richardson(
                 FUNCTION_ULPS * unit_roundoff * (np.abs(plus) + np.abs(minus)), 2.0 * sigma
             ) / width + unit_roundoff * np.abs(estimates)
         finite_values = np.abs(values[np.isfinite(values)])
-        if finite_values.size and sigma > 0.1 * NOISE_SAFETY * float(np.median(finite_values)):
-            continue  # f is round-off at this scale (sin at 1e300): nothing to extrapolate
+        # f is round-off at this scale (sin at 1e300): nothing to extrapolate
+        noisy = finite_values.size > 0 and sigma > 0.1 * NOISE_SAFETY * float(
+            np.median(finite_values)
+        )
         try:
             tableau = extrapolate(width / 2.0, estimates, noise)
         except ValueError as error:
             last_error = error
             continue
-        if _asymptotic(estimates, noise, ratio):
+        if not noisy and _asymptotic(estimates, noise, ratio):
             return ReferenceValue(
                 "Richardson",
                 tableau.value,
