@@ -159,19 +159,31 @@ def _vanished(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     )
 
 
+def _digits(a: float | None, b: float | None) -> int:
+    """Significant digits that show two nearby numbers as different (at least 6, at most 17)."""
+    if a is None or b is None or a == b or not (math.isfinite(a) and math.isfinite(b)):
+        return 6
+    relative = abs(a - b) / max(abs(a), abs(b))
+    return int(min(17, max(6, math.ceil(-math.log10(relative)) + 2)))
+
+
 def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype, best, consensus = facts["dtype"], facts["best_relative_error"], diagnosis.consensus
     ratio = (
         "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times the true value)"
     )
+    digits = _digits(facts["checked"], facts.get("independent_value"))
     if "independent_method" in facts:
+        bar = facts.get("independent_error")
+        bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
         evidence = (
             f"the {facts['independent_method']} reference, which shares no rounding with it or "
-            f"with the finite differences, gives {_fmt(facts['independent_value'], 6)}."
+            f"with the finite differences, gives {_fmt(facts['independent_value'], digits)}"
+            f"{bar_text}; the difference is far beyond both error bars."
         )
         if "fd-resolved" in diagnosis.reasons:
             evidence += (
-                f" The finite differences in {dtype} settle near {_fmt(consensus, 6)} "
+                f" The finite differences in {dtype} settle near {_fmt(consensus, digits)} "
                 f"(best relative error against the checked gradient {_fmt(best, 2)})."
             )
     else:
@@ -186,11 +198,6 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"w sits on a kink whose one-sided slopes are {_fmt(low, 6)} and {_fmt(high, 6)}, "
             "and it lies outside that range, so it is no subgradient either."
         )
-    elif "independent_error" in facts and facts["independent_error"] is not None:
-        evidence = evidence.rstrip(".") + (
-            f" ± {_fmt(facts['independent_error'], 2)}; the difference is far beyond both "
-            "error bars."
-        )
     note = ""
     if "below_kink" in facts:
         note = f" (Judged below a kink that ε crosses at about {_fmt(facts['below_kink'], 2)}.)"
@@ -201,7 +208,7 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"{_fmt(facts['floor_hides'], 2)}."
         )
     return (
-        f"The {facts['method']} gradient {_fmt(facts['checked'], 6)}{ratio} is wrong: "
+        f"{_method(facts)} {_fmt(facts['checked'], digits)}{ratio} is wrong: "
         f"{evidence} Look for a bug in the derivative.{note}"
     )
 
@@ -223,7 +230,7 @@ def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     judged = ""
     if "checked" in facts:
-        judged = f" The {facts['method']} value {_fmt(facts['checked'], 6)} is one choice"
+        judged = f" {_method(facts)} {_fmt(facts['checked'], 6)} is one choice"
         if facts.get("subgradient"):
             judged += " and lies between the one-sided slopes (a valid subgradient)"
         judged += "."
@@ -241,7 +248,7 @@ def _kink_crossed(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     if "checked" in facts:
         agreeing = facts.get("agreeing_method")
         below = (
-            f" Below it the loss is smooth; the {facts['method']} value "
+            f" Below it the loss is smooth; {_method_lower(facts)} "
             f"{_fmt(facts['checked'], 6)} "
             + (
                 f"agrees with the {agreeing} reference {_fmt(facts['agreeing_value'], 6)}."
@@ -258,7 +265,16 @@ def _kink_crossed(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 
 def _method(facts: dict[str, Any]) -> str:
     """'The analytic gradient' (capitalised for the start of a sentence)."""
+    if facts["method"] == "your derivative":
+        return "Your derivative"
     return f"The {facts['method']} gradient"
+
+
+def _method_lower(facts: dict[str, Any]) -> str:
+    """'the analytic gradient', 'your derivative' (inside a sentence)."""
+    if facts["method"] == "your derivative":
+        return "your derivative"
+    return f"the {facts['method']} gradient"
 
 
 def _finite_differences(facts: dict[str, Any]) -> str:
@@ -390,7 +406,7 @@ def _correct(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     if "agreeing_method" in facts:
         confirmed = f" {_agrees(facts)} within both error bars."
     return (
-        f"The {facts['method']} gradient {_fmt(facts['checked'], 6)} agrees with the finite "
+        f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the finite "
         f"differences: {slope_text} and reaches a relative error of "
         f"{_fmt(facts['best_relative_error'], 2)} at ε ≈ {_fmt(facts['best_epsilon'], 2)}"
         f"{rise}.{confirmed}{seed_note}"
@@ -419,7 +435,7 @@ def _consistent(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     return (
         f"No independent reference with an honest error bar is available, so the finite "
         f"differences alone decide. {_finite_differences(facts)} Within that resolution they "
-        f"agree with the {facts['method']} gradient {_fmt(facts['checked'], 6)}; a smaller "
+        f"agree with {_method_lower(facts)} {_fmt(facts['checked'], 6)}; a smaller "
         "error would not be seen."
         + (" Sweep in a wider dtype to see more digits." if dtype != "float64" else "")
     )
