@@ -12,6 +12,7 @@ is one line a person can act on, ``details`` the user's traceback and what the p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -130,14 +131,10 @@ class ProbeProcess:
             return
         self._killed = True
         if process.poll() is None:
-            try:
+            with contextlib.suppress(OSError):
                 process.kill()
-            except OSError:
-                pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
 
     def close(self) -> None:
         process = self.process
