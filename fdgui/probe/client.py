@@ -101,6 +101,7 @@ class ProbeProcess:
         env = dict(os.environ)
         env.pop("QT_QPA_PLATFORM", None)
         env["PYTHONUNBUFFERED"] = "1"
+        env.setdefault("JAX_ENABLE_X64", "1")  # a JAX probe's arrays are float64 from the start
         try:
             self.process = subprocess.Popen(
                 [self.python, "-u", WORKER],
