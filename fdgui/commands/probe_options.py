@@ -14,8 +14,7 @@ def add_probe_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--timeout",
         metavar="S",
-        help="seconds each call into the probe may take before its process is stopped "
-        "(default 30)",
+        help="seconds each call into the probe may take before its process is stopped (default 30)",
     )
     group.add_argument(
         "--python",

@@ -175,7 +175,12 @@ class ProbeModel(ModelBase):
 
     def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
         if not self._has_gradient:
-            return super().gradient(theta)
+            raise InputError(
+                "probe",
+                f"{os.path.basename(self.path)} defines no grad (or gradient): there is no "
+                "gradient to check; the network check gives its numeric gradient with error "
+                "bars",
+            )
         if theta is None:
             if self._gradient is None:
                 _, out = self.process.call({"op": "gradient"}, [self._theta0])

@@ -93,9 +93,7 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
             got = real_numbers(model.losses(points), steps.size, f"{model.label}: the losses")
             n = part.size
             wide = (got[:n] - got[n : 2 * n]) / (actual[:n] - actual[n : 2 * n])
-            narrow = (got[2 * n : 3 * n] - got[3 * n :]) / (
-                actual[2 * n : 3 * n] - actual[3 * n :]
-            )
+            narrow = (got[2 * n : 3 * n] - got[3 * n :]) / (actual[2 * n : 3 * n] - actual[3 * n :])
             values[start : start + n] = (4 * narrow - wide) / 3
             bars[start : start + n] = np.abs(narrow - wide) / 3 + 4 * u * max(1, abs(loss)) / h
             done += n
@@ -135,7 +133,9 @@ def to_text(result: NumericGradient, rows: int = 20) -> str:
                 f"{numbers.scientific(tensor.error_bars[k], 1)}"
             )
         if tensor.indices.size > rows:
-            lines.append(f"  … {tensor.indices.size - rows:,} more (the largest |g| shown; --json: all)")
+            lines.append(
+                f"  … {tensor.indices.size - rows:,} more (the largest |g| shown; --json: all)"
+            )
     return "\n".join(lines) + "\n"
 
 
