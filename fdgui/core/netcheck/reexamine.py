@@ -13,9 +13,11 @@ may have a kink inside ±ε. For each such entry this module evaluates the loss 
   outside them is wrong (``KINK_OUTSIDE``).
 * otherwise the central differences are extrapolated (Richardson, (4·c(h/2) − c(h))/3, at
   h = ε and h = 2ε); their difference plus the round-off of the subtraction is the error
-  bar. A gradient within that bar (and the dtype's relative tolerance) agrees: the first
-  disagreement was truncation or round-off of one step (``SOME_EPSILON``) — unless the bar
-  is half the gradient or wider, when nothing is decided (``UNDECIDED``).
+  bar. A gradient within that bar, where the bar is under half the disagreement at the
+  first ε, agrees: the first disagreement was truncation or round-off of one step
+  (``SOME_EPSILON``) — unless the bar is half the gradient or wider, when nothing is
+  decided (``UNDECIDED``). A bar half as wide as the first disagreement or wider excuses
+  nothing.
 * a gradient outside the bar is wrong: ``EVERY_EPSILON`` when it disagrees at every step
   of the short sweep, ``MOST_EPSILON`` when some single step happened to agree.
 
@@ -108,12 +110,15 @@ def reexamine(
             (4 * central[0.5] - central[1.0]) / 3,
             (4 * central[0.25] - central[0.5]) / 3,
         ]
+        first = np.abs(central[1.0] - g)
         agrees = np.zeros(chosen.size, dtype=bool)
         decided = np.zeros(chosen.size, dtype=bool)
         for level, smaller in ((1, 0.5), (2, 0.25)):
             value = richardson[level]
             bar = np.abs(value - richardson[level - 1]) + 2 * window(steps[smaller])
-            here = np.abs(value - g) <= bar
+            # a bar half as wide as the first disagreement or wider cannot show that the
+            # first ε was at fault
+            here = (np.abs(value - g) <= bar) & (2 * bar < first)
             decided |= here & (bar < 0.5 * np.abs(g))
             agrees |= here
         fine = richardson[1]
