@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,14 @@ from fdgui.probe import frames
 DEFAULT_TIMEOUT = 30.0  # seconds per call (the CLI's --timeout, the window's setting)
 OUTPUT_KEEP = 8192  # bytes of the probe's own output kept for the error panel
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+
+
+def default_python() -> str:
+    """The interpreter running fdgui; in a bundled app (no Python of its own to run a file
+    with) the first ``python3`` on the PATH."""
+    if getattr(sys, "frozen", False):
+        return shutil.which("python3") or shutil.which("python") or "python3"
+    return sys.executable
 
 
 class ProbeError(InputError):
@@ -84,7 +93,7 @@ class ProbeProcess:
     """One probe process for one file. ``call`` sends a request and waits for the reply."""
 
     def __init__(self, python: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.python = python or sys.executable
+        self.python = python or default_python()
         self.timeout = float(timeout)
         self.process: subprocess.Popen | None = None
         self.output: _OutputTail | None = None
