@@ -12,6 +12,7 @@ is one line a person can act on, ``details`` the user's traceback and what the p
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import select
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections import deque
 from typing import Any
 
@@ -49,6 +51,15 @@ class ProbeError(InputError):
     def __init__(self, message: str, details: str = "") -> None:
         super().__init__("probe", message)
         self.details = details
+
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # processes to end when fdgui exits
+
+
+@atexit.register
+def _end_all() -> None:
+    for process in list(_LIVE):
+        process.kill()
 
 
 class _OutputTail:
@@ -128,6 +139,7 @@ class ProbeProcess:
         self._killed = False
         self._user_base = 0.0
         self.output = _OutputTail(self.process.stderr)
+        _LIVE.add(self)
 
     @property
     def alive(self) -> bool:
