@@ -29,9 +29,11 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.errors import InputError
+from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
 
-DEFAULT_TIMEOUT = 30.0  # seconds per call (the CLI's --timeout, the window's setting)
+# seconds per call (the CLI's --timeout, the window's setting), from the one default
+DEFAULT_TIMEOUT = float(PROBE_DEFAULTS["probe_timeout"])
 OUTPUT_KEEP = 8192  # bytes of the probe's own output kept for the error panel
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 

@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
 from fdgui.core.errors import InputError
 from fdgui.ui.widgets import Fields, selectable
 
-PROBE_DEFAULTS = {"probe_timeout": "30", "probe_python": ""}
-
 
 def parse_timeout(text: str) -> float:
     stripped = text.strip()
@@ -148,7 +146,11 @@ class ProbePage(QWidget):
     """The probe source's widgets; ``fields`` gets probe_timeout and probe_python (and the
     panel's own fields, e.g. the explorer's tensor and index, go in ``extra_grid``)."""
 
-    def __init__(self, fields: Fields, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, fields: Fields, parent: QWidget | None = None, field_names: bool = False
+    ) -> None:
+        """``field_names``: widgets named after their field (``probe_timeoutEdit``, the
+        network check's convention) rather than in camel case (``probeTimeoutEdit``)."""
         super().__init__(parent)
         self.setObjectName("probePage")
         column = QVBoxLayout(self)
@@ -176,13 +178,13 @@ class ProbePage(QWidget):
         column.addLayout(self.extra_grid)
         fields.line(
             "probe_timeout",
-            "probeTimeoutEdit",
+            "probe_timeoutEdit" if field_names else "probeTimeoutEdit",
             "Seconds each call into the probe may take; past it the probe's process is "
             "stopped (an endless loop never freezes the window)",
         )
         fields.line(
             "probe_python",
-            "probePythonEdit",
+            "probe_pythonEdit" if field_names else "probePythonEdit",
             "The Python that runs the probe (empty: the one running fdgui); e.g. your own "
             "environment's, with torch or JAX",
             placeholder="this Python",

@@ -55,10 +55,7 @@ DEFAULT_TEXTS = {
     **requests.SWEEP_DEFAULTS,
     **requests.ENTRY_DEFAULTS,
     "measured_backprop": "",
-    "probe_tensor": "",
-    "probe_index": "0",
-    "probe_timeout": "30",
-    "probe_python": "",
+    **requests.PROBE_ENTRY_DEFAULTS,
 }
 
 
