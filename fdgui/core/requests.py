@@ -44,8 +44,14 @@ NETWORK_DEFAULTS: dict[str, str] = {
 ENTRY_DEFAULTS: dict[str, str] = {**NETWORK_DEFAULTS, "tensor": "W1", "index": "0"}
 EXPRESSION_DEFAULTS: dict[str, str] = {"expression": "sin(w)*exp(-w**2)", "point": "0.7"}
 SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "1e-16", "max": "1", "points": "400"}
+# a probe file (your own code): seconds per call into it, the Python that runs it (empty:
+# the one running fdgui), and which entry of it the explorer sweeps
+PROBE_DEFAULTS: dict[str, str] = {"probe_timeout": "30", "probe_python": ""}
+PROBE_ENTRY_DEFAULTS: dict[str, str] = {**PROBE_DEFAULTS, "probe_tensor": "", "probe_index": "0"}
 CHECK_DEFAULTS: dict[str, str] = {
     **NETWORK_DEFAULTS,
+    **PROBE_DEFAULTS,
+    "source": "network",  # "network" (the built-in MLP) or "probe" (a probe file)
     "mode": "full",
     "dtype": "float64",
     "samples": "16",  # entries per tensor (mode "sample")
