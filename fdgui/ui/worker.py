@@ -85,7 +85,11 @@ class Job(QObject):
                 traceback.format_exc(),
             )
         except Exception as error:  # reported in the window, never a traceback on stderr
-            self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
+            user = getattr(error, "details", None)  # a probe's failure: the user's own traceback
+            if user is not None:
+                self._emit("errored", getattr(error, "message", str(error)), user)
+            else:
+                self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
         finally:
             self.done = True
             self._emit("finished")

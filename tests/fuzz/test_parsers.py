@@ -161,7 +161,21 @@ def test_the_requests_are_found():
 
 @pytest.mark.parametrize("name", [name for name, _ in REQUESTS])
 @FUZZ
-@given(texts=st.dictionaries(st.sampled_from(FIELDS), field_texts, max_size=6))
-def test_every_request_gives_a_request_or_words(name, texts):
+@given(
+    texts=st.dictionaries(st.sampled_from(FIELDS), field_texts, max_size=6),
+    data=st.data(),
+)
+def test_every_request_gives_a_request_or_words(name, texts, data):
+    """Each request gets what its signature asks for: a dict of field texts where it takes
+    texts, a typed string for every other required parameter (a table, a derivative)."""
     function = dict(REQUESTS)[name]
-    _try(function, texts)
+    args = []
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.default is not inspect.Parameter.empty or parameter.kind not in (
+            parameter.POSITIONAL_ONLY,
+            parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            continue
+        wants_text = "str" in str(parameter.annotation) and "Text" not in str(parameter.annotation)
+        args.append(data.draw(any_text if wants_text else st.just(texts)))
+    _try(function, *args)
