@@ -165,6 +165,15 @@ class ProbeModel(ModelBase):
         )
         return np.array(out[0], dtype=np.float64)
 
+    def losses_changed(self, where: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """L at points that are θ0 with entry ``where[k]`` set to ``values[k]`` (float64):
+        the forward engine's points, sent as these two numbers each."""
+        where = np.asarray(where, dtype=np.int64).ravel()
+        values = np.asarray(values, dtype=np.float64).ravel()
+        rows = np.arange(where.size, dtype=np.int64)
+        _, out = self.process.call({"op": "changed", "count": where.size}, [rows, where, values])
+        return np.array(out[0], dtype=np.float64)
+
     def losses_along(self, index: int, values: np.ndarray, dtype: str = "float64") -> np.ndarray:
         self._float64_only(dtype)
         values = np.asarray(values, dtype=np.float64).ravel()
