@@ -204,6 +204,11 @@ class NetcheckModel(PanelModel):
         if errors:
             return None, errors
         settings = dataclasses.replace(settings, spec=None, bug=None)
+        if not self.probe.model.has_gradient:
+            return None, {
+                "probe": "this probe defines no gradient (grad or gradient) to check; "
+                "fdgui-cli netcheck --probe FILE gives its numeric gradient with error bars"
+            }
         try:
             settings.validate(self.probe.model)
         except InputError as error:
