@@ -102,6 +102,15 @@ class _OutputTail:
         return text
 
 
+def _last_error_line(printed: str) -> str:
+    """The last line of a traceback in what the probe printed ('' if it ends otherwise)."""
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    name = lines[-1].split(":", 1)[0]
+    return lines[-1][:300] if name.endswith(("Error", "Exception", "Interrupt")) else ""
+
+
 class ProbeProcess:
     """One probe process for one file. ``call`` sends a request and waits for the reply."""
 
@@ -293,4 +302,7 @@ class ProbeProcess:
                 what = "the probe process crashed (SIGSEGV: a segmentation fault)"
         else:
             what = f"the probe process ended by itself (exit status {status})"
+            last = _last_error_line(self.printed())
+            if last:  # e.g. the chosen Python has no numpy: say so in the message itself
+                what += f": {last}"
         return ProbeError(what, self._printed_details())

@@ -248,3 +248,30 @@ def test_cancel_stops_a_running_call_at_once(tmp_path):
         assert_recovers(model, flag)
     finally:
         model.close()
+
+
+def test_the_probe_runs_in_the_python_it_is_given(tmp_path):
+    import sys
+
+    wrapper = tmp_path / "my-python"
+    wrapper.write_text(f'#!/bin/sh\nFDGUI_TEST_WRAPPER=yes exec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    path = write(tmp_path, GOOD.replace("return float(", "return len(__import__('os').environ.get("
+                                        "'FDGUI_TEST_WRAPPER', '')) + float("))  # fmt: skip
+    mine, default = open_probe(path, python=str(wrapper)), open_probe(path)
+    try:
+        theta = mine.theta0()
+        assert mine.loss(theta) == pytest.approx(default.loss(theta) + 3)
+    finally:
+        mine.close()
+        default.close()
+    # a Python that cannot run the worker (here: one that fails at once) is named in words
+    broken = tmp_path / "broken-python"
+    broken.write_text("#!/bin/sh\necho 'ModuleNotFoundError: No module named numpy' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    with pytest.raises(ProbeError) as caught:
+        open_probe(path, python=str(broken))
+    assert "exit status 1): ModuleNotFoundError: No module named numpy" in caught.value.message
+    with pytest.raises(ProbeError) as caught:
+        open_probe(path, python=str(tmp_path / "no-such-python"))
+    assert "cannot start the probe's Python" in caught.value.message
