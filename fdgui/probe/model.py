@@ -53,6 +53,7 @@ class ProbeModel(ModelBase):
     gradient_method = "probe"
     gradient_note = "the probe's own gradient"
     may_be_noisy = True  # the forward engine measures the loss's noise at θ0
+    gradient_cached = True  # gradient() at θ0 is computed once (the planner relies on it)
     reexamine = True
 
     def __init__(
