@@ -47,6 +47,7 @@ def switchable(tmp_path, body):
 
 def assert_recovers(model, flag):
     flag.unlink()
+    model.refresh()  # what every run in the window does first (it also ends a Cancel's stop)
     report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
     assert report.passed
 
@@ -245,6 +246,10 @@ def test_cancel_stops_a_running_call_at_once(tmp_path):
             model.loss(model.theta0())
         assert caught.value.message == "the probe was stopped"
         assert time.perf_counter() - started < 5
+        # the cancelled job's next call does not bring the process back
+        with pytest.raises(ProbeError, match="the probe was stopped"):
+            model.loss(model.theta0())
+        assert not model.process.alive
         assert_recovers(model, flag)
     finally:
         model.close()

@@ -48,6 +48,8 @@ def _plan_job(settings: Any, model: Any = None) -> Generator[float, None, Any]:
     from fdgui.core.netcheck import plan_costs
 
     yield 0.0
+    if model is not None and hasattr(model, "resume"):
+        model.resume()  # a probe stopped by Cancel: measuring is a new run
     return plan_costs(settings, model=model)
 
 
