@@ -45,7 +45,6 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.netcheck.chunks import (
-    FORWARD_MAX_ROWS,
     Chunk,
     forward_rows_per_chunk,
     sample_indices,
@@ -72,6 +71,7 @@ from fdgui.core.numbers.precision import numpy_dtype
 
 REFINE = 16  # the kink test's second step is ε/REFINE
 CHANGED_CHUNK_ELEMENTS = 1 << 20  # see ForwardEngine.changes_only
+CHANGED_MAX_ROWS = 128
 
 # rows_for(steps) -> (points, lost): the points θ0 + step (rounded to the dtype), one per
 # step, and where the rounded step left θ0 unchanged
@@ -134,12 +134,12 @@ class ForwardEngine:
         self.changes_only = self.dtype == "float64" and callable(
             getattr(model, "losses_changed", None)
         )
-        if self.changes_only:  # no dense points here: the chunk is bounded by the model's
-            # copies of its largest tensor, one per point (CHANGED_CHUNK_ELEMENTS numbers)
+        if self.changes_only:  # no dense points here: the model's copies of its largest
+            # tensor, one per point, bound the chunk (CHANGED_CHUNK_ELEMENTS numbers); and
+            # CHANGED_MAX_ROWS, as a vmapped batch is fastest at a few hundred points
+            # (measured on a torch MLP: 67 µs a point at 256, 109 µs at 1,024)
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
-            self.rows = max(
-                self.rows, min(FORWARD_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest))
-            )
+            self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
         self._tolerances = recommended_tolerances(self.dtype, self.loss, settings.epsilon)
         self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
         if self.noise_sigma > 0:
