@@ -280,3 +280,22 @@ def test_the_probe_runs_in_the_python_it_is_given(tmp_path):
     with pytest.raises(ProbeError) as caught:
         open_probe(path, python=str(tmp_path / "no-such-python"))
     assert "cannot start the probe's Python" in caught.value.message
+
+
+def test_without_select_on_pipes_replies_timeouts_and_cancel_still_work(tmp_path, monkeypatch):
+    """Windows has no select() on pipes: the reply is awaited by a helper thread instead."""
+    from fdgui.probe import client
+
+    monkeypatch.setattr(client, "SELECT_ON_PIPES", False)
+    path, flag = switchable(tmp_path, "while True:\n    pass")
+    flag.unlink()
+    model = open_probe(path, timeout=1.0)
+    try:
+        report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
+        assert report.passed
+        flag.write_text("1")
+        with pytest.raises(ProbeError, match="did not answer within 1 s"):
+            model.loss(model.theta0())
+        assert_recovers(model, flag)
+    finally:
+        model.close()
