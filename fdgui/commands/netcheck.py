@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from fdgui.core.errors import InputError
+from fdgui.core.numbers.parsing import one_line
 
 _OPTION_FOR_FIELD = {
     "layers": "--layers",
@@ -226,7 +227,7 @@ def run_network(args: argparse.Namespace) -> int:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
-        print(f"fdgui-cli netcheck: {option}: {error.message}", file=sys.stderr)
+        print(one_line(f"fdgui-cli netcheck: {option}: {error.message}"), file=sys.stderr)
         return 2
     report = run_to_completion(settings)
     if args.json:

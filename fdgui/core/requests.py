@@ -347,10 +347,12 @@ def check_request(texts: Texts):
     epsilon_text = merged["epsilon"].strip()
     values["epsilon"] = None
     if epsilon_text:
-        try:
-            values["epsilon"] = float(epsilon_text)
-        except ValueError:
-            errors["epsilon"] = f"{epsilon_text!r} is not a number"
+        from fdgui.core.numbers.parsing import parse_number
+
+        try:  # the typed text is what a message echoes (1e-400 is not "0.0")
+            values["epsilon"] = float(parse_number(epsilon_text, "epsilon", positive=True))  # type: ignore[arg-type]
+        except InputError as error:
+            errors["epsilon"] = error.message
     has_engine = "engine" in {f.name for f in dataclasses.fields(CheckSettings)}
     values["engine"] = merged["engine"].strip()
 
@@ -380,3 +382,50 @@ def check_request(texts: Texts):
     _forget_bug_on_placeholders(errors, values["bug"])
     _raise(errors)
     return settings
+
+
+# ---------------------------------------------------------------- tables and typed derivatives
+
+TABLE_SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
+
+
+def table_request(
+    text: str, backprop: str | None = None, source_dtype: str | None = None
+) -> tuple[Any, list[str], str]:
+    """Measured rows from a CSV/TSV text (ε, L+, L−[, L]; header and # comments optional).
+
+    Returns (the measured objective, one message per bad row with its line number, the source
+    format the losses came from: float64 unless told, "exact" for digits worked out by hand).
+    Raises InputError ('table' when no row is good, 'backprop', 'source_dtype').
+    """
+    from fdgui.core.calculator.schemes import parse_measurement_table
+    from fdgui.core.numbers.parsing import parse_number
+    from fdgui.core.sweep.objectives import measured_objective
+
+    source = (source_dtype or "float64").strip().lower()
+    if source not in TABLE_SOURCE_DTYPES:
+        raise InputError("source_dtype", f"choose one of {', '.join(TABLE_SOURCE_DTYPES)}")
+    reference = None
+    if backprop is not None and str(backprop).strip():
+        reference = float(parse_number(str(backprop), "backprop"))  # type: ignore[arg-type]
+    rows, problems = parse_measurement_table(text)
+    if not rows:
+        detail = f" ({problems[0]})" if problems else ""
+        raise InputError("table", f"no row of ε, L+, L− could be read{detail}")
+    return measured_objective(rows, reference), problems, source
+
+
+def typed_derivative_request(texts: Texts, grad: str) -> EntryObjective:
+    """An expression in w at w0 with a derivative typed by a person ("grad"): the typed one
+    is the gradient under check, the analytic derivative an independent reference."""
+    from fdgui.core.models.expression import parse_expression
+    from fdgui.core.models.expression_model import expression_model
+    from fdgui.core.sweep.objectives import EntryObjective
+
+    objective = expression_request(texts)
+    try:
+        parse_expression(grad, "grad")
+    except InputError as error:
+        raise InputError("grad", error.message) from None
+    merged = _texts(texts, EXPRESSION_DEFAULTS)
+    return EntryObjective(expression_model(merged["expression"], objective.point, grad), 0)

@@ -77,6 +77,13 @@ class Job(QObject):
                 else:
                     self._emit("progressed", 1.0, "")
                     self._emit("returned", stop.value)
+        except MemoryError:
+            self._emit(
+                "errored",
+                "out of memory: the machine could not give this job the memory it needs "
+                "(make it smaller: fewer units, points or samples)",
+                traceback.format_exc(),
+            )
         except Exception as error:  # reported in the window, never a traceback on stderr
             user = getattr(error, "details", None)  # a probe's failure: the user's own traceback
             if user is not None:

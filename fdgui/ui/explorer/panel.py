@@ -46,7 +46,8 @@ KIND_COLOURS = {
     "wrong": "#cf222e",
     "kink": "#9a6700",
     "vanished": "#c75000",
-    "unknown": "#0a5ea8",
+    "undefined": "#6e7781",
+    "estimate": "#0a5ea8",
 }
 
 
