@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -30,13 +30,16 @@ from PySide6.QtWidgets import (
 from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
 from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
+from fdgui.ui import keys
 from fdgui.ui.calculator.model import CalculatorModel
+from fdgui.ui.plotting import CANCELLED_COLOUR
+from fdgui.ui.theme import badge_style, readable
 from fdgui.ui.widgets import ERROR_COLOUR, error_label, vertical_scroll
 
-SHORTCUTS = {
-    "calculate": QKeySequence("Ctrl+Return"),
-    "reset": QKeySequence("Ctrl+R"),
-    "copy": QKeySequence("Ctrl+Shift+C"),
+SHORTCUTS = {  # the shared keys (fdgui.ui.keys) and the calculator's own
+    "calculate": keys.RUN,
+    "reset": keys.RESET,
+    "copy": keys.COPY,
     "clear_history": QKeySequence("Ctrl+Shift+Backspace"),
     "paste_table": QKeySequence("Ctrl+Shift+V"),
 }
@@ -252,7 +255,7 @@ class CalculatorPanel(QWidget):
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleLabel")
         self.stale_label.setWordWrap(True)
-        self.stale_label.setStyleSheet("color: #9a6700;")
+        self.stale_label.setProperty("role", "warning")
         self.stale_label.setVisible(False)
         layout.addWidget(self.stale_label)
 
@@ -357,14 +360,14 @@ class CalculatorPanel(QWidget):
         self.history_message = QLabel()
         self.history_message.setObjectName("historyMessage")
         self.history_message.setWordWrap(True)
-        self.history_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.history_message.setProperty("role", "error")
         self.history_message.setVisible(False)
         left.addWidget(self.history_message)
         layout.addLayout(left, 1)
         from fdgui.ui.calculator.plots import HistoryPlot
 
         self.plot = HistoryPlot()
-        layout.addWidget(self.plot.widget, 1)
+        layout.addWidget(self.plot.container, 1)
         return box
 
     def menus(self) -> list[tuple[str, list[QAction]]]:
@@ -444,17 +447,9 @@ class CalculatorPanel(QWidget):
     def _paint_verdict(self) -> None:
         """The verdict's colour, or grey while the result is out of date."""
         colour = self._verdict_colour
-        if colour is None:
-            self.verdict_label.setStyleSheet(
-                "border: 1px solid palette(mid); border-radius: 4px; padding: 6px;"
-            )
-            return
-        if self._stale:
+        if colour is not None and self._stale:
             colour = "#8c959f"
-        self.verdict_label.setStyleSheet(
-            f"background: {colour}; color: white; font-weight: bold;"
-            "border-radius: 4px; padding: 6px;"
-        )
+        self.verdict_label.setStyleSheet(badge_style(colour))
 
     def _show_result(self, estimate: Estimate) -> None:
         self.gradient_label.setText(fmt.decimal_display(estimate.central))
@@ -516,6 +511,24 @@ class CalculatorPanel(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(index, column, item)
         self.plot.set_rows(rows)
+        self._flag_cancelled_rows(rows)
+
+    def _flag_cancelled_rows(self, rows: list) -> None:
+        """Mark the rows where L+ = L− (the plot draws them as ✕, off the central line)."""
+        from fdgui.core.calculator.rows import CANCELLED_NOTE, is_cancelled
+
+        colour = QColor(readable(CANCELLED_COLOUR))
+        for index, row in enumerate(rows):
+            if not is_cancelled(row):
+                continue
+            for column in range(self.history_table.columnCount()):
+                item = self.history_table.item(index, column)
+                if item is None:
+                    continue
+                item.setToolTip(CANCELLED_NOTE)
+                if column == 3:  # central
+                    item.setText(f"✕ {item.text()} (L+ = L−)")
+                    item.setForeground(colour)
 
     # --- actions -------------------------------------------------------------------------
     def delete_selected_rows(self) -> None:

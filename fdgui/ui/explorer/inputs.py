@@ -176,7 +176,13 @@ class ExplorerInputs(QWidget):
         )
         for position, name in enumerate(DTYPE_NAMES):
             dtype.setItemData(position, DTYPE_TIPS[name], Qt.ItemDataRole.ToolTipRole)
-        self.fields.line("min", "minEdit", "Smallest ε of the log grid (> 0)")
+        self.fields.line(
+            "min",
+            "minEdit",
+            "Smallest ε of the log grid (> 0). Leave empty to follow the dtype: the power of "
+            "ten just below where w ± ε rounds back to w.",
+            placeholder="follows the dtype",
+        )
         self.fields.line("max", "maxEdit", "Largest ε of the log grid")
         self.fields.line("points", "pointsEdit", "Number of ε values (3 to 5000)")
         row = 0
@@ -190,7 +196,7 @@ class ExplorerInputs(QWidget):
         self.dtype_facts = QLabel("")
         self.dtype_facts.setObjectName("dtypeFactsLabel")
         self.dtype_facts.setWordWrap(True)
-        self.dtype_facts.setStyleSheet("color: #555;")
+        self.dtype_facts.setProperty("role", "hint")
         grid.addWidget(self.dtype_facts, row, 0, 1, 2)
         return box
 
@@ -225,7 +231,7 @@ class ExplorerInputs(QWidget):
         self.status_label = QLabel("")
         self.status_label.setObjectName("sweepStatusLabel")
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet("color: #555;")
+        self.status_label.setProperty("role", "hint")
         outer = QWidget()
         column = QVBoxLayout(outer)
         column.setContentsMargins(0, 0, 0, 0)
@@ -314,6 +320,6 @@ class ExplorerInputs(QWidget):
                 )
             lines.append(
                 f"<b>{reference.method}</b>: {numbers.significant(reference.value, 15)}{bar}"
-                f"<br><span style='color:#666'>{reference.note}</span>"
+                f"<br><i>{reference.note}</i>"
             )
         self.references_label.setText("<br>".join(lines) or "none for these rows")

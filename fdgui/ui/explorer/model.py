@@ -302,13 +302,14 @@ class ExplorerModel(PanelModel):
             return
         self._set_errors({})
         build, key, spec, settings = plan.build, plan.key, plan.spec, plan.settings
+        automatic = requests.automatic_epsilon_min(self._texts)  # the range follows the dtype
         self.cancel()
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
             started = time.perf_counter()
             try:
-                objective, result, diagnosis = drive(_sweep_job(build, settings, None))
+                objective, result, diagnosis = drive(_sweep_job(build, settings, None, automatic))
             except InputError as error:
                 self._set_errors({error.field: error.message})
                 self._set_stale(
@@ -332,7 +333,9 @@ class ExplorerModel(PanelModel):
             self.statusMessage.emit(f"The sweep stopped: {message}")
             self._set_stale("Out of date: the last sweep failed (see the status below)")
 
-        self.start_job(_sweep_job, build, settings, 64, returned=returned, errored=errored)
+        self.start_job(
+            _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
+        )
 
     def cancel(self) -> None:
         """Stop a running sweep at once; the last finished result stays on screen."""
@@ -503,13 +506,17 @@ def _words(error: BaseException) -> str:
 
 
 def _sweep_job(
-    build: Callable[[], Any], settings: Any, chunk: int | None
+    build: Callable[[], Any], settings: Any, chunk: int | None, automatic: bool = False
 ) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
-    """Build the objective, sweep it and diagnose: one generator for either thread."""
+    """Build the objective, sweep it and diagnose: one generator for either thread.
+    ``automatic``: the smallest ε follows the dtype at the objective's w."""
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import sweep_steps
 
     yield 0.0, "preparing"
     objective = build()
+    if automatic:
+        point = getattr(objective, "point", None)
+        settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
     result = yield from sweep_steps(objective, settings, chunk=chunk)
     return objective, result, diagnose(result)

@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers.parsing import InputError
 from fdgui.core.report import sweep as words
+from fdgui.ui import theme as themes
 from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
-from fdgui.ui.explorer.plots import SweepPlots, fmt, legend_html
+from fdgui.ui.explorer.plots import SweepPlots, legend_html
+from fdgui.ui.theme import badge_style
 from fdgui.ui.widgets import error_label, selectable, vertical_scroll
 
 STALE_COLOUR = "#6e7781"
@@ -133,7 +135,7 @@ class ExplorerPanel(QWidget):
             "Hover to read values · click or drag to pick ε · keys: ← → PgUp PgDn Home"
         )
         self.hover_label.setObjectName("hoverLabel")
-        self.hover_label.setStyleSheet("color: #444;")
+        self.hover_label.setProperty("role", "hint")
         self.hover_label.setMinimumWidth(10)
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         column.addWidget(self.hover_label)
@@ -152,7 +154,6 @@ class ExplorerPanel(QWidget):
             "Top: gradient estimates against ε. Bottom: their error against ε, log-log. The "
             "diagnosis above the plots says what they show in words."
         )
-        self.plots.setBackground("w")
         self.plots.setToolTip("")  # the hover readout above the plots does this job
         self.plots.setMinimumHeight(PLOTS_MINIMUM_HEIGHT)
         # keyboard: ←/→ one grid point, PageUp/PageDown a decade, Home the recommended ε
@@ -164,13 +165,16 @@ class ExplorerPanel(QWidget):
         self.stale_overlay.setObjectName("plotsStaleOverlay")
         self.stale_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stale_overlay.setWordWrap(True)
-        self.stale_overlay.setStyleSheet(
-            f"background: rgba(246, 248, 250, 190); color: {STALE_COLOUR}; font-weight: bold;"
-        )
         self.stale_overlay.hide()
         column.addWidget(self.plots, 1)
         self.view = SweepPlots(self.plots)
+        from fdgui.ui.plotting import follow_theme
+
+        follow_theme(self.legend_label, self._retheme_legend)
         return container
+
+    def _retheme_legend(self, _theme: Any) -> None:
+        self.legend_label.setText(legend_html())
 
     def _build_bottom(self) -> QWidget:
         bottom = QWidget()
@@ -256,6 +260,7 @@ class ExplorerPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.diagnosis_title.setFont(font)
         self.diagnosis_title.setToolTip("What the sweep shows, in words")
+        self.diagnosis_title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.diagnosis_text = selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)
@@ -305,6 +310,11 @@ class ExplorerPanel(QWidget):
         )
         self.cancel_button.clicked.connect(model.cancel)
         self.cursor_edit.returnPressed.connect(self._cursor_typed)
+        from fdgui.ui import keys
+
+        self.run_shortcut = keys.panel_shortcut(self, keys.RUN, model.sweep)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, model.cancel)
+        self.copy_shortcut = keys.panel_shortcut(self, keys.COPY, self.copy_summary)
         model.staleChanged.connect(self._show_stale)
         self.send_button.clicked.connect(self._send)
         self.copy_button.clicked.connect(self.copy_summary)
@@ -356,11 +366,14 @@ class ExplorerPanel(QWidget):
         self.stale_label.setText(reason)
         self.stale_label.setVisible(stale)
         if stale:
-            self.diagnosis_title.setStyleSheet(f"color: {STALE_COLOUR};")
+            self.diagnosis_title.setStyleSheet(badge_style(STALE_COLOUR))
             self.diagnosis_text.setStyleSheet(f"color: {STALE_COLOUR};")
             self.recommended_label.setStyleSheet(f"color: {STALE_COLOUR};")
             self.diagnosis_box.setStyleSheet(
                 f"#diagnosisBox {{ border-left: 4px solid {STALE_COLOUR}; }}"
+            )
+            self.stale_overlay.setStyleSheet(
+                f"background: {themes.current().overlay}; color: {STALE_COLOUR}; font-weight: bold;"
             )
             self.stale_overlay.setText(reason)
             self.stale_overlay.resize(self.plots.size())
@@ -439,12 +452,13 @@ class ExplorerPanel(QWidget):
         if self.model.correct_but_limited():
             colour = LIMITED_COLOUR
         self.diagnosis_title.setText(words.diagnosis_title(diagnosis))
-        self.diagnosis_title.setStyleSheet(f"color: {colour};")
+        self.diagnosis_title.setStyleSheet(badge_style(colour))
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
         self.diagnosis_text.setText(words.diagnosis_text(diagnosis))
         self.recommended_label.setText(
-            f"Recommended ε: central {fmt(diagnosis.recommended['central'], 2)}, forward "
-            f"{fmt(diagnosis.recommended['forward'], 2)}: {words.recommendation_text(diagnosis)}."
+            f"Recommended ε: central {numbers.epsilon(diagnosis.recommended['central'])}, "
+            f"forward {numbers.epsilon(diagnosis.recommended['forward'])}: "
+            f"{words.recommendation_text(diagnosis)}."
         )
         self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
         self.status_label.setText(
@@ -459,21 +473,33 @@ class ExplorerPanel(QWidget):
             self.send_button.setEnabled(False)
             return
         labels = self.readout_labels
-        labels["epsilon"].setText(numbers.significant(readout.epsilon, 4))
-        labels["loss"].setText(fmt(readout.loss, 10))
-        labels["loss_plus"].setText(fmt(readout.loss_plus, 10))
-        labels["loss_minus"].setText(fmt(readout.loss_minus, 10))
+        labels["epsilon"].setText(numbers.epsilon(readout.epsilon))
+        labels["epsilon"].setToolTip(f"ε = {numbers.full(readout.epsilon)}")
+        for key in ("loss", "loss_plus", "loss_minus"):
+            value = getattr(readout, key)
+            labels[key].setText(numbers.display(value))
+            labels[key].setToolTip(f"{numbers.full(value)} (every digit)")
+        reference = self.model.result().reference if self.model.result() is not None else None
         for scheme in ("central", "forward", "backward"):
-            error = readout.relative_errors.get(scheme)
-            suffix = "" if error is None else f"  (rel. error {fmt(error, 2)})"
-            labels[scheme].setText(fmt(readout.estimates[scheme], 8) + suffix)
+            estimate = readout.estimates[scheme]
+            relative = readout.relative_errors.get(scheme)
+            suffix = ""
+            tip = f"{numbers.full(estimate)} (every digit)"
+            if reference is not None and relative is not None:
+                # the same quantity as the error plot's axis: |estimate − g|
+                error = abs(estimate - reference.value)
+                suffix = f"  |error| {numbers.scientific(error, 2)}"
+                tip += f"\n|error| = |estimate − g| = {numbers.full(error)}"
+                tip += f"\nrelative error {numbers.ratio(relative)}"
+            labels[scheme].setText(numbers.display(estimate) + suffix)
+            labels[scheme].setToolTip(tip)
         self.send_button.setEnabled(
             self.context is not None
             and bool(np.isfinite(readout.loss_plus))
             and not self.model.is_stale()
         )
         if not self.cursor_edit.hasFocus():
-            self.cursor_edit.setText(numbers.significant(readout.epsilon, 6))
+            self.cursor_edit.setText(numbers.epsilon(readout.epsilon))
         self._updating_cursor = True
         self.view.set_cursor(readout.epsilon)
         self._updating_cursor = False
