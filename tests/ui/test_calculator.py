@@ -98,7 +98,7 @@ def test_ctrl_return_and_button_calculate(window, qtbot):
     retype(qtbot, find(window, QLineEdit, "epsilonInput"), "0.001")
     qtbot.mouseClick(find(window, QPushButton, "calculateButton"), Qt.MouseButton.LeftButton)
     assert table.rowCount() == 2
-    assert table.item(1, 0).text() == "0.001"
+    assert table.item(1, 0).text() == "1e-3"  # the one ε format
 
 
 def test_backprop_gives_relative_error_and_verdict(window, qtbot):

@@ -34,7 +34,7 @@ from fdgui.ui import keys
 from fdgui.ui.calculator.model import CalculatorModel
 from fdgui.ui.plotting import CANCELLED_COLOUR
 from fdgui.ui.theme import badge_style, readable
-from fdgui.ui.widgets import ERROR_COLOUR, error_label, vertical_scroll
+from fdgui.ui.widgets import ERROR_COLOUR, SpreadColumns, error_label, vertical_scroll
 
 SHORTCUTS = {  # the shared keys (fdgui.ui.keys) and the calculator's own
     "calculate": keys.RUN,
@@ -71,7 +71,7 @@ _INPUTS = {
     ),
     "backprop": (
         "backpropInput",
-        "&Backprop gradient (optional)",
+        "&Backprop gradient",
         "The gradient your backpropagation code gives for this parameter. Fill it in to get "
         "a relative error and a verdict.",
     ),
@@ -174,9 +174,11 @@ class CalculatorPanel(QWidget):
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(self._build_inputs(), 5)
-        top.addWidget(self._build_results(), 6)
-        top.addWidget(self._build_check(), 5)
+        # the results get the most width: their rows then fit one line each, and the whole
+        # top stays short enough for the history below it at 860×600
+        top.addWidget(self._build_inputs(), 4)
+        top.addWidget(self._build_results(), 7)
+        top.addWidget(self._build_check(), 4)
         top_widget = _FitsItsText()
         top_widget.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
@@ -205,7 +207,9 @@ class CalculatorPanel(QWidget):
             edit.setToolTip(tooltip)
             edit.setAccessibleName(label_text.replace("&", ""))
             edit.setClearButtonEnabled(True)
-            edit.setMinimumWidth(120)
+            edit.setMinimumWidth(110)
+            if field in ("loss", "backprop"):
+                edit.setPlaceholderText("optional")
             label = QLabel(label_text)
             label.setBuddy(edit)
             label.setToolTip(tooltip)
@@ -251,7 +255,15 @@ class CalculatorPanel(QWidget):
         font.setBold(True)
         self.gradient_label.setFont(font)
         self.gradient_label.setAccessibleName("Gradient")
-        layout.addWidget(self.gradient_label)
+        self.gradient_uncertainty = _value_label(
+            "gradientUncertaintyValue",
+            "The ± the typed digits of L+ and L− allow on the gradient: half a unit in the last "
+            "digit of each, divided by 2ε.",
+        )
+        gradient_row = QHBoxLayout()
+        gradient_row.addWidget(self.gradient_label)
+        gradient_row.addWidget(self.gradient_uncertainty, 1, Qt.AlignmentFlag.AlignBaseline)
+        layout.addLayout(gradient_row)
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleLabel")
         self.stale_label.setWordWrap(True)
@@ -328,9 +340,8 @@ class CalculatorPanel(QWidget):
         self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.history_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         header.setMinimumSectionSize(80)  # an empty table still reads as six columns
+        self.history_table.column_spreader = SpreadColumns(self.history_table)
         self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.history_table.verticalHeader().setVisible(False)
         self.delete_rows_action = QAction("Delete selected rows", self.history_table)
@@ -434,6 +445,7 @@ class CalculatorPanel(QWidget):
         self.stale_label.setVisible(stale)
         for label in [
             self.gradient_label,
+            self.gradient_uncertainty,
             *self.result_labels.values(),
             self.cancellation_label,
             self.relative_error_label,
@@ -452,7 +464,13 @@ class CalculatorPanel(QWidget):
         self.verdict_label.setStyleSheet(badge_style(colour))
 
     def _show_result(self, estimate: Estimate) -> None:
-        self.gradient_label.setText(fmt.decimal_display(estimate.central))
+        self.gradient_label.setText(fmt.display(estimate.central))
+        self.gradient_label.setToolTip(
+            f"{fmt.decimal_full(estimate.central)} (every digit)\n\n{report.RESULT_HELP['gradient']}"
+        )
+        self.gradient_uncertainty.setText(
+            f"± {fmt.display(estimate.uncertainty, 2)}" if estimate.uncertainty else ""
+        )
         for key, label in self.result_labels.items():
             value = getattr(estimate, key)
             if value is None:
@@ -505,13 +523,14 @@ class CalculatorPanel(QWidget):
                 row.backward,
             )
             for column, value in enumerate(values):
-                # the measured inputs in full; the estimates at display precision
-                shown = fmt.decimal_full(value) if column < 3 else fmt.decimal_display(value)
-                item = QTableWidgetItem(shown)
+                # the window's rule: at most 7 digits in the cell, every digit on hover
+                item = QTableWidgetItem(fmt.epsilon(value) if column == 0 else fmt.display(value))
+                item.setToolTip(fmt.decimal_full(value))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(index, column, item)
         self.plot.set_rows(rows)
         self._flag_cancelled_rows(rows)
+        table.column_spreader.spread()
 
     def _flag_cancelled_rows(self, rows: list) -> None:
         """Mark the rows where L+ = L− (the plot draws them as ✕, off the central line)."""

@@ -54,16 +54,16 @@ def legend_html() -> str:
         glyph = _DASH_GLYPHS[style] + (MARKER_GLYPHS[marker] if marker else "")
         parts.append(item(colour, glyph, name))
     parts += [
-        item(theme.plot_foreground, _DASH_GLYPHS["dash"], "gradient under check"),
-        item(INDEPENDENT_COLOUR, _DASH_GLYPHS["dot"], "complex step / Richardson if they differ"),
-        item(GUIDE_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["truncation"]], "truncation ∝ ε, ε² (dashed)"),
-        item(FLOOR_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["round-off"]], "round-off u·|L|/ε (dotted)"),
+        item(theme.plot_foreground, _DASH_GLYPHS["dash"], "g, under check"),
+        item(INDEPENDENT_COLOUR, _DASH_GLYPHS["dot"], "independent ref."),
+        item(GUIDE_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["truncation"]], "truncation (dashed)"),
+        item(FLOOR_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["round-off"]], "round-off (dotted)"),
         item(theme.plot_foreground, "●", "best ε"),
-        item(theme.plot_foreground, "┆", "rule-of-thumb ε"),
+        item(theme.plot_foreground, "┆", "rule ε"),
         item(theme.vanished_text, "▌", "vanished"),
-        item(theme.band_text, "▌", "float64 rule band"),
+        item(theme.band_text, "▌", "float64 band"),
     ]
-    return "&nbsp;&nbsp; ".join(parts)
+    return "&nbsp; ".join(parts)
 
 
 def _every_nth(epsilons: np.ndarray, values: np.ndarray, offset: int) -> tuple:
@@ -109,7 +109,7 @@ class SweepPlots(pg.QtCore.QObject):
         self.seed_band = [self._region(plot) for plot in (top, bottom)]
         for region in self.seed_band:
             region.setRegion((-7, -4))
-        self.vanished_text = pg.TextItem("w ± ε == w: vanished", anchor=(0, 0))
+        self.vanished_text = pg.TextItem("vanished", anchor=(0, 0))
         self.seed_text = pg.TextItem("1e-7…1e-4: a float64 rule", anchor=(0, 0))
         for text in (self.vanished_text, self.seed_text):
             text.setZValue(70)  # above the cursor and the lines, on a background of its own

@@ -495,6 +495,7 @@ class NetcheckPanel(QWidget):
             else:
                 status.setForeground(QColor(readable("#1b873f")))
         self._fill(self.worst_table, worst_rows(report))
+        self._shorten_worst_numbers(report)
         for row, entry in enumerate(report.worst):
             item = self.worst_table.item(row, 4)
             colour = _COLOURS["kinks"] if entry.note else _COLOURS.get(entry.band, "#000000")
@@ -512,6 +513,38 @@ class NetcheckPanel(QWidget):
         for button in self.export_buttons.values():
             button.setEnabled(True)
         self._refresh_code_buttons()
+
+    def _shorten_worst_numbers(self, report: Any) -> None:
+        """The window's number rule in the worst table: at most 7 significant digits in the
+        cells (so the table fits a 1280-pixel window), every digit on hover; exports and
+        Copy keep the report's full digits."""
+        from fdgui.core.report.netcheck import WORST_HEADERS
+
+        columns = {
+            "numeric": ("numeric", fmt.display),
+            "backprop": ("analytic", fmt.display),
+            "ε": ("epsilon", fmt.epsilon),
+            "ΔL+": ("loss_plus_change", lambda v: fmt.display(v, 4)),
+            "ΔL−": ("loss_minus_change", lambda v: fmt.display(v, 4)),
+        }
+        table = self.worst_table
+        table.setUpdatesEnabled(False)
+        try:
+            for header, (attribute, shown) in columns.items():
+                if header not in WORST_HEADERS:
+                    continue
+                column = WORST_HEADERS.index(header)
+                for row, entry in enumerate(report.worst):
+                    item = table.item(row, column)
+                    value = getattr(entry, attribute, None)
+                    if item is None or value is None:
+                        continue
+                    item.setText(shown(value))
+                    if not item.toolTip():
+                        item.setToolTip(fmt.full(value))
+        finally:
+            table.column_spreader.spread()
+            table.setUpdatesEnabled(True)
 
     def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
         # With ResizeToContents on, every setItem re-measures whole columns: 220 items took

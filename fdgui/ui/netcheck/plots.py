@@ -43,6 +43,8 @@ class HeatMap(QWidget):
         self.plot.setLabel("left", "row (unit i)")
         self.plot.setLabel("bottom", "column (input j)")
         self.plot.invertY(True)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).enableAutoSIPrefix(False)  # no "(x0.001)" on indices
         self.plot.setAspectLocked(False)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
