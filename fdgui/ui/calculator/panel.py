@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -466,7 +465,8 @@ class CalculatorPanel(QWidget):
     def _show_result(self, estimate: Estimate) -> None:
         self.gradient_label.setText(fmt.display(estimate.central))
         self.gradient_label.setToolTip(
-            f"{fmt.decimal_full(estimate.central)} (every digit)\n\n{report.RESULT_HELP['gradient']}"
+            f"{fmt.decimal_full(estimate.central)} (every digit)\n\n"
+            + report.RESULT_HELP["gradient"]
         )
         self.gradient_uncertainty.setText(
             f"± {fmt.display(estimate.uncertainty, 2)}" if estimate.uncertainty else ""
