@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
             from fdgui.ui.settings import load_states
 
             self._saved = load_states()
+        self._first_start = not self._saved  # nothing remembered: say what each panel is for
         self.context = AppContext(self)
         self._infos: list[PanelInfo] = available_panels()
         self._models: dict[str, Any] = {}
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
     def _add_intro(self, info: PanelInfo, panel: QWidget) -> None:
         """On a first start, one line at the top of the panel saying what it is for."""
         layout = panel.layout()
-        if self._saved or not info.intro or layout is None or not hasattr(layout, "insertWidget"):
+        if not self._first_start or not info.intro or layout is None or not hasattr(layout, "insertWidget"):
             return
         intro = QLabel(info.intro)
         intro.setObjectName("panelIntro")

@@ -199,7 +199,7 @@ def contrast(foreground: str, background: str) -> float:
 
 
 ERROR = "#cf222e"
-WARNING = "#9a6700"
+WARNING = "#875a00"  # darker than the amber badge: text on the light window keeps 4.5:1
 
 
 def role_styles(theme: Theme) -> str:

@@ -169,9 +169,12 @@ def test_cursor_readout_and_send_to_calculator(qtbot, panel, context):
     loss, plus, minus, epsilon, backprop = context.calculator.received
     assert float(loss) == float(np.exp(np.float64(1.0)))
     assert float(plus) == math.exp(1.001) and float(minus) == math.exp(0.999)
-    # the exact binary value of ε (not the shortest repr), so the calculator reproduces it
-    assert Decimal(epsilon) == Decimal(float("0.001"))
-    assert Decimal(backprop) == Decimal(math.e)
+    # readable digits that still reproduce the explorer's central difference exactly
+    assert epsilon == "0.001"
+    assert float((Decimal(plus) - Decimal(minus)) / (2 * Decimal(epsilon))) == float(
+        panel.model.readout().estimates["central"]
+    )
+    assert float(backprop) == math.e
     assert context.opened == ["calculator"]
 
 

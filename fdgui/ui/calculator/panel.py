@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -163,6 +163,9 @@ class CalculatorPanel(QWidget):
 
         self._build()
         self._connect()
+        self._full_on_focus = _FullDigitsOnFocus(self)
+        for edit in self.inputs.values():
+            edit.installEventFilter(self._full_on_focus)
         self._show_texts(model.texts())
         self._show_history()
         result = model.recompute()
@@ -418,8 +421,11 @@ class CalculatorPanel(QWidget):
 
     def _show_texts(self, texts: dict) -> None:
         for field, edit in self.inputs.items():
-            if edit.text() != texts.get(field, ""):
-                edit.setText(texts.get(field, ""))
+            full = texts.get(field, "")
+            shown = full if edit.hasFocus() else short_field_text(full)
+            if edit.text() != shown:
+                edit.setText(shown)
+            edit.setToolTip(_INPUTS[field][2] + (f"\n\nValue: {full}" if shown != full else ""))
 
     def _show_error(self, field: str, message: str) -> None:
         self._show_stale(self.model.is_stale())
@@ -596,6 +602,43 @@ class CalculatorPanel(QWidget):
                 " (the last valid result; the inputs have errors)" if self.model.is_stale() else ""
             )
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
+
+
+ABBREVIATE_OVER = 12  # significant digits a field shows while it does not have the focus
+
+
+def short_field_text(text: str) -> str:
+    """A long number (e.g. sent by the explorer with 25 digits) as a person reads it while its
+    field is not being edited: 10 significant digits and an ellipsis. Short or unreadable
+    text is shown as it is; the field shows every digit again when it gets the focus."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return text
+    if not value.is_finite() or len(value.normalize().as_tuple().digits) <= ABBREVIATE_OVER:
+        return text
+    return fmt.display(value, 10) + "…"
+
+
+class _FullDigitsOnFocus(QObject):
+    """Every digit while a field is edited; the short form again when the focus leaves."""
+
+    def __init__(self, panel: CalculatorPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            for field, edit in self.panel.inputs.items():
+                if edit is watched:
+                    full = self.panel.model.text(field)
+                    focused = event.type() == QEvent.Type.FocusIn
+                    shown = full if focused else short_field_text(full)
+                    if edit.text() != shown:
+                        edit.setText(shown)
+        return False
 
 
 class _FitsItsText(QWidget):

@@ -190,7 +190,7 @@ class SweepPlots(pg.QtCore.QObject):
         layout.scene().sigMouseClicked.connect(self._mouse_clicked)
         for box in (top.getViewBox(), bottom.getViewBox()):
             box.sigRangeChanged.connect(self._declutter_soon)
-        follow_theme(self, self.apply_theme)
+        follow_theme(layout, self.apply_theme)  # while the plots widget lives
 
     def apply_theme(self, theme) -> None:
         """Background, axes, the foreground lines, regions and labels in ``theme``."""
