@@ -219,7 +219,12 @@ class MainWindow(QMainWindow):
     def _add_intro(self, info: PanelInfo, panel: QWidget) -> None:
         """On a first start, one line at the top of the panel saying what it is for."""
         layout = panel.layout()
-        if not self._first_start or not info.intro or layout is None or not hasattr(layout, "insertWidget"):
+        if (
+            not self._first_start
+            or not info.intro
+            or layout is None
+            or not hasattr(layout, "insertWidget")
+        ):
             return
         intro = QLabel(info.intro)
         intro.setObjectName("panelIntro")

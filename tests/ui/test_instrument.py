@@ -39,9 +39,7 @@ def _fresh_window(qtbot, size=(1280, 800)):
 
 # --- palette and line styles ---------------------------------------------------------------
 def test_schemes_stay_apart_for_every_common_colour_vision_deficiency():
-    from fdgui.ui.plotting import SCHEME_COLOURS
-
-    from fdgui.ui.plotting import SCHEME_STYLES
+    from fdgui.ui.plotting import SCHEME_COLOURS, SCHEME_STYLES
 
     for kind in (None, "deuteranopia", "protanopia"):
         for a, b in combinations(SCHEME_COLOURS, 2):
@@ -553,9 +551,9 @@ def test_nothing_cut_off_in_any_panel_at_both_sizes_and_themes(qtbot, themed, si
         button = panel.send_button
         assert button.visibleRegion().boundingRect().size() == button.size()
     if key == "calculator":
-        heading = [
+        heading = next(
             label for label in panel.findChildren(QLabel) if label.text() == "<b>Cancellation</b>"
-        ][0]
+        )
         assert heading.visibleRegion().boundingRect().size() == heading.size()
     if key == "netcheck":
         assert panel.run_button.visibleRegion().boundingRect().size() == panel.run_button.size()
