@@ -154,6 +154,12 @@ class LogAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
 
+    def logTickStrings(self, values, scale, spacing):
+        """Tick labels in the window's one ε format: ``1e-8``, ``1e-4``, ``0.01``, ``1``."""
+        from fdgui.core.numbers.format import epsilon
+
+        return [epsilon(10.0 ** float(value) * scale) for value in values]
+
     def logTickValues(self, minVal, maxVal, size, stdTicks):
         spacing = 70 if self.orientation in ("bottom", "top") else 26  # pixels per label
         return log_tick_levels(minVal, maxVal, size, spacing)

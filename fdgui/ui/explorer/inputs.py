@@ -308,7 +308,7 @@ class ExplorerInputs(QWidget):
             f"(≈{numbers.fixed(info.significant_digits, 1)} "
             f"digits){spacing}"
         )
-        lines = []
+        lines, every_digit = [], []
         for reference in result.references:
             bar = ""
             if reference.method == "Richardson" and reference.error is not None:
@@ -318,8 +318,11 @@ class ExplorerInputs(QWidget):
                     else f" <span style='color:{ERROR_COLOUR}'>(unreliable: did not "
                     "converge)</span>"
                 )
+            # the window's rule: seven digits here, every digit on hover and in Copy summary
             lines.append(
-                f"<b>{reference.method}</b>: {numbers.significant(reference.value, 15)}{bar}"
+                f"<b>{reference.method}</b>: {numbers.display(reference.value)}{bar}"
                 f"<br><i>{reference.note}</i>"
             )
+            every_digit.append(f"{reference.method}: {numbers.full(reference.value)}")
         self.references_label.setText("<br>".join(lines) or "none for these rows")
+        self.references_label.setToolTip("\n".join(every_digit))

@@ -253,9 +253,11 @@ class ExplorerPanel(QWidget):
         box = QFrame()
         box.setObjectName("diagnosisBox")
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        column = QVBoxLayout(box)
+        # the badge beside the explanation, not above it: on a short window the words keep
+        # the height
+        column = QHBoxLayout(box)
         column.setContentsMargins(8, 4, 8, 4)
-        column.setSpacing(2)
+        column.setSpacing(8)
         self.diagnosis_title = QLabel("—")
         self.diagnosis_title.setObjectName("diagnosisTitle")
         font = QFont(self.diagnosis_title.font())
@@ -277,10 +279,13 @@ class ExplorerPanel(QWidget):
         self.stale_label.setWordWrap(True)
         self.stale_label.setStyleSheet(f"color: {STALE_COLOUR}; font-weight: bold;")
         self.stale_label.setVisible(False)
-        column.addWidget(self.stale_label)
-        column.addWidget(self.diagnosis_title)
-        column.addWidget(self.diagnosis_text)
-        column.addStretch(1)
+        column.addWidget(self.diagnosis_title, 0, Qt.AlignmentFlag.AlignTop)
+        words_column = QVBoxLayout()
+        words_column.setSpacing(2)
+        words_column.addWidget(self.stale_label)
+        words_column.addWidget(self.diagnosis_text)
+        words_column.addStretch(1)
+        column.addLayout(words_column, 1)
         scroll = vertical_scroll(box, "diagnosisScroll")
         scroll.setMinimumHeight(52)  # the badge and a line; the rest scrolls
         self.diagnosis_box = box
@@ -413,8 +418,7 @@ class ExplorerPanel(QWidget):
         low, high = float(result.epsilons[0]), float(result.epsilons[-1])
         if not low <= epsilon <= high:
             self._show_cursor_error(
-                f"choose an ε between {numbers.significant(low, 3)} and "
-                f"{numbers.significant(high, 3)}"
+                f"choose an ε between {numbers.epsilon(low)} and {numbers.epsilon(high)}"
             )
             return
         self._show_cursor_error("")

@@ -646,7 +646,7 @@ class NetcheckPanel(QWidget):
         QGuiApplication.clipboard().setText(code)
         self._status(
             f"Copied a {'torch gradcheck' if kind == 'torch' else 'jax check_grads'} call for "
-            f"{tolerances.dtype} (eps={fmt.significant(tolerances.epsilon, 3)}, "
+            f"{tolerances.dtype} (eps={fmt.epsilon(tolerances.epsilon)}, "
             f"atol={fmt.significant(tolerances.atol, 3)}, "
             f"rtol={fmt.significant(tolerances.rtol, 3)})."
         )
