@@ -42,7 +42,7 @@ from fdgui.ui.widgets import error_label, selectable, vertical_scroll
 STALE_COLOUR = "#6e7781"
 LIMITED_COLOUR = "#9a6700"  # a correct verdict the finite differences cannot fully show
 FIRST_SWEEP_DELAY_MS = 60
-PLOTS_MINIMUM_HEIGHT = 248  # each plot keeps about 90 px of data area
+PLOTS_MINIMUM_HEIGHT = 240  # each plot keeps about 90 px of data area
 KIND_COLOURS = {
     "correct": "#1b873f",
     "wrong": "#cf222e",
@@ -109,6 +109,7 @@ class ExplorerPanel(QWidget):
         right.setStretchFactor(1, 1)
         right.setStretchFactor(2, 0)
         right.setSizes([80, 640, 120])  # the plots get what the texts do not need
+        self.right_splitter = right
         # on a short window the right side scrolls instead of squeezing the plots: the
         # splitter's minimum is the sum of its parts' minimums (plots at least
         # PLOTS_MINIMUM_HEIGHT, the readout its full height)
@@ -265,7 +266,8 @@ class ExplorerPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.diagnosis_title.setFont(font)
         self.diagnosis_title.setToolTip("What the sweep shows, in words")
-        self.diagnosis_title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.diagnosis_title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.diagnosis_title.setWordWrap(True)  # a long title takes two lines, not the width
         self.diagnosis_text = selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)
@@ -287,7 +289,7 @@ class ExplorerPanel(QWidget):
         words_column.addStretch(1)
         column.addLayout(words_column, 1)
         scroll = vertical_scroll(box, "diagnosisScroll")
-        scroll.setMinimumHeight(52)  # the badge and a line; the rest scrolls
+        scroll.setMinimumHeight(60)  # a two-line badge; the rest scrolls
         self.diagnosis_box = box
         # the recommended ε stays in view however long the explanation above it is
         outer = QWidget()
@@ -459,6 +461,7 @@ class ExplorerPanel(QWidget):
         if self.model.correct_but_limited():
             colour = LIMITED_COLOUR
         self.diagnosis_title.setText(words.diagnosis_title(diagnosis))
+        self._size_badge()
         self.diagnosis_title.setStyleSheet(badge_style(colour))
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
         self.diagnosis_text.setText(words.diagnosis_text(diagnosis))
@@ -468,11 +471,46 @@ class ExplorerPanel(QWidget):
             f"{words.recommendation_text(diagnosis)}."
         )
         self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
+        self.fit_diagnosis()
         self.status_label.setText(
             f"{result.epsilons.size} ε in {result.dtype}, swept in "
             f"{numbers.duration(result.seconds)}"
         )
         self.copy_button.setEnabled(True)
+
+    BADGE_MAX_WIDTH = 230
+
+    def _size_badge(self) -> None:
+        """The badge as wide as its title, at most BADGE_MAX_WIDTH (then on two lines)."""
+        label = self.diagnosis_title
+        natural = label.fontMetrics().horizontalAdvance(label.text()) + 24  # padding, border
+        label.setFixedWidth(min(natural, self.BADGE_MAX_WIDTH))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.fit_diagnosis)  # once the layout has the new width
+
+    def fit_diagnosis(self) -> None:
+        """Give the diagnosis the height its words need (up to a third of the right side),
+        taken from the plots while they keep their minimum: on a tall window the whole
+        explanation is in view; on a short one it scrolls."""
+        splitter = self.right_splitter
+        sizes = splitter.sizes()
+        total = sum(sizes)
+        width = self.diagnosis_box.width()
+        layout = self.diagnosis_box.layout()
+        if total <= 0 or width <= 0 or layout is None:
+            return
+        frame = self.diagnosis_box.frameWidth() * 2
+        needed = layout.totalHeightForWidth(width) + frame + 4
+        needed += self.recommended_label.heightForWidth(max(50, self.recommended_label.width()))
+        target = min(needed, total // 3)
+        if sizes[0] >= target:
+            return
+        spare = sizes[1] - self.plots.minimumHeight() - 80  # the legend and hover lines
+        grow = min(target - sizes[0], max(0, spare))
+        if grow > 0:
+            splitter.setSizes([sizes[0] + grow, sizes[1] - grow, *sizes[2:]])
 
     def _show_readout(self, readout: Any, sentence: str) -> None:
         self.point_label.setText(sentence)
@@ -495,7 +533,7 @@ class ExplorerPanel(QWidget):
             if reference is not None and relative is not None:
                 # the same quantity as the error plot's axis: |estimate − g|
                 error = abs(estimate - reference.value)
-                suffix = f"  |error| {numbers.scientific(error, 2)}"
+                suffix = f"  |error| {numbers.ratio(error)}"
                 tip += f"\n|error| = |estimate − g| = {numbers.full(error)}"
                 tip += f"\nrelative error {numbers.ratio(relative)}"
             labels[scheme].setText(numbers.display(estimate) + suffix)

@@ -436,7 +436,7 @@ class SweepPlots(pg.QtCore.QObject):
             error = curve.errors[index]  # what the error plot's axis shows
             text = f"{name} {numbers.display(estimate)}"
             if np.isfinite(error):
-                text += f" (|error| {numbers.scientific(error, 2)})"
+                text += f" (|error| {numbers.ratio(error)})"
             parts.append(text)
         parts.append(result.regime(index))
         self.hovered.emit(" · ".join(parts))
