@@ -74,6 +74,28 @@ NO_DISPLAY_MESSAGE = (
 )
 
 
+#: the largest window side --size accepts: a window (and its screenshot) of 8192×8192 is
+#: 256 MB of pixels; far larger ones made Qt crash allocating them
+MAX_SIDE = 8192
+MIN_SIDE = 200
+
+
+def parse_size(text: str) -> tuple[tuple[int, int] | None, str]:
+    """(width, height) from ``WxH``, or None and the reason in words."""
+    from fdgui.core.numbers.parsing import shorten
+
+    parts = text.strip().lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() and len(p.strip()) < 7 for p in parts):
+        return None, f"must look like 1280x800, not {shorten(text)!r}"
+    width, height = (int(p) for p in parts)
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        return None, (
+            f"{width}x{height} is outside what a window can be here: each side from "
+            f"{MIN_SIDE} to {MAX_SIDE} pixels"
+        )
+    return (width, height), ""
+
+
 def install_exception_hook() -> None:
     """Show an unexpected exception in a dialog with details to copy; the app stays up."""
     from fdgui.ui.errors import ExceptionReporter
@@ -83,6 +105,12 @@ def install_exception_hook() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
+    size = None
+    if args.size:
+        size, problem = parse_size(args.size)
+        if size is None:
+            print(f"fdgui: --size: {problem}", file=sys.stderr)
+            return 2
     headless_job = args.smoke or args.screenshot
     if not _has_display():
         if headless_job:
@@ -116,12 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --smoke and --screenshot show the example, whatever the last session left behind
     window = MainWindow(remember=not headless_job)
     if args.size:
-        try:
-            width, height = (int(part) for part in args.size.lower().split("x"))
-            window.resize(width, height)
-        except ValueError:
-            print(f"fdgui: --size must look like 1280x800, not {args.size!r}", file=sys.stderr)
-            return 2
+        window.resize(*size)
     window.show()
     app.processEvents()
     gc_guard.freeze_startup()

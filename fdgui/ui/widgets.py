@@ -3,7 +3,7 @@ the label / field / error-label rows of the input forms."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -154,6 +154,15 @@ class SpreadColumns(QObject):
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         table.viewport().installEventFilter(self)
+        # after rows arrive or go, once per turn of the event loop however many changed
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.spread)
+        model = table.model()
+        if model is not None:
+            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+                signal.connect(self._later.start)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:

@@ -122,3 +122,9 @@ def test_display_never_shows_more_than_seven_digits_and_full_reads_back(value):
 )  # fmt: skip
 def test_epsilon_is_written_one_way(value, shown):
     assert fmt.epsilon(value) == shown
+
+
+def test_a_typed_epsilon_keeps_the_digits_that_identify_it():
+    assert fmt.epsilon(Decimal("0.001000001")) == "1.000001e-3"
+    assert fmt.epsilon(Decimal("0.0001")) == "1e-4"
+    assert fmt.epsilon(Decimal("0.05")) == "0.05"

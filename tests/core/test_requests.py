@@ -111,7 +111,7 @@ def test_engine_is_passed_only_when_the_check_has_engines():
         ({"dtype": "float8"}, "dtype", "'float8' is not one of"),
         ({"samples": "0"}, "samples", "outside 1.."),
         ({"directions": "2.5"}, "directions", "'2.5' is not a whole number"),
-        ({"epsilon": "abc"}, "epsilon", "'abc' is not a number"),
+        ({"epsilon": "abc"}, "epsilon", "“abc” is not a number"),
         ({"epsilon": "2"}, "epsilon", "too large"),
         ({"samples": ""}, "samples", "type a number"),
     ],

@@ -251,6 +251,7 @@ def test_calculator_plot_draws_error_bars_and_flags_cancelled_rows(qtbot):
     rows = model.history_rows()
     assert [is_cancelled(row) for row in rows] == [False, True, False]
     plot = panel.plot
+    plot.redraw()  # (it redraws on the next turn of the event loop by itself)
     xs, _ = plot.central.getOriginalDataset()
     assert list(xs) == [0.001, 0.01]  # the cancelled row is not on the central line
     cx, cy = plot.cancelled.getOriginalDataset()
@@ -261,9 +262,10 @@ def test_calculator_plot_draws_error_bars_and_flags_cancelled_rows(qtbot):
     )
     assert list(heights) == pytest.approx([h for _, h in expected])
     assert float(central_uncertainty(rows[0])) == pytest.approx(float(Decimal("0.05")))
-    item = panel.history_table.item(1, 3)
-    assert "L+ = L−" in item.text() and "cancelled" in item.toolTip()
-    assert "cancelled" in plot.legend_label.text()
+    cell = panel.history_table.model().index(1, 3)
+    assert "L+ = L−" in cell.data() and "cancelled" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None
+    qtbot.waitUntil(lambda: "cancelled" in plot.legend_label.text(), timeout=2000)
     # the legend sits above the plot, never over a point
     legend = plot.legend_label.geometry()
     assert not legend.intersects(plot.widget.geometry())

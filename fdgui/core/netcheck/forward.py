@@ -45,8 +45,23 @@ from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.netcheck.chunks import Chunk, forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
+from fdgui.core.netcheck.reexamine import (
+    CONFIRMED_LIMIT,
+    EXPLAINED,
+    FACTORS,
+    KINK,
+    NOISE_REPEATS,
+    NOISE_WIDTH,
+    UNDECIDED,
+    reexamine,
+)
 from fdgui.core.netcheck.settings import CheckSettings
-from fdgui.core.netcheck.tolerances import Tolerances, forward_epsilon, recommended_tolerances
+from fdgui.core.netcheck.tolerances import (
+    Tolerances,
+    forward_epsilon,
+    recommended_tolerances,
+)
+from fdgui.core.netcheck.tolerances import _round_up_to_power_of_ten as _round_up
 from fdgui.core.numbers.precision import numpy_dtype
 
 REFINE = 16  # the kink test's second step is ε/REFINE
@@ -91,6 +106,23 @@ class ForwardEngine:
         self.smooth = bool(model.smooth)
         self.rows = forward_rows_per_chunk(self.size)
         self._tolerances = recommended_tolerances(self.dtype, self.loss, settings.epsilon)
+        self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
+        if self.noise_sigma > 0:
+            tolerances = self._tolerances
+            wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
+            self._tolerances = Tolerances(
+                tolerances.dtype, tolerances.epsilon, _round_up(wider), tolerances.rtol
+            )
+        self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
+        self.reexamined = 0  # entries looked at again
+
+    def _measure_noise(self) -> float:
+        """σ of L(θ0) over 1 + NOISE_REPEATS evaluations (0 for a deterministic loss)."""
+        repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
+        values = np.concatenate([[self.loss], repeats])
+        if not np.all(np.isfinite(values)):
+            return 0.0
+        return float(np.std(values, ddof=1))
 
     # -- what the check asks of an engine --------------------------------------------
 
@@ -149,6 +181,7 @@ class ForwardEngine:
 
         analytic = np.array([float(np.sum(self.gradient[start:stop] * unit))])
         chunk = self._chunk(np.array([k]), rows_for, epsilon, analytic)
+        reason = chunk.reason
         return Chunk(
             k,
             float(chunk.numeric[0]),
@@ -159,6 +192,7 @@ class ForwardEngine:
             bool(chunk.kink[0]),
             bool(chunk.vanished[0]),
             bool(chunk.undecided[0]),
+            None if reason is None else int(reason[0]),
         )
 
     # -- the arithmetic ---------------------------------------------------------------
@@ -206,7 +240,56 @@ class ForwardEngine:
         if not self.smooth:
             self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                              kink, undecided)  # fmt: skip
-        return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided)
+        reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
+                                  vanished, kink, undecided)  # fmt: skip
+        return Chunk(
+            indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided, reason
+        )
+
+    def _look_again(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
+                    kink, undecided) -> np.ndarray | None:  # fmt: skip
+        """Reason codes (``reexamine``) for the entries that still disagree; marks (in place)
+        those it finds on a kink or undecided. None when nothing disagrees."""
+        if self.confirmed >= CONFIRMED_LIMIT:
+            return None
+        tolerances = self._tolerances
+        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        with np.errstate(invalid="ignore", over="ignore"):
+            disagree = np.abs(numeric - analytic) > window
+        chosen = np.flatnonzero(
+            disagree & ~vanished & ~kink & ~undecided & np.isfinite(numeric) & np.isfinite(analytic)
+        )
+        if chosen.size == 0:
+            return None
+        total = epsilon.size
+        steps = np.zeros((len(FACTORS), total))
+        for row, factor in enumerate(FACTORS):
+            steps[row, chosen] = epsilon[chosen] * factor
+        points, lost = rows_for(np.concatenate([steps.ravel(), -steps.ravel()]))
+        half = len(FACTORS) * total
+        keep = np.concatenate(
+            [row * total + chosen for row in range(len(FACTORS))]
+            + [half + row * total + chosen for row in range(len(FACTORS))]
+        )
+        losses = self._losses(points[keep])
+        with np.errstate(invalid="ignore", over="ignore"):
+            changes = np.where(lost[keep], 0.0, losses - self.loss)
+        n = chosen.size
+        more = {
+            factor: (changes[row * n : (row + 1) * n], changes[(len(FACTORS) + row) * n :][:n])
+            for row, factor in enumerate(FACTORS)
+        }
+        codes = reexamine(
+            more, chosen, epsilon, plus, minus, analytic, self.loss, self.dtype,
+            tolerances.rtol, self.noise_sigma,
+        )  # fmt: skip
+        self.reexamined += n
+        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
+        kink[chosen[codes == KINK]] = True
+        undecided[chosen[codes == UNDECIDED]] = True
+        reason = np.zeros(total, dtype=np.int8)
+        reason[chosen] = codes
+        return reason
 
     def _find_kinks(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                     kink, undecided) -> None:  # fmt: skip

@@ -167,16 +167,24 @@ def full(value: float | Decimal | None) -> str:
 
 
 def epsilon(value: float | Decimal | None) -> str:
-    """An ε, the same way everywhere: ``1e-4``, ``2.22e-6``, ``0.05``, ``1``."""
+    """An ε, the same way everywhere: ``1e-4``, ``2.22e-6``, ``0.05``, ``1``.
+
+    A float (a grid point, a recommendation) gets three figures; a typed decimal keeps the
+    digits that identify it, up to TABLE_DIGITS (``1.000001e-3``, never a rounded ``1e-3``).
+    """
     if value is None:
         return MISSING
+    digits = EPSILON_DIGITS
+    if isinstance(value, Decimal) and value.is_finite() and value != 0:
+        typed = len(value.normalize(CONTEXT).as_tuple().digits)
+        digits = min(TABLE_DIGITS, max(EPSILON_DIGITS, typed))
     value = float(value)
     if not math.isfinite(value) or value <= 0:
-        return significant(value, EPSILON_DIGITS)
-    text = f"{value:.{EPSILON_DIGITS}g}"
+        return significant(value, digits)
+    text = f"{value:.{digits}g}"
     if 1e-2 <= abs(value) < 1e4 and "e" not in text:
         return text
-    mantissa, _, exponent = f"{value:.{EPSILON_DIGITS - 1}e}".partition("e")
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exponent)}"

@@ -19,13 +19,18 @@ from fdgui.core.calculator.schemes import (
     Inputs,
     Measurement,
     estimate,
+    measurement,
     parse_inputs,
 )
 from fdgui.core.numbers.format import decimal_exact as format_exact
 from fdgui.core.report.exporters import export
+from fdgui.ui.calculator.history import HistoryTableModel
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150
+#: a pasted table or saved history with more lines than this is read off the GUI thread
+BACKGROUND_ROWS = 2_000
+RESTORE_DELAY_MS = 300  # a long saved history is read this long after the window opens
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> CalculatorModel:
@@ -39,22 +44,31 @@ class CalculatorModel(PanelModel):
     resultChanged carries the latest valid Estimate; staleChanged is True while the shown
     result no longer matches the inputs. State: {"texts": {field: text}, "history": [{
     "epsilon", "loss_plus", "loss_minus", "loss": exact decimal texts ("" = no L)}]}.
+
+    The history is ``self.history``, a Qt table model (fdgui.ui.calculator.history) that
+    views show directly; ``historyChanged`` follows every change of it. Long tables (paste,
+    restore) are read by a job off the GUI thread; ``tableRead(added, problems)`` then says
+    what came of a paste.
     """
 
     FIELDS = FIELDS
     historyChanged = Signal()
+    tableRead = Signal(int, list)  # rows added, problems (worded) of a pasted table
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
         self._estimate: Estimate | None = None
         self._stale = False
-        self._history: list[Measurement] = []
+        self.history = HistoryTableModel(self)
+        self._pending_history: list[Any] = []  # saved rows still being read (kept by state())
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
+        self._reading = 0  # jobs reading a long table or saved history
+        self._generation = 0  # counts restores and clears: a late saved history is dropped
         self.recompute()
 
     # --- reading state -------------------------------------------------------------------
@@ -77,7 +91,11 @@ class CalculatorModel(PanelModel):
         return self._stale
 
     def history_rows(self) -> list[Measurement]:
-        return list(self._history)
+        return self.history.rows()
+
+    def is_reading(self) -> bool:
+        """A saved history or pasted table is still being read off the GUI thread."""
+        return bool(self._reading or self._pending_history)
 
     def report_text(self) -> str | None:
         """The plain-text report of the current inputs (edits still waiting are computed first),
@@ -152,27 +170,58 @@ class CalculatorModel(PanelModel):
         result = self.recompute()
         if result is not None:
             row = Measurement.from_estimate(result)
-            if not self._history or self._history[-1] != row:
-                self._history.append(row)
+            history = self.history
+            if not len(history) or history.row(len(history) - 1) != row:
+                history.append_rows([row])
                 self.historyChanged.emit()
         return result
 
     def add_measurements(self, rows: list[Inputs]) -> int:
         """Add already-measured rows (e.g. a pasted table) to the history; returns how many."""
-        for inputs in rows:
-            self._history.append(Measurement.from_estimate(estimate(inputs)))
         if rows:
+            self.history.append_rows([measurement(inputs) for inputs in rows])
             self.historyChanged.emit()
         return len(rows)
 
+    def paste_table(self, text: str) -> None:
+        """Add the rows of a pasted table; ``tableRead(added, problems)`` follows, at once for
+        a short table, after reading it off the GUI thread for a long one."""
+        from fdgui.core.calculator.table import measure_table
+        from fdgui.core.jobs import drive
+
+        if text.count("\n") < BACKGROUND_ROWS:
+            self._table_read(drive(measure_table(text)))
+            return
+        self._start_reading(measure_table, text, self._table_read)
+
+    def _table_read(self, measured: Any) -> None:
+        self._append_measured(measured)
+        self.tableRead.emit(len(measured.rows), list(measured.problems))
+
+    def _append_measured(self, measured: Any) -> None:
+        if measured.rows:
+            self.history.append_rows(measured.rows, measured.points)
+            self.historyChanged.emit()
+
+    def _start_reading(self, job: Any, data: Any, done: Any) -> None:
+        def finished() -> None:
+            self._reading -= 1
+
+        def failed(message: str, details: str) -> None:
+            self.statusMessage.emit(f"Could not read the measurements: {message}")
+
+        self._reading += 1
+        self.statusMessage.emit("Reading the measurements…")
+        self.start_job(job, data, busy=False, returned=done, errored=failed, finished=finished)
+
     def remove_rows(self, rows: list[int]) -> None:
-        for index in sorted(set(rows), reverse=True):
-            if 0 <= index < len(self._history):
-                del self._history[index]
-        self.historyChanged.emit()
+        if self.history.remove_rows(rows):
+            self.historyChanged.emit()
 
     def clear_history(self) -> None:
-        self._history.clear()
+        self._pending_history = []  # a saved history still being read is dropped too
+        self._generation += 1
+        self.history.clear()
         self.historyChanged.emit()
 
     def _set_stale(self, stale: bool) -> None:
@@ -189,34 +238,63 @@ class CalculatorModel(PanelModel):
                 "loss_minus": format_exact(row.loss_minus),
                 "loss": "" if row.loss is None else format_exact(row.loss),
             }
-            for row in self._history
+            for row in self.history.rows()
         ]
-        return {"texts": self.texts(), "history": rows}
+        # rows of a saved history still being read stay in what is saved, first
+        return {"texts": self.texts(), "history": list(self._pending_history) + rows}
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("history",)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        from fdgui.core.calculator.table import measure_rows
+        from fdgui.core.jobs import drive
+
         problems: list[str] = []
-        parsed: list[Inputs] = []
         rows = state.get("history", [])
         if not isinstance(rows, list):
             rows, problems = [], ["history"]
-        for number, row in enumerate(rows):
-            inputs = None
-            if isinstance(row, dict) and all(isinstance(v, str) for v in row.values()):
-                inputs, _errors = parse_inputs(row)
-            if inputs is None:
-                problems.append(f"history[{number}]")
-            else:
-                parsed.append(inputs)
-        self._history.clear()
-        self.add_measurements(parsed)
-        if not parsed:
+        self.history.clear()
+        self._pending_history = []
+        self._generation += 1
+        if len(rows) <= BACKGROUND_ROWS:
+            measured = drive(measure_rows(rows))
+            self._append_measured(measured)
+            problems += measured.problems
             self.historyChanged.emit()
+        else:  # read after the window is up; rows typed meanwhile follow the saved ones
+            self._pending_history = list(rows)
+            generation = self._generation
+
+            def read(measured: Any) -> None:
+                if generation == self._generation:  # not cleared or restored again since
+                    self._history_read(measured)
+
+            # once the window has painted: reading competes with its first paint for the GIL
+            def start() -> None:
+                if generation == self._generation:
+                    self._start_reading(measure_rows, rows, read)
+
+            QTimer.singleShot(RESTORE_DELAY_MS, self, start)
         if texts:
             self._texts.update(texts)
             self._loss_roundoff = None
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
+
+    def _history_read(self, measured: Any) -> None:
+        """A long saved history has been read: its rows go before any added meanwhile."""
+        import numpy as np
+
+        self._pending_history = []
+        if measured.problems:
+            self.statusMessage.emit(
+                f"Could not restore {len(measured.problems):,} saved measurement row(s)."
+            )
+        saved = np.asarray(measured.points, dtype=float).reshape(-1, 4)
+        self.history.set_rows(
+            measured.rows + self.history.rows(),
+            np.concatenate([saved, self.history.points()]),
+        )
+        self.historyChanged.emit()

@@ -9,30 +9,29 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
+from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate
 from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
 from fdgui.ui import keys
 from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.plotting import CANCELLED_COLOUR
-from fdgui.ui.theme import badge_style, readable
+from fdgui.ui.theme import badge_style
 from fdgui.ui.widgets import ERROR_COLOUR, SpreadColumns, error_label, vertical_scroll
 
 SHORTCUTS = {  # the shared keys (fdgui.ui.keys) and the calculator's own
@@ -105,9 +104,6 @@ def _unbreakable(label: str) -> str:
     return f"{words}, {formula.replace(' ', _NO_BREAK)}"
 
 
-_HISTORY_COLUMNS = ("ε", "L+", "L−", "central", "forward", "backward")
-
-
 def _value_label(object_name: str, tooltip: str) -> QLabel:
     label = QLabel("—")
     label.setObjectName(object_name)
@@ -167,7 +163,6 @@ class CalculatorPanel(QWidget):
         for edit in self.inputs.values():
             edit.installEventFilter(self._full_on_focus)
         self._show_texts(model.texts())
-        self._show_history()
         result = model.recompute()
         if result is None:
             for field, message in model.errors().items():
@@ -331,9 +326,11 @@ class CalculatorPanel(QWidget):
         box = QGroupBox("Measurements: every Calculate adds a row")
         layout = QHBoxLayout(box)
         left = QVBoxLayout()
-        self.history_table = QTableWidget(0, len(_HISTORY_COLUMNS))
+        # a view of the model's rows: it asks only for the rows on screen, so a history of
+        # 100,000 rows costs what 100 do
+        self.history_table = QTableView()
         self.history_table.setObjectName("historyTable")
-        self.history_table.setHorizontalHeaderLabels(list(_HISTORY_COLUMNS))
+        self.history_table.setModel(self.model.history)
         self.history_table.setToolTip(
             "One row per Calculate. Compute the same parameter at several ε (1e-2, 1e-4, 1e-6, "
             "1e-8) to see where the estimate is stable. Select rows and press Delete to remove"
@@ -342,10 +339,15 @@ class CalculatorPanel(QWidget):
         self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.history_table.horizontalHeader()
+        header.setResizeContentsPrecision(0)  # fit the rows on screen, not all 100,000
         header.setMinimumSectionSize(80)  # an empty table still reads as six columns
+        # columns sized to what is on screen, spare width shared (re-spread after changes)
         self.history_table.column_spreader = SpreadColumns(self.history_table)
         self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.history_table.verticalHeader().setVisible(False)
+        rows_header = self.history_table.verticalHeader()
+        rows_header.setVisible(False)
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(self.history_table.fontMetrics().height() + 8)
         self.delete_rows_action = QAction("Delete selected rows", self.history_table)
         self.delete_rows_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_rows_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -380,6 +382,7 @@ class CalculatorPanel(QWidget):
         from fdgui.ui.calculator.plots import HistoryPlot
 
         self.plot = HistoryPlot()
+        self.plot.set_model(self.model.history)
         layout.addWidget(self.plot.container, 1)
         return box
 
@@ -417,7 +420,7 @@ class CalculatorPanel(QWidget):
         model.resultChanged.connect(self._show_result)
         model.inputErrorChanged.connect(self._show_error)
         model.staleChanged.connect(self._show_stale)
-        model.historyChanged.connect(self._show_history)
+        model.tableRead.connect(self._show_table_read)
 
     def _show_texts(self, texts: dict) -> None:
         for field, edit in self.inputs.items():
@@ -515,46 +518,6 @@ class CalculatorPanel(QWidget):
             self.verdict_text.setText(report.verdict_text(comparison, estimate.uncertainty))
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
-    def _show_history(self) -> None:
-        rows = self.model.history_rows()
-        table = self.history_table
-        table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            values = (
-                row.epsilon,
-                row.loss_plus,
-                row.loss_minus,
-                row.central,
-                row.forward,
-                row.backward,
-            )
-            for column, value in enumerate(values):
-                # the window's rule: at most 7 digits in the cell, every digit on hover
-                item = QTableWidgetItem(fmt.epsilon(value) if column == 0 else fmt.display(value))
-                item.setToolTip(fmt.decimal_full(value))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(index, column, item)
-        self.plot.set_rows(rows)
-        self._flag_cancelled_rows(rows)
-        table.column_spreader.spread()
-
-    def _flag_cancelled_rows(self, rows: list) -> None:
-        """Mark the rows where L+ = L− (the plot draws them as ✕, off the central line)."""
-        from fdgui.core.calculator.rows import CANCELLED_NOTE, is_cancelled
-
-        colour = QColor(readable(CANCELLED_COLOUR))
-        for index, row in enumerate(rows):
-            if not is_cancelled(row):
-                continue
-            for column in range(self.history_table.columnCount()):
-                item = self.history_table.item(index, column)
-                if item is None:
-                    continue
-                item.setToolTip(CANCELLED_NOTE)
-                if column == 3:  # central
-                    item.setText(f"✕ {item.text()} (L+ = L−)")
-                    item.setForeground(colour)
-
     # --- actions -------------------------------------------------------------------------
     def delete_selected_rows(self) -> None:
         rows = sorted({index.row() for index in self.history_table.selectionModel().selectedRows()})
@@ -562,15 +525,20 @@ class CalculatorPanel(QWidget):
             self.model.remove_rows(rows)
 
     def paste_table(self, text: str | None = None) -> int:
-        """Add the clipboard's (or ``text``'s) measurement rows; report skipped lines beside
-        the table. Returns the number of rows added."""
+        """Add the clipboard's (or ``text``'s) measurement rows; skipped lines are reported
+        beside the table. Returns the number of rows added by now (a long table's rows arrive
+        when it has been read)."""
         from PySide6.QtGui import QGuiApplication
 
         if text is None:
             text = QGuiApplication.clipboard().text()
-        rows, problems = parse_measurement_table(text)
-        added = self.model.add_measurements(rows)
-        if not rows and not problems:
+        before = len(self.model.history)
+        self.model.paste_table(text)  # a long table is read off the GUI thread
+        return len(self.model.history) - before
+
+    def _show_table_read(self, added: int, problems: list) -> None:
+        """What came of a paste: skipped lines beside the table, a count in the status line."""
+        if not added and not problems:
             problems = ["the clipboard holds no rows of ε, L+, L−"]
         shown = problems[:3] + ([f"… and {len(problems) - 3} more"] if len(problems) > 3 else [])
         self.history_message.setText("Skipped " + "; ".join(shown) if problems else "")
@@ -578,13 +546,14 @@ class CalculatorPanel(QWidget):
         window = self.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(
-                f"Added {added} measurement row{'s' if added != 1 else ''} from the clipboard"
+                f"Added {added:,} measurement row{'s' if added != 1 else ''} from the clipboard"
                 + (
-                    f"; skipped {len(problems)} line(s), see beside the table." if problems else "."
+                    f"; skipped {len(problems):,} line(s), see beside the table."
+                    if problems
+                    else "."
                 ),
                 8000,
             )
-        return added
 
     def copy_results(self) -> None:
         from PySide6.QtGui import QGuiApplication

@@ -30,6 +30,7 @@ SOURCE_TITLES = {
     "expression": "Expression in w",
     "network": "Built-in network",
     "measured": "Calculator's measured rows",
+    "probe": "Probe file (your own code)",
 }
 DTYPE_TIPS = {
     "float64": "double precision, u = 2^-53 ≈ 1.1e-16",
@@ -147,11 +148,41 @@ class ExplorerInputs(QWidget):
         self.fields.error_labels["rows"] = error_label("measuredRowsError")
         grid.addWidget(self.fields.error_labels["rows"], 3, 0, 1, 2)
         self.pages.addWidget(page)
+        self.pages.addWidget(self._build_probe_page())
         layout.addWidget(self.pages)
         for number in range(self.pages.count()):
-            self.pages.widget(number).layout().setRowStretch(99, 1)
+            layout_of_page = self.pages.widget(number).layout()
+            if isinstance(layout_of_page, QGridLayout):
+                layout_of_page.setRowStretch(99, 1)
         self.pages.currentChanged.connect(self.fit_page)
         return box
+
+    def _build_probe_page(self) -> QWidget:
+        from fdgui.ui.probe_source import ProbePage
+
+        page = ProbePage(self.fields)
+        self.probe_page = page
+        self.fields.combo("probe_tensor", "probeTensorCombo", "Which of the probe's tensors", [])
+        self.fields.line(
+            "probe_index",
+            "probeIndexEdit",
+            "The entry: a flat index (37) or a multi-index (3, 7), or W1[3, 7]",
+        )
+        row = self.fields.grid_row(page.extra_grid, 0, "Te&nsor:", "probe_tensor")
+        self.fields.grid_row(page.extra_grid, row, "Inde&x:", "probe_index")
+        return page
+
+    def show_probe_tensors(self, model: object, current: str) -> None:
+        """The loaded probe's tensors in the tensor picker (with their shapes)."""
+        combo = self.fields.combos["probe_tensor"]
+        combo.blockSignals(True)
+        combo.clear()
+        for tensor in getattr(model, "tensors", ()):
+            shape = "×".join(str(n) for n in tensor.shape) or "scalar"
+            combo.addItem(f"{tensor.name}  ({shape})", tensor.name)
+        index = combo.findData(current)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
 
     def fit_page(self, current: int) -> None:
         """The stack takes the height of the page on show, not of its tallest page."""

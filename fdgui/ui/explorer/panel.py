@@ -48,7 +48,8 @@ KIND_COLOURS = {
     "wrong": "#cf222e",
     "kink": "#9a6700",
     "vanished": "#c75000",
-    "unknown": "#0a5ea8",
+    "undefined": "#6e7781",
+    "estimate": "#0a5ea8",
 }
 
 
@@ -337,9 +338,24 @@ class ExplorerPanel(QWidget):
         model.readoutChanged.connect(self._show_readout)
         model.statusMessage.connect(self._show_failure)
         model.rowsChanged.connect(self._show_rows)
+        page = self.inputs.probe_page
+        page.choose_button.clicked.connect(self._choose_probe)
+        model.probeLoaded.connect(self._show_probe)
+        model.probeFailed.connect(page.show_failure)
+        model.probeNote.connect(page.show_note)
         self.view.cursorMoved.connect(self._cursor_dragged)
         self.view.hovered.connect(self.hover_label.setText)
         self._show_rows(model.measured_row_count())
+
+    def _choose_probe(self) -> None:
+        path = self.inputs.probe_page.pick(self)
+        if path:  # the person picked it: only now does it run
+            self.inputs.probe_page.show_opening(path)
+            self.model.open_probe(path)
+
+    def _show_probe(self, probe: Any) -> None:
+        self.inputs.probe_page.show_loaded(probe)
+        self.inputs.show_probe_tensors(probe, self.model.text("probe_tensor"))
 
     def _show_texts(self, texts: dict) -> None:
         self.inputs.show_texts(texts, self.model.source())

@@ -67,6 +67,8 @@ _FIELD_TIPS = {
     "directions": "K: random unit directions per tensor in projection mode.",
     "engine": "How the perturbed losses are formed: the exact engine uses the built-in "
     "network's structure; the forward engine runs the loss as it is, as for any model.",
+    "source": "What to check: the built-in network, or a probe file: your own code "
+    "(numpy, PyTorch, JAX) run in its own process once you choose it.",
     "epsilon": "Leave empty for the recommended ε per parameter (√u·max(1,|w|) in float64, "
     "u^(1/3)·max(1,|w|) otherwise), or type a fixed step.",
 }
@@ -121,7 +123,30 @@ class NetcheckPanel(QWidget):
             lambda _i, field=field, combo=combo: self.model.set_text(field, combo.currentData())
         )
 
+    def _build_source(self) -> QGroupBox:
+        """The source choice and the probe file's page (hidden for the built-in network)."""
+        from fdgui.ui.probe_source import ProbePage
+
+        box = QGroupBox("Source")
+        box.setObjectName("sourceGroup")
+        form = QFormLayout(box)
+        self._combo(
+            "source", [("Built-in network", "network"), ("Probe file (your code)", "probe")]
+        )
+        self._fields.form_row(form, "&Source:", "source")
+        self.probe_page = ProbePage(self._fields, field_names=True)
+        for field in ("probe_timeout", "probe_python"):
+            edit = self._fields.edits[field]
+            edit.textEdited.connect(lambda text, field=field: self.model.set_text(field, text))
+        self.probe_error = self._fields.error_labels.setdefault("probe", QLabel(""))
+        self.probe_error.setObjectName("probeError")
+        self.probe_error.setWordWrap(True)
+        form.addRow(self.probe_page)
+        form.addRow(self.probe_error)
+        return box
+
     def _build(self) -> None:
+        source = self._build_source()
         network = QGroupBox("Network")
         network.setObjectName("networkGroup")
         form = QFormLayout(network)
@@ -219,7 +244,8 @@ class NetcheckPanel(QWidget):
         controls.setObjectName("netcheckControls")
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 6, 0)
-        for widget in (network, backprop, mode, cost):
+        self.network_group, self.backprop_group = network, backprop
+        for widget in (source, network, backprop, mode, cost):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = vertical_scroll(controls, "netcheckControlsScroll")
@@ -387,6 +413,28 @@ class NetcheckPanel(QWidget):
         )
         self.copy_torch_button.clicked.connect(lambda: self.copy_code("torch"))
         self.copy_jax_button.clicked.connect(lambda: self.copy_code("jax"))
+        self.probe_page.choose_button.clicked.connect(self._choose_probe)
+        model.probeLoaded.connect(self.probe_page.show_loaded)
+        model.probeFailed.connect(self.probe_page.show_failure)
+
+    def _choose_probe(self) -> None:
+        path = self.probe_page.pick(self)
+        if path:  # the person picked it: only now does it run
+            self.probe_page.show_opening(path)
+            self.model.open_probe(path)
+
+    def _show_source(self, source: str) -> None:
+        probe = source == "probe"
+        self.probe_page.setVisible(probe)
+        self.network_group.setVisible(not probe)
+        self.backprop_group.setVisible(not probe)
+        engine = self.fields["engine"]
+        engine.setEnabled(not probe)  # a probe: the forward engine, whatever the choice
+        shown = "forward" if probe else self.model.text("engine")
+        engine.blockSignals(True)
+        engine.setCurrentIndex(max(engine.findData(shown), 0))
+        engine.blockSignals(False)
+        self.engine_note.setText(ENGINE_NOTES.get(shown, ""))
 
     # ------------------------------------------------------------------ model → view
     def _show_texts(self, texts: dict[str, str]) -> None:
@@ -400,11 +448,15 @@ class NetcheckPanel(QWidget):
                 if index >= 0 and index != widget.currentIndex():
                     widget.setCurrentIndex(index)
         self.bug_description.setText(BUGS.get(texts["bug"], "The network's own, correct backprop."))
-        self.engine_note.setText(ENGINE_NOTES.get(texts["engine"], ""))
+        self._show_source(texts.get("source", "network"))
         self.fields["samples"].setEnabled(texts["mode"] == "sample")
         self.fields["directions"].setEnabled(texts["mode"] == "projection")
 
     def _on_input_error(self, field: str, message: str) -> None:
+        if field == "probe" or field not in self.fields:
+            self.probe_error.setText(message)
+            self.probe_error.setVisible(bool(message))
+            return
         self._fields.show_error(field, message, explain_in_tooltip=True)
 
     def _on_settings(self, settings: Any) -> None:
@@ -412,7 +464,9 @@ class NetcheckPanel(QWidget):
         if settings is None:
             self.parameter_count.setText("—")
         else:
-            self.parameter_count.setText(f"{settings.spec.parameter_count:,}")
+            probe = self.model.probe.model if settings.spec is None else None
+            count = settings.spec.parameter_count if probe is None else probe.parameter_count
+            self.parameter_count.setText(f"{count:,}")
         self._refresh_code_buttons()
 
     def _on_plan(self, plans: Any) -> None:
@@ -476,9 +530,12 @@ class NetcheckPanel(QWidget):
         self.verdict_badge.setText(badge)
         self.verdict_badge.setStyleSheet(badge_style(colour))
         self.verdict_label.setText(verdict_in_words(report))
+        from fdgui.core.report.netcheck import second_look_words
+
         self.settings_label.setText(
             f"{settings_line(report)}. {report.parameters_checked:,} checked with "
-            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s."
+            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s. "
+            f"{second_look_words(report)}".rstrip()
         )
         self._fill(self.tensor_table, tensor_rows(report))
         for row, tensor in enumerate(report.tensors):
