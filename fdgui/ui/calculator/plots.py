@@ -9,6 +9,7 @@ and ✕ marks are left out (the table still flags those rows).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
