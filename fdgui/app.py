@@ -3,6 +3,7 @@
 fdgui                      the window
 fdgui --smoke              start the real window, compute the example, print one JSON line
 fdgui --screenshot PATH    save the window as PNG and exit
+fdgui --theme light|dark   the colours to use (default: the system's, or the View menu's choice)
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--panel", metavar="KEY", help="open this panel at start")
     parser.add_argument(
         "--size", metavar="WxH", default="", help="window size, e.g. 1280x800 (for screenshots)"
+    )
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="light or dark colours (default: the last View ▸ Theme choice, else the system's)",
     )
     return parser.parse_args(argv)
 
@@ -125,6 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from fdgui.ui import gc_guard
 
     gc_guard.install()
+
+    from fdgui.ui import theme
+
+    # --smoke and --screenshot look the same on every machine unless --theme says otherwise
+    chosen = args.theme or ("light" if headless_job else theme.saved_choice())
+    theme.apply(chosen)
 
     from fdgui.ui.main_window import MainWindow
 

@@ -55,7 +55,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--dtype", help=f"float64, float32, float16 or bfloat16 (default {_DEFAULTS['dtype']})"
     )
-    parser.add_argument("--min", metavar="EPS", help=f"smallest ε (default {_DEFAULTS['min']})")
+    parser.add_argument(
+        "--min",
+        metavar="EPS",
+        help="smallest ε (default: the power of ten just below where w ± ε vanishes in the "
+        "dtype, 1e-17 in float64 at |w| ≈ 1)",
+    )
     parser.add_argument("--max", metavar="EPS", help=f"largest ε (default {_DEFAULTS['max']})")
     parser.add_argument(
         "--points", metavar="N", help=f"grid points (default {_DEFAULTS['points']})"
@@ -240,7 +245,9 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("backprop", "--backprop and --source-dtype go with --table")
     objective = _objective(args)
     try:
-        settings = sweep_request(_given(args, _SWEEP_FIELDS))
+        # without --min the smallest ε follows the dtype at this w, as in the window
+        point = getattr(objective, "point", None)
+        settings = sweep_request(_given(args, _SWEEP_FIELDS), point=point)
         result = run_sweep(objective, settings)
     finally:
         close = getattr(objective.model, "close", None)

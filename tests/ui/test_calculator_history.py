@@ -54,8 +54,12 @@ def test_the_table_model_shows_rows_and_keeps_points_in_step(qtbot):
     history.append_rows(rows[3:])
     assert inserted == [(0, 2), (3, 4)]
     assert history.rowCount() == 5 and history.columnCount() == 6
-    assert history.index(1, 0).data() == fmt.decimal_full(rows[1].epsilon)
-    assert history.index(1, 3).data() == fmt.decimal_display(rows[1].central)
+    # the window's number rule: ε in its one format, ≤ 7 digits, every digit on hover
+    assert history.index(1, 0).data() == fmt.epsilon(rows[1].epsilon)
+    assert history.index(1, 3).data() == fmt.display(rows[1].central)
+    assert history.index(1, 3).data(Qt.ItemDataRole.ToolTipRole) == fmt.decimal_full(
+        rows[1].central
+    )
     assert history.headerData(0, Qt.Orientation.Horizontal) == "ε"
     assert np.allclose(history.points()[:, 0], [float(r.epsilon) for r in rows])
     removed = history.remove_rows([4, 1, 3, 99])

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from fdgui.core.calculator.schemes import Measurement
-from fdgui.core.numbers import format as fmt
+from fdgui.ui.calculator.cells import cell_data
 
 COLUMNS = ("ε", "L+", "L−", "central", "forward", "backward")
 _ATTRIBUTES = ("epsilon", "loss_plus", "loss_minus", "central", "forward", "backward")
@@ -26,6 +26,11 @@ _ATTRIBUTES = ("epsilon", "loss_plus", "loss_minus", "central", "forward", "back
 POINT_FIELDS = ("epsilon", "central", "forward", "backward")
 _ALIGN = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _Index = QModelIndex | QPersistentModelIndex
+_CELL_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole,
+)
 
 
 def _float(value: Decimal | None) -> float:
@@ -70,12 +75,12 @@ class HistoryTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = getattr(self._rows[index.row()], _ATTRIBUTES[index.column()])
-            # the measured inputs in full; the estimates at display precision
-            return fmt.decimal_full(value) if index.column() < 3 else fmt.decimal_display(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN
+        if role in _CELL_ROLES:  # the number rule and the L+ = L− flag (cells.py)
+            row = self._rows[index.row()]
+            value = getattr(row, _ATTRIBUTES[index.column()])
+            return cell_data(row, index.column(), value, role)
         return None
 
     def headerData(

@@ -207,7 +207,13 @@ class ExplorerInputs(QWidget):
         )
         for position, name in enumerate(DTYPE_NAMES):
             dtype.setItemData(position, DTYPE_TIPS[name], Qt.ItemDataRole.ToolTipRole)
-        self.fields.line("min", "minEdit", "Smallest ε of the log grid (> 0)")
+        self.fields.line(
+            "min",
+            "minEdit",
+            "Smallest ε of the log grid (> 0). Leave empty to follow the dtype: the power of "
+            "ten just below where w ± ε rounds back to w.",
+            placeholder="follows the dtype",
+        )
         self.fields.line("max", "maxEdit", "Largest ε of the log grid")
         self.fields.line("points", "pointsEdit", "Number of ε values (3 to 5000)")
         row = 0
@@ -221,7 +227,7 @@ class ExplorerInputs(QWidget):
         self.dtype_facts = QLabel("")
         self.dtype_facts.setObjectName("dtypeFactsLabel")
         self.dtype_facts.setWordWrap(True)
-        self.dtype_facts.setStyleSheet("color: #555;")
+        self.dtype_facts.setProperty("role", "hint")
         grid.addWidget(self.dtype_facts, row, 0, 1, 2)
         return box
 
@@ -256,7 +262,7 @@ class ExplorerInputs(QWidget):
         self.status_label = QLabel("")
         self.status_label.setObjectName("sweepStatusLabel")
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet("color: #555;")
+        self.status_label.setProperty("role", "hint")
         outer = QWidget()
         column = QVBoxLayout(outer)
         column.setContentsMargins(0, 0, 0, 0)
@@ -333,7 +339,7 @@ class ExplorerInputs(QWidget):
             f"(≈{numbers.fixed(info.significant_digits, 1)} "
             f"digits){spacing}"
         )
-        lines = []
+        lines, every_digit = [], []
         for reference in result.references:
             bar = ""
             if reference.method == "Richardson" and reference.error is not None:
@@ -343,8 +349,11 @@ class ExplorerInputs(QWidget):
                     else f" <span style='color:{ERROR_COLOUR}'>(unreliable: did not "
                     "converge)</span>"
                 )
+            # the window's rule: seven digits here, every digit on hover and in Copy summary
             lines.append(
-                f"<b>{reference.method}</b>: {numbers.significant(reference.value, 15)}{bar}"
-                f"<br><span style='color:#666'>{reference.note}</span>"
+                f"<b>{reference.method}</b>: {numbers.display(reference.value)}{bar}"
+                f"<br><i>{reference.note}</i>"
             )
+            every_digit.append(f"{reference.method}: {numbers.full(reference.value)}")
         self.references_label.setText("<br>".join(lines) or "none for these rows")
+        self.references_label.setToolTip("\n".join(every_digit))

@@ -375,13 +375,14 @@ class ExplorerModel(PanelModel):
             return
         self._set_errors({})
         build, key, spec, settings = plan.build, plan.key, plan.spec, plan.settings
+        automatic = requests.automatic_epsilon_min(self._texts)  # the range follows the dtype
         self.cancel()
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
             started = time.perf_counter()
             try:
-                objective, result, diagnosis = drive(_sweep_job(build, settings, None))
+                objective, result, diagnosis = drive(_sweep_job(build, settings, None, automatic))
             except InputError as error:
                 self._set_errors({error.field: error.message})
                 self._set_stale(
@@ -415,7 +416,9 @@ class ExplorerModel(PanelModel):
             self.statusMessage.emit(f"The sweep stopped: {message}")
             self._set_stale("Out of date: the last sweep failed (see the status below)")
 
-        self.start_job(_sweep_job, build, settings, 64, returned=returned, errored=errored)
+        self.start_job(
+            _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
+        )
 
     def cancel(self) -> None:
         """Stop a running sweep at once; the last finished result stays on screen (a probe's
@@ -471,7 +474,7 @@ class ExplorerModel(PanelModel):
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.core.sweep.readout import exact_decimal_text
+        from fdgui.core.numbers.format import full as numbers_full
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
@@ -479,7 +482,8 @@ class ExplorerModel(PanelModel):
             return False
         texts = self._readout.calculator_texts()
         reference = self._result.reference
-        backprop = None if reference is None else exact_decimal_text(reference.value)
+        # the gradient under check only enters the comparison: its shortest digits will do
+        backprop = None if reference is None else numbers_full(reference.value)
         from fdgui.core.numbers.precision import unit_roundoff
 
         self._calculator.set_inputs(
@@ -593,13 +597,17 @@ def _words(error: BaseException) -> str:
 
 
 def _sweep_job(
-    build: Callable[[], Any], settings: Any, chunk: int | None
+    build: Callable[[], Any], settings: Any, chunk: int | None, automatic: bool = False
 ) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
-    """Build the objective, sweep it and diagnose: one generator for either thread."""
+    """Build the objective, sweep it and diagnose: one generator for either thread.
+    ``automatic``: the smallest ε follows the dtype at the objective's w."""
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import sweep_steps
 
     yield 0.0, "preparing"
     objective = build()
+    if automatic:
+        point = getattr(objective, "point", None)
+        settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
     result = yield from sweep_steps(objective, settings, chunk=chunk)
     return objective, result, diagnose(result)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -38,9 +39,11 @@ from fdgui.core.numbers import format as fmt
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.netcheck import verdict_in_words
+from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
-from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
+from fdgui.ui.theme import badge_style, readable
+from fdgui.ui.widgets import ERROR_COLOUR, Fields, SpreadColumns, vertical_scroll
 
 PANEL_KEY = "netcheck"
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -216,8 +219,10 @@ class NetcheckPanel(QWidget):
 
         self.run_button = QPushButton("&Run check")
         self.run_button.setObjectName("runButton")
-        self.run_button.setToolTip("Check the backprop gradient with these settings (Ctrl+R)")
-        self.run_button.setShortcut("Ctrl+R")
+        self.run_button.setToolTip(
+            "Check the backprop gradient with these settings "
+            f"({keys.native(keys.RUN)}, or Enter in a field)"
+        )
         self.cancel_button = QPushButton("Ca&ncel")
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setToolTip("Stop the running check; the last report stays")
@@ -228,7 +233,9 @@ class NetcheckPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("checkProgress")
         self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p%")
+        self.progress.setVisible(False)  # shown while a check runs
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("progressLabel")
         self.progress_label.setWordWrap(True)
@@ -254,6 +261,10 @@ class NetcheckPanel(QWidget):
         left_column.addWidget(self.progress_label)
 
         # ---- results side
+        self.verdict_badge = QLabel("Not run yet")
+        self.verdict_badge.setObjectName("verdictBadge")
+        self.verdict_badge.setStyleSheet(badge_style(None))
+        self.verdict_badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
         self.verdict_label.setObjectName("verdictLabel")
         self.verdict_label.setWordWrap(True)
@@ -336,6 +347,7 @@ class NetcheckPanel(QWidget):
         results.setObjectName("netcheckResults")
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(6, 0, 0, 0)
+        results_layout.addWidget(self.verdict_badge)
         results_layout.addWidget(self.verdict_label)
         results_layout.addWidget(self.settings_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -375,9 +387,8 @@ class NetcheckPanel(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.column_spreader = SpreadColumns(table)  # contents first, spare width shared
 
     def _connect(self) -> None:
         model = self.model
@@ -394,9 +405,9 @@ class NetcheckPanel(QWidget):
         self.worst_table.cellDoubleClicked.connect(self.sweep_worst_row)
         self._enter_keys = _EnterKeys(self.worst_table, self._sweep_current_row)
         self.worst_table.installEventFilter(self._enter_keys)
-        self.cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.cancel_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.cancel_shortcut.activated.connect(self._escape)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, self._escape)
+        self.run_shortcut = keys.panel_shortcut(self, keys.RUN, self._run_if_ready)
+        keys.enter_runs(list(self._fields.edits.values()), self._run_if_ready)
         self.tensor_table.cellClicked.connect(
             lambda row, _column: self.heat_tensor.setCurrentIndex(row)
         )
@@ -482,6 +493,7 @@ class NetcheckPanel(QWidget):
                 self.plan_table.setItem(row, column, item)
 
     def _on_running(self, running: bool) -> None:
+        self.progress.setVisible(running)
         self.run_button.setEnabled(not running and self.model.settings is not None)
         self.cancel_button.setEnabled(running)
         if not running:
@@ -511,10 +523,13 @@ class NetcheckPanel(QWidget):
 
         if report.inconclusive or report.loose:
             colour = _COLOURS["kinks"]  # amber: nothing failed, but nothing was confirmed
+            badge = "Inconclusive" if report.inconclusive else "Passed, loosely"
         else:
             colour = "#1b873f" if report.passed else ERROR_COLOUR
+            badge = "Passed" if report.passed else "Failed"
+        self.verdict_badge.setText(badge)
+        self.verdict_badge.setStyleSheet(badge_style(colour))
         self.verdict_label.setText(verdict_in_words(report))
-        self.verdict_label.setStyleSheet(f"color: {colour};")
         from fdgui.core.report.netcheck import second_look_words
 
         self.settings_label.setText(
@@ -526,21 +541,22 @@ class NetcheckPanel(QWidget):
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
             if tensor.failures:
-                status.setForeground(QColor(ERROR_COLOUR))
+                status.setForeground(QColor(readable(ERROR_COLOUR)))
             elif tensor.inconclusive:
-                status.setForeground(QColor(_COLOURS["kinks"]))
+                status.setForeground(QColor(readable(_COLOURS["kinks"])))
                 status.setToolTip(
                     f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within a "
                     "tolerance of half their gradient or more: a sign flip or a factor 2 "
                     "would agree too, so this dtype cannot decide"
                 )
             else:
-                status.setForeground(QColor("#1b873f"))
+                status.setForeground(QColor(readable("#1b873f")))
         self._fill(self.worst_table, worst_rows(report))
+        self._shorten_worst_numbers(report)
         for row, entry in enumerate(report.worst):
             item = self.worst_table.item(row, 4)
             colour = _COLOURS["kinks"] if entry.note else _COLOURS.get(entry.band, "#000000")
-            item.setForeground(QColor(colour))
+            item.setForeground(QColor(readable(colour)))
             for column, value in ((1, entry.numeric), (2, entry.analytic)):
                 self.worst_table.item(row, column).setToolTip(repr(value))
             sides = ((6, "L(w+ε)", entry.loss_plus, entry.loss_plus_change),
@@ -554,6 +570,38 @@ class NetcheckPanel(QWidget):
         for button in self.export_buttons.values():
             button.setEnabled(True)
         self._refresh_code_buttons()
+
+    def _shorten_worst_numbers(self, report: Any) -> None:
+        """The window's number rule in the worst table: at most 7 significant digits in the
+        cells (so the table fits a 1280-pixel window), every digit on hover; exports and
+        Copy keep the report's full digits."""
+        from fdgui.core.report.netcheck import WORST_HEADERS
+
+        columns = {
+            "numeric": ("numeric", fmt.display),
+            "backprop": ("analytic", fmt.display),
+            "ε": ("epsilon", fmt.epsilon),
+            "ΔL+": ("loss_plus_change", lambda v: fmt.display(v, 4)),
+            "ΔL−": ("loss_minus_change", lambda v: fmt.display(v, 4)),
+        }
+        table = self.worst_table
+        table.setUpdatesEnabled(False)
+        try:
+            for header, (attribute, shown) in columns.items():
+                if header not in WORST_HEADERS:
+                    continue
+                column = WORST_HEADERS.index(header)
+                for row, entry in enumerate(report.worst):
+                    item = table.item(row, column)
+                    value = getattr(entry, attribute, None)
+                    if item is None or value is None:
+                        continue
+                    item.setText(shown(value))
+                    if not item.toolTip():
+                        item.setToolTip(fmt.full(value))
+        finally:
+            table.column_spreader.spread()
+            table.setUpdatesEnabled(True)
 
     def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
         # With ResizeToContents on, every setItem re-measures whole columns: 220 items took
@@ -571,12 +619,17 @@ class NetcheckPanel(QWidget):
                         item.setTextAlignment(_RIGHT)
                     table.setItem(row, column, item)
         finally:
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.column_spreader.spread()
             table.setUpdatesEnabled(True)
 
     # ------------------------------------------------------------------ actions
     def run_check(self) -> None:
         self.model.run()
+
+    def _run_if_ready(self) -> None:
+        """Ctrl+Return or Enter: run unless a check is running or the settings are wrong."""
+        if self.run_button.isEnabled():
+            self.run_check()
 
     def _escape(self) -> None:
         if self.model.is_busy():
@@ -650,7 +703,7 @@ class NetcheckPanel(QWidget):
         QGuiApplication.clipboard().setText(code)
         self._status(
             f"Copied a {'torch gradcheck' if kind == 'torch' else 'jax check_grads'} call for "
-            f"{tolerances.dtype} (eps={fmt.significant(tolerances.epsilon, 3)}, "
+            f"{tolerances.dtype} (eps={fmt.epsilon(tolerances.epsilon)}, "
             f"atol={fmt.significant(tolerances.atol, 3)}, "
             f"rtol={fmt.significant(tolerances.rtol, 3)})."
         )
