@@ -298,7 +298,7 @@ class HistoryPlot:
         """The central line's points, rows with L+ = L− left out (they are drawn as ✕)."""
         rows = [r for r in self._history_rows() if not is_cancelled(r) and r.epsilon > 0]
         pairs = sorted((float(r.epsilon), float(r.central)) for r in rows)
-        pairs = [(x, y) for x, y in pairs if math.isfinite(x) and math.isfinite(y)]
+        pairs = [(x, y) for x, y in pairs if math.isfinite(x) and abs(y) <= DRAWABLE]
         return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
     def _draw_bars_and_cancelled(self, binned: bool) -> None:
@@ -315,7 +315,7 @@ class HistoryPlot:
             if row not in known:
                 known[row] = 2 * float(central_uncertainty(row))
             bars.append((math.log10(float(row.epsilon)), float(row.central), known[row]))
-        bars = [bar for bar in bars if all(math.isfinite(v) for v in bar)]
+        bars = [bar for bar in bars if all(abs(v) <= DRAWABLE for v in bar)]  # no nan, inf
         if len(known) > 4 * EXACT_POINTS:  # forget rows long deleted
             self._uncertainties = {row: known[row] for row in rows if row in known}
         self.error_bars.setData(
