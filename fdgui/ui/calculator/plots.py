@@ -248,7 +248,7 @@ class HistoryPlot:
         """Draw what the series hold now (the timer does this after changes)."""
         self._redraw.stop()
         points = self._model.points() if self._model is not None else np.empty((0, 4))
-        binned = False
+        binned = changed = False
         for name, curve in (
             ("central", self.central),
             ("forward", self.forward),
@@ -262,6 +262,7 @@ class HistoryPlot:
             if shown is None or not (np.array_equal(shown[0], x) and np.array_equal(shown[1], y)):
                 curve.setData(x, y)
                 self._shown[name] = (x, y)
+                changed = True
         rows = len(points)
         too_large = max(
             (series.undrawable(points, series.column) for series in self._series.values()),
@@ -285,7 +286,8 @@ class HistoryPlot:
                 else ""
             )
         )
-        if rows and rows != self._drawn_rows:
+        if rows and rows != self._drawn_rows and (changed or not self._drawn_rows):
+            # only when what is drawn changed: a new row inside an existing bin repaints nothing
             self.widget.getPlotItem().enableAutoRange()
         elif not rows:
             self._place_empty_view()
