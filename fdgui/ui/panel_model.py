@@ -127,6 +127,30 @@ class PanelModel(QObject):
         names of entries it skipped."""
         raise NotImplementedError
 
+    # --- undo ------------------------------------------------------------------------------
+    #: the window's undo history (fdgui.ui.undo.UndoStack); None: changes are not undoable
+    undo_stack: Any = None
+
+    def snapshot(self) -> Any:
+        """What ``apply_snapshot`` needs to bring this model back (default: ``state()``)."""
+        return self.state()
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        self.restore(snapshot)
+
+    def undoable(self, label: str, change: Callable[[], Any]) -> Any:
+        """Run ``change()`` and, if it changed this model, record it as one undo step named
+        ``label`` (Reset, Clear history, …); returns what ``change`` returned."""
+        stack = self.undo_stack
+        if stack is None:
+            return change()
+        before = self.snapshot()
+        result = change()
+        after = self.snapshot()
+        if before != after:
+            stack.push(label, self, before, after)
+        return result
+
     # --- jobs ------------------------------------------------------------------------------
     def start_job(
         self,

@@ -51,6 +51,11 @@ class CalculatorModel(PanelModel):
         self._stale = False
         self._history: list[Measurement] = []
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
+        # saved rows still being read in the background (a long history), kept as saved so
+        # that a save meanwhile loses none of them; they go before the rows added since
+        self._pending: list[Any] | None = None
+        self._restore_generation = 0
+        self._row_texts: dict[int, tuple[Measurement, list[str]]] = {}  # id(row) → its texts
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -121,11 +126,16 @@ class CalculatorModel(PanelModel):
         self.recompute()
 
     def reset(self) -> None:
-        """Restore the default example; the history is kept (Clear history is separate)."""
-        self._texts = dict(DEFAULT_TEXTS)
-        self._loss_roundoff = None
-        self.textsChanged.emit(self.texts())
-        self.recompute()
+        """Restore the default example; the history is kept (Clear history is separate).
+        Undoable."""
+
+        def change() -> None:
+            self._texts = dict(DEFAULT_TEXTS)
+            self._loss_roundoff = None
+            self.textsChanged.emit(self.texts())
+            self.recompute()
+
+        self.undoable("Reset", change)
 
     # --- computing -----------------------------------------------------------------------
     def recompute(self) -> Estimate | None:
@@ -166,14 +176,26 @@ class CalculatorModel(PanelModel):
         return len(rows)
 
     def remove_rows(self, rows: list[int]) -> None:
-        for index in sorted(set(rows), reverse=True):
-            if 0 <= index < len(self._history):
-                del self._history[index]
-        self.historyChanged.emit()
+        """Delete history rows by index (undoable)."""
+
+        def change() -> None:
+            wanted = {index for index in rows if 0 <= index < len(self._history)}
+            if wanted:
+                self._history = [r for i, r in enumerate(self._history) if i not in wanted]
+            self.historyChanged.emit()
+
+        self.undoable("Delete rows", change)
 
     def clear_history(self) -> None:
-        self._history.clear()
-        self.historyChanged.emit()
+        """Remove every row, also rows still being restored (undoable)."""
+
+        def change() -> None:
+            self._history = []
+            self._pending = None
+            self._restore_generation += 1
+            self.historyChanged.emit()
+
+        self.undoable("Clear history", change)
 
     def _set_stale(self, stale: bool) -> None:
         if stale != self._stale:
@@ -182,41 +204,141 @@ class CalculatorModel(PanelModel):
 
     # --- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        rows = [
-            {
-                "epsilon": format_exact(row.epsilon),
-                "loss_plus": format_exact(row.loss_plus),
-                "loss_minus": format_exact(row.loss_minus),
-                "loss": "" if row.loss is None else format_exact(row.loss),
-            }
-            for row in self._history
-        ]
-        return {"texts": self.texts(), "history": rows}
+        """{"texts": {...}, "history": {"columns": [...], "rows": [[exact texts], ...]}}:
+        compact, and each row's texts are made once (a long history saves fast)."""
+        cache, made = self._row_texts, {}
+        rows: list[Any] = []
+        if self._pending:
+            rows.extend(_as_row_list(row) for row in self._pending)
+        for row in self._history:
+            hit = cache.get(id(row))
+            if hit is None or hit[0] is not row:
+                hit = (row, _row_texts(row))
+            made[id(row)] = hit
+            rows.append(hit[1])
+        self._row_texts = made
+        return {"texts": self.texts(), "history": {"columns": list(_COLUMNS), "rows": rows}}
+
+    def snapshot(self) -> Any:
+        """Cheap: the row objects themselves (they never change), not their texts."""
+        pending = None if self._pending is None else list(self._pending)
+        return (list(self._history), pending, self.texts(), self._loss_roundoff)
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        history, pending, texts, roundoff = snapshot
+        self._history, self._pending = list(history), pending
+        self._restore_generation += 1
+        if pending:
+            self._load_in_background(pending)
+        self._texts, self._loss_roundoff = dict(texts), roundoff
+        self.historyChanged.emit()
+        self.textsChanged.emit(self.texts())
+        self.recompute()
+
+    def is_restoring(self) -> bool:
+        """Whether saved rows are still being read in the background."""
+        return self._pending is not None
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("history",)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        """Texts now; the history now when short, else in the background (its rows go before
+        any row added meanwhile; state() keeps the unread ones)."""
+        from fdgui.core.session import SessionError, expand_rows
+
         problems: list[str] = []
-        parsed: list[Inputs] = []
-        rows = state.get("history", [])
-        if not isinstance(rows, list):
+        try:
+            rows = expand_rows(state.get("history", []))
+        except SessionError:
             rows, problems = [], ["history"]
-        for number, row in enumerate(rows):
-            inputs = None
-            if isinstance(row, dict) and all(isinstance(v, str) for v in row.values()):
-                inputs, _errors = parse_inputs(row)
-            if inputs is None:
-                problems.append(f"history[{number}]")
-            else:
-                parsed.append(inputs)
-        self._history.clear()
-        self.add_measurements(parsed)
-        if not parsed:
-            self.historyChanged.emit()
+        self._restore_generation += 1
+        self._pending = None
+        self._history = []
+        if len(rows) > SYNC_RESTORE_ROWS:
+            self._load_in_background(rows)
+        else:
+            measurements, bad = _parse_rows(rows, 0)
+            self._history = measurements
+            problems += bad
+        self.historyChanged.emit()
         if texts:
             self._texts.update(texts)
             self._loss_roundoff = None
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
+
+    def _load_in_background(self, rows: list[Any]) -> None:
+        self._pending = rows
+        generation = self._restore_generation
+        self.statusMessage.emit(f"Reading {len(rows):,} saved measurements…")
+
+        def returned(value: Any) -> None:
+            if generation != self._restore_generation:
+                return  # cleared, undone or restored again meanwhile
+            measurements, bad = value
+            self._pending = None
+            self._history[0:0] = measurements
+            self.historyChanged.emit()
+            message = f"Restored {len(measurements):,} saved measurements"
+            if bad:
+                shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+                message += f"; could not restore {shown}"
+            self.statusMessage.emit(message + ".")
+
+        def errored(message: str, _details: str) -> None:
+            if generation == self._restore_generation:
+                self.statusMessage.emit(f"The saved measurements could not be read: {message}")
+
+        self.start_job(_parse_rows_job, rows, busy=False, returned=returned, errored=errored)
+
+
+# a history longer than this is read in the background after the window is up
+SYNC_RESTORE_ROWS = 2000
+_COLUMNS = ("epsilon", "loss_plus", "loss_minus", "loss")
+
+
+def _row_texts(row: Measurement) -> list[str]:
+    return [
+        format_exact(row.epsilon),
+        format_exact(row.loss_plus),
+        format_exact(row.loss_minus),
+        "" if row.loss is None else format_exact(row.loss),
+    ]
+
+
+def _as_row_list(row: Any) -> Any:
+    """A saved row in the compact form when it has that shape, else as it was."""
+    if isinstance(row, dict) and set(row) == set(_COLUMNS):
+        return [row[c] for c in _COLUMNS]
+    return row
+
+
+def _parse_rows(rows: list[Any], first: int) -> tuple[list[Measurement], list[str]]:
+    """Saved rows → measurements, and the names of those that are not valid."""
+    measurements: list[Measurement] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows, start=first):
+        inputs = None
+        if isinstance(row, list) and len(row) == len(_COLUMNS):
+            row = dict(zip(_COLUMNS, row, strict=True))
+        if isinstance(row, dict) and all(isinstance(v, str) for v in row.values()):
+            inputs, _errors = parse_inputs(row)
+        if inputs is None:
+            problems.append(f"history[{number}]")
+        else:
+            measurements.append(Measurement.from_estimate(estimate(inputs)))
+    return measurements, problems
+
+
+def _parse_rows_job(rows: list[Any]) -> Any:
+    """_parse_rows as a job (progress every 5,000 rows)."""
+    measurements: list[Measurement] = []
+    problems: list[str] = []
+    for first in range(0, len(rows), 5000):
+        done, bad = _parse_rows(rows[first : first + 5000], first)
+        measurements += done
+        problems += bad
+        yield min(1.0, (first + 5000) / len(rows)), "reading saved measurements"
+    return measurements, problems

@@ -531,7 +531,7 @@ class CalculatorPanel(QWidget):
         if text is None:
             text = QGuiApplication.clipboard().text()
         rows, problems = parse_measurement_table(text)
-        added = self.model.add_measurements(rows)
+        added = self.model.undoable("Paste table", lambda: self.model.add_measurements(rows))
         if not rows and not problems:
             problems = ["the clipboard holds no rows of ε, L+, L−"]
         shown = problems[:3] + ([f"… and {len(problems) - 3} more"] if len(problems) > 3 else [])

@@ -396,15 +396,25 @@ class ExplorerModel(PanelModel):
         backprop = None if reference is None else exact_decimal_text(reference.value)
         from fdgui.core.numbers.precision import unit_roundoff
 
-        self._calculator.set_inputs(
-            texts["loss"],
-            texts["loss_plus"],
-            texts["loss_minus"],
-            texts["epsilon"],
-            backprop,
-            # the losses are binaries of the sweep's dtype, not decimals with that many digits
-            loss_roundoff=unit_roundoff(self._result.dtype),
-        )
+        calculator, dtype = self._calculator, self._result.dtype
+
+        def change() -> None:
+            calculator.set_inputs(
+                texts["loss"],
+                texts["loss_plus"],
+                texts["loss_minus"],
+                texts["epsilon"],
+                backprop,
+                # the losses are binaries of the sweep's dtype, not decimals with that many
+                # digits
+                loss_roundoff=unit_roundoff(dtype),
+            )
+
+        undoable = getattr(calculator, "undoable", None)
+        if undoable is None:
+            change()
+        else:  # what was typed in the calculator comes back with Undo
+            undoable("Send to calculator", change)
         context.open_panel("calculator")
         return True
 
