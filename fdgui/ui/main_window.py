@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         self._add_panel_menus(panel)
+        if not isinstance(panel, _PanelError):
+            from fdgui.ui.session_panels import extend_panel
+
+            extend_panel(self, info.key, panel)  # plot menus, table copy, pins
         return panel
 
     # --- menus -----------------------------------------------------------------------------

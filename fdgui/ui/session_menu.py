@@ -42,6 +42,10 @@ def install(window: Any) -> None:
     menu.insertMenu(first, recent)
     menu.insertActions(first, [actions["save"], actions["save_as"]])
     menu.insertSeparator(first)
+    from fdgui.ui.session_panels import results_action
+
+    actions["export_results"] = results_action(window)
+    menu.insertAction(first, actions["export_results"])
     window.session_actions = actions
     window.recent_menu = recent
 

@@ -7,7 +7,7 @@ touches a widget; it also decides what the view only draws (which reference disa
 a correct verdict is limited by the finite differences).
 
 State (``state()``): {"source": "expression" | "network" | "measured", "texts": {field:
-text}, "cursor_epsilon": float or None}.
+text}, "cursor_epsilon": float or None, "pins": [pinned sweeps, see pins.py]}.
 """
 
 from __future__ import annotations
@@ -98,6 +98,10 @@ class ExplorerModel(PanelModel):
         self._last_seconds: dict[Any, float] = {}
         self._stale_reason = ""  # "" while the shown result matches the inputs
         self.force_worker = False  # tests: run every sweep through the worker
+        from fdgui.ui.explorer.pins import Pins
+
+        self.pins = Pins(self)  # sweeps pinned to compare with (saved in the session)
+        self.pinsChanged = self.pins.pinsChanged
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -435,10 +439,11 @@ class ExplorerModel(PanelModel):
             "source": self._source,
             "texts": self.texts(),
             "cursor_epsilon": self._cursor_epsilon,
+            "pins": self.pins.state(),
         }
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("source", "cursor_epsilon")
+        return ("source", "cursor_epsilon", "pins")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         """Texts and source now; the cursor once the next sweep (if its range holds it)."""
@@ -456,6 +461,7 @@ class ExplorerModel(PanelModel):
             self._source = source
             self.sourceChanged.emit(source)
         self._wanted_cursor = None if cursor is None else float(cursor)
+        problems += self.pins.restore(state.get("pins", []))
         if self._result is not None:  # already swept: sweep the restored inputs
             self._debounce.start()
         return problems
