@@ -251,6 +251,37 @@ def keep_broken(path: str | os.PathLike[str]) -> Path | None:
     return broken
 
 
+def measurement_texts(row: Any) -> list[str]:
+    """A calculator history row (a Measurement) as saved: exact decimal texts in the order of
+    ``HISTORY_COLUMNS`` ("" for a missing L)."""
+    from fdgui.core.numbers.format import decimal_exact
+
+    return [
+        decimal_exact(row.epsilon),
+        decimal_exact(row.loss_plus),
+        decimal_exact(row.loss_minus),
+        "" if row.loss is None else decimal_exact(row.loss),
+    ]
+
+
+def with_calculation(session: Session, texts: dict[str, str], row: Any) -> Session:
+    """``session`` with the calculator's inputs set to ``texts`` and ``row`` (a Measurement)
+    added to its history; the other panels as they were."""
+    panels = dict(session.panels)
+    calculator = dict(panels.get("calculator") or {})
+    history = calculator.get("history", [])
+    try:
+        rows = expand_rows(history)
+    except SessionError:
+        rows = []
+    compact = [[r.get(c, "") for c in HISTORY_COLUMNS] if isinstance(r, dict) else r for r in rows]
+    compact.append(measurement_texts(row))
+    calculator["texts"] = dict(texts)
+    calculator["history"] = {"columns": list(HISTORY_COLUMNS), "rows": compact}
+    panels["calculator"] = calculator
+    return Session(panels=panels, saved_at=session.saved_at, app_version=session.app_version)
+
+
 def calculator_request(session: Session) -> dict[str, str]:
     """The calculator's typed texts in a session (for ``fdgui-cli calc --session``)."""
     state = session.panels.get("calculator")

@@ -216,7 +216,8 @@ class SessionManager(QObject):
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
-        add_recent(self.path)
+        if self.autosave_enabled:  # headless runs leave the recent list alone
+            add_recent(self.path)
         if problems:
             self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.")
         else:
@@ -259,7 +260,8 @@ class SessionManager(QObject):
         self._baseline = data
         self._set_dirty(False)
         self.titleChanged.emit()
-        add_recent(self.path)
+        if self.autosave_enabled:
+            add_recent(self.path)
         self._say(f"Saved {target.name}.")
         return True
 

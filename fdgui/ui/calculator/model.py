@@ -21,8 +21,9 @@ from fdgui.core.calculator.schemes import (
     estimate,
     parse_inputs,
 )
-from fdgui.core.numbers.format import decimal_exact as format_exact
 from fdgui.core.report.exporters import export
+from fdgui.core.session import HISTORY_COLUMNS as _COLUMNS
+from fdgui.core.session import measurement_texts as _row_texts
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150
@@ -296,16 +297,6 @@ class CalculatorModel(PanelModel):
 
 # a history longer than this is read in the background after the window is up
 SYNC_RESTORE_ROWS = 2000
-_COLUMNS = ("epsilon", "loss_plus", "loss_minus", "loss")
-
-
-def _row_texts(row: Measurement) -> list[str]:
-    return [
-        format_exact(row.epsilon),
-        format_exact(row.loss_plus),
-        format_exact(row.loss_minus),
-        "" if row.loss is None else format_exact(row.loss),
-    ]
 
 
 def _as_row_list(row: Any) -> Any:
