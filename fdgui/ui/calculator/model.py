@@ -22,7 +22,6 @@ from fdgui.core.calculator.schemes import (
     parse_inputs,
 )
 from fdgui.core.report.exporters import export
-from fdgui.core.session import HISTORY_COLUMNS as _COLUMNS
 from fdgui.core.session import measurement_texts as _row_texts
 from fdgui.ui.panel_model import PanelModel
 
@@ -54,9 +53,9 @@ class CalculatorModel(PanelModel):
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         # saved rows still being read in the background (a long history), kept as saved so
         # that a save meanwhile loses none of them; they go before the rows added since
-        self._pending: list[Any] | None = None
+        self._pending: list[Any] | str | None = None
         self._restore_generation = 0
-        self._row_texts: dict[int, tuple[Measurement, list[str]]] = {}  # id(row) → its texts
+        self._row_texts: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -205,24 +204,30 @@ class CalculatorModel(PanelModel):
 
     # --- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        """{"texts": {...}, "history": {"columns": [...], "rows": [[exact texts], ...]}}:
-        compact, and each row's texts are made once (a long history saves fast)."""
+        """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}:
+        compact, and each row's line is made once (a long history saves fast)."""
+        from fdgui.core.session import encode_table, row_line
+
         cache, made = self._row_texts, {}
-        rows: list[Any] = []
-        if self._pending:
-            rows.extend(_as_row_list(row) for row in self._pending)
+        lines: list[str] = []
+        pending = self._pending
+        if isinstance(pending, str):
+            if pending:
+                lines.append(pending)
+        elif pending:
+            lines.extend(row_line(row) for row in pending)
         for row in self._history:
             hit = cache.get(id(row))
             if hit is None or hit[0] is not row:
-                hit = (row, _row_texts(row))
+                hit = (row, "\t".join(_row_texts(row)))
             made[id(row)] = hit
-            rows.append(hit[1])
+            lines.append(hit[1])
         self._row_texts = made
-        return {"texts": self.texts(), "history": {"columns": list(_COLUMNS), "rows": rows}}
+        return {"texts": self.texts(), "history": encode_table(lines)}
 
     def snapshot(self) -> Any:
         """Cheap: the row objects themselves (they never change), not their texts."""
-        pending = None if self._pending is None else list(self._pending)
+        pending = self._pending if not isinstance(self._pending, list) else list(self._pending)
         return (list(self._history), pending, self.texts(), self._loss_roundoff)
 
     def apply_snapshot(self, snapshot: Any) -> None:
@@ -230,7 +235,9 @@ class CalculatorModel(PanelModel):
         self._history, self._pending = list(history), pending
         self._restore_generation += 1
         if pending:
-            self._load_in_background(pending)
+            from fdgui.core.session import split_rows
+
+            self._load_in_background(pending, len(split_rows(pending)))
         self._texts, self._loss_roundoff = dict(texts), roundoff
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
@@ -246,18 +253,18 @@ class CalculatorModel(PanelModel):
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         """Texts now; the history now when short, else in the background (its rows go before
         any row added meanwhile; state() keeps the unread ones)."""
-        from fdgui.core.session import SessionError, expand_rows
+        from fdgui.core.session import SessionError, table_rows
 
         problems: list[str] = []
         try:
-            rows = expand_rows(state.get("history", []))
+            rows, count = table_rows(state.get("history", []))
         except SessionError:
-            rows, problems = [], ["history"]
+            rows, count, problems = [], 0, ["history"]
         self._restore_generation += 1
         self._pending = None
         self._history = []
-        if len(rows) > SYNC_RESTORE_ROWS:
-            self._load_in_background(rows)
+        if count > SYNC_RESTORE_ROWS:
+            self._load_in_background(rows, count)
         else:
             measurements, bad = _parse_rows(rows, 0)
             self._history = measurements
@@ -270,10 +277,10 @@ class CalculatorModel(PanelModel):
             self.recompute()
         return problems
 
-    def _load_in_background(self, rows: list[Any]) -> None:
+    def _load_in_background(self, rows: list[Any] | str, count: int) -> None:
         self._pending = rows
         generation = self._restore_generation
-        self.statusMessage.emit(f"Reading {len(rows):,} saved measurements…")
+        self.statusMessage.emit(f"Reading {count:,} saved measurements…")
 
         def returned(value: Any) -> None:
             if generation != self._restore_generation:
@@ -292,30 +299,30 @@ class CalculatorModel(PanelModel):
             if generation == self._restore_generation:
                 self.statusMessage.emit(f"The saved measurements could not be read: {message}")
 
-        self.start_job(_parse_rows_job, rows, busy=False, returned=returned, errored=errored)
+        def start() -> None:
+            if generation == self._restore_generation:
+                self.start_job(
+                    _parse_rows_job, rows, busy=False, returned=returned, errored=errored
+                )
+
+        # after the window's first paint: reading competes with the GUI thread for Python
+        QTimer.singleShot(BACKGROUND_DELAY_MS, self, start)
 
 
 # a history longer than this is read in the background after the window is up
 SYNC_RESTORE_ROWS = 2000
+BACKGROUND_DELAY_MS = 300
 
 
-def _as_row_list(row: Any) -> Any:
-    """A saved row in the compact form when it has that shape, else as it was."""
-    if isinstance(row, dict) and set(row) == set(_COLUMNS):
-        return [row[c] for c in _COLUMNS]
-    return row
+def _parse_rows(rows: list[Any] | str, first: int) -> tuple[list[Measurement], list[str]]:
+    """Saved rows (lines, lists or dicts) → measurements, and the names of the bad ones."""
+    from fdgui.core.session import row_cells, split_rows
 
-
-def _parse_rows(rows: list[Any], first: int) -> tuple[list[Measurement], list[str]]:
-    """Saved rows → measurements, and the names of those that are not valid."""
     measurements: list[Measurement] = []
     problems: list[str] = []
-    for number, row in enumerate(rows, start=first):
-        inputs = None
-        if isinstance(row, list) and len(row) == len(_COLUMNS):
-            row = dict(zip(_COLUMNS, row, strict=True))
-        if isinstance(row, dict) and all(isinstance(v, str) for v in row.values()):
-            inputs, _errors = parse_inputs(row)
+    for number, row in enumerate(split_rows(rows), start=first):
+        cells = row_cells(row)
+        inputs = None if cells is None else parse_inputs(cells)[0]
         if inputs is None:
             problems.append(f"history[{number}]")
         else:
@@ -323,8 +330,11 @@ def _parse_rows(rows: list[Any], first: int) -> tuple[list[Measurement], list[st
     return measurements, problems
 
 
-def _parse_rows_job(rows: list[Any]) -> Any:
+def _parse_rows_job(rows: list[Any] | str) -> Any:
     """_parse_rows as a job (progress every 5,000 rows)."""
+    from fdgui.core.session import split_rows
+
+    rows = split_rows(rows)
     measurements: list[Measurement] = []
     problems: list[str] = []
     for first in range(0, len(rows), 5000):
