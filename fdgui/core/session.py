@@ -160,10 +160,6 @@ def row_cells(row: Any) -> dict[str, str] | None:
 
 
 # --- decoding ------------------------------------------------------------------------------
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def loads(data: bytes, name: str = "the file") -> Session:
     """Check and decode a session file's bytes; SessionError says why it is refused."""
     if len(data) > MAX_BYTES:
@@ -178,10 +174,10 @@ def loads(data: bytes, name: str = "the file") -> Session:
     if not text.strip():
         raise SessionError(f"{name} is empty")
     try:
-        raw = json.loads(text, parse_constant=_no_constants)
+        raw = json.loads(text)  # NaN/Infinity are read: each panel checks its numbers
     except RecursionError:
         raise SessionError(f"{name} is nested too deeply to be a session") from None
-    except ValueError as error:  # JSONDecodeError, huge integers, NaN/Infinity
+    except ValueError as error:  # JSONDecodeError, integers of thousands of digits
         where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
         raise SessionError(
             f"{name} is not valid JSON{where}: it may be truncated or damaged"

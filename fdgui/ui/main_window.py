@@ -110,12 +110,11 @@ class MainWindow(QMainWindow):
         problems = [f"the unknown panel {key!r}" for key in states if key not in self.panel_keys()]
         for key in self.panel_keys():
             state = states.get(key)
+            self._saved.pop(key, None)
             if key not in self._models:
                 if state is None:
-                    self._saved.pop(key, None)
-                else:
-                    self._saved[key] = state
-                continue
+                    continue  # made later, with its defaults
+                self.model(key)  # made now, so that what it cannot restore is named now
             try:
                 skipped = self._models[key].restore(
                     state if state is not None else self.default_state(key)

@@ -86,6 +86,13 @@ def install(window: Any) -> None:
             warning.setVisible(True)
 
     session.message.connect(show_message)
+    if session.last_message:  # said while the window was being made (restore, autosave)
+        from PySide6.QtCore import QTimer
+
+        said = session.last_message
+        QTimer.singleShot(0, window, lambda: show_message(said))
+        if "not being saved automatically" in said:
+            show_message(said)
     session.titleChanged.connect(lambda: _update_title(window))
     _update_title(window)
 

@@ -322,11 +322,14 @@ def _parse_rows(rows: list[Any] | str, first: int) -> tuple[list[Measurement], l
     problems: list[str] = []
     for number, row in enumerate(split_rows(rows), start=first):
         cells = row_cells(row)
-        inputs = None if cells is None else parse_inputs(cells)[0]
+        try:  # one row that cannot be read must never cost the others
+            inputs = None if cells is None else parse_inputs(cells)[0]
+            if inputs is not None:
+                measurements.append(Measurement.from_estimate(estimate(inputs)))
+        except (ArithmeticError, ValueError):
+            inputs = None
         if inputs is None:
             problems.append(f"history[{number}]")
-        else:
-            measurements.append(Measurement.from_estimate(estimate(inputs)))
     return measurements, problems
 
 
