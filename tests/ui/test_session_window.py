@@ -226,7 +226,7 @@ def test_a_long_history_is_read_in_the_background_and_never_lost_meanwhile(qtbot
     model = window.model("calculator")
     assert model.is_restoring()
     model.calculate()  # a new row while the saved ones are read
-    rows, total = files.table_rows(model.state()["history"])
+    _rows_text, total = files.table_rows(model.state()["history"])
     assert total == count + 1
     qtbot.waitUntil(lambda: not model.is_restoring(), timeout=30000)
     history = model.history_rows()
