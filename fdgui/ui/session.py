@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import os
 import sys
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from fdgui import __version__
 from fdgui.core import session as files
 
 AUTOSAVE_MS = 700
+AUTOSAVE_MAX_WAIT_S = 3.0
 #: the model signals that may mean a change worth saving
 _CHANGE_SIGNALS = (
     "textsChanged",
@@ -76,6 +78,7 @@ class SessionManager(QObject):
         self._warned_unwritable = False
         self._writing: Any = None
         self._again = False
+        self._pending_since = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -90,8 +93,16 @@ class SessionManager(QObject):
                 signal.connect(self.changed)
 
     def changed(self, *_args: Any) -> None:
-        if not self._loading:
-            self._timer.start()
+        """Autosave ``AUTOSAVE_MS`` after the last change, and at least every
+        ``AUTOSAVE_MAX_WAIT_S`` while changes keep coming."""
+        if self._loading:
+            return
+        now = time.monotonic()
+        if not self._timer.isActive():
+            self._pending_since = now
+        elif now - self._pending_since > AUTOSAVE_MAX_WAIT_S:
+            return  # let the running timer fire
+        self._timer.start()
 
     def is_dirty(self) -> bool:
         return self._dirty

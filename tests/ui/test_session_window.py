@@ -263,3 +263,18 @@ def test_a_session_file_is_plain_json_a_person_can_read(qtbot, tmp_path):
         "loss_minus",
         "loss",
     ]
+
+
+def test_changes_that_keep_coming_are_still_autosaved(qtbot, monkeypatch):
+    from fdgui.ui import session as session_module
+
+    monkeypatch.setattr(session_module, "AUTOSAVE_MAX_WAIT_S", 0.5)
+    window = _window(qtbot)
+    model = window.model("calculator")
+    path = files.autosave_path()
+    for number in range(30):  # a change every 50 ms, never a 700 ms pause
+        model.set_text("backprop", f"0.{number + 1}")
+        model.recompute()
+        qtbot.wait(50)
+    assert path.exists()
+    assert '"backprop":"0.' in path.read_text(encoding="utf-8")
