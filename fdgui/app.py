@@ -5,6 +5,7 @@ fdgui --smoke              start the real window, compute the example, print one
 fdgui --screenshot PATH    save the window as PNG and exit
 fdgui FILE                 open a session file (also --session FILE)
 fdgui --session FILE --export-plots DIR   every panel's plots as PNG, SVG and CSV, then exit
+fdgui --theme light|dark   the colours to use (default: the system's, or the View menu's choice)
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--size", metavar="WxH", default="", help="window size, e.g. 1280x800 (for screenshots)"
     )
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="light or dark colours (default: the last View ▸ Theme choice, else the system's)",
+    )
     parser.add_argument("file", nargs="?", metavar="FILE", help="a session file to open")
     parser.add_argument("--session", metavar="FILE", help="a session file to open")
     parser.add_argument(
@@ -81,6 +87,28 @@ NO_DISPLAY_MESSAGE = (
 )
 
 
+#: the largest window side --size accepts: a window (and its screenshot) of 8192×8192 is
+#: 256 MB of pixels; far larger ones made Qt crash allocating them
+MAX_SIDE = 8192
+MIN_SIDE = 200
+
+
+def parse_size(text: str) -> tuple[tuple[int, int] | None, str]:
+    """(width, height) from ``WxH``, or None and the reason in words."""
+    from fdgui.core.numbers.parsing import shorten
+
+    parts = text.strip().lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() and len(p.strip()) < 7 for p in parts):
+        return None, f"must look like 1280x800, not {shorten(text)!r}"
+    width, height = (int(p) for p in parts)
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        return None, (
+            f"{width}x{height} is outside what a window can be here: each side from "
+            f"{MIN_SIDE} to {MAX_SIDE} pixels"
+        )
+    return (width, height), ""
+
+
 def install_exception_hook() -> None:
     """Show an unexpected exception in a dialog with details to copy; the app stays up."""
     from fdgui.ui.errors import ExceptionReporter
@@ -90,6 +118,12 @@ def install_exception_hook() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
+    size = None
+    if args.size:
+        size, problem = parse_size(args.size)
+        if size is None:
+            print(f"fdgui: --size: {problem}", file=sys.stderr)
+            return 2
     headless_job = args.smoke or args.screenshot or args.export_plots
     if not _has_display():
         if headless_job:
@@ -111,18 +145,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     gc_guard.install()
 
+    from fdgui.ui import theme
+
+    # --smoke and --screenshot look the same on every machine unless --theme says otherwise
+    chosen = args.theme or ("light" if headless_job else theme.saved_choice())
+    theme.apply(chosen)
+
     from fdgui.ui.main_window import MainWindow
 
     install_exception_hook()
     # --smoke and --screenshot show the example, whatever the last session left behind
     window = MainWindow(remember=not headless_job)
     if args.size:
-        try:
-            width, height = (int(part) for part in args.size.lower().split("x"))
-            window.resize(width, height)
-        except ValueError:
-            print(f"fdgui: --size must look like 1280x800, not {args.size!r}", file=sys.stderr)
-            return 2
+        window.resize(*size)
     if args.session and not window.session.open_file(args.session):
         reason = window.session.last_message
         if headless_job:

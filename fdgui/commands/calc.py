@@ -1,4 +1,8 @@
-"""``fdgui-cli calc``: the calculator's report for one set of losses."""
+"""``fdgui-cli calc``: the calculator's report for one set of losses.
+
+Exit status: 0, or 1 when a backprop gradient was given and the verdict is "wrong" (the same
+rule as ``sweep``), 2 for bad input.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import sys
 
 from fdgui.core.calculator.schemes import FIELD_NAMES, estimate, parse_inputs
+from fdgui.core.numbers.parsing import one_line
 from fdgui.core.report.exporters import export
 
 _OPTION_FOR_FIELD = {
@@ -21,7 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calc",
         help="central/forward/backward differences from measured losses",
-        description="Finite-difference gradient from L, L(w+ε), L(w−ε) and ε, exactly as typed.",
+        description="Finite-difference gradient from L, L(w+ε), L(w−ε) and ε, exactly as typed. "
+        "Exit status 1 when the backprop gradient is judged wrong, 2 for bad input.",
     )
     parser.add_argument("--loss", default="", metavar="L", help="loss at w (optional)")
     parser.add_argument("--plus", metavar="L+", help="loss at w+ε (required without --session)")
@@ -66,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     if inputs is None:
         field, message = next(iter(errors.items()))
         print(
-            f"fdgui-cli calc: {_OPTION_FOR_FIELD[field]} ({FIELD_NAMES[field]}): {message}",
+            one_line(
+                f"fdgui-cli calc: {_OPTION_FOR_FIELD[field]} ({FIELD_NAMES[field]}): {message}"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -77,7 +85,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"fdgui-cli calc: {problem}", file=sys.stderr)
             return 2
     sys.stdout.write(export(result, "json" if args.json else "text"))
-    return 0
+    return _status(result)
+
+
+def _status(result: object) -> int:
+    """1 when the backprop gradient is judged wrong, else 0."""
+    comparison = result.comparison  # type: ignore[attr-defined]
+    return 1 if comparison is not None and comparison.verdict.key == "wrong" else 0
 
 
 def _write_session(path: str, texts: dict[str, str], result: object) -> str:
@@ -124,5 +138,6 @@ def _report_session(args: argparse.Namespace) -> int:
             f"fdgui-cli calc: --session: the saved {name} is not valid: {message}", file=sys.stderr
         )
         return 2
-    sys.stdout.write(export(estimate(inputs), "json" if args.json else "text"))
-    return 0
+    result = estimate(inputs)
+    sys.stdout.write(export(result, "json" if args.json else "text"))
+    return _status(result)

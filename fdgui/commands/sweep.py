@@ -13,12 +13,19 @@ import argparse
 import sys
 
 from fdgui.core.errors import InputError
+from fdgui.core.numbers.parsing import one_line
 from fdgui.core.requests import ENTRY_DEFAULTS, EXPRESSION_DEFAULTS, SWEEP_DEFAULTS
 
 _DEFAULTS = {**EXPRESSION_DEFAULTS, **SWEEP_DEFAULTS, **ENTRY_DEFAULTS}
 
 # request field -> option (the request's fields are the options' names, except these)
-_OPTION_FOR_FIELD = {"expression": "--expr", "point": "--at"}
+_OPTION_FOR_FIELD = {
+    "expression": "--expr",
+    "point": "--at",
+    "grad": "--grad",
+    "table": "--table",
+    "source_dtype": "--source-dtype",
+}
 _EXPRESSION_OPTIONS = {"expression": "expr", "point": "at"}
 _SWEEP_FIELDS = ("dtype", "min", "max", "points")
 _ENTRY_FIELDS = ("layers", "activation", "loss", "batch", "seed", "tensor", "index", "bug")
@@ -37,11 +44,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--expr", metavar="TEXT", help="expression in w, e.g. 'sin(w)*exp(-w**2)'")
     what.add_argument("--network", action="store_true", help="sweep the built-in network")
+    what.add_argument(
+        "--probe",
+        metavar="FILE",
+        help="sweep one entry of your own code (a probe file; --tensor and --index pick it; "
+        "--index takes a flat index or a multi-index such as '3, 7')",
+    )
+    _add_table_and_grad_options(parser, what)
     parser.add_argument("--at", metavar="W", help=f"the point w0 (default {_DEFAULTS['point']})")
     parser.add_argument(
         "--dtype", help=f"float64, float32, float16 or bfloat16 (default {_DEFAULTS['dtype']})"
     )
-    parser.add_argument("--min", metavar="EPS", help=f"smallest ε (default {_DEFAULTS['min']})")
+    parser.add_argument(
+        "--min",
+        metavar="EPS",
+        help="smallest ε (default: the power of ten just below where w ± ε vanishes in the "
+        "dtype, 1e-17 in float64 at |w| ≈ 1)",
+    )
     parser.add_argument("--max", metavar="EPS", help=f"largest ε (default {_DEFAULTS['max']})")
     parser.add_argument(
         "--points", metavar="N", help=f"grid points (default {_DEFAULTS['points']})"
@@ -61,8 +80,75 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--index", help=f"flat index into the tensor (default {_DEFAULTS['index']})"
     )
     network.add_argument("--bug", help="check a deliberately buggy backprop")
+    from fdgui.commands.probe_options import add_probe_arguments
+
+    add_probe_arguments(parser)
     parser.add_argument("--csv", metavar="PATH", help="also write every ε's values to a CSV file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _add_table_and_grad_options(parser: argparse.ArgumentParser, what) -> None:
+    """--table FILE (measured rows) and --grad G (a derivative typed by a person)."""
+    what.add_argument(
+        "--table",
+        metavar="FILE",
+        help="measured rows from a CSV/TSV file: ε, L+, L− [, L] (header and # comments "
+        "optional; bad rows are listed, good ones kept); '-' reads standard input",
+    )
+    parser.add_argument(
+        "--grad",
+        metavar="G",
+        help="with --expr: your derivative (an expression in w or a number) to check; the "
+        "analytic derivative becomes an independent reference",
+    )
+    table = parser.add_argument_group("measured rows (with --table)")
+    table.add_argument("--backprop", metavar="G", help="the gradient under check (a number)")
+    table.add_argument(
+        "--source-dtype",
+        metavar="DTYPE",
+        help="the format the losses were computed in: float64 (default), float32, float16, "
+        "bfloat16, or exact (digits worked out by hand); the ± of each row counts its round-off",
+    )
+
+
+def _table_objective(args: argparse.Namespace):
+    """(objective, bad-row messages, source dtype) for --table; raises InputError."""
+    from fdgui.core.requests import table_request
+
+    try:
+        if args.table == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.table, encoding="utf-8-sig") as handle:
+                text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError("table", f"cannot read {args.table}: {reason}") from None
+    return table_request(text, args.backprop, args.source_dtype)
+
+
+def _run_table(args: argparse.Namespace) -> int:
+    """--table: the measured rows' sweep and diagnosis (bad rows on stderr and in JSON)."""
+    import json
+
+    from fdgui.core.report.exporters import export
+    from fdgui.core.report.sweep import SweepReport
+    from fdgui.core.sweep.diagnosis import diagnose
+    from fdgui.core.sweep.engine import SweepSettings, run_sweep
+
+    objective, problems, source = _table_objective(args)
+    result = run_sweep(objective, SweepSettings(dtype=source))
+    diagnosis = diagnose(result)
+    report = SweepReport(result, diagnosis)
+    for problem in problems:
+        print(f"fdgui-cli sweep: --table: skipped {problem}", file=sys.stderr)
+    if args.json:
+        data = json.loads(export(report, "json"))
+        data["bad_rows"] = problems
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(export(report, "text"))
+    return 1 if diagnosis.kind == "wrong" else 0
 
 
 def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:
@@ -70,13 +156,48 @@ def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:
     return {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
 
 
+_PROBE_REFUSES = ("layers", "activation", "loss", "batch", "seed", "bug", "at")
+
+
+def _probe_objective(args: argparse.Namespace):
+    """One entry of the probe the person named (--tensor, --index: flat or multi-index)."""
+    from fdgui.commands.probe_options import open_from_args
+    from fdgui.core.sweep.objectives import EntryObjective
+    from fdgui.probe.model import parse_entry
+
+    for option in _PROBE_REFUSES:
+        if getattr(args, option, None) is not None:
+            raise InputError(option, "is not used with --probe")
+    if args.dtype is not None and args.dtype.strip() != "float64":
+        raise InputError("dtype", "a probe evaluates its loss in its own precision: float64")
+    model = open_from_args(args)
+    try:
+        return EntryObjective(model, parse_entry(model, args.tensor, args.index or "0"))
+    except InputError:
+        model.close()
+        raise
+
+
 def _objective(args: argparse.Namespace):
     from fdgui.core import requests
     from fdgui.core.sweep import objectives
 
+    if getattr(args, "probe", None) is not None:
+        if args.grad is not None:
+            raise InputError("grad", "a typed derivative needs an expression (--expr)")
+        return _probe_objective(args)
+    from fdgui.commands.probe_options import refuse_without_probe
+
+    refuse_without_probe(args)
+
     if args.expr is not None:
         texts = {field: getattr(args, option) for field, option in _EXPRESSION_OPTIONS.items()}
-        return requests.expression_request({k: v for k, v in texts.items() if v is not None})
+        given = {k: v for k, v in texts.items() if v is not None}
+        if args.grad is not None:
+            return requests.typed_derivative_request(given, args.grad)
+        return requests.expression_request(given)
+    if args.grad is not None:
+        raise InputError("grad", "a typed derivative needs an expression (--expr)")
     entry = requests.entry_request(_given(args, _ENTRY_FIELDS))
     network = entry.network
     return objectives.network_objective(network.spec, entry.tensor, entry.index, network.bug)
@@ -88,9 +209,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except InputError as error:
+        if error.field == "probe":
+            from fdgui.commands.probe_options import report_probe_error
+
+            return report_probe_error("sweep", error)
         field = canonical(error.field)
         option = _OPTION_FOR_FIELD.get(field, f"--{field}")
-        print(f"fdgui-cli sweep: {option}: {error.message}", file=sys.stderr)
+        print(one_line(f"fdgui-cli sweep: {option}: {error.message}"), file=sys.stderr)
         return 2
     except MemoryError:
         print(
@@ -114,9 +239,20 @@ def _run(args: argparse.Namespace) -> int:
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import run_sweep
 
+    if args.table is not None:
+        return _run_table(args)
+    if args.backprop is not None or args.source_dtype is not None:
+        raise InputError("backprop", "--backprop and --source-dtype go with --table")
     objective = _objective(args)
-    settings = sweep_request(_given(args, _SWEEP_FIELDS))
-    result = run_sweep(objective, settings)
+    try:
+        # without --min the smallest ε follows the dtype at this w, as in the window
+        point = getattr(objective, "point", None)
+        settings = sweep_request(_given(args, _SWEEP_FIELDS), point=point)
+        result = run_sweep(objective, settings)
+    finally:
+        close = getattr(objective.model, "close", None)
+        if close is not None:
+            close()
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
     if args.csv:

@@ -110,8 +110,8 @@ def encode_table(lines: list[str], columns: tuple[str, ...] = HISTORY_COLUMNS) -
 def row_line(row: Any) -> str:
     """One saved row as a line of ``encode_table``: cells joined by tabs; a row that is not
     a list of plain cells is kept as its JSON (it is then named when restored, not lost)."""
-    if isinstance(row, dict) and all(isinstance(row.get(c), str) for c in HISTORY_COLUMNS):
-        row = [row[c] for c in HISTORY_COLUMNS]
+    if isinstance(row, dict) and all(isinstance(row.get(c, ""), str) for c in HISTORY_COLUMNS):
+        row = [row.get(c, "") for c in HISTORY_COLUMNS]  # an older file may omit L
     if (
         isinstance(row, list)
         and all(isinstance(cell, str) for cell in row)
@@ -154,8 +154,8 @@ def row_cells(row: Any) -> dict[str, str] | None:
         row = row.split("\t")
     if isinstance(row, list) and len(row) == len(HISTORY_COLUMNS):
         row = dict(zip(HISTORY_COLUMNS, row, strict=True))
-    if isinstance(row, dict) and all(isinstance(row.get(c), str) for c in HISTORY_COLUMNS):
-        return {c: row[c] for c in HISTORY_COLUMNS}
+    if isinstance(row, dict) and all(isinstance(row.get(c, ""), str) for c in HISTORY_COLUMNS):
+        return {c: row.get(c, "") for c in HISTORY_COLUMNS}
     return None
 
 

@@ -13,12 +13,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fdgui import __version__
 from fdgui.ui.panels import PanelInfo, available_panels
 
-WINDOW_TITLE = "fdgui: finite-difference gradient calculator and checker"
+# the app's name once: desktops that add the application name after a title leave a title
+# that already ends with it alone
+WINDOW_TITLE = "Finite-difference gradient calculator and checker — fdgui"
 
 
 class AppContext:
@@ -61,6 +71,7 @@ class MainWindow(QMainWindow):
 
             restored = self.session.restore_autosave()
             self._saved = load_states() if restored is None else restored
+        self._first_start = not self._saved  # nothing remembered: say what each panel is for
         self.context = AppContext(self)
         self._infos: list[PanelInfo] = available_panels()
         self._models: dict[str, Any] = {}
@@ -94,12 +105,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # --- session state -------------------------------------------------------------------
-    def collect_states(self) -> dict[str, Any]:
-        """Every panel's state (panels not opened this run: their saved state)."""
+    def collect_states(self, autosave: bool = False) -> dict[str, Any]:
+        """Every panel's state (panels not opened this run: their saved state); with
+        ``autosave``, entries may be functions to call off the GUI thread."""
         states = dict(self._saved)
         for key, model in self._models.items():
             try:
-                states[key] = model.state()
+                states[key] = model.autosave_state() if autosave else model.state()
             except Exception as error:  # saving never fails over a state
                 print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
         return states
@@ -177,6 +189,7 @@ class MainWindow(QMainWindow):
         except Exception as error:  # the panel fails; the window and other panels stay up
             panel = _PanelError(info.title, error)
         self._panels[info.key] = panel
+        self._add_intro(info, panel)
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
@@ -207,6 +220,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=info.key: self.open_panel(key))
             self.view_menu.addAction(action)
 
+        self._build_theme_menu()
+
         help_menu = self.menuBar().addMenu("&Help")
         context_help = QAction("Help for this &tab", self)
         context_help.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -227,6 +242,54 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
         self.help_actions["about"] = about
+
+    def _build_theme_menu(self) -> None:
+        """View ▸ Theme: follow the system, light or dark (remembered between runs)."""
+        from PySide6.QtGui import QActionGroup
+
+        from fdgui.ui import theme
+
+        self.view_menu.addSeparator()
+        menu = self.view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        titles = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
+        for key in theme.CHOICES:
+            action = QAction(titles[key], self)
+            action.setCheckable(True)
+            action.setChecked(theme.choice() == key)
+            action.triggered.connect(lambda _=False, key=key: self.set_theme(key))
+            group.addAction(action)
+            menu.addAction(action)
+            self.theme_actions[key] = action
+
+    def set_theme(self, choice: str) -> None:
+        """Switch the whole window to ``choice`` (system, light or dark) and remember it."""
+        from fdgui.ui import theme
+
+        theme.apply(choice, remember=self._remember)
+        self.theme_actions[choice].setChecked(True)
+
+    def _add_intro(self, info: PanelInfo, panel: QWidget) -> None:
+        """On a first start, one line at the top of the panel saying what it is for."""
+        layout = panel.layout()
+        if (
+            not self._first_start
+            or not info.intro
+            or layout is None
+            or not hasattr(layout, "insertWidget")
+        ):
+            return
+        intro = QLabel(info.intro)
+        intro.setObjectName("panelIntro")
+        intro.setWordWrap(True)
+        intro.setProperty("role", "hint")
+        intro.setStyleSheet("font-style: italic;")
+        intro.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout.insertWidget(0, intro, 0)
+        for index in range(1, layout.count()):
+            layout.setStretch(index, 1 if index == 1 else layout.stretch(index))
 
     def _add_panel_menus(self, panel: QWidget) -> None:
         """A panel's own menus (``menus()``: (title, actions) pairs), before View; the

@@ -87,6 +87,11 @@ class PanelModel(QObject):
         """Plain data (str, numbers, lists, dicts) that ``restore`` takes back."""
         return {"texts": self.texts()}
 
+    def autosave_state(self) -> dict[str, Any]:
+        """``state()`` for the autosave: an entry may be a function without arguments that
+        gives its value, called off the GUI thread (for entries that are slow to make)."""
+        return self.state()
+
     def restore(self, state: Any) -> list[str]:
         """Take back what ``state()`` gave; returns the names of the entries it could not
         restore (e.g. ``texts.epsilon``, ``history[2]``) and restores everything else. Never
@@ -147,9 +152,12 @@ class PanelModel(QObject):
         before = self.snapshot()
         result = change()
         after = self.snapshot()
-        if before != after:
+        if self.snapshot_changed(before, after):
             stack.push(label, self, before, after)
         return result
+
+    def snapshot_changed(self, before: Any, after: Any) -> bool:
+        return bool(before != after)
 
     # --- jobs ------------------------------------------------------------------------------
     def start_job(

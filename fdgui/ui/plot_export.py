@@ -188,18 +188,24 @@ def export_all(window: Any, folder: str | Path) -> list[str]:
 
 
 # --- the context menu ---------------------------------------------------------------------------
-def attach_menu(view: QWidget, name: str) -> None:
-    """A context menu on ``view``: export PNG/SVG/CSV, copy as image, view all."""
+def attach_menu(view: QWidget, name: str, extra: list[QAction] | None = None) -> None:
+    """A context menu on ``view``: ``extra`` actions first, then export PNG/SVG/CSV, copy as
+    image, view all."""
     for plot in _plot_items(view):
         plot.setMenuEnabled(False)  # pyqtgraph's own menu offers the broken SVG exporter
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     view.customContextMenuRequested.connect(
-        lambda point, view=view, name=name: plot_menu(view, name).exec(view.mapToGlobal(point))
+        lambda point, view=view, name=name: plot_menu(view, name, extra).exec(
+            view.mapToGlobal(point)
+        )
     )
 
 
-def plot_menu(view: QWidget, name: str) -> QMenu:
+def plot_menu(view: QWidget, name: str, extra: list[QAction] | None = None) -> QMenu:
     menu = QMenu(view)
+    if extra:
+        menu.addActions(extra)
+        menu.addSeparator()
     for text, slot in (
         ("Copy as image", lambda: _run(view, lambda: copy_image(view), "Copied the plot.")),
         ("Export as PNG…", lambda: _export_dialog(view, name, "png")),

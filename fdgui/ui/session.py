@@ -49,6 +49,12 @@ def _write_job(
     """Off the GUI thread: the panels as JSON, written to ``autosave`` if they changed since
     ``previous``. Returns (the panels' JSON, "" or why the autosave could not be written)."""
     yield 0.0
+    panels = {
+        key: {entry: value() if callable(value) else value for entry, value in state.items()}
+        if isinstance(state, dict)
+        else state
+        for key, state in panels.items()
+    }
     data = files.dumps_panels(panels)
     problem = ""
     if autosave is not None and data != previous:
@@ -138,7 +144,7 @@ class SessionManager(QObject):
             return
         from fdgui.ui.worker import start_job
 
-        panels = self.window.collect_states()
+        panels = self.window.collect_states(autosave=True)  # slow parts made in the job
         autosave = files.autosave_path() if self.autosave_enabled else None
         job = start_job(_write_job, panels, autosave, self._autosaved)
         self._writing = job

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QPushButton, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QTableView
 
 RESULT_FORMATS = {".md": "markdown", ".json": "json", ".csv": "csv", ".txt": "text"}
 
@@ -21,10 +21,9 @@ def extend_panel(window: Any, key: str, panel: Any) -> None:
     from fdgui.ui.plot_export import attach_menu, plot_views
 
     try:
-        if key == "explorer":
-            _extend_explorer(window, panel)
+        extra = _extend_explorer(window, panel) if key == "explorer" else []
         for name, view in plot_views(key, panel).items():
-            attach_menu(view, name)
+            attach_menu(view, name, extra)
         for table in panel.findChildren(QTableView):
             attach_table_copy(table)
     except Exception as error:  # an extra must never cost the panel
@@ -128,7 +127,7 @@ def _status(widget: Any, text: str) -> None:
 
 
 # --- the explorer's pins -----------------------------------------------------------------------
-def _extend_explorer(window: Any, panel: Any) -> None:
+def _extend_explorer(window: Any, panel: Any) -> list[QAction]:
     from fdgui.ui.explorer.pins import PinOverlay
 
     model = panel.model
@@ -145,39 +144,22 @@ def _extend_explorer(window: Any, panel: Any) -> None:
             if hasattr(item, "opts") and not item.name():
                 item.opts["name"] = f"{prefix}{scheme}"
     panel.pin_overlay = PinOverlay(view.top, view.bottom, model.pins)
-    pin = QPushButton("Pin sweep")
-    pin.setObjectName("pinSweepButton")
-    pin.setToolTip("Keep this sweep on the plots to compare with the next (up to four)")
-    clear = QPushButton("Clear pins")
-    clear.setObjectName("clearPinsButton")
-    clear.setToolTip("Remove every pinned sweep from the plots")
-    pin.clicked.connect(lambda: _status(panel, model.pins.pin(model.result())))
-    clear.clicked.connect(model.pins.clear)
+    # in the plots' context menu and on keys (the panel's button rows are full at 860×600)
+    pin = QAction("Pin this sweep (compare with the next)", panel)
+    pin.setObjectName("pinSweepAction")
+    pin.setShortcut(QKeySequence("Ctrl+Shift+P"))
+    clear = QAction("Clear pinned sweeps", panel)
+    clear.setObjectName("clearPinsAction")
+    clear.setShortcut(QKeySequence("Ctrl+Shift+U"))
+    for action in (pin, clear):
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        panel.addAction(action)
+    pin.triggered.connect(lambda: _status(panel, model.pins.pin(model.result())))
+    clear.triggered.connect(model.pins.clear)
     model.pins.pinsChanged.connect(lambda: clear.setEnabled(bool(model.pins.pins())))
     clear.setEnabled(bool(model.pins.pins()))
-    send = getattr(panel, "send_button", None)
-    layout = _layout_holding(send) if send is not None else None
-    if layout is not None:
-        index = layout.indexOf(send)
-        layout.insertWidget(index, clear)
-        layout.insertWidget(index, pin)
-    panel.pin_button, panel.clear_pins_button = pin, clear
-
-
-def _layout_holding(widget: Any) -> Any:
-    parent = widget.parentWidget()
-    if parent is None or parent.layout() is None:
-        return None
-    stack = [parent.layout()]
-    while stack:
-        layout = stack.pop()
-        if layout.indexOf(widget) >= 0:
-            return layout
-        for number in range(layout.count()):
-            child = layout.itemAt(number).layout()
-            if child is not None:
-                stack.append(child)
-    return None
+    panel.pin_action, panel.clear_pins_action = pin, clear
+    return [pin, clear]
 
 
 # --- File → Export results ---------------------------------------------------------------------

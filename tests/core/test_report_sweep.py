@@ -49,29 +49,35 @@ def test_every_case_has_words_and_a_kind():
         assert set(kinds.split("/")) <= set(KINDS)
 
 
-def test_too_coarse_in_a_narrow_dtype_suggests_a_wider_one():
+def test_consistent_in_a_narrow_dtype_suggests_a_wider_one_and_never_says_wrong():
     diagnosis = _diagnosis(
-        "unknown", "too-coarse", "measured", "round-off", band="suspicious", possible=0.02,
+        "correct", "consistent", "measured", "round-off", band="wrong", possible=0.02,
         best_relative_error=0.013, best_epsilon=0.05,
     )  # fmt: skip
-    assert diagnosis_title(diagnosis) == "Too coarse to judge in float16"
+    assert diagnosis_title(diagnosis) == "Gradient consistent (to what float16 resolves)"
     text = diagnosis_text(diagnosis)
-    assert text.startswith("The finite differences in float16 get no closer than a relative ")
-    assert "“Suspicious”" in text and "0.02 at the best ε" in text
-    assert "around the analytic gradient 0.25, so they neither confirm nor refute it." in text
-    assert text.endswith(" Sweep in a wider dtype to decide.")
+    assert "The finite differences in float16 get no closer than a relative " in text
+    assert "0.02 at the best ε" in text
+    assert "Wrong" not in text
+    assert text.endswith(" Sweep in a wider dtype to see more digits.")
 
 
-def test_a_narrow_range_without_a_reference_cannot_judge():
+def test_a_narrow_range_says_sweep_further_unless_smaller_eps_vanish():
     diagnosis = _diagnosis(
-        "unknown", "range-too-narrow", "measured", "range", band="kinks", possible=None,
+        "correct", "range-too-narrow", "measured", "range", band="kinks", possible=None,
         best_relative_error=2e-6, best_epsilon=1e-3, edge="low",
     )  # fmt: skip
-    assert diagnosis_title(diagnosis) == "Range too narrow to judge"
+    assert diagnosis_title(diagnosis) == "Gradient correct (range too narrow)"
     assert diagnosis_text(diagnosis).endswith(
         "The best ε is the smallest of the range and truncation still dominates there: the "
         "bottom of the V lies outside it. Sweep smaller ε."
     )
+    vanishing = _diagnosis(
+        "correct", "range-too-narrow", "measured", "range", band="kinks", possible=None,
+        best_relative_error=2e-6, best_epsilon=1e-3, edge="low", vanished_below=1e-4,
+    )  # fmt: skip
+    assert "Sweep smaller ε" not in diagnosis_text(vanishing)
+    assert "as close as float16 gets" in diagnosis_text(vanishing)
 
 
 def test_wrong_below_a_kink_says_where_it_was_judged():
@@ -86,12 +92,13 @@ def test_wrong_below_a_kink_says_where_it_was_judged():
 
 
 def test_vanished_below_is_said_after_the_case():
-    diagnosis = _diagnosis("unknown", "no-reference", reasons=["vanished-below"],
-                           vanished_below=1.5e-8)  # fmt: skip
+    diagnosis = _diagnosis("estimate", "estimate", reasons=["vanished-below"],
+                           vanished_below=1.5e-8, estimate=0.25, estimate_error=1e-9)  # fmt: skip
     assert diagnosis_text(diagnosis).endswith(
-        "The central estimates settle near 0.25. Below about ε = 1.5e-08 the perturbation "
+        "Below about ε = 1.5e-08 the perturbation "
         "vanishes in float16 (w ± ε == w), so those estimates are 0."
     )
+    assert "0.25 ± 1e-09" in diagnosis_text(diagnosis)
 
 
 @pytest.mark.parametrize("by", RECOMMENDATIONS)

@@ -73,7 +73,7 @@ def report(tries=[0]):
     w = window()
     model = w.model("calculator")
     w.open_panel("explorer")
-    if (model.is_restoring() or w.model("explorer").result() is None) and tries[0] < 100:
+    if (model.is_reading() or w.model("explorer").result() is None) and tries[0] < 100:
         tries[0] += 1
         QTimer.singleShot(100, report)
         return

@@ -5,7 +5,7 @@ import io
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from fdgui.core.calculator.schemes import DEFAULT_TEXTS, parse_inputs
@@ -74,7 +74,7 @@ def test_clear_history_is_undoable(window):
     assert model.history_rows() == []
     _undo_redo(window, model, before, _after(model, before))
     assert len(model.history_rows()) == 3
-    assert window.panel("calculator").history_table.rowCount() == 3
+    assert window.panel("calculator").history_table.model().rowCount() == 3
 
 
 def test_delete_rows_is_undoable(window):
@@ -156,6 +156,9 @@ def test_a_plot_copies_as_an_image_and_has_a_context_menu(window):
     assert not QGuiApplication.clipboard().image().isNull()
     texts = [action.text() for action in plot_export.plot_menu(view, "calculator").actions()]
     assert texts[:4] == ["Copy as image", "Export as PNG…", "Export as SVG…", "Export data as CSV…"]
+    explorer = plot_export.plot_views("explorer", window.open_panel("explorer"))["explorer"]
+    menu = plot_export.plot_menu(explorer, "explorer", window.panel("explorer").actions())
+    assert "Pin this sweep" in menu.actions()[0].text()
 
 
 def test_an_absurd_png_size_is_refused_in_words(window):
@@ -175,9 +178,11 @@ def test_tables_copy_selected_rows_as_tab_separated_text_and_export_csv(window, 
     text = copy_rows(table)
     assert QGuiApplication.clipboard().text() == text
     lines = text.splitlines()
-    assert len(lines) == 3 and lines[0].split("\t")[0] == table.horizontalHeaderItem(0).text()
-    assert lines[1].split("\t")[0] == table.item(0, 0).text()
-    assert lines[2].split("\t")[0] == table.item(2, 0).text()
+    header = table.model().headerData(0, Qt.Orientation.Horizontal)
+    assert len(lines) == 3 and lines[0].split("\t")[0] == header
+    cell = table.model().index
+    assert lines[1].split("\t")[0] == table.model().data(cell(0, 0))
+    assert lines[2].split("\t")[0] == table.model().data(cell(2, 0))
     export_table_csv(table, tmp_path / "t.csv")
     rows = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 5  # header + every row, whatever is selected
@@ -200,13 +205,13 @@ def test_up_to_four_sweeps_are_pinned_with_legend_entries(window, qtbot):
     explorer = _swept(qtbot, window)
     panel = window.panel("explorer")
     for _ in range(4):
-        panel.pin_button.click()
+        panel.pin_action.trigger()
     assert len(explorer.pins.pins()) == 4
     assert "Up to 4" in explorer.pins.pin(explorer.result())
     assert len(panel.pin_overlay.legend.items) == 4
     assert len(panel.pin_overlay.curves) == 8  # each on both plots
     saved = explorer.state()["pins"]
-    panel.clear_pins_button.click()
+    panel.clear_pins_action.trigger()
     assert explorer.pins.pins() == [] and panel.pin_overlay.curves == []
     assert explorer.restore({"pins": saved}) == []
     assert len(panel.pin_overlay.legend.items) == 4

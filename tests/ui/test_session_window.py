@@ -224,11 +224,11 @@ def test_a_long_history_is_read_in_the_background_and_never_lost_meanwhile(qtbot
     )
     window = _window(qtbot)
     model = window.model("calculator")
-    assert model.is_restoring()
+    assert model.is_reading()
     model.calculate()  # a new row while the saved ones are read
     _rows_text, total = files.table_rows(model.state()["history"])
     assert total == count + 1
-    qtbot.waitUntil(lambda: not model.is_restoring(), timeout=30000)
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=30000)
     history = model.history_rows()
     assert len(history) == count + 1
     assert str(history[0].loss_plus) == "0.1200000"

@@ -19,15 +19,28 @@ class ExpressionModel(ModelBase):
     """L(w) = a typed expression, studied at the point w0 (the one parameter "w")."""
 
     kind = "expression"
-    gradient_method = "analytic"
 
-    def __init__(self, expression: Expression, point: float) -> None:
+    def __init__(
+        self, expression: Expression, point: float, typed_gradient: str | None = None
+    ) -> None:
         self.expression = expression
         self.point = float(point)
+        # a derivative typed by a person (text of an expression in w or a number): when
+        # given, it is the gradient under check and the analytic derivative a reference
+        self.typed_gradient = typed_gradient
+        if typed_gradient is not None:
+            self._typed = parse_expression(typed_gradient, "grad")
 
     @property
     def label(self) -> str:
-        return f"L(w) = {self.expression.text} at w = {numbers.significant(self.point, 6)}"
+        label = f"L(w) = {self.expression.text} at w = {numbers.significant(self.point, 6)}"
+        if self.typed_gradient is not None:
+            label += f", your derivative {self._typed.text}"
+        return label
+
+    @property
+    def gradient_method(self) -> str:  # type: ignore[override]
+        return "analytic" if self.typed_gradient is None else "your derivative"
 
     @property
     def tensors(self) -> tuple[TensorInfo, ...]:
@@ -47,7 +60,7 @@ class ExpressionModel(ModelBase):
 
     @property
     def cache_key(self) -> Any:
-        return ("expression", self.expression.text, self.point)
+        return ("expression", self.expression.text, self.point, self.typed_gradient)
 
     @property
     def gradient_note(self) -> str:  # type: ignore[override]
@@ -77,11 +90,16 @@ class ExpressionModel(ModelBase):
 
     def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
         w = self.point if theta is None else float(np.asarray(theta).reshape(-1)[0])
+        if self.typed_gradient is not None:
+            return self._typed.evaluate(np.array([w]), "float64").astype(np.float64)
         return np.array([float(self.expression.derivative(w))])
 
 
-def expression_model(text: str, point_text: str | float) -> ExpressionModel:
-    """Parse the expression and the point; raise InputError ('expression' or 'point')."""
+def expression_model(
+    text: str, point_text: str | float, grad_text: str | None = None
+) -> ExpressionModel:
+    """Parse the expression, the point and (optionally) a typed derivative; raise InputError
+    ('expression', 'point' or 'grad')."""
     expression = parse_expression(text)
     if not expression.uses_w:
         raise InputError("expression", "the expression does not depend on w")
@@ -93,4 +111,6 @@ def expression_model(text: str, point_text: str | float) -> ExpressionModel:
         point = float(point_text)
         if not np.isfinite(point):
             raise InputError("point", "enter a finite number")
-    return ExpressionModel(expression, point)
+    if grad_text is not None and not str(grad_text).strip():
+        grad_text = None
+    return ExpressionModel(expression, point, None if grad_text is None else str(grad_text).strip())

@@ -15,20 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from fdgui.core.numbers.format import json_number, shortest, significant
-from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SCHEMES, SweepResult
 from fdgui.core.sweep.readout import PointReadout
 
+# One vocabulary for every panel and the CLI: a title per diagnosis kind (docs/DIAGNOSIS.md).
 TITLES = {
     "correct": "Gradient correct",
     "wrong": "Gradient wrong",
-    "kink": "Kink crossed",
+    "kink": "Kink",
+    "undefined": "Undefined at w",
     "vanished": "Perturbation vanished",
-    "unknown": "No reference to judge by",
+    "estimate": "Estimate only",
 }
-_BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 
 
 @dataclass(frozen=True)
@@ -51,17 +51,22 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     case, facts = diagnosis.case, diagnosis.facts
     dtype = facts["dtype"]
     if case == "one-sided":
-        return "Only one side defined"
-    if case == "not-finite":
-        return "Loss not finite"
+        return "Undefined at w (only one side defined)"
+    if case in ("not-finite", "not-finite-at-w"):
+        return "Undefined at w (loss not finite)"
+    if case == "kink-at":
+        return "Kink at w"
+    if case == "kink-crossed":
+        return "Kink inside the ε range"
     if case == "range-too-narrow":
-        if diagnosis.kind == "correct":
-            return "Gradient correct (range too narrow)"
-        return "Range too narrow to judge"
+        return "Gradient correct (range too narrow)"
     if case == "limited":
-        return f"Gradient correct (limited by {dtype})"
-    if case == "too-coarse":
-        return f"Too coarse to judge in {dtype}"
+        return (
+            f"Gradient correct (confirmed by the {facts['agreeing_method']} reference; "
+            f"finite differences limited by {dtype})"
+        )
+    if case == "consistent":
+        return f"Gradient consistent (to what {dtype} resolves)"
     return TITLES[diagnosis.kind]
 
 
@@ -154,14 +159,12 @@ def _vanished(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     )
 
 
-def _no_reference(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    text = (
-        "There is no gradient to compare against: type a backprop value or measure at "
-        "three or more ε so that Richardson extrapolation can give one."
-    )
-    if diagnosis.consensus is not None:
-        text += f" The central estimates settle near {_fmt(diagnosis.consensus, 6)}."
-    return text
+def _digits(a: float | None, b: float | None) -> int:
+    """Significant digits that show two nearby numbers as different (at least 6, at most 17)."""
+    if a is None or b is None or a == b or not (math.isfinite(a) and math.isfinite(b)):
+        return 6
+    relative = abs(a - b) / max(abs(a), abs(b))
+    return int(min(17, max(6, math.ceil(-math.log10(relative)) + 2)))
 
 
 def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
@@ -169,14 +172,18 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     ratio = (
         "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times the true value)"
     )
+    digits = _digits(facts["checked"], facts.get("independent_value"))
     if "independent_method" in facts:
+        bar = facts.get("independent_error")
+        bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
         evidence = (
             f"the {facts['independent_method']} reference, which shares no rounding with it or "
-            f"with the finite differences, gives {_fmt(facts['independent_value'], 6)}."
+            f"with the finite differences, gives {_fmt(facts['independent_value'], digits)}"
+            f"{bar_text}; the difference is far beyond both error bars."
         )
         if "fd-resolved" in diagnosis.reasons:
             evidence += (
-                f" The finite differences in {dtype} settle near {_fmt(consensus, 6)} "
+                f" The finite differences in {dtype} settle near {_fmt(consensus, digits)} "
                 f"(best relative error against the checked gradient {_fmt(best, 2)})."
             )
     else:
@@ -185,38 +192,89 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"every ε (best relative error {_fmt(best, 2)}), so no choice of ε explains it. "
             f"The finite differences settle near {_fmt(consensus, 6)}."
         )
+    if "outside_sides" in facts:
+        low, high = facts["outside_sides"]
+        evidence = (
+            f"w sits on a kink whose one-sided slopes are {_fmt(low, 6)} and {_fmt(high, 6)}, "
+            "and it lies outside that range, so it is no subgradient either."
+        )
     note = ""
     if "below_kink" in facts:
         note = f" (Judged below a kink that ε crosses at about {_fmt(facts['below_kink'], 2)}.)"
+    if "floor_hides" in facts:
+        note += (
+            f" The usual relative error with its 1e-8 floor would call this “Correct”: the "
+            f"gradient is tiny, and against the gradient itself the error is "
+            f"{_fmt(facts['floor_hides'], 2)}."
+        )
     return (
-        f"The {facts['method']} gradient {_fmt(facts['checked'], 6)}{ratio} is wrong: "
-        f"{evidence} Look for a bug in the backward pass.{note}"
+        f"{_method(facts)} {_fmt(facts['checked'], digits)}{ratio} is wrong: "
+        f"{evidence} Look for a bug in the derivative.{note}"
     )
 
 
 def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    return (
-        "Forward and backward differences disagree by a jump that does not shrink with ε: "
-        "the loss has a kink at w itself (a ReLU unit exactly at 0, abs, max). There the "
-        f"derivative is one-sided; the {facts['method']} value {_fmt(facts['checked'], 6)} is "
-        f"one choice. Central differences give the average of the two slopes "
-        f"({_fmt(diagnosis.consensus, 6)}). Move w slightly or compare one-sided estimates."
-    )
+    sides = facts.get("sides")
+    if sides is not None:
+        left, right = sides
+        evidence = (
+            f"A branch of the loss (abs, relu, maximum, minimum) switches exactly at w: the "
+            f"slope is {_fmt(left, 6)} just left of w and {_fmt(right, 6)} just right of it, "
+            "so there is no derivative, only one-sided ones."
+        )
+    else:
+        evidence = (
+            "Forward and backward differences disagree by a jump that does not shrink with ε: "
+            "the loss has a kink at w itself (a ReLU unit exactly at 0, abs, max). There the "
+            "derivative is one-sided."
+        )
+    judged = ""
+    if "checked" in facts:
+        judged = f" {_method(facts)} {_fmt(facts['checked'], 6)} is one choice"
+        if facts.get("subgradient"):
+            judged += " and lies between the one-sided slopes (a valid subgradient)"
+        judged += "."
+    consensus = ""
+    if diagnosis.consensus is not None:
+        consensus = (
+            f" Central differences give the average of the two slopes "
+            f"({_fmt(diagnosis.consensus, 6)})."
+        )
+    return f"{evidence}{judged}{consensus} Move w slightly or compare one-sided estimates."
 
 
 def _kink_crossed(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    below = ""
+    if "checked" in facts:
+        agreeing = facts.get("agreeing_method")
+        below = (
+            f" Below it the loss is smooth; {_method_lower(facts)} "
+            f"{_fmt(facts['checked'], 6)} "
+            + (
+                f"agrees with the {agreeing} reference {_fmt(facts['agreeing_value'], 6)}."
+                if agreeing
+                else "is not contradicted by the estimates there."
+            )
+        )
     return (
-        f"Forward and backward differences jump apart once ε reaches about "
-        f"{_fmt(diagnosis.kink_epsilon, 2)}: w ± ε crosses a kink (a ReLU unit changing sides, "
-        f"abs, max) about that far from w. Estimates with larger ε mix two slopes. Below it the "
-        f"loss is smooth and the estimates agree with the {facts['method']} value "
-        f"{_fmt(facts['checked'], 6)}."
+        f"w ± ε crosses a kink (abs, relu, maximum or minimum switching branch) once ε reaches "
+        f"about {_fmt(diagnosis.kink_epsilon, 2)}: estimates with larger ε mix two slopes and "
+        f"say nothing about the derivative at w.{below}"
     )
 
 
 def _method(facts: dict[str, Any]) -> str:
     """'The analytic gradient' (capitalised for the start of a sentence)."""
+    if facts["method"] == "your derivative":
+        return "Your derivative"
     return f"The {facts['method']} gradient"
+
+
+def _method_lower(facts: dict[str, Any]) -> str:
+    """'the analytic gradient', 'your derivative' (inside a sentence)."""
+    if facts["method"] == "your derivative":
+        return "your derivative"
+    return f"the {facts['method']} gradient"
 
 
 def _finite_differences(facts: dict[str, Any]) -> str:
@@ -237,17 +295,27 @@ def _finite_differences(facts: dict[str, Any]) -> str:
         f"truncation allow errors up to about {_fmt(possible, 2)} at the best ε of this "
         "range."
     )
+    floor = ""
+    if "floor_hides" in facts:
+        floor = (
+            f" (The usual relative error, with its 1e-8 floor, would look smaller: the gradient "
+            f"is tiny, and against the gradient itself the error is "
+            f"{_fmt(facts['floor_hides'], 2)}.)"
+        )
     return (
         f"The finite differences in {dtype} get no closer than a relative error of "
-        f"{_fmt(facts['best_relative_error'], 2)} (at ε ≈ {_fmt(facts['best_epsilon'], 2)}), "
-        f"which the calculator would rate “{_BAND_TITLES[facts['band']]}”.{possible_text}"
+        f"{_fmt(facts['best_relative_error'], 2)} (at ε ≈ {_fmt(facts['best_epsilon'], 2)}): "
+        f"that measures how finely {dtype} resolves the derivative, not the gradient."
+        f"{possible_text}{floor}"
     )
 
 
 def _agrees(facts: dict[str, Any]) -> str:
+    bar = facts.get("agreeing_error")
+    bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
-        f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}"
+        f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}{bar_text}"
     )
 
 
@@ -256,10 +324,15 @@ def _range_too_narrow(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     side, direction = ("smallest", "smaller") if low else ("largest", "larger")
     cause = "truncation" if low else "round-off"
     agreement = f"{_agrees(facts)}. " if "agreeing_method" in facts else ""
+    advice = f" Sweep {direction} ε."
+    if low and "vanished_below" in facts:
+        advice = (
+            f" Smaller ε vanish in {facts['dtype']} (w ± ε == w below about "
+            f"{_fmt(facts['vanished_below'], 2)}), so this is as close as {facts['dtype']} gets."
+        )
     return (
         f"{agreement}{_finite_differences(facts)} The best ε is the {side} of the range and "
-        f"{cause} still dominates there: the bottom of the V lies outside it. Sweep "
-        f"{direction} ε."
+        f"{cause} still dominates there: the bottom of the V lies outside it.{advice}"
     )
 
 
@@ -290,16 +363,6 @@ def _limited(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         f"{_agrees(facts)} (relative difference {_fmt(facts['relative_difference'], 2)}), "
         f"which shares no rounding with the finite differences. {_finite_differences(facts)} "
         f"{_limit_note(diagnosis, facts)}"
-    )
-
-
-def _too_coarse(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    dtype = facts["dtype"]
-    return (
-        f"{_finite_differences(facts)} The estimates stay within what {dtype}'s rounding "
-        f"allows around the {facts['method']} gradient {_fmt(facts['checked'], 6)}, so they "
-        "neither confirm nor refute it."
-        + (" Sweep in a wider dtype to decide." if dtype != "float64" else "")
     )
 
 
@@ -339,11 +402,58 @@ def _correct(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             seed_note = (
                 f" The usual 1e-7…1e-4 advice is a float64 rule: in {dtype} ε = 1e-7 is {words}."
             )
+    confirmed = ""
+    if "agreeing_method" in facts:
+        confirmed = f" {_agrees(facts)} within both error bars."
     return (
-        f"The {facts['method']} gradient {_fmt(facts['checked'], 6)} agrees with the finite "
+        f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the finite "
         f"differences: {slope_text} and reaches a relative error of "
         f"{_fmt(facts['best_relative_error'], 2)} at ε ≈ {_fmt(facts['best_epsilon'], 2)}"
-        f"{rise}.{seed_note}"
+        f"{rise}.{confirmed}{seed_note}"
+    )
+
+
+def _not_finite_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    return (
+        f"The loss itself is not a finite number at w in {facts['dtype']} (a pole, log of 0, "
+        "overflow): there is no derivative to check here. Move w."
+    )
+
+
+def _undefined_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    why = facts.get("why", "")
+    return (
+        "The derivative does not exist at w"
+        + (f" ({why})" if why else "")
+        + ": the loss is undefined or not differentiable there in a way no choice of ε "
+        "repairs (a pole, a vertical tangent, a jump, a complex value). Nothing is judged."
+    )
+
+
+def _consistent(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    dtype = facts["dtype"]
+    return (
+        f"No independent reference with an honest error bar is available, so the finite "
+        f"differences alone decide. {_finite_differences(facts)} Within that resolution they "
+        f"agree with {_method_lower(facts)} {_fmt(facts['checked'], 6)}; a smaller "
+        "error would not be seen."
+        + (" Sweep in a wider dtype to see more digits." if dtype != "float64" else "")
+    )
+
+
+def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    value, error = facts.get("estimate"), facts.get("estimate_error")
+    method = facts.get("estimate_method", "finite differences")
+    if value is None:
+        return "There is no gradient under check and no finite estimate to give."
+    if error is None or not math.isfinite(error):
+        bar = " (no bound on its error is known: fewer than three usable ε)"
+    else:
+        bar = f" ± {_fmt(error, 2)}"
+    return (
+        f"There is no gradient under check, so nothing is judged. The best estimate of the "
+        f"derivative is {_fmt(value, 10)}{bar}, from {method}. Type a gradient to have it "
+        "checked against this."
     )
 
 
@@ -351,14 +461,16 @@ _CASE_WORDS = {
     "one-sided": _one_sided,
     "not-finite": _not_finite,
     "vanished": _vanished,
-    "no-reference": _no_reference,
     "wrong": _wrong,
     "kink-at": _kink_at,
     "kink-crossed": _kink_crossed,
     "range-too-narrow": _range_too_narrow,
     "limited": _limited,
-    "too-coarse": _too_coarse,
+    "consistent": _consistent,
     "correct": _correct,
+    "not-finite-at-w": _not_finite_at_w,
+    "undefined-at-w": _undefined_at_w,
+    "estimate": _estimate,
 }
 
 
@@ -436,8 +548,10 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
                 "value": json_number(item.value),
                 "error": json_number(item.error),
                 "evaluations": item.evaluations,
+                "status": getattr(item, "status", "ok"),
+                "under_check": number == 0 and result.has_checked,
             }
-            for item in result.references
+            for number, item in enumerate(result.references)
         ],
         "vanished_below": json_number(
             float(result.epsilons[result.vanished].max()) if result.vanished.any() else None
@@ -453,12 +567,21 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
 def _reference_lines(result: SweepResult) -> list[str]:
     """``reference (complex step): 0.51…  ± 2e-12`` per reference."""
     lines = []
-    for item in result.references:
-        bar = "" if not item.error else f" ± {significant(item.error, 2)}"
-        if item.error is not None and not math.isfinite(item.error):
-            bar = " (unreliable: did not converge)"
+    for number, item in enumerate(result.references):
+        bar = "" if item.error is None else f" ± {significant(item.error, 2)}"
+        status = getattr(item, "status", "ok")
+        if status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
+            bar = " (unreliable: did not converge; not used to judge)"
+        elif status == "undefined":
+            bar = " (undefined here; not used to judge)"
+        elif status == "kink" and item.sides is not None:
+            left, right = item.sides
+            bar = f" (kink at w: one-sided {_fmt(left, 6)} left, {_fmt(right, 6)} right)"
+        elif status == "kink-nearby":
+            bar += " (its steps cross a kink; not used to judge)"
         value = significant(item.value, 17, missing=shortest(item.value))
-        lines.append(f"reference ({item.method}): {value}{bar}")
+        role = "under check" if number == 0 and result.has_checked else "reference"
+        lines.append(f"{role} ({item.method}): {value}{bar}")
     return lines
 
 

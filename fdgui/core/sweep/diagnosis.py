@@ -40,19 +40,21 @@ from fdgui.core.numbers.verdicts import Verdict, verdict_for
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.references import ReferenceValue
 
-KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "vanished", "unknown")
+KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "estimate")
 # The finer reading behind a kind; the report words each one.
 CASES: dict[str, str] = {
-    "one-sided": "unknown",  # the loss is finite on one side of w only
-    "not-finite": "unknown",  # the loss is not finite near w at any ε
+    "not-finite-at-w": "undefined",  # the loss at w itself is not finite
+    "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
+    "one-sided": "undefined",  # the loss is finite on one side of w only
+    "not-finite": "undefined",  # the loss is not finite near w at any ε
     "vanished": "vanished",  # w ± ε == w at every ε
-    "no-reference": "unknown",  # nothing to compare the estimates with
+    "estimate": "estimate",  # nothing under check: the best estimate and its error bar
     "wrong": "wrong",
     "kink-at": "kink",  # a kink at w itself
     "kink-crossed": "kink",  # ε crosses a kink at about kink_epsilon
-    "range-too-narrow": "correct/unknown",  # the bottom of the V lies outside the range
+    "range-too-narrow": "correct",  # the bottom of the V lies outside the range
     "limited": "correct",  # the dtype limits the finite differences; a reference confirms
-    "too-coarse": "unknown",  # the dtype limits them and nothing confirms
+    "consistent": "correct",  # no trusted reference; the finite differences do not refute
     "correct": "correct",
 }
 # How the recommended ε was chosen.
@@ -340,65 +342,132 @@ class _Reading:
         )
 
 
+SAFETY_FACTOR = 2.0  # a disagreement must exceed twice the combined error bars to be "wrong"
+UNKNOWN_GRADIENT_ERROR = 1e-6  # relative error assumed for a gradient that states none
+
+
+def _gradient_bar(checked: ReferenceValue, truth: float) -> float:
+    """What the gradient under check may be off by as computed: its own bar (a typed
+    expression's float64 round-off, measured) or, when it states none (a backprop), 1e-6 of
+    its size."""
+    if checked.error is not None and np.isfinite(checked.error):
+        return float(checked.error) + 4.0 * 2.0**-53 * abs(checked.value)
+    return UNKNOWN_GRADIENT_ERROR * max(abs(checked.value), abs(truth))
+
+
+def _disagrees(checked: ReferenceValue, reference: ReferenceValue) -> bool:
+    """|g − T| > 2 · (bar of T + bar of g): resolved beyond both error bars."""
+    bar = float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
+    return abs(checked.value - reference.value) > SAFETY_FACTOR * bar
+
+
+def _seed_relative(checked: float, truth: float) -> float:
+    return float(relative_error(checked, truth))
+
+
 def diagnose(result: SweepResult) -> Diagnosis:
-    """Say which case the sweep shows and recommend ε, with the numbers behind both."""
+    """The decision procedure of docs/DIAGNOSIS.md, step by step: undefined, kink at w,
+    wrong (against a trusted reference), vanished, kink crossed, estimate (nothing under
+    check), wrong/consistent by the finite differences alone, correct."""
     reading = _Reading(result)
     rule = reading.rule
     usable = ~result.vanished & np.isfinite(result.central.estimates)
+    checked = result.reference
+    if checked is not None:
+        reading.facts.update(method=checked.method, checked=checked.value)
+    trusted = result.trusted_references()
+    truth = trusted[0] if trusted else None
+    analytic = next((r for r in result.references if r.method == "analytic"), None)
+    # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
+    if result.point is not None and not np.isfinite(result.loss):
+        return reading.diagnosis("undefined", "not-finite-at-w")
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
     )
     if not usable.any() and one_sided.any():
         side = "forward" if np.isfinite(result.forward.estimates).any() else "backward"
-        return reading.diagnosis("unknown", "one-sided", side=side)
+        return reading.diagnosis("undefined", "one-sided", side=side)
     if not usable.any() and not result.vanished.all():
-        return reading.diagnosis("unknown", "not-finite")
-    if not usable.any():
-        return reading.diagnosis("vanished", "vanished", has_point=result.point is not None)
-    consensus, spread, _ = _consensus(result, usable)
+        return reading.diagnosis("undefined", "not-finite")
+    if analytic is not None and analytic.status == "undefined":
+        return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
+    if checked is not None and not np.isfinite(checked.value):
+        return reading.diagnosis("undefined", "undefined-at-w", why="the gradient under check")
+    consensus, spread, _ = _consensus(result, usable) if usable.any() else (None, None, -1)
     reading.note_vanished()
-    reference = result.reference
-    if reference is None:
-        return reading.diagnosis("unknown", "no-reference", consensus=consensus, spread=spread)
-    checked = reference.value
-    reading.facts.update(method=reference.method, checked=checked)
-    smooth = result.smooth
-    independent = result.independent_references()
-    agreeing = _agreeing_reference(checked, independent)
-    best_independent = independent[0] if independent else None
-    if smooth and best_independent is not None and agreeing is None:
-        disagreement = float(relative_error(checked, best_independent.value))
-        tolerance = WRONG_AGAINST_INDEPENDENT
-        if best_independent.error is not None:
-            tolerance = max(tolerance, 10 * best_independent.error / max(abs(checked), 1e-8))
-        if disagreement > tolerance:
-            return _wrong(reading, consensus, spread, best_independent)
-    kink, kink_epsilon = (None, None) if smooth else _kink(result, usable)
-    # A kink at w is only established when the jump is readable at ε below Richardson's
-    # smallest step (~1e-3); otherwise (coarse dtypes) a converged Richardson value with a
-    # tight error bar decides: a disagreement in the calculator's "Wrong" band is a bug.
-    kink_seen_close = kink == "at" and kink_epsilon is not None and kink_epsilon < 1e-3
-    if not smooth and agreeing is None and not kink_seen_close:
-        for item in independent:
-            scale = max(abs(item.value), abs(checked), 1e-8)
-            tight = item.error is not None and item.error <= 1e-4 * scale
-            if tight and abs(checked - item.value) > WRONG_BAND * scale:
-                return _wrong(reading, consensus, spread, item)
-    if kink == "at":
+    # 2. a kink at w: the expression says a branch switches there, or (any other model) the
+    # one-sided differences keep a jump that does not shrink with ε
+    kink_reference = analytic if analytic is not None and analytic.status == "kink" else None
+    kink, kink_epsilon = (None, None)
+    if result.switched is None and not result.smooth and usable.any():
+        kink, kink_epsilon = _kink(result, usable)
+    if kink_reference is not None or (kink == "at" and truth is None):
+        sides = kink_reference.sides if kink_reference is not None else None
+        facts: dict[str, Any] = {}
+        if sides is not None:
+            facts["sides"] = sides
+        if checked is not None and sides is not None and checked is not kink_reference:
+            known = [s for s in sides if s is not None]
+            if known:
+                low, high = min(known), max(known)
+                slack = SAFETY_FACTOR * _gradient_bar(checked, high) + 1e-12 * max(1.0, abs(high))
+                if not low - slack <= checked.value <= high + slack:
+                    return _wrong(reading, consensus, spread, None, outside_sides=(low, high))
+                facts["subgradient"] = True
         return reading.diagnosis(
-            "kink", "kink-at", recommended_by="kink-at", consensus=consensus, spread=spread
+            "kink",
+            "kink-at",
+            recommended_by="kink-at",
+            consensus=consensus,
+            spread=spread,
+            **facts,
         )
+    # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
+    if checked is not None and truth is not None and _disagrees(checked, truth):
+        # a network with relu: Richardson's steps may straddle kinks it cannot know of
+        judged_by_kinked_fd = (
+            result.switched is None and not result.smooth and result.kind != "measured"
+        )
+        if (
+            not judged_by_kinked_fd
+            or truth.method in ("analytic", "complex step")
+            or (
+                abs(checked.value - truth.value)
+                > WRONG_BAND * max(abs(truth.value), abs(checked.value), 1e-300)
+            )
+        ):
+            return _wrong(reading, consensus, spread, truth)
+    if checked is not None and truth is not None:
+        reading.facts.update(
+            agreeing_method=truth.method,
+            agreeing_value=truth.value,
+            agreeing_error=truth.error,
+            relative_difference=_seed_relative(checked.value, truth.value),
+            exact_relative_difference=abs(checked.value - truth.value)
+            / max(abs(truth.value), abs(checked.value), 1e-300),
+        )
+    # 4. vanished: no ε of the range changes w (or, for rows, the loss) at all
+    if not usable.any() or result.vanished.all():
+        return reading.diagnosis(
+            "vanished", "vanished", has_point=result.point is not None, vanished_note=False
+        )
+    # 5. a kink crossed inside the range
+    if result.switched is not None and result.switched.any():
+        kink, kink_epsilon = "crossed", float(result.epsilons[result.switched].min())
     if kink == "crossed" and kink_epsilon is not None:
         safe = kink_epsilon / 3
         below = usable & (result.epsilons < safe)
+        if result.switched is not None:
+            below = usable & ~result.switched
         if below.any():
             consensus, spread, _ = _consensus(result, below)
-            if agreeing is None and _fd_contradicts(result, checked, below):
+            if (
+                checked is not None
+                and truth is None
+                and _fd_contradicts(result, checked.value, below)
+            ):
                 return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
-        recommended = {
-            "central": min(rule["central"], safe),
-            "forward": min(rule["forward"], safe),
-        }
+        recommended = {"central": min(rule["central"], safe), "forward": min(rule["forward"], safe)}
         return reading.diagnosis(
             "kink",
             "kink-crossed",
@@ -408,16 +477,83 @@ def diagnose(result: SweepResult) -> Diagnosis:
             spread=spread,
             kink_epsilon=kink_epsilon,
         )
-    if agreeing is None and _fd_contradicts(result, checked, usable):
+    # 6. nothing under check: the best estimate with a bar that bounds it
+    if checked is None:
+        return _estimate(reading, truth, consensus, spread)
+    # 7. no trusted reference: the finite differences alone decide
+    if truth is None and _fd_contradicts(result, checked.value, usable):
         return _wrong(reading, consensus, spread, None)
+    # 8. correct: how close the finite differences in this dtype get, and what confirms it
+    return _correct_or_limited(reading, truth, consensus, spread, usable)
+
+
+def _estimate(
+    reading: _Reading,
+    truth: ReferenceValue | None,
+    consensus: float | None,
+    spread: float | None,
+) -> Diagnosis:
+    """No gradient under check: the best estimate, with its error bar and where it comes from."""
+    result = reading.result
+    if truth is not None:
+        return reading.diagnosis(
+            "estimate",
+            "estimate",
+            consensus=consensus,
+            spread=spread,
+            estimate=truth.value,
+            estimate_error=truth.error,
+            estimate_method=truth.method,
+        )
+    # no bounded reference: the best central estimate, its bar the predicted error there
     central = result.central
-    best_relative = central.best_relative_error
-    recommended, recommended_by, fallback = _recommend(result, rule)
+    index = central.best_index
+    if index is None:
+        usable = np.flatnonzero(~result.vanished & np.isfinite(central.estimates))
+        index = int(usable[len(usable) // 2]) if usable.size else None
+    value = None if index is None else float(central.estimates[index])
+    bar = None
+    if index is not None and value is not None:
+        bar = float(result.predicted_error("central", gradient=value)[index])
+        if result.kind == "measured" and result.curvature is None:
+            bar = float("inf")  # truncation unknown from one row: no honest bound
+    return reading.diagnosis(
+        "estimate",
+        "estimate",
+        consensus=consensus,
+        spread=spread,
+        estimate=value,
+        estimate_error=bar,
+        estimate_method="finite differences",
+    )
+
+
+def _correct_or_limited(
+    reading: _Reading,
+    truth: ReferenceValue | None,
+    consensus: float | None,
+    spread: float | None,
+    usable: np.ndarray,
+) -> Diagnosis:
+    result = reading.result
+    checked = reading.facts["checked"]
+    central = result.central
+    recommended, recommended_by, fallback = _recommend(result, reading.rule)
     reading.facts["fallback"] = fallback
+    best_relative = central.best_relative_error
     band = None if best_relative is None else verdict_for(best_relative)
+    if truth is not None and abs(checked) < 1e-8 and band is not None and band.key == "correct":
+        # the seed's 1e-8 floor makes a tiny gradient's estimates look "Correct"; say what the
+        # error relative to the gradient itself is
+        index = central.best_index
+        if index is not None:
+            exact = float(central.errors[index]) / max(abs(checked), 1e-300)
+            if exact > 1e-7:
+                reading.facts["floor_hides"] = exact
+                band = verdict_for(exact)
     if band is None or band.key != "correct":
         return _limited(
-            reading, agreeing, band, recommended, recommended_by, consensus, spread, usable
+            reading, truth, band, recommended, recommended_by, consensus, spread, usable
         )
     slope = _slope(result, usable)
     edge = result.best_at_edge("central")
@@ -493,7 +629,7 @@ def _limited(
         edge = result.best_at_edge("central")
         if edge is not None and result.regime(central.best_index) in ("truncation", "round-off"):
             return reading.diagnosis(
-                "correct" if agreeing is not None else "unknown",
+                "correct",
                 "range-too-narrow",
                 recommended,
                 recommended_by,
@@ -506,8 +642,8 @@ def _limited(
     if agreeing is not None:
         facts["relative_difference"] = float(relative_error(checked, agreeing.value))
     return reading.diagnosis(
-        "correct" if agreeing is not None else "unknown",
-        "limited" if agreeing is not None else "too-coarse",
+        "correct",
+        "limited" if agreeing is not None else "consistent",
         recommended,
         recommended_by,
         _limit_cause(result, checked),
@@ -524,6 +660,7 @@ def _wrong(
     spread: float | None,
     independent: ReferenceValue | None,
     below_kink: float | None = None,
+    outside_sides: tuple[float, float] | None = None,
 ) -> Diagnosis:
     result = reading.result
     checked = reading.facts["checked"]
@@ -540,6 +677,16 @@ def _wrong(
         facts.update(independent_method=independent.method, independent_value=independent.value)
     if below_kink is not None:
         facts["below_kink"] = below_kink
+    if outside_sides is not None:
+        facts["outside_sides"] = outside_sides
+    if independent is not None:
+        facts["independent_error"] = independent.error
+        truth_value = independent.value
+        facts["exact_relative_difference"] = abs(checked - truth_value) / max(
+            abs(truth_value), abs(checked), 1e-300
+        )
+        if verdict_for(float(relative_error(checked, truth_value))).key == "correct":
+            facts["floor_hides"] = facts["exact_relative_difference"]
     return reading.diagnosis(
         "wrong",
         "wrong",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +64,13 @@ class SweepSettings:
             )
         if high > 1e6:
             raise InputError("max", "the largest ε is at most 1e6")
+        largest = precision.largest_finite(self.dtype)
+        if high > largest:  # it would become inf in the dtype
+            raise InputError(
+                "max",
+                f"the largest ε ({numbers.significant(high, 6)}) is beyond {self.dtype}'s "
+                f"largest number ({numbers.significant(largest, 6)})",
+            )
         if low < 1e-300:
             raise InputError("min", "the smallest ε is at least 1e-300")
         if isinstance(self.points, bool) or not isinstance(self.points, int | np.integer):
@@ -129,6 +136,11 @@ class SweepResult:
     spacing: float | None  # the dtype's gap at w0
     smooth: bool = True  # no kinks possible (analytic expression, tanh/sigmoid network)
     seconds: float = 0.0
+    # per ε: a branch of the expression (abs, relu, maximum, minimum) differs at w ± ε from
+    # the one at w; None when the model cannot tell (not an expression)
+    switched: np.ndarray | None = None
+    has_checked: bool = True  # references[0] is the gradient under check
+    source_note: str = ""  # measured rows: the format their losses came from
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -148,12 +160,13 @@ class SweepResult:
         return None if curve.best_index is None else float(self.epsilons[curve.best_index])
 
     def independent_references(self) -> tuple[ReferenceValue, ...]:
-        return tuple(
-            r
-            for r in self.references
-            if r.method in ("complex step", "Richardson")
-            and (r.error is None or np.isfinite(r.error))
-        )
+        """Every reference that is not the gradient under check (whatever its status)."""
+        return self.references[1:] if self.has_checked else self.references
+
+    def trusted_references(self) -> tuple[ReferenceValue, ...]:
+        """Independent references with a finite error bar that bounds them, tightest first."""
+        trusted = [r for r in self.independent_references() if r.trusted]
+        return tuple(sorted(trusted, key=lambda r: float(r.error or 0.0)))
 
     def predicted_error(self, scheme: str = "central", gradient: float | None = None) -> np.ndarray:
         """What a correct gradient's finite difference may be off by at each ε (absolute).
@@ -229,6 +242,11 @@ def relative_error(numeric: np.ndarray, analytic: float) -> np.ndarray:
         return np.abs(numeric - analytic) / scale
 
 
+def _scale(values: np.ndarray, reference: float) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.maximum(np.maximum(np.abs(values), abs(reference)), 1e-300)
+
+
 SMOOTHING_WINDOW = 7  # grid points in the running median that finds the bottom of the V
 
 
@@ -295,7 +313,13 @@ def _curves(
                 relative,
                 # an estimate of exactly 0 because the loss did not change is no candidate
                 # for the best ε (unless the gradient really is 0)
-                _best_index(relative, usable if not reference else usable & changes[name]),
+                # the bottom of the V by the error relative to the gradient itself: the seed's
+                # 1e-8 floor (kept in relative_errors for its verdict bands) would make every
+                # estimate of a tiny gradient look equally good
+                _best_index(
+                    relative if reference is None else errors / _scale(values, reference),
+                    usable if not reference else usable & changes[name],
+                ),
                 guides.get(name),
             )
     return curves
@@ -328,21 +352,36 @@ def _round_point(w: float, dtype: str) -> float:
 def perturbed_points(w: float, epsilons: np.ndarray, dtype: str) -> tuple[np.ndarray, np.ndarray]:
     """w ± ε formed in ``dtype`` (both operands rounded to it first), returned as float64."""
     numpy_dtype = precision.numpy_dtype(dtype)
-    w_cast = np.asarray(w, dtype=np.float64).astype(numpy_dtype)
-    eps_cast = np.asarray(epsilons, dtype=np.float64).astype(numpy_dtype)
-    plus = (w_cast + eps_cast).astype(numpy_dtype).astype(np.float64)
-    minus = (w_cast - eps_cast).astype(numpy_dtype).astype(np.float64)
+    with np.errstate(over="ignore"):  # w ± ε beyond the dtype is inf: a non-finite point
+        w_cast = np.asarray(w, dtype=np.float64).astype(numpy_dtype)
+        eps_cast = np.asarray(epsilons, dtype=np.float64).astype(numpy_dtype)
+        plus = (w_cast + eps_cast).astype(numpy_dtype).astype(np.float64)
+        minus = (w_cast - eps_cast).astype(numpy_dtype).astype(np.float64)
     return plus, minus
 
 
-def derivative_guides(objective: FunctionObjective) -> tuple[float | None, float | None]:
-    """L'' and L''' at w0 from five float64 evaluations (h = u^(1/5)·max(1,|w|)).
+def derivative_guides(
+    objective: FunctionObjective, w: float | None = None
+) -> tuple[float | None, float | None]:
+    """The second and third derivatives at w (default w0), for the truncation guides.
 
-    Used only to draw the truncation guides, so a few digits are plenty.
+    An expression's are exact (extended precision, core/sweep/extended.py); any other
+    model's come from five float64 evaluations with h = u^(1/5)·max(1,|w|) — a few digits are
+    plenty to draw a guide.
     """
-    w = objective.point
-    h = 2.0 ** (-53 / 5) * max(1.0, abs(w))
+    w = objective.point if w is None else float(w)
+    text = _expression_text(objective)
+    if text is not None:
+        from fdgui.core.sweep import extended
+
+        try:
+            return extended.higher_derivatives(text, w)
+        except extended.Undefined:
+            return None, None
+    h = np.float64(2.0 ** (-53 / 5)) * max(1.0, abs(w))
     offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0]) * h
+    if not np.isfinite(h**3 if abs(h) < 1e100 else np.inf):  # |w| near float64's top
+        return None, None
     with np.errstate(all="ignore"):
         values = objective.losses(w + offsets, "float64")
         second = (values[3] - 2 * values[2] + values[1]) / h**2
@@ -353,22 +392,68 @@ def derivative_guides(objective: FunctionObjective) -> tuple[float | None, float
     )
 
 
-def function_references(objective: FunctionObjective) -> tuple[ReferenceValue, ...]:
-    """The checked gradient, then complex step (if it applies) and Richardson (float64)."""
-    references = [objective.checked_gradient()]
+def _expression_text(objective: FunctionObjective) -> str | None:
+    """The expression's text when the objective is a typed expression in w, else None."""
+    model = getattr(objective, "model", None)
+    if getattr(model, "kind", None) == "expression" and hasattr(model, "expression"):
+        return model.expression.text
+    return None
+
+
+def function_references(
+    objective: FunctionObjective, w: float | None = None
+) -> tuple[ReferenceValue, ...]:
+    """The checked gradient first, then every reference at w (default w0; the sweep passes
+    w0 rounded to the dtype studied, the point the finite differences really see).
+
+    An expression's analytic derivative is evaluated in extended precision with an error bar
+    (core/sweep/extended.py); a derivative typed by a person is then the checked gradient and
+    the analytic one an independent reference. Complex step (where it applies) and
+    Richardson (float64) follow. References that are undefined or unconverged are kept with
+    their status: shown as such, never used to judge.
+    """
+    w = objective.point if w is None else float(w)
+    text = _expression_text(objective)
+    references: list[ReferenceValue] = []
+    if text is not None:
+        from fdgui.core.sweep import extended
+
+        analytic = extended.analytic_reference(text, w)
+        typed = getattr(objective.model, "typed_gradient", None)
+        if typed is not None:
+            references += [extended.typed_derivative(typed, w), analytic]
+        else:
+            references.append(analytic)
+    else:
+        references.append(objective.checked_gradient())
+    # overflow and 0/0 near w make non-finite values (kept with their status): no warnings
     if objective.supports_complex_step:
-        with contextlib.suppress(ValueError, FloatingPointError, OverflowError):
-            references.append(complex_step(objective.losses_complex, objective.point))
-    with contextlib.suppress(ValueError):  # undefined near w: the others still stand
-        references.append(
-            richardson(lambda values: objective.losses(values, "float64"), objective.point)
-        )
-    return tuple(r for r in references if np.isfinite(r.value))
+        with (
+            np.errstate(all="ignore"),
+            contextlib.suppress(ValueError, FloatingPointError, OverflowError),
+        ):
+            references.append(complex_step(objective.losses_complex, w))
+    with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
+        extrapolated = richardson(lambda values: objective.losses(values, "float64"), w)
+        if text is not None and not objective.smooth and extrapolated.span is not None:
+            from fdgui.core.sweep import extended
+
+            span = np.array([extrapolated.span])
+            if extended.switched(text, w, w + span, w - span, "float64").any():
+                extrapolated = replace(
+                    extrapolated,
+                    status="kink-nearby",
+                    note=f"{extrapolated.note}; its steps cross a kink of the expression, so "
+                    "it is not used to judge",
+                )
+        references.append(extrapolated)
+    return tuple(references)
 
 
 @dataclass
 class _Cache:
-    """References and guides depend only on the objective, not on dtype or grid.
+    """References and guides depend on the objective and the point (w0 rounded to the
+    dtype), not on the grid.
 
     Each entry keeps its objective alive, so a key made from an object's id (a model that
     knows no better name for itself) can never be reused by another object while cached.
@@ -378,13 +463,13 @@ class _Cache:
         default_factory=dict
     )
 
-    def get(self, objective: FunctionObjective):
-        key = objective.cache_key
+    def get(self, objective: FunctionObjective, w: float | None = None):
+        key = (objective.cache_key, w)
         if key not in self.entries:
             if len(self.entries) > 16:
                 self.entries.pop(next(iter(self.entries)))
-            references = function_references(objective)
-            self.entries[key] = (objective, references, *derivative_guides(objective))
+            references = function_references(objective, w)
+            self.entries[key] = (objective, references, *derivative_guides(objective, w))
         return self.entries[key][1:]
 
 
@@ -414,8 +499,11 @@ def sweep_steps(
     check_point(objective.point, dtype)
     epsilons = settings.grid()
     yield 0.0, "references"
-    references, curvature, third = REFERENCE_CACHE.get(objective)
     w0 = _round_point(objective.point, dtype)
+    # an expression is studied at w0 rounded to the dtype (its derivative can be evaluated
+    # anywhere); any other model's gradient under check is at θ0, so its references are too
+    at = w0 if _expression_text(objective) is not None else None
+    references, curvature, third = REFERENCE_CACHE.get(objective, at)
     plus, minus = perturbed_points(objective.point, epsilons, dtype)
     values = np.concatenate([[w0], plus, minus])
     unique, inverse = np.unique(values, return_inverse=True)
@@ -429,6 +517,12 @@ def sweep_steps(
     loss = float(all_losses[0])
     loss_plus, loss_minus = all_losses[1 : count + 1], all_losses[count + 1 :]
     vanished = (plus == w0) & (minus == w0)
+    text = _expression_text(objective)
+    switched = None
+    if text is not None and not objective.smooth:
+        from fdgui.core.sweep import extended
+
+        switched = extended.switched(text, w0, plus, minus, dtype)
     result = _assemble(
         label=objective.label,
         kind=objective.kind,
@@ -446,6 +540,7 @@ def sweep_steps(
         third=third,
         started=started,
         smooth=objective.smooth,
+        switched=switched,
     )
     return result
 
@@ -479,13 +574,20 @@ def _assemble(
     third: float | None,
     started: float,
     smooth: bool,
+    has_checked: bool = True,
+    switched: np.ndarray | None = None,
+    unit_roundoff: float | None = None,
+    source_note: str = "",
+    row_noise: np.ndarray | None = None,
 ) -> SweepResult:
     import time
 
-    u = precision.unit_roundoff(dtype)
-    reference = references[0] if references else None
+    u = precision.unit_roundoff(dtype) if unit_roundoff is None else unit_roundoff
+    reference = references[0] if references and has_checked else None
     with np.errstate(all="ignore"):
         floor = u * np.abs(loss_values) / epsilons
+        if row_noise is not None:  # measured rows: their own ± (format and printed digits)
+            floor = np.maximum(floor, row_noise)
         guides: dict[str, np.ndarray | None] = {"central": None, "forward": None, "backward": None}
         if third is not None and third != 0:
             guides["central"] = abs(third) * epsilons**2 / 6.0
@@ -504,9 +606,9 @@ def _assemble(
     )
     scale = max(1.0, abs(point)) if point is not None else 1.0
     rule = {
-        "central": precision.unit_roundoff(dtype) ** (1 / 3) * scale,
-        "forward": precision.unit_roundoff(dtype) ** (1 / 2) * scale,
-        "backward": precision.unit_roundoff(dtype) ** (1 / 2) * scale,
+        "central": max(u, 2.0**-53) ** (1 / 3) * scale,
+        "forward": max(u, 2.0**-53) ** (1 / 2) * scale,
+        "backward": max(u, 2.0**-53) ** (1 / 2) * scale,
     }
     spacing = precision.spacing_at(point, dtype) if point is not None else None
     return SweepResult(
@@ -531,19 +633,47 @@ def _assemble(
         spacing=spacing,
         smooth=smooth,
         seconds=time.perf_counter() - started,
+        switched=switched,
+        has_checked=has_checked,
+        source_note=source_note,
     )
 
 
+SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
+
+
+def _digit_unit(value: Decimal | None) -> float:
+    """Half a unit in the last typed digit of a loss (0 for a missing one)."""
+    if value is None or not value.is_finite():
+        return 0.0
+    exponent = value.as_tuple().exponent
+    return 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+
+
 def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
-    """Rows sorted by ε; estimates exact from the typed decimals, then shown as floats."""
+    """Rows sorted by ε; estimates exact from the typed decimals, then shown as floats.
+
+    ``dtype`` is the format the losses were computed in ("exact" for numbers worked out by
+    hand): the ± of each row counts that format's round-off (u·|L| per loss, since a loss
+    printed from it is only that accurate) plus half a unit in the last digit printed.
+    """
     import time
 
     started = time.perf_counter()
+    source = dtype if dtype in SOURCE_DTYPES else "float64"
+    u = 0.0 if source == "exact" else precision.unit_roundoff(source)
     rows = sorted(objective.rows, key=lambda row: row.epsilon)
     epsilons = np.array([float(row.epsilon) for row in rows])
     loss_plus = np.array([float(row.loss_plus) for row in rows])
     loss_minus = np.array([float(row.loss_minus) for row in rows])
     loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
+    # what each loss may be off by: the source format's rounding and the printed digits
+    uncertainty_plus = np.array(
+        [u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows]
+    )
+    uncertainty_minus = np.array(
+        [u * abs(float(r.loss_minus)) + _digit_unit(r.loss_minus) for r in rows]
+    )
 
     def exact(numerator: Decimal, denominator: Decimal) -> float:
         return float(numerator / denominator)
@@ -566,14 +696,17 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     vanished = np.array(
         [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
     )
+    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons)
     references: list[ReferenceValue] = []
-    if objective.reference is not None:
-        references.append(ReferenceValue("backprop", float(objective.reference), None, 0, "typed"))
-    distinct = np.unique(epsilons[~vanished])
+    has_checked = objective.reference is not None
+    if has_checked:
+        value = float(objective.reference)
+        references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
+    distinct = np.unique(epsilons[~vanished & np.isfinite(central)])
     if distinct.size >= 3:
         keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]
         try:
-            tableau = extrapolate(epsilons[keep], central[keep])
+            tableau = extrapolate(epsilons[keep], central[keep], 2.0 * noise[keep])
             references.append(
                 ReferenceValue(
                     "Richardson",
@@ -581,6 +714,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                     tableau.error,
                     evaluations=0,
                     note=f"extrapolated from {distinct.size} measured central estimates",
+                    status="ok" if np.isfinite(tableau.error) else "unconverged",
                 )
             )
         except ValueError:
@@ -591,10 +725,10 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         if finite_losses.size
         else float(np.median(np.abs(loss_plus)))
     )
-    return _assemble(
+    result = _assemble(
         label=objective.label,
         kind="measured",
-        dtype=dtype,
+        dtype=source,
         point=None,
         epsilons=epsilons,
         loss=typical,
@@ -608,4 +742,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         third=None,
         started=started,
         smooth=False,
+        has_checked=has_checked,
+        unit_roundoff=u,
+        row_noise=noise,
     )
+    return result

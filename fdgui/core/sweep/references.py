@@ -45,12 +45,59 @@ class ReferenceValue:
     error: float | None = None  # absolute error estimate, None when not estimated
     evaluations: int = 0
     note: str = ""
+    # "ok"; "unconverged" (no honest bound: never used to judge); "undefined" (no real
+    # derivative here); "kink" (no two-sided derivative: ``sides`` holds the one-sided ones)
+    status: str = "ok"
+    sides: tuple[float | None, float | None] | None = None
+    span: float | None = None  # the largest distance from w the reference evaluated at
+
+    @property
+    def trusted(self) -> bool:
+        """Usable to judge by: a finite value with a finite error bar."""
+        return (
+            self.status == "ok"
+            and np.isfinite(self.value)
+            and self.error is not None
+            and bool(np.isfinite(self.error))
+        )
 
     @property
     def relative_error_estimate(self) -> float | None:
         if self.error is None:
             return None
         return self.error / max(abs(self.value), 1e-300)
+
+
+NOISE_POINTS = 9  # samples a local round-off estimate is read from
+NOISE_SPACING = 1e-8  # their spacing, relative to max(1, |w|)
+NOISE_SAFETY = 3.0
+
+
+def noise_level(values: np.ndarray) -> float:
+    """The largest deviation of equally spaced samples from the quadratic through them.
+
+    Sampled at points far closer together than the function's own scale, a smooth function
+    is a quadratic to many digits; what is left is round-off, including the rounding of
+    intermediate results inside the function (1e8 + w, 1 − cos w), which u·|f| misses.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    if finite.sum() < 4:
+        return 0.0  # undefined beside w: only the u·|f| model is left
+    k = np.arange(values.size, dtype=np.float64) - (values.size - 1) / 2
+    centre = values[finite][finite.sum() // 2]
+    with np.errstate(all="ignore"):
+        coefficients = np.polyfit(k[finite], values[finite] - centre, 2)
+        residual = values[finite] - centre - np.polyval(coefficients, k[finite])
+    return float(np.max(np.abs(residual)))
+
+
+def noise_points(w: float) -> np.ndarray:
+    offsets = np.arange(NOISE_POINTS, dtype=np.float64) - (NOISE_POINTS - 1) / 2
+    # close enough that a function varying on a scale of 1e-6 is still a quadratic there, far
+    # enough apart (64 ulps at least) that the samples are different numbers
+    spacing = float(np.spacing(abs(w))) if np.isfinite(w) else 0.0
+    return w + offsets * max(NOISE_SPACING, 64.0 * spacing)
 
 
 COMPLEX_CHECK_STEP = 1e-15  # a second, larger step: an analytic f gives the same quotient
@@ -88,13 +135,19 @@ def complex_step(
         abs(derivative), abs(second), 1e-300
     ):
         raise ValueError("complex step: f is not analytic at w (the quotient depends on h)")
-    # round-off, plus what the quotient still changes between the two steps (h² terms)
-    error = float(max(FUNCTION_ULPS * FLOAT64_ROUNDOFF * abs(derivative), abs(derivative - second)))
+    # round-off, plus what the quotient still changes between the two steps (h² terms), plus
+    # the round-off of intermediate results seen as jitter of the quotient at nearby w
+    with np.errstate(all="ignore"):
+        nearby = np.asarray(function(noise_points(float(w)) + 1j * h), dtype=np.complex128)
+    jitter = NOISE_SAFETY * noise_level(nearby.ravel().imag / h)
+    error = float(
+        max(FUNCTION_ULPS * FLOAT64_ROUNDOFF * abs(derivative), abs(derivative - second), jitter)
+    )
     return ReferenceValue(
         "complex step",
         float(derivative),
         error,
-        evaluations=3,
+        evaluations=3 + NOISE_POINTS,
         note=f"Im f(w + i·{numbers.scientific(h, 1)}) / {numbers.scientific(h, 1)}, "
         f"checked at h = {numbers.scientific(check, 1)}",
     )
@@ -166,10 +219,13 @@ def richardson_steps(
     The largest step is 0.73·u^(1/(2·levels+1)) (0.0625 in float64 for 7 levels): large
     enough that round-off u·|f|/h stays near u, small enough that the highest-order term left
     after extrapolation is negligible for functions whose derivatives grow like k!.
-    Steps grow with |w| only for |w| > 1000, where w ± h must still differ from w by many ulps.
+    Steps grow with |w| only where w ± h must still differ from w by many ulps.
     """
     largest = RICHARDSON_STEP_FACTOR * unit_roundoff ** (1.0 / (2 * levels + 1))
-    largest *= max(1.0, abs(float(w)) * 1e-3)
+    # grow only where w ± h would otherwise be too few ulps of w apart (the smallest step
+    # at least 2^16 ulps): a function of a huge w still varies on its own scale (sin at 1e8)
+    spacing = float(np.spacing(abs(float(w)))) if np.isfinite(w) else 0.0
+    largest = max(largest, 2.0**16 * spacing * ratio ** (levels - 1))
     return largest / ratio ** np.arange(levels)
 
 
@@ -199,7 +255,7 @@ def _asymptotic(estimates: np.ndarray, noise: np.ndarray, ratio: float) -> bool:
             if abs(larger) <= 2.0 * expected * step_noise[k + 1]:
                 continue
             return False
-        if larger * smaller < 0:  # successive corrections change sign: not yet h²-like
+        if np.sign(larger) * np.sign(smaller) < 0:  # corrections change sign: not yet h²-like
             return False
         if not expected / 1.4 <= larger / smaller <= expected * 1.4:
             return False
@@ -233,8 +289,10 @@ def richardson(
         raise ValueError("ratio: must be greater than 1")
     w = float(w)
     start = richardson_steps(w, unit_roundoff, levels, ratio)
-    spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
-    evaluations = 0
+    with np.errstate(all="ignore"):  # at float64's largest the spacing is inf
+        spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
+        sigma = NOISE_SAFETY * noise_level(function(noise_points(w)))
+    evaluations = NOISE_POINTS
     fallback: tuple[Tableau, np.ndarray] | None = None
     last_error: ValueError | None = None
     for attempt in range(max(1, tries)):
@@ -248,19 +306,25 @@ def richardson(
             plus, minus = values[:levels], values[levels:]
             width = points[:levels] - points[levels:]
             estimates = (plus - minus) / width
-            noise = FUNCTION_ULPS * unit_roundoff * (
-                np.abs(plus) + np.abs(minus)
+            noise = np.maximum(
+                FUNCTION_ULPS * unit_roundoff * (np.abs(plus) + np.abs(minus)), 2.0 * sigma
             ) / width + unit_roundoff * np.abs(estimates)
+        finite_values = np.abs(values[np.isfinite(values)])
+        # f is round-off at this scale (sin at 1e300): nothing to extrapolate
+        noisy = finite_values.size > 0 and sigma > 0.1 * NOISE_SAFETY * float(
+            np.median(finite_values)
+        )
         try:
             tableau = extrapolate(width / 2.0, estimates, noise)
         except ValueError as error:
             last_error = error
             continue
-        if _asymptotic(estimates, noise, ratio):
+        if not noisy and _asymptotic(estimates, noise, ratio):
             return ReferenceValue(
                 "Richardson",
                 tableau.value,
                 tableau.error,
+                span=float(nominal[0]),
                 evaluations=evaluations,
                 note=(
                     f"central differences at {levels} steps {numbers.significant(nominal[0], 2)}…"
@@ -278,6 +342,8 @@ def richardson(
         "Richardson",
         tableau.value,
         float("inf"),
+        status="unconverged",
+        span=float(start[0]),
         evaluations=evaluations,
         note=(
             f"{NOT_CONVERGED}: the central differences never settled into the h² regime "

@@ -19,13 +19,18 @@ from fdgui.core.calculator.schemes import (
     Inputs,
     Measurement,
     estimate,
+    measurement,
     parse_inputs,
 )
 from fdgui.core.report.exporters import export
-from fdgui.core.session import measurement_texts as _row_texts
+from fdgui.core.session import measurement_texts
+from fdgui.ui.calculator.history import HistoryTableModel
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150
+#: a pasted table or saved history with more lines than this is read off the GUI thread
+BACKGROUND_ROWS = 2_000
+RESTORE_DELAY_MS = 300  # a long saved history is read this long after the window opens
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> CalculatorModel:
@@ -39,27 +44,33 @@ class CalculatorModel(PanelModel):
     resultChanged carries the latest valid Estimate; staleChanged is True while the shown
     result no longer matches the inputs. State: {"texts": {field: text}, "history": [{
     "epsilon", "loss_plus", "loss_minus", "loss": exact decimal texts ("" = no L)}]}.
+
+    The history is ``self.history``, a Qt table model (fdgui.ui.calculator.history) that
+    views show directly; ``historyChanged`` follows every change of it. Long tables (paste,
+    restore) are read by a job off the GUI thread; ``tableRead(added, problems)`` then says
+    what came of a paste.
     """
 
     FIELDS = FIELDS
     historyChanged = Signal()
+    tableRead = Signal(int, list)  # rows added, problems (worded) of a pasted table
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
         self._estimate: Estimate | None = None
         self._stale = False
-        self._history: list[Measurement] = []
+        self.history = HistoryTableModel(self)
+        # saved rows still being read, as saved (a text of lines, or a list), kept by state()
+        self._pending_history: list[Any] | str = []
+        self._row_lines: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
-        # saved rows still being read in the background (a long history), kept as saved so
-        # that a save meanwhile loses none of them; they go before the rows added since
-        self._pending: list[Any] | str | None = None
-        self._restore_generation = 0
-        self._row_texts: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
+        self._reading = 0  # jobs reading a long table or saved history
+        self._generation = 0  # counts restores and clears: a late saved history is dropped
         self.recompute()
 
     # --- reading state -------------------------------------------------------------------
@@ -82,7 +93,11 @@ class CalculatorModel(PanelModel):
         return self._stale
 
     def history_rows(self) -> list[Measurement]:
-        return list(self._history)
+        return self.history.rows()
+
+    def is_reading(self) -> bool:
+        """A saved history or pasted table is still being read off the GUI thread."""
+        return bool(self._reading or self._pending_history)
 
     def report_text(self) -> str | None:
         """The plain-text report of the current inputs (edits still waiting are computed first),
@@ -162,37 +177,67 @@ class CalculatorModel(PanelModel):
         result = self.recompute()
         if result is not None:
             row = Measurement.from_estimate(result)
-            if not self._history or self._history[-1] != row:
-                self._history.append(row)
+            history = self.history
+            if not len(history) or history.row(len(history) - 1) != row:
+                history.append_rows([row])
                 self.historyChanged.emit()
         return result
 
     def add_measurements(self, rows: list[Inputs]) -> int:
         """Add already-measured rows (e.g. a pasted table) to the history; returns how many."""
-        for inputs in rows:
-            self._history.append(Measurement.from_estimate(estimate(inputs)))
         if rows:
+            self.history.append_rows([measurement(inputs) for inputs in rows])
             self.historyChanged.emit()
         return len(rows)
+
+    def paste_table(self, text: str) -> None:
+        """Add the rows of a pasted table; ``tableRead(added, problems)`` follows, at once for
+        a short table, after reading it off the GUI thread for a long one."""
+        from fdgui.core.calculator.table import measure_table
+        from fdgui.core.jobs import drive
+
+        if text.count("\n") < BACKGROUND_ROWS:
+            self._table_read(drive(measure_table(text)))
+            return
+        self._start_reading(measure_table, text, self._table_read)
+
+    def _table_read(self, measured: Any) -> None:
+        if measured.rows:  # undoable, also when a long table arrives later
+            self.undoable("Paste table", lambda: self._append_measured(measured))
+        self.tableRead.emit(len(measured.rows), list(measured.problems))
+
+    def _append_measured(self, measured: Any) -> None:
+        if measured.rows:
+            self.history.append_rows(measured.rows, measured.points)
+            self.historyChanged.emit()
+
+    def _start_reading(self, job: Any, data: Any, done: Any) -> None:
+        def finished() -> None:
+            self._reading -= 1
+
+        def failed(message: str, details: str) -> None:
+            self.statusMessage.emit(f"Could not read the measurements: {message}")
+
+        self._reading += 1
+        self.statusMessage.emit("Reading the measurements…")
+        self.start_job(job, data, busy=False, returned=done, errored=failed, finished=finished)
 
     def remove_rows(self, rows: list[int]) -> None:
         """Delete history rows by index (undoable)."""
 
         def change() -> None:
-            wanted = {index for index in rows if 0 <= index < len(self._history)}
-            if wanted:
-                self._history = [r for i, r in enumerate(self._history) if i not in wanted]
-            self.historyChanged.emit()
+            if self.history.remove_rows(rows):
+                self.historyChanged.emit()
 
         self.undoable("Delete rows", change)
 
     def clear_history(self) -> None:
-        """Remove every row, also rows still being restored (undoable)."""
+        """Remove every row, also a saved history still being read (undoable)."""
 
         def change() -> None:
-            self._history = []
-            self._pending = None
-            self._restore_generation += 1
+            self._pending_history = []
+            self._generation += 1
+            self.history.clear()
             self.historyChanged.emit()
 
         self.undoable("Clear history", change)
@@ -204,55 +249,73 @@ class CalculatorModel(PanelModel):
 
     # --- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}:
-        compact, and each row's line is made once (a long history saves fast)."""
+        """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}
+        (fdgui.core.session): compact, and each row's line is made once, so a long history
+        saves fast. Rows of a saved history still being read stay in it, first."""
+        return {"texts": self.texts(), "history": self._history_table()()}
+
+    def autosave_state(self) -> dict[str, Any]:
+        """``state()`` with the history as a function to call off the GUI thread (the first
+        save after a long paste formats every new row)."""
+        return {"texts": self.texts(), "history": self._history_table()}
+
+    def _history_table(self) -> Any:
         from fdgui.core.session import encode_table, row_line
 
-        cache, made = self._row_texts, {}
-        lines: list[str] = []
-        pending = self._pending
-        if isinstance(pending, str):
-            if pending:
-                lines.append(pending)
-        elif pending:
-            lines.extend(row_line(row) for row in pending)
-        for row in self._history:
-            hit = cache.get(id(row))
-            if hit is None or hit[0] is not row:
-                hit = (row, "\t".join(_row_texts(row)))
-            made[id(row)] = hit
-            lines.append(hit[1])
-        self._row_texts = made
-        return {"texts": self.texts(), "history": encode_table(lines)}
+        pending, rows, cache = self._pending_history, self.history.rows(), self._row_lines
+
+        def table() -> dict[str, Any]:
+            lines: list[str] = []
+            if isinstance(pending, str):
+                if pending:
+                    lines.append(pending)
+            else:
+                lines.extend(row_line(row) for row in pending)
+            made = {}
+            for row in rows:
+                hit = cache.get(id(row))
+                if hit is None or hit[0] is not row:
+                    hit = (row, "\t".join(measurement_texts(row)))
+                made[id(row)] = hit
+                lines.append(hit[1])
+            self._row_lines = made
+            return encode_table(lines)
+
+        return table
 
     def snapshot(self) -> Any:
-        """Cheap: the row objects themselves (they never change), not their texts."""
-        pending = self._pending if not isinstance(self._pending, list) else list(self._pending)
-        return (list(self._history), pending, self.texts(), self._loss_roundoff)
+        """For undo: the row objects themselves (they never change), not their texts."""
+        pending = self._pending_history
+        return (
+            self.history.rows(),
+            self.history.points().copy(),
+            pending if isinstance(pending, str) else list(pending),
+            self.texts(),
+            self._loss_roundoff,
+        )
+
+    def snapshot_changed(self, before: Any, after: Any) -> bool:
+        """The points (index 1) follow the rows; numpy arrays do not compare to one bool."""
+        pairs = enumerate(zip(before, after, strict=True))
+        return any(b is not a and b != a for i, (b, a) in pairs if i != 1)
 
     def apply_snapshot(self, snapshot: Any) -> None:
-        history, pending, texts, roundoff = snapshot
-        self._history, self._pending = list(history), pending
-        self._restore_generation += 1
+        rows, points, pending, texts, roundoff = snapshot
+        self._generation += 1
+        self._pending_history = []
+        self.history.set_rows(rows, points)
         if pending:
-            from fdgui.core.session import split_rows
-
-            self._load_in_background(pending, len(split_rows(pending)))
+            self._read_saved_later(pending)
         self._texts, self._loss_roundoff = dict(texts), roundoff
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
 
-    def is_restoring(self) -> bool:
-        """Whether saved rows are still being read in the background."""
-        return self._pending is not None
-
     def _state_keys(self) -> tuple[str, ...]:
         return ("history",)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
-        """Texts now; the history now when short, else in the background (its rows go before
-        any row added meanwhile; state() keeps the unread ones)."""
+        from fdgui.core.jobs import drive
         from fdgui.core.session import SessionError, table_rows
 
         problems: list[str] = []
@@ -260,16 +323,16 @@ class CalculatorModel(PanelModel):
             rows, count = table_rows(state.get("history", []))
         except SessionError:
             rows, count, problems = [], 0, ["history"]
-        self._restore_generation += 1
-        self._pending = None
-        self._history = []
-        if count > SYNC_RESTORE_ROWS:
-            self._load_in_background(rows, count)
-        else:
-            measurements, bad = _parse_rows(rows, 0)
-            self._history = measurements
-            problems += bad
-        self.historyChanged.emit()
+        self.history.clear()
+        self._pending_history = []
+        self._generation += 1
+        if count <= BACKGROUND_ROWS:
+            measured = drive(_measure_saved(rows))
+            self._append_measured(measured)
+            problems += measured.problems
+            self.historyChanged.emit()
+        else:  # read after the window is up; rows typed meanwhile follow the saved ones
+            self._read_saved_later(rows)
         if texts:
             self._texts.update(texts)
             self._loss_roundoff = None
@@ -277,72 +340,42 @@ class CalculatorModel(PanelModel):
             self.recompute()
         return problems
 
-    def _load_in_background(self, rows: list[Any] | str, count: int) -> None:
-        self._pending = rows
-        generation = self._restore_generation
-        self.statusMessage.emit(f"Reading {count:,} saved measurements…")
+    def _read_saved_later(self, rows: list[Any] | str) -> None:
+        self._pending_history = rows
+        generation = self._generation
 
-        def returned(value: Any) -> None:
-            if generation != self._restore_generation:
-                return  # cleared, undone or restored again meanwhile
-            measurements, bad = value
-            self._pending = None
-            self._history[0:0] = measurements
-            self.historyChanged.emit()
-            message = f"Restored {len(measurements):,} saved measurements"
-            if bad:
-                shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-                message += f"; could not restore {shown}"
-            self.statusMessage.emit(message + ".")
+        def read(measured: Any) -> None:
+            if generation == self._generation:  # not cleared or restored again since
+                self._history_read(measured)
 
-        def errored(message: str, _details: str) -> None:
-            if generation == self._restore_generation:
-                self.statusMessage.emit(f"The saved measurements could not be read: {message}")
-
+        # once the window has painted: reading competes with its first paint for the GIL
         def start() -> None:
-            if generation == self._restore_generation:
-                self.start_job(
-                    _parse_rows_job, rows, busy=False, returned=returned, errored=errored
-                )
+            if generation == self._generation:
+                self._start_reading(_measure_saved, rows, read)
 
-        # after the window's first paint: reading competes with the GUI thread for Python
-        QTimer.singleShot(BACKGROUND_DELAY_MS, self, start)
+        QTimer.singleShot(RESTORE_DELAY_MS, self, start)
+
+    def _history_read(self, measured: Any) -> None:
+        """A long saved history has been read: its rows go before any added meanwhile."""
+        import numpy as np
+
+        self._pending_history = []
+        if measured.problems:
+            self.statusMessage.emit(
+                f"Could not restore {len(measured.problems):,} saved measurement row(s)."
+            )
+        saved = np.asarray(measured.points, dtype=float).reshape(-1, 4)
+        self.history.set_rows(
+            measured.rows + self.history.rows(),
+            np.concatenate([saved, self.history.points()]),
+        )
+        self.historyChanged.emit()
 
 
-# a history longer than this is read in the background after the window is up
-SYNC_RESTORE_ROWS = 2000
-BACKGROUND_DELAY_MS = 300
-
-
-def _parse_rows(rows: list[Any] | str, first: int) -> tuple[list[Measurement], list[str]]:
-    """Saved rows (lines, lists or dicts) → measurements, and the names of the bad ones."""
+def _measure_saved(rows: list[Any] | str) -> Any:
+    """A job: saved history rows (a text of tab-separated lines, lists or dicts) measured."""
+    from fdgui.core.calculator.table import measure_rows
     from fdgui.core.session import row_cells, split_rows
 
-    measurements: list[Measurement] = []
-    problems: list[str] = []
-    for number, row in enumerate(split_rows(rows), start=first):
-        cells = row_cells(row)
-        try:  # one row that cannot be read must never cost the others
-            inputs = None if cells is None else parse_inputs(cells)[0]
-            if inputs is not None:
-                measurements.append(Measurement.from_estimate(estimate(inputs)))
-        except (ArithmeticError, ValueError):
-            inputs = None
-        if inputs is None:
-            problems.append(f"history[{number}]")
-    return measurements, problems
-
-
-def _parse_rows_job(rows: list[Any] | str) -> Any:
-    """_parse_rows as a job (progress every 5,000 rows)."""
-    from fdgui.core.session import split_rows
-
-    rows = split_rows(rows)
-    measurements: list[Measurement] = []
-    problems: list[str] = []
-    for first in range(0, len(rows), 5000):
-        done, bad = _parse_rows(rows[first : first + 5000], first)
-        measurements += done
-        problems += bad
-        yield min(1.0, (first + 5000) / len(rows)), "reading saved measurements"
-    return measurements, problems
+    cells = [row_cells(row) or row for row in split_rows(rows)]
+    return (yield from measure_rows(cells))

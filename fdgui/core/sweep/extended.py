@@ -1,0 +1,421 @@
+"""An expression's derivative in extended precision (mpmath), with an error bar that bounds it.
+
+The float64 forward-mode derivative of :mod:`fdgui.core.models.expression` is exact as a
+formula but rounded at every step, so where the formula cancels (tanh at 20, 1 − cos w at
+1e-8) its last digits — or all of them — are wrong. Here the same checked tree is
+evaluated with mpmath, first at ``START_DIGITS`` decimal digits, then again with twice as
+many; the two must agree, else the precision is raised further (up to ``MAX_DIGITS``). The
+error bar of the float64 value handed out is the difference between the last two
+precisions plus the rounding to float64 (half an ulp), so it bounds the true error of the
+value that is reported.
+
+The same walk records every *branch switch* of the expression — the argument of ``abs`` and
+``relu``, the difference of the two arguments of ``maximum``/``minimum`` — so the sweep can
+tell a kink exactly at w (a switch argument is zero there and the two one-sided derivatives
+differ) from a kink the ε range crosses (a switch argument changes sign between w and
+w ± ε, evaluated in the dtype the losses use).
+
+mpmath is imported lazily: only when a reference of an expression is asked for.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+
+from fdgui.core.sweep.references import ReferenceValue
+
+START_DIGITS = 40
+MAX_DIGITS = 640
+AGREEMENT = 1e-25  # relative agreement of two precisions that ends the search
+UNIT = 2.0**-53  # float64 unit round-off (half an ulp, relative)
+
+_SWITCHING = ("abs", "relu", "maximum", "minimum")
+
+
+class Undefined(Exception):
+    """The expression (or its derivative) has no real value at this point."""
+
+
+@dataclass(frozen=True)
+class Exact:
+    """The expression at one point in extended precision: value, derivative and the branch
+    switches (argument value and its derivative, one pair per abs/relu/maximum/minimum)."""
+
+    value: Any
+    derivative: Any
+    switches: tuple[tuple[Any, Any], ...]
+
+
+def _mp():
+    import mpmath
+
+    return mpmath
+
+
+def _tree(text: str) -> ast.AST:
+    """The expression's syntax tree (the text was checked by ``parse_expression``)."""
+    return ast.parse(text, mode="eval").body
+
+
+def _real(mp, value):
+    if isinstance(value, mp.mpc):
+        if value.imag != 0:
+            raise Undefined("complex value")
+        value = value.real
+    if not mp.isfinite(value):
+        raise Undefined("not finite")
+    return value
+
+
+def _dual(node: ast.AST, w, mp, switches: list, side: int):
+    """(value, d value/dw) at ``w`` for the checked tree; ``side`` = ±1 breaks ties at a kink
+    as seen from w ± 0 (0: the float64 derivative's own conventions)."""
+    from fdgui.core.models.expression import CONSTANTS, VARIABLE
+
+    if isinstance(node, ast.Constant):
+        return mp.mpf(float(node.value)), mp.mpf(0)
+    if isinstance(node, ast.Name):
+        if node.id == VARIABLE:
+            return w, mp.mpf(1)
+        return mp.mpf(CONSTANTS[node.id]), mp.mpf(0)
+    if isinstance(node, ast.UnaryOp):
+        value, slope = _dual(node.operand, w, mp, switches, side)
+        return (-value, -slope) if isinstance(node.op, ast.USub) else (value, slope)
+    if isinstance(node, ast.BinOp):
+        a, da = _dual(node.left, w, mp, switches, side)
+        b, db = _dual(node.right, w, mp, switches, side)
+        try:
+            if isinstance(node.op, ast.Add):
+                return a + b, da + db
+            if isinstance(node.op, ast.Sub):
+                return a - b, da - db
+            if isinstance(node.op, ast.Mult):
+                return a * b, da * b + a * db
+            if isinstance(node.op, ast.Div):
+                if b == 0:
+                    raise Undefined("division by zero")
+                return a / b, (da * b - a * db) / (b * b)
+            if a == 0 and b < 1 and db == 0 and b != 0:
+                raise Undefined("a power below 1 has no derivative at 0")
+            value = _real(mp, mp.power(a, b))
+            slope = mp.mpf(0)
+            if da != 0:
+                slope += b * _real(mp, mp.power(a, b - 1)) * da
+            if db != 0:
+                if a <= 0:
+                    raise Undefined("log of a non-positive base")
+                slope += value * mp.log(a) * db
+            return value, _real(mp, slope)
+        except ZeroDivisionError:
+            raise Undefined("division by zero") from None
+    if isinstance(node, ast.Call):
+        name = node.func.id  # type: ignore[union-attr]
+        arguments = [_dual(argument, w, mp, switches, side) for argument in node.args]
+        if name in ("maximum", "minimum"):
+            (a, da), (b, db) = arguments
+            gap, gap_slope = a - b, da - db
+            switches.append((gap, gap_slope))
+            if gap == 0 and side != 0:
+                # at a tie the branch taken just beside w is the one whose argument moves
+                # the right way
+                first = (gap_slope * side >= 0) if name == "maximum" else (gap_slope * side <= 0)
+            else:
+                first = gap >= 0 if name == "maximum" else gap <= 0
+            return (a, da) if first else (b, db)
+        ((x, dx),) = arguments
+        try:
+            return _unary(name, x, dx, mp, switches, side)
+        except ZeroDivisionError:
+            raise Undefined(f"{name} is undefined here") from None
+    raise Undefined(type(node).__name__)
+
+
+def _unary(name: str, x, dx, mp, switches: list, side: int):
+    if name in ("abs", "relu"):
+        switches.append((x, dx))
+        sign = mp.sign(x)
+        if sign == 0 and side != 0:
+            sign = mp.sign(dx * side)
+        if name == "abs":
+            return abs(x), sign * dx
+        return (x if x > 0 else mp.mpf(0)), (dx if sign > 0 else mp.mpf(0))
+    one = mp.mpf(1)
+    if name in ("log", "log10", "log2", "log1p"):
+        argument = x + 1 if name == "log1p" else x
+        if argument <= 0:
+            raise Undefined("log of a non-positive number")
+        scale = {"log": one, "log1p": one, "log10": mp.log(10), "log2": mp.log(2)}[name]
+        return mp.log(argument) / scale, dx / (argument * scale)
+    if name == "sqrt":
+        if x < 0:
+            raise Undefined("square root of a negative number")
+        value = mp.sqrt(x)
+        if value == 0:
+            raise Undefined("the square root has no derivative at 0")
+        return value, dx / (2 * value)
+    if name in ("arcsin", "arccos"):
+        if abs(x) > 1:
+            raise Undefined(f"{name} outside [−1, 1]")
+        if abs(x) == 1:
+            raise Undefined(f"{name} has no derivative at ±1")
+        value = mp.asin(x) if name == "arcsin" else mp.acos(x)
+        slope = dx / mp.sqrt(1 - x * x)
+        return value, slope if name == "arcsin" else -slope
+    table = {
+        "sin": (mp.sin, lambda: mp.cos(x)),
+        "cos": (mp.cos, lambda: -mp.sin(x)),
+        "tan": (mp.tan, lambda: 1 / mp.cos(x) ** 2),
+        "exp": (mp.exp, lambda: mp.exp(x)),
+        "expm1": (mp.expm1, lambda: mp.exp(x)),
+        "sinh": (mp.sinh, lambda: mp.cosh(x)),
+        "cosh": (mp.cosh, lambda: mp.sinh(x)),
+        "tanh": (mp.tanh, lambda: 1 / mp.cosh(x) ** 2),
+        "arctan": (mp.atan, lambda: 1 / (1 + x * x)),
+        "atan": (mp.atan, lambda: 1 / (1 + x * x)),
+        "arcsinh": (mp.asinh, lambda: 1 / mp.sqrt(x * x + 1)),
+        "sigmoid": (lambda t: 1 / (1 + mp.exp(-t)), lambda: mp.exp(-x) / (1 + mp.exp(-x)) ** 2),
+        "square": (lambda t: t * t, lambda: 2 * x),
+    }
+    function, derivative = table[name]
+    if name == "tan" and mp.cos(x) == 0:
+        raise Undefined("tan has a pole here")
+    return function(x), derivative() * dx
+
+
+def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> Exact:
+    """The expression, its derivative and its branch switches at ``w`` with ``digits``
+    decimal digits; raises Undefined where it has no real value or derivative."""
+    mp = _mp()
+    with mp.workdps(digits):
+        switches: list = []
+        point = mp.mpf(float(w))
+        if side:  # just beside w: far below float64's resolution, far above this precision's
+            point += side * mp.mpf(10) ** (-(START_DIGITS * 3 // 4)) * max(1, abs(point))
+        value, slope = _dual(_tree(text), point, mp, switches, side)
+        value, slope = _real(mp, value), _real(mp, slope)
+        return Exact(+value, +slope, tuple((+a, +b) for a, b in switches))
+
+
+def converged_derivative(text: str, w: float, side: int = 0) -> tuple[float, float, Exact]:
+    """(float64 derivative, an error bar bounding its true error, the Exact at the last
+    precision); raises Undefined."""
+    mp = _mp()
+    digits = START_DIGITS
+    previous = evaluate(text, w, digits, side)
+    while True:
+        digits *= 2
+        current = evaluate(text, w, digits, side)
+        with mp.workdps(digits):
+            difference = abs(current.derivative - previous.derivative)
+            scale = abs(current.derivative)
+            settled = difference <= AGREEMENT * scale or (scale == 0 and difference == 0)
+        if settled or digits >= MAX_DIGITS:
+            break
+        previous = current
+    with mp.workdps(digits):
+        value = float(current.derivative)
+        if not np.isfinite(value):
+            raise Undefined("the derivative does not fit in float64")
+        rounding = abs(current.derivative - mp.mpf(value))
+        error = _up(mp, rounding + 4 * difference)
+        if not settled:
+            error = max(error, _up(mp, abs(current.derivative)))
+    return value, error, current
+
+
+def _up(mp, value) -> float:
+    """``value`` (an mpmath number ≥ 0) as a float64 no smaller than it."""
+    result = float(value)
+    if mp.mpf(result) < value:
+        result = float(np.nextafter(result, np.inf))
+    return result
+
+
+def _value_finite(text: str, w: float) -> bool:
+    from fdgui.core.models.expression import parse_expression
+
+    with np.errstate(all="ignore"):
+        return bool(np.isfinite(parse_expression(text).evaluate(np.array([w]), "float64")[0]))
+
+
+def _ulp_bar(value: float) -> float:
+    return float(np.spacing(abs(value))) if value != 0 else 0.0
+
+
+@dataclass(frozen=True)
+class KinkAt:
+    """A branch switch exactly at w: the one-sided derivatives (None where undefined)."""
+
+    left: float | None
+    right: float | None
+    removable: bool  # both sides agree: the derivative exists despite the switch
+
+
+def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
+    """A switch argument that is exactly zero at w (in extended precision), with the one-sided
+    derivatives just left and right of w; None when no branch switches at w."""
+    try:
+        exact = exact or evaluate(text, w)
+    except Undefined:
+        exact = None
+    if exact is not None and not any(argument == 0 for argument, _ in exact.switches):
+        return None
+    if exact is None and not _value_finite(text, w):
+        return None  # no value at w: undefined, not a kink (abs(w)/w at 0, log(abs(w)) at 0)
+    sides: list[float | None] = []
+    for side in (-1, 1):
+        try:
+            sides.append(converged_derivative(text, w, side)[0])
+        except Undefined:
+            sides.append(None)
+    left, right = sides
+    if exact is None and (left is None or right is None):
+        return None
+    removable = (
+        left is not None
+        and right is not None
+        # beside w at ±1e-30·max(1,|w|): a smooth derivative moves by |L''|·2e-30 there
+        and abs(left - right) <= 8 * UNIT * max(abs(left), abs(right)) + 1e-20 * max(1, abs(w))
+    )
+    return KinkAt(left, right, removable)
+
+
+def analytic_reference(text: str, w: float) -> ReferenceValue:
+    """The derivative of the expression at ``w`` (already rounded to the dtype studied), to
+    float64 with an error bar that bounds it; status 'undefined' or 'kink' where there is no
+    two-sided derivative (the value is then the float64 conventions' one-sided choice)."""
+    try:
+        value, error, exact = converged_derivative(text, w)
+    except Undefined as why:
+        kink = kink_at(text, w)
+        if kink is not None and not kink.removable:
+            return _kink_reference(kink)
+        return ReferenceValue(
+            "analytic", float("nan"), None, 1, f"undefined at w ({why})", status="undefined"
+        )
+    kink = kink_at(text, w, exact)
+    if kink is not None and not kink.removable:
+        return _kink_reference(kink, value)
+    return ReferenceValue(
+        "analytic",
+        value,
+        max(error, 0.0),
+        1,
+        f"exact derivative evaluated with mpmath to {START_DIGITS}+ digits",
+    )
+
+
+def _kink_reference(kink: KinkAt, value: float | None = None) -> ReferenceValue:
+    sides = [x for x in (kink.left, kink.right) if x is not None]
+    if value is None:
+        value = float(np.mean(sides)) if sides else float("nan")
+    return ReferenceValue(
+        "analytic",
+        float(value),
+        None,
+        1,
+        f"kink at w: one-sided derivatives {kink.left!r} (left) and {kink.right!r} (right)",
+        status="kink",
+        sides=(kink.left, kink.right),
+    )
+
+
+def switch_arguments(text: str) -> list[tuple[str, list[str]]]:
+    """(function, [argument texts]) for every abs/relu/maximum/minimum in the expression."""
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(_tree(text)):
+        if isinstance(node, ast.Call) and node.func.id in _SWITCHING:  # type: ignore[union-attr]
+            found.append((node.func.id, [ast.unparse(a) for a in node.args]))  # type: ignore[union-attr]
+    return found
+
+
+def switched(text: str, w0: float, plus: np.ndarray, minus: np.ndarray, dtype: str) -> np.ndarray:
+    """Per ε: whether some branch of the expression differs at w0 + ε or w0 − ε from the one
+    taken at w0, each side evaluated in ``dtype`` as the losses were."""
+    from fdgui.core.models.expression import parse_expression
+
+    result = np.zeros(plus.shape, dtype=bool)
+    for _name, arguments in switch_arguments(text):
+        parts = [parse_expression(argument) for argument in arguments]
+
+        def sign(values: np.ndarray, parts: list = parts) -> np.ndarray:
+            evaluated = [p.evaluate(values, dtype).astype(np.float64) for p in parts]
+            gap = evaluated[0] - evaluated[1] if len(evaluated) == 2 else evaluated[0]
+            with np.errstate(invalid="ignore"):
+                return np.sign(gap)
+
+        at = sign(np.array([w0]))[0]
+        with np.errstate(invalid="ignore"):
+            result |= (sign(plus) != at) | (sign(minus) != at)
+    return result
+
+
+def typed_derivative(text: str, w: float) -> ReferenceValue:
+    """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
+    value and what that value may be off from the formula typed (the float64 evaluation's
+    round-off, measured against extended precision; for a plain number, half a unit in its
+    last typed digit)."""
+    from fdgui.core.models.expression import parse_expression
+
+    expression = parse_expression(text, "grad")
+    value = float(expression.evaluate(np.array([w]), "float64")[0])
+    digits = _typed_number_resolution(text)
+    if digits is not None:
+        return ReferenceValue("your derivative", value, digits, 1, f"typed: {text.strip()}")
+    error: float | None
+    try:
+        exact = evaluate(expression.text, w, 2 * START_DIGITS)
+        mp = _mp()
+        with mp.workdps(2 * START_DIGITS):
+            error = _up(mp, abs(exact.value - mp.mpf(value))) + _ulp_bar(value)
+        if not np.isfinite(value):
+            error = None
+    except Undefined:
+        error = None
+    return ReferenceValue("your derivative", value, error, 1, f"typed: {expression.text}")
+
+
+def _typed_number_resolution(text: str) -> float | None:
+    """Half a unit in the last digit of a plain typed number; None for an expression."""
+    cleaned = text.strip().replace("\u2212", "-")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if "." not in cleaned and "e" not in cleaned.lower():
+        return 0.0  # a whole number is taken as exact
+    return float(Decimal(5) * Decimal(10) ** (exponent - 1))
+
+
+def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]:
+    """The second and third derivatives at ``w`` (for the truncation guides), from mpmath's
+    numerical differentiation of the extended-precision function; None where not finite."""
+    mp = _mp()
+    tree = _tree(text)
+
+    def function(x):
+        return _dual(tree, x, mp, [], 0)[0]
+
+    results: list[float | None] = []
+    try:
+        if any(a == 0 for a, _ in evaluate(text, w).switches):
+            return None, None  # a branch switches at w: no derivatives beyond the first
+    except Undefined:
+        return None, None
+    with mp.workdps(START_DIGITS):
+        for order in (2, 3):
+            try:
+                value = float(_real(mp, mp.diff(function, mp.mpf(float(w)), order)))
+            except (Undefined, ZeroDivisionError, ValueError):
+                value = None
+            results.append(value if value is not None and np.isfinite(value) else None)
+    return results[0], results[1]

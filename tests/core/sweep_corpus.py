@@ -1,0 +1,253 @@
+"""The verdict corpus: (expression, point, dtype, typed derivative, expected kind) cases with a
+50-digit truth from mpmath, independent of fdgui's own extended-precision code.
+
+The truth is mpmath's numerical differentiation (``mp.diff``) of the expression evaluated by
+Python over mpmath functions, at the point rounded to the dtype (the point the finite
+differences really see). Used by tests/core/test_verdict_corpus.py and by
+benchmarks/bench_verdicts.py (which also runs numdifftools and scipy.differentiate on it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+DIGITS = 50
+
+
+@dataclass(frozen=True)
+class Case:
+    expression: str
+    point: float
+    dtype: str
+    kind: str  # the diagnosis kind that is right
+    grad: str | None = None  # a typed derivative under check (None: the analytic one)
+    group: str = ""
+
+    @property
+    def name(self) -> str:
+        grad = f" grad={self.grad}" if self.grad else ""
+        return f"{self.expression}@{self.point:g}[{self.dtype}]{grad}"
+
+
+def _cases() -> list[Case]:
+    cases: list[Case] = []
+
+    def add(group: str, kind: str, rows: list[tuple]) -> None:
+        for row in rows:
+            expression, point, dtype, *rest = row
+            cases.append(Case(expression, point, dtype, kind, rest[0] if rest else None, group))
+
+    add(
+        "smooth",
+        "correct",
+        [
+            ("sin(w)*exp(-w**2)", 0.7, "float64"),
+            ("sin(w)*exp(-w**2)", 0.7, "float32"),
+            ("sin(w)*exp(-w**2)", 0.7, "float16"),
+            ("sin(w)*exp(-w**2)", 0.7, "bfloat16"),
+            ("exp(w)", 1.0, "float64"),
+            ("exp(w)", 1.0, "float32"),
+            ("exp(w)", 1.0, "float16"),
+            ("exp(w)", 1.0, "bfloat16"),
+            ("log(w)", 2.0, "float64"),
+            ("tanh(w)", 0.5, "float64"),
+            ("w**3", -2.0, "float64"),
+            ("sigmoid(w)", 3.0, "float32"),
+            ("arctan(w)", 10.0, "float64"),
+            ("sqrt(w)", 4.0, "float16"),
+            ("log1p(w)", 1e-3, "float64"),
+            ("cosh(w)", 0.0, "float64"),
+            ("w**4", 0.0, "float64"),
+            ("1-cos(w)", 1e-8, "float64"),
+            ("w**8", 0.01, "bfloat16"),
+            ("expm1(w)/w", 0.5, "float64"),
+            ("relu(w)", 5.0, "float64"),
+            ("abs(w)", 3.0, "float32"),
+            ("maximum(w, 0.3)", 2.0, "float16"),
+        ],
+    )
+    add(
+        "huge and tiny w",
+        "correct",
+        [
+            ("sin(w)", 1e8, "float64"),
+            ("cos(1e8+w)", 0.0, "float64"),
+            ("cos(1e8+w)", 0.3, "float64"),
+            ("exp(w)", -700.0, "float64"),
+            ("exp(-w**2)", 1e-200, "float64"),
+            ("w**2", 1e-150, "float64"),
+            ("log(w)", 1e-10, "float64"),
+            ("log(w)", 1e5, "float32"),
+        ],
+    )
+    add(
+        "saturated and flat",
+        "correct",
+        [
+            ("tanh(w)", 20.0, "float64"),
+            ("tanh(w)", 10.0, "float32"),
+            ("sigmoid(w)", -40.0, "float64"),
+            ("sigmoid(w)", 12.0, "float16"),
+            ("exp(-w**2)", 6.0, "float64"),
+        ],
+    )
+    add(
+        "oscillating",
+        "correct",
+        [
+            ("sin(100*w)", 0.3, "float64"),
+            ("cos(1e4*w)", 0.1, "float64"),
+            ("sin(1/w)", 0.01, "float64"),
+            ("sin(w**2)", 30.0, "float32"),
+        ],
+    )
+    add(
+        "near poles",
+        "correct",
+        [
+            ("1/w", 1e-3, "float64"),
+            ("tan(w)", 1.5707, "float64"),
+            ("tan(w)", 1.5707, "float32"),
+            ("1/(w-1)", 1.0001, "float64"),
+            ("log(w-1)", 1.001, "float32"),
+        ],
+    )
+    add(
+        "vanished",
+        "vanished",
+        [
+            ("sin(w)", 1e300, "float64"),
+            ("w**2", 1e120, "float64"),
+            ("log(w)", 1e4, "float16"),
+            ("sin(w)", 300.0, "bfloat16"),
+        ],
+    )
+    add(
+        "kinks at w",
+        "kink",
+        [
+            ("abs(w)", 0.0, "float64"),
+            ("abs(w)", 0.0, "float32"),
+            ("abs(w)", 0.0, "float16"),
+            ("abs(w)", 0.0, "bfloat16"),
+            ("relu(w)", 0.0, "float64"),
+            ("maximum(w, w**2)", 1.0, "float64"),
+            ("sqrt(w**2)", 0.0, "float64"),
+            ("abs(w-0.5)", 0.5, "float32"),
+            ("minimum(w, 2-w)", 1.0, "float64"),
+            ("abs(w)", 0.0, "float64", "0.5"),
+        ],
+    )
+    add(
+        "kinks near w",
+        "kink",
+        [
+            ("abs(w-0.001)", 0.0, "float64"),
+            ("relu(w)", 1e-6, "float64"),
+            ("relu(w-1)+700", 0.5, "float64"),
+            ("maximum(w, 0.3)", 0.29, "float32"),
+            ("abs(w)/w+700", 0.5, "float64"),
+            ("cos(w)+relu(w-0.2)", 0.0, "float64"),
+        ],
+    )
+    add(
+        "undefined",
+        "undefined",
+        [
+            ("log(abs(w))", 0.0, "float64"),
+            ("(-1)**w", 0.3, "float64"),
+            ("1/w", 0.0, "float64"),
+            ("sqrt(w)", 0.0, "float64"),
+            ("log(w)", -1.0, "float32"),
+            ("abs(w)/w", 0.0, "float64"),
+            ("arcsin(w)", 1.0, "float64"),
+        ],
+    )
+    add(
+        "typed derivative, right",
+        "correct",
+        [
+            ("sin(w)", 0.7, "float64", "cos(w)"),
+            ("w**3", 2.0, "float32", "3*w**2"),
+            ("exp(w)*sin(w)", 1.0, "float16", "exp(w)*(sin(w)+cos(w))"),
+            ("w**2", 3.0, "bfloat16", "6"),
+        ],
+    )
+    add(
+        "typed derivative, wrong",
+        "wrong",
+        [
+            ("sin(w)", 0.7, "float64", "cos(w)+1e-3"),
+            ("exp(w)", 1.0, "float64", "exp(w)*1.01"),
+            ("w**3", 2.0, "float64", "3*w"),
+            ("tanh(w)", 0.5, "float32", "1-tanh(w)"),
+            ("sin(w)", 0.7, "bfloat16", "2*cos(w)"),
+            ("abs(w)", 0.0, "float64", "5"),
+            ("relu(w-1)+700", 0.5, "float64", "1"),
+            ("sin(w)", 1e300, "float64", "cos(w)+1"),
+        ],
+    )
+    return cases
+
+
+CASES: tuple[Case, ...] = tuple(_cases())
+
+
+def rounded(point: float, dtype: str) -> float:
+    from fdgui.core.numbers.precision import numpy_dtype
+
+    return float(np.asarray(point, dtype=np.float64).astype(numpy_dtype(dtype)))
+
+
+def truth(case: Case):
+    """The derivative at the dtype-rounded point to 50 digits (an mpmath number), or None
+    where none exists (kinks at w, undefined points)."""
+    import mpmath as mp
+
+    if case.kind in ("undefined",) or (case.kind == "kink" and case.group == "kinks at w"):
+        return None
+    names = {
+        "sin": mp.sin,
+        "cos": mp.cos,
+        "tan": mp.tan,
+        "exp": mp.exp,
+        "expm1": mp.expm1,
+        "log": mp.log,
+        "log1p": mp.log1p,
+        "sqrt": mp.sqrt,
+        "tanh": mp.tanh,
+        "cosh": mp.cosh,
+        "arctan": mp.atan,
+        "arcsin": mp.asin,
+        "sigmoid": lambda x: 1 / (1 + mp.exp(-x)),
+        "abs": abs,
+        "relu": lambda x: x if x > 0 else mp.mpf(0),
+        "maximum": lambda a, b: a if a >= b else b,
+        "minimum": lambda a, b: a if a <= b else b,
+        "pi": mp.mpf(float(np.pi)),
+        "e": mp.mpf(float(np.e)),
+    }
+    point = rounded(case.point, case.dtype)
+    # a step of 1e-30 (relative below |w| = 1) and digits enough to see the loss change by
+    # L'·h next to L itself (both ends of the magnitude range), with 50 to spare
+    decades = abs(int(np.log10(abs(point)))) if point != 0 else 0
+    with mp.workdps(DIGITS + 40 + 2 * decades):
+        w = mp.mpf(point)
+
+        def function(x):
+            return eval(case.expression, {"__builtins__": {}}, {**names, "w": x})
+
+        step = mp.mpf(1e-30) * (abs(w) if 0 < abs(w) < 1 else 1)
+        return +mp.diff(function, w, h=step)
+
+
+def bounds(value: float, error: float, truth) -> bool:
+    """Whether value ± error contains the truth (allowing the truth's own 1e-45 relative
+    uncertainty)."""
+    import mpmath as mp
+
+    with mp.workdps(DIGITS + 20):
+        slack = abs(truth) * mp.mpf(10) ** (5 - DIGITS)
+        return abs(mp.mpf(value) - truth) <= mp.mpf(error) + slack
