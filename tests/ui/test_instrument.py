@@ -571,3 +571,30 @@ def test_progress_bars_show_their_percentage_and_hide_when_idle(qtbot):
     netcheck.model.busyChanged.emit(False)
     assert not netcheck.progress.isVisible()
     assert math.isfinite(netcheck.progress.value())
+
+
+def test_the_badge_keeps_a_few_words_and_the_qualification_leads_the_explanation(qtbot):
+    from fdgui.ui.explorer.panel import ExplorerPanel, split_title
+
+    title = "Gradient correct (confirmed by the complex step reference; limited by float16)"
+    assert split_title(title) == (
+        "Gradient correct",
+        "Confirmed by the complex step reference; limited by float16",
+    )
+    assert split_title("Kink at w") == ("Kink at w", "")
+    panel = ExplorerPanel()
+    qtbot.addWidget(panel)
+    panel.resize(860, 560)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    panel.model.set_texts({"dtype": "float16"})
+    panel.model.sweep()
+    qtbot.waitUntil(lambda: panel.model.result().dtype == "float16", timeout=5000)
+    full = panel.diagnosis_title.toolTip()
+    badge, qualifier = split_title(full)
+    assert panel.diagnosis_title.text() == badge
+    if qualifier:
+        assert qualifier in panel.diagnosis_text.text()
+    # the badge fits its width in at most two lines
+    label = panel.diagnosis_title
+    assert label.heightForWidth(label.width()) <= 2.5 * label.fontMetrics().lineSpacing() + 16
