@@ -102,7 +102,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
+    _refuse_lost_values(parser, args)
     return run_guarded(args.command, lambda: modules[args.command].run(args))  # type: ignore[attr-defined]
+
+
+def _refuse_lost_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """argparse turns ``--eps=--`` into an empty list instead of a value: refuse it as the
+    usage error it is (exit 2), before a command takes a list for text."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            subparser = action.choices.get(getattr(args, action.dest, None) or "")
+            if subparser is not None:
+                _refuse_lost_values(subparser, args)
+        elif action.option_strings and action.nargs is None and action.const is None:
+            value = getattr(args, action.dest, None)
+            if value is not None and not isinstance(value, str) and action.type is None:
+                option = action.option_strings[-1]
+                parser.error(
+                    f"argument {option}: '--' is not a value; write the value itself "
+                    f"({option}=VALUE)"
+                )
 
 
 def run_guarded(command: str, run) -> int:

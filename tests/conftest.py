@@ -11,6 +11,7 @@ import pytest
 def _isolated_settings(tmp_path, monkeypatch):
     """Point QSettings (and anything reading XDG paths) at a temporary folder."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the error log
     try:
         from PySide6.QtCore import QSettings
     except ImportError:  # pragma: no cover - Qt is a hard dependency

@@ -35,6 +35,7 @@ from fdgui.probe import frames
 # seconds per call (the CLI's --timeout, the window's setting), from the one default
 DEFAULT_TIMEOUT = float(PROBE_DEFAULTS["probe_timeout"])
 OUTPUT_KEEP = 8192  # bytes of the probe's own output kept for the error panel
+SELECT_ON_PIPES = os.name != "nt"  # Windows' select() takes sockets only
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 
 
@@ -102,6 +103,15 @@ class _OutputTail:
         return text
 
 
+def _last_error_line(printed: str) -> str:
+    """The last line of a traceback in what the probe printed ('' if it ends otherwise)."""
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    name = lines[-1].split(":", 1)[0]
+    return lines[-1][:300] if name.endswith(("Error", "Exception", "Interrupt")) else ""
+
+
 class ProbeProcess:
     """One probe process for one file. ``call`` sends a request and waits for the reply."""
 
@@ -115,6 +125,7 @@ class ProbeProcess:
         self._killed = False
         self._lock = threading.Lock()
         self.load_request: dict[str, Any] | None = None  # sent again after a restart
+        self._peek = None
 
     # ---------------------------------------------------------------- the process
     def start(self) -> None:
@@ -140,6 +151,7 @@ class ProbeProcess:
             ) from None
         self._killed = False
         self._user_base = 0.0
+        self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
 
@@ -250,7 +262,7 @@ class ProbeProcess:
                     self._printed_details(),
                 )
             try:
-                ready, _, _ = select.select([fd], [], [], min(left, 0.25))
+                ready = self._wait_readable(fd, min(left, 0.25))
             except (OSError, ValueError):
                 raise self._died() from None
             if not ready:
@@ -258,13 +270,38 @@ class ProbeProcess:
                     raise self._died()
                 continue
             try:
-                piece = os.read(fd, min(count - len(data), 1 << 22))
+                if self._peek is not None:  # the byte the helper thread read
+                    piece, self._peek = self._peek[0].get("data", b""), None
+                else:
+                    piece = os.read(fd, min(count - len(data), 1 << 22))
             except OSError:
                 raise self._died() from None
             if not piece:
                 raise self._died()
             data += piece
         return bytes(data)
+
+    def _wait_readable(self, fd: int, seconds: float) -> bool:
+        """Whether the reply pipe has bytes (or its end) within ``seconds``. select() where
+        it works on pipes; elsewhere (Windows) a helper thread's blocking read of one byte,
+        kept for the next read."""
+        if SELECT_ON_PIPES:
+            return bool(select.select([fd], [], [], seconds)[0])
+        if self._peek is None:
+            box: dict[str, bytes] = {}
+            done = threading.Event()
+
+            def read_one() -> None:
+                try:
+                    box["data"] = os.read(fd, 1)
+                except OSError:
+                    box["data"] = b""
+                done.set()
+
+            threading.Thread(target=read_one, daemon=True, name="probe-reply").start()
+            self._peek = (box, done)
+        box, done = self._peek
+        return done.wait(seconds)
 
     def _printed_details(self) -> str:
         printed = self.printed()
@@ -293,4 +330,7 @@ class ProbeProcess:
                 what = "the probe process crashed (SIGSEGV: a segmentation fault)"
         else:
             what = f"the probe process ended by itself (exit status {status})"
+            last = _last_error_line(self.printed())
+            if last:  # e.g. the chosen Python has no numpy: say so in the message itself
+                what += f": {last}"
         return ProbeError(what, self._printed_details())

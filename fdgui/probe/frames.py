@@ -22,6 +22,7 @@ import numpy as np
 
 _LENGTH = struct.Struct("<I")
 MAX_HEADER = 16 * 2**20  # a header bigger than this is a broken stream, not a message
+MAX_ARRAY = 2**40  # nor an array of more than a terabyte (or of a negative size)
 
 
 def encode(header: dict[str, Any], arrays: tuple[np.ndarray, ...] | list = ()) -> list[bytes]:
@@ -46,7 +47,10 @@ def header_length(prefix: bytes) -> int:
 
 
 def parse_header(data: bytes) -> dict[str, Any]:
-    header = json.loads(data.decode("utf-8"))
+    try:
+        header = json.loads(data.decode("utf-8"))
+    except RecursionError:  # "[[[[…": nested deeper than the parser goes
+        raise ValueError("a message header nested too deeply") from None
     if not isinstance(header, dict):
         raise ValueError("a message header that is not an object")
     return header
@@ -61,6 +65,8 @@ def array_sizes(header: dict[str, Any]) -> list[tuple[np.dtype, tuple[int, ...],
         count = 1
         for n in shape:
             count *= n
+        if any(n < 0 for n in shape) or count * dtype.itemsize > MAX_ARRAY:
+            raise ValueError(f"an array of shape {shape[:4]} announced: the stream is broken")
         sizes.append((dtype, shape, count * dtype.itemsize))
     return sizes
 

@@ -53,6 +53,7 @@ class ProbeModel(ModelBase):
     gradient_method = "probe"
     gradient_note = "the probe's own gradient"
     may_be_noisy = True  # the forward engine measures the loss's noise at θ0
+    gradient_cached = True  # gradient() at θ0 is computed once (the planner relies on it)
     reexamine = True
 
     def __init__(
@@ -64,6 +65,7 @@ class ProbeModel(ModelBase):
         self.process = ProbeProcess(python, timeout)
         self.version = 0
         self.note = ""
+        self._stopped = False
         self._load()
 
     # ---------------------------------------------------------------- loading
@@ -72,7 +74,7 @@ class ProbeModel(ModelBase):
         request = {"op": "load", "path": self.path}
         self.process.load_request = request
         try:
-            reply, arrays = self.process.call(request)
+            reply, arrays = self._call(request)
         except ProbeError:
             self.process.load_request = None
             raise
@@ -90,7 +92,8 @@ class ProbeModel(ModelBase):
 
     def refresh(self) -> str:
         """Reload the file if it changed on disk (in a fresh process); returns the note
-        saying so, or ''. Call it before each run."""
+        saying so, or ''. Call it before each run (it also ends a Cancel's stop)."""
+        self._stopped = False
         try:
             current = signature(self.path)
         except InputError:
@@ -107,8 +110,19 @@ class ProbeModel(ModelBase):
         self.process.close()
 
     def stop(self) -> None:
-        """Cancel: end the probe process now (the next call starts a new one)."""
+        """Cancel: end the probe process now. Calls fail ('stopped') until ``resume()`` (or
+        ``refresh()``, which every run starts with): a cancelled job's next call must not
+        start the process again."""
+        self._stopped = True
         self.process.kill()
+
+    def resume(self) -> None:
+        self._stopped = False
+
+    def _call(self, header: dict, arrays=()):
+        if self._stopped:
+            raise ProbeError("the probe was stopped")
+        return self.process.call(header, arrays)
 
     # ---------------------------------------------------------------- description
     @property
@@ -141,7 +155,7 @@ class ProbeModel(ModelBase):
     def loss(self, theta: np.ndarray, dtype: str = "float64") -> float:
         self._float64_only(dtype)
         theta = np.asarray(theta, dtype=np.float64).ravel()
-        reply, _ = self.process.call({"op": "loss"}, [theta])
+        reply, _ = self._call({"op": "loss"}, [theta])
         return float(reply["value"])
 
     def losses(self, thetas: np.ndarray, dtype: str = "float64") -> np.ndarray:
@@ -155,14 +169,23 @@ class ProbeModel(ModelBase):
         changed = thetas != self._theta0
         moved = int(np.count_nonzero(changed))
         if moved > DENSE_SHARE * thetas.size:
-            _, out = self.process.call({"op": "losses"}, [thetas])
+            _, out = self._call({"op": "losses"}, [thetas])
             return np.array(out[0], dtype=np.float64)
         rows, columns = np.nonzero(changed)
         values = thetas[rows, columns]
-        _, out = self.process.call(
+        _, out = self._call(
             {"op": "changed", "count": count},
             [rows.astype(np.int64), columns.astype(np.int64), values],
         )
+        return np.array(out[0], dtype=np.float64)
+
+    def losses_changed(self, where: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """L at points that are θ0 with entry ``where[k]`` set to ``values[k]`` (float64):
+        the forward engine's points, sent as these two numbers each."""
+        where = np.asarray(where, dtype=np.int64).ravel()
+        values = np.asarray(values, dtype=np.float64).ravel()
+        rows = np.arange(where.size, dtype=np.int64)
+        _, out = self._call({"op": "changed", "count": where.size}, [rows, where, values])
         return np.array(out[0], dtype=np.float64)
 
     def losses_along(self, index: int, values: np.ndarray, dtype: str = "float64") -> np.ndarray:
@@ -170,7 +193,7 @@ class ProbeModel(ModelBase):
         values = np.asarray(values, dtype=np.float64).ravel()
         rows = np.arange(values.size, dtype=np.int64)
         columns = np.full(values.size, int(index), dtype=np.int64)
-        _, out = self.process.call({"op": "changed", "count": values.size}, [rows, columns, values])
+        _, out = self._call({"op": "changed", "count": values.size}, [rows, columns, values])
         return np.array(out[0], dtype=np.float64)
 
     def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
@@ -183,12 +206,12 @@ class ProbeModel(ModelBase):
             )
         if theta is None:
             if self._gradient is None:
-                _, out = self.process.call({"op": "gradient"}, [self._theta0])
+                _, out = self._call({"op": "gradient"}, [self._theta0])
                 self._gradient = np.array(out[0], dtype=np.float64)
                 self._gradient.setflags(write=False)
             return self._gradient.copy()
         theta = np.asarray(theta, dtype=np.float64).ravel()
-        _, out = self.process.call({"op": "gradient"}, [theta])
+        _, out = self._call({"op": "gradient"}, [theta])
         return np.array(out[0], dtype=np.float64)
 
     def _float64_only(self, dtype: str) -> None:

@@ -41,6 +41,8 @@ def test_the_estimate_bounds_the_measured_peak(mode):
     )
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
+    estimate, peak = figures["estimate"] / 1e6, figures["peak"] / 1e6
+    print(f"\n{mode}: estimate {estimate:.0f} MB, peak {peak:.0f} MB")
     # never below what the check takes; for the full check (the one that grows with every
     # parameter) not so far above that checks are refused idly
     assert figures["peak"] <= figures["estimate"], figures

@@ -155,6 +155,7 @@ def test_every_subcommand_survives_random_options(name, tmp_path):
         (["sweep", "--expr", "cosh(w)", "--at", "700"], 0, ""),
         (["sweep", "--expr", "x" * 5000], 2, "too long"),
         (["netcheck", "--activation", "x" * 5000], 2, "…"),
+        (["calc", "--plus", "1", "--minus", "0", "--eps=--"], 2, "--eps=VALUE"),
     ],
 )
 def test_the_reported_failures_end_in_words(argv, code, words):

@@ -47,6 +47,7 @@ def switchable(tmp_path, body):
 
 def assert_recovers(model, flag):
     flag.unlink()
+    model.refresh()  # what every run in the window does first (it also ends a Cancel's stop)
     report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
     assert report.passed
 
@@ -245,6 +246,56 @@ def test_cancel_stops_a_running_call_at_once(tmp_path):
             model.loss(model.theta0())
         assert caught.value.message == "the probe was stopped"
         assert time.perf_counter() - started < 5
+        # the cancelled job's next call does not bring the process back
+        with pytest.raises(ProbeError, match="the probe was stopped"):
+            model.loss(model.theta0())
+        assert not model.process.alive
+        assert_recovers(model, flag)
+    finally:
+        model.close()
+
+
+def test_the_probe_runs_in_the_python_it_is_given(tmp_path):
+    import sys
+
+    wrapper = tmp_path / "my-python"
+    wrapper.write_text(f'#!/bin/sh\nFDGUI_TEST_WRAPPER=yes exec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    path = write(tmp_path, GOOD.replace("return float(", "return len(__import__('os').environ.get("
+                                        "'FDGUI_TEST_WRAPPER', '')) + float("))  # fmt: skip
+    mine, default = open_probe(path, python=str(wrapper)), open_probe(path)
+    try:
+        theta = mine.theta0()
+        assert mine.loss(theta) == pytest.approx(default.loss(theta) + 3)
+    finally:
+        mine.close()
+        default.close()
+    # a Python that cannot run the worker (here: one that fails at once) is named in words
+    broken = tmp_path / "broken-python"
+    broken.write_text("#!/bin/sh\necho 'ModuleNotFoundError: No module named numpy' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    with pytest.raises(ProbeError) as caught:
+        open_probe(path, python=str(broken))
+    assert "exit status 1): ModuleNotFoundError: No module named numpy" in caught.value.message
+    with pytest.raises(ProbeError) as caught:
+        open_probe(path, python=str(tmp_path / "no-such-python"))
+    assert "cannot start the probe's Python" in caught.value.message
+
+
+def test_without_select_on_pipes_replies_timeouts_and_cancel_still_work(tmp_path, monkeypatch):
+    """Windows has no select() on pipes: the reply is awaited by a helper thread instead."""
+    from fdgui.probe import client
+
+    monkeypatch.setattr(client, "SELECT_ON_PIPES", False)
+    path, flag = switchable(tmp_path, "while True:\n    pass")
+    flag.unlink()
+    model = open_probe(path, timeout=1.0)
+    try:
+        report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
+        assert report.passed
+        flag.write_text("1")
+        with pytest.raises(ProbeError, match="did not answer within 1 s"):
+            model.loss(model.theta0())
         assert_recovers(model, flag)
     finally:
         model.close()

@@ -135,3 +135,21 @@ def test_the_plot_follows_the_model_row_by_row(qtbot, count):
     xs, ys = plot.central.getOriginalDataset()
     assert list(ys) == [pytest.approx(4500)]
     assert all(math.isfinite(x) for x in xs)
+
+
+def test_estimates_too_large_to_draw_stay_in_the_table_only(qtbot):
+    from fdgui.ui.calculator.plots import HistoryPlot
+
+    history = HistoryTableModel()
+    plot = HistoryPlot()
+    plot.set_model(history)
+    huge = {"epsilon": "1e-300", "loss_plus": "1e300", "loss_minus": "0", "loss": "0"}
+    history.append_rows([measurement(parse_inputs(texts)[0]) for texts in [*_rows(3), huge]])
+    plot.redraw()
+    xs, _ys = plot.central.getOriginalDataset()
+    assert len(xs) == 3 and history.rowCount() == 4
+    assert "in the table only" in plot.widget.toolTip()
+    plot.set_backprop(1e300)
+    assert not plot.backprop.isVisible()
+    plot.widget.resize(400, 300)
+    plot.widget.grab()  # paints without a warning (warnings are errors in this suite's run)

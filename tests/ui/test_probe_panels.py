@@ -64,6 +64,9 @@ def test_explorer_sweeps_a_probe_entry_and_shows_its_traceback(qtbot, window, pr
     page = explorer.inputs.probe_page
     assert page.path_label.text() == str(probe_file)
     assert "1 tensor, 12 parameters (W 3×4)" in page.info_label.text()
+    tensors = explorer.inputs.fields.combos["probe_tensor"]
+    assert [tensors.itemData(i) for i in range(tensors.count())] == ["W"]
+    assert tensors.itemText(0) == "W  (3×4)"
     assert model.diagnosis().kind == "correct"
     # a multi-index
     model.set_text("probe_index", "2, 1")
@@ -85,6 +88,11 @@ def test_explorer_sweeps_a_probe_entry_and_shows_its_traceback(qtbot, window, pr
     qtbot.waitUntil(lambda: not model.is_busy() and model.result() is not shown,
                     timeout=20_000)  # fmt: skip
     assert page.error_view.isHidden() and not model.is_stale()
+    # the calculator receives the cursor's numbers as from any sweep
+    assert model.send_to_calculator(window)
+    assert float(window.model("calculator").texts()["backprop"]) == pytest.approx(
+        model.result().reference.value
+    )
 
 
 def test_cancel_stops_a_hanging_probe_at_once(qtbot, window, probe_file, monkeypatch):

@@ -100,7 +100,8 @@ def spacing_at(w: float, name: str) -> float:
         if value == 0.0:
             return smallest_subnormal
         return max(2.0 ** (math.frexp(value)[1] - 8), smallest_subnormal)
-    return float(np.spacing(w_cast))
+    with np.errstate(over="ignore"):  # the largest finite number's spacing is inf
+        return float(np.spacing(w_cast))
 
 
 def largest_finite(name: str) -> float:

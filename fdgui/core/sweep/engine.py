@@ -426,10 +426,14 @@ def function_references(
             references.append(analytic)
     else:
         references.append(objective.checked_gradient())
+    # overflow and 0/0 near w make non-finite values (kept with their status): no warnings
     if objective.supports_complex_step:
-        with contextlib.suppress(ValueError, FloatingPointError, OverflowError):
+        with (
+            np.errstate(all="ignore"),
+            contextlib.suppress(ValueError, FloatingPointError, OverflowError),
+        ):
             references.append(complex_step(objective.losses_complex, w))
-    with contextlib.suppress(ValueError, OverflowError):  # undefined near w: others stand
+    with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
         extrapolated = richardson(lambda values: objective.losses(values, "float64"), w)
         if text is not None and not objective.smooth and extrapolated.span is not None:
             from fdgui.core.sweep import extended

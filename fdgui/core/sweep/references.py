@@ -289,8 +289,8 @@ def richardson(
         raise ValueError("ratio: must be greater than 1")
     w = float(w)
     start = richardson_steps(w, unit_roundoff, levels, ratio)
-    spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # at float64's largest the spacing is inf
+        spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
         sigma = NOISE_SAFETY * noise_level(function(noise_points(w)))
     evaluations = NOISE_POINTS
     fallback: tuple[Tableau, np.ndarray] | None = None

@@ -56,6 +56,9 @@ def legend_html(cancelled: bool = False) -> str:
 #: up to this many points a series is drawn point by point; beyond, as an envelope per bin
 EXACT_POINTS = 1_000
 BINS_PER_DECADE = 50
+#: estimates beyond this are left off the plot: pyqtgraph's transforms overflow near 1e308
+#: (a RuntimeWarning and a broken paint); the table still shows them
+DRAWABLE = 1e150
 
 
 class _Series:
@@ -73,8 +76,14 @@ class _Series:
     @staticmethod
     def _finite(points: np.ndarray, column: int) -> tuple[np.ndarray, np.ndarray]:
         x, y = points[:, 0], points[:, column]
-        good = np.isfinite(x) & (x > 0) & np.isfinite(y)
+        good = np.isfinite(x) & (x > 0) & (np.abs(y) <= DRAWABLE)
         return x[good], y[good]
+
+    @staticmethod
+    def undrawable(points: np.ndarray, column: int) -> int:
+        """Rows with an estimate too large to draw (it stays in the table)."""
+        y = points[:, column]
+        return int(np.count_nonzero(~np.isnan(y) & (np.abs(y) > DRAWABLE)))
 
     def reset(self, points: np.ndarray) -> None:
         self.count = 0
@@ -254,6 +263,10 @@ class HistoryPlot:
                 curve.setData(x, y)
                 self._shown[name] = (x, y)
         rows = len(points)
+        too_large = max(
+            (series.undrawable(points, series.column) for series in self._series.values()),
+            default=0,
+        )
         self._draw_bars_and_cancelled(binned)
         self.hint.setVisible(not rows)
         self.legend_label.setText(legend_html(bool(self.cancelled_rows)))
@@ -264,6 +277,11 @@ class HistoryPlot:
                 f" {rows:,} rows: each 1/{BINS_PER_DECADE} of a decade of ε shows its lowest "
                 "and highest estimate."
                 if binned
+                else ""
+            )
+            + (
+                f" {too_large:,} row(s) with an estimate beyond ±1e150 are in the table only."
+                if too_large
                 else ""
             )
         )
@@ -317,7 +335,7 @@ class HistoryPlot:
         self.redraw()
 
     def set_backprop(self, value: float | None) -> None:
-        if value is None or not math.isfinite(value):
+        if value is None or not abs(value) <= DRAWABLE:  # none, nan or too large to draw
             self.backprop.setVisible(False)
         else:
             self.backprop.setValue(value)

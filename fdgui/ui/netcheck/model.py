@@ -48,6 +48,8 @@ def _plan_job(settings: Any, model: Any = None) -> Generator[float, None, Any]:
     from fdgui.core.netcheck import plan_costs
 
     yield 0.0
+    if model is not None and hasattr(model, "resume"):
+        model.resume()  # a probe stopped by Cancel: measuring is a new run
     return plan_costs(settings, model=model)
 
 
@@ -204,6 +206,11 @@ class NetcheckModel(PanelModel):
         if errors:
             return None, errors
         settings = dataclasses.replace(settings, spec=None, bug=None)
+        if not self.probe.model.has_gradient:
+            return None, {
+                "probe": "this probe defines no gradient (grad or gradient) to check; "
+                "fdgui-cli netcheck --probe FILE gives its numeric gradient with error bars"
+            }
         try:
             settings.validate(self.probe.model)
         except InputError as error:
