@@ -347,16 +347,25 @@ class NetcheckPanel(QWidget):
         results.setObjectName("netcheckResults")
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(6, 0, 0, 0)
-        results_layout.addWidget(self.verdict_badge)
-        results_layout.addWidget(self.verdict_label)
-        results_layout.addWidget(self.settings_label)
+        # the verdict, tables and heat map scroll together on a short window (each keeps a
+        # readable height); Save and Copy stay below, always in view
+        report = QWidget()
+        report.setObjectName("netcheckReport")
+        report_layout = QVBoxLayout(report)
+        report_layout.setContentsMargins(0, 0, 0, 0)
+        report_layout.addWidget(self.verdict_badge)
+        report_layout.addWidget(self.verdict_label)
+        report_layout.addWidget(self.settings_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("netcheckResultSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.result_tabs)
         splitter.addWidget(worst_box)
         splitter.setSizes([330, 300])
-        results_layout.addWidget(splitter, 1)
+        self.result_tabs.setMinimumHeight(250)  # the heat map with its colour bar's labels
+        worst_box.setMinimumHeight(150)  # a few worst rows
+        report_layout.addWidget(splitter, 1)
+        results_layout.addWidget(vertical_scroll(report, "netcheckReportScroll"), 1)
         results_layout.addLayout(exports)
         results_layout.addLayout(copies)
 
