@@ -67,6 +67,10 @@ def test_curves_on_one_plot_differ_in_colour_or_in_dash_and_marker():
         (colour_a, style_a), (colour_b, style_b) = curves[a], curves[b]
         apart = delta_e(colour_a, colour_b, "deuteranopia") > 40
         assert apart or style_a != style_b, (a, b)
+    # no curve shares its dash with a guide of a close colour: the round-off guide's dots
+    # are its own
+    dashes = [style[0] for _colour, style in curves.values()]
+    assert dashes.count(GUIDE_STYLES["round-off"]) == 1
     # the old palette failed exactly this: central and backward the same blue
     assert delta_e("#0969da", "#8250df", "deuteranopia") < 10
 
