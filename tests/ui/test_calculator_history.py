@@ -166,5 +166,5 @@ def test_a_field_shortened_for_display_never_raises():
     from tests.fuzz.strategies import EDGE_TEXTS
 
     for text in [*EDGE_TEXTS, "1.23456789012345678e1000000", "9" * 400 + "e-999999"]:
-        assert short_field_text(text)
+        assert isinstance(short_field_text(text), str)
     assert short_field_text("0.123456789012345678901").endswith("…")
