@@ -419,3 +419,50 @@ def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]
                 value = None
             results.append(value if value is not None and np.isfinite(value) else None)
     return results[0], results[1]
+
+
+def derivative_magnitude(text: str, w: float) -> float | None:
+    """The derivative with every chain-rule term taken in absolute value (and every value by
+    the magnitudes it is made of): what a float64 evaluation of the derivative (a complex
+    step) loses accuracy against where terms cancel — its round-off is a few u times this,
+    not u times the derivative. None where it cannot be evaluated."""
+    mp = _mp()
+    tree = _tree(text)
+    try:
+        with mp.workdps(30):
+            _, _, _, magnitude = _magnitudes(tree, mp.mpf(float(w)), mp)
+            return _up(mp, magnitude) if mp.isfinite(magnitude) else None
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+        return None
+
+
+def _magnitudes(node: ast.AST, w, mp):
+    """(value, slope, |value| bound, |slope| bound) with absolute values along every term."""
+    if isinstance(node, ast.Constant | ast.Name):
+        value, slope = _dual(node, w, mp, [], 0)
+        return value, slope, abs(value), abs(slope)
+    if isinstance(node, ast.UnaryOp):
+        value, slope, size, slope_size = _magnitudes(node.operand, w, mp)
+        negate = isinstance(node.op, ast.USub)
+        return (-value if negate else value), (-slope if negate else slope), size, slope_size
+    if isinstance(node, ast.BinOp):
+        _, _, sa, sda = _magnitudes(node.left, w, mp)
+        b, db, sb, sdb = _magnitudes(node.right, w, mp)
+        value, slope = _dual(node, w, mp, [], 0)
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return value, slope, sa + sb, sda + sdb
+        if isinstance(node.op, ast.Mult):
+            return value, slope, sa * sb, sda * sb + sa * sdb
+        if isinstance(node.op, ast.Div):
+            return value, slope, sa / abs(b), (sda * abs(b) + sa * sdb) / (b * b)
+        if db == 0 and b >= 1:  # a constant power: b·a^(b−1)·da, every factor in size
+            return value, slope, sa**b, abs(b) * sa ** (b - 1) * sda
+        return value, slope, max(abs(value), sa), abs(slope) + sda
+    name = node.func.id  # type: ignore[attr-defined]
+    inner = [_magnitudes(argument, w, mp) for argument in node.args]  # type: ignore[attr-defined]
+    value, slope = _dual(node, w, mp, [], 0)
+    if len(inner) == 2:  # maximum, minimum: one of the two
+        return value, slope, max(inner[0][2], inner[1][2]), max(inner[0][3], inner[1][3])
+    x, _, sx, sdx = inner[0]
+    outer_value, outer_slope = _unary(name, x, mp.mpf(1), mp, [], 0)
+    return value, slope, max(abs(outer_value), abs(outer_slope) * sx), abs(outer_slope) * sdx
