@@ -145,6 +145,8 @@ def _unary(name: str, x, dx, mp, switches: list, side: int):
             return abs(x), sign * dx
         return (x if x > 0 else mp.mpf(0)), (dx if sign > 0 else mp.mpf(0))
     one = mp.mpf(1)
+    if mp.isfinite(x) and mp.mag(x) > ASTRONOMICAL_BITS:
+        return _astronomical(name, x, dx, mp)
     if name in ("log", "log10", "log2", "log1p"):
         argument = x + 1 if name == "log1p" else x
         if argument <= 0:
@@ -182,9 +184,53 @@ def _unary(name: str, x, dx, mp, switches: list, side: int):
         "square": (lambda t: t * t, lambda: 2 * x),
     }
     function, derivative = table[name]
+    if name in ("exp", "expm1", "sinh", "cosh", "sigmoid") and abs(x) > HUGE_ARGUMENT:
+        return _huge_exponential(name, x, dx, mp)
     if name == "tan" and mp.cos(x) == 0:
         raise Undefined("tan has a pole here")
     return function(x), derivative() * dx
+
+
+# exp beyond this has an exponent of more than 1e15 bits: mpmath would spend ages on it, and
+# every float format under/overflows by far more than any error bar
+HUGE_ARGUMENT = 1e15
+
+
+def _huge_exponential(name: str, x, dx, mp):
+    """exp-like functions where e^|x| has more than 1e14 decades: an underflowing
+    exp is 0 (its true size is far under any error bar); an overflowing
+    one leaves the loss undefined in every format."""
+    if name == "sigmoid":
+        one, zero = mp.mpf(1), mp.mpf(0)
+        return (one if x > 0 else zero), zero
+    if x > 0 or name in ("sinh", "cosh"):
+        raise Undefined(f"{name} overflows")
+    if name == "expm1":
+        return mp.mpf(-1), mp.mpf(0)
+    return mp.mpf(0), mp.mpf(0)
+
+
+ASTRONOMICAL_BITS = 4096  # |x| > 2^4096: beyond every float format by far
+
+
+def _astronomical(name: str, x, dx, mp):
+    """A function of an argument far beyond any float (e^(1e8) inside a sigmoid): the
+    saturating ones take their limit with slope 0, the rest are undefined (the loss overflows
+    in every format, and mpmath would spend ages reducing such an argument)."""
+    zero = mp.mpf(0)
+    positive = x > 0
+    limits = {
+        "sigmoid": mp.mpf(1) if positive else zero,
+        "tanh": mp.mpf(1) if positive else mp.mpf(-1),
+        "arctan": (mp.pi / 2) * (1 if positive else -1),
+        "atan": (mp.pi / 2) * (1 if positive else -1),
+        "exp": None if positive else zero,
+        "expm1": None if positive else mp.mpf(-1),
+    }
+    limit = limits.get(name)
+    if limit is None:
+        raise Undefined(f"{name} of a number beyond every float format")
+    return limit, zero
 
 
 def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> Exact:
