@@ -15,12 +15,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import sweep_corpus  # noqa: E402
+import sweep_corpus
 
-from fdgui.core.models.expression_model import expression_model  # noqa: E402
-from fdgui.core.sweep.diagnosis import diagnose  # noqa: E402
-from fdgui.core.sweep.engine import SweepSettings, run_sweep  # noqa: E402
-from fdgui.core.sweep.objectives import EntryObjective  # noqa: E402
+from fdgui.core.models.expression_model import expression_model
+from fdgui.core.sweep.diagnosis import diagnose
+from fdgui.core.sweep.engine import SweepSettings, run_sweep
+from fdgui.core.sweep.objectives import EntryObjective
 
 
 def _sweep(case):
