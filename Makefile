@@ -22,7 +22,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml scripts/system-deps Makefile
 	./scripts/system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,packaging]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,packaging,torch,jax]'
 	touch $(STAMP)
 
 lint: $(STAMP)

@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "core"))
 
-import sweep_corpus  # noqa: E402
+import sweep_corpus
 
 
 def _function(case):

@@ -3,6 +3,9 @@
 fdgui                      the window
 fdgui --smoke              start the real window, compute the example, print one JSON line
 fdgui --screenshot PATH    save the window as PNG and exit
+fdgui FILE                 open a session file (also --session FILE)
+fdgui --session FILE --export-plots DIR   every panel's plots as PNG, SVG and CSV, then exit
+fdgui --theme light|dark   the colours to use (default: the system's, or the View menu's choice)
 """
 
 from __future__ import annotations
@@ -49,7 +52,23 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--size", metavar="WxH", default="", help="window size, e.g. 1280x800 (for screenshots)"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        help="light or dark colours (default: the last View ▸ Theme choice, else the system's)",
+    )
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a session file to open")
+    parser.add_argument("--session", metavar="FILE", help="a session file to open")
+    parser.add_argument(
+        "--export-plots",
+        metavar="DIR",
+        help="write every panel's plots as PNG, SVG and CSV into DIR, then exit",
+    )
+    args = parser.parse_args(argv)
+    if args.file and args.session and args.file != args.session:
+        parser.error("give one session file (FILE or --session), not two")
+    args.session = args.session or args.file
+    return args
 
 
 def _has_display() -> bool:
@@ -68,6 +87,28 @@ NO_DISPLAY_MESSAGE = (
 )
 
 
+#: the largest window side --size accepts: a window (and its screenshot) of 8192×8192 is
+#: 256 MB of pixels; far larger ones made Qt crash allocating them
+MAX_SIDE = 8192
+MIN_SIDE = 200
+
+
+def parse_size(text: str) -> tuple[tuple[int, int] | None, str]:
+    """(width, height) from ``WxH``, or None and the reason in words."""
+    from fdgui.core.numbers.parsing import shorten
+
+    parts = text.strip().lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() and len(p.strip()) < 7 for p in parts):
+        return None, f"must look like 1280x800, not {shorten(text)!r}"
+    width, height = (int(p) for p in parts)
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        return None, (
+            f"{width}x{height} is outside what a window can be here: each side from "
+            f"{MIN_SIDE} to {MAX_SIDE} pixels"
+        )
+    return (width, height), ""
+
+
 def install_exception_hook() -> None:
     """Show an unexpected exception in a dialog with details to copy; the app stays up."""
     from fdgui.ui.errors import ExceptionReporter
@@ -77,7 +118,13 @@ def install_exception_hook() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
-    headless_job = args.smoke or args.screenshot
+    size = None
+    if args.size:
+        size, problem = parse_size(args.size)
+        if size is None:
+            print(f"fdgui: --size: {problem}", file=sys.stderr)
+            return 2
+    headless_job = args.smoke or args.screenshot or args.export_plots
     if not _has_display():
         if headless_job:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -98,18 +145,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     gc_guard.install()
 
+    from fdgui.ui import theme
+
+    # --smoke and --screenshot look the same on every machine unless --theme says otherwise
+    chosen = args.theme or ("light" if headless_job else theme.saved_choice())
+    theme.apply(chosen)
+
     from fdgui.ui.main_window import MainWindow
 
     install_exception_hook()
     # --smoke and --screenshot show the example, whatever the last session left behind
     window = MainWindow(remember=not headless_job)
     if args.size:
-        try:
-            width, height = (int(part) for part in args.size.lower().split("x"))
-            window.resize(width, height)
-        except ValueError:
-            print(f"fdgui: --size must look like 1280x800, not {args.size!r}", file=sys.stderr)
+        window.resize(*size)
+    if args.session and not window.session.open_file(args.session):
+        reason = window.session.last_message
+        if headless_job:
+            print(json.dumps({"ok": False, "error": reason}))
             return 2
+        print(f"fdgui: {reason}", file=sys.stderr)
+    if not headless_job:
+        window.ask_before_closing = True
+        from PySide6.QtCore import QTimer
+
+        # what startup restored (and its first sweeps) is not an unsaved change
+        QTimer.singleShot(2500, window.session.mark_clean)
     window.show()
     app.processEvents()
     gc_guard.freeze_startup()
@@ -123,8 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_window(app, window, args: argparse.Namespace) -> int:
+    if args.export_plots:
+        return _export_plots(app, window, args.export_plots)
     if args.smoke:
-        return _smoke(app, window, args.all_panels)
+        return _smoke(app, window, args.all_panels, bool(args.session))
     if args.panel:
         if args.panel not in window.panel_keys():
             print(f"fdgui: no panel {args.panel!r}; choose from {window.panel_keys()}")
@@ -166,14 +228,36 @@ def _settle(app, seconds: float) -> None:
         loop.exec()
 
 
-def _smoke(app, window, all_panels: bool) -> int:
+def _export_plots(app, window, folder: str) -> int:
+    """Every panel's plots into ``folder`` (a network check is run first if the session has
+    no report), one JSON line: {"ok", "files"} or {"ok": false, "error"}."""
+    from fdgui.ui.plot_export import export_all
+
+    for key in window.panel_keys():
+        window.open_panel(key)
+    netcheck = window.model("netcheck") if "netcheck" in window.panel_keys() else None
+    if netcheck is not None and netcheck.result() is None:
+        netcheck.run()
+    _settle(app, seconds=1.0)
+    try:
+        written = export_all(window, folder)
+    except (OSError, ValueError) as error:
+        print(json.dumps({"ok": False, "error": f"could not write the plots: {error}"}))
+        return 1
+    print(json.dumps({"ok": True, "files": written}))
+    window.close()
+    return 0
+
+
+def _smoke(app, window, all_panels: bool, from_session: bool = False) -> int:
     estimate = window.model("calculator").calculate()
     startup_ms = round(_process_age_ms())
     from fdgui.core.numbers.format import decimal_full as format_full
 
     gradient = None if estimate is None else format_full(estimate.central)
     result: dict[str, object] = {
-        "ok": gradient == "0.5",
+        # the example's gradient is 0.5; a session's is whatever its inputs give
+        "ok": gradient is not None if from_session else gradient == "0.5",
         "gradient": gradient,
         "startup_ms": startup_ms,
     }

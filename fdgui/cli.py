@@ -1,35 +1,51 @@
 """fdgui-cli: the same core as the window, for scripts, CI and machines without a screen.
 
 Each subcommand lives in ``fdgui.commands.<name>`` and provides ``add_parser(subparsers)``
-and ``run(args) -> int``. Exit status: 0 success, 1 a check that failed, 2 bad input,
-3 a computation that could not be carried out (``sweep``).
+and ``run(args) -> int``. Exit status (every subcommand): 0 success, 1 a check that failed
+(the verdict is "wrong", or the network check did not pass), 2 bad input (one line naming
+the option), 3 a computation that could not be carried out (out of memory, or an unexpected
+failure: one line, never a traceback). ``main`` enforces 2 and 3 for every subcommand, so a
+command that lets an InputError, a MemoryError or a bug escape still ends in words.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
 from fdgui import __version__
+from fdgui.core.numbers.parsing import one_line
 
 COMMANDS = ("calc", "sweep", "netcheck")
+
+
+EXIT_STATUS = (
+    "Exit status: 0 success, 1 the gradient check failed (a 'wrong' verdict), 2 bad input, "
+    "3 the computation itself failed (e.g. out of memory)."
+)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        missing = re.fullmatch(r"argument (--[\w-]+)(?:/[\w-]+)*: expected one argument", message)
+        if missing:
+            option = missing.group(1)
+            message += (
+                f" (a value that starts with '-' is written {option}=VALUE, e.g. {option}=-w)"
+            )
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     parser = _Parser(
         prog="fdgui-cli",
         description="Finite-difference gradients of neural-network losses, without a window.",
-        epilog="Exit status: 0 success, 1 the gradient check failed, 2 bad input, "
-        "3 the computation itself failed.",
+        epilog=EXIT_STATUS,
     )
     parser.add_argument("--version", action="version", version=f"fdgui {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -86,13 +102,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
+    _refuse_lost_values(parser, args)
+    return run_guarded(args.command, lambda: modules[args.command].run(args))  # type: ignore[attr-defined]
+
+
+def _refuse_lost_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """argparse turns ``--eps=--`` into an empty list instead of a value: refuse it as the
+    usage error it is (exit 2), before a command takes a list for text."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            subparser = action.choices.get(getattr(args, action.dest, None) or "")
+            if subparser is not None:
+                _refuse_lost_values(subparser, args)
+        elif action.option_strings and action.nargs is None and action.const is None:
+            value = getattr(args, action.dest, None)
+            if value is not None and not isinstance(value, str) and action.type is None:
+                option = action.option_strings[-1]
+                parser.error(
+                    f"argument {option}: '--' is not a value; write the value itself "
+                    f"({option}=VALUE)"
+                )
+
+
+def run_guarded(command: str, run) -> int:
+    """``run()``'s exit status, with every failure in words: bad input 2, out of memory or a
+    bug 3 (one line on stderr; the traceback only with FDGUI_TRACEBACK=1)."""
+    import os
+
+    from fdgui.core.errors import InputError
+
+    prefix = f"fdgui-cli {command}"
     try:
-        return int(modules[args.command].run(args))  # type: ignore[attr-defined]
+        return int(run())
     except KeyboardInterrupt:
         print("fdgui-cli: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except InputError as error:
+        print(one_line(f"{prefix}: --{error.field}: {error.message}"), file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(
+            f"{prefix}: out of memory: the computation needs more memory than this machine "
+            "let it have; make the problem smaller (fewer layers, units, points or samples)",
+            file=sys.stderr,
+        )
+        return 3
+    except Exception as error:  # never a traceback: one line; 1 is reserved for a failed check
+        if os.environ.get("FDGUI_TRACEBACK") == "1":
+            import traceback
+
+            traceback.print_exc()
+        print(
+            one_line(f"{prefix}: could not finish ({type(error).__name__}: {error})"),
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

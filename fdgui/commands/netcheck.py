@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from fdgui.core.errors import InputError
+from fdgui.core.numbers.parsing import one_line
 
 _OPTION_FOR_FIELD = {
     "layers": "--layers",
@@ -95,6 +96,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--worst", default="10", metavar="N", help=f"worst entries to print, 1..{WORST_COUNT}"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--probe",
+        metavar="FILE",
+        help="check your own code: a probe file (theta0 + loss + grad, or parameters() + "
+        "loss + gradient, or probe = torch_probe(...)); runs in its own process",
+    )
+    from fdgui.commands.probe_options import add_probe_arguments
+
+    add_probe_arguments(parser)
 
 
 def _texts(args: argparse.Namespace) -> dict[str, str]:
@@ -129,7 +139,83 @@ def settings_from_args(args: argparse.Namespace):
     return settings
 
 
+_NETWORK_OPTIONS = ("layers", "activation", "loss", "batch", "seed", "bug", "engine")
+
+
+def probe_settings_from_args(args: argparse.Namespace):
+    """The check's settings for a probe: mode, samples, directions, ε; the forward engine."""
+    import dataclasses
+
+    for option in _NETWORK_OPTIONS:
+        if getattr(args, option, None) is not None:
+            raise InputError(option, "describes the built-in network, not a probe")
+    from fdgui.core.requests import CHECK_DEFAULTS, check_request
+
+    mode = (args.mode or CHECK_DEFAULTS["mode"]).strip()
+    if args.samples is not None and mode != "sample":
+        raise InputError("samples", "only used with --mode sample")
+    if args.directions is not None and mode != "projection":
+        raise InputError("directions", "only used with --mode projection")
+    settings = check_request(_texts(args))
+    return dataclasses.replace(settings, spec=None, bug=None, engine="forward")
+
+
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "probe", None) is not None:
+        return run_probe(args)
+    from fdgui.commands.probe_options import refuse_without_probe
+
+    try:
+        refuse_without_probe(args)
+    except InputError as error:
+        print(f"fdgui-cli netcheck: --{error.field}: {error.message}", file=sys.stderr)
+        return 2
+    return run_network(args)
+
+
+def run_probe(args: argparse.Namespace) -> int:
+    """``--probe FILE``: check the person's own code (exit 0 pass, 1 fail, 2 probe error)."""
+    from fdgui.commands.probe_options import open_from_args, report_probe_error
+    from fdgui.core.netcheck import WORST_COUNT, run_to_completion
+    from fdgui.core.report.exporters import export
+    from fdgui.core.requests import whole_number
+
+    try:
+        settings = probe_settings_from_args(args)
+        worst = whole_number(args.worst, "worst")
+        if not 1 <= worst <= WORST_COUNT:
+            raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
+    except InputError as error:
+        option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
+        print(f"fdgui-cli netcheck: {option}: {error.message}", file=sys.stderr)
+        return 2
+    model = None
+    try:
+        model = open_from_args(args)
+        if not model.has_gradient:
+            from fdgui.probe.numeric import numeric_gradient_report, to_json, to_text
+
+            result = numeric_gradient_report(model, settings)
+            sys.stdout.write(to_json(result) if args.json else to_text(result))
+            return 0
+        report = run_to_completion(settings, model=model)
+    except InputError as error:
+        if error.field not in _OPTION_FOR_FIELD or error.field == "probe":
+            return report_probe_error("netcheck", error)
+        print(f"fdgui-cli netcheck: {_OPTION_FOR_FIELD[error.field]}: {error.message}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    finally:
+        if model is not None:
+            model.close()
+    if args.json:
+        sys.stdout.write(export(report, "json"))
+    else:
+        sys.stdout.write(export(report, "text", worst_count=worst))
+    return 0 if report.passed else 1
+
+
+def run_network(args: argparse.Namespace) -> int:
     from fdgui.core.netcheck import WORST_COUNT, run_to_completion
     from fdgui.core.report.exporters import export
     from fdgui.core.requests import whole_number
@@ -141,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
-        print(f"fdgui-cli netcheck: {option}: {error.message}", file=sys.stderr)
+        print(one_line(f"fdgui-cli netcheck: {option}: {error.message}"), file=sys.stderr)
         return 2
     report = run_to_completion(settings)
     if args.json:

@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from fdgui.core.errors import InputError
+from fdgui.core.numbers.parsing import one_line
 from fdgui.core.requests import ENTRY_DEFAULTS, EXPRESSION_DEFAULTS, SWEEP_DEFAULTS
 
 _DEFAULTS = {**EXPRESSION_DEFAULTS, **SWEEP_DEFAULTS, **ENTRY_DEFAULTS}
@@ -43,12 +44,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--expr", metavar="TEXT", help="expression in w, e.g. 'sin(w)*exp(-w**2)'")
     what.add_argument("--network", action="store_true", help="sweep the built-in network")
+    what.add_argument(
+        "--probe",
+        metavar="FILE",
+        help="sweep one entry of your own code (a probe file; --tensor and --index pick it; "
+        "--index takes a flat index or a multi-index such as '3, 7')",
+    )
     _add_table_and_grad_options(parser, what)
     parser.add_argument("--at", metavar="W", help=f"the point w0 (default {_DEFAULTS['point']})")
     parser.add_argument(
         "--dtype", help=f"float64, float32, float16 or bfloat16 (default {_DEFAULTS['dtype']})"
     )
-    parser.add_argument("--min", metavar="EPS", help=f"smallest ε (default {_DEFAULTS['min']})")
+    parser.add_argument(
+        "--min",
+        metavar="EPS",
+        help="smallest ε (default: the power of ten just below where w ± ε vanishes in the "
+        "dtype, 1e-17 in float64 at |w| ≈ 1)",
+    )
     parser.add_argument("--max", metavar="EPS", help=f"largest ε (default {_DEFAULTS['max']})")
     parser.add_argument(
         "--points", metavar="N", help=f"grid points (default {_DEFAULTS['points']})"
@@ -68,6 +80,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--index", help=f"flat index into the tensor (default {_DEFAULTS['index']})"
     )
     network.add_argument("--bug", help="check a deliberately buggy backprop")
+    from fdgui.commands.probe_options import add_probe_arguments
+
+    add_probe_arguments(parser)
     parser.add_argument("--csv", metavar="PATH", help="also write every ε's values to a CSV file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -141,9 +156,39 @@ def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:
     return {field: getattr(args, field) for field in fields if getattr(args, field) is not None}
 
 
+_PROBE_REFUSES = ("layers", "activation", "loss", "batch", "seed", "bug", "at")
+
+
+def _probe_objective(args: argparse.Namespace):
+    """One entry of the probe the person named (--tensor, --index: flat or multi-index)."""
+    from fdgui.commands.probe_options import open_from_args
+    from fdgui.core.sweep.objectives import EntryObjective
+    from fdgui.probe.model import parse_entry
+
+    for option in _PROBE_REFUSES:
+        if getattr(args, option, None) is not None:
+            raise InputError(option, "is not used with --probe")
+    if args.dtype is not None and args.dtype.strip() != "float64":
+        raise InputError("dtype", "a probe evaluates its loss in its own precision: float64")
+    model = open_from_args(args)
+    try:
+        return EntryObjective(model, parse_entry(model, args.tensor, args.index or "0"))
+    except InputError:
+        model.close()
+        raise
+
+
 def _objective(args: argparse.Namespace):
     from fdgui.core import requests
     from fdgui.core.sweep import objectives
+
+    if getattr(args, "probe", None) is not None:
+        if args.grad is not None:
+            raise InputError("grad", "a typed derivative needs an expression (--expr)")
+        return _probe_objective(args)
+    from fdgui.commands.probe_options import refuse_without_probe
+
+    refuse_without_probe(args)
 
     if args.expr is not None:
         texts = {field: getattr(args, option) for field, option in _EXPRESSION_OPTIONS.items()}
@@ -164,9 +209,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except InputError as error:
+        if error.field == "probe":
+            from fdgui.commands.probe_options import report_probe_error
+
+            return report_probe_error("sweep", error)
         field = canonical(error.field)
         option = _OPTION_FOR_FIELD.get(field, f"--{field}")
-        print(f"fdgui-cli sweep: {option}: {error.message}", file=sys.stderr)
+        print(one_line(f"fdgui-cli sweep: {option}: {error.message}"), file=sys.stderr)
         return 2
     except MemoryError:
         print(
@@ -195,8 +244,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.backprop is not None or args.source_dtype is not None:
         raise InputError("backprop", "--backprop and --source-dtype go with --table")
     objective = _objective(args)
-    settings = sweep_request(_given(args, _SWEEP_FIELDS))
-    result = run_sweep(objective, settings)
+    try:
+        # without --min the smallest ε follows the dtype at this w, as in the window
+        point = getattr(objective, "point", None)
+        settings = sweep_request(_given(args, _SWEEP_FIELDS), point=point)
+        result = run_sweep(objective, settings)
+    finally:
+        close = getattr(objective.model, "close", None)
+        if close is not None:
+            close()
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
     if args.csv:

@@ -43,9 +43,16 @@ NETWORK_DEFAULTS: dict[str, str] = {
 }
 ENTRY_DEFAULTS: dict[str, str] = {**NETWORK_DEFAULTS, "tensor": "W1", "index": "0"}
 EXPRESSION_DEFAULTS: dict[str, str] = {"expression": "sin(w)*exp(-w**2)", "point": "0.7"}
-SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "1e-16", "max": "1", "points": "400"}
+# "min" empty: the smallest ε follows the dtype and w (precision.default_epsilon_min)
+SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "", "max": "1", "points": "400"}
+# a probe file (your own code): seconds per call into it, the Python that runs it (empty:
+# the one running fdgui), and which entry of it the explorer sweeps
+PROBE_DEFAULTS: dict[str, str] = {"probe_timeout": "30", "probe_python": ""}
+PROBE_ENTRY_DEFAULTS: dict[str, str] = {**PROBE_DEFAULTS, "probe_tensor": "", "probe_index": "0"}
 CHECK_DEFAULTS: dict[str, str] = {
     **NETWORK_DEFAULTS,
+    **PROBE_DEFAULTS,
+    "source": "network",  # "network" (the built-in MLP) or "probe" (a probe file)
     "mode": "full",
     "dtype": "float64",
     "samples": "16",  # entries per tensor (mode "sample")
@@ -298,8 +305,15 @@ def expression_request(texts: Texts) -> EntryObjective:
     return expression_objective(merged["expression"], point)
 
 
-def sweep_request(texts: Texts) -> SweepSettings:
-    """The ε grid and dtype from ``dtype, min, max, points``."""
+def automatic_epsilon_min(texts: Texts) -> bool:
+    """Whether the smallest ε is left to follow the dtype (the "min" text is empty)."""
+    return not str(_texts(texts, SWEEP_DEFAULTS)["min"] or "").strip()
+
+
+def sweep_request(texts: Texts, point: float | None = None) -> SweepSettings:
+    """The ε grid and dtype from ``dtype, min, max, points``. An empty ``min`` follows the
+    dtype: the power of ten just below where ``point`` ± ε vanishes
+    (``precision.default_epsilon_min``; the gap at 1 while the point is not known)."""
     from fdgui.core.numbers.parsing import parse_number
     from fdgui.core.sweep.engine import SweepSettings
 
@@ -307,11 +321,15 @@ def sweep_request(texts: Texts) -> SweepSettings:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {"dtype": merged["dtype"].strip()}
     for field in ("min", "max"):
+        if field == "min" and automatic_epsilon_min(texts):
+            continue
         try:
             values[field] = float(parse_number(merged[field], field, positive=True))  # type: ignore[arg-type]
         except InputError as error:
             errors[field] = error.message
     values["points"] = _whole(merged["points"], "points", errors)
+    if "min" not in values and "min" not in errors:
+        values["min"] = _automatic_min(values["dtype"], point, values.get("max"))
     settings = _validated(
         lambda v: SweepSettings(v["dtype"], v["min"], v["max"], v["points"]),
         lambda s: s.validate(),
@@ -321,6 +339,26 @@ def sweep_request(texts: Texts) -> SweepSettings:
     )
     _raise(errors)
     return settings
+
+
+def _automatic_min(dtype: str, point: float | None, epsilon_max: float | None) -> float:
+    from fdgui.core.numbers import precision
+
+    try:
+        precision.check_dtype_name(dtype)
+    except ValueError:
+        dtype = "float64"  # the dtype's own message is given by the settings' check
+    top = epsilon_max if epsilon_max is not None and math.isfinite(epsilon_max) else 1.0
+    return precision.default_epsilon_min(dtype, point, max(top, 1e-290))
+
+
+def resolve_sweep_range(settings: SweepSettings, texts: Texts, point: float | None):
+    """``settings`` with the smallest ε following the dtype at ``point``, when its text is
+    empty (the window knows w only once the objective is built)."""
+    if not automatic_epsilon_min(texts):
+        return settings
+    low = _automatic_min(settings.dtype, point, settings.epsilon_max)
+    return dataclasses.replace(settings, epsilon_min=low)
 
 
 # ---------------------------------------------------------------- the network check
@@ -341,10 +379,12 @@ def check_request(texts: Texts):
     epsilon_text = merged["epsilon"].strip()
     values["epsilon"] = None
     if epsilon_text:
-        try:
-            values["epsilon"] = float(epsilon_text)
-        except ValueError:
-            errors["epsilon"] = f"{epsilon_text!r} is not a number"
+        from fdgui.core.numbers.parsing import parse_number
+
+        try:  # the typed text is what a message echoes (1e-400 is not "0.0")
+            values["epsilon"] = float(parse_number(epsilon_text, "epsilon", positive=True))  # type: ignore[arg-type]
+        except InputError as error:
+            errors["epsilon"] = error.message
     has_engine = "engine" in {f.name for f in dataclasses.fields(CheckSettings)}
     values["engine"] = merged["engine"].strip()
 

@@ -13,12 +13,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fdgui import __version__
 from fdgui.ui.panels import PanelInfo, available_panels
 
-WINDOW_TITLE = "fdgui: finite-difference gradient calculator and checker"
+# the app's name once: desktops that add the application name after a title leave a title
+# that already ends with it alone
+WINDOW_TITLE = "Finite-difference gradient calculator and checker — fdgui"
 
 
 class AppContext:
@@ -49,10 +59,19 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(WINDOW_TITLE)
         self._remember = remember
         self._saved: dict[str, Any] = {}
+        self._defaults: dict[str, Any] = {}
+        self.ask_before_closing = False  # the interactive app sets it (tests never block)
+        from fdgui.ui.session import SessionManager
+        from fdgui.ui.undo import UndoStack
+
+        self.undo_stack = UndoStack(self)
+        self.session = SessionManager(self, autosave=remember)
         if remember:
             from fdgui.ui.settings import load_states
 
-            self._saved = load_states()
+            restored = self.session.restore_autosave()
+            self._saved = load_states() if restored is None else restored
+        self._first_start = not self._saved  # nothing remembered: say what each panel is for
         self.context = AppContext(self)
         self._infos: list[PanelInfo] = available_panels()
         self._models: dict[str, Any] = {}
@@ -65,6 +84,9 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), info.title)  # a placeholder until first shown
             self.tabs.setTabToolTip(index, info.tooltip)
         self._build_menus()
+        from fdgui.ui.session_menu import install as install_session_ui
+
+        install_session_ui(self)
         self._ensure_panel(0)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.statusBar().showMessage("Ready. Type your losses; results update as you type.", 8000)
@@ -72,17 +94,55 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def closeEvent(self, event) -> None:
-        if self._remember:
-            from fdgui.ui.settings import save_states
+        from fdgui.ui.session_menu import confirm_discard
 
-            states = dict(self._saved)  # panels not opened this run keep their saved state
-            for key, model in self._models.items():
-                try:
-                    states[key] = model.state()
-                except Exception as error:  # closing never fails over a state
-                    print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
-            save_states(states)
+        if not confirm_discard(self, "quitting"):
+            event.ignore()
+            return
+        self.session.flush()  # the autosave, now (it also holds unsaved changes)
+        if self._remember:
+            self.session.closed_cleanly()
         super().closeEvent(event)
+
+    # --- session state -------------------------------------------------------------------
+    def collect_states(self, autosave: bool = False) -> dict[str, Any]:
+        """Every panel's state (panels not opened this run: their saved state); with
+        ``autosave``, entries may be functions to call off the GUI thread."""
+        states = dict(self._saved)
+        for key, model in self._models.items():
+            try:
+                states[key] = model.autosave_state() if autosave else model.state()
+            except Exception as error:  # saving never fails over a state
+                print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
+        return states
+
+    def restore_states(self, states: dict[str, Any]) -> list[str]:
+        """Every panel from ``states`` (a missing panel gets its defaults); returns what could
+        not be restored, as "<panel> <entry>"."""
+        problems = [f"the unknown panel {key!r}" for key in states if key not in self.panel_keys()]
+        for key in self.panel_keys():
+            state = states.get(key)
+            self._saved.pop(key, None)
+            if key not in self._models:
+                if state is None:
+                    continue  # made later, with its defaults
+                self.model(key)  # made now, so that what it cannot restore is named now
+            try:
+                skipped = self._models[key].restore(
+                    state if state is not None else self.default_state(key)
+                )
+            except Exception as error:  # restore never raises by contract; stay up anyway
+                skipped = [f"everything ({type(error).__name__}: {error})"]
+            problems += [f"{key} {name}" for name in skipped]
+        return problems
+
+    def default_state(self, key: str) -> Any:
+        """The state of a fresh model of panel ``key`` (what File → New restores)."""
+        if key not in self._defaults:
+            model = self._info(key).create_model(None, None)
+            self._defaults[key] = model.state()
+            model.deleteLater()
+        return self._defaults[key]
 
     # --- panels and models -----------------------------------------------------------------
     def panel_keys(self) -> list[str]:
@@ -94,10 +154,12 @@ class MainWindow(QMainWindow):
             info = self._info(key)
             model = info.create_model(self.context, self)
             self._models[key] = model
+            model.undo_stack = self.undo_stack
             if key in self._saved:
                 from fdgui.ui.settings import restore_model
 
-                restore_model(key, model, self._saved.pop(key))
+                restore_model(key, model, self._saved.pop(key), self.session)
+            self.session.watch(model)
         return self._models[key]
 
     def panel(self, key: str) -> QWidget | None:
@@ -127,6 +189,7 @@ class MainWindow(QMainWindow):
         except Exception as error:  # the panel fails; the window and other panels stay up
             panel = _PanelError(info.title, error)
         self._panels[info.key] = panel
+        self._add_intro(info, panel)
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
@@ -135,6 +198,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         self._add_panel_menus(panel)
+        if not isinstance(panel, _PanelError):
+            from fdgui.ui.session_panels import extend_panel
+
+            extend_panel(self, info.key, panel)  # plot menus, table copy, pins
         return panel
 
     # --- menus -----------------------------------------------------------------------------
@@ -152,6 +219,8 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Alt+{number}"))
             action.triggered.connect(lambda _=False, key=info.key: self.open_panel(key))
             self.view_menu.addAction(action)
+
+        self._build_theme_menu()
 
         help_menu = self.menuBar().addMenu("&Help")
         context_help = QAction("Help for this &tab", self)
@@ -173,6 +242,54 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
         self.help_actions["about"] = about
+
+    def _build_theme_menu(self) -> None:
+        """View ▸ Theme: follow the system, light or dark (remembered between runs)."""
+        from PySide6.QtGui import QActionGroup
+
+        from fdgui.ui import theme
+
+        self.view_menu.addSeparator()
+        menu = self.view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        titles = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
+        for key in theme.CHOICES:
+            action = QAction(titles[key], self)
+            action.setCheckable(True)
+            action.setChecked(theme.choice() == key)
+            action.triggered.connect(lambda _=False, key=key: self.set_theme(key))
+            group.addAction(action)
+            menu.addAction(action)
+            self.theme_actions[key] = action
+
+    def set_theme(self, choice: str) -> None:
+        """Switch the whole window to ``choice`` (system, light or dark) and remember it."""
+        from fdgui.ui import theme
+
+        theme.apply(choice, remember=self._remember)
+        self.theme_actions[choice].setChecked(True)
+
+    def _add_intro(self, info: PanelInfo, panel: QWidget) -> None:
+        """On a first start, one line at the top of the panel saying what it is for."""
+        layout = panel.layout()
+        if (
+            not self._first_start
+            or not info.intro
+            or layout is None
+            or not hasattr(layout, "insertWidget")
+        ):
+            return
+        intro = QLabel(info.intro)
+        intro.setObjectName("panelIntro")
+        intro.setWordWrap(True)
+        intro.setProperty("role", "hint")
+        intro.setStyleSheet("font-style: italic;")
+        intro.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout.insertWidget(0, intro, 0)
+        for index in range(1, layout.count()):
+            layout.setStretch(index, 1 if index == 1 else layout.stretch(index))
 
     def _add_panel_menus(self, panel: QWidget) -> None:
         """A panel's own menus (``menus()``: (title, actions) pairs), before View; the

@@ -21,6 +21,7 @@ class PanelInfo:
     tooltip: str  # the tab's tooltip
     help_page: str  # the page F1 opens (fdgui.ui.help.PAGES)
     help_action: str = ""  # its entry in the Help menu ("": a general page listed already)
+    intro: str = ""  # on a first start, one line at the top of the panel: what it is for
 
     @property
     def model_module(self) -> str:
@@ -49,6 +50,8 @@ PANELS: tuple[PanelInfo, ...] = (
         "Calculator",
         "Gradient from measured losses, with a check against backprop",
         help_page="formulas",
+        intro="Type the losses you measured at w+ε and w−ε to get the gradient, how many "
+        "digits it keeps, and a verdict against your backprop value.",
     ),
     PanelInfo(
         "explorer",
@@ -56,6 +59,8 @@ PANELS: tuple[PanelInfo, ...] = (
         "Sweep ε over many decades and see truncation and round-off error",
         help_page="explorer",
         help_action="The &ε explorer",
+        intro="Sweep ε over many decades to see where truncation and round-off balance, "
+        "and which step to trust in each precision.",
     ),
     PanelInfo(
         "netcheck",
@@ -63,6 +68,8 @@ PANELS: tuple[PanelInfo, ...] = (
         "Check every parameter of a network against its backprop gradient",
         help_page="netcheck",
         help_action="&Network check",
+        intro="Check every parameter of a network against its backprop gradient and see "
+        "which entries disagree.",
     ),
 )
 

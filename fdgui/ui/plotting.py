@@ -11,17 +11,52 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-# One colour per scheme in every plot of the app.
-SCHEME_COLOURS = {"central": "#0969da", "forward": "#1b873f", "backward": "#8250df"}
-REFERENCE_COLOUR = "#222222"  # the gradient under check
-INDEPENDENT_COLOUR = "#bf3989"  # complex step / Richardson when they disagree with it
-FLOOR_COLOUR = "#7f7f7f"  # round-off floor
-GUIDE_COLOUR = "#8e44ad"  # truncation guides
-BACKPROP_COLOUR = "#cf222e"  # the backprop gradient typed into the calculator
-HINT_COLOUR = "#57606a"  # text shown on an empty plot
-CURSOR_COLOUR = "#444"
-VANISHED_BRUSH = (200, 60, 60, 40)  # w ± ε == w
-SEED_BRUSH = (240, 200, 40, 45)  # the float64 rule-of-thumb band
+# The Okabe–Ito palette (chosen to stay apart for every common colour-vision deficiency);
+# beyond colour, every scheme has its own line style and marker, and every guide its own
+# dash, so the plots read in grey too (tests/ui/test_palette.py measures both).
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+SCHEME_COLOURS = {
+    "central": OKABE_ITO["blue"],
+    "forward": OKABE_ITO["vermillion"],
+    "backward": OKABE_ITO["bluish green"],
+}
+# scheme: (line style, marker drawn every few points, pen width)
+SCHEME_STYLES = {
+    "central": ("solid", None, 2.5),
+    "forward": ("dash", "t1", 1.3),  # ▲
+    "backward": ("dash-dot", "t", 1.3),  # ▼ (dotted is the round-off guide)
+}
+MARKER_GLYPHS = {None: "━", "t1": "▲", "t": "▼", "o": "●"}
+INDEPENDENT_COLOUR = OKABE_ITO["reddish purple"]  # complex step / Richardson when they differ
+FLOOR_COLOUR = OKABE_ITO["reddish purple"]  # round-off floor: dotted
+GUIDE_COLOUR = OKABE_ITO["sky blue"]  # truncation guides: dashed
+GUIDE_STYLES = {"truncation": "dash", "round-off": "dot"}
+BACKPROP_COLOUR = OKABE_ITO["vermillion"]  # the backprop gradient typed into the calculator
+CANCELLED_COLOUR = OKABE_ITO["orange"]  # calculator rows where L+ = L−
+
+
+def hint_colour() -> str:
+    """Text on an empty plot, readable in the current theme."""
+    from fdgui.ui import theme
+
+    return theme.current().hint
+
+
+def foreground() -> str:
+    """Axes, the gradient under check and the cursor: the theme's text colour."""
+    from fdgui.ui import theme
+
+    return theme.current().plot_foreground
+
 
 _STYLES = {
     "solid": Qt.PenStyle.SolidLine,
@@ -37,8 +72,56 @@ def pen(colour: str, width: float = 1.0, style: str = "solid"):
 
 
 def scheme_pen(scheme: str):
-    """The line of a scheme's curve: the central difference drawn thicker."""
-    return pen(SCHEME_COLOURS[scheme], width=2 if scheme == "central" else 1)
+    """The line of a scheme's curve: its colour, dash and width."""
+    style, _marker, width = SCHEME_STYLES[scheme]
+    return pen(SCHEME_COLOURS[scheme], width=width, style=style)
+
+
+def theme_plot(widget, *plots) -> None:
+    """Background, axes and grid of a plot widget (and its PlotItems) in the current theme."""
+    from fdgui.ui import theme
+
+    colours = theme.current()
+    widget.setBackground(colours.plot_background)
+    if not plots and hasattr(widget, "getPlotItem"):
+        plots = (widget.getPlotItem(),)
+    for plot in plots:
+        for name in ("left", "bottom", "right", "top"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(colours.plot_foreground))
+            axis.setTextPen(pg.mkPen(colours.plot_foreground))
+            if axis.label is not None:
+                axis.label.setDefaultTextColor(pg.mkColor(colours.plot_foreground))
+        if plot.titleLabel is not None:
+            plot.titleLabel.setAttr("color", colours.plot_foreground)
+            plot.titleLabel.setText(plot.titleLabel.text, color=colours.plot_foreground)
+
+
+def follow_theme(owner, callback) -> None:
+    """Call ``callback(theme)`` now and whenever the theme changes (while ``owner`` lives)."""
+    from fdgui.ui import theme
+
+    callback(theme.current())
+    theme.notifier().changed.connect(owner_slot(owner, callback))
+
+
+def owner_slot(owner, callback):
+    """A slot that calls ``callback`` only while the Qt object ``owner`` is alive; a bound
+    method is held weakly, so a closed panel's plots are not kept alive by the theme."""
+    import weakref
+
+    from shiboken6 import isValid
+
+    owner_ref = weakref.ref(owner)
+    method = weakref.WeakMethod(callback) if hasattr(callback, "__self__") else None
+
+    def slot(new_theme) -> None:
+        alive = owner_ref()
+        function = method() if method is not None else callback
+        if alive is not None and function is not None and isValid(alive):
+            function(new_theme)
+
+    return slot
 
 
 def log_tick_levels(
@@ -70,6 +153,12 @@ class LogAxis(pg.AxisItem):
     def __init__(self, orientation: str, **kwargs) -> None:
         super().__init__(orientation, **kwargs)
         self.enableAutoSIPrefix(False)
+
+    def logTickStrings(self, values, scale, spacing):
+        """Tick labels in the window's one ε format: ``1e-8``, ``1e-4``, ``0.01``, ``1``."""
+        from fdgui.core.numbers.format import epsilon
+
+        return [epsilon(10.0 ** float(value) * scale) for value in values]
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):
         spacing = 70 if self.orientation in ("bottom", "top") else 26  # pixels per label

@@ -3,15 +3,17 @@ the label / field / error-label rows of the input forms."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +50,7 @@ def error_label(name: str) -> QLabel:
     label = QLabel("")
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setProperty("role", "error")  # coloured by the theme (fdgui.ui.theme.role_styles)
     label.setVisible(False)
     return label
 
@@ -139,3 +141,47 @@ class Fields:
                 tip = self.tooltips[field]
                 widget.setToolTip(f"{message}\n\n{tip}" if message else tip)
         return True
+
+
+class SpreadColumns(QObject):
+    """Columns sized to their contents, and any width left over shared out among all of them
+    (not all given to the last one): tables use a wide window's space evenly and still scroll
+    sideways only when their contents do not fit."""
+
+    def __init__(self, table: QTableView, follow_model: bool = True) -> None:
+        """``follow_model``: spread again after rows arrive or go (else call ``spread``)."""
+        super().__init__(table)
+        self.table = table
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        table.viewport().installEventFilter(self)
+        # after rows arrive or go, once per turn of the event loop however many changed
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.spread)
+        model = table.model()
+        if model is not None and follow_model:
+            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+                signal.connect(self._later.start)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.spread()
+        return False
+
+    def spread(self) -> None:
+        """Size to contents, then widen every column equally to fill the viewport."""
+        table, header = self.table, self.table.horizontalHeader()
+        count = header.count()
+        if count == 0:
+            return
+        table.resizeColumnsToContents()
+        widths = [header.sectionSize(i) for i in range(count)]
+        spare = table.viewport().width() - sum(widths)
+        if spare <= 0:
+            return
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        extra, remainder = divmod(spare, count)
+        for index, width in enumerate(widths):
+            header.resizeSection(index, width + extra + (1 if index < remainder else 0))

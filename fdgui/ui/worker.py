@@ -77,8 +77,19 @@ class Job(QObject):
                 else:
                     self._emit("progressed", 1.0, "")
                     self._emit("returned", stop.value)
+        except MemoryError:
+            self._emit(
+                "errored",
+                "out of memory: the machine could not give this job the memory it needs "
+                "(make it smaller: fewer units, points or samples)",
+                traceback.format_exc(),
+            )
         except Exception as error:  # reported in the window, never a traceback on stderr
-            self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
+            user = getattr(error, "details", None)  # a probe's failure: the user's own traceback
+            if user is not None:
+                self._emit("errored", getattr(error, "message", str(error)), user)
+            else:
+                self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
         finally:
             self.done = True
             self._emit("finished")

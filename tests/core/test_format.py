@@ -93,3 +93,38 @@ def test_json_number():
     assert fmt.json_number(math.inf) is None
     assert fmt.json_number(None) is None
     assert fmt.json_number(2) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.1, "0.1"), (1 / 3, "0.3333333"), (2.218e-06, "2.218e-6"), (1e-4, "0.0001"),
+     (0.0839681510069327, "0.08396815"), (12345678.9, "1.234568e7"),
+     (-5.737768e-05, "-5.737768e-5"),
+     (Decimal("0.49990000001"), "0.4999"), (0.0, "0"), (math.nan, "—"), (math.inf, "∞")],
+)  # fmt: skip
+def test_display_is_the_shortest_identifying_digits_up_to_seven(value, shown):
+    assert fmt.display(value) == shown
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300))
+def test_display_never_shows_more_than_seven_digits_and_full_reads_back(value):
+    shown = fmt.display(value)
+    mantissa = shown.lstrip("-").split("e")[0].replace(".", "").lstrip("0")
+    assert len(mantissa) <= 7
+    assert float(shown) == pytest.approx(value, rel=5e-7, abs=0)
+    assert float(fmt.full(value)) == value  # hover and Copy: the same float back
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1e-4, "1e-4"), (2.218e-6, "2.22e-6"), (0.05, "0.05"), (1.0, "1"), (1e-16, "1e-16"),
+     (0.001, "1e-3"), (0.0585, "0.0585"), (12345.0, "1.23e4")],
+)  # fmt: skip
+def test_epsilon_is_written_one_way(value, shown):
+    assert fmt.epsilon(value) == shown
+
+
+def test_a_typed_epsilon_keeps_the_digits_that_identify_it():
+    assert fmt.epsilon(Decimal("0.001000001")) == "1.000001e-3"
+    assert fmt.epsilon(Decimal("0.0001")) == "1e-4"
+    assert fmt.epsilon(Decimal("0.05")) == "0.05"

@@ -255,9 +255,17 @@ def test_kinks_of_a_model_are_explained_only_where_a_smaller_step_confirms_the_g
     tensor = report.tensors[0]
     assert tensor.kinks == 3 and tensor.failures == 0
     assert {entry.note for entry in report.worst if entry.relative_error > 1e-7} == {"kink"}
-    # a wrong gradient is never excused by the kinks: every entry fails
+    # a wrong gradient is never excused by the kinks off them; on the kink (θ0 = c, where
+    # the one-sided limits are θ and θ + 1) 1.5·θ is still a subgradient (it lies between
+    # them: the subgradient test), so that entry alone is explained
     wrong = run_to_completion(CheckSettings(None, engine="forward"), model=HingeSum(gap, 1.5))
-    assert wrong.verdict == "fail" and wrong.tensors[0].failures == gap.size
+    assert wrong.verdict == "fail" and wrong.tensors[0].failures == gap.size - 1
+    on_kink = [entry for entry in wrong.worst if entry.index == 0]
+    assert on_kink[0].note == "kink" and not on_kink[0].failing
+    # 4·θ is outside [θ, θ + 1]: not a subgradient, so every entry fails
+    outside = run_to_completion(CheckSettings(None, engine="forward"), model=HingeSum(gap, 4.0))
+    assert outside.verdict == "fail" and outside.tensors[0].failures == gap.size
+    assert {entry.note for entry in outside.worst if entry.index == 0} == {"kink-outside"}
 
 
 def test_a_relu_unit_on_its_kink_is_explained_and_a_bug_there_still_fails():

@@ -39,3 +39,25 @@ def test_bfloat16_spacing_matches_the_next_representable_number():
         bits = x.view(np.uint16)
         next_up = (bits + np.uint16(1)).view(bf16)
         assert precision.spacing_at(w, "bfloat16") == float(next_up) - float(x), w
+
+
+@pytest.mark.parametrize("name", ["float64", "float32", "float16", "bfloat16"])
+@pytest.mark.parametrize("w", [0.7, 1.0, 3.0, 1e-3, -250.0])
+def test_default_epsilon_min_is_one_decade_below_where_the_step_vanishes(name, w):
+    import math
+
+    from fdgui.core.numbers.precision import default_epsilon_min, perturbation_vanishes
+
+    low = default_epsilon_min(name, w)
+    assert math.log10(low) == round(math.log10(low))  # a power of ten
+    assert perturbation_vanishes(w, low, name)  # the grid starts inside the vanished region
+    if low < 1e-3:  # (a range is never narrower than three decades below its top, 1)
+        assert not perturbation_vanishes(w, 10 * low, name)  # …by at most a decade
+
+
+def test_default_epsilon_min_of_float64_near_one_is_the_old_default():
+    from fdgui.core.numbers.precision import default_epsilon_min
+
+    assert default_epsilon_min("float64", None) == 1e-17  # the gap just below 1 is 1.1e-16
+    assert default_epsilon_min("bfloat16", 0.7) == 1e-3
+    assert default_epsilon_min("float64", 1e10, epsilon_max=1.0) == 1e-7  # gap 1.9e-6 there

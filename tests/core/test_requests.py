@@ -71,8 +71,12 @@ def test_the_cli_writes_no_default_of_its_own():
 def test_sweep_defaults():
     settings = requests.sweep_request({})
     assert (settings.dtype, settings.epsilon_min, settings.epsilon_max, settings.points) == (
-        "float64", 1e-16, 1.0, 400,
+        "float64", 1e-17, 1.0, 400,
     )  # fmt: skip
+    # the smallest ε follows the dtype at the point, and a typed one stays as typed
+    assert requests.sweep_request({"dtype": "bfloat16"}, point=0.7).epsilon_min == 1e-3
+    assert requests.sweep_request({"dtype": "float16"}, point=0.7).epsilon_min == 1e-4
+    assert requests.sweep_request({"dtype": "bfloat16", "min": "1e-9"}).epsilon_min == 1e-9
     objective = requests.expression_request({})
     assert (objective.model.expression.text, objective.point) == ("sin(w)*exp(-w**2)", 0.7)
 
@@ -107,7 +111,7 @@ def test_engine_is_passed_only_when_the_check_has_engines():
         ({"dtype": "float8"}, "dtype", "'float8' is not one of"),
         ({"samples": "0"}, "samples", "outside 1.."),
         ({"directions": "2.5"}, "directions", "'2.5' is not a whole number"),
-        ({"epsilon": "abc"}, "epsilon", "'abc' is not a number"),
+        ({"epsilon": "abc"}, "epsilon", "“abc” is not a number"),
         ({"epsilon": "2"}, "epsilon", "too large"),
         ({"samples": ""}, "samples", "type a number"),
     ],

@@ -38,3 +38,18 @@ def test_the_sweep_benchmark_runs_and_reports_its_goal():
 def test_the_startup_benchmark_runs_and_reports_its_ratio():
     out = _run("bench_startup.py", "--pairs", "1")
     assert "ratio fdgui / floor" in out
+
+
+@pytest.mark.slow
+def test_the_probe_benchmark_runs_and_reports_its_goals():
+    pytest.importorskip("torch", reason="the torch extra is not installed")
+    out = _run("bench_probe.py", "--repeats", "1")
+    assert out.count("inside user code") == 2 and out.count("gradcheck/fdgui") == 2
+    assert "goals: " in out and "predicted" in out
+
+
+@pytest.mark.slow
+def test_the_history_benchmark_runs_and_reports_its_ratios():
+    out = _run("bench_history.py", "--rows", "3000", "--repeats", "3", "--pairs", "1")
+    assert "the empty history" in out and "longest heartbeat gap" in out
+    assert "saved rows" in out and "×" in out

@@ -64,7 +64,7 @@ def test_table_with_bad_rows_keeps_the_good_ones(tmp_path):
     assert [line.split(":")[0] for line in data["bad_rows"]] == ["line 26", "line 27"]
     assert "line 26" in run.stderr
     # the estimate's error bar bounds the truth
-    richardson = [r for r in data["references"] if r["method"] == "Richardson"][0]
+    richardson = next(r for r in data["references"] if r["method"] == "Richardson")
     assert abs(richardson["value"] - math.cos(0.7)) <= richardson["error"]
     assert set(data) >= {"schemes", "references", "diagnosis", "recommended_epsilon"}
 

@@ -140,9 +140,11 @@ def test_inverted_range_is_refused_beside_the_field(qtbot, panel):
 def test_float32_marks_the_vanished_region_and_moves_the_best_epsilon(qtbot, panel):
     _type(qtbot, panel, "expression", "exp(w)")
     _type(qtbot, panel, "point", "1")
+    _type(qtbot, panel, "min", "1e-16")  # a typed range stays as typed in every dtype
     _choose(panel, "dtype", "float32")
     qtbot.waitUntil(lambda: panel.model.result().dtype == "float32", timeout=3000)
     result = panel.model.result()
+    assert result.epsilons[0] == pytest.approx(1e-16)
     assert result.central.best_epsilon > 1e-4
     assert panel.view.vanished[1].isVisible()
     _low, high = panel.view.vanished[1].getRegion()
@@ -156,16 +158,23 @@ def test_cursor_readout_and_send_to_calculator(qtbot, panel, context):
     qtbot.waitUntil(lambda: "exp(w)" in panel.model.result().label, timeout=3000)
     panel.view.cursors[1].setValue(math.log10(1e-3))  # drag the lower cursor
     assert panel.view.cursors[0].value() == pytest.approx(-3.0)
-    assert panel.readout_labels["epsilon"].text() == "0.001"
+    assert panel.readout_labels["epsilon"].text() == "1e-3"  # ε in the one ε format
     expected = (math.exp(1.001) - math.exp(0.999)) / 2e-3
-    assert panel.readout_labels["central"].text().startswith(f"{expected:.8g}")
+    from fdgui.core.numbers.format import display
+
+    # at most 7 digits in the label, every digit on hover
+    assert panel.readout_labels["central"].text().startswith(display(expected))
+    assert f"{expected:.12g}"[:12] in panel.readout_labels["central"].toolTip()
     panel.send_button.click()
     loss, plus, minus, epsilon, backprop = context.calculator.received
     assert float(loss) == float(np.exp(np.float64(1.0)))
     assert float(plus) == math.exp(1.001) and float(minus) == math.exp(0.999)
-    # the exact binary value of ε (not the shortest repr), so the calculator reproduces it
-    assert Decimal(epsilon) == Decimal(float("0.001"))
-    assert Decimal(backprop) == Decimal(math.e)
+    # readable digits that still reproduce the explorer's central difference exactly
+    assert epsilon == "0.001"
+    assert float((Decimal(plus) - Decimal(minus)) / (2 * Decimal(epsilon))) == float(
+        panel.model.readout().estimates["central"]
+    )
+    assert float(backprop) == math.e
     assert context.opened == ["calculator"]
 
 

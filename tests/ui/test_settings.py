@@ -18,7 +18,7 @@ def test_texts_and_history_survive_a_restart(qtbot):
     assert second.panel("calculator").inputs["backprop"].text() == "0.79"
     rows = second.model("calculator").history_rows()
     assert [str(r.central) for r in rows] == ["0.8"]
-    assert second.panel("calculator").history_table.rowCount() == 1
+    assert second.panel("calculator").history_table.model().rowCount() == 1
 
 
 def test_damaged_settings_leave_the_defaults(qtbot):

@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Generator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck.blas import single_threaded_blas
@@ -17,6 +20,7 @@ from fdgui.core.netcheck.chunks import TensorResult
 from fdgui.core.netcheck.engines import make_engine
 from fdgui.core.netcheck.planner import tensor_weights
 from fdgui.core.netcheck.progress import Progress, ProgressTracker, usable_weights
+from fdgui.core.netcheck.reexamine import SOME_EPSILON
 from fdgui.core.netcheck.results import CheckReport, build_report
 from fdgui.core.netcheck.settings import (
     CheckSettings,
@@ -101,9 +105,15 @@ def _check_steps(
     yield 1.0, "writing the report"
     seconds = time.perf_counter() - started
     label = model.label if model is not None else ""
-    return build_report(
+    report = build_report(
         settings, engine.loss, results, tolerances, seconds, engine.name, total, label
     )
+    reexamined = getattr(engine, "reexamined", 0)
+    sigma = getattr(engine, "noise_sigma", 0.0)
+    if reexamined or sigma:
+        settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
+        report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)
+    return report
 
 
 def run_to_completion(

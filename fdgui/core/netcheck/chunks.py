@@ -41,6 +41,7 @@ class Chunk:
     kink: np.ndarray | bool = False
     vanished: np.ndarray | bool = False
     undecided: np.ndarray | bool = False
+    reason: np.ndarray | None = None  # reexamine's codes for entries looked at again
 
     @property
     def size(self) -> int:
@@ -63,6 +64,7 @@ class TensorResult:
         self.vanished = np.zeros(size, dtype=bool)  # w ± ε rounds back to w: step lost
         self.undecided = np.zeros(size, dtype=bool)  # kink or wrong: the engine cannot tell
         self.checked = np.zeros(size, dtype=bool)  # evaluated (a NaN result is still checked)
+        self.reason = np.zeros(size, dtype=np.int8)  # netcheck.reexamine's codes (0: none)
         self.projection = mode == "projection"
 
     def store(self, chunk: Chunk) -> None:
@@ -77,6 +79,8 @@ class TensorResult:
         self.vanished[indices] = chunk.vanished
         if chunk.undecided is not False:  # only the forward engine's kink test sets it
             self.undecided[indices] = chunk.undecided
+        if chunk.reason is not None:
+            self.reason[indices] = chunk.reason
 
 
 def sample_indices(size: int, position: int, seed: int, samples: int) -> np.ndarray:

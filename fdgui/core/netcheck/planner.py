@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.engines import make_engine
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 PROBE_ENTRIES = 2048  # the cost planner times about this many entries per tensor and mode
 PROBE_SECONDS = 0.02  # ... or stops a tensor's probe after this long
+FORWARD_TIMED = 3  # the forward engine times at least this many pieces after a warm-up
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def plan_costs(
 def _plan_costs(
     settings: CheckSettings, network: Network | None, model: Model | None
 ) -> dict[str, CostPlan]:
+    if model is not None and getattr(model, "gradient_cached", False):
+        model.gradient()  # kept by the model: the check will not pay for it again
     start = time.perf_counter()
     engine = make_engine(settings, network, model)
     setup = time.perf_counter() - start
@@ -74,13 +79,7 @@ def _plan_costs(
             continue
         per_tensor[position] = {}
         for full in (True, False):
-            start = time.perf_counter()
-            count = 0
-            for piece in engine.tensor_pieces(position, full, limit=PROBE_ENTRIES):
-                count += piece.size
-                if time.perf_counter() - start > PROBE_SECONDS:
-                    break
-            per_tensor[position][full] = (time.perf_counter() - start) / (2 * max(count, 1))
+            per_tensor[position][full] = _seconds_per_evaluation(engine, position, full)
     for position, twin in twins.items():
         per_tensor[position] = dict(per_tensor[twin])
     times = []
@@ -115,6 +114,42 @@ def _plan_costs(
             engine.name,
         )
     return plans
+
+
+def _seconds_per_evaluation(engine, position: int, full: bool) -> float:
+    """Seconds per loss evaluation of one tensor's pieces, timed for about PROBE_ENTRIES
+    entries or PROBE_SECONDS.
+
+    The forward engine's model may be the person's own code in a probe process, which pays
+    one-time costs on its first batches (tracing a vmap, warming allocators) and shares the
+    machine with everything else: its first piece is a warm-up, at least FORWARD_TIMED
+    pieces are timed, and the median piece (per entry) stands for all.
+    """
+    if engine.name != "forward":
+        start = time.perf_counter()
+        count = 0
+        for piece in engine.tensor_pieces(position, full, limit=PROBE_ENTRIES):
+            count += piece.size
+            if time.perf_counter() - start > PROBE_SECONDS:
+                break
+        return (time.perf_counter() - start) / (2 * max(count, 1))
+    rates: list[float] = []
+    elapsed = 0.0
+    warm = True
+    limit = PROBE_ENTRIES + getattr(engine, "rows", 0)
+    start = time.perf_counter()
+    for piece in engine.tensor_pieces(position, full, limit=limit):
+        now = time.perf_counter()
+        seconds, start = now - start, now
+        rate = seconds / (2 * max(piece.size, 1))
+        if warm:
+            warm, first = False, rate
+            continue
+        rates.append(rate)
+        elapsed += seconds
+        if elapsed > PROBE_SECONDS and len(rates) >= FORWARD_TIMED:
+            break
+    return float(np.median(rates)) if rates else first
 
 
 def tensor_weights(settings: CheckSettings, model: Model | None = None) -> list[float]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fdgui.core.netcheck.chunks import TensorResult
+from fdgui.core.netcheck.reexamine import REASON_KEYS, SOME_EPSILON
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.tolerances import Tolerances
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
@@ -96,6 +97,11 @@ class CheckReport:
     inconclusive: bool = False
     engine: str = "exact"  # which engine formed the numeric gradient (settings.ENGINES)
     model_label: str = ""  # the model checked, when it is not the built-in network of spec
+    # the forward engine on a model that may be noisy: σ of L(θ0) over a few evaluations
+    # (0: the same number every time, or not measured); atol was widened by about 4σ/ε
+    noise_sigma: float = 0.0
+    reexamined: int = 0  # entries that disagreed at the first ε and were looked at again
+    settled: int = 0  # ... of which the first ε, not the gradient, was at fault
 
     @property
     def passed(self) -> bool:
@@ -204,7 +210,9 @@ def build_report(
         undecided |= unresolved & ~correct
         undecided &= checked & ~result.kink & ~undefined
         within &= ~undefined
-        explained = correct | within | (result.kink & ~undefined) | undecided
+        # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
+        settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
+        explained = correct | within | (result.kink & ~undefined) | undecided | settled
         failing = checked & ~explained
         failures = int(np.sum(failing))
         total_failures += failures
@@ -257,6 +265,10 @@ def build_report(
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
             elif within[flat]:
                 note = "round-off"
+            elif settled[flat]:
+                note = "some-ε"  # disagreed at the first ε only: truncation or round-off
+            elif failing[flat] and result.reason[flat] in REASON_KEYS:
+                note = REASON_KEYS[int(result.reason[flat])]  # "every-ε", "kink-outside", …
             position = (
                 (int(flat),)
                 if result.projection

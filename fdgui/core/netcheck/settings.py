@@ -95,15 +95,15 @@ class CheckSettings:
                     raise InputError(
                         "batch_size",
                         f"a batch of {self.spec.batch_size:,} makes this check need "
-                        f"about {byte_size(needed)} of memory and this machine has "
-                        f"{byte_size(available)} available; use a smaller batch",
+                        f"about {byte_size(needed)} of memory and only "
+                        f"{byte_size(available)} is available to it; use a smaller batch",
                     )
             count = parameter_count(tensor_shapes(self, model))
             raise InputError(
                 "layer_sizes" if model is None else "model",
                 f"this check needs about {byte_size(needed)} of memory "
-                f"({count:,} parameters) and this machine has "
-                f"{byte_size(available)} available",
+                f"({count:,} parameters) and only "
+                f"{byte_size(available)} is available to it (free memory, ulimit -v)",
             )
 
     @property
@@ -189,10 +189,13 @@ def estimate_memory_bytes(settings: CheckSettings, model: Model | None = None) -
     """Peak bytes the check needs: parameters, gradient, results, forward pass, chunks."""
     shapes = tensor_shapes(settings, model)
     count = parameter_count(shapes)
-    # θ, ∇, five per-entry result arrays (+ kink flags), and the report's relative errors,
-    # heat map and numeric/analytic copies: about 16 float64 per parameter (measured peak on
-    # 1,000,980 parameters: 136 MB). Projections keep θ, ∇ and three copies of one tensor.
-    per_parameter = 8 * 16 if settings.mode != "projection" else 8 * 5
+    # θ, ∇, five per-entry result arrays (+ kink flags), the report's relative errors, heat
+    # map and numeric/analytic copies, and the temporaries that build them: peak RSS grows by
+    # about 185 bytes per parameter (ru_maxrss, full check of 4.0M and 6.0M parameters; the
+    # old 16 float64 under-estimated 25M parameters by 1.2 GB), so 24 float64 with a margin.
+    # Projections keep θ, ∇ and copies of one tensor: about 70 bytes measured, 10 float64.
+    # tests/core/test_netcheck_memory.py measures a check against this estimate.
+    per_parameter = 8 * 24 if settings.mode != "projection" else 8 * 10
     spec = settings.spec
     forward = 0
     if spec is not None:
@@ -212,7 +215,12 @@ def estimate_memory_bytes(settings: CheckSettings, model: Model | None = None) -
 
 
 def available_memory_bytes() -> int:
-    """Memory the machine can give now (MemAvailable on Linux, else physical memory)."""
+    """Memory this process can get now: the machine's (MemAvailable on Linux, else physical
+    memory), and no more than its address-space limit (``ulimit -v``) leaves."""
+    return min(_machine_memory_bytes(), _process_limit_bytes())
+
+
+def _machine_memory_bytes() -> int:
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
@@ -224,3 +232,34 @@ def available_memory_bytes() -> int:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
         return 8 * 2**30
+
+
+def _process_limit_bytes() -> int:
+    """What RLIMIT_AS (and RLIMIT_DATA) leave above what the process has mapped already."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return 2**62
+    limit = 2**62
+    for name in ("RLIMIT_AS", "RLIMIT_DATA"):
+        kind = getattr(resource, name, None)
+        if kind is None:
+            continue
+        soft, _hard = resource.getrlimit(kind)
+        if soft != resource.RLIM_INFINITY and soft > 0:
+            limit = min(limit, soft)
+    if limit == 2**62:
+        return limit
+    return max(0, limit - _mapped_bytes())
+
+
+def _mapped_bytes() -> int:
+    """The process's virtual size now (VmSize), which RLIMIT_AS counts."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

@@ -14,6 +14,11 @@ bottom of the core, so that every layer may use it). Floats come from the engine
 - ``with_uncertainty``: ``0.5 ± 0.05``.
 - ``byte_size`` / ``duration``: memory and time for people.
 - ``json_number``: a float for JSON, None where JSON has no number (NaN, ±inf, missing).
+
+The window's rule (one for every panel): tables and labels show ``display`` (the shortest
+digits that identify the value, at most ``TABLE_DIGITS`` significant), hover and Copy show
+``full`` (every digit needed to get the same number back), and every ε is written by
+``epsilon`` (``1e-4``, ``2.2e-6``, ``0.05``).
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ from decimal import Decimal
 
 from fdgui.core.numbers.parsing import CONTEXT
 
-DISPLAY_DIGITS = 10  # significant digits shown in the window
+DISPLAY_DIGITS = 10  # significant digits of the calculator's exact decimals in sentences
+TABLE_DIGITS = 7  # at most this many significant digits in the window's tables and labels
+EPSILON_DIGITS = 3  # an ε is a step size: three figures say all there is to say
 FULL_DIGITS = 20  # significant digits in Copy, CLI and JSON (exact whenever the value is shorter)
 MISSING = "—"  # a value that is not there (or not a finite number) in sentences and labels
 _PLAIN_LOW, _PLAIN_HIGH = Decimal("1e-6"), Decimal("1e12")  # plain notation in between
+_TABLE_PLAIN = (Decimal("1e-4"), Decimal("1e7"))  # in tables and labels: short plain numbers
 
 
 def shortest(value: float | None, missing: str = "nan") -> str:
@@ -67,7 +75,11 @@ def fixed(value: float | None, decimals: int = 1, *, missing: str = MISSING) -> 
     return f"{value:.{decimals}f}"
 
 
-def decimal_display(value: Decimal | None, digits: int = DISPLAY_DIGITS) -> str:
+def decimal_display(
+    value: Decimal | None,
+    digits: int = DISPLAY_DIGITS,
+    plain: tuple[Decimal, Decimal] = (_PLAIN_LOW, _PLAIN_HIGH),
+) -> str:
     """A decimal as a person reads it: exact when short, else rounded to ``digits`` figures.
 
     Plain notation between 1e-6 and 1e12, scientific outside; ``—`` for a missing value.
@@ -81,7 +93,7 @@ def decimal_display(value: Decimal | None, digits: int = DISPLAY_DIGITS) -> str:
         exponent = value.adjusted() - digits + 1
         rounded = value.quantize(Decimal(1).scaleb(exponent), context=CONTEXT)
     rounded = rounded.normalize(CONTEXT)
-    if _PLAIN_LOW <= abs(rounded) < _PLAIN_HIGH:
+    if plain[0] <= abs(rounded) < plain[1]:
         return f"{rounded:f}"
     mantissa, _, exponent_text = f"{rounded:e}".partition("e")
     if "." in mantissa:
@@ -125,6 +137,57 @@ def with_uncertainty(value: Decimal | None, uncertainty: Decimal | None) -> str:
     if uncertainty is None or uncertainty == 0:
         return decimal_display(value)
     return f"{decimal_display(value)} ± {decimal_display(uncertainty, 2)}"
+
+
+def display(value: float | Decimal | None, digits: int = TABLE_DIGITS) -> str:
+    """A number in a table or label: the shortest digits that identify it, rounded to at
+    most ``digits`` significant figures; plain between 1e-6 and 1e12, else ``1.5e-8``."""
+    if value is None:
+        return MISSING
+    if isinstance(value, Decimal):
+        return decimal_display(value, digits, _TABLE_PLAIN)
+    value = float(value)
+    if math.isnan(value):
+        return MISSING
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return decimal_display(Decimal(repr(value)), digits, _TABLE_PLAIN)
+
+
+def full(value: float | Decimal | None) -> str:
+    """Every digit needed to read the same number back: for hover texts and Copy."""
+    if value is None:
+        return MISSING
+    if isinstance(value, Decimal):
+        return decimal_full(value)
+    value = float(value)
+    if not math.isfinite(value):
+        return shortest(value, MISSING)
+    return decimal_display(Decimal(repr(value)), FULL_DIGITS)
+
+
+def epsilon(value: float | Decimal | None) -> str:
+    """An ε, the same way everywhere: ``1e-4``, ``2.22e-6``, ``0.05``, ``1``.
+
+    A float (a grid point, a recommendation) gets three figures; a typed decimal keeps the
+    digits that identify it, up to TABLE_DIGITS (``1.000001e-3``, never a rounded ``1e-3``).
+    """
+    if value is None:
+        return MISSING
+    digits = EPSILON_DIGITS
+    if isinstance(value, Decimal) and value.is_finite() and value != 0:
+        typed = len(value.normalize(CONTEXT).as_tuple().digits)
+        digits = min(TABLE_DIGITS, max(EPSILON_DIGITS, typed))
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        return significant(value, digits)
+    text = f"{value:.{digits}g}"
+    if 1e-2 <= abs(value) < 1e4 and "e" not in text:
+        return text
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def power_of_ten(value: float) -> str:

@@ -20,6 +20,7 @@ _MINUS_SIGNS = str.maketrans(
 _MAX_CHARACTERS = 200
 _FLOAT_MAX = Decimal("1.7976931348623157e308")
 _FLOAT_TINY = Decimal("4.9406564584124654e-324")  # smallest (subnormal) float64
+_MAX_EXPONENT = 400  # a zero's typed last place beyond 1e±400 says nothing about a float
 
 # Exact enough for every operation the calculator does on typed decimals.
 CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999, traps=[decimal.InvalidOperation])
@@ -27,6 +28,8 @@ CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999, traps=[decimal.I
 
 def normalise_text(text: str) -> str:
     """Strip spaces and map the minus signs people paste (−, –) to ASCII."""
+    if text.isascii() and " " not in text:  # the common case, fast for long pasted tables
+        return text.strip()
     return text.strip().translate(_MINUS_SIGNS).replace(" ", "").replace("\u00a0", "")
 
 
@@ -59,12 +62,29 @@ def parse_number(
         raise InputError(field, "NaN is not a value a loss or step can take")
     if value.is_infinite():
         raise InputError(field, "infinity cannot be used; enter a finite number")
-    if abs(value) > _FLOAT_MAX:
-        raise InputError(field, "too large: beyond the range of 64-bit floating point (≈1.8e308)")
-    if value != 0 and abs(value) < _FLOAT_TINY:
-        raise InputError(field, "too small: below the smallest 64-bit float (≈4.9e-324)")
+    # compared without any arithmetic: abs() would round in the thread's decimal context and
+    # raise decimal.Overflow for an exponent beyond ±999999 (1e1000000)
+    magnitude = value.copy_abs()
+    if magnitude > _FLOAT_MAX:
+        raise InputError(
+            field,
+            f"“{shorten(cleaned)}” is too large: beyond the range of 64-bit floating point "
+            "(≈1.8e308)",
+        )
+    if value != 0 and magnitude < _FLOAT_TINY:
+        raise InputError(
+            field,
+            f"“{shorten(cleaned)}” is too small: below the smallest 64-bit float (≈4.9e-324)",
+        )
+    if value == 0:
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent > _MAX_EXPONENT:
+            # 0e1000000: a zero whose last typed place is far beyond any float
+            raise InputError(field, f"“{shorten(cleaned)}”: enter zero as 0")
+        value = Decimal(0) if exponent < -_MAX_EXPONENT else value
     if positive and value <= 0:
-        raise InputError(field, "must be greater than zero")
+        raise InputError(field, f"“{shorten(cleaned)}” must be greater than zero")
     return value
 
 
@@ -86,3 +106,15 @@ def typed_precision(value: Decimal) -> tuple[int, Decimal]:
 
 def shorten(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+LONGEST_MESSAGE = 300  # characters of one error line: a pasted page is not echoed back
+
+
+def one_line(message: str, limit: int = LONGEST_MESSAGE) -> str:
+    """A message on one line, shortened in the middle when a long value was echoed in it."""
+    text = " ".join(message.split())
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return f"{text[:keep]}…{text[-keep:]}"

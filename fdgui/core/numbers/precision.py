@@ -100,7 +100,8 @@ def spacing_at(w: float, name: str) -> float:
         if value == 0.0:
             return smallest_subnormal
         return max(2.0 ** (math.frexp(value)[1] - 8), smallest_subnormal)
-    return float(np.spacing(w_cast))
+    with np.errstate(over="ignore"):  # the largest finite number's spacing is inf
+        return float(np.spacing(w_cast))
 
 
 def largest_finite(name: str) -> float:
@@ -111,3 +112,24 @@ def largest_finite(name: str) -> float:
 
         return float(ml_dtypes.finfo(numpy_dtype(name)).max)
     return float(np.finfo(numpy_dtype(name)).max)
+
+
+def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 1.0) -> float:
+    """The smallest ε of a sweep nobody set a range for: the power of ten just below the ε
+    where w ± ε rounds back to w in the format (half the gap between numbers at w), so the
+    plot spends at most a decade on the vanished region in every format.
+
+    For w = 0 (or an unknown w) the gap at 1 is used: at 0 the step itself never vanishes,
+    but below u the loss's own round-off hides every change. 1e-17 in float64, 1e-3 in
+    bfloat16 at |w| ≈ 1, 1e-4 in float16. Always at least three decades below ``epsilon_max``.
+    """
+    scale = 1.0 if w is None or not math.isfinite(w) or w == 0 else abs(float(w))
+    with np.errstate(all="ignore"):
+        above = spacing_at(scale, name)
+        # just below a power of two the numbers are twice as dense: w − ε keeps moving there
+        below = spacing_at(scale - above / 2, name) if math.isfinite(above) else above
+        edge = min(above, below) / 2
+    if not (math.isfinite(edge) and edge > 0):  # w beyond the format: its own check says so
+        edge = spacing_at(1.0, name) / 2
+    low = 10.0 ** math.floor(math.log10(edge) - 0.01)
+    return min(low, epsilon_max / 1e3)

@@ -32,6 +32,11 @@ NOTE_WORDS = {
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
+    "some-ε": "disagreed at the first ε only; the short ε sweep and Richardson agree",
+    "every-ε": "disagrees at every ε of the short sweep and with Richardson: a bug",
+    "most-ε": "disagrees with Richardson (one ε of the short sweep happened to agree): a bug",
+    "kink-outside": "forward ≠ backward difference (a kink), and the gradient is outside "
+    "the one-sided limits: not a subgradient",
     "": "",
 }
 
@@ -113,6 +118,28 @@ def verdict_in_words(report: CheckReport) -> str:
         f"{worst_tensor.name}: {where}; {worst_tensor.failures:,} of "
         f"{worst_tensor.checked:,} of its {unit} are wrong or suspicious.{also}"
     )
+
+
+def second_look_words(report: CheckReport) -> str:
+    """What the forward engine's second look and noise measurement found ('' if nothing)."""
+    parts = []
+    scale = max(1.0, abs(report.loss))
+    if report.noise_sigma > 4 * 2.0**-53 * scale:
+        parts.append(
+            f"The loss is noisy: at the point under check it varies with σ = "
+            f"{number(report.noise_sigma)} between evaluations (dropout left on? "
+            f"non-deterministic kernels?); the tolerance was widened by about 4σ/ε to atol "
+            f"{number(report.tolerances.atol)} instead of failing entries."
+        )
+    if report.reexamined:
+        wrong = report.reexamined - report.settled
+        parts.append(
+            f"{report.reexamined:,} {'entry' if report.reexamined == 1 else 'entries'} "
+            "disagreed at the first ε and were looked at again (a short ε sweep, Richardson, "
+            f"one-sided limits): {report.settled:,} agree at other ε (round-off or "
+            f"truncation at the first), {wrong:,} do not (a bug, a kink, or undecided)."
+        )
+    return " ".join(parts)
 
 
 def _gradient_noun(report: CheckReport) -> str:
@@ -236,6 +263,9 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "parameter_count": spec.parameter_count,
         },
         "model": report.model_label or None,
+        "noise_sigma": json_number(report.noise_sigma),
+        "reexamined": report.reexamined,
+        "settled_at_other_epsilon": report.settled,
         "check": {
             "mode": settings.mode,
             "dtype": settings.dtype,
@@ -377,6 +407,10 @@ ENTRY_VERDICT_TITLES = {
     "flat": "Undecided (no change)",
     "undecided": "Undecided",
     "round-off": "Within dtype error",
+    "some-ε": "Correct (first ε off)",
+    "every-ε": "Wrong at every ε",
+    "most-ε": "Wrong (Richardson)",
+    "kink-outside": "Wrong (not a subgradient)",
 }
 
 
@@ -421,7 +455,7 @@ def render_markdown(report: CheckReport) -> str:
             f"Loss L = {shortest(report.loss)}; {report.parameters_checked:,} checked with "
             f"{report.evaluations:,} loss evaluations in {fixed(report.seconds, 3)} s.",
             f"Agreement expected in {tolerances.dtype}: atol {number(tolerances.atol)}, "
-            f"rtol {number(tolerances.rtol)}.",
+            f"rtol {number(tolerances.rtol)}. {second_look_words(report)}".rstrip(),
             "",
             "## Per tensor",
             "",
@@ -456,6 +490,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
         verdict_in_words(report),
         f"({settings_line(report)}; {report.parameters_checked:,} checked, "
         f"{report.evaluations:,} loss evaluations, {fixed(report.seconds, 3)} s)",
+        *([second_look_words(report)] if second_look_words(report) else []),
         "",
         *table(TENSOR_HEADERS, tensor_rows(report)),
     ]

@@ -65,6 +65,13 @@ class SweepSettings:
             )
         if high > 1e6:
             raise InputError("max", "the largest ε is at most 1e6")
+        largest = precision.largest_finite(self.dtype)
+        if high > largest:  # it would become inf in the dtype
+            raise InputError(
+                "max",
+                f"the largest ε ({numbers.significant(high, 6)}) is beyond {self.dtype}'s "
+                f"largest number ({numbers.significant(largest, 6)})",
+            )
         if low < 1e-300:
             raise InputError("min", "the smallest ε is at least 1e-300")
         if isinstance(self.points, bool) or not isinstance(self.points, int | np.integer):
@@ -346,10 +353,11 @@ def _round_point(w: float, dtype: str) -> float:
 def perturbed_points(w: float, epsilons: np.ndarray, dtype: str) -> tuple[np.ndarray, np.ndarray]:
     """w ± ε formed in ``dtype`` (both operands rounded to it first), returned as float64."""
     numpy_dtype = precision.numpy_dtype(dtype)
-    w_cast = np.asarray(w, dtype=np.float64).astype(numpy_dtype)
-    eps_cast = np.asarray(epsilons, dtype=np.float64).astype(numpy_dtype)
-    plus = (w_cast + eps_cast).astype(numpy_dtype).astype(np.float64)
-    minus = (w_cast - eps_cast).astype(numpy_dtype).astype(np.float64)
+    with np.errstate(over="ignore"):  # w ± ε beyond the dtype is inf: a non-finite point
+        w_cast = np.asarray(w, dtype=np.float64).astype(numpy_dtype)
+        eps_cast = np.asarray(epsilons, dtype=np.float64).astype(numpy_dtype)
+        plus = (w_cast + eps_cast).astype(numpy_dtype).astype(np.float64)
+        minus = (w_cast - eps_cast).astype(numpy_dtype).astype(np.float64)
     return plus, minus
 
 
@@ -373,6 +381,8 @@ def derivative_guides(
             return None, None
     h = np.float64(2.0 ** (-53 / 5)) * max(1.0, abs(w))
     offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0]) * h
+    if not np.isfinite(h**3 if abs(h) < 1e100 else np.inf):  # |w| near float64's top
+        return None, None
     with np.errstate(all="ignore"):
         values = objective.losses(w + offsets, "float64")
         second = (values[3] - 2 * values[2] + values[1]) / h**2
@@ -417,8 +427,12 @@ def function_references(
             references.append(analytic)
     else:
         references.append(objective.checked_gradient())
+    # overflow and 0/0 near w make non-finite values (kept with their status): no warnings
     if objective.supports_complex_step:
-        with contextlib.suppress(ValueError, FloatingPointError, OverflowError):
+        with (
+            np.errstate(all="ignore"),
+            contextlib.suppress(ValueError, FloatingPointError, OverflowError),
+        ):
             stepped = complex_step(objective.losses_complex, w)
             if text is not None:  # where terms cancel, round-off follows their magnitude
                 from fdgui.core.sweep import extended
@@ -428,7 +442,7 @@ def function_references(
                     floor = COMPLEX_TERM_ULPS * 2.0**-53 * magnitude
                     stepped = replace(stepped, error=max(stepped.error, floor))
             references.append(stepped)
-    with contextlib.suppress(ValueError, OverflowError):  # undefined near w: others stand
+    with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
         extrapolated = richardson(lambda values: objective.losses(values, "float64"), w)
         if text is not None and not objective.smooth and extrapolated.span is not None:
             from fdgui.core.sweep import extended

@@ -33,21 +33,71 @@ class PointReadout:
     regime: str
 
     def calculator_texts(self) -> dict[str, str]:
-        """Decimal strings for the calculator's fields: the exact value of each binary number.
+        """Decimal strings for the calculator's fields: as few digits as a person can read
+        that still make the calculator reproduce the explorer's estimates.
 
         The shortest round-trip text (repr) names the same float but is a different decimal,
-        and the calculator computes exactly on what it is given, so its gradient would differ
-        in the 9th digit. The exact expansion makes it reproduce the explorer's estimate.
+        and the calculator computes exactly on what it is given: after the subtraction
+        cancels digits its gradient could differ in the 9th digit. So each value is given with
+        the fewest significant digits (17 or more, never fewer than repr needs) for which
+        the calculator's exact central, forward and backward differences round to the very
+        floats the explorer computed; the exact binary expansion if none does.
         """
-        return {
-            "loss": exact_decimal_text(self.loss),
-            "loss_plus": exact_decimal_text(self.loss_plus),
-            "loss_minus": exact_decimal_text(self.loss_minus),
-            "epsilon": exact_decimal_text(self.epsilon),
-        }
+        return readable_calculator_texts(self)
 
 
 CALCULATOR_MAX_CHARACTERS = 200  # the calculator refuses longer text
+_FIELDS = ("loss", "loss_plus", "loss_minus", "epsilon")
+
+
+def readable_calculator_texts(readout: PointReadout) -> dict[str, str]:
+    """See ``PointReadout.calculator_texts``."""
+    from fdgui.core.numbers.format import decimal_exact
+    from fdgui.core.numbers.parsing import CONTEXT
+
+    exact = {field: Decimal(float(getattr(readout, field))) for field in _FIELDS}
+    # the fewest digits that still name each float (repr's), as a floor for every field
+    floor = {f: len(Decimal(repr(float(exact[f]))).normalize().as_tuple().digits) for f in _FIELDS}
+    targets = {k: v for k, v in readout.estimates.items() if v is not None and np.isfinite(v)}
+
+    def works(values: dict[str, Decimal]) -> bool:
+        return _reproduces(values, targets, CONTEXT)
+
+    for digits in range(max(17, *floor.values()), 60):  # one count of digits for all that works
+        values = {
+            field: _rounded(value, max(digits, floor[field])) for field, value in exact.items()
+        }
+        if works(values):
+            # then each field as short as it can be on its own (ε is often just "0.00037")
+            for field in ("epsilon", "loss", "loss_plus", "loss_minus"):
+                for fewer in range(floor[field], digits):
+                    trial = {**values, field: _rounded(exact[field], fewer)}
+                    if works(trial):
+                        values = trial
+                        break
+            return {
+                field: decimal_exact(value.normalize(CONTEXT)) for field, value in values.items()
+            }
+    return {field: exact_decimal_text(float(getattr(readout, field))) for field in _FIELDS}
+
+
+def _rounded(value: Decimal, digits: int) -> Decimal:
+    if value == 0:
+        return value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1))
+
+
+def _reproduces(values: dict[str, Decimal], targets: dict[str, float], context) -> bool:
+    """Whether the calculator's exact differences on ``values`` round to ``targets``."""
+    loss, plus, minus, epsilon = (values[f] for f in _FIELDS)
+    if epsilon <= 0:
+        return False
+    formulas = {
+        "central": lambda: context.divide(context.subtract(plus, minus), 2 * epsilon),
+        "forward": lambda: context.divide(context.subtract(plus, loss), epsilon),
+        "backward": lambda: context.divide(context.subtract(loss, minus), epsilon),
+    }
+    return all(float(formulas[name]()) == target for name, target in targets.items())
 
 
 def exact_decimal_text(value: float) -> str:

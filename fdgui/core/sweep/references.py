@@ -256,7 +256,7 @@ def _asymptotic(estimates: np.ndarray, noise: np.ndarray, ratio: float) -> bool:
             if abs(larger) <= 2.0 * expected * step_noise[k + 1]:
                 continue
             return False
-        if larger * smaller < 0:  # successive corrections change sign: not yet h²-like
+        if np.sign(larger) * np.sign(smaller) < 0:  # corrections change sign: not yet h²-like
             return False
         if not expected / 1.4 <= larger / smaller <= expected * 1.4:
             return False
@@ -290,8 +290,8 @@ def richardson(
         raise ValueError("ratio: must be greater than 1")
     w = float(w)
     start = richardson_steps(w, unit_roundoff, levels, ratio)
-    spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # at float64's largest the spacing is inf
+        spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
         sigma = NOISE_SAFETY * noise_level(function(noise_points(w)))
     evaluations = NOISE_POINTS
     fallback: tuple[Tableau, np.ndarray] | None = None

@@ -19,13 +19,18 @@ from fdgui.core.calculator.schemes import (
     Inputs,
     Measurement,
     estimate,
+    measurement,
     parse_inputs,
 )
-from fdgui.core.numbers.format import decimal_exact as format_exact
 from fdgui.core.report.exporters import export
+from fdgui.core.session import measurement_texts
+from fdgui.ui.calculator.history import HistoryTableModel
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 150
+#: a pasted table or saved history with more lines than this is read off the GUI thread
+BACKGROUND_ROWS = 2_000
+RESTORE_DELAY_MS = 300  # a long saved history is read this long after the window opens
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> CalculatorModel:
@@ -39,22 +44,33 @@ class CalculatorModel(PanelModel):
     resultChanged carries the latest valid Estimate; staleChanged is True while the shown
     result no longer matches the inputs. State: {"texts": {field: text}, "history": [{
     "epsilon", "loss_plus", "loss_minus", "loss": exact decimal texts ("" = no L)}]}.
+
+    The history is ``self.history``, a Qt table model (fdgui.ui.calculator.history) that
+    views show directly; ``historyChanged`` follows every change of it. Long tables (paste,
+    restore) are read by a job off the GUI thread; ``tableRead(added, problems)`` then says
+    what came of a paste.
     """
 
     FIELDS = FIELDS
     historyChanged = Signal()
+    tableRead = Signal(int, list)  # rows added, problems (worded) of a pasted table
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
         self._estimate: Estimate | None = None
         self._stale = False
-        self._history: list[Measurement] = []
+        self.history = HistoryTableModel(self)
+        # saved rows still being read, as saved (a text of lines, or a list), kept by state()
+        self._pending_history: list[Any] | str = []
+        self._row_lines: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
+        self._reading = 0  # jobs reading a long table or saved history
+        self._generation = 0  # counts restores and clears: a late saved history is dropped
         self.recompute()
 
     # --- reading state -------------------------------------------------------------------
@@ -77,7 +93,11 @@ class CalculatorModel(PanelModel):
         return self._stale
 
     def history_rows(self) -> list[Measurement]:
-        return list(self._history)
+        return self.history.rows()
+
+    def is_reading(self) -> bool:
+        """A saved history or pasted table is still being read off the GUI thread."""
+        return bool(self._reading or self._pending_history)
 
     def report_text(self) -> str | None:
         """The plain-text report of the current inputs (edits still waiting are computed first),
@@ -121,11 +141,16 @@ class CalculatorModel(PanelModel):
         self.recompute()
 
     def reset(self) -> None:
-        """Restore the default example; the history is kept (Clear history is separate)."""
-        self._texts = dict(DEFAULT_TEXTS)
-        self._loss_roundoff = None
-        self.textsChanged.emit(self.texts())
-        self.recompute()
+        """Restore the default example; the history is kept (Clear history is separate).
+        Undoable."""
+
+        def change() -> None:
+            self._texts = dict(DEFAULT_TEXTS)
+            self._loss_roundoff = None
+            self.textsChanged.emit(self.texts())
+            self.recompute()
+
+        self.undoable("Reset", change)
 
     # --- computing -----------------------------------------------------------------------
     def recompute(self) -> Estimate | None:
@@ -152,28 +177,70 @@ class CalculatorModel(PanelModel):
         result = self.recompute()
         if result is not None:
             row = Measurement.from_estimate(result)
-            if not self._history or self._history[-1] != row:
-                self._history.append(row)
+            history = self.history
+            if not len(history) or history.row(len(history) - 1) != row:
+                history.append_rows([row])
                 self.historyChanged.emit()
         return result
 
     def add_measurements(self, rows: list[Inputs]) -> int:
         """Add already-measured rows (e.g. a pasted table) to the history; returns how many."""
-        for inputs in rows:
-            self._history.append(Measurement.from_estimate(estimate(inputs)))
         if rows:
+            self.history.append_rows([measurement(inputs) for inputs in rows])
             self.historyChanged.emit()
         return len(rows)
 
+    def paste_table(self, text: str) -> None:
+        """Add the rows of a pasted table; ``tableRead(added, problems)`` follows, at once for
+        a short table, after reading it off the GUI thread for a long one."""
+        from fdgui.core.calculator.table import measure_table
+        from fdgui.core.jobs import drive
+
+        if text.count("\n") < BACKGROUND_ROWS:
+            self._table_read(drive(measure_table(text)))
+            return
+        self._start_reading(measure_table, text, self._table_read)
+
+    def _table_read(self, measured: Any) -> None:
+        if measured.rows:  # undoable, also when a long table arrives later
+            self.undoable("Paste table", lambda: self._append_measured(measured))
+        self.tableRead.emit(len(measured.rows), list(measured.problems))
+
+    def _append_measured(self, measured: Any) -> None:
+        if measured.rows:
+            self.history.append_rows(measured.rows, measured.points)
+            self.historyChanged.emit()
+
+    def _start_reading(self, job: Any, data: Any, done: Any) -> None:
+        def finished() -> None:
+            self._reading -= 1
+
+        def failed(message: str, details: str) -> None:
+            self.statusMessage.emit(f"Could not read the measurements: {message}")
+
+        self._reading += 1
+        self.statusMessage.emit("Reading the measurements…")
+        self.start_job(job, data, busy=False, returned=done, errored=failed, finished=finished)
+
     def remove_rows(self, rows: list[int]) -> None:
-        for index in sorted(set(rows), reverse=True):
-            if 0 <= index < len(self._history):
-                del self._history[index]
-        self.historyChanged.emit()
+        """Delete history rows by index (undoable)."""
+
+        def change() -> None:
+            if self.history.remove_rows(rows):
+                self.historyChanged.emit()
+
+        self.undoable("Delete rows", change)
 
     def clear_history(self) -> None:
-        self._history.clear()
-        self.historyChanged.emit()
+        """Remove every row, also a saved history still being read (undoable)."""
+
+        def change() -> None:
+            self._pending_history = []
+            self._generation += 1
+            self.history.clear()
+            self.historyChanged.emit()
+
+        self.undoable("Clear history", change)
 
     def _set_stale(self, stale: bool) -> None:
         if stale != self._stale:
@@ -182,41 +249,133 @@ class CalculatorModel(PanelModel):
 
     # --- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        rows = [
-            {
-                "epsilon": format_exact(row.epsilon),
-                "loss_plus": format_exact(row.loss_plus),
-                "loss_minus": format_exact(row.loss_minus),
-                "loss": "" if row.loss is None else format_exact(row.loss),
-            }
-            for row in self._history
-        ]
-        return {"texts": self.texts(), "history": rows}
+        """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}
+        (fdgui.core.session): compact, and each row's line is made once, so a long history
+        saves fast. Rows of a saved history still being read stay in it, first."""
+        return {"texts": self.texts(), "history": self._history_table()()}
+
+    def autosave_state(self) -> dict[str, Any]:
+        """``state()`` with the history as a function to call off the GUI thread (the first
+        save after a long paste formats every new row)."""
+        return {"texts": self.texts(), "history": self._history_table()}
+
+    def _history_table(self) -> Any:
+        from fdgui.core.session import encode_table, row_line
+
+        pending, rows, cache = self._pending_history, self.history.rows(), self._row_lines
+
+        def table() -> dict[str, Any]:
+            lines: list[str] = []
+            if isinstance(pending, str):
+                if pending:
+                    lines.append(pending)
+            else:
+                lines.extend(row_line(row) for row in pending)
+            made = {}
+            for row in rows:
+                hit = cache.get(id(row))
+                if hit is None or hit[0] is not row:
+                    hit = (row, "\t".join(measurement_texts(row)))
+                made[id(row)] = hit
+                lines.append(hit[1])
+            self._row_lines = made
+            return encode_table(lines)
+
+        return table
+
+    def snapshot(self) -> Any:
+        """For undo: the row objects themselves (they never change), not their texts."""
+        pending = self._pending_history
+        return (
+            self.history.rows(),
+            self.history.points().copy(),
+            pending if isinstance(pending, str) else list(pending),
+            self.texts(),
+            self._loss_roundoff,
+        )
+
+    def snapshot_changed(self, before: Any, after: Any) -> bool:
+        """The points (index 1) follow the rows; numpy arrays do not compare to one bool."""
+        pairs = enumerate(zip(before, after, strict=True))
+        return any(b is not a and b != a for i, (b, a) in pairs if i != 1)
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        rows, points, pending, texts, roundoff = snapshot
+        self._generation += 1
+        self._pending_history = []
+        self.history.set_rows(rows, points)
+        if pending:
+            self._read_saved_later(pending)
+        self._texts, self._loss_roundoff = dict(texts), roundoff
+        self.historyChanged.emit()
+        self.textsChanged.emit(self.texts())
+        self.recompute()
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("history",)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        from fdgui.core.jobs import drive
+        from fdgui.core.session import SessionError, table_rows
+
         problems: list[str] = []
-        parsed: list[Inputs] = []
-        rows = state.get("history", [])
-        if not isinstance(rows, list):
-            rows, problems = [], ["history"]
-        for number, row in enumerate(rows):
-            inputs = None
-            if isinstance(row, dict) and all(isinstance(v, str) for v in row.values()):
-                inputs, _errors = parse_inputs(row)
-            if inputs is None:
-                problems.append(f"history[{number}]")
-            else:
-                parsed.append(inputs)
-        self._history.clear()
-        self.add_measurements(parsed)
-        if not parsed:
+        try:
+            rows, count = table_rows(state.get("history", []))
+        except SessionError:
+            rows, count, problems = [], 0, ["history"]
+        self.history.clear()
+        self._pending_history = []
+        self._generation += 1
+        if count <= BACKGROUND_ROWS:
+            measured = drive(_measure_saved(rows))
+            self._append_measured(measured)
+            problems += measured.problems
             self.historyChanged.emit()
+        else:  # read after the window is up; rows typed meanwhile follow the saved ones
+            self._read_saved_later(rows)
         if texts:
             self._texts.update(texts)
             self._loss_roundoff = None
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
+
+    def _read_saved_later(self, rows: list[Any] | str) -> None:
+        self._pending_history = rows
+        generation = self._generation
+
+        def read(measured: Any) -> None:
+            if generation == self._generation:  # not cleared or restored again since
+                self._history_read(measured)
+
+        # once the window has painted: reading competes with its first paint for the GIL
+        def start() -> None:
+            if generation == self._generation:
+                self._start_reading(_measure_saved, rows, read)
+
+        QTimer.singleShot(RESTORE_DELAY_MS, self, start)
+
+    def _history_read(self, measured: Any) -> None:
+        """A long saved history has been read: its rows go before any added meanwhile."""
+        import numpy as np
+
+        self._pending_history = []
+        if measured.problems:
+            self.statusMessage.emit(
+                f"Could not restore {len(measured.problems):,} saved measurement row(s)."
+            )
+        saved = np.asarray(measured.points, dtype=float).reshape(-1, 4)
+        self.history.set_rows(
+            measured.rows + self.history.rows(),
+            np.concatenate([saved, self.history.points()]),
+        )
+        self.historyChanged.emit()
+
+
+def _measure_saved(rows: list[Any] | str) -> Any:
+    """A job: saved history rows (a text of tab-separated lines, lists or dicts) measured."""
+    from fdgui.core.calculator.table import measure_rows
+    from fdgui.core.session import row_cells, split_rows
+
+    cells = [row_cells(row) or row for row in split_rows(rows)]
+    return (yield from measure_rows(cells))

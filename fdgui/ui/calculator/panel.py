@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,22 +21,23 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate, parse_measurement_table
+from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate
 from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
+from fdgui.ui import keys
 from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.widgets import ERROR_COLOUR, error_label, vertical_scroll
+from fdgui.ui.theme import badge_style
+from fdgui.ui.widgets import ERROR_COLOUR, SpreadColumns, error_label, vertical_scroll
 
-SHORTCUTS = {
-    "calculate": QKeySequence("Ctrl+Return"),
-    "reset": QKeySequence("Ctrl+R"),
-    "copy": QKeySequence("Ctrl+Shift+C"),
+SHORTCUTS = {  # the shared keys (fdgui.ui.keys) and the calculator's own
+    "calculate": keys.RUN,
+    "reset": keys.RESET,
+    "copy": keys.COPY,
     "clear_history": QKeySequence("Ctrl+Shift+Backspace"),
     "paste_table": QKeySequence("Ctrl+Shift+V"),
 }
@@ -68,7 +69,7 @@ _INPUTS = {
     ),
     "backprop": (
         "backpropInput",
-        "&Backprop gradient (optional)",
+        "&Backprop gradient",
         "The gradient your backpropagation code gives for this parameter. Fill it in to get "
         "a relative error and a verdict.",
     ),
@@ -101,9 +102,6 @@ def _unbreakable(label: str) -> str:
         words, _, formula = label.partition(" ≈ ")
         return f"{words} ≈ {formula.replace(' ', _NO_BREAK)}" if formula else label
     return f"{words}, {formula.replace(' ', _NO_BREAK)}"
-
-
-_HISTORY_COLUMNS = ("ε", "L+", "L−", "central", "forward", "backward")
 
 
 def _value_label(object_name: str, tooltip: str) -> QLabel:
@@ -161,8 +159,10 @@ class CalculatorPanel(QWidget):
 
         self._build()
         self._connect()
+        self._full_on_focus = _FullDigitsOnFocus(self)
+        for edit in self.inputs.values():
+            edit.installEventFilter(self._full_on_focus)
         self._show_texts(model.texts())
-        self._show_history()
         result = model.recompute()
         if result is None:
             for field, message in model.errors().items():
@@ -171,9 +171,11 @@ class CalculatorPanel(QWidget):
     # --- building ------------------------------------------------------------------------
     def _build(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(self._build_inputs(), 5)
-        top.addWidget(self._build_results(), 6)
-        top.addWidget(self._build_check(), 5)
+        # the results get the most width: their rows then fit one line each, and the whole
+        # top stays short enough for the history below it at 860×600
+        top.addWidget(self._build_inputs(), 4)
+        top.addWidget(self._build_results(), 7)
+        top.addWidget(self._build_check(), 4)
         top_widget = _FitsItsText()
         top_widget.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
@@ -202,7 +204,9 @@ class CalculatorPanel(QWidget):
             edit.setToolTip(tooltip)
             edit.setAccessibleName(label_text.replace("&", ""))
             edit.setClearButtonEnabled(True)
-            edit.setMinimumWidth(120)
+            edit.setMinimumWidth(110)
+            if field in ("loss", "backprop"):
+                edit.setPlaceholderText("optional")
             label = QLabel(label_text)
             label.setBuddy(edit)
             label.setToolTip(tooltip)
@@ -248,11 +252,19 @@ class CalculatorPanel(QWidget):
         font.setBold(True)
         self.gradient_label.setFont(font)
         self.gradient_label.setAccessibleName("Gradient")
-        layout.addWidget(self.gradient_label)
+        self.gradient_uncertainty = _value_label(
+            "gradientUncertaintyValue",
+            "The ± the typed digits of L+ and L− allow on the gradient: half a unit in the last "
+            "digit of each, divided by 2ε.",
+        )
+        gradient_row = QHBoxLayout()
+        gradient_row.addWidget(self.gradient_label)
+        gradient_row.addWidget(self.gradient_uncertainty, 1, Qt.AlignmentFlag.AlignBaseline)
+        layout.addLayout(gradient_row)
         self.stale_label = QLabel()
         self.stale_label.setObjectName("staleLabel")
         self.stale_label.setWordWrap(True)
-        self.stale_label.setStyleSheet("color: #9a6700;")
+        self.stale_label.setProperty("role", "warning")
         self.stale_label.setVisible(False)
         layout.addWidget(self.stale_label)
 
@@ -314,9 +326,11 @@ class CalculatorPanel(QWidget):
         box = QGroupBox("Measurements: every Calculate adds a row")
         layout = QHBoxLayout(box)
         left = QVBoxLayout()
-        self.history_table = QTableWidget(0, len(_HISTORY_COLUMNS))
+        # a view of the model's rows: it asks only for the rows on screen, so a history of
+        # 100,000 rows costs what 100 do
+        self.history_table = QTableView()
         self.history_table.setObjectName("historyTable")
-        self.history_table.setHorizontalHeaderLabels(list(_HISTORY_COLUMNS))
+        self.history_table.setModel(self.model.history)
         self.history_table.setToolTip(
             "One row per Calculate. Compute the same parameter at several ε (1e-2, 1e-4, 1e-6, "
             "1e-8) to see where the estimate is stable. Select rows and press Delete to remove"
@@ -325,11 +339,18 @@ class CalculatorPanel(QWidget):
         self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.history_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(0)  # fit the rows on screen, not all 100,000
         header.setMinimumSectionSize(80)  # an empty table still reads as six columns
+        # columns sized to what is on screen, spare width shared (re-spread after changes)
+        self.history_table.column_spreader = SpreadColumns(self.history_table)
         self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.history_table.verticalHeader().setVisible(False)
+        rows_header = self.history_table.verticalHeader()
+        rows_header.setVisible(False)
+        # column widths sample the rows on screen: Qt reads this precision from the vertical
+        # header (the default, 1,000 rows, made each Calculate format ~2,000 cells)
+        rows_header.setResizeContentsPrecision(0)
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(self.history_table.fontMetrics().height() + 8)
         self.delete_rows_action = QAction("Delete selected rows", self.history_table)
         self.delete_rows_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_rows_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -357,14 +378,15 @@ class CalculatorPanel(QWidget):
         self.history_message = QLabel()
         self.history_message.setObjectName("historyMessage")
         self.history_message.setWordWrap(True)
-        self.history_message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.history_message.setProperty("role", "error")
         self.history_message.setVisible(False)
         left.addWidget(self.history_message)
         layout.addLayout(left, 1)
         from fdgui.ui.calculator.plots import HistoryPlot
 
         self.plot = HistoryPlot()
-        layout.addWidget(self.plot.widget, 1)
+        self.plot.set_model(self.model.history)
+        layout.addWidget(self.plot.container, 1)
         return box
 
     def menus(self) -> list[tuple[str, list[QAction]]]:
@@ -401,12 +423,15 @@ class CalculatorPanel(QWidget):
         model.resultChanged.connect(self._show_result)
         model.inputErrorChanged.connect(self._show_error)
         model.staleChanged.connect(self._show_stale)
-        model.historyChanged.connect(self._show_history)
+        model.tableRead.connect(self._show_table_read)
 
     def _show_texts(self, texts: dict) -> None:
         for field, edit in self.inputs.items():
-            if edit.text() != texts.get(field, ""):
-                edit.setText(texts.get(field, ""))
+            full = texts.get(field, "")
+            shown = full if edit.hasFocus() else short_field_text(full)
+            if edit.text() != shown:
+                edit.setText(shown)
+            edit.setToolTip(_INPUTS[field][2] + (f"\n\nValue: {full}" if shown != full else ""))
 
     def _show_error(self, field: str, message: str) -> None:
         self._show_stale(self.model.is_stale())
@@ -431,6 +456,7 @@ class CalculatorPanel(QWidget):
         self.stale_label.setVisible(stale)
         for label in [
             self.gradient_label,
+            self.gradient_uncertainty,
             *self.result_labels.values(),
             self.cancellation_label,
             self.relative_error_label,
@@ -444,20 +470,19 @@ class CalculatorPanel(QWidget):
     def _paint_verdict(self) -> None:
         """The verdict's colour, or grey while the result is out of date."""
         colour = self._verdict_colour
-        if colour is None:
-            self.verdict_label.setStyleSheet(
-                "border: 1px solid palette(mid); border-radius: 4px; padding: 6px;"
-            )
-            return
-        if self._stale:
+        if colour is not None and self._stale:
             colour = "#8c959f"
-        self.verdict_label.setStyleSheet(
-            f"background: {colour}; color: white; font-weight: bold;"
-            "border-radius: 4px; padding: 6px;"
-        )
+        self.verdict_label.setStyleSheet(badge_style(colour))
 
     def _show_result(self, estimate: Estimate) -> None:
-        self.gradient_label.setText(fmt.decimal_display(estimate.central))
+        self.gradient_label.setText(fmt.display(estimate.central))
+        self.gradient_label.setToolTip(
+            f"{fmt.decimal_full(estimate.central)} (every digit)\n\n"
+            + report.RESULT_HELP["gradient"]
+        )
+        self.gradient_uncertainty.setText(
+            f"± {fmt.display(estimate.uncertainty, 2)}" if estimate.uncertainty else ""
+        )
         for key, label in self.result_labels.items():
             value = getattr(estimate, key)
             if value is None:
@@ -496,27 +521,6 @@ class CalculatorPanel(QWidget):
             self.verdict_text.setText(report.verdict_text(comparison, estimate.uncertainty))
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
-    def _show_history(self) -> None:
-        rows = self.model.history_rows()
-        table = self.history_table
-        table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            values = (
-                row.epsilon,
-                row.loss_plus,
-                row.loss_minus,
-                row.central,
-                row.forward,
-                row.backward,
-            )
-            for column, value in enumerate(values):
-                # the measured inputs in full; the estimates at display precision
-                shown = fmt.decimal_full(value) if column < 3 else fmt.decimal_display(value)
-                item = QTableWidgetItem(shown)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(index, column, item)
-        self.plot.set_rows(rows)
-
     # --- actions -------------------------------------------------------------------------
     def delete_selected_rows(self) -> None:
         rows = sorted({index.row() for index in self.history_table.selectionModel().selectedRows()})
@@ -524,15 +528,20 @@ class CalculatorPanel(QWidget):
             self.model.remove_rows(rows)
 
     def paste_table(self, text: str | None = None) -> int:
-        """Add the clipboard's (or ``text``'s) measurement rows; report skipped lines beside
-        the table. Returns the number of rows added."""
+        """Add the clipboard's (or ``text``'s) measurement rows; skipped lines are reported
+        beside the table. Returns the number of rows added by now (a long table's rows arrive
+        when it has been read)."""
         from PySide6.QtGui import QGuiApplication
 
         if text is None:
             text = QGuiApplication.clipboard().text()
-        rows, problems = parse_measurement_table(text)
-        added = self.model.add_measurements(rows)
-        if not rows and not problems:
+        before = len(self.model.history)
+        self.model.paste_table(text)  # a long table is read off the GUI thread
+        return len(self.model.history) - before
+
+    def _show_table_read(self, added: int, problems: list) -> None:
+        """What came of a paste: skipped lines beside the table, a count in the status line."""
+        if not added and not problems:
             problems = ["the clipboard holds no rows of ε, L+, L−"]
         shown = problems[:3] + ([f"… and {len(problems) - 3} more"] if len(problems) > 3 else [])
         self.history_message.setText("Skipped " + "; ".join(shown) if problems else "")
@@ -540,13 +549,14 @@ class CalculatorPanel(QWidget):
         window = self.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(
-                f"Added {added} measurement row{'s' if added != 1 else ''} from the clipboard"
+                f"Added {added:,} measurement row{'s' if added != 1 else ''} from the clipboard"
                 + (
-                    f"; skipped {len(problems)} line(s), see beside the table." if problems else "."
+                    f"; skipped {len(problems):,} line(s), see beside the table."
+                    if problems
+                    else "."
                 ),
                 8000,
             )
-        return added
 
     def copy_results(self) -> None:
         from PySide6.QtGui import QGuiApplication
@@ -564,6 +574,43 @@ class CalculatorPanel(QWidget):
                 " (the last valid result; the inputs have errors)" if self.model.is_stale() else ""
             )
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
+
+
+ABBREVIATE_OVER = 12  # significant digits a field shows while it does not have the focus
+
+
+def short_field_text(text: str) -> str:
+    """A long number (e.g. sent by the explorer with 25 digits) as a person reads it while its
+    field is not being edited: 10 significant digits and an ellipsis. Short or unreadable
+    text is shown as it is; the field shows every digit again when it gets the focus."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return text
+    if not value.is_finite() or len(value.normalize().as_tuple().digits) <= ABBREVIATE_OVER:
+        return text
+    return fmt.display(value, 10) + "…"
+
+
+class _FullDigitsOnFocus(QObject):
+    """Every digit while a field is edited; the short form again when the focus leaves."""
+
+    def __init__(self, panel: CalculatorPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            for field, edit in self.panel.inputs.items():
+                if edit is watched:
+                    full = self.panel.model.text(field)
+                    focused = event.type() == QEvent.Type.FocusIn
+                    shown = full if focused else short_field_text(full)
+                    if edit.text() != shown:
+                        edit.setText(shown)
+        return False
 
 
 class _FitsItsText(QWidget):

@@ -30,6 +30,7 @@ SOURCE_TITLES = {
     "expression": "Expression in w",
     "network": "Built-in network",
     "measured": "Measured rows (calculator or table)",
+    "probe": "Probe file (your own code)",
 }
 DTYPE_TIPS = {
     "float64": "double precision, u = 2^-53 ≈ 1.1e-16",
@@ -170,11 +171,41 @@ class ExplorerInputs(QWidget):
         )
         self.fields.grid_row(grid, 5, "Losses &from:", "table_dtype")
         self.pages.addWidget(page)
+        self.pages.addWidget(self._build_probe_page())
         layout.addWidget(self.pages)
         for number in range(self.pages.count()):
-            self.pages.widget(number).layout().setRowStretch(99, 1)
+            layout_of_page = self.pages.widget(number).layout()
+            if isinstance(layout_of_page, QGridLayout):
+                layout_of_page.setRowStretch(99, 1)
         self.pages.currentChanged.connect(self.fit_page)
         return box
+
+    def _build_probe_page(self) -> QWidget:
+        from fdgui.ui.probe_source import ProbePage
+
+        page = ProbePage(self.fields)
+        self.probe_page = page
+        self.fields.combo("probe_tensor", "probeTensorCombo", "Which of the probe's tensors", [])
+        self.fields.line(
+            "probe_index",
+            "probeIndexEdit",
+            "The entry: a flat index (37) or a multi-index (3, 7), or W1[3, 7]",
+        )
+        row = self.fields.grid_row(page.extra_grid, 0, "Te&nsor:", "probe_tensor")
+        self.fields.grid_row(page.extra_grid, row, "Inde&x:", "probe_index")
+        return page
+
+    def show_probe_tensors(self, model: object, current: str) -> None:
+        """The loaded probe's tensors in the tensor picker (with their shapes)."""
+        combo = self.fields.combos["probe_tensor"]
+        combo.blockSignals(True)
+        combo.clear()
+        for tensor in getattr(model, "tensors", ()):
+            shape = "×".join(str(n) for n in tensor.shape) or "scalar"
+            combo.addItem(f"{tensor.name}  ({shape})", tensor.name)
+        index = combo.findData(current)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
 
     def fit_page(self, current: int) -> None:
         """The stack takes the height of the page on show, not of its tallest page."""
@@ -199,7 +230,13 @@ class ExplorerInputs(QWidget):
         )
         for position, name in enumerate(DTYPE_NAMES):
             dtype.setItemData(position, DTYPE_TIPS[name], Qt.ItemDataRole.ToolTipRole)
-        self.fields.line("min", "minEdit", "Smallest ε of the log grid (> 0)")
+        self.fields.line(
+            "min",
+            "minEdit",
+            "Smallest ε of the log grid (> 0). Leave empty to follow the dtype: the power of "
+            "ten just below where w ± ε rounds back to w.",
+            placeholder="follows the dtype",
+        )
         self.fields.line("max", "maxEdit", "Largest ε of the log grid")
         self.fields.line("points", "pointsEdit", "Number of ε values (3 to 5000)")
         row = 0
@@ -213,7 +250,7 @@ class ExplorerInputs(QWidget):
         self.dtype_facts = QLabel("")
         self.dtype_facts.setObjectName("dtypeFactsLabel")
         self.dtype_facts.setWordWrap(True)
-        self.dtype_facts.setStyleSheet("color: #555;")
+        self.dtype_facts.setProperty("role", "hint")
         grid.addWidget(self.dtype_facts, row, 0, 1, 2)
         return box
 
@@ -248,7 +285,7 @@ class ExplorerInputs(QWidget):
         self.status_label = QLabel("")
         self.status_label.setObjectName("sweepStatusLabel")
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet("color: #555;")
+        self.status_label.setProperty("role", "hint")
         outer = QWidget()
         column = QVBoxLayout(outer)
         column.setContentsMargins(0, 0, 0, 0)
@@ -325,7 +362,7 @@ class ExplorerInputs(QWidget):
             f"(≈{numbers.fixed(info.significant_digits, 1)} "
             f"digits){spacing}"
         )
-        lines = []
+        lines, every_digit = [], []
         for number, reference in enumerate(result.references):
             status = getattr(reference, "status", "ok")
             bar = ""
@@ -341,8 +378,11 @@ class ExplorerInputs(QWidget):
                 }.get(status, "unreliable: did not converge")
                 bar += f" <span style='color:{ERROR_COLOUR}'>({words}; not used to judge)</span>"
             role = " (under check)" if number == 0 and result.has_checked else ""
+            # the window's rule: seven digits here, every digit on hover and in Copy summary
             lines.append(
-                f"<b>{reference.method}</b>{role}: {numbers.significant(reference.value, 15)}{bar}"
-                f"<br><span style='color:#666'>{reference.note}</span>"
+                f"<b>{reference.method}</b>{role}: {numbers.display(reference.value)}{bar}"
+                f"<br><i>{reference.note}</i>"
             )
+            every_digit.append(f"{reference.method}: {numbers.full(reference.value)}")
         self.references_label.setText("<br>".join(lines) or "none for these rows")
+        self.references_label.setToolTip("\n".join(every_digit))

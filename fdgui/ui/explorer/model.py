@@ -7,7 +7,7 @@ touches a widget; it also decides what the view only draws (which reference disa
 a correct verdict is limited by the finite differences).
 
 State (``state()``): {"source": "expression" | "network" | "measured", "texts": {field:
-text}, "cursor_epsilon": float or None}.
+text}, "cursor_epsilon": float or None, "pins": [pinned sweeps, see pins.py]}.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ WORKER_THRESHOLD_S = 0.1
 # network sweep needs the worker before it has ever run.
 _NETWORK_SECONDS_PER_UNIT = 0.015 / (9_610 * 32 * 801)
 
-SOURCES = ("expression", "network", "measured")
+SOURCES = ("expression", "network", "measured", "probe")
 TEXT_FIELDS = (
     "expression",
     "point",
@@ -45,15 +45,19 @@ TEXT_FIELDS = (
     "seed",
     "index",
     "measured_backprop",
+    "probe_index",
+    "probe_timeout",
+    "probe_python",
     "grad",
 )
-CHOICE_FIELDS = ("dtype", "activation", "loss", "tensor", "bug", "table_dtype")
+CHOICE_FIELDS = ("dtype", "activation", "loss", "tensor", "bug", "probe_tensor", "table_dtype")
 # the requests' defaults (the CLI's too), plus the typed backprop for measured rows
 DEFAULT_TEXTS = {
     **requests.EXPRESSION_DEFAULTS,
     **requests.SWEEP_DEFAULTS,
     **requests.ENTRY_DEFAULTS,
     "measured_backprop": "",
+    **requests.PROBE_ENTRY_DEFAULTS,
     "grad": "",  # your derivative (an expression in w or a number): the gradient under check
     "table_dtype": "float64",  # the format an imported table's losses came from
 }
@@ -86,6 +90,9 @@ class ExplorerModel(PanelModel):
     sourceChanged = Signal(str)
     readoutChanged = Signal(object, str)  # PointReadout (or None), sentence about it
     rowsChanged = Signal(int)  # measured rows available
+    probeLoaded = Signal(object)  # the ProbeModel the probe source now works on
+    probeFailed = Signal(str, str)  # message, the user's traceback (see ui.probe_source)
+    probeNote = Signal(str)  # "probe.py changed on disk and was reloaded"
 
     def __init__(self, calculator: Any | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,12 +110,80 @@ class ExplorerModel(PanelModel):
         self._last_seconds: dict[Any, float] = {}
         self._stale_reason = ""  # "" while the shown result matches the inputs
         self.force_worker = False  # tests: run every sweep through the worker
+        from fdgui.ui.explorer.pins import Pins
+
+        self.pins = Pins(self)  # sweeps pinned to compare with (saved in the session)
+        self.pinsChanged = self.pins.pinsChanged
+        self._probe_note = ""  # set in the worker when a changed probe file was reloaded
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.sweep)
         if calculator is not None and hasattr(calculator, "historyChanged"):
             calculator.historyChanged.connect(self._on_history_changed)
+        from fdgui.ui.probe_source import ProbeHolder
+
+        self.probe = ProbeHolder(self)
+        self.probe.loaded.connect(self._probe_loaded)
+        self.probe.failed.connect(self.probeFailed)
+
+    # --- a probe file (your own code) ---------------------------------------------------------
+    def open_probe(self, path: str) -> bool:
+        """Run the probe file a person picked (in its own process) and sweep it."""
+        return self.probe.open(path, self._texts["probe_timeout"], self._texts["probe_python"])
+
+    def _probe_loaded(self, model: Any) -> None:
+        names = [tensor.name for tensor in model.tensors]
+        if self._texts["probe_tensor"] not in names:
+            self._texts["probe_tensor"] = names[0] if names else ""
+            self._texts["probe_index"] = "0"
+        self.probeLoaded.emit(model)
+        self.textsChanged.emit(self.texts())
+        if self._source != "probe":
+            self._source = "probe"
+            self.sourceChanged.emit("probe")
+        self.sweep()
+
+    def sweep_probe_entry(
+        self, model: Any, tensor: str, index: int, cursor_epsilon: float | None = None
+    ) -> None:
+        """Sweep entry ``index`` of ``tensor`` of a probe another panel opened (shared)."""
+        self._texts.update(probe_tensor=tensor, probe_index=str(index), dtype="float64")
+        self._wanted_cursor = cursor_epsilon
+        if model is not self.probe.model:
+            self.probe.adopt(model)  # emits loaded → _probe_loaded → sweep
+        else:
+            self.textsChanged.emit(self.texts())
+            if self._source != "probe":
+                self._source = "probe"
+                self.sourceChanged.emit("probe")
+            self.sweep()
+
+    def _probe_plan(self, settings: Any) -> _SweepPlan:
+        from fdgui.core.sweep.objectives import EntryObjective
+        from fdgui.probe.model import parse_entry
+
+        probe = self.probe.model
+        if self.probe.opening:
+            raise InputError("probe", "starting the probe file…")
+        if probe is None:
+            raise InputError("probe", "choose a probe file (your code runs only once you do)")
+        if settings is not None and settings.dtype != "float64":
+            raise InputError("dtype", f"{probe.label} evaluates its loss in its own precision")
+        tensor, index = self._texts["probe_tensor"], self._texts["probe_index"]
+        flat = parse_entry(probe, tensor, index)  # a typo shows at once, before any call
+        named = probe.entry_of(flat)[0]
+        if named != tensor:  # the index named another tensor (W1[3, 7]): the picker follows
+            self._texts["probe_tensor"] = tensor = named
+            self.textsChanged.emit(self.texts())
+
+        def build() -> Any:  # in the worker: a changed file is reloaded first
+            note = probe.refresh()
+            if note:
+                self._probe_note = note
+            return EntryObjective(probe, parse_entry(probe, tensor, index) if note else flat)
+
+        return _SweepPlan(build, ("probe", probe.cache_key, flat), settings)
 
     # --- reading state ---------------------------------------------------------------------
     def source(self) -> str:
@@ -175,6 +250,8 @@ class ExplorerModel(PanelModel):
             return
         self._texts[field] = text
         self._wanted_cursor = None
+        if field == "probe_timeout":
+            self.probe.set_timeout(text)
         self._debounce.start()
 
     def set_source(self, source: str) -> None:
@@ -261,6 +338,8 @@ class ExplorerModel(PanelModel):
                 plan = _SweepPlan(lambda: objective, objective.cache_key, settings)
             elif self._source == "measured":
                 plan = self._measured_plan(settings)
+            elif self._source == "probe":
+                plan = self._probe_plan(settings)
             else:
                 entry = requests.entry_request({f: texts[f] for f in requests.ENTRY_DEFAULTS})
                 spec, bug = entry.network.spec, entry.network.bug
@@ -325,6 +404,8 @@ class ExplorerModel(PanelModel):
 
     def _expected_seconds(self, timing_key: Any, spec: Any, points: int) -> float:
         """The last measured time for the same sweep, else a guess from the network size."""
+        if isinstance(timing_key[0], tuple) and timing_key[0][:1] == ("probe",):
+            return math.inf  # the person's code: always off the GUI thread, with Cancel
         if timing_key in self._last_seconds:
             return self._last_seconds[timing_key]
         if spec is None:
@@ -346,13 +427,14 @@ class ExplorerModel(PanelModel):
             return
         self._set_errors({})
         build, key, spec, settings = plan.build, plan.key, plan.spec, plan.settings
+        automatic = requests.automatic_epsilon_min(self._texts)  # the range follows the dtype
         self.cancel()
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
             started = time.perf_counter()
             try:
-                objective, result, diagnosis = drive(_sweep_job(build, settings, None))
+                objective, result, diagnosis = drive(_sweep_job(build, settings, None, automatic))
             except InputError as error:
                 self._set_errors({error.field: error.message})
                 self._set_stale(
@@ -371,15 +453,30 @@ class ExplorerModel(PanelModel):
         def returned(value: Any) -> None:
             self._last_seconds[timing_key] = time.perf_counter() - started
             self._accept(*value)
+            note, self._probe_note = self._probe_note, ""
+            if note:
+                self.probeNote.emit(note)
+                self.statusMessage.emit(f"{note}.")
+            if self._source == "probe":
+                self.probeFailed.emit("", "")
 
-        def errored(message: str, _details: str) -> None:
+        def errored(message: str, details: str) -> None:
+            if self._source == "probe":
+                from fdgui.ui.probe_source import _is_user_details
+
+                self.probeFailed.emit(message, details if _is_user_details(details) else "")
             self.statusMessage.emit(f"The sweep stopped: {message}")
             self._set_stale("Out of date: the last sweep failed (see the status below)")
 
-        self.start_job(_sweep_job, build, settings, 64, returned=returned, errored=errored)
+        self.start_job(
+            _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
+        )
 
     def cancel(self) -> None:
-        """Stop a running sweep at once; the last finished result stays on screen."""
+        """Stop a running sweep at once; the last finished result stays on screen (a probe's
+        process is stopped too: the next sweep starts a new one)."""
+        if self.is_busy() and self._source == "probe" and not self.probe.opening:
+            self.probe.stop()
         self._detach_job()
 
     def _accept(self, objective: Any, result: Any, diagnosis: Any) -> None:
@@ -429,7 +526,7 @@ class ExplorerModel(PanelModel):
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.core.sweep.readout import exact_decimal_text
+        from fdgui.core.numbers.format import full as numbers_full
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
@@ -437,18 +534,29 @@ class ExplorerModel(PanelModel):
             return False
         texts = self._readout.calculator_texts()
         reference = self._result.reference
-        backprop = None if reference is None else exact_decimal_text(reference.value)
+        # the gradient under check only enters the comparison: its shortest digits will do
+        backprop = None if reference is None else numbers_full(reference.value)
         from fdgui.core.numbers.precision import unit_roundoff
 
-        self._calculator.set_inputs(
-            texts["loss"],
-            texts["loss_plus"],
-            texts["loss_minus"],
-            texts["epsilon"],
-            backprop,
-            # the losses are binaries of the sweep's dtype, not decimals with that many digits
-            loss_roundoff=unit_roundoff(self._result.dtype),
-        )
+        calculator, dtype = self._calculator, self._result.dtype
+
+        def change() -> None:
+            calculator.set_inputs(
+                texts["loss"],
+                texts["loss_plus"],
+                texts["loss_minus"],
+                texts["epsilon"],
+                backprop,
+                # the losses are binaries of the sweep's dtype, not decimals with that many
+                # digits
+                loss_roundoff=unit_roundoff(dtype),
+            )
+
+        undoable = getattr(calculator, "undoable", None)
+        if undoable is None:
+            change()
+        else:  # what was typed in the calculator comes back with Undo
+            undoable("Send to calculator", change)
         context.open_panel("calculator")
         return True
 
@@ -463,17 +571,18 @@ class ExplorerModel(PanelModel):
             "loss": tuple(LOSSES),
             "bug": ("", *BUGS),
             "table_dtype": requests.TABLE_SOURCE_DTYPES,
-        }.get(field)
+        }.get(field)  # probe_tensor: free (a saved name waits for the person to pick a file)
 
     def state(self) -> dict[str, Any]:
         return {
             "source": self._source,
             "texts": self.texts(),
             "cursor_epsilon": self._cursor_epsilon,
+            "pins": self.pins.state(),
         }
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("source", "cursor_epsilon")
+        return ("source", "cursor_epsilon", "pins")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         """Texts and source now; the cursor once the next sweep (if its range holds it)."""
@@ -491,6 +600,7 @@ class ExplorerModel(PanelModel):
             self._source = source
             self.sourceChanged.emit(source)
         self._wanted_cursor = None if cursor is None else float(cursor)
+        problems += self.pins.restore(state.get("pins", []))
         if self._result is not None:  # already swept: sweep the restored inputs
             self._debounce.start()
         return problems
@@ -541,6 +651,10 @@ FIELD_NAMES = {
     "grad": "your derivative",
     "table_dtype": "the format of the table's losses",
     "rows": "the measured rows",
+    "probe": "the probe file",
+    "probe_tensor": "the probe's tensor",
+    "probe_index": "the probe's entry",
+    "probe_timeout": "the probe's timeout",
 }
 
 
@@ -554,13 +668,17 @@ def _words(error: BaseException) -> str:
 
 
 def _sweep_job(
-    build: Callable[[], Any], settings: Any, chunk: int | None
+    build: Callable[[], Any], settings: Any, chunk: int | None, automatic: bool = False
 ) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
-    """Build the objective, sweep it and diagnose: one generator for either thread."""
+    """Build the objective, sweep it and diagnose: one generator for either thread.
+    ``automatic``: the smallest ε follows the dtype at the objective's w."""
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import sweep_steps
 
     yield 0.0, "preparing"
     objective = build()
+    if automatic:
+        point = getattr(objective, "point", None)
+        settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
     result = yield from sweep_steps(objective, settings, chunk=chunk)
     return objective, result, diagnose(result)

@@ -9,6 +9,7 @@ cursor (drag it, or click a plot) picks an ε; its values can be sent to the cal
 
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,15 +33,17 @@ from PySide6.QtWidgets import (
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers.parsing import InputError
 from fdgui.core.report import sweep as words
+from fdgui.ui import theme as themes
 from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
-from fdgui.ui.explorer.plots import SweepPlots, fmt, legend_html
+from fdgui.ui.explorer.plots import SweepPlots, legend_html
+from fdgui.ui.theme import badge_style
 from fdgui.ui.widgets import error_label, selectable, vertical_scroll
 
 STALE_COLOUR = "#6e7781"
 LIMITED_COLOUR = "#9a6700"  # a correct verdict the finite differences cannot fully show
 FIRST_SWEEP_DELAY_MS = 60
-PLOTS_MINIMUM_HEIGHT = 330  # each plot keeps about 130 px of data area
+PLOTS_MINIMUM_HEIGHT = 240  # each plot keeps about 90 px of data area
 KIND_COLOURS = {
     "correct": "#1b873f",
     "wrong": "#cf222e",
@@ -49,6 +52,16 @@ KIND_COLOURS = {
     "undefined": "#6e7781",
     "estimate": "#0a5ea8",
 }
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """ "Gradient correct (confirmed by …; limited by float16)" → the badge's few words and
+    the qualification, which starts the explanation instead of crowding the badge."""
+    head, bracket, rest = title.partition(" (")
+    if not bracket or not rest.endswith(")"):
+        return title, ""
+    qualifier = rest[:-1]
+    return head, qualifier[:1].upper() + qualifier[1:]
 
 
 def create_panel(context: Any, model: ExplorerModel | None = None) -> ExplorerPanel:
@@ -107,7 +120,8 @@ class ExplorerPanel(QWidget):
         right.setStretchFactor(0, 0)
         right.setStretchFactor(1, 1)
         right.setStretchFactor(2, 0)
-        right.setSizes([120, 500, 150])
+        right.setSizes([80, 640, 120])  # the plots get what the texts do not need
+        self.right_splitter = right
         # on a short window the right side scrolls instead of squeezing the plots: the
         # splitter's minimum is the sum of its parts' minimums (plots at least
         # PLOTS_MINIMUM_HEIGHT, the readout its full height)
@@ -134,7 +148,7 @@ class ExplorerPanel(QWidget):
             "Hover to read values · click or drag to pick ε · keys: ← → PgUp PgDn Home"
         )
         self.hover_label.setObjectName("hoverLabel")
-        self.hover_label.setStyleSheet("color: #444;")
+        self.hover_label.setProperty("role", "hint")
         self.hover_label.setMinimumWidth(10)
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         column.addWidget(self.hover_label)
@@ -142,8 +156,11 @@ class ExplorerPanel(QWidget):
         self.legend_label.setObjectName("plotLegend")
         self.legend_label.setWordWrap(True)
         self.legend_label.setToolTip(
-            "Top: estimates against ε, with the gradient under check as a dashed line. Bottom: "
-            "|estimate − that gradient|, log-log, with the theory guides."
+            "Top: estimates against ε, with the gradient under check g as a dashed line. "
+            "Bottom: |estimate − g| (the absolute error), log-log, with the theory guides: "
+            "truncation ∝ ε (one-sided) and ε² (central) dashed, round-off u·|L|/ε dotted. "
+            "Independent reference: complex step or Richardson, drawn when it differs from g. "
+            "Shaded: where w ± ε == w (vanished) and the 1e-7…1e-4 band, a float64 rule."
         )
         column.addWidget(self.legend_label)
         self.plots = pg.GraphicsLayoutWidget()
@@ -153,7 +170,6 @@ class ExplorerPanel(QWidget):
             "Top: gradient estimates against ε. Bottom: their error against ε, log-log. The "
             "diagnosis above the plots says what they show in words."
         )
-        self.plots.setBackground("w")
         self.plots.setToolTip("")  # the hover readout above the plots does this job
         self.plots.setMinimumHeight(PLOTS_MINIMUM_HEIGHT)
         # keyboard: ←/→ one grid point, PageUp/PageDown a decade, Home the recommended ε
@@ -165,13 +181,16 @@ class ExplorerPanel(QWidget):
         self.stale_overlay.setObjectName("plotsStaleOverlay")
         self.stale_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stale_overlay.setWordWrap(True)
-        self.stale_overlay.setStyleSheet(
-            f"background: rgba(246, 248, 250, 190); color: {STALE_COLOUR}; font-weight: bold;"
-        )
         self.stale_overlay.hide()
         column.addWidget(self.plots, 1)
         self.view = SweepPlots(self.plots)
+        from fdgui.ui.plotting import follow_theme
+
+        follow_theme(self.legend_label, self._retheme_legend)
         return container
+
+    def _retheme_legend(self, _theme: Any) -> None:
+        self.legend_label.setText(legend_html())
 
     def _build_bottom(self) -> QWidget:
         bottom = QWidget()
@@ -214,10 +233,9 @@ class ExplorerPanel(QWidget):
         cursor_title.setBuddy(self.cursor_edit)
         cursor_row = QHBoxLayout()
         cursor_row.addWidget(cursor_title)
-        cursor_row.addWidget(self.cursor_edit)
-        cursor_row.addWidget(self.cursor_error, 1)
-        cursor_row.addStretch(1)
-        grid.addLayout(cursor_row, 5, 0, 1, 4)
+        cursor_row.addWidget(self.cursor_edit, 1)
+        grid.addLayout(cursor_row, 3, 2, 1, 2)
+        grid.addWidget(self.cursor_error, 5, 0, 1, 5)
         self.send_button = QPushButton("Send to calculator")
         self.send_button.setObjectName("sendToCalculatorButton")
         self.send_button.setToolTip("Fill the calculator with ε, L, L+ and L− at the cursor")
@@ -228,14 +246,15 @@ class ExplorerPanel(QWidget):
             "Copy the best ε per scheme, the references and the diagnosis as plain text"
         )
         self.copy_button.setEnabled(False)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.send_button, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_button)
         buttons.addWidget(self.copy_button)
-        grid.addLayout(buttons, 3, 2, 1, 2)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 0, 4, 4, 1)
         self.point_label = QLabel("")
         self.point_label.setObjectName("readoutRegime")
         self.point_label.setWordWrap(True)
-        grid.addWidget(self.point_label, 4, 0, 1, 4)
+        grid.addWidget(self.point_label, 4, 0, 1, 5)
         row.addWidget(readout_box, 1)
         # room for the sentence about the cursor to wrap onto a second line
         spare = self.point_label.fontMetrics().lineSpacing()
@@ -247,9 +266,11 @@ class ExplorerPanel(QWidget):
         box = QFrame()
         box.setObjectName("diagnosisBox")
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        column = QVBoxLayout(box)
+        # the badge beside the explanation, not above it: on a short window the words keep
+        # the height
+        column = QHBoxLayout(box)
         column.setContentsMargins(8, 4, 8, 4)
-        column.setSpacing(2)
+        column.setSpacing(8)
         self.diagnosis_title = QLabel("—")
         self.diagnosis_title.setObjectName("diagnosisTitle")
         font = QFont(self.diagnosis_title.font())
@@ -257,6 +278,8 @@ class ExplorerPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.diagnosis_title.setFont(font)
         self.diagnosis_title.setToolTip("What the sweep shows, in words")
+        self.diagnosis_title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.diagnosis_title.setWordWrap(True)  # a long title takes two lines, not the width
         self.diagnosis_text = selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)
@@ -270,12 +293,15 @@ class ExplorerPanel(QWidget):
         self.stale_label.setWordWrap(True)
         self.stale_label.setStyleSheet(f"color: {STALE_COLOUR}; font-weight: bold;")
         self.stale_label.setVisible(False)
-        column.addWidget(self.stale_label)
-        column.addWidget(self.diagnosis_title)
-        column.addWidget(self.diagnosis_text)
-        column.addStretch(1)
+        column.addWidget(self.diagnosis_title, 0, Qt.AlignmentFlag.AlignTop)
+        words_column = QVBoxLayout()
+        words_column.setSpacing(2)
+        words_column.addWidget(self.stale_label)
+        words_column.addWidget(self.diagnosis_text)
+        words_column.addStretch(1)
+        column.addLayout(words_column, 1)
         scroll = vertical_scroll(box, "diagnosisScroll")
-        scroll.setMinimumHeight(70)
+        scroll.setMinimumHeight(60)  # a two-line badge; the rest scrolls
         self.diagnosis_box = box
         # the recommended ε stays in view however long the explanation above it is
         outer = QWidget()
@@ -307,6 +333,11 @@ class ExplorerPanel(QWidget):
         self.cancel_button.clicked.connect(model.cancel)
         self.inputs.import_button.clicked.connect(self._import_table)
         self.cursor_edit.returnPressed.connect(self._cursor_typed)
+        from fdgui.ui import keys
+
+        self.run_shortcut = keys.panel_shortcut(self, keys.RUN, model.sweep)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, model.cancel)
+        self.copy_shortcut = keys.panel_shortcut(self, keys.COPY, self.copy_summary)
         model.staleChanged.connect(self._show_stale)
         self.send_button.clicked.connect(self._send)
         self.copy_button.clicked.connect(self.copy_summary)
@@ -319,9 +350,24 @@ class ExplorerPanel(QWidget):
         model.readoutChanged.connect(self._show_readout)
         model.statusMessage.connect(self._show_failure)
         model.rowsChanged.connect(self._show_rows)
+        page = self.inputs.probe_page
+        page.choose_button.clicked.connect(self._choose_probe)
+        model.probeLoaded.connect(self._show_probe)
+        model.probeFailed.connect(page.show_failure)
+        model.probeNote.connect(page.show_note)
         self.view.cursorMoved.connect(self._cursor_dragged)
         self.view.hovered.connect(self.hover_label.setText)
         self._show_rows(model.measured_row_count())
+
+    def _choose_probe(self) -> None:
+        path = self.inputs.probe_page.pick(self)
+        if path:  # the person picked it: only now does it run
+            self.inputs.probe_page.show_opening(path)
+            self.model.open_probe(path)
+
+    def _show_probe(self, probe: Any) -> None:
+        self.inputs.probe_page.show_loaded(probe)
+        self.inputs.show_probe_tensors(probe, self.model.text("probe_tensor"))
 
     def _show_texts(self, texts: dict) -> None:
         self.inputs.show_texts(texts, self.model.source())
@@ -397,11 +443,14 @@ class ExplorerPanel(QWidget):
         self.stale_label.setText(reason)
         self.stale_label.setVisible(stale)
         if stale:
-            self.diagnosis_title.setStyleSheet(f"color: {STALE_COLOUR};")
+            self.diagnosis_title.setStyleSheet(badge_style(STALE_COLOUR))
             self.diagnosis_text.setStyleSheet(f"color: {STALE_COLOUR};")
             self.recommended_label.setStyleSheet(f"color: {STALE_COLOUR};")
             self.diagnosis_box.setStyleSheet(
                 f"#diagnosisBox {{ border-left: 4px solid {STALE_COLOUR}; }}"
+            )
+            self.stale_overlay.setStyleSheet(
+                f"background: {themes.current().overlay}; color: {STALE_COLOUR}; font-weight: bold;"
             )
             self.stale_overlay.setText(reason)
             self.stale_overlay.resize(self.plots.size())
@@ -438,8 +487,7 @@ class ExplorerPanel(QWidget):
         low, high = float(result.epsilons[0]), float(result.epsilons[-1])
         if not low <= epsilon <= high:
             self._show_cursor_error(
-                f"choose an ε between {numbers.significant(low, 3)} and "
-                f"{numbers.significant(high, 3)}"
+                f"choose an ε between {numbers.epsilon(low)} and {numbers.epsilon(high)}"
             )
             return
         self._show_cursor_error("")
@@ -479,20 +527,63 @@ class ExplorerPanel(QWidget):
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         if self.model.correct_but_limited():
             colour = LIMITED_COLOUR
-        self.diagnosis_title.setText(words.diagnosis_title(diagnosis))
-        self.diagnosis_title.setStyleSheet(f"color: {colour};")
+        title = words.diagnosis_title(diagnosis)
+        badge, qualifier = split_title(title)
+        self.diagnosis_title.setText(badge)
+        self.diagnosis_title.setToolTip(title)
+        self._size_badge()
+        self.diagnosis_title.setStyleSheet(badge_style(colour))
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
-        self.diagnosis_text.setText(words.diagnosis_text(diagnosis))
+        explanation = words.diagnosis_text(diagnosis)
+        if qualifier:  # the title's qualification leads the words beside the badge
+            explanation = f"<b>{html.escape(qualifier)}.</b> {html.escape(explanation)}"
+        self.diagnosis_text.setText(explanation)
         self.recommended_label.setText(
-            f"Recommended ε: central {fmt(diagnosis.recommended['central'], 2)}, forward "
-            f"{fmt(diagnosis.recommended['forward'], 2)}: {words.recommendation_text(diagnosis)}."
+            f"Recommended ε: central {numbers.epsilon(diagnosis.recommended['central'])}, "
+            f"forward {numbers.epsilon(diagnosis.recommended['forward'])}: "
+            f"{words.recommendation_text(diagnosis)}."
         )
         self._wrap_keeper.refit()  # the new text may wrap to more lines at this width
+        self.fit_diagnosis()
         self.status_label.setText(
             f"{result.epsilons.size} ε in {result.dtype}, swept in "
             f"{numbers.duration(result.seconds)}"
         )
         self.copy_button.setEnabled(True)
+
+    BADGE_MAX_WIDTH = 230
+
+    def _size_badge(self) -> None:
+        """The badge as wide as its title, at most BADGE_MAX_WIDTH (then on two lines)."""
+        label = self.diagnosis_title
+        natural = label.fontMetrics().horizontalAdvance(label.text()) + 24  # padding, border
+        label.setFixedWidth(min(natural, self.BADGE_MAX_WIDTH))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.fit_diagnosis)  # once the layout has the new width
+
+    def fit_diagnosis(self) -> None:
+        """Give the diagnosis the height its words need (up to a third of the right side),
+        taken from the plots while they keep their minimum: on a tall window the whole
+        explanation is in view; on a short one it scrolls."""
+        splitter = self.right_splitter
+        sizes = splitter.sizes()
+        total = sum(sizes)
+        width = self.diagnosis_box.width()
+        layout = self.diagnosis_box.layout()
+        if total <= 0 or width <= 0 or layout is None:
+            return
+        frame = self.diagnosis_box.frameWidth() * 2
+        needed = layout.totalHeightForWidth(width) + frame + 4
+        needed += self.recommended_label.heightForWidth(max(50, self.recommended_label.width()))
+        target = min(needed, total // 3)
+        if sizes[0] >= target:
+            return
+        spare = sizes[1] - self.plots.minimumHeight() - 80  # the legend and hover lines
+        grow = min(target - sizes[0], max(0, spare))
+        if grow > 0:
+            splitter.setSizes([sizes[0] + grow, sizes[1] - grow, *sizes[2:]])
 
     def _show_readout(self, readout: Any, sentence: str) -> None:
         self.point_label.setText(sentence)
@@ -500,21 +591,33 @@ class ExplorerPanel(QWidget):
             self.send_button.setEnabled(False)
             return
         labels = self.readout_labels
-        labels["epsilon"].setText(numbers.significant(readout.epsilon, 4))
-        labels["loss"].setText(fmt(readout.loss, 10))
-        labels["loss_plus"].setText(fmt(readout.loss_plus, 10))
-        labels["loss_minus"].setText(fmt(readout.loss_minus, 10))
+        labels["epsilon"].setText(numbers.epsilon(readout.epsilon))
+        labels["epsilon"].setToolTip(f"ε = {numbers.full(readout.epsilon)}")
+        for key in ("loss", "loss_plus", "loss_minus"):
+            value = getattr(readout, key)
+            labels[key].setText(numbers.display(value))
+            labels[key].setToolTip(f"{numbers.full(value)} (every digit)")
+        reference = self.model.result().reference if self.model.result() is not None else None
         for scheme in ("central", "forward", "backward"):
-            error = readout.relative_errors.get(scheme)
-            suffix = "" if error is None else f"  (rel. error {fmt(error, 2)})"
-            labels[scheme].setText(fmt(readout.estimates[scheme], 8) + suffix)
+            estimate = readout.estimates[scheme]
+            relative = readout.relative_errors.get(scheme)
+            suffix = ""
+            tip = f"{numbers.full(estimate)} (every digit)"
+            if reference is not None and relative is not None:
+                # the same quantity as the error plot's axis: |estimate − g|
+                error = abs(estimate - reference.value)
+                suffix = f"  |error| {numbers.ratio(error)}"
+                tip += f"\n|error| = |estimate − g| = {numbers.full(error)}"
+                tip += f"\nrelative error {numbers.ratio(relative)}"
+            labels[scheme].setText(numbers.display(estimate) + suffix)
+            labels[scheme].setToolTip(tip)
         self.send_button.setEnabled(
             self.context is not None
             and bool(np.isfinite(readout.loss_plus))
             and not self.model.is_stale()
         )
         if not self.cursor_edit.hasFocus():
-            self.cursor_edit.setText(numbers.significant(readout.epsilon, 6))
+            self.cursor_edit.setText(numbers.epsilon(readout.epsilon))
         self._updating_cursor = True
         self.view.set_cursor(readout.epsilon)
         self._updating_cursor = False

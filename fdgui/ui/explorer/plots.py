@@ -14,20 +14,26 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from fdgui.core.numbers import format as numbers
+from fdgui.ui import theme as themes
 from fdgui.ui.plotting import (
-    CURSOR_COLOUR,
     FLOOR_COLOUR,
     GUIDE_COLOUR,
+    GUIDE_STYLES,
     INDEPENDENT_COLOUR,
-    REFERENCE_COLOUR,
+    MARKER_GLYPHS,
     SCHEME_COLOURS,
-    SEED_BRUSH,
-    VANISHED_BRUSH,
+    SCHEME_STYLES,
     LogAxis,
+    follow_theme,
     pen,
     scheme_pen,
     set_range,
+    theme_plot,
 )
+
+MARKERS_PER_CURVE = 12  # markers drawn along a curve (every n-th grid point), beyond colour
+ERROR_AXIS_LABEL = "|estimate − g|"  # the absolute error, as the readouts give it
+_DASH_GLYPHS = {"solid": "━━", "dash": "╍╍", "dot": "┅┅", "dash-dot": "━·"}
 
 
 def fmt(value: float | None, digits: int = 6) -> str:
@@ -35,24 +41,38 @@ def fmt(value: float | None, digits: int = 6) -> str:
 
 
 def legend_html() -> str:
-    """One line naming every curve, in its colour (drawn outside the plots so it never hides
-    data)."""
+    """One line naming every curve in its colour, dash and marker (drawn outside the plots
+    so it never hides data). The glyphs follow the pens the plots really use."""
+    theme = themes.current()
 
     def item(colour: str, mark: str, text: str) -> str:
         return f"<span style='color:{colour}'><b>{mark}</b></span>&nbsp;{text}"
 
-    parts = [item(colour, "━", name) for name, colour in SCHEME_COLOURS.items()]
+    parts = []
+    for name, colour in SCHEME_COLOURS.items():
+        style, marker, _width = SCHEME_STYLES[name]
+        glyph = _DASH_GLYPHS[style] + (MARKER_GLYPHS[marker] if marker else "")
+        parts.append(item(colour, glyph, name))
     parts += [
-        item(REFERENCE_COLOUR, "╌", "gradient under check"),
-        item(INDEPENDENT_COLOUR, "┈", "complex step / Richardson if they differ"),
-        item(FLOOR_COLOUR, "╌", "round-off u·|L|/ε"),
-        item(GUIDE_COLOUR, "┈", "truncation ∝ ε, ε²"),
-        item(CURSOR_COLOUR, "●", "best ε"),
-        item(CURSOR_COLOUR, "┆", "rule-of-thumb ε"),
-        item("#c06060", "▌", "vanished"),
-        item("#c0a000", "▌", "float64 rule band"),
+        item(theme.plot_foreground, _DASH_GLYPHS["dash"], "g, under check"),
+        item(INDEPENDENT_COLOUR, _DASH_GLYPHS["dot"], "independent ref."),
+        item(GUIDE_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["truncation"]], "truncation (dashed)"),
+        item(FLOOR_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["round-off"]], "round-off (dotted)"),
+        item(theme.plot_foreground, "●", "best ε"),
+        item(theme.plot_foreground, "┆", "rule ε"),
+        item(theme.vanished_text, "▌", "vanished"),
+        item(theme.band_text, "▌", "float64 band"),
     ]
-    return "&nbsp;&nbsp; ".join(parts)
+    return "&nbsp; ".join(parts)
+
+
+def _every_nth(epsilons: np.ndarray, values: np.ndarray, offset: int) -> tuple:
+    """Markers at about MARKERS_PER_CURVE evenly spread grid points (``offset`` staggers
+    schemes so their markers do not sit on each other)."""
+    step = max(1, len(epsilons) // MARKERS_PER_CURVE)
+    index = np.arange(min(offset * step // 3, len(epsilons) - 1), len(epsilons), step)
+    keep = index[np.isfinite(values[index])]
+    return epsilons[keep], values[keep]
 
 
 class SweepPlots(pg.QtCore.QObject):
@@ -74,7 +94,7 @@ class SweepPlots(pg.QtCore.QObject):
         bottom.setLogMode(x=True, y=True)
         bottom.setXLink(top)
         top.setLabel("left", "estimate of dL/dw")
-        bottom.setLabel("left", "|error|")
+        bottom.setLabel("left", ERROR_AXIS_LABEL)
         bottom.setLabel("bottom", "ε")
         top.showGrid(x=False, y=False)
         bottom.showGrid(x=False, y=False)
@@ -85,21 +105,22 @@ class SweepPlots(pg.QtCore.QObject):
             plot.setMenuEnabled(False)
             plot.getViewBox().setMouseEnabled(x=True, y=False)
         # shaded regions (positions are log10 ε)
-        self.vanished = [self._region(plot, VANISHED_BRUSH) for plot in (top, bottom)]
-        self.seed_band = [self._region(plot, SEED_BRUSH) for plot in (top, bottom)]
+        self.vanished = [self._region(plot) for plot in (top, bottom)]
+        self.seed_band = [self._region(plot) for plot in (top, bottom)]
         for region in self.seed_band:
             region.setRegion((-7, -4))
-        self.vanished_text = pg.TextItem("w ± ε == w: vanished", color="#a02020", anchor=(0, 0))
-        self.seed_text = pg.TextItem("1e-7…1e-4: a float64 rule", color="#806000", anchor=(0, 0))
+        self.vanished_text = pg.TextItem("vanished", anchor=(0, 0))
+        self.seed_text = pg.TextItem("1e-7…1e-4: a float64 rule", anchor=(0, 0))
+        for text in (self.vanished_text, self.seed_text):
+            text.setZValue(70)  # above the cursor and the lines, on a background of its own
         bottom.addItem(self.vanished_text, ignoreBounds=True)
         top.addItem(self.seed_text, ignoreBounds=True)  # the bottom plot's top has the ε labels
-        # curves
+        # curves: each scheme in its colour, dash and (every few points) marker
         self.estimates = {
             name: top.plot(pen=scheme_pen(name), connect="finite") for name in SCHEME_COLOURS
         }
-        self.reference_line = pg.InfiniteLine(
-            angle=0, pen=pen(REFERENCE_COLOUR, width=1.5, style="dash")
-        )
+        self.estimate_markers = {name: self._markers(top, name) for name in SCHEME_COLOURS}
+        self.reference_line = pg.InfiniteLine(angle=0, pen=pen("#000", width=1.5, style="dash"))
         top.addItem(self.reference_line, ignoreBounds=True)
         # an independent reference (complex step, else Richardson), drawn when it disagrees
         # with the gradient under check: where the curves should have converged to
@@ -113,14 +134,17 @@ class SweepPlots(pg.QtCore.QObject):
         self.errors = {
             name: bottom.plot(pen=scheme_pen(name), connect="finite") for name in SCHEME_COLOURS
         }
-        self.floor = bottom.plot(pen=pen(FLOOR_COLOUR, width=1.5, style="dash"))
-        self.guide_one_sided = bottom.plot(pen=pen(GUIDE_COLOUR, width=1.2, style="dot"))
-        self.guide_central = bottom.plot(pen=pen(GUIDE_COLOUR, width=1.2, style="dot"))
+        self.error_markers = {name: self._markers(bottom, name) for name in SCHEME_COLOURS}
+        # the help's words: truncation is the dashed guide, round-off the dotted one
+        self.floor = bottom.plot(pen=pen(FLOOR_COLOUR, width=1.6, style=GUIDE_STYLES["round-off"]))
+        truncation = GUIDE_STYLES["truncation"]
+        self.guide_one_sided = bottom.plot(pen=pen(GUIDE_COLOUR, width=1.4, style=truncation))
+        self.guide_central = bottom.plot(pen=pen(GUIDE_COLOUR, width=1.4, style=truncation))
         self.best = {
             name: bottom.plot(
                 pen=None,
                 symbol="o",
-                symbolSize=10,
+                symbolSize=11,
                 symbolBrush=colour,
                 symbolPen=pg.mkPen("w", width=1.5),
             )
@@ -131,7 +155,6 @@ class SweepPlots(pg.QtCore.QObject):
                 angle=90,
                 pen=pen(SCHEME_COLOURS[scheme], width=1, style="dash-dot"),
                 label=label,
-                # near the top: the best-ε markers sit at the bottom of the V
                 labelOpts={
                     "position": 0.97 if scheme == "central" else 0.85,
                     "color": SCHEME_COLOURS[scheme],
@@ -141,16 +164,13 @@ class SweepPlots(pg.QtCore.QObject):
             for scheme, label in (("central", "u^(1/3)"), ("forward", "u^(1/2)"))
         }
         for line in self.rules.values():
+            line.label.home = line.label.orthoPos  # where declutter() starts from
+            line.setZValue(60)  # their labels stay above the cursor
             bottom.addItem(line, ignoreBounds=True)
         # cursor: one draggable line per plot, kept together
         self.cursors = []
         for plot in (top, bottom):
-            line = pg.InfiniteLine(
-                angle=90,
-                movable=True,
-                pen=pg.mkPen(CURSOR_COLOUR, width=2),
-                hoverPen=pg.mkPen("#000", width=3),
-            )
+            line = pg.InfiniteLine(angle=90, movable=True)
             line.setZValue(50)
             plot.addItem(line, ignoreBounds=True)
             line.sigPositionChanged.connect(self._cursor_line_moved)
@@ -158,8 +178,8 @@ class SweepPlots(pg.QtCore.QObject):
         # crosshair on hover, rate-limited
         self.cross = []
         for plot in (top, bottom):
-            vertical = pg.InfiniteLine(angle=90, pen=pg.mkPen("#999", width=1))
-            horizontal = pg.InfiniteLine(angle=0, pen=pg.mkPen("#999", width=1))
+            vertical = pg.InfiniteLine(angle=90)
+            horizontal = pg.InfiniteLine(angle=0)
             for line in (vertical, horizontal):
                 line.setVisible(False)
                 plot.addItem(line, ignoreBounds=True)
@@ -168,10 +188,48 @@ class SweepPlots(pg.QtCore.QObject):
             layout.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved
         )
         layout.scene().sigMouseClicked.connect(self._mouse_clicked)
+        for box in (top.getViewBox(), bottom.getViewBox()):
+            box.sigRangeChanged.connect(self._declutter_soon)
+        follow_theme(layout, self.apply_theme)  # while the plots widget lives
+
+    def apply_theme(self, theme) -> None:
+        """Background, axes, the foreground lines, regions and labels in ``theme``."""
+        theme_plot(self.layout, self.top, self.bottom)
+        ink = theme.plot_foreground
+        self.reference_line.setPen(pen(ink, width=1.5, style="dash"))
+        for line in self.cursors:
+            line.setPen(pg.mkPen(ink, width=2))
+            line.setHoverPen(pg.mkPen(ink, width=3.5))
+        for vertical, horizontal in self.cross:
+            vertical.setPen(pg.mkPen(theme.crosshair, width=1))
+            horizontal.setPen(pg.mkPen(theme.crosshair, width=1))
+        for curve in self.best.values():
+            curve.setSymbolPen(pg.mkPen(theme.plot_background, width=1.5))
+        for region in self.vanished:
+            region.setBrush(pg.mkBrush(*theme.vanished_brush))
+        for region in self.seed_band:
+            region.setBrush(pg.mkBrush(*theme.band_brush))
+        fill = pg.mkBrush(pg.mkColor(theme.plot_background).darker(100))
+        fill.setColor(pg.mkColor(*pg.mkColor(theme.plot_background).getRgb()[:3], 210))
+        self.vanished_text.setColor(theme.vanished_text)
+        self.seed_text.setColor(theme.band_text)
+        labels = [self.vanished_text, self.seed_text, self.independent_line.label]
+        labels += [line.label for line in self.rules.values()]
+        for label in labels:
+            label.fill = fill
+            label.update()
+
+    def _markers(self, plot: pg.PlotItem, scheme: str) -> pg.PlotDataItem:
+        _style, marker, _width = SCHEME_STYLES[scheme]
+        colour = SCHEME_COLOURS[scheme]
+        return plot.plot(
+            pen=None, symbol=marker or "o", symbolSize=7,
+            symbolBrush=colour, symbolPen=pg.mkPen(colour),
+        )  # fmt: skip
 
     @staticmethod
-    def _region(plot: pg.PlotItem, brush: tuple[int, int, int, int]) -> pg.LinearRegionItem:
-        region = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(*brush), pen=pg.mkPen(None))
+    def _region(plot: pg.PlotItem) -> pg.LinearRegionItem:
+        region = pg.LinearRegionItem(movable=False, pen=pg.mkPen(None))
         region.setZValue(-20)
         plot.addItem(region, ignoreBounds=True)
         return region
@@ -192,6 +250,13 @@ class SweepPlots(pg.QtCore.QObject):
             self.estimates[name].setData(epsilons, estimates)
             errors = np.where(curve.errors > 0, curve.errors, np.nan)
             self.errors[name].setData(epsilons, errors)
+            offset = list(SCHEME_COLOURS).index(name)
+            if SCHEME_STYLES[name][1] is None:
+                self.estimate_markers[name].setData([], [])
+                self.error_markers[name].setData([], [])
+            else:
+                self.estimate_markers[name].setData(*_every_nth(epsilons, estimates, offset))
+                self.error_markers[name].setData(*_every_nth(epsilons, errors, offset))
             index = curve.best_index
             if index is not None and np.isfinite(errors[index]):
                 self.best[name].setData([epsilons[index]], [errors[index]])
@@ -219,6 +284,7 @@ class SweepPlots(pg.QtCore.QObject):
         for scheme, line in self.rules.items():
             line.setPos(math.log10(result.rule_of_thumb[scheme]))
         low, high = math.log10(epsilons[0]), math.log10(epsilons[-1])
+        edge = None
         if result.vanished.any():
             edge = math.log10(float(epsilons[result.vanished].max()))
             for region in self.vanished:
@@ -229,8 +295,26 @@ class SweepPlots(pg.QtCore.QObject):
             for region in self.vanished:
                 region.setVisible(False)
             self.vanished_text.setVisible(False)
+        self._draw_seed_band(result.dtype, edge)
         set_range(self.top.getViewBox(), 0, low, high, padding=0.01)
         self._set_ranges(result, diagnosis)
+
+    def _draw_seed_band(self, dtype: str, vanished_edge: float | None) -> None:
+        """The float64 rule band, never over the vanished region, and named for what it is
+        when the sweep is in another format."""
+        low, high = -7.0, -4.0
+        if vanished_edge is not None:
+            low = max(low, vanished_edge)
+        visible = low < high
+        for region in self.seed_band:
+            region.setRegion((low, high))
+            region.setVisible(visible)
+        self.seed_text.setVisible(visible)
+        self._seed_low = low
+        if dtype == "float64":
+            self.seed_text.setText("1e-7…1e-4: a float64 rule")
+        else:
+            self.seed_text.setText(f"1e-7…1e-4: a float64 rule, not for {dtype}")
 
     def _centre_and_span(self, result: Any, diagnosis: Any) -> tuple[float, float]:
         values = [v for v in (diagnosis.consensus,) if v is not None and np.isfinite(v)]
@@ -260,7 +344,46 @@ class SweepPlots(pg.QtCore.QObject):
             top_y = 0.0
         low_x = math.log10(result.epsilons[0])
         self.vanished_text.setPos(low_x + 0.1, top_y)
-        self.seed_text.setPos(-7 + 0.05, centre + 1.6 * span)
+        self.seed_text.setPos(getattr(self, "_seed_low", -7.0) + 0.05, centre + 1.6 * span)
+        self._declutter_soon()
+
+    # --- labels that never collide ----------------------------------------------------------
+    def _declutter_soon(self, *_args) -> None:
+        if not hasattr(self, "_declutter_timer"):
+            self._declutter_timer = pg.QtCore.QTimer(self)
+            self._declutter_timer.setSingleShot(True)
+            self._declutter_timer.setInterval(0)
+            self._declutter_timer.timeout.connect(self.declutter)
+        self._declutter_timer.start()
+
+    def plot_labels(self) -> dict[str, list[pg.TextItem]]:
+        """The text items drawn on each plot (visible or not), for layout and tests."""
+        return {
+            "top": [self.seed_text, self.independent_line.label],
+            "bottom": [self.vanished_text, *(line.label for line in self.rules.values())],
+        }
+
+    def declutter(self) -> None:
+        """Move the labels on each plot apart: a label that would overlap one placed before it
+        goes below it (rule-of-thumb labels slide down their line)."""
+        for items in self.plot_labels().values():
+            placed: list = []
+            for label in items:
+                if not _shown(label):
+                    continue
+                if isinstance(label, pg.InfLineLabel):
+                    self._slide_down(label, placed)
+                placed.append(label.sceneBoundingRect())
+
+    @staticmethod
+    def _slide_down(label: pg.InfLineLabel, placed: list) -> None:
+        start = getattr(label, "home", label.orthoPos)
+        for step in range(0, 18):
+            label.setPosition(max(0.05, start - 0.05 * step) if step else start)
+            rect = label.sceneBoundingRect()
+            if not any(rect.intersects(other) for other in placed):
+                return
+        label.setPosition(start)
 
     # --- cursor and hover --------------------------------------------------------------------
     def set_cursor(self, epsilon: float) -> None:
@@ -305,15 +428,15 @@ class SweepPlots(pg.QtCore.QObject):
         pair[1].setVisible(True)
         value = point.y() if plot is self.top else 10.0 ** point.y()
         parts = [
-            f"ε ≈ {numbers.significant(result.epsilons[index], 3)}",
+            f"ε ≈ {numbers.epsilon(result.epsilons[index])}",
             f"pointer {numbers.significant(value, 4)}",
         ]
         for name, curve in result.curves.items():
             estimate = curve.estimates[index]
-            error = curve.relative_errors[index]
-            text = f"{name} {fmt(estimate, 7)}"
+            error = curve.errors[index]  # what the error plot's axis shows
+            text = f"{name} {numbers.display(estimate)}"
             if np.isfinite(error):
-                text += f" (rel. {numbers.scientific(error, 2)})"
+                text += f" (|error| {numbers.ratio(error)})"
             parts.append(text)
         parts.append(result.regime(index))
         self.hovered.emit(" · ".join(parts))
@@ -326,3 +449,8 @@ class SweepPlots(pg.QtCore.QObject):
             return
         point = plot.getViewBox().mapSceneToView(event.scenePos())
         self.cursors[0].setValue(point.x())  # moves both and reports the new ε
+
+
+def _shown(item: pg.GraphicsObject) -> bool:
+    parent = item.parentItem()
+    return item.isVisible() and (parent is None or parent.isVisible())

@@ -25,20 +25,44 @@ from fdgui.core.numbers import format as numbers
 from fdgui.ui.panel_model import PanelModel
 
 PLAN_DEBOUNCE_MS = 300
-TEXT_FIELDS = ("layers", "batch", "seed", "samples", "directions", "epsilon")
-CHOICE_FIELDS = ("activation", "loss", "dtype", "bug", "mode", "engine")
+TEXT_FIELDS = (
+    "layers",
+    "batch",
+    "seed",
+    "samples",
+    "directions",
+    "epsilon",
+    "probe_timeout",
+    "probe_python",
+)
+CHOICE_FIELDS = ("activation", "loss", "dtype", "bug", "mode", "engine", "source")
 ALL_FIELDS = TEXT_FIELDS + CHOICE_FIELDS
+SOURCES = ("network", "probe")  # the built-in network, or a probe file (your own code)
 # the request's defaults (the CLI's too)
 DEFAULT_TEXTS: dict[str, str] = {
     field: text for field, text in requests.CHECK_DEFAULTS.items() if field in ALL_FIELDS
 }
 
 
-def _plan_job(settings: Any) -> Generator[float, None, Any]:
+def _plan_job(settings: Any, model: Any = None) -> Generator[float, None, Any]:
     from fdgui.core.netcheck import plan_costs
 
     yield 0.0
-    return plan_costs(settings)
+    if model is not None and hasattr(model, "resume"):
+        model.resume()  # a probe stopped by Cancel: measuring is a new run
+    return plan_costs(settings, model=model)
+
+
+def _probe_check_job(holder: Any, probe: Any, settings: Any, weights: Any):
+    """A probe's check: a file changed on disk is reloaded first (``holder.note`` says so)."""
+    from fdgui.core.netcheck import run_check
+
+    yield 0.0, "reading the probe file"
+    holder.note = probe.refresh()
+    if holder.note:
+        settings.validate(probe)
+        weights = None  # the tensors may have changed: the plan's weights no longer fit
+    return (yield from run_check(settings, None, weights, probe))
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> NetcheckModel:
@@ -56,6 +80,8 @@ class NetcheckModel(PanelModel):
     FIELDS = ALL_FIELDS
     settingsChanged = Signal(object)  # CheckSettings, or None while some field is wrong
     planChanged = Signal(object)  # dict[mode, CostPlan], or None while (re)measuring
+    probeLoaded = Signal(object)  # the ProbeModel checked when the source is "probe"
+    probeFailed = Signal(str, str)  # message, the user's traceback ("", "": clear)
 
     def __init__(
         self, parent: QObject | None = None, quitting: Any = None, context: Any = None
@@ -81,7 +107,31 @@ class NetcheckModel(PanelModel):
             quitting = QCoreApplication.instance().aboutToQuit
         if quitting is not None:  # a long check must not keep a closing app waiting
             quitting.connect(self.cancel)
+        from fdgui.ui.probe_source import ProbeHolder
+
+        self.probe = ProbeHolder(self)
+        self.probe.note = ""
+        self.probe.loaded.connect(self._probe_loaded)
+        self.probe.failed.connect(self.probeFailed)
         self._revalidate()
+
+    # ------------------------------------------------------------------ a probe file
+    def open_probe(self, path: str) -> bool:
+        """Run the probe file a person picked (in its own process); check it next."""
+        return self.probe.open(path, self._texts["probe_timeout"], self._texts["probe_python"])
+
+    def _probe_loaded(self, model: Any) -> None:
+        self.probeLoaded.emit(model)
+        self.probeFailed.emit("", "")
+        self._settings = None  # another file: measure its cost even if the settings match
+        if self._texts["source"] != "probe":
+            self._texts["source"] = "probe"
+            self.textsChanged.emit(self.texts())
+        self._revalidate()
+
+    def _model(self) -> Any:
+        """The model the check runs on: the probe (source "probe"), else None (built-in)."""
+        return self.probe.model if self._texts["source"] == "probe" else None
 
     # ------------------------------------------------------------------ reading state
     def result(self) -> Any:
@@ -108,6 +158,8 @@ class NetcheckModel(PanelModel):
             return
         self._texts[field] = text
         self.textsChanged.emit(self.texts())
+        if field == "probe_timeout":
+            self.probe.set_timeout(text)
         self._revalidate()
 
     def choices(self, field: str) -> tuple[str, ...] | None:
@@ -121,6 +173,7 @@ class NetcheckModel(PanelModel):
             "bug": ("", *BUGS),
             "mode": ("full", "sample", "projection"),
             "engine": ("exact", "forward"),
+            "source": SOURCES,
         }.get(field)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
@@ -131,14 +184,43 @@ class NetcheckModel(PanelModel):
 
     def _parse(self) -> tuple[Any, dict[str, str]]:
         """CheckSettings from the texts, or every wrong field's message."""
+        if self._texts["source"] == "probe":
+            return self._parse_probe()
         try:
             return requests.check_request(self._texts), {}
         except InputError as error:
             return None, dict(error.errors)
 
+    def _parse_probe(self) -> tuple[Any, dict[str, str]]:
+        """The check's settings for the probe: mode, k, K, ε, dtype; the forward engine."""
+        errors: dict[str, str] = {}
+        if self.probe.opening:
+            errors["probe"] = "starting the probe file…"
+        elif self.probe.model is None:
+            errors["probe"] = "choose a probe file (your code runs only once you do)"
+        texts = {**self._texts, **requests.NETWORK_DEFAULTS, "engine": "forward"}
+        try:
+            settings = requests.check_request(texts)
+        except InputError as error:
+            errors.update(error.errors)
+        if errors:
+            return None, errors
+        settings = dataclasses.replace(settings, spec=None, bug=None)
+        if not self.probe.model.has_gradient:
+            return None, {
+                "probe": "this probe defines no gradient (grad or gradient) to check; "
+                "fdgui-cli netcheck --probe FILE gives its numeric gradient with error bars"
+            }
+        try:
+            settings.validate(self.probe.model)
+        except InputError as error:
+            field = error.field if error.field in ALL_FIELDS else "probe"
+            return None, {field: error.message}
+        return settings, {}
+
     def _revalidate(self) -> None:
         settings, errors = self._parse()
-        for field in ALL_FIELDS:
+        for field in (*ALL_FIELDS, *sorted((set(errors) | set(self._errors)) - set(ALL_FIELDS))):
             old, new = self._errors.get(field, ""), errors.get(field, "")
             if old != new:
                 self.inputErrorChanged.emit(field, new)
@@ -181,7 +263,13 @@ class NetcheckModel(PanelModel):
                 self._plan_timer.start()
 
         self._plan_job = self.start_job(
-            _plan_job, settings, busy=False, returned=returned, errored=errored, finished=finished
+            _plan_job,
+            settings,
+            self._model(),
+            busy=False,
+            returned=returned,
+            errored=errored,
+            finished=finished,
         )
 
     def measure_now(self) -> None:
@@ -214,12 +302,20 @@ class NetcheckModel(PanelModel):
         def returned(report: Any) -> None:
             self._report = _with_heat_maps(report)
             self.resultChanged.emit(self._report)
+            note = ""
+            if probe is not None:
+                self.probeFailed.emit("", "")
+                note, self.probe.note = self.probe.note, ""
             self.statusMessage.emit(
                 f"Checked {report.parameters_checked:,} in {numbers.duration(report.seconds)}: "
-                f"{report.verdict}."
+                f"{report.verdict}." + (f" ({note}.)" if note else "")
             )
 
-        def errored(message: str, _details: str) -> None:
+        def errored(message: str, details: str) -> None:
+            if probe is not None:
+                from fdgui.ui.probe_source import _is_user_details
+
+                self.probeFailed.emit(message, details if _is_user_details(details) else "")
             self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
 
         def aborted() -> None:
@@ -231,11 +327,13 @@ class NetcheckModel(PanelModel):
                 self._plan_timer.start()
 
         self._eta = math.nan
+        probe = self._model()
+        function, arguments = run_check, (settings, None, weights)
+        if probe is not None:
+            function, arguments = _probe_check_job, (self.probe, probe, settings, weights)
         self.start_job(
-            run_check,
-            settings,
-            None,
-            weights,
+            function,
+            *arguments,
             progressed=progressed,
             returned=returned,
             errored=errored,
@@ -245,7 +343,10 @@ class NetcheckModel(PanelModel):
         self.progressed.emit(0.0, "starting")
         unit = "directions" if settings.mode == "projection" else "entries"
         # replaces any "Check cancelled…" or error line left by the previous run
-        self.statusMessage.emit(f"Checking {settings.parameters_checked:,} {unit}…")
+        from fdgui.core.netcheck.settings import count_checked, tensor_shapes
+
+        checked = count_checked(settings, tensor_shapes(settings, probe))
+        self.statusMessage.emit(f"Checking {checked:,} {unit}…")
         return True
 
     # ------------------------------------------------------------------ the ε explorer
@@ -261,6 +362,8 @@ class NetcheckModel(PanelModel):
             return False
         entry = report.worst[row]
         settings = report.settings
+        if settings.spec is None:
+            return self._explore_probe_entry(entry)
         try:
             self._context.open_panel("explorer")
             explorer = self._context.model("explorer")
@@ -287,6 +390,34 @@ class NetcheckModel(PanelModel):
             f"to this row's ε = {numbers.significant(entry.epsilon, 3)}."
         )
         return True
+
+    def _explore_probe_entry(self, entry: Any) -> bool:
+        probe = self.probe.model
+        if probe is None:
+            self.statusMessage.emit("The probe is no longer loaded; choose it again.")
+            return False
+        try:
+            self._context.open_panel("explorer")
+            explorer = self._context.model("explorer")
+        except Exception as error:
+            self.statusMessage.emit(f"The ε explorer is not available: {error}")
+            return False
+        sweep = getattr(explorer, "sweep_probe_entry", None)
+        if sweep is None:
+            self.statusMessage.emit("The ε explorer cannot sweep a probe here.")
+            return False
+        sweep(probe, entry.tensor, entry.index, cursor_epsilon=entry.epsilon)
+        self.statusMessage.emit(
+            f"Sweeping ε for {probe.entry_name(probe.flat_index(entry.tensor, entry.index))} "
+            "in the ε explorer."
+        )
+        return True
+
+    def cancel(self) -> None:
+        """Stop the running check (a probe's process too: the next run starts a new one)."""
+        if self._job is not None and self._model() is not None:
+            self.probe.stop()
+        super().cancel()
 
 
 def _with_heat_maps(report: Any) -> Any:

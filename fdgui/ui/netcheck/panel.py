@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -38,12 +39,14 @@ from fdgui.core.numbers import format as fmt
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.netcheck import verdict_in_words
+from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
+from fdgui.ui.netcheck.tables import fill, setup_table, shorten_worst_numbers
+from fdgui.ui.theme import badge_style, readable
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
 PANEL_KEY = "netcheck"
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PANEL_TITLE = "Network check"
 _COLOURS = {verdict.key: verdict.colour for verdict in VERDICTS}
 _FIELD_TIPS = {
@@ -64,6 +67,8 @@ _FIELD_TIPS = {
     "directions": "K: random unit directions per tensor in projection mode.",
     "engine": "How the perturbed losses are formed: the exact engine uses the built-in "
     "network's structure; the forward engine runs the loss as it is, as for any model.",
+    "source": "What to check: the built-in network, or a probe file: your own code "
+    "(numpy, PyTorch, JAX) run in its own process once you choose it.",
     "epsilon": "Leave empty for the recommended ε per parameter (√u·max(1,|w|) in float64, "
     "u^(1/3)·max(1,|w|) otherwise), or type a fixed step.",
 }
@@ -118,7 +123,30 @@ class NetcheckPanel(QWidget):
             lambda _i, field=field, combo=combo: self.model.set_text(field, combo.currentData())
         )
 
+    def _build_source(self) -> QGroupBox:
+        """The source choice and the probe file's page (hidden for the built-in network)."""
+        from fdgui.ui.probe_source import ProbePage
+
+        box = QGroupBox("Source")
+        box.setObjectName("sourceGroup")
+        form = QFormLayout(box)
+        self._combo(
+            "source", [("Built-in network", "network"), ("Probe file (your code)", "probe")]
+        )
+        self._fields.form_row(form, "&Source:", "source")
+        self.probe_page = ProbePage(self._fields, field_names=True)
+        for field in ("probe_timeout", "probe_python"):
+            edit = self._fields.edits[field]
+            edit.textEdited.connect(lambda text, field=field: self.model.set_text(field, text))
+        self.probe_error = self._fields.error_labels.setdefault("probe", QLabel(""))
+        self.probe_error.setObjectName("probeError")
+        self.probe_error.setWordWrap(True)
+        form.addRow(self.probe_page)
+        form.addRow(self.probe_error)
+        return box
+
     def _build(self) -> None:
+        source = self._build_source()
         network = QGroupBox("Network")
         network.setObjectName("networkGroup")
         form = QFormLayout(network)
@@ -191,8 +219,10 @@ class NetcheckPanel(QWidget):
 
         self.run_button = QPushButton("&Run check")
         self.run_button.setObjectName("runButton")
-        self.run_button.setToolTip("Check the backprop gradient with these settings (Ctrl+R)")
-        self.run_button.setShortcut("Ctrl+R")
+        self.run_button.setToolTip(
+            "Check the backprop gradient with these settings "
+            f"({keys.native(keys.RUN)}, or Enter in a field)"
+        )
         self.cancel_button = QPushButton("Ca&ncel")
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setToolTip("Stop the running check; the last report stays")
@@ -203,7 +233,9 @@ class NetcheckPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("checkProgress")
         self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p%")
+        self.progress.setVisible(False)  # shown while a check runs
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("progressLabel")
         self.progress_label.setWordWrap(True)
@@ -212,7 +244,8 @@ class NetcheckPanel(QWidget):
         controls.setObjectName("netcheckControls")
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 6, 0)
-        for widget in (network, backprop, mode, cost):
+        self.network_group, self.backprop_group = network, backprop
+        for widget in (source, network, backprop, mode, cost):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = vertical_scroll(controls, "netcheckControlsScroll")
@@ -228,6 +261,10 @@ class NetcheckPanel(QWidget):
         left_column.addWidget(self.progress_label)
 
         # ---- results side
+        self.verdict_badge = QLabel("Not run yet")
+        self.verdict_badge.setObjectName("verdictBadge")
+        self.verdict_badge.setStyleSheet(badge_style(None))
+        self.verdict_badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
         self.verdict_label.setObjectName("verdictLabel")
         self.verdict_label.setWordWrap(True)
@@ -248,7 +285,7 @@ class NetcheckPanel(QWidget):
             "Per tensor: largest and median relative error |n − a| / max(|n|, |a|, 1e-8), and "
             "how many entries fall in each verdict band. Click a row to show its heat map."
         )
-        self._setup_table(self.tensor_table)
+        setup_table(self.tensor_table)
         self.worst_table = QTableWidget(0, len(WORST_HEADERS))
         self.worst_table.setObjectName("worstTable")
         self.worst_table.setHorizontalHeaderLabels(WORST_HEADERS)
@@ -256,7 +293,7 @@ class NetcheckPanel(QWidget):
             "The 20 entries that disagree most (failing ones first). Double-click a row or "
             "press Enter to sweep that parameter in the ε explorer.\n\n" + CHANGE_EXPLANATION
         )
-        self._setup_table(self.worst_table)
+        setup_table(self.worst_table)
 
         self.heat_map = HeatMap()
         # its parts under the names the rest of the panel (and its tests) use
@@ -310,15 +347,25 @@ class NetcheckPanel(QWidget):
         results.setObjectName("netcheckResults")
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(6, 0, 0, 0)
-        results_layout.addWidget(self.verdict_label)
-        results_layout.addWidget(self.settings_label)
+        # the verdict, tables and heat map scroll together on a short window (each keeps a
+        # readable height); Save and Copy stay below, always in view
+        report = QWidget()
+        report.setObjectName("netcheckReport")
+        report_layout = QVBoxLayout(report)
+        report_layout.setContentsMargins(0, 0, 0, 0)
+        report_layout.addWidget(self.verdict_badge)
+        report_layout.addWidget(self.verdict_label)
+        report_layout.addWidget(self.settings_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("netcheckResultSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.result_tabs)
         splitter.addWidget(worst_box)
         splitter.setSizes([330, 300])
-        results_layout.addWidget(splitter, 1)
+        self.result_tabs.setMinimumHeight(250)  # the heat map with its colour bar's labels
+        worst_box.setMinimumHeight(150)  # a few worst rows
+        report_layout.addWidget(splitter, 1)
+        results_layout.addWidget(vertical_scroll(report, "netcheckReportScroll"), 1)
         results_layout.addLayout(exports)
         results_layout.addLayout(copies)
 
@@ -341,18 +388,6 @@ class NetcheckPanel(QWidget):
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
-    def _setup_table(self, table: QTableWidget) -> None:
-        table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-
     def _connect(self) -> None:
         model = self.model
         model.textsChanged.connect(self._show_texts)
@@ -368,14 +403,36 @@ class NetcheckPanel(QWidget):
         self.worst_table.cellDoubleClicked.connect(self.sweep_worst_row)
         self._enter_keys = _EnterKeys(self.worst_table, self._sweep_current_row)
         self.worst_table.installEventFilter(self._enter_keys)
-        self.cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.cancel_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.cancel_shortcut.activated.connect(self._escape)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, self._escape)
+        self.run_shortcut = keys.panel_shortcut(self, keys.RUN, self._run_if_ready)
+        keys.enter_runs(list(self._fields.edits.values()), self._run_if_ready)
         self.tensor_table.cellClicked.connect(
             lambda row, _column: self.heat_tensor.setCurrentIndex(row)
         )
         self.copy_torch_button.clicked.connect(lambda: self.copy_code("torch"))
         self.copy_jax_button.clicked.connect(lambda: self.copy_code("jax"))
+        self.probe_page.choose_button.clicked.connect(self._choose_probe)
+        model.probeLoaded.connect(self.probe_page.show_loaded)
+        model.probeFailed.connect(self.probe_page.show_failure)
+
+    def _choose_probe(self) -> None:
+        path = self.probe_page.pick(self)
+        if path:  # the person picked it: only now does it run
+            self.probe_page.show_opening(path)
+            self.model.open_probe(path)
+
+    def _show_source(self, source: str) -> None:
+        probe = source == "probe"
+        self.probe_page.setVisible(probe)
+        self.network_group.setVisible(not probe)
+        self.backprop_group.setVisible(not probe)
+        engine = self.fields["engine"]
+        engine.setEnabled(not probe)  # a probe: the forward engine, whatever the choice
+        shown = "forward" if probe else self.model.text("engine")
+        engine.blockSignals(True)
+        engine.setCurrentIndex(max(engine.findData(shown), 0))
+        engine.blockSignals(False)
+        self.engine_note.setText(ENGINE_NOTES.get(shown, ""))
 
     # ------------------------------------------------------------------ model → view
     def _show_texts(self, texts: dict[str, str]) -> None:
@@ -389,11 +446,15 @@ class NetcheckPanel(QWidget):
                 if index >= 0 and index != widget.currentIndex():
                     widget.setCurrentIndex(index)
         self.bug_description.setText(BUGS.get(texts["bug"], "The network's own, correct backprop."))
-        self.engine_note.setText(ENGINE_NOTES.get(texts["engine"], ""))
+        self._show_source(texts.get("source", "network"))
         self.fields["samples"].setEnabled(texts["mode"] == "sample")
         self.fields["directions"].setEnabled(texts["mode"] == "projection")
 
     def _on_input_error(self, field: str, message: str) -> None:
+        if field == "probe" or field not in self.fields:
+            self.probe_error.setText(message)
+            self.probe_error.setVisible(bool(message))
+            return
         self._fields.show_error(field, message, explain_in_tooltip=True)
 
     def _on_settings(self, settings: Any) -> None:
@@ -401,7 +462,9 @@ class NetcheckPanel(QWidget):
         if settings is None:
             self.parameter_count.setText("—")
         else:
-            self.parameter_count.setText(f"{settings.spec.parameter_count:,}")
+            probe = self.model.probe.model if settings.spec is None else None
+            count = settings.spec.parameter_count if probe is None else probe.parameter_count
+            self.parameter_count.setText(f"{count:,}")
         self._refresh_code_buttons()
 
     def _on_plan(self, plans: Any) -> None:
@@ -428,6 +491,7 @@ class NetcheckPanel(QWidget):
                 self.plan_table.setItem(row, column, item)
 
     def _on_running(self, running: bool) -> None:
+        self.progress.setVisible(running)
         self.run_button.setEnabled(not running and self.model.settings is not None)
         self.cancel_button.setEnabled(running)
         if not running:
@@ -457,33 +521,40 @@ class NetcheckPanel(QWidget):
 
         if report.inconclusive or report.loose:
             colour = _COLOURS["kinks"]  # amber: nothing failed, but nothing was confirmed
+            badge = "Inconclusive" if report.inconclusive else "Passed, loosely"
         else:
             colour = "#1b873f" if report.passed else ERROR_COLOUR
+            badge = "Passed" if report.passed else "Failed"
+        self.verdict_badge.setText(badge)
+        self.verdict_badge.setStyleSheet(badge_style(colour))
         self.verdict_label.setText(verdict_in_words(report))
-        self.verdict_label.setStyleSheet(f"color: {colour};")
+        from fdgui.core.report.netcheck import second_look_words
+
         self.settings_label.setText(
             f"{settings_line(report)}. {report.parameters_checked:,} checked with "
-            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s."
+            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s. "
+            f"{second_look_words(report)}".rstrip()
         )
-        self._fill(self.tensor_table, tensor_rows(report))
+        fill(self.tensor_table, tensor_rows(report))
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
             if tensor.failures:
-                status.setForeground(QColor(ERROR_COLOUR))
+                status.setForeground(QColor(readable(ERROR_COLOUR)))
             elif tensor.inconclusive:
-                status.setForeground(QColor(_COLOURS["kinks"]))
+                status.setForeground(QColor(readable(_COLOURS["kinks"])))
                 status.setToolTip(
                     f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within a "
                     "tolerance of half their gradient or more: a sign flip or a factor 2 "
                     "would agree too, so this dtype cannot decide"
                 )
             else:
-                status.setForeground(QColor("#1b873f"))
-        self._fill(self.worst_table, worst_rows(report))
+                status.setForeground(QColor(readable("#1b873f")))
+        fill(self.worst_table, worst_rows(report), spread=False)
+        shorten_worst_numbers(self.worst_table, report)
         for row, entry in enumerate(report.worst):
             item = self.worst_table.item(row, 4)
             colour = _COLOURS["kinks"] if entry.note else _COLOURS.get(entry.band, "#000000")
-            item.setForeground(QColor(colour))
+            item.setForeground(QColor(readable(colour)))
             for column, value in ((1, entry.numeric), (2, entry.analytic)):
                 self.worst_table.item(row, column).setToolTip(repr(value))
             sides = ((6, "L(w+ε)", entry.loss_plus, entry.loss_plus_change),
@@ -498,28 +569,14 @@ class NetcheckPanel(QWidget):
             button.setEnabled(True)
         self._refresh_code_buttons()
 
-    def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
-        # With ResizeToContents on, every setItem re-measures whole columns: 220 items took
-        # ~150 ms on the GUI thread. Fill with fixed sections, then size the columns once.
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.setUpdatesEnabled(False)
-        try:
-            table.clearContents()
-            table.setRowCount(len(rows))
-            for row, cells in enumerate(rows):
-                for column, text in enumerate(cells):
-                    item = QTableWidgetItem(text)
-                    if column > 0:
-                        item.setTextAlignment(_RIGHT)
-                    table.setItem(row, column, item)
-        finally:
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.setUpdatesEnabled(True)
-
     # ------------------------------------------------------------------ actions
     def run_check(self) -> None:
         self.model.run()
+
+    def _run_if_ready(self) -> None:
+        """Ctrl+Return or Enter: run unless a check is running or the settings are wrong."""
+        if self.run_button.isEnabled():
+            self.run_check()
 
     def _escape(self) -> None:
         if self.model.is_busy():
@@ -593,7 +650,7 @@ class NetcheckPanel(QWidget):
         QGuiApplication.clipboard().setText(code)
         self._status(
             f"Copied a {'torch gradcheck' if kind == 'torch' else 'jax check_grads'} call for "
-            f"{tolerances.dtype} (eps={fmt.significant(tolerances.epsilon, 3)}, "
+            f"{tolerances.dtype} (eps={fmt.epsilon(tolerances.epsilon)}, "
             f"atol={fmt.significant(tolerances.atol, 3)}, "
             f"rtol={fmt.significant(tolerances.rtol, 3)})."
         )

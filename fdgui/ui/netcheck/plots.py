@@ -72,6 +72,7 @@ class HeatMap(QWidget):
         layout.addLayout(chooser)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setObjectName("heatMapView")
+        self.view.setMinimumHeight(160)  # the colour bar's labels apart
         self.view.setToolTip(
             "log10 of each entry's relative error; rows are output units, columns input units. "
             "Blank cells were not checked (sampled mode)."
@@ -80,6 +81,8 @@ class HeatMap(QWidget):
         self.plot.setLabel("left", "row (unit i)")
         self.plot.setLabel("bottom", "column (input j)")
         self.plot.invertY(True)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).enableAutoSIPrefix(False)  # no "(x0.001)" on indices
         self.plot.setAspectLocked(False)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
@@ -93,6 +96,15 @@ class HeatMap(QWidget):
         _mark_bands(self.color_bar)
         layout.addWidget(self.view)
         self.tensor_combo.currentIndexChanged.connect(self.draw)
+        from fdgui.ui.plotting import follow_theme
+
+        follow_theme(self.view, self.apply_theme)
+
+    def apply_theme(self, _theme: Any) -> None:
+        """The same background and axes as every other plot of the window."""
+        from fdgui.ui.plotting import theme_plot
+
+        theme_plot(self.view, self.plot, self.color_bar)
 
     def show_report(self, report: Any) -> None:
         """List the report's tensors and draw its worst (failing) one."""

@@ -1,0 +1,243 @@
+"""Probe files: where a check's time goes, against torch.autograd.gradcheck, and how soon a
+picked probe gives its first result. Every ratio is measured in this one run.
+
+* Overhead: a full check (forward engine, float64) of a probe; the probe process sums the
+  time spent inside the user's own code (``ProbeProcess.user_seconds``: the loss calls,
+  batched or not, and the one gradient call) and the share of the check's wall time that
+  is user time is printed. Goal: ≥ 75% on the numpy example (examples/numpy_two_layer.py)
+  and on a PyTorch MLP of about 1e4 parameters (``torch_probe``).
+* Against ``torch.autograd.gradcheck`` (default mode, float64) of the same module, batch and
+  loss as one function of the flattened parameters, at about 1e3 and 1e4 parameters. Goal:
+  ≥ 3× faster at 1e3, never slower at 1e4. fdgui's time is the full check with the probe
+  process already running (its start is the next item). Medians of ``--repeats`` runs.
+* Pick to first result: a fresh ProbeModel (process start, torch import, the file's load)
+  plus the first result: a full check of examples/torch_mlp.py (1,994 parameters), and a
+  400-point ε sweep of one entry. Goal: < 3 s.
+* The cost planner: ``plan_costs`` on the probe (median of ``--repeats`` plans) against the
+  full check it predicts (median of as many runs). Goal: within 30%.
+
+Both sides use one torch thread (the probe file sets it; so does this process). On a busy
+machine wall times swing between runs, so fdgui and gradcheck alternate and the ratio is
+the median of per-pair ratios; CPU times (this process plus the probe process) are printed
+beside them. The load average is printed at the start and the end. Run:
+
+    .venv/bin/python benchmarks/bench_probe.py [--repeats N]
+
+Needs torch==2.13.0 (CPU): ``pip install -e '.[torch]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from fdgui.core.netcheck import CheckSettings, plan_costs, run_to_completion  # noqa: E402
+from fdgui.core.sweep.engine import SweepSettings, run_sweep  # noqa: E402
+from fdgui.core.sweep.objectives import EntryObjective  # noqa: E402
+from fdgui.probe.model import open_probe  # noqa: E402
+
+TORCH_MLP = """
+import torch
+from fdgui.probe import torch_probe
+torch.set_num_threads(1)
+torch.manual_seed(0)
+x, y = torch.randn({batch}, {inputs}), torch.randint(0, 10, ({batch},))
+net = torch.nn.Sequential(torch.nn.Linear({inputs}, {hidden}), torch.nn.Tanh(),
+                          torch.nn.Linear({hidden}, 10))
+probe = torch_probe(net, torch.nn.functional.cross_entropy, (x, y))
+"""
+SIZES = {"1e3": (20, 48, 64), "1e4": (64, 128, 64)}  # inputs, hidden, batch: 1,498 / 9,738
+SETTINGS = CheckSettings(None, engine="forward")
+
+
+def write_probe(folder: str, key: str) -> str:
+    inputs, hidden, batch = SIZES[key]
+    path = os.path.join(folder, f"torch_mlp_{key}.py")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(TORCH_MLP.format(inputs=inputs, hidden=hidden, batch=batch))
+    return path
+
+
+def check_with_shares(model, repeats: int):
+    """Median check seconds and the median share of it inside the user's code."""
+    times, shares, report = [], [], None
+    run_to_completion(SETTINGS, model=model)  # warm: the first vmap traces, caches fill
+    for _ in range(repeats):
+        before = model.process.user_seconds
+        started = time.perf_counter()
+        report = run_to_completion(SETTINGS, model=model)
+        seconds = time.perf_counter() - started
+        times.append(seconds)
+        shares.append((model.process.user_seconds - before) / seconds)
+    return statistics.median(times), statistics.median(shares), report
+
+
+def gradcheck_runner(key: str):
+    """A function running torch.autograd.gradcheck once on the MLP of ``key`` (same module,
+    batch and loss as the probe, as one function of the flattened float64 parameters)."""
+    import torch
+    from torch.func import functional_call
+
+    torch.set_num_threads(1)
+    inputs, hidden, batch = SIZES[key]
+    torch.manual_seed(0)
+    x, y = torch.randn(batch, inputs), torch.randint(0, 10, (batch,))
+    net = torch.nn.Sequential(
+        torch.nn.Linear(inputs, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, 10)
+    ).double()
+    x = x.double()
+    names = [name for name, _ in net.named_parameters()]
+    shapes = [p.shape for _, p in net.named_parameters()]
+    flat = torch.cat([p.detach().reshape(-1) for _, p in net.named_parameters()])
+    flat.requires_grad_(True)
+
+    def loss(vector):
+        params, start = {}, 0
+        for name, shape in zip(names, shapes, strict=True):
+            size = shape.numel()
+            params[name] = vector[start : start + size].reshape(shape)
+            start += size
+        return torch.nn.functional.cross_entropy(functional_call(net, params, (x,)), y)
+
+    def run() -> None:
+        assert torch.autograd.gradcheck(loss, (flat,))
+
+    return run
+
+
+def timed(function) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def fdgui_check(model) -> tuple[float, float]:
+    """(wall, CPU of both processes: this one and the probe's) of one full check."""
+    before = model.process.worker_cpu_seconds
+    wall, cpu = timed(lambda: run_to_completion(SETTINGS, model=model))
+    return wall, cpu + model.process.worker_cpu_seconds - before
+
+
+def compare_with_gradcheck(model, key: str, repeats: int) -> dict[str, float]:
+    """Alternating runs (fdgui, gradcheck, fdgui, …) so both meet the same load; medians of
+    wall and CPU times and of the per-pair ratios."""
+    run_gradcheck = gradcheck_runner(key)
+    run_to_completion(SETTINGS, model=model)  # warm both
+    run_gradcheck()
+    ours, theirs = [], []
+    for _ in range(repeats):
+        ours.append(fdgui_check(model))
+        theirs.append(timed(run_gradcheck))
+    median = statistics.median
+    return {
+        "wall": median(w for w, _ in ours),
+        "cpu": median(c for _, c in ours),
+        "torch_wall": median(w for w, _ in theirs),
+        "torch_cpu": median(c for _, c in theirs),
+        "ratio_wall": median(t[0] / o[0] for o, t in zip(ours, theirs, strict=True)),
+        "ratio_cpu": median(t[1] / o[1] for o, t in zip(ours, theirs, strict=True)),
+    }
+
+
+def first_result_seconds(path: str) -> tuple[float, float, float, float]:
+    """Pick → full check report and pick → 400-point sweep of one entry, in fresh processes:
+    (check wall, check CPU, sweep wall, sweep CPU), CPU of this process and the probe's."""
+    figures = []
+    for first in ("check", "sweep"):
+        wall, cpu = time.perf_counter(), time.process_time()
+        model = open_probe(path)
+        if first == "check":
+            run_to_completion(SETTINGS, model=model)
+        else:
+            run_sweep(EntryObjective(model, 3), SweepSettings("float64", 1e-16, 1.0, 400))
+        figures += [
+            time.perf_counter() - wall,
+            time.process_time() - cpu + model.process.worker_cpu_seconds,
+        ]
+        model.close()
+    return tuple(figures)
+
+
+def planner_error(model, repeats: int) -> tuple[float, float]:
+    """(the planner's expected seconds for a full check, the median measured check)."""
+    predicted = statistics.median(
+        plan_costs(SETTINGS, model=model)["full"].expected_seconds for _ in range(repeats)
+    )
+    return predicted, statistics.median(_timed_checks(model, repeats))
+
+
+def _timed_checks(model, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run_to_completion(SETTINGS, model=model)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    repeats = max(1, args.repeats)
+    goals = []
+    with tempfile.TemporaryDirectory() as folder:
+        numpy_path = os.path.join(ROOT, "examples", "numpy_two_layer.py")
+        torch_paths = {key: write_probe(folder, key) for key in SIZES}
+        print(f"fdgui probe benchmark (median of {repeats}; full checks, forward engine; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n")  # fmt: skip
+        print("1. time inside the user's code, share of a full check (goal ≥ 75%)")
+        for label, path in (("numpy example", numpy_path), ("torch MLP 1e4", torch_paths["1e4"])):
+            model = open_probe(path)
+            seconds, share, report = check_with_shares(model, repeats)
+            print(f"   {label:<14} {model.parameter_count:>6,} parameters  check "
+                  f"{seconds * 1e3:8.1f} ms  inside user code {share:6.1%}  "
+                  f"verdict {report.verdict}")  # fmt: skip
+            goals.append((f"overhead {label}", share >= 0.75))
+            model.close()
+        print(
+            "\n2. against torch.autograd.gradcheck, same module and batch, alternating runs "
+            "(goal ≥ 3× at 1e3, ≥ 1× at 1e4; wall, and CPU of all processes involved)"
+        )
+        for key, path in torch_paths.items():
+            model = open_probe(path)
+            figures = compare_with_gradcheck(model, key, repeats)
+            print(
+                f"   {model.parameter_count:>6,} parameters  fdgui {figures['wall'] * 1e3:7.1f} ms "
+                f"(CPU {figures['cpu'] * 1e3:7.1f})  gradcheck {figures['torch_wall'] * 1e3:7.1f} "
+                f"ms (CPU {figures['torch_cpu'] * 1e3:7.1f})  gradcheck/fdgui "
+                f"{figures['ratio_wall']:5.2f}× wall, {figures['ratio_cpu']:5.2f}× CPU"
+            )
+            goal = 3.0 if key == "1e3" else 1.0
+            goals.append((f"vs gradcheck {key}", figures["ratio_wall"] >= goal))
+            if key == "1e4":
+                predicted, actual = planner_error(model, repeats)
+            model.close()
+        print("\n3. pick to first result, process start included (goal < 3 s)")
+        example = os.path.join(ROOT, "examples", "torch_mlp.py")
+        firsts = [first_result_seconds(example) for _ in range(repeats)]
+        check, check_cpu, sweep, sweep_cpu = (
+            statistics.median(f[k] for f in firsts) for k in range(4)
+        )
+        print(f"   examples/torch_mlp.py: full check {check:5.2f} s (CPU {check_cpu:5.2f} s), "
+              f"400-point sweep {sweep:5.2f} s (CPU {sweep_cpu:5.2f} s)")  # fmt: skip
+        goals.append(("pick to first result", max(check, sweep) < 3.0))
+        print("\n4. cost planner on the torch MLP 1e4 probe (goal within 30%)")
+        error = abs(predicted - actual) / actual
+        print(f"   predicted {predicted:6.2f} s, ran {actual:6.2f} s: off by {error:5.1%}")
+        goals.append(("planner", error <= 0.30))
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+    print("\ngoals: " + ", ".join(f"{name} {'met' if ok else 'MISSED'}" for name, ok in goals))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The options every command that can run a probe file shares: ``--probe``, ``--timeout``,
+``--python``; opening the probe; printing a probe's failure (exit status 2)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fdgui.core.errors import InputError
+
+
+def add_probe_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("your own code (a probe file)")
+    group.add_argument(
+        "--timeout",
+        metavar="S",
+        help="seconds each call into the probe may take before its process is stopped (default 30)",
+    )
+    group.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the Python that runs the probe (default: the one running fdgui), e.g. your "
+        "own environment's with torch",
+    )
+
+
+def timeout_of(args: argparse.Namespace) -> float | None:
+    if getattr(args, "timeout", None) is None:
+        return None
+    text = args.timeout.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError("timeout", f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:
+        raise InputError("timeout", f"{text} is outside (0, 86400] seconds")
+    return value
+
+
+def open_from_args(args: argparse.Namespace):
+    """The probe the person named with --probe (this is their consent to run it)."""
+    from fdgui.probe.model import open_probe
+
+    return open_probe(args.probe, getattr(args, "python", None), timeout_of(args))
+
+
+def report_probe_error(command: str, error: InputError) -> int:
+    """Print a probe failure (its one line, then the user's traceback); exit status 2."""
+    print(f"fdgui-cli {command}: --probe: {error.message}", file=sys.stderr)
+    details = getattr(error, "details", "")
+    if details:
+        print(details.rstrip(), file=sys.stderr)
+    return 2
+
+
+def refuse_without_probe(args: argparse.Namespace) -> None:
+    for option in ("timeout", "python"):
+        if getattr(args, option, None) is not None and getattr(args, "probe", None) is None:
+            raise InputError(option, "only used with --probe")

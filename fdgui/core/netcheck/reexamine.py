@@ -1,0 +1,133 @@
+"""A second look at entries that disagree at the first ε, before any is called wrong.
+
+The forward engine compares one central difference per entry with the gradient under check.
+An entry that disagrees there may be a bug, or the first ε may be wrong for it (truncation
+where the loss curves hard, round-off where the gradient is small against L), or the loss
+may have a kink inside ±ε. For each such entry this module evaluates the loss at the steps
+ε·(4, 2, ½, ¼) on both sides (eight more evaluations) and decides:
+
+* **kink**: the one-sided slopes, each extrapolated to a zero step from the two smallest
+  steps (r₀ = 2·r(ε/4) − r(ε/2)), differ by more than both their windows: forward and
+  backward differences disagree. Then the subgradient test: a gradient between the two
+  one-sided limits (within the window) is a valid subgradient — explained (``KINK``); one
+  outside them is wrong (``KINK_OUTSIDE``).
+* otherwise the central differences are extrapolated (Richardson, (4·c(h/2) − c(h))/3, at
+  h = ε and h = 2ε); their difference plus the round-off of the subtraction is the error
+  bar. A gradient within that bar, where the bar is under half the disagreement at the
+  first ε, agrees: the first disagreement was truncation or round-off of one step
+  (``SOME_EPSILON``) — unless the bar is half the gradient or wider, when nothing is
+  decided (``UNDECIDED``). A bar half as wide as the first disagreement or wider excuses
+  nothing.
+* a gradient outside the bar is wrong: ``EVERY_EPSILON`` when it disagrees at every step
+  of the short sweep, ``MOST_EPSILON`` when some single step happened to agree.
+
+Noise (a loss that differs between two evaluations at the same point, with standard
+deviation σ) widens every window by NOISE_WIDTH·σ/h.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fdgui.core.numbers.precision import unit_roundoff
+
+FACTORS = (4.0, 2.0, 0.5, 0.25)  # the short sweep's steps, as multiples of the first ε
+NOISE_WIDTH = 4.0  # windows widen by this many σ/h
+NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
+
+NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED = range(7)
+# what each code means for the verdict: explained (not a failure) or not
+EXPLAINED = (SOME_EPSILON, KINK)
+REASON_KEYS = {
+    EVERY_EPSILON: "every-ε",
+    MOST_EPSILON: "most-ε",
+    SOME_EPSILON: "some-ε",
+    KINK: "kink",
+    KINK_OUTSIDE: "kink-outside",
+    UNDECIDED: "undecided",
+}
+
+CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
+
+
+def noise_windows(sigma: float, steps: np.ndarray) -> np.ndarray:
+    return NOISE_WIDTH * sigma / steps
+
+
+def reexamine(
+    more: dict[float, tuple[np.ndarray, np.ndarray]],
+    chosen: np.ndarray,
+    epsilon: np.ndarray,
+    plus: np.ndarray,
+    minus: np.ndarray,
+    gradient: np.ndarray,
+    loss: float,
+    dtype: str,
+    rtol: float,
+    sigma: float = 0.0,
+) -> np.ndarray:
+    """Reason codes for the ``chosen`` entries (``epsilon``, ``plus``, ``minus``,
+    ``gradient``: the chunk's arrays; the chosen ones are taken from them; ``more``: ΔL+ and
+    ΔL− of the chosen entries at each of FACTORS times their ε)."""
+    u = unit_roundoff(dtype)
+    scale = max(1.0, abs(loss))
+    h = epsilon[chosen]
+    g = gradient[chosen]
+    steps = {1.0: h}
+    slopes_plus = {1.0: plus[chosen] / h}
+    slopes_minus = {1.0: -minus[chosen] / h}
+    for factor in FACTORS:
+        step = h * factor
+        more_plus, more_minus = more[factor]
+        steps[factor] = step
+        slopes_plus[factor] = more_plus / step
+        slopes_minus[factor] = -more_minus / step
+
+    def window(step: np.ndarray) -> np.ndarray:
+        # round-off of two subtracted losses over the step, the truncation allowance of
+        # ``recommended_tolerances``, the noise, and the dtype's relative tolerance
+        return (
+            10 * u * scale / step + step**2 * scale + noise_windows(sigma, step) + rtol * np.abs(g)
+        )
+
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        central = {f: (slopes_plus[f] + slopes_minus[f]) / 2 for f in steps}
+        agree = np.zeros(chosen.size, dtype=int)
+        for f in steps:
+            agree += np.abs(central[f] - g) <= window(steps[f])
+        # one-sided limits (first-order extrapolation from the two smallest steps)
+        right = 2 * slopes_plus[0.25] - slopes_plus[0.5]
+        left = 2 * slopes_minus[0.25] - slopes_minus[0.5]
+        side_window = 2 * window(steps[0.25]) + np.abs(slopes_plus[0.25] - slopes_plus[0.5])
+        side_window += np.abs(slopes_minus[0.25] - slopes_minus[0.5])
+        kink = np.abs(right - left) > 2 * side_window
+        low, high = np.minimum(right, left), np.maximum(right, left)
+        inside = (g >= low - side_window) & (g <= high + side_window)
+        # Richardson at h = 2ε, ε and ε/2; each adjacent pair's difference, plus the
+        # round-off of its smaller step, is the error bar of the finer one
+        richardson = [
+            (4 * central[1.0] - central[2.0]) / 3,
+            (4 * central[0.5] - central[1.0]) / 3,
+            (4 * central[0.25] - central[0.5]) / 3,
+        ]
+        first = np.abs(central[1.0] - g)
+        agrees = np.zeros(chosen.size, dtype=bool)
+        decided = np.zeros(chosen.size, dtype=bool)
+        for level, smaller in ((1, 0.5), (2, 0.25)):
+            value = richardson[level]
+            bar = np.abs(value - richardson[level - 1]) + 2 * window(steps[smaller])
+            # a bar half as wide as the first disagreement or wider cannot show that the
+            # first ε was at fault
+            here = (np.abs(value - g) <= bar) & (2 * bar < first)
+            decided |= here & (bar < 0.5 * np.abs(g))
+            agrees |= here
+        fine = richardson[1]
+    codes = np.full(chosen.size, EVERY_EPSILON, dtype=np.int8)
+    codes[(agree > 0) & ~agrees] = MOST_EPSILON
+    codes[agrees & decided] = SOME_EPSILON
+    codes[agrees & ~decided] = UNDECIDED
+    codes[kink & inside] = KINK
+    codes[kink & ~inside] = KINK_OUTSIDE
+    undefined = ~np.isfinite(fine) | ~np.isfinite(g)
+    codes[undefined] = NONE  # a loss or gradient that is not a number: the report says so
+    return codes

@@ -1,0 +1,338 @@
+"""The window's end of a probe: a long-lived process running ``worker.py``, called with a
+timeout, killed on Cancel, restarted after it died.
+
+Requests go down the process's standard input and replies come up its standard output as
+``frames`` messages (a JSON header and raw array bytes). Its standard error — where the user's
+own prints go — is drained by a thread that keeps only the last ``OUTPUT_KEEP`` bytes and
+counts the rest, so a print storm costs memory only once.
+
+Every failure is a ``ProbeError`` (an ``InputError`` on the field "probe"): its ``message``
+is one line a person can act on, ``details`` the user's traceback and what the probe printed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from fdgui.core.errors import InputError
+from fdgui.core.requests import PROBE_DEFAULTS
+from fdgui.probe import frames
+
+# seconds per call (the CLI's --timeout, the window's setting), from the one default
+DEFAULT_TIMEOUT = float(PROBE_DEFAULTS["probe_timeout"])
+OUTPUT_KEEP = 8192  # bytes of the probe's own output kept for the error panel
+SELECT_ON_PIPES = os.name != "nt"  # Windows' select() takes sockets only
+WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+
+
+def default_python() -> str:
+    """The interpreter running fdgui; in a bundled app (no Python of its own to run a file
+    with) the first ``python3`` on the PATH."""
+    if getattr(sys, "frozen", False):
+        return shutil.which("python3") or shutil.which("python") or "python3"
+    return sys.executable
+
+
+class ProbeError(InputError):
+    """The probe failed: its code raised, it returned something unusable, it timed out,
+    it crashed. ``details``: the user's traceback and the tail of what it printed."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__("probe", message)
+        self.details = details
+
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # processes to end when fdgui exits
+
+
+@atexit.register
+def _end_all() -> None:
+    for process in list(_LIVE):
+        process.kill()
+
+
+class _OutputTail:
+    """Drains a pipe on a thread, keeping the last OUTPUT_KEEP bytes and the total count."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.chunks: deque[bytes] = deque()
+        self.kept = 0
+        self.total = 0
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._drain, daemon=True, name="probe-output")
+        self.thread.start()
+
+    def _drain(self) -> None:
+        fd = self.stream.fileno()
+        while True:
+            try:
+                data = os.read(fd, 1 << 16)
+            except OSError:
+                return
+            if not data:
+                return
+            with self.lock:
+                self.total += len(data)
+                self.chunks.append(data)
+                self.kept += len(data)
+                while self.kept - len(self.chunks[0]) >= OUTPUT_KEEP:
+                    self.kept -= len(self.chunks.popleft())
+
+    def text(self) -> str:
+        with self.lock:
+            data = b"".join(self.chunks)[-OUTPUT_KEEP:]
+            total = self.total
+        text = data.decode("utf-8", errors="replace")
+        if total > len(data):
+            return f"[the probe printed {total:,} bytes; the last {len(data):,}:]\n{text}"
+        return text
+
+
+def _last_error_line(printed: str) -> str:
+    """The last line of a traceback in what the probe printed ('' if it ends otherwise)."""
+    lines = [line.strip() for line in printed.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    name = lines[-1].split(":", 1)[0]
+    return lines[-1][:300] if name.endswith(("Error", "Exception", "Interrupt")) else ""
+
+
+class ProbeProcess:
+    """One probe process for one file. ``call`` sends a request and waits for the reply."""
+
+    def __init__(self, python: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.python = python or default_python()
+        self.timeout = float(timeout)
+        self.process: subprocess.Popen | None = None
+        self.output: _OutputTail | None = None
+        self.user_seconds = 0.0  # time inside the user's code, summed over calls
+        self.call_seconds = 0.0  # wall time of calls, summed (the process boundary included)
+        self.worker_cpu_seconds = 0.0  # the current process's CPU time, as of its last reply
+        self._killed = False
+        self._lock = threading.Lock()
+        self.load_request: dict[str, Any] | None = None  # sent again after a restart
+        self._peek = None
+
+    # ---------------------------------------------------------------- the process
+    def start(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        env = dict(os.environ)
+        env.pop("QT_QPA_PLATFORM", None)
+        env["PYTHONUNBUFFERED"] = "1"
+        env.setdefault("JAX_ENABLE_X64", "1")  # a JAX probe's arrays are float64 from the start
+        try:
+            self.process = subprocess.Popen(
+                [self.python, "-u", WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except OSError as error:
+            raise ProbeError(
+                f"cannot start the probe's Python {self.python!r}: {error.strerror or error}"
+            ) from None
+        self._killed = False
+        self._user_base = 0.0
+        self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
+        self.output = _OutputTail(self.process.stderr)
+        _LIVE.add(self)
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """End the process now (Cancel, a timeout, closing the window). Safe to call twice,
+        from any thread; a call waiting on it returns with 'stopped'."""
+        process = self.process
+        if process is None:
+            return
+        self._killed = True
+        if process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+
+    def close(self) -> None:
+        process = self.process
+        if process is None:
+            return
+        try:
+            if process.poll() is None and process.stdin is not None:
+                process.stdin.close()  # the worker ends at end of input
+                process.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        self.process = None
+
+    def printed(self) -> str:
+        return self.output.text() if self.output is not None else ""
+
+    # ---------------------------------------------------------------- calls
+    def call(
+        self, header: dict[str, Any], arrays=(), timeout: float | None = None
+    ) -> tuple[dict[str, Any], list[np.ndarray]]:
+        """Send one request, return the reply (header, arrays); ProbeError on any failure."""
+        with self._lock:
+            fresh = not self.alive
+            self.start()
+            if fresh and self.load_request is not None and header.get("op") != "load":
+                self._call(self.load_request, (), timeout)  # a new process: load the file again
+            return self._call(header, arrays, timeout)
+
+    def _call(self, header, arrays, timeout):
+        limit = self.timeout if timeout is None else timeout
+        started = time.perf_counter()
+        try:
+            self._send(header, arrays)
+            reply, out = self._receive(started + limit, limit)
+        finally:
+            self.call_seconds += time.perf_counter() - started
+        self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
+        seconds = float(reply.get("user_seconds", 0.0))
+        self.user_seconds += seconds - self._user_base
+        self._user_base = seconds
+        if not reply.get("ok"):
+            details = reply.get("traceback", "")
+            printed = self.printed()
+            if printed.strip():
+                details += ("\n" if details else "") + "What the probe printed:\n" + printed
+            raise ProbeError(str(reply.get("message", "the probe failed")), details)
+        return reply, out
+
+    def _send(self, header, arrays) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        try:
+            for piece in frames.encode(header, arrays):
+                self.process.stdin.write(piece)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            raise self._died() from None
+
+    def _receive(self, deadline: float, limit: float):
+        prefix = self._read(frames.PREFIX_SIZE, deadline, limit)
+        try:
+            header = frames.parse_header(self._read(frames.header_length(prefix), deadline, limit))
+            arrays = []
+            for dtype, shape, size in frames.array_sizes(header):
+                data = self._read(size, deadline, limit)
+                arrays.append(np.frombuffer(data, dtype=dtype).reshape(shape))
+        except (ValueError, KeyError, TypeError) as error:
+            self.kill()
+            raise ProbeError(f"the probe process sent a broken reply ({error})") from None
+        return header, arrays
+
+    def _read(self, count: int, deadline: float, limit: float) -> bytes:
+        assert self.process is not None and self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        data = bytearray()
+        while len(data) < count:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                self.kill()
+                raise ProbeError(
+                    f"the probe did not answer within {limit:g} s (an endless loop, or a "
+                    "loss slower than the timeout: raise --timeout or the window's "
+                    "Probe timeout); its process was stopped",
+                    self._printed_details(),
+                )
+            try:
+                ready = self._wait_readable(fd, min(left, 0.25))
+            except (OSError, ValueError):
+                raise self._died() from None
+            if not ready:
+                if self._killed:
+                    raise self._died()
+                continue
+            try:
+                if self._peek is not None:  # the byte the helper thread read
+                    piece, self._peek = self._peek[0].get("data", b""), None
+                else:
+                    piece = os.read(fd, min(count - len(data), 1 << 22))
+            except OSError:
+                raise self._died() from None
+            if not piece:
+                raise self._died()
+            data += piece
+        return bytes(data)
+
+    def _wait_readable(self, fd: int, seconds: float) -> bool:
+        """Whether the reply pipe has bytes (or its end) within ``seconds``. select() where
+        it works on pipes; elsewhere (Windows) a helper thread's blocking read of one byte,
+        kept for the next read."""
+        if SELECT_ON_PIPES:
+            return bool(select.select([fd], [], [], seconds)[0])
+        if self._peek is None:
+            box: dict[str, bytes] = {}
+            done = threading.Event()
+
+            def read_one() -> None:
+                try:
+                    box["data"] = os.read(fd, 1)
+                except OSError:
+                    box["data"] = b""
+                done.set()
+
+            threading.Thread(target=read_one, daemon=True, name="probe-reply").start()
+            self._peek = (box, done)
+        box, done = self._peek
+        return done.wait(seconds)
+
+    def _printed_details(self) -> str:
+        printed = self.printed()
+        return "What the probe printed:\n" + printed if printed.strip() else ""
+
+    def _died(self) -> ProbeError:
+        process = self.process
+        status = None
+        if process is not None:
+            try:
+                status = process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                status = process.wait()
+        if self.output is not None:
+            self.output.thread.join(timeout=1)
+        if self._killed:
+            return ProbeError("the probe was stopped", self._printed_details())
+        if status is not None and status < 0:
+            try:
+                name = signal.Signals(-status).name
+            except ValueError:
+                name = f"signal {-status}"
+            what = f"the probe process was killed by {name}"
+            if -status == signal.SIGSEGV:
+                what = "the probe process crashed (SIGSEGV: a segmentation fault)"
+        else:
+            what = f"the probe process ended by itself (exit status {status})"
+            last = _last_error_line(self.printed())
+            if last:  # e.g. the chosen Python has no numpy: say so in the message itself
+                what += f": {last}"
+        return ProbeError(what, self._printed_details())

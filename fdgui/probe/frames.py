@@ -1,0 +1,95 @@
+"""The probe protocol's frames: a small JSON header and raw array bytes, length-prefixed.
+
+One message on the wire::
+
+    <u4 header length> <header: UTF-8 JSON> <array 0 bytes> <array 1 bytes> ...
+
+The header carries the message's fields plus ``"arrays": [{"dtype": "<f8", "shape": [..]}]``
+describing the raw buffers that follow (C order, little-endian numbers as numpy writes them).
+Numbers travel as their bytes, never as text, so a float64 arrives with every bit.
+
+This module is shared by both ends: the window's client and the worker that runs in the
+probe's own interpreter (the standard library and numpy only).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any, BinaryIO
+
+import numpy as np
+
+_LENGTH = struct.Struct("<I")
+MAX_HEADER = 16 * 2**20  # a header bigger than this is a broken stream, not a message
+MAX_ARRAY = 2**40  # nor an array of more than a terabyte (or of a negative size)
+
+
+def encode(header: dict[str, Any], arrays: tuple[np.ndarray, ...] | list = ()) -> list[bytes]:
+    """The pieces of one message, ready to write in order."""
+    arrays = [np.ascontiguousarray(array) for array in arrays]
+    meta = [{"dtype": array.dtype.str, "shape": list(array.shape)} for array in arrays]
+    head = json.dumps({**header, "arrays": meta}, allow_nan=True).encode("utf-8")
+    return [_LENGTH.pack(len(head)), head, *(array.tobytes() for array in arrays)]
+
+
+def write_message(stream: BinaryIO, header: dict[str, Any], arrays=()) -> None:
+    for piece in encode(header, arrays):
+        stream.write(piece)
+    stream.flush()
+
+
+def header_length(prefix: bytes) -> int:
+    (length,) = _LENGTH.unpack(prefix)
+    if length > MAX_HEADER:
+        raise ValueError(f"a message header of {length:,} bytes: the stream is broken")
+    return length
+
+
+def parse_header(data: bytes) -> dict[str, Any]:
+    try:
+        header = json.loads(data.decode("utf-8"))
+    except RecursionError:  # "[[[[…": nested deeper than the parser goes
+        raise ValueError("a message header nested too deeply") from None
+    if not isinstance(header, dict):
+        raise ValueError("a message header that is not an object")
+    return header
+
+
+def array_sizes(header: dict[str, Any]) -> list[tuple[np.dtype, tuple[int, ...], int]]:
+    """(dtype, shape, byte count) of each array the header announces."""
+    sizes = []
+    for meta in header.get("arrays", []):
+        dtype = np.dtype(meta["dtype"])
+        shape = tuple(int(n) for n in meta["shape"])
+        count = 1
+        for n in shape:
+            count *= n
+        if any(n < 0 for n in shape) or count * dtype.itemsize > MAX_ARRAY:
+            raise ValueError(f"an array of shape {shape[:4]} announced: the stream is broken")
+        sizes.append((dtype, shape, count * dtype.itemsize))
+    return sizes
+
+
+def read_exactly(stream: BinaryIO, count: int) -> bytes:
+    """``count`` bytes from a blocking stream; EOFError if it ends first."""
+    data = bytearray()
+    while len(data) < count:
+        piece = stream.read(count - len(data))
+        if not piece:
+            raise EOFError("the stream ended")
+        data += piece
+    return bytes(data)
+
+
+def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """One message from a blocking stream (the worker's side)."""
+    length = header_length(read_exactly(stream, _LENGTH.size))
+    header = parse_header(read_exactly(stream, length))
+    arrays = []
+    for dtype, shape, size in array_sizes(header):
+        arrays.append(np.frombuffer(read_exactly(stream, size), dtype=dtype).reshape(shape))
+    return header, arrays
+
+
+PREFIX_SIZE = _LENGTH.size

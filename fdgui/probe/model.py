@@ -1,0 +1,273 @@
+"""A probe file as a Model: every panel and command checks it like any other source.
+
+``ProbeModel`` holds a ``ProbeProcess`` (the person's code runs there, never here) and
+implements the Model protocol over it: the tensors, θ0 and the gradient come from the
+file's ``load`` reply, ``losses`` sends only what differs from θ0 (the check's points move
+one entry, or one tensor along a direction) so a chunk of perturbed points costs a few
+numbers each on the wire, not a whole θ.
+
+``open_probe(path)`` is the one way to make one: it is called only after a person named the
+file (the CLI's ``--probe``, the window's file dialog), never by a session or a drop.
+``refresh()`` reloads a file that changed on disk since it was loaded and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fdgui.core.errors import InputError
+from fdgui.core.models.base import ModelBase, TensorInfo
+from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
+
+DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What identifies a file's version: its modification time, size and content hash."""
+
+    mtime: float
+    size: int
+    digest: str
+
+
+def signature(path: str) -> Signature:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        stat = os.stat(path)
+    except OSError as error:
+        raise InputError("probe", f"cannot read {path}: {error.strerror or error}") from None
+    return Signature(stat.st_mtime, stat.st_size, hashlib.sha256(data).hexdigest())
+
+
+class ProbeModel(ModelBase):
+    """A person's probe file, run in its own process."""
+
+    kind = "probe"
+    gradient_method = "probe"
+    gradient_note = "the probe's own gradient"
+    may_be_noisy = True  # the forward engine measures the loss's noise at θ0
+    gradient_cached = True  # gradient() at θ0 is computed once (the planner relies on it)
+    reexamine = True
+
+    def __init__(
+        self, path: str, python: str | None = None, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.path = os.path.abspath(path)
+        if not os.path.isfile(self.path):
+            raise InputError("probe", f"{self.path} is not a file")
+        self.process = ProbeProcess(python, timeout)
+        self.version = 0
+        self.note = ""
+        self._stopped = False
+        self._load()
+
+    # ---------------------------------------------------------------- loading
+    def _load(self) -> None:
+        self.signature = signature(self.path)
+        request = {"op": "load", "path": self.path}
+        self.process.load_request = request
+        try:
+            reply, arrays = self._call(request)
+        except ProbeError:
+            self.process.load_request = None
+            raise
+        self._tensors = tuple(
+            TensorInfo(str(name), tuple(int(n) for n in shape)) for name, shape in reply["tensors"]
+        )
+        self._theta0 = np.array(arrays[0], dtype=np.float64)
+        self._theta0.setflags(write=False)
+        self._has_gradient = bool(reply["has_gradient"])
+        self.batched = bool(reply["batched"])
+        self.form = str(reply["form"])
+        self.python_version = str(reply.get("python", ""))
+        self._gradient: np.ndarray | None = None
+        self.version += 1
+
+    def refresh(self) -> str:
+        """Reload the file if it changed on disk (in a fresh process); returns the note
+        saying so, or ''. Call it before each run (it also ends a Cancel's stop)."""
+        self._stopped = False
+        try:
+            current = signature(self.path)
+        except InputError:
+            raise ProbeError(f"{self.path} is gone or unreadable") from None
+        if current.digest == self.signature.digest:
+            self.note = ""
+            return ""
+        self.process.close()
+        self._load()
+        self.note = f"{os.path.basename(self.path)} changed on disk and was reloaded"
+        return self.note
+
+    def close(self) -> None:
+        self.process.close()
+
+    def stop(self) -> None:
+        """Cancel: end the probe process now. Calls fail ('stopped') until ``resume()`` (or
+        ``refresh()``, which every run starts with): a cancelled job's next call must not
+        start the process again."""
+        self._stopped = True
+        self.process.kill()
+
+    def resume(self) -> None:
+        self._stopped = False
+
+    def _call(self, header: dict, arrays=()):
+        if self._stopped:
+            raise ProbeError("the probe was stopped")
+        return self.process.call(header, arrays)
+
+    # ---------------------------------------------------------------- description
+    @property
+    def label(self) -> str:
+        return f"probe {os.path.basename(self.path)}"
+
+    @property
+    def tensors(self) -> tuple[TensorInfo, ...]:
+        return self._tensors
+
+    @property
+    def has_gradient(self) -> bool:
+        return self._has_gradient
+
+    @property
+    def smooth(self) -> bool:
+        return False  # nothing is known about the user's loss: kinks are looked for
+
+    @property
+    def cache_key(self) -> Any:
+        return (self.kind, self.path, self.signature.digest, id(self))
+
+    def set_timeout(self, seconds: float) -> None:
+        self.process.timeout = float(seconds)
+
+    # ---------------------------------------------------------------- evaluation
+    def theta0(self) -> np.ndarray:
+        return self._theta0.copy()
+
+    def loss(self, theta: np.ndarray, dtype: str = "float64") -> float:
+        self._float64_only(dtype)
+        theta = np.asarray(theta, dtype=np.float64).ravel()
+        reply, _ = self._call({"op": "loss"}, [theta])
+        return float(reply["value"])
+
+    def losses(self, thetas: np.ndarray, dtype: str = "float64") -> np.ndarray:
+        self._float64_only(dtype)
+        thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
+        count = thetas.shape[0]
+        if count == 0:
+            return np.zeros(0)
+        if thetas.shape[1] != self._theta0.size:
+            raise InputError("model", f"{thetas.shape[1]} values where θ has {self._theta0.size}")
+        changed = thetas != self._theta0
+        moved = int(np.count_nonzero(changed))
+        if moved > DENSE_SHARE * thetas.size:
+            _, out = self._call({"op": "losses"}, [thetas])
+            return np.array(out[0], dtype=np.float64)
+        rows, columns = np.nonzero(changed)
+        values = thetas[rows, columns]
+        _, out = self._call(
+            {"op": "changed", "count": count},
+            [rows.astype(np.int64), columns.astype(np.int64), values],
+        )
+        return np.array(out[0], dtype=np.float64)
+
+    def losses_changed(self, where: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """L at points that are θ0 with entry ``where[k]`` set to ``values[k]`` (float64):
+        the forward engine's points, sent as these two numbers each."""
+        where = np.asarray(where, dtype=np.int64).ravel()
+        values = np.asarray(values, dtype=np.float64).ravel()
+        rows = np.arange(where.size, dtype=np.int64)
+        _, out = self._call({"op": "changed", "count": where.size}, [rows, where, values])
+        return np.array(out[0], dtype=np.float64)
+
+    def losses_along(self, index: int, values: np.ndarray, dtype: str = "float64") -> np.ndarray:
+        self._float64_only(dtype)
+        values = np.asarray(values, dtype=np.float64).ravel()
+        rows = np.arange(values.size, dtype=np.int64)
+        columns = np.full(values.size, int(index), dtype=np.int64)
+        _, out = self._call({"op": "changed", "count": values.size}, [rows, columns, values])
+        return np.array(out[0], dtype=np.float64)
+
+    def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
+        if not self._has_gradient:
+            raise InputError(
+                "probe",
+                f"{os.path.basename(self.path)} defines no grad (or gradient): there is no "
+                "gradient to check; the network check gives its numeric gradient with error "
+                "bars",
+            )
+        if theta is None:
+            if self._gradient is None:
+                _, out = self._call({"op": "gradient"}, [self._theta0])
+                self._gradient = np.array(out[0], dtype=np.float64)
+                self._gradient.setflags(write=False)
+            return self._gradient.copy()
+        theta = np.asarray(theta, dtype=np.float64).ravel()
+        _, out = self._call({"op": "gradient"}, [theta])
+        return np.array(out[0], dtype=np.float64)
+
+    def _float64_only(self, dtype: str) -> None:
+        if dtype != "float64":
+            raise InputError(
+                "dtype", f"{self.label} evaluates its loss in its own precision: use float64"
+            )
+
+    # ---------------------------------------------------------------- entries
+    def parse_entry(self, tensor: str | None, index_text: str) -> int:
+        """The flat position of ``index_text`` in ``tensor``: a flat index (``37``) or a
+        multi-index (``3, 7`` or ``[3, 7]``, or ``W1[3, 7]`` naming the tensor too)."""
+        return parse_entry(self, tensor, index_text)
+
+
+def parse_entry(model: ModelBase, tensor: str | None, index_text: str) -> int:
+    """Flat position of an entry given as a flat index or a multi-index (see above)."""
+    text = str(index_text).strip()
+    if "[" in text:
+        head, _, rest = text.partition("[")
+        if not rest.endswith("]"):
+            raise InputError("index", f"{text!r}: a multi-index ends with ]")
+        if head.strip():
+            tensor = head.strip()
+        text = rest[:-1]
+    if tensor is None or not str(tensor).strip():
+        tensor = model.tensors[0].name
+    info = model.tensor(str(tensor).strip())
+    parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
+    if not parts:
+        raise InputError("index", "type an index, e.g. 0 or 3, 7")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        raise InputError("index", f"{text!r} is not a whole number or a multi-index") from None
+    if len(numbers) == 1 and len(info.shape) != 1:
+        flat = numbers[0]
+    else:
+        if len(numbers) != len(info.shape):
+            raise InputError(
+                "index",
+                f"{info.name} has {len(info.shape)} axes {info.shape}; "
+                f"{len(numbers)} indices were given",
+            )
+        for axis, (n, size) in enumerate(zip(numbers, info.shape, strict=True)):
+            if not 0 <= n < size:
+                raise InputError(
+                    "index", f"index {n} on axis {axis} is outside 0…{size - 1} for {info.name}"
+                )
+        flat = int(np.ravel_multi_index(tuple(numbers), info.shape)) if info.shape else 0
+    return model.flat_index(info.name, flat)
+
+
+def open_probe(path: str, python: str | None = None, timeout: float | None = None) -> ProbeModel:
+    """Start a probe process for the file a person picked and load it (ProbeError/InputError
+    in words otherwise)."""
+    if timeout is not None and not (timeout > 0):
+        raise InputError("timeout", f"{timeout!r} is not a positive number of seconds")
+    return ProbeModel(path, python, DEFAULT_TIMEOUT if timeout is None else timeout)

@@ -1,0 +1,303 @@
+"""Inside the probe process: a user's probe file as one uniform source of losses.
+
+A probe file takes one of three forms (checked in this order):
+
+- ``probe = torch_probe(...)`` / ``jax_probe(...)`` or any object with the richer form's
+  methods, bound to the name ``probe``;
+- the richer form at module level: ``parameters()`` returning a dict of named arrays,
+  ``loss(params)``, optionally ``gradient(params)`` (a dict with the same names, or a flat
+  array) and ``losses(batch)`` (``batch``: the same names, each with a leading axis of B
+  points; returns B losses);
+- the minimal form: ``theta0`` (a flat array, or a function returning one), ``loss(theta)``,
+  optionally ``grad(theta)`` (flat, the shape of θ0), ``names`` (``[(name, shape), ...]``
+  splitting θ into tensors) and ``losses(thetas)`` (a 2-D array of B points → B losses).
+
+Everything the user's code returns is checked here, so a wrong result is refused in words
+naming the function, its file and its line. This module runs in the probe's interpreter and
+imports the standard library and numpy only (never Qt, never the rest of fdgui).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import runpy
+import time
+from typing import Any
+
+import numpy as np
+
+
+class ResultError(Exception):
+    """User code ran but returned something that is not what the protocol needs."""
+
+
+def where(function: Any) -> str:
+    """' (defined in FILE, line N)' for a user function, or ''."""
+    try:
+        target = inspect.unwrap(getattr(function, "__func__", function))
+        code = target.__code__
+        return f" (defined in {code.co_filename}, line {code.co_firstlineno})"
+    except (AttributeError, TypeError, ValueError):
+        return ""
+
+
+def to_numpy(value: Any) -> Any:
+    """A torch tensor (or anything with ``detach``/``numpy``) as a numpy array."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        return value.detach().cpu().numpy()
+    return value
+
+
+def real_array(value: Any, what: str) -> np.ndarray:
+    value = to_numpy(value)
+    if value is None or isinstance(value, str | bytes | bool | np.bool_):
+        raise ResultError(f"{what} returned {type(value).__name__}, not numbers")
+    try:
+        array = np.asarray(value)
+    except Exception as error:  # a ragged list, an object numpy cannot read
+        raise ResultError(f"{what} returned something that is not numbers ({error})") from None
+    if array.dtype.kind == "c":
+        if np.any(np.imag(array) != 0):
+            raise ResultError(f"{what} returned complex numbers; a loss is real")
+        array = np.real(array)
+    if array.dtype.kind not in "iuf":
+        raise ResultError(
+            f"{what} returned {type(value).__name__} of {array.dtype}, not real numbers"
+        )
+    return array.astype(np.float64)
+
+
+def scalar(value: Any, what: str) -> float:
+    """One real number from a user's loss, or ResultError saying what came back."""
+    array = real_array(value, what)
+    if array.size != 1:
+        raise ResultError(
+            f"{what} returned an array of shape {tuple(array.shape)}, not one number "
+            "(reduce it to a scalar, e.g. with .mean() or .sum())"
+        )
+    return float(array.reshape(()))
+
+
+class Source:
+    """The loaded probe: tensors, θ0, the loss (one point or many) and the gradient."""
+
+    def __init__(self, path: str) -> None:
+        self.path = os.path.abspath(path)
+        self.user_seconds = 0.0
+        namespace = runpy.run_path(self.path, run_name="__fdgui_probe__")
+        self.namespace = namespace
+        target = namespace.get("probe")
+        if target is not None and not callable(getattr(target, "loss", None)):
+            target = None
+        if target is not None:
+            self.form = "object"
+            self._richer(target, lambda name: getattr(target, name, None))
+        elif callable(namespace.get("parameters")):
+            self.form = "richer"
+            self._richer(namespace, namespace.get)
+        else:
+            self.form = "minimal"
+            self._minimal(namespace)
+
+    # ---------------------------------------------------------------- the two forms
+    def _richer(self, owner: Any, get) -> None:
+        self._loss_fn = get("loss")
+        if not callable(self._loss_fn):
+            raise ResultError("the probe defines parameters() but no loss(params)")
+        self._gradient_fn = get("gradient")
+        self._gradient_fn = self._gradient_fn if callable(self._gradient_fn) else None
+        self._losses_fn = get("losses")
+        self._losses_fn = self._losses_fn if callable(self._losses_fn) else None
+        self._varying_fn = get("losses_varying")
+        self._varying_fn = self._varying_fn if callable(self._varying_fn) else None
+        parameters_fn = get("parameters")
+        params = self._user(parameters_fn)
+        if not isinstance(params, dict) or not params:
+            raise ResultError(
+                f"parameters() returned {type(params).__name__}, not a dict of named arrays"
+                + where(parameters_fn)
+            )
+        arrays = {str(name): real_array(value, f"parameters()[{name!r}]")
+                  for name, value in params.items()}  # fmt: skip
+        self.names = [(name, tuple(array.shape)) for name, array in arrays.items()]
+        self.theta0 = self._join(arrays)
+        self.named = True
+
+    def _minimal(self, namespace: dict[str, Any]) -> None:
+        self._loss_fn = namespace.get("loss")
+        if not callable(self._loss_fn):
+            found = "theta0" if "theta0" in namespace else "neither theta0 nor parameters()"
+            raise ResultError(
+                f"the probe defines no loss function ({found} found): a probe file defines "
+                "theta0 and loss(theta), or parameters() and loss(params), or probe = "
+                "torch_probe(...) / jax_probe(...)"
+            )
+        if "theta0" not in namespace:
+            raise ResultError("the probe defines loss(theta) but no theta0 (the point to check)")
+        theta0 = namespace["theta0"]
+        if callable(theta0):
+            theta0 = self._user(theta0)
+        theta0 = real_array(theta0, "theta0")
+        self.theta0 = theta0.ravel().copy()
+        grad = namespace.get("grad", namespace.get("gradient"))
+        self._gradient_fn = grad if callable(grad) else None
+        self._losses_fn = namespace.get("losses") if callable(namespace.get("losses")) else None
+        self._varying_fn = None
+        names = namespace.get("names")
+        self.named = names is not None
+        if names is None:
+            self.names = [("theta", (self.theta0.size,))]
+        else:
+            self.names = self._read_names(names)
+
+    def _read_names(self, names: Any) -> list[tuple[str, tuple[int, ...]]]:
+        pairs = []
+        try:
+            for name, shape in names:
+                dims = (shape,) if isinstance(shape, int) else tuple(shape)
+                pairs.append((str(name), tuple(int(n) for n in dims)))
+        except (TypeError, ValueError):
+            raise ResultError("names must be a list of (name, shape) pairs") from None
+        total = sum(math.prod(shape) for _, shape in pairs)
+        if total != self.theta0.size:
+            raise ResultError(
+                f"names describe {total:,} entries but theta0 has {self.theta0.size:,}"
+            )
+        if len({name for name, _ in pairs}) != len(pairs):
+            raise ResultError("names repeat a tensor name")
+        return pairs
+
+    # ---------------------------------------------------------------- bookkeeping
+    def _user(self, function, *args):
+        started = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            self.user_seconds += time.perf_counter() - started
+
+    def _join(self, arrays: dict[str, Any]) -> np.ndarray:
+        if not arrays:
+            return np.zeros(0)
+        return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays.values()])
+
+    def split(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        out, start = {}, 0
+        for name, shape in self.names:
+            size = math.prod(shape)
+            out[name] = theta[start : start + size].reshape(shape)
+            start += size
+        return out
+
+    def _argument(self, theta: np.ndarray) -> Any:
+        return self.split(theta) if self.form != "minimal" else theta
+
+    # ---------------------------------------------------------------- evaluation
+    def loss(self, theta: np.ndarray) -> float:
+        theta = np.array(theta, dtype=np.float64)
+        return scalar(
+            self._user(self._loss_fn, self._argument(theta)), "loss" + where(self._loss_fn)
+        )
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray | None:
+        if self._gradient_fn is None:
+            return None
+        name = "gradient" if self.form != "minimal" else "grad"
+        what = name + where(self._gradient_fn)
+        value = self._user(self._gradient_fn, self._argument(np.array(theta, dtype=np.float64)))
+        if isinstance(value, dict):
+            missing = [n for n, _ in self.names if n not in value]
+            if missing:
+                raise ResultError(f"{what} returned no {', '.join(missing)}")
+            parts = []
+            for n, shape in self.names:
+                part = real_array(value[n], f"{name}[{n!r}]")
+                if part.size != math.prod(shape):
+                    raise ResultError(
+                        f"{what}: {n} has shape {tuple(part.shape)}, the parameter {shape}"
+                    )
+                parts.append(part.ravel())
+            return np.concatenate(parts) if parts else np.zeros(0)
+        flat = real_array(value, what)
+        if flat.size != self.theta0.size:
+            raise ResultError(
+                f"{what} returned shape {tuple(flat.shape)} ({flat.size:,} values) where "
+                f"theta0 has {self.theta0.size:,} entries"
+            )
+        return flat.ravel()
+
+    @property
+    def batched(self) -> bool:
+        return self._losses_fn is not None or self._varying_fn is not None
+
+    def losses(self, thetas: np.ndarray) -> np.ndarray:
+        """L at each row of ``thetas`` (whole points)."""
+        count = thetas.shape[0]
+        if self._losses_fn is None:
+            return np.array([self.loss(row) for row in thetas])
+        what = "losses" + where(self._losses_fn)
+        argument = thetas
+        if self.form != "minimal":
+            argument = {
+                name: array.reshape((count, *shape))
+                for (name, shape), array in zip(self.names, self._columns(thetas), strict=True)
+            }
+        values = real_array(self._user(self._losses_fn, argument), what).ravel()
+        if values.size != count:
+            raise ResultError(f"{what} returned {values.size:,} losses for {count:,} points")
+        return values
+
+    def _columns(self, thetas: np.ndarray) -> list[np.ndarray]:
+        out, start = [], 0
+        for _, shape in self.names:
+            size = math.prod(shape)
+            out.append(thetas[:, start : start + size])
+            start += size
+        return out
+
+    def losses_changed(
+        self, count: int, rows: np.ndarray, columns: np.ndarray, values: np.ndarray
+    ) -> np.ndarray:
+        """L at ``count`` points, each θ0 with ``values`` at (row, column) pairs."""
+        base = self.theta0
+        if self._varying_fn is not None and columns.size:
+            tensor = self._single_tensor(columns)
+            if tensor is not None:
+                name, start, shape = tensor
+                size = math.prod(shape)
+                stacked = np.broadcast_to(base[start : start + size], (count, size)).copy()
+                stacked[rows, columns - start] = values
+                what = "losses" + where(self._varying_fn)
+                result = self._user(self._varying_fn, name, stacked.reshape((count, *shape)))
+                result = real_array(result, what).ravel()
+                if result.size != count:
+                    raise ResultError(f"{what} returned {result.size} losses for {count}")
+                return result
+        if self._losses_fn is not None or self._varying_fn is not None:
+            thetas = np.broadcast_to(base, (count, base.size)).copy()
+            thetas[rows, columns] = values
+            if self._losses_fn is not None:
+                return self.losses(thetas)
+            return np.array([self.loss(row) for row in thetas])
+        out = np.empty(count)
+        theta = base.copy()
+        order = np.argsort(rows, kind="stable")
+        rows, columns, values = rows[order], columns[order], values[order]
+        bounds = np.searchsorted(rows, np.arange(count + 1))
+        for k in range(count):
+            lo, hi = bounds[k], bounds[k + 1]
+            theta[columns[lo:hi]] = values[lo:hi]
+            out[k] = self.loss(theta)
+            theta[columns[lo:hi]] = base[columns[lo:hi]]
+        return out
+
+    def _single_tensor(self, columns: np.ndarray):
+        low, high = int(columns.min()), int(columns.max())
+        start = 0
+        for name, shape in self.names:
+            size = math.prod(shape)
+            if start <= low and high < start + size:
+                return name, start, shape
+            start += size
+        return None

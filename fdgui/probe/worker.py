@@ -1,0 +1,143 @@
+"""The probe process: loads a person's probe file and answers the window's requests.
+
+Run as a script by any Python with numpy (``python .../fdgui/probe/worker.py``): the window's
+interpreter by default, or the person's own (with their torch or JAX). It talks over its
+standard input and output in ``frames`` messages; before any user code runs, the protocol's
+output is moved to a private descriptor and the user's ``print`` (Python's and C's) goes to
+standard error, which the window drains and caps, so nothing the user writes can corrupt
+the protocol. User exceptions (``sys.exit`` included) come back as the user's traceback.
+
+Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
+``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
+``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code) and
+``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+
+
+def _protocol_streams():
+    """Private copies of stdin/stdout for the protocol; fd 1 → stderr, fd 0 → /dev/null."""
+    protocol_in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)
+    protocol_out = os.fdopen(os.dup(1), "wb", buffering=1 << 16)
+    os.dup2(2, 1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return protocol_in, protocol_out
+
+
+def _import_path() -> None:
+    """Import this copy of fdgui's probe modules (even where another fdgui is installed),
+    then leave its folder last on the path so ``from fdgui.probe import torch_probe`` works
+    in an interpreter without fdgui; this script's own folder comes off the path."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") not in (here, root)]
+    sys.path.insert(0, root)
+    import fdgui.probe.frames
+    import fdgui.probe.source  # noqa: F401
+
+    sys.path.remove(root)
+    sys.path.append(root)
+
+
+_INTERNAL = {os.path.abspath(__file__)}
+
+
+def _user_traceback(error: BaseException) -> tuple[str, str]:
+    """(one-line summary naming the user's file and line, the user's traceback)."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if os.path.abspath(frame.filename) not in _INTERNAL
+        and not frame.filename.endswith(("fdgui/probe/source.py", "<frozen runpy>", "runpy.py"))
+    ]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    lines += traceback.format_exception_only(type(error), error)
+    text = "".join(lines)
+    if isinstance(error, SystemExit):
+        summary = f"the probe called sys.exit({error.code!r})"
+    else:
+        message = str(error).strip().splitlines()
+        summary = f"{type(error).__name__}: {message[0] if message else ''}".rstrip(": ")
+    place = None
+    if isinstance(error, SyntaxError) and error.filename:
+        place = (error.filename, error.lineno)
+    elif frames:
+        place = (frames[-1].filename, frames[-1].lineno)
+    if place is not None:
+        summary += f" ({place[0]}, line {place[1]})"
+    return summary, text
+
+
+def main() -> int:
+    protocol_in, protocol_out = _protocol_streams()
+    _import_path()
+    import numpy as np
+
+    from fdgui.probe import frames
+    from fdgui.probe.source import ResultError, Source
+
+    _INTERNAL.add(os.path.abspath(frames.__file__))
+    source = None
+    while True:
+        try:
+            header, arrays = frames.read_message(protocol_in)
+        except EOFError:
+            return 0
+        op = header.get("op")
+        reply: dict = {"ok": True}
+        out: list = []
+        try:
+            if op == "load":
+                sys.path.insert(0, os.path.dirname(os.path.abspath(header["path"])))
+                source = Source(header["path"])
+                theta = source.theta0
+                gradient_ok = source._gradient_fn is not None
+                reply.update(
+                    tensors=[[name, list(shape)] for name, shape in source.names],
+                    named=source.named,
+                    form=source.form,
+                    has_gradient=gradient_ok,
+                    batched=source.batched,
+                    python=sys.version.split()[0],
+                )
+                out = [theta]
+            elif source is None:
+                raise ResultError("no probe file is loaded")
+            elif op == "loss":
+                reply["value"] = source.loss(arrays[0])
+            elif op == "losses":
+                out = [source.losses(np.array(arrays[0], dtype=np.float64))]
+            elif op == "changed":
+                rows, columns, values = arrays
+                out = [source.losses_changed(int(header["count"]), rows, columns, values)]
+            elif op == "gradient":
+                gradient = source.gradient(arrays[0])
+                if gradient is None:
+                    raise ResultError("the probe defines no gradient")
+                out = [gradient]
+            else:
+                raise ResultError(f"unknown request {op!r}")
+        except ResultError as error:
+            reply = {"ok": False, "kind": "result", "message": str(error), "traceback": ""}
+        except BaseException as error:  # the user's code: exceptions, sys.exit, recursion
+            summary, text = _user_traceback(error)
+            reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
+            out = []
+        reply["user_seconds"] = source.user_seconds if source is not None else 0.0
+        reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
+        try:
+            frames.write_message(protocol_out, reply, out)
+        except (BrokenPipeError, OSError):
+            return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

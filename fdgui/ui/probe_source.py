@@ -1,0 +1,238 @@
+"""A probe file as a source in a panel: the model-side holder and the widgets of its page.
+
+``ProbeHolder`` (owned by a panel model) opens the file a person picked — the file dialog's
+answer is the only way in, never a saved session or a drop — in a worker job (starting the
+process and importing torch takes a second or two), keeps the ``ProbeModel``, stops it on
+Cancel and closes it with the panel. ``ProbePage`` is the page of widgets: the Choose button,
+the full path, what the file holds, the timeout and interpreter fields, and a read-only panel
+with the user's traceback when the probe fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Generator
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fdgui.core.errors import InputError
+from fdgui.ui.widgets import Fields, selectable
+
+
+def parse_timeout(text: str) -> float:
+    stripped = text.strip()
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise InputError("probe_timeout", f"{stripped!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:
+        raise InputError("probe_timeout", f"{stripped} is outside (0, 86400] seconds")
+    return value
+
+
+def _open_job(path: str, python: str | None, timeout: float) -> Generator[Any, None, Any]:
+    from fdgui.probe.model import open_probe
+
+    yield 0.0, f"starting {os.path.basename(path)}"
+    return open_probe(path, python, timeout)
+
+
+def describe(model: Any) -> str:
+    """'4 tensors, 1,994 parameters (W1 3×4, …); its gradient: yes' for the page."""
+    shapes = ", ".join(
+        f"{t.name} {'×'.join(str(n) for n in t.shape) or 'scalar'}" for t in model.tensors[:6]
+    )
+    more = "…" if len(model.tensors) > 6 else ""
+    gradient = "its own gradient" if model.has_gradient else "no gradient (numeric only)"
+    batched = "batched losses" if model.batched else "one loss at a time"
+    return (
+        f"{len(model.tensors)} tensor{'s' if len(model.tensors) != 1 else ''}, "
+        f"{model.parameter_count:,} parameters ({shapes}{more}); {gradient}; {batched}; "
+        f"Python {model.python_version}"
+    )
+
+
+class ProbeHolder(QObject):
+    """The probe a panel works on (see the module's docstring)."""
+
+    loaded = Signal(object)  # the ProbeModel
+    failed = Signal(str, str)  # message, details (the user's traceback and output)
+
+    def __init__(self, owner: Any) -> None:
+        super().__init__(owner)
+        self._owner = owner  # the PanelModel: its jobs, its texts
+        self.model: Any = None
+        self._owned = False
+        self.opening = False
+
+    def open(self, path: str, timeout_text: str, python_text: str) -> bool:
+        """Open ``path`` (the person's pick) in a worker job; False if a field is wrong."""
+        try:
+            timeout = parse_timeout(timeout_text)
+        except InputError as error:
+            self._owner.inputErrorChanged.emit(error.field, error.message)
+            return False
+        self._owner.inputErrorChanged.emit("probe_timeout", "")
+        python = python_text.strip() or None
+
+        def returned(model: Any) -> None:
+            self.opening = False
+            self.adopt(model, owned=True)
+
+        def errored(message: str, details: str) -> None:
+            self.opening = False
+            self.failed.emit(message, details if _is_user_details(details) else "")
+
+        def aborted() -> None:
+            self.opening = False
+
+        self.opening = True
+        # a background job: a sweep or check refused meanwhile ("choose a probe file")
+        # must not cancel the opening
+        self._owner.start_job(
+            _open_job,
+            path,
+            python,
+            timeout,
+            busy=False,
+            returned=returned,
+            errored=errored,
+            aborted=aborted,
+        )
+        return True
+
+    def adopt(self, model: Any, owned: bool = False) -> None:
+        """Work on ``model`` (another panel's probe: shared, not closed here)."""
+        if model is self.model:
+            return
+        self.close()
+        self.model, self._owned = model, owned
+        self.loaded.emit(model)
+
+    def set_timeout(self, text: str) -> None:
+        if self.model is not None:
+            with contextlib.suppress(InputError):
+                self.model.set_timeout(parse_timeout(text))
+
+    def stop(self) -> None:
+        """Cancel: end the probe's process now (the next call starts a new one)."""
+        if self.model is not None:
+            self.model.stop()
+
+    def close(self) -> None:
+        if self.model is not None and self._owned:
+            self.model.close()
+        self.model = None
+
+
+def _is_user_details(details: str) -> bool:
+    """Details from a ProbeError (the user's traceback or output), not fdgui's own stack."""
+    return "fdgui/ui/worker.py" not in details
+
+
+class ProbePage(QWidget):
+    """The probe source's widgets; ``fields`` gets probe_timeout and probe_python (and the
+    panel's own fields, e.g. the explorer's tensor and index, go in ``extra_grid``)."""
+
+    def __init__(
+        self, fields: Fields, parent: QWidget | None = None, field_names: bool = False
+    ) -> None:
+        """``field_names``: widgets named after their field (``probe_timeoutEdit``, the
+        network check's convention) rather than in camel case (``probeTimeoutEdit``)."""
+        super().__init__(parent)
+        self.setObjectName("probePage")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.choose_button = QPushButton("Choose probe &file…")
+        self.choose_button.setObjectName("chooseProbeButton")
+        self.choose_button.setToolTip(
+            "A Python file defining theta0 and loss(theta) (optionally grad, names), or "
+            "parameters()/loss/gradient, or probe = torch_probe(...) / jax_probe(...). It runs "
+            "in its own process only once you pick it here."
+        )
+        column.addWidget(self.choose_button)
+        self.path_label = selectable(QLabel("No probe file chosen."))
+        self.path_label.setObjectName("probePathLabel")
+        self.path_label.setWordWrap(True)
+        column.addWidget(self.path_label)
+        self.info_label = QLabel("")
+        self.info_label.setObjectName("probeInfoLabel")
+        self.info_label.setWordWrap(True)
+        self.info_label.setStyleSheet("color: #555;")
+        column.addWidget(self.info_label)
+        self.extra_grid = QGridLayout()
+        self.extra_grid.setContentsMargins(0, 0, 0, 0)
+        self.extra_grid.setColumnStretch(1, 1)
+        column.addLayout(self.extra_grid)
+        fields.line(
+            "probe_timeout",
+            "probe_timeoutEdit" if field_names else "probeTimeoutEdit",
+            "Seconds each call into the probe may take; past it the probe's process is "
+            "stopped (an endless loop never freezes the window)",
+        )
+        fields.line(
+            "probe_python",
+            "probe_pythonEdit" if field_names else "probePythonEdit",
+            "The Python that runs the probe (empty: the one running fdgui); e.g. your own "
+            "environment's, with torch or JAX",
+            placeholder="this Python",
+        )
+        self.settings_grid = QGridLayout()
+        self.settings_grid.setContentsMargins(0, 0, 0, 0)
+        self.settings_grid.setColumnStretch(1, 1)
+        row = fields.grid_row(self.settings_grid, 0, "Ti&meout (s):", "probe_timeout")
+        fields.grid_row(self.settings_grid, row, "P&ython:", "probe_python")
+        column.addLayout(self.settings_grid)
+        self.error_title = QLabel("")
+        self.error_title.setObjectName("probeErrorTitle")
+        self.error_title.setWordWrap(True)
+        self.error_title.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error_view = QPlainTextEdit()
+        self.error_view.setObjectName("probeErrorView")
+        self.error_view.setReadOnly(True)
+        self.error_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.error_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.error_view.setMinimumHeight(90)
+        self.error_view.setToolTip("The probe's own traceback and what it printed")
+        column.addWidget(self.error_title)
+        column.addWidget(self.error_view, 1)
+        self.show_failure("", "")
+
+    def pick(self, parent: QWidget | None = None) -> str:
+        """The file dialog: the person's consent to run the file (its path, or '')."""
+        path, _ = QFileDialog.getOpenFileName(
+            parent or self, "Choose a probe file", "", "Python files (*.py);;All files (*)"
+        )
+        return path
+
+    def show_opening(self, path: str) -> None:
+        self.path_label.setText(f"Starting {path} …")
+        self.info_label.setText("")
+        self.show_failure("", "")
+
+    def show_loaded(self, model: Any) -> None:
+        self.path_label.setText(model.path)
+        self.info_label.setText(describe(model))
+        self.show_failure("", "")
+
+    def show_note(self, note: str) -> None:
+        if note:
+            self.info_label.setText(f"{note}. {self.info_label.text()}")
+
+    def show_failure(self, message: str, details: str) -> None:
+        self.error_title.setText(f"The probe failed: {message}" if message else "")
+        self.error_title.setVisible(bool(message))
+        self.error_view.setPlainText(details)
+        self.error_view.setVisible(bool(details))
