@@ -74,8 +74,9 @@ class HeatMap(QWidget):
         self.view.setObjectName("heatMapView")
         self.view.setMinimumHeight(160)  # the colour bar's labels apart
         self.view.setToolTip(
-            "log10 of each entry's relative error; rows are output units, columns input units. "
-            "Blank cells were not checked (sampled mode)."
+            "Each entry's error beyond the dtype's round-off allowance, relative to the gradient, "
+            "on a scale fixed to the verdict bands; rows are output units, columns input units. "
+            "Blank cells were not checked (sampled mode) or are undecided in this dtype."
         )
         self.plot = self.view.addPlot()
         self.plot.setLabel("left", "row (unit i)")
