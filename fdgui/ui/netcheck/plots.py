@@ -149,5 +149,5 @@ class HeatMap(QWidget):
         self.plot.setLabel("left", left)
         self.plot.setLabel("bottom", bottom)
         self.plot.getAxis("left").setStyle(showValues=bool(left))
-        self.plot.setTitle(f"{tensor.name}: log10 relative error")
+        self.plot.setTitle(f"{tensor.name}: relative error beyond round-off")
         self.plot.autoRange()
