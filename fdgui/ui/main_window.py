@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._saved: dict[str, Any] = {}
         self._defaults: dict[str, Any] = {}
         self._probe_paths: dict[str, str] = {}  # panel → the probe file a session named
+        self._reports: dict[str, Any] = {}  # panel → (report, its exports) or saved exports
         self.ask_before_closing = False  # the interactive app sets it (tests never block)
         from fdgui.ui.session import SessionManager
         from fdgui.ui.undo import UndoStack
@@ -116,6 +117,9 @@ class MainWindow(QMainWindow):
                 probe = _probe_path(model) or self._probe_paths.get(key)
                 if probe:  # the file's path only: opening a session never runs it
                     states[key] = {**states[key], "probe": probe}
+                report = self._report_of(key, model, autosave)
+                if report is not None:
+                    states[key] = {**states[key], "report": report}
             except Exception as error:  # saving never fails over a state
                 print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
         return states
@@ -141,10 +145,48 @@ class MainWindow(QMainWindow):
             problems += [f"{key} {name}" for name in skipped]
         return problems
 
+    def _report_of(self, key: str, model: Any, autosave: bool) -> Any:
+        """The network check's last report as its exports (text, markdown, csv, json), for the
+        session: a function (made off the GUI thread) when ``autosave``."""
+        if key != "netcheck":
+            return None
+        report = model.result()
+        if report is None:
+            saved = self._reports.get(key)
+            return saved if isinstance(saved, dict) else None
+        cached = self._reports.get(key)
+        if isinstance(cached, tuple) and cached[0] is report:
+            return cached[1]
+
+        def exports() -> dict[str, Any]:
+            from fdgui.core.report.exporters import export
+
+            made = {fmt: export(report, fmt) for fmt in ("text", "markdown", "csv", "json")}
+            self._reports[key] = (report, made)
+            return made
+
+        return exports if autosave else exports()
+
+    def saved_report(self, key: str, fmt: str) -> str | None:
+        """A report a session kept (this run has none of its own yet), as ``fmt``."""
+        saved = self._reports.get(key)
+        if isinstance(saved, dict) and isinstance(saved.get(fmt), str):
+            return saved[fmt]
+        return None
+
     def _take_probe_path(self, key: str, state: Any) -> Any:
         """``state`` without its "probe" path, which is kept (and saved again) but never
-        opened: a person chooses the probe file again in the panel to run it."""
+        opened: a person chooses the probe file again in the panel to run it; and without
+        its "report", kept for export and saved again until a new one replaces it."""
         self._probe_paths.pop(key, None)
+        if isinstance(state, dict) and "report" in state:
+            state = dict(state)
+            report = state.pop("report")
+            if isinstance(report, dict) and all(isinstance(v, str) for v in report.values()):
+                self._reports[key] = report
+                self.session.report_kept(key)
+        elif isinstance(state, dict) or state is None:
+            self._reports.pop(key, None)
         if not isinstance(state, dict) or "probe" not in state:
             return state
         state = dict(state)

@@ -86,6 +86,7 @@ class SessionManager(QObject):
         self._again = False
         self._pending_since = 0.0
         self._probe_notes: list[str] = []
+        self._report_notes: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -185,14 +186,24 @@ class SessionManager(QObject):
         """A restored panel had used a probe file: say so, and that it was not run."""
         self._probe_notes.append(f"{path} ({key})")
 
+    def report_kept(self, key: str) -> None:
+        self._report_notes.append(key)
+
     def _take_probe_notes(self) -> str:
         notes, self._probe_notes = self._probe_notes, []
-        if not notes:
-            return ""
-        return (
-            f" The session used the probe file {', '.join(notes)}; it was not run: choose it "
-            "in the panel to run it again."
-        )
+        reports, self._report_notes = self._report_notes, []
+        said = ""
+        if reports:
+            said += (
+                " The last network-check report was kept: File ▸ Export results writes it; "
+                "Run check draws it again."
+            )
+        if notes:
+            said += (
+                f" The session used the probe file {', '.join(notes)}; it was not run: choose "
+                "it in the panel to run it again."
+            )
+        return said
 
     def mark_clean(self) -> None:
         """The panels as they are now are what the file (or a new session) holds."""
