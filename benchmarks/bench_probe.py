@@ -16,7 +16,10 @@ picked probe gives its first result. Every ratio is measured in this one run.
 * The cost planner: ``plan_costs`` on the probe (median of ``--repeats`` plans) against the
   full check it predicts (median of as many runs). Goal: within 30%.
 
-Both sides use one torch thread (the probe file sets it; so does this process). Run:
+Both sides use one torch thread (the probe file sets it; so does this process). On a busy
+machine wall times swing between runs, so fdgui and gradcheck alternate and the ratio is
+the median of per-pair ratios; CPU times (this process plus the probe process) are printed
+beside them. The load average is printed at the start and the end. Run:
 
     .venv/bin/python benchmarks/bench_probe.py [--repeats N]
 
@@ -76,7 +79,9 @@ def check_with_shares(model, repeats: int):
     return statistics.median(times), statistics.median(shares), report
 
 
-def gradcheck_seconds(key: str, repeats: int) -> float:
+def gradcheck_runner(key: str):
+    """A function running torch.autograd.gradcheck once on the MLP of ``key`` (same module,
+    batch and loss as the probe, as one function of the flattened float64 parameters)."""
     import torch
     from torch.func import functional_call
 
@@ -101,27 +106,64 @@ def gradcheck_seconds(key: str, repeats: int) -> float:
             start += size
         return torch.nn.functional.cross_entropy(functional_call(net, params, (x,)), y)
 
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
+    def run() -> None:
         assert torch.autograd.gradcheck(loss, (flat,))
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+
+    return run
 
 
-def first_result_seconds(path: str) -> tuple[float, float]:
-    """(pick → full check report, pick → 400-point sweep of one entry), fresh processes."""
-    started = time.perf_counter()
-    model = open_probe(path)
-    run_to_completion(SETTINGS, model=model)
-    check = time.perf_counter() - started
-    model.close()
-    started = time.perf_counter()
-    model = open_probe(path)
-    run_sweep(EntryObjective(model, 3), SweepSettings("float64", 1e-16, 1.0, 400))
-    sweep = time.perf_counter() - started
-    model.close()
-    return check, sweep
+def timed(function) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def fdgui_check(model) -> tuple[float, float]:
+    """(wall, CPU of both processes: this one and the probe's) of one full check."""
+    before = model.process.worker_cpu_seconds
+    wall, cpu = timed(lambda: run_to_completion(SETTINGS, model=model))
+    return wall, cpu + model.process.worker_cpu_seconds - before
+
+
+def compare_with_gradcheck(model, key: str, repeats: int) -> dict[str, float]:
+    """Alternating runs (fdgui, gradcheck, fdgui, …) so both meet the same load; medians of
+    wall and CPU times and of the per-pair ratios."""
+    run_gradcheck = gradcheck_runner(key)
+    run_to_completion(SETTINGS, model=model)  # warm both
+    run_gradcheck()
+    ours, theirs = [], []
+    for _ in range(repeats):
+        ours.append(fdgui_check(model))
+        theirs.append(timed(run_gradcheck))
+    median = statistics.median
+    return {
+        "wall": median(w for w, _ in ours),
+        "cpu": median(c for _, c in ours),
+        "torch_wall": median(w for w, _ in theirs),
+        "torch_cpu": median(c for _, c in theirs),
+        "ratio_wall": median(t[0] / o[0] for o, t in zip(ours, theirs, strict=True)),
+        "ratio_cpu": median(t[1] / o[1] for o, t in zip(ours, theirs, strict=True)),
+    }
+
+
+def first_result_seconds(path: str) -> tuple[float, float, float, float]:
+    """Pick → full check report and pick → 400-point sweep of one entry, in fresh processes:
+    (check wall, check CPU, sweep wall, sweep CPU), CPU of this process and the probe's."""
+    figures = []
+    for first in ("check", "sweep"):
+        wall, cpu = time.perf_counter(), time.process_time()
+        model = open_probe(path)
+        if first == "check":
+            run_to_completion(SETTINGS, model=model)
+        else:
+            run_sweep(EntryObjective(model, 3), SweepSettings("float64", 1e-16, 1.0, 400))
+        figures += [
+            time.perf_counter() - wall,
+            time.process_time() - cpu + model.process.worker_cpu_seconds,
+        ]
+        model.close()
+    return tuple(figures)
 
 
 def planner_error(model, repeats: int) -> tuple[float, float]:
@@ -150,7 +192,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         numpy_path = os.path.join(ROOT, "examples", "numpy_two_layer.py")
         torch_paths = {key: write_probe(folder, key) for key in SIZES}
-        print(f"fdgui probe benchmark (median of {repeats}; full checks, forward engine)\n")
+        print(f"fdgui probe benchmark (median of {repeats}; full checks, forward engine; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n")  # fmt: skip
         print("1. time inside the user's code, share of a full check (goal ≥ 75%)")
         for label, path in (("numpy example", numpy_path), ("torch MLP 1e4", torch_paths["1e4"])):
             model = open_probe(path)
@@ -160,33 +203,38 @@ def main() -> int:
                   f"verdict {report.verdict}")  # fmt: skip
             goals.append((f"overhead {label}", share >= 0.75))
             model.close()
-        print("\n2. against torch.autograd.gradcheck, same module and batch (goal ≥ 3× at 1e3, "
-              "≥ 1× at 1e4)")  # fmt: skip
+        print(
+            "\n2. against torch.autograd.gradcheck, same module and batch, alternating runs "
+            "(goal ≥ 3× at 1e3, ≥ 1× at 1e4; wall, and CPU of all processes involved)"
+        )
         for key, path in torch_paths.items():
             model = open_probe(path)
-            seconds, _, report = check_with_shares(model, repeats)
-            torch_seconds = gradcheck_seconds(key, repeats)
-            ratio = torch_seconds / seconds
+            figures = compare_with_gradcheck(model, key, repeats)
             print(
-                f"   {model.parameter_count:>6,} parameters  fdgui {seconds * 1e3:8.1f} ms  "
-                f"gradcheck {torch_seconds * 1e3:8.1f} ms  gradcheck/fdgui {ratio:5.2f}×"
+                f"   {model.parameter_count:>6,} parameters  fdgui {figures['wall'] * 1e3:7.1f} ms "
+                f"(CPU {figures['cpu'] * 1e3:7.1f})  gradcheck {figures['torch_wall'] * 1e3:7.1f} "
+                f"ms (CPU {figures['torch_cpu'] * 1e3:7.1f})  gradcheck/fdgui "
+                f"{figures['ratio_wall']:5.2f}× wall, {figures['ratio_cpu']:5.2f}× CPU"
             )
-            goals.append((f"vs gradcheck {key}", ratio >= (3.0 if key == "1e3" else 1.0)))
+            goal = 3.0 if key == "1e3" else 1.0
+            goals.append((f"vs gradcheck {key}", figures["ratio_wall"] >= goal))
             if key == "1e4":
                 predicted, actual = planner_error(model, repeats)
             model.close()
         print("\n3. pick to first result, process start included (goal < 3 s)")
         example = os.path.join(ROOT, "examples", "torch_mlp.py")
         firsts = [first_result_seconds(example) for _ in range(repeats)]
-        check = statistics.median(f[0] for f in firsts)
-        sweep = statistics.median(f[1] for f in firsts)
-        print(f"   examples/torch_mlp.py: full check {check:5.2f} s, 400-point sweep "
-              f"{sweep:5.2f} s")  # fmt: skip
+        check, check_cpu, sweep, sweep_cpu = (
+            statistics.median(f[k] for f in firsts) for k in range(4)
+        )
+        print(f"   examples/torch_mlp.py: full check {check:5.2f} s (CPU {check_cpu:5.2f} s), "
+              f"400-point sweep {sweep:5.2f} s (CPU {sweep_cpu:5.2f} s)")  # fmt: skip
         goals.append(("pick to first result", max(check, sweep) < 3.0))
         print("\n4. cost planner on the torch MLP 1e4 probe (goal within 30%)")
         error = abs(predicted - actual) / actual
         print(f"   predicted {predicted:6.2f} s, ran {actual:6.2f} s: off by {error:5.1%}")
         goals.append(("planner", error <= 0.30))
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     print("\ngoals: " + ", ".join(f"{name} {'met' if ok else 'MISSED'}" for name, ok in goals))
     return 0
 

@@ -122,6 +122,7 @@ class ProbeProcess:
         self.output: _OutputTail | None = None
         self.user_seconds = 0.0  # time inside the user's code, summed over calls
         self.call_seconds = 0.0  # wall time of calls, summed (the process boundary included)
+        self.worker_cpu_seconds = 0.0  # the current process's CPU time, as of its last reply
         self._killed = False
         self._lock = threading.Lock()
         self.load_request: dict[str, Any] | None = None  # sent again after a restart
@@ -214,6 +215,7 @@ class ProbeProcess:
             reply, out = self._receive(started + limit, limit)
         finally:
             self.call_seconds += time.perf_counter() - started
+        self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
         seconds = float(reply.get("user_seconds", 0.0))
         self.user_seconds += seconds - self._user_base
         self._user_base = seconds

@@ -9,13 +9,15 @@ the protocol. User exceptions (``sys.exit`` included) come back as the user's tr
 
 Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
-``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code).
+``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code) and
+``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 
 
@@ -130,6 +132,7 @@ def main() -> int:
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
         reply["user_seconds"] = source.user_seconds if source is not None else 0.0
+        reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
         try:
             frames.write_message(protocol_out, reply, out)
         except (BrokenPipeError, OSError):

@@ -14,7 +14,7 @@ GOOD = """
 import os
 import numpy as np
 theta0 = np.linspace(-1, 1, 12)
-names = [("W", (3, 4))]
+names = [("W", (2, 4)), ("b", (4,))]
 FLAG = os.path.join(os.path.dirname(__file__), "flag")
 def loss(t):
     if os.path.exists(FLAG):
@@ -63,16 +63,22 @@ def test_explorer_sweeps_a_probe_entry_and_shows_its_traceback(qtbot, window, pr
     )  # fmt: skip
     page = explorer.inputs.probe_page
     assert page.path_label.text() == str(probe_file)
-    assert "1 tensor, 12 parameters (W 3×4)" in page.info_label.text()
+    assert "2 tensors, 12 parameters (W 2×4, b 4)" in page.info_label.text()
     tensors = explorer.inputs.fields.combos["probe_tensor"]
-    assert [tensors.itemData(i) for i in range(tensors.count())] == ["W"]
-    assert tensors.itemText(0) == "W  (3×4)"
+    assert [tensors.itemData(i) for i in range(tensors.count())] == ["W", "b"]
+    assert tensors.itemText(0) == "W  (2×4)"
     assert model.diagnosis().kind == "correct"
     # a multi-index
-    model.set_text("probe_index", "2, 1")
+    model.set_text("probe_index", "1, 2")
     model.sweep()
-    qtbot.waitUntil(lambda: not model.is_busy() and "W[2, 1]" in model.objective().label,
+    qtbot.waitUntil(lambda: not model.is_busy() and "W[1, 2]" in model.objective().label,
                     timeout=20_000)  # fmt: skip
+    model.set_text("probe_index", "b[3]")  # another tensor, named in the index
+    model.sweep()
+    qtbot.waitUntil(lambda: not model.is_busy() and "b[3]" in model.objective().label,
+                    timeout=20_000)  # fmt: skip
+    assert model.text("probe_tensor") == "b" and tensors.currentData() == "b"
+    model.set_text("probe_tensor", "W")
     # the probe raises: the traceback of the user's file, the last sweep stays on screen
     shown = model.result()
     flag(probe_file, "raise")

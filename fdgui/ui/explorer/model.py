@@ -167,6 +167,10 @@ class ExplorerModel(PanelModel):
             raise InputError("dtype", f"{probe.label} evaluates its loss in its own precision")
         tensor, index = self._texts["probe_tensor"], self._texts["probe_index"]
         flat = parse_entry(probe, tensor, index)  # a typo shows at once, before any call
+        named = probe.entry_of(flat)[0]
+        if named != tensor:  # the index named another tensor (W1[3, 7]): the picker follows
+            self._texts["probe_tensor"] = tensor = named
+            self.textsChanged.emit(self.texts())
 
         def build() -> Any:  # in the worker: a changed file is reloaded first
             note = probe.refresh()
