@@ -11,6 +11,8 @@ import pytest
 def _isolated_settings(tmp_path, monkeypatch):
     """Point QSettings (and anything reading XDG paths) at a temporary folder."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("FDGUI_DATA_DIR", str(tmp_path / "data" / "fdgui"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the error log
     try:
         from PySide6.QtCore import QSettings

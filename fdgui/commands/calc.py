@@ -30,14 +30,37 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "Exit status 1 when the backprop gradient is judged wrong, 2 for bad input.",
     )
     parser.add_argument("--loss", default="", metavar="L", help="loss at w (optional)")
-    parser.add_argument("--plus", required=True, metavar="L+", help="loss at w+ε")
-    parser.add_argument("--minus", required=True, metavar="L-", help="loss at w−ε")
-    parser.add_argument("--eps", required=True, metavar="EPS", help="the step ε (> 0)")
+    parser.add_argument("--plus", metavar="L+", help="loss at w+ε (required without --session)")
+    parser.add_argument("--minus", metavar="L-", help="loss at w−ε (required without --session)")
+    parser.add_argument(
+        "--eps", metavar="EPS", help="the step ε (> 0) (required without --session)"
+    )
     parser.add_argument("--backprop", default="", metavar="G", help="backprop gradient to check")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--session",
+        metavar="FILE",
+        help="with the losses: also save this calculation in a session file (.fdgui.json) "
+        "that the window opens; without them: report the calculation a session file holds",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    given = [args.plus, args.minus, args.eps]
+    if args.session and all(value is None for value in given) and not args.loss:
+        return _report_session(args)
+    missing = [
+        option
+        for option, value in zip(("--plus", "--minus", "--eps"), given, strict=True)
+        if value is None
+    ]
+    if missing:
+        print(
+            f"fdgui-cli calc: error: the following arguments are required: {', '.join(missing)}"
+            " (or only --session FILE, to report a saved calculation)",
+            file=sys.stderr,
+        )
+        return 2
     texts = {
         "loss": args.loss,
         "loss_plus": args.plus,
@@ -56,6 +79,65 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     result = estimate(inputs)
+    if args.session:
+        problem = _write_session(args.session, texts, result)
+        if problem:
+            print(f"fdgui-cli calc: {problem}", file=sys.stderr)
+            return 2
     sys.stdout.write(export(result, "json" if args.json else "text"))
-    comparison = result.comparison
+    return _status(result)
+
+
+def _status(result: object) -> int:
+    """1 when the backprop gradient is judged wrong, else 0."""
+    comparison = result.comparison  # type: ignore[attr-defined]
     return 1 if comparison is not None and comparison.verdict.key == "wrong" else 0
+
+
+def _write_session(path: str, texts: dict[str, str], result: object) -> str:
+    """Save the calculation into ``path`` (a new session, or added to an existing one);
+    "" or why not. A file that is there but is not a session is never overwritten."""
+    import datetime
+    import os
+
+    from fdgui.core import session as files
+    from fdgui.core.calculator.schemes import Measurement
+
+    current = files.Session()
+    if os.path.exists(path):
+        try:
+            current = files.read_session(path)
+        except files.SessionError as error:
+            return f"--session: {error}; it was left untouched"
+    from fdgui import __version__
+
+    updated = files.with_calculation(current, texts, Measurement.from_estimate(result))
+    updated.app_version = __version__
+    updated.saved_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    try:
+        files.write_session(path, updated)
+    except OSError as error:
+        return f"--session: could not write {path}: {error.strerror or error}"
+    return ""
+
+
+def _report_session(args: argparse.Namespace) -> int:
+    """The report of the calculation held by a session file (exit 2 for a bad file)."""
+    from fdgui.core import session as files
+
+    try:
+        texts = files.calculator_request(files.read_session(args.session))
+    except files.SessionError as error:
+        print(f"fdgui-cli calc: --session: {error}", file=sys.stderr)
+        return 2
+    inputs, errors = parse_inputs(texts)
+    if inputs is None:
+        field, message = next(iter(errors.items()))
+        name = FIELD_NAMES.get(field, field)
+        print(
+            f"fdgui-cli calc: --session: the saved {name} is not valid: {message}", file=sys.stderr
+        )
+        return 2
+    result = estimate(inputs)
+    sys.stdout.write(export(result, "json" if args.json else "text"))
+    return _status(result)

@@ -59,10 +59,18 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(WINDOW_TITLE)
         self._remember = remember
         self._saved: dict[str, Any] = {}
+        self._defaults: dict[str, Any] = {}
+        self.ask_before_closing = False  # the interactive app sets it (tests never block)
+        from fdgui.ui.session import SessionManager
+        from fdgui.ui.undo import UndoStack
+
+        self.undo_stack = UndoStack(self)
+        self.session = SessionManager(self, autosave=remember)
         if remember:
             from fdgui.ui.settings import load_states
 
-            self._saved = load_states()
+            restored = self.session.restore_autosave()
+            self._saved = load_states() if restored is None else restored
         self._first_start = not self._saved  # nothing remembered: say what each panel is for
         self.context = AppContext(self)
         self._infos: list[PanelInfo] = available_panels()
@@ -76,6 +84,9 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(QWidget(), info.title)  # a placeholder until first shown
             self.tabs.setTabToolTip(index, info.tooltip)
         self._build_menus()
+        from fdgui.ui.session_menu import install as install_session_ui
+
+        install_session_ui(self)
         self._ensure_panel(0)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.statusBar().showMessage("Ready. Type your losses; results update as you type.", 8000)
@@ -83,17 +94,55 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
     def closeEvent(self, event) -> None:
-        if self._remember:
-            from fdgui.ui.settings import save_states
+        from fdgui.ui.session_menu import confirm_discard
 
-            states = dict(self._saved)  # panels not opened this run keep their saved state
-            for key, model in self._models.items():
-                try:
-                    states[key] = model.state()
-                except Exception as error:  # closing never fails over a state
-                    print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
-            save_states(states)
+        if not confirm_discard(self, "quitting"):
+            event.ignore()
+            return
+        self.session.flush()  # the autosave, now (it also holds unsaved changes)
+        if self._remember:
+            self.session.closed_cleanly()
         super().closeEvent(event)
+
+    # --- session state -------------------------------------------------------------------
+    def collect_states(self, autosave: bool = False) -> dict[str, Any]:
+        """Every panel's state (panels not opened this run: their saved state); with
+        ``autosave``, entries may be functions to call off the GUI thread."""
+        states = dict(self._saved)
+        for key, model in self._models.items():
+            try:
+                states[key] = model.autosave_state() if autosave else model.state()
+            except Exception as error:  # saving never fails over a state
+                print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
+        return states
+
+    def restore_states(self, states: dict[str, Any]) -> list[str]:
+        """Every panel from ``states`` (a missing panel gets its defaults); returns what could
+        not be restored, as "<panel> <entry>"."""
+        problems = [f"the unknown panel {key!r}" for key in states if key not in self.panel_keys()]
+        for key in self.panel_keys():
+            state = states.get(key)
+            self._saved.pop(key, None)
+            if key not in self._models:
+                if state is None:
+                    continue  # made later, with its defaults
+                self.model(key)  # made now, so that what it cannot restore is named now
+            try:
+                skipped = self._models[key].restore(
+                    state if state is not None else self.default_state(key)
+                )
+            except Exception as error:  # restore never raises by contract; stay up anyway
+                skipped = [f"everything ({type(error).__name__}: {error})"]
+            problems += [f"{key} {name}" for name in skipped]
+        return problems
+
+    def default_state(self, key: str) -> Any:
+        """The state of a fresh model of panel ``key`` (what File → New restores)."""
+        if key not in self._defaults:
+            model = self._info(key).create_model(None, None)
+            self._defaults[key] = model.state()
+            model.deleteLater()
+        return self._defaults[key]
 
     # --- panels and models -----------------------------------------------------------------
     def panel_keys(self) -> list[str]:
@@ -105,10 +154,12 @@ class MainWindow(QMainWindow):
             info = self._info(key)
             model = info.create_model(self.context, self)
             self._models[key] = model
+            model.undo_stack = self.undo_stack
             if key in self._saved:
                 from fdgui.ui.settings import restore_model
 
-                restore_model(key, model, self._saved.pop(key))
+                restore_model(key, model, self._saved.pop(key), self.session)
+            self.session.watch(model)
         return self._models[key]
 
     def panel(self, key: str) -> QWidget | None:
@@ -147,6 +198,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         self._add_panel_menus(panel)
+        if not isinstance(panel, _PanelError):
+            from fdgui.ui.session_panels import extend_panel
+
+            extend_panel(self, info.key, panel)  # plot menus, table copy, pins
         return panel
 
     # --- menus -----------------------------------------------------------------------------

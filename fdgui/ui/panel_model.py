@@ -87,6 +87,11 @@ class PanelModel(QObject):
         """Plain data (str, numbers, lists, dicts) that ``restore`` takes back."""
         return {"texts": self.texts()}
 
+    def autosave_state(self) -> dict[str, Any]:
+        """``state()`` for the autosave: an entry may be a function without arguments that
+        gives its value, called off the GUI thread (for entries that are slow to make)."""
+        return self.state()
+
     def restore(self, state: Any) -> list[str]:
         """Take back what ``state()`` gave; returns the names of the entries it could not
         restore (e.g. ``texts.epsilon``, ``history[2]``) and restores everything else. Never
@@ -126,6 +131,33 @@ class PanelModel(QObject):
         """Apply checked ``texts`` and the subclass's own entries of ``state``; returns the
         names of entries it skipped."""
         raise NotImplementedError
+
+    # --- undo ------------------------------------------------------------------------------
+    #: the window's undo history (fdgui.ui.undo.UndoStack); None: changes are not undoable
+    undo_stack: Any = None
+
+    def snapshot(self) -> Any:
+        """What ``apply_snapshot`` needs to bring this model back (default: ``state()``)."""
+        return self.state()
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        self.restore(snapshot)
+
+    def undoable(self, label: str, change: Callable[[], Any]) -> Any:
+        """Run ``change()`` and, if it changed this model, record it as one undo step named
+        ``label`` (Reset, Clear history, …); returns what ``change`` returned."""
+        stack = self.undo_stack
+        if stack is None:
+            return change()
+        before = self.snapshot()
+        result = change()
+        after = self.snapshot()
+        if self.snapshot_changed(before, after):
+            stack.push(label, self, before, after)
+        return result
+
+    def snapshot_changed(self, before: Any, after: Any) -> bool:
+        return bool(before != after)
 
     # --- jobs ------------------------------------------------------------------------------
     def start_job(

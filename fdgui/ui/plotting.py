@@ -33,7 +33,7 @@ SCHEME_COLOURS = {
 SCHEME_STYLES = {
     "central": ("solid", None, 2.5),
     "forward": ("dash", "t1", 1.3),  # ▲
-    "backward": ("dot", "t", 1.3),  # ▼
+    "backward": ("dash-dot", "t", 1.3),  # ▼ (dotted is the round-off guide)
 }
 MARKER_GLYPHS = {None: "━", "t1": "▲", "t": "▼", "o": "●"}
 INDEPENDENT_COLOUR = OKABE_ITO["reddish purple"]  # complex step / Richardson when they differ

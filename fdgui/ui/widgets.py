@@ -148,7 +148,8 @@ class SpreadColumns(QObject):
     (not all given to the last one): tables use a wide window's space evenly and still scroll
     sideways only when their contents do not fit."""
 
-    def __init__(self, table: QTableView) -> None:
+    def __init__(self, table: QTableView, follow_model: bool = True) -> None:
+        """``follow_model``: spread again after rows arrive or go (else call ``spread``)."""
         super().__init__(table)
         self.table = table
         header = table.horizontalHeader()
@@ -160,7 +161,7 @@ class SpreadColumns(QObject):
         self._later.setInterval(0)
         self._later.timeout.connect(self.spread)
         model = table.model()
-        if model is not None:
+        if model is not None and follow_model:
             for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
                 signal.connect(self._later.start)
 

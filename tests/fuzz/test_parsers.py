@@ -130,7 +130,14 @@ def test_whole_numbers(text):
 
 
 @FUZZ
-@given(st.one_of(any_text, st.text(alphabet="w()*+-/.0123456789e sincoxpltabqr,", max_size=40)))
+@given(
+    st.one_of(
+        any_text,
+        st.text(alphabet="w()*+-/.0123456789e sincoxpltabqr,", max_size=40),
+        # a number run into a keyword: Python warns (SyntaxWarning) rather than refuses
+        st.sampled_from(["1if w else 2", "1or w", "0x1for", "3in w", "1and w", "1_000if w"]),
+    )
+)
 def test_expressions_parse_or_are_refused(text):
     import numpy as np
 

@@ -67,6 +67,10 @@ def test_curves_on_one_plot_differ_in_colour_or_in_dash_and_marker():
         (colour_a, style_a), (colour_b, style_b) = curves[a], curves[b]
         apart = delta_e(colour_a, colour_b, "deuteranopia") > 40
         assert apart or style_a != style_b, (a, b)
+    # no curve shares its dash with a guide of a close colour: the round-off guide's dots
+    # are its own
+    dashes = [style[0] for _colour, style in curves.values()]
+    assert dashes.count(GUIDE_STYLES["round-off"]) == 1
     # the old palette failed exactly this: central and backward the same blue
     assert delta_e("#0969da", "#8250df", "deuteranopia") < 10
 
@@ -571,3 +575,30 @@ def test_progress_bars_show_their_percentage_and_hide_when_idle(qtbot):
     netcheck.model.busyChanged.emit(False)
     assert not netcheck.progress.isVisible()
     assert math.isfinite(netcheck.progress.value())
+
+
+def test_the_badge_keeps_a_few_words_and_the_qualification_leads_the_explanation(qtbot):
+    from fdgui.ui.explorer.panel import ExplorerPanel, split_title
+
+    title = "Gradient correct (confirmed by the complex step reference; limited by float16)"
+    assert split_title(title) == (
+        "Gradient correct",
+        "Confirmed by the complex step reference; limited by float16",
+    )
+    assert split_title("Kink at w") == ("Kink at w", "")
+    panel = ExplorerPanel()
+    qtbot.addWidget(panel)
+    panel.resize(860, 560)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    panel.model.set_texts({"dtype": "float16"})
+    panel.model.sweep()
+    qtbot.waitUntil(lambda: panel.model.result().dtype == "float16", timeout=5000)
+    full = panel.diagnosis_title.toolTip()
+    badge, qualifier = split_title(full)
+    assert panel.diagnosis_title.text() == badge
+    if qualifier:
+        assert qualifier in panel.diagnosis_text.text()
+    # the badge fits its width in at most two lines
+    label = panel.diagnosis_title
+    assert label.heightForWidth(label.width()) <= 2.5 * label.fontMetrics().lineSpacing() + 16

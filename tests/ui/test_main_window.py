@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -30,7 +29,7 @@ def test_tabs_follow_the_registry(fresh):
         assert fresh.tabs.tabText(index) == info.title
         assert fresh.tabs.tabToolTip(index) == info.tooltip
     titles = [action.text() for action in fresh.menuBar().actions()]
-    assert titles == ["&File", "&Calculator", "&View", "&Help"]
+    assert titles == ["&File", "&Edit", "&Calculator", "&View", "&Help"]
 
 
 def test_only_the_first_panel_is_built_at_start(fresh):
@@ -174,14 +173,13 @@ def test_the_network_check_sends_an_entry_to_the_explorer_through_its_model(fres
     assert float(shown) == pytest.approx(entry.epsilon, rel=5e-3)
 
 
-def test_state_in_the_settings_file_is_json_per_panel(qtbot):
-    from PySide6.QtCore import QSettings
+def test_state_is_autosaved_as_a_session_file_per_panel(qtbot):
+    from fdgui.core.session import autosave_path, read_session
 
     window = MainWindow()
     qtbot.addWidget(window)
     window.open_panel("netcheck").model.set_text("seed", "7")
     window.close()
-    settings = QSettings()
-    keys = sorted(key for key in settings.allKeys() if key.startswith("panels/"))
-    assert keys == ["panels/calculator", "panels/netcheck"]  # the explorer was never made
-    assert json.loads(settings.value("panels/netcheck"))["texts"]["seed"] == "7"
+    panels = read_session(autosave_path()).panels
+    assert sorted(panels) == ["calculator", "netcheck"]  # the explorer was never made
+    assert panels["netcheck"]["texts"]["seed"] == "7"

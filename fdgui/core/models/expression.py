@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -203,7 +204,11 @@ def parse_expression(text: str, field: str = "expression") -> Expression:
             f"nested too deeply ({depth} brackets; at most {MAX_DEPTH})", field=field
         )
     try:
-        tree = ast.parse(cleaned, mode="eval")
+        with warnings.catch_warnings():  # "1if w": a warning on stderr otherwise
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(cleaned, mode="eval")
+    except SyntaxWarning as warning:
+        raise ExpressionError(f"syntax error: {warning}", field=field) from None
     except SyntaxError as error:
         implicit = _IMPLICIT_PRODUCT.search(cleaned)
         if implicit is not None and "decimal literal" in (error.msg or ""):

@@ -22,8 +22,8 @@ from fdgui.core.calculator.schemes import (
     measurement,
     parse_inputs,
 )
-from fdgui.core.numbers.format import decimal_exact as format_exact
 from fdgui.core.report.exporters import export
+from fdgui.core.session import measurement_texts
 from fdgui.ui.calculator.history import HistoryTableModel
 from fdgui.ui.panel_model import PanelModel
 
@@ -61,7 +61,9 @@ class CalculatorModel(PanelModel):
         self._estimate: Estimate | None = None
         self._stale = False
         self.history = HistoryTableModel(self)
-        self._pending_history: list[Any] = []  # saved rows still being read (kept by state())
+        # saved rows still being read, as saved (a text of lines, or a list), kept by state()
+        self._pending_history: list[Any] | str = []
+        self._row_lines: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -139,11 +141,16 @@ class CalculatorModel(PanelModel):
         self.recompute()
 
     def reset(self) -> None:
-        """Restore the default example; the history is kept (Clear history is separate)."""
-        self._texts = dict(DEFAULT_TEXTS)
-        self._loss_roundoff = None
-        self.textsChanged.emit(self.texts())
-        self.recompute()
+        """Restore the default example; the history is kept (Clear history is separate).
+        Undoable."""
+
+        def change() -> None:
+            self._texts = dict(DEFAULT_TEXTS)
+            self._loss_roundoff = None
+            self.textsChanged.emit(self.texts())
+            self.recompute()
+
+        self.undoable("Reset", change)
 
     # --- computing -----------------------------------------------------------------------
     def recompute(self) -> Estimate | None:
@@ -195,7 +202,8 @@ class CalculatorModel(PanelModel):
         self._start_reading(measure_table, text, self._table_read)
 
     def _table_read(self, measured: Any) -> None:
-        self._append_measured(measured)
+        if measured.rows:  # undoable, also when a long table arrives later
+            self.undoable("Paste table", lambda: self._append_measured(measured))
         self.tableRead.emit(len(measured.rows), list(measured.problems))
 
     def _append_measured(self, measured: Any) -> None:
@@ -215,14 +223,24 @@ class CalculatorModel(PanelModel):
         self.start_job(job, data, busy=False, returned=done, errored=failed, finished=finished)
 
     def remove_rows(self, rows: list[int]) -> None:
-        if self.history.remove_rows(rows):
-            self.historyChanged.emit()
+        """Delete history rows by index (undoable)."""
+
+        def change() -> None:
+            if self.history.remove_rows(rows):
+                self.historyChanged.emit()
+
+        self.undoable("Delete rows", change)
 
     def clear_history(self) -> None:
-        self._pending_history = []  # a saved history still being read is dropped too
-        self._generation += 1
-        self.history.clear()
-        self.historyChanged.emit()
+        """Remove every row, also a saved history still being read (undoable)."""
+
+        def change() -> None:
+            self._pending_history = []
+            self._generation += 1
+            self.history.clear()
+            self.historyChanged.emit()
+
+        self.undoable("Clear history", change)
 
     def _set_stale(self, stale: bool) -> None:
         if stale != self._stale:
@@ -231,57 +249,111 @@ class CalculatorModel(PanelModel):
 
     # --- state ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        rows = [
-            {
-                "epsilon": format_exact(row.epsilon),
-                "loss_plus": format_exact(row.loss_plus),
-                "loss_minus": format_exact(row.loss_minus),
-                "loss": "" if row.loss is None else format_exact(row.loss),
-            }
-            for row in self.history.rows()
-        ]
-        # rows of a saved history still being read stay in what is saved, first
-        return {"texts": self.texts(), "history": list(self._pending_history) + rows}
+        """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}
+        (fdgui.core.session): compact, and each row's line is made once, so a long history
+        saves fast. Rows of a saved history still being read stay in it, first."""
+        return {"texts": self.texts(), "history": self._history_table()()}
+
+    def autosave_state(self) -> dict[str, Any]:
+        """``state()`` with the history as a function to call off the GUI thread (the first
+        save after a long paste formats every new row)."""
+        return {"texts": self.texts(), "history": self._history_table()}
+
+    def _history_table(self) -> Any:
+        from fdgui.core.session import encode_table, row_line
+
+        pending, rows, cache = self._pending_history, self.history.rows(), self._row_lines
+
+        def table() -> dict[str, Any]:
+            lines: list[str] = []
+            if isinstance(pending, str):
+                if pending:
+                    lines.append(pending)
+            else:
+                lines.extend(row_line(row) for row in pending)
+            made = {}
+            for row in rows:
+                hit = cache.get(id(row))
+                if hit is None or hit[0] is not row:
+                    hit = (row, "\t".join(measurement_texts(row)))
+                made[id(row)] = hit
+                lines.append(hit[1])
+            self._row_lines = made
+            return encode_table(lines)
+
+        return table
+
+    def snapshot(self) -> Any:
+        """For undo: the row objects themselves (they never change), not their texts."""
+        pending = self._pending_history
+        return (
+            self.history.rows(),
+            self.history.points().copy(),
+            pending if isinstance(pending, str) else list(pending),
+            self.texts(),
+            self._loss_roundoff,
+        )
+
+    def snapshot_changed(self, before: Any, after: Any) -> bool:
+        """The points (index 1) follow the rows; numpy arrays do not compare to one bool."""
+        pairs = enumerate(zip(before, after, strict=True))
+        return any(b is not a and b != a for i, (b, a) in pairs if i != 1)
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        rows, points, pending, texts, roundoff = snapshot
+        self._generation += 1
+        self._pending_history = []
+        self.history.set_rows(rows, points)
+        if pending:
+            self._read_saved_later(pending)
+        self._texts, self._loss_roundoff = dict(texts), roundoff
+        self.historyChanged.emit()
+        self.textsChanged.emit(self.texts())
+        self.recompute()
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("history",)
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
-        from fdgui.core.calculator.table import measure_rows
         from fdgui.core.jobs import drive
+        from fdgui.core.session import SessionError, table_rows
 
         problems: list[str] = []
-        rows = state.get("history", [])
-        if not isinstance(rows, list):
-            rows, problems = [], ["history"]
+        try:
+            rows, count = table_rows(state.get("history", []))
+        except SessionError:
+            rows, count, problems = [], 0, ["history"]
         self.history.clear()
         self._pending_history = []
         self._generation += 1
-        if len(rows) <= BACKGROUND_ROWS:
-            measured = drive(measure_rows(rows))
+        if count <= BACKGROUND_ROWS:
+            measured = drive(_measure_saved(rows))
             self._append_measured(measured)
             problems += measured.problems
             self.historyChanged.emit()
         else:  # read after the window is up; rows typed meanwhile follow the saved ones
-            self._pending_history = list(rows)
-            generation = self._generation
-
-            def read(measured: Any) -> None:
-                if generation == self._generation:  # not cleared or restored again since
-                    self._history_read(measured)
-
-            # once the window has painted: reading competes with its first paint for the GIL
-            def start() -> None:
-                if generation == self._generation:
-                    self._start_reading(measure_rows, rows, read)
-
-            QTimer.singleShot(RESTORE_DELAY_MS, self, start)
+            self._read_saved_later(rows)
         if texts:
             self._texts.update(texts)
             self._loss_roundoff = None
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
+
+    def _read_saved_later(self, rows: list[Any] | str) -> None:
+        self._pending_history = rows
+        generation = self._generation
+
+        def read(measured: Any) -> None:
+            if generation == self._generation:  # not cleared or restored again since
+                self._history_read(measured)
+
+        # once the window has painted: reading competes with its first paint for the GIL
+        def start() -> None:
+            if generation == self._generation:
+                self._start_reading(_measure_saved, rows, read)
+
+        QTimer.singleShot(RESTORE_DELAY_MS, self, start)
 
     def _history_read(self, measured: Any) -> None:
         """A long saved history has been read: its rows go before any added meanwhile."""
@@ -298,3 +370,12 @@ class CalculatorModel(PanelModel):
             np.concatenate([saved, self.history.points()]),
         )
         self.historyChanged.emit()
+
+
+def _measure_saved(rows: list[Any] | str) -> Any:
+    """A job: saved history rows (a text of tab-separated lines, lists or dicts) measured."""
+    from fdgui.core.calculator.table import measure_rows
+    from fdgui.core.session import row_cells, split_rows
+
+    cells = [row_cells(row) or row for row in split_rows(rows)]
+    return (yield from measure_rows(cells))

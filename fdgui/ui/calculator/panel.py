@@ -346,6 +346,9 @@ class CalculatorPanel(QWidget):
         self.history_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         rows_header = self.history_table.verticalHeader()
         rows_header.setVisible(False)
+        # column widths sample the rows on screen: Qt reads this precision from the vertical
+        # header (the default, 1,000 rows, made each Calculate format ~2,000 cells)
+        rows_header.setResizeContentsPrecision(0)
         rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows_header.setDefaultSectionSize(self.history_table.fontMetrics().height() + 8)
         self.delete_rows_action = QAction("Delete selected rows", self.history_table)

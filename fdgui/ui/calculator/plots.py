@@ -248,7 +248,7 @@ class HistoryPlot:
         """Draw what the series hold now (the timer does this after changes)."""
         self._redraw.stop()
         points = self._model.points() if self._model is not None else np.empty((0, 4))
-        binned = False
+        binned = changed = False
         for name, curve in (
             ("central", self.central),
             ("forward", self.forward),
@@ -262,6 +262,7 @@ class HistoryPlot:
             if shown is None or not (np.array_equal(shown[0], x) and np.array_equal(shown[1], y)):
                 curve.setData(x, y)
                 self._shown[name] = (x, y)
+                changed = True
         rows = len(points)
         too_large = max(
             (series.undrawable(points, series.column) for series in self._series.values()),
@@ -285,7 +286,8 @@ class HistoryPlot:
                 else ""
             )
         )
-        if rows and rows != self._drawn_rows:
+        if rows and rows != self._drawn_rows and (changed or not self._drawn_rows):
+            # only when what is drawn changed: a new row inside an existing bin repaints nothing
             self.widget.getPlotItem().enableAutoRange()
         elif not rows:
             self._place_empty_view()
@@ -298,7 +300,7 @@ class HistoryPlot:
         """The central line's points, rows with L+ = L− left out (they are drawn as ✕)."""
         rows = [r for r in self._history_rows() if not is_cancelled(r) and r.epsilon > 0]
         pairs = sorted((float(r.epsilon), float(r.central)) for r in rows)
-        pairs = [(x, y) for x, y in pairs if math.isfinite(x) and math.isfinite(y)]
+        pairs = [(x, y) for x, y in pairs if math.isfinite(x) and abs(y) <= DRAWABLE]
         return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
     def _draw_bars_and_cancelled(self, binned: bool) -> None:
@@ -315,7 +317,7 @@ class HistoryPlot:
             if row not in known:
                 known[row] = 2 * float(central_uncertainty(row))
             bars.append((math.log10(float(row.epsilon)), float(row.central), known[row]))
-        bars = [bar for bar in bars if all(math.isfinite(v) for v in bar)]
+        bars = [bar for bar in bars if all(abs(v) <= DRAWABLE for v in bar)]  # no nan, inf
         if len(known) > 4 * EXACT_POINTS:  # forget rows long deleted
             self._uncertainties = {row: known[row] for row in rows if row in known}
         self.error_bars.setData(

@@ -7,7 +7,7 @@ touches a widget; it also decides what the view only draws (which reference disa
 a correct verdict is limited by the finite differences).
 
 State (``state()``): {"source": "expression" | "network" | "measured", "texts": {field:
-text}, "cursor_epsilon": float or None}.
+text}, "cursor_epsilon": float or None, "pins": [pinned sweeps, see pins.py]}.
 """
 
 from __future__ import annotations
@@ -105,6 +105,10 @@ class ExplorerModel(PanelModel):
         self._last_seconds: dict[Any, float] = {}
         self._stale_reason = ""  # "" while the shown result matches the inputs
         self.force_worker = False  # tests: run every sweep through the worker
+        from fdgui.ui.explorer.pins import Pins
+
+        self.pins = Pins(self)  # sweeps pinned to compare with (saved in the session)
+        self.pinsChanged = self.pins.pinsChanged
         self._probe_note = ""  # set in the worker when a changed probe file was reloaded
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -490,15 +494,25 @@ class ExplorerModel(PanelModel):
         backprop = None if reference is None else numbers_full(reference.value)
         from fdgui.core.numbers.precision import unit_roundoff
 
-        self._calculator.set_inputs(
-            texts["loss"],
-            texts["loss_plus"],
-            texts["loss_minus"],
-            texts["epsilon"],
-            backprop,
-            # the losses are binaries of the sweep's dtype, not decimals with that many digits
-            loss_roundoff=unit_roundoff(self._result.dtype),
-        )
+        calculator, dtype = self._calculator, self._result.dtype
+
+        def change() -> None:
+            calculator.set_inputs(
+                texts["loss"],
+                texts["loss_plus"],
+                texts["loss_minus"],
+                texts["epsilon"],
+                backprop,
+                # the losses are binaries of the sweep's dtype, not decimals with that many
+                # digits
+                loss_roundoff=unit_roundoff(dtype),
+            )
+
+        undoable = getattr(calculator, "undoable", None)
+        if undoable is None:
+            change()
+        else:  # what was typed in the calculator comes back with Undo
+            undoable("Send to calculator", change)
         context.open_panel("calculator")
         return True
 
@@ -519,10 +533,11 @@ class ExplorerModel(PanelModel):
             "source": self._source,
             "texts": self.texts(),
             "cursor_epsilon": self._cursor_epsilon,
+            "pins": self.pins.state(),
         }
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("source", "cursor_epsilon")
+        return ("source", "cursor_epsilon", "pins")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         """Texts and source now; the cursor once the next sweep (if its range holds it)."""
@@ -540,6 +555,7 @@ class ExplorerModel(PanelModel):
             self._source = source
             self.sourceChanged.emit(source)
         self._wanted_cursor = None if cursor is None else float(cursor)
+        problems += self.pins.restore(state.get("pins", []))
         if self._result is not None:  # already swept: sweep the restored inputs
             self._debounce.start()
         return problems

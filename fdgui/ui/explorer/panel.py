@@ -9,6 +9,7 @@ cursor (drag it, or click a plot) picks an ε; its values can be sent to the cal
 
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar
 
 import numpy as np
@@ -51,6 +52,16 @@ KIND_COLOURS = {
     "undefined": "#6e7781",
     "estimate": "#0a5ea8",
 }
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """ "Gradient correct (confirmed by …; limited by float16)" → the badge's few words and
+    the qualification, which starts the explanation instead of crowding the badge."""
+    head, bracket, rest = title.partition(" (")
+    if not bracket or not rest.endswith(")"):
+        return title, ""
+    qualifier = rest[:-1]
+    return head, qualifier[:1].upper() + qualifier[1:]
 
 
 def create_panel(context: Any, model: ExplorerModel | None = None) -> ExplorerPanel:
@@ -476,11 +487,17 @@ class ExplorerPanel(QWidget):
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         if self.model.correct_but_limited():
             colour = LIMITED_COLOUR
-        self.diagnosis_title.setText(words.diagnosis_title(diagnosis))
+        title = words.diagnosis_title(diagnosis)
+        badge, qualifier = split_title(title)
+        self.diagnosis_title.setText(badge)
+        self.diagnosis_title.setToolTip(title)
         self._size_badge()
         self.diagnosis_title.setStyleSheet(badge_style(colour))
         self.diagnosis_box.setStyleSheet(f"#diagnosisBox {{ border-left: 4px solid {colour}; }}")
-        self.diagnosis_text.setText(words.diagnosis_text(diagnosis))
+        explanation = words.diagnosis_text(diagnosis)
+        if qualifier:  # the title's qualification leads the words beside the badge
+            explanation = f"<b>{html.escape(qualifier)}.</b> {html.escape(explanation)}"
+        self.diagnosis_text.setText(explanation)
         self.recommended_label.setText(
             f"Recommended ε: central {numbers.epsilon(diagnosis.recommended['central'])}, "
             f"forward {numbers.epsilon(diagnosis.recommended['forward'])}: "

@@ -42,11 +42,11 @@ from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
+from fdgui.ui.netcheck.tables import fill, setup_table, shorten_worst_numbers
 from fdgui.ui.theme import badge_style, readable
-from fdgui.ui.widgets import ERROR_COLOUR, Fields, SpreadColumns, vertical_scroll
+from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
 PANEL_KEY = "netcheck"
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PANEL_TITLE = "Network check"
 _COLOURS = {verdict.key: verdict.colour for verdict in VERDICTS}
 _FIELD_TIPS = {
@@ -285,7 +285,7 @@ class NetcheckPanel(QWidget):
             "Per tensor: largest and median relative error |n − a| / max(|n|, |a|, 1e-8), and "
             "how many entries fall in each verdict band. Click a row to show its heat map."
         )
-        self._setup_table(self.tensor_table)
+        setup_table(self.tensor_table)
         self.worst_table = QTableWidget(0, len(WORST_HEADERS))
         self.worst_table.setObjectName("worstTable")
         self.worst_table.setHorizontalHeaderLabels(WORST_HEADERS)
@@ -293,7 +293,7 @@ class NetcheckPanel(QWidget):
             "The 20 entries that disagree most (failing ones first). Double-click a row or "
             "press Enter to sweep that parameter in the ε explorer.\n\n" + CHANGE_EXPLANATION
         )
-        self._setup_table(self.worst_table)
+        setup_table(self.worst_table)
 
         self.heat_map = HeatMap()
         # its parts under the names the rest of the panel (and its tests) use
@@ -347,16 +347,25 @@ class NetcheckPanel(QWidget):
         results.setObjectName("netcheckResults")
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(6, 0, 0, 0)
-        results_layout.addWidget(self.verdict_badge)
-        results_layout.addWidget(self.verdict_label)
-        results_layout.addWidget(self.settings_label)
+        # the verdict, tables and heat map scroll together on a short window (each keeps a
+        # readable height); Save and Copy stay below, always in view
+        report = QWidget()
+        report.setObjectName("netcheckReport")
+        report_layout = QVBoxLayout(report)
+        report_layout.setContentsMargins(0, 0, 0, 0)
+        report_layout.addWidget(self.verdict_badge)
+        report_layout.addWidget(self.verdict_label)
+        report_layout.addWidget(self.settings_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("netcheckResultSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.result_tabs)
         splitter.addWidget(worst_box)
         splitter.setSizes([330, 300])
-        results_layout.addWidget(splitter, 1)
+        self.result_tabs.setMinimumHeight(250)  # the heat map with its colour bar's labels
+        worst_box.setMinimumHeight(150)  # a few worst rows
+        report_layout.addWidget(splitter, 1)
+        results_layout.addWidget(vertical_scroll(report, "netcheckReportScroll"), 1)
         results_layout.addLayout(exports)
         results_layout.addLayout(copies)
 
@@ -378,17 +387,6 @@ class NetcheckPanel(QWidget):
         order += [*self.export_buttons.values(), self.copy_torch_button, self.copy_jax_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
-
-    def _setup_table(self, table: QTableWidget) -> None:
-        table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it)
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.column_spreader = SpreadColumns(table)  # contents first, spare width shared
 
     def _connect(self) -> None:
         model = self.model
@@ -548,7 +546,7 @@ class NetcheckPanel(QWidget):
             f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s. "
             f"{second_look_words(report)}".rstrip()
         )
-        self._fill(self.tensor_table, tensor_rows(report))
+        fill(self.tensor_table, tensor_rows(report))
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
             if tensor.failures:
@@ -562,8 +560,8 @@ class NetcheckPanel(QWidget):
                 )
             else:
                 status.setForeground(QColor(readable("#1b873f")))
-        self._fill(self.worst_table, worst_rows(report))
-        self._shorten_worst_numbers(report)
+        fill(self.worst_table, worst_rows(report), spread=False)
+        shorten_worst_numbers(self.worst_table, report)
         for row, entry in enumerate(report.worst):
             item = self.worst_table.item(row, 4)
             colour = _COLOURS["kinks"] if entry.note else _COLOURS.get(entry.band, "#000000")
@@ -581,57 +579,6 @@ class NetcheckPanel(QWidget):
         for button in self.export_buttons.values():
             button.setEnabled(True)
         self._refresh_code_buttons()
-
-    def _shorten_worst_numbers(self, report: Any) -> None:
-        """The window's number rule in the worst table: at most 7 significant digits in the
-        cells (so the table fits a 1280-pixel window), every digit on hover; exports and
-        Copy keep the report's full digits."""
-        from fdgui.core.report.netcheck import WORST_HEADERS
-
-        columns = {
-            "numeric": ("numeric", fmt.display),
-            "backprop": ("analytic", fmt.display),
-            "ε": ("epsilon", fmt.epsilon),
-            "ΔL+": ("loss_plus_change", lambda v: fmt.display(v, 4)),
-            "ΔL−": ("loss_minus_change", lambda v: fmt.display(v, 4)),
-        }
-        table = self.worst_table
-        table.setUpdatesEnabled(False)
-        try:
-            for header, (attribute, shown) in columns.items():
-                if header not in WORST_HEADERS:
-                    continue
-                column = WORST_HEADERS.index(header)
-                for row, entry in enumerate(report.worst):
-                    item = table.item(row, column)
-                    value = getattr(entry, attribute, None)
-                    if item is None or value is None:
-                        continue
-                    item.setText(shown(value))
-                    if not item.toolTip():
-                        item.setToolTip(fmt.full(value))
-        finally:
-            table.column_spreader.spread()
-            table.setUpdatesEnabled(True)
-
-    def _fill(self, table: QTableWidget, rows: list[list[str]]) -> None:
-        # With ResizeToContents on, every setItem re-measures whole columns: 220 items took
-        # ~150 ms on the GUI thread. Fill with fixed sections, then size the columns once.
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.setUpdatesEnabled(False)
-        try:
-            table.clearContents()
-            table.setRowCount(len(rows))
-            for row, cells in enumerate(rows):
-                for column, text in enumerate(cells):
-                    item = QTableWidgetItem(text)
-                    if column > 0:
-                        item.setTextAlignment(_RIGHT)
-                    table.setItem(row, column, item)
-        finally:
-            table.column_spreader.spread()
-            table.setUpdatesEnabled(True)
 
     # ------------------------------------------------------------------ actions
     def run_check(self) -> None:

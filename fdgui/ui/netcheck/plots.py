@@ -35,6 +35,7 @@ class HeatMap(QWidget):
         layout.addLayout(chooser)
         self.view = pg.GraphicsLayoutWidget()
         self.view.setObjectName("heatMapView")
+        self.view.setMinimumHeight(160)  # the colour bar's labels apart
         self.view.setToolTip(
             "log10 of each entry's relative error; rows are output units, columns input units. "
             "Blank cells were not checked (sampled mode)."

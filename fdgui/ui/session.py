@@ -1,0 +1,315 @@
+"""The window's session: File → New/Open/Save/Save As/Open Recent, the title's unsaved mark,
+autosave into the per-user data folder, and restoring it after a crash.
+
+Every panel model's ``state()`` goes into one ``.fdgui.json`` file (fdgui.core.session).
+A moment after any change (``AUTOSAVE_MS``), the states are collected on the GUI thread
+(cheap: the calculator keeps each row's texts) and turned into JSON and written off the GUI
+thread, atomically. A file that cannot be opened changes nothing on screen and is never
+written over; a damaged autosave is moved aside as ``.broken``. An unwritable data folder is
+said once, in the status bar and on stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import sys
+import time
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from fdgui import __version__
+from fdgui.core import session as files
+
+AUTOSAVE_MS = 700
+AUTOSAVE_MAX_WAIT_S = 3.0
+#: the model signals that may mean a change worth saving
+_CHANGE_SIGNALS = (
+    "textsChanged",
+    "resultChanged",
+    "inputErrorChanged",
+    "historyChanged",
+    "sourceChanged",
+    "pinsChanged",
+    "readoutChanged",
+)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def _write_job(
+    panels: dict[str, Any], autosave: Path | None, previous: bytes | None
+) -> Generator[float, None, tuple[bytes, str]]:
+    """Off the GUI thread: the panels as JSON, written to ``autosave`` if they changed since
+    ``previous``. Returns (the panels' JSON, "" or why the autosave could not be written)."""
+    yield 0.0
+    panels = {
+        key: {entry: value() if callable(value) else value for entry, value in state.items()}
+        if isinstance(state, dict)
+        else state
+        for key, state in panels.items()
+    }
+    data = files.dumps_panels(panels)
+    problem = ""
+    if autosave is not None and data != previous:
+        try:
+            files.write_atomic(autosave, files.assemble(data, _now(), __version__))
+        except OSError as error:
+            problem = f"{autosave.parent} is not writable ({error.strerror or error})"
+    return data, problem
+
+
+class SessionManager(QObject):
+    """Owns the current file, the unsaved mark, the autosave and the recent files."""
+
+    titleChanged = Signal()
+    message = Signal(str)  # a sentence for the status bar
+
+    def __init__(self, window: Any, autosave: bool = True) -> None:
+        super().__init__(window)
+        self.window = window
+        self.path: Path | None = None
+        self.autosave_enabled = autosave
+        self.last_message = ""  # the last thing said to the person (tests read it)
+        self._baseline: bytes | None = None  # the panels' JSON at the last open/save/new
+        self._autosaved: bytes | None = None
+        self._dirty = False
+        self._loading = 0
+        self._warned_unwritable = False
+        self._writing: Any = None
+        self._again = False
+        self._pending_since = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self._collect_and_write)
+
+    # --- what changed ------------------------------------------------------------------------
+    def watch(self, model: Any) -> None:
+        """Save after any change of ``model``."""
+        for name in _CHANGE_SIGNALS:
+            signal = getattr(model, name, None)
+            if signal is not None:
+                signal.connect(self.changed)
+
+    def changed(self, *_args: Any) -> None:
+        """Autosave ``AUTOSAVE_MS`` after the last change, and at least every
+        ``AUTOSAVE_MAX_WAIT_S`` while changes keep coming."""
+        if self._loading:
+            return
+        now = time.monotonic()
+        if not self._timer.isActive():
+            self._pending_since = now
+        elif now - self._pending_since > AUTOSAVE_MAX_WAIT_S:
+            return  # let the running timer fire
+        self._timer.start()
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def title(self) -> str:
+        name = self.path.name if self.path is not None else "Untitled session"
+        return f"{name}[*]"
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.titleChanged.emit()
+
+    def flush(self) -> None:
+        """Everything now, on this thread: the unsaved mark and the autosave (on quit)."""
+        self._timer.stop()
+        data = files.dumps_panels(self.window.collect_states())
+        self._set_dirty(self._baseline is not None and data != self._baseline)
+        if self.autosave_enabled and data != self._autosaved:
+            self._write_autosave(data)
+
+    def _write_autosave(self, data: bytes) -> None:
+        path = files.autosave_path()
+        try:
+            files.write_atomic(path, files.assemble(data, _now(), __version__))
+            self._autosaved = data
+        except OSError as error:
+            self._unwritable(f"{path.parent} is not writable ({error.strerror or error})")
+
+    def _collect_and_write(self) -> None:
+        if self._writing is not None:  # one write at a time; the next follows it
+            self._again = True
+            return
+        from fdgui.ui.worker import start_job
+
+        panels = self.window.collect_states(autosave=True)  # slow parts made in the job
+        autosave = files.autosave_path() if self.autosave_enabled else None
+        job = start_job(_write_job, panels, autosave, self._autosaved)
+        self._writing = job
+
+        def returned(value: Any) -> None:
+            data, problem = value
+            if problem:
+                self._unwritable(problem)
+            elif autosave is not None:
+                self._autosaved = data
+            self._set_dirty(self._baseline is not None and data != self._baseline)
+
+        def finished() -> None:
+            self._writing = None
+            if self._again:
+                self._again = False
+                self._timer.start()
+
+        job.returned.connect(returned)
+        job.finished.connect(finished)
+
+    def _unwritable(self, problem: str) -> None:
+        if self._warned_unwritable:
+            return
+        self._warned_unwritable = True
+        self._say(
+            f"Your work is not being saved automatically: {problem}. Use File → Save As… "
+            "to keep it."
+        )
+        print(f"fdgui: autosave failed: {problem}", file=sys.stderr)
+
+    def _say(self, text: str) -> None:
+        self.last_message = text
+        self.message.emit(text)
+
+    def mark_clean(self) -> None:
+        """The panels as they are now are what the file (or a new session) holds."""
+        self._baseline = files.dumps_panels(self.window.collect_states())
+        self._set_dirty(False)
+
+    # --- startup -----------------------------------------------------------------------------
+    def restore_autosave(self) -> dict[str, Any] | None:
+        """The autosaved panel states, or None. A damaged one is moved aside (``.broken``)
+        and said; after a crash (the running marker left behind) this is said too."""
+        path = files.autosave_path()
+        marker = path.with_name("running")
+        crashed = marker.exists()
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(os.getpid()), encoding="ascii")
+        except OSError as error:
+            self._unwritable(f"{marker.parent} is not writable ({error.strerror or error})")
+        if not path.exists():
+            return None
+        try:
+            saved = files.read_session(path)
+        except files.SessionError as error:
+            broken = files.keep_broken(path)
+            kept = f" It was kept as {broken}." if broken is not None else ""
+            self._say(f"The autosaved session could not be restored: {error}.{kept}")
+            return None
+        if saved.panels:
+            when = f" (saved {saved.saved_at})" if saved.saved_at else ""
+            self._say(
+                f"fdgui did not close normally last time; your work was restored{when}."
+                if crashed
+                else "Your work from the last run was restored."
+            )
+        return saved.panels
+
+    def closed_cleanly(self) -> None:
+        with contextlib.suppress(OSError):
+            files.autosave_path().with_name("running").unlink(missing_ok=True)
+
+    # --- files -------------------------------------------------------------------------------
+    def open_file(self, path: str | os.PathLike[str]) -> bool:
+        """Open a session file; a bad one changes nothing and is said. Returns success."""
+        path = Path(path)
+        try:
+            saved = files.read_session(path)
+        except files.SessionError as error:
+            self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
+            return False
+        problems = self.load(saved.panels)
+        self.path = path.resolve()
+        self.window.undo_stack.clear()
+        self.mark_clean()
+        self.titleChanged.emit()
+        if self.autosave_enabled:  # headless runs leave the recent list alone
+            add_recent(self.path)
+        if problems:
+            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.")
+        else:
+            self._say(f"Opened {path.name}.")
+        self.changed()
+        return True
+
+    def load(self, panels: dict[str, Any]) -> list[str]:
+        """Restore every panel from ``panels`` (a panel missing there gets its defaults);
+        returns what could not be restored, as "<panel>: <entry>"."""
+        self._loading += 1
+        try:
+            return self.window.restore_states(panels)
+        finally:
+            self._loading -= 1
+
+    def new(self) -> None:
+        self.load({})
+        self.path = None
+        self.window.undo_stack.clear()
+        self.mark_clean()
+        self.titleChanged.emit()
+        self._say("A new session: every panel is back at its example.")
+        self.changed()
+
+    def save(self, path: str | os.PathLike[str] | None = None) -> bool:
+        """Save to ``path`` (or the current file); says and returns False on failure."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            return False
+        if not target.name.endswith(".json"):
+            target = target.with_name(target.name + files.SUFFIX)
+        data = files.dumps_panels(self.window.collect_states())
+        try:
+            files.write_atomic(target, files.assemble(data, _now(), __version__))
+        except OSError as error:
+            self._say(f"Could not save {target}: {error.strerror or error}. Nothing was written.")
+            return False
+        self.path = target.resolve()
+        self._baseline = data
+        self._set_dirty(False)
+        self.titleChanged.emit()
+        if self.autosave_enabled:
+            add_recent(self.path)
+        self._say(f"Saved {target.name}.")
+        return True
+
+
+# --- recent files (a small preferences file beside the autosave) -------------------------------
+RECENT_LIMIT = 8
+
+
+def recent_files() -> list[Path]:
+    import json
+
+    try:
+        data = files.preferences_path().read_bytes()
+        if len(data) > 1_000_000:
+            return []
+        recent = json.loads(data).get("recent", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [Path(p) for p in recent if isinstance(p, str)][:RECENT_LIMIT]
+
+
+def add_recent(path: Path) -> None:
+    import json
+
+    recent = [p for p in recent_files() if p != path]
+    recent.insert(0, path)
+    data = json.dumps({"recent": [str(p) for p in recent[:RECENT_LIMIT]]}).encode()
+    with contextlib.suppress(OSError):  # the autosave says once if the folder is unwritable
+        files.write_atomic(files.preferences_path(), data)
+
+
+def clear_recent() -> None:
+    with contextlib.suppress(OSError):
+        files.write_atomic(files.preferences_path(), b'{"recent": []}')

@@ -1,0 +1,78 @@
+"""Undo and redo for the destructive actions (Reset, Clear history, Delete rows, Paste table,
+Send to calculator): one history for the window, of model snapshots.
+
+A model records a step with ``PanelModel.undoable(label, change)``: its ``snapshot()`` before
+and after. Undo applies the one before, redo the one after; a new step forgets what was
+undone. Snapshots are the models' own (cheap) data, never widgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+LIMIT = 100
+
+
+@dataclass
+class _Step:
+    label: str
+    model: Any
+    before: Any
+    after: Any
+
+
+class UndoStack(QObject):
+    """The window's undo history. ``changed`` fires after every push, undo and redo."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._done: list[_Step] = []
+        self._undone: list[_Step] = []
+
+    def push(self, label: str, model: Any, before: Any, after: Any) -> None:
+        self._done.append(_Step(label, model, before, after))
+        del self._done[:-LIMIT]
+        self._undone.clear()
+        self.changed.emit()
+
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    def undo_text(self) -> str:
+        return self._done[-1].label if self._done else ""
+
+    def redo_text(self) -> str:
+        return self._undone[-1].label if self._undone else ""
+
+    def undo(self) -> str:
+        """Undo the last step; returns its label ("" when there was none)."""
+        if not self._done:
+            return ""
+        step = self._done.pop()
+        step.model.apply_snapshot(step.before)
+        self._undone.append(step)
+        self.changed.emit()
+        return step.label
+
+    def redo(self) -> str:
+        if not self._undone:
+            return ""
+        step = self._undone.pop()
+        step.model.apply_snapshot(step.after)
+        self._done.append(step)
+        self.changed.emit()
+        return step.label
+
+    def clear(self) -> None:
+        """Forget every step (a session was opened or a new one started)."""
+        self._done.clear()
+        self._undone.clear()
+        self.changed.emit()
