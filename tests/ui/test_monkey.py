@@ -54,7 +54,8 @@ def test_the_window_survives_a_monkey(qtbot, monkeypatch, tmp_path, seed):
     print(
         f"\nmonkey seed {seed}: {done.events} events, {len(done.actions)} distinct actions, "
         f"{done.dialogs} dialogs answered, {len(done.job_errors)} jobs ended in an error "
-        f"message, longest event {done.longest_event_s * 1e3:.0f} ms, peak memory grew "
+        f"message, longest event {done.longest_event_s * 1e3:.0f} ms ({done.longest_event}), "
+        "peak memory grew "
         f"{growth_mb:.0f} MB"
     )
     assert shutdown_jobs(30_000)  # every job it started ends
