@@ -236,6 +236,7 @@ def truth(case: Case):
         "pi": mp.mpf(float(np.pi)),
         "e": mp.mpf(float(np.e)),
     }
+    code = _exact_constants(case.expression)
     point = rounded(case.point, case.dtype)
     decades = abs(int(np.log10(abs(point)))) if point != 0 else 0
     estimates = []
@@ -246,7 +247,8 @@ def truth(case: Case):
             w = mp.mpf(point)
 
             def function(x):
-                return eval(case.expression, {"__builtins__": {}}, {**names, "w": x})
+                scope = {**names, "w": x, "mpf": mp.mpf}
+                return eval(code, {"__builtins__": {}}, scope)
 
             step = mp.mpf(10) ** -exponent * (abs(w) if 0 < abs(w) < 1 else 1)
             estimates.append(+mp.diff(function, w, h=step))
@@ -254,6 +256,20 @@ def truth(case: Case):
         value = mp.mpf(estimates[1])
         # the two steps' difference: how far the finer one may still be from the derivative
         return Truth(value, abs(estimates[0] - estimates[1]))
+
+
+def _exact_constants(text: str):
+    """The expression with every number an mpmath number, so that a part without w (such as
+    abs(0.1)**2) is computed exactly rather than in Python floats."""
+    import ast
+
+    class Wrap(ast.NodeTransformer):
+        def visit_Constant(self, node: ast.Constant) -> ast.AST:
+            call = ast.Call(ast.Name("mpf", ast.Load()), [ast.Constant(float(node.value))], [])
+            return ast.copy_location(call, node)
+
+    tree = ast.fix_missing_locations(Wrap().visit(ast.parse(text, mode="eval")))
+    return compile(tree, "<truth>", "eval")
 
 
 class Truth:

@@ -34,7 +34,8 @@ RELATIVE_FLOOR = 1e-8  # the seed's max(|n|, |a|, 1e-8) in the relative error
 FLOAT64_SEED_BAND = (1e-7, 1e-4)  # the seed's "1e-4 to 1e-7": a float64 rule of thumb
 
 FunctionObjective = EntryObjective
-COMPLEX_TERM_ULPS = 64.0  # a complex step's round-off, in u times the derivative's terms
+COMPLEX_TERM_ULPS = 64.0
+VALUE_TERM_ULPS = 16.0  # a float64 value's round-off, in u times the size of its terms  # a complex step's round-off, in u times the derivative's terms
 
 
 @dataclass(frozen=True)
@@ -443,7 +444,15 @@ def function_references(
                     stepped = replace(stepped, error=max(stepped.error, floor))
             references.append(stepped)
     with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
-        extrapolated = richardson(lambda values: objective.losses(values, "float64"), w)
+        floor = 0.0
+        if text is not None:  # round-off follows the size of the terms, not of the value
+            from fdgui.core.sweep import extended
+
+            size = extended.value_magnitude(text, w)
+            floor = 0.0 if size is None else VALUE_TERM_ULPS * 2.0**-53 * size
+        extrapolated = richardson(
+            lambda values: objective.losses(values, "float64"), w, floor=floor
+        )
         if text is not None and not objective.smooth and extrapolated.span is not None:
             from fdgui.core.sweep import extended
 
