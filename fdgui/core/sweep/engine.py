@@ -34,8 +34,8 @@ RELATIVE_FLOOR = 1e-8  # the seed's max(|n|, |a|, 1e-8) in the relative error
 FLOAT64_SEED_BAND = (1e-7, 1e-4)  # the seed's "1e-4 to 1e-7": a float64 rule of thumb
 
 FunctionObjective = EntryObjective
-COMPLEX_TERM_ULPS = 64.0
-VALUE_TERM_ULPS = 16.0  # a float64 value's round-off, in u times the size of its terms  # a complex step's round-off, in u times the derivative's terms
+COMPLEX_TERM_ULPS = 64.0  # a complex step's round-off, in u times the derivative's terms
+VALUE_TERM_ULPS = 16.0  # a float64 value's round-off, in u times the size of its terms
 
 
 @dataclass(frozen=True)
