@@ -383,8 +383,26 @@ BAND_NOTE = (
 )
 
 WORST_HEADERS = [
-    "entry", "numeric", "backprop", "rel. error", "verdict", "ε", "ΔL+", "ΔL−", "note",
-]  # fmt: skip
+    "entry",
+    "numeric",
+    "backprop",
+    "rel. error",
+    "verdict",
+    "ε",
+    "ΔL+",
+    "ΔL−",
+    "note",
+]
+
+
+def worst_headers(report: CheckReport) -> list[str]:
+    """WORST_HEADERS, the gradient's column named for what it is: "backprop" for the
+    built-in network, "gradient" for a model of its own (a probe file)."""
+    if report.settings.spec is not None:
+        return list(WORST_HEADERS)
+    return ["gradient" if h == "backprop" else h for h in WORST_HEADERS]  # fmt: skip
+
+
 # why the table shows the loss changes rather than L+ and L− (window tooltip, help, exports)
 CHANGE_EXPLANATION = (
     "ΔL+ = L(w+ε) − L(w) and ΔL− = L(w−ε) − L(w), as the check formed them; numeric = "
@@ -471,7 +489,7 @@ def render_markdown(report: CheckReport) -> str:
             "",
             f"## The {len(report.worst)} worst entries",
             "",
-            _markdown_table(WORST_HEADERS, worst_rows(report)),
+            _markdown_table(worst_headers(report), worst_rows(report)),
             "",
             "Relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8)."
             if report.settings.spec is not None
@@ -504,7 +522,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
         BAND_NOTE,
     ]
     if rows:
-        lines += ["", f"Worst {len(rows)}:", *table(WORST_HEADERS, rows)]
+        lines += ["", f"Worst {len(rows)}:", *table(worst_headers(report), rows)]
     return "\n".join(lines) + "\n"
 
 
