@@ -376,6 +376,12 @@ TENSOR_HEADERS = [
     "< 1e-7", "1e-7..1e-4", "1e-4..1e-2", "> 1e-2", "status",
 ]  # fmt: skip
 
+# what the band columns count (the same numbers colour the heat map)
+BAND_NOTE = (
+    "Band columns: the error left after the round-off the dtype's tolerance allows (atol), "
+    "relative to the gradient; undecided entries are counted in the status instead."
+)
+
 WORST_HEADERS = [
     "entry",
     "numeric",
@@ -479,6 +485,8 @@ def render_markdown(report: CheckReport) -> str:
             "",
             _markdown_table(TENSOR_HEADERS, tensor_rows(report)),
             "",
+            BAND_NOTE,
+            "",
             f"## The {len(report.worst)} worst entries",
             "",
             _markdown_table(worst_headers(report), worst_rows(report)),
@@ -511,6 +519,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
         *([second_look_words(report)] if second_look_words(report) else []),
         "",
         *table(TENSOR_HEADERS, tensor_rows(report)),
+        BAND_NOTE,
     ]
     if rows:
         lines += ["", f"Worst {len(rows)}:", *table(worst_headers(report), rows)]
