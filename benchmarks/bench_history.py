@@ -51,12 +51,14 @@ print(json.dumps({"shown": shown, "rows": len(model.history),
 
 WRITE_SETTINGS = r"""
 import json, sys
-from PySide6.QtCore import QCoreApplication, QSettings
-app = QCoreApplication(sys.argv[:1])
-app.setApplicationName("fdgui"); app.setOrganizationName("fdgui")
-rows = json.load(sys.stdin)
-QSettings().setValue("panels/calculator", json.dumps({"history": rows}))
-QSettings().sync()
+from fdgui.core import session
+rows = json.load(sys.stdin)  # the window's autosave, as it writes it (docs/SESSION-FORMAT.md)
+lines = ["\t".join(row[c] for c in session.HISTORY_COLUMNS) for row in rows]
+history = session.encode_table(lines)
+session.write_session(
+    session.autosave_path(),
+    session.Session(panels={"calculator": {"history": history}}),
+)
 """
 
 
@@ -161,7 +163,7 @@ def bench_startup(count: int, pairs: int) -> tuple[list[dict], list[dict]]:
     with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as full:
         envs = {}
         for folder, rows in ((empty, 0), (full, count)):
-            env = dict(base, XDG_CONFIG_HOME=folder, HOME=folder)
+            env = dict(base, XDG_CONFIG_HOME=folder, HOME=folder, FDGUI_DATA_DIR=folder)
             saved = [
                 {"epsilon": e, "loss_plus": p, "loss_minus": m, "loss": loss}
                 for e, p, m, loss in table_rows(rows)

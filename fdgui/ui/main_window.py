@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self._remember = remember
         self._saved: dict[str, Any] = {}
         self._defaults: dict[str, Any] = {}
+        self._probe_paths: dict[str, str] = {}  # panel → the probe file a session named
+        self._reports: dict[str, Any] = {}  # panel → (report, its exports) or saved exports
         self.ask_before_closing = False  # the interactive app sets it (tests never block)
         from fdgui.ui.session import SessionManager
         from fdgui.ui.undo import UndoStack
@@ -112,6 +114,12 @@ class MainWindow(QMainWindow):
         for key, model in self._models.items():
             try:
                 states[key] = model.autosave_state() if autosave else model.state()
+                probe = _probe_path(model) or self._probe_paths.get(key)
+                if probe:  # the file's path only: opening a session never runs it
+                    states[key] = {**states[key], "probe": probe}
+                report = self._report_of(key, model, autosave)
+                if report is not None:
+                    states[key] = {**states[key], "report": report}
             except Exception as error:  # saving never fails over a state
                 print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
         return states
@@ -127,6 +135,7 @@ class MainWindow(QMainWindow):
                 if state is None:
                     continue  # made later, with its defaults
                 self.model(key)  # made now, so that what it cannot restore is named now
+            state = self._take_probe_path(key, state)
             try:
                 skipped = self._models[key].restore(
                     state if state is not None else self.default_state(key)
@@ -135,6 +144,62 @@ class MainWindow(QMainWindow):
                 skipped = [f"everything ({type(error).__name__}: {error})"]
             problems += [f"{key} {name}" for name in skipped]
         return problems
+
+    def _report_of(self, key: str, model: Any, autosave: bool) -> Any:
+        """The network check's last report as its exports (text, markdown, csv, json), for the
+        session: a function (made off the GUI thread) when ``autosave``."""
+        if key != "netcheck":
+            return None
+        report = model.result()
+        if report is None:
+            saved = self._reports.get(key)
+            return saved if isinstance(saved, dict) else None
+        cached = self._reports.get(key)
+        if isinstance(cached, tuple) and cached[0] is report:
+            return cached[1]
+
+        def exports() -> dict[str, Any]:
+            from fdgui.core.report.exporters import export
+
+            made = {fmt: export(report, fmt) for fmt in ("text", "markdown", "csv", "json")}
+            self._reports[key] = (report, made)
+            return made
+
+        return exports if autosave else exports()
+
+    def saved_report(self, key: str, fmt: str) -> str | None:
+        """A report a session kept (this run has none of its own yet), as ``fmt``."""
+        saved = self._reports.get(key)
+        if isinstance(saved, dict) and isinstance(saved.get(fmt), str):
+            return saved[fmt]
+        return None
+
+    def _take_probe_path(self, key: str, state: Any) -> Any:
+        """``state`` without its "probe" path, which is kept (and saved again) but never
+        opened: a person chooses the probe file again in the panel to run it; and without
+        its "report", kept for export and saved again until a new one replaces it."""
+        self._probe_paths.pop(key, None)
+        if isinstance(state, dict) and "report" in state:
+            state = dict(state)
+            report = state.pop("report")
+            if isinstance(report, dict) and all(isinstance(v, str) for v in report.values()):
+                self._reports[key] = report
+                self.session.report_kept(key)
+        elif isinstance(state, dict) or state is None:
+            self._reports.pop(key, None)
+        if not isinstance(state, dict) or "probe" not in state:
+            return state
+        state = dict(state)
+        probe = state.pop("probe")
+        if isinstance(probe, str) and probe:
+            self._probe_paths[key] = probe
+            self.session.probe_named(key, probe)
+        return state
+
+    def probe_path(self, key: str) -> str:
+        """The probe file panel ``key`` uses, or the one its session named ("" if none)."""
+        model = self._models.get(key)
+        return (_probe_path(model) if model is not None else "") or self._probe_paths.get(key, "")
 
     def default_state(self, key: str) -> Any:
         """The state of a fresh model of panel ``key`` (what File → New restores)."""
@@ -158,7 +223,8 @@ class MainWindow(QMainWindow):
             if key in self._saved:
                 from fdgui.ui.settings import restore_model
 
-                restore_model(key, model, self._saved.pop(key), self.session)
+                state = self._take_probe_path(key, self._saved.pop(key))
+                restore_model(key, model, state, self.session)
             self.session.watch(model)
         return self._models[key]
 
@@ -316,6 +382,13 @@ class MainWindow(QMainWindow):
         from fdgui.ui.help import show_about
 
         show_about(self, __version__)
+
+
+def _probe_path(model: Any) -> str:
+    holder = getattr(model, "probe", None)
+    probe = getattr(holder, "model", None)
+    path = getattr(probe, "path", "")
+    return path if isinstance(path, str) else ""
 
 
 class _PanelError(QWidget):

@@ -85,6 +85,8 @@ class SessionManager(QObject):
         self._writing: Any = None
         self._again = False
         self._pending_since = 0.0
+        self._probe_notes: list[str] = []
+        self._report_notes: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -180,6 +182,29 @@ class SessionManager(QObject):
         self.last_message = text
         self.message.emit(text)
 
+    def probe_named(self, key: str, path: str) -> None:
+        """A restored panel had used a probe file: say so, and that it was not run."""
+        self._probe_notes.append(f"{path} ({key})")
+
+    def report_kept(self, key: str) -> None:
+        self._report_notes.append(key)
+
+    def _take_probe_notes(self) -> str:
+        notes, self._probe_notes = self._probe_notes, []
+        reports, self._report_notes = self._report_notes, []
+        said = ""
+        if reports:
+            said += (
+                " The last network-check report was kept: File ▸ Export results writes it; "
+                "Run check draws it again."
+            )
+        if notes:
+            said += (
+                f" The session used the probe file {', '.join(notes)}; it was not run: choose "
+                "it in the panel to run it again."
+            )
+        return said
+
     def mark_clean(self) -> None:
         """The panels as they are now are what the file (or a new session) holds."""
         self._baseline = files.dumps_panels(self.window.collect_states())
@@ -235,10 +260,11 @@ class SessionManager(QObject):
         self.titleChanged.emit()
         if self.autosave_enabled:  # headless runs leave the recent list alone
             add_recent(self.path)
+        notes = self._take_probe_notes()
         if problems:
-            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.")
+            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.{notes}")
         else:
-            self._say(f"Opened {path.name}.")
+            self._say(f"Opened {path.name}.{notes}")
         self.changed()
         return True
 

@@ -208,13 +208,7 @@ def open_dropped(window: Any, path: str | Path) -> str:
     name = path.name.lower()
     if name.endswith(PROBE_SUFFIXES):
         handler = getattr(window, "probe_drop_handler", None)
-        if handler is not None:  # the probe feature asks before running anything
-            text = handler(path)
-        else:
-            text = (
-                f"{path.name} looks like a probe file; running probe files is not supported "
-                "in this version yet, so nothing was run."
-            )
+        text = handler(path) if handler is not None else _drop_probe(window, path)
     elif name.endswith(TABLE_SUFFIXES):
         text = _drop_table(window, path)
     elif name.endswith(".json"):
@@ -229,6 +223,31 @@ def open_dropped(window: Any, path: str | Path) -> str:
         )
     window.statusBar().showMessage(text, 15000)
     return text
+
+
+def _drop_probe(window: Any, path: Path) -> str:
+    """A dropped probe file runs in the ε explorer only after the person says yes."""
+    if "explorer" not in window.panel_keys():
+        return f"{path.name}: this fdgui has no ε explorer to run a probe file in."
+    asked = window.ask_before_closing and (
+        QMessageBox.question(
+            window,
+            "Run this probe file?",
+            f"{path}\n\nRun this probe file in the ε explorer? It runs your code (in a "
+            "process of its own).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        == QMessageBox.StandardButton.Yes
+    )
+    if not asked:
+        return f"{path.name} was not run (a dropped probe file runs only once you say yes)."
+    window.open_panel("explorer")
+    model = window.model("explorer")
+    model.set_source("probe")
+    if not model.open_probe(str(path)):
+        return f"{path.name} could not be started: see the probe fields in the ε explorer."
+    return f"Starting the probe file {path.name} in the ε explorer…"
 
 
 def _drop_table(window: Any, path: Path) -> str:

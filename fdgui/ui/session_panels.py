@@ -181,13 +181,14 @@ def export_results(window: Any, key: str, path: str | Path) -> str:
     .csv, .txt); returns a sentence."""
     from fdgui.core.report.exporters import export
 
-    result = exportable_result(window, key)
-    if result is None:
-        return "Nothing to export yet: this panel has no result."
     fmt = RESULT_FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         return "Choose a file ending in .md, .json, .csv or .txt."
-    Path(path).write_text(export(result, fmt), encoding="utf-8")
+    result = exportable_result(window, key)
+    text = export(result, fmt) if result is not None else window.saved_report(key, fmt)
+    if text is None:
+        return "Nothing to export yet: this panel has no result."
+    Path(path).write_text(text, encoding="utf-8")
     return f"Saved the results as {fmt} in {path}."
 
 

@@ -222,6 +222,13 @@ def truth(case: Case):
         "arctan": mp.atan,
         "arcsin": mp.asin,
         "sigmoid": lambda x: 1 / (1 + mp.exp(-x)),
+        "square": lambda x: x * x,
+        "sinh": mp.sinh,
+        "arcsinh": mp.asinh,
+        "arccos": mp.acos,
+        "atan": mp.atan,
+        "log10": mp.log10,
+        "log2": lambda x: mp.log(x, 2),
         "abs": abs,
         "relu": lambda x: x if x > 0 else mp.mpf(0),
         "maximum": lambda a, b: a if a >= b else b,
@@ -230,24 +237,42 @@ def truth(case: Case):
         "e": mp.mpf(float(np.e)),
     }
     point = rounded(case.point, case.dtype)
-    # a step of 1e-30 (relative below |w| = 1) and digits enough to see the loss change by
-    # L'·h next to L itself (both ends of the magnitude range), with 50 to spare
     decades = abs(int(np.log10(abs(point)))) if point != 0 else 0
-    with mp.workdps(DIGITS + 40 + 2 * decades):
-        w = mp.mpf(point)
+    estimates = []
+    for exponent in (30, 45):
+        # a step of 10^-exponent (relative below |w| = 1) and digits enough to see the loss
+        # change by L'·h next to L itself (both ends of the magnitude range), 50 to spare
+        with mp.workdps(DIGITS + 2 * exponent + 2 * decades):
+            w = mp.mpf(point)
 
-        def function(x):
-            return eval(case.expression, {"__builtins__": {}}, {**names, "w": x})
+            def function(x):
+                return eval(case.expression, {"__builtins__": {}}, {**names, "w": x})
 
-        step = mp.mpf(1e-30) * (abs(w) if 0 < abs(w) < 1 else 1)
-        return +mp.diff(function, w, h=step)
+            step = mp.mpf(10) ** -exponent * (abs(w) if 0 < abs(w) < 1 else 1)
+            estimates.append(+mp.diff(function, w, h=step))
+    with mp.workdps(DIGITS + 20):
+        value = mp.mpf(estimates[1])
+        # the two steps' difference: how far the finer one may still be from the derivative
+        return Truth(value, abs(estimates[0] - estimates[1]))
+
+
+class Truth:
+    """The derivative to 50 digits and the uncertainty its finite step leaves (tiny unless a
+    higher derivative is unbounded at w: 0 at a point where only one side curves)."""
+
+    def __init__(self, value, uncertainty) -> None:
+        self.value = value
+        self.uncertainty = uncertainty
+
+    def __float__(self) -> float:
+        return float(self.value)
 
 
 def bounds(value: float, error: float, truth) -> bool:
-    """Whether value ± error contains the truth (allowing the truth's own 1e-45 relative
-    uncertainty)."""
+    """Whether value ± error contains the truth (allowing the truth's own uncertainty: 1e-45
+    relative, and what its finite step may leave)."""
     import mpmath as mp
 
     with mp.workdps(DIGITS + 20):
-        slack = abs(truth) * mp.mpf(10) ** (5 - DIGITS)
-        return abs(mp.mpf(value) - truth) <= mp.mpf(error) + slack
+        slack = abs(truth.value) * mp.mpf(10) ** (5 - DIGITS) + truth.uncertainty
+        return abs(mp.mpf(value) - truth.value) <= mp.mpf(error) + slack

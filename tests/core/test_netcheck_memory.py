@@ -22,8 +22,8 @@ import json, resource, sys
 from fdgui.core.requests import check_request
 from fdgui.core.netcheck import run_to_completion
 from fdgui.core.netcheck.settings import estimate_memory_bytes
-settings = check_request({"layers": sys.argv[1], "mode": sys.argv[2]})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+settings = check_request({"layers": sys.argv[1], "mode": sys.argv[2]})
 run_to_completion(settings)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"estimate": estimate_memory_bytes(settings), "peak": after - before}))

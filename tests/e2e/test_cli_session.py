@@ -61,3 +61,52 @@ def test_a_session_without_calculator_inputs_is_refused(tmp_path, capsys):
 def test_the_losses_are_still_required_without_a_session(capsys):
     assert main(["calc", "--plus", "1"]) == 2
     assert "--minus, --eps" in capsys.readouterr().err
+
+
+def _app(*args, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    environment["FDGUI_DATA_DIR"] = str(tmp_path / "data")
+    return subprocess.run(
+        [sys.executable, "-m", "fdgui", *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=environment,
+    )
+
+
+def test_the_window_opens_a_session_and_computes_it(tmp_path):
+    path = tmp_path / "s.fdgui.json"
+    main(["calc", "--plus", "1.5", "--minus", "0.5", "--eps", "1", "--session", str(path)])
+    out = _app("--session", str(path), "--smoke", tmp_path=tmp_path)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert out.returncode == 0 and result["ok"] and result["gradient"] == "0.5", out.stderr
+    bad = tmp_path / "bad.fdgui.json"
+    bad.write_bytes(b'{"format": "fdgui-session", "version": 1, "pan')
+    out = _app(str(bad), "--smoke", tmp_path=tmp_path)
+    assert out.returncode == 2
+    assert "not valid JSON" in json.loads(out.stdout.strip().splitlines()[-1])["error"]
+    assert bad.read_bytes() == b'{"format": "fdgui-session", "version": 1, "pan'
+
+
+@pytest.mark.slow
+def test_export_plots_writes_every_plot_as_png_svg_and_csv(tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    path = tmp_path / "s.fdgui.json"
+    main(["calc", "--plus", "1.5", "--minus", "0.5", "--eps", "1", "--session", str(path)])
+    folder = tmp_path / "plots"
+    out = _app("--session", str(path), "--export-plots", str(folder), tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["ok"] and len(result["files"]) == 9
+    for name in ("calculator", "explorer", "heatmap"):
+        assert (folder / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        root = ElementTree.parse(folder / f"{name}.svg").getroot()
+        assert any(e.tag.endswith(("path", "polyline")) for e in root.iter())
+        lines = (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "plot,series,x,y" and len(lines) > 1, name

@@ -129,12 +129,13 @@ def test_the_app_killed_with_sigkill_restores_everything(tmp_path):
     first = _start("change", environment)
     try:
         before, _ = _states(first)
-        assert before is not None, first.stderr.read() if first.poll() is not None else "no state"
+        assert before is not None, "the first process printed no state"
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
     finally:
         if first.poll() is None:
             first.kill()
+        first.communicate(timeout=30)  # and close its pipes
     assert first.returncode == -signal.SIGKILL
     calculator = before["calculator"]
     assert calculator["texts"]["loss_plus"] == "0.4242"
@@ -150,8 +151,9 @@ def test_the_app_killed_with_sigkill_restores_everything(tmp_path):
     finally:
         if second.poll() is None:
             second.kill()
-    assert after is not None, second.stderr.read()
-    assert "did not close normally" in said, second.stderr.read()
+        _out, errors = second.communicate(timeout=30)
+    assert after is not None, errors
+    assert "did not close normally" in said, errors
     for key in ("calculator", "netcheck"):
         assert after[key] == before[key], key
     for entry in ("texts", "source", "pins"):

@@ -141,6 +141,10 @@ def test_netcheck_checks_a_probe_locates_a_wrong_gradient_and_reloads_a_changed_
     report = blocker.args[0]
     assert report.verdict == "fail" and report.worst_tensor == "W"
     assert "every ε" in panel.worst_table.item(0, 4).text()
+    from fdgui.core.report.netcheck import WORST_HEADERS
+
+    column = WORST_HEADERS.index("backprop")  # a probe's own gradient is not "backprop"
+    assert panel.worst_table.horizontalHeaderItem(column).text() == "gradient"
     # a worst entry goes to the explorer, on the same probe
     assert model.explore_worst_entry(0)
     explorer = window.model("explorer")

@@ -98,6 +98,12 @@ def test_every_panel_has_a_longest_job(window):
 @pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(JOBS))
 def test_the_window_answers_during_each_panels_longest_job(window, qtbot, key):
+    if os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1):
+        # a heartbeat measures this process's GUI thread; on a machine running several
+        # times more work than it has cores, the operating system's scheduling dominates
+        pytest.skip(
+            f"machine overloaded (load average {os.getloadavg()[0]:.1f}): timing says nothing"
+        )
     window.open_panel(key)
     qtbot.wait(300)  # first paint and deferred first results are not the job
     _wait_for_jobs(qtbot)

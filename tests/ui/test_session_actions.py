@@ -231,7 +231,8 @@ def test_dropping_a_table_adds_its_rows_undoably(window, tmp_path):
 def test_dropping_a_probe_runs_nothing_and_says_so(window, tmp_path):
     path = tmp_path / "probe.py"
     path.write_text("raise SystemExit('must not run')\n", encoding="utf-8")
-    assert "not supported" in open_dropped(window, path)
+    assert "was not run" in open_dropped(window, path)  # not asked (a test): never runs
+    assert not window.model("explorer").probe.opening
     window.probe_drop_handler = lambda dropped: f"asked about {dropped.name}"
     assert open_dropped(window, path) == "asked about probe.py"
 

@@ -278,3 +278,48 @@ def test_changes_that_keep_coming_are_still_autosaved(qtbot, monkeypatch):
         qtbot.wait(50)
     assert path.exists()
     assert '"backprop":"0.' in path.read_text(encoding="utf-8")
+
+
+def test_a_probe_path_is_kept_in_the_session_but_never_run(qtbot, tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("raise SystemExit('must not run')\n", encoding="utf-8")
+    panels = {"explorer": {"source": "probe", "probe": str(probe)}}
+    path = tmp_path / "p.fdgui.json"
+    files.write_session(path, files.Session(panels=panels))
+    window = _window(qtbot, remember=False)
+    assert window.session.open_file(path)
+    assert (
+        "was not run" in window.session.last_message and str(probe) in window.session.last_message
+    )
+    explorer = window.model("explorer")
+    assert explorer.probe.model is None and not explorer.probe.opening
+    assert window.probe_path("explorer") == str(probe)
+    assert window.collect_states()["explorer"]["probe"] == str(probe)  # saved again
+    window.session.new()
+    assert "probe" not in window.collect_states()["explorer"]
+
+
+def test_the_last_network_check_report_is_kept_in_the_session(qtbot, tmp_path):
+    from fdgui.ui.session_panels import export_results
+
+    window = _window(qtbot, remember=False)
+    netcheck = window.model("netcheck")
+    netcheck.set_text("layers", "5,4,3")
+    netcheck.run()
+    qtbot.waitUntil(lambda: netcheck.result() is not None, timeout=30000)
+    live = tmp_path / "live.md"
+    export_results(window, "netcheck", live)
+    path = tmp_path / "n.fdgui.json"
+    window.session.save(path)
+    report = json.loads(path.read_text(encoding="utf-8"))["panels"]["netcheck"]["report"]
+    assert set(report) == {"text", "markdown", "csv", "json"}
+
+    second = _window(qtbot, remember=False)
+    assert second.session.open_file(path)
+    assert "network-check report was kept" in second.session.last_message
+    kept = tmp_path / "kept.md"
+    assert export_results(second, "netcheck", kept).startswith("Saved")
+    assert kept.read_text(encoding="utf-8") == live.read_text(encoding="utf-8")
+    assert second.collect_states()["netcheck"]["report"] == report  # saved again
+    second.session.new()
+    assert "report" not in second.collect_states()["netcheck"]

@@ -68,6 +68,10 @@ class Estimate:
     comparison: Comparison | None  # with a backprop value
     one_sided_uncertainty: Decimal | None = None  # ± on forward and on backward (needs L)
     curvature_uncertainty: Decimal | None = None  # ± on L'' (needs L)
+    # significant digits of the working precision (at least 60, more when the typed digits
+    # need it) and the results that had to be rounded to it (a quotient that does not end)
+    working_digits: int = 60
+    rounded: tuple[str, ...] = ()
 
     @property
     def equal_losses(self) -> bool:
@@ -149,20 +153,47 @@ def parse_inputs(texts: Mapping[str, str]) -> tuple[Inputs | None, dict[str, str
     return inputs, {}
 
 
+def working_digits(inputs: Inputs) -> int:
+    """Digits that keep every sum and difference of the typed numbers exact: from the largest
+    leading digit to the smallest last digit among them (and ε²), plus 20 for the quotients;
+    never fewer than the usual 60."""
+    values = [v for v in (inputs.loss_plus, inputs.loss_minus, inputs.loss, inputs.epsilon) if v]
+    if not values:
+        return CONTEXT.prec
+    highest = max(v.adjusted() for v in values)
+    lowest = min(int(v.as_tuple().exponent) for v in values)  # type: ignore[arg-type]
+    epsilon_digits = 2 * len(inputs.epsilon.as_tuple().digits)
+    return max(CONTEXT.prec, highest - lowest + 1 + epsilon_digits + 20)
+
+
 def estimate(inputs: Inputs) -> Estimate:
-    """All results for one set of typed inputs, exactly."""
-    c = CONTEXT
+    """All results for one set of typed inputs: sums, differences and products exact, a
+    quotient rounded to ``working_digits`` only when it does not end (and named in
+    ``rounded``)."""
+    import decimal
+
+    c = CONTEXT.copy()
+    c.prec = working_digits(inputs)
+    rounded: list[str] = []
+
+    def quotient(name: str, numerator: Decimal, denominator: Decimal) -> Decimal:
+        c.clear_flags()
+        value = c.divide(numerator, denominator)
+        if c.flags[decimal.Inexact]:
+            rounded.append(name)
+        return _tidy(value)
+
     plus, minus, epsilon, loss = inputs.loss_plus, inputs.loss_minus, inputs.epsilon, inputs.loss
     difference = c.subtract(plus, minus)
     denominator = c.multiply(2, epsilon)
-    central = _tidy(c.divide(difference, denominator))
+    central = quotient("central", difference, denominator)
     forward = backward = curvature = truncation = None
     if loss is not None:
-        forward = _tidy(c.divide(c.subtract(plus, loss), epsilon))
-        backward = _tidy(c.divide(c.subtract(loss, minus), epsilon))
+        forward = quotient("forward", c.subtract(plus, loss), epsilon)
+        backward = quotient("backward", c.subtract(loss, minus), epsilon)
         second_difference = c.add(c.subtract(plus, c.multiply(2, loss)), minus)
-        curvature = _tidy(c.divide(second_difference, c.multiply(epsilon, epsilon)))
-        truncation = _tidy(c.divide(c.multiply(abs(curvature), epsilon), 2))
+        curvature = quotient("curvature", second_difference, c.multiply(epsilon, epsilon))
+        truncation = quotient("truncation", c.multiply(abs(curvature), epsilon), Decimal(2))
     digits_plus, half_unit_plus = _precision(plus, inputs.loss_roundoff)
     digits_minus, half_unit_minus = _precision(minus, inputs.loss_roundoff)
     uncertainty = _tidy(c.divide(c.add(half_unit_plus, half_unit_minus), denominator))
@@ -196,6 +227,8 @@ def estimate(inputs: Inputs) -> Estimate:
         comparison=comparison,
         one_sided_uncertainty=one_sided_uncertainty,
         curvature_uncertainty=curvature_uncertainty,
+        working_digits=c.prec,
+        rounded=tuple(rounded),
     )
 
 

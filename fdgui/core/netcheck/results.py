@@ -171,6 +171,26 @@ def _largest(values: np.ndarray, count: int) -> np.ndarray:
     return order[np.argsort(-values[order], kind="stable")]
 
 
+def judged_errors(
+    relative: np.ndarray,
+    difference: np.ndarray,
+    scale: np.ndarray,
+    failing: np.ndarray,
+    undecided: np.ndarray,
+    tolerances: Tolerances,
+) -> np.ndarray:
+    """The error the verdict bands and the heat map show: what is left of |n − a| after the
+    round-off the dtype's tolerance allows (atol), relative to the gradient, so the band
+    columns agree with the status — an entry within tolerance never lands in "> 1e-2" beside
+    "ok", and a failing one is never in the "< 1e-7" column. Undecided entries (the dtype
+    cannot tell right from wrong) are NaN: counted apart, blank in the heat map."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        beyond = np.maximum(difference - tolerances.atol, 0.0) / np.maximum(scale, 1e-300)
+    judged = np.where(np.isfinite(relative), np.minimum(beyond, relative), relative)
+    judged = np.where(failing, np.maximum(judged, 1.01 * VERDICTS[0].upper), judged)
+    return np.where(undecided, np.nan, judged)
+
+
 def build_report(
     settings: CheckSettings,
     loss: float,
@@ -217,14 +237,16 @@ def build_report(
         failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
+        judged = judged_errors(relative, difference, scale, failing, undecided, tolerances)
         counts = {verdict.key: 0 for verdict in VERDICTS}
-        if values.size:
+        decided = judged[checked & ~undecided]
+        if decided.size:
             edges = [verdict.upper for verdict in VERDICTS]
-            bands = np.searchsorted(edges[:-1], values, side="left")
+            bands = np.searchsorted(edges[:-1], decided, side="left")
             for band_index, verdict in enumerate(VERDICTS):
                 counts[verdict.key] = int(np.sum(bands == band_index))
         shape = (1, result.numeric.size) if result.projection else result.shape
-        heat = relative.reshape(shape).copy()
+        heat = judged.reshape(shape).copy()
         heat.setflags(write=False)
         heat_map, heat_levels = heat_map_of(heat)
         tensors.append(

@@ -16,6 +16,7 @@ from typing import Any
 from fdgui import __version__
 from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
 from fdgui.core.numbers.format import (
+    FULL_DIGITS,
     decimal_display,
     decimal_exact,
     decimal_full,
@@ -161,7 +162,18 @@ def calculator_report(estimate: Estimate) -> str:
     lines += [
         "",
         "Assumptions",
-        "  Arithmetic is exact on the typed decimals. Each typed loss stands for any value within",
+        f"  Arithmetic is exact on the typed decimals with {estimate.working_digits} significant "
+        "digits (enough for every",
+        "  sum and difference of them); "
+        + (
+            f"{', '.join(estimate.rounded)} did not end and "
+            f"{'was' if len(estimate.rounded) == 1 else 'were'} rounded there."
+            if estimate.rounded
+            else "no result had to be rounded."
+        ),
+        f"  Results above are shown to at most {FULL_DIGITS} significant digits; the JSON "
+        "export gives every digit.",
+        "  Each typed loss stands for any value within",
         "  half a unit of its last typed digit; the ± above carries that through the formula.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
@@ -176,9 +188,11 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
             field: None if getattr(inputs, field) is None else decimal_exact(getattr(inputs, field))
             for field in ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
         },
-        "gradient": decimal_full(estimate.central),
-        "difference": decimal_full(estimate.difference),
-        "denominator": decimal_full(estimate.denominator),
+        "gradient": decimal_exact(estimate.central),
+        "difference": decimal_exact(estimate.difference),
+        "denominator": decimal_exact(estimate.denominator),
+        "working_digits": estimate.working_digits,
+        "rounded": list(estimate.rounded),
         "forward": _maybe(estimate.forward),
         "backward": _maybe(estimate.backward),
         "curvature": _maybe(estimate.curvature),

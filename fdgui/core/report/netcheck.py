@@ -376,9 +376,33 @@ TENSOR_HEADERS = [
     "< 1e-7", "1e-7..1e-4", "1e-4..1e-2", "> 1e-2", "status",
 ]  # fmt: skip
 
+# what the band columns count (the same numbers colour the heat map)
+BAND_NOTE = (
+    "Band columns: the error left after the round-off the dtype's tolerance allows (atol), "
+    "relative to the gradient; undecided entries are counted in the status instead."
+)
+
 WORST_HEADERS = [
-    "entry", "numeric", "backprop", "rel. error", "verdict", "ε", "ΔL+", "ΔL−", "note",
-]  # fmt: skip
+    "entry",
+    "numeric",
+    "backprop",
+    "rel. error",
+    "verdict",
+    "ε",
+    "ΔL+",
+    "ΔL−",
+    "note",
+]
+
+
+def worst_headers(report: CheckReport) -> list[str]:
+    """WORST_HEADERS, the gradient's column named for what it is: "backprop" for the
+    built-in network, "gradient" for a model of its own (a probe file)."""
+    if report.settings.spec is not None:
+        return list(WORST_HEADERS)
+    return ["gradient" if h == "backprop" else h for h in WORST_HEADERS]  # fmt: skip
+
+
 # why the table shows the loss changes rather than L+ and L− (window tooltip, help, exports)
 CHANGE_EXPLANATION = (
     "ΔL+ = L(w+ε) − L(w) and ΔL− = L(w−ε) − L(w), as the check formed them; numeric = "
@@ -461,9 +485,11 @@ def render_markdown(report: CheckReport) -> str:
             "",
             _markdown_table(TENSOR_HEADERS, tensor_rows(report)),
             "",
+            BAND_NOTE,
+            "",
             f"## The {len(report.worst)} worst entries",
             "",
-            _markdown_table(WORST_HEADERS, worst_rows(report)),
+            _markdown_table(worst_headers(report), worst_rows(report)),
             "",
             "Relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8)."
             if report.settings.spec is not None
@@ -493,9 +519,10 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
         *([second_look_words(report)] if second_look_words(report) else []),
         "",
         *table(TENSOR_HEADERS, tensor_rows(report)),
+        BAND_NOTE,
     ]
     if rows:
-        lines += ["", f"Worst {len(rows)}:", *table(WORST_HEADERS, rows)]
+        lines += ["", f"Worst {len(rows)}:", *table(worst_headers(report), rows)]
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from fdgui.core.numbers.format import json_number, shortest, significant
 from fdgui.core.report.exporters import register
 from fdgui.core.sweep.diagnosis import Diagnosis
@@ -492,6 +494,20 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
             f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "
             "ε·|dL/dw| is below the loss's resolution, so every estimate is 0."
         )
+    index = result.index_of(readout.epsilon)
+    if result.reference is not None and readout.estimates.get("central") is not None:
+        # an error far above what round-off and truncation explain at this ε comes from the
+        # gradient under check, not from ε (an injected bug is not "round-off")
+        with np.errstate(all="ignore"):
+            predicted = float(result.predicted_error("central")[index])
+        actual = abs(float(readout.estimates["central"]) - result.reference.value)
+        if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
+            return (
+                f"At ε = {epsilon} the estimate differs from the gradient under check by "
+                f"{_fmt(actual, 2)}, far more than round-off and truncation explain here "
+                f"(about {_fmt(predicted, 2)}): the difference is in the gradient, not in ε"
+                f"{error_text}."
+            )
     messages = {
         "round-off": "round-off dominates: the losses agree in most of their digits and the "
         "difference is mostly rounding",

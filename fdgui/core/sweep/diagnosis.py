@@ -378,6 +378,12 @@ def diagnose(result: SweepResult) -> Diagnosis:
     trusted = result.trusted_references()
     truth = trusted[0] if trusted else None
     analytic = next((r for r in result.references if r.method == "analytic"), None)
+    # an expression's derivative in extended precision has a rigorous bar: when it is an
+    # independent reference it alone judges (the others are shown); when it is itself the
+    # gradient under check, nothing can show it wrong — only how far the others confirm it
+    if analytic is not None and analytic.trusted and analytic is not checked:
+        truth = analytic
+    exact_under_check = checked is not None and checked is analytic and checked.trusted
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
         return reading.diagnosis("undefined", "not-finite-at-w")
@@ -423,7 +429,12 @@ def diagnose(result: SweepResult) -> Diagnosis:
             **facts,
         )
     # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
-    if checked is not None and truth is not None and _disagrees(checked, truth):
+    if (
+        checked is not None
+        and truth is not None
+        and not exact_under_check
+        and _disagrees(checked, truth)
+    ):
         # a network with relu: Richardson's steps may straddle kinks it cannot know of
         judged_by_kinked_fd = (
             result.switched is None and not result.smooth and result.kind != "measured"
@@ -464,6 +475,7 @@ def diagnose(result: SweepResult) -> Diagnosis:
             if (
                 checked is not None
                 and truth is None
+                and not exact_under_check
                 and _fd_contradicts(result, checked.value, below)
             ):
                 return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
@@ -481,7 +493,7 @@ def diagnose(result: SweepResult) -> Diagnosis:
     if checked is None:
         return _estimate(reading, truth, consensus, spread)
     # 7. no trusted reference: the finite differences alone decide
-    if truth is None and _fd_contradicts(result, checked.value, usable):
+    if truth is None and not exact_under_check and _fd_contradicts(result, checked.value, usable):
         return _wrong(reading, consensus, spread, None)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)

@@ -34,6 +34,7 @@ RELATIVE_FLOOR = 1e-8  # the seed's max(|n|, |a|, 1e-8) in the relative error
 FLOAT64_SEED_BAND = (1e-7, 1e-4)  # the seed's "1e-4 to 1e-7": a float64 rule of thumb
 
 FunctionObjective = EntryObjective
+COMPLEX_TERM_ULPS = 64.0  # a complex step's round-off, in u times the derivative's terms
 
 
 @dataclass(frozen=True)
@@ -432,7 +433,15 @@ def function_references(
             np.errstate(all="ignore"),
             contextlib.suppress(ValueError, FloatingPointError, OverflowError),
         ):
-            references.append(complex_step(objective.losses_complex, w))
+            stepped = complex_step(objective.losses_complex, w)
+            if text is not None:  # where terms cancel, round-off follows their magnitude
+                from fdgui.core.sweep import extended
+
+                magnitude = extended.derivative_magnitude(text, w)
+                if magnitude is not None and stepped.error is not None:
+                    floor = COMPLEX_TERM_ULPS * 2.0**-53 * magnitude
+                    stepped = replace(stepped, error=max(stepped.error, floor))
+            references.append(stepped)
     with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
         extrapolated = richardson(lambda values: objective.losses(values, "float64"), w)
         if text is not None and not objective.smooth and extrapolated.span is not None:

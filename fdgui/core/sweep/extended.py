@@ -145,6 +145,8 @@ def _unary(name: str, x, dx, mp, switches: list, side: int):
             return abs(x), sign * dx
         return (x if x > 0 else mp.mpf(0)), (dx if sign > 0 else mp.mpf(0))
     one = mp.mpf(1)
+    if mp.isfinite(x) and mp.mag(x) > ASTRONOMICAL_BITS:
+        return _astronomical(name, x, dx, mp)
     if name in ("log", "log10", "log2", "log1p"):
         argument = x + 1 if name == "log1p" else x
         if argument <= 0:
@@ -182,9 +184,53 @@ def _unary(name: str, x, dx, mp, switches: list, side: int):
         "square": (lambda t: t * t, lambda: 2 * x),
     }
     function, derivative = table[name]
+    if name in ("exp", "expm1", "sinh", "cosh", "sigmoid") and abs(x) > HUGE_ARGUMENT:
+        return _huge_exponential(name, x, dx, mp)
     if name == "tan" and mp.cos(x) == 0:
         raise Undefined("tan has a pole here")
     return function(x), derivative() * dx
+
+
+# exp beyond this has an exponent of more than 1e15 bits: mpmath would spend ages on it, and
+# every float format under/overflows by far more than any error bar
+HUGE_ARGUMENT = 1e15
+
+
+def _huge_exponential(name: str, x, dx, mp):
+    """exp-like functions where e^|x| has more than 1e14 decades: an underflowing
+    exp is 0 (its true size is far under any error bar); an overflowing
+    one leaves the loss undefined in every format."""
+    if name == "sigmoid":
+        one, zero = mp.mpf(1), mp.mpf(0)
+        return (one if x > 0 else zero), zero
+    if x > 0 or name in ("sinh", "cosh"):
+        raise Undefined(f"{name} overflows")
+    if name == "expm1":
+        return mp.mpf(-1), mp.mpf(0)
+    return mp.mpf(0), mp.mpf(0)
+
+
+ASTRONOMICAL_BITS = 4096  # |x| > 2^4096: beyond every float format by far
+
+
+def _astronomical(name: str, x, dx, mp):
+    """A function of an argument far beyond any float (e^(1e8) inside a sigmoid): the
+    saturating ones take their limit with slope 0, the rest are undefined (the loss overflows
+    in every format, and mpmath would spend ages reducing such an argument)."""
+    zero = mp.mpf(0)
+    positive = x > 0
+    limits = {
+        "sigmoid": mp.mpf(1) if positive else zero,
+        "tanh": mp.mpf(1) if positive else mp.mpf(-1),
+        "arctan": (mp.pi / 2) * (1 if positive else -1),
+        "atan": (mp.pi / 2) * (1 if positive else -1),
+        "exp": None if positive else zero,
+        "expm1": None if positive else mp.mpf(-1),
+    }
+    limit = limits.get(name)
+    if limit is None:
+        raise Undefined(f"{name} of a number beyond every float format")
+    return limit, zero
 
 
 def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> Exact:
@@ -419,3 +465,50 @@ def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]
                 value = None
             results.append(value if value is not None and np.isfinite(value) else None)
     return results[0], results[1]
+
+
+def derivative_magnitude(text: str, w: float) -> float | None:
+    """The derivative with every chain-rule term taken in absolute value (and every value by
+    the magnitudes it is made of): what a float64 evaluation of the derivative (a complex
+    step) loses accuracy against where terms cancel — its round-off is a few u times this,
+    not u times the derivative. None where it cannot be evaluated."""
+    mp = _mp()
+    tree = _tree(text)
+    try:
+        with mp.workdps(30):
+            _, _, _, magnitude = _magnitudes(tree, mp.mpf(float(w)), mp)
+            return _up(mp, magnitude) if mp.isfinite(magnitude) else None
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+        return None
+
+
+def _magnitudes(node: ast.AST, w, mp):
+    """(value, slope, |value| bound, |slope| bound) with absolute values along every term."""
+    if isinstance(node, ast.Constant | ast.Name):
+        value, slope = _dual(node, w, mp, [], 0)
+        return value, slope, abs(value), abs(slope)
+    if isinstance(node, ast.UnaryOp):
+        value, slope, size, slope_size = _magnitudes(node.operand, w, mp)
+        negate = isinstance(node.op, ast.USub)
+        return (-value if negate else value), (-slope if negate else slope), size, slope_size
+    if isinstance(node, ast.BinOp):
+        _, _, sa, sda = _magnitudes(node.left, w, mp)
+        b, db, sb, sdb = _magnitudes(node.right, w, mp)
+        value, slope = _dual(node, w, mp, [], 0)
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return value, slope, sa + sb, sda + sdb
+        if isinstance(node.op, ast.Mult):
+            return value, slope, sa * sb, sda * sb + sa * sdb
+        if isinstance(node.op, ast.Div):
+            return value, slope, sa / abs(b), (sda * abs(b) + sa * sdb) / (b * b)
+        if db == 0 and b >= 1:  # a constant power: b·a^(b−1)·da, every factor in size
+            return value, slope, sa**b, abs(b) * sa ** (b - 1) * sda
+        return value, slope, max(abs(value), sa), abs(slope) + sda
+    name = node.func.id  # type: ignore[attr-defined]
+    inner = [_magnitudes(argument, w, mp) for argument in node.args]  # type: ignore[attr-defined]
+    value, slope = _dual(node, w, mp, [], 0)
+    if len(inner) == 2:  # maximum, minimum: one of the two
+        return value, slope, max(inner[0][2], inner[1][2]), max(inner[0][3], inner[1][3])
+    x, _, sx, sdx = inner[0]
+    outer_value, outer_slope = _unary(name, x, mp.mpf(1), mp, [], 0)
+    return value, slope, max(abs(outer_value), abs(outer_slope) * sx), abs(outer_slope) * sdx

@@ -100,6 +100,7 @@ def noise_points(w: float) -> np.ndarray:
     return w + offsets * max(NOISE_SPACING, 64.0 * spacing)
 
 
+COMPLEX_ULPS = 16.0  # round-off of a complex-step quotient through a few dozen operations
 COMPLEX_CHECK_STEP = 1e-15  # a second, larger step: an analytic f gives the same quotient
 COMPLEX_AGREEMENT = 1e-6
 
@@ -141,7 +142,7 @@ def complex_step(
         nearby = np.asarray(function(noise_points(float(w)) + 1j * h), dtype=np.complex128)
     jitter = NOISE_SAFETY * noise_level(nearby.ravel().imag / h)
     error = float(
-        max(FUNCTION_ULPS * FLOAT64_ROUNDOFF * abs(derivative), abs(derivative - second), jitter)
+        max(COMPLEX_ULPS * FLOAT64_ROUNDOFF * abs(derivative), abs(derivative - second), jitter)
     )
     return ReferenceValue(
         "complex step",

@@ -29,7 +29,7 @@ from fdgui.ui.widgets import ERROR_COLOUR, Fields, error_label, selectable
 SOURCE_TITLES = {
     "expression": "Expression in w",
     "network": "Built-in network",
-    "measured": "Calculator's measured rows",
+    "measured": "Measured rows (calculator or table)",
     "probe": "Probe file (your own code)",
 }
 DTYPE_TIPS = {
@@ -86,9 +86,17 @@ class ExplorerInputs(QWidget):
             "sigmoid relu maximum minimum …",
         )
         self.fields.line("point", "pointEdit", "The point w0 where the derivative is taken")
+        self.fields.line(
+            "grad",
+            "gradEdit",
+            "Optional: your derivative of L, an expression in w or a number. It becomes the "
+            "gradient under check; the exact derivative of L is then an independent reference",
+            placeholder="your derivative (optional)",
+        )
         # mnemonics avoid the menus (F, C, V, H) and the calculator's (L, P, M, E, B)
         row = self.fields.grid_row(grid, 0, "L(&w) =", "expression")
-        self.fields.grid_row(grid, row, "&at w =", "point")
+        row = self.fields.grid_row(grid, row, "&at w =", "point")
+        self.fields.grid_row(grid, row, "dL/dw (&yours) =", "grad")
         self.pages.addWidget(page)
         # network
         page = QWidget()
@@ -147,6 +155,21 @@ class ExplorerInputs(QWidget):
         self.fields.grid_row(grid, 1, "Bac&kprop:", "measured_backprop")
         self.fields.error_labels["rows"] = error_label("measuredRowsError")
         grid.addWidget(self.fields.error_labels["rows"], 3, 0, 1, 2)
+        self.import_button = QPushButton("&Import table…")
+        self.import_button.setObjectName("importTableButton")
+        self.import_button.setToolTip(
+            "Read rows of ε, L+, L− [, L] from a CSV or TSV file (a header and # comments are "
+            "optional; bad rows are listed, good ones kept)"
+        )
+        grid.addWidget(self.import_button, 4, 0, 1, 2)
+        self.fields.combo(
+            "table_dtype",
+            "tableDtypeCombo",
+            "The format the losses were computed in: its round-off is part of each row's ± "
+            "(exact: digits worked out by hand)",
+            [(name, name) for name in ("float64", "float32", "float16", "bfloat16", "exact")],
+        )
+        self.fields.grid_row(grid, 5, "Losses &from:", "table_dtype")
         self.pages.addWidget(page)
         self.pages.addWidget(self._build_probe_page())
         layout.addWidget(self.pages)
@@ -340,18 +363,24 @@ class ExplorerInputs(QWidget):
             f"digits){spacing}"
         )
         lines, every_digit = [], []
-        for reference in result.references:
+        for number, reference in enumerate(result.references):
+            status = getattr(reference, "status", "ok")
             bar = ""
-            if reference.method == "Richardson" and reference.error is not None:
-                bar = (
-                    f" ± {numbers.scientific(reference.error, 2)}"
-                    if math.isfinite(reference.error)
-                    else f" <span style='color:{ERROR_COLOUR}'>(unreliable: did not "
-                    "converge)</span>"
-                )
+            if reference.error is not None and math.isfinite(reference.error):
+                bar = f" ± {numbers.scientific(reference.error, 2)}"
+            if status != "ok" or (
+                reference.error is not None and not math.isfinite(reference.error)
+            ):
+                words = {
+                    "undefined": "undefined here",
+                    "kink": "kink at w: no two-sided derivative",
+                    "kink-nearby": "its steps cross a kink",
+                }.get(status, "unreliable: did not converge")
+                bar += f" <span style='color:{ERROR_COLOUR}'>({words}; not used to judge)</span>"
+            role = " (under check)" if number == 0 and result.has_checked else ""
             # the window's rule: seven digits here, every digit on hover and in Copy summary
             lines.append(
-                f"<b>{reference.method}</b>: {numbers.display(reference.value)}{bar}"
+                f"<b>{reference.method}</b>{role}: {numbers.display(reference.value)}{bar}"
                 f"<br><i>{reference.note}</i>"
             )
             every_digit.append(f"{reference.method}: {numbers.full(reference.value)}")

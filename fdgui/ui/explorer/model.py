@@ -12,6 +12,7 @@ text}, "cursor_epsilon": float or None, "pins": [pinned sweeps, see pins.py]}.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Generator
@@ -47,8 +48,9 @@ TEXT_FIELDS = (
     "probe_index",
     "probe_timeout",
     "probe_python",
+    "grad",
 )
-CHOICE_FIELDS = ("dtype", "activation", "loss", "tensor", "bug", "probe_tensor")
+CHOICE_FIELDS = ("dtype", "activation", "loss", "tensor", "bug", "probe_tensor", "table_dtype")
 # the requests' defaults (the CLI's too), plus the typed backprop for measured rows
 DEFAULT_TEXTS = {
     **requests.EXPRESSION_DEFAULTS,
@@ -56,6 +58,8 @@ DEFAULT_TEXTS = {
     **requests.ENTRY_DEFAULTS,
     "measured_backprop": "",
     **requests.PROBE_ENTRY_DEFAULTS,
+    "grad": "",  # your derivative (an expression in w or a number): the gradient under check
+    "table_dtype": "float64",  # the format an imported table's losses came from
 }
 
 
@@ -94,6 +98,7 @@ class ExplorerModel(PanelModel):
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
         self._source = "expression"
+        self._imported: tuple[tuple[Any, ...], tuple[str, ...], str] | None = None
         self._calculator = calculator
         self._objective: Any = None
         self._result: Any = None
@@ -232,6 +237,8 @@ class ExplorerModel(PanelModel):
     def measured_row_count(self) -> int:
         if self._calculator is None:
             return 0
+        if self._imported is not None:
+            return len(self._imported[0])
         return len(self._calculator.history_rows())
 
     # --- edits -------------------------------------------------------------------------------
@@ -321,9 +328,11 @@ class ExplorerModel(PanelModel):
         plan = None
         try:
             if self._source == "expression":
-                objective = requests.expression_request(
-                    {f: texts[f] for f in requests.EXPRESSION_DEFAULTS}
-                )
+                expression_texts = {f: texts[f] for f in requests.EXPRESSION_DEFAULTS}
+                if texts["grad"].strip():
+                    objective = requests.typed_derivative_request(expression_texts, texts["grad"])
+                else:
+                    objective = requests.expression_request(expression_texts)
                 if settings is not None:
                     check_point(objective.point, settings.dtype)  # w0 must fit the dtype
                 plan = _SweepPlan(lambda: objective, objective.cache_key, settings)
@@ -350,13 +359,48 @@ class ExplorerModel(PanelModel):
         from fdgui.core.numbers.parsing import parse_number
         from fdgui.core.sweep import objectives
 
-        rows = [] if self._calculator is None else self._calculator.history_rows()
+        if self._imported is not None:
+            rows = list(self._imported[0])
+        else:
+            rows = [] if self._calculator is None else self._calculator.history_rows()
         typed = self._texts["measured_backprop"]
         reference = None
         if typed.strip():
             reference = float(parse_number(typed, "measured_backprop"))  # type: ignore[arg-type]
         objective = objectives.measured_objective(rows, reference)
+        if settings is not None:  # rows are measured in the format their losses came from
+            settings = dataclasses.replace(settings, dtype=self._texts["table_dtype"])
         return _SweepPlan(lambda: objective, objective.cache_key, settings)
+
+    def import_table(self, text: str, name: str = "the file") -> list[str]:
+        """Rows of ε, L+, L−[, L] from a CSV/TSV text become the measured rows (instead of
+        the calculator's); returns one message per bad row (good rows are kept). Raises
+        InputError('rows') when no row can be read."""
+        from fdgui.core.calculator.schemes import parse_measurement_table
+
+        rows, problems = parse_measurement_table(text)
+        if not rows:
+            detail = f": {problems[0]}" if problems else ""
+            raise InputError("rows", f"no row of ε, L+, L− could be read from {name}{detail}")
+        self._imported = (tuple(rows), tuple(problems), name)
+        self.set_source("measured")
+        self.rowsChanged.emit(self.measured_row_count())
+        self._debounce.start()
+        return list(problems)
+
+    def imported_table(self) -> tuple[int, list[str], str] | None:
+        """(rows, bad-row messages, file name) of an imported table, or None."""
+        if self._imported is None:
+            return None
+        rows, problems, name = self._imported
+        return len(rows), list(problems), name
+
+    def forget_imported_table(self) -> None:
+        """Back to the calculator's rows."""
+        if self._imported is not None:
+            self._imported = None
+            self.rowsChanged.emit(self.measured_row_count())
+            self._debounce.start()
 
     def _expected_seconds(self, timing_key: Any, spec: Any, points: int) -> float:
         """The last measured time for the same sweep, else a guess from the network size."""
@@ -526,6 +570,7 @@ class ExplorerModel(PanelModel):
             "activation": tuple(ACTIVATIONS),
             "loss": tuple(LOSSES),
             "bug": ("", *BUGS),
+            "table_dtype": requests.TABLE_SOURCE_DTYPES,
         }.get(field)  # probe_tensor: free (a saved name waits for the person to pick a file)
 
     def state(self) -> dict[str, Any]:
@@ -573,14 +618,18 @@ def _positive_number(value: Any) -> float | None:
 
 
 def _disagreeing_reference(result: Any) -> Any:
-    """See ExplorerModel.disagreeing_reference."""
-    independent = result.independent_references()
+    """See ExplorerModel.disagreeing_reference: the tightest trusted reference when it differs
+    from the gradient under check by more than twice their error bars together."""
+    trusted = result.trusted_references()
     reference = result.reference
-    if not independent or reference is None:
+    if not trusted or reference is None:
         return None
-    first = independent[0]
-    scale = max(abs(reference.value), abs(first.value), 1e-8)
-    return first if abs(first.value - reference.value) > 1e-6 * scale else None
+    first = trusted[0]
+    own = reference.error
+    if own is None or not math.isfinite(own):
+        own = 1e-6 * max(abs(reference.value), abs(first.value))
+    bar = float(first.error or 0.0) + own
+    return first if abs(first.value - reference.value) > 2.0 * bar else None
 
 
 FIELD_NAMES = {
@@ -599,6 +648,8 @@ FIELD_NAMES = {
     "index": "the index",
     "bug": "the backprop choice",
     "measured_backprop": "the backprop value",
+    "grad": "your derivative",
+    "table_dtype": "the format of the table's losses",
     "rows": "the measured rows",
     "probe": "the probe file",
     "probe_tensor": "the probe's tensor",

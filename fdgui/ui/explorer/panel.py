@@ -331,6 +331,7 @@ class ExplorerPanel(QWidget):
             lambda _index: model.set_source(self.source_combo.currentData())
         )
         self.cancel_button.clicked.connect(model.cancel)
+        self.inputs.import_button.clicked.connect(self._import_table)
         self.cursor_edit.returnPressed.connect(self._cursor_typed)
         from fdgui.ui import keys
 
@@ -375,7 +376,46 @@ class ExplorerPanel(QWidget):
         self.inputs.show_source(source)
 
     def _show_rows(self, count: int) -> None:
-        self.inputs.show_rows(count if self.model.has_calculator() else None)
+        imported = self.model.imported_table()
+        if imported is None:
+            self.inputs.show_rows(count if self.model.has_calculator() else None)
+            return
+        rows, problems, name = imported
+        text = f"{rows} row{'s' if rows != 1 else ''} imported from {name}."
+        if problems:
+            text += f" Skipped {len(problems)} bad row(s): " + "; ".join(problems[:5])
+            if len(problems) > 5:
+                text += f"; … and {len(problems) - 5} more"
+        self.rows_label.setText(text)
+
+    def _import_table(self) -> None:
+        """Import table…: pick a CSV/TSV file; its rows become the measured rows."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a table of ε, L+, L−", "", "Tables (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if path:
+            self.import_table_file(path)
+
+    def import_table_file(self, path: str) -> bool:
+        """Read ``path`` into the model's measured rows; a failure is shown in words."""
+        from pathlib import Path
+
+        name = Path(path).name
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                text = handle.read(20_000_000)
+            self.model.import_table(text, name)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not a text file"
+            self._show_error("rows", f"cannot read {name}: {reason}")
+            return False
+        except InputError as error:
+            self._show_error("rows", error.message)
+            return False
+        self._show_error("rows", "")
+        return True
 
     def _show_error(self, field: str, message: str) -> None:
         if not self.inputs.fields.show_error(field, message):  # no widget of its own

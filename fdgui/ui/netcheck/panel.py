@@ -521,6 +521,17 @@ class NetcheckPanel(QWidget):
 
     # ------------------------------------------------------------------ the report
     def show_report(self, report: Any) -> None:
+        from fdgui.core.report.netcheck import worst_headers
+
+        headers = worst_headers(report)
+        table = self.worst_table
+        for column, header in enumerate(headers):  # only a changed title is set (no relayout)
+            item = table.horizontalHeaderItem(column)
+            if item is not None and item.text() != header:
+                item.setText(header)
+        self._show_report(report)
+
+    def _show_report(self, report: Any) -> None:
         from fdgui.core.report.netcheck import (
             change_explanation,
             settings_line,

@@ -5,6 +5,7 @@ It draws the report's own heat maps (made in the worker, downsampled); it comput
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -12,6 +13,42 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+# The colour scale is fixed to the verdict bands (the same for every tensor and every check):
+# ≤ 1e-7 correct, 1e-7…1e-4, 1e-4…1e-2, > 1e-2 wrong, in the verdicts' own colours, so a
+# passing tensor never shows the colours of a failing one.
+HEAT_LEVELS = (-10.0, 0.0)
+BAND_EDGES = (-7.0, -4.0, -2.0)
+
+
+def verdict_colour_map() -> pg.ColorMap:
+    """Piecewise colours over log10 relative error: one band per verdict, each a little
+    darker towards its upper edge so magnitude still reads inside a band."""
+    from PySide6.QtGui import QColor
+
+    from fdgui.core.numbers.verdicts import VERDICTS
+
+    low, high = HEAT_LEVELS
+    edges = [low, *BAND_EDGES, high]
+    positions: list[float] = []
+    colours: list[tuple[int, int, int, int]] = []
+    for verdict, (start, end) in zip(VERDICTS, itertools.pairwise(edges), strict=False):
+        colour = QColor(verdict.colour)
+        light = colour.lighter(150)
+        for position, shade in ((start, light), (end, colour)):
+            positions.append((position - low) / (high - low))
+            colours.append((shade.red(), shade.green(), shade.blue(), 255))
+    # a step at each edge: nudge the upper band's first stop just above the edge
+    for index in range(2, len(positions), 2):
+        positions[index] += 1e-6
+    return pg.ColorMap(positions, colours)
+
+
+def _mark_bands(color_bar: pg.ColorBarItem) -> None:
+    """1e-7, 1e-4 and 1e-2 (and the ends) on the colour bar's axis."""
+    ticks = [(HEAT_LEVELS[0], "≤1e-10"), *((e, f"1e{int(e)}") for e in BAND_EDGES)]
+    ticks.append((HEAT_LEVELS[1], "≥1"))
+    color_bar.axis.setTicks([ticks, []])
 
 
 class HeatMap(QWidget):
@@ -37,8 +74,9 @@ class HeatMap(QWidget):
         self.view.setObjectName("heatMapView")
         self.view.setMinimumHeight(160)  # the colour bar's labels apart
         self.view.setToolTip(
-            "log10 of each entry's relative error; rows are output units, columns input units. "
-            "Blank cells were not checked (sampled mode)."
+            "Each entry's error beyond the dtype's round-off allowance, relative to the gradient, "
+            "on a scale fixed to the verdict bands; rows are output units, columns input units. "
+            "Blank cells were not checked (sampled mode) or are undecided in this dtype."
         )
         self.plot = self.view.addPlot()
         self.plot.setLabel("left", "row (unit i)")
@@ -50,12 +88,13 @@ class HeatMap(QWidget):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.color_bar = pg.ColorBarItem(
-            values=(-16, 0),
-            colorMap=pg.colormap.get("viridis"),
-            label="log10 relative error",
+            values=HEAT_LEVELS,
+            colorMap=verdict_colour_map(),
+            label="relative error (verdict bands)",
             interactive=False,
         )
         self.color_bar.setImageItem(self.image, insert_in=self.plot)
+        _mark_bands(self.color_bar)
         layout.addWidget(self.view)
         self.tensor_combo.currentIndexChanged.connect(self.draw)
         from fdgui.ui.plotting import follow_theme
@@ -86,9 +125,8 @@ class HeatMap(QWidget):
             return
         tensor = report.tensors[self.tensor_combo.currentIndex()]
         logs = np.asarray(tensor.heat_map)  # log10, downsampled in the worker
-        low, high = tensor.heat_levels
         self.image.setImage(logs.T, autoLevels=False)
-        self.color_bar.setLevels((low, high))
+        self.color_bar.setLevels(HEAT_LEVELS)  # the same scale for every tensor
         projection = report.settings.mode == "projection"
         rows = tensor.shape[0] if len(tensor.shape) == 2 else 1
         columns = logs.shape[1] if projection else tensor.shape[-1]
@@ -111,5 +149,5 @@ class HeatMap(QWidget):
         self.plot.setLabel("left", left)
         self.plot.setLabel("bottom", bottom)
         self.plot.getAxis("left").setStyle(showValues=bool(left))
-        self.plot.setTitle(f"{tensor.name}: log10 relative error")
+        self.plot.setTitle(f"{tensor.name}: relative error beyond round-off")
         self.plot.autoRange()

@@ -1,0 +1,104 @@
+"""``fdgui-cli sweep --grad`` (a typed derivative) and ``--table FILE`` (measured rows)."""
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fdgui.cli", "sweep", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
+    )
+
+
+def _table(point: float = 0.7, low: int = -12) -> str:
+    lines = ["# measured with float64", "eps,L+,L-,L"]
+    for epsilon in np.logspace(-1, low, 23):
+        e = float(epsilon)
+        lines.append(
+            f"{e!r},{float(np.sin(point + e))!r},{float(np.sin(point - e))!r},"
+            f"{float(np.sin(point))!r}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def test_a_right_typed_derivative_passes_and_a_wrong_one_exits_1():
+    right = _cli("--expr", "sin(w)*exp(-w**2)", "--at", "0.7", "--grad",
+                 "exp(-w**2)*(cos(w) - 2*w*sin(w))", "--json")  # fmt: skip
+    assert right.returncode == 0, right.stderr
+    data = json.loads(right.stdout)
+    assert data["diagnosis"]["kind"] == "correct"
+    assert data["reference"]["method"] == "your derivative"
+    methods = [item["method"] for item in data["references"]]
+    assert methods[:2] == ["your derivative", "analytic"]
+    wrong = _cli(
+        "--expr", "sin(w)*exp(-w**2)", "--at", "0.7", "--grad", "exp(-w**2)*(cos(w) - w*sin(w))"
+    )  # fmt: skip (a factor 2 lost)
+    assert wrong.returncode == 1
+    assert "Gradient wrong" in wrong.stdout and "Your derivative" in wrong.stdout
+
+
+def test_a_typed_number_and_refusals():
+    assert _cli("--expr", "w**2", "--at", "3", "--grad", "6").returncode == 0
+    assert _cli("--expr", "w**2", "--at", "3", "--grad", "6.5").returncode == 1
+    bad = _cli("--expr", "w**2", "--at", "3", "--grad", "6*")
+    assert bad.returncode == 2 and bad.stderr.startswith("fdgui-cli sweep: --grad:")
+    network = _cli("--network", "--grad", "1")
+    assert network.returncode == 2 and "--grad" in network.stderr
+
+
+def test_table_with_bad_rows_keeps_the_good_ones(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(_table() + "oops,1,2\n1e-3,0.1\n", encoding="utf-8")
+    run = _cli("--table", str(path), "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["diagnosis"]["kind"] == "estimate"
+    assert [line.split(":")[0] for line in data["bad_rows"]] == ["line 26", "line 27"]
+    assert "line 26" in run.stderr
+    # the estimate's error bar bounds the truth
+    richardson = next(r for r in data["references"] if r["method"] == "Richardson")
+    assert abs(richardson["value"] - math.cos(0.7)) <= richardson["error"]
+    assert set(data) >= {"schemes", "references", "diagnosis", "recommended_epsilon"}
+
+
+def test_table_verdict_is_monotone_in_the_backprop_offset(tmp_path):
+    path = tmp_path / "rows.tsv"
+    path.write_text(_table().replace(",", "\t"), encoding="utf-8")
+    kinds = []
+    for offset in (0.0, 1e-13, 1e-9, 1e-6, 1e-4, 1e-3, 1e-1):
+        backprop = repr(math.cos(0.7) * (1 + offset))
+        run = _cli("--table", str(path), "--backprop", backprop, "--json")
+        kind = json.loads(run.stdout)["diagnosis"]["kind"]
+        assert run.returncode == (1 if kind == "wrong" else 0)
+        kinds.append(kind)
+    assert kinds[0] == "correct"
+    first_wrong = kinds.index("wrong")
+    assert all(kind == "wrong" for kind in kinds[first_wrong:]), kinds
+    assert first_wrong <= kinds.index("wrong") and kinds[3] == "wrong"  # 1e-6 is resolved
+
+
+def test_rows_at_tiny_epsilon_from_a_float64_log_are_not_kinks(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(_table(low=-14), encoding="utf-8")
+    run = _cli("--table", str(path), "--backprop", repr(math.cos(0.7)), "--json")
+    assert json.loads(run.stdout)["diagnosis"]["kind"] == "correct", run.stdout
+
+
+def test_table_refusals(tmp_path):
+    missing = _cli("--table", str(tmp_path / "none.csv"))
+    assert missing.returncode == 2 and "--table" in missing.stderr
+    (tmp_path / "empty.csv").write_text("# nothing\n", encoding="utf-8")
+    empty = _cli("--table", str(tmp_path / "empty.csv"))
+    assert empty.returncode == 2
+    dtype = _cli("--table", "-", "--source-dtype", "float8", stdin=_table())
+    assert dtype.returncode == 2 and "--source-dtype" in dtype.stderr
+    stdin = _cli("--table", "-", "--source-dtype", "exact", stdin=_table())
+    assert stdin.returncode == 0, stdin.stderr
