@@ -586,7 +586,7 @@ class ExplorerPanel(QWidget):
             relative = readout.relative_errors.get(scheme)
             suffix = ""
             tip = f"{numbers.full(estimate)} (every digit)"
-            if reference is not None and relative is not None:
+            if reference is not None and relative is not None and np.isfinite(estimate):
                 # the same quantity as the error plot's axis: |estimate − g|
                 error = abs(estimate - reference.value)
                 suffix = f"  |error| {numbers.ratio(error)}"
