@@ -236,24 +236,47 @@ def truth(case: Case):
         "pi": mp.mpf(float(np.pi)),
         "e": mp.mpf(float(np.e)),
     }
+    code = _exact_constants(case.expression)
     point = rounded(case.point, case.dtype)
     decades = abs(int(np.log10(abs(point)))) if point != 0 else 0
-    estimates = []
-    for exponent in (30, 45):
-        # a step of 10^-exponent (relative below |w| = 1) and digits enough to see the loss
-        # change by L'·h next to L itself (both ends of the magnitude range), 50 to spare
-        with mp.workdps(DIGITS + 2 * exponent + 2 * decades):
-            w = mp.mpf(point)
+    extra = 0
+    while True:  # raise the digits until a derivative far below the value shows (e^-700)
+        estimates = []
+        for exponent in (30, 45):
+            # a step of 10^-exponent (relative below |w| = 1) and digits enough to see the
+            # loss change by L'·h next to L itself, 50 to spare
+            with mp.workdps(DIGITS + 2 * exponent + 2 * decades + extra):
+                w = mp.mpf(point)
 
-            def function(x):
-                return eval(case.expression, {"__builtins__": {}}, {**names, "w": x})
+                def function(x):
+                    scope = {**names, "w": x, "mpf": mp.mpf}
+                    return eval(code, {"__builtins__": {}}, scope)
 
-            step = mp.mpf(10) ** -exponent * (abs(w) if 0 < abs(w) < 1 else 1)
-            estimates.append(+mp.diff(function, w, h=step))
+                step = mp.mpf(10) ** -exponent * (abs(w) if 0 < abs(w) < 1 else 1)
+                estimates.append(+mp.diff(function, w, h=step))
+        with mp.workdps(DIGITS + 20):
+            settled = abs(estimates[0] - estimates[1]) <= abs(estimates[1]) * mp.mpf(10) ** -30
+        if (settled and estimates[1] != 0) or extra >= 1200:
+            break
+        extra += 400
     with mp.workdps(DIGITS + 20):
         value = mp.mpf(estimates[1])
         # the two steps' difference: how far the finer one may still be from the derivative
         return Truth(value, abs(estimates[0] - estimates[1]))
+
+
+def _exact_constants(text: str):
+    """The expression with every number an mpmath number, so that a part without w (such as
+    abs(0.1)**2) is computed exactly rather than in Python floats."""
+    import ast
+
+    class Wrap(ast.NodeTransformer):
+        def visit_Constant(self, node: ast.Constant) -> ast.AST:
+            call = ast.Call(ast.Name("mpf", ast.Load()), [ast.Constant(float(node.value))], [])
+            return ast.copy_location(call, node)
+
+    tree = ast.fix_missing_locations(Wrap().visit(ast.parse(text, mode="eval")))
+    return compile(tree, "<truth>", "eval")
 
 
 class Truth:

@@ -18,6 +18,11 @@ import numpy as np
 
 from fdgui.core.numbers.format import json_number, shortest, significant
 from fdgui.core.report.exporters import register
+from fdgui.core.report.sweep_cases import (
+    _estimate,
+    _not_finite_at_w,
+    _undefined_at_w,
+)
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SCHEMES, SweepResult
 from fdgui.core.sweep.readout import PointReadout
@@ -415,23 +420,6 @@ def _correct(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     )
 
 
-def _not_finite_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    return (
-        f"The loss itself is not a finite number at w in {facts['dtype']} (a pole, log of 0, "
-        "overflow): there is no derivative to check here. Move w."
-    )
-
-
-def _undefined_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    why = facts.get("why", "")
-    return (
-        "The derivative does not exist at w"
-        + (f" ({why})" if why else "")
-        + ": the loss is undefined or not differentiable there in a way no choice of ε "
-        "repairs (a pole, a vertical tangent, a jump, a complex value). Nothing is judged."
-    )
-
-
 def _consistent(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype = facts["dtype"]
     return (
@@ -440,22 +428,6 @@ def _consistent(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         f"agree with {_method_lower(facts)} {_fmt(facts['checked'], 6)}; a smaller "
         "error would not be seen."
         + (" Sweep in a wider dtype to see more digits." if dtype != "float64" else "")
-    )
-
-
-def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    value, error = facts.get("estimate"), facts.get("estimate_error")
-    method = facts.get("estimate_method", "finite differences")
-    if value is None:
-        return "There is no gradient under check and no finite estimate to give."
-    if error is None or not math.isfinite(error):
-        bar = " (no bound on its error is known: fewer than three usable ε)"
-    else:
-        bar = f" ± {_fmt(error, 2)}"
-    return (
-        f"There is no gradient under check, so nothing is judged. The best estimate of the "
-        f"derivative is {_fmt(value, 10)}{bar}, from {method}. Type a gradient to have it "
-        "checked against this."
     )
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
 from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
-from fdgui.core.sweep.references import ReferenceValue, complex_step, extrapolate, richardson
+from fdgui.core.sweep.references import ReferenceValue, complex_step, richardson, richardson_steps
 
 SCHEMES: tuple[str, ...] = ("central", "forward", "backward")
 DEFAULT_MIN = 1e-16
@@ -35,6 +34,8 @@ FLOAT64_SEED_BAND = (1e-7, 1e-4)  # the seed's "1e-4 to 1e-7": a float64 rule of
 
 FunctionObjective = EntryObjective
 COMPLEX_TERM_ULPS = 64.0  # a complex step's round-off, in u times the derivative's terms
+SMALLEST = 5e-324  # the smallest float64 above 0: no bar below it is honest for a float
+VALUE_TERM_ULPS = 16.0  # a float64 value's round-off, in u times the size of its terms
 
 
 @dataclass(frozen=True)
@@ -440,10 +441,27 @@ def function_references(
                 magnitude = extended.derivative_magnitude(text, w)
                 if magnitude is not None and stepped.error is not None:
                     floor = COMPLEX_TERM_ULPS * 2.0**-53 * magnitude
-                    stepped = replace(stepped, error=max(stepped.error, floor))
+                    # the rounding of intermediate arguments (c + w at |w| = 700) moves the
+                    # point the derivative is taken at: |L''| times their size times u
+                    size = extended.value_magnitude(text, w)
+                    second, _ = extended.higher_derivatives(text, w)
+                    if size is not None and second is not None:
+                        floor += 4.0 * 2.0**-53 * abs(second) * max(size, abs(w))
+                    stepped = replace(stepped, error=max(stepped.error, floor, SMALLEST))
             references.append(stepped)
     with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
-        extrapolated = richardson(lambda values: objective.losses(values, "float64"), w)
+        floor = 0.0
+        if text is not None:  # round-off follows the size of the terms, not of the value
+            from fdgui.core.sweep import extended
+
+            # the size of the terms at w and at the farthest points Richardson evaluates
+            reach = float(richardson_steps(w)[0])
+            sizes = [extended.value_magnitude(text, x) for x in (w, w - reach, w + reach)]
+            known = [x for x in sizes if x is not None]
+            floor = VALUE_TERM_ULPS * 2.0**-53 * max(known) if known else 0.0
+        extrapolated = richardson(
+            lambda values: objective.losses(values, "float64"), w, floor=floor
+        )
         if text is not None and not objective.smooth and extrapolated.span is not None:
             from fdgui.core.sweep import extended
 
@@ -455,6 +473,9 @@ def function_references(
                     note=f"{extrapolated.note}; its steps cross a kink of the expression, so "
                     "it is not used to judge",
                 )
+        if extrapolated.error is not None and np.isfinite(extrapolated.error):
+            # a bar of exactly 0 is only honest for an exact result: at least one subnormal
+            extrapolated = replace(extrapolated, error=max(extrapolated.error, SMALLEST))
         references.append(extrapolated)
     return tuple(references)
 
@@ -499,6 +520,8 @@ def sweep_steps(
 
     started = time.perf_counter()
     if objective.rows is not None:  # a model of measured rows: nothing to evaluate
+        from fdgui.core.sweep.measured import _measured_sweep
+
         result = _measured_sweep(objective, settings.dtype)  # type: ignore[arg-type]
         yield 1.0, "measured rows"
         return result
@@ -646,113 +669,3 @@ def _assemble(
         has_checked=has_checked,
         source_note=source_note,
     )
-
-
-SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
-
-
-def _digit_unit(value: Decimal | None) -> float:
-    """Half a unit in the last typed digit of a loss (0 for a missing one)."""
-    if value is None or not value.is_finite():
-        return 0.0
-    exponent = value.as_tuple().exponent
-    return 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
-
-
-def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
-    """Rows sorted by ε; estimates exact from the typed decimals, then shown as floats.
-
-    ``dtype`` is the format the losses were computed in ("exact" for numbers worked out by
-    hand): the ± of each row counts that format's round-off (u·|L| per loss, since a loss
-    printed from it is only that accurate) plus half a unit in the last digit printed.
-    """
-    import time
-
-    started = time.perf_counter()
-    source = dtype if dtype in SOURCE_DTYPES else "float64"
-    u = 0.0 if source == "exact" else precision.unit_roundoff(source)
-    rows = sorted(objective.rows, key=lambda row: row.epsilon)
-    epsilons = np.array([float(row.epsilon) for row in rows])
-    loss_plus = np.array([float(row.loss_plus) for row in rows])
-    loss_minus = np.array([float(row.loss_minus) for row in rows])
-    loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
-    # what each loss may be off by: the source format's rounding and the printed digits
-    uncertainty_plus = np.array(
-        [u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows]
-    )
-    uncertainty_minus = np.array(
-        [u * abs(float(r.loss_minus)) + _digit_unit(r.loss_minus) for r in rows]
-    )
-
-    def exact(numerator: Decimal, denominator: Decimal) -> float:
-        return float(numerator / denominator)
-
-    central = np.array(
-        [exact(row.loss_plus - row.loss_minus, 2 * row.epsilon) for row in rows], dtype=float
-    )
-    forward = np.array(
-        [
-            np.nan if row.loss is None else exact(row.loss_plus - row.loss, row.epsilon)
-            for row in rows
-        ]
-    )
-    backward = np.array(
-        [
-            np.nan if row.loss is None else exact(row.loss - row.loss_minus, row.epsilon)
-            for row in rows
-        ]
-    )
-    vanished = np.array(
-        [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
-    )
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons)
-    references: list[ReferenceValue] = []
-    has_checked = objective.reference is not None
-    if has_checked:
-        value = float(objective.reference)
-        references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
-    distinct = np.unique(epsilons[~vanished & np.isfinite(central)])
-    if distinct.size >= 3:
-        keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]
-        try:
-            tableau = extrapolate(epsilons[keep], central[keep], 2.0 * noise[keep])
-            references.append(
-                ReferenceValue(
-                    "Richardson",
-                    tableau.value,
-                    tableau.error,
-                    evaluations=0,
-                    note=f"extrapolated from {distinct.size} measured central estimates",
-                    status="ok" if np.isfinite(tableau.error) else "unconverged",
-                )
-            )
-        except ValueError:
-            pass
-    finite_losses = loss_values[np.isfinite(loss_values)]
-    typical = (
-        float(np.median(np.abs(finite_losses)))
-        if finite_losses.size
-        else float(np.median(np.abs(loss_plus)))
-    )
-    result = _assemble(
-        label=objective.label,
-        kind="measured",
-        dtype=source,
-        point=None,
-        epsilons=epsilons,
-        loss=typical,
-        loss_values=np.where(np.isfinite(loss_values), loss_values, typical),
-        loss_plus=loss_plus,
-        loss_minus=loss_minus,
-        vanished=vanished,
-        estimates={"central": central, "forward": forward, "backward": backward},
-        references=tuple(references),
-        curvature=None,
-        third=None,
-        started=started,
-        smooth=False,
-        has_checked=has_checked,
-        unit_roundoff=u,
-        row_noise=noise,
-    )
-    return result

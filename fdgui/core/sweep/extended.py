@@ -62,6 +62,19 @@ def _tree(text: str) -> ast.AST:
     return ast.parse(text, mode="eval").body
 
 
+EXACT_SUM_BITS = 20_000
+
+
+def _add(mp, a, b):
+    """a + b without absorption: exact (1 + 1e-400 stays above 1, which log(1 + w²) at a tiny
+    w needs) unless the magnitudes are too far apart for that to be cheap."""
+    if a == 0 or b == 0 or not (mp.isfinite(a) and mp.isfinite(b)):
+        return a + b
+    if abs(mp.mag(a) - mp.mag(b)) < EXACT_SUM_BITS:
+        return mp.fadd(a, b, exact=True)
+    return a + b
+
+
 def _real(mp, value):
     if isinstance(value, mp.mpc):
         if value.imag != 0:
@@ -91,9 +104,9 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
         b, db = _dual(node.right, w, mp, switches, side)
         try:
             if isinstance(node.op, ast.Add):
-                return a + b, da + db
+                return _add(mp, a, b), _add(mp, da, db)
             if isinstance(node.op, ast.Sub):
-                return a - b, da - db
+                return _add(mp, a, -b), _add(mp, da, -db)
             if isinstance(node.op, ast.Mult):
                 return a * b, da * b + a * db
             if isinstance(node.op, ast.Div):
@@ -465,6 +478,18 @@ def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]
                 value = None
             results.append(value if value is not None and np.isfinite(value) else None)
     return results[0], results[1]
+
+
+def value_magnitude(text: str, w: float) -> float | None:
+    """The size of the terms the expression's value is made of (1 for log(1 + x) at a tiny
+    x, whose value is tiny): a float64 evaluation's round-off is a few u times this."""
+    mp = _mp()
+    try:
+        with mp.workdps(30):
+            _, _, size, _ = _magnitudes(_tree(text), mp.mpf(float(w)), mp)
+            return _up(mp, size) if mp.isfinite(size) else None
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+        return None
 
 
 def derivative_magnitude(text: str, w: float) -> float | None:

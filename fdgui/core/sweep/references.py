@@ -271,6 +271,7 @@ def richardson(
     levels: int = RICHARDSON_LEVELS,
     ratio: float = RICHARDSON_RATIO,
     tries: int = RICHARDSON_TRIES,
+    floor: float = 0.0,
 ) -> ReferenceValue:
     """f'(w) by Richardson extrapolation of central differences, with an error estimate.
 
@@ -292,7 +293,9 @@ def richardson(
     start = richardson_steps(w, unit_roundoff, levels, ratio)
     with np.errstate(all="ignore"):  # at float64's largest the spacing is inf
         spacing = float(np.spacing(abs(w))) if w != 0 else 0.0
-        sigma = NOISE_SAFETY * noise_level(function(noise_points(w)))
+        # the round-off in each value: measured, and at least ``floor`` (the caller may know
+        # the size of the terms the value is made of, which u·|f| does not see)
+        sigma = max(NOISE_SAFETY * noise_level(function(noise_points(w))), floor)
     evaluations = NOISE_POINTS
     fallback: tuple[Tableau, np.ndarray] | None = None
     last_error: ValueError | None = None

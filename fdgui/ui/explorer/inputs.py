@@ -169,7 +169,7 @@ class ExplorerInputs(QWidget):
             "(exact: digits worked out by hand)",
             [(name, name) for name in ("float64", "float32", "float16", "bfloat16", "exact")],
         )
-        self.fields.grid_row(grid, 5, "Losses &from:", "table_dtype")
+        self.fields.grid_row(grid, 5, "L&osses from:", "table_dtype")
         self.pages.addWidget(page)
         self.pages.addWidget(self._build_probe_page())
         layout.addWidget(self.pages)

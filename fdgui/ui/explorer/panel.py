@@ -390,32 +390,15 @@ class ExplorerPanel(QWidget):
 
     def _import_table(self) -> None:
         """Import table…: pick a CSV/TSV file; its rows become the measured rows."""
-        from PySide6.QtWidgets import QFileDialog
+        from fdgui.ui.explorer.table_import import pick_table
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import a table of ε, L+, L−", "", "Tables (*.csv *.tsv *.txt);;All files (*)"
-        )
-        if path:
-            self.import_table_file(path)
+        pick_table(self)
 
     def import_table_file(self, path: str) -> bool:
         """Read ``path`` into the model's measured rows; a failure is shown in words."""
-        from pathlib import Path
+        from fdgui.ui.explorer.table_import import import_table_file
 
-        name = Path(path).name
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                text = handle.read(20_000_000)
-            self.model.import_table(text, name)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or "not a text file"
-            self._show_error("rows", f"cannot read {name}: {reason}")
-            return False
-        except InputError as error:
-            self._show_error("rows", error.message)
-            return False
-        self._show_error("rows", "")
-        return True
+        return import_table_file(self, path)
 
     def _show_error(self, field: str, message: str) -> None:
         if not self.inputs.fields.show_error(field, message):  # no widget of its own
@@ -603,7 +586,7 @@ class ExplorerPanel(QWidget):
             relative = readout.relative_errors.get(scheme)
             suffix = ""
             tip = f"{numbers.full(estimate)} (every digit)"
-            if reference is not None and relative is not None:
+            if reference is not None and relative is not None and np.isfinite(estimate):
                 # the same quantity as the error plot's axis: |estimate − g|
                 error = abs(estimate - reference.value)
                 suffix = f"  |error| {numbers.ratio(error)}"

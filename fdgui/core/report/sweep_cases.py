@@ -1,0 +1,48 @@
+"""Words for the diagnosis cases that say the gradient cannot be judged, or is only
+consistent with what the dtype resolves, or that nothing is under check (report/sweep.py
+holds the rest and the dispatch)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from fdgui.core.numbers.format import significant
+from fdgui.core.sweep.diagnosis import Diagnosis
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return significant(value, digits)
+
+
+def _not_finite_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    return (
+        f"The loss itself is not a finite number at w in {facts['dtype']} (a pole, log of 0, "
+        "overflow): there is no derivative to check here. Move w."
+    )
+
+
+def _undefined_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    why = facts.get("why", "")
+    return (
+        "The derivative does not exist at w"
+        + (f" ({why})" if why else "")
+        + ": the loss is undefined or not differentiable there in a way no choice of ε "
+        "repairs (a pole, a vertical tangent, a jump, a complex value). Nothing is judged."
+    )
+
+
+def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    value, error = facts.get("estimate"), facts.get("estimate_error")
+    method = facts.get("estimate_method", "finite differences")
+    if value is None:
+        return "There is no gradient under check and no finite estimate to give."
+    if error is None or not math.isfinite(error):
+        bar = " (no bound on its error is known: fewer than three usable ε)"
+    else:
+        bar = f" ± {_fmt(error, 2)}"
+    return (
+        f"There is no gradient under check, so nothing is judged. The best estimate of the "
+        f"derivative is {_fmt(value, 10)}{bar}, from {method}. Type a gradient to have it "
+        "checked against this."
+    )

@@ -1,0 +1,71 @@
+"""Readings of a sweep the diagnosis builds on: the slope of the V's truncation side and a
+kink seen in the one-sided differences (for models that cannot say where their kinks are)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fdgui.core.sweep.engine import SweepResult
+
+
+def _slope(result: SweepResult, usable: np.ndarray) -> float | None:
+    """Log-log slope of the central error between 3× and 300× the best ε (truncation side)."""
+    curve = result.central
+    if curve.best_index is None:
+        return None
+    best = result.epsilons[curve.best_index]
+    with np.errstate(all="ignore"):
+        mask = (
+            usable
+            & (result.epsilons > 3 * best)
+            & (result.epsilons < 300 * best)
+            & np.isfinite(curve.errors)
+            & (curve.errors > 0)
+        )
+    if mask.sum() < 4:
+        return None
+    x, y = np.log10(result.epsilons[mask]), np.log10(curve.errors[mask])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | None]:
+    """('at', ε) for a kink at w (ε: the smallest ε where the jump is readable), ('crossed', ε)
+    for a slope break at ε, else (None, None).
+
+    Forward − backward = ε·L'' for a smooth loss: it falls tenfold per decade of ε. At a kink
+    at w it is a constant jump that does not fall however small ε gets; at a kink a distance
+    d away it follows ε·L'' below d and leaps up once ε reaches d. Only differences well above
+    round-off (30 × (4u|L|/ε + the rounding of w ± ε)) are read.
+    """
+    forward, backward = result.forward.estimates, result.backward.estimates
+    epsilons = result.epsilons
+    slope = 0.0 if result.reference is None else abs(result.reference.value)
+    with np.errstate(all="ignore"):
+        jump = np.abs(forward - backward)
+        # round-off in the losses plus the rounding of w ± ε to the dtype (the steps taken
+        # differ from ε by up to a gap at w, which shifts each one-sided quotient)
+        noise = 4.0 * result.roundoff_floor + 2.0 * slope * (
+            (result.spacing or 0.0) / epsilons + result.unit_roundoff
+        )
+        readable = usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * noise)
+    if epsilons.size < 4 or readable.sum() < 2:
+        return None, None
+    per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
+    offset = max(1, round(per_decade))
+    slopes: list[tuple[float, float]] = []  # (ε at the upper end, local slope per decade)
+    for i in range(0, epsilons.size - offset):
+        j = i + offset
+        if readable[i] and readable[j]:
+            slope = np.log10(jump[j] / jump[i]) / np.log10(epsilons[j] / epsilons[i])
+            slopes.append((float(epsilons[j]), float(slope)))
+    if not slopes:
+        return None, None
+    scale = max(abs(result.reference.value) if result.reference else 0.0, 1e-8)
+    smallest_readable = int(np.flatnonzero(readable)[0])
+    first = [slope for _, slope in slopes[: max(1, offset // 4)]]
+    if abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
+        return "at", float(epsilons[smallest_readable])
+    for upper, slope in slopes:
+        if slope > 2.5:
+            return "crossed", upper / 10 ** (1 - 1 / slope)  # where the leap starts, roughly
+    return None, None

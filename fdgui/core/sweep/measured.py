@@ -1,0 +1,122 @@
+"""The sweep of measured rows: estimates exact from the typed decimals, each row's ± from the
+format the losses came from and the digits printed, Richardson over the rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from fdgui.core.numbers import precision
+from fdgui.core.sweep.engine import SweepResult, _assemble
+from fdgui.core.sweep.objectives import MeasuredObjective
+from fdgui.core.sweep.references import ReferenceValue, extrapolate
+
+SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
+
+
+def _digit_unit(value: Decimal | None) -> float:
+    """Half a unit in the last typed digit of a loss (0 for a missing one)."""
+    if value is None or not value.is_finite():
+        return 0.0
+    exponent = value.as_tuple().exponent
+    return 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+
+
+def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
+    """Rows sorted by ε; estimates exact from the typed decimals, then shown as floats.
+
+    ``dtype`` is the format the losses were computed in ("exact" for numbers worked out by
+    hand): the ± of each row counts that format's round-off (u·|L| per loss, since a loss
+    printed from it is only that accurate) plus half a unit in the last digit printed.
+    """
+    import time
+
+    started = time.perf_counter()
+    source = dtype if dtype in SOURCE_DTYPES else "float64"
+    u = 0.0 if source == "exact" else precision.unit_roundoff(source)
+    rows = sorted(objective.rows, key=lambda row: row.epsilon)
+    epsilons = np.array([float(row.epsilon) for row in rows])
+    loss_plus = np.array([float(row.loss_plus) for row in rows])
+    loss_minus = np.array([float(row.loss_minus) for row in rows])
+    loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
+    # what each loss may be off by: the source format's rounding and the printed digits
+    uncertainty_plus = np.array(
+        [u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows]
+    )
+    uncertainty_minus = np.array(
+        [u * abs(float(r.loss_minus)) + _digit_unit(r.loss_minus) for r in rows]
+    )
+
+    def exact(numerator: Decimal, denominator: Decimal) -> float:
+        return float(numerator / denominator)
+
+    central = np.array(
+        [exact(row.loss_plus - row.loss_minus, 2 * row.epsilon) for row in rows], dtype=float
+    )
+    forward = np.array(
+        [
+            np.nan if row.loss is None else exact(row.loss_plus - row.loss, row.epsilon)
+            for row in rows
+        ]
+    )
+    backward = np.array(
+        [
+            np.nan if row.loss is None else exact(row.loss - row.loss_minus, row.epsilon)
+            for row in rows
+        ]
+    )
+    vanished = np.array(
+        [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
+    )
+    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons)
+    references: list[ReferenceValue] = []
+    has_checked = objective.reference is not None
+    if has_checked:
+        value = float(objective.reference)
+        references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
+    distinct = np.unique(epsilons[~vanished & np.isfinite(central)])
+    if distinct.size >= 3:
+        keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]
+        try:
+            tableau = extrapolate(epsilons[keep], central[keep], 2.0 * noise[keep])
+            references.append(
+                ReferenceValue(
+                    "Richardson",
+                    tableau.value,
+                    tableau.error,
+                    evaluations=0,
+                    note=f"extrapolated from {distinct.size} measured central estimates",
+                    status="ok" if np.isfinite(tableau.error) else "unconverged",
+                )
+            )
+        except ValueError:
+            pass
+    finite_losses = loss_values[np.isfinite(loss_values)]
+    typical = (
+        float(np.median(np.abs(finite_losses)))
+        if finite_losses.size
+        else float(np.median(np.abs(loss_plus)))
+    )
+    result = _assemble(
+        label=objective.label,
+        kind="measured",
+        dtype=source,
+        point=None,
+        epsilons=epsilons,
+        loss=typical,
+        loss_values=np.where(np.isfinite(loss_values), loss_values, typical),
+        loss_plus=loss_plus,
+        loss_minus=loss_minus,
+        vanished=vanished,
+        estimates={"central": central, "forward": forward, "backward": backward},
+        references=tuple(references),
+        curvature=None,
+        third=None,
+        started=started,
+        smooth=False,
+        has_checked=has_checked,
+        unit_roundoff=u,
+        row_noise=noise,
+    )
+    return result
