@@ -65,6 +65,19 @@ def _end_all() -> None:
         process.kill()
 
 
+def _end_process(process: subprocess.Popen) -> None:
+    """Kill a probe process and close its pipes (a finalizer: no reference to its owner)."""
+    with contextlib.suppress(OSError):
+        if process.poll() is None:
+            process.kill()
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+    for stream in (process.stdin, process.stdout, process.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            if stream is not None:
+                stream.close()
+
+
 class _OutputTail:
     """Drains a pipe on a thread, keeping the last OUTPUT_KEEP bytes and the total count."""
 
@@ -132,6 +145,8 @@ class ProbeProcess:
     def start(self) -> None:
         if self.process is not None and self.process.poll() is None:
             return
+        if self.process is not None:  # it died: its pipes go before a new one starts
+            _end_process(self.process)
         env = dict(os.environ)
         env.pop("QT_QPA_PLATFORM", None)
         env["PYTHONUNBUFFERED"] = "1"
@@ -155,6 +170,8 @@ class ProbeProcess:
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
+        # forgotten without close() (a load that failed, a panel replaced): end it anyway
+        weakref.finalize(self, _end_process, self.process)
 
     @property
     def alive(self) -> bool:

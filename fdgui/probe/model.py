@@ -66,7 +66,11 @@ class ProbeModel(ModelBase):
         self.version = 0
         self.note = ""
         self._stopped = False
-        self._load()
+        try:
+            self._load()
+        except BaseException:
+            self.process.close()  # a file that does not load leaves no process behind
+            raise
 
     # ---------------------------------------------------------------- loading
     def _load(self) -> None:

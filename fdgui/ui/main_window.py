@@ -124,6 +124,10 @@ class MainWindow(QMainWindow):
                 print(f"fdgui: could not save the {key} panel: {error}", file=sys.stderr)
         return states
 
+    def is_reading(self) -> bool:
+        """Whether a panel is still reading rows in the background (a paste, a history)."""
+        return any(getattr(m, "is_reading", lambda: False)() for m in self._models.values())
+
     def restore_states(self, states: dict[str, Any]) -> list[str]:
         """Every panel from ``states`` (a missing panel gets its defaults); returns what could
         not be restored, as "<panel> <entry>"."""

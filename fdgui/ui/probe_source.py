@@ -155,7 +155,7 @@ class ProbePage(QWidget):
         self.setObjectName("probePage")
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        self.choose_button = QPushButton("Choose probe &file…")
+        self.choose_button = QPushButton("Open &a probe file…")
         self.choose_button.setObjectName("chooseProbeButton")
         self.choose_button.setToolTip(
             "A Python file defining theta0 and loss(theta) (optionally grad, names), or "
@@ -192,7 +192,7 @@ class ProbePage(QWidget):
         self.settings_grid = QGridLayout()
         self.settings_grid.setContentsMargins(0, 0, 0, 0)
         self.settings_grid.setColumnStretch(1, 1)
-        row = fields.grid_row(self.settings_grid, 0, "Ti&meout (s):", "probe_timeout")
+        row = fields.grid_row(self.settings_grid, 0, "Time&out (s):", "probe_timeout")
         fields.grid_row(self.settings_grid, row, "P&ython:", "probe_python")
         column.addLayout(self.settings_grid)
         self.error_title = QLabel("")

@@ -144,6 +144,9 @@ class SessionManager(QObject):
         if self._writing is not None:  # one write at a time; the next follows it
             self._again = True
             return
+        if self.window.is_reading():  # a long paste or history being read: save after it
+            self._timer.start()
+            return
         from fdgui.ui.worker import start_job
 
         panels = self.window.collect_states(autosave=True)  # slow parts made in the job

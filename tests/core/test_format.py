@@ -128,3 +128,8 @@ def test_a_typed_epsilon_keeps_the_digits_that_identify_it():
     assert fmt.epsilon(Decimal("0.001000001")) == "1.000001e-3"
     assert fmt.epsilon(Decimal("0.0001")) == "1e-4"
     assert fmt.epsilon(Decimal("0.05")) == "0.05"
+
+
+def test_ratio_of_a_value_that_is_not_finite_is_words_not_an_error():
+    assert fmt.ratio(math.nan) == "—"
+    assert fmt.ratio(math.inf) == "∞" and fmt.ratio(-math.inf) == "−∞"

@@ -158,3 +158,13 @@ def test_estimates_too_large_to_draw_stay_in_the_table_only(qtbot):
     assert not plot.backprop.isVisible()
     plot.widget.resize(400, 300)
     plot.widget.grab()  # paints without a warning (warnings are errors in this suite's run)
+
+
+def test_a_field_shortened_for_display_never_raises():
+    """The short form of a field's text (instrument) met 1e1000000 from the monkey."""
+    from fdgui.ui.calculator.panel import short_field_text
+    from tests.fuzz.strategies import EDGE_TEXTS
+
+    for text in [*EDGE_TEXTS, "1.23456789012345678e1000000", "9" * 400 + "e-999999"]:
+        assert isinstance(short_field_text(text), str)
+    assert short_field_text("0.123456789012345678901").endswith("…")

@@ -602,3 +602,20 @@ def test_the_badge_keeps_a_few_words_and_the_qualification_leads_the_explanation
     # the badge fits its width in at most two lines
     label = panel.diagnosis_title
     assert label.heightForWidth(label.width()) <= 2.5 * label.fontMetrics().lineSpacing() + 16
+
+
+def test_a_theme_switch_recolours_the_verdicts_already_in_the_tables(qtbot, themed):
+    window = _fresh_window(qtbot)
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "6,5,3")
+    netcheck.model.set_text("bug", "softmax-factor")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    table = netcheck.tensor_table
+    status = table.item(0, table.columnCount() - 1)
+    light = status.foreground().color().name()
+    assert light == theme.readable(theme.ERROR, theme.LIGHT)
+    window.theme_actions["dark"].trigger()
+    status = table.item(0, table.columnCount() - 1)
+    assert status.foreground().color().name() == theme.readable(theme.ERROR, theme.DARK)
+    assert theme.contrast(status.foreground().color().name(), "#1e1f22") >= 4.5

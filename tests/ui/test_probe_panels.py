@@ -173,3 +173,25 @@ def test_a_restored_probe_source_runs_nothing_until_a_file_is_picked(qtbot, wind
     assert netcheck.restore({"texts": {"source": "probe"}}) == []
     assert netcheck.settings is None and netcheck.probe.model is None
     assert not netcheck.run()
+
+
+def test_the_probe_pages_mnemonics_clash_with_nothing(qtbot, window):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    reserved = set("FCVH") | set("LPMEB")  # menus, then the calculator's fields
+    explorer = window.open_panel("explorer")
+    explorer.model.set_source("probe")
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("source", "probe")
+    for panel, avoid in ((explorer, reserved), (netcheck, set("FCVH"))):
+        window.tabs.setCurrentWidget(panel)
+        qtbot.wait(20)
+        letters, ours = [], []
+        for widget in [*panel.findChildren(QLabel), *panel.findChildren(QAbstractButton)]:
+            text = widget.text()
+            if widget.isVisibleTo(panel) and "&" in text and "<" not in text:
+                letters.append(text[text.index("&") + 1].upper())
+                if text in ("Open &a probe file…", "Time&out (s):", "P&ython:", "&Source:"):
+                    ours.append(letters[-1])
+        assert len(ours) >= 3 and all(letters.count(letter) == 1 for letter in ours), letters
+        assert not avoid & set(ours), ours

@@ -124,6 +124,8 @@ def ratio(value: float | Decimal | None, digits: int = 2) -> str:
     value = float(value)
     if value == 0:
         return "0"
+    if not math.isfinite(value):  # no exponent to write
+        return MISSING if math.isnan(value) else ("∞" if value > 0 else "−∞")
     if 0.01 <= abs(value) < 100:
         return f"{value:.{digits}g}"
     mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")

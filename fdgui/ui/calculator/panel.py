@@ -589,8 +589,13 @@ def short_field_text(text: str) -> str:
         value = Decimal(text.strip())
     except (InvalidOperation, ValueError):
         return text
-    if not value.is_finite() or len(value.normalize().as_tuple().digits) <= ABBREVIATE_OVER:
+    if not value.is_finite():
         return text
+    # significant digits without arithmetic: normalize() rounds in the thread's context and
+    # raised decimal.Overflow for an exponent beyond ±999999 (1e1000000, found by the monkey)
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
+    if len(digits) <= ABBREVIATE_OVER or not -400 < value.adjusted() < 400:
+        return text  # short, or refused beside the field anyway
     return fmt.display(value, 10) + "…"
 
 

@@ -69,6 +69,7 @@ class _Series:
     def __init__(self, column: int) -> None:
         self.column = column
         self.count = 0  # finite points
+        self._too_large = 0  # rows whose estimate is too large to draw
         self.keys = np.empty(0, dtype=np.int64)
         self.low = np.empty(0)
         self.high = np.empty(0)
@@ -85,13 +86,19 @@ class _Series:
         y = points[:, column]
         return int(np.count_nonzero(~np.isnan(y) & (np.abs(y) > DRAWABLE)))
 
+    @property
+    def too_large(self) -> int:
+        """undrawable() of every row added, kept row by row (not recounted at each redraw)."""
+        return self._too_large
+
     def reset(self, points: np.ndarray) -> None:
-        self.count = 0
+        self.count = self._too_large = 0
         self.keys = np.empty(0, dtype=np.int64)
         self.low = self.high = np.empty(0)
         self.add(points)
 
     def add(self, points: np.ndarray) -> None:
+        self._too_large += self.undrawable(points, self.column)
         x, y = self._finite(points, self.column)
         if not len(x):
             return
@@ -264,10 +271,7 @@ class HistoryPlot:
                 self._shown[name] = (x, y)
                 changed = True
         rows = len(points)
-        too_large = max(
-            (series.undrawable(points, series.column) for series in self._series.values()),
-            default=0,
-        )
+        too_large = max((series.too_large for series in self._series.values()), default=0)
         self._draw_bars_and_cancelled(binned)
         self.hint.setVisible(not rows)
         self.legend_label.setText(legend_html(bool(self.cancelled_rows)))

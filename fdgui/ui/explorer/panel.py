@@ -10,7 +10,6 @@ cursor (drag it, or click a plot) picks an ε; its values can be sent to the cal
 from __future__ import annotations
 
 import html
-import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -587,9 +586,9 @@ class ExplorerPanel(QWidget):
             relative = readout.relative_errors.get(scheme)
             suffix = ""
             tip = f"{numbers.full(estimate)} (every digit)"
-            error = math.nan if reference is None else abs(estimate - reference.value)
-            if reference is not None and relative is not None and math.isfinite(error):
+            if reference is not None and relative is not None and np.isfinite(estimate):
                 # the same quantity as the error plot's axis: |estimate − g|
+                error = abs(estimate - reference.value)
                 suffix = f"  |error| {numbers.ratio(error)}"
                 tip += f"\n|error| = |estimate − g| = {numbers.full(error)}"
                 tip += f"\nrelative error {numbers.ratio(relative)}"

@@ -111,6 +111,15 @@ class NetcheckPanel(QWidget):
         if self.model.result() is not None:  # checked before this view existed
             self.show_report(self.model.result())
         self.model.measure_now()
+        from fdgui.ui import theme
+        from fdgui.ui.plotting import owner_slot
+
+        # verdict colours in the tables are drawn for a theme: redraw the report in a new one
+        theme.notifier().changed.connect(owner_slot(self, self._retheme))
+
+    def _retheme(self, _theme: Any) -> None:
+        if self.model.result() is not None:
+            self.show_report(self.model.result())
 
     # ------------------------------------------------------------------ building
     def _line(self, field: str, placeholder: str) -> None:
