@@ -155,7 +155,7 @@ class ExplorerInputs(QWidget):
         self.fields.grid_row(grid, 1, "Bac&kprop:", "measured_backprop")
         self.fields.error_labels["rows"] = error_label("measuredRowsError")
         grid.addWidget(self.fields.error_labels["rows"], 3, 0, 1, 2)
-        self.import_button = QPushButton("&Import table…")
+        self.import_button = QPushButton("Import &table…")
         self.import_button.setObjectName("importTableButton")
         self.import_button.setToolTip(
             "Read rows of ε, L+, L− [, L] from a CSV or TSV file (a header and # comments are "
