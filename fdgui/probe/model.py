@@ -23,8 +23,11 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, TensorInfo
 from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
+from fdgui.probe.precision import coarser, precision_of_values
 
 DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
+PRECISION_POINTS = 4  # points besides θ0 whose losses tell the loss's precision
+PRECISION_STEP = 1e-3  # how far (relative) those points move one entry
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class ProbeModel(ModelBase):
     # ---------------------------------------------------------------- loading
     def _load(self) -> None:
         self.signature = signature(self.path)
+        self._reported = "float64"  # the coarsest loss dtype the worker has reported
         request = {"op": "load", "path": self.path}
         self.process.load_request = request
         try:
@@ -92,6 +96,7 @@ class ProbeModel(ModelBase):
         self.form = str(reply["form"])
         self.python_version = str(reply.get("python", ""))
         self._gradient: np.ndarray | None = None
+        self._precision: str | None = None
         self.version += 1
 
     def refresh(self) -> str:
@@ -126,7 +131,26 @@ class ProbeModel(ModelBase):
     def _call(self, header: dict, arrays=()):
         if self._stopped:
             raise ProbeError("the probe was stopped")
-        return self.process.call(header, arrays)
+        reply, out = self.process.call(header, arrays)
+        self._reported = coarser(self._reported, reply.get("loss_dtype"))
+        return reply, out
+
+    # ---------------------------------------------------------------- precision
+    def loss_precision(self) -> str:
+        """The float format the loss is computed in ('float64', 'float32', …), from the
+        dtype its values come back in and from the values themselves (``probe.precision``):
+        the forward engine sets ε and its tolerances from it. A few evaluations, once."""
+        if self._precision is None:
+            theta = self._theta0
+            count = min(theta.size, PRECISION_POINTS)
+            where = np.linspace(0, theta.size - 1, count).astype(np.int64) if count else []
+            where = np.asarray(where, dtype=np.int64)
+            moved = theta[where] + PRECISION_STEP * np.maximum(1.0, np.abs(theta[where]))
+            values = [self.loss(theta)]
+            if where.size:
+                values += list(self.losses_changed(where, moved))
+            self._precision = coarser(precision_of_values(np.array(values)), self._reported)
+        return self._precision
 
     # ---------------------------------------------------------------- description
     @property

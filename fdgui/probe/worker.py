@@ -131,6 +131,8 @@ def main() -> int:
             summary, text = _user_traceback(error)
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
+        if source is not None and reply.get("ok"):
+            reply["loss_dtype"] = source.loss_dtype
         reply["user_seconds"] = source.user_seconds if source is not None else 0.0
         reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
         try:

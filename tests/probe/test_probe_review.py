@@ -1,0 +1,116 @@
+"""Fixes from the review of the probe feature: each test failed before its fix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from fdgui.core.netcheck import CheckSettings, run_to_completion
+from fdgui.probe.model import open_probe
+from fdgui.probe.precision import precision_of_values
+
+
+def write(tmp_path, text, name="probe.py"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def check(path, **settings):
+    model = open_probe(path)
+    try:
+        return run_to_completion(CheckSettings(None, engine="forward", **settings), model=model)
+    finally:
+        model.close()
+
+
+JUMP = """
+import numpy as np
+theta0 = np.array([0.0, 0.5, -0.25])
+def loss(t):
+    return float(t @ t + ({size} if t[0] >= 0 else 0.0))
+def grad(t):
+    return np.array([{g0}, 2 * t[1], 2 * t[2]])
+"""
+
+
+@pytest.mark.parametrize("size", [1.0, 1e-3])
+@pytest.mark.parametrize("g0", [123.0, 0.0])
+def test_a_jump_in_the_loss_is_never_explained_as_a_kink(tmp_path, size, g0):
+    report = check(write(tmp_path, JUMP.format(size=size, g0=g0)))
+    assert not report.passed
+    worst = {entry.position: entry for entry in report.worst}
+    assert worst[(0,)].note == "jump"
+    assert report.tensors[0].failures == 1  # the smooth entries still pass
+
+
+def test_a_real_kink_is_still_explained(tmp_path):
+    text = """
+    import numpy as np
+    theta0 = np.array([0.0, 0.5])
+    def loss(t):
+        return float(abs(t[0]) * 3 + t[1] ** 2)
+    def grad(t):
+        return np.array([1.0, 2 * t[1]])
+    """
+    report = check(write(tmp_path, text))
+    assert report.passed
+    assert report.tensors[0].kinks == 1
+
+
+F32 = """
+import numpy as np
+rng = np.random.default_rng(3)
+theta0 = rng.normal(size={n})
+def loss(t):
+    value = np.sum(np.sin(t) * t) + 0.1 * np.sum(t) ** 2
+    return {wrap}
+def grad(t):
+    return np.sin(t) + t * np.cos(t) + 0.2 * np.sum(t) + {bug}
+"""
+
+
+@pytest.mark.parametrize("n", [3, 50])
+@pytest.mark.parametrize(
+    "wrap",
+    ["np.float32(value)", "float(np.float32(value))", "np.float16(value)"],  # the 2nd: no dtype
+)
+def test_a_loss_rounded_to_a_coarse_format_does_not_fail_an_honest_gradient(tmp_path, n, wrap):
+    report = check(write(tmp_path, F32.format(n=n, wrap=wrap, bug="0.0")))
+    assert report.tensors[0].failures == 0  # never "wrong"
+    assert report.tolerances.dtype == ("float16" if "16" in wrap else "float32")
+    if "32" in wrap:  # float32 resolves these gradients; float16 may leave them undecided
+        assert report.passed
+
+
+def test_a_float32_loss_still_catches_a_real_bug(tmp_path):
+    text = F32.format(n=20, wrap="np.float32(value)", bug="(np.arange(t.size) == 7) * 0.3")
+    report = check(write(tmp_path, text))
+    assert not report.passed
+    assert report.worst[0].position == (7,)
+
+
+def test_a_torch_probe_in_float32_passes(tmp_path):
+    torch = pytest.importorskip("torch")
+    assert torch
+    text = """
+    import torch
+    from fdgui.probe import torch_probe
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    x = torch.randn(16, 6); y = torch.randint(0, 3, (16,))
+    probe = torch_probe(net, torch.nn.functional.cross_entropy, (x, y), dtype=torch.float32)
+    """
+    report = check(write(tmp_path, text))
+    assert report.passed
+    assert report.tolerances.dtype == "float32"
+
+
+def test_float64_values_are_not_taken_for_float32():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=5)
+    assert precision_of_values(values) == "float64"
+    assert precision_of_values(values.astype(np.float32)) == "float32"
+    assert precision_of_values(np.array([1.0, 2.0, 0.0, 3.0])) == "float64"  # whole numbers
