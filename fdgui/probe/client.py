@@ -139,6 +139,7 @@ class ProbeProcess:
         self._killed = False
         self._lock = threading.Lock()
         self.load_request: dict[str, Any] | None = None  # sent again after a restart
+        self.reloaded: tuple | None = None  # the reply of that reload, until the owner looks
         self._peek = None
 
     # ---------------------------------------------------------------- the process
@@ -221,7 +222,9 @@ class ProbeProcess:
             fresh = not self.alive
             self.start()
             if fresh and self.load_request is not None and header.get("op") != "load":
-                self._call(self.load_request, (), timeout)  # a new process: load the file again
+                # a new process: load the file again; its reply is kept for the owner to
+                # compare (a probe without a seed gives another θ0 each time it loads)
+                self.reloaded = self._call(self.load_request, (), timeout)
             return self._call(header, arrays, timeout)
 
     def _call(self, header, arrays, timeout):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from fdgui.core.netcheck import CheckSettings, run_to_completion
+from fdgui.probe.client import ProbeError
 from fdgui.probe.model import open_probe
 from fdgui.probe.precision import precision_of_values
 
@@ -114,3 +115,76 @@ def test_float64_values_are_not_taken_for_float32():
     assert precision_of_values(values) == "float64"
     assert precision_of_values(values.astype(np.float32)) == "float32"
     assert precision_of_values(np.array([1.0, 2.0, 0.0, 3.0])) == "float64"  # whole numbers
+
+
+UNSEEDED = """
+import numpy as np
+theta0 = np.random.default_rng().normal(size=4)  # no seed: another θ0 at every load
+def loss(t):
+    return float(np.sum(np.sin(t) * t))
+def grad(t):
+    return np.sin(t) + t * np.cos(t)
+"""
+
+
+def test_a_restart_of_an_unseeded_probe_takes_its_new_theta0_whole(tmp_path):
+    model = open_probe(write(tmp_path, UNSEEDED))
+    try:
+        before, version = model.theta0(), model.version
+        model.gradient()  # cached in the first process
+        model.stop()  # Cancel: the process ends
+        note = model.refresh()  # the next run restarts it
+        assert "different θ0" in note and model.version > version
+        theta = model.theta0()
+        assert not np.array_equal(theta, before)
+        # the model's θ0, the worker's base point and the gradient all belong together
+        assert model.loss(theta) == model.losses(theta[None, :])[0]
+        assert np.allclose(model.gradient(), np.sin(theta) + theta * np.cos(theta))
+        report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
+        assert report.passed and report.tensors[0].max_relative_error < 1e-6
+    finally:
+        model.close()
+
+
+def test_a_process_that_died_mid_run_refuses_an_answer_around_another_theta0(tmp_path):
+    model = open_probe(write(tmp_path, UNSEEDED))
+    try:
+        theta = model.theta0()
+        model.process.kill()  # died between two calls (killed from outside, a crash)
+        with pytest.raises(ProbeError, match="different θ0"):
+            model.losses(theta[None, :] + 0.5)
+        fresh = model.theta0()
+        assert model.loss(fresh) == model.losses(fresh[None, :])[0]
+    finally:
+        model.close()
+
+
+def test_a_restart_of_a_reproducible_probe_changes_nothing(tmp_path):
+    model = open_probe(write(tmp_path, UNSEEDED.replace("default_rng()", "default_rng(1)")))
+    try:
+        before, version = model.theta0(), model.version
+        model.stop()
+        assert model.refresh() == ""
+        assert model.version == version and np.array_equal(model.theta0(), before)
+    finally:
+        model.close()
+
+
+def test_a_reload_that_fails_is_reported_again_and_the_model_is_not_loaded(tmp_path):
+    path = write(tmp_path, UNSEEDED.replace("default_rng()", "default_rng(1)"))
+    model = open_probe(path)
+    try:
+        with open(path, "a") as handle:
+            handle.write("def broken(:\n")
+        with pytest.raises(ProbeError, match="SyntaxError"):
+            model.refresh()
+        assert not model.loaded
+        with pytest.raises(ProbeError, match="SyntaxError"):
+            model.refresh()  # the same error again, not "no change"
+        with pytest.raises(ProbeError, match="did not load: SyntaxError"):
+            model.loss(model.theta0())
+        write(tmp_path, UNSEEDED.replace("default_rng()", "default_rng(1)"))
+        assert "reloaded" in model.refresh() and model.loaded
+        assert np.isfinite(model.loss(model.theta0()))
+    finally:
+        model.close()
