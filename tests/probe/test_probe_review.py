@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -188,3 +190,65 @@ def test_a_reload_that_fails_is_reported_again_and_the_model_is_not_loaded(tmp_p
         assert np.isfinite(model.loss(model.theta0()))
     finally:
         model.close()
+
+
+def test_the_timeout_is_per_evaluation_and_the_message_says_so(tmp_path):
+    text = """
+    import time
+    import numpy as np
+    theta0 = np.ones(40)
+    def loss(t):
+        time.sleep(0.02)
+        return float(t @ t)
+    def grad(t):
+        return 2 * t
+    """
+    model = open_probe(write(tmp_path, text), timeout=0.5)  # a batch of 40 takes 0.8 s
+    try:
+        theta = model.theta0()
+        points = np.repeat(theta[None, :], 40, axis=0)
+        points[np.arange(40), np.arange(40)] += 1.0
+        assert np.allclose(model.losses(points), 43.0)
+    finally:
+        model.close()
+    endless = text.replace("time.sleep(0.02)", "while t[0] > 1.5: pass")
+    model = open_probe(write(tmp_path, endless, "endless.py"), timeout=0.2)
+    try:
+        with pytest.raises(ProbeError) as caught:
+            model.losses(points[:3] + 1.0)
+        assert "within 0.6 s (3 loss evaluations, 0.2 s each)" in caught.value.message
+    finally:
+        model.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups are POSIX")
+def test_a_timeout_ends_the_processes_the_probe_started(tmp_path):
+    marker = tmp_path / "child.pid"
+    text = f"""
+    import os, time
+    import numpy as np
+    theta0 = np.ones(3)
+    if os.fork() == 0:
+        open({str(marker)!r}, "w").write(str(os.getpid()))
+        while True:
+            time.sleep(1)
+    def loss(t):
+        while True:
+            pass
+    """
+    model = open_probe(write(tmp_path, text), timeout=0.5)
+    try:
+        with pytest.raises(ProbeError, match="did not answer"):
+            model.loss(model.theta0())
+    finally:
+        model.close()
+    child = int(marker.read_text())
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, 9)
+        pytest.fail("the probe's child outlived the timeout")
