@@ -203,7 +203,8 @@ def test_the_timeout_is_per_evaluation_and_the_message_says_so(tmp_path):
     def grad(t):
         return 2 * t
     """
-    model = open_probe(write(tmp_path, text), timeout=0.5)  # a batch of 40 takes 0.8 s
+    model = open_probe(write(tmp_path, text), timeout=30)
+    model.set_timeout(0.5)  # a batch of 40 takes 0.8 s
     try:
         theta = model.theta0()
         points = np.repeat(theta[None, :], 40, axis=0)
@@ -212,7 +213,8 @@ def test_the_timeout_is_per_evaluation_and_the_message_says_so(tmp_path):
     finally:
         model.close()
     endless = text.replace("time.sleep(0.02)", "while t[0] > 1.5: pass")
-    model = open_probe(write(tmp_path, endless, "endless.py"), timeout=0.2)
+    model = open_probe(write(tmp_path, endless, "endless.py"), timeout=30)
+    model.set_timeout(0.2)
     try:
         with pytest.raises(ProbeError) as caught:
             model.losses(points[:3] + 1.0)
