@@ -254,3 +254,31 @@ def test_a_timeout_ends_the_processes_the_probe_started(tmp_path):
     else:
         os.kill(child, 9)
         pytest.fail("the probe's child outlived the timeout")
+
+
+@pytest.mark.parametrize(
+    "wrap", ["float(value + 1e-7 * rng.standard_normal())", "np.float32(value)"]
+)
+def test_no_grad_error_bars_bound_a_noisy_or_float32_loss(tmp_path, wrap):
+    from fdgui.probe.numeric import numeric_gradient_report, to_text
+
+    text = f"""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    theta0 = np.array([1.0, -2.0, 0.5, 0.1, 0.3, -0.7, 3.0, -0.05])
+    def loss(t):
+        value = np.sum(np.sin(t) * t) + t @ t
+        return {wrap}
+    """
+    model = open_probe(write(tmp_path, text))
+    try:
+        result = numeric_gradient_report(model, CheckSettings(None, engine="forward"))
+        t = model.theta0()
+        exact = np.sin(t) + t * np.cos(t) + 2 * t
+        values, bars = result.tensors[0].values, result.tensors[0].error_bars
+        assert np.all(np.abs(values - exact) <= bars), (values - exact, bars)
+        words = to_text(result)
+        assert ("noisy: σ" in words) == ("rng" in wrap)
+        assert ("float32" in words) == ("float32" in wrap)
+    finally:
+        model.close()
