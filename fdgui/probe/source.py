@@ -167,10 +167,13 @@ class Source:
         pairs = []
         try:
             for name, shape in names:
-                dims = (shape,) if isinstance(shape, int) else tuple(shape)
+                dims = (shape,) if np.ndim(shape) == 0 else tuple(shape)  # 3, np.int64(3)
                 pairs.append((str(name), tuple(int(n) for n in dims)))
         except (TypeError, ValueError):
             raise ResultError("names must be a list of (name, shape) pairs") from None
+        for name, shape in pairs:
+            if any(n < 0 for n in shape):
+                raise ResultError(f"names: {name} has a negative size in its shape {shape}")
         total = sum(math.prod(shape) for _, shape in pairs)
         if total != self.theta0.size:
             raise ResultError(

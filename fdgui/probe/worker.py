@@ -99,6 +99,17 @@ def main() -> int:
                 sys.path.insert(0, os.path.dirname(os.path.abspath(header["path"])))
                 source = Source(header["path"])
                 theta = source.theta0
+                if theta.size == 0:
+                    source = None
+                    raise ResultError("the probe has no parameters: θ0 is empty")
+                if not np.all(np.isfinite(theta)):
+                    bad = int(np.flatnonzero(~np.isfinite(theta))[0])
+                    source = None
+                    raise ResultError(
+                        f"θ0 has {int(np.sum(~np.isfinite(theta))):,} entries that are not finite "
+                        f"numbers (the first: entry {bad}, {theta[bad]}); the point to check "
+                        "must be finite"
+                    )
                 gradient_ok = source._gradient_fn is not None
                 reply.update(
                     tensors=[[name, list(shape)] for name, shape in source.names],

@@ -282,3 +282,48 @@ def test_no_grad_error_bars_bound_a_noisy_or_float32_loss(tmp_path, wrap):
         assert ("float32" in words) == ("float32" in wrap)
     finally:
         model.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("theta0 = np.array([1.0, np.nan, 2.0])", "not finite"),
+        ("theta0 = np.array([1.0, np.inf])", "not finite"),
+        ("theta0 = np.zeros(0)", "no parameters"),
+        ("theta0 = np.ones(4)\nnames = [('a', (-2, -2))]", "negative size"),
+    ],
+)
+def test_a_theta0_that_cannot_be_checked_is_refused_at_load(tmp_path, body, words):
+    text = f"import numpy as np\n{body}\ndef loss(t):\n    return float(t @ t)\n"
+    with pytest.raises(ProbeError, match=words):
+        open_probe(write(tmp_path, text))
+
+
+def test_names_take_numpy_integer_shapes(tmp_path):
+    text = """
+    import numpy as np
+    theta0 = np.ones(6)
+    names = [("a", np.int64(2)), ("b", (np.int64(2), 2))]
+    def loss(t):
+        return float(t @ t)
+    """
+    model = open_probe(write(tmp_path, text))
+    try:
+        assert [(t.name, t.shape) for t in model.tensors] == [("a", (2,)), ("b", (2, 2))]
+    finally:
+        model.close()
+
+
+def test_a_bad_timeout_names_the_timeout_option(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(
+        tmp_path, "import numpy as np\ntheta0 = np.ones(2)\nloss = lambda t: float(t @ t)\n"
+    )
+    for command in ("netcheck", "sweep"):
+        out = subprocess.run(
+            [sys.executable, "-m", "fdgui.cli", command, "--probe", path, "--timeout", "0"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert out.returncode == 2 and "--timeout: 0 is outside" in out.stderr, out.stderr
