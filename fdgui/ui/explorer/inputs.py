@@ -155,7 +155,7 @@ class ExplorerInputs(QWidget):
         self.fields.grid_row(grid, 1, "Bac&kprop:", "measured_backprop")
         self.fields.error_labels["rows"] = error_label("measuredRowsError")
         grid.addWidget(self.fields.error_labels["rows"], 3, 0, 1, 2)
-        self.import_button = QPushButton("&Import table…")
+        self.import_button = QPushButton("Import &table…")
         self.import_button.setObjectName("importTableButton")
         self.import_button.setToolTip(
             "Read rows of ε, L+, L− [, L] from a CSV or TSV file (a header and # comments are "
@@ -169,7 +169,7 @@ class ExplorerInputs(QWidget):
             "(exact: digits worked out by hand)",
             [(name, name) for name in ("float64", "float32", "float16", "bfloat16", "exact")],
         )
-        self.fields.grid_row(grid, 5, "Losses &from:", "table_dtype")
+        self.fields.grid_row(grid, 5, "L&osses from:", "table_dtype")
         self.pages.addWidget(page)
         self.pages.addWidget(self._build_probe_page())
         layout.addWidget(self.pages)
