@@ -327,3 +327,73 @@ def test_a_bad_timeout_names_the_timeout_option(tmp_path):
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert out.returncode == 2 and "--timeout: 0 is outside" in out.stderr, out.stderr
+
+
+def test_a_probe_reads_its_files_from_its_own_folder_and_errors_name_its_line(tmp_path):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    np.save(folder / "data.npy", np.array([1.0, 2.0, 3.0]))
+    text = """
+    import numpy as np
+    data = np.load("data.npy")
+    theta0 = np.ones(3)
+    def loss(t):
+        return float(np.sum(data * t * t))
+    def grad(t):
+        np.load("missing.npy")
+    """
+    model = open_probe(write(folder, text))  # the test runs from another folder
+    try:
+        assert model.loss(model.theta0()) == 6.0
+        with pytest.raises(ProbeError) as caught:
+            model.gradient()
+        assert "FileNotFoundError" in caught.value.message
+        assert "probe.py, line 8" in caught.value.message  # the person's line, not numpy's
+    finally:
+        model.close()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGSEGV by os.kill is POSIX")
+def test_a_crash_shows_where_it_happened(tmp_path):
+    text = """
+    import os, signal
+    import numpy as np
+    theta0 = np.ones(2)
+    def loss(t):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    """
+    model = open_probe(write(tmp_path, text))
+    try:
+        with pytest.raises(ProbeError, match="SIGSEGV") as caught:
+            model.loss(model.theta0())
+        assert 'probe.py", line 6 in loss' in caught.value.details
+    finally:
+        model.close()
+
+
+def test_the_kink_note_does_not_speak_of_the_built_in_network():
+    from fdgui.core.report.netcheck import NOTE_WORDS
+
+    assert "built-in" not in NOTE_WORDS["kink"]
+
+
+def test_the_torch_helper_evaluates_in_eval_mode(tmp_path):
+    torch = pytest.importorskip("torch")
+    assert torch
+    text = """
+    import torch
+    from fdgui.probe import torch_probe
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Dropout(0.5), torch.nn.Linear(6, 1))
+    x = torch.randn(8, 4); y = torch.randn(8, 1)
+    probe = torch_probe(net, torch.nn.functional.mse_loss, (x, y))
+    """
+    model = open_probe(write(tmp_path, text), timeout=120)
+    try:
+        theta = model.theta0()
+        values = model.losses(np.repeat(theta[None, :], 4, axis=0))
+        assert np.all(values == model.loss(theta))  # no dropout: the same loss every time
+        report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
+        assert report.passed and report.noise_sigma == 0
+    finally:
+        model.close()

@@ -28,7 +28,8 @@ from fdgui.core.report.exporters import register
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
-    "kink": "±ε crosses a kink (of a relu here or in a deeper layer, in the built-in network)",
+    "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
+    "lies between the one-sided slopes",
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
