@@ -397,3 +397,28 @@ def test_the_torch_helper_evaluates_in_eval_mode(tmp_path):
         assert report.passed and report.noise_sigma == 0
     finally:
         model.close()
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--index", ""], "type an index"),
+        (["--tensor", "b", "--index", "W[1, 2]"], "names W but --tensor is b"),
+    ],
+)
+def test_sweep_refuses_an_empty_or_contradictory_index(tmp_path, options, words):
+    import subprocess
+    import sys
+
+    text = """
+    import numpy as np
+    theta0 = np.ones(12)
+    names = [("W", (2, 4)), ("b", (4,))]
+    loss = lambda t: float(t @ t)
+    """
+    path = write(tmp_path, text)
+    out = subprocess.run(
+        [sys.executable, "-m", "fdgui.cli", "sweep", "--probe", path, *options],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 2 and words in out.stderr, out.stderr
