@@ -187,6 +187,15 @@ def _cases() -> list[Case]:
             ("abs(w)", 0.0, "float64", "5"),
             ("relu(w-1)+700", 0.5, "float64", "1"),
             ("sin(w)", 1e300, "float64", "cos(w)+1"),
+            # a typed number is the person's exact claim: no half unit of its last digit
+            ("w**2/2", 0.15, "float64", "0.2"),
+            ("w**6", 0.0, "float64", "0.1"),
+            ("w**3", 0.1, "float64", "2e-2"),
+            ("sin(w)", 0.0, "float64", "0.9"),
+            ("abs(w)", 0.0, "float64", "1.1"),
+            ("log(w)", 1e250, "float64", "2e-250"),
+            ("1-cos(w)", 1e-8, "float64", "1.001e-08"),
+            ("exp(w)", 0.5, "float32", "1.6"),
         ],
     )
     return cases

@@ -417,13 +417,13 @@ def switched(text: str, w0: float, plus: np.ndarray, minus: np.ndarray, dtype: s
 def typed_derivative(text: str, w: float) -> ReferenceValue:
     """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
     value and what that value may be off from the formula typed (the float64 evaluation's
-    round-off, measured against extended precision; for a plain number, half a unit in its
-    last typed digit)."""
+    round-off, measured against extended precision; for a plain number, only its float64
+    representation error: the digits typed are the person's exact claim)."""
     from fdgui.core.models.expression import parse_expression
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
-    digits = _typed_number_resolution(text)
+    digits = _typed_number_resolution(text, value)
     if digits is not None:
         return ReferenceValue("your derivative", value, digits, 1, f"typed: {text.strip()}")
     error: float | None
@@ -439,20 +439,22 @@ def typed_derivative(text: str, w: float) -> ReferenceValue:
     return ReferenceValue("your derivative", value, error, 1, f"typed: {expression.text}")
 
 
-def _typed_number_resolution(text: str) -> float | None:
-    """Half a unit in the last digit of a plain typed number; None for an expression."""
+def _typed_number_resolution(text: str, value: float) -> float | None:
+    """What the float64 ``value`` of a plain typed number is off from the digits typed (the
+    digits are the person's exact claim: no half unit of their last digit); None for an
+    expression."""
     cleaned = text.strip().replace("\u2212", "-")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not number.is_finite():
+    if not number.is_finite() or not np.isfinite(value):
         return None
-    exponent = number.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if "." not in cleaned and "e" not in cleaned.lower():
-        return 0.0  # a whole number is taken as exact
-    return float(Decimal(5) * Decimal(10) ** (exponent - 1))
+    difference = abs(Decimal(value) - number)
+    bar = float(difference)
+    if Decimal(bar) < difference:  # round up: the bar bounds the representation error
+        bar = float(np.nextafter(bar, np.inf))
+    return bar
 
 
 def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]:
