@@ -153,6 +153,18 @@ def _cases() -> list[Case]:
         ],
     )
     add(
+        # a branch switches exactly at w, but the one-sided slopes agree: differentiable
+        "switch at w, differentiable",
+        "correct",
+        [
+            ("w*abs(w)", 0.0, "float64"),
+            ("abs(w)**3", 0.0, "float64"),
+            ("relu(w)**2", 0.0, "float32"),
+            ("abs(w)**1.5", 0.0, "float64"),
+            ("maximum(w, 1)**2 - 2*relu(w - 1)", 1.0, "float64"),
+        ],
+    )
+    add(
         "undefined",
         "undefined",
         [
@@ -163,6 +175,11 @@ def _cases() -> list[Case]:
             ("log(w)", -1.0, "float32"),
             ("abs(w)/w", 0.0, "float64"),
             ("arcsin(w)", 1.0, "float64"),
+            # a one-sided derivative is infinite at w (a vertical tangent), not a finite kink
+            ("sqrt(abs(w))", 0.0, "float64"),
+            ("relu(w)**0.5", 0.0, "float32"),
+            ("abs(w-1)**0.75", 1.0, "float64"),
+            ("abs(w)**(1/3)", 0.0, "float64", "0"),
         ],
     )
     add(
@@ -196,6 +213,7 @@ def _cases() -> list[Case]:
             ("log(w)", 1e250, "float64", "2e-250"),
             ("1-cos(w)", 1e-8, "float64", "1.001e-08"),
             ("exp(w)", 0.5, "float32", "1.6"),
+            ("abs(w)**1.5", 0.0, "float64", "1e-3"),
         ],
     )
     return cases

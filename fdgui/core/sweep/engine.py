@@ -570,7 +570,7 @@ def sweep_steps(
     if text is not None and not objective.smooth:
         from fdgui.core.sweep import extended
 
-        switched = extended.switched(text, w0, plus, minus, dtype)
+        switched = extended.switched(text, w0, plus, minus, dtype, skip_removable=True)
     result = _assemble(
         label=objective.label,
         kind=objective.kind,
