@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.sweep.budget import EXPONENT_CAP_BITS, Unbounded, check_time, unavailable_then
 from fdgui.core.sweep.references import ReferenceValue
 
 START_DIGITS = 40
@@ -39,6 +40,27 @@ _SWITCHING = ("abs", "relu", "maximum", "minimum")
 
 class Undefined(Exception):
     """The expression (or its derivative) has no real value at this point."""
+
+
+def _unavailable_reference(why: Exception) -> ReferenceValue:
+    return ReferenceValue(
+        "analytic",
+        float("nan"),
+        None,
+        1,
+        f"unavailable: {why}; the sweep goes on without it",
+        status="unconverged",
+    )
+
+
+def _power(mp, a, b):
+    """a**b in extended precision, refusing exponents beyond ``EXPONENT_CAP_BITS``."""
+    if a != 0 and abs(a) != 1 and b != 0 and mp.isfinite(a) and mp.isfinite(b):
+        with mp.workdps(15):
+            bits = abs(b) * abs(mp.log(abs(a), 2))
+        if not mp.isfinite(bits) or bits > EXPONENT_CAP_BITS:
+            raise Unbounded("a power's exponent is beyond what extended precision can hold")
+    return mp.power(a, b)
 
 
 @dataclass(frozen=True)
@@ -90,6 +112,7 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
     as seen from w ± 0 (0: the float64 derivative's own conventions)."""
     from fdgui.core.models.expression import CONSTANTS, VARIABLE
 
+    check_time()
     if isinstance(node, ast.Constant):
         return mp.mpf(float(node.value)), mp.mpf(0)
     if isinstance(node, ast.Name):
@@ -115,10 +138,10 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
                 return a / b, (da * b - a * db) / (b * b)
             if a == 0 and b < 1 and db == 0 and b != 0:
                 raise Undefined("a power below 1 has no derivative at 0")
-            value = _real(mp, mp.power(a, b))
+            value = _real(mp, _power(mp, a, b))
             slope = mp.mpf(0)
             if da != 0:
-                slope += b * _real(mp, mp.power(a, b - 1)) * da
+                slope += b * _real(mp, _power(mp, a, b - 1)) * da
             if db != 0:
                 if a <= 0:
                     raise Undefined("log of a non-positive base")
@@ -267,6 +290,7 @@ def converged_derivative(text: str, w: float, side: int = 0) -> tuple[float, flo
     digits = START_DIGITS
     previous = evaluate(text, w, digits, side)
     while True:
+        check_time()
         digits *= 2
         current = evaluate(text, w, digits, side)
         with mp.workdps(digits):
@@ -376,6 +400,7 @@ def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
     return KinkAt(left, right, removable, closer=(closer[0], closer[1]) if closer else None)
 
 
+@unavailable_then(_unavailable_reference)
 def analytic_reference(text: str, w: float) -> ReferenceValue:
     """The derivative of the expression at ``w`` (already rounded to the dtype studied), to
     float64 with an error bar that bounds it; status 'undefined' or 'kink' where there is no
@@ -514,7 +539,7 @@ def typed_derivative(text: str, w: float) -> ReferenceValue:
             error = _up(mp, abs(exact.value - mp.mpf(value))) + _ulp_bar(value)
         if not np.isfinite(value):
             error = None
-    except Undefined:
+    except (Undefined, Unbounded, MemoryError):
         error = None
     return ReferenceValue("your derivative", value, error, 1, f"typed: {expression.text}")
 
@@ -537,6 +562,7 @@ def _typed_number_resolution(text: str, value: float) -> float | None:
     return bar
 
 
+@unavailable_then(lambda why: (None, None))
 def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]:
     """The second and third derivatives at ``w`` (for the truncation guides), from mpmath's
     numerical differentiation of the extended-precision function; None where not finite."""
@@ -562,6 +588,7 @@ def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]
     return results[0], results[1]
 
 
+@unavailable_then(lambda why: None)
 def value_magnitude(text: str, w: float) -> float | None:
     """The size of the terms the expression's value is made of (1 for log(1 + x) at a tiny
     x, whose value is tiny): a float64 evaluation's round-off is a few u times this."""
@@ -574,6 +601,7 @@ def value_magnitude(text: str, w: float) -> float | None:
         return None
 
 
+@unavailable_then(lambda why: None)
 def derivative_magnitude(text: str, w: float) -> float | None:
     """The derivative with every chain-rule term taken in absolute value (and every value by
     the magnitudes it is made of): what a float64 evaluation of the derivative (a complex

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +24,18 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from fdgui.core import requests
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
+from fdgui.ui.explorer.jobs import (
+    _disagreeing_reference,
+    _positive_number,
+    _sweep_job,
+    _words,
+)
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 200
 WORKER_THRESHOLD_S = 0.1
+# GUI-thread time the extended-precision references of an inline sweep may take
+INLINE_REFERENCE_S = WORKER_THRESHOLD_S
 # Seconds per (parameter × batch × loss evaluation), measured on the default network sweep
 # (9,610 parameters, batch 32, 801 evaluations in about 15 ms); used only to guess whether a
 # network sweep needs the worker before it has ever run.
@@ -432,9 +440,20 @@ class ExplorerModel(PanelModel):
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
+            from fdgui.core.sweep.budget import OverBudget, budget
+
             started = time.perf_counter()
             try:
-                objective, result, diagnosis = drive(_sweep_job(build, settings, None, automatic))
+                # the extended-precision references run under a strict budget here: past
+                # it the sweep moves to the worker (never unbounded work on the GUI thread)
+                with budget(INLINE_REFERENCE_S, strict=True):
+                    objective, result, diagnosis = drive(
+                        _sweep_job(build, settings, None, automatic)
+                    )
+            except OverBudget:
+                self._last_seconds[timing_key] = float("inf")  # next time straight there
+                self._sweep_in_worker(build, settings, automatic, timing_key)
+                return
             except InputError as error:
                 self._set_errors({error.field: error.message})
                 self._set_stale(
@@ -451,6 +470,11 @@ class ExplorerModel(PanelModel):
             self._accept(objective, result, diagnosis)
             self._probe_reloaded()
             return
+        self._sweep_in_worker(build, settings, automatic, timing_key)
+
+    def _sweep_in_worker(
+        self, build: Callable[[], Any], settings: Any, automatic: bool, timing_key: Any
+    ) -> None:
         started = time.perf_counter()
 
         def returned(value: Any) -> None:
@@ -624,32 +648,6 @@ class ExplorerModel(PanelModel):
         return problems
 
 
-def _positive_number(value: Any) -> float | None:
-    """A finite positive float from saved data, else None (bools, text, 10**400 included)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) and number > 0 else None
-
-
-def _disagreeing_reference(result: Any) -> Any:
-    """See ExplorerModel.disagreeing_reference: the tightest trusted reference when it differs
-    from the gradient under check by more than twice their error bars together."""
-    trusted = result.trusted_references()
-    reference = result.reference
-    if not trusted or reference is None:
-        return None
-    first = trusted[0]
-    own = reference.error
-    if own is None or not math.isfinite(own):
-        own = 1e-6 * max(abs(reference.value), abs(first.value))
-    bar = float(first.error or 0.0) + own
-    return first if abs(first.value - reference.value) > 2.0 * bar else None
-
-
 FIELD_NAMES = {
     "expression": "the expression",
     "point": "the point w0",
@@ -674,29 +672,3 @@ FIELD_NAMES = {
     "probe_index": "the probe's entry",
     "probe_timeout": "the probe's timeout",
 }
-
-
-def _words(error: BaseException) -> str:
-    if isinstance(error, InputError):
-        return error.message
-    if isinstance(error, MemoryError):
-        return "not enough memory for this sweep; use fewer points or a smaller network"
-    text = str(error).splitlines()[0] if str(error) else ""
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
-def _sweep_job(
-    build: Callable[[], Any], settings: Any, chunk: int | None, automatic: bool = False
-) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
-    """Build the objective, sweep it and diagnose: one generator for either thread.
-    ``automatic``: the smallest ε follows the dtype at the objective's w."""
-    from fdgui.core.sweep.diagnosis import diagnose
-    from fdgui.core.sweep.engine import sweep_steps
-
-    yield 0.0, "preparing"
-    objective = build()
-    if automatic:
-        point = getattr(objective, "point", None)
-        settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
-    result = yield from sweep_steps(objective, settings, chunk=chunk)
-    return objective, result, diagnose(result)

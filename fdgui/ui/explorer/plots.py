@@ -321,6 +321,7 @@ class SweepPlots(pg.QtCore.QObject):
         if result.reference is not None:
             values.append(result.reference.value)
         values += [r.value for r in result.independent_references()[:1]]
+        values = [v for v in values if np.isfinite(v)]  # an unavailable reference is NaN
         if not values:
             finite = result.central.estimates[np.isfinite(result.central.estimates)]
             values = [float(np.median(finite))] if finite.size else [0.0]

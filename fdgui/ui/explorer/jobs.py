@@ -1,0 +1,63 @@
+"""The explorer's sweep job (one generator for the GUI thread or the worker) and the small
+helpers its model uses on results and saved data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from typing import Any
+
+from fdgui.core import requests
+from fdgui.core.numbers.parsing import InputError
+
+
+def _positive_number(value: Any) -> float | None:
+    """A finite positive float from saved data, else None (bools, text, 10**400 included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _disagreeing_reference(result: Any) -> Any:
+    """See ExplorerModel.disagreeing_reference: the tightest trusted reference when it differs
+    from the gradient under check by more than twice their error bars together."""
+    trusted = result.trusted_references()
+    reference = result.reference
+    if not trusted or reference is None:
+        return None
+    first = trusted[0]
+    own = reference.error
+    if own is None or not math.isfinite(own):
+        own = 1e-6 * max(abs(reference.value), abs(first.value))
+    bar = float(first.error or 0.0) + own
+    return first if abs(first.value - reference.value) > 2.0 * bar else None
+
+
+def _words(error: BaseException) -> str:
+    if isinstance(error, InputError):
+        return error.message
+    if isinstance(error, MemoryError):
+        return "not enough memory for this sweep; use fewer points or a smaller network"
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _sweep_job(
+    build: Callable[[], Any], settings: Any, chunk: int | None, automatic: bool = False
+) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
+    """Build the objective, sweep it and diagnose: one generator for either thread.
+    ``automatic``: the smallest ε follows the dtype at the objective's w."""
+    from fdgui.core.sweep.diagnosis import diagnose
+    from fdgui.core.sweep.engine import sweep_steps
+
+    yield 0.0, "preparing"
+    objective = build()
+    if automatic:
+        point = getattr(objective, "point", None)
+        settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
+    result = yield from sweep_steps(objective, settings, chunk=chunk)
+    return objective, result, diagnose(result)
