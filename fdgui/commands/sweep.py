@@ -114,16 +114,9 @@ def _add_table_and_grad_options(parser: argparse.ArgumentParser, what) -> None:
 def _table_objective(args: argparse.Namespace):
     """(objective, bad-row messages, source dtype) for --table; raises InputError."""
     from fdgui.core.requests import table_request
+    from fdgui.core.table_file import read_table_text
 
-    try:
-        if args.table == "-":
-            text = sys.stdin.read()
-        else:
-            with open(args.table, encoding="utf-8-sig") as handle:
-                text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise InputError("table", f"cannot read {args.table}: {reason}") from None
+    text = read_table_text(args.table)  # bounded: /dev/zero or an endless pipe is refused
     return table_request(text, args.backprop, args.source_dtype)
 
 

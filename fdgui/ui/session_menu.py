@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox
 FILE_FILTER = "fdgui sessions (*.fdgui.json *.json);;All files (*)"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 PROBE_SUFFIXES = (".py",)
-MAX_TABLE_BYTES = 64 * 1024 * 1024
 
 
 def install(window: Any) -> None:
@@ -251,12 +250,13 @@ def _drop_probe(window: Any, path: Path) -> str:
 
 
 def _drop_table(window: Any, path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_TABLE_BYTES:
-            return f"{path.name} is larger than {MAX_TABLE_BYTES // 2**20} MB; not read."
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        return f"Could not read {path.name}: {error.strerror or error}."
+    from fdgui.core.errors import InputError
+    from fdgui.core.table_file import read_table_text
+
+    try:  # bounded whatever the file (a FIFO, a device): the same reader as --table
+        text = read_table_text(path, "rows", strict=False)
+    except InputError as error:
+        return f"{error.message[0].upper()}{error.message[1:]}."
     panel = window.open_panel("calculator")
     added = panel.paste_table(text)
     return f"Added {added} measurement row{'s' if added != 1 else ''} from {path.name}."

@@ -9,8 +9,6 @@ from typing import Any
 
 from fdgui.core.numbers.parsing import InputError
 
-MAX_TABLE_CHARACTERS = 20_000_000
-
 
 def pick_table(panel: Any) -> None:
     """The file dialog, then :func:`import_table_file`."""
@@ -26,14 +24,11 @@ def pick_table(panel: Any) -> None:
 def import_table_file(panel: Any, path: str) -> bool:
     """Read ``path`` into ``panel.model``'s measured rows; False (with a message) on failure."""
     name = Path(path).name
+    from fdgui.core.table_file import read_table_text
+
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read(MAX_TABLE_CHARACTERS)
+        text = read_table_text(path, "rows")  # bounded: never more than the size cap
         panel.model.import_table(text, name)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not a text file"
-        panel._show_error("rows", f"cannot read {name}: {reason}")
-        return False
     except InputError as error:
         panel._show_error("rows", error.message)
         return False
