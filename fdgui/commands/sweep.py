@@ -141,7 +141,24 @@ def _run_table(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(export(report, "text"))
-    return 1 if diagnosis.kind == "wrong" else 0
+    if diagnosis.kind == "wrong":
+        return 1
+    rows = len(result.epsilons)
+    if args.backprop is not None and rows < MIN_JUDGING_ROWS and diagnosis.case != "correct":
+        # neither refuted nor confirmed: too few ε to judge, never a pass (exit 0)
+        print(
+            f"fdgui-cli sweep: --table: {rows} row{'s' if rows != 1 else ''} "
+            f"{'are' if rows != 1 else 'is'} too few to judge the backprop gradient (the "
+            f"finite differences neither confirm nor refute it): measure at least "
+            f"{MIN_JUDGING_ROWS} ε",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+# fewer measured rows than this give no trend in ε (and no Richardson reference)
+MIN_JUDGING_ROWS = 3
 
 
 def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:

@@ -175,11 +175,22 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
         size = max(abs(checked), typical, 1e-8)
         predicted = result.predicted_error("central", gradient=size)
         resolving = finite & (predicted <= 0.1 * size)
-        if resolving.sum() < 3:
+        count = int(resolving.sum())
+        if count == 0:
             return False
         error = np.abs(estimates - checked)
         relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8)
         far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
+    if count < 3:
+        # two ε (a two-row table) show no trend: only a gross disagreement at both, where
+        # the two estimates agree with each other far better than with the gradient (so
+        # truncation cannot explain it), contradicts; one ε never does
+        picked = estimates[resolving]
+        return bool(
+            count == 2
+            and (far & (relative > 0.5))[resolving].all()
+            and abs(picked[0] - picked[1]) < 0.1 * float(np.min(error[resolving]))
+        )
     return bool(far[resolving].mean() >= 0.9)
 
 
