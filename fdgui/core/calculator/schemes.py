@@ -346,6 +346,8 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
     (``1,5`` or ``1,000``) could be a decimal comma or a thousands separator, so that line is
     refused rather than guessed.
     """
+    if '"' in line:
+        return _quoted_cells(line)
     if "\t" in line or ";" in line:
         cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
         return [cell for cell in cells if cell], ""
@@ -353,6 +355,29 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
     if len(words) == 1:
         return [cell.strip() for cell in line.split(",") if cell.strip()], ""
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
+    ambiguous = [cell for cell in cells if "," in cell]
+    if ambiguous:
+        return [], (
+            f"“{ambiguous[0]}” could be a decimal comma or a thousands separator; "
+            "use a dot for decimals and no thousands separators"
+        )
+    return cells, ""
+
+
+def _quoted_cells(line: str) -> tuple[list[str], str]:
+    """A line with quoted cells ("1e-4","0.85"), read as the csv module does: separated by
+    tabs, semicolons (a comma inside is then a decimal comma), commas or spaces."""
+    import csv
+
+    # "1e-4" "0.85" "0.84": spaces between when no other separator is there
+    delimiter = "\t" if "\t" in line else ";" if ";" in line else "," if "," in line else " "
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True))
+    except csv.Error:
+        return [], "a quote is not closed (or text follows a closing quote)"
+    cells = [cell.strip() for cell in cells if cell.strip()]
+    if delimiter in "\t;":
+        return [cell.replace(",", ".") for cell in cells], ""
     ambiguous = [cell for cell in cells if "," in cell]
     if ambiguous:
         return [], (
