@@ -21,6 +21,7 @@ from fdgui.core.report.exporters import register
 from fdgui.core.report.sweep_cases import (
     _estimate,
     _not_finite_at_w,
+    _pole_in_range,
     _undefined_at_w,
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
@@ -61,6 +62,10 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Undefined at w (only one side defined)"
     if case in ("not-finite", "not-finite-at-w"):
         return "Undefined at w (loss not finite)"
+    if case == "pole-in-range":
+        if diagnosis.facts.get("pole"):
+            return "Undefined at w (every ε straddles a pole)"
+        return "Undefined at w (unresolvable at every ε)"
     if case == "kink-at":
         return "Kink at w"
     if case == "kink-crossed":
@@ -444,6 +449,7 @@ _CASE_WORDS = {
     "correct": _correct,
     "not-finite-at-w": _not_finite_at_w,
     "undefined-at-w": _undefined_at_w,
+    "pole-in-range": _pole_in_range,
     "estimate": _estimate,
 }
 
