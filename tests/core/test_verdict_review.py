@@ -48,3 +48,39 @@ def test_far_from_a_pole_it_is_resolved_as_usual():
     for point, dtype in ((1.5707, "float32"), (1.57, "float64"), (1.5, "float16")):
         _, diagnosis = _sweep("tan(w)", point, dtype)
         assert diagnosis.case != "pole-in-range", (point, dtype)
+
+
+@pytest.mark.parametrize("point", [1e-300, 1e-305, -1e-290, 1e-307, 1e-320, 0.0])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "bfloat16"])
+def test_the_default_range_is_within_the_sweeps_own_limits(point, dtype):
+    from fdgui.core.requests import sweep_request
+
+    settings = sweep_request({"dtype": dtype}, point)
+    settings.validate()  # raises InputError when the default --min is refused
+    assert settings.epsilon_min < settings.epsilon_max
+
+
+@pytest.mark.parametrize("expression", ["w**3", "sqrt(w)", "log(w)"])
+def test_tiny_w_sweeps_with_the_default_range(expression):
+    from fdgui.core.requests import sweep_request
+
+    model = expression_model(expression, 1e-300)
+    result = run_sweep(EntryObjective(model, 0), sweep_request({}, 1e-300))
+    assert diagnose(result).kind == "correct"
+
+
+@pytest.mark.parametrize(
+    ("expression", "point", "dtype", "top"),
+    [
+        ("log(w)", 1e250, "float64", 1.0),
+        ("exp(-w/1e200)", 1e200, "float64", 1e6),
+        ("w**2", 3e38, "float32", 1e6),
+        ("w", 6e4, "float16", 6e4),
+    ],
+)
+def test_no_advice_to_sweep_an_epsilon_the_sweep_refuses(expression, point, dtype, top):
+    _, diagnosis = _sweep(expression, point, dtype, epsilon_min=top / 1e6, epsilon_max=top)
+    words = diagnosis_text(diagnosis)
+    if "Sweep larger ε" in words:
+        larger = SweepSettings(dtype=dtype, epsilon_min=top, epsilon_max=top * 10)
+        larger.validate()  # the advice must be one the sweep accepts

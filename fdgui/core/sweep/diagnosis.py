@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.numbers import precision
 from fdgui.core.numbers.verdicts import Verdict, verdict_for
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, _slope, pole_within_range
@@ -225,6 +226,14 @@ def _rises_again(result: SweepResult, mask: np.ndarray) -> bool:
     return bool(np.median(curve.relative_errors[below]) > 3 * max(curve.best_relative_error, 1e-17))
 
 
+def _epsilon_limit(dtype: str) -> float:
+    """The largest ε a sweep in ``dtype`` accepts (measured rows: "exact" has no format)."""
+    try:
+        return min(precision.LARGEST_EPSILON, precision.largest_finite(dtype))
+    except ValueError:
+        return precision.LARGEST_EPSILON
+
+
 class _Reading:
     """Builds the Diagnosis: the facts every case shares, plus the case's own."""
 
@@ -239,6 +248,10 @@ class _Reading:
             "unit_roundoff": result.unit_roundoff,
             "rule": dict(self.rule),
             "spacing": result.spacing,
+            # the sweep's largest ε and the largest one a sweep accepts in this dtype (advice
+            # to sweep larger ε is given only below it)
+            "epsilon_max": float(result.epsilons[-1]),
+            "epsilon_limit": _epsilon_limit(result.dtype),
         }
         self.reasons: list[str] = []
 
