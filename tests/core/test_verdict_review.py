@@ -84,3 +84,18 @@ def test_no_advice_to_sweep_an_epsilon_the_sweep_refuses(expression, point, dtyp
     if "Sweep larger ε" in words:
         larger = SweepSettings(dtype=dtype, epsilon_min=top, epsilon_max=top * 10)
         larger.validate()  # the advice must be one the sweep accepts
+
+
+def test_a_table_with_no_good_row_names_every_bad_line_and_why():
+    from fdgui.core.errors import InputError
+    from fdgui.core.requests import table_request
+
+    text = "eps,Lp,Lm\n1,x,3\n\nfoo\n1e-3,2,3,4,5,6\n"
+    with pytest.raises(InputError) as caught:
+        table_request(text)
+    message = caught.value.message
+    assert "line 2" in message and "not a number" in message
+    assert "line 4" in message and "line 5" in message and "found 6 values" in message
+    with pytest.raises(InputError) as caught:
+        table_request("# only a comment\neps,a,b\n")
+    assert "no data lines" in caught.value.message
