@@ -46,7 +46,8 @@ def open_from_args(args: argparse.Namespace):
 
 def report_probe_error(command: str, error: InputError) -> int:
     """Print a probe failure (its one line, then the user's traceback); exit status 2."""
-    print(f"fdgui-cli {command}: --probe: {error.message}", file=sys.stderr)
+    option = "--probe" if error.field in ("probe", "model") else f"--{error.field}"
+    print(f"fdgui-cli {command}: {option}: {error.message}", file=sys.stderr)
     details = getattr(error, "details", "")
     if details:
         print(details.rstrip(), file=sys.stderr)

@@ -170,9 +170,15 @@ def _probe_objective(args: argparse.Namespace):
             raise InputError(option, "is not used with --probe")
     if args.dtype is not None and args.dtype.strip() != "float64":
         raise InputError("dtype", "a probe evaluates its loss in its own precision: float64")
+    index = "0" if args.index is None else args.index  # "" is an empty index, not 0
+    head = index.partition("[")[0].strip() if "[" in index else ""
+    if head and args.tensor is not None and args.tensor.strip() != head:
+        raise InputError(
+            "index", f"{index.strip()!r} names {head} but --tensor is {args.tensor.strip()}"
+        )
     model = open_from_args(args)
     try:
-        return EntryObjective(model, parse_entry(model, args.tensor, args.index or "0"))
+        return EntryObjective(model, parse_entry(model, args.tensor, index))
     except InputError:
         model.close()
         raise

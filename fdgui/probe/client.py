@@ -65,11 +65,21 @@ def _end_all() -> None:
         process.kill()
 
 
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill the probe process and every process it started (its own session's group: a
+    probe that forked, a data loader's workers), not the worker alone."""
+    if process.poll() is not None:
+        return  # reaped: its id may belong to someone else now
+    with contextlib.suppress(OSError):
+        if os.name != "nt":
+            os.killpg(process.pid, signal.SIGKILL)  # start_new_session: group = its pid
+        else:
+            process.kill()
+
+
 def _end_process(process: subprocess.Popen) -> None:
     """Kill a probe process and close its pipes (a finalizer: no reference to its owner)."""
-    with contextlib.suppress(OSError):
-        if process.poll() is None:
-            process.kill()
+    _kill_group(process)
     with contextlib.suppress(OSError, subprocess.TimeoutExpired):
         process.wait(timeout=5)
     for stream in (process.stdin, process.stdout, process.stderr):
@@ -125,6 +135,28 @@ def _last_error_line(printed: str) -> str:
     return lines[-1][:300] if name.endswith(("Error", "Exception", "Interrupt")) else ""
 
 
+def _evaluations(header: dict[str, Any], arrays) -> int:
+    """How many loss evaluations a request asks for (its timeout is that many times one)."""
+    if header.get("op") == "changed":
+        return max(1, int(header.get("count", 1)))
+    if header.get("op") == "losses" and len(arrays):
+        return max(1, int(np.shape(arrays[0])[0]))
+    return 1
+
+
+def _timeout_message(each: float, evaluations: int) -> str:
+    if evaluations == 1:
+        what = f"within {each:g} s"
+    else:
+        total = each * evaluations
+        what = f"within {total:g} s ({evaluations:,} loss evaluations, {each:g} s each)"
+    return (
+        f"the probe did not answer {what}: an endless loop, or a loss slower than "
+        f"{each:g} s an evaluation (raise --timeout or the window's Probe timeout); its "
+        "process was stopped"
+    )
+
+
 class ProbeProcess:
     """One probe process for one file. ``call`` sends a request and waits for the reply."""
 
@@ -139,6 +171,7 @@ class ProbeProcess:
         self._killed = False
         self._lock = threading.Lock()
         self.load_request: dict[str, Any] | None = None  # sent again after a restart
+        self.reloaded: tuple | None = None  # the reply of that reload, until the owner looks
         self._peek = None
 
     # ---------------------------------------------------------------- the process
@@ -184,9 +217,7 @@ class ProbeProcess:
         if process is None:
             return
         self._killed = True
-        if process.poll() is None:
-            with contextlib.suppress(OSError):
-                process.kill()
+        _kill_group(process)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
 
@@ -221,15 +252,20 @@ class ProbeProcess:
             fresh = not self.alive
             self.start()
             if fresh and self.load_request is not None and header.get("op") != "load":
-                self._call(self.load_request, (), timeout)  # a new process: load the file again
+                # a new process: load the file again; its reply is kept for the owner to
+                # compare (a probe without a seed gives another θ0 each time it loads)
+                self.reloaded = self._call(self.load_request, (), timeout)
             return self._call(header, arrays, timeout)
 
     def _call(self, header, arrays, timeout):
-        limit = self.timeout if timeout is None else timeout
+        # the timeout is per loss evaluation: a batch of n points gets n times as long
+        evaluations = _evaluations(header, arrays)
+        each = self.timeout if timeout is None else timeout
+        limit = each * evaluations
         started = time.perf_counter()
         try:
             self._send(header, arrays)
-            reply, out = self._receive(started + limit, limit)
+            reply, out = self._receive(started + limit, (each, evaluations))
         finally:
             self.call_seconds += time.perf_counter() - started
         self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
@@ -253,7 +289,7 @@ class ProbeProcess:
         except (BrokenPipeError, OSError, ValueError):
             raise self._died() from None
 
-    def _receive(self, deadline: float, limit: float):
+    def _receive(self, deadline: float, limit: tuple[float, int]):
         prefix = self._read(frames.PREFIX_SIZE, deadline, limit)
         try:
             header = frames.parse_header(self._read(frames.header_length(prefix), deadline, limit))
@@ -266,7 +302,7 @@ class ProbeProcess:
             raise ProbeError(f"the probe process sent a broken reply ({error})") from None
         return header, arrays
 
-    def _read(self, count: int, deadline: float, limit: float) -> bytes:
+    def _read(self, count: int, deadline: float, limit: tuple[float, int]) -> bytes:
         assert self.process is not None and self.process.stdout is not None
         fd = self.process.stdout.fileno()
         data = bytearray()
@@ -274,12 +310,7 @@ class ProbeProcess:
             left = deadline - time.perf_counter()
             if left <= 0:
                 self.kill()
-                raise ProbeError(
-                    f"the probe did not answer within {limit:g} s (an endless loop, or a "
-                    "loss slower than the timeout: raise --timeout or the window's "
-                    "Probe timeout); its process was stopped",
-                    self._printed_details(),
-                )
+                raise ProbeError(_timeout_message(*limit), self._printed_details())
             try:
                 ready = self._wait_readable(fd, min(left, 0.25))
             except (OSError, ValueError):
@@ -333,7 +364,7 @@ class ProbeProcess:
             try:
                 status = process.wait(timeout=2)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _kill_group(process)
                 status = process.wait()
         if self.output is not None:
             self.output.thread.join(timeout=1)

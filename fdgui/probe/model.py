@@ -23,8 +23,11 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, TensorInfo
 from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
+from fdgui.probe.precision import coarser, precision_of_values
 
 DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
+PRECISION_POINTS = 4  # points besides θ0 whose losses tell the loss's precision
+PRECISION_STEP = 1e-3  # how far (relative) those points move one entry
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class ProbeModel(ModelBase):
         self.version = 0
         self.note = ""
         self._stopped = False
+        self._load_error: ProbeError | None = None
         try:
             self._load()
         except BaseException:
@@ -74,14 +78,24 @@ class ProbeModel(ModelBase):
 
     # ---------------------------------------------------------------- loading
     def _load(self) -> None:
-        self.signature = signature(self.path)
+        current = signature(self.path)
+        self.signature: Signature | None = None  # until the file has loaded (see refresh)
+        self._reported = "float64"  # the coarsest loss dtype the worker has reported
         request = {"op": "load", "path": self.path}
         self.process.load_request = request
         try:
             reply, arrays = self._call(request)
-        except ProbeError:
+        except ProbeError as error:
             self.process.load_request = None
+            self.process.close()  # no half-loaded worker answers "no probe file is loaded"
+            self._load_error = error
             raise
+        self._adopt(reply, arrays)
+        self.signature = current
+
+    def _adopt(self, reply: dict, arrays) -> None:
+        """Take the tensors, θ0 and what the file defines from a ``load`` reply; forget the
+        gradient and precision learned from an earlier one."""
         self._tensors = tuple(
             TensorInfo(str(name), tuple(int(n) for n in shape)) for name, shape in reply["tensors"]
         )
@@ -92,19 +106,47 @@ class ProbeModel(ModelBase):
         self.form = str(reply["form"])
         self.python_version = str(reply.get("python", ""))
         self._gradient: np.ndarray | None = None
+        self._precision: str | None = None
         self.version += 1
 
+    def _same_point(self, reply: dict, arrays) -> bool:
+        """Whether a reload's reply describes the tensors and θ0 this model holds."""
+        tensors = tuple((str(n), tuple(int(k) for k in shape)) for n, shape in reply["tensors"])
+        theta0 = np.asarray(arrays[0], dtype=np.float64)
+        return tensors == tuple((t.name, tuple(t.shape)) for t in self._tensors) and (
+            theta0.shape == self._theta0.shape
+            and bool(np.all((theta0 == self._theta0) | (np.isnan(theta0) & np.isnan(self._theta0))))
+        )
+
+    def _restarted(self, reply: dict, arrays) -> str:
+        """After the process restarted and loaded the file again: the note ('' when the file
+        gave the same tensors and θ0). The gradient cached from the old process is dropped
+        either way; a different θ0 (a probe without a seed) is taken, never mixed."""
+        same = self._same_point(reply, arrays)
+        self._adopt(reply, arrays)
+        if same:
+            self.version -= 1  # nothing a panel shows changed
+            return ""
+        return (
+            f"{os.path.basename(self.path)} gave a different θ0 when its process restarted "
+            "(it is not reproducible: seed its random numbers); the new θ0 is used"
+        )
+
     def refresh(self) -> str:
-        """Reload the file if it changed on disk (in a fresh process); returns the note
-        saying so, or ''. Call it before each run (it also ends a Cancel's stop)."""
+        """Reload the file if it changed on disk, or if its process ended (Cancel, a
+        timeout, a crash) — in a fresh process; returns the note saying what changed, or
+        ''. Call it before each run (it also ends a Cancel's stop)."""
         self._stopped = False
         try:
             current = signature(self.path)
         except InputError:
             raise ProbeError(f"{self.path} is gone or unreadable") from None
-        if current.digest == self.signature.digest:
+        if self.signature is not None and current.digest == self.signature.digest:
             self.note = ""
-            return ""
+            if not self.process.alive and self.process.load_request is not None:
+                reply, arrays = self._call(self.process.load_request)  # a fresh process
+                self.note = self._restarted(reply, arrays)
+            return self.note
         self.process.close()
         self._load()
         self.note = f"{os.path.basename(self.path)} changed on disk and was reloaded"
@@ -126,9 +168,43 @@ class ProbeModel(ModelBase):
     def _call(self, header: dict, arrays=()):
         if self._stopped:
             raise ProbeError("the probe was stopped")
-        return self.process.call(header, arrays)
+        if self.signature is None and header.get("op") != "load":  # its last load failed
+            error = self._load_error
+            raise ProbeError(
+                f"{os.path.basename(self.path)} did not load: {error.message}", error.details
+            )
+        reply, out = self.process.call(header, arrays)
+        reloaded, self.process.reloaded = self.process.reloaded, None
+        if reloaded is not None and header.get("op") != "load":
+            note = self._restarted(*reloaded)
+            if note:  # the answer was computed around another θ0 than the caller's
+                raise ProbeError(note + ": run again")
+        self._reported = coarser(self._reported, reply.get("loss_dtype"))
+        return reply, out
+
+    # ---------------------------------------------------------------- precision
+    def loss_precision(self) -> str:
+        """The float format the loss is computed in ('float64', 'float32', …), from the
+        dtype its values come back in and from the values themselves (``probe.precision``):
+        the forward engine sets ε and its tolerances from it. A few evaluations, once."""
+        if self._precision is None:
+            theta = self._theta0
+            count = min(theta.size, PRECISION_POINTS)
+            where = np.linspace(0, theta.size - 1, count).astype(np.int64) if count else []
+            where = np.asarray(where, dtype=np.int64)
+            moved = theta[where] + PRECISION_STEP * np.maximum(1.0, np.abs(theta[where]))
+            values = [self.loss(theta)]
+            if where.size:
+                values += list(self.losses_changed(where, moved))
+            self._precision = coarser(precision_of_values(np.array(values)), self._reported)
+        return self._precision
 
     # ---------------------------------------------------------------- description
+    @property
+    def loaded(self) -> bool:
+        """False after a reload that failed (its calls then repeat that error)."""
+        return self.signature is not None
+
     @property
     def label(self) -> str:
         return f"probe {os.path.basename(self.path)}"
@@ -147,7 +223,8 @@ class ProbeModel(ModelBase):
 
     @property
     def cache_key(self) -> Any:
-        return (self.kind, self.path, self.signature.digest, id(self))
+        digest = self.signature.digest if self.signature is not None else None
+        return (self.kind, self.path, digest, self.version, id(self))
 
     def set_timeout(self, seconds: float) -> None:
         self.process.timeout = float(seconds)

@@ -6,6 +6,11 @@ extrapolation of the two central differences, (4·c(h/2) − c(h))/3, which remo
 truncation term; its error bar is what is left of that term, |c(h/2) − c(h)|/3, plus the
 round-off of the subtraction, 4·u·max(1, |L|)/h (two rounded losses over h/2, twice over
 for safety). Nothing is compared, so there is no verdict.
+
+A loss that is noisy (L(θ0) differs between evaluations: dropout, sampling) is measured first
+(σ over 1 + NOISE_REPEATS evaluations at θ0) and every bar grows by NOISE_WIDTH times the
+standard deviation the noise gives the extrapolated value, √(32.5)/3·σ/h. A loss computed in
+a coarser format (``loss_precision``: float32) gets that format's h and round-off.
 """
 
 from __future__ import annotations
@@ -20,9 +25,14 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, real_numbers
 from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
+from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
+
+# the extrapolated value's noise in units of σ/h: (4·c(h/2) − c(h))/3, c(h/2) with √2·σ/h
+# and c(h) with √2·σ/(2h)
+NOISE_SPREAD = math.sqrt(32.5) / 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class NumericGradient:
     tensors: tuple[NumericTensor, ...]
     seconds: float
     verdict: str = "none"
+    noise_sigma: float = 0.0  # σ of L(θ0) over repeated evaluations (0: deterministic)
+    precision: str = "float64"  # the format the loss is computed in
 
     @property
     def parameters_checked(self) -> int:
@@ -60,7 +72,17 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
     loss = float(model.loss(theta))
     if not math.isfinite(loss):
         raise InputError("model", f"{model.label}: the loss at θ0 is {loss}")
-    u = unit_roundoff("float64")
+    precision = "float64"
+    if callable(getattr(model, "loss_precision", None)):
+        precision = str(model.loss_precision())
+    u = unit_roundoff(precision)
+    repeats = real_numbers(
+        model.losses(np.repeat(theta[None, :], NOISE_REPEATS, axis=0)),
+        NOISE_REPEATS,
+        f"{model.label}: the losses",
+    )
+    sigma = float(np.std(np.concatenate([[loss], repeats]), ddof=1))
+    sigma = sigma if math.isfinite(sigma) else 0.0
     rows = max(1, forward_rows_per_chunk(theta.size) // 2)
     tensors = []
     offsets = model.offsets()
@@ -82,7 +104,7 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
             h = (
                 settings.epsilon
                 if settings.epsilon is not None
-                else recommended_epsilon("float64", 0.0) * np.maximum(1.0, np.abs(theta[flat]))
+                else recommended_epsilon(precision, 0.0) * np.maximum(1.0, np.abs(theta[flat]))
             )
             h = np.broadcast_to(np.asarray(h, dtype=np.float64), part.shape)
             steps = np.concatenate([h, -h, h / 2, -h / 2])
@@ -95,11 +117,16 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
             wide = (got[:n] - got[n : 2 * n]) / (actual[:n] - actual[n : 2 * n])
             narrow = (got[2 * n : 3 * n] - got[3 * n :]) / (actual[2 * n : 3 * n] - actual[3 * n :])
             values[start : start + n] = (4 * narrow - wide) / 3
-            bars[start : start + n] = np.abs(narrow - wide) / 3 + 4 * u * max(1, abs(loss)) / h
+            bars[start : start + n] = (
+                np.abs(narrow - wide) / 3
+                + 4 * u * max(1, abs(loss)) / h
+                + NOISE_WIDTH * NOISE_SPREAD * sigma / h
+            )
             done += n
             yield done / total, f"{info.name}: {done:,} of {total:,} entries"
         tensors.append(NumericTensor(info.name, info.shape, indices, values, bars))
-    return NumericGradient(model.label, loss, tuple(tensors), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return NumericGradient(model.label, loss, tuple(tensors), seconds, "none", sigma, precision)
 
 
 def numeric_gradient_report(model: ModelBase, settings: CheckSettings) -> NumericGradient:
@@ -121,8 +148,17 @@ def to_text(result: NumericGradient, rows: int = 20) -> str:
         "gradient (Richardson from central differences at h and h/2) with its error bars.",
         f"{result.parameters_checked:,} entries, L = {numbers.shortest(result.loss)}, "
         f"{numbers.duration(result.seconds)}",
-        "",
     ]
+    if result.noise_sigma > 0:
+        lines.append(
+            f"The loss is noisy: σ = {numbers.scientific(result.noise_sigma, 2)} over repeated "
+            "evaluations at θ0; the error bars include it."
+        )
+    if result.precision != "float64":
+        lines.append(
+            f"The loss is {result.precision}: h and the round-off are {result.precision}'s."
+        )
+    lines.append("")
     for tensor in result.tensors:
         lines.append(f"{tensor.name} {tensor.shape}: {tensor.indices.size:,} entries")
         order = np.argsort(-np.abs(tensor.values), kind="stable")[:rows]
@@ -146,6 +182,8 @@ def to_json(result: NumericGradient) -> str:
         "parameters_checked": result.parameters_checked,
         "seconds": result.seconds,
         "loss": numbers.json_number(result.loss),
+        "noise_sigma": numbers.json_number(result.noise_sigma),
+        "loss_precision": result.precision,
         "tensors": [
             {
                 "name": t.name,

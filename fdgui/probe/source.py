@@ -50,6 +50,16 @@ def to_numpy(value: Any) -> Any:
     return value
 
 
+def precision_of_result(value: Any) -> str | None:
+    """The float format of a value a loss returned ('float32', 'float16', 'bfloat16'), None
+    for float64 or a value without one (a Python float): see ``fdgui.probe.precision``."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return None
+    name = str(dtype).replace("torch.", "")
+    return name if name in ("float32", "float16", "bfloat16") else None
+
+
 def real_array(value: Any, what: str) -> np.ndarray:
     value = to_numpy(value)
     if value is None or isinstance(value, str | bytes | bool | np.bool_):
@@ -86,6 +96,7 @@ class Source:
     def __init__(self, path: str) -> None:
         self.path = os.path.abspath(path)
         self.user_seconds = 0.0
+        self.loss_dtype: str | None = None  # the coarsest float format a loss returned
         namespace = runpy.run_path(self.path, run_name="__fdgui_probe__")
         self.namespace = namespace
         target = namespace.get("probe")
@@ -156,10 +167,13 @@ class Source:
         pairs = []
         try:
             for name, shape in names:
-                dims = (shape,) if isinstance(shape, int) else tuple(shape)
+                dims = (shape,) if np.ndim(shape) == 0 else tuple(shape)  # 3, np.int64(3)
                 pairs.append((str(name), tuple(int(n) for n in dims)))
         except (TypeError, ValueError):
             raise ResultError("names must be a list of (name, shape) pairs") from None
+        for name, shape in pairs:
+            if any(n < 0 for n in shape):
+                raise ResultError(f"names: {name} has a negative size in its shape {shape}")
         total = sum(math.prod(shape) for _, shape in pairs)
         if total != self.theta0.size:
             raise ResultError(
@@ -196,9 +210,15 @@ class Source:
     # ---------------------------------------------------------------- evaluation
     def loss(self, theta: np.ndarray) -> float:
         theta = np.array(theta, dtype=np.float64)
-        return scalar(
-            self._user(self._loss_fn, self._argument(theta)), "loss" + where(self._loss_fn)
-        )
+        value = self._user(self._loss_fn, self._argument(theta))
+        self._saw(value)
+        return scalar(value, "loss" + where(self._loss_fn))
+
+    def _saw(self, value: Any) -> None:
+        """Remember the coarsest float format a loss came back in (``loss_dtype``)."""
+        name = precision_of_result(value)
+        if name is not None and (self.loss_dtype is None or name != "float32"):
+            self.loss_dtype = name
 
     def gradient(self, theta: np.ndarray) -> np.ndarray | None:
         if self._gradient_fn is None:
@@ -243,7 +263,9 @@ class Source:
                 name: array.reshape((count, *shape))
                 for (name, shape), array in zip(self.names, self._columns(thetas), strict=True)
             }
-        values = real_array(self._user(self._losses_fn, argument), what).ravel()
+        result = self._user(self._losses_fn, argument)
+        self._saw(result)
+        values = real_array(result, what).ravel()
         if values.size != count:
             raise ResultError(f"{what} returned {values.size:,} losses for {count:,} points")
         return values
@@ -270,6 +292,7 @@ class Source:
                 stacked[rows, columns - start] = values
                 what = "losses" + where(self._varying_fn)
                 result = self._user(self._varying_fn, name, stacked.reshape((count, *shape)))
+                self._saw(result)
                 result = real_array(result, what).ravel()
                 if result.size != count:
                     raise ResultError(f"{what} returned {result.size} losses for {count}")

@@ -48,6 +48,7 @@ def _import_path() -> None:
 
 
 _INTERNAL = {os.path.abspath(__file__)}
+_USER_FOLDER = ""  # the probe file's folder (set at load)
 
 
 def _user_traceback(error: BaseException) -> tuple[str, str]:
@@ -70,7 +71,11 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
     if isinstance(error, SyntaxError) and error.filename:
         place = (error.filename, error.lineno)
     elif frames:
-        place = (frames[-1].filename, frames[-1].lineno)
+        # the deepest frame in the person's own files (the probe's folder), not numpy's
+        own = [f for f in frames if _USER_FOLDER and os.path.abspath(f.filename).startswith(
+            _USER_FOLDER + os.sep)]  # fmt: skip
+        deepest = (own or frames)[-1]
+        place = (deepest.filename, deepest.lineno)
     if place is not None:
         summary += f" ({place[0]}, line {place[1]})"
     return summary, text
@@ -78,6 +83,9 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
 
 def main() -> int:
     protocol_in, protocol_out = _protocol_streams()
+    import faulthandler
+
+    faulthandler.enable()  # a crash in C code prints the Python stack to stderr (the details)
     _import_path()
     import numpy as np
 
@@ -96,9 +104,23 @@ def main() -> int:
         out: list = []
         try:
             if op == "load":
-                sys.path.insert(0, os.path.dirname(os.path.abspath(header["path"])))
+                global _USER_FOLDER
+                _USER_FOLDER = os.path.dirname(os.path.abspath(header["path"]))
+                sys.path.insert(0, _USER_FOLDER)
+                os.chdir(_USER_FOLDER)  # its relative paths (data files) are its folder's
                 source = Source(header["path"])
                 theta = source.theta0
+                if theta.size == 0:
+                    source = None
+                    raise ResultError("the probe has no parameters: θ0 is empty")
+                if not np.all(np.isfinite(theta)):
+                    bad = int(np.flatnonzero(~np.isfinite(theta))[0])
+                    source = None
+                    raise ResultError(
+                        f"θ0 has {int(np.sum(~np.isfinite(theta))):,} entries that are not finite "
+                        f"numbers (the first: entry {bad}, {theta[bad]}); the point to check "
+                        "must be finite"
+                    )
                 gradient_ok = source._gradient_fn is not None
                 reply.update(
                     tensors=[[name, list(shape)] for name, shape in source.names],
@@ -131,6 +153,8 @@ def main() -> int:
             summary, text = _user_traceback(error)
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
+        if source is not None and reply.get("ok"):
+            reply["loss_dtype"] = source.loss_dtype
         reply["user_seconds"] = source.user_seconds if source is not None else 0.0
         reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
         try:

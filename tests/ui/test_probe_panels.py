@@ -195,3 +195,52 @@ def test_the_probe_pages_mnemonics_clash_with_nothing(qtbot, window):
                     ours.append(letters[-1])
         assert len(ours) >= 3 and all(letters.count(letter) == 1 for letter in ours), letters
         assert not avoid & set(ours), ours
+
+
+RESHAPED = """
+import numpy as np
+theta0 = np.linspace(-1, 1, 12)
+names = [("A", (12,))]
+def loss(t):
+    return float(np.sum(np.sin(t) * t))
+def grad(t):
+    return np.sin(t) + t * np.cos(t)
+"""
+
+
+def test_a_reload_that_changes_the_tensors_updates_both_panels(qtbot, window, probe_file,
+                                                               monkeypatch):  # fmt: skip
+    explorer = window.open_panel("explorer")
+    model = explorer.model
+    pick(monkeypatch, probe_file)
+    explorer.inputs.probe_page.choose_button.click()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=20_000)
+    time.sleep(0.02)
+    probe_file.write_text(textwrap.dedent(RESHAPED))  # W, b → A (as many entries)
+    model.sweep()
+    tensors = explorer.inputs.fields.combos["probe_tensor"]
+    qtbot.waitUntil(lambda: not model.is_busy() and "A[" in model.objective().label, timeout=20_000)
+    assert [tensors.itemData(i) for i in range(tensors.count())] == ["A"]
+    assert "12 parameters (A 12)" in explorer.inputs.probe_page.info_label.text()
+
+    check = window.open_panel("netcheck")
+    pick(monkeypatch, probe_file)
+    check.probe_page.choose_button.click()
+    qtbot.waitUntil(
+        lambda: "12 parameters" in check.probe_page.info_label.text()
+        and check.model.settings is not None and check.model.settings.spec is None,
+        timeout=20_000,
+    )  # fmt: skip
+    results = []
+    check.model.resultChanged.connect(results.append)
+    messages = []
+    check.model.statusMessage.connect(messages.append)
+    check.run_button.click()
+    qtbot.waitUntil(lambda: bool(results) and not check.model.is_busy(), timeout=20_000)
+    time.sleep(0.02)
+    probe_file.write_text(textwrap.dedent(GOOD).replace("linspace(-1, 1, 12)", "ones(7)")
+                          .replace('[("W", (2, 4)), ("b", (4,))]', '[("v", (7,))]'))  # fmt: skip
+    check.run_button.click()
+    qtbot.waitUntil(lambda: len(results) > 1 and not check.model.is_busy(), timeout=20_000)
+    assert "v 7" in check.probe_page.info_label.text(), (messages, results[-1].verdict)
+    assert "7" in check.parameter_count.text() and "12" not in check.parameter_count.text()

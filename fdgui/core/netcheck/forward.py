@@ -54,6 +54,7 @@ from fdgui.core.netcheck.reexamine import (
     CONFIRMED_LIMIT,
     EXPLAINED,
     FACTORS,
+    JUMP_SHARE,
     KINK,
     NOISE_REPEATS,
     NOISE_WIDTH,
@@ -67,7 +68,7 @@ from fdgui.core.netcheck.tolerances import (
     recommended_tolerances,
 )
 from fdgui.core.netcheck.tolerances import _round_up_to_power_of_ten as _round_up
-from fdgui.core.numbers.precision import numpy_dtype
+from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
 
 REFINE = 16  # the kink test's second step is ε/REFINE
 CHANGED_CHUNK_ELEMENTS = 1 << 20  # see ForwardEngine.changes_only
@@ -123,8 +124,16 @@ class ForwardEngine:
                 f"{model.label}: the loss at the point under check is {self.loss}; "
                 "finite differences need a finite loss there",
             )
+        # the coarser of the dtype and the loss's own precision (a probe whose loss is
+        # computed or rounded in float32): ε and every tolerance are that format's
+        self.precision = self.dtype
+        loss_precision = getattr(model, "loss_precision", None)
+        if callable(loss_precision):
+            found = str(loss_precision())
+            if unit_roundoff(found) > unit_roundoff(self.dtype):
+                self.precision = found
         self.epsilon_base = (
-            settings.epsilon if settings.epsilon is not None else forward_epsilon(self.dtype)
+            settings.epsilon if settings.epsilon is not None else forward_epsilon(self.precision)
         )
         self.epsilon_scaled = settings.epsilon is None
         self.smooth = bool(model.smooth)
@@ -140,7 +149,7 @@ class ForwardEngine:
             # (measured on a torch MLP: 67 µs a point at 256, 109 µs at 1,024)
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
             self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
-        self._tolerances = recommended_tolerances(self.dtype, self.loss, settings.epsilon)
+        self._tolerances = recommended_tolerances(self.precision, self.loss, settings.epsilon)
         self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
         if self.noise_sigma > 0:
             tolerances = self._tolerances
@@ -321,7 +330,7 @@ class ForwardEngine:
             for row, factor in enumerate(FACTORS)
         }
         codes = reexamine(
-            more, chosen, epsilon, plus, minus, analytic, self.loss, self.dtype,
+            more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
             tolerances.rtol, self.noise_sigma,
         )  # fmt: skip
         self.reexamined += n
@@ -346,7 +355,7 @@ class ForwardEngine:
         a = analytic[chosen]
         # the refined step's own window: its round-off floor is REFINE times higher, its
         # truncation REFINE² times lower
-        refined = recommended_tolerances(self.dtype, self.loss, self.epsilon_base / REFINE)
+        refined = recommended_tolerances(self.precision, self.loss, self.epsilon_base / REFINE)
         wide = refined.atol + refined.rtol * np.abs(a)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             central = (plus2 - minus2) / (2 * small)
@@ -357,6 +366,16 @@ class ForwardEngine:
             left0 = left2 + (left2 - left) * share
             agrees = np.abs(central - a) <= wide
             agrees |= np.minimum(np.abs(right0 - a), np.abs(left0 - a)) <= wide
+            # a one-sided ΔL that keeps half of itself over a 16× smaller step does not
+            # shrink like a slope times the step: a jump, which no gradient explains (the
+            # second look, ``reexamine``, decides it with more steps)
+            floor = 10 * unit_roundoff(self.precision) * max(1.0, abs(self.loss))
+            floor += NOISE_WIDTH * self.noise_sigma
+            jump = np.zeros(chosen.size, dtype=bool)
+            for wide_change, small_change in ((plus[chosen], plus2), (minus[chosen], minus2)):
+                kept = np.abs(small_change)
+                jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
+        agrees &= ~jump
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided

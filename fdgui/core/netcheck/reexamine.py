@@ -18,6 +18,10 @@ may have a kink inside ±ε. For each such entry this module evaluates the loss 
   (``SOME_EPSILON``) — unless the bar is half the gradient or wider, when nothing is
   decided (``UNDECIDED``). A bar half as wide as the first disagreement or wider excuses
   nothing.
+* **jump**: a one-sided ΔL that does not shrink with the step (at ε/4 it keeps at least
+  half of what it is at ε and at 4ε, and stands above the round-off and noise floor) is a
+  discontinuity, not a kink: no gradient exists there, so nothing explains the entry — it
+  fails as ``JUMP`` (whatever the one-sided slopes, which grow like 1/step, would "admit").
 * a gradient outside the bar is wrong: ``EVERY_EPSILON`` when it disagrees at every step
   of the short sweep, ``MOST_EPSILON`` when some single step happened to agree.
 
@@ -35,7 +39,8 @@ FACTORS = (4.0, 2.0, 0.5, 0.25)  # the short sweep's steps, as multiples of the 
 NOISE_WIDTH = 4.0  # windows widen by this many σ/h
 NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
 
-NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED = range(7)
+NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, JUMP = range(8)
+JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 # what each code means for the verdict: explained (not a failure) or not
 EXPLAINED = (SOME_EPSILON, KINK)
 REASON_KEYS = {
@@ -45,6 +50,7 @@ REASON_KEYS = {
     KINK: "kink",
     KINK_OUTSIDE: "kink-outside",
     UNDECIDED: "undecided",
+    JUMP: "jump",
 }
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
@@ -122,12 +128,18 @@ def reexamine(
             decided |= here & (bar < 0.5 * np.abs(g))
             agrees |= here
         fine = richardson[1]
+        jump = np.zeros(chosen.size, dtype=bool)
+        floor = 10 * u * scale + NOISE_WIDTH * sigma
+        for slopes in (slopes_plus, slopes_minus):
+            small, middle, large = (np.abs(slopes[f] * steps[f]) for f in (0.25, 1.0, 4.0))
+            jump |= (small > floor) & (small >= JUMP_SHARE * np.maximum(middle, large))
     codes = np.full(chosen.size, EVERY_EPSILON, dtype=np.int8)
     codes[(agree > 0) & ~agrees] = MOST_EPSILON
     codes[agrees & decided] = SOME_EPSILON
     codes[agrees & ~decided] = UNDECIDED
     codes[kink & inside] = KINK
     codes[kink & ~inside] = KINK_OUTSIDE
+    codes[jump] = JUMP  # a discontinuity is never explained, whatever else was found
     undefined = ~np.isfinite(fine) | ~np.isfinite(g)
     codes[undefined] = NONE  # a loss or gradient that is not a number: the report says so
     return codes

@@ -28,7 +28,8 @@ from fdgui.core.report.exporters import register
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
-    "kink": "±ε crosses a kink (of a relu here or in a deeper layer, in the built-in network)",
+    "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
+    "lies between the one-sided slopes",
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
@@ -37,6 +38,8 @@ NOTE_WORDS = {
     "most-ε": "disagrees with Richardson (one ε of the short sweep happened to agree): a bug",
     "kink-outside": "forward ≠ backward difference (a kink), and the gradient is outside "
     "the one-sided limits: not a subgradient",
+    "jump": "a one-sided ΔL does not shrink with ε: the loss jumps (a discontinuity) "
+    "inside ±ε, where no gradient exists",
     "": "",
 }
 
@@ -94,13 +97,13 @@ def verdict_in_words(report: CheckReport) -> str:
             extra.append(f"{kinks:,} of them sit on {kink}")
         if within:
             extra.append(
-                f"{within:,} of them agree only within what {settings.dtype} can resolve "
+                f"{within:,} of them agree only within what {tolerances.dtype} can resolve "
                 f"(atol {number(tolerances.atol)}, rtol {number(tolerances.rtol)})"
             )
         if report.loose:
             return (
                 f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
-                f"what {settings.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
+                f"what {tolerances.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
                 f"{number(tolerances.rtol)}), so a small bug could hide there. "
                 f"{_how_to_decide(settings, report)} {where[0].upper()}{where[1:]}."
             )
@@ -172,6 +175,8 @@ def _model_parts(report: CheckReport) -> list[str]:
 
 def settings_line(report: CheckReport) -> str:
     settings = report.settings
+    tolerances = getattr(report, "tolerances", None)
+    precision = getattr(tolerances, "dtype", None) or settings.dtype
     parts = [
         *_model_parts(report),
         settings.dtype,
@@ -194,7 +199,9 @@ def settings_line(report: CheckReport) -> str:
         central = recommended_epsilon(settings.dtype, 0.0, "central")
         epsilon = f"ε={number(central)} along unit directions"
     else:
-        epsilon = f"ε={number(engine_epsilon(report.engine, settings.dtype))}·max(1,|w|)"
+        epsilon = f"ε={number(engine_epsilon(report.engine, precision))}·max(1,|w|)"
+    if precision != settings.dtype:  # a loss computed or rounded in a coarser format
+        parts.append(f"the loss is {precision}: ε and tolerances are {precision}'s")
     parts.append(epsilon)
     return ", ".join(parts)
 
@@ -435,6 +442,7 @@ ENTRY_VERDICT_TITLES = {
     "every-ε": "Wrong at every ε",
     "most-ε": "Wrong (Richardson)",
     "kink-outside": "Wrong (not a subgradient)",
+    "jump": "Discontinuity (no gradient)",
 }
 
 

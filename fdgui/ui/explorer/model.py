@@ -439,25 +439,25 @@ class ExplorerModel(PanelModel):
                 self._set_stale(
                     f"Out of date: fix {FIELD_NAMES.get(error.field, error.field)} to update"
                 )
+                self._probe_reloaded()
                 return
             except Exception as error:  # shown in words, never a traceback
                 self.statusMessage.emit(f"The sweep stopped: {_words(error)}")
                 self._set_stale("Out of date: the last sweep failed (see the status below)")
+                self._probe_reloaded()
                 return
             self._last_seconds[timing_key] = time.perf_counter() - started
             self._accept(objective, result, diagnosis)
+            self._probe_reloaded()
             return
         started = time.perf_counter()
 
         def returned(value: Any) -> None:
             self._last_seconds[timing_key] = time.perf_counter() - started
             self._accept(*value)
-            note, self._probe_note = self._probe_note, ""
-            if note:
-                self.probeNote.emit(note)
-                self.statusMessage.emit(f"{note}.")
             if self._source == "probe":
                 self.probeFailed.emit("", "")
+            self._probe_reloaded()
 
         def errored(message: str, details: str) -> None:
             if self._source == "probe":
@@ -466,10 +466,28 @@ class ExplorerModel(PanelModel):
                 self.probeFailed.emit(message, details if _is_user_details(details) else "")
             self.statusMessage.emit(f"The sweep stopped: {message}")
             self._set_stale("Out of date: the last sweep failed (see the status below)")
+            self._probe_reloaded()
 
         self.start_job(
             _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
         )
+
+    def _probe_reloaded(self) -> None:
+        """After a sweep whose probe was reloaded (the file changed, or its restarted
+        process gave another θ0): say so, and let the pickers show the new tensors; a
+        tensor that is gone is replaced by the first and swept."""
+        note, self._probe_note = self._probe_note, ""
+        model = self.probe.model
+        if not note or model is None:
+            return
+        self.probeNote.emit(note)
+        self.statusMessage.emit(f"{note}.")
+        self.probeLoaded.emit(model)
+        names = [tensor.name for tensor in model.tensors]
+        if self._texts["probe_tensor"] not in names and names:
+            self._texts["probe_tensor"], self._texts["probe_index"] = names[0], "0"
+            self.textsChanged.emit(self.texts())
+            self.sweep()
 
     def cancel(self) -> None:
         """Stop a running sweep at once; the last finished result stays on screen (a probe's

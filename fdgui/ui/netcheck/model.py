@@ -306,6 +306,8 @@ class NetcheckModel(PanelModel):
             if probe is not None:
                 self.probeFailed.emit("", "")
                 note, self.probe.note = self.probe.note, ""
+                if note:  # reloaded: the tensors, counts and info line follow
+                    self._probe_loaded(probe)
             self.statusMessage.emit(
                 f"Checked {report.parameters_checked:,} in {numbers.duration(report.seconds)}: "
                 f"{report.verdict}." + (f" ({note}.)" if note else "")
@@ -316,6 +318,10 @@ class NetcheckModel(PanelModel):
                 from fdgui.ui.probe_source import _is_user_details
 
                 self.probeFailed.emit(message, details if _is_user_details(details) else "")
+                if self.probe.note and self.probe.model is not None:  # reloaded, then failed
+                    self.probe.note = ""
+                    self._probe_loaded(self.probe.model)
+                    self.probeFailed.emit(message, "")
             self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
 
         def aborted() -> None:
