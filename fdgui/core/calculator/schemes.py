@@ -305,6 +305,14 @@ def parse_measurement_table(
     return rows, problems
 
 
+def table_rows(text: str, source: str, field: str = "rows") -> tuple[list[Inputs], list[str]]:
+    """``parse_measurement_table``, raising InputError(field) when no row can be read."""
+    rows, problems = parse_measurement_table(text)
+    if not rows:
+        raise InputError(field, unreadable_table(problems, source))
+    return rows, problems
+
+
 def unreadable_table(problems: list[str], source: str = "", shown: int = 8) -> str:
     """Why no row of a table could be read: every bad line with its number and reason (the
     first ``shown``, then how many more), or that it holds no data line at all."""
