@@ -153,6 +153,18 @@ def _cases() -> list[Case]:
         ],
     )
     add(
+        # a branch switches exactly at w, but the one-sided slopes agree: differentiable
+        "switch at w, differentiable",
+        "correct",
+        [
+            ("w*abs(w)", 0.0, "float64"),
+            ("abs(w)**3", 0.0, "float64"),
+            ("relu(w)**2", 0.0, "float32"),
+            ("abs(w)**1.5", 0.0, "float64"),
+            ("maximum(w, 1)**2 - 2*relu(w - 1)", 1.0, "float64"),
+        ],
+    )
+    add(
         "undefined",
         "undefined",
         [
@@ -163,6 +175,11 @@ def _cases() -> list[Case]:
             ("log(w)", -1.0, "float32"),
             ("abs(w)/w", 0.0, "float64"),
             ("arcsin(w)", 1.0, "float64"),
+            # a one-sided derivative is infinite at w (a vertical tangent), not a finite kink
+            ("sqrt(abs(w))", 0.0, "float64"),
+            ("relu(w)**0.5", 0.0, "float32"),
+            ("abs(w-1)**0.75", 1.0, "float64"),
+            ("abs(w)**(1/3)", 0.0, "float64", "0"),
         ],
     )
     add(
@@ -187,6 +204,16 @@ def _cases() -> list[Case]:
             ("abs(w)", 0.0, "float64", "5"),
             ("relu(w-1)+700", 0.5, "float64", "1"),
             ("sin(w)", 1e300, "float64", "cos(w)+1"),
+            # a typed number is the person's exact claim: no half unit of its last digit
+            ("w**2/2", 0.15, "float64", "0.2"),
+            ("w**6", 0.0, "float64", "0.1"),
+            ("w**3", 0.1, "float64", "2e-2"),
+            ("sin(w)", 0.0, "float64", "0.9"),
+            ("abs(w)", 0.0, "float64", "1.1"),
+            ("log(w)", 1e250, "float64", "2e-250"),
+            ("1-cos(w)", 1e-8, "float64", "1.001e-08"),
+            ("exp(w)", 0.5, "float32", "1.6"),
+            ("abs(w)**1.5", 0.0, "float64", "1e-3"),
         ],
     )
     return cases

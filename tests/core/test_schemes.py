@@ -141,3 +141,26 @@ def test_pasted_commas_inside_spaced_numbers_are_refused_not_guessed():
         assert rows == [] and "decimal comma or a thousands separator" in problems[0]
     rows, problems = parse_measurement_table("1e-4, 0.85005, 0.84995\n1e-4,0.85005,0.84995")
     assert len(rows) == 2 and problems == []
+
+
+def test_curvature_exact_for_every_typed_digit():
+    # L+ − 2L + L− is exactly 0 (and with one more digit on L+, exactly 10^-(n+1)) however
+    # many digits are typed: the working precision covers them all
+    from decimal import localcontext
+
+    for n in (30, 59, 60, 61, 65, 100, 160):
+        loss = "1." + "0" * (n - 1) + "1"
+        plus = "1." + "0" * (n - 1) + "3"
+        minus = "0." + "9" * n
+        for extra in ("", "1"):
+            texts = {"loss": loss, "loss_plus": plus + extra, "loss_minus": minus}
+            inputs, errors = parse_inputs({**texts, "epsilon": f"1e-{n - 3}"})
+            assert not errors
+            result = estimate(inputs)
+            with localcontext() as context:
+                context.prec = 1000
+                second = inputs.loss_plus - 2 * inputs.loss + inputs.loss_minus
+                exact = second / inputs.epsilon**2
+                assert (second == 0) == (extra == "")
+                assert result.curvature == exact, (n, result.curvature, exact)
+                assert result.truncation == abs(exact) * inputs.epsilon / 2, n

@@ -285,7 +285,12 @@ def _curves(
     reference: float | None,
     usable: np.ndarray,
     guides: dict[str, np.ndarray | None],
+    best_by: float | None = None,
 ) -> dict[str, SchemeCurve]:
+    """Each scheme's estimates and their errors against ``reference`` (the gradient under
+    check); the best ε is the bottom of the V against ``best_by`` (a trusted independent
+    reference) when there is one: never chosen by closeness to the claim under check."""
+    target = reference if best_by is None else best_by
     with np.errstate(all="ignore"):
         if estimates is None:
             estimates = {
@@ -319,12 +324,23 @@ def _curves(
                 # 1e-8 floor (kept in relative_errors for its verdict bands) would make every
                 # estimate of a tiny gradient look equally good
                 _best_index(
-                    relative if reference is None else errors / _scale(values, reference),
-                    usable if not reference else usable & changes[name],
+                    relative
+                    if target is None
+                    else np.abs(values - target) / _scale(values, target),
+                    usable if not target else usable & changes[name],
                 ),
                 guides.get(name),
             )
     return curves
+
+
+def _best_by(references: tuple[ReferenceValue, ...], has_checked: bool) -> float | None:
+    """The tightest trusted independent reference's value (what the best ε is judged by)."""
+    independent = references[1:] if has_checked else references
+    trusted = [r for r in independent if r.trusted]
+    if not trusted:
+        return None
+    return min(trusted, key=lambda r: float(r.error or 0.0)).value
 
 
 def check_point(w: float, dtype: str) -> None:
@@ -554,7 +570,7 @@ def sweep_steps(
     if text is not None and not objective.smooth:
         from fdgui.core.sweep import extended
 
-        switched = extended.switched(text, w0, plus, minus, dtype)
+        switched = extended.switched(text, w0, plus, minus, dtype, skip_removable=True)
     result = _assemble(
         label=objective.label,
         kind=objective.kind,
@@ -635,6 +651,7 @@ def _assemble(
         None if reference is None else reference.value,
         usable,
         guides,
+        _best_by(references, has_checked),
     )
     scale = max(1.0, abs(point)) if point is not None else 1.0
     rule = {

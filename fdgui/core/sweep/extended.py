@@ -313,6 +313,28 @@ class KinkAt:
     left: float | None
     right: float | None
     removable: bool  # both sides agree: the derivative exists despite the switch
+    infinite: bool = False  # a one-sided derivative grows without bound (a vertical tangent)
+    # the slopes much closer to w (1e-90 rather than 1e-30): where the two sides meet
+    closer: tuple[Any, Any] | None = None
+
+
+def _slope_closer(text: str, w: float, side: int):
+    """The slope much closer to w than where the one-sided derivative is taken (1e-90 rather
+    than 1e-30, relative to max(1, |w|)), or None where it keeps growing towards w: a finite
+    one-sided derivative moves by only |L''|·1e-30 between the two; sqrt(abs(w)) at 0 grows
+    like 1/sqrt(δ) (a vertical tangent)."""
+    mp = _mp()
+    try:
+        beside = evaluate(text, w, 2 * START_DIGITS, side).derivative
+        with mp.workdps(4 * START_DIGITS):  # digits enough to see w ± 1e-90·max(1, |w|)
+            scale = max(1, abs(mp.mpf(float(w))))
+            point = mp.mpf(float(w)) + side * mp.mpf(10) ** -90 * scale
+            closer = _real(mp, _dual(_tree(text), point, mp, [], side)[1])
+            if abs(closer) > 1.5 * abs(beside) + mp.mpf(10) ** -20:
+                return None
+            return +closer
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+        return None
 
 
 def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
@@ -327,21 +349,31 @@ def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
     if exact is None and not _value_finite(text, w):
         return None  # no value at w: undefined, not a kink (abs(w)/w at 0, log(abs(w)) at 0)
     sides: list[float | None] = []
+    closer: list = []
     for side in (-1, 1):
         try:
             sides.append(converged_derivative(text, w, side)[0])
         except Undefined:
             sides.append(None)
+            continue
+        closer.append(_slope_closer(text, w, side))
     left, right = sides
+    if any(c is None for c in closer):
+        return KinkAt(left, right, False, infinite=True)
     if exact is None and (left is None or right is None):
         return None
     removable = (
         left is not None
         and right is not None
         # beside w at ±1e-30·max(1,|w|): a smooth derivative moves by |L''|·2e-30 there
-        and abs(left - right) <= 8 * UNIT * max(abs(left), abs(right)) + 1e-20 * max(1, abs(w))
+        and (
+            abs(left - right) <= 8 * UNIT * max(abs(left), abs(right)) + 1e-20 * max(1, abs(w))
+            # or the two slopes close in on each other towards w (abs(w)**1.5 at 0: ±1.5e-15
+            # at 1e-30, ±1.5e-45 at 1e-90): they meet at w, the derivative exists
+            or abs(closer[1] - closer[0]) <= 1e-6 * abs(left - right)
+        )
     )
-    return KinkAt(left, right, removable)
+    return KinkAt(left, right, removable, closer=(closer[0], closer[1]) if closer else None)
 
 
 def analytic_reference(text: str, w: float) -> ReferenceValue:
@@ -352,20 +384,44 @@ def analytic_reference(text: str, w: float) -> ReferenceValue:
         value, error, exact = converged_derivative(text, w)
     except Undefined as why:
         kink = kink_at(text, w)
+        if kink is not None and kink.infinite:
+            return _vertical_tangent()
         if kink is not None and not kink.removable:
             return _kink_reference(kink)
         return ReferenceValue(
             "analytic", float("nan"), None, 1, f"undefined at w ({why})", status="undefined"
         )
     kink = kink_at(text, w, exact)
+    if kink is not None and kink.infinite:
+        return _vertical_tangent()
     if kink is not None and not kink.removable:
         return _kink_reference(kink, value)
+    if kink is not None and kink.closer is not None:
+        # a branch switches at w but both sides meet: the derivative is where they meet,
+        # not what the float64 conventions pick at the tie (maximum(w, 1)**2 - 2*relu(w - 1))
+        mp = _mp()
+        with mp.workdps(4 * START_DIGITS):
+            left, right = kink.closer
+            middle = (left + right) / 2
+            value = float(middle)
+            error = _up(mp, abs(left - right) / 2 + abs(middle - mp.mpf(value)))
     return ReferenceValue(
         "analytic",
         value,
         max(error, 0.0),
         1,
         f"exact derivative evaluated with mpmath to {START_DIGITS}+ digits",
+    )
+
+
+def _vertical_tangent() -> ReferenceValue:
+    return ReferenceValue(
+        "analytic",
+        float("nan"),
+        None,
+        1,
+        "a one-sided derivative is infinite: a vertical tangent",
+        status="undefined",
     )
 
 
@@ -384,6 +440,15 @@ def _kink_reference(kink: KinkAt, value: float | None = None) -> ReferenceValue:
     )
 
 
+def _exactly_zero_at(arguments: list[str], w: float) -> bool:
+    """Whether a switch's argument (or the gap of maximum/minimum) is exactly 0 at w."""
+    gap = arguments[0] if len(arguments) == 1 else f"({arguments[0]}) - ({arguments[1]})"
+    try:
+        return bool(evaluate(gap, w).value == 0)
+    except Undefined:
+        return False
+
+
 def switch_arguments(text: str) -> list[tuple[str, list[str]]]:
     """(function, [argument texts]) for every abs/relu/maximum/minimum in the expression."""
     found: list[tuple[str, list[str]]] = []
@@ -393,13 +458,28 @@ def switch_arguments(text: str) -> list[tuple[str, list[str]]]:
     return found
 
 
-def switched(text: str, w0: float, plus: np.ndarray, minus: np.ndarray, dtype: str) -> np.ndarray:
+def switched(
+    text: str,
+    w0: float,
+    plus: np.ndarray,
+    minus: np.ndarray,
+    dtype: str,
+    skip_removable: bool = False,
+) -> np.ndarray:
     """Per ε: whether some branch of the expression differs at w0 + ε or w0 − ε from the one
-    taken at w0, each side evaluated in ``dtype`` as the losses were."""
+    taken at w0, each side evaluated in ``dtype`` as the losses were. ``skip_removable``: a
+    switch exactly at w0 whose one-sided derivatives agree (w*abs(w) at 0) is no kink and is
+    not counted."""
     from fdgui.core.models.expression import parse_expression
 
     result = np.zeros(plus.shape, dtype=bool)
+    removable = False
+    if skip_removable:
+        kink = kink_at(text, w0)
+        removable = kink is not None and kink.removable
     for _name, arguments in switch_arguments(text):
+        if removable and _exactly_zero_at(arguments, w0):
+            continue
         parts = [parse_expression(argument) for argument in arguments]
 
         def sign(values: np.ndarray, parts: list = parts) -> np.ndarray:
@@ -417,13 +497,13 @@ def switched(text: str, w0: float, plus: np.ndarray, minus: np.ndarray, dtype: s
 def typed_derivative(text: str, w: float) -> ReferenceValue:
     """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
     value and what that value may be off from the formula typed (the float64 evaluation's
-    round-off, measured against extended precision; for a plain number, half a unit in its
-    last typed digit)."""
+    round-off, measured against extended precision; for a plain number, only its float64
+    representation error: the digits typed are the person's exact claim)."""
     from fdgui.core.models.expression import parse_expression
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
-    digits = _typed_number_resolution(text)
+    digits = _typed_number_resolution(text, value)
     if digits is not None:
         return ReferenceValue("your derivative", value, digits, 1, f"typed: {text.strip()}")
     error: float | None
@@ -439,20 +519,22 @@ def typed_derivative(text: str, w: float) -> ReferenceValue:
     return ReferenceValue("your derivative", value, error, 1, f"typed: {expression.text}")
 
 
-def _typed_number_resolution(text: str) -> float | None:
-    """Half a unit in the last digit of a plain typed number; None for an expression."""
+def _typed_number_resolution(text: str, value: float) -> float | None:
+    """What the float64 ``value`` of a plain typed number is off from the digits typed (the
+    digits are the person's exact claim: no half unit of their last digit); None for an
+    expression."""
     cleaned = text.strip().replace("\u2212", "-")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not number.is_finite():
+    if not number.is_finite() or not np.isfinite(value):
         return None
-    exponent = number.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if "." not in cleaned and "e" not in cleaned.lower():
-        return 0.0  # a whole number is taken as exact
-    return float(Decimal(5) * Decimal(10) ** (exponent - 1))
+    difference = abs(Decimal(value) - number)
+    bar = float(difference)
+    if Decimal(bar) < difference:  # round up: the bar bounds the representation error
+        bar = float(np.nextafter(bar, np.inf))
+    return bar
 
 
 def higher_derivatives(text: str, w: float) -> tuple[float | None, float | None]:

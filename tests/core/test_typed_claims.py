@@ -1,0 +1,67 @@
+"""A derivative typed as a number is the person's exact claim: judged against the references'
+own error bars (not given half a unit of its last digit), monotone in how far it is off, and
+never the yardstick the best ε is chosen by."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import sweep_corpus
+
+from fdgui.core.models.expression_model import expression_model
+from fdgui.core.sweep.diagnosis import diagnose
+from fdgui.core.sweep.engine import SweepSettings, run_sweep
+from fdgui.core.sweep.objectives import EntryObjective
+
+POINTS = [
+    ("w**2/2", 0.15),
+    ("1-cos(w)", 1e-8),
+    ("sin(w)*exp(-w**2)", 0.7),
+    ("log(w)", 1e200),
+    ("w**3", 0.1),
+]
+
+
+def _sweep(expression: str, point: float, grad: str, points: int = 120):
+    model = expression_model(expression, point, grad)
+    result = run_sweep(EntryObjective(model, 0), SweepSettings(dtype="float64", points=points))
+    return result, diagnose(result)
+
+
+@pytest.mark.parametrize(("expression", "point"), POINTS)
+def test_a_typed_number_off_by_more_than_float64_resolves_is_wrong_and_monotone(expression, point):
+    truth = float(sweep_corpus.truth(sweep_corpus.Case(expression, point, "float64", "correct")))
+    verdicts = []
+    for offset in (1e-13, 1e-9, 1e-7, 1e-5, 1e-3, 0.3):
+        # a short decimal near truth·(1 + offset), as a person types it
+        typed = f"{truth * (1 + offset):.{15}g}"
+        _, diagnosis = _sweep(expression, point, typed)
+        verdicts.append(diagnosis.kind)
+    assert all(kind in ("correct", "wrong") for kind in verdicts), verdicts
+    first_wrong = verdicts.index("wrong") if "wrong" in verdicts else len(verdicts)
+    assert all(kind == "wrong" for kind in verdicts[first_wrong:]), verdicts  # monotone
+    assert verdicts[1:] == ["wrong"] * 5, verdicts  # 1e-9 relative is far beyond the bars
+
+
+@pytest.mark.parametrize(("expression", "point"), POINTS[:3])
+def test_the_best_epsilon_does_not_follow_the_claim(expression, point):
+    truth = float(sweep_corpus.truth(sweep_corpus.Case(expression, point, "float64", "correct")))
+    bests = []
+    for factor in (1.0, 1.01, 1.3):
+        result, _ = _sweep(expression, point, repr(truth * factor))
+        bests.append({s: result.curves[s].best_index for s in ("central", "forward")})
+    assert bests[0] == bests[1] == bests[2]
+
+
+def test_a_typed_number_carries_only_its_representation_error():
+    result, _ = _sweep("w**2/2", 0.15, "0.2")
+    claim = result.references[0]
+    assert claim.method == "your derivative"
+    assert claim.error <= 2**-53 * 0.2
+    result, _ = _sweep("w**2/2", 0.15, "3")
+    assert result.references[0].error == 0.0
