@@ -27,7 +27,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "calc",
         help="central/forward/backward differences from measured losses",
         description="Finite-difference gradient from L, L(w+ε), L(w−ε) and ε, exactly as typed. "
-        "Exit status 1 when the backprop gradient is judged wrong, 2 for bad input.",
+        "Exit status 1 when the backprop gradient is judged wrong, 2 for bad input, 3 if the "
+        "computation itself fails (e.g. out of memory).",
     )
     parser.add_argument("--loss", default="", metavar="L", help="loss at w (optional)")
     parser.add_argument("--plus", metavar="L+", help="loss at w+ε (required without --session)")

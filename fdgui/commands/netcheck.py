@@ -58,7 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         + "; ".join(f"{name}: {text}" for name, text in BUGS.items())
         + " Exit status: 0 pass, 1 fail (including an inconclusive check: no entry disagrees "
         'but the dtype cannot tell right from wrong; JSON then has "inconclusive": true), '
-        "2 bad input.",
+        "2 bad input, 3 the computation itself failed (e.g. out of memory).",
     )
     parser.add_argument(
         "--layers",
@@ -160,6 +160,20 @@ def probe_settings_from_args(args: argparse.Namespace):
     return dataclasses.replace(settings, spec=None, bug=None, engine="forward")
 
 
+def _as_typed(error: InputError, args: argparse.Namespace) -> str:
+    """The message with --eps echoed as typed (1_000, not 1000.0), when it starts with the
+    value the settings hold."""
+    typed = getattr(args, "eps", None)
+    if error.field == "epsilon" and typed is not None:
+        head, _, rest = error.message.partition(" ")
+        try:
+            if rest and float(head) == float(typed.strip().replace("−", "-")):
+                return f"{typed.strip()} {rest}"
+        except ValueError:
+            pass
+    return error.message
+
+
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "probe", None) is not None:
         return run_probe(args)
@@ -187,7 +201,7 @@ def run_probe(args: argparse.Namespace) -> int:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
-        print(f"fdgui-cli netcheck: {option}: {error.message}", file=sys.stderr)
+        print(one_line(f"fdgui-cli netcheck: {option}: {_as_typed(error, args)}"), file=sys.stderr)
         return 2
     model = None
     try:
@@ -201,9 +215,9 @@ def run_probe(args: argparse.Namespace) -> int:
         report = run_to_completion(settings, model=model)
     except InputError as error:
         if error.field not in _OPTION_FOR_FIELD or error.field == "probe":
-            return report_probe_error("netcheck", error)
-        print(f"fdgui-cli netcheck: {_OPTION_FOR_FIELD[error.field]}: {error.message}",
-              file=sys.stderr)  # fmt: skip
+            return report_probe_error("netcheck", error, args)
+        print(one_line(f"fdgui-cli netcheck: {_OPTION_FOR_FIELD[error.field]}: "
+                       f"{_as_typed(error, args)}"), file=sys.stderr)  # fmt: skip
         return 2
     finally:
         if model is not None:
@@ -227,7 +241,7 @@ def run_network(args: argparse.Namespace) -> int:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
-        print(one_line(f"fdgui-cli netcheck: {option}: {error.message}"), file=sys.stderr)
+        print(one_line(f"fdgui-cli netcheck: {option}: {_as_typed(error, args)}"), file=sys.stderr)
         return 2
     report = run_to_completion(settings)
     if args.json:

@@ -44,9 +44,21 @@ def open_from_args(args: argparse.Namespace):
     return open_probe(args.probe, getattr(args, "python", None), timeout_of(args))
 
 
-def report_probe_error(command: str, error: InputError) -> int:
-    """Print a probe failure (its one line, then the user's traceback); exit status 2."""
+def report_probe_error(
+    command: str, error: InputError, args: argparse.Namespace | None = None
+) -> int:
+    """Print a probe failure (its one line, then the user's traceback); exit status 2. The
+    option it follows from is named: --timeout for a probe that did not answer in the time
+    given, --python for a chosen Python that did not start or ended by itself."""
     option = "--probe" if error.field in ("probe", "model") else f"--{error.field}"
+    if option == "--probe" and args is not None:
+        message = error.message
+        if getattr(args, "timeout", None) is not None and "did not answer" in message:
+            option = "--timeout"
+        elif getattr(args, "python", None) is not None and (
+            "cannot start the probe's Python" in message or "process ended by itself" in message
+        ):
+            option = "--python"
     print(f"fdgui-cli {command}: {option}: {error.message}", file=sys.stderr)
     details = getattr(error, "details", "")
     if details:

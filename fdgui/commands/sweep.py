@@ -38,7 +38,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Sweep ε on a log grid for an expression in w or one parameter of the built-in "
             "network, evaluated in the chosen dtype. Exit status 1 when the gradient under "
-            "check is diagnosed wrong, 2 for bad input, 3 if the sweep itself fails."
+            "check is diagnosed wrong, 2 for bad input (or a --table too short to judge "
+            "--backprop), 3 if the sweep itself fails."
         ),
     )
     what = parser.add_mutually_exclusive_group(required=True)
@@ -228,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         if error.field == "probe":
             from fdgui.commands.probe_options import report_probe_error
 
-            return report_probe_error("sweep", error)
+            return report_probe_error("sweep", error, args)
         field = canonical(error.field)
         option = _OPTION_FOR_FIELD.get(field, f"--{field}")
         print(one_line(f"fdgui-cli sweep: {option}: {error.message}"), file=sys.stderr)

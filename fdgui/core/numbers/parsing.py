@@ -111,9 +111,24 @@ def shorten(text: str, limit: int = 24) -> str:
 LONGEST_MESSAGE = 300  # characters of one error line: a pasted page is not echoed back
 
 
+def _visible(character: str) -> str:
+    if character.isprintable():
+        return character
+    code = ord(character)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
+
+
 def one_line(message: str, limit: int = LONGEST_MESSAGE) -> str:
-    """A message on one line, shortened in the middle when a long value was echoed in it."""
-    text = " ".join(message.split())
+    """A message on one line, shortened in the middle when a long value was echoed in it;
+    control and invisible characters echoed from input (ESC, a BOM) are shown escaped, so a
+    typed value can never move the cursor or clear a terminal."""
+    text = "".join(_visible(character) for character in " ".join(message.split()))
     if len(text) <= limit:
         return text
     keep = (limit - 1) // 2
