@@ -47,7 +47,9 @@ class AppContext:
         self.window.open_panel(key)
 
     def show_status(self, message: str, timeout_ms: int = 6000) -> None:
-        self.window.statusBar().showMessage(message, timeout_ms)
+        from fdgui.core.numbers.parsing import visible
+
+        self.window.statusBar().showMessage(visible(message), timeout_ms)
 
 
 class MainWindow(QMainWindow):

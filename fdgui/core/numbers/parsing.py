@@ -124,6 +124,14 @@ def _visible(character: str) -> str:
     )
 
 
+def visible(message: str) -> str:
+    """``message`` with control and invisible characters (ESC, a BOM) shown escaped; line
+    breaks kept: for the window's labels and status line."""
+    return "\n".join(
+        "".join(_visible(c) if c != "\t" else " " for c in line) for line in message.split("\n")
+    )
+
+
 def one_line(message: str, limit: int = LONGEST_MESSAGE) -> str:
     """A message on one line, shortened in the middle when a long value was echoed in it;
     control and invisible characters echoed from input (ESC, a BOM) are shown escaped, so a

@@ -543,8 +543,10 @@ class CalculatorPanel(QWidget):
         """What came of a paste: skipped lines beside the table, a count in the status line."""
         if not added and not problems:
             problems = ["the clipboard holds no rows of ε, L+, L−"]
+        from fdgui.core.numbers.parsing import visible
+
         shown = problems[:3] + ([f"… and {len(problems) - 3} more"] if len(problems) > 3 else [])
-        self.history_message.setText("Skipped " + "; ".join(shown) if problems else "")
+        self.history_message.setText(visible("Skipped " + "; ".join(shown)) if problems else "")
         self.history_message.setVisible(bool(problems))
         window = self.window()
         if hasattr(window, "statusBar"):
