@@ -115,6 +115,38 @@ def test_the_window_answers_during_each_panels_longest_job(window, qtbot, key):
     assert gap_ms <= LONGEST_GAP_MS
 
 
+# the explorer's inline (GUI-thread) sweep: expected under WORKER_THRESHOLD_S, its
+# extended-precision references under INLINE_REFERENCE_S, then drawing
+INLINE_GAP_MS = 250
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "expression, point",
+    [("sin(w)", "1"), ("tanh(w)*exp(-w**2) + log1p(w**2)", "0.7"), ("w**w**w**w**w", "10"),
+     ("w**w**w**w**w", "3")],
+)  # fmt: skip
+def test_the_explorer_inline_sweep_never_stalls_the_window(window, qtbot, expression, point):
+    if os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1):
+        pytest.skip(
+            f"machine overloaded (load average {os.getloadavg()[0]:.1f}): timing says nothing"
+        )
+    window.open_panel("explorer")
+    qtbot.wait(300)
+    _wait_for_jobs(qtbot)
+    model = window.model("explorer")
+    assert not model.force_worker  # the path under test runs on the GUI thread
+    model.set_texts({"expression": expression, "point": point})
+    _wait_for_jobs(qtbot)
+    with Heartbeat() as heartbeat:
+        model.sweep()
+        _wait_for_jobs(qtbot, 60)
+    gap_ms = heartbeat.longest * 1000
+    print(f"\n{expression} at {point}: longest gap {gap_ms:.0f} ms")
+    assert model.result() is not None
+    assert gap_ms <= INLINE_GAP_MS
+
+
 def _socket_fds() -> int:
     count = 0
     for name in os.listdir("/proc/self/fd"):

@@ -35,7 +35,7 @@ from fdgui.ui.panel_model import PanelModel
 DEBOUNCE_MS = 200
 WORKER_THRESHOLD_S = 0.1
 # GUI-thread time the extended-precision references of an inline sweep may take
-INLINE_REFERENCE_S = WORKER_THRESHOLD_S
+INLINE_REFERENCE_S = WORKER_THRESHOLD_S / 2
 # Seconds per (parameter × batch × loss evaluation), measured on the default network sweep
 # (9,610 parameters, batch 32, 801 evaluations in about 15 ms); used only to guess whether a
 # network sweep needs the worker before it has ever run.
