@@ -261,6 +261,12 @@ def _smoke(app, window, all_panels: bool, from_session: bool = False) -> int:
         "gradient": gradient,
         "startup_ms": startup_ms,
     }
+    if gradient is None:  # say why: the field and its message, as the window shows them
+        problems = window.model("calculator").errors()
+        result["error"] = (
+            "; ".join(f"{field}: {message}" for field, message in sorted(problems.items()))
+            or "the calculator could not compute the gradient from its inputs"
+        )
     if all_panels:
         panels = {}
         for key in window.panel_keys():
