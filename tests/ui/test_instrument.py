@@ -75,6 +75,32 @@ def test_curves_on_one_plot_differ_in_colour_or_in_dash_and_marker():
     assert delta_e("#0969da", "#8250df", "deuteranopia") < 10
 
 
+def test_the_independent_reference_is_not_drawn_like_the_round_off_guide(qtbot):
+    """Its own colour (apart from the round-off guide for deuteranopes too), its own dash,
+    and the legend and the pen say the same."""
+    from fdgui.ui.explorer.plots import _DASH_GLYPHS, legend_html
+    from fdgui.ui.plotting import (
+        FLOOR_COLOUR,
+        GUIDE_STYLES,
+        INDEPENDENT_COLOUR,
+        INDEPENDENT_STYLE,
+        SCHEME_COLOURS,
+        SCHEME_STYLES,
+    )
+
+    assert INDEPENDENT_COLOUR != FLOOR_COLOUR
+    for kind in (None, "deuteranopia", "protanopia"):
+        assert delta_e(INDEPENDENT_COLOUR, FLOOR_COLOUR, kind) > 30, kind
+    assert INDEPENDENT_STYLE not in GUIDE_STYLES.values()
+    assert INDEPENDENT_STYLE not in {style for style, _m, _w in SCHEME_STYLES.values()}
+    assert INDEPENDENT_COLOUR not in SCHEME_COLOURS.values()
+    legend = legend_html()
+    independent = f"<b>{_DASH_GLYPHS[INDEPENDENT_STYLE]}</b></span>&nbsp;independent ref."
+    assert independent in legend
+    item = legend.split("independent ref.")[0].rsplit("&nbsp; ", 1)[-1]
+    assert f"color:{INDEPENDENT_COLOUR}" in item
+
+
 def test_the_simulation_matches_known_dichromat_behaviour():
     red, green = to_rgb("#ff0000"), to_rgb("#00ff00")
     seen = simulate(np.stack([red, green]), "deuteranopia")
@@ -141,24 +167,34 @@ def test_the_plotted_guides_use_the_pens_the_legend_names(qtbot):
 
 
 # --- the error axis and the readouts say one thing -----------------------------------------
-def test_error_axis_and_readouts_show_the_same_absolute_error(qtbot):
+def test_error_axis_readouts_and_hover_show_the_relative_error_the_verdict_judges(qtbot):
     from fdgui.ui.explorer.panel import ExplorerPanel
-    from fdgui.ui.explorer.plots import ERROR_AXIS_LABEL
+    from fdgui.ui.explorer.plots import ERROR_AXIS_LABEL, error_scale
 
     panel = ExplorerPanel()
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitUntil(lambda: panel.model.readout() is not None, timeout=5000)
     assert panel.view.bottom.getAxis("left").labelText == ERROR_AXIS_LABEL
-    readout, reference = panel.model.readout(), panel.model.result().reference.value
+    assert "relative" in ERROR_AXIS_LABEL
+    readout, result = panel.model.readout(), panel.model.result()
+    reference = result.reference.value
     text = panel.readout_labels["central"].text()
-    shown = float(text.split("|error|")[1])
-    assert shown == pytest.approx(abs(readout.estimates["central"] - reference), rel=0.05)
-    # the curve on that axis is the same quantity
-    result = panel.model.result()
+    assert "|error|" not in text
+    shown = float(text.split("rel. err")[1])
+    estimate = readout.estimates["central"]
+    expected = abs(estimate - reference) / max(abs(estimate), abs(reference), 1e-8)
+    assert shown == pytest.approx(expected, rel=0.05)
+    # the curve on that axis is the same quantity, and the guides are on its scale
     index = result.index_of(readout.epsilon)
+    _x, y = panel.view.errors["central"].getOriginalDataset()
     curve = result.curves["central"]
-    assert curve.errors[index] == pytest.approx(abs(curve.estimates[index] - reference))
+    assert y[index] == pytest.approx(curve.relative_errors[index])
+    _, floor = panel.view.floor.getOriginalDataset()
+    scale = error_scale(result, panel.model.diagnosis())
+    assert scale == pytest.approx(max(abs(reference), 1e-8))
+    assert np.nanmax(floor) == pytest.approx(np.nanmax(result.roundoff_floor) / scale)
+    assert "relative error" in panel.legend_label.toolTip()
 
 
 # --- low precision: ε range, band, labels --------------------------------------------------

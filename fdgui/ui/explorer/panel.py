@@ -1,7 +1,7 @@
 """The ε explorer panel: choose what to sweep, see the V-curve, pick an ε, read the diagnosis.
 
 Top plot: central, forward and backward estimates against ε (log x) with the gradient under
-check as a horizontal line. Bottom plot: |error| against ε (log-log) with the theory guides
+check as a horizontal line. Bottom plot: relative error against ε (log-log) with the theory guides
 (truncation ∝ ε and ∝ ε², round-off floor u·|L|/ε), the best ε of each scheme, the rule-of-
 thumb ε, the region where the perturbation vanishes and the seed's float64 band. A vertical
 cursor (drag it, or click a plot) picks an ε; its values can be sent to the calculator.
@@ -157,7 +157,8 @@ class ExplorerPanel(QWidget):
         self.legend_label.setWordWrap(True)
         self.legend_label.setToolTip(
             "Top: estimates against ε, with the gradient under check g as a dashed line. "
-            "Bottom: |estimate − g| (the absolute error), log-log, with the theory guides: "
+            "Bottom: the relative error |estimate − g| / max(|estimate|, |g|, 1e-8), log-log, "
+            "with the theory guides (divided by |g| likewise): "
             "truncation ∝ ε (one-sided) and ε² (central) dashed, round-off u·|L|/ε dotted. "
             "Independent reference: complex step or Richardson, drawn when it differs from g. "
             "Shaded: where w ± ε == w (vanished) and the 1e-7…1e-4 band, a float64 rule."
@@ -167,8 +168,8 @@ class ExplorerPanel(QWidget):
         self.plots.setObjectName("explorerPlots")
         self.plots.setAccessibleName("ε sweep plots")
         self.plots.setAccessibleDescription(
-            "Top: gradient estimates against ε. Bottom: their error against ε, log-log. The "
-            "diagnosis above the plots says what they show in words."
+            "Top: gradient estimates against ε. Bottom: their relative error against ε, log-log. "
+            "The diagnosis above the plots says what they show in words."
         )
         self.plots.setToolTip("")  # the hover readout above the plots does this job
         self.plots.setMinimumHeight(PLOTS_MINIMUM_HEIGHT)
@@ -233,7 +234,8 @@ class ExplorerPanel(QWidget):
         cursor_title.setBuddy(self.cursor_edit)
         cursor_row = QHBoxLayout()
         cursor_row.addWidget(cursor_title)
-        cursor_row.addWidget(self.cursor_edit, 1)
+        cursor_row.addWidget(self.cursor_edit)
+        cursor_row.addStretch(1)  # the field stays beside its label at any width
         grid.addLayout(cursor_row, 3, 2, 1, 2)
         grid.addWidget(self.cursor_error, 5, 0, 1, 5)
         self.send_button = QPushButton("Send to calculator")
@@ -587,11 +589,11 @@ class ExplorerPanel(QWidget):
             suffix = ""
             tip = f"{numbers.full(estimate)} (every digit)"
             if reference is not None and relative is not None and np.isfinite(estimate):
-                # the same quantity as the error plot's axis: |estimate − g|
+                # the same quantity as the error plot's axis and the verdict: relative error
                 error = abs(estimate - reference.value)
-                suffix = f"  |error| {numbers.ratio(error)}"
-                tip += f"\n|error| = |estimate − g| = {numbers.full(error)}"
-                tip += f"\nrelative error {numbers.ratio(relative)}"
+                suffix = f"  rel. err {numbers.ratio(relative)}"  # the tooltip spells it out
+                tip += f"\nrelative error = {numbers.full(relative)}"
+                tip += f"\n|estimate − g| = {numbers.full(error)}"
             labels[scheme].setText(numbers.display(estimate) + suffix)
             labels[scheme].setToolTip(tip)
         self.send_button.setEnabled(
