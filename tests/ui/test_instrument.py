@@ -655,3 +655,49 @@ def test_a_theme_switch_recolours_the_verdicts_already_in_the_tables(qtbot, them
     status = table.item(0, table.columnCount() - 1)
     assert status.foreground().color().name() == theme.readable(theme.ERROR, theme.DARK)
     assert theme.contrast(status.foreground().color().name(), "#1e1f22") >= 4.5
+
+
+# --- one ε format and one relative-error format, labels and sentences alike ----------------
+_EPSILON_TEXT = re.compile(
+    r"ε\s*(?:[=≈:]|\(|kink distance \(~|about)\s*~?([0-9][0-9.]*(?:e[-+]?\d+)?)"
+)
+_RELATIVE_TEXT = re.compile(
+    r"relative (?:error|difference)(?: of| against the checked gradient)?\s*[=:]?\s*"
+    r"([0-9][0-9.]*(?:e[-+]?\d+)?)"
+)
+
+
+def _all_texts(widget) -> str:
+    texts = [label.text() for label in widget.findChildren(QLabel)]
+    return re.sub(r"<[^>]+>", " ", " \n ".join(texts)).replace("&nbsp;", " ")
+
+
+def _assert_one_format(text: str) -> int:
+    from fdgui.core.numbers import format as numbers
+
+    seen = 0
+    for found in _EPSILON_TEXT.findall(text):
+        assert numbers.epsilon(float(found)) == found, (found, text)
+        seen += 1
+    for found in _RELATIVE_TEXT.findall(text):
+        assert numbers.ratio(float(found)) == found, (found, text)
+        seen += 1
+    return seen
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16", "bfloat16"])
+def test_every_epsilon_and_relative_error_in_the_explorer_reads_one_way(qtbot, dtype):
+    from fdgui.ui.explorer.panel import ExplorerPanel
+
+    panel = ExplorerPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    panel.model.set_texts({"dtype": dtype})
+    panel.model.sweep()
+    qtbot.waitUntil(lambda: panel.model.result().dtype == dtype, timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.readout() is not None, timeout=5000)
+    qtbot.wait(50)
+    text = _all_texts(panel)
+    assert _assert_one_format(text) >= 3  # recommended ε, cursor ε, the sentences' ε
