@@ -570,6 +570,45 @@ def test_sent_values_read_short_and_show_every_digit_on_focus(qtbot):
     assert float(estimate.central) == explorer.model.readout().estimates["central"]
 
 
+@pytest.mark.parametrize("dtype", ["float64", "bfloat16"])
+def test_sent_fields_show_their_start_and_results_at_most_seven_figures(qtbot, dtype):
+    window = _fresh_window(qtbot, (860, 600))
+    explorer = window.open_panel("explorer")
+    qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
+    explorer.model.set_texts({"dtype": dtype})
+    explorer.model.sweep()
+    qtbot.waitUntil(lambda: explorer.model.result().dtype == dtype, timeout=5000)
+    qtbot.waitUntil(lambda: explorer.model.readout() is not None, timeout=5000)
+    explorer.send_button.click()
+    calculator = window.panel("calculator")
+    model = window.model("calculator")
+    model.set_text("backprop", repr(0.1 / 1.2345678901))
+    qtbot.waitUntil(lambda: model.result() is not None, timeout=5000)
+    qtbot.wait(50)
+    for field, edit in calculator.inputs.items():
+        if edit.hasFocus() or not edit.text():
+            continue
+        assert edit.cursorPosition() == 0, field  # the sign and leading digits in view
+        digits = re.sub(r"[^0-9]", "", edit.text().split("e")[0]).lstrip("0")
+        assert len(digits) <= 10, (field, edit.text())
+        room = edit.contentsRect().width()
+        assert edit.fontMetrics().horizontalAdvance(edit.text()) < room, (field, edit.text())
+    for key, label in calculator.result_labels.items():
+        text = label.text()
+        if text in ("", "needs L"):
+            continue
+        value = text.split("±")[0].strip()
+        figures = re.sub(r"[^0-9]", "", value.split("e")[0]).lstrip("0")
+        assert len(figures) <= 7, (key, text)
+        if "±" in text:  # no digit below the ±'s second figure
+            error = float(text.split("±")[1])
+            last = float("1e" + str(math.floor(math.log10(abs(error))) - 1))
+            assert len(figures) <= max(
+                1, math.floor(math.log10(abs(float(value)))) - math.floor(math.log10(last)) + 1
+            ), (key, text)
+        assert "(every digit)" in label.toolTip(), key
+
+
 # --- nothing cut off, at both sizes and in both themes --------------------------------------
 @pytest.mark.parametrize("themed", ["light", "dark"], indirect=True)
 @pytest.mark.parametrize("size", [(860, 600), (1920, 1080)])

@@ -19,6 +19,7 @@ import numpy as np
 from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import json_number, shortest, significant
 from fdgui.core.numbers.format import ratio as _rel
+from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.exporters import register
 from fdgui.core.report.sweep_cases import (
     _estimate,
@@ -184,7 +185,7 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     digits = _digits(facts["checked"], facts.get("independent_value"))
     if "independent_method" in facts:
         bar = facts.get("independent_error")
-        bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
+        bar_text = "" if bar is None else f" ± {_bar(bar)}"
         evidence = (
             f"the {facts['independent_method']} reference, which shares no rounding with it or "
             f"with the finite differences, gives {_fmt(facts['independent_value'], digits)}"
@@ -321,7 +322,7 @@ def _finite_differences(facts: dict[str, Any]) -> str:
 
 def _agrees(facts: dict[str, Any]) -> str:
     bar = facts.get("agreeing_error")
-    bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
+    bar_text = "" if bar is None else f" ± {_bar(bar)}"
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
         f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}{bar_text}"
@@ -558,7 +559,7 @@ def _reference_lines(result: SweepResult) -> list[str]:
     """``reference (complex step): 0.51…  ± 2e-12`` per reference."""
     lines = []
     for number, item in enumerate(result.references):
-        bar = "" if item.error is None else f" ± {significant(item.error, 2)}"
+        bar = "" if item.error is None else f" ± {_bar(item.error)}"
         status = getattr(item, "status", "ok")
         if status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
             bar = " (unreliable: did not converge; not used to judge)"

@@ -431,6 +431,8 @@ class CalculatorPanel(QWidget):
             shown = full if edit.hasFocus() else short_field_text(full)
             if edit.text() != shown:
                 edit.setText(shown)
+                if not edit.hasFocus():
+                    edit.setCursorPosition(0)  # the start (sign, leading digits) in view
             edit.setToolTip(_INPUTS[field][2] + (f"\n\nValue: {full}" if shown != full else ""))
 
     def _show_error(self, field: str, message: str) -> None:
@@ -481,7 +483,7 @@ class CalculatorPanel(QWidget):
             + report.RESULT_HELP["gradient"]
         )
         self.gradient_uncertainty.setText(
-            f"± {fmt.display(estimate.uncertainty, 2)}" if estimate.uncertainty else ""
+            f"± {fmt.uncertainty(estimate.uncertainty)}" if estimate.uncertainty else ""
         )
         for key, label in self.result_labels.items():
             value = getattr(estimate, key)
@@ -490,9 +492,14 @@ class CalculatorPanel(QWidget):
                 label.setToolTip("Type the loss L(w) to get this value.")
             else:
                 uncertainty = getattr(estimate, _UNCERTAINTY_OF.get(key, ""), None)
-                label.setText(fmt.with_uncertainty(value, uncertainty))
+                # at most 7 figures and none below the ±; every digit on hover (and in Copy)
+                label.setText(fmt.display_with_uncertainty(value, uncertainty))
+                every_digit = fmt.decimal_full(value) + (
+                    f" ± {fmt.decimal_full(uncertainty)}" if uncertainty else ""
+                )
                 label.setToolTip(
-                    report.RESULT_HELP[key]
+                    f"{every_digit} (every digit)\n\n"
+                    + report.RESULT_HELP[key]
                     + (
                         " The ± is what half a unit in the last typed digit of L, L+ and L− "
                         "allows; type L with as many digits as L+ and L− to shrink it."
@@ -576,7 +583,7 @@ class CalculatorPanel(QWidget):
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
 
 
-ABBREVIATE_OVER = 12  # significant digits a field shows while it does not have the focus
+ABBREVIATE_OVER = 10  # more significant digits than this are shortened while unfocused
 
 
 def short_field_text(text: str) -> str:
@@ -596,7 +603,7 @@ def short_field_text(text: str) -> str:
     digits = "".join(map(str, value.as_tuple().digits)).strip("0")
     if len(digits) <= ABBREVIATE_OVER or not -400 < value.adjusted() < 400:
         return text  # short, or refused beside the field anyway
-    return fmt.display(value, 10) + "…"
+    return fmt.display(value) + "…"  # at most 7 figures: readable in a narrow field
 
 
 class _FullDigitsOnFocus(QObject):
@@ -615,6 +622,8 @@ class _FullDigitsOnFocus(QObject):
                     shown = full if focused else short_field_text(full)
                     if edit.text() != shown:
                         edit.setText(shown)
+                    if not focused:
+                        edit.setCursorPosition(0)  # the start in view, not the end
         return False
 
 
