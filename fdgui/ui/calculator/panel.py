@@ -93,6 +93,12 @@ _UNCERTAINTY_OF = {
 
 
 _NO_BREAK = "\u00a0"
+_WORD_JOINER = "\u2060"  # no line break here (Qt would break after "/" or before "·")
+
+
+def _glued(formula: str) -> str:
+    """A formula in one piece: no break at a space, a slash or a dot."""
+    return _WORD_JOINER.join(formula.replace(" ", _NO_BREAK))
 
 
 def _unbreakable(label: str) -> str:
@@ -100,8 +106,8 @@ def _unbreakable(label: str) -> str:
     words, comma, formula = label.partition(", ")
     if not comma:
         words, _, formula = label.partition(" ≈ ")
-        return f"{words} ≈ {formula.replace(' ', _NO_BREAK)}" if formula else label
-    return f"{words}, {formula.replace(' ', _NO_BREAK)}"
+        return f"{words} ≈{_NO_BREAK}{_glued(formula)}" if formula else label
+    return f"{words}, {_glued(formula)}"
 
 
 def _value_label(object_name: str, tooltip: str) -> QLabel:
