@@ -740,3 +740,41 @@ def test_every_epsilon_and_relative_error_in_the_explorer_reads_one_way(qtbot, d
     qtbot.wait(50)
     text = _all_texts(panel)
     assert _assert_one_format(text) >= 3  # recommended ε, cursor ε, the sentences' ε
+
+
+# --- the same keys in every panel ---------------------------------------------------------
+def test_ctrl_shift_c_copies_the_network_check_report(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    window = _fresh_window(qtbot)
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "4,3,2")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    QGuiApplication.clipboard().setText("")
+    netcheck._fields.edits["layers"].setFocus()
+    qtbot.keyClick(
+        netcheck._fields.edits["layers"],
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    copied = QGuiApplication.clipboard().text()
+    assert "verdict" in copied.lower() or "entries" in copied.lower(), copied[:200]
+    assert len(copied.splitlines()) > 3
+
+
+def test_escape_stops_reading_a_long_pasted_table_in_the_calculator(qtbot):
+    from fdgui.ui.calculator.model import BACKGROUND_ROWS
+
+    window = _fresh_window(qtbot)
+    calculator = window.open_panel("calculator")
+    model = window.model("calculator")
+    count = max(200_000, 50 * BACKGROUND_ROWS)
+    rows = "\n".join(f"1e-3\t{1 + i * 1e-9!r}\t{1 - i * 1e-9!r}" for i in range(count))
+    calculator.inputs["epsilon"].setFocus()
+    qtbot.waitUntil(calculator.inputs["epsilon"].hasFocus, timeout=2000)
+    calculator.paste_table(rows)
+    assert model.is_reading()
+    qtbot.keyClick(calculator.inputs["epsilon"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=20_000)
+    assert len(model.history_rows()) < count  # stopped, not read to the end

@@ -70,6 +70,7 @@ class CalculatorModel(PanelModel):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
         self._reading = 0  # jobs reading a long table or saved history
+        self._reading_jobs: set = set()  # the same jobs, so that Escape can stop them
         self._generation = 0  # counts restores and clears: a late saved history is dropped
         self.recompute()
 
@@ -98,6 +99,15 @@ class CalculatorModel(PanelModel):
     def is_reading(self) -> bool:
         """A saved history or pasted table is still being read off the GUI thread."""
         return bool(self._reading or self._pending_history)
+
+    def cancel_reading(self) -> bool:
+        """Stop reading a pasted table (Escape): rows not yet read are not added."""
+        jobs = list(self._reading_jobs)
+        for job in jobs:
+            job.cancel()
+        if jobs:
+            self.statusMessage.emit("Stopped reading the measurements.")
+        return bool(jobs)
 
     def report_text(self) -> str | None:
         """The plain-text report of the current inputs (edits still waiting are computed first),
@@ -214,13 +224,17 @@ class CalculatorModel(PanelModel):
     def _start_reading(self, job: Any, data: Any, done: Any) -> None:
         def finished() -> None:
             self._reading -= 1
+            self._reading_jobs.discard(started)
 
         def failed(message: str, details: str) -> None:
             self.statusMessage.emit(f"Could not read the measurements: {message}")
 
         self._reading += 1
         self.statusMessage.emit("Reading the measurements…")
-        self.start_job(job, data, busy=False, returned=done, errored=failed, finished=finished)
+        started = self.start_job(
+            job, data, busy=False, returned=done, errored=failed, finished=finished
+        )
+        self._reading_jobs.add(started)
 
     def remove_rows(self, rows: list[int]) -> None:
         """Delete history rows by index (undoable)."""

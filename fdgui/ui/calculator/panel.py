@@ -417,6 +417,8 @@ class CalculatorPanel(QWidget):
             edit.textEdited.connect(lambda text, field=field: model.set_text(field, text))
             edit.returnPressed.connect(self.calculate_action.trigger)
         self.calculate_action.triggered.connect(model.calculate)
+        # Escape stops what runs in the background, as in every panel (a long pasted table)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, model.cancel_reading)
         self.reset_action.triggered.connect(model.reset)
         self.copy_action.triggered.connect(self.copy_results)
         self.clear_history_action.triggered.connect(model.clear_history)

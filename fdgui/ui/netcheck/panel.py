@@ -38,6 +38,7 @@ from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.numbers import format as fmt
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report.exporters import export
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
@@ -414,6 +415,7 @@ class NetcheckPanel(QWidget):
         self.worst_table.installEventFilter(self._enter_keys)
         self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, self._escape)
         self.run_shortcut = keys.panel_shortcut(self, keys.RUN, self._run_if_ready)
+        self.copy_shortcut = keys.panel_shortcut(self, keys.COPY, self.copy_report)
         keys.enter_runs(list(self._fields.edits.values()), self._run_if_ready)
         self.tensor_table.cellClicked.connect(
             lambda row, _column: self.heat_tensor.setCurrentIndex(row)
@@ -612,8 +614,6 @@ class NetcheckPanel(QWidget):
         self.model.explore_worst_entry(row)
 
     def export(self, kind: str, path: str | None = None) -> None:
-        from fdgui.core.report.exporters import export
-
         if self.model.result() is None:
             return
         suffix = {"json": ".json", "csv": ".csv", "md": ".md"}[kind]
@@ -634,6 +634,12 @@ class NetcheckPanel(QWidget):
             self._status(f"Could not save {path}: {error.strerror or error}")
             return
         self._status(f"Saved the report to {path}")
+
+    def copy_report(self) -> None:
+        """Ctrl+Shift+C, as in every panel: the report as plain text on the clipboard."""
+        if self.model.result() is not None:
+            QGuiApplication.clipboard().setText(export(self.model.result(), "text"))
+            self._status("Copied the report as text.")
 
     def _code_dtype(self) -> str:
         """The shown report's dtype (the code goes with those results), else the field's."""
