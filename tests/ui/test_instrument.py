@@ -778,3 +778,22 @@ def test_escape_stops_reading_a_long_pasted_table_in_the_calculator(qtbot):
     qtbot.keyClick(calculator.inputs["epsilon"], Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not model.is_reading(), timeout=20_000)
     assert len(model.history_rows()) < count  # stopped, not read to the end
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "bfloat16"])
+def test_the_legend_names_the_float64_band_only_while_it_is_drawn(qtbot, dtype):
+    from fdgui.ui.explorer.panel import ExplorerPanel
+
+    panel = ExplorerPanel()
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    panel.model.set_texts({"dtype": dtype})
+    panel.model.sweep()
+    qtbot.waitUntil(lambda: panel.model.result().dtype == dtype, timeout=5000)
+    drawn = panel.view.seed_text.isVisible()
+    legend = panel.legend_label.text()
+    assert ("float64 band" in legend) == drawn, (dtype, drawn, legend[-120:])
+    if drawn and dtype != "float64":
+        assert f"not for {dtype}" in legend
+    if dtype == "bfloat16":
+        assert not drawn  # the vanished region covers 1e-7…1e-4 at w = 1

@@ -190,8 +190,8 @@ class ExplorerPanel(QWidget):
         follow_theme(self.legend_label, self._retheme_legend)
         return container
 
-    def _retheme_legend(self, _theme: Any) -> None:
-        self.legend_label.setText(legend_html())
+    def _retheme_legend(self, _theme: Any = None) -> None:
+        self.legend_label.setText(legend_html(getattr(self.view, "band_in_legend", "float64")))
 
     def _build_bottom(self) -> QWidget:
         bottom = QWidget()
@@ -508,6 +508,7 @@ class ExplorerPanel(QWidget):
     def _show_result(self, result: Any) -> None:
         diagnosis = self.model.diagnosis()
         self.view.draw(result, diagnosis, self.model.disagreeing_reference())
+        self._retheme_legend()  # the band is named only while it is drawn
         self.inputs.show_sweep_facts(result)
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         if self.model.correct_but_limited():

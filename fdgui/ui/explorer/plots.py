@@ -54,9 +54,10 @@ def error_scale(result: Any, diagnosis: Any) -> float:
     return 1.0
 
 
-def legend_html() -> str:
+def legend_html(band: str | None = "float64") -> str:
     """One line naming every curve in its colour, dash and marker (drawn outside the plots
-    so it never hides data). The glyphs follow the pens the plots really use."""
+    so it never hides data). The glyphs follow the pens the plots really use. ``band``: the
+    dtype of the sweep drawn while the float64 rule band is shown, None while it is hidden."""
     theme = themes.current()
 
     def item(colour: str, mark: str, text: str) -> str:
@@ -75,8 +76,10 @@ def legend_html() -> str:
         item(theme.plot_foreground, "●", "best ε"),
         item(theme.plot_foreground, "┆", "rule ε"),
         item(theme.vanished_text, "▌", "vanished"),
-        item(theme.band_text, "▌", "float64 band"),
     ]
+    if band is not None:
+        name = "float64 band" if band == "float64" else f"float64 band (not for {band})"
+        parts.append(item(theme.band_text, "▌", name))
     return "&nbsp; ".join(parts)
 
 
@@ -327,6 +330,7 @@ class SweepPlots(pg.QtCore.QObject):
             region.setVisible(visible)
         self.seed_text.setVisible(visible)
         self._seed_low = low
+        self.band_in_legend = dtype if visible else None  # what the legend names
         if dtype == "float64":
             self.seed_text.setText("1e-7…1e-4: a float64 rule")
         else:
