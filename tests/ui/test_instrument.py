@@ -797,3 +797,25 @@ def test_the_legend_names_the_float64_band_only_while_it_is_drawn(qtbot, dtype):
         assert f"not for {dtype}" in legend
     if dtype == "bfloat16":
         assert not drawn  # the vanished region covers 1e-7…1e-4 at w = 1
+
+
+def test_one_verdict_badge_shape_in_every_panel(qtbot):
+    window = _fresh_window(qtbot)
+    explorer = window.open_panel("explorer")
+    qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "4,3,2")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    calculator = window.open_panel("calculator")
+    window.model("calculator").set_text("backprop", "0.4998")
+    window.model("calculator").calculate()
+    qtbot.wait(100)
+    badges = [explorer.diagnosis_title, netcheck.verdict_badge, calculator.verdict_label]
+    fonts = {(b.font().pointSizeF(), b.font().bold()) for b in badges}
+    assert len(fonts) == 1 and next(iter(fonts))[1], fonts
+    for badge in badges:
+        assert badge.property("verdictBadge") is True
+        # as wide as its words, not stretched across its column
+        words = badge.fontMetrics().horizontalAdvance(badge.text())
+        assert badge.width() <= max(words + 40, 130), (badge.objectName(), badge.width(), words)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
 from fdgui.ui import keys
 from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.theme import badge_style
+from fdgui.ui.theme import badge_style, make_badge
 from fdgui.ui.widgets import ERROR_COLOUR, SpreadColumns, error_label, vertical_scroll
 
 SHORTCUTS = {  # the shared keys (fdgui.ui.keys) and the calculator's own
@@ -312,9 +311,7 @@ class CalculatorPanel(QWidget):
         layout.addLayout(row)
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("verdictLabel")
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        make_badge(self.verdict_label)
         layout.addWidget(self.verdict_label)
         self.band_label = QLabel()
         self.band_label.setObjectName("bandLabel")

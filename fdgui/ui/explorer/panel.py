@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -37,7 +36,7 @@ from fdgui.ui import theme as themes
 from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
 from fdgui.ui.explorer.plots import SweepPlots, legend_html
-from fdgui.ui.theme import badge_style
+from fdgui.ui.theme import badge_style, make_badge
 from fdgui.ui.widgets import error_label, selectable, vertical_scroll
 
 STALE_COLOUR = "#6e7781"
@@ -275,13 +274,9 @@ class ExplorerPanel(QWidget):
         column.setSpacing(8)
         self.diagnosis_title = QLabel("—")
         self.diagnosis_title.setObjectName("diagnosisTitle")
-        font = QFont(self.diagnosis_title.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.diagnosis_title.setFont(font)
+        make_badge(self.diagnosis_title)
         self.diagnosis_title.setToolTip("What the sweep shows, in words")
-        self.diagnosis_title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        self.diagnosis_title.setWordWrap(True)  # a long title takes two lines, not the width
+        # a long title takes two lines, not the width
         self.diagnosis_text = selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)

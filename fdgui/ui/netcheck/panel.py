@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -44,7 +43,7 @@ from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
 from fdgui.ui.netcheck.tables import fill, setup_table, shorten_worst_numbers
-from fdgui.ui.theme import badge_style, readable
+from fdgui.ui.theme import badge_style, make_badge, readable
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
 PANEL_KEY = "netcheck"
@@ -274,7 +273,7 @@ class NetcheckPanel(QWidget):
         self.verdict_badge = QLabel("Not run yet")
         self.verdict_badge.setObjectName("verdictBadge")
         self.verdict_badge.setStyleSheet(badge_style(None))
-        self.verdict_badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        make_badge(self.verdict_badge)
         self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
         self.verdict_label.setObjectName("verdictLabel")
         self.verdict_label.setWordWrap(True)
