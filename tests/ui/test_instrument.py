@@ -295,7 +295,12 @@ def test_calculator_plot_draws_error_bars_and_flags_cancelled_rows(qtbot):
     xs, _ = plot.central.getOriginalDataset()
     assert list(xs) == [0.001, 0.01]  # the cancelled row is not on the central line
     cx, cy = plot.cancelled.getOriginalDataset()
-    assert list(cx) == [1e-5] and list(cy) == [0.0]
+    assert list(cx) == [1e-5]
+    # the view is the central estimates with their ±: the cancelled row's 0 does not squeeze
+    # them; its ✕ sits on the lower edge, still in view
+    (_x0, _x1), (y0, y1) = plot.widget.getPlotItem().getViewBox().viewRange()
+    assert 0.0 < y0 < 0.45 and 0.55 < y1 < 1.0, (y0, y1)
+    assert y0 <= cy[0] < 0.45
     heights = plot.error_bars.opts["height"]
     expected = sorted(
         (float(r.epsilon), 2 * float(central_uncertainty(r))) for r in rows if not is_cancelled(r)

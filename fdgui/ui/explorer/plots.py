@@ -110,7 +110,7 @@ class SweepPlots(pg.QtCore.QObject):
         top.setLogMode(x=True, y=False)
         bottom.setLogMode(x=True, y=True)
         bottom.setXLink(top)
-        top.setLabel("left", "estimate of dL/dw")
+        top.setLabel("left", "dL/dw estimate")  # short: it fits the plot at 860×600
         bottom.setLabel("left", ERROR_AXIS_LABEL)
         bottom.setLabel("bottom", "ε")
         top.showGrid(x=False, y=False)
