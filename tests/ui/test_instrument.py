@@ -824,3 +824,16 @@ def test_one_verdict_badge_shape_in_every_panel(qtbot):
         # as wide as its words, not stretched across its column
         words = badge.fontMetrics().horizontalAdvance(badge.text())
         assert badge.width() <= max(words + 40, 130), (badge.objectName(), badge.width(), words)
+
+
+def test_netcheck_tab_order_reaches_the_cost_table_before_run(qtbot):
+    window = _fresh_window(qtbot)
+    netcheck = window.open_panel("netcheck")
+    widget, seen = netcheck.fields["engine"], []
+    for _ in range(6):
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget = widget.nextInFocusChain()
+        seen.append(widget)
+    assert netcheck.plan_table in seen
+    assert seen.index(netcheck.plan_table) < seen.index(netcheck.run_button)

@@ -391,7 +391,7 @@ class NetcheckPanel(QWidget):
 
         order = [self.fields[f] for f in ("layers", "activation", "loss", "batch", "seed",
                                           "dtype", "bug", "mode", "samples", "directions",
-                                          "epsilon", "engine")]  # fmt: skip
+                                          "epsilon", "engine")] + [self.plan_table]  # fmt: skip
         order += [self.run_button, self.cancel_button, self.result_tabs, self.worst_table]
         order += [*self.export_buttons.values(), self.copy_torch_button, self.copy_jax_button]
         for first, second in itertools.pairwise(order):
