@@ -837,3 +837,22 @@ def test_netcheck_tab_order_reaches_the_cost_table_before_run(qtbot):
         seen.append(widget)
     assert netcheck.plan_table in seen
     assert seen.index(netcheck.plan_table) < seen.index(netcheck.run_button)
+
+
+def test_heat_map_of_a_vector_has_no_bare_row_ticks_and_a_short_scale_label(qtbot):
+    window = _fresh_window(qtbot, (860, 600))
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "6,5,3")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    heat = netcheck.heat_map
+    names = [heat.tensor_combo.itemText(i) for i in range(heat.tensor_combo.count())]
+    heat.tensor_combo.setCurrentIndex(names.index("b1"))  # a vector: one row
+    heat.draw()
+    left = heat.plot.getAxis("left")
+    assert left._tickLevels == [[], []]
+    heat.tensor_combo.setCurrentIndex(names.index("W1"))  # a matrix: numbered rows
+    heat.draw()
+    assert left._tickLevels is None and left.labelText
+    label = heat.color_bar.axis.labelText
+    assert len(label) <= 20, label
