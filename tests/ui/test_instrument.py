@@ -856,3 +856,24 @@ def test_heat_map_of_a_vector_has_no_bare_row_ticks_and_a_short_scale_label(qtbo
     assert left._tickLevels is None and left.labelText
     label = heat.color_bar.axis.labelText
     assert len(label) <= 20, label
+
+
+def test_one_sided_differences_of_equal_losses_are_flagged_not_a_bare_zero(qtbot):
+    from fdgui.ui.calculator.model import CalculatorModel
+    from fdgui.ui.calculator.panel import CalculatorPanel
+
+    model = CalculatorModel()
+    panel = CalculatorPanel(model)
+    qtbot.addWidget(panel)
+    model.set_inputs("0.85", "0.85", "0.85", "0.00001")  # every digit cancels
+    model.calculate()
+    model.set_inputs("0.85", "0.8505", "0.8495", "0.001")  # nothing cancels
+    model.calculate()
+    table = panel.history_table.model()
+    for column, mark in ((3, "L+ = L−"), (4, "L+ = L"), (5, "L = L−")):
+        cell = table.index(0, column)
+        assert mark in cell.data(), (column, cell.data())
+        assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None
+        assert "cancel" in cell.data(Qt.ItemDataRole.ToolTipRole)
+        clean = table.index(1, column)
+        assert "✕" not in clean.data() and clean.data(Qt.ItemDataRole.ForegroundRole) is None
