@@ -64,6 +64,11 @@ def autosave_path() -> Path:
     return data_dir() / f"autosave{SUFFIX}"
 
 
+def previous_autosave_path() -> Path:
+    """Where the work a newly opened (or new) session replaced is kept."""
+    return data_dir() / f"autosave-previous{SUFFIX}"
+
+
 def preferences_path() -> Path:
     """Small preferences (recent files) beside the autosave."""
     return data_dir() / "preferences.json"

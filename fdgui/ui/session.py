@@ -256,6 +256,7 @@ class SessionManager(QObject):
         except files.SessionError as error:
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
+        kept = self._kept_note(self.keep_previous())
         problems = self.load(saved.panels)
         self.path = path.resolve()
         self.window.undo_stack.clear()
@@ -265,11 +266,35 @@ class SessionManager(QObject):
             add_recent(self.path)
         notes = self._take_probe_notes()
         if problems:
-            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.{notes}")
+            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.{notes}{kept}")
         else:
-            self._say(f"Opened {path.name}.{notes}")
+            self._say(f"Opened {path.name}.{notes}{kept}")
         self.changed()
         return True
+
+    def keep_previous(self) -> Path | None:
+        """Before another session replaces the window's work: if that work is in no file
+        (untitled, restored after a crash, or changed since its file was saved), write it
+        aside as ``autosave-previous.fdgui.json`` so it survives the autosave of what
+        replaces it. Returns that file, or None (nothing to keep, or no autosave)."""
+        if not self.autosave_enabled:
+            return None
+        data = files.dumps_panels(self.window.collect_states())
+        in_file = self.path is not None and data == self._baseline
+        if in_file or data == b"{}":
+            return None
+        target = files.previous_autosave_path()
+        try:
+            files.write_atomic(target, files.assemble(data, _now(), __version__))
+        except OSError as error:
+            self._unwritable(f"{target.parent} is not writable ({error.strerror or error})")
+            return None
+        return target
+
+    def _kept_note(self, kept: Path | None) -> str:
+        if kept is None:
+            return ""
+        return f" Your previous work was kept in {kept} (File → Open… brings it back)."
 
     def load(self, panels: dict[str, Any]) -> list[str]:
         """Restore every panel from ``panels`` (a panel missing there gets its defaults);
@@ -281,12 +306,13 @@ class SessionManager(QObject):
             self._loading -= 1
 
     def new(self) -> None:
+        kept = self._kept_note(self.keep_previous())
         self.load({})
         self.path = None
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
-        self._say("A new session: every panel is back at its example.")
+        self._say(f"A new session: every panel is back at its example.{kept}")
         self.changed()
 
     def save(self, path: str | os.PathLike[str] | None = None) -> bool:

@@ -125,7 +125,8 @@ def confirm_discard(window: Any, doing: str) -> bool:
         window,
         "Unsaved changes",
         f"{name} has changes that are not saved in a file. Save them before {doing}?\n"
-        "(They are kept in the autosave either way.)",
+        "(Discarded work that is in no file is kept in autosave-previous.fdgui.json in "
+        "the data folder.)",
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
         | QMessageBox.StandardButton.Cancel,
