@@ -109,7 +109,8 @@ def _update_title(window: Any) -> None:
 
 
 def _say_undo(window: Any, label: str, verb: str) -> None:
-    text = f"{verb} {label}." if label else "Nothing to undo or redo."
+    refused = window.undo_stack.refused
+    text = f"{verb} {label}." if label else (refused or "Nothing to undo or redo.")
     window.statusBar().showMessage(text, 5000)
 
 

@@ -46,3 +46,55 @@ def test_opening_a_file_keeps_crash_restored_work_aside(qtbot, tmp_path):
     second.session.new()  # an opened, unchanged file is in its file: nothing to keep again
     assert _history_of(kept) == 3
     json.loads(kept.read_text(encoding="utf-8"))
+
+
+def _epsilons(model):
+    return [str(row.epsilon) for row in model.history_rows()]
+
+
+def test_undo_never_throws_away_rows_calculated_after_the_step(qtbot):
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    _rows(calculator, "1e-2", "1e-3")
+    calculator.clear_history()
+    _rows(calculator, "1e-5")
+    assert window.undo_stack.undo() == ""
+    assert "changed since" in window.undo_stack.refused
+    assert len(_epsilons(calculator)) == 1
+    assert not window.undo_stack.can_undo() and not window.undo_stack.can_redo()
+
+
+def test_undo_of_reset_keeps_a_value_typed_after_it(qtbot):
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    calculator.set_text("loss_plus", "5.5")
+    calculator.reset()
+    calculator.set_text("backprop", "0.77")
+    window.undo_stack.undo()
+    assert calculator.text("backprop") == "0.77"
+    window.undo_stack.redo()
+    assert calculator.text("backprop") == "0.77"
+
+
+def test_redo_never_throws_away_what_came_after_an_undo(qtbot):
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    _rows(calculator, "1e-2", "1e-3")
+    calculator.clear_history()
+    window.undo_stack.undo()
+    assert len(calculator.history_rows()) == 2
+    _rows(calculator, "1e-6")
+    window.undo_stack.redo()
+    assert len(calculator.history_rows()) == 3
+
+
+def test_consecutive_steps_still_undo_one_by_one(qtbot):
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    _rows(calculator, "1e-2", "1e-3", "1e-4")
+    calculator.remove_rows([1])
+    calculator.remove_rows([0])
+    assert window.undo_stack.undo() and window.undo_stack.undo()
+    assert len(calculator.history_rows()) == 3
+    assert window.undo_stack.redo() and window.undo_stack.redo()
+    assert len(calculator.history_rows()) == 1
