@@ -61,8 +61,15 @@ def _write_job(
         try:
             files.write_atomic(autosave, files.assemble(data, _now(), __version__))
         except OSError as error:
-            problem = f"{autosave.parent} is not writable ({error.strerror or error})"
+            problem = _write_problem(autosave, error)
     return data, problem
+
+
+def _write_problem(path: Path, error: OSError) -> str:
+    """Why ``path`` could not be written, in words."""
+    if isinstance(error, files.SessionTooLarge):
+        return str(error.strerror)
+    return f"{path.parent} is not writable ({error.strerror or error})"
 
 
 class SessionManager(QObject):
@@ -138,7 +145,7 @@ class SessionManager(QObject):
             files.write_atomic(path, files.assemble(data, _now(), __version__))
             self._autosaved = data
         except OSError as error:
-            self._unwritable(f"{path.parent} is not writable ({error.strerror or error})")
+            self._unwritable(_write_problem(path, error))
 
     def _collect_and_write(self) -> None:
         if self._writing is not None:  # one write at a time; the next follows it
@@ -287,7 +294,7 @@ class SessionManager(QObject):
         try:
             files.write_atomic(target, files.assemble(data, _now(), __version__))
         except OSError as error:
-            self._unwritable(f"{target.parent} is not writable ({error.strerror or error})")
+            self._unwritable(_write_problem(target, error))
             return None
         return target
 

@@ -253,8 +253,13 @@ def _drop_probe(window: Any, path: Path) -> str:
 
 
 def _drop_table(window: Any, path: Path) -> str:
+    import stat
+
     try:
-        if path.stat().st_size > MAX_TABLE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would keep the window waiting forever
+            return f"{path.name} is not a regular file (a folder, a pipe or a device); not read."
+        if info.st_size > MAX_TABLE_BYTES:
             return f"{path.name} is larger than {MAX_TABLE_BYTES // 2**20} MB; not read."
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:

@@ -98,3 +98,36 @@ def test_consecutive_steps_still_undo_one_by_one(qtbot):
     assert len(calculator.history_rows()) == 3
     assert window.undo_stack.redo() and window.undo_stack.redo()
     assert len(calculator.history_rows()) == 1
+
+
+def test_dropping_a_fifo_is_refused_without_waiting(qtbot, tmp_path):
+    import os
+
+    from fdgui.ui.session_menu import open_dropped
+
+    window = _window(qtbot, remember=False)
+    for name in ("rows.csv", "pipe.fdgui.json"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        said = open_dropped(window, fifo)
+        assert "not a regular file" in said
+
+
+def test_a_lone_surrogate_is_refused_on_open_and_typed_one_never_stops_saving(qtbot, tmp_path):
+    window = _window(qtbot)
+    bad = tmp_path / "surr.fdgui.json"
+    bad.write_text(
+        '{"format":"fdgui-session","version":1,"panels":{"calculator":'
+        '{"texts":{"loss_plus":"0.5\\udc80"}}}}',
+        encoding="ascii",
+    )
+    before = window.collect_states()
+    assert not window.session.open_file(bad)
+    assert "not valid Unicode" in window.session.last_message
+    assert window.collect_states() == before
+    window.model("calculator").set_text("loss_plus", "0.5\udc80")
+    good = tmp_path / "after.fdgui.json"
+    assert window.session.save(good)
+    window.session.flush()
+    assert files.read_session(good).panels["calculator"]["texts"]["loss_plus"].startswith("0.5")
+    assert files.read_session(files.autosave_path())
