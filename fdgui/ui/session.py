@@ -264,7 +264,8 @@ class SessionManager(QObject):
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
         kept = self._kept_note(self.keep_previous())
-        problems = self.load(saved.panels)
+        panels, ignored = self._without_interpreters(saved.panels)
+        problems = self.load(panels)
         self.path = path.resolve()
         self.window.undo_stack.clear()
         self.mark_clean()
@@ -272,6 +273,11 @@ class SessionManager(QObject):
         if self.autosave_enabled:  # headless runs leave the recent list alone
             add_recent(self.path)
         notes = self._take_probe_notes()
+        if ignored:
+            notes += (
+                f" The session named a Python for probe files ({'; '.join(ignored)}); it was "
+                "not taken (a file never chooses what runs): set it in the panel if you trust it."
+            )
         if problems:
             self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.{notes}{kept}")
         else:
@@ -297,6 +303,27 @@ class SessionManager(QObject):
             self._unwritable(_write_problem(target, error))
             return None
         return target
+
+    def _without_interpreters(self, panels: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """``panels`` with every ``texts.probe_python`` replaced by what is on screen (the
+        interpreter probe files run with is never taken from a file someone may have sent),
+        and the ignored ones as "<panel>: <text>"."""
+        cleaned: dict[str, Any] = {}
+        ignored: list[str] = []
+        for key, state in panels.items():
+            texts = state.get("texts") if isinstance(state, dict) else None
+            if isinstance(texts, dict) and "probe_python" in texts:
+                texts = dict(texts)
+                named = texts.pop("probe_python")
+                model = self.window._models.get(key)
+                current = model.text("probe_python") if model is not None else ""
+                if current:
+                    texts["probe_python"] = current
+                if named and named != current:
+                    ignored.append(f"{key}: {str(named)[:200]!r}")
+                state = {**state, "texts": texts}
+            cleaned[key] = state
+        return cleaned, ignored
 
     def _kept_note(self, kept: Path | None) -> str:
         if kept is None:

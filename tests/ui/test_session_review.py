@@ -131,3 +131,17 @@ def test_a_lone_surrogate_is_refused_on_open_and_typed_one_never_stops_saving(qt
     window.session.flush()
     assert files.read_session(good).panels["calculator"]["texts"]["loss_plus"].startswith("0.5")
     assert files.read_session(files.autosave_path())
+
+
+def test_a_session_never_chooses_the_python_that_runs_probe_files(qtbot, tmp_path):
+    window = _window(qtbot, remember=False)
+    evil = tmp_path / "evil.fdgui.json"
+    panels = {
+        key: {"texts": {"probe_python": str(tmp_path / "evil.sh")}}
+        for key in ("explorer", "netcheck")
+    }
+    files.write_session(evil, files.Session(panels=panels))
+    assert window.session.open_file(evil)
+    for key in ("explorer", "netcheck"):
+        assert window.model(key).text("probe_python") == ""
+    assert "evil.sh" in window.session.last_message and "not taken" in window.session.last_message
