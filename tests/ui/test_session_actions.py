@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from fdgui.core.calculator.schemes import DEFAULT_TEXTS, parse_inputs
 from fdgui.ui import plot_export
 from fdgui.ui.main_window import MainWindow
+from fdgui.ui.roles import EXACT_ROLE
 from fdgui.ui.session_menu import open_dropped
 from fdgui.ui.session_panels import copy_rows, export_results, export_table_csv
 
@@ -181,8 +182,8 @@ def test_tables_copy_selected_rows_as_tab_separated_text_and_export_csv(window, 
     header = table.model().headerData(0, Qt.Orientation.Horizontal)
     assert len(lines) == 3 and lines[0].split("\t")[0] == header
     cell = table.model().index
-    assert lines[1].split("\t")[0] == table.model().data(cell(0, 0))
-    assert lines[2].split("\t")[0] == table.model().data(cell(2, 0))
+    assert lines[1].split("\t")[0] == table.model().data(cell(0, 0), EXACT_ROLE)
+    assert lines[2].split("\t")[0] == table.model().data(cell(2, 0), EXACT_ROLE)
     export_table_csv(table, tmp_path / "t.csv")
     rows = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 5  # header + every row, whatever is selected

@@ -145,3 +145,28 @@ def test_a_session_never_chooses_the_python_that_runs_probe_files(qtbot, tmp_pat
     for key in ("explorer", "netcheck"):
         assert window.model(key).text("probe_python") == ""
     assert "evil.sh" in window.session.last_message and "not taken" in window.session.last_message
+
+
+def test_a_table_copies_and_exports_every_digit_and_reads_back(qtbot, tmp_path):
+    from fdgui.ui.session_menu import open_dropped
+    from fdgui.ui.session_panels import copy_rows, export_table_csv
+
+    window = _window(qtbot, remember=False)
+    window.show()
+    calculator = window.model("calculator")
+    texts = {
+        "loss_plus": "0.693147182464599609375",
+        "loss_minus": "0.69314718246459960937499",
+        "epsilon": "1.23456789012345e-21",
+    }
+    calculator.add_measurements([parse_inputs(texts)[0]])
+    table = window.panel("calculator").history_table
+    copied = copy_rows(table).splitlines()[1].split("\t")
+    assert copied[:3] == ["1.23456789012345e-21", texts["loss_plus"], texts["loss_minus"]]
+    path = tmp_path / "rows.csv"
+    export_table_csv(table, path)
+    calculator.clear_history()
+    said = open_dropped(window, path)
+    assert "Added 1 measurement row" in said
+    row = calculator.history_rows()[0]
+    assert str(row.loss_plus) == texts["loss_plus"] and str(row.loss_minus) == texts["loss_minus"]
