@@ -360,9 +360,26 @@ def with_calculation(session: Session, texts: dict[str, str], row: Any) -> Sessi
     lines = [line for line in lines if line]
     lines.append("\t".join(measurement_texts(row)))
     calculator["texts"] = dict(texts)
+    calculator.pop("loss_roundoff", None)  # typed texts: their digits are what count
     calculator["history"] = encode_table(lines)
     panels["calculator"] = calculator
     return Session(panels=panels, saved_at=session.saved_at, app_version=session.app_version)
+
+
+def calculator_roundoff(session: Session) -> Any:
+    """The saved unit round-off of the calculator's losses (a Decimal), or None when there
+    is none or it is not a decimal 0 < u < 1 (the window names that one when opening)."""
+    from decimal import Decimal, InvalidOperation
+
+    state = session.panels.get("calculator")
+    saved = state.get("loss_roundoff") if isinstance(state, dict) else None
+    if not isinstance(saved, str):
+        return None
+    try:
+        value = Decimal(saved)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and 0 < value < 1 else None
 
 
 def calculator_request(session: Session) -> dict[str, str]:

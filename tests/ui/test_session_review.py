@@ -170,3 +170,25 @@ def test_a_table_copies_and_exports_every_digit_and_reads_back(qtbot, tmp_path):
     assert "Added 1 measurement row" in said
     row = calculator.history_rows()[0]
     assert str(row.loss_plus) == texts["loss_plus"] and str(row.loss_minus) == texts["loss_minus"]
+
+
+def test_the_losses_round_off_is_saved_so_a_reopened_verdict_is_the_same(qtbot, tmp_path):
+    import numpy as np
+
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    plus, minus = np.float32(0.6931472), np.float32(0.6931462)
+    calculator.set_inputs(
+        "", f"{float(plus)!r}", f"{float(minus)!r}", "1e-3", loss_roundoff=2.0**-24
+    )
+    sent = calculator.report_text()
+    path = tmp_path / "rt.fdgui.json"
+    assert window.session.save(path)
+    again = _window(qtbot, remember=False)
+    assert again.session.open_file(path)
+    assert again.model("calculator").report_text() == sent
+    bad = files.read_session(path)
+    bad.panels["calculator"]["loss_roundoff"] = "-1"
+    files.write_session(path, bad)
+    assert again.session.open_file(path)
+    assert "calculator loss_roundoff" in again.session.last_message

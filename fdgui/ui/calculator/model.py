@@ -252,12 +252,19 @@ class CalculatorModel(PanelModel):
         """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}
         (fdgui.core.session): compact, and each row's line is made once, so a long history
         saves fast. Rows of a saved history still being read stay in it, first."""
-        return {"texts": self.texts(), "history": self._history_table()()}
+        return {"texts": self.texts(), "history": self._history_table()(), **self._roundoff()}
+
+    def _roundoff(self) -> dict[str, str]:
+        """The losses' unit round-off when they were sent as binary numbers (their ± and so
+        the verdict depend on it): saved so that reopening gives the same verdict."""
+        if self._loss_roundoff is None:
+            return {}
+        return {"loss_roundoff": str(self._loss_roundoff)}
 
     def autosave_state(self) -> dict[str, Any]:
         """``state()`` with the history as a function to call off the GUI thread (the first
         save after a long paste formats every new row)."""
-        return {"texts": self.texts(), "history": self._history_table()}
+        return {"texts": self.texts(), "history": self._history_table(), **self._roundoff()}
 
     def _history_table(self) -> Any:
         from fdgui.core.session import encode_table, row_line
@@ -312,7 +319,7 @@ class CalculatorModel(PanelModel):
         self.recompute()
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("history",)
+        return ("history", "loss_roundoff")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         from fdgui.core.jobs import drive
@@ -333,9 +340,11 @@ class CalculatorModel(PanelModel):
             self.historyChanged.emit()
         else:  # read after the window is up; rows typed meanwhile follow the saved ones
             self._read_saved_later(rows)
-        if texts:
+        roundoff, bad = _saved_roundoff(state.get("loss_roundoff"))
+        problems += bad
+        if texts or roundoff is not None:
             self._texts.update(texts)
-            self._loss_roundoff = None
+            self._loss_roundoff = roundoff
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
@@ -370,6 +379,19 @@ class CalculatorModel(PanelModel):
             np.concatenate([saved, self.history.points()]),
         )
         self.historyChanged.emit()
+
+
+def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:
+    """A saved ``loss_roundoff`` (a decimal text, 0 < u < 1) and the entry's name if bad."""
+    if saved is None:
+        return None, []
+    try:
+        value = Decimal(saved) if isinstance(saved, str) else None
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or not 0 < value < 1:
+        return None, ["loss_roundoff"]
+    return value, []
 
 
 def _measure_saved(rows: list[Any] | str) -> Any:
