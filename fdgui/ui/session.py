@@ -93,6 +93,7 @@ class SessionManager(QObject):
         self._again = False
         self._pending_since = 0.0
         self._probe_notes: list[str] = []
+        self._autosave: Path | None = None  # set when another fdgui holds the usual one
         self._report_notes: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -140,7 +141,7 @@ class SessionManager(QObject):
             self._write_autosave(data)
 
     def _write_autosave(self, data: bytes) -> None:
-        path = files.autosave_path()
+        path = self.autosave_file()
         try:
             files.write_atomic(path, files.assemble(data, _now(), __version__))
             self._autosaved = data
@@ -157,7 +158,7 @@ class SessionManager(QObject):
         from fdgui.ui.worker import start_job
 
         panels = self.window.collect_states(autosave=True)  # slow parts made in the job
-        autosave = files.autosave_path() if self.autosave_enabled else None
+        autosave = self.autosave_file() if self.autosave_enabled else None
         job = start_job(_write_job, panels, autosave, self._autosaved)
         self._writing = job
 
@@ -224,6 +225,13 @@ class SessionManager(QObject):
     def restore_autosave(self) -> dict[str, Any] | None:
         """The autosaved panel states, or None. A damaged one is moved aside (``.broken``)
         and said; after a crash (the running marker left behind) this is said too."""
+        if not _claim_autosave():  # another fdgui runs: never share (nor restore) its file
+            self._autosave = files.data_dir() / f"autosave-{os.getpid()}{files.SUFFIX}"
+            self._say(
+                "Another fdgui window is running and keeps the usual autosave; this one "
+                f"autosaves to {self._autosave} instead (File → Open… brings it back)."
+            )
+            return None
         path = files.autosave_path()
         marker = path.with_name("running")
         crashed = marker.exists()
@@ -250,7 +258,13 @@ class SessionManager(QObject):
             )
         return saved.panels
 
+    def autosave_file(self) -> Path:
+        """Where this window autosaves (its own file when another fdgui holds the usual)."""
+        return self._autosave if self._autosave is not None else files.autosave_path()
+
     def closed_cleanly(self) -> None:
+        if self._autosave is not None:  # a second window: the running marker is not its own
+            return
         with contextlib.suppress(OSError):
             files.autosave_path().with_name("running").unlink(missing_ok=True)
 
@@ -370,6 +384,34 @@ class SessionManager(QObject):
             add_recent(self.path)
         self._say(f"Saved {target.name}.")
         return True
+
+
+# --- one autosave per running fdgui ------------------------------------------------------------
+_LOCKS: dict[str, Any] = {}  # data folder → the QLockFile this process holds there
+
+
+def _claim_autosave() -> bool:
+    """Whether this process may use the usual autosave and running marker: it holds (or
+    now takes) the data folder's ``instance.lock``. A lock left by a crashed process is
+    taken over (QLockFile checks whether its process still runs)."""
+    from PySide6.QtCore import QLockFile
+
+    folder = files.data_dir()
+    key = str(folder)
+    if key in _LOCKS:
+        return True
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return True  # nothing can be written there anyway; that is said by the autosave
+    lock = QLockFile(str(folder / "instance.lock"))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+    if lock.tryLock(0):
+        _LOCKS[key] = lock
+        return True
+    # False only when another live process holds it; a lock that cannot be made at all
+    # (permissions) leaves this fdgui as if it were the only one
+    return lock.error() != QLockFile.LockError.LockFailedError
 
 
 # --- recent files (a small preferences file beside the autosave) -------------------------------

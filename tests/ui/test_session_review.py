@@ -192,3 +192,46 @@ def test_the_losses_round_off_is_saved_so_a_reopened_verdict_is_the_same(qtbot, 
     files.write_session(path, bad)
     assert again.session.open_file(path)
     assert "calculator loss_roundoff" in again.session.last_message
+
+
+def test_a_second_fdgui_autosaves_to_its_own_file_and_never_restores_the_first(qtbot):
+    import subprocess
+    import sys
+    import time
+
+    folder = files.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    ready = folder / "ready"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, pathlib\n"
+            "from PySide6.QtCore import QLockFile\n"
+            "lock = QLockFile(sys.argv[1]); assert lock.tryLock(0)\n"
+            "pathlib.Path(sys.argv[2]).write_text('1'); time.sleep(60)\n",
+            str(folder / "instance.lock"),
+            str(ready),
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        files.write_session(
+            files.autosave_path(), files.Session(panels={"calculator": {"texts": {}}})
+        )
+        before = files.autosave_path().read_bytes()
+        files.autosave_path().with_name("running").write_text("1", encoding="ascii")
+        window = _window(qtbot)
+        assert "Another fdgui window is running" in window.session.last_message
+        _rows(window.model("calculator"), "1e-2")
+        window.session.flush()
+        own = window.session.autosave_file()
+        assert own != files.autosave_path() and _history_of(own) == 1
+        assert files.autosave_path().read_bytes() == before
+        window.session.closed_cleanly()
+        assert files.autosave_path().with_name("running").exists()  # the first one's marker
+    finally:
+        holder.kill()
+        holder.wait()
