@@ -132,7 +132,8 @@ def _plot_name(plot: Any, number: int) -> str:
 
 def csv_text(view: Any) -> str:
     """Every curve on the view as rows of (plot, series, x, y), x and y as plotted (not
-    their logarithms); the network check's heat map as ``heat_map_csv``."""
+    their logarithms); the network check's heat map as ``heat_map_csv`` (an image is
+    otherwise a picture, not data: it is left out, so every row has the same four fields)."""
     report = getattr(view.parentWidget(), "report", None) if hasattr(view, "parentWidget") else None
     if report is not None and hasattr(report, "tensors"):  # the network check's heat map
         return heat_map_csv(report)
@@ -149,10 +150,6 @@ def csv_text(view: Any) -> str:
                 series = item.name() or "curve"
                 for xv, yv in zip(np.asarray(x, float), np.asarray(y, float), strict=False):
                     writer.writerow([plot_name, series, _number(xv), _number(yv)])
-            elif isinstance(item, pg.ImageItem) and item.image is not None:
-                image = np.asarray(item.image, float)
-                for (column, row), value in np.ndenumerate(image):  # ImageItem: axis 0 is x
-                    writer.writerow([plot_name, "image", column, row, _number(value)])
     return out.getvalue()
 
 
