@@ -109,7 +109,8 @@ def test_export_plots_writes_every_plot_as_png_svg_and_csv(tmp_path):
         root = ElementTree.parse(folder / f"{name}.svg").getroot()
         assert any(e.tag.endswith(("path", "polyline")) for e in root.iter())
         lines = (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines()
-        assert lines[0] == "plot,series,x,y" and len(lines) > 1, name
+        header = "tensor,row,column,relative_error" if name == "heatmap" else "plot,series,x,y"
+        assert lines[0] == header and len(lines) > 1, name
 
 
 def test_a_session_sent_as_binary_losses_reports_the_windows_verdict(tmp_path, capsys):
