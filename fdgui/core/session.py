@@ -9,7 +9,8 @@ skips and names a bad entry and restores the rest.
 
 Writes are atomic: a temporary file in the same folder, flushed and fsynced, then renamed
 over the target (and the folder fsynced), so a crash leaves the old file or the new one,
-never half of one.
+never half of one. The file keeps its permissions (a new one follows the umask), and a
+symbolic link is followed: its target is replaced, the link stays.
 """
 
 from __future__ import annotations
@@ -292,11 +293,17 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one: a
     temporary file beside it, flushed and fsynced, renamed over it. OSError on failure (the
     old file is then untouched and no temporary file is left)."""
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # through a symbolic link: its target is written
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        try:  # the file keeps its permissions; a new one gets what the umask gives
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, mode)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -316,6 +323,18 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         pass
     finally:
         os.close(folder_fd)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux);
+    elsewhere set and put back at once."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def write_session(path: str | os.PathLike[str], session: Session) -> None:

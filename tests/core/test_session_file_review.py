@@ -59,3 +59,26 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
     path = tmp_path / "bom.fdgui.json"
     path.write_bytes(b"\xef\xbb\xbf" + files.dumps(files.Session(panels={"calculator": {}})))
     assert files.read_session(path).panels == {"calculator": {}}
+
+
+def test_a_write_keeps_the_files_mode_and_a_new_file_follows_the_umask(tmp_path):
+    path = tmp_path / "m.fdgui.json"
+    old = os.umask(0o022)
+    try:
+        files.write_session(path, files.Session())
+        assert (os.stat(path).st_mode & 0o777) == 0o644
+        os.chmod(path, 0o640)
+        files.write_session(path, files.Session(panels={"calculator": {}}))
+        assert (os.stat(path).st_mode & 0o777) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_saving_through_a_symbolic_link_writes_its_target(tmp_path):
+    target = tmp_path / "real.fdgui.json"
+    files.write_session(target, files.Session())
+    link = tmp_path / "link.fdgui.json"
+    link.symlink_to(target)
+    files.write_session(link, files.Session(panels={"calculator": {}}))
+    assert link.is_symlink()
+    assert files.read_session(target).panels == {"calculator": {}}
