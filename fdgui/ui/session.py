@@ -27,6 +27,7 @@ from fdgui.core import session as files
 
 AUTOSAVE_MS = 700
 AUTOSAVE_MAX_WAIT_S = 3.0
+AUTOSAVING_AGAIN = "Your work is autosaved again"
 #: the model signals that may mean a change worth saving
 _CHANGE_SIGNALS = (
     "textsChanged",
@@ -145,6 +146,7 @@ class SessionManager(QObject):
         try:
             files.write_atomic(path, files.assemble(data, _now(), __version__))
             self._autosaved = data
+            self._writable_again()
         except OSError as error:
             self._unwritable(_write_problem(path, error))
 
@@ -168,6 +170,7 @@ class SessionManager(QObject):
                 self._unwritable(problem)
             elif autosave is not None:
                 self._autosaved = data
+                self._writable_again()
             self._set_dirty(self._baseline is not None and data != self._baseline)
 
         def finished() -> None:
@@ -188,6 +191,12 @@ class SessionManager(QObject):
             "to keep it."
         )
         print(f"fdgui: autosave failed: {problem}", file=sys.stderr)
+
+    def _writable_again(self) -> None:
+        """An autosave was written after one failed: say that it works again (once)."""
+        if self._warned_unwritable:
+            self._warned_unwritable = False
+            self._say(f"{AUTOSAVING_AGAIN}: {self.autosave_file()}.")
 
     def _say(self, text: str) -> None:
         self.last_message = text

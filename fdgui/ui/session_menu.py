@@ -22,6 +22,8 @@ MAX_TABLE_BYTES = 64 * 1024 * 1024
 
 def install(window: Any) -> None:
     """Add the session actions, Undo/Redo, the title and drops to ``window``."""
+    from fdgui.ui.session import AUTOSAVING_AGAIN
+
     session = window.session
     menu = window.file_menu
     first = menu.actions()[0] if menu.actions() else None
@@ -84,6 +86,8 @@ def install(window: Any) -> None:
             warning.setText("⚠ not autosaving")
             warning.setToolTip(text)
             warning.setVisible(True)
+        elif text.startswith(AUTOSAVING_AGAIN):
+            warning.setVisible(False)
 
     session.message.connect(show_message)
     if session.last_message:  # said while the window was being made (restore, autosave)

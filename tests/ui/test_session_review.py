@@ -235,3 +235,25 @@ def test_a_second_fdgui_autosaves_to_its_own_file_and_never_restores_the_first(q
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_not_autosaving_mark_clears_once_the_folder_is_writable_again(
+    qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QLabel
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("FDGUI_DATA_DIR", str(blocker / "fdgui"))
+    window = _window(qtbot)
+    model = window.model("calculator")
+    model.set_text("epsilon", "0.1")
+    window.session.flush()
+    warning = window.findChild(QLabel, "autosaveWarning")
+    assert not warning.isHidden()
+    blocker.unlink()  # the folder can be made now
+    model.set_text("epsilon", "0.2")
+    window.session.flush()
+    assert files.autosave_path().exists()
+    assert "autosaved again" in window.session.last_message
+    assert warning.isHidden()
