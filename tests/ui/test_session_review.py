@@ -257,3 +257,13 @@ def test_the_not_autosaving_mark_clears_once_the_folder_is_writable_again(
     assert files.autosave_path().exists()
     assert "autosaved again" in window.session.last_message
     assert warning.isHidden()
+
+
+def test_a_probe_entry_in_a_panel_without_probe_files_is_named_as_unknown(qtbot, tmp_path):
+    window = _window(qtbot, remember=False)
+    path = tmp_path / "p.fdgui.json"
+    panels = {"calculator": {"texts": {}, "probe": "/tmp/x.py"}}
+    files.write_session(path, files.Session(panels=panels))
+    assert window.session.open_file(path)
+    said = window.session.last_message
+    assert "calculator probe" in said and "used the probe file" not in said
