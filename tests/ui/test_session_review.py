@@ -267,3 +267,22 @@ def test_a_probe_entry_in_a_panel_without_probe_files_is_named_as_unknown(qtbot,
     assert window.session.open_file(path)
     said = window.session.last_message
     assert "calculator probe" in said and "used the probe file" not in said
+
+
+def test_opening_a_long_history_is_not_an_unsaved_change(qtbot, tmp_path):
+    from fdgui.ui.calculator.model import BACKGROUND_ROWS
+
+    count = BACKGROUND_ROWS + 500
+    lines = [f"1e-3\t1.{i:06d}\t0.9{i:06d}\t" for i in range(count)]
+    panels = {"calculator": {"texts": {}, "history": files.encode_table(lines)}}
+    path = tmp_path / "long.fdgui.json"
+    files.write_session(path, files.Session(panels=panels))
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    assert window.session.open_file(path)
+    qtbot.waitUntil(lambda: len(calculator.history_rows()) == count, timeout=20000)
+    window.session.flush()
+    assert not window.session.is_dirty()
+    calculator.set_text("epsilon", "0.5")
+    window.session.flush()
+    assert window.session.is_dirty()

@@ -368,7 +368,13 @@ class CalculatorModel(PanelModel):
         """A long saved history has been read: its rows go before any added meanwhile."""
         import numpy as np
 
-        self._pending_history = []
+        pending, self._pending_history = self._pending_history, []
+        lines = pending.split("\n") if isinstance(pending, str) and pending else None
+        if lines is not None and not measured.problems and len(lines) == len(measured.rows):
+            # each row saves again as the line it was read from: a history read in the
+            # background is no unsaved change (the session's baseline holds those lines)
+            paired = zip(measured.rows, lines, strict=True)
+            self._row_lines.update({id(row): (row, line) for row, line in paired})
         if measured.problems:
             self.statusMessage.emit(
                 f"Could not restore {len(measured.problems):,} saved measurement row(s)."
