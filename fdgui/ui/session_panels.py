@@ -164,7 +164,7 @@ def _extend_explorer(window: Any, panel: Any) -> list[QAction]:
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         panel.addAction(action)
     pin.triggered.connect(lambda: _status(panel, model.pins.pin(model.result())))
-    clear.triggered.connect(model.pins.clear)
+    clear.triggered.connect(lambda: model.undoable("Clear pinned sweeps", model.pins.clear))
     model.pins.pinsChanged.connect(lambda: clear.setEnabled(bool(model.pins.pins())))
     clear.setEnabled(bool(model.pins.pins()))
     panel.pin_action, panel.clear_pins_action = pin, clear

@@ -286,3 +286,17 @@ def test_opening_a_long_history_is_not_an_unsaved_change(qtbot, tmp_path):
     calculator.set_text("epsilon", "0.5")
     window.session.flush()
     assert window.session.is_dirty()
+
+
+def test_clearing_pinned_sweeps_is_undoable(qtbot):
+    window = _window(qtbot, remember=False)
+    window.show()
+    panel = window.open_panel("explorer")
+    explorer = window.model("explorer")
+    qtbot.waitUntil(lambda: explorer.result() is not None, timeout=10000)
+    explorer.pins.pin(explorer.result())
+    pinned = explorer.pins.pins()
+    panel.clear_pins_action.trigger()
+    assert explorer.pins.pins() == []
+    assert window.undo_stack.undo() == "Clear pinned sweeps"
+    assert explorer.pins.pins() == pinned
