@@ -300,3 +300,20 @@ def test_clearing_pinned_sweeps_is_undoable(qtbot):
     assert explorer.pins.pins() == []
     assert window.undo_stack.undo() == "Clear pinned sweeps"
     assert explorer.pins.pins() == pinned
+
+
+def test_bad_rows_of_a_long_history_are_named(qtbot, tmp_path):
+    from fdgui.ui.calculator.model import BACKGROUND_ROWS
+
+    lines = [f"1e-3\t1.{i:06d}\t0.9{i:06d}\t" for i in range(BACKGROUND_ROWS + 10)]
+    lines[7] = "nonsense\tx\ty\t"
+    panels = {"calculator": {"texts": {}, "history": files.encode_table(lines)}}
+    path = tmp_path / "bad.fdgui.json"
+    files.write_session(path, files.Session(panels=panels))
+    window = _window(qtbot, remember=False)
+    calculator = window.model("calculator")
+    said = []
+    calculator.statusMessage.connect(said.append)
+    assert window.session.open_file(path)
+    qtbot.waitUntil(lambda: len(calculator.history_rows()) == len(lines) - 1, timeout=20000)
+    assert any("history[7]" in text for text in said), said

@@ -376,8 +376,11 @@ class CalculatorModel(PanelModel):
             paired = zip(measured.rows, lines, strict=True)
             self._row_lines.update({id(row): (row, line) for row, line in paired})
         if measured.problems:
+            named = ", ".join(measured.problems[:5])
+            more = f" and {len(measured.problems) - 5:,} more" if len(measured.problems) > 5 else ""
             self.statusMessage.emit(
-                f"Could not restore {len(measured.problems):,} saved measurement row(s)."
+                f"Could not restore {len(measured.problems):,} saved measurement row(s): "
+                f"calculator {named}{more}."
             )
         saved = np.asarray(measured.points, dtype=float).reshape(-1, 4)
         self.history.set_rows(
