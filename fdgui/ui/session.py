@@ -95,6 +95,7 @@ class SessionManager(QObject):
         self._pending_since = 0.0
         self._probe_notes: list[str] = []
         self._autosave: Path | None = None  # set when another fdgui holds the usual one
+        self._skipped_in: Path | None = None  # the file opened with entries it skipped
         self._report_notes: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -290,6 +291,7 @@ class SessionManager(QObject):
         panels, ignored = self._without_interpreters(saved.panels)
         problems = self.load(panels)
         self.path = path.resolve()
+        self._skipped_in = self.path if problems else None
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
@@ -363,6 +365,7 @@ class SessionManager(QObject):
             self._loading -= 1
 
     def new(self) -> None:
+        self._skipped_in = None
         kept = self._kept_note(self.keep_previous())
         self.load({})
         self.path = None
@@ -380,6 +383,7 @@ class SessionManager(QObject):
         if not target.name.endswith(".json"):
             target = target.with_name(target.name + files.SUFFIX)
         data = files.dumps_panels(self.window.collect_states())
+        original = self._keep_original(target)
         try:
             files.write_atomic(target, files.assemble(data, _now(), __version__))
         except OSError as error:
@@ -391,8 +395,25 @@ class SessionManager(QObject):
         self.titleChanged.emit()
         if self.autosave_enabled:
             add_recent(self.path)
-        self._say(f"Saved {target.name}.")
+        self._say(f"Saved {target.name}.{original}")
         return True
+
+    def _keep_original(self, target: Path) -> str:
+        """Saving over the file just opened, some of whose entries could not be restored:
+        the file as it was is copied to ``<name>.orig`` first (those entries would otherwise
+        be gone); returns the sentence that says so ("" when nothing was kept)."""
+        opened, self._skipped_in = self._skipped_in, None
+        if opened is None or target.resolve() != opened:
+            self._skipped_in = opened
+            return ""
+        import shutil
+
+        copy = opened.with_name(opened.name + ".orig")
+        try:
+            shutil.copy2(opened, copy)
+        except OSError:
+            return ""
+        return f" The entries that could not be restored stay in {copy.name}."
 
 
 # --- one autosave per running fdgui ------------------------------------------------------------

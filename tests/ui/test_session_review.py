@@ -317,3 +317,18 @@ def test_bad_rows_of_a_long_history_are_named(qtbot, tmp_path):
     assert window.session.open_file(path)
     qtbot.waitUntil(lambda: len(calculator.history_rows()) == len(lines) - 1, timeout=20000)
     assert any("history[7]" in text for text in said), said
+
+
+def test_saving_over_a_file_with_skipped_entries_keeps_the_original(qtbot, tmp_path):
+    window = _window(qtbot, remember=False)
+    path = tmp_path / "odd.fdgui.json"
+    panels = {"calculator": {"texts": {"nonsense_field": "7"}}, "future_panel": {"a": 1}}
+    files.write_session(path, files.Session(panels=panels))
+    original = path.read_bytes()
+    assert window.session.open_file(path)
+    assert window.session.save()
+    kept = path.with_name(path.name + ".orig")
+    assert kept.read_bytes() == original and kept.name in window.session.last_message
+    window.model("calculator").set_text("epsilon", "0.5")
+    assert window.session.save()  # the second save: the .orig is not overwritten
+    assert kept.read_bytes() == original
