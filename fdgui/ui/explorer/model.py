@@ -474,9 +474,7 @@ class ExplorerModel(PanelModel):
         )
 
     def _probe_reloaded(self) -> None:
-        """After a sweep whose probe was reloaded (the file changed, or its restarted
-        process gave another θ0): say so, and let the pickers show the new tensors; a
-        tensor that is gone is replaced by the first and swept."""
+        """After a probe reload: say so; the pickers follow (a vanished tensor: the first)."""
         note, self._probe_note = self._probe_note, ""
         model = self.probe.model
         if not note or model is None:
