@@ -130,8 +130,8 @@ def confirm_discard(window: Any, doing: str) -> bool:
         window,
         "Unsaved changes",
         f"{name} has changes that are not saved in a file. Save them before {doing}?\n"
-        "(Discarded work that is in no file is kept in autosave-previous.fdgui.json in "
-        "the data folder.)",
+        "(Discarded, they still stay in the autosave on quitting, or in "
+        "autosave-previous.fdgui.json when another session replaces them.)",
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
         | QMessageBox.StandardButton.Cancel,
