@@ -430,7 +430,7 @@ def table_request(
     format the losses came from: float64 unless told, "exact" for digits worked out by hand).
     Raises InputError ('table' when no row is good, 'backprop', 'source_dtype').
     """
-    from fdgui.core.calculator.schemes import parse_measurement_table
+    from fdgui.core.calculator.schemes import parse_measurement_table, unreadable_table
     from fdgui.core.numbers.parsing import parse_number
     from fdgui.core.sweep.objectives import measured_objective
 
@@ -442,8 +442,7 @@ def table_request(
         reference = float(parse_number(str(backprop), "backprop"))  # type: ignore[arg-type]
     rows, problems = parse_measurement_table(text)
     if not rows:
-        detail = f" ({problems[0]})" if problems else ""
-        raise InputError("table", f"no row of ε, L+, L− could be read{detail}")
+        raise InputError("table", unreadable_table(problems))
     return measured_objective(rows, reference), problems, source
 
 

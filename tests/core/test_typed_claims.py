@@ -65,3 +65,24 @@ def test_a_typed_number_carries_only_its_representation_error():
     assert claim.error <= 2**-53 * 0.2
     result, _ = _sweep("w**2/2", 0.15, "3")
     assert result.references[0].error == 0.0
+
+
+def _fuzz_cases():
+    import test_verdict_fuzz
+
+    return [(text, point) for text, point, _ in test_verdict_fuzz._cases()[:80]]
+
+
+@pytest.mark.parametrize(("text", "point"), _fuzz_cases())
+def test_random_expressions_a_right_number_is_never_wrong_and_one_off_by_1e3_always_is(text, point):
+    from fdgui.core.sweep import extended
+
+    analytic = extended.analytic_reference(text, point)
+    if not analytic.trusted:
+        pytest.skip("no two-sided derivative at this point (kink or undefined): nothing typed")
+    for typed, wrong in (
+        (repr(analytic.value), False),
+        (repr(analytic.value * 1.001 + 1e-300), True),
+    ):
+        _, diagnosis = _sweep(text, point, typed, points=60)
+        assert (diagnosis.kind == "wrong") == wrong, (typed, diagnosis.case, analytic)

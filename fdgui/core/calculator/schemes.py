@@ -305,6 +305,28 @@ def parse_measurement_table(
     return rows, problems
 
 
+def table_rows(text: str, source: str, field: str = "rows") -> tuple[list[Inputs], list[str]]:
+    """``parse_measurement_table``, raising InputError(field) when no row can be read."""
+    rows, problems = parse_measurement_table(text)
+    if not rows:
+        raise InputError(field, unreadable_table(problems, source))
+    return rows, problems
+
+
+def unreadable_table(problems: list[str], source: str = "", shown: int = 8) -> str:
+    """Why no row of a table could be read: every bad line with its number and reason (the
+    first ``shown``, then how many more), or that it holds no data line at all."""
+    where = f" from {source}" if source else ""
+    if not problems:
+        return (
+            f"no row of ε, L+, L− could be read{where}: it has no data lines "
+            "(only blank, # or header lines)"
+        )
+    listed = "; ".join(problems[:shown])
+    more = f"; and {len(problems) - shown} more bad lines" if len(problems) > shown else ""
+    return f"no row of ε, L+, L− could be read{where} ({len(problems)} bad lines: {listed}{more})"
+
+
 _NUMBER = r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?)"
 # 3 or 4 plain numbers separated by tabs (spaces around them allowed) or by spaces only
 _PLAIN_ROWS = (

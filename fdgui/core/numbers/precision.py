@@ -114,6 +114,10 @@ def largest_finite(name: str) -> float:
     return float(np.finfo(numpy_dtype(name)).max)
 
 
+SMALLEST_EPSILON = 1e-307  # a sweep's smallest ε may not go below this (about the smallest normal)
+LARGEST_EPSILON = 1e6  # ... nor its largest above this
+
+
 def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 1.0) -> float:
     """The smallest ε of a sweep nobody set a range for: the power of ten just below the ε
     where w ± ε rounds back to w in the format (half the gap between numbers at w), so the
@@ -121,7 +125,8 @@ def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 
 
     For w = 0 (or an unknown w) the gap at 1 is used: at 0 the step itself never vanishes,
     but below u the loss's own round-off hides every change. 1e-17 in float64, 1e-3 in
-    bfloat16 at |w| ≈ 1, 1e-4 in float16. Always at least three decades below ``epsilon_max``.
+    bfloat16 at |w| ≈ 1, 1e-4 in float16. Always at least three decades below ``epsilon_max``
+    and never below ``SMALLEST_EPSILON``.
     """
     scale = 1.0 if w is None or not math.isfinite(w) or w == 0 else abs(float(w))
     with np.errstate(all="ignore"):
@@ -132,4 +137,5 @@ def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 
     if not (math.isfinite(edge) and edge > 0):  # w beyond the format: its own check says so
         edge = spacing_at(1.0, name) / 2
     low = 10.0 ** math.floor(math.log10(edge) - 0.01)
-    return min(low, epsilon_max / 1e3)
+    # never below the smallest ε a sweep accepts (w = 1e-300: the gap there is 1e-316)
+    return max(min(low, epsilon_max / 1e3), SMALLEST_EPSILON)

@@ -21,6 +21,7 @@ from fdgui.core.report.exporters import register
 from fdgui.core.report.sweep_cases import (
     _estimate,
     _not_finite_at_w,
+    _pole_in_range,
     _undefined_at_w,
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
@@ -61,6 +62,10 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Undefined at w (only one side defined)"
     if case in ("not-finite", "not-finite-at-w"):
         return "Undefined at w (loss not finite)"
+    if case == "pole-in-range":
+        if diagnosis.facts.get("pole"):
+            return "Undefined at w (every ε straddles a pole)"
+        return "Undefined at w (unresolvable at every ε)"
     if case == "kink-at":
         return "Kink at w"
     if case == "kink-crossed":
@@ -162,8 +167,26 @@ def _vanished(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     return (
         f"No ε in the range changes anything: in {dtype}, w ± ε rounds back to w itself"
-        f"{spacing_text}, so L+ = L− = L and every estimate is 0. Sweep larger ε."
+        f"{spacing_text}, so L+ = L− = L and every estimate is 0.{_larger_advice(facts)}"
     )
+
+
+def _larger_advice(facts: dict[str, Any]) -> str:
+    """ "Sweep larger ε" only where a sweep accepts a larger ε that could change w."""
+    limit = facts.get("epsilon_limit")
+    spacing = facts.get("spacing")
+    if limit is None or not facts.get("has_point", True):
+        return " Sweep larger ε."
+    if spacing is not None and math.isfinite(spacing) and spacing / 2 > limit:
+        return (
+            f" Only an ε beyond about {_fmt(spacing / 2, 2)} would change w, more than the "
+            f"largest a sweep accepts ({_fmt(limit, 2)}): finite differences in {facts['dtype']} "
+            "cannot check the gradient at this w."
+            + (" The references above still judge it." if "checked" in facts else "")
+        )
+    if facts.get("epsilon_max", 0.0) >= limit:
+        return f" The range already reaches the largest ε a sweep accepts ({_fmt(limit, 2)})."
+    return " Sweep larger ε."
 
 
 def _digits(a: float | None, b: float | None) -> int:
@@ -331,7 +354,7 @@ def _range_too_narrow(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     side, direction = ("smallest", "smaller") if low else ("largest", "larger")
     cause = "truncation" if low else "round-off"
     agreement = f"{_agrees(facts)}. " if "agreeing_method" in facts else ""
-    advice = f" Sweep {direction} ε."
+    advice = f" Sweep {direction} ε." if low else _larger_advice(facts)
     if low and "vanished_below" in facts:
         advice = (
             f" Smaller ε vanish in {facts['dtype']} (w ± ε == w below about "
@@ -444,6 +467,7 @@ _CASE_WORDS = {
     "correct": _correct,
     "not-finite-at-w": _not_finite_at_w,
     "undefined-at-w": _undefined_at_w,
+    "pole-in-range": _pole_in_range,
     "estimate": _estimate,
 }
 

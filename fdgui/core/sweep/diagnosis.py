@@ -36,9 +36,10 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.numbers import precision
 from fdgui.core.numbers.verdicts import Verdict, verdict_for
 from fdgui.core.sweep.engine import SweepResult, relative_error
-from fdgui.core.sweep.evidence import _kink, _slope
+from fdgui.core.sweep.evidence import _kink, _slope, pole_within_range
 from fdgui.core.sweep.references import ReferenceValue
 
 KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "estimate")
@@ -46,6 +47,7 @@ KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "
 CASES: dict[str, str] = {
     "not-finite-at-w": "undefined",  # the loss at w itself is not finite
     "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
+    "pole-in-range": "undefined",  # every usable ε straddles a pole: nothing resolves it
     "one-sided": "undefined",  # the loss is finite on one side of w only
     "not-finite": "undefined",  # the loss is not finite near w at any ε
     "vanished": "vanished",  # w ± ε == w at every ε
@@ -224,6 +226,14 @@ def _rises_again(result: SweepResult, mask: np.ndarray) -> bool:
     return bool(np.median(curve.relative_errors[below]) > 3 * max(curve.best_relative_error, 1e-17))
 
 
+def _epsilon_limit(dtype: str) -> float:
+    """The largest ε a sweep in ``dtype`` accepts (measured rows: "exact" has no format)."""
+    try:
+        return min(precision.LARGEST_EPSILON, precision.largest_finite(dtype))
+    except ValueError:
+        return precision.LARGEST_EPSILON
+
+
 class _Reading:
     """Builds the Diagnosis: the facts every case shares, plus the case's own."""
 
@@ -238,6 +248,10 @@ class _Reading:
             "unit_roundoff": result.unit_roundoff,
             "rule": dict(self.rule),
             "spacing": result.spacing,
+            # the sweep's largest ε and the largest one a sweep accepts in this dtype (advice
+            # to sweep larger ε is given only below it)
+            "epsilon_max": float(result.epsilons[-1]),
+            "epsilon_limit": _epsilon_limit(result.dtype),
         }
         self.reasons: list[str] = []
 
@@ -366,6 +380,11 @@ def diagnose(result: SweepResult) -> Diagnosis:
             spread=spread,
             **facts,
         )
+    # a pole (or singularity) closer to w than the smallest usable ε: no finite difference
+    # sees the derivative, so they neither confirm nor are "resolved" (tan at the float64 π/2)
+    pole = None
+    if analytic is not None and analytic.trusted and usable.any():
+        pole = pole_within_range(result, analytic.value, usable)
     # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
     if (
         checked is not None
@@ -385,7 +404,7 @@ def diagnose(result: SweepResult) -> Diagnosis:
                 > WRONG_BAND * max(abs(truth.value), abs(checked.value), 1e-300)
             )
         ):
-            return _wrong(reading, consensus, spread, truth)
+            return _wrong(reading, consensus, spread, truth, pole=pole)
     if checked is not None and truth is not None:
         reading.facts.update(
             agreeing_method=truth.method,
@@ -394,6 +413,17 @@ def diagnose(result: SweepResult) -> Diagnosis:
             relative_difference=_seed_relative(checked.value, truth.value),
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
+        )
+    if pole is not None:
+        return reading.diagnosis(
+            "undefined",
+            "pole-in-range",
+            recommended_by="no-useful-epsilon",
+            pole_distance=pole[0],
+            pole=pole[1],
+            smallest_epsilon=float(result.epsilons[usable].min()),
+            analytic_value=analytic.value if analytic is not None else None,
+            analytic_error=analytic.error if analytic is not None else None,
         )
     # 4. vanished: no ε of the range changes w (or, for rows, the loss) at all
     if not usable.any() or result.vanished.all():
@@ -611,6 +641,7 @@ def _wrong(
     independent: ReferenceValue | None,
     below_kink: float | None = None,
     outside_sides: tuple[float, float] | None = None,
+    pole: float | None = None,
 ) -> Diagnosis:
     result = reading.result
     checked = reading.facts["checked"]
@@ -622,6 +653,7 @@ def _wrong(
         if 1 / 1.5 <= factor <= 1.5:
             factor = None
     resolved = best is not None and np.isfinite(best) and consensus not in (None, 0.0)
+    resolved = resolved and pole is None  # across a pole the differences resolve nothing
     facts: dict[str, Any] = {"factor": factor, "best_relative_error": best}
     if independent is not None:
         facts.update(independent_method=independent.method, independent_value=independent.value)

@@ -64,7 +64,7 @@ class SweepSettings:
                 f"the largest ε ({numbers.significant(high, 6)}) must exceed the smallest "
                 f"({numbers.significant(low, 6)})",
             )
-        if high > 1e6:
+        if high > precision.LARGEST_EPSILON:
             raise InputError("max", "the largest ε is at most 1e6")
         largest = precision.largest_finite(self.dtype)
         if high > largest:  # it would become inf in the dtype
@@ -73,8 +73,8 @@ class SweepSettings:
                 f"the largest ε ({numbers.significant(high, 6)}) is beyond {self.dtype}'s "
                 f"largest number ({numbers.significant(largest, 6)})",
             )
-        if low < 1e-300:
-            raise InputError("min", "the smallest ε is at least 1e-300")
+        if low < precision.SMALLEST_EPSILON:
+            raise InputError("min", f"the smallest ε is at least {precision.SMALLEST_EPSILON:g}")
         if isinstance(self.points, bool) or not isinstance(self.points, int | np.integer):
             raise InputError("points", "enter a whole number of points")
         if not 3 <= self.points <= MAX_POINTS:

@@ -69,3 +69,35 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
         if slope > 2.5:
             return "crossed", upper / 10 ** (1 - 1 / slope)  # where the leap starts, roughly
     return None, None
+
+
+def pole_within_range(
+    result: SweepResult, gradient: float, usable: np.ndarray
+) -> tuple[float, bool] | None:
+    """The distance over which the loss changes completely (a pole or singularity nearby),
+    when even the smallest ε the dtype can form at w is not well below it; else None.
+
+    Near a simple pole at distance d, L/L', 2L'/L'' and √(6L'/L''') are all d; the largest of
+    the three (each from the exact derivatives at w) is a distance the Taylor expansion the
+    finite differences rely on holds over. When every usable ε is beyond half of it, the
+    steps straddle the pole (tan at the float64 π/2): no ε resolves the derivative, however
+    right it is. Returns (that distance, whether the three agree as they do at a pole), or
+    None; where they disagree the loss varies that fast for another reason (it oscillates).
+    """
+    if not usable.any() or not np.isfinite(gradient) or gradient == 0:
+        return None
+    second, third = result.curvature, result.third_derivative
+    with np.errstate(all="ignore"):
+        scales = [
+            abs(result.loss / gradient) if result.loss != 0 else np.inf,
+            abs(2 * gradient / second) if second else np.inf,
+            float(np.sqrt(abs(6 * gradient / third))) if third else np.inf,
+        ]
+    if second is None or third is None:
+        return None  # without the exact higher derivatives there is no scale to go by
+    scale = max(float(s) for s in scales)
+    smallest = float(result.epsilons[usable].min())
+    if np.isfinite(scale) and smallest > scale / 2:
+        finite = [float(s) for s in scales if np.isfinite(s) and s > 0]
+        return scale, len(finite) == 3 and max(finite) <= 2 * min(finite)
+    return None

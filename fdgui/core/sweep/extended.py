@@ -402,9 +402,13 @@ def analytic_reference(text: str, w: float) -> ReferenceValue:
         mp = _mp()
         with mp.workdps(4 * START_DIGITS):
             left, right = kink.closer
+            half = abs(left - right) / 2
             middle = (left + right) / 2
-            value = float(middle)
-            error = _up(mp, abs(left - right) / 2 + abs(middle - mp.mpf(value)))
+            # the conventions' value stands where it lies between the two sides (relu'(0) = 0
+            # for log(1 + relu(w)**2)); else the sides' middle, with their gap as its bar
+            if abs(mp.mpf(value) - middle) > half + mp.mpf(error):
+                value = float(middle)
+                error = _up(mp, half + abs(middle - mp.mpf(value)))
     return ReferenceValue(
         "analytic",
         value,

@@ -376,12 +376,9 @@ class ExplorerModel(PanelModel):
         """Rows of ε, L+, L−[, L] from a CSV/TSV text become the measured rows (instead of
         the calculator's); returns one message per bad row (good rows are kept). Raises
         InputError('rows') when no row can be read."""
-        from fdgui.core.calculator.schemes import parse_measurement_table
+        from fdgui.core.calculator.schemes import table_rows
 
-        rows, problems = parse_measurement_table(text)
-        if not rows:
-            detail = f": {problems[0]}" if problems else ""
-            raise InputError("rows", f"no row of ε, L+, L− could be read from {name}{detail}")
+        rows, problems = table_rows(text, name)
         self._imported = (tuple(rows), tuple(problems), name)
         self.set_source("measured")
         self.rowsChanged.emit(self.measured_row_count())
