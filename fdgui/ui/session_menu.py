@@ -22,6 +22,8 @@ MAX_TABLE_BYTES = 64 * 1024 * 1024
 
 def install(window: Any) -> None:
     """Add the session actions, Undo/Redo, the title and drops to ``window``."""
+    from fdgui.ui.session import AUTOSAVING_AGAIN
+
     session = window.session
     menu = window.file_menu
     first = menu.actions()[0] if menu.actions() else None
@@ -84,6 +86,8 @@ def install(window: Any) -> None:
             warning.setText("⚠ not autosaving")
             warning.setToolTip(text)
             warning.setVisible(True)
+        elif text.startswith(AUTOSAVING_AGAIN):
+            warning.setVisible(False)
 
     session.message.connect(show_message)
     if session.last_message:  # said while the window was being made (restore, autosave)
@@ -109,7 +113,8 @@ def _update_title(window: Any) -> None:
 
 
 def _say_undo(window: Any, label: str, verb: str) -> None:
-    text = f"{verb} {label}." if label else "Nothing to undo or redo."
+    refused = window.undo_stack.refused
+    text = f"{verb} {label}." if label else (refused or "Nothing to undo or redo.")
     window.statusBar().showMessage(text, 5000)
 
 
@@ -125,7 +130,8 @@ def confirm_discard(window: Any, doing: str) -> bool:
         window,
         "Unsaved changes",
         f"{name} has changes that are not saved in a file. Save them before {doing}?\n"
-        "(They are kept in the autosave either way.)",
+        "(Discarded, they still stay in the autosave on quitting, or in "
+        "autosave-previous.fdgui.json when another session replaces them.)",
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
         | QMessageBox.StandardButton.Cancel,
@@ -251,8 +257,13 @@ def _drop_probe(window: Any, path: Path) -> str:
 
 
 def _drop_table(window: Any, path: Path) -> str:
+    import stat
+
     try:
-        if path.stat().st_size > MAX_TABLE_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe would keep the window waiting forever
+            return f"{path.name} is not a regular file (a folder, a pipe or a device); not read."
+        if info.st_size > MAX_TABLE_BYTES:
             return f"{path.name} is larger than {MAX_TABLE_BYTES // 2**20} MB; not read."
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:

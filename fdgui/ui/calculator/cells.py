@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from fdgui.core.calculator.rows import CANCELLED_NOTE, is_cancelled
 from fdgui.core.calculator.schemes import Measurement
 from fdgui.core.numbers import format as fmt
+from fdgui.ui.roles import EXACT_ROLE
 
 CENTRAL_COLUMN = 3
 FORWARD_COLUMN, BACKWARD_COLUMN = 4, 5
@@ -38,6 +39,8 @@ def _flag(row: Measurement, column: int) -> str | None:
 def cell_data(row: Measurement, column: int, value: Any, role: int) -> Any:
     """What the history table shows for ``value`` (column ``column`` of ``row``) in ``role``;
     None for the roles it leaves to Qt."""
+    if role == EXACT_ROLE:  # copy and CSV export: every digit, as typed
+        return "" if value is None else fmt.decimal_exact(value)
     cancelled = is_cancelled(row)
     flag = _flag(row, column)
     if role == Qt.ItemDataRole.DisplayRole:

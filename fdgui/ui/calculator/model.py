@@ -266,12 +266,19 @@ class CalculatorModel(PanelModel):
         """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}
         (fdgui.core.session): compact, and each row's line is made once, so a long history
         saves fast. Rows of a saved history still being read stay in it, first."""
-        return {"texts": self.texts(), "history": self._history_table()()}
+        return {"texts": self.texts(), "history": self._history_table()(), **self._roundoff()}
+
+    def _roundoff(self) -> dict[str, str]:
+        """The losses' unit round-off when they were sent as binary numbers (their ± and so
+        the verdict depend on it): saved so that reopening gives the same verdict."""
+        if self._loss_roundoff is None:
+            return {}
+        return {"loss_roundoff": str(self._loss_roundoff)}
 
     def autosave_state(self) -> dict[str, Any]:
         """``state()`` with the history as a function to call off the GUI thread (the first
         save after a long paste formats every new row)."""
-        return {"texts": self.texts(), "history": self._history_table()}
+        return {"texts": self.texts(), "history": self._history_table(), **self._roundoff()}
 
     def _history_table(self) -> Any:
         from fdgui.core.session import encode_table, row_line
@@ -326,7 +333,7 @@ class CalculatorModel(PanelModel):
         self.recompute()
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("history",)
+        return ("history", "loss_roundoff")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         from fdgui.core.jobs import drive
@@ -347,9 +354,11 @@ class CalculatorModel(PanelModel):
             self.historyChanged.emit()
         else:  # read after the window is up; rows typed meanwhile follow the saved ones
             self._read_saved_later(rows)
-        if texts:
+        roundoff, bad = _saved_roundoff(state.get("loss_roundoff"))
+        problems += bad
+        if texts or roundoff is not None:
             self._texts.update(texts)
-            self._loss_roundoff = None
+            self._loss_roundoff = roundoff
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
@@ -373,10 +382,19 @@ class CalculatorModel(PanelModel):
         """A long saved history has been read: its rows go before any added meanwhile."""
         import numpy as np
 
-        self._pending_history = []
+        pending, self._pending_history = self._pending_history, []
+        lines = pending.split("\n") if isinstance(pending, str) and pending else None
+        if lines is not None and not measured.problems and len(lines) == len(measured.rows):
+            # each row saves again as the line it was read from: a history read in the
+            # background is no unsaved change (the session's baseline holds those lines)
+            paired = zip(measured.rows, lines, strict=True)
+            self._row_lines.update({id(row): (row, line) for row, line in paired})
         if measured.problems:
+            named = ", ".join(measured.problems[:5])
+            more = f" and {len(measured.problems) - 5:,} more" if len(measured.problems) > 5 else ""
             self.statusMessage.emit(
-                f"Could not restore {len(measured.problems):,} saved measurement row(s)."
+                f"Could not restore {len(measured.problems):,} saved measurement row(s): "
+                f"calculator {named}{more}."
             )
         saved = np.asarray(measured.points, dtype=float).reshape(-1, 4)
         self.history.set_rows(
@@ -384,6 +402,19 @@ class CalculatorModel(PanelModel):
             np.concatenate([saved, self.history.points()]),
         )
         self.historyChanged.emit()
+
+
+def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:
+    """A saved ``loss_roundoff`` (a decimal text, 0 < u < 1) and the entry's name if bad."""
+    if saved is None:
+        return None, []
+    try:
+        value = Decimal(saved) if isinstance(saved, str) else None
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or not 0 < value < 1:
+        return None, ["loss_roundoff"]
+    return value, []
 
 
 def _measure_saved(rows: list[Any] | str) -> Any:
