@@ -83,10 +83,22 @@ def run(args: argparse.Namespace) -> int:
     if args.session:
         problem = _write_session(args.session, texts, result)
         if problem:
-            print(f"fdgui-cli calc: {problem}", file=sys.stderr)
+            print(_said(f"fdgui-cli calc: {problem}"), file=sys.stderr)
             return 2
     sys.stdout.write(export(result, "json" if args.json else "text"))
     return _status(result)
+
+
+def _said(message: str) -> str:
+    """A message that echoes a file's text or name: one line, shortened, and with control
+    characters (terminal escapes included) shown as "?" instead of sent to the terminal."""
+    import unicodedata
+
+    shown = "".join(
+        " " if char in "\n\r\t" else "?" if unicodedata.category(char) in ("Cc", "Cs") else char
+        for char in message
+    )
+    return one_line(shown)
 
 
 def _status(result: object) -> int:
@@ -127,18 +139,25 @@ def _report_session(args: argparse.Namespace) -> int:
     from fdgui.core import session as files
 
     try:
-        texts = files.calculator_request(files.read_session(args.session))
+        saved = files.read_session(args.session)
+        texts = files.calculator_request(saved)
     except files.SessionError as error:
-        print(f"fdgui-cli calc: --session: {error}", file=sys.stderr)
+        print(_said(f"fdgui-cli calc: --session: {error}"), file=sys.stderr)
         return 2
     inputs, errors = parse_inputs(texts)
     if inputs is None:
         field, message = next(iter(errors.items()))
         name = FIELD_NAMES.get(field, field)
         print(
-            f"fdgui-cli calc: --session: the saved {name} is not valid: {message}", file=sys.stderr
+            _said(f"fdgui-cli calc: --session: the saved {name} is not valid: {message}"),
+            file=sys.stderr,
         )
         return 2
+    roundoff = files.calculator_roundoff(saved)
+    if roundoff is not None:  # the losses were sent as binary numbers: as in the window
+        from dataclasses import replace
+
+        inputs = replace(inputs, loss_roundoff=roundoff)
     result = estimate(inputs)
     sys.stdout.write(export(result, "json" if args.json else "text"))
     return _status(result)

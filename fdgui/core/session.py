@@ -9,14 +9,17 @@ skips and names a bad entry and restores the rest.
 
 Writes are atomic: a temporary file in the same folder, flushed and fsynced, then renamed
 over the target (and the folder fsynced), so a crash leaves the old file or the new one,
-never half of one.
+never half of one. The file keeps its permissions (a new one follows the umask), and a
+symbolic link is followed: its target is replaced, the link stays.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -26,7 +29,8 @@ from typing import Any
 FORMAT = "fdgui-session"
 VERSION = 1
 SUFFIX = ".fdgui.json"
-#: larger files are refused before they are read (100,000 measurements take about 6 MB)
+#: larger files are refused before they are read (100,000 measurements take about 6 MB);
+#: the writers refuse to write larger ones too, so every file written can be read back
 MAX_BYTES = 32 * 1024 * 1024
 #: the columns of a compact table (the calculator's history): {"columns": [...], "rows": [[...]]}
 HISTORY_COLUMNS = ("epsilon", "loss_plus", "loss_minus", "loss")
@@ -34,6 +38,23 @@ HISTORY_COLUMNS = ("epsilon", "loss_plus", "loss_minus", "loss")
 
 class SessionError(Exception):
     """A file that is not a session this fdgui can open; ``str()`` is one sentence."""
+
+
+class SessionTooLarge(OSError):
+    """A session that would be larger than ``MAX_BYTES``: not written (it could not be read
+    back). An OSError, so every writer's failure path says it; ``strerror`` is one sentence."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(errno.EFBIG, f"the session would be {too_large(size)}")
+
+
+def too_large(size: int) -> str:
+    """``size`` bytes against the limit, exactly (for the reader's and writers' messages)."""
+    return (
+        f"{size:,} bytes ({size / 2**20:.1f} MB), more than the {MAX_BYTES:,} bytes "
+        f"({MAX_BYTES // 2**20} MB) a session may hold; delete or export rows of the "
+        "measurement history to make it smaller"
+    )
 
 
 @dataclass
@@ -64,6 +85,11 @@ def autosave_path() -> Path:
     return data_dir() / f"autosave{SUFFIX}"
 
 
+def previous_autosave_path() -> Path:
+    """Where the work a newly opened (or new) session replaced is kept."""
+    return data_dir() / f"autosave-previous{SUFFIX}"
+
+
 def preferences_path() -> Path:
     """Small preferences (recent files) beside the autosave."""
     return data_dir() / "preferences.json"
@@ -88,16 +114,24 @@ def dumps(session: Session) -> bytes:
 
 def dumps_panels(panels: dict[str, Any]) -> bytes:
     """The panels' part of a file, alone (to tell whether anything changed since a save)."""
-    return json.dumps(panels, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(panels, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a pasted half character): never fail
+        return text.encode("utf-8", "replace")
 
 
 def assemble(panels_json: bytes, saved_at: str = "", app_version: str = "") -> bytes:
-    """A whole file from the panels' part made by ``dumps_panels``."""
+    """A whole file from the panels' part made by ``dumps_panels``; SessionTooLarge (an
+    OSError) when it would be larger than the readers accept."""
     head = json.dumps(
         {"format": FORMAT, "version": VERSION, "saved_at": saved_at, "app_version": app_version},
         separators=(",", ":"),
     ).encode("utf-8")
-    return head[:-1] + b',"panels":' + panels_json + b"}"
+    data = head[:-1] + b',"panels":' + panels_json + b"}"
+    if len(data) > MAX_BYTES:
+        raise SessionTooLarge(len(data))
+    return data
 
 
 def encode_table(lines: list[str], columns: tuple[str, ...] = HISTORY_COLUMNS) -> dict[str, Any]:
@@ -163,12 +197,9 @@ def row_cells(row: Any) -> dict[str, str] | None:
 def loads(data: bytes, name: str = "the file") -> Session:
     """Check and decode a session file's bytes; SessionError says why it is refused."""
     if len(data) > MAX_BYTES:
-        raise SessionError(
-            f"{name} is {len(data) / 2**20:.0f} MB; sessions larger than "
-            f"{MAX_BYTES // 2**20} MB are refused"
-        )
+        raise SessionError(f"{name} is {too_large(len(data))}")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark some editors add is accepted
     except UnicodeDecodeError:
         raise SessionError(f"{name} is not a text file (not UTF-8)") from None
     if not text.strip():
@@ -182,6 +213,10 @@ def loads(data: bytes, name: str = "the file") -> Session:
         raise SessionError(
             f"{name} is not valid JSON{where}: it may be truncated or damaged"
         ) from None
+    if "\\u" in text and _has_surrogate(raw):  # only an escape can make a lone surrogate
+        raise SessionError(
+            f"{name} holds text that is not valid Unicode (a lone surrogate \\ud800–\\udfff)"
+        )
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise SessionError(f'{name} is not an fdgui session (no "format": "{FORMAT}")')
     version = raw.get("version")
@@ -206,19 +241,41 @@ def loads(data: bytes, name: str = "the file") -> Session:
     )
 
 
+def _has_surrogate(value: Any) -> bool:
+    """Whether any string (key or value) in the decoded JSON holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def read_session(path: str | os.PathLike[str]) -> Session:
     """Read and check a session file; never changes it. SessionError says why it is refused
     (a missing or unreadable file included)."""
     path = Path(path)
     name = path.name or str(path)
     try:
+        kind = os.stat(path).st_mode  # before opening: opening a FIFO would wait forever
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError
+        if not stat.S_ISREG(kind):
+            raise SessionError(f"{path} is not a regular file (a pipe or a device)")
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SessionError(f"{path} is not a regular file (a pipe or a device)")
             if size > MAX_BYTES:
-                raise SessionError(
-                    f"{name} is {size / 2**20:.0f} MB; sessions larger than "
-                    f"{MAX_BYTES // 2**20} MB are refused"
-                )
+                raise SessionError(f"{name} is {too_large(size)}")
             data = handle.read(MAX_BYTES + 1)
     except SessionError:
         raise
@@ -236,11 +293,17 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one: a
     temporary file beside it, flushed and fsynced, renamed over it. OSError on failure (the
     old file is then untouched and no temporary file is left)."""
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # through a symbolic link: its target is written
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        try:  # the file keeps its permissions; a new one gets what the umask gives
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, mode)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -260,6 +323,18 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         pass
     finally:
         os.close(folder_fd)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux);
+    elsewhere set and put back at once."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def write_session(path: str | os.PathLike[str], session: Session) -> None:
@@ -304,9 +379,26 @@ def with_calculation(session: Session, texts: dict[str, str], row: Any) -> Sessi
     lines = [line for line in lines if line]
     lines.append("\t".join(measurement_texts(row)))
     calculator["texts"] = dict(texts)
+    calculator.pop("loss_roundoff", None)  # typed texts: their digits are what count
     calculator["history"] = encode_table(lines)
     panels["calculator"] = calculator
     return Session(panels=panels, saved_at=session.saved_at, app_version=session.app_version)
+
+
+def calculator_roundoff(session: Session) -> Any:
+    """The saved unit round-off of the calculator's losses (a Decimal), or None when there
+    is none or it is not a decimal 0 < u < 1 (the window names that one when opening)."""
+    from decimal import Decimal, InvalidOperation
+
+    state = session.panels.get("calculator")
+    saved = state.get("loss_roundoff") if isinstance(state, dict) else None
+    if not isinstance(saved, str):
+        return None
+    try:
+        value = Decimal(saved)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and 0 < value < 1 else None
 
 
 def calculator_request(session: Session) -> dict[str, str]:

@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
             self._reports.pop(key, None)
         if not isinstance(state, dict) or "probe" not in state:
             return state
+        if not hasattr(self._models.get(key), "open_probe"):
+            return state  # a panel without probe files: "probe" is an unknown entry, named
         state = dict(state)
         probe = state.pop("probe")
         if isinstance(probe, str) and probe:

@@ -132,7 +132,11 @@ def _plot_name(plot: Any, number: int) -> str:
 
 def csv_text(view: Any) -> str:
     """Every curve on the view as rows of (plot, series, x, y), x and y as plotted (not
-    their logarithms); an image as rows of (plot, image, column, row, value)."""
+    their logarithms); the network check's heat map as ``heat_map_csv`` (an image is
+    otherwise a picture, not data: it is left out, so every row has the same four fields)."""
+    report = getattr(view.parentWidget(), "report", None) if hasattr(view, "parentWidget") else None
+    if report is not None and hasattr(report, "tensors"):  # the network check's heat map
+        return heat_map_csv(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["plot", "series", "x", "y"])
@@ -146,10 +150,22 @@ def csv_text(view: Any) -> str:
                 series = item.name() or "curve"
                 for xv, yv in zip(np.asarray(x, float), np.asarray(y, float), strict=False):
                     writer.writerow([plot_name, series, _number(xv), _number(yv)])
-            elif isinstance(item, pg.ImageItem) and item.image is not None:
-                image = np.asarray(item.image, float)
-                for (column, row), value in np.ndenumerate(image):  # ImageItem: axis 0 is x
-                    writer.writerow([plot_name, "image", column, row, _number(value)])
+    return out.getvalue()
+
+
+def heat_map_csv(report: Any) -> str:
+    """A network check's relative errors, every entry of every tensor (not the downsampled
+    log10 picture): rows of (tensor, row, column, relative_error), indexes from 0; a vector
+    is row 0, a tensor of more dimensions has its trailing ones flattened into the column;
+    a projection check has one row of directions."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["tensor", "row", "column", "relative_error"])
+    for tensor in report.tensors:
+        errors = np.asarray(tensor.relative_errors, dtype=float)
+        errors = errors.reshape(1, -1) if errors.ndim < 2 else errors.reshape(errors.shape[0], -1)
+        for (row, column), value in np.ndenumerate(errors):
+            writer.writerow([tensor.name, row, column, repr(float(value))])
     return out.getvalue()
 
 

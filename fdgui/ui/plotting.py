@@ -36,7 +36,9 @@ SCHEME_STYLES = {
     "backward": ("dash-dot", "t", 1.3),  # ▼ (dotted is the round-off guide)
 }
 MARKER_GLYPHS = {None: "━", "t1": "▲", "t": "▼", "o": "●"}
-INDEPENDENT_COLOUR = OKABE_ITO["reddish purple"]  # complex step / Richardson when they differ
+# complex step / Richardson when they differ: its own colour and dash (not the round-off guide)
+INDEPENDENT_COLOUR = OKABE_ITO["orange"]
+INDEPENDENT_STYLE = "dash-dot-dot"
 FLOOR_COLOUR = OKABE_ITO["reddish purple"]  # round-off floor: dotted
 GUIDE_COLOUR = OKABE_ITO["sky blue"]  # truncation guides: dashed
 GUIDE_STYLES = {"truncation": "dash", "round-off": "dot"}
@@ -63,11 +65,12 @@ _STYLES = {
     "dash": Qt.PenStyle.DashLine,
     "dot": Qt.PenStyle.DotLine,
     "dash-dot": Qt.PenStyle.DashDotLine,
+    "dash-dot-dot": Qt.PenStyle.DashDotDotLine,
 }
 
 
 def pen(colour: str, width: float = 1.0, style: str = "solid"):
-    """A pen by name of its style: solid, dash, dot or dash-dot."""
+    """A pen by name of its style: solid, dash, dot, dash-dot or dash-dot-dot."""
     return pg.mkPen(colour, width=width, style=_STYLES[style])
 
 

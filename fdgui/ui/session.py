@@ -27,6 +27,7 @@ from fdgui.core import session as files
 
 AUTOSAVE_MS = 700
 AUTOSAVE_MAX_WAIT_S = 3.0
+AUTOSAVING_AGAIN = "Your work is autosaved again"
 #: the model signals that may mean a change worth saving
 _CHANGE_SIGNALS = (
     "textsChanged",
@@ -61,8 +62,15 @@ def _write_job(
         try:
             files.write_atomic(autosave, files.assemble(data, _now(), __version__))
         except OSError as error:
-            problem = f"{autosave.parent} is not writable ({error.strerror or error})"
+            problem = _write_problem(autosave, error)
     return data, problem
+
+
+def _write_problem(path: Path, error: OSError) -> str:
+    """Why ``path`` could not be written, in words."""
+    if isinstance(error, files.SessionTooLarge):
+        return str(error.strerror)
+    return f"{path.parent} is not writable ({error.strerror or error})"
 
 
 class SessionManager(QObject):
@@ -86,6 +94,8 @@ class SessionManager(QObject):
         self._again = False
         self._pending_since = 0.0
         self._probe_notes: list[str] = []
+        self._autosave: Path | None = None  # set when another fdgui holds the usual one
+        self._skipped_in: Path | None = None  # the file opened with entries it skipped
         self._report_notes: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -133,12 +143,13 @@ class SessionManager(QObject):
             self._write_autosave(data)
 
     def _write_autosave(self, data: bytes) -> None:
-        path = files.autosave_path()
+        path = self.autosave_file()
         try:
             files.write_atomic(path, files.assemble(data, _now(), __version__))
             self._autosaved = data
+            self._writable_again()
         except OSError as error:
-            self._unwritable(f"{path.parent} is not writable ({error.strerror or error})")
+            self._unwritable(_write_problem(path, error))
 
     def _collect_and_write(self) -> None:
         if self._writing is not None:  # one write at a time; the next follows it
@@ -150,7 +161,7 @@ class SessionManager(QObject):
         from fdgui.ui.worker import start_job
 
         panels = self.window.collect_states(autosave=True)  # slow parts made in the job
-        autosave = files.autosave_path() if self.autosave_enabled else None
+        autosave = self.autosave_file() if self.autosave_enabled else None
         job = start_job(_write_job, panels, autosave, self._autosaved)
         self._writing = job
 
@@ -160,6 +171,7 @@ class SessionManager(QObject):
                 self._unwritable(problem)
             elif autosave is not None:
                 self._autosaved = data
+                self._writable_again()
             self._set_dirty(self._baseline is not None and data != self._baseline)
 
         def finished() -> None:
@@ -180,6 +192,12 @@ class SessionManager(QObject):
             "to keep it."
         )
         print(f"fdgui: autosave failed: {problem}", file=sys.stderr)
+
+    def _writable_again(self) -> None:
+        """An autosave was written after one failed: say that it works again (once)."""
+        if self._warned_unwritable:
+            self._warned_unwritable = False
+            self._say(f"{AUTOSAVING_AGAIN}: {self.autosave_file()}.")
 
     def _say(self, text: str) -> None:
         self.last_message = text
@@ -217,6 +235,13 @@ class SessionManager(QObject):
     def restore_autosave(self) -> dict[str, Any] | None:
         """The autosaved panel states, or None. A damaged one is moved aside (``.broken``)
         and said; after a crash (the running marker left behind) this is said too."""
+        if not _claim_autosave():  # another fdgui runs: never share (nor restore) its file
+            self._autosave = files.data_dir() / f"autosave-{os.getpid()}{files.SUFFIX}"
+            self._say(
+                "Another fdgui window is running and keeps the usual autosave; this one "
+                f"autosaves to {self._autosave} instead (File → Open… brings it back)."
+            )
+            return None
         path = files.autosave_path()
         marker = path.with_name("running")
         crashed = marker.exists()
@@ -243,7 +268,13 @@ class SessionManager(QObject):
             )
         return saved.panels
 
+    def autosave_file(self) -> Path:
+        """Where this window autosaves (its own file when another fdgui holds the usual)."""
+        return self._autosave if self._autosave is not None else files.autosave_path()
+
     def closed_cleanly(self) -> None:
+        if self._autosave is not None:  # a second window: the running marker is not its own
+            return
         with contextlib.suppress(OSError):
             files.autosave_path().with_name("running").unlink(missing_ok=True)
 
@@ -256,20 +287,73 @@ class SessionManager(QObject):
         except files.SessionError as error:
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
-        problems = self.load(saved.panels)
+        kept = self._kept_note(self.keep_previous())
+        panels, ignored = self._without_interpreters(saved.panels)
+        problems = self.load(panels)
         self.path = path.resolve()
+        self._skipped_in = self.path if problems else None
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
         if self.autosave_enabled:  # headless runs leave the recent list alone
             add_recent(self.path)
         notes = self._take_probe_notes()
+        if ignored:
+            notes += (
+                f" The session named a Python for probe files ({'; '.join(ignored)}); it was "
+                "not taken (a file never chooses what runs): set it in the panel if you trust it."
+            )
         if problems:
-            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.{notes}")
+            self._say(f"Opened {path.name}; could not restore {', '.join(problems)}.{notes}{kept}")
         else:
-            self._say(f"Opened {path.name}.{notes}")
+            self._say(f"Opened {path.name}.{notes}{kept}")
         self.changed()
         return True
+
+    def keep_previous(self) -> Path | None:
+        """Before another session replaces the window's work: if that work is in no file
+        (untitled, restored after a crash, or changed since its file was saved), write it
+        aside as ``autosave-previous.fdgui.json`` so it survives the autosave of what
+        replaces it. Returns that file, or None (nothing to keep, or no autosave)."""
+        if not self.autosave_enabled:
+            return None
+        data = files.dumps_panels(self.window.collect_states())
+        in_file = self.path is not None and data == self._baseline
+        if in_file or data == b"{}":
+            return None
+        target = files.previous_autosave_path()
+        try:
+            files.write_atomic(target, files.assemble(data, _now(), __version__))
+        except OSError as error:
+            self._unwritable(_write_problem(target, error))
+            return None
+        return target
+
+    def _without_interpreters(self, panels: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """``panels`` with every ``texts.probe_python`` replaced by what is on screen (the
+        interpreter probe files run with is never taken from a file someone may have sent),
+        and the ignored ones as "<panel>: <text>"."""
+        cleaned: dict[str, Any] = {}
+        ignored: list[str] = []
+        for key, state in panels.items():
+            texts = state.get("texts") if isinstance(state, dict) else None
+            if isinstance(texts, dict) and "probe_python" in texts:
+                texts = dict(texts)
+                named = texts.pop("probe_python")
+                model = self.window._models.get(key)
+                current = model.text("probe_python") if model is not None else ""
+                if current:
+                    texts["probe_python"] = current
+                if named and named != current:
+                    ignored.append(f"{key}: {str(named)[:200]!r}")
+                state = {**state, "texts": texts}
+            cleaned[key] = state
+        return cleaned, ignored
+
+    def _kept_note(self, kept: Path | None) -> str:
+        if kept is None:
+            return ""
+        return f" Your previous work was kept in {kept} (File → Open… brings it back)."
 
     def load(self, panels: dict[str, Any]) -> list[str]:
         """Restore every panel from ``panels`` (a panel missing there gets its defaults);
@@ -281,12 +365,14 @@ class SessionManager(QObject):
             self._loading -= 1
 
     def new(self) -> None:
+        self._skipped_in = None
+        kept = self._kept_note(self.keep_previous())
         self.load({})
         self.path = None
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
-        self._say("A new session: every panel is back at its example.")
+        self._say(f"A new session: every panel is back at its example.{kept}")
         self.changed()
 
     def save(self, path: str | os.PathLike[str] | None = None) -> bool:
@@ -297,6 +383,7 @@ class SessionManager(QObject):
         if not target.name.endswith(".json"):
             target = target.with_name(target.name + files.SUFFIX)
         data = files.dumps_panels(self.window.collect_states())
+        original = self._keep_original(target)
         try:
             files.write_atomic(target, files.assemble(data, _now(), __version__))
         except OSError as error:
@@ -308,8 +395,53 @@ class SessionManager(QObject):
         self.titleChanged.emit()
         if self.autosave_enabled:
             add_recent(self.path)
-        self._say(f"Saved {target.name}.")
+        self._say(f"Saved {target.name}.{original}")
         return True
+
+    def _keep_original(self, target: Path) -> str:
+        """Saving over the file just opened, some of whose entries could not be restored:
+        the file as it was is copied to ``<name>.orig`` first (those entries would otherwise
+        be gone); returns the sentence that says so ("" when nothing was kept)."""
+        opened, self._skipped_in = self._skipped_in, None
+        if opened is None or target.resolve() != opened:
+            self._skipped_in = opened
+            return ""
+        import shutil
+
+        copy = opened.with_name(opened.name + ".orig")
+        try:
+            shutil.copy2(opened, copy)
+        except OSError:
+            return ""
+        return f" The entries that could not be restored stay in {copy.name}."
+
+
+# --- one autosave per running fdgui ------------------------------------------------------------
+_LOCKS: dict[str, Any] = {}  # data folder → the QLockFile this process holds there
+
+
+def _claim_autosave() -> bool:
+    """Whether this process may use the usual autosave and running marker: it holds (or
+    now takes) the data folder's ``instance.lock``. A lock left by a crashed process is
+    taken over (QLockFile checks whether its process still runs)."""
+    from PySide6.QtCore import QLockFile
+
+    folder = files.data_dir()
+    key = str(folder)
+    if key in _LOCKS:
+        return True
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return True  # nothing can be written there anyway; that is said by the autosave
+    lock = QLockFile(str(folder / "instance.lock"))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+    if lock.tryLock(0):
+        _LOCKS[key] = lock
+        return True
+    # False only when another live process holds it; a lock that cannot be made at all
+    # (permissions) leaves this fdgui as if it were the only one
+    return lock.error() != QLockFile.LockError.LockFailedError
 
 
 # --- recent files (a small preferences file beside the autosave) -------------------------------

@@ -21,6 +21,8 @@ PROBE_SUFFIXES = (".py",)
 
 def install(window: Any) -> None:
     """Add the session actions, Undo/Redo, the title and drops to ``window``."""
+    from fdgui.ui.session import AUTOSAVING_AGAIN
+
     session = window.session
     menu = window.file_menu
     first = menu.actions()[0] if menu.actions() else None
@@ -83,6 +85,8 @@ def install(window: Any) -> None:
             warning.setText("⚠ not autosaving")
             warning.setToolTip(text)
             warning.setVisible(True)
+        elif text.startswith(AUTOSAVING_AGAIN):
+            warning.setVisible(False)
 
     session.message.connect(show_message)
     if session.last_message:  # said while the window was being made (restore, autosave)
@@ -108,7 +112,8 @@ def _update_title(window: Any) -> None:
 
 
 def _say_undo(window: Any, label: str, verb: str) -> None:
-    text = f"{verb} {label}." if label else "Nothing to undo or redo."
+    refused = window.undo_stack.refused
+    text = f"{verb} {label}." if label else (refused or "Nothing to undo or redo.")
     window.statusBar().showMessage(text, 5000)
 
 
@@ -124,7 +129,8 @@ def confirm_discard(window: Any, doing: str) -> bool:
         window,
         "Unsaved changes",
         f"{name} has changes that are not saved in a file. Save them before {doing}?\n"
-        "(They are kept in the autosave either way.)",
+        "(Discarded, they still stay in the autosave on quitting, or in "
+        "autosave-previous.fdgui.json when another session replaces them.)",
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
         | QMessageBox.StandardButton.Cancel,
@@ -250,10 +256,17 @@ def _drop_probe(window: Any, path: Path) -> str:
 
 
 def _drop_table(window: Any, path: Path) -> str:
+    import stat
+
     from fdgui.core.errors import InputError
     from fdgui.core.table_file import read_table_text
 
-    try:  # bounded whatever the file (a FIFO, a device): the same reader as --table
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would keep the window waiting forever
+            return f"{path.name} is not a regular file (a folder, a pipe or a device); not read."
+    except OSError as error:
+        return f"Could not read {path.name}: {error.strerror or error}."
+    try:  # bounded: the same reader as --table and Import table…
         text = read_table_text(path, "rows", strict=False)
     except InputError as error:
         return f"{error.message[0].upper()}{error.message[1:]}."

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QTableView
 
+from fdgui.ui.roles import EXACT_ROLE
+
 RESULT_FORMATS = {".md": "markdown", ".json": "json", ".csv": "csv", ".txt": "text"}
 
 
@@ -50,10 +52,17 @@ def selected_rows_text(table: QAbstractItemView, separator: str = "\t") -> str:
         ]
     )
     for row in rows:
-        writer.writerow(
-            [model.data(model.index(row, c), Qt.ItemDataRole.DisplayRole) or "" for c in columns]
-        )
+        writer.writerow([_cell_text(model, model.index(row, c)) for c in columns])
     return out.getvalue()
+
+
+def _cell_text(model: Any, index: Any) -> str:
+    """A cell's exact text when its model gives one (EXACT_ROLE), else what it shows."""
+    exact = model.data(index, EXACT_ROLE)
+    if exact is not None:
+        return str(exact)
+    shown = model.data(index, Qt.ItemDataRole.DisplayRole)
+    return "" if shown is None else str(shown)
 
 
 def copy_rows(table: QAbstractItemView) -> str:
@@ -155,7 +164,7 @@ def _extend_explorer(window: Any, panel: Any) -> list[QAction]:
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         panel.addAction(action)
     pin.triggered.connect(lambda: _status(panel, model.pins.pin(model.result())))
-    clear.triggered.connect(model.pins.clear)
+    clear.triggered.connect(lambda: model.undoable("Clear pinned sweeps", model.pins.clear))
     model.pins.pinsChanged.connect(lambda: clear.setEnabled(bool(model.pins.pins())))
     clear.setEnabled(bool(model.pins.pins()))
     panel.pin_action, panel.clear_pins_action = pin, clear

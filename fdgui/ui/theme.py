@@ -220,6 +220,26 @@ def set_role(widget, role: str):
     return widget
 
 
+BADGE_FONT_SCALE = 1.15  # the verdict badge's text, bold, relative to the window's font
+
+
+def make_badge(label):
+    """The one verdict badge's shape in every panel: bold text 1.15× the window's size,
+    centred, as wide as its words (never stretched), two lines when long."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication, QSizePolicy
+
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(QApplication.font().pointSizeF() * BADGE_FONT_SCALE)
+    label.setFont(font)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+    label.setProperty("verdictBadge", True)
+    return label
+
+
 def badge_style(colour: str | None) -> str:
     """The one verdict badge of every panel: white bold text on the verdict's colour, or an
     outlined box when there is no verdict."""

@@ -3,7 +3,11 @@ Send to calculator): one history for the window, of model snapshots.
 
 A model records a step with ``PanelModel.undoable(label, change)``: its ``snapshot()`` before
 and after. Undo applies the one before, redo the one after; a new step forgets what was
-undone. Snapshots are the models' own (cheap) data, never widgets.
+undone. A step is applied only while its model is still as the step left it: a snapshot
+holds the whole model, so applying it over later changes would throw them away. Once the
+model has changed since (a row calculated, a field typed), the step and the model's older
+steps are dropped and this is said (``refused``) instead.
+Snapshots are the models' own (cheap) data, never widgets.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ class UndoStack(QObject):
         super().__init__(parent)
         self._done: list[_Step] = []
         self._undone: list[_Step] = []
+        #: why the last undo or redo did nothing ("" when it did something)
+        self.refused = ""
 
     def push(self, label: str, model: Any, before: Any, after: Any) -> None:
         self._done.append(_Step(label, model, before, after))
@@ -54,25 +60,51 @@ class UndoStack(QObject):
 
     def undo(self) -> str:
         """Undo the last step; returns its label ("" when there was none)."""
+        self.refused = ""
         if not self._done:
             return ""
         step = self._done.pop()
+        if _changed_since(step.model, step.after):
+            self._forget(step, "undo")
+            return ""
         step.model.apply_snapshot(step.before)
         self._undone.append(step)
         self.changed.emit()
         return step.label
 
     def redo(self) -> str:
+        self.refused = ""
         if not self._undone:
             return ""
         step = self._undone.pop()
+        if _changed_since(step.model, step.before):
+            self._forget(step, "redo")
+            return ""
         step.model.apply_snapshot(step.after)
         self._done.append(step)
         self.changed.emit()
         return step.label
+
+    def _forget(self, step: _Step, doing: str) -> None:
+        """``step``'s model changed after it: drop every step of that model (each would
+        bring back a state that throws the later change away) and say so."""
+        self._done = [s for s in self._done if s.model is not step.model]
+        self._undone = [s for s in self._undone if s.model is not step.model]
+        self.refused = (
+            f"Cannot {doing} {step.label}: that panel changed since, and it would undo those "
+            "changes too. Its undo history was cleared."
+        )
+        self.changed.emit()
 
     def clear(self) -> None:
         """Forget every step (a session was opened or a new one started)."""
         self._done.clear()
         self._undone.clear()
         self.changed.emit()
+
+
+def _changed_since(model: Any, snapshot: Any) -> bool:
+    try:
+        return bool(model.snapshot_changed(snapshot, model.snapshot()))
+    except Exception:  # a snapshot that cannot be compared: never risk the later changes
+        return True

@@ -133,3 +133,23 @@ def test_a_typed_epsilon_keeps_the_digits_that_identify_it():
 def test_ratio_of_a_value_that_is_not_finite_is_words_not_an_error():
     assert fmt.ratio(math.nan) == "—"
     assert fmt.ratio(math.inf) == "∞" and fmt.ratio(-math.inf) == "−∞"
+
+
+def test_every_uncertainty_follows_one_rule():
+    # two figures; plain between 1e-4 and 1e7, else with an exponent, as in the tables
+    assert fmt.uncertainty(5e-5) == "5e-5"
+    assert fmt.uncertainty(Decimal("0.0512")) == "0.051"
+    assert fmt.uncertainty(10000.0) == "10000"
+    assert fmt.uncertainty(2e13) == "2e13"
+    assert fmt.with_uncertainty(Decimal("1"), Decimal("0.00005")) == "1 ± 5e-5"
+
+
+def test_a_value_shows_no_more_digits_than_its_uncertainty_warrants():
+    value = Decimal("-0.1313269748")
+    assert fmt.display_with_uncertainty(value, Decimal("0.052")) == "-0.131 ± 0.052"
+    assert fmt.display_with_uncertainty(Decimal("-1.655690334"), Decimal("1.7")) == "-1.7 ± 1.7"
+    # never more than the table's 7 figures, however small the ±
+    assert fmt.display_with_uncertainty(value, Decimal("1e-15")) == "-0.131327 ± 1e-15"
+    # at least one figure when the ± dwarfs the value; no ± at all: the table rule
+    assert fmt.display_with_uncertainty(0.001234, 5.0) == "0.001 ± 5"
+    assert fmt.display_with_uncertainty(0.1189778416, None) == "0.1189778"

@@ -73,8 +73,10 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):
         handle.write(b"x" * (50 * 2**20))
         handle.write(b'"}')
     size = path.stat().st_size
-    with pytest.raises(files.SessionError, match="larger than 32 MB are refused"):
+    limit = r"more than the 33,554,432 bytes \(32 MB\)"
+    with pytest.raises(files.SessionError, match=limit) as said:
         files.read_session(path)
+    assert f"{size:,} bytes" in str(said.value)
     assert path.stat().st_size == size
 
 

@@ -109,4 +109,31 @@ def test_export_plots_writes_every_plot_as_png_svg_and_csv(tmp_path):
         root = ElementTree.parse(folder / f"{name}.svg").getroot()
         assert any(e.tag.endswith(("path", "polyline")) for e in root.iter())
         lines = (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines()
-        assert lines[0] == "plot,series,x,y" and len(lines) > 1, name
+        header = "tensor,row,column,relative_error" if name == "heatmap" else "plot,series,x,y"
+        assert lines[0] == header and len(lines) > 1, name
+
+
+def test_a_session_sent_as_binary_losses_reports_the_windows_verdict(tmp_path, capsys):
+    path = tmp_path / "sent.fdgui.json"
+    texts = {"loss_plus": "0.693147182464599609375", "loss_minus": "0.6931462287902832031"}
+    texts |= {"epsilon": "0.001", "loss": "", "backprop": ""}
+    panels = {"calculator": {"texts": texts, "loss_roundoff": "5.9604644775390625E-8"}}
+    files.write_session(path, files.Session(panels=panels))
+    assert main(["calc", "--session", str(path), "--json"]) == 0
+    with_u = capsys.readouterr().out
+    del panels["calculator"]["loss_roundoff"]
+    files.write_session(path, files.Session(panels=panels))
+    assert main(["calc", "--session", str(path), "--json"]) == 0
+    assert capsys.readouterr().out != with_u
+
+
+@pytest.mark.parametrize(
+    "typed", ["1\nError: all good\nfoo", "\u001b[2J\u001b[31mPWNED", "9" * 4000 + "x"]
+)
+def test_session_errors_are_one_line_without_control_characters(tmp_path, capsys, typed):
+    path = tmp_path / "odd.fdgui.json"
+    panels = {"calculator": {"texts": {"loss_plus": typed, "loss_minus": "1", "epsilon": "1"}}}
+    files.write_session(path, files.Session(panels=panels))
+    assert main(["calc", "--session", str(path)]) == 2
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "\u001b" not in said and len(said) < 400

@@ -75,6 +75,32 @@ def test_curves_on_one_plot_differ_in_colour_or_in_dash_and_marker():
     assert delta_e("#0969da", "#8250df", "deuteranopia") < 10
 
 
+def test_the_independent_reference_is_not_drawn_like_the_round_off_guide(qtbot):
+    """Its own colour (apart from the round-off guide for deuteranopes too), its own dash,
+    and the legend and the pen say the same."""
+    from fdgui.ui.explorer.plots import _DASH_GLYPHS, legend_html
+    from fdgui.ui.plotting import (
+        FLOOR_COLOUR,
+        GUIDE_STYLES,
+        INDEPENDENT_COLOUR,
+        INDEPENDENT_STYLE,
+        SCHEME_COLOURS,
+        SCHEME_STYLES,
+    )
+
+    assert INDEPENDENT_COLOUR != FLOOR_COLOUR
+    for kind in (None, "deuteranopia", "protanopia"):
+        assert delta_e(INDEPENDENT_COLOUR, FLOOR_COLOUR, kind) > 30, kind
+    assert INDEPENDENT_STYLE not in GUIDE_STYLES.values()
+    assert INDEPENDENT_STYLE not in {style for style, _m, _w in SCHEME_STYLES.values()}
+    assert INDEPENDENT_COLOUR not in SCHEME_COLOURS.values()
+    legend = legend_html()
+    independent = f"<b>{_DASH_GLYPHS[INDEPENDENT_STYLE]}</b></span>&nbsp;independent ref."
+    assert independent in legend
+    item = legend.split("independent ref.")[0].rsplit("&nbsp; ", 1)[-1]
+    assert f"color:{INDEPENDENT_COLOUR}" in item
+
+
 def test_the_simulation_matches_known_dichromat_behaviour():
     red, green = to_rgb("#ff0000"), to_rgb("#00ff00")
     seen = simulate(np.stack([red, green]), "deuteranopia")
@@ -141,24 +167,34 @@ def test_the_plotted_guides_use_the_pens_the_legend_names(qtbot):
 
 
 # --- the error axis and the readouts say one thing -----------------------------------------
-def test_error_axis_and_readouts_show_the_same_absolute_error(qtbot):
+def test_error_axis_readouts_and_hover_show_the_relative_error_the_verdict_judges(qtbot):
     from fdgui.ui.explorer.panel import ExplorerPanel
-    from fdgui.ui.explorer.plots import ERROR_AXIS_LABEL
+    from fdgui.ui.explorer.plots import ERROR_AXIS_LABEL, error_scale
 
     panel = ExplorerPanel()
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitUntil(lambda: panel.model.readout() is not None, timeout=5000)
     assert panel.view.bottom.getAxis("left").labelText == ERROR_AXIS_LABEL
-    readout, reference = panel.model.readout(), panel.model.result().reference.value
+    assert "relative" in ERROR_AXIS_LABEL
+    readout, result = panel.model.readout(), panel.model.result()
+    reference = result.reference.value
     text = panel.readout_labels["central"].text()
-    shown = float(text.split("|error|")[1])
-    assert shown == pytest.approx(abs(readout.estimates["central"] - reference), rel=0.05)
-    # the curve on that axis is the same quantity
-    result = panel.model.result()
+    assert "|error|" not in text
+    shown = float(text.split("rel. err")[1])
+    estimate = readout.estimates["central"]
+    expected = abs(estimate - reference) / max(abs(estimate), abs(reference), 1e-8)
+    assert shown == pytest.approx(expected, rel=0.05)
+    # the curve on that axis is the same quantity, and the guides are on its scale
     index = result.index_of(readout.epsilon)
+    _x, y = panel.view.errors["central"].getOriginalDataset()
     curve = result.curves["central"]
-    assert curve.errors[index] == pytest.approx(abs(curve.estimates[index] - reference))
+    assert y[index] == pytest.approx(curve.relative_errors[index])
+    _, floor = panel.view.floor.getOriginalDataset()
+    scale = error_scale(result, panel.model.diagnosis())
+    assert scale == pytest.approx(max(abs(reference), 1e-8))
+    assert np.nanmax(floor) == pytest.approx(np.nanmax(result.roundoff_floor) / scale)
+    assert "relative error" in panel.legend_label.toolTip()
 
 
 # --- low precision: ε range, band, labels --------------------------------------------------
@@ -259,7 +295,12 @@ def test_calculator_plot_draws_error_bars_and_flags_cancelled_rows(qtbot):
     xs, _ = plot.central.getOriginalDataset()
     assert list(xs) == [0.001, 0.01]  # the cancelled row is not on the central line
     cx, cy = plot.cancelled.getOriginalDataset()
-    assert list(cx) == [1e-5] and list(cy) == [0.0]
+    assert list(cx) == [1e-5]
+    # the view is the central estimates with their ±: the cancelled row's 0 does not squeeze
+    # them; its ✕ sits on the lower edge, still in view
+    (_x0, _x1), (y0, y1) = plot.widget.getPlotItem().getViewBox().viewRange()
+    assert 0.0 < y0 < 0.45 and 0.55 < y1 < 1.0, (y0, y1)
+    assert y0 <= cy[0] < 0.45
     heights = plot.error_bars.opts["height"]
     expected = sorted(
         (float(r.epsilon), 2 * float(central_uncertainty(r))) for r in rows if not is_cancelled(r)
@@ -534,6 +575,45 @@ def test_sent_values_read_short_and_show_every_digit_on_focus(qtbot):
     assert float(estimate.central) == explorer.model.readout().estimates["central"]
 
 
+@pytest.mark.parametrize("dtype", ["float64", "bfloat16"])
+def test_sent_fields_show_their_start_and_results_at_most_seven_figures(qtbot, dtype):
+    window = _fresh_window(qtbot, (860, 600))
+    explorer = window.open_panel("explorer")
+    qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
+    explorer.model.set_texts({"dtype": dtype})
+    explorer.model.sweep()
+    qtbot.waitUntil(lambda: explorer.model.result().dtype == dtype, timeout=5000)
+    qtbot.waitUntil(lambda: explorer.model.readout() is not None, timeout=5000)
+    explorer.send_button.click()
+    calculator = window.panel("calculator")
+    model = window.model("calculator")
+    model.set_text("backprop", repr(0.1 / 1.2345678901))
+    qtbot.waitUntil(lambda: model.result() is not None, timeout=5000)
+    qtbot.wait(50)
+    for field, edit in calculator.inputs.items():
+        if edit.hasFocus() or not edit.text():
+            continue
+        assert edit.cursorPosition() == 0, field  # the sign and leading digits in view
+        digits = re.sub(r"[^0-9]", "", edit.text().split("e")[0]).lstrip("0")
+        assert len(digits) <= 10, (field, edit.text())
+        room = edit.contentsRect().width()
+        assert edit.fontMetrics().horizontalAdvance(edit.text()) < room, (field, edit.text())
+    for key, label in calculator.result_labels.items():
+        text = label.text()
+        if text in ("", "needs L"):
+            continue
+        value = text.split("±")[0].strip()
+        figures = re.sub(r"[^0-9]", "", value.split("e")[0]).lstrip("0")
+        assert len(figures) <= 7, (key, text)
+        if "±" in text:  # no digit below the ±'s second figure
+            error = float(text.split("±")[1])
+            last = float("1e" + str(math.floor(math.log10(abs(error))) - 1))
+            assert len(figures) <= max(
+                1, math.floor(math.log10(abs(float(value)))) - math.floor(math.log10(last)) + 1
+            ), (key, text)
+        assert "(every digit)" in label.toolTip(), key
+
+
 # --- nothing cut off, at both sizes and in both themes --------------------------------------
 @pytest.mark.parametrize("themed", ["light", "dark"], indirect=True)
 @pytest.mark.parametrize("size", [(860, 600), (1920, 1080)])
@@ -619,3 +699,181 @@ def test_a_theme_switch_recolours_the_verdicts_already_in_the_tables(qtbot, them
     status = table.item(0, table.columnCount() - 1)
     assert status.foreground().color().name() == theme.readable(theme.ERROR, theme.DARK)
     assert theme.contrast(status.foreground().color().name(), "#1e1f22") >= 4.5
+
+
+# --- one ε format and one relative-error format, labels and sentences alike ----------------
+_EPSILON_TEXT = re.compile(
+    r"ε\s*(?:[=≈:]|\(|kink distance \(~|about)\s*~?([0-9][0-9.]*(?:e[-+]?\d+)?)"
+)
+_RELATIVE_TEXT = re.compile(
+    r"relative (?:error|difference)(?: of| against the checked gradient)?\s*[=:]?\s*"
+    r"([0-9][0-9.]*(?:e[-+]?\d+)?)"
+)
+
+
+def _all_texts(widget) -> str:
+    texts = [label.text() for label in widget.findChildren(QLabel)]
+    return re.sub(r"<[^>]+>", " ", " \n ".join(texts)).replace("&nbsp;", " ")
+
+
+def _assert_one_format(text: str) -> int:
+    from fdgui.core.numbers import format as numbers
+
+    seen = 0
+    for found in _EPSILON_TEXT.findall(text):
+        assert numbers.epsilon(float(found)) == found, (found, text)
+        seen += 1
+    for found in _RELATIVE_TEXT.findall(text):
+        assert numbers.ratio(float(found)) == found, (found, text)
+        seen += 1
+    return seen
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16", "bfloat16"])
+def test_every_epsilon_and_relative_error_in_the_explorer_reads_one_way(qtbot, dtype):
+    from fdgui.ui.explorer.panel import ExplorerPanel
+
+    panel = ExplorerPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1280, 800)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    panel.model.set_texts({"dtype": dtype})
+    panel.model.sweep()
+    qtbot.waitUntil(lambda: panel.model.result().dtype == dtype, timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.readout() is not None, timeout=5000)
+    qtbot.wait(50)
+    text = _all_texts(panel)
+    assert _assert_one_format(text) >= 3  # recommended ε, cursor ε, the sentences' ε
+
+
+# --- the same keys in every panel ---------------------------------------------------------
+def test_ctrl_shift_c_copies_the_network_check_report(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    window = _fresh_window(qtbot)
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "4,3,2")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    QGuiApplication.clipboard().setText("")
+    netcheck._fields.edits["layers"].setFocus()
+    qtbot.keyClick(
+        netcheck._fields.edits["layers"],
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    copied = QGuiApplication.clipboard().text()
+    assert "verdict" in copied.lower() or "entries" in copied.lower(), copied[:200]
+    assert len(copied.splitlines()) > 3
+
+
+def test_escape_stops_reading_a_long_pasted_table_in_the_calculator(qtbot):
+    from fdgui.ui.calculator.model import BACKGROUND_ROWS
+
+    window = _fresh_window(qtbot)
+    calculator = window.open_panel("calculator")
+    model = window.model("calculator")
+    count = max(200_000, 50 * BACKGROUND_ROWS)
+    rows = "\n".join(f"1e-3\t{1 + i * 1e-9!r}\t{1 - i * 1e-9!r}" for i in range(count))
+    calculator.inputs["epsilon"].setFocus()
+    qtbot.waitUntil(calculator.inputs["epsilon"].hasFocus, timeout=2000)
+    calculator.paste_table(rows)
+    assert model.is_reading()
+    qtbot.keyClick(calculator.inputs["epsilon"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=20_000)
+    assert len(model.history_rows()) < count  # stopped, not read to the end
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "bfloat16"])
+def test_the_legend_names_the_float64_band_only_while_it_is_drawn(qtbot, dtype):
+    from fdgui.ui.explorer.panel import ExplorerPanel
+
+    panel = ExplorerPanel()
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.result() is not None, timeout=5000)
+    panel.model.set_texts({"dtype": dtype})
+    panel.model.sweep()
+    qtbot.waitUntil(lambda: panel.model.result().dtype == dtype, timeout=5000)
+    drawn = panel.view.seed_text.isVisible()
+    legend = panel.legend_label.text()
+    assert ("float64 band" in legend) == drawn, (dtype, drawn, legend[-120:])
+    if drawn and dtype != "float64":
+        assert f"not for {dtype}" in legend
+    if dtype == "bfloat16":
+        assert not drawn  # the vanished region covers 1e-7…1e-4 at w = 1
+
+
+def test_one_verdict_badge_shape_in_every_panel(qtbot):
+    window = _fresh_window(qtbot)
+    explorer = window.open_panel("explorer")
+    qtbot.waitUntil(lambda: explorer.model.result() is not None, timeout=5000)
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "4,3,2")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    calculator = window.open_panel("calculator")
+    window.model("calculator").set_text("backprop", "0.4998")
+    window.model("calculator").calculate()
+    qtbot.wait(100)
+    badges = [explorer.diagnosis_title, netcheck.verdict_badge, calculator.verdict_label]
+    fonts = {(b.font().pointSizeF(), b.font().bold()) for b in badges}
+    assert len(fonts) == 1 and next(iter(fonts))[1], fonts
+    for badge in badges:
+        assert badge.property("verdictBadge") is True
+        # as wide as its words, not stretched across its column
+        words = badge.fontMetrics().horizontalAdvance(badge.text())
+        assert badge.width() <= max(words + 40, 130), (badge.objectName(), badge.width(), words)
+
+
+def test_netcheck_tab_order_reaches_the_cost_table_before_run(qtbot):
+    window = _fresh_window(qtbot)
+    netcheck = window.open_panel("netcheck")
+    widget, seen = netcheck.fields["engine"], []
+    for _ in range(6):
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget = widget.nextInFocusChain()
+        seen.append(widget)
+    assert netcheck.plan_table in seen
+    assert seen.index(netcheck.plan_table) < seen.index(netcheck.run_button)
+
+
+def test_heat_map_of_a_vector_has_no_bare_row_ticks_and_a_short_scale_label(qtbot):
+    window = _fresh_window(qtbot, (860, 600))
+    netcheck = window.open_panel("netcheck")
+    netcheck.model.set_text("layers", "6,5,3")
+    with qtbot.waitSignal(netcheck.model.resultChanged, timeout=20_000):
+        netcheck.run_check()
+    heat = netcheck.heat_map
+    names = [heat.tensor_combo.itemText(i) for i in range(heat.tensor_combo.count())]
+    heat.tensor_combo.setCurrentIndex(names.index("b1"))  # a vector: one row
+    heat.draw()
+    left = heat.plot.getAxis("left")
+    assert left._tickLevels == [[], []]
+    heat.tensor_combo.setCurrentIndex(names.index("W1"))  # a matrix: numbered rows
+    heat.draw()
+    assert left._tickLevels is None and left.labelText
+    label = heat.color_bar.axis.labelText
+    assert len(label) <= 20, label
+
+
+def test_one_sided_differences_of_equal_losses_are_flagged_not_a_bare_zero(qtbot):
+    from fdgui.ui.calculator.model import CalculatorModel
+    from fdgui.ui.calculator.panel import CalculatorPanel
+
+    model = CalculatorModel()
+    panel = CalculatorPanel(model)
+    qtbot.addWidget(panel)
+    model.set_inputs("0.85", "0.85", "0.85", "0.00001")  # every digit cancels
+    model.calculate()
+    model.set_inputs("0.85", "0.8505", "0.8495", "0.001")  # nothing cancels
+    model.calculate()
+    table = panel.history_table.model()
+    for column, mark in ((3, "L+ = L−"), (4, "L+ = L"), (5, "L = L−")):
+        cell = table.index(0, column)
+        assert mark in cell.data(), (column, cell.data())
+        assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None
+        assert "cancel" in cell.data(Qt.ItemDataRole.ToolTipRole)
+        clean = table.index(1, column)
+        assert "✕" not in clean.data() and clean.data(Qt.ItemDataRole.ForegroundRole) is None

@@ -4,6 +4,7 @@ import csv
 import io
 import xml.etree.ElementTree as ElementTree
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QImage
@@ -11,6 +12,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from fdgui.core.calculator.schemes import DEFAULT_TEXTS, parse_inputs
 from fdgui.ui import plot_export
 from fdgui.ui.main_window import MainWindow
+from fdgui.ui.roles import EXACT_ROLE
 from fdgui.ui.session_menu import open_dropped
 from fdgui.ui.session_panels import copy_rows, export_results, export_table_csv
 
@@ -142,8 +144,18 @@ def test_every_plot_exports_to_png_svg_and_csv_that_open(window, qtbot, tmp_path
         assert len(drawn) > 5, name
         plot_export.export_csv(view, table)
         rows = list(csv.reader(table.open(encoding="utf-8")))
-        assert rows[0] == ["plot", "series", "x", "y"]
         assert len(rows) > 3, name
+        assert {len(row) for row in rows} == {len(rows[0])}, name  # one width for every row
+        if name == "heatmap":  # every entry of every tensor, named, as relative errors
+            assert rows[0] == ["tensor", "row", "column", "relative_error"]
+            report = window.model("netcheck").result()
+            expected = {
+                (t.name, float(e)) for t in report.tensors for e in np.ravel(t.relative_errors)
+            }
+            assert len(rows) - 1 == sum(np.size(t.relative_errors) for t in report.tensors)
+            assert {(r[0], float(r[3])) for r in rows[1:]} == expected
+            continue
+        assert rows[0] == ["plot", "series", "x", "y"]
         if name == "explorer":
             series = {row[1] for row in rows[1:]}
             assert {"central", "|error| central"} <= series
@@ -181,8 +193,8 @@ def test_tables_copy_selected_rows_as_tab_separated_text_and_export_csv(window, 
     header = table.model().headerData(0, Qt.Orientation.Horizontal)
     assert len(lines) == 3 and lines[0].split("\t")[0] == header
     cell = table.model().index
-    assert lines[1].split("\t")[0] == table.model().data(cell(0, 0))
-    assert lines[2].split("\t")[0] == table.model().data(cell(2, 0))
+    assert lines[1].split("\t")[0] == table.model().data(cell(0, 0), EXACT_ROLE)
+    assert lines[2].split("\t")[0] == table.model().data(cell(2, 0), EXACT_ROLE)
     export_table_csv(table, tmp_path / "t.csv")
     rows = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8"))))
     assert len(rows) == 5  # header + every row, whatever is selected

@@ -71,8 +71,12 @@ def test_every_field_of_every_panel_round_trips_through_save_and_open(qtbot, tmp
     back = window.collect_states()
     for key in window.panel_keys():
         for entry, value in saved[key].items():
+            if entry == "texts" and "probe_python" in value:  # never taken from a file
+                assert back[key]["texts"].pop("probe_python") == ""
+                value = {k: v for k, v in value.items() if k != "probe_python"}
             if entry != "cursor_epsilon":  # the cursor returns with the next sweep
                 assert back[key][entry] == value, (key, entry)
+    assert "not taken" in window.session.last_message
     assert window.session.path == path.resolve()
     assert "all.fdgui.json" in window.windowTitle()
 

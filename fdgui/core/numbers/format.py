@@ -11,7 +11,9 @@ bottom of the core, so that every layer may use it). Floats come from the engine
 - ``decimal_display`` / ``decimal_full`` / ``decimal_exact``: a typed decimal rounded for the
   window, to 20 figures for Copy and JSON, or every typed digit.
 - ``ratio``: a relative error or other ratio (``4.0e-4``, ``0.6``).
-- ``with_uncertainty``: ``0.5 ± 0.05``.
+- ``with_uncertainty``: ``0.5 ± 0.05``; ``uncertainty``: every ± (``0.052``, ``5e-5``,
+  ``2e13``), by the window's rule with two figures; ``display_with_uncertainty``: a value
+  with no more digits than its ± warrants (``−0.131 ± 0.052``), at most TABLE_DIGITS.
 - ``byte_size`` / ``duration``: memory and time for people.
 - ``json_number``: a float for JSON, None where JSON has no number (NaN, ±inf, missing).
 
@@ -132,13 +134,35 @@ def ratio(value: float | Decimal | None, digits: int = 2) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def with_uncertainty(value: Decimal | None, uncertainty: Decimal | None) -> str:
+def with_uncertainty(value: Decimal | None, error: Decimal | None) -> str:
     """``0.5 ± 0.05``; just the value when there is no ± to show."""
     if value is None:
         return MISSING
-    if uncertainty is None or uncertainty == 0:
+    if error is None or error == 0:
         return decimal_display(value)
-    return f"{decimal_display(value)} ± {decimal_display(uncertainty, 2)}"
+    return f"{decimal_display(value)} ± {uncertainty(error)}"
+
+
+def uncertainty(value: float | Decimal | None) -> str:
+    """Every ± the same way: two figures by the window's rule (``0.052``, ``5e-5``, ``2e13``)."""
+    return display(value, 2)
+
+
+def display_with_uncertainty(value: float | Decimal | None, error: float | Decimal | None) -> str:
+    """``−0.131 ± 0.052``: the value to the ±'s second figure (never more than
+    ``TABLE_DIGITS``, at least one), the ± by ``uncertainty``; just ``display`` without a ±."""
+    if value is None:
+        return MISSING
+    if error is None or error == 0 or not math.isfinite(float(error)):
+        return display(value)
+    value_d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    if not value_d.is_finite():
+        return display(value)
+    error_d = error if isinstance(error, Decimal) else Decimal(repr(float(error)))
+    digits = TABLE_DIGITS
+    if value_d != 0:
+        digits = min(TABLE_DIGITS, max(1, value_d.adjusted() - abs(error_d).adjusted() + 2))
+    return f"{display(value_d, digits)} ± {uncertainty(error)}"
 
 
 def display(value: float | Decimal | None, digits: int = TABLE_DIGITS) -> str:

@@ -23,6 +23,7 @@ from fdgui.core.numbers.format import (
     power_of_ten,
     ratio,
 )
+from fdgui.core.numbers.format import uncertainty as format_uncertainty
 from fdgui.core.numbers.verdicts import Comparison
 from fdgui.core.report.exporters import register
 
@@ -77,7 +78,7 @@ def cancellation_text(estimate: Estimate) -> str:
         return (
             "L+ equals L−, so the central gradient is exactly 0, but every typed digit "
             "cancelled: the true slope may be anything within "
-            f"±{decimal_display(estimate.uncertainty, 2)}. Try a larger ε or more digits."
+            f"±{format_uncertainty(estimate.uncertainty)}. Try a larger ε or more digits."
         )
     lost = estimate.digits_lost or 0.0
     kept = estimate.digits_kept or 0.0
@@ -87,12 +88,12 @@ def cancellation_text(estimate: Estimate) -> str:
             f"{lost:.1f} of the about {estimate.significant_digits} significant digits the "
             f"losses carry (binary numbers rounded to u = {ratio(roundoff)}) cancel in "
             f"L+ − L−, leaving about {kept:.1f}. Their rounding allows "
-            f"{decimal_display(estimate.central)} ± {decimal_display(estimate.uncertainty, 2)}."
+            f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}."
         )
     return (
         f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
         f"leaving about {kept:.1f}. The typed digits pin the gradient to "
-        f"{decimal_display(estimate.central)} ± {decimal_display(estimate.uncertainty, 2)}."
+        f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}."
     )
 
 
@@ -225,7 +226,7 @@ def _needs_loss(value: Decimal | None, uncertainty: Decimal | None = None) -> st
         return "needs L (not given)"
     if uncertainty is None or uncertainty == 0:
         return decimal_full(value)
-    return f"{decimal_full(value)} ± {decimal_display(uncertainty, 2)} (from the typed digits)"
+    return f"{decimal_full(value)} ± {format_uncertainty(uncertainty)} (from the typed digits)"
 
 
 # ---------------------------------------------------------------- exports

@@ -21,7 +21,8 @@ from fdgui.core.netcheck import (
     TensorReport,
     engine_epsilon,
 )
-from fdgui.core.numbers.format import fixed, json_number, shortest, significant
+from fdgui.core.numbers.format import epsilon as epsilon_text
+from fdgui.core.numbers.format import fixed, json_number, ratio, shortest, significant
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
@@ -74,7 +75,7 @@ def verdict_in_words(report: CheckReport) -> str:
     where = ""
     if worst is not None:
         where = (
-            f"largest relative error {number(worst.relative_error)} at "
+            f"largest relative error {ratio(worst.relative_error)} at "
             f"{entry_label(worst, projection)}"
         )
     if report.inconclusive:
@@ -194,12 +195,12 @@ def settings_line(report: CheckReport) -> str:
     if settings.spec is not None:
         parts.append(f"bug {settings.bug}" if settings.bug else "correct backprop")
     if settings.epsilon is not None:
-        epsilon = f"ε={number(settings.epsilon)}"
+        epsilon = f"ε={epsilon_text(settings.epsilon)}"
     elif settings.mode == "projection":
         central = recommended_epsilon(settings.dtype, 0.0, "central")
-        epsilon = f"ε={number(central)} along unit directions"
+        epsilon = f"ε={epsilon_text(central)} along unit directions"
     else:
-        epsilon = f"ε={number(engine_epsilon(report.engine, precision))}·max(1,|w|)"
+        epsilon = f"ε={epsilon_text(engine_epsilon(report.engine, precision))}·max(1,|w|)"
     if precision != settings.dtype:  # a loss computed or rounded in a coarser format
         parts.append(f"the loss is {precision}: ε and tolerances are {precision}'s")
     parts.append(epsilon)
@@ -357,8 +358,8 @@ def tensor_rows(report: CheckReport) -> list[list[str]]:
                 tensor.name,
                 "×".join(str(n) for n in tensor.shape),
                 f"{tensor.checked:,}",
-                number(tensor.max_relative_error),
-                number(tensor.median_relative_error),
+                ratio(tensor.max_relative_error),
+                ratio(tensor.median_relative_error),
                 f"{counts['correct']:,}",
                 f"{counts['kinks']:,}",
                 f"{counts['suspicious']:,}",
@@ -458,7 +459,7 @@ def worst_rows(report: CheckReport) -> list[list[str]]:
             entry_label(entry, projection),
             number(entry.numeric, 6),
             number(entry.analytic, 6),
-            number(entry.relative_error),
+            ratio(entry.relative_error),
             entry_verdict(entry),
             exact(entry.epsilon),
             exact(entry.loss_plus_change),

@@ -16,7 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import json_number, shortest, significant
+from fdgui.core.numbers.format import ratio as _rel
+from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.exporters import register
 from fdgui.core.report.sweep_cases import (
     _estimate,
@@ -87,7 +90,7 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
     words = _CASE_WORDS[diagnosis.case](diagnosis, diagnosis.facts)
     if "vanished-below" in diagnosis.reasons:
         words += (
-            f" Below about ε = {_fmt(diagnosis.facts['vanished_below'], 2)} the perturbation "
+            f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
     return words
@@ -108,7 +111,7 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
         return "no ε removes a kink at w; " + rule_reason
     if by == "kink-crossed":
         return (
-            f"ε must stay below the kink distance (~{_fmt(diagnosis.kink_epsilon, 2)}), so at "
+            f"ε must stay below the kink distance (~{_eps(diagnosis.kink_epsilon)}), so at "
             "most a third of it; otherwise " + rule_reason
         )
     if by == "no-useful-epsilon":
@@ -119,7 +122,7 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
     if by == "measured":
         reason = (
             f"the bottom of the measured V (rule of thumb for {dtype}: central "
-            f"{_fmt(rule['central'], 2)}, forward {_fmt(rule['forward'], 2)})"
+            f"{_eps(rule['central'])}, forward {_eps(rule['forward'])})"
         )
         fallback = facts.get("fallback")
         if fallback:
@@ -134,8 +137,8 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
 def recommended_line(diagnosis: Diagnosis) -> str:
     """``recommended ε: central 1e-05, forward 1.5e-08 (why)``."""
     return (
-        f"recommended ε: central {_fmt(diagnosis.recommended['central'], 2)}, forward "
-        f"{_fmt(diagnosis.recommended['forward'], 2)} ({recommendation_text(diagnosis)})"
+        f"recommended ε: central {_eps(diagnosis.recommended['central'])}, forward "
+        f"{_eps(diagnosis.recommended['forward'])} ({recommendation_text(diagnosis)})"
     )
 
 
@@ -205,7 +208,7 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     digits = _digits(facts["checked"], facts.get("independent_value"))
     if "independent_method" in facts:
         bar = facts.get("independent_error")
-        bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
+        bar_text = "" if bar is None else f" ± {_bar(bar)}"
         evidence = (
             f"the {facts['independent_method']} reference, which shares no rounding with it or "
             f"with the finite differences, gives {_fmt(facts['independent_value'], digits)}"
@@ -214,12 +217,12 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         if "fd-resolved" in diagnosis.reasons:
             evidence += (
                 f" The finite differences in {dtype} settle near {_fmt(consensus, digits)} "
-                f"(best relative error against the checked gradient {_fmt(best, 2)})."
+                f"(best relative error against the checked gradient {_rel(best)})."
             )
     else:
         evidence = (
             f"the error stays on a plateau far above what {dtype}'s rounding allows at "
-            f"every ε (best relative error {_fmt(best, 2)}), so no choice of ε explains it. "
+            f"every ε (best relative error {_rel(best)}), so no choice of ε explains it. "
             f"The finite differences settle near {_fmt(consensus, 6)}."
         )
     if "outside_sides" in facts:
@@ -230,12 +233,12 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     note = ""
     if "below_kink" in facts:
-        note = f" (Judged below a kink that ε crosses at about {_fmt(facts['below_kink'], 2)}.)"
+        note = f" (Judged below a kink that ε crosses at about {_eps(facts['below_kink'])}.)"
     if "floor_hides" in facts:
         note += (
             f" The usual relative error with its 1e-8 floor would call this “Correct”: the "
             f"gradient is tiny, and against the gradient itself the error is "
-            f"{_fmt(facts['floor_hides'], 2)}."
+            f"{_rel(facts['floor_hides'])}."
         )
     return (
         f"{_method(facts)} {_fmt(facts['checked'], digits)}{ratio} is wrong: "
@@ -288,7 +291,7 @@ def _kink_crossed(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     return (
         f"w ± ε crosses a kink (abs, relu, maximum or minimum switching branch) once ε reaches "
-        f"about {_fmt(diagnosis.kink_epsilon, 2)}: estimates with larger ε mix two slopes and "
+        f"about {_eps(diagnosis.kink_epsilon)}: estimates with larger ε mix two slopes and "
         f"say nothing about the derivative at w.{below}"
     )
 
@@ -322,7 +325,7 @@ def _finite_differences(facts: dict[str, Any]) -> str:
         ""
         if possible is None
         else f" Even for a correct gradient, {dtype}'s round-off, the rounding of w ± ε and "
-        f"truncation allow errors up to about {_fmt(possible, 2)} at the best ε of this "
+        f"truncation allow errors up to about {_rel(possible)} at the best ε of this "
         "range."
     )
     floor = ""
@@ -330,11 +333,11 @@ def _finite_differences(facts: dict[str, Any]) -> str:
         floor = (
             f" (The usual relative error, with its 1e-8 floor, would look smaller: the gradient "
             f"is tiny, and against the gradient itself the error is "
-            f"{_fmt(facts['floor_hides'], 2)}.)"
+            f"{_rel(facts['floor_hides'])}.)"
         )
     return (
         f"The finite differences in {dtype} get no closer than a relative error of "
-        f"{_fmt(facts['best_relative_error'], 2)} (at ε ≈ {_fmt(facts['best_epsilon'], 2)}): "
+        f"{_rel(facts['best_relative_error'])} (at ε ≈ {_eps(facts['best_epsilon'])}): "
         f"that measures how finely {dtype} resolves the derivative, not the gradient."
         f"{possible_text}{floor}"
     )
@@ -342,7 +345,7 @@ def _finite_differences(facts: dict[str, Any]) -> str:
 
 def _agrees(facts: dict[str, Any]) -> str:
     bar = facts.get("agreeing_error")
-    bar_text = "" if bar is None else f" ± {_fmt(bar, 2)}"
+    bar_text = "" if bar is None else f" ± {_bar(bar)}"
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
         f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}{bar_text}"
@@ -358,7 +361,7 @@ def _range_too_narrow(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     if low and "vanished_below" in facts:
         advice = (
             f" Smaller ε vanish in {facts['dtype']} (w ± ε == w below about "
-            f"{_fmt(facts['vanished_below'], 2)}), so this is as close as {facts['dtype']} gets."
+            f"{_eps(facts['vanished_below'])}), so this is as close as {facts['dtype']} gets."
         )
     return (
         f"{agreement}{_finite_differences(facts)} The best ε is the {side} of the range and "
@@ -390,7 +393,7 @@ def _limit_note(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 
 def _limited(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     return (
-        f"{_agrees(facts)} (relative difference {_fmt(facts['relative_difference'], 2)}), "
+        f"{_agrees(facts)} (relative difference {_rel(facts['relative_difference'])}), "
         f"which shares no rounding with the finite differences. {_finite_differences(facts)} "
         f"{_limit_note(diagnosis, facts)}"
     )
@@ -438,7 +441,7 @@ def _correct(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the finite "
         f"differences: {slope_text} and reaches a relative error of "
-        f"{_fmt(facts['best_relative_error'], 2)} at ε ≈ {_fmt(facts['best_epsilon'], 2)}"
+        f"{_rel(facts['best_relative_error'])} at ε ≈ {_eps(facts['best_epsilon'])}"
         f"{rise}.{confirmed}{seed_note}"
     )
 
@@ -477,14 +480,14 @@ _CASE_WORDS = {
 
 def point_text(result: SweepResult, readout: PointReadout) -> str:
     """One sentence about the chosen ε: which error dominates there."""
-    epsilon = _fmt(readout.epsilon, 3)
+    epsilon = _eps(readout.epsilon)
     if readout.vanished:
         return (
             f"At ε = {epsilon} the perturbation vanishes in {result.dtype}: w ± ε rounds to w, "
             "so L+ = L− = L and every estimate is 0."
         )
     error = readout.relative_errors.get("central")
-    error_text = "" if error is None else f" (central relative error {_fmt(error, 2)})"
+    error_text = "" if error is None else f" (central relative error {_rel(error)})"
     if readout.loss_plus == readout.loss_minus == readout.loss:
         return (
             f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "
@@ -580,7 +583,7 @@ def _reference_lines(result: SweepResult) -> list[str]:
     """``reference (complex step): 0.51…  ± 2e-12`` per reference."""
     lines = []
     for number, item in enumerate(result.references):
-        bar = "" if item.error is None else f" ± {significant(item.error, 2)}"
+        bar = "" if item.error is None else f" ± {_bar(item.error)}"
         status = getattr(item, "status", "ok")
         if status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
             bar = " (unreliable: did not converge; not used to judge)"
@@ -601,16 +604,16 @@ def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:
     """The sweep summary as lines of text for a terminal or the clipboard."""
     lines = [
         f"ε sweep of {result.label}",
-        f"dtype {result.dtype}, {result.epsilons.size} ε from {_fmt(result.epsilons[0])} to "
-        f"{_fmt(result.epsilons[-1])}",
+        f"dtype {result.dtype}, {result.epsilons.size} ε from {_eps(result.epsilons[0])} to "
+        f"{_eps(result.epsilons[-1])}",
         "",
         f"{'scheme':<10}{'best ε':>12}{'estimate':>22}{'relative error':>16}",
     ]
     for name in SCHEMES:
         curve = result.curves[name]
         lines.append(
-            f"{name:<10}{_fmt(curve.best_epsilon):>12}{_fmt(curve.best_estimate, 15):>22}"
-            f"{_fmt(curve.best_relative_error, 2):>16}"
+            f"{name:<10}{_eps(curve.best_epsilon):>12}{_fmt(curve.best_estimate, 15):>22}"
+            f"{_rel(curve.best_relative_error):>16}"
         )
     lines.append("")
     lines += _reference_lines(result)
@@ -629,8 +632,8 @@ def sweep_markdown(result: SweepResult, diagnosis: Diagnosis) -> str:
         "",
         f"**{diagnosis_title(diagnosis)}**: {diagnosis_text(diagnosis)}",
         "",
-        f"dtype {result.dtype}, {result.epsilons.size} ε from {_fmt(result.epsilons[0])} to "
-        f"{_fmt(result.epsilons[-1])}.",
+        f"dtype {result.dtype}, {result.epsilons.size} ε from {_eps(result.epsilons[0])} to "
+        f"{_eps(result.epsilons[-1])}.",
         "",
         "| scheme | best ε | estimate | relative error |",
         "|---|---|---|---|",
@@ -638,8 +641,8 @@ def sweep_markdown(result: SweepResult, diagnosis: Diagnosis) -> str:
     for name in SCHEMES:
         curve = result.curves[name]
         lines.append(
-            f"| {name} | {_fmt(curve.best_epsilon)} | {_fmt(curve.best_estimate, 15)} | "
-            f"{_fmt(curve.best_relative_error, 2)} |"
+            f"| {name} | {_eps(curve.best_epsilon)} | {_fmt(curve.best_estimate, 15)} | "
+            f"{_rel(curve.best_relative_error)} |"
         )
     lines.append("")
     lines += [f"- {line}" for line in _reference_lines(result)]

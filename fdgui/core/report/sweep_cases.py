@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from fdgui.core.numbers.format import significant
+from fdgui.core.numbers.format import significant, uncertainty
 from fdgui.core.sweep.diagnosis import Diagnosis
 
 
@@ -69,7 +69,7 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     if error is None or not math.isfinite(error):
         bar = " (no bound on its error is known: fewer than three usable ε)"
     else:
-        bar = f" ± {_fmt(error, 2)}"
+        bar = f" ± {uncertainty(error)}"
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
         f"derivative is {_fmt(value, 10)}{bar}, from {method}. Type a gradient to have it "

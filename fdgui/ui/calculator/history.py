@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from fdgui.core.calculator.schemes import Measurement
 from fdgui.ui.calculator.cells import cell_data
+from fdgui.ui.roles import EXACT_ROLE
 
 COLUMNS = ("ε", "L+", "L−", "central", "forward", "backward")
 _ATTRIBUTES = ("epsilon", "loss_plus", "loss_minus", "central", "forward", "backward")
@@ -30,6 +31,7 @@ _CELL_ROLES = (
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
     Qt.ItemDataRole.ForegroundRole,
+    EXACT_ROLE,
 )
 
 

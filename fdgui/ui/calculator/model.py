@@ -70,6 +70,7 @@ class CalculatorModel(PanelModel):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recompute)
         self._reading = 0  # jobs reading a long table or saved history
+        self._reading_jobs: set = set()  # the same jobs, so that Escape can stop them
         self._generation = 0  # counts restores and clears: a late saved history is dropped
         self.recompute()
 
@@ -98,6 +99,15 @@ class CalculatorModel(PanelModel):
     def is_reading(self) -> bool:
         """A saved history or pasted table is still being read off the GUI thread."""
         return bool(self._reading or self._pending_history)
+
+    def cancel_reading(self) -> bool:
+        """Stop reading a pasted table (Escape): rows not yet read are not added."""
+        jobs = list(self._reading_jobs)
+        for job in jobs:
+            job.cancel()
+        if jobs:
+            self.statusMessage.emit("Stopped reading the measurements.")
+        return bool(jobs)
 
     def report_text(self) -> str | None:
         """The plain-text report of the current inputs (edits still waiting are computed first),
@@ -214,13 +224,17 @@ class CalculatorModel(PanelModel):
     def _start_reading(self, job: Any, data: Any, done: Any) -> None:
         def finished() -> None:
             self._reading -= 1
+            self._reading_jobs.discard(started)
 
         def failed(message: str, details: str) -> None:
             self.statusMessage.emit(f"Could not read the measurements: {message}")
 
         self._reading += 1
         self.statusMessage.emit("Reading the measurements…")
-        self.start_job(job, data, busy=False, returned=done, errored=failed, finished=finished)
+        started = self.start_job(
+            job, data, busy=False, returned=done, errored=failed, finished=finished
+        )
+        self._reading_jobs.add(started)
 
     def remove_rows(self, rows: list[int]) -> None:
         """Delete history rows by index (undoable)."""
@@ -252,12 +266,19 @@ class CalculatorModel(PanelModel):
         """{"texts": {...}, "history": {"columns": [...], "text": "ε\tL+\tL−\tL" lines}}
         (fdgui.core.session): compact, and each row's line is made once, so a long history
         saves fast. Rows of a saved history still being read stay in it, first."""
-        return {"texts": self.texts(), "history": self._history_table()()}
+        return {"texts": self.texts(), "history": self._history_table()(), **self._roundoff()}
+
+    def _roundoff(self) -> dict[str, str]:
+        """The losses' unit round-off when they were sent as binary numbers (their ± and so
+        the verdict depend on it): saved so that reopening gives the same verdict."""
+        if self._loss_roundoff is None:
+            return {}
+        return {"loss_roundoff": str(self._loss_roundoff)}
 
     def autosave_state(self) -> dict[str, Any]:
         """``state()`` with the history as a function to call off the GUI thread (the first
         save after a long paste formats every new row)."""
-        return {"texts": self.texts(), "history": self._history_table()}
+        return {"texts": self.texts(), "history": self._history_table(), **self._roundoff()}
 
     def _history_table(self) -> Any:
         from fdgui.core.session import encode_table, row_line
@@ -312,7 +333,7 @@ class CalculatorModel(PanelModel):
         self.recompute()
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("history",)
+        return ("history", "loss_roundoff")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         from fdgui.core.jobs import drive
@@ -333,9 +354,11 @@ class CalculatorModel(PanelModel):
             self.historyChanged.emit()
         else:  # read after the window is up; rows typed meanwhile follow the saved ones
             self._read_saved_later(rows)
-        if texts:
+        roundoff, bad = _saved_roundoff(state.get("loss_roundoff"))
+        problems += bad
+        if texts or roundoff is not None:
             self._texts.update(texts)
-            self._loss_roundoff = None
+            self._loss_roundoff = roundoff
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
@@ -359,10 +382,19 @@ class CalculatorModel(PanelModel):
         """A long saved history has been read: its rows go before any added meanwhile."""
         import numpy as np
 
-        self._pending_history = []
+        pending, self._pending_history = self._pending_history, []
+        lines = pending.split("\n") if isinstance(pending, str) and pending else None
+        if lines is not None and not measured.problems and len(lines) == len(measured.rows):
+            # each row saves again as the line it was read from: a history read in the
+            # background is no unsaved change (the session's baseline holds those lines)
+            paired = zip(measured.rows, lines, strict=True)
+            self._row_lines.update({id(row): (row, line) for row, line in paired})
         if measured.problems:
+            named = ", ".join(measured.problems[:5])
+            more = f" and {len(measured.problems) - 5:,} more" if len(measured.problems) > 5 else ""
             self.statusMessage.emit(
-                f"Could not restore {len(measured.problems):,} saved measurement row(s)."
+                f"Could not restore {len(measured.problems):,} saved measurement row(s): "
+                f"calculator {named}{more}."
             )
         saved = np.asarray(measured.points, dtype=float).reshape(-1, 4)
         self.history.set_rows(
@@ -370,6 +402,19 @@ class CalculatorModel(PanelModel):
             np.concatenate([saved, self.history.points()]),
         )
         self.historyChanged.emit()
+
+
+def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:
+    """A saved ``loss_roundoff`` (a decimal text, 0 < u < 1) and the entry's name if bad."""
+    if saved is None:
+        return None, []
+    try:
+        value = Decimal(saved) if isinstance(saved, str) else None
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or not 0 < value < 1:
+        return None, ["loss_roundoff"]
+    return value, []
 
 
 def _measure_saved(rows: list[Any] | str) -> Any:

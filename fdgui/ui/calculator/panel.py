@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
 from fdgui.ui import keys
 from fdgui.ui.calculator.model import CalculatorModel
-from fdgui.ui.theme import badge_style
+from fdgui.ui.theme import badge_style, make_badge
 from fdgui.ui.widgets import ERROR_COLOUR, SpreadColumns, error_label, vertical_scroll
 
 SHORTCUTS = {  # the shared keys (fdgui.ui.keys) and the calculator's own
@@ -93,6 +92,12 @@ _UNCERTAINTY_OF = {
 
 
 _NO_BREAK = "\u00a0"
+_WORD_JOINER = "\u2060"  # no line break here (Qt would break after "/" or before "·")
+
+
+def _glued(formula: str) -> str:
+    """A formula in one piece: no break at a space, a slash or a dot."""
+    return _WORD_JOINER.join(formula.replace(" ", _NO_BREAK))
 
 
 def _unbreakable(label: str) -> str:
@@ -100,8 +105,8 @@ def _unbreakable(label: str) -> str:
     words, comma, formula = label.partition(", ")
     if not comma:
         words, _, formula = label.partition(" ≈ ")
-        return f"{words} ≈ {formula.replace(' ', _NO_BREAK)}" if formula else label
-    return f"{words}, {formula.replace(' ', _NO_BREAK)}"
+        return f"{words} ≈{_NO_BREAK}{_glued(formula)}" if formula else label
+    return f"{words}, {_glued(formula)}"
 
 
 def _value_label(object_name: str, tooltip: str) -> QLabel:
@@ -306,9 +311,7 @@ class CalculatorPanel(QWidget):
         layout.addLayout(row)
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("verdictLabel")
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        make_badge(self.verdict_label)
         layout.addWidget(self.verdict_label)
         self.band_label = QLabel()
         self.band_label.setObjectName("bandLabel")
@@ -411,6 +414,8 @@ class CalculatorPanel(QWidget):
             edit.textEdited.connect(lambda text, field=field: model.set_text(field, text))
             edit.returnPressed.connect(self.calculate_action.trigger)
         self.calculate_action.triggered.connect(model.calculate)
+        # Escape stops what runs in the background, as in every panel (a long pasted table)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, model.cancel_reading)
         self.reset_action.triggered.connect(model.reset)
         self.copy_action.triggered.connect(self.copy_results)
         self.clear_history_action.triggered.connect(model.clear_history)
@@ -431,6 +436,8 @@ class CalculatorPanel(QWidget):
             shown = full if edit.hasFocus() else short_field_text(full)
             if edit.text() != shown:
                 edit.setText(shown)
+                if not edit.hasFocus():
+                    edit.setCursorPosition(0)  # the start (sign, leading digits) in view
             edit.setToolTip(_INPUTS[field][2] + (f"\n\nValue: {full}" if shown != full else ""))
 
     def _show_error(self, field: str, message: str) -> None:
@@ -481,7 +488,7 @@ class CalculatorPanel(QWidget):
             + report.RESULT_HELP["gradient"]
         )
         self.gradient_uncertainty.setText(
-            f"± {fmt.display(estimate.uncertainty, 2)}" if estimate.uncertainty else ""
+            f"± {fmt.uncertainty(estimate.uncertainty)}" if estimate.uncertainty else ""
         )
         for key, label in self.result_labels.items():
             value = getattr(estimate, key)
@@ -490,9 +497,14 @@ class CalculatorPanel(QWidget):
                 label.setToolTip("Type the loss L(w) to get this value.")
             else:
                 uncertainty = getattr(estimate, _UNCERTAINTY_OF.get(key, ""), None)
-                label.setText(fmt.with_uncertainty(value, uncertainty))
+                # at most 7 figures and none below the ±; every digit on hover (and in Copy)
+                label.setText(fmt.display_with_uncertainty(value, uncertainty))
+                every_digit = fmt.decimal_full(value) + (
+                    f" ± {fmt.decimal_full(uncertainty)}" if uncertainty else ""
+                )
                 label.setToolTip(
-                    report.RESULT_HELP[key]
+                    f"{every_digit} (every digit)\n\n"
+                    + report.RESULT_HELP[key]
                     + (
                         " The ± is what half a unit in the last typed digit of L, L+ and L− "
                         "allows; type L with as many digits as L+ and L− to shrink it."
@@ -578,7 +590,7 @@ class CalculatorPanel(QWidget):
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
 
 
-ABBREVIATE_OVER = 12  # significant digits a field shows while it does not have the focus
+ABBREVIATE_OVER = 10  # more significant digits than this are shortened while unfocused
 
 
 def short_field_text(text: str) -> str:
@@ -598,7 +610,7 @@ def short_field_text(text: str) -> str:
     digits = "".join(map(str, value.as_tuple().digits)).strip("0")
     if len(digits) <= ABBREVIATE_OVER or not -400 < value.adjusted() < 400:
         return text  # short, or refused beside the field anyway
-    return fmt.display(value, 10) + "…"
+    return fmt.display(value) + "…"  # at most 7 figures: readable in a narrow field
 
 
 class _FullDigitsOnFocus(QObject):
@@ -617,6 +629,8 @@ class _FullDigitsOnFocus(QObject):
                     shown = full if focused else short_field_text(full)
                     if edit.text() != shown:
                         edit.setText(shown)
+                    if not focused:
+                        edit.setCursorPosition(0)  # the start in view, not the end
         return False
 
 

@@ -292,10 +292,36 @@ class HistoryPlot:
         )
         if rows and rows != self._drawn_rows and (changed or not self._drawn_rows):
             # only when what is drawn changed: a new row inside an existing bin repaints nothing
-            self.widget.getPlotItem().enableAutoRange()
+            self._fit_view()
         elif not rows:
             self._place_empty_view()
         self._drawn_rows = rows
+
+    def _fit_view(self) -> None:
+        """ε fits every row; the estimate axis the central estimates with their ± (and the
+        backprop line): a wild forward/backward point or a cancelled row (its ✕ sits on the
+        lower edge) does not squeeze the estimates that matter."""
+        item = self.widget.getPlotItem()
+        item.enableAutoRange(axis="x")
+        _x, central = self._shown.get("central", (None, np.empty(0)))
+        bars = self.error_bars.opts.get("height")
+        values = list(np.asarray(central, dtype=float))
+        if bars is not None and len(bars) == len(self.error_bars.opts.get("y", [])):
+            middle = np.asarray(self.error_bars.opts["y"], dtype=float)
+            values += list(middle + np.asarray(bars) / 2) + list(middle - np.asarray(bars) / 2)
+        if self.backprop.isVisible():
+            values.append(float(self.backprop.value()))
+        finite = [v for v in values if math.isfinite(v)]
+        if not finite:
+            item.enableAutoRange()
+            return
+        low, high = min(finite), max(finite)
+        pad = 0.1 * (high - low) or max(0.1 * abs(high), 1e-12)
+        item.setYRange(low - pad, high + pad, padding=0)
+        self._flag_y = low - 0.5 * pad
+        flagged = self.cancelled.getOriginalDataset()[0]
+        if flagged is not None and len(flagged):
+            self.cancelled.setData(flagged, [self._flag_y] * len(flagged))
 
     def _history_rows(self) -> list:
         return [] if self._model is None else self._model.rows()
@@ -312,7 +338,8 @@ class HistoryPlot:
         rows = [] if binned else self._history_rows()
         self.cancelled_rows = [i for i, row in enumerate(rows) if is_cancelled(row)]
         flagged = [rows[i] for i in self.cancelled_rows if rows[i].epsilon > 0]
-        self.cancelled.setData([float(r.epsilon) for r in flagged], [0.0] * len(flagged))
+        flag_y = getattr(self, "_flag_y", 0.0)  # the lower edge once the view is fitted
+        self.cancelled.setData([float(r.epsilon) for r in flagged], [flag_y] * len(flagged))
         self.cancelled.setToolTip(CANCELLED_NOTE if flagged else "")
         known, bars = self._uncertainties, []
         for row in rows:

@@ -367,7 +367,7 @@ class ExplorerInputs(QWidget):
             status = getattr(reference, "status", "ok")
             bar = ""
             if reference.error is not None and math.isfinite(reference.error):
-                bar = f" ± {numbers.scientific(reference.error, 2)}"
+                bar = f" ± {numbers.uncertainty(reference.error)}"
             if status != "ok" or (
                 reference.error is not None and not math.isfinite(reference.error)
             ):

@@ -643,27 +643,15 @@ class ExplorerModel(PanelModel):
         return problems
 
 
+# fmt: off
 FIELD_NAMES = {
-    "expression": "the expression",
-    "point": "the point w0",
-    "min": "the smallest ε",
-    "max": "the largest ε",
-    "points": "the number of points",
-    "dtype": "the dtype",
-    "layers": "the layer sizes",
-    "activation": "the activation",
-    "loss": "the loss",
-    "batch": "the batch size",
-    "seed": "the seed",
-    "tensor": "the tensor",
-    "index": "the index",
-    "bug": "the backprop choice",
-    "measured_backprop": "the backprop value",
-    "grad": "your derivative",
-    "table_dtype": "the format of the table's losses",
-    "rows": "the measured rows",
-    "probe": "the probe file",
-    "probe_tensor": "the probe's tensor",
-    "probe_index": "the probe's entry",
-    "probe_timeout": "the probe's timeout",
+    "expression": "the expression", "point": "the point w0", "min": "the smallest ε",
+    "max": "the largest ε", "points": "the number of points", "dtype": "the dtype",
+    "layers": "the layer sizes", "activation": "the activation", "loss": "the loss",
+    "batch": "the batch size", "seed": "the seed", "tensor": "the tensor", "index": "the index",
+    "bug": "the backprop choice", "measured_backprop": "the backprop value",
+    "grad": "your derivative", "table_dtype": "the format of the table's losses",
+    "rows": "the measured rows", "probe": "the probe file", "probe_tensor": "the probe's tensor",
+    "probe_index": "the probe's entry", "probe_timeout": "the probe's timeout",
 }
+# fmt: on

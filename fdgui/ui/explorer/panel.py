@@ -1,7 +1,7 @@
 """The ε explorer panel: choose what to sweep, see the V-curve, pick an ε, read the diagnosis.
 
 Top plot: central, forward and backward estimates against ε (log x) with the gradient under
-check as a horizontal line. Bottom plot: |error| against ε (log-log) with the theory guides
+check as a horizontal line. Bottom plot: relative error against ε (log-log) with the theory guides
 (truncation ∝ ε and ∝ ε², round-off floor u·|L|/ε), the best ε of each scheme, the rule-of-
 thumb ε, the region where the perturbation vanishes and the seed's float64 band. A vertical
 cursor (drag it, or click a plot) picks an ε; its values can be sent to the calculator.
@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -37,7 +36,7 @@ from fdgui.ui import theme as themes
 from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
 from fdgui.ui.explorer.plots import SweepPlots, legend_html
-from fdgui.ui.theme import badge_style
+from fdgui.ui.theme import badge_style, make_badge
 from fdgui.ui.widgets import error_label, selectable, vertical_scroll
 
 STALE_COLOUR = "#6e7781"
@@ -157,7 +156,8 @@ class ExplorerPanel(QWidget):
         self.legend_label.setWordWrap(True)
         self.legend_label.setToolTip(
             "Top: estimates against ε, with the gradient under check g as a dashed line. "
-            "Bottom: |estimate − g| (the absolute error), log-log, with the theory guides: "
+            "Bottom: the relative error |estimate − g| / max(|estimate|, |g|, 1e-8), log-log, "
+            "with the theory guides (divided by |g| likewise): "
             "truncation ∝ ε (one-sided) and ε² (central) dashed, round-off u·|L|/ε dotted. "
             "Independent reference: complex step or Richardson, drawn when it differs from g. "
             "Shaded: where w ± ε == w (vanished) and the 1e-7…1e-4 band, a float64 rule."
@@ -167,8 +167,8 @@ class ExplorerPanel(QWidget):
         self.plots.setObjectName("explorerPlots")
         self.plots.setAccessibleName("ε sweep plots")
         self.plots.setAccessibleDescription(
-            "Top: gradient estimates against ε. Bottom: their error against ε, log-log. The "
-            "diagnosis above the plots says what they show in words."
+            "Top: gradient estimates against ε. Bottom: their relative error against ε, log-log. "
+            "The diagnosis above the plots says what they show in words."
         )
         self.plots.setToolTip("")  # the hover readout above the plots does this job
         self.plots.setMinimumHeight(PLOTS_MINIMUM_HEIGHT)
@@ -189,8 +189,8 @@ class ExplorerPanel(QWidget):
         follow_theme(self.legend_label, self._retheme_legend)
         return container
 
-    def _retheme_legend(self, _theme: Any) -> None:
-        self.legend_label.setText(legend_html())
+    def _retheme_legend(self, _theme: Any = None) -> None:
+        self.legend_label.setText(legend_html(getattr(self.view, "band_in_legend", "float64")))
 
     def _build_bottom(self) -> QWidget:
         bottom = QWidget()
@@ -233,7 +233,8 @@ class ExplorerPanel(QWidget):
         cursor_title.setBuddy(self.cursor_edit)
         cursor_row = QHBoxLayout()
         cursor_row.addWidget(cursor_title)
-        cursor_row.addWidget(self.cursor_edit, 1)
+        cursor_row.addWidget(self.cursor_edit)
+        cursor_row.addStretch(1)  # the field stays beside its label at any width
         grid.addLayout(cursor_row, 3, 2, 1, 2)
         grid.addWidget(self.cursor_error, 5, 0, 1, 5)
         self.send_button = QPushButton("Send to calculator")
@@ -273,13 +274,9 @@ class ExplorerPanel(QWidget):
         column.setSpacing(8)
         self.diagnosis_title = QLabel("—")
         self.diagnosis_title.setObjectName("diagnosisTitle")
-        font = QFont(self.diagnosis_title.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.diagnosis_title.setFont(font)
+        make_badge(self.diagnosis_title)
         self.diagnosis_title.setToolTip("What the sweep shows, in words")
-        self.diagnosis_title.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        self.diagnosis_title.setWordWrap(True)  # a long title takes two lines, not the width
+        # a long title takes two lines, not the width
         self.diagnosis_text = selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)
@@ -506,6 +503,7 @@ class ExplorerPanel(QWidget):
     def _show_result(self, result: Any) -> None:
         diagnosis = self.model.diagnosis()
         self.view.draw(result, diagnosis, self.model.disagreeing_reference())
+        self._retheme_legend()  # the band is named only while it is drawn
         self.inputs.show_sweep_facts(result)
         colour = KIND_COLOURS.get(diagnosis.kind, "#000")
         if self.model.correct_but_limited():
@@ -587,11 +585,11 @@ class ExplorerPanel(QWidget):
             suffix = ""
             tip = f"{numbers.full(estimate)} (every digit)"
             if reference is not None and relative is not None and np.isfinite(estimate):
-                # the same quantity as the error plot's axis: |estimate − g|
+                # the same quantity as the error plot's axis and the verdict: relative error
                 error = abs(estimate - reference.value)
-                suffix = f"  |error| {numbers.ratio(error)}"
-                tip += f"\n|error| = |estimate − g| = {numbers.full(error)}"
-                tip += f"\nrelative error {numbers.ratio(relative)}"
+                suffix = f"  rel. err {numbers.ratio(relative)}"  # the tooltip spells it out
+                tip += f"\nrelative error = {numbers.full(relative)}"
+                tip += f"\n|estimate − g| = {numbers.full(error)}"
             labels[scheme].setText(numbers.display(estimate) + suffix)
             labels[scheme].setToolTip(tip)
         self.send_button.setEnabled(

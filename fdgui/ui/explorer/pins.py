@@ -1,7 +1,7 @@
 """Compare sweeps: pin the shown sweep and overlay up to four pinned ones (e.g. float32
 against bfloat16, or two points w), each with its legend entry; pins live in the session.
 
-``Pins`` is model-side (plain data: ε, the central estimate and its |error| per point);
+``Pins`` is model-side (plain data: ε, the central estimate and its relative error per point);
 ``PinOverlay`` draws them on the explorer's two plots.
 """
 
@@ -51,7 +51,7 @@ class Pins(QObject):
             "dtype": result.dtype,
             "epsilons": _numbers(result.epsilons),
             "central": _numbers(central.estimates),
-            "error": _numbers(getattr(central, "errors", central.estimates)),
+            "error": _numbers(getattr(central, "relative_errors", central.estimates)),
         }
         self._pins.append(pin)
         self.pinsChanged.emit()

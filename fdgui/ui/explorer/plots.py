@@ -1,5 +1,6 @@
-"""The ε explorer's two linked plots: estimates against ε, and |error| against ε (log-log),
-with theory guides, best-ε markers, shaded regions, a draggable cursor and a hover readout.
+"""The ε explorer's two linked plots: estimates against ε, and the relative error against ε
+(log-log), with theory guides, best-ε markers, shaded regions, a draggable cursor and a
+hover readout.
 
 They draw what the model decided; they never compare numbers to reach a verdict.
 """
@@ -20,6 +21,7 @@ from fdgui.ui.plotting import (
     GUIDE_COLOUR,
     GUIDE_STYLES,
     INDEPENDENT_COLOUR,
+    INDEPENDENT_STYLE,
     MARKER_GLYPHS,
     SCHEME_COLOURS,
     SCHEME_STYLES,
@@ -32,17 +34,30 @@ from fdgui.ui.plotting import (
 )
 
 MARKERS_PER_CURVE = 12  # markers drawn along a curve (every n-th grid point), beyond colour
-ERROR_AXIS_LABEL = "|estimate − g|"  # the absolute error, as the readouts give it
-_DASH_GLYPHS = {"solid": "━━", "dash": "╍╍", "dot": "┅┅", "dash-dot": "━·"}
+ERROR_AXIS_LABEL = "relative error"  # |n − g| / max(|n|, |g|, 1e-8), as the verdict judges
+_DASH_GLYPHS = {"solid": "━━", "dash": "╍╍", "dot": "┅┅", "dash-dot": "━·", "dash-dot-dot": "━··"}
 
 
 def fmt(value: float | None, digits: int = 6) -> str:
     return numbers.significant(value, digits)
 
 
-def legend_html() -> str:
+def error_scale(result: Any, diagnosis: Any) -> float:
+    """What an absolute error is divided by to be a relative one on the error axis:
+    max(|g|, 1e-8) as in the relative error, g the gradient under check (else the
+    finite differences' consensus), so the guides sit on the curves' scale."""
+    values = [] if result.reference is None else [result.reference.value]
+    values.append(getattr(diagnosis, "consensus", None))
+    for value in values:
+        if value is not None and np.isfinite(value):
+            return max(abs(float(value)), 1e-8)
+    return 1.0
+
+
+def legend_html(band: str | None = "float64") -> str:
     """One line naming every curve in its colour, dash and marker (drawn outside the plots
-    so it never hides data). The glyphs follow the pens the plots really use."""
+    so it never hides data). The glyphs follow the pens the plots really use. ``band``: the
+    dtype of the sweep drawn while the float64 rule band is shown, None while it is hidden."""
     theme = themes.current()
 
     def item(colour: str, mark: str, text: str) -> str:
@@ -55,14 +70,16 @@ def legend_html() -> str:
         parts.append(item(colour, glyph, name))
     parts += [
         item(theme.plot_foreground, _DASH_GLYPHS["dash"], "g, under check"),
-        item(INDEPENDENT_COLOUR, _DASH_GLYPHS["dot"], "independent ref."),
+        item(INDEPENDENT_COLOUR, _DASH_GLYPHS[INDEPENDENT_STYLE], "independent ref."),
         item(GUIDE_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["truncation"]], "truncation (dashed)"),
         item(FLOOR_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["round-off"]], "round-off (dotted)"),
         item(theme.plot_foreground, "●", "best ε"),
         item(theme.plot_foreground, "┆", "rule ε"),
         item(theme.vanished_text, "▌", "vanished"),
-        item(theme.band_text, "▌", "float64 band"),
     ]
+    if band is not None:
+        name = "float64 band" if band == "float64" else f"float64 band (not for {band})"
+        parts.append(item(theme.band_text, "▌", name))
     return "&nbsp; ".join(parts)
 
 
@@ -93,7 +110,7 @@ class SweepPlots(pg.QtCore.QObject):
         top.setLogMode(x=True, y=False)
         bottom.setLogMode(x=True, y=True)
         bottom.setXLink(top)
-        top.setLabel("left", "estimate of dL/dw")
+        top.setLabel("left", "dL/dw estimate")  # short: it fits the plot at 860×600
         bottom.setLabel("left", ERROR_AXIS_LABEL)
         bottom.setLabel("bottom", "ε")
         top.showGrid(x=False, y=False)
@@ -126,7 +143,7 @@ class SweepPlots(pg.QtCore.QObject):
         # with the gradient under check: where the curves should have converged to
         self.independent_line = pg.InfiniteLine(
             angle=0,
-            pen=pen(INDEPENDENT_COLOUR, width=2, style="dot"),
+            pen=pen(INDEPENDENT_COLOUR, width=2, style=INDEPENDENT_STYLE),
             label="independent reference",
             labelOpts={"position": 0.02, "color": INDEPENDENT_COLOUR, "anchors": [(0, 1), (0, 1)]},
         )
@@ -248,7 +265,8 @@ class SweepPlots(pg.QtCore.QObject):
                 np.abs(curve.estimates - centre) < 1e4 * span, curve.estimates, np.nan
             )
             self.estimates[name].setData(epsilons, estimates)
-            errors = np.where(curve.errors > 0, curve.errors, np.nan)
+            # the relative error, as the readouts and the verdict give it
+            errors = np.where(curve.relative_errors > 0, curve.relative_errors, np.nan)
             self.errors[name].setData(epsilons, errors)
             offset = list(SCHEME_COLOURS).index(name)
             if SCHEME_STYLES[name][1] is None:
@@ -271,7 +289,8 @@ class SweepPlots(pg.QtCore.QObject):
         if disagreeing is not None:
             self.independent_line.setPos(disagreeing.value)
             self.independent_line.label.setFormat(f"{disagreeing.method}")
-        floor = np.where(result.roundoff_floor > 0, result.roundoff_floor, np.nan)
+        scale = error_scale(result, diagnosis)  # the guides in relative terms too
+        floor = np.where(result.roundoff_floor > 0, result.roundoff_floor / scale, np.nan)
         self.floor.setData(epsilons, floor)
         for item, guide in (
             (self.guide_one_sided, result.forward.truncation_guide),
@@ -280,7 +299,7 @@ class SweepPlots(pg.QtCore.QObject):
             if guide is None:
                 item.setData([], [])
             else:
-                item.setData(epsilons, np.where(guide > 0, guide, np.nan))
+                item.setData(epsilons, np.where(guide > 0, guide / scale, np.nan))
         for scheme, line in self.rules.items():
             line.setPos(math.log10(result.rule_of_thumb[scheme]))
         low, high = math.log10(epsilons[0]), math.log10(epsilons[-1])
@@ -311,6 +330,7 @@ class SweepPlots(pg.QtCore.QObject):
             region.setVisible(visible)
         self.seed_text.setVisible(visible)
         self._seed_low = low
+        self.band_in_legend = dtype if visible else None  # what the legend names
         if dtype == "float64":
             self.seed_text.setText("1e-7…1e-4: a float64 rule")
         else:
@@ -333,7 +353,8 @@ class SweepPlots(pg.QtCore.QObject):
         centre, span = self._centre_and_span(result, diagnosis)
         set_range(self.top.getViewBox(), 1, centre - 1.6 * span, centre + 1.6 * span)
         stacked = np.concatenate(
-            [curve.errors for curve in result.curves.values()] + [result.roundoff_floor]
+            [curve.relative_errors for curve in result.curves.values()]
+            + [result.roundoff_floor / error_scale(result, diagnosis)]
         )
         positive = stacked[np.isfinite(stacked) & (stacked > 0)]
         if positive.size:
@@ -434,10 +455,10 @@ class SweepPlots(pg.QtCore.QObject):
         ]
         for name, curve in result.curves.items():
             estimate = curve.estimates[index]
-            error = curve.errors[index]  # what the error plot's axis shows
+            error = curve.relative_errors[index]  # what the error plot's axis shows
             text = f"{name} {numbers.display(estimate)}"
             if np.isfinite(error):
-                text += f" (|error| {numbers.ratio(error)})"
+                text += f" (relative error {numbers.ratio(error)})"
             parts.append(text)
         parts.append(result.regime(index))
         self.hovered.emit(" · ".join(parts))

@@ -393,7 +393,7 @@ class NetcheckModel(PanelModel):
         )
         self.statusMessage.emit(
             f"Sweeping ε for {entry.tensor}[{entry.index}] in the ε explorer; the cursor goes "
-            f"to this row's ε = {numbers.significant(entry.epsilon, 3)}."
+            f"to this row's ε = {numbers.epsilon(entry.epsilon)}."
         )
         return True
 

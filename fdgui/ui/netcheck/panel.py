@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -38,12 +37,13 @@ from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
 from fdgui.core.numbers import format as fmt
 from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
+from fdgui.core.report.exporters import export
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.plots import HeatMap
 from fdgui.ui.netcheck.tables import fill, setup_table, shorten_worst_numbers
-from fdgui.ui.theme import badge_style, readable
+from fdgui.ui.theme import badge_style, make_badge, readable
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
 PANEL_KEY = "netcheck"
@@ -273,7 +273,7 @@ class NetcheckPanel(QWidget):
         self.verdict_badge = QLabel("Not run yet")
         self.verdict_badge.setObjectName("verdictBadge")
         self.verdict_badge.setStyleSheet(badge_style(None))
-        self.verdict_badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        make_badge(self.verdict_badge)
         self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
         self.verdict_label.setObjectName("verdictLabel")
         self.verdict_label.setWordWrap(True)
@@ -391,7 +391,7 @@ class NetcheckPanel(QWidget):
 
         order = [self.fields[f] for f in ("layers", "activation", "loss", "batch", "seed",
                                           "dtype", "bug", "mode", "samples", "directions",
-                                          "epsilon", "engine")]  # fmt: skip
+                                          "epsilon", "engine")] + [self.plan_table]  # fmt: skip
         order += [self.run_button, self.cancel_button, self.result_tabs, self.worst_table]
         order += [*self.export_buttons.values(), self.copy_torch_button, self.copy_jax_button]
         for first, second in itertools.pairwise(order):
@@ -414,6 +414,7 @@ class NetcheckPanel(QWidget):
         self.worst_table.installEventFilter(self._enter_keys)
         self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, self._escape)
         self.run_shortcut = keys.panel_shortcut(self, keys.RUN, self._run_if_ready)
+        self.copy_shortcut = keys.panel_shortcut(self, keys.COPY, self.copy_report)
         keys.enter_runs(list(self._fields.edits.values()), self._run_if_ready)
         self.tensor_table.cellClicked.connect(
             lambda row, _column: self.heat_tensor.setCurrentIndex(row)
@@ -612,8 +613,6 @@ class NetcheckPanel(QWidget):
         self.model.explore_worst_entry(row)
 
     def export(self, kind: str, path: str | None = None) -> None:
-        from fdgui.core.report.exporters import export
-
         if self.model.result() is None:
             return
         suffix = {"json": ".json", "csv": ".csv", "md": ".md"}[kind]
@@ -634,6 +633,12 @@ class NetcheckPanel(QWidget):
             self._status(f"Could not save {path}: {error.strerror or error}")
             return
         self._status(f"Saved the report to {path}")
+
+    def copy_report(self) -> None:
+        """Ctrl+Shift+C, as in every panel: the report as plain text on the clipboard."""
+        if self.model.result() is not None:
+            QGuiApplication.clipboard().setText(export(self.model.result(), "text"))
+            self._status("Copied the report as text.")
 
     def _code_dtype(self) -> str:
         """The shown report's dtype (the code goes with those results), else the field's."""

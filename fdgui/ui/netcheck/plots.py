@@ -90,7 +90,7 @@ class HeatMap(QWidget):
         self.color_bar = pg.ColorBarItem(
             values=HEAT_LEVELS,
             colorMap=verdict_colour_map(),
-            label="relative error (verdict bands)",
+            label="relative error",  # short enough for 860×600; the ticks are the bands
             interactive=False,
         )
         self.color_bar.setImageItem(self.image, insert_in=self.plot)
@@ -149,5 +149,6 @@ class HeatMap(QWidget):
         self.plot.setLabel("left", left)
         self.plot.setLabel("bottom", bottom)
         self.plot.getAxis("left").setStyle(showValues=bool(left))
+        self.plot.getAxis("left").setTicks(None if left else [[], []])  # one row: no bare ticks
         self.plot.setTitle(f"{tensor.name}: relative error beyond round-off")
         self.plot.autoRange()
