@@ -187,22 +187,34 @@ def run(args: argparse.Namespace) -> int:
     return run_network(args)
 
 
-def run_probe(args: argparse.Namespace) -> int:
-    """``--probe FILE``: check the person's own code (exit 0 pass, 1 fail, 2 probe error)."""
-    from fdgui.commands.probe_options import open_from_args, report_probe_error
-    from fdgui.core.netcheck import WORST_COUNT, run_to_completion
-    from fdgui.core.report.exporters import export
+def _settings_and_worst(args: argparse.Namespace, make_settings):
+    """The check's settings and ``--worst`` from the options, or None after one line on
+    stderr naming the option that was refused."""
+    from fdgui.core.netcheck import WORST_COUNT
     from fdgui.core.requests import whole_number
 
     try:
-        settings = probe_settings_from_args(args)
+        settings = make_settings(args)
         worst = whole_number(args.worst, "worst")
         if not 1 <= worst <= WORST_COUNT:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
         print(one_line(f"fdgui-cli netcheck: {option}: {_as_typed(error, args)}"), file=sys.stderr)
+        return None
+    return settings, worst
+
+
+def run_probe(args: argparse.Namespace) -> int:
+    """``--probe FILE``: check the person's own code (exit 0 pass, 1 fail, 2 probe error)."""
+    from fdgui.commands.probe_options import open_from_args, report_probe_error
+    from fdgui.core.netcheck import run_to_completion
+    from fdgui.core.report.exporters import export
+
+    parsed = _settings_and_worst(args, probe_settings_from_args)
+    if parsed is None:
         return 2
+    settings, worst = parsed
     model = None
     try:
         model = open_from_args(args)
@@ -230,19 +242,13 @@ def run_probe(args: argparse.Namespace) -> int:
 
 
 def run_network(args: argparse.Namespace) -> int:
-    from fdgui.core.netcheck import WORST_COUNT, run_to_completion
+    from fdgui.core.netcheck import run_to_completion
     from fdgui.core.report.exporters import export
-    from fdgui.core.requests import whole_number
 
-    try:
-        settings = settings_from_args(args)
-        worst = whole_number(args.worst, "worst")
-        if not 1 <= worst <= WORST_COUNT:
-            raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
-    except InputError as error:
-        option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
-        print(one_line(f"fdgui-cli netcheck: {option}: {_as_typed(error, args)}"), file=sys.stderr)
+    parsed = _settings_and_worst(args, settings_from_args)
+    if parsed is None:
         return 2
+    settings, worst = parsed
     report = run_to_completion(settings)
     if args.json:
         sys.stdout.write(export(report, "json"))
