@@ -76,7 +76,9 @@ def test_the_heat_map_scale_is_fixed_to_the_verdict_bands(qtbot):
     low, high = HEAT_LEVELS
 
     def colour_at(log_error: float) -> tuple:
-        return tuple(colours.map([(log_error - low) / (high - low)], mode="byte")[0][:3])
+        # plain ints: numpy uint8 values would wrap around in the distances below
+        rgb = colours.map([(log_error - low) / (high - low)], mode="byte")[0][:3]
+        return tuple(int(v) for v in rgb)
 
     from PySide6.QtGui import QColor
 
