@@ -68,6 +68,7 @@ class MonkeyReport:
     exceptions: list[str] = field(default_factory=list)
     job_errors: list[str] = field(default_factory=list)  # jobs that ended in an error message
     longest_event_s: float = 0.0
+    longest_event: str = ""  # what that event was
 
 
 class Monkey:
@@ -79,6 +80,7 @@ class Monkey:
         self.scratch = scratch
         self.report = MonkeyReport()
         self._actions: list[QAction] = []
+        self._doing = ""
 
     # --- dialogs ---------------------------------------------------------------------------
     def patch(self, monkeypatch) -> None:
@@ -221,6 +223,7 @@ class Monkey:
         rng, window = self.rng, self.window
         started = time.perf_counter()
         choice = rng.random()
+        self._doing = ""
         if self.report.events % 50 == 0 or not self._actions:
             self.discover_actions()
         if rng.random() < 0.05:  # something to paste
@@ -242,6 +245,7 @@ class Monkey:
             action = rng.choice(self._actions)
             if action.isEnabled():
                 self.report.actions.add(action.text().replace("&", ""))
+                self._doing = f"action {action.text().replace('&', '')!r}"
                 action.trigger()
         elif choice < 0.90:
             tabs = window.tabs
@@ -253,9 +257,10 @@ class Monkey:
             self._combo()
         QApplication.processEvents()
         self.report.events += 1
-        self.report.longest_event_s = max(
-            self.report.longest_event_s, time.perf_counter() - started
-        )
+        took = time.perf_counter() - started
+        if took > self.report.longest_event_s:
+            self.report.longest_event_s = took
+            self.report.longest_event = self._doing or f"event {self.report.events}"
 
     def _type(self) -> None:
         edits = self._visible(QLineEdit)

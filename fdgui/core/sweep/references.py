@@ -256,7 +256,7 @@ def _asymptotic(estimates: np.ndarray, noise: np.ndarray, ratio: float) -> bool:
             if abs(larger) <= 2.0 * expected * step_noise[k + 1]:
                 continue
             return False
-        if np.sign(larger) * np.sign(smaller) < 0:  # corrections change sign: not yet h²-like
+        if larger * smaller < 0:  # successive corrections change sign: not yet h²-like
             return False
         if not expected / 1.4 <= larger / smaller <= expected * 1.4:
             return False
