@@ -86,7 +86,7 @@ def test_the_heat_map_scale_is_fixed_to_the_verdict_bands(qtbot):
 
     palette = [QColor(verdict.colour) for verdict in VERDICTS]
     for log_error, verdict in zip((-7.1, -4.1, -2.1, -0.1), VERDICTS, strict=True):
-        red, green, blue = colour_at(log_error)
+        red, green, blue = (int(x) for x in colour_at(log_error))
         distances = [
             (red - c.red()) ** 2 + (green - c.green()) ** 2 + (blue - c.blue()) ** 2
             for c in palette
