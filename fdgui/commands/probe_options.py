@@ -27,14 +27,9 @@ def add_probe_arguments(parser: argparse.ArgumentParser) -> None:
 def timeout_of(args: argparse.Namespace) -> float | None:
     if getattr(args, "timeout", None) is None:
         return None
-    text = args.timeout.strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError("timeout", f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 86_400:
-        raise InputError("timeout", f"{text} is outside (0, 86400] seconds")
-    return value
+    from fdgui.core.requests import probe_timeout
+
+    return probe_timeout(args.timeout, "timeout")
 
 
 def open_from_args(args: argparse.Namespace):

@@ -49,6 +49,20 @@ SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "", "max": "1", "po
 # the one running fdgui), and which entry of it the explorer sweeps
 PROBE_DEFAULTS: dict[str, str] = {"probe_timeout": "30", "probe_python": ""}
 PROBE_ENTRY_DEFAULTS: dict[str, str] = {**PROBE_DEFAULTS, "probe_tensor": "", "probe_index": "0"}
+
+
+def probe_timeout(text: str, field: str = "probe_timeout") -> float:
+    """Seconds a probe may take for one loss evaluation, as typed: above 0, at most a day."""
+    stripped = text.strip()
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise InputError(field, f"{stripped!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:
+        raise InputError(field, f"{stripped} is outside (0, 86400] seconds")
+    return value
+
+
 CHECK_DEFAULTS: dict[str, str] = {
     **NETWORK_DEFAULTS,
     **PROBE_DEFAULTS,

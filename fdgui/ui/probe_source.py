@@ -27,19 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fdgui.core import requests
 from fdgui.core.errors import InputError
 from fdgui.ui.widgets import Fields, selectable
 
 
 def parse_timeout(text: str) -> float:
-    stripped = text.strip()
-    try:
-        value = float(stripped)
-    except ValueError:
-        raise InputError("probe_timeout", f"{stripped!r} is not a number of seconds") from None
-    if not 0 < value <= 86_400:
-        raise InputError("probe_timeout", f"{stripped} is outside (0, 86400] seconds")
-    return value
+    return requests.probe_timeout(text)
 
 
 def _open_job(path: str, python: str | None, timeout: float) -> Generator[Any, None, Any]:
