@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,9 +40,9 @@ from fdgui.core.report.exporters import export
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
-from fdgui.ui.netcheck.plots import HeatMap
-from fdgui.ui.netcheck.tables import fill, setup_table, shorten_worst_numbers
-from fdgui.ui.theme import badge_style, make_badge, readable
+from fdgui.ui.netcheck.results_view import build_results
+from fdgui.ui.netcheck.tables import fill, shorten_worst_numbers
+from fdgui.ui.theme import badge_style, readable
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
 PANEL_KEY = "netcheck"
@@ -269,114 +268,7 @@ class NetcheckPanel(QWidget):
         left_column.addWidget(self.progress)
         left_column.addWidget(self.progress_label)
 
-        # ---- results side
-        self.verdict_badge = QLabel("Not run yet")
-        self.verdict_badge.setObjectName("verdictBadge")
-        self.verdict_badge.setStyleSheet(badge_style(None))
-        make_badge(self.verdict_badge)
-        self.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
-        self.verdict_label.setObjectName("verdictLabel")
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.verdict_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.verdict_label.setFont(font)
-        self.settings_label = QLabel("")
-        self.settings_label.setObjectName("reportSettingsLabel")
-        self.settings_label.setWordWrap(True)
-
-        from fdgui.core.report.netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
-
-        self.tensor_table = QTableWidget(0, len(TENSOR_HEADERS))
-        self.tensor_table.setObjectName("tensorTable")
-        self.tensor_table.setHorizontalHeaderLabels(TENSOR_HEADERS)
-        self.tensor_table.setToolTip(
-            "Per tensor: largest and median relative error |n − a| / max(|n|, |a|, 1e-8), and "
-            "how many entries fall in each verdict band. Click a row to show its heat map."
-        )
-        setup_table(self.tensor_table)
-        self.worst_table = QTableWidget(0, len(WORST_HEADERS))
-        self.worst_table.setObjectName("worstTable")
-        self.worst_table.setHorizontalHeaderLabels(WORST_HEADERS)
-        self.worst_table.setToolTip(
-            "The 20 entries that disagree most (failing ones first). Double-click a row or "
-            "press Enter to sweep that parameter in the ε explorer.\n\n" + CHANGE_EXPLANATION
-        )
-        setup_table(self.worst_table)
-
-        self.heat_map = HeatMap()
-        # its parts under the names the rest of the panel (and its tests) use
-        self.heat_tensor, self.heat_view = self.heat_map.tensor_combo, self.heat_map.view
-        self.heat_plot, self.heat_image = self.heat_map.plot, self.heat_map.image
-        self.color_bar = self.heat_map.color_bar
-
-        self.result_tabs = QTabWidget()
-        self.result_tabs.setObjectName("resultTabs")
-        self.result_tabs.addTab(self.tensor_table, "Per tensor")
-        self.result_tabs.addTab(self.heat_map, "Heat map")
-        self.result_tabs.setTabToolTip(1, "Relative error of every checked entry, per tensor")
-
-        worst_box = QGroupBox("Worst 20 entries (double-click or Enter: sweep ε)")
-        worst_box.setObjectName("worstGroup")
-        worst_layout = QVBoxLayout(worst_box)
-        worst_layout.addWidget(self.worst_table)
-
-        exports = QHBoxLayout()
-        save_caption = QLabel("Save report:")
-        exports.addWidget(save_caption)
-        self.export_buttons: dict[str, QPushButton] = {}
-        for kind, title in (("json", "&JSON…"), ("csv", "&CSV…"),
-                            ("md", "Mark&down…")):  # fmt: skip
-            button = QPushButton(title)
-            button.setObjectName(f"export{kind.capitalize()}Button")
-            button.setToolTip(f"Save the report as {kind.upper()}")
-            button.setEnabled(False)
-            button.clicked.connect(lambda _=False, kind=kind: self.export(kind))
-            self.export_buttons[kind] = button
-            exports.addWidget(button)
-        exports.addStretch(1)
-        copies = QHBoxLayout()
-        copies.addWidget(QLabel("Copy as code:"))
-        self.copy_torch_button = QPushButton("&torch gradcheck")
-        self.copy_torch_button.setObjectName("copyTorchButton")
-        self.copy_torch_button.setToolTip(
-            "Copy a torch.autograd.gradcheck call with the ε, atol and rtol fdgui recommends "
-            "for the chosen dtype"
-        )
-        self.copy_jax_button = QPushButton("ja&x check_grads")
-        self.copy_jax_button.setObjectName("copyJaxButton")
-        self.copy_jax_button.setToolTip(
-            "Copy a jax.test_util.check_grads call with the recommended ε and tolerances"
-        )
-        copies.addWidget(self.copy_torch_button)
-        copies.addWidget(self.copy_jax_button)
-        copies.addStretch(1)
-
-        results = QWidget()
-        results.setObjectName("netcheckResults")
-        results_layout = QVBoxLayout(results)
-        results_layout.setContentsMargins(6, 0, 0, 0)
-        # the verdict, tables and heat map scroll together on a short window (each keeps a
-        # readable height); Save and Copy stay below, always in view
-        report = QWidget()
-        report.setObjectName("netcheckReport")
-        report_layout = QVBoxLayout(report)
-        report_layout.setContentsMargins(0, 0, 0, 0)
-        report_layout.addWidget(self.verdict_badge)
-        report_layout.addWidget(self.verdict_label)
-        report_layout.addWidget(self.settings_label)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("netcheckResultSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.result_tabs)
-        splitter.addWidget(worst_box)
-        splitter.setSizes([330, 300])
-        self.result_tabs.setMinimumHeight(250)  # the heat map with its colour bar's labels
-        worst_box.setMinimumHeight(150)  # a few worst rows
-        report_layout.addWidget(splitter, 1)
-        results_layout.addWidget(vertical_scroll(report, "netcheckReportScroll"), 1)
-        results_layout.addLayout(exports)
-        results_layout.addLayout(copies)
+        results = build_results(self)
 
         outer = QSplitter(Qt.Orientation.Horizontal)
         outer.setObjectName("netcheckSplitter")
