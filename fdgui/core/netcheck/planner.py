@@ -54,6 +54,9 @@ def plan_costs(
     The forward engine's plan is timed piece by piece (``forward_plan``).
     """
     settings = settings_for_model(settings, model)
+    if model is not None and not model.has_gradient:  # its numeric gradient, no check
+        with single_threaded_blas():
+            return _numeric_plans(settings, model)
     settings.validate(model)
     with single_threaded_blas():
         return _plan_costs(settings, network, model)
@@ -141,6 +144,28 @@ def _forward_plans(settings, model, engine, shapes, setup: float) -> dict[str, C
             tuple(seconds[mode]),
             engine.name,
         )
+    return plans
+
+
+def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]:
+    """What estimating a numeric gradient costs (four evaluations an entry or direction),
+    timed on its own pieces as the forward engine's plan is."""
+    from fdgui.core.netcheck.forward_plan import forward_costs
+    from fdgui.core.netcheck.numeric import EVALUATIONS_PER_ENTRY, NumericEngine
+
+    NumericEngine(model, settings)  # one-time costs (the loss's precision) are not the run's
+    start = time.perf_counter()
+    engine = NumericEngine(model, settings)
+    setup = time.perf_counter() - start
+    shapes = [(t.name, tuple(t.shape)) for t in model.tensors]
+    seconds = forward_costs(engine, settings, shapes)
+    plans: dict[str, CostPlan] = {}
+    for mode in MODES:
+        count = count_checked(replace(settings, mode=mode), shapes)
+        evaluations = EVALUATIONS_PER_ENTRY * count
+        expected = setup + sum(seconds[mode])
+        plans[mode] = CostPlan(mode, count, evaluations, expected / max(evaluations, 1),
+                               expected, 0, tuple(seconds[mode]), engine.name)  # fmt: skip
     return plans
 
 

@@ -495,6 +495,7 @@ def _estimate(
             estimate=truth.value,
             estimate_error=truth.error,
             estimate_method=truth.method,
+            source=result.kind,
         )
     # no bounded reference: the best central estimate, its bar the predicted error there
     central = result.central
@@ -516,6 +517,7 @@ def _estimate(
         estimate=value,
         estimate_error=bar,
         estimate_method="finite differences",
+        source=result.kind,
     )
 
 
