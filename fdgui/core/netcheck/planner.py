@@ -159,13 +159,17 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     setup = time.perf_counter() - start
     shapes = [(t.name, tuple(t.shape)) for t in model.tensors]
     seconds = forward_costs(engine, settings, shapes)
+    # the points of one piece: 4·rows whole points, or (changes only) three numbers each
+    size = engine.theta.size
+    memory = 8 * EVALUATIONS_PER_ENTRY * engine.rows * (3 if engine.changes_only else size)
     plans: dict[str, CostPlan] = {}
     for mode in MODES:
         count = count_checked(replace(settings, mode=mode), shapes)
         evaluations = EVALUATIONS_PER_ENTRY * count
         expected = setup + sum(seconds[mode])
+        pieces = memory if mode != "projection" else 8 * EVALUATIONS_PER_ENTRY * size
         plans[mode] = CostPlan(mode, count, evaluations, expected / max(evaluations, 1),
-                               expected, 0, tuple(seconds[mode]), engine.name)  # fmt: skip
+                               expected, pieces, tuple(seconds[mode]), engine.name)  # fmt: skip
     return plans
 
 
