@@ -45,6 +45,7 @@ TIMED_PIECES = 5  # a measured piece size: the trimmed mean of at least this man
 TIMED_DIRECTIONS = 3  # ... and of this many projection directions
 TIMED_SECONDS = 0.1  # full pieces are timed for at least this long over all tensors
 TIMED_LIMIT = 64  # ... but never more than this many pieces of a size
+TIMED_MAX_SECONDS = 1.0  # ... nor (a slow loss) longer than this once one piece is timed
 
 
 def piece_sizes(size: int, count: int, rows: int) -> list[int]:
@@ -61,9 +62,12 @@ def _typical_seconds(run: Callable[[], object], pieces: int, seconds: float) -> 
     preempted call must not decide)."""
     times: list[float] = []
     started = time.perf_counter()
+    longest = max(seconds, TIMED_MAX_SECONDS)
     while len(times) < TIMED_LIMIT and (
         len(times) < pieces or time.perf_counter() - started < seconds
     ):
+        if times and time.perf_counter() - started > longest:
+            break  # a slow loss: a few pieces must do
         before = time.perf_counter()
         run()
         times.append(time.perf_counter() - before)
@@ -122,7 +126,8 @@ def forward_costs(
         widest = min(rows, sizes[position])
         measured = {}
         if not costs:  # the largest tensor: a single entry, the fixed cost of a call
-            piece(position, 1)()
+            if 1 not in full[position] and 1 not in sample[position]:
+                piece(position, 1)()  # its warm-up
             measured[1] = _typical_seconds(piece(position, 1), TIMED_PIECES, 0.0)
         share = TIMED_SECONDS * sizes[position] / total
         measured[widest] = _typical_seconds(piece(position, widest), TIMED_PIECES, share)
