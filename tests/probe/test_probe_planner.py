@@ -81,3 +81,30 @@ def test_the_plan_of_a_probe_with_a_known_cost_is_within_30_percent_of_the_run(t
         assert abs(ratios["full"][0] - 1) <= 0.30, ratios["full"]
     finally:
         model.close()
+
+
+def test_the_plan_of_a_no_grad_probe_is_within_30_percent_of_its_estimate(tmp_path):
+    """Without grad the window plans the numeric gradient (four evaluations an entry), timed
+    on its own pieces the same way."""
+    from fdgui.core.netcheck.numeric import numeric_gradient_report
+
+    path = tmp_path / "known_cost_no_grad.py"
+    path.write_text(textwrap.dedent(KNOWN_COST).replace("def grad(t):", "def _unused(t):"))
+    settings = CheckSettings(None, engine="forward", samples=16, directions=4)
+    model = open_probe(str(path))
+    try:
+        assert not model.has_gradient
+        ratios: dict[str, list[float]] = {"full": [], "sample": [], "projection": []}
+        for _ in range(3):
+            plans = plan_costs(settings, model=model)
+            for mode in ratios:
+                result = numeric_gradient_report(model, replace(settings, mode=mode))
+                assert result.verdict == "none" and plans[mode].evaluations == 4 * (
+                    result.parameters_checked
+                )
+                ratios[mode].append(plans[mode].expected_seconds / result.seconds)
+        for mode, values in ratios.items():
+            assert abs(statistics.median(values) - 1) <= 0.30, f"{mode}: {values}"
+            assert 0.5 <= values[0] <= 2.0, f"{mode}: the first plan against its run: {values}"
+    finally:
+        model.close()

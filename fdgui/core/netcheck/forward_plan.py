@@ -42,7 +42,7 @@ from fdgui.core.netcheck.settings import CheckSettings
 BUDGET_SECONDS = 1.0  # timing tensors after the largest stops after this long
 WARM_SECONDS = 1.0  # ... and warming the untimed ones after this much more
 TIMED_PIECES = 5  # a measured piece size: the trimmed mean of at least this many pieces
-TIMED_DIRECTIONS = 3  # ... and of this many projection directions
+TIMED_DIRECTIONS = 5  # ... and of this many projection directions
 TIMED_SECONDS = 0.1  # full pieces are timed for at least this long over all tensors
 TIMED_LIMIT = 64  # ... but never more than this many pieces of a size
 TIMED_MAX_SECONDS = 1.0  # ... nor (a slow loss) longer than this once one piece is timed
