@@ -57,11 +57,15 @@ def _ratio(value: float) -> str:
 
 def estimate_in_words(result: NumericGradient) -> str:
     """The sentence under the badge: what was estimated, how, and how well."""
-    what = "directional derivatives ∇L·v" if _projection(result) else "numeric gradient"
+    what = (
+        "these are its directional derivatives ∇L·v"
+        if _projection(result)
+        else "this is its numeric gradient"
+    )
     relative = np.concatenate([t.relative_uncertainty for t in result.tensors] or [np.zeros(0)])
     finite = relative[np.isfinite(relative)]
     parts = [
-        f"No verdict: {result.label} defines no gradient to check, so this is its {what} "
+        f"No verdict: {result.label} defines no gradient to check, so {what} "
         "(Richardson from central differences at h and h/2) with error bars."
     ]
     if finite.size:
