@@ -214,10 +214,13 @@ class SessionManager(QObject):
         notes, self._probe_notes = self._probe_notes, []
         reports, self._report_notes = self._report_notes, []
         said = ""
-        if reports:
+        model = self.window._models.get("netcheck")
+        if getattr(model, "restored", None) is not None:
+            said += " The last network-check report is shown again as it was (not rerun)."
+        elif reports:
             said += (
-                " The last network-check report was kept: File ▸ Export results writes it; "
-                "Run check draws it again."
+                " The last network-check report was kept as text (this session holds no "
+                "more of it): File ▸ Export results writes it; Run check draws the panel again."
             )
         if notes:
             said += (
