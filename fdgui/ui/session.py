@@ -60,10 +60,31 @@ def _write_job(
     problem = ""
     if autosave is not None and data != previous:
         try:
-            files.write_atomic(autosave, files.assemble(data, _now(), __version__))
+            files.write_atomic(autosave, _assembled(panels, data))
         except OSError as error:
             problem = _write_problem(autosave, error)
     return data, problem
+
+
+def _assembled(panels: dict[str, Any], data: bytes) -> bytes:
+    """The file of ``panels`` (``data``: their JSON). When it would be too large to be read
+    back, the network-check report's arrays (heat maps, relative errors) are left out, and
+    the report says so when it comes back; SessionTooLarge if even that is too large."""
+    try:
+        return files.assemble(data, _now(), __version__)
+    except files.SessionTooLarge:
+        from fdgui.core.netcheck.stored import without_arrays
+
+        netcheck = panels.get("netcheck")
+        stored = netcheck.get("report_data") if isinstance(netcheck, dict) else None
+        if not isinstance(stored, dict):
+            raise
+        limit = f"{files.MAX_BYTES // 2**20} MB"
+        slim = without_arrays(stored, f"the session would have been larger than {limit}")
+        if slim == stored:
+            raise
+        panels = {**panels, "netcheck": {**netcheck, "report_data": slim}}
+        return files.assemble(files.dumps_panels(panels), _now(), __version__)
 
 
 def _write_problem(path: Path, error: OSError) -> str:
@@ -137,15 +158,16 @@ class SessionManager(QObject):
     def flush(self) -> None:
         """Everything now, on this thread: the unsaved mark and the autosave (on quit)."""
         self._timer.stop()
-        data = files.dumps_panels(self.window.collect_states())
+        panels = self.window.collect_states()
+        data = files.dumps_panels(panels)
         self._set_dirty(self._baseline is not None and data != self._baseline)
         if self.autosave_enabled and data != self._autosaved:
-            self._write_autosave(data)
+            self._write_autosave(panels, data)
 
-    def _write_autosave(self, data: bytes) -> None:
+    def _write_autosave(self, panels: dict[str, Any], data: bytes) -> None:
         path = self.autosave_file()
         try:
-            files.write_atomic(path, files.assemble(data, _now(), __version__))
+            files.write_atomic(path, _assembled(panels, data))
             self._autosaved = data
             self._writable_again()
         except OSError as error:
@@ -320,13 +342,14 @@ class SessionManager(QObject):
         replaces it. Returns that file, or None (nothing to keep, or no autosave)."""
         if not self.autosave_enabled:
             return None
-        data = files.dumps_panels(self.window.collect_states())
+        panels = self.window.collect_states()
+        data = files.dumps_panels(panels)
         in_file = self.path is not None and data == self._baseline
         if in_file or data == b"{}":
             return None
         target = files.previous_autosave_path()
         try:
-            files.write_atomic(target, files.assemble(data, _now(), __version__))
+            files.write_atomic(target, _assembled(panels, data))
         except OSError as error:
             self._unwritable(_write_problem(target, error))
             return None
@@ -385,10 +408,11 @@ class SessionManager(QObject):
             return False
         if not target.name.endswith(".json"):
             target = target.with_name(target.name + files.SUFFIX)
-        data = files.dumps_panels(self.window.collect_states())
+        panels = self.window.collect_states()
+        data = files.dumps_panels(panels)
         original = self._keep_original(target)
         try:
-            files.write_atomic(target, files.assemble(data, _now(), __version__))
+            files.write_atomic(target, _assembled(panels, data))
         except OSError as error:
             self._say(f"Could not save {target}: {error.strerror or error}. Nothing was written.")
             return False

@@ -237,3 +237,30 @@ def test_an_older_session_with_the_report_as_text_only_still_opens(qtbot, tmp_pa
     kept = tmp_path / "kept.md"
     assert export_results(second, "netcheck", kept).startswith("Saved")
     assert kept.read_text(encoding="utf-8") == document["panels"]["netcheck"]["report"]["markdown"]
+
+
+def test_a_session_too_large_with_the_heat_maps_is_saved_without_them(
+    qtbot, tmp_path, monkeypatch
+):
+    from fdgui.core import session as files
+    from fdgui.core.netcheck.stored import without_arrays
+
+    window = _window(qtbot)
+    _checked(qtbot, window, layers="40,30,30,10", bug="transpose")  # errors everywhere
+    full = tmp_path / "full.fdgui.json"
+    assert window.session.save(full)
+    document = json.loads(full.read_text(encoding="utf-8"))
+    netcheck = document["panels"]["netcheck"]
+    netcheck["report_data"] = without_arrays(netcheck["report_data"], "x" * 60)
+    slim_size = len(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
+    assert slim_size + 2000 < full.stat().st_size  # the arrays are what is large
+    monkeypatch.setattr(files, "MAX_BYTES", slim_size + 500)  # the arrays do not fit
+    path = tmp_path / "cut.fdgui.json"
+    assert window.session.save(path), window.session.last_message
+    assert path.stat().st_size <= files.MAX_BYTES
+    second = _window(qtbot)
+    assert second.session.open_file(path), second.session.last_message
+    panel = second.open_panel("netcheck")
+    assert panel.verdict_badge.text() == window.panel("netcheck").verdict_badge.text()
+    assert "would have been larger than" in panel.restored_label.text()
+    assert all(image is None for image, _t, _r in _heat_maps(panel).values())
