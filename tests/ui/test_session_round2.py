@@ -1,0 +1,52 @@
+"""Second review of sessions, autosave and undo: defects found by a second attack."""
+
+from fdgui.core.calculator.schemes import parse_inputs
+from fdgui.ui.main_window import MainWindow
+
+
+def _window(qtbot, remember=False):
+    window = MainWindow(remember=remember)
+    qtbot.addWidget(window)
+    return window
+
+
+def _rows(count):
+    texts = ({"loss_plus": f"0.5{i}1", "loss_minus": "0.5", "epsilon": "1e-3"} for i in range(count))
+    return [parse_inputs(t)[0] for t in texts]
+
+
+def test_undo_of_a_paste_survives_typing_in_another_field(qtbot):
+    """Paste a table, type the backprop, Undo: the paste goes, the typed value stays."""
+    window = _window(qtbot)
+    calculator = window.model("calculator")
+    calculator.undoable("Paste table", lambda: calculator.add_measurements(_rows(3)))
+    calculator.set_text("backprop", "1.25")
+    assert window.undo_stack.undo() == "Paste table", window.undo_stack.refused
+    assert calculator.history_rows() == []
+    assert calculator.text("backprop") == "1.25"
+    assert window.undo_stack.redo() == "Paste table"
+    assert len(calculator.history_rows()) == 3 and calculator.text("backprop") == "1.25"
+
+
+def test_undo_of_clearing_pins_survives_another_explorer_edit(qtbot):
+    window = _window(qtbot)
+    explorer = window.model("explorer")
+    explorer.sweep()
+    qtbot.waitUntil(lambda: explorer.result() is not None, timeout=10000)
+    explorer.pins.pin(explorer.result())
+    pins = explorer.pins.state()
+    explorer.undoable("Clear pinned sweeps", explorer.pins.clear)
+    explorer.set_text("point", "0.77")
+    assert window.undo_stack.undo() == "Clear pinned sweeps", window.undo_stack.refused
+    assert explorer.pins.state() == pins
+    assert explorer.text("point") == "0.77"
+
+
+def test_undo_is_still_refused_when_the_steps_own_part_changed(qtbot):
+    window = _window(qtbot)
+    calculator = window.model("calculator")
+    calculator.set_text("loss_plus", "5.5")
+    calculator.reset()
+    calculator.set_text("loss_plus", "6.5")  # what Reset changed, changed again
+    assert window.undo_stack.undo() == ""
+    assert calculator.text("loss_plus") == "6.5"
