@@ -177,7 +177,11 @@ class SessionManager(QObject):
         if self._writing is not None:  # one write at a time; the next follows it
             self._again = True
             return
-        if self.window.is_reading():  # a long paste or history being read: save after it
+        waited = time.monotonic() - self._pending_since
+        if self.window.is_reading() and waited < AUTOSAVE_MAX_WAIT_S:
+            # a long paste or history being read: save after it, but never wait longer than
+            # usual (a saved history of 200,000 rows takes seconds: a crash then lost what was
+            # typed meanwhile); the unread rows are saved as they were
             self._timer.start()
             return
         from fdgui.ui.worker import start_job

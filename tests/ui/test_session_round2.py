@@ -50,3 +50,25 @@ def test_undo_is_still_refused_when_the_steps_own_part_changed(qtbot):
     calculator.set_text("loss_plus", "6.5")  # what Reset changed, changed again
     assert window.undo_stack.undo() == ""
     assert calculator.text("loss_plus") == "6.5"
+
+
+def test_changes_are_autosaved_while_a_long_history_is_still_being_read(qtbot, monkeypatch):
+    """A long saved history takes seconds to read after the start; what is typed meanwhile
+    must not wait for it (a kill -9 then lost it): the autosave waits at most its usual
+    longest delay."""
+    from fdgui.core import session as files
+    from fdgui.ui import session as session_module
+
+    monkeypatch.setattr(session_module, "AUTOSAVE_MAX_WAIT_S", 0.5)
+    window = _window(qtbot, remember=True)
+    monkeypatch.setattr(window, "is_reading", lambda: True)  # a read that goes on and on
+    window.model("calculator").set_text("backprop", "4.25")
+
+    def saved():
+        try:
+            panels = files.read_session(files.autosave_path()).panels
+        except files.SessionError:
+            return False
+        return panels["calculator"]["texts"]["backprop"] == "4.25"
+
+    qtbot.waitUntil(saved, timeout=5000)
