@@ -72,3 +72,36 @@ def test_changes_are_autosaved_while_a_long_history_is_still_being_read(qtbot, m
         return panels["calculator"]["texts"]["backprop"] == "4.25"
 
     qtbot.waitUntil(saved, timeout=5000)
+
+
+def test_network_check_tables_copy_every_digit(qtbot):
+    """Ctrl+C / Export table as CSV on the network check's tables give the numbers whole
+    (the cells show 7 digits), counts without thousands separators."""
+    import csv
+    import io
+
+    from fdgui.ui.session_panels import selected_rows_text
+
+    window = _window(qtbot)
+    model = window.model("netcheck")
+    panel = window.open_panel("netcheck")
+    model.set_text("layers", "30,40,40,3")
+    model.set_text("bug", "transpose")
+    assert model.run()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=60000)
+    report = model.result()
+    rows = list(csv.DictReader(io.StringIO(selected_rows_text(panel.worst_table)), delimiter="\t"))
+    assert len(rows) == len(report.worst)
+    for row, entry in zip(rows, report.worst, strict=True):
+        assert float(row["numeric"]) == entry.numeric
+        assert float(row["backprop"]) == entry.analytic
+        assert float(row["rel. error"]) == entry.relative_error
+        assert float(row["ε"]) == entry.epsilon
+        assert float(row["ΔL+"]) == entry.loss_plus_change
+        assert float(row["ΔL−"]) == entry.loss_minus_change
+    rows = list(csv.DictReader(io.StringIO(selected_rows_text(panel.tensor_table)), delimiter="\t"))
+    for row, tensor in zip(rows, report.tensors, strict=True):
+        assert int(row["checked"]) == tensor.checked
+        assert float(row["max rel. error"]) == tensor.max_relative_error
+        assert float(row["median rel. error"]) == tensor.median_relative_error
+        assert int(row["> 1e-2"]) == tensor.band_counts["wrong"]

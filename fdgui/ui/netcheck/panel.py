@@ -41,7 +41,7 @@ from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.results_view import build_results, show_no_report, show_restored_note
-from fdgui.ui.netcheck.tables import fill, shorten_worst_numbers
+from fdgui.ui.netcheck.tables import exact_tensor_numbers, fill, shorten_worst_numbers
 from fdgui.ui.theme import badge_style, readable
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
@@ -453,6 +453,7 @@ class NetcheckPanel(QWidget):
             f"{second_look_words(report)}".rstrip()
         )
         fill(self.tensor_table, tensor_rows(report))
+        exact_tensor_numbers(self.tensor_table, report)
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
             if tensor.failures:
