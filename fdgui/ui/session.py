@@ -274,9 +274,8 @@ class SessionManager(QObject):
         path = files.autosave_path()
         marker = path.with_name("running")
         crashed = marker.exists()
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(str(os.getpid()), encoding="ascii")
+        try:  # replaced, never opened: whatever is there (even a pipe) cannot block the start
+            files.write_atomic(marker, str(os.getpid()).encode("ascii"))
         except OSError as error:
             self._unwritable(f"{marker.parent} is not writable ({error.strerror or error})")
         if not path.exists():
@@ -352,6 +351,7 @@ class SessionManager(QObject):
         if in_file or data == b"{}":
             return None
         target = files.previous_autosave_path()
+        files.rotate_previous()  # what was kept aside before stays too
         try:
             files.write_atomic(target, _assembled(panels, data))
         except OSError as error:

@@ -105,3 +105,71 @@ def test_network_check_tables_copy_every_digit(qtbot):
         assert float(row["max rel. error"]) == tensor.max_relative_error
         assert float(row["median rel. error"]) == tensor.median_relative_error
         assert int(row["> 1e-2"]) == tensor.band_counts["wrong"]
+
+
+def test_work_replaced_twice_is_still_kept(qtbot, tmp_path):
+    """Crash-restored (unsaved) work A; open B (A kept aside); change B; open C: B's changes
+    are kept aside too, and A is not overwritten by them."""
+    import json
+
+    from fdgui.core import session as files
+
+    window = _window(qtbot, remember=True)
+    calculator = window.model("calculator")
+    calculator.set_text("backprop", "111")  # work A, in no file
+    for name in ("b", "c"):
+        path = tmp_path / f"{name}.fdgui.json"
+        files.write_session(path, files.Session(panels={}))
+    assert window.session.open_file(tmp_path / "b.fdgui.json")
+    calculator.set_text("backprop", "222")  # work B', in no file either
+    assert window.session.open_file(tmp_path / "c.fdgui.json")
+    kept = sorted(files.data_dir().glob("autosave-previous*.fdgui.json"))
+    texts = [
+        json.loads(p.read_text(encoding="utf-8"))["panels"]["calculator"]["texts"]["backprop"]
+        for p in kept
+    ]
+    assert sorted(texts) == ["111", "222"], texts
+    assert "autosave-previous" in window.session.last_message
+
+
+def test_a_running_marker_that_is_a_pipe_never_blocks_the_start(qtbot):
+    import os
+    import threading
+
+    from fdgui.core import session as files
+
+    files.data_dir().mkdir(parents=True, exist_ok=True)
+    os.mkfifo(files.autosave_path().with_name("running"))
+    done = threading.Event()
+    # if the start blocked on the pipe, a writer-less open would wait forever: give it a
+    # reader after 5 s so the test ends either way, and fail if it was needed
+    def unblock():
+        if not done.wait(5):
+            with open(files.autosave_path().with_name("running"), "rb"):
+                pass
+
+    thread = threading.Thread(target=unblock, daemon=True)
+    thread.start()
+    import time
+
+    started = time.monotonic()
+    _window(qtbot, remember=True)
+    done.set()
+    assert time.monotonic() - started < 4
+
+
+def test_the_note_says_which_tensors_the_heat_map_csv_lacks(qtbot, tmp_path, monkeypatch):
+    from fdgui.core.netcheck import stored
+
+    monkeypatch.setattr(stored, "ERRORS_BUDGET", 30)  # only W1 (5×6) of 6,5,3
+    window = _window(qtbot)
+    model = window.model("netcheck")
+    model.set_text("layers", "6,5,3")
+    assert model.run()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=60000)
+    path = tmp_path / "c.fdgui.json"
+    window.session.save(path)
+    second = _window(qtbot)
+    second.session.open_file(path)
+    note = second.open_panel("netcheck").restored_label.text()
+    assert "CSV lists the relative errors of W1 only" in note, note

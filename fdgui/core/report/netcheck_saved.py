@@ -50,7 +50,7 @@ def settings_differences(report_settings: Any, current: Any) -> list[str]:
 
 def restored_note(
     finished_at: str, omitted: dict[str, str], current: Any, report_settings: Any,
-    fields_wrong: bool = False,
+    fields_wrong: bool = False, tensor_names: tuple[str, ...] = (),
 ) -> tuple[str, bool]:
     """The note above a restored report and whether it warns (the fields differ).
     ``current``: the settings the fields give now (None when a field is wrong)."""
@@ -73,6 +73,15 @@ def restored_note(
                 + "; ".join(differences)
                 + "): Run check for the fields' settings."
             )
+    lacking = [n.removesuffix(" relative errors") for n in omitted if n.endswith(" errors")]
+    if lacking:
+        kept = [name for name in tensor_names if name not in lacking]
+        reason = omitted[f"{lacking[0]} relative errors"]
+        words += (
+            f" The heat map's CSV lists the relative errors of {', '.join(kept)} only"
+            if kept
+            else " The heat map's CSV lists no relative errors"
+        ) + f" (those of {', '.join(lacking)} were not kept: {reason})."
     heat = [name for name in omitted if name.endswith(" heat map")]
     if heat:
         reason = omitted[heat[0]]

@@ -84,4 +84,5 @@ def restored_note(model: Any) -> tuple[str, bool] | None:
     return words(
         stored.finished_at, stored.omitted, current, stored.report.settings,
         fields_wrong=bool(model.errors()),
+        tensor_names=tuple(tensor.name for tensor in stored.report.tensors),
     )  # fmt: skip
