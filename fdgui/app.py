@@ -163,7 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if headless_job:
             print(json.dumps({"ok": False, "error": reason}))
             return 2
-        print(f"fdgui: {reason}", file=sys.stderr)
+        from fdgui.core.numbers.parsing import one_line
+
+        print(f"fdgui: {one_line(reason)}", file=sys.stderr)  # a file name may hold escapes
     if not headless_job:
         window.ask_before_closing = True
         from PySide6.QtCore import QTimer

@@ -80,6 +80,9 @@ def install(window: Any) -> None:
     window.statusBar().addPermanentWidget(warning)
 
     def show_message(text: str) -> None:
+        from fdgui.core.numbers.parsing import visible
+
+        text = visible(text)  # a file name may hold control characters
         window.statusBar().showMessage(text, 20000)
         if "not being saved automatically" in text:
             warning.setText("⚠ not autosaving")

@@ -173,3 +173,30 @@ def test_the_note_says_which_tensors_the_heat_map_csv_lacks(qtbot, tmp_path, mon
     second.session.open_file(path)
     note = second.open_panel("netcheck").restored_label.text()
     assert "CSV lists the relative errors of W1 only" in note, note
+
+
+def test_a_bad_session_named_at_the_start_is_one_line_on_stderr(tmp_path):
+    """``fdgui FILE`` (the window, not headless) with a bad file whose name holds a line
+    break and an escape: stderr gets one line with those characters shown escaped."""
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "x\nline2\x1b[2J.fdgui.json"
+    bad.write_bytes(b'{"format": "fdgui-session", "version": 1, "pan')
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    environment["FDGUI_DATA_DIR"] = str(tmp_path / "data")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fdgui", "--session", str(bad)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _out, errors = process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:  # the window stays open: the message came before
+        process.kill()
+        _out, errors = process.communicate()
+    lines = [line for line in errors.decode().splitlines() if line.startswith("fdgui:")]
+    assert len(lines) == 1, errors
+    assert "\x1b" not in errors.decode() and "line2" in lines[0]
