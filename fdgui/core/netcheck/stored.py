@@ -321,8 +321,34 @@ def _read(data: dict[str, Any]) -> StoredReport:
         reexamined=_int(data["reexamined"], "reexamined"),
         settled=_int(data["settled"], "settled"),
     )
+    _check_consistent(report)
     finished = data.get("finished_at", "")
     return StoredReport(report, finished if isinstance(finished, str) else "", omitted)
+
+
+def _check_consistent(report: CheckReport) -> None:
+    """The verdict must follow from the tensors as ``build_report`` decides it (a file that
+    says "pass" beside failing tensors is refused, never shown as a pass)."""
+    from fdgui.core.errors import InputError
+
+    if not report.tensors:
+        raise StoredReportError("the report has no tensors")
+    if report.settings.spec is not None:
+        try:
+            report.settings.spec.validate()
+        except InputError as error:
+            raise StoredReportError(f"the report's network is not one ({error.message})") from None
+    epsilon = report.settings.epsilon
+    if epsilon is not None and not (math.isfinite(epsilon) and 0 < epsilon < 1):
+        raise StoredReportError("the report's ε is not a positive number below 1")
+    failures = sum(tensor.failures for tensor in report.tensors)
+    nothing = sum(tensor.checked for tensor in report.tensors) == 0
+    inconclusive = failures == 0 and (nothing or any(t.inconclusive for t in report.tensors))
+    verdict = "pass" if failures == 0 and not inconclusive else "fail"
+    if report.verdict != verdict or report.inconclusive != inconclusive:
+        raise StoredReportError("the report's verdict does not follow from its tensors")
+    if failures and (not report.worst or not report.worst[0].failing):
+        raise StoredReportError("the report's worst entries do not show its failures")
 
 
 def _tensor(item: dict[str, Any], omitted: dict[str, str]) -> TensorReport:
