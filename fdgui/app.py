@@ -246,7 +246,11 @@ def _export_plots(app, window, folder: str) -> int:
     except (OSError, ValueError) as error:
         print(json.dumps({"ok": False, "error": f"could not write the plots: {error}"}))
         return 1
-    print(json.dumps({"ok": True, "files": written}))
+    result: dict[str, object] = {"ok": True, "files": written}
+    stored = getattr(netcheck, "restored", None)
+    if stored is not None and stored.omitted:  # a restored report that did not keep all
+        result["omitted"] = {name: why for name, why in stored.omitted.items()}
+    print(json.dumps(result))
     window.close()
     return 0
 

@@ -111,6 +111,7 @@ class SessionManager(QObject):
         self._dirty = False
         self._loading = 0
         self._warned_unwritable = False
+        self.autosave_problem = ""  # why autosaving fails now ("" while it works)
         self._writing: Any = None
         self._again = False
         self._pending_since = 0.0
@@ -213,6 +214,7 @@ class SessionManager(QObject):
         if self._warned_unwritable:
             return
         self._warned_unwritable = True
+        self.autosave_problem = problem
         self._say(
             f"Your work is not being saved automatically: {problem}. Use File → Save As… "
             "to keep it."
@@ -223,6 +225,7 @@ class SessionManager(QObject):
         """An autosave was written after one failed: say that it works again (once)."""
         if self._warned_unwritable:
             self._warned_unwritable = False
+            self.autosave_problem = ""
             self._say(f"{AUTOSAVING_AGAIN}: {self.autosave_file()}.")
 
     def _say(self, text: str) -> None:
@@ -315,7 +318,10 @@ class SessionManager(QObject):
         except files.SessionError as error:
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
-        kept = self._kept_note(self.keep_previous())
+        kept = self.keep_previous()
+        if kept is False:
+            return False
+        kept = self._kept_note(kept)
         panels, ignored = self._without_interpreters(saved.panels)
         problems = self.load(panels)
         self.path = path.resolve()
@@ -338,11 +344,12 @@ class SessionManager(QObject):
         self.changed()
         return True
 
-    def keep_previous(self) -> Path | None:
+    def keep_previous(self) -> Path | bool | None:
         """Before another session replaces the window's work: if that work is in no file
         (untitled, restored after a crash, or changed since its file was saved), write it
         aside as ``autosave-previous.fdgui.json`` so it survives the autosave of what
-        replaces it. Returns that file, or None (nothing to keep, or no autosave)."""
+        replaces it. Returns that file, None (nothing to keep, or no autosave), or False
+        when it could not be written and the person did not agree to lose it (said)."""
         if not self.autosave_enabled:
             return None
         panels = self.window.collect_states()
@@ -355,8 +362,15 @@ class SessionManager(QObject):
         try:
             files.write_atomic(target, _assembled(panels, data))
         except OSError as error:
-            self._unwritable(_write_problem(target, error))
-            return None
+            problem = _write_problem(target, error)
+            self._unwritable(problem)
+            if self.window.ask_before_closing and _agree_to_discard(self.window, problem):
+                return None
+            self._say(
+                f"Your work could not be kept aside ({problem}) and is in no file, so it was "
+                "not replaced: save it with File → Save As… first."
+            )
+            return False
         return target
 
     def _without_interpreters(self, panels: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -395,8 +409,11 @@ class SessionManager(QObject):
             self._loading -= 1
 
     def new(self) -> None:
+        kept = self.keep_previous()
+        if kept is False:
+            return
         self._skipped_in = None
-        kept = self._kept_note(self.keep_previous())
+        kept = self._kept_note(kept)
         self.load({})
         self.path = None
         self.window.undo_stack.clear()
@@ -445,6 +462,21 @@ class SessionManager(QObject):
         except OSError:
             return ""
         return f" The entries that could not be restored stay in {copy.name}."
+
+
+def _agree_to_discard(window: Any, problem: str) -> bool:
+    """Ask whether work that cannot be kept aside may be replaced anyway."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.warning(
+        window,
+        "Your work cannot be kept",
+        f"Your current work is in no file and could not be kept aside ({problem}). "
+        "Replace it anyway? It will be lost.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
 
 
 # --- one autosave per running fdgui ------------------------------------------------------------

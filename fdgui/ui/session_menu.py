@@ -92,6 +92,11 @@ def install(window: Any) -> None:
             warning.setVisible(False)
 
     session.message.connect(show_message)
+    if session.autosave_problem:  # said before the window was made, then said over
+        warning.setText("⚠ not autosaving")
+        problem = session.autosave_problem
+        warning.setToolTip(f"Your work is not being saved automatically: {problem}")
+        warning.setVisible(True)
     if session.last_message:  # said while the window was being made (restore, autosave)
         from PySide6.QtCore import QTimer
 

@@ -69,8 +69,11 @@ def _bomb(data):
         lambda d: d.update(inconclusive=True),
         lambda d: d.update(worst=[]),
         lambda d: d.update(tensors=[], worst=[], worst_tensor=""),
-        lambda d: d["tensors"][0].update(failures=0) or d["tensors"][1].update(failures=0)
-        or [t.update(failures=0) for t in d["tensors"]],
+        lambda d: (
+            d["tensors"][0].update(failures=0)
+            or d["tensors"][1].update(failures=0)
+            or [t.update(failures=0) for t in d["tensors"]]
+        ),
         lambda d: d.update(parameters_checked=float("nan")),
         lambda d: d.update(parameters_checked=True),
         lambda d: d["settings"].update(mode="zzz"),
@@ -100,5 +103,6 @@ def test_arrays_over_budget_are_omitted_and_said(failing, monkeypatch):
     monkeypatch.setattr(stored, "ERRORS_BUDGET", 30)
     back = report_from_data(report_data(failing))
     assert back.report.tensors[0].heat_map is not None  # W1 (5×6) fits
-    assert back.report.tensors[2].heat_map is None and back.report.tensors[2].relative_errors is None
+    w2 = back.report.tensors[2]
+    assert w2.heat_map is None and w2.relative_errors is None
     assert "W2 heat map" in back.omitted and "W2 relative errors" in back.omitted

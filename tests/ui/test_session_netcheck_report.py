@@ -131,9 +131,10 @@ def test_a_saved_report_is_shown_again_exactly_in_a_new_window(qtbot, tmp_path, 
     assert again.copy_code("torch")  # the copy buttons work on the restored report
     # saved again as it came (an unchanged session stays clean)
     assert not second.session.is_dirty()
-    assert second.collect_states()["netcheck"]["report_data"] == json.loads(
-        path.read_text(encoding="utf-8")
-    )["panels"]["netcheck"]["report_data"]
+    assert (
+        second.collect_states()["netcheck"]["report_data"]
+        == json.loads(path.read_text(encoding="utf-8"))["panels"]["netcheck"]["report_data"]
+    )
 
 
 def test_the_note_says_when_the_fields_no_longer_match_the_report(qtbot, tmp_path):
@@ -239,9 +240,7 @@ def test_an_older_session_with_the_report_as_text_only_still_opens(qtbot, tmp_pa
     assert kept.read_text(encoding="utf-8") == document["panels"]["netcheck"]["report"]["markdown"]
 
 
-def test_a_session_too_large_with_the_heat_maps_is_saved_without_them(
-    qtbot, tmp_path, monkeypatch
-):
+def test_a_session_too_large_with_the_heat_maps_is_saved_without_them(qtbot, tmp_path, monkeypatch):
     from fdgui.core import session as files
     from fdgui.core.netcheck.stored import without_arrays
 

@@ -11,7 +11,9 @@ def _window(qtbot, remember=False):
 
 
 def _rows(count):
-    texts = ({"loss_plus": f"0.5{i}1", "loss_minus": "0.5", "epsilon": "1e-3"} for i in range(count))
+    texts = (
+        {"loss_plus": f"0.5{i}1", "loss_minus": "0.5", "epsilon": "1e-3"} for i in range(count)
+    )
     return [parse_inputs(t)[0] for t in texts]
 
 
@@ -141,6 +143,7 @@ def test_a_running_marker_that_is_a_pipe_never_blocks_the_start(qtbot):
     files.data_dir().mkdir(parents=True, exist_ok=True)
     os.mkfifo(files.autosave_path().with_name("running"))
     done = threading.Event()
+
     # if the start blocked on the pipe, a writer-less open would wait forever: give it a
     # reader after 5 s so the test ends either way, and fail if it was needed
     def unblock():
@@ -200,3 +203,58 @@ def test_a_bad_session_named_at_the_start_is_one_line_on_stderr(tmp_path):
     lines = [line for line in errors.decode().splitlines() if line.startswith("fdgui:")]
     assert len(lines) == 1, errors
     assert "\x1b" not in errors.decode() and "line2" in lines[0]
+
+
+def _unwritable_data_folder(monkeypatch):
+    """Every write into the data folder fails as on a read-only folder (tests run as root,
+    where permissions do not stop writes)."""
+    import errno
+
+    from fdgui.core import session as files
+
+    real = files.write_atomic
+
+    def refuse(path, data):
+        from pathlib import Path
+
+        if Path(path).resolve().parent == files.data_dir().resolve():
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real(path, data)
+
+    monkeypatch.setattr(files, "write_atomic", refuse)
+
+
+def test_an_unwritable_data_folder_at_the_start_shows_the_not_autosaving_mark(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    from fdgui.core import session as files
+
+    files.write_session(
+        files.autosave_path(), files.Session(panels={"calculator": {"texts": {"backprop": "9"}}})
+    )
+    files.autosave_path().with_name("running").write_text("1")  # it crashed
+    _unwritable_data_folder(monkeypatch)
+    window = _window(qtbot, remember=True)
+    window.show()
+    assert window.model("calculator").text("backprop") == "9"
+    mark = window.findChild(QLabel, "autosaveWarning")
+    assert mark.isVisible(), window.session.last_message
+    assert "not writable" in mark.toolTip()
+
+
+def test_work_that_cannot_be_kept_aside_is_not_replaced_by_an_open(qtbot, monkeypatch, tmp_path):
+    from fdgui.core import session as files
+
+    other = tmp_path / "other.fdgui.json"
+    files.write_session(other, files.Session(panels={"calculator": {"texts": {"backprop": "1"}}}))
+    _unwritable_data_folder(monkeypatch)
+    window = _window(qtbot, remember=True)
+    window.model("calculator").set_text("backprop", "2.5")  # in no file, and no autosave
+    assert not window.session.open_file(other)
+    assert window.model("calculator").text("backprop") == "2.5"
+    assert "could not be kept" in window.session.last_message
+    window.session.new()
+    assert window.model("calculator").text("backprop") == "2.5"
+    window.session.save(tmp_path / "mine.fdgui.json")  # saved in a file: now it may go
+    assert window.session.open_file(other)
+    assert window.model("calculator").text("backprop") == "1"

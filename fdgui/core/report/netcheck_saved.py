@@ -38,7 +38,7 @@ def _settings_parts(settings: Any) -> dict[str, str]:
 
 
 def settings_differences(report_settings: Any, current: Any) -> list[str]:
-    """"dtype: float32 in the report, float64 in the fields", … ([] when they agree)."""
+    """ "dtype: float32 in the report, float64 in the fields", … ([] when they agree)."""
     old = _settings_parts(report_settings)
     new = _settings_parts(current)
     return [
@@ -49,8 +49,12 @@ def settings_differences(report_settings: Any, current: Any) -> list[str]:
 
 
 def restored_note(
-    finished_at: str, omitted: dict[str, str], current: Any, report_settings: Any,
-    fields_wrong: bool = False, tensor_names: tuple[str, ...] = (),
+    finished_at: str,
+    omitted: dict[str, str],
+    current: Any,
+    report_settings: Any,
+    fields_wrong: bool = False,
+    tensor_names: tuple[str, ...] = (),
 ) -> tuple[str, bool]:
     """The note above a restored report and whether it warns (the fields differ).
     ``current``: the settings the fields give now (None when a field is wrong)."""

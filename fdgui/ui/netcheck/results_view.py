@@ -26,7 +26,6 @@ from fdgui.ui.netcheck.tables import setup_table
 from fdgui.ui.theme import badge_style, make_badge, set_role
 from fdgui.ui.widgets import vertical_scroll
 
-
 NOT_RUN_BADGE = "Not run yet"
 NOT_RUN_WORDS = "No check has run yet. Choose a network and press Run check."
 

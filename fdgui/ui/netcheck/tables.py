@@ -53,7 +53,6 @@ def shorten_worst_numbers(table: QTableWidget, report: Any) -> None:
     """The window's number rule in the worst table: at most 7 significant digits in the
     cells (so the table fits a 1280-pixel window), every digit on hover; exports and Copy
     keep the report's full digits. Sizes the columns afterwards."""
-    from fdgui.core.report.netcheck import WORST_HEADERS
 
     columns = {
         "numeric": ("numeric", fmt.display),
