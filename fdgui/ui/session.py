@@ -106,6 +106,7 @@ class SessionManager(QObject):
         self.path: Path | None = None
         self.autosave_enabled = autosave
         self.last_message = ""  # the last thing said to the person (tests read it)
+        self._starting = False  # while the autosave is restored
         self._baseline: bytes | None = None  # the panels' JSON at the last open/save/new
         self._autosaved: bytes | None = None
         self._dirty = False
@@ -229,6 +230,8 @@ class SessionManager(QObject):
             self._say(f"{AUTOSAVING_AGAIN}: {self.autosave_file()}.")
 
     def _say(self, text: str) -> None:
+        if self._starting and self.last_message and self.last_message not in text:
+            text = f"{text} {self.last_message}"  # nothing said at the start is said over
         self.last_message = text
         self.message.emit(text)
 
@@ -267,6 +270,13 @@ class SessionManager(QObject):
     def restore_autosave(self) -> dict[str, Any] | None:
         """The autosaved panel states, or None. A damaged one is moved aside (``.broken``)
         and said; after a crash (the running marker left behind) this is said too."""
+        self._starting = True
+        try:
+            return self._restore_autosave()
+        finally:
+            self._starting = False
+
+    def _restore_autosave(self) -> dict[str, Any] | None:
         if not _claim_autosave():  # another fdgui runs: never share (nor restore) its file
             self._autosave = files.data_dir() / f"autosave-{os.getpid()}{files.SUFFIX}"
             self._say(
@@ -274,6 +284,12 @@ class SessionManager(QObject):
                 f"autosaves to {self._autosave} instead (File → Open… brings it back)."
             )
             return None
+        adopted = _adopt_other_windows_work()
+        if adopted:  # said with whatever the start says below
+            self._say(
+                f"The work of another fdgui window that has closed was kept in {adopted} "
+                "(File → Open… brings it back)."
+            )
         path = files.autosave_path()
         marker = path.with_name("running")
         crashed = marker.exists()
@@ -477,6 +493,39 @@ def _agree_to_discard(window: Any, problem: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Discard
+
+
+def _adopt_other_windows_work() -> Path | None:
+    """A second fdgui autosaved to ``autosave-<pid>``; once that process is gone, its work
+    joins the kept copies (``autosave-previous``, rotated) so it is neither lost nor left
+    where no window looks. Returns where the last one went (None: there was none)."""
+    import re
+
+    kept = None
+    for path in sorted(files.data_dir().glob(f"autosave-*{files.SUFFIX}")):
+        match = re.fullmatch(rf"autosave-(\d+){re.escape(files.SUFFIX)}", path.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        target = files.previous_autosave_path()
+        files.rotate_previous()
+        try:
+            os.replace(path, target)
+        except OSError:
+            continue
+        kept = target
+    return kept
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":  # there os.kill would end it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # another user's, or cannot tell: leave it alone
+    return True
 
 
 # --- one autosave per running fdgui ------------------------------------------------------------

@@ -258,3 +258,18 @@ def test_work_that_cannot_be_kept_aside_is_not_replaced_by_an_open(qtbot, monkey
     window.session.save(tmp_path / "mine.fdgui.json")  # saved in a file: now it may go
     assert window.session.open_file(other)
     assert window.model("calculator").text("backprop") == "1"
+
+
+def test_the_work_of_a_second_window_is_not_forgotten_at_the_next_start(qtbot):
+    """A second fdgui autosaved to autosave-<pid> and quit; the next start keeps that work
+    where File → Open finds it with the others (autosave-previous) and says so."""
+    from fdgui.core import session as files
+
+    files.data_dir().mkdir(parents=True, exist_ok=True)
+    other = files.data_dir() / f"autosave-999999999{files.SUFFIX}"  # no such process
+    files.write_session(other, files.Session(panels={"calculator": {"texts": {"backprop": "222"}}}))
+    window = _window(qtbot, remember=True)
+    assert "another fdgui window" in window.session.last_message
+    assert not other.exists()
+    kept = files.read_session(files.previous_autosave_path())
+    assert kept.panels["calculator"]["texts"]["backprop"] == "222"
