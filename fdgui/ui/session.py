@@ -563,8 +563,13 @@ RECENT_LIMIT = 8
 def recent_files() -> list[Path]:
     import json
 
+    import stat
+
     try:
-        data = files.preferences_path().read_bytes()
+        path = files.preferences_path()
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would keep the menu waiting
+            return []
+        data = path.read_bytes()
         if len(data) > 1_000_000:
             return []
         recent = json.loads(data).get("recent", [])

@@ -273,3 +273,24 @@ def test_the_work_of_a_second_window_is_not_forgotten_at_the_next_start(qtbot):
     assert not other.exists()
     kept = files.read_session(files.previous_autosave_path())
     assert kept.panels["calculator"]["texts"]["backprop"] == "222"
+
+
+def test_a_preferences_file_that_is_a_pipe_never_blocks_open_recent(qtbot):
+    import os
+    import threading
+
+    from fdgui.core import session as files
+    from fdgui.ui.session import recent_files
+
+    files.data_dir().mkdir(parents=True, exist_ok=True)
+    os.mkfifo(files.preferences_path())
+    found = []
+    reader = threading.Thread(target=lambda: found.append(recent_files()), daemon=True)
+    reader.start()
+    reader.join(3)
+    blocked = reader.is_alive()
+    if blocked:  # give it a writer so the thread ends, then fail
+        with open(files.preferences_path(), "wb"):
+            pass
+        reader.join(3)
+    assert not blocked and found == [[]]
