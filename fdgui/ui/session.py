@@ -562,7 +562,6 @@ RECENT_LIMIT = 8
 
 def recent_files() -> list[Path]:
     import json
-
     import stat
 
     try:
