@@ -106,3 +106,24 @@ def test_arrays_over_budget_are_omitted_and_said(failing, monkeypatch):
     w2 = back.report.tensors[2]
     assert w2.heat_map is None and w2.relative_errors is None
     assert "W2 heat map" in back.omitted and "W2 relative errors" in back.omitted
+
+
+def test_the_restored_note_says_what_differs_and_what_is_missing(failing):
+    import dataclasses
+
+    from fdgui.core.report.netcheck_saved import restored_note
+
+    settings = failing.settings
+    same, warn = restored_note("2026-11-26T14:05:00+00:00", {}, settings, settings)
+    assert same.startswith("Restored report from the session (checked 2026-11-26 14:05 UTC)")
+    assert not warn
+    other = dataclasses.replace(settings, dtype="float32", mode="sample", samples=3)
+    words, warn = restored_note("", {}, other, settings)
+    assert warn and "dtype float64 in the report, float32 in the fields" in words
+    assert "mode full in the report, sample in the fields" in words
+    words, warn = restored_note("", {}, None, settings, probe_not_loaded=True)
+    assert warn and "probe file it checked is not loaded" in words
+    omitted = {"W2 heat map": "too big", "W2 relative errors": "too big"}
+    words, _ = restored_note("", omitted, settings, settings, tensor_names=("W1", "W2"))
+    assert "Heat map not kept for W2: too big" in words
+    assert "CSV lists the relative errors of W1 only" in words

@@ -55,13 +55,20 @@ def restored_note(
     report_settings: Any,
     fields_wrong: bool = False,
     tensor_names: tuple[str, ...] = (),
+    probe_not_loaded: bool = False,
 ) -> tuple[str, bool]:
     """The note above a restored report and whether it warns (the fields differ).
     ``current``: the settings the fields give now (None when a field is wrong)."""
     when = f" (checked {_when(finished_at)})" if finished_at else ""
     words = f"Restored report from the session{when}; not run again in this window."
     warn = False
-    if current is None:
+    if current is None and probe_not_loaded:
+        warn = True
+        words += (
+            " The probe file it checked is not loaded (a session never runs it): choose it "
+            "to check again."
+        )
+    elif current is None:
         warn = True
         words += (
             " The fields do not hold a complete setting now"

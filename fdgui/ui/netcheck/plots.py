@@ -129,8 +129,10 @@ class HeatMap(QWidget):
         tensor = report.tensors[self.tensor_combo.currentIndex()]
         if tensor.heat_map is None:  # a restored report that did not keep this one
             self.image.clear()
-            why = self.missing.get(tensor.name, "not kept")
-            self.plot.setTitle(f"{tensor.name}: heat map unavailable ({why}); Run check draws it")
+            # the reason is in the note above the report (a title does not wrap)
+            self.plot.setTitle(
+                f"{tensor.name}: heat map unavailable (not kept); Run check draws it"
+            )
             return
         logs = np.asarray(tensor.heat_map)  # log10, downsampled in the worker
         self.image.setImage(logs.T, autoLevels=False)

@@ -85,4 +85,5 @@ def restored_note(model: Any) -> tuple[str, bool] | None:
         stored.finished_at, stored.omitted, current, stored.report.settings,
         fields_wrong=bool(model.errors()),
         tensor_names=tuple(tensor.name for tensor in stored.report.tensors),
+        probe_not_loaded=model.text("source") == "probe" and model.probe.model is None,
     )  # fmt: skip
