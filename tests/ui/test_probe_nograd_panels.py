@@ -105,6 +105,9 @@ def test_the_network_check_estimates_a_no_grad_probe_in_every_mode(
     copied = QApplication.clipboard().text()
     assert copied.startswith("No verdict") and "± " in copied
     never_judges((tmp_path / "out.md").read_text())
+    # a session keeps no estimate (its probe is picked again after a restore): state() works
+    state = panel.model.state()
+    assert "report_data" not in state and state["texts"]["source"] == "probe"
     # sampled and projection modes
     panel.model.set_text("mode", "sample")
     panel.model.set_text("samples", "3")

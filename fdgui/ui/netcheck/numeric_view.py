@@ -82,6 +82,9 @@ def show_numeric(panel: Any, result: Any) -> None:
     )
     panel.worst_box.setTitle(LEAST_CERTAIN_TITLE)
     panel.heat_map.show_report(result)
+    from fdgui.ui.netcheck.results_view import show_restored_note
+
+    show_restored_note(panel)  # a restored check's note goes with that report
     panel.result_tabs.setTabToolTip(1, "Relative uncertainty of every estimated entry")
     for button in panel.export_buttons.values():
         button.setEnabled(True)

@@ -58,6 +58,7 @@ class HeatMap(QWidget):
         super().__init__(parent)
         self.setObjectName("heatMapPage")
         self.report: Any = None
+        self.missing: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         chooser = QHBoxLayout()
@@ -130,9 +131,11 @@ class HeatMap(QWidget):
             self.color_bar.getAxis("left").setLabel("relative error")
             self.view.setToolTip(self._tip)
 
-    def show_report(self, report: Any) -> None:
-        """List the report's tensors and draw its worst (failing) one."""
+    def show_report(self, report: Any, missing: dict[str, str] | None = None) -> None:
+        """List the report's tensors and draw its worst (failing) one. ``missing``: tensor
+        name → why its heat map is not there (a restored report that did not keep it)."""
         self.report = report
+        self.missing = dict(missing or {})
         names = [tensor.name for tensor in report.tensors]
         self.tensor_combo.blockSignals(True)
         self.tensor_combo.clear()
@@ -148,6 +151,13 @@ class HeatMap(QWidget):
             return
         tensor = report.tensors[self.tensor_combo.currentIndex()]
         self._use_scale(getattr(report, "verdict", "") == "none")
+        if tensor.heat_map is None:  # a restored report that did not keep this one
+            self.image.clear()
+            # the reason is in the note above the report (a title does not wrap)
+            self.plot.setTitle(
+                f"{tensor.name}: heat map unavailable (not kept); Run check draws it"
+            )
+            return
         logs = np.asarray(tensor.heat_map)  # log10, downsampled in the worker
         self.image.setImage(logs.T, autoLevels=False)
         self.color_bar.setLevels(HEAT_LEVELS)  # the same scale for every tensor
@@ -177,3 +187,13 @@ class HeatMap(QWidget):
         what = "relative uncertainty" if self._numeric else "relative error beyond round-off"
         self.plot.setTitle(f"{tensor.name}: {what}")
         self.plot.autoRange()
+
+    def clear(self) -> None:
+        """No report: no tensors, no picture."""
+        self.report = None
+        self.missing = {}
+        self.tensor_combo.blockSignals(True)
+        self.tensor_combo.clear()
+        self.tensor_combo.blockSignals(False)
+        self.image.clear()
+        self.plot.setTitle("")
