@@ -93,7 +93,11 @@ def measure_run(
     rows = list(map(_new, repeat(Measurement, count)))
     dicts = map(
         dict,
-        map(zip, repeat(_FIELDS), zip(epsilons, losses, plus, minus, central, forward, backward)),
+        map(
+            zip,
+            repeat(_FIELDS),
+            zip(epsilons, losses, plus, minus, central, forward, backward, strict=True),
+        ),
     )
     deque(map(_set, rows, repeat("__dict__"), dicts), maxlen=0)
     return rows, list(map(float, epsilons)), estimates
