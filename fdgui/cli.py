@@ -103,7 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     _refuse_lost_values(parser, args)
-    _empty_means_default(parser, args)
+    empty = _empty_means_default(parser, args)
+    if empty:
+        print(
+            f"fdgui-cli {args.command}: {empty}: empty; this option has no default, give it a "
+            "value (or leave it out)",
+            file=sys.stderr,
+        )
+        return 2
     return run_guarded(args.command, lambda: modules[args.command].run(args))  # type: ignore[attr-defined]
 
 
@@ -125,9 +132,9 @@ def _refuse_lost_values(parser: argparse.ArgumentParser, args: argparse.Namespac
                 )
 
 
-# value options without a default: an empty value is refused by the command (a value must be
-# given), or names what is computed (--expr, --probe, --table); every other option takes its
-# default when given an empty value (``--max ''`` as ``--min ''``: one rule)
+# value options without a default (a value must be given, or it names what is computed:
+# --expr, --probe, --table): an empty value is refused, in one sentence for all of them; every
+# other option takes its default when given an empty value (``--max ''`` as ``--min ''``)
 NO_DEFAULT: dict[str, set[str]] = {
     "calc": {"plus", "minus", "eps", "session"},
     "sweep": {"expr", "probe", "table", "grad", "csv"},
@@ -135,9 +142,10 @@ NO_DEFAULT: dict[str, set[str]] = {
 }
 
 
-def _empty_means_default(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+def _empty_means_default(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
     """An option given an empty (or blank) value is as if it were not given: it takes its
-    default, in every subcommand alike (``NO_DEFAULT`` lists the exceptions)."""
+    default, in every subcommand alike. An option of ``NO_DEFAULT`` given an empty value is
+    refused alike: its name is returned ("" when there is none)."""
     for action in parser._actions:
         if not isinstance(action, argparse._SubParsersAction):
             continue
@@ -150,8 +158,12 @@ def _empty_means_default(parser: argparse.ArgumentParser, args: argparse.Namespa
                 continue
             value = getattr(args, option.dest, None)
             blank = isinstance(value, str) and not value.strip()
-            if blank and option.dest not in NO_DEFAULT.get(command, set()):
-                setattr(args, option.dest, option.default)
+            if not blank:
+                continue
+            if option.dest in NO_DEFAULT.get(command, set()):
+                return option.option_strings[-1]
+            setattr(args, option.dest, option.default)
+    return ""
 
 
 def run_guarded(command: str, run) -> int:

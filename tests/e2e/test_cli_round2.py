@@ -4,6 +4,7 @@ session path named, and FDGUI_TRACEBACK for every error a subcommand catches."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -83,11 +84,27 @@ def _timeless(value):
     return value
 
 
-def test_options_without_a_default_still_refuse_empty(capsys):
-    status, _, err = _run(capsys, "calc", "--plus", "", "--minus", "1", "--eps", "1")
-    assert status == 2 and "--plus" in err and "enter a number" in err
-    status, _, err = _run(capsys, "sweep", "--expr", "")
-    assert status == 2 and "--expr" in err
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["calc", "--plus", "", "--minus", "1", "--eps", "1"],
+        ["calc", "--plus", "1", "--minus", "0", "--eps", "1", "--session", " "],
+        ["sweep", "--expr", ""],
+        ["sweep", "--expr", "sin(w)", "--csv", ""],
+        ["sweep", "--table", ""],
+        ["netcheck", "--probe", ""],
+    ],
+)
+def test_options_without_a_default_refuse_empty_alike(capsys, argv):
+    """Before: --csv '' and --session '' were silently ignored, --table '' said "cannot read
+    : No such file", --probe '' named the working folder."""
+    option = next(a for a, b in itertools.pairwise(argv) if not b.strip())
+    status, out, err = _run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.strip() == (
+        f"fdgui-cli {argv[0]}: {option}: empty; this option has no default, give it a value "
+        "(or leave it out)"
+    )
 
 
 @pytest.mark.parametrize(
