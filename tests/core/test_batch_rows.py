@@ -139,3 +139,42 @@ def test_the_fast_constructor_makes_the_dataclass():
     assert row == schemes.Measurement.from_estimate(schemes.estimate(inputs))
     assert hash(row) == hash(schemes.Measurement.from_estimate(schemes.estimate(inputs)))
     assert row.central == Decimal("0.5") and str(row.central) == "0.5"
+
+
+saved_cells = st.one_of(plain_numbers, st.just(""), st.sampled_from([" 1", "1e-4", "x"]))
+
+
+@st.composite
+def saved_lines(draw) -> list:
+    lines: list = []
+    for _ in range(draw(st.integers(0, 30))):
+        kind = draw(st.integers(0, 9))
+        if kind <= 6:
+            cells = [
+                draw(st.sampled_from(["1e-4", "0.001", "2.5e-9"])),
+                *draw(st.lists(plain_numbers, min_size=2, max_size=2)),
+                draw(st.one_of(plain_numbers, st.just(""))),
+            ]
+            if kind == 0:
+                cells[0] = draw(saved_cells)
+            lines.append("\t".join(cells))
+        elif kind == 7:
+            lines.append("\t".join(draw(st.lists(saved_cells, max_size=5))))
+        else:
+            lines.append(draw(st.sampled_from(['{"epsilon": "1e-4"}', "", "1e-4\t1\t0"])))
+    return lines
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(saved_lines(), st.integers(1, 40))
+@example(["1e-4\t0.85005\t0.84995\t0.85", "1e-4\t0.85005\t0.84995\t", "1e-4\t0\t1\t"], 2)
+def test_saved_lines_in_bulk_are_read_as_saved_rows_are(lines, chunk):
+    """A saved history's text lines in bulk give what measure_rows gives for their cells."""
+    from fdgui.core.calculator.table import measure_rows, measure_saved_lines
+    from fdgui.core.session import row_cells
+
+    slow = drive(measure_rows([row_cells(line) or line for line in lines], chunk=7))
+    fast = drive(measure_saved_lines(lines, row_cells, chunk=chunk))
+    _same_rows(fast.rows, slow.rows)
+    assert fast.problems == slow.problems
+    assert np.array_equal(fast.points, slow.points, equal_nan=True)

@@ -175,3 +175,59 @@ def measure_rows(
         done = min(len(rows), start + chunk)
         yield done / max(1, len(rows)), f"read {done:,} of {len(rows):,} rows"
     return result
+
+
+def measure_saved_lines(
+    lines: Sequence[Any], cells_of: Any, chunk: int = CHUNK
+) -> Generator[tuple[float, str], None, MeasuredRows]:
+    """``measure_rows`` of a saved history's rows as saved (tab-separated lines "ε\\tL+\\tL−\\tL",
+    L empty when there is none; or anything else a file held): runs of plain lines in bulk
+    (batch.py, the same values), the others as ``measure_rows`` reads ``cells_of(row)``."""
+    result = MeasuredRows()
+    pieces = []
+    for start in range(0, len(lines), chunk):
+        part = lines[start : start + chunk]
+        kinds = [saved_kind(line) for line in part]
+        index = 0
+        while index < len(part):
+            kind = kinds[index]
+            end = index + 1
+            while end < len(part) and kinds[end] == kind and end - index < SLICE:
+                end += 1
+            run = [line[:-1] if kind == 3 else line for line in part[index:end]] if kind else []
+            measured = measure_run(run, "\t", kind) if kind else None
+            if measured is None:
+                one = drive_rows([cells_of(row) or row for row in part[index:end]])
+                result.rows += one.rows
+                pieces.append(one.points)
+                result.problems += [
+                    f"history[{start + index + int(p[8:-1])}]" for p in one.problems
+                ]
+            else:
+                result.rows += measured[0]
+                block = np.empty((len(measured[0]), len(POINT_FIELDS)))
+                block[:, 0] = measured[1]
+                for column, values in enumerate(measured[2], start=1):
+                    block[:, column] = values
+                pieces.append(block)
+            index = end
+        done = min(len(lines), start + chunk)
+        yield done / max(1, len(lines)), f"read {done:,} of {len(lines):,} rows"
+    if pieces:
+        result.points = np.concatenate(pieces)
+    return result
+
+
+def saved_kind(line: Any) -> int:
+    """4 for a plain saved line with L, 3 for one whose L is empty (it ends in a tab), else 0."""
+    if not isinstance(line, str) or line.count("\t") != 3:
+        return 0
+    cells = 3 if line.endswith("\t") else 4
+    return cells if plain_mask([line[:-1] if cells == 3 else line], "\t")[0] else 0
+
+
+def drive_rows(rows: Sequence[Any]) -> MeasuredRows:
+    """``measure_rows`` run to its end (a few rows the bulk path left)."""
+    from fdgui.core.jobs import drive
+
+    return drive(measure_rows(rows, chunk=max(1, len(rows))))
