@@ -437,8 +437,10 @@ def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:
 
 def _measure_saved(rows: list[Any] | str) -> Any:
     """A job: saved history rows (a text of tab-separated lines, lists or dicts) measured."""
-    from fdgui.core.calculator.table import measure_rows
+    from fdgui.core.calculator.table import measure_rows, measure_saved_lines
     from fdgui.core.session import row_cells, split_rows
 
+    if isinstance(rows, str):  # the saved text form: plain lines are read in bulk
+        return (yield from measure_saved_lines(split_rows(rows), row_cells))
     cells = [row_cells(row) or row for row in split_rows(rows)]
     return (yield from measure_rows(cells))
