@@ -104,8 +104,15 @@ def forward_costs(
     sample = [piece_sizes(size, min(size, k), rows) for size in sizes]
 
     def piece(position: int, n: int) -> Callable[[], object]:
-        indices = np.arange(n)
-        return lambda: engine.evaluate_indices(position, indices)
+        """Pieces of n entries one after the other through the tensor, as the check runs
+        them (the same piece again would find its data in cache)."""
+        starts = iter(range(0, 1 << 62, n))
+
+        def run() -> object:
+            start = next(starts) % max(1, sizes[position] - n + 1)
+            return engine.evaluate_indices(position, np.arange(start, start + n))
+
+        return run
 
     def directions(position: int) -> Callable[[], object]:
         numbers = iter(range(1, 1 << 30))
