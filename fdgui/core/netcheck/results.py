@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fdgui.core.netcheck.chunks import TensorResult
-from fdgui.core.netcheck.reexamine import REASON_KEYS, SOME_EPSILON
+from fdgui.core.netcheck.ladder import Roundoff
+from fdgui.core.netcheck.reexamine import LADDER_REASONS, REASON_KEYS, SOME_EPSILON
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.tolerances import Tolerances
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
@@ -46,6 +47,7 @@ class Entry:
     loss_plus_change: float = math.nan
     loss_minus_change: float = math.nan
     failing: bool = False  # neither correct nor explained (kink, tolerance, undecided)
+    bar: float = math.nan  # the ε ladder's error bar of the numeric value (NaN: not retried)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ class CheckReport:
     noise_sigma: float = 0.0
     reexamined: int = 0  # entries that disagreed at the first ε and were looked at again
     settled: int = 0  # ... of which the first ε, not the gradient, was at fault
+    # the losses' round-off the check measured (netcheck.ladder; None: float64 with the
+    # recommended tolerances) and how many entries the ε ladder decided at a larger ε
+    roundoff: Roundoff | None = None
 
     @property
     def passed(self) -> bool:
@@ -178,6 +183,7 @@ def judged_errors(
     failing: np.ndarray,
     undecided: np.ndarray,
     tolerances: Tolerances,
+    atol: np.ndarray | float | None = None,
 ) -> np.ndarray:
     """The error the verdict bands and the heat map show: what is left of |n − a| after the
     round-off the dtype's tolerance allows (atol), relative to the gradient, so the band
@@ -185,7 +191,8 @@ def judged_errors(
     "ok", and a failing one is never in the "< 1e-7" column. Undecided entries (the dtype
     cannot tell right from wrong) are NaN: counted apart, blank in the heat map."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        beyond = np.maximum(difference - tolerances.atol, 0.0) / np.maximum(scale, 1e-300)
+        allowed = tolerances.atol if atol is None else atol  # per entry: the ε ladder's bar
+        beyond = np.maximum(difference - allowed, 0.0) / np.maximum(scale, 1e-300)
     judged = np.where(np.isfinite(relative), np.minimum(beyond, relative), relative)
     judged = np.where(failing, np.maximum(judged, 1.01 * VERDICTS[0].upper), judged)
     return np.where(undecided, np.nan, judged)
@@ -220,6 +227,9 @@ def build_report(
         undefined = checked & ~(np.isfinite(numeric) & np.isfinite(analytic))
         correct = relative <= VERDICTS[0].upper
         window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        # an entry the ε ladder retried is judged by its own measured bar (netcheck.ladder)
+        laddered = checked & ~np.isnan(result.bar)
+        window = np.where(laddered, result.bar, window)
         within = (difference <= window) & ~correct
         # a window of half the gradient or more would let a sign flip or a factor 2 through:
         # agreeing within it says nothing (nor does a step the dtype rounded away)
@@ -237,7 +247,8 @@ def build_report(
         failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
-        judged = judged_errors(relative, difference, scale, failing, undecided, tolerances)
+        atol = np.where(laddered, result.bar, tolerances.atol)
+        judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
         counts = {verdict.key: 0 for verdict in VERDICTS}
         decided = judged[checked & ~undecided]
         if decided.size:
@@ -283,8 +294,14 @@ def build_report(
                 note = "undefined"  # the loss or the gradient is not a finite number here
             elif result.kink[flat] and not correct[flat]:
                 note = "kink"
+            elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
+                note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
+            elif laddered[flat] and within[flat]:
+                note = "larger-ε"  # decided at a larger ε, within its measured bar
+            elif laddered[flat] and failing[flat]:
+                note = "larger-ε-wrong"
             elif within[flat]:
                 note = "round-off"
             elif settled[flat]:
@@ -312,6 +329,7 @@ def build_report(
                     band=verdict_for(relative[flat]).key,
                     note=note,
                     failing=bool(failing[flat]),
+                    bar=float(result.bar[flat]),
                 )
             )
     candidates.sort(key=lambda entry: (not entry.failing, -entry.relative_error))
