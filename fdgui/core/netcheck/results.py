@@ -72,6 +72,10 @@ class TensorReport:
     # nothing was checked. heat_levels: (low, high) whole decades of the full tensor's errors.
     heat_map: np.ndarray | None = field(default=None, repr=False)
     heat_levels: tuple[float, float] = (-16.0, 0.0)
+    # flat: the ε ladder's error bar of each entry it retried (NaN: judged by atol + rtol·|a|;
+    # inf: no step gave a bar); decided_larger: entries it decided at a larger ε
+    bars: np.ndarray | None = field(default=None, repr=False)
+    decided_larger: int = 0
 
     @property
     def inconclusive(self) -> bool:
@@ -277,6 +281,8 @@ def build_report(
                 undecided=int(np.sum(undecided)),
                 heat_map=heat_map,
                 heat_levels=heat_levels,
+                bars=_frozen(result.bar),
+                decided_larger=int(np.sum(laddered & ~undecided & ~undefined)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)
