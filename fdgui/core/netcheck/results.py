@@ -76,6 +76,7 @@ class TensorReport:
     # inf: no step gave a bar); decided_larger: entries it decided at a larger ε
     bars: np.ndarray | None = field(default=None, repr=False)
     decided_larger: int = 0
+    unreproducible: int = 0  # fixed ε, exact float64 engine: L+ = L− as float64 numbers
 
     @property
     def inconclusive(self) -> bool:
@@ -243,6 +244,18 @@ def build_report(
         )
         undecided |= unresolved & ~correct
         undecided &= checked & ~result.kink & ~undefined
+        # a fixed ε whose losses, as float64 numbers, are equal (L+ = L−) although the
+        # exact engine formed different changes: no float64 difference reproduces them,
+        # so the entry is undecided even where it agrees (never a pass showing L+ = L−)
+        shown_same = np.zeros_like(checked)
+        if settings.epsilon is not None and engine == "exact" and settings.dtype == "float64":
+            with np.errstate(invalid="ignore"):
+                plus_shown = loss + result.loss_plus_change
+                minus_shown = loss + result.loss_minus_change
+                shown_same = checked & (plus_shown == minus_shown) & ~undefined
+                shown_same &= result.loss_plus_change != result.loss_minus_change
+            undecided |= shown_same
+            correct &= ~shown_same
         within &= ~undefined
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
@@ -283,6 +296,7 @@ def build_report(
                 heat_levels=heat_levels,
                 bars=_frozen(result.bar),
                 decided_larger=int(np.sum(laddered & ~undecided & ~undefined)),
+                unreproducible=int(np.sum(shown_same)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)
@@ -296,6 +310,7 @@ def build_report(
         for flat in order:
             note = ""
             same = result.loss_plus_change[flat] == result.loss_minus_change[flat]
+            same = same or bool(shown_same[flat])  # L+ = L− as float64 numbers
             if undefined[flat]:
                 note = "undefined"  # the loss or the gradient is not a finite number here
             elif result.kink[flat] and not correct[flat]:

@@ -85,6 +85,11 @@ class CheckSettings:
                 raise InputError("epsilon", f"{value} is too large for a derivative (use < 1)")
         if model is not None:
             check_model(self, model)
+        if self.epsilon is not None and self.mode != "projection":
+            from fdgui.core.netcheck.fixed_step import network_weights, refuse_unmovable
+
+            weights = model.theta0() if model is not None else network_weights(self.spec)
+            refuse_unmovable(float(self.epsilon), self.dtype, weights)
         needed = estimate_memory_bytes(self, model)
         available = available_memory_bytes()
         if needed > MEMORY_FRACTION * available:
