@@ -90,7 +90,9 @@ def _reference_lines(result: SweepResult) -> list[str]:
     for number, item in enumerate(result.references):
         bar = "" if item.error is None else f" ± {_bar(item.error)}"
         status = getattr(item, "status", "ok")
-        if status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
+        if status == "unavailable":  # not computed at all (its budget, not the loss)
+            bar = f" ({item.note}; not used to judge)"
+        elif status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
             bar = " (unreliable: did not converge; not used to judge)"
         elif status == "undefined":
             bar = " (undefined here; not used to judge)"

@@ -375,6 +375,7 @@ class ExplorerInputs(QWidget):
                     "undefined": "undefined here",
                     "kink": "kink at w: no two-sided derivative",
                     "kink-nearby": "its steps cross a kink",
+                    "unavailable": "unavailable",
                 }.get(status, "unreliable: did not converge")
                 bar += f" <span style='color:{ERROR_COLOUR}'>({words}; not used to judge)</span>"
             role = " (under check)" if number == 0 and result.has_checked else ""
