@@ -73,9 +73,10 @@ def _check_steps(
     engine = make_engine(settings, network, model)
     tolerances = engine.tolerances()
     roundoff = None
+    tally = ladder.Tally()
     if settings.dtype != "float64" or ladder.retries(engine, settings):
         yield 0.0, "measuring the round-off of the losses"
-        roundoff = ladder.roundoff_for(engine, settings, engine.loss)
+        roundoff = ladder.roundoff_for(engine, settings, engine.loss, tally)
         tolerances = ladder.measured_tolerances(tolerances, roundoff, settings, engine.loss)
         engine.use_tolerances(tolerances)
     retry = roundoff is not None and ladder.retries(engine, settings)
@@ -99,7 +100,7 @@ def _check_steps(
             for k in range(settings.directions):
                 piece = engine.direction_chunk(position, k)
                 if retry:
-                    piece = ladder.refine(piece, position, engine, roundoff, tolerances)
+                    piece = ladder.refine(piece, position, engine, roundoff, tolerances, tally)
                 result.store(piece)
                 done += 1
                 tensor_done += 1
@@ -109,7 +110,7 @@ def _check_steps(
             continue
         for piece in engine.tensor_pieces(position, full=settings.mode == "full"):
             if retry:
-                piece = ladder.refine(piece, position, engine, roundoff, tolerances)
+                piece = ladder.refine(piece, position, engine, roundoff, tolerances, tally)
             result.store(piece)
             done += piece.size
             tensor_done += piece.size
@@ -123,8 +124,10 @@ def _check_steps(
     )
     reexamined = getattr(engine, "reexamined", 0)
     sigma = getattr(engine, "noise_sigma", 0.0)
-    if roundoff is not None:
-        report = replace(report, roundoff=roundoff)
+    if roundoff is not None:  # the ladder's and the measurement's evaluations count too
+        report = replace(
+            report, roundoff=roundoff, evaluations=report.evaluations + tally.evaluations
+        )
     if reexamined or sigma:
         settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
         report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)

@@ -57,6 +57,14 @@ LAW_SLACK = 0.25  # the h² law's ratio 4 may be 3.2 … 5.3 (the next order's s
 GRADIENT_ULPS = 8.0  # the gradient under check, as the dtype rounds it: 8·u·|a|
 
 
+@dataclass
+class Tally:
+    """Loss evaluations the ladder and the round-off measurement made (the report counts
+    them with the check's own)."""
+
+    evaluations: int = 0
+
+
 @dataclass(frozen=True)
 class Roundoff:
     """N: a bound on the round-off of one loss change ΔL in the dtype (see module doc)."""
@@ -81,7 +89,7 @@ def assumed_roundoff(dtype: str, loss: float) -> Roundoff:
     return Roundoff(10 * unit_roundoff(dtype) * max(1.0, abs(loss)), False)
 
 
-def measure_roundoff(engine, dtype: str, loss: float) -> Roundoff:
+def measure_roundoff(engine, dtype: str, loss: float, tally: Tally | None = None) -> Roundoff:
     """N for this check (``engine``: ``tensor_sizes``, ``values_of``, ``epsilon_for``,
     ``step_changes`` and ``reference_changes``; the latter None when there is no float64
     evaluation of the same points)."""
@@ -99,6 +107,8 @@ def measure_roundoff(engine, dtype: str, loss: float) -> Roundoff:
             if reference is None:
                 return assumed_roundoff(dtype, loss)
             plus, minus, _ = engine.step_changes(position, indices, steps)
+            if tally is not None:  # both signs, in the dtype and in float64
+                tally.evaluations += 4 * indices.size
             with np.errstate(invalid="ignore"):
                 errors = np.abs(np.concatenate([plus - reference[0], minus - reference[1]]))
             seen.append(errors[np.isfinite(errors)])
@@ -183,14 +193,22 @@ def climb(
     with np.errstate(divide="ignore", invalid="ignore"):
         lowest = noise / (base * 2.0 ** np.maximum(j_top, 1)) + allowance
     active = (j_top >= 1) & (lowest <= goal)
-    level = 1
+    # the climb starts where round-off alone no longer rules a decision out (N/h ≤ |a|/4):
+    # smaller steps cannot decide, and the h² law is read from h/2 … 4h around each step
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        start = np.ceil(np.log2(noise / (np.maximum(goal - allowance, 1e-300) * base)))
+    start = np.clip(np.where(np.isfinite(start), start, 1), 1, None).astype(int)
+    level = int(start[active].min(initial=1))
     while level <= int(j_top.max(initial=0)):
-        live = np.flatnonzero(active & (j_top >= level))
+        live = np.flatnonzero(active & (j_top >= level) & (start <= level))
         active[active & (j_top < level)] = False
-        if live.size == 0:
+        if not active.any():
             break
-        rows = np.repeat(live, 3)
-        cols = np.tile(np.arange(level, level + 3), live.size)
+        if live.size == 0:
+            level += 1
+            continue
+        rows = np.repeat(live, 4)
+        cols = np.tile(np.arange(level - 1, level + 3), live.size)
         need = ~known[rows, cols]
         if need.any():
             r, c = rows[need], cols[need]
@@ -225,8 +243,11 @@ def climb(
             for j in range(level):
                 earlier = central[live, j]
                 slack = rounding + noise / steps[live, j] + difference
-                consistent &= np.abs(here - earlier) <= slack
-                consistent &= np.abs(up - earlier) <= slack + rounding / 2 + 3 * difference
+                seen = known[live, j]
+                consistent &= ~seen | (np.abs(here - earlier) <= slack)
+                consistent &= ~seen | (
+                    np.abs(up - earlier) <= slack + rounding / 2 + 3 * difference
+                )
             value = difference + rounding + allowance[live]
         kinked = kink[live, level - 1 : level + 3].any(axis=1)
         usable = lawful & consistent & ~kinked & np.isfinite(value)
@@ -291,7 +312,7 @@ def retries(engine, settings) -> bool:
     return bool(engine.smooth)
 
 
-def roundoff_for(engine, settings, loss: float) -> Roundoff:
+def roundoff_for(engine, settings, loss: float, tally: Tally | None = None) -> Roundoff:
     """N for the check: measured where the dtype's losses can be compared with float64 ones,
     else assumed; a noisy loss (the forward engine's σ) adds NOISE_WIDTH·σ."""
     from fdgui.core.netcheck.reexamine import NOISE_WIDTH
@@ -300,7 +321,7 @@ def roundoff_for(engine, settings, loss: float) -> Roundoff:
     if settings.dtype == "float64":
         found = assumed_roundoff(precision, loss)
     else:
-        found = measure_roundoff(engine, precision, loss)
+        found = measure_roundoff(engine, precision, loss, tally)
     sigma = float(getattr(engine, "noise_sigma", 0.0))
     if sigma > 0:
         found = Roundoff(found.per_change + NOISE_WIDTH * sigma, found.measured,
@@ -308,7 +329,9 @@ def roundoff_for(engine, settings, loss: float) -> Roundoff:
     return found
 
 
-def refine(piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances) -> Chunk:
+def refine(
+    piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances, tally: Tally
+) -> Chunk:
     """The piece with its undecided entries retried on the ladder (see module doc)."""
     from fdgui.core.numbers.verdicts import VERDICTS
 
@@ -332,7 +355,12 @@ def refine(piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances) 
         values = engine.values_of(position, indices[chosen])
         changes_at = engine.step_changes
     precision = getattr(engine, "precision", tolerances.dtype)
-    return climb(piece, position, chosen, values, changes_at, roundoff, precision)
+
+    def counted(where, entries, steps):
+        tally.evaluations += 2 * np.size(steps)
+        return changes_at(where, entries, steps)
+
+    return climb(piece, position, chosen, values, counted, roundoff, precision)
 
 
 def measured_tolerances(tolerances, roundoff: Roundoff, settings, loss: float):

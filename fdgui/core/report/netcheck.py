@@ -120,40 +120,38 @@ def verdict_in_words(report: CheckReport) -> str:
             f"factor 2 would agree as well).{tried} {_how_to_decide(settings, report)}"
         )
     if report.verdict == "pass":
-        extra = []
+        tolerances = report.tolerances
+        resolve = (
+            f"what {tolerances.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
+            f"{number(tolerances.rtol)})"
+        )
         kinks = sum(t.kinks for t in report.tensors)
         within = sum(t.within_tolerance for t in report.tensors)
-        tolerances = report.tolerances
-        if kinks:
-            kink = "a relu kink" if report.settings.spec is not None else "a kink"
-            extra.append(f"{kinks:,} of them sit on {kink}")
-        if within:
-            extra.append(
-                f"{within:,} of them agree only within what {tolerances.dtype} can resolve "
-                f"(atol {number(tolerances.atol)}, rtol {number(tolerances.rtol)})"
-            )
         larger = sum(t.decided_larger for t in report.tensors)
-        if larger:
-            extra.append(
-                f"{larger:,} were decided at a larger ε, within an error bar of measured "
-                "round-off and truncation of at most a quarter of the gradient"
-            )
-        undecided_total = sum(t.undecided for t in report.tensors)
-        if undecided_total:
-            extra.append(f"{_undecided_share(report, unit)}{_limit_reasons(report)}")
+        undecided = sum(t.undecided for t in report.tensors)
+        kink = "a relu kink" if report.settings.spec is not None else "a kink"
+        ladder = (
+            f"{larger:,} of them decided at a larger ε, within a measured error bar of at most "
+            "a quarter of the gradient"
+        )
+        rest = f"{_undecided_share(report, unit)}{_limit_reasons(report)}"
         if report.loose:
-            others = "".join(f"; {part}" for part in extra[1:] if part != extra[0])
+            parts = [f"{kinks:,} sit on {kink}"] if kinks else []
+            parts += [ladder] if larger else []
+            middle = "".join(f"; {part}" for part in parts)
+            tail = f" {rest[0].upper()}{rest[1:]}." if undecided else ""
             return (
                 f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
-                f"what {tolerances.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
-                f"{number(tolerances.rtol)}{others}), so a small bug could hide there. "
+                f"{resolve}{middle}, so a small bug could hide there.{tail} "
                 f"{_how_to_decide(settings, report)} {where[0].upper()}{where[1:]}."
             )
-        tail = "".join(f"; {part}" for part in extra)
-        undecided_total = sum(t.undecided for t in report.tensors)
-        every = "all " if not undecided_total else ""
-        decided = checked - undecided_total
-        count = f"{checked:,}" if not undecided_total else f"{decided:,} of the {checked:,}"
+        parts = [f"{kinks:,} of them sit on {kink}"] if kinks else []
+        parts += [f"{within:,} of them agree only within {resolve}"] if within else []
+        parts += [ladder] if larger else []
+        parts += [rest] if undecided else []
+        tail = "".join(f"; {part}" for part in parts)
+        every = "all " if not undecided else ""
+        count = f"{checked:,}" if not undecided else f"{checked - undecided:,} of the {checked:,}"
         return (
             f"Pass: {_gradient_noun(report)} agrees with finite differences for {every}{count} "
             f"{unit} checked{tail}; {where}."

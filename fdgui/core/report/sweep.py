@@ -21,10 +21,12 @@ from fdgui.core.report.sweep_cases import (
     _estimate,
     _not_finite_at_w,
     _pole_in_range,
+    _too_few_rows,
     _undefined_at_w,
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
+from fdgui.core.sweep.measured import MIN_JUDGING_ROWS
 from fdgui.core.sweep.readout import PointReadout
 
 # One vocabulary for every panel and the CLI: a title per diagnosis kind (docs/DIAGNOSIS.md).
@@ -78,6 +80,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         )
     if case == "consistent":
         return f"Gradient consistent (to what {dtype} resolves)"
+    if case == "too-few-rows":
+        return "Too few rows to judge"
     return TITLES[diagnosis.kind]
 
 
@@ -468,6 +472,7 @@ _CASE_WORDS = {
     "undefined-at-w": _undefined_at_w,
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
+    "too-few-rows": _too_few_rows,
 }
 
 
@@ -496,6 +501,14 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
         with np.errstate(all="ignore"):
             predicted = float(result.predicted_error("central")[index])
         actual = abs(float(readout.estimates["central"]) - result.reference.value)
+        if result.kind == "measured" and result.epsilons.size < MIN_JUDGING_ROWS and actual > 0:
+            rows = result.epsilons.size
+            return (  # too few rows to know the truncation: nothing to blame (the banner)
+                f"At ε = {epsilon} the estimate differs from the gradient under check by "
+                f"{_fmt(actual, 2)}; with {rows} row{'s' if rows != 1 else ''} the truncation "
+                f"at this ε is not known, so that does not tell the gradient from ε"
+                f"{error_text}."
+            )
         if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
             return (
                 f"At ε = {epsilon} the estimate differs from the gradient under check by "
