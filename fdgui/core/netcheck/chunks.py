@@ -66,7 +66,9 @@ class TensorResult:
         self.undecided = np.zeros(size, dtype=bool)  # kink or wrong: the engine cannot tell
         self.checked = np.zeros(size, dtype=bool)  # evaluated (a NaN result is still checked)
         self.reason = np.zeros(size, dtype=np.int8)  # netcheck.reexamine's codes (0: none)
-        self.bar = np.full(size, np.nan)  # netcheck.ladder's error bar (NaN: not retried)
+        # netcheck.ladder's error bar (NaN: not retried); None until the ladder retries one
+        # (a float64 check keeps no such array: it grows with every parameter)
+        self.bar: np.ndarray | None = None
         self.projection = mode == "projection"
 
     def store(self, chunk: Chunk) -> None:
@@ -84,6 +86,8 @@ class TensorResult:
         if chunk.reason is not None:
             self.reason[indices] = chunk.reason
         if chunk.bar is not None:
+            if self.bar is None:
+                self.bar = np.full(self.numeric.size, np.nan)
             self.bar[indices] = chunk.bar
 
 

@@ -73,7 +73,8 @@ class TensorReport:
     heat_map: np.ndarray | None = field(default=None, repr=False)
     heat_levels: tuple[float, float] = (-16.0, 0.0)
     # flat: the ε ladder's error bar of each entry it retried (NaN: judged by atol + rtol·|a|;
-    # inf: no step gave a bar); decided_larger: entries it decided at a larger ε
+    # inf: no step gave a bar; None: it retried none); decided_larger: entries it decided at
+    # a larger ε
     bars: np.ndarray | None = field(default=None, repr=False)
     decided_larger: int = 0
     unreproducible: int = 0  # fixed ε, exact float64 engine: L+ = L− as float64 numbers
@@ -233,8 +234,10 @@ def build_report(
         correct = relative <= VERDICTS[0].upper
         window = tolerances.atol + tolerances.rtol * np.abs(analytic)
         # an entry the ε ladder retried is judged by its own measured bar (netcheck.ladder)
-        laddered = checked & ~np.isnan(result.bar)
-        window = np.where(laddered, result.bar, window)
+        bar = result.bar
+        laddered = np.zeros_like(checked) if bar is None else checked & ~np.isnan(bar)
+        if bar is not None:
+            window = np.where(laddered, bar, window)
         within = (difference <= window) & ~correct
         # a window of half the gradient or more would let a sign flip or a factor 2 through:
         # agreeing within it says nothing (nor does a step the dtype rounded away)
@@ -264,7 +267,7 @@ def build_report(
         failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
-        atol = np.where(laddered, result.bar, tolerances.atol)
+        atol = tolerances.atol if bar is None else np.where(laddered, bar, tolerances.atol)
         judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
         counts = {verdict.key: 0 for verdict in VERDICTS}
         decided = judged[checked & ~undecided]
@@ -294,7 +297,7 @@ def build_report(
                 undecided=int(np.sum(undecided)),
                 heat_map=heat_map,
                 heat_levels=heat_levels,
-                bars=_frozen(result.bar),
+                bars=None if bar is None else _frozen(bar),
                 decided_larger=int(np.sum(laddered & ~undecided & ~undefined)),
                 unreproducible=int(np.sum(shown_same)),
             )
@@ -350,7 +353,7 @@ def build_report(
                     band=verdict_for(relative[flat]).key,
                     note=note,
                     failing=bool(failing[flat]),
-                    bar=float(result.bar[flat]),
+                    bar=math.nan if bar is None else float(bar[flat]),
                 )
             )
     candidates.sort(key=lambda entry: (not entry.failing, -entry.relative_error))

@@ -201,6 +201,8 @@ def estimate_memory_bytes(settings: CheckSettings, model: Model | None = None) -
     # Projections keep θ, ∇ and copies of one tensor: about 70 bytes measured, 10 float64.
     # tests/core/test_netcheck_memory.py measures a check against this estimate.
     per_parameter = 8 * 24 if settings.mode != "projection" else 8 * 10
+    if settings.dtype != "float64" or settings.engine == "forward":
+        per_parameter += 8 * 2  # the ε ladder's bars: the results' and the report's copy
     spec = settings.spec
     forward = 0
     if spec is not None:

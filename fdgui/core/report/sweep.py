@@ -531,13 +531,15 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
 
 
 # the exports (text, Markdown, JSON, CSV) live in sweep_export.py; importing it registers
-# them with the exporters registry whenever this module is loaded
-from fdgui.core.report.sweep_export import (  # noqa: E402
-    CSV_COLUMNS,
-    sweep_csv,
-    sweep_json,
-    sweep_markdown,
-    sweep_text,
-)
+# them with the exporters registry whenever this module is loaded (either may be imported
+# first: sweep_export takes only names defined above from here)
+from fdgui.core.report import sweep_export as _exports  # noqa: E402
 
-__all__ = ["CSV_COLUMNS", "sweep_csv", "sweep_json", "sweep_markdown", "sweep_text"]
+_EXPORTED = ("CSV_COLUMNS", "sweep_csv", "sweep_json", "sweep_markdown", "sweep_text")
+
+
+def __getattr__(name: str) -> Any:
+    """The exports under their old address (``from fdgui.core.report.sweep import sweep_text``)."""
+    if name in _EXPORTED:
+        return getattr(_exports, name)
+    raise AttributeError(name)
