@@ -163,7 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if headless_job:
             print(json.dumps({"ok": False, "error": reason}))
             return 2
-        print(f"fdgui: {reason}", file=sys.stderr)
+        from fdgui.core.numbers.parsing import one_line
+
+        print(f"fdgui: {one_line(reason)}", file=sys.stderr)  # a file name may hold escapes
     if not headless_job:
         window.ask_before_closing = True
         from PySide6.QtCore import QTimer
@@ -244,7 +246,11 @@ def _export_plots(app, window, folder: str) -> int:
     except (OSError, ValueError) as error:
         print(json.dumps({"ok": False, "error": f"could not write the plots: {error}"}))
         return 1
-    print(json.dumps({"ok": True, "files": written}))
+    result: dict[str, object] = {"ok": True, "files": written}
+    stored = getattr(netcheck, "restored", None)
+    if stored is not None and stored.omitted:  # a restored report that did not keep all
+        result["omitted"] = {name: why for name, why in stored.omitted.items()}
+    print(json.dumps(result))
     window.close()
     return 0
 

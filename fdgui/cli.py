@@ -103,6 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     _refuse_lost_values(parser, args)
+    empty = _empty_means_default(parser, args)
+    if empty:
+        print(
+            f"fdgui-cli {args.command}: {empty}: empty; this option has no default, give it a "
+            "value (or leave it out)",
+            file=sys.stderr,
+        )
+        return 2
     return run_guarded(args.command, lambda: modules[args.command].run(args))  # type: ignore[attr-defined]
 
 
@@ -124,11 +132,44 @@ def _refuse_lost_values(parser: argparse.ArgumentParser, args: argparse.Namespac
                 )
 
 
+# value options without a default (a value must be given, or it names what is computed:
+# --expr, --probe, --table): an empty value is refused, in one sentence for all of them; every
+# other option takes its default when given an empty value (``--max ''`` as ``--min ''``)
+NO_DEFAULT: dict[str, set[str]] = {
+    "calc": {"plus", "minus", "eps", "session"},
+    "sweep": {"expr", "probe", "table", "grad", "csv"},
+    "netcheck": {"probe"},
+}
+
+
+def _empty_means_default(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """An option given an empty (or blank) value is as if it were not given: it takes its
+    default, in every subcommand alike. An option of ``NO_DEFAULT`` given an empty value is
+    refused alike: its name is returned ("" when there is none)."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        command = getattr(args, action.dest, None) or ""
+        subparser = action.choices.get(command)
+        if subparser is None:
+            continue
+        for option in subparser._actions:
+            if not (option.option_strings and option.nargs is None and option.const is None):
+                continue
+            value = getattr(args, option.dest, None)
+            blank = isinstance(value, str) and not value.strip()
+            if not blank:
+                continue
+            if option.dest in NO_DEFAULT.get(command, set()):
+                return option.option_strings[-1]
+            setattr(args, option.dest, option.default)
+    return ""
+
+
 def run_guarded(command: str, run) -> int:
     """``run()``'s exit status, with every failure in words: bad input 2, out of memory or a
     bug 3 (one line on stderr; the traceback only with FDGUI_TRACEBACK=1)."""
-    import os
-
+    from fdgui.commands import show_traceback
     from fdgui.core.errors import InputError
 
     prefix = f"fdgui-cli {command}"
@@ -143,6 +184,7 @@ def run_guarded(command: str, run) -> int:
         print(one_line(f"{prefix}: --{error.field}: {error.message}"), file=sys.stderr)
         return 2
     except MemoryError:
+        show_traceback()
         print(
             f"{prefix}: out of memory: the computation needs more memory than this machine "
             "let it have; make the problem smaller (fewer layers, units, points or samples)",
@@ -150,10 +192,7 @@ def run_guarded(command: str, run) -> int:
         )
         return 3
     except Exception as error:  # never a traceback: one line; 1 is reserved for a failed check
-        if os.environ.get("FDGUI_TRACEBACK") == "1":
-            import traceback
-
-            traceback.print_exc()
+        show_traceback()
         print(
             one_line(f"{prefix}: could not finish ({type(error).__name__}: {error})"),
             file=sys.stderr,

@@ -116,6 +116,9 @@ def _write_session(path: str, texts: dict[str, str], result: object) -> str:
     from fdgui.core import session as files
     from fdgui.core.calculator.schemes import Measurement
 
+    blocked = file_in_the_way(path)
+    if blocked:
+        return f"--session: cannot write {path}: {blocked} is a file, not a folder"
     current = files.Session()
     if os.path.exists(path):
         try:
@@ -134,10 +137,34 @@ def _write_session(path: str, texts: dict[str, str], result: object) -> str:
     return ""
 
 
+def file_in_the_way(path: str) -> str:
+    """The first folder on ``path``'s way that is a file (``a.txt`` in ``a.txt/b.json``),
+    or "": the system's own words for it ("File exists", "Not a directory") say nothing."""
+    import os
+
+    parent = os.path.dirname(os.path.abspath(path))
+    while parent and not os.path.exists(parent):
+        above = os.path.dirname(parent)
+        if above == parent:
+            return ""
+        parent = above
+    return parent if parent and not os.path.isdir(parent) else ""
+
+
 def _report_session(args: argparse.Namespace) -> int:
     """The report of the calculation held by a session file (exit 2 for a bad file)."""
     from fdgui.core import session as files
 
+    blocked = file_in_the_way(args.session)
+    if blocked:
+        print(
+            _said(
+                f"fdgui-cli calc: --session: cannot read {args.session}: {blocked} is a "
+                "file, not a folder"
+            ),
+            file=sys.stderr,
+        )
+        return 2
     try:
         saved = files.read_session(args.session)
         texts = files.calculator_request(saved)

@@ -220,6 +220,7 @@ def _objective(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from fdgui.commands import show_traceback
     from fdgui.core.requests import canonical
 
     try:
@@ -234,12 +235,14 @@ def run(args: argparse.Namespace) -> int:
         print(one_line(f"fdgui-cli sweep: {option}: {error.message}"), file=sys.stderr)
         return 2
     except MemoryError:
+        show_traceback()
         print(
             "fdgui-cli sweep: out of memory: use a smaller network or fewer points",
             file=sys.stderr,
         )
         return 3
-    except Exception as error:  # one line, never a traceback; 1 is reserved for "wrong"
+    except Exception as error:  # one line (FDGUI_TRACEBACK=1: and the traceback); 1 is "wrong"
+        show_traceback()
         message = str(error).splitlines()[0] if str(error) else ""
         print(
             f"fdgui-cli sweep: the sweep failed ({type(error).__name__}: {message})",

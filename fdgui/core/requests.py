@@ -52,8 +52,11 @@ PROBE_ENTRY_DEFAULTS: dict[str, str] = {**PROBE_DEFAULTS, "probe_tensor": "", "p
 
 
 def probe_timeout(text: str, field: str = "probe_timeout") -> float:
-    """Seconds a probe may take for one loss evaluation, as typed: above 0, at most a day."""
-    stripped = text.strip()
+    """Seconds a probe may take for one loss evaluation, as typed: above 0, at most a day
+    (read by ``normalise_text``'s rule, as every number)."""
+    from fdgui.core.numbers.parsing import normalise_text
+
+    stripped = normalise_text(text)
     try:
         value = float(stripped)
     except ValueError:
@@ -123,9 +126,11 @@ def whole_number(text: str, field: str) -> int:
 
 
 def _whole(text: str, field: str, errors: dict[str, str]) -> int | None:
-    from fdgui.core.numbers.parsing import shorten
+    """A whole number read by the rule every number follows (``normalise_text``: the minus
+    signs people paste, −1 or –1, and spaces inside, 1 000, as in ``parse_number``)."""
+    from fdgui.core.numbers.parsing import normalise_text, shorten
 
-    stripped = text.strip()
+    stripped = normalise_text(text)
     if len(stripped) > WHOLE_DIGITS:
         errors[field] = f"{shorten(stripped)!r} has too many digits"
         return None

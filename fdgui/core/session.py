@@ -90,6 +90,29 @@ def previous_autosave_path() -> Path:
     return data_dir() / f"autosave-previous{SUFFIX}"
 
 
+#: how many earlier copies of replaced work are kept beside ``previous_autosave_path()``
+PREVIOUS_KEPT = 5
+
+
+def previous_copy_path(number: int) -> Path:
+    """The ``number``-th older copy of replaced work (1: the one before the newest)."""
+    return data_dir() / f"autosave-previous-{number}{SUFFIX}"
+
+
+def rotate_previous() -> None:
+    """Before new replaced work is kept: the copy kept last moves to ``-1``, ``-1`` to ``-2``
+    … (the oldest beyond ``PREVIOUS_KEPT`` goes), so a second replacement never overwrites
+    the first one's work."""
+    newest = previous_autosave_path()
+    if not newest.exists():
+        return
+    for number in range(PREVIOUS_KEPT, 0, -1):
+        source = newest if number == 1 else previous_copy_path(number - 1)
+        with contextlib.suppress(OSError):
+            if source.exists():
+                os.replace(source, previous_copy_path(number))
+
+
 def preferences_path() -> Path:
     """Small preferences (recent files) beside the autosave."""
     return data_dir() / "preferences.json"

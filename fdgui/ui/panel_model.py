@@ -159,6 +159,23 @@ class PanelModel(QObject):
     def snapshot_changed(self, before: Any, after: Any) -> bool:
         return bool(before != after)
 
+    def snapshot_parts(self, snapshot: Any) -> dict[str, Any]:
+        """A snapshot as parts that undo restores independently (fdgui.ui.undo): by
+        default every text field ("texts.<field>") and every other entry of ``state()``."""
+        parts = {key: value for key, value in snapshot.items() if key != "texts"}
+        parts.update({f"texts.{f}": text for f, text in snapshot.get("texts", {}).items()})
+        return parts
+
+    def snapshot_from_parts(self, parts: dict[str, Any]) -> Any:
+        """The snapshot ``snapshot_parts`` took apart."""
+        state = {key: value for key, value in parts.items() if not key.startswith("texts.")}
+        state["texts"] = {k[6:]: v for k, v in parts.items() if k.startswith("texts.")}
+        return state
+
+    @staticmethod
+    def same_part(first: Any, second: Any) -> bool:
+        return first is second or bool(first == second)
+
     # --- jobs ------------------------------------------------------------------------------
     def start_job(
         self,

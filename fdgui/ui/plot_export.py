@@ -162,6 +162,8 @@ def heat_map_csv(report: Any) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["tensor", "row", "column", "relative_error"])
     for tensor in report.tensors:
+        if tensor.relative_errors is None:  # a restored report that did not keep them
+            continue
         errors = np.asarray(tensor.relative_errors, dtype=float)
         errors = errors.reshape(1, -1) if errors.ndim < 2 else errors.reshape(errors.shape[0], -1)
         for (row, column), value in np.ndenumerate(errors):

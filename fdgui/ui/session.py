@@ -60,10 +60,31 @@ def _write_job(
     problem = ""
     if autosave is not None and data != previous:
         try:
-            files.write_atomic(autosave, files.assemble(data, _now(), __version__))
+            files.write_atomic(autosave, _assembled(panels, data))
         except OSError as error:
             problem = _write_problem(autosave, error)
     return data, problem
+
+
+def _assembled(panels: dict[str, Any], data: bytes) -> bytes:
+    """The file of ``panels`` (``data``: their JSON). When it would be too large to be read
+    back, the network-check report's arrays (heat maps, relative errors) are left out, and
+    the report says so when it comes back; SessionTooLarge if even that is too large."""
+    try:
+        return files.assemble(data, _now(), __version__)
+    except files.SessionTooLarge:
+        from fdgui.core.netcheck.stored import without_arrays
+
+        netcheck = panels.get("netcheck")
+        stored = netcheck.get("report_data") if isinstance(netcheck, dict) else None
+        if not isinstance(stored, dict):
+            raise
+        limit = f"{files.MAX_BYTES // 2**20} MB"
+        slim = without_arrays(stored, f"the session would have been larger than {limit}")
+        if slim == stored:
+            raise
+        panels = {**panels, "netcheck": {**netcheck, "report_data": slim}}
+        return files.assemble(files.dumps_panels(panels), _now(), __version__)
 
 
 def _write_problem(path: Path, error: OSError) -> str:
@@ -85,11 +106,13 @@ class SessionManager(QObject):
         self.path: Path | None = None
         self.autosave_enabled = autosave
         self.last_message = ""  # the last thing said to the person (tests read it)
+        self._starting = False  # while the autosave is restored
         self._baseline: bytes | None = None  # the panels' JSON at the last open/save/new
         self._autosaved: bytes | None = None
         self._dirty = False
         self._loading = 0
         self._warned_unwritable = False
+        self.autosave_problem = ""  # why autosaving fails now ("" while it works)
         self._writing: Any = None
         self._again = False
         self._pending_since = 0.0
@@ -137,15 +160,16 @@ class SessionManager(QObject):
     def flush(self) -> None:
         """Everything now, on this thread: the unsaved mark and the autosave (on quit)."""
         self._timer.stop()
-        data = files.dumps_panels(self.window.collect_states())
+        panels = self.window.collect_states()
+        data = files.dumps_panels(panels)
         self._set_dirty(self._baseline is not None and data != self._baseline)
         if self.autosave_enabled and data != self._autosaved:
-            self._write_autosave(data)
+            self._write_autosave(panels, data)
 
-    def _write_autosave(self, data: bytes) -> None:
+    def _write_autosave(self, panels: dict[str, Any], data: bytes) -> None:
         path = self.autosave_file()
         try:
-            files.write_atomic(path, files.assemble(data, _now(), __version__))
+            files.write_atomic(path, _assembled(panels, data))
             self._autosaved = data
             self._writable_again()
         except OSError as error:
@@ -155,7 +179,11 @@ class SessionManager(QObject):
         if self._writing is not None:  # one write at a time; the next follows it
             self._again = True
             return
-        if self.window.is_reading():  # a long paste or history being read: save after it
+        waited = time.monotonic() - self._pending_since
+        if self.window.is_reading() and waited < AUTOSAVE_MAX_WAIT_S:
+            # a long paste or history being read: save after it, but never wait longer than
+            # usual (a saved history of 200,000 rows takes seconds: a crash then lost what was
+            # typed meanwhile); the unread rows are saved as they were
             self._timer.start()
             return
         from fdgui.ui.worker import start_job
@@ -187,6 +215,7 @@ class SessionManager(QObject):
         if self._warned_unwritable:
             return
         self._warned_unwritable = True
+        self.autosave_problem = problem
         self._say(
             f"Your work is not being saved automatically: {problem}. Use File → Save As… "
             "to keep it."
@@ -197,9 +226,12 @@ class SessionManager(QObject):
         """An autosave was written after one failed: say that it works again (once)."""
         if self._warned_unwritable:
             self._warned_unwritable = False
+            self.autosave_problem = ""
             self._say(f"{AUTOSAVING_AGAIN}: {self.autosave_file()}.")
 
     def _say(self, text: str) -> None:
+        if self._starting and self.last_message and self.last_message not in text:
+            text = f"{text} {self.last_message}"  # nothing said at the start is said over
         self.last_message = text
         self.message.emit(text)
 
@@ -214,10 +246,13 @@ class SessionManager(QObject):
         notes, self._probe_notes = self._probe_notes, []
         reports, self._report_notes = self._report_notes, []
         said = ""
-        if reports:
+        model = self.window._models.get("netcheck")
+        if getattr(model, "restored", None) is not None:
+            said += " The last network-check report is shown again as it was (not rerun)."
+        elif reports:
             said += (
-                " The last network-check report was kept: File ▸ Export results writes it; "
-                "Run check draws it again."
+                " The last network-check report was kept as text (this session holds no "
+                "more of it): File ▸ Export results writes it; Run check draws the panel again."
             )
         if notes:
             said += (
@@ -235,6 +270,13 @@ class SessionManager(QObject):
     def restore_autosave(self) -> dict[str, Any] | None:
         """The autosaved panel states, or None. A damaged one is moved aside (``.broken``)
         and said; after a crash (the running marker left behind) this is said too."""
+        self._starting = True
+        try:
+            return self._restore_autosave()
+        finally:
+            self._starting = False
+
+    def _restore_autosave(self) -> dict[str, Any] | None:
         if not _claim_autosave():  # another fdgui runs: never share (nor restore) its file
             self._autosave = files.data_dir() / f"autosave-{os.getpid()}{files.SUFFIX}"
             self._say(
@@ -242,12 +284,17 @@ class SessionManager(QObject):
                 f"autosaves to {self._autosave} instead (File → Open… brings it back)."
             )
             return None
+        adopted = _adopt_other_windows_work()
+        if adopted:  # said with whatever the start says below
+            self._say(
+                f"The work of another fdgui window that has closed was kept in {adopted} "
+                "(File → Open… brings it back)."
+            )
         path = files.autosave_path()
         marker = path.with_name("running")
         crashed = marker.exists()
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(str(os.getpid()), encoding="ascii")
+        try:  # replaced, never opened: whatever is there (even a pipe) cannot block the start
+            files.write_atomic(marker, str(os.getpid()).encode("ascii"))
         except OSError as error:
             self._unwritable(f"{marker.parent} is not writable ({error.strerror or error})")
         if not path.exists():
@@ -287,7 +334,10 @@ class SessionManager(QObject):
         except files.SessionError as error:
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
-        kept = self._kept_note(self.keep_previous())
+        kept = self.keep_previous()
+        if kept is False:
+            return False
+        kept = self._kept_note(kept)
         panels, ignored = self._without_interpreters(saved.panels)
         problems = self.load(panels)
         self.path = path.resolve()
@@ -310,23 +360,33 @@ class SessionManager(QObject):
         self.changed()
         return True
 
-    def keep_previous(self) -> Path | None:
+    def keep_previous(self) -> Path | bool | None:
         """Before another session replaces the window's work: if that work is in no file
         (untitled, restored after a crash, or changed since its file was saved), write it
         aside as ``autosave-previous.fdgui.json`` so it survives the autosave of what
-        replaces it. Returns that file, or None (nothing to keep, or no autosave)."""
+        replaces it. Returns that file, None (nothing to keep, or no autosave), or False
+        when it could not be written and the person did not agree to lose it (said)."""
         if not self.autosave_enabled:
             return None
-        data = files.dumps_panels(self.window.collect_states())
+        panels = self.window.collect_states()
+        data = files.dumps_panels(panels)
         in_file = self.path is not None and data == self._baseline
         if in_file or data == b"{}":
             return None
         target = files.previous_autosave_path()
+        files.rotate_previous()  # what was kept aside before stays too
         try:
-            files.write_atomic(target, files.assemble(data, _now(), __version__))
+            files.write_atomic(target, _assembled(panels, data))
         except OSError as error:
-            self._unwritable(_write_problem(target, error))
-            return None
+            problem = _write_problem(target, error)
+            self._unwritable(problem)
+            if self.window.ask_before_closing and _agree_to_discard(self.window, problem):
+                return None
+            self._say(
+                f"Your work could not be kept aside ({problem}) and is in no file, so it was "
+                "not replaced: save it with File → Save As… first."
+            )
+            return False
         return target
 
     def _without_interpreters(self, panels: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -365,8 +425,11 @@ class SessionManager(QObject):
             self._loading -= 1
 
     def new(self) -> None:
+        kept = self.keep_previous()
+        if kept is False:
+            return
         self._skipped_in = None
-        kept = self._kept_note(self.keep_previous())
+        kept = self._kept_note(kept)
         self.load({})
         self.path = None
         self.window.undo_stack.clear()
@@ -382,10 +445,11 @@ class SessionManager(QObject):
             return False
         if not target.name.endswith(".json"):
             target = target.with_name(target.name + files.SUFFIX)
-        data = files.dumps_panels(self.window.collect_states())
+        panels = self.window.collect_states()
+        data = files.dumps_panels(panels)
         original = self._keep_original(target)
         try:
-            files.write_atomic(target, files.assemble(data, _now(), __version__))
+            files.write_atomic(target, _assembled(panels, data))
         except OSError as error:
             self._say(f"Could not save {target}: {error.strerror or error}. Nothing was written.")
             return False
@@ -414,6 +478,54 @@ class SessionManager(QObject):
         except OSError:
             return ""
         return f" The entries that could not be restored stay in {copy.name}."
+
+
+def _agree_to_discard(window: Any, problem: str) -> bool:
+    """Ask whether work that cannot be kept aside may be replaced anyway."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.warning(
+        window,
+        "Your work cannot be kept",
+        f"Your current work is in no file and could not be kept aside ({problem}). "
+        "Replace it anyway? It will be lost.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
+
+
+def _adopt_other_windows_work() -> Path | None:
+    """A second fdgui autosaved to ``autosave-<pid>``; once that process is gone, its work
+    joins the kept copies (``autosave-previous``, rotated) so it is neither lost nor left
+    where no window looks. Returns where the last one went (None: there was none)."""
+    import re
+
+    kept = None
+    for path in sorted(files.data_dir().glob(f"autosave-*{files.SUFFIX}")):
+        match = re.fullmatch(rf"autosave-(\d+){re.escape(files.SUFFIX)}", path.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        target = files.previous_autosave_path()
+        files.rotate_previous()
+        try:
+            os.replace(path, target)
+        except OSError:
+            continue
+        kept = target
+    return kept
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":  # there os.kill would end it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # another user's, or cannot tell: leave it alone
+    return True
 
 
 # --- one autosave per running fdgui ------------------------------------------------------------
@@ -450,9 +562,13 @@ RECENT_LIMIT = 8
 
 def recent_files() -> list[Path]:
     import json
+    import stat
 
     try:
-        data = files.preferences_path().read_bytes()
+        path = files.preferences_path()
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would keep the menu waiting
+            return []
+        data = path.read_bytes()
         if len(data) > 1_000_000:
             return []
         recent = json.loads(data).get("recent", [])

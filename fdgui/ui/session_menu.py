@@ -80,6 +80,9 @@ def install(window: Any) -> None:
     window.statusBar().addPermanentWidget(warning)
 
     def show_message(text: str) -> None:
+        from fdgui.core.numbers.parsing import visible
+
+        text = visible(text)  # a file name may hold control characters
         window.statusBar().showMessage(text, 20000)
         if "not being saved automatically" in text:
             warning.setText("⚠ not autosaving")
@@ -89,6 +92,11 @@ def install(window: Any) -> None:
             warning.setVisible(False)
 
     session.message.connect(show_message)
+    if session.autosave_problem:  # said before the window was made, then said over
+        warning.setText("⚠ not autosaving")
+        problem = session.autosave_problem
+        warning.setToolTip(f"Your work is not being saved automatically: {problem}")
+        warning.setVisible(True)
     if session.last_message:  # said while the window was being made (restore, autosave)
         from PySide6.QtCore import QTimer
 

@@ -2,11 +2,12 @@
 Send to calculator): one history for the window, of model snapshots.
 
 A model records a step with ``PanelModel.undoable(label, change)``: its ``snapshot()`` before
-and after. Undo applies the one before, redo the one after; a new step forgets what was
-undone. A step is applied only while its model is still as the step left it: a snapshot
-holds the whole model, so applying it over later changes would throw them away. Once the
-model has changed since (a row calculated, a field typed), the step and the model's older
-steps are dropped and this is said (``refused``) instead.
+and after. A snapshot is seen as parts (``PanelModel.snapshot_parts``: each text field, the
+history, the pins, …); a step changed some of them. Undo puts back only those parts, and
+only while each is still as the step left it: a field typed or a row added elsewhere since
+stays as it is. Once one of the step's own parts has changed since, applying it would throw
+that change away: the step and the model's older steps are dropped and this is said
+(``refused``) instead. Redo mirrors it; a new step forgets what was undone.
 Snapshots are the models' own (cheap) data, never widgets.
 """
 
@@ -64,10 +65,9 @@ class UndoStack(QObject):
         if not self._done:
             return ""
         step = self._done.pop()
-        if _changed_since(step.model, step.after):
+        if not _apply(step.model, step.after, step.before):
             self._forget(step, "undo")
             return ""
-        step.model.apply_snapshot(step.before)
         self._undone.append(step)
         self.changed.emit()
         return step.label
@@ -77,10 +77,9 @@ class UndoStack(QObject):
         if not self._undone:
             return ""
         step = self._undone.pop()
-        if _changed_since(step.model, step.before):
+        if not _apply(step.model, step.before, step.after):
             self._forget(step, "redo")
             return ""
-        step.model.apply_snapshot(step.after)
         self._done.append(step)
         self.changed.emit()
         return step.label
@@ -103,8 +102,28 @@ class UndoStack(QObject):
         self.changed.emit()
 
 
-def _changed_since(model: Any, snapshot: Any) -> bool:
+def _apply(model: Any, source: Any, target: Any) -> bool:
+    """Take ``model`` from ``source`` to ``target`` in the parts where those differ, keeping
+    every other part as it is now; False (nothing changed) when one of those parts is no
+    longer as in ``source``."""
     try:
-        return bool(model.snapshot_changed(snapshot, model.snapshot()))
+        old, new = model.snapshot_parts(source), model.snapshot_parts(target)
+        now = model.snapshot_parts(model.snapshot())
+        same = model.same_part
+        touched = [k for k in {**old, **new} if k not in old or k not in new
+                   or not same(old[k], new[k])]  # fmt: skip
+        if any(k not in now and k in old for k in touched) or any(
+            k in now and (k not in old or not same(now[k], old[k])) for k in touched
+        ):
+            return False
+        merged = dict(now)
+        for key in touched:
+            if key in new:
+                merged[key] = new[key]
+            else:
+                merged.pop(key, None)
+        snapshot = model.snapshot_from_parts(merged)
     except Exception:  # a snapshot that cannot be compared: never risk the later changes
-        return True
+        return False
+    model.apply_snapshot(snapshot)
+    return True

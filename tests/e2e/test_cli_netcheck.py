@@ -81,7 +81,7 @@ def test_json_keys_and_types():
         (["--mode", "full", "--samples", "5"], "--samples"),
         (["--directions", "5"], "--directions"),
         (["--engine", "backward"], "--engine"),
-        (["--engine", ""], "--engine"),
+        (["--engine", "-"], "--engine"),  # (an empty value takes the default: test_cli_round2)
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_option(args, option):

@@ -137,3 +137,31 @@ def test_session_errors_are_one_line_without_control_characters(tmp_path, capsys
     assert main(["calc", "--session", str(path)]) == 2
     said = capsys.readouterr().err
     assert said.count("\n") == 1 and "\u001b" not in said and len(said) < 400
+
+
+@pytest.mark.slow
+def test_export_plots_draws_the_heat_map_of_a_restored_report(tmp_path, qtbot):
+    """--export-plots of a session holding a report exports that report's heat map (it is
+    not run again: the fields are changed to another network, and the CSV is the report's)."""
+    from fdgui.ui.main_window import MainWindow
+    from fdgui.ui.plot_export import heat_map_csv
+
+    window = MainWindow(remember=False)
+    qtbot.addWidget(window)
+    model = window.model("netcheck")
+    for field, text in (("layers", "6,5,5,3"), ("bug", "transpose"), ("seed", "11")):
+        model.set_text(field, text)
+    assert model.run()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=60000)
+    expected = heat_map_csv(model.result())
+    path = tmp_path / "checked.fdgui.json"
+    assert window.session.save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["panels"]["netcheck"]["texts"]["layers"] = "4,3,2"  # a rerun would differ
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    folder = tmp_path / "plots"
+    out = _app("--session", str(path), "--export-plots", str(folder), tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (folder / "heatmap.csv").read_text(encoding="utf-8") == expected
+    assert (folder / "heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

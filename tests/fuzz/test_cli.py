@@ -1,6 +1,7 @@
 """Every ``fdgui-cli`` subcommand, fuzzed through ``main``: random options with values at the
 edges of every dtype, junk and long text. Whatever comes in, the tool ends with 0, 1 or 2 (or
-3 for out of memory), says it in one line on stderr, and never prints a traceback.
+3 for out of memory), never prints a traceback, words a refusal as one readable line on
+stderr (printable, "fdgui-cli …", not too long), and with --json prints JSON that parses.
 
 Subcommands and their options are read from the parser itself, so a new subcommand or option
 is fuzzed without touching this file. Options that name a file get a path in a temporary
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -123,9 +125,15 @@ def _check(argv: list[str], code: int, out: str, err: str) -> None:
     assert code in (0, 1, 2, 3), (argv, code, err)
     if code == 3:  # only the machine's limits may stop a computation, never a bug
         assert "out of memory" in err, (argv, err)
-    if code == 2:
-        assert err.strip(), argv
-        assert len(err.strip().splitlines()[-1]) <= cli.one_line.__defaults__[0] + 50, err
+    if code in (2, 3):  # a refusal (or a computation that could not be done) is one line
+        lines = err.strip().splitlines()
+        assert lines, argv
+        for line in lines:  # (notes before it, e.g. a table's skipped lines, are lines too)
+            assert line.isprintable(), (argv, line)  # no control characters, no escapes
+            assert len(line) <= cli.one_line.__defaults__[0] + 50, (argv, line)
+            assert line.startswith("fdgui-cli"), (argv, err[-2000:])  # never a message's tail
+    if "--json" in argv and code in (0, 1):  # a result: the whole of stdout is JSON
+        json.loads(out)
 
 
 def test_every_subcommand_is_found():
@@ -156,6 +164,12 @@ def test_every_subcommand_survives_random_options(name, tmp_path):
         (["sweep", "--expr", "x" * 5000], 2, "too long"),
         (["netcheck", "--activation", "x" * 5000], 2, "…"),
         (["calc", "--plus", "1", "--minus", "0", "--eps=--"], 2, "--eps=VALUE"),
+        (["calc", "--plus", "1\n2", "--minus", "0", "--eps", "1"], 2, "not a number"),
+        (["sweep", "--expr", "w\n+1"], 2, "--expr"),
+        (["netcheck", "--seed", "\u22121", "--json"], 2, "negative"),
+        (["sweep", "--expr", "sin(w)", "--points", "5", "--json"], 0, ""),
+        (["netcheck", "--layers", "3,2", "--json"], 0, ""),
+        (["calc", "--plus", "1", "--minus", "0", "--eps", "1", "--json"], 0, ""),
     ],
 )
 def test_the_reported_failures_end_in_words(argv, code, words):
@@ -173,3 +187,18 @@ def test_some_fuzzed_runs_reach_a_result():
     counts = {code: CODES.count(code) for code in sorted(set(CODES))}
     print(f"\nfdgui-cli fuzz: {len(CODES)} runs, by exit status {counts}")
     assert CODES.count(0) + CODES.count(1) >= 3, CODES
+
+
+@pytest.mark.parametrize(
+    "argv, code, out, err",
+    [
+        (["calc"], 2, "", "fdgui-cli calc: --plus: bad\n  more of it on a second line\n"),
+        (["calc"], 2, "", "fdgui-cli calc: --plus: \x1b[2J cleared\n"),
+        (["calc"], 3, "", "fdgui-cli calc: could not finish (Error: x)\nTraceback: …\n"),
+        (["calc", "--json"], 0, '{"half": ', ""),
+    ],
+)
+def test_the_checks_catch_what_they_promise_to(argv, code, out, err):
+    """The fuzz's own check refuses a second line, a terminal escape, a cut JSON."""
+    with pytest.raises((AssertionError, ValueError)):
+        _check(argv, code, out, err)

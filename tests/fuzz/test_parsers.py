@@ -97,11 +97,12 @@ def test_pasted_tables_keep_the_good_rows(text):
 )
 def test_the_fast_path_reads_lines_as_the_careful_path_does(cells, separator):
     line = separator.join(cell for cell, _ in cells)
-    fast = schemes._plain_row(line.strip())
-    if fast is None:
+    values = schemes.plain_values(line.strip())
+    if values is None:
         return
-    slow, problems = schemes.parse_measurement_table("\n" + line, header=False)
-    assert problems == [] and slow == [fast]
+    inputs, problem, _seen = schemes.read_table_line(line.strip(), 1, True)
+    assert problem == "" and inputs is not None
+    assert values == [inputs.epsilon, inputs.loss_plus, inputs.loss_minus, inputs.loss]
 
 
 def test_one_bad_row_keeps_every_good_one():

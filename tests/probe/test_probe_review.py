@@ -402,7 +402,7 @@ def test_the_torch_helper_evaluates_in_eval_mode(tmp_path):
 @pytest.mark.parametrize(
     ("options", "words"),
     [
-        (["--index", ""], "type an index"),
+        (["--index", "W["], "W["),  # (an empty --index takes its default, 0, as every option)
         (["--tensor", "b", "--index", "W[1, 2]"], "names W but --tensor is b"),
     ],
 )

@@ -168,3 +168,23 @@ def test_a_field_shortened_for_display_never_raises():
     for text in [*EDGE_TEXTS, "1.23456789012345678e1000000", "9" * 400 + "e-999999"]:
         assert isinstance(short_field_text(text), str)
     assert short_field_text("0.123456789012345678901").endswith("…")
+
+
+def test_a_long_paste_is_one_undo_step_and_escape_stops_one_being_read(window, qtbot):
+    """The bulk reader keeps what a long paste promised: Escape stops it (nothing added),
+    and a paste read to its end is undone as one step."""
+    model = window.model("calculator")
+    before = len(model.history)
+    text = _table(_rows(60_000))
+    model.paste_table(text)
+    assert model.is_reading()
+    assert model.cancel_reading()  # Escape
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=30_000)
+    qtbot.wait(100)
+    assert len(model.history) == before
+    with qtbot.waitSignal(model.tableRead, timeout=60_000):
+        model.paste_table(text)
+    assert len(model.history) == before + 60_000
+    assert "Paste table" in model.undo_stack.undo_text()
+    model.undo_stack.undo()
+    assert len(model.history) == before

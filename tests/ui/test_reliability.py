@@ -59,11 +59,15 @@ def _rows(count: int) -> str:
     return "\n".join(lines)
 
 
+PASTED_ROWS = 100_000
+
+
 def _calculator_job(window, qtbot) -> None:
-    """Paste 50,000 rows (read off the GUI thread, drawn as they arrive)."""
+    """Paste 100,000 rows (read off the GUI thread, drawn when read)."""
     model = window.model("calculator")
     with qtbot.waitSignal(model.tableRead, timeout=120_000):
-        window.panel("calculator").paste_table(_rows(50_000))
+        window.panel("calculator").paste_table(_rows(PASTED_ROWS))
+    assert len(model.history) == PASTED_ROWS
 
 
 def _explorer_job(window, qtbot) -> None:
@@ -107,7 +111,7 @@ def test_the_window_answers_during_each_panels_longest_job(window, qtbot, key):
     window.open_panel(key)
     qtbot.wait(300)  # first paint and deferred first results are not the job
     _wait_for_jobs(qtbot)
-    _rows(50_000)  # the test's own preparation is not the job
+    _rows(PASTED_ROWS)  # the test's own preparation is not the job
     with Heartbeat() as heartbeat:
         JOBS[key](window, qtbot)
     gap_ms = heartbeat.longest * 1000

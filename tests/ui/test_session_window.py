@@ -320,7 +320,7 @@ def test_the_last_network_check_report_is_kept_in_the_session(qtbot, tmp_path):
 
     second = _window(qtbot, remember=False)
     assert second.session.open_file(path)
-    assert "network-check report was kept" in second.session.last_message
+    assert "network-check report is shown again" in second.session.last_message
     kept = tmp_path / "kept.md"
     assert export_results(second, "netcheck", kept).startswith("Saved")
     assert kept.read_text(encoding="utf-8") == live.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from fdgui.core.numbers.parsing import CONTEXT, InputError, parse_number, typed_precision
 from fdgui.core.numbers.verdicts import Comparison, compare
@@ -115,14 +116,42 @@ class Measurement:
 def measurement(inputs: Inputs) -> Measurement:
     """The history row of ``inputs``: ``Measurement.from_estimate(estimate(inputs))`` without
     the uncertainties and the verdict, for tables of many rows (the same formulas)."""
+    return measured_row(inputs.epsilon, inputs.loss_plus, inputs.loss_minus, inputs.loss)
+
+
+def measured_row(
+    epsilon: Decimal, plus: Decimal, minus: Decimal, loss: Decimal | None
+) -> Measurement:
+    """``measurement`` of these four numbers (ε > 0), made as fast as Python allows: a long
+    pasted table makes 100,000 of them. The same values as ``Measurement(...)`` (a test
+    compares them field by field); only the frozen dataclass's per-field ``__init__`` is
+    skipped."""
     c = CONTEXT
-    plus, minus, epsilon, loss = inputs.loss_plus, inputs.loss_minus, inputs.epsilon, inputs.loss
     central = _tidy(c.divide(c.subtract(plus, minus), c.multiply(2, epsilon)))
     forward = backward = None
     if loss is not None:
         forward = _tidy(c.divide(c.subtract(plus, loss), epsilon))
         backward = _tidy(c.divide(c.subtract(loss, minus), epsilon))
-    return Measurement(epsilon, loss, plus, minus, central, forward, backward)
+    row = _new(Measurement)
+    _set(
+        row,
+        "__dict__",
+        {
+            "epsilon": epsilon,
+            "loss": loss,
+            "loss_plus": plus,
+            "loss_minus": minus,
+            "central": central,
+            "forward": forward,
+            "backward": backward,
+        },
+    )
+    return row
+
+
+_new = object.__new__
+_ZERO = Decimal(0)
+_set = object.__setattr__
 
 
 def parse_inputs(texts: Mapping[str, str]) -> tuple[Inputs | None, dict[str, str]]:
@@ -244,8 +273,8 @@ def _precision(value: Decimal, roundoff: Decimal | None) -> tuple[int, Decimal]:
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros so 0.50000 reads 0.5; keep integers out of exponent form when
     they fit the working precision (1e70 stays 1E+70)."""
-    if value == 0:
-        return Decimal(0)
+    if not value:
+        return _ZERO
     normal = value.normalize(CONTEXT)
     if normal.adjusted() < 1:  # |value| < 10: its exponent is ≤ 0 already (the common case)
         return normal
@@ -275,34 +304,42 @@ def parse_measurement_table(
     seen_data = not header
     for number, raw in enumerate(text.splitlines(), start=first_line):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line[0] == "#":
             continue
-        fast = _plain_row(line)
-        if fast is not None:
+        values = plain_values(line)
+        if values is not None:
             seen_data = True
-            rows.append(fast)
+            rows.append(Inputs(values[1], values[2], values[0], values[3]))
             continue
-        cells, problem = _split_table_line(line)
+        inputs, problem, seen_data = read_table_line(line, number, seen_data)
         if problem:
-            problems.append(f"line {number}: {problem}")
-            seen_data = True
-            continue
-        if not seen_data and not any(_looks_numeric(cell) for cell in cells):
-            continue  # a header line
-        seen_data = True
-        if len(cells) not in (3, 4):
-            problems.append(
-                f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} values"
-            )
-            continue
-        texts = dict(zip(TABLE_COLUMNS, cells, strict=False))
-        inputs, errors = parse_inputs(texts)
-        if inputs is None:
-            field, message = next(iter(errors.items()))
-            problems.append(f"line {number}: {FIELD_NAMES[field]}: {message}")
-            continue
-        rows.append(inputs)
+            problems.append(problem)
+        elif inputs is not None:
+            rows.append(inputs)
     return rows, problems
+
+
+def read_table_line(line: str, number: int, seen_data: bool) -> tuple[Inputs | None, str, bool]:
+    """The careful reading of one stripped, non-blank, non-comment line of a table: (its row,
+    "" ) or (None, "line N: why") or (None, "") for a header line; and whether data has been
+    seen after it (a header is recognised only before the first data line)."""
+    cells, problem = _split_table_line(line)
+    if problem:
+        return None, f"line {number}: {problem}", True
+    if not seen_data and not any(_looks_numeric(cell) for cell in cells):
+        return None, "", False  # a header line
+    if len(cells) not in (3, 4):
+        return (
+            None,
+            f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} values",
+            True,
+        )
+    texts = dict(zip(TABLE_COLUMNS, cells, strict=False))
+    inputs, errors = parse_inputs(texts)
+    if inputs is None:
+        field, message = next(iter(errors.items()))
+        return None, f"line {number}: {FIELD_NAMES[field]}: {message}", True
+    return inputs, "", True
 
 
 def table_rows(text: str, source: str, field: str = "rows") -> tuple[list[Inputs], list[str]]:
@@ -327,36 +364,54 @@ def unreadable_table(problems: list[str], source: str = "", shown: int = 8) -> s
     return f"no row of ε, L+, L− could be read{where} ({len(problems)} bad lines: {listed}{more})"
 
 
-_NUMBER = r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?)"
-# 3 or 4 plain numbers separated by tabs (spaces around them allowed) or by spaces only
-_PLAIN_ROWS = (
-    re.compile(rf"{_NUMBER} *\t *{_NUMBER} *\t *{_NUMBER}(?: *\t *{_NUMBER})?"),
-    re.compile(rf"{_NUMBER} +{_NUMBER} +{_NUMBER}(?: +{_NUMBER})?"),
-)
+# what a plain line of numbers is made of: ASCII digits, '.', 'e', signs and separators
+_NOT_PLAIN = str.maketrans("", "", "0123456789.eE+-\t, ")
+_LONGEST_PLAIN_LINE = 400
+_LONGEST_CELL = 200  # parse_number's limit
 
 
-def _plain_row(line: str) -> Inputs | None:
-    """The row of a line of 3 or 4 plain ASCII numbers in float64's range separated by tabs
-    or spaces, ε > 0 (most lines of a long table), else None: the general path then reads
-    the line and words any problem. Saves most of the time of a 100,000-line paste."""
-    if len(line) > 400:
+def plain_values(line: str) -> list[Any] | None:
+    """ε, L+, L−, L (None when absent) of a plain line (``line`` stripped), or None: the
+    careful path then reads the line and words any problem.
+
+    Plain: only ASCII digits, '.', 'e'/'E' and signs, 3 or 4 cells separated by tabs alone,
+    commas alone or spaces alone, none empty; every value nonzero with 1e-320 < |v| < 1e308
+    (zeros and the edges of float64 take the careful path) and ε > 0. Each value is then
+    exactly what ``parse_number`` makes of its cell (``Decimal(cell)``: the characters allowed
+    leave nothing for it to clean). Most lines of a long pasted table are plain: this saves
+    most of the time of a 100,000-line paste.
+    """
+    if len(line) > _LONGEST_PLAIN_LINE or line.translate(_NOT_PLAIN):
         return None
-    match = _PLAIN_ROWS[0 if "\t" in line else 1].fullmatch(line)
-    if match is None:
-        return None
-    values = []
-    for cell in match.groups():
-        if cell is None:
-            values.append(None)
-            continue
-        value = Decimal(cell)
-        if not value or not -320 < value.adjusted() < 308:  # zeros, edges: the careful path
+    if "\t" in line:
+        if " " in line or "," in line:
             return None
-        values.append(value)
-    epsilon, plus, minus, loss = values
-    if epsilon <= 0:
+        cells = line.split("\t")
+    elif "," in line:
+        if " " in line:
+            return None
+        cells = line.split(",")
+    else:
+        cells = line.split()
+    count = len(cells)
+    if count != 3 and count != 4:
         return None
-    return Inputs(plus, minus, epsilon, loss)
+    if len(line) > _LONGEST_CELL and max(map(len, cells)) > _LONGEST_CELL:
+        return None
+    values: list[Any] = []
+    try:
+        for cell in cells:
+            value = Decimal(cell)
+            if not value.is_finite() or not value or not -320 < value.adjusted() < 308:
+                return None
+            values.append(value)
+    except (ArithmeticError, ValueError):  # "", "1e", "+-1", "1.2.3": the careful path
+        return None
+    if values[0] < 0:
+        return None
+    if count == 3:
+        values.append(None)
+    return values
 
 
 def _split_table_line(line: str) -> tuple[list[str], str]:

@@ -247,6 +247,12 @@ _IMPLICIT_PRODUCT = re.compile(
 )
 
 
+def _nonzero_digits(literal: str) -> bool:
+    """A typed float literal whose digits before its exponent are not all zeros."""
+    mantissa = re.split("[eE]", literal, maxsplit=1)[0]
+    return any(digit in mantissa for digit in "123456789")
+
+
 def _bracket_depth(text: str) -> int:
     depth = deepest = 0
     for character in text:
@@ -336,12 +342,31 @@ class _Checker(ast.NodeVisitor):
             kinds = {str: "text in quotes", complex: "complex numbers", bytes: "bytes"}
             what = kinds.get(type(node.value), f"values of type {type(node.value).__name__}")
             self._refuse(f"{what} not allowed; only real numbers", node)
+        typed = ast.get_source_segment(self.text, node) if self.text else None
+        literal = self._literal(typed)
         try:
             number = float(node.value)
         except OverflowError:
-            self._refuse("number too large for floating point", node)
+            number = float("inf")
         if not np.isfinite(number):
-            self._refuse("number too large for floating point", node)
+            self._refuse(
+                f"{literal}is too large: beyond the range of 64-bit floating point (≈1.8e308)",
+                node,
+            )
+        if number == 0 and isinstance(node.value, float) and _nonzero_digits(typed or ""):
+            # Python reads 1e-1000000 as 0.0 without a word: say it instead
+            self._refuse(
+                f"{literal}is too small: below the smallest 64-bit float (≈4.9e-324); "
+                "enter zero as 0",
+                node,
+            )
+
+    @staticmethod
+    def _literal(typed: str | None) -> str:
+        """The number as typed, quoted and shortened, with a space after it."""
+        if not typed:
+            return "this number "
+        return f"“{typed}” " if len(typed) <= 40 else f"“{typed[:19]}…{typed[-19:]}” "
 
     def visit_Name(self, node: ast.Name) -> None:
         if node.id == VARIABLE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +39,33 @@ MAX_DIRECTIONS = 10_000
 MEMORY_FRACTION = 0.6  # of the memory the machine has available
 
 Shapes = list[tuple[str, tuple[int, ...]]]
+
+
+def memory_refusal(settings: Any, model: Any, needed: int, available: int) -> InputError:
+    """Why a check that would not fit is refused, in plain words: the estimate, the memory
+    available, the share a check may take of it, and what to change."""
+    limit = byte_size(int(MEMORY_FRACTION * available))
+    share = (
+        f"a check may use {limit}: {MEMORY_FRACTION:.0%} of the {byte_size(available)} "
+        "available (free memory or ulimit -v), the rest is left to the system"
+    )
+    # blame the batch when the same network fits with a batch of one example
+    if settings.spec is not None and model is None:
+        single = replace(settings, spec=replace(settings.spec, batch_size=1))
+        if estimate_memory_bytes(single) <= MEMORY_FRACTION * available:
+            return InputError(
+                "batch_size",
+                f"a batch of {settings.spec.batch_size:,} makes this check need about "
+                f"{byte_size(needed)} of memory but {share}; use a smaller batch",
+            )
+    count = parameter_count(tensor_shapes(settings, model))
+    part = "check a sample or projections (mode sample or projection)"
+    advice = f"use smaller layers, or {part}" if model is None else f"{part}, or free memory"
+    return InputError(
+        "layer_sizes" if model is None else "model",
+        f"this check needs about {byte_size(needed)} of memory ({count:,} parameters) but "
+        f"{share}; {advice}",
+    )
 
 
 @dataclass(frozen=True)
@@ -93,23 +120,7 @@ class CheckSettings:
         needed = estimate_memory_bytes(self, model)
         available = available_memory_bytes()
         if needed > MEMORY_FRACTION * available:
-            # blame the batch when the same network fits with a batch of one example
-            if self.spec is not None and model is None:
-                single = replace(self, spec=replace(self.spec, batch_size=1))
-                if estimate_memory_bytes(single) <= MEMORY_FRACTION * available:
-                    raise InputError(
-                        "batch_size",
-                        f"a batch of {self.spec.batch_size:,} makes this check need "
-                        f"about {byte_size(needed)} of memory and only "
-                        f"{byte_size(available)} is available to it; use a smaller batch",
-                    )
-            count = parameter_count(tensor_shapes(self, model))
-            raise InputError(
-                "layer_sizes" if model is None else "model",
-                f"this check needs about {byte_size(needed)} of memory "
-                f"({count:,} parameters) and only "
-                f"{byte_size(available)} is available to it (free memory, ulimit -v)",
-            )
+            raise memory_refusal(self, model, needed, available)
 
     @property
     def parameters_checked(self) -> int:

@@ -320,6 +320,24 @@ class CalculatorModel(PanelModel):
         pairs = enumerate(zip(before, after, strict=True))
         return any(b is not a and b != a for i, (b, a) in pairs if i != 1)
 
+    def snapshot_parts(self, snapshot: Any) -> dict[str, Any]:
+        """Undo's parts: each text, the round-off, the history (rows, points, unread rows)."""
+        rows, points, pending, texts, roundoff = snapshot
+        parts = {f"texts.{field}": text for field, text in texts.items()}
+        return {**parts, "loss_roundoff": roundoff, "history": (rows, points, pending)}
+
+    def snapshot_from_parts(self, parts: dict[str, Any]) -> Any:
+        rows, points, pending = parts["history"]
+        texts = {k[6:]: v for k, v in parts.items() if k.startswith("texts.")}
+        return rows, points, pending, texts, parts["loss_roundoff"]
+
+    @staticmethod
+    def same_part(first: Any, second: Any) -> bool:
+        if isinstance(first, tuple) and isinstance(second, tuple):  # the history: not points
+            rows = first[0] is second[0] or first[0] == second[0]
+            return rows and (first[2] is second[2] or first[2] == second[2])
+        return first is second or bool(first == second)
+
     def apply_snapshot(self, snapshot: Any) -> None:
         rows, points, pending, texts, roundoff = snapshot
         self._generation += 1
@@ -419,8 +437,10 @@ def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:
 
 def _measure_saved(rows: list[Any] | str) -> Any:
     """A job: saved history rows (a text of tab-separated lines, lists or dicts) measured."""
-    from fdgui.core.calculator.table import measure_rows
+    from fdgui.core.calculator.table import measure_rows, measure_saved_lines
     from fdgui.core.session import row_cells, split_rows
 
+    if isinstance(rows, str):  # the saved text form: plain lines are read in bulk
+        return (yield from measure_saved_lines(split_rows(rows), row_cells))
     cells = [row_cells(row) or row for row in split_rows(rows)]
     return (yield from measure_rows(cells))

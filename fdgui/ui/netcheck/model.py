@@ -6,7 +6,8 @@ jobs, and keeps the last finished report until a new one replaces it (a failed o
 run never clears it). It also sends a worst entry to the ε explorer's model (through the
 app context, never the explorer's widgets). The model never touches a widget.
 
-State (``state()``): {"texts": {field: text}}.
+State (``state()``): {"texts": {field: text}, "report_data": the last report (if any)};
+restoring a state shows its report again, marked as restored (``saved_report.py``).
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class NetcheckModel(PanelModel):
         self._settings: Any = None
         self._plan: Any = None
         self._report: Any = None
+        self.restored: Any = None  # a StoredReport: the shown report came from a session
+        self.finished_at = ""  # when the shown report's check finished (ISO 8601, UTC)
         self._eta = math.nan
         self._plan_job: Any = None
         self._plan_pending = False
@@ -176,11 +179,26 @@ class NetcheckModel(PanelModel):
             "source": SOURCES,
         }.get(field)
 
+    def state(self) -> dict[str, Any]:
+        from fdgui.ui.netcheck.saved_report import state_entries
+
+        return {**super().state(), **state_entries(self)}
+
+    def autosave_state(self) -> dict[str, Any]:
+        from fdgui.ui.netcheck.saved_report import state_entries
+
+        return {**super().state(), **state_entries(self, lazy=True)}
+
+    def _state_keys(self) -> tuple[str, ...]:
+        return ("report_data",)
+
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
+        from fdgui.ui.netcheck.saved_report import restore_report
+
         self._texts.update(texts)
         self.textsChanged.emit(self.texts())
         self._revalidate()
-        return []
+        return restore_report(self, state)
 
     def _parse(self) -> tuple[Any, dict[str, str]]:
         """CheckSettings from the texts, or every wrong field's message."""
@@ -300,7 +318,10 @@ class NetcheckModel(PanelModel):
             self.progressed.emit(fraction, message)
 
         def returned(report: Any) -> None:
+            from fdgui.ui.netcheck.saved_report import now
+
             self._report = _with_heat_maps(report)
+            self.restored, self.finished_at = None, now()
             self.resultChanged.emit(self._report)
             note = ""
             if probe is not None:

@@ -40,8 +40,8 @@ from fdgui.core.report.exporters import export
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
-from fdgui.ui.netcheck.results_view import build_results
-from fdgui.ui.netcheck.tables import fill, shorten_worst_numbers
+from fdgui.ui.netcheck.results_view import build_results, show_no_report, show_restored_note
+from fdgui.ui.netcheck.tables import exact_tensor_numbers, fill, shorten_worst_numbers
 from fdgui.ui.theme import badge_style, readable
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, vertical_scroll
 
@@ -368,6 +368,7 @@ class NetcheckPanel(QWidget):
             count = settings.spec.parameter_count if probe is None else probe.parameter_count
             self.parameter_count.setText(f"{count:,}")
         self._refresh_code_buttons()
+        show_restored_note(self)
 
     def _on_plan(self, plans: Any) -> None:
         from fdgui.core.numbers.format import byte_size as format_bytes
@@ -416,6 +417,9 @@ class NetcheckPanel(QWidget):
     def show_report(self, report: Any) -> None:
         from fdgui.core.report.netcheck import worst_headers
 
+        if report is None:  # a session without a report replaced the shown one
+            show_no_report(self)
+            return
         headers = worst_headers(report)
         table = self.worst_table
         for column, header in enumerate(headers):  # only a changed title is set (no relayout)
@@ -449,6 +453,7 @@ class NetcheckPanel(QWidget):
             f"{second_look_words(report)}".rstrip()
         )
         fill(self.tensor_table, tensor_rows(report))
+        exact_tensor_numbers(self.tensor_table, report)
         for row, tensor in enumerate(report.tensors):
             status = self.tensor_table.item(row, self.tensor_table.columnCount() - 1)
             if tensor.failures:
@@ -477,7 +482,10 @@ class NetcheckPanel(QWidget):
                     f"{name} − L = {change!r}\n{name} = {value!r} (L = {report.loss!r})\n\n"
                     + change_explanation(report)
                 )
-        self.heat_map.show_report(report)
+        from fdgui.ui.netcheck.saved_report import heat_gaps
+
+        self.heat_map.show_report(report, heat_gaps(self.model))
+        show_restored_note(self)
         for button in self.export_buttons.values():
             button.setEnabled(True)
         self._refresh_code_buttons()

@@ -58,6 +58,7 @@ class HeatMap(QWidget):
         super().__init__(parent)
         self.setObjectName("heatMapPage")
         self.report: Any = None
+        self.missing: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         chooser = QHBoxLayout()
@@ -107,9 +108,11 @@ class HeatMap(QWidget):
 
         theme_plot(self.view, self.plot, self.color_bar)
 
-    def show_report(self, report: Any) -> None:
-        """List the report's tensors and draw its worst (failing) one."""
+    def show_report(self, report: Any, missing: dict[str, str] | None = None) -> None:
+        """List the report's tensors and draw its worst (failing) one. ``missing``: tensor
+        name → why its heat map is not there (a restored report that did not keep it)."""
         self.report = report
+        self.missing = dict(missing or {})
         names = [tensor.name for tensor in report.tensors]
         self.tensor_combo.blockSignals(True)
         self.tensor_combo.clear()
@@ -124,6 +127,13 @@ class HeatMap(QWidget):
         if report is None or self.tensor_combo.currentIndex() < 0:
             return
         tensor = report.tensors[self.tensor_combo.currentIndex()]
+        if tensor.heat_map is None:  # a restored report that did not keep this one
+            self.image.clear()
+            # the reason is in the note above the report (a title does not wrap)
+            self.plot.setTitle(
+                f"{tensor.name}: heat map unavailable (not kept); Run check draws it"
+            )
+            return
         logs = np.asarray(tensor.heat_map)  # log10, downsampled in the worker
         self.image.setImage(logs.T, autoLevels=False)
         self.color_bar.setLevels(HEAT_LEVELS)  # the same scale for every tensor
@@ -152,3 +162,13 @@ class HeatMap(QWidget):
         self.plot.getAxis("left").setTicks(None if left else [[], []])  # one row: no bare ticks
         self.plot.setTitle(f"{tensor.name}: relative error beyond round-off")
         self.plot.autoRange()
+
+    def clear(self) -> None:
+        """No report: no tensors, no picture."""
+        self.report = None
+        self.missing = {}
+        self.tensor_combo.blockSignals(True)
+        self.tensor_combo.clear()
+        self.tensor_combo.blockSignals(False)
+        self.image.clear()
+        self.plot.setTitle("")

@@ -23,17 +23,20 @@ from PySide6.QtWidgets import (
 
 from fdgui.ui.netcheck.plots import HeatMap
 from fdgui.ui.netcheck.tables import setup_table
-from fdgui.ui.theme import badge_style, make_badge
+from fdgui.ui.theme import badge_style, make_badge, set_role
 from fdgui.ui.widgets import vertical_scroll
+
+NOT_RUN_BADGE = "Not run yet"
+NOT_RUN_WORDS = "No check has run yet. Choose a network and press Run check."
 
 
 def build_results(panel: Any) -> QWidget:
     """Make the results side of ``panel`` and return its widget."""
-    panel.verdict_badge = QLabel("Not run yet")
+    panel.verdict_badge = QLabel(NOT_RUN_BADGE)
     panel.verdict_badge.setObjectName("verdictBadge")
     panel.verdict_badge.setStyleSheet(badge_style(None))
     make_badge(panel.verdict_badge)
-    panel.verdict_label = QLabel("No check has run yet. Choose a network and press Run check.")
+    panel.verdict_label = QLabel(NOT_RUN_WORDS)
     panel.verdict_label.setObjectName("verdictLabel")
     panel.verdict_label.setWordWrap(True)
     panel.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -43,6 +46,11 @@ def build_results(panel: Any) -> QWidget:
     panel.settings_label = QLabel("")
     panel.settings_label.setObjectName("reportSettingsLabel")
     panel.settings_label.setWordWrap(True)
+    panel.restored_label = QLabel("")  # a report from a session, not from a run here
+    panel.restored_label.setObjectName("restoredReportLabel")
+    panel.restored_label.setWordWrap(True)
+    panel.restored_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    panel.restored_label.setVisible(False)
 
     from fdgui.core.report.netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
 
@@ -122,6 +130,7 @@ def build_results(panel: Any) -> QWidget:
     report_layout = QVBoxLayout(report)
     report_layout.setContentsMargins(0, 0, 0, 0)
     report_layout.addWidget(panel.verdict_badge)
+    report_layout.addWidget(panel.restored_label)
     report_layout.addWidget(panel.verdict_label)
     report_layout.addWidget(panel.settings_label)
     splitter = QSplitter(Qt.Orientation.Vertical)
@@ -137,3 +146,35 @@ def build_results(panel: Any) -> QWidget:
     results_layout.addLayout(exports)
     results_layout.addLayout(copies)
     return results
+
+
+def show_restored_note(panel: Any) -> None:
+    """Above a report restored from a session: that it is one, when it ran, what was not
+    kept, and whether the fields still hold its settings (hidden for a report run here)."""
+    from fdgui.ui.netcheck.saved_report import restored_note
+
+    note = restored_note(panel.model)
+    label = panel.restored_label
+    if note is None:
+        label.setVisible(False)
+        label.setText("")
+        return
+    text, warn = note
+    label.setText(("⚠ " if warn else "") + text)
+    set_role(label, "warning" if warn else "hint")
+    label.setVisible(True)
+
+
+def show_no_report(panel: Any) -> None:
+    """The results side as before any check (another session without a report was opened)."""
+    panel.verdict_badge.setText(NOT_RUN_BADGE)
+    panel.verdict_badge.setStyleSheet(badge_style(None))
+    panel.verdict_label.setText(NOT_RUN_WORDS)
+    panel.settings_label.setText("")
+    for table in (panel.tensor_table, panel.worst_table):
+        table.clearContents()
+        table.setRowCount(0)
+    panel.heat_map.clear()
+    for button in panel.export_buttons.values():
+        button.setEnabled(False)
+    show_restored_note(panel)

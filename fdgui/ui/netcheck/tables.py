@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from fdgui.core.numbers import format as fmt
+from fdgui.ui.roles import EXACT_ROLE
 from fdgui.ui.widgets import SpreadColumns
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -52,29 +53,56 @@ def shorten_worst_numbers(table: QTableWidget, report: Any) -> None:
     """The window's number rule in the worst table: at most 7 significant digits in the
     cells (so the table fits a 1280-pixel window), every digit on hover; exports and Copy
     keep the report's full digits. Sizes the columns afterwards."""
-    from fdgui.core.report.netcheck import WORST_HEADERS
 
     columns = {
         "numeric": ("numeric", fmt.display),
         "backprop": ("analytic", fmt.display),
+        "gradient": ("analytic", fmt.display),  # a probe's own gradient
+        "rel. error": ("relative_error", fmt.ratio),
         "ε": ("epsilon", fmt.epsilon),
         "ΔL+": ("loss_plus_change", lambda v: fmt.display(v, 4)),
         "ΔL−": ("loss_minus_change", lambda v: fmt.display(v, 4)),
     }
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     table.setUpdatesEnabled(False)
     try:
         for header, (attribute, shown) in columns.items():
-            if header not in WORST_HEADERS:
+            if header not in headers:
                 continue
-            column = WORST_HEADERS.index(header)
+            column = headers.index(header)
             for row, entry in enumerate(report.worst):
                 item = table.item(row, column)
                 value = getattr(entry, attribute, None)
                 if item is None or value is None:
                     continue
                 item.setText(shown(value))
+                item.setData(EXACT_ROLE, fmt.shortest(value))  # what Copy and CSV write
                 if not item.toolTip():
                     item.setToolTip(fmt.full(value))
     finally:
         table.column_spreader.spread()
         table.setUpdatesEnabled(True)
+
+
+def exact_tensor_numbers(table: QTableWidget, report: Any) -> None:
+    """The per-tensor table's Copy and CSV numbers: every digit of the errors, counts
+    without thousands separators (the cells keep what they show)."""
+    from fdgui.core.report.netcheck import TENSOR_HEADERS
+
+    columns = {
+        "checked": lambda t: str(t.checked),
+        "max rel. error": lambda t: fmt.shortest(t.max_relative_error),
+        "median rel. error": lambda t: fmt.shortest(t.median_relative_error),
+        "< 1e-7": lambda t: str(t.band_counts["correct"]),
+        "1e-7..1e-4": lambda t: str(t.band_counts["kinks"]),
+        "1e-4..1e-2": lambda t: str(t.band_counts["suspicious"]),
+        "> 1e-2": lambda t: str(t.band_counts["wrong"]),
+    }
+    for header, exact in columns.items():
+        if header not in TENSOR_HEADERS:
+            continue
+        column = TENSOR_HEADERS.index(header)
+        for row, tensor in enumerate(report.tensors):
+            item = table.item(row, column)
+            if item is not None:
+                item.setData(EXACT_ROLE, exact(tensor))
