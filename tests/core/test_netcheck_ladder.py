@@ -161,3 +161,19 @@ def test_a_fixed_epsilon_is_never_moved():
     for tensor in report.tensors:
         assert tensor.bars is None and tensor.decided_larger == 0
     assert all(entry.epsilon == 4e-3 for entry in report.worst)
+
+
+def test_a_restored_report_says_the_same():
+    """A session keeps what the ladder found: the words after a restore are the same."""
+    from fdgui.core.netcheck.stored import report_data, report_from_data
+    from fdgui.core.report.netcheck import render_text, verdict_in_words
+
+    report = run_to_completion(CheckSettings(NETWORKS[1], dtype="float32"))
+    restored = report_from_data(json.loads(json.dumps(report_data(report)))).report
+    assert verdict_in_words(restored) == verdict_in_words(report)
+    assert "decided at a larger ε" in verdict_in_words(restored)
+    assert restored.roundoff == report.roundoff
+    assert [e.bar for e in restored.worst] == pytest.approx(
+        [e.bar for e in report.worst], nan_ok=True
+    )
+    assert render_text(restored).split("Worst")[1] == render_text(report).split("Worst")[1]
