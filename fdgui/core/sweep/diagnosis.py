@@ -330,16 +330,15 @@ def _seed_relative(checked: float, truth: float) -> float:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """The decision procedure of docs/DIAGNOSIS.md, step by step: undefined, kink at w,
-    wrong (against a trusted reference), vanished, kink crossed, estimate (nothing under
-    check), wrong/consistent by the finite differences alone, correct; measured rows too
-    few to judge (``measured.too_few_rows``)."""
+    """The decision procedure of docs/DIAGNOSIS.md (``_diagnose``, then ``too_few_rows``)."""
     from fdgui.core.sweep.measured import too_few_rows
 
     return too_few_rows(result, _diagnose(result))
 
 
 def _diagnose(result: SweepResult) -> Diagnosis:
+    """Undefined, kink at w, wrong (trusted reference), vanished, kink crossed, estimate,
+    wrong/consistent by the finite differences alone, correct."""
     reading = _Reading(result)
     rule = reading.rule
     usable = ~result.vanished & np.isfinite(result.central.estimates)
