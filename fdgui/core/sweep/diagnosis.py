@@ -493,6 +493,7 @@ def _estimate(
 ) -> Diagnosis:
     """No gradient under check: the best estimate, with its error bar and where it comes from."""
     result = reading.result
+    reading.facts["source"] = result.kind  # the words say how to give a gradient
     if truth is not None:
         return reading.diagnosis(
             "estimate",
@@ -502,7 +503,6 @@ def _estimate(
             estimate=truth.value,
             estimate_error=truth.error,
             estimate_method=truth.method,
-            source=result.kind,
         )
     # no bounded reference: the best central estimate, its bar the predicted error there
     central = result.central
@@ -524,7 +524,6 @@ def _estimate(
         estimate=value,
         estimate_error=bar,
         estimate_method="finite differences",
-        source=result.kind,
     )
 
 
