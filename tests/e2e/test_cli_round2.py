@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from fdgui.cli import main
+from fdgui.cli import EMPTY_MEANS_DEFAULT, main
 from fdgui.core.errors import InputError
 
 LOOK_ALIKES = ["\u2212", "\u2013", "\uff0d"]  # Unicode minus, en dash, full-width hyphen-minus
@@ -54,8 +54,8 @@ SUBCOMMAND_DEFAULTS = [
     ("netcheck", "--layers", "4,3", "--batch", "2"),
 ]
 EMPTY_OPTIONS = {
-    "sweep": ["--at", "--min", "--max", "--points", "--dtype"],
-    "netcheck": ["--seed", "--batch", "--mode", "--dtype", "--engine", "--eps", "--worst"],
+    "sweep": ["--min", "--max", "--points"],
+    "netcheck": ["--mode", "--engine", "--worst"],
 }
 
 
@@ -84,26 +84,58 @@ def _timeless(value):
     return value
 
 
+def _value_options() -> list[tuple[str, str, str]]:
+    """(subcommand, option, dest) for every option that takes a value, from the parser."""
+    import argparse
+
+    from fdgui.cli import build_parser
+
+    parser, _ = build_parser()
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command, sub in action.choices.items():
+                for option in sub._actions:
+                    if option.option_strings and option.nargs is None and option.const is None:
+                        found.append((command, option.option_strings[-1], option.dest))
+    return found
+
+
+def test_every_option_is_classified_by_the_one_rule():
+    options = _value_options()
+    assert {command for command, _, _ in options} == set(EMPTY_MEANS_DEFAULT)
+    dests = {(command, dest) for command, _, dest in options}
+    for command, neutral in EMPTY_MEANS_DEFAULT.items():
+        assert {(command, dest) for dest in neutral} <= dests  # no stale name in the list
+    # what asks for a check is never neutral: an empty value would drop or move it
+    asks = {("calc", "backprop"), ("calc", "loss"), ("sweep", "backprop"), ("sweep", "bug"),
+            ("sweep", "at"), ("sweep", "grad"), ("sweep", "index"), ("sweep", "tensor"),
+            ("netcheck", "bug"), ("netcheck", "eps"), ("netcheck", "layers")}  # fmt: skip
+    for command, dest in asks:
+        assert dest not in EMPTY_MEANS_DEFAULT[command]
+
+
 @pytest.mark.parametrize(
-    "argv",
-    [
-        ["calc", "--plus", "", "--minus", "1", "--eps", "1"],
-        ["calc", "--plus", "1", "--minus", "0", "--eps", "1", "--session", " "],
-        ["sweep", "--expr", ""],
-        ["sweep", "--expr", "sin(w)", "--csv", ""],
-        ["sweep", "--table", ""],
-        ["netcheck", "--probe", ""],
-    ],
+    "command, option, dest",
+    [item for item in _value_options() if item[2] not in EMPTY_MEANS_DEFAULT[item[0]]],
 )
-def test_options_without_a_default_refuse_empty_alike(capsys, argv):
-    """Before: --csv '' and --session '' were silently ignored, --table '' said "cannot read
-    : No such file", --probe '' named the working folder."""
-    option = next(a for a, b in itertools.pairwise(argv) if not b.strip())
-    status, out, err = _run(capsys, *argv)
+@pytest.mark.parametrize("empty", ["", " \t"])
+def test_an_option_that_asks_for_something_refuses_empty(capsys, command, option, dest, empty):
+    """Before: `calc --backprop ''` checked nothing and exited 0, `sweep --at ''` judged the
+    gradient at the default point, `netcheck --bug ''` checked the correct backprop."""
+    base = {
+        "calc": ["--plus", "1", "--minus", "0", "--eps", "1"],
+        "sweep": ["--expr", "sin(w)"],
+        "netcheck": ["--layers", "3,2"],
+    }[command]
+    given = [] if option in ("--expr", "--probe", "--table") else list(base)  # one source
+    if option in given:
+        del given[given.index(option) : given.index(option) + 2]
+    status, out, err = _run(capsys, command, *given, option, empty)
     assert status == 2 and out == ""
     assert err.strip() == (
-        f"fdgui-cli {argv[0]}: {option}: empty; this option has no default, give it a value "
-        "(or leave it out)"
+        f"fdgui-cli {command}: {option}: empty; give it a value or leave the option out "
+        "(an empty value does not stand for its default here)"
     )
 
 
