@@ -4,7 +4,6 @@ session path named, and FDGUI_TRACEBACK for every error a subcommand catches."""
 
 from __future__ import annotations
 
-import itertools
 import json
 
 import pytest
