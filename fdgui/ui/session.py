@@ -50,8 +50,26 @@ def _write_job(
     """Off the GUI thread: the panels as JSON, written to ``autosave`` if they changed since
     ``previous``. Returns (the panels' JSON, "" or why the autosave could not be written)."""
     yield 0.0
+    failed: list[str] = []
+
+    def made(key: str, entry: str, value: Any) -> Any:
+        try:
+            return value()
+        except Exception as error:
+            failed.append(f"{key} {entry} ({type(error).__name__}: {error})"[:300])
+            return _FAILED
+
     panels = {
-        key: {entry: value() if callable(value) else value for entry, value in state.items()}
+        key: {
+            entry: made(key, entry, value) if callable(value) else value
+            for entry, value in state.items()
+        }
+        if isinstance(state, dict)
+        else state
+        for key, state in panels.items()
+    }
+    panels = {
+        key: {e: v for e, v in state.items() if v is not _FAILED}
         if isinstance(state, dict)
         else state
         for key, state in panels.items()
@@ -63,7 +81,12 @@ def _write_job(
             files.write_atomic(autosave, _assembled(panels, data))
         except OSError as error:
             problem = _write_problem(autosave, error)
+    if failed and not problem:  # written without it: said like an unwritable folder
+        problem = f"could not write {', '.join(failed)} into the autosave"
     return data, problem
+
+
+_FAILED = object()  # a part of a panel's state that could not be made
 
 
 def _assembled(panels: dict[str, Any], data: bytes) -> bytes:
@@ -120,6 +143,7 @@ class SessionManager(QObject):
         self._autosave: Path | None = None  # set when another fdgui holds the usual one
         self._skipped_in: Path | None = None  # the file opened with entries it skipped
         self._report_notes: list[str] = []
+        self.open_problems: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -208,7 +232,11 @@ class SessionManager(QObject):
                 self._again = False
                 self._timer.start()
 
+        def errored(message: str, _details: str) -> None:
+            self._unwritable(f"the autosave could not be made ({message})"[:400])
+
         job.returned.connect(returned)
+        job.errored.connect(errored)
         job.finished.connect(finished)
 
     def _unwritable(self, problem: str) -> None:
@@ -340,6 +368,7 @@ class SessionManager(QObject):
         kept = self._kept_note(kept)
         panels, ignored = self._without_interpreters(saved.panels)
         problems = self.load(panels)
+        self.open_problems = list(problems)  # what of the file was refused (--export-plots)
         self.path = path.resolve()
         self._skipped_in = self.path if problems else None
         self.window.undo_stack.clear()

@@ -108,3 +108,23 @@ def _when(iso: str) -> str:
         zone = " UTC" if text.endswith(("+00:00", "Z")) else ""
         return f"{text[:10]} {text[11:16]}{zone}"
     return text[:40]
+
+
+def word_everything(report: Any) -> None:
+    """Word ``report`` every way the window and the exports do (raises what they would
+    raise): a restored report is refused at the boundary rather than breaking the panel."""
+    from fdgui.core.report import netcheck as words
+
+    words.verdict_in_words(report)
+    words.second_look_words(report)
+    words.settings_line(report)
+    words.change_explanation(report)
+    words.tensor_rows(report)
+    words.worst_headers(report)
+    words.worst_rows(report)
+    for tensor in report.tensors:
+        words.tensor_status(tensor)
+    words.render_text(report)
+    words.render_markdown(report)
+    words.render_csv(report)
+    words.render_json(report)

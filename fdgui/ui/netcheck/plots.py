@@ -138,8 +138,14 @@ class HeatMap(QWidget):
         self.image.setImage(logs.T, autoLevels=False)
         self.color_bar.setLevels(HEAT_LEVELS)  # the same scale for every tensor
         projection = report.settings.mode == "projection"
-        rows = tensor.shape[0] if len(tensor.shape) == 2 else 1
-        columns = logs.shape[1] if projection else tensor.shape[-1]
+        from fdgui.core.netcheck.stored_check import matrix_shape
+
+        rows, columns = matrix_shape(tuple(tensor.shape))  # the picture as_matrix draws
+        columns = logs.shape[1] if projection else columns
+        if logs.size == 0 or rows < 1 or columns < 1:
+            self.image.clear()
+            self.plot.setTitle(f"{tensor.name}: nothing to draw")
+            return
         bottom_axis = self.plot.getAxis("bottom")
         if projection:
             # direction k (1-based, as in the worst table) is the cell centred on k

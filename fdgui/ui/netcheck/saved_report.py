@@ -49,8 +49,15 @@ def restore_report(model: Any, state: dict[str, Any]) -> list[str]:
     if KEY in state:
         try:
             stored = report_from_data(state[KEY])
+            from fdgui.core.report.netcheck_saved import word_everything
+
+            word_everything(stored.report)
         except StoredReportError as error:
+            stored = None
             problems.append(f"{KEY} ({error})")
+        except Exception as error:
+            stored = None
+            problems.append(f"{KEY} (it cannot be shown: {type(error).__name__})")
     had = model._report is not None
     model.restored = stored
     model._report = stored.report if stored is not None else None

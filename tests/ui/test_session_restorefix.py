@@ -1,0 +1,95 @@
+"""Review 11 round 2: a restored network-check report that cannot be shown is refused at
+the boundary (named, the rest restored), and the autosave keeps working and says so."""
+
+import json
+
+from PySide6.QtWidgets import QLabel
+
+from fdgui.core import session as files
+from fdgui.ui.main_window import MainWindow
+
+
+def _window(qtbot, remember=False):
+    window = MainWindow(remember=remember)
+    qtbot.addWidget(window)
+    return window
+
+
+def _checked_file(qtbot, tmp_path, **texts):
+    window = _window(qtbot)
+    model = window.model("netcheck")
+    for field, text in {"layers": "6,5,5,3", "bug": "transpose", **texts}.items():
+        model.set_text(field, text)
+    window.open_panel("netcheck")
+    assert model.run()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=60000)
+    window.model("calculator").set_text("backprop", "0.777")
+    path = tmp_path / "checked.fdgui.json"
+    assert window.session.save(path)
+    return path
+
+
+def _edited(path, change):
+    document = json.loads(path.read_text(encoding="utf-8"))
+    change(document["panels"]["netcheck"]["report_data"])
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_a_report_whose_worst_tensor_is_empty_is_refused_and_the_rest_restored(qtbot, tmp_path):
+    path = _edited(_checked_file(qtbot, tmp_path), lambda d: d.update(worst_tensor=""))
+    window = _window(qtbot)
+    assert window.session.open_file(path)
+    said = window.session.last_message
+    assert "report_data" in said and "worst tensor" in said
+    assert "shown again" not in said
+    panel = window.open_panel("netcheck")
+    assert panel.objectName() != "panelError"
+    assert window.model("netcheck").result() is None
+    assert panel.verdict_badge.text() == "Not run yet"
+    assert window.model("calculator").text("backprop") == "0.777"
+
+
+def test_any_failure_to_word_a_restored_report_refuses_it(qtbot, tmp_path, monkeypatch):
+    path = _checked_file(qtbot, tmp_path)
+    from fdgui.core.report import netcheck as words
+
+    def broken(report):
+        raise IndexError("string index out of range")
+
+    monkeypatch.setattr(words, "settings_line", broken)
+    window = _window(qtbot)
+    assert window.session.open_file(path)
+    said = window.session.last_message
+    assert "report_data (it cannot be shown: IndexError)" in said
+    monkeypatch.undo()
+    panel = window.open_panel("netcheck")
+    assert panel.objectName() != "panelError"
+    assert window.model("netcheck").result() is None
+    assert window.model("calculator").text("backprop") == "0.777"
+
+
+def test_a_failing_part_of_the_autosave_is_said_and_the_rest_is_written(qtbot, monkeypatch):
+    from fdgui.core.netcheck import stored
+
+    window = _window(qtbot, remember=True)
+    window.show()
+    model = window.model("netcheck")
+    model.set_text("layers", "6,5,3")
+    window.open_panel("netcheck")
+    assert model.run()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=60000)
+
+    def broken(*args, **kwargs):
+        raise IndexError("string index out of range")
+
+    monkeypatch.setattr(stored, "report_data", broken)
+    window.model("calculator").set_text("backprop", "0.777")
+    window.session._collect_and_write()
+    qtbot.waitUntil(lambda: window.session._writing is None, timeout=20000)
+    saved = files.read_session(files.autosave_path()).panels
+    assert saved["calculator"]["texts"]["backprop"] == "0.777"
+    assert "report_data" not in saved.get("netcheck", {})
+    mark = window.findChild(QLabel, "autosaveWarning")
+    assert mark.isVisible(), window.session.last_message
+    assert "IndexError" in mark.toolTip()
