@@ -362,19 +362,27 @@ class SessionManager(QObject):
         except files.SessionError as error:
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
-        kept = self.keep_previous()
+        kept = self.keep_previous(saved.panels)
         if kept is False:
             return False
         kept = self._kept_note(kept)
         panels, ignored = self._without_interpreters(saved.panels)
         problems = self.load(panels)
         self.open_problems = list(problems)  # what of the file was refused (--export-plots)
-        self.path = path.resolve()
+        from fdgui.ui.session_kept import is_own_file
+
+        own = is_own_file(path)  # a kept copy: never saved into (the rotation replaces it)
+        if own:
+            kept = (
+                f" It is one of fdgui's own kept copies, so it is open as untitled work: "
+                f"File → Save As… gives it a name of your own.{kept}"
+            )
+        self.path = None if own else path.resolve()
         self._skipped_in = self.path if problems else None
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
-        if self.autosave_enabled:  # headless runs leave the recent list alone
+        if self.autosave_enabled and self.path is not None:  # headless: recent list untouched
             add_recent(self.path)
         notes = self._take_probe_notes()
         if ignored:
@@ -389,7 +397,7 @@ class SessionManager(QObject):
         self.changed()
         return True
 
-    def keep_previous(self) -> Path | bool | None:
+    def keep_previous(self, incoming: Any = None) -> Path | bool | None:
         """Before another session replaces the window's work: if that work is in no file
         (untitled, restored after a crash, or changed since its file was saved), write it
         aside as ``autosave-previous.fdgui.json`` so it survives the autosave of what
@@ -400,7 +408,11 @@ class SessionManager(QObject):
         panels = self.window.collect_states()
         data = files.dumps_panels(panels)
         in_file = self.path is not None and data == self._baseline
-        if in_file or data == b"{}":
+        if in_file:
+            return None
+        from fdgui.ui.session_kept import worth_keeping
+
+        if not worth_keeping(self.window, panels, data, incoming):  # already in a file
             return None
         target = files.previous_autosave_path()
         files.rotate_previous()  # what was kept aside before stays too
@@ -474,6 +486,14 @@ class SessionManager(QObject):
             return False
         if not target.name.endswith(".json"):
             target = target.with_name(target.name + files.SUFFIX)
+        from fdgui.ui.session_kept import is_own_file
+
+        if is_own_file(target):  # the autosave or a kept copy: fdgui replaces and deletes it
+            self._say(
+                f"Could not save {target}: that is one of fdgui's own autosave files, which "
+                "it replaces and deletes. Choose another name. Nothing was written."
+            )
+            return False
         panels = self.window.collect_states()
         data = files.dumps_panels(panels)
         original = self._keep_original(target)

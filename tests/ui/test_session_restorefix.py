@@ -93,3 +93,57 @@ def test_a_failing_part_of_the_autosave_is_said_and_the_rest_is_written(qtbot, m
     mark = window.findChild(QLabel, "autosaveWarning")
     assert mark.isVisible(), window.session.last_message
     assert "IndexError" in mark.toolTip()
+
+
+# --- kept copies (findings 3 and 12) -----------------------------------------------------------
+def _kept():
+    """The kept copies in the data folder, newest first."""
+    return sorted(files.data_dir().glob("autosave-previous*.fdgui.json"), key=lambda p: p.name)
+
+
+def test_the_untouched_example_is_never_kept_aside(qtbot):
+    window = _window(qtbot, remember=True)
+    window.open_panel("explorer")
+    for _ in range(3):
+        window.session.new()
+        assert "kept" not in window.session.last_message
+    assert _kept() == []
+
+
+def test_work_equal_to_the_file_being_opened_or_a_kept_copy_is_not_kept(qtbot, tmp_path):
+    window = _window(qtbot, remember=True)
+    calculator = window.model("calculator")
+    calculator.set_text("backprop", "0.4242")
+    other = tmp_path / "other.fdgui.json"
+    window.session.save(other)
+    calculator.set_text("backprop", "0.5151")  # in no file
+    window.session.new()
+    assert len(_kept()) == 1
+    assert window.session.open_file(other)
+    window.session.path = None  # as after a restart that restored the autosave of it
+    for _ in range(6):
+        assert window.session.open_file(other)
+    assert len(_kept()) == 1  # the 0.5151 copy is still there, not pushed out
+    assert "0.5151" in _kept()[0].read_text(encoding="utf-8")
+    assert window.session.open_file(_kept()[0])  # a kept copy opened, then New: not again
+    window.session.new()
+    assert len(_kept()) == 1
+
+
+def test_a_kept_copy_opened_is_untitled_and_never_saved_into(qtbot, tmp_path):
+    window = _window(qtbot, remember=True)
+    calculator = window.model("calculator")
+    calculator.set_text("backprop", "0.1111")
+    window.session.new()
+    (kept,) = _kept()
+    assert window.session.open_file(kept)
+    assert window.session.path is None and "untitled" in window.session.last_message
+    calculator.set_text("backprop", "0.2222")
+    assert not window.session.save(kept)  # Save As into a kept copy's name is refused
+    assert "0.1111" in kept.read_text(encoding="utf-8")
+    mine = tmp_path / "mine.fdgui.json"
+    assert window.session.save(mine)
+    for _ in range(8):
+        calculator.set_text("backprop", f"0.{_}9")
+        window.session.new()
+    assert "0.2222" in mine.read_text(encoding="utf-8")
