@@ -70,7 +70,7 @@ def is_example(window: Any, panels: dict[str, Any]) -> bool:
             canonical(state) == canonical(window.default_state(key))
             for key, state in panels.items()
         )
-    except Exception:  # noqa: BLE001  (cannot tell: keep it, never lose it)
+    except Exception:  # (cannot tell: keep it, never lose it)
         return False
 
 
