@@ -147,3 +147,42 @@ def test_a_kept_copy_opened_is_untitled_and_never_saved_into(qtbot, tmp_path):
         calculator.set_text("backprop", f"0.{_}9")
         window.session.new()
     assert "0.2222" in mine.read_text(encoding="utf-8")
+
+
+# --- a restored probe report and the probe loaded now (finding 5) -------------------------------
+def test_a_probe_report_is_tied_to_the_probe_file_it_checked(qtbot, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "numpy_two_layer.py"
+    first, second = tmp_path / "first.py", tmp_path / "second.py"
+    shutil.copy(example, first)
+    second.write_text(example.read_text(encoding="utf-8") + "\n# another file\n", "utf-8")
+    window = _window(qtbot)
+    model = window.model("netcheck")
+    window.open_panel("netcheck")
+    assert model.open_probe(str(first))
+    qtbot.waitUntil(lambda: model.probe.model is not None, timeout=60000)
+    model.set_text("source", "probe")
+    assert model.run()
+    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=60000)
+    path = tmp_path / "probe.fdgui.json"
+    assert window.session.save(path)
+    stored = json.loads(path.read_text(encoding="utf-8"))["panels"]["netcheck"]
+    assert stored["report_data"]["probe_file"]["path"] == str(first)
+
+    again = _window(qtbot)
+    assert again.session.open_file(path)
+    restored = again.model("netcheck")
+    panel = again.open_panel("netcheck")
+    assert restored.result() is not None
+    said = []
+    restored.statusMessage.connect(said.append)
+    assert restored.open_probe(str(second))
+    qtbot.waitUntil(lambda: restored.probe.model is not None, timeout=60000)
+    qtbot.wait(50)
+    assert "not the one this report checked" in panel.restored_label.text()
+    assert restored.explore_worst_entry(0) is False  # never sweeps another file's entry
+    assert said and "not of the loaded probe file" in said[-1]
+    restored.probe.close()
+    model.probe.close()

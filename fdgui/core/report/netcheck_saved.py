@@ -56,6 +56,7 @@ def restored_note(
     fields_wrong: bool = False,
     tensor_names: tuple[str, ...] = (),
     probe_not_loaded: bool = False,
+    probe_other: str = "",
 ) -> tuple[str, bool]:
     """The note above a restored report and whether it warns (the fields differ).
     ``current``: the settings the fields give now (None when a field is wrong)."""
@@ -67,6 +68,12 @@ def restored_note(
         words += (
             " The probe file it checked is not loaded (a session never runs it): choose it "
             "to check again."
+        )
+    elif probe_other:
+        warn = True
+        words += (
+            f" The probe file loaded now is not the one this report checked: {probe_other}. "
+            "Run check to check the loaded file."
         )
     elif current is None:
         warn = True
