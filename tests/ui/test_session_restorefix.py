@@ -3,6 +3,8 @@ the boundary (named, the rest restored), and the autosave keeps working and says
 
 import json
 
+import pytest
+
 from PySide6.QtWidgets import QLabel
 
 from fdgui.core import session as files
@@ -186,3 +188,53 @@ def test_a_probe_report_is_tied_to_the_probe_file_it_checked(qtbot, tmp_path):
     assert said and "not of the loaded probe file" in said[-1]
     restored.probe.close()
     model.probe.close()
+
+
+# --- undo (findings 8 and 11) ------------------------------------------------------------------
+def _long_history_file(tmp_path, count=3000):
+    lines = [f"1e-{4 + i % 5}\t{0.5 + i * 1e-9!r}\t{0.4 + i * 1e-9!r}\t" for i in range(count)]
+    path = tmp_path / "long.fdgui.json"
+    files.write_session(
+        path, files.Session(panels={"calculator": {"history": files.encode_table(lines)}})
+    )
+    return path
+
+
+@pytest.mark.parametrize("action", ["paste", "delete"])
+def test_a_step_made_while_a_saved_history_is_read_still_undoes(qtbot, tmp_path, action):
+    from fdgui.core.calculator.schemes import parse_inputs
+
+    window = _window(qtbot)
+    model = window.model("calculator")
+    assert window.session.open_file(_long_history_file(tmp_path))
+    assert model.is_reading()
+    row = parse_inputs({"loss_plus": "1.001", "loss_minus": "0.999", "epsilon": "1e-3"})[0]
+    model.undoable("Paste table", lambda: model.add_measurements([row]))
+    if action == "delete":
+        model.undoable("Delete rows", lambda: model.remove_rows([len(model.history_rows()) - 1]))
+    assert model.is_reading()  # the step was taken before the saved rows were in
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=30000)
+    count = len(model.history_rows())
+    label = window.undo_stack.undo()
+    assert label == ("Paste table" if action == "paste" else "Delete rows"), (
+        window.undo_stack.refused
+    )
+    assert len(model.history_rows()) == count + (-1 if action == "paste" else 1)
+    assert len(model.history_rows()) >= 3000  # the saved rows stay
+
+
+def test_a_refused_undo_keeps_the_older_steps_of_other_parts(qtbot):
+    from fdgui.core.calculator.schemes import parse_inputs
+
+    window = _window(qtbot)
+    model = window.model("calculator")
+    row = parse_inputs({"loss_plus": "1.001", "loss_minus": "0.999", "epsilon": "1e-3"})[0]
+    model.add_measurements([row])
+    model.undoable("Clear history", model.clear_history)
+    model.undoable("Set backprop", lambda: model.set_text("backprop", "0.5"))
+    model.set_text("backprop", "0.9")  # the second step's own part changed since
+    assert window.undo_stack.undo() == ""
+    assert "Set backprop" in window.undo_stack.refused
+    assert window.undo_stack.undo() == "Clear history"  # its part (the history) is untouched
+    assert len(model.history_rows()) == 1
+    assert model.text("backprop") == "0.9"
