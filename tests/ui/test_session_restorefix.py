@@ -4,7 +4,6 @@ the boundary (named, the rest restored), and the autosave keeps working and says
 import json
 
 import pytest
-
 from PySide6.QtWidgets import QLabel
 
 from fdgui.core import session as files
