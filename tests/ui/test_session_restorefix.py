@@ -237,3 +237,27 @@ def test_a_refused_undo_keeps_the_older_steps_of_other_parts(qtbot):
     assert window.undo_stack.undo() == "Clear history"  # its part (the history) is untouched
     assert len(model.history_rows()) == 1
     assert model.text("backprop") == "0.9"
+
+
+def test_the_reason_an_array_was_not_kept_survives_another_save(qtbot, tmp_path, monkeypatch):
+    from fdgui.core.netcheck import stored
+
+    monkeypatch.setattr(stored, "HEAT_BUDGET", 40)
+    monkeypatch.setattr(stored, "ERRORS_BUDGET", 30)
+    first = _checked_file(qtbot, tmp_path, layers="6,5,3", bug="")
+    monkeypatch.undo()
+
+    def reasons(path):
+        tensors = json.loads(path.read_text(encoding="utf-8"))["panels"]["netcheck"]
+        return {
+            (t["name"], key): t[key]["omitted"]
+            for t in tensors["report_data"]["tensors"]
+            for key in ("heat_map", "relative_errors")
+            if "omitted" in t[key]
+        }
+
+    window = _window(qtbot)
+    assert window.session.open_file(first)
+    second = tmp_path / "again.fdgui.json"
+    assert window.session.save(second)
+    assert reasons(first) and reasons(second) == reasons(first)

@@ -26,11 +26,18 @@ def state_entries(model: Any, lazy: bool = False) -> dict[str, Any]:
     finished = model.finished_at
 
     checked_probe = getattr(model, "checked_probe", None)
+    restored = getattr(model, "restored", None)
+    omitted = restored.omitted if restored is not None and restored.report is report else {}
 
     def make() -> dict[str, Any]:
         from fdgui.core.netcheck.stored import report_data
 
         data = report_data(report, finished)
+        for item in data["tensors"]:  # what a restored report lacked: the reason it had
+            for key, words in (("heat_map", "heat map"), ("relative_errors", "relative errors")):
+                reason = omitted.get(f"{item['name']} {words}")
+                if reason and "omitted" in item[key]:
+                    item[key] = {"omitted": reason}
         if report.settings.spec is None and checked_probe is not None:
             data["probe_file"] = {"path": checked_probe[0], "sha256": checked_probe[1]}
         model._stored_cache = (report, data)
