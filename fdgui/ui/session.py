@@ -210,6 +210,8 @@ class SessionManager(QObject):
             # typed meanwhile); the unread rows are saved as they were
             self._timer.start()
             return
+        from shiboken6 import isValid
+
         from fdgui.ui.worker import start_job
 
         panels = self.window.collect_states(autosave=True)  # slow parts made in the job
@@ -218,6 +220,8 @@ class SessionManager(QObject):
         self._writing = job
 
         def returned(value: Any) -> None:
+            if not isValid(self):  # the window closed while the job ran
+                return
             data, problem = value
             if problem:
                 self._unwritable(problem)
@@ -227,12 +231,16 @@ class SessionManager(QObject):
             self._set_dirty(self._baseline is not None and data != self._baseline)
 
         def finished() -> None:
+            if not isValid(self):
+                return
             self._writing = None
             if self._again:
                 self._again = False
                 self._timer.start()
 
         def errored(message: str, _details: str) -> None:
+            if not isValid(self):
+                return
             self._unwritable(f"the autosave could not be made ({message})"[:400])
 
         job.returned.connect(returned)
