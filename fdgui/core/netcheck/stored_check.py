@@ -20,8 +20,8 @@ from fdgui.core.netcheck.results import (
 )
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
 
-ERRORS_BUDGET = 262_144  # relative errors kept (float64): about 2 MB before compression
-HEAT_BUDGET = 1_048_576  # heat-map cells kept (float32): about 4 MB before compression
+ERRORS_BUDGET = 131_072  # relative errors kept (float64, 1 MB): decoded on the GUI thread
+HEAT_BUDGET = 524_288  # heat-map cells kept (float32, 2 MB): together < 100 ms to decode
 MAX_TENSORS = 1024  # a report with more tensors is not kept in a session
 MAX_NAME = 1000  # characters of a tensor name
 MAX_LABEL = 10_000  # characters of the model label
