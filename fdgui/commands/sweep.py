@@ -145,7 +145,7 @@ def _run_table(args: argparse.Namespace) -> int:
     if diagnosis.kind == "wrong":
         return 1
     rows = len(result.epsilons)
-    if args.backprop is not None and rows < MIN_JUDGING_ROWS and diagnosis.case != "correct":
+    if diagnosis.case == "too-few-rows":
         # neither refuted nor confirmed: too few ε to judge, never a pass (exit 0)
         print(
             f"fdgui-cli sweep: --table: {rows} row{'s' if rows != 1 else ''} "
@@ -158,8 +158,7 @@ def _run_table(args: argparse.Namespace) -> int:
     return 0
 
 
-# fewer measured rows than this give no trend in ε (and no Richardson reference)
-MIN_JUDGING_ROWS = 3
+from fdgui.core.sweep.measured import MIN_JUDGING_ROWS  # noqa: E402  (the one rule)
 
 
 def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:

@@ -136,7 +136,9 @@ def test_worst_rows_show_epsilon_and_loss_changes_that_reproduce_numeric(failing
 
 def test_inconclusive_is_in_json_with_verdict_fail():
     spec = NetworkSpec((16, 16, 16, 10))
-    report = run_to_completion(CheckSettings(spec, dtype="float16", bug="transpose"))
+    # bfloat16 cannot resolve this network's gradients at any usable ε (the ε ladder leaves
+    # every entry undecided); float16 now decides a few and catches the bug outright
+    report = run_to_completion(CheckSettings(spec, dtype="bfloat16", bug="transpose"))
     data = json.loads(render_json(report))
     assert data["verdict"] == "fail" and data["inconclusive"] is True
     assert data["summary"].startswith("Inconclusive")

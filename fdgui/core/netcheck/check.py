@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fdgui.core.models.mlp import Network
+from fdgui.core.netcheck import ladder
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.chunks import TensorResult
 from fdgui.core.netcheck.engines import make_engine
@@ -71,6 +72,14 @@ def _check_steps(
     yield 0.0, "forward pass and backprop" if model is None else "loss and gradient"
     engine = make_engine(settings, network, model)
     tolerances = engine.tolerances()
+    roundoff = None
+    tally = ladder.Tally()
+    if settings.dtype != "float64" or ladder.retries(engine, settings):
+        yield 0.0, "measuring the round-off of the losses"
+        roundoff = ladder.roundoff_for(engine, settings, engine.loss, tally)
+        tolerances = ladder.measured_tolerances(tolerances, roundoff, settings, engine.loss)
+        engine.use_tolerances(tolerances)
+    retry = roundoff is not None and ladder.retries(engine, settings)
     shapes = tensor_shapes(settings, model)
     total = count_checked(settings, shapes)
     done = 0
@@ -89,7 +98,10 @@ def _check_steps(
                 progress.finish_tensor()
                 continue
             for k in range(settings.directions):
-                result.store(engine.direction_chunk(position, k))
+                piece = engine.direction_chunk(position, k)
+                if retry:
+                    piece = ladder.refine(piece, position, engine, roundoff, tolerances, tally)
+                result.store(piece)
                 done += 1
                 tensor_done += 1
                 message = f"{name}: direction {k + 1} of {settings.directions}"
@@ -97,6 +109,8 @@ def _check_steps(
             progress.finish_tensor()
             continue
         for piece in engine.tensor_pieces(position, full=settings.mode == "full"):
+            if retry:
+                piece = ladder.refine(piece, position, engine, roundoff, tolerances, tally)
             result.store(piece)
             done += piece.size
             tensor_done += piece.size
@@ -110,6 +124,10 @@ def _check_steps(
     )
     reexamined = getattr(engine, "reexamined", 0)
     sigma = getattr(engine, "noise_sigma", 0.0)
+    if roundoff is not None:  # the ladder's and the measurement's evaluations count too
+        report = replace(
+            report, roundoff=roundoff, evaluations=report.evaluations + tally.evaluations
+        )
     if reexamined or sigma:
         settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
         report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)

@@ -41,7 +41,8 @@ class Chunk:
     kink: np.ndarray | bool = False
     vanished: np.ndarray | bool = False
     undecided: np.ndarray | bool = False
-    reason: np.ndarray | None = None  # reexamine's codes for entries looked at again
+    reason: np.ndarray | int | None = None  # reexamine's codes for entries looked at again
+    bar: np.ndarray | float | None = None  # the ε ladder's error bar (NaN: the first window judges)
 
     @property
     def size(self) -> int:
@@ -65,6 +66,9 @@ class TensorResult:
         self.undecided = np.zeros(size, dtype=bool)  # kink or wrong: the engine cannot tell
         self.checked = np.zeros(size, dtype=bool)  # evaluated (a NaN result is still checked)
         self.reason = np.zeros(size, dtype=np.int8)  # netcheck.reexamine's codes (0: none)
+        # netcheck.ladder's error bar (NaN: not retried); None until the ladder retries one
+        # (a float64 check keeps no such array: it grows with every parameter)
+        self.bar: np.ndarray | None = None
         self.projection = mode == "projection"
 
     def store(self, chunk: Chunk) -> None:
@@ -81,6 +85,10 @@ class TensorResult:
             self.undecided[indices] = chunk.undecided
         if chunk.reason is not None:
             self.reason[indices] = chunk.reason
+        if chunk.bar is not None:
+            if self.bar is None:
+                self.bar = np.full(self.numeric.size, np.nan)
+            self.bar[indices] = chunk.bar
 
 
 def sample_indices(size: int, position: int, seed: int, samples: int) -> np.ndarray:

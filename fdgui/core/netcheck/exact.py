@@ -57,6 +57,7 @@ from fdgui.core.netcheck.chunks import (
 from fdgui.core.netcheck.jets import cumulant_series, horner, series_degree, unit_jets
 from fdgui.core.netcheck.projection import direction, projection_losses
 from fdgui.core.netcheck.settings import CheckSettings
+from fdgui.core.netcheck.steps import ExactSteps
 from fdgui.core.netcheck.tolerances import (
     Tolerances,
     check_epsilon,
@@ -67,7 +68,7 @@ from fdgui.core.netcheck.tolerances import (
 _BUFFERS = threading.local()  # work arrays reused by every check run on the same thread
 
 
-class ExactEngine:
+class ExactEngine(ExactSteps):
     """The network's unperturbed forward pass and the tables every chunk reuses."""
 
     name = "exact"
@@ -603,11 +604,13 @@ class ExactEngine:
 
     # -- other dtypes --------------------------------------------------------------
 
-    def _evaluate_in_dtype(self, position: int, indices: np.ndarray):
-        """Perturbed losses evaluated in the dtype, rounded as that format rounds them."""
+    def _evaluate_in_dtype(self, position: int, indices: np.ndarray, steps=None):
+        """Perturbed losses evaluated in the dtype, rounded as that format rounds them
+        (``steps``: ε per entry instead of the check's)."""
         ar, fp = self.ar, self.fp_dtype
         values64 = self.net.parameters[position].ravel()[indices]
-        epsilon = np.broadcast_to(self.epsilon_for(values64), indices.shape).astype(float)
+        epsilon = self.epsilon_for(values64) if steps is None else steps
+        epsilon = np.broadcast_to(epsilon, indices.shape).astype(float)
         current = fp.parameters[position].ravel()[indices]
         plus_values = ar.cast(values64 + epsilon)
         minus_values = ar.cast(values64 - epsilon)

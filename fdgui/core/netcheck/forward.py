@@ -62,6 +62,7 @@ from fdgui.core.netcheck.reexamine import (
     reexamine,
 )
 from fdgui.core.netcheck.settings import CheckSettings
+from fdgui.core.netcheck.steps import ForwardSteps
 from fdgui.core.netcheck.tolerances import (
     Tolerances,
     forward_epsilon,
@@ -96,7 +97,7 @@ class ChangedPoints:
         return ChangedPoints(self.where[keep], self.values[keep])
 
 
-class ForwardEngine:
+class ForwardEngine(ForwardSteps):
     """Central differences of ``model.losses`` at θ0 ± ε·e_i, chunk by chunk."""
 
     name = "forward"
@@ -197,8 +198,13 @@ class ForwardEngine:
 
     def evaluate_indices(self, position: int, indices: np.ndarray) -> Chunk:
         flat = self.offsets[position] + indices
-        values = self.theta[flat]
-        epsilon = self.epsilon_for(values)
+        epsilon = self.epsilon_for(self.theta[flat])
+        analytic = self.gradient[flat]
+        return self._chunk(indices, self.rows_maker(position, indices), epsilon, analytic)
+
+    def rows_maker(self, position: int, indices: np.ndarray) -> PointMaker:
+        """rows_for(steps): θ0 with entry ``indices[i]`` moved by steps (cycling over them)."""
+        flat = self.offsets[position] + indices
 
         def rows_for(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             where = np.concatenate([flat] * (steps.size // flat.size))
@@ -211,8 +217,7 @@ class ForwardEngine:
             points[np.arange(steps.size), where] = moved
             return points, moved == self.theta[where]
 
-        analytic = self.gradient[flat]
-        return self._chunk(indices, rows_for, epsilon, analytic)
+        return rows_for
 
     def direction_chunk(self, position: int, k: int) -> Chunk:
         """Projection mode: the k-th random unit direction of tensor ``position``."""

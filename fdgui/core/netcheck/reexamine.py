@@ -40,6 +40,9 @@ NOISE_WIDTH = 4.0  # windows widen by this many σ/h
 NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
 
 NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, JUMP = range(8)
+# the ε ladder (netcheck.ladder) left the entry undecided: round-off still ≥ |a|/4 at the
+# largest step, truncation grew first, or a relu switches within the steps it needed
+ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT = 8, 9, 10
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 # what each code means for the verdict: explained (not a failure) or not
 EXPLAINED = (SOME_EPSILON, KINK)
@@ -51,7 +54,11 @@ REASON_KEYS = {
     KINK_OUTSIDE: "kink-outside",
     UNDECIDED: "undecided",
     JUMP: "jump",
+    ROUNDOFF_LIMIT: "round-off-limit",
+    TRUNCATION_LIMIT: "truncation-limit",
+    KINK_LIMIT: "kink-limit",
 }
+LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fdgui.core.netcheck.chunks import TensorResult
-from fdgui.core.netcheck.reexamine import REASON_KEYS, SOME_EPSILON
+from fdgui.core.netcheck.ladder import Roundoff
+from fdgui.core.netcheck.reexamine import LADDER_REASONS, REASON_KEYS, SOME_EPSILON
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.tolerances import Tolerances
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
@@ -46,6 +47,7 @@ class Entry:
     loss_plus_change: float = math.nan
     loss_minus_change: float = math.nan
     failing: bool = False  # neither correct nor explained (kink, tolerance, undecided)
+    bar: float = math.nan  # the ε ladder's error bar of the numeric value (NaN: not retried)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,12 @@ class TensorReport:
     # nothing was checked. heat_levels: (low, high) whole decades of the full tensor's errors.
     heat_map: np.ndarray | None = field(default=None, repr=False)
     heat_levels: tuple[float, float] = (-16.0, 0.0)
+    # flat: the ε ladder's error bar of each entry it retried (NaN: judged by atol + rtol·|a|;
+    # inf: no step gave a bar; None: it retried none); decided_larger: entries it decided at
+    # a larger ε
+    bars: np.ndarray | None = field(default=None, repr=False)
+    decided_larger: int = 0
+    unreproducible: int = 0  # fixed ε, exact float64 engine: L+ = L− as float64 numbers
 
     @property
     def inconclusive(self) -> bool:
@@ -102,6 +110,9 @@ class CheckReport:
     noise_sigma: float = 0.0
     reexamined: int = 0  # entries that disagreed at the first ε and were looked at again
     settled: int = 0  # ... of which the first ε, not the gradient, was at fault
+    # the losses' round-off the check measured (netcheck.ladder; None: float64 with the
+    # recommended tolerances) and how many entries the ε ladder decided at a larger ε
+    roundoff: Roundoff | None = None
 
     @property
     def passed(self) -> bool:
@@ -190,6 +201,7 @@ def judged_errors(
     failing: np.ndarray,
     undecided: np.ndarray,
     tolerances: Tolerances,
+    atol: np.ndarray | float | None = None,
 ) -> np.ndarray:
     """The error the verdict bands and the heat map show: what is left of |n − a| after the
     round-off the dtype's tolerance allows (atol), relative to the gradient, so the band
@@ -197,7 +209,8 @@ def judged_errors(
     "ok", and a failing one is never in the "< 1e-7" column. Undecided entries (the dtype
     cannot tell right from wrong) are NaN: counted apart, blank in the heat map."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        beyond = np.maximum(difference - tolerances.atol, 0.0) / np.maximum(scale, 1e-300)
+        allowed = tolerances.atol if atol is None else atol  # per entry: the ε ladder's bar
+        beyond = np.maximum(difference - allowed, 0.0) / np.maximum(scale, 1e-300)
     judged = np.where(np.isfinite(relative), np.minimum(beyond, relative), relative)
     judged = np.where(failing, np.maximum(judged, 1.01 * VERDICTS[0].upper), judged)
     return np.where(undecided, np.nan, judged)
@@ -232,6 +245,11 @@ def build_report(
         undefined = checked & ~(np.isfinite(numeric) & np.isfinite(analytic))
         correct = relative <= VERDICTS[0].upper
         window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        # an entry the ε ladder retried is judged by its own measured bar (netcheck.ladder)
+        bar = result.bar
+        laddered = np.zeros_like(checked) if bar is None else checked & ~np.isnan(bar)
+        if bar is not None:
+            window = np.where(laddered, bar, window)
         within = (difference <= window) & ~correct
         # a window of half the gradient or more would let a sign flip or a factor 2 through:
         # agreeing within it says nothing (nor does a step the dtype rounded away)
@@ -241,6 +259,18 @@ def build_report(
         )
         undecided |= unresolved & ~correct
         undecided &= checked & ~result.kink & ~undefined
+        # a fixed ε whose losses, as float64 numbers, are equal (L+ = L−) although the
+        # exact engine formed different changes: no float64 difference reproduces them,
+        # so the entry is undecided even where it agrees (never a pass showing L+ = L−)
+        shown_same = np.zeros_like(checked)
+        if settings.epsilon is not None and engine == "exact" and settings.dtype == "float64":
+            with np.errstate(invalid="ignore"):
+                plus_shown = loss + result.loss_plus_change
+                minus_shown = loss + result.loss_minus_change
+                shown_same = checked & (plus_shown == minus_shown) & ~undefined
+                shown_same &= result.loss_plus_change != result.loss_minus_change
+            undecided |= shown_same
+            correct &= ~shown_same
         within &= ~undefined
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
@@ -249,7 +279,8 @@ def build_report(
         failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
-        judged = judged_errors(relative, difference, scale, failing, undecided, tolerances)
+        atol = tolerances.atol if bar is None else np.where(laddered, bar, tolerances.atol)
+        judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
         counts = band_counts_of(judged[checked & ~undecided])
         shape = (1, result.numeric.size) if result.projection else result.shape
         heat = judged.reshape(shape).copy()
@@ -272,6 +303,9 @@ def build_report(
                 undecided=int(np.sum(undecided)),
                 heat_map=heat_map,
                 heat_levels=heat_levels,
+                bars=None if bar is None else _frozen(bar),
+                decided_larger=int(np.sum(laddered & ~undecided & ~undefined)),
+                unreproducible=int(np.sum(shown_same)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)
@@ -285,12 +319,19 @@ def build_report(
         for flat in order:
             note = ""
             same = result.loss_plus_change[flat] == result.loss_minus_change[flat]
+            same = same or bool(shown_same[flat])  # L+ = L− as float64 numbers
             if undefined[flat]:
                 note = "undefined"  # the loss or the gradient is not a finite number here
             elif result.kink[flat] and not correct[flat]:
                 note = "kink"
+            elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
+                note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
+            elif laddered[flat] and within[flat]:
+                note = "larger-ε"  # decided at a larger ε, within its measured bar
+            elif laddered[flat] and failing[flat]:
+                note = "larger-ε-wrong"
             elif within[flat]:
                 note = "round-off"
             elif settled[flat]:
@@ -318,6 +359,7 @@ def build_report(
                     band=verdict_for(relative[flat]).key,
                     note=note,
                     failing=bool(failing[flat]),
+                    bar=math.nan if bar is None else float(bar[flat]),
                 )
             )
     candidates.sort(key=lambda entry: (not entry.failing, -entry.relative_error))

@@ -112,6 +112,11 @@ class CheckSettings:
                 raise InputError("epsilon", f"{value} is too large for a derivative (use < 1)")
         if model is not None:
             check_model(self, model)
+        if self.epsilon is not None and self.mode != "projection":
+            from fdgui.core.netcheck.fixed_step import network_weights, refuse_unmovable
+
+            weights = model.theta0() if model is not None else network_weights(self.spec)
+            refuse_unmovable(float(self.epsilon), self.dtype, weights)
         needed = estimate_memory_bytes(self, model)
         available = available_memory_bytes()
         if needed > MEMORY_FRACTION * available:
@@ -207,6 +212,8 @@ def estimate_memory_bytes(settings: CheckSettings, model: Model | None = None) -
     # Projections keep θ, ∇ and copies of one tensor: about 70 bytes measured, 10 float64.
     # tests/core/test_netcheck_memory.py measures a check against this estimate.
     per_parameter = 8 * 24 if settings.mode != "projection" else 8 * 10
+    if settings.dtype != "float64" or settings.engine == "forward":
+        per_parameter += 8 * 2  # the ε ladder's bars: the results' and the report's copy
     spec = settings.spec
     forward = 0
     if spec is not None:

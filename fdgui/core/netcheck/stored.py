@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.models.mlp import NetworkSpec
+from fdgui.core.netcheck.ladder import Roundoff
 from fdgui.core.netcheck.results import CheckReport, Entry, TensorReport
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.stored_check import (  # noqa: F401  (re-exported)
@@ -141,6 +142,8 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
             "within_tolerance": tensor.within_tolerance,
             "failures": tensor.failures,
             "undecided": tensor.undecided,
+            "decided_at_larger_epsilon": tensor.decided_larger,  # the ε ladder (netcheck)
+            "unreproducible": tensor.unreproducible,
             "heat_levels": [_number(v) for v in tensor.heat_levels],
         }
         heat = tensor.heat_map
@@ -205,6 +208,15 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
         "noise_sigma": _number(report.noise_sigma),
         "reexamined": report.reexamined,
         "settled": report.settled,
+        "roundoff": None
+        if report.roundoff is None
+        else {
+            "per_change": _number(report.roundoff.per_change),
+            "measured": report.roundoff.measured,
+            "largest_seen": _number(report.roundoff.largest_seen),
+            "samples": report.roundoff.samples,
+            "typical": _number(report.roundoff.typical),
+        },
         "tensors": tensors,
         "worst": [_entry_data(entry) for entry in report.worst],
     }
@@ -222,6 +234,7 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
         "band": entry.band,
         "note": entry.note,
         "failing": entry.failing,
+        "bar": _number(entry.bar),  # the ε ladder's error bar ("nan": not retried)
     }
     data.update({name: _number(getattr(entry, name)) for name in _ENTRY_FLOATS})
     return data
@@ -328,6 +341,7 @@ def _read(data: dict[str, Any]) -> StoredReport:
         noise_sigma=_float(data["noise_sigma"], "noise"),
         reexamined=_int(data["reexamined"], "reexamined"),
         settled=_int(data["settled"], "settled"),
+        roundoff=_roundoff(data.get("roundoff")),  # sessions before the ε ladder: none
     )
     _check_consistent(report)
     finished = data.get("finished_at", "")
@@ -398,6 +412,8 @@ def _tensor(item: dict[str, Any], omitted: dict[str, str]) -> TensorReport:
         numeric=empty,
         analytic=empty,
         undecided=_int(item["undecided"], f"{name} undecided"),
+        decided_larger=_int(item.get("decided_at_larger_epsilon", 0), f"{name} larger ε"),
+        unreproducible=_int(item.get("unreproducible", 0), f"{name} unreproducible"),
         heat_map=heat,
         heat_levels=(low, high),
     )
@@ -418,7 +434,23 @@ def _entry(item: dict[str, Any], names: set[str]) -> Entry:
         band=_text(item["band"], "entry band"),
         note=_text(item["note"], "entry note"),
         failing=failing,
+        bar=_float(item.get("bar", "nan"), "entry bar"),
         **values,
+    )
+
+
+def _roundoff(item: Any) -> Roundoff | None:
+    """The measured round-off of the losses (netcheck.ladder), when the report has one."""
+    if item is None:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("measured"), bool):
+        raise StoredReportError("the report's round-off is malformed")
+    return Roundoff(
+        per_change=_float(item["per_change"], "round-off"),
+        measured=item["measured"],
+        largest_seen=_float(item["largest_seen"], "round-off seen"),
+        samples=_int(item["samples"], "round-off samples"),
+        typical=_float(item.get("typical", "nan"), "round-off typical"),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.netcheck.reexamine import REASON_KEYS
 from fdgui.core.netcheck.results import (
     HEAT_MAP_SIDE,
     WORST_COUNT,
@@ -26,9 +27,19 @@ MAX_TENSORS = 1024  # a report with more tensors is not kept in a session
 MAX_NAME = 1000  # characters of a tensor name
 MAX_LABEL = 10_000  # characters of the model label
 NOTES = frozenset(
-    {"", "undefined", "kink", "flat", "undecided", "round-off", "some-ε", "every-ε", "most-ε",
-     "kink-outside", "jump"}
-)  # fmt: skip
+    {
+        "",
+        "undefined",
+        "kink",
+        "flat",
+        "undecided",
+        "round-off",
+        "some-ε",
+        "larger-ε",
+        "larger-ε-wrong",
+        *REASON_KEYS.values(),
+    }
+)  # fmt: skip  (every note build_report writes)
 
 
 class StoredReportError(ValueError):

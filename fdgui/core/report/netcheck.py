@@ -41,7 +41,23 @@ NOTE_WORDS = {
     "the one-sided limits: not a subgradient",
     "jump": "a one-sided ΔL does not shrink with ε: the loss jumps (a discontinuity) "
     "inside ±ε, where no gradient exists",
+    "larger-ε": "undecided at the first ε; at this larger ε |n − a| is within its error bar "
+    "(measured round-off N/ε + truncation from ε, 2ε, 4ε), which is at most |a|/4",
+    "larger-ε-wrong": "at this larger ε the error bar is at most |a|/4 and |n − a| is beyond "
+    "it: a bug",
+    "round-off-limit": "undecided: even at the largest usable ε the losses' round-off is "
+    "above |a|/4 (the gradient is below what this dtype's losses resolve)",
+    "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "
+    "the loss left its Taylor regime) at larger ε",
+    "kink-limit": "undecided: a relu switches on or off within the larger ε this entry needs",
     "": "",
+}
+
+# the ε ladder's reasons for leaving an entry undecided, in words for the verdict
+LIMIT_WORDS = {
+    "round-off-limit": "below what the losses resolve at any usable ε",
+    "truncation-limit": "truncation grows before round-off is small enough",
+    "kink-limit": "a relu switches within the ε needed",
 }
 
 
@@ -82,35 +98,62 @@ def verdict_in_words(report: CheckReport) -> str:
         undecided = [t for t in report.tensors if t.inconclusive]
         names = ", ".join(t.name for t in undecided)
         tolerances = report.tolerances
+        tried = ""
+        if any(t.decided_larger or _limits(report) for t in report.tensors):
+            tried = (
+                f" Larger ε were tried for them: {_undecided_share(report, unit)}"
+                f"{_limit_reasons(report)}."
+            )
+        same = sum(t.unreproducible for t in report.tensors)
+        if same * 2 > checked:
+            return (
+                f"Inconclusive: ε = {epsilon_text(settings.epsilon)} is below what float64 "
+                f"losses show: L+ and L− are the same float64 number for {same:,} of "
+                f"{checked:,} {unit}, so the exact engine's loss changes (formed without "
+                "cancellation) cannot be reproduced from the losses, and those entries "
+                f"confirm nothing. {_how_to_decide(settings, report)}"
+            )
         return (
             f"Inconclusive: no entry disagrees, but in {names} most {unit} are too small for "
             f"{settings.dtype} to tell a right gradient from a wrong one (atol "
             f"{number(tolerances.atol)}, rtol {number(tolerances.rtol)}: a sign flip or a "
-            f"factor 2 would agree as well). {_how_to_decide(settings, report)}"
+            f"factor 2 would agree as well).{tried} {_how_to_decide(settings, report)}"
         )
     if report.verdict == "pass":
-        extra = []
+        tolerances = report.tolerances
+        resolve = (
+            f"what {tolerances.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
+            f"{number(tolerances.rtol)})"
+        )
         kinks = sum(t.kinks for t in report.tensors)
         within = sum(t.within_tolerance for t in report.tensors)
-        tolerances = report.tolerances
-        if kinks:
-            kink = "a relu kink" if report.settings.spec is not None else "a kink"
-            extra.append(f"{kinks:,} of them sit on {kink}")
-        if within:
-            extra.append(
-                f"{within:,} of them agree only within what {tolerances.dtype} can resolve "
-                f"(atol {number(tolerances.atol)}, rtol {number(tolerances.rtol)})"
-            )
+        larger = sum(t.decided_larger for t in report.tensors)
+        undecided = sum(t.undecided for t in report.tensors)
+        kink = "a relu kink" if report.settings.spec is not None else "a kink"
+        ladder = (
+            f"{larger:,} of them decided at a larger ε, within a measured error bar of at most "
+            "a quarter of the gradient"
+        )
+        rest = f"{_undecided_share(report, unit)}{_limit_reasons(report)}"
         if report.loose:
+            parts = [f"{kinks:,} sit on {kink}"] if kinks else []
+            parts += [ladder] if larger else []
+            middle = "".join(f"; {part}" for part in parts)
+            tail = f" {rest[0].upper()}{rest[1:]}." if undecided else ""
             return (
                 f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
-                f"what {tolerances.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
-                f"{number(tolerances.rtol)}), so a small bug could hide there. "
+                f"{resolve}{middle}, so a small bug could hide there.{tail} "
                 f"{_how_to_decide(settings, report)} {where[0].upper()}{where[1:]}."
             )
-        tail = "".join(f"; {part}" for part in extra)
+        parts = [f"{kinks:,} of them sit on {kink}"] if kinks else []
+        parts += [f"{within:,} of them agree only within {resolve}"] if within else []
+        parts += [ladder] if larger else []
+        parts += [rest] if undecided else []
+        tail = "".join(f"; {part}" for part in parts)
+        every = "all " if not undecided else ""
+        count = f"{checked:,}" if not undecided else f"{checked - undecided:,} of the {checked:,}"
         return (
-            f"Pass: {_gradient_noun(report)} agrees with finite differences for all {checked:,} "
+            f"Pass: {_gradient_noun(report)} agrees with finite differences for {every}{count} "
             f"{unit} checked{tail}; {where}."
         )
     failures = sum(t.failures for t in failing)
@@ -122,6 +165,32 @@ def verdict_in_words(report: CheckReport) -> str:
         f"{worst_tensor.name}: {where}; {worst_tensor.failures:,} of "
         f"{worst_tensor.checked:,} of its {unit} are wrong or suspicious.{also}"
     )
+
+
+def _limits(report: CheckReport) -> dict[str, int]:
+    """How many of the worst entries each ε-ladder reason left undecided (by note)."""
+    found: dict[str, int] = {}
+    for entry in report.worst:
+        if entry.note in LIMIT_WORDS:
+            found[entry.note] = found.get(entry.note, 0) + 1
+    return found
+
+
+def _undecided_share(report: CheckReport, unit: str) -> str:
+    checked = sum(t.checked for t in report.tensors)
+    undecided = sum(t.undecided for t in report.tensors)
+    share = significant(100 * undecided / checked, 2) if checked else "0"
+    return f"{undecided:,} of {checked:,} {unit} ({share} %) stay undecided"
+
+
+def _limit_reasons(report: CheckReport) -> str:
+    """' (W1[3, 4], …: below what …)' — the ladder's reasons among the worst entries."""
+    reasons = [LIMIT_WORDS[key] for key in LIMIT_WORDS if key in _limits(report)]
+    if any(t.unreproducible for t in report.tensors):
+        reasons.append("L+ and L− are the same float64 number at this ε")
+    if not reasons:
+        return ""
+    return " (" + "; ".join(reasons) + ")"
 
 
 def second_look_words(report: CheckReport) -> str:
@@ -222,6 +291,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "within_tolerance": tensor.within_tolerance,
         "failures": tensor.failures,
         "undecided": tensor.undecided,
+        "decided_at_larger_epsilon": tensor.decided_larger,
     }
 
 
@@ -240,6 +310,7 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
         "loss_minus_change": json_number(entry.loss_minus_change),
         "band": entry.band,
         "note": entry.note,
+        "error_bar": json_number(entry.bar),  # the ε ladder's bar (null: not retried)
     }
 
 
@@ -273,6 +344,15 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         "model": report.model_label or None,
         "noise_sigma": json_number(report.noise_sigma),
         "reexamined": report.reexamined,
+        "undecided": sum(t.undecided for t in report.tensors),
+        "roundoff": None
+        if report.roundoff is None
+        else {
+            "per_loss_change": json_number(report.roundoff.per_change),
+            "measured": report.roundoff.measured,
+            "largest_seen": json_number(report.roundoff.largest_seen),
+            "samples": report.roundoff.samples,
+        },
         "settled_at_other_epsilon": report.settled,
         "check": {
             "mode": settings.mode,
@@ -376,6 +456,8 @@ def tensor_status(tensor: TensorReport) -> str:
         return f"{tensor.failures:,} failing"
     if tensor.inconclusive:
         return f"undecided ({tensor.undecided:,})"
+    if tensor.undecided:
+        return f"ok, {tensor.undecided:,} undecided"
     return "ok"
 
 
@@ -386,8 +468,9 @@ TENSOR_HEADERS = [
 
 # what the band columns count (the same numbers colour the heat map)
 BAND_NOTE = (
-    "Band columns: the error left after the round-off the dtype's tolerance allows (atol), "
-    "relative to the gradient; undecided entries are counted in the status instead."
+    "Band columns: the error left after the round-off the dtype's tolerance allows (atol, "
+    "or the measured bar of an entry decided at a larger ε), relative to the gradient; "
+    "undecided entries are counted in the status instead."
 )
 
 WORST_HEADERS = [
@@ -444,6 +527,11 @@ ENTRY_VERDICT_TITLES = {
     "most-ε": "Wrong (Richardson)",
     "kink-outside": "Wrong (not a subgradient)",
     "jump": "Discontinuity (no gradient)",
+    "larger-ε": "Correct at larger ε",
+    "larger-ε-wrong": "Wrong at larger ε",
+    "round-off-limit": "Undecided (round-off)",
+    "truncation-limit": "Undecided (truncation)",
+    "kink-limit": "Undecided (kink)",
 }
 
 

@@ -7,9 +7,6 @@ module turns that into the sentences the window, Copy and ``fdgui-cli sweep`` sh
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -17,18 +14,19 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.numbers.format import epsilon as _eps
-from fdgui.core.numbers.format import json_number, shortest, significant
 from fdgui.core.numbers.format import ratio as _rel
+from fdgui.core.numbers.format import significant
 from fdgui.core.numbers.format import uncertainty as _bar
-from fdgui.core.report.exporters import register
 from fdgui.core.report.sweep_cases import (
     _estimate,
     _not_finite_at_w,
     _pole_in_range,
+    _too_few_rows,
     _undefined_at_w,
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
-from fdgui.core.sweep.engine import SCHEMES, SweepResult
+from fdgui.core.sweep.engine import SweepResult
+from fdgui.core.sweep.measured import MIN_JUDGING_ROWS
 from fdgui.core.sweep.readout import PointReadout
 
 # One vocabulary for every panel and the CLI: a title per diagnosis kind (docs/DIAGNOSIS.md).
@@ -82,6 +80,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         )
     if case == "consistent":
         return f"Gradient consistent (to what {dtype} resolves)"
+    if case == "too-few-rows":
+        return "Too few rows to judge"
     return TITLES[diagnosis.kind]
 
 
@@ -472,6 +472,7 @@ _CASE_WORDS = {
     "undefined-at-w": _undefined_at_w,
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
+    "too-few-rows": _too_few_rows,
 }
 
 
@@ -500,6 +501,14 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
         with np.errstate(all="ignore"):
             predicted = float(result.predicted_error("central")[index])
         actual = abs(float(readout.estimates["central"]) - result.reference.value)
+        if result.kind == "measured" and result.epsilons.size < MIN_JUDGING_ROWS and actual > 0:
+            rows = result.epsilons.size
+            return (  # too few rows to know the truncation: nothing to blame (the banner)
+                f"At ε = {epsilon} the estimate differs from the gradient under check by "
+                f"{_fmt(actual, 2)}; with {rows} row{'s' if rows != 1 else ''} the truncation "
+                f"at this ε is not known, so that does not tell the gradient from ε"
+                f"{error_text}."
+            )
         if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
             return (
                 f"At ε = {epsilon} the estimate differs from the gradient under check by "
@@ -521,180 +530,16 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
 # ---------------------------------------------------------------- the summary
 
 
-def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
-    """The sweep summary as plain JSON-ready data (used by the CLI and Copy)."""
-    reference = result.reference
-    return {
-        "objective": result.label,
-        "kind": result.kind,
-        "dtype": result.dtype,
-        "point": json_number(result.point),
-        "loss": json_number(result.loss),
-        "grid": {
-            "min": float(result.epsilons[0]),
-            "max": float(result.epsilons[-1]),
-            "points": int(result.epsilons.size),
-        },
-        "schemes": {
-            name: {
-                "best_epsilon": json_number(result.curves[name].best_epsilon),
-                "best_estimate": json_number(result.curves[name].best_estimate),
-                "best_relative_error": json_number(result.curves[name].best_relative_error),
-            }
-            for name in SCHEMES
-        },
-        "recommended_epsilon": {
-            "central": json_number(diagnosis.recommended["central"]),
-            "forward": json_number(diagnosis.recommended["forward"]),
-            "reason": recommendation_text(diagnosis),
-        },
-        "rule_of_thumb_epsilon": {
-            "central": result.rule_of_thumb["central"],
-            "forward": result.rule_of_thumb["forward"],
-        },
-        "reference": {
-            "method": None if reference is None else reference.method,
-            "value": None if reference is None else json_number(reference.value),
-            "note": None if reference is None else reference.note,
-        },
-        "references": [
-            {
-                "method": item.method,
-                "value": json_number(item.value),
-                "error": json_number(item.error),
-                "evaluations": item.evaluations,
-                "status": getattr(item, "status", "ok"),
-                "under_check": number == 0 and result.has_checked,
-            }
-            for number, item in enumerate(result.references)
-        ],
-        "vanished_below": json_number(
-            float(result.epsilons[result.vanished].max()) if result.vanished.any() else None
-        ),
-        "diagnosis": {
-            "kind": diagnosis.kind,
-            "title": diagnosis_title(diagnosis),
-            "text": diagnosis_text(diagnosis),
-        },
-    }
+# the exports (text, Markdown, JSON, CSV) live in sweep_export.py; importing it registers
+# them with the exporters registry whenever this module is loaded (either may be imported
+# first: sweep_export takes only names defined above from here)
+from fdgui.core.report import sweep_export as _exports  # noqa: E402
+
+_EXPORTED = ("CSV_COLUMNS", "sweep_csv", "sweep_json", "sweep_markdown", "sweep_text")
 
 
-def _reference_lines(result: SweepResult) -> list[str]:
-    """``reference (complex step): 0.51…  ± 2e-12`` per reference."""
-    lines = []
-    for number, item in enumerate(result.references):
-        bar = "" if item.error is None else f" ± {_bar(item.error)}"
-        status = getattr(item, "status", "ok")
-        if status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
-            bar = " (unreliable: did not converge; not used to judge)"
-        elif status == "undefined":
-            bar = " (undefined here; not used to judge)"
-        elif status == "kink" and item.sides is not None:
-            left, right = item.sides
-            bar = f" (kink at w: one-sided {_fmt(left, 6)} left, {_fmt(right, 6)} right)"
-        elif status == "kink-nearby":
-            bar += " (its steps cross a kink; not used to judge)"
-        value = significant(item.value, 17, missing=shortest(item.value))
-        role = "under check" if number == 0 and result.has_checked else "reference"
-        lines.append(f"{role} ({item.method}): {value}{bar}")
-    return lines
-
-
-def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:
-    """The sweep summary as lines of text for a terminal or the clipboard."""
-    lines = [
-        f"ε sweep of {result.label}",
-        f"dtype {result.dtype}, {result.epsilons.size} ε from {_eps(result.epsilons[0])} to "
-        f"{_eps(result.epsilons[-1])}",
-        "",
-        f"{'scheme':<10}{'best ε':>12}{'estimate':>22}{'relative error':>16}",
-    ]
-    for name in SCHEMES:
-        curve = result.curves[name]
-        lines.append(
-            f"{name:<10}{_eps(curve.best_epsilon):>12}{_fmt(curve.best_estimate, 15):>22}"
-            f"{_rel(curve.best_relative_error):>16}"
-        )
-    lines.append("")
-    lines += _reference_lines(result)
-    lines += [
-        recommended_line(diagnosis),
-        "",
-        f"{diagnosis_title(diagnosis)}: {diagnosis_text(diagnosis)}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def sweep_markdown(result: SweepResult, diagnosis: Diagnosis) -> str:
-    """The sweep summary as Markdown: the diagnosis first, then a table per scheme."""
-    lines = [
-        f"# ε sweep of {result.label}",
-        "",
-        f"**{diagnosis_title(diagnosis)}**: {diagnosis_text(diagnosis)}",
-        "",
-        f"dtype {result.dtype}, {result.epsilons.size} ε from {_eps(result.epsilons[0])} to "
-        f"{_eps(result.epsilons[-1])}.",
-        "",
-        "| scheme | best ε | estimate | relative error |",
-        "|---|---|---|---|",
-    ]
-    for name in SCHEMES:
-        curve = result.curves[name]
-        lines.append(
-            f"| {name} | {_eps(curve.best_epsilon)} | {_fmt(curve.best_estimate, 15)} | "
-            f"{_rel(curve.best_relative_error)} |"
-        )
-    lines.append("")
-    lines += [f"- {line}" for line in _reference_lines(result)]
-    lines += [f"- {recommended_line(diagnosis)}", ""]
-    return "\n".join(lines)
-
-
-CSV_COLUMNS = (
-    "epsilon", "loss", "loss_plus", "loss_minus", "central", "forward", "backward",
-    "central_relative_error", "forward_relative_error", "backward_relative_error",
-    "roundoff_floor", "vanished", "regime",
-)  # fmt: skip
-
-
-def sweep_csv(result: SweepResult) -> str:
-    """One row per ε: losses, the three estimates and their relative errors, regime."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for i, epsilon in enumerate(result.epsilons):
-        writer.writerow(
-            [
-                shortest(epsilon),
-                shortest(result.loss_values[i]),
-                shortest(result.loss_plus[i]),
-                shortest(result.loss_minus[i]),
-                *(shortest(result.curves[n].estimates[i]) for n in SCHEMES),
-                *(shortest(result.curves[n].relative_errors[i]) for n in SCHEMES),
-                shortest(result.roundoff_floor[i]),
-                int(bool(result.vanished[i])),
-                result.regime(i),
-            ]
-        )
-    return buffer.getvalue()
-
-
-@register(SweepReport, "text")
-def _text(report: SweepReport) -> str:
-    return sweep_text(report.result, report.diagnosis)
-
-
-@register(SweepReport, "markdown")
-def _markdown(report: SweepReport) -> str:
-    return sweep_markdown(report.result, report.diagnosis)
-
-
-@register(SweepReport, "json")
-def _json_text(report: SweepReport) -> str:
-    data = sweep_json(report.result, report.diagnosis)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-@register(SweepReport, "csv")
-def _csv(report: SweepReport) -> str:
-    return sweep_csv(report.result)
+def __getattr__(name: str) -> Any:
+    """The exports under their old address (``from fdgui.core.report.sweep import sweep_text``)."""
+    if name in _EXPORTED:
+        return getattr(_exports, name)
+    raise AttributeError(name)

@@ -70,8 +70,27 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         bar = " (no bound on its error is known: fewer than three usable ε)"
     else:
         bar = f" ± {uncertainty(error)}"
+    give = "Type a gradient"
+    if facts.get("source") == "probe":  # a probe file without grad(theta)
+        give = "Define grad (or gradient) in the probe file"
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
-        f"derivative is {_fmt(value, 10)}{bar}, from {method}. Type a gradient to have it "
+        f"derivative is {_fmt(value, 10)}{bar}, from {method}. {give} to have it "
         "checked against this."
+    )
+
+
+def _too_few_rows(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    rows, needed = facts["rows"], facts["min_rows"]
+    what = facts.get("method", "gradient")
+    checked = facts.get("checked")
+    value = f" {_fmt(checked, 10)}" if checked is not None else ""
+    settle = ""
+    if diagnosis.consensus is not None:
+        settle = f" The finite differences give {_fmt(diagnosis.consensus, 10)}, with no bound."
+    return (
+        f"{rows} measured row{'s' if rows != 1 else ''} {'are' if rows != 1 else 'is'} too "
+        f"few to judge the {what} gradient{value}: with fewer than {needed} ε there is no "
+        "trend in ε to read and no Richardson reference over the rows, so the finite "
+        f"differences neither confirm nor refute it.{settle} Measure at least {needed} ε."
     )

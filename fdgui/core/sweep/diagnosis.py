@@ -52,6 +52,7 @@ CASES: dict[str, str] = {
     "not-finite": "undefined",  # the loss is not finite near w at any ε
     "vanished": "vanished",  # w ± ε == w at every ε
     "estimate": "estimate",  # nothing under check: the best estimate and its error bar
+    "too-few-rows": "estimate",  # measured rows too few to judge what is under check
     "wrong": "wrong",
     "kink-at": "kink",  # a kink at w itself
     "kink-crossed": "kink",  # ε crosses a kink at about kink_epsilon
@@ -329,9 +330,15 @@ def _seed_relative(checked: float, truth: float) -> float:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """The decision procedure of docs/DIAGNOSIS.md, step by step: undefined, kink at w,
-    wrong (against a trusted reference), vanished, kink crossed, estimate (nothing under
-    check), wrong/consistent by the finite differences alone, correct."""
+    """The decision procedure of docs/DIAGNOSIS.md (``_diagnose``, then ``too_few_rows``)."""
+    from fdgui.core.sweep.measured import too_few_rows
+
+    return too_few_rows(result, _diagnose(result))
+
+
+def _diagnose(result: SweepResult) -> Diagnosis:
+    """Undefined, kink at w, wrong (trusted reference), vanished, kink crossed, estimate,
+    wrong/consistent by the finite differences alone, correct."""
     reading = _Reading(result)
     rule = reading.rule
     usable = ~result.vanished & np.isfinite(result.central.estimates)
@@ -486,6 +493,7 @@ def _estimate(
 ) -> Diagnosis:
     """No gradient under check: the best estimate, with its error bar and where it comes from."""
     result = reading.result
+    reading.facts["source"] = result.kind  # the words say how to give a gradient
     if truth is not None:
         return reading.diagnosis(
             "estimate",

@@ -48,8 +48,8 @@ def _unavailable_reference(why: Exception) -> ReferenceValue:
         float("nan"),
         None,
         1,
-        f"unavailable: {why}; the sweep goes on without it",
-        status="unconverged",
+        f"unavailable: {why}",
+        status="unavailable",
     )
 
 

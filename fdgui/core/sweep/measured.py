@@ -120,3 +120,22 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         row_noise=noise,
     )
     return result
+
+
+# fewer measured rows than this give no trend in ε and no Richardson reference over the rows
+MIN_JUDGING_ROWS = 3
+
+
+def too_few_rows(result: SweepResult, diagnosis):
+    """Measured rows too few to judge the gradient under check: neither confirmed nor refuted
+    (case ``too-few-rows``, kind ``estimate``) unless the rows already show it wrong. The CLI
+    (``sweep --table``, exit 2) and the explorer say the same."""
+    from dataclasses import replace
+
+    rows = int(np.size(result.epsilons))
+    if result.kind != "measured" or not result.has_checked or rows >= MIN_JUDGING_ROWS:
+        return diagnosis
+    if diagnosis.kind == "wrong" or diagnosis.case == "correct":
+        return diagnosis
+    facts = {**diagnosis.facts, "rows": rows, "min_rows": MIN_JUDGING_ROWS}
+    return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())

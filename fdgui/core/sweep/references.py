@@ -45,7 +45,8 @@ class ReferenceValue:
     error: float | None = None  # absolute error estimate, None when not estimated
     evaluations: int = 0
     note: str = ""
-    # "ok"; "unconverged" (no honest bound: never used to judge); "undefined" (no real
+    # "ok"; "unconverged" (no honest bound: never used to judge); "unavailable" (not
+    # computed: its time or memory budget, the note says why); "undefined" (no real
     # derivative here); "kink" (no two-sided derivative: ``sides`` holds the one-sided ones)
     status: str = "ok"
     sides: tuple[float | None, float | None] | None = None

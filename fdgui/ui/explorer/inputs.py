@@ -40,6 +40,13 @@ DTYPE_TIPS = {
 }
 
 
+DTYPE_TIP = "The format the loss is computed in; w ± ε is formed in it too"
+MEASURED_DTYPE_TIP = (
+    "Not used for measured rows: their losses were computed already, and the format they "
+    "came from is “Losses from” on the Measured page (its round-off is part of each row's ±)"
+)
+
+
 class ExplorerInputs(QWidget):
     """The left column of the explorer; ``fields`` holds its inputs by model field."""
 
@@ -223,10 +230,7 @@ class ExplorerInputs(QWidget):
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         dtype = self.fields.combo(
-            "dtype",
-            "dtypeCombo",
-            "The format the loss is computed in; w ± ε is formed in it too",
-            [(name, name) for name in DTYPE_NAMES],
+            "dtype", "dtypeCombo", DTYPE_TIP, [(name, name) for name in DTYPE_NAMES]
         )
         for position, name in enumerate(DTYPE_NAMES):
             dtype.setItemData(position, DTYPE_TIPS[name], Qt.ItemDataRole.ToolTipRole)
@@ -336,6 +340,12 @@ class ExplorerInputs(QWidget):
         if self.source_combo.currentIndex() != index:
             self.source_combo.setCurrentIndex(index)
         self.pages.setCurrentIndex(index)
+        # measured rows were computed already: the format they came from ("Losses from")
+        # is what counts, not a dtype to compute in
+        measured = source == "measured"
+        dtype = self.fields.combos["dtype"]
+        dtype.setEnabled(not measured)
+        dtype.setToolTip(MEASURED_DTYPE_TIP if measured else DTYPE_TIP)
 
     def show_rows(self, count: int | None) -> None:
         """How many measured rows the calculator has; None: no calculator here."""
@@ -375,6 +385,7 @@ class ExplorerInputs(QWidget):
                     "undefined": "undefined here",
                     "kink": "kink at w: no two-sided derivative",
                     "kink-nearby": "its steps cross a kink",
+                    "unavailable": "unavailable",
                 }.get(status, "unreliable: did not converge")
                 bar += f" <span style='color:{ERROR_COLOUR}'>({words}; not used to judge)</span>"
             role = " (under check)" if number == 0 and result.has_checked else ""

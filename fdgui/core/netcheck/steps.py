@@ -1,0 +1,115 @@
+"""What the ε ladder (``netcheck.ladder``) asks of an engine: ΔL± at steps of its choosing, in
+the dtype and (to measure the dtype's round-off) in float64 at the same rounded points.
+
+``ExactSteps`` and ``ForwardSteps`` are mixed into the two engines (kept here so that each
+engine module stays about one thing).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fdgui.core.netcheck.projection import direction, projection_losses
+
+
+class ExactSteps:
+    """The exact engine's side (``self``: an ``ExactEngine``)."""
+
+    def use_tolerances(self, tolerances) -> None:
+        """The check's tolerances (measured round-off): the engine judges nothing itself."""
+
+    def tensor_sizes(self) -> list[int]:
+        return [p.size for p in self.net.parameters]
+
+    def values_of(self, position: int, indices: np.ndarray) -> np.ndarray:
+        return self.net.parameters[position].ravel()[indices]
+
+    def step_changes(self, position: int, indices: np.ndarray, steps: np.ndarray):
+        """ΔL± at w ± steps (one step per entry) in the dtype, and where a relu switches."""
+        chunk = self._evaluate_in_dtype(position, indices, steps)
+        return chunk.plus, chunk.minus, np.broadcast_to(chunk.kink, np.shape(chunk.plus))
+
+    def direction_changes(self, position: int, k: int, steps: np.ndarray):
+        """ΔL± along projection direction k at each of ``steps``."""
+        shape = self.net.parameters[position].shape
+        unit = direction(shape, self.settings.sample_seed, position, k)
+        found = [
+            projection_losses(self.net, self.dtype, position, unit, float(h), with_flags=True)
+            for h in steps
+        ]
+        plus = np.array([f[0] for f in found]) - self.loss
+        minus = np.array([f[1] for f in found]) - self.loss
+        return plus, minus, np.array([bool(f[2]) for f in found])
+
+    def reference_changes(self, position: int, indices: np.ndarray, steps: np.ndarray):
+        """ΔL± at the same rounded points as ``step_changes``, every operation in float64
+        (what the dtype's round-off is measured against)."""
+        if self.dtype == "float64":
+            return None
+        values = self.values_of(position, indices)
+        base = float(self.net.loss(dtype="float64"))
+        found = []
+        for sign in (1.0, -1.0):
+            moved = self.ar.cast(values + sign * steps).astype(np.float64)
+            losses = []
+            for index, value in zip(indices, moved, strict=True):
+                parameters = list(self.net.parameters)
+                changed = parameters[position].copy()
+                changed.flat[index] = value
+                parameters[position] = changed
+                losses.append(float(self.net.loss(parameters, dtype="float64")) - base)
+            found.append(np.array(losses))
+        return found[0], found[1]
+
+
+class ForwardSteps:
+    """The forward engine's side (``self``: a ``ForwardEngine``)."""
+
+    def use_tolerances(self, tolerances) -> None:
+        """The check's tolerances (measured round-off), for the kink test and second look."""
+        self._tolerances = tolerances
+
+    def tensor_sizes(self) -> list[int]:
+        return [self.offsets[p + 1] - self.offsets[p] for p in range(len(self.shapes))]
+
+    def values_of(self, position: int, indices: np.ndarray) -> np.ndarray:
+        return self.theta[self.offsets[position] + indices]
+
+    def step_changes(self, position: int, indices: np.ndarray, steps: np.ndarray):
+        """ΔL± at w ± steps (one step per entry) of the model's own loss; no kink flags (the
+        ladder retries only smooth models)."""
+        rows_for = self.rows_maker(position, indices)
+        plus, minus, _ = self._changes(rows_for, np.asarray(steps, dtype=float))
+        return plus, minus, np.zeros(plus.shape, dtype=bool)
+
+    def direction_changes(self, position: int, k: int, steps: np.ndarray):
+        start, stop = self.offsets[position], self.offsets[position + 1]
+        unit = direction(self.shapes[position][1], self.settings.sample_seed, position, k).ravel()
+        steps = np.asarray(steps, dtype=float)
+        points = np.empty((2 * steps.size, self.size))
+        points[:] = self.theta
+        signed = np.concatenate([steps, -steps])
+        points[:, start:stop] = self.round(self.theta[start:stop] + signed[:, None] * unit)
+        with np.errstate(invalid="ignore", over="ignore"):
+            changes = self._losses(points) - self.loss
+        return changes[: steps.size], changes[steps.size :], np.zeros(steps.size, dtype=bool)
+
+    def reference_changes(self, position: int, indices: np.ndarray, steps: np.ndarray):
+        """The same rounded points in float64; None when the model cannot do that (a float64
+        check, a loss computed in a coarser format than asked, or no float64 at all)."""
+        usable = (
+            self.dtype != "float64"
+            and self.precision == self.dtype
+            and "float64" in self.model.dtypes
+            and not self.changes_only
+        )
+        if not usable:
+            return None
+        rows_for = self.rows_maker(position, indices)
+        steps = np.asarray(steps, dtype=float)
+        points, _ = rows_for(np.concatenate([steps, -steps]))
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            losses = np.asarray(self.model.losses(points, "float64"), dtype=float)
+            base = float(np.asarray(self.model.losses(self.theta[None, :], "float64"))[0])
+        changes = losses - base
+        return changes[: steps.size], changes[steps.size :]
