@@ -36,7 +36,11 @@ def test_a_300000_row_table_sweeps_in_bounded_time_and_memory(tmp_path):
         [sys.executable, "-c", code, str(table)],
         capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
-    assert run.returncode in (0, 1), run.stderr[-2000:]
+    # random rows follow no h² law: judged (0, 1) or, as here, neither confirmed nor refuted
+    # (2, said in words), never a crash or a bad-input refusal
+    assert run.returncode in (0, 1, 2), run.stderr[-2000:]
+    if run.returncode == 2:
+        assert "neither confirm nor refute" in run.stderr, run.stderr[-2000:]
     rss_kb = int(run.stderr.rsplit("RSS", 1)[1].split()[0])
     # before the cap: 3,000 rows took 10 s and 392 MB, 300,000 rows passed 19 GB
     assert rss_kb < 1_500_000, rss_kb

@@ -21,8 +21,10 @@ from fdgui.core.report.sweep_cases import (
     _estimate,
     _not_finite_at_w,
     _pole_in_range,
+    _range_too_large,
     _too_few_rows,
     _undefined_at_w,
+    _unresolved,
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
@@ -74,15 +76,23 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     if case == "range-too-narrow":
         return "Gradient correct (range too narrow)"
     if case == "limited":
+        limit = dtype if diagnosis.limited_by != "truncation" else "truncation at these ε"
         return (
             f"Gradient correct (confirmed by the {facts['agreeing_method']} reference; "
-            f"finite differences limited by {dtype})"
+            f"finite differences limited by {limit})"
         )
     if case == "consistent":
         return f"Gradient consistent (to what {dtype} resolves)"
     if case == "too-few-rows":
         return "Too few rows to judge"
+    if case == "unresolved":
+        return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
+    if case == "range-too-large":
+        return "Gradient correct (the ε range is too large for finite differences)"
     return TITLES[diagnosis.kind]
+
+
+_UNRESOLVED = {"truncation": "ε too large: truncation", "round-off": "round-off"}
 
 
 def diagnosis_text(diagnosis: Diagnosis) -> str:
@@ -473,6 +483,8 @@ _CASE_WORDS = {
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,
+    "unresolved": _unresolved,
+    "range-too-large": _range_too_large,
 }
 
 

@@ -97,6 +97,42 @@ def _estimate(
     )
 
 
+def _unresolved(
+    reading: _Reading,
+    reference: ReferenceValue | None,
+    consensus: float | None,
+    spread: float | None,
+) -> Diagnosis:
+    """The gradient under check is neither confirmed nor refuted: the reference that would
+    judge it has a bar too wide for that, or (measured rows) there is none with a bound.
+
+    ``limit`` names what keeps it so: "truncation" (the rows do not follow the h² law, or
+    truncation dominates the bar: ε too large for the loss's scale) or "round-off" (the
+    losses' round-off over ε dominates)."""
+    facts: dict[str, Any] = {"source": reading.result.kind}
+    limit = None
+    if reference is not None:
+        limit = reference.limit
+        facts.update(
+            estimate=reference.value if np.isfinite(reference.value) else None,
+            estimate_error=reference.error,
+            estimate_method=reference.method,
+            estimate_status=reference.status,
+        )
+    if limit is None:
+        limit = "round-off" if reference is not None and reference.trusted else "truncation"
+    facts["limit"] = limit
+    return reading.diagnosis(
+        "estimate",
+        "unresolved",
+        recommended_by="no-useful-epsilon",
+        limited_by=limit,
+        consensus=consensus,
+        spread=spread,
+        **facts,
+    )
+
+
 def _correct_or_limited(
     reading: _Reading,
     truth: ReferenceValue | None,

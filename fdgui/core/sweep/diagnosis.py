@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core.sweep.cases import _correct_or_limited, _estimate, _wrong
+from fdgui.core.sweep.cases import _correct_or_limited, _estimate, _unresolved, _wrong
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, pole_within_range
 from fdgui.core.sweep.reading import (
@@ -94,6 +94,8 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     changed at all (L+ ≠ L−). "Far" means more than 10× that predicted error and more than
     1e-4 relative. Where the dtype resolves nothing, nothing contradicts.
     """
+    if result.kind == "measured":
+        return False  # rows' truncation is unknown but through a Richardson reference
     estimates = result.central.estimates
     with np.errstate(all="ignore"):
         finite = mask & np.isfinite(estimates) & (result.loss_plus != result.loss_minus)
@@ -139,6 +141,20 @@ def _disagrees(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """|g − T| > 2 · (bar of T + bar of g): resolved beyond both error bars."""
     bar = float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
     return abs(checked.value - reference.value) > SAFETY_FACTOR * bar
+
+
+RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4 of the gradient
+
+
+def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
+    """Whether ``reference`` can tell the gradient under check from twice, half or minus it:
+    the window 2·(bar of T + bar of g) within which it confirms is at most a quarter of
+    max(|g|, |T|). Then a confirmed g is within 3/8 of the truth the bar bounds (a factor 2,
+    a half or a sign flip cannot be confirmed); a wider bar confirms nothing."""
+    window = SAFETY_FACTOR * (
+        float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
+    )
+    return window <= RESOLVING * max(abs(checked.value), abs(reference.value), 1e-300)
 
 
 def _seed_relative(checked: float, truth: float) -> float:
@@ -191,7 +207,11 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # one-sided differences keep a jump that does not shrink with ε
     kink_reference = analytic if analytic is not None and analytic.status == "kink" else None
     kink, kink_epsilon = (None, None)
-    if result.switched is None and not result.smooth and usable.any():
+    # measured rows under check are judged by the Richardson reference over the rows that
+    # follow the h² law, or not at all: one-sided differences of rows beyond the loss's scale
+    # leap like a kink (sin(100·w) at ε = 0.1), so they are not read as one
+    rows_under_check = result.kind == "measured" and checked is not None
+    if result.switched is None and not result.smooth and usable.any() and not rows_under_check:
         kink, kink_epsilon = _kink(result, usable)
     if kink_reference is not None or (kink == "at" and truth is None):
         sides = kink_reference.sides if kink_reference is not None else None
@@ -248,6 +268,31 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
         )
+    # 3a. a trusted reference that agrees, but whose bar is too wide to tell the gradient from
+    # twice or half of it or its opposite, confirms nothing
+    if (
+        checked is not None
+        and truth is not None
+        and not exact_under_check
+        and not _resolves(checked, truth)
+    ):
+        return _unresolved(reading, truth, consensus, spread)
+    if pole is not None and pole[2] and checked is None:
+        pole = None  # only the range is too large: the estimate reads it
+    if pole is not None and pole[2]:
+        # the dtype could form ε below the distance the loss changes over: only the chosen
+        # range is too large; the reference that judged above confirms the gradient
+        return reading.diagnosis(
+            "correct",
+            "range-too-large",
+            recommended_by="no-useful-epsilon",
+            limited_by="range",
+            consensus=consensus,
+            spread=spread,
+            loss_scale=pole[0],
+            smallest_epsilon=float(result.epsilons[usable].min()),
+            gap=result.spacing,
+        )
     if pole is not None:
         return reading.diagnosis(
             "undefined",
@@ -294,7 +339,11 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # 6. nothing under check: the best estimate with a bar that bounds it
     if checked is None:
         return _estimate(reading, truth, consensus, spread)
-    # 7. no trusted reference: the finite differences alone decide
+    # 7. no trusted reference: measured rows are then unresolved (their truncation is
+    # bounded only by a Richardson reference over them); else the finite differences decide
+    if truth is None and not exact_under_check and result.kind == "measured":
+        rows_reference = next((r for r in result.references if r.method == "Richardson"), None)
+        return _unresolved(reading, rows_reference, consensus, spread)
     if truth is None and not exact_under_check and _fd_contradicts(result, checked.value, usable):
         return _wrong(reading, consensus, spread, None)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it

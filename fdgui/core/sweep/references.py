@@ -51,6 +51,9 @@ class ReferenceValue:
     status: str = "ok"
     sides: tuple[float | None, float | None] | None = None
     span: float | None = None  # the largest distance from w the reference evaluated at
+    # what dominates the bar ("truncation" or "round-off"), or keeps an unconverged one from
+    # any bound; None where not read (measured rows' Richardson sets it)
+    limit: str | None = None
 
     @property
     def trusted(self) -> bool:
@@ -165,6 +168,7 @@ class Tableau:
     error: float
     row: int  # the chosen entry's position (smallest step used, order of extrapolation)
     column: int
+    carried: float = 0.0  # the round-off part of ``error`` (carried from each D(h))
 
 
 # The highest tableau column (order of extrapolation) looked at. A tableau of N steps has N − 1
@@ -196,7 +200,7 @@ def extrapolate(
     order = np.argsort(-steps)
     steps, estimates, noise = steps[order], estimates[order], noise[order]
     count = len(steps)
-    best_value, best_error, best_row, best_column = np.nan, np.inf, 0, 0
+    best_value, best_error, best_row, best_column, best_carried = np.nan, np.inf, 0, 0, 0.0
     finite = np.flatnonzero(np.isfinite(estimates))
     if finite.size:  # a lone D(h) is the answer only if no tableau entry is usable
         best_value, best_row = float(estimates[finite[0]]), int(finite[0])
@@ -217,13 +221,56 @@ def extrapolate(
                 row = k + j
                 if masked[k] < best_error or (masked[k] == best_error and row < best_row):
                     best_value, best_error = float(entry[k]), float(masked[k])
-                    best_row, best_column = row, j
+                    best_row, best_column, best_carried = row, j, float(carried[k])
             column = entry
     if not np.isfinite(best_value):
         raise ValueError("no finite central difference: the function is undefined near w")
     if not np.isfinite(best_error):  # only one usable step: no error estimate possible
         best_error = np.inf
-    return Tableau(steps, estimates, best_value, best_error, best_row, best_column)
+    return Tableau(steps, estimates, best_value, best_error, best_row, best_column, best_carried)
+
+
+H2_TOLERANCE = 0.125  # each c-estimate's own relative slack: two agree within 1/8 of each
+
+
+def h2_run(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> tuple[int, str | None]:
+    """How many of the smallest steps show the h² law D(h) = f' + c·h² of central
+    differences, at any spacing of the steps: (count, None), the count at least 3; or
+    (0, what breaks the law at the three smallest steps: "truncation" or "round-off").
+
+    Between consecutive steps the law gives c = (D(h₁) − D(h₂)) / (h₁² − h₂²), the same for
+    every pair up to the h⁴ term (for steps a factor 2 apart: successive differences shrink
+    4-fold). Each pair's c, with its round-off ± (the D's ± over h₁² − h₂²) and 1/8 of itself,
+    must overlap every other pair's of the run; the run grows from the smallest steps (the
+    regime of h → 0) until one does not. Steps deep in truncation (ε beyond the scale the
+    loss varies on) give c's that wander and agree only by chance with the next.
+    """
+    order = np.argsort(-np.asarray(steps, dtype=np.float64))
+    h = np.asarray(steps, dtype=np.float64)[order]
+    d = np.asarray(estimates, dtype=np.float64)[order]
+    n = np.asarray(noise, dtype=np.float64)[order]
+    if h.size < 3:
+        return 0, "truncation"
+    with np.errstate(all="ignore"):
+        q = h[:-1] ** 2 - h[1:] ** 2
+        c = (d[:-1] - d[1:]) / q
+        radius = (n[:-1] + n[1:]) / q + H2_TOLERANCE * np.abs(c)
+        low = np.maximum.accumulate((c - radius)[::-1])  # from the smallest pair upwards
+        high = np.minimum.accumulate((c + radius)[::-1])
+    valid = np.isfinite(low) & np.isfinite(high) & (low <= high)
+    pairs = int(np.argmin(valid)) if not valid.all() else int(valid.size)
+    if pairs >= 2:
+        return pairs + 1, None
+    # the three smallest steps break it: by far more than their round-off, with the larger
+    # pair changing more (truncation grows with h), or at a few times their round-off, with
+    # the smaller pair scattering more (round-off grows as h shrinks)
+    change = np.abs(d[-3:-1] - d[-2:])
+    bars = n[-3:-1] + n[-2:]
+    with np.errstate(all="ignore"):
+        beyond = float(np.max(change / np.maximum(bars, 1e-300)))
+    if beyond <= 30.0 and change[1] > change[0]:
+        return 0, "round-off"
+    return 0, "truncation"
 
 
 def richardson_steps(
