@@ -187,3 +187,16 @@ def test_random_tables_never_confirm_a_wrong_gradient_nor_refute_the_truth(seed)
             refuted += diagnosis.kind == "wrong"
     # and the rule still judges: tables whose rows resolve the gradient are decided
     assert confirmed >= 10 and refuted >= 60, (confirmed, refuted)
+
+
+def test_rows_at_nearly_the_same_epsilon_prove_no_law():
+    """A saturated tanh in float16 (L± printed as ±1.0, so ±0.05 each): the rows at ε = 5.28
+    and 5.46 differ by their round-off only, and with 2.05 they passed the h² test with a
+    Richardson bar of 0.75 around 0.28 — the truth 2.59 far outside, a correct gradient
+    called wrong. Three ε at least 1.1 apart are needed before the law counts."""
+    text, truth = _rows(lambda x: mp.tanh(3 * x), "0.13", "float16", [2.05, 5.28, 5.46, 17.2, 41.8])
+    result, diagnosis = _sweep(text, truth, "float16")
+    assert diagnosis.kind != "wrong"
+    assert not any(r.trusted for r in result.references if r.method == "Richardson")
+    steps = np.array([2.05, 5.28, 5.46])
+    assert h2_run(steps, 1 / steps, np.full(3, 0.05))[0] == 0

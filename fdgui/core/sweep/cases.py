@@ -15,7 +15,10 @@ from fdgui.core.sweep.references import ReferenceValue
 
 
 def _best_possible(result: SweepResult, checked: float, mask: np.ndarray) -> float | None:
-    """The smallest relative error a correct gradient could show in this dtype and range."""
+    """The smallest relative error a correct gradient could show in this dtype and range
+    (None for measured rows: their truncation is not known at each ε)."""
+    if result.kind == "measured":
+        return None
     size = max(abs(checked), 1e-8)
     predicted = result.predicted_error("central", gradient=size)[mask]
     predicted = predicted[np.isfinite(predicted)]
@@ -199,6 +202,9 @@ def _limit_cause(result: SweepResult, checked: float) -> str:
     guide = result.central.truncation_guide
     if guide is not None and np.isfinite(guide[index]):
         parts["truncation"] = float(guide[index])
+    elif result.kind == "measured":  # what the row's error has beyond its round-off
+        parts["truncation"] = abs(float(result.central.estimates[index]) - checked)
+        parts["truncation"] -= parts["round-off"]
     return max(parts, key=lambda key: parts[key])
 
 
@@ -217,7 +223,7 @@ def _limited(
     result = reading.result
     checked = reading.facts["checked"]
     central = result.central
-    facts: dict[str, Any] = {}
+    facts: dict[str, Any] = {"source": result.kind}
     if agreeing is not None:
         facts.update(agreeing_method=agreeing.method, agreeing_value=agreeing.value)
     reasons: tuple[str, ...] = ()

@@ -259,18 +259,40 @@ def h2_run(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> tuple
         high = np.minimum.accumulate((c + radius)[::-1])
     valid = np.isfinite(low) & np.isfinite(high) & (low <= high)
     pairs = int(np.argmin(valid)) if not valid.all() else int(valid.size)
-    if pairs >= 2:
+    if pairs >= 2 and _spread_out(h[h.size - pairs - 1 :]):
         return pairs + 1, None
-    # the three smallest steps break it: by far more than their round-off, with the larger
-    # pair changing more (truncation grows with h), or at a few times their round-off, with
-    # the smaller pair scattering more (round-off grows as h shrinks)
-    change = np.abs(d[-3:-1] - d[-2:])
-    bars = n[-3:-1] + n[-2:]
+    # what breaks it: the pair just above the run (or the three smallest steps) changing by
+    # far more than its round-off, with the larger pair changing more (truncation grows with
+    # h); or a few times its round-off, the smaller pair scattering more (round-off grows as
+    # h shrinks); or steps too close together to show a law within their round-off
+    top = h.size - max(pairs, 1) - 2  # the larger row of the first pair that broke the run
+    if pairs >= 2 and top < 0:
+        return 0, "round-off"  # every pair agrees, but the steps span too little
+    top = max(top, 0)
+    change = np.abs(d[top : top + 2] - d[top + 1 : top + 3])
+    bars = n[top : top + 2] + n[top + 1 : top + 3]
     with np.errstate(all="ignore"):
         beyond = float(np.max(change / np.maximum(bars, 1e-300)))
-    if beyond <= 30.0 and change[1] > change[0]:
+    if beyond <= 30.0 and change[-1] > change[0]:
         return 0, "round-off"
     return 0, "truncation"
+
+
+SPREAD = 1.1  # consecutive steps of the chain that must exist in a run (see _spread_out)
+
+
+def _spread_out(steps: np.ndarray) -> bool:
+    """Whether three of ``steps`` stand at least 1.2 apart from one another: two pairs whose
+    differences can show the law. Rows at nearly the same ε change by their round-off only
+    and would pass any law (ε = 5.28 and 5.46 of a saturated tanh)."""
+    ordered = np.sort(steps)
+    low, found = ordered[0], 1
+    for step in ordered[1:]:
+        if step >= SPREAD * low:
+            low, found = step, found + 1
+            if found == 3:
+                return True
+    return False
 
 
 def richardson_steps(
