@@ -329,10 +329,8 @@ def roundoff_for(engine, settings, loss: float, tally: Tally | None = None) -> R
     return found
 
 
-def refine(
-    piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances, tally: Tally
-) -> Chunk:
-    """The piece with its undecided entries retried on the ladder (see module doc)."""
+def select(piece: Chunk, tolerances) -> np.ndarray:
+    """Positions (in the piece's arrays) of the entries the first ε left undecided."""
     from fdgui.core.numbers.verdicts import VERDICTS
 
     a = np.atleast_1d(np.asarray(piece.analytic, dtype=float))
@@ -341,26 +339,72 @@ def refine(
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.maximum(np.maximum(np.abs(numeric), np.abs(a)), 1e-8)
         correct = np.abs(numeric - a) / scale <= VERDICTS[0].upper
-    chosen = candidates(piece, window, correct)
+    return candidates(piece, window, correct)
+
+
+def counted_changes(engine, tally: Tally, limit: int) -> StepChanges:
+    """The engine's ΔL± at steps, at most ``limit`` entries a call (the engine's own chunk,
+    which bounds its temporaries), counted in ``tally``."""
+
+    def changes_at(position: int, entries: np.ndarray, steps: np.ndarray):
+        tally.evaluations += 2 * np.size(steps)
+        found = [
+            engine.step_changes(position, entries[start : start + limit],
+                                steps[start : start + limit])
+            for start in range(0, np.size(steps), limit)
+        ]  # fmt: skip
+        return tuple(np.concatenate([part[k] for part in found]) for k in range(3))
+
+    return changes_at
+
+
+def refine(
+    piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances, tally: Tally
+) -> Chunk:
+    """The piece with its undecided entries retried on the ladder (see module doc); a
+    projection direction steps along it (|w| ≤ 1)."""
+    chosen = select(piece, tolerances)
     if chosen.size == 0:
         return piece
     indices = np.atleast_1d(piece.indices)
-    if np.ndim(piece.numeric) == 0:  # a projection direction: steps along it, |w| ≤ 1
+    if np.ndim(piece.numeric) == 0:
         k = int(indices[0])
         values = np.zeros(1)
 
         def changes_at(_position, _indices, steps):
+            tally.evaluations += 2 * np.size(steps)
             return engine.direction_changes(position, k, steps)
     else:
         values = engine.values_of(position, indices[chosen])
-        changes_at = engine.step_changes
+        changes_at = counted_changes(engine, tally, max(1, engine.step_chunk(position)))
     precision = getattr(engine, "precision", tolerances.dtype)
+    return climb(piece, position, chosen, values, changes_at, roundoff, precision)
 
-    def counted(where, entries, steps):
-        tally.evaluations += 2 * np.size(steps)
-        return changes_at(where, entries, steps)
 
-    return climb(piece, position, chosen, values, counted, roundoff, precision)
+RECHECK_BATCH = 4096  # undecided entries climbed together (the climb's arrays stay small)
+
+
+def recheck(result, position: int, indices: np.ndarray, engine, roundoff: Roundoff,
+            tally: Tally):  # fmt: skip
+    """Climb the ladder for the undecided entries ``indices`` of one tensor's ``result``
+    (stored by the first look), many at a time; stores what the climb found and yields
+    the number of entries done after each batch."""
+    precision = getattr(engine, "precision", engine.dtype)
+    changes_at = counted_changes(engine, tally, max(1, engine.step_chunk(position)))
+    bar = result.bar
+    for start in range(0, indices.size, RECHECK_BATCH):
+        batch = indices[start : start + RECHECK_BATCH]
+        piece = Chunk(
+            batch, result.numeric[batch], result.analytic[batch], result.epsilon[batch],
+            result.loss_plus_change[batch], result.loss_minus_change[batch],
+            result.kink[batch], result.vanished[batch], result.undecided[batch],
+            result.reason[batch], None if bar is None else result.bar[batch],
+        )  # fmt: skip
+        everything = np.arange(batch.size)
+        values = engine.values_of(position, batch)
+        result.store(climb(piece, position, everything, values, changes_at, roundoff, precision))
+        bar = result.bar
+        yield min(indices.size, start + RECHECK_BATCH)
 
 
 def measured_tolerances(tolerances, roundoff: Roundoff, settings, loss: float):
