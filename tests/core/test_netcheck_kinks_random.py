@@ -214,3 +214,28 @@ def test_the_smallest_resolving_step_decides_a_disagreement_past_a_kink():
         *EXPLAINED,
         UNDECIDED,
     )  # what the short sweep alone made of it
+
+
+@pytest.mark.parametrize(
+    "layers, dtype, bug",
+    [
+        ((4, 4, 4, 2), "float16", "transpose"),
+        ((3, 6, 6, 3), "float16", "transpose"),
+        ((2, 5, 5, 5, 2), "float16", "transpose"),
+        ((4, 4, 4, 2), "bfloat16", "transpose"),
+        ((4, 4, 4, 2), "bfloat16", "no-activation-grad"),
+    ],
+)
+def test_a_wrong_relu_backprop_never_passes_on_kinks_the_steps_cannot_examine(layers, dtype, bug):
+    """Review: the exact engine explained every entry whose ±ε crosses a relu switch, so in
+    float16 (ε ≈ 0.08) a transposed backprop passed. A kink explains an entry only where the
+    gradient lies between the one-sided slopes with an allowance below |g|/2."""
+    spec = NetworkSpec(layers, "relu", "mse")
+    report = run_to_completion(CheckSettings(spec, dtype=dtype, bug=bug))
+    assert report.verdict != "pass" or report.inconclusive
+    for entry in report.worst:
+        if entry.note == "kink":  # explained: between the one-sided slopes ± allowance
+            right = entry.loss_plus_change / entry.epsilon
+            left = -entry.loss_minus_change / entry.epsilon
+            assert min(right, left) - abs(entry.analytic) / 2 <= entry.analytic
+            assert entry.analytic <= max(right, left) + abs(entry.analytic) / 2

@@ -30,7 +30,9 @@ from fdgui.core.report.exporters import register
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
     "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
-    "lies between the one-sided slopes",
+    "lies between the one-sided slopes, or agrees at a step clear of the kink",
+    "kink-unexamined": "undecided: a relu switches within ±ε and the one-sided slopes, with "
+    "their round-off, do not show the gradient to lie between them: a kink or a bug",
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
@@ -532,6 +534,7 @@ ENTRY_VERDICT_TITLES = {
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",
+    "kink-unexamined": "Undecided (kink)",
 }
 
 
