@@ -45,8 +45,8 @@ NOTE_WORDS = {
     "inside ±ε, where no gradient exists",
     "larger-ε": "undecided at the first ε; at this larger ε |n − a| is within its error bar "
     "(measured round-off N/ε + truncation from ε, 2ε, 4ε), which is at most |a|/4",
-    "larger-ε-wrong": "at this larger ε the error bar is at most |a|/4 and |n − a| is beyond "
-    "it: a bug",
+    "larger-ε-wrong": "at this larger ε |n − a| is beyond the error bar (a bar of at most "
+    "|a|/4, or |n − a| over twice the bar): a bug",
     "round-off-limit": "undecided: even at the largest usable ε the losses' round-off is "
     "above |a|/4 (the gradient is below what this dtype's losses resolve)",
     "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "
