@@ -12,6 +12,7 @@ import numpy as np
 from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.engines import make_engine
+from fdgui.core.netcheck.ladder_plan import ladder_pilot, with_ladder
 from fdgui.core.netcheck.settings import (
     MODES,
     CheckSettings,
@@ -88,6 +89,7 @@ def _plan_costs(
         engine.direction_chunk(largest, k)
         times.append(time.perf_counter())
     per_direction = (times[-1] - times[0]) / 4  # two directions, two evaluations each
+    pilot = ladder_pilot(engine, settings)  # the ε ladder's share (ladder_plan)
     plans: dict[str, CostPlan] = {}
     for mode in MODES:
         mode_settings = replace(settings, mode=mode)
@@ -113,6 +115,7 @@ def _plan_costs(
             tuple(tensor_seconds),
             engine.name,
         )
+        plans[mode] = with_ladder(plans[mode], pilot, settings, shapes)
     return plans
 
 
