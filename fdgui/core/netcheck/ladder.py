@@ -24,11 +24,11 @@ error bar made of what was *measured*, never of what would make it pass:
 
 The entry is **decided** at the first step whose bar is at most |a|/4: a gradient off by a
 factor 2 (|n − a| ≈ |a|/2) or of the wrong sign then lies outside the bar and fails, one
-within it passes. An entry whose best bar stays above |a|/4 is still decided wrong where
-|n − a| exceeds ``WRONG_BARS`` bars (a sign flip the bar resolves). Differences seen above
-their round-off must grow with the step: shrinking ones have left the h² regime, and the
-climb stops there. The climb stops at a step that leaves the Taylor regime or at
-4h = ``REACH``·max(1, |w|) (larger steps than that were seen to fake the h² law on saturating
+within it passes. An entry whose best bar stays between |a|/4 and |a|/2 is still decided
+wrong where |n − a| exceeds ``WRONG_BARS`` bars (a sign flip the bar resolves).
+Differences seen above their round-off must grow with the step: shrinking ones have left
+the h² regime, and the climb stops there (as at any step that leaves the Taylor regime) or
+at 4h = ``REACH``·max(1, |w|) (larger steps than that were seen to fake the h² law on saturating
 losses). An entry still above |a|/4 stays **undecided** with the reason: round-off at every
 usable step (``ROUNDOFF_LIMIT``), truncation first (``TRUNCATION_LIMIT``), a relu switch
 (``KINK_LIMIT``). The report counts them and names the fraction.
@@ -196,9 +196,9 @@ def climb(
     # even with no truncation at all the top step's round-off is too much: no step helps
     with np.errstate(divide="ignore", invalid="ignore"):
         lowest = noise / (base * 2.0 ** np.maximum(j_top, 1)) + allowance
-    # where no step can bring the bar to |a|/4 the largest step is still looked at: a
-    # gradient more than WRONG_BARS bars off is wrong there whatever |a|/4 is
-    active = j_top >= 1
+    # where no step can bring the bar to |a|/4 but one can bring it to |a|/2, the largest
+    # step is still looked at: a gradient more than WRONG_BARS bars off is wrong there
+    active = (j_top >= 1) & (lowest <= 2 * goal)
     # the climb starts where round-off alone no longer rules a decision out (N/h ≤ |a|/4):
     # smaller steps cannot decide, and the h² law is read from h/2 … 4h around each step
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -283,12 +283,12 @@ def climb(
         leave = done | ~consistent | kinked | growing | shrinking
         active[live[leave]] = False
         level += 1
-    # decided where the bar is at most |a|/4, or where |n − a| is more than WRONG_BARS bars
-    # (the truth is then far from a whatever |a|/4 is: a sign flip resolved by its bar)
+    # decided where the bar is at most |a|/4, or where a bar of at most |a|/2 puts n more
+    # than WRONG_BARS bars from a (a sign flip resolved by its bar)
     signed = np.broadcast_to(np.asarray(chunk.analytic, dtype=float), (size,))[chosen]
     at_best = central[np.arange(n), np.maximum(best_k, 0)]
     with np.errstate(invalid="ignore"):
-        beyond = np.isfinite(best) & (np.abs(at_best - signed) > WRONG_BARS * best)
+        beyond = (best <= 2 * goal) & (np.abs(at_best - signed) > WRONG_BARS * best)
     decided = (best <= goal) | (beyond & (best_k >= 0))
     for e in np.flatnonzero(best_k >= 0):
         at, k = chosen[e], best_k[e]
