@@ -219,10 +219,10 @@ def run_probe(args: argparse.Namespace) -> int:
     try:
         model = open_from_args(args)
         if not model.has_gradient:
-            from fdgui.probe.numeric import numeric_gradient_report, to_json, to_text
+            from fdgui.core.netcheck.numeric import numeric_gradient_report
 
             result = numeric_gradient_report(model, settings)
-            sys.stdout.write(to_json(result) if args.json else to_text(result))
+            sys.stdout.write(export(result, "json" if args.json else "text", worst_count=worst))
             return 0
         report = run_to_completion(settings, model=model)
     except InputError as error:

@@ -7,8 +7,6 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.engines import make_engine
@@ -27,7 +25,6 @@ if TYPE_CHECKING:
 
 PROBE_ENTRIES = 2048  # the cost planner times about this many entries per tensor and mode
 PROBE_SECONDS = 0.02  # ... or stops a tensor's probe after this long
-FORWARD_TIMED = 3  # the forward engine times at least this many pieces after a warm-up
 
 
 @dataclass(frozen=True)
@@ -55,8 +52,12 @@ def plan_costs(
     entries (or 20 ms) of every tensor in both layouts (the forward engine: of its largest
     tensor, as an entry costs two full loss evaluations in any tensor), plus one projection
     direction, so the measured seconds per evaluation include each tensor kind's batching.
+    The forward engine's plan is timed piece by piece (``forward_plan``).
     """
     settings = settings_for_model(settings, model)
+    if model is not None and not model.has_gradient:  # its numeric gradient, no check
+        with single_threaded_blas():
+            return _numeric_plans(settings, model)
     settings.validate(model)
     with single_threaded_blas():
         return _plan_costs(settings, network, model)
@@ -67,10 +68,16 @@ def _plan_costs(
 ) -> dict[str, CostPlan]:
     if model is not None and getattr(model, "gradient_cached", False):
         model.gradient()  # kept by the model: the check will not pay for it again
+    if settings.engine == "forward":
+        # the first engine pays one-time costs (the loss's precision, learned once; a first
+        # call of the noise measurement's batch size): timed is the setup the check will pay
+        make_engine(settings, network, model)
     start = time.perf_counter()
     engine = make_engine(settings, network, model)
     setup = time.perf_counter() - start
     shapes = tensor_shapes(settings, model)
+    if engine.name == "forward":
+        return _forward_plans(settings, model, engine, shapes, setup)
     per_tensor: dict[int, dict[bool, float]] = {}
     twins = {}
     for position in range(len(shapes)):
@@ -119,40 +126,66 @@ def _plan_costs(
     return plans
 
 
-def _seconds_per_evaluation(engine, position: int, full: bool) -> float:
-    """Seconds per loss evaluation of one tensor's pieces, timed for about PROBE_ENTRIES
-    entries or PROBE_SECONDS.
+def _forward_plans(settings, model, engine, shapes, setup: float) -> dict[str, CostPlan]:
+    """The forward engine's plans, from its own pieces timed as the check runs them
+    (``forward_plan``: warm-up of every shape, the fixed cost per call, the batch sizes)."""
+    from fdgui.core.netcheck.forward_plan import forward_costs
 
-    The forward engine's model may be the person's own code in a probe process, which pays
-    one-time costs on its first batches (tracing a vmap, warming allocators) and shares the
-    machine with everything else: its first piece is a warm-up, at least FORWARD_TIMED
-    pieces are timed, and the median piece (per entry) stands for all.
-    """
-    if engine.name != "forward":
-        start = time.perf_counter()
-        count = 0
-        for piece in engine.tensor_pieces(position, full, limit=PROBE_ENTRIES):
-            count += piece.size
-            if time.perf_counter() - start > PROBE_SECONDS:
-                break
-        return (time.perf_counter() - start) / (2 * max(count, 1))
-    rates: list[float] = []
-    elapsed = 0.0
-    warm = True
-    limit = PROBE_ENTRIES + getattr(engine, "rows", 0)
+    seconds = forward_costs(engine, settings, shapes)
+    plans: dict[str, CostPlan] = {}
+    for mode in MODES:
+        mode_settings = replace(settings, mode=mode)
+        evaluations = 2 * count_checked(mode_settings, shapes)
+        expected = setup + sum(seconds[mode])
+        plans[mode] = CostPlan(
+            mode,
+            evaluations // 2,
+            evaluations,
+            expected / max(evaluations, 1),
+            expected,
+            estimate_memory_bytes(mode_settings, model),
+            tuple(seconds[mode]),
+            engine.name,
+        )
+    return plans
+
+
+def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]:
+    """What estimating a numeric gradient costs (four evaluations an entry or direction),
+    timed on its own pieces as the forward engine's plan is."""
+    from fdgui.core.netcheck.forward_plan import forward_costs
+    from fdgui.core.netcheck.numeric import EVALUATIONS_PER_ENTRY, NumericEngine
+
+    NumericEngine(model, settings)  # one-time costs (the loss's precision) are not the run's
     start = time.perf_counter()
-    for piece in engine.tensor_pieces(position, full, limit=limit):
-        now = time.perf_counter()
-        seconds, start = now - start, now
-        rate = seconds / (2 * max(piece.size, 1))
-        if warm:
-            warm, first = False, rate
-            continue
-        rates.append(rate)
-        elapsed += seconds
-        if elapsed > PROBE_SECONDS and len(rates) >= FORWARD_TIMED:
+    engine = NumericEngine(model, settings)
+    setup = time.perf_counter() - start
+    shapes = [(t.name, tuple(t.shape)) for t in model.tensors]
+    seconds = forward_costs(engine, settings, shapes)
+    # the points of one piece: 4·rows whole points, or (changes only) three numbers each
+    size = engine.theta.size
+    memory = 8 * EVALUATIONS_PER_ENTRY * engine.rows * (3 if engine.changes_only else size)
+    plans: dict[str, CostPlan] = {}
+    for mode in MODES:
+        count = count_checked(replace(settings, mode=mode), shapes)
+        evaluations = EVALUATIONS_PER_ENTRY * count
+        expected = setup + sum(seconds[mode])
+        pieces = memory if mode != "projection" else 8 * EVALUATIONS_PER_ENTRY * size
+        plans[mode] = CostPlan(mode, count, evaluations, expected / max(evaluations, 1),
+                               expected, pieces, tuple(seconds[mode]), engine.name)  # fmt: skip
+    return plans
+
+
+def _seconds_per_evaluation(engine, position: int, full: bool) -> float:
+    """Seconds per loss evaluation of one tensor's pieces (the exact engine), timed for
+    about PROBE_ENTRIES entries or PROBE_SECONDS."""
+    start = time.perf_counter()
+    count = 0
+    for piece in engine.tensor_pieces(position, full, limit=PROBE_ENTRIES):
+        count += piece.size
+        if time.perf_counter() - start > PROBE_SECONDS:
             break
-    return float(np.median(rates)) if rates else first
+    return (time.perf_counter() - start) / (2 * max(count, 1))
 
 
 def tensor_weights(settings: CheckSettings, model: Model | None = None) -> list[float]:

@@ -21,6 +21,7 @@ PROVIDERS: tuple[str, ...] = (
     "fdgui.core.report.calculator",
     "fdgui.core.report.sweep",
     "fdgui.core.report.netcheck",
+    "fdgui.core.report.numeric",
 )
 
 Renderer = Callable[..., str]

@@ -70,9 +70,12 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         bar = " (no bound on its error is known: fewer than three usable ε)"
     else:
         bar = f" ± {uncertainty(error)}"
+    give = "Type a gradient"
+    if facts.get("source") == "probe":  # a probe file without grad(theta)
+        give = "Define grad (or gradient) in the probe file"
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
-        f"derivative is {_fmt(value, 10)}{bar}, from {method}. Type a gradient to have it "
+        f"derivative is {_fmt(value, 10)}{bar}, from {method}. {give} to have it "
         "checked against this."
     )
 

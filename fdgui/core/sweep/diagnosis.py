@@ -493,6 +493,7 @@ def _estimate(
 ) -> Diagnosis:
     """No gradient under check: the best estimate, with its error bar and where it comes from."""
     result = reading.result
+    reading.facts["source"] = result.kind  # the words say how to give a gradient
     if truth is not None:
         return reading.diagnosis(
             "estimate",

@@ -442,7 +442,7 @@ def function_references(
             references += [extended.typed_derivative(typed, w), analytic]
         else:
             references.append(analytic)
-    else:
+    elif objective.model.has_gradient:  # without one: estimates only (has_checked False)
         references.append(objective.checked_gradient())
     # overflow and 0/0 near w make non-finite values (kept with their status): no warnings
     if objective.supports_complex_step:
@@ -589,6 +589,7 @@ def sweep_steps(
         started=started,
         smooth=objective.smooth,
         switched=switched,
+        has_checked=text is not None or objective.model.has_gradient,
     )
     return result
 

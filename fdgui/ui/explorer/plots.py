@@ -92,6 +92,20 @@ def _every_nth(epsilons: np.ndarray, values: np.ndarray, offset: int) -> tuple:
     return epsilons[keep], values[keep]
 
 
+def shown_errors(result: Any, curve: Any) -> np.ndarray:
+    """The relative errors the lower plot draws: against the gradient under check, or with
+    none (a probe without grad, rows without backprop) against the tightest trusted
+    independent reference, so the V of the differences shows there too."""
+    if result.reference is not None:
+        return curve.relative_errors
+    trusted = result.trusted_references()
+    if not trusted:
+        return curve.relative_errors
+    from fdgui.core.sweep.engine import relative_error
+
+    return relative_error(curve.estimates, trusted[0].value)
+
+
 class SweepPlots(pg.QtCore.QObject):
     """The two linked plots and every item on them; redrawn with setData, never rebuilt."""
 
@@ -266,7 +280,8 @@ class SweepPlots(pg.QtCore.QObject):
             )
             self.estimates[name].setData(epsilons, estimates)
             # the relative error, as the readouts and the verdict give it
-            errors = np.where(curve.relative_errors > 0, curve.relative_errors, np.nan)
+            relative = shown_errors(result, curve)
+            errors = np.where(relative > 0, relative, np.nan)
             self.errors[name].setData(epsilons, errors)
             offset = list(SCHEME_COLOURS).index(name)
             if SCHEME_STYLES[name][1] is None:
@@ -353,7 +368,7 @@ class SweepPlots(pg.QtCore.QObject):
         centre, span = self._centre_and_span(result, diagnosis)
         set_range(self.top.getViewBox(), 1, centre - 1.6 * span, centre + 1.6 * span)
         stacked = np.concatenate(
-            [curve.relative_errors for curve in result.curves.values()]
+            [shown_errors(result, curve) for curve in result.curves.values()]
             + [result.roundoff_floor / error_scale(result, diagnosis)]
         )
         positive = stacked[np.isfinite(stacked) & (stacked > 0)]
@@ -455,7 +470,7 @@ class SweepPlots(pg.QtCore.QObject):
         ]
         for name, curve in result.curves.items():
             estimate = curve.estimates[index]
-            error = curve.relative_errors[index]  # what the error plot's axis shows
+            error = shown_errors(result, curve)[index]  # what the error plot's axis shows
             text = f"{name} {numbers.display(estimate)}"
             if np.isfinite(error):
                 text += f" (relative error {numbers.ratio(error)})"

@@ -66,6 +66,20 @@ def _probe_check_job(holder: Any, probe: Any, settings: Any, weights: Any):
     return (yield from run_check(settings, None, weights, probe))
 
 
+def _probe_numeric_job(holder: Any, probe: Any, settings: Any, _weights: Any):
+    """A probe without a gradient: its numeric gradient with error bars (no verdict)."""
+    from fdgui.core.netcheck.numeric import numeric_gradient
+
+    yield 0.0, "reading the probe file"
+    holder.note = probe.refresh()
+    if probe.has_gradient:  # reloaded, with a gradient now: check it
+        from fdgui.core.netcheck import run_check
+
+        settings.validate(probe)
+        return (yield from run_check(settings, None, None, probe))
+    return (yield from numeric_gradient(probe, settings))
+
+
 def create_model(context: Any = None, parent: QObject | None = None) -> NetcheckModel:
     """The registry's model factory; ``context`` reaches the ε explorer's model."""
     return NetcheckModel(parent, context=context)
@@ -224,12 +238,12 @@ class NetcheckModel(PanelModel):
         if errors:
             return None, errors
         settings = dataclasses.replace(settings, spec=None, bug=None)
-        if not self.probe.model.has_gradient:
-            return None, {
-                "probe": "this probe defines no gradient (grad or gradient) to check; "
-                "fdgui-cli netcheck --probe FILE gives its numeric gradient with error bars"
-            }
         try:
+            if not self.probe.model.has_gradient:  # its numeric gradient with error bars
+                from fdgui.core.netcheck.numeric import validate_numeric
+
+                validate_numeric(settings, self.probe.model)
+                return settings, {}
             settings.validate(self.probe.model)
         except InputError as error:
             field = error.field if error.field in ALL_FIELDS else "probe"
@@ -329,10 +343,12 @@ class NetcheckModel(PanelModel):
                 note, self.probe.note = self.probe.note, ""
                 if note:  # reloaded: the tensors, counts and info line follow
                     self._probe_loaded(probe)
+            done = f"{report.parameters_checked:,} in {numbers.duration(report.seconds)}"
             self.statusMessage.emit(
-                f"Checked {report.parameters_checked:,} in {numbers.duration(report.seconds)}: "
-                f"{report.verdict}." + (f" ({note}.)" if note else "")
-            )
+                (f"Estimated {done}: no verdict (no gradient to check)."
+                 if report.verdict == "none" else f"Checked {done}: {report.verdict}.")
+                + (f" ({note}.)" if note else "")
+            )  # fmt: skip
 
         def errored(message: str, details: str) -> None:
             if probe is not None:
@@ -357,7 +373,8 @@ class NetcheckModel(PanelModel):
         probe = self._model()
         function, arguments = run_check, (settings, None, weights)
         if probe is not None:
-            function, arguments = _probe_check_job, (self.probe, probe, settings, weights)
+            job = _probe_check_job if probe.has_gradient else _probe_numeric_job
+            function, arguments = job, (self.probe, probe, settings, weights)
         self.start_job(
             function,
             *arguments,
@@ -381,13 +398,15 @@ class NetcheckModel(PanelModel):
         """Sweep ε in the explorer for the network parameter behind worst-table row ``row``,
         its cursor at the row's ε; True if the explorer took it (else a status says why)."""
         report = self._report
-        if report is None or not 0 <= row < len(report.worst):
+        # a numeric gradient (no verdict) lists its least certain entries instead
+        entries = getattr(report, "least_certain", None) or getattr(report, "worst", ())
+        if report is None or not 0 <= row < len(entries):
             return False
         if report.settings.mode == "projection":
             self.statusMessage.emit("A projection mixes many parameters; sweep single entries "
                                     "from a full or sampled check.")  # fmt: skip
             return False
-        entry = report.worst[row]
+        entry = entries[row]
         settings = report.settings
         if settings.spec is None:
             return self._explore_probe_entry(entry)

@@ -416,6 +416,12 @@ class NetcheckPanel(QWidget):
     # ------------------------------------------------------------------ the report
     def show_report(self, report: Any) -> None:
         from fdgui.core.report.netcheck import worst_headers
+        from fdgui.ui.netcheck import numeric_view
+
+        if numeric_view.is_numeric(report):  # a probe without gradient: no verdict
+            numeric_view.show_numeric(self, report)
+            return
+        numeric_view.restore_check_tables(self)
 
         if report is None:  # a session without a report replaced the shown one
             show_no_report(self)

@@ -108,6 +108,29 @@ class HeatMap(QWidget):
 
         theme_plot(self.view, self.plot, self.color_bar)
 
+    _numeric = False  # drawing a numeric gradient's relative uncertainty (no verdict)
+
+    def _use_scale(self, numeric: bool) -> None:
+        """A check's verdict colours, or for a numeric gradient (nothing judged) one neutral
+        ramp of relative uncertainty = error bar / |g| on the same decades."""
+        if numeric == self._numeric:
+            return
+        self._numeric = numeric
+        self._tip = getattr(self, "_tip", None) or self.view.toolTip()
+        if numeric:
+            ramp = pg.ColorMap([0.0, 1.0], [(236, 242, 248, 255), (8, 48, 107, 255)])
+            self.color_bar.setColorMap(ramp)
+            self.color_bar.getAxis("left").setLabel("relative uncertainty")
+            self.view.setToolTip(
+                "Each entry's error bar relative to its numeric gradient (dark: few digits "
+                "to trust). Nothing is judged: the probe defines no gradient. Blank cells "
+                "were not estimated (sampled mode)."
+            )
+        else:
+            self.color_bar.setColorMap(verdict_colour_map())
+            self.color_bar.getAxis("left").setLabel("relative error")
+            self.view.setToolTip(self._tip)
+
     def show_report(self, report: Any, missing: dict[str, str] | None = None) -> None:
         """List the report's tensors and draw its worst (failing) one. ``missing``: tensor
         name → why its heat map is not there (a restored report that did not keep it)."""
@@ -127,6 +150,7 @@ class HeatMap(QWidget):
         if report is None or self.tensor_combo.currentIndex() < 0:
             return
         tensor = report.tensors[self.tensor_combo.currentIndex()]
+        self._use_scale(getattr(report, "verdict", "") == "none")
         if tensor.heat_map is None:  # a restored report that did not keep this one
             self.image.clear()
             # the reason is in the note above the report (a title does not wrap)
@@ -160,7 +184,8 @@ class HeatMap(QWidget):
         self.plot.setLabel("bottom", bottom)
         self.plot.getAxis("left").setStyle(showValues=bool(left))
         self.plot.getAxis("left").setTicks(None if left else [[], []])  # one row: no bare ticks
-        self.plot.setTitle(f"{tensor.name}: relative error beyond round-off")
+        what = "relative uncertainty" if self._numeric else "relative error beyond round-off"
+        self.plot.setTitle(f"{tensor.name}: {what}")
         self.plot.autoRange()
 
     def clear(self) -> None:

@@ -85,6 +85,7 @@ def build_results(panel: Any) -> QWidget:
 
     worst_box = QGroupBox("Worst 20 entries (double-click or Enter: sweep ε)")
     worst_box.setObjectName("worstGroup")
+    panel.worst_box = worst_box
     worst_layout = QVBoxLayout(worst_box)
     worst_layout.addWidget(panel.worst_table)
 

@@ -18,7 +18,9 @@ def state_entries(model: Any, lazy: bool = False) -> dict[str, Any]:
     """{"report_data": …} for the model's report ({} without one); ``lazy``: a function
     that makes it (the autosave calls it off the GUI thread). Made once per report."""
     report = model._report
-    if report is None:
+    # a probe's numeric gradient (no verdict) is not kept: its probe is picked again after a
+    # restore anyway, and the estimate is made again in seconds
+    if report is None or getattr(report, "verdict", "") == "none":
         return {}
     cached = getattr(model, "_stored_cache", None)
     if cached is not None and cached[0] is report:

@@ -1,0 +1,312 @@
+"""A model with no gradient under check: its numeric gradient with error bars, no verdict.
+
+For every checked entry (full, or k sampled entries per tensor) the loss is evaluated at
+θ0 ± h·e_i and θ0 ± (h/2)·e_i with h = u^(1/3)·max(1, |w|) (projection mode: along K random
+unit directions v of each tensor, h = u^(1/3), which estimates the directional derivative
+∇L·v). The value given is Richardson's extrapolation of the two central differences,
+(4·c(h/2) − c(h))/3, which removes the h² truncation term; its error bar is what is left of
+that term, |c(h/2) − c(h)|/3, plus the round-off of the subtraction, 4·u·max(1, |L|)/h (two
+rounded losses over h/2, twice over for safety). Nothing is compared, so there is no verdict:
+the report says "estimate".
+
+A loss that is noisy (L(θ0) differs between evaluations: dropout, sampling) is measured first
+(σ over 1 + NOISE_REPEATS evaluations at θ0) and every bar grows by NOISE_WIDTH times the
+standard deviation the noise gives the extrapolated value, √(32.5)/3·σ/h. A loss computed in
+a coarser format (``loss_precision``: float32) gets that format's h and round-off.
+
+``NumericEngine`` evaluates one piece (entries of a tensor, or one direction) at a time, the
+job ``numeric_gradient`` runs the pieces, and the cost planner times the same pieces.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fdgui.core.errors import InputError
+from fdgui.core.models.base import ModelBase, real_numbers
+from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
+from fdgui.core.netcheck.projection import direction
+from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH
+from fdgui.core.netcheck.results import heat_map_of
+from fdgui.core.netcheck.settings import (
+    MAX_DIRECTIONS,
+    MAX_SAMPLES,
+    MODES,
+    CheckSettings,
+    check_count,
+)
+from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
+
+# the extrapolated value's noise in units of σ/h: (4·c(h/2) − c(h))/3, c(h/2) with √2·σ/h
+# and c(h) with √2·σ/(2h)
+NOISE_SPREAD = math.sqrt(32.5) / 3
+EVALUATIONS_PER_ENTRY = 4  # L at ±h and ±h/2
+LEAST_CERTAIN_COUNT = 20  # rows of the least certain entries
+RELATIVE_FLOOR = 1e-8  # the relative uncertainty is bar / max(|g|, this), as the seed's error
+
+
+@dataclass(frozen=True)
+class NumericEntry:
+    """One estimated entry (or direction, in projection mode)."""
+
+    tensor: str
+    index: int  # flat index in the tensor (direction number in projection mode)
+    position: tuple[int, ...]
+    value: float  # the numeric gradient (∇L·v for a direction)
+    error_bar: float
+    relative_uncertainty: float  # error_bar / max(|value|, 1e-8)
+    epsilon: float  # h
+    loss_plus: float  # L(w + h)
+    loss_minus: float  # L(w − h)
+
+
+@dataclass(frozen=True)
+class NumericTensor:
+    name: str
+    shape: tuple[int, ...]
+    indices: np.ndarray = field(repr=False)  # flat indices checked (directions: 0…K−1)
+    values: np.ndarray = field(repr=False)
+    error_bars: np.ndarray = field(repr=False)
+    epsilons: np.ndarray | None = field(default=None, repr=False)
+    # log10 relative uncertainty ready to draw (NaN where not estimated), as a check's map
+    heat_map: np.ndarray | None = field(default=None, repr=False)
+    heat_levels: tuple[float, float] = (-16.0, 0.0)
+
+    @property
+    def relative_uncertainty(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.maximum(np.abs(self.values), RELATIVE_FLOOR)
+            relative = self.error_bars / scale
+        return np.where(np.isfinite(self.values), relative, np.inf)
+
+    @property
+    def checked(self) -> int:
+        return int(self.indices.size)
+
+
+@dataclass(frozen=True)
+class NumericGradient:
+    label: str
+    loss: float
+    tensors: tuple[NumericTensor, ...]
+    seconds: float
+    verdict: str = "none"
+    noise_sigma: float = 0.0  # σ of L(θ0) over repeated evaluations (0: deterministic)
+    precision: str = "float64"  # the format the loss is computed in
+    settings: CheckSettings | None = None
+    least_certain: tuple[NumericEntry, ...] = ()
+    evaluations: int = 0
+
+    @property
+    def parameters_checked(self) -> int:
+        return sum(t.indices.size for t in self.tensors)
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode if self.settings is not None else "full"
+
+    @property
+    def worst_tensor(self) -> str:
+        """The tensor of the least certain entry (the heat map shows it first)."""
+        return self.least_certain[0].tensor if self.least_certain else ""
+
+
+def validate_numeric(settings: CheckSettings, model: ModelBase) -> None:
+    """InputError (naming the field) unless ``model``'s numeric gradient can be estimated."""
+    if settings.mode not in MODES:
+        raise InputError("mode", f"{settings.mode!r} is not one of {', '.join(MODES)}")
+    if settings.dtype != "float64":
+        raise InputError("dtype", f"{model.label} evaluates in its own precision: use float64")
+    check_count("samples", settings.samples, MAX_SAMPLES)
+    check_count("directions", settings.directions, MAX_DIRECTIONS)
+    if settings.epsilon is not None and not (0 < settings.epsilon < 1):
+        raise InputError("epsilon", f"{settings.epsilon!r} is not a step between 0 and 1")
+    if not model.evaluable or model.parameter_count == 0:
+        raise InputError("model", f"{model.label} needs parameters and a loss")
+
+
+class NumericEngine:
+    """Setup (θ0, L, the loss's precision and noise) and the pieces of the estimate."""
+
+    name = "numeric"
+
+    def __init__(self, model: ModelBase, settings: CheckSettings) -> None:
+        validate_numeric(settings, model)
+        self.model, self.settings = model, settings
+        self.theta = real_numbers(model.theta0(), model.parameter_count, f"{model.label}: θ0")
+        if not np.all(np.isfinite(self.theta)):
+            raise InputError("model", f"{model.label}: θ0 has entries that are not finite")
+        self.loss = float(model.loss(self.theta))
+        if not math.isfinite(self.loss):
+            raise InputError("model", f"{model.label}: the loss at θ0 is {self.loss}")
+        self.precision = "float64"
+        if callable(getattr(model, "loss_precision", None)):
+            self.precision = str(model.loss_precision())
+        self.u = unit_roundoff(self.precision)
+        repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
+        sigma = float(np.std(np.concatenate([[self.loss], repeats]), ddof=1))
+        self.noise_sigma = sigma if math.isfinite(sigma) else 0.0
+        self.offsets = model.offsets()
+        self.shapes = [tuple(t.shape) for t in model.tensors]
+        self.rows = max(1, forward_rows_per_chunk(self.theta.size) // 2)
+        self.changes_only = callable(getattr(model, "losses_changed", None))
+
+    def _losses(self, points: np.ndarray) -> np.ndarray:
+        label = self.model.label
+        return real_numbers(self.model.losses(points), points.shape[0], f"{label}: the losses")
+
+    def _step(self, scale: np.ndarray) -> np.ndarray:
+        if self.settings.epsilon is not None:
+            return np.full(scale.shape, float(self.settings.epsilon))
+        return recommended_epsilon(self.precision, 0.0) * np.maximum(1.0, np.abs(scale))
+
+    def _estimate(self, got: np.ndarray, actual: np.ndarray, h: np.ndarray):
+        n = h.size
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            wide = (got[:n] - got[n : 2 * n]) / (actual[:n] - actual[n : 2 * n])
+            narrow = (got[2 * n : 3 * n] - got[3 * n :]) / (actual[2 * n : 3 * n] - actual[3 * n :])
+            values = (4 * narrow - wide) / 3
+            bars = (
+                np.abs(narrow - wide) / 3
+                + 4 * self.u * max(1, abs(self.loss)) / h
+                + NOISE_WIDTH * NOISE_SPREAD * self.noise_sigma / h
+            )
+        return values, bars, got[:n], got[n : 2 * n]
+
+    def evaluate_indices(self, position: int, indices: np.ndarray):
+        """(values, bars, h, L+, L−) of entries ``indices`` of tensor ``position``."""
+        flat = self.offsets[position] + np.asarray(indices, dtype=np.int64)
+        h = self._step(self.theta[flat])
+        steps = np.concatenate([h, -h, h / 2, -h / 2])
+        where = np.tile(flat, 4)
+        moved = self.theta[where] + steps
+        actual = moved - self.theta[where]
+        if self.changes_only:
+            got = real_numbers(
+                self.model.losses_changed(where, moved),  # type: ignore[attr-defined]
+                steps.size,
+                f"{self.model.label}: the losses",
+            )
+        else:
+            points = np.broadcast_to(self.theta, (steps.size, self.theta.size)).copy()
+            points[np.arange(steps.size), where] = moved
+            got = self._losses(points)
+        values, bars, plus, minus = self._estimate(got, actual, h)
+        return values, bars, h, plus, minus
+
+    def direction_chunk(self, position: int, k: int):
+        """(value, bar, h, L+, L−) of ∇L·v for the k-th random unit direction v of a tensor."""
+        start, stop = self.offsets[position], self.offsets[position + 1]
+        unit = direction(self.shapes[position], self.settings.sample_seed, position, k).ravel()
+        h = self._step(np.zeros(1))
+        steps = np.array([h[0], -h[0], h[0] / 2, -h[0] / 2])
+        points = np.broadcast_to(self.theta, (4, self.theta.size)).copy()
+        points[:, start:stop] = self.theta[start:stop] + steps[:, None] * unit
+        got = self._losses(points)
+        values, bars, plus, minus = self._estimate(got, steps, h)
+        return values, bars, h, plus, minus
+
+
+def numeric_gradient(model: ModelBase, settings: CheckSettings):
+    """A generator job: yields (fraction, message), returns a NumericGradient."""
+    started = time.perf_counter()
+    engine = NumericEngine(model, settings)
+    sizes = [math.prod(shape) for shape in engine.shapes]
+    if settings.mode == "full":
+        chosen = [np.arange(size) for size in sizes]
+    elif settings.mode == "sample":
+        chosen = [
+            sample_indices(size, position, settings.sample_seed, settings.samples)
+            for position, size in enumerate(sizes)
+        ]
+    else:
+        chosen = [np.arange(settings.directions if size else 0) for size in sizes]
+    total = max(1, sum(c.size for c in chosen))
+    done, evaluations = 0, 1 + NOISE_REPEATS
+    tensors, entries = [], []
+    for position, info in enumerate(model.tensors):
+        indices = chosen[position]
+        parts = {key: np.empty(indices.size) for key in ("values", "bars", "h", "plus", "minus")}
+        step = 1 if settings.mode == "projection" else engine.rows
+        for start in range(0, indices.size, step):
+            part = indices[start : start + step]
+            if settings.mode == "projection":
+                piece = engine.direction_chunk(position, int(part[0]))
+            else:
+                piece = engine.evaluate_indices(position, part)
+            for key, values in zip(parts, piece, strict=True):
+                parts[key][start : start + part.size] = values
+            done += part.size
+            evaluations += EVALUATIONS_PER_ENTRY * part.size
+            yield done / total, f"{info.name}: {done:,} of {total:,} estimated"
+        tensor = NumericTensor(info.name, tuple(info.shape), indices, parts["values"],
+                               parts["bars"], parts["h"])  # fmt: skip
+        tensor = _with_heat_map(tensor, settings.mode)
+        tensors.append(tensor)
+        entries += _entries(tensor, parts, settings.mode)
+    entries.sort(key=lambda e: -e.relative_uncertainty if not math.isnan(e.relative_uncertainty)
+                 else -math.inf)  # fmt: skip
+    return NumericGradient(
+        model.label,
+        engine.loss,
+        tuple(tensors),
+        time.perf_counter() - started,
+        "none",
+        engine.noise_sigma,
+        engine.precision,
+        settings,
+        tuple(entries[:LEAST_CERTAIN_COUNT]),
+        evaluations,
+    )
+
+
+def _with_heat_map(tensor: NumericTensor, mode: str) -> NumericTensor:
+    """The tensor with its heat map of log10 relative uncertainty (NaN: not estimated)."""
+    from dataclasses import replace
+
+    if mode == "projection":
+        grid = tensor.relative_uncertainty.reshape(1, -1)
+    else:
+        grid = np.full(math.prod(tensor.shape), np.nan)
+        grid[tensor.indices] = tensor.relative_uncertainty
+        grid = grid.reshape(tensor.shape) if tensor.shape else grid
+    grid = np.where(np.isinf(grid), 1.0, grid)  # a NaN estimate: drawn at the top
+    logs, levels = heat_map_of(grid)
+    return replace(tensor, heat_map=logs, heat_levels=levels)
+
+
+def _entries(tensor: NumericTensor, parts: dict, mode: str) -> list[NumericEntry]:
+    """The tensor's least certain entries (at most LEAST_CERTAIN_COUNT)."""
+    relative = tensor.relative_uncertainty
+    order = np.argsort(-np.nan_to_num(relative, nan=np.inf), kind="stable")[:LEAST_CERTAIN_COUNT]
+    out = []
+    for k in order:
+        index = int(tensor.indices[k])
+        if mode == "projection" or not tensor.shape:
+            position: tuple[int, ...] = (index,) if mode == "projection" else ()
+        else:
+            position = tuple(int(p) for p in np.unravel_index(index, tensor.shape))
+        out.append(
+            NumericEntry(
+                tensor.name,
+                index,
+                position,
+                float(tensor.values[k]),
+                float(tensor.error_bars[k]),
+                float(relative[k]),
+                float(parts["h"][k]),
+                float(parts["plus"][k]),
+                float(parts["minus"][k]),
+            )
+        )
+    return out
+
+
+def numeric_gradient_report(model: ModelBase, settings: CheckSettings) -> NumericGradient:
+    from fdgui.core.jobs import drive
+
+    return drive(numeric_gradient(model, settings))
