@@ -77,7 +77,9 @@ def _plan_costs(
     setup = time.perf_counter() - start
     shapes = tensor_shapes(settings, model)
     if engine.name == "forward":
-        return _forward_plans(settings, model, engine, shapes, setup)
+        plans = _forward_plans(settings, model, engine, shapes, setup)
+        pilot = ladder_pilot(engine, settings)  # the ε ladder's share (ladder_plan)
+        return {mode: with_ladder(plan, pilot, settings, shapes) for mode, plan in plans.items()}
     per_tensor: dict[int, dict[bool, float]] = {}
     twins = {}
     for position in range(len(shapes)):
