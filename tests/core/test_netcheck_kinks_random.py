@@ -239,3 +239,13 @@ def test_a_wrong_relu_backprop_never_passes_on_kinks_the_steps_cannot_examine(la
             left = -entry.loss_minus_change / entry.epsilon
             assert min(right, left) - abs(entry.analytic) / 2 <= entry.analytic
             assert entry.analytic <= max(right, left) + abs(entry.analytic) / 2
+
+
+def test_a_report_with_unexamined_kinks_is_kept_in_a_session():
+    from fdgui.core.netcheck.stored import report_data, report_from_data
+
+    spec = NetworkSpec((4, 4, 4, 2), "relu", "mse")
+    report = run_to_completion(CheckSettings(spec, dtype="float16", bug="transpose"))
+    assert any(entry.note == "kink-unexamined" for entry in report.worst)
+    restored = report_from_data(report_data(report)).report
+    assert [e.note for e in restored.worst] == [e.note for e in report.worst]
