@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fdgui.core.numbers.parsing import CONTEXT, InputError, parse_number, typed_precision
+from fdgui.core.numbers.parsing import (
+    CONTEXT,
+    InputError,
+    parse_number,
+    text_lines,
+    typed_precision,
+)
 from fdgui.core.numbers.verdicts import Comparison, compare
 
 # Field keys, in the order a person fills them in.
@@ -302,7 +308,7 @@ def parse_measurement_table(
     rows: list[Inputs] = []
     problems: list[str] = []
     seen_data = not header
-    for number, raw in enumerate(text.splitlines(), start=first_line):
+    for number, raw in enumerate(text_lines(text), start=first_line):
         line = raw.strip()
         if not line or line[0] == "#":
             continue
@@ -331,7 +337,8 @@ def read_table_line(line: str, number: int, seen_data: bool) -> tuple[Inputs | N
     if len(cells) not in (3, 4):
         return (
             None,
-            f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} values",
+            f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} "
+            + ("value" if len(cells) == 1 else "values"),
             True,
         )
     texts = dict(zip(TABLE_COLUMNS, cells, strict=False))
