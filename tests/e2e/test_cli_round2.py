@@ -218,3 +218,14 @@ def test_fdgui_traceback_shows_every_caught_internal_error(capsys, monkeypatch, 
     monkeypatch.setenv("FDGUI_TRACEBACK", "1")
     status, _, err = _run(capsys, *argv)
     assert status == 3 and "Traceback (most recent call last)" in err and "an internal bug" in err
+
+
+@pytest.mark.parametrize("minus", [*LOOK_ALIKES, "\u2012", "\ufe63"])
+def test_expressions_read_the_minus_signs_numbers_read(minus):
+    """Before: `--grad '–0.5'` and `sin(w) – w` were syntax errors while `--at '–0.5'` was read."""
+    from fdgui.core.models.expression import parse_expression
+
+    assert parse_expression(f"sin(w) {minus} w").evaluate(0.5) == parse_expression(
+        "sin(w) - w"
+    ).evaluate(0.5)
+    assert parse_expression(f"{minus}0.5").evaluate(1.0) == -0.5

@@ -17,6 +17,8 @@ _MINUS_SIGNS = str.maketrans(
     {"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-", "\uff0b": "+"}
 )
 
+MINUS_SIGNS = _MINUS_SIGNS  # the same signs in an expression (models/expression.py)
+
 _MAX_CHARACTERS = 200
 _FLOAT_MAX = Decimal("1.7976931348623157e308")
 _FLOAT_TINY = Decimal("4.9406564584124654e-324")  # smallest (subnormal) float64
