@@ -235,10 +235,17 @@ def _export_plots(app, window, folder: str) -> int:
     no report), one JSON line: {"ok", "files"} or {"ok": false, "error"}."""
     from fdgui.ui.plot_export import export_all
 
+    left_out: dict[str, str] = {}
     for key in window.panel_keys():
-        window.open_panel(key)
+        if window.open_panel(key).objectName() == "panelError":
+            left_out[key] = "the panel could not be opened, so none of its plots was written"
     netcheck = window.model("netcheck") if "netcheck" in window.panel_keys() else None
+    refused = [p for p in window.session.open_problems if p.startswith("netcheck")]
     if netcheck is not None and netcheck.result() is None:
+        if refused:  # the heat map is then of a new check, not of the session's report
+            left_out["netcheck report"] = (
+                f"not restored ({'; '.join(refused)}): the heat map is of a new check of the fields"
+            )
         netcheck.run()
     _settle(app, seconds=1.0)
     try:
@@ -250,6 +257,8 @@ def _export_plots(app, window, folder: str) -> int:
     stored = getattr(netcheck, "restored", None)
     if stored is not None and stored.omitted:  # a restored report that did not keep all
         result["omitted"] = {name: why for name, why in stored.omitted.items()}
+    if left_out:
+        result["left_out"] = left_out
     print(json.dumps(result))
     window.close()
     return 0

@@ -7,6 +7,7 @@ panel's state is restored from the last run when its model is made and saved on 
 
 from __future__ import annotations
 
+import html
 import sys
 import traceback
 from typing import Any
@@ -262,6 +263,9 @@ class MainWindow(QMainWindow):
             panel = info.create_panel(self.context, self.model(info.key))
         except Exception as error:  # the panel fails; the window and other panels stay up
             panel = _PanelError(info.title, error)
+        from fdgui.ui.plain_text import plain_labels
+
+        plain_labels(panel)  # text from a session file is never read as markup
         self._panels[info.key] = panel
         self._add_intro(info, panel)
         current = self.tabs.currentIndex()
@@ -407,7 +411,8 @@ class _PanelError(QWidget):
         self.setObjectName("panelError")
         layout = QVBoxLayout(self)
         label = QLabel(
-            f"<b>The {title} panel could not be opened.</b><br>{type(error).__name__}: {error}"
+            f"<b>The {title} panel could not be opened.</b><br>"
+            + html.escape(f"{type(error).__name__}: {error}")
         )
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

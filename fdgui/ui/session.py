@@ -50,8 +50,26 @@ def _write_job(
     """Off the GUI thread: the panels as JSON, written to ``autosave`` if they changed since
     ``previous``. Returns (the panels' JSON, "" or why the autosave could not be written)."""
     yield 0.0
+    failed: list[str] = []
+
+    def made(key: str, entry: str, value: Any) -> Any:
+        try:
+            return value()
+        except Exception as error:
+            failed.append(f"{key} {entry} ({type(error).__name__}: {error})"[:300])
+            return _FAILED
+
     panels = {
-        key: {entry: value() if callable(value) else value for entry, value in state.items()}
+        key: {
+            entry: made(key, entry, value) if callable(value) else value
+            for entry, value in state.items()
+        }
+        if isinstance(state, dict)
+        else state
+        for key, state in panels.items()
+    }
+    panels = {
+        key: {e: v for e, v in state.items() if v is not _FAILED}
         if isinstance(state, dict)
         else state
         for key, state in panels.items()
@@ -63,7 +81,12 @@ def _write_job(
             files.write_atomic(autosave, _assembled(panels, data))
         except OSError as error:
             problem = _write_problem(autosave, error)
+    if failed and not problem:  # written without it: said like an unwritable folder
+        problem = f"could not write {', '.join(failed)} into the autosave"
     return data, problem
+
+
+_FAILED = object()  # a part of a panel's state that could not be made
 
 
 def _assembled(panels: dict[str, Any], data: bytes) -> bytes:
@@ -120,6 +143,7 @@ class SessionManager(QObject):
         self._autosave: Path | None = None  # set when another fdgui holds the usual one
         self._skipped_in: Path | None = None  # the file opened with entries it skipped
         self._report_notes: list[str] = []
+        self.open_problems: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -186,6 +210,8 @@ class SessionManager(QObject):
             # typed meanwhile); the unread rows are saved as they were
             self._timer.start()
             return
+        from shiboken6 import isValid
+
         from fdgui.ui.worker import start_job
 
         panels = self.window.collect_states(autosave=True)  # slow parts made in the job
@@ -194,6 +220,8 @@ class SessionManager(QObject):
         self._writing = job
 
         def returned(value: Any) -> None:
+            if not isValid(self):  # the window closed while the job ran
+                return
             data, problem = value
             if problem:
                 self._unwritable(problem)
@@ -203,12 +231,20 @@ class SessionManager(QObject):
             self._set_dirty(self._baseline is not None and data != self._baseline)
 
         def finished() -> None:
+            if not isValid(self):
+                return
             self._writing = None
             if self._again:
                 self._again = False
                 self._timer.start()
 
+        def errored(message: str, _details: str) -> None:
+            if not isValid(self):
+                return
+            self._unwritable(f"the autosave could not be made ({message})"[:400])
+
         job.returned.connect(returned)
+        job.errored.connect(errored)
         job.finished.connect(finished)
 
     def _unwritable(self, problem: str) -> None:
@@ -334,18 +370,27 @@ class SessionManager(QObject):
         except files.SessionError as error:
             self._say(f"Could not open {path.name}: {error}. Nothing was changed.")
             return False
-        kept = self.keep_previous()
+        kept = self.keep_previous(saved.panels)
         if kept is False:
             return False
         kept = self._kept_note(kept)
         panels, ignored = self._without_interpreters(saved.panels)
         problems = self.load(panels)
-        self.path = path.resolve()
+        self.open_problems = list(problems)  # what of the file was refused (--export-plots)
+        from fdgui.ui.session_kept import is_own_file
+
+        own = is_own_file(path)  # a kept copy: never saved into (the rotation replaces it)
+        if own:
+            kept = (
+                f" It is one of fdgui's own kept copies, so it is open as untitled work: "
+                f"File → Save As… gives it a name of your own.{kept}"
+            )
+        self.path = None if own else path.resolve()
         self._skipped_in = self.path if problems else None
         self.window.undo_stack.clear()
         self.mark_clean()
         self.titleChanged.emit()
-        if self.autosave_enabled:  # headless runs leave the recent list alone
+        if self.autosave_enabled and self.path is not None:  # headless: recent list untouched
             add_recent(self.path)
         notes = self._take_probe_notes()
         if ignored:
@@ -360,7 +405,7 @@ class SessionManager(QObject):
         self.changed()
         return True
 
-    def keep_previous(self) -> Path | bool | None:
+    def keep_previous(self, incoming: Any = None) -> Path | bool | None:
         """Before another session replaces the window's work: if that work is in no file
         (untitled, restored after a crash, or changed since its file was saved), write it
         aside as ``autosave-previous.fdgui.json`` so it survives the autosave of what
@@ -371,7 +416,11 @@ class SessionManager(QObject):
         panels = self.window.collect_states()
         data = files.dumps_panels(panels)
         in_file = self.path is not None and data == self._baseline
-        if in_file or data == b"{}":
+        if in_file:
+            return None
+        from fdgui.ui.session_kept import worth_keeping
+
+        if not worth_keeping(self.window, panels, data, incoming):  # already in a file
             return None
         target = files.previous_autosave_path()
         files.rotate_previous()  # what was kept aside before stays too
@@ -445,6 +494,14 @@ class SessionManager(QObject):
             return False
         if not target.name.endswith(".json"):
             target = target.with_name(target.name + files.SUFFIX)
+        from fdgui.ui.session_kept import is_own_file
+
+        if is_own_file(target):  # the autosave or a kept copy: fdgui replaces and deletes it
+            self._say(
+                f"Could not save {target}: that is one of fdgui's own autosave files, which "
+                "it replaces and deletes. Choose another name. Nothing was written."
+            )
+            return False
         panels = self.window.collect_states()
         data = files.dumps_panels(panels)
         original = self._keep_original(target)

@@ -74,6 +74,8 @@ def install(window: Any) -> None:
     window.undo_stack.changed.connect(update_undo)
     update_undo()
 
+    from fdgui.ui.plain_text import tip
+
     warning = QLabel()
     warning.setObjectName("autosaveWarning")
     warning.setVisible(False)
@@ -86,7 +88,7 @@ def install(window: Any) -> None:
         window.statusBar().showMessage(text, 20000)
         if "not being saved automatically" in text:
             warning.setText("⚠ not autosaving")
-            warning.setToolTip(text)
+            warning.setToolTip(tip(text))
             warning.setVisible(True)
         elif text.startswith(AUTOSAVING_AGAIN):
             warning.setVisible(False)
@@ -95,7 +97,7 @@ def install(window: Any) -> None:
     if session.autosave_problem:  # said before the window was made, then said over
         warning.setText("⚠ not autosaving")
         problem = session.autosave_problem
-        warning.setToolTip(f"Your work is not being saved automatically: {problem}")
+        warning.setToolTip(tip(f"Your work is not being saved automatically: {problem}"))
         warning.setVisible(True)
     if session.last_message:  # said while the window was being made (restore, autosave)
         from PySide6.QtCore import QTimer

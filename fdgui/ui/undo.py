@@ -85,21 +85,55 @@ class UndoStack(QObject):
         return step.label
 
     def _forget(self, step: _Step, doing: str) -> None:
-        """``step``'s model changed after it: drop every step of that model (each would
-        bring back a state that throws the later change away) and say so."""
-        self._done = [s for s in self._done if s.model is not step.model]
-        self._undone = [s for s in self._undone if s.model is not step.model]
+        """A part ``step`` changed has changed again since: drop ``step`` and the steps of
+        that model that change one of the same parts (each would bring back a state that
+        throws the later change away); steps of its other parts stay. Says so."""
+        parts = _touched(step.model, step.before, step.after)
+
+        def keeps(other: _Step) -> bool:
+            if other.model is not step.model:
+                return True
+            mine = _touched(other.model, other.before, other.after)
+            return parts is not None and mine is not None and not parts & mine
+
+        self._done = [s for s in self._done if keeps(s)]
+        self._undone = [s for s in self._undone if keeps(s)]
+        kept = any(s.model is step.model for s in (*self._done, *self._undone))
         self.refused = (
-            f"Cannot {doing} {step.label}: that panel changed since, and it would undo those "
-            "changes too. Its undo history was cleared."
+            f"Cannot {doing} {step.label}: what it changed has changed since, and it would "
+            "undo that too. "
+            + (
+                "That step was dropped; the panel's other steps stay."
+                if kept
+                else "Its undo history was cleared."
+            )
         )
         self.changed.emit()
+
+    def rebase(self, model: Any, change: Any) -> None:
+        """Every step of ``model`` with its snapshots passed through ``change`` (fdgui's own
+        change of a part, e.g. a saved history read in the background, is not a change made
+        after the steps: they then compare with it included)."""
+        for step in (*self._done, *self._undone):
+            if step.model is model:
+                step.before, step.after = change(step.before), change(step.after)
 
     def clear(self) -> None:
         """Forget every step (a session was opened or a new one started)."""
         self._done.clear()
         self._undone.clear()
         self.changed.emit()
+
+
+def _touched(model: Any, source: Any, target: Any) -> set[str] | None:
+    """The parts that differ between two snapshots (None: they cannot be compared)."""
+    try:
+        old, new = model.snapshot_parts(source), model.snapshot_parts(target)
+        same = model.same_part
+        return {k for k in {**old, **new} if k not in old or k not in new
+                or not same(old[k], new[k])}  # fmt: skip
+    except Exception:
+        return None
 
 
 def _apply(model: Any, source: Any, target: Any) -> bool:

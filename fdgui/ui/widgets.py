@@ -49,6 +49,7 @@ def error_label(name: str) -> QLabel:
     """A hidden, wrapping, red label for the message about one field."""
     label = QLabel("")
     label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what a file held
     label.setWordWrap(True)
     label.setProperty("role", "error")  # coloured by the theme (fdgui.ui.theme.role_styles)
     label.setVisible(False)

@@ -182,6 +182,18 @@ def _largest(values: np.ndarray, count: int) -> np.ndarray:
     return order[np.argsort(-values[order], kind="stable")]
 
 
+def band_counts_of(decided: np.ndarray) -> dict[str, int]:
+    """How many of the judged errors ``decided`` fall in each verdict band (also used to
+    check a stored report's counts against its stored errors)."""
+    counts = {verdict.key: 0 for verdict in VERDICTS}
+    if decided.size:
+        edges = [verdict.upper for verdict in VERDICTS]
+        bands = np.searchsorted(edges[:-1], decided, side="left")
+        for band_index, verdict in enumerate(VERDICTS):
+            counts[verdict.key] = int(np.sum(bands == band_index))
+    return counts
+
+
 def judged_errors(
     relative: np.ndarray,
     difference: np.ndarray,
@@ -269,13 +281,7 @@ def build_report(
         values = relative[checked]
         atol = tolerances.atol if bar is None else np.where(laddered, bar, tolerances.atol)
         judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
-        counts = {verdict.key: 0 for verdict in VERDICTS}
-        decided = judged[checked & ~undecided]
-        if decided.size:
-            edges = [verdict.upper for verdict in VERDICTS]
-            bands = np.searchsorted(edges[:-1], decided, side="left")
-            for band_index, verdict in enumerate(VERDICTS):
-                counts[verdict.key] = int(np.sum(bands == band_index))
+        counts = band_counts_of(judged[checked & ~undecided])
         shape = (1, result.numeric.size) if result.projection else result.shape
         heat = judged.reshape(shape).copy()
         heat.setflags(write=False)

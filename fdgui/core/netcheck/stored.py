@@ -29,15 +29,17 @@ from fdgui.core.models.mlp import NetworkSpec
 from fdgui.core.netcheck.ladder import Roundoff
 from fdgui.core.netcheck.results import CheckReport, Entry, TensorReport
 from fdgui.core.netcheck.settings import CheckSettings
+from fdgui.core.netcheck.stored_check import (  # noqa: F401  (re-exported)
+    ERRORS_BUDGET,
+    HEAT_BUDGET,
+    MAX_TENSORS,
+    StoredReportError,
+    check_budget,
+    check_report,
+)
 from fdgui.core.netcheck.tolerances import Tolerances
 
-ERRORS_BUDGET = 262_144  # relative errors kept (float64): about 2 MB before compression
-HEAT_BUDGET = 1_048_576  # heat-map cells kept (float32): about 4 MB before compression
-MAX_ARRAY_ELEMENTS = 64 * 1024 * 1024  # a stored array claiming more is refused unread
-
-
-class StoredReportError(ValueError):
-    """Data that is not a report this fdgui wrote; ``str()`` says what is wrong."""
+MAX_ARRAY_ELEMENTS = HEAT_BUDGET  # a stored array claiming more is refused unread
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,13 @@ def decode_array(data: Any, name: str) -> np.ndarray:
         plain = decompressor.decompress(raw, count * dtype.itemsize + 1)
     except (ValueError, zlib.error):
         raise StoredReportError(f"{name} is damaged") from None
-    if len(plain) != count * dtype.itemsize or decompressor.unconsumed_tail:
-        raise StoredReportError(f"{name} does not hold {count:,} numbers")
+    if (
+        len(plain) != count * dtype.itemsize
+        or decompressor.unconsumed_tail
+        or decompressor.unused_data
+        or not decompressor.eof
+    ):
+        raise StoredReportError(f"{name} does not hold exactly {count:,} numbers")
     array = np.frombuffer(plain, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
     array.setflags(write=False)
     return array
@@ -303,6 +310,7 @@ def _read(data: dict[str, Any]) -> StoredReport:
     )
     if tolerances.dtype not in DTYPE_NAMES:
         raise StoredReportError(f"the report's dtype {tolerances.dtype!r} is unknown")
+    check_budget(data, settings.mode)  # before anything is decoded
     omitted: dict[str, str] = {}
     tensors = tuple(_tensor(item, omitted) for item in data["tensors"])
     names = {tensor.name for tensor in tensors}
@@ -363,6 +371,7 @@ def _check_consistent(report: CheckReport) -> None:
         raise StoredReportError("the report's verdict does not follow from its tensors")
     if failures and (not report.worst or not report.worst[0].failing):
         raise StoredReportError("the report's worst entries do not show its failures")
+    check_report(report)
 
 
 def _tensor(item: dict[str, Any], omitted: dict[str, str]) -> TensorReport:

@@ -56,6 +56,7 @@ def restored_note(
     fields_wrong: bool = False,
     tensor_names: tuple[str, ...] = (),
     probe_not_loaded: bool = False,
+    probe_other: str = "",
 ) -> tuple[str, bool]:
     """The note above a restored report and whether it warns (the fields differ).
     ``current``: the settings the fields give now (None when a field is wrong)."""
@@ -67,6 +68,12 @@ def restored_note(
         words += (
             " The probe file it checked is not loaded (a session never runs it): choose it "
             "to check again."
+        )
+    elif probe_other:
+        warn = True
+        words += (
+            f" The probe file loaded now is not the one this report checked: {probe_other}. "
+            "Run check to check the loaded file."
         )
     elif current is None:
         warn = True
@@ -108,3 +115,23 @@ def _when(iso: str) -> str:
         zone = " UTC" if text.endswith(("+00:00", "Z")) else ""
         return f"{text[:10]} {text[11:16]}{zone}"
     return text[:40]
+
+
+def word_everything(report: Any) -> None:
+    """Word ``report`` every way the window and the exports do (raises what they would
+    raise): a restored report is refused at the boundary rather than breaking the panel."""
+    from fdgui.core.report import netcheck as words
+
+    words.verdict_in_words(report)
+    words.second_look_words(report)
+    words.settings_line(report)
+    words.change_explanation(report)
+    words.tensor_rows(report)
+    words.worst_headers(report)
+    words.worst_rows(report)
+    for tensor in report.tensors:
+        words.tensor_status(tensor)
+    words.render_text(report)
+    words.render_markdown(report)
+    words.render_csv(report)
+    words.render_json(report)

@@ -430,6 +430,10 @@ class CalculatorModel(PanelModel):
             measured.rows + self.history.rows(),
             np.concatenate([saved, self.history.points()]),
         )
+        if self.undo_stack is not None and pending:  # steps taken meanwhile: rows read too
+            from fdgui.ui.calculator.undo_rebase import with_read_rows
+
+            self.undo_stack.rebase(self, with_read_rows(pending, measured.rows, saved))
         self.historyChanged.emit()
 
 

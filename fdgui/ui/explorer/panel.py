@@ -280,6 +280,7 @@ class ExplorerPanel(QWidget):
         self.diagnosis_text = selectable(QLabel(""))
         self.diagnosis_text.setObjectName("diagnosisText")
         self.diagnosis_text.setWordWrap(True)
+        self.diagnosis_text.setTextFormat(Qt.TextFormat.RichText)  # its words are escaped
         self.diagnosis_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.recommended_label = selectable(QLabel(""))
         self.recommended_label.setObjectName("recommendedLabel")

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from fdgui.ui.plain_text import markup
+
 LIMIT = 4
 MAX_POINTS = 100_000
 PIN_COLOURS = ("#7f7f7f", "#8c564b", "#17becf", "#bcbd22")
@@ -79,15 +81,25 @@ class Pins(QObject):
         for number, pin in enumerate(saved):
             if _valid(pin) and len(good) < LIMIT:
                 good.append(dict(pin))
+            elif len(good) >= LIMIT:
+                problems.append(f"pins[{number}] (more than {LIMIT} pins)")
+            elif isinstance(pin, dict) and len(str(pin.get("label", ""))) > MAX_LABEL:
+                problems.append(f"pins[{number}] (a label longer than {MAX_LABEL} characters)")
             else:
-                problems.append(f"pins[{number}]")
+                problems.append(f"pins[{number}] (not a pin, or values it cannot draw)")
         self._pins = good
         self.pinsChanged.emit()
         return problems
 
 
+MAX_LABEL = 500  # characters of a pin's label (a longer one is not a label fdgui made)
+MAX_VALUE = 1e300  # larger magnitudes cannot be drawn (the axes' ranges overflow)
+
+
 def _valid(pin: Any) -> bool:
     if not isinstance(pin, dict) or not isinstance(pin.get("label"), str):
+        return False
+    if len(pin["label"]) > MAX_LABEL:
         return False
     if not isinstance(pin.get("dtype"), str):
         return False
@@ -103,7 +115,7 @@ def _valid(pin: Any) -> bool:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return False
             try:
-                if not math.isfinite(float(value)):
+                if not math.isfinite(float(value)) or abs(float(value)) > MAX_VALUE:
                     return False
             except OverflowError:
                 return False
@@ -144,11 +156,11 @@ class PinOverlay:
                     epsilons,
                     values,
                     pen=pen,
-                    name=f"pin {number + 1}: {pin['label']}",
+                    name=f"pin {number + 1}: {markup(pin['label'])}",
                     connect="finite",
                 )
                 plot.addItem(curve)
                 self.curves.append((plot, curve))
                 if plot is self.top:
-                    self.legend.addItem(curve, f"pin {number + 1}: {pin['label']}")
+                    self.legend.addItem(curve, f"pin {number + 1}: {markup(pin['label'])}")
         self.legend.setVisible(bool(self.curves))

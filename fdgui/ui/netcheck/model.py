@@ -336,6 +336,10 @@ class NetcheckModel(PanelModel):
 
             self._report = _with_heat_maps(report)
             self.restored, self.finished_at = None, now()
+            if probe is not None:
+                from fdgui.ui.netcheck.saved_report import probe_checked
+
+                probe_checked(self, probe)
             self.resultChanged.emit(self._report)
             note = ""
             if probe is not None:
@@ -441,6 +445,23 @@ class NetcheckModel(PanelModel):
         probe = self.probe.model
         if probe is None:
             self.statusMessage.emit("The probe is no longer loaded; choose it again.")
+            return False
+        from fdgui.ui.netcheck.saved_report import other_probe
+
+        other = other_probe(self)
+        if other:
+            self.statusMessage.emit(
+                f"This report is not of the loaded probe file ({other}); Run check to check "
+                "it before sweeping its entries."
+            )
+            return False
+        try:
+            probe.flat_index(entry.tensor, entry.index)
+        except InputError as error:
+            self.statusMessage.emit(
+                f"{entry.tensor}[{entry.index}] is not an entry of the loaded probe file "
+                f"({error.message}); Run check to check it."
+            )
             return False
         try:
             self._context.open_panel("explorer")

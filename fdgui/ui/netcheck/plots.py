@@ -14,6 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from fdgui.ui.plain_text import markup
+
 # The colour scale is fixed to the verdict bands (the same for every tensor and every check):
 # ≤ 1e-7 correct, 1e-7…1e-4, 1e-4…1e-2, > 1e-2 wrong, in the verdicts' own colours, so a
 # passing tensor never shows the colours of a failing one.
@@ -155,15 +157,21 @@ class HeatMap(QWidget):
             self.image.clear()
             # the reason is in the note above the report (a title does not wrap)
             self.plot.setTitle(
-                f"{tensor.name}: heat map unavailable (not kept); Run check draws it"
+                f"{markup(tensor.name)}: heat map unavailable (not kept); Run check draws it"
             )
             return
         logs = np.asarray(tensor.heat_map)  # log10, downsampled in the worker
         self.image.setImage(logs.T, autoLevels=False)
         self.color_bar.setLevels(HEAT_LEVELS)  # the same scale for every tensor
         projection = report.settings.mode == "projection"
-        rows = tensor.shape[0] if len(tensor.shape) == 2 else 1
-        columns = logs.shape[1] if projection else tensor.shape[-1]
+        from fdgui.core.netcheck.stored_check import matrix_shape
+
+        rows, columns = matrix_shape(tuple(tensor.shape))  # the picture as_matrix draws
+        columns = logs.shape[1] if projection else columns
+        if logs.size == 0 or rows < 1 or columns < 1:
+            self.image.clear()
+            self.plot.setTitle(f"{markup(tensor.name)}: nothing to draw")
+            return
         bottom_axis = self.plot.getAxis("bottom")
         if projection:
             # direction k (1-based, as in the worst table) is the cell centred on k
@@ -185,7 +193,7 @@ class HeatMap(QWidget):
         self.plot.getAxis("left").setStyle(showValues=bool(left))
         self.plot.getAxis("left").setTicks(None if left else [[], []])  # one row: no bare ticks
         what = "relative uncertainty" if self._numeric else "relative error beyond round-off"
-        self.plot.setTitle(f"{tensor.name}: {what}")
+        self.plot.setTitle(f"{markup(tensor.name)}: {what}")
         self.plot.autoRange()
 
     def clear(self) -> None:

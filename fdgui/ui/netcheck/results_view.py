@@ -51,6 +51,9 @@ def build_results(panel: Any) -> QWidget:
     panel.restored_label.setWordWrap(True)
     panel.restored_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     panel.restored_label.setVisible(False)
+    for label in (panel.verdict_badge, panel.verdict_label, panel.settings_label,
+                  panel.restored_label):  # fmt: skip
+        label.setTextFormat(Qt.TextFormat.PlainText)  # tensor names come from files too
 
     from fdgui.core.report.netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
 

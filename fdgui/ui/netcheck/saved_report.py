@@ -27,10 +27,21 @@ def state_entries(model: Any, lazy: bool = False) -> dict[str, Any]:
         return {KEY: cached[1]}
     finished = model.finished_at
 
+    checked_probe = getattr(model, "checked_probe", None)
+    restored = getattr(model, "restored", None)
+    omitted = restored.omitted if restored is not None and restored.report is report else {}
+
     def make() -> dict[str, Any]:
         from fdgui.core.netcheck.stored import report_data
 
         data = report_data(report, finished)
+        for item in data["tensors"]:  # what a restored report lacked: the reason it had
+            for key, words in (("heat_map", "heat map"), ("relative_errors", "relative errors")):
+                reason = omitted.get(f"{item['name']} {words}")
+                if reason and "omitted" in item[key]:
+                    item[key] = {"omitted": reason}
+        if report.settings.spec is None and checked_probe is not None:
+            data["probe_file"] = {"path": checked_probe[0], "sha256": checked_probe[1]}
         model._stored_cache = (report, data)
         return data
 
@@ -51,9 +62,17 @@ def restore_report(model: Any, state: dict[str, Any]) -> list[str]:
     if KEY in state:
         try:
             stored = report_from_data(state[KEY])
+            from fdgui.core.report.netcheck_saved import word_everything
+
+            word_everything(stored.report)
         except StoredReportError as error:
+            stored = None
             problems.append(f"{KEY} ({error})")
+        except Exception as error:
+            stored = None
+            problems.append(f"{KEY} (it cannot be shown: {type(error).__name__})")
     had = model._report is not None
+    model.checked_probe = _probe_file(state.get(KEY)) if stored is not None else None
     model.restored = stored
     model._report = stored.report if stored is not None else None
     model.finished_at = stored.finished_at if stored is not None else ""
@@ -88,4 +107,49 @@ def restored_note(model: Any) -> tuple[str, bool] | None:
         fields_wrong=bool(model.errors()),
         tensor_names=tuple(tensor.name for tensor in stored.report.tensors),
         probe_not_loaded=model.text("source") == "probe" and model.probe.model is None,
+        probe_other=other_probe(model),
     )  # fmt: skip
+
+
+def _probe_file(data: Any) -> tuple[str, str] | None:
+    """(path, sha256) of the probe file a stored report checked, None when not stored."""
+    probe = data.get("probe_file") if isinstance(data, dict) else None
+    if not isinstance(probe, dict):
+        return None
+    path, digest = probe.get("path"), probe.get("sha256")
+    if not isinstance(path, str) or not isinstance(digest, str) or len(path) > 4096:
+        return None
+    return path, digest[:64]
+
+
+def probe_checked(model: Any, probe: Any) -> None:
+    """Remember which probe file (path and content) the report just made checked."""
+    signature = getattr(probe, "signature", None)
+    path = getattr(probe, "path", "")
+    digest = getattr(signature, "sha256", "") if signature is not None else ""
+    model.checked_probe = (path, digest) if isinstance(path, str) and path else None
+
+
+def other_probe(model: Any) -> str:
+    """The loaded probe file when the shown report is a probe's and checked another file
+    (another path, or the same path with other contents); "" when it is the same or unknown."""
+    report = model.result()
+    loaded = model.probe.model
+    checked = getattr(model, "checked_probe", None)
+    if checked is None and getattr(model, "restored", None) is not None:
+        # a session written before the report kept its probe file: the panel's probe path
+        window = getattr(getattr(model, "_context", None), "window", None)
+        named = window._probe_paths.get("netcheck", "") if window is not None else ""
+        checked = (named, "") if isinstance(named, str) and named else None
+    if report is None or report.settings.spec is not None or loaded is None or checked is None:
+        return ""
+    import os
+
+    signature = getattr(loaded, "signature", None)
+    digest = getattr(signature, "sha256", "") if signature is not None else ""
+    same_path = os.path.abspath(checked[0]) == os.path.abspath(loaded.path)
+    if same_path and (not checked[1] or not digest or checked[1] == digest):
+        return ""
+    if same_path:
+        return f"{loaded.path} (changed since the check)"
+    return f"{loaded.path} (the report checked {checked[0]})"
