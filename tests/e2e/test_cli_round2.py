@@ -176,7 +176,9 @@ def test_the_memory_refusal_says_the_estimate_the_memory_and_what_to_do(monkeypa
     message = raised.value.message
     assert "needs about 1.7 GB" in message and "2.7 GB available" in message
     assert "60%" in message and "1.6 GB" in message  # the share a check may use, said
-    assert "smaller layers" in message and "sample" in message
+    # only what fits is advised: projections here, never sample mode (as large as the full)
+    assert "smaller layers" in message and "mode projection" in message
+    assert "sample" not in message
     with pytest.raises(InputError) as raised:
         check_request({"layers": "30,30,10", "batch": "10000000"})
     assert "smaller batch" in raised.value.message and "1.6 GB" in raised.value.message
