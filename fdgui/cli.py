@@ -99,6 +99,13 @@ def join_negative_values(argv: Sequence[str], value_options: set[str]) -> list[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from fdgui.commands.output import escaped_output
+
+    with escaped_output():  # nothing from outside reaches the terminal raw
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser, modules = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))

@@ -176,7 +176,9 @@ def test_the_memory_refusal_says_the_estimate_the_memory_and_what_to_do(monkeypa
     message = raised.value.message
     assert "needs about 1.7 GB" in message and "2.7 GB available" in message
     assert "60%" in message and "1.6 GB" in message  # the share a check may use, said
-    assert "smaller layers" in message and "sample" in message
+    # only what fits is advised: projections here, never sample mode (as large as the full)
+    assert "smaller layers" in message and "mode projection" in message
+    assert "sample" not in message
     with pytest.raises(InputError) as raised:
         check_request({"layers": "30,30,10", "batch": "10000000"})
     assert "smaller batch" in raised.value.message and "1.6 GB" in raised.value.message
@@ -218,3 +220,14 @@ def test_fdgui_traceback_shows_every_caught_internal_error(capsys, monkeypatch, 
     monkeypatch.setenv("FDGUI_TRACEBACK", "1")
     status, _, err = _run(capsys, *argv)
     assert status == 3 and "Traceback (most recent call last)" in err and "an internal bug" in err
+
+
+@pytest.mark.parametrize("minus", [*LOOK_ALIKES, "\u2012", "\ufe63"])
+def test_expressions_read_the_minus_signs_numbers_read(minus):
+    """Before: `--grad '–0.5'` and `sin(w) – w` were syntax errors while `--at '–0.5'` was read."""
+    from fdgui.core.models.expression import parse_expression
+
+    assert parse_expression(f"sin(w) {minus} w").evaluate(0.5) == parse_expression(
+        "sin(w) - w"
+    ).evaluate(0.5)
+    assert parse_expression(f"{minus}0.5").evaluate(1.0) == -0.5

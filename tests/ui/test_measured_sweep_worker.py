@@ -9,7 +9,7 @@ import pytest
 
 from fdgui.ui import worker
 from fdgui.ui.explorer.model import MEASURED_INLINE_ROWS
-from tests.ui.test_reliability import LONGEST_GAP_MS, PASTED_ROWS, Heartbeat, _rows
+from tests.ui.test_reliability import INLINE_GAP_MS, PASTED_ROWS, Heartbeat, _rows
 
 
 def _wait_for_jobs(qtbot, timeout_s: float = 180) -> None:
@@ -85,4 +85,26 @@ def test_the_window_answers_while_100000_measured_rows_are_swept(window, qtbot):
     gap_ms = heartbeat.longest * 1000
     print(f"\n100,000 measured rows swept: longest gap {gap_ms:.0f} ms")
     assert explorer.result() is not None and len(explorer.result().epsilons) == PASTED_ROWS
-    assert gap_ms <= LONGEST_GAP_MS
+    # the sweep is off the GUI thread; what is left is drawing the result: the first paint of
+    # 100,000-point curves (downsampled by pyqtgraph) measured ~180 ms at load 2.3, so the
+    # bound is the one the explorer's drawing of a sweep has (before: the sweep itself ran on
+    # the GUI thread, 8 s at 2,000 rows and quadratic)
+    assert gap_ms <= INLINE_GAP_MS
+
+
+def test_a_paste_past_the_table_bound_is_refused_in_words(window, qtbot):
+    """Before: 61 MB pasted were read (17 s, 1.5 GB, a 0.9 s stall); files were bounded."""
+    from fdgui.core.table_file import MAX_TABLE_BYTES
+
+    calculator = window.model("calculator")
+    line = "1e-3\t0.8505\t0.8495\n"
+    text = line * (MAX_TABLE_BYTES // len(line) + 1)
+    with qtbot.waitSignal(calculator.tableRead, timeout=10_000) as signal:
+        window.panel("calculator").paste_table(text)
+    added, problems = signal.args
+    assert added == 0 and len(calculator.history) == 0
+    assert "larger than 32 MB" in problems[0] and "nothing was read" in problems[0]
+    smaller = line * 10
+    with qtbot.waitSignal(calculator.tableRead, timeout=10_000):
+        window.panel("calculator").paste_table(smaller)
+    assert len(calculator.history) == 10
