@@ -46,12 +46,13 @@ def _rows_richardson(
         tableau = extrapolate(epsilons[used], central[used], noise[used])
     except ValueError:
         return None
-    # the extrapolation moves the smallest row's estimate by its correction; the law was
-    # checked to within 1/8 of each c, so a quarter of that correction stays uncertain
+    # the extrapolation moves the smallest row's estimate by its correction; three rows
+    # check the law once (one pair of c's), so a quarter of that correction stays uncertain
     # (1/(1+300w²) at 0.13, rows to 0.7 of its radius of convergence: c's agreeing to 1 %
     # while the h⁶… terms still moved the value 5 % of the correction)
-    smallest = central[order[0]]
-    error = max(tableau.error, CORRECTION_SHARE * abs(tableau.value - smallest))
+    error = tableau.error
+    if count == MIN_JUDGING_ROWS:
+        error = max(error, CORRECTION_SHARE * abs(tableau.value - central[order[0]]))
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
     return ReferenceValue(
         "Richardson",
