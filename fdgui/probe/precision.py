@@ -64,7 +64,7 @@ def significant_bits(value: float) -> int:
     if value == 0 or not np.isfinite(value):
         return 0
     mantissa, _ = np.frexp(abs(value))
-    bits = int(round(float(mantissa) * 2.0**53))
+    bits = round(float(mantissa) * 2.0**53)
     return 53 - ((bits & -bits).bit_length() - 1)
 
 

@@ -223,8 +223,8 @@ def test_identical_repeats_are_not_noise(tmp_path):
         assert NumericEngine(model, CheckSettings(None)).noise_sigma == 0.0
     finally:
         model.close()
-    with_grad = write(tmp_path, DETERMINISTIC + "def grad(t):\n    return np.sin(t) + t * np.cos(t)\n",
-                      "g.py")  # fmt: skip
+    gradient = "def grad(t):\n    return np.sin(t) + t * np.cos(t)\n"
+    with_grad = write(tmp_path, DETERMINISTIC + gradient, "g.py")
     from fdgui.core.netcheck.forward import ForwardEngine
 
     model = open_probe(with_grad)
