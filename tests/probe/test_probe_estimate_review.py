@@ -233,3 +233,36 @@ def test_identical_repeats_are_not_noise(tmp_path):
         assert engine.noise_sigma == 0.0
     finally:
         model.close()
+
+
+F32 = """
+import numpy as np
+rng = np.random.default_rng(1)
+theta0 = rng.normal(size=20)
+A = rng.normal(size=(20, 20))
+def loss(t):
+    return np.float32(np.sum(np.sin(A @ t)) + 0.5 * t @ t + {offset})
+"""
+
+
+@pytest.mark.parametrize("offset", [0.0, 1000.0])
+def test_the_sweep_of_a_probe_uses_the_loss_precision_the_check_found(tmp_path, offset):
+    from fdgui.core.sweep.engine import run_sweep
+    from fdgui.core.sweep.objectives import EntryObjective
+
+    rng = np.random.default_rng(1)
+    theta0, a = rng.normal(size=20), rng.normal(size=(20, 20))
+    exact = (a.T @ np.cos(a @ theta0) + theta0)[3]
+    path = write(tmp_path, F32.format(offset=offset))
+    model = open_probe(path)
+    try:
+        result = run_sweep(EntryObjective(model, 3))
+        netcheck = numeric_gradient_report(model, CheckSettings(None))
+    finally:
+        model.close()
+    (richardson,) = [r for r in result.references if r.method == "Richardson"]
+    assert abs(richardson.value - exact) <= richardson.error
+    assert result.unit_roundoff == pytest.approx(2.0**-24)  # the round-off guide: float32's
+    (tensor,) = netcheck.tensors
+    # the two panels agree on the entry: each value inside the other's bar (or both bars)
+    assert abs(richardson.value - tensor.values[3]) <= richardson.error + tensor.error_bars[3]
