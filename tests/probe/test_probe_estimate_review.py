@@ -266,3 +266,23 @@ def test_the_sweep_of_a_probe_uses_the_loss_precision_the_check_found(tmp_path, 
     (tensor,) = netcheck.tensors
     # the two panels agree on the entry: each value inside the other's bar (or both bars)
     assert abs(richardson.value - tensor.values[3]) <= richardson.error + tensor.error_bars[3]
+
+
+NOWHERE_FINITE = """
+import numpy as np
+theta0 = np.linspace(-1, 1, 4)
+def loss(t):
+    return float(t @ t) if np.array_equal(t, theta0) else float("nan")
+"""
+
+
+def test_an_estimate_with_no_finite_entry_exits_2_and_says_so(tmp_path):
+    path = write(tmp_path, NOWHERE_FINITE)
+    cli = subprocess.run(
+        [sys.executable, "-m", "fdgui.cli", "netcheck", "--probe", path],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env=dict(os.environ, PYTHONPATH=ROOT),
+    )  # fmt: skip
+    assert cli.returncode == 2, cli.stdout + cli.stderr
+    assert "None of the 4 entries could be estimated" in cli.stdout + cli.stderr
+    assert "0 of 4 estimated" in cli.stdout

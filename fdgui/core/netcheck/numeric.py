@@ -111,6 +111,11 @@ class NumericGradient:
         return sum(t.indices.size for t in self.tensors)
 
     @property
+    def estimated(self) -> int:
+        """Entries (directions) whose estimate is a finite number."""
+        return sum(int(np.isfinite(t.values).sum()) for t in self.tensors)
+
+    @property
     def mode(self) -> str:
         return self.settings.mode if self.settings is not None else "full"
 
