@@ -13,8 +13,10 @@ file (the CLI's ``--probe``, the window's file dialog), never by a session or a 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,10 @@ from fdgui.probe.precision import (
 DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
 PATH_ULPS = 16  # losses and loss may differ by this many units of round-off of L …
 PATH_SCATTER = 8  # … plus this many times the largest scatter of repeats of L(θ0)
+
+
+class PlanInterrupted(ProbeError):
+    """The cost planner's call refused because a run was started (see ``planning``)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class ProbeModel(ModelBase):
         self.version = 0
         self.note = ""
         self._stopped = False
+        self._plan_thread: int | None = None
+        self._plan_interrupted = False
         self._load_error: ProbeError | None = None
         try:
             self._load()
@@ -172,7 +180,22 @@ class ProbeModel(ModelBase):
     def resume(self) -> None:
         self._stopped = False
 
+    @contextlib.contextmanager
+    def planning(self):
+        """While the cost planner runs on this thread: ``interrupt_planning`` (Run pressed)
+        makes its next call raise PlanInterrupted, so a run waits for one call at most."""
+        self._plan_thread, self._plan_interrupted = threading.get_ident(), False
+        try:
+            yield
+        finally:
+            self._plan_thread, self._plan_interrupted = None, False
+
+    def interrupt_planning(self) -> None:
+        self._plan_interrupted = self._plan_thread is not None
+
     def _call(self, header: dict, arrays=()):
+        if self._plan_interrupted and threading.get_ident() == self._plan_thread:
+            raise PlanInterrupted("the cost measurement gave way to a run")
         if self._stopped:
             raise ProbeError("the probe was stopped")
         if self.signature is None and header.get("op") != "load":  # its last load failed
@@ -225,6 +248,11 @@ class ProbeModel(ModelBase):
             if first is not None:
                 self._check_paths(loss0, *first)
         return self._precision
+
+    @property
+    def precision_known(self) -> bool:
+        """Whether ``loss_precision`` has been learned (the planner counts its calls)."""
+        return self._precision is not None
 
     def _check_paths(self, loss0: float, moved: np.ndarray, batch: np.ndarray) -> None:
         """InputError when the file's ``losses`` disagrees with its ``loss`` at θ0 or at a

@@ -286,3 +286,67 @@ def test_an_estimate_with_no_finite_entry_exits_2_and_says_so(tmp_path):
     assert cli.returncode == 2, cli.stdout + cli.stderr
     assert "None of the 4 entries could be estimated" in cli.stdout + cli.stderr
     assert "0 of 4 estimated" in cli.stdout
+
+
+SLOW = """
+import time, numpy as np
+theta0 = np.linspace(-1, 1, 6)
+names = [("a", (4,)), ("b", (2,))]
+def loss(t):
+    time.sleep(0.1)
+    return float(np.sum(np.sin(t) * t))
+"""
+
+
+def test_planning_a_slow_loss_costs_a_small_share_of_the_check(tmp_path):
+    import time
+
+    from fdgui.core.netcheck import plan_costs
+
+    model = open_probe(write(tmp_path, SLOW))
+    try:
+        settings = CheckSettings(None, engine="forward")
+        start = time.perf_counter()
+        plan = plan_costs(settings, model=model)["full"]
+        planning = time.perf_counter() - start
+        start = time.perf_counter()
+        numeric_gradient_report(model, settings)
+        ran = time.perf_counter() - start
+    finally:
+        model.close()
+    assert planning <= max(1.0, 0.1 * ran) + 0.5, (planning, ran)
+    assert 0.7 <= plan.expected_seconds / ran <= 1.3, (plan.expected_seconds, ran)
+
+
+def test_a_run_interrupts_the_planner_between_two_calls(tmp_path):
+    import threading
+
+    from fdgui.probe.model import PlanInterrupted
+
+    model = open_probe(write(tmp_path, DETERMINISTIC))
+    theta = model.theta0()
+    failures: list[BaseException] = []
+    entered, interrupted = threading.Event(), threading.Event()
+
+    def planner() -> None:
+        with model.planning():
+            model.loss(theta)
+            entered.set()
+            interrupted.wait(10)
+            try:
+                model.loss(theta)
+            except PlanInterrupted as error:
+                failures.append(error)
+
+    try:
+        thread = threading.Thread(target=planner)
+        thread.start()
+        entered.wait(10)
+        model.interrupt_planning()
+        assert np.isfinite(model.loss(theta))  # the run's own calls go through
+        interrupted.set()
+        thread.join(10)
+        assert len(failures) == 1
+        assert np.isfinite(model.loss(theta))  # after planning, nothing is refused
+    finally:
+        model.close()

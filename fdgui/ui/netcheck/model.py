@@ -51,6 +51,9 @@ def _plan_job(settings: Any, model: Any = None) -> Generator[float, None, Any]:
     yield 0.0
     if model is not None and hasattr(model, "resume"):
         model.resume()  # a probe stopped by Cancel: measuring is a new run
+    if model is not None and hasattr(model, "planning"):
+        with model.planning():  # Run interrupts it (interrupt_planning): never waits for it
+            return plan_costs(settings, model=model)
     return plan_costs(settings, model=model)
 
 
@@ -281,6 +284,8 @@ class NetcheckModel(PanelModel):
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
+            if self._job is not None:  # a run interrupted it: the run's status stays
+                return
             self.statusMessage.emit(f"Could not measure the cost: {message}")
 
         def finished() -> None:
@@ -375,6 +380,9 @@ class NetcheckModel(PanelModel):
 
         self._eta = math.nan
         probe = self._model()
+        if probe is not None and self._plan_job is not None:
+            probe.interrupt_planning()  # the run goes first; the plan is measured again after
+            self._plan_pending = True
         function, arguments = run_check, (settings, None, weights)
         if probe is not None:
             function, arguments = _probe_job, (self.probe, probe, settings, weights)
