@@ -81,3 +81,38 @@ def test_an_estimate_with_no_finite_entry_says_none_was_estimated(qtbot, window,
     assert report.verdict == "none"
     assert any("none of the 4 entries could be estimated" in line.lower() for line in said), said
     assert "could be estimated" in panel.verdict_label.text().lower()
+
+
+F32 = """
+import numpy as np
+rng = np.random.default_rng(1)
+theta0 = rng.normal(size=20)
+A = rng.normal(size=(20, 20))
+def loss(t):
+    return np.float32(np.sum(np.sin(A @ t)) + 0.5 * t @ t)
+"""
+
+
+def test_a_float32_entry_swept_from_the_estimate_agrees_and_names_no_checked_g(
+    qtbot, window, monkeypatch, tmp_path
+):
+    import numpy as np
+
+    path = tmp_path / "f32.py"
+    path.write_text(textwrap.dedent(F32))
+    panel = open_in_netcheck(qtbot, window, monkeypatch, path)
+    report, _ = run(qtbot, panel)
+    entry = report.least_certain[0]
+    assert panel.model.explore_worst_entry(0)
+    explorer = window.model("explorer")
+    qtbot.waitUntil(lambda: explorer.result() is not None and not explorer.is_busy()
+                    and explorer.source() == "probe", timeout=20_000)  # fmt: skip
+    facts = explorer.diagnosis().facts
+    rng = np.random.default_rng(1)
+    theta0, a = rng.normal(size=20), rng.normal(size=(20, 20))
+    exact = (a.T @ np.cos(a @ theta0) + theta0)[entry.index]
+    assert abs(facts["estimate"] - exact) <= facts["estimate_error"]  # was 0 ± 3.9e-7
+    # the two panels agree on the entry
+    assert abs(facts["estimate"] - entry.value) <= facts["estimate_error"] + entry.error_bar
+    legend = window.open_panel("explorer").legend_label.text()
+    assert "under check" not in legend and "independent ref." in legend
