@@ -412,8 +412,10 @@ def test_relu_kinks_crossed_in_deeper_layers_are_explained_in_every_dtype_and_mo
     # the entry QA named: a kink in layer 2 only (its own unit W1[0] does not switch)
     spec = cases[0][0]
     report = run_to_completion(CheckSettings(spec, dtype="float32"))
+    # (its one-sided slopes cannot show a gradient of 0.002 to lie between them at this ε:
+    # undecided, never failing, never explained)
     w1 = next(e for e in report.worst if e.tensor == "W1" and e.position == (0, 5))
-    assert w1.note == "kink" and w1.relative_error > 1
+    assert w1.note == "kink-unexamined" and w1.relative_error > 1 and not w1.failing
     # and a deliberately wrong relu backprop is still caught there
     bad = run_to_completion(CheckSettings(spec, dtype="float32", bug="no-batch-mean"))
     assert bad.verdict == "fail"
@@ -566,7 +568,8 @@ def test_relu_entries_that_switch_a_deeper_unit_take_the_exact_path(monkeypatch)
     fast = run_to_completion(CheckSettings(spec, epsilon=0.05))
     monkeypatch.setattr(netcheck.ExactEngine, "_jet_change", lambda *args: None)
     slow = run_to_completion(CheckSettings(spec, epsilon=0.05))
-    assert sum(t.kinks for t in slow.tensors) > 0
+    # kinks flagged (explained, or undecided where the one-sided slopes cannot show more)
+    assert any(e.note in ("kink", "kink-unexamined") for e in slow.worst)
     for a, b in zip(fast.tensors, slow.tensors, strict=True):
         np.testing.assert_allclose(a.numeric, b.numeric, rtol=1e-11, atol=1e-17)
         assert a.kinks == b.kinks

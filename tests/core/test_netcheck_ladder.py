@@ -177,3 +177,24 @@ def test_a_restored_report_says_the_same():
         [e.bar for e in report.worst], nan_ok=True
     )
     assert render_text(restored).split("Worst")[1] == render_text(report).split("Worst")[1]
+
+
+@pytest.mark.parametrize("engine", ["exact", "forward"])
+def test_a_sign_flip_the_bar_resolves_fails_even_above_a_quarter(monkeypatch, engine):
+    """Review: W2[0, 3] sign-flipped, float16; its best bar (0.0105) was just above |a|/4
+    (0.0103) so it stayed undecided and the check passed, though |n − a| was 8 bars."""
+    correct = mlp.Network.gradient
+
+    def flipped(self, bug=None):
+        found = [g.copy() for g in correct(self, bug)]
+        found[2].flat[3] *= -1
+        return found
+
+    monkeypatch.setattr(mlp.Network, "gradient", flipped)
+    spec = NetworkSpec((6, 4, 2), "tanh", "mse", seed=754, batch_size=4)
+    report = run_to_completion(CheckSettings(spec, dtype="float16", engine=engine))
+    assert report.verdict == "fail"
+    entry = next(e for e in report.worst if e.tensor == "W2" and e.position == (0, 3))
+    assert entry.failing
+    if entry.note == "larger-ε-wrong":  # decided by its bar: beyond two of them
+        assert abs(entry.numeric - entry.analytic) > 2 * entry.bar

@@ -206,7 +206,14 @@ def activate(z: np.ndarray, activation: str, ar: Arithmetic) -> np.ndarray:
         return r(np.tanh(z))
     if activation == "sigmoid":
         one = z.dtype.type(1)
-        return r(one / r(one + r(np.exp(-z))))
+        if ar.emulated or not isinstance(z, np.ndarray) or z.dtype.kind == "c":
+            return r(one / r(one + r(np.exp(-z))))
+        # the same operations in place (one temporary instead of four: the network check
+        # activates millions of perturbed columns)
+        found = np.negative(z)
+        np.exp(found, out=found)
+        np.add(one, found, out=found)
+        return np.divide(one, found, out=found)
     return r(np.maximum(z, z.dtype.type(0)))
 
 
@@ -216,7 +223,7 @@ def per_sample_loss(
     """Loss of each example (last axis = classes/outputs, second last = batch)."""
     r = ar.round
     if loss == "cross-entropy":
-        shift = r(np.max(outputs.real, axis=-1, keepdims=True).astype(outputs.dtype))
+        shift = r(_last_axis_max(outputs.real).astype(outputs.dtype))
         shifted = r(outputs - shift)
         log_sum = r(r(np.log(r(np.sum(r(np.exp(shifted)), axis=-1)))) + shift[..., 0])
         picked = outputs[..., np.arange(targets.size), targets]
@@ -224,6 +231,18 @@ def per_sample_loss(
     difference = r(outputs - targets)
     half = outputs.dtype.type(0.5)
     return r(half * r(np.sum(r(difference * difference), axis=-1)))
+
+
+def _last_axis_max(values: np.ndarray) -> np.ndarray:
+    """np.max(values, axis=-1, keepdims=True), the same numbers: over a few classes an
+    elementwise maximum per class is ~10× faster than numpy's reduction along a short axis
+    (the network check evaluates millions of perturbed batches)."""
+    if values.ndim < 2 or values.shape[-1] > 64 or values.shape[-1] == 0:
+        return np.max(values, axis=-1, keepdims=True)
+    found = values[..., 0].copy()
+    for column in range(1, values.shape[-1]):
+        np.maximum(found, values[..., column], out=found)
+    return found[..., None]
 
 
 def batch_mean(per_sample: np.ndarray, ar: Arithmetic) -> np.ndarray:

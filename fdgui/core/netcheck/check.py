@@ -108,13 +108,24 @@ def _check_steps(
                 yield progress.fraction(tensor_done), message
             progress.finish_tensor()
             continue
+        undecided: list[np.ndarray] = []  # first-look entries the ladder re-checks
+        found = 0
         for piece in engine.tensor_pieces(position, full=settings.mode == "full"):
-            if retry:
-                piece = ladder.refine(piece, position, engine, roundoff, tolerances, tally)
             result.store(piece)
             done += piece.size
             tensor_done += piece.size
-            yield progress.fraction(tensor_done), f"{name}: {done:,} of {total:,} entries"
+            message = f"{name}: {done:,} of {total:,} entries"
+            if not retry:
+                yield progress.fraction(tensor_done), message
+                continue
+            chosen = ladder.select(piece, tolerances)
+            if chosen.size:
+                undecided.append(np.atleast_1d(piece.indices)[chosen])
+                found += chosen.size
+            yield progress.first_look(tensor_done, found), message
+        if undecided:
+            yield from _recheck(result, position, np.concatenate(undecided), engine,
+                                roundoff, tally, progress)  # fmt: skip
         progress.finish_tensor()
     yield 1.0, "writing the report"
     seconds = time.perf_counter() - started
@@ -132,6 +143,17 @@ def _check_steps(
         settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
         report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)
     return report
+
+
+def _recheck(result, position, indices, engine, roundoff, tally, progress):
+    """The ladder phase of one tensor: its undecided entries re-checked at larger ε."""
+    message = f"{result.name}: re-checking {indices.size:,} undecided entries at larger ε"
+    yield progress.ladder(0, indices.size), message
+    before = tally.evaluations
+    rechecked = 0
+    for rechecked in ladder.recheck(result, position, indices, engine, roundoff, tally):
+        yield progress.ladder(rechecked, indices.size), message
+    progress.ladder_rate(tally.evaluations - before, rechecked)
 
 
 def run_to_completion(

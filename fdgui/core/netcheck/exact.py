@@ -650,10 +650,9 @@ class ExactEngine(ExactSteps):
                 activate(column, self.spec.activation, ar) - fp.inputs[layer + 1][:, units].T
             )
             next_weight = fp.parameters[2 * (layer + 1)]
-            outputs = r(
-                fp.pre_activations[layer + 1][None]
-                + r(change[:, :, None] * next_weight[:, units].T[:, None, :])
-            )
+            # pre-activations + change·w, in place (the same two rounded operations)
+            outputs = r(np.multiply(change[:, :, None], next_weight[:, units].T[:, None, :]))
+            outputs = r(np.add(outputs, fp.pre_activations[layer + 1][None], out=outputs))
             for deeper in range(layer + 2, self.layers):
                 if relu:  # a deeper unit switches: the loss has a kink inside ±ε too
                     moved = (outputs > 0) != (fp.pre_activations[deeper - 1] > 0)[None]

@@ -58,7 +58,9 @@ from fdgui.core.netcheck.reexamine import (
     KINK,
     NOISE_REPEATS,
     NOISE_WIDTH,
+    SMALL_STEPS,
     UNDECIDED,
+    needs_small_steps,
     reexamine,
     repeat_sigma,
 )
@@ -332,10 +334,19 @@ class ForwardEngine(ForwardSteps):
             factor: (changes[row * n : (row + 1) * n], changes[(len(FACTORS) + row) * n :][:n])
             for row, factor in enumerate(FACTORS)
         }
-        codes = reexamine(
-            more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
-            tolerances.rtol, self.noise_sigma,
-        )  # fmt: skip
+        arguments = (more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
+                     tolerances.rtol, self.noise_sigma, self.smooth)  # fmt: skip
+        codes = reexamine(*arguments)
+        suspects = needs_small_steps(codes, self.smooth)
+        if suspects.size:  # kinks nearer than ε/4, jumps: smaller steps decide
+            small = self._small_steps(rows_for, chosen[suspects], epsilon, total)
+            spread = {}
+            for factor, found in small.items():
+                spread[factor] = tuple(np.full(n, np.nan) for _ in found)
+                for full, part in zip(spread[factor], found, strict=True):
+                    full[suspects] = part
+            bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
+            codes = reexamine(*arguments, small=spread, roundoff=bound)
         self.reexamined += n
         self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
         kink[chosen[codes == KINK]] = True
@@ -343,6 +354,27 @@ class ForwardEngine(ForwardSteps):
         reason = np.zeros(total, dtype=np.int8)
         reason[chosen] = codes
         return reason
+
+    def _small_steps(self, rows_for, chosen, epsilon, total) -> dict:
+        """ΔL+, ΔL− and the steps the dtype made (0: rounded away) of the ``chosen`` entries
+        (of a chunk of ``total``) at each of ``SMALL_STEPS`` times their ε."""
+        found = {}
+        for factor in SMALL_STEPS:
+            steps = np.zeros(total)
+            steps[chosen] = epsilon[chosen] * factor
+            points, gone = rows_for(np.concatenate([steps, -steps]))
+            keep = np.concatenate([chosen, total + chosen])
+            points = points[keep]
+            if isinstance(points, ChangedPoints):
+                where = points.values - self.theta[points.where]
+            else:  # one entry, or a tensor along a unit direction: the step is the length
+                where = np.linalg.norm(points - self.theta, axis=1)
+            with np.errstate(invalid="ignore", over="ignore"):
+                changes = np.where(gone[keep], 0.0, self._losses(points) - self.loss)
+            made = np.where(gone[keep], 0.0, np.abs(where))
+            k = chosen.size
+            found[factor] = (changes[:k], changes[k:], made[:k], made[k:])
+        return found
 
     def _find_kinks(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                     kink, undecided) -> None:  # fmt: skip

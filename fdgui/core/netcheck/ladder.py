@@ -24,8 +24,11 @@ error bar made of what was *measured*, never of what would make it pass:
 
 The entry is **decided** at the first step whose bar is at most |a|/4: a gradient off by a
 factor 2 (|n − a| ≈ |a|/2) or of the wrong sign then lies outside the bar and fails, one
-within it passes. The climb stops at a step that leaves the Taylor regime or at
-4h = ``REACH``·max(1, |w|) (larger steps than that were seen to fake the h² law on saturating
+within it passes. An entry whose best bar stays between |a|/4 and |a|/2 is still decided
+wrong where |n − a| exceeds ``WRONG_BARS`` bars (a sign flip the bar resolves).
+Differences seen above their round-off must grow with the step: shrinking ones have left
+the h² regime, and the climb stops there (as at any step that leaves the Taylor regime) or
+at 4h = ``REACH``·max(1, |w|) (larger steps than that were seen to fake the h² law on saturating
 losses). An entry still above |a|/4 stays **undecided** with the reason: round-off at every
 usable step (``ROUNDOFF_LIMIT``), truncation first (``TRUNCATION_LIMIT``), a relu switch
 (``KINK_LIMIT``). The report counts them and names the fraction.
@@ -55,6 +58,7 @@ DECIDE_SHARE = 0.25  # decided when the bar is at most |a|/4 (a factor 2 then fa
 REACH = 4.0  # the largest step evaluated is REACH·max(1, |w|): the bar, not this, limits h
 LAW_SLACK = 0.25  # the h² law's ratio 4 may be 3.2 … 5.3 (the next order's share)
 GRADIENT_ULPS = 8.0  # the gradient under check, as the dtype rounds it: 8·u·|a|
+WRONG_BARS = 2.0  # |n − a| beyond this many bars is wrong, whatever |a|/4 is
 
 
 @dataclass
@@ -192,12 +196,15 @@ def climb(
     # even with no truncation at all the top step's round-off is too much: no step helps
     with np.errstate(divide="ignore", invalid="ignore"):
         lowest = noise / (base * 2.0 ** np.maximum(j_top, 1)) + allowance
-    active = (j_top >= 1) & (lowest <= goal)
+    # where no step can bring the bar to |a|/4 but one can bring it to |a|/2, the largest
+    # step is still looked at: a gradient more than WRONG_BARS bars off is wrong there
+    active = (j_top >= 1) & (lowest <= 2 * goal)
     # the climb starts where round-off alone no longer rules a decision out (N/h ≤ |a|/4):
     # smaller steps cannot decide, and the h² law is read from h/2 … 4h around each step
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         start = np.ceil(np.log2(noise / (np.maximum(goal - allowance, 1e-300) * base)))
     start = np.clip(np.where(np.isfinite(start), start, 1), 1, None).astype(int)
+    start = np.where(lowest <= goal, start, np.maximum(j_top, 1))
     level = int(start[active].min(initial=1))
     while level <= int(j_top.max(initial=0)):
         live = np.flatnonzero(active & (j_top >= level) & (start <= level))
@@ -236,6 +243,14 @@ def climb(
             seen_top = np.abs(second) > 0.75 * rounding  # c(2h), c(4h): N/(2h) + N/(4h)
             seen_first = np.abs(first) > 1.5 * rounding
             lawful &= ~seen_top | seen_first
+            # and differences seen above their round-off grow with the step, never shrink:
+            # shrinking ones have left the h² regime (the law's round-off slack alone
+            # cannot see that where round-off is as large as the differences)
+            seen_lower = np.abs(lower) > 3 * rounding  # c(h/2), c(h): N/(h/2) + N/h
+            shrinking = (seen_lower & (np.abs(first) < np.abs(lower))) | (
+                seen_first & (np.abs(second) < np.abs(first))
+            )
+            lawful &= ~shrinking
             # and c(h), c(2h) consistent with every smaller step of the climb (their
             # round-off bars, and at most the truncation this step allows): a loss that
             # leaves its Taylor regime between the first ε and h shows it here
@@ -265,10 +280,16 @@ def climb(
         # past a step that left the Taylor regime (or crossed a switch) larger steps only
         # move further from it
         growing = np.isfinite(value) & ~better & (limit[live] == TRUNCATION_LIMIT)
-        leave = done | ~consistent | kinked | growing
+        leave = done | ~consistent | kinked | growing | shrinking
         active[live[leave]] = False
         level += 1
-    decided = best <= goal
+    # decided where the bar is at most |a|/4, or where a bar of at most |a|/2 puts n more
+    # than WRONG_BARS bars from a (a sign flip resolved by its bar)
+    signed = np.broadcast_to(np.asarray(chunk.analytic, dtype=float), (size,))[chosen]
+    at_best = central[np.arange(n), np.maximum(best_k, 0)]
+    with np.errstate(invalid="ignore"):
+        beyond = (best <= 2 * goal) & (np.abs(at_best - signed) > WRONG_BARS * best)
+    decided = (best <= goal) | (beyond & (best_k >= 0))
     for e in np.flatnonzero(best_k >= 0):
         at, k = chosen[e], best_k[e]
         out["epsilon"][at] = steps[e, k]
@@ -329,10 +350,8 @@ def roundoff_for(engine, settings, loss: float, tally: Tally | None = None) -> R
     return found
 
 
-def refine(
-    piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances, tally: Tally
-) -> Chunk:
-    """The piece with its undecided entries retried on the ladder (see module doc)."""
+def select(piece: Chunk, tolerances) -> np.ndarray:
+    """Positions (in the piece's arrays) of the entries the first ε left undecided."""
     from fdgui.core.numbers.verdicts import VERDICTS
 
     a = np.atleast_1d(np.asarray(piece.analytic, dtype=float))
@@ -341,26 +360,72 @@ def refine(
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.maximum(np.maximum(np.abs(numeric), np.abs(a)), 1e-8)
         correct = np.abs(numeric - a) / scale <= VERDICTS[0].upper
-    chosen = candidates(piece, window, correct)
+    return candidates(piece, window, correct)
+
+
+def counted_changes(engine, tally: Tally, limit: int) -> StepChanges:
+    """The engine's ΔL± at steps, at most ``limit`` entries a call (the engine's own chunk,
+    which bounds its temporaries), counted in ``tally``."""
+
+    def changes_at(position: int, entries: np.ndarray, steps: np.ndarray):
+        tally.evaluations += 2 * np.size(steps)
+        found = [
+            engine.step_changes(position, entries[start : start + limit],
+                                steps[start : start + limit])
+            for start in range(0, np.size(steps), limit)
+        ]  # fmt: skip
+        return tuple(np.concatenate([part[k] for part in found]) for k in range(3))
+
+    return changes_at
+
+
+def refine(
+    piece: Chunk, position: int, engine, roundoff: Roundoff, tolerances, tally: Tally
+) -> Chunk:
+    """The piece with its undecided entries retried on the ladder (see module doc); a
+    projection direction steps along it (|w| ≤ 1)."""
+    chosen = select(piece, tolerances)
     if chosen.size == 0:
         return piece
     indices = np.atleast_1d(piece.indices)
-    if np.ndim(piece.numeric) == 0:  # a projection direction: steps along it, |w| ≤ 1
+    if np.ndim(piece.numeric) == 0:
         k = int(indices[0])
         values = np.zeros(1)
 
         def changes_at(_position, _indices, steps):
+            tally.evaluations += 2 * np.size(steps)
             return engine.direction_changes(position, k, steps)
     else:
         values = engine.values_of(position, indices[chosen])
-        changes_at = engine.step_changes
+        changes_at = counted_changes(engine, tally, max(1, engine.step_chunk(position)))
     precision = getattr(engine, "precision", tolerances.dtype)
+    return climb(piece, position, chosen, values, changes_at, roundoff, precision)
 
-    def counted(where, entries, steps):
-        tally.evaluations += 2 * np.size(steps)
-        return changes_at(where, entries, steps)
 
-    return climb(piece, position, chosen, values, counted, roundoff, precision)
+RECHECK_BATCH = 4096  # undecided entries climbed together (the climb's arrays stay small)
+
+
+def recheck(result, position: int, indices: np.ndarray, engine, roundoff: Roundoff,
+            tally: Tally):  # fmt: skip
+    """Climb the ladder for the undecided entries ``indices`` of one tensor's ``result``
+    (stored by the first look), many at a time; stores what the climb found and yields
+    the number of entries done after each batch."""
+    precision = getattr(engine, "precision", engine.dtype)
+    changes_at = counted_changes(engine, tally, max(1, engine.step_chunk(position)))
+    bar = result.bar
+    for start in range(0, indices.size, RECHECK_BATCH):
+        batch = indices[start : start + RECHECK_BATCH]
+        piece = Chunk(
+            batch, result.numeric[batch], result.analytic[batch], result.epsilon[batch],
+            result.loss_plus_change[batch], result.loss_minus_change[batch],
+            result.kink[batch], result.vanished[batch], result.undecided[batch],
+            result.reason[batch], None if bar is None else result.bar[batch],
+        )  # fmt: skip
+        everything = np.arange(batch.size)
+        values = engine.values_of(position, batch)
+        result.store(climb(piece, position, everything, values, changes_at, roundoff, precision))
+        bar = result.bar
+        yield min(indices.size, start + RECHECK_BATCH)
 
 
 def measured_tolerances(tolerances, roundoff: Roundoff, settings, loss: float):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.engines import make_engine
+from fdgui.core.netcheck.ladder_plan import ladder_pilot, with_ladder
 from fdgui.core.netcheck.settings import (
     MODES,
     CheckSettings,
@@ -76,7 +77,9 @@ def _plan_costs(
     setup = time.perf_counter() - start
     shapes = tensor_shapes(settings, model)
     if engine.name == "forward":
-        return _forward_plans(settings, model, engine, shapes, setup)
+        plans = _forward_plans(settings, model, engine, shapes, setup)
+        pilot = ladder_pilot(engine, settings)  # the ε ladder's share (ladder_plan)
+        return {mode: with_ladder(plan, pilot, settings, shapes) for mode, plan in plans.items()}
     per_tensor: dict[int, dict[bool, float]] = {}
     twins = {}
     for position in range(len(shapes)):
@@ -95,6 +98,7 @@ def _plan_costs(
         engine.direction_chunk(largest, k)
         times.append(time.perf_counter())
     per_direction = (times[-1] - times[0]) / 4  # two directions, two evaluations each
+    pilot = ladder_pilot(engine, settings)  # the ε ladder's share (ladder_plan)
     plans: dict[str, CostPlan] = {}
     for mode in MODES:
         mode_settings = replace(settings, mode=mode)
@@ -120,6 +124,7 @@ def _plan_costs(
             tuple(tensor_seconds),
             engine.name,
         )
+        plans[mode] = with_ladder(plans[mode], pilot, settings, shapes)
     return plans
 
 

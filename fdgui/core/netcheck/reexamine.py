@@ -25,6 +25,29 @@ may have a kink inside ±ε. For each such entry this module evaluates the loss 
 * a gradient outside the bar is wrong: ``EVERY_EPSILON`` when it disagrees at every step
   of the short sweep, ``MOST_EPSILON`` when some single step happened to agree.
 
+A model that is not smooth (relu, or one that does not say) may have kinks at *any*
+distance from w, and the forward engine cannot see them; past a kink every step of the short
+sweep may disagree with a correct gradient. So before an entry of such a model is called
+wrong (and before any entry is called a jump) the caller evaluates ``SMALL_STEPS`` (ε/8 …
+ε/256, each rounded as the dtype rounds it), with windows from the *measured* round-off of
+a loss change where the check measured it (``roundoff``; it grows as 1/step):
+
+* **the smallest step that decides, decides**: with W(s) the round-off window of step s,
+  a step *refutes* the first disagreement D (at ε) when |c(s) − g| ≤ W(s) and |c(s) − g| +
+  W(s) + W(ε) < D (no round-off within the bounds can turn a gradient that is off by D
+  into that agreement: the disagreement was a kink's, passed as the steps shrank), and
+  *confirms* it when |c(s) − g| > W(s) with W(s) + W(ε) < D. The smallest step of ε/4 and
+  the small steps that does either decides: refuted is explained (``KINK``) where W(s)
+  would decide (below |g|/2), else ``UNDECIDED``; confirmed keeps the wrong code; neither
+  at any step (round-off too large below ε/4): a kink nearer than ε/4 cannot be told from
+  a wrong gradient, ``UNDECIDED``. (The Richardson bar and the one-sided extrapolations mix
+  in steps that cross the kink, so they do not decide these entries.) Only entries called
+  wrong are looked at this way.
+* **jump refuted**: a one-sided ΔL that stops changing beyond a kink into a flat stretch (a
+  relu unit that switches off for the only example that used it) looks like a jump at every
+  step past the kink. A jump stands only if, at every smaller step the dtype can represent,
+  the side's change keeps at least half of what it was at ε/4 and stays above the floor.
+
 Noise (a loss that differs between two evaluations at the same point, with standard
 deviation σ) widens every window by NOISE_WIDTH·σ/h.
 """
@@ -55,6 +78,8 @@ NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, 
 # largest step, truncation grew first, or a relu switches within the steps it needed
 ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT = 8, 9, 10
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
+SMALL_STEPS = tuple(2.0**-k for k in range(3, 9))  # ε/8 … ε/256: before a kink's entry fails
+WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE)  # called wrong (a jump aside)
 # what each code means for the verdict: explained (not a failure) or not
 EXPLAINED = (SOME_EPSILON, KINK)
 REASON_KEYS = {
@@ -89,10 +114,16 @@ def reexamine(
     dtype: str,
     rtol: float,
     sigma: float = 0.0,
+    smooth: bool = True,
+    small: dict[float, tuple[np.ndarray, ...]] | None = None,
+    roundoff: float | None = None,
 ) -> np.ndarray:
     """Reason codes for the ``chosen`` entries (``epsilon``, ``plus``, ``minus``,
     ``gradient``: the chunk's arrays; the chosen ones are taken from them; ``more``: ΔL+ and
-    ΔL− of the chosen entries at each of FACTORS times their ε)."""
+    ΔL− of the chosen entries at each of FACTORS times their ε; ``smooth``: the model says
+    its loss has no kinks; ``small``: ``small_steps`` of the chosen entries, NaN where not
+    evaluated; ``roundoff``: a bound on the round-off of one loss change, measured, for the
+    windows of the small steps; None: 10·u·max(1, |L|))."""
     u = unit_roundoff(dtype)
     scale = max(1.0, abs(loss))
     h = epsilon[chosen]
@@ -106,6 +137,13 @@ def reexamine(
         steps[factor] = step
         slopes_plus[factor] = more_plus / step
         slopes_minus[factor] = -more_minus / step
+
+    def small_window(step: np.ndarray) -> np.ndarray:
+        # the measured round-off where there is one: the small steps' windows grow as 1/step
+        if roundoff is None:
+            return window(step)
+        spread = roundoff / step + step**2 * scale + noise_windows(sigma, step)
+        return spread + rtol * np.abs(g)
 
     def window(step: np.ndarray) -> np.ndarray:
         # round-off of two subtracted losses over the step, the truncation allowance of
@@ -147,17 +185,89 @@ def reexamine(
             agrees |= here
         fine = richardson[1]
         jump = np.zeros(chosen.size, dtype=bool)
-        floor = 10 * u * scale + NOISE_WIDTH * sigma
+        floor = jump_floor(u, loss, sigma)
         for slopes in (slopes_plus, slopes_minus):
-            small, middle, large = (np.abs(slopes[f] * steps[f]) for f in (0.25, 1.0, 4.0))
-            jump |= (small > floor) & (small >= JUMP_SHARE * np.maximum(middle, large))
+            least, middle, large = (np.abs(slopes[f] * steps[f]) for f in (0.25, 1.0, 4.0))
+            jump |= (least > floor) & (least >= JUMP_SHARE * np.maximum(middle, large))
+        looks = [(central[0.25], steps[0.25])]
+        if small is not None:
+            jump &= ~jump_refuted(small, more[0.25], floor)
+            for factor in SMALL_STEPS:
+                change_plus, change_minus, step_plus, step_minus = small[factor]
+                looks.append(((change_plus - change_minus) / (step_plus + step_minus),
+                               (step_plus + step_minus) / 2))  # fmt: skip
+        # not smooth: the smallest step that resolves the disagreement decides (module doc)
+        resolved = np.zeros(chosen.size, dtype=bool)
+        settles = np.zeros(chosen.size, dtype=bool)
+        settled_window = np.full(chosen.size, np.inf)
+        widest = small_window(steps[1.0])  # the first ε's own round-off
+        for value, step in looks:
+            here = small_window(step)
+            off = np.abs(value - g)
+            # the first disagreement survives at this step unless |c − g| + both steps'
+            # round-off stays below it: then the gradient under check agrees here and was
+            # not off by what ε showed (a kink passed); |c − g| beyond the round-off, with
+            # a window that could have refuted it, confirms the disagreement
+            usable = np.isfinite(value) & (here + widest < first)
+            refutes = usable & (off <= here) & (off + here + widest < first)
+            confirms = usable & (off > here)
+            decisive = refutes | confirms
+            settles = np.where(decisive, refutes, settles)
+            settled_window = np.where(decisive, here, settled_window)
+            resolved |= decisive
+        examined = np.zeros(chosen.size, dtype=bool)
+        if not smooth and small is not None:
+            examined = np.isfinite(small[SMALL_STEPS[0]][0])
     codes = np.full(chosen.size, EVERY_EPSILON, dtype=np.int8)
     codes[(agree > 0) & ~agrees] = MOST_EPSILON
     codes[agrees & decided] = SOME_EPSILON
     codes[agrees & ~decided] = UNDECIDED
     codes[kink & inside] = KINK
     codes[kink & ~inside] = KINK_OUTSIDE
+    if not smooth:  # only entries called wrong, after their small steps
+        wrong = examined & np.isin(codes, WRONG)
+        settled = wrong & resolved & settles
+        decides = settled_window < 0.5 * np.abs(g)
+        codes[settled] = np.where(decides[settled], KINK, UNDECIDED)
+        codes[wrong & ~resolved] = UNDECIDED  # a kink nearer than ε/4, or wrong
     codes[jump] = JUMP  # a discontinuity is never explained, whatever else was found
     undefined = ~np.isfinite(fine) | ~np.isfinite(g)
     codes[undefined] = NONE  # a loss or gradient that is not a number: the report says so
     return codes
+
+
+def jump_floor(u: float, loss: float, sigma: float) -> float:
+    """A one-sided ΔL at or below this is round-off or noise, not a jump."""
+    return 10 * u * max(1.0, abs(loss)) + NOISE_WIDTH * sigma
+
+
+def needs_small_steps(codes: np.ndarray, smooth: bool) -> np.ndarray:
+    """Positions (in the chosen entries) to look at with ``SMALL_STEPS`` before a verdict:
+    suspected jumps, and, in a model that is not smooth, every entry called wrong."""
+    wrong = np.isin(codes, WRONG)
+    return np.flatnonzero((codes == JUMP) | (wrong & (not smooth)))
+
+
+def jump_refuted(
+    small: dict[float, tuple[np.ndarray, ...]],
+    quarter: tuple[np.ndarray, np.ndarray],
+    floor: float,
+) -> np.ndarray:
+    """Whether a suspected jump was a kink: at some step of ``SMALL_STEPS`` (``small``: ΔL+,
+    ΔL− and the steps the dtype made; a step of 0 was rounded away and shows nothing) a
+    side's change fell below half of what it was at ε/4 (``quarter``) or into the floor: a
+    jump's change does not shrink with the step, whatever the step. Entries without small
+    steps (NaN) are not refuted."""
+    refuted = []
+    for side in (0, 1):
+        start = np.abs(quarter[side])
+        kept = start > floor
+        evaluated = np.ones(start.shape, dtype=bool)
+        for factor in SMALL_STEPS:
+            change, step = np.abs(small[factor][side]), np.abs(small[factor][2 + side])
+            evaluated &= np.isfinite(change)
+            with np.errstate(invalid="ignore"):
+                shrinks = (change <= floor) | (change < JUMP_SHARE * start)
+            kept &= (step == 0) | ~shrinks
+        refuted.append(evaluated & ~kept)
+    return refuted[0] & refuted[1]

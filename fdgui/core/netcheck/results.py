@@ -216,6 +216,28 @@ def judged_errors(
     return np.where(undecided, np.nan, judged)
 
 
+def _kinks_explained(result, engine: str, window, loss: float, correct, undefined):
+    """(explained kinks, unexamined ones). The forward engine marks a kink only where its
+    second look found the gradient a subgradient; the exact engine flags every relu switch
+    within ±ε, so there the gradient must lie between the one-sided slopes ΔL+/ε and
+    −ΔL−/ε, within their round-off (the window) and a truncation allowance ε·max(1, |L|);
+    outside them, or where that allowance is half of |g| or more (a sign flip or a factor 2
+    would be "between" too), the entry is undecided (a kink or a bug: the steps cannot
+    tell), never explained."""
+    kink = result.kink & ~undefined
+    if engine != "exact" or not kink.any():
+        return kink, np.zeros_like(kink)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        right = result.loss_plus_change / result.epsilon
+        left = -result.loss_minus_change / result.epsilon
+        slack = window + result.epsilon * max(1.0, abs(loss))
+        a = result.analytic
+        inside = (a >= np.minimum(right, left) - slack) & (a <= np.maximum(right, left) + slack)
+        inside &= slack < 0.5 * np.abs(a)
+    unexamined = kink & ~inside & ~correct
+    return kink & ~unexamined, unexamined
+
+
 def build_report(
     settings: CheckSettings,
     loss: float,
@@ -258,7 +280,9 @@ def build_report(
             result.vanished | result.undecided if result.undecided.any() else result.vanished
         )
         undecided |= unresolved & ~correct
-        undecided &= checked & ~result.kink & ~undefined
+        kink, unexamined = _kinks_explained(result, engine, window, loss, correct, undefined)
+        undecided &= checked & ~kink & ~undefined
+        undecided |= unexamined & checked
         # a fixed ε whose losses, as float64 numbers, are equal (L+ = L−) although the
         # exact engine formed different changes: no float64 difference reproduces them,
         # so the entry is undecided even where it agrees (never a pass showing L+ = L−)
@@ -274,7 +298,7 @@ def build_report(
         within &= ~undefined
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
-        explained = correct | within | (result.kink & ~undefined) | undecided | settled
+        explained = correct | within | kink | undecided | settled
         failing = checked & ~explained
         failures = int(np.sum(failing))
         total_failures += failures
@@ -294,8 +318,8 @@ def build_report(
                 max_relative_error=float(values.max()) if values.size else math.nan,
                 median_relative_error=float(np.median(values)) if values.size else math.nan,
                 band_counts=counts,
-                kinks=int(np.sum(result.kink & checked & ~correct)),
-                within_tolerance=int(np.sum(within & checked & ~result.kink & ~undecided)),
+                kinks=int(np.sum(kink & checked & ~correct)),
+                within_tolerance=int(np.sum(within & checked & ~kink & ~undecided)),
                 failures=failures,
                 relative_errors=heat,
                 numeric=_frozen(numeric),
@@ -322,8 +346,10 @@ def build_report(
             same = same or bool(shown_same[flat])  # L+ = L− as float64 numbers
             if undefined[flat]:
                 note = "undefined"  # the loss or the gradient is not a finite number here
-            elif result.kink[flat] and not correct[flat]:
+            elif kink[flat] and not correct[flat]:
                 note = "kink"
+            elif unexamined[flat]:
+                note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
             elif undecided[flat]:

@@ -24,6 +24,10 @@ class ExactSteps:
     def values_of(self, position: int, indices: np.ndarray) -> np.ndarray:
         return self.net.parameters[position].ravel()[indices]
 
+    def step_chunk(self, position: int) -> int:
+        """Entries per ``step_changes`` call (what bounds the engine's temporaries)."""
+        return self.gather_chunk(position)
+
     def step_changes(self, position: int, indices: np.ndarray, steps: np.ndarray):
         """ΔL± at w ± steps (one step per entry) in the dtype, and where a relu switches."""
         chunk = self._evaluate_in_dtype(position, indices, steps)
@@ -74,6 +78,10 @@ class ForwardSteps:
 
     def values_of(self, position: int, indices: np.ndarray) -> np.ndarray:
         return self.theta[self.offsets[position] + indices]
+
+    def step_chunk(self, position: int) -> int:
+        """Entries per ``step_changes`` call: the engine's rows per chunk (2 points each)."""
+        return self.rows
 
     def step_changes(self, position: int, indices: np.ndarray, steps: np.ndarray):
         """ΔL± at w ± steps (one step per entry) of the model's own loss; no kink flags (the

@@ -37,6 +37,7 @@ NOTES = frozenset(
         "some-ε",
         "larger-ε",
         "larger-ε-wrong",
+        "kink-unexamined",
         *REASON_KEYS.values(),
     }
 )  # fmt: skip  (every note build_report writes)

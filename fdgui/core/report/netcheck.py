@@ -30,7 +30,9 @@ from fdgui.core.report.exporters import register
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
     "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
-    "lies between the one-sided slopes",
+    "lies between the one-sided slopes, or agrees at a step clear of the kink",
+    "kink-unexamined": "undecided: a relu switches within ±ε and the one-sided slopes, with "
+    "their round-off, do not show the gradient to lie between them: a kink or a bug",
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
     "round-off": "|n − a| ≤ atol + rtol·|a|",
@@ -43,8 +45,8 @@ NOTE_WORDS = {
     "inside ±ε, where no gradient exists",
     "larger-ε": "undecided at the first ε; at this larger ε |n − a| is within its error bar "
     "(measured round-off N/ε + truncation from ε, 2ε, 4ε), which is at most |a|/4",
-    "larger-ε-wrong": "at this larger ε the error bar is at most |a|/4 and |n − a| is beyond "
-    "it: a bug",
+    "larger-ε-wrong": "at this larger ε |n − a| is beyond the error bar (a bar of at most "
+    "|a|/4, or |n − a| over twice the bar): a bug",
     "round-off-limit": "undecided: even at the largest usable ε the losses' round-off is "
     "above |a|/4 (the gradient is below what this dtype's losses resolve)",
     "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "
@@ -532,6 +534,7 @@ ENTRY_VERDICT_TITLES = {
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",
+    "kink-unexamined": "Undecided (kink)",
 }
 
 
