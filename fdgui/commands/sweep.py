@@ -135,7 +135,7 @@ def _run_table(args: argparse.Namespace) -> int:
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
     for problem in problems:
-        print(f"fdgui-cli sweep: --table: skipped {problem}", file=sys.stderr)
+        print(one_line(f"fdgui-cli sweep: --table: skipped {problem}"), file=sys.stderr)
     if args.json:
         data = json.loads(export(report, "json"))
         data["bad_rows"] = problems
@@ -279,8 +279,12 @@ def _run(args: argparse.Namespace) -> int:
             with open(args.csv, "w", encoding="utf-8", newline="") as handle:
                 handle.write(export(report, "csv"))
         except OSError as error:
+            from fdgui.commands.calc import file_in_the_way
+
+            blocked = file_in_the_way(args.csv)  # the same words as calc --session
+            reason = f"{blocked} is a file, not a folder" if blocked else error.strerror
             print(
-                f"fdgui-cli sweep: --csv: cannot write {args.csv}: {error.strerror}",
+                one_line(f"fdgui-cli sweep: --csv: cannot write {args.csv}: {reason}"),
                 file=sys.stderr,
             )
             return 2

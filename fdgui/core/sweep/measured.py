@@ -75,9 +75,11 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     if has_checked:
         value = float(objective.reference)
         references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
-    distinct = np.unique(epsilons[~vanished & np.isfinite(central)])
+    # one row per distinct ε: the first usable one (rows are sorted by ε, stably)
+    usable = np.flatnonzero(~vanished & np.isfinite(central))
+    distinct, first = np.unique(epsilons[usable], return_index=True)
     if distinct.size >= 3:
-        keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]
+        keep = usable[first]
         try:
             tableau = extrapolate(epsilons[keep], central[keep], 2.0 * noise[keep])
             references.append(

@@ -173,6 +173,10 @@ class SweepPlots(pg.QtCore.QObject):
         truncation = GUIDE_STYLES["truncation"]
         self.guide_one_sided = bottom.plot(pen=pen(GUIDE_COLOUR, width=1.4, style=truncation))
         self.guide_central = bottom.plot(pen=pen(GUIDE_COLOUR, width=1.4, style=truncation))
+        # thousands of measured rows: drawn as each pixel column's extremes (exports keep
+        # every point: they read the original data)
+        for item in (*self.estimates.values(), *self.errors.values(), self.floor):
+            item.setDownsampling(auto=True, method="peak")
         self.best = {
             name: bottom.plot(
                 pen=None,
