@@ -223,6 +223,11 @@ def run_probe(args: argparse.Namespace) -> int:
 
             result = numeric_gradient_report(model, settings)
             sys.stdout.write(export(result, "json" if args.json else "text", worst_count=worst))
+            if result.parameters_checked and not result.estimated:
+                from fdgui.core.report.numeric import nothing_estimated
+
+                print(one_line(f"fdgui-cli netcheck: {nothing_estimated(result)}"), file=sys.stderr)
+                return 2
             return 0
         report = run_to_completion(settings, model=model)
     except InputError as error:

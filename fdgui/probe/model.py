@@ -13,8 +13,10 @@ file (the CLI's ``--probe``, the window's file dialog), never by a session or a 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +24,23 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, TensorInfo
+from fdgui.core.numbers.precision import unit_roundoff
 from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
-from fdgui.probe.precision import coarser, precision_of_values
+from fdgui.probe.precision import (
+    PROBE_SCALES,
+    coarser,
+    decided,
+    precision_of_one,
+    probe_points,
+)
 
 DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
-PRECISION_POINTS = 4  # points besides θ0 whose losses tell the loss's precision
-PRECISION_STEP = 1e-3  # how far (relative) those points move one entry
+PATH_ULPS = 16  # losses and loss may differ by this many units of round-off of L …
+PATH_SCATTER = 8  # … plus this many times the largest scatter of repeats of L(θ0)
+
+
+class PlanInterrupted(ProbeError):
+    """The cost planner's call refused because a run was started (see ``planning``)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,8 @@ class ProbeModel(ModelBase):
         self.version = 0
         self.note = ""
         self._stopped = False
+        self._plan_thread: int | None = None
+        self._plan_interrupted = False
         self._load_error: ProbeError | None = None
         try:
             self._load()
@@ -165,7 +180,22 @@ class ProbeModel(ModelBase):
     def resume(self) -> None:
         self._stopped = False
 
+    @contextlib.contextmanager
+    def planning(self):
+        """While the cost planner runs on this thread: ``interrupt_planning`` (Run pressed)
+        makes its next call raise PlanInterrupted, so a run waits for one call at most."""
+        self._plan_thread, self._plan_interrupted = threading.get_ident(), False
+        try:
+            yield
+        finally:
+            self._plan_thread, self._plan_interrupted = None, False
+
+    def interrupt_planning(self) -> None:
+        self._plan_interrupted = self._plan_thread is not None
+
     def _call(self, header: dict, arrays=()):
+        if self._plan_interrupted and threading.get_ident() == self._plan_thread:
+            raise PlanInterrupted("the cost measurement gave way to a run")
         if self._stopped:
             raise ProbeError("the probe was stopped")
         if self.signature is None and header.get("op") != "load":  # its last load failed
@@ -186,18 +216,82 @@ class ProbeModel(ModelBase):
     def loss_precision(self) -> str:
         """The float format the loss is computed in ('float64', 'float32', …), from the
         dtype its values come back in and from the values themselves (``probe.precision``):
-        the forward engine sets ε and its tolerances from it. A few evaluations, once."""
+        the engines set ε, round-off and tolerances from it. Learned once per load, at
+        points moved by the float64 check's own step (larger ones only while the loss has
+        not changed enough to tell; an error there ends the search, never the run). Also
+        checks that ``losses`` computes what ``loss`` does (``check_paths``)."""
         if self._precision is None:
             theta = self._theta0
-            count = min(theta.size, PRECISION_POINTS)
-            where = np.linspace(0, theta.size - 1, count).astype(np.int64) if count else []
-            where = np.asarray(where, dtype=np.int64)
-            moved = theta[where] + PRECISION_STEP * np.maximum(1.0, np.abs(theta[where]))
-            values = [self.loss(theta)]
-            if where.size:
-                values += list(self.losses_changed(where, moved))
-            self._precision = coarser(precision_of_values(np.array(values)), self._reported)
+            offsets = self.offsets()
+            loss0 = self.loss(theta)
+            values, first = [loss0], None
+            found = None
+            for number, scale in enumerate(PROBE_SCALES):
+                points = probe_points(theta, offsets, scale)
+                if number == 0:
+                    points = np.concatenate([theta[None, :], theta[None, :], points])
+                try:
+                    got = self.losses(points)
+                except ProbeError:
+                    if self._stopped or number == 0:
+                        raise
+                    break  # undefined this far from θ0: the search ends here
+                if number == 0:
+                    first = (points[2], got[:3])
+                values += list(got)
+                found = decided(values)
+                if found is not None:
+                    break
+            if found is None:  # the loss never changed enough: its one value decides
+                found = precision_of_one(loss0) or "float64"
+            self._precision = coarser(found, self._reported)
+            if first is not None:
+                self._check_paths(loss0, *first)
         return self._precision
+
+    @property
+    def precision_known(self) -> bool:
+        """Whether ``loss_precision`` has been learned (the planner counts its calls)."""
+        return self._precision is not None
+
+    def _check_paths(self, loss0: float, moved: np.ndarray, batch: np.ndarray) -> None:
+        """InputError when the file's ``losses`` disagrees with its ``loss`` at θ0 or at a
+        point near it by more than round-off and the loss's own scatter (the check would
+        otherwise measure the slope of one and compare it with the other's gradient).
+        ``batch``: losses at θ0, θ0 and ``moved``. A noisy loss (per call or per batch) is
+        evaluated again before anything is said: its differences then scatter."""
+        u = unit_roundoff(self._precision or "float64")
+        single = [loss0, self.loss(moved)]
+        rounding = PATH_ULPS * u * max(1.0, abs(loss0))
+
+        def apart(scatter: float, at_theta0: float, batched0: float) -> str:
+            allowed = rounding + PATH_SCATTER * scatter
+            for where, a, b in (
+                ("θ0", at_theta0, batched0),
+                ("a point near θ0", single[1], batch[2]),
+            ):
+                if np.isfinite(a) and np.isfinite(b) and abs(a - b) > allowed:
+                    return f"at {where}: losses gives {float(b)!r}, loss gives {float(a)!r}"
+            return ""
+
+        scatter = abs(batch[0] - batch[1]) if np.isfinite(batch[:2]).all() else 0.0
+        if not apart(scatter, loss0, batch[0]):
+            return
+        again = self.losses(np.repeat(self._theta0[None, :], 2, axis=0))
+        loss_again = self.loss(self._theta0)
+        repeats = np.array([loss0, loss_again, *batch[:2], *again])
+        if not np.isfinite(repeats).all():
+            return
+        scatter = max(scatter, abs(loss0 - loss_again), abs(batch[0] - again[0]),
+                      abs(again[0] - again[1]))  # fmt: skip
+        found = apart(scatter, loss0, batch[0])
+        if found:
+            raise InputError(
+                "probe",
+                f"{os.path.basename(self.path)}: losses(batch) and loss disagree {found}. "
+                "They must compute the same loss (within round-off); fix losses (or remove "
+                "it) before checking",
+            )
 
     # ---------------------------------------------------------------- description
     @property

@@ -14,10 +14,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
+from fdgui.core.numbers.precision import numpy_dtype, recommended_epsilon, unit_roundoff
 
-COARSE = ("float16", "bfloat16", "float32")  # looked for in this order (coarsest first)
+# looked for in this order, fewest significand bits first: every bfloat16 number within
+# float16's range is also a float16 number, so float16 first would hide a bfloat16 loss
+COARSE = ("bfloat16", "float16", "float32")
 MIN_VALUES = 3  # distinct non-integer values needed before the values decide
+# a loss that did not change at any probe point is judged from its one value: a non-integer
+# that is exactly a coarse format's number with at least this many significant bits came
+# from that format (0.5 or 2.25 could be float64 arithmetic on simple numbers: undecided)
+MIN_BITS = 4
+# the probe points' steps relative to max(1, |w|): the float64 check's own step first (the
+# check evaluates there anyway), larger ones only while the loss has not changed enough to
+# tell, up to float32's step (a bfloat16 loss may not change even there)
+PROBE_SCALES = (
+    recommended_epsilon("float64", 0.0),
+    6e-5,
+    6e-4,
+    recommended_epsilon("float32", 0.0),
+)
+PROBE_TENSORS = 4  # tensors moved on their own (besides all of θ at once)
 
 
 def coarser(first: str, second: str | None) -> str:
@@ -41,3 +57,51 @@ def precision_of_values(values: np.ndarray) -> str:
         if np.array_equal(rounded, telling):
             return name
     return "float64"
+
+
+def significant_bits(value: float) -> int:
+    """How many significand bits a finite float64 number uses (0 for 0)."""
+    if value == 0 or not np.isfinite(value):
+        return 0
+    mantissa, _ = np.frexp(abs(value))
+    bits = round(float(mantissa) * 2.0**53)
+    return 53 - ((bits & -bits).bit_length() - 1)
+
+
+def precision_of_one(value: float) -> str | None:
+    """The coarsest format a single non-integer loss value is exactly a number of (with at
+    least MIN_BITS significant bits), else None (undecided)."""
+    if not np.isfinite(value) or value == round(value) or significant_bits(value) < MIN_BITS:
+        return None
+    for name in COARSE:
+        with np.errstate(over="ignore", invalid="ignore"):
+            rounded = float(np.float64(value).astype(numpy_dtype(name)))
+        if rounded == value:
+            return name
+    return None
+
+
+def probe_points(theta: np.ndarray, offsets: list[int], scale: float) -> np.ndarray:
+    """Points around θ: all of θ moved by ±scale·max(1, |w|) with fixed random signs, and
+    up to PROBE_TENSORS tensors (spread over the list) moved alone. Moving every entry of a
+    tensor changes the loss whenever any entry it uses is in it (an embedding table whose
+    batch uses three rows), where a single entry may be one it never reads."""
+    signs = np.where(np.random.default_rng(7).random(theta.size) < 0.5, -1.0, 1.0)
+    move = scale * np.maximum(1.0, np.abs(theta)) * signs
+    points = [theta + move, theta - move]
+    count = len(offsets) - 1
+    if count > 1:
+        for position in sorted(set(np.linspace(0, count - 1, PROBE_TENSORS).astype(int))):
+            point = theta.copy()
+            start, stop = offsets[position], offsets[position + 1]
+            point[start:stop] += move[start:stop]
+            points.append(point)
+    return np.array(points)
+
+
+def decided(values: list[float]) -> str | None:
+    """The precision the values tell, or None while too few distinct non-integers."""
+    array = np.asarray(values, dtype=np.float64)
+    array = array[np.isfinite(array)]
+    telling = np.unique(array[array != np.round(array)])
+    return precision_of_values(telling) if telling.size >= MIN_VALUES else None

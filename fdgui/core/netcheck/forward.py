@@ -62,6 +62,7 @@ from fdgui.core.netcheck.reexamine import (
     UNDECIDED,
     needs_small_steps,
     reexamine,
+    repeat_sigma,
 )
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.steps import ForwardSteps
@@ -166,10 +167,7 @@ class ForwardEngine(ForwardSteps):
     def _measure_noise(self) -> float:
         """σ of L(θ0) over 1 + NOISE_REPEATS evaluations (0 for a deterministic loss)."""
         repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        values = np.concatenate([[self.loss], repeats])
-        if not np.all(np.isfinite(values)):
-            return 0.0
-        return float(np.std(values, ddof=1))
+        return repeat_sigma(np.concatenate([[self.loss], repeats]))
 
     # -- what the check asks of an engine --------------------------------------------
 

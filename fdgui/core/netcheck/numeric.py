@@ -5,8 +5,11 @@ For every checked entry (full, or k sampled entries per tensor) the loss is eval
 unit directions v of each tensor, h = u^(1/3), which estimates the directional derivative
 ∇L·v). The value given is Richardson's extrapolation of the two central differences,
 (4·c(h/2) − c(h))/3, which removes the h² truncation term; its error bar is what is left of
-that term, |c(h/2) − c(h)|/3, plus the round-off of the subtraction, 4·u·max(1, |L|)/h (two
-rounded losses over h/2, twice over for safety). Nothing is compared, so there is no verdict:
+that term, |c(h/2) − c(h)|/3, plus the round-off of the subtraction, 4·r/h (two rounded
+losses over h/2, twice over for safety), where r, the round-off of one loss, is
+u·max(1, |L|) or, when larger, 3 times the deviation from a quadratic of the loss at 7 points
+along a line near θ0, an eighth of a step apart (a loss made of large cancelling terms rounds
+like them, not like L). Nothing is compared, so there is no verdict:
 the report says "estimate".
 
 A loss that is noisy (L(θ0) differs between evaluations: dropout, sampling) is measured first
@@ -30,7 +33,7 @@ from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, real_numbers
 from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
-from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH
+from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH, repeat_sigma
 from fdgui.core.netcheck.results import heat_map_of
 from fdgui.core.netcheck.settings import (
     MAX_DIRECTIONS,
@@ -46,6 +49,8 @@ from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 NOISE_SPREAD = math.sqrt(32.5) / 3
 EVALUATIONS_PER_ENTRY = 4  # L at ±h and ±h/2
 LEAST_CERTAIN_COUNT = 20  # rows of the least certain entries
+ROUNDOFF_POINTS = 7  # losses along a line near θ0 that measure the loss's round-off
+ROUNDOFF_SAFETY = 3.0  # the largest deviation seen, times this, bounds one loss's round-off
 RELATIVE_FLOOR = 1e-8  # the relative uncertainty is bar / max(|g|, this), as the seed's error
 
 
@@ -106,6 +111,11 @@ class NumericGradient:
         return sum(t.indices.size for t in self.tensors)
 
     @property
+    def estimated(self) -> int:
+        """Entries (directions) whose estimate is a finite number."""
+        return sum(int(np.isfinite(t.values).sum()) for t in self.tensors)
+
+    @property
     def mode(self) -> str:
         return self.settings.mode if self.settings is not None else "full"
 
@@ -148,12 +158,41 @@ class NumericEngine:
             self.precision = str(model.loss_precision())
         self.u = unit_roundoff(self.precision)
         repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        sigma = float(np.std(np.concatenate([[self.loss], repeats]), ddof=1))
-        self.noise_sigma = sigma if math.isfinite(sigma) else 0.0
+        self.noise_sigma = repeat_sigma(np.concatenate([[self.loss], repeats]))
+        # round-off of one loss value: u·max(1, |L|), or what was measured near θ0 when the
+        # loss is made of larger terms that cancel (its rounding is then theirs, not L's)
+        self.roundoff = self.u * max(1.0, abs(self.loss))
+        self.setup_evaluations = 1 + NOISE_REPEATS
+        if self.noise_sigma == 0 and self.theta.size:
+            measured = ROUNDOFF_SAFETY * self._measure_roundoff()
+            self.roundoff = max(self.roundoff, measured)
+            self.setup_evaluations += ROUNDOFF_POINTS
         self.offsets = model.offsets()
         self.shapes = [tuple(t.shape) for t in model.tensors]
         self.rows = max(1, forward_rows_per_chunk(self.theta.size) // 2)
         self.changes_only = callable(getattr(model, "losses_changed", None))
+
+    def _measure_roundoff(self) -> float:
+        """The largest deviation from the quadratic through the loss at ROUNDOFF_POINTS
+        equally spaced points along a fixed random unit direction, spaced an eighth of the
+        step apart: a smooth loss is a quadratic there to far more digits than it has, so
+        what is left is its round-off (including that of cancelling terms inside it)."""
+        unit = np.random.default_rng(11).normal(size=self.theta.size)
+        unit /= np.linalg.norm(unit)
+        spacing = recommended_epsilon(self.precision, 0.0) / 8
+        if self.settings.epsilon is not None:
+            spacing = float(self.settings.epsilon) / 8
+        k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
+        values = self._losses(self.theta[None, :] + (k * spacing)[:, None] * unit[None, :])
+        finite = np.isfinite(values)
+        if finite.sum() < 4:
+            return 0.0
+        centre = values[finite][finite.sum() // 2]
+        with np.errstate(all="ignore"):
+            fit = np.polyfit(k[finite], values[finite] - centre, 2)
+            residual = values[finite] - centre - np.polyval(fit, k[finite])
+        largest = float(np.max(np.abs(residual)))
+        return largest if math.isfinite(largest) else 0.0
 
     def _losses(self, points: np.ndarray) -> np.ndarray:
         label = self.model.label
@@ -172,7 +211,7 @@ class NumericEngine:
             values = (4 * narrow - wide) / 3
             bars = (
                 np.abs(narrow - wide) / 3
-                + 4 * self.u * max(1, abs(self.loss)) / h
+                + 4 * self.roundoff / h
                 + NOISE_WIDTH * NOISE_SPREAD * self.noise_sigma / h
             )
         return values, bars, got[:n], got[n : 2 * n]
@@ -226,7 +265,7 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
     else:
         chosen = [np.arange(settings.directions if size else 0) for size in sizes]
     total = max(1, sum(c.size for c in chosen))
-    done, evaluations = 0, 1 + NOISE_REPEATS
+    done, evaluations = 0, engine.setup_evaluations
     tensors, entries = [], []
     for position, info in enumerate(model.tensors):
         indices = chosen[position]

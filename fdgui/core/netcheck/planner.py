@@ -155,9 +155,27 @@ def _forward_plans(settings, model, engine, shapes, setup: float) -> dict[str, C
 def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]:
     """What estimating a numeric gradient costs (four evaluations an entry or direction),
     timed on its own pieces as the forward engine's plan is."""
+    import numpy as np
+
+    from fdgui.core.netcheck.chunks import forward_rows_per_chunk
     from fdgui.core.netcheck.forward_plan import forward_costs
     from fdgui.core.netcheck.numeric import EVALUATIONS_PER_ENTRY, NumericEngine
+    from fdgui.core.netcheck.quick_plan import call_cost, worth_detail
 
+    shapes = [(t.name, tuple(t.shape)) for t in model.tensors]
+    theta = np.asarray(model.theta0(), dtype=np.float64).ravel()
+    rows = max(1, forward_rows_per_chunk(theta.size) // 2)
+    changes = callable(getattr(model, "losses_changed", None))
+    memory = 8 * EVALUATIONS_PER_ENTRY * rows * (3 if changes else theta.size)
+    # a slow loss: timing the pieces would cost more than a small share of the check itself
+    a, b = call_cost(model.losses, theta)
+    known = bool(getattr(model, "precision_known", True))
+    detail, quick = worth_detail(settings, shapes, rows, a, b, EVALUATIONS_PER_ENTRY, CostPlan,
+                                 known)  # fmt: skip
+    if not detail:
+        return {mode: replace(plan, memory_bytes=memory if mode != "projection" else
+                              8 * EVALUATIONS_PER_ENTRY * theta.size)
+                for mode, plan in quick.items()}  # fmt: skip
     NumericEngine(model, settings)  # one-time costs (the loss's precision) are not the run's
     start = time.perf_counter()
     engine = NumericEngine(model, settings)

@@ -62,6 +62,17 @@ FACTORS = (4.0, 2.0, 0.5, 0.25)  # the short sweep's steps, as multiples of the 
 NOISE_WIDTH = 4.0  # windows widen by this many σ/h
 NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
 
+
+def repeat_sigma(values: np.ndarray) -> float:
+    """σ of repeated evaluations of one loss: exactly 0 when they are all the same number
+    (the deviations are taken from the first value, so no mean's rounding enters), 0 when
+    any is not finite."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if values.size < 2 or not np.all(np.isfinite(values)) or np.all(values == values[0]):
+        return 0.0
+    return float(np.std(values - values[0], ddof=1))
+
+
 NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, JUMP = range(8)
 # the ε ladder (netcheck.ladder) left the entry undecided: round-off still ≥ |a|/4 at the
 # largest step, truncation grew first, or a relu switches within the steps it needed

@@ -74,9 +74,26 @@ def estimate_in_words(result: NumericGradient) -> str:
             f"{_ratio(float(finite.max()))}."
         )
     missing = int(relative.size - finite.size)
-    if missing:
+    if relative.size and not finite.size:
+        parts.append(nothing_estimated(result))
+    elif missing:
         parts.append(f"{missing:,} had no finite estimate (the loss was not finite near them).")
     return " ".join(parts)
+
+
+def _count(result: NumericGradient) -> str:
+    """'14', or '3 of 14' when some had no finite estimate."""
+    checked, estimated = result.parameters_checked, result.estimated
+    return f"{checked:,}" if estimated == checked else f"{estimated:,} of {checked:,}"
+
+
+def nothing_estimated(result: NumericGradient) -> str:
+    """The sentence for an estimate where no entry came out finite."""
+    unit = "directions" if _projection(result) else "entries"
+    return (
+        f"None of the {result.parameters_checked:,} {unit} could be estimated: the loss was "
+        "not finite at the points beside θ0 (only at θ0 itself)."
+    )
 
 
 def settings_line(result: NumericGradient) -> str:
@@ -88,7 +105,7 @@ def settings_line(result: NumericGradient) -> str:
         "directions per tensor",
     }[mode]
     line = (
-        f"{result.label}: {what}, {result.parameters_checked:,} estimated with "
+        f"{result.label}: {what}, {_count(result)} estimated with "
         f"{result.evaluations:,} loss evaluations in {numbers.duration(result.seconds)}; "
         f"L = {numbers.shortest(result.loss)}"
     )

@@ -21,8 +21,15 @@ import numpy as np
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
+from fdgui.core.sweep.loss_format import loss_roundoff
 from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
-from fdgui.core.sweep.references import ReferenceValue, complex_step, richardson, richardson_steps
+from fdgui.core.sweep.references import (
+    FLOAT64_ROUNDOFF,
+    ReferenceValue,
+    complex_step,
+    richardson,
+    richardson_steps,
+)
 
 SCHEMES: tuple[str, ...] = ("central", "forward", "backward")
 DEFAULT_MIN = 1e-16
@@ -475,9 +482,11 @@ def function_references(
             sizes = [extended.value_magnitude(text, x) for x in (w, w - reach, w + reach)]
             known = [x for x in sizes if x is not None]
             floor = VALUE_TERM_ULPS * 2.0**-53 * max(known) if known else 0.0
+        coarse = loss_roundoff(objective)  # a probe's loss in float32: its round-off
         extrapolated = richardson(
-            lambda values: objective.losses(values, "float64"), w, floor=floor
-        )
+            lambda values: objective.losses(values, "float64"), w, floor=floor,
+            unit_roundoff=coarse or FLOAT64_ROUNDOFF,
+        )  # fmt: skip
         if text is not None and not objective.smooth and extrapolated.span is not None:
             from fdgui.core.sweep import extended
 
@@ -590,6 +599,7 @@ def sweep_steps(
         smooth=objective.smooth,
         switched=switched,
         has_checked=text is not None or objective.model.has_gradient,
+        unit_roundoff=loss_roundoff(objective) if dtype == "float64" else None,
     )
     return result
 

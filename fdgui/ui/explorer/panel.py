@@ -190,7 +190,9 @@ class ExplorerPanel(QWidget):
         return container
 
     def _retheme_legend(self, _theme: Any = None) -> None:
-        self.legend_label.setText(legend_html(getattr(self.view, "band_in_legend", "float64")))
+        view = self.view
+        band = getattr(view, "band_in_legend", "float64")
+        self.legend_label.setText(legend_html(band, getattr(view, "checked_in_legend", True)))
 
     def _build_bottom(self) -> QWidget:
         bottom = QWidget()

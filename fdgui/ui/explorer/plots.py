@@ -54,10 +54,11 @@ def error_scale(result: Any, diagnosis: Any) -> float:
     return 1.0
 
 
-def legend_html(band: str | None = "float64") -> str:
+def legend_html(band: str | None = "float64", checked: bool = True) -> str:
     """One line naming every curve in its colour, dash and marker (drawn outside the plots
     so it never hides data). The glyphs follow the pens the plots really use. ``band``: the
-    dtype of the sweep drawn while the float64 rule band is shown, None while it is hidden."""
+    dtype of the sweep drawn while the float64 rule band is shown, None while it is hidden;
+    ``checked``: whether a gradient under check is drawn (a probe without one has none)."""
     theme = themes.current()
 
     def item(colour: str, mark: str, text: str) -> str:
@@ -68,8 +69,9 @@ def legend_html(band: str | None = "float64") -> str:
         style, marker, _width = SCHEME_STYLES[name]
         glyph = _DASH_GLYPHS[style] + (MARKER_GLYPHS[marker] if marker else "")
         parts.append(item(colour, glyph, name))
+    if checked:
+        parts.append(item(theme.plot_foreground, _DASH_GLYPHS["dash"], "g, under check"))
     parts += [
-        item(theme.plot_foreground, _DASH_GLYPHS["dash"], "g, under check"),
         item(INDEPENDENT_COLOUR, _DASH_GLYPHS[INDEPENDENT_STYLE], "independent ref."),
         item(GUIDE_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["truncation"]], "truncation (dashed)"),
         item(FLOOR_COLOUR, _DASH_GLYPHS[GUIDE_STYLES["round-off"]], "round-off (dotted)"),
@@ -280,6 +282,7 @@ class SweepPlots(pg.QtCore.QObject):
         self.result = result
         epsilons = result.epsilons
         reference = result.reference
+        self.checked_in_legend = reference is not None  # the legend names g only when drawn
         centre, span = self._centre_and_span(result, diagnosis)
         for name, curve in result.curves.items():
             # far-off round-off garbage would reach Qt as huge numbers: show it as gaps

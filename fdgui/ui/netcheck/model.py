@@ -51,33 +51,36 @@ def _plan_job(settings: Any, model: Any = None) -> Generator[float, None, Any]:
     yield 0.0
     if model is not None and hasattr(model, "resume"):
         model.resume()  # a probe stopped by Cancel: measuring is a new run
+    if model is not None and hasattr(model, "planning"):
+        with model.planning():  # Run interrupts it (interrupt_planning): never waits for it
+            return plan_costs(settings, model=model)
     return plan_costs(settings, model=model)
 
 
-def _probe_check_job(holder: Any, probe: Any, settings: Any, weights: Any):
-    """A probe's check: a file changed on disk is reloaded first (``holder.note`` says so)."""
+def _probe_job(holder: Any, probe: Any, settings: Any, weights: Any):
+    """A probe's run: a file changed on disk is reloaded first (``holder.note`` says so),
+    then the kind of job follows what the file defines now — a check of its gradient, or
+    its numeric gradient with error bars (no verdict) when it has none."""
     from fdgui.core.netcheck import run_check
+    from fdgui.core.netcheck.numeric import numeric_gradient
 
     yield 0.0, "reading the probe file"
     holder.note = probe.refresh()
+    if not probe.has_gradient:
+        return (yield from numeric_gradient(probe, settings))
     if holder.note:
         settings.validate(probe)
         weights = None  # the tensors may have changed: the plan's weights no longer fit
     return (yield from run_check(settings, None, weights, probe))
 
 
-def _probe_numeric_job(holder: Any, probe: Any, settings: Any, _weights: Any):
-    """A probe without a gradient: its numeric gradient with error bars (no verdict)."""
-    from fdgui.core.netcheck.numeric import numeric_gradient
+def _estimated_words(report: Any, done: str) -> str:
+    """The status after a numeric gradient (no verdict)."""
+    if report.parameters_checked and not report.estimated:
+        from fdgui.core.report.numeric import nothing_estimated
 
-    yield 0.0, "reading the probe file"
-    holder.note = probe.refresh()
-    if probe.has_gradient:  # reloaded, with a gradient now: check it
-        from fdgui.core.netcheck import run_check
-
-        settings.validate(probe)
-        return (yield from run_check(settings, None, None, probe))
-    return (yield from numeric_gradient(probe, settings))
+        return nothing_estimated(report)
+    return f"Estimated {done}: no verdict (no gradient to check)."
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> NetcheckModel:
@@ -281,6 +284,8 @@ class NetcheckModel(PanelModel):
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
+            if self._job is not None:  # a run interrupted it: the run's status stays
+                return
             self.statusMessage.emit(f"Could not measure the cost: {message}")
 
         def finished() -> None:
@@ -349,8 +354,8 @@ class NetcheckModel(PanelModel):
                     self._probe_loaded(probe)
             done = f"{report.parameters_checked:,} in {numbers.duration(report.seconds)}"
             self.statusMessage.emit(
-                (f"Estimated {done}: no verdict (no gradient to check)."
-                 if report.verdict == "none" else f"Checked {done}: {report.verdict}.")
+                (_estimated_words(report, done) if report.verdict == "none"
+                 else f"Checked {done}: {report.verdict}.")
                 + (f" ({note}.)" if note else "")
             )  # fmt: skip
 
@@ -375,10 +380,12 @@ class NetcheckModel(PanelModel):
 
         self._eta = math.nan
         probe = self._model()
+        if probe is not None and self._plan_job is not None:
+            probe.interrupt_planning()  # the run goes first; the plan is measured again after
+            self._plan_pending = True
         function, arguments = run_check, (settings, None, weights)
         if probe is not None:
-            job = _probe_check_job if probe.has_gradient else _probe_numeric_job
-            function, arguments = job, (self.probe, probe, settings, weights)
+            function, arguments = _probe_job, (self.probe, probe, settings, weights)
         self.start_job(
             function,
             *arguments,

@@ -1,0 +1,110 @@
+"""A plan that costs a call or two: for a loss slow enough that timing the check's pieces
+would cost more than a small share of the check itself.
+
+The detailed plan (``forward_plan``) times every piece size the check uses, five times
+each, after two engine setups: for a loss taking 0.3 s a call that was 22 s of planning
+for an 8.8 s estimate. Here a call's cost is modelled as a + b·points (a: the fixed cost of
+a call, b: the cost of a point), from one call of 1 point and, when cheap enough, one of 8;
+the check's calls are known in advance (its pieces, its setup), so the plan is their sum.
+The detailed plan is used only while it would cost at most max(PLAN_FLOOR, PLAN_SHARE × the
+predicted check).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_sizes
+from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
+
+PLAN_SHARE = 0.1  # planning may cost this share of the predicted check …
+PLAN_FLOOR = 1.0  # … or this many seconds, whichever is more
+BATCH_POINTS = 8  # the second timed call's points (when a point is cheap enough)
+SLOW_CALL = 0.0625  # a 1-point call this slow: no second call, every point costs a call
+SETUP_CALLS, SETUP_POINTS = 3, 12  # a numeric engine's setup: loss, repeats, round-off …
+PRECISION_CALLS, PRECISION_POINTS = 3, 8  # … and, the first time, the loss's precision
+
+
+def call_cost(losses: Callable[[np.ndarray], object], theta: np.ndarray) -> tuple[float, float]:
+    """(a, b): seconds a call costs, and seconds a point costs. Each size is called twice and
+    the faster taken (a first call of a shape may compile, as ``jax.jit`` does); a slow
+    loss is called once."""
+
+    def timed(points: np.ndarray) -> float:
+        start = time.perf_counter()
+        losses(points)
+        return time.perf_counter() - start
+
+    one = timed(theta[None, :])
+    if one >= SLOW_CALL:
+        return 0.0, one  # no batching assumed: an upper bound for a batched slow loss
+    one = min(one, timed(theta[None, :]))
+    batch = np.repeat(theta[None, :], BATCH_POINTS, axis=0)
+    many = min(timed(batch), timed(batch))
+    per_point = max(0.0, (many - one) / (BATCH_POINTS - 1))
+    return max(0.0, one - per_point), per_point
+
+
+def numeric_calls(settings: CheckSettings, shapes, rows: int, per_entry: int) -> dict[str, list]:
+    """{mode: per tensor, the point counts of the check's calls} for the numeric engine."""
+    out: dict[str, list] = {}
+    for mode in MODES:
+        tensors = []
+        for _, shape in shapes:
+            size = math.prod(shape)
+            if mode == "projection":
+                tensors.append([per_entry] * (settings.directions if size else 0))
+                continue
+            count = size if mode == "full" else min(size, settings.samples)
+            tensors.append([per_entry * n for n in piece_sizes(size, count, rows)])
+        out[mode] = tensors
+    return out
+
+
+def detailed_cost(a: float, b: float, shapes, rows: int, samples: int, per_entry: int) -> float:
+    """About what the detailed plan's timed calls cost (two setups, the largest tensor's
+    warm-up and timing; the rest of its budget, 2 s, on top when the loss is slow)."""
+    sizes = sorted((math.prod(shape) for _, shape in shapes), reverse=True)
+    if not sizes or not sizes[0]:
+        return 0.0
+    widest, narrow = min(rows, sizes[0]), min(samples, sizes[0])
+
+    def call(n: int) -> float:
+        return a + b * per_entry * n
+
+    setup = 2 * (SETUP_CALLS * a + SETUP_POINTS * b)
+    warm = call(widest) + call(narrow) + call(1)
+    timed = TIMED_PIECES * (call(1) + call(widest) + call(narrow)) + TIMED_DIRECTIONS * call(1)
+    return setup + warm + timed
+
+
+def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, per_entry: int,
+                plan_type, precision_known: bool = True) -> dict:  # fmt: skip
+    """{mode: CostPlan} from the call-cost model."""
+    calls = numeric_calls(settings, shapes, rows, per_entry)
+    setup = SETUP_CALLS * a + SETUP_POINTS * b
+    if not precision_known:
+        setup += PRECISION_CALLS * a + PRECISION_POINTS * b
+    plans = {}
+    for mode in MODES:
+        tensor_seconds = tuple(sum(a + b * n for n in pieces) for pieces in calls[mode])
+        count = count_checked(replace(settings, mode=mode), shapes)
+        evaluations = per_entry * count
+        expected = setup + sum(tensor_seconds)
+        plans[mode] = plan_type(mode, count, evaluations, expected / max(evaluations, 1), expected,
+                                0, tensor_seconds, "numeric")  # fmt: skip
+    return plans
+
+
+def worth_detail(settings: CheckSettings, shapes, rows: int, a: float, b: float,
+                 per_entry: int, plan_type, known: bool = True) -> tuple[bool, dict]:  # fmt: skip
+    """(whether the detailed plan costs at most its share of the check, the quick plans)."""
+    plans = quick_plans(settings, shapes, rows, a, b, per_entry, plan_type, known)
+    predicted = plans[settings.mode].expected_seconds
+    budget = max(PLAN_FLOOR, PLAN_SHARE * predicted)
+    return detailed_cost(a, b, shapes, rows, settings.samples, per_entry) <= budget, plans
