@@ -21,10 +21,10 @@ for each s:
 
 The entry stays **wrong** only where some step is usable and the gradient a lies outside the
 interval of every usable step; otherwise it becomes **undecided** (the float64 evidence does
-not bound a disagreement): reason ``KINK_LIMIT`` in a model that is not smooth, else
-``TRUNCATION_LIMIT``. Cheap: only the entries about to be called wrong are evaluated (at most
-``CONFIRM_LIMIT`` a check, the nearest to their window first; past that, a check has failed
-on confirmed entries already). A model without a float64 evaluation is left as it was.
+not bound a disagreement): reason ``UNCONFIRMED``. Cheap: only the entries about to be
+called wrong are evaluated (at most ``CONFIRM_LIMIT`` a check, the nearest to their window
+first; past that, a check has failed on confirmed entries already). A model without a
+float64 evaluation is left as it was.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from fdgui.core.netcheck.ladder import DECIDE_SHARE, GRADIENT_ULPS, LAW_SLACK
-from fdgui.core.netcheck.reexamine import KINK_LIMIT, SOME_EPSILON, TRUNCATION_LIMIT
+from fdgui.core.netcheck.reexamine import SOME_EPSILON, UNCONFIRMED
 from fdgui.core.numbers.precision import unit_roundoff
 from fdgui.core.numbers.verdicts import VERDICTS
 
@@ -117,7 +117,6 @@ def confirm(results, engine, settings, tolerances) -> int:
     base = evaluate(0, 0, None)
     if base is None:  # the model has no float64 loss: nothing to confirm with
         return 0
-    smooth = bool(getattr(engine, "smooth", False))
     for _, position, flat in found[:CONFIRM_LIMIT]:
         result = results[position]
         w = float(engine.values_of(position, np.array([flat]))[0])
@@ -131,7 +130,7 @@ def confirm(results, engine, settings, tolerances) -> int:
         if verdicts(float(result.analytic[flat]), w, epsilon, losses, float(base), settings.dtype):
             continue
         result.undecided[flat] = True
-        result.reason[flat] = TRUNCATION_LIMIT if smooth else KINK_LIMIT
+        result.reason[flat] = UNCONFIRMED
         if result.bar is not None and not np.isnan(result.bar[flat]):
             result.bar[flat] = np.inf
     return min(len(found), CONFIRM_LIMIT)
