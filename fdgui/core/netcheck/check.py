@@ -129,7 +129,8 @@ def _check_steps(
                                 roundoff, tally, progress)  # fmt: skip
         progress.finish_tensor()
     yield 1.0, "writing the report"
-    confirm_wrong(results, engine, settings, tolerances)  # float64 evidence for every "wrong"
+    # float64 evidence for every "wrong" (its evaluations count with the ladder's)
+    tally.evaluations += confirm_wrong(results, engine, settings, tolerances)
     seconds = time.perf_counter() - started
     label = model.label if model is not None else ""
     report = build_report(

@@ -99,7 +99,7 @@ def verdicts(a: float, w: float, epsilon: float, losses, loss: float, dtype: str
 
 def confirm(results, engine, settings, tolerances) -> int:
     """Entries about to be called wrong that float64 does not confirm become undecided (see
-    module doc); returns how many were looked at."""
+    module doc); returns the float64 loss evaluations made."""
     if settings.dtype == "float64" or settings.mode == "projection":
         return 0
     evaluate = getattr(engine, "float64_losses", None)
@@ -133,4 +133,4 @@ def confirm(results, engine, settings, tolerances) -> int:
         result.reason[flat] = UNCONFIRMED
         if result.bar is not None and not np.isnan(result.bar[flat]):
             result.bar[flat] = np.inf
-    return min(len(found), CONFIRM_LIMIT)
+    return 1 + 2 * (DEPTH + 1) * min(len(found), CONFIRM_LIMIT)
