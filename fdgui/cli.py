@@ -99,6 +99,13 @@ def join_negative_values(argv: Sequence[str], value_options: set[str]) -> list[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from fdgui.commands.output import escaped_output
+
+    with escaped_output():  # nothing from outside reaches the terminal raw
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser, modules = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
@@ -106,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     empty = _empty_means_default(parser, args)
     if empty:
         print(
-            f"fdgui-cli {args.command}: {empty}: empty; this option has no default, give it a "
-            "value (or leave it out)",
+            f"fdgui-cli {args.command}: {empty}: empty; give it a value or leave the option "
+            "out (an empty value does not stand for its default here)",
             file=sys.stderr,
         )
         return 2
@@ -132,20 +139,23 @@ def _refuse_lost_values(parser: argparse.ArgumentParser, args: argparse.Namespac
                 )
 
 
-# value options without a default (a value must be given, or it names what is computed:
-# --expr, --probe, --table): an empty value is refused, in one sentence for all of them; every
-# other option takes its default when given an empty value (``--max ''`` as ``--min ''``)
-NO_DEFAULT: dict[str, set[str]] = {
-    "calc": {"plus", "minus", "eps", "session"},
-    "sweep": {"expr", "probe", "table", "grad", "csv"},
-    "netcheck": {"probe"},
+# The one rule for empty values (``--at ''``, a CI variable left unset): only options whose
+# default is a neutral setting — how far the ε range reaches, how the work is run or shown —
+# take their default when given an empty value. Every other value option asks for something
+# by being there (a point, a gradient or bug to check, an entry, a network, a format, a fixed
+# step, a file): an empty value is refused (exit 2) rather than quietly dropping or moving
+# the check. A new option is refused empty unless it is listed here.
+EMPTY_MEANS_DEFAULT: dict[str, frozenset[str]] = {
+    "calc": frozenset(),
+    "sweep": frozenset({"min", "max", "points", "timeout", "python"}),
+    "netcheck": frozenset({"mode", "engine", "worst", "timeout", "python"}),
 }
 
 
 def _empty_means_default(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
-    """An option given an empty (or blank) value is as if it were not given: it takes its
-    default, in every subcommand alike. An option of ``NO_DEFAULT`` given an empty value is
-    refused alike: its name is returned ("" when there is none)."""
+    """An option of ``EMPTY_MEANS_DEFAULT`` given an empty (or blank) value takes its default,
+    as if it were not given. Any other value option given an empty value is refused: the first
+    such option's name is returned ("" when there is none)."""
     for action in parser._actions:
         if not isinstance(action, argparse._SubParsersAction):
             continue
@@ -160,7 +170,7 @@ def _empty_means_default(parser: argparse.ArgumentParser, args: argparse.Namespa
             blank = isinstance(value, str) and not value.strip()
             if not blank:
                 continue
-            if option.dest in NO_DEFAULT.get(command, set()):
+            if option.dest not in EMPTY_MEANS_DEFAULT.get(command, frozenset()):
                 return option.option_strings[-1]
             setattr(args, option.dest, option.default)
     return ""

@@ -30,13 +30,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "Exit status 1 when the backprop gradient is judged wrong, 2 for bad input, 3 if the "
         "computation itself fails (e.g. out of memory).",
     )
-    parser.add_argument("--loss", default="", metavar="L", help="loss at w (optional)")
+    parser.add_argument("--loss", metavar="L", help="loss at w (optional)")
     parser.add_argument("--plus", metavar="L+", help="loss at w+ε (required without --session)")
     parser.add_argument("--minus", metavar="L-", help="loss at w−ε (required without --session)")
     parser.add_argument(
         "--eps", metavar="EPS", help="the step ε (> 0) (required without --session)"
     )
-    parser.add_argument("--backprop", default="", metavar="G", help="backprop gradient to check")
+    parser.add_argument("--backprop", metavar="G", help="backprop gradient to check")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
         "--session",
@@ -63,11 +63,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     texts = {
-        "loss": args.loss,
+        "loss": args.loss or "",
         "loss_plus": args.plus,
         "loss_minus": args.minus,
         "epsilon": args.eps,
-        "backprop": args.backprop,
+        "backprop": args.backprop or "",
     }
     inputs, errors = parse_inputs(texts)
     if inputs is None:

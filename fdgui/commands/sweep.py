@@ -3,7 +3,8 @@
 Sweeps ε for an expression in w (``--expr``) or one parameter of the built-in network
 (``--network``), in the chosen dtype, and prints the best ε per scheme, the recommended ε,
 the reference used and the diagnosis. Exit status: 0, or 1 when the diagnosis is "wrong"
-(the gradient under check disagrees with the finite differences), 2 for bad input, 3 when
+(the gradient under check disagrees with the finite differences), 2 for bad input or a
+gradient under check that nothing resolves (too few rows; "too coarse to judge"), 3 when
 the sweep itself fails (reported in one line, never as a traceback).
 """
 
@@ -38,8 +39,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Sweep ε on a log grid for an expression in w or one parameter of the built-in "
             "network, evaluated in the chosen dtype. Exit status 1 when the gradient under "
-            "check is diagnosed wrong, 2 for bad input (or a --table too short to judge "
-            "--backprop), 3 if the sweep itself fails."
+            "check is diagnosed wrong, 2 for bad input (or a gradient under check that nothing "
+            "resolves: a --table too short or too coarse to judge it), 3 if the sweep "
+            "itself fails."
         ),
     )
     what = parser.add_mutually_exclusive_group(required=True)
@@ -135,7 +137,7 @@ def _run_table(args: argparse.Namespace) -> int:
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
     for problem in problems:
-        print(f"fdgui-cli sweep: --table: skipped {problem}", file=sys.stderr)
+        print(one_line(f"fdgui-cli sweep: --table: skipped {problem}"), file=sys.stderr)
     if args.json:
         data = json.loads(export(report, "json"))
         data["bad_rows"] = problems
@@ -144,9 +146,16 @@ def _run_table(args: argparse.Namespace) -> int:
         sys.stdout.write(export(report, "text"))
     if diagnosis.kind == "wrong":
         return 1
-    rows = len(result.epsilons)
+    rows = int(diagnosis.facts.get("rows", len(result.epsilons)))
+    if diagnosis.case == "unresolved":
+        print(
+            "fdgui-cli sweep: --table: the rows neither confirm nor refute the backprop "
+            "gradient (no reference over them resolves it)",
+            file=sys.stderr,
+        )
+        return 2
     if diagnosis.case == "too-few-rows":
-        # neither refuted nor confirmed: too few ε to judge, never a pass (exit 0)
+        # neither refuted nor confirmed: too few ε to judge, never a pass (exit 2)
         print(
             f"fdgui-cli sweep: --table: {rows} row{'s' if rows != 1 else ''} "
             f"{'are' if rows != 1 else 'is'} too few to judge the backprop gradient (the "
@@ -279,10 +288,16 @@ def _run(args: argparse.Namespace) -> int:
             with open(args.csv, "w", encoding="utf-8", newline="") as handle:
                 handle.write(export(report, "csv"))
         except OSError as error:
+            from fdgui.commands.calc import file_in_the_way
+
+            blocked = file_in_the_way(args.csv)  # the same words as calc --session
+            reason = f"{blocked} is a file, not a folder" if blocked else error.strerror
             print(
-                f"fdgui-cli sweep: --csv: cannot write {args.csv}: {error.strerror}",
+                one_line(f"fdgui-cli sweep: --csv: cannot write {args.csv}: {reason}"),
                 file=sys.stderr,
             )
             return 2
     sys.stdout.write(export(report, "json" if args.json else "text"))
+    if diagnosis.case == "unresolved":
+        return 2  # neither confirmed nor refuted: never a pass
     return 1 if diagnosis.kind == "wrong" else 0

@@ -73,7 +73,7 @@ def test_json_keys_and_types():
         (["--dtype", "float8"], "--dtype"),
         (["--layers", "20,,10"], "--layers"),
         (["--layers", "20,16,10,"], "--layers"),
-        (["--layers", "1_000,10"], "--layers"),
+        (["--layers", "1e3,10"], "--layers"),
         (["--worst", "0"], "--worst"),
         (["--worst", "-5"], "--worst"),
         (["--worst", "21"], "--worst"),

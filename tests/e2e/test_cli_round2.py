@@ -4,12 +4,11 @@ session path named, and FDGUI_TRACEBACK for every error a subcommand catches."""
 
 from __future__ import annotations
 
-import itertools
 import json
 
 import pytest
 
-from fdgui.cli import main
+from fdgui.cli import EMPTY_MEANS_DEFAULT, main
 from fdgui.core.errors import InputError
 
 LOOK_ALIKES = ["\u2212", "\u2013", "\uff0d"]  # Unicode minus, en dash, full-width hyphen-minus
@@ -54,8 +53,8 @@ SUBCOMMAND_DEFAULTS = [
     ("netcheck", "--layers", "4,3", "--batch", "2"),
 ]
 EMPTY_OPTIONS = {
-    "sweep": ["--at", "--min", "--max", "--points", "--dtype"],
-    "netcheck": ["--seed", "--batch", "--mode", "--dtype", "--engine", "--eps", "--worst"],
+    "sweep": ["--min", "--max", "--points"],
+    "netcheck": ["--mode", "--engine", "--worst"],
 }
 
 
@@ -84,26 +83,58 @@ def _timeless(value):
     return value
 
 
+def _value_options() -> list[tuple[str, str, str]]:
+    """(subcommand, option, dest) for every option that takes a value, from the parser."""
+    import argparse
+
+    from fdgui.cli import build_parser
+
+    parser, _ = build_parser()
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command, sub in action.choices.items():
+                for option in sub._actions:
+                    if option.option_strings and option.nargs is None and option.const is None:
+                        found.append((command, option.option_strings[-1], option.dest))
+    return found
+
+
+def test_every_option_is_classified_by_the_one_rule():
+    options = _value_options()
+    assert {command for command, _, _ in options} == set(EMPTY_MEANS_DEFAULT)
+    dests = {(command, dest) for command, _, dest in options}
+    for command, neutral in EMPTY_MEANS_DEFAULT.items():
+        assert {(command, dest) for dest in neutral} <= dests  # no stale name in the list
+    # what asks for a check is never neutral: an empty value would drop or move it
+    asks = {("calc", "backprop"), ("calc", "loss"), ("sweep", "backprop"), ("sweep", "bug"),
+            ("sweep", "at"), ("sweep", "grad"), ("sweep", "index"), ("sweep", "tensor"),
+            ("netcheck", "bug"), ("netcheck", "eps"), ("netcheck", "layers")}  # fmt: skip
+    for command, dest in asks:
+        assert dest not in EMPTY_MEANS_DEFAULT[command]
+
+
 @pytest.mark.parametrize(
-    "argv",
-    [
-        ["calc", "--plus", "", "--minus", "1", "--eps", "1"],
-        ["calc", "--plus", "1", "--minus", "0", "--eps", "1", "--session", " "],
-        ["sweep", "--expr", ""],
-        ["sweep", "--expr", "sin(w)", "--csv", ""],
-        ["sweep", "--table", ""],
-        ["netcheck", "--probe", ""],
-    ],
+    "command, option, dest",
+    [item for item in _value_options() if item[2] not in EMPTY_MEANS_DEFAULT[item[0]]],
 )
-def test_options_without_a_default_refuse_empty_alike(capsys, argv):
-    """Before: --csv '' and --session '' were silently ignored, --table '' said "cannot read
-    : No such file", --probe '' named the working folder."""
-    option = next(a for a, b in itertools.pairwise(argv) if not b.strip())
-    status, out, err = _run(capsys, *argv)
+@pytest.mark.parametrize("empty", ["", " \t"])
+def test_an_option_that_asks_for_something_refuses_empty(capsys, command, option, dest, empty):
+    """Before: `calc --backprop ''` checked nothing and exited 0, `sweep --at ''` judged the
+    gradient at the default point, `netcheck --bug ''` checked the correct backprop."""
+    base = {
+        "calc": ["--plus", "1", "--minus", "0", "--eps", "1"],
+        "sweep": ["--expr", "sin(w)"],
+        "netcheck": ["--layers", "3,2"],
+    }[command]
+    given = [] if option in ("--expr", "--probe", "--table") else list(base)  # one source
+    if option in given:
+        del given[given.index(option) : given.index(option) + 2]
+    status, out, err = _run(capsys, command, *given, option, empty)
     assert status == 2 and out == ""
     assert err.strip() == (
-        f"fdgui-cli {argv[0]}: {option}: empty; this option has no default, give it a value "
-        "(or leave it out)"
+        f"fdgui-cli {command}: {option}: empty; give it a value or leave the option out "
+        "(an empty value does not stand for its default here)"
     )
 
 
@@ -145,7 +176,9 @@ def test_the_memory_refusal_says_the_estimate_the_memory_and_what_to_do(monkeypa
     message = raised.value.message
     assert "needs about 1.7 GB" in message and "2.7 GB available" in message
     assert "60%" in message and "1.6 GB" in message  # the share a check may use, said
-    assert "smaller layers" in message and "sample" in message
+    # only what fits is advised: projections here, never sample mode (as large as the full)
+    assert "smaller layers" in message and "mode projection" in message
+    assert "sample" not in message
     with pytest.raises(InputError) as raised:
         check_request({"layers": "30,30,10", "batch": "10000000"})
     assert "smaller batch" in raised.value.message and "1.6 GB" in raised.value.message
@@ -187,3 +220,14 @@ def test_fdgui_traceback_shows_every_caught_internal_error(capsys, monkeypatch, 
     monkeypatch.setenv("FDGUI_TRACEBACK", "1")
     status, _, err = _run(capsys, *argv)
     assert status == 3 and "Traceback (most recent call last)" in err and "an internal bug" in err
+
+
+@pytest.mark.parametrize("minus", [*LOOK_ALIKES, "\u2012", "\ufe63"])
+def test_expressions_read_the_minus_signs_numbers_read(minus):
+    """Before: `--grad '–0.5'` and `sin(w) – w` were syntax errors while `--at '–0.5'` was read."""
+    from fdgui.core.models.expression import parse_expression
+
+    assert parse_expression(f"sin(w) {minus} w").evaluate(0.5) == parse_expression(
+        "sin(w) - w"
+    ).evaluate(0.5)
+    assert parse_expression(f"{minus}0.5").evaluate(1.0) == -0.5

@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
-from fdgui.core.calculator.schemes import CONTEXT, Measurement, _tidy
+from fdgui.core.calculator.schemes import CONTEXT, EXACT, Measurement, _tidy
 
 _SEPARATORS = ("\t", ",", " ")
 # per separator: the translation that deletes every character a plain line of it may hold
@@ -74,13 +74,13 @@ def measure_run(
         return None
     plus, minus = values[1::cells], values[2::cells]
     losses: list[Any] = values[3::cells] if cells == 4 else [None] * count
-    c = CONTEXT
+    c, x = CONTEXT, EXACT  # exact differences, each quotient rounded once (schemes.EXACT)
     central = _tidied(
-        list(map(c.divide, map(c.subtract, plus, minus), map(c.multiply, repeat(2), epsilons)))
+        list(map(c.divide, map(x.subtract, plus, minus), map(x.multiply, repeat(2), epsilons)))
     )
     if cells == 4:
-        forward = _tidied(list(map(c.divide, map(c.subtract, plus, losses), epsilons)))
-        backward = _tidied(list(map(c.divide, map(c.subtract, losses, minus), epsilons)))
+        forward = _tidied(list(map(c.divide, map(x.subtract, plus, losses), epsilons)))
+        backward = _tidied(list(map(c.divide, map(x.subtract, losses, minus), epsilons)))
         estimates = [
             list(map(float, central)),
             list(map(float, forward)),

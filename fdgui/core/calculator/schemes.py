@@ -7,6 +7,7 @@ Everything is exact decimal arithmetic on what was typed.
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
 from collections.abc import Mapping
@@ -14,7 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fdgui.core.numbers.parsing import CONTEXT, InputError, parse_number, typed_precision
+from fdgui.core.numbers.parsing import (
+    CONTEXT,
+    InputError,
+    parse_number,
+    text_lines,
+    typed_precision,
+)
 from fdgui.core.numbers.verdicts import Comparison, compare
 
 # Field keys, in the order a person fills them in.
@@ -113,6 +120,13 @@ class Measurement:
         )
 
 
+# The one rounding rule of every quotient in a history row (Calculate, Paste, a restored
+# session alike): the difference and 2ε exact (EXACT: add, subtract and multiply give the
+# exact result, sized by their operands), the quotient rounded once, to CONTEXT's 60 digits.
+EXACT = CONTEXT.copy()
+EXACT.prec = decimal.MAX_PREC
+
+
 def measurement(inputs: Inputs) -> Measurement:
     """The history row of ``inputs``: ``Measurement.from_estimate(estimate(inputs))`` without
     the uncertainties and the verdict, for tables of many rows (the same formulas)."""
@@ -126,12 +140,12 @@ def measured_row(
     pasted table makes 100,000 of them. The same values as ``Measurement(...)`` (a test
     compares them field by field); only the frozen dataclass's per-field ``__init__`` is
     skipped."""
-    c = CONTEXT
-    central = _tidy(c.divide(c.subtract(plus, minus), c.multiply(2, epsilon)))
+    c, x = CONTEXT, EXACT
+    central = _tidy(c.divide(x.subtract(plus, minus), x.multiply(2, epsilon)))
     forward = backward = None
     if loss is not None:
-        forward = _tidy(c.divide(c.subtract(plus, loss), epsilon))
-        backward = _tidy(c.divide(c.subtract(loss, minus), epsilon))
+        forward = _tidy(c.divide(x.subtract(plus, loss), epsilon))
+        backward = _tidy(c.divide(x.subtract(loss, minus), epsilon))
     row = _new(Measurement)
     _set(
         row,
@@ -197,18 +211,19 @@ def working_digits(inputs: Inputs) -> int:
 
 def estimate(inputs: Inputs) -> Estimate:
     """All results for one set of typed inputs: sums, differences and products exact, a
-    quotient rounded to ``working_digits`` only when it does not end (and named in
-    ``rounded``)."""
-    import decimal
+    quotient of them rounded once, to 60 digits, only when it does not end there (and named
+    in ``rounded``)."""
 
     c = CONTEXT.copy()
     c.prec = working_digits(inputs)
     rounded: list[str] = []
 
+    once = CONTEXT.copy()  # a quotient of exact values, rounded once (see EXACT)
+
     def quotient(name: str, numerator: Decimal, denominator: Decimal) -> Decimal:
-        c.clear_flags()
-        value = c.divide(numerator, denominator)
-        if c.flags[decimal.Inexact]:
+        once.clear_flags()
+        value = once.divide(numerator, denominator)
+        if once.flags[decimal.Inexact]:
             rounded.append(name)
         return _tidy(value)
 
@@ -302,7 +317,7 @@ def parse_measurement_table(
     rows: list[Inputs] = []
     problems: list[str] = []
     seen_data = not header
-    for number, raw in enumerate(text.splitlines(), start=first_line):
+    for number, raw in enumerate(text_lines(text), start=first_line):
         line = raw.strip()
         if not line or line[0] == "#":
             continue
@@ -331,7 +346,8 @@ def read_table_line(line: str, number: int, seen_data: bool) -> tuple[Inputs | N
     if len(cells) not in (3, 4):
         return (
             None,
-            f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} values",
+            f"line {number}: expected ε, L+, L− and optionally L; found {len(cells)} "
+            + ("value" if len(cells) == 1 else "values"),
             True,
         )
     texts = dict(zip(TABLE_COLUMNS, cells, strict=False))

@@ -70,7 +70,9 @@ def measure_table(
     """A pasted table (``parse_measurement_table``'s rules), read ``chunk`` lines at a time:
     plain lines by ``plain_values`` and ``measured_row`` (exact, the same values), the
     others by the careful reader, which words what it cannot read."""
-    lines = text.splitlines()
+    from fdgui.core.numbers.parsing import text_lines
+
+    lines = text_lines(text)
     result = MeasuredRows()
     seen_data = False
     pieces = []

@@ -193,7 +193,10 @@ def parse_expression(text: str, field: str = "expression") -> Expression:
         raise ExpressionError(
             "enter an expression in w, for example sin(w)*exp(-w**2)", field=field
         )
-    cleaned = text.strip().replace("\u2212", "-").replace("\u00d7", "*")
+    from fdgui.core.numbers.parsing import MINUS_SIGNS
+
+    # the minus signs people paste (−, –, －, …) read as in every number
+    cleaned = text.strip().translate(MINUS_SIGNS).replace("\u00d7", "*")
     if len(cleaned) > MAX_CHARACTERS:
         raise ExpressionError(
             f"too long ({len(cleaned)} characters; at most {MAX_CHARACTERS})", field=field

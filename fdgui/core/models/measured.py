@@ -23,6 +23,25 @@ class MeasuredRow:
     loss_minus: Decimal
 
 
+class RowsKey:
+    """The rows in a cache key, hashed once: a frozen row hashes in Python, and a key is
+    looked up several times per sweep (100,000 rows took 0.3 s per hash)."""
+
+    __slots__ = ("_hash", "rows")
+
+    def __init__(self, rows: tuple[MeasuredRow, ...]) -> None:
+        self.rows = rows
+        self._hash = hash(rows)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RowsKey):
+            return NotImplemented
+        return self.rows is other.rows or (self._hash == other._hash and self.rows == other.rows)
+
+
 class MeasuredModel(ModelBase):
     """A table of measurements of one parameter, optionally with a typed backprop value.
 
@@ -38,6 +57,7 @@ class MeasuredModel(ModelBase):
     def __init__(self, rows: Sequence[MeasuredRow], reference: float | None = None) -> None:
         self.rows = tuple(rows)
         self.reference = reference
+        self._key: RowsKey | None = None
 
     @property
     def label(self) -> str:
@@ -65,7 +85,9 @@ class MeasuredModel(ModelBase):
 
     @property
     def cache_key(self) -> Any:
-        return ("measured", self.rows, self.reference)
+        if self._key is None:
+            self._key = RowsKey(self.rows)
+        return ("measured", self._key, self.reference)
 
     def theta0(self) -> np.ndarray:
         return np.array([np.nan])

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fdgui.core.errors import InputError
-from fdgui.core.numbers.parsing import shorten
+from fdgui.core.numbers.parsing import normalise_text, shorten
 from fdgui.core.numbers.precision import DTYPE_NAMES, numpy_dtype
 
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu")
@@ -106,8 +106,9 @@ class NetworkSpec:
 def parse_layer_sizes(text: str) -> tuple[int, ...]:
     """'20,16,10' → (20, 16, 10); ValueError starting 'layer_sizes:' for anything else.
 
-    Strict: sizes are separated by commas (or only by spaces), every part is plain digits, and
-    no part is empty, so '20,,10', '20,16,10,' and '1_000' are refused rather than guessed at.
+    Sizes are separated by commas (or only by spaces); each is read by the rule every whole
+    number follows (normalise_text: '1 000', '１０', a pasted minus — then refused as not
+    positive); no part may be empty, so '20,,10' and '20,16,10,' are refused, not guessed at.
     """
     stripped = text.strip()
     if not stripped:
@@ -121,13 +122,17 @@ def parse_layer_sizes(text: str) -> tuple[int, ...]:
                 "layer_sizes",
                 f"size {number} is empty (two commas in a row, or a comma at the start or end)",
             )
-        if not (part.isascii() and part.isdigit()):
-            raise InputError("layer_sizes", f"{shorten(part)!r} is not a positive whole number")
-        if len(part.lstrip("0")) > len(str(MAX_LAYER_WIDTH)):
+        digits = normalise_text(part)  # the rule every whole number follows (1 000, –1, １０)
+        if len(digits.lstrip("+-0")) > len(str(MAX_LAYER_WIDTH)):
             raise InputError(
                 "layer_sizes", f"{shorten(part)} units is wider than {MAX_LAYER_WIDTH:,}"
             )
-        size = int(part)
+        try:
+            size = int(digits)
+        except ValueError:
+            raise InputError(
+                "layer_sizes", f"{shorten(part)!r} is not a positive whole number"
+            ) from None
         if size < 1:
             raise InputError("layer_sizes", f"{size} is not a positive whole number")
         sizes.append(size)

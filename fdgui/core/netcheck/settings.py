@@ -59,8 +59,9 @@ def memory_refusal(settings: Any, model: Any, needed: int, available: int) -> In
                 f"{byte_size(needed)} of memory but {share}; use a smaller batch",
             )
     count = parameter_count(tensor_shapes(settings, model))
-    part = "check a sample or projections (mode sample or projection)"
-    advice = f"use smaller layers, or {part}" if model is None else f"{part}, or free memory"
+    from fdgui.core.netcheck.memory_advice import fitting_advice  # only changes that fit
+
+    advice = fitting_advice(settings, model, available)
     return InputError(
         "layer_sizes" if model is None else "model",
         f"this check needs about {byte_size(needed)} of memory ({count:,} parameters) but "

@@ -17,6 +17,8 @@ _MINUS_SIGNS = str.maketrans(
     {"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-", "\uff0b": "+"}
 )
 
+MINUS_SIGNS = _MINUS_SIGNS  # the same signs in an expression (models/expression.py)
+
 _MAX_CHARACTERS = 200
 _FLOAT_MAX = Decimal("1.7976931348623157e308")
 _FLOAT_TINY = Decimal("4.9406564584124654e-324")  # smallest (subnormal) float64
@@ -141,3 +143,16 @@ def one_line(message: str, limit: int = LONGEST_MESSAGE) -> str:
         return text
     keep = (limit - 1) // 2
     return f"{text[:keep]}…{text[-keep:]}"
+
+
+def text_lines(text: str) -> list[str]:
+    """``text``'s lines, broken only at \\n, \\r\\n and \\r, the line ends files and clipboards
+    use (``str.splitlines`` also breaks at \\v, \\f, \\x1c–\\x1e, \\x85, U+2028 and U+2029,
+    which would number lines unlike the file and split a row in two: those characters stay
+    in the line, where a cell holding one is refused). A final line end ends the last line."""
+    import re
+
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

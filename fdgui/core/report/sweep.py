@@ -21,8 +21,10 @@ from fdgui.core.report.sweep_cases import (
     _estimate,
     _not_finite_at_w,
     _pole_in_range,
+    _range_too_large,
     _too_few_rows,
     _undefined_at_w,
+    _unresolved,
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
@@ -74,15 +76,23 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     if case == "range-too-narrow":
         return "Gradient correct (range too narrow)"
     if case == "limited":
+        limit = dtype if diagnosis.limited_by != "truncation" else "truncation at these ε"
         return (
             f"Gradient correct (confirmed by the {facts['agreeing_method']} reference; "
-            f"finite differences limited by {dtype})"
+            f"finite differences limited by {limit})"
         )
     if case == "consistent":
         return f"Gradient consistent (to what {dtype} resolves)"
     if case == "too-few-rows":
         return "Too few rows to judge"
+    if case == "unresolved":
+        return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
+    if case == "range-too-large":
+        return "Gradient correct (the ε range is too large for finite differences)"
     return TITLES[diagnosis.kind]
+
+
+_UNRESOLVED = {"truncation": "ε too large: truncation", "round-off": "round-off"}
 
 
 def diagnosis_text(diagnosis: Diagnosis) -> str:
@@ -335,10 +345,13 @@ def _finite_differences(facts: dict[str, Any]) -> str:
             f"is tiny, and against the gradient itself the error is "
             f"{_rel(facts['floor_hides'])}.)"
         )
+    resolves = f"{dtype} resolves"
+    if facts.get("source") == "measured":
+        resolves = f"the rows ({dtype} losses at their ε) resolve"
     return (
         f"The finite differences in {dtype} get no closer than a relative error of "
         f"{_rel(facts['best_relative_error'])} (at ε ≈ {_eps(facts['best_epsilon'])}): "
-        f"that measures how finely {dtype} resolves the derivative, not the gradient."
+        f"that measures how finely {resolves} the derivative, not the gradient."
         f"{possible_text}{floor}"
     )
 
@@ -382,6 +395,12 @@ def _limit_note(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         cause = (
             f"numbers near w are {_fmt(facts['spacing'], 2)} apart in {dtype}, so w ± ε "
             "cannot be formed exactly for small ε"
+        )
+    if facts.get("source") == "measured" and diagnosis.limited_by == "truncation":
+        return (
+            "That is the truncation the rows' ε leave (even the smallest is large for the "
+            "loss's curvature), not a bug; measure at smaller ε to confirm it with finite "
+            "differences."
         )
     if dtype == "float64":
         return f"That is the limit of finite differences here ({cause}), not a bug."
@@ -473,6 +492,8 @@ _CASE_WORDS = {
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,
+    "unresolved": _unresolved,
+    "range-too-large": _range_too_large,
 }
 
 
@@ -501,14 +522,22 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
         with np.errstate(all="ignore"):
             predicted = float(result.predicted_error("central")[index])
         actual = abs(float(readout.estimates["central"]) - result.reference.value)
-        if result.kind == "measured" and result.epsilons.size < MIN_JUDGING_ROWS and actual > 0:
+        rows_reference = next(
+            (r for r in result.trusted_references() if result.kind == "measured"), None
+        )
+        if result.kind == "measured" and rows_reference is None and actual > 0:
             rows = result.epsilons.size
-            return (  # too few rows to know the truncation: nothing to blame (the banner)
+            few = rows < MIN_JUDGING_ROWS
+            return (  # rows' truncation unknown: nothing to blame (the banner says the same)
                 f"At ε = {epsilon} the estimate differs from the gradient under check by "
-                f"{_fmt(actual, 2)}; with {rows} row{'s' if rows != 1 else ''} the truncation "
-                f"at this ε is not known, so that does not tell the gradient from ε"
-                f"{error_text}."
+                f"{_fmt(actual, 2)}; "
+                + (f"with {rows} row{'s' if rows != 1 else ''}" if few else "over these rows")
+                + " the truncation at this ε is not known, so that does not tell the gradient "
+                f"from ε{error_text}."
             )
+        if rows_reference is not None:  # the rows' truncation here, as their reference sees it
+            truncation = abs(float(readout.estimates["central"]) - rows_reference.value)
+            predicted += truncation + float(rows_reference.error or 0.0)
         if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
             return (
                 f"At ε = {epsilon} the estimate differs from the gradient under check by "

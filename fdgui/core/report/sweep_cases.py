@@ -94,3 +94,73 @@ def _too_few_rows(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         "trend in ε to read and no Richardson reference over the rows, so the finite "
         f"differences neither confirm nor refute it.{settle} Measure at least {needed} ε."
     )
+
+
+def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    """Neither confirmed nor refuted: what the reference gives and what limits it."""
+    what = f"{facts.get('method', 'gradient')} gradient"
+    if facts.get("method") == "your derivative":
+        what = "your derivative"
+    checked = f"The {what} {_fmt(facts.get('checked'), 6)}"
+    rows = facts.get("source") == "measured"
+    value, error = facts.get("estimate"), facts.get("estimate_error")
+    method = facts.get("estimate_method", "Richardson")
+    truncation = facts.get("limit") == "truncation"
+    if value is not None and error is not None and math.isfinite(error):
+        cause = (
+            "mostly the truncation the rows leave (their ε are large for the scale the loss "
+            "varies on)"
+            if truncation
+            else f"mostly the losses' round-off over ε (about u·|L|/ε in {facts['dtype']}"
+            + (" and the digits printed)" if rows else ")")
+        )
+        evidence = (
+            f"The {method} reference{' over the rows' if rows else ''} gives "
+            f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
+            f"a gradient from twice or half of it or its opposite, so it confirms nothing."
+        )
+    elif rows and truncation:
+        evidence = (
+            "The rows' central differences change from ε to ε by far more than their "
+            "round-off, yet not as the h² law of small ε says (each difference about 4 times "
+            "the next when ε halves): their ε are too large for the scale the loss varies "
+            "on, so truncation dominates and no extrapolation over them has a bound."
+        )
+    elif rows:
+        evidence = (
+            "The rows' central differences scatter by more than the round-off of "
+            f"{facts['dtype']} allows at their smallest ε and show no h² law, so no "
+            "extrapolation over them has a bound."
+        )
+    else:
+        evidence = "No reference with an honest error bar resolves it here."
+    if rows:
+        advice = (
+            " Measure at smaller ε." if truncation else " Measure at larger ε or print more digits."
+        )
+    else:
+        advice = " Sweep in a wider dtype."
+    return f"{evidence} {checked} is neither confirmed nor refuted.{advice}"
+
+
+def _range_too_large(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    """The reference confirms; the chosen range's ε are all larger than the loss's scale."""
+    what = facts.get("method", "gradient")
+    checked = (
+        "Your derivative" if what == "your derivative" else f"The {what} gradient"
+    ) + f" {_fmt(facts.get('checked'), 6)}"
+    if "agreeing_method" in facts:
+        checked += (
+            f" agrees with the {facts['agreeing_method']} reference "
+            f"{_fmt(facts['agreeing_value'], 6)} ± {uncertainty(facts['agreeing_error'])}, "
+            "which confirms it."
+        )
+    else:
+        checked += " is exact (worked out in extended precision)."
+    return (
+        f"{checked} The finite differences judge nothing here: the loss changes completely "
+        f"within about {_fmt(facts['loss_scale'], 2)} of w (its derivatives at w say so), less "
+        f"than the smallest ε of the chosen range ({_fmt(facts['smallest_epsilon'], 2)}), so "
+        f"every ε of the range is too large. {facts['dtype']} can form ε down to about "
+        f"{_fmt(facts['gap'], 2)} at w: sweep smaller ε."
+    )

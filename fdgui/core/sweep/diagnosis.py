@@ -31,85 +31,29 @@ which rule (``recommended_by``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from fdgui.core.numbers import precision
-from fdgui.core.numbers.verdicts import Verdict, verdict_for
+from fdgui.core.sweep.cases import _correct_or_limited, _estimate, _unresolved, _wrong
 from fdgui.core.sweep.engine import SweepResult, relative_error
-from fdgui.core.sweep.evidence import _kink, _slope, pole_within_range
+from fdgui.core.sweep.evidence import _kink, pole_within_range
+from fdgui.core.sweep.reading import (
+    CASES,
+    KINDS,
+    LIMITS,
+    REASONS,
+    RECOMMENDATIONS,
+    Diagnosis,
+    _Reading,
+)
 from fdgui.core.sweep.references import ReferenceValue
 
-KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "estimate")
-# The finer reading behind a kind; the report words each one.
-CASES: dict[str, str] = {
-    "not-finite-at-w": "undefined",  # the loss at w itself is not finite
-    "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
-    "pole-in-range": "undefined",  # every usable ε straddles a pole: nothing resolves it
-    "one-sided": "undefined",  # the loss is finite on one side of w only
-    "not-finite": "undefined",  # the loss is not finite near w at any ε
-    "vanished": "vanished",  # w ± ε == w at every ε
-    "estimate": "estimate",  # nothing under check: the best estimate and its error bar
-    "too-few-rows": "estimate",  # measured rows too few to judge what is under check
-    "wrong": "wrong",
-    "kink-at": "kink",  # a kink at w itself
-    "kink-crossed": "kink",  # ε crosses a kink at about kink_epsilon
-    "range-too-narrow": "correct",  # the bottom of the V lies outside the range
-    "limited": "correct",  # the dtype limits the finite differences; a reference confirms
-    "consistent": "correct",  # no trusted reference; the finite differences do not refute
-    "correct": "correct",
-}
-# How the recommended ε was chosen.
-RECOMMENDATIONS: tuple[str, ...] = (
-    "rule",  # the rule of thumb (nothing better to go by)
-    "wrong",  # the rule of thumb: ε is not the problem
-    "kink-at",  # the rule of thumb: no ε removes a kink at w
-    "kink-crossed",  # at most a third of the kink distance
-    "measured",  # the bottom of the measured V (facts["fallback"]: a scheme left at the rule)
-    "no-useful-epsilon",  # no ε of the range gives a useful estimate: the rule of thumb
-)
-# What keeps the finite differences from confirming the gradient to the "Correct" band.
-LIMITS: tuple[str, ...] = ("range", "round-off", "spacing", "truncation")
-# Further observations the words mention.
-REASONS: tuple[str, ...] = (
-    "vanished-below",  # below facts["vanished_below"] the perturbation vanishes
-    "loss-unchanged",  # L+ = L− = L at every ε: the change is below the loss's resolution
-    "fd-resolved",  # (wrong) the finite differences settle, next to an independent reference
-    "rises-again",  # (correct) the error grows again at smaller ε
-    "no-rise",  # (correct) ... or does not, within the range
-    "seed-rule-vanished",  # (correct) the float64 1e-7…1e-4 rule: ε = 1e-7 vanishes here
-    "seed-rule-round-off",  # ... or is round-off dominated
-)
+__all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
+
 CONSENSUS_WINDOW = 7
-WRONG_AGAINST_INDEPENDENT = 1e-6  # relative disagreement with complex step / Richardson
 WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
 WRONG_BAND = 1e-2  # the calculator's "Wrong" band starts here (numbers.verdicts.VERDICTS)
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """What a sweep shows, as kinds and numbers; ``fdgui.core.report.sweep`` words it.
-
-    ``facts`` holds the numbers and names the words need (always ``dtype``,
-    ``unit_roundoff``, ``rule`` and ``spacing``; the others depend on the case: ``method`` and
-    ``checked`` for the gradient under check, ``agreeing_method``/``agreeing_value`` for a
-    confirming reference, ``best_relative_error``, ``best_epsilon``, ``band`` (a verdict key),
-    ``possible``, ``edge``, ``vanished_below``, ``fallback``, ...).
-    """
-
-    kind: str
-    case: str
-    recommended: dict[str, float]  # "central", "forward"
-    recommended_by: str
-    limited_by: str | None = None
-    reasons: tuple[str, ...] = ()
-    facts: dict[str, Any] = field(default_factory=dict)
-    consensus: float | None = None  # where the central estimates settle
-    consensus_spread: float | None = None
-    slope: float | None = None  # measured slope of the central error on the truncation side
-    kink_epsilon: float | None = None
 
 
 def _consensus(result: SweepResult, usable: np.ndarray) -> tuple[float | None, float | None, int]:
@@ -141,25 +85,6 @@ def _consensus(result: SweepResult, usable: np.ndarray) -> tuple[float | None, f
     return float(np.median(part)), best_spread, best_start + window // 2
 
 
-def _agreeing_reference(
-    checked: float, independent: tuple[ReferenceValue, ...]
-) -> ReferenceValue | None:
-    """An independent reference (complex step, Richardson) that confirms ``checked``.
-
-    It must carry a tight error bar of its own (≤ 1e-4 relative) and agree with ``checked``
-    within max(1e-6, 10 × that bar). Such agreement does not depend on the studied dtype:
-    both are float64 computations that share nothing with the finite differences.
-    """
-    for item in independent:
-        scale = max(abs(item.value), abs(checked), 1e-8)
-        bar = 0.0 if item.error is None else float(item.error)
-        if not np.isfinite(bar) or bar > 1e-4 * scale:
-            continue
-        if abs(checked - item.value) <= max(WRONG_AGAINST_INDEPENDENT * scale, 10 * bar):
-            return item
-    return None
-
-
 def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bool:
     """True when the finite differences, where the dtype can resolve the gradient, sit far
     from ``checked`` at (nearly) every such ε.
@@ -169,6 +94,8 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     changed at all (L+ ≠ L−). "Far" means more than 10× that predicted error and more than
     1e-4 relative. Where the dtype resolves nothing, nothing contradicts.
     """
+    if result.kind == "measured":
+        return False  # rows' truncation is unknown but through a Richardson reference
     estimates = result.central.estimates
     with np.errstate(all="ignore"):
         finite = mask & np.isfinite(estimates) & (result.loss_plus != result.loss_minus)
@@ -197,115 +124,6 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     return bool(far[resolving].mean() >= 0.9)
 
 
-def _best_possible(result: SweepResult, checked: float, mask: np.ndarray) -> float | None:
-    """The smallest relative error a correct gradient could show in this dtype and range."""
-    size = max(abs(checked), 1e-8)
-    predicted = result.predicted_error("central", gradient=size)[mask]
-    predicted = predicted[np.isfinite(predicted)]
-    return None if predicted.size == 0 else float(predicted.min() / size)
-
-
-def _recommend(
-    result: SweepResult, rule: dict[str, float]
-) -> tuple[dict[str, float], str, str | None]:
-    """The measured best ε per scheme where it is any good, else the rule of thumb; the rule
-    that chose them, and the scheme left at the rule of thumb (if only one is)."""
-    recommended: dict[str, float] = {}
-    fallbacks: list[str] = []
-    for scheme in ("central", "forward"):
-        curve = result.curves[scheme]
-        best = curve.best_relative_error
-        if curve.best_epsilon is not None and best is not None and best < 0.5:
-            recommended[scheme] = curve.best_epsilon
-        else:
-            recommended[scheme] = rule[scheme]
-            fallbacks.append(scheme)
-    if len(fallbacks) == 2:
-        return recommended, "no-useful-epsilon", None
-    return recommended, "measured", fallbacks[0] if fallbacks else None
-
-
-def _rises_again(result: SweepResult, mask: np.ndarray) -> bool:
-    """Whether the central error measurably grows again below the best ε (round-off side)."""
-    curve = result.central
-    if curve.best_index is None or curve.best_relative_error is None:
-        return False
-    best_eps = result.epsilons[curve.best_index]
-    with np.errstate(all="ignore"):
-        below = mask & (result.epsilons < best_eps / 10) & np.isfinite(curve.relative_errors)
-    if below.sum() < 3:
-        return False
-    return bool(np.median(curve.relative_errors[below]) > 3 * max(curve.best_relative_error, 1e-17))
-
-
-def _epsilon_limit(dtype: str) -> float:
-    """The largest ε a sweep in ``dtype`` accepts (measured rows: "exact" has no format)."""
-    try:
-        return min(precision.LARGEST_EPSILON, precision.largest_finite(dtype))
-    except ValueError:
-        return precision.LARGEST_EPSILON
-
-
-class _Reading:
-    """Builds the Diagnosis: the facts every case shares, plus the case's own."""
-
-    def __init__(self, result: SweepResult) -> None:
-        self.result = result
-        self.rule = {
-            "central": result.rule_of_thumb["central"],
-            "forward": result.rule_of_thumb["forward"],
-        }
-        self.facts: dict[str, Any] = {
-            "dtype": result.dtype,
-            "unit_roundoff": result.unit_roundoff,
-            "rule": dict(self.rule),
-            "spacing": result.spacing,
-            # the sweep's largest ε and the largest one a sweep accepts in this dtype (advice
-            # to sweep larger ε is given only below it)
-            "epsilon_max": float(result.epsilons[-1]),
-            "epsilon_limit": _epsilon_limit(result.dtype),
-        }
-        self.reasons: list[str] = []
-
-    def note_vanished(self) -> None:
-        """Below some ε the perturbation vanishes (w ± ε == w): said after most readings."""
-        result = self.result
-        if result.vanished.any():
-            self.facts["vanished_below"] = float(result.epsilons[result.vanished].max())
-
-    def diagnosis(
-        self,
-        kind: str,
-        case: str,
-        recommended: dict[str, float] | None = None,
-        recommended_by: str = "rule",
-        limited_by: str | None = None,
-        reasons: tuple[str, ...] = (),
-        consensus: float | None = None,
-        spread: float | None = None,
-        slope: float | None = None,
-        kink_epsilon: float | None = None,
-        vanished_note: bool = True,
-        **facts: Any,
-    ) -> Diagnosis:
-        all_reasons = list(reasons)
-        if vanished_note and "vanished_below" in self.facts:
-            all_reasons.append("vanished-below")
-        return Diagnosis(
-            kind,
-            case,
-            dict(self.rule) if recommended is None else recommended,
-            recommended_by,
-            limited_by,
-            tuple(all_reasons),
-            {**self.facts, **facts},
-            consensus,
-            spread,
-            slope,
-            kink_epsilon,
-        )
-
-
 SAFETY_FACTOR = 2.0  # a disagreement must exceed twice the combined error bars to be "wrong"
 UNKNOWN_GRADIENT_ERROR = 1e-6  # relative error assumed for a gradient that states none
 
@@ -323,6 +141,20 @@ def _disagrees(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """|g − T| > 2 · (bar of T + bar of g): resolved beyond both error bars."""
     bar = float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
     return abs(checked.value - reference.value) > SAFETY_FACTOR * bar
+
+
+RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4 of the gradient
+
+
+def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
+    """Whether ``reference`` can tell the gradient under check from twice, half or minus it:
+    the window 2·(bar of T + bar of g) within which it confirms is at most a quarter of
+    max(|g|, |T|). Then a confirmed g is within 3/8 of the truth the bar bounds (a factor 2,
+    a half or a sign flip cannot be confirmed); a wider bar confirms nothing."""
+    window = SAFETY_FACTOR * (
+        float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
+    )
+    return window <= RESOLVING * max(abs(checked.value), abs(reference.value), 1e-300)
 
 
 def _seed_relative(checked: float, truth: float) -> float:
@@ -375,7 +207,11 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # one-sided differences keep a jump that does not shrink with ε
     kink_reference = analytic if analytic is not None and analytic.status == "kink" else None
     kink, kink_epsilon = (None, None)
-    if result.switched is None and not result.smooth and usable.any():
+    # measured rows under check are judged by the Richardson reference over the rows that
+    # follow the h² law, or not at all: one-sided differences of rows beyond the loss's scale
+    # leap like a kink (sin(100·w) at ε = 0.1), so they are not read as one
+    rows_under_check = result.kind == "measured" and checked is not None
+    if result.switched is None and not result.smooth and usable.any() and not rows_under_check:
         kink, kink_epsilon = _kink(result, usable)
     if kink_reference is not None or (kink == "at" and truth is None):
         sides = kink_reference.sides if kink_reference is not None else None
@@ -432,6 +268,31 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
         )
+    # 3a. a trusted reference that agrees, but whose bar is too wide to tell the gradient from
+    # twice or half of it or its opposite, confirms nothing
+    if (
+        checked is not None
+        and truth is not None
+        and not exact_under_check
+        and not _resolves(checked, truth)
+    ):
+        return _unresolved(reading, truth, consensus, spread)
+    if pole is not None and pole[2] and checked is None:
+        pole = None  # only the range is too large: the estimate reads it
+    if pole is not None and pole[2]:
+        # the dtype could form ε below the distance the loss changes over: only the chosen
+        # range is too large; the reference that judged above confirms the gradient
+        return reading.diagnosis(
+            "correct",
+            "range-too-large",
+            recommended_by="no-useful-epsilon",
+            limited_by="range",
+            consensus=consensus,
+            spread=spread,
+            loss_scale=pole[0],
+            smallest_epsilon=float(result.epsilons[usable].min()),
+            gap=result.spacing,
+        )
     if pole is not None:
         return reading.diagnosis(
             "undefined",
@@ -478,223 +339,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # 6. nothing under check: the best estimate with a bar that bounds it
     if checked is None:
         return _estimate(reading, truth, consensus, spread)
-    # 7. no trusted reference: the finite differences alone decide
+    # 7. no trusted reference: measured rows are then unresolved (their truncation is
+    # bounded only by a Richardson reference over them); else the finite differences decide
+    if truth is None and not exact_under_check and result.kind == "measured":
+        rows_reference = next((r for r in result.references if r.method == "Richardson"), None)
+        return _unresolved(reading, rows_reference, consensus, spread)
     if truth is None and not exact_under_check and _fd_contradicts(result, checked.value, usable):
         return _wrong(reading, consensus, spread, None)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
-
-
-def _estimate(
-    reading: _Reading,
-    truth: ReferenceValue | None,
-    consensus: float | None,
-    spread: float | None,
-) -> Diagnosis:
-    """No gradient under check: the best estimate, with its error bar and where it comes from."""
-    result = reading.result
-    reading.facts["source"] = result.kind  # the words say how to give a gradient
-    if truth is not None:
-        return reading.diagnosis(
-            "estimate",
-            "estimate",
-            consensus=consensus,
-            spread=spread,
-            estimate=truth.value,
-            estimate_error=truth.error,
-            estimate_method=truth.method,
-        )
-    # no bounded reference: the best central estimate, its bar the predicted error there
-    central = result.central
-    index = central.best_index
-    if index is None:
-        usable = np.flatnonzero(~result.vanished & np.isfinite(central.estimates))
-        index = int(usable[len(usable) // 2]) if usable.size else None
-    value = None if index is None else float(central.estimates[index])
-    bar = None
-    if index is not None and value is not None:
-        bar = float(result.predicted_error("central", gradient=value)[index])
-        if result.kind == "measured" and result.curvature is None:
-            bar = float("inf")  # truncation unknown from one row: no honest bound
-    return reading.diagnosis(
-        "estimate",
-        "estimate",
-        consensus=consensus,
-        spread=spread,
-        estimate=value,
-        estimate_error=bar,
-        estimate_method="finite differences",
-    )
-
-
-def _correct_or_limited(
-    reading: _Reading,
-    truth: ReferenceValue | None,
-    consensus: float | None,
-    spread: float | None,
-    usable: np.ndarray,
-) -> Diagnosis:
-    result = reading.result
-    checked = reading.facts["checked"]
-    central = result.central
-    recommended, recommended_by, fallback = _recommend(result, reading.rule)
-    reading.facts["fallback"] = fallback
-    best_relative = central.best_relative_error
-    band = None if best_relative is None else verdict_for(best_relative)
-    if truth is not None and abs(checked) < 1e-8 and band is not None and band.key == "correct":
-        # the seed's 1e-8 floor makes a tiny gradient's estimates look "Correct"; say what the
-        # error relative to the gradient itself is
-        index = central.best_index
-        if index is not None:
-            exact = float(central.errors[index]) / max(abs(checked), 1e-300)
-            if exact > 1e-7:
-                reading.facts["floor_hides"] = exact
-                band = verdict_for(exact)
-    if band is None or band.key != "correct":
-        return _limited(
-            reading, truth, band, recommended, recommended_by, consensus, spread, usable
-        )
-    slope = _slope(result, usable)
-    edge = result.best_at_edge("central")
-    reasons: list[str] = []
-    band_low = 1e-7  # the small end of the seed's float64 rule
-    if result.epsilons[0] <= band_low <= result.epsilons[-1]:
-        regime = result.regime(result.index_of(band_low))
-        if result.dtype != "float64" and regime in ("round-off", "vanished"):
-            reasons.append(f"seed-rule-{regime}")
-    if edge is None:
-        reasons.insert(0, "rises-again" if _rises_again(result, usable) else "no-rise")
-    return reading.diagnosis(
-        "correct",
-        "correct",
-        recommended,
-        recommended_by,
-        reasons=tuple(reasons),
-        consensus=consensus,
-        spread=spread,
-        slope=slope,
-        edge=edge,
-        best_relative_error=best_relative,
-        best_epsilon=central.best_epsilon,
-    )
-
-
-def _limit_cause(result: SweepResult, checked: float) -> str:
-    """Which of round-off, the spacing of numbers at w, or truncation limits the best ε."""
-    index = result.central.best_index
-    if index is None:
-        return "round-off"
-    epsilon = float(result.epsilons[index])
-    parts = {
-        "round-off": float(result.roundoff_floor[index]),
-        "spacing": abs(checked) * (result.spacing or 0.0) / epsilon,
-        "truncation": 0.0,
-    }
-    guide = result.central.truncation_guide
-    if guide is not None and np.isfinite(guide[index]):
-        parts["truncation"] = float(guide[index])
-    return max(parts, key=lambda key: parts[key])
-
-
-def _limited(
-    reading: _Reading,
-    agreeing: ReferenceValue | None,
-    band: Verdict | None,
-    recommended: dict[str, float],
-    recommended_by: str,
-    consensus: float | None,
-    spread: float | None,
-    usable: np.ndarray,
-) -> Diagnosis:
-    """The finite differences in this dtype cannot confirm the gradient to the calculator's
-    "Correct" band (relative error ≤ 1e-7), yet they do not contradict it either."""
-    result = reading.result
-    checked = reading.facts["checked"]
-    central = result.central
-    facts: dict[str, Any] = {}
-    if agreeing is not None:
-        facts.update(agreeing_method=agreeing.method, agreeing_value=agreeing.value)
-    reasons: tuple[str, ...] = ()
-    if band is None:
-        reasons = ("loss-unchanged",)
-        facts["loss_resolution"] = result.unit_roundoff * abs(result.loss)
-    else:
-        facts.update(
-            band=band.key,
-            possible=_best_possible(result, checked, usable),
-            best_relative_error=central.best_relative_error,
-            best_epsilon=central.best_epsilon,
-        )
-        edge = result.best_at_edge("central")
-        if edge is not None and result.regime(central.best_index) in ("truncation", "round-off"):
-            return reading.diagnosis(
-                "correct",
-                "range-too-narrow",
-                recommended,
-                recommended_by,
-                "range",
-                consensus=consensus,
-                spread=spread,
-                edge=edge,
-                **facts,
-            )
-    if agreeing is not None:
-        facts["relative_difference"] = float(relative_error(checked, agreeing.value))
-    return reading.diagnosis(
-        "correct",
-        "limited" if agreeing is not None else "consistent",
-        recommended,
-        recommended_by,
-        _limit_cause(result, checked),
-        reasons,
-        consensus=consensus,
-        spread=spread,
-        **facts,
-    )
-
-
-def _wrong(
-    reading: _Reading,
-    consensus: float | None,
-    spread: float | None,
-    independent: ReferenceValue | None,
-    below_kink: float | None = None,
-    outside_sides: tuple[float, float] | None = None,
-    pole: float | None = None,
-) -> Diagnosis:
-    result = reading.result
-    checked = reading.facts["checked"]
-    best = result.central.best_relative_error
-    truth = independent.value if independent is not None else consensus
-    factor = None  # checked / truth, when it is far from 1 and of the same sign
-    if truth not in (None, 0) and checked != 0 and truth * checked > 0:
-        factor = checked / truth
-        if 1 / 1.5 <= factor <= 1.5:
-            factor = None
-    resolved = best is not None and np.isfinite(best) and consensus not in (None, 0.0)
-    resolved = resolved and pole is None  # across a pole the differences resolve nothing
-    facts: dict[str, Any] = {"factor": factor, "best_relative_error": best}
-    if independent is not None:
-        facts.update(independent_method=independent.method, independent_value=independent.value)
-    if below_kink is not None:
-        facts["below_kink"] = below_kink
-    if outside_sides is not None:
-        facts["outside_sides"] = outside_sides
-    if independent is not None:
-        facts["independent_error"] = independent.error
-        truth_value = independent.value
-        facts["exact_relative_difference"] = abs(checked - truth_value) / max(
-            abs(truth_value), abs(checked), 1e-300
-        )
-        if verdict_for(float(relative_error(checked, truth_value))).key == "correct":
-            facts["floor_hides"] = facts["exact_relative_difference"]
-    return reading.diagnosis(
-        "wrong",
-        "wrong",
-        recommended_by="wrong",
-        reasons=("fd-resolved",) if resolved and independent is not None else (),
-        consensus=consensus,
-        spread=spread,
-        vanished_note=False,
-        **facts,
-    )

@@ -73,7 +73,7 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
 
 def pole_within_range(
     result: SweepResult, gradient: float, usable: np.ndarray
-) -> tuple[float, bool] | None:
+) -> tuple[float, bool, bool] | None:
     """The distance over which the loss changes completely (a pole or singularity nearby),
     when even the smallest ε the dtype can form at w is not well below it; else None.
 
@@ -81,8 +81,11 @@ def pole_within_range(
     the three (each from the exact derivatives at w) is a distance the Taylor expansion the
     finite differences rely on holds over. When every usable ε is beyond half of it, the
     steps straddle the pole (tan at the float64 π/2): no ε resolves the derivative, however
-    right it is. Returns (that distance, whether the three agree as they do at a pole), or
-    None; where they disagree the loss varies that fast for another reason (it oscillates).
+    right it is. Returns (that distance, whether the three agree as they do at a pole,
+    whether only the chosen range is to blame), or None; where they disagree the loss varies
+    that fast for another reason (it oscillates). The range is to blame when the dtype could
+    form an ε below half the distance (its gap at w is that small) but the range stops above
+    it: smaller ε would resolve the derivative, so nothing is undefined.
     """
     if not usable.any() or not np.isfinite(gradient) or gradient == 0:
         return None
@@ -99,5 +102,7 @@ def pole_within_range(
     smallest = float(result.epsilons[usable].min())
     if np.isfinite(scale) and smallest > scale / 2:
         finite = [float(s) for s in scales if np.isfinite(s) and s > 0]
-        return scale, len(finite) == 3 and max(finite) <= 2 * min(finite)
+        gap = result.spacing
+        by_range = gap is not None and np.isfinite(gap) and gap <= scale / 2
+        return scale, len(finite) == 3 and max(finite) <= 2 * min(finite), bool(by_range)
     return None

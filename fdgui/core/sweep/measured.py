@@ -10,9 +10,59 @@ import numpy as np
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.objectives import MeasuredObjective
-from fdgui.core.sweep.references import ReferenceValue, extrapolate
+from fdgui.core.sweep.references import NOT_CONVERGED, ReferenceValue, extrapolate, h2_run
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
+# fewer measured rows than this give no trend in ε and no Richardson reference over the rows
+MIN_JUDGING_ROWS = 3
+CORRECTION_SHARE = 0.25  # of the extrapolation's correction to the smallest row, in the bar
+
+
+def _rows_richardson(
+    epsilons: np.ndarray, central: np.ndarray, noise: np.ndarray
+) -> ReferenceValue | None:
+    """Richardson over the rows that show the h² law (the smallest ε upwards, at least
+    three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
+    used to judge) when the three smallest already break the law, ``limit`` saying by what.
+    """
+    count, broken = h2_run(epsilons, central, noise)
+    order = np.argsort(epsilons)
+    if count < MIN_JUDGING_ROWS:
+        try:
+            tableau = extrapolate(epsilons, central, noise)
+        except ValueError:
+            return None
+        return ReferenceValue(
+            "Richardson",
+            tableau.value,
+            float("inf"),
+            note=f"{NOT_CONVERGED}: the {epsilons.size} measured central estimates do not follow "
+            "the h² law of small ε beyond their round-off",
+            status="unconverged",
+            limit=broken,
+        )
+    used = order[:count]
+    try:
+        tableau = extrapolate(epsilons[used], central[used], noise[used])
+    except ValueError:
+        return None
+    # the extrapolation moves the smallest row's estimate by its correction; three rows
+    # check the law once (one pair of c's), so a quarter of that correction stays uncertain
+    # (1/(1+300w²) at 0.13, rows to 0.7 of its radius of convergence: c's agreeing to 1 %
+    # while the h⁶… terms still moved the value 5 % of the correction)
+    error = tableau.error
+    if count == MIN_JUDGING_ROWS:
+        error = max(error, CORRECTION_SHARE * abs(tableau.value - central[order[0]]))
+    dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
+    return ReferenceValue(
+        "Richardson",
+        tableau.value,
+        error,
+        note=f"extrapolated from the {count} measured central estimates at the smallest ε "
+        f"(of {epsilons.size}) that follow the h² law",
+        status="ok" if np.isfinite(tableau.error) else "unconverged",
+        limit=dominant,
+    )
 
 
 def _digit_unit(value: Decimal | None) -> float:
@@ -75,23 +125,14 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     if has_checked:
         value = float(objective.reference)
         references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
-    distinct = np.unique(epsilons[~vanished & np.isfinite(central)])
-    if distinct.size >= 3:
-        keep = [int(np.flatnonzero(epsilons == value)[0]) for value in distinct]
-        try:
-            tableau = extrapolate(epsilons[keep], central[keep], 2.0 * noise[keep])
-            references.append(
-                ReferenceValue(
-                    "Richardson",
-                    tableau.value,
-                    tableau.error,
-                    evaluations=0,
-                    note=f"extrapolated from {distinct.size} measured central estimates",
-                    status="ok" if np.isfinite(tableau.error) else "unconverged",
-                )
-            )
-        except ValueError:
-            pass
+    # one row per distinct ε: the first usable one (rows are sorted by ε, stably)
+    usable = np.flatnonzero(~vanished & np.isfinite(central))
+    distinct, first = np.unique(epsilons[usable], return_index=True)
+    if distinct.size >= MIN_JUDGING_ROWS:
+        keep = usable[first]
+        rows_reference = _rows_richardson(epsilons[keep], central[keep], 2.0 * noise[keep])
+        if rows_reference is not None:
+            references.append(rows_reference)
     finite_losses = loss_values[np.isfinite(loss_values)]
     typical = (
         float(np.median(np.abs(finite_losses)))
@@ -122,20 +163,29 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     return result
 
 
-# fewer measured rows than this give no trend in ε and no Richardson reference over the rows
-MIN_JUDGING_ROWS = 3
+def usable_rows(result: SweepResult) -> int:
+    """The distinct ε among the rows that give a central difference (L+ ≠ L− or L, finite)."""
+    usable = ~result.vanished & np.isfinite(result.central.estimates)
+    return int(np.unique(result.epsilons[usable]).size)
 
 
 def too_few_rows(result: SweepResult, diagnosis):
-    """Measured rows too few to judge the gradient under check: neither confirmed nor refuted
-    (case ``too-few-rows``, kind ``estimate``) unless the rows already show it wrong. The CLI
-    (``sweep --table``, exit 2) and the explorer say the same."""
+    """Measured rows too few to judge the gradient under check (fewer than three distinct
+    usable ε): neither confirmed nor refuted, whatever the rows show (case ``too-few-rows``,
+    kind ``estimate``): two rows show no trend in ε, so no bar bounds their truncation. The
+    CLI (``sweep --table``, exit 2) and the explorer say the same. Rows that are not finite
+    or change nothing keep their own reading (undefined, vanished)."""
     from dataclasses import replace
 
-    rows = int(np.size(result.epsilons))
-    if result.kind != "measured" or not result.has_checked or rows >= MIN_JUDGING_ROWS:
+    if result.kind != "measured" or not result.has_checked:
         return diagnosis
-    if diagnosis.kind == "wrong" or diagnosis.case == "correct":
+    rows = usable_rows(result)
+    if rows >= MIN_JUDGING_ROWS or diagnosis.kind not in ("wrong", "correct", "estimate"):
         return diagnosis
-    facts = {**diagnosis.facts, "rows": rows, "min_rows": MIN_JUDGING_ROWS}
+    facts = {
+        **diagnosis.facts,
+        "rows": rows,
+        "total_rows": int(np.size(result.epsilons)),
+        "min_rows": MIN_JUDGING_ROWS,
+    }
     return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())

@@ -51,6 +51,9 @@ class ReferenceValue:
     status: str = "ok"
     sides: tuple[float | None, float | None] | None = None
     span: float | None = None  # the largest distance from w the reference evaluated at
+    # what dominates the bar ("truncation" or "round-off"), or keeps an unconverged one from
+    # any bound; None where not read (measured rows' Richardson sets it)
+    limit: str | None = None
 
     @property
     def trusted(self) -> bool:
@@ -165,18 +168,31 @@ class Tableau:
     error: float
     row: int  # the chosen entry's position (smallest step used, order of extrapolation)
     column: int
+    carried: float = 0.0  # the round-off part of ``error`` (carried from each D(h))
+
+
+# The highest tableau column (order of extrapolation) looked at. A tableau of N steps has N − 1
+# columns; past a few dozen, each new column only amplifies the carried round-off, so its
+# entries never win. Capping the columns makes the work O(N·cap) (a measured table of
+# 300,000 distinct ε stays linear) and leaves every tableau of up to cap + 1 steps, the
+# built-in references' 7 included, exactly as the full one.
+MAX_COLUMNS = 64
 
 
 def extrapolate(
     steps: Sequence[float] | np.ndarray,
     estimates: Sequence[float] | np.ndarray,
     noise: Sequence[float] | np.ndarray | None = None,
+    max_columns: int = MAX_COLUMNS,
 ) -> Tableau:
     """Richardson/Neville extrapolation to h → 0 of central differences D(h) = f' + c₁h² + ….
 
     ``steps`` must be distinct and are sorted largest first. ``noise`` is the round-off in each
     D(h) (absolute); it is carried through the tableau and added to the error estimate.
     Non-finite entries are skipped. Raises ValueError if no finite estimate exists.
+    The tableau is built a column at a time (numpy over the rows) up to ``max_columns``
+    columns; the chosen entry is the one with the smallest error bar, the first in row order
+    (smallest step used, then lowest order) among equals.
     """
     steps = np.asarray(steps, dtype=np.float64)
     estimates = np.asarray(estimates, dtype=np.float64)
@@ -184,30 +200,105 @@ def extrapolate(
     order = np.argsort(-steps)
     steps, estimates, noise = steps[order], estimates[order], noise[order]
     count = len(steps)
-    table = [[estimates[i]] for i in range(count)]
-    carried = [[noise[i]] for i in range(count)]
-    best_value, best_error, best_row, best_column = np.nan, np.inf, 0, 0
+    best_value, best_error, best_row, best_column, best_carried = np.nan, np.inf, 0, 0, 0.0
     finite = np.flatnonzero(np.isfinite(estimates))
     if finite.size:  # a lone D(h) is the answer only if no tableau entry is usable
         best_value, best_row = float(estimates[finite[0]]), int(finite[0])
+    column, carried = estimates.copy(), noise.copy()  # column j holds rows j … count − 1
     with np.errstate(all="ignore"):  # inf − inf gives a non-finite entry, skipped below
-        for i in range(1, count):
-            for j in range(1, i + 1):
-                ratio = (steps[i - j] / steps[i]) ** 2
-                previous, neighbour = table[i][j - 1], table[i - 1][j - 1]
-                entry = previous + (previous - neighbour) / (ratio - 1.0)
-                table[i].append(entry)
-                carried[i].append(
-                    (carried[i][j - 1] * ratio + carried[i - 1][j - 1]) / (ratio - 1.0)
-                )
-                error = SAFETY * max(abs(entry - previous), abs(entry - neighbour)) + carried[i][j]
-                if np.isfinite(entry) and np.isfinite(error) and error < best_error:
-                    best_value, best_error, best_row, best_column = float(entry), float(error), i, j
+        for j in range(1, min(count, max(1, int(max_columns)) + 1)):
+            ratio = (steps[: count - j] / steps[j:]) ** 2
+            previous, neighbour = column[1:], column[:-1]
+            entry = previous + (previous - neighbour) / (ratio - 1.0)
+            carried = (carried[1:] * ratio + carried[:-1]) / (ratio - 1.0)
+            error = (
+                SAFETY * np.maximum(np.abs(entry - previous), np.abs(entry - neighbour)) + carried
+            )
+            usable = np.isfinite(entry) & np.isfinite(error)
+            if usable.any():
+                masked = np.where(usable, error, np.inf)
+                k = int(np.argmin(masked))
+                row = k + j
+                if masked[k] < best_error or (masked[k] == best_error and row < best_row):
+                    best_value, best_error = float(entry[k]), float(masked[k])
+                    best_row, best_column, best_carried = row, j, float(carried[k])
+            column = entry
     if not np.isfinite(best_value):
         raise ValueError("no finite central difference: the function is undefined near w")
     if not np.isfinite(best_error):  # only one usable step: no error estimate possible
         best_error = np.inf
-    return Tableau(steps, estimates, best_value, best_error, best_row, best_column)
+    return Tableau(steps, estimates, best_value, best_error, best_row, best_column, best_carried)
+
+
+H2_TOLERANCE = 0.125  # each c-estimate's own relative slack: two agree within 1/8 of each
+
+
+def h2_run(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> tuple[int, str | None]:
+    """How many of the smallest steps show the h² law D(h) = f' + c·h² of central
+    differences, at any spacing of the steps: (count, None), the count at least 3; or
+    (0, what breaks the law at the three smallest steps: "truncation" or "round-off").
+
+    Between consecutive steps the law gives c = (D(h₁) − D(h₂)) / (h₁² − h₂²), the same for
+    every pair up to the h⁴ term (for steps a factor 2 apart: successive differences shrink
+    4-fold). Each pair's c, with its round-off ± (the D's ± over h₁² − h₂²) and 1/8 of itself,
+    must overlap every other pair's of the run; the run grows from the smallest steps (the
+    regime of h → 0) until one does not. Steps deep in truncation (ε beyond the scale the
+    loss varies on) give c's that wander and agree only by chance with the next.
+    """
+    order = np.argsort(-np.asarray(steps, dtype=np.float64))
+    h = np.asarray(steps, dtype=np.float64)[order]
+    d = np.asarray(estimates, dtype=np.float64)[order]
+    n = np.asarray(noise, dtype=np.float64)[order]
+    if h.size < 3:
+        return 0, "truncation"
+    with np.errstate(all="ignore"):
+        q = h[:-1] ** 2 - h[1:] ** 2
+        c = (d[:-1] - d[1:]) / q
+        radius = (n[:-1] + n[1:]) / q + H2_TOLERANCE * np.abs(c)
+        low = np.maximum.accumulate((c - radius)[::-1])  # from the smallest pair upwards
+        high = np.minimum.accumulate((c + radius)[::-1])
+    valid = np.isfinite(low) & np.isfinite(high) & (low <= high)
+    pairs = int(np.argmin(valid)) if not valid.all() else int(valid.size)
+    if pairs >= 2 and _spread_out(h[h.size - pairs - 1 :]):
+        return pairs + 1, None
+    # what breaks it: the pair just above the run (or the three smallest steps) changing by
+    # far more than its round-off, with the larger pair changing more (truncation grows with
+    # h); or a few times its round-off, the smaller pair scattering more (round-off grows as
+    # h shrinks); or steps too close together to show a law within their round-off
+    top = h.size - max(pairs, 1) - 2  # the larger row of the first pair that broke the run
+    if pairs >= 2 and top < 0:
+        return 0, "round-off"  # every pair agrees, but the steps span too little
+    top = max(top, 0)
+    change = np.abs(d[top : top + 2] - d[top + 1 : top + 3])
+    bars = n[top : top + 2] + n[top + 1 : top + 3]
+    with np.errstate(all="ignore"):
+        beyond = float(np.max(change / np.maximum(bars, 1e-300)))
+        triple = d[top : top + 3]
+        centre = float(np.median(triple))
+        # estimates that scatter around one value (not shrinking like 1/h, as far beyond
+        # the loss's scale) are round-off, even beyond the format's stated bars (float32
+        # rows declared float64)
+        scattered = bool(np.max(np.abs(triple - centre)) <= 0.5 * abs(centre))
+    if (beyond <= 30.0 or scattered) and change[-1] > change[0]:
+        return 0, "round-off"
+    return 0, "truncation"
+
+
+SPREAD = 1.1  # consecutive steps of the chain that must exist in a run (see _spread_out)
+
+
+def _spread_out(steps: np.ndarray) -> bool:
+    """Whether three of ``steps`` stand at least 1.2 apart from one another: two pairs whose
+    differences can show the law. Rows at nearly the same ε change by their round-off only
+    and would pass any law (ε = 5.28 and 5.46 of a saturated tanh)."""
+    ordered = np.sort(steps)
+    low, found = ordered[0], 1
+    for step in ordered[1:]:
+        if step >= SPREAD * low:
+            low, found = step, found + 1
+            if found == 3:
+                return True
+    return False
 
 
 def richardson_steps(

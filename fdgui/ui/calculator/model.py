@@ -205,7 +205,18 @@ class CalculatorModel(PanelModel):
         a short table, after reading it off the GUI thread for a long one."""
         from fdgui.core.calculator.table import measure_table
         from fdgui.core.jobs import drive
+        from fdgui.core.table_file import MAX_TABLE_BYTES
 
+        # the bound every table has (files, --table): past it nothing is read
+        if len(text) > MAX_TABLE_BYTES // 4 and len(text.encode("utf-8")) > MAX_TABLE_BYTES:
+            self.tableRead.emit(
+                0,
+                [
+                    f"the clipboard's table: it is larger than {MAX_TABLE_BYTES // 2**20} MB "
+                    "(about a million rows), so nothing was read; paste it in parts"
+                ],
+            )
+            return
         if text.count("\n") < BACKGROUND_ROWS:
             self._table_read(drive(measure_table(text)))
             return

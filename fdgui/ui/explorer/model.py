@@ -33,6 +33,11 @@ from fdgui.ui.explorer.jobs import (
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 200
+# measured rows past this count are swept in the worker (linear work, but about a second per
+# 100,000 rows), and a history change waits longer before the re-sweep, so a run of edits
+# or pastes costs one sweep
+MEASURED_INLINE_ROWS = 1_000
+MEASURED_DEBOUNCE_MS = 600
 WORKER_THRESHOLD_S = 0.1
 # GUI-thread time the extended-precision references of an inline sweep may take
 INLINE_REFERENCE_S = WORKER_THRESHOLD_S / 2
@@ -127,6 +132,10 @@ class ExplorerModel(PanelModel):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.sweep)
+        self._history_debounce = QTimer(self)  # a long measured table's re-sweep
+        self._history_debounce.setSingleShot(True)
+        self._history_debounce.setInterval(MEASURED_DEBOUNCE_MS)
+        self._history_debounce.timeout.connect(self.sweep)
         if calculator is not None and hasattr(calculator, "historyChanged"):
             calculator.historyChanged.connect(self._on_history_changed)
         from fdgui.ui.probe_source import ProbeHolder
@@ -375,9 +384,17 @@ class ExplorerModel(PanelModel):
         reference = None
         if typed.strip():
             reference = float(parse_number(typed, "measured_backprop"))  # type: ignore[arg-type]
-        objective = objectives.measured_objective(rows, reference)
         if settings is not None:  # rows are measured in the format their losses came from
             settings = dataclasses.replace(settings, dtype=self._texts["table_dtype"])
+        if len(rows) > MEASURED_INLINE_ROWS:  # built (and its key hashed) in the worker
+
+            def build() -> Any:
+                objective = objectives.measured_objective(rows, reference)
+                _ = objective.cache_key  # hashed here, not when the result is shown
+                return objective
+
+            return _SweepPlan(build, ("measured rows", len(rows), reference), settings)
+        objective = objectives.measured_objective(rows, reference)
         return _SweepPlan(lambda: objective, objective.cache_key, settings)
 
     def import_table(self, text: str, name: str = "the file") -> list[str]:
@@ -422,6 +439,7 @@ class ExplorerModel(PanelModel):
         """Validate, then sweep now (short) or in the worker (long). Bad input keeps the last
         result on screen and reports the field."""
         self._debounce.stop()
+        self._history_debounce.stop()
         try:
             plan = self._plan()
         except InputError as error:
@@ -436,6 +454,8 @@ class ExplorerModel(PanelModel):
         self.cancel()
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
+        if self._source == "measured" and self.measured_row_count() > MEASURED_INLINE_ROWS:
+            expected = math.inf
         if expected < WORKER_THRESHOLD_S and not self.force_worker:
             from fdgui.core.sweep.budget import OverBudget, budget
 
@@ -539,7 +559,8 @@ class ExplorerModel(PanelModel):
     def _on_history_changed(self) -> None:
         self.rowsChanged.emit(self.measured_row_count())
         if self._source == "measured":
-            self._debounce.start()
+            many = self.measured_row_count() > MEASURED_INLINE_ROWS
+            (self._history_debounce if many else self._debounce).start()
 
     # --- cursor ------------------------------------------------------------------------------
     def set_cursor_epsilon(self, epsilon: float) -> None:

@@ -1,0 +1,312 @@
+"""The diagnosis' case builders: the estimate, correct/limited and wrong readings with their
+facts (``diagnose`` in ``fdgui.core.sweep.diagnosis`` chooses the case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fdgui.core.numbers.verdicts import Verdict, verdict_for
+from fdgui.core.sweep.engine import SweepResult, relative_error
+from fdgui.core.sweep.evidence import _slope
+from fdgui.core.sweep.reading import Diagnosis, _Reading
+from fdgui.core.sweep.references import ReferenceValue
+
+
+def _best_possible(result: SweepResult, checked: float, mask: np.ndarray) -> float | None:
+    """The smallest relative error a correct gradient could show in this dtype and range
+    (None for measured rows: their truncation is not known at each ε)."""
+    if result.kind == "measured":
+        return None
+    size = max(abs(checked), 1e-8)
+    predicted = result.predicted_error("central", gradient=size)[mask]
+    predicted = predicted[np.isfinite(predicted)]
+    return None if predicted.size == 0 else float(predicted.min() / size)
+
+
+def _recommend(
+    result: SweepResult, rule: dict[str, float]
+) -> tuple[dict[str, float], str, str | None]:
+    """The measured best ε per scheme where it is any good, else the rule of thumb; the rule
+    that chose them, and the scheme left at the rule of thumb (if only one is)."""
+    recommended: dict[str, float] = {}
+    fallbacks: list[str] = []
+    for scheme in ("central", "forward"):
+        curve = result.curves[scheme]
+        best = curve.best_relative_error
+        if curve.best_epsilon is not None and best is not None and best < 0.5:
+            recommended[scheme] = curve.best_epsilon
+        else:
+            recommended[scheme] = rule[scheme]
+            fallbacks.append(scheme)
+    if len(fallbacks) == 2:
+        return recommended, "no-useful-epsilon", None
+    return recommended, "measured", fallbacks[0] if fallbacks else None
+
+
+def _rises_again(result: SweepResult, mask: np.ndarray) -> bool:
+    """Whether the central error measurably grows again below the best ε (round-off side)."""
+    curve = result.central
+    if curve.best_index is None or curve.best_relative_error is None:
+        return False
+    best_eps = result.epsilons[curve.best_index]
+    with np.errstate(all="ignore"):
+        below = mask & (result.epsilons < best_eps / 10) & np.isfinite(curve.relative_errors)
+    if below.sum() < 3:
+        return False
+    return bool(np.median(curve.relative_errors[below]) > 3 * max(curve.best_relative_error, 1e-17))
+
+
+def _estimate(
+    reading: _Reading,
+    truth: ReferenceValue | None,
+    consensus: float | None,
+    spread: float | None,
+) -> Diagnosis:
+    """No gradient under check: the best estimate, with its error bar and where it comes from."""
+    result = reading.result
+    reading.facts["source"] = result.kind  # the words say how to give a gradient
+    if truth is not None:
+        return reading.diagnosis(
+            "estimate",
+            "estimate",
+            consensus=consensus,
+            spread=spread,
+            estimate=truth.value,
+            estimate_error=truth.error,
+            estimate_method=truth.method,
+        )
+    # no bounded reference: the best central estimate, its bar the predicted error there
+    central = result.central
+    index = central.best_index
+    if index is None:
+        usable = np.flatnonzero(~result.vanished & np.isfinite(central.estimates))
+        index = int(usable[len(usable) // 2]) if usable.size else None
+    value = None if index is None else float(central.estimates[index])
+    bar = None
+    if index is not None and value is not None:
+        bar = float(result.predicted_error("central", gradient=value)[index])
+        if result.kind == "measured" and result.curvature is None:
+            bar = float("inf")  # truncation unknown from one row: no honest bound
+    return reading.diagnosis(
+        "estimate",
+        "estimate",
+        consensus=consensus,
+        spread=spread,
+        estimate=value,
+        estimate_error=bar,
+        estimate_method="finite differences",
+    )
+
+
+def _unresolved(
+    reading: _Reading,
+    reference: ReferenceValue | None,
+    consensus: float | None,
+    spread: float | None,
+) -> Diagnosis:
+    """The gradient under check is neither confirmed nor refuted: the reference that would
+    judge it has a bar too wide for that, or (measured rows) there is none with a bound.
+
+    ``limit`` names what keeps it so: "truncation" (the rows do not follow the h² law, or
+    truncation dominates the bar: ε too large for the loss's scale) or "round-off" (the
+    losses' round-off over ε dominates)."""
+    facts: dict[str, Any] = {"source": reading.result.kind}
+    limit = None
+    if reference is not None:
+        limit = reference.limit
+        facts.update(
+            estimate=reference.value if np.isfinite(reference.value) else None,
+            estimate_error=reference.error,
+            estimate_method=reference.method,
+            estimate_status=reference.status,
+        )
+    if limit is None:
+        limit = "round-off" if reference is not None and reference.trusted else "truncation"
+    facts["limit"] = limit
+    return reading.diagnosis(
+        "estimate",
+        "unresolved",
+        recommended_by="no-useful-epsilon",
+        limited_by=limit,
+        consensus=consensus,
+        spread=spread,
+        **facts,
+    )
+
+
+def _correct_or_limited(
+    reading: _Reading,
+    truth: ReferenceValue | None,
+    consensus: float | None,
+    spread: float | None,
+    usable: np.ndarray,
+) -> Diagnosis:
+    result = reading.result
+    checked = reading.facts["checked"]
+    central = result.central
+    recommended, recommended_by, fallback = _recommend(result, reading.rule)
+    reading.facts["fallback"] = fallback
+    best_relative = central.best_relative_error
+    band = None if best_relative is None else verdict_for(best_relative)
+    if truth is not None and abs(checked) < 1e-8 and band is not None and band.key == "correct":
+        # the seed's 1e-8 floor makes a tiny gradient's estimates look "Correct"; say what the
+        # error relative to the gradient itself is
+        index = central.best_index
+        if index is not None:
+            exact = float(central.errors[index]) / max(abs(checked), 1e-300)
+            if exact > 1e-7:
+                reading.facts["floor_hides"] = exact
+                band = verdict_for(exact)
+    if band is None or band.key != "correct":
+        return _limited(
+            reading, truth, band, recommended, recommended_by, consensus, spread, usable
+        )
+    slope = _slope(result, usable)
+    edge = result.best_at_edge("central")
+    reasons: list[str] = []
+    band_low = 1e-7  # the small end of the seed's float64 rule
+    if result.epsilons[0] <= band_low <= result.epsilons[-1]:
+        regime = result.regime(result.index_of(band_low))
+        if result.dtype != "float64" and regime in ("round-off", "vanished"):
+            reasons.append(f"seed-rule-{regime}")
+    if edge is None:
+        reasons.insert(0, "rises-again" if _rises_again(result, usable) else "no-rise")
+    return reading.diagnosis(
+        "correct",
+        "correct",
+        recommended,
+        recommended_by,
+        reasons=tuple(reasons),
+        consensus=consensus,
+        spread=spread,
+        slope=slope,
+        edge=edge,
+        best_relative_error=best_relative,
+        best_epsilon=central.best_epsilon,
+    )
+
+
+def _limit_cause(result: SweepResult, checked: float) -> str:
+    """Which of round-off, the spacing of numbers at w, or truncation limits the best ε."""
+    index = result.central.best_index
+    if index is None:
+        return "round-off"
+    epsilon = float(result.epsilons[index])
+    parts = {
+        "round-off": float(result.roundoff_floor[index]),
+        "spacing": abs(checked) * (result.spacing or 0.0) / epsilon,
+        "truncation": 0.0,
+    }
+    guide = result.central.truncation_guide
+    if guide is not None and np.isfinite(guide[index]):
+        parts["truncation"] = float(guide[index])
+    elif result.kind == "measured":  # what the row's error has beyond its round-off
+        parts["truncation"] = abs(float(result.central.estimates[index]) - checked)
+        parts["truncation"] -= parts["round-off"]
+    return max(parts, key=lambda key: parts[key])
+
+
+def _limited(
+    reading: _Reading,
+    agreeing: ReferenceValue | None,
+    band: Verdict | None,
+    recommended: dict[str, float],
+    recommended_by: str,
+    consensus: float | None,
+    spread: float | None,
+    usable: np.ndarray,
+) -> Diagnosis:
+    """The finite differences in this dtype cannot confirm the gradient to the calculator's
+    "Correct" band (relative error ≤ 1e-7), yet they do not contradict it either."""
+    result = reading.result
+    checked = reading.facts["checked"]
+    central = result.central
+    facts: dict[str, Any] = {"source": result.kind}
+    if agreeing is not None:
+        facts.update(agreeing_method=agreeing.method, agreeing_value=agreeing.value)
+    reasons: tuple[str, ...] = ()
+    if band is None:
+        reasons = ("loss-unchanged",)
+        facts["loss_resolution"] = result.unit_roundoff * abs(result.loss)
+    else:
+        facts.update(
+            band=band.key,
+            possible=_best_possible(result, checked, usable),
+            best_relative_error=central.best_relative_error,
+            best_epsilon=central.best_epsilon,
+        )
+        edge = result.best_at_edge("central")
+        if edge is not None and result.regime(central.best_index) in ("truncation", "round-off"):
+            return reading.diagnosis(
+                "correct",
+                "range-too-narrow",
+                recommended,
+                recommended_by,
+                "range",
+                consensus=consensus,
+                spread=spread,
+                edge=edge,
+                **facts,
+            )
+    if agreeing is not None:
+        facts["relative_difference"] = float(relative_error(checked, agreeing.value))
+    return reading.diagnosis(
+        "correct",
+        "limited" if agreeing is not None else "consistent",
+        recommended,
+        recommended_by,
+        _limit_cause(result, checked),
+        reasons,
+        consensus=consensus,
+        spread=spread,
+        **facts,
+    )
+
+
+def _wrong(
+    reading: _Reading,
+    consensus: float | None,
+    spread: float | None,
+    independent: ReferenceValue | None,
+    below_kink: float | None = None,
+    outside_sides: tuple[float, float] | None = None,
+    pole: float | None = None,
+) -> Diagnosis:
+    result = reading.result
+    checked = reading.facts["checked"]
+    best = result.central.best_relative_error
+    truth = independent.value if independent is not None else consensus
+    factor = None  # checked / truth, when it is far from 1 and of the same sign
+    if truth not in (None, 0) and checked != 0 and truth * checked > 0:
+        factor = checked / truth
+        if 1 / 1.5 <= factor <= 1.5:
+            factor = None
+    resolved = best is not None and np.isfinite(best) and consensus not in (None, 0.0)
+    resolved = resolved and pole is None  # across a pole the differences resolve nothing
+    facts: dict[str, Any] = {"factor": factor, "best_relative_error": best}
+    if independent is not None:
+        facts.update(independent_method=independent.method, independent_value=independent.value)
+    if below_kink is not None:
+        facts["below_kink"] = below_kink
+    if outside_sides is not None:
+        facts["outside_sides"] = outside_sides
+    if independent is not None:
+        facts["independent_error"] = independent.error
+        truth_value = independent.value
+        facts["exact_relative_difference"] = abs(checked - truth_value) / max(
+            abs(truth_value), abs(checked), 1e-300
+        )
+        if verdict_for(float(relative_error(checked, truth_value))).key == "correct":
+            facts["floor_hides"] = facts["exact_relative_difference"]
+    return reading.diagnosis(
+        "wrong",
+        "wrong",
+        recommended_by="wrong",
+        reasons=("fd-resolved",) if resolved and independent is not None else (),
+        consensus=consensus,
+        spread=spread,
+        vanished_note=False,
+        **facts,
+    )
