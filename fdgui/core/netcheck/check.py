@@ -18,6 +18,7 @@ from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck import ladder
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.chunks import TensorResult
+from fdgui.core.netcheck.confirm import confirm as confirm_wrong
 from fdgui.core.netcheck.engines import make_engine
 from fdgui.core.netcheck.planner import tensor_weights
 from fdgui.core.netcheck.progress import Progress, ProgressTracker, usable_weights
@@ -128,6 +129,8 @@ def _check_steps(
                                 roundoff, tally, progress)  # fmt: skip
         progress.finish_tensor()
     yield 1.0, "writing the report"
+    # float64 evidence for every "wrong" (its evaluations count with the ladder's)
+    tally.evaluations += confirm_wrong(results, engine, settings, tolerances)
     seconds = time.perf_counter() - started
     label = model.label if model is not None else ""
     report = build_report(

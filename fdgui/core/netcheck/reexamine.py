@@ -77,6 +77,8 @@ NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, 
 # the ε ladder (netcheck.ladder) left the entry undecided: round-off still ≥ |a|/4 at the
 # largest step, truncation grew first, or a relu switches within the steps it needed
 ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT = 8, 9, 10
+# a disagreement in the dtype that float64 evaluations did not confirm (netcheck.confirm)
+UNCONFIRMED = 11
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 SMALL_STEPS = tuple(2.0**-k for k in range(3, 9))  # ε/8 … ε/256: before a kink's entry fails
 WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE)  # called wrong (a jump aside)
@@ -93,8 +95,9 @@ REASON_KEYS = {
     ROUNDOFF_LIMIT: "round-off-limit",
     TRUNCATION_LIMIT: "truncation-limit",
     KINK_LIMIT: "kink-limit",
+    UNCONFIRMED: "unconfirmed",
 }
-LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT)
+LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 

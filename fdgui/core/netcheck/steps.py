@@ -65,6 +65,21 @@ class ExactSteps:
             found.append(np.array(losses))
         return found[0], found[1]
 
+    def float64_losses(self, position: int, index: int, values: np.ndarray | None):
+        """float64 losses with entry ``index`` of tensor ``position`` set to each of
+        ``values`` (every other weight as the dtype holds it); ``values`` None: L itself
+        (``netcheck.confirm``)."""
+        if values is None:
+            return float(self.net.loss(dtype="float64"))
+        if np.size(values) == 0:
+            return np.zeros(0)
+        name = self.net.parameter_names[position]
+        return self.net.loss_along(name, int(index), np.asarray(values, float), "float64")
+
+    @property
+    def smooth(self) -> bool:
+        return self.net.spec.activation != "relu"
+
 
 class ForwardSteps:
     """The forward engine's side (``self``: a ``ForwardEngine``)."""
@@ -121,3 +136,17 @@ class ForwardSteps:
             base = float(np.asarray(self.model.losses(self.theta[None, :], "float64"))[0])
         changes = losses - base
         return changes[: steps.size], changes[steps.size :]
+
+    def float64_losses(self, position: int, index: int, values: np.ndarray | None):
+        """As ``ExactSteps.float64_losses``; None when the model has no float64 loss."""
+        usable = "float64" in self.model.dtypes and not self.changes_only
+        if not usable:
+            return None
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            if values is None:
+                return float(np.asarray(self.model.losses(self.theta[None, :], "float64"))[0])
+            values = np.asarray(values, dtype=float).ravel()
+            points = np.empty((values.size, self.size))
+            points[:] = self.theta
+            points[:, self.offsets[position] + int(index)] = values
+            return np.asarray(self.model.losses(points, "float64"), dtype=float)

@@ -52,6 +52,9 @@ NOTE_WORDS = {
     "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "
     "the loss left its Taylor regime) at larger ε",
     "kink-limit": "undecided: a relu switches on or off within the larger ε this entry needs",
+    "unconfirmed": "undecided: the dtype's differences disagree, but the same loss in "
+    "float64 (steps from 2ε down to below ε/10⁶) does not bound a disagreement (truncation, a kink "
+    "or round-off the dtype's steps cannot separate)",
     "": "",
 }
 
@@ -60,6 +63,7 @@ LIMIT_WORDS = {
     "round-off-limit": "below what the losses resolve at any usable ε",
     "truncation-limit": "truncation grows before round-off is small enough",
     "kink-limit": "a relu switches within the ε needed",
+    "unconfirmed": "a disagreement float64 does not confirm",
 }
 
 
@@ -535,6 +539,7 @@ ENTRY_VERDICT_TITLES = {
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",
     "kink-unexamined": "Undecided (kink)",
+    "unconfirmed": "Undecided (not confirmed)",
 }
 
 
