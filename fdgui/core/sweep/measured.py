@@ -51,8 +51,24 @@ def _rows_richardson(
     # (1/(1+300w²) at 0.13, rows to 0.7 of its radius of convergence: c's agreeing to 1 %
     # while the h⁶… terms still moved the value 5 % of the correction)
     error = tableau.error
+    correction = abs(tableau.value - central[order[0]])
     if count == MIN_JUDGING_ROWS:
-        error = max(error, CORRECTION_SHARE * abs(tableau.value - central[order[0]]))
+        error = max(error, CORRECTION_SHARE * correction)
+    shown, broken = _law_shown(
+        epsilons[used], central[used], noise[used], tableau.value, correction
+    )
+    if shown is None:
+        return ReferenceValue(
+            "Richardson",
+            tableau.value,
+            float("inf"),
+            note=f"{NOT_CONVERGED}: the {count} measured central estimates at the smallest ε "
+            "do not show the h² law (their changes are within round-off, or the "
+            "extrapolation moves them by more than a quarter of its value)",
+            status="unconverged",
+            limit=broken,
+        )
+    error = max(error, shown)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
     return ReferenceValue(
         "Richardson",
@@ -63,6 +79,42 @@ def _rows_richardson(
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
     )
+
+
+def _law_shown(
+    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float, correction: float
+) -> tuple[float | None, str]:
+    """The least bar the run's evidence allows (None when the run does not show the h² law)
+    and what hides the law otherwise: "truncation" or "round-off".
+
+    Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
+    (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
+    everything. Shown means either some consecutive pair's c is non-zero beyond its
+    round-off (a measured h² term; the c's drift beyond their round-off across the run,
+    times the smallest ε², stays in the bar) and the extrapolation moves the smallest row
+    by at most a quarter of the value (beyond that the smallest ε is not small against the
+    loss's scale and the h⁴… terms the one tolerance check cannot exclude are as large as
+    the h² term); or, with no resolved
+    c, the estimates agree within their bars over ε a factor 4 apart, so that an h² term
+    of any size larger than the bars would show, and are non-zero beyond their bars (not
+    the 1/ε decay to 0 of rows beyond the loss's scale): then the bar is the rows' bar plus
+    their spread.
+    """
+    order = np.argsort(steps)
+    h, d, n = steps[order], estimates[order], noise[order]
+    with np.errstate(all="ignore"):
+        q = h[1:] ** 2 - h[:-1] ** 2
+        c = (d[:-1] - d[1:]) / q
+        radius = (n[:-1] + n[1:]) / q
+    if np.any(np.abs(c) > radius):
+        if not correction <= 0.25 * abs(value):
+            return None, "truncation"
+        drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
+        return drift * float(h[0]) ** 2, "truncation"
+    low, high = np.max(d - n), np.min(d + n)
+    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
+        return float(np.max(n) + (np.max(d) - np.min(d))), "round-off"
+    return None, "round-off"
 
 
 def _digit_unit(value: Decimal | None) -> float:
