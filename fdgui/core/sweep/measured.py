@@ -10,7 +10,13 @@ import numpy as np
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.objectives import MeasuredObjective
-from fdgui.core.sweep.references import NOT_CONVERGED, ReferenceValue, extrapolate, h2_run
+from fdgui.core.sweep.references import (
+    FLOAT64_ROUNDOFF,
+    NOT_CONVERGED,
+    ReferenceValue,
+    extrapolate,
+    h2_run,
+)
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -68,7 +74,8 @@ def _rows_richardson(
             status="unconverged",
             limit=broken,
         )
-    error = max(error, shown)
+    # the value itself is stored as a float64
+    error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
     return ReferenceValue(
         "Richardson",
@@ -115,6 +122,19 @@ def _law_shown(
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
         return float(np.max(n) + (np.max(d) - np.min(d))), "round-off"
     return None, "round-off"
+
+
+def _stored_rounding(central: np.ndarray) -> np.ndarray:
+    """What storing each row in float64 adds to its ± whatever the source dtype: half an ulp
+    of the central difference (worked out exactly from the typed decimals, then rounded),
+    and the rounding of ε, which moves the row's abscissa h² by 2u relative, so its estimate
+    by 2u·|c·h²|, at most 2u·|D − D(smallest ε)| plus as much again for the smallest row's
+    own truncation (taken as 2u·|D|). Richardson over close ε multiplies these by its
+    Lebesgue constant (10⁴ and more), so they are not negligible on exact sources."""
+    magnitude = np.abs(np.where(np.isfinite(central), central, 0.0))
+    spread = np.abs(central - central[0]) if central.size else magnitude
+    spread = np.where(np.isfinite(spread), spread, 0.0)
+    return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
 
 
 def _digit_unit(value: Decimal | None) -> float:
@@ -171,7 +191,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     vanished = np.array(
         [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
     )
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons)
+    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
