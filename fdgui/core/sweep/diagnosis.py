@@ -149,12 +149,14 @@ RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4
 def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """Whether ``reference`` can tell the gradient under check from twice, half or minus it:
     the window 2·(bar of T + bar of g) within which it confirms is at most a quarter of
-    max(|g|, |T|). Then a confirmed g is within 3/8 of the truth the bar bounds (a factor 2,
-    a half or a sign flip cannot be confirmed); a wider bar confirms nothing."""
+    |T| (not of |g|: the verdict stays monotone in how far g is off). Then a confirmed g
+    is within 3/8 of the truth the bar bounds (a factor 2, a half or a sign flip cannot be
+    confirmed); a wider bar confirms nothing."""
     window = SAFETY_FACTOR * (
         float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
     )
-    return window <= RESOLVING * max(abs(checked.value), abs(reference.value), 1e-300)
+    # by |T| alone: a larger claimed gradient must not loosen its own threshold
+    return window <= RESOLVING * max(abs(reference.value), 1e-300)
 
 
 def _seed_relative(checked: float, truth: float) -> float:

@@ -99,7 +99,8 @@ def _law_shown(
     everything. Shown means either some consecutive pair's c is non-zero beyond its
     round-off (a measured h² term; the c's drift beyond their round-off across the run,
     times the smallest ε², stays in the bar) and the extrapolation moves the smallest row
-    by at most a quarter of the value (beyond that the smallest ε is not small against the
+    by at most a quarter of the value (an eighth over three rows, whose one check of the
+    law can pass by chance; beyond that the smallest ε is not small against the
     loss's scale and the h⁴… terms the one tolerance check cannot exclude are as large as
     the h² term); or, with no resolved
     c, the estimates agree within their bars over ε a factor 4 apart, so that an h² term
@@ -114,7 +115,9 @@ def _law_shown(
         c = (d[:-1] - d[1:]) / q
         radius = (n[:-1] + n[1:]) / q
     if np.any(np.abs(c) > radius):
-        if not correction <= 0.25 * abs(value):
+        # one check of the law (three rows) can pass by chance: a tighter cap
+        cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
+        if not correction <= cap * abs(value):
             return None, "truncation"
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
         return drift * float(h[0]) ** 2, "truncation"
