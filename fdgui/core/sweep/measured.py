@@ -106,8 +106,8 @@ def _law_shown(
     the h² term); or, with no resolved
     c, the estimates agree within their bars over ε a factor 4 apart, so that an h² term
     of any size larger than the bars would show, and are non-zero beyond their bars (not
-    the 1/ε decay to 0 of rows beyond the loss's scale): then the bar is the rows' bar plus
-    their spread.
+    the 1/ε decay to 0 of rows beyond the loss's scale): then the bar is the best row's ±
+    plus the h² term there that the largest row bounds, plus the value's distance from it.
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
@@ -124,7 +124,19 @@ def _law_shown(
         return drift * float(h[0]) ** 2, "truncation"
     low, high = np.max(d - n), np.min(d + n)
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
-        return float(np.max(n) + (np.max(d) - np.min(d))), "round-off"
+        # value = some row j's D less the h² term there, which the largest row k bounds:
+        # |c|·h_j² ≤ (|D_k − D_j| + n_k + n_j)·h_j²/(h_k² − h_j²); the best such j (h_k ≥ 2h_j)
+        far = h[-1] >= 2.0 * h[:-1]
+        with np.errstate(all="ignore"):
+            bounds = (
+                np.abs(value - d[:-1])
+                + n[:-1]
+                + (np.abs(d[-1] - d[:-1]) + n[-1] + n[:-1])
+                * h[:-1] ** 2
+                / (h[-1] ** 2 - h[:-1] ** 2)
+            )
+        bounds = bounds[far & np.isfinite(bounds)]
+        return float(np.min(bounds)), "round-off"
     return None, "round-off"
 
 
