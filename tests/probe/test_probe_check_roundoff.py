@@ -1,0 +1,61 @@
+"""The check with a gradient uses the loss's measured round-off (as the no-grad estimate
+does): a loss made of large terms that cancel is never failed for a correct gradient, and
+a wrong one is still caught where the round-off lets it be (each test failed before)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from fdgui.core.netcheck import CheckSettings, run_to_completion
+from fdgui.probe.model import open_probe
+
+CANCEL = """
+import numpy as np
+rng = np.random.default_rng(7)
+theta0 = rng.uniform(-1.2, 1.2, size=24)
+FLOAT = np.{dtype}
+
+def loss(t):
+    t = t.astype(FLOAT)
+    big = FLOAT({offset})
+    return float((big + np.sum(t * t * FLOAT(0.5))) + np.sum(np.sin(t)) - big)
+
+def grad(t):
+    t = np.asarray(t, float)
+    g = t + np.cos(t)
+    {wrong}
+    return g
+"""
+
+
+def check(tmp_path, dtype, offset, wrong="", mode="full"):
+    path = tmp_path / "probe.py"
+    path.write_text(textwrap.dedent(CANCEL.format(dtype=dtype, offset=offset, wrong=wrong)))
+    model = open_probe(str(path))
+    try:
+        settings = CheckSettings(None, engine="forward", mode=mode, directions=8, samples=16)
+        return run_to_completion(settings, model=model)
+    finally:
+        model.close()
+
+
+@pytest.mark.parametrize("mode", ["full", "projection", "sample"])
+@pytest.mark.parametrize(
+    ("dtype", "offset"),
+    [("float32", 3000.0), ("float32", 3e4), ("float64", 1e9), ("float64", 1e12)],
+)
+def test_a_correct_gradient_of_a_loss_with_cancelling_terms_is_not_failed(
+    tmp_path, dtype, offset, mode
+):
+    report = check(tmp_path, dtype, offset, mode=mode)
+    assert report.verdict == "pass" or report.inconclusive, report.verdict
+
+
+def test_a_sign_flip_is_still_caught_when_the_round_off_allows_it(tmp_path):
+    # float64 with an offset of 1e9: one loss rounds to ~1e-7, so at ε ≈ 5e-6 a gradient
+    # entry of size ~2 is resolved to a few tenths: a sign flip must fail
+    wrong = "g[[0, 5]] = -g[[0, 5]] - 3 * np.sign(g[[0, 5]])"
+    report = check(tmp_path, "float64", 1e9, wrong=wrong)
+    assert report.verdict == "fail" and not report.inconclusive
