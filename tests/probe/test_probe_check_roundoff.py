@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pytest
 
 from fdgui.core.netcheck import CheckSettings, run_to_completion
@@ -59,3 +60,39 @@ def test_a_sign_flip_is_still_caught_when_the_round_off_allows_it(tmp_path):
     wrong = "g[[0, 5]] = -g[[0, 5]] - 3 * np.sign(g[[0, 5]])"
     report = check(tmp_path, "float64", 1e9, wrong=wrong)
     assert report.verdict == "fail" and not report.inconclusive
+
+
+COS_OFFSET = """
+import numpy as np
+rng = np.random.default_rng(7)
+theta0 = rng.uniform(-1.2, 1.2, size=24)
+BIG = {big}
+
+def loss(t):
+    return float(BIG * np.sum(np.cos(t)) - BIG * np.sum(np.cos(t) - t**3 / BIG) {cast})
+"""
+
+
+@pytest.mark.parametrize(
+    ("big", "index"), [("1e10", 13), ("1e10", 3), ("float32", 15), ("float32", 2), ("1e9", 4)]
+)
+def test_the_sweep_reference_of_a_loss_with_cancelling_terms_bounds_the_truth(tmp_path, big, index):
+    from fdgui.core.sweep.engine import run_sweep
+    from fdgui.core.sweep.objectives import EntryObjective
+
+    path = tmp_path / "probe.py"
+    theta0 = np.random.default_rng(7).uniform(-1.2, 1.2, size=24)
+    if big == "float32":  # (3000 + Σ½t²) + Σ sin t − 3000 in float32
+        text = CANCEL.format(dtype="float32", offset=3000.0, wrong="")
+        exact = theta0[index] + np.cos(theta0[index])
+    else:  # float64: 1e10·Σ cos t − 1e10·Σ(cos t − t³/1e10)
+        text = COS_OFFSET.format(big=big, cast="")
+        exact = 3 * theta0[index] ** 2
+    path.write_text(textwrap.dedent(text))
+    model = open_probe(str(path))
+    try:
+        result = run_sweep(EntryObjective(model, index))
+    finally:
+        model.close()
+    (richardson,) = [r for r in result.references if r.method == "Richardson"]
+    assert abs(richardson.value - exact) <= richardson.error, (richardson.value, exact)
