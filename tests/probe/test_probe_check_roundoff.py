@@ -96,3 +96,44 @@ def test_the_sweep_reference_of_a_loss_with_cancelling_terms_bounds_the_truth(tm
         model.close()
     (richardson,) = [r for r in result.references if r.method == "Richardson"]
     assert abs(richardson.value - exact) <= richardson.error, (richardson.value, exact)
+
+
+WHOLE = """
+import numpy as np
+rng = np.random.default_rng(7)
+theta0 = rng.uniform(-1.2, 1.2, size=24)
+C = rng.normal(size=(24, 24)) / np.sqrt(24)
+{body}
+
+def grad(t):
+    return {scale} * C.T @ np.cos(C @ t) + t
+"""
+FLOAT16 = """
+def loss(t):
+    t16, c16 = t.astype(np.float16), C.astype(np.float16)
+    return float(np.float16(600) + np.sum(np.sin(c16 @ t16)) + np.float16(0.5) * (t16 @ t16))
+"""
+BFLOAT16 = """
+import ml_dtypes
+def loss(t):
+    x, c = t.astype(ml_dtypes.bfloat16), C.astype(ml_dtypes.bfloat16)
+    s = np.sum(np.sin(c @ x)) * ml_dtypes.bfloat16(30) + ml_dtypes.bfloat16(0.5) * (x @ x)
+    return float(np.array(300 + float(s)).astype(ml_dtypes.bfloat16))  # ≥ 256: whole
+"""
+
+
+@pytest.mark.parametrize(("body", "scale"), [(FLOAT16, 1), (BFLOAT16, 30)])
+def test_a_coarse_loss_whose_value_is_a_whole_number_is_not_taken_for_float64(
+    tmp_path, body, scale
+):
+    path = tmp_path / "probe.py"
+    path.write_text(textwrap.dedent(WHOLE.format(body=body, scale=scale)))
+    model = open_probe(str(path))
+    try:
+        loss0 = model.loss(model.theta0())
+        assert loss0 == round(loss0)  # the case: L(θ0) is a whole number
+        assert model.loss_precision() in ("float16", "bfloat16")
+        report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
+    finally:
+        model.close()
+    assert report.verdict == "pass" or report.inconclusive, report.verdict
