@@ -244,6 +244,11 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     note = ""
     if "below_kink" in facts:
         note = f" (Judged below a kink that ε crosses at about {_eps(facts['below_kink'])}.)"
+    if facts.get("domain_edge"):
+        note += (
+            " (The chosen ε range reaches past the edge of the loss's domain, so no central "
+            "difference is defined there: sweep smaller ε.)"
+        )
     if "floor_hides" in facts:
         note += (
             f" The usual relative error with its 1e-8 floor would call this “Correct”: the "

@@ -149,16 +149,72 @@ RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4
 def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """Whether ``reference`` can tell the gradient under check from twice, half or minus it:
     the window 2·(bar of T + bar of g) within which it confirms is at most a quarter of
-    max(|g|, |T|). Then a confirmed g is within 3/8 of the truth the bar bounds (a factor 2,
-    a half or a sign flip cannot be confirmed); a wider bar confirms nothing."""
+    |T| (not of |g|: the verdict stays monotone in how far g is off). Then a confirmed g
+    is within 3/8 of the truth the bar bounds (a factor 2, a half or a sign flip cannot be
+    confirmed); a wider bar confirms nothing."""
     window = SAFETY_FACTOR * (
         float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
     )
-    return window <= RESOLVING * max(abs(checked.value), abs(reference.value), 1e-300)
+    # by |T| alone: a larger claimed gradient must not loosen its own threshold
+    return window <= RESOLVING * max(abs(reference.value), 1e-300)
 
 
 def _seed_relative(checked: float, truth: float) -> float:
     return float(relative_error(checked, truth))
+
+
+def _domain_edge_in_range(result, analytic, checked, usable) -> tuple[float, float] | None:
+    """(the loss's scale at w, the smallest ε) when a narrowed range reaches past the edge of
+    the loss's domain (no central difference is finite) while the exact derivative at w is
+    trusted and the dtype could form ε well inside that scale: the range, not w, is to
+    blame (log(w) at 1e-3 swept from ε = 0.01), so the analytic reference judges."""
+    if (
+        checked is None
+        or analytic is None
+        or checked is analytic
+        or not analytic.trusted
+        or usable.any()
+        or result.point is None
+    ):
+        return None
+    rows = ~result.vanished
+    if not rows.any():
+        return None
+    smallest = float(result.epsilons[rows].min())
+    gap = result.spacing
+    if gap is None or not np.isfinite(gap) or gap > smallest / 2:
+        return None  # the dtype itself cannot form ε inside the range's smallest
+    gradient, second, third = analytic.value, result.curvature, result.third_derivative
+    with np.errstate(all="ignore"):
+        scales = [
+            abs(result.loss / gradient) if gradient else np.inf,
+            abs(2 * gradient / second) if second else np.inf,
+            float(np.sqrt(abs(6 * gradient / third))) if third else np.inf,
+        ]
+    finite = [float(x) for x in scales if np.isfinite(x) and x > 0]
+    # the distance the loss's Taylor expansion holds over (the smallest reading): the edge
+    # is at least that close for the range's ε to leave the domain
+    return (min(finite) if finite else smallest), smallest
+
+
+def _edge_range_too_large(reading, analytic, checked, edge) -> Diagnosis:
+    """The typed derivative agrees with the exact one; the range's ε all reach past the
+    domain's edge (see ``_domain_edge_in_range``)."""
+    reading.facts.update(
+        agreeing_method=analytic.method,
+        agreeing_value=analytic.value,
+        agreeing_error=analytic.error,
+        relative_difference=_seed_relative(checked.value, analytic.value),
+    )
+    return reading.diagnosis(
+        "correct",
+        "range-too-large",
+        recommended_by="no-useful-epsilon",
+        limited_by="range",
+        loss_scale=edge[0],
+        smallest_epsilon=edge[1],
+        gap=reading.result.spacing,
+    )
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
@@ -192,6 +248,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
     )
+    edge = _domain_edge_in_range(result, analytic, checked, usable)
+    if edge is not None:
+        reading.facts.update(domain_edge=True)
+        if _disagrees(checked, analytic):
+            return _wrong(reading, None, None, analytic, pole=edge[0])
+        return _edge_range_too_large(reading, analytic, checked, edge)
     if not usable.any() and one_sided.any():
         side = "forward" if np.isfinite(result.forward.estimates).any() else "backward"
         return reading.diagnosis("undefined", "one-sided", side=side)

@@ -11,7 +11,13 @@ import numpy as np
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.objectives import MeasuredObjective
-from fdgui.core.sweep.references import NOT_CONVERGED, ReferenceValue, extrapolate, h2_run
+from fdgui.core.sweep.references import (
+    FLOAT64_ROUNDOFF,
+    NOT_CONVERGED,
+    ReferenceValue,
+    extrapolate,
+    h2_run,
+)
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -52,8 +58,25 @@ def _rows_richardson(
     # (1/(1+300w²) at 0.13, rows to 0.7 of its radius of convergence: c's agreeing to 1 %
     # while the h⁶… terms still moved the value 5 % of the correction)
     error = tableau.error
+    correction = abs(tableau.value - central[order[0]])
     if count == MIN_JUDGING_ROWS:
-        error = max(error, CORRECTION_SHARE * abs(tableau.value - central[order[0]]))
+        error = max(error, CORRECTION_SHARE * correction)
+    shown, broken = _law_shown(
+        epsilons[used], central[used], noise[used], tableau.value, correction
+    )
+    if shown is None:
+        return ReferenceValue(
+            "Richardson",
+            tableau.value,
+            float("inf"),
+            note=f"{NOT_CONVERGED}: the {count} measured central estimates at the smallest ε "
+            "do not show the h² law (their changes are within round-off, or the "
+            "extrapolation moves them by more than a quarter of its value)",
+            status="unconverged",
+            limit=broken,
+        )
+    # the value itself is stored as a float64
+    error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
     return ReferenceValue(
         "Richardson",
@@ -64,6 +87,70 @@ def _rows_richardson(
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
     )
+
+
+def _law_shown(
+    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float, correction: float
+) -> tuple[float | None, str]:
+    """The least bar the run's evidence allows (None when the run does not show the h² law)
+    and what hides the law otherwise: "truncation" or "round-off".
+
+    Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
+    (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
+    everything. Shown means either some consecutive pair's c is non-zero beyond its
+    round-off (a measured h² term; the c's drift beyond their round-off across the run,
+    times the smallest ε², stays in the bar) and the extrapolation moves the smallest row
+    by at most a quarter of the value (an eighth over three rows, whose one check of the
+    law can pass by chance; beyond that the smallest ε is not small against the
+    loss's scale and the h⁴… terms the one tolerance check cannot exclude are as large as
+    the h² term); or, with no resolved
+    c, the estimates agree within their bars over ε a factor 4 apart, so that an h² term
+    of any size larger than the bars would show, and are non-zero beyond their bars (not
+    the 1/ε decay to 0 of rows beyond the loss's scale): then the bar is the best row's ±
+    plus the h² term there that the largest row bounds, plus the value's distance from it.
+    """
+    order = np.argsort(steps)
+    h, d, n = steps[order], estimates[order], noise[order]
+    with np.errstate(all="ignore"):
+        q = h[1:] ** 2 - h[:-1] ** 2
+        c = (d[:-1] - d[1:]) / q
+        radius = (n[:-1] + n[1:]) / q
+    if np.any(np.abs(c) > radius):
+        # one check of the law (three rows) can pass by chance: a tighter cap
+        cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
+        if not correction <= cap * abs(value):
+            return None, "truncation"
+        drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
+        return drift * float(h[0]) ** 2, "truncation"
+    low, high = np.max(d - n), np.min(d + n)
+    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
+        # value = some row j's D less the h² term there, which the largest row k bounds:
+        # |c|·h_j² ≤ (|D_k − D_j| + n_k + n_j)·h_j²/(h_k² − h_j²); the best such j (h_k ≥ 2h_j)
+        far = h[-1] >= 2.0 * h[:-1]
+        with np.errstate(all="ignore"):
+            bounds = (
+                np.abs(value - d[:-1])
+                + n[:-1]
+                + (np.abs(d[-1] - d[:-1]) + n[-1] + n[:-1])
+                * h[:-1] ** 2
+                / (h[-1] ** 2 - h[:-1] ** 2)
+            )
+        bounds = bounds[far & np.isfinite(bounds)]
+        return float(np.min(bounds)), "round-off"
+    return None, "round-off"
+
+
+def _stored_rounding(central: np.ndarray) -> np.ndarray:
+    """What storing each row in float64 adds to its ± whatever the source dtype: half an ulp
+    of the central difference (worked out exactly from the typed decimals, then rounded),
+    and the rounding of ε, which moves the row's abscissa h² by 2u relative, so its estimate
+    by 2u·|c·h²|, at most 2u·|D − D(smallest ε)| plus as much again for the smallest row's
+    own truncation (taken as 2u·|D|). Richardson over close ε multiplies these by its
+    Lebesgue constant (10⁴ and more), so they are not negligible on exact sources."""
+    magnitude = np.abs(np.where(np.isfinite(central), central, 0.0))
+    spread = np.abs(central - central[0]) if central.size else magnitude
+    spread = np.where(np.isfinite(spread), spread, 0.0)
+    return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
 
 
 def _digit_unit(value: Decimal | None) -> float:
@@ -136,7 +223,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     vanished = np.array(
         [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
     )
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons)
+    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
