@@ -30,6 +30,7 @@ from fdgui.probe.precision import (
     PROBE_SCALES,
     coarser,
     decided,
+    precision_of_all,
     precision_of_one,
     probe_points,
 )
@@ -243,7 +244,7 @@ class ProbeModel(ModelBase):
                 if found is not None:
                     break
             if found is None:  # the loss never changed enough: its one value decides
-                found = precision_of_one(loss0) or "float64"
+                found = precision_of_one(loss0) or precision_of_all(values) or "float64"
             self._precision = coarser(found, self._reported)
             if first is not None:
                 self._check_paths(loss0, *first)

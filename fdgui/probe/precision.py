@@ -81,6 +81,25 @@ def precision_of_one(value: float) -> str | None:
     return None
 
 
+def precision_of_all(values: list[float]) -> str | None:
+    """The coarsest format every finite value is exactly a number of (integers included),
+    else None. For a loss the probe steps never told (every value a whole number, or none
+    changed): a float16 or bfloat16 loss of a few hundred is a whole number at every point
+    and its steps of float32's size round back to θ0, and a ΔL of 0 at every step must not
+    be read as float64's zero gradient. A float64 loss taken for a coarse one only gets wider
+    steps and tolerances (never a wrong "wrong")."""
+    array = np.asarray(values, dtype=np.float64)
+    array = array[np.isfinite(array)]
+    if array.size < MIN_VALUES + 2:  # L(θ0) three times (model), and points beside it
+        return None
+    for name in COARSE:
+        with np.errstate(over="ignore", invalid="ignore"):
+            rounded = array.astype(numpy_dtype(name)).astype(np.float64)
+        if np.array_equal(rounded, array):
+            return name
+    return None
+
+
 def probe_points(theta: np.ndarray, offsets: list[int], scale: float) -> np.ndarray:
     """Points around θ: all of θ moved by ±scale·max(1, |w|) with fixed random signs, and
     up to PROBE_TENSORS tensors (spread over the list) moved alone. Moving every entry of a

@@ -64,6 +64,7 @@ from fdgui.core.netcheck.reexamine import (
     reexamine,
     repeat_sigma,
 )
+from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, measure_roundoff
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.steps import ForwardSteps
 from fdgui.core.netcheck.tolerances import (
@@ -75,6 +76,7 @@ from fdgui.core.netcheck.tolerances import _round_up_to_power_of_ten as _round_u
 from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
 
 REFINE = 16  # the kink test's second step is ε/REFINE
+TRUSTED_SHARE = 0.25  # a measured round-off above this share of L's range is a jump, not it
 CHANGED_CHUNK_ELEMENTS = 1 << 20  # see ForwardEngine.changes_only
 CHANGED_MAX_ROWS = 128
 
@@ -153,8 +155,18 @@ class ForwardEngine(ForwardSteps):
             # (measured on a torch MLP: 67 µs a point at 256, 109 µs at 1,024)
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
             self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
-        self._tolerances = recommended_tolerances(self.precision, self.loss, settings.epsilon)
         self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
+        # one loss value's round-off as measured near θ0 (0: u·max(1, |L|) stands): a loss
+        # made of larger terms that cancel rounds as they do (the no-grad estimate's measure)
+        self.measured_roundoff = 0.0
+        if self.noise_sigma == 0 and self.size and getattr(model, "loss_precision", None):
+            found = measure_roundoff(
+                self._losses, self.theta, self.precision, settings.epsilon, share=TRUSTED_SHARE
+            )
+            self.measured_roundoff = ROUNDOFF_SAFETY * found
+        self._tolerances = recommended_tolerances(
+            self.precision, self.loss, settings.epsilon, self.measured_roundoff
+        )
         if self.noise_sigma > 0:
             tolerances = self._tolerances
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
@@ -336,7 +348,8 @@ class ForwardEngine(ForwardSteps):
         }
         arguments = (more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
                      tolerances.rtol, self.noise_sigma, self.smooth)  # fmt: skip
-        codes = reexamine(*arguments)
+        measured = self.measured_roundoff
+        codes = reexamine(*arguments, measured=measured)
         suspects = needs_small_steps(codes, self.smooth)
         if suspects.size:  # kinks nearer than ε/4, jumps: smaller steps decide
             small = self._small_steps(rows_for, chosen[suspects], epsilon, total)
@@ -346,7 +359,7 @@ class ForwardEngine(ForwardSteps):
                 for full, part in zip(spread[factor], found, strict=True):
                     full[suspects] = part
             bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
-            codes = reexamine(*arguments, small=spread, roundoff=bound)
+            codes = reexamine(*arguments, small=spread, roundoff=bound, measured=measured)
         self.reexamined += n
         self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
         kink[chosen[codes == KINK]] = True
@@ -390,7 +403,9 @@ class ForwardEngine(ForwardSteps):
         a = analytic[chosen]
         # the refined step's own window: its round-off floor is REFINE times higher, its
         # truncation REFINE² times lower
-        refined = recommended_tolerances(self.precision, self.loss, self.epsilon_base / REFINE)
+        refined = recommended_tolerances(
+            self.precision, self.loss, self.epsilon_base / REFINE, self.measured_roundoff
+        )
         wide = refined.atol + refined.rtol * np.abs(a)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             central = (plus2 - minus2) / (2 * small)
@@ -405,12 +420,19 @@ class ForwardEngine(ForwardSteps):
             # shrink like a slope times the step: a jump, which no gradient explains (the
             # second look, ``reexamine``, decides it with more steps)
             floor = 10 * unit_roundoff(self.precision) * max(1.0, abs(self.loss))
+            floor = max(floor, 10 * self.measured_roundoff)
             floor += NOISE_WIDTH * self.noise_sigma
             jump = np.zeros(chosen.size, dtype=bool)
             for wide_change, small_change in ((plus[chosen], plus2), (minus[chosen], minus2)):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
+        # with a measured round-off above u·|L| (large terms that cancel), a refined window
+        # wider than the disagreement the first ε saw explains nothing (that round-off, not
+        # a kink): the second look (``reexamine``) decides those entries
+        if self.measured_roundoff > unit_roundoff(self.precision) * max(1.0, abs(self.loss)):
+            with np.errstate(invalid="ignore"):
+                agrees &= wide < np.abs(numeric[chosen] - a)
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided

@@ -35,6 +35,7 @@ from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH, repeat_sigma
 from fdgui.core.netcheck.results import heat_map_of
+from fdgui.core.netcheck.roundoff import ROUNDOFF_POINTS, ROUNDOFF_SAFETY, measure_roundoff
 from fdgui.core.netcheck.settings import (
     MAX_DIRECTIONS,
     MAX_SAMPLES,
@@ -49,8 +50,6 @@ from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 NOISE_SPREAD = math.sqrt(32.5) / 3
 EVALUATIONS_PER_ENTRY = 4  # L at ±h and ±h/2
 LEAST_CERTAIN_COUNT = 20  # rows of the least certain entries
-ROUNDOFF_POINTS = 7  # losses along a line near θ0 that measure the loss's round-off
-ROUNDOFF_SAFETY = 3.0  # the largest deviation seen, times this, bounds one loss's round-off
 RELATIVE_FLOOR = 1e-8  # the relative uncertainty is bar / max(|g|, this), as the seed's error
 
 
@@ -173,26 +172,8 @@ class NumericEngine:
         self.changes_only = callable(getattr(model, "losses_changed", None))
 
     def _measure_roundoff(self) -> float:
-        """The largest deviation from the quadratic through the loss at ROUNDOFF_POINTS
-        equally spaced points along a fixed random unit direction, spaced an eighth of the
-        step apart: a smooth loss is a quadratic there to far more digits than it has, so
-        what is left is its round-off (including that of cancelling terms inside it)."""
-        unit = np.random.default_rng(11).normal(size=self.theta.size)
-        unit /= np.linalg.norm(unit)
-        spacing = recommended_epsilon(self.precision, 0.0) / 8
-        if self.settings.epsilon is not None:
-            spacing = float(self.settings.epsilon) / 8
-        k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
-        values = self._losses(self.theta[None, :] + (k * spacing)[:, None] * unit[None, :])
-        finite = np.isfinite(values)
-        if finite.sum() < 4:
-            return 0.0
-        centre = values[finite][finite.sum() // 2]
-        with np.errstate(all="ignore"):
-            fit = np.polyfit(k[finite], values[finite] - centre, 2)
-            residual = values[finite] - centre - np.polyval(fit, k[finite])
-        largest = float(np.max(np.abs(residual)))
-        return largest if math.isfinite(largest) else 0.0
+        """The loss's round-off measured near θ0 (``roundoff.measure_roundoff``)."""
+        return measure_roundoff(self._losses, self.theta, self.precision, self.settings.epsilon)
 
     def _losses(self, points: np.ndarray) -> np.ndarray:
         label = self.model.label

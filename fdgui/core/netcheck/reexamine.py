@@ -120,15 +120,18 @@ def reexamine(
     smooth: bool = True,
     small: dict[float, tuple[np.ndarray, ...]] | None = None,
     roundoff: float | None = None,
+    measured: float = 0.0,
 ) -> np.ndarray:
     """Reason codes for the ``chosen`` entries (``epsilon``, ``plus``, ``minus``,
     ``gradient``: the chunk's arrays; the chosen ones are taken from them; ``more``: ΔL+ and
     ΔL− of the chosen entries at each of FACTORS times their ε; ``smooth``: the model says
     its loss has no kinks; ``small``: ``small_steps`` of the chosen entries, NaN where not
     evaluated; ``roundoff``: a bound on the round-off of one loss change, measured, for the
-    windows of the small steps; None: 10·u·max(1, |L|))."""
+    windows of the small steps; None: 10·u·max(1, |L|)); ``measured``: the round-off of one
+    loss value measured near θ0, used where it exceeds u·max(1, |L|))."""
     u = unit_roundoff(dtype)
     scale = max(1.0, abs(loss))
+    unit_error = max(u * scale, measured)  # one loss value's round-off
     h = epsilon[chosen]
     g = gradient[chosen]
     steps = {1.0: h}
@@ -152,7 +155,7 @@ def reexamine(
         # round-off of two subtracted losses over the step, the truncation allowance of
         # ``recommended_tolerances``, the noise, and the dtype's relative tolerance
         return (
-            10 * u * scale / step + step**2 * scale + noise_windows(sigma, step) + rtol * np.abs(g)
+            10 * unit_error / step + step**2 * scale + noise_windows(sigma, step) + rtol * np.abs(g)
         )
 
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -188,7 +191,7 @@ def reexamine(
             agrees |= here
         fine = richardson[1]
         jump = np.zeros(chosen.size, dtype=bool)
-        floor = jump_floor(u, loss, sigma)
+        floor = jump_floor(u, loss, sigma) + 10 * measured
         for slopes in (slopes_plus, slopes_minus):
             least, middle, large = (np.abs(slopes[f] * steps[f]) for f in (0.25, 1.0, 4.0))
             jump |= (least > floor) & (least >= JUMP_SHARE * np.maximum(middle, large))

@@ -23,7 +23,7 @@ class Tolerances:
 
 
 def recommended_tolerances(
-    dtype: str, loss: float = 1.0, epsilon: float | None = None
+    dtype: str, loss: float = 1.0, epsilon: float | None = None, roundoff: float = 0.0
 ) -> Tolerances:
     """For a check that subtracts rounded losses at ε = u^(1/3)·max(1,|w|) (the usual tools).
 
@@ -39,7 +39,9 @@ def recommended_tolerances(
     makes the verdict inconclusive, never a pass. ``epsilon``: a fixed step instead of the
     recommended one (the round-off floor u·|L|/ε grows as ε shrinks, and the truncation
     error ε²·L‴/6 grows as it widens: it is allowed for as ε²·max(1, |L|), the same
-    allowance the float64 check makes).
+    allowance the float64 check makes). ``roundoff``: the round-off of one loss value as
+    measured near θ0 (``roundoff.measure_roundoff``), used where it exceeds u·max(1, |L|)
+    (a loss made of larger terms that cancel rounds as they do).
     """
     u = unit_roundoff(dtype)
     scale = max(1.0, abs(loss))
@@ -48,7 +50,7 @@ def recommended_tolerances(
         epsilon = recommended_epsilon(dtype, 0.0, "central")
     else:
         truncation = epsilon**2 * scale
-    atol = _round_up_to_power_of_ten(10 * u * scale / epsilon + truncation)
+    atol = _round_up_to_power_of_ten(10 * max(u * scale, roundoff) / epsilon + truncation)
     rtol = _round_up_to_power_of_ten(10 * u ** (2.0 / 3.0))
     return Tolerances(dtype, epsilon, atol, min(rtol, 0.3))
 

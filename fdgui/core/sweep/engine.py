@@ -21,7 +21,7 @@ import numpy as np
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
-from fdgui.core.sweep.loss_format import loss_roundoff
+from fdgui.core.sweep.loss_format import loss_roundoff, measured_floor
 from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
@@ -483,6 +483,7 @@ def function_references(
             known = [x for x in sizes if x is not None]
             floor = VALUE_TERM_ULPS * 2.0**-53 * max(known) if known else 0.0
         coarse = loss_roundoff(objective)  # a probe's loss in float32: its round-off
+        floor = max(floor, measured_floor(objective, w, coarse or FLOAT64_ROUNDOFF))
         extrapolated = richardson(
             lambda values: objective.losses(values, "float64"), w, floor=floor,
             unit_roundoff=coarse or FLOAT64_ROUNDOFF,

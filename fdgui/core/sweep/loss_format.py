@@ -21,3 +21,33 @@ def loss_roundoff(objective: Any) -> float | None:
         return None
     u = precision.unit_roundoff(str(found()))
     return u if u > precision.unit_roundoff("float64") else None
+
+
+ROUNDOFF_POINTS = 7  # losses along the entry near w that measure the loss's round-off
+ROUNDOFF_SAFETY = 3.0  # the largest deviation seen, times this, bounds one loss's round-off
+
+
+def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
+    """The round-off of one loss value of a probe's entry, measured near ``w`` (0 for an
+    objective without a model): ROUNDOFF_SAFETY times the largest deviation from the
+    quadratic through 7 losses a quarter of Richardson's smallest step apart. A loss made
+    of large terms that cancel (an offset of 1e10 added and taken away) rounds as they do,
+    not as u·|L|; Richardson's bar must carry that round-off or it does not bound."""
+    if getattr(objective, "model", None) is None:
+        return 0.0
+    import numpy as np
+
+    from fdgui.core.sweep.references import richardson_steps
+
+    spacing = float(richardson_steps(w, unit_roundoff)[-1]) / 4
+    k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
+    values = np.asarray(objective.losses(w + k * spacing, "float64"), dtype=np.float64)
+    finite = np.isfinite(values)
+    if finite.sum() < 4:
+        return 0.0
+    centre = values[finite][finite.sum() // 2]
+    with np.errstate(all="ignore"):
+        fit = np.polyfit(k[finite], values[finite] - centre, 2)
+        residual = values[finite] - centre - np.polyval(fit, k[finite])
+    largest = float(np.max(np.abs(residual)))
+    return ROUNDOFF_SAFETY * largest if np.isfinite(largest) else 0.0
