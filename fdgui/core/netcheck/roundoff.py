@@ -8,12 +8,12 @@ more digits than the loss has: what is left after fitting one is the round-off.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
 from fdgui.core.numbers.precision import recommended_epsilon
+from fdgui.core.numbers.quadratic import largest_residual
 
 ROUNDOFF_POINTS = 7  # losses along a line near θ0 that measure the loss's round-off
 ROUNDOFF_SAFETY = 3.0  # the largest deviation seen, times this, bounds one loss's round-off
@@ -37,16 +37,11 @@ def measure_roundoff(
     spacing = (recommended_epsilon(precision, 0.0) if epsilon is None else float(epsilon)) / 8
     k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
     values = losses(theta[None, :] + (k * spacing)[:, None] * unit[None, :])
-    finite = np.isfinite(values)
-    if finite.sum() < 4:
+    largest = largest_residual(k, values)
+    if largest is None:
         return 0.0
-    centre = values[finite][finite.sum() // 2]
-    with np.errstate(all="ignore"):
-        fit = np.polyfit(k[finite], values[finite] - centre, 2)
-        residual = values[finite] - centre - np.polyval(fit, k[finite])
-    largest = float(np.max(np.abs(residual)))
     if share is not None:
-        span = float(np.ptp(values[finite]))
+        span = float(np.ptp(values[np.isfinite(values)]))
         if not largest <= share * span:
             return 0.0
-    return largest if math.isfinite(largest) else 0.0
+    return largest

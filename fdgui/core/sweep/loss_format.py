@@ -37,17 +37,11 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
         return 0.0
     import numpy as np
 
+    from fdgui.core.numbers.quadratic import largest_residual
     from fdgui.core.sweep.references import richardson_steps
 
     spacing = float(richardson_steps(w, unit_roundoff)[-1]) / 4
     k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
     values = np.asarray(objective.losses(w + k * spacing, "float64"), dtype=np.float64)
-    finite = np.isfinite(values)
-    if finite.sum() < 4:
-        return 0.0
-    centre = values[finite][finite.sum() // 2]
-    with np.errstate(all="ignore"):
-        fit = np.polyfit(k[finite], values[finite] - centre, 2)
-        residual = values[finite] - centre - np.polyval(fit, k[finite])
-    largest = float(np.max(np.abs(residual)))
-    return ROUNDOFF_SAFETY * largest if np.isfinite(largest) else 0.0
+    largest = largest_residual(k, values)
+    return 0.0 if largest is None else ROUNDOFF_SAFETY * largest
