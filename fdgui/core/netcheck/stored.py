@@ -59,6 +59,17 @@ def _number(value: float) -> Any:
     return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
 
 
+def network_fields(spec: NetworkSpec) -> dict[str, Any]:
+    """The built-in network's settings as JSON fields (stored reports and the report's JSON)."""
+    return {
+        "layer_sizes": list(spec.layer_sizes),
+        "activation": spec.activation,
+        "loss": spec.loss,
+        "batch_size": spec.batch_size,
+        "seed": spec.seed,
+    }
+
+
 def _float(value: Any, name: str) -> float:
     if isinstance(value, bool):
         raise StoredReportError(f"{name} is not a number")
@@ -172,15 +183,7 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
     return {
         "finished_at": finished_at,
         "settings": {
-            "network": None
-            if spec is None
-            else {
-                "layer_sizes": list(spec.layer_sizes),
-                "activation": spec.activation,
-                "loss": spec.loss,
-                "batch_size": spec.batch_size,
-                "seed": spec.seed,
-            },
+            "network": None if spec is None else network_fields(spec),
             "mode": settings.mode,
             "bug": settings.bug,
             "dtype": settings.dtype,

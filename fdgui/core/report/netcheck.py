@@ -21,6 +21,7 @@ from fdgui.core.netcheck import (
     TensorReport,
     engine_epsilon,
 )
+from fdgui.core.netcheck.stored import network_fields
 from fdgui.core.numbers.format import epsilon as epsilon_text
 from fdgui.core.numbers.format import fixed, json_number, ratio, shortest, significant
 from fdgui.core.numbers.precision import recommended_epsilon
@@ -339,14 +340,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         # the built-in network's settings (None when another model was checked: see "model")
         "network": None
         if spec is None
-        else {
-            "layer_sizes": list(spec.layer_sizes),
-            "activation": spec.activation,
-            "loss": spec.loss,
-            "batch_size": spec.batch_size,
-            "seed": spec.seed,
-            "parameter_count": spec.parameter_count,
-        },
+        else {**network_fields(spec), "parameter_count": spec.parameter_count},
         "model": report.model_label or None,
         "noise_sigma": json_number(report.noise_sigma),
         "reexamined": report.reexamined,
