@@ -27,11 +27,14 @@ MIN_BITS = 4
 # the probe points' steps relative to max(1, |w|): the float64 check's own step first (the
 # check evaluates there anyway), larger ones only while the loss has not changed enough to
 # tell, up to float32's step (a bfloat16 loss may not change even there)
+# (and, for a loss that has not changed at all yet, bfloat16's: a whole-number bfloat16 loss
+# changes there, a float64 plateau either steps off it or stays the same and says nothing)
 PROBE_SCALES = (
     recommended_epsilon("float64", 0.0),
     6e-5,
     6e-4,
     recommended_epsilon("float32", 0.0),
+    recommended_epsilon("bfloat16", 0.0),
 )
 PROBE_TENSORS = 4  # tensors moved on their own (besides all of θ at once)
 
@@ -83,15 +86,17 @@ def precision_of_one(value: float) -> str | None:
 
 def precision_of_all(values: list[float]) -> str | None:
     """The coarsest format every finite value is exactly a number of (integers included),
-    else None. For a loss the probe steps never told (every value a whole number, or none
-    changed): a float16 or bfloat16 loss of a few hundred is a whole number at every point
-    and its steps of float32's size round back to θ0, and a ΔL of 0 at every step must not
-    be read as float64's zero gradient. A float64 loss taken for a coarse one only gets wider
-    steps and tolerances (never a wrong "wrong")."""
+    else None. For a loss the probe steps never told (every value a whole number): a
+    float16 or bfloat16 loss of a few hundred is a whole number at every point, and a ΔL
+    of 0 or of whole numbers at every step must not be read as float64's. Only values that
+    differ vote: a loss that does not change at all near θ0 (a hinge loss whose margins
+    are all met, L = 0 exactly; a plateau at 7) cannot show its format, and is float64
+    (None) — a coarse format would give it steps that leave the plateau and bars that miss
+    its exact zero derivative."""
     array = np.asarray(values, dtype=np.float64)
     array = array[np.isfinite(array)]
-    if array.size < MIN_VALUES + 2:  # L(θ0) three times (model), and points beside it
-        return None
+    if array.size < MIN_VALUES + 2 or np.unique(array).size < 2:
+        return None  # too few values, or the loss did not change: nothing to tell
     for name in COARSE:
         with np.errstate(over="ignore", invalid="ignore"):
             rounded = array.astype(numpy_dtype(name)).astype(np.float64)

@@ -88,6 +88,8 @@ def _check_steps(
     results: list[TensorResult] = []
     for position, (name, shape) in enumerate(shapes):
         result = TensorResult(name, shape, settings.mode, settings.directions)
+        own = getattr(engine, "tolerances_of", None)  # a tensor's own measured round-off
+        result.tolerances = own(position) if own is not None and not retry else None
         results.append(result)
         size = result.numeric.size
         if settings.mode == "sample":

@@ -70,6 +70,7 @@ class TensorResult:
         # (a float64 check keeps no such array: it grows with every parameter)
         self.bar: np.ndarray | None = None
         self.projection = mode == "projection"
+        self.tolerances = None  # the tensor's own tolerances (None: the check's)
 
     def store(self, chunk: Chunk) -> None:
         indices = chunk.indices

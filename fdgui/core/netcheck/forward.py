@@ -37,8 +37,9 @@ most a disagreement smaller than the refined window, and only at the entries tha
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -64,7 +65,7 @@ from fdgui.core.netcheck.reexamine import (
     reexamine,
     repeat_sigma,
 )
-from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, measure_roundoff
+from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, MeasuredRoundoff, measure_roundoffs
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.steps import ForwardSteps
 from fdgui.core.netcheck.tolerances import (
@@ -159,20 +160,35 @@ class ForwardEngine(ForwardSteps):
         # one loss value's round-off as measured near θ0 (0: u·max(1, |L|) stands): a loss
         # made of larger terms that cancel rounds as they do (the no-grad estimate's measure)
         self.measured_roundoff = 0.0
+        self.roundoffs = MeasuredRoundoff(0.0)
         if self.noise_sigma == 0 and self.size and getattr(model, "loss_precision", None):
-            found = measure_roundoff(
-                self._losses, self.theta, self.precision, settings.epsilon, share=TRUSTED_SHARE
-            )
-            self.measured_roundoff = ROUNDOFF_SAFETY * found
+            self.roundoffs = measure_roundoffs(
+                self._losses, self.theta, self.precision, settings.epsilon, TRUSTED_SHARE,
+                self.offsets,
+            )  # fmt: skip
+            self.measured_roundoff = ROUNDOFF_SAFETY * self.roundoffs.overall
+        # a loss whose round-off was measured rounds at its own size (1e-16·Σ sin t: at
+        # 1e-32), not at u·max(1, |L|): tolerances and relative errors follow it
+        self.magnitude = abs(self.loss) if self.roundoffs.overall > 0 else None
         self._tolerances = recommended_tolerances(
-            self.precision, self.loss, settings.epsilon, self.measured_roundoff
+            self.precision, self.loss, settings.epsilon, self.measured_roundoff, self.magnitude
         )
+        # each tensor's entries are judged with the round-off measured along that tensor
+        # (a part of the loss coarse in one tensor only neither fails the other's correct
+        # entries nor widens their tolerance); cleared when the ε ladder sets tolerances
+        self._tensor_tolerances: dict[int, tuple[Tolerances, float]] = {}
+        for position in range(len(self.roundoffs.tensors)):
+            measured = ROUNDOFF_SAFETY * self.roundoffs.of(position)
+            magnitude = self.magnitude if measured > 0 else None
+            found = recommended_tolerances(
+                self.precision, self.loss, settings.epsilon, measured, magnitude
+            )
+            self._tensor_tolerances[position] = (found, measured)
         if self.noise_sigma > 0:
             tolerances = self._tolerances
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
-            self._tolerances = Tolerances(
-                tolerances.dtype, tolerances.epsilon, _round_up(wider), tolerances.rtol
-            )
+            self._tolerances = replace(tolerances, atol=_round_up(wider))
+            self._tensor_tolerances = {}
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
 
@@ -185,6 +201,30 @@ class ForwardEngine(ForwardSteps):
 
     def tolerances(self) -> Tolerances:
         return self._tolerances
+
+    def tolerances_of(self, position: int) -> Tolerances | None:
+        """Tensor ``position``'s own tolerances (its measured round-off); None: the check's."""
+        found = self._tensor_tolerances.get(position)
+        return None if found is None else found[0]
+
+    def use_tolerances(self, tolerances) -> None:
+        """The ε ladder's tolerances (measured round-off) replace every tensor's."""
+        self._tolerances = tolerances
+        self._tensor_tolerances = {}
+
+    @contextlib.contextmanager
+    def _tensor(self, position: int) -> Iterator[None]:
+        """The tensor's own tolerances and round-off while its entries are evaluated."""
+        found = self._tensor_tolerances.get(position)
+        if found is None:
+            yield
+            return
+        kept = self._tolerances, self.measured_roundoff
+        self._tolerances, self.measured_roundoff = found
+        try:
+            yield
+        finally:
+            self._tolerances, self.measured_roundoff = kept
 
     def probe_twin(self, position: int) -> int | None:
         """Every entry costs two full loss evaluations whatever its tensor: the planner
@@ -212,7 +252,8 @@ class ForwardEngine(ForwardSteps):
         flat = self.offsets[position] + indices
         epsilon = self.epsilon_for(self.theta[flat])
         analytic = self.gradient[flat]
-        return self._chunk(indices, self.rows_maker(position, indices), epsilon, analytic)
+        with self._tensor(position):
+            return self._chunk(indices, self.rows_maker(position, indices), epsilon, analytic)
 
     def rows_maker(self, position: int, indices: np.ndarray) -> PointMaker:
         """rows_for(steps): θ0 with entry ``indices[i]`` moved by steps (cycling over them)."""
@@ -244,7 +285,8 @@ class ForwardEngine(ForwardSteps):
             return points, np.all(points[:, start:stop] == self.theta[start:stop], axis=1)
 
         analytic = np.array([float(np.sum(self.gradient[start:stop] * unit))])
-        chunk = self._chunk(np.array([k]), rows_for, epsilon, analytic)
+        with self._tensor(position):
+            chunk = self._chunk(np.array([k]), rows_for, epsilon, analytic)
         reason = chunk.reason
         return Chunk(
             k,
@@ -404,8 +446,9 @@ class ForwardEngine(ForwardSteps):
         # the refined step's own window: its round-off floor is REFINE times higher, its
         # truncation REFINE² times lower
         refined = recommended_tolerances(
-            self.precision, self.loss, self.epsilon_base / REFINE, self.measured_roundoff
-        )
+            self.precision, self.loss, self.epsilon_base / REFINE, self.measured_roundoff,
+            self.magnitude,
+        )  # fmt: skip
         wide = refined.atol + refined.rtol * np.abs(a)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             central = (plus2 - minus2) / (2 * small)

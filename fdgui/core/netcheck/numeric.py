@@ -35,7 +35,7 @@ from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH, repeat_sigma
 from fdgui.core.netcheck.results import heat_map_of
-from fdgui.core.netcheck.roundoff import ROUNDOFF_POINTS, ROUNDOFF_SAFETY, measure_roundoff
+from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, measure_roundoffs
 from fdgui.core.netcheck.settings import (
     MAX_DIRECTIONS,
     MAX_SAMPLES,
@@ -162,18 +162,24 @@ class NumericEngine:
         # loss is made of larger terms that cancel (its rounding is then theirs, not L's)
         self.roundoff = self.u * max(1.0, abs(self.loss))
         self.setup_evaluations = 1 + NOISE_REPEATS
-        if self.noise_sigma == 0 and self.theta.size:
-            measured = ROUNDOFF_SAFETY * self._measure_roundoff()
-            self.roundoff = max(self.roundoff, measured)
-            self.setup_evaluations += ROUNDOFF_POINTS
         self.offsets = model.offsets()
+        # and per tensor, measured along lines that move that tensor alone (a part of the
+        # loss coarse in one tensor rounds only where that tensor moves)
+        self.roundoffs = [self.roundoff] * (len(self.offsets) - 1)
+        if self.noise_sigma == 0 and self.theta.size:
+            found = measure_roundoffs(
+                self._losses, self.theta, self.precision, self.settings.epsilon,
+                offsets=list(self.offsets),
+            )  # fmt: skip
+            self.roundoff = max(self.roundoff, ROUNDOFF_SAFETY * found.overall)
+            self.roundoffs = [
+                max(self.u * max(1.0, abs(self.loss)), ROUNDOFF_SAFETY * found.of(position))
+                for position in range(len(self.roundoffs))
+            ]
+            self.setup_evaluations += found.evaluations
         self.shapes = [tuple(t.shape) for t in model.tensors]
         self.rows = max(1, forward_rows_per_chunk(self.theta.size) // 2)
         self.changes_only = callable(getattr(model, "losses_changed", None))
-
-    def _measure_roundoff(self) -> float:
-        """The loss's round-off measured near θ0 (``roundoff.measure_roundoff``)."""
-        return measure_roundoff(self._losses, self.theta, self.precision, self.settings.epsilon)
 
     def _losses(self, points: np.ndarray) -> np.ndarray:
         label = self.model.label
@@ -184,7 +190,7 @@ class NumericEngine:
             return np.full(scale.shape, float(self.settings.epsilon))
         return recommended_epsilon(self.precision, 0.0) * np.maximum(1.0, np.abs(scale))
 
-    def _estimate(self, got: np.ndarray, actual: np.ndarray, h: np.ndarray):
+    def _estimate(self, got: np.ndarray, actual: np.ndarray, h: np.ndarray, position: int):
         n = h.size
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             wide = (got[:n] - got[n : 2 * n]) / (actual[:n] - actual[n : 2 * n])
@@ -192,7 +198,7 @@ class NumericEngine:
             values = (4 * narrow - wide) / 3
             bars = (
                 np.abs(narrow - wide) / 3
-                + 4 * self.roundoff / h
+                + 4 * self.roundoffs[position] / h
                 + NOISE_WIDTH * NOISE_SPREAD * self.noise_sigma / h
             )
         return values, bars, got[:n], got[n : 2 * n]
@@ -215,7 +221,7 @@ class NumericEngine:
             points = np.broadcast_to(self.theta, (steps.size, self.theta.size)).copy()
             points[np.arange(steps.size), where] = moved
             got = self._losses(points)
-        values, bars, plus, minus = self._estimate(got, actual, h)
+        values, bars, plus, minus = self._estimate(got, actual, h, position)
         return values, bars, h, plus, minus
 
     def direction_chunk(self, position: int, k: int):
@@ -227,7 +233,7 @@ class NumericEngine:
         points = np.broadcast_to(self.theta, (4, self.theta.size)).copy()
         points[:, start:stop] = self.theta[start:stop] + steps[:, None] * unit
         got = self._losses(points)
-        values, bars, plus, minus = self._estimate(got, steps, h)
+        values, bars, plus, minus = self._estimate(got, steps, h, position)
         return values, bars, h, plus, minus
 
 

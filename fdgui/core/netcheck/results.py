@@ -252,13 +252,18 @@ def build_report(
     tensors: list[TensorReport] = []
     candidates: list[Entry] = []
     total_failures = 0
+    check_tolerances = tolerances
     for result in results:
+        # a tensor measured on its own lines is judged with its own round-off
+        tolerances = getattr(result, "tolerances", None) or check_tolerances
         checked = result.checked
         numeric = result.numeric
         analytic = result.analytic
         with np.errstate(invalid="ignore"):
             difference = np.abs(numeric - analytic)
-            scale = np.maximum(np.maximum(np.abs(numeric), np.abs(analytic)), 1e-8)
+            scale = np.maximum(
+                np.maximum(np.abs(numeric), np.abs(analytic)), tolerances.relative_floor
+            )
             relative = difference / scale
         relative[~checked] = np.nan
         relative[checked & ~np.isfinite(relative)] = np.inf
@@ -398,7 +403,7 @@ def build_report(
     report = CheckReport(
         settings=settings,
         loss=loss,
-        tolerances=tolerances,
+        tolerances=check_tolerances,
         tensors=tuple(tensors),
         worst=worst,
         verdict=verdict,

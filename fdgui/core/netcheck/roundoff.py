@@ -1,22 +1,138 @@
 """The round-off of one loss value, measured near θ0 (both probe engines use it).
 
 A loss made of large terms that cancel (an offset of 1e9 added and taken away, a sum whose
-terms are far larger than the result) rounds as its terms do, not as u·|L|. Seven losses
-along a fixed random unit direction, an eighth of the step apart, are a quadratic to far
-more digits than the loss has: what is left after fitting one is the round-off.
+terms are far larger than the result) rounds as its terms do, not as u·|L|. Losses along a
+few fixed random lines through θ0, an eighth of the step apart, are a smooth curve to far
+more digits than the loss has: what is left after fitting a cubic is the round-off.
+
+Kinks must not pass for round-off (an L1 penalty's exact zeros, a relu whose input is 0 at
+θ0: a kink crossed leaves a residual of its slope change times the spacing, which would make
+every tolerance wide enough to pass a wrong gradient). So each line is two one-sided fans of
+``FAN_POINTS`` losses starting at θ0 (``numbers.quadratic.fan_residuals``): a kink at θ0 lies
+in neither, one near θ0 in a single fan; the round-off is the median over the fans of
+``LINES`` lines (a kink or jump in a minority of them is left out), and the cubic takes out
+the curvature along the line (a steep exponential's third derivative is not round-off).
+
+Per tensor: a part of the loss that is coarse in one tensor only ((1e9 + Σ sin b) − 1e9 beside
+a smooth Σ cosh a) rounds only where that tensor moves, so each tensor (up to
+``TENSOR_LINES`` of them) is measured along lines that move it alone, and the entries of a
+tensor are judged with their own tensor's round-off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from fdgui.core.numbers.precision import recommended_epsilon
-from fdgui.core.numbers.quadratic import largest_residual
+from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
 
-ROUNDOFF_POINTS = 7  # losses along a line near θ0 that measure the loss's round-off
-ROUNDOFF_SAFETY = 3.0  # the largest deviation seen, times this, bounds one loss's round-off
+ROUNDOFF_SAFETY = 3.0  # the median deviation seen, times this, bounds one loss's round-off
+LINES = 3  # random lines per measurement (two fans each)
+TENSOR_LINES = 8  # tensors measured on their own lines (the rest use the all-θ lines)
+# a loss that hardly changes along the fans (a staircase of round-off coarser than its change
+# there: float32 arithmetic under an offset of 2e4 moved by 1e-6) tells nothing of its
+# round-off: the fans are widened WIDER times, up to WIDENINGS times, until the losses'
+# range is TELLING times their residual
+WIDER = 16.0
+WIDENINGS = 3
+TELLING = 8.0
+
+
+@dataclass(frozen=True)
+class MeasuredRoundoff:
+    """The round-off along lines moving all of θ (``overall``) and, for a model of several
+    tensors, along lines moving one tensor only (``tensors[p]``; None: not measured)."""
+
+    overall: float
+    tensors: tuple[float | None, ...] = ()
+    evaluations: int = 0
+
+    def of(self, position: int) -> float:
+        """The round-off the entries of tensor ``position`` see."""
+        if position < len(self.tensors) and self.tensors[position] is not None:
+            return float(self.tensors[position])
+        return self.overall
+
+
+def _directions(size: int, span: slice | None, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    units = np.zeros((LINES, size))
+    part = slice(0, size) if span is None else span
+    units[:, part] = rng.normal(size=(LINES, part.stop - part.start))
+    units /= np.linalg.norm(units, axis=1, keepdims=True)
+    return units
+
+
+def measure_roundoffs(
+    losses: Callable[[np.ndarray], np.ndarray],
+    theta: np.ndarray,
+    precision: str,
+    epsilon: float | None = None,
+    share: float | None = None,
+    offsets: list[int] | None = None,
+) -> MeasuredRoundoff:
+    """The round-off along all of θ and along each tensor's own lines (``offsets``: the
+    tensors' starts and the end; one tensor when None).
+
+    Each value is the median over the fans (``fan_residuals``) of LINES lines whose points
+    are ``epsilon``/8 apart (the precision's recommended step when None; wider while the
+    loss hardly changes along them); 0 when no fan has enough finite losses, and (``share``
+    given) when that median is more than ``share`` of the fans' median range: a jump or
+    kink in most fans, not round-off (a check must not widen its tolerances by it; an
+    estimate's bar may)."""
+    spacing = (recommended_epsilon(precision, 0.0) if epsilon is None else float(epsilon)) / 8
+    k = fan_offsets()
+    groups: list[slice | None] = [None]
+    positions: list[int] = []
+    bounds = list(offsets) if offsets is not None else [0, theta.size]
+    count = len(bounds) - 1
+    if count > 1:
+        positions = [p for p in range(count) if bounds[p + 1] > bounds[p]][:TENSOR_LINES]
+        groups += [slice(bounds[p], bounds[p + 1]) for p in positions]
+    units = [_directions(theta.size, span, 11 + number) for number, span in enumerate(groups)]
+    found = [0.0] * len(groups)
+    pending = list(range(len(groups)))
+    evaluations = 0
+    for widening in range(WIDENINGS + 1):
+        chosen = np.concatenate([units[number] for number in pending])
+        moves = (k * spacing * WIDER**widening)[None, :, None] * chosen[:, None, :]
+        points = (theta[None, None, :] + moves).reshape(-1, theta.size)
+        values = np.asarray(losses(points), dtype=np.float64).reshape(chosen.shape[0], k.size)
+        evaluations += points.shape[0]
+        waiting = []
+        for row, number in enumerate(pending):
+            middle, spread = _fans(values[row * LINES : (row + 1) * LINES])
+            if spread < TELLING * middle or spread == 0:
+                if widening < WIDENINGS:  # the loss hardly changed along the fans: wider
+                    waiting.append(number)
+                    continue
+                if share is not None and not middle <= share * spread:
+                    middle = 0.0  # a jump or kink in most fans, not round-off
+            found[number] = middle
+        pending = waiting
+        if not pending:
+            break
+    tensors: list[float | None] = [None] * count if positions else []
+    for position, value in zip(positions, found[1:], strict=True):
+        tensors[position] = value
+    return MeasuredRoundoff(found[0], tuple(tensors), evaluations)
+
+
+def _fans(lines: np.ndarray) -> tuple[float, float]:
+    """The median residual of the lines' fans and the median range of their losses."""
+    half = fan_offsets().size // 2
+    residuals, ranges = [], []
+    for line in lines:
+        residuals += fan_residuals(line)
+        for fan in (line[: half + 1], line[half:]):
+            finite = fan[np.isfinite(fan)]
+            ranges.append(float(np.ptp(finite)) if finite.size else 0.0)
+    if not residuals:
+        return 0.0, 0.0
+    return float(np.median(residuals)), float(np.median(ranges))
 
 
 def measure_roundoff(
@@ -26,22 +142,5 @@ def measure_roundoff(
     epsilon: float | None = None,
     share: float | None = None,
 ) -> float:
-    """The largest deviation from the quadratic through the loss at ROUNDOFF_POINTS equally
-    spaced points along a fixed random unit direction (``epsilon``/8 apart; the precision's
-    recommended step when None). 0 when fewer than 4 of them are finite, and (``share``
-    given) when the deviation is more than ``share`` of the losses' own range along the line:
-    that is a jump or a kink crossed, not round-off (a check must not widen its tolerances
-    by it; an estimate's bar may)."""
-    unit = np.random.default_rng(11).normal(size=theta.size)
-    unit /= np.linalg.norm(unit)
-    spacing = (recommended_epsilon(precision, 0.0) if epsilon is None else float(epsilon)) / 8
-    k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
-    values = losses(theta[None, :] + (k * spacing)[:, None] * unit[None, :])
-    largest = largest_residual(k, values)
-    if largest is None:
-        return 0.0
-    if share is not None:
-        span = float(np.ptp(values[np.isfinite(values)]))
-        if not largest <= share * span:
-            return 0.0
-    return largest
+    """The round-off along lines through all of θ (``measure_roundoffs``)."""
+    return measure_roundoffs(losses, theta, precision, epsilon, share).overall

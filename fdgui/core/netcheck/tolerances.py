@@ -20,10 +20,18 @@ class Tolerances:
     epsilon: float  # for |w| ≤ 1; scaled by max(1, |w|) per parameter
     atol: float
     rtol: float
+    # |n − a| is relative to max(|n|, |a|, this): 1e-8, or (a loss whose round-off was
+    # measured at its own scale, 1e-16·Σ sin) the check's atol — a sign flip of a gradient
+    # of 3e-16 is then an error of 2, not of 6e-8
+    relative_floor: float = 1e-8
 
 
 def recommended_tolerances(
-    dtype: str, loss: float = 1.0, epsilon: float | None = None, roundoff: float = 0.0
+    dtype: str,
+    loss: float = 1.0,
+    epsilon: float | None = None,
+    roundoff: float = 0.0,
+    magnitude: float | None = None,
 ) -> Tolerances:
     """For a check that subtracts rounded losses at ε = u^(1/3)·max(1,|w|) (the usual tools).
 
@@ -41,10 +49,12 @@ def recommended_tolerances(
     error ε²·L‴/6 grows as it widens: it is allowed for as ε²·max(1, |L|), the same
     allowance the float64 check makes). ``roundoff``: the round-off of one loss value as
     measured near θ0 (``roundoff.measure_roundoff``), used where it exceeds u·max(1, |L|)
-    (a loss made of larger terms that cancel rounds as they do).
+    (a loss made of larger terms that cancel rounds as they do). ``magnitude``: the size
+    one loss value rounds at, when known from such a measurement (a loss of 1e-16 rounds at
+    1e-32, not at u·1); max(1, |L|) otherwise.
     """
     u = unit_roundoff(dtype)
-    scale = max(1.0, abs(loss))
+    scale = max(1.0, abs(loss)) if magnitude is None else max(abs(magnitude), 1e-300)
     truncation = 0.0
     if epsilon is None:
         epsilon = recommended_epsilon(dtype, 0.0, "central")
@@ -52,7 +62,8 @@ def recommended_tolerances(
         truncation = epsilon**2 * scale
     atol = _round_up_to_power_of_ten(10 * max(u * scale, roundoff) / epsilon + truncation)
     rtol = _round_up_to_power_of_ten(10 * u ** (2.0 / 3.0))
-    return Tolerances(dtype, epsilon, atol, min(rtol, 0.3))
+    floor = 1e-8 if magnitude is None else min(1e-8, atol)
+    return Tolerances(dtype, epsilon, atol, min(rtol, 0.3), floor)
 
 
 def check_epsilon(dtype: str) -> float:

@@ -21,7 +21,7 @@ import numpy as np
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
-from fdgui.core.sweep.loss_format import loss_roundoff, measured_floor
+from fdgui.core.sweep.loss_format import crossed, loss_roundoff, measured_floor
 from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
@@ -488,17 +488,15 @@ def function_references(
             lambda values: objective.losses(values, "float64"), w, floor=floor,
             unit_roundoff=coarse or FLOAT64_ROUNDOFF,
         )  # fmt: skip
-        if text is not None and not objective.smooth and extrapolated.span is not None:
-            from fdgui.core.sweep import extended
-
-            span = np.array([extrapolated.span])
-            if extended.switched(text, w, w + span, w - span, "float64").any():
-                extrapolated = replace(
-                    extrapolated,
-                    status="kink-nearby",
-                    note=f"{extrapolated.note}; its steps cross a kink of the expression, so "
-                    "it is not used to judge",
-                )
+        found = crossed(objective, text, w, extrapolated, floor)  # a kink/jump in its steps
+        if found:
+            what = "the expression" if text is not None else "the loss"
+            extrapolated = replace(
+                extrapolated,
+                status="kink-nearby",
+                note=f"{extrapolated.note}; its steps cross a {found} of {what}, so it is not "
+                "used to judge",
+            )
         if extrapolated.error is not None and np.isfinite(extrapolated.error):
             # a bar of exactly 0 is only honest for an exact result: at least one subnormal
             extrapolated = replace(extrapolated, error=max(extrapolated.error, SMALLEST))

@@ -23,25 +23,66 @@ def loss_roundoff(objective: Any) -> float | None:
     return u if u > precision.unit_roundoff("float64") else None
 
 
-ROUNDOFF_POINTS = 7  # losses along the entry near w that measure the loss's round-off
-ROUNDOFF_SAFETY = 3.0  # the largest deviation seen, times this, bounds one loss's round-off
+ROUNDOFF_SAFETY = 3.0  # the deviation seen, times this, bounds one loss's round-off
+KINK_LEVELS = 8  # one-sided differences at Richardson's span / 2^0 … 2^−7 look for a kink
+KINK_SHARE = 0.25  # three levels whose spreads agree within this share: a kink or jump
 
 
 def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
     """The round-off of one loss value of a probe's entry, measured near ``w`` (0 for an
-    objective without a model): ROUNDOFF_SAFETY times the largest deviation from the
-    quadratic through 7 losses a quarter of Richardson's smallest step apart. A loss made
-    of large terms that cancel (an offset of 1e10 added and taken away) rounds as they do,
-    not as u·|L|; Richardson's bar must carry that round-off or it does not bound."""
+    objective without a model): ROUNDOFF_SAFETY times the smaller deviation from a cubic of
+    the two one-sided fans of losses (``numbers.quadratic.fan_residuals``) a quarter of
+    Richardson's smallest step apart. A loss made of large terms that cancel (an offset of
+    1e10 added and taken away) rounds as they do, not as u·|L|; Richardson's bar must carry
+    that round-off or it does not bound. A kink or jump near w (an |·| a few 1e-6 away) lies
+    in one fan only, and is no round-off."""
     if getattr(objective, "model", None) is None:
         return 0.0
     import numpy as np
 
-    from fdgui.core.numbers.quadratic import largest_residual
+    from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
     from fdgui.core.sweep.references import richardson_steps
 
     spacing = float(richardson_steps(w, unit_roundoff)[-1]) / 4
-    k = np.arange(ROUNDOFF_POINTS, dtype=np.float64) - (ROUNDOFF_POINTS - 1) / 2
-    values = np.asarray(objective.losses(w + k * spacing, "float64"), dtype=np.float64)
-    largest = largest_residual(k, values)
-    return 0.0 if largest is None else ROUNDOFF_SAFETY * largest
+    values = np.asarray(objective.losses(w + fan_offsets() * spacing, "float64"), dtype=float)
+    found = fan_residuals(values)
+    return ROUNDOFF_SAFETY * min(found) if found else 0.0
+
+
+def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor: float) -> str:
+    """What Richardson's steps cross near ``w`` ("kink", "jump" or ""): an expression's
+    kinks are known (``extended.switched``); a probe's are seen in its one-sided differences
+    at span·2^−j: on a smooth stretch their spread f(h) − b(h) halves with h, across a kink
+    it stays the same over three levels, across a jump it doubles (h times it stays)."""
+    span = getattr(extrapolated, "span", None)
+    if objective.smooth or span is None or not span > 0:
+        return ""
+    import numpy as np
+
+    if text is not None:
+        from fdgui.core.sweep import extended
+
+        reach = np.array([span])
+        return "kink" if extended.switched(text, w, w + reach, w - reach, "float64").any() else ""
+    if getattr(objective, "model", None) is None:
+        return ""
+    steps = span / 2.0 ** np.arange(KINK_LEVELS)
+    points = np.concatenate([[w], w + steps, w - steps])
+    with np.errstate(all="ignore"):
+        values = np.asarray(objective.losses(points, "float64"), dtype=float)
+        up, down = values[1 : KINK_LEVELS + 1] - values[0], values[0] - values[KINK_LEVELS + 1 :]
+        spread = (up - down) / steps  # f(h) − b(h)
+        slack = 4 * max(floor, 2.0**-53 * abs(values[0])) / steps
+        for name, size in (("kink", spread), ("jump", spread * steps)):
+            for j in range(KINK_LEVELS - 2):
+                three, noise = (
+                    size[j : j + 3],
+                    (slack if name == "kink" else slack * steps)[j : j + 3],
+                )
+                if not np.isfinite(three).all() or np.any(np.abs(three) <= noise):
+                    continue
+                if np.ptp(three) <= KINK_SHARE * np.min(np.abs(three)) and np.all(
+                    three * three[0] > 0
+                ):
+                    return name
+    return ""
