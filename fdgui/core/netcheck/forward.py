@@ -168,8 +168,12 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             self.measured_roundoff = ROUNDOFF_SAFETY * self.roundoffs.overall
         # a loss whose round-off was measured rounds at its own size (1e-16·Σ sin t: at
-        # 1e-32), not at u·max(1, |L|): tolerances and relative errors follow it
-        self.magnitude = abs(self.loss) if self.roundoffs.overall > 0 else None
+        # 1e-32), not at u·max(1, |L|): its value or its change over a unit move along the
+        # measuring lines, whichever is larger (a loss that happens to be near 0 still
+        # changes at its own scale); tolerances and relative errors follow it
+        self.magnitude = None
+        if self.roundoffs.overall > 0:
+            self.magnitude = max(abs(self.loss), self.roundoffs.scale)
         self._tolerances = recommended_tolerances(
             self.precision, self.loss, settings.epsilon, self.measured_roundoff, self.magnitude
         )
@@ -391,7 +395,7 @@ class ForwardEngine(ForwardSteps):
         arguments = (more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
                      tolerances.rtol, self.noise_sigma, self.smooth)  # fmt: skip
         measured = self.measured_roundoff
-        codes = reexamine(*arguments, measured=measured)
+        codes = reexamine(*arguments, measured=measured, magnitude=self.magnitude)
         suspects = needs_small_steps(codes, self.smooth)
         if suspects.size:  # kinks nearer than ε/4, jumps: smaller steps decide
             small = self._small_steps(rows_for, chosen[suspects], epsilon, total)
@@ -401,7 +405,10 @@ class ForwardEngine(ForwardSteps):
                 for full, part in zip(spread[factor], found, strict=True):
                     full[suspects] = part
             bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
-            codes = reexamine(*arguments, small=spread, roundoff=bound, measured=measured)
+            codes = reexamine(
+                *arguments, small=spread, roundoff=bound, measured=measured,
+                magnitude=self.magnitude,
+            )  # fmt: skip
         self.reexamined += n
         self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
         kink[chosen[codes == KINK]] = True

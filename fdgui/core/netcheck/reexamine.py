@@ -121,6 +121,7 @@ def reexamine(
     small: dict[float, tuple[np.ndarray, ...]] | None = None,
     roundoff: float | None = None,
     measured: float = 0.0,
+    magnitude: float | None = None,
 ) -> np.ndarray:
     """Reason codes for the ``chosen`` entries (``epsilon``, ``plus``, ``minus``,
     ``gradient``: the chunk's arrays; the chosen ones are taken from them; ``more``: ΔL+ and
@@ -128,9 +129,11 @@ def reexamine(
     its loss has no kinks; ``small``: ``small_steps`` of the chosen entries, NaN where not
     evaluated; ``roundoff``: a bound on the round-off of one loss change, measured, for the
     windows of the small steps; None: 10·u·max(1, |L|)); ``measured``: the round-off of one
-    loss value measured near θ0, used where it exceeds u·max(1, |L|))."""
+    loss value measured near θ0, used where it exceeds u·max(1, |L|)); ``magnitude``: the
+    size the loss rounds and curves at where that was measured (``roundoff``), for
+    max(1, |L|) — a loss of 1e-16·Σ sin t is judged as the same loss unscaled would be)."""
     u = unit_roundoff(dtype)
-    scale = max(1.0, abs(loss))
+    scale = max(1.0, abs(loss)) if magnitude is None else max(magnitude, 1e-300)
     unit_error = max(u * scale, measured)  # one loss value's round-off
     h = epsilon[chosen]
     g = gradient[chosen]

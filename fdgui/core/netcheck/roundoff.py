@@ -49,6 +49,7 @@ class MeasuredRoundoff:
     overall: float
     tensors: tuple[float | None, ...] = ()
     evaluations: int = 0
+    scale: float = 0.0  # the loss's largest median change over a unit move along the lines
 
     def of(self, position: int) -> float:
         """The round-off the entries of tensor ``position`` see."""
@@ -95,7 +96,7 @@ def measure_roundoffs(
     units = [_directions(theta.size, span, 11 + number) for number, span in enumerate(groups)]
     found = [0.0] * len(groups)
     pending = list(range(len(groups)))
-    evaluations = 0
+    evaluations, scale = 0, 0.0
     for widening in range(WIDENINGS + 1):
         chosen = np.concatenate([units[number] for number in pending])
         moves = (k * spacing * WIDER**widening)[None, :, None] * chosen[:, None, :]
@@ -105,6 +106,8 @@ def measure_roundoffs(
         waiting = []
         for row, number in enumerate(pending):
             middle, spread = _fans(values[row * LINES : (row + 1) * LINES])
+            reach = (k.size // 2) * spacing * WIDER**widening  # a fan's length
+            scale = max(scale, spread / reach)
             if spread < TELLING * middle or spread == 0:
                 if widening < WIDENINGS:  # the loss hardly changed along the fans: wider
                     waiting.append(number)
@@ -118,7 +121,7 @@ def measure_roundoffs(
     tensors: list[float | None] = [None] * count if positions else []
     for position, value in zip(positions, found[1:], strict=True):
         tensors[position] = value
-    return MeasuredRoundoff(found[0], tuple(tensors), evaluations)
+    return MeasuredRoundoff(found[0], tuple(tensors), evaluations, scale)
 
 
 def _fans(lines: np.ndarray) -> tuple[float, float]:
