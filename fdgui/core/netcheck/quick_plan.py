@@ -20,13 +20,15 @@ from dataclasses import replace
 import numpy as np
 
 from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_sizes
+from fdgui.core.netcheck.roundoff import roundoff_points
 from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
 
 PLAN_SHARE = 0.1  # planning may cost this share of the predicted check …
 PLAN_FLOOR = 1.0  # … or this many seconds, whichever is more
 BATCH_POINTS = 8  # the second timed call's points (when a point is cheap enough)
 SLOW_CALL = 0.0625  # a 1-point call this slow: no second call, every point costs a call
-SETUP_CALLS, SETUP_POINTS = 3, 12  # a numeric engine's setup: loss, repeats, round-off …
+# a numeric engine's setup: loss, repeats, and the round-off's lines (``roundoff_points``) …
+SETUP_CALLS, SETUP_POINTS = 3, 5
 PRECISION_CALLS, PRECISION_POINTS = 3, 8  # … and, the first time, the loss's precision
 
 
@@ -77,7 +79,7 @@ def detailed_cost(a: float, b: float, shapes, rows: int, samples: int, per_entry
     def call(n: int) -> float:
         return a + b * per_entry * n
 
-    setup = 2 * (SETUP_CALLS * a + SETUP_POINTS * b)
+    setup = 2 * (SETUP_CALLS * a + (SETUP_POINTS + roundoff_points(len(sizes))) * b)
     warm = call(widest) + call(narrow) + call(1)
     timed = TIMED_PIECES * (call(1) + call(widest) + call(narrow)) + TIMED_DIRECTIONS * call(1)
     return setup + warm + timed
@@ -87,7 +89,7 @@ def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, 
                 plan_type, precision_known: bool = True) -> dict:  # fmt: skip
     """{mode: CostPlan} from the call-cost model."""
     calls = numeric_calls(settings, shapes, rows, per_entry)
-    setup = SETUP_CALLS * a + SETUP_POINTS * b
+    setup = SETUP_CALLS * a + (SETUP_POINTS + roundoff_points(len(shapes))) * b
     if not precision_known:
         setup += PRECISION_CALLS * a + PRECISION_POINTS * b
     plans = {}

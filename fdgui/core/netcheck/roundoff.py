@@ -9,13 +9,14 @@ Kinks must not pass for round-off (an L1 penalty's exact zeros, a relu whose inp
 θ0: a kink crossed leaves a residual of its slope change times the spacing, which would make
 every tolerance wide enough to pass a wrong gradient). So each line is two one-sided fans of
 ``FAN_POINTS`` losses starting at θ0 (``numbers.quadratic.fan_residuals``): a kink at θ0 lies
-in neither, one near θ0 in a single fan; the round-off is the median over the fans of
-``LINES`` lines (a kink or jump in a minority of them is left out), and the cubic takes out
-the curvature along the line (a steep exponential's third derivative is not round-off).
+in neither, a jump at θ0 or a kink near it in a single fan; the round-off is the median over
+``LINES`` lines of their quieter fan (a kink crossed by a minority of lines is left out),
+and the cubic takes out the curvature along the line (a steep exponential's third derivative
+is not round-off).
 
 Per tensor: a part of the loss that is coarse in one tensor only ((1e9 + Σ sin b) − 1e9 beside
 a smooth Σ cosh a) rounds only where that tensor moves, so each tensor (up to
-``TENSOR_LINES`` of them) is measured along lines that move it alone, and the entries of a
+``TENSOR_LINES`` of them) is measured along a line that moves it alone, and the entries of a
 tensor are judged with their own tensor's round-off.
 """
 
@@ -30,14 +31,14 @@ from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
 
 ROUNDOFF_SAFETY = 3.0  # the median deviation seen, times this, bounds one loss's round-off
-LINES = 3  # random lines per measurement (two fans each)
-TENSOR_LINES = 8  # tensors measured on their own lines (the rest use the all-θ lines)
+LINES = 3  # random lines through all of θ (two fans each)
+TENSOR_LINES = 8  # tensors measured on a line of their own (the rest use the all-θ lines)
 # a loss that hardly changes along the fans (a staircase of round-off coarser than its change
 # there: float32 arithmetic under an offset of 2e4 moved by 1e-6) tells nothing of its
 # round-off: the fans are widened WIDER times, up to WIDENINGS times, until the losses'
 # range is TELLING times their residual
 WIDER = 16.0
-WIDENINGS = 3
+WIDENINGS = 4
 TELLING = 8.0
 
 
@@ -58,11 +59,17 @@ class MeasuredRoundoff:
         return self.overall
 
 
-def _directions(size: int, span: slice | None, seed: int) -> np.ndarray:
+def roundoff_points(tensors: int) -> int:
+    """The losses one measurement evaluates (before any widening) for ``tensors`` tensors."""
+    own = min(tensors, TENSOR_LINES) if tensors > 1 else 0
+    return (LINES + own) * fan_offsets().size
+
+
+def _directions(size: int, span: slice | None, seed: int, lines: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    units = np.zeros((LINES, size))
+    units = np.zeros((lines, size))
     part = slice(0, size) if span is None else span
-    units[:, part] = rng.normal(size=(LINES, part.stop - part.start))
+    units[:, part] = rng.normal(size=(lines, part.stop - part.start))
     units /= np.linalg.norm(units, axis=1, keepdims=True)
     return units
 
@@ -75,12 +82,13 @@ def measure_roundoffs(
     share: float | None = None,
     offsets: list[int] | None = None,
 ) -> MeasuredRoundoff:
-    """The round-off along all of θ and along each tensor's own lines (``offsets``: the
+    """The round-off along all of θ and along a line of each tensor's own (``offsets``: the
     tensors' starts and the end; one tensor when None).
 
-    Each value is the median over the fans (``fan_residuals``) of LINES lines whose points
-    are ``epsilon``/8 apart (the precision's recommended step when None; wider while the
-    loss hardly changes along them); 0 when no fan has enough finite losses, and (``share``
+    Each value is the median over the lines (LINES of them through all of θ, one per
+    tensor) of their quieter fan's residual (``fan_residuals``); their points are
+    ``epsilon``/8 apart (the precision's recommended step when None; wider while the loss
+    hardly changes along them); 0 when no fan has enough finite losses, and (``share``
     given) when that median is more than ``share`` of the fans' median range: a jump or
     kink in most fans, not round-off (a check must not widen its tolerances by it; an
     estimate's bar may)."""
@@ -93,7 +101,10 @@ def measure_roundoffs(
     if count > 1:
         positions = [p for p in range(count) if bounds[p + 1] > bounds[p]][:TENSOR_LINES]
         groups += [slice(bounds[p], bounds[p + 1]) for p in positions]
-    units = [_directions(theta.size, span, 11 + number) for number, span in enumerate(groups)]
+    units = [
+        _directions(theta.size, span, 11 + number, LINES if span is None else 1)
+        for number, span in enumerate(groups)
+    ]
     found = [0.0] * len(groups)
     pending = list(range(len(groups)))
     evaluations, scale = 0, 0.0
@@ -103,9 +114,11 @@ def measure_roundoffs(
         points = (theta[None, None, :] + moves).reshape(-1, theta.size)
         values = np.asarray(losses(points), dtype=np.float64).reshape(chosen.shape[0], k.size)
         evaluations += points.shape[0]
-        waiting = []
-        for row, number in enumerate(pending):
-            middle, spread = _fans(values[row * LINES : (row + 1) * LINES])
+        waiting, row = [], 0
+        for number in pending:
+            lines = units[number].shape[0]
+            middle, spread = _fans(values[row : row + lines])
+            row += lines
             reach = (k.size // 2) * spacing * WIDER**widening  # a fan's length
             scale = max(scale, spread / reach)
             if spread < TELLING * middle or spread == 0:
@@ -125,14 +138,23 @@ def measure_roundoffs(
 
 
 def _fans(lines: np.ndarray) -> tuple[float, float]:
-    """The median residual of the lines' fans and the median range of their losses."""
+    """The median over the lines of their quieter fan's residual, and the median range of
+    those fans' losses; only fans whose losses changed count (a fan on one step of a
+    staircase is constant and tells nothing): (0, 0) when none did."""
     half = fan_offsets().size // 2
     residuals, ranges = [], []
     for line in lines:
-        residuals += fan_residuals(line)
-        for fan in (line[: half + 1], line[half:]):
+        fans = (line[: half + 1], line[half:])
+        told = []
+        for fan, residual in zip(fans, fan_residuals(line), strict=True):
             finite = fan[np.isfinite(fan)]
-            ranges.append(float(np.ptp(finite)) if finite.size else 0.0)
+            size = float(np.ptp(finite)) if finite.size else 0.0
+            if residual is not None and size > 0:
+                told.append((residual, size))
+        if told:  # the quieter side: a kink or jump at θ0 is in one fan only
+            residual, size = min(told)
+            residuals.append(residual)
+            ranges.append(size)
     if not residuals:
         return 0.0, 0.0
     return float(np.median(residuals)), float(np.median(ranges))

@@ -33,17 +33,14 @@ def fan_offsets() -> np.ndarray:
     return np.arange(-(FAN_POINTS - 1), FAN_POINTS, dtype=np.float64)
 
 
-def fan_residuals(values: np.ndarray) -> list[float]:
+def fan_residuals(values: np.ndarray) -> list[float | None]:
     """The residuals (``largest_residual`` of a cubic) of the two one-sided fans of losses
     at ``fan_offsets()``: the left one ends at the middle point, the right one starts there.
 
     A fan never straddles its own starting point, so a kink *at* the point (an exact zero
     under an L1 penalty, a relu whose input is 0 there) lies in neither, and one near it
-    (or a jump) in one side only: callers take a low statistic over fans."""
+    (or a jump) in one side only: callers take a low statistic over fans. None for a fan
+    with too few finite losses."""
     k = np.arange(FAN_POINTS, dtype=np.float64)
-    found = []
-    for fan in (values[:FAN_POINTS][::-1], values[FAN_POINTS - 1 :]):
-        largest = largest_residual(k, fan, FAN_DEGREE)
-        if largest is not None:
-            found.append(largest)
-    return found
+    fans = (values[:FAN_POINTS][::-1], values[FAN_POINTS - 1 :])
+    return [largest_residual(k, fan, FAN_DEGREE) for fan in fans]

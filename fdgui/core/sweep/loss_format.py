@@ -45,7 +45,13 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
 
     spacing = float(richardson_steps(w, unit_roundoff)[-1]) / 4
     values = np.asarray(objective.losses(w + fan_offsets() * spacing, "float64"), dtype=float)
-    found = fan_residuals(values)
+    half = fan_offsets().size // 2
+    fans = (values[: half + 1], values[half:])
+    found = [  # fans whose losses changed (one on a single step of a staircase tells nothing)
+        residual
+        for fan, residual in zip(fans, fan_residuals(values), strict=True)
+        if residual is not None and np.ptp(fan[np.isfinite(fan)]) > 0
+    ]
     return ROUNDOFF_SAFETY * min(found) if found else 0.0
 
 
