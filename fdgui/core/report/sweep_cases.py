@@ -70,12 +70,16 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         bar = " (no bound on its error is known: fewer than three usable ε)"
     else:
         bar = f" ± {uncertainty(error)}"
+    digits = 10  # and as many more as the bar resolves (to its second figure)
+    if error is not None and math.isfinite(error) and error > 0 and value != 0:
+        shown = math.floor(math.log10(abs(value))) - math.floor(math.log10(error)) + 2
+        digits = min(17, max(digits, shown))
     give = "Type a gradient"
     if facts.get("source") == "probe":  # a probe file without grad(theta)
         give = "Define grad (or gradient) in the probe file"
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
-        f"derivative is {_fmt(value, 10)}{bar}, from {method}. {give} to have it "
+        f"derivative is {_fmt(value, digits)}{bar}, from {method}. {give} to have it "
         "checked against this."
     )
 
