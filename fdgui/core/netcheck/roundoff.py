@@ -36,10 +36,13 @@ TENSOR_LINES = 8  # tensors measured on a line of their own (the rest use the al
 # a loss that hardly changes along the fans (a staircase of round-off coarser than its change
 # there: float32 arithmetic under an offset of 2e4 moved by 1e-6) tells nothing of its
 # round-off: the fans are widened WIDER times, up to WIDENINGS times, until the losses'
-# range is TELLING times their residual
+# range is TELLING times their residual — and only while the losses still move in whole
+# quanta (``quantized``): widened fans that reach a kink (a hinge's margin) measure no
+# round-off
 WIDER = 16.0
 WIDENINGS = 4
 TELLING = 8.0
+QUANTUM_SLACK = 0.02  # widened fans count only where their changes are whole quanta
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,10 @@ def measure_roundoffs(
         for number in pending:
             lines = units[number].shape[0]
             middle, spread = _fans(values[row : row + lines])
+            group = values[row : row + lines]
             row += lines
+            if widening and not quantized(group):
+                continue  # widened onto kinks or curves, not a staircase: no round-off seen
             reach = (k.size // 2) * spacing * WIDER**widening  # a fan's length
             scale = max(scale, spread / reach)
             if spread < TELLING * middle or spread == 0:
@@ -135,6 +141,20 @@ def measure_roundoffs(
     for position, value in zip(positions, found[1:], strict=True):
         tensors[position] = value
     return MeasuredRoundoff(found[0], tuple(tensors), evaluations, scale)
+
+
+def quantized(lines: np.ndarray) -> bool:
+    """Whether the changes between neighbouring losses are all whole multiples (within
+    QUANTUM_SLACK) of the smallest one: the staircase of a coarse rounding, which widened
+    fans may measure. A kink or a curve crossed by them changes the loss by amounts that
+    are not (a flat run, then a part of a step, then whole steps)."""
+    with np.errstate(all="ignore"):
+        changes = np.abs(np.diff(lines, axis=1)).ravel()
+    changes = changes[np.isfinite(changes) & (changes > 0)]
+    if changes.size == 0:
+        return True  # no change at all: still a step of one (widened again)
+    ratios = changes / changes.min()
+    return bool(np.all(np.abs(ratios - np.round(ratios)) <= QUANTUM_SLACK * ratios))
 
 
 def _fans(lines: np.ndarray) -> tuple[float, float]:
