@@ -123,8 +123,13 @@ def measure_roundoffs(
             middle, spread = _fans(values[row : row + lines])
             group = values[row : row + lines]
             row += lines
-            if widening and not quantized(group):
+            steps = quantized(group) if widening else True
+            if steps is False:
                 continue  # widened onto kinks or curves, not a staircase: no round-off seen
+            if steps is None:  # too few steps yet: wider, or none seen
+                if widening < WIDENINGS:
+                    waiting.append(number)
+                continue
             reach = (k.size // 2) * spacing * WIDER**widening  # a fan's length
             scale = max(scale, spread / reach)
             if spread < TELLING * middle or spread == 0:
@@ -143,18 +148,21 @@ def measure_roundoffs(
     return MeasuredRoundoff(found[0], tuple(tensors), evaluations, scale)
 
 
-def quantized(lines: np.ndarray) -> bool:
-    """Whether the changes between neighbouring losses are all whole multiples (within
-    QUANTUM_SLACK) of the smallest one: the staircase of a coarse rounding, which widened
-    fans may measure. A kink or a curve crossed by them changes the loss by amounts that
-    are not (a flat run, then a part of a step, then whole steps)."""
+def quantized(lines: np.ndarray) -> bool | None:
+    """Whether the changes between neighbouring losses are whole multiples (within
+    QUANTUM_SLACK) of the smallest one, which itself comes at least twice: the staircase of
+    a coarse rounding, which widened fans may measure (True). A kink or a curve crossed by
+    them changes the loss by amounts that are not (a flat run, a part of a step, whole
+    steps: False). None while too few changes were seen to tell (widened again)."""
     with np.errstate(all="ignore"):
         changes = np.abs(np.diff(lines, axis=1)).ravel()
     changes = changes[np.isfinite(changes) & (changes > 0)]
     if changes.size == 0:
-        return True  # no change at all: still a step of one (widened again)
+        return None
     ratios = changes / changes.min()
-    return bool(np.all(np.abs(ratios - np.round(ratios)) <= QUANTUM_SLACK * ratios))
+    if not np.all(np.abs(ratios - np.round(ratios)) <= QUANTUM_SLACK * ratios):
+        return False
+    return True if np.sum(ratios <= 1 + QUANTUM_SLACK) >= 2 else None
 
 
 def _fans(lines: np.ndarray) -> tuple[float, float]:
