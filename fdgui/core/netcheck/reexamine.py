@@ -79,6 +79,8 @@ NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, 
 ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT = 8, 9, 10
 # a disagreement in the dtype that float64 evaluations did not confirm (netcheck.confirm)
 UNCONFIRMED = 11
+# a coarse loss's undecided entry decided by the estimate's own bar (netcheck.estimate_verdict)
+ESTIMATE_RIGHT, ESTIMATE_WRONG = 12, 13
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 SMALL_STEPS = tuple(2.0**-k for k in range(3, 9))  # ε/8 … ε/256: before a kink's entry fails
 WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE)  # called wrong (a jump aside)
@@ -96,8 +98,11 @@ REASON_KEYS = {
     TRUNCATION_LIMIT: "truncation-limit",
     KINK_LIMIT: "kink-limit",
     UNCONFIRMED: "unconfirmed",
+    ESTIMATE_RIGHT: "estimate",
+    ESTIMATE_WRONG: "estimate-wrong",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
+ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 
