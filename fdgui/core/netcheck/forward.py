@@ -180,7 +180,7 @@ class ForwardEngine(ForwardSteps):
     def _measure_noise(self) -> float:
         """σ of L(θ0) over 1 + NOISE_REPEATS evaluations (0 for a deterministic loss)."""
         repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        return repeat_sigma(np.concatenate([[self.loss], repeats]))
+        return repeat_sigma(np.concatenate([[self.loss], repeats]), self.precision)
 
     # -- what the check asks of an engine --------------------------------------------
 

@@ -63,13 +63,22 @@ NOISE_WIDTH = 4.0  # windows widen by this many σ/h
 NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
 
 
-def repeat_sigma(values: np.ndarray) -> float:
+ROUNDOFF_SPREAD = 8.0  # repeats within this many u·max(1, |L|) differ by round-off only
+
+
+def repeat_sigma(values: np.ndarray, precision: str | None = None) -> float:
     """σ of repeated evaluations of one loss: exactly 0 when they are all the same number
     (the deviations are taken from the first value, so no mean's rounding enters), 0 when
-    any is not finite."""
+    any is not finite, and (``precision`` given) 0 when they all lie within
+    ROUNDOFF_SPREAD·u·max(1, |L|) of each other: a sum taken in another order each call
+    differs in its last bits, which is round-off (measured as such), not noise."""
     values = np.asarray(values, dtype=np.float64).ravel()
     if values.size < 2 or not np.all(np.isfinite(values)) or np.all(values == values[0]):
         return 0.0
+    if precision is not None:
+        floor = ROUNDOFF_SPREAD * unit_roundoff(precision) * max(1.0, float(np.max(np.abs(values))))
+        if float(np.ptp(values)) <= floor:
+            return 0.0
     return float(np.std(values - values[0], ddof=1))
 
 
