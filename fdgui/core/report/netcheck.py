@@ -297,7 +297,11 @@ def settings_line(report: CheckReport) -> str:
     else:
         epsilon = f"ε={epsilon_text(engine_epsilon(report.engine, precision))}·max(1,|w|)"
     if precision != settings.dtype:  # a loss computed or rounded in a coarser format
-        parts.append(f"the loss is {precision}: ε and tolerances are {precision}'s")
+        # what was measured: the values' format (a float64 loss of large cancelling terms
+        # can land on float32 numbers too), not the type the file computes in
+        parts.append(
+            f"the loss's values are all {precision} numbers: ε and tolerances are {precision}'s"
+        )
     parts.append(epsilon)
     return ", ".join(parts)
 
