@@ -268,3 +268,27 @@ def test_the_sweep_of_a_correct_entry_near_a_kink_or_jump_is_not_called_wrong(tm
     assert diagnosis.kind != "wrong", diagnosis.case
     # a kink or jump is named as such, never as float64 round-off
     assert not (diagnosis.case == "unresolved" and diagnosis.facts.get("limit") == "round-off")
+
+
+F32_PART = """
+import numpy as np
+rng = np.random.default_rng(29)
+theta0 = rng.uniform(-1, 1, size=12)
+X = rng.normal(size=(200, 12)).astype(np.float32); Y = rng.normal(size=200).astype(np.float32)
+
+def loss(t):
+    r = X @ t.astype(np.float32) - Y
+    return float(np.sum(np.float32(0.5) * r * r)) + 1e-3 * float(t @ t)
+
+def grad(t):
+    t = np.asarray(t, float)
+    X64, Y64 = X.astype(float), Y.astype(float)
+    return X64.T @ (X64 @ t - Y64) + 2e-3 * t
+"""
+
+
+def test_a_float32_part_beside_a_float64_one_fails_no_correct_gradient(tmp_path):
+    # its fans at the check's step are noisy and widened ones not whole quanta: the round-off
+    # seen at the check's step still counts
+    report = run_check(tmp_path, F32_PART)
+    assert report.verdict == "pass" or report.inconclusive, report.worst[:3]

@@ -120,25 +120,21 @@ def measure_roundoffs(
         waiting, row = [], 0
         for number in pending:
             lines = units[number].shape[0]
-            middle, spread = _fans(values[row : row + lines])
             group = values[row : row + lines]
             row += lines
+            middle, spread = _fans(group)
+            if share is not None and not middle <= share * spread:
+                middle = 0.0  # a jump or kink in most fans, not round-off
             steps = quantized(group) if widening else True
             if steps is False:
-                continue  # widened onto kinks or curves, not a staircase: no round-off seen
-            if steps is None:  # too few steps yet: wider, or none seen
-                if widening < WIDENINGS:
-                    waiting.append(number)
-                continue
-            reach = (k.size // 2) * spacing * WIDER**widening  # a fan's length
-            scale = max(scale, spread / reach)
-            if spread < TELLING * middle or spread == 0:
-                if widening < WIDENINGS:  # the loss hardly changed along the fans: wider
-                    waiting.append(number)
-                    continue
-                if share is not None and not middle <= share * spread:
-                    middle = 0.0  # a jump or kink in most fans, not round-off
-            found[number] = middle
+                continue  # widened onto kinks or curves, not a staircase: keep what was seen
+            if steps:
+                found[number] = max(found[number], middle)
+                scale = max(scale, spread / ((k.size // 2) * spacing * WIDER**widening))
+                if spread >= TELLING * middle and spread > 0:
+                    continue  # the losses moved well beyond their residual: measured
+            if widening < WIDENINGS:  # the loss hardly changed along the fans: wider
+                waiting.append(number)
         pending = waiting
         if not pending:
             break
