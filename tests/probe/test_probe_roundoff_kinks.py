@@ -292,3 +292,16 @@ def test_a_float32_part_beside_a_float64_one_fails_no_correct_gradient(tmp_path)
     # seen at the check's step still counts
     report = run_check(tmp_path, F32_PART)
     assert report.verdict == "pass" or report.inconclusive, report.worst[:3]
+
+
+def test_estimate_bars_of_entries_on_a_kink_reach_both_one_sided_slopes(tmp_path):
+    # b1 of the padding row's units sits on their kink: no derivative, the bar must reach
+    # the one-sided slope (z > 0 is the left one here) instead of claiming 1e-9
+    text = RELU_AT_ZERO.format(seed=2, factor=1.0, rank=0)
+    found = run_check(tmp_path, text.replace("def grad", "def _grad"), with_grad=False)
+    namespace: dict = {}
+    exec(textwrap.dedent(text), namespace)
+    exact = namespace["grad"](namespace["theta0"])
+    values = np.concatenate([t.values for t in found.tensors])
+    bars = np.concatenate([t.error_bars for t in found.tensors])
+    assert np.all(np.abs(values - exact) <= bars), np.abs(values - exact) / bars

@@ -50,6 +50,7 @@ from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 NOISE_SPREAD = math.sqrt(32.5) / 3
 EVALUATIONS_PER_ENTRY = 4  # L at ±h and ±h/2
 LEAST_CERTAIN_COUNT = 20  # rows of the least certain entries
+KINK_KEPT = 0.75  # one-sided slopes still this far apart at h/2 as at h: a kink at w
 RELATIVE_FLOOR = 1e-8  # the relative uncertainty is bar / max(|g|, this), as the seed's error
 
 
@@ -196,11 +197,33 @@ class NumericEngine:
             wide = (got[:n] - got[n : 2 * n]) / (actual[:n] - actual[n : 2 * n])
             narrow = (got[2 * n : 3 * n] - got[3 * n :]) / (actual[2 * n : 3 * n] - actual[3 * n :])
             values = (4 * narrow - wide) / 3
+            rounding = 4 * self.roundoffs[position] / h
             bars = (
                 np.abs(narrow - wide) / 3
-                + 4 * self.roundoffs[position] / h
+                + rounding
                 + NOISE_WIDTH * NOISE_SPREAD * self.noise_sigma / h
             )
+            # a kink at w itself (a relu whose input is 0 there): the one-sided slopes differ
+            # by as much at h/2 as at h, where a smooth loss's differ half as much; no
+            # derivative exists, and the bar reaches both of them
+            sides, spreads = [], []
+            halves = ((slice(0, n), slice(n, 2 * n)), (slice(2 * n, 3 * n), slice(3 * n, None)))
+            for plus, minus in halves:
+                right = (got[plus] - self.loss) / actual[plus]
+                left = (got[minus] - self.loss) / actual[minus]
+                sides += [right, left]
+                spreads.append(np.abs(right - left))
+            kink = (spreads[1] > KINK_KEPT * spreads[0]) & (spreads[1] > 4 * rounding)
+            # each one-sided slope extrapolated to a zero step (from h and h/2), and its
+            # change between them as that extrapolation's own error
+            reach = rounding + np.max(
+                [
+                    np.abs(2 * half - whole - values) + np.abs(half - whole)
+                    for whole, half in ((sides[0], sides[2]), (sides[1], sides[3]))
+                ],
+                axis=0,
+            )
+            bars = np.where(kink, np.maximum(bars, reach), bars)
         return values, bars, got[:n], got[n : 2 * n]
 
     def evaluate_indices(self, position: int, indices: np.ndarray):
