@@ -21,13 +21,25 @@ for each s:
 
 The entry stays **wrong** only where some step is usable and the gradient a lies outside the
 interval of every usable step; otherwise it becomes **undecided** (the float64 evidence does
-not bound a disagreement): reason ``UNCONFIRMED``. Cheap: only the entries about to be
-called wrong are evaluated (at most ``CONFIRM_LIMIT`` a check, the nearest to their window
-first; past that, a check has failed on confirmed entries already). A model without a
-float64 evaluation is left as it was.
+not bound a disagreement): reason ``UNCONFIRMED``. Only the entries about to be
+called wrong are evaluated, ``EVALUATIONS_PER_ENTRY`` float64 losses each (at most
+``CONFIRM_LIMIT`` entries a check, the nearest to their window first: about 2.6 ms an entry
+of a 100,000-parameter network, so confirming every entry of a wrong backprop would take
+minutes); the entries past the limit keep the dtype's verdict unconfirmed, and the report
+says how many (``Confirmation``). A model without a float64 evaluation is left as it was.
+
+Projection mode: a direction v mixes entries, so its "wrong" is confirmed the same way
+along v itself — float64 losses at θ ± s·v, the gradient under check g·v.
+
+The confirmation is a phase of the check (``confirming``: a yield after every entry, where
+Cancel stops it); each entry is marked undecided ("not confirmed") before its evaluations
+and gets its "wrong" back only when they confirm it, so an unfinished confirmation never
+leaves an unconfirmed "wrong" among the entries it took on.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -97,40 +109,129 @@ def verdicts(a: float, w: float, epsilon: float, losses, loss: float, dtype: str
     return usable_any
 
 
-def confirm(results, engine, settings, tolerances) -> int:
-    """Entries about to be called wrong that float64 does not confirm become undecided (see
-    module doc); returns the float64 loss evaluations made."""
-    if settings.dtype == "float64" or settings.mode == "projection":
-        return 0
-    evaluate = getattr(engine, "float64_losses", None)
-    if evaluate is None:
-        return 0
+EVALUATIONS_PER_ENTRY = 2 * (DEPTH + 1)  # float64 losses at w ± s for each step s
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the float64 confirmation did: ``suspects`` entries the dtype's differences
+    called wrong, ``examined`` of them evaluated in float64 (the first ``limit``, nearest to
+    their window first), ``confirmed`` of those float64 confirms wrong. The others examined
+    are undecided ("not confirmed"); the ``suspects − examined`` past the limit keep the
+    dtype's verdict, unconfirmed (the report says so)."""
+
+    suspects: int = 0
+    examined: int = 0
+    confirmed: int = 0
+    limit: int = CONFIRM_LIMIT
+
+    @property
+    def past_limit(self) -> int:
+        return self.suspects - self.examined
+
+
+def _ordered_suspects(results, tolerances) -> list[tuple[float, int, int]]:
     found = []
     for position, result in enumerate(results):
         for flat in suspects(result, tolerances):
             a = result.analytic[flat]
             margin = abs(result.numeric[flat] - a) / max(abs(a), 1e-300)
             found.append((margin, position, int(flat)))
-    if not found:
-        return 0
     found.sort()
+    return found
+
+
+def _unconfirmed(result, flat: int) -> tuple:
+    """Mark entry ``flat`` undecided (not confirmed); returns its state before, which a
+    confirmation puts back. Marked before the float64 evaluations, so that an entry no
+    evaluation has confirmed is never left wrong."""
+    before = (
+        bool(result.undecided[flat]),
+        int(result.reason[flat]),
+        None if result.bar is None else float(result.bar[flat]),
+    )
+    result.undecided[flat] = True
+    result.reason[flat] = UNCONFIRMED
+    if result.bar is not None and not np.isnan(result.bar[flat]):
+        result.bar[flat] = np.inf
+    return before
+
+
+def _restore(result, flat: int, before: tuple) -> None:
+    result.undecided[flat], result.reason[flat] = before[0], before[1]
+    if result.bar is not None and before[2] is not None:
+        result.bar[flat] = before[2]
+
+
+def confirming(results, engine, settings, tolerances, tally=None):
+    """The confirmation phase (see module doc), as a job: yields ``(done, total)`` after
+    each entry (a point where the caller may stop it) and returns a ``Confirmation``.
+    Float64 loss evaluations are added to ``tally.evaluations``."""
+    if settings.dtype == "float64":
+        return Confirmation()
+    projection = settings.mode == "projection"
+    evaluate = getattr(engine, "float64_losses", None)
+    along = getattr(engine, "float64_direction_losses", None)
+    if evaluate is None or (projection and along is None):
+        return Confirmation()
+    found = _ordered_suspects(results, tolerances)
+    if not found:
+        return Confirmation()
     base = evaluate(0, 0, None)
     if base is None:  # the model has no float64 loss: nothing to confirm with
-        return 0
-    for _, position, flat in found[:CONFIRM_LIMIT]:
+        return Confirmation()
+    if tally is not None:
+        tally.evaluations += 1
+    chosen = found[:CONFIRM_LIMIT]
+    marked = [_unconfirmed(results[position], flat) for _, position, flat in chosen]
+    confirmed = 0
+    yield 0, len(chosen)
+    for done, ((_, position, flat), before) in enumerate(zip(chosen, marked, strict=True)):
         result = results[position]
-        w = float(engine.values_of(position, np.array([flat]))[0])
         epsilon = float(result.epsilon[flat])
-        if not np.isfinite(epsilon) or epsilon <= 0:
-            continue
+        if projection:  # direction ``flat``: along it from θ, the same rule as an entry
+            w = 0.0
 
-        def losses(values, position=position, flat=flat):
-            return evaluate(position, flat, values)
+            def losses(values, position=position, flat=flat):
+                return along(position, flat, values)
+        else:
+            w = float(engine.values_of(position, np.array([flat]))[0])
 
-        if verdicts(float(result.analytic[flat]), w, epsilon, losses, float(base), settings.dtype):
-            continue
-        result.undecided[flat] = True
-        result.reason[flat] = UNCONFIRMED
-        if result.bar is not None and not np.isnan(result.bar[flat]):
-            result.bar[flat] = np.inf
-    return 1 + 2 * (DEPTH + 1) * min(len(found), CONFIRM_LIMIT)
+            def losses(values, position=position, flat=flat):
+                return evaluate(position, flat, values)
+
+        if np.isfinite(epsilon) and epsilon > 0:
+            a = float(result.analytic[flat])
+            if tally is not None:
+                tally.evaluations += EVALUATIONS_PER_ENTRY
+            if verdicts(a, w, epsilon, losses, float(base), settings.dtype):
+                _restore(result, flat, before)
+                confirmed += 1
+        else:  # no step to confirm from: as before, the dtype's verdict stands
+            _restore(result, flat, before)
+            confirmed += 1
+        yield done + 1, len(chosen)
+    return Confirmation(len(found), len(chosen), confirmed)
+
+
+def confirm(results, engine, settings, tolerances) -> int:
+    """``confirming`` run to the end (no caller that stops it); returns the float64 loss
+    evaluations made."""
+    from fdgui.core.jobs import drive
+    from fdgui.core.netcheck.ladder import Tally
+
+    tally = Tally()
+    drive(_pairs(confirming(results, engine, settings, tolerances, tally)))
+    return tally.evaluations
+
+
+def _pairs(job):
+    """``(done, total)`` yields as the ``(fraction, message)`` pairs ``drive`` expects."""
+    result = None
+    try:
+        while True:
+            done, total = next(job)
+            yield done / max(total, 1), ""
+    except StopIteration as stop:
+        result = stop.value
+    return result
