@@ -164,3 +164,44 @@ def test_wrong_projections_are_confirmed_along_their_direction(dtype, engine):
     found = report.confirmation
     assert found.suspects > 0 and found.confirmed == found.examined == found.suspects
     assert "directions wrong; float64 evaluations" in export(report, "text")
+
+
+# ---------------------------------------------------------------- the confirmation's power
+
+
+@pytest.mark.parametrize("mode", ["full", "projection"])
+@pytest.mark.parametrize("engine", ["exact", "forward"])
+def test_a_gradient_a_few_percent_off_is_confirmed_wrong(monkeypatch, mode, engine):
+    """W1's backprop 6 % too large: float32's differences see it, and float64's finer steps
+    exclude it; a coarse step whose bar (up to |a|/4) admits it no longer vetoes them (this
+    check passed before, every suspect 'not confirmed')."""
+    from fdgui.core.models import mlp
+
+    correct = mlp.Network.gradient
+
+    def wrong(self, bug=None):
+        found = [g.copy() for g in correct(self, bug)]
+        found[0] *= 1.06
+        return found
+
+    monkeypatch.setattr(mlp.Network, "gradient", wrong)
+    spec = NetworkSpec((8, 6, 6, 3), "sigmoid", "cross-entropy", seed=1, batch_size=16)
+    report, _ = _run(CheckSettings(spec, dtype="float32", mode=mode, engine=engine))
+    assert report.verdict == "fail"
+    assert report.tensors[0].failures > 0
+    assert report.confirmation.confirmed == report.confirmation.suspects
+
+
+def test_the_refuting_rule():
+    from fdgui.core.netcheck.confirm import _refuted
+
+    consistent = [(0.8, 1.3), (0.95, 1.05), (0.99, 1.01)]  # a coarse step, two fine ones
+    assert _refuted(1.06, consistent)  # the two fine steps exclude it
+    assert not _refuted(1.02, consistent)  # only one does: it may be a fluke
+    assert not _refuted(1.0, consistent)
+    assert not _refuted(1.0, [])  # no usable step: nothing confirmed
+    # intervals that do not overlap (some step does not bound the truth): only a gradient
+    # every step excludes is confirmed
+    scattered = [(0.8, 1.3), (1.1, 1.2), (1.25, 1.35)]
+    assert not _refuted(1.0, scattered)
+    assert _refuted(2.0, scattered)
