@@ -327,3 +327,43 @@ def test_the_last_network_check_report_is_kept_in_the_session(qtbot, tmp_path):
     assert second.collect_states()["netcheck"]["report"] == report  # saved again
     second.session.new()
     assert "report" not in second.collect_states()["netcheck"]
+
+
+def test_an_unchanged_history_is_not_encoded_again_by_each_autosave(qtbot, monkeypatch):
+    """An autosave after another panel changed used to encode the whole history again (at
+    100,000 rows a 20–25 ms call that holds the interpreter: the window could not paint)."""
+    from fdgui.ui import session as session_module
+
+    encoded = []
+    real = files.encode_table_json
+    monkeypatch.setattr(
+        files, "encode_table_json", lambda lines: encoded.append(len(lines)) or real(lines)
+    )
+    monkeypatch.setattr(session_module, "AUTOSAVE_MAX_WAIT_S", 0.5)
+    window = _window(qtbot)
+    calculator = window.model("calculator")
+    path = files.autosave_path()
+
+    def saved() -> dict:
+        return json.loads(path.read_text(encoding="utf-8"))["panels"]
+
+    _rows(calculator, "1e-2", "1e-4")
+    qtbot.waitUntil(lambda: path.exists() and "calculator" in saved(), timeout=5000)
+    qtbot.waitUntil(lambda: window.session._writing is None, timeout=5000)
+    assert encoded == [2]
+    for text in ("0.3", "0.4"):  # other changes, autosaved each; the history stays
+        calculator.set_text("backprop", text)
+        calculator.recompute()
+        qtbot.waitUntil(
+            lambda t=text: saved()["calculator"]["texts"]["backprop"] == t, timeout=5000
+        )
+    assert encoded == [2]
+    _rows(calculator, "1e-6")  # a new row: encoded again, and the file has it
+    qtbot.waitUntil(lambda: saved()["calculator"]["history"]["text"].count("\n") == 2, timeout=5000)
+    assert encoded[-1] == 3
+    assert (
+        saved()["calculator"]["history"]
+        == json.loads(files.dumps_panels({"h": window.collect_states()["calculator"]["history"]}))[
+            "h"
+        ]
+    )

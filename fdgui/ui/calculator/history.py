@@ -51,6 +51,8 @@ class HistoryTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Measurement] = []
         self._points = np.empty((0, len(POINT_FIELDS)))  # capacity ≥ len(rows)
+        #: counts changes of the rows: what was made from them may be kept while it holds
+        self.version = 0
 
     # --- reading -------------------------------------------------------------------------
     def rows(self) -> list[Measurement]:
@@ -111,6 +113,7 @@ class HistoryTableModel(QAbstractTableModel):
             self._points = grown
         self._points[first:needed] = new_points
         self.beginInsertRows(QModelIndex(), first, needed - 1)
+        self.version += 1
         self._rows.extend(rows)
         self.endInsertRows()
 
@@ -128,6 +131,7 @@ class HistoryTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), first, last)
         else:  # scattered rows: one reset instead of a signal (and an array copy) per run
             self.beginResetModel()
+        self.version += 1
         self._points = self.points()[keep].copy()
         self._rows = [row for row, kept in zip(self._rows, keep, strict=True) if kept]
         if len(runs) == 1:
@@ -139,6 +143,7 @@ class HistoryTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Measurement], points: Any = None) -> None:
         """Replace every row (one ``modelReset``)."""
         self.beginResetModel()
+        self.version += 1
         self._rows = list(rows)
         if points is None:
             points = [[_float(getattr(row, name)) for name in POINT_FIELDS] for row in rows]

@@ -64,6 +64,8 @@ class CalculatorModel(PanelModel):
         # saved rows still being read, as saved (a text of lines, or a list), kept by state()
         self._pending_history: list[Any] | str = []
         self._row_lines: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
+        # (history version, unread saved rows, their JSON): the last autosaved history
+        self._encoded_history: tuple[int, Any, Any] | None = None
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -289,29 +291,50 @@ class CalculatorModel(PanelModel):
     def autosave_state(self) -> dict[str, Any]:
         """``state()`` with the history as a function to call off the GUI thread (the first
         save after a long paste formats every new row)."""
-        return {"texts": self.texts(), "history": self._history_table(), **self._roundoff()}
+        return {
+            "texts": self.texts(),
+            "history": self._history_table(encoded=True),
+            **self._roundoff(),
+        }
 
-    def _history_table(self) -> Any:
-        from fdgui.core.session import encode_table, row_line
+    def _history_table(self, encoded: bool = False) -> Any:
+        """A function that makes the saved history (off the GUI thread for the autosave):
+        ``encode_table``'s dict, or with ``encoded`` the same already as JSON text, kept
+        while neither the rows nor the unread saved rows change (an autosave after another
+        panel changed encodes 100,000 rows again otherwise)."""
+        from fdgui.core.session import encode_table, encode_table_json, row_line
 
         pending, rows, cache = self._pending_history, self.history.rows(), self._row_lines
+        version = self.history.version
+        kept = self._encoded_history
+        if encoded and kept is not None and kept[0] == version and kept[1] is pending:
+            table = kept[2]
+            return lambda: table
 
-        def table() -> dict[str, Any]:
-            lines: list[str] = []
+        def lines() -> list[str]:
+            made_lines: list[str] = []
             if isinstance(pending, str):
                 if pending:
-                    lines.append(pending)
+                    made_lines.append(pending)
             else:
-                lines.extend(row_line(row) for row in pending)
+                made_lines.extend(row_line(row) for row in pending)
             made = {}
             for row in rows:
                 hit = cache.get(id(row))
                 if hit is None or hit[0] is not row:
                     hit = (row, "\t".join(measurement_texts(row)))
                 made[id(row)] = hit
-                lines.append(hit[1])
+                made_lines.append(hit[1])
             self._row_lines = made
-            return encode_table(lines)
+            return made_lines
+
+        if not encoded:
+            return lambda: encode_table(lines())
+
+        def table() -> Any:
+            made = encode_table_json(lines())
+            self._encoded_history = (version, pending, made)
+            return made
 
         return table
 
