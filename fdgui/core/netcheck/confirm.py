@@ -230,26 +230,3 @@ def confirming(results, engine, settings, tolerances, tally=None):
             confirmed += 1
         yield done + 1, len(chosen)
     return Confirmation(len(found), len(chosen), confirmed)
-
-
-def confirm(results, engine, settings, tolerances) -> int:
-    """``confirming`` run to the end (no caller that stops it); returns the float64 loss
-    evaluations made."""
-    from fdgui.core.jobs import drive
-    from fdgui.core.netcheck.ladder import Tally
-
-    tally = Tally()
-    drive(_pairs(confirming(results, engine, settings, tolerances, tally)))
-    return tally.evaluations
-
-
-def _pairs(job):
-    """``(done, total)`` yields as the ``(fraction, message)`` pairs ``drive`` expects."""
-    result = None
-    try:
-        while True:
-            done, total = next(job)
-            yield done / max(total, 1), ""
-    except StopIteration as stop:
-        result = stop.value
-    return result
