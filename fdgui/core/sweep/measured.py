@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
 
 import numpy as np
@@ -154,12 +155,26 @@ def _stored_rounding(central: np.ndarray) -> np.ndarray:
     return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
 
 
-def _digit_unit(value: Decimal | None) -> float:
-    """Half a unit in the last typed digit of a loss (0 for a missing one)."""
-    if value is None or not value.is_finite():
-        return 0.0
-    exponent = value.as_tuple().exponent
-    return 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+#: rows handled per call in the column loops below: each call runs decimal's C operations
+#: over a piece without the interpreter switching threads (~1 ms), so the window, which needs
+#: the interpreter to paint, gets it between pieces; a Python loop over 100,000 rows per
+#: column (the sweep used to spend ~1 s there) competed with it for the whole sweep
+_PIECE = 4096
+
+
+def _mapped(function: Any, *columns: Any) -> list:
+    """``list(map(function, *columns))``, a piece of rows at a time."""
+    out: list = []
+    for start in range(0, len(columns[0]), _PIECE):
+        out.extend(map(function, *(column[start : start + _PIECE] for column in columns)))
+    return out
+
+
+_EXPONENT = attrgetter("exponent")
+
+
+def _column(rows: Any, name: str) -> list:
+    return _mapped(attrgetter(name), rows)
 
 
 def _sorted_by_epsilon(rows: Any) -> list:
@@ -168,7 +183,7 @@ def _sorted_by_epsilon(rows: Any) -> list:
     window stalls while a worker sorts), numpy's sort of floats releases it. Rows whose ε
     differ as decimals but round to the same float fall back to the exact sort."""
     rows = list(rows)
-    keys = np.array([float(row.epsilon) for row in rows], dtype=float)
+    keys = np.array(_mapped(float, _column(rows, "epsilon")), dtype=float)
     order = np.argsort(keys, kind="stable")
     ordered = [rows[index] for index in order]
     sorted_keys = keys[order]
@@ -176,6 +191,62 @@ def _sorted_by_epsilon(rows: Any) -> list:
     if any(ordered[i].epsilon != ordered[i + 1].epsilon for i in ties):
         return sorted(rows, key=lambda row: row.epsilon)
     return ordered
+
+
+def _digit_units(values: list) -> np.ndarray:
+    """Half a unit in the last typed digit of each loss (0 for a missing one)."""
+    present = [Decimal("NaN") if value is None else value for value in values]
+    finite = np.array(_mapped(Decimal.is_finite, present), dtype=bool)
+    exponents: list = []
+    for start in range(0, len(present), _PIECE):  # each piece's tuples freed as read
+        piece = present[start : start + _PIECE]
+        exponents.extend(map(_EXPONENT, map(Decimal.as_tuple, piece)))
+    powers = np.array([e if ok else 0 for e, ok in zip(exponents, finite, strict=True)], int)
+    distinct, where = np.unique(powers, return_inverse=True)
+    # Python's power of ten, as the rule was first written (numpy's may differ in an ulp)
+    units = np.array([0.5 * 10.0 ** int(e) for e in distinct], dtype=float)
+    return np.where(finite, units[where.reshape(-1)], 0.0)
+
+
+def _quotients(numerators: list, denominators: list) -> np.ndarray:
+    """float(n / d) of each pair, n / d worked out in decimal first (as typed: exact up to
+    the context's precision, then rounded once more to a float)."""
+    return np.array(_mapped(float, _mapped(truediv, numerators, denominators)), dtype=float)
+
+
+def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
+    """The rows (sorted by ε) as arrays: ε, L+, L−, L (nan where missing), the central,
+    forward and backward differences worked out from the typed decimals, whether the step
+    changed nothing, and each row's ± (``u``·|L| per loss plus half a unit in its last
+    printed digit, over 2ε, plus float64 storage)."""
+    steps, plus, minus = (_column(rows, name) for name in ("epsilon", "loss_plus", "loss_minus"))
+    losses = _column(rows, "loss")
+    epsilons = np.array(_mapped(float, steps), dtype=float)
+    loss_plus = np.array(_mapped(float, plus), dtype=float)
+    loss_minus = np.array(_mapped(float, minus), dtype=float)
+    has_loss = np.array([loss is not None for loss in losses], dtype=bool)
+    with_loss = np.flatnonzero(has_loss)
+    loss_values = np.full(len(rows), np.nan)
+    loss_values[with_loss] = _mapped(float, [losses[i] for i in with_loss])
+    # what each loss may be off by: the source format's rounding and the printed digits
+    uncertainty_plus = u * np.abs(loss_plus) + _digit_units(plus)
+    uncertainty_minus = u * np.abs(loss_minus) + _digit_units(minus)
+    central = _quotients(_mapped(sub, plus, minus), _mapped(mul, [2] * len(steps), steps))
+    forward = np.full(len(rows), np.nan)
+    backward = np.full(len(rows), np.nan)
+    known = [losses[i] for i in with_loss]
+    known_steps = [steps[i] for i in with_loss]
+    forward[with_loss] = _quotients(_mapped(sub, [plus[i] for i in with_loss], known), known_steps)
+    backward[with_loss] = _quotients(
+        _mapped(sub, known, [minus[i] for i in with_loss]), known_steps
+    )
+    # L+ = L− and L, where given, the same too: the step changed nothing
+    vanished = np.array(_mapped(eq, plus, minus), dtype=bool)
+    same_loss = np.ones(len(rows), dtype=bool)
+    same_loss[with_loss] = _mapped(eq, known, [plus[i] for i in with_loss])
+    vanished &= same_loss
+    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
+    return epsilons, loss_plus, loss_minus, loss_values, central, forward, backward, vanished, noise
 
 
 def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
@@ -190,41 +261,9 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     started = time.perf_counter()
     source = dtype if dtype in SOURCE_DTYPES else "float64"
     u = 0.0 if source == "exact" else precision.unit_roundoff(source)
-    rows = _sorted_by_epsilon(objective.rows)
-    epsilons = np.array([float(row.epsilon) for row in rows])
-    loss_plus = np.array([float(row.loss_plus) for row in rows])
-    loss_minus = np.array([float(row.loss_minus) for row in rows])
-    loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
-    # what each loss may be off by: the source format's rounding and the printed digits
-    uncertainty_plus = np.array(
-        [u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows]
-    )
-    uncertainty_minus = np.array(
-        [u * abs(float(r.loss_minus)) + _digit_unit(r.loss_minus) for r in rows]
-    )
-
-    def exact(numerator: Decimal, denominator: Decimal) -> float:
-        return float(numerator / denominator)
-
-    central = np.array(
-        [exact(row.loss_plus - row.loss_minus, 2 * row.epsilon) for row in rows], dtype=float
-    )
-    forward = np.array(
-        [
-            np.nan if row.loss is None else exact(row.loss_plus - row.loss, row.epsilon)
-            for row in rows
-        ]
-    )
-    backward = np.array(
-        [
-            np.nan if row.loss is None else exact(row.loss - row.loss_minus, row.epsilon)
-            for row in rows
-        ]
-    )
-    vanished = np.array(
-        [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
-    )
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
+    arrays = _row_arrays(_sorted_by_epsilon(objective.rows), u)
+    epsilons, loss_plus, loss_minus, loss_values = arrays[:4]
+    central, forward, backward, vanished, noise = arrays[4:]
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
