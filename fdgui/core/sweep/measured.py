@@ -3,7 +3,6 @@ format the losses came from and the digits printed, Richardson over the rows."""
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
@@ -299,7 +298,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         unit_roundoff=u,
         row_noise=noise,
     )
-    conflicts = _conflicting_epsilons(rows)
+    conflicts = _conflicting_epsilons(epsilons, loss_plus, loss_minus, loss_values)
     if conflicts:
         result.extras["conflicting_epsilons"] = conflicts
     return result
@@ -320,23 +319,20 @@ def _representative_loss(
     return float(np.median(finite)) if finite.size else float(np.median(loss_plus))
 
 
-def _conflicting_epsilons(rows: list) -> list[float]:
-    """The ε (as floats) that two or more rows share with different losses (rows sorted by
-    ε). The sweep keeps them all in the curves; the Richardson reference over the rows takes
+def _conflicting_epsilons(
+    epsilons: np.ndarray, loss_plus: np.ndarray, loss_minus: np.ndarray, losses: np.ndarray
+) -> list[float]:
+    """The ε that two or more rows (sorted by ε, as floats) share with different losses.
+    The sweep keeps them all in the curves; the Richardson reference over the rows takes
     the first usable row of each ε (file order), and the words say so."""
-    conflicts: list[float] = []
-    for before, after in itertools.pairwise(rows):
-        if before.epsilon != after.epsilon:
-            continue
-        if (before.loss_plus, before.loss_minus, before.loss) != (
-            after.loss_plus,
-            after.loss_minus,
-            after.loss,
-        ):
-            value = float(before.epsilon)
-            if not conflicts or conflicts[-1] != value:
-                conflicts.append(value)
-    return conflicts
+
+    def differ(column: np.ndarray) -> np.ndarray:
+        before, after = column[:-1], column[1:]
+        return ~((before == after) | (np.isnan(before) & np.isnan(after)))
+
+    same = epsilons[1:] == epsilons[:-1]
+    clash = same & (differ(loss_plus) | differ(loss_minus) | differ(losses))
+    return [float(value) for value in np.unique(epsilons[1:][clash])]
 
 
 def usable_rows(result: SweepResult) -> int:
