@@ -58,6 +58,7 @@ from fdgui.core.netcheck.reexamine import (
     FACTORS,
     JUMP_SHARE,
     KINK,
+    KINK_OUTSIDE,
     NOISE_REPEATS,
     NOISE_WIDTH,
     SMALL_STEPS,
@@ -194,6 +195,7 @@ class ForwardEngine(ForwardSteps):
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
             self._tolerances = replace(tolerances, atol=_round_up(wider))
             self._tensor_tolerances = {}
+        self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
 
@@ -290,8 +292,12 @@ class ForwardEngine(ForwardSteps):
             return points, np.all(points[:, start:stop] == self.theta[start:stop], axis=1)
 
         analytic = np.array([float(np.sum(self.gradient[start:stop] * unit))])
-        with self._tensor(position):
-            chunk = self._chunk(np.array([k]), rows_for, epsilon, analytic)
+        self._along_direction = True
+        try:
+            with self._tensor(position):
+                chunk = self._chunk(np.array([k]), rows_for, epsilon, analytic)
+        finally:
+            self._along_direction = False
         reason = chunk.reason
         return Chunk(
             k,
@@ -426,6 +432,10 @@ class ForwardEngine(ForwardSteps):
                 *arguments, small=spread, roundoff=bound, measured=measured,
                 magnitude=self.magnitude,
             )  # fmt: skip
+        if self._along_direction:  # a direction through kinks at θ0 (every unit it moves
+            # there at once): its one-sided slopes do not bound g·v of a correct gradient,
+            # whose kinks each take any value between their own sides — undecided
+            codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), UNDECIDED, codes)
         self.reexamined += n
         self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
         kink[chosen[codes == KINK]] = True
