@@ -245,14 +245,7 @@ def reexamine(
     codes[(agree > 0) & ~agrees] = MOST_EPSILON
     codes[agrees & decided] = SOME_EPSILON
     codes[agrees & ~decided] = UNDECIDED
-    # between the one-sided slopes explains a kink only where a sign flip or a factor 2 of
-    # the gradient would not lie between them too (a direction through many kinks at θ0 has
-    # an interval wide enough to hold a wrong entry's projection): else undecided
-    with np.errstate(invalid="ignore", over="ignore"):
-        wide = np.zeros(chosen.size, dtype=bool)
-        for other in (-g, 2 * g):
-            wide |= (other >= low - side_window) & (other <= high + side_window)
-    codes[kink & inside] = np.where(wide[kink & inside], UNDECIDED, KINK)
+    codes[kink & inside] = KINK
     codes[kink & ~inside] = KINK_OUTSIDE
     if not smooth:  # only entries called wrong, after their small steps
         wrong = examined & np.isin(codes, WRONG)
