@@ -298,6 +298,6 @@ def _run(args: argparse.Namespace) -> int:
             )
             return 2
     sys.stdout.write(export(report, "json" if args.json else "text"))
-    if diagnosis.case == "unresolved":
+    if diagnosis.case in ("unresolved", "checked-not-finite"):
         return 2  # neither confirmed nor refuted: never a pass
     return 1 if diagnosis.kind == "wrong" else 0

@@ -18,6 +18,7 @@ from fdgui.core.numbers.format import ratio as _rel
 from fdgui.core.numbers.format import significant
 from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.sweep_cases import (
+    _checked_not_finite,
     _estimate,
     _not_finite_at_w,
     _pole_in_range,
@@ -65,6 +66,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Undefined at w (only one side defined)"
     if case in ("not-finite", "not-finite-at-w"):
         return "Undefined at w (loss not finite)"
+    if case == "checked-not-finite":
+        return "Gradient under check not a number"
     if case == "pole-in-range":
         if diagnosis.facts.get("pole"):
             return "Undefined at w (every ε straddles a pole)"
@@ -255,10 +258,14 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"gradient is tiny, and against the gradient itself the error is "
             f"{_rel(facts['floor_hides'])}."
         )
-    return (
-        f"{_method(facts)} {_fmt(facts['checked'], digits)}{ratio} is wrong: "
-        f"{evidence} Look for a bug in the derivative.{note}"
+    checked = facts["checked"]
+    shown = (
+        f" {_fmt(checked, digits)}{ratio} is wrong"
+        if math.isfinite(checked)
+        else f" is {'NaN' if math.isnan(checked) else ('+inf' if checked > 0 else '−inf')}, "
+        "not a finite number, and so wrong"
     )
+    return f"{_method(facts)}{shown}: {evidence} Look for a bug in the derivative.{note}"
 
 
 def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
@@ -494,6 +501,7 @@ _CASE_WORDS = {
     "correct": _correct,
     "not-finite-at-w": _not_finite_at_w,
     "undefined-at-w": _undefined_at_w,
+    "checked-not-finite": _checked_not_finite,
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,

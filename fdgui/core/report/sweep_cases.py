@@ -32,6 +32,21 @@ def _undefined_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     )
 
 
+def _checked_not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    what = (
+        "your derivative"
+        if facts.get("method") == "your derivative"
+        else (f"the {facts.get('method', 'checked')} gradient")
+    )
+    value = facts.get("checked")
+    shown = "NaN" if value is None or math.isnan(value) else ("+inf" if value > 0 else "−inf")
+    return (
+        f"{what[0].upper()}{what[1:]} is {shown}, not a number any finite difference or "
+        "reference could agree with, and no reference with an honest bar was found to show "
+        "what it should be. Nothing is confirmed; find where it stops being finite."
+    )
+
+
 def _pole_in_range(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype = facts["dtype"]
     value, error = facts.get("analytic_value"), facts.get("analytic_error")
@@ -101,12 +116,40 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     what = f"{facts.get('method', 'gradient')} gradient"
     if facts.get("method") == "your derivative":
         what = "your derivative"
-    checked = f"The {what} {_fmt(facts.get('checked'), 6)}"
+    checked = f"{'Your derivative' if what == 'your derivative' else 'The ' + what} " + _fmt(
+        facts.get("checked"), 6
+    )
     rows = facts.get("source") == "measured"
     value, error = facts.get("estimate"), facts.get("estimate_error")
     method = facts.get("estimate_method", "Richardson")
     truncation = facts.get("limit") == "truncation"
-    if value is not None and error is not None and math.isfinite(error):
+    own = facts.get("own_error")
+    if value is not None and error is not None and math.isfinite(error) and own is not None:
+        evidence = (
+            f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}, but "
+            f"{what} as computed in float64 is only good to ± {uncertainty(own)} (its own "
+            "round-off, measured against extended precision): too wide to tell it from twice "
+            "or half the reference or its opposite, so nothing confirms it."
+        )
+    elif (
+        value is not None
+        and error is not None
+        and math.isfinite(error)
+        and facts.get("confirm_only")
+    ):
+        evidence = (
+            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"{uncertainty(error)}: the rows' central differences agree within their digits "
+            "over ε far apart, which confirms a gradient that agrees, but "
+            + (
+                "the table gives no loss at w"
+                if facts.get("no_loss_at_w")
+                else "their L+ + L− − 2L does not resolve"
+            )
+            + " whether a kink lies between w and the smallest ε (past a kink, flat central "
+            "differences are the average of the two slopes), so a disagreement refutes nothing."
+        )
+    elif value is not None and error is not None and math.isfinite(error):
         cause = (
             "mostly the truncation the rows leave (their ε are large for the scale the loss "
             "varies on)"
@@ -134,7 +177,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     else:
         evidence = "No reference with an honest error bar resolves it here."
-    if rows:
+    if own is not None and not rows:
+        advice = " Compute it without the cancellation that loses its digits."
+    elif rows and facts.get("confirm_only"):
+        advice = " Measure at smaller ε, with the loss at w and more digits."
+    elif rows:
         advice = (
             " Measure at smaller ε." if truncation else " Measure at larger ε or print more digits."
         )

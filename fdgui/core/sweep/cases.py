@@ -279,7 +279,7 @@ def _wrong(
     best = result.central.best_relative_error
     truth = independent.value if independent is not None else consensus
     factor = None  # checked / truth, when it is far from 1 and of the same sign
-    if truth not in (None, 0) and checked != 0 and truth * checked > 0:
+    if truth not in (None, 0) and checked != 0 and truth * checked > 0 and np.isfinite(checked):
         factor = checked / truth
         if 1 / 1.5 <= factor <= 1.5:
             factor = None

@@ -159,6 +159,23 @@ def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     return window <= RESOLVING * max(abs(reference.value), 1e-300)
 
 
+def _note_own_bar(reading, checked: ReferenceValue, reference: ReferenceValue) -> None:
+    """When the gradient under check's own measured bar (a typed expression's float64
+    round-off) is what keeps ``reference`` from resolving it, the words name that bar."""
+    own = _gradient_bar(checked, reference.value)
+    if checked.error is not None and np.isfinite(checked.error) and own > (reference.error or 0):
+        reading.facts["own_error"] = own
+
+
+def _not_a_number(reading, truth: ReferenceValue | None) -> Diagnosis:
+    """The gradient under check is NaN or ±inf: never correct, whatever the range shows.
+    Against a trusted finite reference it is wrong (the loss has a derivative there, the
+    gradient is not a number); with none, nothing is judged (case ``checked-not-finite``)."""
+    if truth is not None and np.isfinite(truth.value):
+        return _wrong(reading, None, None, truth)
+    return reading.diagnosis("undefined", "checked-not-finite", recommended_by="no-useful-epsilon")
+
+
 def _seed_relative(checked: float, truth: float) -> float:
     return float(relative_error(checked, truth))
 
@@ -245,6 +262,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
         return reading.diagnosis("undefined", "not-finite-at-w")
+    if checked is not None and not np.isfinite(checked.value):
+        return _not_a_number(reading, truth if not exact_under_check else None)
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
     )
@@ -253,6 +272,10 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         reading.facts.update(domain_edge=True)
         if _disagrees(checked, analytic):
             return _wrong(reading, None, None, analytic, pole=edge[0])
+        if not _resolves(checked, analytic):
+            # the same resolving rule as every other reference: a bar too wide confirms nothing
+            _note_own_bar(reading, checked, analytic)
+            return _unresolved(reading, analytic, None, None)
         return _edge_range_too_large(reading, analytic, checked, edge)
     if not usable.any() and one_sided.any():
         side = "forward" if np.isfinite(result.forward.estimates).any() else "backward"
@@ -261,8 +284,6 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         return reading.diagnosis("undefined", "not-finite")
     if analytic is not None and analytic.status == "undefined":
         return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
-    if checked is not None and not np.isfinite(checked.value):
-        return reading.diagnosis("undefined", "undefined-at-w", why="the gradient under check")
     consensus, spread, _ = _consensus(result, usable) if usable.any() else (None, None, -1)
     reading.note_vanished()
     # 2. a kink at w: the expression says a branch switches there, or (any other model) the
@@ -312,6 +333,14 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         judged_by_kinked_fd = (
             result.switched is None and not result.smooth and result.kind != "measured"
         )
+        if not truth.refutes:
+            # rows that agree within their digits but cannot exclude a kink between w and
+            # the smallest ε: their agreement confirms, their disagreement refutes nothing
+            reading.facts.update(
+                confirm_only=True,
+                no_loss_at_w=not bool(np.isfinite(result.forward.estimates).any()),
+            )
+            return _unresolved(reading, truth, consensus, spread)
         if (
             not judged_by_kinked_fd
             or truth.method in ("analytic", "complex step")
@@ -338,6 +367,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and not exact_under_check
         and not _resolves(checked, truth)
     ):
+        _note_own_bar(reading, checked, truth)
         return _unresolved(reading, truth, consensus, spread)
     if pole is not None and pole[2] and checked is None:
         pole = None  # only the range is too large: the estimate reads it

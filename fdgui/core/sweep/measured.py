@@ -3,6 +3,7 @@ format the losses came from and the digits printed, Richardson over the rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -26,11 +27,17 @@ CORRECTION_SHARE = 0.25  # of the extrapolation's correction to the smallest row
 
 
 def _rows_richardson(
-    epsilons: np.ndarray, central: np.ndarray, noise: np.ndarray
+    epsilons: np.ndarray,
+    central: np.ndarray,
+    noise: np.ndarray,
+    curvature: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray] | None] | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
     used to judge) when the three smallest already break the law, ``limit`` saying by what.
+    ``curvature`` gives, for positions into the arrays, each row's (L+ + L− − 2L)/ε² and its
+    ± (None where a row has no loss at w): the even part of the loss must follow a law of
+    small ε too (``_law_shown``).
     """
     count, broken = h2_run(epsilons, central, noise)
     order = np.argsort(epsilons)
@@ -61,8 +68,9 @@ def _rows_richardson(
     correction = abs(tableau.value - central[order[0]])
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
-    shown, broken = _law_shown(
-        epsilons[used], central[used], noise[used], tableau.value, correction
+    even = curvature(used) if curvature is not None else None
+    shown, broken, refutes = _law_shown(
+        epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
         return ReferenceValue(
@@ -71,7 +79,8 @@ def _rows_richardson(
             float("inf"),
             note=f"{NOT_CONVERGED}: the {count} measured central estimates at the smallest ε "
             "do not show the h² law (their changes are within round-off, or the "
-            "extrapolation moves them by more than a quarter of its value)",
+            "extrapolation moves them by more than a quarter of its value, or the rows lie "
+            "beyond the loss's scale)",
             status="unconverged",
             limit=broken,
         )
@@ -86,14 +95,62 @@ def _rows_richardson(
         f"(of {epsilons.size}) that follow the h² law",
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
+        refutes=refutes,
     )
 
 
+GROWTH = 0.5  # L+ − L− must grow at least like ε^GROWTH across a run (see _beyond_scale)
+CURVATURE_TOLERANCE = 0.25  # each pair's slope of the even part may be off by a quarter
+
+
+def _beyond_scale(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
+    """Whether the run's loss changes L+ − L− = 2ε·D stop growing with ε: rows beyond the
+    loss's scale, where the loss has saturated (tanh, atan far from w) or decayed (a bump),
+    so D falls like 1/ε or faster. In the h² regime L+ − L− grows like ε (times 1 + c·ε²/g,
+    which a run the law holds over does not turn round). Read between the smallest and the
+    largest row of the run (sorted by ε), each moved within its ± towards growth: growth
+    slower than ε^½ is beyond the scale. A smallest row not resolved from 0, or a sign
+    change beyond the ±, is no 1/ε decay."""
+    near, far = abs(float(d[0])) - float(n[0]), abs(float(d[-1])) + float(n[-1])
+    ratio = float(h[-1] / h[0])
+    if not (near > 0.0 and ratio > 1.0 and np.isfinite(far)):
+        return False
+    if float(d[0]) * float(d[-1]) < 0.0 and abs(float(d[-1])) > float(n[-1]):
+        return False
+    if far <= 0.0:
+        return True
+    growth = np.log(far * float(h[-1]) / (near * float(h[0]))) / np.log(ratio)
+    return bool(growth < GROWTH)
+
+
+def _curvature_breaks(even: tuple[np.ndarray, np.ndarray] | None) -> bool:
+    """Whether the rows' even part breaks its law of small ε beyond its round-off: each
+    consecutive pair's slope of s = L+ + L− − 2L against ε² estimates L'' (plus an ε² term),
+    and with its radius and a quarter of itself must overlap every other pair's. A
+    piecewise-linear loss whose kink lies between w and the smallest ε has central
+    differences S + J·d/ε — flat to their digits, the two slopes' average — while its s
+    grows like 2J·ε, so those slopes fall like 1/ε. Unknown (no loss at w) is not broken."""
+    if even is None:
+        return False
+    slopes, radius = even
+    low = slopes - radius - CURVATURE_TOLERANCE * np.abs(slopes)
+    high = slopes + radius + CURVATURE_TOLERANCE * np.abs(slopes)
+    if slopes.size < 2 or not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+        return False
+    return bool(np.max(low) > np.min(high))
+
+
 def _law_shown(
-    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float, correction: float
-) -> tuple[float | None, str]:
-    """The least bar the run's evidence allows (None when the run does not show the h² law)
-    and what hides the law otherwise: "truncation" or "round-off".
+    steps: np.ndarray,
+    estimates: np.ndarray,
+    noise: np.ndarray,
+    value: float,
+    correction: float,
+    even: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[float | None, str, bool]:
+    """The least bar the run's evidence allows (None when the run does not show the h² law),
+    what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
+    with that bar may refute a gradient.
 
     Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
     (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
@@ -103,14 +160,21 @@ def _law_shown(
     by at most a quarter of the value (an eighth over three rows, whose one check of the
     law can pass by chance; beyond that the smallest ε is not small against the
     loss's scale and the h⁴… terms the one tolerance check cannot exclude are as large as
-    the h² term); or, with no resolved
-    c, the estimates agree within their bars over ε a factor 4 apart, so that an h² term
-    of any size larger than the bars would show, and are non-zero beyond their bars (not
-    the 1/ε decay to 0 of rows beyond the loss's scale): then the bar is the best row's ±
-    plus the h² term there that the largest row bounds, plus the value's distance from it.
+    the h² term) while L+ − L− still grows with ε (``_beyond_scale``); or, with no resolved
+    c, the non-zero estimates (a row whose L+ = L− is no evidence) agree within their bars
+    over ε a factor 4 apart, so that an h² term of any size larger than the bars would show,
+    and are non-zero beyond their bars (not the 1/ε decay to 0 of rows beyond the loss's
+    scale): then the bar is the best row's ± plus the h² term there that the largest row
+    bounds, plus the value's distance from it. Either way the rows' curvatures (``even``,
+    when the table gives the loss at w) must not break their own law
+    (``_curvature_breaks``: a kink between w and the smallest ε). Flat estimates with no
+    loss at w to rule out such a kink confirm but never refute (their agreement is also
+    what the two slopes' average looks like).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
+    if _curvature_breaks(even):
+        return None, "truncation", False
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
         c = (d[:-1] - d[1:]) / q
@@ -118,10 +182,16 @@ def _law_shown(
     if np.any(np.abs(c) > radius):
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
-        if not correction <= cap * abs(value):
-            return None, "truncation"
+        if not correction <= cap * abs(value) or _beyond_scale(h, d, n):
+            return None, "truncation", False
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        return drift * float(h[0]) ** 2, "truncation"
+        return drift * float(h[0]) ** 2, "truncation", True
+    # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
+    # sides, or changed below its digits) overlap anything: they show no law
+    informative = d != 0.0
+    if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
+        return None, "round-off", False
+    h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
         # value = some row j's D less the h² term there, which the largest row k bounds:
@@ -136,8 +206,10 @@ def _law_shown(
                 / (h[-1] ** 2 - h[:-1] ** 2)
             )
         bounds = bounds[far & np.isfinite(bounds)]
-        return float(np.min(bounds)), "round-off"
-    return None, "round-off"
+        if not bounds.size:
+            return None, "round-off", False
+        return float(np.min(bounds)), "round-off", False
+    return None, "round-off", False
 
 
 def _stored_rounding(central: np.ndarray) -> np.ndarray:
@@ -151,6 +223,66 @@ def _stored_rounding(central: np.ndarray) -> np.ndarray:
     spread = np.abs(central - central[0]) if central.size else magnitude
     spread = np.where(np.isfinite(spread), spread, 0.0)
     return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
+
+
+def _typed_units(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Half a unit in the last typed digit of each row's L+, L− and L (0 for a missing L).
+
+    A loss typed as an exact zero ("0.0", "0", "-0.0") says nothing of the precision it was
+    printed with: a float's repr or a number of significant digits prints 0 exactly, so
+    its own last digit ("0.0": ± 0.05) would claim far less than the table's other digits
+    and let a zero row agree with anything. A zero is given the table's typical (median)
+    unit of its non-zero losses instead, never more than its own."""
+    units = np.array(
+        [[_digit_unit(r.loss_plus), _digit_unit(r.loss_minus), _digit_unit(r.loss)] for r in rows],
+        dtype=float,
+    ).reshape(-1, 3)
+    zero = np.array(
+        [
+            [
+                v is not None and v.is_finite() and v == 0
+                for v in (r.loss_plus, r.loss_minus, r.loss)
+            ]
+            for r in rows
+        ],
+        dtype=bool,
+    ).reshape(-1, 3)
+    typed = np.array([[r.loss is not None] * 3 for r in rows], dtype=bool).reshape(-1, 3)
+    typed[:, :2] = True
+    others = units[typed & ~zero & (units > 0.0)]
+    if others.size and zero.any():
+        units = np.where(zero, np.minimum(units, float(np.median(others))), units)
+    return units[:, 0], units[:, 1], units[:, 2]
+
+
+def _row_curvature(
+    rows: list, sides: np.ndarray, centre: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The even part's law over consecutive rows (sorted by ε): each pair's
+    (s₂ − s₁)/(ε₂² − ε₁²), s = L+ + L− − 2L — L'' plus an ε² term in the h² regime — exact
+    from the typed decimals, and its round-off radius: twice (as for the central estimates)
+    the pair's L± uncertainties (``sides``, per row) and their L's (``centre``, per row; a
+    loss at w typed the same in both rows is the same number, off by the same amount, so it
+    cancels). None when a row has no loss at w."""
+    if len(rows) < 2 or any(row.loss is None for row in rows):
+        return None
+    sums = [row.loss_plus + row.loss_minus - 2 * row.loss for row in rows]
+    squares = [row.epsilon * row.epsilon for row in rows]
+    slopes = np.array(
+        [
+            float((sums[i + 1] - sums[i]) / (squares[i + 1] - squares[i]))
+            for i in range(len(rows) - 1)
+        ],
+        dtype=float,
+    )
+    same = np.array([rows[i].loss == rows[i + 1].loss for i in range(len(rows) - 1)], dtype=bool)
+    apart = np.array(
+        [float(squares[i + 1] - squares[i]) for i in range(len(rows) - 1)], dtype=float
+    )
+    with np.errstate(all="ignore"):
+        spread = sides[:-1] + sides[1:] + np.where(same, 0.0, centre[:-1] + centre[1:])
+        radius = 2.0 * spread / apart + 4.0 * FLOAT64_ROUNDOFF * np.abs(slopes)
+    return slopes, radius
 
 
 def _digit_unit(value: Decimal | None) -> float:
@@ -195,12 +327,9 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     loss_minus = np.array([float(row.loss_minus) for row in rows])
     loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
     # what each loss may be off by: the source format's rounding and the printed digits
-    uncertainty_plus = np.array(
-        [u * abs(float(r.loss_plus)) + _digit_unit(r.loss_plus) for r in rows]
-    )
-    uncertainty_minus = np.array(
-        [u * abs(float(r.loss_minus)) + _digit_unit(r.loss_minus) for r in rows]
-    )
+    unit_plus, unit_minus, unit_loss = _typed_units(rows)
+    uncertainty_plus = u * np.abs(loss_plus) + unit_plus
+    uncertainty_minus = u * np.abs(loss_minus) + unit_minus
 
     def exact(numerator: Decimal, denominator: Decimal) -> float:
         return float(numerator / denominator)
@@ -234,7 +363,16 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     distinct, first = np.unique(epsilons[usable], return_index=True)
     if distinct.size >= MIN_JUDGING_ROWS:
         keep = usable[first]
-        rows_reference = _rows_richardson(epsilons[keep], central[keep], 2.0 * noise[keep])
+        sides = uncertainty_plus + uncertainty_minus
+        centre = 2.0 * (u * np.abs(loss_values) + unit_loss)
+
+        def curvature(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+            picked = keep[np.sort(positions)]  # ascending ε (keep is)
+            return _row_curvature([rows[i] for i in picked], sides[picked], centre[picked])
+
+        rows_reference = _rows_richardson(
+            epsilons[keep], central[keep], 2.0 * noise[keep], curvature
+        )
         if rows_reference is not None:
             references.append(rows_reference)
     finite_losses = loss_values[np.isfinite(loss_values)]

@@ -54,6 +54,10 @@ class ReferenceValue:
     # what dominates the bar ("truncation" or "round-off"), or keeps an unconverged one from
     # any bound; None where not read (measured rows' Richardson sets it)
     limit: str | None = None
+    # False: its bar may confirm the gradient under check, but a disagreement is no evidence
+    # that the gradient is wrong (measured rows whose estimates agree over ε with no loss at w
+    # to show that no kink lies between w and the smallest ε: see measured._law_shown)
+    refutes: bool = True
 
     @property
     def trusted(self) -> bool:
