@@ -19,6 +19,7 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
+from fdgui.core.sweep.row_shape import EvenPart, beyond_scale, curvature_breaks, even_part
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -30,7 +31,7 @@ def _rows_richardson(
     epsilons: np.ndarray,
     central: np.ndarray,
     noise: np.ndarray,
-    curvature: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray] | None] | None = None,
+    curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
@@ -99,54 +100,13 @@ def _rows_richardson(
     )
 
 
-GROWTH = 0.5  # L+ − L− must grow at least like ε^GROWTH across a run (see _beyond_scale)
-CURVATURE_TOLERANCE = 0.25  # each pair's slope of the even part may be off by a quarter
-
-
-def _beyond_scale(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
-    """Whether the run's loss changes L+ − L− = 2ε·D stop growing with ε: rows beyond the
-    loss's scale, where the loss has saturated (tanh, atan far from w) or decayed (a bump),
-    so D falls like 1/ε or faster. In the h² regime L+ − L− grows like ε (times 1 + c·ε²/g,
-    which a run the law holds over does not turn round). Read between the smallest and the
-    largest row of the run (sorted by ε), each moved within its ± towards growth: growth
-    slower than ε^½ is beyond the scale. A smallest row not resolved from 0, or a sign
-    change beyond the ±, is no 1/ε decay."""
-    near, far = abs(float(d[0])) - float(n[0]), abs(float(d[-1])) + float(n[-1])
-    ratio = float(h[-1] / h[0])
-    if not (near > 0.0 and ratio > 1.0 and np.isfinite(far)):
-        return False
-    if float(d[0]) * float(d[-1]) < 0.0 and abs(float(d[-1])) > float(n[-1]):
-        return False
-    if far <= 0.0:
-        return True
-    growth = np.log(far * float(h[-1]) / (near * float(h[0]))) / np.log(ratio)
-    return bool(growth < GROWTH)
-
-
-def _curvature_breaks(even: tuple[np.ndarray, np.ndarray] | None) -> bool:
-    """Whether the rows' even part breaks its law of small ε beyond its round-off: each
-    consecutive pair's slope of s = L+ + L− − 2L against ε² estimates L'' (plus an ε² term),
-    and with its radius and a quarter of itself must overlap every other pair's. A
-    piecewise-linear loss whose kink lies between w and the smallest ε has central
-    differences S + J·d/ε — flat to their digits, the two slopes' average — while its s
-    grows like 2J·ε, so those slopes fall like 1/ε. Unknown (no loss at w) is not broken."""
-    if even is None:
-        return False
-    slopes, radius = even
-    low = slopes - radius - CURVATURE_TOLERANCE * np.abs(slopes)
-    high = slopes + radius + CURVATURE_TOLERANCE * np.abs(slopes)
-    if slopes.size < 2 or not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
-        return False
-    return bool(np.max(low) > np.min(high))
-
-
 def _law_shown(
     steps: np.ndarray,
     estimates: np.ndarray,
     noise: np.ndarray,
     value: float,
     correction: float,
-    even: tuple[np.ndarray, np.ndarray] | None = None,
+    even: EvenPart | None = None,
 ) -> tuple[float | None, str, bool]:
     """The least bar the run's evidence allows (None when the run does not show the h² law),
     what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
@@ -173,7 +133,7 @@ def _law_shown(
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
-    if _curvature_breaks(even):
+    if curvature_breaks(even):
         return None, "truncation", False
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
@@ -182,7 +142,7 @@ def _law_shown(
     if np.any(np.abs(c) > radius):
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
-        if not correction <= cap * abs(value) or _beyond_scale(h, d, n):
+        if not correction <= cap * abs(value) or beyond_scale(h, d, n):
             return None, "truncation", False
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
         return drift * float(h[0]) ** 2, "truncation", True
@@ -208,7 +168,10 @@ def _law_shown(
         bounds = bounds[far & np.isfinite(bounds)]
         if not bounds.size:
             return None, "round-off", False
-        return float(np.min(bounds)), "round-off", False
+        if even is None or not np.isfinite(even.kink):
+            return float(np.min(bounds)), "round-off", False
+        # a kink the even part leaves room for moves the derivative by up to its jump
+        return float(np.min(bounds)) + even.kink, "round-off", True
     return None, "round-off", False
 
 
@@ -253,36 +216,6 @@ def _typed_units(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if others.size and zero.any():
         units = np.where(zero, np.minimum(units, float(np.median(others))), units)
     return units[:, 0], units[:, 1], units[:, 2]
-
-
-def _row_curvature(
-    rows: list, sides: np.ndarray, centre: np.ndarray
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """The even part's law over consecutive rows (sorted by ε): each pair's
-    (s₂ − s₁)/(ε₂² − ε₁²), s = L+ + L− − 2L — L'' plus an ε² term in the h² regime — exact
-    from the typed decimals, and its round-off radius: twice (as for the central estimates)
-    the pair's L± uncertainties (``sides``, per row) and their L's (``centre``, per row; a
-    loss at w typed the same in both rows is the same number, off by the same amount, so it
-    cancels). None when a row has no loss at w."""
-    if len(rows) < 2 or any(row.loss is None for row in rows):
-        return None
-    sums = [row.loss_plus + row.loss_minus - 2 * row.loss for row in rows]
-    squares = [row.epsilon * row.epsilon for row in rows]
-    slopes = np.array(
-        [
-            float((sums[i + 1] - sums[i]) / (squares[i + 1] - squares[i]))
-            for i in range(len(rows) - 1)
-        ],
-        dtype=float,
-    )
-    same = np.array([rows[i].loss == rows[i + 1].loss for i in range(len(rows) - 1)], dtype=bool)
-    apart = np.array(
-        [float(squares[i + 1] - squares[i]) for i in range(len(rows) - 1)], dtype=float
-    )
-    with np.errstate(all="ignore"):
-        spread = sides[:-1] + sides[1:] + np.where(same, 0.0, centre[:-1] + centre[1:])
-        radius = 2.0 * spread / apart + 4.0 * FLOAT64_ROUNDOFF * np.abs(slopes)
-    return slopes, radius
 
 
 def _digit_unit(value: Decimal | None) -> float:
@@ -366,9 +299,9 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         sides = uncertainty_plus + uncertainty_minus
         centre = 2.0 * (u * np.abs(loss_values) + unit_loss)
 
-        def curvature(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        def curvature(positions: np.ndarray) -> EvenPart | None:
             picked = keep[np.sort(positions)]  # ascending ε (keep is)
-            return _row_curvature([rows[i] for i in picked], sides[picked], centre[picked])
+            return even_part([rows[i] for i in picked], sides[picked], centre[picked])
 
         rows_reference = _rows_richardson(
             epsilons[keep], central[keep], 2.0 * noise[keep], curvature
