@@ -145,6 +145,10 @@ def _law_shown(
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
             return None, "truncation", False
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
+        if even is not None and np.isfinite(even.kink):
+            # a kink the even part leaves room for moves the derivative by up to its jump
+            drift = drift * float(h[0]) ** 2 + even.kink
+            return drift, "truncation", True
         return drift * float(h[0]) ** 2, "truncation", True
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law

@@ -61,6 +61,15 @@ def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | N
         half = np.array([abs(float(v / step)) / 2.0 for v, step in zip(sums, steps, strict=True)])
         kinks = half + (sides + centre) / np.array([float(step) for step in steps])
     kink = float(np.min(kinks)) if kinks.size else float("inf")
+    # or from the law itself: past the kink the pairs' slopes against ε² are
+    # L'' + 2J/(ε₁ + ε₂), so the spread of their intervals bounds 2J·(1/σ₁ − 1/σ₂) between
+    # the first pair's σ₁ = ε₁ + ε₂ and the last's
+    sigma = np.array([float(steps[i] + steps[i + 1]) for i in pairs])
+    with np.errstate(all="ignore"):
+        reach = 2.0 * (1.0 / sigma[0] - 1.0 / sigma[-1])
+        fitted = float(np.max(slopes + radius) - np.min(slopes - radius)) / reach
+    if np.isfinite(fitted) and fitted >= 0.0:
+        kink = min(kink, fitted)
     return EvenPart(slopes, radius, kink if np.isfinite(kink) else float("inf"))
 
 
