@@ -162,6 +162,12 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
             f"a gradient from twice or half of it or its opposite, so it confirms nothing."
         )
+    elif rows and facts.get("all_zero"):
+        evidence = (
+            "Every row's central difference is exactly 0 (L+ = L− at each ε): the loss is "
+            "even about w at these ε or changes below its digits, and rows that never change "
+            "show no h² law, so no extrapolation over them has a bound."
+        )
     elif rows and truncation:
         evidence = (
             "The rows' central differences change from ε to ε by far more than their "

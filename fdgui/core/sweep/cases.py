@@ -113,6 +113,11 @@ def _unresolved(
     truncation dominates the bar: ε too large for the loss's scale) or "round-off" (the
     losses' round-off over ε dominates)."""
     facts: dict[str, Any] = {"source": reading.result.kind}
+    result = reading.result
+    if result.kind == "measured":
+        central = result.central.estimates[~result.vanished & np.isfinite(result.central.estimates)]
+        if central.size and not np.any(central):
+            facts["all_zero"] = True  # every row's L+ = L−: nothing scatters
     limit = None
     if reference is not None:
         limit = reference.limit

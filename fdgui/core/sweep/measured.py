@@ -36,9 +36,9 @@ def _rows_richardson(
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
     used to judge) when the three smallest already break the law, ``limit`` saying by what.
-    ``curvature`` gives, for positions into the arrays, each row's (L+ + L− − 2L)/ε² and its
-    ± (None where a row has no loss at w): the even part of the loss must follow a law of
-    small ε too (``_law_shown``).
+    ``curvature`` gives, for positions into the arrays, those rows' even part
+    (``row_shape.EvenPart``; None where a row has no loss at w): it must follow its own law
+    of small ε, and bounds the kink it leaves room for (``_law_shown``).
     """
     count, broken = h2_run(epsilons, central, noise)
     order = np.argsort(epsilons)
@@ -125,11 +125,12 @@ def _law_shown(
     over ε a factor 4 apart, so that an h² term of any size larger than the bars would show,
     and are non-zero beyond their bars (not the 1/ε decay to 0 of rows beyond the loss's
     scale): then the bar is the best row's ± plus the h² term there that the largest row
-    bounds, plus the value's distance from it. Either way the rows' curvatures (``even``,
-    when the table gives the loss at w) must not break their own law
-    (``_curvature_breaks``: a kink between w and the smallest ε). Flat estimates with no
-    loss at w to rule out such a kink confirm but never refute (their agreement is also
-    what the two slopes' average looks like).
+    bounds, plus the value's distance from it. Either way the rows' even part (``even``,
+    when the table gives the loss at w) must not break its own law
+    (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
+    grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates
+    with no loss at w to bound such a kink confirm but never refute (their agreement is
+    also what the two slopes' average looks like past a kink).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]

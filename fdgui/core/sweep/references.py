@@ -282,7 +282,11 @@ def h2_run(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> tuple
         # estimates that scatter around one value (not shrinking like 1/h, as far beyond
         # the loss's scale) are round-off, even beyond the format's stated bars (float32
         # rows declared float64)
-        scattered = bool(np.max(np.abs(triple - centre)) <= 0.5 * abs(centre))
+        # ... scattering, not a trend: far beyond their bars, changes of one sign over the
+        # triple are truncation (1/ε towards a slope past a kink, relu rows in full digits)
+        steps_taken = np.diff(triple)
+        trend = beyond > 30.0 and bool(steps_taken[0] * steps_taken[1] > 0)
+        scattered = bool(np.max(np.abs(triple - centre)) <= 0.5 * abs(centre)) and not trend
     if (beyond <= 30.0 or scattered) and change[-1] > change[0]:
         return 0, "round-off"
     return 0, "truncation"

@@ -13,7 +13,7 @@ import numpy as np
 
 from fdgui.core.sweep.references import FLOAT64_ROUNDOFF
 
-GROWTH = 0.5  # L+ − L− must grow at least like ε^GROWTH across a run (see beyond_scale)
+GROWTH = 2.0 / 3.0  # L+ − L− must grow at least like ε^GROWTH across a run (see beyond_scale)
 CURVATURE_TOLERANCE = 0.25  # each pair's slope of the even part may be off by a quarter
 
 
@@ -96,7 +96,8 @@ def beyond_scale(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
     the loss has saturated (tanh, atan far from w) or decayed (a bump), so D falls like 1/ε
     or faster. In the h² regime L+ − L− grows like ε (times 1 + c·ε²/g, which a run the law
     holds over does not turn round). Read between the smallest and the largest row, each
-    moved within its ± towards growth: growth slower than ε^½ is beyond the scale. A
+    moved within its ± towards growth: growth slower than ε^⅔ is beyond the scale (a run the h² law holds over
+    grows slower only with a truncation over a quarter of the value at its largest row). A
     smallest row not resolved from 0, or a sign change beyond the ±, is no such decay."""
     near, far = abs(float(d[0])) - float(n[0]), abs(float(d[-1])) + float(n[-1])
     ratio = float(h[-1] / h[0])
