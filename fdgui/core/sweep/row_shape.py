@@ -96,9 +96,10 @@ def beyond_scale(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
     the loss has saturated (tanh, atan far from w) or decayed (a bump), so D falls like 1/ε
     or faster. In the h² regime L+ − L− grows like ε (times 1 + c·ε²/g, which a run the law
     holds over does not turn round). Read between the smallest and the largest row, each
-    moved within its ± towards growth: growth slower than ε^⅔ is beyond the scale (a run the h² law holds over
-    grows slower only with a truncation over a quarter of the value at its largest row). A
-    smallest row not resolved from 0, or a sign change beyond the ±, is no such decay."""
+    moved within its ± towards growth: growth slower than ε^⅔ is beyond the scale (a run
+    the h² law holds over grows slower only with a truncation over a quarter of the value
+    at its largest row). A smallest row not resolved from 0, or a sign change beyond the
+    ±, is no such decay."""
     near, far = abs(float(d[0])) - float(n[0]), abs(float(d[-1])) + float(n[-1])
     ratio = float(h[-1] / h[0])
     if not (near > 0.0 and ratio > 1.0 and np.isfinite(far)):
