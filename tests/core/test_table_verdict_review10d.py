@@ -212,15 +212,21 @@ def test_rows_decayed_to_zero_do_not_decide_a_flat_run():
 
 
 def test_an_exact_zero_loss_takes_the_table_s_typical_digits():
-    from fdgui.core.sweep.measured import _typed_units
+    from fdgui.core.sweep.measured import _typed_units, _zero_unit
 
     objective, _problems, _dtype = table_request(
         "0.1,0.0,1.2345e-05,0.5\n0.2,2.5e-06,0.0,0.5\n0.4,1e-07,3e-07,0.5\n", "1", "float64"
     )
-    plus, minus, loss = _typed_units(list(objective.rows))
-    assert plus[0] < 0.05 and minus[1] < 0.05  # "0.0" does not claim ± 0.05
-    assert plus[0] <= max(_u for _u in (plus[1], plus[2], minus[0], minus[2], loss[0]))
+    rows = list(objective.rows)
+    typical = _zero_unit(rows)
+    assert typical is not None and typical < 0.05
+    plus = _typed_units([row.loss_plus for row in rows], typical)
+    loss = _typed_units([row.loss for row in rows], typical)
+    assert plus[0] == typical  # "0.0" does not claim ± 0.05
     assert loss[0] == 0.05  # a non-zero loss keeps its own digits
+    # a table with no exact zero keeps every row's own digits
+    objective, _problems, _dtype = table_request("0.1,1.5,0.5\n0.2,2.5,0.5\n", "1", "float64")
+    assert _zero_unit(list(objective.rows)) is None
 
 
 # words ----------------------------------------------------------------------------------

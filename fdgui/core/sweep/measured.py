@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
 
 import numpy as np
@@ -193,42 +194,26 @@ def _stored_rounding(central: np.ndarray) -> np.ndarray:
     return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
 
 
-def _typed_units(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Half a unit in the last typed digit of each row's L+, L− and L (0 for a missing L).
-
-    A loss typed as an exact zero ("0.0", "0", "-0.0") says nothing of the precision it was
-    printed with: a float's repr or a number of significant digits prints 0 exactly, so
-    its own last digit ("0.0": ± 0.05) would claim far less than the table's other digits
-    and let a zero row agree with anything. A zero is given the table's typical (median)
-    unit of its non-zero losses instead, never more than its own."""
-    units = np.array(
-        [[_digit_unit(r.loss_plus), _digit_unit(r.loss_minus), _digit_unit(r.loss)] for r in rows],
-        dtype=float,
-    ).reshape(-1, 3)
-    zero = np.array(
-        [
-            [
-                v is not None and v.is_finite() and v == 0
-                for v in (r.loss_plus, r.loss_minus, r.loss)
-            ]
-            for r in rows
-        ],
-        dtype=bool,
-    ).reshape(-1, 3)
-    typed = np.array([[r.loss is not None] * 3 for r in rows], dtype=bool).reshape(-1, 3)
-    typed[:, :2] = True
-    others = units[typed & ~zero & (units > 0.0)]
-    if others.size and zero.any():
-        units = np.where(zero, np.minimum(units, float(np.median(others))), units)
-    return units[:, 0], units[:, 1], units[:, 2]
+#: rows handled per call in the column loops below: each call runs decimal's C operations
+#: over a piece without the interpreter switching threads (~1 ms), so the window, which needs
+#: the interpreter to paint, gets it between pieces; a Python loop over 100,000 rows per
+#: column (the sweep used to spend ~1 s there) competed with it for the whole sweep
+_PIECE = 4096
 
 
-def _digit_unit(value: Decimal | None) -> float:
-    """Half a unit in the last typed digit of a loss (0 for a missing one)."""
-    if value is None or not value.is_finite():
-        return 0.0
-    exponent = value.as_tuple().exponent
-    return 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else 0.0
+def _mapped(function: Any, *columns: Any) -> list:
+    """``list(map(function, *columns))``, a piece of rows at a time."""
+    out: list = []
+    for start in range(0, len(columns[0]), _PIECE):
+        out.extend(map(function, *(column[start : start + _PIECE] for column in columns)))
+    return out
+
+
+_EXPONENT = attrgetter("exponent")
+
+
+def _column(rows: Any, name: str) -> list:
+    return _mapped(attrgetter(name), rows)
 
 
 def _sorted_by_epsilon(rows: Any) -> list:
@@ -237,7 +222,7 @@ def _sorted_by_epsilon(rows: Any) -> list:
     window stalls while a worker sorts), numpy's sort of floats releases it. Rows whose ε
     differ as decimals but round to the same float fall back to the exact sort."""
     rows = list(rows)
-    keys = np.array([float(row.epsilon) for row in rows], dtype=float)
+    keys = np.array(_mapped(float, _column(rows, "epsilon")), dtype=float)
     order = np.argsort(keys, kind="stable")
     ordered = [rows[index] for index in order]
     sorted_keys = keys[order]
@@ -245,6 +230,91 @@ def _sorted_by_epsilon(rows: Any) -> list:
     if any(ordered[i].epsilon != ordered[i + 1].epsilon for i in ties):
         return sorted(rows, key=lambda row: row.epsilon)
     return ordered
+
+
+def _digit_units(values: list) -> np.ndarray:
+    """Half a unit in the last typed digit of each loss (0 for a missing one)."""
+    present = [Decimal("NaN") if value is None else value for value in values]
+    finite = np.array(_mapped(Decimal.is_finite, present), dtype=bool)
+    exponents: list = []
+    for start in range(0, len(present), _PIECE):  # each piece's tuples freed as read
+        piece = present[start : start + _PIECE]
+        exponents.extend(map(_EXPONENT, map(Decimal.as_tuple, piece)))
+    powers = np.array([e if ok else 0 for e, ok in zip(exponents, finite, strict=True)], int)
+    distinct, where = np.unique(powers, return_inverse=True)
+    # Python's power of ten, as the rule was first written (numpy's may differ in an ulp)
+    units = np.array([0.5 * 10.0 ** int(e) for e in distinct], dtype=float)
+    return np.where(finite, units[where.reshape(-1)], 0.0)
+
+
+def _zero_unit(rows: list) -> float | None:
+    """What a loss typed as an exact zero ("0.0", "0", "-0.0") is taken to be good to: the
+    table's typical (median) digit unit of its non-zero losses, or None when no loss is an
+    exact zero (or none is not). Its own last digit says nothing of the precision it was
+    printed with — a float's repr or a number of significant digits prints 0 exactly — and
+    "0.0" (± 0.05) would claim far less than the table's other digits and let a zero row
+    agree with anything."""
+    columns = [_column(rows, name) for name in ("loss_plus", "loss_minus", "loss")]
+    columns[2] = [value for value in columns[2] if value is not None]
+    values = [value for column in columns for value in column]
+    zero = np.array(_mapped(Decimal.is_zero, values), dtype=bool)
+    if not zero.any() or zero.all():
+        return None
+    units = _digit_units(values)[~zero]
+    units = units[units > 0.0]
+    return float(np.median(units)) if units.size else None
+
+
+def _typed_units(values: list, typical: float | None) -> np.ndarray:
+    """Half a unit in the last typed digit of each loss (``_digit_units``), an exact zero's
+    at most ``typical`` (``_zero_unit``)."""
+    units = _digit_units(values)
+    if typical is None:
+        return units
+    present = [Decimal(1) if value is None else value for value in values]
+    zero = np.array(_mapped(Decimal.is_zero, present), dtype=bool)
+    return np.where(zero, np.minimum(units, typical), units)
+
+
+def _quotients(numerators: list, denominators: list) -> np.ndarray:
+    """float(n / d) of each pair, n / d worked out in decimal first (as typed: exact up to
+    the context's precision, then rounded once more to a float)."""
+    return np.array(_mapped(float, _mapped(truediv, numerators, denominators)), dtype=float)
+
+
+def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
+    """The rows (sorted by ε) as arrays: ε, L+, L−, L (nan where missing), the central,
+    forward and backward differences worked out from the typed decimals, whether the step
+    changed nothing, and each row's ± (``u``·|L| per loss plus half a unit in its last
+    printed digit, over 2ε, plus float64 storage)."""
+    steps, plus, minus = (_column(rows, name) for name in ("epsilon", "loss_plus", "loss_minus"))
+    losses = _column(rows, "loss")
+    epsilons = np.array(_mapped(float, steps), dtype=float)
+    loss_plus = np.array(_mapped(float, plus), dtype=float)
+    loss_minus = np.array(_mapped(float, minus), dtype=float)
+    has_loss = np.array([loss is not None for loss in losses], dtype=bool)
+    with_loss = np.flatnonzero(has_loss)
+    loss_values = np.full(len(rows), np.nan)
+    loss_values[with_loss] = _mapped(float, [losses[i] for i in with_loss])
+    # what each loss may be off by: the source format's rounding and the printed digits
+    uncertainty_plus = u * np.abs(loss_plus) + _digit_units(plus)
+    uncertainty_minus = u * np.abs(loss_minus) + _digit_units(minus)
+    central = _quotients(_mapped(sub, plus, minus), _mapped(mul, [2] * len(steps), steps))
+    forward = np.full(len(rows), np.nan)
+    backward = np.full(len(rows), np.nan)
+    known = [losses[i] for i in with_loss]
+    known_steps = [steps[i] for i in with_loss]
+    forward[with_loss] = _quotients(_mapped(sub, [plus[i] for i in with_loss], known), known_steps)
+    backward[with_loss] = _quotients(
+        _mapped(sub, known, [minus[i] for i in with_loss]), known_steps
+    )
+    # L+ = L− and L, where given, the same too: the step changed nothing
+    vanished = np.array(_mapped(eq, plus, minus), dtype=bool)
+    same_loss = np.ones(len(rows), dtype=bool)
+    same_loss[with_loss] = _mapped(eq, known, [plus[i] for i in with_loss])
+    vanished &= same_loss
+    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
+    return epsilons, loss_plus, loss_minus, loss_values, central, forward, backward, vanished, noise
 
 
 def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
@@ -260,37 +330,16 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     source = dtype if dtype in SOURCE_DTYPES else "float64"
     u = 0.0 if source == "exact" else precision.unit_roundoff(source)
     rows = _sorted_by_epsilon(objective.rows)
-    epsilons = np.array([float(row.epsilon) for row in rows])
-    loss_plus = np.array([float(row.loss_plus) for row in rows])
-    loss_minus = np.array([float(row.loss_minus) for row in rows])
-    loss_values = np.array([np.nan if row.loss is None else float(row.loss) for row in rows])
-    # what each loss may be off by: the source format's rounding and the printed digits
-    unit_plus, unit_minus, unit_loss = _typed_units(rows)
-    uncertainty_plus = u * np.abs(loss_plus) + unit_plus
-    uncertainty_minus = u * np.abs(loss_minus) + unit_minus
-
-    def exact(numerator: Decimal, denominator: Decimal) -> float:
-        return float(numerator / denominator)
-
-    central = np.array(
-        [exact(row.loss_plus - row.loss_minus, 2 * row.epsilon) for row in rows], dtype=float
-    )
-    forward = np.array(
-        [
-            np.nan if row.loss is None else exact(row.loss_plus - row.loss, row.epsilon)
-            for row in rows
+    arrays = _row_arrays(rows, u)
+    epsilons, loss_plus, loss_minus, loss_values = arrays[:4]
+    central, forward, backward, vanished, noise = arrays[4:]
+    zero_unit = _zero_unit(rows)
+    if zero_unit is not None:  # a loss typed as an exact zero: the table's digits, not its own
+        units = [
+            _typed_units(_column(rows, name), zero_unit) for name in ("loss_plus", "loss_minus")
         ]
-    )
-    backward = np.array(
-        [
-            np.nan if row.loss is None else exact(row.loss - row.loss_minus, row.epsilon)
-            for row in rows
-        ]
-    )
-    vanished = np.array(
-        [row.loss_plus == row.loss_minus and row.loss in (None, row.loss_plus) for row in rows]
-    )
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
+        spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
+        noise = spread / (2.0 * epsilons) + _stored_rounding(central)
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
@@ -301,12 +350,23 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     distinct, first = np.unique(epsilons[usable], return_index=True)
     if distinct.size >= MIN_JUDGING_ROWS:
         keep = usable[first]
-        sides = uncertainty_plus + uncertainty_minus
-        centre = 2.0 * (u * np.abs(loss_values) + unit_loss)
 
         def curvature(positions: np.ndarray) -> EvenPart | None:
-            picked = keep[np.sort(positions)]  # ascending ε (keep is)
-            return even_part([rows[i] for i in picked], sides[picked], centre[picked])
+            picked = [rows[i] for i in keep[np.sort(positions)]]  # ascending ε (keep is)
+            if any(row.loss is None for row in picked):
+                return None
+            plus, minus, losses = (
+                _column(picked, name) for name in ("loss_plus", "loss_minus", "loss")
+            )
+            sides = (
+                u * np.abs(np.array(_mapped(float, plus + minus))).reshape(2, -1).sum(axis=0)
+                + _typed_units(plus, zero_unit)
+                + _typed_units(minus, zero_unit)
+            )
+            centre = 2.0 * (
+                u * np.abs(np.array(_mapped(float, losses))) + _typed_units(losses, zero_unit)
+            )
+            return even_part(picked, sides, centre)
 
         rows_reference = _rows_richardson(
             epsilons[keep], central[keep], 2.0 * noise[keep], curvature
