@@ -62,9 +62,10 @@ def test_a_non_finite_gradient_with_no_reference_is_not_judged():
     from fdgui.core.sweep.references import ReferenceValue
 
     objective, _problems, dtype = table_request(
-        "0.1,1.0,0.5,0.75\n0.2,1.2,0.4,0.75\n0.4,1.1,0.3,0.75\n", "1", "float64"
+        "0.1,1.0,0.5,0.75\n0.2,0.5,1.2,0.75\n0.4,1.1,0.3,0.75\n", "1", "float64"
     )
     result = run_sweep(objective, SweepSettings(dtype=dtype))
+    assert not result.trusted_references()  # estimates 2.5, −1.75, 1: no law
     nan = ReferenceValue("backprop", float("nan"), 0.0, 0, "typed", status="ok")
     others = tuple(r for r in result.references if r.method != "backprop")
     diagnosis = _diagnose(replace(result, reference=nan, references=(nan, *others)))

@@ -149,6 +149,17 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             + " whether a kink lies between w and the smallest ε (past a kink, flat central "
             "differences are the average of the two slopes), so a disagreement refutes nothing."
         )
+    elif (
+        value is not None and error is not None and math.isfinite(error) and facts.get("kink_room")
+    ):
+        evidence = (
+            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"{uncertainty(error)}, most of it (± {uncertainty(facts['kink_room'])}) the room "
+            "the rows leave for a kink between w and the smallest ε (their one-sided "
+            "differences and L+ + L− − 2L do not rule one out, and past a kink the central "
+            "differences are the two slopes' average): too wide to tell a gradient from twice "
+            "or half of it or its opposite, so it confirms nothing."
+        )
     elif value is not None and error is not None and math.isfinite(error):
         cause = (
             "mostly the truncation the rows leave (their ε are large for the scale the loss "

@@ -127,6 +127,8 @@ def _unresolved(
             estimate_method=reference.method,
             estimate_status=reference.status,
         )
+        if reference.kink is not None and reference.error and reference.kink >= reference.error / 2:
+            facts["kink_room"] = reference.kink
     if limit is None:
         limit = "round-off" if reference is not None and reference.trusted else "truncation"
     facts["limit"] = limit

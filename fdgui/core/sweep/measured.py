@@ -98,6 +98,7 @@ def _rows_richardson(
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
         refutes=refutes,
+        kink=even.kink if even is not None and np.isfinite(even.kink) else None,
     )
 
 

@@ -58,6 +58,8 @@ class ReferenceValue:
     # that the gradient is wrong (measured rows whose estimates agree over ε with no loss at w
     # to show that no kink lies between w and the smallest ε: see measured._law_shown)
     refutes: bool = True
+    # the part of the bar that is room for a kink the rows cannot rule out (measured rows)
+    kink: float | None = None
 
     @property
     def trusted(self) -> bool:
