@@ -167,12 +167,10 @@ def _note_own_bar(reading, checked: ReferenceValue, reference: ReferenceValue) -
         reading.facts["own_error"] = own
 
 
-def _not_a_number(reading, truth: ReferenceValue | None) -> Diagnosis:
-    """The gradient under check is NaN or ±inf: never correct, whatever the range shows.
-    Against a trusted finite reference it is wrong (the loss has a derivative there, the
-    gradient is not a number); with none, nothing is judged (case ``checked-not-finite``)."""
-    if truth is not None and np.isfinite(truth.value):
-        return _wrong(reading, None, None, truth)
+def _not_a_number(reading) -> Diagnosis:
+    """The gradient under check is NaN or ±inf and no trusted reference says what it should
+    be (against one it is wrong, decided first): never correct, nothing is judged (case
+    ``checked-not-finite``, exit 2)."""
     return reading.diagnosis("undefined", "checked-not-finite", recommended_by="no-useful-epsilon")
 
 
@@ -262,8 +260,15 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
         return reading.diagnosis("undefined", "not-finite-at-w")
-    if checked is not None and not np.isfinite(checked.value):
-        return _not_a_number(reading, truth if not exact_under_check else None)
+    if (
+        checked is not None
+        and checked is not analytic
+        and not np.isfinite(checked.value)
+        and truth is not None
+    ):
+        # a gradient that is not a number, where the loss has a trusted derivative: wrong,
+        # before any range reading (a domain edge) could confirm it
+        return _wrong(reading, None, None, truth)
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
     )
@@ -284,6 +289,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         return reading.diagnosis("undefined", "not-finite")
     if analytic is not None and analytic.status == "undefined":
         return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
+    if checked is not None and not np.isfinite(checked.value):
+        return _not_a_number(reading)
     consensus, spread, _ = _consensus(result, usable) if usable.any() else (None, None, -1)
     reading.note_vanished()
     # 2. a kink at w: the expression says a branch switches there, or (any other model) the
