@@ -32,6 +32,9 @@ class EvenPart:
     slopes: np.ndarray
     radius: np.ndarray
     kink: float
+    # each row's own s/ε² (L'' plus an ε² term) and its ± (the loss at w does not cancel)
+    rows: np.ndarray | None = None
+    rows_radius: np.ndarray | None = None
 
 
 def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | None:
@@ -70,7 +73,11 @@ def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | N
         fitted = float(np.max(slopes + radius) - np.min(slopes - radius)) / reach
     if np.isfinite(fitted) and fitted >= 0.0:
         kink = min(kink, fitted)
-    return EvenPart(slopes, radius, kink if np.isfinite(kink) else float("inf"))
+    squares_float = np.array([float(square) for square in squares])
+    with np.errstate(all="ignore"):
+        own = np.array([float(v / q) for v, q in zip(sums, squares, strict=True)])
+        own_radius = 2.0 * (sides + centre) / squares_float + 4.0 * FLOAT64_ROUNDOFF * np.abs(own)
+    return EvenPart(slopes, radius, kink if np.isfinite(kink) else float("inf"), own, own_radius)
 
 
 def curvature_breaks(even: EvenPart | None) -> bool:
@@ -79,13 +86,22 @@ def curvature_breaks(even: EvenPart | None) -> bool:
     radius and a quarter of itself must overlap every other pair's. A piecewise-linear loss
     whose kink lies between w and the smallest ε has central differences S + J·d/ε — flat
     to their digits, the two slopes' average — while its s grows like 2J·ε, so those slopes
-    fall like 1/ε. Unknown (no loss at w) is not broken."""
+    fall like 1/ε. Each row's own s/ε² must agree the same way (a kink between the rows:
+    s = 0 exactly on one linear piece, then growing). Unknown (no loss at w) is not
+    broken."""
     if even is None:
         return False
-    slopes, radius = even.slopes, even.radius
-    low = slopes - radius - CURVATURE_TOLERANCE * np.abs(slopes)
-    high = slopes + radius + CURVATURE_TOLERANCE * np.abs(slopes)
-    if slopes.size < 2 or not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+    return _apart(even.slopes, even.radius) or (
+        even.rows is not None and _apart(even.rows, even.rows_radius)
+    )
+
+
+def _apart(values: np.ndarray, radius: np.ndarray) -> bool:
+    """Whether some two of ``values`` (each ± ``radius`` and a quarter of itself) do not
+    overlap."""
+    low = values - radius - CURVATURE_TOLERANCE * np.abs(values)
+    high = values + radius + CURVATURE_TOLERANCE * np.abs(values)
+    if values.size < 2 or not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
         return False
     return bool(np.max(low) > np.min(high))
 
