@@ -271,3 +271,53 @@ def test_the_cli_exits_1_for_a_nan_derivative_on_the_domain_edge(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Gradient wrong" in done.stdout
     assert math.isfinite(float(Decimal("1")))
+
+
+@pytest.mark.parametrize("with_loss", [True, False])
+@pytest.mark.parametrize("kind", ["tanh", "atan"])
+def test_saturated_rows_are_beyond_the_scale_with_or_without_the_loss_at_w(kind, with_loss):
+    # L+ − L− that stops growing with ε reads as beyond the scale from the central
+    # differences alone (the even part needs the loss at w)
+    scale, w = mp.mpf("0.04"), mp.mpf("0.5")
+    function = _saturating(kind, scale, w)
+    epsilons = [mp.nstr(scale * 4 * 1.4 ** (k / 4), 6) for k in range(5)]
+    text = _rows(function, w, epsilons, 12, with_loss=with_loss)
+    truth = float(mp.diff(function, w))
+    assert _table(text, truth, "exact").kind != "wrong"
+    assert _table(text, 10 * truth, "exact").kind != "correct"
+    assert _trusted_bar(text, "exact") is None
+
+
+@pytest.mark.parametrize("offset", [0.2, 0.5, 0.8])
+def test_a_kink_between_clustered_rows_leaves_no_bar_that_misses(offset):
+    # s·|x − w + d| + s·(x − w)/3 + C with the kink between the smallest row and the rest,
+    # the losses in full (repr): a trusted bar over the rows must bound the truth
+    w, s = mp.mpf("2.25"), mp.mpf("-3e6")
+    low, high = mp.mpf("3.1e-6"), mp.mpf("3.9e-6")
+    d = low + (mp.mpf("3.45e-6") - low) * offset
+
+    def loss(x):
+        return s * abs(x - w + d) + s * (x - w) / 3 - 59
+
+    epsilons = [mp.nstr(low + (high - low) * k / 9, 17) for k in range(10)]
+    lines = [
+        f"{e},{float(loss(w + mp.mpf(e)))!r},{float(loss(w - mp.mpf(e)))!r},{float(loss(w))!r}"
+        for e in epsilons
+    ]
+    text = "\n".join(lines) + "\n"
+    truth = s + s / 3
+    bar = _trusted_bar(text)
+    if bar is not None:
+        assert abs(bar[0] - truth) <= bar[1], (bar, truth)
+    assert _table(text, float(truth)).kind != "wrong"
+
+
+def test_rows_that_never_change_say_so_not_that_they_scatter():
+    text = (
+        "0.1,0.9950041652780258,0.9950041652780258,1.0\n0.2,0.9800665778412416,"
+        "0.9800665778412416,1.0\n0.4,0.9210609940028851,0.9210609940028851,1.0\n"
+    )
+    diagnosis = _table(text, 1.0)
+    assert diagnosis.kind == "estimate"
+    words = diagnosis_text(diagnosis)
+    assert "exactly 0" in words and "scatter" not in words
