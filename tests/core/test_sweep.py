@@ -220,3 +220,22 @@ def test_point_beyond_the_dtype_is_refused_beside_the_point_field():
         run_sweep(expression_objective("exp(w)", "1e10"), SweepSettings(dtype="float16"))
     assert caught.value.field == "point"
     assert "65504" in caught.value.message
+
+
+def test_send_to_calculator_works_where_28_digits_cannot_reproduce_the_estimates():
+    """Found by the long monkey test (event 17,823): where no count of digits below 29 makes
+    the calculator reproduce the explorer's floats, rounding to more digits raised
+    decimal.InvalidOperation in the default context (a traceback on Send to calculator)."""
+    from fdgui.core.sweep.readout import PointReadout
+
+    epsilon, loss = 2.086645453098869e-12, -55661.666745393
+    plus, minus = -55661.66674539299, -55661.666745393006
+    estimates = {
+        "central": (plus - minus) / (2 * epsilon),
+        "forward": (plus - loss) / epsilon,
+        "backward": (loss - minus) / epsilon,
+    }
+    readout = PointReadout(epsilon, loss, plus, minus, estimates, {}, False, "")
+    texts = readout.calculator_texts()
+    for field, value in (("epsilon", epsilon), ("loss", loss), ("loss_plus", plus)):
+        assert float(texts[field]) == value  # each text still names the explorer's float

@@ -82,9 +82,14 @@ def readable_calculator_texts(readout: PointReadout) -> dict[str, str]:
 
 
 def _rounded(value: Decimal, digits: int) -> Decimal:
+    """``value`` to ``digits`` significant digits, in the parsers' context: up to 59 digits
+    are tried, past the default context's 28 (a quantize there raised InvalidOperation: Send
+    to calculator failed where no count below 29 digits reproduces the estimates)."""
+    from fdgui.core.numbers.parsing import CONTEXT
+
     if value == 0:
         return value
-    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1))
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), context=CONTEXT)
 
 
 def _reproduces(values: dict[str, Decimal], targets: dict[str, float], context) -> bool:
