@@ -147,7 +147,9 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
                 else "their L+ + L− − 2L does not resolve"
             )
             + " whether a kink lies between w and the smallest ε (past a kink, flat central "
-            "differences are the average of the two slopes), so a disagreement refutes nothing."
+            "differences are the average of the two slopes), so only a disagreement beyond "
+            f"± {uncertainty(facts.get('refute_error'))} (which would need a kink within about "
+            "a thousandth of the smallest ε) would refute it."
         )
     elif (
         value is not None and error is not None and math.isfinite(error) and facts.get("kink_room")

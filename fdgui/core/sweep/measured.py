@@ -71,7 +71,7 @@ def _rows_richardson(
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
     even = curvature(used) if curvature is not None else None
-    shown, broken, refutes = _law_shown(
+    shown, broken, refute_error = _law_shown(
         epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
@@ -97,9 +97,24 @@ def _rows_richardson(
         f"(of {epsilons.size}) that follow the h² law",
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
-        refutes=refutes,
+        refute_error=None if refute_error is None else refute_error + error,
         kink=even.kink if even is not None and np.isfinite(even.kink) else None,
     )
+
+
+KINK_MARGIN = 1000.0  # see _kink_margin
+
+
+def _kink_margin(estimates: np.ndarray, noise: np.ndarray) -> float:
+    """What a disagreement must exceed (beyond the bar) to refute the gradient from rows
+    with no loss at w. Past a kink at d < ε from w with jump J, the rows' central
+    differences are S + J·d/ε and the derivative is S ± J; rows whose estimates vary by
+    at most Δ (their ± and their spread) over ε a factor 4 apart or more leave J·d ≲ Δ·ε.
+    A disagreement J beyond KINK_MARGIN·Δ needs a kink within about ε/KINK_MARGIN of w,
+    closer than the rows can show: only that refutes (a relu unit switching so close to w is
+    the rare case the one-sided differences, with the loss at w, would show)."""
+    spread = float(np.max(estimates) - np.min(estimates)) + float(np.max(noise))
+    return KINK_MARGIN * spread
 
 
 def _law_shown(
@@ -109,7 +124,7 @@ def _law_shown(
     value: float,
     correction: float,
     even: EvenPart | None = None,
-) -> tuple[float | None, str, bool]:
+) -> tuple[float | None, str, float | None]:
     """The least bar the run's evidence allows (None when the run does not show the h² law),
     what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
     with that bar may refute a gradient.
@@ -130,14 +145,14 @@ def _law_shown(
     bounds, plus the value's distance from it. Either way the rows' even part (``even``,
     when the table gives the loss at w) must not break its own law
     (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
-    grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates
-    with no loss at w to bound such a kink confirm but never refute (their agreement is
-    also what the two slopes' average looks like past a kink).
+    grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates,
+    or a single resolved c, with no loss at w to bound such a kink confirm with their bar
+    but refute only beyond ``_kink_margin`` (returned third; None: the bar refutes).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
     if curvature_breaks(even):
-        return None, "truncation", False
+        return None, "truncation", None
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
         c = (d[:-1] - d[1:]) / q
@@ -146,18 +161,24 @@ def _law_shown(
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
-            return None, "truncation", False
+            return None, "truncation", None
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
+        if even is None and np.count_nonzero(np.abs(c) > radius) < 2:
+            # one resolved c is one measurement of the h² term, not the law: the other
+            # pairs' c's overlap it only through their round-off. With no loss at w to
+            # read the even part, central differences S + J·d/ε past a kink (falling like
+            # 1/ε, not ε²) pass so: only a disagreement no kink outside ε/1000 explains
+            return drift * float(h[0]) ** 2, "truncation", _kink_margin(d, n)
         if even is not None and np.isfinite(even.kink):
             # a kink the even part leaves room for moves the derivative by up to its jump
             drift = drift * float(h[0]) ** 2 + even.kink
-            return drift, "truncation", True
-        return drift * float(h[0]) ** 2, "truncation", True
+            return drift, "truncation", None
+        return drift * float(h[0]) ** 2, "truncation", None
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law
     informative = d != 0.0
     if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
-        return None, "round-off", False
+        return None, "round-off", None
     h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
@@ -174,12 +195,12 @@ def _law_shown(
             )
         bounds = bounds[far & np.isfinite(bounds)]
         if not bounds.size:
-            return None, "round-off", False
+            return None, "round-off", None
         if even is None or not np.isfinite(even.kink):
-            return float(np.min(bounds)), "round-off", False
+            return float(np.min(bounds)), "round-off", _kink_margin(d, n)
         # a kink the even part leaves room for moves the derivative by up to its jump
-        return float(np.min(bounds)) + even.kink, "round-off", True
-    return None, "round-off", False
+        return float(np.min(bounds)) + even.kink, "round-off", None
+    return None, "round-off", None
 
 
 def _stored_rounding(central: np.ndarray) -> np.ndarray:
