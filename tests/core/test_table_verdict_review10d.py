@@ -145,7 +145,7 @@ def _trusted_bar(text: str, source: str = "float64"):
     return (rows[0].value, rows[0].error) if rows else None
 
 
-def test_flat_rows_with_no_loss_at_w_confirm_but_never_refute():
+def test_flat_rows_with_no_loss_at_w_do_not_refute_what_a_close_kink_explains():
     # 2(w−0.3) + 0.5|w − 0.299| + 1, 4 digits, no loss at w: nothing excludes the kink
     w = mp.mpf("0.3")
     text = _rows(
