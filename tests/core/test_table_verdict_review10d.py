@@ -316,3 +316,19 @@ def test_rows_that_never_change_say_so_not_that_they_scatter():
     assert diagnosis.kind == "estimate"
     words = diagnosis_text(diagnosis)
     assert "exactly 0" in words and "scatter" not in words
+
+
+@pytest.mark.parametrize(
+    ("slope", "jump", "digits", "grid"),
+    list(itertools.product(["2", "-1", "0.3"], ["0.5", "1"], [4, 5], range(3))),
+)
+def test_rows_past_a_kink_with_no_loss_at_w_do_not_refute_the_truth(slope, jump, digits, grid):
+    # no L column: nothing bounds the kink, so a run whose estimates fall like 1/ε (not on
+    # one line in ε²) shows no law, and a flat one refutes only what no close kink explains
+    w, d, s, j = mp.mpf("0.3"), mp.mpf("0.001"), mp.mpf(slope), mp.mpf(jump)
+
+    def loss(x):
+        return s * (x - w) + j * abs(x - w + d) + 1
+
+    text = _rows(loss, w, GRIDS[grid], digits, with_loss=False)
+    assert _table(text, float(s + j)).kind != "wrong"

@@ -20,7 +20,13 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
-from fdgui.core.sweep.row_shape import EvenPart, beyond_scale, curvature_breaks, even_part
+from fdgui.core.sweep.row_shape import (
+    EvenPart,
+    beyond_scale,
+    curvature_breaks,
+    even_part,
+    on_one_line,
+)
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -161,6 +167,9 @@ def _law_shown(
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
+            return None, "truncation", None
+        if even is None and not on_one_line(h, d, n):
+            # with no loss at w the even part cannot show a kink; the run itself must
             return None, "truncation", None
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
         if even is None and np.count_nonzero(np.abs(c) > radius) < 2:

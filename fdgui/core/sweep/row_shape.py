@@ -126,3 +126,33 @@ def beyond_scale(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
         return True
     growth = np.log(far * float(h[-1]) / (near * float(h[0]))) / np.log(ratio)
     return bool(growth < GROWTH)
+
+
+LINE_ROWS = 256  # the straight-line test below is O(rows²): longer runs are not read by it
+
+
+def on_one_line(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
+    """Whether one law D = V + c·ε² passes every row of the run within its ± (sorted by ε),
+    widened by an eighth of the h² term there (the h⁴… terms a run of the law may carry;
+    c the median of the consecutive pairs'). The pairs' overlap
+    test checks consecutive pairs only, each within its round-off: rows falling like 1/ε
+    (S + J·d/ε past a kink) pass it where the smaller pairs are noisy. A line through
+    vertical segments exists iff every two segments allow a common slope: for all j, k,
+    lo_j − hi_k ≤ c·(x_j − x_k). True (not read) for runs longer than LINE_ROWS."""
+    if h.size > LINE_ROWS or h.size < 3:
+        return True
+    x = h.astype(float) ** 2
+    with np.errstate(all="ignore"):
+        slopes = np.diff(d) / np.diff(x)
+        slope = float(np.median(np.abs(slopes[np.isfinite(slopes)]))) if slopes.size else 0.0
+        slack = n + slope * x / 8.0
+        low, high = d - slack, d + slack
+        gap = x[:, None] - x[None, :]  # x_j − x_k
+        need = low[:, None] - high[None, :]  # lo_j − hi_k ≤ c·gap
+        above = gap > 0
+        below = gap < 0
+        lowest = np.max(np.where(above, need / np.where(above, gap, 1.0), -np.inf))
+        highest = np.min(np.where(below, need / np.where(below, gap, 1.0), np.inf))
+    if not (np.isfinite(lowest) or np.isfinite(highest)):
+        return True
+    return bool(lowest <= highest)
