@@ -58,11 +58,9 @@ def test_import_table_keeps_good_rows_and_lists_bad_ones(qtbot, tmp_path):
     assert model.diagnosis().kind == "estimate"
     model.set_text("measured_backprop", "0.2")
     model.sweep()
-    # flat rows with no loss at w cannot rule out a kink between w and the smallest ε
-    # (past one, flat central differences are the two slopes' average): they confirm a
-    # gradient that agrees but refute nothing
-    assert model.diagnosis().kind == "estimate"
-    assert model.diagnosis().facts.get("confirm_only")
+    # flat rows with no loss at w refute only what no kink closer to w than a thousandth of
+    # the smallest ε could explain: twice the gradient is that far
+    assert model.diagnosis().kind == "wrong"
     model.set_text("measured_backprop", "0.1")
     model.sweep()
     assert model.diagnosis().kind == "correct"

@@ -111,16 +111,26 @@ def _rows_richardson(
 KINK_MARGIN = 1000.0  # see _kink_margin
 
 
-def _kink_margin(estimates: np.ndarray, noise: np.ndarray) -> float:
+def _kink_margin(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
     """What a disagreement must exceed (beyond the bar) to refute the gradient from rows
-    with no loss at w. Past a kink at d < ε from w with jump J, the rows' central
-    differences are S + J·d/ε and the derivative is S ± J; rows whose estimates vary by
-    at most Δ (their ± and their spread) over ε a factor 4 apart or more leave J·d ≲ Δ·ε.
-    A disagreement J beyond KINK_MARGIN·Δ needs a kink within about ε/KINK_MARGIN of w,
-    closer than the rows can show: only that refutes (a relu unit switching so close to w is
-    the rare case the one-sided differences, with the loss at w, would show)."""
-    spread = float(np.max(estimates) - np.min(estimates)) + float(np.max(noise))
-    return KINK_MARGIN * spread
+    with no loss at w (sorted by ε). Past a kink at d < ε from w with jump J the central
+    differences are S + J·d/ε and the derivative is S ± J, so two rows i, j bound
+    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). A disagreement J beyond
+    KINK_MARGIN times that bound over the smallest ε needs a kink within ε/KINK_MARGIN of
+    w: only that refutes (a unit switching so close to w is the rare case the one-sided
+    differences, with the loss at w, would show). Read over consecutive rows and each row
+    with the largest."""
+    h, d, n = steps, estimates, noise
+    with np.errstate(all="ignore"):
+        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
+        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
+        bounds = [
+            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
+        ]
+        bound = float(np.min(np.concatenate(bounds)))
+    if not np.isfinite(bound):
+        return float("inf")
+    return KINK_MARGIN * bound / float(h[0])
 
 
 def _law_shown(
@@ -177,7 +187,7 @@ def _law_shown(
             # pairs' c's overlap it only through their round-off. With no loss at w to
             # read the even part, central differences S + J·d/ε past a kink (falling like
             # 1/ε, not ε²) pass so: only a disagreement no kink outside ε/1000 explains
-            return drift * float(h[0]) ** 2, "truncation", _kink_margin(d, n)
+            return drift * float(h[0]) ** 2, "truncation", _kink_margin(h, d, n)
         if even is not None and np.isfinite(even.kink):
             # a kink the even part leaves room for moves the derivative by up to its jump
             drift = drift * float(h[0]) ** 2 + even.kink
@@ -206,7 +216,7 @@ def _law_shown(
         if not bounds.size:
             return None, "round-off", None
         if even is None or not np.isfinite(even.kink):
-            return float(np.min(bounds)), "round-off", _kink_margin(d, n)
+            return float(np.min(bounds)), "round-off", _kink_margin(h, d, n)
         # a kink the even part leaves room for moves the derivative by up to its jump
         return float(np.min(bounds)) + even.kink, "round-off", None
     return None, "round-off", None
