@@ -298,6 +298,24 @@ def _run(args: argparse.Namespace) -> int:
             )
             return 2
     sys.stdout.write(export(report, "json" if args.json else "text"))
+    if result.kind == "probe" and not _finite_beside(result):
+        print(
+            "fdgui-cli sweep: nothing to estimate: the loss was not a finite number at "
+            "w + ε or w − ε for any ε of the range that moves w (only at w itself)",
+            file=sys.stderr,
+        )
+        return 2  # as netcheck: an estimate of nothing is a probe error, never a result
     if diagnosis.case in ("unresolved", "checked-not-finite"):
         return 2  # neither confirmed nor refuted: never a pass
     return 1 if diagnosis.kind == "wrong" else 0
+
+
+def _finite_beside(result) -> bool:
+    """Whether the probe's loss was a finite number at some w + ε or w − ε that is not w
+    itself (the probe evaluates in float64)."""
+    import numpy as np
+
+    w, epsilons = float(result.point), np.asarray(result.epsilons, dtype=float)
+    plus = np.isfinite(result.loss_plus) & (w + epsilons != w)
+    minus = np.isfinite(result.loss_minus) & (w - epsilons != w)
+    return bool(np.any(plus | minus))

@@ -44,9 +44,15 @@ def where(function: Any) -> str:
 
 
 def to_numpy(value: Any) -> Any:
-    """A torch tensor (or anything with ``detach``/``numpy``) as a numpy array."""
+    """A torch tensor (or anything with ``detach``/``numpy``) as a numpy array. A dtype
+    numpy has no type for (torch's bfloat16) comes as float64, which holds its values
+    exactly (its precision is read from the tensor itself: ``precision_of_result``)."""
     if hasattr(value, "detach") and hasattr(value, "cpu"):
-        return value.detach().cpu().numpy()
+        value = value.detach().cpu()
+        try:
+            return value.numpy()
+        except TypeError:  # "Got unsupported ScalarType BFloat16" and the like
+            return value.double().numpy()
     return value
 
 

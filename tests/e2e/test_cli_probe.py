@@ -85,3 +85,16 @@ def test_sweep_of_a_probe_entry_by_multi_index():
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert "W1[3, 7]" in json.dumps(data)
+
+
+def test_a_probe_whose_loss_is_never_finite_beside_theta0_exits_2(tmp_path):
+    # finite at θ0 only: the sweep, like the check, has nothing to estimate (it exited 0)
+    path = tmp_path / "nan.py"
+    path.write_text(
+        "import numpy as np\ntheta0 = np.array([0.25, 0.5])\n"
+        "def loss(t):\n    return float(t @ t) if np.array_equal(t, theta0) else float('nan')\n"
+    )
+    for command in (["netcheck"], ["sweep", "--index", "1"]):
+        out = run(*command, "--probe", str(path))
+        assert out.returncode == 2, (command, out.stdout[-300:])
+        assert "not finite" in out.stderr or "not a finite number" in out.stderr

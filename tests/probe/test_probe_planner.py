@@ -108,3 +108,41 @@ def test_the_plan_of_a_no_grad_probe_is_within_30_percent_of_its_estimate(tmp_pa
             assert 0.5 <= values[0] <= 2.0, f"{mode}: the first plan against its run: {values}"
     finally:
         model.close()
+
+
+SLOW_BATCHED = """
+import time
+import numpy as np
+
+def parameters():
+    return {"w": np.linspace(-1.0, 1.0, 40)}
+
+def loss(p):
+    time.sleep(0.12)
+    return float(np.sum(np.cos(p["w"]) * p["w"]))
+
+def losses(batch):
+    w = batch["w"]
+    time.sleep(0.12 + 0.002 * len(w))  # a slow call, but its points are cheap
+    return np.sum(np.cos(w) * w, axis=1)
+"""
+
+
+def test_a_slow_loss_with_cheap_batched_points_is_planned_as_the_check_batches(tmp_path):
+    """The quick plan of a slow loss times a batched call too: the fixed cost of a call is
+    paid once for its points (it was planned as 0.12 s a point: 15-28× the run)."""
+    from fdgui.core.netcheck.numeric import numeric_gradient_report
+
+    path = tmp_path / "slow_batched.py"
+    path.write_text(textwrap.dedent(SLOW_BATCHED))
+    model = open_probe(str(path))
+    try:
+        ratios = []
+        for mode in ("full", "sample"):
+            settings = CheckSettings(None, engine="forward", mode=mode, samples=16)
+            plan = plan_costs(settings, model=model)[mode]
+            result = numeric_gradient_report(model, settings)
+            ratios.append(plan.expected_seconds / result.seconds)
+        assert all(abs(ratio - 1) <= 0.30 for ratio in ratios), ratios
+    finally:
+        model.close()

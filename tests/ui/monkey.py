@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fdgui.ui.probe_source import _is_user_details
+
 # actions that end the session rather than exercise it
 _SKIPPED_WORDS = ("quit", "exit", "close window")
 KEYS = [
@@ -180,7 +182,9 @@ class Monkey:
         emit = worker.Job._emit
 
         def record_failed_jobs(job, signal, *args):
-            if signal == "errored":
+            # an error in the person's own probe file (a file of any kind picked as one) is
+            # their traceback, shown in the probe panel: the product working, not a bug
+            if signal == "errored" and not _is_user_details(args[1] if len(args) > 1 else ""):
                 report.job_errors.append(args[0])
             emit(job, signal, *args)
 

@@ -44,6 +44,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
+from fdgui.core.netcheck import estimate_verdict
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
@@ -179,7 +180,7 @@ class ForwardEngine(ForwardSteps):
     def _measure_noise(self) -> float:
         """σ of L(θ0) over 1 + NOISE_REPEATS evaluations (0 for a deterministic loss)."""
         repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        return repeat_sigma(np.concatenate([[self.loss], repeats]))
+        return repeat_sigma(np.concatenate([[self.loss], repeats]), self.precision)
 
     # -- what the check asks of an engine --------------------------------------------
 
@@ -257,6 +258,7 @@ class ForwardEngine(ForwardSteps):
             bool(chunk.vanished[0]),
             bool(chunk.undecided[0]),
             None if reason is None else int(reason[0]),
+            None if chunk.bar is None else float(chunk.bar[0]),
         )
 
     # -- the arithmetic ---------------------------------------------------------------
@@ -309,8 +311,23 @@ class ForwardEngine(ForwardSteps):
                              kink, undecided)  # fmt: skip
         reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
                                   vanished, kink, undecided)  # fmt: skip
+        bar = None
+        if estimate_verdict.applies(self):  # a coarse loss: the estimate's bar decides more
+            numeric, bar, reason = estimate_verdict.decide(
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
+            )
         return Chunk(
-            indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided, reason
+            indices,
+            numeric,
+            analytic,
+            epsilon,
+            plus,
+            minus,
+            kink,
+            vanished,
+            undecided,
+            reason,
+            bar,
         )
 
     def _look_again(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,

@@ -157,7 +157,7 @@ class NumericEngine:
             self.precision = str(model.loss_precision())
         self.u = unit_roundoff(self.precision)
         repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        self.noise_sigma = repeat_sigma(np.concatenate([[self.loss], repeats]))
+        self.noise_sigma = repeat_sigma(np.concatenate([[self.loss], repeats]), self.precision)
         # round-off of one loss value: u·max(1, |L|), or what was measured near θ0 when the
         # loss is made of larger terms that cancel (its rounding is then theirs, not L's)
         self.roundoff = self.u * max(1.0, abs(self.loss))

@@ -168,7 +168,7 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     changes = callable(getattr(model, "losses_changed", None))
     memory = 8 * EVALUATIONS_PER_ENTRY * rows * (3 if changes else theta.size)
     # a slow loss: timing the pieces would cost more than a small share of the check itself
-    a, b = call_cost(model.losses, theta)
+    a, b = call_cost(model.losses, theta, bool(getattr(model, "batched", True)))
     known = bool(getattr(model, "precision_known", True))
     detail, quick = worth_detail(settings, shapes, rows, a, b, EVALUATIONS_PER_ENTRY, CostPlan,
                                  known)  # fmt: skip

@@ -4,7 +4,9 @@ would cost more than a small share of the check itself.
 The detailed plan (``forward_plan``) times every piece size the check uses, five times
 each, after two engine setups: for a loss taking 0.3 s a call that was 22 s of planning
 for an 8.8 s estimate. Here a call's cost is modelled as a + b·points (a: the fixed cost of
-a call, b: the cost of a point), from one call of 1 point and, when cheap enough, one of 8;
+a call, b: the cost of a point), from one call of 1 point and one of 8 (a slow loss: of 2,
+then of up to 64 where points are cheap against a call; none when it has no batched
+``losses``);
 the check's calls are known in advance (its pieces, its setup), so the plan is their sum.
 The detailed plan is used only while it would cost at most max(PLAN_FLOOR, PLAN_SHARE × the
 predicted check).
@@ -25,15 +27,22 @@ from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
 PLAN_SHARE = 0.1  # planning may cost this share of the predicted check …
 PLAN_FLOOR = 1.0  # … or this many seconds, whichever is more
 BATCH_POINTS = 8  # the second timed call's points (when a point is cheap enough)
-SLOW_CALL = 0.0625  # a 1-point call this slow: no second call, every point costs a call
+SLOW_CALL = 0.0625  # a 1-point call this slow is timed once, and once with SLOW_POINTS
+SLOW_POINTS = 2  # (batched losses only: at most two calls' cost where the batch is a loop)
+SLOW_MOST = 64  # … then, where a point costs under half a call, one call of up to this many
 SETUP_CALLS, SETUP_POINTS = 3, 12  # a numeric engine's setup: loss, repeats, round-off …
 PRECISION_CALLS, PRECISION_POINTS = 3, 8  # … and, the first time, the loss's precision
 
 
-def call_cost(losses: Callable[[np.ndarray], object], theta: np.ndarray) -> tuple[float, float]:
+def call_cost(
+    losses: Callable[[np.ndarray], object], theta: np.ndarray, batched: bool = True
+) -> tuple[float, float]:
     """(a, b): seconds a call costs, and seconds a point costs. Each size is called twice and
     the faster taken (a first call of a shape may compile, as ``jax.jit`` does); a slow
-    loss is called once."""
+    loss is called once with one point and, when it evaluates many points in one call
+    (``batched``), once with SLOW_POINTS: a batched call's fixed cost is paid once for all
+    its points (a loss that sleeps 0.15 s a call and 2 ms a point was planned 15-28× too
+    slow as 0.15 s a point). Unbatched, every point costs a call."""
 
     def timed(points: np.ndarray) -> float:
         start = time.perf_counter()
@@ -42,7 +51,17 @@ def call_cost(losses: Callable[[np.ndarray], object], theta: np.ndarray) -> tupl
 
     one = timed(theta[None, :])
     if one >= SLOW_CALL:
-        return 0.0, one  # no batching assumed: an upper bound for a batched slow loss
+        if not batched:
+            return 0.0, one
+        more = timed(np.repeat(theta[None, :], SLOW_POINTS, axis=0))
+        per_point = min(one, max(0.0, (more - one) / (SLOW_POINTS - 1)))
+        # points cheap against the call: one call of about twice its cost (n·b ≈ a) measures
+        # b past the timing's jitter (a difference of two calls is mostly jitter there)
+        count = int(min(SLOW_MOST, one / max(per_point, one / SLOW_MOST)))
+        if count > SLOW_POINTS:
+            more = timed(np.repeat(theta[None, :], count, axis=0))
+            per_point = min(one, max(0.0, (more - one) / (count - 1)))
+        return max(0.0, one - per_point), per_point
     one = min(one, timed(theta[None, :]))
     batch = np.repeat(theta[None, :], BATCH_POINTS, axis=0)
     many = min(timed(batch), timed(batch))

@@ -63,13 +63,22 @@ NOISE_WIDTH = 4.0  # windows widen by this many σ/h
 NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
 
 
-def repeat_sigma(values: np.ndarray) -> float:
+ROUNDOFF_SPREAD = 8.0  # repeats within this many u·max(1, |L|) differ by round-off only
+
+
+def repeat_sigma(values: np.ndarray, precision: str | None = None) -> float:
     """σ of repeated evaluations of one loss: exactly 0 when they are all the same number
     (the deviations are taken from the first value, so no mean's rounding enters), 0 when
-    any is not finite."""
+    any is not finite, and (``precision`` given) 0 when they all lie within
+    ROUNDOFF_SPREAD·u·max(1, |L|) of each other: a sum taken in another order each call
+    differs in its last bits, which is round-off (measured as such), not noise."""
     values = np.asarray(values, dtype=np.float64).ravel()
     if values.size < 2 or not np.all(np.isfinite(values)) or np.all(values == values[0]):
         return 0.0
+    if precision is not None:
+        floor = ROUNDOFF_SPREAD * unit_roundoff(precision) * max(1.0, float(np.max(np.abs(values))))
+        if float(np.ptp(values)) <= floor:
+            return 0.0
     return float(np.std(values - values[0], ddof=1))
 
 
@@ -79,6 +88,8 @@ NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, 
 ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT = 8, 9, 10
 # a disagreement in the dtype that float64 evaluations did not confirm (netcheck.confirm)
 UNCONFIRMED = 11
+# a coarse loss's undecided entry decided by the estimate's own bar (netcheck.estimate_verdict)
+ESTIMATE_RIGHT, ESTIMATE_WRONG = 12, 13
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 SMALL_STEPS = tuple(2.0**-k for k in range(3, 9))  # ε/8 … ε/256: before a kink's entry fails
 WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE)  # called wrong (a jump aside)
@@ -96,8 +107,11 @@ REASON_KEYS = {
     TRUNCATION_LIMIT: "truncation-limit",
     KINK_LIMIT: "kink-limit",
     UNCONFIRMED: "unconfirmed",
+    ESTIMATE_RIGHT: "estimate",
+    ESTIMATE_WRONG: "estimate-wrong",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
+ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 

@@ -15,7 +15,12 @@ import numpy as np
 
 from fdgui.core.netcheck.chunks import TensorResult
 from fdgui.core.netcheck.ladder import Roundoff
-from fdgui.core.netcheck.reexamine import LADDER_REASONS, REASON_KEYS, SOME_EPSILON
+from fdgui.core.netcheck.reexamine import (
+    ESTIMATE_REASONS,
+    LADDER_REASONS,
+    REASON_KEYS,
+    SOME_EPSILON,
+)
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.tolerances import Tolerances
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
@@ -78,6 +83,7 @@ class TensorReport:
     bars: np.ndarray | None = field(default=None, repr=False)
     decided_larger: int = 0
     unreproducible: int = 0  # fixed ε, exact float64 engine: L+ = L− as float64 numbers
+    decided_estimate: int = 0  # decided by the estimate's bar (netcheck.estimate_verdict)
 
     @property
     def inconclusive(self) -> bool:
@@ -296,6 +302,7 @@ def build_report(
             undecided |= shown_same
             correct &= ~shown_same
         within &= ~undefined
+        estimated = laddered & np.isin(result.reason, ESTIMATE_REASONS)
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
         explained = correct | within | kink | undecided | settled
@@ -328,7 +335,8 @@ def build_report(
                 heat_map=heat_map,
                 heat_levels=heat_levels,
                 bars=None if bar is None else _frozen(bar),
-                decided_larger=int(np.sum(laddered & ~undecided & ~undefined)),
+                decided_larger=int(np.sum(laddered & ~undecided & ~undefined & ~estimated)),
+                decided_estimate=int(np.sum(estimated & ~undecided & ~undefined)),
                 unreproducible=int(np.sum(shown_same)),
             )
         )
@@ -354,6 +362,8 @@ def build_report(
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
+            elif laddered[flat] and result.reason[flat] in ESTIMATE_REASONS:
+                note = REASON_KEYS[int(result.reason[flat])]  # the estimate's bar decided
             elif laddered[flat] and within[flat]:
                 note = "larger-ε"  # decided at a larger ε, within its measured bar
             elif laddered[flat] and failing[flat]:

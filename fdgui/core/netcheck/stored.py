@@ -155,6 +155,7 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
             "undecided": tensor.undecided,
             "decided_at_larger_epsilon": tensor.decided_larger,  # the ε ladder (netcheck)
             "unreproducible": tensor.unreproducible,
+            "decided_by_estimate": tensor.decided_estimate,  # netcheck.estimate_verdict
             "heat_levels": [_number(v) for v in tensor.heat_levels],
         }
         heat = tensor.heat_map
@@ -417,6 +418,7 @@ def _tensor(item: dict[str, Any], omitted: dict[str, str]) -> TensorReport:
         undecided=_int(item["undecided"], f"{name} undecided"),
         decided_larger=_int(item.get("decided_at_larger_epsilon", 0), f"{name} larger ε"),
         unreproducible=_int(item.get("unreproducible", 0), f"{name} unreproducible"),
+        decided_estimate=_int(item.get("decided_by_estimate", 0), f"{name} by estimate"),
         heat_map=heat,
         heat_levels=(low, high),
     )

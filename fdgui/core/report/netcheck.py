@@ -48,6 +48,12 @@ NOTE_WORDS = {
     "(measured round-off N/ε + truncation from ε, 2ε, 4ε), which is at most |a|/4",
     "larger-ε-wrong": "at this larger ε |n − a| is beyond the error bar (a bar of at most "
     "|a|/4, or |n − a| over twice the bar): a bug",
+    "estimate": "undecided at the first ε; Richardson from ε and ε/2 (the no-gradient "
+    "estimate, its bar the measured round-off 4r/ε plus truncation) agrees within a bar of "
+    "at most |a|/4",
+    "estimate-wrong": "Richardson from ε and ε/2 is more than twice its bar (the measured "
+    "round-off 4r/ε plus truncation) from the gradient, and so are both one-sided slopes: a "
+    "bug",
     "round-off-limit": "undecided: even at the largest usable ε the losses' round-off is "
     "above |a|/4 (the gradient is below what this dtype's losses resolve)",
     "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "
@@ -111,6 +117,12 @@ def verdict_in_words(report: CheckReport) -> str:
                 f" Larger ε were tried for them: {_undecided_share(report, unit)}"
                 f"{_limit_reasons(report)}."
             )
+        estimated = sum(t.decided_estimate for t in report.tensors)
+        if estimated:
+            tried += (
+                f" The estimate's bar (Richardson from ε and ε/2, the measured round-off) "
+                f"decided {estimated:,} of them; {_undecided_share(report, unit)}."
+            )
         same = sum(t.unreproducible for t in report.tensors)
         if same * 2 > checked:
             return (
@@ -122,7 +134,7 @@ def verdict_in_words(report: CheckReport) -> str:
             )
         return (
             f"Inconclusive: no entry disagrees, but in {names} most {unit} are too small for "
-            f"{settings.dtype} to tell a right gradient from a wrong one (atol "
+            f"{tolerances.dtype} to tell a right gradient from a wrong one (atol "
             f"{number(tolerances.atol)}, rtol {number(tolerances.rtol)}: a sign flip or a "
             f"factor 2 would agree as well).{tried} {_how_to_decide(settings, report)}"
         )
@@ -141,10 +153,16 @@ def verdict_in_words(report: CheckReport) -> str:
             f"{larger:,} of them decided at a larger ε, within a measured error bar of at most "
             "a quarter of the gradient"
         )
+        estimated = sum(t.decided_estimate for t in report.tensors)
+        by_estimate = (
+            f"{estimated:,} of them decided by the estimate's bar (Richardson from ε and ε/2, "
+            "the measured round-off), at most a quarter of the gradient"
+        )
         rest = f"{_undecided_share(report, unit)}{_limit_reasons(report)}"
         if report.loose:
             parts = [f"{kinks:,} sit on {kink}"] if kinks else []
             parts += [ladder] if larger else []
+            parts += [by_estimate] if estimated else []
             middle = "".join(f"; {part}" for part in parts)
             tail = f" {rest[0].upper()}{rest[1:]}." if undecided else ""
             return (
@@ -155,6 +173,7 @@ def verdict_in_words(report: CheckReport) -> str:
         parts = [f"{kinks:,} of them sit on {kink}"] if kinks else []
         parts += [f"{within:,} of them agree only within {resolve}"] if within else []
         parts += [ladder] if larger else []
+        parts += [by_estimate] if estimated else []
         parts += [rest] if undecided else []
         tail = "".join(f"; {part}" for part in parts)
         every = "all " if not undecided else ""
@@ -278,7 +297,11 @@ def settings_line(report: CheckReport) -> str:
     else:
         epsilon = f"ε={epsilon_text(engine_epsilon(report.engine, precision))}·max(1,|w|)"
     if precision != settings.dtype:  # a loss computed or rounded in a coarser format
-        parts.append(f"the loss is {precision}: ε and tolerances are {precision}'s")
+        # what was measured: the values' format (a float64 loss of large cancelling terms
+        # can land on float32 numbers too), not the type the file computes in
+        parts.append(
+            f"the loss's values are all {precision} numbers: ε and tolerances are {precision}'s"
+        )
     parts.append(epsilon)
     return ", ".join(parts)
 
@@ -299,6 +322,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "failures": tensor.failures,
         "undecided": tensor.undecided,
         "decided_at_larger_epsilon": tensor.decided_larger,
+        "decided_by_estimate": tensor.decided_estimate,
     }
 
 
@@ -529,6 +553,8 @@ ENTRY_VERDICT_TITLES = {
     "jump": "Discontinuity (no gradient)",
     "larger-ε": "Correct at larger ε",
     "larger-ε-wrong": "Wrong at larger ε",
+    "estimate": "Correct (estimate's bar)",
+    "estimate-wrong": "Wrong (estimate's bar)",
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",

@@ -115,7 +115,10 @@ def settings_line(result: NumericGradient) -> str:
             "evaluations at θ0; the error bars include it"
         )
     if result.precision != "float64":
-        line += f". The loss is {result.precision}: h and the round-off are {result.precision}'s"
+        line += (  # what was measured, not the type the file computes in
+            f". The loss's values are all {result.precision} numbers: h and the round-off "
+            f"are {result.precision}'s"
+        )
     return line
 
 
