@@ -332,3 +332,15 @@ def test_rows_past_a_kink_with_no_loss_at_w_do_not_refute_the_truth(slope, jump,
 
     text = _rows(loss, w, GRIDS[grid], digits, with_loss=False)
     assert _table(text, float(s + j)).kind != "wrong"
+
+
+def test_w_on_the_domain_edge_gives_no_advice_it_cannot_follow():
+    # w**1.5 at 0: every ε crosses the edge; the exact derivative judges, the words do not
+    # say "sweep smaller ε"
+    right = _expression("w**1.5", 0.0, "0")
+    assert right.kind == "correct"
+    assert "sweep smaller ε" not in diagnosis_text(right)
+    assert "edge of the loss's domain" in diagnosis_text(right)
+    wrong = _expression("w**1.5", 0.0, "5")
+    assert wrong.kind == "wrong"
+    assert "sweep smaller ε" not in diagnosis_text(wrong)

@@ -90,6 +90,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Too few rows to judge"
     if case == "unresolved":
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
+    if case == "range-too-large" and facts.get("edge_at_w"):
+        return "Gradient correct (w on the edge of the loss's domain)"
     if case == "range-too-large":
         return "Gradient correct (the ε range is too large for finite differences)"
     return TITLES[diagnosis.kind]
@@ -247,7 +249,12 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     note = ""
     if "below_kink" in facts:
         note = f" (Judged below a kink that ε crosses at about {_eps(facts['below_kink'])}.)"
-    if facts.get("domain_edge"):
+    if facts.get("edge_at_w"):
+        note += (
+            " (w sits on the edge of the loss's domain, so every ε reaches past it and no "
+            "central difference is defined: the exact derivative at w judges.)"
+        )
+    elif facts.get("domain_edge"):
         note += (
             " (The chosen ε range reaches past the edge of the loss's domain, so no central "
             "difference is defined there: sweep smaller ε.)"

@@ -223,6 +223,13 @@ def _range_too_large(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     else:
         checked += " is exact (worked out in extended precision)."
+    if facts.get("edge_at_w"):
+        return (
+            f"{checked} The finite differences judge nothing here: w sits on the edge of the "
+            "loss's domain (the loss is not a number on one side of it), so every ε, however "
+            "small, reaches past it; only the exact derivative at w (from the defined side) "
+            "judges."
+        )
     return (
         f"{checked} The finite differences judge nothing here: the loss changes completely "
         f"within about {_fmt(facts['loss_scale'], 2)} of w (its derivatives at w say so), less "

@@ -208,6 +208,10 @@ def _domain_edge_in_range(result, analytic, checked, usable) -> tuple[float, flo
             float(np.sqrt(abs(6 * gradient / third))) if third else np.inf,
         ]
     finite = [float(x) for x in scales if np.isfinite(x) and x > 0]
+    if not finite and second is None and third is None:
+        # no Taylor scale at w (w**1.5 at 0: L = L' = 0, no finite L''): w itself sits on the
+        # edge, every ε crosses it; 0 says so (the words give no "sweep smaller ε")
+        return 0.0, smallest
     # the distance the loss's Taylor expansion holds over (the smallest reading): the edge
     # is at least that close for the range's ε to leave the domain
     return (min(finite) if finite else smallest), smallest
@@ -275,7 +279,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     )
     edge = _domain_edge_in_range(result, analytic, checked, usable)
     if edge is not None:
-        reading.facts.update(domain_edge=True)
+        reading.facts.update(domain_edge=True, edge_at_w=edge[0] == 0.0)
         if _disagrees(checked, analytic):
             return _wrong(reading, None, None, analytic, pole=edge[0])
         if not _resolves(checked, analytic):
