@@ -134,23 +134,36 @@ LINE_ROWS = 256  # the straight-line test below is O(rows²): longer runs are no
 def on_one_line(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
     """Whether one law D = V + c·ε² passes every row of the run within its ± (sorted by ε),
     widened by an eighth of the h² term there (the h⁴… terms a run of the law may carry;
-    c the median of the consecutive pairs'). The pairs' overlap
-    test checks consecutive pairs only, each within its round-off: rows falling like 1/ε
-    (S + J·d/ε past a kink) pass it where the smaller pairs are noisy. A line through
-    vertical segments exists iff every two segments allow a common slope: for all j, k,
-    lo_j − hi_k ≤ c·(x_j − x_k). True (not read) for runs longer than LINE_ROWS."""
+    c the median of the consecutive pairs'). The pairs' overlap test checks consecutive
+    pairs only, each within its round-off: rows falling like 1/ε (S + J·d/ε past a kink)
+    pass it where the smaller pairs are noisy. True (not read) for runs longer than
+    LINE_ROWS."""
     if h.size > LINE_ROWS or h.size < 3:
         return True
     x = h.astype(float) ** 2
     with np.errstate(all="ignore"):
         slopes = np.diff(d) / np.diff(x)
         slope = float(np.median(np.abs(slopes[np.isfinite(slopes)]))) if slopes.size else 0.0
-        slack = n + slope * x / 8.0
+    return _line_through(x, d, n + slope * x / 8.0)
+
+
+def kink_explains(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
+    """Whether the run's estimates are also S + K/ε within their ± (a kink between w and the
+    smallest ε: K = J·d): then the rows cannot tell the h² law from a kink's 1/ε."""
+    if h.size > LINE_ROWS or h.size < 2:
+        return True
+    with np.errstate(all="ignore"):
+        return _line_through(1.0 / h.astype(float), d, n)
+
+
+def _line_through(x: np.ndarray, d: np.ndarray, slack: np.ndarray) -> bool:
+    """Whether a straight line in ``x`` passes every d ± slack: it exists iff every two
+    segments allow a common slope (for all j, k: lo_j − hi_k ≤ c·(x_j − x_k))."""
+    with np.errstate(all="ignore"):
         low, high = d - slack, d + slack
-        gap = x[:, None] - x[None, :]  # x_j − x_k
-        need = low[:, None] - high[None, :]  # lo_j − hi_k ≤ c·gap
-        above = gap > 0
-        below = gap < 0
+        gap = x[:, None] - x[None, :]
+        need = low[:, None] - high[None, :]
+        above, below = gap > 0, gap < 0
         lowest = np.max(np.where(above, need / np.where(above, gap, 1.0), -np.inf))
         highest = np.min(np.where(below, need / np.where(below, gap, 1.0), np.inf))
     if not (np.isfinite(lowest) or np.isfinite(highest)):
