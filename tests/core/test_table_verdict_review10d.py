@@ -319,19 +319,32 @@ def test_rows_that_never_change_say_so_not_that_they_scatter():
 
 
 @pytest.mark.parametrize(
-    ("slope", "jump", "digits", "grid"),
-    list(itertools.product(["2", "-1", "0.3"], ["0.5", "1"], [4, 5], range(3))),
+    ("distance", "slope", "jump", "digits", "grid", "source"),
+    list(
+        itertools.product(
+            ["0.001", "0.01", "-0.003"],
+            ["2", "-1", "0.3"],
+            ["0.5", "1"],
+            [4, 5],
+            range(3),
+            ["float64", "float16"],
+        )
+    ),
 )
-def test_rows_past_a_kink_with_no_loss_at_w_do_not_refute_the_truth(slope, jump, digits, grid):
+def test_rows_past_a_kink_with_no_loss_at_w_do_not_refute_the_truth(
+    distance, slope, jump, digits, grid, source
+):
     # no L column: nothing bounds the kink, so a run whose estimates fall like 1/ε (not on
-    # one line in ε²) shows no law, and a flat one refutes only what no close kink explains
-    w, d, s, j = mp.mpf("0.3"), mp.mpf("0.001"), mp.mpf(slope), mp.mpf(jump)
+    # one line in ε², or as well on one in 1/ε) shows no law that refutes, and a flat one
+    # refutes only what no close kink explains
+    w, d, s, j = mp.mpf("0.3"), mp.mpf(distance), mp.mpf(slope), mp.mpf(jump)
 
     def loss(x):
         return s * (x - w) + j * abs(x - w + d) + 1
 
-    text = _rows(loss, w, GRIDS[grid], digits, with_loss=False)
-    assert _table(text, float(s + j)).kind != "wrong"
+    cast = np.float16 if source == "float16" else np.float64
+    text = _rows(loss, w, GRIDS[grid], digits, cast=cast, with_loss=False)
+    assert _table(text, float(s + j * mp.sign(d)), source).kind != "wrong"
 
 
 def test_w_on_the_domain_edge_gives_no_advice_it_cannot_follow():
