@@ -190,9 +190,10 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif rows:
         evidence = (
-            "The rows' central differences scatter by more than the round-off of "
-            f"{facts['dtype']} allows at their smallest ε and show no h² law, so no "
-            "extrapolation over them has a bound."
+            "At their smallest ε the rows' central differences change from ε to ε by "
+            f"amounts the round-off of {facts['dtype']} and the digits printed can make (or "
+            "scatter beyond it), not as the h² law of small ε says, so no extrapolation over "
+            "them has a bound."
         )
     else:
         evidence = "No reference with an honest error bar resolves it here."
