@@ -357,3 +357,16 @@ def test_w_on_the_domain_edge_gives_no_advice_it_cannot_follow():
     wrong = _expression("w**1.5", 0.0, "5")
     assert wrong.kind == "wrong"
     assert "sweep smaller ε" not in diagnosis_text(wrong)
+
+
+def test_an_overflow_is_not_called_a_domain_edge():
+    settings = {"epsilon_min": 0.02, "epsilon_max": 1.0, "points": 40}
+    right = _expression("exp(1000*w)", 0.7, "1000*exp(1000*w)", **settings)
+    assert right.kind == "correct"
+    assert "overflows" in diagnosis_text(right)
+    assert "domain" not in diagnosis_text(right)
+    wrong = _expression("exp(1000*w)", 0.7, "999*exp(1000*w)", **settings)
+    assert wrong.kind == "wrong" and "domain" not in diagnosis_text(wrong)
+    # a real edge still says so
+    edge = _expression("log(w)", 1e-3, "1/w", **PAST_THE_EDGE)
+    assert "edge of the loss's domain" in diagnosis_text(edge)

@@ -254,6 +254,11 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             " (w sits on the edge of the loss's domain, so every ε reaches past it and no "
             "central difference is defined: the exact derivative at w judges.)"
         )
+    elif facts.get("overflow"):
+        note += (
+            " (The loss overflows to infinity at the chosen range's ε, so no central "
+            "difference is finite there: sweep smaller ε.)"
+        )
     elif facts.get("domain_edge"):
         note += (
             " (The chosen ε range reaches past the edge of the loss's domain, so no central "

@@ -236,7 +236,13 @@ def _range_too_large(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         f"within about {_fmt(facts['loss_scale'], 2)} of w (its derivatives at w say so), less "
         f"than the smallest ε of the chosen range ({_fmt(facts['smallest_epsilon'], 2)}), so "
         f"every ε of the range is too large"
-        + (" (it reaches past the edge of the loss's domain)" if facts.get("domain_edge") else "")
+        + (
+            " (the loss overflows to infinity there)"
+            if facts.get("overflow")
+            else " (it reaches past the edge of the loss's domain)"
+            if facts.get("domain_edge")
+            else ""
+        )
         + f". {facts['dtype']} can form ε down to about "
         f"{_fmt(facts['gap'], 2)} at w: sweep smaller ε."
     )

@@ -279,7 +279,14 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     )
     edge = _domain_edge_in_range(result, analytic, checked, usable)
     if edge is not None:
-        reading.facts.update(domain_edge=True, edge_at_w=edge[0] == 0.0)
+        beyond = np.concatenate([result.loss_plus, result.loss_minus])
+        beyond = beyond[~np.isfinite(beyond)]
+        reading.facts.update(
+            domain_edge=True,
+            edge_at_w=edge[0] == 0.0,
+            # ±inf only, no NaN: the loss overflows there (exp(1000·w)), no domain ends
+            overflow=bool(beyond.size and not np.isnan(beyond).any()),
+        )
         if _disagrees(checked, analytic):
             return _wrong(reading, None, None, analytic, pole=edge[0])
         if not _resolves(checked, analytic):
