@@ -161,10 +161,10 @@ def _one_sided(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     side = facts["side"]
     other = "w − ε" if side == "forward" else "w + ε"
     return (
-        f"The loss is not a finite number at {other} for every ε of the range (w sits at "
-        f"the edge of the function's domain, like sqrt or log at 0), so central "
-        f"differences do not exist; only {side} differences do. The derivative there may "
-        "be infinite or one-sided."
+        f"The loss is not a finite number at {other} for every ε of the range (w sits on "
+        "or near the edge of the function's domain, like sqrt or log at 0, and every ε of "
+        f"the range reaches past it), so central differences do not exist; only {side} "
+        "differences do. The derivative there may be infinite or one-sided."
     )
 
 
