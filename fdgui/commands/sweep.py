@@ -4,8 +4,9 @@ Sweeps ε for an expression in w (``--expr``) or one parameter of the built-in n
 (``--network``), in the chosen dtype, and prints the best ε per scheme, the recommended ε,
 the reference used and the diagnosis. Exit status: 0, or 1 when the diagnosis is "wrong"
 (the gradient under check disagrees with the finite differences), 2 for bad input or a
-gradient under check that nothing resolves (too few rows; "too coarse to judge"), 3 when
-the sweep itself fails (reported in one line, never as a traceback).
+gradient under check that nothing resolves (too few rows; "too coarse to judge"; rows
+whose losses never change), 3 when the sweep itself fails (reported in one line, never as
+a traceback).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "Sweep ε on a log grid for an expression in w or one parameter of the built-in "
             "network, evaluated in the chosen dtype. Exit status 1 when the gradient under "
             "check is diagnosed wrong, 2 for bad input (or a gradient under check that nothing "
-            "resolves: a --table too short or too coarse to judge it), 3 if the sweep "
-            "itself fails."
+            "resolves: a --table too short or too coarse to judge it, or whose losses never "
+            "change), 3 if the sweep itself fails."
         ),
     )
     what = parser.add_mutually_exclusive_group(required=True)
@@ -154,6 +155,13 @@ def _run_table(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if diagnosis.case == "flat-rows" and judges_nothing(diagnosis):
+        print(
+            "fdgui-cli sweep: --table: the losses never change in the digits given, so the "
+            "rows neither confirm nor refute the backprop gradient",
+            file=sys.stderr,
+        )
+        return 2
     if diagnosis.case == "too-few-rows":
         # neither refuted nor confirmed: too few ε to judge, never a pass (exit 2)
         print(
@@ -168,6 +176,7 @@ def _run_table(args: argparse.Namespace) -> int:
 
 
 from fdgui.core.sweep.measured import MIN_JUDGING_ROWS  # noqa: E402  (the one rule)
+from fdgui.core.sweep.reading import judges_nothing  # noqa: E402
 
 
 def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:
@@ -305,7 +314,7 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2  # as netcheck: an estimate of nothing is a probe error, never a result
-    if diagnosis.case in ("unresolved", "checked-not-finite"):
+    if judges_nothing(diagnosis):
         return 2  # neither confirmed nor refuted: never a pass
     return 1 if diagnosis.kind == "wrong" else 0
 

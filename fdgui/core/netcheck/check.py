@@ -18,7 +18,7 @@ from fdgui.core.models.mlp import Network
 from fdgui.core.netcheck import ladder
 from fdgui.core.netcheck.blas import single_threaded_blas
 from fdgui.core.netcheck.chunks import TensorResult
-from fdgui.core.netcheck.confirm import confirm as confirm_wrong
+from fdgui.core.netcheck.confirm import confirming
 from fdgui.core.netcheck.engines import make_engine
 from fdgui.core.netcheck.planner import tensor_weights
 from fdgui.core.netcheck.progress import Progress, ProgressTracker, usable_weights
@@ -49,19 +49,27 @@ def run_check(
     the generator. Settings are validated at the first step, before any work. The fraction
     is weighted by each tensor's cost (``weights``: the cost planner's ``tensor_seconds``
     for this mode, else ``tensor_weights``), so it tracks time, not entries: in a deep
-    network one entry of W1 costs hundreds of times one entry of the last layers.
+    network one entry of W1 costs hundreds of times one entry of the last layers. One more
+    weight than tensors is the float64 confirmation's (``CostPlan.progress_weights``).
     """
     settings = settings_for_model(settings, model)
     settings.validate(model)
     shapes = tensor_shapes(settings, model)
+    confirm_weight = 0.0
+    if weights is not None and len(weights) == len(shapes) + 1:  # the plan's confirmation
+        *weights, confirm_weight = weights
     if not usable_weights(weights, len(shapes)):
-        weights = tensor_weights(settings, model)
+        weights, confirm_weight = tensor_weights(settings, model), 0.0
     with single_threaded_blas():
-        return (yield from _check_steps(settings, network, model, list(weights)))
+        return (yield from _check_steps(settings, network, model, list(weights), confirm_weight))
 
 
 def _check_steps(
-    settings: CheckSettings, network: Network | None, model: Model | None, weights: list[float]
+    settings: CheckSettings,
+    network: Network | None,
+    model: Model | None,
+    weights: list[float],
+    confirm_weight: float = 0.0,
 ) -> Generator[Progress, None, CheckReport]:
     started = time.perf_counter()
     yield 0.0, "building the network" if model is None else "reading the model"
@@ -84,7 +92,7 @@ def _check_steps(
     shapes = tensor_shapes(settings, model)
     total = count_checked(settings, shapes)
     done = 0
-    progress = ProgressTracker(weights)
+    progress = ProgressTracker(weights, confirm_weight)
     results: list[TensorResult] = []
     for position, (name, shape) in enumerate(shapes):
         result = TensorResult(name, shape, settings.mode, settings.directions)
@@ -128,9 +136,9 @@ def _check_steps(
             yield from _recheck(result, position, np.concatenate(undecided), engine,
                                 roundoff, tally, progress)  # fmt: skip
         progress.finish_tensor()
-    yield 1.0, "writing the report"
     # float64 evidence for every "wrong" (its evaluations count with the ladder's)
-    tally.evaluations += confirm_wrong(results, engine, settings, tolerances)
+    confirmation = yield from _confirm(results, engine, settings, tolerances, tally, progress)
+    yield 1.0, "writing the report"
     seconds = time.perf_counter() - started
     label = model.label if model is not None else ""
     report = build_report(
@@ -142,6 +150,8 @@ def _check_steps(
         report = replace(
             report, roundoff=roundoff, evaluations=report.evaluations + tally.evaluations
         )
+    if confirmation.suspects:
+        report = replace(report, confirmation=confirmation)
     if reexamined or sigma:
         settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
         report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)
@@ -157,6 +167,24 @@ def _recheck(result, position, indices, engine, roundoff, tally, progress):
     for rechecked in ladder.recheck(result, position, indices, engine, roundoff, tally):
         yield progress.ladder(rechecked, indices.size), message
     progress.ladder_rate(tally.evaluations - before, rechecked)
+
+
+def _confirm(results, engine, settings, tolerances, tally, progress):
+    """The float64 confirmation of the entries about to be called wrong, as a phase of the
+    progress bar (its share: ``ProgressTracker.confirm_share``); returns the Confirmation."""
+    job = confirming(results, engine, settings, tolerances, tally)
+    dtype = settings.dtype
+    units = ("direction", "directions") if settings.mode == "projection" else ("entry", "entries")
+    try:
+        while True:
+            done, total = next(job)
+            message = (
+                f"confirming in float64 the {total:,} {units[total != 1]} the {dtype} "
+                f"differences call wrong: {done:,} done"
+            )
+            yield progress.confirmation(done, total), message
+    except StopIteration as stop:
+        return stop.value
 
 
 def run_to_completion(

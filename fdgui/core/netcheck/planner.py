@@ -40,6 +40,18 @@ class CostPlan:
     # expected seconds of each tensor (in tensor order): the check's progress bar uses them
     tensor_seconds: tuple[float, ...] = ()
     engine: str = "exact"
+    # expected seconds of the float64 confirmation after the last tensor (netcheck.confirm)
+    confirm_seconds: float = 0.0
+
+    @property
+    def progress_weights(self) -> tuple[float, ...] | None:
+        """What ``run_check`` weighs its progress bar by: each tensor's seconds, then the
+        confirmation's when one is expected (None without tensor seconds)."""
+        if not self.tensor_seconds:
+            return None
+        if self.confirm_seconds > 0:
+            return (*self.tensor_seconds, self.confirm_seconds)
+        return self.tensor_seconds
 
 
 def plan_costs(

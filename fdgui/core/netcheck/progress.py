@@ -27,9 +27,13 @@ class ProgressTracker:
     last layers, so counting entries alike would sit at half way for most of the run.
     """
 
-    def __init__(self, weights: Sequence[float]) -> None:
+    def __init__(self, weights: Sequence[float], confirm_weight: float = 0.0) -> None:
         self._weights = list(weights)
-        self._total = sum(self._weights) or 1.0
+        # the float64 confirmation after the last tensor (netcheck.confirm) gets its planned
+        # share of the bar (``confirm_weight``, in the weights' unit); the tensors the rest
+        extra = confirm_weight if math.isfinite(confirm_weight) and confirm_weight > 0 else 0.0
+        self._total = (sum(self._weights) or 1.0) + extra
+        self._confirm_start = 0.0
         self._finished = 0.0  # the weight of the tensors already checked
         self._share = 0.0
         self._size = 1
@@ -69,6 +73,15 @@ class ProgressTracker:
         """The ladder's evaluations per re-checked entry so far (used for later tensors)."""
         if entries > 0:
             self.per_entry = evaluations / entries
+
+    def confirmation(self, done: int, total: int) -> float:
+        """Fraction once ``done`` of ``total`` entries are confirmed in float64: from where
+        the tensors left the bar to the end (their planned share; none planned: the bar
+        stays where it is while the message counts)."""
+        if done == 0:
+            self._confirm_start = self._last
+        step = (1.0 - self._confirm_start) * done / max(total, 1)
+        return self._report(self._confirm_start + step)
 
     def finish_tensor(self) -> None:
         self._finished += self._share

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fdgui.core.netcheck.chunks import TensorResult
+from fdgui.core.netcheck.confirm import Confirmation
 from fdgui.core.netcheck.ladder import Roundoff
 from fdgui.core.netcheck.reexamine import (
     ESTIMATE_REASONS,
@@ -119,6 +120,9 @@ class CheckReport:
     # the losses' round-off the check measured (netcheck.ladder; None: float64 with the
     # recommended tolerances) and how many entries the ε ladder decided at a larger ε
     roundoff: Roundoff | None = None
+    # float64's confirmation of the entries the dtype called wrong (netcheck.confirm; None:
+    # nothing to confirm)
+    confirmation: Confirmation | None = None
 
     @property
     def passed(self) -> bool:

@@ -76,6 +76,24 @@ class ExactSteps:
         name = self.net.parameter_names[position]
         return self.net.loss_along(name, int(index), np.asarray(values, float), "float64")
 
+    def float64_direction_losses(self, position: int, k: int, values: np.ndarray):
+        """float64 losses at θ + s·v for each s of ``values`` (v: projection direction k of
+        tensor ``position``; θ as the dtype holds it): ``netcheck.confirm`` along a
+        direction, as ``float64_losses`` along an entry."""
+        parameters = self.net.parameters
+        unit = direction(parameters[position].shape, self.settings.sample_seed, position, k)
+        values = np.asarray(values, dtype=float).ravel()
+        # many points per batched forward pass, their parameters within about 4M numbers
+        size = sum(p.size for p in parameters)
+        rows = max(1, min(values.size, 4_000_000 // max(size, 1)))
+        found = []
+        for start in range(0, values.size, rows):
+            steps = values[start : start + rows]
+            stacks = [np.broadcast_to(p, (steps.size, *p.shape)) for p in parameters]
+            stacks[position] = parameters[position] + steps.reshape(-1, *[1] * unit.ndim) * unit
+            found.append(np.asarray(self.net.losses_batch(stacks, "float64"), dtype=float))
+        return np.concatenate(found) if found else np.zeros(0)
+
     @property
     def smooth(self) -> bool:
         return self.net.spec.activation != "relu"
@@ -149,4 +167,18 @@ class ForwardSteps:
             points = np.empty((values.size, self.size))
             points[:] = self.theta
             points[:, self.offsets[position] + int(index)] = values
+            return np.asarray(self.model.losses(points, "float64"), dtype=float)
+
+    def float64_direction_losses(self, position: int, k: int, values: np.ndarray):
+        """As ``ExactSteps.float64_direction_losses``; None when the model has no float64
+        loss."""
+        if "float64" not in self.model.dtypes or self.changes_only:
+            return None
+        start, stop = self.offsets[position], self.offsets[position + 1]
+        unit = direction(self.shapes[position][1], self.settings.sample_seed, position, k).ravel()
+        values = np.asarray(values, dtype=float).ravel()
+        points = np.empty((values.size, self.size))
+        points[:] = self.theta
+        points[:, start:stop] = self.theta[start:stop] + values[:, None] * unit
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
             return np.asarray(self.model.losses(points, "float64"), dtype=float)

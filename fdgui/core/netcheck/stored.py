@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.models.mlp import NetworkSpec
+from fdgui.core.netcheck.confirm import Confirmation
 from fdgui.core.netcheck.ladder import Roundoff
 from fdgui.core.netcheck.results import CheckReport, Entry, TensorReport
 from fdgui.core.netcheck.settings import CheckSettings
@@ -221,6 +222,14 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
             "samples": report.roundoff.samples,
             "typical": _number(report.roundoff.typical),
         },
+        "confirmation": None
+        if report.confirmation is None
+        else {
+            "suspects": report.confirmation.suspects,
+            "examined": report.confirmation.examined,
+            "confirmed": report.confirmation.confirmed,
+            "limit": report.confirmation.limit,
+        },
         "tensors": tensors,
         "worst": [_entry_data(entry) for entry in report.worst],
     }
@@ -346,6 +355,7 @@ def _read(data: dict[str, Any]) -> StoredReport:
         reexamined=_int(data["reexamined"], "reexamined"),
         settled=_int(data["settled"], "settled"),
         roundoff=_roundoff(data.get("roundoff")),  # sessions before the ε ladder: none
+        confirmation=_confirmation(data.get("confirmation")),  # older sessions: none
     )
     _check_consistent(report)
     finished = data.get("finished_at", "")
@@ -457,6 +467,23 @@ def _roundoff(item: Any) -> Roundoff | None:
         samples=_int(item["samples"], "round-off samples"),
         typical=_float(item.get("typical", "nan"), "round-off typical"),
     )
+
+
+def _confirmation(item: Any) -> Confirmation | None:
+    """The float64 confirmation's counts (netcheck.confirm), when the report has them."""
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        raise StoredReportError("the report's confirmation is malformed")
+    found = Confirmation(
+        suspects=_int(item.get("suspects"), "confirmation suspects"),
+        examined=_int(item.get("examined"), "confirmation examined"),
+        confirmed=_int(item.get("confirmed"), "confirmation confirmed"),
+        limit=_int(item.get("limit"), "confirmation limit"),
+    )
+    if not found.confirmed <= found.examined <= min(found.suspects, found.limit):
+        raise StoredReportError("the report's confirmation counts do not add up")
+    return found
 
 
 def same_report(first: CheckReport, second: CheckReport) -> bool:

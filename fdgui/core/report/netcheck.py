@@ -238,7 +238,37 @@ def second_look_words(report: CheckReport) -> str:
             f"one-sided limits): {report.settled:,} agree at other ε (round-off or "
             f"truncation at the first), {wrong:,} do not (a bug, a kink, or undecided)."
         )
+    confirmation = confirmation_words(report)
+    if confirmation:
+        parts.append(confirmation)
     return " ".join(parts)
+
+
+def confirmation_words(report: CheckReport) -> str:
+    """What float64 made of the entries the dtype's differences called wrong ('' if none)."""
+    found = report.confirmation
+    if found is None or not found.suspects:
+        return ""
+    dtype = report.settings.dtype
+    if report.settings.mode == "projection":  # confirmed along the direction itself
+        unit = "direction" if found.suspects == 1 else "directions"
+    else:
+        unit = "entry" if found.suspects == 1 else "entries"
+    words = (
+        f"The {dtype} differences called {found.suspects:,} {unit} wrong; float64 "
+        f"evaluations of the same loss confirmed {found.confirmed:,} of the "
+        f"{found.examined:,} examined"
+    )
+    unconfirmed = found.examined - found.confirmed
+    if unconfirmed:
+        words += f" (the other {unconfirmed:,} are undecided: not confirmed)"
+    if found.past_limit:
+        words += (
+            f"; the remaining {found.past_limit:,}, past the {found.limit:,} a check "
+            f"examines (the nearest to their tolerance first), keep the {dtype} verdict "
+            "without float64 confirmation"
+        )
+    return words + "."
 
 
 def _gradient_noun(report: CheckReport) -> str:
@@ -378,6 +408,15 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "samples": report.roundoff.samples,
         },
         "settled_at_other_epsilon": report.settled,
+        # float64's confirmation of the entries the dtype called wrong (netcheck.confirm)
+        "confirmation": None
+        if report.confirmation is None
+        else {
+            "suspects": report.confirmation.suspects,
+            "examined": report.confirmation.examined,
+            "confirmed": report.confirmation.confirmed,
+            "limit": report.confirmation.limit,
+        },
         "check": {
             "mode": settings.mode,
             "dtype": settings.dtype,

@@ -20,6 +20,7 @@ from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.sweep_cases import (
     _checked_not_finite,
     _estimate,
+    _flat_rows,
     _not_finite_at_w,
     _pole_in_range,
     _range_too_large,
@@ -88,6 +89,9 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return f"Gradient consistent (to what {dtype} resolves)"
     if case == "too-few-rows":
         return "Too few rows to judge"
+    if case == "flat-rows":
+        judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
+        return f"{judged} (the losses never change)"
     if case == "unresolved":
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
     if case == "range-too-large" and facts.get("edge_at_w"):
@@ -103,10 +107,25 @@ _UNRESOLVED = {"truncation": "ε too large: truncation", "round-off": "round-off
 def diagnosis_text(diagnosis: Diagnosis) -> str:
     """What the sweep shows and why, in plain words (the banner's text)."""
     words = _CASE_WORDS[diagnosis.case](diagnosis, diagnosis.facts)
-    if "vanished-below" in diagnosis.reasons:
+    if "vanished-below" in diagnosis.reasons and diagnosis.facts.get("measured_rows"):
+        words += (
+            f" At ε ≤ {_eps(diagnosis.facts['vanished_below'])} the losses do not change in "
+            "the digits given (L+ = L−, below what those rows resolve), so those rows' "
+            "estimates are 0."
+        )
+    elif "vanished-below" in diagnosis.reasons:
         words += (
             f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
+        )
+    conflicts = diagnosis.facts.get("conflicting_epsilons")
+    if conflicts:
+        shown = ", ".join(_eps(value) for value in conflicts[:3])
+        more = f" and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+        words += (
+            f" Note: rows that share an ε give different losses (ε = {shown}{more}); the "
+            "curves show every row, the reference over the rows uses the first usable one "
+            "of each ε in file order. Check which measurement is right."
         )
     return words
 
@@ -395,7 +414,12 @@ def _range_too_narrow(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     cause = "truncation" if low else "round-off"
     agreement = f"{_agrees(facts)}. " if "agreeing_method" in facts else ""
     advice = f" Sweep {direction} ε." if low else _larger_advice(facts)
-    if low and "vanished_below" in facts:
+    if low and "vanished_below" in facts and facts.get("measured_rows"):
+        advice = (
+            f" The rows at ε ≤ {_eps(facts['vanished_below'])} do not change the losses in "
+            "the digits given: measure with more digits to go lower."
+        )
+    elif low and "vanished_below" in facts:
         advice = (
             f" Smaller ε vanish in {facts['dtype']} (w ± ε == w below about "
             f"{_eps(facts['vanished_below'])}), so this is as close as {facts['dtype']} gets."
@@ -517,6 +541,7 @@ _CASE_WORDS = {
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,
+    "flat-rows": _flat_rows,
     "unresolved": _unresolved,
     "range-too-large": _range_too_large,
 }
@@ -528,6 +553,11 @@ _CASE_WORDS = {
 def point_text(result: SweepResult, readout: PointReadout) -> str:
     """One sentence about the chosen ε: which error dominates there."""
     epsilon = _eps(readout.epsilon)
+    if readout.vanished and result.kind == "measured":
+        return (
+            f"At ε = {epsilon} the losses do not change in the digits given (L+ = L−): the "
+            "change is below what this row resolves, so every estimate is 0."
+        )
     if readout.vanished:
         return (
             f"At ε = {epsilon} the perturbation vanishes in {result.dtype}: w ± ε rounds to w, "

@@ -246,3 +246,38 @@ def _range_too_large(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         + f". {facts['dtype']} can form ε down to about "
         f"{_fmt(facts['gap'], 2)} at w: sweep smaller ε."
     )
+
+
+def _flat_rows(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    """Measured rows whose losses never change: below their digits, not w ± ε == w."""
+    rows = facts.get("rows", 0)
+    with_l = " = L" if facts.get("has_loss") else ""
+    words = (
+        f"The losses do not change in the digits given: L+ = L−{with_l} on every one of the "
+        f"{rows} rows, so every central difference is 0. That is not w ± ε rounding back to "
+        "w: the change of the loss over these ε is below what the rows resolve"
+    )
+    resolution = facts.get("resolution")
+    if resolution is not None:
+        words += (
+            f", about {_fmt(resolution, 2)} in the derivative at ε = "
+            f"{_fmt(facts['resolution_epsilon'], 2)} (the losses' round-off in "
+            f"{facts['dtype']} and the last printed digit, over ε). If the loss is smooth on "
+            "the scale of these ε, its derivative is below about that"
+        )
+    words += "."
+    if "checked" in facts:
+        what = facts.get("method", "gradient")
+        what = "your derivative" if what == "your derivative" else f"the {what} gradient"
+        change = facts.get("change")
+        size = ""
+        if change is not None and resolution is not None and change > resolution:
+            size = (
+                f" (it would change the losses by about {_fmt(change, 2)} at the largest ε: "
+                "either it is wrong or the loss varies on a scale these ε do not sample)"
+            )
+        words += (
+            f" With no change to extrapolate, nothing bounds the rows' truncation, so "
+            f"{what} {_fmt(facts['checked'], 6)} is neither confirmed nor refuted{size}."
+        )
+    return words + " Measure at larger ε or print more digits of the losses."

@@ -317,3 +317,36 @@ def _wrong(
         vanished_note=False,
         **facts,
     )
+
+
+def _flat_rows(reading: _Reading, checked: ReferenceValue | None) -> Diagnosis:
+    """Measured rows whose losses never change (L+ = L− (= L) on every row): nothing rounded
+    w ± ε back to w — the change of the loss is below the digits the rows give. Nothing is
+    judged, with or without a gradient under check (kind ``estimate``, case ``flat-rows``).
+
+    ``resolution`` is the least change of the central difference the rows could show: the
+    losses' round-off and printed digits over ε (their ± at the row where it is smallest,
+    mostly the largest ε). A loss smooth on the scale of these ε has a derivative below about
+    that; one that is not (an oscillation whose period divides every 2ε) can have any."""
+    result = reading.result
+    floor = np.asarray(result.roundoff_floor, dtype=float)
+    finite = np.isfinite(floor) & (floor > 0)
+    facts: dict[str, Any] = {
+        "source": result.kind,
+        "rows": int(result.epsilons.size),
+        "has_loss": bool(np.isfinite(result.forward.estimates).any()),  # an L column
+    }
+    if finite.any():
+        index = int(np.flatnonzero(finite)[np.argmin(floor[finite])])
+        facts.update(
+            resolution=float(floor[index]), resolution_epsilon=float(result.epsilons[index])
+        )
+    if checked is not None:
+        facts["change"] = 2.0 * abs(checked.value) * float(np.max(result.epsilons))
+    return reading.diagnosis(
+        "estimate",
+        "flat-rows",
+        recommended_by="no-useful-epsilon",
+        vanished_note=False,
+        **facts,
+    )

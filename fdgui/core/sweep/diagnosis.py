@@ -36,7 +36,13 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core.sweep.cases import _correct_or_limited, _estimate, _unresolved, _wrong
+from fdgui.core.sweep.cases import (
+    _correct_or_limited,
+    _estimate,
+    _flat_rows,
+    _unresolved,
+    _wrong,
+)
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, pole_within_range
 from fdgui.core.sweep.reading import (
@@ -418,6 +424,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         )
     # 4. vanished: no ε of the range changes w (or, for rows, the loss) at all
     if not usable.any() or result.vanished.all():
+        if result.kind == "measured":  # rows: w ± ε moved; the losses show no change
+            return _flat_rows(reading, checked)
         return reading.diagnosis(
             "vanished", "vanished", has_point=result.point is not None, vanished_note=False
         )

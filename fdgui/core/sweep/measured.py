@@ -415,12 +415,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         )
         if rows_reference is not None:
             references.append(rows_reference)
-    finite_losses = loss_values[np.isfinite(loss_values)]
-    typical = (
-        float(np.median(np.abs(finite_losses)))
-        if finite_losses.size
-        else float(np.median(np.abs(loss_plus)))
-    )
+    typical = _representative_loss(loss_values, loss_plus, loss_minus)
     result = _assemble(
         label=objective.label,
         kind="measured",
@@ -442,7 +437,41 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         unit_roundoff=u,
         row_noise=noise,
     )
+    conflicts = _conflicting_epsilons(epsilons, loss_plus, loss_minus, loss_values)
+    if conflicts:
+        result.extras["conflicting_epsilons"] = conflicts
     return result
+
+
+def _representative_loss(
+    loss_values: np.ndarray, loss_plus: np.ndarray, loss_minus: np.ndarray
+) -> float:
+    """The table's loss L, signed (``result.loss``, JSON "loss"): the median of the rows' L
+    where the rows give one, else the median of (L+ + L−)/2 (L to within the curvature
+    term ε²·L″/2). Only its size enters the round-off; the sign is the person's loss."""
+    finite = loss_values[np.isfinite(loss_values)]
+    if finite.size:
+        return float(np.median(finite))
+    with np.errstate(all="ignore"):
+        middle = loss_plus / 2.0 + loss_minus / 2.0
+    finite = middle[np.isfinite(middle)]
+    return float(np.median(finite)) if finite.size else float(np.median(loss_plus))
+
+
+def _conflicting_epsilons(
+    epsilons: np.ndarray, loss_plus: np.ndarray, loss_minus: np.ndarray, losses: np.ndarray
+) -> list[float]:
+    """The ε that two or more rows (sorted by ε, as floats) share with different losses.
+    The sweep keeps them all in the curves; the Richardson reference over the rows takes
+    the first usable row of each ε (file order), and the words say so."""
+
+    def differ(column: np.ndarray) -> np.ndarray:
+        before, after = column[:-1], column[1:]
+        return ~((before == after) | (np.isnan(before) & np.isnan(after)))
+
+    same = epsilons[1:] == epsilons[:-1]
+    clash = same & (differ(loss_plus) | differ(loss_minus) | differ(losses))
+    return [float(value) for value in np.unique(epsilons[1:][clash])]
 
 
 def usable_rows(result: SweepResult) -> int:
@@ -456,13 +485,17 @@ def too_few_rows(result: SweepResult, diagnosis):
     usable ε): neither confirmed nor refuted, whatever the rows show (case ``too-few-rows``,
     kind ``estimate``): two rows show no trend in ε, so no bar bounds their truncation. The
     CLI (``sweep --table``, exit 2) and the explorer say the same. Rows that are not finite
-    or change nothing keep their own reading (undefined, vanished)."""
+    or change nothing keep their own reading (undefined, flat rows)."""
     from dataclasses import replace
 
     if result.kind != "measured" or not result.has_checked:
         return diagnosis
     rows = usable_rows(result)
-    if rows >= MIN_JUDGING_ROWS or diagnosis.kind not in ("wrong", "correct", "estimate"):
+    if (
+        rows >= MIN_JUDGING_ROWS
+        or diagnosis.kind not in ("wrong", "correct", "estimate")
+        or diagnosis.case == "flat-rows"  # no row changes: said as such
+    ):
         return diagnosis
     facts = {
         **diagnosis.facts,

@@ -21,6 +21,8 @@ CASES: dict[str, str] = {
     "one-sided": "undefined",  # the loss is finite on one side of w only
     "not-finite": "undefined",  # the loss is not finite near w at any ε
     "vanished": "vanished",  # w ± ε == w at every ε
+    # measured rows with L+ = L− (= L) on every row: the loss's change is below their digits
+    "flat-rows": "estimate",
     "estimate": "estimate",  # nothing under check: the best estimate and its error bar
     "too-few-rows": "estimate",  # measured rows too few to judge what is under check
     # under check, but no reference resolves it (its bar too wide, or rows with no h² law)
@@ -35,6 +37,16 @@ CASES: dict[str, str] = {
     "consistent": "correct",  # no trusted reference; the finite differences do not refute
     "correct": "correct",
 }
+# Cases that neither confirm nor refute a gradient under check: `fdgui-cli sweep` exits 2
+# for them when a gradient is under check (never a pass, never "wrong").
+UNJUDGED_CASES: tuple[str, ...] = (
+    "unresolved",
+    "too-few-rows",
+    "flat-rows",
+    "checked-not-finite",  # a NaN/±inf gradient with no trusted reference: never a pass
+)
+
+
 # How the recommended ε was chosen.
 RECOMMENDATIONS: tuple[str, ...] = (
     "rule",  # the rule of thumb (nothing better to go by)
@@ -82,6 +94,11 @@ class Diagnosis:
     kink_epsilon: float | None = None
 
 
+def judges_nothing(diagnosis: Diagnosis) -> bool:
+    """A gradient is under check and the sweep neither confirms nor refutes it."""
+    return "checked" in diagnosis.facts and diagnosis.case in UNJUDGED_CASES
+
+
 def _epsilon_limit(dtype: str) -> float:
     """The largest ε a sweep in ``dtype`` accepts (measured rows: "exact" has no format)."""
     try:
@@ -109,6 +126,11 @@ class _Reading:
             "epsilon_max": float(result.epsilons[-1]),
             "epsilon_limit": _epsilon_limit(result.dtype),
         }
+        if result.kind == "measured":  # rows: "vanished" means the losses did not change
+            self.facts["measured_rows"] = True
+            conflicts = result.extras.get("conflicting_epsilons")
+            if conflicts:  # two rows share an ε with different losses
+                self.facts["conflicting_epsilons"] = list(conflicts)
         self.reasons: list[str] = []
 
     def note_vanished(self) -> None:

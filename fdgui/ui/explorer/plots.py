@@ -335,6 +335,8 @@ class SweepPlots(pg.QtCore.QObject):
             for region in self.vanished:
                 region.setRegion((low - 1, edge))
                 region.setVisible(True)
+            # measured rows: nothing rounded w; the losses did not change in their digits
+            self.vanished_text.setText("no change" if result.kind == "measured" else "vanished")
             self.vanished_text.setVisible(True)
         else:
             for region in self.vanished:

@@ -329,7 +329,7 @@ class NetcheckModel(PanelModel):
         self._started = time.perf_counter()
         weights = None  # the planner's per-tensor times make the progress bar track time
         if self._plan is not None and settings.mode in self._plan:
-            weights = self._plan[settings.mode].tensor_seconds or None
+            weights = self._plan[settings.mode].progress_weights
 
         def progressed(fraction: float, message: str) -> None:
             elapsed = time.perf_counter() - self._started
