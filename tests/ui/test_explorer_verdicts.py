@@ -58,7 +58,12 @@ def test_import_table_keeps_good_rows_and_lists_bad_ones(qtbot, tmp_path):
     assert model.diagnosis().kind == "estimate"
     model.set_text("measured_backprop", "0.2")
     model.sweep()
+    # flat rows with no loss at w refute only what no kink closer to w than a thousandth of
+    # the smallest ε could explain: twice the gradient is that far
     assert model.diagnosis().kind == "wrong"
+    model.set_text("measured_backprop", "0.1")
+    model.sweep()
+    assert model.diagnosis().kind == "correct"
     (tmp_path / "empty.csv").write_text("# nothing\n", encoding="utf-8")
     assert not panel.import_table_file(str(tmp_path / "empty.csv"))
     assert not panel.import_table_file(str(tmp_path / "missing.csv"))

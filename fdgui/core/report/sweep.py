@@ -18,6 +18,7 @@ from fdgui.core.numbers.format import ratio as _rel
 from fdgui.core.numbers.format import significant
 from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.sweep_cases import (
+    _checked_not_finite,
     _estimate,
     _flat_rows,
     _not_finite_at_w,
@@ -66,6 +67,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Undefined at w (only one side defined)"
     if case in ("not-finite", "not-finite-at-w"):
         return "Undefined at w (loss not finite)"
+    if case == "checked-not-finite":
+        return "Gradient under check not a number"
     if case == "pole-in-range":
         if diagnosis.facts.get("pole"):
             return "Undefined at w (every ε straddles a pole)"
@@ -91,6 +94,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return f"{judged} (the losses never change)"
     if case == "unresolved":
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
+    if case == "range-too-large" and facts.get("edge_at_w"):
+        return "Gradient correct (w on the edge of the loss's domain)"
     if case == "range-too-large":
         return "Gradient correct (the ε range is too large for finite differences)"
     return TITLES[diagnosis.kind]
@@ -175,10 +180,10 @@ def _one_sided(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     side = facts["side"]
     other = "w − ε" if side == "forward" else "w + ε"
     return (
-        f"The loss is not a finite number at {other} for every ε of the range (w sits at "
-        f"the edge of the function's domain, like sqrt or log at 0), so central "
-        f"differences do not exist; only {side} differences do. The derivative there may "
-        "be infinite or one-sided."
+        f"The loss is not a finite number at {other} for every ε of the range (w sits on "
+        "or near the edge of the function's domain, like sqrt or log at 0, and every ε of "
+        f"the range reaches past it), so central differences do not exist; only {side} "
+        "differences do. The derivative there may be infinite or one-sided."
     )
 
 
@@ -263,7 +268,17 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     note = ""
     if "below_kink" in facts:
         note = f" (Judged below a kink that ε crosses at about {_eps(facts['below_kink'])}.)"
-    if facts.get("domain_edge"):
+    if facts.get("edge_at_w"):
+        note += (
+            " (w sits on the edge of the loss's domain, so every ε reaches past it and no "
+            "central difference is defined: the exact derivative at w judges.)"
+        )
+    elif facts.get("overflow"):
+        note += (
+            " (The loss overflows to infinity at the chosen range's ε, so no central "
+            "difference is finite there: sweep smaller ε.)"
+        )
+    elif facts.get("domain_edge"):
         note += (
             " (The chosen ε range reaches past the edge of the loss's domain, so no central "
             "difference is defined there: sweep smaller ε.)"
@@ -274,10 +289,14 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"gradient is tiny, and against the gradient itself the error is "
             f"{_rel(facts['floor_hides'])}."
         )
-    return (
-        f"{_method(facts)} {_fmt(facts['checked'], digits)}{ratio} is wrong: "
-        f"{evidence} Look for a bug in the derivative.{note}"
+    checked = facts["checked"]
+    shown = (
+        f" {_fmt(checked, digits)}{ratio} is wrong"
+        if math.isfinite(checked)
+        else f" is {'NaN' if math.isnan(checked) else ('+inf' if checked > 0 else '−inf')}, "
+        "not a finite number, and so wrong"
     )
+    return f"{_method(facts)}{shown}: {evidence} Look for a bug in the derivative.{note}"
 
 
 def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
@@ -518,6 +537,7 @@ _CASE_WORDS = {
     "correct": _correct,
     "not-finite-at-w": _not_finite_at_w,
     "undefined-at-w": _undefined_at_w,
+    "checked-not-finite": _checked_not_finite,
     "pole-in-range": _pole_in_range,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,

@@ -32,6 +32,21 @@ def _undefined_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     )
 
 
+def _checked_not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    what = (
+        "your derivative"
+        if facts.get("method") == "your derivative"
+        else (f"the {facts.get('method', 'checked')} gradient")
+    )
+    value = facts.get("checked")
+    shown = "NaN" if value is None or math.isnan(value) else ("+inf" if value > 0 else "−inf")
+    return (
+        f"{what[0].upper()}{what[1:]} is {shown}, not a number any finite difference or "
+        "reference could agree with, and no reference with an honest bar was found to show "
+        "what it should be. Nothing is confirmed; find where it stops being finite."
+    )
+
+
 def _pole_in_range(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype = facts["dtype"]
     value, error = facts.get("analytic_value"), facts.get("analytic_error")
@@ -105,12 +120,53 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     what = f"{facts.get('method', 'gradient')} gradient"
     if facts.get("method") == "your derivative":
         what = "your derivative"
-    checked = f"The {what} {_fmt(facts.get('checked'), 6)}"
+    checked = f"{'Your derivative' if what == 'your derivative' else 'The ' + what} " + _fmt(
+        facts.get("checked"), 6
+    )
     rows = facts.get("source") == "measured"
     value, error = facts.get("estimate"), facts.get("estimate_error")
     method = facts.get("estimate_method", "Richardson")
     truncation = facts.get("limit") == "truncation"
-    if value is not None and error is not None and math.isfinite(error):
+    own = facts.get("own_error")
+    if value is not None and error is not None and math.isfinite(error) and own is not None:
+        evidence = (
+            f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}, but "
+            f"{what} as computed in float64 is only good to ± {uncertainty(own)} (its own "
+            "round-off, measured against extended precision): too wide to tell it from twice "
+            "or half the reference or its opposite, so nothing confirms it."
+        )
+    elif (
+        value is not None
+        and error is not None
+        and math.isfinite(error)
+        and facts.get("confirm_only")
+    ):
+        evidence = (
+            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"{uncertainty(error)}: the rows' central differences agree within their digits "
+            "over ε far apart, which confirms a gradient that agrees, but "
+            + (
+                "the table gives no loss at w"
+                if facts.get("no_loss_at_w")
+                else "their L+ + L− − 2L does not resolve"
+            )
+            + " whether a kink lies between w and the smallest ε (past a kink, flat central "
+            "differences are the average of the two slopes), so only a disagreement beyond "
+            f"± {uncertainty(facts.get('refute_error'))} (which would need a kink within about "
+            "a thousandth of the smallest ε) would refute it."
+        )
+    elif (
+        value is not None and error is not None and math.isfinite(error) and facts.get("kink_room")
+    ):
+        evidence = (
+            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"{uncertainty(error)}, most of it (± {uncertainty(facts['kink_room'])}) the room "
+            "the rows leave for a kink between w and the smallest ε (their one-sided "
+            "differences and L+ + L− − 2L do not rule one out, and past a kink the central "
+            "differences are the two slopes' average): too wide to tell a gradient from twice "
+            "or half of it or its opposite, so it confirms nothing."
+        )
+    elif value is not None and error is not None and math.isfinite(error):
         cause = (
             "mostly the truncation the rows leave (their ε are large for the scale the loss "
             "varies on)"
@@ -123,6 +179,12 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
             f"a gradient from twice or half of it or its opposite, so it confirms nothing."
         )
+    elif rows and facts.get("all_zero"):
+        evidence = (
+            "Every row's central difference is exactly 0 (L+ = L− at each ε): the loss is "
+            "even about w at these ε or changes below its digits, and rows that never change "
+            "show no h² law, so no extrapolation over them has a bound."
+        )
     elif rows and truncation:
         evidence = (
             "The rows' central differences change from ε to ε by far more than their "
@@ -132,13 +194,18 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif rows:
         evidence = (
-            "The rows' central differences scatter by more than the round-off of "
-            f"{facts['dtype']} allows at their smallest ε and show no h² law, so no "
-            "extrapolation over them has a bound."
+            "At their smallest ε the rows' central differences change from ε to ε by "
+            f"amounts the round-off of {facts['dtype']} and the digits printed can make (or "
+            "scatter beyond it), not as the h² law of small ε says, so no extrapolation over "
+            "them has a bound."
         )
     else:
         evidence = "No reference with an honest error bar resolves it here."
-    if rows:
+    if own is not None and not rows:
+        advice = " Compute it without the cancellation that loses its digits."
+    elif rows and facts.get("confirm_only"):
+        advice = " Measure at smaller ε, with the loss at w and more digits."
+    elif rows:
         advice = (
             " Measure at smaller ε." if truncation else " Measure at larger ε or print more digits."
         )
@@ -161,12 +228,25 @@ def _range_too_large(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     else:
         checked += " is exact (worked out in extended precision)."
+    if facts.get("edge_at_w"):
+        return (
+            f"{checked} The finite differences judge nothing here: w sits on the edge of the "
+            "loss's domain (the loss is not a number on one side of it), so every ε, however "
+            "small, reaches past it; only the exact derivative at w (from the defined side) "
+            "judges."
+        )
     return (
         f"{checked} The finite differences judge nothing here: the loss changes completely "
         f"within about {_fmt(facts['loss_scale'], 2)} of w (its derivatives at w say so), less "
         f"than the smallest ε of the chosen range ({_fmt(facts['smallest_epsilon'], 2)}), so "
         f"every ε of the range is too large"
-        + (" (it reaches past the edge of the loss's domain)" if facts.get("domain_edge") else "")
+        + (
+            " (the loss overflows to infinity there)"
+            if facts.get("overflow")
+            else " (it reaches past the edge of the loss's domain)"
+            if facts.get("domain_edge")
+            else ""
+        )
         + f". {facts['dtype']} can form ε down to about "
         f"{_fmt(facts['gap'], 2)} at w: sweep smaller ε."
     )

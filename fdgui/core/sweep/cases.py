@@ -113,6 +113,11 @@ def _unresolved(
     truncation dominates the bar: ε too large for the loss's scale) or "round-off" (the
     losses' round-off over ε dominates)."""
     facts: dict[str, Any] = {"source": reading.result.kind}
+    result = reading.result
+    if result.kind == "measured":
+        central = result.central.estimates[~result.vanished & np.isfinite(result.central.estimates)]
+        if central.size and not np.any(central):
+            facts["all_zero"] = True  # every row's L+ = L−: nothing scatters
     limit = None
     if reference is not None:
         limit = reference.limit
@@ -122,6 +127,8 @@ def _unresolved(
             estimate_method=reference.method,
             estimate_status=reference.status,
         )
+        if reference.kink is not None and reference.error and reference.kink >= reference.error / 2:
+            facts["kink_room"] = reference.kink
     if limit is None:
         limit = "round-off" if reference is not None and reference.trusted else "truncation"
     facts["limit"] = limit
@@ -279,7 +286,7 @@ def _wrong(
     best = result.central.best_relative_error
     truth = independent.value if independent is not None else consensus
     factor = None  # checked / truth, when it is far from 1 and of the same sign
-    if truth not in (None, 0) and checked != 0 and truth * checked > 0:
+    if truth not in (None, 0) and checked != 0 and truth * checked > 0 and np.isfinite(checked):
         factor = checked / truth
         if 1 / 1.5 <= factor <= 1.5:
             factor = None

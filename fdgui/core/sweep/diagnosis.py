@@ -31,6 +31,7 @@ which rule (``recommended_by``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -165,6 +166,21 @@ def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     return window <= RESOLVING * max(abs(reference.value), 1e-300)
 
 
+def _note_own_bar(reading, checked: ReferenceValue, reference: ReferenceValue) -> None:
+    """When the gradient under check's own measured bar (a typed expression's float64
+    round-off) is what keeps ``reference`` from resolving it, the words name that bar."""
+    own = _gradient_bar(checked, reference.value)
+    if checked.error is not None and np.isfinite(checked.error) and own > (reference.error or 0):
+        reading.facts["own_error"] = own
+
+
+def _not_a_number(reading) -> Diagnosis:
+    """The gradient under check is NaN or ±inf and no trusted reference says what it should
+    be (against one it is wrong, decided first): never correct, nothing is judged (case
+    ``checked-not-finite``, exit 2)."""
+    return reading.diagnosis("undefined", "checked-not-finite", recommended_by="no-useful-epsilon")
+
+
 def _seed_relative(checked: float, truth: float) -> float:
     return float(relative_error(checked, truth))
 
@@ -198,6 +214,10 @@ def _domain_edge_in_range(result, analytic, checked, usable) -> tuple[float, flo
             float(np.sqrt(abs(6 * gradient / third))) if third else np.inf,
         ]
     finite = [float(x) for x in scales if np.isfinite(x) and x > 0]
+    if not finite and second is None and third is None:
+        # no Taylor scale at w (w**1.5 at 0: L = L' = 0, no finite L''): w itself sits on the
+        # edge, every ε crosses it; 0 says so (the words give no "sweep smaller ε")
+        return 0.0, smallest
     # the distance the loss's Taylor expansion holds over (the smallest reading): the edge
     # is at least that close for the range's ε to leave the domain
     return (min(finite) if finite else smallest), smallest
@@ -251,14 +271,34 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
         return reading.diagnosis("undefined", "not-finite-at-w")
+    if (
+        checked is not None
+        and checked is not analytic
+        and not np.isfinite(checked.value)
+        and truth is not None
+    ):
+        # a gradient that is not a number, where the loss has a trusted derivative: wrong,
+        # before any range reading (a domain edge) could confirm it
+        return _wrong(reading, None, None, truth)
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
     )
     edge = _domain_edge_in_range(result, analytic, checked, usable)
     if edge is not None:
-        reading.facts.update(domain_edge=True)
+        beyond = np.concatenate([result.loss_plus, result.loss_minus])
+        beyond = beyond[~np.isfinite(beyond)]
+        reading.facts.update(
+            domain_edge=True,
+            edge_at_w=edge[0] == 0.0,
+            # ±inf only, no NaN: the loss overflows there (exp(1000·w)), no domain ends
+            overflow=bool(beyond.size and not np.isnan(beyond).any()),
+        )
         if _disagrees(checked, analytic):
             return _wrong(reading, None, None, analytic, pole=edge[0])
+        if not _resolves(checked, analytic):
+            # the same resolving rule as every other reference: a bar too wide confirms nothing
+            _note_own_bar(reading, checked, analytic)
+            return _unresolved(reading, analytic, None, None)
         return _edge_range_too_large(reading, analytic, checked, edge)
     if not usable.any() and one_sided.any():
         side = "forward" if np.isfinite(result.forward.estimates).any() else "backward"
@@ -268,7 +308,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if analytic is not None and analytic.status == "undefined":
         return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
     if checked is not None and not np.isfinite(checked.value):
-        return reading.diagnosis("undefined", "undefined-at-w", why="the gradient under check")
+        return _not_a_number(reading)
     consensus, spread, _ = _consensus(result, usable) if usable.any() else (None, None, -1)
     reading.note_vanished()
     # 2. a kink at w: the expression says a branch switches there, or (any other model) the
@@ -318,6 +358,15 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         judged_by_kinked_fd = (
             result.switched is None and not result.smooth and result.kind != "measured"
         )
+        if not truth.refutes and not _disagrees(checked, replace(truth, error=truth.refute_error)):
+            # rows that agree within their digits but cannot exclude a kink between w and
+            # the smallest ε: their agreement confirms, their disagreement refutes nothing
+            reading.facts.update(
+                confirm_only=True,
+                refute_error=truth.refute_error,
+                no_loss_at_w=not bool(np.isfinite(result.forward.estimates).any()),
+            )
+            return _unresolved(reading, truth, consensus, spread)
         if (
             not judged_by_kinked_fd
             or truth.method in ("analytic", "complex step")
@@ -344,6 +393,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and not exact_under_check
         and not _resolves(checked, truth)
     ):
+        _note_own_bar(reading, checked, truth)
         return _unresolved(reading, truth, consensus, spread)
     if pole is not None and pole[2] and checked is None:
         pole = None  # only the range is too large: the estimate reads it

@@ -3,6 +3,7 @@ format the losses came from and the digits printed, Richardson over the rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
@@ -19,6 +20,14 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
+from fdgui.core.sweep.row_shape import (
+    EvenPart,
+    beyond_scale,
+    curvature_breaks,
+    even_part,
+    kink_explains,
+    on_one_line,
+)
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -27,11 +36,17 @@ CORRECTION_SHARE = 0.25  # of the extrapolation's correction to the smallest row
 
 
 def _rows_richardson(
-    epsilons: np.ndarray, central: np.ndarray, noise: np.ndarray
+    epsilons: np.ndarray,
+    central: np.ndarray,
+    noise: np.ndarray,
+    curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
     used to judge) when the three smallest already break the law, ``limit`` saying by what.
+    ``curvature`` gives, for positions into the arrays, those rows' even part
+    (``row_shape.EvenPart``; None where a row has no loss at w): it must follow its own law
+    of small ε, and bounds the kink it leaves room for (``_law_shown``).
     """
     count, broken = h2_run(epsilons, central, noise)
     order = np.argsort(epsilons)
@@ -62,8 +77,9 @@ def _rows_richardson(
     correction = abs(tableau.value - central[order[0]])
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
-    shown, broken = _law_shown(
-        epsilons[used], central[used], noise[used], tableau.value, correction
+    even = curvature(used) if curvature is not None else None
+    shown, broken, refute_error = _law_shown(
+        epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
         return ReferenceValue(
@@ -72,7 +88,8 @@ def _rows_richardson(
             float("inf"),
             note=f"{NOT_CONVERGED}: the {count} measured central estimates at the smallest ε "
             "do not show the h² law (their changes are within round-off, or the "
-            "extrapolation moves them by more than a quarter of its value)",
+            "extrapolation moves them by more than a quarter of its value, or the rows lie "
+            "beyond the loss's scale)",
             status="unconverged",
             limit=broken,
         )
@@ -87,14 +104,47 @@ def _rows_richardson(
         f"(of {epsilons.size}) that follow the h² law",
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
+        refute_error=None if refute_error is None else refute_error + error,
+        kink=even.kink if even is not None and np.isfinite(even.kink) else None,
     )
 
 
+KINK_MARGIN = 1000.0  # see _kink_margin
+
+
+def _kink_margin(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """What a disagreement must exceed (beyond the bar) to refute the gradient from rows
+    with no loss at w (sorted by ε). Past a kink at d < ε from w with jump J the central
+    differences are S + J·d/ε and the derivative is S ± J, so two rows i, j bound
+    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). A disagreement J beyond
+    KINK_MARGIN times that bound over the smallest ε needs a kink within ε/KINK_MARGIN of
+    w: only that refutes (a unit switching so close to w is the rare case the one-sided
+    differences, with the loss at w, would show). Read over consecutive rows and each row
+    with the largest."""
+    h, d, n = steps, estimates, noise
+    with np.errstate(all="ignore"):
+        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
+        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
+        bounds = [
+            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
+        ]
+        bound = float(np.min(np.concatenate(bounds)))
+    if not np.isfinite(bound):
+        return float("inf")
+    return KINK_MARGIN * bound / float(h[0])
+
+
 def _law_shown(
-    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float, correction: float
-) -> tuple[float | None, str]:
-    """The least bar the run's evidence allows (None when the run does not show the h² law)
-    and what hides the law otherwise: "truncation" or "round-off".
+    steps: np.ndarray,
+    estimates: np.ndarray,
+    noise: np.ndarray,
+    value: float,
+    correction: float,
+    even: EvenPart | None = None,
+) -> tuple[float | None, str, float | None]:
+    """The least bar the run's evidence allows (None when the run does not show the h² law),
+    what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
+    with that bar may refute a gradient.
 
     Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
     (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
@@ -104,14 +154,22 @@ def _law_shown(
     by at most a quarter of the value (an eighth over three rows, whose one check of the
     law can pass by chance; beyond that the smallest ε is not small against the
     loss's scale and the h⁴… terms the one tolerance check cannot exclude are as large as
-    the h² term); or, with no resolved
-    c, the estimates agree within their bars over ε a factor 4 apart, so that an h² term
-    of any size larger than the bars would show, and are non-zero beyond their bars (not
-    the 1/ε decay to 0 of rows beyond the loss's scale): then the bar is the best row's ±
-    plus the h² term there that the largest row bounds, plus the value's distance from it.
+    the h² term) while L+ − L− still grows with ε (``_beyond_scale``); or, with no resolved
+    c, the non-zero estimates (a row whose L+ = L− is no evidence) agree within their bars
+    over ε a factor 4 apart, so that an h² term of any size larger than the bars would show,
+    and are non-zero beyond their bars (not the 1/ε decay to 0 of rows beyond the loss's
+    scale): then the bar is the best row's ± plus the h² term there that the largest row
+    bounds, plus the value's distance from it. Either way the rows' even part (``even``,
+    when the table gives the loss at w) must not break its own law
+    (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
+    grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates,
+    or a single resolved c, with no loss at w to bound such a kink confirm with their bar
+    but refute only beyond ``_kink_margin`` (returned third; None: the bar refutes).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
+    if curvature_breaks(even):
+        return None, "truncation", None
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
         c = (d[:-1] - d[1:]) / q
@@ -119,10 +177,29 @@ def _law_shown(
     if np.any(np.abs(c) > radius):
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
-        if not correction <= cap * abs(value):
-            return None, "truncation"
+        if not correction <= cap * abs(value) or beyond_scale(h, d, n):
+            return None, "truncation", None
+        if even is None and not on_one_line(h, d, n):
+            # with no loss at w the even part cannot show a kink; the run itself must
+            return None, "truncation", None
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        return drift * float(h[0]) ** 2, "truncation"
+        if even is None and (np.count_nonzero(np.abs(c) > radius) < 2 or kink_explains(h, d, n)):
+            # one resolved c is one measurement of the h² term, not the law: the other
+            # pairs' c's overlap it only through their round-off; or the rows are as well
+            # S + J·d/ε, a kink past w. With no loss at w to read the even part, only a
+            # disagreement no kink outside ε/1000 explains refutes
+            return drift * float(h[0]) ** 2, "truncation", _kink_margin(h, d, n)
+        if even is not None and np.isfinite(even.kink):
+            # a kink the even part leaves room for moves the derivative by up to its jump
+            drift = drift * float(h[0]) ** 2 + even.kink
+            return drift, "truncation", None
+        return drift * float(h[0]) ** 2, "truncation", None
+    # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
+    # sides, or changed below its digits) overlap anything: they show no law
+    informative = d != 0.0
+    if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
+        return None, "round-off", None
+    h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
         # value = some row j's D less the h² term there, which the largest row k bounds:
@@ -137,8 +214,13 @@ def _law_shown(
                 / (h[-1] ** 2 - h[:-1] ** 2)
             )
         bounds = bounds[far & np.isfinite(bounds)]
-        return float(np.min(bounds)), "round-off"
-    return None, "round-off"
+        if not bounds.size:
+            return None, "round-off", None
+        if even is None or not np.isfinite(even.kink):
+            return float(np.min(bounds)), "round-off", _kink_margin(h, d, n)
+        # a kink the even part leaves room for moves the derivative by up to its jump
+        return float(np.min(bounds)) + even.kink, "round-off", None
+    return None, "round-off", None
 
 
 def _stored_rounding(central: np.ndarray) -> np.ndarray:
@@ -207,6 +289,35 @@ def _digit_units(values: list) -> np.ndarray:
     return np.where(finite, units[where.reshape(-1)], 0.0)
 
 
+def _zero_unit(rows: list) -> float | None:
+    """What a loss typed as an exact zero ("0.0", "0", "-0.0") is taken to be good to: the
+    table's typical (median) digit unit of its non-zero losses, or None when no loss is an
+    exact zero (or none is not). Its own last digit says nothing of the precision it was
+    printed with — a float's repr or a number of significant digits prints 0 exactly — and
+    "0.0" (± 0.05) would claim far less than the table's other digits and let a zero row
+    agree with anything."""
+    columns = [_column(rows, name) for name in ("loss_plus", "loss_minus", "loss")]
+    columns[2] = [value for value in columns[2] if value is not None]
+    values = [value for column in columns for value in column]
+    zero = np.array(_mapped(Decimal.is_zero, values), dtype=bool)
+    if not zero.any() or zero.all():
+        return None
+    units = _digit_units(values)[~zero]
+    units = units[units > 0.0]
+    return float(np.median(units)) if units.size else None
+
+
+def _typed_units(values: list, typical: float | None) -> np.ndarray:
+    """Half a unit in the last typed digit of each loss (``_digit_units``), an exact zero's
+    at most ``typical`` (``_zero_unit``)."""
+    units = _digit_units(values)
+    if typical is None:
+        return units
+    present = [Decimal(1) if value is None else value for value in values]
+    zero = np.array(_mapped(Decimal.is_zero, present), dtype=bool)
+    return np.where(zero, np.minimum(units, typical), units)
+
+
 def _quotients(numerators: list, denominators: list) -> np.ndarray:
     """float(n / d) of each pair, n / d worked out in decimal first (as typed: exact up to
     the context's precision, then rounded once more to a float)."""
@@ -260,9 +371,17 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     started = time.perf_counter()
     source = dtype if dtype in SOURCE_DTYPES else "float64"
     u = 0.0 if source == "exact" else precision.unit_roundoff(source)
-    arrays = _row_arrays(_sorted_by_epsilon(objective.rows), u)
+    rows = _sorted_by_epsilon(objective.rows)
+    arrays = _row_arrays(rows, u)
     epsilons, loss_plus, loss_minus, loss_values = arrays[:4]
     central, forward, backward, vanished, noise = arrays[4:]
+    zero_unit = _zero_unit(rows)
+    if zero_unit is not None:  # a loss typed as an exact zero: the table's digits, not its own
+        units = [
+            _typed_units(_column(rows, name), zero_unit) for name in ("loss_plus", "loss_minus")
+        ]
+        spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
+        noise = spread / (2.0 * epsilons) + _stored_rounding(central)
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
@@ -273,7 +392,27 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     distinct, first = np.unique(epsilons[usable], return_index=True)
     if distinct.size >= MIN_JUDGING_ROWS:
         keep = usable[first]
-        rows_reference = _rows_richardson(epsilons[keep], central[keep], 2.0 * noise[keep])
+
+        def curvature(positions: np.ndarray) -> EvenPart | None:
+            picked = [rows[i] for i in keep[np.sort(positions)]]  # ascending ε (keep is)
+            if any(row.loss is None for row in picked):
+                return None
+            plus, minus, losses = (
+                _column(picked, name) for name in ("loss_plus", "loss_minus", "loss")
+            )
+            sides = (
+                u * np.abs(np.array(_mapped(float, plus + minus))).reshape(2, -1).sum(axis=0)
+                + _typed_units(plus, zero_unit)
+                + _typed_units(minus, zero_unit)
+            )
+            centre = 2.0 * (
+                u * np.abs(np.array(_mapped(float, losses))) + _typed_units(losses, zero_unit)
+            )
+            return even_part(picked, sides, centre)
+
+        rows_reference = _rows_richardson(
+            epsilons[keep], central[keep], 2.0 * noise[keep], curvature
+        )
         if rows_reference is not None:
             references.append(rows_reference)
     typical = _representative_loss(loss_values, loss_plus, loss_minus)

@@ -16,6 +16,7 @@ KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "
 CASES: dict[str, str] = {
     "not-finite-at-w": "undefined",  # the loss at w itself is not finite
     "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
+    "checked-not-finite": "undefined",  # the gradient under check is NaN or ±inf
     "pole-in-range": "undefined",  # every usable ε straddles a pole: nothing resolves it
     "one-sided": "undefined",  # the loss is finite on one side of w only
     "not-finite": "undefined",  # the loss is not finite near w at any ε
@@ -38,7 +39,12 @@ CASES: dict[str, str] = {
 }
 # Cases that neither confirm nor refute a gradient under check: `fdgui-cli sweep` exits 2
 # for them when a gradient is under check (never a pass, never "wrong").
-UNJUDGED_CASES: tuple[str, ...] = ("unresolved", "too-few-rows", "flat-rows")
+UNJUDGED_CASES: tuple[str, ...] = (
+    "unresolved",
+    "too-few-rows",
+    "flat-rows",
+    "checked-not-finite",  # a NaN/±inf gradient with no trusted reference: never a pass
+)
 
 
 # How the recommended ε was chosen.

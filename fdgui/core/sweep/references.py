@@ -54,6 +54,17 @@ class ReferenceValue:
     # what dominates the bar ("truncation" or "round-off"), or keeps an unconverged one from
     # any bound; None where not read (measured rows' Richardson sets it)
     limit: str | None = None
+    # the bar a disagreement must exceed to refute the gradient under check, when wider than
+    # ``error`` (None: ``error`` itself): measured rows with no loss at w cannot show that no
+    # kink lies between w and the smallest ε (see measured._law_shown)
+    refute_error: float | None = None
+    # the part of the bar that is room for a kink the rows cannot rule out (measured rows)
+    kink: float | None = None
+
+    @property
+    def refutes(self) -> bool:
+        """Whether a disagreement beyond ``error`` refutes (else beyond ``refute_error``)."""
+        return self.refute_error is None
 
     @property
     def trusted(self) -> bool:
@@ -278,7 +289,11 @@ def h2_run(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> tuple
         # estimates that scatter around one value (not shrinking like 1/h, as far beyond
         # the loss's scale) are round-off, even beyond the format's stated bars (float32
         # rows declared float64)
-        scattered = bool(np.max(np.abs(triple - centre)) <= 0.5 * abs(centre))
+        # ... scattering, not a trend: far beyond their bars, changes of one sign over the
+        # triple are truncation (1/ε towards a slope past a kink, relu rows in full digits)
+        steps_taken = np.diff(triple)
+        trend = beyond > 30.0 and bool(steps_taken[0] * steps_taken[1] > 0)
+        scattered = bool(np.max(np.abs(triple - centre)) <= 0.5 * abs(centre)) and not trend
     if (beyond <= 30.0 or scattered) and change[-1] > change[0]:
         return 0, "round-off"
     return 0, "truncation"

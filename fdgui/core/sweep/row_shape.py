@@ -1,0 +1,171 @@
+"""What measured rows' shape says beyond their central differences: whether the loss's
+even part L+ + L− − 2L follows the law of small ε (a kink between w and the smallest ε
+does not), how large a kink it leaves room for, and whether the loss's change L+ − L−
+still grows with ε (rows beyond the loss's scale do not). ``measured._law_shown`` reads
+them before trusting a Richardson reference over the rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from fdgui.core.sweep.references import FLOAT64_ROUNDOFF
+
+GROWTH = 2.0 / 3.0  # L+ − L− must grow at least like ε^GROWTH across a run (see beyond_scale)
+CURVATURE_TOLERANCE = 0.25  # each pair's slope of the even part may be off by a quarter
+
+
+@dataclass(frozen=True)
+class EvenPart:
+    """The even part s = L+ + L− − 2L over rows sorted by ε.
+
+    ``slopes``/``radius``: each consecutive pair's (s₂ − s₁)/(ε₂² − ε₁²) — L'' plus an ε²
+    term in the h² regime — and its round-off radius. ``kink``: how far a kink between w
+    and the smallest ε that the rows leave room for could move the derivative from their
+    central differences: the least half one-sided difference |F − B|/2 = |s|/(2ε) with its
+    ± over the rows (a smooth part's L''·ε/2 that cancels a kink's jump at every row is
+    not excluded).
+    """
+
+    slopes: np.ndarray
+    radius: np.ndarray
+    kink: float
+    # each row's own s/ε² (L'' plus an ε² term) and its ± (the loss at w does not cancel)
+    rows: np.ndarray | None = None
+    rows_radius: np.ndarray | None = None
+
+
+def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | None:
+    """The rows' (sorted by ε) :class:`EvenPart`, exact from the typed decimals. A pair's
+    radius is twice (as for the central estimates' bars) its L± uncertainties (``sides``,
+    per row) and its L's (``centre``, per row) — a loss at w typed the same in both rows is
+    the same number, off by the same amount, so it cancels. None when a row has no loss
+    at w or fewer than three rows are given."""
+    if len(rows) < 3 or any(row.loss is None for row in rows):
+        return None
+    sums = [row.loss_plus + row.loss_minus - 2 * row.loss for row in rows]
+    steps: list[Decimal] = [row.epsilon for row in rows]
+    pairs = range(len(rows) - 1)
+    same = np.array([rows[i].loss == rows[i + 1].loss for i in pairs], dtype=bool)
+    with np.errstate(all="ignore"):
+        spread = 2.0 * (sides[:-1] + sides[1:] + np.where(same, 0.0, centre[:-1] + centre[1:]))
+    squares = [step * step for step in steps]
+    slopes = np.array(
+        [float((sums[i + 1] - sums[i]) / (squares[i + 1] - squares[i])) for i in pairs]
+    )
+    apart = np.array([float(squares[i + 1] - squares[i]) for i in pairs])
+    # past a kink at d < ε on one side, F − B = s/ε = 2J·(1 − d/ε) (plus L''·ε of the smooth
+    # part), and the derivative is J·(1 − d/ε) from the central difference: the least
+    # |F − B|/2 and its ± over the rows bounds what such a kink could hide
+    with np.errstate(all="ignore"):
+        radius = spread / apart + 4.0 * FLOAT64_ROUNDOFF * np.abs(slopes)
+        half = np.array([abs(float(v / step)) / 2.0 for v, step in zip(sums, steps, strict=True)])
+        kinks = half + (sides + centre) / np.array([float(step) for step in steps])
+    kink = float(np.min(kinks)) if kinks.size else float("inf")
+    # or from the law itself: past the kink the pairs' slopes against ε² are
+    # L'' + 2J/(ε₁ + ε₂), so the spread of their intervals bounds 2J·(1/σ₁ − 1/σ₂) between
+    # the first pair's σ₁ = ε₁ + ε₂ and the last's
+    sigma = np.array([float(steps[i] + steps[i + 1]) for i in pairs])
+    with np.errstate(all="ignore"):
+        reach = 2.0 * (1.0 / sigma[0] - 1.0 / sigma[-1])
+        fitted = float(np.max(slopes + radius) - np.min(slopes - radius)) / reach
+    if np.isfinite(fitted) and fitted >= 0.0:
+        kink = min(kink, fitted)
+    squares_float = np.array([float(square) for square in squares])
+    with np.errstate(all="ignore"):
+        own = np.array([float(v / q) for v, q in zip(sums, squares, strict=True)])
+        own_radius = 2.0 * (sides + centre) / squares_float + 4.0 * FLOAT64_ROUNDOFF * np.abs(own)
+    return EvenPart(slopes, radius, kink if np.isfinite(kink) else float("inf"), own, own_radius)
+
+
+def curvature_breaks(even: EvenPart | None) -> bool:
+    """Whether the rows' even part breaks its law of small ε beyond its round-off: each
+    consecutive pair's slope of s against ε² estimates L'' (plus an ε² term), and with its
+    radius and a quarter of itself must overlap every other pair's. A piecewise-linear loss
+    whose kink lies between w and the smallest ε has central differences S + J·d/ε — flat
+    to their digits, the two slopes' average — while its s grows like 2J·ε, so those slopes
+    fall like 1/ε. Each row's own s/ε² must agree the same way (a kink between the rows:
+    s = 0 exactly on one linear piece, then growing). Unknown (no loss at w) is not
+    broken."""
+    if even is None:
+        return False
+    return _apart(even.slopes, even.radius) or (
+        even.rows is not None and _apart(even.rows, even.rows_radius)
+    )
+
+
+def _apart(values: np.ndarray, radius: np.ndarray) -> bool:
+    """Whether some two of ``values`` (each ± ``radius`` and a quarter of itself) do not
+    overlap."""
+    low = values - radius - CURVATURE_TOLERANCE * np.abs(values)
+    high = values + radius + CURVATURE_TOLERANCE * np.abs(values)
+    if values.size < 2 or not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+        return False
+    return bool(np.max(low) > np.min(high))
+
+
+def beyond_scale(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
+    """Whether the run's loss changes L+ − L− = 2ε·D stop growing with ε (rows sorted by
+    ε, central differences ``d`` with their ± ``n``): rows beyond the loss's scale, where
+    the loss has saturated (tanh, atan far from w) or decayed (a bump), so D falls like 1/ε
+    or faster. In the h² regime L+ − L− grows like ε (times 1 + c·ε²/g, which a run the law
+    holds over does not turn round). Read between the smallest and the largest row, each
+    moved within its ± towards growth: growth slower than ε^⅔ is beyond the scale (a run
+    the h² law holds over grows slower only with a truncation over a quarter of the value
+    at its largest row). A smallest row not resolved from 0, or a sign change beyond the
+    ±, is no such decay."""
+    near, far = abs(float(d[0])) - float(n[0]), abs(float(d[-1])) + float(n[-1])
+    ratio = float(h[-1] / h[0])
+    if not (near > 0.0 and ratio > 1.0 and np.isfinite(far)):
+        return False
+    if float(d[0]) * float(d[-1]) < 0.0 and abs(float(d[-1])) > float(n[-1]):
+        return False
+    if far <= 0.0:
+        return True
+    growth = np.log(far * float(h[-1]) / (near * float(h[0]))) / np.log(ratio)
+    return bool(growth < GROWTH)
+
+
+LINE_ROWS = 256  # the straight-line test below is O(rows²): longer runs are not read by it
+
+
+def on_one_line(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
+    """Whether one law D = V + c·ε² passes every row of the run within its ± (sorted by ε),
+    widened by an eighth of the h² term there (the h⁴… terms a run of the law may carry;
+    c the median of the consecutive pairs'). The pairs' overlap test checks consecutive
+    pairs only, each within its round-off: rows falling like 1/ε (S + J·d/ε past a kink)
+    pass it where the smaller pairs are noisy. True (not read) for runs longer than
+    LINE_ROWS."""
+    if h.size > LINE_ROWS or h.size < 3:
+        return True
+    x = h.astype(float) ** 2
+    with np.errstate(all="ignore"):
+        slopes = np.diff(d) / np.diff(x)
+        slope = float(np.median(np.abs(slopes[np.isfinite(slopes)]))) if slopes.size else 0.0
+    return _line_through(x, d, n + slope * x / 8.0)
+
+
+def kink_explains(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
+    """Whether the run's estimates are also S + K/ε within their ± (a kink between w and the
+    smallest ε: K = J·d): then the rows cannot tell the h² law from a kink's 1/ε."""
+    if h.size > LINE_ROWS or h.size < 2:
+        return True
+    with np.errstate(all="ignore"):
+        return _line_through(1.0 / h.astype(float), d, n)
+
+
+def _line_through(x: np.ndarray, d: np.ndarray, slack: np.ndarray) -> bool:
+    """Whether a straight line in ``x`` passes every d ± slack: it exists iff every two
+    segments allow a common slope (for all j, k: lo_j − hi_k ≤ c·(x_j − x_k))."""
+    with np.errstate(all="ignore"):
+        low, high = d - slack, d + slack
+        gap = x[:, None] - x[None, :]
+        need = low[:, None] - high[None, :]
+        above, below = gap > 0, gap < 0
+        lowest = np.max(np.where(above, need / np.where(above, gap, 1.0), -np.inf))
+        highest = np.min(np.where(below, need / np.where(below, gap, 1.0), np.inf))
+    if not (np.isfinite(lowest) or np.isfinite(highest)):
+        return True
+    return bool(lowest <= highest)
