@@ -157,7 +157,7 @@ def test_flat_rows_with_no_loss_at_w_do_not_refute_what_a_close_kink_explains():
     )
     diagnosis = _table(text, 2.5)
     assert diagnosis.kind != "wrong"
-    if diagnosis.case == "unresolved" and diagnosis.facts.get("confirm_only"):
+    if diagnosis.case == "unresolved" and diagnosis.facts.get("kink_room"):
         assert "no loss at w" in diagnosis_text(diagnosis)
 
 

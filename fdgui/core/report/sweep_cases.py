@@ -136,35 +136,21 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "or half the reference or its opposite, so nothing confirms it."
         )
     elif (
-        value is not None
-        and error is not None
-        and math.isfinite(error)
-        and facts.get("confirm_only")
-    ):
-        evidence = (
-            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
-            f"{uncertainty(error)}: the rows' central differences agree within their digits "
-            "over ε far apart, which confirms a gradient that agrees, but "
-            + (
-                "the table gives no loss at w"
-                if facts.get("no_loss_at_w")
-                else "their L+ + L− − 2L does not resolve"
-            )
-            + " whether a kink lies between w and the smallest ε (past a kink, flat central "
-            "differences are the average of the two slopes), so only a disagreement beyond "
-            f"± {uncertainty(facts.get('refute_error'))} (which would need a kink within about "
-            "a thousandth of the smallest ε) would refute it."
-        )
-    elif (
         value is not None and error is not None and math.isfinite(error) and facts.get("kink_room")
     ):
         evidence = (
             f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
             f"{uncertainty(error)}, most of it (± {uncertainty(facts['kink_room'])}) the room "
-            "the rows leave for a kink between w and the smallest ε (their one-sided "
-            "differences and L+ + L− − 2L do not rule one out, and past a kink the central "
-            "differences are the two slopes' average): too wide to tell a gradient from twice "
-            "or half of it or its opposite, so it confirms nothing."
+            "the rows leave for a kink between w and the smallest ε ("
+            + (
+                "the table gives no loss at w, so nothing rules out one farther than about "
+                "a thousandth of the smallest ε"
+                if facts.get("no_loss_at_w")
+                else "their one-sided differences and L+ + L− − 2L do not rule one out"
+            )
+            + ", and past a kink the central differences are the two slopes' average): too "
+            "wide to tell a gradient from twice or half of it or its opposite, so it confirms "
+            "nothing."
         )
     elif value is not None and error is not None and math.isfinite(error):
         cause = (
@@ -203,7 +189,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         evidence = "No reference with an honest error bar resolves it here."
     if own is not None and not rows:
         advice = " Compute it without the cancellation that loses its digits."
-    elif rows and facts.get("confirm_only"):
+    elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):
         advice = " Measure at smaller ε, with the loss at w and more digits."
     elif rows:
         advice = (

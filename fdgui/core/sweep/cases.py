@@ -129,6 +129,7 @@ def _unresolved(
         )
         if reference.kink is not None and reference.error and reference.kink >= reference.error / 2:
             facts["kink_room"] = reference.kink
+            facts["no_loss_at_w"] = not bool(np.isfinite(result.forward.estimates).any())
     if limit is None:
         limit = "round-off" if reference is not None and reference.trusted else "truncation"
     facts["limit"] = limit

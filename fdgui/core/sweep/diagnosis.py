@@ -31,7 +31,6 @@ which rule (``recommended_by``).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -358,15 +357,6 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         judged_by_kinked_fd = (
             result.switched is None and not result.smooth and result.kind != "measured"
         )
-        if not truth.refutes and not _disagrees(checked, replace(truth, error=truth.refute_error)):
-            # rows that agree within their digits but cannot exclude a kink between w and
-            # the smallest ε: their agreement confirms, their disagreement refutes nothing
-            reading.facts.update(
-                confirm_only=True,
-                refute_error=truth.refute_error,
-                no_loss_at_w=not bool(np.isfinite(result.forward.estimates).any()),
-            )
-            return _unresolved(reading, truth, consensus, spread)
         if (
             not judged_by_kinked_fd
             or truth.method in ("analytic", "complex step")

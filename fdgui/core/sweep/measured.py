@@ -96,6 +96,13 @@ def _rows_richardson(
     # the value itself is stored as a float64
     error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
+    kink = even.kink if even is not None and np.isfinite(even.kink) else None
+    if refute_error is not None:
+        # rows with no loss at w that S + J·d/ε fits as well leave room for a kink between
+        # w and the smallest ε: the truth is bounded only with that room (up to the
+        # ``_kink_margin`` assumption), so it is the bar, for confirming as for refuting
+        kink = refute_error
+        error = error + refute_error
     return ReferenceValue(
         "Richardson",
         tableau.value,
@@ -104,8 +111,7 @@ def _rows_richardson(
         f"(of {epsilons.size}) that follow the h² law",
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
-        refute_error=None if refute_error is None else refute_error + error,
-        kink=even.kink if even is not None and np.isfinite(even.kink) else None,
+        kink=kink,
     )
 
 
@@ -113,13 +119,13 @@ KINK_MARGIN = 1000.0  # see _kink_margin
 
 
 def _kink_margin(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
-    """What a disagreement must exceed (beyond the bar) to refute the gradient from rows
-    with no loss at w (sorted by ε). Past a kink at d < ε from w with jump J the central
-    differences are S + J·d/ε and the derivative is S ± J, so two rows i, j bound
+    """The room for a kink the bar of rows with no loss at w (sorted by ε) must hold.
+    Past a kink at d < ε from w with jump J the central differences are S + J·d/ε and the
+    derivative is S ± J, so two rows i, j bound
     J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). A disagreement J beyond
     KINK_MARGIN times that bound over the smallest ε needs a kink within ε/KINK_MARGIN of
-    w: only that refutes (a unit switching so close to w is the rare case the one-sided
-    differences, with the loss at w, would show). Read over consecutive rows and each row
+    w: that much room is held (a unit switching so close to w is the rare case the
+    one-sided differences, with the loss at w, would show). Read over consecutive rows and each row
     with the largest."""
     h, d, n = steps, estimates, noise
     with np.errstate(all="ignore"):
@@ -163,8 +169,8 @@ def _law_shown(
     when the table gives the loss at w) must not break its own law
     (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
     grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates,
-    or a single resolved c, with no loss at w to bound such a kink confirm with their bar
-    but refute only beyond ``_kink_margin`` (returned third; None: the bar refutes).
+    or a single resolved c, with no loss at w to bound such a kink return (third) the room
+    ``_kink_margin`` leaves for one, which the caller adds to the bar (None: no such room).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]

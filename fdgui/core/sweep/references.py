@@ -54,17 +54,8 @@ class ReferenceValue:
     # what dominates the bar ("truncation" or "round-off"), or keeps an unconverged one from
     # any bound; None where not read (measured rows' Richardson sets it)
     limit: str | None = None
-    # the bar a disagreement must exceed to refute the gradient under check, when wider than
-    # ``error`` (None: ``error`` itself): measured rows with no loss at w cannot show that no
-    # kink lies between w and the smallest ε (see measured._law_shown)
-    refute_error: float | None = None
     # the part of the bar that is room for a kink the rows cannot rule out (measured rows)
     kink: float | None = None
-
-    @property
-    def refutes(self) -> bool:
-        """Whether a disagreement beyond ``error`` refutes (else beyond ``refute_error``)."""
-        return self.refute_error is None
 
     @property
     def trusted(self) -> bool:
