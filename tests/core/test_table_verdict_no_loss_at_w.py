@@ -8,8 +8,10 @@ exact); the property is checked over a grid of them, not at one table."""
 from __future__ import annotations
 
 import itertools
+import random
 
 import mpmath as mp
+import numpy as np
 import pytest
 
 from fdgui.core.report.sweep import diagnosis_text
@@ -107,3 +109,44 @@ def test_smooth_rows_without_the_loss_at_w_still_judge():
     truth = mp.exp(w)
     assert _run(text, mp.nstr(truth, 17), "exact")[1].kind == "correct"
     assert _run(text, mp.nstr(truth * 0.5, 17), "exact")[1].kind == "wrong"
+
+
+def _float32(value) -> str:
+    return repr(float(np.float32(float(value))))
+
+
+PIECE_GRIDS = [
+    "0.004,0.016,0.064",
+    "1e-3,2e-3,5e-3,1e-2,2e-2,5e-2,0.1",
+    "2.4e-4,2.7e-4,3.3e-4,5.2e-4,6.7e-4,2.5e-3,2.7e-3,2.9e-3",
+]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_piecewise_quadratic_rows_without_the_loss_at_w_do_not_call_the_truth_wrong(seed):
+    # a slope jump J at w + d between two parabolas (curvature A1 beyond, A2 before it),
+    # |d| from a thousandth of the smallest ε up to it, float32 losses: past the kink the
+    # central differences are S + (A1 − A2)·ε/2 + J·d/ε, a term odd in ε the h² law over a
+    # few rows cannot tell from truncation
+    rnd = random.Random(seed)
+    for _ in range(25):
+        grid = rnd.choice(PIECE_GRIDS)
+        epsilons = [mp.mpf(text) for text in grid.split(",")]
+        w = mp.mpf(rnd.uniform(-3, 3))
+        d = min(epsilons) * rnd.choice([-1, 1]) * 10 ** rnd.uniform(-3, 0)
+        size = min(epsilons) * 10 ** rnd.uniform(-1, 3)
+        a1, a2, jump, slope = (mp.mpf(rnd.uniform(-3, 3)) for _ in range(4))
+        constant = rnd.choice([0, 1, 100])
+
+        def loss(x, w=w, d=d, size=size, a1=a1, a2=a2, jump=jump, slope=slope, c=constant):
+            u = (x - w - d) / size
+            return slope * u + (a1 * u * u + jump * u if u > 0 else a2 * u * u) + c
+
+        bend = 2 * a1 * (-d) / size + jump if d < 0 else 2 * a2 * (-d) / size
+        truth = (slope + bend) / size
+        text = "".join(f"{e},{_float32(loss(w + e))},{_float32(loss(w - e))}\n" for e in epsilons)
+        result, diagnosis = _run(text, mp.nstr(truth, 17), "float32")
+        assert diagnosis.kind != "wrong", (text, diagnosis.case)
+        for reference in result.references:
+            if reference.trusted and reference.method == "Richardson":
+                assert abs(reference.value - float(truth)) <= reference.error, text

@@ -23,9 +23,11 @@ from fdgui.core.sweep.references import (
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
+    both_explain,
     curvature_breaks,
     even_part,
     kink_explains,
+    odd_explains,
     on_one_line,
 )
 
@@ -189,11 +191,17 @@ def _law_shown(
             # with no loss at w the even part cannot show a kink; the run itself must
             return None, "truncation", None
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        if even is None and (np.count_nonzero(np.abs(c) > radius) < 2 or kink_explains(h, d, n)):
+        if even is None and (
+            np.count_nonzero(np.abs(c) > radius) < 2
+            or kink_explains(h, d, n)
+            or odd_explains(h, d, n)
+            or both_explain(h, d, n)
+        ):
             # one resolved c is one measurement of the h² term, not the law: the other
             # pairs' c's overlap it only through their round-off; or the rows are as well
-            # S + J·d/ε, a kink past w. With no loss at w to read the even part, only a
-            # disagreement no kink outside ε/1000 explains refutes
+            # S + J·d/ε (a kink past w), or V + b·ε or both (the curvature jumping there
+            # too: a term odd in ε, which a smooth loss never gives). With no loss at w to
+            # read the even part, the bar holds a kink outside ε/1000
             return drift * float(h[0]) ** 2, "truncation", _kink_margin(h, d, n)
         if even is not None and np.isfinite(even.kink):
             # a kink the even part leaves room for moves the derivative by up to its jump
