@@ -186,15 +186,3 @@ class SpreadColumns(QObject):
         extra, remainder = divmod(spare, count)
         for index, width in enumerate(widths):
             header.resizeSection(index, width + extra + (1 if index < remainder else 0))
-
-
-def settle_layouts(passes: int = 4) -> None:
-    """Lay the window out now, before it next paints. New words in wrapped labels change
-    their heights, which resizes the plots beside them a step at a time (each step a layout
-    request of its own); left to the event loop, the plots repainted at each intermediate
-    size (three or four full repaints in a row, ~25 ms each, with no timer served
-    between them). The passes take the requests each step posts."""
-    from PySide6.QtCore import QCoreApplication
-
-    for _ in range(passes):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)

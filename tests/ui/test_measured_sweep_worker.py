@@ -108,35 +108,3 @@ def test_a_paste_past_the_table_bound_is_refused_in_words(window, qtbot):
     with qtbot.waitSignal(calculator.tableRead, timeout=10_000):
         window.panel("calculator").paste_table(smaller)
     assert len(calculator.history) == 10
-
-
-def test_a_new_result_paints_the_plots_only_at_their_final_size(window, qtbot):
-    """New words beside the plots wrap to other heights a step at a time; the plots used to
-    repaint at each intermediate size (436, 450, then 440 px: four full repaints in a row,
-    ~100 ms with no timer served), now the layout settles before they paint."""
-    from PySide6.QtCore import QEvent, QObject
-
-    explorer = window.model("explorer")
-    window.open_panel("explorer")
-    panel = window.panel("explorer")
-    _wait_for_jobs(qtbot)
-    _paste(window, qtbot, MEASURED_INLINE_ROWS + 1)
-    _wait_for_jobs(qtbot)
-    seen: list[tuple[str, int]] = []
-
-    class Watch(QObject):
-        def eventFilter(self, watched, event):
-            if event.type() in (QEvent.Type.Paint, QEvent.Type.Resize):
-                seen.append((event.type().name, panel.plots.height()))
-            return False
-
-    watch = Watch()
-    panel.plots.viewport().installEventFilter(watch)
-    explorer.set_source("measured")  # other words than the expression's: other heights
-    explorer.sweep()
-    _settle(explorer, qtbot)
-    qtbot.wait(300)
-    panel.plots.viewport().removeEventFilter(watch)
-    paints = [height for kind, height in seen if kind == "Paint"]
-    assert paints, seen
-    assert set(paints) == {panel.plots.height()}, seen

@@ -37,7 +37,7 @@ from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
 from fdgui.ui.explorer.plots import SweepPlots, legend_html
 from fdgui.ui.theme import badge_style, make_badge
-from fdgui.ui.widgets import error_label, selectable, settle_layouts, vertical_scroll
+from fdgui.ui.widgets import error_label, selectable, vertical_scroll
 
 STALE_COLOUR = "#6e7781"
 LIMITED_COLOUR = "#9a6700"  # a correct verdict the finite differences cannot fully show
@@ -534,7 +534,6 @@ class ExplorerPanel(QWidget):
             f"{numbers.duration(result.seconds)}"
         )
         self.copy_button.setEnabled(True)
-        settle_layouts()  # one paint at the final size, not one per wrapped label's step
 
     BADGE_MAX_WIDTH = 230
 
