@@ -93,6 +93,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
         return f"{judged} (the losses never change)"
     if case == "unresolved":
+        if facts.get("kink_band"):
+            return "Too coarse to judge (a kink could explain a difference under 1 %)"
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
     if case == "range-too-large" and facts.get("edge_at_w"):
         return "Gradient correct (w on the edge of the loss's domain)"

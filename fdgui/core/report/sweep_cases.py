@@ -135,6 +135,14 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "round-off, measured against extended precision): too wide to tell it from twice "
             "or half the reference or its opposite, so nothing confirms it."
         )
+    elif value is not None and error is not None and facts.get("kink_band"):
+        evidence = (
+            f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}: the "
+            f"difference, {facts['exact_relative_difference']:.1e} relative, is beyond the "
+            "bars but under 1 %, and this loss is not known to be smooth: a kink between w and "
+            "the reference's steps, which the sweep cannot see, could make a difference that "
+            "small, so it is not called wrong, and it is no confirmation either."
+        )
     elif (
         value is not None and error is not None and math.isfinite(error) and facts.get("kink_room")
     ):
@@ -189,6 +197,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         evidence = "No reference with an honest error bar resolves it here."
     if own is not None and not rows:
         advice = " Compute it without the cancellation that loses its digits."
+    elif facts.get("kink_band"):
+        advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):
         advice = " Measure at smaller ε, with the loss at w and more digits."
     elif rows:
