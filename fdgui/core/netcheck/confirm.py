@@ -147,6 +147,15 @@ class Confirmation:
     def past_limit(self) -> int:
         return self.suspects - self.examined
 
+    def fields(self) -> dict[str, int]:
+        """As JSON fields (the report's JSON and stored reports write the same)."""
+        return {
+            "suspects": self.suspects,
+            "examined": self.examined,
+            "confirmed": self.confirmed,
+            "limit": self.limit,
+        }
+
 
 def _ordered_suspects(results, tolerances) -> list[tuple[float, int, int]]:
     found = []

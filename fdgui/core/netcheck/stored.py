@@ -222,14 +222,7 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
             "samples": report.roundoff.samples,
             "typical": _number(report.roundoff.typical),
         },
-        "confirmation": None
-        if report.confirmation is None
-        else {
-            "suspects": report.confirmation.suspects,
-            "examined": report.confirmation.examined,
-            "confirmed": report.confirmation.confirmed,
-            "limit": report.confirmation.limit,
-        },
+        "confirmation": None if report.confirmation is None else report.confirmation.fields(),
         "tensors": tensors,
         "worst": [_entry_data(entry) for entry in report.worst],
     }

@@ -409,14 +409,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         },
         "settled_at_other_epsilon": report.settled,
         # float64's confirmation of the entries the dtype called wrong (netcheck.confirm)
-        "confirmation": None
-        if report.confirmation is None
-        else {
-            "suspects": report.confirmation.suspects,
-            "examined": report.confirmation.examined,
-            "confirmed": report.confirmation.confirmed,
-            "limit": report.confirmation.limit,
-        },
+        "confirmation": None if report.confirmation is None else report.confirmation.fields(),
         "check": {
             "mode": settings.mode,
             "dtype": settings.dtype,
