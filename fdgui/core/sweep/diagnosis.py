@@ -43,7 +43,7 @@ from fdgui.core.sweep.cases import (
     _wrong,
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
-from fdgui.core.sweep.evidence import _kink, pole_within_range
+from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -322,6 +322,13 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         kink, kink_epsilon = _kink(result, usable)
     if kink_reference is not None or (kink == "at" and truth is None):
         sides = kink_reference.sides if kink_reference is not None else None
+        read_error = 0.0
+        if sides is None and checked is not None:
+            # no expression to say the slopes: read them from the one-sided differences
+            # (a probe's gradient of 5 at |t| at 0 was "one choice" of the subgradient)
+            read = one_sided_slopes(result, usable)
+            if read is not None:
+                sides, read_error = read
         facts: dict[str, Any] = {}
         if sides is not None:
             facts["sides"] = sides
@@ -329,7 +336,11 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             known = [s for s in sides if s is not None]
             if known:
                 low, high = min(known), max(known)
-                slack = SAFETY_FACTOR * _gradient_bar(checked, high) + 1e-12 * max(1.0, abs(high))
+                slack = (
+                    SAFETY_FACTOR * _gradient_bar(checked, high)
+                    + 1e-12 * max(1.0, abs(high))
+                    + 2.0 * read_error
+                )
                 if not low - slack <= checked.value <= high + slack:
                     return _wrong(reading, consensus, spread, None, outside_sides=(low, high))
                 facts["subgradient"] = True

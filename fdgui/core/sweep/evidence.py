@@ -28,6 +28,46 @@ def _slope(result: SweepResult, usable: np.ndarray) -> float | None:
     return float(np.polyfit(x, y, 1)[0])
 
 
+def _readable_jump(
+    result: SweepResult, usable: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """|forward − backward| per ε, what round-off can make of it, and where it is readable
+    (30 × that and more)."""
+    forward, backward = result.forward.estimates, result.backward.estimates
+    slope = 0.0 if result.reference is None else abs(result.reference.value)
+    with np.errstate(all="ignore"):
+        jump = np.abs(forward - backward)
+        # round-off in the losses plus the rounding of w ± ε to the dtype (the steps taken
+        # differ from ε by up to a gap at w, which shifts each one-sided quotient)
+        noise = 4.0 * result.roundoff_floor + 2.0 * slope * (
+            (result.spacing or 0.0) / result.epsilons + result.unit_roundoff
+        )
+        readable = usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * noise)
+    return jump, noise, readable
+
+
+def one_sided_slopes(
+    result: SweepResult, usable: np.ndarray
+) -> tuple[tuple[float, float], float] | None:
+    """At a kink at w (``_kink`` says "at"): the slopes on the left and on the right, read
+    from the backward and forward differences over the decade of the smallest ε where their
+    jump is readable, and how far they may be off (their spread over that decade and the
+    round-off there). None when fewer than two such ε."""
+    _jump, noise, readable = _readable_jump(result, usable)
+    where = np.flatnonzero(readable)
+    if where.size < 2:
+        return None
+    epsilons = result.epsilons
+    decade = where[epsilons[where] <= 10.0 * epsilons[where[0]]]
+    if decade.size < 2:
+        decade = where[:2]
+    right = result.forward.estimates[decade]
+    left = result.backward.estimates[decade]
+    # a side's truncation ε·L''/2 changes ninefold over the decade: its spread bounds it
+    error = float(max(np.ptp(right), np.ptp(left)) + np.max(noise[decade]))
+    return (float(np.median(left)), float(np.median(right))), error
+
+
 def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | None]:
     """('at', ε) for a kink at w (ε: the smallest ε where the jump is readable), ('crossed', ε)
     for a slope break at ε, else (None, None).
@@ -37,17 +77,8 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
     d away it follows ε·L'' below d and leaps up once ε reaches d. Only differences well above
     round-off (30 × (4u|L|/ε + the rounding of w ± ε)) are read.
     """
-    forward, backward = result.forward.estimates, result.backward.estimates
     epsilons = result.epsilons
-    slope = 0.0 if result.reference is None else abs(result.reference.value)
-    with np.errstate(all="ignore"):
-        jump = np.abs(forward - backward)
-        # round-off in the losses plus the rounding of w ± ε to the dtype (the steps taken
-        # differ from ε by up to a gap at w, which shifts each one-sided quotient)
-        noise = 4.0 * result.roundoff_floor + 2.0 * slope * (
-            (result.spacing or 0.0) / epsilons + result.unit_roundoff
-        )
-        readable = usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * noise)
+    jump, _noise, readable = _readable_jump(result, usable)
     if epsilons.size < 4 or readable.sum() < 2:
         return None, None
     per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
