@@ -50,3 +50,23 @@ def test_a_subgradient_is_a_kink_not_a_bug(tmp_path, gradient):
     out = _sweep(_probe(tmp_path, gradient))
     assert out.returncode == 0, out.stdout[-1500:] + out.stderr[-1500:]
     assert "Kink at w" in out.stdout
+
+
+def test_the_slack_follows_the_loss_scale(tmp_path):
+    """At 1e-12·|t| the slack had an absolute 1e-12 in it: 2e-12 (slopes ±1e-12) passed."""
+    for gradient, code in ((2e-12, 1), (0.5e-12, 0), (1e-12, 0)):
+        path = tmp_path / f"tiny_kink_{gradient!r}.py"
+        path.write_text(
+            textwrap.dedent(
+                f"""
+                import numpy as np
+                theta0 = np.array([0.0, 0.4])
+                def loss(t):
+                    return float(1e-12 * abs(t[0]) + 1e-12 * np.cos(t[1]))
+                def grad(t):
+                    return np.array([{gradient!r}, -1e-12 * np.sin(t[1])])
+                """
+            )
+        )
+        out = _sweep(str(path))
+        assert out.returncode == code, (gradient, out.stdout[-1500:])

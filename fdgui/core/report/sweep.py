@@ -303,7 +303,16 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 
 def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     sides = facts.get("sides")
-    if sides is not None:
+    read = facts.get("sides_error")  # the slopes read from the differences, to ± this
+    if sides is not None and read is not None:
+        left, right = sides
+        evidence = (
+            "Forward and backward differences disagree by a jump that does not shrink with ε: "
+            f"the loss has a kink at w itself, with slopes of about {_fmt(left, 6)} just left "
+            f"of w and {_fmt(right, 6)} just right of it (read from the differences, "
+            f"± {_bar(read)}), so there is no derivative, only one-sided ones."
+        )
+    elif sides is not None:
         left, right = sides
         evidence = (
             f"A branch of the loss (abs, relu, maximum, minimum) switches exactly at w: the "
@@ -319,7 +328,12 @@ def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     judged = ""
     if "checked" in facts:
         judged = f" {_method(facts)} {_fmt(facts['checked'], 6)} is one choice"
-        if facts.get("subgradient"):
+        if facts.get("subgradient") and read is not None:
+            judged += (
+                " and lies between the one-sided slopes, within how well the differences "
+                "read them (a valid subgradient as far as they tell)"
+            )
+        elif facts.get("subgradient"):
             judged += " and lies between the one-sided slopes (a valid subgradient)"
         judged += "."
     consensus = ""

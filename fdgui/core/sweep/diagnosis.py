@@ -332,13 +332,15 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         facts: dict[str, Any] = {}
         if sides is not None:
             facts["sides"] = sides
+        if kink_reference is None and sides is not None:
+            facts["sides_error"] = 2.0 * read_error
         if checked is not None and sides is not None and checked is not kink_reference:
             known = [s for s in sides if s is not None]
             if known:
                 low, high = min(known), max(known)
                 slack = (
                     SAFETY_FACTOR * _gradient_bar(checked, high)
-                    + 1e-12 * max(1.0, abs(high))
+                    + 1e-12 * max(abs(low), abs(high))
                     + 2.0 * read_error
                 )
                 if not low - slack <= checked.value <= high + slack:
