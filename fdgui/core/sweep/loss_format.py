@@ -58,8 +58,12 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
 def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor: float) -> str:
     """What Richardson's steps cross near ``w`` ("kink", "jump" or ""): an expression's
     kinks are known (``extended.switched``); a probe's are seen in its one-sided differences
-    at span·2^−j: on a smooth stretch their spread f(h) − b(h) halves with h, across a kink
-    it stays the same over three levels, across a jump it doubles (h times it stays)."""
+    at span·2^−j: on a smooth stretch their spread f(h) − b(h) = L''·h + O(h³) halves with h,
+    across a kink it stays the same over three levels, across a jump it doubles (h times it
+    stays). A curvature large against the kink's slope change (1e4·x² + |x|: L''·h ≫ the
+    jump at every step) hides the kink in the spread itself, so the spread is also read with
+    its L''·h term taken out, 2·s(h/2) − s(h) (and a jump's with its L''·h², (4·s(h/2) −
+    s(h))/3): what remains is the kink's (the jump's) size, or O(h³) on a smooth stretch."""
     span = getattr(extrapolated, "span", None)
     if objective.smooth or span is None or not span > 0:
         return ""
@@ -79,12 +83,17 @@ def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor
         up, down = values[1 : KINK_LEVELS + 1] - values[0], values[0] - values[KINK_LEVELS + 1 :]
         spread = (up - down) / steps  # f(h) − b(h)
         slack = 4 * max(floor, 2.0**-53 * abs(values[0])) / steps
-        for name, size in (("kink", spread), ("jump", spread * steps)):
-            for j in range(KINK_LEVELS - 2):
-                three, noise = (
-                    size[j : j + 3],
-                    (slack if name == "kink" else slack * steps)[j : j + 3],
-                )
+        size = spread * steps  # a jump's size: up − down
+        readings = (
+            ("kink", spread, slack),
+            ("jump", size, slack * steps),
+            # the curvature's term taken out; the round-off of the combination is 3× (5/3×)
+            ("kink", 2.0 * spread[1:] - spread[:-1], 3.0 * slack[1:]),
+            ("jump", (4.0 * size[1:] - size[:-1]) / 3.0, 5.0 / 3.0 * slack[:-1] * steps[:-1]),
+        )
+        for name, sizes, noises in readings:
+            for j in range(sizes.size - 2):
+                three, noise = sizes[j : j + 3], noises[j : j + 3]
                 if not np.isfinite(three).all() or np.any(np.abs(three) <= noise):
                     continue
                 if np.ptp(three) <= KINK_SHARE * np.min(np.abs(three)) and np.all(
