@@ -376,6 +376,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 if not low - slack <= checked.value <= high + slack:
                     return _wrong(reading, consensus, spread, None, outside_sides=(low, high))
                 facts["subgradient"] = True
+                # strictly between, or outside by less than the slack (the words differ)
+                facts["between"] = bool(low <= checked.value <= high)
         return reading.diagnosis(
             "kink",
             "kink-at",
@@ -427,7 +429,18 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
         )
-    # 3a. a trusted reference that agrees, but whose bar is too wide to tell the gradient from
+    # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
+    # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
+    if (
+        checked is not None
+        and truth is not None
+        and not exact_under_check
+        and abs(checked.value - truth.value)
+        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
+    ):
+        reading.facts["beyond_bars"] = True
+        return _unresolved(reading, truth, consensus, spread)
+    # a trusted reference that agrees, but whose bar is too wide to tell the gradient from
     # twice or half of it or its opposite, confirms nothing
     if (
         checked is not None

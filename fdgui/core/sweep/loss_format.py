@@ -28,6 +28,9 @@ KINK_LEVELS = 8  # one-sided differences at Richardson's span / 2^0 … 2^−7 l
 KINK_SHARE = 0.25  # three levels whose spreads agree within this share: a kink or jump
 
 
+FLOOR_SPACINGS = (1.0, 0.71, 0.37)  # of a quarter of Richardson's smallest step
+
+
 def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
     """The round-off of one loss value of a probe's entry, measured near ``w`` (0 for an
     objective without a model): ROUNDOFF_SAFETY times the smaller deviation from a cubic of
@@ -35,7 +38,10 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
     Richardson's smallest step apart. A loss made of large terms that cancel (an offset of
     1e10 added and taken away) rounds as they do, not as u·|L|; Richardson's bar must carry
     that round-off or it does not bound. A kink or jump near w (an |·| a few 1e-6 away) lies
-    in one fan only, and is no round-off."""
+    in one fan only, and is no round-off. A quantised loss (float32 with a cancelling offset)
+    changes by whole steps: where the fan's spacing times the slope is a whole number of
+    them, one fan shows none of its rounding, so the fans are also read at two other
+    spacings (``FLOOR_SPACINGS``) and the largest of the three readings is kept."""
     if getattr(objective, "model", None) is None:
         return 0.0
     import numpy as np
@@ -43,16 +49,22 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
     from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
     from fdgui.core.sweep.references import richardson_steps
 
-    spacing = float(richardson_steps(w, unit_roundoff)[-1]) / 4
-    values = np.asarray(objective.losses(w + fan_offsets() * spacing, "float64"), dtype=float)
-    half = fan_offsets().size // 2
-    fans = (values[: half + 1], values[half:])
-    found = [  # fans whose losses changed (one on a single step of a staircase tells nothing)
-        residual
-        for fan, residual in zip(fans, fan_residuals(values), strict=True)
-        if residual is not None and np.ptp(fan[np.isfinite(fan)]) > 0
-    ]
-    return ROUNDOFF_SAFETY * min(found) if found else 0.0
+    base = float(richardson_steps(w, unit_roundoff)[-1]) / 4
+    offsets = fan_offsets()
+    points = np.concatenate([w + offsets * base * factor for factor in FLOOR_SPACINGS])
+    every = np.asarray(objective.losses(points, "float64"), dtype=float)
+    half = offsets.size // 2
+    readings = []
+    for values in np.split(every, len(FLOOR_SPACINGS)):
+        fans = (values[: half + 1], values[half:])
+        found = [  # fans whose losses changed (one on a single step of a staircase tells nothing)
+            residual
+            for fan, residual in zip(fans, fan_residuals(values), strict=True)
+            if residual is not None and np.ptp(fan[np.isfinite(fan)]) > 0
+        ]
+        if found:
+            readings.append(min(found))
+    return ROUNDOFF_SAFETY * max(readings) if readings else 0.0
 
 
 def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor: float) -> str:
