@@ -110,6 +110,40 @@ def test_a_paste_past_the_table_bound_is_refused_in_words(window, qtbot):
     assert len(calculator.history) == 10
 
 
+def test_a_new_result_paints_the_plots_only_at_their_final_size(window, qtbot):
+    """New words beside the plots wrap to other heights a layout step at a time; the plots
+    were repainted at each intermediate size (436, 450, then 440 px: four full repaints of
+    100,000-point curves in a row). Now they wait for the layout to settle, and every paint
+    after a new result is at the size they end at."""
+    from PySide6.QtCore import QEvent, QObject
+
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    panel = window.panel("explorer")
+    _wait_for_jobs(qtbot)
+    _paste(window, qtbot, MEASURED_INLINE_ROWS + 1)
+    _wait_for_jobs(qtbot)
+    seen: list[tuple[str, int]] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() in (QEvent.Type.Paint, QEvent.Type.Resize):
+                seen.append((event.type().name, panel.plots.height()))
+            return False
+
+    watch = Watch()
+    panel.plots.viewport().installEventFilter(watch)
+    explorer.resultChanged.connect(lambda _result: seen.append(("Result", 0)))
+    explorer.set_source("measured")  # other words than the expression's: other heights
+    _settle(explorer, qtbot)
+    assert ("Result", 0) in seen
+    after = seen[seen.index(("Result", 0)) :]
+    paints = [height for kind, height in after if kind == "Paint"]
+    assert paints, "the plots were never painted after the result"
+    assert set(paints) == {panel.plots.height()}, seen
+    assert not panel._plots_settle.holding  # and they are painting again
+
+
 def test_a_measured_sweep_leaves_no_object_per_row_for_the_collector(qtbot):
     """The rows of a measured sweep are kept as columns: 20,000 rows as row objects left
     40,000 young objects for the cycle collector, which runs on the GUI thread (a pass over
