@@ -13,6 +13,7 @@ import numpy as np
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.objectives import MeasuredObjective
+from fdgui.core.sweep.odd_part import odd_slope_bound
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
     NOT_CONVERGED,
@@ -42,13 +43,16 @@ def _rows_richardson(
     central: np.ndarray,
     noise: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
+    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
     used to judge) when the three smallest already break the law, ``limit`` saying by what.
     ``curvature`` gives, for positions into the arrays, those rows' even part
     (``row_shape.EvenPart``; None where a row has no loss at w): it must follow its own law
-    of small ε, and bounds the kink it leaves room for (``_law_shown``).
+    of small ε, and bounds the kink it leaves room for (``_law_shown``); ``sums`` gives
+    their L+ + L− (less the smallest row's) and its ±, whose part odd in ε bounds the kink
+    rows with no loss at w leave room for (``_kink_room``).
     """
     count, broken = h2_run(epsilons, central, noise)
     order = np.argsort(epsilons)
@@ -80,7 +84,7 @@ def _rows_richardson(
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
     even = curvature(used) if curvature is not None else None
-    shown, broken, refute_error = _law_shown(
+    shown, broken, open_to_kink = _law_shown(
         epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
@@ -99,12 +103,13 @@ def _rows_richardson(
     error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
     kink = even.kink if even is not None and np.isfinite(even.kink) else None
-    if refute_error is not None:
-        # rows with no loss at w that S + J·d/ε fits as well leave room for a kink between
-        # w and the smallest ε: the truth is bounded only with that room (up to the
-        # ``_kink_margin`` assumption), so it is the bar, for confirming as for refuting
-        kink = refute_error
-        error = error + refute_error
+    if open_to_kink:
+        # rows with no loss at w leave room for a kink between w and the smallest ε: the
+        # truth is bounded only with that room (``_kink_room``), so it is the bar, for
+        # confirming as for refuting
+        room = _kink_room(epsilons[used], central[used], noise[used], sums, used)
+        kink = room
+        error = error + room
     return ReferenceValue(
         "Richardson",
         tableau.value,
@@ -117,17 +122,10 @@ def _rows_richardson(
     )
 
 
-KINK_MARGIN = 1000.0  # see _kink_margin
-
-
-def _kink_margin(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
-    """The room for a kink the bar of rows with no loss at w (sorted by ε) must hold.
-    Past a kink at d < ε from w with jump J the central differences are S + J·d/ε and the
-    derivative is S ± J, so two rows i, j bound
-    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). A disagreement J beyond
-    KINK_MARGIN times that bound over the smallest ε needs a kink within ε/KINK_MARGIN of
-    w: that much room is held (a unit switching so close to w is the rare case the
-    one-sided differences, with the loss at w, would show). Read over consecutive rows and each row
+def _kink_reach(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """The largest J·d the central differences (sorted by ε) leave for a kink at d < ε from
+    w with jump J: past it they are S + J·d/ε, so two rows bound
+    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). Read over consecutive rows and each row
     with the largest."""
     h, d, n = steps, estimates, noise
     with np.errstate(all="ignore"):
@@ -137,9 +135,26 @@ def _kink_margin(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) ->
             (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
         ]
         bound = float(np.min(np.concatenate(bounds)))
-    if not np.isfinite(bound):
+    return bound if np.isfinite(bound) else float("inf")
+
+
+def _kink_room(
+    steps: np.ndarray,
+    estimates: np.ndarray,
+    noise: np.ndarray,
+    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
+    positions: np.ndarray,
+) -> float:
+    """The room rows with no loss at w (sorted by ε) must leave for a kink between w and
+    the smallest ε, whatever its distance from w: the slope at w is S ± B/2, B the part of
+    L+ + L− linear in ε (``odd_part``: at most max |B| over the laws through the rows'
+    sums), S the central differences' limit, which lies within J·d/ε of the smallest row
+    (``_kink_reach``: the rows' D are S + J·d/ε there). No sums: unbounded."""
+    if sums is None:
         return float("inf")
-    return KINK_MARGIN * bound / float(h[0])
+    values, spread = sums(positions)
+    odd = odd_slope_bound(steps, values, spread)
+    return odd / 2.0 + _kink_reach(steps, estimates, noise) / float(np.min(steps))
 
 
 def _law_shown(
@@ -149,7 +164,7 @@ def _law_shown(
     value: float,
     correction: float,
     even: EvenPart | None = None,
-) -> tuple[float | None, str, float | None]:
+) -> tuple[float | None, str, bool]:
     """The least bar the run's evidence allows (None when the run does not show the h² law),
     what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
     with that bar may refute a gradient.
@@ -177,7 +192,7 @@ def _law_shown(
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
     if curvature_breaks(even):
-        return None, "truncation", None
+        return None, "truncation", False
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
         c = (d[:-1] - d[1:]) / q
@@ -186,10 +201,10 @@ def _law_shown(
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
-            return None, "truncation", None
+            return None, "truncation", False
         if even is None and not on_one_line(h, d, n):
             # with no loss at w the even part cannot show a kink; the run itself must
-            return None, "truncation", None
+            return None, "truncation", False
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
         if even is None and (
             np.count_nonzero(np.abs(c) > radius) < 2
@@ -202,17 +217,17 @@ def _law_shown(
             # S + J·d/ε (a kink past w), or V + b·ε or both (the curvature jumping there
             # too: a term odd in ε, which a smooth loss never gives). With no loss at w to
             # read the even part, the bar holds a kink outside ε/1000
-            return drift * float(h[0]) ** 2, "truncation", _kink_margin(h, d, n)
+            return drift * float(h[0]) ** 2, "truncation", True
         if even is not None and np.isfinite(even.kink):
             # a kink the even part leaves room for moves the derivative by up to its jump
             drift = drift * float(h[0]) ** 2 + even.kink
-            return drift, "truncation", None
-        return drift * float(h[0]) ** 2, "truncation", None
+            return drift, "truncation", False
+        return drift * float(h[0]) ** 2, "truncation", even is None
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law
     informative = d != 0.0
     if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
-        return None, "round-off", None
+        return None, "round-off", False
     h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
@@ -229,12 +244,12 @@ def _law_shown(
             )
         bounds = bounds[far & np.isfinite(bounds)]
         if not bounds.size:
-            return None, "round-off", None
+            return None, "round-off", False
         if even is None or not np.isfinite(even.kink):
-            return float(np.min(bounds)), "round-off", _kink_margin(h, d, n)
+            return float(np.min(bounds)), "round-off", True
         # a kink the even part leaves room for moves the derivative by up to its jump
-        return float(np.min(bounds)) + even.kink, "round-off", None
-    return None, "round-off", None
+        return float(np.min(bounds)) + even.kink, "round-off", False
+    return None, "round-off", False
 
 
 def _stored_rounding(central: np.ndarray) -> np.ndarray:
@@ -424,8 +439,21 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
             )
             return even_part(picked, sides, centre)
 
+        def sums(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            picked = [rows[i] for i in keep[np.sort(positions)]]  # ascending ε (keep is)
+            plus, minus = (_column(picked, name) for name in ("loss_plus", "loss_minus"))
+            total = _mapped(lambda a, b: a + b, plus, minus)
+            values = np.array(_mapped(float, _mapped(sub, total, [total[0]] * len(total))))
+            spread = (
+                u * np.abs(np.array(_mapped(float, plus + minus))).reshape(2, -1).sum(axis=0)
+                + _typed_units(plus, zero_unit)
+                + _typed_units(minus, zero_unit)
+            )
+            # doubled as the central estimates' bars are; the float64 rounding of each sum
+            return values, 2.0 * spread + FLOAT64_ROUNDOFF * np.abs(values)
+
         rows_reference = _rows_richardson(
-            epsilons[keep], central[keep], 2.0 * noise[keep], curvature
+            epsilons[keep], central[keep], 2.0 * noise[keep], curvature, sums
         )
         if rows_reference is not None:
             references.append(rows_reference)

@@ -1,0 +1,74 @@
+"""The part of L+ + L− odd in ε, read from measured rows that give no loss at w.
+
+A loss smooth about w has L(w+ε) + L(w−ε) even in ε. Past a kink between w and the
+smallest ε — L = P + Q(x − w − d)·[x > w + d] with P, Q smooth, Q(0) = 0, |d| below every
+ε — the sum gains Q's part odd in ε, B·ε + B₃·ε³ + …, and the central differences' limit
+(their part even in ε, S) is off the slope at w by exactly B/2 (S − B/2 with w on P's
+side, S + B/2 on the other): Q(ε − d)/(2ε) adds B/2 to the even part of the differences,
+and the same Q(ε − d) adds B·ε to the sum. So the rows bound the jump such a kink can
+hide *whatever its distance from w* (J·d alone, which the central differences see, does
+not: it goes to 0 as the kink nears w): the truth lies within max |B|/2 of S, the largest
+|B| of any C + B·ε + m·ε² passing every row's L+ + L− within its ± (the constant is
+2L(w), which the table does not give; m is L'' and the jump of Q''). ``measured`` adds
+that room to the bar of rows with no loss at w.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations, product
+
+import numpy as np
+
+ODD_ROWS = 10  # the smallest rows read
+LAWS = ((0, 1, 2), (0, 1, 2, 4))  # C + B·ε + m·ε², then with the even part's ε⁴ term too
+
+
+def odd_slope_bound(steps: np.ndarray, sums: np.ndarray, noise: np.ndarray) -> float:
+    """The largest |B| of C + B·ε + m·ε² through every row's sum ± its ``noise`` (rows
+    sorted by ε, ``sums`` L+ + L− less the smallest row's, exact differences rounded once).
+
+    A linear programme whose optimum lies on a vertex where as many rows as the law has
+    terms are tight: every such set of rows, each at +± or −±, is solved and the vertices
+    every row admits are kept. When the rows break the law (no vertex passes all), the
+    even part's ε⁴ term joins it (with a row to spare, so that the law is still tested),
+    and when that breaks too the largest row is dropped, down to three rows (which any
+    C + B·ε + m·ε² passes). inf with fewer than three rows or no finite answer."""
+    order = np.argsort(steps)[:ODD_ROWS]
+    h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, sums, noise))
+    if h.size < 3 or not (np.all(np.isfinite(s)) and np.all(np.isfinite(n))):
+        return float("inf")
+    for count in range(h.size, 2, -1):
+        for powers in LAWS:
+            if count < len(powers) + (len(powers) > 3):
+                continue
+            bound = _vertex_bound(h[:count], s[:count], n[:count], powers)
+            if bound is not None:
+                return bound
+    return float("inf")
+
+
+def _vertex_bound(
+    h: np.ndarray, s: np.ndarray, n: np.ndarray, powers: tuple[int, ...]
+) -> float | None:
+    """max |B| over the feasible set's vertices (None: no vertex passes every row)."""
+    scale = float(h[-1])
+    x = h / scale
+    y = s - float(s[0])
+    terms = len(powers)
+    chosen = np.array(list(combinations(range(x.size), terms)), dtype=int)
+    signs = np.array(list(product((-1.0, 1.0), repeat=terms)), dtype=float)
+    design = np.stack([x[chosen] ** p for p in powers], axis=-1)  # (T, k, k)
+    rhs = y[chosen][:, None, :] + signs[None, :, :] * n[chosen][:, None, :]  # (T, 2^k, k)
+    with np.errstate(all="ignore"):
+        try:
+            solved = np.linalg.solve(design[:, None, :, :], rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            return float("inf")
+        fitted = sum(solved[..., i : i + 1] * x**p for i, p in enumerate(powers))
+        slack = n * (1.0 + 1e-9) + 1e-12 * float(np.max(np.abs(y)) + np.max(n))
+        inside = np.all(np.abs(fitted - y) <= slack, axis=-1) & np.all(
+            np.isfinite(solved), axis=-1
+        )
+    if not inside.any():
+        return None
+    return float(np.max(np.abs(solved[..., 1][inside]))) / scale
