@@ -124,3 +124,73 @@ def test_the_odd_slope_bound_reads_the_term_a_smooth_sum_never_has():
     quartic = kinked + 1e3 * h**4
     assert 0.25 <= odd_slope_bound(h, quartic - quartic[0], noise) < 0.26
     assert odd_slope_bound(h[:2], smooth[:2], noise[:2]) == float("inf")
+
+
+H2_ROWS = """0.14394904255676657,-3.2986165e-7,-1.7839953e-7,-2.0085925e-10
+0.10091595611973314,-2.3735612e-7,-1.2093541e-7,-2.0085925e-10
+0.34467815533707061,-6.9324102e-7,-4.9270051e-7,-2.0085925e-10
+0.16194316793854373,-3.6701377e-7,-2.0346609e-7,-2.0085925e-10
+0.18072314090646405,-4.0482703e-7,-2.3028028e-7,-2.0085925e-10
+0.14421272573030168,-3.3041258e-7,-1.7876243e-7,-2.0085925e-10
+"""
+
+
+def test_with_the_loss_at_w_the_bar_holds_a_jump_the_curvature_partly_cancels():
+    # review10e H2: a piecewise quadratic (float32, 8 digits) whose kink lies 8e-4·ε_min from
+    # w; its L''·ε cancels part of the jump in every row's |F − B|/2, whose least value was
+    # the room (the bar missed the truth by 1.04 bars)
+    truth = -2.4905117568128567e-6
+    result, diagnosis = _run(H2_ROWS, repr(truth), "float32")
+    assert diagnosis.kind != "wrong"
+    _bars_bound(result, diagnosis, truth)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_the_loss_at_w_a_piecewise_quadratic_kink_near_w_is_bounded(seed):
+    rng = np.random.default_rng(100 + seed)
+    grid = GRIDS[seed % 3]
+    for _ in range(12):
+        a1, a2, jump, slope = (mp.mpf(float(v)) for v in rng.uniform(-3, 3, 4))
+        share = 10.0 ** rng.uniform(-6, -0.5) * rng.choice([-1, 1])
+        w = mp.mpf("0.3")
+        d = mp.mpf(share) * mp.mpf(grid.split(",")[0])
+
+        def loss(x, a1=a1, a2=a2, jump=jump, slope=slope, d=d, w=w):
+            u = x - w - d
+            return slope * u + (a1 * u * u + jump * u if u > 0 else a2 * u * u)
+
+        truth = slope + (2 * a1 * (-d) + jump if d < 0 else 2 * a2 * (-d))
+        f32 = [repr(float(np.float32(float(loss(w + s * mp.mpf(e)))))) for e in grid.split(",")
+               for s in (1, -1)]  # fmt: skip
+        at_w = repr(float(np.float32(float(loss(w)))))
+        lines = [f"{e},{f32[2 * i]},{f32[2 * i + 1]},{at_w}" for i, e in enumerate(grid.split(","))]
+        result, diagnosis = _run("\n".join(lines) + "\n", truth, "float32")
+        assert diagnosis.kind != "wrong", (share, diagnosis.case)
+        _bars_bound(result, diagnosis, truth)
+
+
+def test_the_words_and_json_say_what_a_verdict_without_the_loss_at_w_assumes():
+    from fdgui.core.report.sweep import diagnosis_text, diagnosis_title
+
+    w = mp.mpf("0.4")
+    text = _rows(mp.atan, w, "1e-4,2e-4,4e-4,8e-4,1.6e-3", 15)
+    truth = mp.diff(mp.atan, w)
+    for claim, kind in ((truth, "correct"), (2 * truth, "wrong")):
+        result, diagnosis = _run(text, claim, "exact")
+        assert diagnosis.kind == kind
+        data = sweep_json(result, diagnosis)
+        assert data["diagnosis"]["assumes"] == "at most one kink between w and the smallest epsilon"
+        rows = [row for row in data["references"] if row["method"] == "Richardson"]
+        assert rows and rows[0]["kink_room"] <= rows[0]["error"]
+        assert "assumes at most one kink between w and the smallest ε" in diagnosis_text(diagnosis)
+    # the factor is against the reference that judged, which is not "the true value"
+    words = diagnosis_text(diagnosis)
+    assert "about 2 times the Richardson reference" in words and "true value" not in words
+    # with the loss at w nothing is assumed
+    with_loss = "".join(line + f",{mp.nstr(mp.atan(w), 15)}\n" for line in text.strip().split("\n"))
+    result, diagnosis = _run(with_loss, truth, "exact")
+    assert "assumes" not in sweep_json(result, diagnosis)["diagnosis"]
+    # a relu's rows: too coarse, titled by the room for a kink, not by round-off
+    relu = _rows(lambda x: mp.mpf(1) + max(x - w + mp.mpf("1e-9"), 0), w, GRIDS[1], 8)
+    _result, diagnosis = _run(relu, "1", "exact")
+    assert diagnosis_title(diagnosis) == "Too coarse to judge (room for a kink near w)"

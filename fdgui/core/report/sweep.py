@@ -93,6 +93,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
         return f"{judged} (the losses never change)"
     if case == "unresolved":
+        if facts.get("kink_room") and facts.get("source") == "measured":
+            return "Too coarse to judge (room for a kink near w)"
         if facts.get("kink_band"):
             return "Too coarse to judge (a kink could explain a difference under 1 %)"
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
@@ -120,6 +122,8 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
+    if diagnosis.facts.get("one_kink") is not None:
+        words += _one_kink_words(diagnosis.facts["one_kink"])
     conflicts = diagnosis.facts.get("conflicting_epsilons")
     if conflicts:
         shown = ", ".join(_eps(value) for value in conflicts[:3])
@@ -130,6 +134,17 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             "of each ε in file order. Check which measurement is right."
         )
     return words
+
+
+def _one_kink_words(room: float) -> str:
+    """What a verdict from rows with no loss at w assumes (``measured._one_kink_assumed``)."""
+    return (
+        f" The table gives no loss at w, so this assumes at most one kink between w and the "
+        f"smallest ε: the reference's bar holds ± {_bar(room)} for one at any distance "
+        "from w (read from the part of L+ + L− odd in ε, which a smooth loss never has), but "
+        "two whose effects cancel — a notch or bump narrower than the smallest ε — leave no "
+        "trace in L+ and L−. A column with the loss at w would show one."
+    )
 
 
 def recommendation_text(diagnosis: Diagnosis) -> str:
@@ -238,9 +253,14 @@ def _digits(a: float | None, b: float | None) -> int:
 
 def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype, best, consensus = facts["dtype"], facts["best_relative_error"], diagnosis.consensus
-    ratio = (
-        "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times the true value)"
+    # the factor is against what judged it (a reference, or the finite differences' value),
+    # which is no more the true value than its bar says
+    against = (
+        f"the {facts['independent_method']} reference"
+        if "independent_method" in facts
+        else "what the finite differences settle on"
     )
+    ratio = "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times {against})"
     digits = _digits(facts["checked"], facts.get("independent_value"))
     if "independent_method" in facts:
         bar = facts.get("independent_error")

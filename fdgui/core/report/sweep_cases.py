@@ -151,8 +151,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"{uncertainty(error)}, most of it (± {uncertainty(facts['kink_room'])}) the room "
             "the rows leave for a kink between w and the smallest ε ("
             + (
-                "the table gives no loss at w, so nothing rules out one farther than about "
-                "a thousandth of the smallest ε"
+                "the table gives no loss at w; the part of L+ + L− odd in ε, which a smooth "
+                "loss never has, bounds the jump of one such kink wherever it lies"
                 if facts.get("no_loss_at_w")
                 else "their one-sided differences and L+ + L− − 2L do not rule one out"
             )

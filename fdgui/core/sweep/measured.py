@@ -4,6 +4,7 @@ format the losses came from and the digits printed, Richardson over the rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.objectives import MeasuredObjective
-from fdgui.core.sweep.odd_part import odd_slope_bound
+from fdgui.core.sweep.odd_part import odd_slope_bound, odd_slope_range
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
     NOT_CONVERGED,
@@ -24,11 +25,8 @@ from fdgui.core.sweep.references import (
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
-    both_explain,
     curvature_breaks,
     even_part,
-    kink_explains,
-    odd_explains,
     on_one_line,
 )
 
@@ -84,6 +82,16 @@ def _rows_richardson(
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
     even = curvature(used) if curvature is not None else None
+    if even is not None and sums is not None and np.isfinite(even.kink):
+        # the even part's least |F − B|/2 over the rows is not the jump when L''·ε cancels
+        # part of it there (review10e H2: 1.04 bars short); the part of L+ + L− odd in ε
+        # bounds it at any distance from w: where it is resolved from 0 (the sums need a
+        # kink) and larger, it holds, with the room for the law the rows follow past one
+        values, spread = sums(used)
+        low, high = odd_slope_range(epsilons[used], values, spread)
+        if (low > 0.0 or high < 0.0) and max(-low, high) / 2.0 > even.kink:
+            room = _kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
+            even = replace(even, kink=room)
     shown, broken, open_to_kink = _law_shown(
         epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
@@ -107,7 +115,7 @@ def _rows_richardson(
         # rows with no loss at w leave room for a kink between w and the smallest ε: the
         # truth is bounded only with that room (``_kink_room``), so it is the bar, for
         # confirming as for refuting
-        room = _kink_room(epsilons[used], central[used], noise[used], sums, used)
+        room = _kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
         kink = room
         error = error + room
     return ReferenceValue(
@@ -122,20 +130,27 @@ def _rows_richardson(
     )
 
 
-def _kink_reach(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
-    """The largest J·d the central differences (sorted by ε) leave for a kink at d < ε from
-    w with jump J: past it they are S + J·d/ε, so two rows bound
-    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). Read over consecutive rows and each row
-    with the largest."""
+def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float) -> float:
+    """How far the central differences' limit S may lie from ``value`` (the h² law's) when
+    the rows (sorted by ε) are past a kink: there they are S + K/ε + b·ε (+ c·ε²), and the
+    h² law extrapolates K/ε or b·ε as if it were c·ε². Read from the smallest row and the
+    first at least twice its ε (so that the extrapolations amplify their ± at most 3×):
+    the larger distance of the 1/ε and the linear extrapolations from ``value``, each with
+    its ±."""
     h, d, n = steps, estimates, noise
-    with np.errstate(all="ignore"):
-        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
-        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
-        bounds = [
-            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
-        ]
-        bound = float(np.min(np.concatenate(bounds)))
-    return bound if np.isfinite(bound) else float("inf")
+    if h.size < 2:
+        return float("inf")
+    far = np.flatnonzero(h >= 2.0 * h[0])
+    j = int(far[0]) if far.size else h.size - 1
+    gap = float(h[j] - h[0])
+    if not gap > 0.0:
+        return float("inf")
+    linear = d[0] - (d[j] - d[0]) * h[0] / gap
+    linear_noise = n[0] * (1.0 + h[0] / gap) + n[j] * h[0] / gap
+    inverse = d[0] - (d[0] - d[j]) * h[j] / gap
+    inverse_noise = n[0] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
+    room = max(abs(linear - value) + linear_noise, abs(inverse - value) + inverse_noise)
+    return float(room) if np.isfinite(room) else float("inf")
 
 
 def _kink_room(
@@ -144,17 +159,19 @@ def _kink_room(
     noise: np.ndarray,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
     positions: np.ndarray,
+    value: float,
 ) -> float:
-    """The room rows with no loss at w (sorted by ε) must leave for a kink between w and
-    the smallest ε, whatever its distance from w: the slope at w is S ± B/2, B the part of
-    L+ + L− linear in ε (``odd_part``: at most max |B| over the laws through the rows'
-    sums), S the central differences' limit, which lies within J·d/ε of the smallest row
-    (``_kink_reach``: the rows' D are S + J·d/ε there). No sums: unbounded."""
+    """The room rows (sorted by ε) must leave for a kink between w and the smallest ε,
+    whatever its distance from w: the slope at w is S ± B/2, B the part of L+ + L− linear
+    in ε (``odd_part``: at most max |B| over the laws through the rows' sums), S the
+    central differences' limit, which the law they follow past a kink may put away from
+    ``value`` (``_law_room``). No sums: unbounded."""
     if sums is None:
         return float("inf")
+    order = np.argsort(steps)
     values, spread = sums(positions)
     odd = odd_slope_bound(steps, values, spread)
-    return odd / 2.0 + _kink_reach(steps, estimates, noise) / float(np.min(steps))
+    return odd / 2.0 + _law_room(steps[order], estimates[order], noise[order], value)
 
 
 def _law_shown(
@@ -166,8 +183,8 @@ def _law_shown(
     even: EvenPart | None = None,
 ) -> tuple[float | None, str, bool]:
     """The least bar the run's evidence allows (None when the run does not show the h² law),
-    what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
-    with that bar may refute a gradient.
+    what hides the law otherwise ("truncation" or "round-off"), and whether the caller
+    must add the room for a kink the rows cannot show (no loss at w).
 
     Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
     (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
@@ -185,9 +202,8 @@ def _law_shown(
     bounds, plus the value's distance from it. Either way the rows' even part (``even``,
     when the table gives the loss at w) must not break its own law
     (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
-    grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates,
-    or a single resolved c, with no loss at w to bound such a kink return (third) the room
-    ``_kink_margin`` leaves for one, which the caller adds to the bar (None: no such room).
+    grows by the jump of the kink it leaves room for (``EvenPart.kink``). With no loss at w
+    the third value is True: the caller adds the room for a kink (``_kink_room``).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
@@ -206,22 +222,12 @@ def _law_shown(
             # with no loss at w the even part cannot show a kink; the run itself must
             return None, "truncation", False
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        if even is None and (
-            np.count_nonzero(np.abs(c) > radius) < 2
-            or kink_explains(h, d, n)
-            or odd_explains(h, d, n)
-            or both_explain(h, d, n)
-        ):
-            # one resolved c is one measurement of the h² term, not the law: the other
-            # pairs' c's overlap it only through their round-off; or the rows are as well
-            # S + J·d/ε (a kink past w), or V + b·ε or both (the curvature jumping there
-            # too: a term odd in ε, which a smooth loss never gives). With no loss at w to
-            # read the even part, the bar holds a kink outside ε/1000
-            return drift * float(h[0]) ** 2, "truncation", True
         if even is not None and np.isfinite(even.kink):
             # a kink the even part leaves room for moves the derivative by up to its jump
             drift = drift * float(h[0]) ** 2 + even.kink
             return drift, "truncation", False
+        # with no loss at w the rows cannot tell the law from a kink's S + K/ε + b·ε (the
+        # curvature jumping there too: a term odd in ε): the caller adds the room for one
         return drift * float(h[0]) ** 2, "truncation", even is None
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law
@@ -528,8 +534,6 @@ def too_few_rows(result: SweepResult, diagnosis):
     kind ``estimate``): two rows show no trend in ε, so no bar bounds their truncation. The
     CLI (``sweep --table``, exit 2) and the explorer say the same. Rows that are not finite
     or change nothing keep their own reading (undefined, flat rows)."""
-    from dataclasses import replace
-
     if result.kind != "measured" or not result.has_checked:
         return diagnosis
     rows = usable_rows(result)
@@ -538,7 +542,7 @@ def too_few_rows(result: SweepResult, diagnosis):
         or diagnosis.kind not in ("wrong", "correct", "estimate")
         or diagnosis.case == "flat-rows"  # no row changes: said as such
     ):
-        return diagnosis
+        return _one_kink_assumed(result, diagnosis)
     facts = {
         **diagnosis.facts,
         "rows": rows,
@@ -546,3 +550,21 @@ def too_few_rows(result: SweepResult, diagnosis):
         "min_rows": MIN_JUDGING_ROWS,
     }
     return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())
+
+
+def _one_kink_assumed(result: SweepResult, diagnosis):
+    """A verdict judged by the rows' reference when the table gives no loss at w rests on
+    one assumption, which the words and the JSON state (fact ``one_kink``: the room held):
+    the bar holds one kink between w and the smallest ε at any distance from w (the part
+    of L+ + L− odd in ε bounds its jump: ``odd_part``), not two whose effects on L+ and L−
+    cancel — a notch or bump narrower than the smallest ε, which only the loss at w shows."""
+    if diagnosis.kind not in ("correct", "wrong") or np.isfinite(result.forward.estimates).any():
+        return diagnosis
+    judging = [
+        item
+        for item in result.references
+        if item.method == "Richardson" and item.trusted and item.kink is not None
+    ]
+    if not judging:
+        return diagnosis
+    return replace(diagnosis, facts={**diagnosis.facts, "one_kink": float(judging[0].kink)})

@@ -24,33 +24,41 @@ LAWS = ((0, 1, 2), (0, 1, 2, 4))  # C + B·ε + m·ε², then with the even part
 
 
 def odd_slope_bound(steps: np.ndarray, sums: np.ndarray, noise: np.ndarray) -> float:
-    """The largest |B| of C + B·ε + m·ε² through every row's sum ± its ``noise`` (rows
-    sorted by ε, ``sums`` L+ + L− less the smallest row's, exact differences rounded once).
+    """The largest |B| of ``odd_slope_range``."""
+    low, high = odd_slope_range(steps, sums, noise)
+    return max(abs(low), abs(high))
+
+
+def odd_slope_range(steps: np.ndarray, sums: np.ndarray, noise: np.ndarray) -> tuple[float, float]:
+    """The least and largest B of C + B·ε + m·ε² through every row's sum ± its ``noise``
+    (rows sorted by ε, ``sums`` L+ + L− less the smallest row's, exact differences rounded
+    once). A range that excludes 0 needs a kink (or a scale below the rows) to explain it.
 
     A linear programme whose optimum lies on a vertex where as many rows as the law has
     terms are tight: every such set of rows, each at +± or −±, is solved and the vertices
     every row admits are kept. When the rows break the law (no vertex passes all), the
     even part's ε⁴ term joins it (with a row to spare, so that the law is still tested),
     and when that breaks too the largest row is dropped, down to three rows (which any
-    C + B·ε + m·ε² passes). inf with fewer than three rows or no finite answer."""
+    C + B·ε + m·ε² passes). (−inf, inf) with fewer than three rows or no finite answer."""
+    unbounded = (float("-inf"), float("inf"))
     order = np.argsort(steps)[:ODD_ROWS]
     h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, sums, noise))
     if h.size < 3 or not (np.all(np.isfinite(s)) and np.all(np.isfinite(n))):
-        return float("inf")
+        return unbounded
     for count in range(h.size, 2, -1):
         for powers in LAWS:
             if count < len(powers) + (len(powers) > 3):
                 continue
-            bound = _vertex_bound(h[:count], s[:count], n[:count], powers)
-            if bound is not None:
-                return bound
-    return float("inf")
+            found = _vertex_range(h[:count], s[:count], n[:count], powers)
+            if found is not None:
+                return found
+    return unbounded
 
 
-def _vertex_bound(
+def _vertex_range(
     h: np.ndarray, s: np.ndarray, n: np.ndarray, powers: tuple[int, ...]
-) -> float | None:
-    """max |B| over the feasible set's vertices (None: no vertex passes every row)."""
+) -> tuple[float, float] | None:
+    """min and max B over the feasible set's vertices (None: no vertex passes every row)."""
     scale = float(h[-1])
     x = h / scale
     y = s - float(s[0])
@@ -63,12 +71,11 @@ def _vertex_bound(
         try:
             solved = np.linalg.solve(design[:, None, :, :], rhs[..., None])[..., 0]
         except np.linalg.LinAlgError:
-            return float("inf")
+            return float("-inf"), float("inf")
         fitted = sum(solved[..., i : i + 1] * x**p for i, p in enumerate(powers))
         slack = n * (1.0 + 1e-9) + 1e-12 * float(np.max(np.abs(y)) + np.max(n))
-        inside = np.all(np.abs(fitted - y) <= slack, axis=-1) & np.all(
-            np.isfinite(solved), axis=-1
-        )
+        inside = np.all(np.abs(fitted - y) <= slack, axis=-1) & np.all(np.isfinite(solved), axis=-1)
     if not inside.any():
         return None
-    return float(np.max(np.abs(solved[..., 1][inside]))) / scale
+    slopes = solved[..., 1][inside] / scale
+    return float(np.min(slopes)), float(np.max(slopes))
