@@ -194,3 +194,59 @@ def test_the_words_and_json_say_what_a_verdict_without_the_loss_at_w_assumes():
     relu = _rows(lambda x: mp.mpf(1) + max(x - w + mp.mpf("1e-9"), 0), w, GRIDS[1], 8)
     _result, diagnosis = _run(relu, "1", "exact")
     assert diagnosis_title(diagnosis) == "Too coarse to judge (room for a kink near w)"
+
+
+F1_ROWS = """0.0001,0.644520,0.644141
+0.00021544346900318839,0.644867,0.644053
+0.00046415888336127784,0.645615,0.643863
+0.0009999999999999998,0.647224,0.643453
+0.0021544346900318834,0.650692,0.642568
+0.0046415888336127798,0.658160,0.640661
+0.0099999999999999985,0.674236,0.636537
+0.021544346900318839,0.708807,0.627591
+0.046415888336127774,0.782986,0.608036
+0.10000000000000001,0.941358,0.564642
+"""
+
+
+def test_a_smooth_loss_with_a_unit_switching_near_w_keeps_the_room_for_its_kink():
+    # review10f F1: sin(x) + 2.24·relu(x − 0.7 + 1e-6) at 0.7, 6 digits, no L: the rows are
+    # a clean h² run of the smooth part shifted by J/2, which no kink shape test saw; the
+    # truth was "wrong" (5,900 bars off) and the averaged slope "correct"
+    truth = mp.cos(mp.mpf("0.7")) + mp.mpf("2.24")
+    result, diagnosis = _run(F1_ROWS, truth, "float64")
+    assert diagnosis.kind != "wrong"
+    _bars_bound(result, diagnosis, truth)
+    assert _run(F1_ROWS, truth - mp.mpf("1.12"), "float64")[1].kind != "correct"
+
+
+CANCEL_ROWS = """0.06399600557383031,0.002682771311481473,-0.002700531847462908
+0.12128518436779559,0.0037557504933456317,-0.0038041001005693262
+0.22985959537989542,-0.0029322520663372675,0.002825930072993678
+0.4356297421124954,0.006274838401504321,-0.006491029619899478
+0.8256051782365472,0.0063910750648701765,-0.0068154903606470535
+"""
+
+
+def test_three_rows_far_beyond_the_scale_that_pass_the_law_once_keep_the_wide_room():
+    # review10f cancel rows: 3·sin(435.5·(x − w))/435.5 plus a tiny relu, rows 30–300 scales
+    # away; the three smallest pass the h² check by chance (the truth, 3, was "wrong")
+    result, diagnosis = _run(CANCEL_ROWS, "3", "float64")
+    assert diagnosis.kind != "wrong"
+    _bars_bound(result, diagnosis, 3)
+
+
+def test_a_confirmation_beyond_the_printed_bar_says_the_window_it_used():
+    from fdgui.core.report.sweep import diagnosis_text
+
+    w = mp.mpf("0.4")
+    text = _rows(mp.atan, w, "1e-3,2e-3,4e-3,8e-3", 9)
+    truth = mp.diff(mp.atan, w)
+    result, diagnosis = _run(text, truth, "exact")
+    bar = next(r.error for r in result.references if r.method == "Richardson")
+    claim = truth + mp.mpf(1.5 * bar)  # past the bar, within twice it
+    _result, diagnosis = _run(text, claim, "exact")
+    assert diagnosis.kind == "correct"
+    assert "is past that bar, but a difference counts only beyond twice the bars" in (
+        diagnosis_text(diagnosis)
+    )

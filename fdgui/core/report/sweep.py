@@ -438,6 +438,13 @@ def _finite_differences(facts: dict[str, Any]) -> str:
 def _agrees(facts: dict[str, Any]) -> str:
     bar = facts.get("agreeing_error")
     bar_text = "" if bar is None else f" ± {_bar(bar)}"
+    apart = abs(facts["checked"] - facts["agreeing_value"])
+    if bar is not None and math.isfinite(apart) and apart > bar:
+        # the words print the bar; the rule confirms within twice the bars (review10f F4)
+        bar_text += (
+            f" — the difference, {_bar(apart)}, is past that bar, but a difference counts "
+            "only beyond twice the bars —"
+        )
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
         f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}{bar_text}"

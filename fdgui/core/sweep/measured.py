@@ -116,6 +116,12 @@ def _rows_richardson(
         # truth is bounded only with that room (``_kink_room``), so it is the bar, for
         # confirming as for refuting
         room = _kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
+        if count == MIN_JUDGING_ROWS:
+            # three rows check the law once, and rows far beyond a smooth loss's scale (a
+            # sine 30–300 scales away) can pass that check by chance: then no room read
+            # from the rows' own shape holds, and the run keeps the wide room of a kink up
+            # to a thousandth of the smallest ε (as before table12; review10f cancel rows)
+            room = max(room, _wide_room(epsilons[used], central[used], noise[used]))
         kink = room
         error = error + room
     return ReferenceValue(
@@ -151,6 +157,31 @@ def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value
     inverse_noise = n[0] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
     room = max(abs(linear - value) + linear_noise, abs(inverse - value) + inverse_noise)
     return float(room) if np.isfinite(room) else float("inf")
+
+
+WIDE_MARGIN = 1000.0  # see _wide_room
+
+
+def _kink_reach(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """The largest J·d the central differences (sorted by ε) leave for a kink at d < ε from
+    w with jump J: past it they are S + J·d/ε, so two rows bound
+    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). Read over consecutive rows and each row
+    with the largest."""
+    h, d, n = steps, estimates, noise
+    with np.errstate(all="ignore"):
+        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
+        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
+        bounds = [
+            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
+        ]
+        bound = float(np.min(np.concatenate(bounds)))
+    return bound if np.isfinite(bound) else float("inf")
+
+
+def _wide_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """The jump of a kink up to 1/WIDE_MARGIN of the smallest ε from w that the central
+    differences (sorted by ε) leave room for: J ≤ WIDE_MARGIN·J·d/ε_min (``_kink_reach``)."""
+    return WIDE_MARGIN * _kink_reach(steps, estimates, noise) / float(np.min(steps))
 
 
 def _kink_room(
