@@ -250,3 +250,26 @@ def test_a_confirmation_beyond_the_printed_bar_says_the_window_it_used():
     assert "is past that bar, but a difference counts only beyond twice the bars" in (
         diagnosis_text(diagnosis)
     )
+
+
+def test_finite_losses_whose_difference_overflows_are_said_as_such(tmp_path):
+    # review10f F6: every loss finite, (L+ − L−)/2ε beyond float64: not "loss not finite",
+    # exit 2 with a gradient under check, no numpy warnings
+    import subprocess
+    import sys
+    import warnings
+
+    from fdgui.core.report.sweep import diagnosis_title
+
+    text = "1e-3,1e308,-1e308\n1e-2,1.7e308,-1.7e308\n1e-1,1.7976931348623157e308,-1e308\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _result, diagnosis = _run(text, "1", "float64")
+    assert diagnosis.facts.get("difference_overflows")
+    assert diagnosis_title(diagnosis) == "Too large to difference (the rows overflow float64)"
+    table = tmp_path / "huge.csv"
+    table.write_text(text)
+    command = [sys.executable, "-m", "fdgui.cli", "sweep", "--table", str(table), "--backprop"]
+    done = subprocess.run([*command, "1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "overflows float64" in done.stderr

@@ -65,6 +65,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     dtype = facts["dtype"]
     if case == "one-sided":
         return "Undefined at w (only one side defined)"
+    if case == "not-finite" and facts.get("difference_overflows"):
+        return "Too large to difference (the rows overflow float64)"
     if case in ("not-finite", "not-finite-at-w"):
         return "Undefined at w (loss not finite)"
     if case == "checked-not-finite":
@@ -205,6 +207,12 @@ def _one_sided(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 
 
 def _not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    if facts.get("difference_overflows"):  # measured rows (``measured._overflowing_rows``)
+        return (
+            "Every loss in the table is a finite number, but L+ − L− over 2ε overflows "
+            "float64 (beyond about 1.8e308) at every ε, so no estimate can be formed and "
+            "nothing judges the gradient. Rescale the loss (or measure smaller ε)."
+        )
     return (
         "The loss is not a finite number near w at any ε of the range (overflow, or a "
         "function used outside its domain, such as log or sqrt of a negative number), so "

@@ -297,7 +297,8 @@ def _stored_rounding(central: np.ndarray) -> np.ndarray:
     own truncation (taken as 2u·|D|). Richardson over close ε multiplies these by its
     Lebesgue constant (10⁴ and more), so they are not negligible on exact sources."""
     magnitude = np.abs(np.where(np.isfinite(central), central, 0.0))
-    spread = np.abs(central - central[0]) if central.size else magnitude
+    with np.errstate(all="ignore"):
+        spread = np.abs(central - central[0]) if central.size else magnitude
     spread = np.where(np.isfinite(spread), spread, 0.0)
     return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
 
@@ -421,7 +422,10 @@ def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
     same_loss = np.ones(len(rows), dtype=bool)
     same_loss[with_loss] = _mapped(eq, known, [plus[i] for i in with_loss])
     vanished &= same_loss
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
+    with np.errstate(all="ignore"):  # differences that overflow float64 are inf (rows kept)
+        noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(
+            central
+        )
     return epsilons, loss_plus, loss_minus, loss_values, central, forward, backward, vanished, noise
 
 
@@ -573,7 +577,7 @@ def too_few_rows(result: SweepResult, diagnosis):
         or diagnosis.kind not in ("wrong", "correct", "estimate")
         or diagnosis.case == "flat-rows"  # no row changes: said as such
     ):
-        return _one_kink_assumed(result, diagnosis)
+        return _one_kink_assumed(result, _overflowing_rows(result, diagnosis))
     facts = {
         **diagnosis.facts,
         "rows": rows,
@@ -599,3 +603,14 @@ def _one_kink_assumed(result: SweepResult, diagnosis):
     if not judging:
         return diagnosis
     return replace(diagnosis, facts={**diagnosis.facts, "one_kink": float(judging[0].kink)})
+
+
+def _overflowing_rows(result: SweepResult, diagnosis):
+    """Rows whose losses are all finite but whose central differences overflow float64 are
+    not an undefined loss: the words say the differences overflow (fact
+    ``difference_overflows``), and ``sweep --table`` exits 2 (nothing judged)."""
+    if diagnosis.case != "not-finite":
+        return diagnosis
+    if not (np.all(np.isfinite(result.loss_plus)) and np.all(np.isfinite(result.loss_minus))):
+        return diagnosis
+    return replace(diagnosis, facts={**diagnosis.facts, "difference_overflows": True})
