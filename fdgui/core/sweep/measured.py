@@ -385,6 +385,33 @@ def _typed_units(values: list, typical: float | None) -> np.ndarray:
     return np.where(zero, np.minimum(units, typical), units)
 
 
+REPR_DIGITS = 16  # only repr prints this many significant digits of a float
+
+
+def _printed_by_repr(rows: list) -> bool:
+    """Whether the table's losses were printed by repr: every finite one is the shortest
+    repr of its float and a quarter or more carry REPR_DIGITS significant digits (a person
+    rounding to N digits does not type 16 or 17; %.17g prints 0.1 as 0.10000000000000001,
+    no shortest repr). Then a loss at w printed short ("0.25", "1.0") is the float itself,
+    exact, not a number rounded to its last digit."""
+    values = [v for name in _LOSS_COLUMNS for v in _column(rows, name)]
+    values = [v for v in values if v is not None and v.is_finite() and not v.is_zero()]
+    if not values or any(repr(float(v)) != str(v) for v in values):
+        return False
+    long = sum(len(v.as_tuple().digits) >= REPR_DIGITS for v in values)
+    return 4 * long >= len(values)
+
+
+def _loss_units(values: list, typical: float | None, printed_by_repr: bool) -> np.ndarray:
+    """The loss at w's typed units (``_typed_units``), 0 for a value that is the shortest
+    repr of its float in a table printed by repr (its format's u·|L| still counts)."""
+    units = _typed_units(values, typical)
+    if not printed_by_repr:
+        return units
+    exact = [v is not None and v.is_finite() and repr(float(v)) == str(v) for v in values]
+    return np.where(np.array(exact, dtype=bool), 0.0, units)
+
+
 def _quotients(numerators: list, denominators: list) -> np.ndarray:
     """float(n / d) of each pair, n / d worked out in decimal first (as typed: exact up to
     the context's precision, then rounded once more to a float)."""
@@ -452,6 +479,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         ]
         spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
         noise = spread / (2.0 * epsilons) + _stored_rounding(central)
+    printed_by_repr = source != "exact" and _printed_by_repr(rows)
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
@@ -476,7 +504,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 + _typed_units(minus, zero_unit)
             )
             centre = 2.0 * (
-                u * np.abs(np.array(_mapped(float, losses))) + _typed_units(losses, zero_unit)
+                u * np.abs(np.array(_mapped(float, losses)))
+                + _loss_units(losses, zero_unit, printed_by_repr)
             )
             return even_part(picked, sides, centre)
 
@@ -520,10 +549,24 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         unit_roundoff=u,
         row_noise=noise,
     )
+    if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
+        units = [
+            _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
+        ]
+        sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
+        spread = [u * size + unit for size, unit in zip(sizes, units, strict=True)]
+        with np.errstate(all="ignore"):
+            result.extras["one_sided_noise"] = (
+                (spread[0] + spread[2]) / epsilons + FLOAT64_ROUNDOFF * np.abs(forward),
+                (spread[2] + spread[1]) / epsilons + FLOAT64_ROUNDOFF * np.abs(backward),
+            )
     conflicts = _conflicting_epsilons(epsilons, loss_plus, loss_minus, loss_values)
     if conflicts:
         result.extras["conflicting_epsilons"] = conflicts
     return result
+
+
+_LOSS_COLUMNS = ("loss_plus", "loss_minus", "loss")
 
 
 def _representative_loss(
@@ -577,7 +620,11 @@ def too_few_rows(result: SweepResult, diagnosis):
         or diagnosis.kind not in ("wrong", "correct", "estimate")
         or diagnosis.case == "flat-rows"  # no row changes: said as such
     ):
-        return _one_kink_assumed(result, _overflowing_rows(result, diagnosis))
+        from fdgui.core.sweep.measured_kink import kink_at_w_rows
+
+        return _one_kink_assumed(
+            result, kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
+        )
     facts = {
         **diagnosis.facts,
         "rows": rows,

@@ -40,28 +40,47 @@ def odd_slope_range(steps: np.ndarray, sums: np.ndarray, noise: np.ndarray) -> t
     even part's ε⁴ term joins it (with a row to spare, so that the law is still tested),
     and when that breaks too the largest row is dropped, down to three rows (which any
     C + B·ε + m·ε² passes). (−inf, inf) with fewer than three rows or no finite answer."""
-    unbounded = (float("-inf"), float("inf"))
+    found = law_range(steps, sums, noise, LAWS, 1, unchecked_first=True)
+    return (float("-inf"), float("inf")) if found is None else found
+
+
+def law_range(
+    steps: np.ndarray,
+    values: np.ndarray,
+    noise: np.ndarray,
+    laws: tuple[tuple[int, ...], ...],
+    term: int,
+    unchecked_first: bool = False,
+) -> tuple[float, float] | None:
+    """The least and largest coefficient ``term`` (of ε^laws[·][term]) of the first law in
+    ``laws`` (a tuple of powers of ε) that passes every row's value ± its ``noise``, over
+    the smallest ODD_ROWS rows, dropping the largest row while none does. Each law needs a
+    row more than its terms (so that it is tested), except the first when
+    ``unchecked_first`` (as many rows as terms: it always passes). None when none holds."""
     order = np.argsort(steps)[:ODD_ROWS]
-    h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, sums, noise))
-    if h.size < 3 or not (np.all(np.isfinite(s)) and np.all(np.isfinite(n))):
-        return unbounded
-    for count in range(h.size, 2, -1):
-        for powers in LAWS:
-            if count < len(powers) + (len(powers) > 3):
+    h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, values, noise))
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(n))):
+        return None
+    for count in range(h.size, 0, -1):
+        for number, powers in enumerate(laws):
+            spare = 0 if (unchecked_first and number == 0) else 1
+            if count < len(powers) + spare:
                 continue
-            found = _vertex_range(h[:count], s[:count], n[:count], powers)
+            found = _vertex_range(h[:count], s[:count], n[:count], powers, term)
             if found is not None:
                 return found
-    return unbounded
+    return None
 
 
 def _vertex_range(
-    h: np.ndarray, s: np.ndarray, n: np.ndarray, powers: tuple[int, ...]
+    h: np.ndarray, s: np.ndarray, n: np.ndarray, powers: tuple[int, ...], term: int
 ) -> tuple[float, float] | None:
-    """min and max B over the feasible set's vertices (None: no vertex passes every row)."""
+    """min and max of coefficient ``term`` over the feasible set's vertices (None: no
+    vertex passes every row)."""
     scale = float(h[-1])
     x = h / scale
-    y = s - float(s[0])
+    shift = float(s[0])
+    y = s - shift
     terms = len(powers)
     chosen = np.array(list(combinations(range(x.size), terms)), dtype=int)
     signs = np.array(list(product((-1.0, 1.0), repeat=terms)), dtype=float)
@@ -74,8 +93,11 @@ def _vertex_range(
             return float("-inf"), float("inf")
         fitted = sum(solved[..., i : i + 1] * x**p for i, p in enumerate(powers))
         slack = n * (1.0 + 1e-9) + 1e-12 * float(np.max(np.abs(y)) + np.max(n))
+        slack = slack + 8.0 * 2.0**-53 * abs(shift)
         inside = np.all(np.abs(fitted - y) <= slack, axis=-1) & np.all(np.isfinite(solved), axis=-1)
     if not inside.any():
         return None
-    slopes = solved[..., 1][inside] / scale
-    return float(np.min(slopes)), float(np.max(slopes))
+    found = solved[..., term][inside] / scale ** powers[term]
+    if powers[term] == 0:
+        found = found + shift
+    return float(np.min(found)), float(np.max(found))
