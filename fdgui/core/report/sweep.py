@@ -107,7 +107,11 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     return TITLES[diagnosis.kind]
 
 
-_UNRESOLVED = {"truncation": "ε too large: truncation", "round-off": "round-off"}
+_UNRESOLVED = {
+    "truncation": "ε too large: truncation",
+    "round-off": "round-off",
+    "kink": "room for a kink near w",
+}
 
 
 def diagnosis_text(diagnosis: Diagnosis) -> str:

@@ -179,6 +179,13 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "even about w at these ε or changes below its digits, and rows that never change "
             "show no h² law, so no extrapolation over them has a bound."
         )
+    elif rows and facts.get("limit") == "kink":
+        evidence = (
+            "The rows' even part L+ + L− − 2L does not follow its law of small ε (it grows "
+            "like ε rather than ε², or jumps between rows): a kink lies at w or between w "
+            "and the smallest ε, and past it the central differences are the two slopes' "
+            "average, so no extrapolation over them has a bound."
+        )
     elif rows and truncation:
         evidence = (
             "The rows' central differences change from ε to ε by far more than their "
@@ -199,6 +206,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Compute it without the cancellation that loses its digits."
     elif facts.get("kink_band"):
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
+    elif rows and facts.get("limit") == "kink":
+        advice = " Measure at smaller ε, or compare the forward and backward differences."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):
         advice = " Measure at smaller ε, with the loss at w and more digits."
     elif rows:

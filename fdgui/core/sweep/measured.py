@@ -239,7 +239,7 @@ def _law_shown(
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
     if curvature_breaks(even):
-        return None, "truncation", False
+        return None, "kink", False  # the even part says a kink lies at or near w
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
         c = (d[:-1] - d[1:]) / q

@@ -3,12 +3,12 @@
 The forward and backward differences F = (L+ − L)/ε and B = (L − L−)/ε of a loss smooth on
 each side of w are each a line in ε near 0 (F = g₊ + L''₊·ε/2 + …, B = g₋ − L''₋·ε/2 + …).
 A smooth loss has g₊ = g₋; a kink at w keeps them apart however small ε gets. When each
-side's rows lie on one line within their ± and the two lines' values at ε = 0 — each the
-range every such line allows — are apart, the rows show a kink at w with one-sided slopes
-g₋ and g₊: a gradient between them is a subgradient, one beyond them is wrong. Rows beyond
-the loss's scale do not lie on a line, and a smooth loss's two lines meet at ε = 0, so
-neither is read as a kink. (A kink a little off w, closer than every ε, reads the same; the
-slope at w is then one of the two.)
+side's rows all lie on one line within their ± and the two lines' values at ε = 0 — each
+the range every such line allows, widened by a quarter of its extrapolation — are apart,
+the rows show a kink at w with one-sided slopes g₋ and g₊: a gradient between them is a
+subgradient, one beyond them is wrong. Rows beyond the loss's scale do not lie on a line,
+and a smooth loss's two lines meet at ε = 0, so neither is read as a kink. (A kink a
+little off w, closer than every ε, reads the same; the slope at w is then one of the two.)
 """
 
 from __future__ import annotations
@@ -25,14 +25,22 @@ MIN_ROWS = 3  # each side's line must be checked by at least one row beyond the 
 GRADIENT_SLACK = 1e-6  # of the slopes, for the gradient under check's own rounding
 
 
-LINES = ((0, 1), (0, 1, 2))  # each side's law: a line in ε, then with its ε² term
+LINE = ((0, 1),)  # each side's law: a line in ε through every row
+CORRECTION_SHARE = 0.25  # of the extrapolation from the smallest row, kept in its ±
 
 
 def intercept_range(x: np.ndarray, y: np.ndarray, slack: np.ndarray) -> tuple[float, float] | None:
-    """The least and largest value at ε = 0 of a + b·x (or, where no line passes, a + b·x
-    + c·x² with a row to spare) through every y ± slack, over the smallest rows, the
-    largest dropped while none passes (``odd_part.law_range``). None: no such law."""
-    return law_range(x, y, slack, LINES, 0)
+    """The least and largest value at ε = 0 of a line a + b·x through every y ± slack
+    (the smallest KINK_ROWS rows, none dropped: a side whose rows bend — curvature at these
+    ε, rows beyond the loss's scale — is not read), widened by a quarter of its distance
+    from the smallest row's value (``odd_part.law_range``). None: no such line."""
+    found = law_range(x, y, slack, LINE, 0, drop=False)
+    if found is None:
+        return None
+    low, high = found
+    nearest = float(y[np.argmin(x)])
+    widen = CORRECTION_SHARE * max(abs(low - nearest), abs(high - nearest))
+    return low - widen, high + widen
 
 
 def one_sided_limits(result: SweepResult) -> tuple[tuple[float, float], float] | None:

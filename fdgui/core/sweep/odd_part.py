@@ -51,17 +51,19 @@ def law_range(
     laws: tuple[tuple[int, ...], ...],
     term: int,
     unchecked_first: bool = False,
+    drop: bool = True,
 ) -> tuple[float, float] | None:
     """The least and largest coefficient ``term`` (of ε^laws[·][term]) of the first law in
     ``laws`` (a tuple of powers of ε) that passes every row's value ± its ``noise``, over
     the smallest ODD_ROWS rows, dropping the largest row while none does. Each law needs a
     row more than its terms (so that it is tested), except the first when
-    ``unchecked_first`` (as many rows as terms: it always passes). None when none holds."""
+    ``unchecked_first`` (as many rows as terms: it always passes); no row dropped unless
+    ``drop``. None when none holds."""
     order = np.argsort(steps)[:ODD_ROWS]
     h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, values, noise))
     if not (np.all(np.isfinite(s)) and np.all(np.isfinite(n))):
         return None
-    for count in range(h.size, 0, -1):
+    for count in range(h.size, 0 if drop else h.size - 1, -1):
         for number, powers in enumerate(laws):
             spare = 0 if (unchecked_first and number == 0) else 1
             if count < len(powers) + spare:
