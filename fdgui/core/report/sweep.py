@@ -110,7 +110,7 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
 _UNRESOLVED = {
     "truncation": "ε too large: truncation",
     "round-off": "round-off",
-    "kink": "room for a kink near w",
+    "kink": "a kink near w, or ε too large",
 }
 
 

@@ -181,10 +181,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif rows and facts.get("limit") == "kink":
         evidence = (
-            "The rows' even part L+ + L− − 2L does not follow its law of small ε (it grows "
-            "like ε rather than ε², or jumps between rows): a kink lies at w or between w "
-            "and the smallest ε, and past it the central differences are the two slopes' "
-            "average, so no extrapolation over them has a bound."
+            "The rows' even part L+ + L− − 2L does not follow its law of small ε (each pair's "
+            "slope against ε², L'', differs): either a kink lies at w or between w and the "
+            "smallest ε (past it the central differences are the two slopes' average), or the "
+            "ε are too large for the scale the loss varies on, so no extrapolation over the "
+            "rows has a bound."
         )
     elif rows and truncation:
         evidence = (

@@ -68,6 +68,14 @@ def one_sided_limits(result: SweepResult) -> tuple[tuple[float, float], float] |
     (b_low, b_high), (f_low, f_high) = ranges
     if not (b_high < f_low or f_high < b_low):
         return None
+    # the jump must show at the smallest ε itself, beyond both bars and the same way round
+    # (rows far beyond the scale can put two lines through few rows by chance)
+    first = index[0]
+    jump = forward[first] - backward[first]
+    if not abs(jump) > 2.0 * (noise[0][first] + noise[1][first]):
+        return None
+    if np.sign(jump) != np.sign((f_low + f_high) - (b_low + b_high)):
+        return None
     sides = ((b_low + b_high) / 2.0, (f_low + f_high) / 2.0)
     return sides, max(b_high - b_low, f_high - f_low) / 2.0
 
