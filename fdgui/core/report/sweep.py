@@ -374,6 +374,12 @@ def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f" Central differences give the average of the two slopes "
             f"({_fmt(diagnosis.consensus, 6)})."
         )
+    if facts.get("source") == "measured" and read is not None:
+        # rows cannot tell a kink at w from one closer to w than their smallest ε
+        consensus += (
+            " The rows cannot tell a kink at w from one closer to w than their smallest ε; "
+            "there the slope at w is one of the two, not one between."
+        )
     return f"{evidence}{judged}{consensus} Move w slightly or compare one-sided estimates."
 
 

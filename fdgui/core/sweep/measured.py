@@ -91,7 +91,8 @@ def _rows_richardson(
         low, high = odd_slope_range(epsilons[used], values, spread)
         if (low > 0.0 or high < 0.0) and max(-low, high) / 2.0 > even.kink:
             room = _kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
-            even = replace(even, kink=room)
+            if np.isfinite(room):
+                even = replace(even, kink=room)
     shown, broken, open_to_kink = _law_shown(
         epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
@@ -139,24 +140,34 @@ def _rows_richardson(
 def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float) -> float:
     """How far the central differences' limit S may lie from ``value`` (the h² law's) when
     the rows (sorted by ε) are past a kink: there they are S + K/ε + b·ε (+ c·ε²), and the
-    h² law extrapolates K/ε or b·ε as if it were c·ε². Read from the smallest row and the
-    first at least twice its ε (so that the extrapolations amplify their ± at most 3×):
-    the larger distance of the 1/ε and the linear extrapolations from ``value``, each with
-    its ±."""
-    h, d, n = steps, estimates, noise
-    if h.size < 2:
+    h² law extrapolates K/ε or b·ε as if it were c·ε². Each pair of rows at least a factor
+    2 apart in ε (from either of the two smallest rows to the first at least twice its ε:
+    the extrapolations amplify their ± at most 3×) puts S, under the 1/ε law and under the
+    linear one, within its extrapolation's ±; the better of the two pairs bounds it under
+    each law (a noisy smallest row does not widen it), and the larger of the two distances
+    from ``value`` is the room."""
+    h, d, n = (np.asarray(a, dtype=float)[:10] for a in (steps, estimates, noise))
+    # from either of the two smallest rows (where the law past a kink is least disturbed
+    # by c·ε²) to the first row at least twice its ε
+    pairs = [(a, _first_beyond(h, a)) for a in range(min(2, h.size - 1))]
+    i = np.array([a for a, _ in pairs], dtype=int)
+    j = np.array([b for _, b in pairs], dtype=int)
+    if not i.size:
         return float("inf")
-    far = np.flatnonzero(h >= 2.0 * h[0])
-    j = int(far[0]) if far.size else h.size - 1
-    gap = float(h[j] - h[0])
-    if not gap > 0.0:
-        return float("inf")
-    linear = d[0] - (d[j] - d[0]) * h[0] / gap
-    linear_noise = n[0] * (1.0 + h[0] / gap) + n[j] * h[0] / gap
-    inverse = d[0] - (d[0] - d[j]) * h[j] / gap
-    inverse_noise = n[0] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
-    room = max(abs(linear - value) + linear_noise, abs(inverse - value) + inverse_noise)
-    return float(room) if np.isfinite(room) else float("inf")
+    with np.errstate(all="ignore"):
+        gap = h[j] - h[i]
+        linear = d[i] - (d[j] - d[i]) * h[i] / gap
+        linear_room = np.abs(linear - value) + n[i] * (1.0 + h[i] / gap) + n[j] * h[i] / gap
+        inverse = d[i] - (d[i] - d[j]) * h[j] / gap
+        inverse_room = np.abs(inverse - value) + n[i] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
+    room = max(float(np.nanmin(linear_room)), float(np.nanmin(inverse_room)))
+    return room if np.isfinite(room) else float("inf")
+
+
+def _first_beyond(h: np.ndarray, a: int) -> int:
+    """The first row at least twice row ``a``'s ε, else the largest."""
+    far = np.flatnonzero(h >= 2.0 * h[a])
+    return int(far[0]) if far.size else h.size - 1
 
 
 WIDE_MARGIN = 1000.0  # see _wide_room

@@ -91,6 +91,7 @@ def kink_at_w_rows(result: SweepResult, diagnosis):
         return diagnosis
     (left, right), read = found
     facts = {**diagnosis.facts, "sides": (left, right), "sides_error": 2.0 * read}
+    facts["source"] = "measured"
     checked = facts.get("checked")
     if checked is not None and np.isfinite(checked):
         low, high = min(left, right), max(left, right)
