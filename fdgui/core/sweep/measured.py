@@ -14,8 +14,9 @@ import numpy as np
 from fdgui.core.models.measured import RowColumns
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
+from fdgui.core.sweep.kink_room import kink_room, wide_room
 from fdgui.core.sweep.objectives import MeasuredObjective
-from fdgui.core.sweep.odd_part import odd_slope_bound, odd_slope_range
+from fdgui.core.sweep.odd_part import odd_slope_range
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
     NOT_CONVERGED,
@@ -51,7 +52,7 @@ def _rows_richardson(
     (``row_shape.EvenPart``; None where a row has no loss at w): it must follow its own law
     of small ε, and bounds the kink it leaves room for (``_law_shown``); ``sums`` gives
     their L+ + L− (less the smallest row's) and its ±, whose part odd in ε bounds the kink
-    rows with no loss at w leave room for (``_kink_room``).
+    rows with no loss at w leave room for (``kink_room.kink_room``).
     """
     count, broken = h2_run(epsilons, central, noise)
     order = np.argsort(epsilons)
@@ -91,7 +92,7 @@ def _rows_richardson(
         values, spread = sums(used)
         low, high = odd_slope_range(epsilons[used], values, spread)
         if (low > 0.0 or high < 0.0) and max(-low, high) / 2.0 > even.kink:
-            room = _kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
+            room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
             if np.isfinite(room):
                 even = replace(even, kink=room)
     shown, broken, open_to_kink = _law_shown(
@@ -115,15 +116,15 @@ def _rows_richardson(
     kink = even.kink if even is not None and np.isfinite(even.kink) else None
     if open_to_kink:
         # rows with no loss at w leave room for a kink between w and the smallest ε: the
-        # truth is bounded only with that room (``_kink_room``), so it is the bar, for
+        # truth is bounded only with that room (``kink_room.kink_room``), so it is the bar, for
         # confirming as for refuting
-        room = _kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
+        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
         if count == MIN_JUDGING_ROWS:
             # three rows check the law once, and rows far beyond a smooth loss's scale (a
             # sine 30–300 scales away) can pass that check by chance: then no room read
             # from the rows' own shape holds, and the run keeps the wide room of a kink up
             # to a thousandth of the smallest ε (as before table12; review10f cancel rows)
-            room = max(room, _wide_room(epsilons[used], central[used], noise[used]))
+            room = max(room, wide_room(epsilons[used], central[used], noise[used]))
         kink = room
         error = error + room
     return ReferenceValue(
@@ -136,85 +137,6 @@ def _rows_richardson(
         limit=dominant,
         kink=kink,
     )
-
-
-def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float) -> float:
-    """How far the central differences' limit S may lie from ``value`` (the h² law's) when
-    the rows (sorted by ε) are past a kink: there they are S + K/ε + b·ε (+ c·ε²), and the
-    h² law extrapolates K/ε or b·ε as if it were c·ε². Each pair of rows at least a factor
-    2 apart in ε (from either of the two smallest rows to the first at least twice its ε:
-    the extrapolations amplify their ± at most 3×) puts S, under the 1/ε law and under the
-    linear one, within its extrapolation's ±; the better of the two pairs bounds it under
-    each law (a noisy smallest row does not widen it), and the larger of the two distances
-    from ``value`` is the room."""
-    h, d, n = (np.asarray(a, dtype=float)[:10] for a in (steps, estimates, noise))
-    # from either of the two smallest rows (where the law past a kink is least disturbed
-    # by c·ε²) to the first row at least twice its ε
-    pairs = [(a, _first_beyond(h, a)) for a in range(min(2, h.size - 1))]
-    i = np.array([a for a, _ in pairs], dtype=int)
-    j = np.array([b for _, b in pairs], dtype=int)
-    if not i.size:
-        return float("inf")
-    with np.errstate(all="ignore"):
-        gap = h[j] - h[i]
-        linear = d[i] - (d[j] - d[i]) * h[i] / gap
-        linear_room = np.abs(linear - value) + n[i] * (1.0 + h[i] / gap) + n[j] * h[i] / gap
-        inverse = d[i] - (d[i] - d[j]) * h[j] / gap
-        inverse_room = np.abs(inverse - value) + n[i] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
-    room = max(float(np.nanmin(linear_room)), float(np.nanmin(inverse_room)))
-    return room if np.isfinite(room) else float("inf")
-
-
-def _first_beyond(h: np.ndarray, a: int) -> int:
-    """The first row at least twice row ``a``'s ε, else the largest."""
-    far = np.flatnonzero(h >= 2.0 * h[a])
-    return int(far[0]) if far.size else h.size - 1
-
-
-WIDE_MARGIN = 1000.0  # see _wide_room
-
-
-def _kink_reach(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
-    """The largest J·d the central differences (sorted by ε) leave for a kink at d < ε from
-    w with jump J: past it they are S + J·d/ε, so two rows bound
-    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). Read over consecutive rows and each row
-    with the largest."""
-    h, d, n = steps, estimates, noise
-    with np.errstate(all="ignore"):
-        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
-        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
-        bounds = [
-            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
-        ]
-        bound = float(np.min(np.concatenate(bounds)))
-    return bound if np.isfinite(bound) else float("inf")
-
-
-def _wide_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
-    """The jump of a kink up to 1/WIDE_MARGIN of the smallest ε from w that the central
-    differences (sorted by ε) leave room for: J ≤ WIDE_MARGIN·J·d/ε_min (``_kink_reach``)."""
-    return WIDE_MARGIN * _kink_reach(steps, estimates, noise) / float(np.min(steps))
-
-
-def _kink_room(
-    steps: np.ndarray,
-    estimates: np.ndarray,
-    noise: np.ndarray,
-    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
-    positions: np.ndarray,
-    value: float,
-) -> float:
-    """The room rows (sorted by ε) must leave for a kink between w and the smallest ε,
-    whatever its distance from w: the slope at w is S ± B/2, B the part of L+ + L− linear
-    in ε (``odd_part``: at most max |B| over the laws through the rows' sums), S the
-    central differences' limit, which the law they follow past a kink may put away from
-    ``value`` (``_law_room``). No sums: unbounded."""
-    if sums is None:
-        return float("inf")
-    order = np.argsort(steps)
-    values, spread = sums(positions)
-    odd = odd_slope_bound(steps, values, spread)
-    return odd / 2.0 + _law_room(steps[order], estimates[order], noise[order], value)
 
 
 def _law_shown(
@@ -246,7 +168,7 @@ def _law_shown(
     when the table gives the loss at w) must not break its own law
     (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
     grows by the jump of the kink it leaves room for (``EvenPart.kink``). With no loss at w
-    the third value is True: the caller adds the room for a kink (``_kink_room``).
+    the third value is True: the caller adds the room for a kink (``kink_room.kink_room``).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
