@@ -97,7 +97,9 @@ def _add_table_and_grad_options(parser: argparse.ArgumentParser, what) -> None:
         "--table",
         metavar="FILE",
         help="measured rows from a CSV/TSV file: ε, L+, L− [, L] (header and # comments "
-        "optional; bad rows are listed, good ones kept); '-' reads standard input",
+        "optional; bad rows are listed, good ones kept); '-' reads standard input. ε must "
+        "be the step the losses were taken at (w ± ε as rounded, not the ε typed before "
+        "rounding), and the L column lets the rows show a kink near w",
     )
     parser.add_argument(
         "--grad",
@@ -159,6 +161,13 @@ def _run_table(args: argparse.Namespace) -> int:
         print(
             "fdgui-cli sweep: --table: the losses never change in the digits given, so the "
             "rows neither confirm nor refute the backprop gradient",
+            file=sys.stderr,
+        )
+        return 2
+    if diagnosis.facts.get("difference_overflows") and result.has_checked:
+        print(
+            "fdgui-cli sweep: --table: L+ − L− over 2ε overflows float64 in every row, so "
+            "nothing judges the backprop gradient",
             file=sys.stderr,
         )
         return 2

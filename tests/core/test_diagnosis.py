@@ -8,10 +8,10 @@ from fdgui.core.models.mlp import NetworkSpec, default_spec
 from fdgui.core.report.sweep import (
     diagnosis_text,
     diagnosis_title,
-    point_text,
     sweep_csv,
     sweep_json,
 )
+from fdgui.core.report.sweep_point import point_text
 from fdgui.core.sweep.diagnosis import KINDS, diagnose
 from fdgui.core.sweep.engine import SweepSettings, run_sweep
 from fdgui.core.sweep.objectives import expression_objective, network_objective

@@ -86,7 +86,9 @@ def test_wrong_below_a_kink_says_where_it_was_judged():
         dtype="float64",
     )  # fmt: skip
     text = diagnosis_text(diagnosis)
-    assert text.startswith("The analytic gradient 0.25 (about 2 times the true value) is wrong:")
+    assert text.startswith(
+        "The analytic gradient 0.25 (about 2 times what the finite differences settle on) is wrong:"
+    )
     assert text.endswith("(Judged below a kink that ε crosses at about 3e-3.)")
     assert recommendation_text(diagnosis).startswith("ε is not the problem; the rule of thumb")
 

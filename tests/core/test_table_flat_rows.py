@@ -11,7 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from fdgui.core.report.sweep import diagnosis_text, diagnosis_title, point_text
+from fdgui.core.report.sweep import diagnosis_text, diagnosis_title
+from fdgui.core.report.sweep_point import point_text
 from fdgui.core.requests import table_request
 from fdgui.core.sweep.diagnosis import diagnose
 from fdgui.core.sweep.engine import SweepSettings, run_sweep

@@ -11,8 +11,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import ratio as _rel
 from fdgui.core.numbers.format import significant
@@ -30,8 +28,6 @@ from fdgui.core.report.sweep_cases import (
 )
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
-from fdgui.core.sweep.measured import MIN_JUDGING_ROWS
-from fdgui.core.sweep.readout import PointReadout
 
 # One vocabulary for every panel and the CLI: a title per diagnosis kind (docs/DIAGNOSIS.md).
 TITLES = {
@@ -65,6 +61,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     dtype = facts["dtype"]
     if case == "one-sided":
         return "Undefined at w (only one side defined)"
+    if case == "not-finite" and facts.get("difference_overflows"):
+        return "Too large to difference (the rows overflow float64)"
     if case in ("not-finite", "not-finite-at-w"):
         return "Undefined at w (loss not finite)"
     if case == "checked-not-finite":
@@ -93,6 +91,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
         return f"{judged} (the losses never change)"
     if case == "unresolved":
+        if facts.get("kink_room") and facts.get("source") == "measured":
+            return "Too coarse to judge (room for a kink near w)"
         if facts.get("kink_band"):
             return "Too coarse to judge (a kink could explain a difference under 1 %)"
         if facts.get("beyond_bars"):
@@ -105,7 +105,11 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
     return TITLES[diagnosis.kind]
 
 
-_UNRESOLVED = {"truncation": "ε too large: truncation", "round-off": "round-off"}
+_UNRESOLVED = {
+    "truncation": "ε too large: truncation",
+    "round-off": "round-off",
+    "kink": "a kink near w, or ε too large",
+}
 
 
 def diagnosis_text(diagnosis: Diagnosis) -> str:
@@ -122,6 +126,8 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
+    if diagnosis.facts.get("one_kink") is not None:
+        words += _one_kink_words(diagnosis.facts["one_kink"])
     conflicts = diagnosis.facts.get("conflicting_epsilons")
     if conflicts:
         shown = ", ".join(_eps(value) for value in conflicts[:3])
@@ -132,6 +138,17 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             "of each ε in file order. Check which measurement is right."
         )
     return words
+
+
+def _one_kink_words(room: float) -> str:
+    """What a verdict from rows with no loss at w assumes (``measured._one_kink_assumed``)."""
+    return (
+        f" The table gives no loss at w, so this assumes at most one kink between w and the "
+        f"smallest ε: the reference's bar holds ± {_bar(room)} for one at any distance "
+        "from w (read from the part of L+ + L− odd in ε, which a smooth loss never has), but "
+        "two whose effects cancel — a notch or bump narrower than the smallest ε — leave no "
+        "trace in L+ and L−. A column with the loss at w would show one."
+    )
 
 
 def recommendation_text(diagnosis: Diagnosis) -> str:
@@ -192,6 +209,12 @@ def _one_sided(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 
 
 def _not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    if facts.get("difference_overflows"):  # measured rows (``measured._overflowing_rows``)
+        return (
+            "Every loss in the table is a finite number, but L+ − L− over 2ε overflows "
+            "float64 (beyond about 1.8e308) at every ε, so no estimate can be formed and "
+            "nothing judges the gradient. Rescale the loss (or measure smaller ε)."
+        )
     return (
         "The loss is not a finite number near w at any ε of the range (overflow, or a "
         "function used outside its domain, such as log or sqrt of a negative number), so "
@@ -240,9 +263,14 @@ def _digits(a: float | None, b: float | None) -> int:
 
 def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     dtype, best, consensus = facts["dtype"], facts["best_relative_error"], diagnosis.consensus
-    ratio = (
-        "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times the true value)"
+    # the factor is against what judged it (a reference, or the finite differences' value),
+    # which is no more the true value than its bar says
+    against = (
+        f"the {facts['independent_method']} reference"
+        if "independent_method" in facts
+        else "what the finite differences settle on"
     )
+    ratio = "" if facts["factor"] is None else f" (about {_fmt(facts['factor'])} times {against})"
     digits = _digits(facts["checked"], facts.get("independent_value"))
     if "independent_method" in facts:
         bar = facts.get("independent_error")
@@ -355,6 +383,12 @@ def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f" Central differences give the average of the two slopes "
             f"({_fmt(diagnosis.consensus, 6)})."
         )
+    if facts.get("source") == "measured" and read is not None:
+        # rows cannot tell a kink at w from one closer to w than their smallest ε
+        consensus += (
+            " The rows cannot tell a kink at w from one closer to w than their smallest ε; "
+            "there the slope at w is one of the two, not one between."
+        )
     return f"{evidence}{judged}{consensus} Move w slightly or compare one-sided estimates."
 
 
@@ -442,6 +476,13 @@ def _finite_differences(facts: dict[str, Any]) -> str:
 def _agrees(facts: dict[str, Any]) -> str:
     bar = facts.get("agreeing_error")
     bar_text = "" if bar is None else f" ± {_bar(bar)}"
+    apart = abs(facts["checked"] - facts["agreeing_value"])
+    if bar is not None and math.isfinite(apart) and apart > bar:
+        # the words print the bar; the rule confirms within twice the bars (review10f F4)
+        bar_text += (
+            f" — the difference, {_bar(apart)}, is past that bar, but a difference counts "
+            "only beyond twice the bars —"
+        )
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
         f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}{bar_text}"
@@ -588,67 +629,6 @@ _CASE_WORDS = {
 
 
 # ---------------------------------------------------------------- one ε
-
-
-def point_text(result: SweepResult, readout: PointReadout) -> str:
-    """One sentence about the chosen ε: which error dominates there."""
-    epsilon = _eps(readout.epsilon)
-    if readout.vanished and result.kind == "measured":
-        return (
-            f"At ε = {epsilon} the losses do not change in the digits given (L+ = L−): the "
-            "change is below what this row resolves, so every estimate is 0."
-        )
-    if readout.vanished:
-        return (
-            f"At ε = {epsilon} the perturbation vanishes in {result.dtype}: w ± ε rounds to w, "
-            "so L+ = L− = L and every estimate is 0."
-        )
-    error = readout.relative_errors.get("central")
-    error_text = "" if error is None else f" (central relative error {_rel(error)})"
-    if readout.loss_plus == readout.loss_minus == readout.loss:
-        return (
-            f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "
-            "ε·|dL/dw| is below the loss's resolution, so every estimate is 0."
-        )
-    index = result.index_of(readout.epsilon)
-    if result.reference is not None and readout.estimates.get("central") is not None:
-        # an error far above what round-off and truncation explain at this ε comes from the
-        # gradient under check, not from ε (an injected bug is not "round-off")
-        with np.errstate(all="ignore"):
-            predicted = float(result.predicted_error("central")[index])
-        actual = abs(float(readout.estimates["central"]) - result.reference.value)
-        rows_reference = next(
-            (r for r in result.trusted_references() if result.kind == "measured"), None
-        )
-        if result.kind == "measured" and rows_reference is None and actual > 0:
-            rows = result.epsilons.size
-            few = rows < MIN_JUDGING_ROWS
-            return (  # rows' truncation unknown: nothing to blame (the banner says the same)
-                f"At ε = {epsilon} the estimate differs from the gradient under check by "
-                f"{_fmt(actual, 2)}; "
-                + (f"with {rows} row{'s' if rows != 1 else ''}" if few else "over these rows")
-                + " the truncation at this ε is not known, so that does not tell the gradient "
-                f"from ε{error_text}."
-            )
-        if rows_reference is not None:  # the rows' truncation here, as their reference sees it
-            truncation = abs(float(readout.estimates["central"]) - rows_reference.value)
-            predicted += truncation + float(rows_reference.error or 0.0)
-        if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
-            return (
-                f"At ε = {epsilon} the estimate differs from the gradient under check by "
-                f"{_fmt(actual, 2)}, far more than round-off and truncation explain here "
-                f"(about {_fmt(predicted, 2)}): the difference is in the gradient, not in ε"
-                f"{error_text}."
-            )
-    messages = {
-        "round-off": "round-off dominates: the losses agree in most of their digits and the "
-        "difference is mostly rounding",
-        "truncation": "truncation dominates: ε is large enough that the curvature of the loss "
-        "shows in the estimate",
-        "balanced": "truncation and round-off are balanced: this is near the best ε",
-        "unknown": "the estimate is not finite here",
-    }
-    return f"At ε = {epsilon}, {messages.get(readout.regime, readout.regime)}{error_text}."
 
 
 # ---------------------------------------------------------------- the summary

@@ -158,8 +158,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"{uncertainty(error)}, most of it (± {uncertainty(facts['kink_room'])}) the room "
             "the rows leave for a kink between w and the smallest ε ("
             + (
-                "the table gives no loss at w, so nothing rules out one farther than about "
-                "a thousandth of the smallest ε"
+                "the table gives no loss at w; the part of L+ + L− odd in ε, which a smooth "
+                "loss never has, bounds the jump of one such kink wherever it lies"
                 if facts.get("no_loss_at_w")
                 else "their one-sided differences and L+ + L− − 2L do not rule one out"
             )
@@ -186,6 +186,14 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "even about w at these ε or changes below its digits, and rows that never change "
             "show no h² law, so no extrapolation over them has a bound."
         )
+    elif rows and facts.get("limit") == "kink":
+        evidence = (
+            "The rows' even part L+ + L− − 2L does not follow its law of small ε (each pair's "
+            "slope against ε², L'', differs): either a kink lies at w or between w and the "
+            "smallest ε (past it the central differences are the two slopes' average), or the "
+            "ε are too large for the scale the loss varies on, so no extrapolation over the "
+            "rows has a bound."
+        )
     elif rows and truncation:
         evidence = (
             "The rows' central differences change from ε to ε by far more than their "
@@ -208,6 +216,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
+    elif rows and facts.get("limit") == "kink":
+        advice = " Measure at smaller ε, or compare the forward and backward differences."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):
         advice = " Measure at smaller ε, with the loss at w and more digits."
     elif rows:

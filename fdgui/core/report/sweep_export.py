@@ -70,6 +70,8 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
                 "evaluations": item.evaluations,
                 "status": getattr(item, "status", "ok"),
                 "under_check": number == 0 and result.has_checked,
+                # the part of ``error`` that is room for a kink the rows cannot rule out
+                **({"kink_room": json_number(item.kink)} if item.kink is not None else {}),
             }
             for number, item in enumerate(result.references)
         ],
@@ -80,6 +82,13 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
             "kind": diagnosis.kind,
             "title": diagnosis_title(diagnosis),
             "text": diagnosis_text(diagnosis),
+            # rows with no loss at w: the verdict assumes at most one kink between w and the
+            # smallest ε (the words say so)
+            **(
+                {"assumes": "at most one kink between w and the smallest epsilon"}
+                if diagnosis.facts.get("one_kink") is not None
+                else {}
+            ),
         },
     }
 

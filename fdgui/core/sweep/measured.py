@@ -4,6 +4,7 @@ format the losses came from and the digits printed, Richardson over the rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
@@ -13,7 +14,9 @@ import numpy as np
 from fdgui.core.models.measured import RowColumns
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
+from fdgui.core.sweep.kink_room import kink_room, wide_room
 from fdgui.core.sweep.objectives import MeasuredObjective
+from fdgui.core.sweep.odd_part import odd_slope_range
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
     NOT_CONVERGED,
@@ -24,11 +27,8 @@ from fdgui.core.sweep.references import (
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
-    both_explain,
     curvature_breaks,
     even_part,
-    kink_explains,
-    odd_explains,
     on_one_line,
 )
 
@@ -43,13 +43,16 @@ def _rows_richardson(
     central: np.ndarray,
     noise: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
+    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
     used to judge) when the three smallest already break the law, ``limit`` saying by what.
     ``curvature`` gives, for positions into the arrays, those rows' even part
     (``row_shape.EvenPart``; None where a row has no loss at w): it must follow its own law
-    of small ε, and bounds the kink it leaves room for (``_law_shown``).
+    of small ε, and bounds the kink it leaves room for (``_law_shown``); ``sums`` gives
+    their L+ + L− (less the smallest row's) and its ±, whose part odd in ε bounds the kink
+    rows with no loss at w leave room for (``kink_room.kink_room``).
     """
     count, broken = h2_run(epsilons, central, noise)
     order = np.argsort(epsilons)
@@ -81,7 +84,18 @@ def _rows_richardson(
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
     even = curvature(used) if curvature is not None else None
-    shown, broken, refute_error = _law_shown(
+    if even is not None and sums is not None and np.isfinite(even.kink):
+        # the even part's least |F − B|/2 over the rows is not the jump when L''·ε cancels
+        # part of it there (review10e H2: 1.04 bars short); the part of L+ + L− odd in ε
+        # bounds it at any distance from w: where it is resolved from 0 (the sums need a
+        # kink) and larger, it holds, with the room for the law the rows follow past one
+        values, spread = sums(used)
+        low, high = odd_slope_range(epsilons[used], values, spread)
+        if (low > 0.0 or high < 0.0) and max(-low, high) / 2.0 > even.kink:
+            room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
+            if np.isfinite(room):
+                even = replace(even, kink=room)
+    shown, broken, open_to_kink = _law_shown(
         epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
@@ -100,12 +114,19 @@ def _rows_richardson(
     error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
     kink = even.kink if even is not None and np.isfinite(even.kink) else None
-    if refute_error is not None:
-        # rows with no loss at w that S + J·d/ε fits as well leave room for a kink between
-        # w and the smallest ε: the truth is bounded only with that room (up to the
-        # ``_kink_margin`` assumption), so it is the bar, for confirming as for refuting
-        kink = refute_error
-        error = error + refute_error
+    if open_to_kink:
+        # rows with no loss at w leave room for a kink between w and the smallest ε: the
+        # truth is bounded only with that room (``kink_room.kink_room``), so it is the bar, for
+        # confirming as for refuting
+        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
+        if count == MIN_JUDGING_ROWS:
+            # three rows check the law once, and rows far beyond a smooth loss's scale (a
+            # sine 30–300 scales away) can pass that check by chance: then no room read
+            # from the rows' own shape holds, and the run keeps the wide room of a kink up
+            # to a thousandth of the smallest ε (as before table12; review10f cancel rows)
+            room = max(room, wide_room(epsilons[used], central[used], noise[used]))
+        kink = room
+        error = error + room
     return ReferenceValue(
         "Richardson",
         tableau.value,
@@ -118,31 +139,6 @@ def _rows_richardson(
     )
 
 
-KINK_MARGIN = 1000.0  # see _kink_margin
-
-
-def _kink_margin(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
-    """The room for a kink the bar of rows with no loss at w (sorted by ε) must hold.
-    Past a kink at d < ε from w with jump J the central differences are S + J·d/ε and the
-    derivative is S ± J, so two rows i, j bound
-    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). A disagreement J beyond
-    KINK_MARGIN times that bound over the smallest ε needs a kink within ε/KINK_MARGIN of
-    w: that much room is held (a unit switching so close to w is the rare case the
-    one-sided differences, with the loss at w, would show). Read over consecutive rows and each row
-    with the largest."""
-    h, d, n = steps, estimates, noise
-    with np.errstate(all="ignore"):
-        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
-        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
-        bounds = [
-            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
-        ]
-        bound = float(np.min(np.concatenate(bounds)))
-    if not np.isfinite(bound):
-        return float("inf")
-    return KINK_MARGIN * bound / float(h[0])
-
-
 def _law_shown(
     steps: np.ndarray,
     estimates: np.ndarray,
@@ -150,10 +146,10 @@ def _law_shown(
     value: float,
     correction: float,
     even: EvenPart | None = None,
-) -> tuple[float | None, str, float | None]:
+) -> tuple[float | None, str, bool]:
     """The least bar the run's evidence allows (None when the run does not show the h² law),
-    what hides the law otherwise ("truncation" or "round-off"), and whether a disagreement
-    with that bar may refute a gradient.
+    what hides the law otherwise ("truncation" or "round-off"), and whether the caller
+    must add the room for a kink the rows cannot show (no loss at w).
 
     Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
     (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
@@ -171,14 +167,13 @@ def _law_shown(
     bounds, plus the value's distance from it. Either way the rows' even part (``even``,
     when the table gives the loss at w) must not break its own law
     (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
-    grows by the jump of the kink it leaves room for (``EvenPart.kink``). Flat estimates,
-    or a single resolved c, with no loss at w to bound such a kink return (third) the room
-    ``_kink_margin`` leaves for one, which the caller adds to the bar (None: no such room).
+    grows by the jump of the kink it leaves room for (``EvenPart.kink``). With no loss at w
+    the third value is True: the caller adds the room for a kink (``kink_room.kink_room``).
     """
     order = np.argsort(steps)
     h, d, n = steps[order], estimates[order], noise[order]
     if curvature_breaks(even):
-        return None, "truncation", None
+        return None, "kink", False  # the even part says a kink lies at or near w
     with np.errstate(all="ignore"):
         q = h[1:] ** 2 - h[:-1] ** 2
         c = (d[:-1] - d[1:]) / q
@@ -187,33 +182,23 @@ def _law_shown(
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
-            return None, "truncation", None
+            return None, "truncation", False
         if even is None and not on_one_line(h, d, n):
             # with no loss at w the even part cannot show a kink; the run itself must
-            return None, "truncation", None
+            return None, "truncation", False
         drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        if even is None and (
-            np.count_nonzero(np.abs(c) > radius) < 2
-            or kink_explains(h, d, n)
-            or odd_explains(h, d, n)
-            or both_explain(h, d, n)
-        ):
-            # one resolved c is one measurement of the h² term, not the law: the other
-            # pairs' c's overlap it only through their round-off; or the rows are as well
-            # S + J·d/ε (a kink past w), or V + b·ε or both (the curvature jumping there
-            # too: a term odd in ε, which a smooth loss never gives). With no loss at w to
-            # read the even part, the bar holds a kink outside ε/1000
-            return drift * float(h[0]) ** 2, "truncation", _kink_margin(h, d, n)
         if even is not None and np.isfinite(even.kink):
             # a kink the even part leaves room for moves the derivative by up to its jump
             drift = drift * float(h[0]) ** 2 + even.kink
-            return drift, "truncation", None
-        return drift * float(h[0]) ** 2, "truncation", None
+            return drift, "truncation", False
+        # with no loss at w the rows cannot tell the law from a kink's S + K/ε + b·ε (the
+        # curvature jumping there too: a term odd in ε): the caller adds the room for one
+        return drift * float(h[0]) ** 2, "truncation", even is None
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law
     informative = d != 0.0
     if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
-        return None, "round-off", None
+        return None, "round-off", False
     h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
     if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
@@ -230,12 +215,12 @@ def _law_shown(
             )
         bounds = bounds[far & np.isfinite(bounds)]
         if not bounds.size:
-            return None, "round-off", None
+            return None, "round-off", False
         if even is None or not np.isfinite(even.kink):
-            return float(np.min(bounds)), "round-off", _kink_margin(h, d, n)
+            return float(np.min(bounds)), "round-off", True
         # a kink the even part leaves room for moves the derivative by up to its jump
-        return float(np.min(bounds)) + even.kink, "round-off", None
-    return None, "round-off", None
+        return float(np.min(bounds)) + even.kink, "round-off", False
+    return None, "round-off", False
 
 
 def _stored_rounding(central: np.ndarray) -> np.ndarray:
@@ -246,7 +231,8 @@ def _stored_rounding(central: np.ndarray) -> np.ndarray:
     own truncation (taken as 2u·|D|). Richardson over close ε multiplies these by its
     Lebesgue constant (10⁴ and more), so they are not negligible on exact sources."""
     magnitude = np.abs(np.where(np.isfinite(central), central, 0.0))
-    spread = np.abs(central - central[0]) if central.size else magnitude
+    with np.errstate(all="ignore"):
+        spread = np.abs(central - central[0]) if central.size else magnitude
     spread = np.where(np.isfinite(spread), spread, 0.0)
     return FLOAT64_ROUNDOFF * (3.0 * magnitude + 2.0 * spread)
 
@@ -335,6 +321,33 @@ def _typed_units(values: list, typical: float | None) -> np.ndarray:
     return np.where(zero, np.minimum(units, typical), units)
 
 
+REPR_DIGITS = 16  # only repr prints this many significant digits of a float
+
+
+def _printed_by_repr(rows: list) -> bool:
+    """Whether the table's losses were printed by repr: every finite one is the shortest
+    repr of its float and a quarter or more carry REPR_DIGITS significant digits (a person
+    rounding to N digits does not type 16 or 17; %.17g prints 0.1 as 0.10000000000000001,
+    no shortest repr). Then a loss at w printed short ("0.25", "1.0") is the float itself,
+    exact, not a number rounded to its last digit."""
+    values = [v for name in _LOSS_COLUMNS for v in _column(rows, name)]
+    values = [v for v in values if v is not None and v.is_finite() and not v.is_zero()]
+    if not values or any(repr(float(v)) != str(v) for v in values):
+        return False
+    long = sum(len(v.as_tuple().digits) >= REPR_DIGITS for v in values)
+    return 4 * long >= len(values)
+
+
+def _loss_units(values: list, typical: float | None, printed_by_repr: bool) -> np.ndarray:
+    """The loss at w's typed units (``_typed_units``), 0 for a value that is the shortest
+    repr of its float in a table printed by repr (its format's u·|L| still counts)."""
+    units = _typed_units(values, typical)
+    if not printed_by_repr:
+        return units
+    exact = [v is not None and v.is_finite() and repr(float(v)) == str(v) for v in values]
+    return np.where(np.array(exact, dtype=bool), 0.0, units)
+
+
 def _quotients(numerators: list, denominators: list) -> np.ndarray:
     """float(n / d) of each pair, n / d worked out in decimal first (as typed: exact up to
     the context's precision, then rounded once more to a float)."""
@@ -372,7 +385,10 @@ def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
     same_loss = np.ones(len(rows), dtype=bool)
     same_loss[with_loss] = _mapped(eq, known, [plus[i] for i in with_loss])
     vanished &= same_loss
-    noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(central)
+    with np.errstate(all="ignore"):  # differences that overflow float64 are inf (rows kept)
+        noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(
+            central
+        )
     return epsilons, loss_plus, loss_minus, loss_values, central, forward, backward, vanished, noise
 
 
@@ -399,6 +415,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         ]
         spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
         noise = spread / (2.0 * epsilons) + _stored_rounding(central)
+    printed_by_repr = source != "exact" and _printed_by_repr(rows)
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
@@ -423,12 +440,26 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 + _typed_units(minus, zero_unit)
             )
             centre = 2.0 * (
-                u * np.abs(np.array(_mapped(float, losses))) + _typed_units(losses, zero_unit)
+                u * np.abs(np.array(_mapped(float, losses)))
+                + _loss_units(losses, zero_unit, printed_by_repr)
             )
             return even_part(picked, sides, centre)
 
+        def sums(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            picked = rows.take(keep[np.sort(positions)])  # ascending ε (keep is)
+            plus, minus = (_column(picked, name) for name in ("loss_plus", "loss_minus"))
+            total = _mapped(lambda a, b: a + b, plus, minus)
+            values = np.array(_mapped(float, _mapped(sub, total, [total[0]] * len(total))))
+            spread = (
+                u * np.abs(np.array(_mapped(float, plus + minus))).reshape(2, -1).sum(axis=0)
+                + _typed_units(plus, zero_unit)
+                + _typed_units(minus, zero_unit)
+            )
+            # doubled as the central estimates' bars are; the float64 rounding of each sum
+            return values, 2.0 * spread + FLOAT64_ROUNDOFF * np.abs(values)
+
         rows_reference = _rows_richardson(
-            epsilons[keep], central[keep], 2.0 * noise[keep], curvature
+            epsilons[keep], central[keep], 2.0 * noise[keep], curvature, sums
         )
         if rows_reference is not None:
             references.append(rows_reference)
@@ -454,10 +485,24 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         unit_roundoff=u,
         row_noise=noise,
     )
+    if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
+        units = [
+            _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
+        ]
+        sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
+        spread = [u * size + unit for size, unit in zip(sizes, units, strict=True)]
+        with np.errstate(all="ignore"):
+            result.extras["one_sided_noise"] = (
+                (spread[0] + spread[2]) / epsilons + FLOAT64_ROUNDOFF * np.abs(forward),
+                (spread[2] + spread[1]) / epsilons + FLOAT64_ROUNDOFF * np.abs(backward),
+            )
     conflicts = _conflicting_epsilons(epsilons, loss_plus, loss_minus, loss_values)
     if conflicts:
         result.extras["conflicting_epsilons"] = conflicts
     return result
+
+
+_LOSS_COLUMNS = ("loss_plus", "loss_minus", "loss")
 
 
 def _representative_loss(
@@ -503,8 +548,6 @@ def too_few_rows(result: SweepResult, diagnosis):
     kind ``estimate``): two rows show no trend in ε, so no bar bounds their truncation. The
     CLI (``sweep --table``, exit 2) and the explorer say the same. Rows that are not finite
     or change nothing keep their own reading (undefined, flat rows)."""
-    from dataclasses import replace
-
     if result.kind != "measured" or not result.has_checked:
         return diagnosis
     rows = usable_rows(result)
@@ -513,7 +556,11 @@ def too_few_rows(result: SweepResult, diagnosis):
         or diagnosis.kind not in ("wrong", "correct", "estimate")
         or diagnosis.case == "flat-rows"  # no row changes: said as such
     ):
-        return diagnosis
+        from fdgui.core.sweep.measured_kink import kink_at_w_rows
+
+        return _one_kink_assumed(
+            result, kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
+        )
     facts = {
         **diagnosis.facts,
         "rows": rows,
@@ -521,3 +568,32 @@ def too_few_rows(result: SweepResult, diagnosis):
         "min_rows": MIN_JUDGING_ROWS,
     }
     return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())
+
+
+def _one_kink_assumed(result: SweepResult, diagnosis):
+    """A verdict judged by the rows' reference when the table gives no loss at w rests on
+    one assumption, which the words and the JSON state (fact ``one_kink``: the room held):
+    the bar holds one kink between w and the smallest ε at any distance from w (the part
+    of L+ + L− odd in ε bounds its jump: ``odd_part``), not two whose effects on L+ and L−
+    cancel — a notch or bump narrower than the smallest ε, which only the loss at w shows."""
+    if diagnosis.kind not in ("correct", "wrong") or np.isfinite(result.forward.estimates).any():
+        return diagnosis
+    judging = [
+        item
+        for item in result.references
+        if item.method == "Richardson" and item.trusted and item.kink is not None
+    ]
+    if not judging:
+        return diagnosis
+    return replace(diagnosis, facts={**diagnosis.facts, "one_kink": float(judging[0].kink)})
+
+
+def _overflowing_rows(result: SweepResult, diagnosis):
+    """Rows whose losses are all finite but whose central differences overflow float64 are
+    not an undefined loss: the words say the differences overflow (fact
+    ``difference_overflows``), and ``sweep --table`` exits 2 (nothing judged)."""
+    if diagnosis.case != "not-finite":
+        return diagnosis
+    if not (np.all(np.isfinite(result.loss_plus)) and np.all(np.isfinite(result.loss_minus))):
+        return diagnosis
+    return replace(diagnosis, facts={**diagnosis.facts, "difference_overflows": True})

@@ -147,44 +147,6 @@ def on_one_line(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
     return _line_through(x, d, n + slope * x / 8.0)
 
 
-def kink_explains(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
-    """Whether the run's estimates are also S + K/ε within their ± (a kink between w and the
-    smallest ε: K = J·d): then the rows cannot tell the h² law from a kink's 1/ε."""
-    if h.size > LINE_ROWS or h.size < 2:
-        return True
-    with np.errstate(all="ignore"):
-        return _line_through(1.0 / h.astype(float), d, n)
-
-
-def odd_explains(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
-    """Whether the run's estimates are also V + b·ε within their ± (a term odd in ε, which
-    a smooth loss's central differences never carry: the curvature jumping at a kink
-    between w and the smallest ε whose J·d/ε lies below the digits)."""
-    if h.size > LINE_ROWS or h.size < 2:
-        return True
-    with np.errstate(all="ignore"):
-        return _line_through(h.astype(float), d, n)
-
-
-def both_explain(h: np.ndarray, d: np.ndarray, n: np.ndarray) -> bool:
-    """Whether S + K/ε + b·ε (a kink's J·d/ε and the curvature jumping there at once)
-    passes every row within its ± — three rows it always does; more are read by the fit
-    weighted by 1/± (a fit that fails there may still exist: the two-term tests above are
-    exact)."""
-    if h.size > LINE_ROWS or h.size <= 3:
-        return True
-    x = h.astype(float)
-    with np.errstate(all="ignore"):
-        weight = 1.0 / np.maximum(n, np.finfo(float).tiny)
-        design = np.stack([np.ones_like(x), 1.0 / x, x], axis=1)
-        scale = np.max(np.abs(design), axis=0)
-        coefficients, *_ = np.linalg.lstsq(design / scale * weight[:, None], d * weight, rcond=None)
-        residual = d - (design / scale) @ coefficients
-    if not np.all(np.isfinite(residual)):
-        return True
-    return bool(np.all(np.abs(residual) <= n))
-
-
 def _line_through(x: np.ndarray, d: np.ndarray, slack: np.ndarray) -> bool:
     """Whether a straight line in ``x`` passes every d ± slack: it exists iff every two
     segments allow a common slope (for all j, k: lo_j − hi_k ≤ c·(x_j − x_k))."""

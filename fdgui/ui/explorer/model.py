@@ -565,7 +565,7 @@ class ExplorerModel(PanelModel):
     # --- cursor ------------------------------------------------------------------------------
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε (evaluated exactly there for a function objective)."""
-        from fdgui.core.report.sweep import point_text
+        from fdgui.core.report.sweep_point import point_text
         from fdgui.core.sweep.readout import evaluate_at
 
         if self._result is None or not (0 < epsilon < math.inf):

@@ -1,0 +1,92 @@
+"""The room a bar over measured rows holds for a kink between w and the smallest ε
+(``measured._rows_richardson``): the part of L+ + L− odd in ε bounds its jump at any
+distance from w (``odd_part``), the law the rows follow past it bounds where the central
+differences' limit lies, and a three-row run keeps the wider room of a kink up to a
+thousandth of the smallest ε. docs/DIAGNOSIS.md says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from fdgui.core.sweep.odd_part import odd_slope_bound
+
+
+def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float) -> float:
+    """How far the central differences' limit S may lie from ``value`` (the h² law's) when
+    the rows (sorted by ε) are past a kink: there they are S + K/ε + b·ε (+ c·ε²), and the
+    h² law extrapolates K/ε or b·ε as if it were c·ε². Each pair of rows at least a factor
+    2 apart in ε (from either of the two smallest rows to the first at least twice its ε:
+    the extrapolations amplify their ± at most 3×) puts S, under the 1/ε law and under the
+    linear one, within its extrapolation's ±; the better of the two pairs bounds it under
+    each law (a noisy smallest row does not widen it), and the larger of the two distances
+    from ``value`` is the room."""
+    h, d, n = (np.asarray(a, dtype=float)[:10] for a in (steps, estimates, noise))
+    # from either of the two smallest rows (where the law past a kink is least disturbed
+    # by c·ε²) to the first row at least twice its ε
+    pairs = [(a, _first_beyond(h, a)) for a in range(min(2, h.size - 1))]
+    i = np.array([a for a, _ in pairs], dtype=int)
+    j = np.array([b for _, b in pairs], dtype=int)
+    if not i.size:
+        return float("inf")
+    with np.errstate(all="ignore"):
+        gap = h[j] - h[i]
+        linear = d[i] - (d[j] - d[i]) * h[i] / gap
+        linear_room = np.abs(linear - value) + n[i] * (1.0 + h[i] / gap) + n[j] * h[i] / gap
+        inverse = d[i] - (d[i] - d[j]) * h[j] / gap
+        inverse_room = np.abs(inverse - value) + n[i] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
+    room = max(float(np.nanmin(linear_room)), float(np.nanmin(inverse_room)))
+    return room if np.isfinite(room) else float("inf")
+
+
+def _first_beyond(h: np.ndarray, a: int) -> int:
+    """The first row at least twice row ``a``'s ε, else the largest."""
+    far = np.flatnonzero(h >= 2.0 * h[a])
+    return int(far[0]) if far.size else h.size - 1
+
+
+WIDE_MARGIN = 1000.0  # see wide_room
+
+
+def _kink_reach(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """The largest J·d the central differences (sorted by ε) leave for a kink at d < ε from
+    w with jump J: past it they are S + J·d/ε, so two rows bound
+    J·d ≤ (|D_i − D_j| + ±_i + ±_j)/(1/ε_i − 1/ε_j). Read over consecutive rows and each row
+    with the largest."""
+    h, d, n = steps, estimates, noise
+    with np.errstate(all="ignore"):
+        pairs = [(h[:-1], h[1:], d[:-1], d[1:], n[:-1], n[1:])]
+        pairs.append((h[:-1], h[-1:], d[:-1], d[-1:], n[:-1], n[-1:]))
+        bounds = [
+            (np.abs(di - dj) + ni + nj) / (1.0 / hi - 1.0 / hj) for hi, hj, di, dj, ni, nj in pairs
+        ]
+        bound = float(np.min(np.concatenate(bounds)))
+    return bound if np.isfinite(bound) else float("inf")
+
+
+def wide_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """The jump of a kink up to 1/WIDE_MARGIN of the smallest ε from w that the central
+    differences (sorted by ε) leave room for: J ≤ WIDE_MARGIN·J·d/ε_min (``_kink_reach``)."""
+    return WIDE_MARGIN * _kink_reach(steps, estimates, noise) / float(np.min(steps))
+
+
+def kink_room(
+    steps: np.ndarray,
+    estimates: np.ndarray,
+    noise: np.ndarray,
+    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
+    positions: np.ndarray,
+    value: float,
+) -> float:
+    """The room rows (sorted by ε) must leave for a kink between w and the smallest ε,
+    whatever its distance from w: the slope at w is S ± B/2, B the part of L+ + L− linear
+    in ε (``odd_part``: at most max |B| over the laws through the rows' sums), S the
+    central differences' limit, which the law they follow past a kink may put away from
+    ``value`` (``_law_room``). No sums: unbounded."""
+    if sums is None:
+        return float("inf")
+    order = np.argsort(steps)
+    values, spread = sums(positions)
+    odd = odd_slope_bound(steps, values, spread)
+    return odd / 2.0 + _law_room(steps[order], estimates[order], noise[order], value)
