@@ -73,6 +73,7 @@ from fdgui.core.netcheck.steps import ForwardSteps
 from fdgui.core.netcheck.tolerances import (
     Tolerances,
     forward_epsilon,
+    own_scales,
     recommended_tolerances,
 )
 from fdgui.core.netcheck.tolerances import _round_up_to_power_of_ten as _round_up
@@ -145,6 +146,7 @@ class ForwardEngine(ForwardSteps):
             settings.epsilon if settings.epsilon is not None else forward_epsilon(self.precision)
         )
         self.epsilon_scaled = settings.epsilon is None
+        self.step_scales = own_scales(self.theta, self.offsets, self.epsilon_base)
         self.smooth = bool(model.smooth)
         self.rows = forward_rows_per_chunk(self.size)
         # a model that evaluates "θ0 with one entry changed" from the changes alone gets
@@ -166,7 +168,7 @@ class ForwardEngine(ForwardSteps):
         if self.noise_sigma == 0 and self.size and getattr(model, "loss_precision", None):
             self.roundoffs = measure_roundoffs(
                 self._losses, self.theta, self.precision, settings.epsilon, TRUSTED_SHARE,
-                self.offsets,
+                self.offsets, self.step_scales if self.epsilon_scaled else None,
             )  # fmt: skip
             self.measured_roundoff = ROUNDOFF_SAFETY * self.roundoffs.overall
         # a loss whose round-off was measured rounds at its own size (1e-16·Σ sin t: at
@@ -182,14 +184,23 @@ class ForwardEngine(ForwardSteps):
         # each tensor's entries are judged with the round-off measured along that tensor
         # (a part of the loss coarse in one tensor only neither fails the other's correct
         # entries nor widens their tolerance); cleared when the ε ladder sets tolerances
-        self._tensor_tolerances: dict[int, tuple[Tolerances, float]] = {}
-        for position in range(len(self.roundoffs.tensors)):
+        self._tensor_tolerances: dict[int, tuple[Tolerances, float, float | None]] = {}
+        for position in range(len(self.shapes)):
+            own_step = self.epsilon_scaled and self.step_scales[position] != 1.0
+            if position >= len(self.roundoffs.tensors) and not own_step:
+                continue
             measured = ROUNDOFF_SAFETY * self.roundoffs.of(position)
-            magnitude = self.magnitude if measured > 0 else None
+            magnitude = None  # the size the losses round at, as seen along this tensor
+            if measured > 0:
+                magnitude = max(abs(self.loss), self.roundoffs.scale_of(position))
+            # a tensor moved at its own scale: its window is that step's (own_scales)
+            step = self.epsilon_base * self.step_scales[position] if own_step else None
             found = recommended_tolerances(
-                self.precision, self.loss, settings.epsilon, measured, magnitude
-            )
-            self._tensor_tolerances[position] = (found, measured)
+                self.precision, self.loss, step if own_step else settings.epsilon, measured,
+                magnitude,
+            )  # fmt: skip
+            own = magnitude if magnitude is not None else self.magnitude
+            self._tensor_tolerances[position] = (found, measured, own)
         if self.noise_sigma > 0:
             tolerances = self._tolerances
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
@@ -226,12 +237,12 @@ class ForwardEngine(ForwardSteps):
         if found is None:
             yield
             return
-        kept = self._tolerances, self.measured_roundoff
-        self._tolerances, self.measured_roundoff = found
+        kept = self._tolerances, self.measured_roundoff, self.magnitude
+        self._tolerances, self.measured_roundoff, self.magnitude = found
         try:
             yield
         finally:
-            self._tolerances, self.measured_roundoff = kept
+            self._tolerances, self.measured_roundoff, self.magnitude = kept
 
     def probe_twin(self, position: int) -> int | None:
         """Every entry costs two full loss evaluations whatever its tensor: the planner
@@ -257,7 +268,7 @@ class ForwardEngine(ForwardSteps):
 
     def evaluate_indices(self, position: int, indices: np.ndarray) -> Chunk:
         flat = self.offsets[position] + indices
-        epsilon = self.epsilon_for(self.theta[flat])
+        epsilon = self.epsilon_for(self.theta[flat], position)
         analytic = self.gradient[flat]
         with self._tensor(position):
             return self._chunk(indices, self.rows_maker(position, indices), epsilon, analytic)
@@ -315,10 +326,12 @@ class ForwardEngine(ForwardSteps):
 
     # -- the arithmetic ---------------------------------------------------------------
 
-    def epsilon_for(self, values: np.ndarray) -> np.ndarray:
+    def epsilon_for(self, values: np.ndarray, position: int | None = None) -> np.ndarray:
+        """ε·max(1, |w|), or ε·max(S, |w|) in a tensor of entries all below ε (own_scales)."""
         if not self.epsilon_scaled:
             return np.full(values.shape, self.epsilon_base)
-        return self.epsilon_base * np.maximum(1.0, np.abs(values))
+        floor = 1.0 if position is None else self.step_scales[position]
+        return self.epsilon_base * np.maximum(floor, np.abs(values))
 
     def round(self, values: np.ndarray) -> np.ndarray:
         """The values the dtype holds nearest to ``values`` (as float64)."""
@@ -418,7 +431,10 @@ class ForwardEngine(ForwardSteps):
         arguments = (more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
                      tolerances.rtol, self.noise_sigma, self.smooth)  # fmt: skip
         measured = self.measured_roundoff
-        codes = reexamine(*arguments, measured=measured, magnitude=self.magnitude)
+        units = epsilon / self.epsilon_base if self.epsilon_scaled else None
+        codes = reexamine(
+            *arguments, measured=measured, magnitude=self.magnitude, units=units
+        )  # fmt: skip
         suspects = needs_small_steps(codes, self.smooth)
         if suspects.size:  # kinks nearer than ε/4, jumps: smaller steps decide
             small = self._small_steps(rows_for, chosen[suspects], epsilon, total)
@@ -430,7 +446,7 @@ class ForwardEngine(ForwardSteps):
             bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
             codes = reexamine(
                 *arguments, small=spread, roundoff=bound, measured=measured,
-                magnitude=self.magnitude,
+                magnitude=self.magnitude, units=units,
             )  # fmt: skip
         if self._along_direction:  # a direction through kinks at θ0 (every unit it moves
             # there at once): its one-sided slopes do not bound g·v of a correct gradient,

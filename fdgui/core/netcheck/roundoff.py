@@ -53,13 +53,24 @@ class MeasuredRoundoff:
     overall: float
     tensors: tuple[float | None, ...] = ()
     evaluations: int = 0
-    scale: float = 0.0  # the loss's largest median change over a unit move along the lines
+    scale: float = 0.0  # the loss's median change over a unit move along the all-θ lines
+    # the same along each tensor's own line (None: not measured): a tensor whose entries
+    # live at 1e-6 changes the loss by 1e8 over a unit move, which says nothing of the size
+    # another tensor's losses round at
+    scales: tuple[float | None, ...] = ()
 
     def of(self, position: int) -> float:
         """The round-off the entries of tensor ``position`` see."""
         if position < len(self.tensors) and self.tensors[position] is not None:
             return float(self.tensors[position])
         return self.overall
+
+    def scale_of(self, position: int) -> float:
+        """The loss's change over a unit move along tensor ``position``'s own line (the
+        all-θ lines' when it has none)."""
+        if position < len(self.scales) and self.scales[position] is not None:
+            return float(self.scales[position])
+        return self.scale
 
 
 def roundoff_points(tensors: int) -> int:
@@ -84,6 +95,7 @@ def measure_roundoffs(
     epsilon: float | None = None,
     share: float | None = None,
     offsets: list[int] | None = None,
+    step_scales: list[float] | None = None,
 ) -> MeasuredRoundoff:
     """The round-off along all of θ and along a line of each tensor's own (``offsets``: the
     tensors' starts and the end; one tensor when None).
@@ -108,9 +120,17 @@ def measure_roundoffs(
         _directions(theta.size, span, 11 + number, LINES if span is None else 1)
         for number, span in enumerate(groups)
     ]
+    if step_scales is not None and any(value != 1.0 for value in step_scales):
+        # a tensor whose entries live far below 1 is moved at its own scale (own_scales):
+        # a unit along the lines is then one such scale of each tensor
+        stretch = np.ones(theta.size)
+        for position, value in enumerate(step_scales):
+            stretch[bounds[position] : bounds[position + 1]] = value
+        units = [lines * stretch for lines in units]
     found = [0.0] * len(groups)
+    scales = [0.0] * len(groups)
     pending = list(range(len(groups)))
-    evaluations, scale = 0, 0.0
+    evaluations = 0
     for widening in range(WIDENINGS + 1):
         chosen = np.concatenate([units[number] for number in pending])
         moves = (k * spacing * WIDER**widening)[None, :, None] * chosen[:, None, :]
@@ -130,7 +150,8 @@ def measure_roundoffs(
                 continue  # widened onto kinks or curves, not a staircase: keep what was seen
             if steps:
                 found[number] = max(found[number], middle)
-                scale = max(scale, spread / ((k.size // 2) * spacing * WIDER**widening))
+                unit = spread / ((k.size // 2) * spacing * WIDER**widening)
+                scales[number] = max(scales[number], unit)
                 if spread >= TELLING * middle and spread > 0:
                     continue  # the losses moved well beyond their residual: measured
             if widening < WIDENINGS:  # the loss hardly changed along the fans: wider
@@ -139,9 +160,10 @@ def measure_roundoffs(
         if not pending:
             break
     tensors: list[float | None] = [None] * count if positions else []
-    for position, value in zip(positions, found[1:], strict=True):
-        tensors[position] = value
-    return MeasuredRoundoff(found[0], tuple(tensors), evaluations, scale)
+    own: list[float | None] = list(tensors)
+    for position, value, unit in zip(positions, found[1:], scales[1:], strict=True):
+        tensors[position], own[position] = value, unit
+    return MeasuredRoundoff(found[0], tuple(tensors), evaluations, scales[0], tuple(own))
 
 
 def quantized(lines: np.ndarray) -> bool | None:
