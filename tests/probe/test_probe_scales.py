@@ -13,9 +13,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from fdgui.core.numbers import format as numbers
 from fdgui.core.netcheck import CheckSettings, run_to_completion
 from fdgui.core.netcheck.numeric import numeric_gradient_report
+from fdgui.core.numbers import format as numbers
 from fdgui.core.report.exporters import export
 from fdgui.probe.model import open_probe
 
@@ -115,7 +115,7 @@ def estimate(tmp_path, text):
 
 def truth_of(text):
     space: dict = {}
-    exec(textwrap.dedent(text), space)  # noqa: S102 - the test's own probe text
+    exec(textwrap.dedent(text), space)
     theta = np.asarray(space["theta0"], float)
     return space["true_grad"](theta)
 
