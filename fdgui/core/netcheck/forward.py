@@ -211,9 +211,22 @@ class ForwardEngine(ForwardSteps):
         self.reexamined = 0  # entries looked at again
 
     def _measure_noise(self) -> float:
-        """σ of L(θ0) over 1 + NOISE_REPEATS evaluations (0 for a deterministic loss)."""
-        repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        return repeat_sigma(np.concatenate([[self.loss], repeats]), self.precision)
+        """σ of L(θ0) over 1 + NOISE_REPEATS evaluations, and of L at a point where every
+        entry has moved by its step over NOISE_REPEATS more (a loss may be noisy only
+        where some tensor moved); the larger (0 for a deterministic loss)."""
+        signs = np.where(np.random.default_rng(5).random(self.size) < 0.5, -1.0, 1.0)
+        sizes = np.diff(self.offsets)
+        scales = np.repeat(np.asarray(self.step_scales, dtype=float), sizes)
+        steps = self.epsilon_base * np.maximum(scales, np.abs(self.theta))
+        moved = self.round(self.theta + signs * steps)
+        points = np.concatenate(
+            [np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0),
+             np.repeat(moved[None, :], NOISE_REPEATS, axis=0)]
+        )  # fmt: skip
+        found = self._losses(points)
+        here = repeat_sigma(np.concatenate([[self.loss], found[:NOISE_REPEATS]]), self.precision)
+        there = repeat_sigma(found[NOISE_REPEATS:], self.precision)
+        return max(here, there)
 
     # -- what the check asks of an engine --------------------------------------------
 

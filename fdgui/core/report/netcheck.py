@@ -226,7 +226,7 @@ def second_look_words(report: CheckReport) -> str:
     scale = max(1.0, abs(report.loss))
     if report.noise_sigma > 4 * 2.0**-53 * scale:
         parts.append(
-            f"The loss is noisy: at the point under check it varies with σ = "
+            f"The loss is noisy: at or beside the point under check it varies with σ = "
             f"{number(report.noise_sigma)} between evaluations (dropout left on? "
             f"non-deterministic kernels?); the tolerance was widened by about 4σ/ε to atol "
             f"{number(report.tolerances.atol)} instead of failing entries."
