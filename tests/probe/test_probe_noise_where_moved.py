@@ -56,7 +56,8 @@ def test_a_correct_gradient_of_a_loss_noisy_where_b_moves_is_checked(tmp_path, r
     assert "noisy" in text
 
 
-@pytest.mark.parametrize("bug", ["g[2] = -g[2]", "g[9] = -g[9]"])
+# a 1 % bug in the quiet tensor: its entries are judged with its own (no) noise
+@pytest.mark.parametrize("bug", ["g[2] = -g[2]", "g[9] = -g[9]", "g[2] *= 1.01"])
 def test_a_sign_flip_is_still_failed_beside_such_noise(tmp_path, bug):
     report = check(tmp_path, bug)
     assert report.verdict == "fail" and not report.inconclusive, export(report, "text")[:400]

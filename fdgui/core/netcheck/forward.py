@@ -161,6 +161,7 @@ class ForwardEngine(ForwardSteps):
             # calls: 46 / 142 µs a point at 128, 56 / 198 at 256, 68 / 262 at 384)
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
             self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
+        self.tensor_noise: list[float] | None = None  # σ where only that tensor moved
         self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
         # one loss value's round-off as measured near θ0 (0: u·max(1, |L|) stands): a loss
         # made of larger terms that cancel rounds as they do (the no-grad estimate's measure)
@@ -185,7 +186,8 @@ class ForwardEngine(ForwardSteps):
         # each tensor's entries are judged with the round-off measured along that tensor
         # (a part of the loss coarse in one tensor only neither fails the other's correct
         # entries nor widens their tolerance); cleared when the ε ladder sets tolerances
-        self._tensor_tolerances: dict[int, tuple[Tolerances, float, float | None]] = {}
+        # position: (tolerances, measured round-off, magnitude, noise σ) of that tensor
+        self._tensor_tolerances: dict[int, tuple[Tolerances, float, float | None, float]] = {}
         for position in range(len(self.shapes)):
             own_step = self.epsilon_scaled and self.step_scales[position] != 1.0
             if position >= len(self.roundoffs.tensors) and not own_step:
@@ -201,12 +203,18 @@ class ForwardEngine(ForwardSteps):
                 magnitude,
             )  # fmt: skip
             own = magnitude if magnitude is not None else self.magnitude
-            self._tensor_tolerances[position] = (found, measured, own)
+            self._tensor_tolerances[position] = (found, measured, own, self.noise_sigma)
         if self.noise_sigma > 0:
             tolerances = self._tolerances
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
             self._tolerances = replace(tolerances, atol=_round_up(wider))
             self._tensor_tolerances = {}
+            # noise seen only where some tensor moved, measured per tensor: each tensor's
+            # entries get their own tensor's noise (none where it moved alone quietly)
+            for position, sigma in enumerate(self.tensor_noise or ()):
+                wider = tolerances.atol + NOISE_WIDTH * sigma / self.epsilon_base
+                own_tolerances = replace(tolerances, atol=_round_up(wider))
+                self._tensor_tolerances[position] = (own_tolerances, 0.0, self.magnitude, sigma)
         self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
@@ -227,6 +235,17 @@ class ForwardEngine(ForwardSteps):
         found = self._losses(points)
         here = repeat_sigma(np.concatenate([[self.loss], found[:NOISE_REPEATS]]), self.precision)
         there = repeat_sigma(found[NOISE_REPEATS:], self.precision)
+        if here == 0 and there > 0 and len(self.shapes) > 1:  # which tensor's move shows it
+            rows = []
+            for position in range(len(self.shapes)):
+                point = self.theta.copy()
+                part = slice(self.offsets[position], self.offsets[position + 1])
+                point[part] = moved[part]
+                rows.append(np.repeat(point[None, :], NOISE_REPEATS, axis=0))
+            each = self._losses(np.concatenate(rows)).reshape(len(self.shapes), NOISE_REPEATS)
+            sigmas = [repeat_sigma(values, self.precision) for values in each]
+            if max(sigmas) > 0:
+                self.tensor_noise = sigmas
         return max(here, there)
 
     # -- what the check asks of an engine --------------------------------------------
@@ -251,12 +270,12 @@ class ForwardEngine(ForwardSteps):
         if found is None:
             yield
             return
-        kept = self._tolerances, self.measured_roundoff, self.magnitude
-        self._tolerances, self.measured_roundoff, self.magnitude = found
+        kept = self._tolerances, self.measured_roundoff, self.magnitude, self.noise_sigma
+        self._tolerances, self.measured_roundoff, self.magnitude, self.noise_sigma = found
         try:
             yield
         finally:
-            self._tolerances, self.measured_roundoff, self.magnitude = kept
+            self._tolerances, self.measured_roundoff, self.magnitude, self.noise_sigma = kept
 
     def probe_twin(self, position: int) -> int | None:
         """Every entry costs two full loss evaluations whatever its tensor: the planner
