@@ -8,7 +8,11 @@ approach of pyqtgraph's GarbageCollector), tuned so no pause is long enough to n
 - the objects that live as long as the app (modules, widgets, the window) are frozen once
   the window is up (``freeze_startup``), so they are never traversed again;
 - a full collection runs at most every 30 s, like CPython's own rule that defers full
-  collections until enough has piled up.
+  collections until enough has piled up;
+- while objects are made in bulk (a worker reading 100,000 measured rows makes ~200,000),
+  the timer comes back every 10 ms instead, so each pass looks at a few thousand new objects
+  rather than everything made in 100 ms (one pass over 200,000 young objects held the
+  window 40-80 ms).
 Measured on the UI tests: the longest pause went from 123 ms to 49 ms.
 """
 
@@ -20,12 +24,19 @@ import time
 from PySide6.QtCore import QObject, QTimer
 
 FULL_COLLECTION_EVERY_S = 30.0
+QUICK_INTERVAL_MS = 10
+#: young objects per pass (in thresholds of the youngest generation) that mean "made in bulk"
+BULK_PASSES = 8
+#: quick passes kept after the last one that found objects made in bulk
+QUICK_PASSES = 50
 
 
 class MainThreadCollector(QObject):
     def __init__(self, interval_ms: int = 100, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.threshold = gc.get_threshold()
+        self.interval_ms = interval_ms
+        self._quick_left = 0  # passes left at QUICK_INTERVAL_MS
         self._last_full = time.monotonic()
         gc.disable()
         self.timer = QTimer(self)
@@ -36,6 +47,13 @@ class MainThreadCollector(QObject):
         """Collect the generations whose counts passed their thresholds, youngest first;
         the oldest only every FULL_COLLECTION_EVERY_S seconds."""
         young, middle, old = gc.get_count()
+        if young > BULK_PASSES * self.threshold[0]:
+            self._quick_left = QUICK_PASSES
+        elif self._quick_left:
+            self._quick_left -= 1
+        wanted = QUICK_INTERVAL_MS if self._quick_left else self.interval_ms
+        if self.timer.interval() != wanted:
+            self.timer.setInterval(wanted)
         if young > self.threshold[0]:
             gc.collect(0)
             if middle > self.threshold[1]:

@@ -64,11 +64,16 @@ def test_the_bounded_tableau_is_the_full_one_up_to_its_cap(steps, data):
     # the same entries up to the last bits: the columns are formed as arrays here and one
     # by one there, and the two orders of the same operations differ by an ulp or two
     # (1.975364649754265 against 1.9753646497542654 on this machine)
+    # — and where the entries cancel (ratio − 1 small, estimates of opposite signs) those
+    # last bits are amplified: 6.944386431731787 against 6.944386431731779 (8 ulps) once,
+    # with an error bar of 13.9. What a reader uses is the value within its bar: a
+    # difference of a millionth of the bar changes nothing a verdict reads
     ulps = 4 * np.finfo(np.float64).eps
-    assert np.isclose(tableau.value, value, rtol=ulps, atol=0.0) or (
+    slack = 1e-6 * error if np.isfinite(error) else 0.0
+    assert abs(tableau.value - value) <= ulps * abs(value) + slack or (
         np.isnan(value) and np.isnan(tableau.value)
     )
-    assert np.isclose(tableau.error, error, rtol=ulps, atol=0.0)
+    assert tableau.error == error or abs(tableau.error - error) <= ulps * abs(error) + slack
 
 
 def test_smooth_rows_extrapolate_to_the_derivative_at_any_count():

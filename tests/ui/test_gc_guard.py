@@ -47,3 +47,25 @@ def test_full_collections_are_rationed(qtbot, monkeypatch):
     collector._last_full -= gc_guard.FULL_COLLECTION_EVERY_S + 1
     collector.collect()
     assert generations[-1] == 2
+
+
+def test_objects_made_in_bulk_are_collected_in_short_passes(qtbot, monkeypatch):
+    """A worker making ~200,000 objects left one pass over all of them (40-80 ms held on the
+    GUI thread); while objects come in bulk the collector comes back every 10 ms instead,
+    and goes back to its idle pace once they stop."""
+    collector = gc_guard.install()
+    counts = [(100_000, 0, 0)]
+    monkeypatch.setattr(gc_guard.gc, "collect", lambda generation=2: None)
+    monkeypatch.setattr(gc_guard.gc, "get_count", lambda: counts[-1])
+    try:
+        collector.collect()
+        assert collector.timer.interval() == gc_guard.QUICK_INTERVAL_MS
+        counts.append((100, 0, 0))  # the bulk is over
+        for _ in range(gc_guard.QUICK_PASSES - 1):
+            collector.collect()
+        assert collector.timer.interval() == gc_guard.QUICK_INTERVAL_MS
+        collector.collect()
+        assert collector.timer.interval() == collector.interval_ms
+    finally:
+        collector._quick_left = 0
+        collector.timer.setInterval(collector.interval_ms)

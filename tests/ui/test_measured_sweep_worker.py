@@ -108,3 +108,68 @@ def test_a_paste_past_the_table_bound_is_refused_in_words(window, qtbot):
     with qtbot.waitSignal(calculator.tableRead, timeout=10_000):
         window.panel("calculator").paste_table(smaller)
     assert len(calculator.history) == 10
+
+
+def test_a_new_result_paints_the_plots_only_at_their_final_size(window, qtbot):
+    """New words beside the plots wrap to other heights a layout step at a time; the plots
+    were repainted at each intermediate size (436, 450, then 440 px: four full repaints of
+    100,000-point curves in a row). Now they wait for the layout to settle, and every paint
+    after a new result is at the size they end at."""
+    from PySide6.QtCore import QEvent, QObject
+
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    panel = window.panel("explorer")
+    _wait_for_jobs(qtbot)
+    _paste(window, qtbot, MEASURED_INLINE_ROWS + 1)
+    _wait_for_jobs(qtbot)
+    seen: list[tuple[str, int]] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() in (QEvent.Type.Paint, QEvent.Type.Resize):
+                seen.append((event.type().name, panel.plots.height()))
+            return False
+
+    watch = Watch()
+    panel.plots.viewport().installEventFilter(watch)
+    explorer.resultChanged.connect(lambda _result: seen.append(("Result", 0)))
+    explorer.set_source("measured")  # other words than the expression's: other heights
+    _settle(explorer, qtbot)
+    assert ("Result", 0) in seen
+    after = seen[seen.index(("Result", 0)) :]
+    paints = [height for kind, height in after if kind == "Paint"]
+    assert paints, "the plots were never painted after the result"
+    assert set(paints) == {panel.plots.height()}, seen
+    assert not panel._plots_settle.holding  # and they are painting again
+
+
+def test_a_measured_sweep_leaves_no_object_per_row_for_the_collector(qtbot):
+    """The rows of a measured sweep are kept as columns: 20,000 rows as row objects left
+    40,000 young objects for the cycle collector, which runs on the GUI thread (a pass over
+    200,000 of them held the window 40-80 ms)."""
+    import gc
+    from decimal import Decimal
+
+    from fdgui.core.models.measured import MeasuredRow
+    from fdgui.core.sweep import objectives
+    from fdgui.core.sweep.measured import _measured_sweep
+
+    count = 20_000
+    rows = []
+    for number in range(count):
+        eps = Decimal(repr(10.0 ** (-1 - 7 * number / count)))
+        rows.append(MeasuredRow(eps, Decimal(1), (1 + eps) ** 3, (1 - eps) ** 3))
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        objective = objectives.measured_objective(rows, 3.0)
+        _ = objective.cache_key
+        result = _measured_sweep(objective, "float64")
+        young = len(gc.get_objects(generation=0))  # made since the collection, still alive
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert len(result.epsilons) == count
+    assert young < 1_000, f"{young:,} young objects for {count:,} rows"

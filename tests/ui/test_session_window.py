@@ -367,3 +367,23 @@ def test_an_unchanged_history_is_not_encoded_again_by_each_autosave(qtbot, monke
             "h"
         ]
     )
+
+
+def test_the_saved_lines_kept_between_autosaves_are_not_objects_for_the_collector(qtbot):
+    """Each row's saved line is kept for the next autosave; kept as a (row, line) pair per
+    row that was 100,000 objects for the cycle collector (which runs on the GUI thread) after
+    a paste. Now the lines sit in a dict of ints and strings, which it does not track."""
+    import gc
+
+    window = _window(qtbot)
+    calculator = window.model("calculator")
+    _rows(calculator, "1e-2", "1e-4", "1e-6")
+    calculator._history_table(encoded=True)()  # what the autosave thread runs
+    known, alive = calculator._row_lines
+    rows = calculator.history_rows()
+    assert sorted(known) == sorted(id(row) for row in rows)
+    assert all(any(row is kept for kept in alive) for row in rows)  # their ids stay theirs
+    assert not gc.is_tracked(known)
+    lines = list(known.values())
+    calculator._history_table(encoded=True)()
+    assert all(a is b for a, b in zip(lines, calculator._row_lines[0].values(), strict=True))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from functools import partial
-from operator import attrgetter
-from typing import Any, NamedTuple
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -25,17 +25,114 @@ class MeasuredRow(NamedTuple):
     loss_minus: Decimal
 
 
+_NAMES = MeasuredRow._fields
+_MAKE = partial(tuple.__new__, MeasuredRow)  # a row from a tuple, with no Python call
+
+
+class RowColumns(Sequence[MeasuredRow]):
+    """Measured rows kept as four columns (tuples of ε, L, L+, L−), read as a sequence of
+    ``MeasuredRow``. A table of 100,000 rows is then four objects, not 100,000 rows for the
+    cycle collector to look at: made in a worker, a row object each cost the window 40-80 ms
+    of collection on its own thread (the collector runs there, see ``fdgui.ui.gc_guard``)."""
+
+    __slots__ = ("epsilon", "loss", "loss_minus", "loss_plus")
+
+    def __init__(
+        self,
+        epsilon: Sequence[Decimal],
+        loss: Sequence[Decimal | None],
+        loss_plus: Sequence[Decimal],
+        loss_minus: Sequence[Decimal],
+    ) -> None:
+        self.epsilon = tuple(epsilon)
+        self.loss = tuple(loss)
+        self.loss_plus = tuple(loss_plus)
+        self.loss_minus = tuple(loss_minus)
+        if not len(self.epsilon) == len(self.loss) == len(self.loss_plus) == len(self.loss_minus):
+            raise ValueError("the columns of measured rows differ in length")
+
+    @classmethod
+    def of(cls, rows: Sequence[Any]) -> RowColumns:
+        """From rows with fields epsilon, loss, loss_plus, loss_minus (a piece at a time:
+        each C-level call short, so the window's thread gets the interpreter between)."""
+        if isinstance(rows, RowColumns):
+            return rows
+        rows = rows if isinstance(rows, (list, tuple)) else list(rows)
+        columns: tuple[list, ...] = ([], [], [], [])
+        for start in range(0, len(rows), _PIECE):
+            piece = rows[start : start + _PIECE]
+            for column, name in zip(columns, _NAMES, strict=True):
+                column.extend(map(attrgetter(name), piece))
+        return cls(*columns)
+
+    def columns(self) -> tuple[tuple, ...]:
+        return (self.epsilon, self.loss, self.loss_plus, self.loss_minus)
+
+    def column(self, name: str) -> tuple:
+        """One field of every row, in order."""
+        if name not in _NAMES:
+            raise KeyError(name)
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+    def take(self, order: Sequence[int]) -> RowColumns:
+        """The rows at ``order``, in that order."""
+        if len(order) == 0:
+            return RowColumns((), (), (), ())
+        if len(order) == 1:
+            return RowColumns(*((column[int(order[0])],) for column in self.columns()))
+        pick = itemgetter(*(int(index) for index in order))
+        return RowColumns(*(pick(column) for column in self.columns()))
+
+    def __len__(self) -> int:
+        return len(self.epsilon)
+
+    @overload
+    def __getitem__(self, index: int) -> MeasuredRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> RowColumns: ...
+
+    def __getitem__(self, index: int | slice) -> MeasuredRow | RowColumns:
+        if isinstance(index, slice):
+            return RowColumns(*(column[index] for column in self.columns()))
+        return _MAKE(tuple(column[index] for column in self.columns()))
+
+    def __iter__(self) -> Iterator[MeasuredRow]:
+        return map(_MAKE, zip(*self.columns(), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowColumns):
+            return self.columns() == other.columns()
+        if isinstance(other, (list, tuple)):
+            return len(other) == len(self) and all(
+                tuple(mine) == tuple(theirs) for mine, theirs in zip(self, other, strict=True)
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        # a piece at a time: one hash of 100,000 values is one call of ~20 ms in C, which no
+        # other thread (the window's) can interrupt
+        return hash(
+            tuple(
+                hash(column[start : start + _PIECE])
+                for column in self.columns()
+                for start in range(0, len(column), _PIECE)
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"RowColumns({len(self)} rows)"
+
+
 class RowsKey:
-    """The rows in a cache key, hashed once: a frozen row hashes in Python, and a key is
-    looked up several times per sweep (100,000 rows took 0.3 s per hash)."""
+    """The rows in a cache key, hashed once: a key is looked up several times per sweep
+    (100,000 frozen rows hashed in Python took 0.3 s per hash)."""
 
     __slots__ = ("_hash", "rows")
 
-    def __init__(self, rows: tuple[MeasuredRow, ...]) -> None:
+    def __init__(self, rows: RowColumns) -> None:
         self.rows = rows
-        # a piece at a time: one hash of 100,000 rows is one call of ~20 ms in C, which no
-        # other thread (the window's) can interrupt
-        self._hash = hash(tuple(hash(rows[i : i + _PIECE]) for i in range(0, len(rows), _PIECE)))
+        self._hash = hash(rows)
 
     def __hash__(self) -> int:
         return self._hash
@@ -59,7 +156,7 @@ class MeasuredModel(ModelBase):
     gradient_error: float | None = None
 
     def __init__(self, rows: Sequence[MeasuredRow], reference: float | None = None) -> None:
-        self.rows = tuple(rows)
+        self.rows = RowColumns.of(rows)
         self.reference = reference
         self._key: RowsKey | None = None
 
@@ -108,18 +205,22 @@ class MeasuredModel(ModelBase):
         return self.rows
 
 
-_PIECE = 4096  # rows per C-level call (see RowsKey)
-_FIELDS = attrgetter(*MeasuredRow._fields)
-_MAKE = partial(tuple.__new__, MeasuredRow)  # MeasuredRow from a tuple, with no Python call
+_PIECE = 4096  # values per C-level call (see RowColumns)
+
+
+def _usable_step(epsilon: Decimal | None) -> bool:
+    return epsilon is not None and epsilon > 0
 
 
 def measured_model(rows: Sequence[Any], reference: float | None = None) -> MeasuredModel:
-    """Rows with fields epsilon, loss, loss_plus, loss_minus (the calculator's Measurement)."""
-    made: list[MeasuredRow] = []
-    rows = list(rows)
-    for start in range(0, len(rows), _PIECE):
-        made.extend(map(_MAKE, map(_FIELDS, rows[start : start + _PIECE])))
-    kept = tuple(row for row in made if row.epsilon is not None and row.epsilon > 0)
+    """Rows with fields epsilon, loss, loss_plus, loss_minus (the calculator's Measurement);
+    rows without a positive ε are left out."""
+    made = RowColumns.of(rows)
+    steps = made.epsilon
+    # the usual case in C: every ε present and positive
+    if None in steps or (steps and min(steps) <= 0):
+        made = made.take([i for i, ok in enumerate(map(_usable_step, steps)) if ok])
+    kept = made
     if not kept:
         raise InputError(
             "rows", "no measured rows yet: calculate in the calculator, each ε adds a row"

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.models.measured import RowColumns
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.objectives import MeasuredObjective
@@ -269,23 +270,25 @@ _EXPONENT = attrgetter("exponent")
 
 
 def _column(rows: Any, name: str) -> list:
+    if isinstance(rows, RowColumns):
+        return list(rows.column(name))
     return _mapped(attrgetter(name), rows)
 
 
-def _sorted_by_epsilon(rows: Any) -> list:
+def _sorted_by_epsilon(rows: Any) -> RowColumns:
     """``sorted(rows, key=ε)``, stable, but ordered by numpy on the floats of ε where those
     order the rows exactly: a sort of 100,000 Decimals holds the GIL for about 0.2 s (the
     window stalls while a worker sorts), numpy's sort of floats releases it. Rows whose ε
     differ as decimals but round to the same float fall back to the exact sort."""
-    rows = list(rows)
-    keys = np.array(_mapped(float, _column(rows, "epsilon")), dtype=float)
+    rows = RowColumns.of(rows)
+    steps = rows.epsilon
+    keys = np.array(_mapped(float, steps), dtype=float)
     order = np.argsort(keys, kind="stable")
-    ordered = [rows[index] for index in order]
     sorted_keys = keys[order]
     ties = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-    if any(ordered[i].epsilon != ordered[i + 1].epsilon for i in ties):
-        return sorted(rows, key=lambda row: row.epsilon)
-    return ordered
+    if any(steps[order[i]] != steps[order[i + 1]] for i in ties):
+        return rows.take(sorted(range(len(rows)), key=steps.__getitem__))
+    return rows.take(order)
 
 
 def _digit_units(values: list) -> np.ndarray:
@@ -408,8 +411,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         keep = usable[first]
 
         def curvature(positions: np.ndarray) -> EvenPart | None:
-            picked = [rows[i] for i in keep[np.sort(positions)]]  # ascending ε (keep is)
-            if any(row.loss is None for row in picked):
+            picked = rows.take(keep[np.sort(positions)])  # ascending ε (keep is)
+            if None in picked.loss:
                 return None
             plus, minus, losses = (
                 _column(picked, name) for name in ("loss_plus", "loss_minus", "loss")

@@ -63,7 +63,10 @@ class CalculatorModel(PanelModel):
         self.history = HistoryTableModel(self)
         # saved rows still being read, as saved (a text of lines, or a list), kept by state()
         self._pending_history: list[Any] | str = []
-        self._row_lines: dict[int, tuple[Measurement, str]] = {}  # id(row) → its saved line
+        # id(row) → its saved line, and the rows those ids belong to (kept alive, so an id is
+        # never another row's): a dict of ints and strings, which the cycle collector does
+        # not track (a (row, line) pair per row made 100,000 objects for it to look at)
+        self._row_lines: tuple[dict[int, str], list[Measurement]] = ({}, [])
         # (history version, unread saved rows, their JSON): the last autosaved history
         self._encoded_history: tuple[int, Any, Any] | None = None
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
@@ -318,14 +321,15 @@ class CalculatorModel(PanelModel):
                     made_lines.append(pending)
             else:
                 made_lines.extend(row_line(row) for row in pending)
-            made = {}
+            known, _alive = cache
+            made: dict[int, str] = {}
             for row in rows:
-                hit = cache.get(id(row))
-                if hit is None or hit[0] is not row:
-                    hit = (row, "\t".join(measurement_texts(row)))
-                made[id(row)] = hit
-                made_lines.append(hit[1])
-            self._row_lines = made
+                line = known.get(id(row))  # the ids in ``known`` are of rows kept alive
+                if line is None:
+                    line = "\t".join(measurement_texts(row))
+                made[id(row)] = line
+                made_lines.append(line)
+            self._row_lines = (made, rows)
             return made_lines
 
         if not encoded:
@@ -439,8 +443,9 @@ class CalculatorModel(PanelModel):
         if lines is not None and not measured.problems and len(lines) == len(measured.rows):
             # each row saves again as the line it was read from: a history read in the
             # background is no unsaved change (the session's baseline holds those lines)
-            paired = zip(measured.rows, lines, strict=True)
-            self._row_lines.update({id(row): (row, line) for row, line in paired})
+            known, alive = self._row_lines
+            known = {**known, **dict(zip(map(id, measured.rows), lines, strict=True))}
+            self._row_lines = (known, [*alive, *measured.rows])
         if measured.problems:
             named = ", ".join(measured.problems[:5])
             more = f" and {len(measured.problems) - 5:,} more" if len(measured.problems) > 5 else ""

@@ -37,7 +37,7 @@ from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
 from fdgui.ui.explorer.plots import SweepPlots, legend_html
 from fdgui.ui.theme import badge_style, make_badge
-from fdgui.ui.widgets import error_label, selectable, vertical_scroll
+from fdgui.ui.widgets import PaintWhenSettled, error_label, selectable, vertical_scroll
 
 STALE_COLOUR = "#6e7781"
 LIMITED_COLOUR = "#9a6700"  # a correct verdict the finite differences cannot fully show
@@ -184,6 +184,7 @@ class ExplorerPanel(QWidget):
         self.stale_overlay.hide()
         column.addWidget(self.plots, 1)
         self.view = SweepPlots(self.plots)
+        self._plots_settle = PaintWhenSettled(self.plots)
         from fdgui.ui.plotting import follow_theme
 
         follow_theme(self.legend_label, self._retheme_legend)
@@ -504,6 +505,7 @@ class ExplorerPanel(QWidget):
         self.model.set_cursor_epsilon(epsilon)
 
     def _show_result(self, result: Any) -> None:
+        self._plots_settle.hold()  # painted once, at the size the new words leave them
         diagnosis = self.model.diagnosis()
         self.view.draw(result, diagnosis, self.model.disagreeing_reference())
         self._retheme_legend()  # the band is named only while it is drawn
