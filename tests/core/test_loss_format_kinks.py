@@ -31,6 +31,16 @@ W = 0.3
         (lambda x: np.cos(x) + 0.3 * (x > W + 0.002), "jump"),
         (lambda x: np.cos(x) + np.exp(3 * x), ""),
         (lambda x: np.sin(40 * x), ""),
+        # a curvature whose L''·h dwarfs the kink at every step (review9f: "Gradient wrong"
+        # for a correct subgradient, judged by a Richardson whose steps straddle the kink)
+        (lambda x: 1e4 * (x - W) ** 2 + np.abs(x - W), "kink"),
+        (lambda x: -1e4 * (x - W) ** 2 + np.abs(x - W), "kink"),
+        (lambda x: 1e6 * (x - W) ** 2 + 0.5 * np.abs(x - W), "kink"),
+        (lambda x: np.cos(30 * (x - W)) + np.abs(x - W), "kink"),
+        (lambda x: 1e4 * (x - W) ** 2 + np.abs(x - W - 1e-8), "kink"),
+        (lambda x: 1e4 * (x - W) ** 2 + np.cos(x), ""),
+        (lambda x: np.cos(30 * (x - W)) + x, ""),
+        (lambda x: 1e6 * (x - W) ** 3 + np.exp(x), ""),
     ],
 )
 def test_a_kink_or_jump_inside_richardsons_steps_is_seen(function, expected):

@@ -143,6 +143,13 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "the reference's steps, which the sweep cannot see, could make a difference that "
             "small, so it is not called wrong, and it is no confirmation either."
         )
+    elif value is not None and error is not None and facts.get("beyond_bars"):
+        evidence = (
+            f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}: the "
+            f"difference, {facts['exact_relative_difference']:.1e} relative, lies beyond that "
+            "bar (and the gradient's own) but not beyond twice it, the margin a disagreement "
+            "needs before it is called wrong, so it is no confirmation either."
+        )
     elif (
         value is not None and error is not None and math.isfinite(error) and facts.get("kink_room")
     ):
@@ -199,6 +206,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Compute it without the cancellation that loses its digits."
     elif facts.get("kink_band"):
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
+    elif facts.get("beyond_bars"):
+        advice = " A loss computed in a wider format (a tighter reference) would decide it."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):
         advice = " Measure at smaller ε, with the loss at w and more digits."
     elif rows:

@@ -91,6 +91,9 @@ def _consensus(result: SweepResult, usable: np.ndarray) -> tuple[float | None, f
     return float(np.median(part)), best_spread, best_start + window // 2
 
 
+RESOLVING_LEVELS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)  # predicted error / gradient
+
+
 def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bool:
     """True when the finite differences, where the dtype can resolve the gradient, sit far
     from ``checked`` at (nearly) every such ε.
@@ -99,7 +102,30 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     rounding of w ± ε, truncation) is at most a tenth of the gradient's size and the loss
     changed at all (L+ ≠ L−). "Far" means more than 10× that predicted error and more than
     1e-4 relative. Where the dtype resolves nothing, nothing contradicts.
+
+    The ε whose predicted error is as large as the difference itself cannot tell it apart
+    (a 2 % error against a round-off of 3 % at ε ≈ 1e-15): they neither count for nor
+    against. So the test is made again over the ε that resolve a hundredth, a thousandth …
+    of the gradient (each set spanning at least a decade of ε): far at nearly every ε of any
+    of them contradicts.
     """
+    if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0]):
+        return True
+    return any(
+        _fd_contradicts_at(result, checked, mask, level, min_decades=1.0)
+        for level in RESOLVING_LEVELS[1:]
+    )
+
+
+def _fd_contradicts_at(
+    result: SweepResult,
+    checked: float,
+    mask: np.ndarray,
+    level: float,
+    min_decades: float = 0.0,
+) -> bool:
+    """``_fd_contradicts`` over the ε whose predicted error is at most ``level`` of the
+    gradient's size (and, with ``min_decades``, only when they span that many decades)."""
     if result.kind == "measured":
         return False  # rows' truncation is unknown but through a Richardson reference
     estimates = result.central.estimates
@@ -110,10 +136,14 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
         typical = float(np.median(np.abs(estimates[finite])))
         size = max(abs(checked), typical, 1e-8)
         predicted = result.predicted_error("central", gradient=size)
-        resolving = finite & (predicted <= 0.1 * size)
+        resolving = finite & (predicted <= level * size)
         count = int(resolving.sum())
         if count == 0:
             return False
+        if min_decades:
+            picked = result.epsilons[resolving]
+            if count < 3 or np.log10(picked.max() / picked.min()) < min_decades:
+                return False
         error = np.abs(estimates - checked)
         relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8)
         far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
@@ -346,6 +376,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 if not low - slack <= checked.value <= high + slack:
                     return _wrong(reading, consensus, spread, None, outside_sides=(low, high))
                 facts["subgradient"] = True
+                # strictly between, or outside by less than the slack (the words differ)
+                facts["between"] = bool(low <= checked.value <= high)
         return reading.diagnosis(
             "kink",
             "kink-at",
@@ -397,7 +429,18 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
         )
-    # 3a. a trusted reference that agrees, but whose bar is too wide to tell the gradient from
+    # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
+    # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
+    if (
+        checked is not None
+        and truth is not None
+        and not exact_under_check
+        and abs(checked.value - truth.value)
+        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
+    ):
+        reading.facts["beyond_bars"] = True
+        return _unresolved(reading, truth, consensus, spread)
+    # a trusted reference that agrees, but whose bar is too wide to tell the gradient from
     # twice or half of it or its opposite, confirms nothing
     if (
         checked is not None

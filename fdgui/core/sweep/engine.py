@@ -305,8 +305,9 @@ def _curves(
                 "forward": (loss_plus - loss_values) / epsilons,
                 "backward": (loss_values - loss_minus) / epsilons,
             }
-        changes = {
-            "central": loss_plus != loss_minus,
+        moved = (loss_plus != loss_values) | (loss_minus != loss_values)
+        changes = {  # for a gradient of 0, L+ == L− ≠ L (a symmetric loss) still measures
+            "central": (loss_plus != loss_minus) if target else moved,
             "forward": loss_plus != loss_values,
             "backward": loss_values != loss_minus,
         }
@@ -325,16 +326,15 @@ def _curves(
                 values,
                 errors,
                 relative,
-                # an estimate of exactly 0 because the loss did not change is no candidate
-                # for the best ε (unless the gradient really is 0)
-                # the bottom of the V by the error relative to the gradient itself: the seed's
-                # 1e-8 floor (kept in relative_errors for its verdict bands) would make every
-                # estimate of a tiny gradient look equally good
+                # a point where the loss did not change (w ± ε rounded to w, or the change
+                # lost in round-off) measures nothing: no candidate for the best ε (unless
+                # none changed); the V's bottom by the error relative to the gradient itself
+                # (the seed's 1e-8 floor would make every estimate of a tiny one look equal)
                 _best_index(
                     relative
                     if target is None
                     else np.abs(values - target) / _scale(values, target),
-                    usable if not target else usable & changes[name],
+                    usable & changes[name] if target or (usable & changes[name]).any() else usable,
                 ),
                 guides.get(name),
             )
@@ -600,7 +600,9 @@ def sweep_steps(
         has_checked=text is not None or objective.model.has_gradient,
         unit_roundoff=loss_roundoff(objective) if dtype == "float64" else None,
     )
-    return result
+    from fdgui.core.sweep.straddle import distrust_straddling  # a kink its steps straddle
+
+    return distrust_straddling(result)
 
 
 def run_sweep(

@@ -50,22 +50,69 @@ def one_sided_slopes(
     result: SweepResult, usable: np.ndarray
 ) -> tuple[tuple[float, float], float] | None:
     """At a kink at w (``_kink`` says "at"): the slopes on the left and on the right, read
-    from the backward and forward differences over the decade of the smallest ε where their
-    jump is readable, and how far they may be off (their spread over that decade and the
-    round-off there). None when fewer than two such ε."""
+    from the backward and forward differences over the decade of ε where their jump is
+    readable that reads them best, and how far they may be off there (their spread over the
+    decade plus the round-off at its smallest ε). The smallest readable ε carry the most
+    round-off (u·|L|/ε); larger ones the most truncation (|L''|·ε/2, which the spread
+    shows): the decade with the least of the two together wins (1e-12·|t| read at ε ~ 1e-15
+    let a gradient of twice its slope pass). None when fewer than two such ε."""
     _jump, noise, readable = _readable_jump(result, usable)
-    where = np.flatnonzero(readable)
+    where = np.flatnonzero(
+        readable & np.isfinite(result.forward.estimates) & np.isfinite(result.backward.estimates)
+    )
     if where.size < 2:
         return None
     epsilons = result.epsilons
-    decade = where[epsilons[where] <= 10.0 * epsilons[where[0]]]
-    if decade.size < 2:
-        decade = where[:2]
+    best: tuple[float, np.ndarray] | None = None
+    for start in where:
+        decade = where[(epsilons[where] >= epsilons[start])]
+        decade = decade[epsilons[decade] <= 10.0 * epsilons[start]]
+        if decade.size < 2:
+            continue
+        right = result.forward.estimates[decade]
+        left = result.backward.estimates[decade]
+        # a side's truncation ε·L''/2 changes ninefold over the decade: its spread bounds it
+        error = float(max(np.ptp(right), np.ptp(left)) + np.max(noise[decade]))
+        if best is None or error < best[0]:
+            best = (error, decade)
+    if best is None:
+        best = (np.inf, where[:2])
+    error, decade = best
+    if not np.isfinite(error):
+        right = result.forward.estimates[decade]
+        left = result.backward.estimates[decade]
+        error = float(max(np.ptp(right), np.ptp(left)) + np.max(noise[decade]))
     right = result.forward.estimates[decade]
     left = result.backward.estimates[decade]
-    # a side's truncation ε·L''/2 changes ninefold over the decade: its spread bounds it
-    error = float(max(np.ptp(right), np.ptp(left)) + np.max(noise[decade]))
     return (float(np.median(left)), float(np.median(right))), error
+
+
+def _stays(result: SweepResult, readable: np.ndarray, start: int, offset: int) -> bool:
+    """Whether the jump from grid point ``start`` on is a kink's slope change: readable for
+    ``offset`` points (a decade), ending no smaller than half of where it started, and well
+    above what the loss's curvature makes of it (|L''|·ε) all along. A staircase's (a
+    quantised loss) is readable at some ε, lost at the next and falls like 1/ε; a smooth
+    loss's grows like |L''|·ε."""
+    end = start + offset
+    if end >= result.epsilons.size or not readable[start : end + 1].all():
+        return False
+    jump = np.abs(result.forward.estimates - result.backward.estimates)[start : end + 1]
+    curvature = abs(result.curvature or 0.0) * result.epsilons[start : end + 1]
+    return bool(jump[-1] >= 0.5 * jump[0] and np.all(jump > 3.0 * curvature))
+
+
+def kink_stays(result: SweepResult, usable: np.ndarray, epsilon: float) -> bool:
+    """Whether the one-sided differences' jump, from about ``epsilon`` up, is a kink's
+    (``_stays`` from some grid point within a decade of it)."""
+    epsilons = result.epsilons
+    _jump, _noise, readable = _readable_jump(result, usable)
+    per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
+    offset = max(1, round(per_decade))
+    start = int(np.searchsorted(epsilons, epsilon))
+    return any(
+        _stays(result, readable, index, offset)
+        for index in range(start, min(start + offset, epsilons.size))
+    )
 
 
 def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | None]:
@@ -78,25 +125,35 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
     round-off (30 × (4u|L|/ε + the rounding of w ± ε)) are read.
     """
     epsilons = result.epsilons
-    jump, _noise, readable = _readable_jump(result, usable)
+    jump, noise, readable = _readable_jump(result, usable)
     if epsilons.size < 4 or readable.sum() < 2:
         return None, None
     per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
     offset = max(1, round(per_decade))
     slopes: list[tuple[float, float]] = []  # (ε at the upper end, local slope per decade)
+    # where the jump is unreadable it is at most 30 × its noise: a jump that leaps from
+    # there (exactly 0 below a kink 1e-9 beside w: f = b) to a readable one rises at least
+    # this steeply; a kink's then stays readable and does not fall over the next decade
+    # (a staircase's, a quantised loss's, comes and goes and falls like 1/ε)
+    bound = np.where(readable, jump, 30.0 * noise)
+    leaps: list[tuple[float, float]] = []
     for i in range(0, epsilons.size - offset):
         j = i + offset
-        if readable[i] and readable[j]:
-            slope = np.log10(jump[j] / jump[i]) / np.log10(epsilons[j] / epsilons[i])
+        if not readable[j] or not np.isfinite(bound[i]) or not bound[i] > 0:
+            continue
+        slope = np.log10(jump[j] / bound[i]) / np.log10(epsilons[j] / epsilons[i])
+        if readable[i]:
             slopes.append((float(epsilons[j]), float(slope)))
-    if not slopes:
+        elif _stays(result, readable, j, offset):
+            leaps.append((float(epsilons[j]), float(slope)))
+    if not slopes and not leaps:
         return None, None
     scale = max(abs(result.reference.value) if result.reference else 0.0, 1e-8)
     smallest_readable = int(np.flatnonzero(readable)[0])
     first = [slope for _, slope in slopes[: max(1, offset // 4)]]
-    if abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
+    if first and abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
         return "at", float(epsilons[smallest_readable])
-    for upper, slope in slopes:
+    for upper, slope in sorted(leaps + slopes):
         if slope > 2.5:
             return "crossed", upper / 10 ** (1 - 1 / slope)  # where the leap starts, roughly
     return None, None
