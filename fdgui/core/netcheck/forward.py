@@ -69,6 +69,7 @@ from fdgui.core.netcheck.reexamine import (
 )
 from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, MeasuredRoundoff, measure_roundoffs
 from fdgui.core.netcheck.settings import CheckSettings
+from fdgui.core.netcheck.step_scales import resolved_scales
 from fdgui.core.netcheck.steps import ForwardSteps
 from fdgui.core.netcheck.tolerances import (
     Tolerances,
@@ -147,6 +148,11 @@ class ForwardEngine(ForwardSteps):
         )
         self.epsilon_scaled = settings.epsilon is None
         self.step_scales = own_scales(self.theta, self.offsets, self.epsilon_base)
+        if self.epsilon_scaled:  # own scales only where the loss's change there is resolved
+            self.step_scales, _ = resolved_scales(
+                lambda points: self._losses(self.round(points)), self.theta, self.offsets,
+                self.step_scales, self.epsilon_base, unit_roundoff(self.precision), self.loss,
+            )  # fmt: skip
         self.smooth = bool(model.smooth)
         self.rows = forward_rows_per_chunk(self.size)
         # a model that evaluates "θ0 with one entry changed" from the changes alone gets

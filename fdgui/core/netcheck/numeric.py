@@ -43,6 +43,7 @@ from fdgui.core.netcheck.settings import (
     CheckSettings,
     check_count,
 )
+from fdgui.core.netcheck.step_scales import resolved_scales
 from fdgui.core.netcheck.tolerances import own_scales
 from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 
@@ -173,6 +174,12 @@ class NumericEngine:
         step = base if settings.epsilon is None else float(settings.epsilon)
         # a tensor whose entries all lie below the step is moved at its own scale
         self.step_scales = own_scales(self.theta, list(self.offsets), step)
+        if settings.epsilon is None:  # only where the loss's change there is resolved
+            self.step_scales, spent = resolved_scales(
+                self._losses, self.theta, list(self.offsets), self.step_scales, step, self.u,
+                self.loss,
+            )  # fmt: skip
+            self.setup_evaluations += spent
         # and per tensor, measured along lines that move that tensor alone (a part of the
         # loss coarse in one tensor rounds only where that tensor moves)
         self.roundoffs = [self.roundoff] * (len(self.offsets) - 1)
