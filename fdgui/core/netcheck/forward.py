@@ -76,6 +76,7 @@ from fdgui.core.netcheck.tolerances import (
     forward_epsilon,
     own_scales,
     recommended_tolerances,
+    step_atol,
 )
 from fdgui.core.netcheck.tolerances import _round_up_to_power_of_ten as _round_up
 from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
@@ -440,7 +441,7 @@ class ForwardEngine(ForwardSteps):
         if self.confirmed >= CONFIRMED_LIMIT:
             return None
         tolerances = self._tolerances
-        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        window = step_atol(tolerances, epsilon) + tolerances.rtol * np.abs(analytic)
         with np.errstate(invalid="ignore", over="ignore"):
             disagree = np.abs(numeric - analytic) > window
         chosen = np.flatnonzero(
@@ -523,7 +524,7 @@ class ForwardEngine(ForwardSteps):
                     kink, undecided) -> None:  # fmt: skip
         """Mark (in place) the disagreeing entries a kink inside ±ε explains (module doc)."""
         tolerances = self._tolerances
-        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        window = step_atol(tolerances, epsilon) + tolerances.rtol * np.abs(analytic)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             chosen = np.flatnonzero((np.abs(numeric - analytic) > window) & ~vanished)
         if chosen.size == 0:
@@ -537,7 +538,8 @@ class ForwardEngine(ForwardSteps):
             self.precision, self.loss, self.epsilon_base / REFINE, self.measured_roundoff,
             self.magnitude,
         )  # fmt: skip
-        wide = refined.atol + refined.rtol * np.abs(a)
+        wide = step_atol(refined, small * self.epsilon_base / tolerances.epsilon)
+        wide = wide + refined.rtol * np.abs(a)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             central = (plus2 - minus2) / (2 * small)
             right, left = plus[chosen] / epsilon[chosen], -minus[chosen] / epsilon[chosen]

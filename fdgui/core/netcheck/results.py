@@ -23,7 +23,7 @@ from fdgui.core.netcheck.reexamine import (
     SOME_EPSILON,
 )
 from fdgui.core.netcheck.settings import CheckSettings
-from fdgui.core.netcheck.tolerances import Tolerances
+from fdgui.core.netcheck.tolerances import Tolerances, step_atol
 from fdgui.core.numbers.verdicts import VERDICTS, verdict_for
 
 WORST_COUNT = 20
@@ -291,7 +291,11 @@ def build_report(
         # nothing: never correct, never within a tolerance, never undecided
         undefined = checked & ~(np.isfinite(numeric) & np.isfinite(analytic))
         correct = relative <= VERDICTS[0].upper
-        window = tolerances.atol + tolerances.rtol * np.abs(analytic)
+        # the forward engine's atol is round-off over the step: each entry's own step's
+        entry_atol = tolerances.atol
+        if engine == "forward" and not result.projection:
+            entry_atol = step_atol(tolerances, result.epsilon)
+        window = entry_atol + tolerances.rtol * np.abs(analytic)
         # an entry the ε ladder retried is judged by its own measured bar (netcheck.ladder)
         bar = result.bar
         laddered = np.zeros_like(checked) if bar is None else checked & ~np.isnan(bar)
@@ -329,7 +333,7 @@ def build_report(
         failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
-        atol = tolerances.atol if bar is None else np.where(laddered, bar, tolerances.atol)
+        atol = entry_atol if bar is None else np.where(laddered, bar, entry_atol)
         judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
         counts = band_counts_of(judged[checked & ~undecided])
         shape = (1, result.numeric.size) if result.projection else result.shape

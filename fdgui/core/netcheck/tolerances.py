@@ -114,6 +114,16 @@ def check_tolerances(settings: CheckSettings, loss: float, largest_weight: float
     return Tolerances("float64", epsilon, atol, 1e-8)
 
 
+def step_atol(tolerances: Tolerances, steps) -> np.ndarray:
+    """atol per entry for the step each was actually moved by (the forward engine's ε·|w|):
+    the round-off of a central difference is that of ΔL over 2·step, so an entry at |w| = 1e8
+    moved by ε·1e8 has 1e8 times less of it than the ε the atol was made for (review9h #1).
+    Never wider than ``tolerances.atol``."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.minimum(1.0, tolerances.epsilon / np.abs(np.asarray(steps, dtype=float)))
+    return tolerances.atol * np.where(np.isfinite(share), share, 1.0)
+
+
 def own_scales(theta, offsets, epsilon: float) -> list[float]:
     """Each tensor's step scale: ε·max(1, |w|) for its entries, but a tensor whose every
     entry is smaller than that step (parameters at 1e-6 in a loss of θ/1e-6) is moved by
