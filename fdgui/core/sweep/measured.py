@@ -15,7 +15,7 @@ from fdgui.core.models.measured import RowColumns
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
-from fdgui.core.sweep.kink_room import kink_room, wide_room
+from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
 from fdgui.core.sweep.objectives import MeasuredObjective
 from fdgui.core.sweep.odd_part import odd_slope_range
 from fdgui.core.sweep.references import (
@@ -608,9 +608,8 @@ def too_few_rows(result: SweepResult, diagnosis):
     ):
         from fdgui.core.sweep.measured_kink import kink_at_w_rows
 
-        return _one_kink_assumed(
-            result, kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
-        )
+        judged = kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
+        return _one_kink_assumed(result, resting_on_the_room(result, judged))
     facts = {
         **diagnosis.facts,
         "rows": rows,
