@@ -110,3 +110,33 @@ def test_chains_start_at_the_smallest_row_and_thin_by_a_ratio():
         assert all(b / a >= 1.1 for a, b in zip(picked, picked[1:]))
     # rows already a factor 2 apart are their own chain: nothing thinner is read
     assert chains([2.0**-k for k in range(12)]) == []
+
+
+def _sine_rows(with_loss: bool) -> tuple[str, mp.mpf]:
+    """sin(3w + 0.4) at w = −0.707, ten rows over ε 1e-6…1e-2, printed to 8 digits."""
+    point = mp.mpf("-0.707")
+
+    def f(x):
+        return mp.sin(3 * x + mp.mpf("0.4"))
+
+    lines = []
+    for k in range(10):
+        e = 10.0 ** (-2 - 4 * k / 9)
+        row = f"{e!r},{float(f(point + e)):.8g},{float(f(point - e)):.8g}"
+        lines.append(row + (f",{float(f(point)):.8g}" if with_loss else ""))
+    return "\n".join(lines) + "\n", mp.diff(f, point)
+
+
+def test_a_confirmation_resting_only_on_the_kink_room_is_none():
+    # no loss at w: the bar (± 0.021) is nearly all room for a kink near w; without it the
+    # rows resolve the derivative to ± 1e-4, so a 1 % bug was "Gradient correct … limited
+    # by truncation" (the rows settle within 1e-8 of the truth)
+    text, truth = _sine_rows(with_loss=False)
+    result, diagnosis = _judge(text, mp.nstr(truth * mp.mpf("1.01"), 17))
+    assert diagnosis.kind == "estimate" and diagnosis.case == "unresolved"
+    room = diagnosis.facts["room_only"]
+    assert 0 < room < diagnosis.facts["kink_room"]
+    assert "unless such a kink lies there" in diagnosis_text(diagnosis)
+    assert abs(_reference(result).value - float(truth)) <= room
+    _result, diagnosis = _judge(text, mp.nstr(truth, 17))
+    assert diagnosis.kind == "correct"
