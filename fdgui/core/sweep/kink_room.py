@@ -100,9 +100,10 @@ def resting_on_the_room(result, diagnosis):
     """A gradient the rows' reference confirms only through its room for a kink near w is
     not confirmed: without that room (``ReferenceValue.kink``) the bar — the extrapolation
     and the law's drift, what the rows themselves resolve — puts the gradient beyond twice
-    itself, so the rows say the derivative of a loss smooth about w is not the gradient, and
+    it, so the rows say the derivative of a loss smooth about w is not the gradient, and
     only a kink between w and the smallest ε could reconcile them. Neither confirmed nor
-    refuted then (case ``unresolved``, fact ``room_only``: the bar without the room), and
+    refuted then (case ``unresolved``, fact ``room_only``: the bar without the room,
+    ``ReferenceValue.without_room``), and
     the words do not call the finite differences' distance from the gradient truncation
     (a 1 % bug on 20 rows with no loss at w was "Gradient correct … limited by truncation"
     while the rows settled to 1e-9 of the truth)."""
@@ -110,9 +111,9 @@ def resting_on_the_room(result, diagnosis):
         return diagnosis
     checked = next((r for r in result.references if r.method == "backprop"), None)
     reference = next((r for r in result.references if r.method == "Richardson" and r.trusted), None)
-    if checked is None or reference is None or not reference.kink:
+    if checked is None or reference is None or reference.without_room is None:
         return diagnosis
-    rest = max(float(reference.error) - float(reference.kink), 0.0)
+    rest = float(reference.without_room)
     own = float(checked.error or 0.0) + 4.0 * 2.0**-53 * abs(checked.value)
     if not abs(checked.value - reference.value) > ROOM_SAFETY * (rest + own):
         return diagnosis

@@ -156,9 +156,11 @@ def _richardson_over(
             limit=broken,
         )
     # the value itself is stored as a float64
+    kink = even.kink if even is not None and np.isfinite(even.kink) else None
+    # the bar less the room for a kink (``_law_shown`` adds the even part's to ``shown``)
+    rest = max(error, shown - (kink or 0.0)) + FLOAT64_ROUNDOFF * abs(tableau.value)
     error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
-    kink = even.kink if even is not None and np.isfinite(even.kink) else None
     if open_to_kink:
         # rows with no loss at w leave room for a kink between w and the smallest ε: the
         # truth is bounded only with that room (``kink_room.kink_room``), so it is the bar, for
@@ -182,6 +184,7 @@ def _richardson_over(
         limit=dominant,
         kink=kink,
         one_kink=one_kink and kink is not None,
+        without_room=rest if kink is not None else None,
     )
 
 
