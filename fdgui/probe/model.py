@@ -288,21 +288,34 @@ class ProbeModel(ModelBase):
         scatter = abs(batch[0] - batch[1]) if np.isfinite(batch[:2]).all() else 0.0
         if not apart(scatter, loss0, batch[0]):
             return
-        again = self.losses(np.repeat(self._theta0[None, :], 2, axis=0))
+        # repeats at θ0 and at the moved point: a loss may be noisy only where some tensor
+        # has moved (noise added when b differs from θ0), so its scatter is measured there too
+        again = self.losses(np.stack([self._theta0, self._theta0, moved, moved]))
         loss_again = self.loss(self._theta0)
-        repeats = np.array([loss0, loss_again, *batch[:2], *again])
+        moved_again = self.loss(moved)
+        repeats = np.array([loss0, loss_again, *batch, *again, *single, moved_again])
         if not np.isfinite(repeats).all():
             return
         scatter = max(scatter, abs(loss0 - loss_again), abs(batch[0] - again[0]),
-                      abs(again[0] - again[1]))  # fmt: skip
+                      abs(again[0] - again[1]), abs(again[2] - again[3]),
+                      abs(single[1] - moved_again), abs(batch[2] - again[2]))  # fmt: skip
         found = apart(scatter, loss0, batch[0])
-        if found:
+        if not found:
+            return
+        name = os.path.basename(self.path)
+        if not self.batched:  # one function, ``loss``, called twice at the same point
             raise InputError(
                 "probe",
-                f"{os.path.basename(self.path)}: losses(batch) and loss disagree {found}. "
-                "They must compute the same loss; fix losses (or remove "
-                "it) before checking",
+                f"{name}: loss gives different values at the same point {found}; the "
+                "check needs a loss that repeats its value (or whose noise shows at θ0 "
+                "as well, where it is measured)",
             )
+        raise InputError(
+            "probe",
+            f"{name}: losses(batch) and loss disagree {found}. "
+            "They must compute the same loss; fix losses (or remove "
+            "it) before checking",
+        )
 
     # ---------------------------------------------------------------- description
     @property

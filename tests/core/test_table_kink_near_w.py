@@ -236,21 +236,33 @@ def test_three_rows_far_beyond_the_scale_that_pass_the_law_once_keep_the_wide_ro
     _bars_bound(result, diagnosis, 3)
 
 
-def test_a_claim_beyond_the_printed_bar_says_the_window_it_used():
-    from fdgui.core.report.sweep import diagnosis_text
+def test_a_difference_past_the_printed_bar_but_within_twice_it_is_no_confirmation():
+    """review10f F4: "agrees with R ± b" was printed for a difference up to 2b. Past the
+    printed bar the gradient is neither confirmed nor refuted (the margin a refutation needs
+    is twice the bars), and the title and words say which bar it is past."""
+    from fdgui.core.report.sweep import diagnosis_text, diagnosis_title
 
     w = mp.mpf("0.4")
     text = _rows(mp.atan, w, "1e-3,2e-3,4e-3,8e-3", 9)
     truth = mp.diff(mp.atan, w)
     result, diagnosis = _run(text, truth, "exact")
-    bar = next(r.error for r in result.references if r.method == "Richardson")
-    claim = truth + mp.mpf(1.5 * bar)  # past the bar, within twice it
-    _result, diagnosis = _run(text, claim, "exact")
-    # past the printed bar (and the gradient's own), not past twice it: since the rule for
-    # a difference beyond the bars but not twice them (docs/DIAGNOSIS.md), neither confirmed
-    # nor refuted, and the words say the window (was "correct", review10f F4)
-    assert diagnosis.kind == "estimate" and diagnosis.facts.get("beyond_bars")
-    assert "not beyond twice it" in diagnosis_text(diagnosis)
+    assert diagnosis.kind == "correct"
+    reference = next(r for r in result.references if r.method == "Richardson")
+    bar, rows_own = reference.error, reference.without_room
+    _result, diagnosis = _run(text, truth + mp.mpf(0.5 * rows_own), "exact")
+    assert diagnosis.kind == "correct"  # inside the bar the rows resolve without the room
+    if 0.5 * bar > 2.5 * rows_own:
+        # inside the bar only through its room for a kink near w (table13): not confirmed
+        _result, diagnosis = _run(text, truth + mp.mpf(0.5 * bar), "exact")
+        assert diagnosis.kind == "estimate" and diagnosis.facts.get("room_only") is not None
+    _result, diagnosis = _run(text, truth + mp.mpf(1.5 * bar), "exact")
+    assert diagnosis.kind == "estimate"
+    assert diagnosis_title(diagnosis) == (
+        "Too coarse to judge (beyond the reference's bar, not twice it)"
+    )
+    assert "lies beyond that bar" in diagnosis_text(diagnosis)
+    _result, diagnosis = _run(text, truth + mp.mpf(2.5 * bar), "exact")
+    assert diagnosis.kind == "wrong"
 
 
 def test_finite_losses_whose_difference_overflows_are_said_as_such(tmp_path):

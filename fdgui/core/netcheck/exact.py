@@ -153,7 +153,7 @@ class ExactEngine(ExactSteps):
         projected = float(np.sum(self.analytic[position] * unit))
         return Chunk(k, numeric, projected, epsilon, plus, minus, kink, vanished)
 
-    def epsilon_for(self, values: np.ndarray) -> np.ndarray | float:
+    def epsilon_for(self, values: np.ndarray, position: int | None = None) -> np.ndarray | float:
         if not self.epsilon_scaled:
             return self.epsilon_base
         return self.epsilon_base * np.maximum(1.0, np.abs(values))

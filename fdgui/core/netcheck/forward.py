@@ -73,6 +73,7 @@ from fdgui.core.netcheck.steps import ForwardSteps
 from fdgui.core.netcheck.tolerances import (
     Tolerances,
     forward_epsilon,
+    own_scales,
     recommended_tolerances,
 )
 from fdgui.core.netcheck.tolerances import _round_up_to_power_of_ten as _round_up
@@ -145,6 +146,7 @@ class ForwardEngine(ForwardSteps):
             settings.epsilon if settings.epsilon is not None else forward_epsilon(self.precision)
         )
         self.epsilon_scaled = settings.epsilon is None
+        self.step_scales = own_scales(self.theta, self.offsets, self.epsilon_base)
         self.smooth = bool(model.smooth)
         self.rows = forward_rows_per_chunk(self.size)
         # a model that evaluates "θ0 with one entry changed" from the changes alone gets
@@ -158,6 +160,7 @@ class ForwardEngine(ForwardSteps):
             # (measured on a torch MLP: 67 µs a point at 256, 109 µs at 1,024)
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
             self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
+        self.tensor_noise: list[float] | None = None  # σ where only that tensor moved
         self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
         # one loss value's round-off as measured near θ0 (0: u·max(1, |L|) stands): a loss
         # made of larger terms that cancel rounds as they do (the no-grad estimate's measure)
@@ -166,7 +169,7 @@ class ForwardEngine(ForwardSteps):
         if self.noise_sigma == 0 and self.size and getattr(model, "loss_precision", None):
             self.roundoffs = measure_roundoffs(
                 self._losses, self.theta, self.precision, settings.epsilon, TRUSTED_SHARE,
-                self.offsets,
+                self.offsets, self.step_scales if self.epsilon_scaled else None,
             )  # fmt: skip
             self.measured_roundoff = ROUNDOFF_SAFETY * self.roundoffs.overall
         # a loss whose round-off was measured rounds at its own size (1e-16·Σ sin t: at
@@ -182,27 +185,67 @@ class ForwardEngine(ForwardSteps):
         # each tensor's entries are judged with the round-off measured along that tensor
         # (a part of the loss coarse in one tensor only neither fails the other's correct
         # entries nor widens their tolerance); cleared when the ε ladder sets tolerances
-        self._tensor_tolerances: dict[int, tuple[Tolerances, float]] = {}
-        for position in range(len(self.roundoffs.tensors)):
+        # position: (tolerances, measured round-off, magnitude, noise σ) of that tensor
+        self._tensor_tolerances: dict[int, tuple[Tolerances, float, float | None, float]] = {}
+        for position in range(len(self.shapes)):
+            own_step = self.epsilon_scaled and self.step_scales[position] != 1.0
+            if position >= len(self.roundoffs.tensors) and not own_step:
+                continue
             measured = ROUNDOFF_SAFETY * self.roundoffs.of(position)
-            magnitude = self.magnitude if measured > 0 else None
+            magnitude = None  # the size the losses round at, as seen along this tensor
+            if measured > 0:
+                magnitude = max(abs(self.loss), self.roundoffs.scale_of(position))
+            # a tensor moved at its own scale: its window is that step's (own_scales)
+            step = self.epsilon_base * self.step_scales[position] if own_step else None
             found = recommended_tolerances(
-                self.precision, self.loss, settings.epsilon, measured, magnitude
-            )
-            self._tensor_tolerances[position] = (found, measured)
+                self.precision, self.loss, step if own_step else settings.epsilon, measured,
+                magnitude,
+            )  # fmt: skip
+            own = magnitude if magnitude is not None else self.magnitude
+            self._tensor_tolerances[position] = (found, measured, own, self.noise_sigma)
         if self.noise_sigma > 0:
             tolerances = self._tolerances
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
             self._tolerances = replace(tolerances, atol=_round_up(wider))
             self._tensor_tolerances = {}
+            # noise seen only where some tensor moved, measured per tensor: each tensor's
+            # entries get their own tensor's noise (none where it moved alone quietly)
+            for position, sigma in enumerate(self.tensor_noise or ()):
+                wider = tolerances.atol + NOISE_WIDTH * sigma / self.epsilon_base
+                own_tolerances = replace(tolerances, atol=_round_up(wider))
+                self._tensor_tolerances[position] = (own_tolerances, 0.0, self.magnitude, sigma)
         self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
 
     def _measure_noise(self) -> float:
-        """σ of L(θ0) over 1 + NOISE_REPEATS evaluations (0 for a deterministic loss)."""
-        repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        return repeat_sigma(np.concatenate([[self.loss], repeats]), self.precision)
+        """σ of L(θ0) over 1 + NOISE_REPEATS evaluations, and of L at a point where every
+        entry has moved by its step over NOISE_REPEATS more (a loss may be noisy only
+        where some tensor moved); the larger (0 for a deterministic loss)."""
+        signs = np.where(np.random.default_rng(5).random(self.size) < 0.5, -1.0, 1.0)
+        sizes = np.diff(self.offsets)
+        scales = np.repeat(np.asarray(self.step_scales, dtype=float), sizes)
+        steps = self.epsilon_base * np.maximum(scales, np.abs(self.theta))
+        moved = self.round(self.theta + signs * steps)
+        points = np.concatenate(
+            [np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0),
+             np.repeat(moved[None, :], NOISE_REPEATS, axis=0)]
+        )  # fmt: skip
+        found = self._losses(points)
+        here = repeat_sigma(np.concatenate([[self.loss], found[:NOISE_REPEATS]]), self.precision)
+        there = repeat_sigma(found[NOISE_REPEATS:], self.precision)
+        if here == 0 and there > 0 and len(self.shapes) > 1:  # which tensor's move shows it
+            rows = []
+            for position in range(len(self.shapes)):
+                point = self.theta.copy()
+                part = slice(self.offsets[position], self.offsets[position + 1])
+                point[part] = moved[part]
+                rows.append(np.repeat(point[None, :], NOISE_REPEATS, axis=0))
+            each = self._losses(np.concatenate(rows)).reshape(len(self.shapes), NOISE_REPEATS)
+            sigmas = [repeat_sigma(values, self.precision) for values in each]
+            if max(sigmas) > 0:
+                self.tensor_noise = sigmas
+        return max(here, there)
 
     # -- what the check asks of an engine --------------------------------------------
 
@@ -226,12 +269,12 @@ class ForwardEngine(ForwardSteps):
         if found is None:
             yield
             return
-        kept = self._tolerances, self.measured_roundoff
-        self._tolerances, self.measured_roundoff = found
+        kept = self._tolerances, self.measured_roundoff, self.magnitude, self.noise_sigma
+        self._tolerances, self.measured_roundoff, self.magnitude, self.noise_sigma = found
         try:
             yield
         finally:
-            self._tolerances, self.measured_roundoff = kept
+            self._tolerances, self.measured_roundoff, self.magnitude, self.noise_sigma = kept
 
     def probe_twin(self, position: int) -> int | None:
         """Every entry costs two full loss evaluations whatever its tensor: the planner
@@ -257,7 +300,7 @@ class ForwardEngine(ForwardSteps):
 
     def evaluate_indices(self, position: int, indices: np.ndarray) -> Chunk:
         flat = self.offsets[position] + indices
-        epsilon = self.epsilon_for(self.theta[flat])
+        epsilon = self.epsilon_for(self.theta[flat], position)
         analytic = self.gradient[flat]
         with self._tensor(position):
             return self._chunk(indices, self.rows_maker(position, indices), epsilon, analytic)
@@ -315,10 +358,12 @@ class ForwardEngine(ForwardSteps):
 
     # -- the arithmetic ---------------------------------------------------------------
 
-    def epsilon_for(self, values: np.ndarray) -> np.ndarray:
+    def epsilon_for(self, values: np.ndarray, position: int | None = None) -> np.ndarray:
+        """ε·max(1, |w|), or ε·max(S, |w|) in a tensor of entries all below ε (own_scales)."""
         if not self.epsilon_scaled:
             return np.full(values.shape, self.epsilon_base)
-        return self.epsilon_base * np.maximum(1.0, np.abs(values))
+        floor = 1.0 if position is None else self.step_scales[position]
+        return self.epsilon_base * np.maximum(floor, np.abs(values))
 
     def round(self, values: np.ndarray) -> np.ndarray:
         """The values the dtype holds nearest to ``values`` (as float64)."""
@@ -418,7 +463,10 @@ class ForwardEngine(ForwardSteps):
         arguments = (more, chosen, epsilon, plus, minus, analytic, self.loss, self.precision,
                      tolerances.rtol, self.noise_sigma, self.smooth)  # fmt: skip
         measured = self.measured_roundoff
-        codes = reexamine(*arguments, measured=measured, magnitude=self.magnitude)
+        units = epsilon / self.epsilon_base if self.epsilon_scaled else None
+        codes = reexamine(
+            *arguments, measured=measured, magnitude=self.magnitude, units=units
+        )  # fmt: skip
         suspects = needs_small_steps(codes, self.smooth)
         if suspects.size:  # kinks nearer than ε/4, jumps: smaller steps decide
             small = self._small_steps(rows_for, chosen[suspects], epsilon, total)
@@ -430,7 +478,7 @@ class ForwardEngine(ForwardSteps):
             bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
             codes = reexamine(
                 *arguments, small=spread, roundoff=bound, measured=measured,
-                magnitude=self.magnitude,
+                magnitude=self.magnitude, units=units,
             )  # fmt: skip
         if self._along_direction:  # a direction through kinks at θ0 (every unit it moves
             # there at once): its one-sided slopes do not bound g·v of a correct gradient,

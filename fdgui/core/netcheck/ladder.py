@@ -104,7 +104,7 @@ def measure_roundoff(engine, dtype: str, loss: float, tally: Tally | None = None
             continue
         indices = sample_indices(size, position, SAMPLE_SEED, SAMPLES_PER_TENSOR)
         values = engine.values_of(position, indices)
-        first = np.broadcast_to(engine.epsilon_for(values), indices.shape).astype(float)
+        first = np.broadcast_to(engine.epsilon_for(values, position), indices.shape).astype(float)
         large = np.minimum(first * LARGE_STEP, np.maximum(1.0, np.abs(values)) / 4)
         for steps in (first, large):
             reference = engine.reference_changes(position, indices, steps)

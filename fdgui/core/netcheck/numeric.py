@@ -43,6 +43,7 @@ from fdgui.core.netcheck.settings import (
     CheckSettings,
     check_count,
 )
+from fdgui.core.netcheck.tolerances import own_scales
 from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 
 # the extrapolated value's noise in units of σ/h: (4·c(h/2) − c(h))/3, c(h/2) with √2·σ/h
@@ -80,11 +81,15 @@ class NumericTensor:
     # log10 relative uncertainty ready to draw (NaN where not estimated), as a check's map
     heat_map: np.ndarray | None = field(default=None, repr=False)
     heat_levels: tuple[float, float] = (-16.0, 0.0)
+    # |value| below this counts as this in the relative uncertainty: RELATIVE_FLOOR, or
+    # that share of the gradient's largest entry when the gradient is smaller (a loss of
+    # 1e-20 has entries of 1e-20: ± 1e-29 is 1e-9 of them, not 1e-21)
+    relative_floor: float = RELATIVE_FLOOR
 
     @property
     def relative_uncertainty(self) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.maximum(np.abs(self.values), RELATIVE_FLOOR)
+            scale = np.maximum(np.abs(self.values), self.relative_floor)
             relative = self.error_bars / scale
         return np.where(np.isfinite(self.values), relative, np.inf)
 
@@ -164,6 +169,10 @@ class NumericEngine:
         self.roundoff = self.u * max(1.0, abs(self.loss))
         self.setup_evaluations = 1 + NOISE_REPEATS
         self.offsets = model.offsets()
+        base = recommended_epsilon(self.precision, 0.0)
+        step = base if settings.epsilon is None else float(settings.epsilon)
+        # a tensor whose entries all lie below the step is moved at its own scale
+        self.step_scales = own_scales(self.theta, list(self.offsets), step)
         # and per tensor, measured along lines that move that tensor alone (a part of the
         # loss coarse in one tensor rounds only where that tensor moves)
         self.roundoffs = [self.roundoff] * (len(self.offsets) - 1)
@@ -171,12 +180,21 @@ class NumericEngine:
             found = measure_roundoffs(
                 self._losses, self.theta, self.precision, self.settings.epsilon,
                 offsets=list(self.offsets),
+                step_scales=self.step_scales if settings.epsilon is None else None,
             )  # fmt: skip
-            self.roundoff = max(self.roundoff, ROUNDOFF_SAFETY * found.overall)
-            self.roundoffs = [
-                max(self.u * max(1.0, abs(self.loss)), ROUNDOFF_SAFETY * found.of(position))
-                for position in range(len(self.roundoffs))
-            ]
+            # where measured, the loss rounds at its own size (a loss of 1e-20 at 1e-36,
+            # not at u·1): u·max(|L|, its change over a unit move) is the floor then
+            floor = self.u * max(1.0, abs(self.loss))
+            if found.overall > 0:
+                floor = self.u * max(abs(self.loss), found.scale, 1e-300)
+            self.roundoff = max(floor, ROUNDOFF_SAFETY * found.overall)
+            self.roundoffs = []
+            for position in range(len(self.offsets) - 1):
+                own = floor
+                if found.of(position) > 0:
+                    size = max(abs(self.loss), found.scale_of(position), 1e-300)
+                    own = self.u * size
+                self.roundoffs.append(max(own, ROUNDOFF_SAFETY * found.of(position)))
             self.setup_evaluations += found.evaluations
         self.shapes = [tuple(t.shape) for t in model.tensors]
         self.rows = max(1, forward_rows_per_chunk(self.theta.size) // 2)
@@ -186,10 +204,11 @@ class NumericEngine:
         label = self.model.label
         return real_numbers(self.model.losses(points), points.shape[0], f"{label}: the losses")
 
-    def _step(self, scale: np.ndarray) -> np.ndarray:
+    def _step(self, scale: np.ndarray, position: int | None = None) -> np.ndarray:
         if self.settings.epsilon is not None:
             return np.full(scale.shape, float(self.settings.epsilon))
-        return recommended_epsilon(self.precision, 0.0) * np.maximum(1.0, np.abs(scale))
+        floor = 1.0 if position is None else self.step_scales[position]
+        return recommended_epsilon(self.precision, 0.0) * np.maximum(floor, np.abs(scale))
 
     def _estimate(self, got: np.ndarray, actual: np.ndarray, h: np.ndarray, position: int):
         n = h.size
@@ -229,7 +248,7 @@ class NumericEngine:
     def evaluate_indices(self, position: int, indices: np.ndarray):
         """(values, bars, h, L+, L−) of entries ``indices`` of tensor ``position``."""
         flat = self.offsets[position] + np.asarray(indices, dtype=np.int64)
-        h = self._step(self.theta[flat])
+        h = self._step(self.theta[flat], position)
         steps = np.concatenate([h, -h, h / 2, -h / 2])
         where = np.tile(flat, 4)
         moved = self.theta[where] + steps
@@ -277,6 +296,7 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
     total = max(1, sum(c.size for c in chosen))
     done, evaluations = 0, engine.setup_evaluations
     tensors, entries = [], []
+    found = []
     for position, info in enumerate(model.tensors):
         indices = chosen[position]
         parts = {key: np.empty(indices.size) for key in ("values", "bars", "h", "plus", "minus")}
@@ -292,8 +312,11 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
             done += part.size
             evaluations += EVALUATIONS_PER_ENTRY * part.size
             yield done / total, f"{info.name}: {done:,} of {total:,} estimated"
+        found.append((info, indices, parts))
+    floor = relative_floor([parts["values"] for _, _, parts in found])
+    for info, indices, parts in found:
         tensor = NumericTensor(info.name, tuple(info.shape), indices, parts["values"],
-                               parts["bars"], parts["h"])  # fmt: skip
+                               parts["bars"], parts["h"], relative_floor=floor)  # fmt: skip
         tensor = _with_heat_map(tensor, settings.mode)
         tensors.append(tensor)
         entries += _entries(tensor, parts, settings.mode)
@@ -311,6 +334,15 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
         tuple(entries[:LEAST_CERTAIN_COUNT]),
         evaluations,
     )
+
+
+def relative_floor(values: list[np.ndarray]) -> float:
+    """RELATIVE_FLOOR, or that share of the largest finite |value| when it is below 1."""
+    finite = [np.abs(v[np.isfinite(v)]) for v in values]
+    largest = max((float(v.max()) for v in finite if v.size), default=0.0)
+    if largest <= 0:
+        return RELATIVE_FLOOR
+    return min(RELATIVE_FLOOR, RELATIVE_FLOOR * largest)
 
 
 def _with_heat_map(tensor: NumericTensor, mode: str) -> NumericTensor:

@@ -136,6 +136,7 @@ def reexamine(
     roundoff: float | None = None,
     measured: float = 0.0,
     magnitude: float | None = None,
+    units: np.ndarray | None = None,
 ) -> np.ndarray:
     """Reason codes for the ``chosen`` entries (``epsilon``, ``plus``, ``minus``,
     ``gradient``: the chunk's arrays; the chosen ones are taken from them; ``more``: ΔL+ and
@@ -145,12 +146,17 @@ def reexamine(
     windows of the small steps; None: 10·u·max(1, |L|)); ``measured``: the round-off of one
     loss value measured near θ0, used where it exceeds u·max(1, |L|)); ``magnitude``: the
     size the loss rounds and curves at where that was measured (``roundoff``), for
-    max(1, |L|) — a loss of 1e-16·Σ sin t is judged as the same loss unscaled would be)."""
+    max(1, |L|) — a loss of 1e-16·Σ sin t is judged as the same loss unscaled would be);
+    ``units``: the scale each entry's ε was made for (ε = ε₀·unit, the whole chunk's
+    array; ones when None): the truncation allowance is (step/unit)²·scale, as a parameter
+    of 1e3 moved by 5e-3 is moved by ε₀ of its own size — an allowance of step² would be
+    1e6 times wider there and leave a 1 % bug undecided)."""
     u = unit_roundoff(dtype)
     scale = max(1.0, abs(loss)) if magnitude is None else max(magnitude, 1e-300)
     unit_error = max(u * scale, measured)  # one loss value's round-off
     h = epsilon[chosen]
     g = gradient[chosen]
+    unit = np.ones(chosen.size) if units is None else np.asarray(units, dtype=float)[chosen]
     steps = {1.0: h}
     slopes_plus = {1.0: plus[chosen] / h}
     slopes_minus = {1.0: -minus[chosen] / h}
@@ -165,14 +171,17 @@ def reexamine(
         # the measured round-off where there is one: the small steps' windows grow as 1/step
         if roundoff is None:
             return window(step)
-        spread = roundoff / step + step**2 * scale + noise_windows(sigma, step)
+        spread = roundoff / step + (step / unit) ** 2 * scale + noise_windows(sigma, step)
         return spread + rtol * np.abs(g)
 
     def window(step: np.ndarray) -> np.ndarray:
         # round-off of two subtracted losses over the step, the truncation allowance of
         # ``recommended_tolerances``, the noise, and the dtype's relative tolerance
         return (
-            10 * unit_error / step + step**2 * scale + noise_windows(sigma, step) + rtol * np.abs(g)
+            10 * unit_error / step
+            + (step / unit) ** 2 * scale
+            + noise_windows(sigma, step)
+            + rtol * np.abs(g)
         )
 
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 
@@ -109,6 +112,18 @@ def check_tolerances(settings: CheckSettings, loss: float, largest_weight: float
     widest = epsilon * (1.0 if settings.epsilon is not None else max(1.0, largest_weight))
     atol = _round_up_to_power_of_ten(1e-14 * scale + widest**2 * scale)
     return Tolerances("float64", epsilon, atol, 1e-8)
+
+
+def own_scales(theta, offsets, epsilon: float) -> list[float]:
+    """Each tensor's step scale: ε·max(1, |w|) for its entries, but a tensor whose every
+    entry is smaller than that step (parameters at 1e-6 in a loss of θ/1e-6) is moved by
+    ε·max(S, |w|), S its largest |w|: a step of five times the parameter itself measures
+    the loss's shape, not its slope. Zero tensors keep 1."""
+    found = []
+    for start, stop in itertools.pairwise(offsets):
+        largest = float(np.max(np.abs(theta[start:stop]))) if stop > start else 0.0
+        found.append(largest if 0 < largest <= epsilon else 1.0)
+    return found
 
 
 def _round_up_to_power_of_ten(value: float) -> float:

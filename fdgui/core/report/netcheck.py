@@ -110,6 +110,7 @@ def verdict_in_words(report: CheckReport) -> str:
     if report.inconclusive:
         undecided = [t for t in report.tensors if t.inconclusive]
         names = ", ".join(t.name for t in undecided)
+        share = f"{sum(t.undecided for t in undecided):,} of {sum(t.checked for t in undecided):,}"
         tolerances = report.tolerances
         tried = ""
         if any(t.decided_larger or _limits(report) for t in report.tensors):
@@ -121,7 +122,7 @@ def verdict_in_words(report: CheckReport) -> str:
         if estimated:
             tried += (
                 f" The estimate's bar (Richardson from ε and ε/2, the measured round-off) "
-                f"decided {estimated:,} of them; {_undecided_share(report, unit)}."
+                f"decided {estimated:,} more; {_undecided_share(report, unit)}."
             )
         same = sum(t.unreproducible for t in report.tensors)
         if same * 2 > checked:
@@ -133,7 +134,7 @@ def verdict_in_words(report: CheckReport) -> str:
                 f"confirm nothing. {_how_to_decide(settings, report)}"
             )
         return (
-            f"Inconclusive: no entry disagrees, but in {names} most {unit} are too small for "
+            f"Inconclusive: no entry disagrees, but in {names} {share} {unit} are too small for "
             f"{tolerances.dtype} to tell a right gradient from a wrong one (atol "
             f"{number(tolerances.atol)}, rtol {number(tolerances.rtol)}: a sign flip or a "
             f"factor 2 would agree as well).{tried} {_how_to_decide(settings, report)}"
@@ -225,7 +226,7 @@ def second_look_words(report: CheckReport) -> str:
     scale = max(1.0, abs(report.loss))
     if report.noise_sigma > 4 * 2.0**-53 * scale:
         parts.append(
-            f"The loss is noisy: at the point under check it varies with σ = "
+            f"The loss is noisy: at or beside the point under check it varies with σ = "
             f"{number(report.noise_sigma)} between evaluations (dropout left on? "
             f"non-deterministic kernels?); the tolerance was widened by about 4σ/ε to atol "
             f"{number(report.tolerances.atol)} instead of failing entries."
@@ -507,7 +508,8 @@ def tensor_rows(report: CheckReport) -> list[list[str]]:
 
 
 def tensor_status(tensor: TensorReport) -> str:
-    """'ok', 'N failing', or 'undecided' (most entries too small for the dtype)."""
+    """'ok', 'N failing', or 'undecided' (more than a quarter of the entries too small for
+    the dtype: ``TensorReport.inconclusive``)."""
     if tensor.failures:
         return f"{tensor.failures:,} failing"
     if tensor.inconclusive:

@@ -91,12 +91,12 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
         return f"{judged} (the losses never change)"
     if case == "unresolved":
+        if facts.get("beyond_bars"):  # the reason, whatever the bar holds room for
+            return "Too coarse to judge (beyond the reference's bar, not twice it)"
         if facts.get("kink_room") and facts.get("source") == "measured":
             return "Too coarse to judge (room for a kink near w)"
         if facts.get("kink_band"):
             return "Too coarse to judge (a kink could explain a difference under 1 %)"
-        if facts.get("beyond_bars"):
-            return "Too coarse to judge (beyond the reference's bar, not twice it)"
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
     if case == "range-too-large" and facts.get("edge_at_w"):
         return "Gradient correct (w on the edge of the loss's domain)"
