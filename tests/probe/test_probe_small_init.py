@@ -97,3 +97,39 @@ def test_no_grad_bars_of_tiny_tensors_are_tight(tmp_path):
     assert np.all(np.abs(values - truth) <= bars)
     # b and z vary the loss at scale 1: their bars are round-off of a step near ε·1
     assert np.max(bars[12:] / np.abs(truth[12:])) < 1e-6
+
+
+UNRESOLVED = """
+import numpy as np
+rng = np.random.default_rng(11)
+S = np.repeat([1e-8, 1.0, 1e8], 4)
+U = rng.uniform(0.5, 2, 12); C = rng.normal(size=12)
+theta0 = U * S
+names = [("tiny", (4,)), ("one", (4,)), ("huge", (4,))]
+
+def loss(t):
+    t = np.asarray(t, float); u = t / S - C
+    return float(np.sum(S * (np.log1p(u * u) + 0.3 * np.sin(t / S))))
+
+def true_grad(t):
+    t = np.asarray(t, float); u = t / S - C
+    return 2 * u / (1 + u * u) + 0.3 * np.cos(t / S)
+"""
+
+
+def test_a_tiny_tensor_no_step_resolves_keeps_bars_that_bound(tmp_path):
+    # its term is 1e-8·f(t/1e-8) beside a term of 1e8: the own step is lost in round-off and
+    # ε·1 is 600 times its scale; its estimates must carry bars that bound the truth
+    path = tmp_path / "probe.py"
+    path.write_text(textwrap.dedent(UNRESOLVED))
+    model = open_probe(str(path))
+    try:
+        report = numeric_gradient_report(model, CheckSettings(None, engine="forward"))
+    finally:
+        model.close()
+    space: dict = {}
+    exec(textwrap.dedent(UNRESOLVED), space)
+    truth = space["true_grad"](np.asarray(space["theta0"], float))
+    values = np.concatenate([np.asarray(t.values, float) for t in report.tensors])
+    bars = np.concatenate([np.asarray(t.error_bars, float) for t in report.tensors])
+    assert np.all(np.abs(values - truth) <= bars)
