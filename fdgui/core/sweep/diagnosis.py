@@ -44,6 +44,7 @@ from fdgui.core.sweep.cases import (
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
+from fdgui.core.sweep.flat import flat_contradicts
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -109,6 +110,8 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     of the gradient (each set spanning at least a decade of ε): far at nearly every ε of any
     of them contradicts.
     """
+    if flat_contradicts(result, checked, mask):  # L+ = L = L− where that is resolvable
+        return True
     if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0]):
         return True
     return any(
