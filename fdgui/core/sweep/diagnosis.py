@@ -137,7 +137,9 @@ def _fd_contradicts_at(
         if not finite.any():
             return False
         typical = float(np.median(np.abs(estimates[finite])))
-        size = max(abs(checked), typical, 1e-8)
+        # the derivative's own size: an absolute floor (1e-8) hid every error of a loss
+        # scaled by 1e-15 (review9g #5); only when both are 0 does it stand in
+        size = max(abs(checked), typical) or 1e-8
         predicted = result.predicted_error("central", gradient=size)
         resolving = finite & (predicted <= level * size)
         count = int(resolving.sum())
@@ -148,7 +150,7 @@ def _fd_contradicts_at(
             if count < 3 or np.log10(picked.max() / picked.min()) < min_decades:
                 return False
         error = np.abs(estimates - checked)
-        relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8)
+        relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8 * size)
         far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
     if count < 3:
         # two ε (a two-row table) show no trend: only a gross disagreement at both, where

@@ -148,7 +148,12 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
             leaps.append((float(epsilons[j]), float(slope)))
     if not slopes and not leaps:
         return None, None
-    scale = max(abs(result.reference.value) if result.reference else 0.0, 1e-8)
+    # the derivative's own size (a loss scaled by 1e-15 has slopes of 1e-15: an absolute
+    # floor of 1e-8 hid its kink at w, and any gradient passed)
+    with np.errstate(all="ignore"):
+        sides = np.maximum(np.abs(result.forward.estimates), np.abs(result.backward.estimates))
+    typical = float(np.median(sides[readable])) if readable.any() else 0.0
+    scale = max(abs(result.reference.value) if result.reference else 0.0, typical, 1e-300)
     smallest_readable = int(np.flatnonzero(readable)[0])
     first = [slope for _, slope in slopes[: max(1, offset // 4)]]
     if first and abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
