@@ -80,3 +80,49 @@ def flat_contradicts(result, checked: float, mask: np.ndarray) -> bool:
             break
         top, count = float(epsilons[index]), count + 1
     return bool(count >= MIN_POINTS and np.log10(top / low) >= MIN_DECADES)
+
+
+AGREE_LEVEL = 1e-5  # a side agrees when it resolves the gradient this finely and matches it
+AGREE_PREDICTED = 3.0  # within this many times its predicted error
+
+
+def one_side_agrees(result, checked: float, mask: np.ndarray) -> bool:
+    """True when the forward or the backward differences match ``checked`` within 3× their
+    predicted error at every ε of the smallest decade where that side resolves 1e-5 of the
+    gradient (review9g #1): the loss is smooth on that side of w with the claimed slope.
+
+    A kink beside w, closer than the ε where the central differences first resolve the
+    gradient (1e-14 away), bends the other side and the central differences, which then
+    settle on the average of two slopes; the side that does not cross it measures the
+    derivative at w exactly. Matching to 3e-5 over a whole decade is no coincidence: a bug
+    of 1e-4 or more is off by more on both sides of a smooth loss, and a slope read across
+    a kink changes with ε."""
+    if result.kind == "measured" or not np.isfinite(checked) or checked == 0:
+        return False
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    size = abs(float(checked))
+    sides = {
+        "forward": result.loss_plus != result.loss_values,
+        "backward": result.loss_minus != result.loss_values,
+    }
+    for name, moved in sides.items():
+        estimates = np.asarray(result.curves[name].estimates, dtype=float)
+        with np.errstate(all="ignore"):
+            predicted = 2.0 * np.asarray(result.predicted_error(name, gradient=checked))
+            resolving = (
+                np.asarray(mask, dtype=bool)
+                & ~np.asarray(result.vanished, dtype=bool)
+                & moved
+                & np.isfinite(estimates)
+                & (predicted <= AGREE_LEVEL * size)
+            )
+        if resolving.sum() < MIN_POINTS:
+            continue
+        low = float(epsilons[resolving].min())
+        decade = resolving & (epsilons <= 10.0 * low)
+        if decade.sum() < MIN_POINTS:
+            continue
+        error = np.abs(estimates[decade] - checked)
+        if np.all(error <= AGREE_PREDICTED * predicted[decade]):
+            return True
+    return False
