@@ -44,7 +44,7 @@ from fdgui.core.sweep.cases import (
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
-from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees
+from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees, small_steps_agree
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -113,6 +113,8 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     if flat_contradicts(result, checked, mask):  # L+ = L = L− where that is resolvable
         return True
     if one_side_agrees(result, checked, mask):  # a kink beside w bends the other side only
+        return False
+    if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
         return False
     if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0]):
         return True

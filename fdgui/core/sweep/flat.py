@@ -126,3 +126,50 @@ def one_side_agrees(result, checked: float, mask: np.ndarray) -> bool:
         if np.all(error <= AGREE_PREDICTED * predicted[decade]):
             return True
     return False
+
+
+SMALL_LEVELS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
+RESOLVES_GAP = 0.1  # the agreeing decade's error bound, at most this much of the gap
+
+
+def small_steps_agree(result, checked: float, mask: np.ndarray) -> bool:
+    """True when the central differences at the smallest ε that resolve the gradient match
+    ``checked`` within 3× their predicted error, that error being a tenth or less of the gap
+    between ``checked`` and where the differences settle over all ε (review9g #4b).
+
+    sqrt(x² + δ²) at w = δ = 1e-12 changes its slope over 1e-12: above it the central
+    differences settle near 0 (the far field of |x|), below it they measure 1/√2, which a
+    probe's unknown truncation cannot predict. The smallest steps above round-off measure
+    the derivative; larger ones only add truncation. A smooth loss's 1 % bug is off by 1 %
+    at every ε that resolves 0.1 %, so it never agrees there."""
+    if result.kind == "measured" or not np.isfinite(checked) or checked == 0:
+        return False
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
+    size = abs(float(checked))
+    with np.errstate(all="ignore"):
+        usable = (
+            np.asarray(mask, dtype=bool)
+            & ~np.asarray(result.vanished, dtype=bool)
+            & (result.loss_plus != result.loss_minus)
+            & np.isfinite(estimates)
+        )
+        predicted = 2.0 * np.asarray(result.predicted_error("central", gradient=checked))
+    broad = usable & (predicted <= SMALL_LEVELS[0] * size)
+    if broad.sum() < MIN_POINTS:
+        return False
+    gap = abs(float(np.median(estimates[broad])) - float(checked))
+    for level in SMALL_LEVELS:
+        if AGREE_PREDICTED * level * size > RESOLVES_GAP * gap:
+            continue
+        resolving = usable & (predicted <= level * size)
+        if resolving.sum() < MIN_POINTS:
+            break
+        low = float(epsilons[resolving].min())
+        decade = resolving & (epsilons <= 10.0 * low)
+        if decade.sum() < MIN_POINTS:
+            continue
+        error = np.abs(estimates[decade] - checked)
+        if np.all(error <= AGREE_PREDICTED * predicted[decade]):
+            return True
+    return False
