@@ -9,7 +9,7 @@ import pytest
 
 from fdgui.ui import worker
 from fdgui.ui.explorer.model import MEASURED_INLINE_ROWS
-from tests.ui.test_reliability import INLINE_GAP_MS, PASTED_ROWS, Heartbeat, _rows
+from tests.ui.test_reliability import PASTED_ROWS, Heartbeat, _rows
 
 
 def _wait_for_jobs(qtbot, timeout_s: float = 180) -> None:
@@ -85,11 +85,12 @@ def test_the_window_answers_while_100000_measured_rows_are_swept(window, qtbot):
     gap_ms = heartbeat.longest * 1000
     print(f"\n100,000 measured rows swept: longest gap {gap_ms:.0f} ms")
     assert explorer.result() is not None and len(explorer.result().epsilons) == PASTED_ROWS
-    # the sweep is off the GUI thread; what is left is drawing the result: the first paint of
-    # 100,000-point curves (downsampled by pyqtgraph) measured ~180 ms at load 2.3, so the
-    # bound is the one the explorer's drawing of a sweep has (before: the sweep itself ran on
-    # the GUI thread, 8 s at 2,000 rows and quadratic)
-    assert gap_ms <= INLINE_GAP_MS
+    # the sweep is off the GUI thread (before: on it, 8 s at 2,000 rows and quadratic); its
+    # rows are columns, not 100,000 objects for the collector that runs on the GUI thread
+    # (a pass over them held the window 40-80 ms), and the plots paint once at their final
+    # size (they were painted at three sizes in a row as the words beside them rewrapped):
+    # the bound for every panel's longest job
+    assert gap_ms <= 100
 
 
 def test_a_paste_past_the_table_bound_is_refused_in_words(window, qtbot):
