@@ -44,14 +44,16 @@ def intercept_range(x: np.ndarray, y: np.ndarray, slack: np.ndarray) -> tuple[fl
     return low - widen, high + widen
 
 
-SMOOTH_LAWS = ((2, 4),)  # the sum L+ + L− − 2L of a loss smooth at w: even in ε, no ε term
+# the sum L+ + L− − 2L of a loss smooth at w: even in ε, no ε term (ε⁶ when rows reach
+# half the loss's scale, review10g fk4)
+SMOOTH_LAWS = ((2, 4), (2, 4, 6))
 
 
 def smooth_explains(x: np.ndarray, forward: np.ndarray, backward: np.ndarray, spread) -> bool:
     """Whether the rows leave a loss smooth at w possible: its L+ + L− − 2L = (F − B)·ε is
     m·ε² + n·ε⁴ + … (no part odd in ε), while a kink at w adds J·ε. F − B = L''·ε holds for
     any curved loss, so the jump between the two lines counts only when no such even law
-    (as many terms as the kink's J·ε + m·ε², with a row to spare that tests it) passes
+    (two or three terms, with a row to spare that tests it) passes
     every row within twice its ±: rows over a narrow ε span at the loss's own scale, where
     L''·ε and the ε³ terms of F and B make the lines' values at 0 part (review10g F3),
     are then not read as a kink."""
