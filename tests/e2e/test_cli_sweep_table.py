@@ -77,9 +77,13 @@ def test_table_verdict_is_monotone_in_the_backprop_offset(tmp_path):
         backprop = repr(math.cos(0.7) * (1 + offset))
         run = _cli("--table", str(path), "--backprop", backprop, "--json")
         kind = json.loads(run.stdout)["diagnosis"]["kind"]
-        assert run.returncode == (1 if kind == "wrong" else 0)
+        assert run.returncode == {"wrong": 1, "estimate": 2}.get(kind, 0)
         kinds.append(kind)
     assert kinds[0] == "correct"
+    # confirmed, then (an offset the rows resolve but their room for a kink near w could
+    # hold: neither confirmed nor refuted, exit 2), then wrong — never back
+    rank = {"correct": 0, "estimate": 1, "wrong": 2}
+    assert [rank[kind] for kind in kinds] == sorted(rank[kind] for kind in kinds), kinds
     first_wrong = kinds.index("wrong")
     assert all(kind == "wrong" for kind in kinds[first_wrong:]), kinds
     assert first_wrong <= kinds.index("wrong") and kinds[3] == "wrong"  # 1e-6 is resolved

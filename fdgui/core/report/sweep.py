@@ -127,7 +127,9 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
     if diagnosis.facts.get("one_kink") is not None:
-        words += _one_kink_words(diagnosis.facts["one_kink"])
+        words += _one_kink_words(
+            diagnosis.facts["one_kink"], bool(diagnosis.facts.get("coarse_loss_at_w"))
+        )
     conflicts = diagnosis.facts.get("conflicting_epsilons")
     if conflicts:
         shown = ", ".join(_eps(value) for value in conflicts[:3])
@@ -140,14 +142,21 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
     return words
 
 
-def _one_kink_words(room: float) -> str:
-    """What a verdict from rows with no loss at w assumes (``measured._one_kink_assumed``)."""
+def _one_kink_words(room: float, coarse: bool = False) -> str:
+    """What a verdict from rows with no loss at w (or one too coarse to bound a kink)
+    assumes (``measured._one_kink_assumed``)."""
+    given = (
+        "The loss at w is given with too few digits to bound a kink"
+        if coarse
+        else "The table gives no loss at w"
+    )
+    more = "with more digits " if coarse else ""
     return (
-        f" The table gives no loss at w, so this assumes at most one kink between w and the "
+        f" {given}, so this assumes at most one kink between w and the "
         f"smallest ε: the reference's bar holds ± {_bar(room)} for one at any distance "
         "from w (read from the part of L+ + L− odd in ε, which a smooth loss never has), but "
         "two whose effects cancel — a notch or bump narrower than the smallest ε — leave no "
-        "trace in L+ and L−. A column with the loss at w would show one."
+        f"trace in L+ and L−. A column with the loss at w {more}would show one."
     )
 
 

@@ -143,6 +143,15 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "the reference's steps, which the sweep cannot see, could make a difference that "
             "small, so it is not called wrong, and it is no confirmation either."
         )
+    elif value is not None and error is not None and facts.get("room_only") is not None:
+        evidence = (
+            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"{uncertainty(error)}, but without its room for a kink between w and the smallest "
+            f"ε (± {uncertainty(facts['kink_room'])}) the rows resolve the derivative to ± "
+            f"{uncertainty(facts['room_only'])}, and the gradient lies beyond twice that: "
+            "the rows disagree with it unless such a kink lies there, so it is not confirmed "
+            "(nor called wrong)."
+        )
     elif value is not None and error is not None and facts.get("beyond_bars"):
         evidence = (
             f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}: the "

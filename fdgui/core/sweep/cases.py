@@ -210,8 +210,16 @@ def _limit_cause(result: SweepResult, checked: float) -> str:
     guide = result.central.truncation_guide
     if guide is not None and np.isfinite(guide[index]):
         parts["truncation"] = float(guide[index])
-    elif result.kind == "measured":  # what the row's error has beyond its round-off
-        parts["truncation"] = abs(float(result.central.estimates[index]) - checked)
+    elif result.kind == "measured":
+        # the row's distance from the rows' own limit (their trusted reference; else the
+        # gradient) beyond its round-off: the gradient's own distance from that limit is
+        # no truncation (a 1e-4 offset was "the truncation the rows' ε leave" where the rows
+        # reached 1e-12 of the truth)
+        limit = next(
+            (r.value for r in result.references if r.method == "Richardson" and r.trusted),
+            checked,
+        )
+        parts["truncation"] = abs(float(result.central.estimates[index]) - limit)
         parts["truncation"] -= parts["round-off"]
     return max(parts, key=lambda key: parts[key])
 

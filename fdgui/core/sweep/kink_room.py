@@ -7,6 +7,7 @@ thousandth of the smallest ε. docs/DIAGNOSIS.md says why."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -90,3 +91,51 @@ def kink_room(
     values, spread = sums(positions)
     odd = odd_slope_bound(steps, values, spread)
     return odd / 2.0 + _law_room(steps[order], estimates[order], noise[order], value)
+
+
+ROOM_SAFETY = 2.0  # as the diagnosis' SAFETY_FACTOR: a difference beyond twice the bars
+
+
+def resting_on_the_room(result, diagnosis):
+    """A gradient the rows' reference confirms only through its room for a kink near w is
+    not confirmed: without that room (``ReferenceValue.kink``) the bar — the extrapolation
+    and the law's drift, what the rows themselves resolve — puts the gradient beyond twice
+    it, so the rows say the derivative of a loss smooth about w is not the gradient, and
+    only a kink between w and the smallest ε could reconcile them. Neither confirmed nor
+    refuted then (case ``unresolved``, fact ``room_only``: the bar without the room,
+    ``ReferenceValue.without_room``), and
+    the words do not call the finite differences' distance from the gradient truncation
+    (a 1 % bug on 20 rows with no loss at w was "Gradient correct … limited by truncation"
+    while the rows settled to 1e-9 of the truth)."""
+    if result.kind != "measured" or diagnosis.kind != "correct" or not result.has_checked:
+        return diagnosis
+    checked = next((r for r in result.references if r.method == "backprop"), None)
+    reference = next((r for r in result.references if r.method == "Richardson" and r.trusted), None)
+    if checked is None or reference is None or reference.without_room is None:
+        return diagnosis
+    rest = float(reference.without_room)
+    own = float(checked.error or 0.0) + 4.0 * 2.0**-53 * abs(checked.value)
+    if not abs(checked.value - reference.value) > ROOM_SAFETY * (rest + own):
+        return diagnosis
+    keep = ("dtype", "unit_roundoff", "rule", "spacing", "checked", "method", "source")
+    facts = {key: value for key, value in diagnosis.facts.items() if key in keep}
+    facts.update(
+        source="measured",
+        estimate=reference.value,
+        estimate_error=reference.error,
+        estimate_method=reference.method,
+        estimate_status=reference.status,
+        kink_room=float(reference.kink),
+        no_loss_at_w=not bool(np.isfinite(result.forward.estimates).any()),
+        room_only=rest,
+        limit=reference.limit or "truncation",
+    )
+    return replace(
+        diagnosis,
+        kind="estimate",
+        case="unresolved",
+        recommended_by="no-useful-epsilon",
+        limited_by=facts["limit"],
+        reasons=(),
+        facts=facts,
+    )

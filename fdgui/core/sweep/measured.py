@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.models.measured import RowColumns
+from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
-from fdgui.core.sweep.kink_room import kink_room, wide_room
+from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
 from fdgui.core.sweep.objectives import MeasuredObjective
 from fdgui.core.sweep.odd_part import odd_slope_range
 from fdgui.core.sweep.references import (
@@ -31,14 +32,50 @@ from fdgui.core.sweep.row_shape import (
     even_part,
     on_one_line,
 )
+from fdgui.core.sweep.row_windows import narrowest
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
 MIN_JUDGING_ROWS = 3
+# a loss at w whose ± is this many times L+'s and L−'s is too coarse to bound a kink
+COARSE_LOSS = 10.0
 CORRECTION_SHARE = 0.25  # of the extrapolation's correction to the smallest row, in the bar
 
 
 def _rows_richardson(
+    epsilons: np.ndarray,
+    central: np.ndarray,
+    noise: np.ndarray,
+    curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
+    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> ReferenceValue | None:
+    """The narrowest trusted reference over every row or over a chain of them whose ε stand
+    a ratio apart (``row_windows``; ``_richardson_over`` reads each)."""
+
+    def read(chain: np.ndarray | None) -> ReferenceValue | None:
+        if chain is None:
+            return _richardson_over(epsilons, central, noise, curvature, sums)
+        found = _richardson_over(
+            epsilons[chain],
+            central[chain],
+            noise[chain],
+            None if curvature is None else lambda at: curvature(chain[at]),
+            None if sums is None else lambda at: sums(chain[at]),
+        )
+        if found is None:
+            return None
+        steps = np.sort(epsilons[chain])
+        apart = numbers.significant(float(np.min(steps[1:] / steps[:-1])), 3)
+        return replace(
+            found,
+            note=f"{found.note}; read from a chain of {chain.size} of the {epsilons.size} rows, "
+            f"each ε at least {apart} times the last",
+        )
+
+    return narrowest(read, epsilons, attrgetter("trusted"), attrgetter("error"))
+
+
+def _richardson_over(
     epsilons: np.ndarray,
     central: np.ndarray,
     noise: np.ndarray,
@@ -84,17 +121,25 @@ def _rows_richardson(
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
     even = curvature(used) if curvature is not None else None
-    if even is not None and sums is not None and np.isfinite(even.kink):
+    one_kink = False  # the room is the sums' alone: it assumes one kink (``_one_kink_assumed``)
+    if even is not None and sums is not None:
         # the even part's least |F − B|/2 over the rows is not the jump when L''·ε cancels
         # part of it there (review10e H2: 1.04 bars short); the part of L+ + L− odd in ε
         # bounds it at any distance from w: where it is resolved from 0 (the sums need a
         # kink) and larger, it holds, with the room for the law the rows follow past one
         values, spread = sums(used)
         low, high = odd_slope_range(epsilons[used], values, spread)
+        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
         if (low > 0.0 or high < 0.0) and max(-low, high) / 2.0 > even.kink:
-            room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
             if np.isfinite(room):
                 even = replace(even, kink=room)
+        elif even.coarse_centre:
+            # a loss at w printed with fewer digits than the rows ("1" beside 17-digit L±)
+            # bounds no kink: the sums' room, as without it, on the one-kink assumption
+            if count == MIN_JUDGING_ROWS:
+                room = max(room, wide_room(epsilons[used], central[used], noise[used]))
+            if room < even.kink:
+                even, one_kink = replace(even, kink=room), True
     shown, broken, open_to_kink = _law_shown(
         epsilons[used], central[used], noise[used], tableau.value, correction, even
     )
@@ -111,9 +156,11 @@ def _rows_richardson(
             limit=broken,
         )
     # the value itself is stored as a float64
+    kink = even.kink if even is not None and np.isfinite(even.kink) else None
+    # the bar less the room for a kink (``_law_shown`` adds the even part's to ``shown``)
+    rest = max(error, shown - (kink or 0.0)) + FLOAT64_ROUNDOFF * abs(tableau.value)
     error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
-    kink = even.kink if even is not None and np.isfinite(even.kink) else None
     if open_to_kink:
         # rows with no loss at w leave room for a kink between w and the smallest ε: the
         # truth is bounded only with that room (``kink_room.kink_room``), so it is the bar, for
@@ -136,6 +183,8 @@ def _rows_richardson(
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
         kink=kink,
+        one_kink=one_kink and kink is not None,
+        without_room=rest if kink is not None else None,
     )
 
 
@@ -443,7 +492,11 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 u * np.abs(np.array(_mapped(float, losses)))
                 + _loss_units(losses, zero_unit, printed_by_repr)
             )
-            return even_part(picked, sides, centre)
+            even = even_part(picked, sides, centre)
+            if even is not None and np.median(centre) > COARSE_LOSS * np.median(sides):
+                # the loss at w printed with fewer digits than L+ and L− ("1" beside them)
+                even = replace(even, coarse_centre=True)
+            return even
 
         def sums(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             picked = rows.take(keep[np.sort(positions)])  # ascending ε (keep is)
@@ -558,9 +611,8 @@ def too_few_rows(result: SweepResult, diagnosis):
     ):
         from fdgui.core.sweep.measured_kink import kink_at_w_rows
 
-        return _one_kink_assumed(
-            result, kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
-        )
+        judged = kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
+        return _one_kink_assumed(result, resting_on_the_room(result, judged))
     facts = {
         **diagnosis.facts,
         "rows": rows,
@@ -576,16 +628,20 @@ def _one_kink_assumed(result: SweepResult, diagnosis):
     the bar holds one kink between w and the smallest ε at any distance from w (the part
     of L+ + L− odd in ε bounds its jump: ``odd_part``), not two whose effects on L+ and L−
     cancel — a notch or bump narrower than the smallest ε, which only the loss at w shows."""
-    if diagnosis.kind not in ("correct", "wrong") or np.isfinite(result.forward.estimates).any():
+    if diagnosis.kind not in ("correct", "wrong"):
         return diagnosis
     judging = [
         item
         for item in result.references
         if item.method == "Richardson" and item.trusted and item.kink is not None
     ]
-    if not judging:
+    with_loss = np.isfinite(result.forward.estimates).any()
+    if not judging or (with_loss and not judging[0].one_kink):
         return diagnosis
-    return replace(diagnosis, facts={**diagnosis.facts, "one_kink": float(judging[0].kink)})
+    facts = {**diagnosis.facts, "one_kink": float(judging[0].kink)}
+    if with_loss:
+        facts["coarse_loss_at_w"] = True
+    return replace(diagnosis, facts=facts)
 
 
 def _overflowing_rows(result: SweepResult, diagnosis):

@@ -56,6 +56,11 @@ class ReferenceValue:
     limit: str | None = None
     # the part of the bar that is room for a kink the rows cannot rule out (measured rows)
     kink: float | None = None
+    # that room read from L+ + L− alone (a loss at w too coarse to narrow it): it assumes
+    # one kink between w and the smallest ε, as rows with no loss at w do
+    one_kink: bool = False
+    # the bar without that room: what the rows resolve if no kink lies near w
+    without_room: float | None = None
 
     @property
     def trusted(self) -> bool:

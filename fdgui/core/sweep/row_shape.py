@@ -35,6 +35,8 @@ class EvenPart:
     # each row's own s/ε² (L'' plus an ε² term) and its ± (the loss at w does not cancel)
     rows: np.ndarray | None = None
     rows_radius: np.ndarray | None = None
+    # the loss at w printed with far fewer digits than L+ and L− (``measured``)
+    coarse_centre: bool = False
 
 
 def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | None:
