@@ -87,3 +87,60 @@ def test_a_kink_just_off_w_never_makes_the_slope_at_w_wrong(share, side):
     text = _table(loss, w, grid)
     assert _run(text, truth).kind != "wrong"
     assert np.isfinite(float(truth))
+
+
+def _low_precision_table(coefficients, scale, steps, source, digits) -> str:
+    """A smooth polynomial 3 + Σ c_k (x/scale)^k about w = 0, rounded to ``source`` and
+    printed to ``digits`` (None: repr), with the loss at w (review10g F3)."""
+    import ml_dtypes
+
+    cast = {"float16": np.float16, "bfloat16": ml_dtypes.bfloat16, "float32": np.float32}[source]
+    c = [mp.mpf(v) for v in coefficients]
+
+    def typed(x):
+        value = mp.mpf(float(cast(float(3 + sum(ck * (x / scale) ** k for k, ck in enumerate(c))))))
+        return mp.nstr(value, digits, strip_zeros=False) if digits else repr(float(value))
+
+    rows = (f"{e},{typed(mp.mpf(e))},{typed(-mp.mpf(e))},{typed(mp.mpf(0))}\n" for e in steps)
+    return "".join(rows)
+
+
+F3_TABLES = [  # review10g F3 / F3b: rows over a narrow span at the polynomial's own scale
+    (
+        [0, 0.3131253874730781, -0.27844341212066, 0, 0.9904383034752, 0, -0.4670107154349485],
+        "0.6427",
+        ["0.259252", "0.284672", "0.312585", "0.343234", "0.376889", "0.413844"],
+        "float16",
+        6,
+    ),
+    (
+        [-0.78426335627398, 0.97010376035115, 0.83123198669938, -0.69330019116512,
+         -0.018907121664185, 0, -0.21334804219035],
+        "0.7121",
+        ["0.43218", "0.563559", "0.734876"],
+        "bfloat16",
+        17,
+    ),
+    (  # seven rows reaching half the scale: the ε⁶ term bends the sums
+        [0.26133754798327896, 1.016341625591881, 1.0586085838278023, 0, -1.3417031423552173,
+         0.3241025624105053, 0.11427137702894284],
+        "0.001193",
+        ["0.000246656", "0.000281277", "0.000320757", "0.000365778", "0.000417118",
+         "0.000475665", "0.00054243"],
+        "float16",
+        17,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", range(len(F3_TABLES)))
+def test_a_smooth_loss_at_its_own_scale_in_low_precision_is_not_a_kink_at_w(case):
+    coefficients, scale, steps, source, digits = F3_TABLES[case]
+    a = mp.mpf(scale)
+    text = _low_precision_table(coefficients, a, steps, source, digits)
+    truth = mp.mpf(coefficients[1]) / a
+    for claim in (truth, 2 * truth, truth / 3):
+        diagnosis = _run(text, claim, source)
+        assert diagnosis.kind != "kink", (claim, diagnosis.case)
+        assert not (claim != truth and diagnosis.kind == "correct"), claim
+    assert _run(text, truth, source).kind != "wrong"

@@ -286,3 +286,29 @@ def test_finite_losses_whose_difference_overflows_are_said_as_such(tmp_path):
     done = subprocess.run([*command, "1"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "overflows float64" in done.stderr
+
+
+@pytest.mark.parametrize("grid", ["1e-3,2e-3,0.1,0.15", "1e-3,2e-3,0.1,0.15,0.2", GRIDS[0]])
+@pytest.mark.parametrize("side", [1, -1])
+@pytest.mark.parametrize("bend", [1, -1])
+def test_a_kink_whose_branch_bends_keeps_its_room_when_the_sums_break_their_law(grid, side, bend):
+    """review10g F1: past a kink 1e-7·ε_min from w whose branch is J·t + N·t³, the sums are
+    C + J·ε + N·ε³; over the three smallest rows N·ε² cancels J (J = N·(ε₁ε₂ + ε₁ε₃ +
+    ε₂ε₃)), so a law fitted there alone reads no kink. The truth is never wrong and the bar
+    of any judging reference holds it."""
+    steps = [mp.mpf(e) for e in grid.split(",")]
+    w, d = mp.mpf("0.3"), side * mp.mpf("1e-7") * steps[0]
+    n = bend * mp.mpf("1e9") * mp.mpf("1e-3") ** 2 / steps[0] ** 2
+    jump = n * (steps[0] * steps[1] + steps[0] * steps[2] + steps[1] * steps[2])
+
+    def loss(x):
+        t = x - w - d
+        return 1 + mp.mpf("0.7") * (x - w) + (jump * t + n * t**3 if t > 0 else 0)
+
+    truth = mp.mpf("0.7") + (jump if d < 0 else 0)
+    text = _rows(loss, w, grid, 12)
+    result, diagnosis = _run(text, truth, "float64")
+    assert diagnosis.kind != "wrong", diagnosis.case
+    for reference in result.references:
+        if reference.method != "backprop" and reference.trusted and np.isfinite(reference.error):
+            assert abs(mp.mpf(reference.value) - truth) <= reference.error, reference

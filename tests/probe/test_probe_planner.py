@@ -11,6 +11,7 @@ prediction and the run are measured back to back, three times, and the median ra
 
 from __future__ import annotations
 
+import os
 import statistics
 import textwrap
 from dataclasses import replace
@@ -48,6 +49,14 @@ def losses(ts):
 """
 
 
+def _skip_when_overloaded() -> None:
+    """A plan is a prediction of time on this machine; with several times more work running
+    than it has cores, the operating system's scheduling decides the times, not the plan."""
+    load = os.getloadavg()[0]
+    if load > 1.5 * (os.cpu_count() or 1):
+        pytest.skip(f"machine overloaded (load average {load:.1f}): timing says nothing")
+
+
 def test_pieces_and_interpolation():
     assert piece_sizes(300, 300, 128) == [128, 128, 44]
     assert piece_sizes(300, 16, 128) == [16]
@@ -59,6 +68,7 @@ def test_pieces_and_interpolation():
 
 
 def test_the_plan_of_a_probe_with_a_known_cost_is_within_30_percent_of_the_run(tmp_path):
+    _skip_when_overloaded()
     path = tmp_path / "known_cost.py"
     path.write_text(textwrap.dedent(KNOWN_COST))
     settings = CheckSettings(None, engine="forward", samples=16, directions=4)
@@ -86,6 +96,7 @@ def test_the_plan_of_a_probe_with_a_known_cost_is_within_30_percent_of_the_run(t
 def test_the_plan_of_a_no_grad_probe_is_within_30_percent_of_its_estimate(tmp_path):
     """Without grad the window plans the numeric gradient (four evaluations an entry), timed
     on its own pieces the same way."""
+    _skip_when_overloaded()
     from fdgui.core.netcheck.numeric import numeric_gradient_report
 
     path = tmp_path / "known_cost_no_grad.py"
@@ -131,6 +142,7 @@ def losses(batch):
 def test_a_slow_loss_with_cheap_batched_points_is_planned_as_the_check_batches(tmp_path):
     """The quick plan of a slow loss times a batched call too: the fixed cost of a call is
     paid once for its points (it was planned as 0.12 s a point: 15-28× the run)."""
+    _skip_when_overloaded()
     from fdgui.core.netcheck.numeric import numeric_gradient_report
 
     path = tmp_path / "slow_batched.py"

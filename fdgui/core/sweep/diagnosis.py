@@ -44,6 +44,7 @@ from fdgui.core.sweep.cases import (
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
+from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees, small_steps_agree
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -109,6 +110,12 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     of the gradient (each set spanning at least a decade of ε): far at nearly every ε of any
     of them contradicts.
     """
+    if flat_contradicts(result, checked, mask):  # L+ = L = L− where that is resolvable
+        return True
+    if one_side_agrees(result, checked, mask):  # a kink beside w bends the other side only
+        return False
+    if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
+        return False
     if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0]):
         return True
     return any(
@@ -134,7 +141,9 @@ def _fd_contradicts_at(
         if not finite.any():
             return False
         typical = float(np.median(np.abs(estimates[finite])))
-        size = max(abs(checked), typical, 1e-8)
+        # the derivative's own size: an absolute floor (1e-8) hid every error of a loss
+        # scaled by 1e-15 (review9g #5); only when both are 0 does it stand in
+        size = max(abs(checked), typical) or 1e-8
         predicted = result.predicted_error("central", gradient=size)
         resolving = finite & (predicted <= level * size)
         count = int(resolving.sum())
@@ -145,7 +154,7 @@ def _fd_contradicts_at(
             if count < 3 or np.log10(picked.max() / picked.min()) < min_decades:
                 return False
         error = np.abs(estimates - checked)
-        relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8)
+        relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8 * size)
         far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
     if count < 3:
         # two ε (a two-row table) show no trend: only a gross disagreement at both, where

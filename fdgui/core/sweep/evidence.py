@@ -73,6 +73,8 @@ def one_sided_slopes(
         left = result.backward.estimates[decade]
         # a side's truncation ε·L''/2 changes ninefold over the decade: its spread bounds it
         error = float(max(np.ptp(right), np.ptp(left)) + np.max(noise[decade]))
+        if best is not None and np.isfinite(best[0]) and _moved(result, best, decade, error):
+            break  # past another kink (a sawtooth's next tooth): the slopes at w lie below
         if best is None or error < best[0]:
             best = (error, decade)
     if best is None:
@@ -85,6 +87,27 @@ def one_sided_slopes(
     right = result.forward.estimates[decade]
     left = result.backward.estimates[decade]
     return (float(np.median(left)), float(np.median(right))), error
+
+
+def _moved(
+    result: SweepResult, best: tuple[float, np.ndarray], decade: np.ndarray, error: float
+) -> bool:
+    """Whether the slopes read over ``decade`` differ from the best read at smaller ε by
+    more than the two readings' errors together: the loss bends again farther out (review9g
+    #3: x + 1e-9·|sin(1e6·x)| read at ε ≈ 0.1 showed slopes 1 and 1 where they are 0.999
+    and 1.001)."""
+    previous_error, previous = best
+    shifts = (
+        abs(
+            np.median(result.forward.estimates[decade])
+            - np.median(result.forward.estimates[previous])
+        ),
+        abs(
+            np.median(result.backward.estimates[decade])
+            - np.median(result.backward.estimates[previous])
+        ),
+    )
+    return bool(max(shifts) > previous_error + error)
 
 
 def _stays(result: SweepResult, readable: np.ndarray, start: int, offset: int) -> bool:
@@ -148,7 +171,12 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
             leaps.append((float(epsilons[j]), float(slope)))
     if not slopes and not leaps:
         return None, None
-    scale = max(abs(result.reference.value) if result.reference else 0.0, 1e-8)
+    # the derivative's own size (a loss scaled by 1e-15 has slopes of 1e-15: an absolute
+    # floor of 1e-8 hid its kink at w, and any gradient passed)
+    with np.errstate(all="ignore"):
+        sides = np.maximum(np.abs(result.forward.estimates), np.abs(result.backward.estimates))
+    typical = float(np.median(sides[readable])) if readable.any() else 0.0
+    scale = max(abs(result.reference.value) if result.reference else 0.0, typical, 1e-300)
     smallest_readable = int(np.flatnonzero(readable)[0])
     first = [slope for _, slope in slopes[: max(1, offset // 4)]]
     if first and abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:

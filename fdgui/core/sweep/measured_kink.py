@@ -21,7 +21,8 @@ from fdgui.core.sweep.engine import SweepResult
 from fdgui.core.sweep.odd_part import law_range
 
 KINK_ROWS = 10  # the smallest rows read
-MIN_ROWS = 3  # each side's line must be checked by at least one row beyond the two it needs
+MIN_ROWS = 4  # each side's line checked by two rows beyond the two it needs (3-row tables at
+# the loss's own scale put a line through each side by chance, review10g F3b)
 GRADIENT_SLACK = 1e-6  # of the slopes, for the gradient under check's own rounding
 
 
@@ -41,6 +42,24 @@ def intercept_range(x: np.ndarray, y: np.ndarray, slack: np.ndarray) -> tuple[fl
     nearest = float(y[np.argmin(x)])
     widen = CORRECTION_SHARE * max(abs(low - nearest), abs(high - nearest))
     return low - widen, high + widen
+
+
+# the sum L+ + L− − 2L of a loss smooth at w: even in ε, no ε term (ε⁶ when rows reach
+# half the loss's scale, review10g fk4)
+SMOOTH_LAWS = ((2, 4), (2, 4, 6))
+
+
+def smooth_explains(x: np.ndarray, forward: np.ndarray, backward: np.ndarray, spread) -> bool:
+    """Whether the rows leave a loss smooth at w possible: its L+ + L− − 2L = (F − B)·ε is
+    m·ε² + n·ε⁴ + … (no part odd in ε), while a kink at w adds J·ε. F − B = L''·ε holds for
+    any curved loss, so the jump between the two lines counts only when no such even law
+    (two or three terms, with a row to spare that tests it) passes
+    every row within twice its ±: rows over a narrow ε span at the loss's own scale, where
+    L''·ε and the ε³ terms of F and B make the lines' values at 0 part (review10g F3),
+    are then not read as a kink."""
+    sums = (forward - backward) * x
+    slack = 2.0 * spread * x
+    return law_range(x, sums, slack, SMOOTH_LAWS, 0, drop=False) is not None
 
 
 def one_sided_limits(result: SweepResult) -> tuple[tuple[float, float], float] | None:
@@ -75,6 +94,8 @@ def one_sided_limits(result: SweepResult) -> tuple[tuple[float, float], float] |
     if not abs(jump) > 2.0 * (noise[0][first] + noise[1][first]):
         return None
     if np.sign(jump) != np.sign((f_low + f_high) - (b_low + b_high)):
+        return None
+    if smooth_explains(x, forward[index], backward[index], noise[0][index] + noise[1][index]):
         return None
     sides = ((b_low + b_high) / 2.0, (f_low + f_high) / 2.0)
     return sides, max(b_high - b_low, f_high - f_low) / 2.0

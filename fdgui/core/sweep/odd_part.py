@@ -38,10 +38,46 @@ def odd_slope_range(steps: np.ndarray, sums: np.ndarray, noise: np.ndarray) -> t
     terms are tight: every such set of rows, each at +± or −±, is solved and the vertices
     every row admits are kept. When the rows break the law (no vertex passes all), the
     even part's ε⁴ term joins it (with a row to spare, so that the law is still tested),
-    and when that breaks too the largest row is dropped, down to three rows (which any
-    C + B·ε + m·ε² passes). (−inf, inf) with fewer than three rows or no finite answer."""
+    and when that breaks too the largest row is dropped, down to four rows (three, which
+    any C + B·ε + m·ε² passes, only when they are every row). (−inf, inf) with fewer than
+    three rows, when no checked law holds, or no finite answer."""
     found = law_range(steps, sums, noise, LAWS, 1, unchecked_first=True)
+    if found is None:
+        found = _three_rows_range(steps, sums, noise)
     return (float("-inf"), float("inf")) if found is None else found
+
+
+MISSING_POWERS = (3, 4)  # a bending branch's odd ε³, the even part's ε⁴
+MIXED_TERMS = 2.0  # the other power may offset part of the fourth row's residual
+
+
+def _three_rows_range(steps, sums, noise) -> tuple[float, float] | None:
+    """B of C + B·ε + m·ε² through the three smallest rows when every checked law broke:
+    that fit passes any three rows, and the term that broke the law on the fourth (a·ε^p)
+    moves its B by a·c_p, c_p the B of the same fit through ε^p. The fourth row's miss
+    bounds a (its residual over p's own), so B is widened by the larger of p = 3, 4 (twice:
+    the two may offset each other's residual). A branch J·t + N·t³ of a kink whose N·ε²
+    cancels J over the three smallest rows (review10g F1) thus keeps its room."""
+    order = np.argsort(steps)[:4]
+    if order.size < 4:
+        return None
+    h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, sums, noise))
+    three = _vertex_range(h[:3], s[:3], n[:3], LAWS[0], 1)
+    if three is None or not (np.all(np.isfinite(s)) and np.all(np.isfinite(n))):
+        return None
+    with np.errstate(all="ignore"):
+        design = np.stack([h[:3] ** 0, h[:3], h[:3] ** 2], axis=-1)
+        inverse = np.linalg.inv(design)
+        at_fourth = np.array([1.0, h[3], h[3] ** 2]) @ inverse  # the fit's value at row 4
+        miss = abs(s[3] - at_fourth @ s[:3]) + n[3] + np.abs(at_fourth) @ n[:3]
+        widen = 0.0
+        for p in MISSING_POWERS:
+            c = inverse[1] @ h[:3] ** p
+            residual = h[3] ** p - at_fourth @ h[:3] ** p
+            widen = max(widen, MIXED_TERMS * miss * abs(c / residual))
+    if not np.isfinite(widen):
+        return None
+    return three[0] - widen, three[1] + widen
 
 
 def law_range(
@@ -57,7 +93,8 @@ def law_range(
     ``laws`` (a tuple of powers of ε) that passes every row's value ± its ``noise``, over
     the smallest ODD_ROWS rows, dropping the largest row while none does. Each law needs a
     row more than its terms (so that it is tested), except the first when
-    ``unchecked_first`` (as many rows as terms: it always passes); no row dropped unless
+    ``unchecked_first`` over every row (as many rows as terms: it always passes); no row
+    dropped unless
     ``drop``. None when none holds."""
     order = np.argsort(steps)[:ODD_ROWS]
     h, s, n = (np.asarray(a, dtype=float)[order] for a in (steps, values, noise))
@@ -65,7 +102,10 @@ def law_range(
         return None
     for count in range(h.size, 0 if drop else h.size - 1, -1):
         for number, powers in enumerate(laws):
-            spare = 0 if (unchecked_first and number == 0) else 1
+            # an unchecked law only over every row read: after dropping rows it would fit
+            # any B through three of them (review10g F1: a kink's branch J·t + N·t³ whose
+            # N·ε² cancels J over the three smallest rows read as no kink, 43 bars off)
+            spare = 0 if (unchecked_first and number == 0 and count == h.size) else 1
             if count < len(powers) + spare:
                 continue
             found = _vertex_range(h[:count], s[:count], n[:count], powers, term)

@@ -1,0 +1,51 @@
+"""`sweep --probe` on sqrt(x² + δ²) at w = δ (review9g #4b): the slope 1/√2 holds only
+over ε below δ; above it the central differences settle near 0 (the far field of |x|), a
+truncation no probe predicts. The correct gradient is not wrong; a 5 % bug and a gradient
+of 1 still are."""
+
+import math
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+CLI = [sys.executable, "-m", "fdgui.cli"]
+
+BODY = """
+    import numpy as np
+    theta0 = np.array([DELTA, 0.7, -0.4])
+    def loss(t):
+        t = np.asarray(t, dtype=float)
+        v = np.sqrt(t[0] ** 2 + DELTA**2) + 0.3 * np.sin(t[1]) + 0.2 * t[2] ** 2
+        return float(v)
+    def grad(t):
+        return np.array([GRAD, 0.3 * np.cos(0.7), 0.4 * (-0.4)])
+    """
+
+
+def _run(tmp_path, delta, grad):
+    body = BODY.replace("DELTA", repr(delta)).replace("GRAD", repr(grad))
+    path = tmp_path / "narrow.py"
+    path.write_text(textwrap.dedent(body))
+    return subprocess.run(
+        [*CLI, "sweep", "--probe", str(path), "--index", "0"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def _show(out):
+    return out.stdout[-2500:] + out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("delta", [1e-12, 1e-10])
+def test_the_slope_below_delta_is_not_wrong(tmp_path, delta):
+    out = _run(tmp_path, delta, 1 / math.sqrt(2))
+    assert out.returncode != 1, _show(out)
+
+
+@pytest.mark.parametrize("delta", [1e-12, 1e-10])
+@pytest.mark.parametrize("factor", [1.05, math.sqrt(2)])
+def test_a_wrong_slope_is_still_wrong(tmp_path, delta, factor):
+    out = _run(tmp_path, delta, factor / math.sqrt(2))
+    assert out.returncode == 1, _show(out)
