@@ -141,9 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("io.github.fdgui.fdgui")
     _set_icon(app)
 
-    from fdgui.ui import gc_guard
+    from fdgui.ui import gc_guard, worker
 
     gc_guard.install()
+    worker.share_interpreter()
 
     from fdgui.ui import theme
 

@@ -29,11 +29,12 @@ def _isolated_settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session", autouse=True)
 def _one_qapplication_for_the_session(qapp):
     """Create the QApplication before any test can create a bare QGuiApplication (widgets
-    would then abort the whole run), and collect garbage on the GUI thread only, as the
-    app does (fdgui.ui.gc_guard)."""
-    from fdgui.ui import gc_guard
+    would then abort the whole run), collect garbage on the GUI thread only and let it take
+    the interpreter back from workers within a millisecond, as the app does."""
+    from fdgui.ui import gc_guard, worker
 
     gc_guard.install()
+    worker.share_interpreter()  # as the app does
     import pyqtgraph  # noqa: F401  (loaded before freezing, as the app has it loaded)
 
     gc_guard.freeze_startup()
