@@ -3,13 +3,9 @@ cross it measures the derivative at w exactly (a backward difference of −1.75 
 while the central differences settle on the average of two slopes. The correct gradient is
 not wrong; a wrong one still is."""
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import shown, sweep_probe
 
 BODY = """
     import numpy as np
@@ -31,16 +27,7 @@ def _run(tmp_path, d, grad, curvature=0.0, w=0.0):
         .replace("D", repr(d))
         .replace("C", repr(curvature))
     )
-    path = tmp_path / "near.py"
-    path.write_text(textwrap.dedent(body))
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", "0"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
-def _show(out):
-    return out.stdout[-2500:] + out.stderr[-2000:]
+    return sweep_probe(tmp_path / "near.py", body)
 
 
 CASES = [(1e-14, 0.0, 0.0), (-1e-13, 0.0, 0.0), (1e-14, 1e4, 0.0), (-1e-13, 0.0, 1.0)]
@@ -50,7 +37,7 @@ CASES = [(1e-14, 0.0, 0.0), (-1e-13, 0.0, 0.0), (1e-14, 1e4, 0.0), (-1e-13, 0.0,
 def test_the_slope_on_the_side_without_the_kink_is_not_wrong(tmp_path, d, curvature, w):
     truth = -1.75 if d > 0 else 2.25
     out = _run(tmp_path, d, truth, curvature, w)
-    assert out.returncode != 1, _show(out)
+    assert out.returncode != 1, shown(out)
 
 
 @pytest.mark.parametrize("d", [1e-14, -1e-13])
@@ -58,4 +45,4 @@ def test_the_slope_on_the_side_without_the_kink_is_not_wrong(tmp_path, d, curvat
 def test_a_wrong_gradient_beside_the_kink_is_still_wrong(tmp_path, d, factor):
     truth = -1.75 if d > 0 else 2.25
     out = _run(tmp_path, d, truth * factor)
-    assert out.returncode == 1, _show(out)
+    assert out.returncode == 1, shown(out)

@@ -4,13 +4,10 @@ truncation no probe predicts. The correct gradient is not wrong; a 5 % bug and a
 of 1 still are."""
 
 import math
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import shown, sweep_probe
 
 BODY = """
     import numpy as np
@@ -26,26 +23,17 @@ BODY = """
 
 def _run(tmp_path, delta, grad):
     body = BODY.replace("DELTA", repr(delta)).replace("GRAD", repr(grad))
-    path = tmp_path / "narrow.py"
-    path.write_text(textwrap.dedent(body))
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", "0"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
-def _show(out):
-    return out.stdout[-2500:] + out.stderr[-2000:]
+    return sweep_probe(tmp_path / "narrow.py", body)
 
 
 @pytest.mark.parametrize("delta", [1e-12, 1e-10])
 def test_the_slope_below_delta_is_not_wrong(tmp_path, delta):
     out = _run(tmp_path, delta, 1 / math.sqrt(2))
-    assert out.returncode != 1, _show(out)
+    assert out.returncode != 1, shown(out)
 
 
 @pytest.mark.parametrize("delta", [1e-12, 1e-10])
 @pytest.mark.parametrize("factor", [1.05, math.sqrt(2)])
 def test_a_wrong_slope_is_still_wrong(tmp_path, delta, factor):
     out = _run(tmp_path, delta, factor / math.sqrt(2))
-    assert out.returncode == 1, _show(out)
+    assert out.returncode == 1, shown(out)

@@ -3,13 +3,9 @@ slopes are read below the next kink, not over the decade of least spread far bey
 (x + 1e-9·|sin(1e6·x)| read at ε ≈ 0.1 gave slopes 1 and 1; a clipped ReLU
 min(max(x, 0), 1e-7) read past 1e-7 gave a right slope of 1e-7/ε)."""
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import shown, sweep_probe
 
 BODY = """
     import numpy as np
@@ -27,16 +23,7 @@ CLIPPED = "np.minimum(np.maximum(x, 0.0), 1e-7)"  # slopes 0 and 1 at w
 
 def _run(tmp_path, value, grad):
     body = BODY.replace("VALUE", value).replace("GRAD", repr(grad))
-    path = tmp_path / "saw.py"
-    path.write_text(textwrap.dedent(body))
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", "0"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
-def _show(out):
-    return out.stdout[-2500:] + out.stderr[-2000:]
+    return sweep_probe(tmp_path / "saw.py", body)
 
 
 @pytest.mark.parametrize(
@@ -44,11 +31,11 @@ def _show(out):
 )
 def test_a_subgradient_between_the_slopes_at_w_is_not_wrong(tmp_path, value, grad):
     out = _run(tmp_path, value, grad)
-    assert out.returncode == 0, _show(out)
-    assert "Kink at w" in out.stdout, _show(out)
+    assert out.returncode == 0, shown(out)
+    assert "Kink at w" in out.stdout, shown(out)
 
 
 @pytest.mark.parametrize(("value", "grad"), [(SAW, 1.0012), (SAW, 0.998), (CLIPPED, 1.1)])
 def test_outside_the_slopes_is_wrong(tmp_path, value, grad):
     out = _run(tmp_path, value, grad)
-    assert out.returncode == 1, _show(out)
+    assert out.returncode == 1, shown(out)

@@ -2,13 +2,9 @@
 absolute value, and an absolute floor of 1e-8 on the derivative's size hid both a kink at w
 (every gradient passed) and a kink beside w (a gradient of 0 passed)."""
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import shown, sweep_probe
 
 BODY = """
     import numpy as np
@@ -27,37 +23,28 @@ BESIDE = "2 * np.abs(x - 1e-9) + 0.25 * x"  # slope -1.75 at w
 
 def _run(tmp_path, value, grad, scale=1e-15):
     body = BODY.replace("VALUE", value).replace("GRAD", repr(grad)).replace("SCALE", repr(scale))
-    path = tmp_path / "tiny.py"
-    path.write_text(textwrap.dedent(body))
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", "0"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
-def _show(out):
-    return out.stdout[-2500:] + out.stderr[-2000:]
+    return sweep_probe(tmp_path / "tiny.py", body)
 
 
 @pytest.mark.parametrize("slope", [0.0, 1.6, 4.5])
 def test_outside_the_slopes_of_a_tiny_kink_at_w_is_wrong(tmp_path, slope):
     out = _run(tmp_path, AT_W, slope * 1e-15)
-    assert out.returncode == 1, _show(out)
+    assert out.returncode == 1, shown(out)
 
 
 @pytest.mark.parametrize("slope", [0.5, 1.0, 1.5])
 def test_a_subgradient_of_a_tiny_kink_at_w_is_not_wrong(tmp_path, slope):
     out = _run(tmp_path, AT_W, slope * 1e-15)
-    assert out.returncode == 0, _show(out)
-    assert "Kink at w" in out.stdout, _show(out)
+    assert out.returncode == 0, shown(out)
+    assert "Kink at w" in out.stdout, shown(out)
 
 
 @pytest.mark.parametrize("slope", [0.0, 2.25])
 def test_a_wrong_gradient_beside_a_tiny_kink_is_wrong(tmp_path, slope):
     out = _run(tmp_path, BESIDE, slope * 1e-15)
-    assert out.returncode == 1, _show(out)
+    assert out.returncode == 1, shown(out)
 
 
 def test_the_right_gradient_beside_a_tiny_kink_is_not_wrong(tmp_path):
     out = _run(tmp_path, BESIDE, -1.75e-15)
-    assert out.returncode == 0, _show(out)
+    assert out.returncode == 0, shown(out)
