@@ -118,14 +118,26 @@ def one_side_agrees(result, checked: float, mask: np.ndarray) -> bool:
             )
         if resolving.sum() < MIN_POINTS:
             continue
-        low = float(epsilons[resolving].min())
-        decade = resolving & (epsilons <= 10.0 * low)
-        if decade.sum() < MIN_POINTS:
-            continue
-        error = np.abs(estimates[decade] - checked)
-        if np.all(error <= AGREE_PREDICTED * predicted[decade]):
+        if _smallest_decade_agrees(epsilons, estimates, resolving, predicted, checked):
             return True
     return False
+
+
+def _smallest_decade_agrees(
+    epsilons: np.ndarray,
+    estimates: np.ndarray,
+    resolving: np.ndarray,
+    predicted: np.ndarray,
+    checked: float,
+) -> bool:
+    """Whether the estimates over the smallest decade of the ``resolving`` ε (at least
+    MIN_POINTS of them) all match ``checked`` within AGREE_PREDICTED × their predicted error."""
+    low = float(epsilons[resolving].min())
+    decade = resolving & (epsilons <= 10.0 * low)
+    if decade.sum() < MIN_POINTS:
+        return False
+    error = np.abs(estimates[decade] - checked)
+    return bool(np.all(error <= AGREE_PREDICTED * predicted[decade]))
 
 
 SMALL_LEVELS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
@@ -165,11 +177,6 @@ def small_steps_agree(result, checked: float, mask: np.ndarray) -> bool:
         resolving = usable & (predicted <= level * size)
         if resolving.sum() < MIN_POINTS:
             break
-        low = float(epsilons[resolving].min())
-        decade = resolving & (epsilons <= 10.0 * low)
-        if decade.sum() < MIN_POINTS:
-            continue
-        error = np.abs(estimates[decade] - checked)
-        if np.all(error <= AGREE_PREDICTED * predicted[decade]):
+        if _smallest_decade_agrees(epsilons, estimates, resolving, predicted, checked):
             return True
     return False
