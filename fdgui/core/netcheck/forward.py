@@ -51,6 +51,7 @@ from fdgui.core.netcheck.chunks import (
     forward_rows_per_chunk,
     sample_indices,
 )
+from fdgui.core.netcheck.noise import steady_sigma
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import (
     CONFIRMED_LIMIT,
@@ -58,6 +59,7 @@ from fdgui.core.netcheck.reexamine import (
     FACTORS,
     JUMP_SHARE,
     KINK,
+    KINK_DIRECTION,
     KINK_OUTSIDE,
     NOISE_REPEATS,
     NOISE_WIDTH,
@@ -65,7 +67,6 @@ from fdgui.core.netcheck.reexamine import (
     UNDECIDED,
     needs_small_steps,
     reexamine,
-    repeat_sigma,
 )
 from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, MeasuredRoundoff, measure_roundoffs
 from fdgui.core.netcheck.settings import CheckSettings
@@ -210,8 +211,10 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             own = magnitude if magnitude is not None else self.magnitude
             self._tensor_tolerances[position] = (found, measured, own, self.noise_sigma)
+        self.quiet_atol: float | None = None  # atol before the noise widened it
         if self.noise_sigma > 0:
             tolerances = self._tolerances
+            self.quiet_atol = tolerances.atol
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
             self._tolerances = replace(tolerances, atol=_round_up(wider))
             self._tensor_tolerances = {}
@@ -239,17 +242,24 @@ class ForwardEngine(ForwardSteps):
              np.repeat(moved[None, :], NOISE_REPEATS, axis=0)]
         )  # fmt: skip
         found = self._losses(points)
-        here = repeat_sigma(np.concatenate([[self.loss], found[:NOISE_REPEATS]]), self.precision)
-        there = repeat_sigma(found[NOISE_REPEATS:], self.precision)
+        here = steady_sigma(
+            self._losses,
+            self.theta,
+            np.concatenate([[self.loss], found[:NOISE_REPEATS]]),
+            self.precision,
+        )
+        there = steady_sigma(self._losses, moved, found[NOISE_REPEATS:], self.precision)
         if here == 0 and there > 0 and len(self.shapes) > 1:  # which tensor's move shows it
             rows = []
             for position in range(len(self.shapes)):
                 point = self.theta.copy()
                 part = slice(self.offsets[position], self.offsets[position + 1])
                 point[part] = moved[part]
-                rows.append(np.repeat(point[None, :], NOISE_REPEATS, axis=0))
-            each = self._losses(np.concatenate(rows)).reshape(len(self.shapes), NOISE_REPEATS)
-            sigmas = [repeat_sigma(values, self.precision) for values in each]
+                rows.append(point)
+            each = self._losses(np.repeat(np.array(rows), NOISE_REPEATS, axis=0))
+            each = each.reshape(len(self.shapes), NOISE_REPEATS)
+            sigmas = [steady_sigma(self._losses, point, values, self.precision)
+                      for point, values in zip(rows, each, strict=True)]  # fmt: skip
             if max(sigmas) > 0:
                 self.tensor_noise = sigmas
         return max(here, there)
@@ -268,6 +278,7 @@ class ForwardEngine(ForwardSteps):
         """The ε ladder's tolerances (measured round-off) replace every tensor's."""
         self._tolerances = tolerances
         self._tensor_tolerances = {}
+        self.quiet_atol = None
 
     @contextlib.contextmanager
     def _tensor(self, position: int) -> Iterator[None]:
@@ -483,6 +494,10 @@ class ForwardEngine(ForwardSteps):
                 for full, part in zip(spread[factor], found, strict=True):
                     full[suspects] = part
             bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
+            if self.quiet_atol is not None:  # the noise is windowed on its own (σ/step):
+                # an atol widened by it (and rounded up) would count it twice, and leave a
+                # clear disagreement undecided whenever σ was measured a little high
+                bound = self.quiet_atol * tolerances.epsilon
             codes = reexamine(
                 *arguments, small=spread, roundoff=bound, measured=measured,
                 magnitude=self.magnitude, units=units,
@@ -490,11 +505,12 @@ class ForwardEngine(ForwardSteps):
         if self._along_direction:  # a direction through kinks at θ0 (every unit it moves
             # there at once): its one-sided slopes do not bound g·v of a correct gradient,
             # whose kinks each take any value between their own sides — undecided
-            codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), UNDECIDED, codes)
+            codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), KINK_DIRECTION, codes)
         self.reexamined += n
-        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
+        left = (UNDECIDED, KINK_DIRECTION)
+        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, *left))))
         kink[chosen[codes == KINK]] = True
-        undecided[chosen[codes == UNDECIDED]] = True
+        undecided[chosen[np.isin(codes, left)]] = True
         reason = np.zeros(total, dtype=np.int8)
         reason[chosen] = codes
         return reason

@@ -27,6 +27,7 @@ from fdgui.core.numbers.format import fixed, json_number, ratio, shortest, signi
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
+from fdgui.core.report.netcheck_open import OPEN_WORDS, open_in_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 NOTE_WORDS = {
@@ -36,6 +37,7 @@ NOTE_WORDS = {
     "their round-off, do not show the gradient to lie between them: a kink or a bug",
     "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
     "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
+    "open": OPEN_WORDS,
     "round-off": "|n − a| ≤ atol + rtol·|a|",
     "some-ε": "disagreed at the first ε only; the short ε sweep and Richardson agree",
     "every-ε": "disagrees at every ε of the short sweep and with Richardson: a bug",
@@ -107,6 +109,8 @@ def verdict_in_words(report: CheckReport) -> str:
             f"largest relative error {ratio(worst.relative_error)} at "
             f"{entry_label(worst, projection)}"
         )
+    if report.inconclusive and any(t.unresolved for t in report.tensors):
+        return open_in_words(report, entry_label)
     if report.inconclusive:
         undecided = [t for t in report.tensors if t.inconclusive]
         names = ", ".join(t.name for t in undecided)
@@ -354,6 +358,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "undecided": tensor.undecided,
         "decided_at_larger_epsilon": tensor.decided_larger,
         "decided_by_estimate": tensor.decided_estimate,
+        "unresolved": tensor.unresolved,
     }
 
 
@@ -579,6 +584,7 @@ ENTRY_VERDICT_TITLES = {
     "kink": "Kink (explained)",
     "flat": "Undecided (no change)",
     "undecided": "Undecided",
+    "open": "Undecided (disagrees)",
     "round-off": "Within dtype error",
     "some-ε": "Correct (first ε off)",
     "every-ε": "Wrong at every ε",
