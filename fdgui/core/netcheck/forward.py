@@ -45,7 +45,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
-from fdgui.core.netcheck import estimate_verdict
+from fdgui.core.netcheck import estimate_verdict, own_scale
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
@@ -63,6 +63,7 @@ from fdgui.core.netcheck.reexamine import (
     KINK_OUTSIDE,
     NOISE_REPEATS,
     NOISE_WIDTH,
+    OWN_SCALE_RIGHT,
     SMALL_STEPS,
     UNDECIDED,
     needs_small_steps,
@@ -227,6 +228,7 @@ class ForwardEngine(ForwardSteps):
         self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
+        self.own_scale_looked = 0  # ... of which at their own scale (netcheck.own_scale)
 
     def _measure_noise(self) -> float:
         """σ of L(θ0) over 1 + NOISE_REPEATS evaluations, and of L at a point where every
@@ -338,6 +340,7 @@ class ForwardEngine(ForwardSteps):
             points[np.arange(steps.size), where] = moved
             return points, moved == self.theta[where]
 
+        rows_for.values = self.theta[flat]  # the entries' w (netcheck.own_scale)
         return rows_for
 
     def direction_chunk(self, position: int, k: int) -> Chunk:
@@ -424,13 +427,16 @@ class ForwardEngine(ForwardSteps):
         if not self.smooth:
             self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                              kink, undecided)  # fmt: skip
+        bar = np.full(indices.size, np.nan)  # an own-scale look's bars (netcheck.own_scale)
         reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
-                                  vanished, kink, undecided)  # fmt: skip
-        bar = None
+                                  vanished, kink, undecided, bar)  # fmt: skip
+        bar = None if np.isnan(bar).all() else bar
         if estimate_verdict.applies(self):  # a coarse loss: the estimate's bar decides more
-            numeric, bar, reason = estimate_verdict.decide(
+            numeric, found, reason = estimate_verdict.decide(
                 self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
             )
+            if found is not None:
+                bar = found if bar is None else np.where(np.isnan(found), bar, found)
         return Chunk(
             indices,
             numeric,
@@ -446,9 +452,10 @@ class ForwardEngine(ForwardSteps):
         )
 
     def _look_again(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
-                    kink, undecided) -> np.ndarray | None:  # fmt: skip
+                    kink, undecided, bar) -> np.ndarray | None:  # fmt: skip
         """Reason codes (``reexamine``) for the entries that still disagree; marks (in place)
-        those it finds on a kink or undecided. None when nothing disagrees."""
+        those it finds on a kink or undecided, and sets the numbers of those it looked at on
+        their own scale (``own_scale``; ``bar``). None when nothing disagrees."""
         if self.confirmed >= CONFIRMED_LIMIT:
             return None
         tolerances = self._tolerances
@@ -502,14 +509,19 @@ class ForwardEngine(ForwardSteps):
                 *arguments, small=spread, roundoff=bound, measured=measured,
                 magnitude=self.magnitude, units=units,
             )  # fmt: skip
+        if not self._along_direction:  # a step that measured the loss's shape, not its slope
+            floor = own_scale.loss_change_rounding(self)
+            codes = own_scale.look(self, rows_for, chosen, codes, more, epsilon, analytic, plus,
+                                   minus, numeric, bar, floor)  # fmt: skip
         if self._along_direction:  # a direction through kinks at θ0 (every unit it moves
             # there at once): its one-sided slopes do not bound g·v of a correct gradient,
             # whose kinks each take any value between their own sides — undecided
             codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), KINK_DIRECTION, codes)
         self.reexamined += n
         left = (UNDECIDED, KINK_DIRECTION)
-        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, *left))))
-        kink[chosen[codes == KINK]] = True
+        right = (*EXPLAINED, *left, OWN_SCALE_RIGHT)
+        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, right)))
+        kink[chosen] = codes == KINK
         undecided[chosen[np.isin(codes, left)]] = True
         reason = np.zeros(total, dtype=np.int8)
         reason[chosen] = codes

@@ -20,6 +20,7 @@ from fdgui.core.netcheck.reexamine import (
     CLEAR_DISAGREEMENT,
     ESTIMATE_REASONS,
     LADDER_REASONS,
+    OWN_SCALE_REASONS,
     REASON_KEYS,
     SOME_EPSILON,
     UNDECIDED,
@@ -334,6 +335,7 @@ def build_report(
             correct &= ~shown_same
         within &= ~undefined
         estimated = laddered & np.isin(result.reason, ESTIMATE_REASONS)
+        own = laddered & np.isin(result.reason, OWN_SCALE_REASONS)  # netcheck.own_scale
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
         explained = correct | within | kink | undecided | settled
@@ -371,7 +373,7 @@ def build_report(
                 heat_map=heat_map,
                 heat_levels=heat_levels,
                 bars=None if bar is None else _frozen(bar),
-                decided_larger=int(np.sum(laddered & ~undecided & ~undefined & ~estimated)),
+                decided_larger=int(np.sum(laddered & ~undecided & ~undefined & ~estimated & ~own)),
                 decided_estimate=int(np.sum(estimated & ~undecided & ~undefined)),
                 unreproducible=int(np.sum(shown_same)),
                 unresolved=int(np.sum(unresolved)),
@@ -401,7 +403,7 @@ def build_report(
                 note = "open"  # disagreed at the first ε; the second look could not tell
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
-            elif laddered[flat] and result.reason[flat] in ESTIMATE_REASONS:
+            elif laddered[flat] and result.reason[flat] in (*ESTIMATE_REASONS, *OWN_SCALE_REASONS):
                 note = REASON_KEYS[int(result.reason[flat])]  # the estimate's bar decided
             elif laddered[flat] and within[flat]:
                 note = "larger-ε"  # decided at a larger ε, within its measured bar
