@@ -28,9 +28,10 @@ c(s) (of the interval between c(s) and the one-sided slopes, for a kink at w its
 
 The entry then shows the narrowest usable step: its ε, ΔL± and central difference, with B
 as its bar (a kink at w holding the gradient is explained as a kink, its numbers kept). r
-is 10 units of one loss value's round-off (u·max(1, |L|)) plus the noise, or more where the
-entry's own smallest steps scatter more (``seen``): the round-off measured along lines
-through θ0 is not used, as such an entry's curvature can read as round-off there. Only
+is 10 units of one loss value's round-off (u·max(1, |L|), or as measured along the tensor's
+lines) plus the noise, or more where the entry's own smallest steps scatter more
+(``seen``). An entry whose only sign is the h² law keeps the second look's code where no
+step is usable (round-off beyond the measured can break that law too). Only
 float64 losses are looked at this way (another dtype's "wrong" is confirmed in float64 by
 ``netcheck.confirm``); at most ``ENTRY_LIMIT`` entries a check (2 losses a step); the rest
 keep the second look's code.
@@ -70,8 +71,10 @@ TRUNCATION_SHARE = 1e-4  # a no-grad estimate whose h and h/2 differ by more: ow
 EXCUSED = (KINK, SOME_EPSILON)
 
 
-def signs(values, steps, plus, minus, centrals, rounding) -> np.ndarray:
-    """Which entries show that their step measured the loss's shape (module doc):
+def signs(values, steps, plus, minus, centrals, rounding) -> tuple[np.ndarray, np.ndarray]:
+    """(strong, lawless): which entries show that their step measured the loss's shape
+    (module doc) — |w| far below the step or ΔL± of one sign (strong), or central
+    differences off the h² law (which round-off beyond what was measured can fake too):
     ``values`` their w, ``steps`` their first step h, ``plus``/``minus`` ΔL± at h,
     ``centrals`` the central differences at h, h/2, h/4, ``rounding`` the round-off and
     noise of one loss change."""
@@ -83,7 +86,7 @@ def signs(values, steps, plus, minus, centrals, rounding) -> np.ndarray:
         r_quarter, r_half, r_h = (rounding / (steps * f) for f in (0.25, 0.5, 1.0))
         slack = LAW_SLACK * np.abs(second) + 2 * (r_h + r_half) + 8 * (r_half + r_quarter)
         lawless = (np.abs(second - 4 * first) > slack) & (np.abs(second) > 2 * (r_h + r_half))
-    return tiny | shape | lawless
+    return tiny | shape, lawless
 
 
 def depths(values: np.ndarray, steps: np.ndarray, epsilon0: float) -> np.ndarray:
@@ -192,7 +195,8 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
         centrals = [(plus[chosen] - minus[chosen]) / (2 * h)]
         centrals += [(more[f][0] - more[f][1]) / (2 * f * h) for f in (0.5, 0.25)]
     open_ = np.isin(codes, (*WRONG, UNDECIDED, *EXCUSED))
-    open_ &= signs(values[chosen], h, plus[chosen], minus[chosen], centrals, rounding)
+    strong, lawless = signs(values[chosen], h, plus[chosen], minus[chosen], centrals, rounding)
+    open_ &= strong | lawless
     pick = np.flatnonzero(open_)[:left]
     if pick.size == 0:
         return codes
@@ -215,8 +219,10 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
         code, k, width = decide(float(analytic[flat]), made[row], up[row], down[row], own,
                                 engine.precision)  # fmt: skip
         if k < 0:  # no usable step: a "wrong" measured on the loss's shape is undecided;
-            # an excuse (a kink, the first ε at fault) stands as the second look found it
-            codes[e] = codes[e] if codes[e] in EXCUSED else code
+            # an excuse (a kink, the first ε at fault), or a "wrong" whose only sign was the
+            # h² law (round-off can break it), stands as the second look found it
+            keep = codes[e] in EXCUSED or not strong[e]
+            codes[e] = codes[e] if keep else code
             continue
         codes[e] = code
         if code == KINK:  # explained as the second look explains a kink: its numbers stay
@@ -252,15 +258,16 @@ def _changes(engine, rows_for, at, total, steps):
 
 
 def loss_change_rounding(engine) -> float:
-    """The floor of one loss change's round-off and noise, as the second look's windows
-    count them (10 units of u·max(1, |L|), or of u times the size the loss was measured to
-    round at; NOISE_WIDTH·σ). The round-off measured along lines through θ0 is not used: a
-    tensor whose entries vary on scales far below the step makes that measurement read
-    their curvature as round-off (what the entry's own steps show is added, ``seen``)."""
+    """One loss change's round-off and noise, as the second look's windows count them
+    (``reexamine``: 10 units of one loss value's round-off — u·max(1, |L|), u times the
+    size the loss was measured to round at, or the round-off measured along the tensor's
+    lines, whichever is largest — and NOISE_WIDTH·σ); what the entry's own smallest steps
+    show is added (``seen``)."""
     u = unit_roundoff(engine.precision)
     magnitude = engine.magnitude
     scale = max(1.0, abs(engine.loss)) if magnitude is None else max(magnitude, 1e-300)
-    return 10 * u * scale + NOISE_WIDTH * engine.noise_sigma
+    unit_error = max(u * scale, engine.measured_roundoff)
+    return 10 * unit_error + NOISE_WIDTH * engine.noise_sigma
 
 
 DEEPEST = 3  # the round-off an entry's own steps show: read from its smallest steps
@@ -298,16 +305,18 @@ def estimates(engine, position, flat, h, got, actual, values, bars):
                    - (got[minus] - engine.loss) / actual[minus])
             for plus, minus in halves
         ]  # fmt: skip
-        kept = spreads[1] > 0.75 * spreads[0]
+        one = max(engine.u * max(1.0, abs(engine.loss)), engine.roundoffs[position])
+        kept = (spreads[1] > 0.75 * spreads[0]) & (spreads[1] > 16 * (one + engine.noise_sigma) / h)
         tiny = (w != 0) & (np.abs(w) * SCALE_GAP < h)
         # Richardson's correction above round-off and above TRUNCATION_SHARE of the value:
         # the loss curves on a scale within a hundred steps, where two steps do not show
         # that the h² law holds (a third term can be as large as the bar)
         wide = (got[:n] - got[n : 2 * n]) / (actual[:n] - actual[n : 2 * n])
         narrow = (got[2 * n : 3 * n] - got[3 * n :]) / (actual[2 * n : 3 * n] - actual[3 * n :])
-        one = max(engine.u * max(1.0, abs(engine.loss)), engine.roundoffs[position])
         noise = 16 * (one + engine.noise_sigma) / h
         curved = np.abs(narrow - wide) > np.maximum(noise, TRUNCATION_SHARE * np.abs(values))
+    if engine.precision != "float64":  # a coarser loss's estimate has its own bars
+        return values, bars, h
     pick = np.flatnonzero(tiny | kept | curved)
     pick = pick[: max(0, ENTRY_LIMIT - engine.own_scale_looked)]
     if pick.size == 0:

@@ -44,7 +44,7 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
     where = label(shown[0], projection) if shown else f"the {unit[0]}"
     verb = "disagrees" if count == 1 else "disagree"
     return (
-        f"Inconclusive: {count:,} of {checked:,} {unit[count != 1]} {verb} "
+        f"Inconclusive: {count:,} of {checked:,} {unit[1]} {verb} "
         f"clearly at the first ε{named}, and a second look (a short ε sweep, Richardson, "
         "smaller steps) could neither confirm the disagreement nor show the first ε at fault: "
         f"a bug is not ruled out, so this is no pass.{noise} Sweep {where} in the ε explorer "
