@@ -50,3 +50,12 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
         f"a bug is not ruled out, so this is no pass.{noise} Sweep {where} in the ε explorer "
         "(fdgui-cli sweep --probe) to decide."
     )
+
+
+def open_tensor_words(tensor) -> str:
+    """A tensor's status in words when entries of it disagree clearly and stay open."""
+    return (
+        f"{tensor.unresolved:,} of {tensor.checked:,} entries disagree clearly at the first ε "
+        "and a second look could neither confirm that nor show the first ε at fault: "
+        "undecided, so this tensor cannot pass"
+    )
