@@ -35,11 +35,19 @@ def _readable_jump(
     (30 × that and more)."""
     forward, backward = result.forward.estimates, result.backward.estimates
     slope = 0.0 if result.reference is None else abs(result.reference.value)
+    floor = result.roundoff_floor
+    if result.kind != "measured":  # rows carry their own ±
+        from fdgui.core.sweep.flat import loss_resolution
+
+        # a quantised loss moves by whole steps: each one-sided quotient is off by up to
+        # a step over ε, not u·|L|/ε (a kink at w under a 1e-12 quantum read as none)
+        with np.errstate(all="ignore"):
+            floor = np.maximum(floor, loss_resolution(result) / result.epsilons)
     with np.errstate(all="ignore"):
         jump = np.abs(forward - backward)
         # round-off in the losses plus the rounding of w ± ε to the dtype (the steps taken
         # differ from ε by up to a gap at w, which shifts each one-sided quotient)
-        noise = 4.0 * result.roundoff_floor + 2.0 * slope * (
+        noise = 4.0 * floor + 2.0 * slope * (
             (result.spacing or 0.0) / result.epsilons + result.unit_roundoff
         )
         readable = usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * noise)

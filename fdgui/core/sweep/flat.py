@@ -43,7 +43,11 @@ def loss_resolution(result) -> float:
         return base
     step = float(changes.min())
     ratio = changes / step
-    if changes.size < FEW_CHANGES or np.all(np.abs(ratio - np.round(ratio)) <= WHOLE_STEPS):
+    # each change carries the rounding of two losses (≤ 2·u·|L| each way), and so does the
+    # step it is measured in, which the ratio multiplies: a change of 1.5 in steps of
+    # 1e-12 read from losses near 0.2 is a whole number of them only to ± 1e7
+    slack = WHOLE_STEPS + 4.0 * base * (ratio + 1.0) / step
+    if changes.size < FEW_CHANGES or np.all(np.abs(ratio - np.round(ratio)) <= slack):
         return max(base, step)
     return base
 
