@@ -322,19 +322,24 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     pole = None
     if analytic is not None and analytic.trusted and usable.any():
         pole = pole_within_range(result, analytic.value, usable)
-    # 3. wrong: the finite differences resolve the derivative far better than the reference's
-    # bar, and refute the gradient (a wide bar never outvotes them: sin(1e3·w)'s 5 % bug
-    # inside a Richardson bar of 5 %); or a trusted reference disagrees beyond both bars
+    # 3. a reference's wide bar never outvotes the finite differences where they resolve
+    # the derivative far better (sin(1e3·w)'s 5 % bug inside a Richardson bar of 5 %): they
+    # judge, refuting beyond twice both bars, else as with no reference (step 7)
+    outvoted = None
     if (
         checked is not None
         and truth is not None
         and not exact_under_check
         and kink is None
         and (result.switched is None or not result.switched.any())
-        and fd_outvotes(result, truth, usable)
-        and _fd_contradicts(result, checked.value, usable)
+        and (own := fd_outvotes(result, truth, usable)) is not None
     ):
-        return _wrong(reading, consensus, spread, None, outvoted=truth)
+        if _disagrees(checked, ReferenceValue("finite differences", *own)) and _fd_contradicts(
+            result, checked.value, usable
+        ):
+            return _wrong(reading, consensus, spread, None, outvoted=truth)
+        outvoted, truth = truth, None
+    # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
     if (
         checked is not None
         and truth is not None
@@ -462,7 +467,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if truth is None and not exact_under_check and result.kind == "measured":
         rows_reference = next((r for r in result.references if r.method == "Richardson"), None)
         return _unresolved(reading, rows_reference, consensus, spread)
-    if truth is None and not exact_under_check and _fd_contradicts(result, checked.value, usable):
+    if (
+        truth is None
+        and outvoted is None  # the differences' own bar judged above and agreed
+        and not exact_under_check
+        and _fd_contradicts(result, checked.value, usable)
+    ):
         return _wrong(reading, consensus, spread, None)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)

@@ -207,9 +207,7 @@ def _flat_decade_without_curvature(
         values = level[window]
         if values.size <= offset or not readable[window].all():
             continue
-        if np.all(values * values[0] > 0) and np.ptp(values) <= FLAT_SHARE * np.min(
-            np.abs(values)
-        ):
+        if np.all(values * values[0] > 0) and np.ptp(values) <= FLAT_SHARE * np.min(np.abs(values)):
             return int(start + back), back
         return None  # the smallest readable decade decides: above it the loss may bend
     return None

@@ -94,27 +94,25 @@ def _fd_contradicts_at(
     return bool(far[resolving].mean() >= 0.9)
 
 
-OUTVOTE_MARGIN = 10.0  # the reference's bar, this many times what the differences resolve
-SCATTER = 3.0  # neighbouring differences may differ by this many times their predicted errors
-MIN_RESOLVING = 5
+OUTVOTE_MARGIN = 10.0  # the reference's bar, this many times the differences' own
+MIN_WINDOW = 5  # central differences over a decade of ε, at least this many
 
 
-def fd_outvotes(result: SweepResult, reference, mask: np.ndarray) -> bool:
-    """Whether the central differences resolve the derivative far better than
-    ``reference``'s bar: a Richardson reference (computed; an expression's exact derivative
-    and complex step share no truncation with them) whose bar is more than OUTVOTE_MARGIN
-    times the least predicted error of a correct gradient's central difference over the ε
-    (within ``mask``, the loss changed) that resolve a tenth of the derivative — at least
-    MIN_RESOLVING of them over a decade, whose neighbours typically differ by no more than
-    SCATTER times their predicted errors: where the loss rounds far worse than u·|L| (large
-    terms that cancel) the differences scatter beyond what is predicted, and resolve
-    nothing."""
-    if result.kind == "measured" or reference is None or reference.method != "Richardson":
-        return False
-    if not reference.trusted:
-        return False
-    estimates = np.asarray(result.central.estimates, dtype=float)
+def fd_bar(result: SweepResult, mask: np.ndarray) -> tuple[float, float] | None:
+    """The central differences' own reading of the derivative: the median over the decade
+    of ε (within ``mask``, every grid point of it usable: w ± ε formed, the loss moved,
+    L+ ≠ L−) whose values spread least, and its bar — that spread plus the largest
+    round-off predicted there (u·|L|/ε or the loss's quantum over ε, the rounding of w ± ε,
+    the truncation guide). On a smooth stretch the differences are D(ε) = L' + c·ε² + …:
+    over a decade c·ε² changes by 99 % of its largest value, so the spread bounds the
+    truncation at every ε of it, and the bar bounds L' (the rows' own bar of a measured
+    table, read from the sweep's grid). None for measured rows or without such a decade."""
+    if result.kind == "measured":
+        return None
+    from fdgui.core.sweep.flat import loss_resolution
+
     epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
     with np.errstate(all="ignore"):
         usable = (
             np.asarray(mask, dtype=bool)
@@ -123,21 +121,47 @@ def fd_outvotes(result: SweepResult, reference, mask: np.ndarray) -> bool:
             & (result.loss_plus != result.loss_minus)
         )
         if not usable.any():
-            return False
-        size = max(abs(float(reference.value)), float(np.median(np.abs(estimates[usable]))))
-        if not size > 0:
-            return False
-        predicted = np.asarray(result.predicted_error("central", gradient=size), dtype=float)
-        resolving = usable & np.isfinite(predicted) & (predicted <= 0.1 * size)
-    picked = np.flatnonzero(resolving)
-    if picked.size < MIN_RESOLVING:
+            return None
+        size = float(np.median(np.abs(estimates[usable])))
+        noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float)
+        noise = np.maximum(noise, loss_resolution(result) / epsilons)
+    order = np.argsort(epsilons)
+    best: tuple[float, float] | None = None
+    for position, start in enumerate(order):
+        if not usable[start]:
+            continue
+        window = order[position:]
+        window = window[epsilons[window] <= 10.0 * epsilons[start]]
+        if window.size < MIN_WINDOW or epsilons[window[-1]] < 9.0 * epsilons[start]:
+            continue
+        if not usable[window].all() or not np.isfinite(noise[window]).all():
+            continue
+        values = estimates[window]
+        bar = float(np.ptp(values) + np.max(noise[window]))
+        if best is None or bar < best[1]:
+            best = (float(np.median(values)), bar)
+    return best
+
+
+def fd_outvotes(result: SweepResult, reference, mask: np.ndarray) -> tuple[float, float] | None:
+    """The central differences' own reading (``fd_bar``) when it resolves the derivative
+    far better than ``reference``'s: a trusted Richardson reference (computed; an
+    expression's exact derivative and complex step share no truncation with them) whose
+    bar is more than OUTVOTE_MARGIN times theirs; else None."""
+    if reference is None or reference.method != "Richardson" or not reference.trusted:
+        return None
+    own = fd_bar(result, mask)
+    if own is None or not OUTVOTE_MARGIN * own[1] < float(reference.error):
+        return None
+    return own
+
+
+def fd_refute(result: SweepResult, reference, mask: np.ndarray) -> bool:
+    """Whether the central differences, resolving the derivative far better than
+    ``reference`` (``fd_outvotes``), put it beyond both bars from the reference's value:
+    the two bars do not overlap, and the reference's, the wider, does not bound."""
+    own = fd_outvotes(result, reference, mask)
+    if own is None:
         return False
-    picked = picked[np.argsort(epsilons[picked])]
-    if np.log10(epsilons[picked[-1]] / epsilons[picked[0]]) < 1.0:
-        return False
-    with np.errstate(all="ignore"):
-        steps = np.abs(np.diff(estimates[picked]))
-        allowed = SCATTER * (predicted[picked[:-1]] + predicted[picked[1:]])
-    if not float(np.median(steps / np.maximum(allowed, 1e-300))) <= 1.0:
-        return False
-    return bool(OUTVOTE_MARGIN * float(np.min(predicted[picked])) < float(reference.error))
+    value, bar = own
+    return bool(abs(value - float(reference.value)) > bar + float(reference.error))

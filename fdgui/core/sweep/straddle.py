@@ -95,7 +95,7 @@ def distrust_unbounded(result: SweepResult) -> SweepResult:
     (``fd_verdict``): its bar does not bound (tanh(1e6·w) at 2e-6: 235447 ± 52000 where the
     differences settle on 70650.8 over decades of ε). Unchanged when the differences show
     a kink (they then measure no derivative there) or for measured rows."""
-    from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
+    from fdgui.core.sweep.fd_verdict import fd_refute
 
     crossing = result.switched is not None and result.switched.any()
     judging = None if crossing else _trusted_richardson(result)
@@ -105,9 +105,7 @@ def distrust_unbounded(result: SweepResult) -> SweepResult:
     references, richardson = list(result.references), result.references[found]
     if result.switched is None and not result.smooth and _kink(result, usable)[0] is not None:
         return result
-    if not fd_outvotes(result, richardson, usable):
-        return result
-    if not _fd_contradicts(result, richardson.value, usable):
+    if not fd_refute(result, richardson, usable):
         return result
     references[found] = replace(
         richardson,
