@@ -65,6 +65,18 @@ def _end_all() -> None:
         process.kill()
 
 
+# glibc hands a freed block above 128 KiB back to the system at once, so each batch of
+# perturbed points (a vmapped torch batch: megabytes of activations) faults its pages in
+# anew. Keeping freed memory in the process (blocks up to 32 MiB from the heap, trimmed
+# above 256 MiB) measured on a 9,738-parameter torch MLP: the probe's CPU for a full check
+# 2.3 s → 1.3 s; on 1,498 parameters 135-140 ms → 88-100 ms. Other C libraries ignore
+# these names; a person's own values in the environment win.
+KEEP_FREED_MEMORY = {
+    "MALLOC_MMAP_THRESHOLD_": str(32 << 20),
+    "MALLOC_TRIM_THRESHOLD_": str(256 << 20),
+}
+
+
 def _kill_group(process: subprocess.Popen) -> None:
     """Kill the probe process and every process it started (its own session's group: a
     probe that forked, a data loader's workers), not the worker alone."""
@@ -184,6 +196,7 @@ class ProbeProcess:
         env.pop("QT_QPA_PLATFORM", None)
         env["PYTHONUNBUFFERED"] = "1"
         env.setdefault("JAX_ENABLE_X64", "1")  # a JAX probe's arrays are float64 from the start
+        env.update({k: v for k, v in KEEP_FREED_MEMORY.items() if k not in env})
         try:
             self.process = subprocess.Popen(
                 [self.python, "-u", WORKER],
