@@ -14,7 +14,7 @@ import json
 import mpmath
 import pytest
 
-from tests.e2e.probe_cli import CLI, shown, sweep_probe
+from tests.e2e.probe_cli import shown, sweep_probe
 
 BODY = """
     import numpy as np
@@ -54,23 +54,19 @@ def _run(tmp_path, case, factor, json_output=False):
     expression, function, w = case
     grad = _truth(function, w) * factor
     body = BODY.replace("EXPR", expression).replace("W", repr(w)).replace("GRAD", repr(grad))
-    if not json_output:
-        return sweep_probe(tmp_path / "fast.py", body)
-    import subprocess
-    import textwrap
-
-    path = tmp_path / "fast.py"
-    path.write_text(textwrap.dedent(body))
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", "0", "--json"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return sweep_probe(tmp_path / "fast.py", body, 0, *(["--json"] if json_output else []))
 
 
 @pytest.mark.parametrize("name", [*CASES, *TANH])
-def test_the_correct_gradient_is_not_wrong(tmp_path, name):
-    out = _run(tmp_path, {**CASES, **TANH}[name], 1.0)
+def test_the_correct_gradient_is_not_wrong_and_a_judging_reference_bounds_it(tmp_path, name):
+    case = {**CASES, **TANH}[name]
+    out = _run(tmp_path, case, 1.0, json_output=True)
     assert out.returncode == 0, shown(out)
+    truth = _truth(case[1], case[2])
+    for reference in json.loads(out.stdout)["references"]:
+        if reference.get("method") == "probe" or reference.get("status") != "ok":
+            continue
+        assert abs(reference["value"] - truth) <= reference["error"], (reference, truth)
 
 
 @pytest.mark.parametrize("name", [*CASES, *TANH])
@@ -84,14 +80,3 @@ def test_a_five_per_cent_bug_is_wrong(tmp_path, name):
 def test_a_small_bug_is_never_confirmed(tmp_path, name, factor):
     out = _run(tmp_path, CASES[name], factor)
     assert out.returncode != 0, shown(out)
-
-
-@pytest.mark.parametrize("name", [*CASES, *TANH])
-def test_a_reference_used_to_judge_bounds_the_truth(tmp_path, name):
-    case = {**CASES, **TANH}[name]
-    out = _run(tmp_path, case, 1.0, json_output=True)
-    truth = _truth(case[1], case[2])
-    for reference in json.loads(out.stdout)["references"]:
-        if reference.get("method") == "probe" or reference.get("status") != "ok":
-            continue
-        assert abs(reference["value"] - truth) <= reference["error"], (reference, truth)
