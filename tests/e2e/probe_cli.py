@@ -11,11 +11,14 @@ from pathlib import Path
 CLI = [sys.executable, "-m", "fdgui.cli"]
 
 
-def sweep_probe(path: Path, body: str, index: int = 0) -> subprocess.CompletedProcess:
-    """``body`` (indented source) written to ``path``, then ``fdgui-cli sweep --probe``."""
+def sweep_probe(
+    path: Path, body: str, index: int = 0, *options: str
+) -> subprocess.CompletedProcess:
+    """``body`` (indented source) written to ``path``, then ``fdgui-cli sweep --probe``
+    (with ``options``, e.g. "--json")."""
     path.write_text(textwrap.dedent(body))
     return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", str(index)],
+        [*CLI, "sweep", "--probe", str(path), "--index", str(index), *options],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 

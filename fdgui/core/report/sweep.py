@@ -317,6 +317,13 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     note = ""
     if "below_kink" in facts:
         note = f" (Judged below a kink that ε crosses at about {_eps(facts['below_kink'])}.)"
+    if "outvoted_method" in facts:
+        note += (
+            f" (The {facts['outvoted_method']} reference "
+            f"{_fmt(facts['outvoted_value'], 6)} ± {_bar(facts['outvoted_error'])} would let "
+            "it pass only through a bar far wider than what the finite differences resolve, "
+            "so they judge.)"
+        )
     if facts.get("edge_at_w"):
         note += (
             " (w sits on the edge of the loss's domain, so every ε reaches past it and no "

@@ -289,6 +289,7 @@ def _wrong(
     below_kink: float | None = None,
     outside_sides: tuple[float, float] | None = None,
     pole: float | None = None,
+    outvoted: ReferenceValue | None = None,
 ) -> Diagnosis:
     result = reading.result
     checked = reading.facts["checked"]
@@ -320,6 +321,12 @@ def _wrong(
         facts["below_kink"] = below_kink
     if outside_sides is not None:
         facts["outside_sides"] = outside_sides
+    if outvoted is not None:  # a reference whose bar is far wider than the differences resolve
+        facts.update(
+            outvoted_method=outvoted.method,
+            outvoted_value=outvoted.value,
+            outvoted_error=outvoted.error,
+        )
     if independent is not None:
         facts["independent_error"] = independent.error
         truth_value = independent.value

@@ -44,7 +44,7 @@ from fdgui.core.sweep.cases import (
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
-from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees, small_steps_agree
+from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -59,7 +59,6 @@ from fdgui.core.sweep.references import ReferenceValue
 __all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
 
 CONSENSUS_WINDOW = 7
-WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
 WRONG_BAND = 1e-2  # the calculator's "Wrong" band starts here (numbers.verdicts.VERDICTS)
 
 
@@ -90,83 +89,6 @@ def _consensus(result: SweepResult, usable: np.ndarray) -> tuple[float | None, f
         return float(estimates[index]), None, index
     part = estimates[best_start : best_start + window]
     return float(np.median(part)), best_spread, best_start + window // 2
-
-
-RESOLVING_LEVELS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)  # predicted error / gradient
-
-
-def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bool:
-    """True when the finite differences, where the dtype can resolve the gradient, sit far
-    from ``checked`` at (nearly) every such ε.
-
-    "Can resolve" means the predicted error of a correct gradient (round-off u·|L|/ε, the
-    rounding of w ± ε, truncation) is at most a tenth of the gradient's size and the loss
-    changed at all (L+ ≠ L−). "Far" means more than 10× that predicted error and more than
-    1e-4 relative. Where the dtype resolves nothing, nothing contradicts.
-
-    The ε whose predicted error is as large as the difference itself cannot tell it apart
-    (a 2 % error against a round-off of 3 % at ε ≈ 1e-15): they neither count for nor
-    against. So the test is made again over the ε that resolve a hundredth, a thousandth …
-    of the gradient (each set spanning at least a decade of ε): far at nearly every ε of any
-    of them contradicts.
-    """
-    if flat_contradicts(result, checked, mask):  # L+ = L = L− where that is resolvable
-        return True
-    if one_side_agrees(result, checked, mask):  # a kink beside w bends the other side only
-        return False
-    if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
-        return False
-    if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0]):
-        return True
-    return any(
-        _fd_contradicts_at(result, checked, mask, level, min_decades=1.0)
-        for level in RESOLVING_LEVELS[1:]
-    )
-
-
-def _fd_contradicts_at(
-    result: SweepResult,
-    checked: float,
-    mask: np.ndarray,
-    level: float,
-    min_decades: float = 0.0,
-) -> bool:
-    """``_fd_contradicts`` over the ε whose predicted error is at most ``level`` of the
-    gradient's size (and, with ``min_decades``, only when they span that many decades)."""
-    if result.kind == "measured":
-        return False  # rows' truncation is unknown but through a Richardson reference
-    estimates = result.central.estimates
-    with np.errstate(all="ignore"):
-        finite = mask & np.isfinite(estimates) & (result.loss_plus != result.loss_minus)
-        if not finite.any():
-            return False
-        typical = float(np.median(np.abs(estimates[finite])))
-        # the derivative's own size: an absolute floor (1e-8) hid every error of a loss
-        # scaled by 1e-15 (review9g #5); only when both are 0 does it stand in
-        size = max(abs(checked), typical) or 1e-8
-        predicted = result.predicted_error("central", gradient=size)
-        resolving = finite & (predicted <= level * size)
-        count = int(resolving.sum())
-        if count == 0:
-            return False
-        if min_decades:
-            picked = result.epsilons[resolving]
-            if count < 3 or np.log10(picked.max() / picked.min()) < min_decades:
-                return False
-        error = np.abs(estimates - checked)
-        relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8 * size)
-        far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
-    if count < 3:
-        # two ε (a two-row table) show no trend: only a gross disagreement at both, where
-        # the two estimates agree with each other far better than with the gradient (so
-        # truncation cannot explain it), contradicts; one ε never does
-        picked = estimates[resolving]
-        return bool(
-            count == 2
-            and (far & (relative > 0.5))[resolving].all()
-            and abs(picked[0] - picked[1]) < 0.1 * float(np.min(error[resolving]))
-        )
-    return bool(far[resolving].mean() >= 0.9)
 
 
 SAFETY_FACTOR = 2.0  # a disagreement must exceed twice the combined error bars to be "wrong"
@@ -400,6 +322,23 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     pole = None
     if analytic is not None and analytic.trusted and usable.any():
         pole = pole_within_range(result, analytic.value, usable)
+    # 3. a reference's wide bar never outvotes the finite differences where they resolve
+    # the derivative far better (sin(1e3·w)'s 5 % bug inside a Richardson bar of 5 %): they
+    # judge, refuting beyond twice both bars, else as with no reference (step 7)
+    outvoted = None
+    if (
+        checked is not None
+        and truth is not None
+        and not exact_under_check
+        and kink is None
+        and (result.switched is None or not result.switched.any())
+        and (own := fd_outvotes(result, truth, usable)) is not None
+    ):
+        if _disagrees(checked, ReferenceValue("finite differences", *own)) and _fd_contradicts(
+            result, checked.value, usable
+        ):
+            return _wrong(reading, consensus, spread, None, outvoted=truth)
+        outvoted, truth = truth, None
     # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
     if (
         checked is not None
@@ -534,7 +473,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if truth is None and not exact_under_check and result.kind == "measured":
         rows_reference = next((r for r in result.references if r.method == "Richardson"), None)
         return _unresolved(reading, rows_reference, consensus, spread)
-    if truth is None and not exact_under_check and _fd_contradicts(result, checked.value, usable):
+    if (
+        truth is None
+        and outvoted is None  # the differences' own bar judged above and agreed
+        and not exact_under_check
+        and _fd_contradicts(result, checked.value, usable)
+    ):
         return _wrong(reading, consensus, spread, None)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)

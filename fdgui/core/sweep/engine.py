@@ -600,9 +600,9 @@ def sweep_steps(
         has_checked=text is not None or objective.model.has_gradient,
         unit_roundoff=loss_roundoff(objective) if dtype == "float64" else None,
     )
-    from fdgui.core.sweep.straddle import distrust_straddling  # a kink its steps straddle
+    from fdgui.core.sweep.straddle import judged_references  # steps across kinks, bars that miss
 
-    return distrust_straddling(result)
+    return judged_references(result)
 
 
 def run_sweep(

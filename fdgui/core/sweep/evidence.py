@@ -35,11 +35,19 @@ def _readable_jump(
     (30 × that and more)."""
     forward, backward = result.forward.estimates, result.backward.estimates
     slope = 0.0 if result.reference is None else abs(result.reference.value)
+    floor = result.roundoff_floor
+    if result.kind != "measured":  # rows carry their own ±
+        from fdgui.core.sweep.flat import loss_resolution
+
+        # a quantised loss moves by whole steps: each one-sided quotient is off by up to
+        # a step over ε, not u·|L|/ε (a kink at w under a 1e-12 quantum read as none)
+        with np.errstate(all="ignore"):
+            floor = np.maximum(floor, loss_resolution(result) / result.epsilons)
     with np.errstate(all="ignore"):
         jump = np.abs(forward - backward)
         # round-off in the losses plus the rounding of w ± ε to the dtype (the steps taken
         # differ from ε by up to a gap at w, which shifts each one-sided quotient)
-        noise = 4.0 * result.roundoff_floor + 2.0 * slope * (
+        noise = 4.0 * floor + 2.0 * slope * (
             (result.spacing or 0.0) / result.epsilons + result.unit_roundoff
         )
         readable = usable & np.isfinite(jump) & (jump > 0) & (jump > 30.0 * noise)
@@ -86,6 +94,9 @@ def one_sided_slopes(
         error = float(max(np.ptp(right), np.ptp(left)) + np.max(noise[decade]))
     right = result.forward.estimates[decade]
     left = result.backward.estimates[decade]
+    cleaned = _slopes_without_curvature(result, usable)
+    if cleaned is not None and cleaned[1] < error:
+        return cleaned  # the curvature's term dominated the differences where readable
     return (float(np.median(left)), float(np.median(right))), error
 
 
@@ -138,6 +149,97 @@ def kink_stays(result: SweepResult, usable: np.ndarray, epsilon: float) -> bool:
     )
 
 
+HALVING = 2.0  # the curvature's term is taken out between ε and about ε / HALVING
+FLAT_SHARE = 0.25  # a kink's jump, over a decade of ε, within this share of its size
+
+
+def _halving_back(epsilons: np.ndarray) -> int:
+    """How many grid points below each ε its partner about ε / HALVING lies (0: none)."""
+    with np.errstate(all="ignore"):
+        per_step = np.log(epsilons[-1] / epsilons[0]) / max(epsilons.size - 1, 1)
+    return round(np.log(HALVING) / per_step) if per_step > 0 else 0
+
+
+def _without_curvature(
+    epsilons: np.ndarray, values: np.ndarray, noise: np.ndarray, back: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(r·v(ε/r) − v(ε))/(r − 1) at each ε from grid point ``back`` on (r the two ε's
+    ratio): a term linear in ε (the curvature's L''·ε/2 in a one-sided difference, L''·ε in
+    f − b) taken out, O(ε²) and the constant left; and its round-off, the two points'
+    noise amplified as the combination does."""
+    with np.errstate(all="ignore"):
+        ratio = epsilons[back:] / epsilons[:-back]
+        combined = (ratio * values[:-back] - values[back:]) / (ratio - 1.0)
+        combined_noise = (ratio * noise[:-back] + noise[back:]) / (ratio - 1.0)
+    return combined, combined_noise
+
+
+def _flat_decade_without_curvature(
+    result: SweepResult, usable: np.ndarray, offset: int, least: float
+) -> tuple[int, int] | None:
+    """(grid point, back) where the smallest decade (``offset`` grid points) over which the
+    one-sided differences' jump, with the curvature's term taken out, stays flat starts:
+    a kink at w whose curvature term L''·ε dominates the jump wherever it is readable
+    (1e2·x² + |x| in float16, readable only from ε ≈ 6e-3 where 200·ε is already as large
+    as the jump 2), else None.
+
+    s(ε) = f − b = J + L''·ε + O(ε³) at a kink at w with jump J, so the combination of
+    ``_without_curvature`` is J + O(ε³): at least ``least``, readable (30 × its round-off),
+    of one sign and within FLAT_SHARE of itself over a decade. On a smooth stretch it is
+    O(ε³): it grows thousandfold a decade."""
+    epsilons = result.epsilons
+    back = _halving_back(epsilons)
+    if back < 1 or epsilons.size <= back + offset:
+        return None
+    _jump, noise, _readable = _readable_jump(result, usable)
+    spread = result.forward.estimates - result.backward.estimates
+    level, level_noise = _without_curvature(epsilons, spread, noise, back)
+    with np.errstate(all="ignore"):
+        readable = (
+            usable[back:]
+            & usable[:-back]
+            & np.isfinite(level)
+            & (np.abs(level) > 30.0 * level_noise)
+            & (np.abs(level) > least)
+        )
+    for start in np.flatnonzero(readable):
+        window = slice(start, start + offset + 1)
+        values = level[window]
+        if values.size <= offset or not readable[window].all():
+            continue
+        if np.all(values * values[0] > 0) and np.ptp(values) <= FLAT_SHARE * np.min(np.abs(values)):
+            return int(start + back), back
+        return None  # the smallest readable decade decides: above it the loss may bend
+    return None
+
+
+def _slopes_without_curvature(
+    result: SweepResult, usable: np.ndarray
+) -> tuple[tuple[float, float], float] | None:
+    """The one-sided slopes with the curvature's term taken out (``_without_curvature``)
+    over the decade where the jump so read is flat (``_flat_decade_without_curvature``),
+    and how far they may be off: their spread there plus the round-off."""
+    epsilons = result.epsilons
+    offset = _per_decade(epsilons)
+    found = _flat_decade_without_curvature(result, usable, offset, 0.0)
+    if found is None:
+        return None
+    start, back = found
+    _jump, noise, _readable = _readable_jump(result, usable)
+    right, right_noise = _without_curvature(epsilons, result.forward.estimates, noise, back)
+    left, _ = _without_curvature(epsilons, result.backward.estimates, noise, back)
+    window = slice(start - back, start - back + offset + 1)
+    right, left = right[window], left[window]
+    error = float(max(np.ptp(right), np.ptp(left)) + np.max(right_noise[window]))
+    return (float(np.median(left)), float(np.median(right))), error
+
+
+def _per_decade(epsilons: np.ndarray) -> int:
+    """Grid points per decade of ε (at least 1)."""
+    per_decade = (epsilons.size - 1) / max(np.log10(epsilons[-1] / epsilons[0]), 1e-9)
+    return max(1, round(per_decade))
+
+
 def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | None]:
     """('at', ε) for a kink at w (ε: the smallest ε where the jump is readable), ('crossed', ε)
     for a slope break at ε, else (None, None).
@@ -188,6 +290,9 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
     first = slopes[: max(1, offset // 4), 1]
     if first.size and abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
         return "at", float(epsilons[smallest_readable])
+    flat = _flat_decade_without_curvature(result, usable, offset, 1e-6 * scale)
+    if flat is not None:
+        return "at", float(epsilons[flat[0]])
     both = np.concatenate((leaps, slopes))
     both = both[np.lexsort((both[:, 1], both[:, 0]))]  # by ε, then slope: as tuples sort
     steep = np.flatnonzero(both[:, 1] > 2.5)

@@ -43,15 +43,20 @@ def loss_resolution(result) -> float:
         return base
     step = float(changes.min())
     ratio = changes / step
-    if changes.size < FEW_CHANGES or np.all(np.abs(ratio - np.round(ratio)) <= WHOLE_STEPS):
+    # each change carries the rounding of two losses (≤ 2·u·|L| each way), and so does the
+    # step it is measured in, which the ratio multiplies: a change of 1.5 in steps of
+    # 1e-12 read from losses near 0.2 is a whole number of them only to ± 1e7
+    slack = WHOLE_STEPS + 4.0 * base * (ratio + 1.0) / step
+    if changes.size < FEW_CHANGES or np.all(np.abs(ratio - np.round(ratio)) <= slack):
         return max(base, step)
     return base
 
 
 def flat_contradicts(result, checked: float, mask: np.ndarray) -> bool:
     """True when, over the smallest decade of ε (within ``mask``) at which a gradient of
-    size |checked| would move the loss by more than RESOLVED times its resolution, the loss
-    is exactly flat (L+ = L = L−) at every such ε, those ε span at least a decade, and
+    size |checked| would move the loss by more than RESOLVED times its resolution, the
+    central difference is exactly 0 (L+ = L−) at every such ε, those ε span at least a
+    decade, the one-sided differences there measure 0 too (``_one_sided_vanish``), and
     |checked| is far beyond what a correct 0 could be off by there."""
     if result.kind == "measured" or not checked or not np.isfinite(checked):
         return False
@@ -70,16 +75,38 @@ def flat_contradicts(result, checked: float, mask: np.ndarray) -> bool:
         candidate &= ~(predicted * 10.0 >= slope)
     if candidate.sum() < MIN_POINTS:
         return False
-    flat = (result.loss_plus == result.loss_values) & (result.loss_minus == result.loss_values)
     order = np.argsort(epsilons)
     order = order[candidate[order]]
-    low = top = float(epsilons[order[0]])
-    count = 0
-    for index in order:  # the flat run from the smallest resolving ε up
-        if not flat[index]:
+    run = []
+    for index in order:  # the run with L+ = L− (the central difference exactly 0) from the
+        if result.loss_plus[index] != result.loss_minus[index]:  # smallest resolving ε up
             break
-        top, count = float(epsilons[index]), count + 1
-    return bool(count >= MIN_POINTS and np.log10(top / low) >= MIN_DECADES)
+        run.append(index)
+    if len(run) < MIN_POINTS or np.log10(epsilons[run[-1]] / epsilons[run[0]]) < MIN_DECADES:
+        return False
+    return _one_sided_vanish(result, run[0], run[-1], slope)
+
+
+ONE_SIDED_SHARE = 0.1  # one-sided slopes at most this share of the claim: as good as 0
+ONE_SIDED_FALL = 0.3  # or, over the run, fallen at least this much (an even loss: L''·ε/2)
+
+
+def _one_sided_vanish(result, low: int, top: int, slope: float) -> bool:
+    """Whether the one-sided differences over the run of L+ = L− (grid points ``low`` …
+    ``top``) measure a derivative 0: L+ = L = L− (they are 0), or a loss even about w to
+    the last bit whose one-sided slopes L''·ε/2 fall towards 0 with ε (sqrt(x² + δ²) at 0,
+    δ = 1e-12: L+ = L− ≠ L at every ε) — at the run's smallest ε a tenth of the claim or
+    less, or ONE_SIDED_FALL of what they are at its top. A kink at w with slopes ±s
+    (|x| + a curvature, even too) keeps them near ±s: any g in [−s, s] may be right."""
+    with np.errstate(all="ignore"):
+        one_sided = np.maximum(
+            np.abs(np.asarray(result.forward.estimates, dtype=float)),
+            np.abs(np.asarray(result.backward.estimates, dtype=float)),
+        )
+    first, last = float(one_sided[low]), float(one_sided[top])
+    if not (np.isfinite(first) and np.isfinite(last)):
+        return False
+    return bool(first <= ONE_SIDED_SHARE * slope or first <= ONE_SIDED_FALL * last)
 
 
 AGREE_LEVEL = 1e-5  # a side agrees when it resolves the gradient this finely and matches it

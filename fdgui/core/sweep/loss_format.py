@@ -29,6 +29,9 @@ KINK_SHARE = 0.25  # three levels whose spreads agree within this share: a kink 
 
 
 FLOOR_SPACINGS = (1.0, 0.71, 0.37)  # of a quarter of Richardson's smallest step
+FLOOR_SHRINK = 16.0  # each further reading's spacing, this many times smaller
+FLOOR_LEVELS = 9  # readings at most (the smallest spacing 16^-8 of the first)
+FLOOR_ULPS = 64.0  # the smallest spacing read, in ulps of w
 
 
 def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
@@ -41,30 +44,92 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
     in one fan only, and is no round-off. A quantised loss (float32 with a cancelling offset)
     changes by whole steps: where the fan's spacing times the slope is a whole number of
     them, one fan shows none of its rounding, so the fans are also read at two other
-    spacings (``FLOOR_SPACINGS``) and the largest of the three readings is kept."""
+    spacings (``FLOOR_SPACINGS``) and the largest of the three readings is kept.
+
+    A loss that varies on a scale shorter than the fans (sin(1e3·w), tanh(1e6·w)) strays
+    from a cubic by its own Taylor terms, which fall like the spacing⁴; round-off does not
+    fall at all. So while the three readings fall at least like the spacing³ and the
+    fans read again at a spacing FLOOR_SHRINK times smaller stray FLOOR_SHRINK times less,
+    the smaller spacing's reading is kept: a deviation that shrinks so was never round-off
+    (read as round-off it made Richardson's bar 5 % of sin(1e3·w)'s derivative, wide
+    enough to confirm a 5 % bug)."""
     if getattr(objective, "model", None) is None:
         return 0.0
     import numpy as np
 
-    from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
     from fdgui.core.sweep.references import richardson_steps
 
     base = float(richardson_steps(w, unit_roundoff)[-1]) / 4
+    scales = base / FLOOR_SHRINK ** np.arange(FLOOR_LEVELS)
+    with np.errstate(all="ignore"):
+        gap = float(np.spacing(abs(float(w)))) if np.isfinite(w) else 0.0
+    # the fans' points must stay many ulps of w apart, or their rounding is a staircase
+    scales = scales[(scales == base) | (scales * min(FLOOR_SPACINGS) >= FLOOR_ULPS * gap)]
+
+    def read(scale: float) -> list[float | None]:
+        values = objective.losses(w + _fan_points(scale), "float64")
+        return _floor_readings(np.asarray(values, dtype=float))
+
+    larger = read(float(scales[0]))
+    found = _largest(larger)
+    for scale in scales[1:]:
+        # the fans at the larger spacing strayed by the loss's own Taylor terms: their
+        # residuals fell like the spacing⁴ over its three FLOOR_SPACINGS (round-off and a
+        # staircase's steps do not), and they fall again at the smaller spacing
+        if found is None or not _taylor(larger):
+            break
+        smaller = read(float(scale))
+        reading = _largest(smaller)
+        if reading is None or not reading * FLOOR_SHRINK < found:
+            break
+        found, larger = reading, smaller
+    return ROUNDOFF_SAFETY * found if found is not None else 0.0
+
+
+def _fan_points(scale: float):
+    """The fans' offsets at the FLOOR_SPACINGS multiples of ``scale``."""
+    import numpy as np
+
+    from fdgui.core.numbers.quadratic import fan_offsets
+
     offsets = fan_offsets()
-    points = np.concatenate([w + offsets * base * factor for factor in FLOOR_SPACINGS])
-    every = np.asarray(objective.losses(points, "float64"), dtype=float)
-    half = offsets.size // 2
-    readings = []
+    return np.concatenate([offsets * scale * factor for factor in FLOOR_SPACINGS])
+
+
+def _floor_readings(every) -> list[float | None]:
+    """At each of the FLOOR_SPACINGS, the smaller residual of the fans whose losses changed
+    (None when neither did: one on a single step of a staircase tells nothing)."""
+    import numpy as np
+
+    from fdgui.core.numbers.quadratic import fan_residuals
+
+    readings: list[float | None] = []
     for values in np.split(every, len(FLOOR_SPACINGS)):
+        half = values.size // 2
         fans = (values[: half + 1], values[half:])
-        found = [  # fans whose losses changed (one on a single step of a staircase tells nothing)
+        found = [
             residual
             for fan, residual in zip(fans, fan_residuals(values), strict=True)
             if residual is not None and np.ptp(fan[np.isfinite(fan)]) > 0
         ]
-        if found:
-            readings.append(min(found))
-    return ROUNDOFF_SAFETY * max(readings) if readings else 0.0
+        readings.append(min(found) if found else None)
+    return readings
+
+
+def _largest(readings: list[float | None]) -> float | None:
+    known = [value for value in readings if value is not None]
+    return max(known) if known else None
+
+
+def _taylor(readings: list[float | None]) -> bool:
+    """Whether the residuals at the FLOOR_SPACINGS (largest first) fall at least as the
+    spacing cubed: a cubic's misfit to a smooth loss falls as its fourth power."""
+    if any(value is None for value in readings):
+        return False
+    return all(
+        value <= (factor / FLOOR_SPACINGS[0]) ** 3 * readings[0]  # type: ignore[operator]
+        for value, factor in zip(readings[1:], FLOOR_SPACINGS[1:], strict=True)
+    )
 
 
 def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor: float) -> str:

@@ -26,20 +26,14 @@ def distrust_straddling(result: SweepResult) -> SweepResult:
     """``result`` with its trusted Richardson reference marked ``kink-nearby`` when the
     sweep's differences show a kink at w, or one crossed at an ε within Richardson's span;
     unchanged otherwise (an expression knows its kinks; measured rows are read elsewhere)."""
-    if result.smooth or result.switched is not None or result.kind == "measured":
+    known = result.smooth or result.switched is not None  # no kink, or known where
+    judging = None if known else _trusted_richardson(result)
+    if judging is None:
         return result
-    references = list(result.references)
-    first = 1 if result.has_checked else 0
-    found = [
-        k
-        for k in range(first, len(references))
-        if references[k].method == "Richardson" and references[k].trusted
-    ]
-    usable = ~result.vanished & np.isfinite(result.central.estimates)
-    if not found or not usable.any():
-        return result
+    found, usable = judging
     kink, epsilon = _kink(result, usable)
-    richardson = references[found[0]]
+    references = list(result.references)
+    richardson = references[found]
     if kink is None or epsilon is None:
         return result
     if kink == "crossed" and (
@@ -49,13 +43,31 @@ def distrust_straddling(result: SweepResult) -> SweepResult:
     ):
         return result  # the kink lies beyond its largest step, or it is a staircase's steps
     where = "at w" if kink == "at" else f"about {numbers.significant(epsilon, 2)} from w"
-    references[found[0]] = replace(
+    references[found] = replace(
         richardson,
         status="kink-nearby",
         note=f"{richardson.note}; its steps cross a kink of the loss that the one-sided "
         f"differences show ({where}), so it is not used to judge",
     )
-    references_tuple = tuple(references)
+    return _with_references(result, tuple(references))
+
+
+def _trusted_richardson(result: SweepResult) -> tuple[int, np.ndarray] | None:
+    """The position of the first trusted Richardson reference after the gradient under
+    check, and where the central differences are usable; None without either, or for
+    measured rows (read elsewhere)."""
+    if result.kind == "measured":
+        return None
+    usable = ~result.vanished & np.isfinite(result.central.estimates)
+    first = 1 if result.has_checked else 0
+    for k in range(first, len(result.references)):
+        if result.references[k].method == "Richardson" and result.references[k].trusted:
+            return (k, usable) if usable.any() else None
+    return None
+
+
+def _with_references(result: SweepResult, references: tuple) -> SweepResult:
+    """``result`` with ``references``, each scheme's best ε chosen again by them."""
     curves = _curves(
         result.epsilons,
         result.loss_values,
@@ -65,6 +77,41 @@ def distrust_straddling(result: SweepResult) -> SweepResult:
         None if result.reference is None else result.reference.value,
         ~result.vanished,
         {name: curve.truncation_guide for name, curve in result.curves.items()},
-        _best_by(references_tuple, result.has_checked),
+        _best_by(references, result.has_checked),
     )
-    return replace(result, references=references_tuple, curves=curves)
+    return replace(result, references=references, curves=curves)
+
+
+def judged_references(result: SweepResult) -> SweepResult:
+    """A computed sweep's references as they may judge: not a Richardson whose steps
+    straddle a kink the differences show (``distrust_straddling``), nor one whose bar the
+    differences refute (``distrust_unbounded``)."""
+    return distrust_unbounded(distrust_straddling(result))
+
+
+def distrust_unbounded(result: SweepResult) -> SweepResult:
+    """``result`` with its trusted Richardson reference marked ``unconverged`` when the
+    central differences resolve the derivative far better than its bar and refute its value
+    (``fd_verdict``): its bar does not bound (tanh(1e6·w) at 2e-6: 235447 ± 52000 where the
+    differences settle on 70650.8 over decades of ε). Unchanged when the differences show
+    a kink (they then measure no derivative there) or for measured rows."""
+    from fdgui.core.sweep.fd_verdict import fd_refute
+
+    crossing = result.switched is not None and result.switched.any()
+    judging = None if crossing else _trusted_richardson(result)
+    if judging is None:
+        return result
+    found, usable = judging
+    references, richardson = list(result.references), result.references[found]
+    if result.switched is None and not result.smooth and _kink(result, usable)[0] is not None:
+        return result
+    if not fd_refute(result, richardson, usable):
+        return result
+    references[found] = replace(
+        richardson,
+        status="unconverged",
+        note=f"{richardson.note}; the central differences, which resolve the derivative far "
+        "more finely than its bar, settle outside it: the bar does not bound, so it is not "
+        "used to judge",
+    )
+    return _with_references(result, tuple(references))
