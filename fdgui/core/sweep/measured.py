@@ -25,6 +25,11 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
+from fdgui.core.sweep.row_consistency import (
+    drift_fits_scale,
+    drift_is_monotone,
+    left_out_agree,
+)
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
@@ -52,6 +57,8 @@ def _rows_richardson(
     """The narrowest trusted reference over every row or over a chain of them whose ε stand
     a ratio apart (``row_windows``; ``_richardson_over`` reads each)."""
 
+    rows = (epsilons, central, noise)
+
     def read(chain: np.ndarray | None) -> ReferenceValue | None:
         if chain is None:
             return _richardson_over(epsilons, central, noise, curvature, sums)
@@ -62,8 +69,13 @@ def _rows_richardson(
             None if curvature is None else lambda at: curvature(chain[at]),
             None if sums is None else lambda at: sums(chain[at]),
         )
-        if found is None:
-            return None
+        if found is None or (
+            found.trusted
+            and not left_out_agree(
+                epsilons, central, noise, chain, h2_run(*(a[chain] for a in rows))[0]
+            )
+        ):
+            return None  # the rows it steps over show what it cannot (review10h C3)
         steps = np.sort(epsilons[chain])
         apart = numbers.significant(float(np.min(steps[1:] / steps[:-1])), 3)
         return replace(
@@ -231,6 +243,9 @@ def _law_shown(
         # one check of the law (three rows) can pass by chance: a tighter cap
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
+            return None, "truncation", False
+        if not (drift_is_monotone(h, d, n) and drift_fits_scale(h, d, n, value)):
+            # c's up and down beyond their round-off: a structure, not a law (review10h C1)
             return None, "truncation", False
         if even is None and not on_one_line(h, d, n):
             # with no loss at w the even part cannot show a kink; the run itself must
