@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.models.measured import RowColumns
-from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
@@ -25,11 +24,7 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
-from fdgui.core.sweep.row_consistency import (
-    drift_fits_scale,
-    drift_is_monotone,
-    left_out_agree,
-)
+from fdgui.core.sweep.row_consistency import drift_fits_scale, drift_is_monotone
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
@@ -37,7 +32,7 @@ from fdgui.core.sweep.row_shape import (
     even_part,
     on_one_line,
 )
-from fdgui.core.sweep.row_windows import narrowest
+from fdgui.core.sweep.rows_reference import rows_richardson, step_unit
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -54,37 +49,9 @@ def _rows_richardson(
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> ReferenceValue | None:
-    """The narrowest trusted reference over every row or over a chain of them whose ε stand
-    a ratio apart (``row_windows``; ``_richardson_over`` reads each)."""
-
-    rows = (epsilons, central, noise)
-
-    def read(chain: np.ndarray | None) -> ReferenceValue | None:
-        if chain is None:
-            return _richardson_over(epsilons, central, noise, curvature, sums)
-        found = _richardson_over(
-            epsilons[chain],
-            central[chain],
-            noise[chain],
-            None if curvature is None else lambda at: curvature(chain[at]),
-            None if sums is None else lambda at: sums(chain[at]),
-        )
-        if found is None or (
-            found.trusted
-            and not left_out_agree(
-                epsilons, central, noise, chain, h2_run(*(a[chain] for a in rows))[0]
-            )
-        ):
-            return None  # the rows it steps over show what it cannot (review10h C3)
-        steps = np.sort(epsilons[chain])
-        apart = numbers.significant(float(np.min(steps[1:] / steps[:-1])), 3)
-        return replace(
-            found,
-            note=f"{found.note}; read from a chain of {chain.size} of the {epsilons.size} rows, "
-            f"each ε at least {apart} times the last",
-        )
-
-    return narrowest(read, epsilons, attrgetter("trusted"), attrgetter("error"))
+    """The narrowest trusted reference over every row or over a chain of them
+    (``rows_reference.rows_richardson``; ``_richardson_over`` reads each)."""
+    return rows_richardson(_richardson_over, epsilons, central, noise, curvature, sums)
 
 
 def _richardson_over(
@@ -103,7 +70,10 @@ def _richardson_over(
     their L+ + L− (less the smallest row's) and its ±, whose part odd in ε bounds the kink
     rows with no loss at w leave room for (``kink_room.kink_room``).
     """
-    count, broken = h2_run(epsilons, central, noise)
+    # the law's c = ΔD/Δ(ε²) in units of the largest ε (exact: a power of two), so that
+    # ε of any size is judged (ε near 1e-105 overflowed c, review10h H1)
+    scaled = epsilons / step_unit(epsilons)
+    count, broken = h2_run(scaled, central, noise)
     order = np.argsort(epsilons)
     if count < MIN_JUDGING_ROWS:
         try:
@@ -153,7 +123,7 @@ def _richardson_over(
             if room < even.kink:
                 even, one_kink = replace(even, kink=room), True
     shown, broken, open_to_kink = _law_shown(
-        epsilons[used], central[used], noise[used], tableau.value, correction, even
+        scaled[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
         return ReferenceValue(

@@ -7,8 +7,8 @@ below the rows' ε, a kink near w) leave the curve through the chain's rows by f
 their ±: then the chain's narrow bar is not what the rows say (review10h C3), and it is not
 used. ``left_out_agree`` compares each row between the chain's smallest and largest used ε
 with the chain's curve there (the parabola in ε² through the three nearest chain rows), within
-the row's ± plus the curve's own (its rows' ± carried through, and the parabola's distance from
-the chord as the bound on what the next order of the curve could change).
+``LEFT_OUT_SLACK`` times the row's ± plus the curve's own (its rows' ± carried through, and the
+parabola's distance from the chord: what the next order of a smooth curve could change).
 
 ``drift_is_monotone``: between consecutive rows the h² law gives c = ΔD/Δ(ε²); the next order
 of a smooth loss moves c steadily with ε² (c₀ + e·(ε₁² + ε₂²) + …). c's that go up and down
@@ -118,4 +118,3 @@ def drift_fits_scale(
     if not (np.isfinite(excess) and np.isfinite(allowed)):
         return True
     return excess <= allowed
-
