@@ -122,3 +122,16 @@ def test_the_checks_work_at_any_scale_of_epsilon(scale):
     assert not left_out_agree(steps, moved, noise, chain, chain.size)
     zigzag = estimates + np.where(np.arange(steps.size) % 2 == 0, 1e-9, -1e-9)
     assert not drift_is_monotone(steps, zigzag, noise)
+
+
+def test_estimate_words_count_the_usable_epsilon():
+    """review10h M1: with no bounded reference the words said "fewer than three usable ε"
+    whatever the count; they say how many there are and why none bounds the estimate."""
+    from fdgui.core.report.sweep import diagnosis_text
+
+    text, _truth = _ripple_table(0, 40)
+    reference, diagnosis = _judge(text, None)
+    assert not reference.trusted and diagnosis.kind == "estimate"
+    words = diagnosis_text(diagnosis)
+    assert "fewer than three" not in words
+    assert "the 40 usable ε do not follow the h² law" in words

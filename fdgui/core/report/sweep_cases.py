@@ -82,7 +82,14 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     if value is None:
         return "There is no gradient under check and no finite estimate to give."
     if error is None or not math.isfinite(error):
-        bar = " (no bound on its error is known: fewer than three usable ε)"
+        usable = facts.get("usable_steps")
+        why = (
+            f"the {usable} usable ε do not follow the h² law of small ε, so no extrapolation "
+            "over them has a bound"
+            if isinstance(usable, int) and usable >= 3
+            else "fewer than three usable ε"
+        )
+        bar = f" (no bound on its error is known: {why})"
     else:
         bar = f" ± {uncertainty(error)}"
     digits = 10  # and as many more as the bar resolves (to its second figure)
