@@ -24,7 +24,7 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
-from fdgui.core.sweep.row_consistency import drift_fits_scale, drift_is_monotone
+from fdgui.core.sweep.row_consistency import curving, drift_fits_scale, drift_is_monotone
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
@@ -231,11 +231,16 @@ def _law_shown(
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law
     informative = d != 0.0
+    # ... unless the loss at w shows each step moved the loss by its curvature's law (an even
+    # loss at a minimum or a stationary point: D = 0 exactly, review10h H2)
+    stationary = not np.any(informative) and curving(even, d.size)
+    if stationary:
+        informative = np.ones(d.size, dtype=bool)
     if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
         return None, "round-off", False
     h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
-    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
+    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0 or stationary):
         # value = some row j's D less the h² term there, which the largest row k bounds:
         # |c|·h_j² ≤ (|D_k − D_j| + n_k + n_j)·h_j²/(h_k² − h_j²); the best such j (h_k ≥ 2h_j)
         far = h[-1] >= 2.0 * h[:-1]

@@ -118,3 +118,14 @@ def drift_fits_scale(
     if not (np.isfinite(excess) and np.isfinite(allowed)):
         return True
     return excess <= allowed
+
+
+def curving(even, count: int) -> bool:
+    """Whether the rows' even part (``row_shape.EvenPart``, the loss at w given) resolves a
+    curvature at each of ``count`` rows (s/ε² beyond its ±): every step moved the loss, so a
+    central difference of exactly 0 there is a measurement of the derivative, not a step that
+    changed nothing. Its law is checked by the caller (``row_shape.curvature_breaks``)."""
+    if even is None or even.rows is None or even.rows_radius is None:
+        return False
+    rows, radius = np.asarray(even.rows, dtype=float), np.asarray(even.rows_radius, dtype=float)
+    return rows.size == count and bool(np.all(np.abs(rows) > radius))
