@@ -56,3 +56,18 @@ def test_without_the_loss_at_w_zero_rows_still_judge_nothing():
 def test_a_symmetric_kink_at_w_is_no_zero_derivative(gradient):
     text = _table(lambda t: abs(t) + mp.cos(t), "0")
     assert _kind(text, gradient) != "wrong"
+
+
+def test_rows_that_change_nothing_are_counted_in_the_too_few_words():
+    """review10h H3: 3·relu at w = −1, 17 of 18 rows flat: the words said "1 measured row is
+    too few … Measure at least 3 ε" as if one row had been given."""
+    from fdgui.core.report.sweep import diagnosis_text
+
+    lines = [f"{10.0**0.5!r},{3 * (10.0**0.5 - 1)!r},0.0,0.0"]
+    lines += [f"{10.0**-k!r},0.0,0.0,0.0" for k in range(17)]
+    objective, _problems, dtype = table_request("\n".join(lines) + "\n", "3", "float64")
+    diagnosis = diagnose(run_sweep(objective, SweepSettings(dtype=dtype)))
+    assert diagnosis.kind != "wrong" and diagnosis.kind != "correct"
+    words = diagnosis_text(diagnosis)
+    assert "The other 17 rows of the 18 change nothing" in words
+    assert "where the loss changes" in words

@@ -608,6 +608,7 @@ def too_few_rows(result: SweepResult, diagnosis):
         "rows": rows,
         "total_rows": int(np.size(result.epsilons)),
         "min_rows": MIN_JUDGING_ROWS,
+        "unchanged_rows": int(np.count_nonzero(result.vanished)),
     }
     return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())
 
