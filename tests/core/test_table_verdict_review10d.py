@@ -312,10 +312,15 @@ def test_rows_that_never_change_say_so_not_that_they_scatter():
         "0.1,0.9950041652780258,0.9950041652780258,1.0\n0.2,0.9800665778412416,"
         "0.9800665778412416,1.0\n0.4,0.9210609940028851,0.9210609940028851,1.0\n"
     )
-    diagnosis = _table(text, 1.0)
+    # without the loss at w, L+ = L− cannot tell a step that moved the loss from none
+    no_loss = "".join(line.rsplit(",", 1)[0] + "\n" for line in text.splitlines())
+    diagnosis = _table(no_loss, 1.0)
     assert diagnosis.kind == "estimate"
     words = diagnosis_text(diagnosis)
-    assert "exactly 0" in words and "scatter" not in words
+    assert "central difference is 0" in words and "scatter" not in words
+    # with it, L+ + L− − 2L follows its ε² law: cos at 0, D = 0 bounds the derivative
+    # (review10h H2), and 1.0 is wrong
+    assert _table(text, 1.0).kind == "wrong"
 
 
 @pytest.mark.parametrize(

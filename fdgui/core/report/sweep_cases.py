@@ -82,7 +82,14 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     if value is None:
         return "There is no gradient under check and no finite estimate to give."
     if error is None or not math.isfinite(error):
-        bar = " (no bound on its error is known: fewer than three usable ε)"
+        usable = facts.get("usable_steps")
+        why = (
+            f"the {usable} usable ε do not follow the h² law of small ε, so no extrapolation "
+            "over them has a bound"
+            if isinstance(usable, int) and usable >= 3
+            else "fewer than three usable ε"
+        )
+        bar = f" (no bound on its error is known: {why})"
     else:
         bar = f" ± {uncertainty(error)}"
     digits = 10  # and as many more as the bar resolves (to its second figure)
@@ -107,11 +114,25 @@ def _too_few_rows(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     settle = ""
     if diagnosis.consensus is not None:
         settle = f" The finite differences give {_fmt(diagnosis.consensus, 10)}, with no bound."
+    unchanged = facts.get("unchanged_rows") or 0
+    advice = f"Measure at least {needed} ε."
+    if unchanged:
+        # review10h H3: 17 of 18 rows flat (a dead unit) read as "1 row": say what they show
+        settle += (
+            f" The other {unchanged} row{'s' if unchanged != 1 else ''} of the "
+            f"{facts.get('total_rows', rows + unchanged)} change nothing (L+ = L− and the loss "
+            "at w, where given, the same): the loss is flat there to its digits, or the step "
+            "did not move w, and such rows neither bound the derivative nor show a trend."
+        )
+        advice = (
+            f"Measure at least {needed} ε where the loss changes, or, if the steps did move w, "
+            "read the flat rows as a derivative of 0 to their digits."
+        )
     return (
         f"{rows} measured row{'s' if rows != 1 else ''} {'are' if rows != 1 else 'is'} too "
         f"few to judge the {what} gradient{value}: with fewer than {needed} ε there is no "
         "trend in ε to read and no Richardson reference over the rows, so the finite "
-        f"differences neither confirm nor refute it.{settle} Measure at least {needed} ε."
+        f"differences neither confirm nor refute it.{settle} {advice}"
     )
 
 

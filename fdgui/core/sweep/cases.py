@@ -89,6 +89,8 @@ def _estimate(
         bar = float(result.predicted_error("central", gradient=value)[index])
         if result.kind == "measured" and result.curvature is None:
             bar = float("inf")  # truncation unknown from one row: no honest bound
+    # how many distinct ε the estimate could be read from (the words say why no bar)
+    steps = result.epsilons[~result.vanished & np.isfinite(central.estimates)]
     return reading.diagnosis(
         "estimate",
         "estimate",
@@ -97,6 +99,7 @@ def _estimate(
         estimate=value,
         estimate_error=bar,
         estimate_method="finite differences",
+        usable_steps=int(np.unique(steps).size),
     )
 
 

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.models.measured import RowColumns
-from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
@@ -25,6 +24,7 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
+from fdgui.core.sweep.row_consistency import curving, drift_fits_scale, drift_is_monotone
 from fdgui.core.sweep.row_shape import (
     EvenPart,
     beyond_scale,
@@ -32,7 +32,7 @@ from fdgui.core.sweep.row_shape import (
     even_part,
     on_one_line,
 )
-from fdgui.core.sweep.row_windows import narrowest
+from fdgui.core.sweep.rows_reference import rows_richardson, step_unit
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -49,30 +49,9 @@ def _rows_richardson(
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> ReferenceValue | None:
-    """The narrowest trusted reference over every row or over a chain of them whose ε stand
-    a ratio apart (``row_windows``; ``_richardson_over`` reads each)."""
-
-    def read(chain: np.ndarray | None) -> ReferenceValue | None:
-        if chain is None:
-            return _richardson_over(epsilons, central, noise, curvature, sums)
-        found = _richardson_over(
-            epsilons[chain],
-            central[chain],
-            noise[chain],
-            None if curvature is None else lambda at: curvature(chain[at]),
-            None if sums is None else lambda at: sums(chain[at]),
-        )
-        if found is None:
-            return None
-        steps = np.sort(epsilons[chain])
-        apart = numbers.significant(float(np.min(steps[1:] / steps[:-1])), 3)
-        return replace(
-            found,
-            note=f"{found.note}; read from a chain of {chain.size} of the {epsilons.size} rows, "
-            f"each ε at least {apart} times the last",
-        )
-
-    return narrowest(read, epsilons, attrgetter("trusted"), attrgetter("error"))
+    """The narrowest trusted reference over every row or over a chain of them
+    (``rows_reference.rows_richardson``; ``_richardson_over`` reads each)."""
+    return rows_richardson(_richardson_over, epsilons, central, noise, curvature, sums)
 
 
 def _richardson_over(
@@ -91,7 +70,10 @@ def _richardson_over(
     their L+ + L− (less the smallest row's) and its ±, whose part odd in ε bounds the kink
     rows with no loss at w leave room for (``kink_room.kink_room``).
     """
-    count, broken = h2_run(epsilons, central, noise)
+    # the law's c = ΔD/Δ(ε²) in units of the largest ε (exact: a power of two), so that
+    # ε of any size is judged (ε near 1e-105 overflowed c, review10h H1)
+    scaled = epsilons / step_unit(epsilons)
+    count, broken = h2_run(scaled, central, noise)
     order = np.argsort(epsilons)
     if count < MIN_JUDGING_ROWS:
         try:
@@ -141,7 +123,7 @@ def _richardson_over(
             if room < even.kink:
                 even, one_kink = replace(even, kink=room), True
     shown, broken, open_to_kink = _law_shown(
-        epsilons[used], central[used], noise[used], tableau.value, correction, even
+        scaled[used], central[used], noise[used], tableau.value, correction, even
     )
     if shown is None:
         return ReferenceValue(
@@ -232,6 +214,9 @@ def _law_shown(
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
             return None, "truncation", False
+        if not (drift_is_monotone(h, d, n) and drift_fits_scale(h, d, n, value)):
+            # c's up and down beyond their round-off: a structure, not a law (review10h C1)
+            return None, "truncation", False
         if even is None and not on_one_line(h, d, n):
             # with no loss at w the even part cannot show a kink; the run itself must
             return None, "truncation", False
@@ -246,11 +231,16 @@ def _law_shown(
     # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
     # sides, or changed below its digits) overlap anything: they show no law
     informative = d != 0.0
+    # ... unless the loss at w shows each step moved the loss by its curvature's law (an even
+    # loss at a minimum or a stationary point: D = 0 exactly, review10h H2)
+    stationary = not np.any(informative) and curving(even, d.size)
+    if stationary:
+        informative = np.ones(d.size, dtype=bool)
     if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
         return None, "round-off", False
     h, d, n = h[informative], d[informative], n[informative]
     low, high = np.max(d - n), np.min(d + n)
-    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0):
+    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0 or stationary):
         # value = some row j's D less the h² term there, which the largest row k bounds:
         # |c|·h_j² ≤ (|D_k − D_j| + n_k + n_j)·h_j²/(h_k² − h_j²); the best such j (h_k ≥ 2h_j)
         far = h[-1] >= 2.0 * h[:-1]
@@ -618,6 +608,7 @@ def too_few_rows(result: SweepResult, diagnosis):
         "rows": rows,
         "total_rows": int(np.size(result.epsilons)),
         "min_rows": MIN_JUDGING_ROWS,
+        "unchanged_rows": int(np.count_nonzero(result.vanished)),
     }
     return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())
 

@@ -1,0 +1,80 @@
+"""The Richardson reference over measured rows (``measured._rows_richardson``): read over
+every row and over chains of them a ratio apart (``row_windows``), the narrowest trusted bar
+kept, but only from a chain the rows it steps over agree with (``row_consistency``): rows a
+chain leaves out that show a structure it cannot see (a ripple below the rows' ε, a kink
+near w) veto it, so thinning never replaces what every row says ("too coarse") by a narrow
+bar beside the truth (review10h C3); nor does a chain whose run checks the law only once
+where every row breaks it beyond round-off. The law checks run in units of the largest ε
+(``step_unit``), so ε of any size is judged (review10h H1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from operator import attrgetter
+
+import numpy as np
+
+from fdgui.core.numbers import format as numbers
+from fdgui.core.sweep.references import ReferenceValue, h2_run
+from fdgui.core.sweep.row_consistency import left_out_agree
+from fdgui.core.sweep.row_windows import narrowest
+
+# a run of three rows checks the h² law once (one pair of c's), and can pass it by chance
+ONE_CHECK = 3
+
+
+def _broken_by_truncation(full: ReferenceValue | None) -> bool:
+    """Whether the reference over every row found their smallest ε breaking the h² law by
+    more than round-off: then a chain whose run checks the law once does not replace it
+    (review10h C3e: a kink just off w, three of a hundred rows passing the law by chance)."""
+    return full is not None and not full.trusted and full.limit == "truncation"
+
+
+def step_unit(steps: np.ndarray) -> float:
+    """The power of two nearest the largest finite ε (1.0 when there is none): ε over it
+    keeps every digit and c = ΔD/Δ(ε²) within float64 for ε of any size."""
+    finite = steps[np.isfinite(steps) & (steps > 0.0)]
+    return float(2.0 ** np.round(np.log2(np.max(finite)))) if finite.size else 1.0
+
+
+def rows_richardson(
+    over: Callable[..., ReferenceValue | None],
+    epsilons: np.ndarray,
+    central: np.ndarray,
+    noise: np.ndarray,
+    curvature: Callable | None = None,
+    sums: Callable | None = None,
+) -> ReferenceValue | None:
+    """``over`` (``measured._richardson_over``) read over every row and over each chain
+    whose left-out rows agree with it; the narrowest trusted of them."""
+
+    every: list[ReferenceValue | None] = []
+
+    def read(chain: np.ndarray | None) -> ReferenceValue | None:
+        if chain is None:
+            every.append(over(epsilons, central, noise, curvature, sums))
+            return every[0]
+        count = h2_run(epsilons[chain] / step_unit(epsilons), central[chain], noise[chain])[0]
+        if count <= ONE_CHECK and _broken_by_truncation(every[0]):
+            return None  # one check of the law does not overrule every row's break of it
+        found = over(
+            epsilons[chain],
+            central[chain],
+            noise[chain],
+            None if curvature is None else lambda at: curvature(chain[at]),
+            None if sums is None else lambda at: sums(chain[at]),
+        )
+        if found is None:
+            return None
+        if found.trusted and not left_out_agree(epsilons, central, noise, chain, count):
+            return None  # the rows it steps over show what it cannot
+        steps = np.sort(epsilons[chain])
+        apart = numbers.significant(float(np.min(steps[1:] / steps[:-1])), 3)
+        return replace(
+            found,
+            note=f"{found.note}; read from a chain of {chain.size} of the {epsilons.size} rows, "
+            f"each ε at least {apart} times the last",
+        )
+
+    return narrowest(read, epsilons, attrgetter("trusted"), attrgetter("error"))
