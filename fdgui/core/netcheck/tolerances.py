@@ -132,7 +132,7 @@ def own_scales(theta, offsets, epsilon: float) -> list[float]:
     found = []
     for start, stop in itertools.pairwise(offsets):
         largest = float(np.max(np.abs(theta[start:stop]))) if stop > start else 0.0
-        found.append(largest if 0 < largest <= epsilon else 1.0)
+        found.append(min(largest, 1.0) if largest > 0 else 1.0)
     return found
 
 
