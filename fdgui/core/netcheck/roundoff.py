@@ -180,6 +180,8 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
     scales = [0.0] * len(groups)
     sizes = [0.0] * len(groups)  # the largest |L| each group's fans saw
     first = set()  # groups measured at the first spacing (no widening)
+    quanta = set()  # groups whose losses move in whole multiples of a quantum
+    u = unit_roundoff(precision)
     pending = list(range(len(groups)))
     evaluations = 0
     for widening in range(WIDENINGS + 1):
@@ -198,6 +200,10 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
                 sizes[number] = float(np.max(np.abs(group), initial=0.0, where=np.isfinite(group)))
             if share is not None and not middle <= share * spread:
                 middle = 0.0  # a jump or kink in most fans, not round-off
+            quantum = loss_quantum(group, SHAPE_FLOOR * u * max(sizes[number], 1e-300))
+            if quantum > 0:  # a loss rounded to a quantum: each value is off by up to half
+                middle = max(middle, quantum / 2)  # (a fan whose changes happen to be
+                quanta.add(number)  # equal has no residual: that luck is not its round-off)
             steps = quantized(group) if widening else True
             if steps is False:
                 continue  # widened onto kinks or curves, not a staircase: keep what was seen
@@ -214,8 +220,9 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         pending = waiting
         if not pending:
             break
-    u = unit_roundoff(precision)
-    shaped = [n for n in sorted(first) if found[n] > SHAPE_FLOOR * u * max(sizes[n], 1e-300)]
+    shaped = [
+        n for n in sorted(first - quanta) if found[n] > SHAPE_FLOOR * u * max(sizes[n], 1e-300)
+    ]
     if shaped:
         floors = {n: SHAPE_FLOOR * u * sizes[n] for n in shaped}
         narrowed, spent = _without_shape(losses, theta, units, floors, found, spacing)
@@ -249,8 +256,10 @@ def _without_shape(losses, theta, units, floors, found, spacing):
         falling, row = {}, 0
         for number, before in now.items():
             lines = units[number].shape[0]
-            middle, _ = _fans(values[row : row + lines])
+            middle, spread = _fans(values[row : row + lines])
             row += lines
+            if spread < TELLING * middle or spread <= 0:
+                continue  # the losses hardly moved (a staircase's few steps): tells nothing
             if middle * SHAPE_FALL <= before:  # fell like a shape: round-off is below it
                 found[number] = middle
                 falling[number] = middle
@@ -258,6 +267,35 @@ def _without_shape(losses, theta, units, floors, found, spacing):
         if not now:
             break
     return {number: found[number] for number in numbers}, evaluations
+
+
+QUANTUM_TOLERANCE = 0.05  # a change within this share of a quantum of a whole multiple
+
+
+def loss_quantum(lines: np.ndarray, floor: float) -> float:
+    """The quantum a loss is rounded to (round(L/Q)·Q), seen along the lines' losses; 0 where
+    none shows. Second differences above ``floor`` (the plain round-off's) give the quantum
+    candidates (their smallest, a half or a third of it); one is taken where the second
+    differences are a mix of zeros and non-zeros (a staircase: a smooth curve has no zero
+    second differences, a straight line no non-zero ones) and every change between
+    neighbouring losses, and every second difference, is a whole multiple of it within
+    QUANTUM_TOLERANCE (review9i C9: a loss rounded to 1e-9 failed a correct gradient)."""
+    with np.errstate(all="ignore"):
+        first = np.diff(lines, axis=1)
+        second = np.diff(lines, n=2, axis=1)
+    first, second = first[np.isfinite(first)], np.abs(second[np.isfinite(second)])
+    moving = second > floor
+    if not moving.any() or moving.all() or first.size == 0:
+        return 0.0
+    smallest = float(second[moving].min())
+    for candidate in (smallest, smallest / 2, smallest / 3):
+        if candidate <= floor:
+            break
+        with np.errstate(all="ignore"):
+            parts = np.concatenate([first, second[moving]]) / candidate
+        if np.all(np.abs(parts - np.round(parts)) <= QUANTUM_TOLERANCE):
+            return candidate
+    return 0.0
 
 
 def quantized(lines: np.ndarray) -> bool | None:
