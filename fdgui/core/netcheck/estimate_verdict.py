@@ -75,7 +75,10 @@ def resolves_undecided(engine) -> bool:
     (its windows carry ten times the round-off, rounded up) may still be resolved by the
     estimate's own bar — only "wrong" is taken from it there (review9i C3: a 1 % bug 10 of
     those bars off was undecided, and the check passed)."""
-    return engine.dtype == "float64" and not applies(engine)
+    # (not along a projection's direction: through kinks at θ0 its one-sided slopes do not
+    # bound g·v of a correct gradient)
+    along = bool(getattr(engine, "_along_direction", False))
+    return engine.dtype == "float64" and not applies(engine) and not along
 
 
 def decide_undecided(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink,
