@@ -75,6 +75,17 @@ def roundoff_floor(name: str, loss: float, epsilon: float | np.ndarray) -> float
     return unit_roundoff(name) * abs(float(loss)) / np.asarray(epsilon, dtype=float)
 
 
+def subnormal_gap(name: str, unit: float = 1.0) -> float:
+    """The format's smallest subnormal: a loss below the smallest normal number rounds to a
+    multiple of it, so it is off by up to half of it (float64 cannot hold that half), not by
+    u·|L|; 0 for a source that is not one of the four formats, or exact digits (``unit`` 0)."""
+    if not unit or name not in DTYPE_NAMES:
+        return 0.0
+    import ml_dtypes  # its finfo knows all four formats
+
+    return float(ml_dtypes.finfo(numpy_dtype(name)).smallest_subnormal)
+
+
 def perturbation_vanishes(w: float, epsilon: float | np.ndarray, name: str) -> bool | np.ndarray:
     """True where w+ε and w−ε, formed in the format, both round back to w itself."""
     dtype = numpy_dtype(name)

@@ -420,6 +420,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             )
         ):
             return _wrong(reading, consensus, spread, truth, pole=pole)
+        # within 1 % but the finite differences themselves, at every ε that resolves the
+        # gradient, sit far from it (neither side matching it, which a kink beside w would
+        # leave): the loss's own measurements refute it, whatever a kink could do to the
+        # reference's steps (review9i: every 1 % bug of a smooth probe was "too coarse")
+        if _fd_contradicts(result, checked.value, usable):
+            return _wrong(reading, consensus, spread, truth, pole=pole)
         # beyond the bars but within 1 %: a kink Richardson's steps cannot see could make a
         # difference that small, so it is not called wrong; nor is it a confirmation (a 1 %
         # bug against a bar of 1e-12 was "Gradient correct" for probes)

@@ -645,7 +645,7 @@ def _assemble(
     u = precision.unit_roundoff(dtype) if unit_roundoff is None else unit_roundoff
     reference = references[0] if references and has_checked else None
     with np.errstate(all="ignore"):
-        floor = u * np.abs(loss_values) / epsilons
+        floor = np.maximum(u * np.abs(loss_values), precision.subnormal_gap(dtype, u)) / epsilons
         if row_noise is not None:  # measured rows: their own ± (format and printed digits)
             floor = np.maximum(floor, row_noise)
         guides: dict[str, np.ndarray | None] = {"central": None, "forward": None, "backward": None}

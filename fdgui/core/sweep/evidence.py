@@ -182,7 +182,8 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
     with np.errstate(all="ignore"):
         sides = np.maximum(np.abs(result.forward.estimates), np.abs(result.backward.estimates))
     typical = float(np.median(sides[readable])) if readable.any() else 0.0
-    scale = max(abs(result.reference.value) if result.reference else 0.0, typical, 1e-300)
+    # (a floor of 1e-300 hid the kink of a loss of 1e-310: only 0 needs one)
+    scale = max(abs(result.reference.value) if result.reference else 0.0, typical, 5e-324)
     smallest_readable = int(np.flatnonzero(readable)[0])
     first = slopes[: max(1, offset // 4), 1]
     if first.size and abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
