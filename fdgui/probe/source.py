@@ -19,6 +19,7 @@ imports the standard library and numpy only (never Qt, never the rest of fdgui).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 import os
@@ -78,6 +79,12 @@ def real_array(value: Any, what: str) -> np.ndarray:
         if np.any(np.imag(array) != 0):
             raise ResultError(f"{what} returned complex numbers; a loss is real")
         array = np.real(array)
+    if array.dtype.kind == "V" and "float" in array.dtype.name:
+        # ml_dtypes' formats (bfloat16, float8_…): numpy stores them as its own "void"
+        # kind, but float32 holds each of their values exactly (the precision is read from
+        # the dtype itself: ``precision_of_result``)
+        with contextlib.suppress(TypeError, ValueError):
+            array = array.astype(np.float32)
     if array.dtype.kind not in "iuf":
         raise ResultError(
             f"{what} returned {type(value).__name__} of {array.dtype}, not real numbers"

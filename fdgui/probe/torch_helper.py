@@ -33,6 +33,17 @@ def _convert(value: Any, dtype: torch.dtype) -> Any:
     return value
 
 
+def _numpy(tensor: torch.Tensor) -> np.ndarray:
+    """A tensor's values as numpy holds them: a dtype numpy has no type for (bfloat16) goes
+    through float32, which holds every one of its values exactly (the probe's losses stay
+    bfloat16 numbers, so the check still reads their precision from them)."""
+    tensor = tensor.detach().cpu()
+    try:
+        return tensor.numpy()
+    except TypeError:  # "Got unsupported ScalarType BFloat16"
+        return tensor.to(torch.float32).numpy()
+
+
 class TorchProbe:
     """The richer probe form over a PyTorch module (see the module's docstring)."""
 
@@ -62,7 +73,7 @@ class TorchProbe:
 
     # ---------------------------------------------------------------- the richer form
     def parameters(self) -> dict[str, np.ndarray]:
-        return {n: t.cpu().numpy().copy() for n, t in self.base.items()}
+        return {n: _numpy(t).copy() for n, t in self.base.items()}
 
     def _tensors(self, params: dict[str, Any]) -> dict[str, torch.Tensor]:
         return {n: torch.as_tensor(np.asarray(params[n]), dtype=self.dtype) for n in self.names}
@@ -80,7 +91,7 @@ class TorchProbe:
         value = self._loss(tensors)
         grads = torch.autograd.grad(value, list(tensors.values()), allow_unused=True)
         return {
-            n: (g.detach().cpu().numpy() if g is not None else np.zeros(tuple(t.shape)))
+            n: (_numpy(g) if g is not None else np.zeros(tuple(t.shape)))
             for (n, t), g in zip(tensors.items(), grads, strict=True)
         }
 
@@ -91,7 +102,7 @@ class TorchProbe:
             if self.vectorize:
                 try:
                     result = vmap(lambda p: self._loss({**self.base, name: p}))(values)
-                    return result.cpu().numpy()
+                    return _numpy(result)
                 except Exception:  # no vmap rule, data-dependent control flow: loop
                     self.vectorize = False
             return np.array([float(self._loss({**self.base, name: p})) for p in values])
@@ -103,7 +114,7 @@ class TorchProbe:
         with torch.no_grad():
             if self.vectorize:
                 try:
-                    return vmap(self._loss)(stacked).cpu().numpy()
+                    return _numpy(vmap(self._loss)(stacked))
                 except Exception:
                     self.vectorize = False
             return np.array(

@@ -45,12 +45,13 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
-from fdgui.core.netcheck import estimate_verdict
+from fdgui.core.netcheck import estimate_verdict, own_scale
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
     sample_indices,
 )
+from fdgui.core.netcheck.noise import steady_sigma
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import (
     CONFIRMED_LIMIT,
@@ -58,14 +59,15 @@ from fdgui.core.netcheck.reexamine import (
     FACTORS,
     JUMP_SHARE,
     KINK,
+    KINK_DIRECTION,
     KINK_OUTSIDE,
     NOISE_REPEATS,
     NOISE_WIDTH,
+    OWN_SCALE_RIGHT,
     SMALL_STEPS,
     UNDECIDED,
     needs_small_steps,
     reexamine,
-    repeat_sigma,
 )
 from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, MeasuredRoundoff, measure_roundoffs
 from fdgui.core.netcheck.settings import CheckSettings
@@ -210,8 +212,10 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             own = magnitude if magnitude is not None else self.magnitude
             self._tensor_tolerances[position] = (found, measured, own, self.noise_sigma)
+        self.quiet_atol: float | None = None  # atol before the noise widened it
         if self.noise_sigma > 0:
             tolerances = self._tolerances
+            self.quiet_atol = tolerances.atol
             wider = tolerances.atol + NOISE_WIDTH * self.noise_sigma / self.epsilon_base
             self._tolerances = replace(tolerances, atol=_round_up(wider))
             self._tensor_tolerances = {}
@@ -224,6 +228,7 @@ class ForwardEngine(ForwardSteps):
         self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
+        self.own_scale_looked = 0  # ... of which at their own scale (netcheck.own_scale)
 
     def _measure_noise(self) -> float:
         """σ of L(θ0) over 1 + NOISE_REPEATS evaluations, and of L at a point where every
@@ -239,17 +244,24 @@ class ForwardEngine(ForwardSteps):
              np.repeat(moved[None, :], NOISE_REPEATS, axis=0)]
         )  # fmt: skip
         found = self._losses(points)
-        here = repeat_sigma(np.concatenate([[self.loss], found[:NOISE_REPEATS]]), self.precision)
-        there = repeat_sigma(found[NOISE_REPEATS:], self.precision)
+        here = steady_sigma(
+            self._losses,
+            self.theta,
+            np.concatenate([[self.loss], found[:NOISE_REPEATS]]),
+            self.precision,
+        )
+        there = steady_sigma(self._losses, moved, found[NOISE_REPEATS:], self.precision)
         if here == 0 and there > 0 and len(self.shapes) > 1:  # which tensor's move shows it
             rows = []
             for position in range(len(self.shapes)):
                 point = self.theta.copy()
                 part = slice(self.offsets[position], self.offsets[position + 1])
                 point[part] = moved[part]
-                rows.append(np.repeat(point[None, :], NOISE_REPEATS, axis=0))
-            each = self._losses(np.concatenate(rows)).reshape(len(self.shapes), NOISE_REPEATS)
-            sigmas = [repeat_sigma(values, self.precision) for values in each]
+                rows.append(point)
+            each = self._losses(np.repeat(np.array(rows), NOISE_REPEATS, axis=0))
+            each = each.reshape(len(self.shapes), NOISE_REPEATS)
+            sigmas = [steady_sigma(self._losses, point, values, self.precision)
+                      for point, values in zip(rows, each, strict=True)]  # fmt: skip
             if max(sigmas) > 0:
                 self.tensor_noise = sigmas
         return max(here, there)
@@ -268,6 +280,7 @@ class ForwardEngine(ForwardSteps):
         """The ε ladder's tolerances (measured round-off) replace every tensor's."""
         self._tolerances = tolerances
         self._tensor_tolerances = {}
+        self.quiet_atol = None
 
     @contextlib.contextmanager
     def _tensor(self, position: int) -> Iterator[None]:
@@ -327,6 +340,7 @@ class ForwardEngine(ForwardSteps):
             points[np.arange(steps.size), where] = moved
             return points, moved == self.theta[where]
 
+        rows_for.values = self.theta[flat]  # the entries' w (netcheck.own_scale)
         return rows_for
 
     def direction_chunk(self, position: int, k: int) -> Chunk:
@@ -413,17 +427,21 @@ class ForwardEngine(ForwardSteps):
         if not self.smooth:
             self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                              kink, undecided)  # fmt: skip
+        bar = np.full(indices.size, np.nan)  # an own-scale look's bars (netcheck.own_scale)
         reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
-                                  vanished, kink, undecided)  # fmt: skip
-        bar = None
-        if estimate_verdict.applies(self):  # a coarse loss: the estimate's bar decides more
-            numeric, bar, reason = estimate_verdict.decide(
+                                  vanished, kink, undecided, bar)  # fmt: skip
+        bar = None if np.isnan(bar).all() else bar
+        decider = None  # a coarse loss: the estimate's bar decides more; in float64 it
+        if estimate_verdict.applies(self):  # decides "wrong" where the second look could not
+            decider = estimate_verdict.decide
+        elif estimate_verdict.resolves_undecided(self):
+            decider = estimate_verdict.decide_undecided
+        if decider is not None:
+            numeric, found, reason = decider(
                 self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
             )
-        elif estimate_verdict.resolves_undecided(self):  # resolved by the estimate: wrong
-            numeric, bar, reason = estimate_verdict.decide_undecided(
-                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
-            )
+            if found is not None:
+                bar = found if bar is None else np.where(np.isnan(found), bar, found)
         return Chunk(
             indices,
             numeric,
@@ -439,9 +457,10 @@ class ForwardEngine(ForwardSteps):
         )
 
     def _look_again(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
-                    kink, undecided) -> np.ndarray | None:  # fmt: skip
+                    kink, undecided, bar) -> np.ndarray | None:  # fmt: skip
         """Reason codes (``reexamine``) for the entries that still disagree; marks (in place)
-        those it finds on a kink or undecided. None when nothing disagrees."""
+        those it finds on a kink or undecided, and sets the numbers of those it looked at on
+        their own scale (``own_scale``; ``bar``). None when nothing disagrees."""
         if self.confirmed >= CONFIRMED_LIMIT:
             return None
         tolerances = self._tolerances
@@ -487,18 +506,28 @@ class ForwardEngine(ForwardSteps):
                 for full, part in zip(spread[factor], found, strict=True):
                     full[suspects] = part
             bound = tolerances.atol * tolerances.epsilon  # ≥ the measured N (ladder)
+            if self.quiet_atol is not None:  # the noise is windowed on its own (σ/step):
+                # an atol widened by it (and rounded up) would count it twice, and leave a
+                # clear disagreement undecided whenever σ was measured a little high
+                bound = self.quiet_atol * tolerances.epsilon
             codes = reexamine(
                 *arguments, small=spread, roundoff=bound, measured=measured,
                 magnitude=self.magnitude, units=units,
             )  # fmt: skip
+        if not self._along_direction:  # a step that measured the loss's shape, not its slope
+            floor = own_scale.loss_change_rounding(self)
+            codes = own_scale.look(self, rows_for, chosen, codes, more, epsilon, analytic, plus,
+                                   minus, numeric, bar, floor)  # fmt: skip
         if self._along_direction:  # a direction through kinks at θ0 (every unit it moves
             # there at once): its one-sided slopes do not bound g·v of a correct gradient,
             # whose kinks each take any value between their own sides — undecided
-            codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), UNDECIDED, codes)
+            codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), KINK_DIRECTION, codes)
         self.reexamined += n
-        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, (*EXPLAINED, UNDECIDED))))
-        kink[chosen[codes == KINK]] = True
-        undecided[chosen[codes == UNDECIDED]] = True
+        left = (UNDECIDED, KINK_DIRECTION)
+        right = (*EXPLAINED, *left, OWN_SCALE_RIGHT)
+        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, right)))
+        kink[chosen] = codes == KINK
+        undecided[chosen[np.isin(codes, left)]] = True
         reason = np.zeros(total, dtype=np.int8)
         reason[chosen] = codes
         return reason

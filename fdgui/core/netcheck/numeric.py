@@ -31,6 +31,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, real_numbers
+from fdgui.core.netcheck import own_scale
 from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH, repeat_sigma
@@ -169,6 +170,7 @@ class NumericEngine:
         # loss is made of larger terms that cancel (its rounding is then theirs, not L's)
         self.roundoff = self.u * max(1.0, abs(self.loss))
         self.setup_evaluations = 1 + NOISE_REPEATS
+        self.own_scale_looked = self.own_scale_evaluations = 0  # netcheck.own_scale
         self.offsets = model.offsets()
         base = recommended_epsilon(self.precision, 0.0)
         step = base if settings.epsilon is None else float(settings.epsilon)
@@ -271,6 +273,10 @@ class NumericEngine:
             points[np.arange(steps.size), where] = moved
             got = self._losses(points)
         values, bars, plus, minus = self._estimate(got, actual, h, position)
+        if self.settings.epsilon is None:  # steps that measured the loss's shape: own scale
+            values, bars, h = own_scale.estimates(
+                self, position, flat, h, got, actual, values, bars
+            )
         return values, bars, h, plus, minus
 
     def direction_chunk(self, position: int, k: int):
@@ -317,7 +323,8 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
             for key, values in zip(parts, piece, strict=True):
                 parts[key][start : start + part.size] = values
             done += part.size
-            evaluations += EVALUATIONS_PER_ENTRY * part.size
+            evaluations += EVALUATIONS_PER_ENTRY * part.size + engine.own_scale_evaluations
+            engine.own_scale_evaluations = 0
             yield done / total, f"{info.name}: {done:,} of {total:,} estimated"
         found.append((info, indices, parts))
     floor = relative_floor([parts["values"] for _, _, parts in found])

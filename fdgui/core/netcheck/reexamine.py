@@ -90,6 +90,15 @@ ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT = 8, 9, 10
 UNCONFIRMED = 11
 # a coarse loss's undecided entry decided by the estimate's own bar (netcheck.estimate_verdict)
 ESTIMATE_RIGHT, ESTIMATE_WRONG = 12, 13
+# a projection's direction through kinks at θ0: undecided, explained by those kinks (whose
+# one-sided slopes do not bound g·v), unlike UNDECIDED after a clear disagreement
+KINK_DIRECTION = 14
+# an entry its first step measured the shape of, decided with steps down to its own scale
+# (netcheck.own_scale): right or wrong within the bar of the narrowest usable step
+OWN_SCALE_RIGHT, OWN_SCALE_WRONG = 15, 16
+# an entry left UNDECIDED by the second look whose first disagreement was at least this
+# many times its window makes its tensor inconclusive, never a pass (review9h #2)
+CLEAR_DISAGREEMENT = 2.0
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 SMALL_STEPS = tuple(2.0**-k for k in range(3, 9))  # ε/8 … ε/256: before a kink's entry fails
 WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE)  # called wrong (a jump aside)
@@ -109,9 +118,13 @@ REASON_KEYS = {
     UNCONFIRMED: "unconfirmed",
     ESTIMATE_RIGHT: "estimate",
     ESTIMATE_WRONG: "estimate-wrong",
+    KINK_DIRECTION: "undecided",
+    OWN_SCALE_RIGHT: "own-scale",
+    OWN_SCALE_WRONG: "own-scale-wrong",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
 ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)
+OWN_SCALE_REASONS = (OWN_SCALE_RIGHT, OWN_SCALE_WRONG)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 

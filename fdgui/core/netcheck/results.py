@@ -17,10 +17,13 @@ from fdgui.core.netcheck.chunks import TensorResult
 from fdgui.core.netcheck.confirm import Confirmation
 from fdgui.core.netcheck.ladder import Roundoff
 from fdgui.core.netcheck.reexamine import (
+    CLEAR_DISAGREEMENT,
     ESTIMATE_REASONS,
     LADDER_REASONS,
+    OWN_SCALE_REASONS,
     REASON_KEYS,
     SOME_EPSILON,
+    UNDECIDED,
 )
 from fdgui.core.netcheck.settings import CheckSettings
 from fdgui.core.netcheck.tolerances import Tolerances, step_atol
@@ -91,15 +94,21 @@ class TensorReport:
     decided_larger: int = 0
     unreproducible: int = 0  # fixed ε, exact float64 engine: L+ = L− as float64 numbers
     decided_estimate: int = 0  # decided by the estimate's bar (netcheck.estimate_verdict)
+    # of the undecided: entries that disagreed clearly at the first ε (CLEAR_DISAGREEMENT
+    # times their window) and that the second look could neither confirm nor excuse
+    unresolved: int = 0
 
     @property
     def inconclusive(self) -> bool:
         """No failures, but most entries are too small for the dtype to tell right from
         wrong — or, in a loss so coarse that the estimate's bar had to decide entries
         (float16, bfloat16), more than COARSE_UNDECIDED_SHARE of them: there even the
-        estimate could not tell those, and a pass would vouch for them too."""
+        estimate could not tell those, and a pass would vouch for them too — or some entry
+        disagreed clearly and stayed undecided (``unresolved``): one is enough."""
         share = COARSE_UNDECIDED_SHARE if self.decided_estimate else 0.5
-        return self.failures == 0 and self.checked > 0 and self.undecided > share * self.checked
+        if self.failures or self.checked == 0:
+            return False
+        return self.undecided > share * self.checked or self.unresolved > 0
 
 
 @dataclass(frozen=True)
@@ -326,9 +335,15 @@ def build_report(
             correct &= ~shown_same
         within &= ~undefined
         estimated = laddered & np.isin(result.reason, ESTIMATE_REASONS)
+        own = laddered & np.isin(result.reason, OWN_SCALE_REASONS)  # netcheck.own_scale
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
         explained = correct | within | kink | undecided | settled
+        # the second look left it undecided after a clear first disagreement: never agreeing
+        with np.errstate(invalid="ignore"):
+            first = entry_atol + tolerances.rtol * np.abs(analytic)  # the first ε's window
+            clear = difference > CLEAR_DISAGREEMENT * first
+        unresolved = undecided & (result.reason == UNDECIDED) & clear
         failing = checked & ~explained
         failures = int(np.sum(failing))
         total_failures += failures
@@ -358,9 +373,10 @@ def build_report(
                 heat_map=heat_map,
                 heat_levels=heat_levels,
                 bars=None if bar is None else _frozen(bar),
-                decided_larger=int(np.sum(laddered & ~undecided & ~undefined & ~estimated)),
+                decided_larger=int(np.sum(laddered & ~undecided & ~undefined & ~estimated & ~own)),
                 decided_estimate=int(np.sum(estimated & ~undecided & ~undefined)),
                 unreproducible=int(np.sum(shown_same)),
+                unresolved=int(np.sum(unresolved)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)
@@ -383,9 +399,11 @@ def build_report(
                 note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
+            elif undecided[flat] and result.reason[flat] == UNDECIDED:
+                note = "open"  # disagreed at the first ε; the second look could not tell
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
-            elif laddered[flat] and result.reason[flat] in ESTIMATE_REASONS:
+            elif laddered[flat] and result.reason[flat] in (*ESTIMATE_REASONS, *OWN_SCALE_REASONS):
                 note = REASON_KEYS[int(result.reason[flat])]  # the estimate's bar decided
             elif laddered[flat] and within[flat]:
                 note = "larger-ε"  # decided at a larger ε, within its measured bar

@@ -176,6 +176,10 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         for position, value in enumerate(step_scales):
             stretch[bounds[position] : bounds[position + 1]] = value
         units = [lines * stretch for lines in units]
+    reach = spacing * float(np.max(np.abs(k)))
+    if precision == "float64":  # (a coarser loss's own rounding dwarfs such curvature)
+        own_share = unit_roundoff(precision) ** 0.25
+        units = [_left_alone(lines, theta, reach, own_share) for lines in units]
     found = [0.0] * len(groups)
     scales = [0.0] * len(groups)
     sizes = [0.0] * len(groups)  # the largest |L| each group's fans saw
@@ -296,6 +300,30 @@ def loss_quantum(lines: np.ndarray, floor: float) -> float:
         if np.all(np.abs(parts - np.round(parts)) <= QUANTUM_TOLERANCE):
             return candidate
     return 0.0
+
+
+def _left_alone(lines: np.ndarray, theta: np.ndarray, reach: float, share: float) -> np.ndarray:
+    """The lines with the entries they would move by more than ``share`` = u^(1/4) of
+    themselves (over the fans' ``reach``) left where they are, zeros aside, and the other
+    entries' part stretched back to unit length (if some entry still moves; else the line
+    as it was). A loss may vary on the scale of an entry's own size (log1p((w/s − c)²) with
+    s = 1e-8 beside weights of 1): a fan that moves such an entry by a fair share of itself
+    strays from any cubic by that entry's own curvature, which would pass for round-off of
+    the whole tensor and widen every entry's window by twenty orders (review9h #6); a share
+    of u^(1/4) leaves u of it. The round-off of the loss's arithmetic is measured as well
+    along the other entries."""
+    values = np.abs(theta)[None, :]
+    out = lines
+    for _ in range(2):  # once more after the stretch, which moves the others further
+        keep = (values == 0) | (np.abs(out) * reach <= share * values)
+        if keep.all():
+            return out  # (the very same lines: a staircase's fans depend on every bit)
+        kept = out * keep
+        norms = np.linalg.norm(kept, axis=1, keepdims=True)
+        if not np.all(norms > 0):
+            return lines  # nothing else moves: the line as it was
+        out = kept / norms if out is lines else kept
+    return out
 
 
 def quantized(lines: np.ndarray) -> bool | None:

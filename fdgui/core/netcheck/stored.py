@@ -157,6 +157,7 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
             "decided_at_larger_epsilon": tensor.decided_larger,  # the ε ladder (netcheck)
             "unreproducible": tensor.unreproducible,
             "decided_by_estimate": tensor.decided_estimate,  # netcheck.estimate_verdict
+            "unresolved": tensor.unresolved,  # clear disagreements left undecided
             "heat_levels": [_number(v) for v in tensor.heat_levels],
         }
         heat = tensor.heat_map
@@ -422,6 +423,7 @@ def _tensor(item: dict[str, Any], omitted: dict[str, str]) -> TensorReport:
         decided_larger=_int(item.get("decided_at_larger_epsilon", 0), f"{name} larger ε"),
         unreproducible=_int(item.get("unreproducible", 0), f"{name} unreproducible"),
         decided_estimate=_int(item.get("decided_by_estimate", 0), f"{name} by estimate"),
+        unresolved=_int(item.get("unresolved", 0), f"{name} unresolved"),
         heat_map=heat,
         heat_levels=(low, high),
     )

@@ -153,10 +153,13 @@ def _one_kink_words(room: float, coarse: bool = False) -> str:
     more = "with more digits " if coarse else ""
     return (
         f" {given}, so this assumes at most one kink between w and the "
-        f"smallest ε: the reference's bar holds ± {_bar(room)} for one at any distance "
-        "from w (read from the part of L+ + L− odd in ε, which a smooth loss never has), but "
-        "two whose effects cancel — a notch or bump narrower than the smallest ε — leave no "
-        f"trace in L+ and L−. A column with the loss at w {more}would show one."
+        "smallest ε, and the loss otherwise smooth on the scale of the smallest ε (the "
+        f"kink's branches straight over it): the reference's bar holds ± {_bar(room)} for "
+        "such a kink at any distance from w (read from the part of L+ + L− odd in ε, which a "
+        "smooth loss never has), but a feature narrower than the smallest ε leaves no trace "
+        "in L+ and L− — two kinks whose effects cancel (a notch or bump), or a branch that "
+        "bends or levels off within it, which the rows see as a step. A column with the "
+        f"loss at w {more}would show a notch or bump."
     )
 
 

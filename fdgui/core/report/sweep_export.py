@@ -85,12 +85,17 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
             # rows with no loss at w: the verdict assumes at most one kink between w and the
             # smallest ε (the words say so)
             **(
-                {"assumes": "at most one kink between w and the smallest epsilon"}
-                if diagnosis.facts.get("one_kink") is not None
-                else {}
+                {"assumes": ONE_KINK_ASSUMED} if diagnosis.facts.get("one_kink") is not None else {}
             ),
         },
     }
+
+
+#: what a verdict from rows with no loss at w assumes (the words say it at length)
+ONE_KINK_ASSUMED = (
+    "at most one kink between w and the smallest epsilon, the loss otherwise smooth on "
+    "the scale of the smallest epsilon (the kink's branches straight over it)"
+)
 
 
 def _reference_lines(result: SweepResult) -> list[str]:

@@ -38,6 +38,7 @@ from fdgui.core.numbers.precision import DTYPE_NAMES
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import export
 from fdgui.core.report.netcheck import verdict_in_words
+from fdgui.core.report.netcheck_open import open_tensor_words
 from fdgui.ui import keys
 from fdgui.ui.netcheck.model import NetcheckModel, create_model
 from fdgui.ui.netcheck.results_view import build_results, show_no_report, show_restored_note
@@ -467,8 +468,10 @@ class NetcheckPanel(QWidget):
             elif tensor.inconclusive:
                 status.setForeground(QColor(readable(_COLOURS["kinks"])))
                 status.setToolTip(
-                    f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within a "
-                    "tolerance of half their gradient or more: a sign flip or a factor 2 "
+                    open_tensor_words(tensor)
+                    if tensor.unresolved
+                    else f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within "
+                    "a tolerance of half their gradient or more: a sign flip or a factor 2 "
                     "would agree too, so this dtype cannot decide"
                 )
             else:

@@ -1,0 +1,82 @@
+"""The words of a network check's entry notes: what explains an entry (the table's note
+column and its verdict title), kept apart from the report's layout (report.netcheck)."""
+
+from __future__ import annotations
+
+from fdgui.core.report.netcheck_open import OPEN_WORDS
+
+NOTE_WORDS = {
+    "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
+    "lies between the one-sided slopes, or agrees at a step clear of the kink",
+    "kink-unexamined": "undecided: a relu switches within ±ε and the one-sided slopes, with "
+    "their round-off, do not show the gradient to lie between them: a kink or a bug",
+    "flat": "no change seen: L+ = L− (or w ± ε = w) in this dtype",
+    "undecided": "the dtype's tolerance is ≥ |a|/2: right and wrong look alike",
+    "open": OPEN_WORDS,
+    "round-off": "|n − a| ≤ atol + rtol·|a|",
+    "some-ε": "disagreed at the first ε only; the short ε sweep and Richardson agree",
+    "every-ε": "disagrees at every ε of the short sweep and with Richardson: a bug",
+    "most-ε": "disagrees with Richardson (one ε of the short sweep happened to agree): a bug",
+    "kink-outside": "forward ≠ backward difference (a kink), and the gradient is outside "
+    "the one-sided limits: not a subgradient",
+    "jump": "a one-sided ΔL does not shrink with ε: the loss jumps (a discontinuity) "
+    "inside ±ε, where no gradient exists",
+    "larger-ε": "undecided at the first ε; at this larger ε |n − a| is within its error bar "
+    "(measured round-off N/ε + truncation from ε, 2ε, 4ε), which is at most |a|/4",
+    "larger-ε-wrong": "at this larger ε |n − a| is beyond the error bar (a bar of at most "
+    "|a|/4, or |n − a| over twice the bar): a bug",
+    "estimate": "undecided at the first ε; Richardson from ε and ε/2 (the no-gradient "
+    "estimate, its bar the measured round-off 4r/ε plus truncation) agrees within a bar of "
+    "at most |a|/4",
+    "estimate-wrong": "Richardson from ε and ε/2 is more than twice its bar (the measured "
+    "round-off 4r/ε plus truncation) from the gradient, and so are both one-sided slopes: a "
+    "bug",
+    "round-off-limit": "undecided: even at the largest usable ε the losses' round-off is "
+    "above |a|/4 (the gradient is below what this dtype's losses resolve)",
+    "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "
+    "the loss left its Taylor regime) at larger ε",
+    "kink-limit": "undecided: a relu switches on or off within the larger ε this entry needs",
+    "unconfirmed": "undecided: the dtype's differences disagree, but the same loss in "
+    "float64 (steps from 2ε down to below ε/10⁶) does not bound a disagreement (truncation, a kink "
+    "or round-off the dtype's steps cannot separate)",
+    "own-scale": "the first step was far larger than the scale the loss varies on here "
+    "(ΔL± of one sign, |w| far below ε, or no h² law): at smaller steps, down to the entry's "
+    "own size, the central differences follow the h² law and agree within the bar shown",
+    "own-scale-wrong": "the first step was far larger than the scale the loss varies on here; "
+    "at smaller steps, down to the entry's own size, the central differences follow the h² "
+    "law and exclude the gradient: a bug",
+    "": "",
+}
+
+# the ε ladder's reasons for leaving an entry undecided, in words for the verdict
+LIMIT_WORDS = {
+    "round-off-limit": "below what the losses resolve at any usable ε",
+    "truncation-limit": "truncation grows before round-off is small enough",
+    "kink-limit": "a relu switches within the ε needed",
+    "unconfirmed": "a disagreement float64 does not confirm",
+}
+
+
+ENTRY_VERDICT_TITLES = {
+    "kink": "Kink (explained)",
+    "flat": "Undecided (no change)",
+    "undecided": "Undecided",
+    "open": "Undecided (disagrees)",
+    "round-off": "Within dtype error",
+    "some-ε": "Correct (first ε off)",
+    "every-ε": "Wrong at every ε",
+    "most-ε": "Wrong (Richardson)",
+    "kink-outside": "Wrong (not a subgradient)",
+    "jump": "Discontinuity (no gradient)",
+    "larger-ε": "Correct at larger ε",
+    "larger-ε-wrong": "Wrong at larger ε",
+    "estimate": "Correct (estimate's bar)",
+    "estimate-wrong": "Wrong (estimate's bar)",
+    "own-scale": "Correct at its own scale",
+    "own-scale-wrong": "Wrong at its own scale",
+    "round-off-limit": "Undecided (round-off)",
+    "truncation-limit": "Undecided (truncation)",
+    "kink-limit": "Undecided (kink)",
+    "kink-unexamined": "Undecided (kink)",
+    "unconfirmed": "Undecided (not confirmed)",
+}

@@ -1,0 +1,61 @@
+"""The words of a check left open by entries that disagree clearly at the first ε.
+
+Such an entry (``TensorReport.unresolved``: beyond twice its window at the first ε, and the
+second look — a short ε sweep, Richardson, smaller steps — could neither confirm the
+disagreement nor show the first ε at fault) never counts as agreeing: the check is
+inconclusive, and "no entry disagrees" would be false (review9h #2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fdgui.core.netcheck import CheckReport, Entry
+from fdgui.core.numbers.format import significant
+
+OPEN_WORDS = (
+    "disagrees at the first ε; the short ε sweep, Richardson and smaller steps neither "
+    "confirm it nor show the first ε at fault (noise, round-off or a kink near w can hide "
+    "either): undecided, never agreeing"
+)
+NAMED = 3  # entries named in the verdict
+
+
+def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> str:
+    """The inconclusive verdict of a check whose only open question is such entries
+    (``label``: an entry's name as the report writes it)."""
+    projection = report.settings.mode == "projection"
+    unit = ("direction", "directions") if projection else ("entry", "entries")
+    count = sum(t.unresolved for t in report.tensors)
+    checked = sum(t.checked for t in report.tensors)
+    shown = [entry for entry in report.worst if entry.note == "open"][:NAMED]
+    named = "; ".join(
+        f"{label(entry, projection)}: numeric {significant(entry.numeric, 6)}, gradient "
+        f"{significant(entry.analytic, 6)}"
+        for entry in shown
+    )
+    named = f" ({named}{'; …' if count > len(shown) else ''})" if shown else ""
+    noise = ""
+    if report.noise_sigma > 0:
+        noise = (
+            f" The loss is noisy (σ = {significant(report.noise_sigma, 2)} between "
+            "evaluations), and at the smaller steps that noise outweighs the difference."
+        )
+    where = label(shown[0], projection) if shown else f"the {unit[0]}"
+    verb = "disagrees" if count == 1 else "disagree"
+    return (
+        f"Inconclusive: {count:,} of {checked:,} {unit[1]} {verb} "
+        f"clearly at the first ε{named}, and a second look (a short ε sweep, Richardson, "
+        "smaller steps) could neither confirm the disagreement nor show the first ε at fault: "
+        f"a bug is not ruled out, so this is no pass.{noise} Sweep {where} in the ε explorer "
+        "(fdgui-cli sweep --probe) to decide."
+    )
+
+
+def open_tensor_words(tensor) -> str:
+    """A tensor's status in words when entries of it disagree clearly and stay open."""
+    return (
+        f"{tensor.unresolved:,} of {tensor.checked:,} entries disagree clearly at the first ε "
+        "and a second look could neither confirm that nor show the first ε at fault: "
+        "undecided, so this tensor cannot pass"
+    )
