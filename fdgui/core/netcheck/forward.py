@@ -593,11 +593,12 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
-        # a refined window wider than the disagreement the first ε saw explains nothing
-        # (round-off, not a kink: a 3e-9 error under a 3e-8 window at ε/16 was "a kink" on
-        # a smooth loss, review9i C3): the second look (``reexamine``) decides those entries
-        with np.errstate(invalid="ignore"):
-            agrees &= wide < np.abs(numeric[chosen] - a)
+        # with a measured round-off above u·|L| (large terms that cancel), a refined window
+        # wider than the disagreement the first ε saw explains nothing (that round-off, not
+        # a kink): the second look (``reexamine``) decides those entries
+        if self.measured_roundoff > unit_roundoff(self.precision) * max(1.0, abs(self.loss)):
+            with np.errstate(invalid="ignore"):
+                agrees &= wide < np.abs(numeric[chosen] - a)
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided
