@@ -48,3 +48,45 @@ def test_a_correct_vectorised_losses_is_accepted(tmp_path, seed):
 def test_a_losses_that_computes_another_loss_is_still_refused(tmp_path, offset):
     with pytest.raises(InputError, match="fix losses"):
         precision_of(tmp_path, 1, offset)
+
+
+DATA_TERMS = """
+import numpy as np
+rng = np.random.default_rng({seed})
+N = {count}
+X = rng.normal(size=(N, 3)) * 3.0
+Y = rng.normal(size=N) * 5 + 40.0
+theta0 = np.array([0.3, -1.2, 0.8])
+
+def loss(t):
+    t = np.asarray(t, float)
+    r = X[:, 0] * t[0] + X[:, 1] * t[1] + X[:, 2] * t[2] - Y
+    return float(np.sum(r * r) / N)
+
+def losses(T):
+    T = np.asarray(T, float)
+    R = T @ X.T - Y
+    return np.einsum('ij,ij->i', R, R) / N {offset}
+"""
+
+
+def data_precision(tmp_path, seed, count, offset=""):
+    path = tmp_path / "probe.py"
+    path.write_text(textwrap.dedent(DATA_TERMS.format(seed=seed, count=count, offset=offset)))
+    model = open_probe(str(path))
+    try:
+        return model.loss_precision()
+    finally:
+        model.close()
+
+
+@pytest.mark.parametrize(("seed", "count"), [(11, 20000), (12, 20000), (13, 50000), (14, 5000)])
+def test_many_data_terms_and_few_parameters_are_accepted(tmp_path, seed, count):
+    # the paths round as their 20,000-term sums do, whatever the parameter count (review9i H1)
+    assert data_precision(tmp_path, seed, count) == "float64"
+
+
+@pytest.mark.parametrize("offset", ["+ 1e-9", "* (1 + 1e-11)"])
+def test_many_data_terms_with_another_loss_are_refused(tmp_path, offset):
+    with pytest.raises(InputError, match="fix losses"):
+        data_precision(tmp_path, 11, 20000, offset)

@@ -431,8 +431,13 @@ class ForwardEngine(ForwardSteps):
         reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
                                   vanished, kink, undecided, bar)  # fmt: skip
         bar = None if np.isnan(bar).all() else bar
-        if estimate_verdict.applies(self):  # a coarse loss: the estimate's bar decides more
-            numeric, found, reason = estimate_verdict.decide(
+        decider = None  # a coarse loss: the estimate's bar decides more; in float64 it
+        if estimate_verdict.applies(self):  # decides "wrong" where the second look could not
+            decider = estimate_verdict.decide
+        elif estimate_verdict.resolves_undecided(self):
+            decider = estimate_verdict.decide_undecided
+        if decider is not None:
+            numeric, found, reason = decider(
                 self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
             )
             if found is not None:

@@ -288,6 +288,9 @@ def reexamine(
         decides = settled_window < 0.5 * np.abs(g)
         codes[settled] = np.where(decides[settled], KINK, UNDECIDED)
         codes[wrong & ~resolved] = UNDECIDED  # a kink nearer than ε/4, or wrong
+        if small is not None:  # a kink passed between the short sweep's steps (review9i C1)
+            kinked = examined & (codes == KINK)
+            codes[kinked & outside_small_sides(small, g, small_window)] = KINK_OUTSIDE
     codes[jump] = JUMP  # a discontinuity is never explained, whatever else was found
     undefined = ~np.isfinite(fine) | ~np.isfinite(g)
     codes[undefined] = NONE  # a loss or gradient that is not a number: the report says so
@@ -301,9 +304,33 @@ def jump_floor(u: float, loss: float, sigma: float) -> float:
 
 def needs_small_steps(codes: np.ndarray, smooth: bool) -> np.ndarray:
     """Positions (in the chosen entries) to look at with ``SMALL_STEPS`` before a verdict:
-    suspected jumps, and, in a model that is not smooth, every entry called wrong."""
-    wrong = np.isin(codes, WRONG)
+    suspected jumps, and, in a model that is not smooth, every entry called wrong or
+    explained by a kink (``outside_small_sides``)."""
+    wrong = np.isin(codes, (*WRONG, KINK))
     return np.flatnonzero((codes == JUMP) | (wrong & (not smooth)))
+
+
+def outside_small_sides(small, g: np.ndarray, small_window) -> np.ndarray:
+    """Whether ``g`` lies outside the one-sided slopes at the two smallest of ``SMALL_STEPS``
+    by more than those steps' window and each side's change between them. A kink a
+    weight of 1e4 jumps at its step ε·|w| ≈ 0.09 (1e-3 away) made the short sweep's sides
+    swing so much that any gradient lay "between" them; below the kink's distance the
+    sides are clean, and a gradient beyond both is not a subgradient of anything there
+    (at a kink *at* w the two sides stay apart at every step and keep a valid one inside)."""
+    smaller, smallest = SMALL_STEPS[-2], SMALL_STEPS[-1]
+    sides = []
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for factor in (smaller, smallest):
+            change_plus, change_minus, step_plus, step_minus = small[factor]
+            sides.append((change_plus / step_plus, -change_minus / step_minus,
+                          (step_plus + step_minus) / 2))  # fmt: skip
+        (right_wide, left_wide, _), (right, left, step) = sides
+        swing = np.abs(right - right_wide) + np.abs(left - left_wide)
+        width = small_window(step) + swing
+        low, high = np.minimum(right, left), np.maximum(right, left)
+        outside = (g < low - width) | (g > high + width)
+    usable = np.isfinite(width) & np.isfinite(low) & np.isfinite(high) & (step > 0)
+    return usable & outside
 
 
 def jump_refuted(

@@ -125,15 +125,27 @@ def step_atol(tolerances: Tolerances, steps) -> np.ndarray:
 
 
 def own_scales(theta, offsets, epsilon: float) -> list[float]:
-    """Each tensor's step scale: ε·max(1, |w|) for its entries, but a tensor whose every
-    entry is smaller than that step (parameters at 1e-6 in a loss of θ/1e-6) is moved by
-    ε·max(S, |w|), S its largest |w|: a step of five times the parameter itself measures
-    the loss's shape, not its slope. Zero tensors keep 1."""
+    """Each tensor's step scale: ε·max(1, |w|) for its entries, but a tensor whose entries
+    are all small (parameters at 1e-6 in a loss of θ/1e-6) is moved by ε·max(s, |w|),
+    s = ``continuous_scale`` of its largest |w|: a step of five times the parameter itself
+    measures the loss's shape, not its slope. Zero tensors keep 1."""
     found = []
     for start, stop in itertools.pairwise(offsets):
         largest = float(np.max(np.abs(theta[start:stop]))) if stop > start else 0.0
-        found.append(largest if 0 < largest <= epsilon else 1.0)
+        found.append(continuous_scale(largest, epsilon))
     return found
+
+
+def continuous_scale(largest: float, epsilon: float) -> float:
+    """A tensor's step scale from its largest |w| = S: S up to ε (the step ε·S is ε of the
+    tensor's own size), 1 from √ε on (the usual ε·max(1, |w|)), and S²/ε between — the step
+    is then S², a share S ≤ √ε of the tensor's size, and the scale meets both ends: a tensor
+    at 3e-6, just above ε, was moved by ε·1, more than its loss's own scale (review9i C8)."""
+    if not largest > 0:
+        return 1.0
+    if largest <= epsilon:
+        return float(largest)
+    return float(min(1.0, largest * largest / epsilon))
 
 
 def _round_up_to_power_of_ten(value: float) -> float:
