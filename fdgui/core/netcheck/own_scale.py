@@ -224,6 +224,16 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
             keep = codes[e] in EXCUSED or not strong[e]
             codes[e] = codes[e] if keep else code
             continue
+        if (
+            code == KINK
+            and codes[e] in WRONG
+            and h[e] <= 2.0 * engine.epsilon_base * abs(values[flat])
+        ):
+            # the first step was already the entry's own (ε·|w|): the halvings stay beyond a
+            # kink closer than them, which then looks like one at w, so the second look's
+            # "wrong" stands (review9i N3: a sign flip beside a kink 1e-3 from a 1e8 weight
+            # was excused as "between the one-sided slopes")
+            continue
         codes[e] = code
         if code == KINK:  # explained as the second look explains a kink: its numbers stay
             continue
