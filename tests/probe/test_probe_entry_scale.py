@@ -9,14 +9,13 @@ estimate's bars must bound the analytic truth."""
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
+from fdgui.core.netcheck import CheckSettings
 from fdgui.core.report.exporters import export
 from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import failing, full_check, write_probe
 
 SCALED = """
 import numpy as np
@@ -43,24 +42,10 @@ def true_grad(t):
 
 
 def write(tmp_path, seed, bug=None):
-    source = textwrap.dedent(SCALED.format(seed=seed))
-    if bug is not None:
-        source += f"\ndef grad(t):\n    g = true_grad(t).copy()\n    {bug}\n    return g\n"
-    path = tmp_path / f"scaled_{seed}.py"
-    path.write_text(source)
-    return path
+    return write_probe(tmp_path, SCALED.format(seed=seed), bug, f"scaled_{seed}.py")
 
 
-def run(path):
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
-
-
-def failing(report):
-    return {(entry.tensor, entry.index) for entry in report.worst if entry.failing}
+run = full_check
 
 
 @pytest.mark.parametrize("seed", [12, 31])

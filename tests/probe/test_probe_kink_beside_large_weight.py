@@ -5,12 +5,9 @@ slopes" (review9i N3: the own-scale look, whose halvings stay beyond the kink, e
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
-from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import full_check, write_probe
 
 PROBE = """
 import numpy as np
@@ -34,13 +31,8 @@ def grad(t):
 
 
 def _verdict(tmp_path, scale, distance, factor):
-    path = tmp_path / "kinks.py"
-    path.write_text(textwrap.dedent(PROBE.format(scale=scale, distance=distance, factor=factor)))
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
+    source = PROBE.format(scale=scale, distance=distance, factor=factor)
+    return full_check(write_probe(tmp_path, source, name="kinks.py"))
 
 
 @pytest.mark.parametrize(("scale", "distance"), [(1e4, 1e-6), (1e8, 1e-3), (1e8, 1e-6)])

@@ -9,15 +9,12 @@ leaves at 0: a correct gradient was "wrong at every ε … a bug". The quantum i
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
 from fdgui.core.netcheck.roundoff import loss_quantum
 from fdgui.core.report.netcheck import verdict_in_words
-from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import full_check, write_probe
 
 SOURCE = """
 import numpy as np
@@ -48,13 +45,7 @@ def grad(t):
 
 
 def check(tmp_path, quantum, bug="pass", seed=4):
-    path = tmp_path / "probe.py"
-    path.write_text(textwrap.dedent(SOURCE).format(quantum=quantum, bug=bug, seed=seed))
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
+    return full_check(write_probe(tmp_path, SOURCE.format(quantum=quantum, bug=bug, seed=seed)))
 
 
 @pytest.mark.parametrize("quantum", [1e-9, 1e-7, 1e-5])

@@ -9,15 +9,14 @@ change is not resolved), so a tensor at 3e-6 is moved as one at 1e-6 is.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
+from fdgui.core.netcheck import CheckSettings
 from fdgui.core.netcheck.numeric import numeric_gradient_report
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import full_check, write_probe
 
 SOURCE = """
 import numpy as np
@@ -42,20 +41,10 @@ SCALES = [(3e-6, 4), (6e-6, 7), (2e-5, 9)]
 
 
 def write(tmp_path, scale, seed, grad=None):
-    source = textwrap.dedent(SOURCE).format(scale=scale, seed=seed)
-    if grad is not None:
-        source += "\ndef grad(t):\n    g = true_grad(t).copy()\n    " + grad + "\n    return g\n"
-    path = tmp_path / "probe.py"
-    path.write_text(source)
-    return path
+    return write_probe(tmp_path, SOURCE.format(scale=scale, seed=seed), grad)
 
 
-def check(path):
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
+check = full_check
 
 
 @pytest.mark.parametrize(("scale", "seed"), SCALES)

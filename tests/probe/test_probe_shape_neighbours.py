@@ -10,15 +10,14 @@ shape's residual falls as its fourth power: the measurement tells them apart.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
+from fdgui.core.netcheck import CheckSettings
 from fdgui.core.netcheck.numeric import numeric_gradient_report
 from fdgui.core.report.netcheck import verdict_in_words
 from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import failing, full_check, write_probe
 
 SOURCE = """
 import numpy as np
@@ -44,26 +43,11 @@ def true_grad(t):
 
 
 def write(tmp_path, grad=None, seed=3, bias=1e-6, width=1e-6, height=1e-3, shift=0.0):
-    source = textwrap.dedent(SOURCE).format(
-        seed=seed, bias=bias, width=width, height=height, shift=shift
-    )
-    if grad is not None:
-        source += "\ndef grad(t):\n    g = true_grad(t).copy()\n    " + grad + "\n    return g\n"
-    path = tmp_path / "probe.py"
-    path.write_text(source)
-    return path
+    source = SOURCE.format(seed=seed, bias=bias, width=width, height=height, shift=shift)
+    return write_probe(tmp_path, source, grad)
 
 
-def check(path):
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
-
-
-def failing(result):
-    return {(entry.tensor, entry.index) for entry in result.worst if entry.failing}
+check = full_check
 
 
 CASES = [

@@ -11,13 +11,10 @@ least inconclusive, and its words do not say that no entry disagrees."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
 from fdgui.core.report.exporters import export
-from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import failing, full_check, write_probe
 
 NOISY = """
 import numpy as np
@@ -44,17 +41,8 @@ def grad(t):
 
 
 def check(tmp_path, seed, bug="pass", sigma=1e-9):
-    path = tmp_path / f"noisy_{seed}.py"
-    path.write_text(textwrap.dedent(NOISY.format(seed=seed, sigma=sigma, bug=bug)))
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
-
-
-def failing(report):
-    return {(entry.tensor, entry.index) for entry in report.worst if entry.failing}
+    source = NOISY.format(seed=seed, sigma=sigma, bug=bug)
+    return full_check(write_probe(tmp_path, source, name=f"noisy_{seed}.py"))
 
 
 @pytest.mark.parametrize("seed", range(6))

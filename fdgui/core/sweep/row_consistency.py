@@ -68,19 +68,26 @@ def left_out_agree(
     return not bool(np.any(off[usable] > LEFT_OUT_SLACK * allowed[usable]))
 
 
-def drift_is_monotone(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> bool:
-    """Whether the run's pair coefficients c (consecutive rows by ε) can move one way as ε
-    grows, each within its round-off; fewer than three pairs always can."""
+def _pair_coefficients(
+    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, c, radius) of rows sorted by ε: x = (ε/ε_max)², and for each consecutive pair the
+    coefficient c = ΔD/Δx of their central differences D against x and its round-off."""
     order = np.argsort(steps)
     h = np.asarray(steps, dtype=float)[order]
-    if h.size < 4:
-        return True
     x = (h / h[-1]) ** 2
     d, n = np.asarray(estimates, dtype=float)[order], np.asarray(noise, dtype=float)[order]
     with np.errstate(all="ignore"):
         q = x[1:] - x[:-1]
-        c = (d[1:] - d[:-1]) / q
-        radius = (n[1:] + n[:-1]) / q
+        return x, (d[1:] - d[:-1]) / q, (n[1:] + n[:-1]) / q
+
+
+def drift_is_monotone(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> bool:
+    """Whether the run's pair coefficients c (consecutive rows by ε) can move one way as ε
+    grows, each within its round-off; fewer than three pairs always can."""
+    if np.size(steps) < 4:
+        return True
+    _x, c, radius = _pair_coefficients(steps, estimates, noise)
     low, high = c - radius, c + radius
     if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
         return True
@@ -101,16 +108,10 @@ def drift_fits_scale(
     loss with the scale the h² term itself shows could make (``DRIFT_SCALE``): a ripple far
     below the rows' ε moves c by a million times that (review10h C1) while its h² term is the
     smooth loss's. In units of the largest ε², so any ε scale works."""
-    order = np.argsort(steps)
-    h = np.asarray(steps, dtype=float)[order]
-    if h.size < 3 or not np.isfinite(value) or value == 0.0:
+    if np.size(steps) < 3 or not np.isfinite(value) or value == 0.0:
         return True
-    x = (h / h[-1]) ** 2
-    d, n = np.asarray(estimates, dtype=float)[order], np.asarray(noise, dtype=float)[order]
+    x, c, radius = _pair_coefficients(steps, estimates, noise)
     with np.errstate(all="ignore"):
-        q = x[1:] - x[:-1]
-        c = (d[1:] - d[:-1]) / q
-        radius = (n[1:] + n[:-1]) / q
         s = x[1:] + x[:-1]
         excess = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
         typical = float(np.median(np.abs(c)))
