@@ -91,7 +91,7 @@ def signs(values, steps, plus, minus, centrals, rounding) -> tuple[np.ndarray, n
 
 def depths(values: np.ndarray, steps: np.ndarray, epsilon0: float) -> np.ndarray:
     """Halvings per entry: down to ε₀·|w|/BELOW_OWN, within LEAST … MOST_HALVINGS."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         needed = np.log2(steps * BELOW_OWN / (epsilon0 * np.abs(values)))
     needed = np.where(np.isfinite(needed), np.ceil(needed), LEAST_HALVINGS)
     return np.clip(needed, LEAST_HALVINGS, MOST_HALVINGS).astype(int)
