@@ -338,7 +338,10 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             result, checked.value, usable
         ):
             return _wrong(reading, consensus, spread, None, outvoted=truth)
-        outvoted, truth = truth, None
+        if not _disagrees(checked, truth):  # a wide bar may not confirm; its own
+            # disagreement still counts (a 1e-4 bug against 1 ± 1.8e-14, the differences
+            # 1 ± 1.1e-16, fell through to "consistent", exit 0: review_final19 C1)
+            outvoted, truth = truth, None
     # 3. wrong: a trusted reference (error bar finite and honest) disagrees beyond both bars
     if (
         checked is not None
