@@ -33,3 +33,22 @@ def full_check(path, settings: CheckSettings | None = None):
 def failing(report) -> set[tuple[str, int]]:
     """(tensor, flat index) of the worst entries that fail."""
     return {(entry.tensor, entry.index) for entry in report.worst if entry.failing}
+
+
+def no_grad_estimates(path):
+    """(values, bars, truth) of the no-grad estimate of the probe file at ``path``, every
+    tensor flattened in order; the truth from the file's own ``true_grad`` at ``theta0``."""
+    import numpy as np
+
+    from fdgui.core.netcheck.numeric import numeric_gradient_report
+
+    model = open_probe(str(path))
+    try:
+        report = numeric_gradient_report(model, CheckSettings(None, engine="forward"))
+    finally:
+        model.close()
+    space: dict = {}
+    exec(path.read_text(), space)
+    values = np.concatenate([np.asarray(t.values, float) for t in report.tensors])
+    bars = np.concatenate([np.asarray(t.error_bars, float) for t in report.tensors])
+    return values, bars, space["true_grad"](space["theta0"])

@@ -12,11 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fdgui.core.netcheck import CheckSettings
-from fdgui.core.netcheck.numeric import numeric_gradient_report
 from fdgui.core.report.netcheck import verdict_in_words
-from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import full_check, write_probe
+from tests.probe.probe_checks import full_check, no_grad_estimates, write_probe
 
 SOURCE = """
 import numpy as np
@@ -64,16 +61,6 @@ def test_bug_fails(tmp_path, scale, seed, bug):
 
 @pytest.mark.parametrize(("scale", "seed"), SCALES)
 def test_no_grad_bars_bound_and_are_tight(tmp_path, scale, seed):
-    path = write(tmp_path, scale, seed)
-    model = open_probe(str(path))
-    try:
-        report = numeric_gradient_report(model, CheckSettings(None, engine="forward"))
-    finally:
-        model.close()
-    space: dict = {}
-    exec(path.read_text(), space)
-    truth = space["true_grad"](space["theta0"])
-    values = np.concatenate([np.asarray(t.values, float) for t in report.tensors])
-    bars = np.concatenate([np.asarray(t.error_bars, float) for t in report.tensors])
+    values, bars, truth = no_grad_estimates(write(tmp_path, scale, seed))
     assert np.all(np.abs(values - truth) <= bars)
     assert np.median(bars[:6] / np.abs(truth[:6])) < 1e-6

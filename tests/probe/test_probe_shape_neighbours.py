@@ -13,11 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fdgui.core.netcheck import CheckSettings
-from fdgui.core.netcheck.numeric import numeric_gradient_report
 from fdgui.core.report.netcheck import verdict_in_words
-from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import failing, full_check, write_probe
+from tests.probe.probe_checks import failing, full_check, no_grad_estimates, write_probe
 
 SOURCE = """
 import numpy as np
@@ -77,17 +74,7 @@ def test_correct_gradient_with_an_off_centre_quartic_is_not_wrong(tmp_path):
 
 
 def test_no_grad_bars_beside_a_quartic_entry_are_tight_and_bound(tmp_path):
-    path = write(tmp_path)
-    model = open_probe(str(path))
-    try:
-        report = numeric_gradient_report(model, CheckSettings(None, engine="forward"))
-    finally:
-        model.close()
-    namespace: dict = {}
-    exec(path.read_text(), namespace)
-    truth = namespace["true_grad"](namespace["theta0"])
-    numeric = np.concatenate([np.asarray(t.values, float) for t in report.tensors])
-    bars = np.concatenate([np.asarray(t.error_bars, float) for t in report.tensors])
+    numeric, bars, truth = no_grad_estimates(write(tmp_path))
     assert np.all(np.abs(numeric - truth) <= bars)
     # b[1] (no extra term) is measured to ~1e-9: its bar must say so (it said ± 5.6)
     assert bars[21] < 1e-6 * abs(truth[21])
