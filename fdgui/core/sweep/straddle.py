@@ -86,12 +86,15 @@ def judged_references(result: SweepResult) -> SweepResult:
     """A computed sweep's references as they may judge: not a Richardson whose steps
     straddle a kink the differences show (``distrust_straddling``), nor one whose bar the
     differences refute (``distrust_unbounded``), nor one they show measured no derivative
-    (``settled.distrust_unsettled``: a structure finer than its steps, steps inside a
+    (``richardson_trust.distrust_unsettled``: a structure finer than its steps, steps inside a
     quantum)."""
     from fdgui.core.sweep.quantum import with_quantum_floor
-    from fdgui.core.sweep.settled import distrust_unsettled
+    from fdgui.core.sweep.richardson_trust import distrust_unsettled
+
+    from fdgui.core.sweep.guides import with_measured_truncation
 
     result = with_quantum_floor(result)  # a quantised loss's round-off is its quantum over ε
+    result = with_measured_truncation(result)  # the truncation the differences show
     return distrust_unsettled(distrust_unbounded(distrust_straddling(result)))
 
 

@@ -30,7 +30,7 @@ SETTLED_WINDOW = 5  # central differences over a decade of ε, at least this man
 SEPARATION = 2.0  # the decade's value beyond twice both bars (as ``diagnosis._disagrees``)
 
 
-def decade_windows(result, mask: np.ndarray):
+def _decade_windows(result, mask: np.ndarray):
     """Every decade of ε (within ``mask``; every grid point of it usable: w ± ε formed,
     L+ ≠ L−, a finite difference) as (median, bar, smallest ε, largest ε): the bar is the
     values' spread plus the largest round-off predicted there (u·|L|/ε or the loss's
@@ -77,7 +77,7 @@ def refuted_below(result, reference, mask: np.ndarray) -> bool:
     if reference.method != "Richardson" or not reference.trusted or not least:
         return False
     error, value = float(reference.error), float(reference.value)
-    for median, bar, _, top in decade_windows(result, mask):
+    for median, bar, _, top in _decade_windows(result, mask):
         if top < least and abs(median - value) > SEPARATION * (bar + error):
             return True
     return False

@@ -1,0 +1,109 @@
+"""The truncation a sweep's central differences may carry: the guides from the loss's
+higher derivatives, and what the differences themselves show beyond them.
+
+A probe's second and third derivatives come from five float64 losses at one step
+h = u^(1/5)·max(1, |w|) (``derivative_guides``). Where the loss varies on a scale far below
+that step (1e-12·sin(5e7·w) on a constant loss) the five values average the variation away
+and the guide |L'''|·ε²/6 falls short by many orders of magnitude. A guide too small lets
+differences that are only truncation read as resolving the derivative, and as refuting a
+correct gradient (review_final19 CRITICAL-3: 22 of 25 correct files "wrong").
+
+The differences themselves say how much truncation they carry: at two ε a correct
+derivative's differences are each within their predicted error of it, so they differ from
+each other by no more than the two predicted errors together. Where they differ by more,
+the prediction at the larger ε (truncation grows with ε) falls short by at least the excess
+(``measured_truncation``), and the sweep counts that too (``SweepResult.predicted_error``).
+The gradient under check does not enter it: a bug is still judged where the differences
+agree with one another.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def derivative_guides(objective: Any, w: float | None = None) -> tuple[float | None, float | None]:
+    """The second and third derivatives at w (default w0), for the truncation guides.
+
+    An expression's are exact (extended precision, core/sweep/extended.py); any other
+    model's come from five float64 evaluations with h = u^(1/5)·max(1,|w|) — a few digits are
+    plenty to draw a guide.
+    """
+    from fdgui.core.sweep.engine import _expression_text
+
+    w = objective.point if w is None else float(w)
+    text = _expression_text(objective)
+    if text is not None:
+        from fdgui.core.sweep import extended
+
+        try:
+            return extended.higher_derivatives(text, w)
+        except extended.Undefined:
+            return None, None
+    h = np.float64(2.0 ** (-53 / 5)) * max(1.0, abs(w))
+    offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0]) * h
+    if not np.isfinite(h**3 if abs(h) < 1e100 else np.inf):  # |w| near float64's top
+        return None, None
+    with np.errstate(all="ignore"):
+        values = objective.losses(w + offsets, "float64")
+        second = (values[3] - 2 * values[2] + values[1]) / h**2
+        third = (values[4] - 2 * values[3] + 2 * values[1] - values[0]) / (2 * h**3)
+    return (
+        float(second) if np.isfinite(second) else None,
+        float(third) if np.isfinite(third) else None,
+    )
+
+
+def measured_truncation(result) -> np.ndarray | None:
+    """Per ε, how far the central differences' truncation exceeds the guide's prediction
+    (0 where the guide explains them): over ε in increasing order, the largest
+    |D(ε) − D(ε')| − n(ε) − n(ε') − t(ε') over every smaller ε' whose loss moved (L+ ≠ L−),
+    less the guide already counted at ε, with n the predicted round-off (u·|L|/ε or the
+    quantum over ε, the rounding of w ± ε) and t the truncation found so far. None for
+    measured rows (their truncation is read by their own Richardson) or where the guide
+    explains every difference."""
+    if result.kind == "measured":
+        return None
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
+    with np.errstate(all="ignore"):
+        usable = (
+            ~np.asarray(result.vanished, dtype=bool)
+            & np.isfinite(estimates)
+            & (result.loss_plus != result.loss_minus)
+        )
+        if usable.sum() < 2:
+            return None
+        size = float(np.median(np.abs(estimates[usable])))
+        guide = result.central.truncation_guide
+        guide = np.zeros_like(epsilons) if guide is None else np.where(np.isfinite(guide), guide, 0.0)
+        noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float) - guide
+    order = [int(k) for k in np.argsort(epsilons) if usable[k]]
+    truncation = guide.copy()
+    for position in range(1, len(order)):
+        here, below = order[position], np.asarray(order[:position])
+        with np.errstate(all="ignore"):
+            excess = (
+                np.abs(estimates[here] - estimates[below])
+                - noise[here]
+                - noise[below]
+                - truncation[below]
+            )
+            largest = float(np.max(excess))
+        if np.isfinite(largest) and largest > truncation[here]:
+            truncation[here] = largest
+    extra = truncation - guide
+    return extra if np.any(extra > 0) else None
+
+
+def with_measured_truncation(result):
+    """``result`` whose central differences' predicted error also counts the truncation
+    they show (``measured_truncation``); unchanged where the guide explains them."""
+    extra = measured_truncation(result)
+    if extra is None:
+        return result
+    from dataclasses import replace
+
+    return replace(result, extras={**result.extras, "measured_truncation": extra})
