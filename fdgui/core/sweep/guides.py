@@ -78,7 +78,9 @@ def measured_truncation(result) -> np.ndarray | None:
             return None
         size = float(np.median(np.abs(estimates[usable])))
         guide = result.central.truncation_guide
-        guide = np.zeros_like(epsilons) if guide is None else np.where(np.isfinite(guide), guide, 0.0)
+        if guide is None:
+            guide = np.zeros_like(epsilons)
+        guide = np.where(np.isfinite(guide), guide, 0.0)
         noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float) - guide
     order = [int(k) for k in np.argsort(epsilons) if usable[k]]
     truncation = guide.copy()

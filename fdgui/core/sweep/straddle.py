@@ -88,10 +88,9 @@ def judged_references(result: SweepResult) -> SweepResult:
     differences refute (``distrust_unbounded``), nor one they show measured no derivative
     (``richardson_trust.distrust_unsettled``: a structure finer than its steps, steps inside a
     quantum)."""
+    from fdgui.core.sweep.guides import with_measured_truncation
     from fdgui.core.sweep.quantum import with_quantum_floor
     from fdgui.core.sweep.richardson_trust import distrust_unsettled
-
-    from fdgui.core.sweep.guides import with_measured_truncation
 
     result = with_quantum_floor(result)  # a quantised loss's round-off is its quantum over ε
     result = with_measured_truncation(result)  # the truncation the differences show
