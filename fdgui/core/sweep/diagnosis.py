@@ -44,7 +44,7 @@ from fdgui.core.sweep.cases import (
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
-from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
+from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_bar, fd_outvotes
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -458,6 +458,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 and _fd_contradicts(result, checked.value, below)
             ):
                 return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
+        if checked is None and below.any():
+            consensus = _settled_estimate(reading, below, consensus)
         recommended = {"central": min(rule["central"], safe), "forward": min(rule["forward"], safe)}
         return reading.diagnosis(
             "kink",
@@ -485,3 +487,21 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         return _wrong(reading, consensus, spread, None)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
+
+
+def _settled_estimate(reading, below: np.ndarray, consensus: float | None) -> float | None:
+    """With nothing under check, the estimate below a kink crossed in the range and a bar
+    that bounds it (facts ``settled``, ``settled_error``): the decade of ε whose
+    differences spread least, with their round-off and truncation (``fd_verdict.fd_bar``;
+    the flattest seven ε's spread missed x⁴'s slope by 1.4 bars, review9i C7), or, where
+    the loss did not change at any ε there, 0 within the least u·|L|/ε: the derivative is
+    below what they resolve (it was "0 ± 0"). Returns the estimate."""
+    result = reading.result
+    own = fd_bar(result, below)
+    if own is None and np.all(result.loss_plus[below] == result.loss_minus[below]):
+        own = (0.0, float(np.min(result.roundoff_floor[below])))
+        reading.facts["settled_flat"] = True
+    if own is None:
+        return consensus
+    reading.facts.update(settled=own[0], settled_error=own[1])
+    return own[0]
