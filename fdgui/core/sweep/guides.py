@@ -56,12 +56,16 @@ def derivative_guides(objective: Any, w: float | None = None) -> tuple[float | N
     )
 
 
+NEIGHBOURS = 3  # grid points each side whose scatter bounds a difference's noise
+
+
 def measured_truncation(result) -> np.ndarray | None:
     """Per ε, how far the central differences' truncation exceeds the guide's prediction
     (0 where the guide explains them): over ε in increasing order, the largest
     |D(ε) − D(ε')| − n(ε) − n(ε') − t(ε') over every smaller ε' whose loss moved (L+ ≠ L−),
     less the guide already counted at ε, with n the predicted round-off (u·|L|/ε or the
-    quantum over ε, the rounding of w ± ε) and t the truncation found so far. None for
+    quantum over ε, the rounding of w ± ε), at least the spread of the differences at the
+    NEIGHBOURS grid points each side, and t the truncation found so far. None for
     measured rows (their truncation is read by their own Richardson) or where the guide
     explains every difference."""
     if result.kind == "measured":
@@ -83,6 +87,12 @@ def measured_truncation(result) -> np.ndarray | None:
         guide = np.where(np.isfinite(guide), guide, 0.0)
         noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float) - guide
     order = [int(k) for k in np.argsort(epsilons) if usable[k]]
+    # a loss summed from many terms rounds more than u·|L|: each difference's noise is at
+    # least the scatter of its neighbours on the grid (a stray at 1e-12 is no truncation)
+    values = estimates[order]
+    for position, index in enumerate(order):
+        near = values[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
+        noise[index] = max(noise[index], float(np.ptp(near)))
     truncation = guide.copy()
     for position in range(1, len(order)):
         here, below = order[position], np.asarray(order[:position])
