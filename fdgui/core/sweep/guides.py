@@ -64,8 +64,8 @@ def measured_truncation(result) -> np.ndarray | None:
     (0 where the guide explains them): over ε in increasing order, the largest
     |D(ε) − D(ε')| − n(ε) − n(ε') − t(ε') over every smaller ε' whose loss moved (L+ ≠ L−),
     less the guide already counted at ε, with n the predicted round-off (u·|L|/ε or the
-    quantum over ε, the rounding of w ± ε), at least the spread of the differences at the
-    NEIGHBOURS grid points each side, and t the truncation found so far. None for
+    quantum over ε, the rounding of w ± ε), at least the largest second difference of the
+    differences within NEIGHBOURS grid points, and t the truncation found so far. None for
     measured rows (their truncation is read by their own Richardson) or where the guide
     explains every difference."""
     if result.kind == "measured":
@@ -88,11 +88,16 @@ def measured_truncation(result) -> np.ndarray | None:
         noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float) - guide
     order = [int(k) for k in np.argsort(epsilons) if usable[k]]
     # a loss summed from many terms rounds more than u·|L|: each difference's noise is at
-    # least the scatter of its neighbours on the grid (a stray at 1e-12 is no truncation)
+    # least the scatter of its neighbours on the grid (a stray at 1e-12 is no truncation),
+    # read from their second differences, which a smooth trend over ε (truncation) leaves
+    # nearly 0 and round-off does not
     values = estimates[order]
+    bends = np.zeros_like(values)
+    if values.size >= 3:
+        bends[1:-1] = np.abs(values[:-2] - 2.0 * values[1:-1] + values[2:])
     for position, index in enumerate(order):
-        near = values[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
-        noise[index] = max(noise[index], float(np.ptp(near)))
+        near = bends[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
+        noise[index] = max(noise[index], float(np.max(near)))
     truncation = guide.copy()
     for position in range(1, len(order)):
         here, below = order[position], np.asarray(order[:position])
