@@ -57,6 +57,7 @@ def derivative_guides(objective: Any, w: float | None = None) -> tuple[float | N
 
 
 NEIGHBOURS = 3  # grid points each side whose scatter bounds a difference's noise
+SURE = 0.1  # a smaller ε's difference resolves the derivative to this share of itself
 
 
 def measured_truncation(result) -> np.ndarray | None:
@@ -72,6 +73,8 @@ def measured_truncation(result) -> np.ndarray | None:
         return None
     epsilons = np.asarray(result.epsilons, dtype=float)
     estimates = np.asarray(result.central.estimates, dtype=float)
+    forward = np.asarray(result.forward.estimates, dtype=float)
+    backward = np.asarray(result.backward.estimates, dtype=float)
     with np.errstate(all="ignore"):
         usable = (
             ~np.asarray(result.vanished, dtype=bool)
@@ -99,20 +102,49 @@ def measured_truncation(result) -> np.ndarray | None:
         near = bends[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
         noise[index] = max(noise[index], float(np.max(near)))
     truncation = guide.copy()
+    kinked = _one_side_stays(order, epsilons, estimates, (forward, backward), noise + guide)
     for position in range(1, len(order)):
         here, below = order[position], np.asarray(order[:position])
         with np.errstate(all="ignore"):
-            excess = (
-                np.abs(estimates[here] - estimates[below])
-                - noise[here]
-                - noise[below]
-                - truncation[below]
-            )
+            allowed = noise[here] + noise[below] + truncation[below]
+            excess = np.abs(estimates[here] - estimates[below]) - allowed
+            # one side still measuring the smaller ε's value: the other crossed a kink beside
+            # w (a jump, not truncation; the kink readings and one-sided tests take it)
             largest = float(np.max(excess))
+        if kinked[position]:
+            continue
         if np.isfinite(largest) and largest > truncation[here]:
             truncation[here] = largest
     extra = truncation - guide
     return extra if np.any(extra > 0) else None
+
+
+def _one_side_stays(order, epsilons, estimates, sides, noise) -> np.ndarray:
+    """Per position of ``order`` (usable ε, increasing): whether one side of w, there and at
+    its NEIGHBOURS grid points each side, measures what the smallest decade of ε whose
+    central differences resolve the derivative to SURE of themselves settles on (a kink
+    beside w bends the other side only: a jump, which the kink readings take, not
+    truncation). A run, not one point: one-sided differences of a loss varying faster than
+    ε cross any value by chance."""
+    index = np.asarray(order)
+    values = estimates[index]
+    stays = np.zeros(index.size, dtype=bool)
+    with np.errstate(all="ignore"):
+        sure = np.flatnonzero(noise[index] <= SURE * np.abs(values))
+        if sure.size == 0:
+            return stays
+        first = epsilons[index[sure[0]]]
+        decade = sure[epsilons[index[sure]] <= 10.0 * first]
+        settled = float(np.median(values[decade]))
+        bar = float(np.ptp(values[decade]) + np.max(noise[index[decade]]))
+        agree = np.zeros(index.size, dtype=bool)
+        for side in sides:
+            agree |= np.abs(side[index] - settled) <= noise[index] + bar
+    agree[: decade[-1] + 1] = False
+    for position in range(index.size):
+        low, high = position - NEIGHBOURS, position + NEIGHBOURS + 1
+        stays[position] = low >= 0 and high <= index.size and bool(agree[low:high].all())
+    return stays
 
 
 def with_measured_truncation(result):

@@ -86,6 +86,8 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
             break
         smaller = read(float(scale))
         reading = _largest(smaller)
+        if reading is not None and reading > found:  # steps a coarser fan lined up with
+            return ROUNDOFF_SAFETY * reading
         if reading is None or not reading * FLOOR_SHRINK < found:
             break
         found, larger = reading, smaller
