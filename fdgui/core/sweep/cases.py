@@ -95,8 +95,10 @@ def _estimate(
         # loss bends inside the range (a kink 1.2e-7 beside w = 1e6: 0.22 ± 6.7e-6 for a
         # slope of −1.75, review9i C6)
         from fdgui.core.sweep.fd_verdict import fd_bar
+        from fdgui.core.sweep.guides import reading_mask
 
-        own = fd_bar(result, ~result.vanished & np.isfinite(central.estimates))
+        finite = ~result.vanished & np.isfinite(central.estimates)
+        own = fd_bar(result, reading_mask(result, finite))
         if own is not None:
             value, bar = own
     # how many distinct ε the estimate could be read from (the words say why no bar)

@@ -496,8 +496,10 @@ def _settled_estimate(reading, below: np.ndarray, consensus: float | None) -> fl
     the flattest seven ε's spread missed x⁴'s slope by 1.4 bars, review9i C7), or, where
     the loss did not change at any ε there, 0 within the least u·|L|/ε: the derivative is
     below what they resolve (it was "0 ± 0"). Returns the estimate."""
+    from fdgui.core.sweep.guides import reading_mask
+
     result = reading.result
-    own = fd_bar(result, below)
+    own = fd_bar(result, reading_mask(result, below))
     if own is None and np.all(result.loss_plus[below] == result.loss_minus[below]):
         own = (0.0, float(np.min(result.roundoff_floor[below])))
         reading.facts["settled_flat"] = True

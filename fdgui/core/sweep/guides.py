@@ -103,6 +103,7 @@ def measured_truncation(result) -> np.ndarray | None:
         noise[index] = max(noise[index], float(np.max(near)))
     truncation = guide.copy()
     kinked = _one_side_stays(order, epsilons, estimates, (forward, backward), noise + guide)
+    beside = np.zeros(epsilons.size, dtype=bool)  # ε past a kink beside w (one side stays)
     for position in range(1, len(order)):
         here, below = order[position], np.asarray(order[:position])
         with np.errstate(all="ignore"):
@@ -112,10 +113,12 @@ def measured_truncation(result) -> np.ndarray | None:
             # w (a jump, not truncation; the kink readings and one-sided tests take it)
             largest = float(np.max(excess))
         if kinked[position]:
+            beside[here] = np.isfinite(largest) and largest > truncation[here]
             continue
         if np.isfinite(largest) and largest > truncation[here]:
             truncation[here] = largest
     extra = truncation - guide
+    result.extras["kink_side"] = beside  # not a reading of the derivative at w (estimates)
     return extra if np.any(extra > 0) else None
 
 
@@ -145,6 +148,14 @@ def _one_side_stays(order, epsilons, estimates, sides, noise) -> np.ndarray:
         low, high = position - NEIGHBOURS, position + NEIGHBOURS + 1
         stays[position] = low >= 0 and high <= index.size and bool(agree[low:high].all())
     return stays
+
+
+def reading_mask(result, mask: np.ndarray) -> np.ndarray:
+    """``mask`` less the ε past a kink beside w that ``measured_truncation`` found (one side
+    stays on the small-ε value, the central differences average two slopes): an estimate
+    of the derivative at w is never read there."""
+    beside = result.extras.get("kink_side")
+    return mask if beside is None else np.asarray(mask, dtype=bool) & ~beside
 
 
 def with_measured_truncation(result):
