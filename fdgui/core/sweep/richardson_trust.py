@@ -72,11 +72,16 @@ def _decade_windows(result, mask: np.ndarray):
 
 def refuted_below(result, reference, mask: np.ndarray) -> bool:
     """Whether a decade of central differences entirely below ``reference``'s smallest
-    step settles beyond twice both bars from its value (a computed, trusted Richardson)."""
+    step settles beyond twice both bars from its value (a computed, trusted Richardson
+    whose value its own bar cannot tell from 0: its steps averaged the variation away)."""
     least = getattr(reference, "least", None)
     if reference.method != "Richardson" or not reference.trusted or not least:
         return False
     error, value = float(reference.error), float(reference.value)
+    if abs(value) > SEPARATION * error:
+        # it measured a derivative its bar tells from 0: finer structure below its steps may
+        # be the loss's steps (a 1e-9 staircase on a smooth loss), not its derivative
+        return False
     for median, bar, _, top in _decade_windows(result, mask):
         if top < least and abs(median - value) > SEPARATION * (bar + error):
             return True
