@@ -163,22 +163,46 @@ def calculator_report(estimate: Estimate) -> str:
     lines += [
         "",
         "Assumptions",
-        f"  Arithmetic is exact on the typed decimals with {estimate.working_digits} significant "
-        "digits (enough for every",
-        "  sum and difference of them); "
-        + (
-            f"{', '.join(estimate.rounded)} did not end and "
-            f"{'was' if len(estimate.rounded) == 1 else 'were'} rounded there."
-            if estimate.rounded
-            else "no result had to be rounded."
-        ),
+        *_wrapped(rounding_text(estimate)),
         f"  Results above are shown to at most {FULL_DIGITS} significant digits; the JSON "
         "export gives every digit.",
-        "  Each typed loss stands for any value within",
-        "  half a unit of its last typed digit; the ± above carries that through the formula.",
+        "  Each typed loss stands for any value within half a unit of its last typed digit;",
+        "  the ± above carries that through the formula.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def rounding_text(estimate: Estimate) -> str:
+    """Where the results are rounded and to how many digits (or that nothing is)."""
+    text = "Sums and differences of the typed decimals (L+ − L−, 2ε, L+ − 2L + L−) are exact. "
+    rounded = list(estimate.rounded)
+    if not rounded:
+        text += "Every quotient ends, so every result is exact."
+    else:
+        names = rounded[0] if len(rounded) == 1 else ", ".join(rounded[:-1]) + " and " + rounded[-1]
+        text += (
+            f"{names[0].upper() + names[1:]} did not end and "
+            f"{'was' if len(rounded) == 1 else 'were'} rounded once to "
+            f"{estimate.working_digits} significant digits (the working precision the typed "
+            "digits need); every other result is exact."
+        )
+    if estimate.rounded_bounds:
+        text += " A ± that does not end is rounded up, so it still bounds."
+    return text
+
+
+def every_digit(value: Decimal, width: int = 64) -> str:
+    """Every digit of a result, in lines of at most ``width`` characters (a tooltip)."""
+    text = decimal_exact(value)
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _wrapped(text: str, width: int = 92) -> list[str]:
+    """``text`` as indented report lines of at most ``width`` characters."""
+    import textwrap
+
+    return ["  " + line for line in textwrap.wrap(text, width - 2)]
 
 
 def calculator_json(estimate: Estimate) -> dict[str, Any]:
@@ -194,11 +218,13 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "denominator": decimal_exact(estimate.denominator),
         "working_digits": estimate.working_digits,
         "rounded": list(estimate.rounded),
+        "rounded_up": list(estimate.rounded_bounds),
+        "rounding": rounding_text(estimate),
         "forward": _maybe(estimate.forward),
         "backward": _maybe(estimate.backward),
         "curvature": _maybe(estimate.curvature),
         "truncation_error": _maybe(estimate.truncation),
-        "uncertainty": decimal_full(estimate.uncertainty),
+        "uncertainty": decimal_exact(estimate.uncertainty),
         "one_sided_uncertainty": _maybe(estimate.one_sided_uncertainty),
         "curvature_uncertainty": _maybe(estimate.curvature_uncertainty),
         "significant_digits": estimate.significant_digits,
@@ -208,8 +234,8 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
     comparison = estimate.comparison
     if comparison is not None:
         result["check"] = {
-            "backprop": decimal_full(comparison.analytic),
-            "relative_error": decimal_full(comparison.relative_error),
+            "backprop": decimal_exact(comparison.analytic),
+            "relative_error": decimal_exact(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
             "text": verdict_text(comparison, estimate.uncertainty),
@@ -218,7 +244,7 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
 
 
 def _maybe(value: Decimal | None) -> str | None:
-    return None if value is None else decimal_full(value)
+    return None if value is None else decimal_exact(value)
 
 
 def _needs_loss(value: Decimal | None, uncertainty: Decimal | None = None) -> str:
