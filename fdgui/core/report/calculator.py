@@ -175,7 +175,7 @@ def calculator_report(estimate: Estimate) -> str:
 
 def rounding_text(estimate: Estimate) -> str:
     """Where the results are rounded and to how many digits (or that nothing is)."""
-    text = "Sums and differences of the typed decimals (L+ − L−, 2ε, L+ − 2L + L−) are exact. "
+    text = "Sums and differences of the typed numbers (L+ − L−, 2ε, L+ − 2L + L−) are exact. "
     rounded = list(estimate.rounded)
     if not rounded:
         text += "Every quotient ends, so every result is exact."
@@ -184,12 +184,23 @@ def rounding_text(estimate: Estimate) -> str:
         text += (
             f"{names[0].upper() + names[1:]} did not end and "
             f"{'was' if len(rounded) == 1 else 'were'} rounded once to "
-            f"{estimate.working_digits} significant digits (the working precision the typed "
-            "digits need); every other result is exact."
+            f"{estimate.working_digits} significant digits (the precision the typed digits "
+            "need); every other result is exact."
         )
     if estimate.rounded_bounds:
         text += " A ± that does not end is rounded up, so it still bounds."
     return text
+
+
+def rounding_brief(estimate: Estimate) -> str:
+    """``rounding_text`` in the fewest words, for the window (its tooltip has the rest)."""
+    rounded = list(estimate.rounded)
+    if not rounded:
+        return "Every result is exact: no quotient had to be rounded."
+    return (
+        f"Rounded to {estimate.working_digits} significant digits (they do not end): "
+        f"{', '.join(rounded)}. Every other result is exact."
+    )
 
 
 def every_digit(value: Decimal, width: int = 64) -> str:
