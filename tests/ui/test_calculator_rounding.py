@@ -22,9 +22,9 @@ def test_the_window_says_where_it_rounds(window, qtbot):
     _calculate(window, qtbot, LONG, "0.3")
     rounding = find(window, QLabel, "roundingValue")
     text = rounding.text()
-    assert "central" in text and "significant digits" in text and "exact" in text
+    assert "central" in text and "digits (they do not end)" in text and "exact" in text
     assert "Sums and differences" in rounding.toolTip()
-    digits = int(text.split(" significant digits")[0].split()[-1])
+    digits = int(text.split(" digits (they do not end)")[0].split()[-1])
     assert digits >= 70  # the typed digits need more than the usual 60
     tip = find(window, QLabel, "gradientValue").toolTip().split("(every digit)")[0]
     value = Decimal(tip.replace("\n", "").strip())

@@ -36,7 +36,9 @@ VERDICTS: tuple[Verdict, ...] = (
     Verdict("wrong", "Wrong", "#cf222e", 1e-2, float("inf")),
 )
 # Used instead of a band when the difference is no larger than the typed digits can resolve.
-INCONCLUSIVE = Verdict("inconclusive", "Inconclusive: too few typed digits", "#0a5ea8", 0.0, 0.0)
+INCONCLUSIVE = Verdict(
+    "inconclusive", "Too coarse to judge (too few typed digits)", "#0a5ea8", 0.0, 0.0
+)  # the ε explorer's words and colour for the same state
 # Used instead of "correct" when the two agree, but the typed digits cannot show seven of them.
 CONSISTENT = Verdict("consistent", "Consistent within the typed digits", "#1a7f64", 0.0, 1e-7)
 

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from fdgui.core.numbers.format import (
     ratio,
 )
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
-from fdgui.core.numbers.verdicts import Comparison
+from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison
 from fdgui.core.report.exporters import register
 
 FORMULAS = (
@@ -97,8 +98,15 @@ def cancellation_text(estimate: Estimate) -> str:
     )
 
 
-def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> str:
-    """The verdict in words, naming the band and, when the typed digits limit it, why."""
+def verdict_text(
+    comparison: Comparison,
+    uncertainty: Decimal | None = None,
+    origin: Mapping[str, str] | None = None,
+) -> str:
+    """The verdict in words, naming the band and, when the typed digits limit it, why.
+
+    ``origin``: what the ε explorer said of the sweep these losses were sent from (its
+    diagnosis ``kind`` and ``title``), so these words never contradict it unexplained."""
     text = VERDICT_HELP[comparison.verdict.key]
     if comparison.verdict.key == "inconclusive":
         text = (
@@ -110,7 +118,50 @@ def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> 
             f"Relative error {ratio(comparison.relative_error)}, but the typed losses "
             f"only pin the numeric gradient to ±{decimal_display(uncertainty, 2)}. " + text
         )
+    floor = _floor_note(comparison)
+    if floor:
+        text += " " + floor
+    if origin:
+        text = _with_origin(text, comparison, origin)
     return text
+
+
+def _floor_note(comparison: Comparison) -> str:
+    """When the relative error's 1e-8 floor is its denominator: that, and the error against
+    the larger gradient itself."""
+    larger = max(comparison.numeric.copy_abs(), comparison.analytic.copy_abs())
+    if larger >= RELATIVE_ERROR_FLOOR:
+        return ""
+    plain = "—" if not larger else ratio(comparison.absolute_difference / larger)
+    return (
+        f"Both gradients are below 1e-8, so the relative error is taken against that floor; "
+        f"against the larger gradient itself it is {plain}."
+    )
+
+
+def _with_origin(text: str, comparison: Comparison, origin: Mapping[str, str]) -> str:
+    """``text`` beside what the ε explorer said of the same losses' sweep."""
+    kind, title = origin.get("kind", ""), origin.get("title", "")
+    said = f"The ε explorer says “{title}”"
+    key = comparison.verdict.key
+    if kind == "wrong" and key == "kinks":
+        return (
+            "Close, but not as close as a smooth loss allows. "
+            f"{said}: no kink explains this gradient there, so look for a small mistake in "
+            "the backward pass."
+        )
+    if kind == "correct" and key in ("kinks", "suspicious", "wrong"):
+        return (
+            f"{text} {said}, weighing every ε against its references: this verdict judges "
+            "the one central difference at this ε, which is itself this far off here "
+            "(truncation or round-off)."
+        )
+    if kind == "wrong" and key in ("correct", "consistent", "inconclusive"):
+        return (
+            f"{text} {said}: it resolves the derivative more finely than this one difference "
+            "at this ε can."
+        )
+    return f"{text} {said}."
 
 
 def band_text(comparison: Comparison) -> str:
@@ -198,8 +249,8 @@ def rounding_brief(estimate: Estimate) -> str:
     if not rounded:
         return "Every result is exact: no quotient had to be rounded."
     return (
-        f"Rounded to {estimate.working_digits} significant digits (they do not end): "
-        f"{', '.join(rounded)}. Every other result is exact."
+        f"Rounded to {estimate.working_digits} digits (they do not end): "
+        f"{', '.join(rounded)}; the rest is exact."
     )
 
 

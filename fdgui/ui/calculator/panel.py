@@ -293,8 +293,6 @@ class CalculatorPanel(QWidget):
         )
         self.cancellation_label.setWordWrap(True)
         layout.addWidget(self.cancellation_label)
-        rounding_title = QLabel("<b>Rounding</b>")
-        layout.addWidget(rounding_title)
         self.rounding_label = _value_label(
             "roundingValue",
             "Where a result is rounded, and to how many significant digits. Copy Results and "
@@ -524,11 +522,10 @@ class CalculatorPanel(QWidget):
                     )
                 )
         self.cancellation_label.setText(report.cancellation_text(estimate))
-        self.rounding_label.setText(
-            report.rounding_brief(estimate) + " Shown to 7 figures; hover for every digit."
-        )
+        self.rounding_label.setText(f"<b>Rounding.</b> {report.rounding_brief(estimate)}")
         self.rounding_label.setToolTip(
-            report.rounding_text(estimate) + " Copy Results and the JSON export give every digit."
+            report.rounding_text(estimate) + " Values are shown to 7 figures; hover one, or use "
+            "Copy Results or the JSON export, for every digit."
         )
         comparison = estimate.comparison
         if comparison is None:
@@ -547,7 +544,9 @@ class CalculatorPanel(QWidget):
             self._verdict_colour = comparison.verdict.colour
             self._paint_verdict()
             self.band_label.setText(report.band_text(comparison))
-            self.verdict_text.setText(report.verdict_text(comparison, estimate.uncertainty))
+            self.verdict_text.setText(
+                report.verdict_text(comparison, estimate.uncertainty, self.model.origin())
+            )
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
     # --- actions -------------------------------------------------------------------------
