@@ -42,3 +42,27 @@ def test_a_floored_relative_error_says_so_and_gives_the_unfloored_one():
     assert "0.012" in text  # |n − a| / max(|n|, |a|) = 1.2e-11 / 1.012e-9
     plain = verdict_text(compare(Decimal("0.5"), Decimal("0.5000001"), Decimal("1e-20")))
     assert "floor" not in plain
+
+
+def test_losses_sent_as_binaries_are_not_said_to_have_too_few_typed_digits():
+    from dataclasses import replace
+
+    from fdgui.core.calculator.schemes import estimate, parse_inputs
+    from fdgui.core.report.calculator import calculator_report, verdict_title
+
+    # bfloat16 losses (u = 2^-8): their ± is their format's rounding, not their digits
+    inputs, _ = parse_inputs(
+        {"loss_plus": "0.5078125", "loss_minus": "0.4921875", "epsilon": "0.01", "backprop": "0.79"}
+    )
+    sent = estimate(replace(inputs, loss_roundoff=Decimal(2) ** -8))
+    assert sent.comparison.verdict.key in ("inconclusive", "consistent")
+    title = verdict_title(sent)
+    assert "typed" not in title and "bfloat16" not in title and "rounding" in title
+    text = calculator_report(sent)
+    assert "typed digit" not in text.split("Check against backprop")[1]
+    assert "Copy more digits" not in text
+    typed = estimate(inputs)  # the same digits typed by hand: their own half unit
+    assert "typed" in verdict_title(typed) or typed.comparison.verdict.key not in (
+        "inconclusive",
+        "consistent",
+    )

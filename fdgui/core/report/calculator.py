@@ -73,6 +73,16 @@ VERDICT_HELP: dict[str, str] = {
 }
 
 
+_ROUNDING_HELP: dict[str, str] = {
+    "inconclusive": "The difference is smaller than the spread the losses' own rounding "
+    "(binary numbers, u = {u}) allows, so these numbers cannot separate a small bug from "
+    "rounding. Use a larger ε, or losses computed in a wider format.",
+    "consistent": "They agree as far as the losses' rounding (binary numbers, u = {u}) lets "
+    "them tell, but it cannot show seven matching digits. Use a larger ε, or losses computed "
+    "in a wider format, to make the check conclusive.",
+}
+
+
 def cancellation_text(estimate: Estimate) -> str:
     """One or two sentences on what the subtraction L+ − L− cost."""
     if estimate.equal_losses:
@@ -98,16 +108,41 @@ def cancellation_text(estimate: Estimate) -> str:
     )
 
 
+def verdict_title(estimate: Estimate) -> str:
+    """The verdict's title; for losses sent as binary numbers (the ε explorer's) a
+    too-coarse verdict names their rounding, not typed digits."""
+    comparison = estimate.comparison
+    if comparison is None:
+        return ""
+    key = comparison.verdict.key
+    if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
+        return _ROUNDING_TITLES[key]
+    return comparison.verdict.title
+
+
+_ROUNDING_TITLES = {
+    "inconclusive": "Too coarse to judge (the losses' rounding)",
+    "consistent": "Consistent within the losses' rounding",
+}
+
+
 def verdict_text(
     comparison: Comparison,
     uncertainty: Decimal | None = None,
     origin: Mapping[str, str] | None = None,
+    roundoff: Decimal | None = None,
 ) -> str:
     """The verdict in words, naming the band and, when the typed digits limit it, why.
 
     ``origin``: what the ε explorer said of the sweep these losses were sent from (its
-    diagnosis ``kind`` and ``title``), so these words never contradict it unexplained."""
+    diagnosis ``kind`` and ``title``), so these words never contradict it unexplained.
+    ``roundoff``: the unit round-off of the binary format the losses are (sent, not typed):
+    their rounding, not their digits, limits the check."""
     text = VERDICT_HELP[comparison.verdict.key]
+    pinned = "the typed losses only pin"
+    if roundoff is not None and comparison.verdict.key in _ROUNDING_TITLES:
+        text = _ROUNDING_HELP[comparison.verdict.key].format(u=ratio(roundoff))
+        pinned = "the losses' rounding only pins"
     if comparison.verdict.key == "inconclusive":
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
@@ -115,8 +150,8 @@ def verdict_text(
         )
     elif comparison.verdict.key == "consistent" and uncertainty is not None:
         text = (
-            f"Relative error {ratio(comparison.relative_error)}, but the typed losses "
-            f"only pin the numeric gradient to ±{decimal_display(uncertainty, 2)}. " + text
+            f"Relative error {ratio(comparison.relative_error)}, but {pinned} "
+            f"the numeric gradient to ±{decimal_display(uncertainty, 2)}. " + text
         )
     floor = _floor_note(comparison)
     if floor:
@@ -207,8 +242,8 @@ def calculator_report(estimate: Estimate) -> str:
             f"  backprop gradient         {decimal_full(comparison.analytic)}",
             f"  |numeric − backprop|      {decimal_full(comparison.absolute_difference)}",
             f"  relative error            {ratio(comparison.relative_error)}",
-            f"  verdict                   {comparison.verdict.title}: {band_text(comparison)}",
-            f"  {verdict_text(comparison, estimate.uncertainty)}",
+            f"  verdict                   {verdict_title(estimate)}: {band_text(comparison)}",
+            f"  {verdict_text(comparison, estimate.uncertainty, roundoff=inputs.loss_roundoff)}",
         ]
     lines += ["", "Formulas"] + [f"  {formula}" for formula in FORMULAS]
     lines += [
@@ -217,8 +252,18 @@ def calculator_report(estimate: Estimate) -> str:
         *_wrapped(rounding_text(estimate)),
         f"  Results above are shown to at most {FULL_DIGITS} significant digits; the JSON "
         "export gives every digit.",
-        "  Each typed loss stands for any value within half a unit of its last typed digit;",
-        "  the ± above carries that through the formula.",
+        *(
+            [
+                "  Each typed loss stands for any value within half a unit of its last typed",
+                "  digit; the ± above carries that through the formula.",
+            ]
+            if inputs.loss_roundoff is None
+            else [
+                "  Each loss is a binary number rounded to u = "
+                f"{ratio(inputs.loss_roundoff)}: it stands for any value",
+                "  within u·|L| of it; the ± above carries that through the formula.",
+            ]
+        ),
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"
@@ -300,7 +345,10 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
             "relative_error": decimal_exact(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
-            "text": verdict_text(comparison, estimate.uncertainty),
+            "title": verdict_title(estimate),
+            "text": verdict_text(
+                comparison, estimate.uncertainty, roundoff=estimate.inputs.loss_roundoff
+            ),
         }
     return result
 
@@ -347,7 +395,7 @@ def calculator_markdown(estimate: Estimate) -> str:
     if comparison is not None:
         lines += [
             "",
-            f"**{comparison.verdict.title}** ({band_text(comparison)}; relative error "
+            f"**{verdict_title(estimate)}** ({band_text(comparison)}; relative error "
             f"{ratio(comparison.relative_error)}): {data['check']['text']}",
         ]
     lines += ["", "Formulas:", ""] + [f"- `{formula}`" for formula in FORMULAS]

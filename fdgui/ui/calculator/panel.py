@@ -540,12 +540,17 @@ class CalculatorPanel(QWidget):
             )
         else:
             self.relative_error_label.setText(fmt.ratio(comparison.relative_error))
-            self.verdict_label.setText(comparison.verdict.title)
+            self.verdict_label.setText(report.verdict_title(estimate))
             self._verdict_colour = comparison.verdict.colour
             self._paint_verdict()
             self.band_label.setText(report.band_text(comparison))
             self.verdict_text.setText(
-                report.verdict_text(comparison, estimate.uncertainty, self.model.origin())
+                report.verdict_text(
+                    comparison,
+                    estimate.uncertainty,
+                    self.model.origin(),
+                    estimate.inputs.loss_roundoff,
+                )
             )
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
