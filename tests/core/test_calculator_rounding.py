@@ -150,3 +150,16 @@ def test_every_result_is_exact_or_named_and_rounded_to_the_stated_digits(texts):
             assert not ends, name
         else:
             assert ends and value == long, name
+
+
+def test_every_export_says_where_it_rounds():
+    from fdgui.core.report.calculator import calculator_markdown, rounding_text
+
+    result = _run(loss_plus="1.000000000000000000000000000000000001", loss_minus="1", epsilon="0.3")
+    words = rounding_text(result)
+    assert "Central did not end" in words and f"{result.working_digits} significant" in words
+    assert words in calculator_markdown(result)
+    assert calculator_json(result)["rounding"] == words
+    assert " ".join(line.strip() for line in calculator_report(result).splitlines()).count(
+        words
+    )

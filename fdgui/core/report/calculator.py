@@ -390,7 +390,12 @@ def calculator_markdown(estimate: Estimate) -> str:
     for key, label in _ROWS:
         value = data[key]
         lines.append(f"| {label} | {'needs L (not given)' if value is None else value} |")
-    lines += ["", f"**Cancellation.** {data['cancellation']}"]
+    lines += [
+        "",
+        f"**Cancellation.** {data['cancellation']}",
+        "",
+        f"**Rounding.** {data['rounding']}",
+    ]
     comparison = estimate.comparison
     if comparison is not None:
         lines += [
