@@ -160,6 +160,4 @@ def test_every_export_says_where_it_rounds():
     assert "Central did not end" in words and f"{result.working_digits} significant" in words
     assert words in calculator_markdown(result)
     assert calculator_json(result)["rounding"] == words
-    assert " ".join(line.strip() for line in calculator_report(result).splitlines()).count(
-        words
-    )
+    assert " ".join(line.strip() for line in calculator_report(result).splitlines()).count(words)
