@@ -124,7 +124,7 @@ def measured_truncation(result) -> np.ndarray | None:
 
 def _one_side_stays(order, epsilons, estimates, sides, noise) -> np.ndarray:
     """Per position of ``order`` (usable ε, increasing): whether one side of w, there and at
-    its NEIGHBOURS grid points each side, measures what the smallest decade of ε whose
+    over a decade of grid points each side, measures what the smallest decade of ε whose
     central differences resolve the derivative to SURE of themselves settles on (a kink
     beside w bends the other side only: a jump, which the kink readings take, not
     truncation). A run, not one point: one-sided differences of a loss varying faster than
@@ -144,8 +144,14 @@ def _one_side_stays(order, epsilons, estimates, sides, noise) -> np.ndarray:
         for side in sides:
             agree |= np.abs(side[index] - settled) <= noise[index] + bar
     agree[: decade[-1] + 1] = False
+    # a decade of grid points each side: a smooth loss's one-sided difference passes the
+    # value on its way (sqrt(x² + δ²) near δ); a side that never crossed a kink stays on it
+    span = max(
+        NEIGHBOURS,
+        int(np.ceil(index.size / max(np.log10(epsilons[index[-1]] / epsilons[index[0]]), 1.0))),
+    )
     for position in range(index.size):
-        low, high = position - NEIGHBOURS, position + NEIGHBOURS + 1
+        low, high = position - span, position + span + 1
         stays[position] = low >= 0 and high <= index.size and bool(agree[low:high].all())
     return stays
 
