@@ -69,4 +69,6 @@ def test_smooth_rows_on_a_one_three_ten_grid_judge_the_gradient(family, loss, w)
     assert code == 0, (family, w, reference)
     assert abs(reference.value - truth) <= reference.error
     assert _judge(text, -truth)[0] == 1
-    assert _judge(text, truth * 1.01)[0] == 1
+    assert _judge(text, truth * 2)[0] == 1
+    if family == "mixed":  # loss of order 1: its rows resolve a 1 % offset
+        assert _judge(text, truth * 1.01)[0] == 1

@@ -85,7 +85,7 @@ def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | N
 # a row resolves the derivative when its round-off is within this many times the least
 # error any row of the run has (round-off plus its distance from the limit): see
 # resolving_room
-RESOLVING = 100.0
+RESOLVING = 1000.0
 
 
 def resolving_room(even: EvenPart | None, estimates, noise, value: float) -> EvenPart | None:
