@@ -24,7 +24,9 @@ def _sine_rows(point: float, count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize(("point", "count", "offset"), [(0.7, 40, 2e-8), (0.3, 60, 2e-8), (1.1, 30, 3e-8)])
+@pytest.mark.parametrize(
+    ("point", "count", "offset"), [(0.7, 40, 2e-8), (0.3, 60, 2e-8), (1.1, 30, 3e-8)]
+)
 def test_room_only_words_show_the_reference_and_gradient_apart(point, count, offset):
     gradient = float(np.cos(point)) * (1 + offset)
     objective, _problems, dtype = table_request(_sine_rows(point, count), repr(gradient), "float64")

@@ -79,7 +79,7 @@ def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | N
         spread=np.asarray(sides + centre, dtype=float),
     )
     # until the central differences are known (``resolving_room``): the smallest row's
-    return replace(found, kink=_row_room(found, 0))
+    return replace(found, kink=_row_room(found, 0, _curvature_range(found)))
 
 
 # a row resolves the derivative when its round-off is within this many times the least
@@ -112,24 +112,31 @@ def resolving_room(even: EvenPart | None, estimates, noise, value: float) -> Eve
         best = float(np.nanmin(n + np.abs(d - value)))
     resolving = np.flatnonzero(n <= RESOLVING * best)
     last = int(resolving[0]) if resolving.size else d.size - 1
-    rooms = [_row_room(even, i) for i in range(last + 1)]
+    ends = _curvature_range(even)
+    rooms = [_row_room(even, i, ends) for i in range(last + 1)]
     return replace(even, kink=min(rooms))
 
 
-def _row_room(even: EvenPart, i: int) -> float:
+def _curvature_range(even: EvenPart) -> tuple[float, float] | None:
+    """The L'' the even part allows: each pair's slope ± its radius and CURVATURE_TOLERANCE
+    of itself. None without pairs."""
+    slopes, radius = even.slopes, even.radius
+    if not slopes.size:
+        return None
+    slack = radius + CURVATURE_TOLERANCE * np.abs(slopes)
+    return float(np.min(slopes - slack)), float(np.max(slopes + slack))
+
+
+def _row_room(even: EvenPart, i: int, ends: tuple[float, float] | None) -> float:
     """How far a kink between w and row ``i``'s ε, its branch straight over it, may move the
     derivative from the central differences: half the row's |F − B| = |s|/ε and its ±, less
-    the smooth part's L''·ε for the L'' (each pair's slope ± its radius and
-    CURVATURE_TOLERANCE of itself) that leaves the most — or none taken off, when that is
-    less."""
+    the smooth part's L''·ε for the L'' in ``ends`` (``_curvature_range``) that leaves the
+    most — or none taken off, when that is less."""
     h, s, spread = float(even.steps[i]), float(even.sums[i]), float(even.spread[i])
-    slopes, radius = even.slopes, even.radius
     with np.errstate(all="ignore"):
         bare = abs(s) / (2.0 * h) + spread / h
-        if not slopes.size:
+        if ends is None:
             return bare if np.isfinite(bare) else float("inf")
-        slack = radius + CURVATURE_TOLERANCE * np.abs(slopes)
-        ends = (float(np.min(slopes - slack)), float(np.max(slopes + slack)))
         less = max(abs(s - m * h * h) for m in ends) / (2.0 * h) + spread / h
     found = min(bare, less) if np.isfinite(less) else bare
     return found if np.isfinite(found) else float("inf")
@@ -146,9 +153,41 @@ def curvature_breaks(even: EvenPart | None) -> bool:
     broken."""
     if even is None:
         return False
-    return _apart(even.slopes, even.radius) or (
+    broken = _apart(even.slopes, even.radius) or (
         even.rows is not None and _apart(even.rows, even.rows_radius)
     )
+    return broken and not _next_order_holds(even)
+
+
+def _next_order_holds(even: EvenPart) -> bool:
+    """Whether the even part's law to the next order, s = m·ε² + n·ε⁴, passes every row's s
+    within its ± (weighted least squares, in units of the largest ε): a smooth loss whose
+    L'' is small beside its ε² term (a minimum of 0.5x² + cos x, where L'' = 0 and s =
+    ε⁴/12 − ε⁶/360) has pair slopes that grow with ε², which the slopes' overlap reads as a
+    kink (review10h min_real). Past a kink s carries 2J·ε, which m·ε² + n·ε⁴ does not
+    follow over rows a factor 1.5 apart to better than 4 % of s. With a row to spare; the
+    ε⁶ term joins from four rows."""
+    if even.steps is None or even.sums is None or even.spread is None or even.steps.size < 3:
+        return False
+    x = even.steps / float(np.max(even.steps))
+    with np.errstate(all="ignore"):
+        bar = 2.0 * even.spread + 4.0 * FLOAT64_ROUNDOFF * np.abs(even.sums)
+        scale = 1.0 / bar
+    if not np.all(np.isfinite(scale)):
+        return False
+    for powers in EVEN_LAWS:
+        if x.size <= len(powers):
+            break
+        design = np.stack([x**p for p in powers], axis=-1)
+        with np.errstate(all="ignore"):
+            fit, *_ = np.linalg.lstsq(design * scale[:, None], even.sums * scale, rcond=None)
+            off = np.abs(design @ fit - even.sums)
+        if np.all(np.isfinite(off)) and np.all(off <= bar):
+            return True
+    return False
+
+
+EVEN_LAWS = ((2, 4), (2, 4, 6))  # the even part's law to the next orders, a row to spare
 
 
 def _apart(values: np.ndarray, radius: np.ndarray) -> bool:
