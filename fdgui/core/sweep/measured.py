@@ -203,7 +203,8 @@ def truncation_at_smallest(
 ) -> float:
     """How far the h² law moves the smallest row's estimate towards ``value`` (its c·ε²),
     read from the row that resolves it best: each row's |value − D| with its ± bounds c·ε²
-    there, so (ε_min/ε)² of it bounds the smallest row's. The smallest row's own distance
+    there, so (ε_min/ε)² of it bounds the smallest row's, but never below the smallest row's
+    own distance less its ±. The smallest row's own distance
     alone is mostly its round-off when it lies deep in it (float64 rows to 3e-12 of a loss
     of 1e4, ± 1.3 against a derivative of 0.39: a 1-3-10 grid whose smallest row happened
     to land 0.28 off was "ε too large", review_final19 HIGH-3)."""
@@ -213,7 +214,11 @@ def truncation_at_smallest(
         bounds = (np.abs(value - d) + n) * (h[0] / h) ** 2
     bounds = bounds[np.isfinite(bounds)]
     own = abs(value - float(d[0]))
-    return min(own, float(np.min(bounds))) if bounds.size else own
+    if not bounds.size:
+        return own
+    # never below what the smallest row shows beyond its own ±: rows past the loss's scale,
+    # whose D stops growing like ε², bound nothing for it
+    return min(own, max(own - float(n[0]), float(np.min(bounds))))
 
 
 def _law_shown(
