@@ -93,6 +93,9 @@ def test_the_right_slope_beside_that_kink_still_passes(tmp_path):
     [
         ("x**4 + 1e-12 * x", 0.0, 1e-12, -1e-12),
         ("x**4", 1e-3, 4e-9, 4.04e-9),
+        # settled to 4e-16 over its large ε (the even x⁴ leaves no truncation), while the
+        # ε below the "kink" resolve only 3e-12: the gap f − b = 8ε³ keeps rising, no kink
+        ("x**4 + 1e-9 * x", 0.0, 1e-9, 1.001e-9),
     ],
 )
 def test_a_smooth_quartic_read_as_a_kink_does_not_excuse_a_refuted_claim(

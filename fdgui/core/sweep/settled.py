@@ -112,3 +112,27 @@ def settled_refutes(
     if not abs(claim - value) > MARGIN * (bar + abs(float(claim_bar))):
         return None
     return own if unsupported(result, claim, mask, claim_bar) else None
+
+
+LEVELS_OFF = 2.0  # a kink's jump grows slower than ε² above it; a smooth loss's ε³ does not
+
+
+def jump_keeps_rising(result: SweepResult, usable: np.ndarray, kink_epsilon: float) -> bool:
+    """Whether the one-sided differences' gap |f − b|, read from three times
+    ``kink_epsilon`` over at least a decade up, still grows at least like ε^LEVELS_OFF.
+
+    Past a kink at distance d the gap is 2J·(1 − d/ε) + L''·ε: from 3d on it grows at most
+    tenfold a decade. A smooth loss whose L'' vanishes at w (x⁴ + 1e-12·x at 0) has a gap
+    of L''''·ε³/3, which rises a thousandfold a decade — steep enough to be read as a kink
+    crossed, which it is not (review9i C4)."""
+    from fdgui.core.sweep.evidence import _readable_jump
+
+    jump, _noise, readable = _readable_jump(result, usable)
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    above = np.flatnonzero(readable & (epsilons >= 3.0 * kink_epsilon))
+    if above.size < 2 or epsilons[above[-1]] < 9.0 * epsilons[above[0]]:
+        return False
+    low, high = above[0], above[-1]
+    with np.errstate(all="ignore"):
+        slope = np.log(jump[high] / jump[low]) / np.log(epsilons[high] / epsilons[low])
+    return bool(np.isfinite(slope) and slope >= LEVELS_OFF)
