@@ -55,12 +55,7 @@ from fdgui.core.sweep.reading import (
     _Reading,
 )
 from fdgui.core.sweep.references import ReferenceValue
-from fdgui.core.sweep.settled import (
-    jump_keeps_rising,
-    settled_refutes,
-    supported,
-    unsupported,
-)
+from fdgui.core.sweep.settled import jump_keeps_rising, settled_refutes, unsupported
 
 __all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
 
@@ -504,8 +499,8 @@ def _below_kink(reading, checked, masks, consensus, spread, kink_epsilon) -> Dia
     with no reference. Wrong where the differences there refute it at (nearly) every
     resolving ε, or where their settled reading puts it beyond twice both bars and no
     decade of them follows it (a 1 % bug 3.6e-8 beside a kink, review_final19 C6); too
-    coarse where no decade follows it below the kink or — with no decade there, or where
-    the one-sided gap keeps rising past it as no kink's does — over every ε (x⁴ + 1e-12·x
+    coarse where no decade follows it below the kink or — where the one-sided gap keeps
+    rising past it as no kink's does — over every ε (x⁴ + 1e-12·x
     read as a kink at 3.7e-4: a sign flip its own settled bar refutes was "not
     contradicted", review9i C4); None: the kink reading stands."""
     result = reading.result
@@ -515,12 +510,12 @@ def _below_kink(reading, checked, masks, consensus, spread, kink_epsilon) -> Dia
     bar = _gradient_bar(checked, checked.value)
     if settled_refutes(result, checked.value, below, bar) is not None:
         return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
-    asked = supported(result, checked.value, below, bar)
     if unsupported(result, checked.value, below, bar):
         return _unfollowed(reading, consensus, spread, below)
-    # with no decade below it, or no kink at all (the gap keeps rising as a smooth loss's
-    # does: x⁴ + 1e-9·x), the decade they settle on over every ε must follow it too
-    if (asked is None or jump_keeps_rising(result, usable, kink_epsilon)) and unsupported(
+    # with no kink at all (the gap keeps rising as a smooth loss's does: x⁴ + 1e-9·x),
+    # the decade they settle on over every ε must follow it too (past a real kink they
+    # settle on the slopes' average, or on J·d/ε: no judge of the slope at w)
+    if jump_keeps_rising(result, usable, kink_epsilon) and unsupported(
         result, checked.value, usable, bar
     ):
         return _unfollowed(reading, consensus, spread, usable)
