@@ -84,7 +84,7 @@ def test_a_one_percent_bug_beside_a_kink_is_wrong_by_the_eps_below_it(tmp_path):
 
 
 def test_the_right_slope_beside_that_kink_still_passes(tmp_path):
-    out, _diagnosis_ = _diagnosis(tmp_path, _probe(KINK, 6395.322, KINK_SLOPE))
+    out, _ = _diagnosis(tmp_path, _probe(KINK, 6395.322, KINK_SLOPE))
     assert out.returncode == 0, shown(out)
 
 

@@ -453,7 +453,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         if below.any():
             consensus, spread, _ = _consensus(result, below)
             if checked is not None and truth is None and not exact_under_check:
-                judged = _below_kink(reading, checked, (below, usable), consensus, spread, kink_epsilon)
+                judged = _below_kink(
+                    reading, checked, (below, usable), consensus, spread, kink_epsilon
+                )
                 if judged is not None:
                     return judged
         recommended = {"central": min(rule["central"], safe), "forward": min(rule["forward"], safe)}
