@@ -45,7 +45,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
-from fdgui.core.netcheck import estimate_verdict, finer_steps, own_scale
+from fdgui.core.netcheck import estimate_verdict, finer_steps, loose_verdict, own_scale
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
@@ -438,6 +438,12 @@ class ForwardEngine(ForwardSteps):
             decider = estimate_verdict.decide_undecided
         if decider is not None:
             numeric, found, reason = decider(
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
+            )
+            if found is not None:
+                bar = found if bar is None else np.where(np.isnan(found), bar, found)
+        if loose_verdict.applies(self):  # a coarse or noisy loss's loose agreement, wider
+            numeric, found, reason = loose_verdict.decide(
                 self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
             )
             if found is not None:
