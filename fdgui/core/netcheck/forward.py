@@ -424,9 +424,10 @@ class ForwardEngine(ForwardSteps):
             numeric = (plus - minus) / (2 * epsilon)
         kink = np.zeros(indices.size, dtype=bool)
         undecided = np.zeros(indices.size, dtype=bool)
+        weak = None  # kinks the refined step explained with a window wider than the miss
         if not self.smooth:
-            self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric, vanished,
-                             kink, undecided)  # fmt: skip
+            weak = self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric,
+                                    vanished, kink, undecided)  # fmt: skip
         bar = np.full(indices.size, np.nan)  # an own-scale look's bars (netcheck.own_scale)
         reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
                                   vanished, kink, undecided, bar)  # fmt: skip
@@ -440,6 +441,13 @@ class ForwardEngine(ForwardSteps):
             numeric, found, reason = decider(
                 self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
             )
+            if found is not None:
+                bar = found if bar is None else np.where(np.isnan(found), bar, found)
+        if weak is not None and weak.any() and estimate_verdict.resolves_undecided(self):
+            numeric, found, reason = estimate_verdict.decide_weak_kinks(
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided,
+                reason, np.flatnonzero(weak),
+            )  # fmt: skip
             if found is not None:
                 bar = found if bar is None else np.where(np.isnan(found), bar, found)
         if loose_verdict.applies(self):  # a coarse or noisy loss's loose agreement, wider
@@ -587,14 +595,15 @@ class ForwardEngine(ForwardSteps):
         return found
 
     def _find_kinks(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
-                    kink, undecided) -> None:  # fmt: skip
-        """Mark (in place) the disagreeing entries a kink inside ±ε explains (module doc)."""
+                    kink, undecided) -> np.ndarray | None:  # fmt: skip
+        """Mark (in place) the disagreeing entries a kink inside ±ε explains (module doc);
+        returns where the refined window explaining one is not below its disagreement."""
         tolerances = self._tolerances
         window = step_atol(tolerances, epsilon) + tolerances.rtol * np.abs(analytic)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             chosen = np.flatnonzero((np.abs(numeric - analytic) > window) & ~vanished)
         if chosen.size == 0:
-            return
+            return None
         small = epsilon[chosen] / REFINE
         plus2, minus2 = self._refined_changes(rows_for, chosen, small, epsilon.size)
         a = analytic[chosen]
@@ -635,6 +644,10 @@ class ForwardEngine(ForwardSteps):
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided
+        weak = np.zeros(epsilon.size, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            weak[chosen] = agrees & decided & (wide >= np.abs(numeric[chosen] - a))
+        return weak
 
     def _refined_changes(self, rows_for, chosen, small, total):
         """ΔL± of the ``chosen`` entries (of a chunk of ``total``) at the steps ±small."""
