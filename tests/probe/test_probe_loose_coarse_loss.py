@@ -102,3 +102,38 @@ def test_correct_float32_relu_nets_are_not_failed_by_the_wider_step(tmp_path):
         if report.verdict == "fail" and not report.inconclusive:
             failed.append((seed, report.worst[:1]))
     assert not failed
+
+
+MIXED = """
+import numpy as np
+rng = np.random.default_rng({seed})
+A0, B0, C0 = rng.normal(size=4), rng.normal(size=5), rng.normal(size=3)
+theta0 = np.concatenate([A0, B0, C0])
+names = [("a", (4,)), ("b32", (5,)), ("c", (3,))]
+
+def parts(t):
+    t = np.asarray(t, float)
+    return t[:4], t[4:9], t[9:]
+
+def loss(t):  # one part summed in float32, returned with float64 parts
+    a, b, c = parts(t)
+    b32 = b.astype(np.float32)
+    part = np.sum(np.float32(3) * np.cos(b32) + b32 ** 2, dtype=np.float32)
+    return float(np.sum(a * np.sin(a)) + float(part) + np.sum(np.exp(0.3 * c)))
+
+def true_grad(t):
+    a, b, c = parts(t)
+    return np.concatenate([a * np.cos(a) + np.sin(a), 2 * b - 3 * np.sin(b), 0.3 * np.exp(0.3 * c)])
+"""
+
+
+@pytest.mark.parametrize("seed", [3, 7])
+def test_a_float32_part_of_a_float64_loss_is_decided(tmp_path, seed):
+    # review9h #9: the float32 part's tensor was never measured (window 10 ≫ its
+    # gradients): a correct gradient Inconclusive, a sign flip there unseen
+    text = MIXED.format(seed=seed)
+    report = full_check(write_probe(tmp_path, text, "pass"))
+    assert report.verdict == "pass", report.worst[:2]
+    flipped = full_check(write_probe(tmp_path, text, "g[6] = -g[6]", name="flip.py"))
+    assert flipped.verdict == "fail" and not flipped.inconclusive
+    assert ("b32", 2) in failing(flipped)

@@ -22,11 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict
-from fdgui.core.netcheck.reexamine import ESTIMATE_WRONG, NOISE_WIDTH
+from fdgui.core.netcheck.reexamine import ESTIMATE_RIGHT, ESTIMATE_WRONG, NOISE_WIDTH
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
 WIDER = 4.0  # the estimate's step, times the entry's ε
+REACH = 0.05  # the widest estimate step, times max(1, |w|)
 STRAIGHT_SAFETY = 3.0  # second differences this many round-offs apart show a kink
 COARSER = 16.0  # a loss rounding at this many times float64's u·max(1, |L|) is coarse
 
@@ -53,7 +54,8 @@ def _roundoff(engine) -> float:
 
 def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason):
     """(numeric, bar, reason) of the chunk with its loosely agreeing entries called wrong
-    where the wider step's estimate refutes them (module doc); unchanged otherwise."""
+    where the wider step's estimate refutes them, and those its window cannot decide
+    (window ≥ |a|/2) decided either way where that estimate's bar allows (module doc)."""
     tolerances = engine.tolerances()
     epsilon = np.asarray(epsilon, dtype=float)
     a = np.asarray(analytic, dtype=float)
@@ -63,50 +65,63 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         window = step_atol(tolerances, epsilon) + tolerances.rtol * np.abs(a)
         off = np.abs(numeric - a)
         floor = (r + NOISE_WIDTH * sigma) / epsilon
-        open_ = (off <= window) & (off > floor) & ~kink & ~undecided & (a != 0)
+        open_ = (off <= window) & ~kink & ~undecided & (a != 0)
         open_ &= np.isfinite(numeric) & np.isfinite(a)
+        wide_open = open_ & (window >= 0.5 * np.abs(a))  # the first window decides nothing
+        open_ &= (off > floor) | wide_open
     if reason is not None:
         open_ &= np.asarray(reason) == 0
     chosen = np.flatnonzero(open_)
     if chosen.size == 0:
         return numeric, None, reason
     total = epsilon.size
+    h = epsilon[chosen] * _widening(engine, r)
     changes = {}
-    for factor in (WIDER / 2, WIDER):  # ΔL± at h/2 and h
+    for share in (0.5, 1.0):  # ΔL± at h/2 and h
         steps = np.zeros(total)
-        steps[chosen] = epsilon[chosen] * factor
+        steps[chosen] = h * share
         points, lost = rows_for(np.concatenate([steps, -steps]))
         keep = np.concatenate([chosen, total + chosen])
         with np.errstate(invalid="ignore", over="ignore"):
             found = np.where(lost[keep], 0.0, engine._losses(points[keep]) - engine.loss)
-        changes[factor] = (found[: chosen.size], found[chosen.size :])
+        changes[share] = (found[: chosen.size], found[chosen.size :])
     g = a[chosen]
-    h = epsilon[chosen] * WIDER
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        narrow = (changes[WIDER / 2][0] - changes[WIDER / 2][1]) / h
-        wide = (changes[WIDER][0] - changes[WIDER][1]) / (2 * h)
+        narrow = (changes[0.5][0] - changes[0.5][1]) / h
+        wide = (changes[1.0][0] - changes[1.0][1]) / (2 * h)
         value = (4 * narrow - wide) / 3
         noise = NOISE_WIDTH * estimate_verdict.NOISE_SPREAD * sigma / h
         bar = np.abs(narrow - wide) / 3 + 4 * r / h + noise
-        wrong = np.abs(value - g) > estimate_verdict.WRONG_BARS * bar
-        wrong &= np.isfinite(value) & np.isfinite(bar)
+        usable = np.isfinite(value) & np.isfinite(bar)
+        wrong = (np.abs(value - g) > estimate_verdict.WRONG_BARS * bar) & usable
         if not engine.smooth:  # no kink within the steps: the even part is straight
             wrong &= _straight(changes, h, r, sigma)
+        right = wide_open[chosen] & usable & (bar <= estimate_verdict.DECIDE_SHARE * np.abs(g))
+        right &= np.abs(value - g) <= bar
     if wrong.any():  # the scatter of central differences between h/2 and h, measured
         wrong[wrong] = estimate_verdict._outside_scatter(
             engine, rows_for, total, chosen[wrong], h[wrong], g[wrong],
             (wide[wrong], narrow[wrong]),
         )  # fmt: skip
-    if not wrong.any():
+    if not (wrong.any() or right.any()):
         return numeric, None, reason
-    at = chosen[wrong]
     numeric = np.array(numeric, dtype=float, copy=True)
-    numeric[at] = value[wrong]
     bars = np.full(total, np.nan)
-    bars[at] = bar[wrong]
     out = np.zeros(total, dtype=np.int8) if reason is None else np.array(reason, np.int8)
-    out[at] = ESTIMATE_WRONG
+    for mask, code in ((right, ESTIMATE_RIGHT), (wrong, ESTIMATE_WRONG)):
+        at = chosen[mask]
+        numeric[at] = value[mask]
+        bars[at] = bar[mask]
+        out[at] = code
     return numeric, bars, out
+
+
+def _widening(engine, r: float) -> float:
+    """The estimate's step over the entry's ε: WIDER, or more where the loss rounds so
+    coarsely (a float32 part in a float64 loss, measured along its tensor) that the step
+    for that rounding, (r/max(1, |L|))^(1/3), is wider — capped at REACH."""
+    coarse = (r / max(1.0, abs(engine.loss))) ** (1.0 / 3.0) / engine.epsilon_base
+    return float(min(max(WIDER, coarse), REACH / engine.epsilon_base))
 
 
 def _straight(changes, h, r, sigma) -> np.ndarray:
@@ -115,7 +130,7 @@ def _straight(changes, h, r, sigma) -> np.ndarray:
     derivative times s², far below); a kink crossed within the steps adds its slope change
     times (s − d)/s², not the same at both — a relu unit switching there leaves the
     Richardson off, so nothing is called wrong by it."""
-    (plus_half, minus_half), (plus_wide, minus_wide) = changes[WIDER / 2], changes[WIDER]
+    (plus_half, minus_half), (plus_wide, minus_wide) = changes[0.5], changes[1.0]
     half = h / 2
     bend_half = (plus_half + minus_half) / half**2
     bend_wide = (plus_wide + minus_wide) / h**2
