@@ -64,7 +64,9 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         window = step_atol(tolerances, epsilon) + tolerances.rtol * np.abs(a)
         off = np.abs(numeric - a)
-        floor = (r + NOISE_WIDTH * sigma) / epsilon
+        # the round-off of a central difference at a quarter of the estimate's step: a
+        # disagreement below it says nothing there (at ε itself, for a float32 loss)
+        floor = (r + NOISE_WIDTH * sigma) * WIDER / (epsilon * _widening(engine, r, sigma))
         open_ = (off <= window) & ~kink & ~undecided & (a != 0)
         open_ &= np.isfinite(numeric) & np.isfinite(a)
         wide_open = open_ & (window >= 0.5 * np.abs(a))  # the first window decides nothing
@@ -75,7 +77,7 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     if chosen.size == 0:
         return numeric, None, reason
     total = epsilon.size
-    h = epsilon[chosen] * _widening(engine, r)
+    h = epsilon[chosen] * _widening(engine, r, sigma)
     changes = {}
     for share in (0.5, 1.0):  # ΔL± at h/2 and h
         steps = np.zeros(total)
@@ -116,11 +118,13 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     return numeric, bars, out
 
 
-def _widening(engine, r: float) -> float:
-    """The estimate's step over the entry's ε: WIDER, or more where the loss rounds so
-    coarsely (a float32 part in a float64 loss, measured along its tensor) that the step
-    for that rounding, (r/max(1, |L|))^(1/3), is wider — capped at REACH."""
-    coarse = (r / max(1.0, abs(engine.loss))) ** (1.0 / 3.0) / engine.epsilon_base
+def _widening(engine, r: float, sigma: float) -> float:
+    """The estimate's step over the entry's ε: WIDER, or more where the loss rounds (or
+    scatters) so coarsely — a float32 part in a float64 loss, measured along its tensor;
+    a loss with a deterministic jitter — that the step for that rounding,
+    ((r + NOISE_WIDTH·σ)/max(1, |L|))^(1/3), is wider; capped at REACH."""
+    rounding = (r + NOISE_WIDTH * sigma) / max(1.0, abs(engine.loss))
+    coarse = rounding ** (1.0 / 3.0) / engine.epsilon_base
     return float(min(max(WIDER, coarse), REACH / engine.epsilon_base))
 
 
