@@ -45,6 +45,7 @@ from fdgui.core.sweep.cases import (
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_bar, fd_outvotes
+from fdgui.core.sweep.guides import reading_refutes, settled_reading
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -484,6 +485,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and not exact_under_check
         and _fd_contradicts(result, checked.value, usable)
     ):
+        if reading_refutes(result, checked.value, usable):  # worded by that reading
+            consensus = settled_reading(result, usable)[0]
         return _wrong(reading, consensus, spread, None)
     # 7a. nor consistent when no decade of ε follows it: the ε closest to it is then a
     # chance crossing (differences oscillating over ε, or stepping by the loss's ulps)

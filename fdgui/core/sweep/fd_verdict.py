@@ -13,7 +13,7 @@ import numpy as np
 
 from fdgui.core.sweep.engine import SweepResult
 from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees, small_steps_agree
-from fdgui.core.sweep.guides import settled_refutes
+from fdgui.core.sweep.guides import reading_refutes
 
 WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
 RESOLVED_MARGIN = 2.0  # or beyond this many times their own settled bar (fd_bar)
@@ -46,7 +46,7 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
         return False
     if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
         return False
-    if settled_refutes(result, checked, mask):  # guides.py: beyond their settled bars
+    if reading_refutes(result, checked, mask):  # guides.py: beyond their settled bars
         return True
     own = fd_bar(result, mask)
     resolved = None if own is None else RESOLVED_MARGIN * own[1]

@@ -178,7 +178,7 @@ def with_measured_truncation(result):
 SETTLED_MARGIN = 5.0  # bars of the differences' own settled reading that refute a claim
 
 
-def settled_refutes(result, checked: float, mask: np.ndarray) -> bool:
+def reading_refutes(result, checked: float, mask: np.ndarray) -> bool:
     """True when the central differences' own settled reading (``fd_verdict.fd_bar`` over
     ``mask`` less the ε past a kink beside w) puts ``checked`` more than SETTLED_MARGIN of
     its bars away. Its bar (the spread over a decade of ε plus the largest predicted error
@@ -186,12 +186,18 @@ def settled_refutes(result, checked: float, mask: np.ndarray) -> bool:
     truncation grows right above the resolving ε (sqrt(x² + δ²) at w = δ = 1e-12: the slope
     1/√2 holds only below δ), no ε-by-ε test over several decades is left, but the decade
     below still resolves a 5 % bug to a tenth of it."""
-    from fdgui.core.sweep.fd_verdict import fd_bar
-
     if result.kind == "measured" or not np.isfinite(checked):
         return False
-    own = fd_bar(result, reading_mask(result, mask))
+    own = settled_reading(result, mask)
     if own is None:
         return False
     value, bar = own
     return bool(np.isfinite(bar) and abs(float(checked) - value) > SETTLED_MARGIN * bar)
+
+
+def settled_reading(result, mask: np.ndarray) -> tuple[float, float] | None:
+    """The central differences' own reading (value, bar) over ``mask`` less the ε past a
+    kink beside w (``fd_verdict.fd_bar``); None where no decade of ε gives one."""
+    from fdgui.core.sweep.fd_verdict import fd_bar
+
+    return fd_bar(result, reading_mask(result, mask))
