@@ -107,18 +107,54 @@ def _real(mp, value):
     return value
 
 
+@dataclass(frozen=True)
+class Arithmetic:
+    """The arithmetic the losses were computed in, as far as the exact function must follow
+    it: every typed constant rounded as ``dtype`` rounds it (0.1 in float32 is
+    0.100000001490116…, so relu(w − 0.1) at the float32 w = 0.1 is relu(0)), and the branch
+    switches (``ast.unparse`` of the call) that tie in the dtype's own evaluation at w —
+    taken as exactly 0 there, so w sits on their kink (judged by the subgradient test)."""
+
+    dtype: str = "float64"
+    tied: frozenset[str] = frozenset()
+
+    def constant(self, value: float, mp):
+        if self.dtype == "float64":
+            return mp.mpf(float(value))
+        from fdgui.core.models.expression import _as_dtype
+
+        rounded = np.asarray(float(value), dtype=np.float64).astype(_as_dtype(self.dtype))
+        return mp.mpf(float(rounded))
+
+
+FLOAT64 = Arithmetic()
+
+
+class _Switches(list):
+    """The switches met by one walk, with the arithmetic that walk follows."""
+
+    def __init__(self, arithmetic: Arithmetic = FLOAT64) -> None:
+        super().__init__()
+        self.arithmetic = arithmetic
+
+
+def _arithmetic(switches: list) -> Arithmetic:
+    return getattr(switches, "arithmetic", FLOAT64)
+
+
 def _dual(node: ast.AST, w, mp, switches: list, side: int):
     """(value, d value/dw) at ``w`` for the checked tree; ``side`` = ±1 breaks ties at a kink
-    as seen from w ± 0 (0: the float64 derivative's own conventions)."""
+    as seen from w ± 0 (0: the float64 derivative's own conventions). Constants and ties
+    follow the arithmetic ``switches`` carries (float64 for a plain list)."""
     from fdgui.core.models.expression import CONSTANTS, VARIABLE
 
     check_time()
     if isinstance(node, ast.Constant):
-        return mp.mpf(float(node.value)), mp.mpf(0)
+        return _arithmetic(switches).constant(node.value, mp), mp.mpf(0)
     if isinstance(node, ast.Name):
         if node.id == VARIABLE:
             return w, mp.mpf(1)
-        return mp.mpf(CONSTANTS[node.id]), mp.mpf(0)
+        return _arithmetic(switches).constant(CONSTANTS[node.id], mp), mp.mpf(0)
     if isinstance(node, ast.UnaryOp):
         value, slope = _dual(node.operand, w, mp, switches, side)
         return (-value, -slope) if isinstance(node.op, ast.USub) else (value, slope)
@@ -152,11 +188,12 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[union-attr]
         arguments = [_dual(argument, w, mp, switches, side) for argument in node.args]
+        tied = name in _SWITCHING and ast.unparse(node) in _arithmetic(switches).tied
         if name in ("maximum", "minimum"):
             (a, da), (b, db) = arguments
             gap, gap_slope = a - b, da - db
-            switches.append((gap, gap_slope))
-            if gap == 0 and side != 0:
+            switches.append((mp.mpf(0) if tied else gap, gap_slope))
+            if (gap == 0 or tied) and side != 0:
                 # at a tie the branch taken just beside w is the one whose argument moves
                 # the right way
                 first = (gap_slope * side >= 0) if name == "maximum" else (gap_slope * side <= 0)
@@ -165,17 +202,17 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
             return (a, da) if first else (b, db)
         ((x, dx),) = arguments
         try:
-            return _unary(name, x, dx, mp, switches, side)
+            return _unary(name, x, dx, mp, switches, side, tied)
         except ZeroDivisionError:
             raise Undefined(f"{name} is undefined here") from None
     raise Undefined(type(node).__name__)
 
 
-def _unary(name: str, x, dx, mp, switches: list, side: int):
+def _unary(name: str, x, dx, mp, switches: list, side: int, tied: bool = False):
     if name in ("abs", "relu"):
-        switches.append((x, dx))
+        switches.append((mp.mpf(0) if tied else x, dx))
         sign = mp.sign(x)
-        if sign == 0 and side != 0:
+        if (sign == 0 or tied) and side != 0:
             sign = mp.sign(dx * side)
         if name == "abs":
             return abs(x), sign * dx
@@ -269,12 +306,19 @@ def _astronomical(name: str, x, dx, mp):
     return limit, zero
 
 
-def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> Exact:
+def evaluate(
+    text: str,
+    w: float,
+    digits: int = START_DIGITS,
+    side: int = 0,
+    arithmetic: Arithmetic = FLOAT64,
+) -> Exact:
     """The expression, its derivative and its branch switches at ``w`` with ``digits``
-    decimal digits; raises Undefined where it has no real value or derivative."""
+    decimal digits (constants and ties as ``arithmetic`` has them); raises Undefined where
+    it has no real value or derivative."""
     mp = _mp()
     with mp.workdps(digits):
-        switches: list = []
+        switches: list = _Switches(arithmetic)
         point = mp.mpf(float(w))
         if side:  # just beside w: far below float64's resolution, far above this precision's
             point += side * mp.mpf(10) ** (-(START_DIGITS * 3 // 4)) * max(1, abs(point))
@@ -283,16 +327,18 @@ def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> 
         return Exact(+value, +slope, tuple((+a, +b) for a, b in switches))
 
 
-def converged_derivative(text: str, w: float, side: int = 0) -> tuple[float, float, Exact]:
+def converged_derivative(
+    text: str, w: float, side: int = 0, arithmetic: Arithmetic = FLOAT64
+) -> tuple[float, float, Exact]:
     """(float64 derivative, an error bar bounding its true error, the Exact at the last
     precision); raises Undefined."""
     mp = _mp()
     digits = START_DIGITS
-    previous = evaluate(text, w, digits, side)
+    previous = evaluate(text, w, digits, side, arithmetic)
     while True:
         check_time()
         digits *= 2
-        current = evaluate(text, w, digits, side)
+        current = evaluate(text, w, digits, side, arithmetic)
         with mp.workdps(digits):
             difference = abs(current.derivative - previous.derivative)
             scale = abs(current.derivative)
@@ -342,18 +388,18 @@ class KinkAt:
     closer: tuple[Any, Any] | None = None
 
 
-def _slope_closer(text: str, w: float, side: int):
+def _slope_closer(text: str, w: float, side: int, arithmetic: Arithmetic = FLOAT64):
     """The slope much closer to w than where the one-sided derivative is taken (1e-90 rather
     than 1e-30, relative to max(1, |w|)), or None where it keeps growing towards w: a finite
     one-sided derivative moves by only |L''|·1e-30 between the two; sqrt(abs(w)) at 0 grows
     like 1/sqrt(δ) (a vertical tangent)."""
     mp = _mp()
     try:
-        beside = evaluate(text, w, 2 * START_DIGITS, side).derivative
+        beside = evaluate(text, w, 2 * START_DIGITS, side, arithmetic).derivative
         with mp.workdps(4 * START_DIGITS):  # digits enough to see w ± 1e-90·max(1, |w|)
             scale = max(1, abs(mp.mpf(float(w))))
             point = mp.mpf(float(w)) + side * mp.mpf(10) ** -90 * scale
-            closer = _real(mp, _dual(_tree(text), point, mp, [], side)[1])
+            closer = _real(mp, _dual(_tree(text), point, mp, _Switches(arithmetic), side)[1])
             if abs(closer) > 1.5 * abs(beside) + mp.mpf(10) ** -20:
                 return None
             return +closer
@@ -361,11 +407,14 @@ def _slope_closer(text: str, w: float, side: int):
         return None
 
 
-def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
-    """A switch argument that is exactly zero at w (in extended precision), with the one-sided
-    derivatives just left and right of w; None when no branch switches at w."""
+def kink_at(
+    text: str, w: float, exact: Exact | None = None, arithmetic: Arithmetic = FLOAT64
+) -> KinkAt | None:
+    """A switch argument that is exactly zero at w (in extended precision, or tied in the
+    dtype's own evaluation: ``arithmetic``), with the one-sided derivatives just left and
+    right of w; None when no branch switches at w."""
     try:
-        exact = exact or evaluate(text, w)
+        exact = exact or evaluate(text, w, arithmetic=arithmetic)
     except Undefined:
         exact = None
     if exact is not None and not any(argument == 0 for argument, _ in exact.switches):
@@ -376,11 +425,11 @@ def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
     closer: list = []
     for side in (-1, 1):
         try:
-            sides.append(converged_derivative(text, w, side)[0])
+            sides.append(converged_derivative(text, w, side, arithmetic)[0])
         except Undefined:
             sides.append(None)
             continue
-        closer.append(_slope_closer(text, w, side))
+        closer.append(_slope_closer(text, w, side, arithmetic))
     left, right = sides
     if any(c is None for c in closer):
         return KinkAt(left, right, False, infinite=True)
@@ -400,15 +449,50 @@ def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
     return KinkAt(left, right, removable, closer=(closer[0], closer[1]) if closer else None)
 
 
+def dtype_arithmetic(text: str, w: float, dtype: str) -> Arithmetic:
+    """The arithmetic of the losses in ``dtype`` at ``w``: constants rounded to it, and the
+    switches whose argument (or the gap of maximum/minimum), evaluated in the dtype at w as
+    the losses evaluate it, is 0 or of the other sign than in exact arithmetic (with the
+    dtype's constants): the dtype cannot tell which branch w is on, so w is on the kink."""
+    from fdgui.core.models.expression import parse_expression
+
+    arithmetic = Arithmetic(dtype)
+    tied: set[str] = set()
+    for node in ast.walk(_tree(text)):
+        if not (isinstance(node, ast.Call) and node.func.id in _SWITCHING):  # type: ignore[union-attr]
+            continue
+        key = ast.unparse(node)
+        arguments = [ast.unparse(a) for a in node.args]
+        gap = arguments[0] if len(arguments) == 1 else f"({arguments[0]}) - ({arguments[1]})"
+        with np.errstate(all="ignore"):
+            parts = [parse_expression(a).evaluate(np.array([w]), dtype) for a in arguments]
+            values = [float(np.asarray(p, dtype=np.float64)[0]) for p in parts]
+        if not all(np.isfinite(values)):
+            continue
+        in_dtype = np.sign(values[0] - values[1] if len(values) == 2 else values[0])
+        try:
+            exact = evaluate(gap, w, arithmetic=arithmetic).value
+        except (Undefined, Unbounded):
+            continue
+        if exact != 0 and (in_dtype == 0 or in_dtype != np.sign(float(exact))):
+            tied.add(key)
+    return Arithmetic(dtype, frozenset(tied)) if tied or dtype != "float64" else FLOAT64
+
+
 @unavailable_then(_unavailable_reference)
-def analytic_reference(text: str, w: float) -> ReferenceValue:
+def analytic_reference(text: str, w: float, dtype: str = "float64") -> ReferenceValue:
     """The derivative of the expression at ``w`` (already rounded to the dtype studied), to
     float64 with an error bar that bounds it; status 'undefined' or 'kink' where there is no
-    two-sided derivative (the value is then the float64 conventions' one-sided choice)."""
+    two-sided derivative (the value is then the float64 conventions' one-sided choice).
+
+    It studies the function the losses compute in ``dtype``: typed constants rounded as the
+    dtype rounds them, and a branch switch that ties in the dtype's own evaluation at w (the
+    two arguments of a maximum equal there, or on the other side than exactly) a kink at w."""
+    arithmetic = dtype_arithmetic(text, w, dtype)
     try:
-        value, error, exact = converged_derivative(text, w)
+        value, error, exact = converged_derivative(text, w, 0, arithmetic)
     except Undefined as why:
-        kink = kink_at(text, w)
+        kink = kink_at(text, w, arithmetic=arithmetic)
         if kink is not None and kink.infinite:
             return _vertical_tangent()
         if kink is not None and not kink.removable:
@@ -416,7 +500,7 @@ def analytic_reference(text: str, w: float) -> ReferenceValue:
         return ReferenceValue(
             "analytic", float("nan"), None, 1, f"undefined at w ({why})", status="undefined"
         )
-    kink = kink_at(text, w, exact)
+    kink = kink_at(text, w, exact, arithmetic)
     if kink is not None and kink.infinite:
         return _vertical_tangent()
     if kink is not None and not kink.removable:
