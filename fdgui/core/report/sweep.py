@@ -26,6 +26,12 @@ from fdgui.core.report.sweep_cases import (
     _undefined_at_w,
     _unresolved,
 )
+from fdgui.core.report.sweep_claim import (
+    against_the_claim,
+    claim_limits,
+    claim_title,
+    claim_words,
+)
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
 
@@ -71,6 +77,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         if diagnosis.facts.get("pole"):
             return "Undefined at w (every ε straddles a pole)"
         return "Undefined at w (unresolvable at every ε)"
+    if case in ("correct", "limited", "consistent") and claim_limits(facts):
+        return claim_title(facts)
     if case == "kink-at":
         return "Kink at w"
     if case == "kink-crossed":
@@ -97,6 +105,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
             return "Too coarse to judge (room for a kink near w)"
         if facts.get("kink_band"):
             return "Too coarse to judge (a kink could explain a difference under 1 %)"
+        if facts.get("own_digits"):
+            return "Too coarse to judge (too few typed digits)"
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
     if case == "range-too-large" and facts.get("edge_at_w"):
         return "Gradient correct (w on the edge of the loss's domain)"
@@ -484,11 +494,14 @@ def _finite_differences(facts: dict[str, Any]) -> str:
     resolves = f"{dtype} resolves"
     if facts.get("source") == "measured":
         resolves = f"the rows ({dtype} losses at their ε) resolve"
+    measures = (
+        against_the_claim(facts)
+        or f"that measures how finely {resolves} the derivative, not the gradient."
+    )
     return (
         f"The finite differences in {dtype} get no closer than a relative error of "
         f"{_rel(facts['best_relative_error'])} (at ε ≈ {_eps(facts['best_epsilon'])}): "
-        f"that measures how finely {resolves} the derivative, not the gradient."
-        f"{possible_text}{floor}"
+        f"{measures}{possible_text}{floor}"
     )
 
 
@@ -496,7 +509,9 @@ def _agrees(facts: dict[str, Any]) -> str:
     bar = facts.get("agreeing_error")
     bar_text = "" if bar is None else f" ± {_bar(bar)}"
     apart = abs(facts["checked"] - facts["agreeing_value"])
-    if bar is not None and math.isfinite(apart) and apart > bar:
+    if facts.get("claim_rounding"):  # within the typed claim's own rounding (claim.py)
+        bar_text += claim_words(facts)
+    elif bar is not None and math.isfinite(apart) and apart > bar:
         # the words print the bar; the rule confirms within twice the bars (review10f F4)
         bar_text += (
             f" — the difference, {_bar(apart)}, is past that bar, but a difference counts "

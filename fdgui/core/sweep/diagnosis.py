@@ -42,6 +42,7 @@ from fdgui.core.sweep.cases import (
     _unresolved,
     _wrong,
 )
+from fdgui.core.sweep.claim import agreement_facts, allowance, own_claim_facts
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
@@ -100,14 +101,15 @@ def _gradient_bar(checked: ReferenceValue, truth: float) -> float:
     expression's float64 round-off, measured) or, when it states none (a backprop), 1e-6 of
     its size."""
     if checked.error is not None and np.isfinite(checked.error):
-        return float(checked.error) + 4.0 * 2.0**-53 * abs(checked.value)
+        # without a typed claim's own rounding, taken once (allowance, core/sweep/claim.py)
+        return float(checked.error) - allowance(checked) + 4.0 * 2.0**-53 * abs(checked.value)
     return UNKNOWN_GRADIENT_ERROR * max(abs(checked.value), abs(truth))
 
 
 def _disagrees(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """|g − T| > 2 · (bar of T + bar of g): resolved beyond both error bars."""
     bar = float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
-    return abs(checked.value - reference.value) > SAFETY_FACTOR * bar
+    return abs(checked.value - reference.value) - allowance(checked) > SAFETY_FACTOR * bar
 
 
 RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4 of the gradient
@@ -121,7 +123,7 @@ def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     confirmed); a wider bar confirms nothing."""
     window = SAFETY_FACTOR * (
         float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
-    )
+    ) + allowance(checked)
     # by |T| alone: a larger claimed gradient must not loosen its own threshold
     return window <= RESOLVING * max(abs(reference.value), 1e-300)
 
@@ -129,9 +131,10 @@ def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
 def _note_own_bar(reading, checked: ReferenceValue, reference: ReferenceValue) -> None:
     """When the gradient under check's own measured bar (a typed expression's float64
     round-off) is what keeps ``reference`` from resolving it, the words name that bar."""
-    own = _gradient_bar(checked, reference.value)
+    own = _gradient_bar(checked, reference.value) + allowance(checked)
     if checked.error is not None and np.isfinite(checked.error) and own > (reference.error or 0):
         reading.facts["own_error"] = own
+        reading.facts.update(own_claim_facts(checked, own))  # its typed digits, if they limit
 
 
 def _not_a_number(reading) -> Diagnosis:
@@ -301,6 +304,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 low, high = min(known), max(known)
                 slack = (
                     SAFETY_FACTOR * _gradient_bar(checked, high)
+                    + allowance(checked)
                     + 1e-12 * max(abs(low), abs(high))
                     + 2.0 * read_error
                 )
@@ -386,6 +390,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
         )
+        # a typed claim's own rounding (its last digit, the dtype's): core/sweep/claim.py
+        strict = float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
+        reading.facts.update(agreement_facts(checked, truth, strict))
     # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
     # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
     if (
@@ -393,7 +400,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and truth is not None
         and not exact_under_check
         and abs(checked.value - truth.value)
-        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
+        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value) + allowance(checked)
     ):
         reading.facts["beyond_bars"] = True
         return _unresolved(reading, truth, consensus, spread)

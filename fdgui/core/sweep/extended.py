@@ -607,18 +607,21 @@ def switched(
     return result
 
 
-def typed_derivative(text: str, w: float) -> ReferenceValue:
+def typed_derivative(text: str, w: float, dtype: str = "float64") -> ReferenceValue:
     """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
-    value and what that value may be off from the formula typed (the float64 evaluation's
-    round-off, measured against extended precision; for a plain number, only its float64
-    representation error: the digits typed are the person's exact claim)."""
+    value and what that value may be off from what was claimed (``core/sweep/claim.py``):
+    for a plain number its float64 representation error plus half a unit of its last typed
+    digit; for a formula the float64 evaluation's round-off, measured against extended
+    precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
+    gradient."""
     from fdgui.core.models.expression import parse_expression
+    from fdgui.core.sweep.claim import typed_gradient
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
     digits = _typed_number_resolution(text, value)
     if digits is not None:
-        return ReferenceValue("your derivative", value, digits, 1, f"typed: {text.strip()}")
+        return typed_gradient(text, value, digits, dtype)
     error: float | None
     try:
         exact = evaluate(expression.text, w, 2 * START_DIGITS)
@@ -629,12 +632,12 @@ def typed_derivative(text: str, w: float) -> ReferenceValue:
             error = None
     except (Undefined, Unbounded, MemoryError):
         error = None
-    return ReferenceValue("your derivative", value, error, 1, f"typed: {expression.text}")
+    return typed_gradient(expression.text, value, error, dtype)
 
 
 def _typed_number_resolution(text: str, value: float) -> float | None:
-    """What the float64 ``value`` of a plain typed number is off from the digits typed (the
-    digits are the person's exact claim: no half unit of their last digit); None for an
+    """What the float64 ``value`` of a plain typed number is off from the digits typed (its
+    representation error; half a unit of the last digit is added by the claim); None for an
     expression."""
     cleaned = text.strip().replace("\u2212", "-")
     try:
