@@ -138,6 +138,11 @@ def _cases() -> list[Case]:
             ("abs(w-0.5)", 0.5, "float32"),
             ("minimum(w, 2-w)", 1.0, "float64"),
             ("abs(w)", 0.0, "float64", "0.5"),
+            # ties in the losses' own arithmetic: the dtype's constant 0.1 equals its w,
+            # np.exp(w) == 1 + w + w²/2 in float64, sin == cos in bfloat16 (review10i C1)
+            ("relu(w-0.1)", 0.1, "float32", "0"),
+            ("maximum(exp(w), 1+w+w**2/2)", 2.5e-7, "float64", "1.00000025"),
+            ("minimum(sin(w), cos(w))", 0.78539816339, "bfloat16", "-0.70710678"),
         ],
     )
     add(
@@ -196,6 +201,11 @@ def _cases() -> list[Case]:
             ("w**3", 2.0, "float32", "3*w**2"),
             ("exp(w)*sin(w)", 1.0, "float16", "exp(w)*(sin(w)+cos(w))"),
             ("w**2", 3.0, "bfloat16", "6"),
+            # the claim's own rounding (core/sweep/claim.py; review10i H1, C3): 8 digits as
+            # numpy prints them; the exact derivative rounded to bfloat16 and to float32
+            ("sin(w)", 0.7, "float64", "0.76484219"),
+            ("sin(w)", 0.7, "bfloat16", "0.765625"),
+            ("sin(w)", 0.7, "float32", "0.7648422122001648"),
         ],
     )
     add(
@@ -210,15 +220,16 @@ def _cases() -> list[Case]:
             ("abs(w)", 0.0, "float64", "5"),
             ("relu(w-1)+700", 0.5, "float64", "1"),
             ("sin(w)", 1e300, "float64", "cos(w)+1"),
-            # a typed number is the person's exact claim: no half unit of its last digit
-            ("w**2/2", 0.15, "float64", "0.2"),
+            # a typed number is a claim to half a unit of its last digit (core/sweep/claim.py):
+            # wrong beyond that ("0.2" would allow 0.15, "1.6" the float32 1.6487)
+            ("w**2/2", 0.15, "float64", "0.20"),
             ("w**6", 0.0, "float64", "0.1"),
             ("w**3", 0.1, "float64", "2e-2"),
             ("sin(w)", 0.0, "float64", "0.9"),
             ("abs(w)", 0.0, "float64", "1.1"),
             ("log(w)", 1e250, "float64", "2e-250"),
             ("1-cos(w)", 1e-8, "float64", "1.001e-08"),
-            ("exp(w)", 0.5, "float32", "1.6"),
+            ("exp(w)", 0.5, "float32", "1.60"),
             ("abs(w)**1.5", 0.0, "float64", "1e-3"),
         ],
     )
