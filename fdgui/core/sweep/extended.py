@@ -738,3 +738,31 @@ def _magnitudes(node: ast.AST, w, mp):
     x, _, sx, sdx = inner[0]
     outer_value, outer_slope = _unary(name, x, mp.mpf(1), mp, [], 0)
     return value, slope, max(abs(outer_value), abs(outer_slope) * sx), abs(outer_slope) * sdx
+
+
+@unavailable_then(lambda why: None)
+def pole_distance(text: str, w: float) -> float | None:
+    """The distance from w to a pole of the expression (float64 constants, as Richardson's
+    float64 losses have them), where the Taylor scales agree as they do near a simple pole:
+    L/L', 2L'/L'' and √(6L'/L''') are each that distance (the same reading as
+    ``evidence.pole_within_range``); None where they disagree or cannot be evaluated."""
+    mp = _mp()
+    try:
+        exact = evaluate(text, w)
+        second, third = higher_derivatives(text, w)
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
+        return None
+    if second is None or third is None or not second or not third:
+        return None
+    with mp.workdps(30):
+        value, slope = exact.value, exact.derivative
+        if value == 0 or slope == 0:
+            return None
+        scales = [
+            float(abs(value / slope)),
+            float(abs(2 * slope / second)),
+            float(mp.sqrt(abs(6 * slope / third))),
+        ]
+    if not all(np.isfinite(scales)) or min(scales) <= 0 or max(scales) > 2 * min(scales):
+        return None
+    return max(scales)
