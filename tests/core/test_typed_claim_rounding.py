@@ -111,10 +111,10 @@ def test_the_words_name_the_typed_digits():
     diagnosis = _sweep("sin(w)", 0.7, "0.76484219")
     assert diagnosis_title(diagnosis) == "Gradient correct (to the digits typed)"
     assert "within the rounding of the typed digits" in diagnosis_text(diagnosis)
-    # one digit cannot tell 0.76 from twice, half or minus it: too coarse, by its digits
-    diagnosis = _sweep("sin(w)", 0.7, "1")
-    assert diagnosis_title(diagnosis) == "Too coarse to judge (too few typed digits)"
-    assert "Type more of its digits" in diagnosis_text(diagnosis)
+    # an exact derivative typed as a short integer is confirmed, not "too coarse"
+    assert _sweep("-w", -0.92633, "-1").kind == "correct"
+    assert _sweep("3*w+1", 0.5, "3").kind == "correct"
+    assert _sweep("cosh(tanh(-w))", 1984100.0, "0").kind == "correct"
     # a typed 0 for a derivative of 1 is wrong, whatever its one digit allows
     assert _sweep("sin(w)", 0.0, "0").kind == "wrong"
     assert _sweep("relu(w)", -1.0, "1").kind == "wrong"

@@ -149,15 +149,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     method = facts.get("estimate_method", "Richardson")
     truncation = facts.get("limit") == "truncation"
     own = facts.get("own_error")
-    if value is not None and error is not None and facts.get("own_digits") and own is not None:
-        evidence = (
-            f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}, but "
-            f"{what} is typed with few digits: it stands for any value within "
-            f"{uncertainty(facts['own_digits'])} of it (half a unit of its last digit), too "
-            "wide to tell it from twice or half the reference or its opposite, so nothing "
-            "confirms it."
-        )
-    elif value is not None and error is not None and math.isfinite(error) and own is not None:
+    if value is not None and error is not None and math.isfinite(error) and own is not None:
         evidence = (
             f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}, but "
             f"{what} as computed in float64 is only good to ± {uncertainty(own)} (its own "
@@ -248,9 +240,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     else:
         evidence = "No reference with an honest error bar resolves it here."
-    if facts.get("own_digits"):
-        advice = " Type more of its digits."
-    elif own is not None and not rows:
+    if own is not None and not rows:
         advice = " Compute it without the cancellation that loses its digits."
     elif facts.get("kink_band"):
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."

@@ -128,11 +128,3 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts
-
-
-def own_claim_facts(checked: Any, own: float) -> dict:
-    """``own_digits`` (half a unit of the last typed digit) when that is most of the
-    gradient's own bar ``own``: the words then say the typed digits, not round-off, are too
-    few to be judged."""
-    digits = float(getattr(checked, "digits", 0.0) or 0.0)
-    return {"own_digits": digits} if digits > 0 and 2 * digits >= own else {}

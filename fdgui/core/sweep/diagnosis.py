@@ -42,7 +42,7 @@ from fdgui.core.sweep.cases import (
     _unresolved,
     _wrong,
 )
-from fdgui.core.sweep.claim import agreement_facts, allowance, own_claim_facts
+from fdgui.core.sweep.claim import agreement_facts, allowance
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
@@ -123,7 +123,7 @@ def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     confirmed); a wider bar confirms nothing."""
     window = SAFETY_FACTOR * (
         float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
-    ) + allowance(checked)
+    )
     # by |T| alone: a larger claimed gradient must not loosen its own threshold
     return window <= RESOLVING * max(abs(reference.value), 1e-300)
 
@@ -131,10 +131,9 @@ def _resolves(checked: ReferenceValue, reference: ReferenceValue) -> bool:
 def _note_own_bar(reading, checked: ReferenceValue, reference: ReferenceValue) -> None:
     """When the gradient under check's own measured bar (a typed expression's float64
     round-off) is what keeps ``reference`` from resolving it, the words name that bar."""
-    own = _gradient_bar(checked, reference.value) + allowance(checked)
+    own = _gradient_bar(checked, reference.value)
     if checked.error is not None and np.isfinite(checked.error) and own > (reference.error or 0):
         reading.facts["own_error"] = own
-        reading.facts.update(own_claim_facts(checked, own))  # its typed digits, if they limit
 
 
 def _not_a_number(reading) -> Diagnosis:
