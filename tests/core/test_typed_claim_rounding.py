@@ -118,3 +118,28 @@ def test_the_words_name_the_typed_digits():
     # a typed 0 for a derivative of 1 is wrong, whatever its one digit allows
     assert _sweep("sin(w)", 0.0, "0").kind == "wrong"
     assert _sweep("relu(w)", -1.0, "1").kind == "wrong"
+
+
+def test_the_floor_sentence_only_where_the_floor_is_the_cause():
+    # a 17-digit claim off by 3.6e-9 of 0.76: wrong, and the 1e-8 floor plays no part
+    truth = _truth("sin(w)", 0.7)
+    diagnosis = _sweep("sin(w)", 0.7, repr(truth * (1 + 3.6e-9)))
+    assert diagnosis.kind == "wrong"
+    assert "1e-8 floor" not in diagnosis_text(diagnosis)
+    # a gradient of 1e-16 off by 50 %: the floor hides it, and the words say so
+    diagnosis = _sweep("1e-16*sin(w)", 0.7, repr(1.5e-16 * float(np.cos(0.7))))
+    assert diagnosis.kind == "wrong"
+    assert "1e-8 floor" in diagnosis_text(diagnosis)
+
+
+@pytest.mark.parametrize(
+    ("expression", "point"),
+    [("tan(w)", 1.5707965314122738), ("log1p(w)", -0.999999999), ("arcsin(w)", 0.999999999999)],
+)
+def test_a_reference_whose_bar_dwarfs_the_value_confirms_nothing(expression, point):
+    model = expression_model(expression, point)
+    result = run_sweep(EntryObjective(model, 0), SweepSettings(dtype="float64", points=60))
+    diagnosis = diagnose(result)
+    assert diagnosis.kind == "correct"
+    assert "confirmed by" not in diagnosis_title(diagnosis)
+    assert "agrees with the complex step" not in diagnosis_text(diagnosis)

@@ -230,6 +230,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if analytic is not None and analytic.trusted and analytic is not checked:
         truth = analytic
     exact_under_check = checked is not None and checked is analytic and checked.trusted
+    if exact_under_check and truth is not None and not _resolves(checked, truth):
+        # a bar too wide to tell it from twice or half of it confirms nothing (review10i M7)
+        truth = next((r for r in trusted if r is not checked and _resolves(checked, r)), None)
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
         return reading.diagnosis("undefined", "not-finite-at-w")
