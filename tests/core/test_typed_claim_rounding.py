@@ -143,3 +143,11 @@ def test_a_reference_whose_bar_dwarfs_the_value_confirms_nothing(expression, poi
     assert diagnosis.kind == "correct"
     assert "confirmed by" not in diagnosis_title(diagnosis)
     assert "agrees with the complex step" not in diagnosis_text(diagnosis)
+
+
+def test_where_loss_and_derivative_exist_the_title_is_not_undefined_at_w():
+    model = expression_model("tan(w)", 1.5707)
+    result = run_sweep(EntryObjective(model, 0), SweepSettings(dtype="float16", points=60))
+    diagnosis = diagnose(result)
+    assert diagnosis.case == "pole-in-range", diagnosis.case
+    assert not diagnosis_title(diagnosis).startswith("Undefined at w")

@@ -75,8 +75,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Gradient under check not a number"
     if case == "pole-in-range":
         if diagnosis.facts.get("pole"):
-            return "Undefined at w (every ε straddles a pole)"
-        return "Undefined at w (unresolvable at every ε)"
+            return "No ε resolves it (every ε straddles a pole)"  # loss, derivative exist
+        return "No ε resolves it (the loss changes completely within every ε)"
     if case in ("correct", "limited", "consistent") and claim_limits(facts):
         return claim_title(facts)
     if case == "kink-at":
