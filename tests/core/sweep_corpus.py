@@ -245,9 +245,12 @@ def rounded(point: float, dtype: str) -> float:
     return float(np.asarray(point, dtype=np.float64).astype(numpy_dtype(dtype)))
 
 
-def truth(case: Case):
+def truth(case: Case, constants: str = "float64"):
     """The derivative at the dtype-rounded point to 50 digits (an mpmath number), or None
-    where none exists (kinks at w, undefined points)."""
+    where none exists (kinks at w, undefined points). ``constants``: the format the typed
+    constants are read in — float64 for the float64 losses complex step and Richardson
+    differentiate, the case's dtype for the analytic reference (the function the dtype's
+    losses compute, docs/DIAGNOSIS.md)."""
     import mpmath as mp
 
     if case.kind in ("undefined",) or (case.kind == "kink" and case.group == "kinks at w"):
@@ -277,10 +280,10 @@ def truth(case: Case):
         "relu": lambda x: x if x > 0 else mp.mpf(0),
         "maximum": lambda a, b: a if a >= b else b,
         "minimum": lambda a, b: a if a <= b else b,
-        "pi": mp.mpf(float(np.pi)),
-        "e": mp.mpf(float(np.e)),
+        "pi": mp.mpf(_constant(float(np.pi), constants)),
+        "e": mp.mpf(_constant(float(np.e), constants)),
     }
-    code = _exact_constants(case.expression)
+    code = _exact_constants(case.expression, constants)
     point = rounded(case.point, case.dtype)
     decades = abs(int(np.log10(abs(point)))) if point != 0 else 0
     extra = 0
@@ -309,14 +312,20 @@ def truth(case: Case):
         return Truth(value, abs(estimates[0] - estimates[1]))
 
 
-def _exact_constants(text: str):
+def _constant(value: float, constants: str) -> float:
+    """A typed constant as the losses in ``constants`` hold it (float64 first, as typed)."""
+    return rounded(value, constants) if constants != "float64" else value
+
+
+def _exact_constants(text: str, constants: str = "float64"):
     """The expression with every number an mpmath number, so that a part without w (such as
     abs(0.1)**2) is computed exactly rather than in Python floats."""
     import ast
 
     class Wrap(ast.NodeTransformer):
         def visit_Constant(self, node: ast.Constant) -> ast.AST:
-            call = ast.Call(ast.Name("mpf", ast.Load()), [ast.Constant(float(node.value))], [])
+            number = ast.Constant(_constant(float(node.value), constants))
+            call = ast.Call(ast.Name("mpf", ast.Load()), [number], [])
             return ast.copy_location(call, node)
 
     tree = ast.fix_missing_locations(Wrap().visit(ast.parse(text, mode="eval")))

@@ -11,7 +11,7 @@ import pytest
 
 from fdgui.core.models.expression_model import expression_model
 from fdgui.core.numbers.precision import numpy_dtype
-from fdgui.core.sweep import extended
+from fdgui.core.sweep.dtype_exact import pole_distance
 from fdgui.core.sweep.engine import SweepSettings, run_sweep
 from fdgui.core.sweep.objectives import EntryObjective
 
@@ -34,8 +34,8 @@ def test_richardson_across_a_pole_is_not_used_to_judge(text, point):
 
 
 def test_the_pole_distance_of_a_simple_pole():
-    assert extended.pole_distance("1/(w-0.901)", 0.9009) == pytest.approx(1e-4, rel=1e-6)
-    assert extended.pole_distance("sin(w)", 0.3) is None
+    assert pole_distance("1/(w-0.901)", 0.9009) == pytest.approx(1e-4, rel=1e-6)
+    assert pole_distance("sin(w)", 0.3) is None
 
 
 def _pole_cases(seed: int, count: int):
