@@ -197,6 +197,25 @@ def resource_datas(stage: Path) -> list[tuple[str, str]]:
     return datas
 
 
+# The probe process is a separate Python (the person's own, with their torch or JAX): it runs
+# worker.py as a file and imports these next to it, so they ship as source, not only as bytecode
+# inside the bundle's archive (which a foreign interpreter cannot read).
+PROBE_SOURCES = (
+    "fdgui/__init__.py",
+    "fdgui/probe/__init__.py",
+    "fdgui/probe/worker.py",
+    "fdgui/probe/frames.py",
+    "fdgui/probe/source.py",
+    "fdgui/probe/torch_helper.py",
+    "fdgui/probe/jax_helper.py",
+)
+
+
+def probe_datas(stage: Path) -> list[tuple[str, str]]:
+    """The probe worker's own files, as source at fdgui/probe/... (see PROBE_SOURCES)."""
+    return [(str(stage / name), str(PurePosixPath(name).parent)) for name in PROBE_SOURCES]
+
+
 def _qt_relative(dest: str, part: str) -> str | None:
     """The path below Qt's plugins/ or translations/ folder, or None if dest is elsewhere.
 
