@@ -151,3 +151,29 @@ def test_where_loss_and_derivative_exist_the_title_is_not_undefined_at_w():
     diagnosis = diagnose(result)
     assert diagnosis.case == "pole-in-range", diagnosis.case
     assert not diagnosis_title(diagnosis).startswith("Undefined at w")
+
+
+@pytest.mark.parametrize(
+    ("constant", "point", "dtype"),
+    [(0.488, 0.49330584448331766, "float32"), (-1.853, -1.8493604923660545, "float16")],
+)
+def test_a_derivative_from_the_constants_as_typed_is_not_wrong_near_a_pole(constant, point, dtype):
+    # the float32 losses use float32(0.488): near the pole the derivative moves by 2e-6
+    import mpmath as mp
+
+    w = float(TYPES[dtype](point))
+    as_typed = float(-1 / (mp.mpf(w) - mp.mpf(constant)) ** 2)
+    rounded = float(-1 / (mp.mpf(w) - mp.mpf(float(TYPES[dtype](constant)))) ** 2)
+    assert abs(as_typed - rounded) > CLAIM_ROUNDINGS * unit_roundoff(dtype) * abs(rounded)
+    text = f"1/(w - {constant})"
+    diagnosis = _sweep(text, point, repr(as_typed), dtype)
+    assert diagnosis.kind == "correct", diagnosis.case
+    assert diagnosis_title(diagnosis).startswith("Gradient correct")
+    assert diagnosis.facts.get("claim_rounding") == "constants"
+    assert "typed constants" in diagnosis_text(diagnosis)
+    assert _sweep(text, point, repr(rounded), dtype).kind == "correct"
+    # off by three times the gap between the two readings: wrong
+    beyond = (
+        rounded + 3 * (as_typed - rounded) + 3 * CLAIM_ROUNDINGS * unit_roundoff(dtype) * rounded
+    )
+    assert _sweep(text, point, repr(beyond), dtype).kind == "wrong"

@@ -13,9 +13,9 @@ from fdgui.core.sweep.claim import CLAIM_ROUNDINGS
 
 
 def claim_limits(facts: dict[str, Any]) -> bool:
-    """Whether the typed claim's own rounding (its digits, or the dtype's rounding of a
-    computed gradient) is what the agreement rests on: the title then says so."""
-    return facts.get("claim_rounding") in ("digits", "dtype")
+    """Whether the typed claim's own rounding (its digits, the dtype's rounding of a computed
+    gradient or of the loss's constants) is what the agreement rests on: the title says so."""
+    return facts.get("claim_rounding") in ("digits", "dtype", "constants")
 
 
 def claim_title(facts: dict[str, Any]) -> str:
@@ -48,6 +48,13 @@ def claim_words(facts: dict[str, Any]) -> str:
             f"of its last digit, here {_bar(facts['claim_half_unit'])}) —"
         )
     dtype = facts["claim_dtype"]
+    if kind == "constants":
+        return (
+            f" — it differs by {_bar(difference)}, within what rounding the loss's typed "
+            f"constants to {dtype} moves the derivative ({_bar(facts['claim_allowance'])}): "
+            f"your derivative takes them as typed, the {dtype} losses and the reference as "
+            f"{dtype} holds them —"
+        )
     relative = difference / max(abs(facts["checked"]), abs(facts["agreeing_value"]), 1e-300)
     allowed = CLAIM_ROUNDINGS * unit_roundoff(dtype)
     return (

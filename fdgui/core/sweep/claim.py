@@ -10,6 +10,11 @@ the claim itself, not a bug in it:
   A correct derivative typed short is therefore not "wrong"; the words say it differs by X,
   within the rounding of the typed digits. A formula (``cos(w)``) has no typed digits: it
   carries only its float64 evaluation's round-off (``extended.typed_derivative``).
+- **The rounding of the loss's constants.** The dtype's losses use the typed constants
+  rounded to the dtype, and the exact reference follows them; a derivative worked out from
+  the constants as typed is as correct a derivative of the typed expression. Their two
+  derivatives differ by a known amount (large near a pole: 1/(w − 0.488) in float32), which
+  the claim allows too (``extended.constants_shift``).
 - **The dtype's rounding of a computed gradient.** In float32, float16 and bfloat16 the
   gradient a correct backward pass returns is at best the exact derivative rounded to the
   dtype (an error up to u relative), and a chain of operations adds a few such roundings. As
@@ -80,14 +85,20 @@ class TypedGradient(ReferenceValue):
     claim: float = 0.0
     digits: float = 0.0  # the part of ``claim`` that is half a unit of the last typed digit
     dtype: str = "float64"
+    constants: float = 0.0  # the part that is the dtype's rounding of the loss's constants
 
 
-def typed_gradient(text: str, value: float, representation: float | None, dtype: str):
+def typed_gradient(
+    text: str, value: float, representation: float | None, dtype: str, constants: float = 0.0
+):
     """The typed gradient ``text`` (float64 ``value``, its ``representation`` error or a
-    formula's round-off; None where unknown) as a reference with its claim's rounding."""
+    formula's round-off; None where unknown) as a reference with its claim's rounding;
+    ``constants``: how far rounding the loss's typed constants to the dtype moves its
+    derivative (``extended.constants_shift``)."""
     digits = half_unit(text) if np.isfinite(value) else 0.0
     rounding = dtype_rounding(value, dtype)
-    claim = digits + rounding if representation is not None else 0.0
+    known = representation is not None
+    claim = digits + rounding + constants if known else 0.0
     error = None if representation is None else representation + claim
     return TypedGradient(
         "your derivative",
@@ -96,8 +107,9 @@ def typed_gradient(text: str, value: float, representation: float | None, dtype:
         1,
         f"{TYPED_PREFIX}{text.strip()}",
         claim=claim,
-        digits=digits if representation is not None else 0.0,
+        digits=digits if known else 0.0,
         dtype=dtype,
+        constants=constants if known else 0.0,
     )
 
 
@@ -123,8 +135,11 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
         "claim_dtype": checked.dtype,
         "claim_text": checked.note[len(TYPED_PREFIX) :],
     }
+    rounding = claim - checked.digits - checked.constants
     if checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
+    elif checked.constants > 0 and difference > strict + checked.digits + rounding:
+        facts.update(claim_rounding="constants", claim_allowance=checked.constants)
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts

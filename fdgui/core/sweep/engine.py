@@ -446,7 +446,7 @@ def function_references(
         analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
         typed = getattr(objective.model, "typed_gradient", None)
         if typed is not None:
-            references += [extended.typed_derivative(typed, w, dtype), analytic]
+            references += [extended.typed_derivative(typed, w, dtype, text), analytic]
         else:
             references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)

@@ -28,7 +28,13 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.sweep.budget import EXPONENT_CAP_BITS, Unbounded, check_time, unavailable_then
-from fdgui.core.sweep.dtype_exact import FLOAT64, SWITCHING, Arithmetic, dtype_arithmetic
+from fdgui.core.sweep.dtype_exact import (
+    FLOAT64,
+    SWITCHING,
+    Arithmetic,
+    constants_shift,
+    dtype_arithmetic,
+)
 from fdgui.core.sweep.dtype_exact import Switches as _Switches
 from fdgui.core.sweep.dtype_exact import arithmetic_of as _arithmetic
 from fdgui.core.sweep.references import ReferenceValue
@@ -545,21 +551,25 @@ def switched(
     return result
 
 
-def typed_derivative(text: str, w: float, dtype: str = "float64") -> ReferenceValue:
+def typed_derivative(
+    text: str, w: float, dtype: str = "float64", loss: str | None = None
+) -> ReferenceValue:
     """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
     value and what that value may be off from what was claimed (``core/sweep/claim.py``):
     for a plain number its float64 representation error plus half a unit of its last typed
     digit; for a formula the float64 evaluation's round-off, measured against extended
     precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
-    gradient."""
+    gradient and, for the expression ``loss``, what rounding its typed constants to the dtype
+    moves its derivative by (``constants_shift``)."""
     from fdgui.core.models.expression import parse_expression
     from fdgui.core.sweep.claim import typed_gradient
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
+    shift = constants_shift(loss, w, dtype) if loss is not None else 0.0
     digits = _typed_number_resolution(text, value)
     if digits is not None:
-        return typed_gradient(text, value, digits, dtype)
+        return typed_gradient(text, value, digits, dtype, shift)
     error: float | None
     try:
         exact = evaluate(expression.text, w, 2 * START_DIGITS)
@@ -570,7 +580,7 @@ def typed_derivative(text: str, w: float, dtype: str = "float64") -> ReferenceVa
             error = None
     except (Undefined, Unbounded, MemoryError):
         error = None
-    return typed_gradient(expression.text, value, error, dtype)
+    return typed_gradient(expression.text, value, error, dtype, shift)
 
 
 def _typed_number_resolution(text: str, value: float) -> float | None:
