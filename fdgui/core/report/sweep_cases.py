@@ -173,6 +173,17 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "the rows disagree with it unless such a kink lies there, so it is not confirmed "
             "(nor called wrong)."
         )
+    elif facts.get("unfollowed") and facts.get("settled_error") is not None:
+        evidence = (
+            "No independent reference with an honest error bar is available, so the finite "
+            "differences alone decide. Over the decade of ε where they spread least they "
+            f"settle near {_fmt(facts['settled'], 6)} ± {uncertainty(facts['settled_error'])}"
+            " (that spread plus their round-off), and the gradient does not follow them "
+            "there: it lies beyond twice that bar, or off the curve L' + c·ε² those ε trace "
+            "within their round-off. An ε where a difference comes closer to it is a chance "
+            "crossing (differences that swing as ε moves, or step by whole ulps of the loss), "
+            "not a measurement."
+        )
     elif value is not None and error is not None and facts.get("beyond_bars"):
         evidence = (
             f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}: the "
@@ -246,6 +257,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
+    elif facts.get("unfollowed"):
+        advice = (
+            " A loss computed with less round-off (or an exact derivative to compare with) "
+            "would decide it."
+        )
     elif rows and facts.get("limit") == "kink":
         advice = " Measure at smaller ε, or compare the forward and backward differences."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):
