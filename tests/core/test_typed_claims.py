@@ -89,3 +89,31 @@ def test_random_expressions_a_right_number_is_never_wrong_and_one_off_by_1e3_alw
     ):
         _, diagnosis = _sweep(text, point, typed, points=60)
         assert (diagnosis.kind == "wrong") == wrong, (typed, diagnosis.case, analytic)
+
+
+SHORT = [("sin(w)", 0.7), ("sin(w)*exp(-w**2)", 0.7), ("exp(w)", 1.3), ("tanh(w)", -0.4)]
+
+
+@pytest.mark.parametrize(("expression", "point"), SHORT)
+@pytest.mark.parametrize("digits", [1, 2, 4, 6])
+def test_a_correct_derivative_typed_with_too_few_digits_is_too_coarse_not_correct(
+    expression, point, digits
+):
+    """Half a unit of the last typed digit is wider than seven digits of the gradient: the
+    truth rounded to those digits agrees only within that rounding, and a bug as large would
+    agree as well, so it is neither "correct" nor "wrong" but too coarse (exit 2)."""
+    truth = float(sweep_corpus.truth(sweep_corpus.Case(expression, point, "float64", "correct")))
+    typed = f"{truth:.{digits - 1}e}"
+    if abs(float(typed) - truth) <= 1e-12 * abs(truth):
+        pytest.skip(f"{typed} is the derivative to float64's digits: nothing was rounded off")
+    _, diagnosis = _sweep(expression, point, typed)
+    assert diagnosis.case == "unresolved", (typed, diagnosis.case)
+    assert diagnosis.facts.get("few_typed_digits"), diagnosis.facts
+
+
+@pytest.mark.parametrize(("expression", "point"), SHORT)
+def test_a_derivative_typed_with_nine_digits_is_correct_to_the_digits_typed(expression, point):
+    truth = float(sweep_corpus.truth(sweep_corpus.Case(expression, point, "float64", "correct")))
+    typed = f"{truth:.8e}"
+    _, diagnosis = _sweep(expression, point, typed)
+    assert diagnosis.kind == "correct", (typed, diagnosis.kind)

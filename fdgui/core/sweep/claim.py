@@ -39,6 +39,9 @@ import numpy as np
 from fdgui.core.sweep.references import ReferenceValue
 
 CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
+# A typed number whose half unit in the last digit exceeds this share of it cannot show the
+# seed's "correct" band (seven digits): an agreement resting on those digits decides nothing
+TYPED_DIGITS_RESOLVE = 1e-7
 TYPED_PREFIX = "typed: "  # how extended.typed_derivative notes the text of a typed gradient
 
 
@@ -143,3 +146,14 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts
+
+
+def too_few_digits(facts: dict, checked: Any) -> bool:
+    """Whether the agreement rests on half a unit of the last typed digit (``agreement_facts``'
+    "digits") and that half unit is wider than ``TYPED_DIGITS_RESOLVE``·|gradient|: "1" typed
+    for a derivative of 0.765, or a four-decimal print 0.7648 of 0.764842, is then too coarse
+    to judge, not correct — a bug as large as those digits' rounding would pass as well. Typing
+    more digits decides it."""
+    if facts.get("claim_rounding") != "digits" or checked is None:
+        return False
+    return facts["claim_half_unit"] > TYPED_DIGITS_RESOLVE * abs(float(checked.value))

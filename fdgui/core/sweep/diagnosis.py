@@ -42,7 +42,7 @@ from fdgui.core.sweep.cases import (
     _unresolved,
     _wrong,
 )
-from fdgui.core.sweep.claim import agreement_facts, allowance
+from fdgui.core.sweep.claim import agreement_facts, allowance, too_few_digits
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
@@ -396,6 +396,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         # a typed claim's own rounding (its last digit, the dtype's): core/sweep/claim.py
         strict = float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
         reading.facts.update(agreement_facts(checked, truth, strict))
+        if too_few_digits(reading.facts, checked):
+            reading.facts["few_typed_digits"] = True
+            return _unresolved(reading, truth, consensus, spread)
     # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
     # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
     if (
