@@ -15,6 +15,15 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return significant(value, digits)
 
 
+def _resolved_digits(value: float, error: float) -> int:
+    """Significant digits that show ``value`` to its ``error`` (6 to 17)."""
+    try:
+        wanted = math.ceil(math.log10(abs(value) / error)) + 2
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return 6
+    return min(17, max(6, wanted))
+
+
 def _not_finite_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     return (
         f"The loss itself is not a finite number at w in {facts['dtype']} (a pole, log of 0, "
@@ -165,8 +174,12 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "small, so it is not called wrong, and it is no confirmation either."
         )
     elif value is not None and error is not None and facts.get("room_only") is not None:
+        # the reference and the gradient to the digits the rows resolve without the room:
+        # their disagreement is the point (review10h L1: both printed 4.65796e-05)
+        digits = _resolved_digits(value, facts["room_only"])
+        checked = checked.rsplit(" ", 1)[0] + " " + _fmt(facts.get("checked"), digits)
         evidence = (
-            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"The {method} reference over the rows gives {_fmt(value, digits)} ± "
             f"{uncertainty(error)}, but without its room for a kink between w and the smallest "
             f"ε (± {uncertainty(facts['kink_room'])}) the rows resolve the derivative to ± "
             f"{uncertainty(facts['room_only'])}, and the gradient lies beyond twice that: "
