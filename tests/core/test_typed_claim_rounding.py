@@ -67,7 +67,11 @@ def test_a_correct_derivative_typed_with_few_digits_is_not_wrong(expression, poi
     truth = _truth(expression, point)
     typed = f"{truth:.{digits}g}"
     diagnosis = _sweep(expression, point, typed)
-    assert diagnosis.kind == "correct", (typed, diagnosis.case)
+    assert diagnosis.kind != "wrong", (typed, diagnosis.case)
+    if digits >= 8:  # half a unit of the last digit ≤ 5e-8 relative: within "correct"
+        assert diagnosis.kind == "correct", (typed, diagnosis.case)
+    else:  # seven digits may not show the 1e-7 band: correct or too coarse, never wrong
+        assert diagnosis.kind == "correct" or diagnosis.facts.get("few_typed_digits")
     if float(typed) != truth:
         assert "typed digits" in diagnosis_text(diagnosis)
 

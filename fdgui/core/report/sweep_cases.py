@@ -192,9 +192,9 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             + ("" if error is None else f" ± {uncertainty(error)}")
             + f", and your derivative {facts['claim_text']} differs from it by "
             f"{uncertainty(facts['claim_difference'])}: within half a unit of its last typed "
-            f"digit ({uncertainty(facts['claim_half_unit'])}), which is all a number typed "
-            "with these digits claims, but a bug that size would fit as well, so it is "
-            "neither confirmed nor called wrong."
+            f"digit ({uncertainty(facts['claim_half_unit'])}), which is all the typed digits "
+            "claim, but a bug that size would fit as well, so it is neither confirmed nor "
+            "called wrong."
         )
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
