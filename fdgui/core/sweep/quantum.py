@@ -19,6 +19,9 @@ import numpy as np
 QUANTUM = 4.0  # a step this many times u·|L| (or more) is a quantum, not round-off
 
 
+FEW = 8  # ε whose loss moved: fewer read no staircase (flat.FEW_CHANGES)
+
+
 def loss_quantum(result) -> float | None:
     """The quantum a computed sweep's loss changes in (``flat.loss_resolution``), when it
     is well above u·|L|; None otherwise and for measured rows."""
@@ -28,7 +31,13 @@ def loss_quantum(result) -> float | None:
 
     base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))
     quantum = loss_resolution(result)
-    return quantum if quantum > QUANTUM * base else None
+    if not quantum > QUANTUM * base:
+        return None
+    # a staircase is read from enough changes to show one: a loss flat but for a few ε
+    # past a kink (max(w − 0.9, 0) at w = 0) has no quantum, its least change is no step
+    with np.errstate(all="ignore"):
+        moved = (result.loss_plus != result.loss_values) | (result.loss_minus != result.loss_values)
+    return quantum if int(np.sum(moved & ~np.asarray(result.vanished, dtype=bool))) >= FEW else None
 
 
 def with_quantum_floor(result):
