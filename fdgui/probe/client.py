@@ -184,6 +184,8 @@ class ProbeProcess:
         self._lock = threading.Lock()
         self.load_request: dict[str, Any] | None = None  # sent again after a restart
         self.reloaded: tuple | None = None  # the reply of that reload, until the owner looks
+        # the person's module files the current process loaded: path → (mtime_ns, size)
+        self.modules: dict[str, tuple[int, int]] = {}
         self._peek = None
 
     # ---------------------------------------------------------------- the process
@@ -213,6 +215,7 @@ class ProbeProcess:
             ) from None
         self._killed = False
         self._user_base = 0.0
+        self.modules = {}
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
@@ -253,6 +256,20 @@ class ProbeProcess:
                 pass
         self.process = None
 
+    def changed_modules(self) -> list[str]:
+        """The person's module files (``watch.ModuleFiles``) that changed on disk (or went)
+        since the current process loaded them: its answers come from their old code."""
+        changed = []
+        for path, (mtime_ns, size) in self.modules.items():
+            try:
+                stat = os.stat(path)
+            except OSError:
+                changed.append(path)
+                continue
+            if (stat.st_mtime_ns, stat.st_size) != (mtime_ns, size):
+                changed.append(path)
+        return changed
+
     def printed(self) -> str:
         return self.output.text() if self.output is not None else ""
 
@@ -282,6 +299,8 @@ class ProbeProcess:
         finally:
             self.call_seconds += time.perf_counter() - started
         self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
+        for path, mtime_ns, size in reply.get("modules", ()):
+            self.modules[str(path)] = (int(mtime_ns), int(size))
         seconds = float(reply.get("user_seconds", 0.0))
         self.user_seconds += seconds - self._user_base
         self._user_base = seconds

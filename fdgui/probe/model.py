@@ -159,7 +159,10 @@ class ProbeModel(ModelBase):
             current = signature(self.path)
         except InputError:
             raise ProbeError(f"{self.path} is gone or unreadable") from None
-        if self.signature is not None and current.digest == self.signature.digest:
+        same = self.signature is not None and current.digest == self.signature.digest
+        # a module the probe imports changed: the live process still runs its old code
+        modules = self.process.changed_modules() if same else []
+        if same and not modules:
             self.note = ""
             if not self.process.alive and self.process.load_request is not None:
                 reply, arrays = self._call(self.process.load_request)  # a fresh process
@@ -167,7 +170,11 @@ class ProbeModel(ModelBase):
             return self.note
         self.process.close()
         self._load()
-        self.note = f"{os.path.basename(self.path)} changed on disk and was reloaded"
+        what = os.path.basename(self.path)
+        if modules:
+            names = ", ".join(sorted({os.path.basename(p) for p in modules}))
+            what = f"{names} (imported by {what})"
+        self.note = f"{what} changed on disk and was reloaded"
         return self.note
 
     def close(self) -> None:

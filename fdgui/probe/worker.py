@@ -10,7 +10,9 @@ the protocol. User exceptions (``sys.exit`` included) come back as the user's tr
 Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
 ``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code) and
-``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times).
+``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times);
+``modules`` when the person's modules were loaded since the last reply ([path, mtime_ns,
+size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes on disk).
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def _import_path() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") not in (here, root)]
     sys.path.insert(0, root)
     import fdgui.probe.frames
-    import fdgui.probe.source  # noqa: F401
+    import fdgui.probe.source
+    import fdgui.probe.watch  # noqa: F401
 
     sys.path.remove(root)
     sys.path.append(root)
@@ -91,8 +94,11 @@ def main() -> int:
 
     from fdgui.probe import frames
     from fdgui.probe.source import ResultError, Source
+    from fdgui.probe.watch import ModuleFiles, fresh_user_imports
 
     _INTERNAL.add(os.path.abspath(frames.__file__))
+    fresh_user_imports()
+    watched = ModuleFiles()  # the person's module files, reported as they are loaded
     source = None
     while True:
         try:
@@ -155,6 +161,9 @@ def main() -> int:
             out = []
         if source is not None and reply.get("ok"):
             reply["loss_dtype"] = source.loss_dtype
+        loaded = watched.new()
+        if loaded:
+            reply["modules"] = loaded
         reply["user_seconds"] = source.user_seconds if source is not None else 0.0
         reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
         try:
