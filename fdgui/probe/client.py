@@ -148,7 +148,7 @@ def _last_error_line(printed: str) -> str:
 
 
 def _evaluations(header: dict[str, Any], arrays) -> int:
-    """How many loss evaluations a request asks for (its timeout is that many times one)."""
+    """How many loss evaluations a request asks for."""
     if header.get("op") == "changed":
         return max(1, int(header.get("count", 1)))
     if header.get("op") == "losses" and len(arrays):
@@ -156,17 +156,87 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
     return 1
 
 
-def _timeout_message(each: float, evaluations: int) -> str:
-    if evaluations == 1:
-        what = f"within {each:g} s"
-    else:
-        total = each * evaluations
-        what = f"within {total:g} s ({evaluations:,} loss evaluations, {each:g} s each)"
-    return (
-        f"the probe did not answer {what}: an endless loop, or a loss slower than "
-        f"{each:g} s an evaluation (raise --timeout or the window's Probe timeout); its "
-        "process was stopped"
-    )
+BEAT = 0.1  # the worker reports evaluations done this often while they go on (at most)
+BATCH_MARGIN = 8  # a batched call of n points may take n × this × the pace measured so far
+PACE_KEEP = 16  # evaluation requests whose seconds per point the pace is the largest of
+
+
+class _Watch:
+    """The deadline of one request, enforcing the timeout per loss evaluation: the worker's
+    beats (``probe.progress``) say how many points are done; a request fails when no point
+    finished within ``each`` seconds (plus the beats' own period), or, while one batched call
+    of n points runs, within ``each`` plus n × BATCH_MARGIN × the seconds per point measured
+    on this process so far (n × ``each`` before anything was measured)."""
+
+    def __init__(self, header, arrays, each: float, pace: float | None) -> None:
+        self.op = str(header.get("op"))
+        self.arrays = arrays
+        self.count = _evaluations(header, arrays)
+        self.each = each
+        self.pace = pace
+        self.beat = min(BEAT, each / 4)
+        self.done = 0
+        self.batch = 0
+        self.since = time.perf_counter()
+
+    @property
+    def allowed(self) -> float:
+        if self.batch > 1:
+            if self.pace is None:
+                return self.each * self.batch
+            return self.each + self.batch * BATCH_MARGIN * self.pace
+        return self.each + self.beat
+
+    def deadline(self) -> float:
+        return self.since + self.allowed
+
+    def heard(self) -> None:
+        """Bytes came: the worker is making progress (beats come only when it does)."""
+        self.since = time.perf_counter()
+
+    def beat_came(self, header: dict[str, Any]) -> None:
+        self.done = int(header.get("done", self.done))
+        self.batch = int(header.get("batch", 0))
+
+    def message(self) -> str:
+        each = f"{self.each:g} s"
+        if self.batch > 1:
+            what = (
+                f"the probe: its batched losses did not return within {self.allowed:.3g} s for "
+                f"a batch of {self.batch:,} points ({each} plus {BATCH_MARGIN} times the "
+                "time per point measured so far)"
+            )
+        elif self.op == "load":
+            what = f"the probe did not answer within {each} while loading the file"
+        elif self.op == "gradient":
+            what = f"the probe did not answer within {each} computing its gradient"
+        elif self.count == 1:
+            what = f"the probe did not answer within {each} (its loss at one point)"
+        else:
+            what = (
+                f"the probe did not answer within {each} at point {self.done + 1:,} of "
+                f"{self.count:,} of one request{self._which()} ({self.done:,} answered)"
+            )
+        return (
+            f"{what}: an endless loop, or a loss slower than {each} an evaluation (raise "
+            "--timeout or the window's Probe timeout); its process was stopped"
+        )
+
+    def _which(self) -> str:
+        """' (θ0 with entry 150 set to 0.3)' for the point that hung, where known."""
+        if self.op != "changed" or len(self.arrays) != 3:
+            return ""
+        rows, columns, values = (np.asarray(a) for a in self.arrays)
+        mask = rows == self.done
+        if not mask.any():
+            return " (θ0 itself)"
+        if int(mask.sum()) > 3:
+            return f" (θ0 with {int(mask.sum()):,} entries changed)"
+        parts = [
+            f"entry {int(c)} set to {float(v)!r}"
+            for c, v in zip(columns[mask], values[mask], strict=True)
+        ]
+        return " (θ0 with " + ", ".join(parts) + ")"
 
 
 class ProbeProcess:
@@ -187,6 +257,8 @@ class ProbeProcess:
         # the person's module files the current process loaded: path → (mtime_ns, size)
         self.modules: dict[str, tuple[int, int]] = {}
         self._peek = None
+        self._seq = 0
+        self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
 
     # ---------------------------------------------------------------- the process
     def start(self) -> None:
@@ -216,6 +288,7 @@ class ProbeProcess:
         self._killed = False
         self._user_base = 0.0
         self.modules = {}
+        self._pace = deque(maxlen=PACE_KEEP)  # a new process: its pace is measured anew
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
@@ -288,20 +361,29 @@ class ProbeProcess:
             return self._call(header, arrays, timeout)
 
     def _call(self, header, arrays, timeout):
-        # the timeout is per loss evaluation: a batch of n points gets n times as long
-        evaluations = _evaluations(header, arrays)
+        # the timeout is per loss evaluation, enforced as evaluations finish (``_Watch``)
         each = self.timeout if timeout is None else timeout
-        limit = each * evaluations
+        watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None)
+        self._seq += 1
         started = time.perf_counter()
         try:
-            self._send(header, arrays)
-            reply, out = self._receive(started + limit, (each, evaluations))
+            self._send({**header, "seq": self._seq, "beat": watch.beat}, arrays)
+            while True:
+                reply, out = self._receive(watch)
+                if "beat" not in reply or "ok" in reply:
+                    break
+                if reply["beat"] == self._seq:
+                    watch.beat_came(reply)
         finally:
             self.call_seconds += time.perf_counter() - started
         self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
         for path, mtime_ns, size in reply.get("modules", ()):
             self.modules[str(path)] = (int(mtime_ns), int(size))
         seconds = float(reply.get("user_seconds", 0.0))
+        if reply.get("ok") and watch.op in ("loss", "losses", "changed"):
+            # the pace: seconds inside the person's code per point (the wire's own latency,
+            # large on a busy machine, is in ``each``, which every allowance adds)
+            self._pace.append(max(seconds - self._user_base, 0.0) / watch.count)
         self.user_seconds += seconds - self._user_base
         self._user_base = seconds
         if not reply.get("ok"):
@@ -321,28 +403,29 @@ class ProbeProcess:
         except (BrokenPipeError, OSError, ValueError):
             raise self._died() from None
 
-    def _receive(self, deadline: float, limit: tuple[float, int]):
-        prefix = self._read(frames.PREFIX_SIZE, deadline, limit)
+    def _receive(self, watch: _Watch):
+        prefix = self._read(frames.PREFIX_SIZE, watch)
         try:
-            header = frames.parse_header(self._read(frames.header_length(prefix), deadline, limit))
+            header = frames.parse_header(self._read(frames.header_length(prefix), watch))
             arrays = []
             for dtype, shape, size in frames.array_sizes(header):
-                data = self._read(size, deadline, limit)
+                data = self._read(size, watch)
                 arrays.append(np.frombuffer(data, dtype=dtype).reshape(shape))
         except (ValueError, KeyError, TypeError) as error:
             self.kill()
             raise ProbeError(f"the probe process sent a broken reply ({error})") from None
         return header, arrays
 
-    def _read(self, count: int, deadline: float, limit: tuple[float, int]) -> bytes:
+    def _read(self, count: int, watch: _Watch) -> bytes:
         assert self.process is not None and self.process.stdout is not None
         fd = self.process.stdout.fileno()
         data = bytearray()
         while len(data) < count:
-            left = deadline - time.perf_counter()
+            left = watch.deadline() - time.perf_counter()
             if left <= 0:
+                self._where_it_hangs()
                 self.kill()
-                raise ProbeError(_timeout_message(*limit), self._printed_details())
+                raise ProbeError(watch.message(), self._printed_details())
             try:
                 ready = self._wait_readable(fd, min(left, 0.25))
             except (OSError, ValueError):
@@ -361,7 +444,22 @@ class ProbeProcess:
             if not piece:
                 raise self._died()
             data += piece
+            watch.heard()
         return bytes(data)
+
+    def _where_it_hangs(self) -> None:
+        """Ask the hung worker for its Python stack (faulthandler on SIGUSR1: the person's
+        file and line land in what it printed, the error's details), briefly."""
+        process, output = self.process, self.output
+        if process is None or output is None or not hasattr(signal, "SIGUSR1"):
+            return
+        before = output.total
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGUSR1)
+            ends = time.perf_counter() + 0.5
+            while time.perf_counter() < ends and output.total == before:
+                time.sleep(0.02)
+            time.sleep(0.05)  # the rest of the dump
 
     def _wait_readable(self, fd: int, seconds: float) -> bool:
         """Whether the reply pipe has bytes (or its end) within ``seconds``. select() where

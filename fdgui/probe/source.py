@@ -103,11 +103,21 @@ def scalar(value: Any, what: str) -> float:
     return float(array.reshape(()))
 
 
+class _NoProgress:
+    def starting(self, points: int) -> None:
+        pass
+
+    def finished(self, points: int) -> None:
+        pass
+
+
 class Source:
     """The loaded probe: tensors, θ0, the loss (one point or many) and the gradient."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, progress: Any = None) -> None:
         self.path = os.path.abspath(path)
+        # the worker's count of evaluations (``progress.Progress``: the per-evaluation timeout)
+        self.progress = progress if progress is not None else _NoProgress()
         self.user_seconds = 0.0
         self.loss_dtype: str | None = None  # the coarsest float format a loss returned
         namespace = runpy.run_path(self.path, run_name="__fdgui_probe__")
@@ -224,6 +234,7 @@ class Source:
     def loss(self, theta: np.ndarray) -> float:
         theta = np.array(theta, dtype=np.float64)
         value = self._user(self._loss_fn, self._argument(theta))
+        self.progress.finished(1)
         self._saw(value)
         return scalar(value, "loss" + where(self._loss_fn))
 
@@ -276,7 +287,9 @@ class Source:
                 name: array.reshape((count, *shape))
                 for (name, shape), array in zip(self.names, self._columns(thetas), strict=True)
             }
+        self.progress.starting(count)
         result = self._user(self._losses_fn, argument)
+        self.progress.finished(count)
         self._saw(result)
         values = real_array(result, what).ravel()
         if values.size != count:
@@ -304,7 +317,9 @@ class Source:
                 stacked = np.broadcast_to(base[start : start + size], (count, size)).copy()
                 stacked[rows, columns - start] = values
                 what = "losses" + where(self._varying_fn)
+                self.progress.starting(count)
                 result = self._user(self._varying_fn, name, stacked.reshape((count, *shape)))
+                self.progress.finished(count)
                 self._saw(result)
                 result = real_array(result, what).ravel()
                 if result.size != count:

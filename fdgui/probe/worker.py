@@ -18,6 +18,7 @@ size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -43,6 +44,7 @@ def _import_path() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") not in (here, root)]
     sys.path.insert(0, root)
     import fdgui.probe.frames
+    import fdgui.probe.progress
     import fdgui.probe.source
     import fdgui.probe.watch  # noqa: F401
 
@@ -93,18 +95,24 @@ def main() -> int:
     import numpy as np
 
     from fdgui.probe import frames
+    from fdgui.probe.progress import Progress
     from fdgui.probe.source import ResultError, Source
     from fdgui.probe.watch import ModuleFiles, fresh_user_imports
 
     _INTERNAL.add(os.path.abspath(frames.__file__))
     fresh_user_imports()
     watched = ModuleFiles()  # the person's module files, reported as they are loaded
+    progress = Progress(protocol_out, frames.write_message)  # beats while evaluating
+    if hasattr(faulthandler, "register") and hasattr(signal, "SIGUSR1"):
+        # the window's timeout asks for the stack of the hung call before it kills
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     source = None
     while True:
         try:
             header, arrays = frames.read_message(protocol_in)
         except EOFError:
             return 0
+        progress.begin(header)
         op = header.get("op")
         reply: dict = {"ok": True}
         out: list = []
@@ -114,7 +122,7 @@ def main() -> int:
                 _USER_FOLDER = os.path.dirname(os.path.abspath(header["path"]))
                 sys.path.insert(0, _USER_FOLDER)
                 os.chdir(_USER_FOLDER)  # its relative paths (data files) are its folder's
-                source = Source(header["path"])
+                source = Source(header["path"], progress)
                 theta = source.theta0
                 if theta.size == 0:
                     source = None
@@ -167,7 +175,7 @@ def main() -> int:
         reply["user_seconds"] = source.user_seconds if source is not None else 0.0
         reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
         try:
-            frames.write_message(protocol_out, reply, out)
+            progress.reply(reply, out)
         except (BrokenPipeError, OSError):
             return 0
 
