@@ -30,10 +30,12 @@ from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
 from fdgui.probe.precision import (
     PROBE_SCALES,
     coarser,
+    confirmed,
     decided,
     precision_of_all,
     precision_of_one,
     probe_points,
+    tentative,
 )
 
 DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
@@ -252,13 +254,15 @@ class ProbeModel(ModelBase):
                 values += list(got)
                 batched += list(got)
                 found = decided(values)
-                if found is not None:
-                    break
+                if found is not None and not tentative(found, self._reported):
+                    break  # (a coarse reading from a few values waits for larger steps)
             if found is None:  # the loss never changed enough: its one value decides
                 found = precision_of_one(loss0) or precision_of_all(values) or "float64"
             # a batched path coarser than ``loss`` (a float32 fast path): the check's
             # losses carry its round-off, and the two paths agree within it
             found = coarser(found, decided(batched))
+            if decided(values) is not None:  # near 0 few values look coarse: confirmed?
+                found = confirmed(found, values, self._reported)
             self._precision = coarser(found, self._reported)
             if first is not None:
                 self._check_paths(loss0, *first)
