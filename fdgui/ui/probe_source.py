@@ -117,8 +117,20 @@ class ProbeHolder(QObject):
 
     def set_timeout(self, text: str) -> None:
         if self.model is not None:
-            with contextlib.suppress(InputError):
+            with contextlib.suppress(InputError):  # shown by timeout_errors before a run
                 self.model.set_timeout(parse_timeout(text))
+
+    def timeout_errors(self, text: str) -> dict[str, str]:
+        """{} when ``text`` is a timeout the probe can use (and the probe then uses it),
+        else {"probe_timeout": what is wrong, in words}: a run or sweep is refused until
+        it is fixed (the process keeps its last valid timeout meanwhile)."""
+        try:
+            seconds = parse_timeout(text)
+        except InputError as error:
+            return {error.field: error.message}
+        if self.model is not None:
+            self.model.set_timeout(seconds)
+        return {}
 
     def stop(self) -> None:
         """Cancel: end the probe's process now (the next call starts a new one)."""

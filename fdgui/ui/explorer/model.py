@@ -181,6 +181,9 @@ class ExplorerModel(PanelModel):
         from fdgui.probe.model import parse_entry
 
         probe = self.probe.model
+        wrong = self.probe.timeout_errors(self._texts["probe_timeout"])
+        if wrong:  # refused until fixed, in words beside the field
+            raise InputError.collected(wrong)
         if self.probe.opening:
             raise InputError("probe", "starting the probe file…")
         if probe is None:

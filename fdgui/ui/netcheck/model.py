@@ -228,7 +228,7 @@ class NetcheckModel(PanelModel):
 
     def _parse_probe(self) -> tuple[Any, dict[str, str]]:
         """The check's settings for the probe: mode, k, K, ε, dtype; the forward engine."""
-        errors: dict[str, str] = {}
+        errors = self.probe.timeout_errors(self._texts["probe_timeout"])
         if self.probe.opening:
             errors["probe"] = "starting the probe file…"
         elif self.probe.model is None:
