@@ -136,10 +136,11 @@ def decided(values: list[float]) -> str | None:
 # float32's spacing at the terms' size, so they have few significant bits and lie on the
 # float16 and bfloat16 grids as well (review9j HIGH-2: L(θ0) = 0 by symmetry read as float16,
 # ε 0.08, a 5 % bug passed). Such a reading must hold at every probe step, the largest too
-# (the loss moves most there: a float32 value then needs more bits than float16 has), over at
-# least STRONG_VALUES distinct values; against a declared dtype, half of them must also fill
-# the coarse format's significand but for its last bit (values near 0 fill none).
-STRONG_VALUES = 6
+# (the loss moves most there: a float32 value then needs more bits than float16 has), and
+# FULL_VALUES distinct values must fill the coarse format's significand but for its last bit
+# (a coarse format's own values mostly do; values near 0 from a finer format's cancellation
+# mostly do not); against a declared dtype, one more.
+FULL_VALUES = 3
 
 
 def _declared(reported: str | None) -> str | None:
@@ -159,11 +160,12 @@ def tentative(found: str | None, reported: str | None) -> bool:
 
 
 def significand_bits(name: str) -> int:
-    return int(np.finfo(numpy_dtype(name)).nmant) + 1
+    """Bits of a format's significand, the implicit one included (bfloat16 8, float16 11)."""
+    return round(-float(np.log2(unit_roundoff(name))))
 
 
 def confirmed(found: str, values: list[float], reported: str | None) -> str:
-    """``found`` (a reading of ``values``) where the evidence is strong (see STRONG_VALUES);
+    """``found`` (a reading of ``values``) where the evidence is strong (see FULL_VALUES);
     else the declared dtype, or the finer format all those values are numbers of."""
     if not tentative(found, reported):
         return found
@@ -171,12 +173,9 @@ def confirmed(found: str, values: list[float], reported: str | None) -> str:
     array = array[np.isfinite(array)]
     telling = np.unique(array[array != np.round(array)])
     reading = precision_of_values(telling) if telling.size >= MIN_VALUES else "float64"
-    strong = reading == found and telling.size >= STRONG_VALUES
     declared = _declared(reported)
-    if strong and declared:
-        full = sum(significant_bits(float(v)) >= significand_bits(found) - 1 for v in telling)
-        strong = 2 * full >= telling.size
-    if strong:
+    full = sum(significant_bits(float(v)) >= significand_bits(found) - 1 for v in telling)
+    if reading == found and full >= FULL_VALUES + (1 if declared else 0):
         return found
     if declared:
         return declared
