@@ -258,10 +258,13 @@ class ProbeProcess:
         self.modules: dict[str, tuple[int, int]] = {}
         self._peek = None
         self._seq = 0
+        self.cancelled = False  # see cancel()
         self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
 
     # ---------------------------------------------------------------- the process
     def start(self) -> None:
+        if self.cancelled:  # Cancel while the file was opening: no process starts again
+            raise ProbeError("the probe was stopped")
         if self.process is not None and self.process.poll() is None:
             return
         if self.process is not None:  # it died: its pipes go before a new one starts
@@ -285,7 +288,9 @@ class ProbeProcess:
             raise ProbeError(
                 f"cannot start the probe's Python {self.python!r}: {error.strerror or error}"
             ) from None
-        self._killed = False
+        if self.cancelled:  # cancel() came while the process was being made
+            _kill_group(self.process)
+        self._killed = self.cancelled
         self._user_base = 0.0
         self.modules = {}
         self._pace = deque(maxlen=PACE_KEEP)  # a new process: its pace is measured anew
@@ -309,6 +314,12 @@ class ProbeProcess:
         _kill_group(process)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
+
+    def cancel(self) -> None:
+        """Cancel for good (a file still opening): end the process, and never start one
+        again, even if this comes before the opening job started it."""
+        self.cancelled = True
+        self.kill()
 
     def close(self) -> None:
         process = self.process

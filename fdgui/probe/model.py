@@ -78,12 +78,17 @@ class ProbeModel(ModelBase):
     reexamine = True
 
     def __init__(
-        self, path: str, python: str | None = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        path: str,
+        python: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        process: ProbeProcess | None = None,
     ) -> None:
+        """``process``: one the caller made (and may kill while this loads: Cancel)."""
         self.path = os.path.abspath(path)
         if not os.path.isfile(self.path):
             raise InputError("probe", f"{self.path} is not a file")
-        self.process = ProbeProcess(python, timeout)
+        self.process = process if process is not None else ProbeProcess(python, timeout)
         self.version = 0
         self.note = ""
         self._stopped = False
@@ -246,8 +251,8 @@ class ProbeModel(ModelBase):
                 try:
                     got = self.losses(points)
                 except ProbeError:
-                    if self._stopped or number == 0:
-                        raise
+                    if self._stopped or number == 0 or not self.process.alive:
+                        raise  # a stop, a kill or a crash is said, never absorbed
                     break  # undefined this far from θ0: the search ends here
                 if number == 0:
                     first = (points[2], got[:3])
@@ -504,9 +509,14 @@ def parse_entry(model: ModelBase, tensor: str | None, index_text: str) -> int:
     return model.flat_index(info.name, flat)
 
 
-def open_probe(path: str, python: str | None = None, timeout: float | None = None) -> ProbeModel:
+def open_probe(
+    path: str,
+    python: str | None = None,
+    timeout: float | None = None,
+    process: ProbeProcess | None = None,
+) -> ProbeModel:
     """Start a probe process for the file a person picked and load it (ProbeError/InputError
-    in words otherwise)."""
+    in words otherwise). ``process``: see ProbeModel."""
     if timeout is not None and not (timeout > 0):
         raise InputError("timeout", f"{timeout!r} is not a positive number of seconds")
-    return ProbeModel(path, python, DEFAULT_TIMEOUT if timeout is None else timeout)
+    return ProbeModel(path, python, DEFAULT_TIMEOUT if timeout is None else timeout, process)

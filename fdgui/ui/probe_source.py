@@ -15,7 +15,7 @@ import os
 from collections.abc import Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -36,11 +36,11 @@ def parse_timeout(text: str) -> float:
     return requests.probe_timeout(text)
 
 
-def _open_job(path: str, python: str | None, timeout: float) -> Generator[Any, None, Any]:
+def _open_job(path: str, process: Any) -> Generator[Any, None, Any]:
     from fdgui.probe.model import open_probe
 
     yield 0.0, f"starting {os.path.basename(path)}"
-    return open_probe(path, python, timeout)
+    return open_probe(path, process.python, process.timeout, process)
 
 
 def describe(model: Any) -> str:
@@ -63,6 +63,7 @@ class ProbeHolder(QObject):
 
     loaded = Signal(object)  # the ProbeModel
     failed = Signal(str, str)  # message, details (the user's traceback and output)
+    openingChanged = Signal(bool)  # a picked file is being opened (Cancel can stop it)
 
     def __init__(self, owner: Any) -> None:
         super().__init__(owner)
@@ -70,6 +71,16 @@ class ProbeHolder(QObject):
         self.model: Any = None
         self._owned = False
         self.opening = False
+        self._opening: Any = None  # the ProbeProcess of the pick being opened
+        self._pick = 0  # the latest pick: an older one's answer is dropped
+        app = QCoreApplication.instance()
+        if app is not None:  # a closing app waits for no probe (nor starts one again)
+            app.aboutToQuit.connect(self._quitting)
+
+    def _quitting(self) -> None:
+        self.stop_opening()
+        if self.model is not None:
+            self.model.stop()  # its calls fail "stopped" from now on: no restart
 
     def open(self, path: str, timeout_text: str, python_text: str) -> bool:
         """Open ``path`` (the person's pick) in a worker job; False if a field is wrong."""
@@ -79,32 +90,62 @@ class ProbeHolder(QObject):
             self._owner.inputErrorChanged.emit(error.field, error.message)
             return False
         self._owner.inputErrorChanged.emit("probe_timeout", "")
-        python = python_text.strip() or None
+        from fdgui.probe.client import ProbeProcess
+
+        self.stop_opening()  # a newer pick replaces one still opening (its process ends)
+        process = ProbeProcess(python_text.strip() or None, timeout)
+        self._pick += 1
+        pick = self._pick
+
+        def done() -> bool:
+            """Whether this is still the latest pick (and it is no longer opening)."""
+            if pick != self._pick:
+                return False
+            self._set_opening(None)
+            return True
 
         def returned(model: Any) -> None:
-            self.opening = False
-            self.adopt(model, owned=True)
+            if not done():
+                model.close()  # a pick the person left for another
+            elif process.cancelled:  # Cancel came as it finished loading
+                model.close()
+                self.failed.emit("the probe was stopped", "")
+            else:
+                self.adopt(model, owned=True)
 
         def errored(message: str, details: str) -> None:
-            self.opening = False
-            self.failed.emit(message, details if _is_user_details(details) else "")
+            if done():
+                self.failed.emit(message, details if _is_user_details(details) else "")
 
         def aborted() -> None:
-            self.opening = False
+            done()
 
-        self.opening = True
+        self._set_opening(process)
         # a background job: a sweep or check refused meanwhile ("choose a probe file")
-        # must not cancel the opening
+        # must not cancel the opening (Cancel does: ``stop_opening``)
         self._owner.start_job(
             _open_job,
             path,
-            python,
-            timeout,
+            process,
             busy=False,
             returned=returned,
             errored=errored,
             aborted=aborted,
         )
+        return True
+
+    def _set_opening(self, process: Any) -> None:
+        was, self._opening = self.opening, process
+        self.opening = process is not None
+        if was != self.opening:
+            self.openingChanged.emit(self.opening)
+
+    def stop_opening(self) -> bool:
+        """Cancel: end the process of a file still opening (a module-level loop, a slow
+        import); its job then fails with "the probe was stopped". False if none was."""
+        if self._opening is None:
+            return False
+        self._opening.cancel()
         return True
 
     def adopt(self, model: Any, owned: bool = False) -> None:

@@ -532,6 +532,11 @@ class ExplorerModel(PanelModel):
             self.textsChanged.emit(self.texts())
             self.sweep()
 
+    def cancel_pressed(self) -> None:
+        """Cancel (the button, Esc): stop the sweep, and a probe file still opening."""
+        self.probe.stop_opening()
+        self.cancel()
+
     def cancel(self) -> None:
         """Stop a running sweep at once; the last finished result stays on screen (a probe's
         process is stopped too: the next sweep starts a new one)."""

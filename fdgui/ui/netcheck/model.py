@@ -488,7 +488,9 @@ class NetcheckModel(PanelModel):
         return True
 
     def cancel(self) -> None:
-        """Stop the running check (a probe's process too: the next run starts a new one)."""
+        """Stop the running check (a probe's process too: the next run starts a new one),
+        and a probe file still opening."""
+        self.probe.stop_opening()
         if self._job is not None and self._model() is not None:
             self.probe.stop()
         super().cancel()
