@@ -80,13 +80,31 @@ KEEP_FREED_MEMORY = {
 def _kill_group(process: subprocess.Popen) -> None:
     """Kill the probe process and every process it started (its own session's group: a
     probe that forked, a data loader's workers), not the worker alone."""
-    if process.poll() is not None:
-        return  # reaped: its id may belong to someone else now
+    if process.returncode is not None:
+        return  # reaped: its id may belong to someone else now (unreaped, it is still its own)
     with contextlib.suppress(OSError):
         if os.name != "nt":
             os.killpg(process.pid, signal.SIGKILL)  # start_new_session: group = its pid
         else:
             process.kill()
+
+
+def _wait_exit(process: subprocess.Popen, seconds: float) -> None:
+    """Wait up to ``seconds`` for the process to end without reaping it: until it is
+    reaped its id, and so its group's, stays its own, and the group (what the probe started)
+    can still be killed safely. Without waitid, a plain wait."""
+    if not hasattr(os, "waitid") or not hasattr(os, "WNOWAIT"):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=seconds)
+        return
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        try:
+            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+                return
+        except ChildProcessError:  # reaped elsewhere
+            return
+        time.sleep(0.01)
 
 
 def _end_process(process: subprocess.Popen) -> None:
@@ -326,12 +344,12 @@ class ProbeProcess:
         if process is None:
             return
         try:
-            if process.poll() is None and process.stdin is not None:
+            if process.returncode is None and process.stdin is not None:
                 process.stdin.close()  # the worker ends at end of input
-                process.wait(timeout=2)
-        except (OSError, subprocess.TimeoutExpired):
+                _wait_exit(process, 2)
+        except OSError:
             pass
-        self.kill()
+        self.kill()  # its group too: processes the probe started do not outlive it
         for stream in (process.stdin, process.stdout, process.stderr):
             try:
                 if stream is not None:
@@ -402,7 +420,8 @@ class ProbeProcess:
             printed = self.printed()
             if printed.strip():
                 details += ("\n" if details else "") + "What the probe printed:\n" + printed
-            raise ProbeError(str(reply.get("message", "the probe failed")), details)
+            message = frames.capped(str(reply.get("message", "the probe failed")), 500)
+            raise ProbeError(message, frames.capped(details))
         return reply, out
 
     def _send(self, header, arrays) -> None:
@@ -502,11 +521,9 @@ class ProbeProcess:
         process = self.process
         status = None
         if process is not None:
-            try:
-                status = process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                _kill_group(process)
-                status = process.wait()
+            _wait_exit(process, 2)
+            _kill_group(process)  # before it is reaped: what it started goes with it
+            status = process.wait()
         if self.output is not None:
             self.output.thread.join(timeout=1)
         if self._killed:

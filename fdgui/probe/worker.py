@@ -165,6 +165,7 @@ def main() -> int:
             reply = {"ok": False, "kind": "result", "message": str(error), "traceback": ""}
         except BaseException as error:  # the user's code: exceptions, sys.exit, recursion
             summary, text = _user_traceback(error)
+            summary, text = frames.capped(summary, 500), frames.capped(text)
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
         if source is not None and reply.get("ok"):

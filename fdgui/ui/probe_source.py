@@ -281,5 +281,7 @@ class ProbePage(QWidget):
     def show_failure(self, message: str, details: str) -> None:
         self.error_title.setText(f"The probe failed: {message}" if message else "")
         self.error_title.setVisible(bool(message))
-        self.error_view.setPlainText(details)
+        from fdgui.probe.frames import capped
+
+        self.error_view.setPlainText(capped(details))  # megabytes would stall the window
         self.error_view.setVisible(bool(details))
