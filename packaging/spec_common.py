@@ -197,6 +197,23 @@ def resource_datas(stage: Path) -> list[tuple[str, str]]:
     return datas
 
 
+# the files the probe's own process runs from disk, in whatever Python runs it (a bundle has
+# no Python to run a file with: client.py starts the person's python3 on fdgui/probe/worker.py)
+PROBE_PROCESS_FILES = ("fdgui/__init__.py", "fdgui/probe/*.py")
+
+
+def probe_datas(stage: Path) -> list[tuple[str, str]]:
+    """fdgui/probe's modules as plain files at fdgui/probe/ (and fdgui/__init__.py): the
+    probe worker imports them from its own folder, outside the bundle's archive."""
+    datas = []
+    for pattern in PROBE_PROCESS_FILES:
+        for path in sorted(stage.glob(pattern)):
+            if path.is_file():
+                target = PurePosixPath(path.relative_to(stage).as_posix()).parent
+                datas.append((str(path), str(target)))
+    return datas
+
+
 def _qt_relative(dest: str, part: str) -> str | None:
     """The path below Qt's plugins/ or translations/ folder, or None if dest is elsewhere.
 
