@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QLabel,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -275,8 +276,14 @@ class ProbePage(QWidget):
         self.show_failure("", "")
 
     def show_note(self, note: str) -> None:
+        """A reload's note: on the page (until the next load) and in the status bar."""
         if note:
             self.info_label.setText(f"{note}. {self.info_label.text()}")
+            window = self.window()
+            if isinstance(window, QMainWindow):
+                from fdgui.core.numbers.parsing import visible
+
+                window.statusBar().showMessage(visible(f"{note}."), 10_000)
 
     def show_failure(self, message: str, details: str) -> None:
         self.error_title.setText(f"The probe failed: {message}" if message else "")

@@ -523,9 +523,9 @@ class ExplorerModel(PanelModel):
         model = self.probe.model
         if not note or model is None:
             return
+        self.probeLoaded.emit(model)  # the page shows the file first, then the note beside it
         self.probeNote.emit(note)
         self.statusMessage.emit(f"{note}.")
-        self.probeLoaded.emit(model)
         names = [tensor.name for tensor in model.tensors]
         if self._texts["probe_tensor"] not in names and names:
             self._texts["probe_tensor"], self._texts["probe_index"] = names[0], "0"
