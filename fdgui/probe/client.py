@@ -277,6 +277,7 @@ class ProbeProcess:
         self._peek = None
         self._seq = 0
         self.cancelled = False  # see cancel()
+        self.switched = ""  # the interpreter use_python() moved to, until reported
         self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
 
     # ---------------------------------------------------------------- the process
@@ -332,6 +333,17 @@ class ProbeProcess:
         _kill_group(process)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
+
+    def use_python(self, python: str | None) -> bool:
+        """Run in ``python`` (None: the default) from the next call on; True when that is
+        another interpreter: the current process ends now (the next call starts one in it
+        and loads the file again; ``switched`` names it until the owner says so)."""
+        wanted = python or default_python()
+        if wanted == self.python:
+            return False
+        self.python, self.switched = wanted, wanted
+        self.kill()
+        return True
 
     def cancel(self) -> None:
         """Cancel for good (a file still opening): end the process, and never start one

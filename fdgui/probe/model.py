@@ -174,6 +174,9 @@ class ProbeModel(ModelBase):
             if not self.process.alive and self.process.load_request is not None:
                 reply, arrays = self._call(self.process.load_request)  # a fresh process
                 self.note = self._restarted(reply, arrays)
+                switched, self.process.switched = self.process.switched, ""
+                if switched and not self.note:  # the person named another Python
+                    self.note = f"{os.path.basename(self.path)} now runs in {switched}"
             return self.note
         self.process.close()
         self._load()

@@ -141,6 +141,13 @@ class ProbeHolder(QObject):
         if was != self.opening:
             self.openingChanged.emit(self.opening)
 
+    def use_python(self, text: str) -> None:
+        """Before a run: the Python typed now is the one the probe runs in (another one
+        restarts it there on this run, with a note; one that cannot start is the run's
+        error). Never the old interpreter silently."""
+        if self.model is not None:
+            self.model.process.use_python(text.strip() or None)
+
     def stop_opening(self) -> bool:
         """Cancel: end the process of a file still opening (a module-level loop, a slow
         import); its job then fails with "the probe was stopped". False if none was."""

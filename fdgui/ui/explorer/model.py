@@ -188,6 +188,7 @@ class ExplorerModel(PanelModel):
             raise InputError("probe", "starting the probe file…")
         if probe is None:
             raise InputError("probe", "choose a probe file (your code runs only once you do)")
+        self.probe.use_python(self._texts["probe_python"])  # as typed now (a note if new)
         if settings is not None and settings.dtype != "float64":
             raise InputError("dtype", f"{probe.label} evaluates its loss in its own precision")
         tensor, index = self._texts["probe_tensor"], self._texts["probe_index"]

@@ -385,6 +385,7 @@ class NetcheckModel(PanelModel):
             self._plan_pending = True
         function, arguments = run_check, (settings, None, weights)
         if probe is not None:
+            self.probe.use_python(self._texts["probe_python"])  # as typed now (a note if new)
             function, arguments = _probe_job, (self.probe, probe, settings, weights)
         self.start_job(
             function,
