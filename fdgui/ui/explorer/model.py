@@ -153,7 +153,12 @@ class ExplorerModel(PanelModel):
         names = [tensor.name for tensor in model.tensors]
         if self._texts["probe_tensor"] not in names:
             self._texts["probe_tensor"] = names[0] if names else ""
-            self._texts["probe_index"] = "0"
+            from fdgui.probe.model import parse_entry
+
+            try:  # an index typed while the file opened stays if it fits (review9j MED-5)
+                parse_entry(model, self._texts["probe_tensor"], self._texts["probe_index"])
+            except (InputError, ValueError, KeyError):
+                self._texts["probe_index"] = "0"
         self.probeLoaded.emit(model)
         self.textsChanged.emit(self.texts())
         if self._source != "probe":
