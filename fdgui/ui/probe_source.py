@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Generator
 from typing import Any
 
@@ -59,6 +60,9 @@ def describe(model: Any) -> str:
     )
 
 
+_HOLDERS: weakref.WeakSet = weakref.WeakSet()  # every panel's holder (a probe may be shared)
+
+
 class ProbeHolder(QObject):
     """The probe a panel works on (see the module's docstring)."""
 
@@ -72,6 +76,7 @@ class ProbeHolder(QObject):
         self.model: Any = None
         self._owned = False
         self.opening = False
+        _HOLDERS.add(self)
         self._opening: Any = None  # the ProbeProcess of the pick being opened
         self._pick = 0  # the latest pick: an older one's answer is dropped
         app = QCoreApplication.instance()
@@ -182,9 +187,18 @@ class ProbeHolder(QObject):
         return {}
 
     def stop(self) -> None:
-        """Cancel: end the probe's process now (the next call starts a new one)."""
-        if self.model is not None:
+        """Cancel: end the probe's process now (the next call starts a new one) — unless
+        another panel's job runs on the same probe (a shared process: the explorer on the
+        check's probe): this panel's job is then only left (its results dropped), and the
+        other run goes on (review9j MED-4)."""
+        if self.model is not None and not self._shared_and_busy():
             self.model.stop()
+
+    def _shared_and_busy(self) -> bool:
+        return any(
+            holder is not self and holder.model is self.model and holder._owner.is_busy()
+            for holder in list(_HOLDERS)
+        )
 
     def close(self) -> None:
         if self.model is not None and self._owned:
