@@ -197,21 +197,25 @@ def resource_datas(stage: Path) -> list[tuple[str, str]]:
     return datas
 
 
-# the files the probe's own process runs from disk, in whatever Python runs it (a bundle has
-# no Python to run a file with: client.py starts the person's python3 on fdgui/probe/worker.py)
-PROBE_PROCESS_FILES = ("fdgui/__init__.py", "fdgui/probe/*.py")
+# The probe process is a separate Python (the person's own, with their torch or JAX): it runs
+# worker.py as a file and imports these next to it, so they ship as source, not only as bytecode
+# inside the bundle's archive (which a foreign interpreter cannot read).
+PROBE_SOURCES = (
+    "fdgui/__init__.py",
+    "fdgui/probe/__init__.py",
+    "fdgui/probe/worker.py",
+    "fdgui/probe/frames.py",
+    "fdgui/probe/source.py",
+    "fdgui/probe/progress.py",
+    "fdgui/probe/watch.py",
+    "fdgui/probe/torch_helper.py",
+    "fdgui/probe/jax_helper.py",
+)
 
 
 def probe_datas(stage: Path) -> list[tuple[str, str]]:
-    """fdgui/probe's modules as plain files at fdgui/probe/ (and fdgui/__init__.py): the
-    probe worker imports them from its own folder, outside the bundle's archive."""
-    datas = []
-    for pattern in PROBE_PROCESS_FILES:
-        for path in sorted(stage.glob(pattern)):
-            if path.is_file():
-                target = PurePosixPath(path.relative_to(stage).as_posix()).parent
-                datas.append((str(path), str(target)))
-    return datas
+    """The probe worker's own files, as source at fdgui/probe/... (see PROBE_SOURCES)."""
+    return [(str(stage / name), str(PurePosixPath(name).parent)) for name in PROBE_SOURCES]
 
 
 def _qt_relative(dest: str, part: str) -> str | None:

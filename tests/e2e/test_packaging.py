@@ -118,6 +118,13 @@ def _check_bundled_cli(cli: Path) -> None:
     check = run("netcheck", "--mode", "sample", "--json")
     assert check.returncode == 0, check.stdout + check.stderr
     assert json.loads(check.stdout)["verdict"] == "pass"
+    # A probe runs in the person's own Python (here the test's, which has numpy and torch):
+    # the bundle has neither torch nor a Python of its own to run the probe worker with.
+    for example, verdict in (("numpy_two_layer.py", "pass"), ("torch_custom_function.py", "fail")):
+        probe = run("netcheck", "--probe", str(ROOT / "examples" / example),
+                    "--python", sys.executable, "--json")  # fmt: skip
+        assert probe.returncode == (0 if verdict == "pass" else 1), probe.stdout + probe.stderr
+        assert json.loads(probe.stdout)["verdict"] == verdict
 
 
 @pytest.mark.packaging
@@ -306,3 +313,28 @@ def test_each_platform_gets_the_icon_format_it_needs(tmp_path):
     icns = make_icons.icon_for_platform(tmp_path, "darwin")
     assert ico.suffix == ".ico" and ico.read_bytes()[:4] == b"\0\0\1\0"
     assert icns.suffix == ".icns" and icns.read_bytes()[:4] == b"icns"
+
+
+def test_the_bundle_ships_every_fdgui_module_the_probe_worker_imports():
+    """The probe worker runs as a file in another interpreter: each fdgui module it (or a
+    helper a probe imports) reaches must be in spec_common.PROBE_SOURCES, shipped as source."""
+    import ast
+
+    shipped = set(spec_common.PROBE_SOURCES)
+    assert "fdgui/probe/worker.py" in shipped
+    for name in sorted(shipped):
+        tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for module in modules:
+                if module.split(".")[0] != "fdgui":
+                    continue
+                path = module.replace(".", "/")
+                if (ROOT / f"{path}.py").is_file():
+                    assert f"{path}.py" in shipped, f"{name} imports {module}"
+                elif (ROOT / path).is_dir():
+                    assert f"{path}/__init__.py" in shipped, f"{name} imports {module}"
