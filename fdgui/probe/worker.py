@@ -69,6 +69,8 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
     text = "".join(lines)
     if isinstance(error, SystemExit):
         summary = f"the probe called sys.exit({error.code!r})"
+    elif isinstance(error, SyntaxError) and error.filename:  # its place is added once below
+        summary = f"{type(error).__name__}: {error.msg}"
     else:
         message = str(error).strip().splitlines()
         summary = f"{type(error).__name__}: {message[0] if message else ''}".rstrip(": ")

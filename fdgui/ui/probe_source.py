@@ -307,7 +307,17 @@ class ProbePage(QWidget):
                 window.statusBar().showMessage(visible(f"{note}."), 10_000)
 
     def show_failure(self, message: str, details: str) -> None:
-        self.error_title.setText(f"The probe failed: {message}" if message else "")
+        stopped = message == "the probe was stopped"  # Cancel: asked for, not a failure
+        self.error_title.setText(
+            "Stopped. The next run starts the probe again."
+            if stopped
+            else f"The probe failed: {message}"
+            if message
+            else ""
+        )
+        self.error_title.setStyleSheet(
+            "color: #555;" if stopped else "color: #b00020; font-weight: bold;"
+        )
         self.error_title.setVisible(bool(message))
         from fdgui.probe.frames import capped
 
