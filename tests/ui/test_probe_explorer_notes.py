@@ -31,7 +31,9 @@ def test_a_reload_note_stays_on_the_page_and_reaches_the_status_bar(qtbot, windo
     explorer = window.open_panel("explorer")
     model = explorer.model
     explorer.inputs.probe_page.choose_button.click()
-    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=30_000)
+    qtbot.waitUntil(lambda: model.probe.model is not None and model.source() == "probe"
+                    and model.result() is not None and not model.is_busy()
+                    and model.objective().model is model.probe.model, timeout=30_000)  # fmt: skip
     page = explorer.inputs.probe_page
     seen = []
     window.statusBar().messageChanged.connect(seen.append)

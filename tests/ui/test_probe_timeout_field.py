@@ -37,7 +37,9 @@ def test_the_explorer_refuses_a_wrong_timeout_in_words(qtbot, window, probe_file
     model = explorer.model
     pick(monkeypatch, probe_file)
     explorer.inputs.probe_page.choose_button.click()
-    qtbot.waitUntil(lambda: model.result() is not None and not model.is_busy(), timeout=20_000)
+    qtbot.waitUntil(lambda: model.probe.model is not None and model.source() == "probe"
+                    and model.result() is not None and not model.is_busy()
+                    and model.objective().model is model.probe.model, timeout=20_000)  # fmt: skip
     shown = {}
     model.inputErrorChanged.connect(lambda field, message: shown.__setitem__(field, message))
     for text in WRONG:
