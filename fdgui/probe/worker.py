@@ -53,6 +53,14 @@ def _import_path() -> None:
 
 
 _INTERNAL = {os.path.abspath(__file__)}
+# fdgui's own frames between the worker and the person's code (the helpers' calls included)
+_NOT_THE_USERS = (
+    os.path.join("fdgui", "probe", "source.py"),
+    os.path.join("fdgui", "probe", "torch_helper.py"),
+    os.path.join("fdgui", "probe", "jax_helper.py"),
+    "<frozen runpy>",
+    "runpy.py",
+)
 _USER_FOLDER = ""  # the probe file's folder (set at load)
 
 
@@ -62,7 +70,7 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
         frame
         for frame in traceback.extract_tb(error.__traceback__)
         if os.path.abspath(frame.filename) not in _INTERNAL
-        and not frame.filename.endswith(("fdgui/probe/source.py", "<frozen runpy>", "runpy.py"))
+        and not frame.filename.endswith(_NOT_THE_USERS)
     ]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
     lines += traceback.format_exception_only(type(error), error)

@@ -89,3 +89,25 @@ def test_a_stop_is_shown_as_a_stop_not_a_failure(qtbot):
     page.show_failure("ValueError: bad", "")
     assert page.error_title.text() == "The probe failed: ValueError: bad"
     assert "b00020" in page.error_title.styleSheet()
+
+
+def test_an_error_inside_the_torch_helper_shows_no_fdgui_frames(tmp_path):
+    """LOW 11: the person's traceback, not fdgui's torch_helper.py first."""
+    pytest.importorskip("torch", reason="the torch form needs torch")
+    path = write(
+        tmp_path,
+        """
+        import torch
+        from fdgui.probe import torch_probe
+        probe = torch_probe(torch.nn.Linear(3, 1), lambda o: o.sum(),
+                            torch.ones(2, 3, dtype=torch.int64))
+        """,
+    )
+    with pytest.raises(ProbeError) as caught:
+        model = open_probe(path, timeout=60)
+        try:
+            model.loss(model.theta0())
+        finally:
+            model.close()
+    assert "torch_helper.py" not in caught.value.details, caught.value.details[-800:]
+    assert "must have the same dtype" in caught.value.message  # the error itself is kept
