@@ -30,8 +30,11 @@ class FakeCalculator(QObject):
     def history_rows(self):
         return list(self.rows)
 
-    def set_inputs(self, loss, loss_plus, loss_minus, epsilon, backprop=None, loss_roundoff=None):
+    def set_inputs(
+        self, loss, loss_plus, loss_minus, epsilon, backprop=None, loss_roundoff=None, origin=None
+    ):
         self.received = (loss, loss_plus, loss_minus, epsilon, backprop)
+        self.origin = origin
         self.loss_roundoff = loss_roundoff
 
 

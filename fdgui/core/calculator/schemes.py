@@ -2,12 +2,12 @@
 
 central = (L+ − L−)/(2ε); forward = (L+ − L)/ε; backward = (L − L−)/ε;
 curvature L'' ≈ (L+ − 2L + L−)/ε²; one-sided truncation ≈ |L''|·ε/2.
-Everything is exact decimal arithmetic on what was typed.
+Sums, differences and products of what was typed are exact decimal arithmetic; a quotient
+is exact when it ends, else rounded once to the working precision (rounding.py).
 """
 
 from __future__ import annotations
 
-import decimal
 import math
 import re
 from collections.abc import Mapping
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from fdgui.core.calculator.rounding import EXACT, Quotients, exact_quotient
 from fdgui.core.numbers.parsing import (
     CONTEXT,
     InputError,
@@ -22,7 +23,7 @@ from fdgui.core.numbers.parsing import (
     text_lines,
     typed_precision,
 )
-from fdgui.core.numbers.verdicts import Comparison, compare
+from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, compare
 
 # Field keys, in the order a person fills them in.
 FIELDS: tuple[str, ...] = ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
@@ -77,9 +78,11 @@ class Estimate:
     one_sided_uncertainty: Decimal | None = None  # ± on forward and on backward (needs L)
     curvature_uncertainty: Decimal | None = None  # ± on L'' (needs L)
     # significant digits of the working precision (at least 60, more when the typed digits
-    # need it) and the results that had to be rounded to it (a quotient that does not end)
+    # need it) and the results that had to be rounded to it (a quotient that does not end);
+    # every other result is exact. A ± that does not end is rounded up (rounded_bounds).
     working_digits: int = 60
     rounded: tuple[str, ...] = ()
+    rounded_bounds: tuple[str, ...] = ()
 
     @property
     def equal_losses(self) -> bool:
@@ -108,23 +111,15 @@ class Measurement:
 
     @classmethod
     def from_estimate(cls, estimate: Estimate) -> Measurement:
-        inputs = estimate.inputs
-        return cls(
-            epsilon=inputs.epsilon,
-            loss=inputs.loss,
-            loss_plus=inputs.loss_plus,
-            loss_minus=inputs.loss_minus,
-            central=estimate.central,
-            forward=estimate.forward,
-            backward=estimate.backward,
-        )
+        """The history row of an estimate's inputs: its quotients by the history's one rule
+        (rounded to 60 digits, as a pasted row's), whatever precision the estimate used."""
+        return measurement(estimate.inputs)
 
 
 # The one rounding rule of every quotient in a history row (Calculate, Paste, a restored
 # session alike): the difference and 2ε exact (EXACT: add, subtract and multiply give the
 # exact result, sized by their operands), the quotient rounded once, to CONTEXT's 60 digits.
-EXACT = CONTEXT.copy()
-EXACT.prec = decimal.MAX_PREC
+HISTORY_DIGITS = CONTEXT.prec
 
 
 def measurement(inputs: Inputs) -> Measurement:
@@ -197,9 +192,9 @@ def parse_inputs(texts: Mapping[str, str]) -> tuple[Inputs | None, dict[str, str
 
 
 def working_digits(inputs: Inputs) -> int:
-    """Digits that keep every sum and difference of the typed numbers exact: from the largest
-    leading digit to the smallest last digit among them (and ε²), plus 20 for the quotients;
-    never fewer than the usual 60."""
+    """Significant digits a quotient that does not end is rounded to: from the largest
+    leading digit to the smallest last digit among the typed numbers (and ε²), plus 20;
+    never fewer than the usual 60. Sums and differences need no precision: they are exact."""
     values = [v for v in (inputs.loss_plus, inputs.loss_minus, inputs.loss, inputs.epsilon) if v]
     if not values:
         return CONTEXT.prec
@@ -210,44 +205,38 @@ def working_digits(inputs: Inputs) -> int:
 
 
 def estimate(inputs: Inputs) -> Estimate:
-    """All results for one set of typed inputs: sums, differences and products exact, a
-    quotient of them rounded once, to 60 digits, only when it does not end there (and named
-    in ``rounded``)."""
+    """All results for one set of typed inputs: sums, differences and products exact; a
+    quotient of them exact when it ends, else rounded once to ``working_digits`` (and named
+    in ``rounded``); a ± that does not end rounded up (named in ``rounded_bounds``)."""
 
-    c = CONTEXT.copy()
-    c.prec = working_digits(inputs)
-    rounded: list[str] = []
-
-    once = CONTEXT.copy()  # a quotient of exact values, rounded once (see EXACT)
-
-    def quotient(name: str, numerator: Decimal, denominator: Decimal) -> Decimal:
-        once.clear_flags()
-        value = once.divide(numerator, denominator)
-        if once.flags[decimal.Inexact]:
-            rounded.append(name)
-        return _tidy(value)
+    x = EXACT
+    quotients = Quotients(working_digits(inputs))
+    quotient, bound = quotients.value, quotients.bound
 
     plus, minus, epsilon, loss = inputs.loss_plus, inputs.loss_minus, inputs.epsilon, inputs.loss
-    difference = c.subtract(plus, minus)
-    denominator = c.multiply(2, epsilon)
-    central = quotient("central", difference, denominator)
+    difference = x.subtract(plus, minus)
+    denominator = x.multiply(2, epsilon)
+    central = _tidy(quotient("central", difference, denominator))
     forward = backward = curvature = truncation = None
     if loss is not None:
-        forward = quotient("forward", c.subtract(plus, loss), epsilon)
-        backward = quotient("backward", c.subtract(loss, minus), epsilon)
-        second_difference = c.add(c.subtract(plus, c.multiply(2, loss)), minus)
-        curvature = quotient("curvature", second_difference, c.multiply(epsilon, epsilon))
-        truncation = quotient("truncation", c.multiply(abs(curvature), epsilon), Decimal(2))
+        forward = _tidy(quotient("forward", x.subtract(plus, loss), epsilon))
+        backward = _tidy(quotient("backward", x.subtract(loss, minus), epsilon))
+        second_difference = x.add(x.subtract(plus, x.multiply(2, loss)), minus)
+        curvature = _tidy(quotient("curvature", second_difference, x.multiply(epsilon, epsilon)))
+        # |L''|·ε/2 = |L+ − 2L + L−|/(2ε): one quotient of exact values
+        truncation = _tidy(quotient("truncation", second_difference.copy_abs(), denominator))
     digits_plus, half_unit_plus = _precision(plus, inputs.loss_roundoff)
     digits_minus, half_unit_minus = _precision(minus, inputs.loss_roundoff)
-    uncertainty = _tidy(c.divide(c.add(half_unit_plus, half_unit_minus), denominator))
+    uncertainty = _tidy(bound("central", x.add(half_unit_plus, half_unit_minus), denominator))
     one_sided_uncertainty = curvature_uncertainty = None
     if loss is not None:
         _, half_unit_loss = _precision(loss, inputs.loss_roundoff)
         larger_side = max(half_unit_plus, half_unit_minus)
-        one_sided_uncertainty = _tidy(c.divide(c.add(larger_side, half_unit_loss), epsilon))
-        spread = c.add(c.add(half_unit_plus, half_unit_minus), c.multiply(2, half_unit_loss))
-        curvature_uncertainty = _tidy(c.divide(spread, c.multiply(epsilon, epsilon)))
+        one_sided_uncertainty = _tidy(
+            bound("forward and backward", x.add(larger_side, half_unit_loss), epsilon)
+        )
+        spread = x.add(x.add(half_unit_plus, half_unit_minus), x.multiply(2, half_unit_loss))
+        curvature_uncertainty = _tidy(bound("curvature", spread, x.multiply(epsilon, epsilon)))
     largest = max(abs(plus), abs(minus))
     if difference == 0 or largest == 0:
         digits_lost = None
@@ -255,7 +244,9 @@ def estimate(inputs: Inputs) -> Estimate:
         digits_lost = max(0.0, math.log10(float(largest / abs(difference))))
     comparison = None
     if inputs.backprop is not None:
-        comparison = compare(central, inputs.backprop, uncertainty)
+        comparison = compare(central, inputs.backprop, uncertainty, quotients.digits)
+        if not _ends(comparison):
+            quotients.rounded.append("relative error")
     return Estimate(
         inputs=inputs,
         central=central,
@@ -271,9 +262,16 @@ def estimate(inputs: Inputs) -> Estimate:
         comparison=comparison,
         one_sided_uncertainty=one_sided_uncertainty,
         curvature_uncertainty=curvature_uncertainty,
-        working_digits=c.prec,
-        rounded=tuple(rounded),
+        working_digits=quotients.digits,
+        rounded=tuple(quotients.rounded),
+        rounded_bounds=tuple(quotients.rounded_bounds),
     )
+
+
+def _ends(comparison: Comparison) -> bool:
+    """Whether the relative error |n − a| / max(|n|, |a|, 1e-8) ended (is exact)."""
+    scale = max(comparison.numeric.copy_abs(), comparison.analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
+    return exact_quotient(comparison.absolute_difference, scale) is not None
 
 
 def _precision(value: Decimal, roundoff: Decimal | None) -> tuple[int, Decimal]:
@@ -282,20 +280,20 @@ def _precision(value: Decimal, roundoff: Decimal | None) -> tuple[int, Decimal]:
     if roundoff is None:
         return typed_precision(value)
     digits = max(1, round(-math.log10(float(roundoff))))
-    return digits, CONTEXT.multiply(abs(value), roundoff)
+    return digits, EXACT.multiply(value.copy_abs(), roundoff)
 
 
 def _tidy(value: Decimal) -> Decimal:
-    """Drop trailing zeros so 0.50000 reads 0.5; keep integers out of exponent form when
-    they fit the working precision (1e70 stays 1E+70)."""
+    """Drop trailing zeros so 0.50000 reads 0.5 (never rounding: every digit stays); keep
+    integers out of exponent form when they have fewer than 60 digits (1e70 stays 1E+70)."""
     if not value:
         return _ZERO
-    normal = value.normalize(CONTEXT)
+    normal = value.normalize(EXACT)
     if normal.adjusted() < 1:  # |value| < 10: its exponent is ≤ 0 already (the common case)
         return normal
     _, _, exponent = normal.as_tuple()
     if isinstance(exponent, int) and exponent > 0 and normal.adjusted() < CONTEXT.prec:
-        return normal.quantize(Decimal(1), context=CONTEXT)
+        return normal.quantize(Decimal(1), context=EXACT)
     return normal
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from fdgui.core.netcheck.band_columns import excused_in_bands
 from fdgui.core.netcheck.chunks import TensorResult
 from fdgui.core.netcheck.confirm import Confirmation
 from fdgui.core.netcheck.ladder import Roundoff
@@ -350,6 +351,8 @@ def build_report(
         values = relative[checked]
         atol = entry_atol if bar is None else np.where(laddered, bar, entry_atol)
         judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
+        excused = checked & ~correct & ~undecided  # counted as the status decides them
+        judged = excused_in_bands(judged, kink & excused, (within | settled) & excused & ~kink)
         counts = band_counts_of(judged[checked & ~undecided])
         shape = (1, result.numeric.size) if result.projection else result.shape
         heat = judged.reshape(shape).copy()

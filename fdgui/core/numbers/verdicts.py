@@ -7,12 +7,15 @@ because both are near zero.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
 from fdgui.core.numbers.parsing import CONTEXT
 
 RELATIVE_ERROR_FLOOR = Decimal("1e-8")
+_EXACT = CONTEXT.copy()  # a difference of two decimals, every digit (sized by its operands)
+_EXACT.prec = decimal.MAX_PREC
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,9 @@ VERDICTS: tuple[Verdict, ...] = (
     Verdict("wrong", "Wrong", "#cf222e", 1e-2, float("inf")),
 )
 # Used instead of a band when the difference is no larger than the typed digits can resolve.
-INCONCLUSIVE = Verdict("inconclusive", "Inconclusive: too few typed digits", "#0a5ea8", 0.0, 0.0)
+INCONCLUSIVE = Verdict(
+    "inconclusive", "Too coarse to judge (too few typed digits)", "#0a5ea8", 0.0, 0.0
+)  # the ε explorer's words and colour for the same state
 # Used instead of "correct" when the two agree, but the typed digits cannot show seven of them.
 CONSISTENT = Verdict("consistent", "Consistent within the typed digits", "#1a7f64", 0.0, 1e-7)
 
@@ -55,10 +60,13 @@ def verdict_for(relative_error: float | Decimal) -> Verdict:
     return VERDICTS[-1]  # NaN: the most cautious band
 
 
-def relative_error(numeric: Decimal, analytic: Decimal) -> Decimal:
-    """|n − a| / max(|n|, |a|, 1e-8), computed exactly on decimals."""
-    scale = max(abs(numeric), abs(analytic), RELATIVE_ERROR_FLOOR)
-    return CONTEXT.divide(abs(CONTEXT.subtract(numeric, analytic)), scale)
+def relative_error(numeric: Decimal, analytic: Decimal, digits: int = CONTEXT.prec) -> Decimal:
+    """|n − a| / max(|n|, |a|, 1e-8): the difference exact, the quotient rounded once to
+    ``digits`` significant digits."""
+    scale = max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
+    context = CONTEXT.copy()
+    context.prec = digits
+    return context.divide(_EXACT.subtract(numeric, analytic).copy_abs(), scale)
 
 
 def relative_error_float(numeric: float, analytic: float) -> float:
@@ -81,14 +89,17 @@ class Comparison:
     within_uncertainty: bool
 
 
-def compare(numeric: Decimal, analytic: Decimal, uncertainty: Decimal) -> Comparison:
-    """Relative error, verdict band, and whether the difference hides in the typed digits."""
-    difference = abs(CONTEXT.subtract(numeric, analytic))
-    error = relative_error(numeric, analytic)
+def compare(
+    numeric: Decimal, analytic: Decimal, uncertainty: Decimal, digits: int = CONTEXT.prec
+) -> Comparison:
+    """Relative error (to ``digits`` significant digits), verdict band, and whether the
+    difference (exact) hides in the typed digits."""
+    difference = _EXACT.subtract(numeric, analytic).copy_abs()
+    error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within = difference <= uncertainty
     # the relative spread the typed digits leave on the numeric gradient
-    scale = max(abs(numeric), abs(analytic), RELATIVE_ERROR_FLOOR)
+    scale = max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
     resolvable = CONTEXT.divide(uncertainty, scale) <= Decimal("1e-7")
     if band.key == "correct":
         verdict = band if resolvable else CONSISTENT

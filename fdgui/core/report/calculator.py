@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from fdgui.core.numbers.format import (
     ratio,
 )
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
-from fdgui.core.numbers.verdicts import Comparison
+from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison
 from fdgui.core.report.exporters import register
 
 FORMULAS = (
@@ -72,6 +73,16 @@ VERDICT_HELP: dict[str, str] = {
 }
 
 
+_ROUNDING_HELP: dict[str, str] = {
+    "inconclusive": "The difference is smaller than the spread the losses' own rounding "
+    "(binary numbers, u = {u}) allows, so these numbers cannot separate a small bug from "
+    "rounding. Use a larger ε, or losses computed in a wider format.",
+    "consistent": "They agree as far as the losses' rounding (binary numbers, u = {u}) lets "
+    "them tell, but it cannot show seven matching digits. Use a larger ε, or losses computed "
+    "in a wider format, to make the check conclusive.",
+}
+
+
 def cancellation_text(estimate: Estimate) -> str:
     """One or two sentences on what the subtraction L+ − L− cost."""
     if estimate.equal_losses:
@@ -97,9 +108,41 @@ def cancellation_text(estimate: Estimate) -> str:
     )
 
 
-def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> str:
-    """The verdict in words, naming the band and, when the typed digits limit it, why."""
+def verdict_title(estimate: Estimate) -> str:
+    """The verdict's title; for losses sent as binary numbers (the ε explorer's) a
+    too-coarse verdict names their rounding, not typed digits."""
+    comparison = estimate.comparison
+    if comparison is None:
+        return ""
+    key = comparison.verdict.key
+    if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
+        return _ROUNDING_TITLES[key]
+    return comparison.verdict.title
+
+
+_ROUNDING_TITLES = {
+    "inconclusive": "Too coarse to judge (the losses' rounding)",
+    "consistent": "Consistent within the losses' rounding",
+}
+
+
+def verdict_text(
+    comparison: Comparison,
+    uncertainty: Decimal | None = None,
+    origin: Mapping[str, str] | None = None,
+    roundoff: Decimal | None = None,
+) -> str:
+    """The verdict in words, naming the band and, when the typed digits limit it, why.
+
+    ``origin``: what the ε explorer said of the sweep these losses were sent from (its
+    diagnosis ``kind`` and ``title``), so these words never contradict it unexplained.
+    ``roundoff``: the unit round-off of the binary format the losses are (sent, not typed):
+    their rounding, not their digits, limits the check."""
     text = VERDICT_HELP[comparison.verdict.key]
+    pinned = "the typed losses only pin"
+    if roundoff is not None and comparison.verdict.key in _ROUNDING_TITLES:
+        text = _ROUNDING_HELP[comparison.verdict.key].format(u=ratio(roundoff))
+        pinned = "the losses' rounding only pins"
     if comparison.verdict.key == "inconclusive":
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
@@ -107,10 +150,53 @@ def verdict_text(comparison: Comparison, uncertainty: Decimal | None = None) -> 
         )
     elif comparison.verdict.key == "consistent" and uncertainty is not None:
         text = (
-            f"Relative error {ratio(comparison.relative_error)}, but the typed losses "
-            f"only pin the numeric gradient to ±{decimal_display(uncertainty, 2)}. " + text
+            f"Relative error {ratio(comparison.relative_error)}, but {pinned} "
+            f"the numeric gradient to ±{decimal_display(uncertainty, 2)}. " + text
         )
+    floor = _floor_note(comparison)
+    if floor:
+        text += " " + floor
+    if origin:
+        text = _with_origin(text, comparison, origin)
     return text
+
+
+def _floor_note(comparison: Comparison) -> str:
+    """When the relative error's 1e-8 floor is its denominator: that, and the error against
+    the larger gradient itself."""
+    larger = max(comparison.numeric.copy_abs(), comparison.analytic.copy_abs())
+    if larger >= RELATIVE_ERROR_FLOOR:
+        return ""
+    plain = "—" if not larger else ratio(comparison.absolute_difference / larger)
+    return (
+        f"Both gradients are below 1e-8, so the relative error is taken against that floor; "
+        f"against the larger gradient itself it is {plain}."
+    )
+
+
+def _with_origin(text: str, comparison: Comparison, origin: Mapping[str, str]) -> str:
+    """``text`` beside what the ε explorer said of the same losses' sweep."""
+    kind, title = origin.get("kind", ""), origin.get("title", "")
+    said = f"The ε explorer says “{title}”"
+    key = comparison.verdict.key
+    if kind == "wrong" and key == "kinks":
+        return (
+            "Close, but not as close as a smooth loss allows. "
+            f"{said}: no kink explains this gradient there, so look for a small mistake in "
+            "the backward pass."
+        )
+    if kind == "correct" and key in ("kinks", "suspicious", "wrong"):
+        return (
+            f"{text} {said}, weighing every ε against its references: this verdict judges "
+            "the one central difference at this ε, which is itself this far off here "
+            "(truncation or round-off)."
+        )
+    if kind == "wrong" and key in ("correct", "consistent", "inconclusive"):
+        return (
+            f"{text} {said}: it resolves the derivative more finely than this one difference "
+            "at this ε can."
+        )
+    return f"{text} {said}."
 
 
 def band_text(comparison: Comparison) -> str:
@@ -156,29 +242,74 @@ def calculator_report(estimate: Estimate) -> str:
             f"  backprop gradient         {decimal_full(comparison.analytic)}",
             f"  |numeric − backprop|      {decimal_full(comparison.absolute_difference)}",
             f"  relative error            {ratio(comparison.relative_error)}",
-            f"  verdict                   {comparison.verdict.title}: {band_text(comparison)}",
-            f"  {verdict_text(comparison, estimate.uncertainty)}",
+            f"  verdict                   {verdict_title(estimate)}: {band_text(comparison)}",
+            f"  {verdict_text(comparison, estimate.uncertainty, roundoff=inputs.loss_roundoff)}",
         ]
     lines += ["", "Formulas"] + [f"  {formula}" for formula in FORMULAS]
     lines += [
         "",
         "Assumptions",
-        f"  Arithmetic is exact on the typed decimals with {estimate.working_digits} significant "
-        "digits (enough for every",
-        "  sum and difference of them); "
-        + (
-            f"{', '.join(estimate.rounded)} did not end and "
-            f"{'was' if len(estimate.rounded) == 1 else 'were'} rounded there."
-            if estimate.rounded
-            else "no result had to be rounded."
-        ),
+        *_wrapped(rounding_text(estimate)),
         f"  Results above are shown to at most {FULL_DIGITS} significant digits; the JSON "
         "export gives every digit.",
-        "  Each typed loss stands for any value within",
-        "  half a unit of its last typed digit; the ± above carries that through the formula.",
+        *(
+            [
+                "  Each typed loss stands for any value within half a unit of its last typed",
+                "  digit; the ± above carries that through the formula.",
+            ]
+            if inputs.loss_roundoff is None
+            else [
+                "  Each loss is a binary number rounded to u = "
+                f"{ratio(inputs.loss_roundoff)}: it stands for any value",
+                "  within u·|L| of it; the ± above carries that through the formula.",
+            ]
+        ),
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def rounding_text(estimate: Estimate) -> str:
+    """Where the results are rounded and to how many digits (or that nothing is)."""
+    text = "Sums and differences of the typed numbers (L+ − L−, 2ε, L+ − 2L + L−) are exact. "
+    rounded = list(estimate.rounded)
+    if not rounded:
+        text += "Every quotient ends, so every result is exact."
+    else:
+        names = rounded[0] if len(rounded) == 1 else ", ".join(rounded[:-1]) + " and " + rounded[-1]
+        text += (
+            f"{names[0].upper() + names[1:]} did not end and "
+            f"{'was' if len(rounded) == 1 else 'were'} rounded once to "
+            f"{estimate.working_digits} significant digits (the precision the typed digits "
+            "need); every other result is exact."
+        )
+    if estimate.rounded_bounds:
+        text += " A ± that does not end is rounded up, so it still bounds."
+    return text
+
+
+def rounding_brief(estimate: Estimate) -> str:
+    """``rounding_text`` in the fewest words, for the window (its tooltip has the rest)."""
+    rounded = list(estimate.rounded)
+    if not rounded:
+        return "Every result is exact: no quotient had to be rounded."
+    return (
+        f"Rounded to {estimate.working_digits} digits (they do not end): "
+        f"{', '.join(rounded)}; the rest is exact."
+    )
+
+
+def every_digit(value: Decimal, width: int = 64) -> str:
+    """Every digit of a result, in lines of at most ``width`` characters (a tooltip)."""
+    text = decimal_exact(value)
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _wrapped(text: str, width: int = 92) -> list[str]:
+    """``text`` as indented report lines of at most ``width`` characters."""
+    import textwrap
+
+    return ["  " + line for line in textwrap.wrap(text, width - 2)]
 
 
 def calculator_json(estimate: Estimate) -> dict[str, Any]:
@@ -194,11 +325,13 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "denominator": decimal_exact(estimate.denominator),
         "working_digits": estimate.working_digits,
         "rounded": list(estimate.rounded),
+        "rounded_up": list(estimate.rounded_bounds),
+        "rounding": rounding_text(estimate),
         "forward": _maybe(estimate.forward),
         "backward": _maybe(estimate.backward),
         "curvature": _maybe(estimate.curvature),
         "truncation_error": _maybe(estimate.truncation),
-        "uncertainty": decimal_full(estimate.uncertainty),
+        "uncertainty": decimal_exact(estimate.uncertainty),
         "one_sided_uncertainty": _maybe(estimate.one_sided_uncertainty),
         "curvature_uncertainty": _maybe(estimate.curvature_uncertainty),
         "significant_digits": estimate.significant_digits,
@@ -208,17 +341,20 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
     comparison = estimate.comparison
     if comparison is not None:
         result["check"] = {
-            "backprop": decimal_full(comparison.analytic),
-            "relative_error": decimal_full(comparison.relative_error),
+            "backprop": decimal_exact(comparison.analytic),
+            "relative_error": decimal_exact(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
-            "text": verdict_text(comparison, estimate.uncertainty),
+            "title": verdict_title(estimate),
+            "text": verdict_text(
+                comparison, estimate.uncertainty, roundoff=estimate.inputs.loss_roundoff
+            ),
         }
     return result
 
 
 def _maybe(value: Decimal | None) -> str | None:
-    return None if value is None else decimal_full(value)
+    return None if value is None else decimal_exact(value)
 
 
 def _needs_loss(value: Decimal | None, uncertainty: Decimal | None = None) -> str:
@@ -254,12 +390,17 @@ def calculator_markdown(estimate: Estimate) -> str:
     for key, label in _ROWS:
         value = data[key]
         lines.append(f"| {label} | {'needs L (not given)' if value is None else value} |")
-    lines += ["", f"**Cancellation.** {data['cancellation']}"]
+    lines += [
+        "",
+        f"**Cancellation.** {data['cancellation']}",
+        "",
+        f"**Rounding.** {data['rounding']}",
+    ]
     comparison = estimate.comparison
     if comparison is not None:
         lines += [
             "",
-            f"**{comparison.verdict.title}** ({band_text(comparison)}; relative error "
+            f"**{verdict_title(estimate)}** ({band_text(comparison)}; relative error "
             f"{ratio(comparison.relative_error)}): {data['check']['text']}",
         ]
     lines += ["", "Formulas:", ""] + [f"- `{formula}`" for formula in FORMULAS]

@@ -308,7 +308,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "checked": tensor.checked,
         "max_relative_error": json_number(tensor.max_relative_error),
         "median_relative_error": json_number(tensor.median_relative_error),
-        "band_counts": dict(tensor.band_counts),
+        "band_counts": dict(tensor.band_counts),  # as BAND_NOTE says ("band_note")
         "kinks": tensor.kinks,
         "within_tolerance": tensor.within_tolerance,
         "failures": tensor.failures,
@@ -385,6 +385,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
             "atol": report.tolerances.atol,
             "rtol": report.tolerances.rtol,
         },
+        "band_note": BAND_NOTE,
         "worst_tensor": report.worst_tensor,
         "tensors": [tensor_dict(t) for t in report.tensors],
         "worst": [entry_dict(e) for e in report.worst],
@@ -481,16 +482,23 @@ def tensor_status(tensor: TensorReport) -> str:
     return "ok"
 
 
+# the band columns: "correct" and "kinks" also hold the entries the status excuses (a
+# tolerated one, an explained kink: netcheck.band_columns), and say so in their header
+CORRECT_COLUMN, KINK_COLUMN = "< 1e-7 or tol.", "1e-7..1e-4 or kink"
 TENSOR_HEADERS = [
     "tensor", "shape", "checked", "max rel. error", "median rel. error",
-    "< 1e-7", "1e-7..1e-4", "1e-4..1e-2", "> 1e-2", "status",
+    CORRECT_COLUMN, KINK_COLUMN, "1e-4..1e-2", "> 1e-2", "status",
 ]  # fmt: skip
 
 # what the band columns count (the same numbers colour the heat map)
 BAND_NOTE = (
-    "Band columns: the error left after the round-off the dtype's tolerance allows (atol, "
-    "or the measured bar of an entry decided at a larger ε), relative to the gradient; "
-    "undecided entries are counted in the status instead."
+    "Band columns count what the status decides: an entry within the dtype's tolerance "
+    "(atol + rtol·|g|, or the measured bar of an entry decided at a larger ε), or one a second "
+    "look settled at another ε, is in “< 1e-7 or tol.”; an entry on a kink whose gradient lies "
+    "between the one-sided slopes is in “1e-7..1e-4 or kink” (the band “Fine only if the loss "
+    "has kinks”), whatever its error at ε; any other entry by its error left beyond atol, "
+    "relative to the gradient (a failing one never in “< 1e-7”). Undecided entries are counted "
+    "in the status instead."
 )
 
 WORST_HEADERS = [

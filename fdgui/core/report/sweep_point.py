@@ -17,6 +17,20 @@ from fdgui.core.sweep.readout import PointReadout
 __all__ = ["point_text"]
 
 
+def _floored(result: SweepResult, readout: PointReadout) -> str:
+    """When the relative error's 1e-8 floor is its denominator (the estimate and the
+    gradient under check both below it): that, and the error against the gradient itself."""
+    estimate = readout.estimates.get("central")
+    if result.reference is None or estimate is None:
+        return ""
+    value, checked = float(estimate), float(result.reference.value)
+    larger = max(abs(value), abs(checked))
+    if not (0 < larger < 1e-8) or not math.isfinite(value):
+        return ""
+    itself = _rel(abs(value - checked) / larger)
+    return f", against the 1e-8 floor; against the gradient itself {itself}"
+
+
 def point_text(result: SweepResult, readout: PointReadout) -> str:
     """One sentence about the chosen ε: which error dominates there."""
     epsilon = _eps(readout.epsilon)
@@ -31,7 +45,11 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
             "so L+ = L− = L and every estimate is 0."
         )
     error = readout.relative_errors.get("central")
-    error_text = "" if error is None else f" (central relative error {_rel(error)})"
+    error_text = (
+        ""
+        if error is None
+        else f" (central relative error {_rel(error)}{_floored(result, readout)})"
+    )
     if readout.loss_plus == readout.loss_minus == readout.loss:
         return (
             f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from fdgui.core.calculator.rows import CANCELLED_NOTE, is_cancelled
 from fdgui.core.calculator.schemes import Measurement
 from fdgui.core.numbers import format as fmt
+from fdgui.core.report.calculator import every_digit
 from fdgui.ui.roles import EXACT_ROLE
 
 CENTRAL_COLUMN = 3
@@ -47,7 +48,7 @@ def cell_data(row: Measurement, column: int, value: Any, role: int) -> Any:
         text = fmt.epsilon(value) if column == 0 else fmt.display(value)  # ≤ 7 digits
         return f"✕ {text} {flag}" if flag else text
     if role == Qt.ItemDataRole.ToolTipRole:
-        full = fmt.decimal_full(value)  # every digit on hover
+        full = every_digit(value)  # every digit on hover
         if flag and column != CENTRAL_COLUMN:
             return f"{full}\n\n{ONE_SIDED_NOTE}"
         return f"{full}\n\n{CANCELLED_NOTE}" if cancelled else full

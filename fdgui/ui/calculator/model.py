@@ -70,6 +70,9 @@ class CalculatorModel(PanelModel):
         # (history version, unread saved rows, their JSON): the last autosaved history
         self._encoded_history: tuple[int, Any, Any] | None = None
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
+        # what the ε explorer said of the sweep these inputs were sent from ({"kind",
+        # "title"}), until a field is typed in
+        self._origin: dict[str, str] | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -128,6 +131,7 @@ class CalculatorModel(PanelModel):
             raise KeyError(field)
         if self._texts.get(field) == text:
             return
+        self._origin = None  # typed by a person: no longer what the explorer sent
         if field in ("loss", "loss_plus", "loss_minus"):
             self._loss_roundoff = None  # typed by a person now: its digits are what count
         self._texts[field] = text
@@ -142,18 +146,26 @@ class CalculatorModel(PanelModel):
         epsilon: str,
         backprop: str | None = None,
         loss_roundoff: float | None = None,
+        origin: dict[str, str] | None = None,
     ) -> None:
         """Fill every field at once (e.g. from the ε explorer) and compute.
 
         ``loss_roundoff``: when the losses are exact values of binary numbers of a known
         format, its unit round-off u, so their ± is u·|L| instead of their many digits.
+        ``origin``: the explorer's diagnosis of their sweep ({"kind", "title"}), worded
+        beside the verdict (``origin()``).
         """
+        self._origin = None if origin is None else dict(origin)
         self._loss_roundoff = None if loss_roundoff is None else Decimal(repr(loss_roundoff))
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
         self.textsChanged.emit(self.texts())
         self.recompute()
+
+    def origin(self) -> dict[str, str] | None:
+        """What the ε explorer said of the sweep the current inputs were sent from."""
+        return self._origin
 
     def reset(self) -> None:
         """Restore the default example; the history is kept (Clear history is separate).
@@ -162,6 +174,7 @@ class CalculatorModel(PanelModel):
         def change() -> None:
             self._texts = dict(DEFAULT_TEXTS)
             self._loss_roundoff = None
+            self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
 
@@ -383,6 +396,8 @@ class CalculatorModel(PanelModel):
         self.history.set_rows(rows, points)
         if pending:
             self._read_saved_later(pending)
+        if dict(texts) != self._texts or roundoff != self._loss_roundoff:
+            self._origin = None  # other inputs than the ones the explorer sent
         self._texts, self._loss_roundoff = dict(texts), roundoff
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
@@ -415,6 +430,7 @@ class CalculatorModel(PanelModel):
         if texts or roundoff is not None:
             self._texts.update(texts)
             self._loss_roundoff = roundoff
+            self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems

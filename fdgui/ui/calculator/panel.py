@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, Estimate
+from fdgui.core.calculator.schemes import FIELD_NAMES, FIELDS, HISTORY_DIGITS, Estimate
 from fdgui.core.numbers import format as fmt
 from fdgui.core.report import calculator as report
 from fdgui.ui import keys
@@ -293,6 +293,13 @@ class CalculatorPanel(QWidget):
         )
         self.cancellation_label.setWordWrap(True)
         layout.addWidget(self.cancellation_label)
+        self.rounding_label = _value_label(
+            "roundingValue",
+            "Where a result is rounded, and to how many significant digits. Copy Results and "
+            "the JSON export give every digit.",
+        )
+        self.rounding_label.setWordWrap(True)
+        layout.addWidget(self.rounding_label)
         layout.addStretch(1)
         return box
 
@@ -337,7 +344,8 @@ class CalculatorPanel(QWidget):
         self.history_table.setToolTip(
             "One row per Calculate. Compute the same parameter at several ε (1e-2, 1e-4, 1e-6, "
             "1e-8) to see where the estimate is stable. Select rows and press Delete to remove"
-            " them."
+            " them. A quotient here that does not end is rounded to "
+            f"{HISTORY_DIGITS} significant digits; hover a cell for every digit."
         )
         self.history_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -466,6 +474,7 @@ class CalculatorPanel(QWidget):
             self.gradient_uncertainty,
             *self.result_labels.values(),
             self.cancellation_label,
+            self.rounding_label,
             self.relative_error_label,
             self.band_label,
             self.verdict_text,
@@ -484,7 +493,7 @@ class CalculatorPanel(QWidget):
     def _show_result(self, estimate: Estimate) -> None:
         self.gradient_label.setText(fmt.display(estimate.central))
         self.gradient_label.setToolTip(
-            f"{fmt.decimal_full(estimate.central)} (every digit)\n\n"
+            f"{report.every_digit(estimate.central)} (every digit)\n\n"
             + report.RESULT_HELP["gradient"]
         )
         self.gradient_uncertainty.setText(
@@ -499,8 +508,8 @@ class CalculatorPanel(QWidget):
                 uncertainty = getattr(estimate, _UNCERTAINTY_OF.get(key, ""), None)
                 # at most 7 figures and none below the ±; every digit on hover (and in Copy)
                 label.setText(fmt.display_with_uncertainty(value, uncertainty))
-                every_digit = fmt.decimal_full(value) + (
-                    f" ± {fmt.decimal_full(uncertainty)}" if uncertainty else ""
+                every_digit = report.every_digit(value) + (
+                    f" ± {report.every_digit(uncertainty)}" if uncertainty else ""
                 )
                 label.setToolTip(
                     f"{every_digit} (every digit)\n\n"
@@ -513,6 +522,11 @@ class CalculatorPanel(QWidget):
                     )
                 )
         self.cancellation_label.setText(report.cancellation_text(estimate))
+        self.rounding_label.setText(f"<b>Rounding.</b> {report.rounding_brief(estimate)}")
+        self.rounding_label.setToolTip(
+            report.rounding_text(estimate) + " Values are shown to 7 figures; hover one, or use "
+            "Copy Results or the JSON export, for every digit."
+        )
         comparison = estimate.comparison
         if comparison is None:
             self.relative_error_label.setText("—")
@@ -526,11 +540,18 @@ class CalculatorPanel(QWidget):
             )
         else:
             self.relative_error_label.setText(fmt.ratio(comparison.relative_error))
-            self.verdict_label.setText(comparison.verdict.title)
+            self.verdict_label.setText(report.verdict_title(estimate))
             self._verdict_colour = comparison.verdict.colour
             self._paint_verdict()
             self.band_label.setText(report.band_text(comparison))
-            self.verdict_text.setText(report.verdict_text(comparison, estimate.uncertainty))
+            self.verdict_text.setText(
+                report.verdict_text(
+                    comparison,
+                    estimate.uncertainty,
+                    self.model.origin(),
+                    estimate.inputs.loss_roundoff,
+                )
+            )
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
     # --- actions -------------------------------------------------------------------------

@@ -611,6 +611,11 @@ class ExplorerModel(PanelModel):
         from fdgui.core.numbers.precision import unit_roundoff
 
         calculator, dtype = self._calculator, self._result.dtype
+        origin = None
+        if self._diagnosis is not None:  # its words beside the calculator's verdict
+            from fdgui.core.report.sweep import diagnosis_title
+
+            origin = {"kind": self._diagnosis.kind, "title": diagnosis_title(self._diagnosis)}
 
         def change() -> None:
             calculator.set_inputs(
@@ -622,6 +627,7 @@ class ExplorerModel(PanelModel):
                 # the losses are binaries of the sweep's dtype, not decimals with that many
                 # digits
                 loss_roundoff=unit_roundoff(dtype),
+                origin=origin,
             )
 
         undoable = getattr(calculator, "undoable", None)

@@ -79,7 +79,9 @@ class HeatMap(QWidget):
         self.view.setToolTip(
             "Each entry's error beyond the dtype's round-off allowance, relative to the gradient, "
             "on a scale fixed to the verdict bands; rows are output units, columns input units. "
-            "Blank cells were not checked (sampled mode) or are undecided in this dtype."
+            "An entry on a kink with the gradient between its one-sided slopes is in the kinks "
+            "band (1e-7…1e-4). Blank cells were not checked (sampled mode) or are undecided in "
+            "this dtype."
         )
         self.plot = self.view.addPlot()
         self.plot.setLabel("left", "row (unit i)")

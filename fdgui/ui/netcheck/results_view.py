@@ -55,14 +55,20 @@ def build_results(panel: Any) -> QWidget:
                   panel.restored_label):  # fmt: skip
         label.setTextFormat(Qt.TextFormat.PlainText)  # tensor names come from files too
 
-    from fdgui.core.report.netcheck import CHANGE_EXPLANATION, TENSOR_HEADERS, WORST_HEADERS
+    from fdgui.core.report.netcheck import (
+        BAND_NOTE,
+        CHANGE_EXPLANATION,
+        TENSOR_HEADERS,
+        WORST_HEADERS,
+    )
 
     panel.tensor_table = QTableWidget(0, len(TENSOR_HEADERS))
     panel.tensor_table.setObjectName("tensorTable")
     panel.tensor_table.setHorizontalHeaderLabels(TENSOR_HEADERS)
     panel.tensor_table.setToolTip(
         "Per tensor: largest and median relative error |n − a| / max(|n|, |a|, 1e-8), and "
-        "how many entries fall in each verdict band. Click a row to show its heat map."
+        "how many entries fall in each verdict band. Click a row to show its heat map.\n\n"
+        + BAND_NOTE
     )
     setup_table(panel.tensor_table)
     panel.worst_table = QTableWidget(0, len(WORST_HEADERS))

@@ -87,14 +87,14 @@ def shorten_worst_numbers(table: QTableWidget, report: Any) -> None:
 def exact_tensor_numbers(table: QTableWidget, report: Any) -> None:
     """The per-tensor table's Copy and CSV numbers: every digit of the errors, counts
     without thousands separators (the cells keep what they show)."""
-    from fdgui.core.report.netcheck import TENSOR_HEADERS
+    from fdgui.core.report.netcheck import CORRECT_COLUMN, KINK_COLUMN, TENSOR_HEADERS
 
     columns = {
         "checked": lambda t: str(t.checked),
         "max rel. error": lambda t: fmt.shortest(t.max_relative_error),
         "median rel. error": lambda t: fmt.shortest(t.median_relative_error),
-        "< 1e-7": lambda t: str(t.band_counts["correct"]),
-        "1e-7..1e-4": lambda t: str(t.band_counts["kinks"]),
+        CORRECT_COLUMN: lambda t: str(t.band_counts["correct"]),
+        KINK_COLUMN: lambda t: str(t.band_counts["kinks"]),
         "1e-4..1e-2": lambda t: str(t.band_counts["suspicious"]),
         "> 1e-2": lambda t: str(t.band_counts["wrong"]),
     }
