@@ -139,8 +139,9 @@ def decided(values: list[float]) -> str | None:
 # (the loss moves most there: a float32 value then needs more bits than float16 has), and
 # FULL_VALUES distinct values must fill the coarse format's significand but for its last bit
 # (a coarse format's own values mostly do; values near 0 from a finer format's cancellation
-# mostly do not); against a declared dtype, one more.
-FULL_VALUES = 3
+# mostly do not); against a declared dtype, one more. (A bfloat16 loss of about 3 read at
+# every step gave 3 distinct values, 2 of them full: it must stay bfloat16.)
+FULL_VALUES = 2
 
 
 def _declared(reported: str | None) -> str | None:

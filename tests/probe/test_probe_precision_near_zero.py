@@ -84,4 +84,4 @@ def test_few_small_values_never_override_a_declared_float32():
     assert precision_of_values(values) in ("float16", "bfloat16")
     found = precision_of_values(values)
     assert confirmed(found, values, "float32") == "float32"
-    assert confirmed(found, values, None) == "float32"  # undeclared: few values, not strong
+    assert confirmed(found, values, None) == "float32"  # undeclared: one full value, weak
