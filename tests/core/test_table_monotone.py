@@ -44,7 +44,10 @@ def test_the_verdict_never_improves_as_the_gradient_moves_away(sign):
         for delta in (0.0, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
     ]
     assert ranks == sorted(ranks), ranks
-    assert ranks[-1] == 2  # 2× (or 0) off is refuted
+    # 2× (or 0) off is never confirmed; it is refuted only where the rows bound a kink
+    # just off w whose branch bends beyond their smallest ε (here the 7-digit smallest
+    # row leaves room ± 0.12 for one: test_table_bent_branch)
+    assert ranks[-1] >= 1
 
 
 def test_three_rows_agreeing_by_chance_never_call_the_truth_wrong():

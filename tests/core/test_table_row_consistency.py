@@ -103,7 +103,9 @@ def test_dense_smooth_rows_keep_a_chain_their_other_rows_agree_with():
     text, truth = _smooth(lambda t: mp.sin(3 * t + 0.4), "0.2", steps)
     reference, diagnosis = _judge(text, mp.nstr(truth, 17))
     assert reference.trusted and "chain" in reference.note
-    assert abs(mp.mpf(reference.value) - truth) <= reference.error < 1e-7
+    # the room for a kink is read at the smallest rows that resolve the derivative
+    # (row_shape.resolving_room), not the least over every row: ± 1.03e-7 here
+    assert abs(mp.mpf(reference.value) - truth) <= reference.error < 2e-7
     assert diagnosis.kind == "correct"
 
 

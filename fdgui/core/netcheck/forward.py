@@ -45,7 +45,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
-from fdgui.core.netcheck import estimate_verdict, own_scale
+from fdgui.core.netcheck import estimate_verdict, finer_steps, loose_verdict, own_scale
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
@@ -424,9 +424,10 @@ class ForwardEngine(ForwardSteps):
             numeric = (plus - minus) / (2 * epsilon)
         kink = np.zeros(indices.size, dtype=bool)
         undecided = np.zeros(indices.size, dtype=bool)
+        weak = None  # kinks the refined step explained with a window wider than the miss
         if not self.smooth:
-            self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric, vanished,
-                             kink, undecided)  # fmt: skip
+            weak = self._find_kinks(rows_for, epsilon, analytic, plus, minus, numeric,
+                                    vanished, kink, undecided)  # fmt: skip
         bar = np.full(indices.size, np.nan)  # an own-scale look's bars (netcheck.own_scale)
         reason = self._look_again(rows_for, epsilon, analytic, plus, minus, numeric,
                                   vanished, kink, undecided, bar)  # fmt: skip
@@ -438,6 +439,19 @@ class ForwardEngine(ForwardSteps):
             decider = estimate_verdict.decide_undecided
         if decider is not None:
             numeric, found, reason = decider(
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
+            )
+            if found is not None:
+                bar = found if bar is None else np.where(np.isnan(found), bar, found)
+        if weak is not None and weak.any() and estimate_verdict.resolves_undecided(self):
+            numeric, found, reason = estimate_verdict.decide_weak_kinks(
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided,
+                reason, np.flatnonzero(weak),
+            )  # fmt: skip
+            if found is not None:
+                bar = found if bar is None else np.where(np.isnan(found), bar, found)
+        if loose_verdict.applies(self):  # a coarse or noisy loss's loose agreement, wider
+            numeric, found, reason = loose_verdict.decide(
                 self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
             )
             if found is not None:
@@ -510,10 +524,23 @@ class ForwardEngine(ForwardSteps):
                 # an atol widened by it (and rounded up) would count it twice, and leave a
                 # clear disagreement undecided whenever σ was measured a little high
                 bound = self.quiet_atol * tolerances.epsilon
-            codes = reexamine(
-                *arguments, small=spread, roundoff=bound, measured=measured,
-                magnitude=self.magnitude, units=units,
-            )  # fmt: skip
+            options = dict(roundoff=bound, measured=measured, magnitude=self.magnitude,
+                           units=units)  # fmt: skip
+            codes = reexamine(*arguments, small=spread, **options)
+            deeper = finer_steps.still_suspect(codes, self.smooth)
+            if deeper.size:  # a kink nearer than the smallest small step (finer_steps)
+                first = np.abs(numeric[chosen[deeper]] - analytic[chosen[deeper]])
+                wanted = finer_steps.worth_taking(
+                    first, epsilon[chosen[deeper]], bound, self.noise_sigma
+                )
+                picked = {factor: chosen[deeper[where]] for factor, where in wanted.items()}
+                finer = self._small_steps(rows_for, picked, epsilon, total, tuple(wanted))
+                for factor, found in finer.items():
+                    spread[factor] = tuple(np.full(n, np.nan) for _ in found)
+                    for full, part in zip(spread[factor], found, strict=True):
+                        full[deeper[wanted[factor]]] = part
+                if wanted:
+                    codes = reexamine(*arguments, small=spread, **options)
         if not self._along_direction:  # a step that measured the loss's shape, not its slope
             floor = own_scale.loss_change_rounding(self)
             codes = own_scale.look(self, rows_for, chosen, codes, more, epsilon, analytic, plus,
@@ -532,36 +559,51 @@ class ForwardEngine(ForwardSteps):
         reason[chosen] = codes
         return reason
 
-    def _small_steps(self, rows_for, chosen, epsilon, total) -> dict:
+    def _small_steps(self, rows_for, chosen, epsilon, total, factors=SMALL_STEPS) -> dict:
         """ΔL+, ΔL− and the steps the dtype made (0: rounded away) of the ``chosen`` entries
-        (of a chunk of ``total``) at each of ``SMALL_STEPS`` times their ε."""
-        found = {}
-        for factor in SMALL_STEPS:
+        (of a chunk of ``total``) at each of ``factors`` times their ε (``chosen``: one
+        array for every factor, or a dict of them per factor), in one call of the loss."""
+        parts, lost, sizes = [], [], []
+        for factor in factors:
+            mine = chosen[factor] if isinstance(chosen, dict) else chosen
             steps = np.zeros(total)
-            steps[chosen] = epsilon[chosen] * factor
+            steps[mine] = epsilon[mine] * factor
             points, gone = rows_for(np.concatenate([steps, -steps]))
-            keep = np.concatenate([chosen, total + chosen])
-            points = points[keep]
-            if isinstance(points, ChangedPoints):
-                where = points.values - self.theta[points.where]
-            else:  # one entry, or a tensor along a unit direction: the step is the length
-                where = np.linalg.norm(points - self.theta, axis=1)
-            with np.errstate(invalid="ignore", over="ignore"):
-                changes = np.where(gone[keep], 0.0, self._losses(points) - self.loss)
-            made = np.where(gone[keep], 0.0, np.abs(where))
-            k = chosen.size
-            found[factor] = (changes[:k], changes[k:], made[:k], made[k:])
+            keep = np.concatenate([mine, total + mine])
+            parts.append(points[keep])
+            lost.append(gone[keep])
+            sizes.append(mine.size)
+        if not parts:
+            return {}
+        if isinstance(parts[0], ChangedPoints):
+            points = ChangedPoints(np.concatenate([p.where for p in parts]),
+                                   np.concatenate([p.values for p in parts]))  # fmt: skip
+            where = points.values - self.theta[points.where]
+        else:  # one entry, or a tensor along a unit direction: the step is the length
+            points = np.concatenate(parts)
+            where = np.linalg.norm(points - self.theta, axis=1)
+        gone = np.concatenate(lost)
+        with np.errstate(invalid="ignore", over="ignore"):
+            changes = np.where(gone, 0.0, self._losses(points) - self.loss)
+        made = np.where(gone, 0.0, np.abs(where))
+        found, start = {}, 0
+        for factor, k in zip(factors, sizes, strict=True):
+            part = slice(start, start + 2 * k)
+            start += 2 * k
+            change, step = changes[part], made[part]
+            found[factor] = (change[:k], change[k:], step[:k], step[k:])
         return found
 
     def _find_kinks(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
-                    kink, undecided) -> None:  # fmt: skip
-        """Mark (in place) the disagreeing entries a kink inside ±ε explains (module doc)."""
+                    kink, undecided) -> np.ndarray | None:  # fmt: skip
+        """Mark (in place) the disagreeing entries a kink inside ±ε explains (module doc);
+        returns where the refined window explaining one is not below its disagreement."""
         tolerances = self._tolerances
         window = step_atol(tolerances, epsilon) + tolerances.rtol * np.abs(analytic)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             chosen = np.flatnonzero((np.abs(numeric - analytic) > window) & ~vanished)
         if chosen.size == 0:
-            return
+            return None
         small = epsilon[chosen] / REFINE
         plus2, minus2 = self._refined_changes(rows_for, chosen, small, epsilon.size)
         a = analytic[chosen]
@@ -602,6 +644,10 @@ class ForwardEngine(ForwardSteps):
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided
+        weak = np.zeros(epsilon.size, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            weak[chosen] = agrees & decided & (wide >= np.abs(numeric[chosen] - a))
+        return weak
 
     def _refined_changes(self, rows_for, chosen, small, total):
         """ΔL± of the ``chosen`` entries (of a chunk of ``total``) at the steps ±small."""

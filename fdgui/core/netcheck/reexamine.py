@@ -250,7 +250,7 @@ def reexamine(
         looks = [(central[0.25], steps[0.25])]
         if small is not None:
             jump &= ~jump_refuted(small, more[0.25], floor)
-            for factor in SMALL_STEPS:
+            for factor in sorted(small, reverse=True):  # the small steps, then finer ones
                 change_plus, change_minus, step_plus, step_minus = small[factor]
                 looks.append(((change_plus - change_minus) / (step_plus + step_minus),
                                (step_plus + step_minus) / 2))  # fmt: skip
@@ -348,9 +348,10 @@ def jump_refuted(
         start = np.abs(quarter[side])
         kept = start > floor
         evaluated = np.ones(start.shape, dtype=bool)
-        for factor in SMALL_STEPS:
+        for factor in sorted(small, reverse=True):  # finer steps (NaN: not taken) may
             change, step = np.abs(small[factor][side]), np.abs(small[factor][2 + side])
-            evaluated &= np.isfinite(change)
+            if factor in SMALL_STEPS:  # refute too, but only the small steps must be there
+                evaluated &= np.isfinite(change)
             with np.errstate(invalid="ignore"):
                 shrinks = (change <= floor) | (change < JUMP_SHARE * start)
             kept &= (step == 0) | ~shrinks

@@ -246,10 +246,21 @@ def _without_shape(losses, theta, units, floors, found, spacing):
     residual at ``spacing`` may be the loss's shape: one entry of a tensor moved at its own
     scale that carries C·((b − b0)/D)⁴ with D near the step left a residual 1e10 times the
     round-off, which widened every other entry's tolerance so far that a sign flip there
-    was "undecided" (review9i C2)."""
+    was "undecided" (review9i C2).
+
+    A kink crossed by the fans (a relu unit whose input is 1e-8 from 0 at θ0) leaves a
+    residual of its slope change times the spacing, or times its distance while that is
+    under the spacing — falling, or steady, until the fans no longer reach it, and then
+    plain round-off. Round-off does not depend on the spacing, so a group is narrowed on
+    while its residual is above its floor, and a residual that comes down to the floor at
+    two narrower spacings in a row (or at the narrowest) was never round-off: the measured
+    value is the floor's then. Taken for round-off, such a kink's residual (1e6 times u·|L|)
+    made every small step of the second look too coarse to decide, so a correct gradient
+    beside the kink was called wrong (review_final19 CRITICAL-2)."""
     k = fan_offsets()
     numbers = list(floors)
     now = {number: found[number] for number in numbers}
+    below: set[int] = set()  # groups at or under their floor at the last spacing
     evaluations = 0
     for narrowing in range(1, NARROWINGS + 1):
         chosen = np.concatenate([units[number] for number in now])
@@ -257,20 +268,33 @@ def _without_shape(losses, theta, units, floors, found, spacing):
         points = (theta[None, None, :] + moves).reshape(-1, theta.size)
         values = np.asarray(losses(points), dtype=np.float64).reshape(chosen.shape[0], k.size)
         evaluations += points.shape[0]
-        falling, row = {}, 0
+        going, row = {}, 0
         for number, before in now.items():
             lines = units[number].shape[0]
             middle, spread = _fans(values[row : row + lines])
             row += lines
             if spread < TELLING * middle or spread <= 0:
                 continue  # the losses hardly moved (a staircase's few steps): tells nothing
+            if middle <= floors[number]:  # plain round-off here: once more, then it stands
+                if number in below or narrowing == NARROWINGS:
+                    found[number] = max(middle, now_floor(before, floors[number]))
+                    continue
+                below.add(number)
+                going[number] = middle
+                continue
+            below.discard(number)
             if middle * SHAPE_FALL <= before:  # fell like a shape: round-off is below it
                 found[number] = middle
-                falling[number] = middle
-        now = {n: v for n, v in falling.items() if v > floors[n]}
+            going[number] = middle
+        now = going
         if not now:
             break
     return {number: found[number] for number in numbers}, evaluations
+
+
+def now_floor(before: float, floor: float) -> float:
+    """The larger of two residuals at or under a group's floor (the last two spacings')."""
+    return before if before <= floor else 0.0
 
 
 QUANTUM_TOLERANCE = 0.05  # a change within this share of a quantum of a whole multiple

@@ -82,8 +82,8 @@ def verdict_in_words(report: CheckReport) -> str:
         estimated = sum(t.decided_estimate for t in report.tensors)
         if estimated:
             tried += (
-                f" The estimate's bar (Richardson from ε and ε/2, the measured round-off) "
-                f"decided {estimated:,} more; {_undecided_share(report, unit)}."
+                " The estimate's bar (Richardson from a step and its half, the measured "
+                f"round-off) decided {estimated:,} more; {_undecided_share(report, unit)}."
             )
         same = sum(t.unreproducible for t in report.tensors)
         if same * 2 > checked:
@@ -117,8 +117,8 @@ def verdict_in_words(report: CheckReport) -> str:
         )
         estimated = sum(t.decided_estimate for t in report.tensors)
         by_estimate = (
-            f"{estimated:,} of them decided by the estimate's bar (Richardson from ε and ε/2, "
-            "the measured round-off), at most a quarter of the gradient"
+            f"{estimated:,} of them decided by the estimate's bar (Richardson from a step and "
+            "its half, the measured round-off), at most a quarter of the gradient"
         )
         rest = f"{_undecided_share(report, unit)}{_limit_reasons(report)}"
         if report.loose:

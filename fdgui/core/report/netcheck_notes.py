@@ -25,12 +25,13 @@ NOTE_WORDS = {
     "(measured round-off N/ε + truncation from ε, 2ε, 4ε), which is at most |a|/4",
     "larger-ε-wrong": "at this larger ε |n − a| is beyond the error bar (a bar of at most "
     "|a|/4, or |n − a| over twice the bar): a bug",
-    "estimate": "undecided at the first ε; Richardson from ε and ε/2 (the no-gradient "
-    "estimate, its bar the measured round-off 4r/ε plus truncation) agrees within a bar of "
-    "at most |a|/4",
-    "estimate-wrong": "Richardson from ε and ε/2 is more than twice its bar (the measured "
-    "round-off 4r/ε plus truncation) from the gradient, and so are both one-sided slopes: a "
-    "bug",
+    "estimate": "undecided at the first ε; Richardson from h and h/2 (h = ε, or a few ε "
+    "where the loss rounds coarsely; its bar the measured round-off 4r/h plus truncation) "
+    "agrees within a bar of at most |a|/4",
+    "estimate-wrong": "Richardson from h and h/2 (h = ε, or a few ε where the loss rounds "
+    "coarsely or agreed only loosely) is more than twice its bar (the measured round-off "
+    "4r/h plus truncation) from the gradient, and so are both one-sided slopes or the "
+    "second differences show no kink: a bug",
     "round-off-limit": "undecided: even at the largest usable ε the losses' round-off is "
     "above |a|/4 (the gradient is below what this dtype's losses resolve)",
     "truncation-limit": "undecided: before round-off fell below |a|/4, truncation grew (or "

@@ -97,6 +97,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
             return "Too coarse to judge (room for a kink near w)"
         if facts.get("kink_band"):
             return "Too coarse to judge (a kink could explain a difference under 1 %)"
+        if facts.get("unfollowed"):
+            return "Too coarse to judge (the differences do not settle on it)"
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
     if case == "range-too-large" and facts.get("edge_at_w"):
         return "Gradient correct (w on the edge of the loss's domain)"

@@ -15,6 +15,15 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return significant(value, digits)
 
 
+def _resolved_digits(value: float, error: float) -> int:
+    """Significant digits that show ``value`` to its ``error`` (6 to 17)."""
+    try:
+        wanted = math.ceil(math.log10(abs(value) / error)) + 2
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return 6
+    return min(17, max(6, wanted))
+
+
 def _not_finite_at_w(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     return (
         f"The loss itself is not a finite number at w in {facts['dtype']} (a pole, log of 0, "
@@ -165,13 +174,28 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "small, so it is not called wrong, and it is no confirmation either."
         )
     elif value is not None and error is not None and facts.get("room_only") is not None:
+        # the reference and the gradient to the digits the rows resolve without the room:
+        # their disagreement is the point (review10h L1: both printed 4.65796e-05)
+        digits = _resolved_digits(value, facts["room_only"])
+        checked = checked.rsplit(" ", 1)[0] + " " + _fmt(facts.get("checked"), digits)
         evidence = (
-            f"The {method} reference over the rows gives {_fmt(value, 6)} ± "
+            f"The {method} reference over the rows gives {_fmt(value, digits)} ± "
             f"{uncertainty(error)}, but without its room for a kink between w and the smallest "
             f"ε (± {uncertainty(facts['kink_room'])}) the rows resolve the derivative to ± "
             f"{uncertainty(facts['room_only'])}, and the gradient lies beyond twice that: "
             "the rows disagree with it unless such a kink lies there, so it is not confirmed "
             "(nor called wrong)."
+        )
+    elif facts.get("unfollowed") and facts.get("settled_error") is not None:
+        evidence = (
+            "No independent reference with an honest error bar is available, so the finite "
+            "differences alone decide. Over the decade of ε where they spread least they "
+            f"settle near {_fmt(facts['settled'], 6)} ± {uncertainty(facts['settled_error'])}"
+            " (that spread plus their round-off), and the gradient does not follow them "
+            "there: it lies beyond twice that bar, or off the curve L' + c·ε² those ε trace "
+            "within their round-off. An ε where a difference comes closer to it is a chance "
+            "crossing (differences that swing as ε moves, or step by whole ulps of the loss), "
+            "not a measurement."
         )
     elif value is not None and error is not None and facts.get("beyond_bars"):
         evidence = (
@@ -246,6 +270,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
+    elif facts.get("unfollowed"):
+        advice = (
+            " A loss computed with less round-off (or an exact derivative to compare with) "
+            "would decide it."
+        )
     elif rows and facts.get("limit") == "kink":
         advice = " Measure at smaller ε, or compare the forward and backward differences."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):

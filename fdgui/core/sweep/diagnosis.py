@@ -55,6 +55,7 @@ from fdgui.core.sweep.reading import (
     _Reading,
 )
 from fdgui.core.sweep.references import ReferenceValue
+from fdgui.core.sweep.settled import jump_keeps_rising, settled_refutes, unsupported
 
 __all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
 
@@ -451,13 +452,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             below = usable & ~result.switched
         if below.any():
             consensus, spread, _ = _consensus(result, below)
-            if (
-                checked is not None
-                and truth is None
-                and not exact_under_check
-                and _fd_contradicts(result, checked.value, below)
-            ):
-                return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
+            if checked is not None and truth is None and not exact_under_check:
+                judged = _below_kink(
+                    reading, checked, (below, usable), consensus, spread, kink_epsilon
+                )
+                if judged is not None:
+                    return judged
         recommended = {"central": min(rule["central"], safe), "forward": min(rule["forward"], safe)}
         return reading.diagnosis(
             "kink",
@@ -483,5 +483,55 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and _fd_contradicts(result, checked.value, usable)
     ):
         return _wrong(reading, consensus, spread, None)
+    # 7a. nor consistent when no decade of ε follows it: the ε closest to it is then a
+    # chance crossing (differences oscillating over ε, or stepping by the loss's ulps)
+    if (
+        truth is None
+        and not exact_under_check
+        and unsupported(result, checked.value, usable, _gradient_bar(checked, checked.value))
+    ):
+        return _unfollowed(reading, consensus, spread, usable)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
+
+
+def _below_kink(reading, checked, masks, consensus, spread, kink_epsilon) -> Diagnosis | None:
+    """A kink crossed inside the range (at about ``kink_epsilon``): the gradient judged by
+    the ε below it (``masks``: those ε, and every usable one), where the loss is smooth,
+    with no reference. Wrong where the differences there refute it at (nearly) every
+    resolving ε, or where their settled reading puts it beyond twice both bars and no
+    decade of them follows it (a 1 % bug 3.6e-8 beside a kink, review_final19 C6); too
+    coarse where no decade follows it below the kink or — where the one-sided gap keeps
+    rising past it as no kink's does — over every ε (x⁴ + 1e-12·x
+    read as a kink at 3.7e-4: a sign flip its own settled bar refutes was "not
+    contradicted", review9i C4); None: the kink reading stands."""
+    result = reading.result
+    below, usable = masks
+    if _fd_contradicts(result, checked.value, below):
+        return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
+    bar = _gradient_bar(checked, checked.value)
+    if settled_refutes(result, checked.value, below, bar) is not None:
+        return _wrong(reading, consensus, spread, None, below_kink=kink_epsilon)
+    if unsupported(result, checked.value, below, bar):
+        return _unfollowed(reading, consensus, spread, below)
+    # with no kink at all (the gap keeps rising as a smooth loss's does: x⁴ + 1e-9·x),
+    # the decade they settle on over every ε must follow it too (past a real kink they
+    # settle on the slopes' average, or on J·d/ε: no judge of the slope at w)
+    if jump_keeps_rising(result, usable, kink_epsilon) and unsupported(
+        result, checked.value, usable, bar
+    ):
+        return _unfollowed(reading, consensus, spread, usable)
+    return None
+
+
+def _unfollowed(reading, consensus, spread, mask) -> Diagnosis:
+    """Too coarse to judge: no decade of ε follows the gradient (``settled.unsupported``),
+    so the ε that comes closest to it is no evidence; the differences' settled reading over
+    ``mask`` (``fd_verdict.fd_bar``) is given."""
+    from fdgui.core.sweep.fd_verdict import fd_bar
+
+    own = fd_bar(reading.result, mask)
+    reading.facts["unfollowed"] = True
+    if own is not None:
+        reading.facts.update(settled=own[0], settled_error=own[1])
+    return _unresolved(reading, None, consensus, spread)

@@ -15,6 +15,7 @@ from fdgui.core.sweep.engine import SweepResult
 from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees, small_steps_agree
 
 WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
+RESOLVED_MARGIN = 2.0  # or beyond this many times their own settled bar (fd_bar)
 
 
 RESOLVING_LEVELS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)  # predicted error / gradient
@@ -27,7 +28,10 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     "Can resolve" means the predicted error of a correct gradient (round-off u·|L|/ε, the
     rounding of w ± ε, truncation) is at most a tenth of the gradient's size and the loss
     changed at all (L+ ≠ L−). "Far" means more than 10× that predicted error and more than
-    1e-4 relative. Where the dtype resolves nothing, nothing contradicts.
+    what the differences resolve: twice their own settled bar (``fd_bar``) where they give
+    one narrower than 1e-4 relative, else 1e-4 relative (a 1e-4 bug on 1e4·x² + x, whose
+    differences settle on the slope to 1e-16, fell under a fixed 1e-4 floor). Where the
+    dtype resolves nothing, nothing contradicts.
 
     The ε whose predicted error is as large as the difference itself cannot tell it apart
     (a 2 % error against a round-off of 3 % at ε ≈ 1e-15): they neither count for nor
@@ -41,10 +45,12 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
         return False
     if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
         return False
-    if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0]):
+    own = fd_bar(result, mask)
+    resolved = None if own is None else RESOLVED_MARGIN * own[1]
+    if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0], resolved=resolved):
         return True
     return any(
-        _fd_contradicts_at(result, checked, mask, level, min_decades=1.0)
+        _fd_contradicts_at(result, checked, mask, level, min_decades=1.0, resolved=resolved)
         for level in RESOLVING_LEVELS[1:]
     )
 
@@ -55,9 +61,11 @@ def _fd_contradicts_at(
     mask: np.ndarray,
     level: float,
     min_decades: float = 0.0,
+    resolved: float | None = None,
 ) -> bool:
     """``_fd_contradicts`` over the ε whose predicted error is at most ``level`` of the
-    gradient's size (and, with ``min_decades``, only when they span that many decades)."""
+    gradient's size (and, with ``min_decades``, only when they span that many decades);
+    ``resolved``: what the differences resolve (absolute), when they say."""
     if result.kind == "measured":
         return False  # rows' truncation is unknown but through a Richardson reference
     estimates = result.central.estimates
@@ -81,6 +89,8 @@ def _fd_contradicts_at(
         error = np.abs(estimates - checked)
         relative = error / np.maximum(np.maximum(np.abs(estimates), abs(checked)), 1e-8 * size)
         far = (error > 10.0 * predicted) & (relative > WRONG_AGAINST_CONSENSUS)
+        if resolved is not None:  # what they resolve, where finer than the fixed floor
+            far |= (error > 10.0 * predicted) & (error > resolved)
     if count < 3:
         # two ε (a two-row table) show no trend: only a gross disagreement at both, where
         # the two estimates agree with each other far better than with the gradient (so
@@ -107,8 +117,18 @@ def fd_bar(result: SweepResult, mask: np.ndarray) -> tuple[float, float] | None:
     over a decade c·ε² changes by 99 % of its largest value, so the spread bounds the
     truncation at every ε of it, and the bar bounds L' (the rows' own bar of a measured
     table, read from the sweep's grid). None for measured rows or without such a decade."""
-    if result.kind == "measured":
+    windows = decade_windows(result, mask)
+    if not windows:
         return None
+    _window, value, bar = min(windows, key=lambda item: item[2])
+    return value, bar
+
+
+def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarray, float, float]]:
+    """Every decade of ε ``fd_bar`` reads (grid points, median, bar), from the smallest ε;
+    none for measured rows."""
+    if result.kind == "measured":
+        return []
     from fdgui.core.sweep.flat import loss_resolution
 
     epsilons = np.asarray(result.epsilons, dtype=float)
@@ -121,12 +141,12 @@ def fd_bar(result: SweepResult, mask: np.ndarray) -> tuple[float, float] | None:
             & (result.loss_plus != result.loss_minus)
         )
         if not usable.any():
-            return None
+            return []
         size = float(np.median(np.abs(estimates[usable])))
         noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float)
         noise = np.maximum(noise, loss_resolution(result) / epsilons)
     order = np.argsort(epsilons)
-    best: tuple[float, float] | None = None
+    windows: list[tuple[np.ndarray, float, float]] = []
     for position, start in enumerate(order):
         if not usable[start]:
             continue
@@ -138,9 +158,8 @@ def fd_bar(result: SweepResult, mask: np.ndarray) -> tuple[float, float] | None:
             continue
         values = estimates[window]
         bar = float(np.ptp(values) + np.max(noise[window]))
-        if best is None or bar < best[1]:
-            best = (float(np.median(values)), bar)
-    return best
+        windows.append((window, float(np.median(values)), bar))
+    return windows
 
 
 def fd_outvotes(result: SweepResult, reference, mask: np.ndarray) -> tuple[float, float] | None:

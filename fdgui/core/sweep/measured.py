@@ -31,8 +31,9 @@ from fdgui.core.sweep.row_shape import (
     curvature_breaks,
     even_part,
     on_one_line,
+    resolving_room,
 )
-from fdgui.core.sweep.rows_reference import rows_richardson, step_unit
+from fdgui.core.sweep.rows_reference import rows_richardson, shorter_runs, step_unit
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -89,7 +90,27 @@ def _richardson_over(
             status="unconverged",
             limit=broken,
         )
-    used = order[:count]
+    first = None
+    for size in shorter_runs(epsilons[order], count):
+        found = _run_reference(epsilons, scaled, central, noise, order[:size], curvature, sums)
+        if found is not None and found.trusted:
+            return found
+        first = found if size == count else first
+    return first
+
+
+def _run_reference(
+    epsilons: np.ndarray,
+    scaled: np.ndarray,
+    central: np.ndarray,
+    noise: np.ndarray,
+    used: np.ndarray,
+    curvature: Callable[[np.ndarray], EvenPart | None] | None,
+    sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
+) -> ReferenceValue | None:
+    """Richardson over the rows at positions ``used`` (the smallest ε of a run the pairs'
+    check passed), trusted when ``_law_shown`` says they show the law."""
+    count = used.size
     try:
         tableau = extrapolate(epsilons[used], central[used], noise[used])
     except ValueError:
@@ -99,22 +120,24 @@ def _richardson_over(
     # (1/(1+300w²) at 0.13, rows to 0.7 of its radius of convergence: c's agreeing to 1 %
     # while the h⁶… terms still moved the value 5 % of the correction)
     error = tableau.error
-    correction = abs(tableau.value - central[order[0]])
+    correction = abs(tableau.value - central[used[0]])
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
     even = curvature(used) if curvature is not None else None
+    even = resolving_room(even, central[used], noise[used], tableau.value)
     one_kink = False  # the room is the sums' alone: it assumes one kink (``_one_kink_assumed``)
     if even is not None and sums is not None:
-        # the even part's least |F − B|/2 over the rows is not the jump when L''·ε cancels
+        # the even part's |F − B|/2 (``resolving_room``) is not the jump when L''·ε cancels
         # part of it there (review10e H2: 1.04 bars short); the part of L+ + L− odd in ε
         # bounds it at any distance from w: where it is resolved from 0 (the sums need a
-        # kink) and larger, it holds, with the room for the law the rows follow past one
+        # kink), it holds with the room for the law the rows follow past one, when wider
+        # (kinkchain t52: an even room above B/2 but below that room missed by 1.6 bars)
         values, spread = sums(used)
         low, high = odd_slope_range(epsilons[used], values, spread)
         room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
-        if (low > 0.0 or high < 0.0) and max(-low, high) / 2.0 > even.kink:
+        if (low > 0.0 or high < 0.0) and max(max(-low, high) / 2.0, room) > even.kink:
             if np.isfinite(room):
-                even = replace(even, kink=room)
+                even = replace(even, kink=max(room, even.kink))
         elif even.coarse_centre:
             # a loss at w printed with fewer digits than the rows ("1" beside 17-digit L±)
             # bounds no kink: the sums' room, as without it, on the one-kink assumption
@@ -123,7 +146,12 @@ def _richardson_over(
             if room < even.kink:
                 even, one_kink = replace(even, kink=room), True
     shown, broken, open_to_kink = _law_shown(
-        scaled[used], central[used], noise[used], tableau.value, correction, even
+        scaled[used],
+        central[used],
+        noise[used],
+        tableau.value,
+        truncation_at_smallest(scaled[used], central[used], noise[used], tableau.value),
+        even,
     )
     if shown is None:
         return ReferenceValue(
@@ -168,6 +196,29 @@ def _richardson_over(
         one_kink=one_kink and kink is not None,
         without_room=rest if kink is not None else None,
     )
+
+
+def truncation_at_smallest(
+    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float
+) -> float:
+    """How far the h² law moves the smallest row's estimate towards ``value`` (its c·ε²),
+    read from the row that resolves it best: each row's |value − D| with its ± bounds c·ε²
+    there, so (ε_min/ε)² of it bounds the smallest row's, but never below the smallest row's
+    own distance less its ±. The smallest row's own distance
+    alone is mostly its round-off when it lies deep in it (float64 rows to 3e-12 of a loss
+    of 1e4, ± 1.3 against a derivative of 0.39: a 1-3-10 grid whose smallest row happened
+    to land 0.28 off was "ε too large", review_final19 HIGH-3)."""
+    order = np.argsort(steps)
+    h, d, n = steps[order], estimates[order], noise[order]
+    with np.errstate(all="ignore"):
+        bounds = (np.abs(value - d) + n) * (h[0] / h) ** 2
+    bounds = bounds[np.isfinite(bounds)]
+    own = abs(value - float(d[0]))
+    if not bounds.size:
+        return own
+    # never below what the smallest row shows beyond its own ±: rows past the loss's scale,
+    # whose D stops growing like ε², bound nothing for it
+    return min(own, max(own - float(n[0]), float(np.min(bounds))))
 
 
 def _law_shown(

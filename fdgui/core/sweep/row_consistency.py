@@ -121,12 +121,18 @@ def drift_fits_scale(
     return excess <= allowed
 
 
-def curving(even, count: int) -> bool:
-    """Whether the rows' even part (``row_shape.EvenPart``, the loss at w given) resolves a
-    curvature at each of ``count`` rows (s/ε² beyond its ±): every step moved the loss, so a
-    central difference of exactly 0 there is a measurement of the derivative, not a step that
-    changed nothing. Its law is checked by the caller (``row_shape.curvature_breaks``)."""
+def curving(even, count: int, least: int = 3) -> bool:
+    """Whether the rows' even part (``row_shape.EvenPart``, the loss at w given) shows every
+    one of ``count`` steps moved the loss (s = L+ + L− − 2L ≠ 0: w ± ε is not w) and
+    resolves a curvature (s/ε² beyond its ±) at ``least`` of them at least: a central
+    difference of exactly 0 there is a measurement of the derivative, not a step that
+    changed nothing (at a minimum where L'' = 0, s = ε⁴/12 is a unit in the last place at
+    the smallest rows, review10h min_real). Its law is checked by the caller
+    (``row_shape.curvature_breaks``)."""
     if even is None or even.rows is None or even.rows_radius is None:
         return False
     rows, radius = np.asarray(even.rows, dtype=float), np.asarray(even.rows_radius, dtype=float)
-    return rows.size == count and bool(np.all(np.abs(rows) > radius))
+    if rows.size != count:
+        return False
+    moved = bool(np.all(rows != 0.0)) if even.sums is None else bool(np.all(even.sums != 0.0))
+    return moved and int(np.count_nonzero(np.abs(rows) > radius)) >= min(least, count)

@@ -6,7 +6,7 @@ them before trusting a Richardson reference over the rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -37,6 +37,10 @@ class EvenPart:
     rows_radius: np.ndarray | None = None
     # the loss at w printed with far fewer digits than L+ and L− (``measured``)
     coarse_centre: bool = False
+    # each row's ε, s and the ± of s (``resolving_room`` reads the room from them)
+    steps: np.ndarray | None = None
+    sums: np.ndarray | None = None
+    spread: np.ndarray | None = None
 
 
 def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | None:
@@ -58,28 +62,84 @@ def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | N
         [float((sums[i + 1] - sums[i]) / (squares[i + 1] - squares[i])) for i in pairs]
     )
     apart = np.array([float(squares[i + 1] - squares[i]) for i in pairs])
-    # past a kink at d < ε on one side, F − B = s/ε = 2J·(1 − d/ε) (plus L''·ε of the smooth
-    # part), and the derivative is J·(1 − d/ε) from the central difference: the least
-    # |F − B|/2 and its ± over the rows bounds what such a kink could hide
     with np.errstate(all="ignore"):
         radius = spread / apart + 4.0 * FLOAT64_ROUNDOFF * np.abs(slopes)
-        half = np.array([abs(float(v / step)) / 2.0 for v, step in zip(sums, steps, strict=True)])
-        kinks = half + (sides + centre) / np.array([float(step) for step in steps])
-    kink = float(np.min(kinks)) if kinks.size else float("inf")
-    # or from the law itself: past the kink the pairs' slopes against ε² are
-    # L'' + 2J/(ε₁ + ε₂), so the spread of their intervals bounds 2J·(1/σ₁ − 1/σ₂) between
-    # the first pair's σ₁ = ε₁ + ε₂ and the last's
-    sigma = np.array([float(steps[i] + steps[i + 1]) for i in pairs])
-    with np.errstate(all="ignore"):
-        reach = 2.0 * (1.0 / sigma[0] - 1.0 / sigma[-1])
-        fitted = float(np.max(slopes + radius) - np.min(slopes - radius)) / reach
-    if np.isfinite(fitted) and fitted >= 0.0:
-        kink = min(kink, fitted)
     squares_float = np.array([float(square) for square in squares])
     with np.errstate(all="ignore"):
         own = np.array([float(v / q) for v, q in zip(sums, squares, strict=True)])
         own_radius = 2.0 * (sides + centre) / squares_float + 4.0 * FLOAT64_ROUNDOFF * np.abs(own)
-    return EvenPart(slopes, radius, kink if np.isfinite(kink) else float("inf"), own, own_radius)
+    found = EvenPart(
+        slopes,
+        radius,
+        float("inf"),
+        own,
+        own_radius,
+        steps=np.array([float(step) for step in steps]),
+        sums=np.array([float(v) for v in sums]),
+        spread=np.asarray(sides + centre, dtype=float),
+    )
+    # until the central differences are known (``resolving_room``): the smallest row's
+    return replace(found, kink=_row_room(found, 0, _curvature_range(found)))
+
+
+# a row resolves the derivative when its round-off is within this many times the least
+# error any row of the run has (round-off plus its distance from the limit): see
+# resolving_room
+RESOLVING = 1000.0
+
+
+def resolving_room(even: EvenPart | None, estimates, noise, value: float) -> EvenPart | None:
+    """``even`` with its room for a kink between w and the smallest ε read at the smallest
+    rows that resolve the derivative (central differences ``estimates`` ± ``noise`` of the
+    same rows, ascending ε; ``value`` their limit): past a kink at d < ε on one side,
+    F − B = s/ε = 2J·(1 − d/ε) (plus the smooth part's L''·ε), so each row's |F − B|/2 and
+    its ± bound the jump J — if the kink's branch is straight over that row's ε. A branch
+    that bends or levels off between the rows (relu → log1p, atan, tanh) leaves larger rows
+    a bounded step whose |F − B| falls like 1/ε: the least bound over every row missed its
+    jump by up to 31 bars (review10g F2). Rows far below the run's best ε, deep in
+    round-off, bound nothing the better rows do not, and the smallest of them alone gave
+    float64 rows down to 1e-12 a room of 4e-4 (table15). So the room is the least bound over
+    the rows up to the first whose round-off is within RESOLVING times the least error of
+    any row (its ± plus its distance from ``value``): it assumes the branch straight over
+    that row's ε — no feature of the loss narrower than the smallest ε that resolves the
+    derivative."""
+    if even is None or even.steps is None:
+        return even
+    d, n = np.asarray(estimates, dtype=float), np.asarray(noise, dtype=float)
+    if d.size != even.steps.size:
+        return even
+    with np.errstate(all="ignore"):
+        best = float(np.nanmin(n + np.abs(d - value)))
+    resolving = np.flatnonzero(n <= RESOLVING * best)
+    last = int(resolving[0]) if resolving.size else d.size - 1
+    ends = _curvature_range(even)
+    rooms = [_row_room(even, i, ends) for i in range(last + 1)]
+    return replace(even, kink=min(rooms))
+
+
+def _curvature_range(even: EvenPart) -> tuple[float, float] | None:
+    """The L'' the even part allows: each pair's slope ± its radius and CURVATURE_TOLERANCE
+    of itself. None without pairs."""
+    slopes, radius = even.slopes, even.radius
+    if not slopes.size:
+        return None
+    slack = radius + CURVATURE_TOLERANCE * np.abs(slopes)
+    return float(np.min(slopes - slack)), float(np.max(slopes + slack))
+
+
+def _row_room(even: EvenPart, i: int, ends: tuple[float, float] | None) -> float:
+    """How far a kink between w and row ``i``'s ε, its branch straight over it, may move the
+    derivative from the central differences: half the row's |F − B| = |s|/ε and its ±, less
+    the smooth part's L''·ε for the L'' in ``ends`` (``_curvature_range``) that leaves the
+    most — or none taken off, when that is less."""
+    h, s, spread = float(even.steps[i]), float(even.sums[i]), float(even.spread[i])
+    with np.errstate(all="ignore"):
+        bare = abs(s) / (2.0 * h) + spread / h
+        if ends is None:
+            return bare if np.isfinite(bare) else float("inf")
+        less = max(abs(s - m * h * h) for m in ends) / (2.0 * h) + spread / h
+    found = min(bare, less) if np.isfinite(less) else bare
+    return found if np.isfinite(found) else float("inf")
 
 
 def curvature_breaks(even: EvenPart | None) -> bool:
@@ -93,9 +153,41 @@ def curvature_breaks(even: EvenPart | None) -> bool:
     broken."""
     if even is None:
         return False
-    return _apart(even.slopes, even.radius) or (
+    broken = _apart(even.slopes, even.radius) or (
         even.rows is not None and _apart(even.rows, even.rows_radius)
     )
+    return broken and not _next_order_holds(even)
+
+
+def _next_order_holds(even: EvenPart) -> bool:
+    """Whether the even part's law to the next order, s = m·ε² + n·ε⁴, passes every row's s
+    within its ± (weighted least squares, in units of the largest ε): a smooth loss whose
+    L'' is small beside its ε² term (a minimum of 0.5x² + cos x, where L'' = 0 and s =
+    ε⁴/12 − ε⁶/360) has pair slopes that grow with ε², which the slopes' overlap reads as a
+    kink (review10h min_real). Past a kink s carries 2J·ε, which m·ε² + n·ε⁴ does not
+    follow over rows a factor 1.5 apart to better than 4 % of s. With a row to spare; the
+    ε⁶ term joins from four rows."""
+    if even.steps is None or even.sums is None or even.spread is None or even.steps.size < 3:
+        return False
+    x = even.steps / float(np.max(even.steps))
+    with np.errstate(all="ignore"):
+        bar = 2.0 * even.spread + 4.0 * FLOAT64_ROUNDOFF * np.abs(even.sums)
+        scale = 1.0 / bar
+    if not np.all(np.isfinite(scale)):
+        return False
+    for powers in EVEN_LAWS:
+        if x.size <= len(powers):
+            break
+        design = np.stack([x**p for p in powers], axis=-1)
+        with np.errstate(all="ignore"):
+            fit, *_ = np.linalg.lstsq(design * scale[:, None], even.sums * scale, rcond=None)
+            off = np.abs(design @ fit - even.sums)
+        if np.all(np.isfinite(off)) and np.all(off <= bar):
+            return True
+    return False
+
+
+EVEN_LAWS = ((2, 4), (2, 4, 6))  # the even part's law to the next orders, a row to spare
 
 
 def _apart(values: np.ndarray, radius: np.ndarray) -> bool:

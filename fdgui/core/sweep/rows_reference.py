@@ -31,6 +31,32 @@ def _broken_by_truncation(full: ReferenceValue | None) -> bool:
     return full is not None and not full.trusted and full.limit == "truncation"
 
 
+# a run whose largest rows break what its smaller ones show is read again without them,
+# its largest ε this factor smaller each time, down to SHORTEST_RUN rows (see shorter_runs)
+SHRINK = 1.5
+SHORTEST_RUN = 4
+MOST_RUNS = 8
+
+
+def shorter_runs(ordered: np.ndarray, count: int):
+    """The run lengths a reference over rows (``ordered``: their ε ascending) is read at:
+    the ``count`` rows the pairs' check passed, then fewer, each largest ε at most 1/SHRINK
+    of the last's, while at least SHORTEST_RUN rows stay (MOST_RUNS in all). The pairs'
+    check lets c's differ by an eighth, so rows past the loss's scale join a run whose
+    smaller rows follow the law (tanh(5.7x) to ε = 0.3 on a 1-3-10 grid: its largest pair's
+    c turns back, and every row was "ε too large", review_final19 HIGH-3). Each shorter run
+    is a table of the smallest rows a person could have measured, judged by every rule;
+    three rows (one check of the law, passed by chance by a ripple) are never a shorter run."""
+    yield count
+    size, runs = count, 1
+    while runs < MOST_RUNS:
+        size = min(size - 1, int(np.searchsorted(ordered, ordered[size - 1] / SHRINK, "right")))
+        if size < SHORTEST_RUN:
+            return
+        runs += 1
+        yield size
+
+
 def step_unit(steps: np.ndarray) -> float:
     """The power of two nearest the largest finite ε (1.0 when there is none): ε over it
     keeps every digit and c = ΔD/Δ(ε²) within float64 for ε of any size."""
