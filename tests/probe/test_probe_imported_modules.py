@@ -116,24 +116,27 @@ def test_the_interpreters_own_modules_are_not_watched(tmp_path):
 
 
 def test_a_same_length_rewrite_at_once_is_not_read_from_a_stale_cache(tmp_path, monkeypatch):
-    """``2 *`` → ``3 *`` right after the load: the same size, and the same second as the
-    cached bytecode's record of the source, which Python alone would trust."""
+    """``2 *`` → ``3 *`` within the second the module was last written in, which is also the
+    second its cached bytecode was written in: the same size and the same recorded second,
+    which Python alone would trust. (The second is put a minute ahead so the load, on a busy
+    machine, surely ends within it; each rewrite keeps it, a nanosecond clock apart.)"""
+    import time
+
     monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # a person's usual setting
-    (tmp_path / "mylayer.py").write_text(textwrap.dedent(LAYER.format(factor="2")))
+    layer = tmp_path / "mylayer.py"
+    second = (int(time.time()) + 60) * 10**9
+    layer.write_text(textwrap.dedent(LAYER.format(factor="2")))
+    os.utime(layer, ns=(second, second))
     write(tmp_path / "probe.py", PROBE)
     model = open_probe(str(tmp_path / "probe.py"), timeout=20)
     try:
         theta = model.theta0()
         assert np.allclose(model.gradient(), 2 * np.cos(theta))
-        layer = tmp_path / "mylayer.py"
-        for factor in "345":
-            before = os.stat(layer).st_mtime_ns
+        assert list((tmp_path / "__pycache__").glob("mylayer*.pyc"))  # the cache is there
+        for step, factor in enumerate("345", start=1):
             layer.write_text(textwrap.dedent(LAYER.format(factor=factor)))
-            # the same second as before (what a fast rewrite gives), a nanosecond clock apart
-            later = before + 1000 if (before + 1000) // 10**9 == before // 10**9 else before - 1000
-            os.utime(layer, ns=(later, later))
+            os.utime(layer, ns=(second + 1000 * step, second + 1000 * step))
             assert "changed on disk" in model.refresh()
             assert np.allclose(model.gradient(), int(factor) * np.cos(theta)), factor
-        assert list((tmp_path / "__pycache__").glob("mylayer*.pyc"))  # the cache was there
     finally:
         model.close()
