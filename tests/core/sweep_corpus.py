@@ -138,6 +138,11 @@ def _cases() -> list[Case]:
             ("abs(w-0.5)", 0.5, "float32"),
             ("minimum(w, 2-w)", 1.0, "float64"),
             ("abs(w)", 0.0, "float64", "0.5"),
+            # ties in the losses' own arithmetic: the dtype's constant 0.1 equals its w,
+            # np.exp(w) == 1 + w + w²/2 in float64, sin == cos in bfloat16 (review10i C1)
+            ("relu(w-0.1)", 0.1, "float32", "0"),
+            ("maximum(exp(w), 1+w+w**2/2)", 2.5e-7, "float64", "1.00000025"),
+            ("minimum(sin(w), cos(w))", 0.78539816339, "bfloat16", "-0.70710678"),
         ],
     )
     add(
@@ -196,6 +201,11 @@ def _cases() -> list[Case]:
             ("w**3", 2.0, "float32", "3*w**2"),
             ("exp(w)*sin(w)", 1.0, "float16", "exp(w)*(sin(w)+cos(w))"),
             ("w**2", 3.0, "bfloat16", "6"),
+            # the claim's own rounding (core/sweep/claim.py; review10i H1, C3): 8 digits as
+            # numpy prints them; the exact derivative rounded to bfloat16 and to float32
+            ("sin(w)", 0.7, "float64", "0.76484219"),
+            ("sin(w)", 0.7, "bfloat16", "0.765625"),
+            ("sin(w)", 0.7, "float32", "0.7648422122001648"),
         ],
     )
     add(
@@ -210,15 +220,16 @@ def _cases() -> list[Case]:
             ("abs(w)", 0.0, "float64", "5"),
             ("relu(w-1)+700", 0.5, "float64", "1"),
             ("sin(w)", 1e300, "float64", "cos(w)+1"),
-            # a typed number is the person's exact claim: no half unit of its last digit
-            ("w**2/2", 0.15, "float64", "0.2"),
+            # a typed number is a claim to half a unit of its last digit (core/sweep/claim.py):
+            # wrong beyond that ("0.2" would allow 0.15, "1.6" the float32 1.6487)
+            ("w**2/2", 0.15, "float64", "0.20"),
             ("w**6", 0.0, "float64", "0.1"),
             ("w**3", 0.1, "float64", "2e-2"),
             ("sin(w)", 0.0, "float64", "0.9"),
             ("abs(w)", 0.0, "float64", "1.1"),
             ("log(w)", 1e250, "float64", "2e-250"),
             ("1-cos(w)", 1e-8, "float64", "1.001e-08"),
-            ("exp(w)", 0.5, "float32", "1.6"),
+            ("exp(w)", 0.5, "float32", "1.60"),
             ("abs(w)**1.5", 0.0, "float64", "1e-3"),
         ],
     )
@@ -234,9 +245,12 @@ def rounded(point: float, dtype: str) -> float:
     return float(np.asarray(point, dtype=np.float64).astype(numpy_dtype(dtype)))
 
 
-def truth(case: Case):
+def truth(case: Case, constants: str = "float64"):
     """The derivative at the dtype-rounded point to 50 digits (an mpmath number), or None
-    where none exists (kinks at w, undefined points)."""
+    where none exists (kinks at w, undefined points). ``constants``: the format the typed
+    constants are read in — float64 for the float64 losses complex step and Richardson
+    differentiate, the case's dtype for the analytic reference (the function the dtype's
+    losses compute, docs/DIAGNOSIS.md)."""
     import mpmath as mp
 
     if case.kind in ("undefined",) or (case.kind == "kink" and case.group == "kinks at w"):
@@ -266,10 +280,10 @@ def truth(case: Case):
         "relu": lambda x: x if x > 0 else mp.mpf(0),
         "maximum": lambda a, b: a if a >= b else b,
         "minimum": lambda a, b: a if a <= b else b,
-        "pi": mp.mpf(float(np.pi)),
-        "e": mp.mpf(float(np.e)),
+        "pi": mp.mpf(_constant(float(np.pi), constants)),
+        "e": mp.mpf(_constant(float(np.e), constants)),
     }
-    code = _exact_constants(case.expression)
+    code = _exact_constants(case.expression, constants)
     point = rounded(case.point, case.dtype)
     decades = abs(int(np.log10(abs(point)))) if point != 0 else 0
     extra = 0
@@ -298,14 +312,20 @@ def truth(case: Case):
         return Truth(value, abs(estimates[0] - estimates[1]))
 
 
-def _exact_constants(text: str):
+def _constant(value: float, constants: str) -> float:
+    """A typed constant as the losses in ``constants`` hold it (float64 first, as typed)."""
+    return rounded(value, constants) if constants != "float64" else value
+
+
+def _exact_constants(text: str, constants: str = "float64"):
     """The expression with every number an mpmath number, so that a part without w (such as
     abs(0.1)**2) is computed exactly rather than in Python floats."""
     import ast
 
     class Wrap(ast.NodeTransformer):
         def visit_Constant(self, node: ast.Constant) -> ast.AST:
-            call = ast.Call(ast.Name("mpf", ast.Load()), [ast.Constant(float(node.value))], [])
+            number = ast.Constant(_constant(float(node.value), constants))
+            call = ast.Call(ast.Name("mpf", ast.Load()), [number], [])
             return ast.copy_location(call, node)
 
     tree = ast.fix_missing_locations(Wrap().visit(ast.parse(text, mode="eval")))

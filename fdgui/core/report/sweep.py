@@ -26,6 +26,12 @@ from fdgui.core.report.sweep_cases import (
     _undefined_at_w,
     _unresolved,
 )
+from fdgui.core.report.sweep_claim import (
+    against_the_claim,
+    claim_limits,
+    claim_title,
+    claim_words,
+)
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
 
@@ -69,8 +75,10 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Gradient under check not a number"
     if case == "pole-in-range":
         if diagnosis.facts.get("pole"):
-            return "Undefined at w (every ε straddles a pole)"
-        return "Undefined at w (unresolvable at every ε)"
+            return "No ε resolves it (every ε straddles a pole)"  # loss, derivative exist
+        return "No ε resolves it (the loss changes completely within every ε)"
+    if case in ("correct", "limited", "consistent") and claim_limits(facts):
+        return claim_title(facts)
     if case == "kink-at":
         return "Kink at w"
     if case == "kink-crossed":
@@ -91,6 +99,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
         return f"{judged} (the losses never change)"
     if case == "unresolved":
+        if facts.get("few_typed_digits"):  # the calculator's words for the same state
+            return "Too coarse to judge (too few typed digits)"
         if facts.get("beyond_bars"):  # the reason, whatever the bar holds room for
             return "Too coarse to judge (beyond the reference's bar, not twice it)"
         if facts.get("kink_room") and facts.get("source") == "measured":
@@ -486,11 +496,14 @@ def _finite_differences(facts: dict[str, Any]) -> str:
     resolves = f"{dtype} resolves"
     if facts.get("source") == "measured":
         resolves = f"the rows ({dtype} losses at their ε) resolve"
+    measures = (
+        against_the_claim(facts)
+        or f"that measures how finely {resolves} the derivative, not the gradient."
+    )
     return (
         f"The finite differences in {dtype} get no closer than a relative error of "
         f"{_rel(facts['best_relative_error'])} (at ε ≈ {_eps(facts['best_epsilon'])}): "
-        f"that measures how finely {resolves} the derivative, not the gradient."
-        f"{possible_text}{floor}"
+        f"{measures}{possible_text}{floor}"
     )
 
 
@@ -498,7 +511,9 @@ def _agrees(facts: dict[str, Any]) -> str:
     bar = facts.get("agreeing_error")
     bar_text = "" if bar is None else f" ± {_bar(bar)}"
     apart = abs(facts["checked"] - facts["agreeing_value"])
-    if bar is not None and math.isfinite(apart) and apart > bar:
+    if facts.get("claim_rounding"):  # within the typed claim's own rounding (claim.py)
+        bar_text += claim_words(facts)
+    elif bar is not None and math.isfinite(apart) and apart > bar:
         # the words print the bar; the rule confirms within twice the bars (review10f F4)
         bar_text += (
             f" — the difference, {_bar(apart)}, is past that bar, but a difference counts "

@@ -186,6 +186,16 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "the rows disagree with it unless such a kink lies there, so it is not confirmed "
             "(nor called wrong)."
         )
+    elif facts.get("few_typed_digits") and value is not None:
+        evidence = (
+            f"The {method} reference gives {_fmt(value, 6)}"
+            + ("" if error is None else f" ± {uncertainty(error)}")
+            + f", and your derivative {facts['claim_text']} differs from it by "
+            f"{uncertainty(facts['claim_difference'])}: within half a unit of its last typed "
+            f"digit ({uncertainty(facts['claim_half_unit'])}), which is all the typed digits "
+            "claim, but a bug that size would fit as well, so it is neither confirmed nor "
+            "called wrong."
+        )
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
             "No independent reference with an honest error bar is available, so the finite "
@@ -268,6 +278,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Compute it without the cancellation that loses its digits."
     elif facts.get("kink_band"):
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
+    elif facts.get("few_typed_digits"):
+        advice = " Type your derivative with more digits (or as a formula) to decide it."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
     elif facts.get("unfollowed"):

@@ -114,11 +114,16 @@ def _reference_lines(result: SweepResult) -> list[str]:
             left, right = item.sides
             bar = f" (kink at w: one-sided {_fmt(left, 6)} left, {_fmt(right, 6)} right)"
         elif status == "kink-nearby":
-            bar += " (its steps cross a kink; not used to judge)"
+            bar += f" (its steps cross a {crossing(item.note)}; not used to judge)"
         value = significant(item.value, 17, missing=shortest(item.value))
         role = "under check" if number == 0 and result.has_checked else "reference"
         lines.append(f"{role} ({item.method}): {value}{bar}")
     return lines
+
+
+def crossing(note: str) -> str:
+    """What a Richardson reference's steps cross, from its note: "pole" or "kink"."""
+    return "pole" if "cross a pole" in (note or "") else "kink"
 
 
 def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:

@@ -42,6 +42,7 @@ from fdgui.core.sweep.cases import (
     _unresolved,
     _wrong,
 )
+from fdgui.core.sweep.claim import agreement_facts, allowance, too_few_digits
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
@@ -101,14 +102,15 @@ def _gradient_bar(checked: ReferenceValue, truth: float) -> float:
     expression's float64 round-off, measured) or, when it states none (a backprop), 1e-6 of
     its size."""
     if checked.error is not None and np.isfinite(checked.error):
-        return float(checked.error) + 4.0 * 2.0**-53 * abs(checked.value)
+        # without a typed claim's own rounding, taken once (allowance, core/sweep/claim.py)
+        return float(checked.error) - allowance(checked) + 4.0 * 2.0**-53 * abs(checked.value)
     return UNKNOWN_GRADIENT_ERROR * max(abs(checked.value), abs(truth))
 
 
 def _disagrees(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """|g − T| > 2 · (bar of T + bar of g): resolved beyond both error bars."""
     bar = float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
-    return abs(checked.value - reference.value) > SAFETY_FACTOR * bar
+    return abs(checked.value - reference.value) - allowance(checked) > SAFETY_FACTOR * bar
 
 
 RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4 of the gradient
@@ -229,6 +231,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if analytic is not None and analytic.trusted and analytic is not checked:
         truth = analytic
     exact_under_check = checked is not None and checked is analytic and checked.trusted
+    if exact_under_check and truth is not None and not _resolves(checked, truth):
+        # a bar too wide to tell it from twice or half of it confirms nothing (review10i M7)
+        truth = next((r for r in trusted if r is not checked and _resolves(checked, r)), None)
     # 1. undefined: no loss at w, no derivative at w, or no finite difference at any ε
     if result.point is not None and not np.isfinite(result.loss):
         return reading.diagnosis("undefined", "not-finite-at-w")
@@ -302,6 +307,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 low, high = min(known), max(known)
                 slack = (
                     SAFETY_FACTOR * _gradient_bar(checked, high)
+                    + allowance(checked)
                     + 1e-12 * max(abs(low), abs(high))
                     + 2.0 * read_error
                 )
@@ -387,6 +393,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             exact_relative_difference=abs(checked.value - truth.value)
             / max(abs(truth.value), abs(checked.value), 1e-300),
         )
+        # a typed claim's own rounding (its last digit, the dtype's): core/sweep/claim.py
+        strict = float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
+        reading.facts.update(agreement_facts(checked, truth, strict))
+        if too_few_digits(reading.facts, checked):
+            reading.facts["few_typed_digits"] = True
+            return _unresolved(reading, truth, consensus, spread)
     # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
     # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
     if (
@@ -394,7 +406,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and truth is not None
         and not exact_under_check
         and abs(checked.value - truth.value)
-        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value)
+        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value) + allowance(checked)
     ):
         reading.facts["beyond_bars"] = True
         return _unresolved(reading, truth, consensus, spread)

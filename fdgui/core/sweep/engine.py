@@ -426,7 +426,7 @@ def _expression_text(objective: FunctionObjective) -> str | None:
 
 
 def function_references(
-    objective: FunctionObjective, w: float | None = None
+    objective: FunctionObjective, w: float | None = None, dtype: str = "float64"
 ) -> tuple[ReferenceValue, ...]:
     """The checked gradient first, then every reference at w (default w0; the sweep passes
     w0 rounded to the dtype studied, the point the finite differences really see).
@@ -443,10 +443,10 @@ def function_references(
     if text is not None:
         from fdgui.core.sweep import extended
 
-        analytic = extended.analytic_reference(text, w)
+        analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
         typed = getattr(objective.model, "typed_gradient", None)
         if typed is not None:
-            references += [extended.typed_derivative(typed, w), analytic]
+            references += [extended.typed_derivative(typed, w, dtype, text), analytic]
         else:
             references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)
@@ -517,12 +517,12 @@ class _Cache:
         default_factory=dict
     )
 
-    def get(self, objective: FunctionObjective, w: float | None = None):
-        key = (objective.cache_key, w)
+    def get(self, objective: FunctionObjective, w: float | None = None, dtype: str = "float64"):
+        key = (objective.cache_key, w, dtype if w is not None else None)
         if key not in self.entries:
             if len(self.entries) > 16:
                 self.entries.pop(next(iter(self.entries)))
-            references = function_references(objective, w)
+            references = function_references(objective, w, dtype if w is not None else "float64")
             self.entries[key] = (objective, references, *derivative_guides(objective, w))
         return self.entries[key][1:]
 
@@ -559,7 +559,7 @@ def sweep_steps(
     # an expression is studied at w0 rounded to the dtype (its derivative can be evaluated
     # anywhere); any other model's gradient under check is at θ0, so its references are too
     at = w0 if _expression_text(objective) is not None else None
-    references, curvature, third = REFERENCE_CACHE.get(objective, at)
+    references, curvature, third = REFERENCE_CACHE.get(objective, at, dtype)
     plus, minus = perturbed_points(objective.point, epsilons, dtype)
     values = np.concatenate([[w0], plus, minus])
     unique, inverse = np.unique(values, return_inverse=True)

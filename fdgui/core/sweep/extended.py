@@ -28,6 +28,15 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.sweep.budget import EXPONENT_CAP_BITS, Unbounded, check_time, unavailable_then
+from fdgui.core.sweep.dtype_exact import (
+    FLOAT64,
+    SWITCHING,
+    Arithmetic,
+    constants_shift,
+    dtype_arithmetic,
+)
+from fdgui.core.sweep.dtype_exact import Switches as _Switches
+from fdgui.core.sweep.dtype_exact import arithmetic_of as _arithmetic
 from fdgui.core.sweep.references import ReferenceValue
 
 START_DIGITS = 40
@@ -35,7 +44,7 @@ MAX_DIGITS = 640
 AGREEMENT = 1e-25  # relative agreement of two precisions that ends the search
 UNIT = 2.0**-53  # float64 unit round-off (half an ulp, relative)
 
-_SWITCHING = ("abs", "relu", "maximum", "minimum")
+_SWITCHING = SWITCHING
 
 
 class Undefined(Exception):
@@ -109,16 +118,17 @@ def _real(mp, value):
 
 def _dual(node: ast.AST, w, mp, switches: list, side: int):
     """(value, d value/dw) at ``w`` for the checked tree; ``side`` = ±1 breaks ties at a kink
-    as seen from w ± 0 (0: the float64 derivative's own conventions)."""
+    as seen from w ± 0 (0: the float64 derivative's own conventions). Constants and ties
+    follow the arithmetic ``switches`` carries (float64 for a plain list)."""
     from fdgui.core.models.expression import CONSTANTS, VARIABLE
 
     check_time()
     if isinstance(node, ast.Constant):
-        return mp.mpf(float(node.value)), mp.mpf(0)
+        return _arithmetic(switches).constant(node.value, mp), mp.mpf(0)
     if isinstance(node, ast.Name):
         if node.id == VARIABLE:
             return w, mp.mpf(1)
-        return mp.mpf(CONSTANTS[node.id]), mp.mpf(0)
+        return _arithmetic(switches).constant(CONSTANTS[node.id], mp), mp.mpf(0)
     if isinstance(node, ast.UnaryOp):
         value, slope = _dual(node.operand, w, mp, switches, side)
         return (-value, -slope) if isinstance(node.op, ast.USub) else (value, slope)
@@ -152,11 +162,12 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[union-attr]
         arguments = [_dual(argument, w, mp, switches, side) for argument in node.args]
+        tied = name in _SWITCHING and ast.unparse(node) in _arithmetic(switches).tied
         if name in ("maximum", "minimum"):
             (a, da), (b, db) = arguments
             gap, gap_slope = a - b, da - db
-            switches.append((gap, gap_slope))
-            if gap == 0 and side != 0:
+            switches.append((mp.mpf(0) if tied else gap, gap_slope))
+            if (gap == 0 or tied) and side != 0:
                 # at a tie the branch taken just beside w is the one whose argument moves
                 # the right way
                 first = (gap_slope * side >= 0) if name == "maximum" else (gap_slope * side <= 0)
@@ -165,17 +176,17 @@ def _dual(node: ast.AST, w, mp, switches: list, side: int):
             return (a, da) if first else (b, db)
         ((x, dx),) = arguments
         try:
-            return _unary(name, x, dx, mp, switches, side)
+            return _unary(name, x, dx, mp, switches, side, tied)
         except ZeroDivisionError:
             raise Undefined(f"{name} is undefined here") from None
     raise Undefined(type(node).__name__)
 
 
-def _unary(name: str, x, dx, mp, switches: list, side: int):
+def _unary(name: str, x, dx, mp, switches: list, side: int, tied: bool = False):
     if name in ("abs", "relu"):
-        switches.append((x, dx))
+        switches.append((mp.mpf(0) if tied else x, dx))
         sign = mp.sign(x)
-        if sign == 0 and side != 0:
+        if (sign == 0 or tied) and side != 0:
             sign = mp.sign(dx * side)
         if name == "abs":
             return abs(x), sign * dx
@@ -269,12 +280,19 @@ def _astronomical(name: str, x, dx, mp):
     return limit, zero
 
 
-def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> Exact:
+def evaluate(
+    text: str,
+    w: float,
+    digits: int = START_DIGITS,
+    side: int = 0,
+    arithmetic: Arithmetic = FLOAT64,
+) -> Exact:
     """The expression, its derivative and its branch switches at ``w`` with ``digits``
-    decimal digits; raises Undefined where it has no real value or derivative."""
+    decimal digits (constants and ties as ``arithmetic`` has them); raises Undefined where
+    it has no real value or derivative."""
     mp = _mp()
     with mp.workdps(digits):
-        switches: list = []
+        switches: list = _Switches(arithmetic)
         point = mp.mpf(float(w))
         if side:  # just beside w: far below float64's resolution, far above this precision's
             point += side * mp.mpf(10) ** (-(START_DIGITS * 3 // 4)) * max(1, abs(point))
@@ -283,16 +301,18 @@ def evaluate(text: str, w: float, digits: int = START_DIGITS, side: int = 0) -> 
         return Exact(+value, +slope, tuple((+a, +b) for a, b in switches))
 
 
-def converged_derivative(text: str, w: float, side: int = 0) -> tuple[float, float, Exact]:
+def converged_derivative(
+    text: str, w: float, side: int = 0, arithmetic: Arithmetic = FLOAT64
+) -> tuple[float, float, Exact]:
     """(float64 derivative, an error bar bounding its true error, the Exact at the last
     precision); raises Undefined."""
     mp = _mp()
     digits = START_DIGITS
-    previous = evaluate(text, w, digits, side)
+    previous = evaluate(text, w, digits, side, arithmetic)
     while True:
         check_time()
         digits *= 2
-        current = evaluate(text, w, digits, side)
+        current = evaluate(text, w, digits, side, arithmetic)
         with mp.workdps(digits):
             difference = abs(current.derivative - previous.derivative)
             scale = abs(current.derivative)
@@ -342,18 +362,18 @@ class KinkAt:
     closer: tuple[Any, Any] | None = None
 
 
-def _slope_closer(text: str, w: float, side: int):
+def _slope_closer(text: str, w: float, side: int, arithmetic: Arithmetic = FLOAT64):
     """The slope much closer to w than where the one-sided derivative is taken (1e-90 rather
     than 1e-30, relative to max(1, |w|)), or None where it keeps growing towards w: a finite
     one-sided derivative moves by only |L''|·1e-30 between the two; sqrt(abs(w)) at 0 grows
     like 1/sqrt(δ) (a vertical tangent)."""
     mp = _mp()
     try:
-        beside = evaluate(text, w, 2 * START_DIGITS, side).derivative
+        beside = evaluate(text, w, 2 * START_DIGITS, side, arithmetic).derivative
         with mp.workdps(4 * START_DIGITS):  # digits enough to see w ± 1e-90·max(1, |w|)
             scale = max(1, abs(mp.mpf(float(w))))
             point = mp.mpf(float(w)) + side * mp.mpf(10) ** -90 * scale
-            closer = _real(mp, _dual(_tree(text), point, mp, [], side)[1])
+            closer = _real(mp, _dual(_tree(text), point, mp, _Switches(arithmetic), side)[1])
             if abs(closer) > 1.5 * abs(beside) + mp.mpf(10) ** -20:
                 return None
             return +closer
@@ -361,11 +381,14 @@ def _slope_closer(text: str, w: float, side: int):
         return None
 
 
-def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
-    """A switch argument that is exactly zero at w (in extended precision), with the one-sided
-    derivatives just left and right of w; None when no branch switches at w."""
+def kink_at(
+    text: str, w: float, exact: Exact | None = None, arithmetic: Arithmetic = FLOAT64
+) -> KinkAt | None:
+    """A switch argument that is exactly zero at w (in extended precision, or tied in the
+    dtype's own evaluation: ``arithmetic``), with the one-sided derivatives just left and
+    right of w; None when no branch switches at w."""
     try:
-        exact = exact or evaluate(text, w)
+        exact = exact or evaluate(text, w, arithmetic=arithmetic)
     except Undefined:
         exact = None
     if exact is not None and not any(argument == 0 for argument, _ in exact.switches):
@@ -376,11 +399,11 @@ def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
     closer: list = []
     for side in (-1, 1):
         try:
-            sides.append(converged_derivative(text, w, side)[0])
+            sides.append(converged_derivative(text, w, side, arithmetic)[0])
         except Undefined:
             sides.append(None)
             continue
-        closer.append(_slope_closer(text, w, side))
+        closer.append(_slope_closer(text, w, side, arithmetic))
     left, right = sides
     if any(c is None for c in closer):
         return KinkAt(left, right, False, infinite=True)
@@ -401,14 +424,19 @@ def kink_at(text: str, w: float, exact: Exact | None = None) -> KinkAt | None:
 
 
 @unavailable_then(_unavailable_reference)
-def analytic_reference(text: str, w: float) -> ReferenceValue:
+def analytic_reference(text: str, w: float, dtype: str = "float64") -> ReferenceValue:
     """The derivative of the expression at ``w`` (already rounded to the dtype studied), to
     float64 with an error bar that bounds it; status 'undefined' or 'kink' where there is no
-    two-sided derivative (the value is then the float64 conventions' one-sided choice)."""
+    two-sided derivative (the value is then the float64 conventions' one-sided choice).
+
+    It studies the function the losses compute in ``dtype``: typed constants rounded as the
+    dtype rounds them, and a branch switch that ties in the dtype's own evaluation at w (the
+    two arguments of a maximum equal there, or on the other side than exactly) a kink at w."""
+    arithmetic = dtype_arithmetic(text, w, dtype)
     try:
-        value, error, exact = converged_derivative(text, w)
+        value, error, exact = converged_derivative(text, w, 0, arithmetic)
     except Undefined as why:
-        kink = kink_at(text, w)
+        kink = kink_at(text, w, arithmetic=arithmetic)
         if kink is not None and kink.infinite:
             return _vertical_tangent()
         if kink is not None and not kink.removable:
@@ -416,7 +444,7 @@ def analytic_reference(text: str, w: float) -> ReferenceValue:
         return ReferenceValue(
             "analytic", float("nan"), None, 1, f"undefined at w ({why})", status="undefined"
         )
-    kink = kink_at(text, w, exact)
+    kink = kink_at(text, w, exact, arithmetic)
     if kink is not None and kink.infinite:
         return _vertical_tangent()
     if kink is not None and not kink.removable:
@@ -523,18 +551,25 @@ def switched(
     return result
 
 
-def typed_derivative(text: str, w: float) -> ReferenceValue:
+def typed_derivative(
+    text: str, w: float, dtype: str = "float64", loss: str | None = None
+) -> ReferenceValue:
     """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
-    value and what that value may be off from the formula typed (the float64 evaluation's
-    round-off, measured against extended precision; for a plain number, only its float64
-    representation error: the digits typed are the person's exact claim)."""
+    value and what that value may be off from what was claimed (``core/sweep/claim.py``):
+    for a plain number its float64 representation error plus half a unit of its last typed
+    digit; for a formula the float64 evaluation's round-off, measured against extended
+    precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
+    gradient and, for the expression ``loss``, what rounding its typed constants to the dtype
+    moves its derivative by (``constants_shift``)."""
     from fdgui.core.models.expression import parse_expression
+    from fdgui.core.sweep.claim import typed_gradient
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
+    shift = constants_shift(loss, w, dtype) if loss is not None else 0.0
     digits = _typed_number_resolution(text, value)
     if digits is not None:
-        return ReferenceValue("your derivative", value, digits, 1, f"typed: {text.strip()}")
+        return typed_gradient(text, value, digits, dtype, shift)
     error: float | None
     try:
         exact = evaluate(expression.text, w, 2 * START_DIGITS)
@@ -545,12 +580,12 @@ def typed_derivative(text: str, w: float) -> ReferenceValue:
             error = None
     except (Undefined, Unbounded, MemoryError):
         error = None
-    return ReferenceValue("your derivative", value, error, 1, f"typed: {expression.text}")
+    return typed_gradient(expression.text, value, error, dtype, shift)
 
 
 def _typed_number_resolution(text: str, value: float) -> float | None:
-    """What the float64 ``value`` of a plain typed number is off from the digits typed (the
-    digits are the person's exact claim: no half unit of their last digit); None for an
+    """What the float64 ``value`` of a plain typed number is off from the digits typed (its
+    representation error; half a unit of the last digit is added by the claim); None for an
     expression."""
     cleaned = text.strip().replace("\u2212", "-")
     try:

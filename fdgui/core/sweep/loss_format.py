@@ -142,6 +142,12 @@ def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor
     its L''·h term taken out, 2·s(h/2) − s(h) (and a jump's with its L''·h², (4·s(h/2) −
     s(h))/3): what remains is the kink's (the jump's) size, or O(h³) on a smooth stretch."""
     span = getattr(extrapolated, "span", None)
+    if text is not None and span is not None and span > 0:
+        from fdgui.core.sweep.dtype_exact import pole_distance
+
+        distance = pole_distance(text, w, span)  # its steps reach past a pole (review10i C2)
+        if distance is not None and span >= distance:
+            return "pole"
     if objective.smooth or span is None or not span > 0:
         return ""
     import numpy as np

@@ -45,6 +45,14 @@ UNJUDGED_CASES: tuple[str, ...] = (
     "flat-rows",
     "checked-not-finite",  # a NaN/±inf gradient with no trusted reference: never a pass
 )
+# No loss or no derivative at w: a gradient under check (other than the exact derivative
+# itself, which is then only not there) is neither confirmed nor refuted there: exit 2.
+UNDEFINED_UNJUDGED: tuple[str, ...] = (
+    "not-finite-at-w",
+    "undefined-at-w",
+    "one-sided",
+    "not-finite",
+)
 
 
 # How the recommended ε was chosen.
@@ -96,7 +104,11 @@ class Diagnosis:
 
 def judges_nothing(diagnosis: Diagnosis) -> bool:
     """A gradient is under check and the sweep neither confirms nor refutes it."""
-    return "checked" in diagnosis.facts and diagnosis.case in UNJUDGED_CASES
+    if "checked" not in diagnosis.facts:
+        return False
+    if diagnosis.case in UNDEFINED_UNJUDGED:
+        return diagnosis.facts.get("method") != "analytic"
+    return diagnosis.case in UNJUDGED_CASES
 
 
 def _epsilon_limit(dtype: str) -> float:

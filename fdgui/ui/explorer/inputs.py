@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core.numbers import format as numbers
+from fdgui.core.report.sweep_export import crossing
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, error_label, selectable
 
 SOURCE_TITLES = {
@@ -384,7 +385,7 @@ class ExplorerInputs(QWidget):
                 words = {
                     "undefined": "undefined here",
                     "kink": "kink at w: no two-sided derivative",
-                    "kink-nearby": "its steps cross a kink",
+                    "kink-nearby": f"its steps cross a {crossing(reference.note)}",
                     "unavailable": "unavailable",
                 }.get(status, "unreliable: did not converge")
                 bar += f" <span style='color:{ERROR_COLOUR}'>({words}; not used to judge)</span>"
