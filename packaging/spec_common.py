@@ -206,6 +206,8 @@ PROBE_SOURCES = (
     "fdgui/probe/worker.py",
     "fdgui/probe/frames.py",
     "fdgui/probe/source.py",
+    "fdgui/probe/progress.py",
+    "fdgui/probe/watch.py",
     "fdgui/probe/torch_helper.py",
     "fdgui/probe/jax_helper.py",
 )

@@ -80,13 +80,31 @@ KEEP_FREED_MEMORY = {
 def _kill_group(process: subprocess.Popen) -> None:
     """Kill the probe process and every process it started (its own session's group: a
     probe that forked, a data loader's workers), not the worker alone."""
-    if process.poll() is not None:
-        return  # reaped: its id may belong to someone else now
+    if process.returncode is not None:
+        return  # reaped: its id may belong to someone else now (unreaped, it is still its own)
     with contextlib.suppress(OSError):
         if os.name != "nt":
             os.killpg(process.pid, signal.SIGKILL)  # start_new_session: group = its pid
         else:
             process.kill()
+
+
+def _wait_exit(process: subprocess.Popen, seconds: float) -> None:
+    """Wait up to ``seconds`` for the process to end without reaping it: until it is
+    reaped its id, and so its group's, stays its own, and the group (what the probe started)
+    can still be killed safely. Without waitid, a plain wait."""
+    if not hasattr(os, "waitid") or not hasattr(os, "WNOWAIT"):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=seconds)
+        return
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        try:
+            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+                return
+        except ChildProcessError:  # reaped elsewhere
+            return
+        time.sleep(0.01)
 
 
 def _end_process(process: subprocess.Popen) -> None:
@@ -148,7 +166,7 @@ def _last_error_line(printed: str) -> str:
 
 
 def _evaluations(header: dict[str, Any], arrays) -> int:
-    """How many loss evaluations a request asks for (its timeout is that many times one)."""
+    """How many loss evaluations a request asks for."""
     if header.get("op") == "changed":
         return max(1, int(header.get("count", 1)))
     if header.get("op") == "losses" and len(arrays):
@@ -156,17 +174,87 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
     return 1
 
 
-def _timeout_message(each: float, evaluations: int) -> str:
-    if evaluations == 1:
-        what = f"within {each:g} s"
-    else:
-        total = each * evaluations
-        what = f"within {total:g} s ({evaluations:,} loss evaluations, {each:g} s each)"
-    return (
-        f"the probe did not answer {what}: an endless loop, or a loss slower than "
-        f"{each:g} s an evaluation (raise --timeout or the window's Probe timeout); its "
-        "process was stopped"
-    )
+BEAT = 0.1  # the worker reports evaluations done this often while they go on (at most)
+BATCH_MARGIN = 8  # a batched call of n points may take n × this × the pace measured so far
+PACE_KEEP = 16  # evaluation requests whose seconds per point the pace is the largest of
+
+
+class _Watch:
+    """The deadline of one request, enforcing the timeout per loss evaluation: the worker's
+    beats (``probe.progress``) say how many points are done; a request fails when no point
+    finished within ``each`` seconds (plus the beats' own period), or, while one batched call
+    of n points runs, within ``each`` plus n × BATCH_MARGIN × the seconds per point measured
+    on this process so far (n × ``each`` before anything was measured)."""
+
+    def __init__(self, header, arrays, each: float, pace: float | None) -> None:
+        self.op = str(header.get("op"))
+        self.arrays = arrays
+        self.count = _evaluations(header, arrays)
+        self.each = each
+        self.pace = pace
+        self.beat = min(BEAT, each / 4)
+        self.done = 0
+        self.batch = 0
+        self.since = time.perf_counter()
+
+    @property
+    def allowed(self) -> float:
+        if self.batch > 1:
+            if self.pace is None:
+                return self.each * self.batch
+            return self.each + self.batch * BATCH_MARGIN * self.pace
+        return self.each + self.beat
+
+    def deadline(self) -> float:
+        return self.since + self.allowed
+
+    def heard(self) -> None:
+        """Bytes came: the worker is making progress (beats come only when it does)."""
+        self.since = time.perf_counter()
+
+    def beat_came(self, header: dict[str, Any]) -> None:
+        self.done = int(header.get("done", self.done))
+        self.batch = int(header.get("batch", 0))
+
+    def message(self) -> str:
+        each = f"{self.each:g} s"
+        if self.batch > 1:
+            what = (
+                f"the probe: its batched losses did not return within {self.allowed:.3g} s for "
+                f"a batch of {self.batch:,} points ({each} plus {BATCH_MARGIN} times the "
+                "time per point measured so far)"
+            )
+        elif self.op == "load":
+            what = f"the probe did not answer within {each} while loading the file"
+        elif self.op == "gradient":
+            what = f"the probe did not answer within {each} computing its gradient"
+        elif self.count == 1:
+            what = f"the probe did not answer within {each} (its loss at one point)"
+        else:
+            what = (
+                f"the probe did not answer within {each} at point {self.done + 1:,} of "
+                f"{self.count:,} of one request{self._which()} ({self.done:,} answered)"
+            )
+        return (
+            f"{what}: an endless loop, or a loss slower than {each} an evaluation (raise "
+            "--timeout or the window's Probe timeout); its process was stopped"
+        )
+
+    def _which(self) -> str:
+        """' (θ0 with entry 150 set to 0.3)' for the point that hung, where known."""
+        if self.op != "changed" or len(self.arrays) != 3:
+            return ""
+        rows, columns, values = (np.asarray(a) for a in self.arrays)
+        mask = rows == self.done
+        if not mask.any():
+            return " (θ0 itself)"
+        if int(mask.sum()) > 3:
+            return f" (θ0 with {int(mask.sum()):,} entries changed)"
+        parts = [
+            f"entry {int(c)} set to {float(v)!r}"
+            for c, v in zip(columns[mask], values[mask], strict=True)
+        ]
+        return " (θ0 with " + ", ".join(parts) + ")"
 
 
 class ProbeProcess:
@@ -184,10 +272,18 @@ class ProbeProcess:
         self._lock = threading.Lock()
         self.load_request: dict[str, Any] | None = None  # sent again after a restart
         self.reloaded: tuple | None = None  # the reply of that reload, until the owner looks
+        # the person's module files the current process loaded: path → (mtime_ns, size)
+        self.modules: dict[str, tuple[int, int]] = {}
         self._peek = None
+        self._seq = 0
+        self.cancelled = False  # see cancel()
+        self.switched = ""  # the interpreter use_python() moved to, until reported
+        self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
 
     # ---------------------------------------------------------------- the process
     def start(self) -> None:
+        if self.cancelled:  # Cancel while the file was opening: no process starts again
+            raise ProbeError("the probe was stopped")
         if self.process is not None and self.process.poll() is None:
             return
         if self.process is not None:  # it died: its pipes go before a new one starts
@@ -211,8 +307,12 @@ class ProbeProcess:
             raise ProbeError(
                 f"cannot start the probe's Python {self.python!r}: {error.strerror or error}"
             ) from None
-        self._killed = False
+        if self.cancelled:  # cancel() came while the process was being made
+            _kill_group(self.process)
+        self._killed = self.cancelled
         self._user_base = 0.0
+        self.modules = {}
+        self._pace = deque(maxlen=PACE_KEEP)  # a new process: its pace is measured anew
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
@@ -234,17 +334,34 @@ class ProbeProcess:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
 
+    def use_python(self, python: str | None) -> bool:
+        """Run in ``python`` (None: the default) from the next call on; True when that is
+        another interpreter: the current process ends now (the next call starts one in it
+        and loads the file again; ``switched`` names it until the owner says so)."""
+        wanted = python or default_python()
+        if wanted == self.python:
+            return False
+        self.python, self.switched = wanted, wanted
+        self.kill()
+        return True
+
+    def cancel(self) -> None:
+        """Cancel for good (a file still opening): end the process, and never start one
+        again, even if this comes before the opening job started it."""
+        self.cancelled = True
+        self.kill()
+
     def close(self) -> None:
         process = self.process
         if process is None:
             return
         try:
-            if process.poll() is None and process.stdin is not None:
+            if process.returncode is None and process.stdin is not None:
                 process.stdin.close()  # the worker ends at end of input
-                process.wait(timeout=2)
-        except (OSError, subprocess.TimeoutExpired):
+                _wait_exit(process, 2)
+        except OSError:
             pass
-        self.kill()
+        self.kill()  # its group too: processes the probe started do not outlive it
         for stream in (process.stdin, process.stdout, process.stderr):
             try:
                 if stream is not None:
@@ -252,6 +369,20 @@ class ProbeProcess:
             except OSError:
                 pass
         self.process = None
+
+    def changed_modules(self) -> list[str]:
+        """The person's module files (``watch.ModuleFiles``) that changed on disk (or went)
+        since the current process loaded them: its answers come from their old code."""
+        changed = []
+        for path, (mtime_ns, size) in self.modules.items():
+            try:
+                stat = os.stat(path)
+            except OSError:
+                changed.append(path)
+                continue
+            if (stat.st_mtime_ns, stat.st_size) != (mtime_ns, size):
+                changed.append(path)
+        return changed
 
     def printed(self) -> str:
         return self.output.text() if self.output is not None else ""
@@ -271,18 +402,29 @@ class ProbeProcess:
             return self._call(header, arrays, timeout)
 
     def _call(self, header, arrays, timeout):
-        # the timeout is per loss evaluation: a batch of n points gets n times as long
-        evaluations = _evaluations(header, arrays)
+        # the timeout is per loss evaluation, enforced as evaluations finish (``_Watch``)
         each = self.timeout if timeout is None else timeout
-        limit = each * evaluations
+        watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None)
+        self._seq += 1
         started = time.perf_counter()
         try:
-            self._send(header, arrays)
-            reply, out = self._receive(started + limit, (each, evaluations))
+            self._send({**header, "seq": self._seq, "beat": watch.beat}, arrays)
+            while True:
+                reply, out = self._receive(watch)
+                if "beat" not in reply or "ok" in reply:
+                    break
+                if reply["beat"] == self._seq:
+                    watch.beat_came(reply)
         finally:
             self.call_seconds += time.perf_counter() - started
         self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
+        for path, mtime_ns, size in reply.get("modules", ()):
+            self.modules[str(path)] = (int(mtime_ns), int(size))
         seconds = float(reply.get("user_seconds", 0.0))
+        if reply.get("ok") and watch.op in ("loss", "losses", "changed"):
+            # the pace: seconds inside the person's code per point (the wire's own latency,
+            # large on a busy machine, is in ``each``, which every allowance adds)
+            self._pace.append(max(seconds - self._user_base, 0.0) / watch.count)
         self.user_seconds += seconds - self._user_base
         self._user_base = seconds
         if not reply.get("ok"):
@@ -290,7 +432,8 @@ class ProbeProcess:
             printed = self.printed()
             if printed.strip():
                 details += ("\n" if details else "") + "What the probe printed:\n" + printed
-            raise ProbeError(str(reply.get("message", "the probe failed")), details)
+            message = frames.capped(str(reply.get("message", "the probe failed")), 500)
+            raise ProbeError(message, frames.capped(details))
         return reply, out
 
     def _send(self, header, arrays) -> None:
@@ -302,28 +445,29 @@ class ProbeProcess:
         except (BrokenPipeError, OSError, ValueError):
             raise self._died() from None
 
-    def _receive(self, deadline: float, limit: tuple[float, int]):
-        prefix = self._read(frames.PREFIX_SIZE, deadline, limit)
+    def _receive(self, watch: _Watch):
+        prefix = self._read(frames.PREFIX_SIZE, watch)
         try:
-            header = frames.parse_header(self._read(frames.header_length(prefix), deadline, limit))
+            header = frames.parse_header(self._read(frames.header_length(prefix), watch))
             arrays = []
             for dtype, shape, size in frames.array_sizes(header):
-                data = self._read(size, deadline, limit)
+                data = self._read(size, watch)
                 arrays.append(np.frombuffer(data, dtype=dtype).reshape(shape))
         except (ValueError, KeyError, TypeError) as error:
             self.kill()
             raise ProbeError(f"the probe process sent a broken reply ({error})") from None
         return header, arrays
 
-    def _read(self, count: int, deadline: float, limit: tuple[float, int]) -> bytes:
+    def _read(self, count: int, watch: _Watch) -> bytes:
         assert self.process is not None and self.process.stdout is not None
         fd = self.process.stdout.fileno()
         data = bytearray()
         while len(data) < count:
-            left = deadline - time.perf_counter()
+            left = watch.deadline() - time.perf_counter()
             if left <= 0:
+                self._where_it_hangs()
                 self.kill()
-                raise ProbeError(_timeout_message(*limit), self._printed_details())
+                raise ProbeError(watch.message(), self._printed_details())
             try:
                 ready = self._wait_readable(fd, min(left, 0.25))
             except (OSError, ValueError):
@@ -342,7 +486,22 @@ class ProbeProcess:
             if not piece:
                 raise self._died()
             data += piece
+            watch.heard()
         return bytes(data)
+
+    def _where_it_hangs(self) -> None:
+        """Ask the hung worker for its Python stack (faulthandler on SIGUSR1: the person's
+        file and line land in what it printed, the error's details), briefly."""
+        process, output = self.process, self.output
+        if process is None or output is None or not hasattr(signal, "SIGUSR1"):
+            return
+        before = output.total
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGUSR1)
+            ends = time.perf_counter() + 0.5
+            while time.perf_counter() < ends and output.total == before:
+                time.sleep(0.02)
+            time.sleep(0.05)  # the rest of the dump
 
     def _wait_readable(self, fd: int, seconds: float) -> bool:
         """Whether the reply pipe has bytes (or its end) within ``seconds``. select() where
@@ -374,11 +533,9 @@ class ProbeProcess:
         process = self.process
         status = None
         if process is not None:
-            try:
-                status = process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                _kill_group(process)
-                status = process.wait()
+            _wait_exit(process, 2)
+            _kill_group(process)  # before it is reaped: what it started goes with it
+            status = process.wait()
         if self.output is not None:
             self.output.thread.join(timeout=1)
         if self._killed:

@@ -93,3 +93,26 @@ def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[np.ndarray]]:
 
 
 PREFIX_SIZE = _LENGTH.size
+
+LINE_KEEP = 2000  # characters of one line of a traceback or message kept
+TEXT_KEEP = 64 * 1024  # characters of a whole traceback kept
+
+
+def capped(text: str, line: int = LINE_KEEP, total: int = TEXT_KEEP) -> str:
+    """``text`` with each line cut to ``line`` characters and the whole to about ``total``
+    (its start and its end: a traceback's last lines say most), saying what was left out.
+    A user's exception may carry megabytes (``ValueError(f"bad batch {values}")``): shown
+    whole it stalls the window, and sent whole it overflows a message header."""
+    if len(text) <= line and len(text) <= total:
+        return text
+    lines = []
+    for piece in text.split("\n"):
+        if len(piece) > line:
+            left = len(piece) - line
+            piece = f"{piece[: line // 2]} … [{left:,} characters left out] … {piece[-line // 2 :]}"
+        lines.append(piece)
+    text = "\n".join(lines)
+    if len(text) > total:
+        left = len(text) - total
+        text = f"{text[: total // 2]}\n… [{left:,} characters left out] …\n{text[-total // 2 :]}"
+    return text

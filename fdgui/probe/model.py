@@ -30,10 +30,12 @@ from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
 from fdgui.probe.precision import (
     PROBE_SCALES,
     coarser,
+    confirmed,
     decided,
     precision_of_all,
     precision_of_one,
     probe_points,
+    tentative,
 )
 
 DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
@@ -76,12 +78,17 @@ class ProbeModel(ModelBase):
     reexamine = True
 
     def __init__(
-        self, path: str, python: str | None = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        path: str,
+        python: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        process: ProbeProcess | None = None,
     ) -> None:
+        """``process``: one the caller made (and may kill while this loads: Cancel)."""
         self.path = os.path.abspath(path)
         if not os.path.isfile(self.path):
             raise InputError("probe", f"{self.path} is not a file")
-        self.process = ProbeProcess(python, timeout)
+        self.process = process if process is not None else ProbeProcess(python, timeout)
         self.version = 0
         self.note = ""
         self._stopped = False
@@ -159,15 +166,25 @@ class ProbeModel(ModelBase):
             current = signature(self.path)
         except InputError:
             raise ProbeError(f"{self.path} is gone or unreadable") from None
-        if self.signature is not None and current.digest == self.signature.digest:
+        same = self.signature is not None and current.digest == self.signature.digest
+        # a module the probe imports changed: the live process still runs its old code
+        modules = self.process.changed_modules() if same else []
+        if same and not modules:
             self.note = ""
             if not self.process.alive and self.process.load_request is not None:
                 reply, arrays = self._call(self.process.load_request)  # a fresh process
                 self.note = self._restarted(reply, arrays)
+                switched, self.process.switched = self.process.switched, ""
+                if switched and not self.note:  # the person named another Python
+                    self.note = f"{os.path.basename(self.path)} now runs in {switched}"
             return self.note
         self.process.close()
         self._load()
-        self.note = f"{os.path.basename(self.path)} changed on disk and was reloaded"
+        what = os.path.basename(self.path)
+        if modules:
+            names = ", ".join(sorted({os.path.basename(p) for p in modules}))
+            what = f"{names} (imported by {what})"
+        self.note = f"{what} changed on disk and was reloaded"
         return self.note
 
     def close(self) -> None:
@@ -237,21 +254,23 @@ class ProbeModel(ModelBase):
                 try:
                     got = self.losses(points)
                 except ProbeError:
-                    if self._stopped or number == 0:
-                        raise
+                    if self._stopped or number == 0 or not self.process.alive:
+                        raise  # a stop, a kill or a crash is said, never absorbed
                     break  # undefined this far from θ0: the search ends here
                 if number == 0:
                     first = (points[2], got[:3])
                 values += list(got)
                 batched += list(got)
                 found = decided(values)
-                if found is not None:
-                    break
+                if found is not None and not tentative(found, self._reported):
+                    break  # (a coarse reading from a few values waits for larger steps)
             if found is None:  # the loss never changed enough: its one value decides
                 found = precision_of_one(loss0) or precision_of_all(values) or "float64"
             # a batched path coarser than ``loss`` (a float32 fast path): the check's
             # losses carry its round-off, and the two paths agree within it
             found = coarser(found, decided(batched))
+            if decided(values) is not None:  # near 0 few values look coarse: confirmed?
+                found = confirmed(found, values, self._reported)
             self._precision = coarser(found, self._reported)
             if first is not None:
                 self._check_paths(loss0, *first)
@@ -493,9 +512,14 @@ def parse_entry(model: ModelBase, tensor: str | None, index_text: str) -> int:
     return model.flat_index(info.name, flat)
 
 
-def open_probe(path: str, python: str | None = None, timeout: float | None = None) -> ProbeModel:
+def open_probe(
+    path: str,
+    python: str | None = None,
+    timeout: float | None = None,
+    process: ProbeProcess | None = None,
+) -> ProbeModel:
     """Start a probe process for the file a person picked and load it (ProbeError/InputError
-    in words otherwise)."""
+    in words otherwise). ``process``: see ProbeModel."""
     if timeout is not None and not (timeout > 0):
         raise InputError("timeout", f"{timeout!r} is not a positive number of seconds")
-    return ProbeModel(path, python, DEFAULT_TIMEOUT if timeout is None else timeout)
+    return ProbeModel(path, python, DEFAULT_TIMEOUT if timeout is None else timeout, process)

@@ -129,3 +129,59 @@ def decided(values: list[float]) -> str | None:
     array = array[np.isfinite(array)]
     telling = np.unique(array[array != np.round(array)])
     return precision_of_values(telling) if telling.size >= MIN_VALUES else None
+
+
+# A reading coarser than float32 (or than the dtype the loss declared) from a few values is
+# not trusted at once: near 0, where a float32 sum cancels, its values are small multiples of
+# float32's spacing at the terms' size, so they have few significant bits and lie on the
+# float16 and bfloat16 grids as well (review9j HIGH-2: L(θ0) = 0 by symmetry read as float16,
+# ε 0.08, a 5 % bug passed). Such a reading must hold at every probe step, the largest too
+# (the loss moves most there: a float32 value then needs more bits than float16 has), and
+# FULL_VALUES distinct values must fill the coarse format's significand but for its last bit
+# (a coarse format's own values mostly do; values near 0 from a finer format's cancellation
+# mostly do not); against a declared dtype, one more. (A bfloat16 loss of about 3 read at
+# every step gave 3 distinct values, 2 of them full: it must stay bfloat16.)
+FULL_VALUES = 2
+
+
+def _declared(reported: str | None) -> str | None:
+    """The dtype a loss's results declared (the worker's ``loss_dtype``), None for float64
+    or none: a float64 array may hold a float32 computation, its values then tell."""
+    return reported if reported and reported != "float64" else None
+
+
+def tentative(found: str | None, reported: str | None) -> bool:
+    """Whether a value-based reading ``found`` needs the larger probe steps before it is
+    trusted: coarser than float32, or than the dtype the loss declared."""
+    if found is None:
+        return False
+    declared = _declared(reported)
+    limit = unit_roundoff(declared) if declared else unit_roundoff("float32")
+    return unit_roundoff(found) > limit
+
+
+def significand_bits(name: str) -> int:
+    """Bits of a format's significand, the implicit one included (bfloat16 8, float16 11)."""
+    return round(-float(np.log2(unit_roundoff(name))))
+
+
+def confirmed(found: str, values: list[float], reported: str | None) -> str:
+    """``found`` (a reading of ``values``) where the evidence is strong (see FULL_VALUES);
+    else the declared dtype, or the finer format all those values are numbers of."""
+    if not tentative(found, reported):
+        return found
+    array = np.asarray(values, dtype=np.float64)
+    array = array[np.isfinite(array)]
+    telling = np.unique(array[array != np.round(array)])
+    reading = precision_of_values(telling) if telling.size >= MIN_VALUES else "float64"
+    declared = _declared(reported)
+    full = sum(significant_bits(float(v)) >= significand_bits(found) - 1 for v in telling)
+    if reading == found and full >= FULL_VALUES + (1 if declared else 0):
+        return found
+    if declared:
+        return declared
+    for name in COARSE[COARSE.index(found) + 1 :] if found in COARSE else ():
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.array_equal(telling.astype(numpy_dtype(name)).astype(np.float64), telling):
+                return name
+    return "float64"

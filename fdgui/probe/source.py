@@ -30,6 +30,10 @@ from typing import Any
 import numpy as np
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
 class ResultError(Exception):
     """User code ran but returned something that is not what the protocol needs."""
 
@@ -77,7 +81,8 @@ def real_array(value: Any, what: str) -> np.ndarray:
         raise ResultError(f"{what} returned something that is not numbers ({error})") from None
     if array.dtype.kind == "c":
         if np.any(np.imag(array) != 0):
-            raise ResultError(f"{what} returned complex numbers; a loss is real")
+            kind = "a gradient of a real loss" if "grad" in what else "a loss"
+            raise ResultError(f"{what} returned complex numbers; {kind} is real")
         array = np.real(array)
     if array.dtype.kind == "V" and "float" in array.dtype.name:
         # ml_dtypes' formats (bfloat16, float8_…): numpy stores them as its own "void"
@@ -103,11 +108,21 @@ def scalar(value: Any, what: str) -> float:
     return float(array.reshape(()))
 
 
+class _NoProgress:
+    def starting(self, points: int) -> None:
+        pass
+
+    def finished(self, points: int) -> None:
+        pass
+
+
 class Source:
     """The loaded probe: tensors, θ0, the loss (one point or many) and the gradient."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, progress: Any = None) -> None:
         self.path = os.path.abspath(path)
+        # the worker's count of evaluations (``progress.Progress``: the per-evaluation timeout)
+        self.progress = progress if progress is not None else _NoProgress()
         self.user_seconds = 0.0
         self.loss_dtype: str | None = None  # the coarsest float format a loss returned
         namespace = runpy.run_path(self.path, run_name="__fdgui_probe__")
@@ -224,6 +239,7 @@ class Source:
     def loss(self, theta: np.ndarray) -> float:
         theta = np.array(theta, dtype=np.float64)
         value = self._user(self._loss_fn, self._argument(theta))
+        self.progress.finished(1)
         self._saw(value)
         return scalar(value, "loss" + where(self._loss_fn))
 
@@ -246,6 +262,11 @@ class Source:
             parts = []
             for n, shape in self.names:
                 part = real_array(value[n], f"{name}[{n!r}]")
+                if part.ndim > 1 and tuple(part.shape) != tuple(shape):  # (4, 3) for (3, 4)
+                    raise ResultError(
+                        f"{what}: {n} has shape {tuple(part.shape)}, the parameter {shape} "
+                        "(a transposed gradient?)"
+                    )
                 if part.size != math.prod(shape):
                     raise ResultError(
                         f"{what}: {n} has shape {tuple(part.shape)}, the parameter {shape}"
@@ -276,11 +297,16 @@ class Source:
                 name: array.reshape((count, *shape))
                 for (name, shape), array in zip(self.names, self._columns(thetas), strict=True)
             }
+        self.progress.starting(count)
         result = self._user(self._losses_fn, argument)
+        self.progress.finished(count)
         self._saw(result)
         values = real_array(result, what).ravel()
         if values.size != count:
-            raise ResultError(f"{what} returned {values.size:,} losses for {count:,} points")
+            raise ResultError(
+                f"{what} returned {_count(values.size, 'loss', 'losses')} for "
+                f"{_count(count, 'point', 'points')}"
+            )
         return values
 
     def _columns(self, thetas: np.ndarray) -> list[np.ndarray]:
@@ -304,11 +330,16 @@ class Source:
                 stacked = np.broadcast_to(base[start : start + size], (count, size)).copy()
                 stacked[rows, columns - start] = values
                 what = "losses" + where(self._varying_fn)
+                self.progress.starting(count)
                 result = self._user(self._varying_fn, name, stacked.reshape((count, *shape)))
+                self.progress.finished(count)
                 self._saw(result)
                 result = real_array(result, what).ravel()
                 if result.size != count:
-                    raise ResultError(f"{what} returned {result.size} losses for {count}")
+                    raise ResultError(
+                        f"{what} returned {_count(result.size, 'loss', 'losses')} "
+                        f"for {_count(count, 'point', 'points')}"
+                    )
                 return result
         if self._losses_fn is not None or self._varying_fn is not None:
             thetas = np.broadcast_to(base, (count, base.size)).copy()

@@ -10,12 +10,15 @@ the protocol. User exceptions (``sys.exit`` included) come back as the user's tr
 Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
 ``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code) and
-``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times).
+``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times);
+``modules`` when the person's modules were loaded since the last reply ([path, mtime_ns,
+size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes on disk).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -41,13 +44,23 @@ def _import_path() -> None:
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") not in (here, root)]
     sys.path.insert(0, root)
     import fdgui.probe.frames
-    import fdgui.probe.source  # noqa: F401
+    import fdgui.probe.progress
+    import fdgui.probe.source
+    import fdgui.probe.watch  # noqa: F401
 
     sys.path.remove(root)
     sys.path.append(root)
 
 
 _INTERNAL = {os.path.abspath(__file__)}
+# fdgui's own frames between the worker and the person's code (the helpers' calls included)
+_NOT_THE_USERS = (
+    os.path.join("fdgui", "probe", "source.py"),
+    os.path.join("fdgui", "probe", "torch_helper.py"),
+    os.path.join("fdgui", "probe", "jax_helper.py"),
+    "<frozen runpy>",
+    "runpy.py",
+)
 _USER_FOLDER = ""  # the probe file's folder (set at load)
 
 
@@ -57,13 +70,15 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
         frame
         for frame in traceback.extract_tb(error.__traceback__)
         if os.path.abspath(frame.filename) not in _INTERNAL
-        and not frame.filename.endswith(("fdgui/probe/source.py", "<frozen runpy>", "runpy.py"))
+        and not frame.filename.endswith(_NOT_THE_USERS)
     ]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
     lines += traceback.format_exception_only(type(error), error)
     text = "".join(lines)
     if isinstance(error, SystemExit):
         summary = f"the probe called sys.exit({error.code!r})"
+    elif isinstance(error, SyntaxError) and error.filename:  # its place is added once below
+        summary = f"{type(error).__name__}: {error.msg}"
     else:
         message = str(error).strip().splitlines()
         summary = f"{type(error).__name__}: {message[0] if message else ''}".rstrip(": ")
@@ -90,15 +105,24 @@ def main() -> int:
     import numpy as np
 
     from fdgui.probe import frames
+    from fdgui.probe.progress import Progress
     from fdgui.probe.source import ResultError, Source
+    from fdgui.probe.watch import ModuleFiles, fresh_user_imports
 
     _INTERNAL.add(os.path.abspath(frames.__file__))
+    fresh_user_imports()
+    watched = ModuleFiles()  # the person's module files, reported as they are loaded
+    progress = Progress(protocol_out, frames.write_message)  # beats while evaluating
+    if hasattr(faulthandler, "register") and hasattr(signal, "SIGUSR1"):
+        # the window's timeout asks for the stack of the hung call before it kills
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     source = None
     while True:
         try:
             header, arrays = frames.read_message(protocol_in)
         except EOFError:
             return 0
+        progress.begin(header)
         op = header.get("op")
         reply: dict = {"ok": True}
         out: list = []
@@ -108,7 +132,7 @@ def main() -> int:
                 _USER_FOLDER = os.path.dirname(os.path.abspath(header["path"]))
                 sys.path.insert(0, _USER_FOLDER)
                 os.chdir(_USER_FOLDER)  # its relative paths (data files) are its folder's
-                source = Source(header["path"])
+                source = Source(header["path"], progress)
                 theta = source.theta0
                 if theta.size == 0:
                     source = None
@@ -151,14 +175,18 @@ def main() -> int:
             reply = {"ok": False, "kind": "result", "message": str(error), "traceback": ""}
         except BaseException as error:  # the user's code: exceptions, sys.exit, recursion
             summary, text = _user_traceback(error)
+            summary, text = frames.capped(summary, 500), frames.capped(text)
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
         if source is not None and reply.get("ok"):
             reply["loss_dtype"] = source.loss_dtype
+        loaded = watched.new()
+        if loaded:
+            reply["modules"] = loaded
         reply["user_seconds"] = source.user_seconds if source is not None else 0.0
         reply["cpu_seconds"] = time.process_time()  # this process's CPU time so far
         try:
-            frames.write_message(protocol_out, reply, out)
+            progress.reply(reply, out)
         except (BrokenPipeError, OSError):
             return 0
 

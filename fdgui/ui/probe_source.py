@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QLabel,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -36,11 +38,11 @@ def parse_timeout(text: str) -> float:
     return requests.probe_timeout(text)
 
 
-def _open_job(path: str, python: str | None, timeout: float) -> Generator[Any, None, Any]:
+def _open_job(path: str, process: Any) -> Generator[Any, None, Any]:
     from fdgui.probe.model import open_probe
 
     yield 0.0, f"starting {os.path.basename(path)}"
-    return open_probe(path, python, timeout)
+    return open_probe(path, process.python, process.timeout, process)
 
 
 def describe(model: Any) -> str:
@@ -58,11 +60,15 @@ def describe(model: Any) -> str:
     )
 
 
+_HOLDERS: weakref.WeakSet = weakref.WeakSet()  # every panel's holder (a probe may be shared)
+
+
 class ProbeHolder(QObject):
     """The probe a panel works on (see the module's docstring)."""
 
     loaded = Signal(object)  # the ProbeModel
     failed = Signal(str, str)  # message, details (the user's traceback and output)
+    openingChanged = Signal(bool)  # a picked file is being opened (Cancel can stop it)
 
     def __init__(self, owner: Any) -> None:
         super().__init__(owner)
@@ -70,6 +76,17 @@ class ProbeHolder(QObject):
         self.model: Any = None
         self._owned = False
         self.opening = False
+        _HOLDERS.add(self)
+        self._opening: Any = None  # the ProbeProcess of the pick being opened
+        self._pick = 0  # the latest pick: an older one's answer is dropped
+        app = QCoreApplication.instance()
+        if app is not None:  # a closing app waits for no probe (nor starts one again)
+            app.aboutToQuit.connect(self._quitting)
+
+    def _quitting(self) -> None:
+        self.stop_opening()
+        if self.model is not None:
+            self.model.stop()  # its calls fail "stopped" from now on: no restart
 
     def open(self, path: str, timeout_text: str, python_text: str) -> bool:
         """Open ``path`` (the person's pick) in a worker job; False if a field is wrong."""
@@ -79,32 +96,69 @@ class ProbeHolder(QObject):
             self._owner.inputErrorChanged.emit(error.field, error.message)
             return False
         self._owner.inputErrorChanged.emit("probe_timeout", "")
-        python = python_text.strip() or None
+        from fdgui.probe.client import ProbeProcess
+
+        self.stop_opening()  # a newer pick replaces one still opening (its process ends)
+        process = ProbeProcess(python_text.strip() or None, timeout)
+        self._pick += 1
+        pick = self._pick
+
+        def done() -> bool:
+            """Whether this is still the latest pick (and it is no longer opening)."""
+            if pick != self._pick:
+                return False
+            self._set_opening(None)
+            return True
 
         def returned(model: Any) -> None:
-            self.opening = False
-            self.adopt(model, owned=True)
+            if not done():
+                model.close()  # a pick the person left for another
+            elif process.cancelled:  # Cancel came as it finished loading
+                model.close()
+                self.failed.emit("the probe was stopped", "")
+            else:
+                self.adopt(model, owned=True)
 
         def errored(message: str, details: str) -> None:
-            self.opening = False
-            self.failed.emit(message, details if _is_user_details(details) else "")
+            if done():
+                self.failed.emit(message, details if _is_user_details(details) else "")
 
         def aborted() -> None:
-            self.opening = False
+            done()
 
-        self.opening = True
+        self._set_opening(process)
         # a background job: a sweep or check refused meanwhile ("choose a probe file")
-        # must not cancel the opening
+        # must not cancel the opening (Cancel does: ``stop_opening``)
         self._owner.start_job(
             _open_job,
             path,
-            python,
-            timeout,
+            process,
             busy=False,
             returned=returned,
             errored=errored,
             aborted=aborted,
         )
+        return True
+
+    def _set_opening(self, process: Any) -> None:
+        was, self._opening = self.opening, process
+        self.opening = process is not None
+        if was != self.opening:
+            self.openingChanged.emit(self.opening)
+
+    def use_python(self, text: str) -> None:
+        """Before a run: the Python typed now is the one the probe runs in (another one
+        restarts it there on this run, with a note; one that cannot start is the run's
+        error). Never the old interpreter silently."""
+        if self.model is not None:
+            self.model.process.use_python(text.strip() or None)
+
+    def stop_opening(self) -> bool:
+        """Cancel: end the process of a file still opening (a module-level loop, a slow
+        import); its job then fails with "the probe was stopped". False if none was."""
+        if self._opening is None:
+            return False
+        self._opening.cancel()
         return True
 
     def adopt(self, model: Any, owned: bool = False) -> None:
@@ -117,13 +171,34 @@ class ProbeHolder(QObject):
 
     def set_timeout(self, text: str) -> None:
         if self.model is not None:
-            with contextlib.suppress(InputError):
+            with contextlib.suppress(InputError):  # shown by timeout_errors before a run
                 self.model.set_timeout(parse_timeout(text))
 
-    def stop(self) -> None:
-        """Cancel: end the probe's process now (the next call starts a new one)."""
+    def timeout_errors(self, text: str) -> dict[str, str]:
+        """{} when ``text`` is a timeout the probe can use (and the probe then uses it),
+        else {"probe_timeout": what is wrong, in words}: a run or sweep is refused until
+        it is fixed (the process keeps its last valid timeout meanwhile)."""
+        try:
+            seconds = parse_timeout(text)
+        except InputError as error:
+            return {error.field: error.message}
         if self.model is not None:
+            self.model.set_timeout(seconds)
+        return {}
+
+    def stop(self) -> None:
+        """Cancel: end the probe's process now (the next call starts a new one) — unless
+        another panel's job runs on the same probe (a shared process: the explorer on the
+        check's probe): this panel's job is then only left (its results dropped), and the
+        other run goes on (review9j MED-4)."""
+        if self.model is not None and not self._shared_and_busy():
             self.model.stop()
+
+    def _shared_and_busy(self) -> bool:
+        return any(
+            holder is not self and holder.model is self.model and holder._owner.is_busy()
+            for holder in list(_HOLDERS)
+        )
 
     def close(self) -> None:
         if self.model is not None and self._owned:
@@ -222,11 +297,29 @@ class ProbePage(QWidget):
         self.show_failure("", "")
 
     def show_note(self, note: str) -> None:
+        """A reload's note: on the page (until the next load) and in the status bar."""
         if note:
             self.info_label.setText(f"{note}. {self.info_label.text()}")
+            window = self.window()
+            if isinstance(window, QMainWindow):
+                from fdgui.core.numbers.parsing import visible
+
+                window.statusBar().showMessage(visible(f"{note}."), 10_000)
 
     def show_failure(self, message: str, details: str) -> None:
-        self.error_title.setText(f"The probe failed: {message}" if message else "")
+        stopped = message == "the probe was stopped"  # Cancel: asked for, not a failure
+        self.error_title.setText(
+            "Stopped. The next run starts the probe again."
+            if stopped
+            else f"The probe failed: {message}"
+            if message
+            else ""
+        )
+        self.error_title.setStyleSheet(
+            "color: #555;" if stopped else "color: #b00020; font-weight: bold;"
+        )
         self.error_title.setVisible(bool(message))
-        self.error_view.setPlainText(details)
+        from fdgui.probe.frames import capped
+
+        self.error_view.setPlainText(capped(details))  # megabytes would stall the window
         self.error_view.setVisible(bool(details))

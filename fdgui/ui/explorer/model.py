@@ -153,7 +153,12 @@ class ExplorerModel(PanelModel):
         names = [tensor.name for tensor in model.tensors]
         if self._texts["probe_tensor"] not in names:
             self._texts["probe_tensor"] = names[0] if names else ""
-            self._texts["probe_index"] = "0"
+            from fdgui.probe.model import parse_entry
+
+            try:  # an index typed while the file opened stays if it fits (review9j MED-5)
+                parse_entry(model, self._texts["probe_tensor"], self._texts["probe_index"])
+            except (InputError, ValueError, KeyError):
+                self._texts["probe_index"] = "0"
         self.probeLoaded.emit(model)
         self.textsChanged.emit(self.texts())
         if self._source != "probe":
@@ -181,10 +186,14 @@ class ExplorerModel(PanelModel):
         from fdgui.probe.model import parse_entry
 
         probe = self.probe.model
+        wrong = self.probe.timeout_errors(self._texts["probe_timeout"])
+        if wrong:  # refused until fixed, in words beside the field
+            raise InputError.collected(wrong)
         if self.probe.opening:
             raise InputError("probe", "starting the probe file…")
         if probe is None:
             raise InputError("probe", "choose a probe file (your code runs only once you do)")
+        self.probe.use_python(self._texts["probe_python"])  # as typed now (a note if new)
         if settings is not None and settings.dtype != "float64":
             raise InputError("dtype", f"{probe.label} evaluates its loss in its own precision")
         tensor, index = self._texts["probe_tensor"], self._texts["probe_index"]
@@ -520,14 +529,19 @@ class ExplorerModel(PanelModel):
         model = self.probe.model
         if not note or model is None:
             return
+        self.probeLoaded.emit(model)  # the page shows the file first, then the note beside it
         self.probeNote.emit(note)
         self.statusMessage.emit(f"{note}.")
-        self.probeLoaded.emit(model)
         names = [tensor.name for tensor in model.tensors]
         if self._texts["probe_tensor"] not in names and names:
             self._texts["probe_tensor"], self._texts["probe_index"] = names[0], "0"
             self.textsChanged.emit(self.texts())
             self.sweep()
+
+    def cancel_pressed(self) -> None:
+        """Cancel (the button, Esc): stop the sweep, and a probe file still opening."""
+        self.probe.stop_opening()
+        self.cancel()
 
     def cancel(self) -> None:
         """Stop a running sweep at once; the last finished result stays on screen (a probe's

@@ -331,13 +331,13 @@ class ExplorerPanel(QWidget):
         self.source_combo.activated.connect(
             lambda _index: model.set_source(self.source_combo.currentData())
         )
-        self.cancel_button.clicked.connect(model.cancel)
+        self.cancel_button.clicked.connect(model.cancel_pressed)
         self.inputs.import_button.clicked.connect(self._import_table)
         self.cursor_edit.returnPressed.connect(self._cursor_typed)
         from fdgui.ui import keys
 
         self.run_shortcut = keys.panel_shortcut(self, keys.RUN, model.sweep)
-        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, model.cancel)
+        self.cancel_shortcut = keys.panel_shortcut(self, keys.CANCEL, model.cancel_pressed)
         self.copy_shortcut = keys.panel_shortcut(self, keys.COPY, self.copy_summary)
         model.staleChanged.connect(self._show_stale)
         self.send_button.clicked.connect(self._send)

@@ -228,7 +228,7 @@ class NetcheckModel(PanelModel):
 
     def _parse_probe(self) -> tuple[Any, dict[str, str]]:
         """The check's settings for the probe: mode, k, K, ε, dtype; the forward engine."""
-        errors: dict[str, str] = {}
+        errors = self.probe.timeout_errors(self._texts["probe_timeout"])
         if self.probe.opening:
             errors["probe"] = "starting the probe file…"
         elif self.probe.model is None:
@@ -385,6 +385,7 @@ class NetcheckModel(PanelModel):
             self._plan_pending = True
         function, arguments = run_check, (settings, None, weights)
         if probe is not None:
+            self.probe.use_python(self._texts["probe_python"])  # as typed now (a note if new)
             function, arguments = _probe_job, (self.probe, probe, settings, weights)
         self.start_job(
             function,
@@ -488,7 +489,9 @@ class NetcheckModel(PanelModel):
         return True
 
     def cancel(self) -> None:
-        """Stop the running check (a probe's process too: the next run starts a new one)."""
+        """Stop the running check (a probe's process too: the next run starts a new one),
+        and a probe file still opening."""
+        self.probe.stop_opening()
         if self._job is not None and self._model() is not None:
             self.probe.stop()
         super().cancel()

@@ -302,6 +302,7 @@ class NetcheckPanel(QWidget):
         model.statusMessage.connect(self._status)
         self.run_button.clicked.connect(self.run_check)
         self.cancel_button.clicked.connect(model.cancel)
+        model.probe.openingChanged.connect(self._on_opening)  # Cancel stops the opening
         self.worst_table.cellDoubleClicked.connect(self.sweep_worst_row)
         self._enter_keys = _EnterKeys(self.worst_table, self._sweep_current_row)
         self.worst_table.installEventFilter(self._enter_keys)
@@ -397,7 +398,7 @@ class NetcheckPanel(QWidget):
     def _on_running(self, running: bool) -> None:
         self.progress.setVisible(running)
         self.run_button.setEnabled(not running and self.model.settings is not None)
-        self.cancel_button.setEnabled(running)
+        self.cancel_button.setEnabled(running or self.model.probe.opening)
         if not running:
             self.progress.setValue(0)
             self.progress_label.setText("")
@@ -508,8 +509,11 @@ class NetcheckPanel(QWidget):
         if self.run_button.isEnabled():
             self.run_check()
 
+    def _on_opening(self, opening: bool) -> None:
+        self.cancel_button.setEnabled(opening or self.model.is_busy())
+
     def _escape(self) -> None:
-        if self.model.is_busy():
+        if self.model.is_busy() or self.model.probe.opening:
             self.model.cancel()
 
     def _sweep_current_row(self) -> None:
