@@ -37,3 +37,22 @@ def test_the_slope_below_delta_is_not_wrong(tmp_path, delta):
 def test_a_wrong_slope_is_still_wrong(tmp_path, delta, factor):
     out = _run(tmp_path, delta, factor / math.sqrt(2))
     assert out.returncode == 1, shown(out)
+
+
+DEAD = """
+    import numpy as np
+    theta0 = np.array([0.0, 0.7, -0.4])
+    def loss(t):
+        t = np.asarray(t, dtype=float)
+        return float(max(t[0] - 0.9, 0.0) + 0.3 * np.sin(t[1]) + 0.2 * t[2] ** 2)
+    def grad(t):
+        return np.array([CLAIM, 0.3 * np.cos(0.7), 0.4 * (-0.4)])
+    """
+
+
+@pytest.mark.parametrize("claim", [0.5, 0.01])
+def test_a_slope_on_a_flat_loss_is_wrong(tmp_path, claim):
+    """max(w − 0.9, 0) at w = 0: the loss moves only at the few ε past 0.9, whose least
+    change is no quantum; the Richardson reference 0 ± 5e-15 still judges."""
+    out = sweep_probe(tmp_path / "dead.py", DEAD.replace("CLAIM", repr(claim)))
+    assert out.returncode == 1, shown(out)

@@ -438,13 +438,24 @@ def _kink_crossed(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif diagnosis.consensus is not None:  # nothing under check: what the estimates say there
         spread = diagnosis.consensus_spread
+        settled = facts.get("settled_error")
+        if settled is not None and math.isfinite(settled) and facts.get("settled_flat"):
+            how = (
+                f" (± {_bar(settled)}: the loss did not change at any ε there, so the "
+                "derivative is below what they resolve)"
+            )
+        elif settled is not None and math.isfinite(settled):
+            how = (
+                f" (± {_bar(settled)}: their spread over the decade of ε where they spread "
+                "least, with the round-off and truncation there)"
+            )
+        elif spread is not None and math.isfinite(spread):
+            how = f" (they spread over ± {_bar(spread / 2)} where flattest)"
+        else:
+            how = ""
         below = (
             f" Below it the central differences settle near {_fmt(diagnosis.consensus, 10)}"
-            + (
-                f" (they spread over ± {_bar(spread / 2)} where flattest)"
-                if spread is not None and math.isfinite(spread)
-                else ""
-            )
+            + how
             + ": the estimate of the derivative at w."
         )
     return (

@@ -45,7 +45,8 @@ from fdgui.core.sweep.cases import (
 from fdgui.core.sweep.claim import agreement_facts, allowance, too_few_digits
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
-from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_outvotes
+from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_bar, fd_outvotes
+from fdgui.core.sweep.guides import reading_refutes, settled_reading
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -470,6 +471,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 )
                 if judged is not None:
                     return judged
+        if checked is None and below.any():
+            consensus = _settled_estimate(reading, below, consensus)
         recommended = {"central": min(rule["central"], safe), "forward": min(rule["forward"], safe)}
         return reading.diagnosis(
             "kink",
@@ -494,6 +497,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and not exact_under_check
         and _fd_contradicts(result, checked.value, usable)
     ):
+        if reading_refutes(result, checked.value, usable):  # worded by that reading
+            consensus = settled_reading(result, usable)[0]
         return _wrong(reading, consensus, spread, None)
     # 7a. nor consistent when no decade of ε follows it: the ε closest to it is then a
     # chance crossing (differences oscillating over ε, or stepping by the loss's ulps)
@@ -505,6 +510,26 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         return _unfollowed(reading, consensus, spread, usable)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
+
+
+def _settled_estimate(reading, below: np.ndarray, consensus: float | None) -> float | None:
+    """With nothing under check, the estimate below a kink crossed in the range and a bar
+    that bounds it (facts ``settled``, ``settled_error``): the decade of ε whose
+    differences spread least, with their round-off and truncation (``fd_verdict.fd_bar``;
+    the flattest seven ε's spread missed x⁴'s slope by 1.4 bars, review9i C7), or, where
+    the loss did not change at any ε there, 0 within the least u·|L|/ε: the derivative is
+    below what they resolve (it was "0 ± 0"). Returns the estimate."""
+    from fdgui.core.sweep.guides import reading_mask
+
+    result = reading.result
+    own = fd_bar(result, reading_mask(result, below))
+    if own is None and np.all(result.loss_plus[below] == result.loss_minus[below]):
+        own = (0.0, float(np.min(result.roundoff_floor[below])))
+        reading.facts["settled_flat"] = True
+    if own is None:
+        return consensus
+    reading.facts.update(settled=own[0], settled_error=own[1])
+    return own[0]
 
 
 def _below_kink(reading, checked, masks, consensus, spread, kink_epsilon) -> Diagnosis | None:

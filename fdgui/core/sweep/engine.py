@@ -193,6 +193,8 @@ class SweepResult:
             predicted = self.roundoff_floor + slope * (gap / self.epsilons + self.unit_roundoff)
             if guide is not None:
                 predicted = predicted + np.where(np.isfinite(guide), guide, 0.0)
+            if scheme == "central" and "measured_truncation" in self.extras:  # guides.py
+                predicted = predicted + self.extras["measured_truncation"]
         return predicted
 
     def regime(self, index: int, scheme: str = "central") -> str:
@@ -385,38 +387,6 @@ def perturbed_points(w: float, epsilons: np.ndarray, dtype: str) -> tuple[np.nda
     return plus, minus
 
 
-def derivative_guides(
-    objective: FunctionObjective, w: float | None = None
-) -> tuple[float | None, float | None]:
-    """The second and third derivatives at w (default w0), for the truncation guides.
-
-    An expression's are exact (extended precision, core/sweep/extended.py); any other
-    model's come from five float64 evaluations with h = u^(1/5)·max(1,|w|) — a few digits are
-    plenty to draw a guide.
-    """
-    w = objective.point if w is None else float(w)
-    text = _expression_text(objective)
-    if text is not None:
-        from fdgui.core.sweep import extended
-
-        try:
-            return extended.higher_derivatives(text, w)
-        except extended.Undefined:
-            return None, None
-    h = np.float64(2.0 ** (-53 / 5)) * max(1.0, abs(w))
-    offsets = np.array([-2.0, -1.0, 0.0, 1.0, 2.0]) * h
-    if not np.isfinite(h**3 if abs(h) < 1e100 else np.inf):  # |w| near float64's top
-        return None, None
-    with np.errstate(all="ignore"):
-        values = objective.losses(w + offsets, "float64")
-        second = (values[3] - 2 * values[2] + values[1]) / h**2
-        third = (values[4] - 2 * values[3] + 2 * values[1] - values[0]) / (2 * h**3)
-    return (
-        float(second) if np.isfinite(second) else None,
-        float(third) if np.isfinite(third) else None,
-    )
-
-
 def _expression_text(objective: FunctionObjective) -> str | None:
     """The expression's text when the objective is a typed expression in w, else None."""
     model = getattr(objective, "model", None)
@@ -522,6 +492,8 @@ class _Cache:
         if key not in self.entries:
             if len(self.entries) > 16:
                 self.entries.pop(next(iter(self.entries)))
+            from fdgui.core.sweep.guides import derivative_guides
+
             references = function_references(objective, w, dtype if w is not None else "float64")
             self.entries[key] = (objective, references, *derivative_guides(objective, w))
         return self.entries[key][1:]

@@ -13,6 +13,7 @@ import numpy as np
 
 from fdgui.core.sweep.engine import SweepResult
 from fdgui.core.sweep.flat import flat_contradicts, one_side_agrees, small_steps_agree
+from fdgui.core.sweep.guides import reading_refutes
 
 WRONG_AGAINST_CONSENSUS = 1e-4  # relative disagreement with the finite differences
 RESOLVED_MARGIN = 2.0  # or beyond this many times their own settled bar (fd_bar)
@@ -45,6 +46,8 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
         return False
     if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
         return False
+    if reading_refutes(result, checked, mask):  # guides.py: beyond their settled bars
+        return True
     own = fd_bar(result, mask)
     resolved = None if own is None else RESOLVED_MARGIN * own[1]
     if _fd_contradicts_at(result, checked, mask, RESOLVING_LEVELS[0], resolved=resolved):
@@ -146,13 +149,18 @@ def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarr
         noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float)
         noise = np.maximum(noise, loss_resolution(result) / epsilons)
     order = np.argsort(epsilons)
+    # a decade as far as the grid allows: 400 ε over 29 decades step ×1.18, and no run of
+    # them spans 9× within 10× (no window was ever read on such a grid)
+    steps = np.diff(np.log10(epsilons[order]))
+    step = float(np.median(steps[steps > 0])) if np.any(steps > 0) else 0.0
+    reach = min(9.0, 10.0 ** (1.0 - step))
     windows: list[tuple[np.ndarray, float, float]] = []
     for position, start in enumerate(order):
         if not usable[start]:
             continue
         window = order[position:]
         window = window[epsilons[window] <= 10.0 * epsilons[start]]
-        if window.size < MIN_WINDOW or epsilons[window[-1]] < 9.0 * epsilons[start]:
+        if window.size < MIN_WINDOW or epsilons[window[-1]] < reach * epsilons[start]:
             continue
         if not usable[window].all() or not np.isfinite(noise[window]).all():
             continue

@@ -72,6 +72,12 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
 
     larger = read(float(scales[0]))
     found = _largest(larger)
+    if found is not None and scales.size > 1 and not _taylor(larger):
+        # a staircase whose slope times each spacing is nearly a whole number of its steps
+        # keeps to a line over a fan (2.99 quanta a point): a finer spacing shows its steps
+        finer = _largest(read(float(scales[1])))
+        if finer is not None and finer > found:
+            return ROUNDOFF_SAFETY * finer
     for scale in scales[1:]:
         # the fans at the larger spacing strayed by the loss's own Taylor terms: their
         # residuals fell like the spacing⁴ over its three FLOOR_SPACINGS (round-off and a
@@ -80,6 +86,8 @@ def measured_floor(objective: Any, w: float, unit_roundoff: float) -> float:
             break
         smaller = read(float(scale))
         reading = _largest(smaller)
+        if reading is not None and reading > found:  # steps a coarser fan lined up with
+            return ROUNDOFF_SAFETY * reading
         if reading is None or not reading * FLOOR_SHRINK < found:
             break
         found, larger = reading, smaller

@@ -51,6 +51,7 @@ class ReferenceValue:
     status: str = "ok"
     sides: tuple[float | None, float | None] | None = None
     span: float | None = None  # the largest distance from w the reference evaluated at
+    least: float | None = None  # the smallest step a Richardson reference extrapolated from
     # what dominates the bar ("truncation" or "round-off"), or keeps an unconverged one from
     # any bound; None where not read (measured rows' Richardson sets it)
     limit: str | None = None
@@ -432,6 +433,7 @@ def richardson(
                 tableau.value,
                 tableau.error,
                 span=float(nominal[0]),
+                least=float(tableau.steps[-1]),
                 evaluations=evaluations,
                 note=(
                     f"central differences at {levels} steps {numbers.significant(nominal[0], 2)}…"
@@ -451,6 +453,7 @@ def richardson(
         float("inf"),
         status="unconverged",
         span=float(start[0]),
+        least=float(tableau.steps[-1]),
         evaluations=evaluations,
         note=(
             f"{NOT_CONVERGED}: the central differences never settled into the h² regime "

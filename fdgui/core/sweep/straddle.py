@@ -85,8 +85,16 @@ def _with_references(result: SweepResult, references: tuple) -> SweepResult:
 def judged_references(result: SweepResult) -> SweepResult:
     """A computed sweep's references as they may judge: not a Richardson whose steps
     straddle a kink the differences show (``distrust_straddling``), nor one whose bar the
-    differences refute (``distrust_unbounded``)."""
-    return distrust_unbounded(distrust_straddling(result))
+    differences refute (``distrust_unbounded``), nor one they show measured no derivative
+    (``richardson_trust.distrust_unsettled``: a structure finer than its steps, steps inside a
+    quantum)."""
+    from fdgui.core.sweep.guides import with_measured_truncation
+    from fdgui.core.sweep.quantum import with_quantum_floor
+    from fdgui.core.sweep.richardson_trust import distrust_unsettled
+
+    result = with_quantum_floor(result)  # a quantised loss's round-off is its quantum over ε
+    result = with_measured_truncation(result)  # the truncation the differences show
+    return distrust_unsettled(distrust_unbounded(distrust_straddling(result)))
 
 
 def distrust_unbounded(result: SweepResult) -> SweepResult:

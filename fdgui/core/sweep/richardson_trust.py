@@ -1,0 +1,136 @@
+"""Richardson references the sweep's own finite differences show unconverged.
+
+Richardson extrapolates central differences at its few steps as if they followed the h² law
+D(h) = L' + c·h² + …; its bar is the tableau's spread plus the round-off each D(h) carries.
+Two ways that bar can say nothing about the derivative at w, both seen only after the sweep:
+
+- **A structure finer than its steps** (a small fast oscillation 1e-12·sin(5e7·w) on a
+  constant loss, review_final19 CRITICAL-3): at every one of its steps the difference
+  quotient averages the oscillation to about 0, the h² test passes within the round-off it
+  measured (the oscillation itself, read as noise), and "3.8e-11 ± 2.8e-10" comes out where
+  the derivative is −4.8e-5. The sweep's differences at ε far below its smallest step settle
+  on −4.81e-5 over a decade. For a loss smooth on the scale of Richardson's steps, the
+  differences at smaller ε only lose truncation, so they agree with it within both bars; a
+  decade of them *below its smallest step* that settles beyond both bars is the derivative
+  measured closer to w, and Richardson is unconverged (``refuted_below``).
+- **Steps inside a quantum** (a loss rounded to 1e-5 with slope 0.98, review9i C5): its
+  steps were cut until L(w + h) = L(w − h) at every one, an exact 0 with a tiny bar. A loss
+  that changes only in whole quanta Q resolves no derivative below Q/(2h) at a step h; a bar
+  below that at its largest step does not bound (``inside_quantum``).
+
+Either way the reference is shown ``unconverged`` and never judges; the differences then
+judge by their own rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SETTLED_WINDOW = 5  # central differences over a decade of ε, at least this many
+SEPARATION = 2.0  # the decade's value beyond twice both bars (as ``diagnosis._disagrees``)
+
+
+def _decade_windows(result, mask: np.ndarray):
+    """Every decade of ε (within ``mask``; every grid point of it usable: w ± ε formed,
+    L+ ≠ L−, a finite difference) as (median, bar, smallest ε, largest ε): the bar is the
+    values' spread plus the largest round-off predicted there (u·|L|/ε or the loss's
+    quantum over ε, the rounding of w ± ε, the truncation guide). Over a decade where the
+    h² law holds, c·ε² changes by 99 % of its largest value, so the spread bounds the
+    truncation too."""
+    if result.kind == "measured":
+        return
+    from fdgui.core.sweep.flat import loss_resolution
+
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
+    with np.errstate(all="ignore"):
+        usable = (
+            np.asarray(mask, dtype=bool)
+            & ~np.asarray(result.vanished, dtype=bool)
+            & np.isfinite(estimates)
+            & (result.loss_plus != result.loss_minus)
+        )
+        if not usable.any():
+            return
+        size = float(np.median(np.abs(estimates[usable])))
+        noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float)
+        noise = np.maximum(noise, loss_resolution(result) / epsilons)
+    order = np.argsort(epsilons)
+    for position, start in enumerate(order):
+        if not usable[start]:
+            continue
+        window = order[position:]
+        window = window[epsilons[window] <= 10.0 * epsilons[start]]
+        if window.size < SETTLED_WINDOW or epsilons[window[-1]] < 9.0 * epsilons[start]:
+            continue
+        if not usable[window].all() or not np.isfinite(noise[window]).all():
+            continue
+        values = estimates[window]
+        bar = float(np.ptp(values) + np.max(noise[window]))
+        yield float(np.median(values)), bar, float(epsilons[start]), float(epsilons[window[-1]])
+
+
+def refuted_below(result, reference, mask: np.ndarray) -> bool:
+    """Whether a decade of central differences entirely below ``reference``'s smallest
+    step settles beyond twice both bars from its value (a computed, trusted Richardson
+    whose value its own bar cannot tell from 0: its steps averaged the variation away)."""
+    least = getattr(reference, "least", None)
+    if reference.method != "Richardson" or not reference.trusted or not least:
+        return False
+    error, value = float(reference.error), float(reference.value)
+    if abs(value) > SEPARATION * error:
+        # it measured a derivative its bar tells from 0: finer structure below its steps may
+        # be the loss's steps (a 1e-9 staircase on a smooth loss), not its derivative
+        return False
+    for median, bar, _, top in _decade_windows(result, mask):
+        if top < least and abs(median - value) > SEPARATION * (bar + error):
+            return True
+    return False
+
+
+def inside_quantum(result, reference) -> bool:
+    """Whether the loss changes in whole quanta Q (``quantum.loss_quantum``) and
+    ``reference``'s bar is below what one quantum makes of a central difference at its
+    largest step, Q/(2h): no entry of its tableau can be known that finely, so its steps
+    could not resolve the derivative it states (all of them inside one quantum: 0)."""
+    span = getattr(reference, "span", None)
+    if result.kind == "measured" or reference.method != "Richardson" or not reference.trusted:
+        return False
+    if not span:
+        return False
+    from fdgui.core.sweep.quantum import loss_quantum
+
+    quantum = loss_quantum(result)
+    if quantum is None:
+        return False
+    return float(reference.error) < quantum / (2.0 * float(span))
+
+
+def distrust_unsettled(result):
+    """``result`` with its trusted Richardson reference marked ``unconverged`` when the
+    sweep's differences show it measured no derivative (``refuted_below``,
+    ``inside_quantum``); unchanged otherwise, and for measured rows."""
+    from dataclasses import replace
+
+    from fdgui.core.sweep.straddle import _trusted_richardson, _with_references
+
+    judging = _trusted_richardson(result)
+    if judging is None:
+        return result
+    found, usable = judging
+    richardson = result.references[found]
+    if inside_quantum(result, richardson):
+        why = (
+            "its steps lie inside the loss's quantum (it changes only in whole steps), so "
+            "its differences could not resolve the derivative: it is not used to judge"
+        )
+    elif refuted_below(result, richardson, usable):
+        why = (
+            "the central differences at ε below its smallest step settle outside its bar: "
+            "the loss varies on a scale finer than its steps, so it is not used to judge"
+        )
+    else:
+        return result
+    references = list(result.references)
+    references[found] = replace(richardson, status="unconverged", note=f"{richardson.note}; {why}")
+    return _with_references(result, tuple(references))
