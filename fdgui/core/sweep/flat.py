@@ -42,12 +42,15 @@ def loss_resolution(result) -> float:
     if changes.size == 0:
         return base
     step = float(changes.min())
-    ratio = changes / step
-    # each change carries the rounding of two losses (≤ 2·u·|L| each way), and so does the
-    # step it is measured in, which the ratio multiplies: a change of 1.5 in steps of
-    # 1e-12 read from losses near 0.2 is a whole number of them only to ± 1e7
-    slack = WHOLE_STEPS + 4.0 * base * (ratio + 1.0) / step
-    if changes.size < FEW_CHANGES or np.all(np.abs(ratio - np.round(ratio)) <= slack):
+    # a subnormal step overflows the ratios (inf, then NaN slack): no whole multiples, base
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = changes / step
+        # each change carries the rounding of two losses (≤ 2·u·|L| each way), and so does
+        # the step it is measured in, which the ratio multiplies: a change of 1.5 in steps
+        # of 1e-12 read from losses near 0.2 is a whole number of them only to ± 1e7
+        slack = WHOLE_STEPS + 4.0 * base * (ratio + 1.0) / step
+        whole = np.all(np.abs(ratio - np.round(ratio)) <= slack)
+    if changes.size < FEW_CHANGES or whole:
         return max(base, step)
     return base
 

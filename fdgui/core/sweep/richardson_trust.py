@@ -26,48 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 
-SETTLED_WINDOW = 5  # central differences over a decade of ε, at least this many
+from fdgui.core.sweep.fd_verdict import decade_windows
+
 SEPARATION = 2.0  # the decade's value beyond twice both bars (as ``diagnosis._disagrees``)
-
-
-def _decade_windows(result, mask: np.ndarray):
-    """Every decade of ε (within ``mask``; every grid point of it usable: w ± ε formed,
-    L+ ≠ L−, a finite difference) as (median, bar, smallest ε, largest ε): the bar is the
-    values' spread plus the largest round-off predicted there (u·|L|/ε or the loss's
-    quantum over ε, the rounding of w ± ε, the truncation guide). Over a decade where the
-    h² law holds, c·ε² changes by 99 % of its largest value, so the spread bounds the
-    truncation too."""
-    if result.kind == "measured":
-        return
-    from fdgui.core.sweep.flat import loss_resolution
-
-    epsilons = np.asarray(result.epsilons, dtype=float)
-    estimates = np.asarray(result.central.estimates, dtype=float)
-    with np.errstate(all="ignore"):
-        usable = (
-            np.asarray(mask, dtype=bool)
-            & ~np.asarray(result.vanished, dtype=bool)
-            & np.isfinite(estimates)
-            & (result.loss_plus != result.loss_minus)
-        )
-        if not usable.any():
-            return
-        size = float(np.median(np.abs(estimates[usable])))
-        noise = np.asarray(result.predicted_error("central", gradient=size), dtype=float)
-        noise = np.maximum(noise, loss_resolution(result) / epsilons)
-    order = np.argsort(epsilons)
-    for position, start in enumerate(order):
-        if not usable[start]:
-            continue
-        window = order[position:]
-        window = window[epsilons[window] <= 10.0 * epsilons[start]]
-        if window.size < SETTLED_WINDOW or epsilons[window[-1]] < 9.0 * epsilons[start]:
-            continue
-        if not usable[window].all() or not np.isfinite(noise[window]).all():
-            continue
-        values = estimates[window]
-        bar = float(np.ptp(values) + np.max(noise[window]))
-        yield float(np.median(values)), bar, float(epsilons[start]), float(epsilons[window[-1]])
 
 
 def refuted_below(result, reference, mask: np.ndarray) -> bool:
@@ -82,7 +43,9 @@ def refuted_below(result, reference, mask: np.ndarray) -> bool:
         # it measured a derivative its bar tells from 0: finer structure below its steps may
         # be the loss's steps (a 1e-9 staircase on a smooth loss), not its derivative
         return False
-    for median, bar, _, top in _decade_windows(result, mask):
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    for window, median, bar in decade_windows(result, mask):
+        top = float(np.max(epsilons[window]))
         if top < least and abs(median - value) > SEPARATION * (bar + error):
             return True
     return False
