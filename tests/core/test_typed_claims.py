@@ -4,6 +4,7 @@ monotone in how far it is off, and never the yardstick the best ε is chosen by.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -117,3 +118,34 @@ def test_a_derivative_typed_with_nine_digits_is_correct_to_the_digits_typed(expr
     typed = f"{truth:.8e}"
     _, diagnosis = _sweep(expression, point, typed)
     assert diagnosis.kind == "correct", (typed, diagnosis.kind)
+
+
+def _low_sweep(expression: str, point: float, grad: str, dtype: str):
+    model = expression_model(expression, point, grad)
+    result = run_sweep(EntryObjective(model, 0), SweepSettings(dtype=dtype, points=120))
+    return diagnose(result)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_in_a_low_dtype_typed_digits_decide_only_where_its_rounding_does_not_cover_them(dtype):
+    """Six digits of the exact derivative are far finer than bfloat16's or float16's
+    rounding of a computed gradient: correct, not "too few typed digits". A short value
+    whose difference needs its half unit on top of that rounding is too coarse, and the same
+    value typed with more digits (no half unit to lean on) is wrong."""
+    from fdgui.core.numbers.precision import unit_roundoff
+    from fdgui.core.sweep.claim import CLAIM_ROUNDINGS
+
+    diagnosis = _low_sweep("sin(w)", 0.7, "0.765345", dtype)
+    assert diagnosis.kind == "correct", diagnosis.case
+    truth = float(sweep_corpus.truth(sweep_corpus.Case("sin(w)", 0.7, dtype, "correct")))
+    allowed = CLAIM_ROUNDINGS * unit_roundoff(dtype) * abs(truth)
+    # the shortest decimal beyond the dtype's allowance but within it plus its own half unit
+    for digits in range(1, 6):
+        unit = 10.0**-digits
+        short = f"{math.ceil((truth + allowed) / unit) * unit:.{digits}f}"
+        if allowed < abs(float(short) - truth) <= allowed + 0.45 * unit:
+            break
+    else:
+        pytest.fail(f"no short decimal sits in the typed digits' band on {dtype}")
+    assert _low_sweep("sin(w)", 0.7, short, dtype).facts.get("few_typed_digits")
+    assert _low_sweep("sin(w)", 0.7, short + "000", dtype).kind == "wrong"

@@ -192,7 +192,14 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             + ("" if error is None else f" ± {uncertainty(error)}")
             + f", and your derivative {facts['claim_text']} differs from it by "
             f"{uncertainty(facts['claim_difference'])}: within half a unit of its last typed "
-            f"digit ({uncertainty(facts['claim_half_unit'])}), which is all the typed digits "
+            f"digit ({uncertainty(facts['claim_digits'])})"
+            + (
+                f" together with the rounding {facts['claim_dtype']} allows "
+                f"({uncertainty(facts['claim_other'])})"
+                if facts.get("claim_other")
+                else ""
+            )
+            + ", which is all the typed digits "
             "claim, but a bug that size would fit as well, so it is neither confirmed nor "
             "called wrong."
         )

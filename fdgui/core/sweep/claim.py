@@ -137,8 +137,12 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
         "claim_difference": difference,
         "claim_dtype": checked.dtype,
         "claim_text": checked.note[len(TYPED_PREFIX) :],
+        "claim_digits": checked.digits,
     }
     rounding = claim - checked.digits - checked.constants
+    # the agreement rests on the typed digits when the claim's other roundings do not cover it
+    facts["claim_needs_digits"] = difference > strict + rounding + checked.constants
+    facts["claim_other"] = rounding + checked.constants  # the dtype's and constants' share
     if checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
     elif checked.constants > 0 and difference > strict + checked.digits + rounding:
@@ -149,11 +153,12 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
 
 
 def too_few_digits(facts: dict, checked: Any) -> bool:
-    """Whether the agreement rests on half a unit of the last typed digit (``agreement_facts``'
-    "digits") and that half unit is wider than ``TYPED_DIGITS_RESOLVE``·|gradient|: "1" typed
+    """Whether the agreement rests on half a unit of the last typed digit (the bars and the
+    dtype's and constants' roundings alone do not cover the difference) and that half unit is
+    wider than ``TYPED_DIGITS_RESOLVE``·|gradient|: "1" typed
     for a derivative of 0.765, or a four-decimal print 0.7648 of 0.764842, is then too coarse
     to judge, not correct — a bug as large as those digits' rounding would pass as well. Typing
     more digits decides it."""
-    if facts.get("claim_rounding") != "digits" or checked is None:
+    if not facts.get("claim_needs_digits") or checked is None:
         return False
-    return facts["claim_half_unit"] > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
+    return checked.digits > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
