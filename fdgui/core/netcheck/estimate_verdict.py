@@ -157,6 +157,18 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
             engine, rows_for, total, chosen[wrong], h[wrong], g[wrong],
             (wide[wrong], narrow[wrong]),
         )  # fmt: skip
+    numeric, bars, codes = written(numeric, reason, chosen, value, bar, right, wrong)
+    undecided[chosen[right | wrong]] = False
+    if not (right.any() or wrong.any()):
+        return numeric, None, reason
+    return numeric, bars, codes
+
+
+def written(numeric, reason, chosen, value, bar, right, wrong):
+    """(numeric, bars, codes) of a chunk with the estimate's value and bar written at the
+    ``chosen`` entries it decided (``right``/``wrong`` over ``chosen``), coded ESTIMATE_RIGHT
+    or ESTIMATE_WRONG beside ``reason``'s codes (None: all 0)."""
+    total = np.size(numeric)
     numeric = np.array(numeric, dtype=float, copy=True)
     bars = np.full(total, np.nan)
     codes = np.zeros(total, dtype=np.int8) if reason is None else np.array(reason, np.int8)
@@ -164,10 +176,7 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         at = chosen[mask]
         numeric[at] = value[mask]
         bars[at] = bar[mask]
-        undecided[at] = False
         codes[at] = code
-    if not (right.any() or wrong.any()):
-        return numeric, None, reason
     return numeric, bars, codes
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict
-from fdgui.core.netcheck.reexamine import ESTIMATE_RIGHT, ESTIMATE_WRONG, NOISE_WIDTH
+from fdgui.core.netcheck.reexamine import NOISE_WIDTH
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
@@ -107,15 +107,7 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         )  # fmt: skip
     if not (wrong.any() or right.any()):
         return numeric, None, reason
-    numeric = np.array(numeric, dtype=float, copy=True)
-    bars = np.full(total, np.nan)
-    out = np.zeros(total, dtype=np.int8) if reason is None else np.array(reason, np.int8)
-    for mask, code in ((right, ESTIMATE_RIGHT), (wrong, ESTIMATE_WRONG)):
-        at = chosen[mask]
-        numeric[at] = value[mask]
-        bars[at] = bar[mask]
-        out[at] = code
-    return numeric, bars, out
+    return estimate_verdict.written(numeric, reason, chosen, value, bar, right, wrong)
 
 
 def _widening(engine, r: float, sigma: float) -> float:
