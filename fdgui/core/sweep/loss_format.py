@@ -141,7 +141,9 @@ def _taylor(readings: list[float | None]) -> bool:
 
 
 def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor: float) -> str:
-    """What Richardson's steps cross near ``w`` ("kink", "jump" or ""): an expression's
+    """What Richardson's steps cross near ``w`` ("pole", "singularity", "kink", "jump" or
+    ""): an expression's singularities are read from its Taylor coefficients
+    (``dtype_exact.nearest_singularity``) and its
     kinks are known (``extended.switched``); a probe's are seen in its one-sided differences
     at span·2^−j: on a smooth stretch their spread f(h) − b(h) = L''·h + O(h³) halves with h,
     across a kink it stays the same over three levels, across a jump it doubles (h times it
@@ -151,11 +153,12 @@ def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor
     s(h))/3): what remains is the kink's (the jump's) size, or O(h³) on a smooth stretch."""
     span = getattr(extrapolated, "span", None)
     if text is not None and span is not None and span > 0:
-        from fdgui.core.sweep.dtype_exact import pole_distance
+        from fdgui.core.sweep.dtype_exact import nearest_singularity
 
-        distance = pole_distance(text, w, span)  # its steps reach past a pole (review10i C2)
-        if distance is not None and span >= distance:
-            return "pole"
+        # its steps reach past a pole, masked or not (review10i C2, review10j C2)
+        found = nearest_singularity(text, w)
+        if found is not None and span >= found.distance:
+            return "pole" if found.pole else "singularity"
     if objective.smooth or span is None or not span > 0:
         return ""
     import numpy as np

@@ -97,3 +97,54 @@ def distrust_unsettled(result):
     references = list(result.references)
     references[found] = replace(richardson, status="unconverged", note=f"{richardson.note}; {why}")
     return _with_references(result, tuple(references))
+
+
+def checked_richardson(objective, text: str | None, w: float, reference, floor: float):
+    """``reference`` (Richardson over the float64 losses, before the sweep) marked
+    ``kink-nearby`` when its steps cross a kink, jump, pole or other singularity
+    (``loss_format.crossed``), else, for an expression, ``unconverged`` when its bar misses
+    the exact derivative (``against_exact``); unchanged otherwise."""
+    from dataclasses import replace
+
+    from fdgui.core.sweep.loss_format import crossed
+
+    found = crossed(objective, text, w, reference, floor)
+    if found:
+        what = "the expression" if text is not None else "the loss"
+        return replace(
+            reference,
+            status="kink-nearby",
+            note=f"{reference.note}; its steps cross a {found} of {what}, so it is not used "
+            "to judge",
+        )
+    return reference if text is None else against_exact(text, w, reference)
+
+
+def against_exact(text: str, w: float, reference):
+    """A trusted Richardson ``reference`` of an expression marked ``unconverged`` when the
+    exact derivative of the losses it differentiated (float64 constants, evaluated in
+    extended precision with its own bar: ``extended.converged_derivative``) lies beyond both
+    bars from its value: its bar does not bound its error (steps across a singularity no
+    reading found, two poles at a like distance), so it never judges. Unchanged where the
+    exact derivative is undefined or beyond its budget (the reference then stands as read)."""
+    if reference.method != "Richardson" or not reference.trusted:
+        return reference
+    from dataclasses import replace
+
+    from fdgui.core.numbers import format as numbers
+    from fdgui.core.sweep.budget import Unbounded
+    from fdgui.core.sweep.extended import Undefined, converged_derivative
+
+    try:
+        exact, bar, _ = converged_derivative(text, w)
+    except (Undefined, Unbounded):
+        return reference
+    if not abs(float(reference.value) - exact) > float(reference.error) + bar:
+        return reference
+    return replace(
+        reference,
+        status="unconverged",
+        note=f"{reference.note}; the exact derivative of the float64 losses, "
+        f"{numbers.significant(exact, 8)}, lies beyond its bar and its own: the bar does not "
+        "bound, so it is not used to judge",
+    )
