@@ -110,7 +110,7 @@ def nearest_singularity(text: str, w: float):
                 float(abs(slope / second)),
                 float(mp.sqrt(abs(slope / third))),
             ]
-        if all(np.isfinite(scales)) and 0 < min(scales) and max(scales) <= 2 * min(scales):
+        if all(np.isfinite(scales)) and min(scales) > 0 and max(scales) <= 2 * min(scales):
             return Singularity(max(scales), 1.0)
     return None
 
