@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from fdgui.core.models.expression_model import expression_model
-from fdgui.core.sweep.dtype_exact import pole_distance
 from fdgui.core.sweep.engine import SweepSettings, run_sweep
 from fdgui.core.sweep.objectives import EntryObjective
 from fdgui.core.sweep.references import ReferenceValue
 from fdgui.core.sweep.richardson_trust import against_exact
+from fdgui.core.sweep.singularity import nearest_singularity
 
 
 def _references(text: str, point: float, dtype: str):
@@ -53,15 +53,17 @@ def test_richardson_across_a_masked_pole_is_not_used_to_judge(text, point, dtype
     ],
 )
 def test_an_additive_term_does_not_hide_the_pole(text, w, distance):
-    assert pole_distance(text, w) == pytest.approx(distance, rel=1e-3)
+    found = nearest_singularity(text, w)
+    assert found is not None and found.pole
+    assert found.distance == pytest.approx(distance, rel=1e-3)
 
 
 @pytest.mark.parametrize(
     ("text", "w"), [("sin(100*w)", 0.3), ("exp(50*w)", 0.1), ("sin(w)+1e6*w", 0.3)]
 )
 def test_no_pole_is_read_where_the_function_has_none_near(text, w):
-    distance = pole_distance(text, w)
-    assert distance is None or distance > 1.0
+    found = nearest_singularity(text, w)
+    assert found is None or found.distance > 1.0
 
 
 def test_a_richardson_bar_that_misses_the_exact_derivative_does_not_judge():

@@ -1,7 +1,7 @@
 """The function a typed expression's losses compute in a dtype, as the exact reference must
 follow it (docs/DIAGNOSIS.md, "The function studied"): typed constants rounded as the dtype
 rounds them, the branch switches that tie in the dtype's own evaluation at w, and where a
-singularity lies (what Richardson's float64 steps must not reach past).
+pole lies (what Richardson's float64 steps must not reach past).
 
 ``extended`` evaluates the expression exactly with an :class:`Arithmetic`; the helpers here
 import it lazily (it imports them).
@@ -85,40 +85,41 @@ def dtype_arithmetic(text: str, w: float, dtype: str) -> Arithmetic:
 
 
 @unavailable_then(lambda why: None)
-def nearest_singularity(text: str, w: float):
-    """The singularity nearest w that the expression's Taylor coefficients show (float64
-    constants, as Richardson's float64 losses have them; ``singularity.Singularity``), or None:
-    the highest orders' Domb–Sykes line (``singularity.domb_sykes``), which an additive term
-    (1/(w − c) + 1e6·w, tan(w) + K) cannot reach, for it changes L and L' only (review10j C2);
-    where that reads none, the low orders' scales L/L', 2L'/L'' and √(6L'/L''') agreeing
-    within 2× (a pole alone: the same reading as ``evidence.pole_within_range``)."""
+def pole_distance(text: str, w: float, reach: float | None = None) -> float | None:
+    """The distance from w to a pole of the expression (float64 constants, as Richardson's
+    float64 losses have them), where the Taylor scales agree as they do near a simple pole:
+    L/L', 2L'/L'' and √(6L'/L''') are each that distance (the same reading as
+    ``evidence.pole_within_range``); None where they disagree or cannot be evaluated, or
+    (given ``reach``) where L/L' alone puts the pole beyond it."""
     import mpmath as mp
 
-    from fdgui.core.sweep.singularity import Singularity, domb_sykes, taylor_coefficients
+    from fdgui.core.sweep.extended import Undefined, evaluate, higher_derivatives
 
-    coefficients = taylor_coefficients(text, w)
-    if coefficients is None:
+    try:
+        exact = evaluate(text, w)
+        if (
+            reach is not None
+            and exact.derivative != 0
+            and abs(exact.value) > reach * abs(exact.derivative)
+        ):
+            return None  # the scales agree within 2× or not at all: farther than reach
+        second, third = higher_derivatives(text, w)
+    except (Undefined, ZeroDivisionError, ValueError, OverflowError):
         return None
-    found = domb_sykes(coefficients)
-    if found is not None:
-        return found
-    value, slope, second, third = coefficients[:4]  # second and third are L''/2 and L'''/6
-    if value != 0 and slope != 0 and second != 0 and third != 0:
-        with mp.workdps(30):
-            scales = [
-                float(abs(value / slope)),
-                float(abs(slope / second)),
-                float(mp.sqrt(abs(slope / third))),
-            ]
-        if all(np.isfinite(scales)) and min(scales) > 0 and max(scales) <= 2 * min(scales):
-            return Singularity(max(scales), 1.0)
-    return None
-
-
-def pole_distance(text: str, w: float) -> float | None:
-    """The distance from w to the nearest singularity ``nearest_singularity`` reads, or None."""
-    found = nearest_singularity(text, w)
-    return None if found is None else found.distance
+    if second is None or third is None or not second or not third:
+        return None
+    with mp.workdps(30):
+        value, slope = exact.value, exact.derivative
+        if value == 0 or slope == 0:
+            return None
+        scales = [
+            float(abs(value / slope)),
+            float(abs(2 * slope / second)),
+            float(mp.sqrt(abs(6 * slope / third))),
+        ]
+    if not all(np.isfinite(scales)) or min(scales) <= 0 or max(scales) > 2 * min(scales):
+        return None
+    return max(scales)
 
 
 @unavailable_then(lambda why: 0.0)
