@@ -37,14 +37,21 @@ PRECISION_CALLS, PRECISION_POINTS = 3, 8  # … and, the first time, the loss's 
 
 
 def call_cost(
-    losses: Callable[[np.ndarray], object], theta: np.ndarray, batched: bool = True
+    losses: Callable[[np.ndarray], object],
+    theta: np.ndarray,
+    batched: bool = True,
+    looked: dict | None = None,
 ) -> tuple[float, float]:
     """(a, b): seconds a call costs, and seconds a point costs. Each size is called twice and
     the faster taken (a first call of a shape may compile, as ``jax.jit`` does); a slow
     loss is called once with one point and, when it evaluates many points in one call
     (``batched``), once with SLOW_POINTS: a batched call's fixed cost is paid once for all
     its points (a loss that sleeps 0.15 s a call and 2 ms a point was planned 15-28× too
-    slow as 0.15 s a point). Unbatched, every point costs a call."""
+    slow as 0.15 s a point). Unbatched, every point costs a call.
+
+    ``looked["points"]``: points worth evaluating (the round-off's first call); a slow
+    loss's many-point call evaluates them in place of θ0's copies where they are about as
+    many (up to twice), and ``looked["values"]`` are then their losses."""
 
     def timed(points: np.ndarray) -> float:
         start = time.perf_counter()
@@ -60,7 +67,13 @@ def call_cost(
         # points cheap against the call: one call of about twice its cost (n·b ≈ a) measures
         # b past the timing's jitter (a difference of two calls is mostly jitter there)
         count = int(min(SLOW_MOST, one / max(per_point, one / SLOW_MOST)))
-        if count > SLOW_POINTS:
+        wanted = None if looked is None else looked.get("points")
+        if count > SLOW_POINTS and wanted is not None and SLOW_POINTS < len(wanted) <= 2 * count:
+            start = time.perf_counter()
+            looked["values"] = losses(wanted)
+            more, count = time.perf_counter() - start, len(wanted)
+            per_point = min(one, max(0.0, (more - one) / (count - 1)))
+        elif count > SLOW_POINTS:
             more = timed(np.repeat(theta[None, :], count, axis=0))
             per_point = min(one, max(0.0, (more - one) / (count - 1)))
         return max(0.0, one - per_point), per_point
@@ -129,3 +142,48 @@ def worth_detail(settings: CheckSettings, shapes, rows: int, a: float, b: float,
     predicted = plans[settings.mode].expected_seconds
     budget = max(PLAN_FLOOR, PLAN_SHARE * predicted)
     return detailed_cost(a, b, shapes, rows, settings.samples, per_entry) <= budget, plans
+
+
+def roundoff_first(model, settings: CheckSettings, theta: np.ndarray) -> dict:
+    """What ``roundoff_follow_up`` needs: the numeric engine's round-off arguments and its
+    first call's points (``looked["points"]``, for ``call_cost`` to evaluate). The loss's
+    precision, when not yet learned, is taken as float64 (what a Python float loss computes
+    in), and the tensors' step scales as proposed (``own_scales``: resolving costs calls)."""
+    from fdgui.core.netcheck.roundoff_plan import first_points
+    from fdgui.core.netcheck.tolerances import own_scales
+    from fdgui.core.numbers.precision import recommended_epsilon
+
+    known = bool(getattr(model, "precision_known", True))
+    precision = str(model.loss_precision()) if known else "float64"
+    offsets = list(model.offsets())
+    scales = None
+    if settings.epsilon is None:
+        scales = own_scales(theta, offsets, recommended_epsilon(precision, 0.0))
+    arguments = {"epsilon": settings.epsilon, "offsets": offsets, "step_scales": scales}
+    return {"precision": precision, "arguments": arguments,
+            "points": first_points(theta, precision, **arguments)}  # fmt: skip
+
+
+def roundoff_follow_up(losses: Callable[[np.ndarray], object], theta: np.ndarray,
+                       looked: dict, a: float, b: float, allowed: float) -> float:  # fmt: skip
+    """Seconds of the numeric engine's round-off call after its first (``roundoff_plan``:
+    a narrowing where the residual lies above u·|L|, a widening, more lines), foreseen from
+    the first call's real losses (``looked``: from ``roundoff_first``, with ``values`` when
+    ``call_cost`` evaluated them; else one call more, when it costs at most ``allowed``
+    seconds); 0 when none follows or it is not foreseen."""
+    from fdgui.core.netcheck.roundoff_plan import next_call
+
+    points = looked["points"]
+    values = looked.get("values")
+    if values is None:
+        if not points.shape[0] or a + b * points.shape[0] > allowed:
+            return 0.0
+        try:
+            values = losses(points)
+        except Exception:  # the check will say what the loss does there; a plan only foresees
+            return 0.0
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    if values.shape[0] != points.shape[0] or not np.all(np.isfinite(values)):
+        return 0.0
+    follow = next_call(values, theta, looked["precision"], **looked["arguments"])
+    return a + b * follow if follow else 0.0
