@@ -153,8 +153,9 @@ def roundoff_first(model, settings: CheckSettings, theta: np.ndarray) -> dict:
     from fdgui.core.netcheck.tolerances import own_scales
     from fdgui.core.numbers.precision import recommended_epsilon
 
-    known = bool(getattr(model, "precision_known", True))
-    precision = str(model.loss_precision()) if known else "float64"
+    precision = "float64"  # (the numeric engine's, when the model names none)
+    if getattr(model, "precision_known", True) and callable(getattr(model, "loss_precision", None)):
+        precision = str(model.loss_precision())
     offsets = list(model.offsets())
     scales = None
     if settings.epsilon is None:

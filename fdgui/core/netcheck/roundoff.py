@@ -256,7 +256,12 @@ def _without_shape(losses, theta, units, floors, found, spacing):
     two narrower spacings in a row (or at the narrowest) was never round-off: the measured
     value is the floor's then. Taken for round-off, such a kink's residual (1e6 times u·|L|)
     made every small step of the second look too coarse to decide, so a correct gradient
-    beside the kink was called wrong (review_final19 CRITICAL-2)."""
+    beside the kink was called wrong (review_final19 CRITICAL-2).
+
+    The narrowest spacing is measured with the first narrower one (one call): a residual
+    still above the floor there is round-off (then found at every spacing: a loss that
+    cancels to 0 at θ0) or a kink within that spacing's reach, so the spacings between are
+    not measured; it replaces the first spacing's where it is SHAPE_FALL times smaller."""
     k = fan_offsets()
     numbers = list(floors)
     now = {number: found[number] for number in numbers}
