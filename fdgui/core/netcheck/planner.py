@@ -176,10 +176,9 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
         PLAN_FLOOR,
         PLAN_SHARE,
         call_cost,
-        roundoff_first,
-        roundoff_follow_up,
         worth_detail,
     )
+    from fdgui.core.netcheck.roundoff_plan import RoundoffLook
 
     shapes = [(t.name, tuple(t.shape)) for t in model.tensors]
     theta = np.asarray(model.theta0(), dtype=np.float64).ravel()
@@ -188,7 +187,7 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     memory = 8 * EVALUATIONS_PER_ENTRY * rows * (3 if changes else theta.size)
     # a slow loss: timing the pieces would cost more than a small share of the check itself
     start = time.perf_counter()
-    looked = roundoff_first(model, settings, theta)  # the round-off's first points
+    looked = RoundoffLook(model, settings.epsilon, theta)  # the round-off's first call
     a, b = call_cost(model.losses, theta, bool(getattr(model, "batched", True)), looked)
     known = bool(getattr(model, "precision_known", True))
     detail, quick = worth_detail(settings, shapes, rows, a, b, EVALUATIONS_PER_ENTRY, CostPlan,
@@ -196,8 +195,7 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     if not detail:
         # the round-off's call after its first, foreseen within the planning's budget
         budget = max(PLAN_FLOOR, PLAN_SHARE * quick[settings.mode].expected_seconds)
-        more = roundoff_follow_up(model.losses, theta, looked, a, b,
-                                  budget - (time.perf_counter() - start))  # fmt: skip
+        more = looked.follow_up(model.losses, a, b, budget - (time.perf_counter() - start))
         return {mode: replace(plan, memory_bytes=memory if mode != "projection" else
                               8 * EVALUATIONS_PER_ENTRY * theta.size,
                               expected_seconds=plan.expected_seconds + more,

@@ -18,12 +18,16 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_sizes
 from fdgui.core.netcheck.roundoff import roundoff_points
 from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
+
+if TYPE_CHECKING:
+    from fdgui.core.netcheck.roundoff_plan import RoundoffLook
 
 PLAN_SHARE = 0.1  # planning may cost this share of the predicted check …
 PLAN_FLOOR = 1.0  # … or this many seconds, whichever is more
@@ -40,7 +44,7 @@ def call_cost(
     losses: Callable[[np.ndarray], object],
     theta: np.ndarray,
     batched: bool = True,
-    looked: dict | None = None,
+    looked: RoundoffLook | None = None,
 ) -> tuple[float, float]:
     """(a, b): seconds a call costs, and seconds a point costs. Each size is called twice and
     the faster taken (a first call of a shape may compile, as ``jax.jit`` does); a slow
@@ -49,9 +53,9 @@ def call_cost(
     its points (a loss that sleeps 0.15 s a call and 2 ms a point was planned 15-28× too
     slow as 0.15 s a point). Unbatched, every point costs a call.
 
-    ``looked["points"]``: points worth evaluating (the round-off's first call); a slow
-    loss's many-point call evaluates them in place of θ0's copies where they are about as
-    many (up to twice), and ``looked["values"]`` are then their losses."""
+    ``looked``: the round-off measurement's first call (``roundoff_plan``); a slow loss's
+    many-point call evaluates its points in place of θ0's copies where they are about as
+    many (up to twice), and ``looked.values`` are then their losses."""
 
     def timed(points: np.ndarray) -> float:
         start = time.perf_counter()
@@ -67,10 +71,10 @@ def call_cost(
         # points cheap against the call: one call of about twice its cost (n·b ≈ a) measures
         # b past the timing's jitter (a difference of two calls is mostly jitter there)
         count = int(min(SLOW_MOST, one / max(per_point, one / SLOW_MOST)))
-        wanted = None if looked is None else looked.get("points")
-        if count > SLOW_POINTS and wanted is not None and SLOW_POINTS < len(wanted) <= 2 * count:
+        wanted = looked.points if looked is not None and count > SLOW_POINTS else None
+        if wanted is not None and SLOW_POINTS < len(wanted) <= 2 * count:
             start = time.perf_counter()
-            looked["values"] = losses(wanted)
+            looked.values = losses(wanted)
             more, count = time.perf_counter() - start, len(wanted)
             per_point = min(one, max(0.0, (more - one) / (count - 1)))
         elif count > SLOW_POINTS:
@@ -142,49 +146,3 @@ def worth_detail(settings: CheckSettings, shapes, rows: int, a: float, b: float,
     predicted = plans[settings.mode].expected_seconds
     budget = max(PLAN_FLOOR, PLAN_SHARE * predicted)
     return detailed_cost(a, b, shapes, rows, settings.samples, per_entry) <= budget, plans
-
-
-def roundoff_first(model, settings: CheckSettings, theta: np.ndarray) -> dict:
-    """What ``roundoff_follow_up`` needs: the numeric engine's round-off arguments and its
-    first call's points (``looked["points"]``, for ``call_cost`` to evaluate). The loss's
-    precision, when not yet learned, is taken as float64 (what a Python float loss computes
-    in), and the tensors' step scales as proposed (``own_scales``: resolving costs calls)."""
-    from fdgui.core.netcheck.roundoff_plan import first_points
-    from fdgui.core.netcheck.tolerances import own_scales
-    from fdgui.core.numbers.precision import recommended_epsilon
-
-    precision = "float64"  # (the numeric engine's, when the model names none)
-    if getattr(model, "precision_known", True) and callable(getattr(model, "loss_precision", None)):
-        precision = str(model.loss_precision())
-    offsets = list(model.offsets())
-    scales = None
-    if settings.epsilon is None:
-        scales = own_scales(theta, offsets, recommended_epsilon(precision, 0.0))
-    arguments = {"epsilon": settings.epsilon, "offsets": offsets, "step_scales": scales}
-    return {"precision": precision, "arguments": arguments,
-            "points": first_points(theta, precision, **arguments)}  # fmt: skip
-
-
-def roundoff_follow_up(losses: Callable[[np.ndarray], object], theta: np.ndarray,
-                       looked: dict, a: float, b: float, allowed: float) -> float:  # fmt: skip
-    """Seconds of the numeric engine's round-off call after its first (``roundoff_plan``:
-    a narrowing where the residual lies above u·|L|, a widening, more lines), foreseen from
-    the first call's real losses (``looked``: from ``roundoff_first``, with ``values`` when
-    ``call_cost`` evaluated them; else one call more, when it costs at most ``allowed``
-    seconds); 0 when none follows or it is not foreseen."""
-    from fdgui.core.netcheck.roundoff_plan import next_call
-
-    points = looked["points"]
-    values = looked.get("values")
-    if values is None:
-        if not points.shape[0] or a + b * points.shape[0] > allowed:
-            return 0.0
-        try:
-            values = losses(points)
-        except Exception:  # the check will say what the loss does there; a plan only foresees
-            return 0.0
-    values = np.asarray(values, dtype=np.float64).reshape(-1)
-    if values.shape[0] != points.shape[0] or not np.all(np.isfinite(values)):
-        return 0.0
-    follow = next_call(values, theta, looked["precision"], **looked["arguments"])
-    return a + b * follow if follow else 0.0

@@ -11,9 +11,15 @@ stopped where it asks for more: that next call is the check's too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from fdgui.core.netcheck.roundoff import measure_roundoffs
+from fdgui.core.netcheck.roundoff import measure_roundoffs, roundoff_points
+from fdgui.core.netcheck.tolerances import own_scales
+from fdgui.core.numbers.precision import recommended_epsilon
+
+LOOK_NUMBERS = 2**23  # a plan builds the first call's points up to this many numbers (64 MB)
 
 
 class _Asked(Exception):
@@ -53,3 +59,54 @@ def next_call(values: np.ndarray, theta: np.ndarray, precision: str, **arguments
     ``values`` (0: none; later calls are not foreseen)."""
     points = _run([np.asarray(values, dtype=np.float64)], theta, precision, arguments)
     return 0 if points is None else int(points.shape[0])
+
+
+class RoundoffLook:
+    """The numeric engine's round-off measurement as its plan sees it: the arguments the
+    engine passes (the loss's precision, when not yet learned, taken as float64 — what a
+    Python float loss computes in; the tensors' step scales as proposed, ``own_scales``, as
+    resolving them costs calls), its first call's points (built when first asked, none past
+    LOOK_NUMBERS numbers) and, once evaluated (``call_cost``), their losses (``values``)."""
+
+    def __init__(self, model, epsilon: float | None, theta: np.ndarray) -> None:
+        self.precision = "float64"  # (the numeric engine's, when the model names none)
+        known = getattr(model, "precision_known", True)
+        if known and callable(getattr(model, "loss_precision", None)):
+            self.precision = str(model.loss_precision())
+        offsets = list(model.offsets())
+        scales = None
+        if epsilon is None:
+            scales = own_scales(theta, offsets, recommended_epsilon(self.precision, 0.0))
+        self.arguments = {"epsilon": epsilon, "offsets": offsets, "step_scales": scales}
+        self.theta = theta
+        self.values: object = None
+        self._points: np.ndarray | None = None
+
+    @property
+    def points(self) -> np.ndarray:
+        if self._points is None:
+            tensors = len(self.arguments["offsets"]) - 1
+            if roundoff_points(tensors) * self.theta.size > LOOK_NUMBERS:
+                self._points = np.empty((0, self.theta.size))
+            else:
+                self._points = first_points(self.theta, self.precision, **self.arguments)
+        return self._points
+
+    def follow_up(self, losses: Callable[[np.ndarray], object], a: float, b: float,
+                  allowed: float) -> float:  # fmt: skip
+        """Seconds (a + b·points) of the measurement's call after its first, foreseen from
+        the first call's losses (``values``; else evaluated here when that call costs at
+        most ``allowed`` seconds); 0 when none follows or it is not foreseen."""
+        points, values = self.points, self.values
+        if values is None:
+            if not points.shape[0] or a + b * points.shape[0] > allowed:
+                return 0.0
+            try:
+                values = losses(points)
+            except Exception:  # the check will say what the loss does there; a plan foresees
+                return 0.0
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        if values.shape[0] != points.shape[0] or not np.all(np.isfinite(values)):
+            return 0.0
+        follow = next_call(values, self.theta, self.precision, **self.arguments)
+        return a + b * follow if follow else 0.0
