@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from fdgui.core.models.base import ModelBase, TensorInfo
-from fdgui.core.netcheck import CheckSettings, plan_costs, quick_plan
+from fdgui.core.netcheck import CheckSettings, plan_costs, quick_plan, roundoff
 from fdgui.core.netcheck.numeric import numeric_gradient_report
-from fdgui.core.netcheck.roundoff import NARROWINGS, measure_roundoffs
+from fdgui.core.netcheck.roundoff import measure_roundoffs
 from fdgui.core.netcheck.roundoff_plan import first_points, next_call
 
 U = 2.0**-53
@@ -54,7 +54,7 @@ def test_a_loss_rounding_as_its_value_says_is_not_narrowed():
 
 @pytest.mark.parametrize("offset", [0.0, 0.3])
 @pytest.mark.parametrize("distance", [1e-7, 1e-8, 1e-9])
-def test_kinks_beside_theta0_are_not_round_off(offset, distance):
+def test_kinks_beside_theta0_are_not_round_off(monkeypatch, offset, distance):
     """Two relu-like kinks, ``distance`` on either side of w[0] (both fans of most lines
     cross one: their residual at the first spacing is 1e7 times the round-off), are not
     read as round-off, whether the loss cancels (then one call settles it at the narrowest
@@ -69,6 +69,9 @@ def test_kinks_beside_theta0_are_not_round_off(offset, distance):
     plain = measure_roundoffs(lambda points: _cancelling(points, offset), W, "float64").overall
     found = measure_roundoffs(kinked, W, "float64").overall
     assert found <= 4 * plain, (found, plain)
+    # (the kinks are there: without the narrowing they pass for round-off 1e3 times larger)
+    monkeypatch.setattr(roundoff, "_without_shape", lambda *a: ({n: a[4][n] for n in a[3]}, 0))
+    assert measure_roundoffs(kinked, W, "float64").overall > 1e3 * plain
 
 
 @pytest.mark.parametrize("offset, follows", [(0.0, True), (0.3, False)])
@@ -79,7 +82,6 @@ def test_the_plan_foresees_the_call_after_the_first(offset, follows):
     assert (after > 0) == follows
     if follows:  # the narrowing's call: the first and the narrowest spacing's points
         assert after == 2 * points.shape[0]
-    assert NARROWINGS > 2  # (what one call saves)
 
 
 A, B = 0.12, 0.002  # the cost model's seconds a call and a point (no clock involved)
