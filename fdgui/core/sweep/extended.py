@@ -246,15 +246,25 @@ HUGE_ARGUMENT = 1e15
 def _huge_exponential(name: str, x, dx, mp):
     """exp-like functions where e^|x| has more than 1e14 decades: an underflowing
     exp is 0 (its true size is far under any error bar); an overflowing
-    one leaves the loss undefined in every format."""
+    one leaves the loss undefined in every format. The slope: ``_vanishing``."""
     if name == "sigmoid":
         one, zero = mp.mpf(1), mp.mpf(0)
-        return (one if x > 0 else zero), zero
+        return (one if x > 0 else zero), _vanishing(mp, x, dx)
     if x > 0 or name in ("sinh", "cosh"):
         raise Undefined(f"{name} overflows")
     if name == "expm1":
-        return mp.mpf(-1), mp.mpf(0)
-    return mp.mpf(0), mp.mpf(0)
+        return mp.mpf(-1), _vanishing(mp, x, dx)
+    return mp.mpf(0), _vanishing(mp, x, dx)
+
+
+def _vanishing(mp, x, dx, factor: int = 0):
+    """A stand-in for a slope |dx|·e^(−|x|)·(≤ 2^factor) no float holds (|x| > 1e15):
+    2^(factor − ⌊|x|⌋)·dx, of its sign and no smaller, below 2^-1e15 through any chain rule a
+    float loss allows. The float64 derivative rounds to 0 with the smallest subnormal as its
+    bar, never "0 ± 0" (review10i M10: sigmoid at 1e150, derivative 6e-434294481903251819)."""
+    if dx == 0:
+        return mp.mpf(0)
+    return mp.ldexp(dx, factor - int(mp.floor(abs(x))))
 
 
 ASTRONOMICAL_BITS = 4096  # |x| > 2^4096: beyond every float format by far
@@ -262,22 +272,24 @@ ASTRONOMICAL_BITS = 4096  # |x| > 2^4096: beyond every float format by far
 
 def _astronomical(name: str, x, dx, mp):
     """A function of an argument far beyond any float (e^(1e8) inside a sigmoid): the
-    saturating ones take their limit with slope 0, the rest are undefined (the loss overflows
-    in every format, and mpmath would spend ages reducing such an argument)."""
+    saturating ones take their limit with a slope no float holds (``_vanishing``; arctan's
+    exactly), the rest are undefined (the loss overflows in every format, and mpmath would
+    spend ages reducing such an argument)."""
     zero = mp.mpf(0)
     positive = x > 0
+    if name in ("arctan", "atan"):  # its slope is a plain power of x: no exponent to reduce
+        return (mp.pi / 2) * (1 if positive else -1), dx / (1 + x * x)
     limits = {
         "sigmoid": mp.mpf(1) if positive else zero,
         "tanh": mp.mpf(1) if positive else mp.mpf(-1),
-        "arctan": (mp.pi / 2) * (1 if positive else -1),
-        "atan": (mp.pi / 2) * (1 if positive else -1),
         "exp": None if positive else zero,
         "expm1": None if positive else mp.mpf(-1),
     }
     limit = limits.get(name)
     if limit is None:
         raise Undefined(f"{name} of a number beyond every float format")
-    return limit, zero
+    # tanh' = sech² ≤ 4·e^(−2|x|); σ' and exp's ≤ e^(−|x|): a slope no float holds
+    return limit, _vanishing(mp, x, dx, 2 if name == "tanh" else 0)
 
 
 def evaluate(
