@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,6 @@ from fdgui.core.sweep.dtype_exact import (
     FLOAT64,
     SWITCHING,
     Arithmetic,
-    constants_shift,
     dtype_arithmetic,
 )
 from fdgui.core.sweep.dtype_exact import Switches as _Switches
@@ -561,56 +559,6 @@ def switched(
         with np.errstate(invalid="ignore"):
             result |= (sign(plus) != at) | (sign(minus) != at)
     return result
-
-
-def typed_derivative(
-    text: str, w: float, dtype: str = "float64", loss: str | None = None
-) -> ReferenceValue:
-    """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
-    value and what that value may be off from what was claimed (``core/sweep/claim.py``):
-    for a plain number its float64 representation error plus half a unit of its last typed
-    digit; for a formula the float64 evaluation's round-off, measured against extended
-    precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
-    gradient and, for the expression ``loss``, what rounding its typed constants to the dtype
-    moves its derivative by (``constants_shift``)."""
-    from fdgui.core.models.expression import parse_expression
-    from fdgui.core.sweep.claim import typed_gradient
-
-    expression = parse_expression(text, "grad")
-    value = float(expression.evaluate(np.array([w]), "float64")[0])
-    shift = constants_shift(loss, w, dtype) if loss is not None else 0.0
-    digits = _typed_number_resolution(text, value)
-    if digits is not None:
-        return typed_gradient(text, value, digits, dtype, shift)
-    error: float | None
-    try:
-        exact = evaluate(expression.text, w, 2 * START_DIGITS)
-        mp = _mp()
-        with mp.workdps(2 * START_DIGITS):
-            error = _up(mp, abs(exact.value - mp.mpf(value))) + _ulp_bar(value)
-        if not np.isfinite(value):
-            error = None
-    except (Undefined, Unbounded, MemoryError):
-        error = None
-    return typed_gradient(expression.text, value, error, dtype, shift)
-
-
-def _typed_number_resolution(text: str, value: float) -> float | None:
-    """What the float64 ``value`` of a plain typed number is off from the digits typed (its
-    representation error; half a unit of the last digit is added by the claim); None for an
-    expression."""
-    cleaned = text.strip().replace("\u2212", "-")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or not np.isfinite(value):
-        return None
-    difference = abs(Decimal(value) - number)
-    bar = float(difference)
-    if Decimal(bar) < difference:  # round up: the bar bounds the representation error
-        bar = float(np.nextafter(bar, np.inf))
-    return bar
 
 
 @unavailable_then(lambda why: (None, None))
