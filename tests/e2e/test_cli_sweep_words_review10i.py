@@ -54,6 +54,9 @@ def test_the_differences_settle_near_a_value_read_where_they_resolve_it(
     if match is not None:  # where said, the value they settle on is the derivative's
         settled = float(match.group(1).replace("−", "-").rstrip("."))
         assert abs(settled - exact) <= 0.25 * abs(exact), (settled, exact, text)
+        # and it tells the gradient under check from the reference (a value 3.6 % off beside
+        # a 1 % bug pointed at the bug)
+        assert abs(settled - exact) < abs(float(grad) - exact) / 2, (settled, exact, text)
 
 
 # ------------------------------------------------------------------ M3: no "Undefined at w"
@@ -208,3 +211,18 @@ def test_an_underflowing_derivative_has_a_bar_that_bounds_it(capsys, expression,
     assert exact != 0
     assert analytic["error"] is not None and analytic["error"] >= abs(exact)
     assert analytic["error"] > 0
+
+
+# ------------------------------------------------------------------ M3: a derivative too large
+
+
+@pytest.mark.parametrize(("grad", "exit_code"), [(None, 0), ("-1/w**2", 2)])
+def test_a_derivative_beyond_float64_is_not_undefined_at_w(capsys, grad, exit_code):
+    # 1/w at 1e-300: the loss is 1e300, its derivative −1e600 exists but no float64 holds it
+    args = ("--expr", "1/w", "--at=1e-300") + (("--grad", grad) if grad else ())
+    code, data = _run(capsys, *args)
+    diagnosis = data["diagnosis"]
+    assert diagnosis["kind"] != "undefined"
+    assert "Undefined" not in diagnosis["title"]
+    assert "float64" in diagnosis["title"] and "overflow" in diagnosis["title"]
+    assert code == exit_code

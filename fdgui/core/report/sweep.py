@@ -33,6 +33,7 @@ from fdgui.core.report.sweep_claim import (
 )
 from fdgui.core.report.sweep_reach import (
     _checked_overflows,
+    _derivative_overflows,
     _larger_advice,
     _pole_in_range,
     _vanished,
@@ -642,6 +643,7 @@ _CASE_WORDS = {
     "pole-in-range": _pole_in_range,
     "pole-confirmed": _pole_in_range,
     "checked-overflows": _checked_overflows,
+    "derivative-overflows": _derivative_overflows,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,
     "flat-rows": _flat_rows,

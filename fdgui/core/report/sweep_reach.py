@@ -32,7 +32,22 @@ def reach_title(diagnosis: Diagnosis) -> str | None:
         return f"Gradient correct (confirmed by the {method} reference; {_within(facts)})"
     if case == "checked-overflows":
         return "Too coarse to judge (your derivative overflows in float64)"
+    if case == "derivative-overflows":
+        return "No float64 number holds it (the derivative overflows)"
     return None
+
+
+def _derivative_overflows(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
+    judged = (
+        " Nothing is judged: no float64 gradient can be right here."
+        if facts.get("method") not in (None, "analytic") and "checked" in facts
+        else " Nothing is judged."
+    )
+    return (
+        "The loss is finite at w, but its derivative there is beyond float64's largest number "
+        "(about 1.8e308): no finite difference, reference or float64 gradient can hold it."
+        f"{judged} Move w or rescale the loss."
+    )
 
 
 def _bar(error: float | None) -> str:

@@ -45,6 +45,7 @@ from fdgui.core.sweep.cases import (
 from fdgui.core.sweep.claim import agreement_facts, allowance, too_few_digits
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
+from fdgui.core.sweep.extended import TOO_LARGE
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_bar, fd_outvotes
 from fdgui.core.sweep.guides import reading_refutes, settled_reading
 from fdgui.core.sweep.reading import (
@@ -294,6 +295,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if not usable.any() and not result.vanished.all():
         return reading.diagnosis("undefined", "not-finite")
     if analytic is not None and analytic.status == "undefined":
+        if TOO_LARGE in analytic.note:  # it exists, beyond float64 (1/w at 1e-300: M3)
+            return reading.diagnosis("estimate", "derivative-overflows")
         return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
     if checked is not None and not np.isfinite(checked.value):
         return _not_a_number(reading)

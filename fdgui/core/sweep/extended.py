@@ -333,12 +333,15 @@ def converged_derivative(
     with mp.workdps(digits):
         value = float(current.derivative)
         if not np.isfinite(value):
-            raise Undefined("the derivative does not fit in float64")
+            raise Undefined(TOO_LARGE)
         rounding = abs(current.derivative - mp.mpf(value))
         error = _up(mp, rounding + 4 * difference)
         if not settled:
             error = max(error, _up(mp, abs(current.derivative)))
     return value, error, current
+
+
+TOO_LARGE = "the derivative does not fit in float64"  # it exists: |L'| beyond 1.8e308
 
 
 def _up(mp, value) -> float:

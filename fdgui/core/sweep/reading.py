@@ -16,6 +16,7 @@ KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "
 CASES: dict[str, str] = {
     "not-finite-at-w": "undefined",  # the loss at w itself is not finite
     "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
+    "derivative-overflows": "estimate",  # it exists, but no float64 number holds it
     "checked-not-finite": "undefined",  # the gradient under check is NaN or ±inf
     # a typed formula NaN/±inf in float64 whose exact value agrees with the reference
     "checked-overflows": "estimate",
@@ -57,6 +58,7 @@ UNJUDGED_CASES: tuple[str, ...] = (
 UNDEFINED_UNJUDGED: tuple[str, ...] = (
     "not-finite-at-w",
     "undefined-at-w",
+    "derivative-overflows",
     "one-sided",
     "not-finite",
 )
