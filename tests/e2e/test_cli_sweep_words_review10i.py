@@ -112,6 +112,8 @@ def test_no_sweep_larger_advice_where_larger_epsilon_cannot_resolve(capsys):
     assert "changes completely" in diagnosis["text"]
     # and what judges the typed derivative
     assert "your derivative" in diagnosis["text"].lower()
+    # the recommended ε (the rule of thumb, 3.91e5) is said to be no useful one
+    assert "no ε in the range gives a useful estimate" in data["recommended_epsilon"]["reason"]
     assert code == 0
 
 

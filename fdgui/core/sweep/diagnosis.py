@@ -480,12 +480,14 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if not usable.any() or result.vanished.all():
         if result.kind == "measured":  # rows: w ± ε moved; the losses show no change
             return _flat_rows(reading, checked)
+        reach = _beyond_reach(result, analytic)
         return reading.diagnosis(
             "vanished",
             "vanished",
+            recommended_by="no-useful-epsilon" if reach else "rule",
             has_point=result.point is not None,
             vanished_note=False,
-            **_beyond_reach(result, analytic),
+            **reach,
         )
     # 5. a kink crossed inside the range
     if result.switched is not None and result.switched.any():
