@@ -464,7 +464,12 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if pole is not None:
         # the loss and its derivative exist: a reference that judged above confirms a gradient
         # under check (review10i M3), else the exact value is only read, not judged
-        confirmed = truth is not None and checked is not None and truth is not checked
+        confirmed = (
+            truth is not None
+            and checked is not None
+            and truth is not checked
+            and not _disagrees(checked, truth)  # the analytic one under check: checked here
+        )
         return reading.diagnosis(
             "correct" if confirmed else "estimate",
             "pole-confirmed" if confirmed else "pole-in-range",
