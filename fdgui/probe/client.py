@@ -6,8 +6,9 @@ Requests go down the process's standard input and replies come up its standard o
 own prints go — is drained by a thread that keeps only the last ``OUTPUT_KEEP`` bytes and
 counts the rest, so a print storm costs memory only once.
 
-Every failure is a ``ProbeError`` (an ``InputError`` on the field "probe"): its ``message``
-is one line a person can act on, ``details`` the user's traceback and what the probe printed.
+Every failure is a ``ProbeError`` (a ``ModelFailure``: an ``InputError`` on the field "probe"
+that no engine reads as "undefined here"): its ``message`` is one line a person can act on,
+``details`` the user's traceback and what the probe printed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core.errors import InputError
+from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
 
@@ -47,7 +48,7 @@ def default_python() -> str:
     return sys.executable
 
 
-class ProbeError(InputError):
+class ProbeError(ModelFailure):
     """The probe failed: its code raised, it returned something unusable, it timed out,
     it crashed. ``details``: the user's traceback and the tail of what it printed."""
 
