@@ -418,6 +418,14 @@ class ProbeProcess:
                     watch.beat_came(reply)
         finally:
             self.call_seconds += time.perf_counter() - started
+        if reply.get("seq", self._seq) != self._seq:
+            self.kill()  # two processes on one pipe (a fork), or a broken stream
+            raise ProbeError(
+                "the probe process answered out of turn (a reply to another request: a copy "
+                "of the process, forked by the probe, talking on the pipe?); it was stopped "
+                "and the next run starts a new one",
+                self._printed_details(),
+            )
         self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
         for path, mtime_ns, size in reply.get("modules", ()):
             self.modules[str(path)] = (int(mtime_ns), int(size))

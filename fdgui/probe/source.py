@@ -120,6 +120,7 @@ class Source:
     """The loaded probe: tensors, θ0, the loss (one point or many) and the gradient."""
 
     def __init__(self, path: str, progress: Any = None) -> None:
+        self._pid = os.getpid()  # the worker's (see ``_user``)
         self.path = os.path.abspath(path)
         # the worker's count of evaluations (``progress.Progress``: the per-evaluation timeout)
         self.progress = progress if progress is not None else _NoProgress()
@@ -217,6 +218,8 @@ class Source:
         try:
             return function(*args)
         finally:
+            if os.getpid() != self._pid:  # a child the person's code forked came back
+                os._exit(0)  # into fdgui's code: it ends here (nor forks again, point by point)
             self.user_seconds += time.perf_counter() - started
 
     def _join(self, arrays: dict[str, Any]) -> np.ndarray:

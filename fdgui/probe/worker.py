@@ -17,6 +17,7 @@ size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -33,6 +34,25 @@ def _protocol_streams():
     os.dup2(null, 0)
     os.close(null)
     return protocol_in, protocol_out
+
+
+def _no_protocol_in_children(protocol_in, protocol_out) -> int:
+    """A process the probe forks gets /dev/null for the protocol's descriptors: a child that
+    returns into this loop (a probe that forked and did not ``os._exit``) can neither read
+    the window's requests nor write replies, and ``main`` ends it (its pid is not the
+    worker's). Returns the worker's pid."""
+    worker = os.getpid()
+
+    def in_child() -> None:
+        null = os.open(os.devnull, os.O_RDWR)
+        for stream in (protocol_in, protocol_out):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(null, stream.fileno())
+        os.close(null)
+
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=in_child)
+    return worker
 
 
 def _import_path() -> None:
@@ -98,6 +118,7 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
 
 def main() -> int:
     protocol_in, protocol_out = _protocol_streams()
+    worker = _no_protocol_in_children(protocol_in, protocol_out)
     import faulthandler
 
     faulthandler.enable()  # a crash in C code prints the Python stack to stderr (the details)
@@ -178,6 +199,9 @@ def main() -> int:
             summary, text = frames.capped(summary, 500), frames.capped(text)
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
+        if os.getpid() != worker:  # a fork's child came back here: it never answers
+            os._exit(0)
+        reply["seq"] = header.get("seq")  # the window refuses a reply out of turn
         if source is not None and reply.get("ok"):
             reply["loss_dtype"] = source.loss_dtype
         loaded = watched.new()
