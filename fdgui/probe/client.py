@@ -175,6 +175,12 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
     return 1
 
 
+# loading the file (its imports: torch, JAX), a process's first gradient and its first batch
+# of losses (a JIT compiles them, vmap traces the loss) may take this long until their first
+# point is done, or the timeout if that is longer: the timeout is per evaluation. A single
+# ``loss`` (where the first call at θ0 finds an endless loop) has none.
+FIRST_CALL_ALLOWANCE = 60.0
+FIRST_CALLS = ("load", "gradient", "losses", "changed")
 BEAT = 0.1  # the worker reports evaluations done this often while they go on (at most)
 BATCH_MARGIN = 8  # a batched call of n points may take n × this × the pace measured so far
 PACE_KEEP = 16  # evaluation requests whose seconds per point the pace is the largest of
@@ -187,10 +193,14 @@ class _Watch:
     of n points runs, within ``each`` plus n × BATCH_MARGIN × the seconds per point measured
     on this process so far (n × ``each`` before anything was measured)."""
 
-    def __init__(self, header, arrays, each: float, pace: float | None) -> None:
+    def __init__(
+        self, header, arrays, each: float, pace: float | None, first: bool = False
+    ) -> None:
+        """``first``: the process's first request of its kind (``FIRST_CALL_ALLOWANCE``)."""
         self.op = str(header.get("op"))
         self.arrays = arrays
         self.count = _evaluations(header, arrays)
+        self.first = first and self.op in FIRST_CALLS
         self.each = each
         self.pace = pace
         self.beat = min(BEAT, each / 4)
@@ -199,12 +209,20 @@ class _Watch:
         self.since = time.perf_counter()
 
     @property
+    def starting(self) -> bool:
+        """A first request of its kind, before its first point is done."""
+        return self.first and self.done == 0
+
+    @property
     def allowed(self) -> float:
         if self.batch > 1:
             if self.pace is None:
-                return self.each * self.batch
-            return self.each + self.batch * BATCH_MARGIN * self.pace
-        return self.each + self.beat
+                allowed = self.each * self.batch
+            else:
+                allowed = self.each + self.batch * BATCH_MARGIN * self.pace
+        else:
+            allowed = self.each + self.beat
+        return max(allowed, FIRST_CALL_ALLOWANCE) if self.starting else allowed
 
     def deadline(self) -> float:
         return self.since + self.allowed
@@ -219,14 +237,22 @@ class _Watch:
 
     def message(self) -> str:
         each = f"{self.each:g} s"
+        if self.starting:
+            what = {
+                "load": "loading the file (its imports and module-level code)",
+                "gradient": "its first gradient (where a JIT compiles it)",
+            }.get(self.op, "its first batch of losses (where a JIT compiles or vmap traces it)")
+            return (
+                f"the probe: {what} took longer than {self.allowed:g} s, the time allowed "
+                f"for it (the larger of {FIRST_CALL_ALLOWANCE:g} s and the timeout): a very "
+                "slow start, or code that never ends; its process was stopped"
+            )
         if self.batch > 1:
             what = (
                 f"the probe: its batched losses did not return within {self.allowed:.3g} s for "
                 f"a batch of {self.batch:,} points ({each} plus {BATCH_MARGIN} times the "
                 "time per point measured so far)"
             )
-        elif self.op == "load":
-            what = f"the probe did not answer within {each} while loading the file"
         elif self.op == "gradient":
             what = f"the probe did not answer within {each} computing its gradient"
         elif self.count == 1:
@@ -280,6 +306,7 @@ class ProbeProcess:
         self.cancelled = False  # see cancel()
         self.switched = ""  # the interpreter use_python() moved to, until reported
         self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
+        self._seen: set[Any] = set()
 
     # ---------------------------------------------------------------- the process
     def start(self) -> None:
@@ -314,6 +341,7 @@ class ProbeProcess:
         self._user_base = 0.0
         self.modules = {}
         self._pace = deque(maxlen=PACE_KEEP)  # a new process: its pace is measured anew
+        self._seen: set[Any] = set()  # kinds of request it answered (FIRST_CALL_ALLOWANCE)
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
@@ -405,7 +433,10 @@ class ProbeProcess:
     def _call(self, header, arrays, timeout):
         # the timeout is per loss evaluation, enforced as evaluations finish (``_Watch``)
         each = self.timeout if timeout is None else timeout
-        watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None)
+        op = header.get("op")
+        first = op == "load" or op not in self._seen
+        watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None, first)
+        self._seen.add(op)
         self._seq += 1
         started = time.perf_counter()
         try:

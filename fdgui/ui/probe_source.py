@@ -248,8 +248,9 @@ class ProbePage(QWidget):
         fields.line(
             "probe_timeout",
             "probe_timeoutEdit" if field_names else "probeTimeoutEdit",
-            "Seconds each call into the probe may take; past it the probe's process is "
-            "stopped (an endless loop never freezes the window)",
+            "Seconds each loss evaluation of the probe may take; past it the probe's process "
+            "is stopped (an endless loop never freezes the window). Loading the file and its "
+            "first gradient (imports, a JIT compile) may take 60 s, or this if longer",
         )
         fields.line(
             "probe_python",
