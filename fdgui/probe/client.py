@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import select
 import shutil
 import signal
@@ -181,6 +182,35 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
 # ``loss`` (where the first call at θ0 finds an endless loop) has none.
 FIRST_CALL_ALLOWANCE = 60.0
 FIRST_CALLS = ("load", "gradient", "losses", "changed")
+CLOSE_WAIT = 2.0  # seconds an idle worker may take to exit at end of input before a kill
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
+_FDGUI_PROBE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _hung_place(printed: str, load_request: dict[str, Any] | None) -> str:
+    """' (in loss, probe.py, line 5)': the innermost frame of the person's own code in the
+    stack faulthandler printed for a hung call (the thread it interrupted first; files in
+    the probe's folder before any other outside fdgui's probe package), or ''."""
+    folder = ""
+    if load_request is not None:
+        folder = os.path.dirname(os.path.abspath(str(load_request.get("path", ""))))
+    blocks = re.split(r"\n(?=(?:Current thread|Thread) 0x)", printed)
+    blocks.sort(key=lambda block: not block.lstrip().startswith("Current thread"))
+    for own in (True, False):
+        for block in blocks:
+            for line in block.splitlines():
+                found = _FRAME.match(line)
+                if found is None:
+                    continue
+                path = os.path.abspath(found["file"])
+                if path.startswith(_FDGUI_PROBE + os.sep) or (own and not (
+                        folder and path.startswith(folder + os.sep))):  # fmt: skip
+                    continue
+                name = os.path.basename(path)
+                return f" (in {found['function']}, {name}, line {found['line']})"
+    return ""
+
+
 BEAT = 0.1  # the worker reports evaluations done this often while they go on (at most)
 BATCH_MARGIN = 8  # a batched call of n points may take n × this × the pace measured so far
 PACE_KEEP = 16  # evaluation requests whose seconds per point the pace is the largest of
@@ -206,12 +236,14 @@ class _Watch:
         self.beat = min(BEAT, each / 4)
         self.done = 0
         self.batch = 0
+        self.batched = False  # a batched user call was announced (its first may compile)
         self.since = time.perf_counter()
 
     @property
     def starting(self) -> bool:
-        """A first request of its kind, before its first point is done."""
-        return self.first and self.done == 0
+        """A first request of its kind, before its first point is done: a load, a
+        gradient, or a batched user call (announced: a loop over ``loss`` compiles nothing)."""
+        return self.first and self.done == 0 and (self.op in ("load", "gradient") or self.batched)
 
     @property
     def allowed(self) -> float:
@@ -234,8 +266,11 @@ class _Watch:
     def beat_came(self, header: dict[str, Any]) -> None:
         self.done = int(header.get("done", self.done))
         self.batch = int(header.get("batch", 0))
+        self.batched = self.batched or "batch" in header
 
-    def message(self) -> str:
+    def message(self, place: str = "") -> str:
+        """Why the request was stopped; ``place``: ' (in loss, probe.py, line 5)', where
+        the person's code was when it hung (``_hung_place``)."""
         each = f"{self.each:g} s"
         if self.starting:
             what = {
@@ -243,7 +278,7 @@ class _Watch:
                 "gradient": "its first gradient (where a JIT compiles it)",
             }.get(self.op, "its first batch of losses (where a JIT compiles or vmap traces it)")
             return (
-                f"the probe: {what} took longer than {self.allowed:g} s, the time allowed "
+                f"the probe: {what}{place} took longer than {self.allowed:g} s, the time allowed "
                 f"for it (the larger of {FIRST_CALL_ALLOWANCE:g} s and the timeout): a very "
                 "slow start, or code that never ends; its process was stopped"
             )
@@ -263,7 +298,7 @@ class _Watch:
                 f"{self.count:,} of one request{self._which()} ({self.done:,} answered)"
             )
         return (
-            f"{what}: an endless loop, or a loss slower than {each} an evaluation (raise "
+            f"{what}{place}: an endless loop, or a loss slower than {each} an evaluation (raise "
             "--timeout or the window's Probe timeout); its process was stopped"
         )
 
@@ -381,23 +416,30 @@ class ProbeProcess:
         self.kill()
 
     def close(self) -> None:
+        """End the process: at end of input when it is idle (the worker then exits at
+        once), killed at once while a call runs (a hung loss holds up no one; that call
+        ends "stopped"). Its group goes too, then its pipes."""
         process = self.process
         if process is None:
             return
+        idle = self._lock.acquire(blocking=False)
         try:
-            if process.returncode is None and process.stdin is not None:
-                process.stdin.close()  # the worker ends at end of input
-                _wait_exit(process, 2)
-        except OSError:
-            pass
-        self.kill()  # its group too: processes the probe started do not outlive it
-        for stream in (process.stdin, process.stdout, process.stderr):
-            try:
-                if stream is not None:
-                    stream.close()
-            except OSError:
-                pass
-        self.process = None
+            if idle and process.returncode is None and process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()  # the worker ends at end of input
+                    _wait_exit(process, CLOSE_WAIT)
+            self.kill()  # its group too: processes the probe started do not outlive it
+            if not idle:  # the call ends within its next quarter-second poll
+                idle = self._lock.acquire(timeout=5)
+            for stream in (process.stdin, process.stdout, process.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    if stream is not None:
+                        stream.close()
+            if self.process is process:
+                self.process = None
+        finally:
+            if idle:
+                self._lock.release()
 
     def changed_modules(self) -> list[str]:
         """The person's module files (``watch.ModuleFiles``) that changed on disk (or went)
@@ -507,7 +549,8 @@ class ProbeProcess:
             if left <= 0:
                 self._where_it_hangs()
                 self.kill()
-                raise ProbeError(watch.message(), self._printed_details())
+                place = _hung_place(self.printed(), self.load_request)
+                raise ProbeError(watch.message(place), self._printed_details())
             try:
                 ready = self._wait_readable(fd, min(left, 0.25))
             except (OSError, ValueError):

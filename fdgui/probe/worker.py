@@ -116,6 +116,14 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
     return summary, text
 
 
+def _exit_now() -> None:
+    """End the process now, what it printed flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
+
+
 def main() -> int:
     protocol_in, protocol_out = _protocol_streams()
     worker = _no_protocol_in_children(protocol_in, protocol_out)
@@ -141,8 +149,8 @@ def main() -> int:
     while True:
         try:
             header, arrays = frames.read_message(protocol_in)
-        except EOFError:
-            return 0
+        except EOFError:  # the window closed the probe: end now, even if a thread of the
+            _exit_now()  # person's (not a daemon) would keep the interpreter waiting
         progress.begin(header)
         op = header.get("op")
         reply: dict = {"ok": True}
@@ -212,7 +220,7 @@ def main() -> int:
         try:
             progress.reply(reply, out)
         except (BrokenPipeError, OSError):
-            return 0
+            _exit_now()  # the window went away
 
 
 if __name__ == "__main__":
