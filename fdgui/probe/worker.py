@@ -9,7 +9,8 @@ the protocol. User exceptions (``sys.exit`` included) come back as the user's tr
 
 Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
-``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code) and
+``gradient`` [θ]. Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
+out of turn), ``user_seconds`` (time inside the user's code) and
 ``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times);
 ``modules`` when the person's modules were loaded since the last reply ([path, mtime_ns,
 size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes on disk).
