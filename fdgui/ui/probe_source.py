@@ -113,9 +113,9 @@ class ProbeHolder(QObject):
 
         def returned(model: Any) -> None:
             if not done():
-                model.close()  # a pick the person left for another
+                _close_later(model)  # a pick the person left for another
             elif process.cancelled:  # Cancel came as it finished loading
-                model.close()
+                _close_later(model)
                 self.failed.emit("the probe was stopped", "")
             else:
                 self.adopt(model, owned=True)
@@ -224,9 +224,14 @@ class ProbeHolder(QObject):
         if heir is not None:
             heir._owned = True
             return
-        import threading
+        _close_later(model)
 
-        threading.Thread(target=model.close, name="probe-close", daemon=True).start()
+
+def _close_later(model: Any) -> None:
+    """Close a probe off the GUI thread (its process may be busy in the person's code)."""
+    import threading
+
+    threading.Thread(target=model.close, name="probe-close", daemon=True).start()
 
 
 def _is_user_details(details: str) -> bool:

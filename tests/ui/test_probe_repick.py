@@ -250,3 +250,16 @@ def test_a_probe_shared_with_the_explorer_stays_its_own_when_the_check_picks_ano
     assert explorer.result() is not None and "shared.py" in explorer.result().label
     assert not [m for m in stops if m], stops  # its sweep was never stopped
     assert (tmp_path / "s.count").read_text() == "x"
+
+
+def test_an_index_outside_the_probes_tensor_is_said_beside_its_field(qtbot, window, tmp_path,
+                                                                     monkeypatch):  # fmt: skip
+    """review9l LOW 10: the error was raised on the built-in network's Index (hidden)."""
+    _panel, model, page = parts(window, "explorer")
+    good = write(tmp_path, "good.py", OK)
+    choose(monkeypatch, page, good)
+    loaded(qtbot, model, good)
+    qtbot.waitUntil(lambda: not model.is_busy(), timeout=60_000)
+    model.set_text("probe_index", "7")
+    model.sweep()
+    assert "outside 0…2" in model.errors().get("probe_index", ""), model.errors()

@@ -86,7 +86,12 @@ class ProbeSweeps:
         if settings is not None and settings.dtype != "float64":
             raise InputError("dtype", f"{probe.label} evaluates its loss in its own precision")
         tensor, index = self._texts["probe_tensor"], self._texts["probe_index"]
-        flat = parse_entry(probe, tensor, index)  # a typo shows at once, before any call
+        try:  # a typo shows at once, before any call, beside the probe's Index field
+            flat = parse_entry(probe, tensor, index)
+        except InputError as error:
+            if error.field != "index":
+                raise
+            raise InputError("probe_index", error.message) from None
         named = probe.entry_of(flat)[0]
         if named != tensor:  # the index named another tensor (W1[3, 7]): the picker follows
             self._texts["probe_tensor"] = tensor = named
