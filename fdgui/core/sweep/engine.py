@@ -11,13 +11,13 @@ each scheme, the rule-of-thumb ε and the independent references.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from fdgui.core.errors import numeric_failures
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
@@ -425,7 +425,7 @@ def function_references(
     if objective.supports_complex_step:
         with (
             np.errstate(all="ignore"),
-            contextlib.suppress(ValueError, FloatingPointError, OverflowError),
+            numeric_failures(ValueError, FloatingPointError, OverflowError),
         ):
             stepped = complex_step(objective.losses_complex, w)
             if text is not None:  # where terms cancel, round-off follows their magnitude
@@ -442,8 +442,8 @@ def function_references(
                         floor += 4.0 * 2.0**-53 * abs(second) * max(size, abs(w))
                     stepped = replace(stepped, error=max(stepped.error, floor, SMALLEST))
             references.append(stepped)
-    with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
-        floor = 0.0
+    with np.errstate(all="ignore"), numeric_failures(ValueError, OverflowError):  # a probe's
+        floor = 0.0  # failure (killed, timed out, its code raised) is the sweep's, not 'none here'
         if text is not None:  # round-off follows the size of the terms, not of the value
             from fdgui.core.sweep import extended
 
