@@ -112,3 +112,15 @@ def test_beyond_the_computation_rounding_a_bug_is_still_wrong(expression, point,
         for sign in (1, -1):
             claim = repr(truth * (1 + sign * offset))
             assert _sweep(expression, point, claim, dtype).kind == "wrong", (offset, sign)
+
+
+def test_where_the_dtype_cannot_compute_the_derivative_closely_it_is_too_coarse_not_correct():
+    # float16 tanh(10·w) at 0.4: 1 − y² with y one float16 step from 1; torch returns
+    # 0.0098 for an exact 0.0134, and 0.0049 is as near: neither confirmed nor wrong
+    for grad in ("0.009765625", "0.0048828125"):
+        diagnosis = _sweep("tanh(10*w)", 0.4, grad, "float16")
+        assert diagnosis.case == "unresolved", diagnosis.case
+        assert diagnosis_title(diagnosis) == (
+            "Too coarse to judge (what computing it in float16 may round)"
+        )
+    assert _sweep("tanh(10*w)", 0.4, "-0.0134357", "float16").kind == "wrong"

@@ -77,7 +77,7 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         if diagnosis.facts.get("pole"):
             return "No ε resolves it (every ε straddles a pole)"  # loss, derivative exist
         return "No ε resolves it (the loss changes completely within every ε)"
-    if case in ("correct", "limited", "consistent") and claim_limits(facts):
+    if claim_limits(facts, case):  # the typed claim's own rounding decides (sweep_claim)
         return claim_title(facts)
     if case == "kink-at":
         return "Kink at w"

@@ -203,6 +203,15 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "claim, but a bug that size would fit as well, so it is neither confirmed nor "
             "called wrong."
         )
+    elif facts.get("computation_too_coarse") and value is not None:
+        evidence = (
+            f"The {method} reference gives {_fmt(value, 6)}, and your derivative "
+            f"{facts['claim_text']} differs from it by {uncertainty(facts['claim_difference'])}:"
+            f" within what computing this derivative in {facts['claim_dtype']} may round "
+            f"({uncertainty(facts['claim_allowance'])}, read from the expression term by term), "
+            "which is too large a share of it to tell a correct gradient from a bug that size, "
+            "so it is neither confirmed nor called wrong."
+        )
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
             "No independent reference with an honest error bar is available, so the finite "
@@ -287,6 +296,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("few_typed_digits"):
         advice = " Type your derivative with more digits (or as a formula) to decide it."
+    elif facts.get("computation_too_coarse"):
+        advice = " Check it in a wider dtype, where its terms round less."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
     elif facts.get("unfollowed"):

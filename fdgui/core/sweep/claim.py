@@ -42,6 +42,9 @@ CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype
 # A typed number whose half unit in the last digit exceeds this share of it cannot show the
 # seed's "correct" band (seven digits): an agreement resting on those digits decides nothing
 TYPED_DIGITS_RESOLVE = 1e-7
+# What computing the derivative in the dtype may round confirms nothing beyond this share of
+# the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
+COMPUTATION_RESOLVES = 0.375
 TYPED_PREFIX = "typed: "  # how extended.typed_derivative notes the text of a typed gradient
 
 
@@ -82,26 +85,41 @@ def dtype_rounding(value: float, dtype: str) -> float:
 @dataclass(frozen=True)
 class TypedGradient(ReferenceValue):
     """A typed gradient under check: ``error`` is its whole bar, of which ``claim`` (half a
-    unit of the last typed digit plus the dtype's rounding) is the claim's own rounding — a
-    hard bound on what the claim allows, so the verdict takes it once, never doubled."""
+    unit of the last typed digit, the dtype's or its computation's rounding, and the reach of
+    the correct derivatives' segment) is the claim's own rounding — a hard bound on what the
+    claim allows, so the verdict takes it once, never doubled. ``claim`` holds the segment's
+    larger reach (symmetric, for a reference that does not stand for the segment's anchor);
+    ``allowance(checked, reference)`` takes only its reach towards the claim."""
 
     claim: float = 0.0
     digits: float = 0.0  # the part of ``claim`` that is half a unit of the last typed digit
     dtype: str = "float64"
-    constants: float = 0.0  # the part that is the dtype's rounding of the loss's constants
+    constants: float = 0.0  # the segment's larger reach (``claim_ends``), with its bars
+    rounding: float = 0.0  # the dtype's / its computation's rounding share
+    backward: float = 0.0  # what a backward pass computed in the dtype may round (its share)
+    ends: Any = None  # claim_ends.Ends, or None
 
 
 def typed_gradient(
-    text: str, value: float, representation: float | None, dtype: str, constants: float = 0.0
+    text: str,
+    value: float,
+    representation: float | None,
+    dtype: str,
+    constants: float = 0.0,
+    ends: Any = None,
+    backward: float | None = None,
 ):
     """The typed gradient ``text`` (float64 ``value``, its ``representation`` error or a
     formula's round-off; None where unknown) as a reference with its claim's rounding;
-    ``constants``: how far rounding the loss's typed constants to the dtype moves its
-    derivative (``extended.constants_shift``)."""
+    ``ends``: the correct derivatives' segment (``claim_ends.correct_ends``; ``constants``
+    a symmetric reach where there is none), ``backward``: what a backward pass computed in
+    the dtype may round (``backward_rounding.backward_bound``)."""
     digits = half_unit(text) if np.isfinite(value) else 0.0
-    rounding = dtype_rounding(value, dtype)
+    computed = float(backward) if backward is not None and np.isfinite(backward) else 0.0
+    rounding = max(dtype_rounding(value, dtype), computed)
+    reach = ends.radius if ends is not None else constants
     known = representation is not None
-    claim = digits + rounding + constants if known else 0.0
+    claim = digits + rounding + reach if known else 0.0
     error = None if representation is None else representation + claim
     return TypedGradient(
         "your derivative",
@@ -112,44 +130,96 @@ def typed_gradient(
         claim=claim,
         digits=digits if known else 0.0,
         dtype=dtype,
-        constants=constants if known else 0.0,
+        constants=reach if known else 0.0,
+        rounding=rounding if known else 0.0,
+        backward=computed if known else 0.0,
+        ends=ends if known else None,
     )
 
 
-def allowance(checked: Any) -> float:
-    """The claim's own rounding inside a gradient's bar (0 for anything but a typed one)."""
-    return float(getattr(checked, "claim", 0.0) or 0.0)
+def toward(checked: Any, reference: Any) -> float:
+    """How far the correct derivatives reach from ``reference`` towards the claim: the
+    segment's reach on the claim's side where the reference stands for its anchor (the
+    exact derivative of the dtype's function), else its larger reach."""
+    reach = float(getattr(checked, "constants", 0.0) or 0.0)
+    ends = getattr(checked, "ends", None)
+    if ends is None or reach <= 0 or reference is None:
+        return reach
+    if not ends.anchored(float(reference.value), float(reference.error or 0.0)):
+        return reach
+    return ends.extent(float(checked.value) - float(reference.value))
+
+
+def allowance(checked: Any, reference: Any = None) -> float:
+    """The claim's own rounding inside a gradient's bar (0 for anything but a typed one);
+    against ``reference``, with only the segment's reach towards the claim."""
+    claim = float(getattr(checked, "claim", 0.0) or 0.0)
+    if reference is None or claim <= 0:
+        return claim
+    return claim - float(checked.constants) + toward(checked, reference)
 
 
 def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     """Facts for the words when a typed gradient agrees with ``truth`` only thanks to its
     claim's rounding: ``claim_rounding`` "digits" (half a unit of the last typed digit covers
-    the difference) or "dtype" (the dtype's rounding of a computed gradient does), with the
+    the difference), "dtype" (the dtype's rounding of a computed gradient does), "backward"
+    (what computing the derivative in the dtype may round, beyond that) or "constants" (the
+    segment of correct derivatives: ``claim_end`` names the end it matches), with the
     difference and the allowance. ``strict``: both bars without the claim's rounding. Empty
     when they already cover the difference."""
-    claim = allowance(checked)
+    claim = allowance(checked, truth)
     if claim <= 0 or truth is None:
         return {}
     difference = abs(float(checked.value) - float(truth.value))
     if difference <= strict:
         return {}
+    reach = toward(checked, truth)
+    rounding = checked.rounding
     facts: dict[str, Any] = {
         "claim_difference": difference,
         "claim_dtype": checked.dtype,
         "claim_text": checked.note[len(TYPED_PREFIX) :],
         "claim_digits": checked.digits,
     }
-    rounding = claim - checked.digits - checked.constants
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
-    facts["claim_needs_digits"] = difference > strict + rounding + checked.constants
-    facts["claim_other"] = rounding + checked.constants  # the dtype's and constants' share
+    facts["claim_needs_digits"] = difference > strict + rounding + reach
+    facts["claim_other"] = rounding + reach  # the dtype's and constants' share
     if checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
-    elif checked.constants > 0 and difference > strict + checked.digits + rounding:
-        facts.update(claim_rounding="constants", claim_allowance=checked.constants)
+    elif reach > 0 and difference > strict + checked.digits + rounding:
+        facts.update(claim_rounding="constants", claim_allowance=reach)
+        facts.update(_end_facts(checked, strict + checked.digits + rounding))
+    elif checked.backward > dtype_rounding(float(checked.value), checked.dtype) and (
+        difference > strict + checked.digits + dtype_rounding(float(checked.value), checked.dtype)
+    ):
+        facts.update(claim_rounding="backward", claim_allowance=checked.backward)
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts
+
+
+def _end_facts(checked: Any, slack: float) -> dict:
+    """Which end of the segment the claim matches (within ``slack`` and the end's bar):
+    "constants" (the constants as typed), "w" (the w as typed), "both", or "between"."""
+    ends = checked.ends
+    if ends is None:
+        return {"claim_end": "constants"}
+    value = float(checked.value)
+    near = {
+        name: end
+        for name, end in (
+            ("constants", ends.typed_constants),
+            ("w", ends.typed_w),
+            ("both", ends.typed_both),
+        )
+        if end is not None and abs(value - end) <= slack + ends.bar
+    }
+    facts: dict[str, Any] = {"claim_w_typed": ends.w_typed, "claim_w_dtype": ends.w_dtype}
+    for name in ("constants", "w", "both"):
+        if name in near:
+            return {**facts, "claim_end": name, "claim_end_value": near[name]}
+    far = max(ends.values(), key=lambda e: abs(e - ends.anchor), default=ends.anchor)
+    return {**facts, "claim_end": "between", "claim_end_value": far}
 
 
 def too_few_digits(facts: dict, checked: Any) -> bool:
@@ -162,3 +232,14 @@ def too_few_digits(facts: dict, checked: Any) -> bool:
     if not facts.get("claim_needs_digits") or checked is None:
         return False
     return checked.digits > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
+
+
+def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> bool:
+    """Whether the agreement rests on what computing the derivative in the dtype may round
+    (``claim_rounding`` "backward") and that exceeds ``COMPUTATION_RESOLVES`` of the
+    derivative: the dtype cannot compute this derivative closely enough to tell a correct
+    gradient from a bug that size (float16 tanh(10·w) near saturation; a phase the dtype's
+    rounding scrambles), so it is neither confirmed nor called wrong."""
+    if facts.get("claim_rounding") != "backward" or checked is None or truth is None:
+        return False
+    return checked.backward > COMPUTATION_RESOLVES * abs(float(truth.value))

@@ -32,7 +32,6 @@ from fdgui.core.sweep.dtype_exact import (
     FLOAT64,
     SWITCHING,
     Arithmetic,
-    constants_shift,
     dtype_arithmetic,
 )
 from fdgui.core.sweep.dtype_exact import Switches as _Switches
@@ -552,24 +551,32 @@ def switched(
 
 
 def typed_derivative(
-    text: str, w: float, dtype: str = "float64", loss: str | None = None
+    text: str,
+    w: float,
+    dtype: str = "float64",
+    loss: str | None = None,
+    typed_w: float | None = None,
 ) -> ReferenceValue:
-    """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
-    value and what that value may be off from what was claimed (``core/sweep/claim.py``):
-    for a plain number its float64 representation error plus half a unit of its last typed
-    digit; for a formula the float64 evaluation's round-off, measured against extended
-    precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
-    gradient and, for the expression ``loss``, what rounding its typed constants to the dtype
-    moves its derivative by (``constants_shift``)."""
+    """A derivative typed by a person (an expression in w or a number), at ``w`` (the dtype's;
+    ``typed_w`` the w as typed): its float64 value and what that value may be off from what
+    was claimed (``core/sweep/claim.py``): for a plain number its float64 representation
+    error plus half a unit of its last typed digit; for a formula the float64 evaluation's
+    round-off, measured against extended precision; in float32/float16/bfloat16 both plus the
+    dtype's rounding of a computed gradient; for the expression ``loss``, what computing its
+    derivative in the dtype may round (``backward_rounding``) and the segment of its correct
+    derivatives (``claim_ends``: its constants and w as typed or as the dtype holds them)."""
     from fdgui.core.models.expression import parse_expression
+    from fdgui.core.sweep.backward_rounding import backward_bound
     from fdgui.core.sweep.claim import typed_gradient
+    from fdgui.core.sweep.claim_ends import correct_ends
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
-    shift = constants_shift(loss, w, dtype) if loss is not None else 0.0
+    ends = correct_ends(loss, w, dtype, typed_w) if loss is not None else None
+    computed = backward_bound(loss, w, dtype) if loss is not None else None
     digits = _typed_number_resolution(text, value)
     if digits is not None:
-        return typed_gradient(text, value, digits, dtype, shift)
+        return typed_gradient(text, value, digits, dtype, ends=ends, backward=computed)
     error: float | None
     try:
         exact = evaluate(expression.text, w, 2 * START_DIGITS)
@@ -580,7 +587,7 @@ def typed_derivative(
             error = None
     except (Undefined, Unbounded, MemoryError):
         error = None
-    return typed_gradient(expression.text, value, error, dtype, shift)
+    return typed_gradient(expression.text, value, error, dtype, ends=ends, backward=computed)
 
 
 def _typed_number_resolution(text: str, value: float) -> float | None:
