@@ -10,11 +10,13 @@ the claim itself, not a bug in it:
   A correct derivative typed short is therefore not "wrong"; the words say it differs by X,
   within the rounding of the typed digits. A formula (``cos(w)``) has no typed digits: it
   carries only its float64 evaluation's round-off (``extended.typed_derivative``).
-- **The rounding of the loss's constants.** The dtype's losses use the typed constants
-  rounded to the dtype, and the exact reference follows them; a derivative worked out from
-  the constants as typed is as correct a derivative of the typed expression. Their two
-  derivatives differ by a known amount (large near a pole: 1/(w − 0.488) in float32), which
-  the claim allows too (``extended.constants_shift``).
+- **The correct derivatives' segment.** The dtype's losses use the typed constants rounded
+  to the dtype at w rounded to it, and the exact reference follows them; a derivative worked
+  out from the constants (or the w) as typed is as correct a derivative of the typed
+  expression. The claim is allowed its distance to the segment those ends span, never the
+  mirror of it (``claim_ends``).
+- **What computing it in the dtype may round.** Where the derivative's terms cancel, a
+  correct backward pass is off by many u of the gradient (``backward_rounding``).
 - **The dtype's rounding of a computed gradient.** In float32, float16 and bfloat16 the
   gradient a correct backward pass returns is at best the exact derivative rounded to the
   dtype (an error up to u relative), and a chain of operations adds a few such roundings. As
@@ -98,6 +100,7 @@ class TypedGradient(ReferenceValue):
     rounding: float = 0.0  # the dtype's / its computation's rounding share
     backward: float = 0.0  # what a backward pass computed in the dtype may round (its share)
     ends: Any = None  # claim_ends.Ends, or None
+    representation: float | None = None  # the bar without the claim's rounding
 
 
 def typed_gradient(
@@ -134,6 +137,7 @@ def typed_gradient(
         rounding=rounding if known else 0.0,
         backward=computed if known else 0.0,
         ends=ends if known else None,
+        representation=representation,
     )
 
 
@@ -156,7 +160,17 @@ def allowance(checked: Any, reference: Any = None) -> float:
     claim = float(getattr(checked, "claim", 0.0) or 0.0)
     if reference is None or claim <= 0:
         return claim
-    return claim - float(checked.constants) + toward(checked, reference)
+    # summed, not claim − reach: a reach of 1e23 (the typed w beside a pole) would absorb
+    return float(checked.digits) + float(checked.rounding) + toward(checked, reference)
+
+
+def own_error(checked: Any) -> float:
+    """The gradient's bar without the claim's own rounding: its representation error or a
+    formula's round-off (for a typed one), else its whole bar."""
+    representation = getattr(checked, "representation", None)
+    if representation is not None:
+        return float(representation)
+    return float(checked.error) - allowance(checked)
 
 
 def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:

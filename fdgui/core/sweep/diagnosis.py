@@ -46,6 +46,7 @@ from fdgui.core.sweep.claim import (
     agreement_facts,
     allowance,
     computation_too_coarse,
+    own_error,
     too_few_digits,
 )
 from fdgui.core.sweep.engine import SweepResult, relative_error
@@ -109,7 +110,7 @@ def _gradient_bar(checked: ReferenceValue, truth: float) -> float:
     its size."""
     if checked.error is not None and np.isfinite(checked.error):
         # without a typed claim's own rounding, taken once (allowance, core/sweep/claim.py)
-        return float(checked.error) - allowance(checked) + 4.0 * 2.0**-53 * abs(checked.value)
+        return own_error(checked) + 4.0 * 2.0**-53 * abs(checked.value)
     return UNKNOWN_GRADIENT_ERROR * max(abs(checked.value), abs(truth))
 
 
