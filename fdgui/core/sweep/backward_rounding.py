@@ -32,7 +32,7 @@ from fdgui.core.sweep.budget import check_time, unavailable_then
 SPREAD = 4.0  # standard deviations of the summed roundings taken as their bound
 TRANSCENDENTAL = 2.0  # units of u a float64 library's exp/sin/tanh/… may be off by (one ulp);
 # in float32/float16/bfloat16 they are computed wider and rounded once: one unit
-DIGITS = 50
+DIGITS = 30  # the sensitivities need a few digits; the values' cancellations no more
 HUGE = 1e15  # arguments beyond this (exp of 1e15) are left out: no bound is given
 
 

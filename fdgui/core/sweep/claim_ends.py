@@ -75,13 +75,21 @@ def correct_ends(text: str, w: float, dtype: str, typed_w: float | None = None) 
         anchor, anchor_bar, anchor_exact = converged_derivative(text, w, 0, held)
     except Undefined:
         return None
-    points = [(w, FLOAT64)]
     moved = typed_w is not None and np.isfinite(typed_w) and float(typed_w) != float(w)
-    if moved:
-        points += [(float(typed_w), held), (float(typed_w), FLOAT64)]
+    rounds = _constants_round(text, held)
+    # (point, arithmetic) of each end; None where it is another end (or the anchor) itself
+    points = [
+        (w, FLOAT64) if rounds else None,
+        (float(typed_w), held) if moved else None,
+        (float(typed_w), FLOAT64) if moved and rounds else None,
+    ]
     ends: list[float | None] = []
     bar = 0.0
-    for point, arithmetic in points:
+    for spec in points:
+        if spec is None:
+            ends.append(None)
+            continue
+        point, arithmetic = spec
         try:
             value, value_bar, exact = converged_derivative(text, point, 0, arithmetic)
         except Undefined:
@@ -92,7 +100,6 @@ def correct_ends(text: str, w: float, dtype: str, typed_w: float | None = None) 
             continue
         ends.append(value)
         bar = max(bar, value_bar)
-    ends += [None] * (3 - len(ends))
     return Ends(
         anchor,
         anchor_bar,
@@ -109,3 +116,23 @@ def _switches_differ(anchor, other) -> bool:
     pairs = zip(anchor.switches, other.switches, strict=False)
     signs = [(np.sign(float(a)), np.sign(float(b))) for (a, _), (b, _) in pairs]
     return any(a == 0 or b == 0 or a != b for a, b in signs)
+
+
+def _constants_round(text: str, held) -> bool:
+    """Whether some typed constant of the expression changes when the dtype holds it."""
+    import ast
+
+    import mpmath as mp
+
+    from fdgui.core.models.expression import CONSTANTS
+
+    for node in ast.walk(ast.parse(text, mode="eval").body):
+        if isinstance(node, ast.Constant):
+            value = node.value
+        elif isinstance(node, ast.Name) and node.id in CONSTANTS:
+            value = CONSTANTS[node.id]
+        else:
+            continue
+        if held.constant(value, mp) != mp.mpf(float(value)):
+            return True
+    return False
