@@ -124,3 +124,18 @@ def test_where_the_dtype_cannot_compute_the_derivative_closely_it_is_too_coarse_
             "Too coarse to judge (what computing it in float16 may round)"
         )
     assert _sweep("tanh(10*w)", 0.4, "-0.0134357", "float16").kind == "wrong"
+
+
+@pytest.mark.parametrize(
+    ("expression", "point", "dtype"),
+    [("exp((-1 * w))", 216.0241893223166, "float32"), ("tan((-1 * w))", -11924.6, "float32")],
+)
+def test_exact_operations_carry_no_rounding(expression, point, dtype):
+    # −1·w is exact in every dtype: charging it u·|w| made 100 u bugs "correct"
+    from fdgui.core.numbers.precision import unit_roundoff
+    from fdgui.core.sweep import extended
+
+    truth = extended.analytic_reference(expression, _in(dtype, point), dtype).value
+    for factor in (100, -100):
+        claim = repr(truth * (1 + factor * unit_roundoff(dtype)))
+        assert _sweep(expression, point, claim, dtype).kind == "wrong", factor

@@ -52,11 +52,12 @@ class _Value:
 
 
 class _Walk:
-    def __init__(self, mp, unit: float, constant, library: float = TRANSCENDENTAL) -> None:
+    def __init__(self, mp, unit: float, constant, library: float, held) -> None:
         self.mp = mp
         self.library = library
         self.unit = mp.mpf(unit)
         self.constant = constant
+        self.held = held  # float → the dtype's nearest number (float), or None
         self.count = 0
 
     def _round(self, value: _Value, units: float = 1.0) -> _Value:
@@ -64,6 +65,25 @@ class _Walk:
             self.count += 1
             value.sens[self.count] = value.v * self.unit * units
         return value
+
+    def _basic(self, value: _Value, exact_inputs: bool) -> _Value:
+        """A +, −, ×, ÷ (correctly rounded): from exact inputs (w, constants) its rounding is
+        known — the distance to the dtype's nearest number, 0 where the result is one (w − 1
+        at 1.0001, −1·w, 2·w)."""
+        if not exact_inputs or value.v == 0:
+            return self._round(value)
+        held = self.held(float(value.v))
+        if held is None:
+            return self._round(value)
+        error = abs(self.mp.mpf(held) - value.v)
+        if error != 0:
+            self.count += 1
+            value.sens[self.count] = error
+        return value
+
+    def _scaling(self, a: _Value) -> bool:
+        """Whether multiplying or dividing by ``a`` is exact: an exact ± power of two."""
+        return not a.sens and a.v != 0 and self.mp.frexp(abs(a.v))[0] == 0.5
 
     @staticmethod
     def _combine(a: _Value, ka, b: _Value | None = None, kb=0) -> dict:
@@ -78,12 +98,16 @@ class _Walk:
             return a
         if a.v == 0 and not a.sens:
             return _Value(sign * b.v, self._combine(b, sign))
-        return self._round(_Value(a.v + sign * b.v, self._combine(a, 1, b, sign)))
+        value = _Value(a.v + sign * b.v, self._combine(a, 1, b, sign))
+        return self._basic(value, not a.sens and not b.sens)
 
     def mul(self, a: _Value, b: _Value) -> _Value:
         if (a.v == 0 and not a.sens) or (b.v == 0 and not b.sens):
             return _Value(self.mp.mpf(0))
-        return self._round(_Value(a.v * b.v, self._combine(a, b.v, b, a.v)))
+        value = _Value(a.v * b.v, self._combine(a, b.v, b, a.v))
+        if self._scaling(a) or self._scaling(b):
+            return value
+        return self._basic(value, not a.sens and not b.sens)
 
     def div(self, a: _Value, b: _Value) -> _Value:
         if b.v == 0:
@@ -91,7 +115,10 @@ class _Walk:
         if a.v == 0 and not a.sens:
             return _Value(self.mp.mpf(0))
         value = a.v / b.v
-        return self._round(_Value(value, self._combine(a, 1 / b.v, b, -value / b.v)))
+        result = _Value(value, self._combine(a, 1 / b.v, b, -value / b.v))
+        if self._scaling(b):
+            return result
+        return self._basic(result, not a.sens and not b.sens)
 
     def function(self, value, slope, x: _Value, units: float | None = None) -> _Value:
         """f(x) rounded (a library function's ``units`` of u, by default), with f'(x) =
@@ -248,6 +275,24 @@ def _elementary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, 
     return value, walk.mul(factor, dx)
 
 
+def _nearest(dtype: str):
+    """float → the dtype's nearest number (as a float), None beyond its range."""
+    import numpy as np
+
+    from fdgui.core.numbers.precision import numpy_dtype
+
+    kind = numpy_dtype(dtype)
+
+    def held(value: float) -> float | None:
+        if not math.isfinite(value):
+            return None
+        with np.errstate(all="ignore"):
+            result = float(np.asarray(value).astype(kind))
+        return result if math.isfinite(result) and (result != 0 or value == 0) else None
+
+    return held
+
+
 @unavailable_then(lambda why: None)
 def backward_bound(text: str, w: float, dtype: str) -> float | None:
     """How far from the exact derivative (at w, the dtype's constants) a correct backward
@@ -266,7 +311,7 @@ def backward_bound(text: str, w: float, dtype: str) -> float | None:
     arithmetic = Arithmetic(dtype)
     with mp.workdps(DIGITS):
         library = TRANSCENDENTAL if dtype == "float64" else 1.0
-        walk = _Walk(mp, unit, arithmetic.constant, library)
+        walk = _Walk(mp, unit, arithmetic.constant, library, _nearest(dtype))
         try:
             _, slope = _node(walk, ast.parse(text, mode="eval").body, mp.mpf(float(w)))
         except (_Out, ZeroDivisionError, ValueError, OverflowError, KeyError):

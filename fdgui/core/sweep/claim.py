@@ -198,7 +198,13 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
     facts["claim_needs_digits"] = difference > strict + rounding + reach
     facts["claim_other"] = rounding + reach  # the dtype's and constants' share
-    if checked.digits > 0 and difference <= strict + checked.digits:
+    # the segment covers it without the typed digits: its end is named (2·(w − 1) at the
+    # typed w = 1.0001 typed "0.0002"), else the digits, then the segment with them
+    on_segment = reach > 0 and strict + rounding < difference <= strict + rounding + reach
+    if on_segment:
+        facts.update(claim_rounding="constants", claim_allowance=reach)
+        facts.update(_end_facts(checked, strict + checked.digits + rounding))
+    elif checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
     elif reach > 0 and difference > strict + checked.digits + rounding:
         facts.update(claim_rounding="constants", claim_allowance=reach)
