@@ -135,7 +135,8 @@ def test_exact_operations_carry_no_rounding(expression, point, dtype):
     from fdgui.core.numbers.precision import unit_roundoff
     from fdgui.core.sweep import extended
 
-    truth = extended.analytic_reference(expression, _in(dtype, point), dtype).value
+    point = _in(dtype, point)  # the w typed is no second end of the segment here
+    truth = extended.analytic_reference(expression, point, dtype).value
     for factor in (100, -100):
         claim = repr(truth * (1 + factor * unit_roundoff(dtype)))
         assert _sweep(expression, point, claim, dtype).kind == "wrong", factor
