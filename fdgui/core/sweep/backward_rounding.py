@@ -18,8 +18,10 @@ well, and the smaller of the two is taken (a long sum of equal terms is not char
 worst case). One walk, no sampling: a few milliseconds.
 
 The constants are the dtype's (they are exact in it) and w the dtype's w; branch switches
-take the exact branch. None where the walk cannot be made (a domain edge, an astronomically
-large argument, an unknown form).
+take the exact branch. A result within a tenth of a unit of a dtype number, whatever the
+roundings before it move it by, is that number (sigmoid of 1e8 is 1, and 1 − 1 is 0): its
+error is then known, and the earlier roundings no longer reach it. None where the walk cannot
+be made (a domain edge, an astronomically large argument, an unknown form).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ SPREAD = 4.0  # standard deviations of the summed roundings taken as their bound
 TRANSCENDENTAL = 2.0  # units of u a float64 library's exp/sin/tanh/… may be off by (one ulp);
 # in float32/float16/bfloat16 they are computed wider and rounded once: one unit
 DIGITS = 30  # the sensitivities need a few digits; the values' cancellations no more
+PINNED = 0.1  # a result this share of u·|x| from a dtype number x, spread included, is x
 HUGE = 1e15  # arguments beyond this (exp of 1e15) are left out: no bound is given
 
 
@@ -61,9 +64,22 @@ class _Walk:
         self.count = 0
 
     def _round(self, value: _Value, units: float = 1.0) -> _Value:
-        if value.v != 0:
-            self.count += 1
-            value.sens[self.count] = value.v * self.unit * units
+        if value.v == 0:
+            return value
+        held = self.held(float(value.v))
+        if held is not None:
+            gap = abs(self.mp.mpf(held) - value.v)
+            spread = sum(abs(c) for c in value.sens.values())
+            if gap + spread <= PINNED * self.unit * abs(held):
+                # the result rounds to the same dtype number whatever the roundings before it
+                # (sigmoid of 1e8 is 1): its error is known, the earlier ones are gone
+                value.sens = {}
+                if gap != 0:
+                    self.count += 1
+                    value.sens[self.count] = gap
+                return value
+        self.count += 1
+        value.sens[self.count] = value.v * self.unit * units
         return value
 
     def _basic(self, value: _Value, exact_inputs: bool) -> _Value:
