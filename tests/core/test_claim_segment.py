@@ -128,7 +128,7 @@ def test_where_the_dtype_cannot_compute_the_derivative_closely_it_is_too_coarse_
 
 @pytest.mark.parametrize(
     ("expression", "point", "dtype"),
-    [("exp((-1 * w))", 216.0241893223166, "float32"), ("tan((-1 * w))", -11924.6, "float32")],
+    [("exp((-1 * w))", 21.60241893223166, "float32"), ("tan((-1 * w))", -11924.6, "float32")],
 )
 def test_exact_operations_carry_no_rounding(expression, point, dtype):
     # −1·w is exact in every dtype: charging it u·|w| made 100 u bugs "correct"
@@ -140,3 +140,24 @@ def test_exact_operations_carry_no_rounding(expression, point, dtype):
     for factor in (100, -100):
         claim = repr(truth * (1 + factor * unit_roundoff(dtype)))
         assert _sweep(expression, point, claim, dtype).kind == "wrong", factor
+
+
+def test_where_the_correct_derivatives_span_more_than_the_derivative_nothing_is_confirmed():
+    # w typed 28641.19 is 28640 in float16: cos there is 0.3235, at the typed w −0.7584
+    at = 28641.190313397285
+    typed_w = float(mp.cos(at))
+    diagnosis = _sweep("sin(w)", at, repr(typed_w), "float16")
+    assert diagnosis.case == "unresolved", diagnosis.case
+    assert diagnosis_title(diagnosis) == (
+        "Too coarse to judge (float16 rounds w or the constants too far)"
+    )
+    assert "28640" in diagnosis_text(diagnosis)
+    assert _sweep("sin(w)", at, "-0.9", "float16").kind == "wrong"  # beyond the segment
+
+
+def test_a_derivative_below_the_dtype_range_is_too_coarse_to_judge_by_its_computation():
+    # sigmoid(40·w) at −2.94 is 1.6e-51: 0 in float32, and so is what a backward returns
+    point = _in("float32", -2.9367119009827496)
+    diagnosis = _sweep("sigmoid((40 * w))", point, "1e-49", "float32")
+    assert diagnosis.case == "unresolved", diagnosis.case
+    assert "what computing it in float32 may round" in diagnosis_title(diagnosis)

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from fdgui.core.numbers.format import significant, uncertainty
+from fdgui.core.report.sweep_claim import coarse_evidence
 from fdgui.core.sweep.diagnosis import Diagnosis
 
 
@@ -204,14 +205,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "called wrong."
         )
     elif facts.get("computation_too_coarse") and value is not None:
-        evidence = (
-            f"The {method} reference gives {_fmt(value, 6)}, and your derivative "
-            f"{facts['claim_text']} differs from it by {uncertainty(facts['claim_difference'])}:"
-            f" within what computing this derivative in {facts['claim_dtype']} may round "
-            f"({uncertainty(facts['claim_allowance'])}, read from the expression term by term), "
-            "which is too large a share of it to tell a correct gradient from a bug that size, "
-            "so it is neither confirmed nor called wrong."
-        )
+        evidence = coarse_evidence(facts, method, _fmt(value, 6))
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
             "No independent reference with an honest error bar is available, so the finite "
@@ -297,7 +291,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     elif facts.get("few_typed_digits"):
         advice = " Type your derivative with more digits (or as a formula) to decide it."
     elif facts.get("computation_too_coarse"):
-        advice = " Check it in a wider dtype, where its terms round less."
+        advice = " Check it in a wider dtype, where it rounds less."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
     elif facts.get("unfollowed"):

@@ -26,6 +26,8 @@ def claim_limits(facts: dict[str, Any], case: str | None = None) -> bool:
 
 
 def claim_title(facts: dict[str, Any]) -> str:
+    if facts.get("computation_too_coarse") == "segment":
+        return f"Too coarse to judge ({facts['claim_dtype']} rounds w or the constants too far)"
     if facts.get("computation_too_coarse"):
         return f"Too coarse to judge (what computing it in {facts['claim_dtype']} may round)"
     if facts["claim_rounding"] == "digits":
@@ -111,4 +113,28 @@ def _segment_words(facts: dict[str, Any], dtype: str) -> str:
         f"constants to {dtype} moves the derivative ({_bar(facts['claim_allowance'])}): "
         f"your derivative takes them as typed, the {dtype} losses and the reference as "
         f"{dtype} holds them —"
+    )
+
+
+def coarse_evidence(facts: dict[str, Any], method: str, value: str) -> str:
+    """Why a typed claim within an allowance too wide to judge by is neither confirmed nor
+    called wrong (``claim.computation_too_coarse``)."""
+    dtype = facts["claim_dtype"]
+    if facts["computation_too_coarse"] == "segment":
+        where = facts.get("claim_w_dtype")
+        within = (
+            f"within what rounding w (or the loss's constants) to {dtype} moves the derivative "
+            f"({_bar(facts['claim_other'])})"
+            + ("" if where is None else f"; the losses are taken at w = {significant(where, 12)}")
+        )
+    else:
+        within = (
+            f"within what computing this derivative in {dtype} may round, read from the "
+            "expression term by term"
+        )
+    return (
+        f"The {method} reference gives {value}, and your derivative {facts['claim_text']} "
+        f"differs from it by {_bar(facts['claim_difference'])}: {within}, which is too large "
+        "a share of it to tell a correct gradient from a bug that size, so it is neither "
+        "confirmed nor called wrong."
     )

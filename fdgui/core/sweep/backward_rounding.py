@@ -55,12 +55,13 @@ class _Value:
 
 
 class _Walk:
-    def __init__(self, mp, unit: float, constant, library: float, held) -> None:
+    def __init__(self, mp, unit: float, constant, library: float, held, floor: float) -> None:
         self.mp = mp
         self.library = library
         self.unit = mp.mpf(unit)
         self.constant = constant
         self.held = held  # float → the dtype's nearest number (float), or None
+        self.floor = mp.mpf(floor)  # half the dtype's smallest subnormal
         self.count = 0
 
     def _round(self, value: _Value, units: float = 1.0) -> _Value:
@@ -79,7 +80,10 @@ class _Walk:
                     value.sens[self.count] = gap
                 return value
         self.count += 1
-        value.sens[self.count] = value.v * self.unit * units
+        # below the normal range a rounding is up to half the smallest subnormal, whatever
+        # the value's size (sigmoid(−117) is 0 in float32)
+        error = max(abs(value.v) * self.unit * units, self.floor)
+        value.sens[self.count] = error if value.v > 0 else -error
         return value
 
     def _basic(self, value: _Value, exact_inputs: bool) -> _Value:
@@ -292,12 +296,15 @@ def _elementary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, 
 
 
 def _nearest(dtype: str):
-    """float → the dtype's nearest number (as a float), None beyond its range."""
+    """(float → the dtype's nearest number as a float, None beyond its range; half the
+    dtype's smallest subnormal)."""
+    import ml_dtypes
     import numpy as np
 
     from fdgui.core.numbers.precision import numpy_dtype
 
     kind = numpy_dtype(dtype)
+    floor = float(ml_dtypes.finfo(kind).smallest_subnormal) / 2
 
     def held(value: float) -> float | None:
         if not math.isfinite(value):
@@ -306,7 +313,7 @@ def _nearest(dtype: str):
             result = float(np.asarray(value).astype(kind))
         return result if math.isfinite(result) and (result != 0 or value == 0) else None
 
-    return held
+    return held, floor
 
 
 @unavailable_then(lambda why: None)
@@ -327,7 +334,8 @@ def backward_bound(text: str, w: float, dtype: str) -> float | None:
     arithmetic = Arithmetic(dtype)
     with mp.workdps(DIGITS):
         library = TRANSCENDENTAL if dtype == "float64" else 1.0
-        walk = _Walk(mp, unit, arithmetic.constant, library, _nearest(dtype))
+        held, floor = _nearest(dtype)
+        walk = _Walk(mp, unit, arithmetic.constant, library, held, floor)
         try:
             _, slope = _node(walk, ast.parse(text, mode="eval").body, mp.mpf(float(w)))
         except (_Out, ZeroDivisionError, ValueError, OverflowError, KeyError):

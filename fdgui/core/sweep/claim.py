@@ -194,6 +194,7 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
         "claim_dtype": checked.dtype,
         "claim_text": checked.note[len(TYPED_PREFIX) :],
         "claim_digits": checked.digits,
+        "claim_strict": strict,
     }
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
     facts["claim_needs_digits"] = difference > strict + rounding + reach
@@ -254,12 +255,24 @@ def too_few_digits(facts: dict, checked: Any) -> bool:
     return checked.digits > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
 
 
-def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> bool:
-    """Whether the agreement rests on what computing the derivative in the dtype may round
-    (``claim_rounding`` "backward") and that exceeds ``COMPUTATION_RESOLVES`` of the
-    derivative: the dtype cannot compute this derivative closely enough to tell a correct
-    gradient from a bug that size (float16 tanh(10·w) near saturation; a phase the dtype's
-    rounding scrambles), so it is neither confirmed nor called wrong."""
-    if facts.get("claim_rounding") != "backward" or checked is None or truth is None:
-        return False
-    return checked.backward > COMPUTATION_RESOLVES * abs(float(truth.value))
+def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
+    """Whether the agreement needs an allowance wider than ``COMPUTATION_RESOLVES`` of the
+    derivative, so that a bug that size would agree as well: "computation" where it needs
+    what computing the derivative in the dtype may round (float16 tanh(10·w) near
+    saturation; a float64 1 − tanh² that is 0 for 1e-70), "segment" where it needs the reach
+    of the correct derivatives beyond the derivative's own size (w typed as 28641.19, held
+    by float16 as 28640); None otherwise. Neither confirmed nor called wrong."""
+    if not facts.get("claim_rounding") or checked is None or truth is None:
+        return None
+    difference = facts["claim_difference"]
+    base = facts["claim_strict"] + checked.digits
+    size = COMPUTATION_RESOLVES * abs(float(truth.value))
+    # the segment's ends are each a correct derivative: too coarse only where they span
+    # more than the derivative itself (its sign or scale undetermined: w typed 28641.19 is
+    # 28640 in float16, and cos there is another number)
+    if toward(checked, truth) > abs(float(truth.value)) and difference > base + checked.rounding:
+        return "segment"
+    ten = dtype_rounding(float(checked.value), checked.dtype)
+    if checked.backward > size and difference > base + ten:
+        return "computation"
+    return None

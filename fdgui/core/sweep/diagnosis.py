@@ -407,8 +407,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         if too_few_digits(reading.facts, checked):
             reading.facts["few_typed_digits"] = True
             return _unresolved(reading, truth, consensus, spread)
-        if computation_too_coarse(reading.facts, checked, truth):
-            reading.facts["computation_too_coarse"] = True
+        if coarse := computation_too_coarse(reading.facts, checked, truth):
+            reading.facts["computation_too_coarse"] = coarse
             return _unresolved(reading, truth, consensus, spread)
     # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
     # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
