@@ -18,10 +18,12 @@ well, and the smaller of the two is taken (a long sum of equal terms is not char
 worst case). One walk, no sampling: a few milliseconds.
 
 The constants are the dtype's (they are exact in it) and w the dtype's w; branch switches
-take the exact branch. A result within a tenth of a unit of a dtype number, whatever the
+take the exact branch. A result within a millionth of a unit of a dtype number, whatever the
 roundings before it move it by, is that number (sigmoid of 1e8 is 1, and 1 − 1 is 0): its
-error is then known, and the earlier roundings no longer reach it. None where the walk cannot
-be made (a domain edge, an astronomically large argument, an unknown form).
+error is then known, and the earlier roundings no longer reach it. Autograd's formulas round
+in other places than this walk's (0.5/y·g for g/(2y)): each +, −, ×, ÷ of computed values
+is charged two roundings. None where the walk cannot be made (a domain edge, an astronomically
+large argument, an unknown form).
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ SPREAD = 4.0  # standard deviations of the summed roundings taken as their bound
 TRANSCENDENTAL = 2.0  # units of u a float64 library's exp/sin/tanh/… may be off by (one ulp);
 # in float32/float16/bfloat16 they are computed wider and rounded once: one unit
 DIGITS = 30  # the sensitivities need a few digits; the values' cancellations no more
-PINNED = 0.1  # a result this share of u·|x| from a dtype number x, spread included, is x
+# a result this share of u·|x| from a dtype number x, spread included, is x whatever formula
+# computes it (sigmoid of 1e8 is 1; sqrt(900) is 30); a tenth was not: sqrt(901)'s luck in
+# one formula is not another's (torch forms 1/(2y) as 0.5/y)
+PINNED = 1e-6
+# autograd's formulas differ from this walk's in where they round (0.5/y·g rather than
+# g/(2y)): each +, −, ×, ÷ of computed values is charged one rounding more
+BASIC = 2.0
 HUGE = 1e15  # arguments beyond this (exp of 1e15) are left out: no bound is given
 
 
@@ -91,10 +99,10 @@ class _Walk:
         known — the distance to the dtype's nearest number, 0 where the result is one (w − 1
         at 1.0001, −1·w, 2·w)."""
         if not exact_inputs or value.v == 0:
-            return self._round(value)
+            return self._round(value, BASIC)
         held = self.held(float(value.v))
         if held is None:
-            return self._round(value)
+            return self._round(value, BASIC)
         error = abs(self.mp.mpf(held) - value.v)
         if error != 0:
             self.count += 1
