@@ -9,7 +9,7 @@ the claim itself, not a bug in it:
   as numpy prints a float32 gradient with 8 digits, stands for any value within 5e-9 of it).
   A correct derivative typed short is therefore not "wrong"; the words say it differs by X,
   within the rounding of the typed digits. A formula (``cos(w)``) has no typed digits: it
-  carries only its float64 evaluation's round-off (``extended.typed_derivative``).
+  carries only its float64 evaluation's round-off (``typed.typed_derivative``).
 - **The correct derivatives' segment.** The dtype's losses use the typed constants rounded
   to the dtype at w rounded to it, and the exact reference follows them; a derivative worked
   out from the constants (or the w) as typed is as correct a derivative of the typed
@@ -47,7 +47,7 @@ TYPED_DIGITS_RESOLVE = 1e-7
 # What computing the derivative in the dtype may round confirms nothing beyond this share of
 # the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
 COMPUTATION_RESOLVES = 0.375
-TYPED_PREFIX = "typed: "  # how extended.typed_derivative notes the text of a typed gradient
+TYPED_PREFIX = "typed: "  # how typed.typed_derivative notes the text of a typed gradient
 
 
 def _number(text: str) -> Decimal | None:
@@ -101,6 +101,9 @@ class TypedGradient(ReferenceValue):
     backward: float = 0.0  # what a backward pass computed in the dtype may round (its share)
     ends: Any = None  # claim_ends.Ends, or None
     representation: float | None = None  # the bar without the claim's rounding
+    # a formula whose float64 evaluation is not finite: the same claim of its exact value,
+    # where that is a finite float64 number (``typed.computed_exactly``)
+    exactly: TypedGradient | None = None
 
 
 def typed_gradient(

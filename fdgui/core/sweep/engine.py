@@ -411,12 +411,12 @@ def function_references(
     text = _expression_text(objective)
     references: list[ReferenceValue] = []
     if text is not None:
-        from fdgui.core.sweep import extended
+        from fdgui.core.sweep import extended, typed
 
         analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
-        typed = getattr(objective.model, "typed_gradient", None)
-        if typed is not None:  # the checked gradient first
-            references.append(extended.typed_derivative(typed, w, dtype, text, objective.point))
+        typed_text = getattr(objective.model, "typed_gradient", None)
+        if typed_text is not None:  # the checked gradient first
+            references.append(typed.typed_derivative(typed_text, w, dtype, text, objective.point))
         references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)
         references.append(objective.checked_gradient())
