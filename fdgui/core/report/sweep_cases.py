@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from fdgui.core.numbers.format import significant, uncertainty
+from fdgui.core.report.sweep_claim import coarse_evidence
 from fdgui.core.sweep.diagnosis import Diagnosis
 
 
@@ -174,6 +175,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "claim, but a bug that size would fit as well, so it is neither confirmed nor "
             "called wrong."
         )
+    elif facts.get("computation_too_coarse") and value is not None:
+        evidence = coarse_evidence(facts, method, _fmt(value, 6))
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
             "No independent reference with an honest error bar is available, so the finite "
@@ -258,6 +261,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("few_typed_digits"):
         advice = " Type your derivative with more digits (or as a formula) to decide it."
+    elif facts.get("computation_too_coarse"):
+        advice = " Check it in a wider dtype, where it rounds less."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
     elif facts.get("unfollowed"):

@@ -415,10 +415,9 @@ def function_references(
 
         analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
         typed_text = getattr(objective.model, "typed_gradient", None)
-        if typed_text is not None:
-            references += [typed.typed_derivative(typed_text, w, dtype, text), analytic]
-        else:
-            references.append(analytic)
+        if typed_text is not None:  # the checked gradient first
+            references.append(typed.typed_derivative(typed_text, w, dtype, text, objective.point))
+        references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)
         references.append(objective.checked_gradient())
     # overflow and 0/0 near w make non-finite values (kept with their status): no warnings
