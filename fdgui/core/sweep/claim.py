@@ -36,12 +36,10 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE
 from fdgui.core.sweep.references import ReferenceValue
 
 CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
-# A typed number whose half unit in the last digit exceeds this share of it cannot show the
-# seed's "correct" band (seven digits): an agreement resting on those digits decides nothing
-TYPED_DIGITS_RESOLVE = 1e-7
 TYPED_PREFIX = "typed: "  # how extended.typed_derivative notes the text of a typed gradient
 
 
@@ -56,12 +54,12 @@ def _number(text: str) -> Decimal | None:
 
 def half_unit(text: str) -> float:
     """Half a unit in the last digit typed (0.5·10^exponent of the decimal as typed: "0.20"
-    → 0.005, "3" → 0.5, "3e2" → 50); 0 for a formula."""
+    → 0.005, "3" → 0.5, "3e2" → 50); 0 for a typed zero (an exact claim) and a formula.
+    The rule itself: ``numbers.typed_claim.claim_half_unit`` (the calculator's too)."""
+    from fdgui.core.numbers.typed_claim import claim_half_unit
+
     number = _number(text)
-    if number is None:
-        return 0.0
-    exponent = number.as_tuple().exponent
-    return float(Decimal(5) * Decimal(10) ** (int(exponent) - 1))
+    return 0.0 if number is None else float(claim_half_unit(number))
 
 
 def dtype_rounding(value: float, dtype: str) -> float:

@@ -1,0 +1,76 @@
+"""One number, one verdict across the panels (review10j M2), and the explorer's words under
+"too few typed digits" do not contradict their title (review10j M1)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+
+def _sweep(window, qtbot, grad: str, point: str = "0.7"):
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    explorer.set_texts({"expression": "sin(w)", "point": point, "grad": grad, "dtype": "float64"})
+    explorer.sweep()
+    qtbot.waitUntil(
+        lambda: explorer.diagnosis() is not None and not explorer.is_stale(), timeout=60000
+    )
+    return explorer
+
+
+def _send(window, qtbot, explorer):
+    explorer.set_cursor_epsilon(1e-5)
+    assert explorer.send_to_calculator(window.context)
+    calculator = window.model("calculator")
+    qtbot.waitUntil(lambda: calculator.origin() is not None, timeout=5000)
+    panel = window.panel("calculator")
+    return (
+        panel.findChild(QLabel, "verdictLabel").text(),
+        panel.findChild(QLabel, "verdictText").text(),
+    )
+
+
+@pytest.mark.parametrize("grad", ["0.7648", "1"])
+def test_too_few_typed_digits_reads_the_same_in_the_calculator(window, qtbot, grad):
+    explorer = _sweep(window, qtbot, grad)
+    from fdgui.core.report.sweep import diagnosis_title
+
+    assert diagnosis_title(explorer.diagnosis()) == "Too coarse to judge (too few typed digits)"
+    title, text = _send(window, qtbot, explorer)
+    assert title == "Too coarse to judge (too few typed digits)", title
+    assert "backprop gradient" in text and "last typed digit" in text
+    assert "acceptable if a kink" not in text
+
+
+def test_a_typed_zero_is_wrong_in_both_panels(window, qtbot):
+    explorer = _sweep(window, qtbot, "0", point="1.2")
+    assert explorer.diagnosis().kind == "wrong"
+    title, _ = _send(window, qtbot, explorer)
+    assert title == "Wrong"
+
+
+def test_the_explorer_words_under_too_few_digits_follow_the_reference(window, qtbot):
+    explorer = _sweep(window, qtbot, "0.7648")
+    panel = window.panel("explorer")
+    explorer.set_cursor_epsilon(5e-6)
+    qtbot.waitUntil(lambda: "5e-6" in panel.point_label.text() or "4.9" in panel.point_label.text(), timeout=5000)
+    cursor = panel.point_label.text()
+    assert "the difference is in the gradient" not in cursor, cursor
+    recommended = panel.recommended_label.text()
+    assert "no ε in the range gives a useful estimate" not in recommended, recommended
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1000, 680)])
+def test_the_banner_advice_is_in_view(window, qtbot, size):
+    window.resize(*size)
+    explorer = _sweep(window, qtbot, "0.7648")
+    panel = window.panel("explorer")
+    qtbot.wait(200)
+    label = panel.diagnosis_text
+    assert "more digits" in label.text()
+    scroll = label.parentWidget().parentWidget().parentWidget()  # the banner's scroll area
+    viewport = scroll.height()
+    assert label.heightForWidth(label.width()) <= viewport + 2, (
+        label.heightForWidth(label.width()),
+        viewport,
+    )
