@@ -7,10 +7,12 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 
-def _sweep(window, qtbot, grad: str, point: str = "0.7"):
+def _sweep(window, qtbot, grad: str, point: str = "0.7", expression: str = "sin(w)"):
     explorer = window.model("explorer")
     window.open_panel("explorer")
-    explorer.set_texts({"expression": "sin(w)", "point": point, "grad": grad, "dtype": "float64"})
+    explorer.set_texts(
+        {"expression": expression, "point": point, "grad": grad, "dtype": "float64"}
+    )
     explorer.sweep()
     qtbot.waitUntil(
         lambda: explorer.diagnosis() is not None and not explorer.is_stale(), timeout=60000
@@ -30,15 +32,21 @@ def _send(window, qtbot, explorer):
     )
 
 
-@pytest.mark.parametrize("grad", ["0.7648", "1"])
-def test_too_few_typed_digits_reads_the_same_in_the_calculator(window, qtbot, grad):
-    explorer = _sweep(window, qtbot, grad)
+@pytest.mark.parametrize(
+    ("grad", "expression", "point"),
+    [("0.7648", "sin(w)", "0.7"), ("1", "sin(w)", "0.7"), ("1e2", "sin(w) + 130*w", "1.2")],
+)
+def test_too_few_typed_digits_reads_the_same_in_the_calculator(
+    window, qtbot, grad, expression, point
+):
+    explorer = _sweep(window, qtbot, grad, point, expression)
     from fdgui.core.report.sweep import diagnosis_title
 
     assert diagnosis_title(explorer.diagnosis()) == "Too coarse to judge (too few typed digits)"
     title, text = _send(window, qtbot, explorer)
     assert title == "Too coarse to judge (too few typed digits)", title
     assert "backprop gradient" in text and "last typed digit" in text
+    assert window.model("calculator").texts()["backprop"] == grad  # its digits as typed
     assert "acceptable if a kink" not in text
 
 
