@@ -113,9 +113,8 @@ def point_text(result: SweepResult, readout: PointReadout, diagnosis: Any = None
             predicted += truncation + float(rows_reference.error or 0.0)
         if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
             if diagnosis is not None and diagnosis.kind != "wrong":
-                measured = _against_reference(
-                    result, readout, diagnosis, epsilon, error_text[:-1] + " against it)" if error_text else ""
-                )
+                against = error_text[:-1] + " against it)" if error_text else ""
+                measured = _against_reference(result, readout, diagnosis, epsilon, against)
                 if measured:
                     return measured
             return (
