@@ -50,3 +50,22 @@ def test_zero_for_a_resolved_nonzero_derivative_below_one_half_is_wrong(
 def test_zero_for_a_zero_derivative_is_still_confirmed():
     diagnosis = _diagnosis("(w - 0.5)**2", 0.5, "0")
     assert diagnosis.kind == "correct", (diagnosis.kind, diagnosis.case)
+
+
+@pytest.mark.parametrize(
+    ("expression", "point", "dtype"),
+    [("exp(w)", -25.0, "float16"), ("sigmoid(w)", -20.0, "float16"), ("exp(w)", -100.0, "float32")],
+)
+def test_zero_where_a_correct_backward_underflows_is_not_wrong(expression, point, dtype):
+    """In float16 exp(−25) is 0 (below its smallest subnormal): a correct backward returns
+    exactly 0 for a derivative of 1.4e-11, so the typed 0 is within the dtype's underflow."""
+    from fdgui.core.report.sweep import diagnosis_text
+
+    diagnosis = _diagnosis(expression, point, "0", dtype)
+    assert diagnosis.kind != "wrong", (diagnosis.kind, diagnosis.case)
+    if diagnosis.kind == "correct":
+        assert "underflow" in diagnosis_text(diagnosis)
+
+
+def test_zero_for_a_derivative_above_the_dtypes_underflow_is_wrong():
+    assert _diagnosis("exp(w)", -5.0, "0", "float16").kind == "wrong"

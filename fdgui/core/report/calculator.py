@@ -178,7 +178,7 @@ def _coarse_backprop(
     return (
         f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
         f"difference by {format_uncertainty(comparison.absolute_difference)}: within half a "
-        f"unit of its last typed digit (± {format_uncertainty(comparison.claim)}){losses}, which "
+        f"unit of its last typed digit ({format_uncertainty(comparison.claim)}){losses}, which "
         "is all its typed digits claim, but a bug that size would fit as well. Type the "
         "backprop gradient with more digits to decide it."
     )

@@ -10,6 +10,7 @@ import numpy as np
 
 from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import ratio as _rel
+from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.sweep_cases import _fmt
 from fdgui.core.sweep.engine import SweepResult
 from fdgui.core.sweep.measured import MIN_JUDGING_ROWS
@@ -33,7 +34,7 @@ def _floored(result: SweepResult, readout: PointReadout) -> str:
 
 
 def _against_reference(
-    result: SweepResult, readout: PointReadout, diagnosis: Any, epsilon: str, error_text: str
+    result: SweepResult, readout: PointReadout, diagnosis: Any, epsilon: str
 ) -> str:
     """The estimate at the cursor measured against the tightest trusted reference, for a
     gradient under check the diagnosis does not call wrong: its difference from the estimate
@@ -51,15 +52,16 @@ def _against_reference(
     facts = diagnosis.facts
     if facts.get("few_typed_digits") or facts.get("claim_rounding") == "digits":
         half = facts.get("claim_digits") or facts.get("claim_half_unit") or 0.0
-        within = f", within half a unit of its last typed digit ({_fmt(half, 2)})"
+        within = f", within half a unit of its last typed digit ({_bar(half)})"
     elif facts.get("claim_rounding") in ("dtype", "constants"):
         within = f", within the rounding {facts.get('claim_dtype', result.dtype)} allows it"
     else:
         within = ", which the diagnosis above weighs against both bars"
-    return (
-        f"At ε = {epsilon} the estimate is {_fmt(own, 2)} from the {truth.method} reference "
-        f"(round-off and truncation explain about {_fmt(predicted, 2)} here); the gradient "
-        f"under check is {_fmt(gap, 2)} from that reference{within}{error_text}."
+    explained = "as" if own <= 10.0 * predicted else "more than"
+    return (  # two lines at the window's smallest width: no relative error to the claim
+        f"At ε = {epsilon} the estimate is {_bar(own)} from the {truth.method} reference, "
+        f"{explained} round-off and truncation allow (about {_bar(predicted)}); the gradient "
+        f"under check is {_bar(gap)} from it{within}."
     )
 
 
@@ -113,8 +115,7 @@ def point_text(result: SweepResult, readout: PointReadout, diagnosis: Any = None
             predicted += truncation + float(rows_reference.error or 0.0)
         if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
             if diagnosis is not None and diagnosis.kind != "wrong":
-                against = error_text[:-1] + " against it)" if error_text else ""
-                measured = _against_reference(result, readout, diagnosis, epsilon, against)
+                measured = _against_reference(result, readout, diagnosis, epsilon)
                 if measured:
                     return measured
             return (

@@ -65,7 +65,9 @@ def half_unit(text: str) -> float:
 def dtype_rounding(value: float, dtype: str) -> float:
     """What rounding in ``dtype`` may make a correct computed gradient of size |value| off
     by: ``CLAIM_ROUNDINGS``·u·|value| in float32/float16/bfloat16; 0 in float64 (its few u
-    are in every gradient's bar already)."""
+    are in every gradient's bar already). A value below the dtype's smallest normal number
+    (a typed 0 among them) may be off by that number too: a correct backward's result, or a
+    factor of it, underflows there (exp(−25) is 0 in float16, so is its derivative)."""
     if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
         return 0.0
     from fdgui.core.numbers.precision import unit_roundoff
@@ -74,7 +76,16 @@ def dtype_rounding(value: float, dtype: str) -> float:
         u = unit_roundoff(dtype)
     except ValueError:
         return 0.0
-    return CLAIM_ROUNDINGS * u * abs(value)
+    return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
+
+
+def underflow(value: float, dtype: str) -> float:
+    """The dtype's smallest normal number where |value| is below it (else 0): what underflow
+    in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
+    from fdgui.core.numbers.precision import smallest_normal
+
+    tiny = smallest_normal(dtype)
+    return tiny if abs(value) < tiny else 0.0
 
 
 @dataclass(frozen=True)
