@@ -101,3 +101,19 @@ def test_the_explorer_sentence_is_true_when_the_central_difference_is_close():
     text = verdict_text(result.comparison, result.uncertainty, origin)
     assert "far off" in text
     _ = Decimal  # exact decimals throughout
+
+
+def test_a_too_coarse_explorer_verdict_beside_a_calculator_wrong_is_measured():
+    """The explorer left it undecided (its typed digits and the dtype's rounding cover the
+    difference) while this one central difference calls it wrong: the words measure why."""
+    result = _estimate("0.77")  # 5.2e-3 from the derivative, half a unit 5e-3
+    assert result.comparison.verdict.key in ("suspicious", "wrong")
+    origin = {
+        "kind": "estimate",
+        "title": "Too coarse to judge (too few typed digits)",
+        "reference": repr(math.cos(POINT)),
+        "reference_error": "1e-17",
+        "reference_method": "analytic",
+    }
+    text = verdict_text(result.comparison, result.uncertainty, origin)
+    assert "from the explorer's analytic reference" in text, text

@@ -246,7 +246,7 @@ def _with_origin(
             f"{said}: no kink explains this gradient there, so look for a small mistake in "
             "the backward pass."
         )
-    if kind == "correct" and key in ("kinks", "suspicious", "wrong"):
+    if kind in ("correct", "estimate") and key in ("kinks", "suspicious", "wrong"):
         return f"{text} {said}, weighing every ε against its references: " + _central_off(
             comparison, origin, uncertainty
         )

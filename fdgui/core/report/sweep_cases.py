@@ -201,7 +201,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
                 if facts.get("claim_other")
                 else ""
             )
-            + ", so a bug that size would fit as well: neither confirmed nor called wrong."
+            + ": its typed digits cannot tell it from a bug that size, so it is neither "
+            "confirmed nor called wrong."
         )
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
