@@ -52,16 +52,16 @@ def _against_reference(
     facts = diagnosis.facts
     if facts.get("few_typed_digits") or facts.get("claim_rounding") == "digits":
         half = facts.get("claim_digits") or facts.get("claim_half_unit") or 0.0
-        within = f", within half a unit of its last typed digit ({_bar(half)})"
+        within = f", within half its last typed digit ({_bar(half)})"
     elif facts.get("claim_rounding") in ("dtype", "constants"):
-        within = f", within the rounding {facts.get('claim_dtype', result.dtype)} allows it"
+        within = f", within what {facts.get('claim_dtype', result.dtype)} allows it"
     else:
-        within = ", which the diagnosis above weighs against both bars"
-    explained = "as" if own <= 10.0 * predicted else "more than"
+        within = ", which the diagnosis above weighs"
+    explained = "as" if own <= 10.0 * predicted else "beyond what"
     return (  # two lines at the window's smallest width: no relative error to the claim
-        f"At ε = {epsilon} the estimate is {_bar(own)} from the {truth.method} reference, "
-        f"{explained} round-off and truncation allow (about {_bar(predicted)}); the gradient "
-        f"under check is {_bar(gap)} from it{within}."
+        f"At ε = {epsilon} the estimate is {_bar(own)} from the {truth.method} reference "
+        f"({explained} round-off and truncation allow: {_bar(predicted)}); the gradient under "
+        f"check is {_bar(gap)} from it{within}."
     )
 
 
