@@ -10,7 +10,7 @@ from fdgui.core.numbers.format import ratio as _rel
 from fdgui.core.numbers.format import significant
 from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.numbers.precision import unit_roundoff
-from fdgui.core.sweep.claim import CLAIM_ROUNDINGS
+from fdgui.core.sweep.claim import CLAIM_ROUNDINGS, underflow
 
 
 def claim_limits(facts: dict[str, Any], case: str | None = None) -> bool:
@@ -54,6 +54,13 @@ def claim_words(facts: dict[str, Any]) -> str:
     if kind is None:
         return ""
     difference = facts["claim_difference"]
+    if kind == "dtype" and underflow(facts["checked"], facts["claim_dtype"]):
+        return (
+            f" — it differs by {_bar(difference)}, within what underflow leaves of a gradient "
+            f"that small in {facts['claim_dtype']} (below its smallest normal number, "
+            f"{_bar(underflow(facts['checked'], facts['claim_dtype']))}, a correct backward "
+            "pass may return it, or a factor of it, as 0 or a few subnormal steps) —"
+        )
     if kind == "digits":
         return (
             f" — {facts['claim_text']} differs from it by {_bar(difference)}, within the rounding "

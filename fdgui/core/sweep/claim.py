@@ -38,12 +38,10 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE
 from fdgui.core.sweep.references import ReferenceValue
 
 CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
-# A typed number whose half unit in the last digit exceeds this share of it cannot show the
-# seed's "correct" band (seven digits): an agreement resting on those digits decides nothing
-TYPED_DIGITS_RESOLVE = 1e-7
 # What computing the derivative in the dtype may round confirms nothing beyond this share of
 # the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
 COMPUTATION_RESOLVES = 0.375
@@ -61,18 +59,20 @@ def _number(text: str) -> Decimal | None:
 
 def half_unit(text: str) -> float:
     """Half a unit in the last digit typed (0.5·10^exponent of the decimal as typed: "0.20"
-    → 0.005, "3" → 0.5, "3e2" → 50); 0 for a formula."""
+    → 0.005, "3" → 0.5, "3e2" → 50); 0 for a typed zero (an exact claim) and a formula.
+    The rule itself: ``numbers.typed_claim.claim_half_unit`` (the calculator's too)."""
+    from fdgui.core.numbers.typed_claim import claim_half_unit
+
     number = _number(text)
-    if number is None:
-        return 0.0
-    exponent = number.as_tuple().exponent
-    return float(Decimal(5) * Decimal(10) ** (int(exponent) - 1))
+    return 0.0 if number is None else float(claim_half_unit(number))
 
 
 def dtype_rounding(value: float, dtype: str) -> float:
     """What rounding in ``dtype`` may make a correct computed gradient of size |value| off
     by: ``CLAIM_ROUNDINGS``·u·|value| in float32/float16/bfloat16; 0 in float64 (its few u
-    are in every gradient's bar already)."""
+    are in every gradient's bar already). A value below the dtype's smallest normal number
+    (a typed 0 among them) may be off by that number too: a correct backward's result, or a
+    factor of it, underflows there (exp(−25) is 0 in float16, so is its derivative)."""
     if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
         return 0.0
     from fdgui.core.numbers.precision import unit_roundoff
@@ -81,7 +81,16 @@ def dtype_rounding(value: float, dtype: str) -> float:
         u = unit_roundoff(dtype)
     except ValueError:
         return 0.0
-    return CLAIM_ROUNDINGS * u * abs(value)
+    return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
+
+
+def underflow(value: float, dtype: str) -> float:
+    """The dtype's smallest normal number where |value| is below it (else 0): what underflow
+    in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
+    from fdgui.core.numbers.precision import smallest_normal
+
+    tiny = smallest_normal(dtype)
+    return tiny if abs(value) < tiny else 0.0
 
 
 @dataclass(frozen=True)
@@ -275,7 +284,10 @@ def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
     # 28640 in float16, and cos there is another number)
     if toward(checked, truth) > abs(float(truth.value)) and difference > base + checked.rounding:
         return "segment"
-    ten = dtype_rounding(float(checked.value), checked.dtype)
-    if checked.backward > size and difference > base + ten:
+    # underflow below the dtype's smallest normal number is part of what the computation
+    # may round: relied on beyond the derivative's share, it confirms nothing either
+    tiny = underflow(float(checked.value), checked.dtype)
+    ten = dtype_rounding(float(checked.value), checked.dtype) - tiny
+    if max(checked.backward, tiny) > size and difference > base + ten:
         return "computation"
     return None

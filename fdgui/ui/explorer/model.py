@@ -508,31 +508,25 @@ class ExplorerModel(ProbeSweeps, PanelModel):
             self.readoutChanged.emit(None, _words(error))
             return
         self._readout = readout
-        self.readoutChanged.emit(readout, point_text(self._result, readout))
+        self.readoutChanged.emit(readout, point_text(self._result, readout, self._diagnosis))
 
     def cursor_epsilon(self) -> float | None:
         return self._cursor_epsilon
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.core.numbers.format import full as numbers_full
+        from fdgui.ui.explorer.send import sent_backprop, sent_origin
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
         if self._calculator is None:
             return False
         texts = self._readout.calculator_texts()
-        reference = self._result.reference
-        # the gradient under check only enters the comparison: its shortest digits will do
-        backprop = None if reference is None else numbers_full(reference.value)
+        backprop = sent_backprop(self._result.reference)  # its digits as typed
         from fdgui.core.numbers.precision import unit_roundoff
 
         calculator, dtype = self._calculator, self._result.dtype
-        origin = None
-        if self._diagnosis is not None:  # its words beside the calculator's verdict
-            from fdgui.core.report.sweep import diagnosis_title
-
-            origin = {"kind": self._diagnosis.kind, "title": diagnosis_title(self._diagnosis)}
+        origin = sent_origin(self._result, self._diagnosis)  # beside the calculator's verdict
 
         def change() -> None:
             calculator.set_inputs(
