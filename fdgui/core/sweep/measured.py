@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
 
@@ -24,9 +25,15 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
+from fdgui.core.sweep.row_scatter import (
+    ScatterLog,
+    largest_loss_error,
+    run_departure,
+    scatter_error,
+)
 from fdgui.core.sweep.row_shape import EvenPart, even_part, resolving_room
 from fdgui.core.sweep.rows_reference import rows_richardson, shorter_runs, step_unit
-from fdgui.core.sweep.run_law import law_shown, truncation_at_smallest
+from fdgui.core.sweep.run_law import ZIGZAG, law_shown, truncation_at_smallest
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -34,6 +41,8 @@ MIN_JUDGING_ROWS = 3
 # a loss at w whose ± is this many times L+'s and L−'s is too coarse to bound a kink
 COARSE_LOSS = 10.0
 CORRECTION_SHARE = 0.25  # of the extrapolation's correction to the smallest row, in the bar
+SCATTER_ROUNDS = 4  # readings of the reference, each with the round-off the last one showed
+SCATTER_ROWS = 6  # the smallest rows whose scatter is read where the three smallest break the law
 
 
 def _rows_richardson(
@@ -42,10 +51,27 @@ def _rows_richardson(
     noise: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    widen: Callable[[float], None] | None = None,
+    most: float = 0.0,
 ) -> ReferenceValue | None:
     """The narrowest trusted reference over every row or over a chain of them
-    (``rows_reference.rows_richardson``; ``_richardson_over`` reads each)."""
-    return rows_richardson(_richardson_over, epsilons, central, noise, curvature, sums)
+    (``rows_reference.rows_richardson``; ``_richardson_over`` reads each). Where the rows
+    show round-off beyond their ± (``row_scatter``), the loss error they show is added to
+    every row's ± (and, through ``widen``, to each loss's in ``curvature`` and ``sums``) and
+    the reference read again (a loss error up to ``most``: ``row_scatter.ScatterLog``)."""
+    total = 0.0
+    for _ in range(SCATTER_ROUNDS):
+        log = ScatterLog(most)
+        over = partial(_richardson_over, scatter=log)
+        found = rows_richardson(over, epsilons, central, noise, curvature, sums)
+        if not log.found:
+            break
+        with np.errstate(all="ignore"):
+            noise = noise + min(log.found) / epsilons
+        total += min(log.found)
+        if widen is not None:
+            widen(total)
+    return found
 
 
 def _richardson_over(
@@ -54,6 +80,7 @@ def _richardson_over(
     noise: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    scatter: ScatterLog | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
@@ -70,6 +97,10 @@ def _richardson_over(
     count, broken = h2_run(scaled, central, noise)
     order = np.argsort(epsilons)
     if count < MIN_JUDGING_ROWS:
+        if broken == "round-off" and scatter is not None:
+            # the smallest rows break the law by round-off: how far beyond their ±
+            smallest = order[:SCATTER_ROWS]
+            scatter.add(scatter_error(epsilons[smallest], central[smallest], noise[smallest]))
         try:
             tableau = extrapolate(epsilons, central, noise)
         except ValueError:
@@ -85,7 +116,9 @@ def _richardson_over(
         )
     first = None
     for size in shorter_runs(epsilons[order], count):
-        found = _run_reference(epsilons, scaled, central, noise, order[:size], curvature, sums)
+        found = _run_reference(
+            epsilons, scaled, central, noise, order[:size], curvature, sums, scatter
+        )
         if found is not None and found.trusted:
             return found
         first = found if size == count else first
@@ -100,6 +133,7 @@ def _run_reference(
     used: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
+    scatter: ScatterLog | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows at positions ``used`` (the smallest ε of a run the pairs'
     check passed), trusted when ``run_law.law_shown`` says they show the law."""
@@ -116,6 +150,21 @@ def _run_reference(
     correction = abs(tableau.value - central[used[0]])
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
+    order = np.argsort(epsilons)
+    loss_error = run_departure(
+        epsilons[order], central[order], noise[order], count, tableau.value, error
+    )
+    if scatter is not None and scatter.add(loss_error):
+        # the rows above the run show round-off beyond their ±: read again with it
+        return ReferenceValue(
+            "Richardson",
+            tableau.value,
+            float("inf"),
+            note=f"{NOT_CONVERGED}: the rows above the {count} measured central estimates at "
+            "the smallest ε depart from their h² law by more than their round-off allows",
+            status="unconverged",
+            limit="round-off",
+        )
     even = curvature(used) if curvature is not None else None
     even = resolving_room(even, central[used], noise[used], tableau.value)
     one_kink = False  # the room is the sums' alone: it assumes one kink (``_one_kink_assumed``)
@@ -147,6 +196,10 @@ def _run_reference(
         even,
     )
     if shown is None:
+        if broken == ZIGZAG:  # c's up and down beyond the rows' ±: how far beyond
+            if scatter is not None:
+                scatter.add(scatter_error(epsilons[used], central[used], noise[used]))
+            broken = "truncation"
         return ReferenceValue(
             "Richardson",
             tableau.value,
@@ -411,6 +464,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 u * np.abs(np.array(_mapped(float, losses)))
                 + _loss_units(losses, zero_unit, printed_by_repr)
             )
+            sides, centre = sides + shown_error[0], centre + shown_error[0]
             even = even_part(picked, sides, centre)
             if even is not None and np.median(centre) > COARSE_LOSS * np.median(sides):
                 # the loss at w printed with fewer digits than L+ and L− ("1" beside them)
@@ -427,11 +481,21 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 + _typed_units(plus, zero_unit)
                 + _typed_units(minus, zero_unit)
             )
+            spread = spread + shown_error[0]
             # doubled as the central estimates' bars are; the float64 rounding of each sum
             return values, 2.0 * spread + FLOAT64_ROUNDOFF * np.abs(values)
 
+        # the loss error the rows show beyond their ± (``_rows_richardson``): each central
+        # difference's doubled ± grows by it over ε, i.e. each loss's by half of it
+        shown_error = [0.0]
         rows_reference = _rows_richardson(
-            epsilons[keep], central[keep], 2.0 * noise[keep], curvature, sums
+            epsilons[keep],
+            central[keep],
+            2.0 * noise[keep],
+            curvature,
+            sums,
+            widen=lambda total: shown_error.__setitem__(0, total),
+            most=largest_loss_error(u, np.abs(np.concatenate([loss_plus, loss_minus]))),
         )
         if rows_reference is not None:
             references.append(rows_reference)

@@ -10,6 +10,7 @@ from fdgui.core.sweep.row_consistency import curving, drift_fits_scale, drift_is
 from fdgui.core.sweep.row_shape import EvenPart, beyond_scale, curvature_breaks, on_one_line
 
 MIN_JUDGING_ROWS = 3  # as measured.MIN_JUDGING_ROWS: a run of three checks the law once
+ZIGZAG = "zigzag"  # law_shown's reason when the run's c's go up and down beyond their ±
 
 
 def truncation_at_smallest(
@@ -79,8 +80,11 @@ def law_shown(
         cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
         if not correction <= cap * abs(value) or beyond_scale(h, d, n):
             return None, "truncation", False
-        if not (drift_is_monotone(h, d, n) and drift_fits_scale(h, d, n, value)):
-            # c's up and down beyond their round-off: a structure, not a law (review10h C1)
+        if not drift_is_monotone(h, d, n):
+            # c's up and down beyond their round-off: a structure, not a law (review10h C1),
+            # or round-off beyond the rows' ± (``ZIGZAG``: the caller reads their scatter)
+            return None, ZIGZAG, False
+        if not drift_fits_scale(h, d, n, value):
             return None, "truncation", False
         if even is None and not on_one_line(h, d, n):
             # with no loss at w the even part cannot show a kink; the run itself must
