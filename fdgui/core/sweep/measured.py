@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from fdgui.core.models.measured import RowColumns
+from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
@@ -59,9 +60,9 @@ def _rows_richardson(
     show round-off beyond their ± (``row_scatter``), the loss error they show is added to
     every row's ± (and, through ``widen``, to each loss's in ``curvature`` and ``sums``) and
     the reference read again (a loss error up to ``most``: ``row_scatter.ScatterLog``)."""
-    total = 0.0
+    total = read = 0.0
     for _ in range(SCATTER_ROUNDS):
-        log = ScatterLog(most)
+        log, read = ScatterLog(most), total
         over = partial(_richardson_over, scatter=log)
         found = rows_richardson(over, epsilons, central, noise, curvature, sums)
         if not log.found:
@@ -71,7 +72,15 @@ def _rows_richardson(
         total += min(log.found)
         if widen is not None:
             widen(total)
-    return found
+    if found is None or read == 0.0:
+        return found
+    shown = numbers.significant(read / 2.0, 2)
+    return replace(
+        found,
+        note=f"{found.note}; every row's ± widened by the round-off the rows show beyond "
+        f"their format's (each loss off by up to {shown}: it was computed from larger "
+        "intermediates)",
+    )
 
 
 def _richardson_over(
@@ -235,7 +244,12 @@ def _run_reference(
         tableau.value,
         error,
         note=f"extrapolated from the {count} measured central estimates at the smallest ε "
-        f"(of {epsilons.size}) that follow the h² law",
+        f"(of {epsilons.size}) that follow the h² law within their ±"
+        + (
+            "; most of its ± is the room for a kink between w and the smallest ε"
+            if kink is not None and 2.0 * kink > error
+            else ""
+        ),
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
         kink=kink,
