@@ -451,6 +451,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
         noise = spread / (2.0 * epsilons) + _stored_rounding(central)
     printed_by_repr = source != "exact" and _printed_by_repr(rows)
+    shown_error: list[float] = []  # the round-off the rows show beyond their ±, once read
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
@@ -501,7 +502,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
 
         # the loss error the rows show beyond their ± (``_rows_richardson``): each central
         # difference's doubled ± grows by it over ε, i.e. each loss's by half of it
-        shown_error = [0.0]
+        shown_error.append(0.0)
         rows_reference = _rows_richardson(
             epsilons[keep],
             central[keep],
@@ -533,14 +534,15 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         smooth=False,
         has_checked=has_checked,
         unit_roundoff=u,
-        row_noise=noise,
+        row_noise=noise + _shown(shown_error) / (2.0 * epsilons),
     )
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
         ]
         sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
-        spread = [u * size + unit for size, unit in zip(sizes, units, strict=True)]
+        extra = _shown(shown_error) / 2.0  # each loss's share of the round-off shown
+        spread = [u * size + unit + extra for size, unit in zip(sizes, units, strict=True)]
         with np.errstate(all="ignore"):
             result.extras["one_sided_noise"] = (
                 (spread[0] + spread[2]) / epsilons + FLOAT64_ROUNDOFF * np.abs(forward),
@@ -553,6 +555,11 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
 
 
 _LOSS_COLUMNS = ("loss_plus", "loss_minus", "loss")
+
+
+def _shown(shown_error: list[float]) -> float:
+    """The loss error the rows showed beyond their ± (0 before or without a reading)."""
+    return shown_error[0] if shown_error else 0.0
 
 
 def _representative_loss(
