@@ -21,7 +21,7 @@ import numpy as np
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
-from fdgui.core.sweep.loss_format import crossed, loss_roundoff, measured_floor
+from fdgui.core.sweep.loss_format import loss_roundoff, measured_floor
 from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
@@ -458,15 +458,10 @@ def function_references(
             lambda values: objective.losses(values, "float64"), w, floor=floor,
             unit_roundoff=coarse or FLOAT64_ROUNDOFF,
         )  # fmt: skip
-        found = crossed(objective, text, w, extrapolated, floor)  # a kink/jump in its steps
-        if found:
-            what = "the expression" if text is not None else "the loss"
-            extrapolated = replace(
-                extrapolated,
-                status="kink-nearby",
-                note=f"{extrapolated.note}; its steps cross a {found} of {what}, so it is not "
-                "used to judge",
-            )
+        from fdgui.core.sweep.richardson_trust import checked_richardson
+
+        # a kink, jump or pole in its steps; a bar that misses the exact derivative
+        extrapolated = checked_richardson(objective, text, w, extrapolated, floor)
         if extrapolated.error is not None and np.isfinite(extrapolated.error):
             # a bar of exactly 0 is only honest for an exact result: at least one subnormal
             extrapolated = replace(extrapolated, error=max(extrapolated.error, SMALLEST))
