@@ -96,7 +96,8 @@ def test_the_calculators_own_export_reads_back_without_its_estimates():
     "name, role",
     [("ε", "ε"), ("Epsilon", "ε"), ("step", "ε"), ("L(w+ε)", "L+"), ("loss_plus", "L+"),
      ("L(w−ε)", "L−"), ("f(x-h)", "L−"), ("Lm", "L−"), ("loss", "L"), ("L", "L"),
-     ("Unnamed: 0", ""), ("", ""), ("grad", None), ("L+-", None)],
+     ("Unnamed: 0", ""), ("", ""), ("grad", None), ("L+-", None), ("1e-4,", None),
+     ("-0.5", None)],
 )  # fmt: skip
 def test_column_names(name, role):
     assert column_role(name) == role

@@ -29,6 +29,8 @@ def column_role(name: str) -> str | None:
     """What a header cell names: ε, L+, L−, L, an index to skip (""), or None (unknown)."""
     text = name.strip().strip("\"'").lower().replace("\u2212", "-").replace("\u2013", "-")
     text = re.sub(r"[\s_]", "", text)
+    if re.fullmatch(r"[\d.,eE+-]*\d[\d.,eE+-]*", text):
+        return None  # a number, however written (a line the readers word as data)
     if text in _INDEX_NAMES:
         return IGNORED
     if text in _EPSILON_NAMES:
