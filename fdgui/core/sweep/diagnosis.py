@@ -508,6 +508,13 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and unsupported(result, checked.value, usable, _gradient_bar(checked, checked.value))
     ):
         return _unfollowed(reading, consensus, spread, usable)
+    # 7b. nor where a noisy loss's scatter hides the gradient at every ε (core/sweep/noise.py)
+    if truth is None and not exact_under_check and result.extras.get("noise_sigma"):
+        from fdgui.core.sweep.noise import noise_hides
+
+        if (least := noise_hides(result, checked.value, usable)) is not None:
+            reading.facts["noise_hides"] = least
+            return _unresolved(reading, None, consensus, spread)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
 
