@@ -24,14 +24,17 @@ def _noisy(sigma: float, claimed: float | None, seed: int) -> str:
         return np.array([{claimed!r}, np.cos(t[1]), -0.5 * np.sin(t[2])])
     """
     )
-    return f"""
+    return (
+        f"""
     import numpy as np
     _rng = np.random.default_rng({seed})
     theta0 = np.array([0.9, 0.3, -0.7])
     def loss(t):
         noise = {sigma!r} * _rng.standard_normal()
         return float(np.tanh(t[0]) + noise + np.sin(t[1]) + 0.5 * np.cos(t[2]))
-    """ + grad
+    """
+        + grad
+    )
 
 
 def _run(tmp_path, body: str):
