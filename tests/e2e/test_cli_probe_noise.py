@@ -161,3 +161,11 @@ def test_a_float32_probe_s_correct_gradient_is_not_wrong(tmp_path):
     """
     out, _data = _run(tmp_path, body)
     assert out.returncode != 1, shown(out)
+
+
+def test_a_one_in_a_million_bug_both_sides_resolve_is_wrong(tmp_path):
+    # tanh at 0.9: the one-sided differences each resolve 1e-7 of the slope and both lie on
+    # Richardson's side of the claim, so no kink near w can explain the difference
+    out, data = _run(tmp_path, _noisy(0.0, 1.000001 * TRUTH, 13))
+    assert out.returncode == 1, shown(out)
+    assert data["diagnosis"]["kind"] == "wrong", shown(out)

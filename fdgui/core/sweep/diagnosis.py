@@ -57,7 +57,12 @@ from fdgui.core.sweep.reading import (
     _Reading,
 )
 from fdgui.core.sweep.references import ReferenceValue
-from fdgui.core.sweep.settled import jump_keeps_rising, settled_refutes, unsupported
+from fdgui.core.sweep.settled import (
+    jump_keeps_rising,
+    settled_refutes,
+    sides_refute,
+    unsupported,
+)
 
 __all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
 
@@ -375,6 +380,10 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         # leave): the loss's own measurements refute it, whatever a kink could do to the
         # reference's steps (review9i: every 1 % bug of a smooth probe was "too coarse")
         if _fd_contradicts(result, checked.value, usable):
+            return _wrong(reading, consensus, spread, truth, pole=pole)
+        # nor where both one-sided differences, each resolving a tenth of the difference,
+        # lie beyond their bars on the reference's side: no kink bends both sides that way
+        if kink is None and sides_refute(result, checked.value, truth.value, usable):
             return _wrong(reading, consensus, spread, truth, pole=pole)
         # beyond the bars but within 1 %: a kink Richardson's steps cannot see could make a
         # difference that small, so it is not called wrong; nor is it a confirmation (a 1 %
