@@ -112,8 +112,10 @@ def _add_table_and_grad_options(parser: argparse.ArgumentParser, what) -> None:
     table.add_argument(
         "--source-dtype",
         metavar="DTYPE",
-        help="the format the losses were computed in: float64 (default), float32, float16, "
-        "bfloat16, or exact (digits worked out by hand); the ± of each row counts its round-off",
+        help="the format the losses were computed in: float64, float32, float16, bfloat16, "
+        "or exact (digits worked out by hand); the ± of each row counts its round-off. "
+        "Default: float64, or the narrowest of float32/float16/bfloat16 when every loss in "
+        "the file is exactly such a number written with its digits (said on stderr)",
     )
 
 
@@ -135,10 +137,20 @@ def _run_table(args: argparse.Namespace) -> int:
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
+    _refuse_beside_table(args)
     objective, problems, source = _table_objective(args)
     result = run_sweep(objective, SweepSettings(dtype=source))
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
+    if args.csv and not _write_csv(args.csv, report):
+        return 2
+    if args.source_dtype is None and source != "float64":
+        print(
+            f"fdgui-cli sweep: --table: every loss in the file is exactly a {source} number "
+            f"written with its digits: read as {source} losses, each ± its round-off "
+            "(--source-dtype float64 reads them as float64)",
+            file=sys.stderr,
+        )
     for problem in problems:
         print(one_line(f"fdgui-cli sweep: --table: skipped {problem}"), file=sys.stderr)
     if args.json:
@@ -186,6 +198,37 @@ def _run_table(args: argparse.Namespace) -> int:
 
 from fdgui.core.sweep.measured import MIN_JUDGING_ROWS  # noqa: E402  (the one rule)
 from fdgui.core.sweep.reading import judges_nothing  # noqa: E402
+
+# options a table does not use: its rows give ε and the losses (a --grad or --dtype given
+# there was meant as --backprop or --source-dtype; ignoring it would pass every bug)
+_TABLE_INSTEAD = {"grad": "--backprop", "dtype": "--source-dtype"}
+_TABLE_REFUSES = ("at", "min", "max", "points", *_ENTRY_FIELDS, "timeout", "python")
+
+
+def _refuse_beside_table(args: argparse.Namespace) -> None:
+    for option, instead in _TABLE_INSTEAD.items():
+        if getattr(args, option, None) is not None:
+            raise InputError(option, f"is not used with --table: the table's option is {instead}")
+    for option in _TABLE_REFUSES:
+        if getattr(args, option, None) is not None:
+            raise InputError(option, "is not used with --table: its rows give ε and the losses")
+
+
+def _write_csv(path: str, report) -> bool:
+    """Every ε's values to ``path``; False (and the reason on stderr) when it cannot be."""
+    from fdgui.core.report.exporters import export
+
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(export(report, "csv"))
+    except OSError as error:
+        from fdgui.commands.calc import file_in_the_way
+
+        blocked = file_in_the_way(path)  # the same words as calc --session
+        reason = f"{blocked} is a file, not a folder" if blocked else error.strerror
+        print(one_line(f"fdgui-cli sweep: --csv: cannot write {path}: {reason}"), file=sys.stderr)
+        return False
+    return True
 
 
 def _given(args: argparse.Namespace, fields: tuple[str, ...]) -> dict[str, str]:
@@ -301,20 +344,8 @@ def _run(args: argparse.Namespace) -> int:
             close()
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
-    if args.csv:
-        try:
-            with open(args.csv, "w", encoding="utf-8", newline="") as handle:
-                handle.write(export(report, "csv"))
-        except OSError as error:
-            from fdgui.commands.calc import file_in_the_way
-
-            blocked = file_in_the_way(args.csv)  # the same words as calc --session
-            reason = f"{blocked} is a file, not a folder" if blocked else error.strerror
-            print(
-                one_line(f"fdgui-cli sweep: --csv: cannot write {args.csv}: {reason}"),
-                file=sys.stderr,
-            )
-            return 2
+    if args.csv and not _write_csv(args.csv, report):
+        return 2
     sys.stdout.write(export(report, "json" if args.json else "text"))
     if result.kind == "probe" and not _finite_beside(result):
         print(

@@ -446,7 +446,9 @@ def table_request(
     """Measured rows from a CSV/TSV text (ε, L+, L−[, L]; header and # comments optional).
 
     Returns (the measured objective, one message per bad row with its line number, the source
-    format the losses came from: float64 unless told, "exact" for digits worked out by hand).
+    format the losses came from: as told ("exact" for digits worked out by hand); untold,
+    float64 unless every loss is exactly a float32/float16/bfloat16 number written with that
+    format's digits, ``table_source.narrowest_format``).
     Raises InputError ('table' when no row is good, 'backprop', 'source_dtype').
     """
     from fdgui.core.calculator.schemes import parse_measurement_table, unreadable_table
@@ -454,7 +456,9 @@ def table_request(
     from fdgui.core.sweep.objectives import measured_objective
 
     source = (source_dtype or "float64").strip().lower()
-    if source not in TABLE_SOURCE_DTYPES:
+    if source_dtype is None or not source_dtype.strip():
+        source = "auto"
+    elif source not in TABLE_SOURCE_DTYPES:
         raise InputError("source_dtype", f"choose one of {', '.join(TABLE_SOURCE_DTYPES)}")
     reference = None
     if backprop is not None and str(backprop).strip():
@@ -462,6 +466,10 @@ def table_request(
     rows, problems = parse_measurement_table(text)
     if not rows:
         raise InputError("table", unreadable_table(problems))
+    if source == "auto":  # not told: float64, unless every loss is a narrower format's number
+        from fdgui.core.calculator.table_source import narrowest_format
+
+        source = narrowest_format(rows) or "float64"
     return measured_objective(rows, reference), problems, source
 
 

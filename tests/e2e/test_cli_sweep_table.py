@@ -106,3 +106,41 @@ def test_table_refusals(tmp_path):
     assert dtype.returncode == 2 and "--source-dtype" in dtype.stderr
     stdin = _cli("--table", "-", "--source-dtype", "exact", stdin=_table())
     assert stdin.returncode == 0, stdin.stderr
+
+
+def test_options_a_table_does_not_use_are_refused_and_csv_is_written(tmp_path):
+    """review10k HIGH-4: --grad with --table was ignored (exit 0 for any gradient), and so
+    were --dtype, --at, --min, --max, --points; --csv wrote nothing."""
+    path = tmp_path / "rows.csv"
+    path.write_text(_table(), encoding="utf-8")
+    refused = [("--grad", "9", "--backprop"), ("--dtype", "float16", "--source-dtype"),
+               ("--at", "1", "--at"), ("--points", "9", "--points"),
+               ("--min", "1e-9", "--min")]  # fmt: skip
+    for option, value, named in refused:
+        run = _cli("--table", str(path), option, value)
+        assert run.returncode == 2, (option, run.stdout)
+        assert run.stderr.startswith(f"fdgui-cli sweep: {option}:") and named in run.stderr
+    csv_path = tmp_path / "out.csv"
+    run = _cli("--table", str(path), "--csv", str(csv_path))
+    assert run.returncode == 0, run.stderr
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("epsilon,") and len(lines) == 1 + 23
+
+
+def test_float32_losses_are_read_as_float32_unless_told(tmp_path):
+    """Every loss exactly a float32 number written with repr: read as float32 (said on
+    stderr); --source-dtype float64 keeps float64."""
+    lines = ["eps,L+,L-"]
+    w = np.float32(0.7)
+    for epsilon in np.logspace(-1, -5, 13):
+        e = np.float32(epsilon)
+        step = float(w + e) - float(w)
+        lines.append(f"{step!r},{float(np.sin(w + e))!r},{float(np.sin(w - e))!r}")
+    path = tmp_path / "float32.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = _cli("--table", str(path), "--json")
+    assert json.loads(run.stdout)["dtype"] == "float32", run.stdout[:300]
+    assert "exactly a float32 number" in run.stderr
+    told = _cli("--table", str(path), "--source-dtype", "float64", "--json")
+    assert json.loads(told.stdout)["dtype"] == "float64"
+    assert "float32 number" not in told.stderr

@@ -306,8 +306,9 @@ def parse_measurement_table(
     """Rows of ``ε, L+, L− [, L]`` pasted from a spreadsheet, a log or a print-out.
 
     Columns may be separated by commas, tabs, semicolons or spaces (with tabs or semicolons a
-    comma inside a cell is read as a decimal comma). Blank lines, lines
-    starting with ``#`` and a first line of column names are skipped. Returns the rows that
+    comma inside a cell is read as a decimal comma). Blank lines and lines starting with ``#``
+    are skipped; a first line of column names is read (``table_header``: the columns are
+    taken in the order it names, a pandas index column left out). Returns the rows that
     parse and one message per line that does not (``line 3: L(w−ε): “x” is not a number``).
     A part of a longer text: ``first_line`` numbers its lines, ``header=False`` when its
     first line cannot be the header.
@@ -315,6 +316,12 @@ def parse_measurement_table(
     rows: list[Inputs] = []
     problems: list[str] = []
     seen_data = not header
+    if header:
+        from fdgui.core.calculator.table_header import arrange_columns
+
+        text, problem = arrange_columns(text)
+        if problem:
+            return [], [problem]
     for number, raw in enumerate(text_lines(text), start=first_line):
         line = raw.strip()
         if not line or line[0] == "#":

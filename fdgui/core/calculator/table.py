@@ -70,10 +70,15 @@ def measure_table(
     """A pasted table (``parse_measurement_table``'s rules), read ``chunk`` lines at a time:
     plain lines by ``plain_values`` and ``measured_row`` (exact, the same values), the
     others by the careful reader, which words what it cannot read."""
+    from fdgui.core.calculator.table_header import arrange_columns
     from fdgui.core.numbers.parsing import text_lines
 
-    lines = text_lines(text)
     result = MeasuredRows()
+    text, problem = arrange_columns(text)  # the columns in the order a header names
+    if problem:
+        result.problems.append(problem)
+        return result
+    lines = text_lines(text)
     seen_data = False
     pieces = []
     for start in range(0, len(lines), chunk):

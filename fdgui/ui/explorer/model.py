@@ -24,12 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from fdgui.core import requests
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
-from fdgui.ui.explorer.jobs import (
-    _disagreeing_reference,
-    _positive_number,
-    _sweep_job,
-    _words,
-)
+from fdgui.ui.explorer.jobs import _disagreeing_reference, _positive_number, _sweep_job, _words
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 200
@@ -112,6 +107,7 @@ class ExplorerModel(PanelModel):
         self._texts = dict(DEFAULT_TEXTS)
         self._source = "expression"
         self._imported: tuple[tuple[Any, ...], tuple[str, ...], str] | None = None
+        self.import_note = ""  # what importing the table read from it (its losses' format)
         self._calculator = calculator
         self._objective: Any = None
         self._result: Any = None
@@ -411,9 +407,13 @@ class ExplorerModel(PanelModel):
         the calculator's); returns one message per bad row (good rows are kept). Raises
         InputError('rows') when no row can be read."""
         from fdgui.core.calculator.schemes import table_rows
+        from fdgui.core.calculator.table_source import untold_format
 
         rows, problems = table_rows(text, name)
         self._imported = (tuple(rows), tuple(problems), name)
+        found, self.import_note = untold_format(rows, self._texts["table_dtype"])
+        if found:
+            self.set_texts({"table_dtype": found})
         self.set_source("measured")
         self.rowsChanged.emit(self.measured_row_count())
         self._debounce.start()

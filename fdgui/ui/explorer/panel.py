@@ -383,6 +383,8 @@ class ExplorerPanel(QWidget):
             return
         rows, problems, name = imported
         text = f"{rows} row{'s' if rows != 1 else ''} imported from {name}."
+        if self.model.import_note:
+            text += " " + self.model.import_note
         if problems:
             text += f" Skipped {len(problems)} bad row(s): " + "; ".join(problems[:5])
             if len(problems) > 5:
