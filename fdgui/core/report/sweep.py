@@ -32,7 +32,7 @@ from fdgui.core.report.sweep_claim import (
     claim_title,
     claim_words,
 )
-from fdgui.core.report.sweep_noise import noise_words
+from fdgui.core.report.sweep_noise import noise_rule, noise_words
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
 
@@ -187,12 +187,7 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
         f"the rule of thumb for {dtype}: u^(1/3)·max(1,|w|) for central and u^(1/2)·max(1,|w|) "
         f"for one-sided differences (u = {_fmt(facts['unit_roundoff'])})"
     )
-    if facts.get("noise_relative", 0.0) > facts["unit_roundoff"]:  # a noisy loss's rule
-        rule_reason = (
-            "the rule of thumb for this noisy loss: u^(1/3)·max(1,|w|) for central and "
-            "u^(1/2)·max(1,|w|) for one-sided differences, with u = σ/|L| = "
-            f"{_fmt(facts['noise_relative'])} (its noise, not {dtype}'s rounding)"
-        )
+    rule_reason = noise_rule(facts) or rule_reason  # a noisy loss's u is σ/|L|
     by = diagnosis.recommended_by
     if by == "wrong":
         return "ε is not the problem; " + rule_reason
@@ -207,11 +202,7 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
         return (
             f"no ε in the range gives a useful estimate in {dtype}, so these are only "
             f"the rule of thumb (u^(1/3)·max(1,|w|) central, u^(1/2)·max(1,|w|) one-sided"
-            + (
-                f", u = σ/|L| = {_fmt(facts['noise_relative'])}: the loss's noise)"
-                if facts.get("noise_relative", 0.0) > facts["unit_roundoff"]
-                else ")"
-            )
+            f"{noise_rule(facts, short=True)})"
         )
     if by == "measured":
         reason = (

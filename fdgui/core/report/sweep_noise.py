@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fdgui.core.numbers.format import uncertainty
+from fdgui.core.numbers.format import significant, uncertainty
 from fdgui.core.numbers.noise import NOISE_WIDTH
 
 
@@ -21,6 +21,21 @@ def noise_words(facts: dict[str, Any]) -> str:
         f"|L|), so every difference carries a scatter of about σ/ε: each error bar here "
         f"includes {width}σ/ε, no scatter within it is read as a kink or a disagreement, and "
         "the rule of thumb takes σ/|L| for u."
+    )
+
+
+def noise_rule(facts: dict[str, Any], short: bool = False) -> str:
+    """The rule of thumb's words when the loss's noise is its u (σ/|L| above the dtype's
+    rounding): the whole reason, or (``short``) the ", u = …" to add; "" otherwise."""
+    relative = facts.get("noise_relative", 0.0)
+    if not relative > facts["unit_roundoff"]:
+        return ""
+    if short:
+        return f", u = σ/|L| = {significant(relative, 3)}: the loss's noise"
+    return (
+        "the rule of thumb for this noisy loss: u^(1/3)·max(1,|w|) for central and "
+        "u^(1/2)·max(1,|w|) for one-sided differences, with u = σ/|L| = "
+        f"{significant(relative, 3)} (its noise, not {facts['dtype']}'s rounding)"
     )
 
 
