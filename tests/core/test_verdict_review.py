@@ -31,7 +31,11 @@ def test_a_pole_within_every_usable_epsilon_is_unresolvable_not_consistent(
     expression, point, dtype
 ):
     result, diagnosis = _sweep(expression, point, dtype)
-    assert (diagnosis.kind, diagnosis.case) == ("undefined", "pole-in-range")
+    # the loss and its derivative exist (review10i M3): read, or confirmed by a reference
+    assert (diagnosis.kind, diagnosis.case) in (
+        ("estimate", "pole-in-range"),
+        ("correct", "pole-confirmed"),
+    )
     assert diagnosis.facts["pole"]
     words = diagnosis_title(diagnosis) + diagnosis_text(diagnosis) + sweep_text(result, diagnosis)
     assert "pole" in words

@@ -142,17 +142,11 @@ def losses(batch):
 @pytest.mark.parametrize(
     "offset",
     [
-        pytest.param(
-            "",
-            marks=pytest.mark.xfail(
-                reason="known gap (issue 9): this loss cancels to 0 at θ0 (an odd sum over "
-                "symmetric w), so its round-off lies above the u·|L| floor at every spacing "
-                "and roundoff._without_shape narrows all six times (five more calls, 0.6 s "
-                "of 0.12-s calls) where the quick plan counts one: planned/ran 0.50 full, "
-                "0.37 sample since the narrowing for kinks beside θ0 (probe15)",
-                strict=False,
-            ),
-        ),
+        # this loss cancels to 0 at θ0 (an odd sum over symmetric w): its round-off lies above
+        # u·|L| at every spacing, so the round-off measurement narrows (one call more, which
+        # the quick plan foresees from the measurement's first call; tests/core/
+        # test_netcheck_roundoff_calls.py counts the calls without a clock)
+        "",
         " + 0.3",  # the same slow calls, a loss that does not cancel
     ],
 )

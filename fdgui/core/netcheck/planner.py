@@ -172,7 +172,13 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     from fdgui.core.netcheck.chunks import forward_rows_per_chunk
     from fdgui.core.netcheck.forward_plan import forward_costs
     from fdgui.core.netcheck.numeric import EVALUATIONS_PER_ENTRY, NumericEngine
-    from fdgui.core.netcheck.quick_plan import call_cost, worth_detail
+    from fdgui.core.netcheck.quick_plan import (
+        PLAN_FLOOR,
+        PLAN_SHARE,
+        call_cost,
+        worth_detail,
+    )
+    from fdgui.core.netcheck.roundoff_plan import RoundoffLook
 
     shapes = [(t.name, tuple(t.shape)) for t in model.tensors]
     theta = np.asarray(model.theta0(), dtype=np.float64).ravel()
@@ -180,13 +186,21 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     changes = callable(getattr(model, "losses_changed", None))
     memory = 8 * EVALUATIONS_PER_ENTRY * rows * (3 if changes else theta.size)
     # a slow loss: timing the pieces would cost more than a small share of the check itself
-    a, b = call_cost(model.losses, theta, bool(getattr(model, "batched", True)))
+    start = time.perf_counter()
+    looked = RoundoffLook(model, settings.epsilon, theta)  # the round-off's first call
+    a, b = call_cost(model.losses, theta, bool(getattr(model, "batched", True)), looked)
     known = bool(getattr(model, "precision_known", True))
     detail, quick = worth_detail(settings, shapes, rows, a, b, EVALUATIONS_PER_ENTRY, CostPlan,
                                  known)  # fmt: skip
     if not detail:
+        # the round-off's call after its first, foreseen within the planning's budget
+        budget = max(PLAN_FLOOR, PLAN_SHARE * quick[settings.mode].expected_seconds)
+        more = looked.follow_up(model.losses, a, b, budget - (time.perf_counter() - start))
         return {mode: replace(plan, memory_bytes=memory if mode != "projection" else
-                              8 * EVALUATIONS_PER_ENTRY * theta.size)
+                              8 * EVALUATIONS_PER_ENTRY * theta.size,
+                              expected_seconds=plan.expected_seconds + more,
+                              seconds_per_evaluation=(plan.expected_seconds + more)
+                              / max(plan.evaluations, 1))
                 for mode, plan in quick.items()}  # fmt: skip
     NumericEngine(model, settings)  # one-time costs (the loss's precision) are not the run's
     start = time.perf_counter()

@@ -18,12 +18,16 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_sizes
 from fdgui.core.netcheck.roundoff import roundoff_points
 from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
+
+if TYPE_CHECKING:
+    from fdgui.core.netcheck.roundoff_plan import RoundoffLook
 
 PLAN_SHARE = 0.1  # planning may cost this share of the predicted check …
 PLAN_FLOOR = 1.0  # … or this many seconds, whichever is more
@@ -37,14 +41,21 @@ PRECISION_CALLS, PRECISION_POINTS = 3, 8  # … and, the first time, the loss's 
 
 
 def call_cost(
-    losses: Callable[[np.ndarray], object], theta: np.ndarray, batched: bool = True
+    losses: Callable[[np.ndarray], object],
+    theta: np.ndarray,
+    batched: bool = True,
+    looked: RoundoffLook | None = None,
 ) -> tuple[float, float]:
     """(a, b): seconds a call costs, and seconds a point costs. Each size is called twice and
     the faster taken (a first call of a shape may compile, as ``jax.jit`` does); a slow
     loss is called once with one point and, when it evaluates many points in one call
     (``batched``), once with SLOW_POINTS: a batched call's fixed cost is paid once for all
     its points (a loss that sleeps 0.15 s a call and 2 ms a point was planned 15-28× too
-    slow as 0.15 s a point). Unbatched, every point costs a call."""
+    slow as 0.15 s a point). Unbatched, every point costs a call.
+
+    ``looked``: the round-off measurement's first call (``roundoff_plan``); a slow loss's
+    many-point call evaluates its points in place of θ0's copies where they are about as
+    many (up to twice), and ``looked.values`` are then their losses."""
 
     def timed(points: np.ndarray) -> float:
         start = time.perf_counter()
@@ -60,7 +71,13 @@ def call_cost(
         # points cheap against the call: one call of about twice its cost (n·b ≈ a) measures
         # b past the timing's jitter (a difference of two calls is mostly jitter there)
         count = int(min(SLOW_MOST, one / max(per_point, one / SLOW_MOST)))
-        if count > SLOW_POINTS:
+        wanted = looked.points if looked is not None and count > SLOW_POINTS else None
+        if wanted is not None and SLOW_POINTS < len(wanted) <= 2 * count:
+            start = time.perf_counter()
+            looked.values = losses(wanted)
+            more, count = time.perf_counter() - start, len(wanted)
+            per_point = min(one, max(0.0, (more - one) / (count - 1)))
+        elif count > SLOW_POINTS:
             more = timed(np.repeat(theta[None, :], count, axis=0))
             per_point = min(one, max(0.0, (more - one) / (count - 1)))
         return max(0.0, one - per_point), per_point

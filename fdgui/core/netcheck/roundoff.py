@@ -256,23 +256,57 @@ def _without_shape(losses, theta, units, floors, found, spacing):
     two narrower spacings in a row (or at the narrowest) was never round-off: the measured
     value is the floor's then. Taken for round-off, such a kink's residual (1e6 times u·|L|)
     made every small step of the second look too coarse to decide, so a correct gradient
-    beside the kink was called wrong (review_final19 CRITICAL-2)."""
+    beside the kink was called wrong (review_final19 CRITICAL-2).
+
+    The narrowest spacing is measured with the first narrower one (one call): a residual
+    still above the floor there is round-off (then found at every spacing: a loss that
+    cancels to 0 at θ0) or a kink within that spacing's reach, so the spacings between are
+    not measured; it replaces the first spacing's where it is SHAPE_FALL times smaller."""
     k = fan_offsets()
     numbers = list(floors)
     now = {number: found[number] for number in numbers}
     below: set[int] = set()  # groups at or under their floor at the last spacing
+    known: dict[int, dict[int, tuple[float, float]]] = {}  # narrowing: {group: (middle, spread)}
     evaluations = 0
-    for narrowing in range(1, NARROWINGS + 1):
-        chosen = np.concatenate([units[number] for number in now])
-        moves = (k * spacing / NARROWER**narrowing)[None, :, None] * chosen[:, None, :]
+
+    def measured(narrowings: list[int], groups: list[int]) -> None:
+        """The groups' (residual, range) at those narrowings, all in one call."""
+        nonlocal evaluations
+        chosen = np.concatenate([units[number] for number in groups])
+        steps = np.concatenate([k * spacing / NARROWER**n for n in narrowings])
+        moves = steps[None, :, None] * chosen[:, None, :]
         points = (theta[None, None, :] + moves).reshape(-1, theta.size)
-        values = np.asarray(losses(points), dtype=np.float64).reshape(chosen.shape[0], k.size)
+        values = np.asarray(losses(points), dtype=np.float64)
+        values = values.reshape(chosen.shape[0], len(narrowings), k.size)
         evaluations += points.shape[0]
-        going, row = {}, 0
+        for column, narrowing in enumerate(narrowings):
+            row = 0
+            for number in groups:
+                lines = units[number].shape[0]
+                got = _fans(values[row : row + lines, column])
+                known.setdefault(narrowing, {})[number] = got
+                row += lines
+
+    # the narrowest spacing with the first: a residual still above its floor there is
+    # round-off or a kink within that spacing's reach, which no spacing between would have
+    # brought down either, so the group is settled in one call (a loss that cancels to 0 at
+    # θ0 rounds above u·|L| at every spacing: it was narrowed six times, six calls of a loss
+    # that may take a second each, issue 9)
+    measured([1, NARROWINGS], numbers)
+    for number in numbers:
+        middle, spread = known[NARROWINGS][number]
+        if spread >= TELLING * middle and spread > 0 and middle > floors[number]:
+            if middle * SHAPE_FALL <= found[number]:  # fell like a shape over the range
+                found[number] = middle
+            del now[number]
+    for narrowing in range(1, NARROWINGS + 1):
+        if not now:
+            break
+        if any(number not in known.get(narrowing, {}) for number in now):
+            measured([narrowing], list(now))
+        going = {}
         for number, before in now.items():
-            lines = units[number].shape[0]
-            middle, spread = _fans(values[row : row + lines])
-            row += lines
+            middle, spread = known[narrowing][number]
             if spread < TELLING * middle or spread <= 0:
                 continue  # the losses hardly moved (a staircase's few steps): tells nothing
             if middle <= floors[number]:  # plain round-off here: once more, then it stands
@@ -287,8 +321,6 @@ def _without_shape(losses, theta, units, floors, found, spacing):
                 found[number] = middle
             going[number] = middle
         now = going
-        if not now:
-            break
     return {number: found[number] for number in numbers}, evaluations
 
 

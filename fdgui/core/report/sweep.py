@@ -20,7 +20,6 @@ from fdgui.core.report.sweep_cases import (
     _estimate,
     _flat_rows,
     _not_finite_at_w,
-    _pole_in_range,
     _range_too_large,
     _too_few_rows,
     _undefined_at_w,
@@ -33,6 +32,14 @@ from fdgui.core.report.sweep_claim import (
     claim_words,
 )
 from fdgui.core.report.sweep_noise import noise_rule, noise_words
+from fdgui.core.report.sweep_reach import (
+    _checked_overflows,
+    _derivative_overflows,
+    _larger_advice,
+    _pole_in_range,
+    _vanished,
+    reach_title,
+)
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SweepResult
 
@@ -74,10 +81,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Undefined at w (loss not finite)"
     if case == "checked-not-finite":
         return "Gradient under check not a number"
-    if case == "pole-in-range":
-        if diagnosis.facts.get("pole"):
-            return "No ε resolves it (every ε straddles a pole)"  # loss, derivative exist
-        return "No ε resolves it (the loss changes completely within every ε)"
+    if (reach := reach_title(diagnosis)) is not None:  # no ε resolves it; overflows
+        return reach
     if case in ("correct", "limited", "consistent") and claim_limits(facts):
         return claim_title(facts)
     if case == "kink-at":
@@ -250,37 +255,6 @@ def _not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         "function used outside its domain, such as log or sqrt of a negative number), so "
         "there is nothing to difference. Check the point and the expression."
     )
-
-
-def _vanished(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    dtype = facts["dtype"]
-    spacing_text = ""
-    if facts.get("has_point", True):
-        spacing_text = (
-            f" (the gap between neighbouring {dtype} numbers there is {_fmt(facts['spacing'])})"
-        )
-    return (
-        f"No ε in the range changes anything: in {dtype}, w ± ε rounds back to w itself"
-        f"{spacing_text}, so L+ = L− = L and every estimate is 0.{_larger_advice(facts)}"
-    )
-
-
-def _larger_advice(facts: dict[str, Any]) -> str:
-    """ "Sweep larger ε" only where a sweep accepts a larger ε that could change w."""
-    limit = facts.get("epsilon_limit")
-    spacing = facts.get("spacing")
-    if limit is None or not facts.get("has_point", True):
-        return " Sweep larger ε."
-    if spacing is not None and math.isfinite(spacing) and spacing / 2 > limit:
-        return (
-            f" Only an ε beyond about {_fmt(spacing / 2, 2)} would change w, more than the "
-            f"largest a sweep accepts ({_fmt(limit, 2)}): finite differences in {facts['dtype']} "
-            "cannot check the gradient at this w."
-            + (" The references above still judge it." if "checked" in facts else "")
-        )
-    if facts.get("epsilon_max", 0.0) >= limit:
-        return f" The range already reaches the largest ε a sweep accepts ({_fmt(limit, 2)})."
-    return " Sweep larger ε."
 
 
 def _digits(a: float | None, b: float | None) -> int:
@@ -674,6 +648,9 @@ _CASE_WORDS = {
     "undefined-at-w": _undefined_at_w,
     "checked-not-finite": _checked_not_finite,
     "pole-in-range": _pole_in_range,
+    "pole-confirmed": _pole_in_range,
+    "checked-overflows": _checked_overflows,
+    "derivative-overflows": _derivative_overflows,
     "estimate": _estimate,
     "too-few-rows": _too_few_rows,
     "flat-rows": _flat_rows,

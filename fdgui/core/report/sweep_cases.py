@@ -57,35 +57,6 @@ def _checked_not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     )
 
 
-def _pole_in_range(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
-    dtype = facts["dtype"]
-    value, error = facts.get("analytic_value"), facts.get("analytic_error")
-    analytic = ""
-    if value is not None:
-        analytic = f" The analytic derivative at w is {_fmt(value, 6)} ± {_fmt(error, 2)}"
-        if facts.get("method") not in (None, "analytic") and "checked" in facts:
-            analytic += f"; your derivative {_fmt(facts['checked'], 6)} agrees with it"
-        analytic += ", but no finite difference can confirm it here."
-    distance, smallest = _fmt(facts["pole_distance"], 2), _fmt(facts["smallest_epsilon"], 2)
-    if facts.get("pole"):
-        what = (
-            f"A pole lies about {distance} from w, closer than the smallest ε {dtype} can "
-            f"form at w ({smallest}): every step w ± ε straddles it"
-        )
-        larger, away = "Larger ε only cross the pole again.", "Move w away from the pole"
-    else:
-        what = (
-            f"The loss changes completely within about {distance} of w (its derivatives at w "
-            f"say so), less than the smallest ε {dtype} can form at w ({smallest})"
-        )
-        larger, away = "Larger ε only average over more of it.", "Move w"
-    return (
-        f"{what}, so the finite differences are unresolvable at every ε and judge nothing. "
-        f"{larger}{analytic} {away}"
-        + (" or sweep in a wider dtype." if dtype != "float64" else ".")
-    )
-
-
 def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     value, error = facts.get("estimate"), facts.get("estimate_error")
     method = facts.get("estimate_method", "finite differences")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 
 from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import json_number, shortest, significant
@@ -68,7 +67,7 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
                 "value": json_number(item.value),
                 "error": json_number(item.error),
                 "evaluations": item.evaluations,
-                "status": getattr(item, "status", "ok"),
+                "status": item.shown_status,
                 "under_check": number == 0 and result.has_checked,
                 # the part of ``error`` that is room for a kink the rows cannot rule out
                 **({"kink_room": json_number(item.kink)} if item.kink is not None else {}),
@@ -109,10 +108,10 @@ def _reference_lines(result: SweepResult) -> list[str]:
     lines = []
     for number, item in enumerate(result.references):
         bar = "" if item.error is None else f" ± {_bar(item.error)}"
-        status = getattr(item, "status", "ok")
+        status = item.shown_status  # an infinite bar is "unconverged" (M8)
         if status == "unavailable":  # not computed at all (its budget, not the loss)
             bar = f" ({item.note}; not used to judge)"
-        elif status == "unconverged" or (item.error is not None and not math.isfinite(item.error)):
+        elif status == "unconverged":
             bar = " (unreliable: did not converge; not used to judge)"
         elif status == "undefined":
             bar = " (undefined here; not used to judge)"

@@ -55,6 +55,11 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
             f"At ε = {epsilon} the loss does not change at all in {result.dtype}: the change "
             "ε·|dL/dw| is below the loss's resolution, so every estimate is 0."
         )
+    if readout.regime == "outside":  # no grid point's errors or regime hold there
+        return (
+            f"At ε = {epsilon}, outside the swept range ({_eps(result.epsilons[0])} to "
+            f"{_eps(result.epsilons[-1])}): which error dominates is not read here{error_text}."
+        )
     index = result.index_of(readout.epsilon)
     if result.reference is not None and readout.estimates.get("central") is not None:
         # an error far above what round-off and truncation explain at this ε comes from the

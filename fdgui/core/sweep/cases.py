@@ -301,6 +301,45 @@ def _limited(
     )
 
 
+RESOLVING = 0.1  # a difference resolves the derivative where its predicted error is ≤ this
+
+
+def _resolving_reading(result: SweepResult, truth: float, apart: float) -> float | None:
+    """Where the central differences settle, read only over the ε that resolve a derivative
+    of the reference's size (predicted error — round-off, the rounding of w ± ε, truncation
+    from the exact higher derivatives and what the differences show — at most RESOLVING of
+    it): the flattest run of all ε lay beyond a pole 1e-6 from w, where the differences fall
+    like 1/ε² ("settle near 1.37" beside a derivative of −1.0e12, review10i M2). The decade
+    of them that spreads least, else their flattest run; and only where that reading's bar
+    (the decade's spread plus its predicted error; the run's spread) is at most a quarter of
+    ``apart`` (|g − T|), so that it tells the gradient under check from the reference. None
+    otherwise: the words then claim no settling."""
+    from fdgui.core.sweep.guides import settled_reading
+
+    if result.kind == "measured" or not np.isfinite(truth) or truth == 0:
+        return None
+    estimates = result.central.estimates
+    with np.errstate(all="ignore"):
+        predicted = result.predicted_error("central", gradient=abs(truth))
+        mask = (
+            ~result.vanished
+            & np.isfinite(estimates)
+            & (result.loss_plus != result.loss_minus)
+            & (predicted <= RESOLVING * abs(truth))
+        )
+    if mask.sum() < 2:
+        return None
+    own = settled_reading(result, mask)
+    if own is None:  # less than a decade of them: the flattest run among them
+        from fdgui.core.sweep.diagnosis import _consensus
+
+        value, spread, _ = _consensus(result, mask)
+        own = None if value is None or spread is None else (value, spread)
+    if own is None or not np.isfinite(own[1]) or not apart > 4.0 * own[1]:
+        return None
+    return own[0]
+
+
 def _wrong(
     reading: _Reading,
     consensus: float | None,
@@ -332,6 +371,9 @@ def _wrong(
         factor = checked / truth
         if 1 / 1.5 <= factor <= 1.5:
             factor = None
+    if independent is not None and consensus is not None:
+        apart = abs(checked - independent.value)
+        consensus = _resolving_reading(result, independent.value, apart)
     resolved = best is not None and np.isfinite(best) and consensus not in (None, 0.0)
     resolved = resolved and pole is None  # across a pole the differences resolve nothing
     facts: dict[str, Any] = {"factor": factor, "best_relative_error": best}

@@ -9,7 +9,7 @@ the claim itself, not a bug in it:
   as numpy prints a float32 gradient with 8 digits, stands for any value within 5e-9 of it).
   A correct derivative typed short is therefore not "wrong"; the words say it differs by X,
   within the rounding of the typed digits. A formula (``cos(w)``) has no typed digits: it
-  carries only its float64 evaluation's round-off (``extended.typed_derivative``).
+  carries only its float64 evaluation's round-off (``typed.typed_derivative``).
 - **The rounding of the loss's constants.** The dtype's losses use the typed constants
   rounded to the dtype, and the exact reference follows them; a derivative worked out from
   the constants as typed is as correct a derivative of the typed expression. Their two
@@ -42,7 +42,7 @@ CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype
 # A typed number whose half unit in the last digit exceeds this share of it cannot show the
 # seed's "correct" band (seven digits): an agreement resting on those digits decides nothing
 TYPED_DIGITS_RESOLVE = 1e-7
-TYPED_PREFIX = "typed: "  # how extended.typed_derivative notes the text of a typed gradient
+TYPED_PREFIX = "typed: "  # how typed.typed_derivative notes the text of a typed gradient
 
 
 def _number(text: str) -> Decimal | None:
@@ -89,6 +89,9 @@ class TypedGradient(ReferenceValue):
     digits: float = 0.0  # the part of ``claim`` that is half a unit of the last typed digit
     dtype: str = "float64"
     constants: float = 0.0  # the part that is the dtype's rounding of the loss's constants
+    # a formula whose float64 evaluation is not finite: the same claim of its exact value,
+    # where that is a finite float64 number (``typed.computed_exactly``)
+    exactly: TypedGradient | None = None
 
 
 def typed_gradient(

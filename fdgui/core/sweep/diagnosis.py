@@ -45,6 +45,7 @@ from fdgui.core.sweep.cases import (
 from fdgui.core.sweep.claim import agreement_facts, allowance, too_few_digits
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
+from fdgui.core.sweep.extended import TOO_LARGE
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_bar, fd_outvotes
 from fdgui.core.sweep.guides import reading_refutes, settled_reading
 from fdgui.core.sweep.reading import (
@@ -63,6 +64,7 @@ from fdgui.core.sweep.settled import (
     sides_refute,
     unsupported,
 )
+from fdgui.core.sweep.typed import computed_exactly
 
 __all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
 
@@ -148,6 +150,22 @@ def _not_a_number(reading) -> Diagnosis:
     be (against one it is wrong, decided first): never correct, nothing is judged (case
     ``checked-not-finite``, exit 2)."""
     return reading.diagnosis("undefined", "checked-not-finite", recommended_by="no-useful-epsilon")
+
+
+def _overflows(reading, exactly: ReferenceValue, truth: ReferenceValue) -> Diagnosis:
+    """A typed formula whose float64 evaluation is not finite while its exact value agrees
+    with ``truth``: the formula is right, its float64 evaluation is not; nothing is judged
+    (case ``checked-overflows``, exit 2)."""
+    return reading.diagnosis(
+        "estimate",
+        "checked-overflows",
+        recommended_by="no-useful-epsilon",
+        exact_value=exactly.value,
+        exact_error=exactly.error,
+        agreeing_method=truth.method,
+        agreeing_value=truth.value,
+        agreeing_error=truth.error,
+    )
 
 
 def _seed_relative(checked: float, truth: float) -> float:
@@ -250,7 +268,11 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and truth is not None
     ):
         # a gradient that is not a number, where the loss has a trusted derivative: wrong,
-        # before any range reading (a domain edge) could confirm it
+        # before any range reading (a domain edge) could confirm it — unless only its float64
+        # evaluation overflows and its exact value agrees (review10i M9; core/sweep/typed.py)
+        exactly = computed_exactly(checked)
+        if exactly is not None and not _disagrees(exactly, truth):
+            return _overflows(reading, exactly, truth)
         return _wrong(reading, None, None, truth)
     one_sided = ~result.vanished & (
         np.isfinite(result.forward.estimates) | np.isfinite(result.backward.estimates)
@@ -278,6 +300,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if not usable.any() and not result.vanished.all():
         return reading.diagnosis("undefined", "not-finite")
     if analytic is not None and analytic.status == "undefined":
+        if TOO_LARGE in analytic.note:  # it exists, beyond float64 (1/w at 1e-300: M3)
+            return reading.diagnosis("estimate", "derivative-overflows")
         return reading.diagnosis("undefined", "undefined-at-w", why=analytic.note)
     if checked is not None and not np.isfinite(checked.value):
         return _not_a_number(reading)
@@ -447,10 +471,19 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             gap=result.spacing,
         )
     if pole is not None:
+        # the loss and its derivative exist: a reference that judged above confirms a gradient
+        # under check (review10i M3), else the exact value is only read, not judged
+        confirmed = (
+            truth is not None
+            and checked is not None
+            and truth is not checked
+            and not _disagrees(checked, truth)  # the analytic one under check: checked here
+        )
         return reading.diagnosis(
-            "undefined",
-            "pole-in-range",
+            "correct" if confirmed else "estimate",
+            "pole-confirmed" if confirmed else "pole-in-range",
             recommended_by="no-useful-epsilon",
+            limited_by="spacing" if confirmed else None,
             pole_distance=pole[0],
             pole=pole[1],
             smallest_epsilon=float(result.epsilons[usable].min()),
@@ -461,8 +494,14 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if not usable.any() or result.vanished.all():
         if result.kind == "measured":  # rows: w ± ε moved; the losses show no change
             return _flat_rows(reading, checked)
+        reach = _beyond_reach(result, analytic)
         return reading.diagnosis(
-            "vanished", "vanished", has_point=result.point is not None, vanished_note=False
+            "vanished",
+            "vanished",
+            recommended_by="no-useful-epsilon" if reach else "rule",
+            has_point=result.point is not None,
+            vanished_note=False,
+            **reach,
         )
     # 5. a kink crossed inside the range
     if result.switched is not None and result.switched.any():
@@ -526,6 +565,22 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             return _unresolved(reading, None, consensus, spread)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
+
+
+def _beyond_reach(result: SweepResult, analytic: ReferenceValue | None) -> dict[str, Any]:
+    """Where every ε vanished: the loss's scale at w (``evidence.loss_scale``) when even the
+    smallest ε that changes w (half the gap there) is beyond half of it — a larger ε would
+    straddle the pole or average over the scale, so the words give no "sweep larger ε"
+    (review10i M4: sin at 1e8 in float32 changes completely within 2.6, the gap is 8)."""
+    gap = result.spacing
+    if analytic is None or not analytic.trusted or gap is None or not np.isfinite(gap):
+        return {}
+    from fdgui.core.sweep.evidence import loss_scale
+
+    read = loss_scale(result, analytic.value)
+    if read is None or not np.isfinite(read[0]) or gap / 2 <= read[0] / 2:
+        return {}
+    return {"reach_scale": read[0], "reach_pole": read[1]}
 
 
 def _settled_estimate(reading, below: np.ndarray, consensus: float | None) -> float | None:

@@ -411,12 +411,12 @@ def function_references(
     text = _expression_text(objective)
     references: list[ReferenceValue] = []
     if text is not None:
-        from fdgui.core.sweep import extended
+        from fdgui.core.sweep import extended, typed
 
         analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
-        typed = getattr(objective.model, "typed_gradient", None)
-        if typed is not None:
-            references += [extended.typed_derivative(typed, w, dtype, text), analytic]
+        typed_text = getattr(objective.model, "typed_gradient", None)
+        if typed_text is not None:
+            references += [typed.typed_derivative(typed_text, w, dtype, text), analytic]
         else:
             references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)

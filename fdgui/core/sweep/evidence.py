@@ -365,22 +365,33 @@ def pole_within_range(
     form an ε below half the distance (its gap at w is that small) but the range stops above
     it: smaller ε would resolve the derivative, so nothing is undefined.
     """
-    if not usable.any() or not np.isfinite(gradient) or gradient == 0:
+    if not usable.any():
+        return None
+    read = loss_scale(result, gradient)
+    if read is None:
+        return None
+    scale, pole = read
+    smallest = float(result.epsilons[usable].min())
+    if np.isfinite(scale) and smallest > scale / 2:
+        gap = result.spacing
+        by_range = gap is not None and np.isfinite(gap) and gap <= scale / 2
+        return scale, pole, bool(by_range)
+    return None
+
+
+def loss_scale(result: SweepResult, gradient: float) -> tuple[float, bool] | None:
+    """(the largest of |L/L′|, 2|L′/L″| and √(6|L′/L‴|) at w, whether the three agree as
+    they do at a simple pole), from the exact derivatives; None without them."""
+    if not np.isfinite(gradient) or gradient == 0:
         return None
     second, third = result.curvature, result.third_derivative
+    if second is None or third is None:
+        return None  # without the exact higher derivatives there is no scale to go by
     with np.errstate(all="ignore"):
         scales = [
             abs(result.loss / gradient) if result.loss != 0 else np.inf,
             abs(2 * gradient / second) if second else np.inf,
             float(np.sqrt(abs(6 * gradient / third))) if third else np.inf,
         ]
-    if second is None or third is None:
-        return None  # without the exact higher derivatives there is no scale to go by
-    scale = max(float(s) for s in scales)
-    smallest = float(result.epsilons[usable].min())
-    if np.isfinite(scale) and smallest > scale / 2:
-        finite = [float(s) for s in scales if np.isfinite(s) and s > 0]
-        gap = result.spacing
-        by_range = gap is not None and np.isfinite(gap) and gap <= scale / 2
-        return scale, len(finite) == 3 and max(finite) <= 2 * min(finite), bool(by_range)
-    return None
+    finite = [float(s) for s in scales if np.isfinite(s) and s > 0]
+    return max(float(s) for s in scales), len(finite) == 3 and max(finite) <= 2 * min(finite)

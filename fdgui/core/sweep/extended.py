@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,6 @@ from fdgui.core.sweep.dtype_exact import (
     FLOAT64,
     SWITCHING,
     Arithmetic,
-    constants_shift,
     dtype_arithmetic,
 )
 from fdgui.core.sweep.dtype_exact import Switches as _Switches
@@ -246,15 +244,25 @@ HUGE_ARGUMENT = 1e15
 def _huge_exponential(name: str, x, dx, mp):
     """exp-like functions where e^|x| has more than 1e14 decades: an underflowing
     exp is 0 (its true size is far under any error bar); an overflowing
-    one leaves the loss undefined in every format."""
+    one leaves the loss undefined in every format. The slope: ``_vanishing``."""
     if name == "sigmoid":
         one, zero = mp.mpf(1), mp.mpf(0)
-        return (one if x > 0 else zero), zero
+        return (one if x > 0 else zero), _vanishing(mp, x, dx)
     if x > 0 or name in ("sinh", "cosh"):
         raise Undefined(f"{name} overflows")
     if name == "expm1":
-        return mp.mpf(-1), mp.mpf(0)
-    return mp.mpf(0), mp.mpf(0)
+        return mp.mpf(-1), _vanishing(mp, x, dx)
+    return mp.mpf(0), _vanishing(mp, x, dx)
+
+
+def _vanishing(mp, x, dx, factor: int = 0):
+    """A stand-in for a slope |dx|·e^(−|x|)·(≤ 2^factor) no float holds (|x| > 1e15):
+    2^(factor − ⌊|x|⌋)·dx, of its sign and no smaller, below 2^-1e15 through any chain rule a
+    float loss allows. The float64 derivative rounds to 0 with the smallest subnormal as its
+    bar, never "0 ± 0" (review10i M10: sigmoid at 1e150, derivative 6e-434294481903251819)."""
+    if dx == 0:
+        return mp.mpf(0)
+    return mp.ldexp(dx, factor - int(mp.floor(abs(x))))
 
 
 ASTRONOMICAL_BITS = 4096  # |x| > 2^4096: beyond every float format by far
@@ -262,22 +270,24 @@ ASTRONOMICAL_BITS = 4096  # |x| > 2^4096: beyond every float format by far
 
 def _astronomical(name: str, x, dx, mp):
     """A function of an argument far beyond any float (e^(1e8) inside a sigmoid): the
-    saturating ones take their limit with slope 0, the rest are undefined (the loss overflows
-    in every format, and mpmath would spend ages reducing such an argument)."""
+    saturating ones take their limit with a slope no float holds (``_vanishing``; arctan's
+    exactly), the rest are undefined (the loss overflows in every format, and mpmath would
+    spend ages reducing such an argument)."""
     zero = mp.mpf(0)
     positive = x > 0
+    if name in ("arctan", "atan"):  # its slope is a plain power of x: no exponent to reduce
+        return (mp.pi / 2) * (1 if positive else -1), dx / (1 + x * x)
     limits = {
         "sigmoid": mp.mpf(1) if positive else zero,
         "tanh": mp.mpf(1) if positive else mp.mpf(-1),
-        "arctan": (mp.pi / 2) * (1 if positive else -1),
-        "atan": (mp.pi / 2) * (1 if positive else -1),
         "exp": None if positive else zero,
         "expm1": None if positive else mp.mpf(-1),
     }
     limit = limits.get(name)
     if limit is None:
         raise Undefined(f"{name} of a number beyond every float format")
-    return limit, zero
+    # tanh' = sech² ≤ 4·e^(−2|x|); σ' and exp's ≤ e^(−|x|): a slope no float holds
+    return limit, _vanishing(mp, x, dx, 2 if name == "tanh" else 0)
 
 
 def evaluate(
@@ -323,12 +333,15 @@ def converged_derivative(
     with mp.workdps(digits):
         value = float(current.derivative)
         if not np.isfinite(value):
-            raise Undefined("the derivative does not fit in float64")
+            raise Undefined(TOO_LARGE)
         rounding = abs(current.derivative - mp.mpf(value))
         error = _up(mp, rounding + 4 * difference)
         if not settled:
             error = max(error, _up(mp, abs(current.derivative)))
     return value, error, current
+
+
+TOO_LARGE = "the derivative does not fit in float64"  # it exists: |L'| beyond 1.8e308
 
 
 def _up(mp, value) -> float:
@@ -549,56 +562,6 @@ def switched(
         with np.errstate(invalid="ignore"):
             result |= (sign(plus) != at) | (sign(minus) != at)
     return result
-
-
-def typed_derivative(
-    text: str, w: float, dtype: str = "float64", loss: str | None = None
-) -> ReferenceValue:
-    """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
-    value and what that value may be off from what was claimed (``core/sweep/claim.py``):
-    for a plain number its float64 representation error plus half a unit of its last typed
-    digit; for a formula the float64 evaluation's round-off, measured against extended
-    precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
-    gradient and, for the expression ``loss``, what rounding its typed constants to the dtype
-    moves its derivative by (``constants_shift``)."""
-    from fdgui.core.models.expression import parse_expression
-    from fdgui.core.sweep.claim import typed_gradient
-
-    expression = parse_expression(text, "grad")
-    value = float(expression.evaluate(np.array([w]), "float64")[0])
-    shift = constants_shift(loss, w, dtype) if loss is not None else 0.0
-    digits = _typed_number_resolution(text, value)
-    if digits is not None:
-        return typed_gradient(text, value, digits, dtype, shift)
-    error: float | None
-    try:
-        exact = evaluate(expression.text, w, 2 * START_DIGITS)
-        mp = _mp()
-        with mp.workdps(2 * START_DIGITS):
-            error = _up(mp, abs(exact.value - mp.mpf(value))) + _ulp_bar(value)
-        if not np.isfinite(value):
-            error = None
-    except (Undefined, Unbounded, MemoryError):
-        error = None
-    return typed_gradient(expression.text, value, error, dtype, shift)
-
-
-def _typed_number_resolution(text: str, value: float) -> float | None:
-    """What the float64 ``value`` of a plain typed number is off from the digits typed (its
-    representation error; half a unit of the last digit is added by the claim); None for an
-    expression."""
-    cleaned = text.strip().replace("\u2212", "-")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or not np.isfinite(value):
-        return None
-    difference = abs(Decimal(value) - number)
-    bar = float(difference)
-    if Decimal(bar) < difference:  # round up: the bar bounds the representation error
-        bar = float(np.nextafter(bar, np.inf))
-    return bar
 
 
 @unavailable_then(lambda why: (None, None))

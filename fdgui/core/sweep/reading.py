@@ -16,8 +16,15 @@ KINDS: tuple[str, ...] = ("correct", "wrong", "kink", "undefined", "vanished", "
 CASES: dict[str, str] = {
     "not-finite-at-w": "undefined",  # the loss at w itself is not finite
     "undefined-at-w": "undefined",  # the derivative does not exist at w (pole, jump, complex)
+    "derivative-overflows": "estimate",  # it exists, but no float64 number holds it
     "checked-not-finite": "undefined",  # the gradient under check is NaN or ±inf
-    "pole-in-range": "undefined",  # every usable ε straddles a pole: nothing resolves it
+    # a typed formula NaN/±inf in float64 whose exact value agrees with the reference
+    "checked-overflows": "estimate",
+    # every usable ε straddles a pole (or the loss changes completely within it): no ε
+    # resolves the derivative, which exists; read, not judged ...
+    "pole-in-range": "estimate",
+    # ... or a gradient under check that a reference confirmed (the analytic one, exact)
+    "pole-confirmed": "correct",
     "one-sided": "undefined",  # the loss is finite on one side of w only
     "not-finite": "undefined",  # the loss is not finite near w at any ε
     "vanished": "vanished",  # w ± ε == w at every ε
@@ -44,12 +51,14 @@ UNJUDGED_CASES: tuple[str, ...] = (
     "too-few-rows",
     "flat-rows",
     "checked-not-finite",  # a NaN/±inf gradient with no trusted reference: never a pass
+    "checked-overflows",  # right in exact arithmetic, not finite as float64 computes it
 )
 # No loss or no derivative at w: a gradient under check (other than the exact derivative
 # itself, which is then only not there) is neither confirmed nor refuted there: exit 2.
 UNDEFINED_UNJUDGED: tuple[str, ...] = (
     "not-finite-at-w",
     "undefined-at-w",
+    "derivative-overflows",
     "one-sided",
     "not-finite",
 )

@@ -141,6 +141,10 @@ def evaluate_at(
     vanished = bool(plus[0] == result.point and minus[0] == result.point)
     index = result.index_of(epsilon)
     regime = "vanished" if vanished else result.regime(index)
+    if not vanished and not result.epsilons[0] <= epsilon <= result.epsilons[-1]:
+        # the nearest grid point's regime says nothing about an ε beyond the range (the
+        # rule of thumb's 3.91e5 at sin(1e8) read "vanished" beside L± that changed: M4)
+        regime = "outside"
     return PointReadout(epsilon, loss, loss_plus, loss_minus, estimates, errors, vanished, regime)
 
 

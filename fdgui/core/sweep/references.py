@@ -74,6 +74,15 @@ class ReferenceValue:
         )
 
     @property
+    def shown_status(self) -> str:
+        """The status as the text, the window and JSON give it: an "ok" reference whose bar
+        came out infinite has no bound and never judges, so it is "unconverged" (cosh at
+        710: the complex step's and Richardson's bars overflow; review10i M8)."""
+        if self.status == "ok" and self.error is not None and not np.isfinite(self.error):
+            return "unconverged"
+        return self.status
+
+    @property
     def relative_error_estimate(self) -> float | None:
         if self.error is None:
             return None

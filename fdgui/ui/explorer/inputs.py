@@ -375,13 +375,11 @@ class ExplorerInputs(QWidget):
         )
         lines, every_digit = [], []
         for number, reference in enumerate(result.references):
-            status = getattr(reference, "status", "ok")
+            status = reference.shown_status  # an infinite bar is "unconverged"
             bar = ""
             if reference.error is not None and math.isfinite(reference.error):
                 bar = f" ± {numbers.uncertainty(reference.error)}"
-            if status != "ok" or (
-                reference.error is not None and not math.isfinite(reference.error)
-            ):
+            if status != "ok":
                 words = {
                     "undefined": "undefined here",
                     "kink": "kink at w: no two-sided derivative",
