@@ -169,3 +169,23 @@ def test_a_one_in_a_million_bug_both_sides_resolve_is_wrong(tmp_path):
     out, data = _run(tmp_path, _noisy(0.0, 1.000001 * TRUTH, 13))
     assert out.returncode == 1, shown(out)
     assert data["diagnosis"]["kind"] == "wrong", shown(out)
+
+
+def test_a_float16_loss_s_one_percent_bug_worked_out_in_float64_is_not_confirmed(tmp_path):
+    # the loss is float16, the gradient a float64 number (no float16 number): its bar is
+    # float64's rounding, not ten float16 roundings (4.9e-3), which "confirmed" a 1 % bug
+    body = """
+    import numpy as np
+    DT = np.float16
+    theta0 = np.array([-0.1066, 0.7, -0.4], dtype=float)
+    def loss(t):
+        t = np.asarray(t, dtype=float)
+        x = DT(t[0])
+        v = np.sin(5.703558812767285 * x) + 0.5 * x * x
+        return float(v + DT(0.3) * np.sin(DT(t[1])) + DT(0.2) * DT(t[2]) ** 2)
+    def grad(t):
+        return np.array([4.620586523676098, 0.3 * np.cos(0.7), 0.4 * (-0.4)])
+    """
+    out, data = _run(tmp_path, body)
+    assert out.returncode != 0, shown(out)
+    assert data["diagnosis"]["kind"] != "correct", shown(out)

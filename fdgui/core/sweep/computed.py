@@ -21,8 +21,10 @@ GRADIENT_ULPS = 4.0  # float64 roundings of a computed gradient's last operation
 
 
 def computed_gradient_error(model: Any, value: float) -> float | None:
-    """The rounding of a probe's gradient ``value`` in the precision the probe computes in
-    (its loss's, float64 at least for the last operations); None for other models."""
+    """The rounding of a probe's gradient ``value``: 4·u·|g| of float64, plus the rounding
+    a computed gradient carries in a coarser format where the probe's loss is computed in
+    one and ``value`` is a number of that format (``gradient_precision``); None for other
+    models."""
     if getattr(model, "kind", None) != "probe" or not np.isfinite(value):
         return None
     from fdgui.core.sweep.claim import dtype_rounding
@@ -34,4 +36,22 @@ def computed_gradient_error(model: Any, value: float) -> float | None:
             precision = str(found())
         except Exception:  # a probe that cannot say: its numbers are float64
             precision = "float64"
-    return GRADIENT_ULPS * 2.0**-53 * abs(value) + dtype_rounding(value, precision)
+    own = gradient_precision(value, precision)
+    return GRADIENT_ULPS * 2.0**-53 * abs(value) + dtype_rounding(value, own)
+
+
+COARSER = ("float32", "bfloat16", "float16")  # narrower formats, widest first
+
+
+def gradient_precision(value: float, loss_precision: str) -> str:
+    """The format a probe's gradient ``value`` was computed in, as far as it shows: float64
+    for a probe whose loss is float64, or where ``value`` is no number of the loss's format
+    (a float16 loss's gradient worked out in float64: 1 % bugs were "confirmed" within ten
+    float16 roundings, 4.9e-3); else the loss's format (a torch float32 model's gradient)."""
+    if loss_precision not in COARSER:
+        return "float64"
+    from fdgui.core.numbers.precision import numpy_dtype
+
+    with np.errstate(all="ignore"):
+        held = float(np.asarray(value, dtype=np.float64).astype(numpy_dtype(loss_precision)))
+    return loss_precision if held == value else "float64"
