@@ -14,7 +14,9 @@ def add_probe_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--timeout",
         metavar="S",
-        help="seconds each call into the probe may take before its process is stopped (default 30)",
+        help="seconds each loss evaluation of the probe may take before its process is stopped "
+        "(default 30); loading the file and its first gradient (imports, a JIT compile) may "
+        "take 60 s, or S if longer",
     )
     group.add_argument(
         "--python",
@@ -48,7 +50,9 @@ def report_probe_error(
     option = "--probe" if error.field in ("probe", "model") else f"--{error.field}"
     if option == "--probe" and args is not None:
         message = error.message
-        if getattr(args, "timeout", None) is not None and "did not answer" in message:
+        if getattr(args, "timeout", None) is not None and (
+            "did not answer" in message or "the time allowed for it" in message
+        ):
             option = "--timeout"
         elif getattr(args, "python", None) is not None and (
             "cannot start the probe's Python" in message or "process ended by itself" in message

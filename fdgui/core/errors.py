@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 #: a value echoed in a message is shortened to this many characters (a pasted page is not
 #: repeated back beside a field)
@@ -44,3 +46,21 @@ class InputError(ValueError):
         """One error carrying several fields' messages (the first one is field/message)."""
         field, message = next(iter(errors.items()))
         return cls(field, message, errors)
+
+
+class ModelFailure(InputError):
+    """A model's own code failed while it was evaluated (a probe process killed, crashed,
+    stopped or timed out, or the person's code raised): the run fails with it. Never read as
+    "undefined here" (see ``numeric_failures``)."""
+
+
+@contextlib.contextmanager
+def numeric_failures(*kinds: type[BaseException]) -> Iterator[None]:
+    """``contextlib.suppress(*kinds)`` for the numbers' own failures (no reference at this
+    point), except a ``ModelFailure``, which always goes on up."""
+    try:
+        yield
+    except ModelFailure:
+        raise
+    except kinds:
+        pass

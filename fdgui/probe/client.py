@@ -6,8 +6,9 @@ Requests go down the process's standard input and replies come up its standard o
 own prints go — is drained by a thread that keeps only the last ``OUTPUT_KEEP`` bytes and
 counts the rest, so a print storm costs memory only once.
 
-Every failure is a ``ProbeError`` (an ``InputError`` on the field "probe"): its ``message``
-is one line a person can act on, ``details`` the user's traceback and what the probe printed.
+Every failure is a ``ProbeError`` (a ``ModelFailure``: an ``InputError`` on the field "probe"
+that no engine reads as "undefined here"): its ``message`` is one line a person can act on,
+``details`` the user's traceback and what the probe printed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import select
 import shutil
 import signal
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core.errors import InputError
+from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
 
@@ -47,7 +49,7 @@ def default_python() -> str:
     return sys.executable
 
 
-class ProbeError(InputError):
+class ProbeError(ModelFailure):
     """The probe failed: its code raised, it returned something unusable, it timed out,
     it crashed. ``details``: the user's traceback and the tail of what it printed."""
 
@@ -174,6 +176,41 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
     return 1
 
 
+# loading the file (its imports: torch, JAX), a process's first gradient and its first batch
+# of losses (a JIT compiles them, vmap traces the loss) may take this long until their first
+# point is done, or the timeout if that is longer: the timeout is per evaluation. A single
+# ``loss`` (where the first call at θ0 finds an endless loop) has none.
+FIRST_CALL_ALLOWANCE = 60.0
+FIRST_CALLS = ("load", "gradient", "losses", "changed")
+CLOSE_WAIT = 2.0  # seconds an idle worker may take to exit at end of input before a kill
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
+_FDGUI_PROBE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _hung_place(printed: str, load_request: dict[str, Any] | None) -> str:
+    """' (in loss, probe.py, line 5)': the innermost frame of the person's own code in the
+    stack faulthandler printed for a hung call (the thread it interrupted first; files in
+    the probe's folder before any other outside fdgui's probe package), or ''."""
+    folder = ""
+    if load_request is not None:
+        folder = os.path.dirname(os.path.abspath(str(load_request.get("path", ""))))
+    blocks = re.split(r"\n(?=(?:Current thread|Thread) 0x)", printed)
+    blocks.sort(key=lambda block: not block.lstrip().startswith("Current thread"))
+    for own in (True, False):
+        for block in blocks:
+            for line in block.splitlines():
+                found = _FRAME.match(line)
+                if found is None:
+                    continue
+                path = os.path.abspath(found["file"])
+                if path.startswith(_FDGUI_PROBE + os.sep) or (own and not (
+                        folder and path.startswith(folder + os.sep))):  # fmt: skip
+                    continue
+                name = os.path.basename(path)
+                return f" (in {found['function']}, {name}, line {found['line']})"
+    return ""
+
+
 BEAT = 0.1  # the worker reports evaluations done this often while they go on (at most)
 BATCH_MARGIN = 8  # a batched call of n points may take n × this × the pace measured so far
 PACE_KEEP = 16  # evaluation requests whose seconds per point the pace is the largest of
@@ -186,24 +223,38 @@ class _Watch:
     of n points runs, within ``each`` plus n × BATCH_MARGIN × the seconds per point measured
     on this process so far (n × ``each`` before anything was measured)."""
 
-    def __init__(self, header, arrays, each: float, pace: float | None) -> None:
+    def __init__(
+        self, header, arrays, each: float, pace: float | None, first: bool = False
+    ) -> None:
+        """``first``: the process's first request of its kind (``FIRST_CALL_ALLOWANCE``)."""
         self.op = str(header.get("op"))
         self.arrays = arrays
         self.count = _evaluations(header, arrays)
+        self.first = first and self.op in FIRST_CALLS
         self.each = each
         self.pace = pace
         self.beat = min(BEAT, each / 4)
         self.done = 0
         self.batch = 0
+        self.batched = False  # a batched user call was announced (its first may compile)
         self.since = time.perf_counter()
+
+    @property
+    def starting(self) -> bool:
+        """A first request of its kind, before its first point is done: a load, a
+        gradient, or a batched user call (announced: a loop over ``loss`` compiles nothing)."""
+        return self.first and self.done == 0 and (self.op in ("load", "gradient") or self.batched)
 
     @property
     def allowed(self) -> float:
         if self.batch > 1:
             if self.pace is None:
-                return self.each * self.batch
-            return self.each + self.batch * BATCH_MARGIN * self.pace
-        return self.each + self.beat
+                allowed = self.each * self.batch
+            else:
+                allowed = self.each + self.batch * BATCH_MARGIN * self.pace
+        else:
+            allowed = self.each + self.beat
+        return max(allowed, FIRST_CALL_ALLOWANCE) if self.starting else allowed
 
     def deadline(self) -> float:
         return self.since + self.allowed
@@ -215,17 +266,28 @@ class _Watch:
     def beat_came(self, header: dict[str, Any]) -> None:
         self.done = int(header.get("done", self.done))
         self.batch = int(header.get("batch", 0))
+        self.batched = self.batched or "batch" in header
 
-    def message(self) -> str:
+    def message(self, place: str = "") -> str:
+        """Why the request was stopped; ``place``: ' (in loss, probe.py, line 5)', where
+        the person's code was when it hung (``_hung_place``)."""
         each = f"{self.each:g} s"
+        if self.starting:
+            what = {
+                "load": "loading the file (its imports and module-level code)",
+                "gradient": "its first gradient (where a JIT compiles it)",
+            }.get(self.op, "its first batch of losses (where a JIT compiles or vmap traces it)")
+            return (
+                f"the probe: {what}{place} took longer than {self.allowed:g} s, the time allowed "
+                f"for it (the larger of {FIRST_CALL_ALLOWANCE:g} s and the timeout): a very "
+                "slow start, or code that never ends; its process was stopped"
+            )
         if self.batch > 1:
             what = (
                 f"the probe: its batched losses did not return within {self.allowed:.3g} s for "
                 f"a batch of {self.batch:,} points ({each} plus {BATCH_MARGIN} times the "
                 "time per point measured so far)"
             )
-        elif self.op == "load":
-            what = f"the probe did not answer within {each} while loading the file"
         elif self.op == "gradient":
             what = f"the probe did not answer within {each} computing its gradient"
         elif self.count == 1:
@@ -236,7 +298,7 @@ class _Watch:
                 f"{self.count:,} of one request{self._which()} ({self.done:,} answered)"
             )
         return (
-            f"{what}: an endless loop, or a loss slower than {each} an evaluation (raise "
+            f"{what}{place}: an endless loop, or a loss slower than {each} an evaluation (raise "
             "--timeout or the window's Probe timeout); its process was stopped"
         )
 
@@ -279,6 +341,7 @@ class ProbeProcess:
         self.cancelled = False  # see cancel()
         self.switched = ""  # the interpreter use_python() moved to, until reported
         self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
+        self._seen: set[Any] = set()
 
     # ---------------------------------------------------------------- the process
     def start(self) -> None:
@@ -313,6 +376,7 @@ class ProbeProcess:
         self._user_base = 0.0
         self.modules = {}
         self._pace = deque(maxlen=PACE_KEEP)  # a new process: its pace is measured anew
+        self._seen: set[Any] = set()  # kinds of request it answered (FIRST_CALL_ALLOWANCE)
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
         _LIVE.add(self)
@@ -352,23 +416,30 @@ class ProbeProcess:
         self.kill()
 
     def close(self) -> None:
+        """End the process: at end of input when it is idle (the worker then exits at
+        once), killed at once while a call runs (a hung loss holds up no one; that call
+        ends "stopped"). Its group goes too, then its pipes."""
         process = self.process
         if process is None:
             return
+        idle = self._lock.acquire(blocking=False)
         try:
-            if process.returncode is None and process.stdin is not None:
-                process.stdin.close()  # the worker ends at end of input
-                _wait_exit(process, 2)
-        except OSError:
-            pass
-        self.kill()  # its group too: processes the probe started do not outlive it
-        for stream in (process.stdin, process.stdout, process.stderr):
-            try:
-                if stream is not None:
-                    stream.close()
-            except OSError:
-                pass
-        self.process = None
+            if idle and process.returncode is None and process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()  # the worker ends at end of input
+                    _wait_exit(process, CLOSE_WAIT)
+            self.kill()  # its group too: processes the probe started do not outlive it
+            if not idle:  # the call ends within its next quarter-second poll
+                idle = self._lock.acquire(timeout=5)
+            for stream in (process.stdin, process.stdout, process.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    if stream is not None:
+                        stream.close()
+            if self.process is process:
+                self.process = None
+        finally:
+            if idle:
+                self._lock.release()
 
     def changed_modules(self) -> list[str]:
         """The person's module files (``watch.ModuleFiles``) that changed on disk (or went)
@@ -404,7 +475,10 @@ class ProbeProcess:
     def _call(self, header, arrays, timeout):
         # the timeout is per loss evaluation, enforced as evaluations finish (``_Watch``)
         each = self.timeout if timeout is None else timeout
-        watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None)
+        op = header.get("op")
+        first = op == "load" or op not in self._seen
+        watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None, first)
+        self._seen.add(op)
         self._seq += 1
         started = time.perf_counter()
         try:
@@ -417,6 +491,14 @@ class ProbeProcess:
                     watch.beat_came(reply)
         finally:
             self.call_seconds += time.perf_counter() - started
+        if reply.get("seq", self._seq) != self._seq:
+            self.kill()  # two processes on one pipe (a fork), or a broken stream
+            raise ProbeError(
+                "the probe process answered out of turn (a reply to another request: a copy "
+                "of the process, forked by the probe, talking on the pipe?); it was stopped "
+                "and the next run starts a new one",
+                self._printed_details(),
+            )
         self.worker_cpu_seconds = float(reply.get("cpu_seconds", 0.0))
         for path, mtime_ns, size in reply.get("modules", ()):
             self.modules[str(path)] = (int(mtime_ns), int(size))
@@ -467,7 +549,8 @@ class ProbeProcess:
             if left <= 0:
                 self._where_it_hangs()
                 self.kill()
-                raise ProbeError(watch.message(), self._printed_details())
+                place = _hung_place(self.printed(), self.load_request)
+                raise ProbeError(watch.message(place), self._printed_details())
             try:
                 ready = self._wait_readable(fd, min(left, 0.25))
             except (OSError, ValueError):

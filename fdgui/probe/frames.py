@@ -15,6 +15,7 @@ probe's own interpreter (the standard library and numpy only).
 from __future__ import annotations
 
 import json
+import re
 import struct
 from typing import Any, BinaryIO
 
@@ -98,6 +99,9 @@ LINE_KEEP = 2000  # characters of one line of a traceback or message kept
 TEXT_KEEP = 64 * 1024  # characters of a whole traceback kept
 
 
+_LEFT_OUT = re.compile(r" … \[([\d,]+) characters left out\] … ")
+
+
 def capped(text: str, line: int = LINE_KEEP, total: int = TEXT_KEEP) -> str:
     """``text`` with each line cut to ``line`` characters and the whole to about ``total``
     (its start and its end: a traceback's last lines say most), saying what was left out.
@@ -108,7 +112,10 @@ def capped(text: str, line: int = LINE_KEEP, total: int = TEXT_KEEP) -> str:
     lines = []
     for piece in text.split("\n"):
         if len(piece) > line:
-            left = len(piece) - line
+            # a line cut before (in the probe's process) counts what that cut left out too
+            length = len(piece) + sum(int(m[1].replace(",", "")) - len(m[0])
+                                      for m in _LEFT_OUT.finditer(piece))  # fmt: skip
+            left = length - 2 * (line // 2)
             piece = f"{piece[: line // 2]} … [{left:,} characters left out] … {piece[-line // 2 :]}"
         lines.append(piece)
     text = "\n".join(lines)

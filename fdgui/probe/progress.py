@@ -52,8 +52,9 @@ class Progress:
         self.done += points
 
     def starting(self, points: int) -> None:
-        """A batched user call of ``points`` points is about to run."""
-        if self.active and points > 1:
+        """A batched user call of ``points`` points is about to run (one point too: the
+        window allows the first batched call of a process its compile)."""
+        if self.active and points >= 1:
             self._send({"batch": int(points)})
 
     def reply(self, header: dict, arrays) -> None:

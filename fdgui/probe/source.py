@@ -116,10 +116,22 @@ class _NoProgress:
         pass
 
 
+def _function(value: Any, name: str, form: str) -> Any:
+    """``value`` if it is a function, None if the file does not define it; a gradient that is
+    not a function is refused in words (never ignored: the check would give no verdict)."""
+    if value is None or callable(value):
+        return value
+    raise ResultError(
+        f"the probe defines {name} as {type(value).__name__}, not a function: define "
+        f"{form} returning the gradient under check"
+    )
+
+
 class Source:
     """The loaded probe: tensors, θ0, the loss (one point or many) and the gradient."""
 
     def __init__(self, path: str, progress: Any = None) -> None:
+        self._pid = os.getpid()  # the worker's (see ``_user``)
         self.path = os.path.abspath(path)
         # the worker's count of evaluations (``progress.Progress``: the per-evaluation timeout)
         self.progress = progress if progress is not None else _NoProgress()
@@ -145,8 +157,7 @@ class Source:
         self._loss_fn = get("loss")
         if not callable(self._loss_fn):
             raise ResultError("the probe defines parameters() but no loss(params)")
-        self._gradient_fn = get("gradient")
-        self._gradient_fn = self._gradient_fn if callable(self._gradient_fn) else None
+        self._gradient_fn = _function(get("gradient"), "gradient", "gradient(params)")
         self._losses_fn = get("losses")
         self._losses_fn = self._losses_fn if callable(self._losses_fn) else None
         self._varying_fn = get("losses_varying")
@@ -180,8 +191,8 @@ class Source:
             theta0 = self._user(theta0)
         theta0 = real_array(theta0, "theta0")
         self.theta0 = theta0.ravel().copy()
-        grad = namespace.get("grad", namespace.get("gradient"))
-        self._gradient_fn = grad if callable(grad) else None
+        name = "grad" if "grad" in namespace else "gradient"
+        self._gradient_fn = _function(namespace.get(name), name, f"{name}(theta)")
         self._losses_fn = namespace.get("losses") if callable(namespace.get("losses")) else None
         self._varying_fn = None
         names = namespace.get("names")
@@ -217,6 +228,8 @@ class Source:
         try:
             return function(*args)
         finally:
+            if os.getpid() != self._pid:  # a child the person's code forked came back
+                os._exit(0)  # into fdgui's code: it ends here (nor forks again, point by point)
             self.user_seconds += time.perf_counter() - started
 
     def _join(self, arrays: dict[str, Any]) -> np.ndarray:

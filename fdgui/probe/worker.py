@@ -9,7 +9,8 @@ the protocol. User exceptions (``sys.exit`` included) come back as the user's tr
 
 Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
-``gradient`` [θ]. Every reply: ``ok``, ``user_seconds`` (time inside the user's code) and
+``gradient`` [θ]. Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
+out of turn), ``user_seconds`` (time inside the user's code) and
 ``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times);
 ``modules`` when the person's modules were loaded since the last reply ([path, mtime_ns,
 size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes on disk).
@@ -17,6 +18,7 @@ size] each, ``watch.ModuleFiles``: the window reloads the probe when one changes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -33,6 +35,25 @@ def _protocol_streams():
     os.dup2(null, 0)
     os.close(null)
     return protocol_in, protocol_out
+
+
+def _no_protocol_in_children(protocol_in, protocol_out) -> int:
+    """A process the probe forks gets /dev/null for the protocol's descriptors: a child that
+    returns into this loop (a probe that forked and did not ``os._exit``) can neither read
+    the window's requests nor write replies, and ``main`` ends it (its pid is not the
+    worker's). Returns the worker's pid."""
+    worker = os.getpid()
+
+    def in_child() -> None:
+        null = os.open(os.devnull, os.O_RDWR)
+        for stream in (protocol_in, protocol_out):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(null, stream.fileno())
+        os.close(null)
+
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=in_child)
+    return worker
 
 
 def _import_path() -> None:
@@ -96,8 +117,17 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
     return summary, text
 
 
+def _exit_now() -> None:
+    """End the process now, what it printed flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
+
+
 def main() -> int:
     protocol_in, protocol_out = _protocol_streams()
+    worker = _no_protocol_in_children(protocol_in, protocol_out)
     import faulthandler
 
     faulthandler.enable()  # a crash in C code prints the Python stack to stderr (the details)
@@ -120,8 +150,8 @@ def main() -> int:
     while True:
         try:
             header, arrays = frames.read_message(protocol_in)
-        except EOFError:
-            return 0
+        except EOFError:  # the window closed the probe: end now, even if a thread of the
+            _exit_now()  # person's (not a daemon) would keep the interpreter waiting
         progress.begin(header)
         op = header.get("op")
         reply: dict = {"ok": True}
@@ -178,6 +208,9 @@ def main() -> int:
             summary, text = frames.capped(summary, 500), frames.capped(text)
             reply = {"ok": False, "kind": "exception", "message": summary, "traceback": text}
             out = []
+        if os.getpid() != worker:  # a fork's child came back here: it never answers
+            os._exit(0)
+        reply["seq"] = header.get("seq")  # the window refuses a reply out of turn
         if source is not None and reply.get("ok"):
             reply["loss_dtype"] = source.loss_dtype
         loaded = watched.new()
@@ -188,7 +221,7 @@ def main() -> int:
         try:
             progress.reply(reply, out)
         except (BrokenPipeError, OSError):
-            return 0
+            _exit_now()  # the window went away
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class ProbeHolder(QObject):
     """The probe a panel works on (see the module's docstring)."""
 
     loaded = Signal(object)  # the ProbeModel
+    released = Signal(object)  # the ProbeModel a new pick replaced (its panel's job is left)
     failed = Signal(str, str)  # message, details (the user's traceback and output)
     openingChanged = Signal(bool)  # a picked file is being opened (Cancel can stop it)
 
@@ -112,9 +113,9 @@ class ProbeHolder(QObject):
 
         def returned(model: Any) -> None:
             if not done():
-                model.close()  # a pick the person left for another
+                _close_later(model)  # a pick the person left for another
             elif process.cancelled:  # Cancel came as it finished loading
-                model.close()
+                _close_later(model)
                 self.failed.emit("the probe was stopped", "")
             else:
                 self.adopt(model, owned=True)
@@ -127,6 +128,7 @@ class ProbeHolder(QObject):
             done()
 
         self._set_opening(process)
+        self.release()  # the pick replaces the probe in force now, whatever its outcome
         # a background job: a sweep or check refused meanwhile ("choose a probe file")
         # must not cancel the opening (Cancel does: ``stop_opening``)
         self._owner.start_job(
@@ -161,6 +163,15 @@ class ProbeHolder(QObject):
         self._opening.cancel()
         return True
 
+    def release(self) -> None:
+        """A pick replaces the probe in force at once: a pick that then fails or is
+        cancelled leaves none in force (never the old file's verdicts under the new file's
+        name). The panel leaves its job on the old one (``released``); the old one is closed
+        off the GUI thread (a hung loss is killed there, never waited for here)."""
+        if self.model is not None:
+            self.released.emit(self.model)
+            self.close()
+
     def adopt(self, model: Any, owned: bool = False) -> None:
         """Work on ``model`` (another panel's probe: shared, not closed here)."""
         if model is self.model:
@@ -186,13 +197,16 @@ class ProbeHolder(QObject):
             self.model.set_timeout(seconds)
         return {}
 
-    def stop(self) -> None:
+    def stop(self, model: Any = None) -> None:
         """Cancel: end the probe's process now (the next call starts a new one) — unless
         another panel's job runs on the same probe (a shared process: the explorer on the
         check's probe): this panel's job is then only left (its results dropped), and the
-        other run goes on (review9j MED-4)."""
-        if self.model is not None and not self._shared_and_busy():
-            self.model.stop()
+        other run goes on (review9j MED-4). ``model``: the probe the job used (default: the
+        one in force); one no longer in force is left alone (a newer pick closed it, or it
+        is another panel's), so a pick's new probe is never stopped by the old job's Cancel."""
+        model = self.model if model is None else model
+        if model is not None and model is self.model and not self._shared_and_busy():
+            model.stop()
 
     def _shared_and_busy(self) -> bool:
         return any(
@@ -201,9 +215,23 @@ class ProbeHolder(QObject):
         )
 
     def close(self) -> None:
-        if self.model is not None and self._owned:
-            self.model.close()
-        self.model = None
+        """Leave the probe; one this panel opened is closed off the GUI thread, unless
+        another panel works on it too (it is then that panel's to close)."""
+        model, owned, self.model = self.model, self._owned, None
+        if model is None or not owned:
+            return
+        heir = next((h for h in list(_HOLDERS) if h is not self and h.model is model), None)
+        if heir is not None:
+            heir._owned = True
+            return
+        _close_later(model)
+
+
+def _close_later(model: Any) -> None:
+    """Close a probe off the GUI thread (its process may be busy in the person's code)."""
+    import threading
+
+    threading.Thread(target=model.close, name="probe-close", daemon=True).start()
 
 
 def _is_user_details(details: str) -> bool:
@@ -248,8 +276,9 @@ class ProbePage(QWidget):
         fields.line(
             "probe_timeout",
             "probe_timeoutEdit" if field_names else "probeTimeoutEdit",
-            "Seconds each call into the probe may take; past it the probe's process is "
-            "stopped (an endless loop never freezes the window)",
+            "Seconds each loss evaluation of the probe may take; past it the probe's process "
+            "is stopped (an endless loop never freezes the window). Loading the file and its "
+            "first gradient (imports, a JIT compile) may take 60 s, or this if longer",
         )
         fields.line(
             "probe_python",
@@ -277,6 +306,7 @@ class ProbePage(QWidget):
         self.error_view.setToolTip("The probe's own traceback and what it printed")
         column.addWidget(self.error_title)
         column.addWidget(self.error_view, 1)
+        self._opening_path = ""  # the file being opened (show_opening), until it loads or fails
         self.show_failure("", "")
 
     def pick(self, parent: QWidget | None = None) -> str:
@@ -287,11 +317,13 @@ class ProbePage(QWidget):
         return path
 
     def show_opening(self, path: str) -> None:
+        self._opening_path = path  # until it loads or fails (see show_failure)
         self.path_label.setText(f"Starting {path} …")
         self.info_label.setText("")
         self.show_failure("", "")
 
     def show_loaded(self, model: Any) -> None:
+        self._opening_path = ""
         self.path_label.setText(model.path)
         self.info_label.setText(describe(model))
         self.show_failure("", "")
@@ -307,14 +339,25 @@ class ProbePage(QWidget):
                 window.statusBar().showMessage(visible(f"{note}."), 10_000)
 
     def show_failure(self, message: str, details: str) -> None:
+        """A failure of the probe in force (a run's), or of the file being opened: then no
+        probe is in force, and the path says the file did not load."""
         stopped = message == "the probe was stopped"  # Cancel: asked for, not a failure
+        opening = self._opening_path if message else ""
+        if opening:
+            self._opening_path = ""
+            self.path_label.setText(
+                f"{opening} was not loaded (stopped while opening)."
+                if stopped
+                else f"{opening} did not load."
+            )
         self.error_title.setText(
-            "Stopped. The next run starts the probe again."
+            ("Stopped while opening; choose the file again to run it." if opening
+             else "Stopped. The next run starts the probe again.")
             if stopped
             else f"The probe failed: {message}"
             if message
             else ""
-        )
+        )  # fmt: skip
         self.error_title.setStyleSheet(
             "color: #555;" if stopped else "color: #b00020; font-weight: bold;"
         )

@@ -40,7 +40,7 @@ def test_text_report_has_every_input_result_formula_and_assumption():
         "denominator 2ε            0.0002",
         "0.5 ± 0.05",
         "relative error            4.0e-4",
-        "Too coarse to judge (too few typed digits)",
+        "Too coarse to judge (too few typed digits in L+ and L−)",
         "(L+ − L−) / (2ε)",
         "Assumptions",
     ):

@@ -171,6 +171,7 @@ def test_a_derivative_from_the_constants_as_typed_is_not_wrong_near_a_pole(const
     rounded = float(-1 / (mp.mpf(w) - mp.mpf(float(TYPES[dtype](constant)))) ** 2)
     assert abs(as_typed - rounded) > CLAIM_ROUNDINGS * unit_roundoff(dtype) * abs(rounded)
     text = f"1/(w - {constant})"
+    point = w  # w as the dtype holds it: the w typed is no second end (claim_ends)
     diagnosis = _sweep(text, point, repr(as_typed), dtype)
     assert diagnosis.kind == "correct", diagnosis.case
     assert diagnosis_title(diagnosis).startswith("Gradient correct")

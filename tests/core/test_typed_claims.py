@@ -64,11 +64,14 @@ def test_a_typed_number_carries_its_representation_error_and_half_its_last_digit
     result, _ = _sweep("w**2/2", 0.15, "0.2")
     claim = result.references[0]
     assert claim.method == "your derivative"
-    assert 0.05 <= claim.error <= 0.05 + 2**-53 * 0.2
+    # plus what computing the derivative in float64 may round (backward_rounding)
+    assert 0.05 <= claim.error <= 0.05 + 2**-53 * 0.2 + claim.backward
+    assert claim.backward <= 4 * 2**-53 * 0.15
     result, _ = _sweep("w**2/2", 0.15, "0.20")
-    assert 0.005 <= result.references[0].error <= 0.005 + 2**-53 * 0.2
+    claim = result.references[0]
+    assert 0.005 <= claim.error <= 0.005 + 2**-53 * 0.2 + claim.backward
     result, _ = _sweep("w**2/2", 0.15, "3")
-    assert result.references[0].error == 0.5
+    assert result.references[0].error == pytest.approx(0.5, abs=1e-15)
 
 
 def _fuzz_cases():
@@ -89,6 +92,11 @@ def test_random_expressions_a_right_number_is_never_wrong_and_one_off_by_1e3_alw
         (repr(analytic.value * 1.001 + 1e-300), True),
     ):
         _, diagnosis = _sweep(text, point, typed, points=60)
+        if wrong and diagnosis.facts.get("computation_too_coarse"):
+            # float64 cannot compute this derivative to 1e-3 (expm1(tanh(w)) at 20: a
+            # backward's 1 − tanh² is 0 for 4.6e-17): too coarse, never confirmed
+            assert diagnosis.case == "unresolved"
+            continue
         assert (diagnosis.kind == "wrong") == wrong, (typed, diagnosis.case, analytic)
 
 

@@ -299,3 +299,12 @@ def test_without_select_on_pipes_replies_timeouts_and_cancel_still_work(tmp_path
         assert_recovers(model, flag)
     finally:
         model.close()
+
+
+@pytest.mark.parametrize("name", ["grad", "gradient"])
+def test_a_gradient_that_is_not_a_function_is_refused_in_words(tmp_path, name):
+    path = write(tmp_path, f"import numpy as np\ntheta0 = np.zeros(2)\n"
+                 f"def loss(t):\n    return float(np.sum(t ** 2))\n{name} = 5\n")  # fmt: skip
+    with pytest.raises(ProbeError) as caught:
+        open_probe(path)
+    assert f"defines {name} as int, not a function" in caught.value.message

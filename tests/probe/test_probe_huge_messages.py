@@ -58,3 +58,15 @@ def test_the_error_panel_shows_megabytes_at_once(qtbot):
     page.grab()
     assert time.perf_counter() - started < 1.5  # 4 s each before
     assert len(page.error_view.toPlainText()) < TEXT_KEEP + 2 * LINE_KEEP
+
+
+def test_a_line_capped_twice_counts_every_character_left_out():
+    """The worker caps a line, then the window caps it again: the count is of the original
+    (review9l LOW 2: '[37 characters left out]' for 3,000,000)."""
+    from fdgui.probe.frames import capped
+
+    for size in (3_000_000, 2_501, 10_000):
+        text = "a" * (size // 2) + "z" * (size - size // 2)
+        twice = capped(capped(text), 500)
+        assert f"[{size - 500:,} characters left out]" in twice, (size, twice[240:320])
+        assert twice.startswith("a" * 250) and twice.endswith("z" * 250)

@@ -45,6 +45,8 @@ def test_a_loss_that_hangs_at_one_point_of_a_check_ends_within_the_timeout(tmp_p
         message = caught.value.message
         assert elapsed < 20, elapsed  # count × timeout was 256 s
         assert "did not answer within 1 s" in message and "entry 150" in message, message
+        # where it hung: the loop's line or its body's
+        assert any(f"(in loss, probe.py, line {n})" in message for n in (6, 7)), message
         assert "probe.py" in caught.value.details  # the hung stack: the person's file
         assert "line 6" in caught.value.details or "line 7" in caught.value.details
         assert not model.process.alive

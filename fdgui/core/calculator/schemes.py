@@ -23,6 +23,7 @@ from fdgui.core.numbers.parsing import (
     text_lines,
     typed_precision,
 )
+from fdgui.core.numbers.typed_claim import claim_half_unit
 from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, compare
 
 # Field keys, in the order a person fills them in.
@@ -244,7 +245,8 @@ def estimate(inputs: Inputs) -> Estimate:
         digits_lost = max(0.0, math.log10(float(largest / abs(difference))))
     comparison = None
     if inputs.backprop is not None:
-        comparison = compare(central, inputs.backprop, uncertainty, quotients.digits)
+        claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
+        comparison = compare(central, inputs.backprop, uncertainty, quotients.digits, claim)
         if not _ends(comparison):
             quotients.rounded.append("relative error")
     return Estimate(

@@ -86,6 +86,13 @@ def subnormal_gap(name: str, unit: float = 1.0) -> float:
     return float(ml_dtypes.finfo(numpy_dtype(name)).smallest_subnormal)
 
 
+def smallest_normal(name: str) -> float:
+    """The smallest positive normal number of the format (float16 6.1e-5)."""
+    import ml_dtypes  # its finfo knows all four formats
+
+    return float(ml_dtypes.finfo(numpy_dtype(name)).smallest_normal)
+
+
 def perturbation_vanishes(w: float, epsilon: float | np.ndarray, name: str) -> bool | np.ndarray:
     """True where w+ε and w−ε, formed in the format, both round back to w itself."""
     dtype = numpy_dtype(name)

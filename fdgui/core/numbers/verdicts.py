@@ -84,20 +84,32 @@ class Comparison:
     relative_error: Decimal
     band: Verdict  # the band the relative error falls in
     verdict: Verdict  # the band, or INCONCLUSIVE when the typed digits cannot tell
-    # True when |n − a| is no larger than the spread the typed digits allow: the typed
-    # losses are then too coarse to tell a small bug from rounding.
+    # True when |n − a| is no larger than the spread the typed digits allow (the losses' ±
+    # plus the backprop's own half unit): too coarse to tell a small bug from rounding.
     within_uncertainty: bool
+    # half a unit of the backprop gradient's last typed digit (0 for a typed zero)
+    claim: Decimal = Decimal(0)
+    # whose digits are too few when the verdict is "inconclusive": "losses" (their ± alone
+    # covers the difference) or "backprop" (only with its typed digits' half unit)
+    too_few: str = ""
 
 
 def compare(
-    numeric: Decimal, analytic: Decimal, uncertainty: Decimal, digits: int = CONTEXT.prec
+    numeric: Decimal,
+    analytic: Decimal,
+    uncertainty: Decimal,
+    digits: int = CONTEXT.prec,
+    claim: Decimal = Decimal(0),
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
-    difference (exact) hides in the typed digits."""
+    difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
+    gradient, then ``claim``, half a unit of the backprop's last typed digit
+    (``typed_claim.claim_half_unit``, the ε explorer's rule for a typed derivative)."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
-    within = difference <= uncertainty
+    within_losses = difference <= uncertainty
+    within = within_losses or difference <= _EXACT.add(uncertainty, claim)
     # the relative spread the typed digits leave on the numeric gradient
     scale = max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
     resolvable = CONTEXT.divide(uncertainty, scale) <= Decimal("1e-7")
@@ -113,4 +125,6 @@ def compare(
         band=band,
         verdict=verdict,
         within_uncertainty=within,
+        claim=claim,
+        too_few="" if verdict.key != "inconclusive" else "losses" if within_losses else "backprop",
     )

@@ -115,8 +115,12 @@ def verdict_title(estimate: Estimate) -> str:
     if comparison is None:
         return ""
     key = comparison.verdict.key
+    if key == "inconclusive" and comparison.too_few == "backprop":
+        return comparison.verdict.title  # the ε explorer's words: a typed derivative's digits
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
+    if key == "inconclusive":
+        return "Too coarse to judge (too few typed digits in L+ and L−)"
     return comparison.verdict.title
 
 
@@ -143,6 +147,8 @@ def verdict_text(
     if roundoff is not None and comparison.verdict.key in _ROUNDING_TITLES:
         text = _ROUNDING_HELP[comparison.verdict.key].format(u=ratio(roundoff))
         pinned = "the losses' rounding only pins"
+    if comparison.verdict.key == "inconclusive" and comparison.too_few == "backprop":
+        text = _coarse_backprop(comparison, uncertainty, roundoff)
     if comparison.verdict.key == "inconclusive":
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
@@ -157,8 +163,25 @@ def verdict_text(
     if floor:
         text += " " + floor
     if origin:
-        text = _with_origin(text, comparison, origin)
+        text = _with_origin(text, comparison, origin, uncertainty)
     return text
+
+
+def _coarse_backprop(
+    comparison: Comparison, uncertainty: Decimal | None, roundoff: Decimal | None
+) -> str:
+    """Why the backprop gradient's own typed digits (not the losses') leave it undecided."""
+    losses = ""
+    if uncertainty:
+        whose = "the losses' rounding" if roundoff is not None else "the typed losses"
+        losses = f" together with the ± {format_uncertainty(uncertainty)} {whose} allow"
+    return (
+        f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
+        f"difference by {format_uncertainty(comparison.absolute_difference)}: within half a "
+        f"unit of its last typed digit ({format_uncertainty(comparison.claim)}){losses}, which "
+        "is all its typed digits claim, but a bug that size would fit as well. Type the "
+        "backprop gradient with more digits to decide it."
+    )
 
 
 def _floor_note(comparison: Comparison) -> str:
@@ -174,7 +197,45 @@ def _floor_note(comparison: Comparison) -> str:
     )
 
 
-def _with_origin(text: str, comparison: Comparison, origin: Mapping[str, str]) -> str:
+def _central_off(
+    comparison: Comparison, origin: Mapping[str, str], uncertainty: Decimal | None
+) -> str:
+    """Why the one central difference here disagrees where the explorer's verdict agrees,
+    measured, never assumed: how far the central difference is itself from the explorer's
+    tightest reference (``origin["reference"]``), against its disagreement with the backprop."""
+    own = f" (± {format_uncertainty(uncertainty)} from the losses)" if uncertainty else ""
+    try:
+        reference = Decimal(origin.get("reference", ""))
+    except ArithmeticError:
+        reference = None
+    if reference is None or not reference.is_finite():
+        return (
+            f"this verdict judges the one central difference at this ε{own}, whose truncation "
+            "the calculator does not know."
+        )
+    method = origin.get("reference_method", "independent")
+    off = (comparison.numeric - reference).copy_abs()
+    shown = f"{format_uncertainty(off)} from the explorer's {method} reference"
+    if 2 * off >= comparison.absolute_difference:
+        return (
+            "this verdict judges the one central difference at this ε, which is itself "
+            f"{shown} here (truncation or round-off), as far off as its "
+            f"{format_uncertainty(comparison.absolute_difference)} from the backprop gradient."
+        )
+    return (
+        f"the central difference at this ε{own} is only {shown}, so the "
+        f"{format_uncertainty(comparison.absolute_difference)} between it and the backprop "
+        "gradient is the backprop gradient's own; the explorer's verdict allows that much "
+        "for the rounding its title names, which these relative-error bands do not."
+    )
+
+
+def _with_origin(
+    text: str,
+    comparison: Comparison,
+    origin: Mapping[str, str],
+    uncertainty: Decimal | None = None,
+) -> str:
     """``text`` beside what the ε explorer said of the same losses' sweep."""
     kind, title = origin.get("kind", ""), origin.get("title", "")
     said = f"The ε explorer says “{title}”"
@@ -185,11 +246,9 @@ def _with_origin(text: str, comparison: Comparison, origin: Mapping[str, str]) -
             f"{said}: no kink explains this gradient there, so look for a small mistake in "
             "the backward pass."
         )
-    if kind == "correct" and key in ("kinks", "suspicious", "wrong"):
-        return (
-            f"{text} {said}, weighing every ε against its references: this verdict judges "
-            "the one central difference at this ε, which is itself this far off here "
-            "(truncation or round-off)."
+    if kind in ("correct", "estimate") and key in ("kinks", "suspicious", "wrong"):
+        return f"{text} {said}, weighing every ε against its references: " + _central_off(
+            comparison, origin, uncertainty
         )
     if kind == "wrong" and key in ("correct", "consistent", "inconclusive"):
         return (
@@ -239,7 +298,7 @@ def calculator_report(estimate: Estimate) -> str:
         lines += [
             "",
             "Check against backprop",
-            f"  backprop gradient         {decimal_full(comparison.analytic)}",
+            f"  backprop gradient         {_backprop(comparison)}",
             f"  |numeric − backprop|      {decimal_full(comparison.absolute_difference)}",
             f"  relative error            {ratio(comparison.relative_error)}",
             f"  verdict                   {verdict_title(estimate)}: {band_text(comparison)}",
@@ -342,6 +401,8 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
     if comparison is not None:
         result["check"] = {
             "backprop": decimal_exact(comparison.analytic),
+            "backprop_half_unit": decimal_exact(comparison.claim),
+            "too_few_digits": comparison.too_few or None,
             "relative_error": decimal_exact(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
@@ -351,6 +412,14 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
             ),
         }
     return result
+
+
+def _backprop(comparison: Comparison) -> str:
+    """The backprop gradient with the ± its last typed digit claims (none for a typed 0)."""
+    value = decimal_full(comparison.analytic)
+    if not comparison.claim:
+        return value
+    return f"{value} ± {format_uncertainty(comparison.claim)} (half a unit of its last digit)"
 
 
 def _maybe(value: Decimal | None) -> str | None:

@@ -83,7 +83,7 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Gradient under check not a number"
     if (reach := reach_title(diagnosis)) is not None:  # no ε resolves it; overflows
         return reach
-    if case in ("correct", "limited", "consistent") and claim_limits(facts):
+    if claim_limits(facts, case):  # the typed claim's own rounding decides (sweep_claim)
         return claim_title(facts)
     if case == "kink-at":
         return "Kink at w"

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from fdgui.core.numbers.format import significant, uncertainty
+from fdgui.core.report.sweep_claim import coarse_evidence
 from fdgui.core.report.sweep_noise import NOISE_ADVICE, noise_cause, noise_evidence
 from fdgui.core.sweep.diagnosis import Diagnosis
 
@@ -159,22 +160,25 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "(nor called wrong)."
         )
     elif facts.get("few_typed_digits") and value is not None:
-        evidence = (
-            f"The {method} reference gives {_fmt(value, 6)}"
+        # the advice first: on a short window the banner shows its first lines
+        return (
+            "Type your derivative with more digits (or as a formula) to decide it: "
+            f"{facts['claim_text']} is {uncertainty(facts['claim_difference'])} from the "
+            f"{method} reference {_fmt(value, 6)}"
             + ("" if error is None else f" ± {uncertainty(error)}")
-            + f", and your derivative {facts['claim_text']} differs from it by "
-            f"{uncertainty(facts['claim_difference'])}: within half a unit of its last typed "
-            f"digit ({uncertainty(facts['claim_digits'])})"
+            + f", within half a unit of its last typed digit "
+            f"({uncertainty(facts['claim_digits'])})"
             + (
-                f" together with the rounding {facts['claim_dtype']} allows "
+                f" and the rounding {facts['claim_dtype']} allows "
                 f"({uncertainty(facts['claim_other'])})"
                 if facts.get("claim_other")
                 else ""
             )
-            + ", which is all the typed digits "
-            "claim, but a bug that size would fit as well, so it is neither confirmed nor "
-            "called wrong."
+            + ": its typed digits cannot tell it from a bug that size, so it is neither "
+            "confirmed nor called wrong."
         )
+    elif facts.get("computation_too_coarse") and value is not None:
+        evidence = coarse_evidence(facts, method, _fmt(value, 6))
     elif facts.get("unfollowed") and facts.get("settled_error") is not None:
         evidence = (
             "No independent reference with an honest error bar is available, so the finite "
@@ -263,6 +267,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("few_typed_digits"):
         advice = " Type your derivative with more digits (or as a formula) to decide it."
+    elif facts.get("computation_too_coarse"):
+        advice = " Check it in a wider dtype, where it rounds less."
     elif facts.get("beyond_bars"):
         advice = " A loss computed in a wider format (a tighter reference) would decide it."
     elif facts.get("unfollowed"):

@@ -127,8 +127,12 @@ def _reference_lines(result: SweepResult) -> list[str]:
 
 
 def crossing(note: str) -> str:
-    """What a Richardson reference's steps cross, from its note: "pole" or "kink"."""
-    return "pole" if "cross a pole" in (note or "") else "kink"
+    """What a Richardson reference's steps cross, from its note: "pole", "singularity"
+    (a log or root singularity of the expression) or "kink"."""
+    for what in ("pole", "singularity"):
+        if f"cross a {what}" in (note or ""):
+            return what
+    return "kink"
 
 
 def sweep_text(result: SweepResult, diagnosis: Diagnosis) -> str:

@@ -4,11 +4,13 @@ or that the difference there comes from the gradient under check, not from ε.""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import ratio as _rel
+from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.sweep_cases import _fmt
 from fdgui.core.sweep.engine import SweepResult
 from fdgui.core.sweep.measured import MIN_JUDGING_ROWS
@@ -31,8 +33,41 @@ def _floored(result: SweepResult, readout: PointReadout) -> str:
     return f", against the 1e-8 floor; against the gradient itself {itself}"
 
 
-def point_text(result: SweepResult, readout: PointReadout) -> str:
-    """One sentence about the chosen ε: which error dominates there."""
+def _against_reference(
+    result: SweepResult, readout: PointReadout, diagnosis: Any, epsilon: str
+) -> str:
+    """The estimate at the cursor measured against the tightest trusted reference, for a
+    gradient under check the diagnosis does not call wrong: its difference from the estimate
+    is then no evidence that "the difference is in the gradient" (a "0.7648" typed for
+    0.764842 read so under "Too coarse to judge", review10j M1); "" without such a reference."""
+    trusted = result.trusted_references()
+    if not trusted or result.reference is None:
+        return ""
+    truth = trusted[0]
+    index = result.index_of(readout.epsilon)
+    with np.errstate(all="ignore"):
+        predicted = float(result.predicted_error("central", gradient=truth.value)[index])
+    own = abs(float(readout.estimates["central"]) - truth.value)
+    gap = abs(float(result.reference.value) - truth.value)
+    facts = diagnosis.facts
+    if facts.get("few_typed_digits") or facts.get("claim_rounding") == "digits":
+        half = facts.get("claim_digits") or facts.get("claim_half_unit") or 0.0
+        within = f", within half its last typed digit ({_bar(half)})"
+    elif facts.get("claim_rounding") in ("dtype", "constants"):
+        within = f", within what {facts.get('claim_dtype', result.dtype)} allows it"
+    else:
+        within = ", which the diagnosis above weighs"
+    explained = "as" if own <= 10.0 * predicted else "beyond what"
+    return (  # two lines at the window's smallest width: no relative error to the claim
+        f"At ε = {epsilon} the estimate is {_bar(own)} from the {truth.method} reference "
+        f"({explained} round-off and truncation allow: {_bar(predicted)}); the gradient under "
+        f"check is {_bar(gap)} from it{within}."
+    )
+
+
+def point_text(result: SweepResult, readout: PointReadout, diagnosis: Any = None) -> str:
+    """One sentence about the chosen ε: which error dominates there. With the ``diagnosis``
+    of the sweep, a gradient it does not call wrong is never blamed for the difference."""
     epsilon = _eps(readout.epsilon)
     if readout.vanished and result.kind == "measured":
         return (
@@ -84,6 +119,10 @@ def point_text(result: SweepResult, readout: PointReadout) -> str:
             truncation = abs(float(readout.estimates["central"]) - rows_reference.value)
             predicted += truncation + float(rows_reference.error or 0.0)
         if math.isfinite(predicted) and actual > 10.0 * predicted and actual > 0:
+            if diagnosis is not None and diagnosis.kind != "wrong":
+                measured = _against_reference(result, readout, diagnosis, epsilon)
+                if measured:
+                    return measured
             return (
                 f"At ε = {epsilon} the estimate differs from the gradient under check by "
                 f"{_fmt(actual, 2)}, far more than round-off and truncation explain here "

@@ -27,15 +27,18 @@ def _best_possible(result: SweepResult, checked: float, mask: np.ndarray) -> flo
 
 
 def _recommend(
-    result: SweepResult, rule: dict[str, float]
+    result: SweepResult, rule: dict[str, float], against: float | None = None
 ) -> tuple[dict[str, float], str, str | None]:
     """The measured best ε per scheme where it is any good, else the rule of thumb; the rule
-    that chose them, and the scheme left at the rule of thumb (if only one is)."""
+    that chose them, and the scheme left at the rule of thumb (if only one is). "Any good"
+    against the gradient under check, or against ``against`` (a trusted reference's value)."""
     recommended: dict[str, float] = {}
     fallbacks: list[str] = []
     for scheme in ("central", "forward"):
         curve = result.curves[scheme]
         best = curve.best_relative_error
+        if against is not None and curve.best_estimate is not None:
+            best = float(relative_error(np.array([curve.best_estimate]), against)[0])
         if curve.best_epsilon is not None and best is not None and best < 0.5:
             recommended[scheme] = curve.best_epsilon
         else:
@@ -152,10 +155,19 @@ def _unresolved(
     if noisy and noise_dominates(result):  # σ/ε, not u·|L|/ε (noise.py)
         limit = "noise"
     facts["limit"] = limit
+    recommended, recommended_by = None, "no-useful-epsilon"
+    if reference is not None and reference.trusted and np.isfinite(reference.value):
+        # the differences' V measured against the reference, not the claim it leaves
+        # undecided (a "0.7648" typed for 0.764842: "no ε … useful" beside differences that
+        # resolve the derivative to 1e-11, review10j M1)
+        recommended, recommended_by, facts["fallback"] = _recommend(
+            result, reading.rule, reference.value
+        )
     return reading.diagnosis(
         "estimate",
         "unresolved",
-        recommended_by="no-useful-epsilon",
+        recommended,
+        recommended_by=recommended_by,
         limited_by=limit,
         consensus=consensus,
         spread=spread,

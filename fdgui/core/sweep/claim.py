@@ -10,11 +10,13 @@ the claim itself, not a bug in it:
   A correct derivative typed short is therefore not "wrong"; the words say it differs by X,
   within the rounding of the typed digits. A formula (``cos(w)``) has no typed digits: it
   carries only its float64 evaluation's round-off (``typed.typed_derivative``).
-- **The rounding of the loss's constants.** The dtype's losses use the typed constants
-  rounded to the dtype, and the exact reference follows them; a derivative worked out from
-  the constants as typed is as correct a derivative of the typed expression. Their two
-  derivatives differ by a known amount (large near a pole: 1/(w − 0.488) in float32), which
-  the claim allows too (``extended.constants_shift``).
+- **The correct derivatives' segment.** The dtype's losses use the typed constants rounded
+  to the dtype at w rounded to it, and the exact reference follows them; a derivative worked
+  out from the constants (or the w) as typed is as correct a derivative of the typed
+  expression. The claim is allowed its distance to the segment those ends span, never the
+  mirror of it (``claim_ends``).
+- **What computing it in the dtype may round.** Where the derivative's terms cancel, a
+  correct backward pass is off by many u of the gradient (``backward_rounding``).
 - **The dtype's rounding of a computed gradient.** In float32, float16 and bfloat16 the
   gradient a correct backward pass returns is at best the exact derivative rounded to the
   dtype (an error up to u relative), and a chain of operations adds a few such roundings. As
@@ -36,12 +38,13 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE
 from fdgui.core.sweep.references import ReferenceValue
 
 CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
-# A typed number whose half unit in the last digit exceeds this share of it cannot show the
-# seed's "correct" band (seven digits): an agreement resting on those digits decides nothing
-TYPED_DIGITS_RESOLVE = 1e-7
+# What computing the derivative in the dtype may round confirms nothing beyond this share of
+# the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
+COMPUTATION_RESOLVES = 0.375
 TYPED_PREFIX = "typed: "  # how typed.typed_derivative notes the text of a typed gradient
 
 
@@ -56,18 +59,20 @@ def _number(text: str) -> Decimal | None:
 
 def half_unit(text: str) -> float:
     """Half a unit in the last digit typed (0.5·10^exponent of the decimal as typed: "0.20"
-    → 0.005, "3" → 0.5, "3e2" → 50); 0 for a formula."""
+    → 0.005, "3" → 0.5, "3e2" → 50); 0 for a typed zero (an exact claim) and a formula.
+    The rule itself: ``numbers.typed_claim.claim_half_unit`` (the calculator's too)."""
+    from fdgui.core.numbers.typed_claim import claim_half_unit
+
     number = _number(text)
-    if number is None:
-        return 0.0
-    exponent = number.as_tuple().exponent
-    return float(Decimal(5) * Decimal(10) ** (int(exponent) - 1))
+    return 0.0 if number is None else float(claim_half_unit(number))
 
 
 def dtype_rounding(value: float, dtype: str) -> float:
     """What rounding in ``dtype`` may make a correct computed gradient of size |value| off
     by: ``CLAIM_ROUNDINGS``·u·|value| in float32/float16/bfloat16; 0 in float64 (its few u
-    are in every gradient's bar already)."""
+    are in every gradient's bar already). A value below the dtype's smallest normal number
+    (a typed 0 among them) may be off by that number too: a correct backward's result, or a
+    factor of it, underflows there (exp(−25) is 0 in float16, so is its derivative)."""
     if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
         return 0.0
     from fdgui.core.numbers.precision import unit_roundoff
@@ -76,35 +81,60 @@ def dtype_rounding(value: float, dtype: str) -> float:
         u = unit_roundoff(dtype)
     except ValueError:
         return 0.0
-    return CLAIM_ROUNDINGS * u * abs(value)
+    return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
+
+
+def underflow(value: float, dtype: str) -> float:
+    """The dtype's smallest normal number where |value| is below it (else 0): what underflow
+    in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
+    from fdgui.core.numbers.precision import smallest_normal
+
+    tiny = smallest_normal(dtype)
+    return tiny if abs(value) < tiny else 0.0
 
 
 @dataclass(frozen=True)
 class TypedGradient(ReferenceValue):
     """A typed gradient under check: ``error`` is its whole bar, of which ``claim`` (half a
-    unit of the last typed digit plus the dtype's rounding) is the claim's own rounding — a
-    hard bound on what the claim allows, so the verdict takes it once, never doubled."""
+    unit of the last typed digit, the dtype's or its computation's rounding, and the reach of
+    the correct derivatives' segment) is the claim's own rounding — a hard bound on what the
+    claim allows, so the verdict takes it once, never doubled. ``claim`` holds the segment's
+    larger reach (symmetric, for a reference that does not stand for the segment's anchor);
+    ``allowance(checked, reference)`` takes only its reach towards the claim."""
 
     claim: float = 0.0
     digits: float = 0.0  # the part of ``claim`` that is half a unit of the last typed digit
     dtype: str = "float64"
-    constants: float = 0.0  # the part that is the dtype's rounding of the loss's constants
+    constants: float = 0.0  # the segment's larger reach (``claim_ends``), with its bars
+    rounding: float = 0.0  # the dtype's / its computation's rounding share
+    backward: float = 0.0  # what a backward pass computed in the dtype may round (its share)
+    ends: Any = None  # claim_ends.Ends, or None
+    representation: float | None = None  # the bar without the claim's rounding
     # a formula whose float64 evaluation is not finite: the same claim of its exact value,
     # where that is a finite float64 number (``typed.computed_exactly``)
     exactly: TypedGradient | None = None
 
 
 def typed_gradient(
-    text: str, value: float, representation: float | None, dtype: str, constants: float = 0.0
+    text: str,
+    value: float,
+    representation: float | None,
+    dtype: str,
+    constants: float = 0.0,
+    ends: Any = None,
+    backward: float | None = None,
 ):
     """The typed gradient ``text`` (float64 ``value``, its ``representation`` error or a
     formula's round-off; None where unknown) as a reference with its claim's rounding;
-    ``constants``: how far rounding the loss's typed constants to the dtype moves its
-    derivative (``extended.constants_shift``)."""
+    ``ends``: the correct derivatives' segment (``claim_ends.correct_ends``; ``constants``
+    a symmetric reach where there is none), ``backward``: what a backward pass computed in
+    the dtype may round (``backward_rounding.backward_bound``)."""
     digits = half_unit(text) if np.isfinite(value) else 0.0
-    rounding = dtype_rounding(value, dtype)
+    computed = float(backward) if backward is not None and np.isfinite(backward) else 0.0
+    rounding = max(dtype_rounding(value, dtype), computed)
+    reach = ends.radius if ends is not None else constants
     known = representation is not None
-    claim = digits + rounding + constants if known else 0.0
+    claim = digits + rounding + reach if known else 0.0
     error = None if representation is None else representation + claim
     return TypedGradient(
         "your derivative",
@@ -115,44 +145,114 @@ def typed_gradient(
         claim=claim,
         digits=digits if known else 0.0,
         dtype=dtype,
-        constants=constants if known else 0.0,
+        constants=reach if known else 0.0,
+        rounding=rounding if known else 0.0,
+        backward=computed if known else 0.0,
+        ends=ends if known else None,
+        representation=representation,
     )
 
 
-def allowance(checked: Any) -> float:
-    """The claim's own rounding inside a gradient's bar (0 for anything but a typed one)."""
-    return float(getattr(checked, "claim", 0.0) or 0.0)
+def toward(checked: Any, reference: Any) -> float:
+    """How far the correct derivatives reach from ``reference`` towards the claim: the
+    segment's reach on the claim's side where the reference stands for its anchor (the
+    exact derivative of the dtype's function), else its larger reach."""
+    reach = float(getattr(checked, "constants", 0.0) or 0.0)
+    ends = getattr(checked, "ends", None)
+    if ends is None or reach <= 0 or reference is None:
+        return reach
+    if not ends.anchored(float(reference.value), float(reference.error or 0.0)):
+        return reach
+    return ends.extent(float(checked.value) - float(reference.value))
+
+
+def allowance(checked: Any, reference: Any = None) -> float:
+    """The claim's own rounding inside a gradient's bar (0 for anything but a typed one);
+    against ``reference``, with only the segment's reach towards the claim."""
+    claim = float(getattr(checked, "claim", 0.0) or 0.0)
+    if reference is None or claim <= 0:
+        return claim
+    # summed, not claim − reach: a reach of 1e23 (the typed w beside a pole) would absorb
+    return float(checked.digits) + float(checked.rounding) + toward(checked, reference)
+
+
+def own_error(checked: Any) -> float:
+    """The gradient's bar without the claim's own rounding: its representation error or a
+    formula's round-off (for a typed one), else its whole bar."""
+    representation = getattr(checked, "representation", None)
+    if representation is not None:
+        return float(representation)
+    return float(checked.error) - allowance(checked)
 
 
 def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     """Facts for the words when a typed gradient agrees with ``truth`` only thanks to its
     claim's rounding: ``claim_rounding`` "digits" (half a unit of the last typed digit covers
-    the difference) or "dtype" (the dtype's rounding of a computed gradient does), with the
+    the difference), "dtype" (the dtype's rounding of a computed gradient does), "backward"
+    (what computing the derivative in the dtype may round, beyond that) or "constants" (the
+    segment of correct derivatives: ``claim_end`` names the end it matches), with the
     difference and the allowance. ``strict``: both bars without the claim's rounding. Empty
     when they already cover the difference."""
-    claim = allowance(checked)
+    claim = allowance(checked, truth)
     if claim <= 0 or truth is None:
         return {}
     difference = abs(float(checked.value) - float(truth.value))
     if difference <= strict:
         return {}
+    reach = toward(checked, truth)
+    rounding = checked.rounding
     facts: dict[str, Any] = {
         "claim_difference": difference,
         "claim_dtype": checked.dtype,
         "claim_text": checked.note[len(TYPED_PREFIX) :],
         "claim_digits": checked.digits,
+        "claim_strict": strict,
     }
-    rounding = claim - checked.digits - checked.constants
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
-    facts["claim_needs_digits"] = difference > strict + rounding + checked.constants
-    facts["claim_other"] = rounding + checked.constants  # the dtype's and constants' share
-    if checked.digits > 0 and difference <= strict + checked.digits:
+    facts["claim_needs_digits"] = difference > strict + rounding + reach
+    facts["claim_other"] = rounding + reach  # the dtype's and constants' share
+    # the segment covers it without the typed digits: its end is named (2·(w − 1) at the
+    # typed w = 1.0001 typed "0.0002"), else the digits, then the segment with them
+    on_segment = reach > 0 and strict + rounding < difference <= strict + rounding + reach
+    if on_segment:
+        facts.update(claim_rounding="constants", claim_allowance=reach)
+        facts.update(_end_facts(checked, strict + checked.digits + rounding))
+    elif checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
-    elif checked.constants > 0 and difference > strict + checked.digits + rounding:
-        facts.update(claim_rounding="constants", claim_allowance=checked.constants)
+    elif reach > 0 and difference > strict + checked.digits + rounding:
+        facts.update(claim_rounding="constants", claim_allowance=reach)
+        facts.update(_end_facts(checked, strict + checked.digits + rounding))
+    elif checked.backward > dtype_rounding(float(checked.value), checked.dtype) and (
+        difference > strict + checked.digits + dtype_rounding(float(checked.value), checked.dtype)
+    ):
+        facts.update(claim_rounding="backward", claim_allowance=checked.backward)
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts
+
+
+def _end_facts(checked: Any, slack: float) -> dict:
+    """Which end of the segment the claim matches (within ``slack`` and the end's bar):
+    "constants" (the constants as typed), "w" (the w as typed), "both", or "between"."""
+    ends = checked.ends
+    if ends is None:
+        return {"claim_end": "constants"}
+    value = float(checked.value)
+    near = {
+        name: end
+        for name, end in (
+            ("constants", ends.typed_constants),
+            ("w", ends.typed_w),
+            ("both", ends.typed_both),
+        )
+        if end is not None and abs(value - end) <= slack + ends.bar
+    }
+    facts: dict[str, Any] = {"claim_w_typed": ends.w_typed, "claim_w_dtype": ends.w_dtype}
+    for name in ("constants", "w", "both"):
+        if name in near:
+            return {**facts, "claim_end": name, "claim_end_value": near[name]}
+    far = max(ends.values(), key=lambda e: abs(e - ends.anchor), default=ends.anchor)
+    return {**facts, "claim_end": "between", "claim_end_value": far}
 
 
 def too_few_digits(facts: dict, checked: Any) -> bool:
@@ -165,3 +265,29 @@ def too_few_digits(facts: dict, checked: Any) -> bool:
     if not facts.get("claim_needs_digits") or checked is None:
         return False
     return checked.digits > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
+
+
+def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
+    """Whether the agreement needs an allowance wider than ``COMPUTATION_RESOLVES`` of the
+    derivative, so that a bug that size would agree as well: "computation" where it needs
+    what computing the derivative in the dtype may round (float16 tanh(10·w) near
+    saturation; a float64 1 − tanh² that is 0 for 1e-70), "segment" where it needs the reach
+    of the correct derivatives beyond the derivative's own size (w typed as 28641.19, held
+    by float16 as 28640); None otherwise. Neither confirmed nor called wrong."""
+    if not facts.get("claim_rounding") or checked is None or truth is None:
+        return None
+    difference = facts["claim_difference"]
+    base = facts["claim_strict"] + checked.digits
+    size = COMPUTATION_RESOLVES * abs(float(truth.value))
+    # the segment's ends are each a correct derivative: too coarse only where they span
+    # more than the derivative itself (its sign or scale undetermined: w typed 28641.19 is
+    # 28640 in float16, and cos there is another number)
+    if toward(checked, truth) > abs(float(truth.value)) and difference > base + checked.rounding:
+        return "segment"
+    # underflow below the dtype's smallest normal number is part of what the computation
+    # may round: relied on beyond the derivative's share, it confirms nothing either
+    tiny = underflow(float(checked.value), checked.dtype)
+    ten = dtype_rounding(float(checked.value), checked.dtype) - tiny
+    if max(checked.backward, tiny) > size and difference > base + ten:
+        return "computation"
+    return None

@@ -42,7 +42,13 @@ from fdgui.core.sweep.cases import (
     _unresolved,
     _wrong,
 )
-from fdgui.core.sweep.claim import agreement_facts, allowance, too_few_digits
+from fdgui.core.sweep.claim import (
+    agreement_facts,
+    allowance,
+    computation_too_coarse,
+    own_error,
+    too_few_digits,
+)
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.extended import TOO_LARGE
@@ -111,14 +117,15 @@ def _gradient_bar(checked: ReferenceValue, truth: float) -> float:
     its size."""
     if checked.error is not None and np.isfinite(checked.error):
         # without a typed claim's own rounding, taken once (allowance, core/sweep/claim.py)
-        return float(checked.error) - allowance(checked) + 4.0 * 2.0**-53 * abs(checked.value)
+        return own_error(checked) + 4.0 * 2.0**-53 * abs(checked.value)
     return UNKNOWN_GRADIENT_ERROR * max(abs(checked.value), abs(truth))
 
 
 def _disagrees(checked: ReferenceValue, reference: ReferenceValue) -> bool:
     """|g − T| > 2 · (bar of T + bar of g): resolved beyond both error bars."""
     bar = float(reference.error or 0.0) + _gradient_bar(checked, reference.value)
-    return abs(checked.value - reference.value) - allowance(checked) > SAFETY_FACTOR * bar
+    difference = abs(checked.value - reference.value)
+    return difference - allowance(checked, reference) > SAFETY_FACTOR * bar
 
 
 RESOLVING = 0.25  # a reference judges only where both bars together are ≤ 1/4 of the gradient
@@ -433,6 +440,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         if too_few_digits(reading.facts, checked):
             reading.facts["few_typed_digits"] = True
             return _unresolved(reading, truth, consensus, spread)
+        if coarse := computation_too_coarse(reading.facts, checked, truth):
+            reading.facts["computation_too_coarse"] = coarse
+            return _unresolved(reading, truth, consensus, spread)
     # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
     # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
     if (
@@ -440,7 +450,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and truth is not None
         and not exact_under_check
         and abs(checked.value - truth.value)
-        > float(truth.error or 0.0) + _gradient_bar(checked, truth.value) + allowance(checked)
+        > float(truth.error or 0.0)
+        + _gradient_bar(checked, truth.value)
+        + allowance(checked, truth)
     ):
         reading.facts["beyond_bars"] = True
         return _unresolved(reading, truth, consensus, spread)

@@ -120,29 +120,3 @@ def pole_distance(text: str, w: float, reach: float | None = None) -> float | No
     if not all(np.isfinite(scales)) or min(scales) <= 0 or max(scales) > 2 * min(scales):
         return None
     return max(scales)
-
-
-@unavailable_then(lambda why: 0.0)
-def constants_shift(text: str, w: float, dtype: str) -> float:
-    """|L'(constants as typed, read in float64) − L'(constants rounded to ``dtype``)| at w,
-    plus both bars: a derivative worked out from the constants as typed is a correct one of
-    the typed expression, though the dtype's losses use the rounded constants (near a pole
-    of 1/(w − 0.488) in float32 the two differ by 2e-6 relative). 0 in float64, or where
-    either is undefined."""
-    if dtype in ("float64", "exact", "complex128"):
-        return 0.0
-    from fdgui.core.sweep.extended import Undefined, converged_derivative
-
-    try:
-        typed, typed_bar, as_typed = converged_derivative(text, w)
-        rounded, rounded_bar, as_held = converged_derivative(text, w, 0, Arithmetic(dtype))
-    except Undefined:
-        return 0.0
-    signs = [
-        (np.sign(float(a)), np.sign(float(b)))
-        for (a, _), (b, _) in zip(as_typed.switches, as_held.switches, strict=False)
-    ]
-    if any(a == 0 or b == 0 or a != b for a, b in signs):
-        return 0.0  # a branch switches between the two readings (or at w): no shift to allow
-    shift = abs(typed - rounded) + typed_bar + rounded_bar
-    return shift if np.isfinite(shift) else 0.0

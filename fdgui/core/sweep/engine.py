@@ -11,17 +11,17 @@ each scheme, the rule-of-thumb ε and the independent references.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from fdgui.core.errors import numeric_failures
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.numbers.parsing import InputError
-from fdgui.core.sweep.loss_format import crossed, loss_roundoff, measured_floor
+from fdgui.core.sweep.loss_format import loss_roundoff, measured_floor
 from fdgui.core.sweep.objectives import EntryObjective, MeasuredObjective
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
@@ -415,17 +415,16 @@ def function_references(
 
         analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
         typed_text = getattr(objective.model, "typed_gradient", None)
-        if typed_text is not None:
-            references += [typed.typed_derivative(typed_text, w, dtype, text), analytic]
-        else:
-            references.append(analytic)
+        if typed_text is not None:  # the checked gradient first
+            references.append(typed.typed_derivative(typed_text, w, dtype, text, objective.point))
+        references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)
         references.append(objective.checked_gradient())
     # overflow and 0/0 near w make non-finite values (kept with their status): no warnings
     if objective.supports_complex_step:
         with (
             np.errstate(all="ignore"),
-            contextlib.suppress(ValueError, FloatingPointError, OverflowError),
+            numeric_failures(ValueError, FloatingPointError, OverflowError),
         ):
             stepped = complex_step(objective.losses_complex, w)
             if text is not None:  # where terms cancel, round-off follows their magnitude
@@ -442,8 +441,8 @@ def function_references(
                         floor += 4.0 * 2.0**-53 * abs(second) * max(size, abs(w))
                     stepped = replace(stepped, error=max(stepped.error, floor, SMALLEST))
             references.append(stepped)
-    with np.errstate(all="ignore"), contextlib.suppress(ValueError, OverflowError):
-        floor = 0.0
+    with np.errstate(all="ignore"), numeric_failures(ValueError, OverflowError):  # a probe's
+        floor = 0.0  # failure (killed, timed out, its code raised) is the sweep's, not 'none here'
         if text is not None:  # round-off follows the size of the terms, not of the value
             from fdgui.core.sweep import extended
 
@@ -458,15 +457,10 @@ def function_references(
             lambda values: objective.losses(values, "float64"), w, floor=floor,
             unit_roundoff=coarse or FLOAT64_ROUNDOFF,
         )  # fmt: skip
-        found = crossed(objective, text, w, extrapolated, floor)  # a kink/jump in its steps
-        if found:
-            what = "the expression" if text is not None else "the loss"
-            extrapolated = replace(
-                extrapolated,
-                status="kink-nearby",
-                note=f"{extrapolated.note}; its steps cross a {found} of {what}, so it is not "
-                "used to judge",
-            )
+        from fdgui.core.sweep.richardson_trust import checked_richardson
+
+        # a kink, jump or pole in its steps; a bar that misses the exact derivative
+        extrapolated = checked_richardson(objective, text, w, extrapolated, floor)
         if extrapolated.error is not None and np.isfinite(extrapolated.error):
             # a bar of exactly 0 is only honest for an exact result: at least one subnormal
             extrapolated = replace(extrapolated, error=max(extrapolated.error, SMALLEST))

@@ -97,7 +97,8 @@ def measured_truncation(result) -> np.ndarray | None:
     values = estimates[order]
     bends = np.zeros_like(values)
     if values.size >= 3:
-        bends[1:-1] = np.abs(values[:-2] - 2.0 * values[1:-1] + values[2:])
+        with np.errstate(over="ignore", invalid="ignore"):  # estimates near float64's top
+            bends[1:-1] = np.abs(values[:-2] - 2.0 * values[1:-1] + values[2:])
     for position, index in enumerate(order):
         near = bends[max(0, position - NEIGHBOURS) : position + NEIGHBOURS + 1]
         noise[index] = max(noise[index], float(np.max(near)))

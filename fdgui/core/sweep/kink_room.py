@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from fdgui.core.sweep.odd_part import odd_slope_bound
+from fdgui.core.sweep.row_shape import RESOLVING
 
 
 def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float) -> float:
@@ -25,8 +26,12 @@ def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value
     from ``value`` is the room."""
     h, d, n = (np.asarray(a, dtype=float)[:10] for a in (steps, estimates, noise))
     # from either of the two smallest rows (where the law past a kink is least disturbed
-    # by c·ε²) to the first row at least twice its ε
-    pairs = [(a, _first_beyond(h, a)) for a in range(min(2, h.size - 1))]
+    # by c·ε²), or any row up to the first that resolves the derivative, to the first row
+    # at least twice its ε: rows deep in round-off below it (float16 rows at one ulp, ± 5.6
+    # on a derivative of 4) bound nothing the better rows do not, and read alone they made
+    # measuring more small ε widen the bar (review10k HIGH-1)
+    starts = max(2, _first_resolving(d, n, value) + 1)
+    pairs = [(a, _first_beyond(h, a)) for a in range(min(starts, h.size - 1))]
     i = np.array([a for a, _ in pairs], dtype=int)
     j = np.array([b for _, b in pairs], dtype=int)
     if not i.size:
@@ -39,6 +44,21 @@ def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value
         inverse_room = np.abs(inverse - value) + n[i] * (1.0 + h[j] / gap) + n[j] * h[j] / gap
     room = max(float(np.nanmin(linear_room)), float(np.nanmin(inverse_room)))
     return room if np.isfinite(room) else float("inf")
+
+
+RESOLVED_SHARE = 0.01  # a row resolves the derivative when its ± is within 1 % of it
+
+
+def _first_resolving(d: np.ndarray, n: np.ndarray, value: float) -> int:
+    """The first row (sorted by ε) that resolves the derivative: its round-off within
+    RESOLVING times the least error of any row (its ± plus its distance from ``value``), as
+    ``row_shape.resolving_room`` reads it, and within RESOLVED_SHARE of ``value`` (float16
+    rows all lie within 1,000 times the best; those at one ulp, ± 1.4 on a derivative of 4,
+    resolve nothing of it)."""
+    with np.errstate(all="ignore"):
+        best = float(np.nanmin(n + np.abs(d - value)))
+    resolving = np.flatnonzero((n <= RESOLVING * best) & (n <= RESOLVED_SHARE * abs(value)))
+    return int(resolving[0]) if resolving.size else d.size - 1
 
 
 def _first_beyond(h: np.ndarray, a: int) -> int:

@@ -141,14 +141,16 @@ def _taylor(readings: list[float | None]) -> bool:
 
 
 def crossed(objective: Any, text: str | None, w: float, extrapolated: Any, floor: float) -> str:
-    """What Richardson's steps cross near ``w`` ("kink", "jump" or ""): an expression's
-    kinks are known (``extended.switched``); a probe's are seen in its one-sided differences
-    at span·2^−j: on a smooth stretch their spread f(h) − b(h) = L''·h + O(h³) halves with h,
-    across a kink it stays the same over three levels, across a jump it doubles (h times it
-    stays). A curvature large against the kink's slope change (1e4·x² + |x|: L''·h ≫ the
-    jump at every step) hides the kink in the spread itself, so the spread is also read with
-    its L''·h term taken out, 2·s(h/2) − s(h) (and a jump's with its L''·h², (4·s(h/2) −
-    s(h))/3): what remains is the kink's (the jump's) size, or O(h³) on a smooth stretch."""
+    """What Richardson's steps cross near ``w`` ("pole", "kink", "jump" or ""): an
+    expression's poles are read from its low Taylor coefficients (one masked by an additive
+    term: ``richardson_trust.against_exact``) and its kinks are known (``extended.switched``);
+    a probe's are seen in its one-sided differences at span·2^−j: on a smooth stretch their
+    spread f(h) − b(h) = L''·h + O(h³) halves with h, across a kink it stays the same over
+    three levels, across a jump it doubles (h times it stays). A curvature large against the
+    kink's slope change (1e4·x² + |x|: L''·h ≫ the jump at every step) hides the kink in the
+    spread itself, so the spread is also read with its L''·h term taken out, 2·s(h/2) − s(h)
+    (and a jump's with its L''·h², (4·s(h/2) − s(h))/3): what remains is the kink's (the
+    jump's) size, or O(h³) on a smooth stretch."""
     span = getattr(extrapolated, "span", None)
     if text is not None and span is not None and span > 0:
         from fdgui.core.sweep.dtype_exact import pole_distance

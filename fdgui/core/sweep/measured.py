@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from operator import attrgetter, eq, mul, sub, truediv
 from typing import Any
 
 import numpy as np
 
 from fdgui.core.models.measured import RowColumns
+from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
@@ -24,16 +26,15 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
-from fdgui.core.sweep.row_consistency import curving, drift_fits_scale, drift_is_monotone
-from fdgui.core.sweep.row_shape import (
-    EvenPart,
-    beyond_scale,
-    curvature_breaks,
-    even_part,
-    on_one_line,
-    resolving_room,
+from fdgui.core.sweep.row_scatter import (
+    ScatterLog,
+    largest_loss_error,
+    run_departure,
+    scatter_error,
 )
+from fdgui.core.sweep.row_shape import EvenPart, even_part, resolving_room
 from fdgui.core.sweep.rows_reference import rows_richardson, shorter_runs, step_unit
+from fdgui.core.sweep.run_law import ZIGZAG, law_shown, truncation_at_smallest
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -41,6 +42,8 @@ MIN_JUDGING_ROWS = 3
 # a loss at w whose ± is this many times L+'s and L−'s is too coarse to bound a kink
 COARSE_LOSS = 10.0
 CORRECTION_SHARE = 0.25  # of the extrapolation's correction to the smallest row, in the bar
+SCATTER_ROUNDS = 4  # readings of the reference, each with the round-off the last one showed
+SCATTER_ROWS = 6  # the smallest rows whose scatter is read where the three smallest break the law
 
 
 def _rows_richardson(
@@ -49,10 +52,35 @@ def _rows_richardson(
     noise: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    widen: Callable[[float], None] | None = None,
+    most: float = 0.0,
 ) -> ReferenceValue | None:
     """The narrowest trusted reference over every row or over a chain of them
-    (``rows_reference.rows_richardson``; ``_richardson_over`` reads each)."""
-    return rows_richardson(_richardson_over, epsilons, central, noise, curvature, sums)
+    (``rows_reference.rows_richardson``; ``_richardson_over`` reads each). Where the rows
+    show round-off beyond their ± (``row_scatter``), the loss error they show is added to
+    every row's ± (and, through ``widen``, to each loss's in ``curvature`` and ``sums``) and
+    the reference read again (a loss error up to ``most``: ``row_scatter.ScatterLog``)."""
+    total = read = 0.0
+    for _ in range(SCATTER_ROUNDS):
+        log, read = ScatterLog(most), total
+        over = partial(_richardson_over, scatter=log)
+        found = rows_richardson(over, epsilons, central, noise, curvature, sums)
+        if not log.found:
+            break
+        with np.errstate(all="ignore"):
+            noise = noise + min(log.found) / epsilons
+        total += min(log.found)
+        if widen is not None:
+            widen(total)
+    if found is None or read == 0.0:
+        return found
+    shown = numbers.significant(read / 2.0, 2)
+    return replace(
+        found,
+        note=f"{found.note}; every row's ± widened by the round-off the rows show beyond "
+        f"their format's (each loss off by up to {shown}: it was computed from larger "
+        "intermediates)",
+    )
 
 
 def _richardson_over(
@@ -61,13 +89,14 @@ def _richardson_over(
     noise: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    scatter: ScatterLog | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
     used to judge) when the three smallest already break the law, ``limit`` saying by what.
     ``curvature`` gives, for positions into the arrays, those rows' even part
     (``row_shape.EvenPart``; None where a row has no loss at w): it must follow its own law
-    of small ε, and bounds the kink it leaves room for (``_law_shown``); ``sums`` gives
+    of small ε, and bounds the kink it leaves room for (``run_law.law_shown``); ``sums`` gives
     their L+ + L− (less the smallest row's) and its ±, whose part odd in ε bounds the kink
     rows with no loss at w leave room for (``kink_room.kink_room``).
     """
@@ -77,6 +106,10 @@ def _richardson_over(
     count, broken = h2_run(scaled, central, noise)
     order = np.argsort(epsilons)
     if count < MIN_JUDGING_ROWS:
+        if broken == "round-off" and scatter is not None:
+            # the smallest rows break the law by round-off: how far beyond their ±
+            smallest = order[:SCATTER_ROWS]
+            scatter.add(scatter_error(epsilons[smallest], central[smallest], noise[smallest]))
         try:
             tableau = extrapolate(epsilons, central, noise)
         except ValueError:
@@ -92,7 +125,9 @@ def _richardson_over(
         )
     first = None
     for size in shorter_runs(epsilons[order], count):
-        found = _run_reference(epsilons, scaled, central, noise, order[:size], curvature, sums)
+        found = _run_reference(
+            epsilons, scaled, central, noise, order[:size], curvature, sums, scatter
+        )
         if found is not None and found.trusted:
             return found
         first = found if size == count else first
@@ -107,9 +142,10 @@ def _run_reference(
     used: np.ndarray,
     curvature: Callable[[np.ndarray], EvenPart | None] | None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
+    scatter: ScatterLog | None = None,
 ) -> ReferenceValue | None:
     """Richardson over the rows at positions ``used`` (the smallest ε of a run the pairs'
-    check passed), trusted when ``_law_shown`` says they show the law."""
+    check passed), trusted when ``run_law.law_shown`` says they show the law."""
     count = used.size
     try:
         tableau = extrapolate(epsilons[used], central[used], noise[used])
@@ -123,6 +159,21 @@ def _run_reference(
     correction = abs(tableau.value - central[used[0]])
     if count == MIN_JUDGING_ROWS:
         error = max(error, CORRECTION_SHARE * correction)
+    order = np.argsort(epsilons)
+    loss_error = run_departure(
+        epsilons[order], central[order], noise[order], count, tableau.value, error
+    )
+    if scatter is not None and scatter.add(loss_error):
+        # the rows above the run show round-off beyond their ±: read again with it
+        return ReferenceValue(
+            "Richardson",
+            tableau.value,
+            float("inf"),
+            note=f"{NOT_CONVERGED}: the rows above the {count} measured central estimates at "
+            "the smallest ε depart from their h² law by more than their round-off allows",
+            status="unconverged",
+            limit="round-off",
+        )
     even = curvature(used) if curvature is not None else None
     even = resolving_room(even, central[used], noise[used], tableau.value)
     one_kink = False  # the room is the sums' alone: it assumes one kink (``_one_kink_assumed``)
@@ -145,7 +196,7 @@ def _run_reference(
                 room = max(room, wide_room(epsilons[used], central[used], noise[used]))
             if room < even.kink:
                 even, one_kink = replace(even, kink=room), True
-    shown, broken, open_to_kink = _law_shown(
+    shown, broken, open_to_kink = law_shown(
         scaled[used],
         central[used],
         noise[used],
@@ -154,6 +205,10 @@ def _run_reference(
         even,
     )
     if shown is None:
+        if broken == ZIGZAG:  # c's up and down beyond the rows' ±: how far beyond
+            if scatter is not None:
+                scatter.add(scatter_error(epsilons[used], central[used], noise[used]))
+            broken = "truncation"
         return ReferenceValue(
             "Richardson",
             tableau.value,
@@ -167,7 +222,7 @@ def _run_reference(
         )
     # the value itself is stored as a float64
     kink = even.kink if even is not None and np.isfinite(even.kink) else None
-    # the bar less the room for a kink (``_law_shown`` adds the even part's to ``shown``)
+    # the bar less the room for a kink (``run_law.law_shown`` adds the even part's to ``shown``)
     rest = max(error, shown - (kink or 0.0)) + FLOAT64_ROUNDOFF * abs(tableau.value)
     error = max(error, shown) + FLOAT64_ROUNDOFF * abs(tableau.value)
     dominant = "round-off" if 2.0 * tableau.carried >= error else "truncation"
@@ -189,128 +244,18 @@ def _run_reference(
         tableau.value,
         error,
         note=f"extrapolated from the {count} measured central estimates at the smallest ε "
-        f"(of {epsilons.size}) that follow the h² law",
+        f"(of {epsilons.size}) that follow the h² law within their ±"
+        + (
+            "; most of its ± is the room for a kink between w and the smallest ε"
+            if kink is not None and 2.0 * kink > error
+            else ""
+        ),
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
         kink=kink,
         one_kink=one_kink and kink is not None,
         without_room=rest if kink is not None else None,
     )
-
-
-def truncation_at_smallest(
-    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float
-) -> float:
-    """How far the h² law moves the smallest row's estimate towards ``value`` (its c·ε²),
-    read from the row that resolves it best: each row's |value − D| with its ± bounds c·ε²
-    there, so (ε_min/ε)² of it bounds the smallest row's, but never below the smallest row's
-    own distance less its ±. The smallest row's own distance
-    alone is mostly its round-off when it lies deep in it (float64 rows to 3e-12 of a loss
-    of 1e4, ± 1.3 against a derivative of 0.39: a 1-3-10 grid whose smallest row happened
-    to land 0.28 off was "ε too large", review_final19 HIGH-3)."""
-    order = np.argsort(steps)
-    h, d, n = steps[order], estimates[order], noise[order]
-    with np.errstate(all="ignore"):
-        bounds = (np.abs(value - d) + n) * (h[0] / h) ** 2
-    bounds = bounds[np.isfinite(bounds)]
-    own = abs(value - float(d[0]))
-    if not bounds.size:
-        return own
-    # never below what the smallest row shows beyond its own ±: rows past the loss's scale,
-    # whose D stops growing like ε², bound nothing for it
-    return min(own, max(own - float(n[0]), float(np.min(bounds))))
-
-
-def _law_shown(
-    steps: np.ndarray,
-    estimates: np.ndarray,
-    noise: np.ndarray,
-    value: float,
-    correction: float,
-    even: EvenPart | None = None,
-) -> tuple[float | None, str, bool]:
-    """The least bar the run's evidence allows (None when the run does not show the h² law),
-    what hides the law otherwise ("truncation" or "round-off"), and whether the caller
-    must add the room for a kink the rows cannot show (no loss at w).
-
-    Passing the pairs' overlap test is not showing the law: rows far beyond the loss's scale
-    (central differences falling like 1/ε towards 0) give coefficients c ≈ 0 that overlap
-    everything. Shown means either some consecutive pair's c is non-zero beyond its
-    round-off (a measured h² term; the c's drift beyond their round-off across the run,
-    times the smallest ε², stays in the bar) and the extrapolation moves the smallest row
-    by at most a quarter of the value (an eighth over three rows, whose one check of the
-    law can pass by chance; beyond that the smallest ε is not small against the
-    loss's scale and the h⁴… terms the one tolerance check cannot exclude are as large as
-    the h² term) while L+ − L− still grows with ε (``_beyond_scale``); or, with no resolved
-    c, the non-zero estimates (a row whose L+ = L− is no evidence) agree within their bars
-    over ε a factor 4 apart, so that an h² term of any size larger than the bars would show,
-    and are non-zero beyond their bars (not the 1/ε decay to 0 of rows beyond the loss's
-    scale): then the bar is the best row's ± plus the h² term there that the largest row
-    bounds, plus the value's distance from it. Either way the rows' even part (``even``,
-    when the table gives the loss at w) must not break its own law
-    (``row_shape.curvature_breaks``: a kink between w and the smallest ε), and the bar
-    grows by the jump of the kink it leaves room for (``EvenPart.kink``). With no loss at w
-    the third value is True: the caller adds the room for a kink (``kink_room.kink_room``).
-    """
-    order = np.argsort(steps)
-    h, d, n = steps[order], estimates[order], noise[order]
-    if curvature_breaks(even):
-        return None, "kink", False  # the even part says a kink lies at or near w
-    with np.errstate(all="ignore"):
-        q = h[1:] ** 2 - h[:-1] ** 2
-        c = (d[:-1] - d[1:]) / q
-        radius = (n[:-1] + n[1:]) / q
-    if np.any(np.abs(c) > radius):
-        # one check of the law (three rows) can pass by chance: a tighter cap
-        cap = 0.125 if steps.size <= MIN_JUDGING_ROWS else 0.25
-        if not correction <= cap * abs(value) or beyond_scale(h, d, n):
-            return None, "truncation", False
-        if not (drift_is_monotone(h, d, n) and drift_fits_scale(h, d, n, value)):
-            # c's up and down beyond their round-off: a structure, not a law (review10h C1)
-            return None, "truncation", False
-        if even is None and not on_one_line(h, d, n):
-            # with no loss at w the even part cannot show a kink; the run itself must
-            return None, "truncation", False
-        drift = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        if even is not None and np.isfinite(even.kink):
-            # a kink the even part leaves room for moves the derivative by up to its jump
-            drift = drift * float(h[0]) ** 2 + even.kink
-            return drift, "truncation", False
-        # with no loss at w the rows cannot tell the law from a kink's S + K/ε + b·ε (the
-        # curvature jumping there too: a term odd in ε): the caller adds the room for one
-        return drift * float(h[0]) ** 2, "truncation", even is None
-    # rows whose estimate is exactly 0 (L+ = L−: the loss decayed to the same value on both
-    # sides, or changed below its digits) overlap anything: they show no law
-    informative = d != 0.0
-    # ... unless the loss at w shows each step moved the loss by its curvature's law (an even
-    # loss at a minimum or a stationary point: D = 0 exactly, review10h H2)
-    stationary = not np.any(informative) and curving(even, d.size)
-    if stationary:
-        informative = np.ones(d.size, dtype=bool)
-    if np.count_nonzero(informative) < MIN_JUDGING_ROWS:
-        return None, "round-off", False
-    h, d, n = h[informative], d[informative], n[informative]
-    low, high = np.max(d - n), np.min(d + n)
-    if h[-1] >= 4.0 * h[0] and low <= high and (low > 0.0 or high < 0.0 or stationary):
-        # value = some row j's D less the h² term there, which the largest row k bounds:
-        # |c|·h_j² ≤ (|D_k − D_j| + n_k + n_j)·h_j²/(h_k² − h_j²); the best such j (h_k ≥ 2h_j)
-        far = h[-1] >= 2.0 * h[:-1]
-        with np.errstate(all="ignore"):
-            bounds = (
-                np.abs(value - d[:-1])
-                + n[:-1]
-                + (np.abs(d[-1] - d[:-1]) + n[-1] + n[:-1])
-                * h[:-1] ** 2
-                / (h[-1] ** 2 - h[:-1] ** 2)
-            )
-        bounds = bounds[far & np.isfinite(bounds)]
-        if not bounds.size:
-            return None, "round-off", False
-        if even is None or not np.isfinite(even.kink):
-            return float(np.min(bounds)), "round-off", True
-        # a kink the even part leaves room for moves the derivative by up to its jump
-        return float(np.min(bounds)) + even.kink, "round-off", False
-    return None, "round-off", False
 
 
 def _stored_rounding(central: np.ndarray) -> np.ndarray:
@@ -506,6 +451,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
         noise = spread / (2.0 * epsilons) + _stored_rounding(central)
     printed_by_repr = source != "exact" and _printed_by_repr(rows)
+    shown_error: list[float] = []  # the round-off the rows show beyond their ±, once read
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
@@ -533,6 +479,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 u * np.abs(np.array(_mapped(float, losses)))
                 + _loss_units(losses, zero_unit, printed_by_repr)
             )
+            sides, centre = sides + shown_error[0], centre + shown_error[0]
             even = even_part(picked, sides, centre)
             if even is not None and np.median(centre) > COARSE_LOSS * np.median(sides):
                 # the loss at w printed with fewer digits than L+ and L− ("1" beside them)
@@ -549,11 +496,21 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 + _typed_units(plus, zero_unit)
                 + _typed_units(minus, zero_unit)
             )
+            spread = spread + shown_error[0]
             # doubled as the central estimates' bars are; the float64 rounding of each sum
             return values, 2.0 * spread + FLOAT64_ROUNDOFF * np.abs(values)
 
+        # the loss error the rows show beyond their ± (``_rows_richardson``): each central
+        # difference's doubled ± grows by it over ε, i.e. each loss's by half of it
+        shown_error.append(0.0)
         rows_reference = _rows_richardson(
-            epsilons[keep], central[keep], 2.0 * noise[keep], curvature, sums
+            epsilons[keep],
+            central[keep],
+            2.0 * noise[keep],
+            curvature,
+            sums,
+            widen=lambda total: shown_error.__setitem__(0, total),
+            most=largest_loss_error(u, np.abs(np.concatenate([loss_plus, loss_minus]))),
         )
         if rows_reference is not None:
             references.append(rows_reference)
@@ -577,14 +534,15 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         smooth=False,
         has_checked=has_checked,
         unit_roundoff=u,
-        row_noise=noise,
+        row_noise=noise + _shown(shown_error) / (2.0 * epsilons),
     )
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
         ]
         sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
-        spread = [u * size + unit for size, unit in zip(sizes, units, strict=True)]
+        extra = _shown(shown_error) / 2.0  # each loss's share of the round-off shown
+        spread = [u * size + unit + extra for size, unit in zip(sizes, units, strict=True)]
         with np.errstate(all="ignore"):
             result.extras["one_sided_noise"] = (
                 (spread[0] + spread[2]) / epsilons + FLOAT64_ROUNDOFF * np.abs(forward),
@@ -597,6 +555,11 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
 
 
 _LOSS_COLUMNS = ("loss_plus", "loss_minus", "loss")
+
+
+def _shown(shown_error: list[float]) -> float:
+    """The loss error the rows showed beyond their ± (0 before or without a reading)."""
+    return shown_error[0] if shown_error else 0.0
 
 
 def _representative_loss(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fdgui.core.sweep.budget import unavailable_then
 from fdgui.core.sweep.fd_verdict import decade_windows
 
 SEPARATION = 2.0  # the decade's value beyond twice both bars (as ``diagnosis._disagrees``)
@@ -97,3 +98,79 @@ def distrust_unsettled(result):
     references = list(result.references)
     references[found] = replace(richardson, status="unconverged", note=f"{richardson.note}; {why}")
     return _with_references(result, tuple(references))
+
+
+def checked_richardson(objective, text: str | None, w: float, reference, floor: float):
+    """``reference`` (Richardson over the float64 losses, before the sweep) marked
+    ``kink-nearby`` when its steps cross a kink, jump, pole or other singularity
+    (``loss_format.crossed``), else, for an expression, ``unconverged`` when its bar misses
+    the exact derivative (``against_exact``); unchanged otherwise."""
+    from dataclasses import replace
+
+    from fdgui.core.sweep.loss_format import crossed
+
+    found = crossed(objective, text, w, reference, floor)
+    if found:
+        what = "the expression" if text is not None else "the loss"
+        return replace(
+            reference,
+            status="kink-nearby",
+            note=f"{reference.note}; its steps cross a {found} of {what}, so it is not used "
+            "to judge",
+        )
+    return reference if text is None else against_exact(text, w, reference)
+
+
+def against_exact(text: str, w: float, reference):
+    """A trusted Richardson ``reference`` of an expression that the exact derivative of the
+    losses it differentiated (float64 constants, in extended precision with its own bar:
+    ``extended.converged_derivative``) finds beyond both bars: its bar does not bound, so it
+    never judges. Marked ``kink-nearby`` where its steps reach the nearest singularity the
+    expression's highest Taylor coefficients show (``singularity.nearest_singularity``: a
+    pole masked by an additive term, 1/(w − c) + 1e6·w, review10j C2), else ``unconverged``.
+    Unchanged where its bar holds the exact derivative, or that is undefined or beyond the
+    extended-precision budget (the reference then stands as read)."""
+    if reference.method != "Richardson" or not reference.trusted:
+        return reference
+    from dataclasses import replace
+
+    from fdgui.core.numbers import format as numbers
+    from fdgui.core.sweep.singularity import nearest_singularity
+
+    found = _exact_derivative(text, w)
+    if found is None:
+        return reference
+    exact, bar = found
+    if not abs(float(reference.value) - exact) > float(reference.error) + bar:
+        return reference
+    singularity = nearest_singularity(text, w)
+    span = reference.span
+    if singularity is not None and span is not None and span >= singularity.distance:
+        what = "pole" if singularity.pole else "singularity"
+        return replace(
+            reference,
+            status="kink-nearby",
+            note=f"{reference.note}; its steps cross a {what} of the expression "
+            f"{numbers.significant(singularity.distance, 2)} from w (its value lies beyond its "
+            "bar from the exact derivative), so it is not used to judge",
+        )
+    return replace(
+        reference,
+        status="unconverged",
+        note=f"{reference.note}; the exact derivative of the float64 losses, "
+        f"{numbers.significant(exact, 8)}, lies beyond its bar and its own: the bar does not "
+        "bound, so it is not used to judge",
+    )
+
+
+@unavailable_then(lambda why: None)
+def _exact_derivative(text: str, w: float) -> tuple[float, float] | None:
+    """(the exact derivative of the float64 losses at w, its bar), or None where it is
+    undefined or beyond the extended-precision budget."""
+    from fdgui.core.sweep.extended import Undefined, converged_derivative
+
+    try:
+        value, bar, _ = converged_derivative(text, w)
+    except Undefined:
+        return None
+    return value, bar

@@ -1,7 +1,7 @@
 """What measured rows' shape says beyond their central differences: whether the loss's
 even part L+ + L− − 2L follows the law of small ε (a kink between w and the smallest ε
 does not), how large a kink it leaves room for, and whether the loss's change L+ − L−
-still grows with ε (rows beyond the loss's scale do not). ``measured._law_shown`` reads
+still grows with ε (rows beyond the loss's scale do not). ``run_law.law_shown`` reads
 them before trusting a Richardson reference over the rows."""
 
 from __future__ import annotations

@@ -20,32 +20,40 @@ from decimal import Decimal, InvalidOperation
 import numpy as np
 
 from fdgui.core.sweep.budget import Unbounded
-from fdgui.core.sweep.dtype_exact import constants_shift
 from fdgui.core.sweep.extended import START_DIGITS, Undefined, _mp, _ulp_bar, _up, evaluate
 from fdgui.core.sweep.references import ReferenceValue
 
 
 def typed_derivative(
-    text: str, w: float, dtype: str = "float64", loss: str | None = None
+    text: str,
+    w: float,
+    dtype: str = "float64",
+    loss: str | None = None,
+    typed_w: float | None = None,
 ) -> ReferenceValue:
-    """A derivative typed by a person (an expression in w or a number), at ``w``: its float64
-    value and what that value may be off from what was claimed (``core/sweep/claim.py``):
-    for a plain number its float64 representation error plus half a unit of its last typed
-    digit; for a formula the float64 evaluation's round-off, measured against extended
-    precision; in float32/float16/bfloat16 both plus the dtype's rounding of a computed
-    gradient and, for the expression ``loss``, what rounding its typed constants to the dtype
-    moves its derivative by (``constants_shift``). A formula whose float64 value is not
-    finite keeps, where its exact value is finite, the same claim of that value
-    (``exactly``)."""
+    """A derivative typed by a person (an expression in w or a number), at ``w`` (the dtype's;
+    ``typed_w`` the w as typed): its float64 value and what that value may be off from what
+    was claimed (``core/sweep/claim.py``): for a plain number its float64 representation
+    error plus half a unit of its last typed digit; for a formula the float64 evaluation's
+    round-off, measured against extended precision; in float32/float16/bfloat16 both plus the
+    dtype's rounding of a computed gradient; for the expression ``loss``, what computing its
+    derivative in the dtype may round (``backward_rounding``) and the segment of its correct
+    derivatives (``claim_ends``: its constants and w as typed or as the dtype holds them). A
+    formula whose float64 value is not finite keeps, where its exact value is finite, the
+    same claim of that value (``exactly``)."""
     from fdgui.core.models.expression import parse_expression
+    from fdgui.core.sweep.backward_rounding import backward_bound
     from fdgui.core.sweep.claim import typed_gradient
+    from fdgui.core.sweep.claim_ends import correct_ends
 
     expression = parse_expression(text, "grad")
     value = float(expression.evaluate(np.array([w]), "float64")[0])
-    shift = constants_shift(loss, w, dtype) if loss is not None else 0.0
+    ends = correct_ends(loss, w, dtype, typed_w) if loss is not None else None
+    computed = backward_bound(loss, w, dtype) if loss is not None else None
+    claim = {"ends": ends, "backward": computed}
     digits = _typed_number_resolution(text, value)
     if digits is not None:
-        return typed_gradient(text, value, digits, dtype, shift)
+        return typed_gradient(text, value, digits, dtype, **claim)
     error: float | None
     exact: tuple[float, float] | None = None
     try:
@@ -58,10 +66,10 @@ def typed_derivative(
             exact = _exact_value(expression.text, w)
     except (Undefined, Unbounded, MemoryError):
         error = None
-    gradient = typed_gradient(expression.text, value, error, dtype, shift)
+    gradient = typed_gradient(expression.text, value, error, dtype, **claim)
     if exact is not None:  # the same claim, of the exact value
         gradient = replace(
-            gradient, exactly=typed_gradient(expression.text, exact[0], exact[1], dtype, shift)
+            gradient, exactly=typed_gradient(expression.text, exact[0], exact[1], dtype, **claim)
         )
     return gradient
 

@@ -25,6 +25,7 @@ from fdgui.core import requests
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
 from fdgui.ui.explorer.jobs import _disagreeing_reference, _positive_number, _sweep_job, _words
+from fdgui.ui.explorer.probe_sweeps import ProbeSweeps
 from fdgui.ui.panel_model import PanelModel
 
 DEBOUNCE_MS = 200
@@ -79,6 +80,7 @@ class _SweepPlan:
     key: Any  # what is swept, for the timing memory
     settings: Any  # SweepSettings
     spec: Any = None  # the network's spec, for a first guess of the time
+    probe: Any = None  # the probe it sweeps (Cancel stops that one, never a newer pick)
 
 
 def create_model(context: Any = None, parent: QObject | None = None) -> ExplorerModel:
@@ -87,7 +89,7 @@ def create_model(context: Any = None, parent: QObject | None = None) -> Explorer
     return ExplorerModel(calculator, parent)
 
 
-class ExplorerModel(PanelModel):
+class ExplorerModel(ProbeSweeps, PanelModel):
     """Owns the explorer's inputs and results; views connect to its signals (see PanelModel).
 
     resultChanged carries the SweepResult; ``diagnosis()`` and the decisions about it are set
@@ -134,78 +136,7 @@ class ExplorerModel(PanelModel):
         self._history_debounce.timeout.connect(self.sweep)
         if calculator is not None and hasattr(calculator, "historyChanged"):
             calculator.historyChanged.connect(self._on_history_changed)
-        from fdgui.ui.probe_source import ProbeHolder
-
-        self.probe = ProbeHolder(self)
-        self.probe.loaded.connect(self._probe_loaded)
-        self.probe.failed.connect(self.probeFailed)
-
-    # --- a probe file (your own code) ---------------------------------------------------------
-    def open_probe(self, path: str) -> bool:
-        """Run the probe file a person picked (in its own process) and sweep it."""
-        return self.probe.open(path, self._texts["probe_timeout"], self._texts["probe_python"])
-
-    def _probe_loaded(self, model: Any) -> None:
-        names = [tensor.name for tensor in model.tensors]
-        if self._texts["probe_tensor"] not in names:
-            self._texts["probe_tensor"] = names[0] if names else ""
-            from fdgui.probe.model import parse_entry
-
-            try:  # an index typed while the file opened stays if it fits (review9j MED-5)
-                parse_entry(model, self._texts["probe_tensor"], self._texts["probe_index"])
-            except (InputError, ValueError, KeyError):
-                self._texts["probe_index"] = "0"
-        self.probeLoaded.emit(model)
-        self.textsChanged.emit(self.texts())
-        if self._source != "probe":
-            self._source = "probe"
-            self.sourceChanged.emit("probe")
-        self.sweep()
-
-    def sweep_probe_entry(
-        self, model: Any, tensor: str, index: int, cursor_epsilon: float | None = None
-    ) -> None:
-        """Sweep entry ``index`` of ``tensor`` of a probe another panel opened (shared)."""
-        self._texts.update(probe_tensor=tensor, probe_index=str(index), dtype="float64")
-        self._wanted_cursor = cursor_epsilon
-        if model is not self.probe.model:
-            self.probe.adopt(model)  # emits loaded → _probe_loaded → sweep
-        else:
-            self.textsChanged.emit(self.texts())
-            if self._source != "probe":
-                self._source = "probe"
-                self.sourceChanged.emit("probe")
-            self.sweep()
-
-    def _probe_plan(self, settings: Any) -> _SweepPlan:
-        from fdgui.core.sweep.objectives import EntryObjective
-        from fdgui.probe.model import parse_entry
-
-        probe = self.probe.model
-        wrong = self.probe.timeout_errors(self._texts["probe_timeout"])
-        if wrong:  # refused until fixed, in words beside the field
-            raise InputError.collected(wrong)
-        if self.probe.opening:
-            raise InputError("probe", "starting the probe file…")
-        if probe is None:
-            raise InputError("probe", "choose a probe file (your code runs only once you do)")
-        self.probe.use_python(self._texts["probe_python"])  # as typed now (a note if new)
-        if settings is not None and settings.dtype != "float64":
-            raise InputError("dtype", f"{probe.label} evaluates its loss in its own precision")
-        tensor, index = self._texts["probe_tensor"], self._texts["probe_index"]
-        flat = parse_entry(probe, tensor, index)  # a typo shows at once, before any call
-        named = probe.entry_of(flat)[0]
-        if named != tensor:  # the index named another tensor (W1[3, 7]): the picker follows
-            self._texts["probe_tensor"] = tensor = named
-            self.textsChanged.emit(self.texts())
-
-        def build() -> Any:  # in the worker: a changed file is reloaded first
-            note = probe.refresh()
-            if note:
-                self._probe_note = note
-            return EntryObjective(probe, parse_entry(probe, tensor, index) if note else flat)
-
-        return _SweepPlan(build, ("probe", probe.cache_key, flat), settings)
+        self._connect_probe()
 
     # --- reading state ---------------------------------------------------------------------
     def source(self) -> str:
@@ -461,6 +392,7 @@ class ExplorerModel(PanelModel):
         build, key, spec, settings = plan.build, plan.key, plan.spec, plan.settings
         automatic = requests.automatic_epsilon_min(self._texts)  # the range follows the dtype
         self.cancel()
+        self._job_probe = plan.probe
         timing_key = (key, settings.points, settings.dtype)
         expected = self._expected_seconds(timing_key, spec, settings.points)
         if self._source == "measured" and self.measured_row_count() > MEASURED_INLINE_ROWS:
@@ -523,21 +455,6 @@ class ExplorerModel(PanelModel):
             _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
         )
 
-    def _probe_reloaded(self) -> None:
-        """After a probe reload: say so; the pickers follow (a vanished tensor: the first)."""
-        note, self._probe_note = self._probe_note, ""
-        model = self.probe.model
-        if not note or model is None:
-            return
-        self.probeLoaded.emit(model)  # the page shows the file first, then the note beside it
-        self.probeNote.emit(note)
-        self.statusMessage.emit(f"{note}.")
-        names = [tensor.name for tensor in model.tensors]
-        if self._texts["probe_tensor"] not in names and names:
-            self._texts["probe_tensor"], self._texts["probe_index"] = names[0], "0"
-            self.textsChanged.emit(self.texts())
-            self.sweep()
-
     def cancel_pressed(self) -> None:
         """Cancel (the button, Esc): stop the sweep, and a probe file still opening."""
         self.probe.stop_opening()
@@ -546,8 +463,8 @@ class ExplorerModel(PanelModel):
     def cancel(self) -> None:
         """Stop a running sweep at once; the last finished result stays on screen (a probe's
         process is stopped too: the next sweep starts a new one)."""
-        if self.is_busy() and self._source == "probe" and not self.probe.opening:
-            self.probe.stop()
+        if self.is_busy() and self._job_probe is not None:
+            self.probe.stop(self._job_probe)  # only the probe this sweep used
         self._detach_job()
 
     def _accept(self, objective: Any, result: Any, diagnosis: Any) -> None:
@@ -591,31 +508,25 @@ class ExplorerModel(PanelModel):
             self.readoutChanged.emit(None, _words(error))
             return
         self._readout = readout
-        self.readoutChanged.emit(readout, point_text(self._result, readout))
+        self.readoutChanged.emit(readout, point_text(self._result, readout, self._diagnosis))
 
     def cursor_epsilon(self) -> float | None:
         return self._cursor_epsilon
 
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.core.numbers.format import full as numbers_full
+        from fdgui.ui.explorer.send import sent_backprop, sent_origin
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
         if self._calculator is None:
             return False
         texts = self._readout.calculator_texts()
-        reference = self._result.reference
-        # the gradient under check only enters the comparison: its shortest digits will do
-        backprop = None if reference is None else numbers_full(reference.value)
+        backprop = sent_backprop(self._result.reference)  # its digits as typed
         from fdgui.core.numbers.precision import unit_roundoff
 
         calculator, dtype = self._calculator, self._result.dtype
-        origin = None
-        if self._diagnosis is not None:  # its words beside the calculator's verdict
-            from fdgui.core.report.sweep import diagnosis_title
-
-            origin = {"kind": self._diagnosis.kind, "title": diagnosis_title(self._diagnosis)}
+        origin = sent_origin(self._result, self._diagnosis)  # beside the calculator's verdict
 
         def change() -> None:
             calculator.set_inputs(

@@ -362,9 +362,8 @@ class ExplorerPanel(QWidget):
 
     def _choose_probe(self) -> None:
         path = self.inputs.probe_page.pick(self)
-        if path:  # the person picked it: only now does it run
+        if path and self.model.open_probe(path):  # the person picked it: only now it runs
             self.inputs.probe_page.show_opening(path)
-            self.model.open_probe(path)
 
     def _show_probe(self, probe: Any) -> None:
         self.inputs.probe_page.show_loaded(probe)

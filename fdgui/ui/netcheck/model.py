@@ -133,6 +133,8 @@ class NetcheckModel(PanelModel):
         self.probe.note = ""
         self.probe.loaded.connect(self._probe_loaded)
         self.probe.failed.connect(self.probeFailed)
+        self.probe.released.connect(self._probe_released)
+        self.probe.openingChanged.connect(lambda _opening: self._revalidate())
         self._revalidate()
 
     # ------------------------------------------------------------------ a probe file
@@ -148,6 +150,13 @@ class NetcheckModel(PanelModel):
             self._texts["source"] = "probe"
             self.textsChanged.emit(self.texts())
         self._revalidate()
+
+    def _probe_released(self, _model: Any) -> None:
+        """A pick replaced the probe in force: its run is left (its report or its stop is
+        not the new file's); Run waits for the new file."""
+        if self._job is not None and self._texts["source"] == "probe":
+            self._detach_job()
+            self.statusMessage.emit("Check left: another probe file was chosen.")
 
     def _model(self) -> Any:
         """The model the check runs on: the probe (source "probe"), else None (built-in)."""
@@ -276,7 +285,7 @@ class NetcheckModel(PanelModel):
         if self._plan_job is not None or self._job is not None:
             self._plan_pending = True  # measure again once the current job is done
             return
-        settings = self._settings
+        settings, planned = self._settings, self._model()
 
         def returned(plans: Any) -> None:
             if settings == self._settings:
@@ -284,8 +293,8 @@ class NetcheckModel(PanelModel):
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
-            if self._job is not None:  # a run interrupted it: the run's status stays
-                return
+            if self._job is not None or planned is not self._model():  # a run interrupted
+                return  # it (the run's status stays), or a pick replaced its probe
             self.statusMessage.emit(f"Could not measure the cost: {message}")
 
         def finished() -> None:
@@ -302,7 +311,7 @@ class NetcheckModel(PanelModel):
         self._plan_job = self.start_job(
             _plan_job,
             settings,
-            self._model(),
+            planned,
             busy=False,
             returned=returned,
             errored=errored,

@@ -321,9 +321,8 @@ class NetcheckPanel(QWidget):
 
     def _choose_probe(self) -> None:
         path = self.probe_page.pick(self)
-        if path:  # the person picked it: only now does it run
+        if path and self.model.open_probe(path):  # the person picked it: only now it runs
             self.probe_page.show_opening(path)
-            self.model.open_probe(path)
 
     def _show_source(self, source: str) -> None:
         probe = source == "probe"

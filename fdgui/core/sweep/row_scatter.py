@@ -1,0 +1,156 @@
+"""The round-off measured rows show beyond their stated ± (``measured._run_reference``).
+
+Each row's ± is the round-off of the format the losses came from, u·|L| per loss. A loss
+computed from an intermediate larger than itself rounds like that intermediate: sin(K·x)
+rounds K·x to ulp(K·x), a float32 sum of many terms rounds each partial sum. Rows at steps
+of a few ulps of that intermediate then carry errors hundreds of times their stated ±, and
+the smallest of them can share one bias (the step rounded the same way each time): three
+to five agree with one another and a run of the h² law built from them looks converged
+while its limit is off by a hundred bars (review10k CRITICAL-1).
+
+The rows above such a run show it: they should follow the run's law D = V + c·ε², within
+the run's bar, their own ± and the h² term itself (the next orders can be as large as it
+where the law starts to break). A row that departs by more, while a larger row departs by
+less than truncation would make it (truncation grows at least like ε²; round-off shrinks
+like 1/ε), is round-off beyond the stated ±: the run is not converged, and the loss error
+that row shows, its departure times its ε, is added to every row's ± (a loss's round-off
+is about the same at every step, so it moves a central difference by δ/ε).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# rows above a run read for its departures (the law's h⁴ terms grow beyond them)
+ABOVE = 4
+# a larger row's departure must fall this far below ε²-growth to call the first round-off
+TRUNCATION_GROWTH = 4.0
+# the rows above a run that keep within this share of their own value are not past the
+# loss's scale (there central differences fall like 1/ε: half their value over a factor 2)
+LEVEL_SHARE = 0.25
+
+
+@dataclass
+class ScatterLog:
+    """The loss errors the readings of a reference found (``measured._rows_richardson``),
+    each at most ``most``: a loss computed in a format of unit round-off u is taken to be
+    off by at most u^¼ of the largest the rows give (1e-4 in float64, 0.02 in float32: an
+    intermediate up to u^-¾ times it, sin(K·x) with K·x to 2.5e5 in float32); rows
+    whose scatter would need more show a structure of the loss (a tanh turning back past
+    its scale on rows rounded once from exact values), not round-off."""
+
+    most: float
+    found: list[float] = field(default_factory=list)
+
+    def add(self, loss_error: float) -> bool:
+        """Record ``loss_error`` when it is positive and within ``most``; whether it was."""
+        if not 0.0 < loss_error <= self.most:
+            return False
+        self.found.append(loss_error)
+        return True
+
+
+def largest_loss_error(unit_roundoff: float, losses: np.ndarray) -> float:
+    """``ScatterLog.most`` for ``losses`` (the rows' |L±|) in a format of ``unit_roundoff``:
+    u^¼ of the largest finite one (a loss near a zero of sin(K·x) is as inaccurate as its
+    larger neighbours); 0 for exact digits (they are what was typed)."""
+    finite = losses[np.isfinite(losses)]
+    return float(unit_roundoff**0.25 * np.max(finite)) if finite.size else 0.0
+
+
+def run_departure(
+    steps: np.ndarray,
+    estimates: np.ndarray,
+    noise: np.ndarray,
+    size: int,
+    value: float,
+    error: float,
+) -> float:
+    """The loss error (δ: each central difference off by up to δ/ε) the rows above a run of
+    the ``size`` smallest rows (``steps`` ascending, central differences ``estimates`` ±
+    ``noise``) show beyond their ±, read from the first row that departs from the run's law
+    V + c·ε² (``value``, c through the run's largest row) by more than the run's ``error``,
+    its own ± and the h² term there, while a larger row departs by less than truncation
+    growing like ε² would make it, and it stays within LEVEL_SHARE of the run's value (rows
+    past the loss's scale, a saturating tanh, level off far from it); 0 when no row does."""
+    h, d, n = (np.asarray(a, dtype=float) for a in (steps, estimates, noise))
+    if size < 2 or size >= h.size:
+        return 0.0
+    if not (np.isfinite(value) and np.isfinite(error)):
+        return 0.0
+    top = size - 1
+    with np.errstate(all="ignore"):
+        c = (d[top] - value) / h[top] ** 2
+        off = np.abs(d - (value + c * h**2))
+        allowed = np.abs(c) * h**2 + error + n
+    if not np.isfinite(c):
+        return 0.0
+    for j in range(size, min(size + ABOVE, h.size)):
+        if not (np.isfinite(off[j]) and off[j] > allowed[j]):
+            continue
+        if not abs(d[j] - value) <= LEVEL_SHARE * abs(value):
+            break  # past the loss's scale (a branch levelling off far from the run's value)
+        later = np.arange(j + 1, h.size)
+        with np.errstate(all="ignore"):
+            growth = off[j] * (h[later] / h[j]) ** 2
+            shrinks = TRUNCATION_GROWTH * off[later] < growth
+        if np.any(shrinks & np.isfinite(off[later])):
+            return float(off[j] * h[j])
+    return _flat_above(h, d, n, size, c, value)
+
+
+def _flat_above(
+    h: np.ndarray, d: np.ndarray, n: np.ndarray, size: int, c: float, value: float
+) -> float:
+    """The loss error the run's rows carry when the rows above it (``size`` onwards, the
+    next ABOVE) stay level where the run's law D = V + c·ε² says they change: between the
+    first of them, j, and a row k at least twice its ε the law moves D by |c|·(ε_k² − ε_j²);
+    rows that change by less than a TRUNCATION_GROWTH-th of that beyond their ±, and by less
+    than LEVEL_SHARE of their value, near the run's own value ``value`` (not past the loss's
+    scale, where a saturating branch levels off far from it), do not carry the run's h²
+    term: the run's c came from round-off (a float32 sine whose three smallest rows, one
+    to three ulps of w, sit 8 % from the rows above them). Then each run row i is off by
+    its distance from row j: the loss error is the largest |D_i − D_j|·ε_i. 0 otherwise."""
+    j = size
+    if not abs(d[j] - value) <= LEVEL_SHARE * abs(value):
+        return 0.0
+    for k in range(j + 1, min(j + ABOVE, h.size)):
+        if not h[k] >= 2.0 * h[j]:
+            continue
+        change = abs(d[k] - d[j])
+        law = abs(c) * (h[k] ** 2 - h[j] ** 2)
+        if change + n[j] + n[k] < law / TRUNCATION_GROWTH and change <= LEVEL_SHARE * abs(d[j]):
+            with np.errstate(all="ignore"):
+                error = np.max(np.abs(d[:size] - d[j]) * h[:size])
+            return float(error) if np.isfinite(error) else 0.0
+    return 0.0
+
+
+SCATTER_SAFETY = 2.0  # a least-squares residual understates the error of the row it is at
+LAW_POWERS = (0, 1, 2)  # the smooth law D = V + c·ε² + e·ε⁴ the scatter is read about
+
+
+def scatter_error(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -> float:
+    """The loss error (δ: each central difference off by up to δ/ε) that the rows (ε
+    ascending, at least four) show beyond their ± about the smooth law D = V + c·ε² + e·ε⁴
+    fitted through them (weighted by their ±): SCATTER_SAFETY times the largest excess of a
+    row's residual over its ±, times its ε; 0 when every row lies within its ±. Read where
+    the law's checks fail by round-off (the three smallest rows already break it) or where
+    a run's c's go up and down beyond their ± (``run_law.ZIGZAG``): numpy's sin(3x) + eˣ
+    rounds 3x, so its rows follow the h² law to five digits but not to their stated ±
+    (review10k HIGH-2)."""
+    h, d, n = (np.asarray(a, dtype=float) for a in (steps, estimates, noise))
+    usable = np.isfinite(h) & np.isfinite(d) & np.isfinite(n) & (n > 0.0) & (h > 0.0)
+    h, d, n = h[usable], d[usable], n[usable]
+    if h.size <= len(LAW_POWERS):
+        return 0.0
+    x = (h / np.max(h)) ** 2
+    design = np.stack([x**p for p in LAW_POWERS], axis=-1)
+    with np.errstate(all="ignore"):
+        fit, *_ = np.linalg.lstsq(design / n[:, None], d / n, rcond=None)
+        excess = np.abs(d - design @ fit) - n
+    if not np.all(np.isfinite(excess)) or not np.any(excess > 0.0):
+        return 0.0
+    return SCATTER_SAFETY * float(np.max(excess * h))
