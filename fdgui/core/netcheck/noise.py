@@ -12,25 +12,6 @@ a hundred). A deterministic loss costs nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from fdgui.core.numbers.noise import NOISE_MORE, steady_sigma
 
-import numpy as np
-
-from fdgui.core.netcheck.reexamine import repeat_sigma
-
-NOISE_MORE = 16  # more repeats at a point whose first ones differ
-
-
-def steady_sigma(
-    losses: Callable[[np.ndarray], np.ndarray],
-    point: np.ndarray,
-    values: np.ndarray,
-    precision: str,
-) -> float:
-    """σ of the loss at ``point`` from its repeated ``values``, with NOISE_MORE more
-    evaluations there (``losses`` of a batch of points) when those differ (else 0)."""
-    sigma = repeat_sigma(values, precision)
-    if sigma == 0:
-        return 0.0
-    more = losses(np.repeat(np.asarray(point, dtype=float)[None, :], NOISE_MORE, axis=0))
-    return repeat_sigma(np.concatenate([np.ravel(values), np.ravel(more)]), precision)
+__all__ = ["NOISE_MORE", "steady_sigma"]

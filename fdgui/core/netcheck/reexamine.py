@@ -56,32 +56,16 @@ from __future__ import annotations
 
 import numpy as np
 
+# the noise's windows and its measure are shared with the ε sweep (core/numbers/noise.py)
+from fdgui.core.numbers.noise import (  # noqa: F401  (the check imports them from here)
+    NOISE_REPEATS,
+    NOISE_WIDTH,
+    ROUNDOFF_SPREAD,
+    repeat_sigma,
+)
 from fdgui.core.numbers.precision import unit_roundoff
 
 FACTORS = (4.0, 2.0, 0.5, 0.25)  # the short sweep's steps, as multiples of the first ε
-NOISE_WIDTH = 4.0  # windows widen by this many σ/h
-NOISE_REPEATS = 4  # extra evaluations of L(θ0) that measure the noise
-
-
-ROUNDOFF_SPREAD = 8.0  # repeats within this many u·max(1, |L|) differ by round-off only
-
-
-def repeat_sigma(values: np.ndarray, precision: str | None = None) -> float:
-    """σ of repeated evaluations of one loss: exactly 0 when they are all the same number
-    (the deviations are taken from the first value, so no mean's rounding enters), 0 when
-    any is not finite, and (``precision`` given) 0 when they all lie within
-    ROUNDOFF_SPREAD·u·max(1, |L|) of each other: a sum taken in another order each call
-    differs in its last bits, which is round-off (measured as such), not noise."""
-    values = np.asarray(values, dtype=np.float64).ravel()
-    if values.size < 2 or not np.all(np.isfinite(values)) or np.all(values == values[0]):
-        return 0.0
-    if precision is not None:
-        floor = ROUNDOFF_SPREAD * unit_roundoff(precision) * max(1.0, float(np.max(np.abs(values))))
-        if float(np.ptp(values)) <= floor:
-            return 0.0
-    return float(np.std(values - values[0], ddof=1))
-
-
 NONE, EVERY_EPSILON, MOST_EPSILON, SOME_EPSILON, KINK, KINK_OUTSIDE, UNDECIDED, JUMP = range(8)
 # the ε ladder (netcheck.ladder) left the entry undecided: round-off still ≥ |a|/4 at the
 # largest step, truncation grew first, or a relu switches within the steps it needed

@@ -31,6 +31,7 @@ from fdgui.core.report.sweep_claim import (
     claim_title,
     claim_words,
 )
+from fdgui.core.report.sweep_noise import noise_rule, noise_words
 from fdgui.core.report.sweep_reach import (
     _checked_overflows,
     _derivative_overflows,
@@ -92,6 +93,7 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return "Gradient correct (range too narrow)"
     if case == "limited":
         limit = dtype if diagnosis.limited_by != "truncation" else "truncation at these ε"
+        limit = "the loss's noise" if diagnosis.limited_by == "noise" else limit
         return (
             f"Gradient correct (confirmed by the {facts['agreeing_method']} reference; "
             f"finite differences limited by {limit})"
@@ -126,6 +128,7 @@ _UNRESOLVED = {
     "truncation": "ε too large: truncation",
     "round-off": "round-off",
     "kink": "a kink near w, or ε too large",
+    "noise": "the loss's noise",
 }
 
 
@@ -147,6 +150,7 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
         words += _one_kink_words(
             diagnosis.facts["one_kink"], bool(diagnosis.facts.get("coarse_loss_at_w"))
         )
+    words += noise_words(diagnosis.facts)  # a loss that varies between calls
     conflicts = diagnosis.facts.get("conflicting_epsilons")
     if conflicts:
         shown = ", ".join(_eps(value) for value in conflicts[:3])
@@ -188,6 +192,7 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
         f"the rule of thumb for {dtype}: u^(1/3)·max(1,|w|) for central and u^(1/2)·max(1,|w|) "
         f"for one-sided differences (u = {_fmt(facts['unit_roundoff'])})"
     )
+    rule_reason = noise_rule(facts) or rule_reason  # a noisy loss's u is σ/|L|
     by = diagnosis.recommended_by
     if by == "wrong":
         return "ε is not the problem; " + rule_reason
@@ -201,7 +206,8 @@ def recommendation_text(diagnosis: Diagnosis) -> str:
     if by == "no-useful-epsilon":
         return (
             f"no ε in the range gives a useful estimate in {dtype}, so these are only "
-            f"the rule of thumb (u^(1/3)·max(1,|w|) central, u^(1/2)·max(1,|w|) one-sided)"
+            f"the rule of thumb (u^(1/3)·max(1,|w|) central, u^(1/2)·max(1,|w|) one-sided"
+            f"{noise_rule(facts, short=True)})"
         )
     if by == "measured":
         reason = (
@@ -535,6 +541,7 @@ def _range_too_narrow(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 _CAUSES = {
     "round-off": "round-off in the loss (u·|L|/ε) is large against the gradient",
     "truncation": "the loss curves strongly on the scale where round-off allows ε",
+    "noise": "the loss's noise (about σ/ε) is large against the gradient",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from fdgui.core.numbers.format import significant, uncertainty
 from fdgui.core.report.sweep_claim import coarse_evidence
+from fdgui.core.report.sweep_noise import NOISE_ADVICE, noise_cause, noise_evidence
 from fdgui.core.sweep.diagnosis import Diagnosis
 
 
@@ -221,6 +222,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             else f"mostly the losses' round-off over ε (about u·|L|/ε in {facts['dtype']}"
             + (" and the digits printed)" if rows else ")")
         )
+        if facts.get("limit") == "noise":
+            cause = noise_cause(facts)
         evidence = (
             f"The {method} reference{' over the rows' if rows else ''} gives "
             f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
@@ -254,6 +257,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             "scatter beyond it), not as the h² law of small ε says, so no extrapolation over "
             "them has a bound."
         )
+    elif facts.get("noise_hides") is not None:
+        evidence = noise_evidence(facts)
     else:
         evidence = "No reference with an honest error bar resolves it here."
     if own is not None and not rows:
@@ -271,6 +276,8 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             " A loss computed with less round-off (or an exact derivative to compare with) "
             "would decide it."
         )
+    elif facts.get("limit") == "noise":
+        advice = NOISE_ADVICE
     elif rows and facts.get("limit") == "kink":
         advice = " Measure at smaller ε, or compare the forward and backward differences."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):

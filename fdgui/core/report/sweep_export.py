@@ -86,6 +86,12 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
             **(
                 {"assumes": ONE_KINK_ASSUMED} if diagnosis.facts.get("one_kink") is not None else {}
             ),
+            # a loss that varies between calls at w: its σ, which every bar includes
+            **(
+                {"noise_sigma": diagnosis.facts["noise_sigma"]}
+                if diagnosis.facts.get("noise_sigma")
+                else {}
+            ),
         },
     }
 

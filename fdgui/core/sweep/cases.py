@@ -10,6 +10,7 @@ import numpy as np
 from fdgui.core.numbers.verdicts import Verdict, verdict_for
 from fdgui.core.sweep.engine import SweepResult, relative_error
 from fdgui.core.sweep.evidence import _slope
+from fdgui.core.sweep.noise import noise_dominates
 from fdgui.core.sweep.reading import Diagnosis, _Reading
 from fdgui.core.sweep.references import ReferenceValue
 
@@ -150,6 +151,9 @@ def _unresolved(
             facts["no_loss_at_w"] = not bool(np.isfinite(result.forward.estimates).any())
     if limit is None:
         limit = "round-off" if reference is not None and reference.trusted else "truncation"
+    noisy = limit == "round-off" or reading.facts.get("noise_hides") is not None
+    if noisy and noise_dominates(result):  # σ/ε, not u·|L|/ε (noise.py)
+        limit = "noise"
     facts["limit"] = limit
     recommended, recommended_by = None, "no-useful-epsilon"
     if reference is not None and reference.trusted and np.isfinite(reference.value):
@@ -248,7 +252,8 @@ def _limit_cause(result: SweepResult, checked: float) -> str:
         )
         parts["truncation"] = abs(float(result.central.estimates[index]) - limit)
         parts["truncation"] -= parts["round-off"]
-    return max(parts, key=lambda key: parts[key])
+    cause = max(parts, key=lambda key: parts[key])
+    return "noise" if cause == "round-off" and noise_dominates(result) else cause
 
 
 def _limited(

@@ -64,7 +64,12 @@ from fdgui.core.sweep.reading import (
     _Reading,
 )
 from fdgui.core.sweep.references import ReferenceValue
-from fdgui.core.sweep.settled import jump_keeps_rising, settled_refutes, unsupported
+from fdgui.core.sweep.settled import (
+    jump_keeps_rising,
+    settled_refutes,
+    sides_refute,
+    unsupported,
+)
 from fdgui.core.sweep.typed import computed_exactly
 
 __all__ = ["CASES", "KINDS", "LIMITS", "REASONS", "RECOMMENDATIONS", "Diagnosis", "diagnose"]
@@ -407,6 +412,10 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         # reference's steps (review9i: every 1 % bug of a smooth probe was "too coarse")
         if _fd_contradicts(result, checked.value, usable):
             return _wrong(reading, consensus, spread, truth, pole=pole)
+        # nor where both one-sided differences, each resolving a tenth of the difference,
+        # lie beyond their bars on the reference's side: no kink bends both sides that way
+        if kink is None and sides_refute(result, checked.value, truth.value, usable):
+            return _wrong(reading, consensus, spread, truth, pole=pole)
         # beyond the bars but within 1 %: a kink Richardson's steps cannot see could make a
         # difference that small, so it is not called wrong; nor is it a confirmation (a 1 %
         # bug against a bar of 1e-12 was "Gradient correct" for probes)
@@ -559,6 +568,13 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         and unsupported(result, checked.value, usable, _gradient_bar(checked, checked.value))
     ):
         return _unfollowed(reading, consensus, spread, usable)
+    # 7b. nor where a noisy loss's scatter hides the gradient at every ε (core/sweep/noise.py)
+    if truth is None and not exact_under_check and result.extras.get("noise_sigma"):
+        from fdgui.core.sweep.noise import noise_hides
+
+        if (least := noise_hides(result, checked.value, usable)) is not None:
+            reading.facts["noise_hides"] = least
+            return _unresolved(reading, None, consensus, spread)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
 

@@ -566,9 +566,10 @@ def sweep_steps(
         has_checked=text is not None or objective.model.has_gradient,
         unit_roundoff=loss_roundoff(objective) if dtype == "float64" else None,
     )
+    from fdgui.core.sweep.noise import with_noise  # a loss that varies from call to call
     from fdgui.core.sweep.straddle import judged_references  # steps across kinks, bars that miss
 
-    return judged_references(result)
+    return judged_references(with_noise(result, objective))
 
 
 def run_sweep(

@@ -95,10 +95,15 @@ class EntryObjective:
         """The gradient under check at this entry (analytic derivative, backprop, ...)."""
         if not self._gradient:
             self._gradient.append(float(self.model.gradient()[self.index]))
+        from fdgui.core.sweep.computed import computed_gradient_error
+
+        error = getattr(self.model, "gradient_error", None)
+        if error is None:  # a probe's own gradient: its rounding (computed.py)
+            error = computed_gradient_error(self.model, self._gradient[0])
         return ReferenceValue(
             getattr(self.model, "gradient_method", "gradient"),
             self._gradient[0],
-            getattr(self.model, "gradient_error", None),
+            error,
             evaluations=1,
             note=getattr(self.model, "gradient_note", ""),
         )

@@ -74,7 +74,7 @@ RECOMMENDATIONS: tuple[str, ...] = (
     "no-useful-epsilon",  # no ε of the range gives a useful estimate: the rule of thumb
 )
 # What keeps the finite differences from confirming the gradient to the "Correct" band.
-LIMITS: tuple[str, ...] = ("range", "round-off", "spacing", "truncation")
+LIMITS: tuple[str, ...] = ("range", "round-off", "spacing", "truncation", "noise")
 # Further observations the words mention.
 REASONS: tuple[str, ...] = (
     "vanished-below",  # below facts["vanished_below"] the perturbation vanishes
@@ -147,6 +147,9 @@ class _Reading:
             "epsilon_max": float(result.epsilons[-1]),
             "epsilon_limit": _epsilon_limit(result.dtype),
         }
+        if result.extras.get("noise_sigma"):  # a loss that varies between calls (noise.py)
+            self.facts["noise_sigma"] = float(result.extras["noise_sigma"])
+            self.facts["noise_relative"] = float(result.extras["noise_relative"])
         if result.kind == "measured":  # rows: "vanished" means the losses did not change
             self.facts["measured_rows"] = True
             conflicts = result.extras.get("conflicting_epsilons")
