@@ -131,26 +131,32 @@ def one_side_agrees(result, checked: float, mask: np.ndarray) -> bool:
         return False
     epsilons = np.asarray(result.epsilons, dtype=float)
     size = abs(float(checked))
-    sides = {
-        "forward": result.loss_plus != result.loss_values,
-        "backward": result.loss_minus != result.loss_values,
-    }
-    for name, moved in sides.items():
-        estimates = np.asarray(result.curves[name].estimates, dtype=float)
-        with np.errstate(all="ignore"):
-            predicted = 2.0 * np.asarray(result.predicted_error(name, gradient=checked))
-            resolving = (
-                np.asarray(mask, dtype=bool)
-                & ~np.asarray(result.vanished, dtype=bool)
-                & moved
-                & np.isfinite(estimates)
-                & (predicted <= AGREE_LEVEL * size)
-            )
+    for estimates, predicted, resolving in one_sided_resolving(
+        result, checked, mask, AGREE_LEVEL * size
+    ):
         if resolving.sum() < MIN_POINTS:
             continue
         if _smallest_decade_agrees(epsilons, estimates, resolving, predicted, checked):
             return True
     return False
+
+
+def one_sided_resolving(result, gradient: float, mask: np.ndarray, level: float):
+    """For the forward and the backward side: (estimates, twice their predicted error
+    around ``gradient``, and where they resolve to within ``level``: in ``mask``, w ± ε not
+    vanished, the loss moved on that side, the estimate finite)."""
+    for name, loss in (("forward", result.loss_plus), ("backward", result.loss_minus)):
+        estimates = np.asarray(result.curves[name].estimates, dtype=float)
+        with np.errstate(all="ignore"):
+            predicted = 2.0 * np.asarray(result.predicted_error(name, gradient=gradient))
+            resolving = (
+                np.asarray(mask, dtype=bool)
+                & ~np.asarray(result.vanished, dtype=bool)
+                & (loss != result.loss_values)
+                & np.isfinite(estimates)
+                & (predicted <= level)
+            )
+        yield estimates, predicted, resolving
 
 
 def _smallest_decade_agrees(

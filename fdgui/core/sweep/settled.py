@@ -157,28 +157,16 @@ def sides_refute(result: SweepResult, claim: float, reference: float, mask: np.n
     resolved 2.5e5 times was "a kink could explain a difference under 1 %")."""
     if result.kind == "measured" or not (np.isfinite(claim) and np.isfinite(reference)):
         return False
-    from fdgui.core.sweep.flat import AGREE_PREDICTED, MIN_POINTS
+    from fdgui.core.sweep.flat import AGREE_PREDICTED, MIN_POINTS, one_sided_resolving
 
     gap = abs(float(reference) - float(claim))
     direction = np.sign(float(reference) - float(claim))
     if gap == 0:
         return False
     epsilons = np.asarray(result.epsilons, dtype=float)
-    sides = {
-        "forward": result.loss_plus != result.loss_values,
-        "backward": result.loss_minus != result.loss_values,
-    }
-    for name, moved in sides.items():
-        estimates = np.asarray(result.curves[name].estimates, dtype=float)
-        with np.errstate(all="ignore"):
-            predicted = 2.0 * np.asarray(result.predicted_error(name, gradient=claim))
-            resolving = (
-                np.asarray(mask, dtype=bool)
-                & ~np.asarray(result.vanished, dtype=bool)
-                & moved
-                & np.isfinite(estimates)
-                & (predicted <= SIDES_RESOLVE * gap)
-            )
+    for estimates, predicted, resolving in one_sided_resolving(
+        result, claim, mask, SIDES_RESOLVE * gap
+    ):
         if resolving.sum() < MIN_POINTS:
             return False
         decade = resolving & (epsilons <= 10.0 * float(epsilons[resolving].min()))
