@@ -66,8 +66,11 @@ def _trusted_richardson(result: SweepResult) -> tuple[int, np.ndarray] | None:
     return None
 
 
-def _with_references(result: SweepResult, references: tuple) -> SweepResult:
-    """``result`` with ``references``, each scheme's best ε chosen again by them."""
+def _with_references(result: SweepResult, references: tuple, guides: dict | None = None):
+    """``result`` with ``references``, each scheme's best ε chosen again by them (and by
+    ``guides``, each scheme's truncation, where given)."""
+    if guides is None:
+        guides = {name: curve.truncation_guide for name, curve in result.curves.items()}
     curves = _curves(
         result.epsilons,
         result.loss_values,
@@ -76,7 +79,7 @@ def _with_references(result: SweepResult, references: tuple) -> SweepResult:
         {name: curve.estimates for name, curve in result.curves.items()},
         None if result.reference is None else result.reference.value,
         ~result.vanished,
-        {name: curve.truncation_guide for name, curve in result.curves.items()},
+        guides,
         _best_by(references, result.has_checked),
     )
     return replace(result, references=references, curves=curves)
