@@ -84,8 +84,10 @@ def test_a_float32_part_that_keeps_the_term_still_finds_a_bug(tmp_path):
     out = _run(tmp_path, "float64 sum", 1e-2, 1.0, 0.84, grad=False)
     assert out.returncode == 0, shown(out)
     body = BODY.replace("@FORM@", FORMS["float64 sum"]).replace("@A@", "0.01")
-    body = body.replace("@C@", "1.0").replace("@W@", "0.84").replace(
-        "@GRAD@", "def grad(t):\n        return 1.1 * true_grad(t)"
+    body = (
+        body.replace("@C@", "1.0")
+        .replace("@W@", "0.84")
+        .replace("@GRAD@", "def grad(t):\n        return 1.1 * true_grad(t)")
     )
     out = sweep_probe(tmp_path / "kept.py", body, 0, "--json")
     assert out.returncode == 1, shown(out)
