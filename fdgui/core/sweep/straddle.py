@@ -90,11 +90,14 @@ def judged_references(result: SweepResult) -> SweepResult:
     straddle a kink the differences show (``distrust_straddling``), nor one whose bar the
     differences refute (``distrust_unbounded``), nor one they show measured no derivative
     (``richardson_trust.distrust_unsettled``: a structure finer than its steps, steps inside a
-    quantum)."""
+    quantum); a Richardson 0 from a loss that never changes carries what a coarser format
+    could hide (``unchanged.with_unchanged_bar``)."""
     from fdgui.core.sweep.guides import with_measured_truncation
     from fdgui.core.sweep.quantum import with_quantum_floor
     from fdgui.core.sweep.richardson_trust import distrust_unsettled
+    from fdgui.core.sweep.unchanged import with_unchanged_bar
 
+    result = with_unchanged_bar(result)  # a loss that never changes bounds only so far
     result = with_quantum_floor(result)  # a quantised loss's round-off is its quantum over ε
     result = with_measured_truncation(result)  # the truncation the differences show
     return distrust_unsettled(distrust_unbounded(distrust_straddling(result)))
