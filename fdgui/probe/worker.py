@@ -27,10 +27,10 @@ import traceback
 
 
 def _entries_not_finite(count: int) -> str:
-    """'1 entry that is not a finite number', '3 entries that are not finite numbers'."""
+    """'1 entry that is not finite', '3 entries that are not finite'."""
     if count == 1:
-        return "1 entry that is not a finite number"
-    return f"{count:,} entries that are not finite numbers"
+        return "1 entry that is not finite"
+    return f"{count:,} entries that are not finite"
 
 
 def _protocol_streams():
