@@ -32,12 +32,64 @@ def loss_quantum(result) -> float | None:
     base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))
     quantum = loss_resolution(result)
     if not quantum > QUANTUM * base:
-        return None
+        return part_quantum(result)
     # a staircase is read from enough changes to show one: a loss flat but for a few ε
     # past a kink (max(w − 0.9, 0) at w = 0) has no quantum, its least change is no step
     with np.errstate(all="ignore"):
         moved = (result.loss_plus != result.loss_values) | (result.loss_minus != result.loss_values)
-    return quantum if int(np.sum(moved & ~np.asarray(result.vanished, dtype=bool))) >= FEW else None
+    if int(np.sum(moved & ~np.asarray(result.vanished, dtype=bool))) >= FEW:
+        return quantum
+    return part_quantum(result)
+
+
+PART_JUMPS = 3  # even parts that are whole non-zero multiples of the part's quantum
+PART_FLOOR = 64.0  # a part's quantum lies above this many u·|L| (float64's own rounding)
+PART_TOLERANCE = 0.05  # how far from a whole number of quanta an even part may lie
+PART_CANDIDATES = 24  # the smallest distinct even parts tried as the quantum
+
+
+def part_quantum(result) -> float | None:
+    """The quantum of a coarser PART of a computed sweep's loss (a float64 term plus a
+    penalty computed in float32), read from the sweep's even parts L+ + L− − 2L; None where
+    none shows.
+
+    The float64 rest's even part is L''·ε² (+ O(ε⁴)); a part rounded to a quantum Q adds
+    whole multiples of Q (each of its three values lies on its grid). So with L''·ε² taken
+    out (the sweep's curvature), at ε where it is at most a quantum, the even parts are 0 or
+    whole multiples of Q, and at least PART_JUMPS of them are not 0. A smooth loss's even
+    parts grow continuously with ε (no common multiple), a noisy one's scatter, and
+    float64's own rounding stays below PART_FLOOR·u·|L|.
+
+    Between the part's steps the loss is float64-smooth: the central differences at ε below
+    a step miss the part's derivative altogether, so they "settle" on a wrong value, and
+    the first step reads as a kink (review9m CRITICAL-1). The quantum over ε is their
+    round-off instead (``with_quantum_floor``)."""
+    if result.kind == "measured" or result.curvature is None or not np.isfinite(result.curvature):
+        return None
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    usable = ~np.asarray(result.vanished, dtype=bool)
+    with np.errstate(all="ignore"):
+        even = (
+            np.asarray(result.loss_plus, dtype=float)
+            + np.asarray(result.loss_minus, dtype=float)
+            - 2.0 * np.asarray(result.loss_values, dtype=float)
+            - float(result.curvature) * epsilons**2
+        )
+    usable &= np.isfinite(even)
+    floor = PART_FLOOR * float(result.unit_roundoff or 0.0) * abs(float(result.loss))
+    sizes = np.unique(np.abs(even[usable & (np.abs(even) > floor)]))
+    for candidate in sizes[:PART_CANDIDATES]:
+        within = usable & (abs(float(result.curvature)) * epsilons**2 <= candidate)
+        with np.errstate(all="ignore"):
+            ratios = even[within] / candidate
+        whole = np.round(ratios)
+        slack = (
+            PART_TOLERANCE
+            + 8.0 * float(result.unit_roundoff or 0.0) * abs(float(result.loss)) / candidate
+        )
+        if np.all(np.abs(ratios - whole) <= slack) and int(np.sum(whole != 0)) >= PART_JUMPS:
+            return float(candidate)
+    return None
 
 
 def with_quantum_floor(result):
