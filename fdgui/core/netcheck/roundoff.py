@@ -371,7 +371,9 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     read where at least PART_JUMPS third differences exceed ``floor``, every one of them is
     a whole multiple of a candidate (the smallest, a half or a third of it) within
     QUANTUM_TOLERANCE, and they are not one value repeated (a smooth shape's third
-    differences are alike: they must differ in size or in sign, or sit beside zeros).
+    differences are alike: they must differ in size or in sign, or sit beside zeros), and
+    some line shows them on both sides of θ0 clear of it (kinks at θ0 and a single jump do
+    not; the part's steps recur all along the line).
 
     Such a loss is float64-smooth between its steps: at spacings where the part does not
     move, the fans show no round-off and the central differences miss the part's derivative
@@ -379,6 +381,15 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     round-off is Q/2 at every step, which the narrower fans must not talk down."""
     with np.errstate(all="ignore"):
         third = np.diff(lines, n=3, axis=1)
+        beyond = np.isfinite(third) & (np.abs(third) > floor)
+    # steps crossed away from θ0 on both sides of one line: kinks at (or a hair from) θ0 —
+    # relu units 1e-9 from 0 — change the differences only around the middle point, a
+    # single jump on one side only; a staircase's steps recur all along the line
+    middle = lines.shape[1] // 2
+    starts = np.arange(third.shape[1])
+    left, right = starts + 3 < middle, starts > middle
+    if not np.any(beyond[:, left].any(axis=1) & beyond[:, right].any(axis=1)):
+        return 0.0
     third = third[np.isfinite(third)]
     moving = np.abs(third) > floor
     if int(moving.sum()) < PART_JUMPS:

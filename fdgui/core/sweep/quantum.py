@@ -56,10 +56,11 @@ def part_quantum(result) -> float | None:
     part rounded to a quantum Q adds whole multiples of Q (each of its three values lies on
     its grid). So from the smallest ε up, the even parts less L''·ε² (``_curvature``) are
     0 or whole multiples of Q (within PART_TOLERANCE) until the curvature's error shows;
-    over that stretch at least PART_JUMPS of them must be non-zero multiples. A smooth
-    loss's even parts grow continuously with ε (the second one above float64's own rounding
-    is no whole multiple of the first), a noisy one's scatter, and float64's own rounding
-    stays below PART_FLOOR·u·|L|.
+    over that stretch at least PART_JUMPS of them must be non-zero multiples, coming and
+    going (``_comes_and_goes``: a single jump stays). A smooth loss's even parts grow
+    continuously with ε (the second one above float64's own rounding is no whole multiple
+    of the first), a noisy one's scatter, and float64's own rounding stays below
+    PART_FLOOR·u·|L|.
 
     Between the part's steps the loss is float64-smooth: the central differences at ε below
     a step miss the part's derivative altogether, so they "settle" on a wrong value, and
@@ -87,9 +88,21 @@ def part_quantum(result) -> float | None:
         slack = PART_TOLERANCE + 8.0 * base / candidate
         off = np.flatnonzero(np.abs(ratios - whole) > slack)
         stretch = whole[: off[0]] if off.size else whole  # up to the curvature's share
-        if int(np.sum(stretch != 0)) >= PART_JUMPS:
+        if int(np.sum(stretch != 0)) >= PART_JUMPS and _comes_and_goes(stretch):
             return float(candidate)
     return None
+
+
+def _comes_and_goes(stretch: np.ndarray) -> bool:
+    """Whether whole multiples (by ε, smallest first) show steps that come and go: a 0
+    after the first step, or more than one multiple. A single jump near w (a step in the
+    loss a distance d away) adds the same multiple at every ε beyond d: that is a jump,
+    read as such, not a part's rounding."""
+    steps = np.flatnonzero(stretch != 0)
+    if steps.size == 0:
+        return False
+    after = stretch[steps[0] :]
+    return bool(np.any(after == 0) or np.unique(after[after != 0]).size > 1)
 
 
 CURVATURE_QUANTA = 1e3  # even parts this many quanta large read the curvature
