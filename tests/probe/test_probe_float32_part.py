@@ -118,3 +118,40 @@ def test_a_parts_quantum_is_read_from_jumps_and_not_from_kinks_or_a_smooth_loss(
         [np.maximum(x - d, 0) * c for d, c in ((1e-7, 0.3), (-2.2e-6, 1.7), (7e-7, 0.9))]
     )
     assert part_quantum(kinks.sum(0, keepdims=True) + 1.0, floor) == 0
+
+
+def test_kinks_at_the_point_and_a_single_jump_are_no_parts_quantum():
+    k = np.arange(-6, 7, dtype=float)
+    x = k * 6e-7
+    floor = 8 * 2.0**-53 * 2
+    # relu units a hair from 0 at θ0: their kinks sit at the middle point of every line
+    at_point = [np.maximum(x - d, 0) * c for d, c in ((1e-9, 0.7), (-2e-9, 1.3), (3e-10, 0.4))]
+    assert part_quantum(np.array(at_point) + 1.0, floor) == 0
+    # one step of the loss beside θ0 (on one side): a jump, not a staircase
+    jump = 1.0 + 0.3 * x + np.where(x > 1.1e-6, 1e-8, 0.0)
+    assert part_quantum(jump[None, :], floor) == 0
+
+
+def _sweep(even_part):
+    """The fields of a computed sweep part_quantum reads, with L = 1 and L+ = L− = L + ½ of
+    ``even_part(ε)`` (its even part exactly that)."""
+    from types import SimpleNamespace
+
+    epsilons = np.logspace(-12, -1, 200)
+    half = np.array([even_part(e) for e in epsilons]) / 2
+    return SimpleNamespace(
+        kind="computed", epsilons=epsilons, loss=1.0, loss_values=np.ones(200),
+        loss_plus=1.0 + half, loss_minus=1.0 + half, vanished=np.zeros(200, bool),
+        unit_roundoff=2.0**-53,
+    )  # fmt: skip
+
+
+def test_the_sweeps_part_quantum_comes_and_goes_and_a_jump_stays():
+    from fdgui.core.sweep.quantum import part_quantum as sweep_part_quantum
+
+    q = 1e-9
+    stairs = lambda e: -0.6 * e**2 + q * (int(e * 1e7) % 3 == 1)  # noqa: E731
+    assert sweep_part_quantum(_sweep(stairs)) == pytest.approx(q, rel=0.05)
+    jump = lambda e: -0.6 * e**2 + q * (e > 3e-7)  # noqa: E731
+    assert sweep_part_quantum(_sweep(jump)) is None
+    assert sweep_part_quantum(_sweep(lambda e: -0.6 * e**2 + 3e-3 * e**4)) is None

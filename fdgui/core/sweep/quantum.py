@@ -95,12 +95,12 @@ def part_quantum(result) -> float | None:
 
 def _comes_and_goes(stretch: np.ndarray) -> bool:
     """Whether whole multiples (by ε, smallest first) show steps that come and go: a 0
-    after the first step, or more than one multiple. A single jump near w (a step in the
-    loss a distance d away) adds the same multiple at every ε beyond d: that is a jump,
-    read as such, not a part's rounding."""
+    after the first step, or more than one multiple, one of them a single step. A single
+    jump near w (a step in the loss a distance d away) adds the same multiple at every ε
+    beyond d: that is a jump, read as such, not a part's rounding."""
     steps = np.flatnonzero(stretch != 0)
-    if steps.size == 0:
-        return False
+    if steps.size == 0 or np.min(np.abs(stretch[steps])) != 1:
+        return False  # (the quantum itself is seen: one step, not only a divisor's multiples)
     after = stretch[steps[0] :]
     return bool(np.any(after == 0) or np.unique(after[after != 0]).size > 1)
 
