@@ -198,6 +198,7 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         for number in pending:
             lines = units[number].shape[0]
             group = values[row : row + lines]
+            at = points.reshape(chosen.shape[0], k.size, theta.size)[row : row + lines]
             row += lines
             middle, spread = _fans(group)
             with np.errstate(invalid="ignore"):
@@ -205,7 +206,10 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
             if share is not None and not middle <= share * spread:
                 middle = 0.0  # a jump or kink in most fans, not round-off
             floor = SHAPE_FLOOR * u * max(sizes[number], 1e-300)
-            quantum = loss_quantum(group, floor) or part_quantum(group, floor)
+            quantum = loss_quantum(group, floor)
+            if not quantum:  # a coarser part's steps, the same again (rare jumps are noise)
+                quantum, spent = _repeated_part(losses, at, group, floor)
+                evaluations += spent
             if quantum > 0:  # a loss rounded to a quantum: each value is off by up to half
                 middle = max(middle, quantum / 2)  # (a fan whose changes happen to be
                 quanta.add(number)  # equal has no residual: that luck is not its round-off)
@@ -397,7 +401,7 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     jumps = third[moving]
     smallest = float(np.abs(jumps).min())
     for candidate in (smallest, smallest / 2, smallest / 3):
-        if candidate <= floor:
+        if candidate <= PART_FLOOR * floor:
             break
         ratios = jumps / candidate
         slack = QUANTUM_TOLERANCE + floor / candidate
@@ -411,6 +415,21 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
 
 
 PART_JUMPS = 3  # third differences above the floor needed to read a part's quantum
+PART_FLOOR = 8.0  # ... and a quantum above this many floors (64·u·|L|: not float64's own ulps)
+
+
+def _repeated_part(losses, points: np.ndarray, group: np.ndarray, floor: float):
+    """(the part's quantum, evaluations): ``part_quantum`` of the group's losses, kept only
+    where the same points give the very same losses again — a part rounded coarser is
+    deterministic, while a loss with rare jumps (a dropped sample now and then: noise its
+    repeats at θ0 may all miss) shows them elsewhere the second time."""
+    quantum = part_quantum(group, floor)
+    if not quantum:
+        return 0.0, 0
+    flat = points.reshape(-1, points.shape[-1])
+    again = np.asarray(losses(flat), dtype=np.float64).reshape(group.shape)
+    same = np.array_equal(again, group, equal_nan=True)
+    return (quantum if same else 0.0), flat.shape[0]
 
 
 def _left_alone(lines: np.ndarray, theta: np.ndarray, reach: float, share: float) -> np.ndarray:
