@@ -184,6 +184,7 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
     scales = [0.0] * len(groups)
     sizes = [0.0] * len(groups)  # the largest |L| each group's fans saw
     first = set()  # groups measured at the first spacing (no widening)
+    parts: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}  # a coarser part's quantum
     quanta = set()  # groups whose losses move in whole multiples of a quantum
     u = unit_roundoff(precision)
     pending = list(range(len(groups)))
@@ -207,9 +208,8 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
                 middle = 0.0  # a jump or kink in most fans, not round-off
             floor = SHAPE_FLOOR * u * max(sizes[number], 1e-300)
             quantum = loss_quantum(group, floor)
-            if not quantum:  # a coarser part's steps, the same again (rare jumps are noise)
-                quantum, spent = _repeated_part(losses, at, group, floor)
-                evaluations += spent
+            if not quantum and not parts.get(number, (0.0,))[0]:  # a coarser part's steps
+                parts[number] = (part_quantum(group, floor), at, group)  # (_parts_kept)
             if quantum > 0:  # a loss rounded to a quantum: each value is off by up to half
                 middle = max(middle, quantum / 2)  # (a fan whose changes happen to be
                 quanta.add(number)  # equal has no residual: that luck is not its round-off)
@@ -238,6 +238,9 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         evaluations += spent
         for number, value in narrowed.items():
             found[number] = value
+    kept, spent = _parts_kept(losses, dict(enumerate(found)), parts)
+    evaluations += spent
+    found = [kept[number] for number in range(len(found))]
     tensors: list[float | None] = [None] * count if positions else []
     own: list[float | None] = list(tensors)
     for position, value, unit in zip(positions, found[1:], scales[1:], strict=True):
@@ -372,8 +375,8 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     L‴·s³ and round-off); those of a part rounded to a quantum Q are whole multiples of Q
     (its jumps, wherever it crosses a step). A kink crossed leaves differences of its slope
     change times fractions of the spacing, which are no common multiples. So a quantum is
-    read where at least PART_JUMPS third differences exceed ``floor``, every one of them is
-    a whole multiple of a candidate (the smallest, a half or a third of it) within
+    read where at least PART_JUMPS third differences exceed PART_FLOOR·``floor``, every one
+    of them is a whole multiple of a candidate (the smallest, a half or a third of it) within
     QUANTUM_TOLERANCE, and they are not one value repeated (a smooth shape's third
     differences are alike: they must differ in size or in sign, or sit beside zeros), and
     some line shows them on both sides of θ0 clear of it (kinks at θ0 and a single jump do
@@ -385,7 +388,8 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     round-off is Q/2 at every step, which the narrower fans must not talk down."""
     with np.errstate(all="ignore"):
         third = np.diff(lines, n=3, axis=1)
-        beyond = np.isfinite(third) & (np.abs(third) > floor)
+        # (differences under PART_FLOOR floors are the smooth rest's and its round-off)
+        beyond = np.isfinite(third) & (np.abs(third) > PART_FLOOR * floor)
     # steps crossed away from θ0 on both sides of one line: kinks at (or a hair from) θ0 —
     # relu units 1e-9 from 0 — change the differences only around the middle point, a
     # single jump on one side only; a staircase's steps recur all along the line
@@ -395,7 +399,7 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     if not np.any(beyond[:, left].any(axis=1) & beyond[:, right].any(axis=1)):
         return 0.0
     third = third[np.isfinite(third)]
-    moving = np.abs(third) > floor
+    moving = np.abs(third) > PART_FLOOR * floor
     if int(moving.sum()) < PART_JUMPS:
         return 0.0
     jumps = third[moving]
@@ -403,7 +407,7 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     for candidate in (smallest, smallest / 2, smallest / 3):
         if candidate <= PART_FLOOR * floor:
             break
-        ratios = jumps / candidate
+        ratios = third / candidate  # every one, the small ones 0 quanta
         slack = QUANTUM_TOLERANCE + floor / candidate
         if not np.all(np.abs(ratios - np.round(ratios)) <= slack):
             continue
@@ -418,18 +422,26 @@ PART_JUMPS = 3  # third differences above the floor needed to read a part's quan
 PART_FLOOR = 8.0  # ... and a quantum above this many floors (64·u·|L|: not float64's own ulps)
 
 
-def _repeated_part(losses, points: np.ndarray, group: np.ndarray, floor: float):
-    """(the part's quantum, evaluations): ``part_quantum`` of the group's losses, kept only
-    where the same points give the very same losses again — a part rounded coarser is
-    deterministic, while a loss with rare jumps (a dropped sample now and then: noise its
-    repeats at θ0 may all miss) shows them elsewhere the second time."""
-    quantum = part_quantum(group, floor)
-    if not quantum:
-        return 0.0, 0
-    flat = points.reshape(-1, points.shape[-1])
-    again = np.asarray(losses(flat), dtype=np.float64).reshape(group.shape)
-    same = np.array_equal(again, group, equal_nan=True)
-    return (quantum if same else 0.0), flat.shape[0]
+def _parts_kept(losses, narrowed: dict[int, float], parts) -> tuple[dict[int, float], int]:
+    """(``narrowed`` with each group below half its coarser part's quantum put back at that
+    half, evaluations). Narrower fans that cross none of the part's steps see a
+    float64-smooth loss — and miss the part's derivative (review9m CRITICAL-1) — so their
+    residual is no measure of its round-off; nor is the residual of fans whose steps happen
+    to keep to a line. Kept only where the
+    first spacing's points give the very same losses again: a part rounded coarser is
+    deterministic, a loss with rare jumps (a dropped sample now and then, noise its repeats
+    at θ0 may all miss) shows them elsewhere the second time."""
+    out, spent = dict(narrowed), 0
+    for number, value in narrowed.items():
+        quantum, points, group = parts.get(number, (0.0, None, None))
+        if not quantum > 2 * value or points is None:
+            continue
+        flat = points.reshape(-1, points.shape[-1])
+        again = np.asarray(losses(flat), dtype=np.float64).reshape(group.shape)
+        spent += flat.shape[0]
+        if np.array_equal(again, group, equal_nan=True):
+            out[number] = quantum / 2
+    return out, spent
 
 
 def _left_alone(lines: np.ndarray, theta: np.ndarray, reach: float, share: float) -> np.ndarray:
