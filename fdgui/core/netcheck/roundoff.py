@@ -379,8 +379,7 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
     of them is a whole multiple of a candidate (the smallest, a half or a third of it) within
     QUANTUM_TOLERANCE, and they are not one value repeated (a smooth shape's third
     differences are alike: they must differ in size or in sign, or sit beside zeros), and
-    some line shows them on both sides of θ0 clear of it (kinks at θ0 and a single jump do
-    not; the part's steps recur all along the line).
+    some line crosses two steps or more (``_stairs``: not a single jump, not kinks at θ0).
 
     Such a loss is float64-smooth between its steps: at spacings where the part does not
     move, the fans show no round-off and the central differences miss the part's derivative
@@ -390,13 +389,7 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
         third = np.diff(lines, n=3, axis=1)
         # (differences under PART_FLOOR floors are the smooth rest's and its round-off)
         beyond = np.isfinite(third) & (np.abs(third) > PART_FLOOR * floor)
-    # steps crossed away from θ0 on both sides of one line: kinks at (or a hair from) θ0 —
-    # relu units 1e-9 from 0 — change the differences only around the middle point, a
-    # single jump on one side only; a staircase's steps recur all along the line
-    middle = lines.shape[1] // 2
-    starts = np.arange(third.shape[1])
-    left, right = starts + 3 < middle, starts > middle
-    if not np.any(beyond[:, left].any(axis=1) & beyond[:, right].any(axis=1)):
+    if not beyond.any():
         return 0.0
     third = third[np.isfinite(third)]
     moving = np.abs(third) > PART_FLOOR * floor
@@ -414,8 +407,22 @@ def part_quantum(lines: np.ndarray, floor: float) -> float:
         whole = np.round(ratios)
         if moving.all() and np.unique(whole).size < 2:
             return 0.0  # one value repeated: a smooth shape's, not a staircase's
-        return candidate
+        return candidate if _stairs(lines, candidate) else 0.0
     return 0.0
+
+
+STAIR_BENDS = 3  # second differences off a line's own by half a quantum: two steps or more
+
+
+def _stairs(lines: np.ndarray, quantum: float) -> bool:
+    """Whether some line crosses two steps of the part or more: at least STAIR_BENDS of its
+    second differences lie half a quantum or more off their median (the smooth rest's
+    L''·s²). A single jump bends the line at two points only, kinks at (or a hair from) θ0 —
+    relu units 1e-9 from 0 — at the middle point only."""
+    with np.errstate(all="ignore"):
+        second = np.diff(lines, n=2, axis=1)
+        off = np.abs(second - np.nanmedian(second, axis=1, keepdims=True)) >= quantum / 2
+    return bool(np.any(np.sum(off, axis=1) >= STAIR_BENDS))
 
 
 PART_JUMPS = 3  # third differences above the floor needed to read a part's quantum
