@@ -434,10 +434,10 @@ def _parts_kept(losses, narrowed: dict[int, float], parts) -> tuple[dict[int, fl
     half, evaluations). Narrower fans that cross none of the part's steps see a
     float64-smooth loss — and miss the part's derivative (review9m CRITICAL-1) — so their
     residual is no measure of its round-off; nor is the residual of fans whose steps happen
-    to keep to a line. Kept only where the
-    first spacing's points give the very same losses again: a part rounded coarser is
-    deterministic, a loss with rare jumps (a dropped sample now and then, noise its repeats
-    at θ0 may all miss) shows them elsewhere the second time."""
+    to keep to a line. Kept only where the points the quantum was read at give the very
+    same losses again: a part rounded coarser is deterministic, a loss with rare jumps (a
+    dropped sample now and then, noise its repeats at θ0 may all miss) shows them
+    elsewhere the second time."""
     out, spent = dict(narrowed), 0
     for number, value in narrowed.items():
         quantum, points, group = parts.get(number, (0.0, None, None))
