@@ -19,11 +19,13 @@ the claim itself, not a bug in it:
   correct backward pass is off by many u of the gradient (``backward_rounding``).
 - **The dtype's rounding of a computed gradient.** In float32, float16 and bfloat16 the
   gradient a correct backward pass returns is at best the exact derivative rounded to the
-  dtype (an error up to u relative), and a chain of operations adds a few such roundings. As
-  the network check allows ten times one rounding (``core/netcheck/tolerances.py``: atol is
-  10·u·|L|/ε), a typed gradient may differ from the exact derivative by up to
-  ``CLAIM_ROUNDINGS``·u·|g| in these dtypes; within that it is correct, "limited by" the
-  dtype. Float64 keeps the few u of ``diagnosis._gradient_bar``.
+  dtype, and a chain of operations adds a few such roundings: where the walk can be made,
+  its bound is the allowance (d/dw w is exact in every dtype: 1.04 for it in bfloat16 is a
+  bug, not its rounding); within it the claim is correct, "limited by" the dtype. Where the
+  walk cannot be made, a typed gradient may differ from the exact derivative by up to
+  ``CLAIM_ROUNDINGS``·u·|g| in these dtypes, as the network check allows ten times one
+  rounding (``core/netcheck/tolerances.py``). Float64 keeps the few u of
+  ``diagnosis._gradient_bar``.
 
 Both are part of the gradient's error bar, which is fixed for a given typed text and dtype,
 so the verdict stays monotone in how far the gradient is off: a bug larger than the
@@ -33,7 +35,7 @@ allowance (twice the combined bars, as for every reference) is still "wrong".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -49,12 +51,11 @@ TYPED_PREFIX = "typed: "  # how typed.typed_derivative notes the text of a typed
 
 
 def _number(text: str) -> Decimal | None:
-    """The typed text as a finite decimal number, or None for a formula."""
-    try:
-        number = Decimal(text.strip().replace("\u2212", "-"))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    """The typed text as a finite decimal number (plain, signed or in parentheses: one
+    number, one claim), or None for a formula."""
+    from fdgui.core.numbers.typed_claim import typed_number
+
+    return typed_number(text)
 
 
 def half_unit(text: str) -> float:
@@ -84,6 +85,12 @@ def dtype_rounding(value: float, dtype: str) -> float:
     return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
 
 
+def _underflow(value: float, dtype: str) -> float:
+    if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
+        return 0.0
+    return underflow(value, dtype)
+
+
 def underflow(value: float, dtype: str) -> float:
     """The dtype's smallest normal number where |value| is below it (else 0): what underflow
     in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
@@ -108,6 +115,7 @@ class TypedGradient(ReferenceValue):
     constants: float = 0.0  # the segment's larger reach (``claim_ends``), with its bars
     rounding: float = 0.0  # the dtype's / its computation's rounding share
     backward: float = 0.0  # what a backward pass computed in the dtype may round (its share)
+    walked: bool = False  # ``backward`` was read from the expression (else the blanket)
     ends: Any = None  # claim_ends.Ends, or None
     representation: float | None = None  # the bar without the claim's rounding
     # a formula whose float64 evaluation is not finite: the same claim of its exact value,
@@ -130,8 +138,12 @@ def typed_gradient(
     a symmetric reach where there is none), ``backward``: what a backward pass computed in
     the dtype may round (``backward_rounding.backward_bound``)."""
     digits = half_unit(text) if np.isfinite(value) else 0.0
-    computed = float(backward) if backward is not None and np.isfinite(backward) else 0.0
-    rounding = max(dtype_rounding(value, dtype), computed)
+    walked = backward is not None and bool(np.isfinite(backward))
+    computed = float(backward) if walked else 0.0  # type: ignore[arg-type]
+    # the walk's bound where it can be made (an exact backward is allowed nothing); the
+    # blanket CLAIM_ROUNDINGS·u·|g| only where it cannot
+    # (below the dtype's smallest normal number, underflow's share as well: ``underflow``)
+    rounding = computed + _underflow(value, dtype) if walked else dtype_rounding(value, dtype)
     reach = ends.radius if ends is not None else constants
     known = representation is not None
     claim = digits + rounding + reach if known else 0.0
@@ -148,6 +160,7 @@ def typed_gradient(
         constants=reach if known else 0.0,
         rounding=rounding if known else 0.0,
         backward=computed if known else 0.0,
+        walked=walked and known,
         ends=ends if known else None,
         representation=representation,
     )
@@ -222,13 +235,21 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     elif reach > 0 and difference > strict + checked.digits + rounding:
         facts.update(claim_rounding="constants", claim_allowance=reach)
         facts.update(_end_facts(checked, strict + checked.digits + rounding))
-    elif checked.backward > dtype_rounding(float(checked.value), checked.dtype) and (
-        difference > strict + checked.digits + dtype_rounding(float(checked.value), checked.dtype)
-    ):
+    elif _cancels(checked, difference - strict - checked.digits):
         facts.update(claim_rounding="backward", claim_allowance=checked.backward)
+    elif checked.walked:
+        facts.update(claim_rounding="dtype", claim_allowance=rounding, claim_walked=True)
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts
+
+
+def _cancels(checked: Any, needed: float) -> bool:
+    """Whether the agreement needs (``needed``) more than a computed gradient ordinarily
+    carries (``CLAIM_ROUNDINGS``·u·|g| in a low dtype, nothing beyond the bars in float64),
+    and the walk's bound allows it: the derivative's terms cancel, and the words say so."""
+    ordinary = dtype_rounding(float(checked.value), checked.dtype)
+    return checked.walked and checked.backward > ordinary and needed > ordinary
 
 
 def _end_facts(checked: Any, slack: float) -> dict:
@@ -247,7 +268,10 @@ def _end_facts(checked: Any, slack: float) -> dict:
         )
         if end is not None and abs(value - end) <= slack + ends.bar
     }
-    facts: dict[str, Any] = {"claim_w_typed": ends.w_typed, "claim_w_dtype": ends.w_dtype}
+    facts: dict[str, Any] = {
+        "claim_w_typed": ends.w_text or ends.w_typed,
+        "claim_w_dtype": ends.w_dtype,
+    }
     for name in ("constants", "w", "both"):
         if name in near:
             return {**facts, "claim_end": name, "claim_end_value": near[name]}
@@ -285,9 +309,14 @@ def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
     if toward(checked, truth) > abs(float(truth.value)) and difference > base + checked.rounding:
         return "segment"
     # underflow below the dtype's smallest normal number is part of what the computation
-    # may round: relied on beyond the derivative's share, it confirms nothing either
-    tiny = underflow(float(checked.value), checked.dtype)
-    ten = dtype_rounding(float(checked.value), checked.dtype) - tiny
-    if max(checked.backward, tiny) > size and difference > base + ten:
+    # may round (the walk's bound holds it): relied on beyond the derivative's share, it
+    # confirms nothing either
+    if checked.walked:
+        computation = max(checked.backward, _underflow(float(checked.value), checked.dtype))
+        ordinary = 0.0
+    else:
+        computation = underflow(float(checked.value), checked.dtype)
+        ordinary = dtype_rounding(float(checked.value), checked.dtype) - computation
+    if computation > size and difference > base + ordinary:
         return "computation"
     return None
