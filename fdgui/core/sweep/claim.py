@@ -146,7 +146,9 @@ def typed_gradient(
     rounding = computed + _underflow(value, dtype) if walked else dtype_rounding(value, dtype)
     reach = ends.radius if ends is not None else constants
     known = representation is not None
-    claim = digits + rounding + reach if known else 0.0
+    # a computation in the dtype rounds around the anchor; the segment's other ends are
+    # exact derivatives of other readings: either allowance, never both (max, not sum)
+    claim = digits + max(rounding, reach) if known else 0.0
     error = None if representation is None else representation + claim
     return TypedGradient(
         "your derivative",
@@ -185,8 +187,9 @@ def allowance(checked: Any, reference: Any = None) -> float:
     claim = float(getattr(checked, "claim", 0.0) or 0.0)
     if reference is None or claim <= 0:
         return claim
-    # summed, not claim − reach: a reach of 1e23 (the typed w beside a pole) would absorb
-    return float(checked.digits) + float(checked.rounding) + toward(checked, reference)
+    # from its parts, not claim − reach: a reach of 1e23 (the typed w beside a pole) would
+    # absorb the rest; the dtype's rounding or the segment, not both
+    return float(checked.digits) + max(float(checked.rounding), toward(checked, reference))
 
 
 def own_error(checked: Any) -> float:
@@ -222,19 +225,19 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
         "claim_strict": strict,
     }
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
-    facts["claim_needs_digits"] = difference > strict + rounding + reach
-    facts["claim_other"] = rounding + reach  # the dtype's and constants' share
+    facts["claim_needs_digits"] = difference > strict + max(rounding, reach)
+    facts["claim_other"] = max(rounding, reach)  # the dtype's or the constants' share
     # the segment covers it without the typed digits: its end is named (2·(w − 1) at the
     # typed w = 1.0001 typed "0.0002"), else the digits, then the segment with them
-    on_segment = reach > 0 and strict + rounding < difference <= strict + rounding + reach
+    on_segment = reach > 0 and strict + rounding < difference <= strict + reach
     if on_segment:
         facts.update(claim_rounding="constants", claim_allowance=reach)
-        facts.update(_end_facts(checked, strict + checked.digits + rounding))
+        facts.update(_end_facts(checked, strict + checked.digits))
     elif checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
     elif reach > 0 and difference > strict + checked.digits + rounding:
         facts.update(claim_rounding="constants", claim_allowance=reach)
-        facts.update(_end_facts(checked, strict + checked.digits + rounding))
+        facts.update(_end_facts(checked, strict + checked.digits))
     elif _cancels(checked, difference - strict - checked.digits):
         facts.update(claim_rounding="backward", claim_allowance=checked.backward)
     elif checked.walked:
