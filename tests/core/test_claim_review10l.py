@@ -318,3 +318,47 @@ def test_torch_autograds_own_gradient_is_never_wrong(expression, point, dtype):
 
     truth = extended.analytic_reference(expression, _in(dtype, point), dtype).value
     assert bound is not None and abs(float(x.grad) - truth) <= bound
+
+
+# ---------------------------------------------------------------- LOW: spelling and words
+
+
+def test_a_number_in_parentheses_or_with_a_sign_is_that_number():
+    from decimal import Decimal
+
+    from fdgui.core.numbers.typed_claim import typed_number
+
+    assert typed_number("(0.36236)") == Decimal("0.36236")
+    assert typed_number(" -( 0.36236 ) ") == Decimal("-0.36236")
+    assert typed_number("\u2212(0.50)") == Decimal("-0.50")
+    assert typed_number("-(-3)") == Decimal(3)
+    assert typed_number("((2e1))").as_tuple().exponent == 1  # its digits as written
+    for formula in ("(1)-(2)", "cos(w)", "0.36236*1", "()", "-", "(0.3"):
+        assert typed_number(formula) is None, formula
+    # one number, one verdict, whatever its spelling
+    kinds = {_sweep("sin(w)", 1.2, g).case for g in ("0.36236", "(0.36236)", "+(0.36236)")}
+    assert len(kinds) == 1, kinds
+    assert _sweep("sin(w)", 1.2, "-(0.36236)").kind == _sweep("sin(w)", 1.2, "-0.36236").kind
+
+
+@pytest.mark.parametrize(
+    ("expression", "point", "grad", "dtype"),
+    [
+        ("(w-2.7)**2", 2.701171875, "0.00234375", "float16"),
+        ("sin((w + w))", -0.86123, "-0.3021658337101683", "bfloat16"),
+        ("1/(w-0.7)", "0.70000001", "-1.0000000000000000e16", "float64"),
+    ],
+)
+def test_the_claims_words_leave_no_stray_dash(expression, point, grad, dtype):
+    text = diagnosis_text(_sweep(expression, point, grad, dtype))
+    assert "—." not in text and "— (" not in text and "— —" not in text, text
+
+
+def test_a_formula_whose_own_round_off_exceeds_seven_digits_is_not_confirmed():
+    # review10l MEDIUM: float64 evaluates it to cos(w); as written it is cos(w) + 7e-4
+    diagnosis = _sweep("sin(w)", 0.7, "cos(w) + 1e-3*((w+1e17)-1e17)")
+    assert diagnosis.case == "unresolved", diagnosis.case
+    assert "seven digits" in diagnosis_text(diagnosis)
+    # a formula float64 evaluates closely is confirmed, however it is written
+    assert _sweep("sin(w)", 0.7, "1-sin(w)**2/(1+cos(w))").kind == "correct"
+    assert _sweep("sin(w)", 0.7, "cos(w) + 1e-3*((w+1e17)-1e17) + 1").kind == "wrong"

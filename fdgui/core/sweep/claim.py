@@ -294,6 +294,19 @@ def too_few_digits(facts: dict, checked: Any) -> bool:
     return checked.digits > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
 
 
+def formula_too_coarse(checked: Any, truth: Any) -> bool:
+    """Whether a typed formula's own round-off (its float64 evaluation measured against
+    extended precision) exceeds ``TYPED_DIGITS_RESOLVE`` of the derivative: as a typed
+    number with fewer than seven digits, it cannot show "correct" (cos(w) + 1e-3·((w + 1e17)
+    − 1e17) is cos(w) in float64 but cos(w) + 7e-4 as written), whatever its value."""
+    if not isinstance(checked, TypedGradient) or truth is None or checked.digits > 0:
+        return False
+    if _number(checked.note[len(TYPED_PREFIX) :]) is not None:  # a typed number
+        return False
+    own = checked.representation
+    return own is not None and own > TYPED_DIGITS_RESOLVE * abs(float(truth.value))
+
+
 def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
     """Whether the agreement needs an allowance wider than ``COMPUTATION_RESOLVES`` of the
     derivative, so that a bug that size would agree as well: "computation" where it needs
