@@ -362,3 +362,18 @@ def test_a_formula_whose_own_round_off_exceeds_seven_digits_is_not_confirmed():
     # a formula float64 evaluates closely is confirmed, however it is written
     assert _sweep("sin(w)", 0.7, "1-sin(w)**2/(1+cos(w))").kind == "correct"
     assert _sweep("sin(w)", 0.7, "cos(w) + 1e-3*((w+1e17)-1e17) + 1").kind == "wrong"
+
+
+def test_a_backward_from_the_typed_constants_folded_in_float64_is_not_wrong():
+    # torch folds 5*25.0029 in float64 and rounds the product to float32 once: the typed
+    # constants' end, rounded as a float32 backward rounds
+    w = _in("float32", -0.0027921445189864843)
+    assert _sweep("5*25.0029*w", w, repr(float(np.float32(5 * 25.0029))), "float32").kind == (
+        "correct"
+    )
+    # but a claim a float32 rounding beyond the typed w's end is not (sin(w + w) in bfloat16)
+    from fdgui.core.sweep.claim_ends import correct_ends
+
+    ends = correct_ends("sin((w + w))", _in("bfloat16", -0.86123), "bfloat16", "-0.86123")
+    beyond = ends.typed_w * (1 + 8 * 2.0**-9)
+    assert _sweep("sin((w + w))", -0.86123, repr(beyond), "bfloat16").kind == "wrong"

@@ -146,9 +146,12 @@ def typed_gradient(
     rounding = computed + _underflow(value, dtype) if walked else dtype_rounding(value, dtype)
     reach = ends.radius if ends is not None else constants
     known = representation is not None
-    # a computation in the dtype rounds around the anchor; the segment's other ends are
-    # exact derivatives of other readings: either allowance, never both (max, not sum)
-    claim = digits + max(rounding, reach) if known else 0.0
+    # a computation in the dtype rounds around the anchor, or around the typed constants'
+    # end (torch folds 5*25.0029 in float64); the ends at the typed w are exact derivatives
+    # there: the dtype's rounding is not added to their reach
+    near = ends.constants_radius if ends is not None else constants
+    gradient = TypedGradient("your derivative", value, dtype=dtype)
+    claim = digits + max(_from_constants(gradient, rounding, near), reach) if known else 0.0
     error = None if representation is None else representation + claim
     return TypedGradient(
         "your derivative",
@@ -168,17 +171,43 @@ def typed_gradient(
     )
 
 
-def toward(checked: Any, reference: Any) -> float:
+def toward(checked: Any, reference: Any, constants_only: bool = False) -> float:
     """How far the correct derivatives reach from ``reference`` towards the claim: the
     segment's reach on the claim's side where the reference stands for its anchor (the
-    exact derivative of the dtype's function), else its larger reach."""
+    exact derivative of the dtype's function), else its larger reach; ``constants_only``:
+    of the typed constants' end alone."""
     reach = float(getattr(checked, "constants", 0.0) or 0.0)
     ends = getattr(checked, "ends", None)
     if ends is None or reach <= 0 or reference is None:
         return reach
     if not ends.anchored(float(reference.value), float(reference.error or 0.0)):
-        return reach
-    return ends.extent(float(checked.value) - float(reference.value))
+        return ends.constants_radius if constants_only else reach
+    return ends.extent(float(checked.value) - float(reference.value), constants_only)
+
+
+def cover(checked: Any, reference: Any) -> float:
+    """The claim's allowance besides its typed digits: the dtype's rounding around the
+    anchor or the typed constants' end, or the segment's reach (its typed-w ends are exact
+    derivatives there, computed in no dtype), whichever is larger."""
+    rounding = float(getattr(checked, "rounding", 0.0) or 0.0)
+    near = toward(checked, reference, constants_only=True)
+    return max(_from_constants(checked, rounding, near), toward(checked, reference))
+
+
+def _from_constants(checked: Any, rounding: float, near: float) -> float:
+    """The reach of a computation in the dtype from the typed constants' end: that end's
+    reach, and the dtype's rounding — at least one unit of the gradient, as a constant
+    folded in float64 (5*25.0029) is rounded to the dtype once, whatever the walk at the
+    dtype's constants found exact."""
+    if near <= 0:
+        return rounding
+    from fdgui.core.numbers.precision import unit_roundoff
+
+    try:
+        unit = unit_roundoff(checked.dtype)
+    except ValueError:
+        unit = 0.0
+    return max(rounding, unit * abs(float(checked.value))) + near
 
 
 def allowance(checked: Any, reference: Any = None) -> float:
@@ -188,8 +217,8 @@ def allowance(checked: Any, reference: Any = None) -> float:
     if reference is None or claim <= 0:
         return claim
     # from its parts, not claim − reach: a reach of 1e23 (the typed w beside a pole) would
-    # absorb the rest; the dtype's rounding or the segment, not both
-    return float(checked.digits) + max(float(checked.rounding), toward(checked, reference))
+    # absorb the rest
+    return float(checked.digits) + cover(checked, reference)
 
 
 def own_error(checked: Any) -> float:
@@ -225,19 +254,20 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
         "claim_strict": strict,
     }
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
-    facts["claim_needs_digits"] = difference > strict + max(rounding, reach)
-    facts["claim_other"] = max(rounding, reach)  # the dtype's or the constants' share
+    other = cover(checked, truth)  # the dtype's or the constants' share
+    facts["claim_needs_digits"] = difference > strict + other
+    facts["claim_other"] = other
     # the segment covers it without the typed digits: its end is named (2·(w − 1) at the
     # typed w = 1.0001 typed "0.0002"), else the digits, then the segment with them
-    on_segment = reach > 0 and strict + rounding < difference <= strict + reach
+    on_segment = reach > 0 and strict + rounding < difference <= strict + other
     if on_segment:
         facts.update(claim_rounding="constants", claim_allowance=reach)
-        facts.update(_end_facts(checked, strict + checked.digits))
+        facts.update(_end_facts(checked, strict + checked.digits + rounding))
     elif checked.digits > 0 and difference <= strict + checked.digits:
         facts.update(claim_rounding="digits", claim_half_unit=checked.digits)
     elif reach > 0 and difference > strict + checked.digits + rounding:
         facts.update(claim_rounding="constants", claim_allowance=reach)
-        facts.update(_end_facts(checked, strict + checked.digits))
+        facts.update(_end_facts(checked, strict + checked.digits + rounding))
     elif _cancels(checked, difference - strict - checked.digits):
         facts.update(claim_rounding="backward", claim_allowance=checked.backward)
     elif checked.walked:

@@ -64,10 +64,14 @@ class Ends:
     def values(self) -> list[float]:
         return [e for e in (self.typed_constants, self.typed_w, self.typed_both) if e is not None]
 
-    def extent(self, side: float) -> float:
+    def extent(self, side: float, constants_only: bool = False) -> float:
         """How far the segment reaches from the anchor on ``side`` (> 0 above, else below),
-        with the ends' bars; 0 where no end lies that way."""
+        with the ends' bars; 0 where no end lies that way. ``constants_only``: the end of
+        the constants as typed at the dtype's w alone (what a backward computed in the
+        dtype from the typed constants, folded in float64, starts from)."""
         ends = self.values()
+        if constants_only:
+            ends = [] if self.typed_constants is None else [self.typed_constants]
         if side > 0:
             reach = max([e - self.anchor for e in ends] + [0.0])
         else:
@@ -77,6 +81,10 @@ class Ends:
     @property
     def radius(self) -> float:
         return max(self.extent(1), self.extent(-1))
+
+    @property
+    def constants_radius(self) -> float:
+        return max(self.extent(1, True), self.extent(-1, True))
 
     def anchored(self, value: float, bar: float) -> bool:
         """Whether a reference (``value`` ± ``bar``) stands for the anchor: the segment is
