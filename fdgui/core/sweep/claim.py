@@ -138,12 +138,17 @@ def typed_gradient(
     a symmetric reach where there is none), ``backward``: what a backward pass computed in
     the dtype may round (``backward_rounding.backward_bound``)."""
     digits = half_unit(text) if np.isfinite(value) else 0.0
-    walked = backward is not None and bool(np.isfinite(backward))
-    computed = float(backward) if walked else 0.0  # type: ignore[arg-type]
+    # a formula is evaluated here, in float64, its round-off measured (``representation``):
+    # nothing of a computation in the dtype is in it, so nothing of one is allowed
+    formula = _number(text) is None
+    walked = formula or (backward is not None and bool(np.isfinite(backward)))
+    computed = float(backward) if walked and not formula else 0.0  # type: ignore[arg-type]
     # the walk's bound where it can be made (an exact backward is allowed nothing); the
     # blanket CLAIM_ROUNDINGS·u·|g| only where it cannot
     # (below the dtype's smallest normal number, underflow's share as well: ``underflow``)
     rounding = computed + _underflow(value, dtype) if walked else dtype_rounding(value, dtype)
+    if formula:
+        rounding = 0.0
     reach = ends.radius if ends is not None else constants
     known = representation is not None
     # a computation in the dtype rounds around the anchor, or around the typed constants'
@@ -358,7 +363,7 @@ def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
     # may round (the walk's bound holds it): relied on beyond the derivative's share, it
     # confirms nothing either
     if checked.walked:
-        computation = max(checked.backward, _underflow(float(checked.value), checked.dtype))
+        computation = checked.rounding  # the walk's bound, with underflow's share
         ordinary = 0.0
     else:
         computation = underflow(float(checked.value), checked.dtype)
