@@ -6,14 +6,11 @@ bug elsewhere still fails the check. Stored reports keep the count."""
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
 from fdgui.core.netcheck.stored import report_data, report_from_data
 from fdgui.core.report.netcheck import verdict_in_words, worst_rows
-from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import full_check, write_probe
 
 SOURCE = """
 import numpy as np
@@ -30,13 +27,7 @@ def grad(t):
 
 
 def check(tmp_path, off, bug="pass"):
-    path = tmp_path / "p.py"
-    path.write_text(textwrap.dedent(SOURCE.format(off=off, bug=bug)))
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
+    return full_check(write_probe(tmp_path, SOURCE.format(off=off, bug=bug)))
 
 
 def test_a_loss_infinite_beside_theta0_is_not_judged(tmp_path):
