@@ -354,8 +354,11 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2  # as netcheck: an estimate of nothing is a probe error, never a result
-    if judges_nothing(diagnosis):
-        return 2  # neither confirmed nor refuted: never a pass
+    if judges_nothing(diagnosis):  # neither confirmed nor refuted: never a pass
+        from fdgui.commands.undecided import undecided
+        from fdgui.core.report.sweep import diagnosis_title
+
+        return undecided("sweep", diagnosis_title(diagnosis))
     return 1 if diagnosis.kind == "wrong" else 0
 
 

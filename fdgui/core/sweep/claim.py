@@ -38,10 +38,11 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE
+# CLAIM_ROUNDINGS: roundings of u·|g| a gradient computed in a low dtype may carry (the one
+# rule with the calculator's, ``format_rounding``; the report's words read it from here)
+from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS as CLAIM_ROUNDINGS
+from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE, format_rounding
 from fdgui.core.sweep.references import ReferenceValue
-
-CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
 # What computing the derivative in the dtype may round confirms nothing beyond this share of
 # the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
 COMPUTATION_RESOLVES = 0.375
@@ -73,15 +74,10 @@ def dtype_rounding(value: float, dtype: str) -> float:
     are in every gradient's bar already). A value below the dtype's smallest normal number
     (a typed 0 among them) may be off by that number too: a correct backward's result, or a
     factor of it, underflows there (exp(−25) is 0 in float16, so is its derivative)."""
-    if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
+    rounding = format_rounding(dtype)  # the calculator's rule too
+    if rounding is None or not np.isfinite(value):
         return 0.0
-    from fdgui.core.numbers.precision import unit_roundoff
-
-    try:
-        u = unit_roundoff(dtype)
-    except ValueError:
-        return 0.0
-    return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
+    return rounding[0] * abs(value) + underflow(value, dtype)
 
 
 def underflow(value: float, dtype: str) -> float:
