@@ -4,8 +4,9 @@ Each subcommand lives in ``fdgui.commands.<name>`` and provides ``add_parser(sub
 and ``run(args) -> int``. Exit status (every subcommand): 0 success, 1 a check that failed
 (the verdict is "wrong", or the network check did not pass), 2 bad input (one line naming
 the option) or, for ``calc`` and ``sweep``, a gradient under check that the numbers neither
-confirm nor refute (``commands.undecided``: one line saying so), 3 a computation that could
-not be carried out (out of memory, or an unexpected failure: one line, never a traceback). ``main`` enforces 2 and 3 for every subcommand, so a
+confirm nor refute (``commands.undecided``: one line saying so), 3 a computation that
+could not be carried out (out of memory, or an unexpected failure: one line, never a
+traceback). ``main`` enforces 2 and 3 for every subcommand, so a
 command that lets an InputError, a MemoryError or a bug escape still ends in words.
 """
 

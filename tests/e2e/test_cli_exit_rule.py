@@ -17,8 +17,13 @@ from fdgui.commands.calc import add_parser as _unused  # noqa: F401  (the comman
 
 EXACT = ["--plus", "1.000000000000000", "--minus", "0.000000000000000", "--eps", "0.5"]
 SIN = [
-    "--plus", repr(math.sin(0.7 + 1e-5)), "--minus", repr(math.sin(0.7 - 1e-5)), "--eps", "1e-5",
-]  # fmt: skip
+    "--plus",
+    repr(math.sin(0.7 + 1e-5)),
+    "--minus",
+    repr(math.sin(0.7 - 1e-5)),
+    "--eps",
+    "1e-5",
+]
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -32,18 +37,61 @@ CALC_KINDS = [
     (EXACT, None, 0),  # no backprop gradient: nothing to judge, a result
     ([*EXACT, "--backprop", "1"], "correct", 0),
     ([*SIN, "--backprop", repr(math.cos(0.7))], "correct", 0),
-    (["--plus", "0.85005", "--minus", "0.84995", "--eps", "0.0001", "--backprop", "0.5"],
-     "consistent", 0),  # fmt: skip
+    (
+        ["--plus", "0.85005", "--minus", "0.84995", "--eps", "0.0001", "--backprop", "0.5"],
+        "consistent",
+        0,
+    ),
     ([*EXACT, "--backprop", "1.00001"], "kinks", 0),
     ([*EXACT, "--backprop", "1.001"], "suspicious", 2),
     ([*EXACT, "--backprop", "1.1"], "wrong", 1),
     (["--plus", "1", "--minus", "0", "--eps", "0.5", "--backprop", "1.5"], "inconclusive", 2),
-    (["--plus", "1.00002000000000", "--minus", "0.000000000000000", "--eps", "0.5",
-      "--backprop", "1.0000"], "inconclusive", 2),  # fmt: skip
-    (["--plus", "2.25", "--minus", "0.75", "--eps", "0.25", "--backprop", "3.06",
-      "--source-dtype", "bfloat16"], "limited", 0),  # fmt: skip
-    (["--plus", "2.25", "--minus", "0.75", "--eps", "0.25", "--backprop", "3.5",
-      "--source-dtype", "bfloat16"], "wrong", 1),  # fmt: skip
+    (
+        [
+            "--plus",
+            "1.00002000000000",
+            "--minus",
+            "0.000000000000000",
+            "--eps",
+            "0.5",
+            "--backprop",
+            "1.0000",
+        ],
+        "inconclusive",
+        2,
+    ),
+    (
+        [
+            "--plus",
+            "2.25",
+            "--minus",
+            "0.75",
+            "--eps",
+            "0.25",
+            "--backprop",
+            "3.06",
+            "--source-dtype",
+            "bfloat16",
+        ],
+        "limited",
+        0,
+    ),
+    (
+        [
+            "--plus",
+            "2.25",
+            "--minus",
+            "0.75",
+            "--eps",
+            "0.25",
+            "--backprop",
+            "3.5",
+            "--source-dtype",
+            "bfloat16",
+        ],
+        "wrong",
+        1,
+    ),
     (["--plus", "2.25", "--minus", "0.75", "--eps", "0.25", "--backprop", "3.06"], "wrong", 1),
 ]
 
@@ -76,9 +124,19 @@ def test_a_too_coarse_calculation_exits_as_the_sweep_of_the_same_kind_does(capsy
 def test_the_saved_calculation_reports_with_the_same_rule(capsys, tmp_path):
     path = str(tmp_path / "s.fdgui.json")
     status, _, _ = _run(
-        capsys, "calc", "--plus", "1", "--minus", "0", "--eps", "0.5", "--backprop", "1.5",
-        "--session", path,
-    )  # fmt: skip
+        capsys,
+        "calc",
+        "--plus",
+        "1",
+        "--minus",
+        "0",
+        "--eps",
+        "0.5",
+        "--backprop",
+        "1.5",
+        "--session",
+        path,
+    )
     again, out, err = _run(capsys, "calc", "--session", path)
     assert status == again == 2 and "Too coarse to judge" in out and "neither confirm" in err
 

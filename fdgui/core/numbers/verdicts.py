@@ -136,7 +136,8 @@ def compare(
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within_losses = difference <= uncertainty
-    within = within_losses or difference <= _EXACT.add(uncertainty, claim)
+    digits_spread = _EXACT.add(uncertainty, claim)  # the losses' ± and the backprop's digits
+    within = within_losses or difference <= digits_spread
     computed, underflow = _format_rounding(analytic, losses_format)
     rounding = _EXACT.add(computed, underflow)
     # the relative spread the typed digits leave on the numeric gradient
@@ -152,14 +153,15 @@ def compare(
         # share, would cover a bug that size as well, and so would losses too coarse to
         # tell the gradient from twice or half it
         needs_underflow = difference > _EXACT.add(uncertainty, computed)
-        coarse = needs_underflow and underflow > COMPUTATION_RESOLVES * numeric.copy_abs()
+        size = numeric.copy_abs()
+        coarse = needs_underflow and underflow > _EXACT.multiply(COMPUTATION_RESOLVES, size)
         if coarse:
             verdict, too_few = INCONCLUSIVE, "computation"
-        elif 2 * uncertainty > LOSSES_RESOLVE * numeric.copy_abs():
+        elif _EXACT.multiply(2, uncertainty) > _EXACT.multiply(LOSSES_RESOLVE, size):
             verdict, too_few = INCONCLUSIVE, "losses"
         else:
             verdict = LIMITED
-    elif within or (rounding and difference <= _EXACT.add(_EXACT.add(uncertainty, claim), rounding)):
+    elif within or (rounding and difference <= _EXACT.add(digits_spread, rounding)):
         # only with half a unit of the backprop's last typed digit
         verdict, too_few = INCONCLUSIVE, "backprop"
     else:

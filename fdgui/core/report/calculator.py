@@ -198,9 +198,11 @@ def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
     computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
     that rounding is too wide to judge it by."""
     dtype = comparison.losses_format
-    losses = f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows" if (
-        uncertainty
-    ) else "what the losses' rounding allows"
+    losses = (
+        f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
+        if (uncertainty)
+        else "what the losses' rounding allows"
+    )
     start = (
         f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
         f"difference by {format_uncertainty(comparison.absolute_difference)}: more than {losses}"
@@ -220,17 +222,17 @@ def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
                 "itself, so a bug that size would fit as well: neither confirmed nor refuted. "
                 "Check it in a wider dtype."
             )
-        return f"{start}, but {within}: not a bug this check can show."
+        return f"{start}, but {within}. To judge it, compute it in a wider dtype."
     from fdgui.core.numbers.precision import unit_roundoff
     from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
 
     share = CLAIM_ROUNDINGS * unit_roundoff(dtype)
     return (
-        f"{start}, but within the rounding {dtype} leaves in a computed gradient (up to "
-        f"{CLAIM_ROUNDINGS:g}·u = {ratio(share)} relative, "
-        f"{format_uncertainty(comparison.computed)} here; a correct backward pass in {dtype} "
-        "returns at best the exact derivative rounded to it): not a bug this check can show. "
-        "Compute the losses and the gradient in a wider dtype to judge it more finely."
+        f"{start}, but within the rounding {dtype} leaves in a computed gradient "
+        f"({CLAIM_ROUNDINGS:g}·u = {ratio(share)} relative, "
+        f"{format_uncertainty(comparison.computed)} here: a correct backward pass in {dtype} "
+        "returns at best the exact derivative rounded to it). To judge it more finely, "
+        "compute the losses and the gradient in a wider dtype."
     )
 
 

@@ -43,6 +43,7 @@ import numpy as np
 from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS as CLAIM_ROUNDINGS
 from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE, format_rounding
 from fdgui.core.sweep.references import ReferenceValue
+
 # What computing the derivative in the dtype may round confirms nothing beyond this share of
 # the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
 COMPUTATION_RESOLVES = 0.375
@@ -170,6 +171,23 @@ def allowance(checked: Any, reference: Any = None) -> float:
         return claim
     # summed, not claim − reach: a reach of 1e23 (the typed w beside a pole) would absorb
     return float(checked.digits) + float(checked.rounding) + toward(checked, reference)
+
+
+def error_sides(checked: Any) -> tuple[float, float] | None:
+    """(below, above): how far below and above a gradient's value the exact derivative the
+    references measure may lie for it to hold — for a typed claim with a segment of correct
+    derivatives, its bar with the segment's reach on each side (a claim above the segment's
+    anchor is allowed the reach above it, so the anchor may lie that far below the claim;
+    the verdict reads it so: ``allowance``); its symmetric bar for anything else; None
+    without a bar."""
+    error = getattr(checked, "error", None)
+    if error is None:
+        return None
+    ends = getattr(checked, "ends", None)
+    if ends is None:
+        return float(error), float(error)
+    base = float(error) - float(checked.constants)  # the bar without the segment's reach
+    return base + ends.extent(1), base + ends.extent(-1)
 
 
 def own_error(checked: Any) -> float:
