@@ -193,6 +193,11 @@ def _run_table(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if judges_nothing(diagnosis):  # any other case that judges nothing: the one rule
+        from fdgui.commands.undecided import undecided
+        from fdgui.core.report.sweep import diagnosis_title
+
+        return undecided("sweep", diagnosis_title(diagnosis))
     return 0
 
 
