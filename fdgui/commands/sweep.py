@@ -133,7 +133,7 @@ def _run_table(args: argparse.Namespace) -> int:
     import json
 
     from fdgui.core.report.exporters import export
-    from fdgui.core.report.sweep import SweepReport
+    from fdgui.core.report.sweep import SweepReport, diagnosis_title
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
@@ -163,9 +163,14 @@ def _run_table(args: argparse.Namespace) -> int:
         return 1
     rows = int(diagnosis.facts.get("rows", len(result.epsilons)))
     if diagnosis.case == "unresolved":
+        why = "no reference over them resolves it"
+        if diagnosis.facts.get("few_typed_digits"):
+            why = "its typed digits are too few to tell it from a bug that size"
         print(
-            "fdgui-cli sweep: --table: the rows neither confirm nor refute the backprop "
-            "gradient (no reference over them resolves it)",
+            one_line(
+                f"fdgui-cli sweep: --table: {diagnosis_title(diagnosis)}: the rows neither "
+                f"confirm nor refute the backprop gradient ({why})"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -195,7 +200,6 @@ def _run_table(args: argparse.Namespace) -> int:
         return 2
     if judges_nothing(diagnosis):  # any other case that judges nothing: the one rule
         from fdgui.commands.undecided import undecided
-        from fdgui.core.report.sweep import diagnosis_title
 
         return undecided("sweep", diagnosis_title(diagnosis))
     return 0

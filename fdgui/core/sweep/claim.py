@@ -150,6 +150,25 @@ def typed_gradient(
     )
 
 
+def typed_backprop(reference: Any, dtype: str) -> ReferenceValue:
+    """A measured table's backprop gradient (``MeasuredModel.reference``) as the gradient
+    under check: a Decimal as typed is a typed claim by the one rule (half a unit of its last
+    digit as written; in a float32/float16/bfloat16 source format the rounding it leaves in a
+    computed gradient), as ``calc`` and ``--grad`` read the same number; a float (no digits
+    known) keeps its value alone."""
+    from dataclasses import replace
+
+    value = float(reference)
+    if not isinstance(reference, Decimal) or not reference.is_finite() or not np.isfinite(value):
+        return ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok")
+    difference = abs(Decimal(value) - reference)  # float64's representation error, rounded up
+    representation = float(difference)
+    if Decimal(representation) < difference:
+        representation = float(np.nextafter(representation, np.inf))
+    typed = typed_gradient(str(reference), value, representation, dtype)
+    return replace(typed, method="backprop", evaluations=0)
+
+
 def toward(checked: Any, reference: Any) -> float:
     """How far the correct derivatives reach from ``reference`` towards the claim: the
     segment's reach on the claim's side where the reference stands for its anchor (the
