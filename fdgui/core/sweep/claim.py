@@ -84,8 +84,10 @@ def dtype_rounding(value: float, dtype: str) -> float:
 def underflow(value: float, dtype: str) -> float:
     """The dtype's smallest normal number where |value| is below it (else 0): what underflow
     in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
-    from fdgui.core.numbers.precision import smallest_normal
+    from fdgui.core.numbers.precision import DTYPE_NAMES, smallest_normal
 
+    if dtype not in DTYPE_NAMES:  # "exact" (digits worked out by hand): nothing underflows
+        return 0.0
     tiny = smallest_normal(dtype)
     return tiny if abs(value) < tiny else 0.0
 
