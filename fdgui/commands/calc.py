@@ -46,7 +46,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="the losses are binary numbers of this format (float64, float32, float16, "
         "bfloat16), written with their digits: each stands for any value within u·|L|, and a "
         "backprop gradient computed in it may be off by its rounding (as the ε explorer's "
-        "Send to calculator). Without it the losses are decimals, exact to their last digit",
+        "Send to calculator). Without it each loss is a decimal known to half a unit of its last "
+        "digit",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(

@@ -4,9 +4,9 @@ Sweeps ε for an expression in w (``--expr``) or one parameter of the built-in n
 (``--network``), in the chosen dtype, and prints the best ε per scheme, the recommended ε,
 the reference used and the diagnosis. Exit status: 0, or 1 when the diagnosis is "wrong"
 (the gradient under check disagrees with the finite differences), 2 for bad input or a
-gradient under check that nothing resolves (too few rows; "too coarse to judge"; rows
-whose losses never change), 3 when the sweep itself fails (reported in one line, never as
-a traceback).
+gradient under check the numbers neither confirm nor refute (too few rows; "too coarse to
+judge"; rows whose losses never change: ``commands.undecided``, the rule ``calc`` follows),
+3 when the sweep itself fails (reported in one line, never as a traceback).
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Sweep ε on a log grid for an expression in w or one parameter of the built-in "
             "network, evaluated in the chosen dtype. Exit status 1 when the gradient under "
-            "check is diagnosed wrong, 2 for bad input (or a gradient under check that nothing "
-            "resolves: a --table too short or too coarse to judge it, or whose losses never "
-            "change), 3 if the sweep itself fails."
+            "check is diagnosed wrong, 2 for bad input (or a gradient under check the numbers "
+            "neither confirm nor refute: too coarse to judge, a --table too short, or whose "
+            "losses never change; one line on stderr says so, as calc does), 3 if the sweep "
+            "itself fails."
         ),
     )
     what = parser.add_mutually_exclusive_group(required=True)
