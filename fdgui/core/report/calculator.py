@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui import __version__
+from fdgui.core.calculator.rounding import EXACT
 from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
 from fdgui.core.numbers.format import (
     FULL_DIGITS,
@@ -71,8 +72,9 @@ VERDICT_HELP: dict[str, str] = {
     "numbers cannot separate a small bug from rounding. Type more digits of L+ and L−, or use "
     "a larger ε.",
     "limited": "They differ by more than the losses' rounding allows, but within the rounding "
-    "the losses' format leaves in a gradient computed in it: not a bug that this check can "
-    "show. Compute the losses and the gradient in a wider format to judge it more finely.",
+    "the losses' format leaves in a gradient computed in it, so this check cannot tell it from "
+    "a correct one. Compute the losses and the gradient in a wider format to judge it more "
+    "finely.",
 }
 
 
@@ -198,18 +200,16 @@ def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
     computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
     that rounding is too wide to judge it by."""
     dtype = comparison.losses_format
-    losses = (
-        f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
-        if (uncertainty)
-        else "what the losses' rounding allows"
-    )
+    losses = "what the losses' rounding allows"
+    if uncertainty:
+        losses = f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
     start = (
         f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
         f"difference by {format_uncertainty(comparison.absolute_difference)}: more than {losses}"
     )
     if comparison.too_few == "computation" or (
         comparison.underflow
-        and comparison.absolute_difference > (uncertainty or 0) + comparison.computed
+        and comparison.absolute_difference > EXACT.add(uncertainty or 0, comparison.computed)
     ):
         within = (
             f"within what underflow leaves of a gradient that small in {dtype} (below its "
@@ -454,11 +454,15 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         result["check"] = {
             "backprop": decimal_exact(comparison.analytic),
             "backprop_half_unit": decimal_exact(comparison.claim),
-            "too_few_digits": comparison.too_few or None,
+            "too_few_digits": comparison.too_few if comparison.too_few != "computation" else None,
+            # "computation": only the format's underflow would excuse it, wider than 3/8 of it
+            "too_coarse": comparison.too_few or None,
             # the low format the losses are binaries of (None for typed or float64 losses),
             # and what a correct backprop gradient computed in it may be off by
             "losses_format": comparison.losses_format or None,
-            "computed_rounding": decimal_exact(comparison.computed + comparison.underflow),
+            "computed_rounding": decimal_exact(
+                EXACT.add(comparison.computed, comparison.underflow)
+            ),
             "relative_error": decimal_exact(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,
