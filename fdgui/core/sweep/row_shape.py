@@ -113,7 +113,9 @@ def resolving_room(
         return even
     mine = n if own is None else np.asarray(own, dtype=float)
     last = first_resolving(d, mine, value)
-    if last is None:  # no row resolves a quarter of it (a derivative near 0)
+    if last is None:  # no row resolves a tenth of it: the first to resolve a quarter
+        last = first_resolving(d, mine, value, QUARTER)
+    if last is None:  # ... or none (a derivative near 0)
         last = _first_near(d, mine, value)
     ends = _curvature_range(even)
     rooms = [_row_room(even, i, ends) for i in range(last + 1)]
@@ -126,6 +128,7 @@ def resolving_room(
 # straight over that ε; a kink whose branch bends between the rows (log1p, atan of scale
 # 1.2–18 × the smallest ε, test_table_bent_branch) needs it at the rows below the bend
 RESOLVED_SHARE = 0.1
+QUARTER = 0.25  # where no row resolves a tenth (float16 rows): as a reference judges
 
 
 def first_resolving(
