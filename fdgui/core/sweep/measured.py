@@ -400,8 +400,8 @@ def _quotients(numerators: list, denominators: list) -> np.ndarray:
 def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
     """The rows (sorted by ε) as arrays: ε, L+, L−, L (nan where missing), the central,
     forward and backward differences worked out from the typed decimals, whether the step
-    changed nothing, and each row's ± (``u``·|L| per loss plus half a unit in its last
-    printed digit, over 2ε, plus float64 storage)."""
+    changed nothing, each row's ± (``u``·|L| per loss plus half a unit in its last printed
+    digit, over 2ε, plus float64 storage), and (every loss, its ±) for ``rows_quantum``."""
     steps, plus, minus = (_column(rows, name) for name in ("epsilon", "loss_plus", "loss_minus"))
     losses = _column(rows, "loss")
     epsilons = np.array(_mapped(float, steps), dtype=float)
