@@ -12,12 +12,10 @@ from dataclasses import replace
 import numpy as np
 
 from fdgui.core.sweep.odd_part import odd_slope_bound
-from fdgui.core.sweep.row_shape import first_resolving
+from fdgui.core.sweep.row_shape import RESOLVING
 
 
-def _law_room(
-    steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float, own=None
-) -> float:
+def _law_room(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray, value: float) -> float:
     """How far the central differences' limit S may lie from ``value`` (the h² law's) when
     the rows (sorted by ε) are past a kink: there they are S + K/ε + b·ε (+ c·ε²), and the
     h² law extrapolates K/ε or b·ε as if it were c·ε². Each pair of rows at least a factor
@@ -32,9 +30,7 @@ def _law_room(
     # at least twice its ε: rows deep in round-off below it (float16 rows at one ulp, ± 5.6
     # on a derivative of 4) bound nothing the better rows do not, and read alone they made
     # measuring more small ε widen the bar (review10k HIGH-1)
-    mine = n if own is None else np.asarray(own, dtype=float)[:10]
-    first = first_resolving(d, mine, value, RESOLVED_SHARE)
-    starts = max(2, (d.size - 1 if first is None else first) + 1)
+    starts = max(2, _first_resolving(d, n, value) + 1)
     pairs = [(a, _first_beyond(h, a)) for a in range(min(starts, h.size - 1))]
     i = np.array([a for a, _ in pairs], dtype=int)
     j = np.array([b for _, b in pairs], dtype=int)
@@ -50,7 +46,19 @@ def _law_room(
     return room if np.isfinite(room) else float("inf")
 
 
-RESOLVED_SHARE = 0.01  # the pairs start from rows up to the first within 1 % of the value
+RESOLVED_SHARE = 0.01  # a row resolves the derivative when its ± is within 1 % of it
+
+
+def _first_resolving(d: np.ndarray, n: np.ndarray, value: float) -> int:
+    """The first row (sorted by ε) that resolves the derivative: its round-off within
+    RESOLVING times the least error of any row (its ± plus its distance from ``value``), as
+    ``row_shape.resolving_room`` reads it, and within RESOLVED_SHARE of ``value`` (float16
+    rows all lie within 1,000 times the best; those at one ulp, ± 1.4 on a derivative of 4,
+    resolve nothing of it)."""
+    with np.errstate(all="ignore"):
+        best = float(np.nanmin(n + np.abs(d - value)))
+    resolving = np.flatnonzero((n <= RESOLVING * best) & (n <= RESOLVED_SHARE * abs(value)))
+    return int(resolving[0]) if resolving.size else d.size - 1
 
 
 def _first_beyond(h: np.ndarray, a: int) -> int:
@@ -91,7 +99,6 @@ def kink_room(
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
     positions: np.ndarray,
     value: float,
-    own: np.ndarray | None = None,
 ) -> float:
     """The room rows (sorted by ε) must leave for a kink between w and the smallest ε,
     whatever its distance from w: the slope at w is S ± B/2, B the part of L+ + L− linear
@@ -103,8 +110,7 @@ def kink_room(
     order = np.argsort(steps)
     values, spread = sums(positions)
     odd = odd_slope_bound(steps, values, spread)
-    mine = None if own is None else np.asarray(own, dtype=float)[order]
-    return odd / 2.0 + _law_room(steps[order], estimates[order], noise[order], value, mine)
+    return odd / 2.0 + _law_room(steps[order], estimates[order], noise[order], value)
 
 
 ROOM_SAFETY = 2.0  # as the diagnosis' SAFETY_FACTOR: a difference beyond twice the bars

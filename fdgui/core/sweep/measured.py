@@ -193,7 +193,7 @@ def _run_reference(
         # (kinkchain t52: an even room above B/2 but below that room missed by 1.6 bars)
         values, spread = sums(used)
         low, high = odd_slope_range(epsilons[used], values, spread)
-        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value, own)
+        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
         if (low > 0.0 or high < 0.0) and max(max(-low, high) / 2.0, room) > even.kink:
             if np.isfinite(room):
                 even = replace(even, kink=max(room, even.kink))
@@ -238,7 +238,7 @@ def _run_reference(
         # rows with no loss at w leave room for a kink between w and the smallest ε: the
         # truth is bounded only with that room (``kink_room.kink_room``), so it is the bar, for
         # confirming as for refuting
-        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value, own)
+        room = kink_room(epsilons[used], central[used], noise[used], sums, used, tableau.value)
         if count == MIN_JUDGING_ROWS:
             # three rows check the law once, and rows far beyond a smooth loss's scale (a
             # sine 30–300 scales away) can pass that check by chance: then no room read
