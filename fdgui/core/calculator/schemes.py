@@ -448,6 +448,11 @@ def plain_values(line: str) -> list[Any] | None:
     return values
 
 
+# spaces beside a comma: plain, no-break and figure spaces (not tabs or break-like
+# characters, which make a row refused: test_line_breaks)
+_SPACED_COMMA = re.compile("[ \u00a0\u2007\u202f]*,[ \u00a0\u2007\u202f]*")
+
+
 def _split_table_line(line: str) -> tuple[list[str], str]:
     """The cells of one pasted line, or a reason it cannot be read unambiguously.
 
@@ -463,7 +468,7 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
         cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
         return [cell for cell in cells if cell], ""
     # a space beside a comma (a no-break space after a number, "1, 2, 3") separates nothing
-    words = re.sub(r"\s*,\s*", ",", line).split()
+    words = _SPACED_COMMA.sub(",", line).split()
     if len(words) == 1:
         return [cell.strip() for cell in words[0].split(",") if cell.strip()], ""
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
