@@ -460,15 +460,13 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
 
     started = time.perf_counter()
     source = dtype if dtype in SOURCE_DTYPES else "float64"
-    rows = _sorted_by_epsilon(objective.rows)
     u = 0.0 if source == "exact" else precision.unit_roundoff(source)
+    rows = _sorted_by_epsilon(objective.rows)
     arrays = _row_arrays(rows, u)
     epsilons, loss_plus, loss_minus, loss_values = arrays[:4]
     central, forward, backward, vanished, noise = arrays[4:9]
     # losses on a grid coarser than their format and digits: each off by up to half its step
     quantum = 0.0 if source == "exact" else rows_quantum(*arrays[9])
-    with np.errstate(all="ignore"):
-        noise = noise + quantum / (2.0 * epsilons)
     zero_unit = _zero_unit(rows)
     if zero_unit is not None:  # a loss typed as an exact zero: the table's digits, not its own
         units = [
@@ -476,6 +474,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         ]
         spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
         noise = spread / (2.0 * epsilons) + _stored_rounding(central)
+    with np.errstate(all="ignore"):
+        noise = noise + quantum / (2.0 * epsilons)
     printed_by_repr = source != "exact" and _printed_by_repr(rows)
     shown_error: list[float] = []  # the round-off the rows show beyond their ±, once read
     references: list[ReferenceValue] = []
