@@ -359,10 +359,21 @@ def parse_measurement_table(
     return rows, problems
 
 
+# a number as Python prints a numpy scalar (numpy ≥ 2: ``np.float64(0.25)``) or a torch
+# tensor (``tensor(0.2500, dtype=torch.float64)``): the number inside is the value
+_WRAPPED = re.compile(
+    r"\b(?:np|numpy)\.(?:float(?:16|32|64|128)|half|single|double|longdouble)\(\s*([^(),]*?)\s*\)"
+    r"|\btensor\(\s*([^(),\[\]]*?)\s*(?:,[^()]*)?\)"
+)
+
+
 def read_table_line(line: str, number: int, seen_data: bool) -> tuple[Inputs | None, str, bool]:
     """The careful reading of one stripped, non-blank, non-comment line of a table: (its row,
     "" ) or (None, "line N: why") or (None, "") for a header line; and whether data has been
-    seen after it (a header is recognised only before the first data line)."""
+    seen after it (a header is recognised only before the first data line). A value printed
+    as a numpy scalar or a torch tensor (``np.float64(0.25)``) is read as the number inside."""
+    if "(" in line:
+        line = _WRAPPED.sub(lambda found: found.group(1) or found.group(2), line)
     cells, problem = _split_table_line(line)
     if problem:
         return None, f"line {number}: {problem}", True
@@ -455,6 +466,11 @@ def plain_values(line: str) -> list[Any] | None:
     return values
 
 
+# spaces beside a comma: plain, no-break and figure spaces (not tabs or break-like
+# characters, which make a row refused: test_line_breaks)
+_SPACED_COMMA = re.compile("[ \u00a0\u2007\u202f]*,[ \u00a0\u2007\u202f]*")
+
+
 def _split_table_line(line: str) -> tuple[list[str], str]:
     """The cells of one pasted line, or a reason it cannot be read unambiguously.
 
@@ -469,9 +485,10 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
     if "\t" in line or ";" in line:
         cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
         return [cell for cell in cells if cell], ""
-    words = line.split()
+    # a space beside a comma (a no-break space after a number, "1, 2, 3") separates nothing
+    words = _SPACED_COMMA.sub(",", line).split()
     if len(words) == 1:
-        return [cell.strip() for cell in line.split(",") if cell.strip()], ""
+        return [cell.strip() for cell in words[0].split(",") if cell.strip()], ""
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
     ambiguous = [cell for cell in cells if "," in cell]
     if ambiguous:

@@ -301,6 +301,14 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"every ε (relative error {_rel(best)} where they settle), so no choice of ε "
             f"explains it. The finite differences settle near {_fmt(consensus, 6)}."
         )
+    if "flat_change" in facts:  # measured rows that never change (``sweep.flat_rows``)
+        evidence = (
+            "the losses never change (L+ = L− = L on every row), yet a derivative that size "
+            f"would change them by about {_fmt(facts['flat_change'], 2)} at ε = "
+            f"{_eps(facts['flat_epsilon'])}, far beyond what they resolve: the derivative is "
+            f"below about {_fmt(facts['flat_bound'], 2)} unless the loss has a feature "
+            "narrower than the smallest ε."
+        )
     if "outside_sides" in facts:
         low, high = facts["outside_sides"]
         evidence = (
