@@ -488,10 +488,11 @@ def typed_derivative_request(texts: Texts, grad: str) -> EntryObjective:
     from fdgui.core.models.expression_model import expression_model
     from fdgui.core.sweep.objectives import EntryObjective
 
-    objective = expression_request(texts)
+    expression_request(texts)  # the expression and the point, checked
     try:
         parse_expression(grad, "grad")
     except InputError as error:
         raise InputError("grad", error.message) from None
     merged = _texts(texts, EXPRESSION_DEFAULTS)
-    return EntryObjective(expression_model(merged["expression"], objective.point, grad), 0)
+    # the point's text: the typed derivative may be the exact one at the w as typed
+    return EntryObjective(expression_model(merged["expression"], merged["point"], grad), 0)

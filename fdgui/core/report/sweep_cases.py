@@ -141,8 +141,13 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         evidence = (
             f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}, but "
             f"{what} as computed in float64 is only good to ± {uncertainty(own)} (its own "
-            "round-off, measured against extended precision): too wide to tell it from twice "
-            "or half the reference or its opposite, so nothing confirms it."
+            "round-off, measured against extended precision): "
+            + (
+                "more than the seven digits a confirmation needs, so nothing confirms it."
+                if facts.get("own_coarse")
+                else "too wide to tell it from twice or half the reference or its opposite, "
+                "so nothing confirms it."
+            )
         )
     elif value is not None and error is not None and facts.get("kink_band"):
         evidence = (
