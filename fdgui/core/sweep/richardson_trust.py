@@ -33,23 +33,65 @@ SEPARATION = 2.0  # the decade's value beyond twice both bars (as ``diagnosis._d
 
 
 def refuted_below(result, reference, mask: np.ndarray) -> bool:
-    """Whether a decade of central differences entirely below ``reference``'s smallest
-    step settles beyond twice both bars from its value (a computed, trusted Richardson
-    whose value its own bar cannot tell from 0: its steps averaged the variation away)."""
+    """Whether the central differences below ``reference``'s smallest step show it
+    unconverged (a computed, trusted Richardson): a decade of them entirely below it
+    settles beyond twice both bars from its value, or a run of them lies beyond twice its
+    bar, the truncation its smallest step shows, and their own predicted error
+    (``converged.deviates_below``: a structure finer than its steps that they resolve or
+    swing with). Not where the value is resolved away from 0 and the one-sided differences
+    show a staircase's steps (``_staircase``): Richardson's slope through the steps stands."""
     least = getattr(reference, "least", None)
     if reference.method != "Richardson" or not reference.trusted or not least:
         return False
     error, value = float(reference.error), float(reference.value)
-    if abs(value) > SEPARATION * error:
-        # it measured a derivative its bar tells from 0: finer structure below its steps may
-        # be the loss's steps (a 1e-9 staircase on a smooth loss), not its derivative
+    if abs(value) > SEPARATION * error and _staircase(result, mask):
+        # finer structure below its steps is the loss's steps (a 1e-9 staircase on a
+        # smooth loss, whose slope through its steps Richardson reads), not its derivative
         return False
     epsilons = np.asarray(result.epsilons, dtype=float)
     for window, median, bar in decade_windows(result, mask):
         top = float(np.max(epsilons[window]))
         if top < least and abs(median - value) > SEPARATION * (bar + error):
             return True
-    return False
+    return _swings_below(result, mask, value, error, float(least))
+
+
+def _swings_below(result, mask: np.ndarray, value: float, error: float, least: float) -> bool:
+    """``converged.deviates_below`` for a Richardson ``value`` ± ``error`` whose smallest
+    step is ``least``: each smaller ε's predicted error widened by the truncation the
+    central difference at that step shows, scaled down by the h² law (T·(ε/least)²)."""
+    from fdgui.core.sweep.converged import deviates_below
+    from fdgui.core.sweep.flat import loss_resolution
+
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
+    with np.errstate(all="ignore"):
+        usable = (
+            np.asarray(mask, dtype=bool)
+            & ~np.asarray(result.vanished, dtype=bool)
+            & np.isfinite(estimates)
+            & (result.loss_plus != result.loss_minus)
+        )
+        at_least = np.flatnonzero(usable & (epsilons >= least))
+        if at_least.size == 0:
+            return False
+        nearest = at_least[np.argmin(epsilons[at_least])]
+        truncation = abs(float(estimates[nearest]) - value)
+        predicted = np.asarray(result.predicted_error("central", gradient=value), dtype=float)
+        predicted = np.maximum(predicted, loss_resolution(result) / epsilons)
+        predicted = predicted + truncation * (epsilons / least) ** 2
+    return deviates_below(epsilons, estimates, usable, predicted, value, error, least)
+
+
+def _staircase(result, mask: np.ndarray) -> bool:
+    """Whether the one-sided differences leap at some ε and do not stay apart above it
+    (``evidence._kink`` reads a break crossed that ``kink_stays`` does not keep): the
+    steps of a staircase, a loss rounded to steps on top of a smooth one."""
+    from fdgui.core.sweep.evidence import _kink, kink_stays
+
+    usable = np.asarray(mask, dtype=bool)
+    kink, epsilon = _kink(result, usable)
+    return kink == "crossed" and epsilon is not None and not kink_stays(result, usable, epsilon)
 
 
 def inside_quantum(result, reference) -> bool:
