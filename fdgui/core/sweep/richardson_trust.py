@@ -12,7 +12,14 @@ Two ways that bar can say nothing about the derivative at w, both seen only afte
   on −4.81e-5 over a decade. For a loss smooth on the scale of Richardson's steps, the
   differences at smaller ε only lose truncation, so they agree with it within both bars; a
   decade of them *below its smallest step* that settles beyond both bars is the derivative
-  measured closer to w, and Richardson is unconverged (``refuted_below``).
+  measured closer to w, and Richardson is unconverged (``refuted_below``). Not only near 0:
+  a small fast ripple on a sloped loss, sin(w) + 1e-11·sin(1e6·w), gave the smooth part's
+  slope "0.267498827 ± 9.7e-9", 921 bars from the derivative its differences at ε ≈ 1e-8
+  measured (review9k CRITICAL-2). Where the differences below its steps do not settle but
+  swing beyond its bar, their own predicted error and its smallest step's truncation
+  (scaled by ε²) over a run of ε (``converged.deviates_below``), it is unconverged too. A
+  staircase's steps (one-sided differences that leap and do not stay apart) are the
+  exception: Richardson's slope through them stands.
 - **Steps inside a quantum** (a loss rounded to 1e-5 with slope 0.98, review9i C5): its
   steps were cut until L(w + h) = L(w − h) at every one, an exact 0 with a tiny bar. A loss
   that changes only in whole quanta Q resolves no derivative below Q/(2h) at a step h; a bar
