@@ -12,7 +12,9 @@ the derivative A·k·cos(k·w) away from the reading (review9k CRITICAL-2: "0.26
 
 ``deviates_below``: a run of at least ``RUN`` consecutive usable ε below ε₀ whose
 differences lie beyond ``SEPARATION`` times (the reading's bar plus their own predicted
-error) — a run, so that one difference a stray rounding throws out refutes nothing. Such a
+error) and beyond SEPARATION times what each differs from its neighbours by (a round-off
+the prediction misses scatters them as far as it moves them; a finer structure moves them
+together) — a run, so that one difference a stray rounding throws out refutes nothing. Such a
 reading is not converged: it never judges, and an estimate comes from the readings at ε the
 smaller ones agree with (``fd_verdict.decade_windows`` keeps only those).
 """
@@ -42,8 +44,27 @@ def deviates_below(
         if under.size < RUN:
             return False
         under = under[np.argsort(epsilons[under])]
-        beyond = np.abs(estimates[under] - value) > SEPARATION * (bar + predicted[under])
+        values = estimates[under]
+        off = np.abs(values - value)
+        # what neighbouring ε scatter by: round-off the prediction misses (a loss summed
+        # in float32 with a cancelling offset, changing in steps it does not show) makes
+        # each difference jump from its neighbours as far as from the reading; a finer
+        # structure moves them together
+        steps = np.abs(np.diff(values))
+        scatter = np.maximum(np.append(steps, steps[-1]), np.insert(steps, 0, steps[0]))
+        beyond = (off > SEPARATION * (bar + predicted[under])) & (off > SEPARATION * scatter)
     return longest_run(beyond) >= RUN
+
+
+def rounds_as_float64(result) -> bool:
+    """Whether the loss rounds as float64 does: only then is each difference's predicted
+    round-off (u·|L|/ε) a bound to read swings against. A loss computed in a coarser format
+    (float32 with a cancelling offset changes in steps of 2.4e-4 that neither |L| nor its
+    changes show as a quantum) strays from any reading by Q/ε over whole runs of ε: there
+    only a settled decade's own spread refutes."""
+    from fdgui.core.numbers.precision import unit_roundoff
+
+    return float(result.unit_roundoff or 0.0) <= unit_roundoff("float64")
 
 
 def longest_run(flags: np.ndarray) -> int:

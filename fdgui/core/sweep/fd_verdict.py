@@ -185,8 +185,10 @@ def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarr
         windows.append((window, float(np.median(values)), bar))
     # a decade the differences at smaller ε leave (a run of them beyond twice its bar and
     # theirs) read structure finer than its ε as its bar: not converged (``converged``)
-    from fdgui.core.sweep.converged import deviates_below
+    from fdgui.core.sweep.converged import deviates_below, rounds_as_float64
 
+    if not rounds_as_float64(result):
+        return windows
     return [
         (window, value, bar)
         for window, value, bar in windows
