@@ -72,7 +72,6 @@ def _swings_below(result, mask: np.ndarray, value: float, error: float, least: f
 
     if not rounds_as_float64(result):
         return False
-
     epsilons = np.asarray(result.epsilons, dtype=float)
     estimates = np.asarray(result.central.estimates, dtype=float)
     with np.errstate(all="ignore"):
