@@ -70,7 +70,7 @@ def _below_sides(result: SweepResult, checked: float, mask: np.ndarray) -> bool:
     own = settled_reading(result, mask)
     if own is None or not reading_refutes(result, checked, mask):
         return False
-    return abs(own[0] - float(checked)) < AGREE_LEVEL * abs(float(checked))
+    return abs(float(own[0]) - float(checked)) < AGREE_LEVEL * abs(float(checked))
 
 
 def _fd_contradicts_at(
