@@ -23,7 +23,11 @@ machine wall times swing between runs, so fdgui and gradcheck alternate and the 
 the median of per-pair ratios; CPU times (this process plus the probe process) are printed
 beside them. The load average is printed at the start and the end. Run:
 
-    .venv/bin/python benchmarks/bench_probe.py [--repeats N]
+    .venv/bin/python benchmarks/bench_probe.py [--repeats N] [--quick]
+
+``--quick`` (the test suite's form: every section and figure printed, not the goals' sizes)
+puts the MLP of about 1e3 parameters where the one of about 1e4 goes, compares with
+gradcheck at 1e3 only, times one pick (the check) and plans the numpy example only.
 
 Needs torch==2.13.0 (CPU): ``pip install -e '.[torch]'``.
 """
@@ -149,21 +153,30 @@ def compare_with_gradcheck(model, key: str, repeats: int) -> dict[str, float]:
     }
 
 
-def first_result_seconds(path: str) -> tuple[float, float, float, float]:
+def first_result_seconds(path: str, quick: bool = False) -> tuple[float, float, float, float]:
     """Pick → full check report and pick → 400-point sweep of one entry, in fresh processes:
-    (check wall, check CPU, sweep wall, sweep CPU), CPU of this process and the probe's."""
-    figures = []
+    (check wall, check CPU, sweep wall, sweep CPU), CPU of this process and the probe's.
+    ``quick``: one process, the sweep run after the check (its start counted once)."""
+    figures, model = [], None
     for first in ("check", "sweep"):
         wall, cpu = time.perf_counter(), time.process_time()
-        model = open_probe(path)
+        worker_before = 0.0
+        if model is None:
+            model = open_probe(path)
+        else:
+            worker_before = model.process.worker_cpu_seconds
         if first == "check":
             run_to_completion(SETTINGS, model=model)
         else:
             run_sweep(EntryObjective(model, 3), SweepSettings("float64", 1e-16, 1.0, 400))
         figures += [
             time.perf_counter() - wall,
-            time.process_time() - cpu + model.process.worker_cpu_seconds,
+            time.process_time() - cpu + model.process.worker_cpu_seconds - worker_before,
         ]
+        if not quick:
+            model.close()
+            model = None
+    if model is not None:
         model.close()
     return tuple(figures)
 
@@ -198,16 +211,24 @@ def _has_jax() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--quick", action="store_true", help="smallest sizes only: runs, not figures (tests)"
+    )
     args = parser.parse_args()
     repeats = max(1, args.repeats)
+    large = "1e3" if args.quick else "1e4"  # the MLP of sections 1 and 4
     goals = []
     with tempfile.TemporaryDirectory() as folder:
         numpy_path = os.path.join(ROOT, "examples", "numpy_two_layer.py")
         torch_paths = {key: write_probe(folder, key) for key in SIZES}
+        compared = ("1e3",) if args.quick else tuple(SIZES)
         print(f"fdgui probe benchmark (median of {repeats}; full checks, forward engine; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n")  # fmt: skip
         print("1. time inside the user's code, share of a full check (goal ≥ 75%)")
-        for label, path in (("numpy example", numpy_path), ("torch MLP 1e4", torch_paths["1e4"])):
+        for label, path in (
+            ("numpy example", numpy_path),
+            (f"torch MLP {large}", torch_paths[large]),
+        ):
             model = open_probe(path)
             seconds, share, report = check_with_shares(model, repeats)
             print(f"   {label:<14} {model.parameter_count:>6,} parameters  check "
@@ -219,8 +240,8 @@ def main() -> int:
             "\n2. against torch.autograd.gradcheck, same module and batch, alternating runs "
             "(goal ≥ 3× at 1e3, ≥ 1× at 1e4; wall, and CPU of all processes involved)"
         )
-        for key, path in torch_paths.items():
-            model = open_probe(path)
+        for key in compared:
+            model = open_probe(torch_paths[key])
             figures = compare_with_gradcheck(model, key, repeats)
             print(
                 f"   {model.parameter_count:>6,} parameters  fdgui {figures['wall'] * 1e3:7.1f} ms "
@@ -233,17 +254,21 @@ def main() -> int:
             model.close()
         print("\n3. pick to first result, process start included (goal < 3 s)")
         example = os.path.join(ROOT, "examples", "torch_mlp.py")
-        firsts = [first_result_seconds(example) for _ in range(repeats)]
+        firsts = [first_result_seconds(example, args.quick) for _ in range(repeats)]
         check, check_cpu, sweep, sweep_cpu = (
             statistics.median(f[k] for f in firsts) for k in range(4)
         )
         print(f"   examples/torch_mlp.py: full check {check:5.2f} s (CPU {check_cpu:5.2f} s), "
-              f"400-point sweep {sweep:5.2f} s (CPU {sweep_cpu:5.2f} s)")  # fmt: skip
+              f"400-point sweep {sweep:5.2f} s (CPU {sweep_cpu:5.2f} s)"
+              + (" (--quick: the sweep in the check's process)" if args.quick else ""))  # fmt: skip
         goals.append(("pick to first result", max(check, sweep) < 3.0))
         print("\n4. cost planner: predicted full check against the run that follows it, in a "
               "fresh probe process (goal within 30%)")  # fmt: skip
-        planned = (("numpy example", numpy_path), ("torch MLP 1e4", torch_paths["1e4"]))
-        if _has_jax():
+        planned = (("numpy example", numpy_path), (f"torch MLP {large}", torch_paths[large]))
+        if args.quick:
+            planned = planned[:1]
+            print("   (--quick: the numpy example only)")
+        elif _has_jax():
             planned += (("jax example", os.path.join(ROOT, "examples", "jax_mlp.py")),)
         else:
             print("   (jax is not installed here: the jax example is left out)")

@@ -76,16 +76,16 @@ def write_package(header: bytes, items: list[tuple[str, bytes]]) -> bytes:
     names = b"".join(name.encode("ascii") + b"\0" for name, _ in items)
     names_start = 4 + 8 * len(items)
     data_start = (names_start + len(names) + 15) // 16 * 16
-    table, body, name_offset, data_offset = [], b"", names_start, data_start
+    table, body, name_offset, data_offset = [], [], names_start, data_start
     for name, data in items:
         table.append(struct.pack("<II", name_offset, data_offset))
         name_offset += len(name) + 1
         padded = data + b"\0" * (-len(data) % 16)
-        body += padded
+        body.append(padded)  # joined once: += on bytes copies the whole body every item
         data_offset += len(padded)
     toc = struct.pack("<I", len(items)) + b"".join(table) + names
     toc += b"\0" * (data_start - len(toc))
-    return header + toc + body
+    return b"".join([header, toc, *body])
 
 
 def keep_item(relative: str, data: bytes) -> bool:

@@ -469,7 +469,8 @@ def table_request(
         raise InputError("source_dtype", f"choose one of {', '.join(TABLE_SOURCE_DTYPES)}")
     reference = None
     if backprop is not None and str(backprop).strip():
-        reference = float(parse_number(str(backprop), "backprop"))  # type: ignore[arg-type]
+        # kept as typed (a Decimal): its last digit is part of its claim (typed_claim.py)
+        reference = parse_number(str(backprop), "backprop")
     rows, problems = parse_measurement_table(text)
     if not rows:
         raise InputError("table", unreadable_table(problems))
@@ -487,10 +488,11 @@ def typed_derivative_request(texts: Texts, grad: str) -> EntryObjective:
     from fdgui.core.models.expression_model import expression_model
     from fdgui.core.sweep.objectives import EntryObjective
 
-    objective = expression_request(texts)
+    expression_request(texts)  # the expression and the point, checked
     try:
         parse_expression(grad, "grad")
     except InputError as error:
         raise InputError("grad", error.message) from None
     merged = _texts(texts, EXPRESSION_DEFAULTS)
-    return EntryObjective(expression_model(merged["expression"], objective.point, grad), 0)
+    # the point's text: the typed derivative may be the exact one at the w as typed
+    return EntryObjective(expression_model(merged["expression"], merged["point"], grad), 0)

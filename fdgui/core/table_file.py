@@ -36,7 +36,25 @@ def read_table_text(
             f"{name} is larger than {MAX_TABLE_BYTES // 2**20} MB: not read (a table of "
             "measurements is far smaller; is this the right file?)",
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its mark (Excel's "Unicode Text")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        # a table's text is mostly ASCII: bytes that only begin like the mark are not one
+        ascii_share = len(text.encode("ascii", "ignore")) / max(len(text), 1)
+        if text and ascii_share >= 0.5 and _single_byte_text(text.encode("utf-8")):
+            return text
     try:
         return data.decode("utf-8-sig", errors="strict" if strict else "replace")
     except UnicodeDecodeError:
+        if _single_byte_text(data):  # Latin-1 / Windows-1252: "é" in a comment
+            return data.decode("cp1252", errors="replace")
         raise InputError(field, f"cannot read {name}: not a text file (UTF-8)") from None
+
+
+def _single_byte_text(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 read as a single-byte text: no NUL and no control
+    character but tab, newline, carriage return and form feed (a binary file has both)."""
+    controls = bytes(range(32)).translate(None, b"\t\n\r\f")
+    return not any(controls[i : i + 1] in data for i in range(len(controls)))

@@ -1,8 +1,9 @@
 """Measured tables whose losses never change (L+ = L− = L on every row): w ± ε did not round
-back to w — the loss's change is below the rows' digits. Such rows judge no gradient: the
+back to w — the loss's change is below the rows' digits. Such rows confirm no gradient: the
 words say what the rows resolve, and ``fdgui-cli sweep --table`` exits 2 with a gradient under
-check (0 without). Also: the table's loss is signed, and rows sharing an ε with different
-losses are noted."""
+check (0 without) — unless the gradient would change the losses by 100 times what they resolve
+over a decade of ε, with the loss at w given: then it is wrong (review10k MEDIUM-3).
+Also: the table's loss is signed, and rows sharing an ε with different losses are noted."""
 
 import json
 import subprocess
@@ -40,7 +41,7 @@ def _cli(tmp_path, text: str, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("backprop", ["12345", "0", "-3", "1e-30"])
+@pytest.mark.parametrize("backprop", ["0", "-3", "1e-30"])
 def test_a_flat_table_judges_no_gradient(backprop):
     _result, diagnosis = _sweep(FLAT, backprop)
     assert diagnosis.kind == "estimate" and diagnosis.case == "flat-rows"
@@ -61,7 +62,7 @@ def test_a_flat_table_without_a_gradient_is_an_estimate_only():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_flat_tables_of_any_digits_and_source_never_judge(seed):
+def test_flat_tables_of_any_digits_and_source_judge_only_what_they_resolve(seed):
     rng = np.random.default_rng(seed)
     loss = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-5, 5))
     digits = int(rng.integers(3, 17))
@@ -74,9 +75,42 @@ def test_flat_tables_of_any_digits_and_source_never_judge(seed):
     )
     source = str(rng.choice(["float64", "float32", "float16", "exact"]))
     _result, diagnosis = _sweep(text, "2.5", source)
-    assert diagnosis.case == "flat-rows", (text, source)
-    assert judges_nothing(diagnosis)
-    assert ("= L on every" in diagnosis_text(diagnosis)) == with_l
+    # the change 2.5·ε at the largest ε against the loss's printed half unit
+    unit = 0.5 * 10.0 ** (np.floor(np.log10(abs(float(text_loss)))) - digits + 1)
+    resolves = with_l and 2.5 * max(epsilons) > 100.0 * unit
+    if diagnosis.kind == "wrong":
+        assert resolves and max(epsilons) >= 10.0 * min(epsilons), (text, source)
+        assert "the losses never change" in diagnosis_text(diagnosis)
+    else:
+        assert diagnosis.case == "flat-rows", (text, source)
+        assert judges_nothing(diagnosis)
+        assert ("= L on every" in diagnosis_text(diagnosis)) == with_l
+
+
+def test_a_flat_table_refutes_a_gradient_it_resolves():
+    # 1 + 1e-20·sin(3w): a gradient of 12345 would move the loss by 1,234 at ε = 0.1
+    _result, diagnosis = _sweep(FLAT, "12345")
+    assert diagnosis.kind == "wrong"
+    words = diagnosis_title(diagnosis) + " " + diagnosis_text(diagnosis)
+    assert "the losses never change" in words and "Look for a bug" in words
+    # without the loss at w, L+ = L− is also |x − w|'s: a subgradient up to its slopes
+    without_l = "".join(f"{eps},1.0,1.0\n" for eps in ("0.1", "0.05", "0.02", "0.01"))
+    assert _sweep(without_l, "12345")[1].case == "flat-rows"
+    # over less than a decade of ε: not refuted
+    narrow = "".join(f"{eps},1.0,1.0,1.0\n" for eps in ("0.1", "0.05", "0.02"))
+    assert _sweep(narrow, "12345")[1].case == "flat-rows"
+    # a flat full-precision float64 loss resolves a small gradient, dead ReLU-like rows
+    dead = "".join(
+        f"{eps!r},-1.5151631787172937,-1.5151631787172937,-1.5151631787172937\n"
+        for eps in (1.5e-7, 3e-7, 1e-6, 1e-5, 1e-4, 6.7e-4)
+    )
+    assert _sweep(dead, "0.3")[1].kind == "wrong"
+    assert _sweep(dead, "1e-12")[1].case == "flat-rows"
+    # the same value as a float32 number: float32's rounding, at least
+    single = repr(float(np.float32(-1.5151631787172937)))
+    dead32 = dead.replace("-1.5151631787172937", single)
+    assert _sweep(dead32, "1e-6", "float64")[1].case == "flat-rows"
+    assert _sweep(dead32, "10", "float64")[1].kind == "wrong"
 
 
 def test_partly_flat_rows_are_not_said_to_round_w(tmp_path):
@@ -96,11 +130,12 @@ def test_partly_flat_rows_are_not_said_to_round_w(tmp_path):
 
 
 def test_cli_exit_status_of_a_flat_table(tmp_path):
-    checked = _cli(tmp_path, FLAT, "--backprop", "12345")
+    checked = _cli(tmp_path, FLAT, "--backprop", "3")
     assert checked.returncode == 2, checked.stdout + checked.stderr
     assert "rounds back to w" not in checked.stdout
     assert "never change" in checked.stderr
     assert _cli(tmp_path, FLAT).returncode == 0  # nothing under check: an estimate only
+    assert _cli(tmp_path, FLAT, "--backprop", "12345").returncode == 1  # resolved: wrong
 
 
 def test_the_tables_loss_keeps_its_sign(tmp_path):

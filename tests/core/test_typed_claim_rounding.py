@@ -101,8 +101,15 @@ def test_the_exact_derivative_rounded_to_the_dtype_is_correct_limited_by_it(
 def test_beyond_the_dtype_rounding_a_bug_is_wrong_and_the_verdict_monotone(
     expression, point, dtype
 ):
+    from fdgui.core.sweep.backward_rounding import backward_bound
+
     truth = _truth(expression, point, dtype)
-    allowance = CLAIM_ROUNDINGS * unit_roundoff(dtype)
+    # the allowance is what the walk reads from the expression (review10l HIGH-1: not a
+    # blanket 10·u), at least a unit so the offsets stay resolvable by the dtype's claims
+    w = float(np.asarray(point).astype(TYPES[dtype]))
+    bound = backward_bound(expression, w, dtype)
+    assert bound is not None and bound < CLAIM_ROUNDINGS * unit_roundoff(dtype) * abs(truth)
+    allowance = max(bound / abs(truth), unit_roundoff(dtype))
     kinds = []
     for factor in (0.0, 0.5, 1.0, 2.5, 4.0, 30.0):
         typed = repr(truth * (1 + factor * allowance))

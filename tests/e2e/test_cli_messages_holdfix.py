@@ -22,11 +22,25 @@ def test_netcheck_eps_is_echoed_as_typed(typed):
     assert f"--eps: {typed} is too large" in done.stderr
 
 
+# `python -m fdgui.cli` with the allowance for loading a probe (60 s) lowered to 1 s, as
+# tests/probe/test_probe_load_allowance.py does in-process: the same stop, message and exit
+# status as a load past 60 s, without waiting a minute for it
+_QUICK_LOAD_CLI = (
+    "import runpy, fdgui.probe.client as c; c.FIRST_CALL_ALLOWANCE = 1.0; "
+    "runpy.run_module('fdgui.cli', run_name='__main__', alter_sys=True)"
+)
+
+
 def test_probe_failures_name_timeout_and_python(tmp_path):
     probe = tmp_path / "p.py"
     probe.write_text("import time\ntime.sleep(60)\n")
-    slow = _cli("netcheck", "--probe", str(probe), "--timeout", "0.2")
+    slow = subprocess.run(
+        [sys.executable, "-c", _QUICK_LOAD_CLI, "netcheck", "--probe", str(probe),
+         "--timeout", "0.2"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
     assert slow.returncode == 2 and "--timeout:" in slow.stderr
+    assert "loading the file" in slow.stderr and "longer than 1 s" in slow.stderr, slow.stderr
     false = _cli("netcheck", "--probe", str(probe), "--python", "/bin/false")
     assert false.returncode == 2 and "--python:" in false.stderr
 

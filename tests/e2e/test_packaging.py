@@ -94,11 +94,12 @@ def test_one_folder_bundle_starts_every_panel_and_carries_its_resources(tmp_path
     if shutil.which("cc") or shutil.which("gcc"):  # without a compiler ICU stays whole
         assert built["bytes"] < SIZE_GOAL_BYTES, f"{built['bytes'] / 1e6:.1f} MB"
     if not sys.platform.startswith("win"):
-        _check_bundled_cli(bundle / "fdgui-cli")
+        _check_bundled_cli(bundle / "fdgui-cli", tmp_path)
 
 
-def _check_bundled_cli(cli: Path) -> None:
-    """The bundle's fdgui-cli runs the core, bfloat16 (ml_dtypes) included."""
+def _check_bundled_cli(cli: Path, folder: Path) -> None:
+    """The bundle's fdgui-cli runs the core, bfloat16 (ml_dtypes) included, and probes written
+    into ``folder``."""
     import math
 
     def run(*args: str) -> subprocess.CompletedProcess:
@@ -119,12 +120,33 @@ def _check_bundled_cli(cli: Path) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     assert json.loads(check.stdout)["verdict"] == "pass"
     # A probe runs in the person's own Python (here the test's, which has numpy and torch):
-    # the bundle has neither torch nor a Python of its own to run the probe worker with.
-    for example, verdict in (("numpy_two_layer.py", "pass"), ("torch_custom_function.py", "fail")):
-        probe = run("netcheck", "--probe", str(ROOT / "examples" / example),
+    # the bundle has neither torch nor a Python of its own to run the probe worker with. Small
+    # probes (a full check of examples/torch_custom_function.py took 10 s of CPU here): a torch
+    # one through the bundle's torch_probe helper, and a numpy one with a wrong gradient.
+    for name, body, verdict in (("torch_linear.py", TINY_TORCH, "pass"),
+                                ("numpy_wrong.py", TINY_WRONG, "fail")):  # fmt: skip
+        (folder / name).write_text(body, encoding="utf-8")
+        probe = run("netcheck", "--probe", str(folder / name),
                     "--python", sys.executable, "--json")  # fmt: skip
         assert probe.returncode == (0 if verdict == "pass" else 1), probe.stdout + probe.stderr
         assert json.loads(probe.stdout)["verdict"] == verdict
+
+
+TINY_TORCH = """
+import torch
+from fdgui.probe import torch_probe
+torch.manual_seed(0)
+x, y = torch.randn(8, 3), torch.randn(8, 1)
+probe = torch_probe(torch.nn.Linear(3, 1), torch.nn.functional.mse_loss, (x, y))
+"""
+TINY_WRONG = """
+import numpy as np
+theta0 = np.array([0.3, -0.7, 1.1])
+def loss(theta):
+    return float(np.sum(np.sin(theta) * theta))
+def grad(theta):  # the last entry 10% too large
+    return (np.sin(theta) + theta * np.cos(theta)) * np.array([1.0, 1.0, 1.1])
+"""
 
 
 @pytest.mark.packaging
@@ -140,7 +162,7 @@ def test_one_file_bundle_starts(tmp_path):
     report = _smoke(executable, "--all-panels")
     assert report["ok"] is True and set(report["panels"].values()) == {"ok"}, report
     if not sys.platform.startswith("win"):
-        _check_bundled_cli(executable.parent / "fdgui-cli")
+        _check_bundled_cli(executable.parent / "fdgui-cli", tmp_path)
 
 
 # --- what the specs are made of ------------------------------------------------------------

@@ -38,6 +38,21 @@ def loss(t):
 def grad(t):
     return np.cos(t)
 """
+# COUNTED's slow loss, slow only while a file "slow" lies beside it
+SLOWED = """
+import os, time
+import numpy as np
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, {count!r}), "a") as f:
+    f.write("x")
+theta0 = np.random.default_rng().normal(size=8)
+def loss(t):
+    if os.path.exists(os.path.join(HERE, "slow")):
+        time.sleep({sleep})
+    return float(np.sum(np.sin(t)))
+def grad(t):
+    return np.cos(t)
+"""
 HANG = """
 import os
 import numpy as np
@@ -234,7 +249,8 @@ def test_a_probe_shared_with_the_explorer_stays_its_own_when_the_check_picks_ano
 ):
     _check_panel, check, check_page = parts(window, "netcheck")
     _panel, explorer, _page = parts(window, "explorer")
-    slow = write(tmp_path, "shared.py", COUNTED.format(count="s.count", sleep=0.02))
+    (tmp_path / "slow").write_text("")
+    slow = write(tmp_path, "shared.py", SLOWED.format(count="s.count", sleep=0.02))
     choose(monkeypatch, check_page, slow)
     loaded(qtbot, check, slow)
     shared = check.probe.model
@@ -245,6 +261,8 @@ def test_a_probe_shared_with_the_explorer_stays_its_own_when_the_check_picks_ano
     other = write(tmp_path, "other.py", OK)
     choose(monkeypatch, check_page, other)
     loaded(qtbot, check, other)
+    assert explorer.is_busy()  # the sweep ran on while the check picked the other file
+    (tmp_path / "slow").unlink()  # the rest of the sweep at full speed
     qtbot.waitUntil(lambda: not explorer.is_busy(), timeout=120_000)
     assert explorer.probe.model is shared and shared.process.alive  # not closed under it
     assert explorer.result() is not None and "shared.py" in explorer.result().label

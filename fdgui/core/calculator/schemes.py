@@ -246,7 +246,14 @@ def estimate(inputs: Inputs) -> Estimate:
     comparison = None
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
-        comparison = compare(central, inputs.backprop, uncertainty, quotients.digits, claim)
+        comparison = compare(
+            central,
+            inputs.backprop,
+            uncertainty,
+            quotients.digits,
+            claim,
+            losses_format(inputs.loss_roundoff),
+        )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
     return Estimate(
@@ -268,6 +275,17 @@ def estimate(inputs: Inputs) -> Estimate:
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
     )
+
+
+def losses_format(roundoff: Decimal | None) -> str:
+    """The format the losses are binaries of, named by their unit round-off (what the ε
+    explorer sends, a session keeps, ``calc --source-dtype`` gives); "" for typed losses and a
+    round-off that is no format's. The backprop gradient is taken as computed in it too."""
+    if roundoff is None:
+        return ""
+    from fdgui.core.numbers.precision import format_of_roundoff
+
+    return format_of_roundoff(float(roundoff)) or ""
 
 
 def _ends(comparison: Comparison) -> bool:
@@ -341,10 +359,21 @@ def parse_measurement_table(
     return rows, problems
 
 
+# a number as Python prints a numpy scalar (numpy ≥ 2: ``np.float64(0.25)``) or a torch
+# tensor (``tensor(0.2500, dtype=torch.float64)``): the number inside is the value
+_WRAPPED = re.compile(
+    r"\b(?:np|numpy)\.(?:float(?:16|32|64|128)|half|single|double|longdouble)\(\s*([^(),]*?)\s*\)"
+    r"|\btensor\(\s*([^(),\[\]]*?)\s*(?:,[^()]*)?\)"
+)
+
+
 def read_table_line(line: str, number: int, seen_data: bool) -> tuple[Inputs | None, str, bool]:
     """The careful reading of one stripped, non-blank, non-comment line of a table: (its row,
     "" ) or (None, "line N: why") or (None, "") for a header line; and whether data has been
-    seen after it (a header is recognised only before the first data line)."""
+    seen after it (a header is recognised only before the first data line). A value printed
+    as a numpy scalar or a torch tensor (``np.float64(0.25)``) is read as the number inside."""
+    if "(" in line:
+        line = _WRAPPED.sub(lambda found: found.group(1) or found.group(2), line)
     cells, problem = _split_table_line(line)
     if problem:
         return None, f"line {number}: {problem}", True
@@ -437,6 +466,11 @@ def plain_values(line: str) -> list[Any] | None:
     return values
 
 
+# spaces beside a comma: plain, no-break and figure spaces (not tabs or break-like
+# characters, which make a row refused: test_line_breaks)
+_SPACED_COMMA = re.compile("[ \u00a0\u2007\u202f]*,[ \u00a0\u2007\u202f]*")
+
+
 def _split_table_line(line: str) -> tuple[list[str], str]:
     """The cells of one pasted line, or a reason it cannot be read unambiguously.
 
@@ -451,9 +485,10 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
     if "\t" in line or ";" in line:
         cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
         return [cell for cell in cells if cell], ""
-    words = line.split()
+    # a space beside a comma (a no-break space after a number, "1, 2, 3") separates nothing
+    words = _SPACED_COMMA.sub(",", line).split()
     if len(words) == 1:
-        return [cell.strip() for cell in line.split(",") if cell.strip()], ""
+        return [cell.strip() for cell in words[0].split(",") if cell.strip()], ""
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
     ambiguous = [cell for cell in cells if "," in cell]
     if ambiguous:

@@ -21,10 +21,17 @@ class ExpressionModel(ModelBase):
     kind = "expression"
 
     def __init__(
-        self, expression: Expression, point: float, typed_gradient: str | None = None
+        self,
+        expression: Expression,
+        point: float,
+        typed_gradient: str | None = None,
+        typed_point: str | None = None,
     ) -> None:
         self.expression = expression
         self.point = float(point)
+        # the point as typed (its decimal text), where one was: a typed derivative may be the
+        # exact derivative there rather than at the float64 point (``sweep/claim_ends.py``)
+        self.typed_point = typed_point
         # a derivative typed by a person (text of an expression in w or a number): when
         # given, it is the gradient under check and the analytic derivative a reference
         self.typed_gradient = typed_gradient
@@ -60,7 +67,13 @@ class ExpressionModel(ModelBase):
 
     @property
     def cache_key(self) -> Any:
-        return ("expression", self.expression.text, self.point, self.typed_gradient)
+        return (
+            "expression",
+            self.expression.text,
+            self.point,
+            self.typed_gradient,
+            self.typed_point if self.typed_gradient is not None else None,
+        )
 
     @property
     def gradient_note(self) -> str:  # type: ignore[override]
@@ -103,14 +116,18 @@ def expression_model(
     expression = parse_expression(text)
     if not expression.uses_w:
         raise InputError("expression", "the expression does not depend on w")
+    typed_point = None
     if isinstance(point_text, str):
         from fdgui.core.numbers.parsing import parse_number
 
-        point = float(parse_number(point_text, "point"))  # type: ignore[arg-type]
+        exact = parse_number(point_text, "point")
+        point = float(exact)  # type: ignore[arg-type]
+        typed_point = str(exact)
     else:
         point = float(point_text)
         if not np.isfinite(point):
             raise InputError("point", "enter a finite number")
     if grad_text is not None and not str(grad_text).strip():
         grad_text = None
-    return ExpressionModel(expression, point, None if grad_text is None else str(grad_text).strip())
+    grad = None if grad_text is None else str(grad_text).strip()
+    return ExpressionModel(expression, point, grad, typed_point)

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fdgui.core.netcheck.converged import converged
 from fdgui.core.netcheck.ladder import DECIDE_SHARE, GRADIENT_ULPS, LAW_SLACK
 from fdgui.core.netcheck.reexamine import SOME_EPSILON, UNCONFIRMED
 from fdgui.core.numbers.precision import unit_roundoff
@@ -86,7 +87,7 @@ def verdicts(a: float, w: float, epsilon: float, losses, loss: float, dtype: str
         central = (up + down) / (2 * steps)
         rounding = ROUNDOFF_ULPS * unit_roundoff("float64") * max(1.0, abs(loss)) / steps
     allowance = GRADIENT_ULPS * unit_roundoff(dtype) * abs(a)
-    intervals: list[tuple[float, float]] = []
+    intervals: list[tuple[float, float, float, int]] = []
     # index k: step steps[k]; 2s = steps[k − 1], 4s = steps[k − 2]
     for k in range(2, steps.size):
         first = central[k - 1] - central[k]
@@ -106,8 +107,9 @@ def verdicts(a: float, w: float, epsilon: float, losses, loss: float, dtype: str
         kink = bool(np.all(np.abs(spread[1:] - spread[:-1]) <= 0.25 * spread[:-1] + slack))
         kink &= bool(spread[-1] > slack[-1])
         sides = (central[k], forward[k], backward[k]) if kink else (central[k],)
-        intervals.append((min(sides) - bar, max(sides) + bar))
-    return _refuted(a, intervals)
+        intervals.append((min(sides) - bar, max(sides) + bar, bar, k))
+    # a step whose interval a smaller step's excludes is not converged (``converged``)
+    return _refuted(a, [(low, high) for low, high, *_ in converged(intervals)])
 
 
 REFUTING_STEPS = 2  # usable steps that must exclude the gradient (one may be a fluke)

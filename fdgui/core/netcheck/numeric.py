@@ -10,7 +10,9 @@ losses over h/2, twice over for safety), where r, the round-off of one loss, is
 u·max(1, |L|) or, when larger, 3 times the deviation from a quadratic of the loss at 7 points
 along a line near θ0, an eighth of a step apart (a loss made of large cancelling terms rounds
 like them, not like L). Nothing is compared, so there is no verdict:
-the report says "estimate".
+the report says "estimate". The loss at θ0 ± (h/``own_scale.FINER``)·e_i too: where the
+central difference there leaves that bar, the estimate is not converged (a ripple finer than
+h) and the entry is estimated on its own scale (``own_scale.estimates``).
 
 A loss that is noisy (L(θ0) differs between evaluations: dropout, sampling) is measured first
 (σ over 1 + NOISE_REPEATS evaluations at θ0) and every bar grows by NOISE_WIDTH times the
@@ -52,7 +54,8 @@ from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 # the extrapolated value's noise in units of σ/h: (4·c(h/2) − c(h))/3, c(h/2) with √2·σ/h
 # and c(h) with √2·σ/(2h)
 NOISE_SPREAD = math.sqrt(32.5) / 3
-EVALUATIONS_PER_ENTRY = 4  # L at ±h and ±h/2
+EVALUATIONS_PER_ENTRY = 6  # L at ±h, ±h/2 and ±h/FINER (``own_scale.estimates``)
+DIRECTION_EVALUATIONS = 4  # along a direction: L at ±h and ±h/2
 LEAST_CERTAIN_COUNT = 20  # rows of the least certain entries
 KINK_KEPT = 0.75  # one-sided slopes still this far apart at h/2 as at h: a kink at w
 RELATIVE_FLOOR = 1e-8  # the relative uncertainty is bar / max(|g|, this), as the seed's error
@@ -282,8 +285,27 @@ class NumericEngine:
         """(values, bars, h, L+, L−) of entries ``indices`` of tensor ``position``."""
         flat = self.offsets[position] + np.asarray(indices, dtype=np.int64)
         h = self._step(self.theta[flat], position)
-        steps = np.concatenate([h, -h, h / 2, -h / 2])
-        where = np.tile(flat, 4)
+        finer = h / own_scale.FINER  # the central difference there: is the estimate converged?
+        found, made = self._moved_losses(
+            flat, np.concatenate([h, -h, h / 2, -h / 2, finer, -finer])
+        )
+        n = flat.size
+        got, actual = found[: 4 * n], made[: 4 * n]
+        values, bars, plus, minus = self._estimate(got, actual, h, position)
+        if self.settings.epsilon is None:  # steps that measured the loss's shape: own scale
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                central = (found[4 * n : 5 * n] - found[5 * n :]) / (
+                    made[4 * n : 5 * n] - made[5 * n :]
+                )
+            values, bars, h = own_scale.estimates(
+                self, position, flat, h, got, actual, values, bars, (central, finer)
+            )
+        return values, bars, h, plus, minus
+
+    def _moved_losses(self, flat: np.ndarray, steps: np.ndarray):
+        """(losses, the steps made) with entry ``flat`` (tiled over ``steps``) moved by each
+        of ``steps``."""
+        where = np.tile(flat, steps.size // max(flat.size, 1))
         moved = self.theta[where] + steps
         actual = moved - self.theta[where]
         if self.changes_only:
@@ -296,12 +318,7 @@ class NumericEngine:
             points = np.broadcast_to(self.theta, (steps.size, self.theta.size)).copy()
             points[np.arange(steps.size), where] = moved
             got = self._losses(points)
-        values, bars, plus, minus = self._estimate(got, actual, h, position)
-        if self.settings.epsilon is None:  # steps that measured the loss's shape: own scale
-            values, bars, h = own_scale.estimates(
-                self, position, flat, h, got, actual, values, bars
-            )
-        return values, bars, h, plus, minus
+        return got, actual
 
     def direction_chunk(self, position: int, k: int):
         """(value, bar, h, L+, L−) of ∇L·v for the k-th random unit direction v of a tensor."""
@@ -347,7 +364,8 @@ def numeric_gradient(model: ModelBase, settings: CheckSettings):
             for key, values in zip(parts, piece, strict=True):
                 parts[key][start : start + part.size] = values
             done += part.size
-            evaluations += EVALUATIONS_PER_ENTRY * part.size + engine.own_scale_evaluations
+            each = DIRECTION_EVALUATIONS if settings.mode == "projection" else EVALUATIONS_PER_ENTRY
+            evaluations += each * part.size + engine.own_scale_evaluations
             engine.own_scale_evaluations = 0
             yield done / total, f"{info.name}: {done:,} of {total:,} estimated"
         found.append((info, indices, parts))

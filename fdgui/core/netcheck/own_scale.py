@@ -37,9 +37,16 @@ float64 losses are looked at this way (another dtype's "wrong" is confirmed in f
 keep the second look's code.
 
 The no-grad estimate (``estimates``) gives such entries — |w| far below h, one-sided slopes
-that keep their spread from h to h/2, or Richardson's correction above round-off and above
-``TRUNCATION_SHARE`` of the value — the narrowest usable step's c(s) and B instead of
-Richardson from h and h/2, whose bar holds only where the h² law does.
+that keep their spread from h to h/2, Richardson's correction above round-off and above
+``TRUNCATION_SHARE`` of the value, or a central difference at h/``FINER`` beyond twice its
+bar and round-off (a ripple finer than h that the h² law over h and h/2 cannot show, review9k
+CRITICAL-4) — the narrowest usable step's c(s) and B instead of Richardson from h and h/2,
+whose bar holds only where the h² law does (past ``ENTRY_LIMIT``, such an entry keeps its
+estimate with a bar that reaches the finer difference).
+
+Either look takes only the usable steps every smaller usable step agrees with
+(``converged.converged``): a larger step can follow the h² law by chance on a loss that
+varies below it, with a bar that the smaller steps refute.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from __future__ import annotations
 import numpy as np
 
 from fdgui.core.netcheck.confirm import _refuted
+from fdgui.core.netcheck.converged import converged
 from fdgui.core.netcheck.ladder import DECIDE_SHARE, GRADIENT_ULPS, LAW_SLACK
 from fdgui.core.netcheck.reexamine import (
     KINK,
@@ -65,6 +73,7 @@ MOST_HALVINGS = 52  # and at most to h·2^−52
 BELOW_OWN = 4.0  # ... down to ε₀·|w|/BELOW_OWN
 ENTRY_LIMIT = 256  # entries looked at this way per check
 TRUNCATION_SHARE = 1e-4  # a no-grad estimate whose h and h/2 differ by more: own scale too
+FINER = 64.0  # and one whose central difference at h/FINER leaves its bar
 # what the second look may excuse a disagreement by, on steps that measured the loss's shape
 # (a bowl spanned reads as a kink, a Richardson bar over it as the first ε at fault): looked
 # at again too, and kept where no step at the entry's own scale is usable
@@ -140,7 +149,7 @@ def decide(a: float, made: np.ndarray, up: np.ndarray, down: np.ndarray, roundin
            dtype: str) -> tuple[int, int, float]:  # fmt: skip
     """(code, k, bar) of one entry from its ladder (``intervals_of``): ``k`` the narrowest
     usable step (−1: none), ``bar`` its half-width around c(s_k)."""
-    found = intervals_of(made, up, down, rounding, dtype, a, DECIDE_SHARE * abs(a))
+    found = converged(intervals_of(made, up, down, rounding, dtype, a, DECIDE_SHARE * abs(a)))
     if not found:
         return UNDECIDED, -1, np.inf
     intervals = [(low, high) for low, high, *_ in found]
@@ -171,7 +180,7 @@ def estimate(losses_at, w: float, h: float, loss: float, rounding: float, epsilo
     made = np.where(equal & (plus_made > 0), (plus_made + minus_made) / 2, np.nan)
     up, down = found[: nominal.size] - loss, loss - found[nominal.size :]
     own = max(rounding, seen(made, up, down))
-    found_steps = intervals_of(made, up, down, own, dtype, 0.0, np.inf)
+    found_steps = converged(intervals_of(made, up, down, own, dtype, 0.0, np.inf))
     if not found_steps:
         return np.nan, np.inf, np.nan
     width, k = min((width, k) for _, _, width, k, _ in found_steps)
@@ -299,7 +308,7 @@ def seen(made: np.ndarray, up: np.ndarray, down: np.ndarray) -> float:
     return float(10 * np.max(found)) if np.all(np.isfinite(found)) else np.inf
 
 
-def estimates(engine, position, flat, h, got, actual, values, bars):
+def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
     """(values, bars, h) of a no-grad estimate's piece (``numeric.NumericEngine``: losses
     ``got`` at the steps ``actual`` = ±h, ±h/2 of entries ``flat``) with each entry whose
     steps measured the loss's shape — its |w| far below h, or one-sided slopes that keep
@@ -327,12 +336,26 @@ def estimates(engine, position, flat, h, got, actual, values, bars):
         curved = np.abs(narrow - wide) > np.maximum(noise, TRUNCATION_SHARE * np.abs(values))
     if engine.precision != "float64":  # a coarser loss's estimate has its own bars
         return values, bars, h
-    pick = np.flatnonzero(tiny | kept | curved)
+    floor = 10 * one + NOISE_WIDTH * engine.noise_sigma
+    # the central difference at h/FINER beyond twice (the bar + its own round-off): the
+    # estimate is not converged (a ripple finer than h, review9k CRITICAL-4)
+    unconverged = np.zeros(n, dtype=bool)
+    if finer is not None:
+        central, step = finer
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            gap = np.abs(central - values)
+            unconverged = gap > 2 * (bars + floor / step)
+    picked = tiny | kept | curved | unconverged
+    pick = np.flatnonzero(picked)
+    left = pick[max(0, ENTRY_LIMIT - engine.own_scale_looked) :]
     pick = pick[: max(0, ENTRY_LIMIT - engine.own_scale_looked)]
+    if left.size and unconverged[left].any():  # past the limit: a bar that covers the gap
+        bars = bars.copy()
+        wide = left[unconverged[left]]
+        bars[wide] = np.maximum(bars[wide], gap[wide] + floor / finer[1][wide])
     if pick.size == 0:
         return values, bars, h
     values, bars, h = values.copy(), bars.copy(), h.copy()
-    floor = 10 * one + NOISE_WIDTH * engine.noise_sigma
     epsilon0 = recommended_epsilon(engine.precision, 0.0)  # the estimate's ε for |w| ≤ 1
     for e in pick:
         where = int(flat[e])

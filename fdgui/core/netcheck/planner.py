@@ -165,7 +165,7 @@ def _forward_plans(settings, model, engine, shapes, setup: float) -> dict[str, C
 
 
 def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]:
-    """What estimating a numeric gradient costs (four evaluations an entry or direction),
+    """What estimating a numeric gradient costs (six evaluations an entry, four a direction),
     timed on its own pieces as the forward engine's plan is."""
     import numpy as np
 

@@ -26,3 +26,56 @@ def claim_half_unit(number: Decimal) -> Decimal:
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     return Decimal(5).scaleb(exponent - 1)
+
+
+def typed_number(text: str) -> Decimal | None:
+    """The typed text as a finite decimal number with its digits as written — plain, signed
+    or in parentheses ("0.36236", "(0.36236)", "-(0.36236)", "−0.5"): one number, one claim
+    — or None for a formula (anything else)."""
+    from decimal import InvalidOperation
+
+    cleaned = text.strip().replace("\u2212", "-")
+    negative = False
+    while cleaned:
+        if cleaned[0] in "+-":
+            negative ^= cleaned[0] == "-"
+            cleaned = cleaned[1:].strip()
+        elif cleaned[0] == "(" and _closes_at_end(cleaned):
+            cleaned = cleaned[1:-1].strip()
+        else:
+            break
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or cleaned[:1] in ("+", "-"):
+        return None
+    return -number if negative else number
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the parenthesis opening ``text`` closes at its last character."""
+    depth = 0
+    for index, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            return index == len(text) - 1
+    return False
+
+
+# Roundings of u·|g| a gradient computed in float32, float16 or bfloat16 may carry: a correct
+# backward pass in the format returns at best the exact derivative rounded to it, and a
+# chain of operations adds a few such roundings (the network check allows ten as well)
+CLAIM_ROUNDINGS = 10.0
+
+
+def format_rounding(dtype: str) -> tuple[float, float] | None:
+    """(CLAIM_ROUNDINGS·u, smallest normal number) of a low format: what a correct gradient
+    computed in it may be off by is the first times |g|, plus the second where |g| is below
+    it (underflow: exp(−25) is 0 in float16, and so is its derivative). None for float64
+    (its few u are in every gradient's bar already) and anything that is not a format."""
+    from fdgui.core.numbers.precision import DTYPE_NAMES, smallest_normal, unit_roundoff
+
+    if dtype not in DTYPE_NAMES or dtype == "float64":
+        return None
+    return CLAIM_ROUNDINGS * unit_roundoff(dtype), smallest_normal(dtype)

@@ -301,6 +301,14 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"every ε (relative error {_rel(best)} where they settle), so no choice of ε "
             f"explains it. The finite differences settle near {_fmt(consensus, 6)}."
         )
+    if "flat_change" in facts:  # measured rows that never change (``sweep.flat_rows``)
+        evidence = (
+            "the losses never change (L+ = L− = L on every row), yet a derivative that size "
+            f"would change them by about {_fmt(facts['flat_change'], 2)} at ε = "
+            f"{_eps(facts['flat_epsilon'])}, far beyond what they resolve: the derivative is "
+            f"below about {_fmt(facts['flat_bound'], 2)} unless the loss has a feature "
+            "narrower than the smallest ε."
+        )
     if "outside_sides" in facts:
         low, high = facts["outside_sides"]
         evidence = (
@@ -499,9 +507,12 @@ def _finite_differences(facts: dict[str, Any]) -> str:
     )
 
 
-def _agrees(facts: dict[str, Any]) -> str:
+def _agrees(facts: dict[str, Any], tail: str = "", closed: bool = False) -> str:
+    """ "… agrees with the … reference T ± bar" and ``tail``, then the words on a difference
+    within the claim's rounding or past the bar, as a dash aside: ``closed`` when the
+    caller's words close it ("— within both error bars"), else it ends the sentence."""
     bar = facts.get("agreeing_error")
-    bar_text = "" if bar is None else f" ± {_bar(bar)}"
+    bar_text = ("" if bar is None else f" ± {_bar(bar)}") + tail
     apart = abs(facts["checked"] - facts["agreeing_value"])
     if facts.get("claim_rounding"):  # within the typed claim's own rounding (claim.py)
         bar_text += claim_words(facts)
@@ -511,6 +522,8 @@ def _agrees(facts: dict[str, Any]) -> str:
             f" — the difference, {_bar(apart)}, is past that bar, but a difference counts "
             "only beyond twice the bars —"
         )
+    if not closed:
+        bar_text = bar_text.removesuffix(" —")
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the "
         f"{facts['agreeing_method']} reference {_fmt(facts['agreeing_value'], 6)}{bar_text}"
@@ -570,9 +583,15 @@ def _limit_note(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 
 def _limited(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     return (
-        f"{_agrees(facts)} (relative difference {_rel(facts['relative_difference'])}), "
-        f"which shares no rounding with the finite differences. {_finite_differences(facts)} "
+        f"{_agrees(facts, _shares(facts))}. {_finite_differences(facts)} "
         f"{_limit_note(diagnosis, facts)}"
+    )
+
+
+def _shares(facts: dict[str, Any]) -> str:
+    return (
+        f" (relative difference {_rel(facts['relative_difference'])}), which shares no "
+        "rounding with the finite differences"
     )
 
 
@@ -614,7 +633,7 @@ def _correct(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             )
     confirmed = ""
     if "agreeing_method" in facts:
-        confirmed = f" {_agrees(facts)} within both error bars."
+        confirmed = f" {_agrees(facts, closed=True)} within both error bars."
     return (
         f"{_method(facts)} {_fmt(facts['checked'], 6)} agrees with the finite "
         f"differences: {slope_text} and reaches a relative error of "

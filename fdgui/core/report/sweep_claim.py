@@ -10,7 +10,20 @@ from fdgui.core.numbers.format import ratio as _rel
 from fdgui.core.numbers.format import significant
 from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.numbers.precision import unit_roundoff
-from fdgui.core.sweep.claim import CLAIM_ROUNDINGS, underflow
+from fdgui.core.sweep.claim import CLAIM_ROUNDINGS, error_sides, underflow
+
+
+def reference_bar(item: Any) -> str:
+    """A reference's bar as printed after its value: " ± 2e-12"; for a typed claim whose
+    correct derivatives reach further on one side, the two sides the verdict allows,
+    " −1.2e-10 +3.3e-8" (``claim.error_sides``); "" without a bar."""
+    sides = error_sides(item)
+    if sides is None:
+        return ""
+    below, above = _bar(sides[0]), _bar(sides[1])
+    if below == above:
+        return f" ± {_bar(item.error)}"
+    return f" −{below} +{above}"
 
 
 def claim_limits(facts: dict[str, Any], case: str | None = None) -> bool:
@@ -78,6 +91,14 @@ def claim_words(facts: dict[str, Any]) -> str:
             "by that much (read from the expression, term by term) —"
         )
     relative = difference / max(abs(facts["checked"]), abs(facts["agreeing_value"]), 1e-300)
+    if facts.get("claim_walked"):  # the walk's bound, read from the expression
+        return (
+            f" — it differs by {_bar(difference)} ({_rel(relative)} relative), within the "
+            f"rounding {dtype} leaves in this gradient computed in it (up to "
+            f"{_bar(facts['claim_allowance'])} here, read from the expression term by term; a "
+            f"correct backward pass in {dtype} returns at best the exact derivative rounded "
+            "to it) —"
+        )
     allowed = CLAIM_ROUNDINGS * unit_roundoff(dtype)
     return (
         f" — it differs by {_bar(difference)} ({_rel(relative)} "
@@ -91,22 +112,23 @@ def _segment_words(facts: dict[str, Any], dtype: str) -> str:
     """Words for a claim that matches one of the correct derivatives of the typed expression
     other than the dtype's own (``claim.agreement_facts``: ``claim_end``)."""
     difference, end = facts["claim_difference"], facts.get("claim_end", "constants")
-    w_typed, w_dtype = facts.get("claim_w_typed"), facts.get("claim_w_dtype")
+    w_typed, w_dtype = _typed_w(facts.get("claim_w_typed")), facts.get("claim_w_dtype")
     value = facts.get("claim_end_value")
+    held_digits = 17 if dtype == "float64" else 12  # 0.70000001 is 0.70000000999999995
     rounded_w = (
-        f"the {dtype} losses are taken at w rounded to {dtype}, {significant(w_dtype, 12)}, "
-        "where the reference takes its derivative"
+        f"the {dtype} losses are taken at w rounded to {dtype}, "
+        f"{significant(w_dtype, held_digits)}, where the reference takes its derivative"
     )
     if end == "w":
         return (
             f" — it differs by {_bar(difference)}: your derivative matches the exact derivative "
-            f"at the typed w = {significant(w_typed, 12)} ({significant(value, 9)}); {rounded_w}"
+            f"at the typed w = {w_typed} ({significant(value, 9)}); {rounded_w}"
             " —"
         )
     if end == "both":
         return (
             f" — it differs by {_bar(difference)}: your derivative matches the exact derivative "
-            f"with the loss's constants as typed at the typed w = {significant(w_typed, 12)} "
+            f"with the loss's constants as typed at the typed w = {w_typed} "
             f"({significant(value, 9)}); {rounded_w}, with the constants as {dtype} holds them —"
         )
     if end == "between":
@@ -121,6 +143,11 @@ def _segment_words(facts: dict[str, Any], dtype: str) -> str:
         f"your derivative takes them as typed, the {dtype} losses and the reference as "
         f"{dtype} holds them —"
     )
+
+
+def _typed_w(value: Any) -> str:
+    """The w as typed: its text where the facts hold it, else its float to 12 digits."""
+    return value if isinstance(value, str) else significant(value, 12)
 
 
 def coarse_evidence(facts: dict[str, Any], method: str, value: str) -> str:

@@ -7,36 +7,54 @@ derivative factor, product and sum; where those terms cancel (3·w² − 3 at 1.
 of tanh where y is near 1) the result is off from the exact derivative by many units of its
 own size, though by only a unit or two of the terms. So the allowance for such a gradient
 is read from the expression itself: one walk of the checked tree computes the derivative the
-way autograd does — each primitive's factor from its **rounded** forward output (tanh
-1 − y², sigmoid y·(1 − y), exp y, sqrt 1/(2y), tan 1 + y²; log 1/x, arctan 1/(1 + x²) from
-its input) — in extended precision, carrying for every value its first-order sensitivity to
-each rounding: value·(1 + δ) with |δ| ≤ u (two units for a transcendental function, as
-libraries round those to about one ulp). The derivative's error is then Σ cᵢ·δᵢ, with cᵢ
-exact (first order). Its worst case is u·Σ|cᵢ|; the roundings of a real backward behave as
-independent ones, so ``SPREAD`` standard deviations of that sum (uniform δᵢ) bound it as
-well, and the smaller of the two is taken (a long sum of equal terms is not charged its
-worst case). One walk, no sampling: a few milliseconds.
+way reverse-mode autograd does — a forward pass rounding every value, then the adjoint
+carried from the loss down to each use of w, multiplied at every node by that node's local
+factor taken from its **rounded** forward output (tanh 1 − y², sigmoid (1 − y)·y, exp y,
+sqrt 1/(2y), tan 1 + y²; log 1/x, arctan 1/(1 + x²) from its input; a quotient grad/b and
+−grad·((a/b)/b)) — in extended precision, carrying for every value its first-order
+sensitivity to each rounding: value·(1 + δ) with |δ| ≤ u (two units for a transcendental
+function in float64 and float32, as libraries round those to about one ulp). Each use of w
+receives one term; the gradient is their sum, **accumulated in an order the walk does not
+know** (torch adds the terms into w's gradient as the graph delivers them). So the bound is
+the terms' own first-order error plus the worst any order of summing them may round: every
+partial sum is a sum of some of the terms, at most max(Σ positive, Σ |negative|) in size, and
+each of the n − 1 additions rounds once (the last one is the result itself): u·((n − 2)·that
++ |T|). Where the terms do not cancel this is a unit or two of T; where they do (a product
+rule's (w − c) + (w + c) − 2w), it is a unit of the terms.
+
+The terms' error Σ cᵢ·δᵢ (cᵢ exact, first order): its worst case is u·Σ|cᵢ|; the roundings of
+a real backward behave as independent ones, so ``SPREAD`` standard deviations of that sum
+(uniform δᵢ) bound it as well, and the smaller of the two is taken (a long sum of equal terms
+is not charged its worst case). One walk, no sampling: a few milliseconds.
 
 The constants are the dtype's (they are exact in it) and w the dtype's w; branch switches
 take the exact branch. A result within a millionth of a unit of a dtype number, whatever the
-roundings before it move it by, is that number (sigmoid of 1e8 is 1, and 1 − 1 is 0): its
-error is then known, and the earlier roundings no longer reach it. Autograd's formulas round
-in other places than this walk's (0.5/y·g for g/(2y)): each +, −, ×, ÷ of computed values
-is charged two roundings. None where the walk cannot be made (a domain edge, an astronomically
-large argument, an unknown form).
+roundings before it move it by, is that number (sigmoid of 1e8 is 1, tanh(30) is 1 in
+float64, and 1 − 1·1 is 0): its error is then known, and the earlier roundings no longer
+reach it — the backward of a saturated tanh is exactly 0, and its error is the whole
+derivative. The walk's own working precision rounds too (1 − tanh(40) is 1.4e-35, below 30
+digits): every value it computes carries that rounding as one more, never shared out by the
+spread, so a cancellation the working precision cannot resolve leaves a bound at its
+resolution, never 0; where that share dominates the walk is redone with more digits.
+Autograd's formulas round in other places than this walk's (0.5/y·g for g/(2y)): each +, −,
+×, ÷ of computed values is charged two roundings. None where the walk cannot be made (a
+domain edge, an astronomically large argument, an unknown form).
 """
 
 from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Callable
 
 from fdgui.core.sweep.budget import check_time, unavailable_then
 
 SPREAD = 4.0  # standard deviations of the summed roundings taken as their bound
-TRANSCENDENTAL = 2.0  # units of u a float64 library's exp/sin/tanh/… may be off by (one ulp);
-# in float32/float16/bfloat16 they are computed wider and rounded once: one unit
+TRANSCENDENTAL = 2.0  # units of u a float64 or float32 library's exp/sin/tanh/… may be off by
+# (one ulp); in float16/bfloat16 they are computed in float32 and rounded once: one unit
 DIGITS = 30  # the sensitivities need a few digits; the values' cancellations no more
+MORE_DIGITS = (120, 480)  # redone with these where the working precision's share dominates
+WORKING_SHARE = 0.1  # … that is, exceeds this share of the bound
 # a result this share of u·|x| from a dtype number x, spread included, is x whatever formula
 # computes it (sigmoid of 1e8 is 1; sqrt(900) is 30); a tenth was not: sqrt(901)'s luck in
 # one formula is not another's (torch forms 1/(2y) as 0.5/y)
@@ -45,6 +63,7 @@ PINNED = 1e-6
 # g/(2y)): each +, −, ×, ÷ of computed values is charged one rounding more
 BASIC = 2.0
 HUGE = 1e15  # arguments beyond this (exp of 1e15) are left out: no bound is given
+EXACT_SUBSETS = 12  # terms up to this many are checked for an exact accumulation
 
 
 class _Out(Exception):
@@ -62,8 +81,13 @@ class _Value:
         self.sens = sens or {}
 
 
+Back = Callable[[_Value], None] | None  # carries an adjoint down to the uses of w
+
+
 class _Walk:
-    def __init__(self, mp, unit: float, constant, library: float, held, floor: float) -> None:
+    def __init__(
+        self, mp, unit: float, constant, library: float, held, floor: float, digits: int
+    ) -> None:
         self.mp = mp
         self.library = library
         self.unit = mp.mpf(unit)
@@ -71,9 +95,29 @@ class _Walk:
         self.held = held  # float → the dtype's nearest number (float), or None
         self.floor = mp.mpf(floor)  # half the dtype's smallest subnormal
         self.count = 0
+        # the working precision's own rounding of each value (a generous 100 of its units)
+        self.working = mp.mpf(10) ** (2 - digits)
+        self.working_keys: set[int] = set()
+        self.terms: list[_Value] = []  # the adjoint reaching each use of w
+
+    def exact(self, value: _Value) -> bool:
+        """Whether ``value`` is known exactly as the dtype computes it (no rounding reaches
+        it; the working precision's own may)."""
+        return all(key in self.working_keys for key in value.sens)
+
+    def _carried(self, value: _Value):
+        return sum(abs(c) for k, c in value.sens.items() if k in self.working_keys)
+
+    def _working(self, value: _Value) -> _Value:
+        """The working precision's rounding of ``value.v``, as one more rounding."""
+        if value.v != 0:
+            self.count += 1
+            self.working_keys.add(self.count)
+            value.sens[self.count] = self.working * abs(value.v)
+        return value
 
     def _round(self, value: _Value, units: float = 1.0) -> _Value:
-        if value.v == 0:
+        if value.v == 0 and self.exact(value):
             return value
         held = self.held(float(value.v))
         if held is not None:
@@ -81,17 +125,23 @@ class _Walk:
             spread = sum(abs(c) for c in value.sens.values())
             if gap + spread <= PINNED * self.unit * abs(held):
                 # the result rounds to the same dtype number whatever the roundings before it
-                # (sigmoid of 1e8 is 1): its error is known, the earlier ones are gone
+                # (sigmoid of 1e8 is 1): its error is known — but for what the working
+                # precision may have lost of the value — and the earlier ones are gone
+                carried = self._carried(value)
                 value.sens = {}
                 if gap != 0:
                     self.count += 1
                     value.sens[self.count] = gap
+                if carried != 0:
+                    self.count += 1
+                    self.working_keys.add(self.count)
+                    value.sens[self.count] = carried
                 return value
         self.count += 1
         # below the normal range a rounding is up to half the smallest subnormal, whatever
         # the value's size (sigmoid(−117) is 0 in float32)
         error = max(abs(value.v) * self.unit * units, self.floor)
-        value.sens[self.count] = error if value.v > 0 else -error
+        value.sens[self.count] = error if value.v >= 0 else -error
         return value
 
     def _basic(self, value: _Value, exact_inputs: bool) -> _Value:
@@ -111,7 +161,10 @@ class _Walk:
 
     def _scaling(self, a: _Value) -> bool:
         """Whether multiplying or dividing by ``a`` is exact: an exact ± power of two."""
-        return not a.sens and a.v != 0 and self.mp.frexp(abs(a.v))[0] == 0.5
+        return self.exact(a) and a.v != 0 and self.mp.frexp(abs(a.v))[0] == 0.5
+
+    def _zero(self, a: _Value) -> bool:
+        return a.v == 0 and not a.sens
 
     @staticmethod
     def _combine(a: _Value, ka, b: _Value | None = None, kb=0) -> dict:
@@ -121,103 +174,139 @@ class _Walk:
                 sens[i] = sens.get(i, 0) + kb * c
         return sens
 
+    def neg(self, a: _Value) -> _Value:
+        return _Value(-a.v, self._combine(a, -1))
+
     def add(self, a: _Value, b: _Value, sign: int = 1) -> _Value:
-        if b.v == 0 and not b.sens:
+        if self._zero(b):
             return a
-        if a.v == 0 and not a.sens:
+        if self._zero(a):
             return _Value(sign * b.v, self._combine(b, sign))
-        value = _Value(a.v + sign * b.v, self._combine(a, 1, b, sign))
-        return self._basic(value, not a.sens and not b.sens)
+        value = self._working(_Value(a.v + sign * b.v, self._combine(a, 1, b, sign)))
+        return self._basic(value, self.exact(a) and self.exact(b))
 
     def mul(self, a: _Value, b: _Value) -> _Value:
-        if (a.v == 0 and not a.sens) or (b.v == 0 and not b.sens):
+        if self._zero(a) or self._zero(b):
             return _Value(self.mp.mpf(0))
-        value = _Value(a.v * b.v, self._combine(a, b.v, b, a.v))
+        value = self._working(_Value(a.v * b.v, self._combine(a, b.v, b, a.v)))
         if self._scaling(a) or self._scaling(b):
             return value
-        return self._basic(value, not a.sens and not b.sens)
+        return self._basic(value, self.exact(a) and self.exact(b))
 
     def div(self, a: _Value, b: _Value) -> _Value:
         if b.v == 0:
             raise _Out("division by zero")
-        if a.v == 0 and not a.sens:
+        if self._zero(a):
             return _Value(self.mp.mpf(0))
         value = a.v / b.v
-        result = _Value(value, self._combine(a, 1 / b.v, b, -value / b.v))
+        result = self._working(_Value(value, self._combine(a, 1 / b.v, b, -value / b.v)))
         if self._scaling(b):
             return result
-        return self._basic(result, not a.sens and not b.sens)
+        return self._basic(result, self.exact(a) and self.exact(b))
 
     def function(self, value, slope, x: _Value, units: float | None = None) -> _Value:
         """f(x) rounded (a library function's ``units`` of u, by default), with f'(x) =
         ``slope`` carrying x's sensitivities."""
         units = self.library if units is None else units
-        return self._round(_Value(value, self._combine(x, slope)), units)
+        return self._round(self._working(_Value(value, self._combine(x, slope))), units)
 
     def const(self, value) -> _Value:
         return _Value(self.mp.mpf(value))
 
 
-def _node(walk: _Walk, node: ast.AST, w) -> tuple[_Value, _Value]:
-    """(value, derivative) of ``node`` as a backward pass in the dtype computes them."""
+def _down(back: Back, local: Callable[[_Value], _Value]) -> Back:
+    """The adjoint of a child: ``local`` applied to the node's, carried further down."""
+    if back is None:
+        return None
+    return lambda adjoint: back(local(adjoint))
+
+
+def _node(walk: _Walk, node: ast.AST, w) -> tuple[_Value, Back]:
+    """The value of ``node`` as the dtype computes it, and how its adjoint reaches the uses
+    of w below it (None where none is below)."""
     from fdgui.core.models.expression import CONSTANTS, VARIABLE
 
     check_time()
-    mp = walk.mp
     if isinstance(node, ast.Constant):
-        return walk.const(walk.constant(node.value, mp)), walk.const(0)
+        return walk.const(walk.constant(node.value, walk.mp)), None
     if isinstance(node, ast.Name):
         if node.id == VARIABLE:
-            return walk.const(w), walk.const(1)
-        return walk.const(walk.constant(CONSTANTS[node.id], mp)), walk.const(0)
+            return walk.const(w), walk.terms.append
+        return walk.const(walk.constant(CONSTANTS[node.id], walk.mp)), None
     if isinstance(node, ast.UnaryOp):
-        value, slope = _node(walk, node.operand, w)
+        value, back = _node(walk, node.operand, w)
         if isinstance(node.op, ast.USub):
-            return walk.add(walk.const(0), value, -1), walk.add(walk.const(0), slope, -1)
-        return value, slope
+            return walk.neg(value), _down(back, walk.neg)
+        return value, back
     if isinstance(node, ast.BinOp):
         return _binary(walk, node, w)
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[union-attr]
         arguments = [_node(walk, argument, w) for argument in node.args]
         if name in ("maximum", "minimum"):
-            (a, da), (b, db) = arguments
+            (a, back_a), (b, back_b) = arguments
             first = a.v >= b.v if name == "maximum" else a.v <= b.v
-            return (a, da) if first else (b, db)
-        ((x, dx),) = arguments
-        return _unary(walk, name, x, dx)
+            return (a, back_a) if first else (b, back_b)
+        ((x, back),) = arguments
+        value, local = _unary(walk, name, x, back is not None)
+        return value, _down(back, local)
     raise _Out(type(node).__name__)
 
 
-def _binary(walk: _Walk, node: ast.BinOp, w) -> tuple[_Value, _Value]:
-    a, da = _node(walk, node.left, w)
-    b, db = _node(walk, node.right, w)
+def _both(back_a: Back, local_a, back_b: Back, local_b) -> Back:
+    if back_a is None and back_b is None:
+        return None
+
+    def back(adjoint: _Value) -> None:
+        if back_a is not None:
+            back_a(local_a(adjoint))
+        if back_b is not None:
+            back_b(local_b(adjoint))
+
+    return back
+
+
+def _binary(walk: _Walk, node: ast.BinOp, w) -> tuple[_Value, Back]:
+    a, back_a = _node(walk, node.left, w)
+    b, back_b = _node(walk, node.right, w)
     if isinstance(node.op, ast.Add | ast.Sub):
         sign = 1 if isinstance(node.op, ast.Add) else -1
-        return walk.add(a, b, sign), walk.add(da, db, sign)
+        other = (lambda g: g) if sign > 0 else walk.neg
+        return walk.add(a, b, sign), _both(back_a, lambda g: g, back_b, other)
     if isinstance(node.op, ast.Mult):
-        return walk.mul(a, b), walk.add(walk.mul(da, b), walk.mul(a, db))
+        return walk.mul(a, b), _both(
+            back_a, lambda g: walk.mul(g, b), back_b, lambda g: walk.mul(g, a)
+        )
     if isinstance(node.op, ast.Div):
         value = walk.div(a, b)
-        # autograd: grad/b for the numerator, −grad·(a/b)/b for the denominator
-        return value, walk.add(walk.div(da, b), walk.div(walk.mul(db, value), b), -1)
+        # autograd: grad/b for the numerator, −grad·((a/b)/b) for the denominator
+        return value, _both(
+            back_a,
+            lambda g: walk.div(g, b),
+            back_b,
+            lambda g: walk.neg(walk.mul(g, walk.div(value, b))),
+        )
     mp = walk.mp
-    if not isinstance(node.op, ast.Pow) or (a.v <= 0 and (db.v != 0 or b.v != int(b.v))):
+    if not isinstance(node.op, ast.Pow) or (a.v <= 0 and (back_b is not None or b.v != int(b.v))):
         raise _Out("power")
     if a.v == 0:
         raise _Out("power at 0")
     value = walk.function(mp.power(a.v, b.v), b.v * mp.power(a.v, b.v - 1), a)
-    slope = walk.const(0)
-    if da.v != 0 or da.sens:
+
+    def base(g: _Value) -> _Value:
         lower = walk.function(mp.power(a.v, b.v - 1), (b.v - 1) * mp.power(a.v, b.v - 2), a)
-        slope = walk.mul(walk.mul(b, lower), da)
-    if db.v != 0 or db.sens:
+        return walk.mul(g, walk.mul(b, lower))
+
+    def exponent(g: _Value) -> _Value:
         log = walk.function(mp.log(a.v), 1 / a.v, a)
-        slope = walk.add(slope, walk.mul(walk.mul(value, log), db))
-    return value, slope
+        return walk.mul(g, walk.mul(value, log))
+
+    return value, _both(back_a, base, back_b, exponent)
 
 
-def _unary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, _Value]:
+def _unary(walk: _Walk, name: str, x: _Value, needed: bool):
+    """(f(x) as the dtype computes it, the adjoint's local step: g ↦ g·f′ as autograd forms
+    it from the rounded values)."""
     mp = walk.mp
     one = walk.const(1)
     t = x.v
@@ -225,27 +314,27 @@ def _unary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, _Valu
         raise _Out("argument beyond every float")
     if name == "abs":
         sign = 1 if t >= 0 else -1
-        return _Value(abs(t), walk._combine(x, sign)), _Value(sign * dx.v, walk._combine(dx, sign))
+        value = _Value(abs(t), walk._combine(x, sign))
+        return value, (lambda g: g) if sign > 0 else walk.neg
     if name == "relu":
         if t > 0:
-            return x, dx
-        return walk.const(0), walk.const(0)
+            return x, lambda g: g
+        return walk.const(0), lambda g: walk.const(0)
     if name == "square":
-        value = walk.mul(x, x)
-        return value, walk.mul(walk.mul(walk.const(2), x), dx)
+        return walk.mul(x, x), lambda g: walk.mul(g, walk.mul(walk.const(2), x))
     if name in ("log", "log10", "log2", "log1p"):
         argument = walk.add(x, one) if name == "log1p" else x
         if argument.v <= 0:
             raise _Out("log of a non-positive number")
         scale = {"log": 1, "log1p": 1, "log10": mp.log(10), "log2": mp.log(2)}[name]
         value = walk.function(mp.log(argument.v) / scale, 1 / (argument.v * scale), argument)
-        below = argument if scale == 1 else walk.mul(argument, walk.const(scale))
-        return value, walk.div(dx, below)
+        below = argument if scale == 1 or not needed else walk.mul(argument, walk.const(scale))
+        return value, lambda g: walk.div(g, below)
     if name == "sqrt":
         if t <= 0:
             raise _Out("square root at or below 0")
         value = walk.function(mp.sqrt(t), 1 / (2 * mp.sqrt(t)), x, 1.0)
-        return value, walk.div(dx, walk.mul(walk.const(2), value))
+        return value, lambda g: walk.div(g, walk.mul(walk.const(2), value))
     if name in ("arcsin", "arccos"):
         if abs(t) >= 1:
             raise _Out("outside (−1, 1)")
@@ -253,42 +342,42 @@ def _unary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, _Valu
         value = walk.function(mp.asin(t) if name == "arcsin" else mp.acos(t), 1 / root, x)
         inner = walk.add(one, walk.mul(x, x), -1)
         factor = walk.function(mp.sqrt(inner.v), 1 / (2 * mp.sqrt(inner.v)), inner, 1.0)
-        slope = walk.div(dx, factor)
-        return value, slope if name == "arcsin" else walk.add(walk.const(0), slope, -1)
+        if name == "arcsin":
+            return value, lambda g: walk.div(g, factor)
+        return value, lambda g: walk.neg(walk.div(g, factor))
     if name in ("arctan", "atan", "arcsinh"):
         derivative = 1 / (1 + t * t) if name != "arcsinh" else 1 / mp.sqrt(t * t + 1)
         value = walk.function(mp.atan(t) if name != "arcsinh" else mp.asinh(t), derivative, x)
         inner = walk.add(walk.mul(x, x), one)
         if name != "arcsinh":
-            return value, walk.div(dx, inner)
+            return value, lambda g: walk.div(g, inner)
         root = walk.function(mp.sqrt(inner.v), 1 / (2 * mp.sqrt(inner.v)), inner, 1.0)
-        return value, walk.div(dx, root)
-    return _elementary(walk, name, x, dx)
+        return value, lambda g: walk.div(g, root)
+    value, factor = _elementary(walk, name, x)
+    return value, lambda g: walk.mul(g, factor)
 
 
-def _elementary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, _Value]:
-    """exp-like and trigonometric functions: the factor from the rounded output where
-    autograd takes it from there."""
+def _elementary(walk: _Walk, name: str, x: _Value) -> tuple[_Value, _Value]:
+    """exp-like and trigonometric functions: (value, the local factor), the factor from the
+    rounded output where autograd takes it from there."""
     mp = walk.mp
     one = walk.const(1)
     t = x.v
     if name in ("exp", "expm1"):
         value = walk.function(mp.exp(t) if name == "exp" else mp.expm1(t), mp.exp(t), x)
-        factor = value if name == "exp" else walk.add(value, one)
-        return value, walk.mul(factor, dx)
+        return value, value if name == "exp" else walk.add(value, one)
     if name == "sigmoid":
         s = 1 / (1 + mp.exp(-t))
         value = walk.function(s, s * (1 - s), x)
-        factor = walk.mul(value, walk.add(one, value, -1))
-        return value, walk.mul(factor, dx)
+        return value, walk.mul(walk.add(one, value, -1), value)
     if name == "tanh":
         value = walk.function(mp.tanh(t), 1 / mp.cosh(t) ** 2, x)
-        return value, walk.mul(walk.add(one, walk.mul(value, value), -1), dx)
+        return value, walk.add(one, walk.mul(value, value), -1)
     if name == "tan":
         if mp.cos(t) == 0:
             raise _Out("tan's pole")
         value = walk.function(mp.tan(t), 1 / mp.cos(t) ** 2, x)
-        return value, walk.mul(walk.add(one, walk.mul(value, value)), dx)
+        return value, walk.add(one, walk.mul(value, value))
     pairs = {
         "sin": (mp.sin, mp.cos, 1),
         "cos": (mp.cos, mp.sin, -1),
@@ -300,7 +389,32 @@ def _elementary(walk: _Walk, name: str, x: _Value, dx: _Value) -> tuple[_Value, 
     function, other, sign = pairs[name]
     value = walk.function(function(t), sign * other(t), x)
     factor = walk.function(sign * other(t), function(t) * (-1 if name in ("sin", "cos") else 1), x)
-    return value, walk.mul(factor, dx)
+    return value, factor
+
+
+def _accumulation(walk: _Walk, terms: list[_Value], total) -> tuple:
+    """What summing the terms in any order may round (u per addition, each partial sum at
+    most the larger of the positive and the negative terms' sums; the last one the result),
+    and whether the result needs no final rounding: 0 and True where every term is exact and
+    every sum of some of them a dtype number (w + w, 3·w)."""
+    mp = walk.mp
+    if all(walk.exact(t) for t in terms) and len(terms) <= EXACT_SUBSETS:
+        values = [t.v for t in terms]
+        exact = True
+        for mask in range(1, 2 ** len(values)):
+            part = mp.fsum(v for i, v in enumerate(values) if mask >> i & 1)
+            held = walk.held(float(part))
+            if held is None or mp.mpf(held) != part:
+                exact = False
+                break
+        if exact:
+            return mp.mpf(0), True
+    if len(terms) < 2:
+        return mp.mpf(0), False
+    positive = mp.fsum(t.v for t in terms if t.v > 0)
+    negative = -mp.fsum(t.v for t in terms if t.v < 0)
+    largest = max(positive, negative)
+    return walk.unit * ((len(terms) - 2) * largest + abs(total)), False
 
 
 def _nearest(dtype: str):
@@ -324,32 +438,58 @@ def _nearest(dtype: str):
     return held, floor
 
 
+def _bound(mp, tree: ast.AST, w: float, dtype: str, digits: int):
+    """(the bound, the working precision's share of it) at ``digits`` digits."""
+    from fdgui.core.numbers.precision import unit_roundoff
+    from fdgui.core.sweep.dtype_exact import Arithmetic
+
+    unit = unit_roundoff(dtype)
+    arithmetic = Arithmetic(dtype)
+    with mp.workdps(digits):
+        library = TRANSCENDENTAL if dtype in ("float64", "float32") else 1.0
+        held, floor = _nearest(dtype)
+        walk = _Walk(mp, unit, arithmetic.constant, library, held, floor, digits)
+        _, back = _node(walk, tree, mp.mpf(float(w)))
+        if back is not None:
+            back(walk.const(1))
+        terms = walk.terms
+        total = mp.fsum(t.v for t in terms)
+        sens: dict = {}
+        for term in terms:
+            for key, c in term.sens.items():
+                sens[key] = sens.get(key, 0) + c
+        working = mp.fsum(abs(c) for k, c in sens.items() if k in walk.working_keys)
+        rounded = [c for k, c in sens.items() if k not in walk.working_keys]
+        worst = mp.fsum(abs(c) for c in rounded)
+        spread = mp.sqrt(mp.fsum(c * c for c in rounded) / 3)
+        accumulation, exact = _accumulation(walk, terms, total)
+        final = 0 if exact else walk.unit * abs(total)
+        bound = min(worst, SPREAD * spread) + accumulation + final + working
+        return float(bound), float(working)
+
+
 @unavailable_then(lambda why: None)
 def backward_bound(text: str, w: float, dtype: str) -> float | None:
     """How far from the exact derivative (at w, the dtype's constants) a correct backward
     pass computed in ``dtype`` may return the gradient of the expression ``text``: the
-    smaller of the worst case and ``SPREAD`` standard deviations of its first-order rounding
-    error, plus the final rounding to the dtype. None where the walk cannot be made."""
+    smaller of the worst case and ``SPREAD`` standard deviations of its terms' first-order
+    rounding error, plus what accumulating the terms in any order may round and the final
+    rounding to the dtype. None where the walk cannot be made."""
     import mpmath as mp
 
     from fdgui.core.numbers.precision import unit_roundoff
-    from fdgui.core.sweep.dtype_exact import Arithmetic
 
     try:
-        unit = unit_roundoff(dtype)
+        unit_roundoff(dtype)
     except ValueError:
         return None
-    arithmetic = Arithmetic(dtype)
-    with mp.workdps(DIGITS):
-        library = TRANSCENDENTAL if dtype == "float64" else 1.0
-        held, floor = _nearest(dtype)
-        walk = _Walk(mp, unit, arithmetic.constant, library, held, floor)
+    tree = ast.parse(text, mode="eval").body
+    result = math.nan
+    for digits in (DIGITS, *MORE_DIGITS):
         try:
-            _, slope = _node(walk, ast.parse(text, mode="eval").body, mp.mpf(float(w)))
+            result, working = _bound(mp, tree, w, dtype, digits)
         except (_Out, ZeroDivisionError, ValueError, OverflowError, KeyError):
             return None
-        worst = sum(abs(c) for c in slope.sens.values())
-        spread = mp.sqrt(sum(c * c for c in slope.sens.values()) / 3)
-        bound = min(worst, SPREAD * spread) + walk.unit * abs(slope.v)
-        result = float(bound)
+        if not working > WORKING_SHARE * result:
+            break
     return result if math.isfinite(result) else None

@@ -437,6 +437,20 @@ def _flat_rows(reading: _Reading, checked: ReferenceValue | None) -> Diagnosis:
     mostly the largest ε). A loss smooth on the scale of these ε has a derivative below about
     that; one that is not (an oscillation whose period divides every 2ε) can have any."""
     result = reading.result
+    if checked is not None:  # rows that resolve it refute it (``flat_rows``)
+        from fdgui.core.sweep.flat_rows import flat_rows_refute
+
+        refuted = flat_rows_refute(result, float(checked.value))
+        if refuted is not None:
+            return reading.diagnosis(
+                "wrong",
+                "wrong",
+                recommended_by="wrong",
+                vanished_note=False,
+                factor=None,
+                best_relative_error=result.central.best_relative_error,
+                **refuted,
+            )
     floor = np.asarray(result.roundoff_floor, dtype=float)
     finite = np.isfinite(floor) & (floor > 0)
     facts: dict[str, Any] = {

@@ -19,11 +19,13 @@ the claim itself, not a bug in it:
   correct backward pass is off by many u of the gradient (``backward_rounding``).
 - **The dtype's rounding of a computed gradient.** In float32, float16 and bfloat16 the
   gradient a correct backward pass returns is at best the exact derivative rounded to the
-  dtype (an error up to u relative), and a chain of operations adds a few such roundings. As
-  the network check allows ten times one rounding (``core/netcheck/tolerances.py``: atol is
-  10·u·|L|/ε), a typed gradient may differ from the exact derivative by up to
-  ``CLAIM_ROUNDINGS``·u·|g| in these dtypes; within that it is correct, "limited by" the
-  dtype. Float64 keeps the few u of ``diagnosis._gradient_bar``.
+  dtype, and a chain of operations adds a few such roundings: where the walk can be made,
+  its bound is the allowance (d/dw w is exact in every dtype: 1.04 for it in bfloat16 is a
+  bug, not its rounding); within it the claim is correct, "limited by" the dtype. Where the
+  walk cannot be made, a typed gradient may differ from the exact derivative by up to
+  ``CLAIM_ROUNDINGS``·u·|g| in these dtypes, as the network check allows ten times one
+  rounding (``core/netcheck/tolerances.py``). Float64 keeps the few u of
+  ``diagnosis._gradient_bar``.
 
 Both are part of the gradient's error bar, which is fixed for a given typed text and dtype,
 so the verdict stays monotone in how far the gradient is off: a bug larger than the
@@ -33,15 +35,17 @@ allowance (twice the combined bars, as for every reference) is still "wrong".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE
+# CLAIM_ROUNDINGS: roundings of u·|g| a gradient computed in a low dtype may carry (the one
+# rule with the calculator's, ``format_rounding``; the report's words read it from here)
+from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS as CLAIM_ROUNDINGS
+from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE, format_rounding
 from fdgui.core.sweep.references import ReferenceValue
 
-CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
 # What computing the derivative in the dtype may round confirms nothing beyond this share of
 # the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
 COMPUTATION_RESOLVES = 0.375
@@ -49,12 +53,11 @@ TYPED_PREFIX = "typed: "  # how typed.typed_derivative notes the text of a typed
 
 
 def _number(text: str) -> Decimal | None:
-    """The typed text as a finite decimal number, or None for a formula."""
-    try:
-        number = Decimal(text.strip().replace("\u2212", "-"))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    """The typed text as a finite decimal number (plain, signed or in parentheses: one
+    number, one claim), or None for a formula."""
+    from fdgui.core.numbers.typed_claim import typed_number
+
+    return typed_number(text)
 
 
 def half_unit(text: str) -> float:
@@ -73,22 +76,25 @@ def dtype_rounding(value: float, dtype: str) -> float:
     are in every gradient's bar already). A value below the dtype's smallest normal number
     (a typed 0 among them) may be off by that number too: a correct backward's result, or a
     factor of it, underflows there (exp(−25) is 0 in float16, so is its derivative)."""
+    rounding = format_rounding(dtype)  # the calculator's rule too
+    if rounding is None or not np.isfinite(value):
+        return 0.0
+    return rounding[0] * abs(value) + underflow(value, dtype)
+
+
+def _underflow(value: float, dtype: str) -> float:
     if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
         return 0.0
-    from fdgui.core.numbers.precision import unit_roundoff
-
-    try:
-        u = unit_roundoff(dtype)
-    except ValueError:
-        return 0.0
-    return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
+    return underflow(value, dtype)
 
 
 def underflow(value: float, dtype: str) -> float:
     """The dtype's smallest normal number where |value| is below it (else 0): what underflow
     in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
-    from fdgui.core.numbers.precision import smallest_normal
+    from fdgui.core.numbers.precision import DTYPE_NAMES, smallest_normal
 
+    if dtype not in DTYPE_NAMES:  # "exact" (digits worked out by hand): nothing underflows
+        return 0.0
     tiny = smallest_normal(dtype)
     return tiny if abs(value) < tiny else 0.0
 
@@ -108,6 +114,7 @@ class TypedGradient(ReferenceValue):
     constants: float = 0.0  # the segment's larger reach (``claim_ends``), with its bars
     rounding: float = 0.0  # the dtype's / its computation's rounding share
     backward: float = 0.0  # what a backward pass computed in the dtype may round (its share)
+    walked: bool = False  # ``backward`` was read from the expression (else the blanket)
     ends: Any = None  # claim_ends.Ends, or None
     representation: float | None = None  # the bar without the claim's rounding
     # a formula whose float64 evaluation is not finite: the same claim of its exact value,
@@ -130,11 +137,25 @@ def typed_gradient(
     a symmetric reach where there is none), ``backward``: what a backward pass computed in
     the dtype may round (``backward_rounding.backward_bound``)."""
     digits = half_unit(text) if np.isfinite(value) else 0.0
-    computed = float(backward) if backward is not None and np.isfinite(backward) else 0.0
-    rounding = max(dtype_rounding(value, dtype), computed)
+    # a formula is evaluated here, in float64, its round-off measured (``representation``):
+    # nothing of a computation in the dtype is in it, so nothing of one is allowed
+    formula = _number(text) is None
+    walked = formula or (backward is not None and bool(np.isfinite(backward)))
+    computed = float(backward) if walked and not formula else 0.0  # type: ignore[arg-type]
+    # the walk's bound where it can be made (an exact backward is allowed nothing); the
+    # blanket CLAIM_ROUNDINGS·u·|g| only where it cannot
+    # (below the dtype's smallest normal number, underflow's share as well: ``underflow``)
+    rounding = computed + _underflow(value, dtype) if walked else dtype_rounding(value, dtype)
+    if formula:
+        rounding = 0.0
     reach = ends.radius if ends is not None else constants
     known = representation is not None
-    claim = digits + rounding + reach if known else 0.0
+    # a computation in the dtype rounds around the anchor, or around the typed constants'
+    # end (torch folds 5*25.0029 in float64); the ends at the typed w are exact derivatives
+    # there: the dtype's rounding is not added to their reach
+    near = ends.constants_radius if ends is not None else constants
+    gradient = TypedGradient("your derivative", value, dtype=dtype)
+    claim = digits + max(_from_constants(gradient, rounding, near), reach) if known else 0.0
     error = None if representation is None else representation + claim
     return TypedGradient(
         "your derivative",
@@ -148,22 +169,68 @@ def typed_gradient(
         constants=reach if known else 0.0,
         rounding=rounding if known else 0.0,
         backward=computed if known else 0.0,
+        walked=walked and known,
         ends=ends if known else None,
         representation=representation,
     )
 
 
-def toward(checked: Any, reference: Any) -> float:
+def typed_backprop(reference: Any, dtype: str) -> ReferenceValue:
+    """A measured table's backprop gradient (``MeasuredModel.reference``) as the gradient
+    under check: a Decimal as typed is a typed claim by the one rule (half a unit of its last
+    digit as written; in a float32/float16/bfloat16 source format the rounding it leaves in a
+    computed gradient), as ``calc`` and ``--grad`` read the same number; a float (no digits
+    known) keeps its value alone."""
+    from dataclasses import replace
+
+    value = float(reference)
+    if not isinstance(reference, Decimal) or not reference.is_finite() or not np.isfinite(value):
+        return ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok")
+    difference = abs(Decimal(value) - reference)  # float64's representation error, rounded up
+    representation = float(difference)
+    if Decimal(representation) < difference:
+        representation = float(np.nextafter(representation, np.inf))
+    typed = typed_gradient(str(reference), value, representation, dtype)
+    return replace(typed, method="backprop", evaluations=0)
+
+
+def toward(checked: Any, reference: Any, constants_only: bool = False) -> float:
     """How far the correct derivatives reach from ``reference`` towards the claim: the
     segment's reach on the claim's side where the reference stands for its anchor (the
-    exact derivative of the dtype's function), else its larger reach."""
+    exact derivative of the dtype's function), else its larger reach; ``constants_only``:
+    of the typed constants' end alone."""
     reach = float(getattr(checked, "constants", 0.0) or 0.0)
     ends = getattr(checked, "ends", None)
     if ends is None or reach <= 0 or reference is None:
         return reach
     if not ends.anchored(float(reference.value), float(reference.error or 0.0)):
-        return reach
-    return ends.extent(float(checked.value) - float(reference.value))
+        return ends.constants_radius if constants_only else reach
+    return ends.extent(float(checked.value) - float(reference.value), constants_only)
+
+
+def cover(checked: Any, reference: Any) -> float:
+    """The claim's allowance besides its typed digits: the dtype's rounding around the
+    anchor or the typed constants' end, or the segment's reach (its typed-w ends are exact
+    derivatives there, computed in no dtype), whichever is larger."""
+    rounding = float(getattr(checked, "rounding", 0.0) or 0.0)
+    near = toward(checked, reference, constants_only=True)
+    return max(_from_constants(checked, rounding, near), toward(checked, reference))
+
+
+def _from_constants(checked: Any, rounding: float, near: float) -> float:
+    """The reach of a computation in the dtype from the typed constants' end: that end's
+    reach, and the dtype's rounding — at least one unit of the gradient, as a constant
+    folded in float64 (5*25.0029) is rounded to the dtype once, whatever the walk at the
+    dtype's constants found exact."""
+    if near <= 0:
+        return rounding
+    from fdgui.core.numbers.precision import unit_roundoff
+
+    try:
+        unit = unit_roundoff(checked.dtype)
+    except ValueError:
+        unit = 0.0
+    return max(rounding, unit * abs(float(checked.value))) + near
 
 
 def allowance(checked: Any, reference: Any = None) -> float:
@@ -172,8 +239,32 @@ def allowance(checked: Any, reference: Any = None) -> float:
     claim = float(getattr(checked, "claim", 0.0) or 0.0)
     if reference is None or claim <= 0:
         return claim
-    # summed, not claim − reach: a reach of 1e23 (the typed w beside a pole) would absorb
-    return float(checked.digits) + float(checked.rounding) + toward(checked, reference)
+    # from its parts, not claim − reach: a reach of 1e23 (the typed w beside a pole) would
+    # absorb the rest
+    return float(checked.digits) + cover(checked, reference)
+
+
+def error_sides(checked: Any) -> tuple[float, float] | None:
+    """(below, above): how far below and above a gradient's value the exact derivative the
+    references measure may lie for it to hold — for a typed claim with a segment of correct
+    derivatives, its bar with the segment's reach on each side (a claim above the segment's
+    anchor is allowed the reach above it, so the anchor may lie that far below the claim;
+    the verdict reads it so: ``allowance``); its symmetric bar for anything else; None
+    without a bar."""
+    error = getattr(checked, "error", None)
+    if error is None:
+        return None
+    ends = getattr(checked, "ends", None)
+    representation = getattr(checked, "representation", None)
+    if ends is None or representation is None:
+        return float(error), float(error)
+    base = float(representation) + float(checked.digits)  # the bar without the claim's reach
+
+    def reach(side: int) -> float:  # as ``cover`` reads it on that side
+        near = ends.extent(side, constants_only=True)
+        return max(_from_constants(checked, float(checked.rounding), near), ends.extent(side))
+
+    return base + reach(1), base + reach(-1)
 
 
 def own_error(checked: Any) -> float:
@@ -209,11 +300,12 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
         "claim_strict": strict,
     }
     # the agreement rests on the typed digits when the claim's other roundings do not cover it
-    facts["claim_needs_digits"] = difference > strict + rounding + reach
-    facts["claim_other"] = rounding + reach  # the dtype's and constants' share
+    other = cover(checked, truth)  # the dtype's or the constants' share
+    facts["claim_needs_digits"] = difference > strict + other
+    facts["claim_other"] = other
     # the segment covers it without the typed digits: its end is named (2·(w − 1) at the
     # typed w = 1.0001 typed "0.0002"), else the digits, then the segment with them
-    on_segment = reach > 0 and strict + rounding < difference <= strict + rounding + reach
+    on_segment = reach > 0 and strict + rounding < difference <= strict + other
     if on_segment:
         facts.update(claim_rounding="constants", claim_allowance=reach)
         facts.update(_end_facts(checked, strict + checked.digits + rounding))
@@ -222,13 +314,21 @@ def agreement_facts(checked: Any, truth: Any, strict: float) -> dict:
     elif reach > 0 and difference > strict + checked.digits + rounding:
         facts.update(claim_rounding="constants", claim_allowance=reach)
         facts.update(_end_facts(checked, strict + checked.digits + rounding))
-    elif checked.backward > dtype_rounding(float(checked.value), checked.dtype) and (
-        difference > strict + checked.digits + dtype_rounding(float(checked.value), checked.dtype)
-    ):
+    elif _cancels(checked, difference - strict - checked.digits):
         facts.update(claim_rounding="backward", claim_allowance=checked.backward)
+    elif checked.walked:
+        facts.update(claim_rounding="dtype", claim_allowance=rounding, claim_walked=True)
     else:
         facts.update(claim_rounding="dtype", claim_allowance=claim)
     return facts
+
+
+def _cancels(checked: Any, needed: float) -> bool:
+    """Whether the agreement needs (``needed``) more than a computed gradient ordinarily
+    carries (``CLAIM_ROUNDINGS``·u·|g| in a low dtype, nothing beyond the bars in float64),
+    and the walk's bound allows it: the derivative's terms cancel, and the words say so."""
+    ordinary = dtype_rounding(float(checked.value), checked.dtype)
+    return checked.walked and checked.backward > ordinary and needed > ordinary
 
 
 def _end_facts(checked: Any, slack: float) -> dict:
@@ -247,7 +347,10 @@ def _end_facts(checked: Any, slack: float) -> dict:
         )
         if end is not None and abs(value - end) <= slack + ends.bar
     }
-    facts: dict[str, Any] = {"claim_w_typed": ends.w_typed, "claim_w_dtype": ends.w_dtype}
+    facts: dict[str, Any] = {
+        "claim_w_typed": ends.w_text or ends.w_typed,
+        "claim_w_dtype": ends.w_dtype,
+    }
     for name in ("constants", "w", "both"):
         if name in near:
             return {**facts, "claim_end": name, "claim_end_value": near[name]}
@@ -265,6 +368,19 @@ def too_few_digits(facts: dict, checked: Any) -> bool:
     if not facts.get("claim_needs_digits") or checked is None:
         return False
     return checked.digits > TYPED_DIGITS_RESOLVE * abs(float(checked.value))
+
+
+def formula_too_coarse(checked: Any, truth: Any) -> bool:
+    """Whether a typed formula's own round-off (its float64 evaluation measured against
+    extended precision) exceeds ``TYPED_DIGITS_RESOLVE`` of the derivative: as a typed
+    number with fewer than seven digits, it cannot show "correct" (cos(w) + 1e-3·((w + 1e17)
+    − 1e17) is cos(w) in float64 but cos(w) + 7e-4 as written), whatever its value."""
+    if not isinstance(checked, TypedGradient) or truth is None or checked.digits > 0:
+        return False
+    if _number(checked.note[len(TYPED_PREFIX) :]) is not None:  # a typed number
+        return False
+    own = checked.representation
+    return own is not None and own > TYPED_DIGITS_RESOLVE * abs(float(truth.value))
 
 
 def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
@@ -285,9 +401,14 @@ def computation_too_coarse(facts: dict, checked: Any, truth: Any) -> str | None:
     if toward(checked, truth) > abs(float(truth.value)) and difference > base + checked.rounding:
         return "segment"
     # underflow below the dtype's smallest normal number is part of what the computation
-    # may round: relied on beyond the derivative's share, it confirms nothing either
-    tiny = underflow(float(checked.value), checked.dtype)
-    ten = dtype_rounding(float(checked.value), checked.dtype) - tiny
-    if max(checked.backward, tiny) > size and difference > base + ten:
+    # may round (the walk's bound holds it): relied on beyond the derivative's share, it
+    # confirms nothing either
+    if checked.walked:
+        computation = checked.rounding  # the walk's bound, with underflow's share
+        ordinary = 0.0
+    else:
+        computation = underflow(float(checked.value), checked.dtype)
+        ordinary = dtype_rounding(float(checked.value), checked.dtype) - computation
+    if computation > size and difference > base + ordinary:
         return "computation"
     return None

@@ -46,6 +46,7 @@ from fdgui.core.sweep.claim import (
     agreement_facts,
     allowance,
     computation_too_coarse,
+    formula_too_coarse,
     own_error,
     too_few_digits,
 )
@@ -442,6 +443,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             return _unresolved(reading, truth, consensus, spread)
         if coarse := computation_too_coarse(reading.facts, checked, truth):
             reading.facts["computation_too_coarse"] = coarse
+            return _unresolved(reading, truth, consensus, spread)
+        if formula_too_coarse(checked, truth):  # its own round-off beyond seven digits
+            reading.facts.update(own_error=_gradient_bar(checked, truth.value), own_coarse=True)
             return _unresolved(reading, truth, consensus, spread)
     # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
     # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)

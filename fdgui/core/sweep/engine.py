@@ -416,7 +416,8 @@ def function_references(
         analytic = extended.analytic_reference(text, w, dtype)  # the dtype's constants, ties
         typed_text = getattr(objective.model, "typed_gradient", None)
         if typed_text is not None:  # the checked gradient first
-            references.append(typed.typed_derivative(typed_text, w, dtype, text, objective.point))
+            typed_w = getattr(objective.model, "typed_point", None) or objective.point
+            references.append(typed.typed_derivative(typed_text, w, dtype, text, typed_w))
         references.append(analytic)
     elif objective.model.has_gradient:  # without one: estimates only (has_checked False)
         references.append(objective.checked_gradient())

@@ -303,7 +303,8 @@ def evaluate(
     mp = _mp()
     with mp.workdps(digits):
         switches: list = _Switches(arithmetic)
-        point = mp.mpf(float(w))
+        # a decimal text is read exactly (the w as typed: ``claim_ends``)
+        point = mp.mpf(w) if isinstance(w, str) else mp.mpf(float(w))
         if side:  # just beside w: far below float64's resolution, far above this precision's
             point += side * mp.mpf(10) ** (-(START_DIGITS * 3 // 4)) * max(1, abs(point))
         value, slope = _dual(_tree(text), point, mp, switches, side)

@@ -42,8 +42,8 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
     """
     if flat_contradicts(result, checked, mask):  # L+ = L = L− where that is resolvable
         return True
-    if one_side_agrees(result, checked, mask):  # a kink beside w bends the other side only
-        return False
+    if one_side_agrees(result, checked, mask) and not _below_sides(result, checked, mask):
+        return False  # a kink beside w bends the other side only
     if small_steps_agree(result, checked, mask):  # the rest is a probe's unknown truncation
         return False
     if reading_refutes(result, checked, mask):  # guides.py: beyond their settled bars
@@ -56,6 +56,21 @@ def _fd_contradicts(result: SweepResult, checked: float, mask: np.ndarray) -> bo
         _fd_contradicts_at(result, checked, mask, level, min_decades=1.0, resolved=resolved)
         for level in RESOLVING_LEVELS[1:]
     )
+
+
+def _below_sides(result: SweepResult, checked: float, mask: np.ndarray) -> bool:
+    """Whether the differences' settled reading refutes ``checked`` (``reading_refutes``)
+    by less than a side's agreement can resolve (``flat.AGREE_LEVEL`` of it): a side that
+    matches within that says nothing about so small a disagreement (a claim of the smooth
+    part of sin(w) + 1e-11·sin(1e7·w), 2e-6 off, "matched" the forward differences to
+    1e-5 where the central ones settle 8 of their bars from it)."""
+    from fdgui.core.sweep.flat import AGREE_LEVEL
+    from fdgui.core.sweep.guides import settled_reading
+
+    own = settled_reading(result, mask)
+    if own is None or not reading_refutes(result, checked, mask):
+        return False
+    return abs(float(own[0]) - float(checked)) < AGREE_LEVEL * abs(float(checked))
 
 
 def _fd_contradicts_at(
@@ -128,8 +143,9 @@ def fd_bar(result: SweepResult, mask: np.ndarray) -> tuple[float, float] | None:
 
 
 def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarray, float, float]]:
-    """Every decade of ε ``fd_bar`` reads (grid points, median, bar), from the smallest ε;
-    none for measured rows."""
+    """Every decade of ε ``fd_bar`` reads (grid points, median, bar), from the smallest ε,
+    that the differences at smaller ε do not leave (``converged.deviates_below``); none for
+    measured rows."""
     if result.kind == "measured":
         return []
     from fdgui.core.sweep.flat import loss_resolution
@@ -167,7 +183,19 @@ def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarr
         values = estimates[window]
         bar = float(np.ptp(values) + np.max(noise[window]))
         windows.append((window, float(np.median(values)), bar))
-    return windows
+    # a decade the differences at smaller ε leave (a run of them beyond twice its bar and
+    # theirs) read structure finer than its ε as its bar: not converged (``converged``)
+    from fdgui.core.sweep.converged import deviates_below, rounds_as_float64
+
+    if not rounds_as_float64(result):
+        return windows
+    return [
+        (window, value, bar)
+        for window, value, bar in windows
+        if not deviates_below(
+            epsilons, estimates, usable, noise, value, bar, float(epsilons[window].min())
+        )
+    ]
 
 
 def fd_outvotes(result: SweepResult, reference, mask: np.ndarray) -> tuple[float, float] | None:

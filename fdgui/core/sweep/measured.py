@@ -15,6 +15,7 @@ import numpy as np
 from fdgui.core.models.measured import RowColumns
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
+from fdgui.core.sweep.claim import typed_backprop
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
 from fdgui.core.sweep.objectives import MeasuredObjective
@@ -26,6 +27,7 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
+from fdgui.core.sweep.row_quantum import grid_note, rows_quantum
 from fdgui.core.sweep.row_scatter import (
     ScatterLog,
     largest_loss_error,
@@ -63,7 +65,7 @@ def _rows_richardson(
     total = read = 0.0
     for _ in range(SCATTER_ROUNDS):
         log, read = ScatterLog(most), total
-        over = partial(_richardson_over, scatter=log)
+        over = partial(_richardson_over, scatter=log, added=total)
         found = rows_richardson(over, epsilons, central, noise, curvature, sums)
         if not log.found:
             break
@@ -90,6 +92,7 @@ def _richardson_over(
     curvature: Callable[[np.ndarray], EvenPart | None] | None = None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
     scatter: ScatterLog | None = None,
+    added: float = 0.0,
 ) -> ReferenceValue | None:
     """Richardson over the rows that show the h² law (the smallest ε upwards, at least
     three: ``h2_run``), its ``limit`` what dominates its bar; "unconverged" (no bound, never
@@ -126,7 +129,7 @@ def _richardson_over(
     first = None
     for size in shorter_runs(epsilons[order], count):
         found = _run_reference(
-            epsilons, scaled, central, noise, order[:size], curvature, sums, scatter
+            epsilons, scaled, central, noise, order[:size], curvature, sums, scatter, added
         )
         if found is not None and found.trusted:
             return found
@@ -143,9 +146,13 @@ def _run_reference(
     curvature: Callable[[np.ndarray], EvenPart | None] | None,
     sums: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None,
     scatter: ScatterLog | None = None,
+    added: float = 0.0,
 ) -> ReferenceValue | None:
     """Richardson over the rows at positions ``used`` (the smallest ε of a run the pairs'
-    check passed), trusted when ``run_law.law_shown`` says they show the law."""
+    check passed), trusted when ``run_law.law_shown`` says they show the law. ``added``:
+    the loss error the rows' scatter added to each doubled ± (over ε); which rows resolve
+    the derivative is read from the ± without it (a kink's bent branch breaks the law of
+    the rows that see it, and read as their round-off it hid them: review10g F2)."""
     count = used.size
     try:
         tableau = extrapolate(epsilons[used], central[used], noise[used])
@@ -175,7 +182,9 @@ def _run_reference(
             limit="round-off",
         )
     even = curvature(used) if curvature is not None else None
-    even = resolving_room(even, central[used], noise[used], tableau.value)
+    with np.errstate(all="ignore"):
+        own = noise[used] - added / epsilons[used]
+    even = resolving_room(even, central[used], noise[used], tableau.value, own)
     one_kink = False  # the room is the sums' alone: it assumes one kink (``_one_kink_assumed``)
     if even is not None and sums is not None:
         # the even part's |F − B|/2 (``resolving_room``) is not the jump when L''·ε cancels
@@ -392,8 +401,8 @@ def _quotients(numerators: list, denominators: list) -> np.ndarray:
 def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
     """The rows (sorted by ε) as arrays: ε, L+, L−, L (nan where missing), the central,
     forward and backward differences worked out from the typed decimals, whether the step
-    changed nothing, and each row's ± (``u``·|L| per loss plus half a unit in its last
-    printed digit, over 2ε, plus float64 storage)."""
+    changed nothing, each row's ± (``u``·|L| per loss plus half a unit in its last printed
+    digit, over 2ε, plus float64 storage), and (every loss, its ±) for ``rows_quantum``."""
     steps, plus, minus = (_column(rows, name) for name in ("epsilon", "loss_plus", "loss_minus"))
     losses = _column(rows, "loss")
     epsilons = np.array(_mapped(float, steps), dtype=float)
@@ -424,7 +433,21 @@ def _row_arrays(rows: list, u: float) -> tuple[np.ndarray, ...]:
         noise = (uncertainty_plus + uncertainty_minus) / (2.0 * epsilons) + _stored_rounding(
             central
         )
-    return epsilons, loss_plus, loss_minus, loss_values, central, forward, backward, vanished, noise
+    sizes = u * np.abs(loss_values[with_loss]) + _digit_units(known)
+    spreads = np.concatenate([uncertainty_plus, uncertainty_minus, sizes])
+    grid = (np.concatenate([loss_plus, loss_minus, loss_values[with_loss]]), spreads)
+    return (
+        epsilons,
+        loss_plus,
+        loss_minus,
+        loss_values,
+        central,
+        forward,
+        backward,
+        vanished,
+        noise,
+        grid,
+    )
 
 
 def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
@@ -442,7 +465,9 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     rows = _sorted_by_epsilon(objective.rows)
     arrays = _row_arrays(rows, u)
     epsilons, loss_plus, loss_minus, loss_values = arrays[:4]
-    central, forward, backward, vanished, noise = arrays[4:]
+    central, forward, backward, vanished, noise = arrays[4:9]
+    # losses on a grid coarser than their format and digits: each off by up to half its step
+    quantum = 0.0 if source == "exact" else rows_quantum(*arrays[9])
     zero_unit = _zero_unit(rows)
     if zero_unit is not None:  # a loss typed as an exact zero: the table's digits, not its own
         units = [
@@ -450,13 +475,14 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         ]
         spread = u * (np.abs(loss_plus) + np.abs(loss_minus)) + units[0] + units[1]
         noise = spread / (2.0 * epsilons) + _stored_rounding(central)
+    with np.errstate(all="ignore"):
+        noise = noise + quantum / (2.0 * epsilons)
     printed_by_repr = source != "exact" and _printed_by_repr(rows)
     shown_error: list[float] = []  # the round-off the rows show beyond their ±, once read
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
-        value = float(objective.reference)
-        references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
+        references.append(typed_backprop(objective.reference, source))  # typed_claim's rule
     # one row per distinct ε: the first usable one (rows are sorted by ε, stably)
     usable = np.flatnonzero(~vanished & np.isfinite(central))
     distinct, first = np.unique(epsilons[usable], return_index=True)
@@ -479,7 +505,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 u * np.abs(np.array(_mapped(float, losses)))
                 + _loss_units(losses, zero_unit, printed_by_repr)
             )
-            sides, centre = sides + shown_error[0], centre + shown_error[0]
+            sides, centre = sides + shown_error[0] + quantum, centre + shown_error[0] + quantum
             even = even_part(picked, sides, centre)
             if even is not None and np.median(centre) > COARSE_LOSS * np.median(sides):
                 # the loss at w printed with fewer digits than L+ and L− ("1" beside them)
@@ -496,7 +522,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 + _typed_units(plus, zero_unit)
                 + _typed_units(minus, zero_unit)
             )
-            spread = spread + shown_error[0]
+            spread = spread + shown_error[0] + quantum
             # doubled as the central estimates' bars are; the float64 rounding of each sum
             return values, 2.0 * spread + FLOAT64_ROUNDOFF * np.abs(values)
 
@@ -513,7 +539,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
             most=largest_loss_error(u, np.abs(np.concatenate([loss_plus, loss_minus]))),
         )
         if rows_reference is not None:
-            references.append(rows_reference)
+            note = rows_reference.note + grid_note(quantum)
+            references.append(replace(rows_reference, note=note))
     typical = _representative_loss(loss_values, loss_plus, loss_minus)
     result = _assemble(
         label=objective.label,
@@ -541,7 +568,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
         ]
         sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
-        extra = _shown(shown_error) / 2.0  # each loss's share of the round-off shown
+        extra = (_shown(shown_error) + quantum) / 2.0  # each loss's share of the round-off shown
         spread = [u * size + unit + extra for size, unit in zip(sizes, units, strict=True)]
         with np.errstate(all="ignore"):
             result.extras["one_sided_noise"] = (
@@ -612,6 +639,7 @@ def too_few_rows(result: SweepResult, diagnosis):
         rows >= MIN_JUDGING_ROWS
         or diagnosis.kind not in ("wrong", "correct", "estimate")
         or diagnosis.case == "flat-rows"  # no row changes: said as such
+        or "flat_change" in diagnosis.facts  # ... and they refute the gradient (flat_rows)
     ):
         from fdgui.core.sweep.measured_kink import kink_at_w_rows
 

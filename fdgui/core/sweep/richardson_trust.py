@@ -12,7 +12,14 @@ Two ways that bar can say nothing about the derivative at w, both seen only afte
   on −4.81e-5 over a decade. For a loss smooth on the scale of Richardson's steps, the
   differences at smaller ε only lose truncation, so they agree with it within both bars; a
   decade of them *below its smallest step* that settles beyond both bars is the derivative
-  measured closer to w, and Richardson is unconverged (``refuted_below``).
+  measured closer to w, and Richardson is unconverged (``refuted_below``). Not only near 0:
+  a small fast ripple on a sloped loss, sin(w) + 1e-11·sin(1e6·w), gave the smooth part's
+  slope "0.267498827 ± 9.7e-9", 921 bars from the derivative its differences at ε ≈ 1e-8
+  measured (review9k CRITICAL-2). Where the differences below its steps do not settle but
+  swing beyond its bar, their own predicted error and its smallest step's truncation
+  (scaled by ε²) over a run of ε (``converged.deviates_below``), it is unconverged too. A
+  staircase's steps (one-sided differences that leap and do not stay apart) are the
+  exception: Richardson's slope through them stands.
 - **Steps inside a quantum** (a loss rounded to 1e-5 with slope 0.98, review9i C5): its
   steps were cut until L(w + h) = L(w − h) at every one, an exact 0 with a tiny bar. A loss
   that changes only in whole quanta Q resolves no derivative below Q/(2h) at a step h; a bar
@@ -33,23 +40,70 @@ SEPARATION = 2.0  # the decade's value beyond twice both bars (as ``diagnosis._d
 
 
 def refuted_below(result, reference, mask: np.ndarray) -> bool:
-    """Whether a decade of central differences entirely below ``reference``'s smallest
-    step settles beyond twice both bars from its value (a computed, trusted Richardson
-    whose value its own bar cannot tell from 0: its steps averaged the variation away)."""
+    """Whether the central differences below ``reference``'s smallest step show it
+    unconverged (a computed, trusted Richardson): a decade of them entirely below it
+    settles beyond twice both bars from its value, or a run of them lies beyond twice its
+    bar, the truncation its smallest step shows, and their own predicted error
+    (``converged.deviates_below``: a structure finer than its steps that they resolve or
+    swing with). Not where the value is resolved away from 0 and the one-sided differences
+    show a staircase's steps (``_staircase``): Richardson's slope through the steps stands."""
     least = getattr(reference, "least", None)
     if reference.method != "Richardson" or not reference.trusted or not least:
         return False
     error, value = float(reference.error), float(reference.value)
-    if abs(value) > SEPARATION * error:
-        # it measured a derivative its bar tells from 0: finer structure below its steps may
-        # be the loss's steps (a 1e-9 staircase on a smooth loss), not its derivative
+    if abs(value) > SEPARATION * error and _staircase(result, mask):
+        # finer structure below its steps is the loss's steps (a 1e-9 staircase on a
+        # smooth loss, whose slope through its steps Richardson reads), not its derivative
         return False
     epsilons = np.asarray(result.epsilons, dtype=float)
     for window, median, bar in decade_windows(result, mask):
         top = float(np.max(epsilons[window]))
         if top < least and abs(median - value) > SEPARATION * (bar + error):
             return True
-    return False
+    return _swings_below(result, mask, value, error, float(least))
+
+
+def _swings_below(result, mask: np.ndarray, value: float, error: float, least: float) -> bool:
+    """``converged.deviates_below`` for a Richardson ``value`` ± ``error`` whose smallest
+    step is ``least``: each smaller ε's predicted error widened by the truncation the
+    central difference at that step shows, scaled down by the h² law (T·(ε/least)²)."""
+    from fdgui.core.sweep.converged import deviates_below, rounds_as_float64
+    from fdgui.core.sweep.flat import loss_resolution
+
+    if not rounds_as_float64(result):
+        return False
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
+    with np.errstate(all="ignore"):
+        usable = (
+            np.asarray(mask, dtype=bool)
+            & ~np.asarray(result.vanished, dtype=bool)
+            & np.isfinite(estimates)
+            & (result.loss_plus != result.loss_minus)
+        )
+        at_least = np.flatnonzero(usable & (epsilons >= least))
+        if at_least.size == 0:
+            return False
+        nearest = at_least[np.argmin(epsilons[at_least])]
+        truncation = abs(float(estimates[nearest]) - value)
+        predicted = np.asarray(result.predicted_error("central", gradient=value), dtype=float)
+        predicted = np.maximum(predicted, loss_resolution(result) / epsilons)
+        predicted = predicted + truncation * (epsilons / least) ** 2
+    return deviates_below(epsilons, estimates, usable, predicted, value, error, least)
+
+
+def _staircase(result, mask: np.ndarray) -> bool:
+    """Whether the one-sided differences leap at some ε and do not stay apart above it
+    (``evidence._kink`` reads a break crossed that ``kink_stays`` does not keep): the
+    steps of a staircase, a loss rounded to steps on top of a smooth one."""
+    from fdgui.core.sweep.evidence import _kink, kink_stays
+
+    if result.smooth or result.switched is not None:  # an expression knows its kinks
+        return False
+    usable = np.asarray(mask, dtype=bool)
+    with np.errstate(all="ignore"):  # differences near overflow (cosh at 700)
+        kink, epsilon = _kink(result, usable)
+        return kink == "crossed" and epsilon is not None and not kink_stays(result, usable, epsilon)
 
 
 def inside_quantum(result, reference) -> bool:

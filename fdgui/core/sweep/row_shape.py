@@ -88,7 +88,9 @@ def even_part(rows: list, sides: np.ndarray, centre: np.ndarray) -> EvenPart | N
 RESOLVING = 1000.0
 
 
-def resolving_room(even: EvenPart | None, estimates, noise, value: float) -> EvenPart | None:
+def resolving_room(
+    even: EvenPart | None, estimates, noise, value: float, own=None
+) -> EvenPart | None:
     """``even`` with its room for a kink between w and the smallest ε read at the smallest
     rows that resolve the derivative (central differences ``estimates`` ± ``noise`` of the
     same rows, ascending ε; ``value`` their limit): past a kink at d < ε on one side,
@@ -102,19 +104,56 @@ def resolving_room(even: EvenPart | None, estimates, noise, value: float) -> Eve
     the rows up to the first whose round-off is within RESOLVING times the least error of
     any row (its ± plus its distance from ``value``): it assumes the branch straight over
     that row's ε — no feature of the loss narrower than the smallest ε that resolves the
-    derivative."""
+    derivative (``first_resolving``, by the rows' ``own`` ±: without the round-off their
+    scatter showed, where given)."""
     if even is None or even.steps is None:
         return even
     d, n = np.asarray(estimates, dtype=float), np.asarray(noise, dtype=float)
     if d.size != even.steps.size:
         return even
-    with np.errstate(all="ignore"):
-        best = float(np.nanmin(n + np.abs(d - value)))
-    resolving = np.flatnonzero(n <= RESOLVING * best)
-    last = int(resolving[0]) if resolving.size else d.size - 1
+    mine = n if own is None else np.asarray(own, dtype=float)
+    last = first_resolving(d, mine, value)
+    if last is None:  # no row resolves a tenth of it: the first to resolve a quarter
+        last = first_resolving(d, mine, value, QUARTER)
+    if last is None:  # ... or none (a derivative near 0)
+        last = _first_near(d, mine, value)
     ends = _curvature_range(even)
     rooms = [_row_room(even, i, ends) for i in range(last + 1)]
     return replace(even, kink=min(rooms))
+
+
+# a row resolves the derivative when its own ± (its format's and digits', not the round-off
+# its scatter showed) is within this share of it: rows beyond it cannot bound a kink's jump
+# of the derivative's size either. Read at the first such row, a room assumes the branch
+# straight over that ε; a kink whose branch bends between the rows (log1p, atan of scale
+# 1.2–18 × the smallest ε, test_table_bent_branch) needs it at the rows below the bend
+RESOLVED_SHARE = 0.1
+QUARTER = 0.25  # where no row resolves a tenth (float16 rows): as a reference judges
+
+
+def first_resolving(
+    d: np.ndarray, n: np.ndarray, value: float, share: float = RESOLVED_SHARE
+) -> int | None:
+    """The first row (sorted by ε; central differences ``d`` ± ``n``, ``value`` their
+    limit) that resolves the derivative: its ± within RESOLVING times the least error of
+    any row (its ± plus its distance from ``value``) and within ``share`` of ``value``.
+    Float32 rows at one ulp of L (± 0.2 on a derivative of 0.06) and float16 rows at one
+    ulp of w (± 1.4 on 4) lie within 1,000 times the best and resolve nothing of it: read
+    as resolving, they made measuring more small ε widen the bar (review10k HIGH-1). None
+    when no row does."""
+    with np.errstate(all="ignore"):
+        best = float(np.nanmin(n + np.abs(d - value)))
+        resolving = np.flatnonzero((n <= RESOLVING * best) & (n <= share * abs(value)))
+    return int(resolving[0]) if resolving.size else None
+
+
+def _first_near(d: np.ndarray, n: np.ndarray, value: float) -> int:
+    """The first row whose ± is within RESOLVING times the least error of any row (the
+    largest when none is)."""
+    with np.errstate(all="ignore"):
+        best = float(np.nanmin(n + np.abs(d - value)))
+        near = np.flatnonzero(n <= RESOLVING * best)
+    return int(near[0]) if near.size else d.size - 1
 
 
 def _curvature_range(even: EvenPart) -> tuple[float, float] | None:

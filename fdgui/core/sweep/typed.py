@@ -15,7 +15,7 @@ formula is right, its float64 evaluation is not (review10i M9).
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import numpy as np
 
@@ -29,18 +29,19 @@ def typed_derivative(
     w: float,
     dtype: str = "float64",
     loss: str | None = None,
-    typed_w: float | None = None,
+    typed_w: float | str | None = None,
 ) -> ReferenceValue:
     """A derivative typed by a person (an expression in w or a number), at ``w`` (the dtype's;
-    ``typed_w`` the w as typed): its float64 value and what that value may be off from what
-    was claimed (``core/sweep/claim.py``): for a plain number its float64 representation
-    error plus half a unit of its last typed digit; for a formula the float64 evaluation's
-    round-off, measured against extended precision; in float32/float16/bfloat16 both plus the
-    dtype's rounding of a computed gradient; for the expression ``loss``, what computing its
-    derivative in the dtype may round (``backward_rounding``) and the segment of its correct
-    derivatives (``claim_ends``: its constants and w as typed or as the dtype holds them). A
-    formula whose float64 value is not finite keeps, where its exact value is finite, the
-    same claim of that value (``exactly``)."""
+    ``typed_w`` the w as typed, its decimal text where known): its float64 value and what
+    that value may be off from what was claimed (``core/sweep/claim.py``): for a plain
+    number its float64 representation error plus half a unit of its last typed digit; for a
+    formula the float64 evaluation's round-off, measured against extended precision; for the
+    expression ``loss``, what computing its derivative in the dtype may round
+    (``backward_rounding``; without it, in float32/float16/bfloat16, the dtype's rounding of
+    a computed gradient) and the segment of its correct derivatives (``claim_ends``: its
+    constants and w as typed or as the dtype holds them). A formula whose float64 value is
+    not finite keeps, where its exact value is finite, the same claim of that value
+    (``exactly``)."""
     from fdgui.core.models.expression import parse_expression
     from fdgui.core.sweep.backward_rounding import backward_bound
     from fdgui.core.sweep.claim import typed_gradient
@@ -101,12 +102,10 @@ def _typed_number_resolution(text: str, value: float) -> float | None:
     """What the float64 ``value`` of a plain typed number is off from the digits typed (its
     representation error; half a unit of the last digit is added by the claim); None for an
     expression."""
-    cleaned = text.strip().replace("\u2212", "-")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or not np.isfinite(value):
+    from fdgui.core.numbers.typed_claim import typed_number
+
+    number = typed_number(text)
+    if number is None or not np.isfinite(value):
         return None
     difference = abs(Decimal(value) - number)
     bar = float(difference)

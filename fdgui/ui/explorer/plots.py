@@ -394,7 +394,12 @@ class SweepPlots(pg.QtCore.QObject):
             top_y = 0.0
         low_x = math.log10(result.epsilons[0])
         self.vanished_text.setPos(low_x + 0.1, top_y)
-        self.seed_text.setPos(getattr(self, "_seed_low", -7.0) + 0.05, centre + 1.6 * span)
+        # the band's label from where the band enters the view (rows from 1e-6: it was
+        # clipped to its last letter at the left edge), none when it is out of view
+        seed_low = max(getattr(self, "_seed_low", -7.0), low_x)
+        self.seed_text.setPos(seed_low + 0.05, centre + 1.6 * span)
+        if seed_low >= -4.0:
+            self.seed_text.setVisible(False)
         self._declutter_soon()
 
     # --- labels that never collide ----------------------------------------------------------

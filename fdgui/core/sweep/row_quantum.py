@@ -1,0 +1,62 @@
+"""The quantum measured losses lie on, where it is coarser than their format and digits.
+
+A loss computed through a larger intermediate ((s·(x − a)² + C) − C) or in a coarser
+format than the table declares (float32 losses printed by repr and read as float64) takes
+only values a whole number of quanta Q apart: each is off by up to Q/2 from the smooth loss,
+not u·|L| plus half a unit in its last digit, which such rows undercut a million times.
+Read with the smaller ±, their smallest rows' central differences (which move by whole
+quanta over ε) break the h² law beyond it and their one-sided differences jump like a kink at
+w (review10k MEDIUM-1: "Kink at w" for a smooth quadratic). ``measured`` adds Q/2 to each
+loss's ± wherever every distinct loss of the table lies on such a grid."""
+
+from __future__ import annotations
+
+import numpy as np
+
+FEW = 8  # distinct losses: fewer may lie on a grid by chance (flat.FEW_CHANGES)
+COARSER = 20.0  # the grid's step must be this many times each loss's own ± (or more)
+
+
+def rows_quantum(values: np.ndarray, spread: np.ndarray) -> float:
+    """The power of two Q every finite loss in ``values`` lies a whole number of apart
+    from the others — read from the lowest set bit of each exact difference of two
+    consecutive distinct losses (a binary computation's losses lie on the grid of the ulp
+    of their largest intermediate; a float64 loss's differences have bits down to ulp(L)) —
+    when Q is COARSER times the losses' typical (median) ± ``spread`` (their format's
+    rounding and printed digits: a loss repr prints short, "0.25", carries a wide digit
+    unit though it is the float itself) and FEW or more losses are distinct; else 0. A
+    loss printed with fewer digits than its float's lies on no binary grid and gives 0
+    (its digits' ± stands)."""
+    values = np.asarray(values, dtype=float)
+    spread = np.asarray(spread, dtype=float)
+    keep = np.isfinite(values) & np.isfinite(spread)
+    values, spread = values[keep], spread[keep]
+    distinct = np.unique(values)
+    if distinct.size < FEW:
+        return 0.0
+    low, high = distinct[:-1], distinct[1:]
+    with np.errstate(all="ignore"):
+        gap = high - low
+        exact = (high - gap == low) & (low + gap == high) & (gap > 0.0)
+    gap = gap[exact]
+    if gap.size < FEW - 1:
+        return 0.0
+    mantissa, exponent = np.frexp(gap)
+    whole = np.ldexp(mantissa, 53).astype(np.int64)  # the gap's 53 significand bits
+    lowest = np.log2((whole & -whole).astype(float)).astype(int)  # its lowest set bit
+    step = float(np.min(np.ldexp(1.0, exponent - 53 + lowest)))
+    return step if step > COARSER * float(np.median(spread)) else 0.0
+
+
+def grid_note(quantum: float) -> str:
+    """The words a reference over the rows adds when the losses lie on a quantum (empty
+    when they do not)."""
+    from fdgui.core.numbers import format as numbers
+
+    if not quantum > 0.0:
+        return ""
+    return (
+        f"; every loss lies a whole number of {numbers.significant(quantum, 2)} from the "
+        "others, so each is taken as off by up to half of that (a loss computed through a "
+        "larger intermediate, or in a coarser format than the table says)"
+    )
