@@ -114,8 +114,8 @@ def _add_table_and_grad_options(parser: argparse.ArgumentParser, what) -> None:
         metavar="DTYPE",
         help="the format the losses were computed in: float64, float32, float16, bfloat16, "
         "or exact (digits worked out by hand); the ± of each row counts its round-off. "
-        "Default: float64, or the narrowest of float32/float16/bfloat16 when every loss in "
-        "the file is exactly such a number written with its digits (said on stderr)",
+        "Default: float64, or the coarsest of bfloat16/float16/float32 whose numbers every "
+        "loss in the file is, as written or rounded to its printed digits (said on stderr)",
     )
 
 
@@ -145,9 +145,10 @@ def _run_table(args: argparse.Namespace) -> int:
     if args.csv and not _write_csv(args.csv, report):
         return 2
     if args.source_dtype is None and source != "float64":
+        from fdgui.core.calculator.table_source import format_words, read_format
+
         print(
-            f"fdgui-cli sweep: --table: every loss in the file is exactly a {source} number "
-            f"written with its digits: read as {source} losses, each ± its round-off "
+            f"fdgui-cli sweep: --table: {format_words(read_format(objective.rows))} "
             "(--source-dtype float64 reads them as float64)",
             file=sys.stderr,
         )

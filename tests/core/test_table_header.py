@@ -75,11 +75,22 @@ def test_a_header_that_cannot_be_matched_reads_nothing_and_says_why():
     assert measured.rows == [] and measured.problems[0].startswith("line 2: the header")
 
 
-def test_a_header_of_other_names_keeps_the_positions():
-    for header in ("a,b,c", "eps,a,b", "h,f1,f2,f0"):
+def test_a_header_of_other_names_keeps_the_positions_and_says_so():
+    """review10m HIGH-1: a header that does not name ε, L+ and L− is read by position, and
+    the reader says which order it took (never a silent swap)."""
+    for header, missing in (("a,b,c", "ε, L+ or L−"), ("eps,a,b", "L+ or L−"),
+                            ("h,f1,f2,f9", "L+ or L−")):  # fmt: skip
         rows, problems = parse_measurement_table(f"{header}\n0.1,2,1\n0.01,1.1,1\n")
-        assert problems == [] and [float(row.epsilon) for row in rows] == [0.1, 0.01]
-    assert header_order("eps,L+,L-,L") == (None, "")  # already the readers' order
+        assert [float(row.epsilon) for row in rows] == [0.1, 0.01]
+        assert [float(row.loss_plus) for row in rows] == [2, 1.1]
+        assert len(problems) == 1 and problems[0].startswith("line 1: the header")
+        assert f"does not name {missing}" in problems[0]
+        assert "read by position as ε, L+, L−" in problems[0]
+        measured = drive(measure_table(f"{header}\n0.1,2,1\n0.01,1.1,1\n"))
+        assert measured.problems == problems and len(measured.rows) == 2
+    assert header_order("eps,L+,L-,L") == (None, "", "")  # already the readers' order
+    rows, problems = parse_measurement_table("eps,L+,L-\n0.1,2,1\n0.01,1.1,1\n")
+    assert problems == [] and len(rows) == 2  # understood: nothing to say
 
 
 def test_the_calculators_own_export_reads_back_without_its_estimates():
