@@ -42,7 +42,7 @@ TABLES = {
 
 
 def _judge(text: str, backprop: float | None):
-    objective, problems, source = table_request(
+    objective, _problems, source = table_request(
         text, None if backprop is None else repr(backprop), None
     )
     result = run_sweep(objective, SweepSettings(dtype=source))

@@ -101,7 +101,8 @@ def test_float64_losses_never_fit_a_narrower_format():
     rng = np.random.default_rng(5)
     for _ in range(20):
         values = rng.normal(size=12)
-        text = "\n".join(f"{10.0**-k!r},{a!r},{b!r}" for k, (a, b) in enumerate(values.reshape(6, 2)))
+        pairs = enumerate(values.reshape(6, 2))
+        text = "\n".join(f"{10.0**-k!r},{a!r},{b!r}" for k, (a, b) in pairs)
         rows, _ = parse_measurement_table(text)
         assert narrowest_format(rows) is None
 

@@ -152,9 +152,13 @@ def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
     if missing and not doubled and in_place and len(roles) <= len(ORDER):
         # no name the readers know is out of place: the positions are taken, and said
         order = ", ".join(ORDER[: max(len(roles), 3)])
-        return None, "", (
-            f"the header {_shown(line)} does not name {_either(missing)}: its columns "
-            f"are read by position as {order} (name them eps,L+,L-,L to be sure)"
+        return (
+            None,
+            "",
+            (
+                f"the header {_shown(line)} does not name {_either(missing)}: its columns "
+                f"are read by position as {order} (name them eps,L+,L-,L to be sure)"
+            ),
         )
     if doubled or missing:
         problems = []
@@ -162,11 +166,15 @@ def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
             problems.append("it names no " + _either(missing))
         if doubled:
             problems.append("it names " + " and ".join(doubled) + " twice")
-        return None, (
-            f"the header {_shown(line)} cannot be matched to the columns ε, L+, L− "
-            f"and optionally L ({'; '.join(problems)}): name them so (for example "
-            "eps,L+,L-,L) or remove the header to read the columns in that order"
-        ), ""
+        return (
+            None,
+            (
+                f"the header {_shown(line)} cannot be matched to the columns ε, L+, L− "
+                f"and optionally L ({'; '.join(problems)}): name them so (for example "
+                "eps,L+,L-,L) or remove the header to read the columns in that order"
+            ),
+            "",
+        )
     order = [roles.index(role) if role in roles else None for role in ORDER]
     # columns of other names are left out (the calculator's own export adds central,
     # forward, backward: numbers computed from these); one that is no such is said

@@ -356,8 +356,8 @@ class ExplorerModel(ProbeSweeps, PanelModel):
                 self.set_texts({"table_dtype": found or "float64"})
                 if found is None:
                     self.import_note = (
-                        "Its losses are read as float64 (they fit no narrower format; the "
-                        f"last file's {chosen} was found in that file)."
+                        "Its losses are read as float64: they fit no narrower format "
+                        f"({chosen} was the last file's)."
                     )
         self.set_source("measured")
         self.rowsChanged.emit(self.measured_row_count())
