@@ -150,16 +150,16 @@ def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
     doubled = sorted({role for role in named if named.count(role) > 1})
     in_place = all(role in (None, ORDER[column]) for column, role in enumerate(roles[:4]))
     if missing and not doubled and in_place and len(roles) <= len(ORDER):
-        # no name the readers know is out of place: the positions are taken, and said
+        # no name the readers know is out of place: the positions are taken, and said (a
+        # line of no names at all, "0.0.;.0", is no header to speak of)
+        if not re.search(r"[^\W\d_]", line):
+            return None, "", ""
         order = ", ".join(ORDER[: max(len(roles), 3)])
-        return (
-            None,
-            "",
-            (
-                f"the header {_shown(line)} does not name {_either(missing)}: its columns "
-                f"are read by position as {order} (name them eps,L+,L-,L to be sure)"
-            ),
+        note = (
+            f"the header {_shown(line)} does not name {_either(missing)}: its columns "
+            f"are read by position as {order} (name them eps,L+,L-,L to be sure)"
         )
+        return None, "", note
     if doubled or missing:
         problems = []
         if missing:

@@ -99,9 +99,11 @@ def read_format(rows: Sequence[Any]) -> FormatReading:
     if not losses:
         return FormatReading(None)
     values = np.array([float(value) for value in losses], dtype=float)
-    if not np.all(np.isfinite(values)):
-        return FormatReading(None)
     halves = _half_units(losses)
+    finite = np.isfinite(values) & np.isfinite(halves) & (halves > 0)
+    if not np.any(finite):  # 1e400 fits no format (and is read as no number)
+        return FormatReading(None)
+    values, halves = values[finite], halves[finite]
     from fdgui.core.numbers.precision import unit_roundoff
 
     for name in CANDIDATES:
