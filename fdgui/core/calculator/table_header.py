@@ -242,7 +242,8 @@ def arrange_columns(text: str) -> tuple[str, str, str]:
         if problem:
             return text, where + problem, ""
         arranged = [*lines[:number], "\t".join(cells) or "#"]  # the header, read as one
-        note = where + note if note else ""
+        data = any(text.strip() and text.strip()[0] != "#" for text in lines[number + 1 :])
+        note = where + note if note and data else ""  # no rows, no order to say
         if order is None:
             return "\n".join(arranged + lines[number + 1 :]), "", note
         width = len(_header_cells(line))
