@@ -157,3 +157,13 @@ def test_columns_beside_the_losses_are_left_out_and_unknown_ones_said():
 @pytest.mark.parametrize("name", ["forward", "backward", "central", "eps_lo", "grad_pos", "p"])
 def test_words_that_name_no_loss_side(name):
     assert column_role(name) is None
+
+
+def test_the_explorers_own_export_reads_back_without_a_word():
+    text = (
+        "epsilon,loss,loss_plus,loss_minus,central,forward,backward,central_relative_error,"
+        "roundoff_floor,regime\n0.1,1.0,1.2,0.8,2.0,2.0,2.0,0.1,1e-16,truncation\n"
+        "0.01,1.0,1.02,0.98,2.0,2.0,2.0,0.01,1e-15,truncation\n"
+    )
+    rows, problems = parse_measurement_table(text)
+    assert problems == [] and [str(row.loss_plus) for row in rows] == ["1.2", "1.02"]

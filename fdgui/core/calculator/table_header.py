@@ -177,14 +177,15 @@ def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
         )
     order = [roles.index(role) if role in roles else None for role in ORDER]
     # columns of other names are left out (the calculator's own export adds central,
-    # forward, backward: numbers computed from these); one that is no such is said
+    # forward, backward: numbers computed from these; the explorer's export its errors);
+    # where no column is L, one that could be it (no such known name) is said
     unknown = [
         cell.strip()
         for cell, role in zip(cells, roles, strict=True)
         if role is None and re.sub(r"[\s_]", "", cell.strip().lower()) not in _DERIVED
     ]
     note = ""
-    if unknown:
+    if unknown and LOSS not in named:
         note = (
             f"the header {_shown(line)} names ε, L+ and L−; its column"
             f"{'s' if len(unknown) > 1 else ''} {', '.join(f'“{u[:20]}”' for u in unknown)} "
