@@ -3,8 +3,10 @@
 Each subcommand lives in ``fdgui.commands.<name>`` and provides ``add_parser(subparsers)``
 and ``run(args) -> int``. Exit status (every subcommand): 0 success, 1 a check that failed
 (the verdict is "wrong", or the network check did not pass), 2 bad input (one line naming
-the option), 3 a computation that could not be carried out (out of memory, or an unexpected
-failure: one line, never a traceback). ``main`` enforces 2 and 3 for every subcommand, so a
+the option) or, for ``calc`` and ``sweep``, a gradient under check that the numbers neither
+confirm nor refute (``commands.undecided``: one line saying so), 3 a computation that
+could not be carried out (out of memory, or an unexpected failure: one line, never a
+traceback). ``main`` enforces 2 and 3 for every subcommand, so a
 command that lets an InputError, a MemoryError or a bug escape still ends in words.
 """
 
@@ -23,8 +25,11 @@ COMMANDS = ("calc", "sweep", "netcheck")
 
 
 EXIT_STATUS = (
-    "Exit status: 0 success, 1 the gradient check failed (a 'wrong' verdict), 2 bad input, "
-    "3 the computation itself failed (e.g. out of memory)."
+    "Exit status: 0 success (the gradient under check confirmed or accepted, or none given), "
+    "1 the gradient check failed (a 'wrong' verdict; netcheck: any check that did not pass, "
+    "an inconclusive one included), 2 bad input, or a gradient the numbers "
+    "neither confirm nor refute ('Too coarse to judge', the calculator's 'Suspicious'; one "
+    "line on stderr says so), 3 the computation itself failed (e.g. out of memory)."
 )
 
 

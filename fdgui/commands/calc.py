@@ -1,7 +1,10 @@
 """``fdgui-cli calc``: the calculator's report for one set of losses.
 
-Exit status: 0, or 1 when a backprop gradient was given and the verdict is "wrong" (the same
-rule as ``sweep``), 2 for bad input.
+Exit status (the rule of every subcommand, ``cli.EXIT_STATUS``): 0 without a backprop
+gradient or when it is confirmed or accepted (correct, consistent, correct within the losses'
+format, fine with kinks), 1 when the verdict is "wrong", 2 for bad input and for a gradient
+the numbers neither confirm nor refute (too coarse to judge, suspicious:
+``commands.undecided``, as ``sweep``).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from fdgui.cli import EXIT_STATUS
 from fdgui.core.calculator.schemes import FIELD_NAMES, estimate, parse_inputs
 from fdgui.core.numbers.parsing import one_line
 from fdgui.core.report.exporters import export
@@ -26,9 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calc",
         help="central/forward/backward differences from measured losses",
-        description="Finite-difference gradient from L, L(w+ε), L(w−ε) and ε, exactly as typed. "
-        "Exit status 1 when the backprop gradient is judged wrong, 2 for bad input, 3 if the "
-        "computation itself fails (e.g. out of memory).",
+        description="Finite-difference gradient from L, L(w+ε), L(w−ε) and ε, exactly as typed.",
+        epilog=EXIT_STATUS,
     )
     parser.add_argument("--loss", metavar="L", help="loss at w (optional)")
     parser.add_argument("--plus", metavar="L+", help="loss at w+ε (required without --session)")
@@ -37,6 +40,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--eps", metavar="EPS", help="the step ε (> 0) (required without --session)"
     )
     parser.add_argument("--backprop", metavar="G", help="backprop gradient to check")
+    parser.add_argument(
+        "--source-dtype",
+        metavar="DTYPE",
+        help="the losses are binary numbers of this format (float64, float32, float16, "
+        "bfloat16), written with their digits: each stands for any value within u·|L|, and a "
+        "backprop gradient computed in it may be off by its rounding (as the ε explorer's "
+        "Send to calculator). Without it each loss is a decimal known to half a unit of its last "
+        "digit",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
         "--session",
@@ -48,7 +60,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     given = [args.plus, args.minus, args.eps]
+    roundoff = _source_roundoff(args.source_dtype)
+    if isinstance(roundoff, str):
+        print(one_line(f"fdgui-cli calc: --source-dtype: {roundoff}"), file=sys.stderr)
+        return 2
     if args.session and all(value is None for value in given) and not args.loss:
+        if args.source_dtype is not None:
+            print(
+                "fdgui-cli calc: --source-dtype goes with the losses (--plus, --minus, --eps); "
+                "a session keeps its own",
+                file=sys.stderr,
+            )
+            return 2
         return _report_session(args)
     missing = [
         option
@@ -79,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if roundoff is not None:  # binaries of a known format: as Send to calculator gives them
+        from dataclasses import replace
+
+        inputs = replace(inputs, loss_roundoff=roundoff)
     result = estimate(inputs)
     if args.session:
         problem = _write_session(args.session, texts, result)
@@ -101,10 +128,43 @@ def _said(message: str) -> str:
     return one_line(shown)
 
 
+def _source_roundoff(name: str | None):
+    """The unit round-off of ``--source-dtype`` as a Decimal (None without it), or why the
+    name is refused (a str)."""
+    if name is None:
+        return None
+    from decimal import Decimal
+
+    from fdgui.core.numbers.precision import DTYPE_NAMES, unit_roundoff
+
+    if name not in DTYPE_NAMES:
+        return f"“{name}” is not a format; choose one of {', '.join(DTYPE_NAMES)}"
+    return Decimal(repr(unit_roundoff(name)))
+
+
+# verdicts that neither confirm nor refute the backprop gradient (exit 2, with a line saying
+# so); "wrong" exits 1; every other verdict (correct, consistent, limited, kinks) exits 0
+UNDECIDED_VERDICTS = ("inconclusive", "suspicious")
+
+
 def _status(result: object) -> int:
-    """1 when the backprop gradient is judged wrong, else 0."""
+    """The exit status of the verdict (``cli.EXIT_STATUS``): 1 wrong, 2 undecided, else 0."""
     comparison = result.comparison  # type: ignore[attr-defined]
-    return 1 if comparison is not None and comparison.verdict.key == "wrong" else 0
+    if comparison is None:
+        return 0
+    key = comparison.verdict.key
+    if key == "wrong":
+        return 1
+    if key in UNDECIDED_VERDICTS:
+        from fdgui.commands.undecided import undecided
+        from fdgui.core.report.calculator import verdict_title
+
+        why = ""
+        if key == "suspicious":
+            why = "one central difference cannot tell a bug from truncation at this ε: repeat "
+            why += "it at another ε"
+        return undecided("calc", verdict_title(result), why)  # type: ignore[arg-type]
+    return 0
 
 
 def _write_session(path: str, texts: dict[str, str], result: object) -> str:
@@ -127,7 +187,10 @@ def _write_session(path: str, texts: dict[str, str], result: object) -> str:
             return f"--session: {error}; it was left untouched"
     from fdgui import __version__
 
-    updated = files.with_calculation(current, texts, Measurement.from_estimate(result))
+    roundoff = result.inputs.loss_roundoff  # type: ignore[attr-defined]
+    updated = files.with_calculation(
+        current, texts, Measurement.from_estimate(result), roundoff=roundoff
+    )
     updated.app_version = __version__
     updated.saved_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     try:

@@ -4,9 +4,9 @@ Sweeps ε for an expression in w (``--expr``) or one parameter of the built-in n
 (``--network``), in the chosen dtype, and prints the best ε per scheme, the recommended ε,
 the reference used and the diagnosis. Exit status: 0, or 1 when the diagnosis is "wrong"
 (the gradient under check disagrees with the finite differences), 2 for bad input or a
-gradient under check that nothing resolves (too few rows; "too coarse to judge"; rows
-whose losses never change), 3 when the sweep itself fails (reported in one line, never as
-a traceback).
+gradient under check the numbers neither confirm nor refute (too few rows; "too coarse to
+judge"; rows whose losses never change: ``commands.undecided``, the rule ``calc`` follows),
+3 when the sweep itself fails (reported in one line, never as a traceback).
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Sweep ε on a log grid for an expression in w or one parameter of the built-in "
             "network, evaluated in the chosen dtype. Exit status 1 when the gradient under "
-            "check is diagnosed wrong, 2 for bad input (or a gradient under check that nothing "
-            "resolves: a --table too short or too coarse to judge it, or whose losses never "
-            "change), 3 if the sweep itself fails."
+            "check is diagnosed wrong, 2 for bad input (or a gradient under check the numbers "
+            "neither confirm nor refute: too coarse to judge, a --table too short, or whose "
+            "losses never change; one line on stderr says so, as calc does), 3 if the sweep "
+            "itself fails."
         ),
     )
     what = parser.add_mutually_exclusive_group(required=True)
@@ -134,7 +135,7 @@ def _run_table(args: argparse.Namespace) -> int:
     import json
 
     from fdgui.core.report.exporters import export
-    from fdgui.core.report.sweep import SweepReport
+    from fdgui.core.report.sweep import SweepReport, diagnosis_title
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
@@ -165,9 +166,14 @@ def _run_table(args: argparse.Namespace) -> int:
         return 1
     rows = int(diagnosis.facts.get("rows", len(result.epsilons)))
     if diagnosis.case == "unresolved":
+        why = "no reference over them resolves it"
+        if diagnosis.facts.get("few_typed_digits"):
+            why = "its typed digits are too few to tell it from a bug that size"
         print(
-            "fdgui-cli sweep: --table: the rows neither confirm nor refute the backprop "
-            "gradient (no reference over them resolves it)",
+            one_line(
+                f"fdgui-cli sweep: --table: {diagnosis_title(diagnosis)}: the rows neither "
+                f"confirm nor refute the backprop gradient ({why})"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -195,6 +201,10 @@ def _run_table(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if judges_nothing(diagnosis):  # any other case that judges nothing: the one rule
+        from fdgui.commands.undecided import undecided
+
+        return undecided("sweep", diagnosis_title(diagnosis))
     return 0
 
 
@@ -356,8 +366,11 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2  # as netcheck: an estimate of nothing is a probe error, never a result
-    if judges_nothing(diagnosis):
-        return 2  # neither confirmed nor refuted: never a pass
+    if judges_nothing(diagnosis):  # neither confirmed nor refuted: never a pass
+        from fdgui.commands.undecided import undecided
+        from fdgui.core.report.sweep import diagnosis_title
+
+        return undecided("sweep", diagnosis_title(diagnosis))
     return 1 if diagnosis.kind == "wrong" else 0
 
 

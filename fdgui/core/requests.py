@@ -478,7 +478,8 @@ def table_request_read(
         raise InputError("source_dtype", f"choose one of {', '.join(TABLE_SOURCE_DTYPES)}")
     reference = None
     if backprop is not None and str(backprop).strip():
-        reference = float(parse_number(str(backprop), "backprop"))  # type: ignore[arg-type]
+        # kept as typed (a Decimal): its last digit is part of its claim (typed_claim.py)
+        reference = parse_number(str(backprop), "backprop")
     rows, problems = parse_measurement_table(text)
     if not rows:
         raise InputError("table", unreadable_table(problems))

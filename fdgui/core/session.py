@@ -451,9 +451,12 @@ def measurement_texts(row: Any) -> list[str]:
     ]
 
 
-def with_calculation(session: Session, texts: dict[str, str], row: Any) -> Session:
+def with_calculation(
+    session: Session, texts: dict[str, str], row: Any, roundoff: Any = None
+) -> Session:
     """``session`` with the calculator's inputs set to ``texts`` and ``row`` (a Measurement)
-    added to its history; the other panels as they were."""
+    added to its history; the other panels as they were. ``roundoff``: the unit round-off of
+    the losses' format (a Decimal) when they are its binaries, kept as the window keeps it."""
     panels = dict(session.panels)
     calculator = dict(panels.get("calculator") or {})
     try:
@@ -465,6 +468,8 @@ def with_calculation(session: Session, texts: dict[str, str], row: Any) -> Sessi
     lines.append("\t".join(measurement_texts(row)))
     calculator["texts"] = dict(texts)
     calculator.pop("loss_roundoff", None)  # typed texts: their digits are what count
+    if roundoff is not None:
+        calculator["loss_roundoff"] = str(roundoff)
     calculator["history"] = encode_table(lines)
     panels["calculator"] = calculator
     return Session(panels=panels, saved_at=session.saved_at, app_version=session.app_version)

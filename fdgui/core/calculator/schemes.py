@@ -246,7 +246,14 @@ def estimate(inputs: Inputs) -> Estimate:
     comparison = None
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
-        comparison = compare(central, inputs.backprop, uncertainty, quotients.digits, claim)
+        comparison = compare(
+            central,
+            inputs.backprop,
+            uncertainty,
+            quotients.digits,
+            claim,
+            losses_format(inputs.loss_roundoff),
+        )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
     return Estimate(
@@ -268,6 +275,17 @@ def estimate(inputs: Inputs) -> Estimate:
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
     )
+
+
+def losses_format(roundoff: Decimal | None) -> str:
+    """The format the losses are binaries of, named by their unit round-off (what the ε
+    explorer sends, a session keeps, ``calc --source-dtype`` gives); "" for typed losses and a
+    round-off that is no format's. The backprop gradient is taken as computed in it too."""
+    if roundoff is None:
+        return ""
+    from fdgui.core.numbers.precision import format_of_roundoff
+
+    return format_of_roundoff(float(roundoff)) or ""
 
 
 def _ends(comparison: Comparison) -> bool:

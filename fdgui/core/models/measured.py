@@ -155,7 +155,7 @@ class MeasuredModel(ModelBase):
     gradient_note = "typed"
     gradient_error: float | None = None
 
-    def __init__(self, rows: Sequence[MeasuredRow], reference: float | None = None) -> None:
+    def __init__(self, rows: Sequence[MeasuredRow], reference: Any = None) -> None:
         self.rows = RowColumns.of(rows)
         self.reference = reference
         self._key: RowsKey | None = None
@@ -188,7 +188,8 @@ class MeasuredModel(ModelBase):
     def cache_key(self) -> Any:
         if self._key is None:
             self._key = RowsKey(self.rows)
-        return ("measured", self._key, self.reference)
+        # the reference as typed: "0.7648" and "0.76480" claim different digits
+        return ("measured", self._key, None if self.reference is None else str(self.reference))
 
     def theta0(self) -> np.ndarray:
         return np.array([np.nan])
@@ -212,9 +213,10 @@ def _usable_step(epsilon: Decimal | None) -> bool:
     return epsilon is not None and epsilon > 0
 
 
-def measured_model(rows: Sequence[Any], reference: float | None = None) -> MeasuredModel:
+def measured_model(rows: Sequence[Any], reference: Any = None) -> MeasuredModel:
     """Rows with fields epsilon, loss, loss_plus, loss_minus (the calculator's Measurement);
-    rows without a positive ε are left out."""
+    rows without a positive ε are left out. ``reference``: the backprop gradient (a Decimal
+    as typed, whose last digit is part of its claim, or a float)."""
     made = RowColumns.of(rows)
     steps = made.epsilon
     # the usual case in C: every ε present and positive

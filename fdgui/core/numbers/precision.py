@@ -157,3 +157,12 @@ def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 
     low = 10.0 ** math.floor(math.log10(edge) - 0.01)
     # never below the smallest ε a sweep accepts (w = 1e-300: the gap there is 1e-316)
     return max(min(low, epsilon_max / 1e3), SMALLEST_EPSILON)
+
+
+def format_of_roundoff(u: float) -> DtypeName | None:
+    """The format whose unit round-off is ``u`` (2^-24: float32), or None for any other
+    number: how the calculator knows which format its sent losses are binaries of."""
+    for name in DTYPE_NAMES:
+        if unit_roundoff(name) == u:
+            return name
+    return None

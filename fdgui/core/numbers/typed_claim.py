@@ -26,3 +26,21 @@ def claim_half_unit(number: Decimal) -> Decimal:
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     return Decimal(5).scaleb(exponent - 1)
+
+
+# Roundings of u·|g| a gradient computed in float32, float16 or bfloat16 may carry: a correct
+# backward pass in the format returns at best the exact derivative rounded to it, and a
+# chain of operations adds a few such roundings (the network check allows ten as well)
+CLAIM_ROUNDINGS = 10.0
+
+
+def format_rounding(dtype: str) -> tuple[float, float] | None:
+    """(CLAIM_ROUNDINGS·u, smallest normal number) of a low format: what a correct gradient
+    computed in it may be off by is the first times |g|, plus the second where |g| is below
+    it (underflow: exp(−25) is 0 in float16, and so is its derivative). None for float64
+    (its few u are in every gradient's bar already) and anything that is not a format."""
+    from fdgui.core.numbers.precision import DTYPE_NAMES, smallest_normal, unit_roundoff
+
+    if dtype not in DTYPE_NAMES or dtype == "float64":
+        return None
+    return CLAIM_ROUNDINGS * unit_roundoff(dtype), smallest_normal(dtype)

@@ -41,6 +41,17 @@ INCONCLUSIVE = Verdict(
 )  # the ε explorer's words and colour for the same state
 # Used instead of "correct" when the two agree, but the typed digits cannot show seven of them.
 CONSISTENT = Verdict("consistent", "Consistent within the typed digits", "#1a7f64", 0.0, 1e-7)
+# Used instead of a band when the losses are binaries of a low format and the difference is
+# within the rounding that format leaves in a computed gradient (the report names the format:
+# "Correct (limited by bfloat16)", the ε explorer's words for the same case)
+LIMITED = Verdict("limited", "Correct (limited by the losses' format)", "#1b873f", 0.0, 0.0)
+# A computed gradient's share of what computing it may round beyond this share of the
+# numeric gradient confirms nothing (the explorer's ``claim.COMPUTATION_RESOLVES``)
+COMPUTATION_RESOLVES = Decimal("0.375")
+# The losses' ± confirms within the format's rounding only where twice it is at most this
+# share of the numeric gradient (the explorer's ``diagnosis.RESOLVING``: a bar that cannot
+# tell the gradient from twice, half or minus it confirms nothing)
+LOSSES_RESOLVE = Decimal("0.25")
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
@@ -90,8 +101,16 @@ class Comparison:
     # half a unit of the backprop gradient's last typed digit (0 for a typed zero)
     claim: Decimal = Decimal(0)
     # whose digits are too few when the verdict is "inconclusive": "losses" (their ± alone
-    # covers the difference) or "backprop" (only with its typed digits' half unit)
+    # covers the difference) or "backprop" (only with its typed digits' half unit); or
+    # "computation": only the format's underflow covers it, wider than the gradient's share
     too_few: str = ""
+    # the losses' format when they are binaries of float32/float16/bfloat16 (else ""), and
+    # what a correct backprop gradient computed in it may be off by: ``computed``
+    # (CLAIM_ROUNDINGS·u·|backprop|) plus ``underflow`` (its smallest normal number, for a
+    # backprop below it)
+    losses_format: str = ""
+    computed: Decimal = Decimal(0)
+    underflow: Decimal = Decimal(0)
 
 
 def compare(
@@ -100,23 +119,53 @@ def compare(
     uncertainty: Decimal,
     digits: int = CONTEXT.prec,
     claim: Decimal = Decimal(0),
+    losses_format: str = "",
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
     gradient, then ``claim``, half a unit of the backprop's last typed digit
-    (``typed_claim.claim_half_unit``, the ε explorer's rule for a typed derivative)."""
+    (``typed_claim.claim_half_unit``, the ε explorer's rule for a typed derivative).
+
+    ``losses_format``: the low format the losses are binaries of (float32, float16,
+    bfloat16), in which the backprop gradient was computed too: a difference beyond the
+    losses' ± but within what that format's rounding leaves in a correct computed gradient
+    (``typed_claim.format_rounding``, the explorer's rule) is ``LIMITED``, "correct (limited
+    by it)"; where only its underflow covers it and that is wider than 3/8 of the numeric
+    gradient, too coarse to judge (``too_few`` "computation")."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within_losses = difference <= uncertainty
-    within = within_losses or difference <= _EXACT.add(uncertainty, claim)
+    digits_spread = _EXACT.add(uncertainty, claim)  # the losses' ± and the backprop's digits
+    within = within_losses or difference <= digits_spread
+    computed, underflow = _format_rounding(analytic, losses_format)
+    rounding = _EXACT.add(computed, underflow)
     # the relative spread the typed digits leave on the numeric gradient
     scale = max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
     resolvable = CONTEXT.divide(uncertainty, scale) <= Decimal("1e-7")
+    too_few = ""
     if band.key == "correct":
         verdict = band if resolvable else CONSISTENT
+    elif within_losses:
+        verdict, too_few = INCONCLUSIVE, "losses"
+    elif rounding and difference <= _EXACT.add(uncertainty, rounding):
+        # the format's rounding covers it; its underflow alone, wider than the gradient's
+        # share, would cover a bug that size as well, and so would losses too coarse to
+        # tell the gradient from twice or half it
+        needs_underflow = difference > _EXACT.add(uncertainty, computed)
+        size = numeric.copy_abs()
+        coarse = needs_underflow and underflow > _EXACT.multiply(COMPUTATION_RESOLVES, size)
+        if coarse:
+            verdict, too_few = INCONCLUSIVE, "computation"
+        elif _EXACT.multiply(2, uncertainty) > _EXACT.multiply(LOSSES_RESOLVE, size):
+            verdict, too_few = INCONCLUSIVE, "losses"
+        else:
+            verdict = LIMITED
+    elif within or (rounding and difference <= _EXACT.add(digits_spread, rounding)):
+        # only with half a unit of the backprop's last typed digit
+        verdict, too_few = INCONCLUSIVE, "backprop"
     else:
-        verdict = INCONCLUSIVE if within else band
+        verdict = band
     return Comparison(
         numeric=numeric,
         analytic=analytic,
@@ -126,5 +175,22 @@ def compare(
         verdict=verdict,
         within_uncertainty=within,
         claim=claim,
-        too_few="" if verdict.key != "inconclusive" else "losses" if within_losses else "backprop",
+        too_few=too_few,
+        losses_format=losses_format if rounding else "",
+        computed=computed,
+        underflow=underflow,
     )
+
+
+def _format_rounding(analytic: Decimal, losses_format: str) -> tuple[Decimal, Decimal]:
+    """(CLAIM_ROUNDINGS·u·|analytic|, the smallest normal number where |analytic| is below
+    it) of a low format, exactly; (0, 0) for float64, typed losses and a gradient that is not
+    finite."""
+    from fdgui.core.numbers.typed_claim import format_rounding
+
+    rounding = format_rounding(losses_format) if losses_format else None
+    if rounding is None or not analytic.is_finite():
+        return Decimal(0), Decimal(0)
+    share, tiny = (Decimal(value) for value in rounding)  # binary numbers: exact
+    size = analytic.copy_abs()
+    return _EXACT.multiply(share, size), tiny if size < tiny else Decimal(0)

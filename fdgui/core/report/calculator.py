@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui import __version__
+from fdgui.core.calculator.rounding import EXACT
 from fdgui.core.calculator.schemes import FIELD_NAMES, Estimate
 from fdgui.core.numbers.format import (
     FULL_DIGITS,
@@ -70,6 +71,10 @@ VERDICT_HELP: dict[str, str] = {
     "inconclusive": "The difference is smaller than the spread the typed losses allow, so these "
     "numbers cannot separate a small bug from rounding. Type more digits of L+ and L−, or use "
     "a larger ε.",
+    "limited": "They differ by more than the losses' rounding allows, but within the rounding "
+    "the losses' format leaves in a gradient computed in it, so this check cannot tell it from "
+    "a correct one. Compute the losses and the gradient in a wider format to judge it more "
+    "finely.",
 }
 
 
@@ -117,6 +122,10 @@ def verdict_title(estimate: Estimate) -> str:
     key = comparison.verdict.key
     if key == "inconclusive" and comparison.too_few == "backprop":
         return comparison.verdict.title  # the ε explorer's words: a typed derivative's digits
+    if key == "limited":  # the ε explorer's words for a gradient within its dtype's rounding
+        return f"Correct (limited by {comparison.losses_format})"
+    if key == "inconclusive" and comparison.too_few == "computation":
+        return f"Too coarse to judge (what computing it in {comparison.losses_format} may round)"
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
     if key == "inconclusive":
@@ -149,7 +158,9 @@ def verdict_text(
         pinned = "the losses' rounding only pins"
     if comparison.verdict.key == "inconclusive" and comparison.too_few == "backprop":
         text = _coarse_backprop(comparison, uncertainty, roundoff)
-    if comparison.verdict.key == "inconclusive":
+    if comparison.verdict.key == "limited" or comparison.too_few == "computation":
+        text = format_words(comparison, uncertainty)
+    if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
             f"“{comparison.band.title}”. " + text
@@ -181,6 +192,47 @@ def _coarse_backprop(
         f"unit of its last typed digit ({format_uncertainty(comparison.claim)}){losses}, which "
         "is all its typed digits claim, but a bug that size would fit as well. Type the "
         "backprop gradient with more digits to decide it."
+    )
+
+
+def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
+    """Why a difference beyond the losses' ± is the rounding of the format the gradient was
+    computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
+    that rounding is too wide to judge it by."""
+    dtype = comparison.losses_format
+    losses = "what the losses' rounding allows"
+    if uncertainty:
+        losses = f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
+    start = (
+        f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
+        f"difference by {format_uncertainty(comparison.absolute_difference)}: more than {losses}"
+    )
+    if comparison.too_few == "computation" or (
+        comparison.underflow
+        and comparison.absolute_difference > EXACT.add(uncertainty or 0, comparison.computed)
+    ):
+        within = (
+            f"within what underflow leaves of a gradient that small in {dtype} (below its "
+            f"smallest normal number, {format_uncertainty(comparison.underflow)}, a correct "
+            "backward pass may return it, or a factor of it, as 0 or a few subnormal steps)"
+        )
+        if comparison.too_few == "computation":
+            return (
+                f"{start}, but {within}. That allowance is wider than 3/8 of the gradient "
+                "itself, so a bug that size would fit as well: neither confirmed nor refuted. "
+                "Check it in a wider dtype."
+            )
+        return f"{start}, but {within}. To judge it, compute it in a wider dtype."
+    from fdgui.core.numbers.precision import unit_roundoff
+    from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
+
+    share = CLAIM_ROUNDINGS * unit_roundoff(dtype)
+    return (
+        f"{start}, but within the rounding {dtype} leaves in a computed gradient "
+        f"({CLAIM_ROUNDINGS:g}·u = {ratio(share)} relative, "
+        f"{format_uncertainty(comparison.computed)} here: a correct backward pass in {dtype} "
+        "returns at best the exact derivative rounded to it). To judge it more finely, "
+        "compute the losses and the gradient in a wider dtype."
     )
 
 
@@ -250,7 +302,7 @@ def _with_origin(
         return f"{text} {said}, weighing every ε against its references: " + _central_off(
             comparison, origin, uncertainty
         )
-    if kind == "wrong" and key in ("correct", "consistent", "inconclusive"):
+    if kind == "wrong" and key in ("correct", "consistent", "inconclusive", "limited"):
         return (
             f"{text} {said}: it resolves the derivative more finely than this one difference "
             "at this ε can."
@@ -402,7 +454,15 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         result["check"] = {
             "backprop": decimal_exact(comparison.analytic),
             "backprop_half_unit": decimal_exact(comparison.claim),
-            "too_few_digits": comparison.too_few or None,
+            "too_few_digits": comparison.too_few if comparison.too_few != "computation" else None,
+            # "computation": only the format's underflow would excuse it, wider than 3/8 of it
+            "too_coarse": comparison.too_few or None,
+            # the low format the losses are binaries of (None for typed or float64 losses),
+            # and what a correct backprop gradient computed in it may be off by
+            "losses_format": comparison.losses_format or None,
+            "computed_rounding": decimal_exact(
+                EXACT.add(comparison.computed, comparison.underflow)
+            ),
             "relative_error": decimal_exact(comparison.relative_error),
             "band": comparison.band.key,
             "verdict": comparison.verdict.key,

@@ -168,7 +168,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     elif facts.get("few_typed_digits") and value is not None:
         # the advice first: on a short window the banner shows its first lines
         return (
-            "Type your derivative with more digits (or as a formula) to decide it: "
+            f"{_type_more(facts)}: "
             f"{facts['claim_text']} is {uncertainty(facts['claim_difference'])} from the "
             f"{method} reference {_fmt(value, 6)}"
             + ("" if error is None else f" ± {uncertainty(error)}")
@@ -277,7 +277,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     elif facts.get("kink_band"):
         advice = " Check it in the network check, whose one-sided slopes tell a kink from a bug."
     elif facts.get("few_typed_digits"):
-        advice = " Type your derivative with more digits (or as a formula) to decide it."
+        advice = f" {_type_more(facts)}."
     elif facts.get("computation_too_coarse"):
         advice = " Check it in a wider dtype, where it rounds less."
     elif facts.get("beyond_bars"):
@@ -378,3 +378,11 @@ def _flat_rows(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"{what} {_fmt(facts['checked'], 6)} is neither confirmed nor refuted{size}."
         )
     return words + " Measure at larger ε or print more digits of the losses."
+
+
+def _type_more(facts: dict[str, Any]) -> str:
+    """The advice for a typed gradient whose digits are too few, naming it as the words do
+    ("your derivative", or a table's "backprop gradient")."""
+    if facts.get("method", "your derivative") == "your derivative":
+        return "Type your derivative with more digits (or as a formula) to decide it"
+    return f"Type the {facts['method']} gradient with more digits to decide it"

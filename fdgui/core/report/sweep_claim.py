@@ -10,7 +10,20 @@ from fdgui.core.numbers.format import ratio as _rel
 from fdgui.core.numbers.format import significant
 from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.numbers.precision import unit_roundoff
-from fdgui.core.sweep.claim import CLAIM_ROUNDINGS, underflow
+from fdgui.core.sweep.claim import CLAIM_ROUNDINGS, error_sides, underflow
+
+
+def reference_bar(item: Any) -> str:
+    """A reference's bar as printed after its value: " ± 2e-12"; for a typed claim whose
+    correct derivatives reach further on one side, the two sides the verdict allows,
+    " −1.2e-10 +3.3e-8" (``claim.error_sides``); "" without a bar."""
+    sides = error_sides(item)
+    if sides is None:
+        return ""
+    below, above = _bar(sides[0]), _bar(sides[1])
+    if below == above:
+        return f" ± {_bar(item.error)}"
+    return f" −{below} +{above}"
 
 
 def claim_limits(facts: dict[str, Any], case: str | None = None) -> bool:

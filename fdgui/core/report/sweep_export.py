@@ -11,7 +11,6 @@ import json
 from fdgui.core.numbers.format import epsilon as _eps
 from fdgui.core.numbers.format import json_number, shortest, significant
 from fdgui.core.numbers.format import ratio as _rel
-from fdgui.core.numbers.format import uncertainty as _bar
 from fdgui.core.report.exporters import register
 from fdgui.core.report.sweep import (
     SweepReport,
@@ -21,6 +20,8 @@ from fdgui.core.report.sweep import (
     recommendation_text,
     recommended_line,
 )
+from fdgui.core.report.sweep_claim import reference_bar
+from fdgui.core.sweep.claim import error_sides
 from fdgui.core.sweep.diagnosis import Diagnosis
 from fdgui.core.sweep.engine import SCHEMES, SweepResult
 
@@ -66,6 +67,9 @@ def sweep_json(result: SweepResult, diagnosis: Diagnosis) -> dict:
                 "method": item.method,
                 "value": json_number(item.value),
                 "error": json_number(item.error),
+                # how far below and above the value the measured derivative may lie: the
+                # error both ways, but a typed claim's correct derivatives reach one way
+                **_sides(item),
                 "evaluations": item.evaluations,
                 "status": item.shown_status,
                 "under_check": number == 0 and result.has_checked,
@@ -107,7 +111,7 @@ def _reference_lines(result: SweepResult) -> list[str]:
     """``reference (complex step): 0.51…  ± 2e-12`` per reference."""
     lines = []
     for number, item in enumerate(result.references):
-        bar = "" if item.error is None else f" ± {_bar(item.error)}"
+        bar = reference_bar(item)  # a typed claim's two sides where they differ
         status = item.shown_status  # an infinite bar is "unconverged" (M8)
         if status == "unavailable":  # not computed at all (its budget, not the loss)
             bar = f" ({item.note}; not used to judge)"
@@ -124,6 +128,12 @@ def _reference_lines(result: SweepResult) -> list[str]:
         role = "under check" if number == 0 and result.has_checked else "reference"
         lines.append(f"{role} ({item.method}): {value}{bar}")
     return lines
+
+
+def _sides(item) -> dict:
+    sides = error_sides(item)
+    below, above = (None, None) if sides is None else sides
+    return {"error_below": json_number(below), "error_above": json_number(above)}
 
 
 def crossing(note: str) -> str:

@@ -38,10 +38,12 @@ from typing import Any
 
 import numpy as np
 
-from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE
+# CLAIM_ROUNDINGS: roundings of u·|g| a gradient computed in a low dtype may carry (the one
+# rule with the calculator's, ``format_rounding``; the report's words read it from here)
+from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS as CLAIM_ROUNDINGS
+from fdgui.core.numbers.typed_claim import TYPED_DIGITS_RESOLVE, format_rounding
 from fdgui.core.sweep.references import ReferenceValue
 
-CLAIM_ROUNDINGS = 10.0  # roundings of u·|g| a gradient computed in a low dtype may carry
 # What computing the derivative in the dtype may round confirms nothing beyond this share of
 # the derivative (a confirmed gradient stays within 3/8 of the truth, as diagnosis._resolves)
 COMPUTATION_RESOLVES = 0.375
@@ -73,22 +75,19 @@ def dtype_rounding(value: float, dtype: str) -> float:
     are in every gradient's bar already). A value below the dtype's smallest normal number
     (a typed 0 among them) may be off by that number too: a correct backward's result, or a
     factor of it, underflows there (exp(−25) is 0 in float16, so is its derivative)."""
-    if dtype in ("float64", "exact", "complex128") or not np.isfinite(value):
+    rounding = format_rounding(dtype)  # the calculator's rule too
+    if rounding is None or not np.isfinite(value):
         return 0.0
-    from fdgui.core.numbers.precision import unit_roundoff
-
-    try:
-        u = unit_roundoff(dtype)
-    except ValueError:
-        return 0.0
-    return CLAIM_ROUNDINGS * u * abs(value) + underflow(value, dtype)
+    return rounding[0] * abs(value) + underflow(value, dtype)
 
 
 def underflow(value: float, dtype: str) -> float:
     """The dtype's smallest normal number where |value| is below it (else 0): what underflow
     in a correct backward pass computed in ``dtype`` may leave of a gradient that small."""
-    from fdgui.core.numbers.precision import smallest_normal
+    from fdgui.core.numbers.precision import DTYPE_NAMES, smallest_normal
 
+    if dtype not in DTYPE_NAMES:  # "exact" (digits worked out by hand): nothing underflows
+        return 0.0
     tiny = smallest_normal(dtype)
     return tiny if abs(value) < tiny else 0.0
 
@@ -153,6 +152,25 @@ def typed_gradient(
     )
 
 
+def typed_backprop(reference: Any, dtype: str) -> ReferenceValue:
+    """A measured table's backprop gradient (``MeasuredModel.reference``) as the gradient
+    under check: a Decimal as typed is a typed claim by the one rule (half a unit of its last
+    digit as written; in a float32/float16/bfloat16 source format the rounding it leaves in a
+    computed gradient), as ``calc`` and ``--grad`` read the same number; a float (no digits
+    known) keeps its value alone."""
+    from dataclasses import replace
+
+    value = float(reference)
+    if not isinstance(reference, Decimal) or not reference.is_finite() or not np.isfinite(value):
+        return ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok")
+    difference = abs(Decimal(value) - reference)  # float64's representation error, rounded up
+    representation = float(difference)
+    if Decimal(representation) < difference:
+        representation = float(np.nextafter(representation, np.inf))
+    typed = typed_gradient(str(reference), value, representation, dtype)
+    return replace(typed, method="backprop", evaluations=0)
+
+
 def toward(checked: Any, reference: Any) -> float:
     """How far the correct derivatives reach from ``reference`` towards the claim: the
     segment's reach on the claim's side where the reference stands for its anchor (the
@@ -174,6 +192,23 @@ def allowance(checked: Any, reference: Any = None) -> float:
         return claim
     # summed, not claim − reach: a reach of 1e23 (the typed w beside a pole) would absorb
     return float(checked.digits) + float(checked.rounding) + toward(checked, reference)
+
+
+def error_sides(checked: Any) -> tuple[float, float] | None:
+    """(below, above): how far below and above a gradient's value the exact derivative the
+    references measure may lie for it to hold — for a typed claim with a segment of correct
+    derivatives, its bar with the segment's reach on each side (a claim above the segment's
+    anchor is allowed the reach above it, so the anchor may lie that far below the claim;
+    the verdict reads it so: ``allowance``); its symmetric bar for anything else; None
+    without a bar."""
+    error = getattr(checked, "error", None)
+    if error is None:
+        return None
+    ends = getattr(checked, "ends", None)
+    if ends is None:
+        return float(error), float(error)
+    base = float(error) - float(checked.constants)  # the bar without the segment's reach
+    return base + ends.extent(1), base + ends.extent(-1)
 
 
 def own_error(checked: Any) -> float:

@@ -15,6 +15,7 @@ import numpy as np
 from fdgui.core.models.measured import RowColumns
 from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
+from fdgui.core.sweep.claim import typed_backprop
 from fdgui.core.sweep.engine import SweepResult, _assemble
 from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
 from fdgui.core.sweep.objectives import MeasuredObjective
@@ -455,8 +456,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     references: list[ReferenceValue] = []
     has_checked = objective.reference is not None
     if has_checked:
-        value = float(objective.reference)
-        references.append(ReferenceValue("backprop", value, 0.0, 0, "typed", status="ok"))
+        references.append(typed_backprop(objective.reference, source))  # typed_claim's rule
     # one row per distinct ε: the first usable one (rows are sorted by ε, stably)
     usable = np.flatnonzero(~vanished & np.isfinite(central))
     distinct, first = np.unique(epsilons[usable], return_index=True)

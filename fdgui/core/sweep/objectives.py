@@ -164,6 +164,6 @@ def network_objective(spec: Any, tensor: str, index: int, bug: str | None = None
     return EntryObjective(model, model.flat_index(tensor, index))
 
 
-def measured_objective(rows: Sequence[Any], reference: float | None = None) -> MeasuredObjective:
+def measured_objective(rows: Sequence[Any], reference: Any = None) -> MeasuredObjective:
     """Rows with fields epsilon, loss, loss_plus, loss_minus (the calculator's Measurement)."""
     return MeasuredObjective(measured_model(rows, reference))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fdgui.core.numbers import format as numbers
+from fdgui.core.report.sweep_claim import reference_bar
 from fdgui.core.report.sweep_export import crossing
 from fdgui.ui.widgets import ERROR_COLOUR, Fields, error_label, selectable
 
@@ -379,7 +380,8 @@ class ExplorerInputs(QWidget):
             status = reference.shown_status  # an infinite bar is "unconverged"
             bar = ""
             if reference.error is not None and math.isfinite(reference.error):
-                bar = f" ± {numbers.uncertainty(reference.error)}"
+                # a typed claim's two sides where they differ; kept on the value's line
+                bar = reference_bar(reference).replace(" ", "\u00a0")
             if status != "ok":
                 words = {
                     "undefined": "undefined here",

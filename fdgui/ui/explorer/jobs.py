@@ -29,8 +29,11 @@ def _disagreeing_reference(result: Any) -> Any:
     reference = result.reference
     if not trusted or reference is None:
         return None
+    from fdgui.core.sweep.claim import error_sides
+
     first = trusted[0]
-    own = reference.error
+    sides = error_sides(reference)  # a typed claim's segment reaches one way only
+    own = None if sides is None else sides[0] if first.value < reference.value else sides[1]
     if own is None or not math.isfinite(own):
         own = 1e-6 * max(abs(reference.value), abs(first.value))
     bar = float(first.error or 0.0) + own

@@ -322,7 +322,8 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         typed = self._texts["measured_backprop"]
         reference = None
         if typed.strip():
-            reference = float(parse_number(typed, "measured_backprop"))  # type: ignore[arg-type]
+            # kept as typed (a Decimal): its last digit is part of its claim (typed_claim.py)
+            reference = parse_number(typed, "measured_backprop")
         if settings is not None:  # rows are measured in the format their losses came from
             settings = dataclasses.replace(settings, dtype=self._texts["table_dtype"])
         if len(rows) > MEASURED_INLINE_ROWS:  # built (and its key hashed) in the worker
@@ -332,7 +333,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
                 _ = objective.cache_key  # hashed here, not when the result is shown
                 return objective
 
-            return _SweepPlan(build, ("measured rows", len(rows), reference), settings)
+            return _SweepPlan(build, ("measured rows", len(rows), str(reference)), settings)
         objective = objectives.measured_objective(rows, reference)
         return _SweepPlan(lambda: objective, objective.cache_key, settings)
 
