@@ -45,7 +45,13 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
-from fdgui.core.netcheck import estimate_verdict, finer_steps, loose_verdict, own_scale
+from fdgui.core.netcheck import (
+    estimate_verdict,
+    finer_steps,
+    kink_evidence,
+    loose_verdict,
+    own_scale,
+)
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
@@ -635,6 +641,16 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
+        # where the refined window is no narrower than the disagreement (agreeing there may
+        # be chance), a kink must show: one-sided slopes whose difference does not shrink
+        with np.errstate(invalid="ignore"):
+            chance = wide >= np.abs(numeric[chosen] - a)
+        roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
+                       self.measured_roundoff)  # fmt: skip
+        agrees &= ~chance | kink_evidence.evidenced(
+            plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
+            NOISE_WIDTH * self.noise_sigma,
+        )  # fmt: skip
         # with a measured round-off above u·|L| (large terms that cancel), a refined window
         # wider than the disagreement the first ε saw explains nothing (that round-off, not
         # a kink): the second look (``reexamine``) decides those entries
