@@ -458,8 +458,9 @@ class ForwardEngine(ForwardSteps):
                 bar = found if bar is None else np.where(np.isnan(found), bar, found)
         if loose_verdict.applies(self):  # a coarse or noisy loss's loose agreement, wider
             numeric, found, reason = loose_verdict.decide(
-                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
-            )
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason,
+                weak,
+            )  # fmt: skip
             if found is not None:
                 bar = found if bar is None else np.where(np.isnan(found), bar, found)
         return Chunk(
@@ -641,13 +642,11 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
-        # where the refined window is no narrower than the disagreement (agreeing there may
-        # be chance), a kink must show: one-sided slopes whose difference does not shrink
-        with np.errstate(invalid="ignore"):
-            chance = wide >= np.abs(numeric[chosen] - a)
+        # and a kink must show: one-sided slopes whose difference does not shrink with the
+        # step (a refined difference agreeing by chance is no kink: review9k HIGH-5)
         roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
                        self.measured_roundoff)  # fmt: skip
-        agrees &= ~chance | kink_evidence.evidenced(
+        agrees &= kink_evidence.evidenced(
             plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
             NOISE_WIDTH * self.noise_sigma,
         )  # fmt: skip
