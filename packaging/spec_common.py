@@ -97,6 +97,10 @@ PY_UNUSED = [
     "matplotlib",
     "IPython",
     "pytest",
+    "_pytest",  # pytest's own package (the name above is only its front): with pygments,
+    "pluggy",  # which it pulls in for coloured tracebacks, about 2.5 MB nothing at run
+    "pygments",  # time imports (the test tools are installed beside the app in a venv)
+    "iniconfig",
     "pytestqt",
     "hypothesis",
     "PIL",
