@@ -642,14 +642,16 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
-        # and a kink must show: one-sided slopes whose difference does not shrink with the
-        # step (a refined difference agreeing by chance is no kink: review9k HIGH-5)
-        roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
-                       self.measured_roundoff)  # fmt: skip
-        agrees &= kink_evidence.evidenced(
-            plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
-            NOISE_WIDTH * self.noise_sigma,
-        )  # fmt: skip
+        # and, for a loss coarser than the float64 check (its refined window is sixteen
+        # times a coarse round-off: agreeing there may be chance), a kink must show:
+        # one-sided slopes whose difference does not shrink with the step (review9k HIGH-5)
+        if self.dtype == "float64" and self.precision != "float64":
+            roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
+                           self.measured_roundoff)  # fmt: skip
+            agrees &= kink_evidence.evidenced(
+                plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
+                NOISE_WIDTH * self.noise_sigma,
+            )  # fmt: skip
         # with a measured round-off above u·|L| (large terms that cancel), a refined window
         # wider than the disagreement the first ε saw explains nothing (that round-off, not
         # a kink): the second look (``reexamine``) decides those entries
