@@ -13,6 +13,8 @@ crossed within ±ε adds its slope change times (ε − d) to ε's sum, and not 
 ε/16 — the difference of the one-sided slopes does not shrink with the step. Only where the
 two second differences differ by more than KINK_BARS times their round-off (and the loss's
 noise) is a kink evidenced; elsewhere the entry is no kink and goes to the second look.
+Asked only for a loss coarser than its float64 check (``forward._find_kinks``): a float64
+loss's refined window is narrow, and asking there made correct relu nets fail.
 """
 
 from __future__ import annotations
