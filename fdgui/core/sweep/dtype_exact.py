@@ -33,7 +33,8 @@ class Arithmetic:
             return mp.mpf(float(value))
         from fdgui.core.models.expression import _as_dtype
 
-        rounded = np.asarray(float(value), dtype=np.float64).astype(_as_dtype(self.dtype))
+        with np.errstate(over="ignore"):  # a constant beyond the dtype's range is inf there
+            rounded = np.asarray(float(value), dtype=np.float64).astype(_as_dtype(self.dtype))
         return mp.mpf(float(rounded))
 
 
