@@ -33,8 +33,9 @@ from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, real_numbers
 from fdgui.core.netcheck import own_scale
 from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
+from fdgui.core.netcheck.noise import NOISE_MORE, steady_sigma
 from fdgui.core.netcheck.projection import direction
-from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH, repeat_sigma
+from fdgui.core.netcheck.reexamine import NOISE_REPEATS, NOISE_WIDTH
 from fdgui.core.netcheck.results import heat_map_of
 from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, measure_roundoffs
 from fdgui.core.netcheck.settings import (
@@ -165,11 +166,13 @@ class NumericEngine:
             self.precision = str(model.loss_precision())
         self.u = unit_roundoff(self.precision)
         repeats = self._losses(np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0))
-        self.noise_sigma = repeat_sigma(np.concatenate([[self.loss], repeats]), self.precision)
+        first = np.concatenate([[self.loss], repeats])
+        # σ from five values may be off by 2× either way: NOISE_MORE more when they differ
+        self.noise_sigma = steady_sigma(self._losses, self.theta, first, self.precision)
         # round-off of one loss value: u·max(1, |L|), or what was measured near θ0 when the
         # loss is made of larger terms that cancel (its rounding is then theirs, not L's)
         self.roundoff = self.u * max(1.0, abs(self.loss))
-        self.setup_evaluations = 1 + NOISE_REPEATS
+        self.setup_evaluations = 1 + NOISE_REPEATS + (NOISE_MORE if self.noise_sigma else 0)
         self.own_scale_looked = self.own_scale_evaluations = 0  # netcheck.own_scale
         self.offsets = model.offsets()
         base = recommended_epsilon(self.precision, 0.0)

@@ -129,6 +129,7 @@ _UNRESOLVED = {
     "round-off": "round-off",
     "kink": "a kink near w, or ε too large",
     "noise": "the loss's noise",
+    "unchanged": "the losses never change",
 }
 
 

@@ -81,10 +81,16 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     give = "Type a gradient"
     if facts.get("source") == "probe":  # a probe file without grad(theta)
         give = "Define grad (or gradient) in the probe file"
+    unchanged = ""
+    if facts.get("estimate_limit") == "unchanged":
+        unchanged = (
+            " The loss never changed at any ε: its bar is what a term lost in a coarser part "
+            "of its computation (that format's spacing near |L|, over the largest ε) could hide."
+        )
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
-        f"derivative is {_fmt(value, digits)}{bar}, from {method}. {give} to have it "
-        "checked against this."
+        f"derivative is {_fmt(value, digits)}{bar}, from {method}.{unchanged} {give} to have "
+        "it checked against this."
     )
 
 
@@ -224,6 +230,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
         if facts.get("limit") == "noise":
             cause = noise_cause(facts)
+        if facts.get("limit") == "unchanged":
+            cause = (
+                "the loss never changed at any ε: a term lost in a coarser part of its "
+                "computation, up to that format's spacing near |L|, hides there"
+            )
         evidence = (
             f"The {method} reference{' over the rows' if rows else ''} gives "
             f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
@@ -278,6 +289,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif facts.get("limit") == "noise":
         advice = NOISE_ADVICE
+    elif facts.get("limit") == "unchanged":
+        advice = (
+            " Compute the loss in float64 throughout (or add the small term last), so that "
+            "it changes with w."
+        )
     elif rows and facts.get("limit") == "kink":
         advice = " Measure at smaller ε, or compare the forward and backward differences."
     elif rows and facts.get("kink_room") and facts.get("no_loss_at_w"):

@@ -80,6 +80,7 @@ def _estimate(
             estimate=truth.value,
             estimate_error=truth.error,
             estimate_method=truth.method,
+            estimate_limit=truth.limit,
         )
     # no bounded reference: the best central estimate, its bar the predicted error there
     central = result.central

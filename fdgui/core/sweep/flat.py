@@ -66,6 +66,11 @@ def flat_contradicts(result, checked: float, mask: np.ndarray) -> bool:
     epsilons = np.asarray(result.epsilons, dtype=float)
     resolution = loss_resolution(result)
     slope = abs(float(checked))
+    from fdgui.core.sweep.unchanged import unchanged_bound
+
+    bound = unchanged_bound(result)  # a loss that never changes: a coarser part may hide it
+    if bound is not None and not slope > RESOLVED * bound:
+        return False
     with np.errstate(all="ignore"):
         candidate = (
             np.asarray(mask, dtype=bool)

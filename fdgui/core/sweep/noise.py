@@ -76,7 +76,7 @@ def with_noise(result: Any, objective: Any) -> Any:
     )
     if sigma <= 0:
         return result
-    from fdgui.core.sweep.engine import _best_by, _curves
+    from fdgui.core.sweep.straddle import _with_references
 
     epsilons = np.asarray(result.epsilons, dtype=float)
     relative = relative_noise(result, sigma)
@@ -96,17 +96,7 @@ def with_noise(result: Any, objective: Any) -> Any:
             "forward": None if not curvature else abs(curvature) * epsilons / 2.0,
         }
     guides["backward"] = guides["forward"]
-    curves = _curves(
-        epsilons,
-        result.loss_values,
-        result.loss_plus,
-        result.loss_minus,
-        {name: curve.estimates for name, curve in result.curves.items()},
-        None if result.reference is None else result.reference.value,
-        ~result.vanished,
-        guides,
-        _best_by(references, result.has_checked),
-    )
+    curves = _with_references(result, references, guides).curves
     rule = {
         "central": max(float(result.rule_of_thumb["central"]), u ** (1 / 3) * scale),
         "forward": max(float(result.rule_of_thumb["forward"]), u ** (1 / 2) * scale),

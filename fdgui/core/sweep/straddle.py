@@ -66,8 +66,11 @@ def _trusted_richardson(result: SweepResult) -> tuple[int, np.ndarray] | None:
     return None
 
 
-def _with_references(result: SweepResult, references: tuple) -> SweepResult:
-    """``result`` with ``references``, each scheme's best ε chosen again by them."""
+def _with_references(result: SweepResult, references: tuple, guides: dict | None = None):
+    """``result`` with ``references``, each scheme's best ε chosen again by them (and by
+    ``guides``, each scheme's truncation, where given)."""
+    if guides is None:
+        guides = {name: curve.truncation_guide for name, curve in result.curves.items()}
     curves = _curves(
         result.epsilons,
         result.loss_values,
@@ -76,7 +79,7 @@ def _with_references(result: SweepResult, references: tuple) -> SweepResult:
         {name: curve.estimates for name, curve in result.curves.items()},
         None if result.reference is None else result.reference.value,
         ~result.vanished,
-        {name: curve.truncation_guide for name, curve in result.curves.items()},
+        guides,
         _best_by(references, result.has_checked),
     )
     return replace(result, references=references, curves=curves)
@@ -87,11 +90,14 @@ def judged_references(result: SweepResult) -> SweepResult:
     straddle a kink the differences show (``distrust_straddling``), nor one whose bar the
     differences refute (``distrust_unbounded``), nor one they show measured no derivative
     (``richardson_trust.distrust_unsettled``: a structure finer than its steps, steps inside a
-    quantum)."""
+    quantum); a Richardson 0 from a loss that never changes carries what a coarser format
+    could hide (``unchanged.with_unchanged_bar``)."""
     from fdgui.core.sweep.guides import with_measured_truncation
     from fdgui.core.sweep.quantum import with_quantum_floor
     from fdgui.core.sweep.richardson_trust import distrust_unsettled
+    from fdgui.core.sweep.unchanged import with_unchanged_bar
 
+    result = with_unchanged_bar(result)  # a loss that never changes bounds only so far
     result = with_quantum_floor(result)  # a quantised loss's round-off is its quantum over ε
     result = with_measured_truncation(result)  # the truncation the differences show
     return distrust_unsettled(distrust_unbounded(distrust_straddling(result)))

@@ -1,0 +1,101 @@
+"""A computed loss that never changes: L+ = L− = L at every ε the sweep formed (review9k HIGH-4).
+
+Such a loss measured nothing, or a derivative of exactly 0 — the values cannot say which.
+A term lost in a coarser part of the forward pass (float(np.float32(1e-6·f(u)) +
+np.float32(1e4)) + 0.3: float32's spacing near 1e4 is 1e-3, and the float64 "+ 0.3" hides
+that format from the result) leaves every loss equal, so a change up to that part's
+resolution Q hides at every ε: the derivative is bounded only by Q/ε at the largest ε seen
+unchanged. Q is read from the loss's changes where it has any (``flat.loss_resolution``);
+with none, nothing shows the format the term was lost in, so Q is the spacing near |L| of
+the coarsest format a loss is computed in (bfloat16): a bar narrower than that is not a
+bound. Richardson's 0 then carries that bar, and a claim inside it is too coarse to judge,
+never wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+COARSEST_BITS = 8  # bfloat16's significand: its spacing near |L| is 2^(e − 7)
+MIN_UNCHANGED = 5  # formed ε (w ± ε ≠ w) needed to call a loss unchanged
+
+
+def never_changes(result) -> bool:
+    """Whether a computed sweep's loss stayed the same at every ε where w ± ε was formed
+    (at least MIN_UNCHANGED of them): L+ = L− = L, all finite."""
+    if result.kind == "measured":
+        return False
+    formed = ~np.asarray(result.vanished, dtype=bool)
+    if int(formed.sum()) < MIN_UNCHANGED:
+        return False
+    loss = float(result.loss)
+    values = np.concatenate(
+        [
+            np.asarray(result.loss_values, dtype=float)[formed],
+            np.asarray(result.loss_plus, dtype=float)[formed],
+            np.asarray(result.loss_minus, dtype=float)[formed],
+        ]
+    )
+    return bool(np.isfinite(loss) and np.all(values == loss))
+
+
+def hidden_quantum(loss: float) -> float:
+    """The largest change of a loss near ``loss`` that a coarser part of its computation
+    could round away: the coarsest format's spacing there (0 at L = 0)."""
+    size = abs(float(loss))
+    if not np.isfinite(size) or size == 0.0:
+        return 0.0
+    exponent = int(np.floor(np.log2(size)))
+    return float(2.0 ** (exponent - (COARSEST_BITS - 1)))
+
+
+def largest_unchanged(result, span: float | None = None) -> float:
+    """The largest ε at which the loss was seen unchanged (the sweep's, or ``span``)."""
+    formed = ~np.asarray(result.vanished, dtype=bool)
+    epsilons = np.asarray(result.epsilons, dtype=float)[formed]
+    top = float(epsilons.max()) if epsilons.size else 0.0
+    return max(top, float(span or 0.0))
+
+
+def unchanged_bound(result, span: float | None = None) -> float | None:
+    """What a loss that never changes bounds the derivative by: the hidden quantum over
+    the largest ε seen unchanged; None when the loss changes (or the bound is 0)."""
+    if not never_changes(result):
+        return None
+    quantum = hidden_quantum(result.loss)
+    top = largest_unchanged(result, span)
+    if not (quantum > 0 and top > 0):
+        return None
+    return quantum / top
+
+
+def with_unchanged_bar(result):
+    """``result`` with each trusted Richardson reference of value 0 built from a loss that
+    never changes widened to ``unchanged_bound`` (its limit "unchanged"); unchanged
+    otherwise."""
+    if not never_changes(result):
+        return result
+    references = list(result.references)
+    changed = False
+    for k, reference in enumerate(references):
+        if reference.method != "Richardson" or not reference.trusted or reference.value != 0:
+            continue
+        bound = unchanged_bound(result, reference.span)
+        if bound is None or not bound > float(reference.error):
+            continue
+        references[k] = replace(
+            reference,
+            error=bound,
+            limit="unchanged",
+            note=f"{reference.note}; the loss never changed at any ε up to "
+            f"{largest_unchanged(result, reference.span):.2g}, so a change up to the "
+            "spacing of a coarser format near |L| may hide there: its bar is that over ε",
+        )
+        changed = True
+    if not changed:
+        return result
+    from fdgui.core.sweep.straddle import _with_references
+
+    return _with_references(result, tuple(references))
