@@ -48,12 +48,13 @@ SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "", "max": "1", "po
 # a probe file (your own code): seconds per call into it, the Python that runs it (empty:
 # the one running fdgui), and which entry of it the explorer sweeps
 PROBE_DEFAULTS: dict[str, str] = {"probe_timeout": "30", "probe_python": ""}
+PROBE_TIMEOUT_FLOOR = 0.1  # seconds: below this even a trivial loss's round trip may not fit
 PROBE_ENTRY_DEFAULTS: dict[str, str] = {**PROBE_DEFAULTS, "probe_tensor": "", "probe_index": "0"}
 
 
 def probe_timeout(text: str, field: str = "probe_timeout") -> float:
-    """Seconds a probe may take for one loss evaluation, as typed: above 0, at most a day
-    (read by ``normalise_text``'s rule, as every number)."""
+    """Seconds a probe may take for one loss evaluation, as typed: at least
+    PROBE_TIMEOUT_FLOOR, at most a day (read by ``normalise_text``'s rule, as every number)."""
     from fdgui.core.numbers.parsing import normalise_text
 
     stripped = normalise_text(text)
@@ -63,6 +64,12 @@ def probe_timeout(text: str, field: str = "probe_timeout") -> float:
         raise InputError(field, f"{stripped!r} is not a number of seconds") from None
     if not 0 < value <= 86_400:
         raise InputError(field, f"{stripped} is outside (0, 86400] seconds")
+    if value < PROBE_TIMEOUT_FLOOR:  # a call into the process alone takes milliseconds
+        raise InputError(
+            field,
+            f"{stripped} s is too short: every call would time out; give at least "
+            f"{PROBE_TIMEOUT_FLOOR:g} s",
+        )
     return value
 
 

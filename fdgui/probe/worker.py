@@ -26,6 +26,13 @@ import time
 import traceback
 
 
+def _entries_not_finite(count: int) -> str:
+    """'1 entry that is not a finite number', '3 entries that are not finite numbers'."""
+    if count == 1:
+        return "1 entry that is not a finite number"
+    return f"{count:,} entries that are not finite numbers"
+
+
 def _protocol_streams():
     """Private copies of stdin/stdout for the protocol; fd 1 → stderr, fd 0 → /dev/null."""
     protocol_in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)
@@ -171,8 +178,8 @@ def main() -> int:
                     bad = int(np.flatnonzero(~np.isfinite(theta))[0])
                     source = None
                     raise ResultError(
-                        f"θ0 has {int(np.sum(~np.isfinite(theta))):,} entries that are not finite "
-                        f"numbers (the first: entry {bad}, {theta[bad]}); the point to check "
+                        f"θ0 has {_entries_not_finite(int(np.sum(~np.isfinite(theta))))} "
+                        f"(the first: entry {bad}, {theta[bad]}); the point to check "
                         "must be finite"
                     )
                 gradient_ok = source._gradient_fn is not None

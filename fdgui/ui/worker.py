@@ -18,6 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from fdgui.core.errors import InputError
+
 _live_jobs: set[Job] = set()  # keeps each Job alive until it has finished
 
 
@@ -88,6 +90,8 @@ class Job(QObject):
             user = getattr(error, "details", None)  # a probe's failure: the user's own traceback
             if user is not None:
                 self._emit("errored", getattr(error, "message", str(error)), user)
+            elif isinstance(error, InputError):  # the person's input: its words, no class name
+                self._emit("errored", error.message, traceback.format_exc())
             else:
                 self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
         finally:

@@ -118,6 +118,7 @@ class NetcheckModel(PanelModel):
         self._plan_job: Any = None
         self._plan_pending = False
         self._warmed_up = False  # has a cost measurement run yet in this model?
+        self._stopped_on: tuple | None = None  # (model,) whose check last stopped with an error
         self._started = 0.0
         self._plan_timer = QTimer(self)
         self._plan_timer.setSingleShot(True)
@@ -272,6 +273,7 @@ class NetcheckModel(PanelModel):
         changed = settings != self._settings
         self._settings = settings
         if changed:
+            self._stopped_on = None  # a cost measured for new settings may say something new
             self.settingsChanged.emit(settings)
             self._plan = None
             self.planChanged.emit(None)
@@ -295,6 +297,9 @@ class NetcheckModel(PanelModel):
         def errored(message: str, _details: str) -> None:
             if self._job is not None or planned is not self._model():  # a run interrupted
                 return  # it (the run's status stays), or a pick replaced its probe
+            stopped, self._stopped_on = self._stopped_on, None
+            if stopped is not None and planned is stopped[0]:  # the measurement right after
+                return  # a stopped check: "The check stopped: …" already says why
             self.statusMessage.emit(f"Could not measure the cost: {message}")
 
         def finished() -> None:
@@ -336,6 +341,7 @@ class NetcheckModel(PanelModel):
 
         settings = self._settings
         self._started = time.perf_counter()
+        self._stopped_on = None
         weights = None  # the planner's per-tensor times make the progress bar track time
         if self._plan is not None and settings.mode in self._plan:
             weights = self._plan[settings.mode].progress_weights
@@ -377,6 +383,7 @@ class NetcheckModel(PanelModel):
                     self.probe.note = ""
                     self._probe_loaded(self.probe.model)
                     self.probeFailed.emit(message, "")
+            self._stopped_on = (self._model(),)
             self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
 
         def aborted() -> None:
