@@ -122,6 +122,7 @@ class ForwardEngine(ForwardSteps):
     name = "forward"
 
     def __init__(self, model: Model, settings: CheckSettings) -> None:
+        self.loss_rows = 0  # every loss this engine evaluated (``more_evaluations``)
         self.model = model
         self.settings = settings
         self.dtype = settings.dtype
@@ -234,6 +235,9 @@ class ForwardEngine(ForwardSteps):
         self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
+        # losses evaluated beyond the first look's two an entry (kink test, second look,
+        # estimates, the loose ladder): the report and the cost plan count them
+        self.more_evaluations = 0
         self.own_scale_looked = 0  # ... of which at their own scale (netcheck.own_scale)
 
     def _measure_noise(self) -> float:
@@ -405,6 +409,7 @@ class ForwardEngine(ForwardSteps):
                 values = self.model.losses_changed(points.where, points.values)  # type: ignore[attr-defined]
             else:
                 values = self.model.losses(points, self.dtype)
+        self.loss_rows += int(points.shape[0])
         return real_numbers(values, points.shape[0], f"{self.model.label}: the losses")
 
     def _changes(
@@ -425,6 +430,13 @@ class ForwardEngine(ForwardSteps):
     def _chunk(
         self, indices: np.ndarray, rows_for: PointMaker, epsilon: np.ndarray, analytic: np.ndarray
     ) -> Chunk:
+        started = self.loss_rows
+        try:
+            return self._looked_at(indices, rows_for, epsilon, analytic)
+        finally:  # what the looks after the first cost (``more_evaluations``)
+            self.more_evaluations += max(0, self.loss_rows - started - 2 * int(indices.size))
+
+    def _looked_at(self, indices, rows_for, epsilon, analytic) -> Chunk:
         plus, minus, vanished = self._changes(rows_for, epsilon)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             numeric = (plus - minus) / (2 * epsilon)

@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from fdgui.core.netcheck import estimate_verdict
+from fdgui.core.netcheck import estimate_verdict, ladder_kinks
 from fdgui.core.netcheck.reexamine import NOISE_WIDTH
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
 WIDER = 4.0  # the estimate's step, times the entry's ε
 REACH = 0.05  # the widest estimate step, times max(1, |w|)
-STRAIGHT_SAFETY = 3.0  # second differences this many round-offs apart show a kink
 COARSER = 16.0  # a loss rounding at this many times float64's u·max(1, |L|) is coarse
 LADDER = 3  # estimates at h, 2h, 4h (capped at REACH): the narrowest bar decides
 CHECKED = ("float64",)  # the checks' dtypes it looks at (a float32-dtype check: not measured)
@@ -97,7 +96,8 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         return numeric, None, reason
     total = epsilon.size
     g = a[chosen]
-    h, changes, made, straight = _ladder(engine, rows_for, epsilon, chosen, r, sigma, g)
+    first = (np.asarray(plus, dtype=float)[chosen], np.asarray(minus, dtype=float)[chosen])
+    h, changes, made, straight = _ladder(engine, rows_for, epsilon, chosen, r, sigma, g, first)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         narrow = (changes[0.5][0] - changes[0.5][1]) / (made[0.5][0] + made[0.5][1])
         wide = (changes[1.0][0] - changes[1.0][1]) / (made[1.0][0] + made[1.0][1])
@@ -121,14 +121,17 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     return estimate_verdict.written(numeric, reason, chosen, value, bar, right, wrong)
 
 
-def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g):
+def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g, first):
     """(h, changes, made) of the estimate at the step with the narrowest bar among h₀·2^k
     (k < LADDER, h₀ = ε·``_widening``, none beyond REACH·max(1, |w|)): a float32 loss's
     round-off over h falls as h grows while the truncation the two steps show rises, and
     where they cross depends on the entry (review9k CRITICAL-3: at 4ε a 1 % bug of a torch
     float32 model lay within 2 bars, at 8ε–16ε it is 5–16 of them). ``changes[share]`` and
     ``made[share]`` are ΔL± and the steps as the dtype made them (w ± s rounded), at
-    s = h/2 and h (share 0.5, 1.0); one central difference per rung, each shared by two."""
+    s = h/2 and h (share 0.5, 1.0); one central difference per rung, each shared by two.
+    ``first``: the entries' ΔL+ and ΔL− at their ε (the first look): a pair must continue
+    its central difference smoothly (``_continues``), and the one-sided slopes of the pairs
+    up to it must not stand apart (``_apart``), in a model that may have kinks."""
     total = epsilon.size
     base = epsilon[chosen] * _widening(engine, r, sigma)
     top = REACH * epsilon[chosen] / engine.epsilon_base
@@ -149,8 +152,9 @@ def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g):
             w = np.asarray(values, dtype=float)[chosen]
             up, down = engine.round(w + s) - w, w - engine.round(w - s)
         rungs.append((found[: chosen.size], found[chosen.size :], up, down))
-    bends = [_bend(rung) for rung in rungs]
-    spread = 4 * r + 4 * NOISE_WIDTH * sigma  # ΔL+ + ΔL−: three values' rounding, noise
+    # the first look's step and each rung's: where a kink crossed shows (ladder_kinks)
+    points = ladder_kinks.Points.of(first, epsilon[chosen], rungs, r, sigma)
+    clean_to = ladder_kinks.smooth_to(points, LADDER)
     best_h, best_bar = base.copy(), np.full(chosen.size, np.inf)
     pick = np.zeros(chosen.size, dtype=int)
     straight = np.zeros(chosen.size, dtype=bool)
@@ -159,14 +163,12 @@ def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g):
     for k in range(LADDER):
         half, full = rungs[k], rungs[k + 1]
         h = np.minimum(base * 2.0**k, top)
-        three = (k, k + 1, k + 2) if k + 2 <= LADDER else (k - 1, k, k + 1)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             narrow = (half[0] - half[1]) / (half[2] + half[3])
             wide = (full[0] - full[1]) / (full[2] + full[3])
             bar = np.abs(narrow - wide) / 3 + 4 * r / h
             bar += NOISE_WIDTH * estimate_verdict.NOISE_SPREAD * sigma / h
-            even = _consistent([bends[j] for j in three], [_reach(rungs[j]) for j in three],
-                               spread)  # fmt: skip
+            even = clean_to[k]
             usable = base * 2.0**k <= top * (1 + 1e-12)
             better = np.isfinite(bar) & (bar < best_bar) & usable
             if not engine.smooth:  # a kink crossed within the steps: not this rung
@@ -184,6 +186,8 @@ def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g):
         for value, bar in tried:  # a look that reproduces g, and could have seen the
             # disagreement the narrowest bar shows (its bar under half of it), refutes it
             agrees |= (np.abs(value - g) <= bar) & (bar < off / 2)
+        if not engine.smooth:  # one side's slopes bent by a kink, the other's not
+            agrees |= ladder_kinks.apart(points, pick, off)
     rows = np.arange(chosen.size)
     changes, made = {}, {}
     for share, offset in ((0.5, 0), (1.0, 1)):
@@ -223,33 +227,12 @@ def _one_sided(rungs, base, top, r, sigma) -> list:
             sides.append(np.where(usable, 2 * narrow - wide, np.nan))
             hs.append(np.minimum(base * 2.0**k, top))
         for k in range(LADDER):  # its truncation from the next rung's, or the one before
-            other, share = (sides[k + 1], 1 / 3) if k + 1 < LADDER else (sides[k - 1], 4 / 3)
+            # (where the next pair is not usable: its wider step was capped)
             with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-                bar = share * np.abs(sides[k] - other) + 10 * (r + NOISE_WIDTH * sigma) / hs[k]
+                after = sides[k + 1] if k + 1 < LADDER else np.full(hs[k].shape, np.nan)
+                before = sides[k - 1] if k > 0 else np.full(hs[k].shape, np.nan)
+                spread = np.where(np.isfinite(after), np.abs(sides[k] - after) / 3,
+                                  4 / 3 * np.abs(sides[k] - before))  # fmt: skip
+                bar = spread + 10 * (r + NOISE_WIDTH * sigma) / hs[k]
             found.append((sides[k], bar))
     return found
-
-
-def _reach(rung) -> np.ndarray:
-    """A rung's step: the mean of the two steps the dtype made."""
-    return (rung[2] + rung[3]) / 2
-
-
-def _bend(rung) -> np.ndarray:
-    """A rung's second difference (ΔL+ + ΔL−)/s²."""
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        return (rung[0] + rung[1]) / _reach(rung) ** 2
-
-
-def _consistent(bends, steps, spread) -> np.ndarray:
-    """Whether three second differences at steps a < b < c change like a smooth loss's,
-    L2 + C·s² (L2 its curvature, C·s² its truncation), within their round-off (``spread``:
-    each ΔL+ + ΔL−'s): a kink crossed between the steps adds its slope change times
-    (s − d)/s², which does not. A two-step "straight" test called a tanh net's own
-    truncation a kink at the wider steps a float32 loss needs (review9k CRITICAL-3)."""
-    (ba, bb, bc), (sa, sb, sc) = bends, steps
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        share = (sc**2 - sb**2) / (sb**2 - sa**2)
-        gap = np.abs((bc - bb) - (bb - ba) * share)
-        allowed = (1 / sc**2 + 1 / sb**2 + share * (1 / sb**2 + 1 / sa**2)) * spread
-        return np.isfinite(gap) & (gap <= STRAIGHT_SAFETY * allowed)
