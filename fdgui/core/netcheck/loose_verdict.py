@@ -20,11 +20,14 @@ A torch model in float32 (a float64 check of a float32 loss) passed (review9k CR
 blanket float32 window let 1 % and 3 % bugs through that differences at 8ε–16ε resolve ten to
 fifty times). Every loosely agreeing entry is looked at (a disagreement under the round-off
 at ε says nothing of what a wider step resolves), on a ladder of steps h₀·2^k (``_ladder``):
-the rung pair with the narrowest bar decides, a rung whose three second differences do not
-change like a smooth loss's (a kink crossed) is not used, and a clean rung or a one-sided
-slope extrapolated to 0 that reproduces g within a bar under half the disagreement refutes
-"wrong" (a relu at its kink). The cost is eight losses per such entry (fourteen where one
-looks wrong).
+the rung pair with the narrowest bar decides, and a clean rung or a one-sided slope
+extrapolated to 0 that reproduces g within a bar under half the disagreement refutes
+"wrong" (a relu at its kink). In a model that may have kinks (every probe) a pair decides
+only where what the ladder measured from the first look's ε up to it looks smooth, and not
+where the two sides' slopes stand apart (``ladder_kinks``): correct float32 torch relu nets
+failed at entries whose wider steps crossed kinks. The cost is eight losses per such entry
+(fourteen where one looks wrong), counted by the report and the plan (the engine's
+``more_evaluations``).
 """
 
 from __future__ import annotations
@@ -129,9 +132,10 @@ def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g, first):
     float32 model lay within 2 bars, at 8ε–16ε it is 5–16 of them). ``changes[share]`` and
     ``made[share]`` are ΔL± and the steps as the dtype made them (w ± s rounded), at
     s = h/2 and h (share 0.5, 1.0); one central difference per rung, each shared by two.
-    ``first``: the entries' ΔL+ and ΔL− at their ε (the first look): a pair must continue
-    its central difference smoothly (``_continues``), and the one-sided slopes of the pairs
-    up to it must not stand apart (``_apart``), in a model that may have kinks."""
+    ``first``: the entries' ΔL+ and ΔL− at their ε (the first look): in a model that may
+    have kinks, a pair's steps and those below it down to ε must look smooth
+    (``ladder_kinks.smooth_to``) and the sides' slopes must not stand apart
+    (``ladder_kinks.apart``)."""
     total = epsilon.size
     base = epsilon[chosen] * _widening(engine, r, sigma)
     top = REACH * epsilon[chosen] / engine.epsilon_base
