@@ -185,6 +185,8 @@ FIRST_CALLS = ("load", "gradient", "losses", "changed")
 CLOSE_WAIT = 2.0  # seconds an idle worker may take to exit at end of input before a kill
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
 _FDGUI_PROBE = os.path.dirname(os.path.abspath(__file__))
+# Python's own library (of whichever interpreter runs the probe), not its installed packages
+_STDLIB = re.compile(r"/lib/python3\.\d+/(?!(site|dist)-packages/)")
 
 
 def _hung_place(printed: str, load_request: dict[str, Any] | None) -> str:
@@ -206,6 +208,8 @@ def _hung_place(printed: str, load_request: dict[str, Any] | None) -> str:
                 if path.startswith(_FDGUI_PROBE + os.sep) or (own and not (
                         folder and path.startswith(folder + os.sep))):  # fmt: skip
                     continue
+                if _STDLIB.search(path.replace(os.sep, "/")):  # threading.py of fdgui's own
+                    continue  # progress thread is nobody's line (review9m MEDIUM-3)
                 name = os.path.basename(path)
                 return f" (in {found['function']}, {name}, line {found['line']})"
     return ""

@@ -27,10 +27,10 @@ import traceback
 
 
 def _entries_not_finite(count: int) -> str:
-    """'1 entry that is not a finite number', '3 entries that are not finite numbers'."""
+    """'1 entry that is not finite', '3 entries that are not finite'."""
     if count == 1:
-        return "1 entry that is not a finite number"
-    return f"{count:,} entries that are not finite numbers"
+        return "1 entry that is not finite"
+    return f"{count:,} entries that are not finite"
 
 
 def _protocol_streams():
@@ -92,6 +92,22 @@ _NOT_THE_USERS = (
 _USER_FOLDER = ""  # the probe file's folder (set at load)
 
 
+def _said(error: BaseException) -> str:
+    """str(error), or a note when the person's exception cannot say itself (its own
+    ``__str__`` raised): the worker reports it and goes on."""
+    try:
+        return str(error)
+    except BaseException as inner:  # their __str__, whatever it raises
+        return f"(its message could not be shown: its __str__ raised {type(inner).__name__})"
+
+
+def _exception_only(error: BaseException) -> list[str]:
+    try:
+        return traceback.format_exception_only(type(error), error)
+    except BaseException:  # as _said
+        return [f"{type(error).__name__}: {_said(error)}\n"]
+
+
 def _user_traceback(error: BaseException) -> tuple[str, str]:
     """(one-line summary naming the user's file and line, the user's traceback)."""
     frames = [
@@ -101,14 +117,14 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
         and not frame.filename.endswith(_NOT_THE_USERS)
     ]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
-    lines += traceback.format_exception_only(type(error), error)
+    lines += _exception_only(error)
     text = "".join(lines)
     if isinstance(error, SystemExit):
         summary = f"the probe called sys.exit({error.code!r})"
     elif isinstance(error, SyntaxError) and error.filename:  # its place is added once below
         summary = f"{type(error).__name__}: {error.msg}"
     else:
-        message = str(error).strip().splitlines()
+        message = _said(error).strip().splitlines()
         summary = f"{type(error).__name__}: {message[0] if message else ''}".rstrip(": ")
     place = None
     if isinstance(error, SyntaxError) and error.filename:

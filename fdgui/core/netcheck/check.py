@@ -143,11 +143,12 @@ def _check_steps(
     yield 1.0, "writing the report"
     seconds = time.perf_counter() - started
     label = model.label if model is not None else ""
-    report = build_report(
-        settings, engine.loss, results, tolerances, seconds, engine.name, total, label
-    )
-    reexamined = getattr(engine, "reexamined", 0)
     sigma = getattr(engine, "noise_sigma", 0.0)
+    report = build_report(
+        settings, engine.loss, results, tolerances, seconds, engine.name, total, label,
+        noisy=bool(sigma > 0),
+    )  # fmt: skip
+    reexamined = getattr(engine, "reexamined", 0)
     if roundoff is not None:  # the ladder's and the measurement's evaluations count too
         report = replace(
             report, roundoff=roundoff, evaluations=report.evaluations + tally.evaluations

@@ -94,9 +94,12 @@ def verdict_in_words(report: CheckReport) -> str:
                 "cancellation) cannot be reproduced from the losses, and those entries "
                 f"confirm nothing. {_how_to_decide(settings, report)}"
             )
+        limit = f" for {tolerances.dtype}"
+        if _noisy(report):  # the noise widened the tolerance, not the format's rounding
+            limit = f", beside the loss's noise (σ = {number(report.noise_sigma)}),"
         return (
-            f"Inconclusive: no entry disagrees, but in {names} {share} {unit} are too small for "
-            f"{tolerances.dtype} to tell a right gradient from a wrong one (atol "
+            f"Inconclusive: no entry disagrees, but in {names} {share} {unit} are too small"
+            f"{limit} to tell a right gradient from a wrong one (atol "
             f"{number(tolerances.atol)}, rtol {number(tolerances.rtol)}: a sign flip or a "
             f"factor 2 would agree as well).{tried} {_how_to_decide(settings, report)}"
         )
@@ -184,8 +187,7 @@ def _limit_reasons(report: CheckReport) -> str:
 def second_look_words(report: CheckReport) -> str:
     """What the forward engine's second look and noise measurement found ('' if nothing)."""
     parts = []
-    scale = max(1.0, abs(report.loss))
-    if report.noise_sigma > 4 * 2.0**-53 * scale:
+    if _noisy(report):
         parts.append(
             f"The loss is noisy: at or beside the point under check it varies with σ = "
             f"{number(report.noise_sigma)} between evaluations (dropout left on? "
@@ -238,7 +240,17 @@ def _gradient_noun(report: CheckReport) -> str:
     return "the backprop gradient" if report.settings.spec is not None else "the gradient"
 
 
+def _noisy(report: CheckReport) -> bool:
+    """Did the loss vary between evaluations by more than its rounding (a noisy loss)?"""
+    return report.noise_sigma > 4 * 2.0**-53 * max(1.0, abs(report.loss))
+
+
 def _how_to_decide(settings, report: CheckReport) -> str:
+    if _noisy(report):
+        return (
+            "Make the loss the same at every evaluation (dropout off, e.g. model.eval(); "
+            "fixed seeds) to decide."
+        )
     if settings.epsilon is not None:
         return "Leave ε empty (the recommended step per parameter) to decide."
     if settings.dtype != "float64":

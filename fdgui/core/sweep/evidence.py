@@ -304,10 +304,51 @@ def _kink(result: SweepResult, usable: np.ndarray) -> tuple[str | None, float | 
     both = np.concatenate((leaps, slopes))
     both = both[np.lexsort((both[:, 1], both[:, 0]))]  # by ε, then slope: as tuples sort
     steep = np.flatnonzero(both[:, 1] > 2.5)
+    steep = _kinks_among(result, readable, jump, both, steep, offset)
     if steep.size:
         top, slope = (float(value) for value in both[steep[0]])
         return "crossed", top / 10 ** (1 - 1 / slope)  # where the leap starts, roughly
     return None, None
+
+
+SMOOTH_RISE = 2.0  # a jump that keeps rising this many decades per decade of ε is smooth
+
+
+def _kinks_among(result, readable, jump, both, steep, offset) -> np.ndarray:
+    """The steep leaps (rows of ``both``: ε, slope per decade) that level off as a kink's
+    jump does (``_levels_off``). A leap too near the top of the sweep to be read so is a
+    kink, unless a leap within the decade below it was read rising on: the same smooth
+    power law (x⁴ at 0, all the way up to ε = 1)."""
+    kept, smooth_at = [], None
+    for k in steep:
+        top = float(both[k, 0])
+        level = _levels_off(result, readable, jump, top, offset)
+        if level is None:
+            level = smooth_at is None or top > 10.0 * smooth_at
+        elif not level:
+            smooth_at = top
+        if level:
+            kept.append(k)
+    return np.asarray(kept, dtype=int)
+
+
+def _levels_off(
+    result: SweepResult, readable: np.ndarray, jump: np.ndarray, top: float, offset: int
+) -> bool | None:
+    """Whether a jump that leaps up by ``top`` levels off over the decade above it, as a
+    kink's does: forward − backward = s·(1 − d/ε) past a kink at distance d rises about
+    one decade from 1.1·d to 11·d and half a decade from 1.4·d to 14·d (under one more
+    with the loss's own ε·L″ added). A smooth loss whose second derivative vanishes at w
+    has forward − backward = ε³·L⁗/6 + …, rising three decades per decade and going on
+    (x⁴ + c·x at 0 was "Kink inside the ε range", exit 0, for a 0.1 % bug). None where
+    that decade is not all in the sweep or not readable."""
+    epsilons = result.epsilons
+    at = int(np.searchsorted(epsilons, top))
+    above = at + offset
+    if above >= epsilons.size or not (readable[at] and readable[above]):
+        return None
+    decades = np.log10(epsilons[above] / epsilons[at])
+    return bool(np.log10(jump[above] / jump[at]) < SMOOTH_RISE * decades)
 
 
 MIDPOINT_MARGIN = 2.0  # the settled central differences beyond twice both bars
