@@ -136,7 +136,8 @@ def test_a_nan_loss_at_the_point_is_refused_and_nan_elsewhere_is_undefined(tmp_p
         assert "the loss at the point under check is nan" in caught.value.message
     finally:
         model.close()
-    # NaN only away from θ0 (t[2] > 1.1): those entries are undefined failures, not a crash
+    # NaN only away from θ0 (t[2] > 1.1): nothing estimates that entry, so it is not judged
+    # (no failure, no pass: inconclusive), and nothing crashes
     path = write(
         tmp_path,
         GOOD.replace("return float(", "return float('nan') if t[2] > 1.1 else float("),
@@ -145,8 +146,9 @@ def test_a_nan_loss_at_the_point_is_refused_and_nan_elsewhere_is_undefined(tmp_p
     model = open_probe(path)
     try:
         report = run_to_completion(CheckSettings(None, engine="forward"), model=model)
-        assert report.verdict == "fail"
-        assert [entry.note for entry in report.worst if entry.failing] == ["undefined"]
+        assert report.verdict == "fail" and report.inconclusive
+        assert [entry.note for entry in report.worst if entry.failing] == []
+        assert [entry.note for entry in report.worst if entry.note == "no-loss"] == ["no-loss"]
     finally:
         model.close()
 

@@ -4,11 +4,8 @@ float64's rounding, which a deterministic twin of the same loss does not suffer 
 
 from __future__ import annotations
 
-import textwrap
-
-from fdgui.core.netcheck import CheckSettings, run_to_completion
 from fdgui.core.report.netcheck import verdict_in_words
-from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import full_check, write_probe
 
 SOURCE = """
 import numpy as np
@@ -22,13 +19,7 @@ def grad(t):
 
 
 def check(tmp_path, sigma):
-    path = tmp_path / f"noisy_{sigma}.py"
-    path.write_text(textwrap.dedent(SOURCE.format(sigma=sigma)))
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
+    return full_check(write_probe(tmp_path, SOURCE.format(sigma=sigma), name=f"noisy_{sigma}.py"))
 
 
 def test_an_undecidable_noisy_loss_names_its_noise_not_float64(tmp_path):

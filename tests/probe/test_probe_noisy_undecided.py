@@ -7,12 +7,9 @@ The correct twins still pass."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from fdgui.core.netcheck import CheckSettings, run_to_completion
-from fdgui.probe.model import open_probe
+from tests.probe.probe_checks import full_check, write_probe
 
 SOURCE = """
 import numpy as np
@@ -54,13 +51,8 @@ def grad(t):
 
 
 def check(tmp_path, seed, flip, noise=1e-6):
-    path = tmp_path / f"net_{seed}_{flip}.py"
-    path.write_text(textwrap.dedent(SOURCE.format(seed=seed, noise=noise, flip=flip)))
-    model = open_probe(str(path))
-    try:
-        return run_to_completion(CheckSettings(None, engine="forward"), model=model)
-    finally:
-        model.close()
+    source = SOURCE.format(seed=seed, noise=noise, flip=flip)
+    return full_check(write_probe(tmp_path, source, name=f"net_{seed}_{flip}.py"))
 
 
 @pytest.mark.parametrize("seed", [4, 10, 13, 21, 22])

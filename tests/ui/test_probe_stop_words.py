@@ -29,7 +29,10 @@ def loss(t):
 """
 
 
-def _pick(qtbot, window, monkeypatch, path):
+def _pick(qtbot, window, monkeypatch, path, source):
+    """The network check on the probe ``source`` written at ``path``, and the status
+    messages it says from then on."""
+    path.write_text(textwrap.dedent(source))
     check = window.open_panel("netcheck")
     check.model.set_text("source", "probe")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
@@ -37,16 +40,14 @@ def _pick(qtbot, window, monkeypatch, path):
     qtbot.waitUntil(lambda: check.model.probe.model is not None and check.model.settings is not None
                     and check.model.settings.spec is None and not check.model.is_busy(),
                     timeout=20_000)  # fmt: skip
-    return check
+    messages = []
+    check.model.statusMessage.connect(messages.append)
+    return check, messages
 
 
 def test_the_stopped_checks_words_stay_in_the_status_bar(qtbot, window, tmp_path, monkeypatch):
-    path = tmp_path / "mine.py"
-    path.write_text(textwrap.dedent(RAISES_AFTER_LOAD))
-    check = _pick(qtbot, window, monkeypatch, path)
     # run at once, while the cost is still to be measured: it is measured after the run
-    messages = []
-    check.model.statusMessage.connect(messages.append)
+    check, messages = _pick(qtbot, window, monkeypatch, tmp_path / "mine.py", RAISES_AFTER_LOAD)
     (tmp_path / "flag").write_text("raise")
     check.run_button.click()
     try:
@@ -63,11 +64,7 @@ def test_the_stopped_checks_words_stay_in_the_status_bar(qtbot, window, tmp_path
 
 
 def test_a_nan_loss_at_theta0_is_said_without_class_names(qtbot, window, tmp_path, monkeypatch):
-    path = tmp_path / "nan.py"
-    path.write_text(textwrap.dedent(NAN_AT_THETA0))
-    check = _pick(qtbot, window, monkeypatch, path)
-    messages = []
-    check.model.statusMessage.connect(messages.append)
+    check, messages = _pick(qtbot, window, monkeypatch, tmp_path / "nan.py", NAN_AT_THETA0)
     check.model.probeFailed.connect(lambda message, _details: messages.append(message))
     check.run_button.click()
     qtbot.waitUntil(lambda: any("nan" in m for m in messages) and not check.model.is_busy(),

@@ -98,6 +98,9 @@ class TensorReport:
     # of the undecided: entries that disagreed clearly at the first ε (CLEAR_DISAGREEMENT
     # times their window) and that the second look could neither confirm nor excuse
     unresolved: int = 0
+    # entries whose loss is not a finite number at θ ± ε while their gradient is: finite
+    # differences estimate nothing there, so the gradient is not judged (never "wrong")
+    no_estimate: int = 0
 
     @property
     def inconclusive(self) -> bool:
@@ -109,7 +112,7 @@ class TensorReport:
         share = COARSE_UNDECIDED_SHARE if self.decided_estimate else 0.5
         if self.failures or self.checked == 0:
             return False
-        return self.undecided > share * self.checked or self.unresolved > 0
+        return self.undecided > share * self.checked or self.unresolved > 0 or self.no_estimate > 0
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,9 @@ def build_report(
         # a loss or gradient that is not a finite number where it was checked explains
         # nothing: never correct, never within a tolerance, never undecided
         undefined = checked & ~(np.isfinite(numeric) & np.isfinite(analytic))
+        # of those, a loss not finite beside θ with a finite gradient: nothing to compare
+        # the gradient with (review9m MEDIUM-4: "Fail … Wrong" where sweep has no estimate)
+        no_loss = undefined & ~np.isfinite(numeric) & np.isfinite(analytic)
         correct = relative <= VERDICTS[0].upper
         # the forward engine's atol is round-off over the step: each entry's own step's
         entry_atol = tolerances.atol
@@ -343,7 +349,7 @@ def build_report(
         own = laddered & np.isin(result.reason, OWN_SCALE_REASONS)  # netcheck.own_scale
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
-        explained = correct | within | kink | undecided | settled
+        explained = correct | within | kink | undecided | settled | no_loss
         # the second look left it undecided after a clear first disagreement: never agreeing
         with np.errstate(invalid="ignore"):
             first = entry_atol + tolerances.rtol * np.abs(analytic)  # the first ε's window
@@ -357,7 +363,8 @@ def build_report(
         judged = judged_errors(relative, difference, scale, failing, undecided, tolerances, atol)
         excused = checked & ~correct & ~undecided  # counted as the status decides them
         judged = excused_in_bands(judged, kink & excused, (within | settled) & excused & ~kink)
-        counts = band_counts_of(judged[checked & ~undecided])
+        judged[no_loss] = np.nan  # nothing estimated: no band, no colour
+        counts = band_counts_of(judged[checked & ~undecided & ~no_loss])
         shape = (1, result.numeric.size) if result.projection else result.shape
         heat = judged.reshape(shape).copy()
         heat.setflags(write=False)
@@ -384,6 +391,7 @@ def build_report(
                 decided_estimate=int(np.sum(estimated & ~undecided & ~undefined)),
                 unreproducible=int(np.sum(shown_same)),
                 unresolved=int(np.sum(unresolved)),
+                no_estimate=int(np.sum(no_loss)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)
@@ -398,7 +406,9 @@ def build_report(
             note = ""
             same = result.loss_plus_change[flat] == result.loss_minus_change[flat]
             same = same or bool(shown_same[flat])  # L+ = L− as float64 numbers
-            if undefined[flat]:
+            if no_loss[flat]:
+                note = "no-loss"  # the loss is not a finite number at θ ± ε
+            elif undefined[flat]:
                 note = "undefined"  # the loss or the gradient is not a finite number here
             elif kink[flat] and not correct[flat]:
                 note = "kink"

@@ -30,6 +30,7 @@ NOTES = frozenset(
     {
         "",
         "undefined",
+        "no-loss",
         "kink",
         "flat",
         "undecided",
@@ -177,7 +178,9 @@ def check_report(report: CheckReport) -> None:
 def _check_tensor(tensor: Any, projection: bool, settled: int) -> None:
     name = tensor.name
     counts = tensor.band_counts
-    checked, undecided = tensor.checked, tensor.undecided
+    checked = tensor.checked
+    # entries with no estimate (the loss not finite beside θ) are in no band, as undecided
+    undecided = tensor.undecided + getattr(tensor, "no_estimate", 0)
     size = math.prod(tensor.shape)
     errors = tensor.relative_errors
     limit = size if not projection else (checked if errors is None else errors.shape[1])

@@ -28,7 +28,7 @@ from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
 from fdgui.core.report.netcheck_notes import ENTRY_VERDICT_TITLES, LIMIT_WORDS, NOTE_WORDS
-from fdgui.core.report.netcheck_open import open_in_words
+from fdgui.core.report.netcheck_open import no_estimate_words, open_in_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 
@@ -66,6 +66,8 @@ def verdict_in_words(report: CheckReport) -> str:
             f"largest relative error {ratio(worst.relative_error)} at "
             f"{entry_label(worst, projection)}"
         )
+    if report.inconclusive and any(t.no_estimate for t in report.tensors):
+        return no_estimate_words(report, entry_label)
     if report.inconclusive and any(t.unresolved for t in report.tensors):
         return open_in_words(report, entry_label)
     if report.inconclusive:
@@ -328,6 +330,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "decided_at_larger_epsilon": tensor.decided_larger,
         "decided_by_estimate": tensor.decided_estimate,
         "unresolved": tensor.unresolved,
+        "no_estimate": tensor.no_estimate,
     }
 
 
@@ -487,6 +490,8 @@ def tensor_status(tensor: TensorReport) -> str:
     the dtype: ``TensorReport.inconclusive``)."""
     if tensor.failures:
         return f"{tensor.failures:,} failing"
+    if tensor.no_estimate and tensor.inconclusive:
+        return f"no estimate ({tensor.no_estimate:,}: loss not finite)"
     if tensor.inconclusive:
         return f"undecided ({tensor.undecided:,})"
     if tensor.undecided:

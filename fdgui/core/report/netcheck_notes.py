@@ -6,6 +6,8 @@ from __future__ import annotations
 from fdgui.core.report.netcheck_open import OPEN_WORDS
 
 NOTE_WORDS = {
+    "no-loss": "the loss is not a finite number at θ + ε or θ − ε: finite differences "
+    "estimate nothing here, so the gradient is not judged",
     "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
     "lies between the one-sided slopes, or agrees at a step clear of the kink",
     "kink-unexamined": "undecided: a relu switches within ±ε and the one-sided slopes, with "
@@ -59,6 +61,7 @@ LIMIT_WORDS = {
 
 
 ENTRY_VERDICT_TITLES = {
+    "no-loss": "No estimate (loss not finite)",
     "kink": "Kink (explained)",
     "flat": "Undecided (no change)",
     "undecided": "Undecided",

@@ -52,6 +52,23 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
     )
 
 
+def no_estimate_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> str:
+    """The inconclusive verdict of a check where the loss is not a finite number beside θ
+    for some entries (their gradient finite): nothing estimates those, so no pass."""
+    projection = report.settings.mode == "projection"
+    unit = ("direction", "directions") if projection else ("entry", "entries")
+    count = sum(t.no_estimate for t in report.tensors)
+    checked = sum(t.checked for t in report.tensors)
+    first = next((e for e in report.worst if e.note == "no-loss"), None)
+    where = f" (the first: {label(first, projection)})" if first is not None else ""
+    return (
+        f"Inconclusive: the loss is not a finite number at θ + ε or θ − ε for {count:,} of "
+        f"{checked:,} {unit[1] if checked != 1 else unit[0]}{where}, so finite differences "
+        "estimate nothing there and their gradient is not judged: no pass. The loss must be "
+        "defined (finite) around the point under check."
+    )
+
+
 def open_tensor_words(tensor) -> str:
     """A tensor's status in words when entries of it disagree clearly and stay open."""
     return (

@@ -468,7 +468,10 @@ class NetcheckPanel(QWidget):
             elif tensor.inconclusive:
                 status.setForeground(QColor(readable(_COLOURS["kinks"])))
                 status.setToolTip(
-                    open_tensor_words(tensor)
+                    f"the loss is not a finite number at θ ± ε for {tensor.no_estimate:,} of "
+                    f"{tensor.checked:,} entries: nothing estimates their gradient"
+                    if tensor.no_estimate
+                    else open_tensor_words(tensor)
                     if tensor.unresolved
                     else f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within "
                     "a tolerance of half their gradient or more: a sign flip or a factor 2 "
