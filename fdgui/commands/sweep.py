@@ -115,18 +115,19 @@ def _add_table_and_grad_options(parser: argparse.ArgumentParser, what) -> None:
         metavar="DTYPE",
         help="the format the losses were computed in: float64, float32, float16, bfloat16, "
         "or exact (digits worked out by hand); the ± of each row counts its round-off. "
-        "Default: float64, or the narrowest of float32/float16/bfloat16 when every loss in "
-        "the file is exactly such a number written with its digits (said on stderr)",
+        "Default: float64, or the coarsest of bfloat16/float16/float32 whose numbers every "
+        "loss in the file is, as written or rounded to its printed digits (said on stderr)",
     )
 
 
 def _table_objective(args: argparse.Namespace):
-    """(objective, bad-row messages, source dtype) for --table; raises InputError."""
-    from fdgui.core.requests import table_request
+    """(objective, bad-row messages, source dtype, what the losses said of their format when
+    untold) for --table; raises InputError."""
+    from fdgui.core.requests import table_request_read
     from fdgui.core.table_file import read_table_text
 
     text = read_table_text(args.table)  # bounded: /dev/zero or an endless pipe is refused
-    return table_request(text, args.backprop, args.source_dtype)
+    return table_request_read(text, args.backprop, args.source_dtype)
 
 
 def _run_table(args: argparse.Namespace) -> int:
@@ -139,16 +140,17 @@ def _run_table(args: argparse.Namespace) -> int:
     from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
     _refuse_beside_table(args)
-    objective, problems, source = _table_objective(args)
+    objective, problems, source, reading = _table_objective(args)
     result = run_sweep(objective, SweepSettings(dtype=source))
     diagnosis = diagnose(result)
     report = SweepReport(result, diagnosis)
     if args.csv and not _write_csv(args.csv, report):
         return 2
-    if args.source_dtype is None and source != "float64":
+    if reading is not None and reading.dtype is not None:
+        from fdgui.core.calculator.table_source import format_words
+
         print(
-            f"fdgui-cli sweep: --table: every loss in the file is exactly a {source} number "
-            f"written with its digits: read as {source} losses, each ± its round-off "
+            f"fdgui-cli sweep: --table: {format_words(reading)} "
             "(--source-dtype float64 reads them as float64)",
             file=sys.stderr,
         )

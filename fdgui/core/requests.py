@@ -454,10 +454,19 @@ def table_request(
 
     Returns (the measured objective, one message per bad row with its line number, the source
     format the losses came from: as told ("exact" for digits worked out by hand); untold,
-    float64 unless every loss is exactly a float32/float16/bfloat16 number written with that
-    format's digits, ``table_source.narrowest_format``).
+    float64 unless every loss fits a bfloat16/float16/float32 number within its printed
+    digits, ``table_source.read_format``).
     Raises InputError ('table' when no row is good, 'backprop', 'source_dtype').
     """
+    objective, problems, source, _reading = table_request_read(text, backprop, source_dtype)
+    return objective, problems, source
+
+
+def table_request_read(
+    text: str, backprop: str | None = None, source_dtype: str | None = None
+) -> tuple[Any, list[str], str, Any]:
+    """``table_request`` and, untold, what the losses said of their format (a
+    ``table_source.FormatReading``; None when told)."""
     from fdgui.core.calculator.schemes import parse_measurement_table, unreadable_table
     from fdgui.core.numbers.parsing import parse_number
     from fdgui.core.sweep.objectives import measured_objective
@@ -474,11 +483,13 @@ def table_request(
     rows, problems = parse_measurement_table(text)
     if not rows:
         raise InputError("table", unreadable_table(problems))
+    reading = None
     if source == "auto":  # not told: float64, unless every loss is a narrower format's number
-        from fdgui.core.calculator.table_source import narrowest_format
+        from fdgui.core.calculator.table_source import read_format
 
-        source = narrowest_format(rows) or "float64"
-    return measured_objective(rows, reference), problems, source
+        reading = read_format(rows)
+        source = reading.dtype or "float64"
+    return measured_objective(rows, reference), problems, source, reading
 
 
 def typed_derivative_request(texts: Texts, grad: str) -> EntryObjective:

@@ -25,8 +25,14 @@ FIELDS = ("epsilon", "loss", "loss_plus", "loss_minus", "central", "forward", "b
 
 
 def careful(text: str) -> tuple[list, list[str]]:
-    """Every line the careful way (no fast path at all)."""
+    """Every line the careful way (no fast path at all); a header's note (``arrange_columns``:
+    a header that does not name the columns says the order taken) first."""
+    from fdgui.core.calculator.table_header import arrange_columns
+
     rows, problems = [], []
+    note = arrange_columns(text)[2]
+    if note:
+        problems.append(note)
     seen = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()

@@ -75,11 +75,22 @@ def test_a_header_that_cannot_be_matched_reads_nothing_and_says_why():
     assert measured.rows == [] and measured.problems[0].startswith("line 2: the header")
 
 
-def test_a_header_of_other_names_keeps_the_positions():
-    for header in ("a,b,c", "eps,a,b", "h,f1,f2,f0"):
+def test_a_header_of_other_names_keeps_the_positions_and_says_so():
+    """review10m HIGH-1: a header that does not name ε, L+ and L− is read by position, and
+    the reader says which order it took (never a silent swap)."""
+    for header, missing in (("a,b,c", "ε, L+ or L−"), ("eps,a,b", "L+ or L−"),
+                            ("h,f1,f2,f9", "L+ or L−")):  # fmt: skip
         rows, problems = parse_measurement_table(f"{header}\n0.1,2,1\n0.01,1.1,1\n")
-        assert problems == [] and [float(row.epsilon) for row in rows] == [0.1, 0.01]
-    assert header_order("eps,L+,L-,L") == (None, "")  # already the readers' order
+        assert [float(row.epsilon) for row in rows] == [0.1, 0.01]
+        assert [float(row.loss_plus) for row in rows] == [2, 1.1]
+        assert len(problems) == 1 and problems[0].startswith("line 1: the header")
+        assert f"does not name {missing}" in problems[0]
+        assert "read by position as ε, L+, L−" in problems[0]
+        measured = drive(measure_table(f"{header}\n0.1,2,1\n0.01,1.1,1\n"))
+        assert measured.problems == problems and len(measured.rows) == 2
+    assert header_order("eps,L+,L-,L") == (None, "", "")  # already the readers' order
+    rows, problems = parse_measurement_table("eps,L+,L-\n0.1,2,1\n0.01,1.1,1\n")
+    assert problems == [] and len(rows) == 2  # understood: nothing to say
 
 
 def test_the_calculators_own_export_reads_back_without_its_estimates():
@@ -101,3 +112,58 @@ def test_the_calculators_own_export_reads_back_without_its_estimates():
 )  # fmt: skip
 def test_column_names(name, role):
     assert column_role(name) == role
+
+
+@pytest.mark.parametrize(
+    "minus, plus",
+    [("loss_neg", "loss_pos"), ("L_lo", "L_hi"), ("down", "up"), ("left", "right"),
+     ("neg", "pos"), ("Lback", "Lfwd"), ("loss_m", "loss_p"), ("lossMinus", "lossPlus"),
+     ("loss-minus", "loss-plus"), ("loss(w - eps)", "loss(w + eps)"), ("L(w-1e-3)", "L(w+1e-3)"),
+     ("f_bwd", "f_fwd"), ("y_minus", "y_plus")],
+)  # fmt: skip
+def test_common_spellings_of_the_two_sides_are_read_by_name(minus, plus):
+    """review10m HIGH-1: these headers (L− first) were read by position without a word, and a
+    correct gradient came out "wrong"; ``eps,loss(w - eps),…`` was split at its spaces."""
+    canonical, _ = parse_measurement_table(_text(["eps", "L+", "L-"]))
+    columns = _columns()
+    lines = [f"eps,{minus},{plus}"] + [
+        f"{e},{m},{p}" for e, m, p in zip(columns["eps"], columns["L-"], columns["L+"], strict=True)
+    ]
+    rows, problems = parse_measurement_table("\n".join(lines) + "\n")
+    assert problems == []
+    assert _triples(rows) == _triples(canonical)
+    measured = drive(measure_table("\n".join(lines) + "\n"))
+    assert measured.problems == []
+    assert [row.loss_plus for row in measured.rows] == [row.loss_plus for row in canonical]
+
+
+def test_a_header_in_unknown_words_says_the_order_it_was_read_in():
+    """``e,lossB,lossA`` names no side: read by position (L+ second), and said."""
+    rows, problems = parse_measurement_table("e,lossB,lossA\n0.1,2,1\n0.01,1.1,1\n")
+    assert [float(row.loss_plus) for row in rows] == [2, 1.1]
+    assert len(problems) == 1 and "read by position as ε, L+, L−" in problems[0]
+
+
+def test_columns_beside_the_losses_are_left_out_and_unknown_ones_said():
+    rows, problems = parse_measurement_table("eps,L+,L-,grad\n0.1,2,1,5\n0.01,1.1,1,5\n")
+    assert problems == [] and all(row.loss is None for row in rows)  # grad is no loss at w
+    rows, problems = parse_measurement_table("w,eps,L+,L-\n0.3,0.1,2,1\n0.3,0.01,1.1,1\n")
+    assert problems == [] and [float(row.epsilon) for row in rows] == [0.1, 0.01]
+    rows, problems = parse_measurement_table("eps,L+,L-,Lzero\n0.1,2,1,1.5\n0.01,1.1,1,1.5\n")
+    assert all(row.loss is None for row in rows)
+    assert len(problems) == 1 and "“Lzero” is left out" in problems[0]
+
+
+@pytest.mark.parametrize("name", ["forward", "backward", "central", "eps_lo", "grad_pos", "p"])
+def test_words_that_name_no_loss_side(name):
+    assert column_role(name) is None
+
+
+def test_the_explorers_own_export_reads_back_without_a_word():
+    text = (
+        "epsilon,loss,loss_plus,loss_minus,central,forward,backward,central_relative_error,"
+        "roundoff_floor,regime\n0.1,1.0,1.2,0.8,2.0,2.0,2.0,0.1,1e-16,truncation\n"
+        "0.01,1.0,1.02,0.98,2.0,2.0,2.0,0.01,1e-15,truncation\n"
+    )
+    rows, problems = parse_measurement_table(text)
+    assert problems == [] and [str(row.loss_plus) for row in rows] == ["1.2", "1.02"]

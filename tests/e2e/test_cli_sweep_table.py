@@ -140,7 +140,27 @@ def test_float32_losses_are_read_as_float32_unless_told(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = _cli("--table", str(path), "--json")
     assert json.loads(run.stdout)["dtype"] == "float32", run.stdout[:300]
-    assert "exactly a float32 number" in run.stderr
+    assert "is a float32 number" in run.stderr
     told = _cli("--table", str(path), "--source-dtype", "float64", "--json")
     assert json.loads(told.stdout)["dtype"] == "float64"
     assert "float32 number" not in told.stderr
+
+
+def test_bfloat16_losses_printed_by_str_are_read_as_bfloat16(tmp_path):
+    """review10m CRITICAL-1: ml_dtypes prints a bfloat16 loss with six digits (1.01562); read
+    as float64 digits the exact gradient came out "Gradient wrong" (exit 1)."""
+    import ml_dtypes
+
+    dtype, lines = ml_dtypes.bfloat16, ["eps,L+,L-,L"]
+    w = dtype(0.3)
+    f = lambda x: dtype(np.tanh(2 * dtype(x)) + dtype(0.3) * dtype(x) ** 3)  # noqa: E731
+    for epsilon in (0.0078125, 0.01171875, 0.02734375, 0.0546875, 0.1):
+        plus, minus = dtype(w + dtype(epsilon)), dtype(w - dtype(epsilon))
+        lines.append(f"{float(plus) - float(w)!r},{f(plus)!s},{f(minus)!s},{f(w)!s}")
+    path = tmp_path / "bf16.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    truth = float(2 / np.cosh(2 * float(w)) ** 2 + 0.9 * float(w) ** 2)
+    run = _cli("--table", str(path), "--backprop", repr(truth), "--json")
+    assert run.returncode != 1, run.stdout[:400]
+    assert json.loads(run.stdout)["dtype"] == "bfloat16"
+    assert "a bfloat16 number" in run.stderr and "--source-dtype float64" in run.stderr

@@ -339,9 +339,11 @@ def parse_measurement_table(
     if header:
         from fdgui.core.calculator.table_header import arrange_columns
 
-        text, problem = arrange_columns(text)
+        text, problem, note = arrange_columns(text)
         if problem:
             return [], [problem]
+        if note:  # a header not understood whole: which order was taken
+            problems.append(note)
     for number, raw in enumerate(text_lines(text), start=first_line):
         line = raw.strip()
         if not line or line[0] == "#":

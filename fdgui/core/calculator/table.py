@@ -74,10 +74,12 @@ def measure_table(
     from fdgui.core.numbers.parsing import text_lines
 
     result = MeasuredRows()
-    text, problem = arrange_columns(text)  # the columns in the order a header names
+    text, problem, note = arrange_columns(text)  # the columns in the order a header names
     if problem:
         result.problems.append(problem)
         return result
+    if note:  # a header not understood whole: which order was taken
+        result.problems.append(note)
     lines = text_lines(text)
     seen_data = False
     pieces = []

@@ -2,75 +2,157 @@
 
 A loss computed in float32 and written with ``repr(float(loss))`` looks like float64 digits
 (0.3466911315917969), but every such value is exactly a float32 number, and its round-off is
-float32's: 2^29 times the float64 ± a row would otherwise get. Read as float64, such rows
-look far more precise than they are (a false "wrong" is then one coincidence away). When
-the person does not say which format the losses came from, ``narrowest_format`` finds the
-narrowest binary format that holds every loss exactly — unless the losses look typed (few
-digits: 0.25 is a float16 number too), where nothing can be read from them.
+float32's: 2^29 times the float64 ± a row would otherwise get. A bfloat16 loss printed by
+ml_dtypes (``1.01562``, six digits), by numpy's shortest repr (``0.8125``) or with ``%.5g``
+is no float64 number either: its digits are those of a bfloat16 number, rounded for print.
+Read as float64, such rows look far more precise than they are (a false "wrong" is then one
+coincidence away: review10m CRITICAL-1).
+
+When the person does not say which format the losses came from, ``read_format`` finds the
+coarsest binary format every loss *fits*: some number of that format lies within half a
+unit of the loss's last printed digit (whatever the digits: repr, shortest repr, %.Ng,
+round(v, N)). A loss of a finer format (or of float64) fits by chance with the probability
+2h/spacing (h: half its printed unit; spacing: the format's between neighbours there), so a
+table whose losses all fit while that product is below CHANCE is that format's (``sure``).
+Short digits fit by chance (0.375 is a bfloat16 number too): the reading then widens to
+the coarsest format they fit and says it cannot tell — unless that format's round-off is
+below a NEGLIGIBLE share of every loss's printed unit (it would change no ±: 0.85005 fits
+float32), when the losses stay float64 digits.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-#: fewer rows than this say nothing about the format (a coincidence is too likely)
-MIN_ROWS = 3
-#: a value holds this many significant digits or more when it was written from a binary
-#: format with repr (float32 widened to float64 prints 8-17); typed decimals hold fewer
-WRITTEN_DIGITS = 8
+#: the losses name a format for sure when a finer format's (or float64's) losses would all
+#: fit it by chance less often than this
+CHANCE = 1e-6
+#: a format whose round-off u·|L| stays below this share of every loss's half printed unit
+#: adds nothing a reading would notice: the digits' ± already holds it
+NEGLIGIBLE = 0.25
+#: coarsest first: of two formats that hold every loss the coarser round-off is the one that
+#: may apply (bfloat16's numbers are float16 numbers too in float16's range)
+CANDIDATES = ("bfloat16", "float16", "float32")
+#: (fraction bits, smallest normal exponent) of each candidate
+_BITS = {"bfloat16": (7, -126), "float16": (10, -14), "float32": (23, -126)}
 
 
-def _significant_digits(value: Decimal) -> int:
-    digits = value.normalize().as_tuple().digits
-    return len(digits)
+@dataclass(frozen=True)
+class FormatReading:
+    """What the losses say about their format: ``dtype`` (None: float64 digits), ``sure``
+    (False: short digits fit it by chance too; read as it to stay safe), ``chance`` (how
+    often losses of a finer format would all fit it by chance)."""
+
+    dtype: str | None
+    sure: bool = False
+    chance: float = 1.0
 
 
-def _exact_in(values: np.ndarray, dtype: Any) -> bool:
-    with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.all(values.astype(dtype).astype(np.float64) == values))
-
-
-def narrowest_format(rows: Sequence[Any]) -> str | None:
-    """float32, float16 or bfloat16 when every loss of ``rows`` (Inputs) is exactly a number
-    of that format and most were written with a binary format's digits; None otherwise
-    (float64, or typed digits)."""
-    losses = [
+def _loss_values(rows: Sequence[Any]) -> list:
+    return [
         value
         for row in rows
         for value in (row.loss_plus, row.loss_minus, row.loss)
         if value is not None and value.is_finite() and value != 0
     ]
-    if len(rows) < MIN_ROWS or not losses:
-        return None
-    written = sum(_significant_digits(value) >= WRITTEN_DIGITS for value in losses)
-    if 2 * written < len(losses):
-        return None  # typed decimals: a short decimal fits many formats by chance
-    values = np.array([float(value) for value in losses])
-    if not np.all(np.isfinite(values)) or not _exact_in(values, np.float32):
-        return None
-    import ml_dtypes
-
-    # bfloat16 first: its numbers (8 bits) are float16 numbers too in float16's range, and
-    # of two formats that hold every loss the coarser round-off is the one that may apply
-    if _exact_in(values, ml_dtypes.bfloat16):
-        return "bfloat16"
-    if _exact_in(values, np.float16):
-        return "float16"
-    return "float32"
 
 
-def untold_format(rows: Sequence[Any], chosen: str) -> tuple[str | None, str]:
-    """The window's import: (the format to read ``rows``' losses as, and a note saying why)
-    when the format ``chosen`` is still the untold default float64 and the losses are a
-    narrower format's numbers; (None, "") otherwise."""
-    found = narrowest_format(rows) if chosen == "float64" else None
+def _half_units(losses: list) -> np.ndarray:
+    """Half a unit in each loss's last printed digit (0.8125: 5e-5; 1.0: 0.05)."""
+    return np.array([0.5 * 10.0 ** value.as_tuple().exponent for value in losses], dtype=float)
+
+
+def _fit(values: np.ndarray, halves: np.ndarray, name: str) -> tuple[bool, float, np.ndarray]:
+    """(whether every value lies within its half unit of a ``name`` number, the log10 of
+    the chance a finer format's values would all do so, each value's nearest such number)."""
+    from fdgui.core.numbers.precision import numpy_dtype
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        nearest = values.astype(numpy_dtype(name)).astype(np.float64)
+    if not np.all(np.isfinite(nearest)):
+        return False, 0.0, nearest  # beyond the format's range
+    # the decimal → float64 conversion and the difference each round once (a tie printed
+    # by round-half-even, 1.01562 for 1.015625, sits exactly half a unit away)
+    slack = 4.0 * np.spacing(np.abs(values)) + 1e-9 * halves
+    if not np.all(np.abs(nearest - values) <= halves + slack):
+        return False, 0.0, nearest
+    bits, lowest = _BITS[name]
+    magnitude = np.abs(nearest)
+    exponent = np.floor(np.log2(np.where(magnitude > 0, magnitude, 1.0)))
+    exponent = np.where(magnitude > 0, np.maximum(exponent, lowest), lowest)
+    spacing = np.ldexp(1.0, (exponent - bits).astype(int))
+    _, index = np.unique(values, return_index=True)  # a repeated loss is one coincidence
+    chance = np.minimum(1.0, 2.0 * halves[index] / spacing[index])
+    return True, float(np.sum(np.log10(chance))), nearest
+
+
+def read_format(rows: Sequence[Any]) -> FormatReading:
+    """The coarsest of bfloat16, float16, float32 every finite nonzero loss of ``rows``
+    (Inputs) fits (``_fit``), sure or not; FormatReading(None) when none does, or when the
+    format it is would add nothing to the digits' ± (NEGLIGIBLE)."""
+    losses = _loss_values(rows)
+    if not losses:
+        return FormatReading(None)
+    values = np.array([float(value) for value in losses], dtype=float)
+    halves = _half_units(losses)
+    finite = np.isfinite(values) & np.isfinite(halves) & (halves > 0)
+    if not np.any(finite):  # 1e400 fits no format (and is read as no number)
+        return FormatReading(None)
+    values, halves = values[finite], halves[finite]
+    from fdgui.core.numbers.precision import unit_roundoff
+
+    for name in CANDIDATES:
+        fits, chance, _ = _fit(values, halves, name)
+        if not fits:
+            continue
+        if chance <= math.log10(CHANCE):
+            return FormatReading(name, sure=True, chance=10.0**chance)
+        with np.errstate(all="ignore"):
+            share = unit_roundoff(name) * np.abs(values) / halves
+        if np.max(share) < NEGLIGIBLE:
+            return FormatReading(None)  # the digits' ± holds the format's round-off
+        return FormatReading(name, sure=False, chance=10.0**chance)
+    return FormatReading(None)
+
+
+def narrowest_format(rows: Sequence[Any]) -> str | None:
+    """float32, float16 or bfloat16 when every loss of ``rows`` (Inputs) fits that format's
+    numbers (``read_format``); None otherwise (float64 digits)."""
+    return read_format(rows).dtype
+
+
+def format_words(reading: FormatReading) -> str:
+    """Why the losses are read as ``reading.dtype`` (empty for float64)."""
+    found = reading.dtype
     if found is None:
+        return ""
+    if reading.sure:
+        return (
+            f"every loss in it is a {found} number (as written, or rounded to its printed "
+            f"digits): read as {found} losses, each ± its round-off"
+        )
+    return (
+        f"every loss in it fits a {found} number within its printed digits, too few digits "
+        f"to tell which format the losses came from: read as {found} losses (the coarsest "
+        "they fit), each ± its round-off"
+    )
+
+
+def untold_format(rows: Sequence[Any], chosen: str | None) -> tuple[str | None, str]:
+    """The window's import: (the format to read ``rows``' losses as, and a note saying why)
+    when no format was ``chosen`` (None, or the float64 default) and the losses fit a
+    narrower format's numbers; (None, "") otherwise."""
+    if chosen not in (None, "float64"):
         return None, ""
-    return found, (
-        f"Every loss in it is exactly a {found} number: read as {found} losses, each ± its "
-        "round-off (choose float64 as the losses' format to override)."
+    reading = read_format(rows)
+    if reading.dtype is None:
+        return None, ""
+    words = format_words(reading)
+    return reading.dtype, (
+        words[0].upper() + words[1:] + " (choose float64 as the losses' format to override)."
     )

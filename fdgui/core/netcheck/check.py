@@ -153,6 +153,9 @@ def _check_steps(
         report = replace(
             report, roundoff=roundoff, evaluations=report.evaluations + tally.evaluations
         )
+    more = int(getattr(engine, "more_evaluations", 0))  # the looks after the first
+    if more:
+        report = replace(report, evaluations=report.evaluations + more)
     if confirmation.suspects:
         report = replace(report, confirmation=confirmation)
     if reexamined or sigma:

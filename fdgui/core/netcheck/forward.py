@@ -45,7 +45,13 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
-from fdgui.core.netcheck import estimate_verdict, finer_steps, loose_verdict, own_scale
+from fdgui.core.netcheck import (
+    estimate_verdict,
+    finer_steps,
+    kink_evidence,
+    loose_verdict,
+    own_scale,
+)
 from fdgui.core.netcheck.chunks import (
     Chunk,
     forward_rows_per_chunk,
@@ -116,6 +122,7 @@ class ForwardEngine(ForwardSteps):
     name = "forward"
 
     def __init__(self, model: Model, settings: CheckSettings) -> None:
+        self.loss_rows = 0  # every loss this engine evaluated (``more_evaluations``)
         self.model = model
         self.settings = settings
         self.dtype = settings.dtype
@@ -228,6 +235,9 @@ class ForwardEngine(ForwardSteps):
         self._along_direction = False  # a projection's direction is being evaluated
         self.confirmed = 0  # entries the second look confirmed wrong (reexamine)
         self.reexamined = 0  # entries looked at again
+        # losses evaluated beyond the first look's two an entry (kink test, second look,
+        # estimates, the loose ladder): the report and the cost plan count them
+        self.more_evaluations = 0
         self.own_scale_looked = 0  # ... of which at their own scale (netcheck.own_scale)
 
     def _measure_noise(self) -> float:
@@ -399,6 +409,7 @@ class ForwardEngine(ForwardSteps):
                 values = self.model.losses_changed(points.where, points.values)  # type: ignore[attr-defined]
             else:
                 values = self.model.losses(points, self.dtype)
+        self.loss_rows += int(points.shape[0])
         return real_numbers(values, points.shape[0], f"{self.model.label}: the losses")
 
     def _changes(
@@ -419,6 +430,13 @@ class ForwardEngine(ForwardSteps):
     def _chunk(
         self, indices: np.ndarray, rows_for: PointMaker, epsilon: np.ndarray, analytic: np.ndarray
     ) -> Chunk:
+        started = self.loss_rows
+        try:
+            return self._looked_at(indices, rows_for, epsilon, analytic)
+        finally:  # what the looks after the first cost (``more_evaluations``)
+            self.more_evaluations += max(0, self.loss_rows - started - 2 * int(indices.size))
+
+    def _looked_at(self, indices, rows_for, epsilon, analytic) -> Chunk:
         plus, minus, vanished = self._changes(rows_for, epsilon)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             numeric = (plus - minus) / (2 * epsilon)
@@ -452,8 +470,9 @@ class ForwardEngine(ForwardSteps):
                 bar = found if bar is None else np.where(np.isnan(found), bar, found)
         if loose_verdict.applies(self):  # a coarse or noisy loss's loose agreement, wider
             numeric, found, reason = loose_verdict.decide(
-                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason
-            )
+                self, rows_for, epsilon, analytic, plus, minus, numeric, kink, undecided, reason,
+                weak,
+            )  # fmt: skip
             if found is not None:
                 bar = found if bar is None else np.where(np.isnan(found), bar, found)
         return Chunk(
@@ -635,6 +654,16 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
+        # and, for a loss coarser than the float64 check (its refined window is sixteen
+        # times a coarse round-off: agreeing there may be chance), a kink must show:
+        # one-sided slopes whose difference does not shrink with the step (review9k HIGH-5)
+        if self.dtype == "float64" and self.precision != "float64":
+            roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
+                           self.measured_roundoff)  # fmt: skip
+            agrees &= kink_evidence.evidenced(
+                plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
+                NOISE_WIDTH * self.noise_sigma,
+            )  # fmt: skip
         # with a measured round-off above u·|L| (large terms that cancel), a refined window
         # wider than the disagreement the first ε saw explains nothing (that round-off, not
         # a kink): the second look (``reexamine``) decides those entries

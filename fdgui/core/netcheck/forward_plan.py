@@ -103,6 +103,17 @@ def forward_costs(
     full = [piece_sizes(size, size, rows) for size in sizes]
     sample = [piece_sizes(size, min(size, k), rows) for size in sizes]
 
+    # entries (or directions) run, and the losses their looks after the first evaluated
+    looked = {p: [0, 0] for p in range(len(shapes))}
+    along = {p: [0, 0] for p in range(len(shapes))}
+
+    def counted(tally: list, run: Callable[[], object], n: int) -> object:
+        before = getattr(engine, "more_evaluations", 0)
+        found = run()
+        tally[0] += n
+        tally[1] += getattr(engine, "more_evaluations", 0) - before
+        return found
+
     def piece(position: int, n: int) -> Callable[[], object]:
         """Pieces of n entries one after the other through the tensor, as the check runs
         them (the same piece again would find its data in cache)."""
@@ -110,13 +121,19 @@ def forward_costs(
 
         def run() -> object:
             start = next(starts) % max(1, sizes[position] - n + 1)
-            return engine.evaluate_indices(position, np.arange(start, start + n))
+            indices = np.arange(start, start + n)
+            return counted(looked[position], lambda: engine.evaluate_indices(position, indices),
+                           n)  # fmt: skip
 
         return run
 
     def directions(position: int) -> Callable[[], object]:
         numbers = iter(range(1, 1 << 30))
-        return lambda: engine.direction_chunk(position, next(numbers))
+
+        def run() -> object:
+            return engine.direction_chunk(position, next(numbers))
+
+        return lambda: counted(along[position], run, 1)
 
     def warm(position: int) -> None:
         for n in sorted(set(full[position]) | set(sample[position])):
@@ -154,6 +171,9 @@ def forward_costs(
         nearest = min(costs, key=lambda p: abs(math.log(sizes[p] / sizes[position])))
         costs[position], per_direction[position] = costs[nearest], per_direction[nearest]
     return {
+        # losses the looks after the first evaluate, per entry and per direction
+        "more": _rates(looked, order, sizes),
+        "more_along": _rates(along, order, sizes),
         "full": [sum(interpolate(costs[p], n) for n in full[p]) if sizes[p] else 0.0
                  for p in range(len(shapes))],
         "sample": [sum(interpolate(costs[p], n) for n in sample[p]) if sizes[p] else 0.0
@@ -161,3 +181,16 @@ def forward_costs(
         "projection": [settings.directions * per_direction[p] if sizes[p] else 0.0
                        for p in range(len(shapes))],
     }  # fmt: skip
+
+
+def _rates(tallies: dict, order: list[int], sizes: list[int]) -> list[float]:
+    """Per tensor, the losses its looks after the first evaluated per entry (or direction)
+    run while timing (``tallies``: entries run, those losses); a tensor run not at all
+    takes the rate of the run one nearest in size."""
+    rates = [tally[1] / tally[0] if tally[0] else 0.0 for tally in tallies.values()]
+    ran = [p for p in order if tallies[p][0]]
+    for position in order:
+        if not tallies[position][0] and ran:
+            nearest = min(ran, key=lambda p: abs(math.log(sizes[p] / sizes[position])))
+            rates[position] = rates[nearest]
+    return rates

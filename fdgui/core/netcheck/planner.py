@@ -149,11 +149,17 @@ def _forward_plans(settings, model, engine, shapes, setup: float) -> dict[str, C
     plans: dict[str, CostPlan] = {}
     for mode in MODES:
         mode_settings = replace(settings, mode=mode)
-        evaluations = 2 * count_checked(mode_settings, shapes)
+        checked = count_checked(mode_settings, shapes)
+        # the looks after the first (kinks, second look, the loose ladder), at the rate
+        # the timed pieces showed: their seconds are in the pieces' times already
+        rates = seconds["more_along" if mode == "projection" else "more"]
+        more = sum(rate * count_checked(mode_settings, [entry])
+                   for rate, entry in zip(rates, shapes, strict=False))  # fmt: skip
+        evaluations = 2 * checked + math.ceil(more)
         expected = setup + sum(seconds[mode])
         plans[mode] = CostPlan(
             mode,
-            evaluations // 2,
+            checked,
             evaluations,
             expected / max(evaluations, 1),
             expected,

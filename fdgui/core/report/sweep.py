@@ -296,11 +296,21 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             # against where the differences settle, not the ε closest to the claim (in the
             # round-off a difference of 2 % came out "0.037")
             best = abs(checked_value - consensus) / max(abs(checked_value), abs(consensus), 1e-300)
+        closest = facts["best_relative_error"]
         evidence = (
             f"the error stays on a plateau far above what {dtype}'s rounding allows at "
             f"every ε (relative error {_rel(best)} where they settle), so no choice of ε "
             f"explains it. The finite differences settle near {_fmt(consensus, 6)}."
         )
+        if closest is not None and math.isfinite(closest) and closest < 0.1 * best:
+            # some larger ε came close, but the smaller ones moved away (a fast ripple)
+            evidence = (
+                f"the finite differences settle near {_fmt(consensus, 6)} (relative error "
+                f"{_rel(best)} from it) at the ε that have converged. Some larger ε come as "
+                f"close as {_rel(closest)}, but the differences below them move away from "
+                "it: those steps have not converged (truncation, or structure of the loss "
+                "finer than them), so they explain nothing."
+            )
     if "flat_change" in facts:  # measured rows that never change (``sweep.flat_rows``)
         evidence = (
             "the losses never change (L+ = L− = L on every row), yet a derivative that size "

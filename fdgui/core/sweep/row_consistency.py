@@ -114,8 +114,10 @@ def drift_fits_scale(
     with np.errstate(all="ignore"):
         s = x[1:] + x[:-1]
         excess = max(0.0, float(np.max(c - radius) - np.min(c + radius)))
-        typical = float(np.median(np.abs(c)))
-        allowed = DRIFT_SCALE * typical**2 * float(np.ptp(s)) / abs(value)
+        typical = np.float64(np.median(np.abs(c)))
+        # c²/D as c·(c/D): a loss near 1e154 and beyond squares past float64 (review10m
+        # MEDIUM-1: OverflowError from a Python float's square); numpy floats give inf
+        allowed = float(DRIFT_SCALE * typical * (typical / abs(value)) * np.ptp(s))
     if not (np.isfinite(excess) and np.isfinite(allowed)):
         return True
     return excess <= allowed

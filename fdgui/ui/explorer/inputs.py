@@ -175,7 +175,8 @@ class ExplorerInputs(QWidget):
             "table_dtype",
             "tableDtypeCombo",
             "The format the losses were computed in: its round-off is part of each row's ± "
-            "(exact: digits worked out by hand)",
+            "(exact: digits worked out by hand). Import table… reads it from each file's "
+            "losses (and says so) unless you chose one here",
             [(name, name) for name in ("float64", "float32", "float16", "bfloat16", "exact")],
         )
         self.fields.grid_row(grid, 5, "L&osses from:", "table_dtype")

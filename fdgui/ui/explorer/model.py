@@ -110,6 +110,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         self._source = "expression"
         self._imported: tuple[tuple[Any, ...], tuple[str, ...], str] | None = None
         self.import_note = ""  # what importing the table read from it (its losses' format)
+        self._found_format: str | None = None  # the format an import found (not chosen)
         self._calculator = calculator
         self._objective: Any = None
         self._result: Any = None
@@ -203,6 +204,8 @@ class ExplorerModel(ProbeSweeps, PanelModel):
             return
         self._texts[field] = text
         self._wanted_cursor = None
+        if field == "table_dtype":
+            self._found_format = None  # the person's choice now: kept for the next file
         if field == "probe_timeout":
             self.probe.set_timeout(text)
         self._debounce.start()
@@ -343,9 +346,20 @@ class ExplorerModel(ProbeSweeps, PanelModel):
 
         rows, problems = table_rows(text, name)
         self._imported = (tuple(rows), tuple(problems), name)
-        found, self.import_note = untold_format(rows, self._texts["table_dtype"])
-        if found:
-            self.set_texts({"table_dtype": found})
+        chosen = self._texts["table_dtype"]
+        # a format the last import found is no choice of the person's: found anew (review10m
+        # MEDIUM-3: a float64 file after a float32 one was read as float32 without a word)
+        untold = chosen in ("float64", self._found_format)
+        found, self.import_note = untold_format(rows, None if untold else chosen)
+        if untold:
+            self._found_format = found
+            if (found or "float64") != chosen:
+                self.set_texts({"table_dtype": found or "float64"})
+                if found is None:
+                    self.import_note = (
+                        "Its losses are read as float64: they fit no narrower format "
+                        f"({chosen} was the last file's)."
+                    )
         self.set_source("measured")
         self.rowsChanged.emit(self.measured_row_count())
         self._debounce.start()
