@@ -150,6 +150,10 @@ def validate_numeric(settings: CheckSettings, model: ModelBase) -> None:
         raise InputError("model", f"{model.label} needs parameters and a loss")
 
 
+COARSE_ROUNDOFF = 16.0  # a tensor's measured round-off this many u·max(1, |L|): coarse
+COARSE_REACH = 0.05  # its widest step, times max(S, |w|)
+
+
 class NumericEngine:
     """Setup (θ0, L, the loss's precision and noise) and the pieces of the estimate."""
 
@@ -211,6 +215,7 @@ class NumericEngine:
                     own = self.u * size
                 self.roundoffs.append(max(own, ROUNDOFF_SAFETY * found.of(position)))
             self.setup_evaluations += found.evaluations
+        self.widen = [self._widening(r) for r in self.roundoffs]
         self.shapes = [tuple(t.shape) for t in model.tensors]
         self.rows = max(1, forward_rows_per_chunk(self.theta.size) // 2)
         self.changes_only = callable(getattr(model, "losses_changed", None))
@@ -219,11 +224,27 @@ class NumericEngine:
         label = self.model.label
         return real_numbers(self.model.losses(points), points.shape[0], f"{label}: the losses")
 
+    def _widening(self, roundoff: float) -> float:
+        """The step over the precision's recommended one for a tensor whose losses were
+        measured to round far coarser than that precision (a penalty computed in float32 in
+        a float64 loss: review9m CRITICAL-1): the step that balances truncation and that
+        round-off, (r/max(1, |L|))^(1/3), capped at COARSE_REACH; 1 otherwise. At the
+        float64 step such a loss's differences carry the part's quantum over ε: bars of
+        7 % where the wider step's are 1e-5."""
+        if self.settings.epsilon is not None:
+            return 1.0
+        base = recommended_epsilon(self.precision, 0.0)
+        if not roundoff > COARSE_ROUNDOFF * self.u * max(1.0, abs(self.loss)):
+            return 1.0
+        coarse = (roundoff / max(1.0, abs(self.loss))) ** (1.0 / 3.0) / base
+        return float(min(max(1.0, coarse), COARSE_REACH / base))
+
     def _step(self, scale: np.ndarray, position: int | None = None) -> np.ndarray:
         if self.settings.epsilon is not None:
             return np.full(scale.shape, float(self.settings.epsilon))
         floor = 1.0 if position is None else self.step_scales[position]
-        return recommended_epsilon(self.precision, 0.0) * np.maximum(floor, np.abs(scale))
+        widen = 1.0 if position is None else self.widen[position]
+        return recommended_epsilon(self.precision, 0.0) * widen * np.maximum(floor, np.abs(scale))
 
     def _estimate(self, got: np.ndarray, actual: np.ndarray, h: np.ndarray, position: int):
         n = h.size

@@ -184,6 +184,7 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
     scales = [0.0] * len(groups)
     sizes = [0.0] * len(groups)  # the largest |L| each group's fans saw
     first = set()  # groups measured at the first spacing (no widening)
+    parts: dict[int, tuple[float, np.ndarray, np.ndarray]] = {}  # a coarser part's quantum
     quanta = set()  # groups whose losses move in whole multiples of a quantum
     u = unit_roundoff(precision)
     pending = list(range(len(groups)))
@@ -198,13 +199,17 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         for number in pending:
             lines = units[number].shape[0]
             group = values[row : row + lines]
+            at = points.reshape(chosen.shape[0], k.size, theta.size)[row : row + lines]
             row += lines
             middle, spread = _fans(group)
             with np.errstate(invalid="ignore"):
                 sizes[number] = float(np.max(np.abs(group), initial=0.0, where=np.isfinite(group)))
             if share is not None and not middle <= share * spread:
                 middle = 0.0  # a jump or kink in most fans, not round-off
-            quantum = loss_quantum(group, SHAPE_FLOOR * u * max(sizes[number], 1e-300))
+            floor = SHAPE_FLOOR * u * max(sizes[number], 1e-300)
+            quantum = loss_quantum(group, floor)
+            if not quantum and not parts.get(number, (0.0,))[0]:  # a coarser part's steps
+                parts[number] = (part_quantum(group, floor), at, group)  # (_parts_kept)
             if quantum > 0:  # a loss rounded to a quantum: each value is off by up to half
                 middle = max(middle, quantum / 2)  # (a fan whose changes happen to be
                 quanta.add(number)  # equal has no residual: that luck is not its round-off)
@@ -233,6 +238,9 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         evaluations += spent
         for number, value in narrowed.items():
             found[number] = value
+    kept, spent = _parts_kept(losses, dict(enumerate(found)), parts)
+    evaluations += spent
+    found = [kept[number] for number in range(len(found))]
     tensors: list[float | None] = [None] * count if positions else []
     own: list[float | None] = list(tensors)
     for position, value, unit in zip(positions, found[1:], scales[1:], strict=True):
@@ -356,6 +364,93 @@ def loss_quantum(lines: np.ndarray, floor: float) -> float:
         if np.all(np.abs(parts - np.round(parts)) <= QUANTUM_TOLERANCE):
             return candidate
     return 0.0
+
+
+def part_quantum(lines: np.ndarray, floor: float) -> float:
+    """The quantum a coarser PART of the loss moves in, seen along the lines' losses beside a
+    smooth float64 rest (a float64 cross-entropy plus a penalty computed in float32: the
+    penalty's values lie on a float32 grid, the sum's do not); 0 where none shows.
+
+    The third differences of a smooth loss at a fan's spacing vanish below ``floor`` (its
+    L‴·s³ and round-off); those of a part rounded to a quantum Q are whole multiples of Q
+    (its jumps, wherever it crosses a step). A kink crossed leaves differences of its slope
+    change times fractions of the spacing, which are no common multiples. So a quantum is
+    read where at least PART_JUMPS third differences exceed PART_FLOOR·``floor``, every one
+    of them is a whole multiple of a candidate (the smallest, a half or a third of it) within
+    QUANTUM_TOLERANCE, and they are not one value repeated (a smooth shape's third
+    differences are alike: they must differ in size or in sign, or sit beside zeros), and
+    some line crosses two steps or more (``_stairs``: not a single jump, not kinks at θ0).
+
+    Such a loss is float64-smooth between its steps: at spacings where the part does not
+    move, the fans show no round-off and the central differences miss the part's derivative
+    altogether (review9m CRITICAL-1: correct gradients "wrong at their own scale"). Its
+    round-off is Q/2 at every step, which the narrower fans must not talk down."""
+    with np.errstate(all="ignore"):
+        third = np.diff(lines, n=3, axis=1)
+        # (differences under PART_FLOOR floors are the smooth rest's and its round-off)
+        beyond = np.isfinite(third) & (np.abs(third) > PART_FLOOR * floor)
+    if not beyond.any():
+        return 0.0
+    third = third[np.isfinite(third)]
+    moving = np.abs(third) > PART_FLOOR * floor
+    if int(moving.sum()) < PART_JUMPS:
+        return 0.0
+    jumps = third[moving]
+    smallest = float(np.abs(jumps).min())
+    for candidate in (smallest, smallest / 2, smallest / 3):
+        if candidate <= PART_FLOOR * floor:
+            break
+        ratios = third / candidate  # every one, the small ones 0 quanta
+        slack = QUANTUM_TOLERANCE + floor / candidate
+        if not np.all(np.abs(ratios - np.round(ratios)) <= slack):
+            continue
+        whole = np.round(ratios)
+        if moving.all() and np.unique(whole).size < 2:
+            return 0.0  # one value repeated: a smooth shape's, not a staircase's
+        with np.errstate(all="ignore"):  # a quartic's third differences lie on a line
+            bent = np.abs(np.diff(lines, n=5, axis=1)) > candidate / 2
+        return candidate if _stairs(lines, candidate) and bent.any() else 0.0
+    return 0.0
+
+
+STAIR_BENDS = 3  # second differences off a line's own by half a quantum: two steps or more
+
+
+def _stairs(lines: np.ndarray, quantum: float) -> bool:
+    """Whether some line crosses two steps of the part or more: at least STAIR_BENDS of its
+    second differences lie half a quantum or more off their median (the smooth rest's
+    L''·s²). A single jump bends the line at two points only, kinks at (or a hair from) θ0 —
+    relu units 1e-9 from 0 — at the middle point only."""
+    with np.errstate(all="ignore"):
+        second = np.diff(lines, n=2, axis=1)
+        off = np.abs(second - np.nanmedian(second, axis=1, keepdims=True)) >= quantum / 2
+    return bool(np.any(np.sum(off, axis=1) >= STAIR_BENDS))
+
+
+PART_JUMPS = 3  # third differences above the floor needed to read a part's quantum
+PART_FLOOR = 8.0  # ... and a quantum above this many floors (64·u·|L|: not float64's own ulps)
+
+
+def _parts_kept(losses, narrowed: dict[int, float], parts) -> tuple[dict[int, float], int]:
+    """(``narrowed`` with each group below half its coarser part's quantum put back at that
+    half, evaluations). Narrower fans that cross none of the part's steps see a
+    float64-smooth loss — and miss the part's derivative (review9m CRITICAL-1) — so their
+    residual is no measure of its round-off; nor is the residual of fans whose steps happen
+    to keep to a line. Kept only where the points the quantum was read at give the very
+    same losses again: a part rounded coarser is deterministic, a loss with rare jumps (a
+    dropped sample now and then, noise its repeats at θ0 may all miss) shows them
+    elsewhere the second time."""
+    out, spent = dict(narrowed), 0
+    for number, value in narrowed.items():
+        quantum, points, group = parts.get(number, (0.0, None, None))
+        if not quantum > 2 * value or points is None:
+            continue
+        flat = points.reshape(-1, points.shape[-1])
+        again = np.asarray(losses(flat), dtype=np.float64).reshape(group.shape)
+        spent += flat.shape[0]
+        if np.array_equal(again, group, equal_nan=True):
+            out[number] = quantum / 2
+    return out, spent
 
 
 def _left_alone(lines: np.ndarray, theta: np.ndarray, reach: float, share: float) -> np.ndarray:

@@ -32,12 +32,92 @@ def loss_quantum(result) -> float | None:
     base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))
     quantum = loss_resolution(result)
     if not quantum > QUANTUM * base:
-        return None
+        return part_quantum(result)
     # a staircase is read from enough changes to show one: a loss flat but for a few ε
     # past a kink (max(w − 0.9, 0) at w = 0) has no quantum, its least change is no step
     with np.errstate(all="ignore"):
         moved = (result.loss_plus != result.loss_values) | (result.loss_minus != result.loss_values)
-    return quantum if int(np.sum(moved & ~np.asarray(result.vanished, dtype=bool))) >= FEW else None
+    if int(np.sum(moved & ~np.asarray(result.vanished, dtype=bool))) >= FEW:
+        return quantum
+    return part_quantum(result)
+
+
+PART_JUMPS = 3  # even parts that are whole non-zero multiples of the part's quantum
+PART_FLOOR = 64.0  # a part's quantum lies above this many u·|L| (float64's own rounding)
+PART_TOLERANCE = 0.05  # how far from a whole number of quanta an even part may lie
+
+
+def part_quantum(result) -> float | None:
+    """The quantum of a coarser PART of a computed sweep's loss (a float64 term plus a
+    penalty computed in float32), read from the sweep's even parts L+ + L− − 2L; None where
+    none shows.
+
+    The float64 rest's even part is L''·ε² (+ O(ε⁴)), far below a quantum at small ε; a
+    part rounded to a quantum Q adds whole multiples of Q (each of its three values lies on
+    its grid). So from the smallest ε up, the even parts less L''·ε² (``_curvature``) are
+    0 or whole multiples of Q (within PART_TOLERANCE) until the curvature's error shows;
+    over that stretch at least PART_JUMPS of them must be non-zero multiples, coming and
+    going (``_comes_and_goes``: a single jump stays). A smooth loss's even parts grow
+    continuously with ε (the second one above float64's own rounding is no whole multiple
+    of the first), a noisy one's scatter, and float64's own rounding stays below
+    PART_FLOOR·u·|L|.
+
+    Between the part's steps the loss is float64-smooth: the central differences at ε below
+    a step miss the part's derivative altogether, so they "settle" on a wrong value, and
+    the first step reads as a kink (review9m CRITICAL-1). The quantum over ε is their
+    round-off instead (``with_quantum_floor``)."""
+    if result.kind == "measured":
+        return None
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    with np.errstate(all="ignore"):
+        even = (
+            np.asarray(result.loss_plus, dtype=float)
+            + np.asarray(result.loss_minus, dtype=float)
+            - 2.0 * np.asarray(result.loss_values, dtype=float)
+        )
+    usable = ~np.asarray(result.vanished, dtype=bool) & np.isfinite(even)
+    order = np.argsort(epsilons[usable], kind="stable")
+    even = even[usable][order]
+    base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))
+    sizes = np.unique(np.abs(even[np.abs(even) > PART_FLOOR * base]))
+    epsilons = epsilons[usable][order]
+    for candidate in sizes:  # each size seen, smallest first (a few hundred at most)
+        with np.errstate(all="ignore"):
+            ratios = (even - _curvature(even, epsilons, candidate) * epsilons**2) / candidate
+        whole = np.round(ratios)
+        slack = PART_TOLERANCE + 8.0 * base / candidate
+        off = np.flatnonzero(np.abs(ratios - whole) > slack)
+        stretch = whole[: off[0]] if off.size else whole  # up to the curvature's share
+        if int(np.sum(stretch != 0)) >= PART_JUMPS and _comes_and_goes(stretch):
+            return float(candidate)
+    return None
+
+
+def _comes_and_goes(stretch: np.ndarray) -> bool:
+    """Whether whole multiples (by ε, smallest first) show steps that come and go: a 0
+    after the first step, or more than one multiple, one of them a single step. A single
+    jump near w (a step in the loss a distance d away) adds the same multiple at every ε
+    beyond d: that is a jump, read as such, not a part's rounding."""
+    steps = np.flatnonzero(stretch != 0)
+    if steps.size == 0 or np.min(np.abs(stretch[steps])) != 1:
+        return False  # (the quantum itself is seen: one step, not only a divisor's multiples)
+    after = stretch[steps[0] :]
+    return bool(np.any(after == 0) or np.unique(after[after != 0]).size > 1)
+
+
+CURVATURE_QUANTA = 1e3  # even parts this many quanta large read the curvature
+CURVATURE_POINTS = 3  # ... the median of L+ + L− − 2L over ε² at the smallest of them
+
+
+def _curvature(even: np.ndarray, epsilons: np.ndarray, quantum: float) -> float:
+    """L'' read from the even parts at the smallest ε where they are CURVATURE_QUANTA
+    quanta or more (a part's steps are then a thousandth of them, its fourth-order term
+    far less at such small ε), so that it is taken out before the stretch of whole
+    multiples is read: 0 where none is that large."""
+    large = np.flatnonzero(np.abs(even) >= CURVATURE_QUANTA * quantum)[:CURVATURE_POINTS]
+    if large.size == 0:
+        return 0.0
+    return float(np.median(even[large] / epsilons[large] ** 2))
 
 
 def with_quantum_floor(result):
