@@ -94,10 +94,14 @@ def test_the_plan_of_a_probe_with_a_known_cost_is_within_30_percent_of_the_run(t
 
 
 def test_the_plan_of_a_no_grad_probe_is_within_30_percent_of_its_estimate(tmp_path):
-    """Without grad the window plans the numeric gradient (four evaluations an entry), timed
+    """Without grad the window plans the numeric gradient (six evaluations an entry), timed
     on its own pieces the same way."""
     _skip_when_overloaded()
-    from fdgui.core.netcheck.numeric import numeric_gradient_report
+    from fdgui.core.netcheck.numeric import (
+        DIRECTION_EVALUATIONS,
+        EVALUATIONS_PER_ENTRY,
+        numeric_gradient_report,
+    )
 
     path = tmp_path / "known_cost_no_grad.py"
     path.write_text(textwrap.dedent(KNOWN_COST).replace("def grad(t):", "def _unused(t):"))
@@ -110,9 +114,9 @@ def test_the_plan_of_a_no_grad_probe_is_within_30_percent_of_its_estimate(tmp_pa
             plans = plan_costs(settings, model=model)
             for mode in ratios:
                 result = numeric_gradient_report(model, replace(settings, mode=mode))
-                assert result.verdict == "none" and plans[mode].evaluations == 4 * (
-                    result.parameters_checked
-                )
+                each = DIRECTION_EVALUATIONS if mode == "projection" else EVALUATIONS_PER_ENTRY
+                assert result.verdict == "none"
+                assert plans[mode].evaluations == each * result.parameters_checked, mode
                 ratios[mode].append(plans[mode].expected_seconds / result.seconds)
         for mode, values in ratios.items():
             assert abs(statistics.median(values) - 1) <= 0.30, f"{mode}: {values}"
@@ -154,7 +158,9 @@ def test_a_slow_loss_with_cheap_batched_points_is_planned_as_the_check_batches(t
     """The quick plan of a slow loss times a batched call too: the fixed cost of a call is
     paid once for its points (it was planned as 0.12 s a point: 15-28× the run)."""
     _skip_when_overloaded()
-    from fdgui.core.netcheck.numeric import numeric_gradient_report
+    from fdgui.core.netcheck.numeric import (
+        numeric_gradient_report,
+    )
 
     path = tmp_path / "slow_batched.py"
     source = SLOW_BATCHED.replace('* p["w"])', f'* (p["w"]{offset}))')

@@ -177,7 +177,11 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
 
     from fdgui.core.netcheck.chunks import forward_rows_per_chunk
     from fdgui.core.netcheck.forward_plan import forward_costs
-    from fdgui.core.netcheck.numeric import EVALUATIONS_PER_ENTRY, NumericEngine
+    from fdgui.core.netcheck.numeric import (
+        DIRECTION_EVALUATIONS,
+        EVALUATIONS_PER_ENTRY,
+        NumericEngine,
+    )
     from fdgui.core.netcheck.quick_plan import (
         PLAN_FLOOR,
         PLAN_SHARE,
@@ -197,13 +201,13 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     a, b = call_cost(model.losses, theta, bool(getattr(model, "batched", True)), looked)
     known = bool(getattr(model, "precision_known", True))
     detail, quick = worth_detail(settings, shapes, rows, a, b, EVALUATIONS_PER_ENTRY, CostPlan,
-                                 known)  # fmt: skip
+                                 known, DIRECTION_EVALUATIONS)  # fmt: skip
     if not detail:
         # the round-off's call after its first, foreseen within the planning's budget
         budget = max(PLAN_FLOOR, PLAN_SHARE * quick[settings.mode].expected_seconds)
         more = looked.follow_up(model.losses, a, b, budget - (time.perf_counter() - start))
         return {mode: replace(plan, memory_bytes=memory if mode != "projection" else
-                              8 * EVALUATIONS_PER_ENTRY * theta.size,
+                              8 * DIRECTION_EVALUATIONS * theta.size,
                               expected_seconds=plan.expected_seconds + more,
                               seconds_per_evaluation=(plan.expected_seconds + more)
                               / max(plan.evaluations, 1))
@@ -220,9 +224,10 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
     plans: dict[str, CostPlan] = {}
     for mode in MODES:
         count = count_checked(replace(settings, mode=mode), shapes)
-        evaluations = EVALUATIONS_PER_ENTRY * count
+        each = DIRECTION_EVALUATIONS if mode == "projection" else EVALUATIONS_PER_ENTRY
+        evaluations = each * count
         expected = setup + sum(seconds[mode])
-        pieces = memory if mode != "projection" else 8 * EVALUATIONS_PER_ENTRY * size
+        pieces = memory if mode != "projection" else 8 * each * size
         plans[mode] = CostPlan(mode, count, evaluations, expected / max(evaluations, 1),
                                expected, pieces, tuple(seconds[mode]), engine.name)  # fmt: skip
     return plans

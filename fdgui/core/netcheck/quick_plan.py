@@ -88,15 +88,19 @@ def call_cost(
     return max(0.0, one - per_point), per_point
 
 
-def numeric_calls(settings: CheckSettings, shapes, rows: int, per_entry: int) -> dict[str, list]:
-    """{mode: per tensor, the point counts of the check's calls} for the numeric engine."""
+def numeric_calls(
+    settings: CheckSettings, shapes, rows: int, per_entry: int, per_direction: int | None = None
+) -> dict[str, list]:
+    """{mode: per tensor, the point counts of the check's calls} for the numeric engine
+    (``per_direction``: evaluations along a projection's direction; default ``per_entry``)."""
+    per_direction = per_entry if per_direction is None else per_direction
     out: dict[str, list] = {}
     for mode in MODES:
         tensors = []
         for _, shape in shapes:
             size = math.prod(shape)
             if mode == "projection":
-                tensors.append([per_entry] * (settings.directions if size else 0))
+                tensors.append([per_direction] * (settings.directions if size else 0))
                 continue
             count = size if mode == "full" else min(size, settings.samples)
             tensors.append([per_entry * n for n in piece_sizes(size, count, rows)])
@@ -122,9 +126,10 @@ def detailed_cost(a: float, b: float, shapes, rows: int, samples: int, per_entry
 
 
 def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, per_entry: int,
-                plan_type, precision_known: bool = True) -> dict:  # fmt: skip
+                plan_type, precision_known: bool = True,
+                per_direction: int | None = None) -> dict:  # fmt: skip
     """{mode: CostPlan} from the call-cost model."""
-    calls = numeric_calls(settings, shapes, rows, per_entry)
+    calls = numeric_calls(settings, shapes, rows, per_entry, per_direction)
     setup = SETUP_CALLS * a + (SETUP_POINTS + roundoff_points(len(shapes))) * b
     if not precision_known:
         setup += PRECISION_CALLS * a + PRECISION_POINTS * b
@@ -132,7 +137,8 @@ def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, 
     for mode in MODES:
         tensor_seconds = tuple(sum(a + b * n for n in pieces) for pieces in calls[mode])
         count = count_checked(replace(settings, mode=mode), shapes)
-        evaluations = per_entry * count
+        each = per_direction if mode == "projection" and per_direction else per_entry
+        evaluations = each * count
         expected = setup + sum(tensor_seconds)
         plans[mode] = plan_type(mode, count, evaluations, expected / max(evaluations, 1), expected,
                                 0, tensor_seconds, "numeric")  # fmt: skip
@@ -140,9 +146,10 @@ def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, 
 
 
 def worth_detail(settings: CheckSettings, shapes, rows: int, a: float, b: float,
-                 per_entry: int, plan_type, known: bool = True) -> tuple[bool, dict]:  # fmt: skip
+                 per_entry: int, plan_type, known: bool = True,
+                 per_direction: int | None = None) -> tuple[bool, dict]:  # fmt: skip
     """(whether the detailed plan costs at most its share of the check, the quick plans)."""
-    plans = quick_plans(settings, shapes, rows, a, b, per_entry, plan_type, known)
+    plans = quick_plans(settings, shapes, rows, a, b, per_entry, plan_type, known, per_direction)
     predicted = plans[settings.mode].expected_seconds
     budget = max(PLAN_FLOOR, PLAN_SHARE * predicted)
     return detailed_cost(a, b, shapes, rows, settings.samples, per_entry) <= budget, plans
