@@ -72,7 +72,9 @@ def test_the_network_check_estimates_a_no_grad_probe_in_every_mode(
     assert panel.probe_error.text() == ""  # no refusal pointing to the CLI
     qtbot.waitUntil(lambda: panel.model.plan is not None
                     and panel.model.plan["full"].engine == "numeric", timeout=20_000)  # fmt: skip
-    assert panel.model.plan["full"].evaluations == 4 * 14  # ±h, ±h/2 per entry
+    from fdgui.core.netcheck.numeric import EVALUATIONS_PER_ENTRY  # ±h, ±h/2, ±h/64
+
+    assert panel.model.plan["full"].evaluations == EVALUATIONS_PER_ENTRY * 14
     result = run(qtbot, panel)
     assert result.verdict == "none"
     t = np.linspace(-1.0, 1.5, 14)

@@ -82,11 +82,11 @@ def part_quantum(result) -> float | None:
     sizes = np.unique(np.abs(even[np.abs(even) > PART_FLOOR * base]))
     epsilons = epsilons[usable][order]
     for candidate in sizes:  # each size seen, smallest first (a few hundred at most)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # an overflowing loss's ratios are inf/NaN: "off"
             ratios = (even - _curvature(even, epsilons, candidate) * epsilons**2) / candidate
-        whole = np.round(ratios)
-        slack = PART_TOLERANCE + 8.0 * base / candidate
-        off = np.flatnonzero(np.abs(ratios - whole) > slack)
+            whole = np.round(ratios)
+            slack = PART_TOLERANCE + 8.0 * base / candidate
+            off = np.flatnonzero(~(np.abs(ratios - whole) <= slack))
         stretch = whole[: off[0]] if off.size else whole  # up to the curvature's share
         if int(np.sum(stretch != 0)) >= PART_JUMPS and _comes_and_goes(stretch):
             return float(candidate)
