@@ -27,6 +27,21 @@ SEPARATION = 2.0  # beyond twice (the reading's bar + the difference's predicted
 RUN = 5  # consecutive usable ε (about a third of a decade on the sweep's grid)
 
 
+def usable_central(result, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ε, central differences, where they are usable: inside ``mask``, the step not
+    vanished, finite, and L+ ≠ L−) — what a reading and the differences below it are."""
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    estimates = np.asarray(result.central.estimates, dtype=float)
+    with np.errstate(all="ignore"):
+        usable = (
+            np.asarray(mask, dtype=bool)
+            & ~np.asarray(result.vanished, dtype=bool)
+            & np.isfinite(estimates)
+            & (result.loss_plus != result.loss_minus)
+        )
+    return epsilons, estimates, usable
+
+
 def deviates_below(
     epsilons: np.ndarray,
     estimates: np.ndarray,

@@ -148,17 +148,11 @@ def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarr
     measured rows."""
     if result.kind == "measured":
         return []
+    from fdgui.core.sweep.converged import usable_central
     from fdgui.core.sweep.flat import loss_resolution
 
-    epsilons = np.asarray(result.epsilons, dtype=float)
-    estimates = np.asarray(result.central.estimates, dtype=float)
+    epsilons, estimates, usable = usable_central(result, mask)
     with np.errstate(all="ignore"):
-        usable = (
-            np.asarray(mask, dtype=bool)
-            & ~np.asarray(result.vanished, dtype=bool)
-            & np.isfinite(estimates)
-            & (result.loss_plus != result.loss_minus)
-        )
         if not usable.any():
             return []
         size = float(np.median(np.abs(estimates[usable])))

@@ -67,20 +67,13 @@ def _swings_below(result, mask: np.ndarray, value: float, error: float, least: f
     """``converged.deviates_below`` for a Richardson ``value`` ± ``error`` whose smallest
     step is ``least``: each smaller ε's predicted error widened by the truncation the
     central difference at that step shows, scaled down by the h² law (T·(ε/least)²)."""
-    from fdgui.core.sweep.converged import deviates_below, rounds_as_float64
+    from fdgui.core.sweep.converged import deviates_below, rounds_as_float64, usable_central
     from fdgui.core.sweep.flat import loss_resolution
 
     if not rounds_as_float64(result):
         return False
-    epsilons = np.asarray(result.epsilons, dtype=float)
-    estimates = np.asarray(result.central.estimates, dtype=float)
+    epsilons, estimates, usable = usable_central(result, mask)
     with np.errstate(all="ignore"):
-        usable = (
-            np.asarray(mask, dtype=bool)
-            & ~np.asarray(result.vanished, dtype=bool)
-            & np.isfinite(estimates)
-            & (result.loss_plus != result.loss_minus)
-        )
         at_least = np.flatnonzero(usable & (epsilons >= least))
         if at_least.size == 0:
             return False
