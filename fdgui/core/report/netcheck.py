@@ -491,7 +491,7 @@ def tensor_status(tensor: TensorReport) -> str:
     if tensor.failures:
         return f"{tensor.failures:,} failing"
     if tensor.no_estimate and tensor.inconclusive:
-        return f"no estimate ({tensor.no_estimate:,}: loss not finite)"
+        return f"no estimate ({tensor.no_estimate:,})"
     if tensor.inconclusive:
         return f"undecided ({tensor.undecided:,})"
     if tensor.undecided:

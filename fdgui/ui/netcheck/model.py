@@ -370,7 +370,8 @@ class NetcheckModel(PanelModel):
             done = f"{report.parameters_checked:,} in {numbers.duration(report.seconds)}"
             self.statusMessage.emit(
                 (_estimated_words(report, done) if report.verdict == "none"
-                 else f"Checked {done}: {report.verdict}.")
+                 else f"Checked {done}: "
+                      f"{'inconclusive' if report.inconclusive else report.verdict}.")
                 + (f" ({note}.)" if note else "")
             )  # fmt: skip
 
