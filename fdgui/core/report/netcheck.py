@@ -21,6 +21,7 @@ from fdgui.core.netcheck import (
     TensorReport,
     engine_epsilon,
 )
+from fdgui.core.netcheck.format_sized import float32_units
 from fdgui.core.netcheck.stored import network_fields
 from fdgui.core.numbers.format import epsilon as epsilon_text
 from fdgui.core.numbers.format import fixed, json_number, ratio, shortest, significant
@@ -157,6 +158,20 @@ def verdict_in_words(report: CheckReport) -> str:
         f"Fail: {failures:,} of {checked:,} {unit} disagree. The worst tensor is "
         f"{worst_tensor.name}: {where}; {worst_tensor.failures:,} of "
         f"{worst_tensor.checked:,} of its {unit} are wrong or suspicious.{also}"
+        f"{_float32_sized(report)}"
+    )
+
+
+def _float32_sized(report: CheckReport) -> str:
+    """A float64 fail whose every disagreement is as small as float32 rounding: say so."""
+    units = float32_units(report)
+    if units is None:
+        return ""
+    return (
+        f" Every disagreement is within {number(max(units, 0.1), 2)} units of float32's "
+        "round-off times its tensor's largest gradient: the size a gradient computed in "
+        "float32 (float32 weights, data or kernels) differs by. If yours is computed so, "
+        "this is its rounding rather than a bug; a bug that small would look the same."
     )
 
 

@@ -1,0 +1,42 @@
+"""Whether a failing float64 check's disagreements are all of the size float32 rounding leaves.
+
+A gradient computed in float32 (float32 weights, data or kernels) for a loss checked in
+float64 differs from the true gradient by its own rounding: a few units of float32's
+round-off (u = 2⁻²⁴) times the size of what it sums. Float64 differences resolve that and
+call it wrong, truly: the gradient is not right to float64. The check stays a fail, but its
+words say what such a gradient looks like (review9m MEDIUM-2) when every checked entry of
+every failing tensor is within FLOAT32_UNITS·u of that tensor's largest gradient: a bug that
+small cannot be told from float32 rounding, and a bug any larger is not in this class."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fdgui.core.netcheck.results import CheckReport
+
+FLOAT32_UNITS = 32.0
+FLOAT32_U = 2.0**-24
+
+
+def float32_units(report: CheckReport) -> float | None:
+    """The largest disagreement of a failing float64 check in units of float32's round-off
+    of its tensor's largest gradient, or None when some disagreement is larger than
+    FLOAT32_UNITS of them (or the check did not fail, or was not judged in float64)."""
+    if report.passed or report.inconclusive or report.tolerances.dtype != "float64":
+        return None
+    largest = 0.0
+    failing = [tensor for tensor in report.tensors if tensor.failures]
+    for tensor in failing:
+        numeric = np.asarray(tensor.numeric, dtype=float)
+        analytic = np.asarray(tensor.analytic, dtype=float)
+        shown = np.isfinite(numeric) & np.isfinite(analytic)
+        if not shown.any():
+            return None
+        scale = float(np.max(np.abs(analytic[shown]))) * FLOAT32_U
+        if not scale > 0:
+            return None
+        units = float(np.max(np.abs(numeric[shown] - analytic[shown]))) / scale
+        if units > FLOAT32_UNITS:
+            return None
+        largest = max(largest, units)
+    return largest if failing else None
