@@ -72,15 +72,18 @@ def array_sizes(header: dict[str, Any]) -> list[tuple[np.dtype, tuple[int, ...],
     return sizes
 
 
-def read_exactly(stream: BinaryIO, count: int) -> bytes:
-    """``count`` bytes from a blocking stream; EOFError if it ends first."""
-    data = bytearray()
-    while len(data) < count:
-        piece = stream.read(count - len(data))
-        if not piece:
+def read_exactly(stream: BinaryIO, count: int) -> bytearray:
+    """``count`` bytes from a blocking stream, read into one buffer (no copy of a 96 MB
+    request grown piece by piece); EOFError if it ends first."""
+    data = bytearray(count)
+    view = memoryview(data)
+    done = 0
+    while done < count:
+        got = stream.readinto(view[done:])
+        if not got:
             raise EOFError("the stream ended")
-        data += piece
-    return bytes(data)
+        done += got
+    return data
 
 
 def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[np.ndarray]]:

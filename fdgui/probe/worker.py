@@ -175,7 +175,7 @@ def main() -> int:
             header, arrays = frames.read_message(protocol_in)
         except EOFError:  # the window closed the probe: end now, even if a thread of the
             _exit_now()  # person's (not a daemon) would keep the interpreter waiting
-        progress.begin(header)
+        progress.begin(header, sum(array.nbytes for array in arrays))
         op = header.get("op")
         reply: dict = {"ok": True}
         out: list = []
