@@ -20,7 +20,6 @@ import threading
 import time
 from typing import Any
 
-
 RECEIVED_BEAT = 1 << 20  # bytes of a request that earn a beat as soon as it is read
 
 
