@@ -44,6 +44,17 @@ _FIELD_FOR_OPTION = {
 }
 
 
+# the window's name of the mode ("Sampled") is understood as well as the settings' own
+MODE_SPELLINGS = {"sampled": "sample", "samples": "sample", "projections": "projection"}
+
+
+def _mode(text: str | None) -> str:
+    from fdgui.core.requests import CHECK_DEFAULTS
+
+    mode = (text or CHECK_DEFAULTS["mode"]).strip()
+    return MODE_SPELLINGS.get(mode.lower(), mode)
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
     from fdgui.core.netcheck import WORST_COUNT
@@ -69,7 +80,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--loss", help=f"one of {', '.join(LOSSES)}")
     parser.add_argument("--batch", metavar="B", help=f"batch size (default {DEFAULTS['batch']})")
     parser.add_argument("--seed", help=f"seed of weights and data (default {DEFAULTS['seed']})")
-    parser.add_argument("--mode", help="full (every parameter, the default), sample or projection")
+    parser.add_argument(
+        "--mode",
+        help="full (every parameter, the default), sample (or sampled) or projection",
+    )
     parser.add_argument("--bug", metavar="NAME", help="use a buggy backprop")
     parser.add_argument(
         "--dtype", help=f"float64, float32, float16 or bfloat16 (default {DEFAULTS['dtype']})"
@@ -120,9 +134,11 @@ def settings_from_args(args: argparse.Namespace):
     """CheckSettings from the options; InputError naming the (canonical) field otherwise."""
     import math
 
-    from fdgui.core.requests import CHECK_DEFAULTS, check_request
+    from fdgui.core.requests import check_request
 
-    mode = (args.mode or CHECK_DEFAULTS["mode"]).strip()
+    mode = _mode(args.mode)
+    if args.mode is not None:
+        args.mode = mode  # "sampled" read as "sample" by the request too
     if args.samples is not None and mode != "sample":
         raise InputError("samples", "only used with --mode sample")
     if args.directions is not None and mode != "projection":
@@ -149,9 +165,11 @@ def probe_settings_from_args(args: argparse.Namespace):
     for option in _NETWORK_OPTIONS:
         if getattr(args, option, None) is not None:
             raise InputError(option, "describes the built-in network, not a probe")
-    from fdgui.core.requests import CHECK_DEFAULTS, check_request
+    from fdgui.core.requests import check_request
 
-    mode = (args.mode or CHECK_DEFAULTS["mode"]).strip()
+    mode = _mode(args.mode)
+    if args.mode is not None:
+        args.mode = mode  # "sampled" read as "sample" by the request too
     if args.samples is not None and mode != "sample":
         raise InputError("samples", "only used with --mode sample")
     if args.directions is not None and mode != "projection":

@@ -188,3 +188,13 @@ def test_worst_with_thousands_of_digits_is_refused_in_one_short_line():
     )
     assert done.returncode == 2 and len(done.stderr) < 120
     assert "--worst" in done.stderr and "too many digits" in done.stderr
+
+
+def test_the_windows_name_of_the_sample_mode_is_understood():
+    """'Sampled' (the window's name, and the issue's) is the sample mode (review11n LOW)."""
+    out = run("--layers", "8,6,3", "--mode", "sampled", "--samples", "2", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["check"]["mode"] == "sample" and data["parameters_checked"] == 8
+    bad = run("--layers", "8,6,3", "--mode", "sampling")
+    assert bad.returncode == 2 and "--mode" in bad.stderr
