@@ -370,8 +370,7 @@ class NetcheckModel(PanelModel):
             done = f"{report.parameters_checked:,} in {numbers.duration(report.seconds)}"
             self.statusMessage.emit(
                 (_estimated_words(report, done) if report.verdict == "none"
-                 else f"Checked {done}: "
-                      f"{'inconclusive' if report.inconclusive else report.verdict}.")
+                 else f"Checked {done}: {_outcome(report)}.")
                 + (f" ({note}.)" if note else "")
             )  # fmt: skip
 
@@ -531,3 +530,12 @@ def _with_heat_maps(report: Any) -> Any:
             tensor = dataclasses.replace(tensor, heat_map=logs, heat_levels=levels)
         tensors.append(tensor)
     return dataclasses.replace(report, tensors=tuple(tensors))
+
+
+def _outcome(report) -> str:
+    """The status bar's word for a finished check, as the panel's badge says it."""
+    if report.inconclusive:
+        return "inconclusive"
+    if report.loose:
+        return "passed, loosely"  # the badge's "Passed, loosely" (review11p L10)
+    return report.verdict
