@@ -32,3 +32,15 @@ def test_the_advice_names_only_modes_that_fit(mode, layers, share):
         )
         assert (words in advice) == (fits and other != mode), (other, advice)
     assert advice.endswith("use smaller layers")
+
+
+def test_a_models_refusal_ends_in_an_action_not_a_noun():
+    """The advice for a person's own model names what to do (review11p M2: it ended in
+    '; free memory', read as a sentence cut off)."""
+    from types import SimpleNamespace
+
+    model = SimpleNamespace(tensors=(SimpleNamespace(name="theta", shape=(50_000_000,)),))
+    settings = CheckSettings(None, mode="full", engine="forward")
+    needed = estimate_memory_bytes(settings, model)
+    message = memory_refusal(settings, model, needed, needed // 100).message
+    assert message.endswith("close other programs to free memory"), message

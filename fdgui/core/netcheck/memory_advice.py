@@ -25,5 +25,5 @@ def fitting_advice(settings: Any, model: Any, available: int) -> str:
         if mode != settings.mode
         and estimate_memory_bytes(replace(settings, mode=mode), model) <= limit
     ]
-    last = "use smaller layers" if model is None else "free memory"
+    last = "use smaller layers" if model is None else "close other programs to free memory"
     return ", or ".join([*fits, last]) if fits else last
