@@ -28,7 +28,12 @@ from fdgui.core.numbers.format import fixed, json_number, ratio, shortest, signi
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
-from fdgui.core.report.netcheck_notes import ENTRY_VERDICT_TITLES, LIMIT_WORDS, NOTE_WORDS
+from fdgui.core.report.netcheck_notes import (
+    ENTRY_VERDICT_TITLES,
+    LIMIT_WORDS,
+    NOTE_WORDS,
+    entry_status,
+)
 from fdgui.core.report.netcheck_open import no_estimate_words, open_in_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
@@ -349,7 +354,14 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
     }
 
 
+def shown_band(entry: Entry) -> str:
+    """The band the tensor's counts place an entry in: one within the check's tolerance is
+    "correct" there, whatever its error at ε (review11p M3: round-off read "kinks")."""
+    return "correct" if entry_status(entry.note, entry.failing) == "correct" else entry.band
+
+
 def entry_dict(entry: Entry) -> dict[str, Any]:
+    status = entry_status(entry.note, entry.failing)
     return {
         "tensor": entry.tensor,
         "index": entry.index,
@@ -362,7 +374,8 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
         "loss_minus": json_number(entry.loss_minus),
         "loss_plus_change": json_number(entry.loss_plus_change),
         "loss_minus_change": json_number(entry.loss_minus_change),
-        "band": entry.band,
+        "band": shown_band(entry),
+        "status": status,
         "note": entry.note,
         "error_bar": json_number(entry.bar),  # the ε ladder's bar (null: not retried)
     }
@@ -466,7 +479,7 @@ def render_csv(report: CheckReport) -> str:
                 "numeric": shortest(entry.numeric),
                 "analytic": shortest(entry.analytic),
                 "relative_error": shortest(entry.relative_error),
-                "band": entry.band,
+                "band": shown_band(entry),
                 "note": entry.note,
                 "epsilon": shortest(entry.epsilon),
                 "loss_plus": shortest(entry.loss_plus),

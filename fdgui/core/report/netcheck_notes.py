@@ -84,3 +84,32 @@ ENTRY_VERDICT_TITLES = {
     "kink-unexamined": "Undecided (kink)",
     "unconfirmed": "Undecided (not confirmed)",
 }
+
+# what the status decided of an entry, by its note, for scripts (JSON "status"); an entry
+# without a note is "wrong" when it fails, else "correct"
+NOTE_STATUS = {
+    "no-loss": "no-estimate",
+    "undefined": "wrong",
+    "kink": "kink",
+    "round-off": "correct",
+    "some-ε": "correct",
+    "larger-ε": "correct",
+    "estimate": "correct",
+    "own-scale": "correct",
+    "every-ε": "wrong",
+    "most-ε": "wrong",
+    "kink-outside": "wrong",
+    "jump": "wrong",
+    "larger-ε-wrong": "wrong",
+    "estimate-wrong": "wrong",
+    "own-scale-wrong": "wrong",
+}
+
+
+def entry_status(note: str, failing: bool) -> str:
+    """'correct', 'kink', 'wrong', 'undecided' or 'no-estimate': what the check decided."""
+    if note in NOTE_STATUS:
+        return NOTE_STATUS[note]
+    if note:
+        return "undecided"  # flat, open, the ladder's limits, an unexamined kink, …
+    return "wrong" if failing else "correct"
