@@ -140,6 +140,8 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
                 narrow[again], wide[again], r, sigma / np.sqrt(n), h[again]
             )
             repeats[again] = n
+            half = [changes[0.5][0].copy(), changes[0.5][1].copy(), *made[0.5]]
+            half[0][again], half[1][again] = means[0.5]
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         usable = np.isfinite(value) & np.isfinite(bar)
         wrong = (np.abs(value - g) > estimate_verdict.WRONG_BARS * bar) & usable
@@ -151,6 +153,18 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         # half its first disagreement (which was then the noise's)
         open_after = unsettled[chosen]
         right |= open_after & clean & decides & within & (2 * bar < off[chosen])
+    if (wrong & (repeats > 1)).any():  # an averaged "wrong": the differences converged
+        # and it stays wrong one pair lower, the two sides meeting (noisy_repeats)
+        picked = wrong & (repeats > 1)
+        kept, lower = noisy_repeats.lower_pair(
+            engine, rows_for, total, chosen[picked], h[picked], g[picked],
+            tuple(part[picked] for part in half), r, sigma, bool(engine.smooth),
+        )  # fmt: skip
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            sd = estimate_verdict.NOISE_SPREAD * sigma / (h[picked] * np.sqrt(repeats[picked]))
+            upper_truncation = np.abs(narrow[picked] - wide[picked]) / 3
+        kept &= noisy_repeats.converged(value[picked], sd, upper_truncation, lower)
+        wrong[picked] = kept
     for count in np.unique(repeats[wrong]):  # the scatter of central differences between
         # h/2 and h, measured (averaged as often as the estimate)
         picked = wrong & (repeats == count)
