@@ -3,8 +3,8 @@ more than the noise-widened window at the first ε: the second look's smaller st
 more noise (σ/h grows), so they cannot tell, and the entry stayed undecided — a 1 % bug at
 σ = 1e-10 (σ/|L| ≈ 1e-10) was "Inconclusive" in 8 of 20 nets (issue 9, noise25). Larger
 steps, where σ/h shrinks while the truncation they show stays measured, resolve it: the
-check fails at that entry. The correct twins keep passing, and a correct relu twin, whose wider steps may cross a
-kink, never fails."""
+check fails at that entry. The correct twins keep passing, and a correct relu twin, whose
+wider steps may cross a kink, never fails."""
 
 from __future__ import annotations
 
