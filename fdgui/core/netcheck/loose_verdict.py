@@ -192,7 +192,8 @@ def _estimate(narrow, wide, r, sigma, h):
 
 
 def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g, first):
-    """(h, changes, made) of the estimate at the step with the narrowest bar among h₀·2^k
+    """(h, changes, made, straight, clean) of the estimate at the step with the narrowest
+    bar among h₀·2^k
     (k < LADDER, h₀ = ε·``_widening``, none beyond REACH·max(1, |w|)): a float32 loss's
     round-off over h falls as h grows while the truncation the two steps show rises, and
     where they cross depends on the entry (review9k CRITICAL-3: at 4ε a 1 % bug of a torch
@@ -202,7 +203,8 @@ def _ladder(engine, rows_for, epsilon, chosen, r, sigma, g, first):
     ``first``: the entries' ΔL+ and ΔL− at their ε (the first look): in a model that may
     have kinks, a pair's steps and those below it down to ε must look smooth
     (``ladder_kinks.smooth_to``) and the sides' slopes must not stand apart
-    (``ladder_kinks.apart``)."""
+    (``ladder_kinks.apart``). ``clean``: the chosen pair is smooth that way (or the model
+    is); ``straight``: clean, and no rung or one-sided slope reproduces g."""
     total = epsilon.size
     base = epsilon[chosen] * _widening(engine, r, sigma)
     top = REACH * epsilon[chosen] / engine.epsilon_base
