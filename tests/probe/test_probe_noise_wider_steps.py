@@ -89,10 +89,12 @@ def test_the_correct_noisy_twins_pass(tmp_path, seed):
     assert report.verdict == "pass" and not report.inconclusive, export(report, "text")[:900]
 
 
-@pytest.mark.parametrize("seed", [0, 11])
-def test_a_correct_noisy_relu_net_never_fails(tmp_path, seed):
+@pytest.mark.parametrize(("sigma", "seed"), [(1e-6, 0), (1e-6, 11), (1e-5, 1)])
+def test_a_correct_noisy_relu_net_never_fails(tmp_path, sigma, seed):
     # σ = 1e-6: the wider steps' averaged estimate is quiet enough to show a relu kink
-    # crossed within them (4.6e-3 and 8.7e-3 from w here); such a shift is no bug
-    report, _ = check(tmp_path, seed, 1e-6, 0.0, relu=True)
+    # crossed within them (4.6e-3 and 8.7e-3 from w here); such a shift is no bug. σ = 1e-5:
+    # main failed 13 of 30 such nets ("estimate-wrong": W1[2] off by 3 bars at a step
+    # crossing a kink its noisy smoothness test could not see)
+    report, _ = check(tmp_path, seed, sigma, 0.0, relu=True)
     assert report.noise_sigma > 0
     assert report.verdict != "fail" or report.inconclusive, export(report, "text")[:900]
