@@ -180,11 +180,15 @@ def written(numeric, reason, chosen, value, bar, right, wrong):
     return numeric, bars, codes
 
 
-def _outside_scatter(engine, rows_for, total, at, h, g, known) -> np.ndarray:
+def _outside_scatter(engine, rows_for, total, at, h, g, known, repeats=1) -> np.ndarray:
     """Whether ``g`` lies outside the central differences at h·SCATTER_STEPS (with h and
     h/2, ``known``) by more than their own spread: the round-off a loss really has at these
     steps, whatever was measured near θ0 (a loss summed partly in a coarser format than its
-    values show scatters here), and a kink passed between h/2 and h, widen it."""
+    values show scatters here), and a kink passed between h/2 and h, widen it. ``repeats``:
+    each loss the mean of that many evaluations (a noisy loss's averaged estimate,
+    ``noisy_repeats``: its ``known`` differences are such means too)."""
+    from fdgui.core.netcheck.noisy_repeats import repeated_losses
+
     found = list(known)
     for factor in SCATTER_STEPS:
         steps = np.zeros(total)
@@ -192,7 +196,11 @@ def _outside_scatter(engine, rows_for, total, at, h, g, known) -> np.ndarray:
         points, lost = rows_for(np.concatenate([steps, -steps]))
         keep = np.concatenate([at, total + at])
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            changes = np.where(lost[keep], 0.0, engine._losses(points[keep]) - engine.loss)
+            if repeats > 1:
+                losses = repeated_losses(engine, points[keep], repeats).mean(axis=0)
+            else:
+                losses = engine._losses(points[keep])
+            changes = np.where(lost[keep], 0.0, losses - engine.loss)
             found.append((changes[: at.size] - changes[at.size :]) / (2 * h * factor))
     values = np.vstack(found)
     with np.errstate(invalid="ignore"):
