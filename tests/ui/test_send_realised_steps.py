@@ -1,0 +1,40 @@
+"""Send to calculator in a low dtype: the losses were taken at w ± ε rounded to the dtype, so
+the calculator divides by the steps taken, not the nominal ε, and says so (issue 10: a
+gradient the explorer calls correct read "Wrong" in the calculator for 568 of 6,000 sent
+readings). Typing in ε or a loss makes the row the person's own again."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtWidgets import QLabel
+
+
+def test_a_float32_row_sent_at_a_rounded_step_is_not_called_wrong(window, qtbot):
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    explorer.set_texts(
+        {"expression": "5*(w-3)", "point": "3.01", "grad": "5.000000000", "dtype": "float32"}
+    )
+    explorer.sweep()
+    qtbot.waitUntil(
+        lambda: explorer.diagnosis() is not None and not explorer.is_stale(), timeout=60000
+    )
+    assert explorer.diagnosis().kind == "correct"
+    explorer.set_cursor_epsilon(3e-6)  # w ± ε in float32: steps of 3.0994415283203125e-06
+    assert explorer.send_to_calculator(window.context)
+    calculator = window.model("calculator")
+    qtbot.waitUntil(lambda: calculator.origin() is not None, timeout=5000)
+    result = calculator.result()
+    assert calculator.text("epsilon") == "0.000003"  # the field: the ε a person chose
+    assert result.inputs.steps == (Decimal("0.0000030994415283203125"),) * 2
+    assert result.central == 5
+    assert result.comparison.verdict.key == "correct"
+    words = window.panel("calculator").findChild(QLabel, "verdictText").text()
+    assert "steps taken in float32" in words and "not ε" in words
+    calculator.set_text("epsilon", "0.000003")  # unchanged text: still the sent row
+    assert calculator.result().inputs.steps is not None
+    calculator.set_text("epsilon", "0.0000031")  # typed: the person's ε
+    calculator.recompute()
+    assert calculator.result().inputs.steps is None
+    assert calculator.result().denominator == Decimal("0.0000062")
