@@ -1,10 +1,13 @@
 """What Send to calculator gives the calculator besides the losses: the gradient under check
 (a typed number with its digits as typed, so both panels claim the same half unit of its
 last digit: "1e2" is not "100") and the explorer's verdict with its tightest reference, so the
-calculator's words beside its own verdict are measured, not assumed (review10j M2)."""
+calculator's words beside its own verdict are measured, not assumed (review10j M2); and the
+steps the losses were really taken at, w ± ε rounded to the dtype (issue 10: divided by the
+nominal ε, a correct gradient read "Wrong")."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 
@@ -26,6 +29,33 @@ def sent_backprop(reference: Any) -> str | None:
         else:
             return text
     return full(reference.value)
+
+
+def sent_steps(objective: Any, result: Any, epsilon: float) -> tuple[Decimal, Decimal] | None:
+    """The steps a function objective's losses at the cursor ε were really taken at:
+    (h+, h−) = ((w+ε)_dtype − w, w − (w−ε)_dtype), exact (differences of binary numbers),
+    as the sweep forms w ± ε (``engine.perturbed_points``, w rounded to the dtype first).
+    None where there is nothing to correct (ε itself, both sides), for measured rows (their ε
+    is the step the table gives) and where a side is no step (w ± ε rounded to w: there the
+    one-sided difference has no step to divide by; ε is kept, as before)."""
+    if getattr(objective, "rows", None) is not None or result.point is None:
+        return None
+    import numpy as np
+
+    from fdgui.core.calculator.rounding import EXACT
+    from fdgui.core.numbers.precision import numpy_dtype
+    from fdgui.core.sweep.engine import perturbed_points
+
+    plus, minus = perturbed_points(objective.point, np.array([epsilon]), result.dtype)
+    point = float(np.asarray(objective.point, dtype=np.float64).astype(numpy_dtype(result.dtype)))
+    values = (float(plus[0]), float(minus[0]), point)
+    if not all(np.isfinite(values)):
+        return None
+    at_plus, at_minus, at_point = (Decimal(value) for value in values)
+    steps = (EXACT.subtract(at_plus, at_point), EXACT.subtract(at_point, at_minus))
+    if min(steps) <= 0 or steps == (Decimal(epsilon), Decimal(epsilon)):
+        return None
+    return steps
 
 
 def sent_origin(result: Any, diagnosis: Any) -> dict[str, str] | None:
