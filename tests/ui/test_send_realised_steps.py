@@ -38,3 +38,23 @@ def test_a_float32_row_sent_at_a_rounded_step_is_not_called_wrong(window, qtbot)
     calculator.recompute()
     assert calculator.result().inputs.steps is None
     assert calculator.result().denominator == Decimal("0.0000062")
+
+
+def test_a_loss_that_is_not_a_number_is_not_sent(window, qtbot):
+    # log(w) at 0.001 with ε = 0.01: L+ is finite, L− = log(−0.009) is NaN; sending it raised
+    # decimal.InvalidOperation (a traceback) and the button was enabled
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    explorer.set_texts({"expression": "log(w)", "point": "0.001", "grad": "", "dtype": "float64"})
+    explorer.sweep()
+    qtbot.waitUntil(
+        lambda: explorer.diagnosis() is not None and not explorer.is_stale(), timeout=60000
+    )
+    explorer.set_cursor_epsilon(0.01)
+    readout = explorer.readout()
+    assert readout.loss_plus == readout.loss_plus and readout.loss_minus != readout.loss_minus
+    calculator = window.model("calculator")
+    before = calculator.texts()
+    assert explorer.send_to_calculator(window.context) is False
+    assert calculator.texts() == before
+    assert not window.panel("explorer").send_button.isEnabled()

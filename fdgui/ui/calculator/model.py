@@ -6,7 +6,7 @@ It never touches a widget, so it can be tested without any.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -377,7 +377,7 @@ class CalculatorModel(PanelModel):
             self.history.points().copy(),
             pending if isinstance(pending, str) else list(pending),
             self.texts(),
-            (self._loss_roundoff, self._steps),  # what was sent with the losses
+            Sent(self._loss_roundoff, self._steps),  # what was sent with the losses
         )
 
     def snapshot_changed(self, before: Any, after: Any) -> bool:
@@ -411,9 +411,10 @@ class CalculatorModel(PanelModel):
         self.history.set_rows(rows, points)
         if pending:
             self._read_saved_later(pending)
-        if dict(texts) != self._texts or roundoff != (self._loss_roundoff, self._steps):
+        if dict(texts) != self._texts or roundoff != Sent(self._loss_roundoff, self._steps):
             self._origin = None  # other inputs than the ones the explorer sent
-        self._texts, (self._loss_roundoff, self._steps) = dict(texts), roundoff
+        self._texts = dict(texts)
+        self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
@@ -498,6 +499,15 @@ class CalculatorModel(PanelModel):
 
             self.undo_stack.rebase(self, with_read_rows(pending, measured.rows, saved))
         self.historyChanged.emit()
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What came with losses sent from the ε explorer (None, None for typed ones): their
+    format's unit round-off and the steps w ± ε really took in it. One undo part."""
+
+    roundoff: Decimal | None
+    steps: tuple[Decimal, Decimal] | None
 
 
 def _steps(texts: Any) -> tuple[Decimal, Decimal] | None:

@@ -528,6 +528,14 @@ class ExplorerModel(ProbeSweeps, PanelModel):
     def cursor_epsilon(self) -> float | None:
         return self._cursor_epsilon
 
+    def sendable(self) -> bool:
+        """Whether the cursor's L, L+ and L− are numbers the calculator can take (log(w) at
+        0.001 with ε = 0.01: L− is NaN; sending it raised decimal's InvalidOperation)."""
+        readout = self._readout
+        if readout is None:
+            return False
+        return all(math.isfinite(v) for v in (readout.loss, readout.loss_plus, readout.loss_minus))
+
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
         from fdgui.ui.explorer.send import sent_backprop, sent_origin, sent_steps
@@ -537,8 +545,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         if self._calculator is None:
             return False
         readout = self._readout
-        losses = (readout.loss, readout.loss_plus, readout.loss_minus)
-        if not all(math.isfinite(value) for value in losses):
+        if not self.sendable():
             self.statusMessage.emit(
                 "Not sent: a loss at this ε is not a finite number, and the calculator takes "
                 "only numbers. Move the cursor to an ε where L, L+ and L− are finite."
