@@ -88,3 +88,39 @@ def test_a_history_row_of_a_sent_estimate_keeps_its_central_difference():
     row = measurement(replace(inputs, steps=steps))
     assert row.central == 5
     assert row.epsilon == (steps[0] + steps[1]) / 2
+
+
+def _sine_at_a_large_step(backprop: str, reference=None) -> Inputs:
+    """sin at 1 with ε = 0.3 (float64 losses): the central difference is 1.5e-2 below cos(1)
+    by truncation alone."""
+    import math
+
+    return Inputs(
+        loss_plus=Decimal(math.sin(1.3)),
+        loss_minus=Decimal(math.sin(0.7)),
+        epsilon=Decimal("0.3"),
+        loss=Decimal(math.sin(1.0)),
+        backprop=Decimal(backprop),
+        loss_roundoff=Decimal(repr(2.0**-53)),
+        reference=reference,
+    )
+
+
+def test_a_sent_rows_own_error_is_not_called_a_wrong_gradient():
+    import math
+
+    from fdgui.core.report.calculator import verdict_text, verdict_title
+
+    correct = "0.54030230586813972"
+    cosine = (Decimal(math.cos(1.0)), Decimal("1e-17"))
+    typed = estimate(_sine_at_a_large_step(correct))
+    assert typed.comparison.verdict.key == "wrong"  # typed rows: as before
+    sent = estimate(_sine_at_a_large_step(correct, cosine))
+    assert sent.comparison.verdict.key == "inconclusive"
+    assert sent.comparison.too_few == "this ε"
+    assert verdict_title(sent).startswith("Too coarse to judge at this ε")
+    words = verdict_text(sent.comparison, sent.uncertainty, inputs=sent.inputs)
+    assert "from the ε explorer's reference" in words and "recommended ε" in words
+    # a bug larger than the central difference's own error is still wrong (11 % off)
+    bug = estimate(_sine_at_a_large_step("0.6", cosine))
+    assert bug.comparison.verdict.key == "wrong"

@@ -58,3 +58,31 @@ def test_a_loss_that_is_not_a_number_is_not_sent(window, qtbot):
     assert explorer.send_to_calculator(window.context) is False
     assert calculator.texts() == before
     assert not window.panel("explorer").send_button.isEnabled()
+
+
+def test_a_row_sent_at_a_truncating_epsilon_is_too_coarse_there_not_wrong(window, qtbot):
+    # sin at 1 with ε = 0.3: the central difference is 1.5 % below cos(1) by truncation; the
+    # explorer (every ε) says correct, the one difference at this ε cannot judge it
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    explorer.set_texts({"expression": "sin(w)", "point": "1", "grad": "", "dtype": "float64"})
+    explorer.sweep()
+    qtbot.waitUntil(
+        lambda: explorer.diagnosis() is not None and not explorer.is_stale(), timeout=60000
+    )
+    assert explorer.diagnosis().kind == "correct"
+    explorer.set_cursor_epsilon(0.3)
+    assert explorer.send_to_calculator(window.context)
+    calculator = window.model("calculator")
+    qtbot.waitUntil(lambda: calculator.origin() is not None, timeout=5000)
+    assert calculator.result().comparison.too_few == "this ε"
+    title = window.panel("calculator").verdict_label.text()
+    assert title == "Too coarse to judge at this ε (the central difference's own error)"
+    saved = calculator.state()
+    assert "reference" in saved and "steps" in saved
+    calculator.restore(saved)  # reopening gives the same verdict
+    assert calculator.result().comparison.too_few == "this ε"
+    calculator.set_text("loss_plus", calculator.text("loss_plus") + "1")  # the person's row
+    calculator.recompute()
+    assert calculator.result().inputs.reference is None
+    assert calculator.result().comparison.verdict.key == "wrong"  # typed rows: as before

@@ -62,6 +62,11 @@ class Inputs:
     # the steps really taken, (h+, h−) = ((w+ε)_dtype − w, w − (w−ε)_dtype): w ± ε rounded to
     # the dtype is not w ± ε, and the differences divide by these (both > 0).
     steps: tuple[Decimal, Decimal] | None = None
+    # The explorer's tightest trusted reference for the derivative and its bar (value, bar),
+    # sent with its losses: it measures how far the one central difference at this ε is from
+    # the derivative (truncation, rounding inside the losses), which the losses' ± does not
+    # know. A difference from the backprop within that is not resolved here (``own_error``).
+    reference: tuple[Decimal, Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,7 @@ def estimate(inputs: Inputs) -> Estimate:
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
+        comparison = own_error(comparison, central, inputs.reference)
     return Estimate(
         inputs=inputs,
         central=central,
@@ -295,6 +301,30 @@ def estimate(inputs: Inputs) -> Estimate:
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
     )
+
+
+def own_error(
+    comparison: Comparison, central: Decimal, reference: tuple[Decimal, Decimal] | None
+) -> Comparison:
+    """A disagreement (kinks, suspicious, wrong) that the central difference's own measured
+    error explains is not resolved at this ε: |central − R| + bar bounds how far the central
+    difference is from the derivative (truncation at a large ε, rounding inside the losses
+    beyond u·|L|), and a difference from the backprop within that plus every allowance the
+    comparison makes (the backprop's typed digits, its format's rounding) could be that error
+    alone. Then "Too coarse to judge at this ε" (``too_few`` "this ε"), never "correct"."""
+    if reference is None or comparison.verdict.key not in ("kinks", "suspicious", "wrong"):
+        return comparison
+    x = EXACT
+    value, bar = reference
+    own = x.add(x.subtract(central, value).copy_abs(), bar)
+    allowed = x.add(x.add(own, comparison.claim), x.add(comparison.computed, comparison.underflow))
+    if comparison.absolute_difference > allowed:
+        return comparison
+    from dataclasses import replace
+
+    from fdgui.core.numbers.verdicts import INCONCLUSIVE
+
+    return replace(comparison, verdict=INCONCLUSIVE, too_few="this ε", within_uncertainty=True)
 
 
 def _uneven(

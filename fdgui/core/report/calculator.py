@@ -152,6 +152,8 @@ def verdict_title(estimate: Estimate) -> str:
         return f"Correct (limited by {comparison.losses_format})"
     if key == "inconclusive" and comparison.too_few == "computation":
         return f"Too coarse to judge (what computing it in {comparison.losses_format} may round)"
+    if key == "inconclusive" and comparison.too_few == "this ε":
+        return "Too coarse to judge at this ε (the central difference's own error)"
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
     if key == "inconclusive":
@@ -188,6 +190,8 @@ def verdict_text(
         text = _coarse_backprop(comparison, uncertainty, roundoff)
     if comparison.verdict.key == "limited" or comparison.too_few == "computation":
         text = format_words(comparison, uncertainty)
+    if comparison.too_few == "this ε":
+        text = own_error_words(comparison, inputs)
     if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
@@ -221,6 +225,22 @@ def _coarse_backprop(
         f"unit of its last typed digit ({format_uncertainty(comparison.claim)}){losses}, which "
         "is all its typed digits claim, but a bug that size would fit as well. Type the "
         "backprop gradient with more digits to decide it."
+    )
+
+
+def own_error_words(comparison: Comparison, inputs: Any) -> str:
+    """Why a disagreement the sent central difference's own measured error explains is not
+    judged at this ε (``schemes.own_error``)."""
+    value, bar = inputs.reference
+    off = (comparison.numeric - value).copy_abs()
+    return (
+        f"The central difference at this ε is itself {format_uncertainty(off)} from the ε "
+        f"explorer's reference {decimal_display(value)} (± {format_uncertainty(bar)}): "
+        "truncation at this ε, or rounding inside the losses beyond their ± — as far as its "
+        f"{format_uncertainty(comparison.absolute_difference)} from the backprop gradient, "
+        "so this one difference cannot tell a correct gradient from a bug that size. Send the "
+        "row at the explorer's recommended ε to judge it here, or read the explorer's verdict, "
+        "which weighs every ε."
     )
 
 
@@ -488,13 +508,23 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "cancellation": cancellation_text(estimate),
     }
     if inputs.steps is not None:  # the steps the sent losses were taken at (not ε)
-        result["steps"] = {"plus": decimal_exact(inputs.steps[0]), "minus": decimal_exact(inputs.steps[1])}
+        result["steps"] = {
+            "plus": decimal_exact(inputs.steps[0]),
+            "minus": decimal_exact(inputs.steps[1]),
+        }
+    if inputs.reference is not None:  # the explorer's, measuring the central's own error
+        result["reference"] = {
+            "value": decimal_exact(inputs.reference[0]),
+            "error": decimal_exact(inputs.reference[1]),
+        }
     comparison = estimate.comparison
     if comparison is not None:
         result["check"] = {
             "backprop": decimal_exact(comparison.analytic),
             "backprop_half_unit": decimal_exact(comparison.claim),
-            "too_few_digits": comparison.too_few if comparison.too_few != "computation" else None,
+            "too_few_digits": comparison.too_few
+            if comparison.too_few not in ("computation", "this ε")
+            else None,
             # "computation": only the format's underflow would excuse it, wider than 3/8 of it
             "too_coarse": comparison.too_few or None,
             # the low format the losses are binaries of (None for typed or float64 losses),

@@ -72,6 +72,8 @@ class CalculatorModel(PanelModel):
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
         # the steps the sent losses were taken at, (h+, h−): w ± ε rounded to their dtype
         self._steps: tuple[Decimal, Decimal] | None = None
+        # the explorer's trusted reference and bar for the sent losses' derivative
+        self._reference: tuple[Decimal, Decimal] | None = None
         # what the ε explorer said of the sweep these inputs were sent from ({"kind",
         # "title"}), until a field is typed in
         self._origin: dict[str, str] | None = None
@@ -138,6 +140,7 @@ class CalculatorModel(PanelModel):
             self._loss_roundoff = None  # typed by a person now: its digits are what count
         if field in ("loss", "loss_plus", "loss_minus", "epsilon"):
             self._steps = None  # the person's row now: taken at w ± ε as typed
+            self._reference = None
         self._texts[field] = text
         self._set_stale(True)
         self._debounce.start()
@@ -165,6 +168,7 @@ class CalculatorModel(PanelModel):
         self._origin = None if origin is None else dict(origin)
         self._loss_roundoff = None if loss_roundoff is None else Decimal(repr(loss_roundoff))
         self._steps = _steps(steps)
+        self._reference = _reference(origin)
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
@@ -182,7 +186,7 @@ class CalculatorModel(PanelModel):
         def change() -> None:
             self._texts = dict(DEFAULT_TEXTS)
             self._loss_roundoff = None
-            self._steps = None
+            self._steps = self._reference = None
             self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
@@ -204,8 +208,8 @@ class CalculatorModel(PanelModel):
             return None
         if self._loss_roundoff is not None:
             inputs = replace(inputs, loss_roundoff=self._loss_roundoff)
-        if self._steps is not None:
-            inputs = replace(inputs, steps=self._steps)
+        if self._steps is not None or self._reference is not None:
+            inputs = replace(inputs, steps=self._steps, reference=self._reference)
         self._estimate = estimate(inputs)
         self._set_stale(False)
         self.resultChanged.emit(self._estimate)
@@ -316,6 +320,8 @@ class CalculatorModel(PanelModel):
             saved["loss_roundoff"] = str(self._loss_roundoff)
         if self._steps is not None:  # the steps the sent losses were taken at
             saved["steps"] = [str(step) for step in self._steps]
+        if self._reference is not None:  # it measures the sent central difference's error
+            saved["reference"] = [str(part) for part in self._reference]
         return saved
 
     def autosave_state(self) -> dict[str, Any]:
@@ -377,7 +383,7 @@ class CalculatorModel(PanelModel):
             self.history.points().copy(),
             pending if isinstance(pending, str) else list(pending),
             self.texts(),
-            Sent(self._loss_roundoff, self._steps),  # what was sent with the losses
+            self._sent(),  # what was sent with the losses
         )
 
     def snapshot_changed(self, before: Any, after: Any) -> bool:
@@ -411,16 +417,20 @@ class CalculatorModel(PanelModel):
         self.history.set_rows(rows, points)
         if pending:
             self._read_saved_later(pending)
-        if dict(texts) != self._texts or roundoff != Sent(self._loss_roundoff, self._steps):
+        if dict(texts) != self._texts or roundoff != self._sent():
             self._origin = None  # other inputs than the ones the explorer sent
         self._texts = dict(texts)
         self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
+        self._reference = roundoff.reference
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
 
+    def _sent(self) -> Sent:
+        return Sent(self._loss_roundoff, self._steps, self._reference)
+
     def _state_keys(self) -> tuple[str, ...]:
-        return ("history", "loss_roundoff", "steps")
+        return ("history", "loss_roundoff", "steps", "reference")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         from fdgui.core.jobs import drive
@@ -443,13 +453,16 @@ class CalculatorModel(PanelModel):
             self._read_saved_later(rows)
         roundoff, bad = _saved_roundoff(state.get("loss_roundoff"))
         problems += bad
-        steps = _steps(state.get("steps"))
-        if state.get("steps") is not None and steps is None:
-            problems.append("steps")
+        steps, reference = _steps(state.get("steps")), _pair(state.get("reference"))
+        problems += [
+            key
+            for key, read in (("steps", steps), ("reference", reference))
+            if state.get(key) is not None and read is None
+        ]
         if texts or roundoff is not None:
             self._texts.update(texts)
             self._loss_roundoff = roundoff
-            self._steps = steps
+            self._steps, self._reference = steps, reference
             self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
@@ -508,6 +521,27 @@ class Sent:
 
     roundoff: Decimal | None
     steps: tuple[Decimal, Decimal] | None
+    reference: tuple[Decimal, Decimal] | None = None
+
+
+def _reference(origin: Any) -> tuple[Decimal, Decimal] | None:
+    """The explorer's trusted reference and its bar from its ``origin``, or None."""
+    if not isinstance(origin, dict) or "reference" not in origin:
+        return None
+    return _pair((origin.get("reference"), origin.get("reference_error", "0")))
+
+
+def _pair(texts: Any) -> tuple[Decimal, Decimal] | None:
+    """A saved reference: two finite decimals (value, bar ≥ 0), or None."""
+    if texts is None:
+        return None
+    try:
+        value, bar = (Decimal(str(text)) for text in texts)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    if not (value.is_finite() and bar.is_finite() and bar >= 0):
+        return None
+    return value, bar
 
 
 def _steps(texts: Any) -> tuple[Decimal, Decimal] | None:
