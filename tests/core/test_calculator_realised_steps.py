@@ -25,7 +25,10 @@ def _sent_float32(w: float, eps: float):
     def loss(x):
         return F32(F32(5) * F32(x - F32(3)))
 
-    steps = (Decimal(float(plus)) - Decimal(float(point)), Decimal(float(point)) - Decimal(float(minus)))
+    steps = (
+        Decimal(float(plus)) - Decimal(float(point)),
+        Decimal(float(point)) - Decimal(float(minus)),
+    )
     inputs = Inputs(
         loss_plus=Decimal(float(loss(plus))),
         loss_minus=Decimal(float(loss(minus))),

@@ -543,7 +543,7 @@ def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, 
     # the explorer's cursor divides by ε, the calculator by the steps w ± ε really took in the
     # dtype (issue 10): the same losses, the same quotient up to that ratio
     steps = estimate.inputs.steps
-    assert steps is not None and steps != (Decimal(3.7e-4),) * 2
+    assert steps is not None and steps != (Decimal.from_float(3.7e-4),) * 2
     nominal = readout.estimates["central"] * (2 * 3.7e-4) / float(steps[0] + steps[1])
     assert central == pytest.approx(nominal, rel=1e-15, abs=0)
 
