@@ -470,6 +470,7 @@ def with_calculation(
     calculator.pop("loss_roundoff", None)  # typed texts: their digits are what count
     calculator.pop("steps", None)  # and they were taken at w ± ε as typed
     calculator.pop("reference", None)
+    calculator.pop("allowance", None)
     if roundoff is not None:
         calculator["loss_roundoff"] = str(roundoff)
     calculator["history"] = encode_table(lines)
@@ -496,7 +497,8 @@ def calculator_roundoff(session: Session) -> Any:
 def calculator_sent(session: Session) -> dict[str, Any]:
     """What came with losses the ε explorer sent, as the window keeps it: ``steps`` (h+, h−,
     the steps w ± ε took in the dtype) and ``reference`` (its trusted reference and bar), each
-    two Decimals; an entry that is missing or not two such numbers is left out."""
+    two Decimals; ``allowance`` (what it allows a typed claim beyond its digits), a Decimal;
+    an entry that is missing or not such numbers is left out."""
     from decimal import Decimal, InvalidOperation
 
     state = session.panels.get("calculator")
@@ -513,6 +515,13 @@ def calculator_sent(session: Session) -> dict[str, Any]:
             min(pair) > 0 if key == "steps" else pair[1] >= 0
         ):
             sent[key] = pair
+    allowance = state.get("allowance") if isinstance(state, dict) else None
+    try:
+        value = Decimal(allowance) if isinstance(allowance, str) else None
+    except InvalidOperation:
+        value = None
+    if value is not None and value.is_finite() and value >= 0:
+        sent["allowance"] = value
     return sent
 
 

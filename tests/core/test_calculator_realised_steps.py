@@ -127,3 +127,38 @@ def test_a_sent_rows_own_error_is_not_called_a_wrong_gradient():
     # a bug larger than the central difference's own error is still wrong (11 % off)
     bug = estimate(_sine_at_a_large_step("0.6", cosine))
     assert bug.comparison.verdict.key == "wrong"
+
+
+def test_the_explorers_measured_allowance_replaces_the_blanket_one():
+    # d/dw w in bfloat16 at −0.6 (ε = 0.0566): the walk finds that backward exact, so
+    # 1.0511 is wrong — the blanket 10·u·|g| (3.9 %) called it "limited by bfloat16"
+    import ml_dtypes
+
+    bf = ml_dtypes.bfloat16
+    w = np.asarray(-0.6).astype(bf)
+    plus = (w + np.asarray(0.0566).astype(bf)).astype(bf)
+    minus = (w - np.asarray(0.0566).astype(bf)).astype(bf)
+
+    def exact(x):
+        return Decimal(float(x))
+
+    inputs = Inputs(
+        loss_plus=exact(plus),
+        loss_minus=exact(minus),
+        epsilon=Decimal("0.0566"),
+        loss=exact(w),
+        backprop=Decimal("1.051132160094"),
+        loss_roundoff=Decimal(repr(2.0**-8)),
+        steps=(exact(plus) - exact(w), exact(w) - exact(minus)),
+    )
+    assert estimate(inputs).central == 1
+    assert estimate(inputs).comparison.verdict.key == "limited"  # the blanket allowance
+    sent = estimate(replace(inputs, allowance=Decimal("5e-13")))
+    assert sent.comparison.verdict.key == "wrong"
+    # a claim within the measured allowance is "limited" with the explorer's words
+    from fdgui.core.report.calculator import verdict_text
+
+    within = estimate(replace(inputs, allowance=Decimal("0.06")))
+    assert within.comparison.verdict.key == "limited"
+    words = verdict_text(within.comparison, within.uncertainty, inputs=within.inputs)
+    assert "what the ε explorer allows a correct gradient computed in bfloat16" in words

@@ -86,3 +86,23 @@ def test_a_row_sent_at_a_truncating_epsilon_is_too_coarse_there_not_wrong(window
     calculator.recompute()
     assert calculator.result().inputs.reference is None
     assert calculator.result().comparison.verdict.key == "wrong"  # typed rows: as before
+
+
+def test_a_bfloat16_bug_the_explorer_resolves_is_not_limited_in_the_calculator(window, qtbot):
+    # d/dw w in bfloat16: the explorer's walk finds the backward exact, so 1.0511 is wrong;
+    # the calculator's blanket 10·u·|g| called it "Correct (limited by bfloat16)"
+    explorer = window.model("explorer")
+    window.open_panel("explorer")
+    explorer.set_texts(
+        {"expression": "w", "point": "-0.6", "grad": "1.051132160094", "dtype": "bfloat16"}
+    )
+    explorer.sweep()
+    qtbot.waitUntil(
+        lambda: explorer.diagnosis() is not None and not explorer.is_stale(), timeout=60000
+    )
+    assert explorer.diagnosis().kind == "wrong"
+    explorer.set_cursor_epsilon(0.0566)
+    assert explorer.send_to_calculator(window.context)
+    calculator = window.model("calculator")
+    qtbot.waitUntil(lambda: calculator.origin() is not None, timeout=5000)
+    assert calculator.result().comparison.verdict.key == "wrong"

@@ -67,6 +67,10 @@ class Inputs:
     # the derivative (truncation, rounding inside the losses), which the losses' ± does not
     # know. A difference from the backprop within that is not resolved here (``own_error``).
     reference: tuple[Decimal, Decimal] | None = None
+    # What the explorer measured a correct gradient computed in the losses' low format may be
+    # off by beyond its typed digits (the expression's backward rounding, the correct
+    # derivatives' reach), in place of the blanket 10·u·|g| (``verdicts.compare``).
+    allowance: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,7 @@ def estimate(inputs: Inputs) -> Estimate:
             quotients.digits,
             claim,
             losses_format(inputs.loss_roundoff),
+            inputs.allowance,
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")

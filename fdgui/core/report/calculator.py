@@ -189,7 +189,8 @@ def verdict_text(
     if comparison.verdict.key == "inconclusive" and comparison.too_few == "backprop":
         text = _coarse_backprop(comparison, uncertainty, roundoff)
     if comparison.verdict.key == "limited" or comparison.too_few == "computation":
-        text = format_words(comparison, uncertainty)
+        measured = getattr(inputs, "allowance", None) is not None
+        text = format_words(comparison, uncertainty, measured)
     if comparison.too_few == "this ε":
         text = own_error_words(comparison, inputs)
     if comparison.verdict.key in ("inconclusive", "limited"):
@@ -244,10 +245,13 @@ def own_error_words(comparison: Comparison, inputs: Any) -> str:
     )
 
 
-def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
+def format_words(
+    comparison: Comparison, uncertainty: Decimal | None, measured: bool = False
+) -> str:
     """Why a difference beyond the losses' ± is the rounding of the format the gradient was
     computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
-    that rounding is too wide to judge it by."""
+    that rounding is too wide to judge it by. ``measured``: the allowance is the one the ε
+    explorer read from the expression (sent with the losses), not the blanket 10·u·|g|."""
     dtype = comparison.losses_format
     losses = "what the losses' rounding allows"
     if uncertainty:
@@ -272,6 +276,13 @@ def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
                 "Check it in a wider dtype."
             )
         return f"{start}, but {within}. To judge it, compute it in a wider dtype."
+    if measured:
+        return (
+            f"{start}, but within what the ε explorer allows a correct gradient computed in "
+            f"{dtype} here ({format_uncertainty(comparison.computed)}: the expression's backward "
+            "rounding read term by term, and the correct derivatives' reach). To judge it more "
+            "finely, compute the losses and the gradient in a wider dtype."
+        )
     from fdgui.core.numbers.precision import unit_roundoff
     from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
 

@@ -74,6 +74,7 @@ class CalculatorModel(PanelModel):
         self._steps: tuple[Decimal, Decimal] | None = None
         # the explorer's trusted reference and bar for the sent losses' derivative
         self._reference: tuple[Decimal, Decimal] | None = None
+        self._allowance: Decimal | None = None  # what it allows a claim beyond its digits
         # what the ε explorer said of the sweep these inputs were sent from ({"kind",
         # "title"}), until a field is typed in
         self._origin: dict[str, str] | None = None
@@ -140,7 +141,7 @@ class CalculatorModel(PanelModel):
             self._loss_roundoff = None  # typed by a person now: its digits are what count
         if field in ("loss", "loss_plus", "loss_minus", "epsilon"):
             self._steps = None  # the person's row now: taken at w ± ε as typed
-            self._reference = None
+            self._reference = self._allowance = None
         self._texts[field] = text
         self._set_stale(True)
         self._debounce.start()
@@ -169,6 +170,7 @@ class CalculatorModel(PanelModel):
         self._loss_roundoff = None if loss_roundoff is None else Decimal(repr(loss_roundoff))
         self._steps = _steps(steps)
         self._reference = _reference(origin)
+        self._allowance = _allowance(origin)
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
@@ -186,7 +188,7 @@ class CalculatorModel(PanelModel):
         def change() -> None:
             self._texts = dict(DEFAULT_TEXTS)
             self._loss_roundoff = None
-            self._steps = self._reference = None
+            self._steps = self._reference = self._allowance = None
             self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
@@ -208,8 +210,10 @@ class CalculatorModel(PanelModel):
             return None
         if self._loss_roundoff is not None:
             inputs = replace(inputs, loss_roundoff=self._loss_roundoff)
-        if self._steps is not None or self._reference is not None:
-            inputs = replace(inputs, steps=self._steps, reference=self._reference)
+        if self._steps is not None or self._reference is not None or self._allowance is not None:
+            inputs = replace(
+                inputs, steps=self._steps, reference=self._reference, allowance=self._allowance
+            )
         self._estimate = estimate(inputs)
         self._set_stale(False)
         self.resultChanged.emit(self._estimate)
@@ -322,6 +326,8 @@ class CalculatorModel(PanelModel):
             saved["steps"] = [str(step) for step in self._steps]
         if self._reference is not None:  # it measures the sent central difference's error
             saved["reference"] = [str(part) for part in self._reference]
+        if self._allowance is not None:
+            saved["allowance"] = str(self._allowance)
         return saved
 
     def autosave_state(self) -> dict[str, Any]:
@@ -421,16 +427,16 @@ class CalculatorModel(PanelModel):
             self._origin = None  # other inputs than the ones the explorer sent
         self._texts = dict(texts)
         self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
-        self._reference = roundoff.reference
+        self._reference, self._allowance = roundoff.reference, roundoff.allowance
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
 
     def _sent(self) -> Sent:
-        return Sent(self._loss_roundoff, self._steps, self._reference)
+        return Sent(self._loss_roundoff, self._steps, self._reference, self._allowance)
 
     def _state_keys(self) -> tuple[str, ...]:
-        return ("history", "loss_roundoff", "steps", "reference")
+        return ("history", "loss_roundoff", "steps", "reference", "allowance")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         from fdgui.core.jobs import drive
@@ -454,15 +460,16 @@ class CalculatorModel(PanelModel):
         roundoff, bad = _saved_roundoff(state.get("loss_roundoff"))
         problems += bad
         steps, reference = _steps(state.get("steps")), _pair(state.get("reference"))
+        allowance = _allowance(state)
         problems += [
             key
-            for key, read in (("steps", steps), ("reference", reference))
+            for key, read in (("steps", steps), ("reference", reference), ("allowance", allowance))
             if state.get(key) is not None and read is None
         ]
         if texts or roundoff is not None:
             self._texts.update(texts)
             self._loss_roundoff = roundoff
-            self._steps, self._reference = steps, reference
+            self._steps, self._reference, self._allowance = steps, reference, allowance
             self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
@@ -522,6 +529,7 @@ class Sent:
     roundoff: Decimal | None
     steps: tuple[Decimal, Decimal] | None
     reference: tuple[Decimal, Decimal] | None = None
+    allowance: Decimal | None = None
 
 
 def _reference(origin: Any) -> tuple[Decimal, Decimal] | None:
@@ -529,6 +537,19 @@ def _reference(origin: Any) -> tuple[Decimal, Decimal] | None:
     if not isinstance(origin, dict) or "reference" not in origin:
         return None
     return _pair((origin.get("reference"), origin.get("reference_error", "0")))
+
+
+def _allowance(origin: Any) -> Decimal | None:
+    """What the explorer allows a typed claim beyond its digits (``origin["allowance"]`` or a
+    saved state's), a finite decimal ≥ 0, or None."""
+    text = origin.get("allowance") if isinstance(origin, dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and value >= 0 else None
 
 
 def _pair(texts: Any) -> tuple[Decimal, Decimal] | None:

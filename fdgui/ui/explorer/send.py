@@ -7,6 +7,7 @@ nominal ε, a correct gradient read "Wrong")."""
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -60,7 +61,10 @@ def sent_steps(objective: Any, result: Any, epsilon: float) -> tuple[Decimal, De
 
 def sent_origin(result: Any, diagnosis: Any) -> dict[str, str] | None:
     """The explorer's diagnosis ({"kind", "title"}) and its tightest trusted reference
-    ({"reference", "reference_error", "reference_method"}) for the calculator's words."""
+    ({"reference", "reference_error", "reference_method"}) for the calculator's words and its
+    "at this ε" verdict; for a typed claim, what the explorer allows it beyond its typed
+    digits ({"allowance"}: the expression's backward rounding in the dtype, the correct
+    derivatives' reach), which the calculator takes in place of its blanket 10·u·|g|."""
     if diagnosis is None:
         return None
     from fdgui.core.report.sweep import diagnosis_title
@@ -73,4 +77,11 @@ def sent_origin(result: Any, diagnosis: Any) -> dict[str, str] | None:
             reference_error=repr(float(trusted[0].error or 0.0)),
             reference_method=trusted[0].method,
         )
+        checked = result.reference
+        if getattr(checked, "claim", None) is not None:  # a typed claim: what it allows
+            from fdgui.core.sweep.claim import cover
+
+            allowed = float(cover(checked, trusted[0]))
+            if math.isfinite(allowed):
+                origin["allowance"] = repr(allowed)
     return origin
