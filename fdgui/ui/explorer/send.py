@@ -70,14 +70,18 @@ def sent_origin(result: Any, diagnosis: Any) -> dict[str, str] | None:
     from fdgui.core.report.sweep import diagnosis_title
 
     origin = {"kind": diagnosis.kind, "title": diagnosis_title(diagnosis)}
-    trusted = result.trusted_references()
+    trusted = list(result.trusted_references())
+    checked = result.reference
+    if getattr(checked, "method", "") == "analytic" and getattr(checked, "trusted", False):
+        # an expression's own derivative (no gradient typed): the exact derivative, worked
+        # out in extended precision with its bar — a reference for the truth as good as any
+        trusted = sorted([*trusted, checked], key=lambda r: float(r.error or 0.0))
     if trusted:
         origin.update(
             reference=repr(float(trusted[0].value)),
             reference_error=repr(float(trusted[0].error or 0.0)),
             reference_method=trusted[0].method,
         )
-        checked = result.reference
         if getattr(checked, "claim", None) is not None:  # a typed claim: what it allows
             from fdgui.core.sweep.claim import cover
 
