@@ -161,4 +161,4 @@ def test_the_explorers_measured_allowance_replaces_the_blanket_one():
     within = estimate(replace(inputs, allowance=Decimal("0.06")))
     assert within.comparison.verdict.key == "limited"
     words = verdict_text(within.comparison, within.uncertainty, inputs=within.inputs)
-    assert "what the ε explorer allows a correct gradient computed in bfloat16" in words
+    assert "the rounding bfloat16 leaves in a computed gradient, as the ε explorer read" in words

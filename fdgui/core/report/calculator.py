@@ -278,10 +278,10 @@ def format_words(
         return f"{start}, but {within}. To judge it, compute it in a wider dtype."
     if measured:
         return (
-            f"{start}, but within what the ε explorer allows a correct gradient computed in "
-            f"{dtype} here ({format_uncertainty(comparison.computed)}: the expression's backward "
-            "rounding read term by term, and the correct derivatives' reach). To judge it more "
-            "finely, compute the losses and the gradient in a wider dtype."
+            f"{start}, but within the rounding {dtype} leaves in a computed gradient, as the ε "
+            f"explorer read it from the expression ({format_uncertainty(comparison.computed)} "
+            "here: its backward rounding term by term, and the correct derivatives' reach). "
+            "To judge it more finely, compute the losses and the gradient in a wider dtype."
         )
     from fdgui.core.numbers.precision import unit_roundoff
     from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
