@@ -247,7 +247,8 @@ def _report_session(args: argparse.Namespace) -> int:
     if roundoff is not None:  # the losses were sent as binary numbers: as in the window
         from dataclasses import replace
 
-        inputs = replace(inputs, loss_roundoff=roundoff)
+        # with the steps w ± ε took and the explorer's reference, when it sent them
+        inputs = replace(inputs, loss_roundoff=roundoff, **files.calculator_sent(saved))
     result = estimate(inputs)
     sys.stdout.write(export(result, "json" if args.json else "text"))
     return _status(result)

@@ -468,6 +468,9 @@ def with_calculation(
     lines.append("\t".join(measurement_texts(row)))
     calculator["texts"] = dict(texts)
     calculator.pop("loss_roundoff", None)  # typed texts: their digits are what count
+    calculator.pop("steps", None)  # and they were taken at w ± ε as typed
+    calculator.pop("reference", None)
+    calculator.pop("allowance", None)
     if roundoff is not None:
         calculator["loss_roundoff"] = str(roundoff)
     calculator["history"] = encode_table(lines)
@@ -489,6 +492,37 @@ def calculator_roundoff(session: Session) -> Any:
     except InvalidOperation:
         return None
     return value if value.is_finite() and 0 < value < 1 else None
+
+
+def calculator_sent(session: Session) -> dict[str, Any]:
+    """What came with losses the ε explorer sent, as the window keeps it: ``steps`` (h+, h−,
+    the steps w ± ε took in the dtype) and ``reference`` (its trusted reference and bar), each
+    two Decimals; ``allowance`` (what it allows a typed claim beyond its digits), a Decimal;
+    an entry that is missing or not such numbers is left out."""
+    from decimal import Decimal, InvalidOperation
+
+    state = session.panels.get("calculator")
+    sent: dict[str, Any] = {}
+    for key in ("steps", "reference"):
+        saved = state.get(key) if isinstance(state, dict) else None
+        if not isinstance(saved, list) or len(saved) != 2:
+            continue
+        try:
+            pair = tuple(Decimal(str(part)) for part in saved)
+        except InvalidOperation:
+            continue
+        if all(part.is_finite() for part in pair) and (
+            min(pair) > 0 if key == "steps" else pair[1] >= 0
+        ):
+            sent[key] = pair
+    allowance = state.get("allowance") if isinstance(state, dict) else None
+    try:
+        value = Decimal(allowance) if isinstance(allowance, str) else None
+    except InvalidOperation:
+        value = None
+    if value is not None and value.is_finite() and value >= 0:
+        sent["allowance"] = value
+    return sent
 
 
 def calculator_request(session: Session) -> dict[str, str]:

@@ -31,11 +31,20 @@ class FakeCalculator(QObject):
         return list(self.rows)
 
     def set_inputs(
-        self, loss, loss_plus, loss_minus, epsilon, backprop=None, loss_roundoff=None, origin=None
+        self,
+        loss,
+        loss_plus,
+        loss_minus,
+        epsilon,
+        backprop=None,
+        loss_roundoff=None,
+        origin=None,
+        steps=None,
     ):
         self.received = (loss, loss_plus, loss_minus, epsilon, backprop)
         self.origin = origin
         self.loss_roundoff = loss_roundoff
+        self.steps = steps
 
 
 class FakeContext:
@@ -531,7 +540,12 @@ def test_the_calculator_reproduces_the_explorer_estimate_exactly(qtbot, window, 
     estimate = window.model("calculator").calculate()
     assert estimate is not None
     central = float(estimate.central)
-    assert central == pytest.approx(readout.estimates["central"], rel=1e-15, abs=0)
+    # the explorer's cursor divides by ε, the calculator by the steps w ± ε really took in the
+    # dtype (issue 10): the same losses, the same quotient up to that ratio
+    steps = estimate.inputs.steps
+    assert steps is not None and steps != (Decimal.from_float(3.7e-4),) * 2
+    nominal = readout.estimates["central"] * (2 * 3.7e-4) / float(steps[0] + steps[1])
+    assert central == pytest.approx(nominal, rel=1e-15, abs=0)
 
 
 def test_network_layer_sizes_are_parsed_strictly(qtbot):

@@ -58,6 +58,19 @@ class Inputs:
     # that are binary numbers of a known format (sent by the ε explorer), the format's unit
     # round-off u: each loss is then uncertain by about u·|L|, whatever digits its text has.
     loss_roundoff: Decimal | None = None
+    # None for typed rows (the losses were taken at w ± ε). For losses sent by the ε explorer,
+    # the steps really taken, (h+, h−) = ((w+ε)_dtype − w, w − (w−ε)_dtype): w ± ε rounded to
+    # the dtype is not w ± ε, and the differences divide by these (both > 0).
+    steps: tuple[Decimal, Decimal] | None = None
+    # The explorer's tightest trusted reference for the derivative and its bar (value, bar),
+    # sent with its losses: it measures how far the one central difference at this ε is from
+    # the derivative (truncation, rounding inside the losses), which the losses' ± does not
+    # know. A difference from the backprop within that is not resolved here (``own_error``).
+    reference: tuple[Decimal, Decimal] | None = None
+    # What the explorer measured a correct gradient computed in the losses' low format may be
+    # off by beyond its typed digits (the expression's backward rounding, the correct
+    # derivatives' reach), in place of the blanket 10·u·|g| (``verdicts.compare``).
+    allowance: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,7 @@ class Estimate:
     inputs: Inputs
     central: Decimal
     difference: Decimal  # L+ − L−
-    denominator: Decimal  # 2ε
+    denominator: Decimal  # 2ε, or h+ + h− for the realised steps
     forward: Decimal | None  # needs L
     backward: Decimal | None  # needs L
     curvature: Decimal | None  # (L+ − 2L + L−)/ε², needs L
@@ -126,7 +139,10 @@ HISTORY_DIGITS = CONTEXT.prec
 def measurement(inputs: Inputs) -> Measurement:
     """The history row of ``inputs``: ``Measurement.from_estimate(estimate(inputs))`` without
     the uncertainties and the verdict, for tables of many rows (the same formulas)."""
-    return measured_row(inputs.epsilon, inputs.loss_plus, inputs.loss_minus, inputs.loss)
+    epsilon = inputs.epsilon
+    if inputs.steps is not None:  # the realised half-width: the row keeps its central difference
+        epsilon = EXACT.divide(EXACT.add(*inputs.steps), 2)
+    return measured_row(epsilon, inputs.loss_plus, inputs.loss_minus, inputs.loss)
 
 
 def measured_row(
@@ -194,14 +210,19 @@ def parse_inputs(texts: Mapping[str, str]) -> tuple[Inputs | None, dict[str, str
 
 def working_digits(inputs: Inputs) -> int:
     """Significant digits a quotient that does not end is rounded to: from the largest
-    leading digit to the smallest last digit among the typed numbers (and ε²), plus 20;
-    never fewer than the usual 60. Sums and differences need no precision: they are exact."""
-    values = [v for v in (inputs.loss_plus, inputs.loss_minus, inputs.loss, inputs.epsilon) if v]
+    leading digit to the smallest last digit among the typed numbers (and ε², or the realised
+    steps' h+·h−·(h+ + h−)), plus 20; never fewer than the usual 60. Sums and differences need
+    no precision: they are exact."""
+    steps = inputs.steps or ()
+    typed = (inputs.loss_plus, inputs.loss_minus, inputs.loss, inputs.epsilon, *steps)
+    values = [v for v in typed if v]
     if not values:
         return CONTEXT.prec
     highest = max(v.adjusted() for v in values)
     lowest = min(int(v.as_tuple().exponent) for v in values)  # type: ignore[arg-type]
     epsilon_digits = 2 * len(inputs.epsilon.as_tuple().digits)
+    if steps:
+        epsilon_digits = 3 * max(len(step.as_tuple().digits) + 1 for step in steps)
     return max(CONTEXT.prec, highest - lowest + 1 + epsilon_digits + 20)
 
 
@@ -215,22 +236,25 @@ def estimate(inputs: Inputs) -> Estimate:
     quotient, bound = quotients.value, quotients.bound
 
     plus, minus, epsilon, loss = inputs.loss_plus, inputs.loss_minus, inputs.epsilon, inputs.loss
+    steps = inputs.steps
     difference = x.subtract(plus, minus)
-    denominator = x.multiply(2, epsilon)
+    denominator = x.multiply(2, epsilon) if steps is None else x.add(*steps)
     central = _tidy(quotient("central", difference, denominator))
     forward = backward = curvature = truncation = None
-    if loss is not None:
+    if loss is not None and steps is None:
         forward = _tidy(quotient("forward", x.subtract(plus, loss), epsilon))
         backward = _tidy(quotient("backward", x.subtract(loss, minus), epsilon))
         second_difference = x.add(x.subtract(plus, x.multiply(2, loss)), minus)
         curvature = _tidy(quotient("curvature", second_difference, x.multiply(epsilon, epsilon)))
         # |L''|·ε/2 = |L+ − 2L + L−|/(2ε): one quotient of exact values
         truncation = _tidy(quotient("truncation", second_difference.copy_abs(), denominator))
+    elif loss is not None:
+        forward, backward, curvature, truncation = _uneven(quotients, plus, loss, minus, steps)
     digits_plus, half_unit_plus = _precision(plus, inputs.loss_roundoff)
     digits_minus, half_unit_minus = _precision(minus, inputs.loss_roundoff)
     uncertainty = _tidy(bound("central", x.add(half_unit_plus, half_unit_minus), denominator))
     one_sided_uncertainty = curvature_uncertainty = None
-    if loss is not None:
+    if loss is not None and steps is None:
         _, half_unit_loss = _precision(loss, inputs.loss_roundoff)
         larger_side = max(half_unit_plus, half_unit_minus)
         one_sided_uncertainty = _tidy(
@@ -238,6 +262,11 @@ def estimate(inputs: Inputs) -> Estimate:
         )
         spread = x.add(x.add(half_unit_plus, half_unit_minus), x.multiply(2, half_unit_loss))
         curvature_uncertainty = _tidy(bound("curvature", spread, x.multiply(epsilon, epsilon)))
+    elif loss is not None:
+        _, half_unit_loss = _precision(loss, inputs.loss_roundoff)
+        one_sided_uncertainty, curvature_uncertainty = _uneven_bounds(
+            quotients, (half_unit_plus, half_unit_loss, half_unit_minus), steps
+        )
     largest = max(abs(plus), abs(minus))
     if difference == 0 or largest == 0:
         digits_lost = None
@@ -253,9 +282,11 @@ def estimate(inputs: Inputs) -> Estimate:
             quotients.digits,
             claim,
             losses_format(inputs.loss_roundoff),
+            inputs.allowance,
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
+        comparison = own_error(comparison, central, inputs.reference)
     return Estimate(
         inputs=inputs,
         central=central,
@@ -275,6 +306,77 @@ def estimate(inputs: Inputs) -> Estimate:
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
     )
+
+
+def own_error(
+    comparison: Comparison, central: Decimal, reference: tuple[Decimal, Decimal] | None
+) -> Comparison:
+    """A disagreement (kinks, suspicious, wrong) that the central difference's own measured
+    error explains is not resolved at this ε: |central − R| + bar bounds how far the central
+    difference is from the derivative (truncation at a large ε, rounding inside the losses
+    beyond u·|L|), and a difference from the backprop within that plus every allowance the
+    comparison makes (the backprop's typed digits, its format's rounding) could be that error
+    alone. Then "Too coarse to judge at this ε" (``too_few`` "this ε"), never "correct"."""
+    if reference is None or comparison.verdict.key not in ("kinks", "suspicious", "wrong"):
+        return comparison
+    x = EXACT
+    value, bar = reference
+    own = x.add(x.subtract(central, value).copy_abs(), bar)
+    allowed = x.add(x.add(own, comparison.claim), x.add(comparison.computed, comparison.underflow))
+    if comparison.absolute_difference > allowed:
+        return comparison
+    from dataclasses import replace
+
+    from fdgui.core.numbers.verdicts import INCONCLUSIVE
+
+    return replace(comparison, verdict=INCONCLUSIVE, too_few="this ε", within_uncertainty=True)
+
+
+def _uneven(
+    quotients: Quotients,
+    plus: Decimal,
+    loss: Decimal,
+    minus: Decimal,
+    steps: tuple[Decimal, Decimal],
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Forward, backward, curvature and one-sided truncation over the realised steps h+, h−:
+    (L+ − L)/h+, (L − L−)/h−, L'' ≈ 2·(forward − backward)/(h+ + h−) and |L''|·max(h±)/2,
+    each one quotient of exact values (with h+ = h− = ε the formulas of typed rows)."""
+    x, quotient = EXACT, quotients.value
+    step_plus, step_minus = steps
+    rise, fall = x.subtract(plus, loss), x.subtract(loss, minus)
+    forward = _tidy(quotient("forward", rise, step_plus))
+    backward = _tidy(quotient("backward", fall, step_minus))
+    # forward − backward = (rise·h− − fall·h+)/(h+·h−)
+    bend = x.subtract(x.multiply(rise, step_minus), x.multiply(fall, step_plus))
+    spread = x.multiply(x.multiply(step_plus, step_minus), x.add(step_plus, step_minus))
+    curvature = _tidy(quotient("curvature", x.multiply(2, bend), spread))
+    wider = max(step_plus, step_minus)
+    truncation = _tidy(quotient("truncation", x.multiply(bend.copy_abs(), wider), spread))
+    return forward, backward, curvature, truncation
+
+
+def _uneven_bounds(
+    quotients: Quotients,
+    halves: tuple[Decimal, Decimal, Decimal],
+    steps: tuple[Decimal, Decimal],
+) -> tuple[Decimal, Decimal]:
+    """The ± of forward and backward (the larger of (δ+ + δ)/h+ and (δ + δ−)/h−) and of the
+    curvature (2·(δ+·h− + δ·(h+ + h−) + δ−·h+)/(h+·h−·(h+ + h−))) over the realised steps,
+    from each loss's ± δ+, δ, δ−: rounded up where they do not end."""
+    x, bound = EXACT, quotients.bound
+    (plus, loss, minus), (step_plus, step_minus) = halves, steps
+    one_sided = max(
+        bound("forward and backward", x.add(plus, loss), step_plus),
+        bound("forward and backward", x.add(loss, minus), step_minus),
+    )
+    both = x.add(step_plus, step_minus)
+    spread = x.add(
+        x.add(x.multiply(plus, step_minus), x.multiply(loss, both)), x.multiply(minus, step_plus)
+    )
+    denominator = x.multiply(x.multiply(step_plus, step_minus), both)
+    curvature = bound("curvature", x.multiply(2, spread), denominator)
+    return _tidy(one_sided), _tidy(curvature)
 
 
 def losses_format(roundoff: Decimal | None) -> str:

@@ -120,6 +120,7 @@ def compare(
     digits: int = CONTEXT.prec,
     claim: Decimal = Decimal(0),
     losses_format: str = "",
+    computed: Decimal | None = None,
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -131,14 +132,21 @@ def compare(
     losses' ± but within what that format's rounding leaves in a correct computed gradient
     (``typed_claim.format_rounding``, the explorer's rule) is ``LIMITED``, "correct (limited
     by it)"; where only its underflow covers it and that is wider than 3/8 of the numeric
-    gradient, too coarse to judge (``too_few`` "computation")."""
+    gradient, too coarse to judge (``too_few`` "computation").
+
+    ``computed``: what the ε explorer measured a correct gradient computed in that format may
+    be off by here (read from the expression; sent with its losses), in place of the blanket
+    CLAIM_ROUNDINGS·u·|g| and the underflow allowance."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within_losses = difference <= uncertainty
     digits_spread = _EXACT.add(uncertainty, claim)  # the losses' ± and the backprop's digits
     within = within_losses or difference <= digits_spread
-    computed, underflow = _format_rounding(analytic, losses_format)
+    computed_rounding, underflow = _format_rounding(analytic, losses_format)
+    if computed is not None and (computed_rounding or underflow):
+        computed_rounding, underflow = computed, Decimal(0)
+    computed = computed_rounding
     rounding = _EXACT.add(computed, underflow)
     # the relative spread the typed digits leave on the numeric gradient
     scale = max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)

@@ -36,6 +36,10 @@ FORMULAS = (
     "curvature L'' ≈ (L+ − 2L + L−) / ε²; one-sided truncation error ≈ |L''|·ε/2",
     "relative error = |numeric − backprop| / max(|numeric|, |backprop|, 1e-8)",
 )
+STEPS_FORMULA = (
+    "with the steps taken h+, h− (sent losses): ε → h+ in forward, h− in backward, "
+    "2ε → h+ + h− in central; L'' ≈ 2·(forward − backward)/(h+ + h−); truncation |L''|·max(h±)/2"
+)
 
 # Plain-words explanations, shown as tooltips and in Help.
 RESULT_HELP: dict[str, str] = {
@@ -113,6 +117,28 @@ def cancellation_text(estimate: Estimate) -> str:
     )
 
 
+def steps_text(inputs: Any) -> str:
+    """For losses sent from the ε explorer: the steps really taken (w ± ε rounded to the
+    losses' format), which every difference here divides by instead of ε; "" for typed rows."""
+    steps = getattr(inputs, "steps", None)
+    if steps is None:
+        return ""
+    from fdgui.core.calculator.schemes import losses_format
+
+    dtype = losses_format(inputs.loss_roundoff) or "the losses' format"
+    plus, minus = (decimal_display(step, FULL_DIGITS) for step in steps)
+    if steps[0] == steps[1]:
+        taken = f"were h+ = h− = {plus}"
+    else:
+        taken = f"were h+ = {plus} and h− = {minus}"
+    return (
+        f"The steps taken in {dtype} {taken} (w ± ε rounded to {dtype}), not ε = "
+        f"{decimal_display(inputs.epsilon, FULL_DIGITS)}: every difference here divides by "
+        "them, so the central difference is the secant through the points the losses were "
+        "really taken at (the explorer's cursor readout divides by ε)."
+    )
+
+
 def verdict_title(estimate: Estimate) -> str:
     """The verdict's title; for losses sent as binary numbers (the ε explorer's) a
     too-coarse verdict names their rounding, not typed digits."""
@@ -126,6 +152,8 @@ def verdict_title(estimate: Estimate) -> str:
         return f"Correct (limited by {comparison.losses_format})"
     if key == "inconclusive" and comparison.too_few == "computation":
         return f"Too coarse to judge (what computing it in {comparison.losses_format} may round)"
+    if key == "inconclusive" and comparison.too_few == "this ε":
+        return "Too coarse to judge at this ε (the central difference's own error)"
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
     if key == "inconclusive":
@@ -144,13 +172,15 @@ def verdict_text(
     uncertainty: Decimal | None = None,
     origin: Mapping[str, str] | None = None,
     roundoff: Decimal | None = None,
+    inputs: Any = None,
 ) -> str:
     """The verdict in words, naming the band and, when the typed digits limit it, why.
 
     ``origin``: what the ε explorer said of the sweep these losses were sent from (its
     diagnosis ``kind`` and ``title``), so these words never contradict it unexplained.
     ``roundoff``: the unit round-off of the binary format the losses are (sent, not typed):
-    their rounding, not their digits, limits the check."""
+    their rounding, not their digits, limits the check. ``inputs``: with the realised steps
+    of losses sent from the explorer, the words say them (``steps_text``)."""
     text = VERDICT_HELP[comparison.verdict.key]
     pinned = "the typed losses only pin"
     if roundoff is not None and comparison.verdict.key in _ROUNDING_TITLES:
@@ -159,7 +189,10 @@ def verdict_text(
     if comparison.verdict.key == "inconclusive" and comparison.too_few == "backprop":
         text = _coarse_backprop(comparison, uncertainty, roundoff)
     if comparison.verdict.key == "limited" or comparison.too_few == "computation":
-        text = format_words(comparison, uncertainty)
+        measured = getattr(inputs, "allowance", None) is not None
+        text = format_words(comparison, uncertainty, measured)
+    if comparison.too_few == "this ε":
+        text = own_error_words(comparison, inputs)
     if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
@@ -175,7 +208,8 @@ def verdict_text(
         text += " " + floor
     if origin:
         text = _with_origin(text, comparison, origin, uncertainty)
-    return text
+    steps = steps_text(inputs)
+    return f"{text} {steps}" if steps else text
 
 
 def _coarse_backprop(
@@ -195,10 +229,29 @@ def _coarse_backprop(
     )
 
 
-def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
+def own_error_words(comparison: Comparison, inputs: Any) -> str:
+    """Why a disagreement the sent central difference's own measured error explains is not
+    judged at this ε (``schemes.own_error``)."""
+    value, bar = inputs.reference
+    off = (comparison.numeric - value).copy_abs()
+    return (
+        f"The central difference at this ε is itself {format_uncertainty(off)} from the ε "
+        f"explorer's reference {decimal_display(value)} (± {format_uncertainty(bar)}): "
+        "truncation at this ε, or rounding inside the losses beyond their ± — as far as its "
+        f"{format_uncertainty(comparison.absolute_difference)} from the backprop gradient, "
+        "so this one difference cannot tell a correct gradient from a bug that size. Send the "
+        "row at the explorer's recommended ε to judge it here, or read the explorer's verdict, "
+        "which weighs every ε."
+    )
+
+
+def format_words(
+    comparison: Comparison, uncertainty: Decimal | None, measured: bool = False
+) -> str:
     """Why a difference beyond the losses' ± is the rounding of the format the gradient was
     computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
-    that rounding is too wide to judge it by."""
+    that rounding is too wide to judge it by. ``measured``: the allowance is the one the ε
+    explorer read from the expression (sent with the losses), not the blanket 10·u·|g|."""
     dtype = comparison.losses_format
     losses = "what the losses' rounding allows"
     if uncertainty:
@@ -223,6 +276,13 @@ def format_words(comparison: Comparison, uncertainty: Decimal | None) -> str:
                 "Check it in a wider dtype."
             )
         return f"{start}, but {within}. To judge it, compute it in a wider dtype."
+    if measured:
+        return (
+            f"{start}, but within the rounding {dtype} leaves in a computed gradient, as the ε "
+            f"explorer read it from the expression ({format_uncertainty(comparison.computed)} "
+            "here: its backward rounding term by term, and the correct derivatives' reach). "
+            "To judge it more finely, compute the losses and the gradient in a wider dtype."
+        )
     from fdgui.core.numbers.precision import unit_roundoff
     from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
 
@@ -331,12 +391,16 @@ def calculator_report(estimate: Estimate) -> str:
         value = getattr(inputs, field)
         shown = decimal_exact(value) if value is not None else "(not given)"
         lines.append(f"  {FIELD_NAMES[field]:<19} {shown}")
+    if inputs.steps is not None:
+        lines.append(f"  {'steps h+, h−':<19} {', '.join(map(decimal_exact, inputs.steps))}")
+        lines += _wrapped(steps_text(inputs))
     lines += [
         "",
         "Results",
         f"  gradient ∂L/∂w (central)  {decimal_full(estimate.central)}",
         f"  difference L+ − L−        {decimal_full(estimate.difference)}",
-        f"  denominator 2ε            {decimal_full(estimate.denominator)}",
+        f"  denominator {'h+ + h−' if inputs.steps else '2ε     '}       "
+        f"{decimal_full(estimate.denominator)}",
         f"  forward difference        {_needs_loss(estimate.forward, one_sided)}",
         f"  backward difference       {_needs_loss(estimate.backward, one_sided)}",
         f"  curvature L''             {_needs_loss(estimate.curvature, curvature)}",
@@ -354,9 +418,14 @@ def calculator_report(estimate: Estimate) -> str:
             f"  |numeric − backprop|      {decimal_full(comparison.absolute_difference)}",
             f"  relative error            {ratio(comparison.relative_error)}",
             f"  verdict                   {verdict_title(estimate)}: {band_text(comparison)}",
-            f"  {verdict_text(comparison, estimate.uncertainty, roundoff=inputs.loss_roundoff)}",
+            "  "
+            + verdict_text(
+                comparison, estimate.uncertainty, roundoff=inputs.loss_roundoff, inputs=inputs
+            ),
         ]
     lines += ["", "Formulas"] + [f"  {formula}" for formula in FORMULAS]
+    if inputs.steps is not None:
+        lines.append(f"  {STEPS_FORMULA}")
     lines += [
         "",
         "Assumptions",
@@ -449,12 +518,24 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "digits_lost": None if estimate.digits_lost is None else round(estimate.digits_lost, 3),
         "cancellation": cancellation_text(estimate),
     }
+    if inputs.steps is not None:  # the steps the sent losses were taken at (not ε)
+        result["steps"] = {
+            "plus": decimal_exact(inputs.steps[0]),
+            "minus": decimal_exact(inputs.steps[1]),
+        }
+    if inputs.reference is not None:  # the explorer's, measuring the central's own error
+        result["reference"] = {
+            "value": decimal_exact(inputs.reference[0]),
+            "error": decimal_exact(inputs.reference[1]),
+        }
     comparison = estimate.comparison
     if comparison is not None:
         result["check"] = {
             "backprop": decimal_exact(comparison.analytic),
             "backprop_half_unit": decimal_exact(comparison.claim),
-            "too_few_digits": comparison.too_few if comparison.too_few != "computation" else None,
+            "too_few_digits": comparison.too_few
+            if comparison.too_few not in ("computation", "this ε")
+            else None,
             # "computation": only the format's underflow would excuse it, wider than 3/8 of it
             "too_coarse": comparison.too_few or None,
             # the low format the losses are binaries of (None for typed or float64 losses),
@@ -468,7 +549,10 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
             "verdict": comparison.verdict.key,
             "title": verdict_title(estimate),
             "text": verdict_text(
-                comparison, estimate.uncertainty, roundoff=estimate.inputs.loss_roundoff
+                comparison,
+                estimate.uncertainty,
+                roundoff=estimate.inputs.loss_roundoff,
+                inputs=estimate.inputs,
             ),
         }
     return result

@@ -32,7 +32,7 @@ class PointReadout:
     vanished: bool
     regime: str
 
-    def calculator_texts(self) -> dict[str, str]:
+    def calculator_texts(self, steps: tuple[Decimal, Decimal] | None = None) -> dict[str, str]:
         """Decimal strings for the calculator's fields: as few digits as a person can read
         that still make the calculator reproduce the explorer's estimates.
 
@@ -42,15 +42,21 @@ class PointReadout:
         the fewest significant digits (17 or more, never fewer than repr needs) for which
         the calculator's exact central, forward and backward differences round to the very
         floats the explorer computed; the exact binary expansion if none does.
+
+        ``steps``: the steps (h+, h−) the losses were really taken at (w ± ε rounded to the
+        dtype), which the calculator then divides by: the digits reproduce the exact
+        quotients of these losses over them (rounded to float64), not the explorer's over ε.
         """
-        return readable_calculator_texts(self)
+        return readable_calculator_texts(self, steps)
 
 
 CALCULATOR_MAX_CHARACTERS = 200  # the calculator refuses longer text
 _FIELDS = ("loss", "loss_plus", "loss_minus", "epsilon")
 
 
-def readable_calculator_texts(readout: PointReadout) -> dict[str, str]:
+def readable_calculator_texts(
+    readout: PointReadout, steps: tuple[Decimal, Decimal] | None = None
+) -> dict[str, str]:
     """See ``PointReadout.calculator_texts``."""
     from fdgui.core.numbers.format import decimal_exact
     from fdgui.core.numbers.parsing import CONTEXT
@@ -58,10 +64,13 @@ def readable_calculator_texts(readout: PointReadout) -> dict[str, str]:
     exact = {field: Decimal(float(getattr(readout, field))) for field in _FIELDS}
     # the fewest digits that still name each float (repr's), as a floor for every field
     floor = {f: len(Decimal(repr(float(exact[f]))).normalize().as_tuple().digits) for f in _FIELDS}
-    targets = {k: v for k, v in readout.estimates.items() if v is not None and np.isfinite(v)}
+    if steps is None:
+        targets = {k: v for k, v in readout.estimates.items() if v is not None and np.isfinite(v)}
+    else:  # the exact quotients of these losses over the steps taken, to the nearest float
+        targets = {name: float(value()) for name, value in _formulas(exact, CONTEXT, steps).items()}
 
     def works(values: dict[str, Decimal]) -> bool:
-        return _reproduces(values, targets, CONTEXT)
+        return _reproduces(values, targets, CONTEXT, steps)
 
     for digits in range(max(17, *floor.values()), 60):  # one count of digits for all that works
         values = {
@@ -92,17 +101,32 @@ def _rounded(value: Decimal, digits: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(value.adjusted() - digits + 1), context=CONTEXT)
 
 
-def _reproduces(values: dict[str, Decimal], targets: dict[str, float], context) -> bool:
-    """Whether the calculator's exact differences on ``values`` round to ``targets``."""
-    loss, plus, minus, epsilon = (values[f] for f in _FIELDS)
-    if epsilon <= 0:
+def _reproduces(
+    values: dict[str, Decimal],
+    targets: dict[str, float],
+    context,
+    steps: tuple[Decimal, Decimal] | None = None,
+) -> bool:
+    """Whether the calculator's exact differences on ``values`` (over ``steps`` when given,
+    else over ε) round to ``targets``."""
+    if values["epsilon"] <= 0:
         return False
-    formulas = {
-        "central": lambda: context.divide(context.subtract(plus, minus), 2 * epsilon),
-        "forward": lambda: context.divide(context.subtract(plus, loss), epsilon),
-        "backward": lambda: context.divide(context.subtract(loss, minus), epsilon),
-    }
+    formulas = _formulas(values, context, steps)
     return all(float(formulas[name]()) == target for name, target in targets.items())
+
+
+def _formulas(values: dict[str, Decimal], context, steps: tuple[Decimal, Decimal] | None):
+    """The calculator's central, forward and backward differences on ``values`` (to be
+    called): over 2ε, ε and ε, or over the steps taken h+ + h−, h+ and h−."""
+    loss, plus, minus, epsilon = (values[f] for f in _FIELDS)
+    step_plus, step_minus = (epsilon, epsilon) if steps is None else steps
+    return {
+        "central": lambda: context.divide(
+            context.subtract(plus, minus), context.add(step_plus, step_minus)
+        ),
+        "forward": lambda: context.divide(context.subtract(plus, loss), step_plus),
+        "backward": lambda: context.divide(context.subtract(loss, minus), step_minus),
+    }
 
 
 def exact_decimal_text(value: float) -> str:

@@ -6,7 +6,7 @@ It never touches a widget, so it can be tested without any.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +70,11 @@ class CalculatorModel(PanelModel):
         # (history version, unread saved rows, their JSON): the last autosaved history
         self._encoded_history: tuple[int, Any, Any] | None = None
         self._loss_roundoff: Decimal | None = None  # set while the losses are sent binaries
+        # the steps the sent losses were taken at, (h+, h−): w ± ε rounded to their dtype
+        self._steps: tuple[Decimal, Decimal] | None = None
+        # the explorer's trusted reference and bar for the sent losses' derivative
+        self._reference: tuple[Decimal, Decimal] | None = None
+        self._allowance: Decimal | None = None  # what it allows a claim beyond its digits
         # what the ε explorer said of the sweep these inputs were sent from ({"kind",
         # "title"}), until a field is typed in
         self._origin: dict[str, str] | None = None
@@ -134,6 +139,9 @@ class CalculatorModel(PanelModel):
         self._origin = None  # typed by a person: no longer what the explorer sent
         if field in ("loss", "loss_plus", "loss_minus"):
             self._loss_roundoff = None  # typed by a person now: its digits are what count
+        if field in ("loss", "loss_plus", "loss_minus", "epsilon"):
+            self._steps = None  # the person's row now: taken at w ± ε as typed
+            self._reference = self._allowance = None
         self._texts[field] = text
         self._set_stale(True)
         self._debounce.start()
@@ -147,6 +155,7 @@ class CalculatorModel(PanelModel):
         backprop: str | None = None,
         loss_roundoff: float | None = None,
         origin: dict[str, str] | None = None,
+        steps: tuple[str, str] | None = None,
     ) -> None:
         """Fill every field at once (e.g. from the ε explorer) and compute.
 
@@ -154,9 +163,14 @@ class CalculatorModel(PanelModel):
         format, its unit round-off u, so their ± is u·|L| instead of their many digits.
         ``origin``: the explorer's diagnosis of their sweep ({"kind", "title"}), worded
         beside the verdict (``origin()``).
+        ``steps``: the steps the losses were really taken at, (h+, h−) as exact decimal
+        texts (w ± ε rounded to their dtype is not w ± ε): the differences divide by them.
         """
         self._origin = None if origin is None else dict(origin)
         self._loss_roundoff = None if loss_roundoff is None else Decimal(repr(loss_roundoff))
+        self._steps = _steps(steps)
+        self._reference = _reference(origin)
+        self._allowance = _allowance(origin)
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
@@ -174,6 +188,7 @@ class CalculatorModel(PanelModel):
         def change() -> None:
             self._texts = dict(DEFAULT_TEXTS)
             self._loss_roundoff = None
+            self._steps = self._reference = self._allowance = None
             self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
@@ -195,6 +210,10 @@ class CalculatorModel(PanelModel):
             return None
         if self._loss_roundoff is not None:
             inputs = replace(inputs, loss_roundoff=self._loss_roundoff)
+        if self._steps is not None or self._reference is not None or self._allowance is not None:
+            inputs = replace(
+                inputs, steps=self._steps, reference=self._reference, allowance=self._allowance
+            )
         self._estimate = estimate(inputs)
         self._set_stale(False)
         self.resultChanged.emit(self._estimate)
@@ -300,9 +319,16 @@ class CalculatorModel(PanelModel):
     def _roundoff(self) -> dict[str, str]:
         """The losses' unit round-off when they were sent as binary numbers (their ± and so
         the verdict depend on it): saved so that reopening gives the same verdict."""
-        if self._loss_roundoff is None:
-            return {}
-        return {"loss_roundoff": str(self._loss_roundoff)}
+        saved = {}
+        if self._loss_roundoff is not None:
+            saved["loss_roundoff"] = str(self._loss_roundoff)
+        if self._steps is not None:  # the steps the sent losses were taken at
+            saved["steps"] = [str(step) for step in self._steps]
+        if self._reference is not None:  # it measures the sent central difference's error
+            saved["reference"] = [str(part) for part in self._reference]
+        if self._allowance is not None:
+            saved["allowance"] = str(self._allowance)
+        return saved
 
     def autosave_state(self) -> dict[str, Any]:
         """``state()`` with the history as a function to call off the GUI thread (the first
@@ -363,7 +389,7 @@ class CalculatorModel(PanelModel):
             self.history.points().copy(),
             pending if isinstance(pending, str) else list(pending),
             self.texts(),
-            self._loss_roundoff,
+            self._sent(),  # what was sent with the losses
         )
 
     def snapshot_changed(self, before: Any, after: Any) -> bool:
@@ -372,7 +398,8 @@ class CalculatorModel(PanelModel):
         return any(b is not a and b != a for i, (b, a) in pairs if i != 1)
 
     def snapshot_parts(self, snapshot: Any) -> dict[str, Any]:
-        """Undo's parts: each text, the round-off, the history (rows, points, unread rows)."""
+        """Undo's parts: each text, the round-off and steps, the history (rows, points,
+        unread rows)."""
         rows, points, pending, texts, roundoff = snapshot
         parts = {f"texts.{field}": text for field, text in texts.items()}
         return {**parts, "loss_roundoff": roundoff, "history": (rows, points, pending)}
@@ -396,15 +423,20 @@ class CalculatorModel(PanelModel):
         self.history.set_rows(rows, points)
         if pending:
             self._read_saved_later(pending)
-        if dict(texts) != self._texts or roundoff != self._loss_roundoff:
+        if dict(texts) != self._texts or roundoff != self._sent():
             self._origin = None  # other inputs than the ones the explorer sent
-        self._texts, self._loss_roundoff = dict(texts), roundoff
+        self._texts = dict(texts)
+        self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
+        self._reference, self._allowance = roundoff.reference, roundoff.allowance
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
 
+    def _sent(self) -> Sent:
+        return Sent(self._loss_roundoff, self._steps, self._reference, self._allowance)
+
     def _state_keys(self) -> tuple[str, ...]:
-        return ("history", "loss_roundoff")
+        return ("history", "loss_roundoff", "steps", "reference", "allowance")
 
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         from fdgui.core.jobs import drive
@@ -427,9 +459,17 @@ class CalculatorModel(PanelModel):
             self._read_saved_later(rows)
         roundoff, bad = _saved_roundoff(state.get("loss_roundoff"))
         problems += bad
+        steps, reference = _steps(state.get("steps")), _pair(state.get("reference"))
+        allowance = _allowance(state)
+        problems += [
+            key
+            for key, read in (("steps", steps), ("reference", reference), ("allowance", allowance))
+            if state.get(key) is not None and read is None
+        ]
         if texts or roundoff is not None:
             self._texts.update(texts)
             self._loss_roundoff = roundoff
+            self._steps, self._reference, self._allowance = steps, reference, allowance
             self._origin = None
             self.textsChanged.emit(self.texts())
             self.recompute()
@@ -479,6 +519,63 @@ class CalculatorModel(PanelModel):
 
             self.undo_stack.rebase(self, with_read_rows(pending, measured.rows, saved))
         self.historyChanged.emit()
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What came with losses sent from the ε explorer (None, None for typed ones): their
+    format's unit round-off and the steps w ± ε really took in it. One undo part."""
+
+    roundoff: Decimal | None
+    steps: tuple[Decimal, Decimal] | None
+    reference: tuple[Decimal, Decimal] | None = None
+    allowance: Decimal | None = None
+
+
+def _reference(origin: Any) -> tuple[Decimal, Decimal] | None:
+    """The explorer's trusted reference and its bar from its ``origin``, or None."""
+    if not isinstance(origin, dict) or "reference" not in origin:
+        return None
+    return _pair((origin.get("reference"), origin.get("reference_error", "0")))
+
+
+def _allowance(origin: Any) -> Decimal | None:
+    """What the explorer allows a typed claim beyond its digits (``origin["allowance"]`` or a
+    saved state's), a finite decimal ≥ 0, or None."""
+    text = origin.get("allowance") if isinstance(origin, dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+def _pair(texts: Any) -> tuple[Decimal, Decimal] | None:
+    """A saved reference: two finite decimals (value, bar ≥ 0), or None."""
+    if texts is None:
+        return None
+    try:
+        value, bar = (Decimal(str(text)) for text in texts)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    if not (value.is_finite() and bar.is_finite() and bar >= 0):
+        return None
+    return value, bar
+
+
+def _steps(texts: Any) -> tuple[Decimal, Decimal] | None:
+    """Two steps h+, h− > 0 (decimal texts or Decimals), or None when not two such numbers."""
+    if texts is None:
+        return None
+    try:
+        plus, minus = (Decimal(str(text)) for text in texts)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    if not (plus.is_finite() and minus.is_finite() and plus > 0 and minus > 0):
+        return None
+    return plus, minus
 
 
 def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:

@@ -550,6 +550,7 @@ class CalculatorPanel(QWidget):
                     estimate.uncertainty,
                     self.model.origin(),
                     estimate.inputs.loss_roundoff,
+                    inputs=estimate.inputs,
                 )
             )
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))

@@ -528,15 +528,31 @@ class ExplorerModel(ProbeSweeps, PanelModel):
     def cursor_epsilon(self) -> float | None:
         return self._cursor_epsilon
 
+    def sendable(self) -> bool:
+        """Whether the cursor's L, L+ and L− are numbers the calculator can take (log(w) at
+        0.001 with ε = 0.01: L− is NaN; sending it raised decimal's InvalidOperation)."""
+        readout = self._readout
+        if readout is None:
+            return False
+        return all(math.isfinite(v) for v in (readout.loss, readout.loss_plus, readout.loss_minus))
+
     def send_to_calculator(self, context: Any) -> bool:
         """Fill the calculator with the cursor's L, L+, L−, ε (and the checked gradient)."""
-        from fdgui.ui.explorer.send import sent_backprop, sent_origin
+        from fdgui.ui.explorer.send import sent_backprop, sent_origin, sent_steps
 
         if self._readout is None or context is None or self._result is None or self.is_stale():
             return False
         if self._calculator is None:
             return False
-        texts = self._readout.calculator_texts()
+        readout = self._readout
+        if not self.sendable():
+            self.statusMessage.emit(
+                "Not sent: a loss at this ε is not a finite number, and the calculator takes "
+                "only numbers. Move the cursor to an ε where L, L+ and L− are finite."
+            )
+            return False
+        steps = sent_steps(self._objective, self._result, readout.epsilon)
+        texts = readout.calculator_texts(steps)
         backprop = sent_backprop(self._result.reference)  # its digits as typed
         from fdgui.core.numbers.precision import unit_roundoff
 
@@ -554,6 +570,8 @@ class ExplorerModel(ProbeSweeps, PanelModel):
                 # digits
                 loss_roundoff=unit_roundoff(dtype),
                 origin=origin,
+                # the steps w ± ε took in the dtype: what the differences divide by
+                **({} if steps is None else {"steps": tuple(map(str, steps))}),
             )
 
         undoable = getattr(calculator, "undoable", None)

@@ -451,12 +451,7 @@ class ExplorerPanel(QWidget):
             self.recommended_label.setStyleSheet("")
             self.stale_overlay.hide()
             self.send_button.setToolTip("Fill the calculator with ε, L, L+ and L− at the cursor")
-            readout = self.model.readout()
-            self.send_button.setEnabled(
-                self.context is not None
-                and readout is not None
-                and bool(np.isfinite(readout.loss_plus))
-            )
+            self.send_button.setEnabled(self.context is not None and self.model.sendable())
 
     def _cursor_typed(self) -> None:
         from fdgui.core.numbers.parsing import parse_number
@@ -599,9 +594,7 @@ class ExplorerPanel(QWidget):
             labels[scheme].setText(numbers.display(estimate) + suffix)
             labels[scheme].setToolTip(tip)
         self.send_button.setEnabled(
-            self.context is not None
-            and bool(np.isfinite(readout.loss_plus))
-            and not self.model.is_stale()
+            self.context is not None and self.model.sendable() and not self.model.is_stale()
         )
         if not self.cursor_edit.hasFocus():
             self.cursor_edit.setText(numbers.epsilon(readout.epsilon))
