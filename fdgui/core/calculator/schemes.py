@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui.core.calculator.rounding import EXACT, Quotients, exact_quotient
+from fdgui.core.calculator.terms import term_rounding
 from fdgui.core.numbers.parsing import (
     CONTEXT,
     InputError,
@@ -246,6 +247,7 @@ def estimate(inputs: Inputs) -> Estimate:
     comparison = None
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
+        terms = term_rounding(inputs.loss_roundoff, plus, minus, loss)
         comparison = compare(
             central,
             inputs.backprop,
@@ -253,6 +255,9 @@ def estimate(inputs: Inputs) -> Estimate:
             quotients.digits,
             claim,
             losses_format(inputs.loss_roundoff),
+            room=truncation or Decimal(0),
+            binary=inputs.loss_roundoff is not None,
+            terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
