@@ -39,3 +39,55 @@ def _one_qapplication_for_the_session(qapp):
 
     gc_guard.freeze_startup()
     return qapp
+
+
+# Test files that measure time: a GUI thread's longest stall, a plan against its run, a
+# timeout's wall clock, a benchmark's ratios. `make test` runs every other test on two
+# workers (pytest-xdist) and then these alone, so no second worker's load reaches their
+# clocks. A plain `pytest` runs everything in one process, as before.
+SERIAL = {
+    "core/test_bounded_tableau.py",
+    "core/test_expression.py",
+    "core/test_extended_budget.py",
+    "core/test_netcheck.py",
+    "core/test_netcheck_forward.py",
+    "core/test_netcheck_roundoff_calls.py",
+    "core/test_netcheck_stored_check.py",
+    "core/test_networks.py",
+    "core/test_sweep.py",
+    "e2e/test_benchmarks.py",
+    "e2e/test_offline.py",
+    "e2e/test_session_crash.py",
+    "e2e/test_session_kill_loop.py",
+    "probe/test_probe_estimate_review.py",
+    "probe/test_probe_failures.py",
+    "probe/test_probe_group_ends.py",
+    "probe/test_probe_huge_messages.py",
+    "probe/test_probe_imported_modules.py",
+    "probe/test_probe_load_allowance.py",
+    "probe/test_probe_planner.py",
+    "probe/test_probe_planner_looks.py",
+    "probe/test_probe_reference_phase_failures.py",
+    "probe/test_probe_request_clock.py",
+    "probe/test_probe_timeout_per_evaluation.py",
+    "ui/test_explorer_budget.py",
+    "ui/test_gc_guard.py",
+    "ui/test_measured_sweep_worker.py",
+    "ui/test_monkey.py",
+    "ui/test_netcheck_panel.py",
+    "ui/test_probe_opening.py",
+    "ui/test_probe_panels.py",
+    "ui/test_probe_repick.py",
+    "ui/test_reliability.py",
+    "ui/test_reliability_probe.py",
+    "ui/test_session_round2.py",
+    "ui/test_worker.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = os.path.dirname(os.path.abspath(__file__))
+    for item in items:
+        relative = os.path.relpath(str(item.path), tests).replace(os.sep, "/")
+        if relative in SERIAL:
+            item.add_marker(pytest.mark.serial)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui.core.calculator.rounding import EXACT, Quotients, exact_quotient
+from fdgui.core.calculator.terms import term_rounding
 from fdgui.core.numbers.parsing import (
     CONTEXT,
     InputError,
@@ -275,6 +276,7 @@ def estimate(inputs: Inputs) -> Estimate:
     comparison = None
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
+        terms = term_rounding(inputs.loss_roundoff, plus, minus, loss)
         comparison = compare(
             central,
             inputs.backprop,
@@ -283,6 +285,9 @@ def estimate(inputs: Inputs) -> Estimate:
             claim,
             losses_format(inputs.loss_roundoff),
             inputs.allowance,
+            room=truncation or Decimal(0),
+            binary=inputs.loss_roundoff is not None,
+            terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
@@ -317,16 +322,27 @@ def own_error(
     beyond u·|L|), and a difference from the backprop within that plus every allowance the
     comparison makes (the backprop's typed digits, its format's rounding) could be that error
     alone. Then "Too coarse to judge at this ε" (``too_few`` "this ε"), never "correct"."""
-    if reference is None or comparison.verdict.key not in ("kinks", "suspicious", "wrong"):
+    unresolved = comparison.verdict.key == "inconclusive" and comparison.too_few in (
+        "truncation",
+        "terms",
+        "resolve",
+    )  # a "wrong"-band difference one row cannot resolve: the measured error says why
+    if reference is None or not (
+        unresolved or comparison.verdict.key in ("kinks", "suspicious", "wrong")
+    ):
         return comparison
     x = EXACT
     value, bar = reference
     own = x.add(x.subtract(central, value).copy_abs(), bar)
     allowed = x.add(x.add(own, comparison.claim), x.add(comparison.computed, comparison.underflow))
-    if comparison.absolute_difference > allowed:
-        return comparison
     from dataclasses import replace
 
+    if comparison.absolute_difference > allowed:
+        # beyond the central difference's measured error (truncation and the losses' real
+        # rounding together): what one row left unresolved, the measurement resolves
+        if unresolved:
+            return replace(comparison, verdict=comparison.band, too_few="")
+        return comparison
     from fdgui.core.numbers.verdicts import INCONCLUSIVE
 
     return replace(comparison, verdict=INCONCLUSIVE, too_few="this ε", within_uncertainty=True)

@@ -52,6 +52,10 @@ COMPUTATION_RESOLVES = Decimal("0.375")
 # share of the numeric gradient (the explorer's ``diagnosis.RESOLVING``: a bar that cannot
 # tell the gradient from twice, half or minus it confirms nothing)
 LOSSES_RESOLVE = Decimal("0.25")
+# A disagreement refutes only beyond this many times the losses' ± where that ± models binary
+# losses' rounding rather than bounding it (the explorer's ``diagnosis.SAFETY_FACTOR``:
+# |g − T| beyond twice both bars); typed decimals' half units bound their digits: once
+BINARY_SAFETY = Decimal(2)
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
@@ -101,7 +105,9 @@ class Comparison:
     # half a unit of the backprop gradient's last typed digit (0 for a typed zero)
     claim: Decimal = Decimal(0)
     # whose digits are too few when the verdict is "inconclusive": "losses" (their ± alone
-    # covers the difference) or "backprop" (only with its typed digits' half unit); or
+    # covers the difference) or "backprop" (only with its typed digits' half unit); or what
+    # keeps a difference in the "wrong" band from resolving (``_resolved``): "truncation",
+    # "terms" or "resolve"; or
     # "computation": only the format's underflow covers it, wider than the gradient's share
     too_few: str = ""
     # the losses' format when they are binaries of float32/float16/bfloat16 (else ""), and
@@ -111,6 +117,10 @@ class Comparison:
     losses_format: str = ""
     computed: Decimal = Decimal(0)
     underflow: Decimal = Decimal(0)
+    # what one row leaves for the central difference's truncation (|L''|·ε/2; 0 without L)
+    room: Decimal = Decimal(0)
+    # what the losses' terms' rounding may add to the central difference (binary losses)
+    terms: Decimal = Decimal(0)
 
 
 def compare(
@@ -121,6 +131,9 @@ def compare(
     claim: Decimal = Decimal(0),
     losses_format: str = "",
     computed: Decimal | None = None,
+    room: Decimal = Decimal(0),
+    binary: bool = False,
+    terms: Decimal = Decimal(0),
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -136,7 +149,17 @@ def compare(
 
     ``computed``: what the ε explorer measured a correct gradient computed in that format may
     be off by here (read from the expression; sent with its losses), in place of the blanket
-    CLAIM_ROUNDINGS·u·|g| and the underflow allowance."""
+    CLAIM_ROUNDINGS·u·|g| and the underflow allowance.
+
+    A difference in the "wrong" band is wrong only where the numbers resolve it: beyond the
+    backprop's digits and its format's rounding by more than the losses' ± (twice it for
+    ``binary`` losses, whose ± models their rounding as if each were rounded once and cannot
+    bound what a loss computed in a low format carries from its larger terms) plus ``room``,
+    what one row leaves for the central difference's truncation (|L''|·ε/2 when L was given:
+    the truncation |L'''|·ε²/6 of a central difference is not measured by one row). Else
+    ``INCONCLUSIVE``, too coarse to judge, ``too_few`` naming what keeps it from resolving:
+    "truncation" (the room), "terms" (``terms``, what binary losses' terms may have rounded,
+    added to their ± here: ``calculator.terms``) or "resolve" (twice the ±)."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
@@ -165,7 +188,9 @@ def compare(
         coarse = needs_underflow and underflow > _EXACT.multiply(COMPUTATION_RESOLVES, size)
         if coarse:
             verdict, too_few = INCONCLUSIVE, "computation"
-        elif _EXACT.multiply(2, uncertainty) > _EXACT.multiply(LOSSES_RESOLVE, size):
+        elif _EXACT.multiply(2, _EXACT.add(uncertainty, terms)) > _EXACT.multiply(
+            LOSSES_RESOLVE, size
+        ):
             verdict, too_few = INCONCLUSIVE, "losses"
         else:
             verdict = LIMITED
@@ -174,6 +199,9 @@ def compare(
         verdict, too_few = INCONCLUSIVE, "backprop"
     else:
         verdict = band
+        if band.key == "wrong":
+            left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
+            verdict, too_few = _resolved(left, uncertainty, terms, room, binary)
     return Comparison(
         numeric=numeric,
         analytic=analytic,
@@ -187,7 +215,26 @@ def compare(
         losses_format=losses_format if rounding else "",
         computed=computed,
         underflow=underflow,
+        room=room,
+        terms=terms,
     )
+
+
+def _resolved(
+    left: Decimal, uncertainty: Decimal, terms: Decimal, room: Decimal, binary: bool
+) -> tuple[Verdict, str]:
+    """("wrong", "") where ``left``, the difference less the backprop's digits and its
+    format's rounding, exceeds the losses' ± with their terms' rounding (twice for binary
+    losses) plus the truncation room; else INCONCLUSIVE and what keeps it from resolving: the
+    room ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
+    x = _EXACT
+    safety = BINARY_SAFETY if binary else Decimal(1)
+    spread = x.multiply(safety, x.add(uncertainty, terms))
+    if left > x.add(spread, room):
+        return VERDICTS[-1], ""
+    if left > spread:
+        return INCONCLUSIVE, "truncation"
+    return INCONCLUSIVE, "terms" if left > x.multiply(safety, uncertainty) else "resolve"
 
 
 def _format_rounding(analytic: Decimal, losses_format: str) -> tuple[Decimal, Decimal]:

@@ -154,12 +154,21 @@ def verdict_title(estimate: Estimate) -> str:
         return f"Too coarse to judge (what computing it in {comparison.losses_format} may round)"
     if key == "inconclusive" and comparison.too_few == "this ε":
         return "Too coarse to judge at this ε (the central difference's own error)"
+    if key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
+        return _UNRESOLVED_TITLES[comparison.too_few]
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
     if key == "inconclusive":
         return "Too coarse to judge (too few typed digits in L+ and L−)"
     return comparison.verdict.title
 
+
+# a difference in the "wrong" band the one row does not resolve (``verdicts._resolved``)
+_UNRESOLVED_TITLES = {
+    "truncation": "Too coarse to judge (ε may be too large)",
+    "terms": "Too coarse to judge (the losses' rounding)",
+    "resolve": "Too coarse to judge (the losses' rounding)",
+}
 
 _ROUNDING_TITLES = {
     "inconclusive": "Too coarse to judge (the losses' rounding)",
@@ -193,6 +202,8 @@ def verdict_text(
         text = format_words(comparison, uncertainty, measured)
     if comparison.too_few == "this ε":
         text = own_error_words(comparison, inputs)
+    if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
+        text = unresolved_words(comparison, uncertainty, roundoff)
     if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
             f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
@@ -242,6 +253,46 @@ def own_error_words(comparison: Comparison, inputs: Any) -> str:
         "so this one difference cannot tell a correct gradient from a bug that size. Send the "
         "row at the explorer's recommended ε to judge it here, or read the explorer's verdict, "
         "which weighs every ε."
+    )
+
+
+def unresolved_words(
+    comparison: Comparison, uncertainty: Decimal | None, roundoff: Decimal | None
+) -> str:
+    """Why a difference in the "wrong" band is not resolved by this one row: within the room
+    it leaves for the central difference's truncation, within what binary losses' terms may
+    have rounded, or beyond the losses' ± but not twice it (``verdicts._resolved``)."""
+    whose = "the losses' rounding" if roundoff is not None else "the typed losses"
+    verb = "allows" if roundoff is not None else "allow"
+    losses = f"the ± {format_uncertainty(uncertainty or Decimal(0))} {whose} {verb}"
+    start = (
+        f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
+        f"difference by {format_uncertainty(comparison.absolute_difference)}"
+    )
+    undecided = "so this row neither confirms nor refutes it"
+    if comparison.too_few == "truncation":
+        return (
+            f"{start}: more than {losses}, but within the room this one row leaves for the "
+            "central difference's truncation: the forward and backward differences are "
+            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and a "
+            "central difference's own truncation (|L'''|·ε²/6) is not measured by one row; "
+            f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
+        )
+    dtype = comparison.losses_format or "their format"
+    if comparison.too_few == "terms":
+        return (
+            f"{start}: more than {losses} if each loss were its exact value rounded once, but "
+            f"a loss computed in {dtype} also carries the rounding of the terms it is made of "
+            "(exp(w) − 1 − w rounds exp(w)), which one row cannot measure: allowing each loss "
+            "two roundings of the larger of |L| and 1 adds "
+            f"± {format_uncertainty(comparison.terms)} here; {undecided}. Use a larger ε, "
+            "losses computed in a wider format, or sweep several ε in the explorer (which "
+            "measures their rounding across the rows)."
+        )
+    return (
+        f"{start}: more than {losses}, but not twice that: their ± models each loss as "
+        f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
+        f"{undecided}. Use a larger ε or losses computed in a wider format."
     )
 
 
@@ -441,7 +492,10 @@ def calculator_report(estimate: Estimate) -> str:
             else [
                 "  Each loss is a binary number rounded to u = "
                 f"{ratio(inputs.loss_roundoff)}: it stands for any value",
-                "  within u·|L| of it; the ± above carries that through the formula.",
+                "  within u·|L| of it; the ± above carries that through the formula. A loss",
+                "  computed in that format also carries its terms' rounding, which one row",
+                "  cannot measure: a difference refutes only beyond twice the ± with two",
+                "  roundings of max(|L|, 1) per loss added, and the room |L''|·ε/2 for truncation.",
             ]
         ),
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
@@ -534,7 +588,7 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
             "backprop": decimal_exact(comparison.analytic),
             "backprop_half_unit": decimal_exact(comparison.claim),
             "too_few_digits": comparison.too_few
-            if comparison.too_few not in ("computation", "this ε")
+            if comparison.too_few in ("losses", "backprop")
             else None,
             # "computation": only the format's underflow would excuse it, wider than 3/8 of it
             "too_coarse": comparison.too_few or None,
