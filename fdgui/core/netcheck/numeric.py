@@ -33,7 +33,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, real_numbers
-from fdgui.core.netcheck import own_scale
+from fdgui.core.netcheck import deep_look, own_scale
 from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.noise import NOISE_MORE, steady_sigma
 from fdgui.core.netcheck.projection import direction
@@ -286,6 +286,8 @@ class NumericEngine:
         flat = self.offsets[position] + np.asarray(indices, dtype=np.int64)
         h = self._step(self.theta[flat], position)
         finer = h / own_scale.FINER  # the central difference there: is the estimate converged?
+        if self.settings.epsilon is None:  # (below the unit-scale step where h ∝ |w| is above it)
+            finer = deep_look.finer_steps(h, self.theta[flat], self.step_scales[position])
         found, made = self._moved_losses(
             flat, np.concatenate([h, -h, h / 2, -h / 2, finer, -finer])
         )
@@ -297,8 +299,13 @@ class NumericEngine:
                 central = (found[4 * n : 5 * n] - found[5 * n :]) / (
                     made[4 * n : 5 * n] - made[5 * n :]
                 )
-            values, bars, h = own_scale.estimates(
+            first = (values, bars)
+            final = own_scale.estimates(
                 self, position, flat, h, got, actual, values, bars, (central, finer)
+            )
+            # and trusted only where much smaller steps agree (``deep_look``)
+            values, bars, h = deep_look.verified(
+                self, position, flat, first, final, (central, finer)
             )
         return values, bars, h, plus, minus
 
