@@ -12,7 +12,10 @@ along a line near θ0, an eighth of a step apart (a loss made of large cancellin
 like them, not like L). Nothing is compared, so there is no verdict:
 the report says "estimate". The loss at θ0 ± (h/``own_scale.FINER``)·e_i too: where the
 central difference there leaves that bar, the estimate is not converged (a ripple finer than
-h) and the entry is estimated on its own scale (``own_scale.estimates``).
+h) and the entry is estimated on its own scale (``own_scale.estimates``); where h grew with
+|w| that probe is at the step the entry would have at |w| ≤ S instead, and an estimate the
+probe disagrees with is kept only where a ladder of much smaller steps agrees with it
+(``deep_look``: Σ sin θ at θ ≈ 1e8, review11n C4).
 
 A loss that is noisy (L(θ0) differs between evaluations: dropout, sampling) is measured first
 (σ over 1 + NOISE_REPEATS evaluations at θ0) and every bar grows by NOISE_WIDTH times the
