@@ -25,7 +25,8 @@ interval a smaller one's excludes. Then:
   difference that still resolved (never a tight bar around a smoothed slope).
 
 Only float64 losses with the check's own steps (no ε given); at most ``DEEP_LIMIT`` entries a
-check. The losses are counted with the own-scale look's (``engine.own_scale_evaluations``).
+check (the others get a bar that reaches the probe's central difference). The losses are
+counted with the own-scale look's (``engine.own_scale_evaluations``).
 """
 
 from __future__ import annotations
@@ -80,12 +81,15 @@ def verified(engine, position, flat, first, final, finer):
     picked = disagrees(first[0], first[1], central, step, floor)
     picked |= disagrees(values, bars, central, step, floor)
     picked &= np.isfinite(values)
-    looked = getattr(engine, "deep_looked", 0)
-    pick = np.flatnonzero(picked)[: max(0, DEEP_LIMIT - looked)]
-    if pick.size == 0:
+    room = max(0, DEEP_LIMIT - engine.deep_looked)
+    pick, left = np.flatnonzero(picked)[:room], np.flatnonzero(picked)[room:]
+    if pick.size == 0 and left.size == 0:
         return values, bars, h
-    engine.deep_looked = looked + pick.size
+    engine.deep_looked += pick.size
     values, bars, h = values.copy(), bars.copy(), h.copy()
+    # past the limit: a bar that reaches the probe's central difference
+    reach = np.abs(central[left] - values[left]) + 2 * floor / step[left]
+    bars[left] = np.maximum(bars[left], reach)
     start = np.minimum(step[pick], h[pick])
     starts = np.where(step[pick] <= h[pick], central[pick], values[pick])
     ladders = _ladders(engine, flat[pick], start, starts, floor)

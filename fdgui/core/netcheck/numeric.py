@@ -184,6 +184,7 @@ class NumericEngine:
         self.roundoff = self.u * max(1.0, abs(self.loss))
         self.setup_evaluations = 1 + NOISE_REPEATS + (NOISE_MORE if self.noise_sigma else 0)
         self.own_scale_looked = self.own_scale_evaluations = 0  # netcheck.own_scale
+        self.deep_looked = 0  # netcheck.deep_look (its losses counted with own_scale's)
         self.offsets = model.offsets()
         base = recommended_epsilon(self.precision, 0.0)
         step = base if settings.epsilon is None else float(settings.epsilon)
