@@ -51,3 +51,14 @@ def test_a_smooth_loss_at_large_w_keeps_its_tight_bars(tmp_path):
     values, bars, truth = no_grad_estimates(path)
     assert np.all(np.abs(values - truth) <= bars)
     assert np.all(bars <= 1e-6 * np.abs(truth)), bars / np.abs(truth)
+
+
+def test_past_the_deep_look_limit_the_bar_reaches_the_probe(tmp_path, monkeypatch):
+    """An entry the deep look has no room for keeps its estimate, with a bar that reaches
+    the probe's central difference (never the tight bar around the smoothed slope)."""
+    from fdgui.core.netcheck import deep_look
+
+    monkeypatch.setattr(deep_look, "DEEP_LIMIT", 0)
+    path = write_probe(tmp_path, HUGE.format(scale=1e8, seed=2))
+    values, bars, truth = no_grad_estimates(path)
+    assert np.all(np.abs(values - truth) <= bars), (values, bars, truth)
