@@ -12,7 +12,10 @@ along a line near θ0, an eighth of a step apart (a loss made of large cancellin
 like them, not like L). Nothing is compared, so there is no verdict:
 the report says "estimate". The loss at θ0 ± (h/``own_scale.FINER``)·e_i too: where the
 central difference there leaves that bar, the estimate is not converged (a ripple finer than
-h) and the entry is estimated on its own scale (``own_scale.estimates``).
+h) and the entry is estimated on its own scale (``own_scale.estimates``); where h grew with
+|w| that probe is at the step the entry would have at |w| ≤ S instead, and an estimate the
+probe disagrees with is kept only where a ladder of much smaller steps agrees with it
+(``deep_look``: Σ sin θ at θ ≈ 1e8, review11n C4).
 
 A loss that is noisy (L(θ0) differs between evaluations: dropout, sampling) is measured first
 (σ over 1 + NOISE_REPEATS evaluations at θ0) and every bar grows by NOISE_WIDTH times the
@@ -33,7 +36,7 @@ import numpy as np
 
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, real_numbers
-from fdgui.core.netcheck import own_scale
+from fdgui.core.netcheck import deep_look, own_scale
 from fdgui.core.netcheck.chunks import forward_rows_per_chunk, sample_indices
 from fdgui.core.netcheck.noise import NOISE_MORE, steady_sigma
 from fdgui.core.netcheck.projection import direction
@@ -181,6 +184,7 @@ class NumericEngine:
         self.roundoff = self.u * max(1.0, abs(self.loss))
         self.setup_evaluations = 1 + NOISE_REPEATS + (NOISE_MORE if self.noise_sigma else 0)
         self.own_scale_looked = self.own_scale_evaluations = 0  # netcheck.own_scale
+        self.deep_looked = 0  # netcheck.deep_look (its losses counted with own_scale's)
         self.offsets = model.offsets()
         base = recommended_epsilon(self.precision, 0.0)
         step = base if settings.epsilon is None else float(settings.epsilon)
@@ -286,6 +290,8 @@ class NumericEngine:
         flat = self.offsets[position] + np.asarray(indices, dtype=np.int64)
         h = self._step(self.theta[flat], position)
         finer = h / own_scale.FINER  # the central difference there: is the estimate converged?
+        if self.settings.epsilon is None:  # (below the unit-scale step where h ∝ |w| is above it)
+            finer = deep_look.finer_steps(h, self.theta[flat], self.step_scales[position])
         found, made = self._moved_losses(
             flat, np.concatenate([h, -h, h / 2, -h / 2, finer, -finer])
         )
@@ -297,8 +303,13 @@ class NumericEngine:
                 central = (found[4 * n : 5 * n] - found[5 * n :]) / (
                     made[4 * n : 5 * n] - made[5 * n :]
                 )
-            values, bars, h = own_scale.estimates(
+            first = (values, bars)
+            final = own_scale.estimates(
                 self, position, flat, h, got, actual, values, bars, (central, finer)
+            )
+            # and trusted only where much smaller steps agree (``deep_look``)
+            values, bars, h = deep_look.verified(
+                self, position, flat, first, final, (central, finer)
             )
         return values, bars, h, plus, minus
 
