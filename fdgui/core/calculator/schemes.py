@@ -327,7 +327,7 @@ def parse_measurement_table(
 
     Columns may be separated by commas, tabs, semicolons or spaces (with tabs or semicolons a
     comma inside a cell is read as a decimal comma). Blank lines and lines starting with ``#``
-    are skipped; a first line of column names is read (``table_header``: the columns are
+    are skipped; a line of column names is read (``table_columns``: each row under it is
     taken in the order it names, a pandas index column left out). Returns the rows that
     parse and one message per line that does not (``line 3: L(w−ε): “x” is not a number``).
     A part of a longer text: ``first_line`` numbers its lines, ``header=False`` when its
@@ -337,13 +337,13 @@ def parse_measurement_table(
     problems: list[str] = []
     seen_data = not header
     if header:
-        from fdgui.core.calculator.table_header import arrange_columns
+        from fdgui.core.calculator.table_columns import arrange_columns
 
-        text, problem, note = arrange_columns(text)
+        # every row under a header in the order it names, or a bad row with its reason
+        text, problem, notes = arrange_columns(text)
         if problem:
             return [], [problem]
-        if note:  # a header not understood whole: which order was taken
-            problems.append(note)
+        problems += notes  # the order taken where a header does not name it all
     for number, raw in enumerate(text_lines(text), start=first_line):
         line = raw.strip()
         if not line or line[0] == "#":
