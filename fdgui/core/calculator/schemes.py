@@ -358,6 +358,10 @@ def parse_measurement_table(
             problems.append(problem)
         elif inputs is not None:
             rows.append(inputs)
+    if header:
+        from fdgui.core.calculator.table_columns import by_line
+
+        problems = by_line(problems)  # a header's notes and the readers' bad lines in order
     return rows, problems
 
 

@@ -70,7 +70,7 @@ def measure_table(
     """A pasted table (``parse_measurement_table``'s rules), read ``chunk`` lines at a time:
     plain lines by ``plain_values`` and ``measured_row`` (exact, the same values), the
     others by the careful reader, which words what it cannot read."""
-    from fdgui.core.calculator.table_columns import arrange_columns
+    from fdgui.core.calculator.table_columns import arrange_columns, by_line
     from fdgui.core.numbers.parsing import text_lines
 
     result = MeasuredRows()
@@ -93,6 +93,7 @@ def measure_table(
         yield done / max(1, len(lines)), f"read {done:,} of {len(lines):,} lines"
     if pieces:
         result.points = np.concatenate(pieces)
+    result.problems = by_line(result.problems)  # a header's notes among the bad lines
     return result
 
 

@@ -141,11 +141,14 @@ def _header(number: int, line: str) -> _Header:
 
 
 def _row(header: _Header, number: int, cells: list[str]) -> tuple[str | None, str]:
-    """(the row's cells in the readers' order, tab-separated; "") or (None, why not)."""
+    """(the row's cells in the readers' order, tab-separated; "") or (None, why not), or
+    (None, "") for a row of a count of cells the readers refuse in their own words."""
     columns, count, width = header.columns, len(cells), header.width
     if header.order is None:
         width = max(width, 3)  # read by position: a title line of fewer cells names none
     loss = columns[3]
+    if count not in (3, 4) and count != width:
+        return None, ""  # the readers take no such row: they say so in their words
     if count > width:
         if not (count == 4 and width == 3 and loss in (None, 3)):
             return None, (
@@ -260,10 +263,21 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
             continue
         row, problem = _row(header, number, cells)
         if row is None:
-            notes.append(f"line {number}: {problem}")
-            arranged[index] = "#"
+            if problem:
+                notes.append(f"line {number}: {problem}")
+                arranged[index] = "#"
             continue
         header.rows += 1
         arranged[index] = row
     notes += _notes(header)
     return "\n".join(arranged), "", notes
+
+
+def by_line(problems: list[str]) -> list[str]:
+    """``problems`` in the order of their lines ("line N: …"; others first), stable."""
+
+    def line(problem: str) -> int:
+        found = re.match(r"line (\d+)", problem)
+        return int(found.group(1)) if found else 0
+
+    return sorted(problems, key=line)
