@@ -178,6 +178,29 @@ def _row(header: _Header, number: int, cells: list[str]) -> tuple[str | None, st
     return "\t".join(chosen), ""
 
 
+def _arrange(
+    header: _Header, index: int, cells: list[str], arranged: list[str], notes: list[str]
+) -> None:
+    """Line ``index`` (its ``cells``) in the readers' order, or a bad row with its reason."""
+    row, problem = _row(header, index + 1, cells)
+    if row is not None:
+        header.rows += 1
+        arranged[index] = row
+    elif problem:
+        notes.append(f"line {index + 1}: {problem}")
+        arranged[index] = "#"
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter other than an exponent's e (a header, a hex float, a
+    word in a bad line): bytes deleted in C for ASCII text (a long table of numbers is
+    passed in a few milliseconds)."""
+    if text.isascii():
+        rest = text.encode("ascii").translate(None, b"0123456789.eE+-,;\t \r\n\f\v")
+        return re.search(rb"[A-Za-z]", rest) is not None
+    return _WORDY.search(text) is not None
+
+
 def _is_new_header(cells: list[str], header: _Header | None, data: bool) -> bool:
     """Whether a line of words is a header: before the first row any such line is (as the
     readers take it); after rows only one that names columns (two of ε, L+, L−, L, or one
@@ -210,7 +233,7 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
     names (tab-separated; a line already so is kept as it is), the headers as comments;
     a reason when a header that rows follow cannot be matched ("" otherwise: the table is
     then not read at all); and the notes and bad rows, worded with their line numbers."""
-    if not _WORDY.search(text):
+    if not _has_words(text):
         return text, "", []  # numbers only: no header anywhere
     from fdgui.core.calculator.batch import plain_mask, separator_of
 
@@ -219,11 +242,28 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
     stripped = list(map(str.strip, lines))
     separator = separator_of(stripped)
     plain = plain_mask(stripped, separator)  # 3 or 4 plain cells (maybe empty), else 0
-    empty = (separator * 2, separator) if separator != " " else None
+    empty = (separator * 2, separator) if separator != " " else ()
     notes: list[str] = []
     header: _Header | None = None
     data = False  # a row was seen since the last header (or since the start)
     for index, line in enumerate(stripped):
+        kind = plain[index]
+        if kind:  # numbers only (no header, no word), 3 or 4 cells: the common line
+            data = True
+            if header is None:
+                continue
+            if header.problem:
+                return text, f"line {header.number}: {header.problem}", []
+            if (
+                header.order is None
+                and kind == max(header.width, 3)
+                and not (empty and (empty[0] in line or empty[1] in (line[0], line[-1])))
+            ):
+                header.rows += 1  # as many cells as the header, none empty: as it is
+                continue
+            cells = line.split(separator) if separator != " " else line.split()
+            _arrange(header, index, cells, arranged, notes)
+            continue
         if not line or line[0] == "#":
             continue
         number = index + 1
@@ -248,27 +288,13 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
             continue  # no header yet: read by position, as a table without one
         if header.problem:
             return text, f"line {header.number}: {header.problem}", []
-        if (
-            header.order is None
-            and plain[index] == max(header.width, 3)
-            and (empty is None or not (empty[0] in line or empty[1] in (line[0], line[-1])))
-        ):
-            header.rows += 1  # plain, no cell empty, as many as the header: as it is
-            continue
         cells = _cells(line)
         if cells is None:
             continue  # the readers say why
         if header.order is None and len(cells) == max(header.width, 3) and all(cells[:4]):
             header.rows += 1  # already in the readers' order
             continue
-        row, problem = _row(header, number, cells)
-        if row is None:
-            if problem:
-                notes.append(f"line {number}: {problem}")
-                arranged[index] = "#"
-            continue
-        header.rows += 1
-        arranged[index] = row
+        _arrange(header, index, cells, arranged, notes)
     notes += _notes(header)
     return "\n".join(arranged), "", notes
 
