@@ -282,3 +282,18 @@ def test_no_header_order_and_row_width_is_read_against_its_names(seed):
                 assert row.loss_minus == Decimal(COLUMNS["L-"][index]), (header, problems)
                 assert row.loss is None or row.loss == Decimal(COLUMNS["L"][index])
             assert rows or problems
+
+
+@pytest.mark.parametrize("separator", [",", "\t", ";"])
+def test_an_empty_middle_cell_without_a_header_is_a_bad_row_not_a_shifted_one(separator):
+    """``0.1,,0.3,0.4`` was read as ε 0.1, L+ 0.3, L− 0.4: the empty cell dropped, the
+    cells after it moved left. A trailing empty cell (no L) is still no L."""
+    lines = _table(None, ["eps", "L+", "L-", "L"], separator).splitlines()
+    cells = lines[1].split(separator)
+    cells[1] = ""
+    lines[1] = separator.join(cells)
+    lines[2] = separator.join(lines[2].split(separator)[:3]) + separator  # L left empty
+    rows, problems = _read_both("\n".join(lines) + "\n")
+    _assert_by_name(rows, indices=[0, 2, 3, 4, 5, 6, 7, 8], loss=None)
+    assert rows[1].loss is None
+    assert len(problems) == 1 and problems[0].startswith("line 2: ") and "empty" in problems[0]

@@ -490,17 +490,31 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
         return _quoted_cells(line)
     if "\t" in line or ";" in line:
         cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
-        return [cell for cell in cells if cell], ""
+        return _kept(cells)
     # a space beside a comma (a no-break space after a number, "1, 2, 3") separates nothing
     words = _SPACED_COMMA.sub(",", line).split()
     if len(words) == 1:
-        return [cell.strip() for cell in words[0].split(",") if cell.strip()], ""
+        return _kept([cell.strip() for cell in words[0].split(",")])
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
     ambiguous = [cell for cell in cells if "," in cell]
     if ambiguous:
         return [], (
             f"“{ambiguous[0]}” could be a decimal comma or a thousands separator; "
             "use a dot for decimals and no thousands separators"
+        )
+    return cells, ""
+
+
+def _kept(cells: list[str]) -> tuple[list[str], str]:
+    """The cells up to the last one written, or why not: an empty cell before a written
+    one would move the cells after it left (``0.1,,0.3,0.4``: 0.3 read as L+); empty cells
+    at the end are none (no L)."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    if "" in cells:
+        return [], (
+            f"value {cells.index('') + 1} of {len(cells)} is empty: the values after it "
+            "cannot be told where they belong (leave only the last, L, empty)"
         )
     return cells, ""
 
