@@ -36,9 +36,10 @@ def read_table_text(
             f"{name} is larger than {MAX_TABLE_BYTES // 2**20} MB: not read (a table of "
             "measurements is far smaller; is this the right file?)",
         )
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its mark (Excel's "Unicode Text")
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_unmarked(data)
+    if encoding:  # UTF-16 with its mark (Excel's "Unicode Text") or without
         try:
-            text = data.decode("utf-16")
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             text = ""
         # a table's text is mostly ASCII: bytes that only begin like the mark are not one
@@ -51,6 +52,20 @@ def read_table_text(
         if _single_byte_text(data):  # Latin-1 / Windows-1252: "é" in a comment
             return data.decode("cp1252", errors="replace")
         raise InputError(field, f"cannot read {name}: not a text file (UTF-8)") from None
+
+
+def _utf16_unmarked(data: bytes) -> str:
+    """The encoding ("utf-16-le" or "utf-16-be") of bytes that read as mostly-ASCII UTF-16
+    without its mark (every other byte a NUL, none between), else ""."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2 or b"\x00" not in head:
+        return ""
+    even, odd = head[0::2], head[1::2]
+    if even.count(0) == 0 and odd.count(0) >= 0.9 * len(odd):
+        return "utf-16-le"
+    if odd.count(0) == 0 and even.count(0) >= 0.9 * len(even):
+        return "utf-16-be"
+    return ""
 
 
 def _single_byte_text(data: bytes) -> bool:

@@ -25,14 +25,17 @@ FIELDS = ("epsilon", "loss", "loss_plus", "loss_minus", "central", "forward", "b
 
 
 def careful(text: str) -> tuple[list, list[str]]:
-    """Every line the careful way (no fast path at all); a header's note (``arrange_columns``:
-    a header that does not name the columns says the order taken) first."""
-    from fdgui.core.calculator.table_header import arrange_columns
+    """Every line the careful way (no fast path at all), as ``arrange_columns`` leaves the
+    text (each row under a header in the order it names; headers as comments); its notes
+    and bad rows (a header that does not name the columns says the order taken) among the
+    readers' bad lines, in line order."""
+    from fdgui.core.calculator.table_columns import arrange_columns, by_line
 
     rows, problems = [], []
-    note = arrange_columns(text)[2]
-    if note:
-        problems.append(note)
+    text, problem, notes = arrange_columns(text)
+    if problem:
+        return [], [problem]
+    problems += notes
     seen = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -43,7 +46,7 @@ def careful(text: str) -> tuple[list, list[str]]:
             problems.append(problem)
         elif inputs is not None:
             rows.append(schemes.measurement(inputs))
-    return rows, problems
+    return rows, by_line(problems)
 
 
 def _same_rows(fast: list, slow: list) -> None:

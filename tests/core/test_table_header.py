@@ -138,8 +138,10 @@ def test_common_spellings_of_the_two_sides_are_read_by_name(minus, plus):
 
 
 def test_a_header_in_unknown_words_says_the_order_it_was_read_in():
-    """``e,lossB,lossA`` names no side: read by position (L+ second), and said."""
-    rows, problems = parse_measurement_table("e,lossB,lossA\n0.1,2,1\n0.01,1.1,1\n")
+    """``e,lossA,lossB`` only counts its columns: read by position (L+ second), and said.
+    (``e,lossB,lossA`` counts them backwards: which is L+ is not said, so it is refused in
+    words since review11t H2, tests/core/test_table_header_rows.py.)"""
+    rows, problems = parse_measurement_table("e,lossA,lossB\n0.1,2,1\n0.01,1.1,1\n")
     assert [float(row.loss_plus) for row in rows] == [2, 1.1]
     assert len(problems) == 1 and "read by position as ε, L+, L−" in problems[0]
 

@@ -445,7 +445,7 @@ def parse_measurement_table(
 
     Columns may be separated by commas, tabs, semicolons or spaces (with tabs or semicolons a
     comma inside a cell is read as a decimal comma). Blank lines and lines starting with ``#``
-    are skipped; a first line of column names is read (``table_header``: the columns are
+    are skipped; a line of column names is read (``table_columns``: each row under it is
     taken in the order it names, a pandas index column left out). Returns the rows that
     parse and one message per line that does not (``line 3: L(w−ε): “x” is not a number``).
     A part of a longer text: ``first_line`` numbers its lines, ``header=False`` when its
@@ -455,13 +455,13 @@ def parse_measurement_table(
     problems: list[str] = []
     seen_data = not header
     if header:
-        from fdgui.core.calculator.table_header import arrange_columns
+        from fdgui.core.calculator.table_columns import arrange_columns
 
-        text, problem, note = arrange_columns(text)
+        # every row under a header in the order it names, or a bad row with its reason
+        text, problem, notes = arrange_columns(text)
         if problem:
             return [], [problem]
-        if note:  # a header not understood whole: which order was taken
-            problems.append(note)
+        problems += notes  # the order taken where a header does not name it all
     for number, raw in enumerate(text_lines(text), start=first_line):
         line = raw.strip()
         if not line or line[0] == "#":
@@ -476,6 +476,10 @@ def parse_measurement_table(
             problems.append(problem)
         elif inputs is not None:
             rows.append(inputs)
+    if header:
+        from fdgui.core.calculator.table_columns import by_line
+
+        problems = by_line(problems)  # a header's notes and the readers' bad lines in order
     return rows, problems
 
 
@@ -604,17 +608,31 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
         return _quoted_cells(line)
     if "\t" in line or ";" in line:
         cells = [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
-        return [cell for cell in cells if cell], ""
+        return _kept(cells)
     # a space beside a comma (a no-break space after a number, "1, 2, 3") separates nothing
     words = _SPACED_COMMA.sub(",", line).split()
     if len(words) == 1:
-        return [cell.strip() for cell in words[0].split(",") if cell.strip()], ""
+        return _kept([cell.strip() for cell in words[0].split(",")])
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
     ambiguous = [cell for cell in cells if "," in cell]
     if ambiguous:
         return [], (
             f"“{ambiguous[0]}” could be a decimal comma or a thousands separator; "
             "use a dot for decimals and no thousands separators"
+        )
+    return cells, ""
+
+
+def _kept(cells: list[str]) -> tuple[list[str], str]:
+    """The cells up to the last one written, or why not: an empty cell before a written
+    one would move the cells after it left (``0.1,,0.3,0.4``: 0.3 read as L+); empty cells
+    at the end are none (no L)."""
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    if "" in cells:
+        return [], (
+            f"value {cells.index('') + 1} of {len(cells)} is empty: the values after it "
+            "cannot be told where they belong (leave only the last, L, empty)"
         )
     return cells, ""
 

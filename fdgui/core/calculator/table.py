@@ -70,16 +70,15 @@ def measure_table(
     """A pasted table (``parse_measurement_table``'s rules), read ``chunk`` lines at a time:
     plain lines by ``plain_values`` and ``measured_row`` (exact, the same values), the
     others by the careful reader, which words what it cannot read."""
-    from fdgui.core.calculator.table_header import arrange_columns
+    from fdgui.core.calculator.table_columns import arrange_columns, by_line
     from fdgui.core.numbers.parsing import text_lines
 
     result = MeasuredRows()
-    text, problem, note = arrange_columns(text)  # the columns in the order a header names
+    text, problem, notes = arrange_columns(text)  # each row in the order its header names
     if problem:
         result.problems.append(problem)
         return result
-    if note:  # a header not understood whole: which order was taken
-        result.problems.append(note)
+    result.problems += notes  # the order taken where a header does not name it all
     lines = text_lines(text)
     seen_data = False
     pieces = []
@@ -94,6 +93,7 @@ def measure_table(
         yield done / max(1, len(lines)), f"read {done:,} of {len(lines):,} lines"
     if pieces:
         result.points = np.concatenate(pieces)
+    result.problems = by_line(result.problems)  # a header's notes among the bad lines
     return result
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 
-from fdgui.core.numbers.parsing import text_lines
-
 EPSILON, PLUS, MINUS, LOSS, IGNORED = "ε", "L+", "L−", "L", ""
 ORDER = (EPSILON, PLUS, MINUS, LOSS)
 _EPSILON_NAMES = {
@@ -25,9 +23,20 @@ _EPSILON_NAMES = {
 _LOSS_NAMES = {
     "l", "loss", "l0", "lw", "l(w)", "f", "fx", "f(x)", "f(w)", "value", "center", "f0",
     "loss0", "lossw", "l(w0)", "f(w0)", "f(x0)", "y0", "fw", "lossatw", "lcenter", "lc", "mid",
+    "cost", "j", "obj", "objective", "zero", "centre", "middle", "nominal", "base",
 }  # fmt: skip
-# L(x), loss(θ), f(w0): the loss at the point
-_LOSS_AT_POINT = r"(l|loss|f|y)\((w|x|θ|theta|p|w0|x0|θ0)\)"
+# L(x), loss(θ), J[w], f(w0): the loss at the point
+_LOSS_AT_POINT = r"(l|loss|f|y|j|cost|obj)[(\[](w|x|θ|theta|p|w0|x0|θ0)[)\]]"
+# f(x−h) written without signs: fxmh, fxph, fmh, Lph (the loss, the point, m or p, the step)
+_SIDE_CODE = re.compile(
+    r"(?:(?:f|l|loss|y|j|cost|obj)(?:x|w|θ|theta|x0|w0)?|x|w|θ|theta)(m|p)(?:h|e|eps|ε|δ|delta|dx|dw)"
+)
+# the signs as people type them: superscript, subscript, full-width, typographic
+_SIGNS = str.maketrans({"\u207a": "+", "\u208a": "+", "\uff0b": "+", "\ufe62": "+",
+                        "\u207b": "-", "\u208b": "-", "\uff0d": "-", "\ufe63": "-",
+                        "\u2212": "-", "\u2013": "-"})  # fmt: skip
+# the point's name before the step's sign inside L(…): w+(-eps) is a step down
+_POINT_SIGNS = re.compile(r"(?:w|x|θ|theta|p|w0|x0|θ0)([-+()]+)")
 _INDEX_NAMES = {"", "index", "idx", "row", "unnamed:0", "#"}
 _PLUS_WORDS = ("plus", "+")
 _MINUS_WORDS = ("minus", "-")
@@ -80,10 +89,15 @@ def _side(name: str) -> str | None:
 
 def column_role(name: str) -> str | None:
     """What a header cell names: ε, L+, L−, L, an index to skip (""), or None (unknown)."""
-    text = name.strip().strip("\"'").lower().replace("\u2212", "-").replace("\u2013", "-")
+    text = name.strip().strip("\"'").lower().translate(_SIGNS)
     text = re.sub(r"[\s_]", "", text)
     if re.fullmatch(r"[\d.,eE+-]*\d[\d.,eE+-]*", text):
         return None  # a number, however written (a line the readers word as data)
+    if re.fullmatch(r"[-=+*~.]{2,}", text):
+        return None  # a rule drawn under a header or between tables: ----, ====
+    code = _SIDE_CODE.fullmatch(text)
+    if code:
+        return PLUS if code.group(1) == "p" else MINUS
     if text in _INDEX_NAMES:
         return IGNORED
     if text in _EPSILON_NAMES:
@@ -94,10 +108,14 @@ def column_role(name: str) -> str | None:
     # (said in words first: loss-plus; an exponent's sign is no step's: L(w+1e-3))
     plus, minus = "plus" in text, "minus" in text
     if plus == minus:
-        inside = text.split("(", 1)[1] if "(" in text else text
+        inside = re.split(r"[(\[]", text, maxsplit=1)[1] if re.search(r"[(\[]", text) else text
         inside = re.sub(r"(\d\.?)e[+-]?\d", r"\1", inside)
         plus = any(word in inside for word in _PLUS_WORDS) or text in ("lp", "fp")
         minus = any(word in inside for word in _MINUS_WORDS) or text in ("lm", "fm")
+        signs = _POINT_SIGNS.match(inside) if plus and minus and inside != text else None
+        if signs:  # L(w+(-eps)), L(w-(-eps)): the signs multiply
+            plus = signs.group(1).count("-") % 2 == 0
+            minus = not plus
     if plus != minus:
         return PLUS if plus else MINUS
     if plus:
@@ -137,18 +155,120 @@ def _shown(line: str) -> str:
     return f"“{text[:80]}{'…' if len(text) > 80 else ''}”"
 
 
+# words that name the two sides only as a pair, in a header that names them no other way:
+# ``eps,backward,forward,loss`` (the calculator's export has forward, backward columns of
+# differences beside L+ and L−: there they are no losses), ``eps,m,p``
+_SIDE_PAIRS = (
+    ({"forward", "fwd", "fw"}, {"backward", "bwd", "bw", "back"}),
+    ({"p"}, {"m"}),
+)
+_SIDE_WORDS = _PLUS_SIDE | _MINUS_SIDE | _PLUS_AFTER_LOSS | _MINUS_AFTER_LOSS | {"plus", "minus"}
+
+
+def _name(cell: str) -> str:
+    return re.sub(r"[\s_]", "", cell.strip().strip("\"'").lower())
+
+
+def _stem(cell: str) -> str:
+    """A side's name without its side: ``y_minus`` → ``y``, ``J(w+eps)`` → ``j``."""
+    head = re.split(r"[(\[]", cell.strip().strip("\"'"), maxsplit=1)[0]
+    return "".join(word for word in _words(head) if word not in _SIDE_WORDS)
+
+
+def header_roles(cells: list[str]) -> list[str | None]:
+    """What each header cell names (``column_role``), read with the others: a pair of side
+    words (forward/backward, m/p) where nothing else names a side; the loss at w by the
+    sides' own name (``y`` beside ``y_minus``, ``y_plus``)."""
+    roles = [column_role(cell) for cell in cells]
+    names = [_name(cell) for cell in cells]
+    unknown = [i for i, role in enumerate(roles) if role is None]
+    if PLUS not in roles and MINUS not in roles:
+        estimates = any(names[i] in _DERIVED - {"forward", "backward"} for i in unknown)
+        for plus_words, minus_words in _SIDE_PAIRS:
+            plus = [i for i in unknown if names[i] in plus_words]
+            minus = [i for i in unknown if names[i] in minus_words]
+            if len(plus) == 1 and len(minus) == 1 and not (estimates and "p" not in plus_words):
+                roles[plus[0]], roles[minus[0]] = PLUS, MINUS
+                break
+    if LOSS not in roles and PLUS in roles and MINUS in roles:
+        stem = _stem(cells[roles.index(PLUS)])
+        same = [i for i, role in enumerate(roles) if role is None and names[i] == stem]
+        if stem and stem == _stem(cells[roles.index(MINUS)]) and len(same) == 1:
+            roles[same[0]] = LOSS
+    return roles
+
+
+def _enumerates(first: str, second: str) -> bool:
+    """Whether two names only count columns (``a,b``; ``f1,f2``; ``lossA,lossB``; ``v0,v1``)
+    and so say nothing of which is L+ and which L−."""
+    a, b = _name(first), _name(second)
+    digits_a, digits_b = re.fullmatch(r"(.*?)(\d+)", a), re.fullmatch(r"(.*?)(\d+)", b)
+    if digits_a and digits_b:
+        same = digits_a.group(1) == digits_b.group(1)
+        return same and int(digits_a.group(2)) < int(digits_b.group(2))
+    return (
+        len(a) == len(b) > 0
+        and a[:-1] == b[:-1]
+        and a[-1].isalpha()
+        and b[-1].isalpha()
+        and ord(b[-1]) == ord(a[-1]) + 1
+    )
+
+
+def _says_no_side(line: str, cells: list[str], roles: list[str | None]) -> bool:
+    """Whether a header that names neither L+ nor L− says nothing of them: the columns where
+    the readers look for them are absent or only counted (``a,b,c``; ``h,f1,f2``), or the
+    line names nothing at all and is no list of columns (a title: ``My run``)."""
+    if len(cells) < 3 or _enumerates(cells[1], cells[2]):
+        return True
+    return not any(roles) and not re.search(r"[,;\t]", line)
+
+
+def _unsaid_side(line: str, cells: list[str], roles: list[str | None], missing: list[str]) -> str:
+    """Why a header does not say which column is L+ and which L− (never guessed: a swap
+    makes a correct gradient look wrong), or "": it names both; or names neither and says
+    nothing of them (``_says_no_side``); or names one, and one column of unknown name is
+    left for the other."""
+    sides = [role for role in (PLUS, MINUS) if role in missing]
+    unknown = [
+        cell.strip()[:20]
+        for cell, role in zip(cells, roles, strict=True)
+        if role is None and _name(cell) not in _DERIVED
+    ]
+    if not sides or (len(sides) == 1 and len(unknown) <= 1):
+        return ""
+    if len(sides) == 2 and _says_no_side(line, cells, roles):
+        return ""
+    which = (
+        "which column is L+ (the loss at w + ε) and which L− (the loss at w − ε)"
+        if len(sides) == 2
+        else f"which column is {sides[0]}"
+    )
+    shown = ", ".join(f"“{cell}”" for cell in unknown) or "its columns"
+    return (
+        f"the header {_shown(line)} does not say {which}: {shown} "
+        f"{'are' if len(unknown) > 1 else 'is'} no name the reader knows, and guessing "
+        "could swap them (a correct gradient would look wrong). Name them (for example "
+        "eps,L+,L-,L) or remove the header to read the columns by position as ε, L+, L−, L"
+    )
+
+
 def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
     """For a header line: for each of ε, L+, L−, L the column it names (None for an absent
     L), or None to keep positions (they are where the readers look, or the header does not
     name ε, L+ and L− and nothing it names is out of place); a reason when the names cannot
-    be matched; and a note when the columns are read by position though a header is there
-    (it does not name them all), or a column it names in other words is left out."""
+    be matched (or do not say which column is L+ and which L−: that is never guessed); and
+    a note when the columns are read by position though a header is there (it does not name
+    them all), or one it names in other words is left out."""
     cells = _header_cells(line)
-    roles = [column_role(cell) for cell in cells]
+    roles = header_roles(cells)
     named = [role for role in roles if role]
     missing = [role for role in (EPSILON, PLUS, MINUS) if role not in named]
     doubled = sorted({role for role in named if named.count(role) > 1})
     in_place = all(role in (None, ORDER[column]) for column, role in enumerate(roles[:4]))
+    problem = "" if doubled else _unsaid_side(line, cells, roles, missing)
+    if problem:
+        return None, problem, ""
     if missing and not doubled and in_place and len(roles) <= len(ORDER):
         # no name the readers know is out of place: the positions are taken, and said (a
         # line of no names at all, "0.0.;.0", is no header to speak of)
@@ -182,7 +302,7 @@ def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
     unknown = [
         cell.strip()
         for cell, role in zip(cells, roles, strict=True)
-        if role is None and re.sub(r"[\s_]", "", cell.strip().lower()) not in _DERIVED
+        if role is None and _name(cell) not in _DERIVED
     ]
     note = ""
     if unknown and LOSS not in named:
@@ -194,66 +314,3 @@ def header_order(line: str) -> tuple[list[int | None] | None, str, str]:
     if order == [0, 1, 2, 3 if len(roles) > 3 else None] and len(roles) <= len(ORDER):
         return None, "", note  # already where the readers look
     return order, "", note
-
-
-def _cells(line: str) -> list[str] | None:
-    from fdgui.core.calculator.schemes import _split_table_line
-
-    if "\t" in line or ";" in line:
-        # empty cells keep their place (the readers drop them; here columns are counted)
-        return [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
-    if "," in line and " " not in line.strip():
-        return [cell.strip() for cell in line.split(",")]
-    cells, problem = _split_table_line(line)
-    return None if problem else cells
-
-
-def _header_line(line: str) -> list[str] | None:
-    """The cells of ``line`` when it is a header (no cell a number), else None. Split as the
-    readers split a line; a header whose names hold spaces beside its commas
-    (``eps,loss(w - eps),loss(w + eps)``), which the readers refuse as ambiguous decimal
-    commas, at its commas."""
-    from fdgui.core.calculator.schemes import _looks_numeric, _split_table_line
-
-    cells, problem = _split_table_line(line)  # as the readers split it (quotes too)
-    if problem:
-        cells = [cell.strip() for cell in _header_cells(line)]
-    if any(_looks_numeric(cell) for cell in cells):
-        return None  # data (or a line the reader words)
-    return cells
-
-
-def arrange_columns(text: str) -> tuple[str, str, str]:
-    """``text`` with every data line's cells in the order ε, L+, L−, L its header names
-    (tab-separated; unchanged when there is no header, or it names them in that order), a
-    reason when the header's names cannot be matched ("" otherwise), and a note when its
-    columns are read by position though it does not name them all (``header_order``). Lines
-    keep their numbers (the header's as the readers read a header); a line whose cells do
-    not fit the header is left for the reader to word."""
-    lines = text_lines(text)
-    for number, raw in enumerate(lines):
-        line = raw.strip()
-        if not line or line[0] == "#":
-            continue
-        cells = _header_line(line)
-        if cells is None:
-            return text, "", ""  # data first: no header
-        order, problem, note = header_order(line)
-        where = f"line {number + 1}: "
-        if problem:
-            return text, where + problem, ""
-        arranged = [*lines[:number], "\t".join(cells) or "#"]  # the header, read as one
-        data = any(text.strip() and text.strip()[0] != "#" for text in lines[number + 1 :])
-        note = where + note if note and data else ""  # no rows, no order to say
-        if order is None:
-            return "\n".join(arranged + lines[number + 1 :]), "", note
-        width = len(_header_cells(line))
-        for data in lines[number + 1 :]:
-            stripped = data.strip()
-            cells = _cells(stripped) if stripped and stripped[0] != "#" else None
-            if cells is None or len(cells) != width:
-                arranged.append(data)
-                continue
-            arranged.append("\t".join(cells[index] for index in order if index is not None))
-        return "\n".join(arranged), "", note
-    return text, "", ""

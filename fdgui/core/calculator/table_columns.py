@@ -1,0 +1,309 @@
+"""Every row under a header is read by the names it can hold, never by a position its header
+contradicts (review11t C1, H2).
+
+``arrange_columns`` rewrites a table's text for the readers (schemes.py, table.py): each data
+line under a header becomes its cells in the order ε, L+, L−[, L] the header names
+(``table_header.header_order``), whatever its number of cells:
+
+- a row with fewer cells than the header names is read when it holds ε, L+ and L− (its L,
+  when the header names one, may be missing); otherwise it is a bad row, with the reason;
+- a row with one cell more than a header of ε, L+ and L− alone has it read as L, by its
+  place (as a table without a header is read; said when the header's order is not the
+  readers'); any other row with more cells than its header names is a bad row;
+- a named cell left empty is a bad row (the cells after it do not move left);
+- a header after rows (a second table in the file, or a first header after rows without one)
+  starts its own order, said; one that cannot be matched refuses the table in words, as a
+  first header does. A line of words that names no column (``oops``, ``-----``) is left for
+  the readers to word as a bad row.
+
+Headers become comment lines, so every line keeps its number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from fdgui.core.calculator.table_header import (
+    EPSILON,
+    IGNORED,
+    MINUS,
+    PLUS,
+    _header_cells,
+    _shown,
+    column_role,
+    header_order,
+)
+from fdgui.core.numbers.parsing import text_lines
+
+# a line that may hold a word (a letter other than the exponent's e): only such a line may be
+# a header; a table of plain numbers is passed through as it is
+_WORDY = re.compile(r"[^\W\d_eE]")
+_NAMES = {EPSILON: "ε", PLUS: "L+", MINUS: "L−"}
+
+
+@dataclass
+class _Header:
+    """The order one header names, and what was read under it."""
+
+    number: int  # its line (1-based)
+    line: str
+    order: list[int | None] | None = None  # ε, L+, L−, L columns (None: the readers' order)
+    width: int = 0
+    problem: str = ""
+    note: str = ""
+    named: int = 0  # how many of its cells name ε, L+, L− or L
+    rows: int = 0  # rows read under it
+    loss_by_place: list[int] = field(default_factory=list)  # lines whose 4th cell is L by place
+
+    @property
+    def columns(self) -> list[int | None]:
+        if self.order is not None:
+            return self.order
+        return [0, 1, 2, 3]  # the readers' order: a 4th cell, named or not, is L
+
+
+# a number as float.hex() writes it: 0x1.8000000000000p-3 (exact: a binary fraction)
+_HEX_FLOAT = re.compile(
+    r"(?<![\w.])([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d{1,4})(?![\w.])"
+)
+
+
+def _hex_decimal(found: re.Match[str]) -> str:
+    """The exact decimal of one hex float (every binary fraction ends in decimal)."""
+    sign, whole, fraction, exponent = found.groups()
+    fraction = fraction or ""
+    digits = whole + fraction
+    if not digits or len(digits) > 40:
+        return found.group(0)  # the readers word it
+    mantissa = int(digits, 16)
+    power = int(exponent) - 4 * len(fraction)
+    if mantissa == 0:
+        return sign + "0"
+    if power >= 0:
+        value = Decimal(mantissa << power)
+    else:
+        scaled = mantissa * 5**-power  # the value is scaled·10^power
+        while power < 0 and scaled % 10 == 0:
+            scaled, power = scaled // 10, power + 1  # no trailing zeros
+        value = Decimal(f"{scaled}E{power}")  # exact (no context)
+    return sign + str(value)
+
+
+def _hex_floats(line: str) -> str:
+    """``line`` with every hex float (``float.hex()``) written as its exact decimal."""
+    return _HEX_FLOAT.sub(_hex_decimal, line)
+
+
+def _wrapped(line: str) -> str:
+    from fdgui.core.calculator.schemes import _WRAPPED
+
+    return _WRAPPED.sub(lambda found: found.group(1) or found.group(2), line)
+
+
+def _cells(line: str) -> list[str] | None:
+    """A data line's cells, empty ones kept where separators say so (tabs, semicolons,
+    commas): columns are counted. None when the readers refuse the line as it is."""
+    from fdgui.core.calculator.schemes import _split_table_line
+
+    if "(" in line:
+        line = _wrapped(line)
+    if '"' not in line:
+        if "\t" in line or ";" in line:
+            return [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
+        if "," in line and " " not in line.strip():
+            return [cell.strip() for cell in line.split(",")]
+    cells, problem = _split_table_line(line)
+    return None if problem else cells
+
+
+def _header_line(line: str) -> list[str] | None:
+    """The cells of ``line`` when it is a header (no cell a number), else None. Split as the
+    readers split a line; a header whose names hold spaces beside its commas
+    (``eps,loss(w - eps),loss(w + eps)``), which the readers refuse as ambiguous decimal
+    commas, at its commas."""
+    from fdgui.core.calculator.schemes import _looks_numeric, _split_table_line
+
+    cells, problem = _split_table_line(line)  # as the readers split it (quotes too)
+    if problem:
+        cells = [cell.strip() for cell in _header_cells(line)]
+    if any(_looks_numeric(cell) for cell in cells):
+        return None  # data (or a line the reader words)
+    return cells
+
+
+def _header(number: int, line: str) -> _Header:
+    order, problem, note = header_order(line)
+    cells = _header_cells(line)
+    named = sum(column_role(cell) not in (None, IGNORED) for cell in cells)
+    return _Header(number, line, order, len(cells), problem, note, named)
+
+
+def _row(header: _Header, number: int, cells: list[str]) -> tuple[str | None, str]:
+    """(the row's cells in the readers' order, tab-separated; "") or (None, why not), or
+    (None, "") for a row of a count of cells the readers refuse in their own words."""
+    columns, count, width = header.columns, len(cells), header.width
+    if header.order is None:
+        width = max(width, 3)  # read by position: a title line of fewer cells names none
+    loss = columns[3]
+    if count not in (3, 4) and count != width:
+        return None, ""  # the readers take no such row: they say so in their words
+    if count > width:
+        if not (count == 4 and width == 3 and loss in (None, 3)):
+            return None, (
+                f"{count} values under the header {_shown(header.line)} (line "
+                f"{header.number}), which names {width} columns: the values beyond it are "
+                "named by nothing, so which is which cannot be told"
+            )
+        loss = 3
+        if header.order is not None:  # said where the header's order is not the readers'
+            header.loss_by_place.append(number)
+    for role, column in zip((EPSILON, PLUS, MINUS), columns[:3], strict=True):
+        assert column is not None
+        if column >= count:
+            return None, (
+                f"{count} value{'' if count == 1 else 's'} under the header "
+                f"{_shown(header.line)} (line {header.number}): no {_NAMES[role]} (its "
+                f"column {column + 1})"
+            )
+        if not cells[column]:
+            return None, (
+                f"{_NAMES[role]} is empty (column {column + 1} of the header "
+                f"{_shown(header.line)}, line {header.number})"
+            )
+    chosen = [cells[column] for column in columns[:3] if column is not None]
+    if loss is not None and loss < count and cells[loss]:
+        chosen.append(cells[loss])
+    return "\t".join(chosen), ""
+
+
+def _arrange(
+    header: _Header, index: int, cells: list[str], arranged: list[str], notes: list[str]
+) -> None:
+    """Line ``index`` (its ``cells``) in the readers' order, or a bad row with its reason."""
+    row, problem = _row(header, index + 1, cells)
+    if row is not None:
+        header.rows += 1
+        arranged[index] = row
+    elif problem:
+        notes.append(f"line {index + 1}: {problem}")
+        arranged[index] = "#"
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter other than an exponent's e (a header, a hex float, a
+    word in a bad line): bytes deleted in C for ASCII text (a long table of numbers is
+    passed in a few milliseconds)."""
+    if text.isascii():
+        rest = text.encode("ascii").translate(None, b"0123456789.eE+-,;\t \r\n\f\v")
+        return re.search(rb"[A-Za-z]", rest) is not None
+    return _WORDY.search(text) is not None
+
+
+def _is_new_header(cells: list[str], header: _Header | None, data: bool) -> bool:
+    """Whether a line of words is a header: before the first row any such line is (as the
+    readers take it); after rows only one that names columns (two of ε, L+, L−, L, or one
+    among three cells or more) — a stray word is a bad row, not a new order."""
+    named = sum(column_role(cell) not in (None, IGNORED) for cell in cells)
+    if not data:
+        # a title before a header: the header that names columns wins
+        return header is None or named > 0 or header.named == 0
+    return named >= 2 or (named >= 1 and len(cells) >= 3)
+
+
+def _notes(header: _Header | None) -> list[str]:
+    """What is said of a header once rows were read under it."""
+    if header is None or not header.rows:
+        return []
+    notes = [f"line {header.number}: {header.note}"] if header.note else []
+    if header.loss_by_place:
+        lines = header.loss_by_place
+        which = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
+        notes.append(
+            f"line {header.number}: the header {_shown(header.line)} names 3 columns; the "
+            f"4th value of {len(lines)} row{'' if len(lines) == 1 else 's'} ({which}) is "
+            "read as L, the loss at w, by its place (name it in the header to be sure)"
+        )
+    return notes
+
+
+def arrange_columns(text: str) -> tuple[str, str, list[str]]:
+    """``text`` with every data line under a header in the order ε, L+, L−, L the header
+    names (tab-separated; a line already so is kept as it is), the headers as comments;
+    a reason when a header that rows follow cannot be matched ("" otherwise: the table is
+    then not read at all); and the notes and bad rows, worded with their line numbers."""
+    if not _has_words(text):
+        return text, "", []  # numbers only: no header anywhere
+    from fdgui.core.calculator.batch import plain_mask, separator_of
+
+    lines = text_lines(text)
+    arranged = list(lines)
+    stripped = list(map(str.strip, lines))
+    separator = separator_of(stripped)
+    plain = plain_mask(stripped, separator)  # 3 or 4 plain cells (maybe empty), else 0
+    empty = (separator * 2, separator) if separator != " " else ()
+    notes: list[str] = []
+    header: _Header | None = None
+    data = False  # a row was seen since the last header (or since the start)
+    for index, line in enumerate(stripped):
+        kind = plain[index]
+        if kind:  # numbers only (no header, no word), 3 or 4 cells: the common line
+            data = True
+            if header is None:
+                continue
+            if header.problem:
+                return text, f"line {header.number}: {header.problem}", []
+            if (
+                header.order is None
+                and kind == max(header.width, 3)
+                and not (empty and (empty[0] in line or empty[1] in (line[0], line[-1])))
+            ):
+                header.rows += 1  # as many cells as the header, none empty: as it is
+                continue
+            cells = line.split(separator) if separator != " " else line.split()
+            _arrange(header, index, cells, arranged, notes)
+            continue
+        if not line or line[0] == "#":
+            continue
+        number = index + 1
+        if "0x" in line or "0X" in line:  # values printed by float.hex(): their decimals
+            line = arranged[index] = _hex_floats(line)
+        words = _header_line(line) if _WORDY.search(line) else None
+        if words is not None:
+            if _is_new_header(words, header, data):
+                if data:
+                    notes += _notes(header)
+                    which = "a second header" if header else "a header after rows without one"
+                    notes.append(
+                        f"line {number}: {which}, {_shown(line)}: the rows after it are "
+                        "read in the order it names"
+                    )
+                header = _header(number, line)
+                arranged[index] = "#"
+                data = False
+            continue  # a line of words that names no column: the readers word it
+        data = True
+        if header is None:
+            continue  # no header yet: read by position, as a table without one
+        if header.problem:
+            return text, f"line {header.number}: {header.problem}", []
+        cells = _cells(line)
+        if cells is None:
+            continue  # the readers say why
+        if header.order is None and len(cells) == max(header.width, 3) and all(cells[:4]):
+            header.rows += 1  # already in the readers' order
+            continue
+        _arrange(header, index, cells, arranged, notes)
+    notes += _notes(header)
+    return "\n".join(arranged), "", notes
+
+
+def by_line(problems: list[str]) -> list[str]:
+    """``problems`` in the order of their lines ("line N: …"; others first), stable."""
+
+    def line(problem: str) -> int:
+        found = re.match(r"line (\d+)", problem)
+        return int(found.group(1)) if found else 0
+
+    return sorted(problems, key=line)
