@@ -45,7 +45,10 @@ def _settle(explorer, qtbot, timeout_s: float = 300) -> None:
 
 @pytest.mark.slow
 def test_a_200000_row_import_leaves_the_window_answering_and_reads_as_the_cli(
-    window, qtbot, tmp_path, app_heap  # noqa: F811
+    window,
+    qtbot,
+    tmp_path,
+    app_heap,  # noqa: F811
 ):
     if os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1) and not os.environ.get("FDGUI_TIME_ANYWAY"):
         pytest.skip(f"machine overloaded (load average {os.getloadavg()[0]:.1f})")
@@ -81,3 +84,105 @@ def test_a_200000_row_import_leaves_the_window_answering_and_reads_as_the_cli(
     panel.grab().save(str(image))
     if os.environ.get("FDGUI_KEEP_PNG"):
         panel.grab().save(os.environ["FDGUI_KEEP_PNG"])
+
+
+def _small(path) -> str:
+    path.write_text(
+        "eps,L+,L-\n0.01,0.8510008333,0.8490008333\n0.001,0.8501000008,0.8499000008\n"
+        "0.0001,0.85001,0.84999\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def _explorer(window):
+    window.open_panel("explorer")
+    return window.model("explorer"), window.panel("explorer")
+
+
+def test_a_long_import_runs_in_the_worker_with_progress_and_cancel(window, qtbot, tmp_path):
+    explorer, panel = _explorer(window)
+    assert panel.import_table_file(_small(tmp_path / "small.csv"))  # small: read at once
+    assert explorer.imported_table() == (3, [], "small.csv")
+    explorer.set_text("measured_backprop", "0.1")
+    _settle(explorer, qtbot)
+    texts = explorer.texts()
+    messages = []
+    explorer.table_import.progressed.connect(lambda _f, message: messages.append(message))
+    assert panel.import_table_file(_table(tmp_path / "long.tsv", 60_000))
+    assert explorer.table_import.running() and panel.progress_row.isVisibleTo(panel)
+    assert explorer.imported_table()[2] == "small.csv"  # nothing replaced yet
+    qtbot.waitUntil(lambda: any("read " in message for message in messages), timeout=60_000)
+    assert panel.status_label.text().startswith("Importing long.tsv: ")
+    panel.cancel_button.click()
+    assert not explorer.table_import.running() and not panel.progress_row.isVisibleTo(panel)
+    assert "Stopped importing long.tsv" in panel.status_label.text()
+    _settle(explorer, qtbot)
+    assert explorer.imported_table() == (3, [], "small.csv")  # the rows before are kept
+    assert explorer.texts() == texts
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def test_a_second_import_replaces_one_still_running(window, qtbot, tmp_path):
+    explorer, panel = _explorer(window)
+    applied = []
+    explorer.rowsChanged.connect(
+        lambda _count: applied.append(tuple(map(_hashable, explorer.imported_table())))
+    )
+    assert panel.import_table_file(_table(tmp_path / "first.tsv", 40_000))
+    assert panel.import_table_file(_table(tmp_path / "second.tsv", 20_000))
+    _settle(explorer, qtbot)
+    assert set(applied) == {(20_000, (), "second.tsv")}  # the first never lands
+    assert not panel.progress_row.isVisibleTo(panel)
+
+
+def test_a_bad_long_file_is_refused_in_words_and_nothing_is_lost(window, qtbot, tmp_path):
+    explorer, panel = _explorer(window)
+    assert panel.import_table_file(_small(tmp_path / "small.csv"))
+    explorer.set_text("measured_backprop", "0.1")
+    _settle(explorer, qtbot)
+    before = explorer.state()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("eps,L+,L-\n" + "0.1,y,z\n" * 20_000, encoding="utf-8")
+    assert panel.import_table_file(str(bad))  # long: read in the worker
+    _settle(explorer, qtbot)
+    said = panel.error_labels["rows"].text()
+    assert "no row of ε, L+, L− could be read from bad.csv" in said and "line 2" in said
+    assert explorer.imported_table() == (3, [], "small.csv")
+    assert explorer.state() == before
+    if hasattr(os, "mkfifo"):  # a pipe would keep the reader waiting forever
+        fifo = tmp_path / "pipe.csv"
+        os.mkfifo(fifo)
+        assert not panel.import_table_file(str(fifo))
+        assert "not a regular file" in panel.error_labels["rows"].text()
+        assert not explorer.table_import.running()
+
+
+def test_a_session_opened_during_an_import_wins_and_no_table_runs_a_probe(window, qtbot, tmp_path):
+    from fdgui.core import session as files
+
+    probe = tmp_path / "probe.py"
+    probe.write_text("raise SystemExit('must not run')\n", encoding="utf-8")
+    panels = {"explorer": {"source": "probe", "probe": str(probe)}}
+    path = tmp_path / "p.fdgui.json"
+    files.write_session(path, files.Session(panels=panels))
+    explorer, panel = _explorer(window)
+    assert panel.import_table_file(_table(tmp_path / "long.tsv", 40_000))
+    assert window.session.open_file(path), window.session.last_message
+    assert not explorer.table_import.running()
+    _settle(explorer, qtbot)
+    assert explorer.source() == "probe" and explorer.imported_table() is None
+    assert explorer.probe.model is None and not explorer.probe.opening  # never run
+    # an import afterwards reads the table; it never starts the probe the session named
+    assert panel.import_table_file(_table(tmp_path / "later.tsv", 20_000))
+    _settle(explorer, qtbot)
+    assert explorer.source() == "measured" and explorer.imported_table()[0] == 20_000
+    assert explorer.probe.model is None and not explorer.probe.opening
+    saved = window.collect_states()["explorer"]
+    assert saved["source"] == "measured" and saved.get("probe") == str(probe)
+    assert window.session.open_file(path)
+    _settle(explorer, qtbot)
+    assert explorer.source() == "probe" and explorer.probe.model is None
