@@ -14,10 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+# imported with this module (when the explorer's panel is made), not in the worker's first
+# step: a module compiled there holds the interpreter the window is waiting for
+from fdgui.core.calculator.schemes import (
+    Inputs,
+    parse_measurement_table,
+    plain_values,
+    read_table_line,
+    unreadable_table,
+)
+from fdgui.core.calculator.table_header import arrange_columns
+from fdgui.core.calculator.table_source import untold_format
 from fdgui.core.errors import InputError
+from fdgui.core.models.measured import RowColumns
+from fdgui.core.numbers.parsing import text_lines
+from fdgui.core.table_file import read_table_text
 
 CHUNK = 5_000  # lines per piece of work between progress reports
 #: the share of the progress bar the rows take (the losses' format the rest)
@@ -43,9 +58,6 @@ def read_table_file(
     """Read the table at ``path``; ``chosen``: the losses' format the person chose (None:
     none, read it from the losses). Raises InputError(field) when the file cannot be read
     or holds no row."""
-    from fdgui.core.calculator.table_source import untold_format
-    from fdgui.core.table_file import read_table_text
-
     name = Path(path).name
     yield 0.0, f"reading {name}"
     text = read_table_text(path, field)  # bounded: never more than the size cap
@@ -61,10 +73,6 @@ def table_rows_job(
 ) -> Generator[tuple[float, str], None, tuple[Any, list[str]]]:
     """``schemes.table_rows(text, source, field)`` as a job: the same rows (as RowColumns)
     and problems, read ``chunk`` lines at a time."""
-    from fdgui.core.calculator.schemes import unreadable_table
-    from fdgui.core.calculator.table_header import arrange_columns
-    from fdgui.core.numbers.parsing import text_lines
-
     text, problem, note = arrange_columns(text)  # the columns in the order a header names
     if problem:
         raise InputError(field, unreadable_table([problem], source))
@@ -81,8 +89,6 @@ def table_rows_job(
         yield ROWS_SHARE * done / len(lines), f"read {done:,} of {len(lines):,} lines"
     if not columns[0]:
         raise InputError(field, unreadable_table(problems, source))
-    from fdgui.core.models.measured import RowColumns
-
     return RowColumns(*columns), problems
 
 
@@ -90,13 +96,6 @@ def _read_lines(lines: list[str], first_line: int, seen_data: bool) -> tuple[lis
     """The rows and problems of ``lines`` (numbered from ``first_line``) and whether data has
     been seen by their end: ``parse_measurement_table``'s loop. Once data has been seen the
     parser itself reads them (no header can follow); before it, line by line as it does."""
-    from fdgui.core.calculator.schemes import (
-        Inputs,
-        parse_measurement_table,
-        plain_values,
-        read_table_line,
-    )
-
     rows: list = []
     problems: list[str] = []
     for index, raw in enumerate(lines):
@@ -123,7 +122,5 @@ def _read_lines(lines: list[str], first_line: int, seen_data: bool) -> tuple[lis
 
 def _extend(columns: tuple[list, ...], rows: list) -> None:
     """Append ``rows``' ε, L, L+, L− to ``columns`` (the rows themselves are then dropped)."""
-    from operator import attrgetter
-
     for column, name in zip(columns, ("epsilon", "loss", "loss_plus", "loss_minus"), strict=True):
         column.extend(map(attrgetter(name), rows))

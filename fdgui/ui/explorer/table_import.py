@@ -16,7 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
+from fdgui.core.table_file import MAX_TABLE_BYTES
+from fdgui.core.table_job import read_table_file  # and what it reads with: see there
+from fdgui.ui.worker import start_job
 
 #: a file at most this large is read at once (a few hundred rows: tens of milliseconds);
 #: a larger one in the worker
@@ -44,9 +48,6 @@ class TableImport(QObject):
     def start(self, path: str) -> bool:
         """Read ``path`` into the model's measured rows; False (``failed`` says why) when it
         was refused at once, True when it was read or is being read."""
-        from fdgui.core.table_file import MAX_TABLE_BYTES
-        from fdgui.core.table_job import read_table_file
-
         self._stop()  # a new file replaces one still being read
         name = Path(path).name
         try:
@@ -60,8 +61,6 @@ class TableImport(QObject):
             return False
         chosen, asked = self.model.table_format_choice()
         if info is None or info.st_size <= INLINE_BYTES or info.st_size > MAX_TABLE_BYTES:
-            from fdgui.core.jobs import drive
-
             try:  # small (or refused before reading): at once
                 table = drive(read_table_file(path, asked))
             except InputError as error:
@@ -70,8 +69,6 @@ class TableImport(QObject):
             self.model.accept_table(table, chosen)
             self.failed.emit("")
             return True
-        from fdgui.ui.worker import start_job
-
         job = start_job(read_table_file, path, asked)
         self._job, self._name, self._chosen = job, name, chosen
         job.progressed.connect(self._progressed)
