@@ -186,3 +186,13 @@ def test_a_session_opened_during_an_import_wins_and_no_table_runs_a_probe(window
     assert window.session.open_file(path)
     _settle(explorer, qtbot)
     assert explorer.source() == "probe" and explorer.probe.model is None
+
+
+def test_undo_during_an_import_leaves_it_running(window, qtbot, tmp_path):
+    explorer, panel = _explorer(window)
+    before = explorer.snapshot()
+    assert panel.import_table_file(_table(tmp_path / "long.tsv", 20_000))
+    explorer.apply_snapshot(before)  # what Undo and Redo do
+    assert explorer.table_import.running()
+    _settle(explorer, qtbot)
+    assert explorer.imported_table()[:2] == (20_000, [])

@@ -593,9 +593,20 @@ class ExplorerModel(ProbeSweeps, PanelModel):
     def _state_keys(self) -> tuple[str, ...]:
         return ("source", "cursor_epsilon", "pins")
 
+    _undoing = False
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        """Undo and redo: ``restore``, but an import still running goes on."""
+        self._undoing = True
+        try:
+            super().apply_snapshot(snapshot)
+        finally:
+            self._undoing = False
+
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         """Texts and source now; the cursor once the next sweep (if its range holds it)."""
-        self.table_import.cancel()  # its rows would replace the restored source
+        if not self._undoing:  # a session opened: an import's rows would replace its source
+            self.table_import.cancel()
         problems = []
         source = state.get("source", self._source)
         if source not in SOURCES:
