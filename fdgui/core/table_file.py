@@ -5,6 +5,7 @@ One reader for `fdgui-cli sweep --table`, the explorer's Import table… and dro
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -21,16 +22,19 @@ def read_table_text(
     when it cannot be read, is larger than ``MAX_TABLE_BYTES`` or (``strict``) is not UTF-8
     text (otherwise undecodable bytes become U+FFFD)."""
     name = "standard input" if str(source) == "-" else str(source)
+    too_large = False
     try:
         if str(source) == "-":
             handle = stdin if stdin is not None else sys.stdin.buffer
             data = handle.read(MAX_TABLE_BYTES + 1)
         else:
             with open(source, "rb") as opened:
-                data = opened.read(MAX_TABLE_BYTES + 1)
+                # a regular file's size says it before 32 MB are read (a device's is 0)
+                too_large = os.fstat(opened.fileno()).st_size > MAX_TABLE_BYTES
+                data = b"" if too_large else opened.read(MAX_TABLE_BYTES + 1)
     except OSError as error:
         raise InputError(field, f"cannot read {name}: {error.strerror or error}") from None
-    if len(data) > MAX_TABLE_BYTES:
+    if too_large or len(data) > MAX_TABLE_BYTES:
         raise InputError(
             field,
             f"{name} is larger than {MAX_TABLE_BYTES // 2**20} MB: not read (a table of "

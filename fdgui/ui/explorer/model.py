@@ -108,7 +108,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
         self._source = "expression"
-        self._imported: tuple[tuple[Any, ...], tuple[str, ...], str] | None = None
+        self._imported: tuple[Any, tuple[str, ...], str] | None = None  # rows, bad rows, name
         self.import_note = ""  # what importing the table read from it (its losses' format)
         self._found_format: str | None = None  # the format an import found (not chosen)
         self._calculator = calculator
@@ -138,6 +138,9 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         if calculator is not None and hasattr(calculator, "historyChanged"):
             calculator.historyChanged.connect(self._on_history_changed)
         self._connect_probe()
+        from fdgui.ui.explorer.table_import import TableImport
+
+        self.table_import = TableImport(self)  # Import table…: in the worker when long
 
     # --- reading state ---------------------------------------------------------------------
     def source(self) -> str:
@@ -316,7 +319,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         from fdgui.core.sweep import objectives
 
         if self._imported is not None:
-            rows = list(self._imported[0])
+            rows = self._imported[0]  # columns (RowColumns): no object per row here
         else:
             rows = [] if self._calculator is None else self._calculator.history_rows()
         typed = self._texts["measured_backprop"]
@@ -337,21 +340,23 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         objective = objectives.measured_objective(rows, reference)
         return _SweepPlan(lambda: objective, objective.cache_key, settings)
 
-    def import_table(self, text: str, name: str = "the file") -> list[str]:
-        """Rows of ε, L+, L−[, L] from a CSV/TSV text become the measured rows (instead of
-        the calculator's); returns one message per bad row (good rows are kept). Raises
-        InputError('rows') when no row can be read."""
-        from fdgui.core.calculator.schemes import table_rows
-        from fdgui.core.calculator.table_source import untold_format
-
-        rows, problems = table_rows(text, name)
-        self._imported = (tuple(rows), tuple(problems), name)
+    def table_format_choice(self) -> tuple[str, str | None]:
+        """For Import table…: the losses' format chosen now, and what the import is to take
+        as chosen (None: read the format from the losses; the float64 default and a format
+        the last import found are no choice of the person's)."""
         chosen = self._texts["table_dtype"]
+        return chosen, None if chosen in ("float64", self._found_format) else chosen
+
+    def accept_table(self, table: Any, chosen: str) -> None:
+        """An imported table (core.table_job.ImportedTable, read with ``table_format_choice``
+        = ``chosen``) becomes the measured rows (instead of the calculator's)."""
+        self._imported = (table.rows, table.problems, table.name)
+        self.import_note = ""
         # a format the last import found is no choice of the person's: found anew (review10m
-        # MEDIUM-3: a float64 file after a float32 one was read as float32 without a word)
-        untold = chosen in ("float64", self._found_format)
-        found, self.import_note = untold_format(rows, None if untold else chosen)
-        if untold:
+        # MEDIUM-3: a float64 file after a float32 one was read as float32 without a word);
+        # one the person chose while the file was read stands
+        if self._texts["table_dtype"] == chosen and chosen in ("float64", self._found_format):
+            found, self.import_note = table.found, table.note
             self._found_format = found
             if (found or "float64") != chosen:
                 self.set_texts({"table_dtype": found or "float64"})
@@ -363,7 +368,6 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         self.set_source("measured")
         self.rowsChanged.emit(self.measured_row_count())
         self._debounce.start()
-        return list(problems)
 
     def imported_table(self) -> tuple[int, list[str], str] | None:
         """(rows, bad-row messages, file name) of an imported table, or None."""
@@ -473,6 +477,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
     def cancel_pressed(self) -> None:
         """Cancel (the button, Esc): stop the sweep, and a probe file still opening."""
         self.probe.stop_opening()
+        self.table_import.cancel()
         self.cancel()
 
     def cancel(self) -> None:
@@ -606,8 +611,20 @@ class ExplorerModel(ProbeSweeps, PanelModel):
     def _state_keys(self) -> tuple[str, ...]:
         return ("source", "cursor_epsilon", "pins")
 
+    _undoing = False
+
+    def apply_snapshot(self, snapshot: Any) -> None:
+        """Undo and redo: ``restore``, but an import still running goes on."""
+        self._undoing = True
+        try:
+            super().apply_snapshot(snapshot)
+        finally:
+            self._undoing = False
+
     def _restore(self, texts: dict[str, str], state: dict[str, Any]) -> list[str]:
         """Texts and source now; the cursor once the next sweep (if its range holds it)."""
+        if not self._undoing:  # a session opened: an import's rows would replace its source
+            self.table_import.cancel()
         problems = []
         source = state.get("source", self._source)
         if source not in SOURCES:

@@ -33,6 +33,7 @@ from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers.parsing import InputError
 from fdgui.core.report import sweep as words
 from fdgui.ui import theme as themes
+from fdgui.ui.explorer import table_import
 from fdgui.ui.explorer.inputs import ExplorerInputs
 from fdgui.ui.explorer.model import ExplorerModel, create_model
 from fdgui.ui.explorer.plots import SweepPlots, legend_html
@@ -359,6 +360,7 @@ class ExplorerPanel(QWidget):
         self.view.cursorMoved.connect(self._cursor_dragged)
         self.view.hovered.connect(self.hover_label.setText)
         self._show_rows(model.measured_row_count())
+        self.import_view = table_import.ImportView(self)
 
     def _choose_probe(self) -> None:
         path = self.inputs.probe_page.pick(self)
@@ -392,15 +394,12 @@ class ExplorerPanel(QWidget):
 
     def _import_table(self) -> None:
         """Import table…: pick a CSV/TSV file; its rows become the measured rows."""
-        from fdgui.ui.explorer.table_import import pick_table
-
-        pick_table(self)
+        table_import.pick_table(self)
 
     def import_table_file(self, path: str) -> bool:
-        """Read ``path`` into the model's measured rows; a failure is shown in words."""
-        from fdgui.ui.explorer.table_import import import_table_file
-
-        return import_table_file(self, path)
+        """Read ``path`` into the model's measured rows (a long file in the worker, with
+        progress and Cancel); a failure is shown in words."""
+        return table_import.import_table_file(self, path)
 
     def _show_error(self, field: str, message: str) -> None:
         if not self.inputs.fields.show_error(field, message):  # no widget of its own
@@ -408,7 +407,7 @@ class ExplorerPanel(QWidget):
             self.status_label.setVisible(bool(message))
 
     def _show_busy(self, busy: bool) -> None:
-        self.progress_row.setVisible(busy)
+        self.progress_row.setVisible(busy or self.model.table_import.running())
         if busy:
             self.progress.setValue(0)
             self.status_label.setText("Sweeping…")
