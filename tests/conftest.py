@@ -71,6 +71,7 @@ SERIAL = {
     "probe/test_probe_request_clock.py",
     "probe/test_probe_timeout_per_evaluation.py",
     "ui/test_explorer_budget.py",
+    "ui/test_explorer_import_worker.py",
     "ui/test_gc_guard.py",
     "ui/test_measured_sweep_worker.py",
     "ui/test_monkey.py",

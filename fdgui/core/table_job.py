@@ -27,7 +27,7 @@ from fdgui.core.calculator.schemes import (
     read_table_line,
     unreadable_table,
 )
-from fdgui.core.calculator.table_header import arrange_columns
+from fdgui.core.calculator.table_columns import arrange_columns, by_line
 from fdgui.core.calculator.table_source import untold_format
 from fdgui.core.errors import InputError
 from fdgui.core.models.measured import RowColumns
@@ -73,10 +73,10 @@ def table_rows_job(
 ) -> Generator[tuple[float, str], None, tuple[Any, list[str]]]:
     """``schemes.table_rows(text, source, field)`` as a job: the same rows (as RowColumns)
     and problems, read ``chunk`` lines at a time."""
-    text, problem, note = arrange_columns(text)  # the columns in the order a header names
+    text, problem, notes = arrange_columns(text)  # each row in the order its header names
     if problem:
         raise InputError(field, unreadable_table([problem], source))
-    problems = [note] if note else []
+    problems = list(notes)  # the order taken where a header does not name it all
     lines = text_lines(text)
     del text
     columns: tuple[list, ...] = ([], [], [], [])
@@ -87,6 +87,7 @@ def table_rows_job(
         problems += bad
         done = min(len(lines), start + chunk)
         yield ROWS_SHARE * done / len(lines), f"read {done:,} of {len(lines):,} lines"
+    problems = by_line(problems)  # a header's notes among the bad lines, in line order
     if not columns[0]:
         raise InputError(field, unreadable_table(problems, source))
     return RowColumns(*columns), problems
