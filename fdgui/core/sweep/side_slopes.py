@@ -6,15 +6,17 @@ column is a smooth function of ε over every row: L−(ε) = L(w − ε) when th
 w's right, L+(ε) = L(w + ε) when on its left. The derivative at w is then the slope at
 ε → 0 of the column the kink leaves alone (−dL−/dε, or dL+/dε), and with no kink both.
 Each column's slope is the linear term of a polynomial in ε (with its constant, the loss
-at w, unknown) passing every row's loss within its ± (a linear programme solved on its
-vertices, ``odd_part.law_range``: the law with the fewest terms that a spare row still
-checks, up to ε⁴; the largest rows dropped while none holds). A gradient beyond both
+at w, unknown) through the rows of the h² run (``ReferenceValue.largest``): the law with
+the fewest terms that passes every row within its ± with a row to spare (up to ε⁴; the
+largest rows dropped while none holds), its slope's range read with twice that ± (a linear
+programme solved on its vertices, ``odd_part.vertex_range``). A gradient beyond both
 sides' slopes lies beyond what any such kink can explain; the h² law of the central
 differences (the reference's bar without its room for a kink) refutes it as well, so a
 loss smooth about w would not have it either: **wrong**. The room ``kink_room`` adds to the
 bar is the same kink seen through L+ + L− and the central differences together, and is
-wider: float16 rows that resolve the derivative to 2 % left a 30 % bug "too coarse to
-judge" (review10m HIGH-2).
+wider: float16 rows that resolve the derivative to 2 % left a 10 % bug "too coarse to
+judge" (review10m HIGH-2). A gradient between two slopes apart is a kink at w's subgradient:
+never refuted here.
 """
 
 from __future__ import annotations
