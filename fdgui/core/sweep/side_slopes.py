@@ -9,7 +9,8 @@ Each column's slope is the linear term of a polynomial in ε (with its constant,
 at w, unknown) through the rows of the h² run (``ReferenceValue.largest``): the law with
 the fewest terms that passes every row within its ± with a row to spare (up to ε⁴; the
 largest rows dropped while none holds), its slope's range read with twice that ± (a linear
-programme solved on its vertices, ``odd_part.vertex_range``). A gradient beyond both
+programme solved on its vertices, ``odd_part.vertex_range``) and joined with the same
+reading over fewer rows (``_slope_range``). A gradient beyond both
 sides' slopes lies beyond what any such kink can explain; the h² law of the central
 differences (the reference's bar without its room for a kink) refutes it as well, so a
 loss smooth about w would not have it either: **wrong**. The room ``kink_room`` adds to the
@@ -76,18 +77,36 @@ def side_slope_ranges(
 
 def _slope_range(h: np.ndarray, v: np.ndarray, n: np.ndarray) -> tuple[float, float] | None:
     """The slope's range under the first law of SIDE_LAWS that passes the most smallest rows
-    with a row to spare, read with every row's ± widened WIDEN times: a loss whose next
-    term lies just within the rows' ± bends the law's thin feasible set away from its true
-    slope (a float16 quintic over six rows to ε = 0.19: its slope 4.5 % off the truth, ± 1.7 %,
-    and 16 of 599 smooth columns' slopes beyond twice their range); the true law's own terms
-    pass within the widened ±."""
-    for count in range(h.size, len(SIDE_LAWS[0]), -1):
+    with a row to spare, read with every row's ± widened WIDEN times, joined with the same
+    reading over fewer rows (the next that passes below the largest row used): a loss
+    whose next term lies just within the rows' ± bends the law's thin feasible set away
+    from its true slope (a float16 quintic over six rows to ε = 0.19: its slope 4.5 % off
+    the truth, ± 1.7 %; at its ± 16 of 599 smooth float16 columns' slopes lay beyond twice
+    their range, at twice it float32 columns still did, 3 of 350), and the rows below it,
+    where that term is smaller, pull the range back over the truth."""
+    found = _first_law(h, v, n, h.size)
+    if found is None:
+        return None
+    count, (low, high) = found
+    fewer = _first_law(h, v, n, count - 1)
+    if fewer is None:
+        return None
+    return min(low, fewer[1][0]), max(high, fewer[1][1])
+
+
+def _first_law(
+    h: np.ndarray, v: np.ndarray, n: np.ndarray, most: int
+) -> tuple[int, tuple[float, float]] | None:
+    """(rows used, the slope's range at WIDEN times their ±) of the first law of SIDE_LAWS
+    passing the most of the ``most`` smallest rows within their ± with a row to spare."""
+    for count in range(most, len(SIDE_LAWS[0]), -1):
         for powers in SIDE_LAWS:
             if count < len(powers) + 1:
                 continue
             if vertex_range(h[:count], v[:count], n[:count], powers, 1) is None:
                 continue
-            return vertex_range(h[:count], v[:count], WIDEN * n[:count], powers, 1)
+            found = vertex_range(h[:count], v[:count], WIDEN * n[:count], powers, 1)
+            return None if found is None else (count, found)
     return None
 
 
