@@ -115,12 +115,13 @@ def test_chains_start_at_the_smallest_row_and_thin_by_a_ratio():
     assert chains([2.0**-k for k in range(12)]) == []
 
 
-def _sine_rows(with_loss: bool) -> tuple[str, mp.mpf]:
-    """sin(3w + 0.4) at w = −0.707, ten rows over ε 1e-6…1e-2, printed to 8 digits."""
+def _sine_rows(with_loss: bool, kink: float = 0.0) -> tuple[str, mp.mpf]:
+    """sin(3w + 0.4) at w = −0.707, ten rows over ε 1e-6…1e-2, printed to 8 digits (plus
+    ``kink``·|x − w|: a kink at w whose one-sided slopes are the sine's ± ``kink``)."""
     point = mp.mpf("-0.707")
 
     def f(x):
-        return mp.sin(3 * x + mp.mpf("0.4"))
+        return mp.sin(3 * x + mp.mpf("0.4")) + mp.mpf(kink) * abs(x - point)
 
     lines = []
     for k in range(10):
@@ -133,8 +134,14 @@ def _sine_rows(with_loss: bool) -> tuple[str, mp.mpf]:
 def test_a_confirmation_resting_only_on_the_kink_room_is_none():
     # no loss at w: the bar (± 0.021) is nearly all room for a kink near w; without it the
     # rows resolve the derivative to ± 1e-4, so a 1 % bug was "Gradient correct … limited
-    # by truncation" (the rows settle within 1e-8 of the truth)
+    # by truncation" (the rows settle within 1e-8 of the truth). Each column's own slope
+    # resolves it too (``side_slopes``, lowtab25): the bug is wrong
     text, truth = _sine_rows(with_loss=False)
+    _result, diagnosis = _judge(text, mp.nstr(truth * mp.mpf("1.01"), 17))
+    assert diagnosis.kind == "wrong" and "sides_refute" in diagnosis.facts
+    # with a kink at w (slopes ± 0.006 about the sine's) a gradient 1 % off lies between its
+    # one-sided slopes: only the room for that kink holds it, neither confirmed nor refuted
+    text, truth = _sine_rows(with_loss=False, kink=0.006)
     result, diagnosis = _judge(text, mp.nstr(truth * mp.mpf("1.01"), 17))
     assert diagnosis.kind == "estimate" and diagnosis.case == "unresolved"
     room = diagnosis.facts["room_only"]

@@ -16,11 +16,13 @@ from fdgui.core.sweep.diagnosis import diagnose
 from fdgui.core.sweep.engine import SweepSettings, run_sweep
 
 
-def _sine_rows(point: float, count: int) -> str:
+def _sine_rows(point: float, count: int, kink: float = 0.0) -> str:
+    """sin at ``point`` plus ``kink``·|x − w| (a kink at w: one-sided slopes cos ± kink)."""
     lines = []
     for e in np.logspace(-1, -8, count):
         e = float(e)
-        lines.append(f"{e!r},{float(np.sin(point + e))!r},{float(np.sin(point - e))!r}")
+        plus, minus = float(np.sin(point + e)) + kink * e, float(np.sin(point - e)) + kink * e
+        lines.append(f"{e!r},{plus!r},{minus!r}")
     return "\n".join(lines) + "\n"
 
 
@@ -29,7 +31,14 @@ def _sine_rows(point: float, count: int) -> str:
 )
 def test_room_only_words_show_the_reference_and_gradient_apart(point, count, offset):
     gradient = float(np.cos(point)) * (1 + offset)
+    # smooth rows: each column's own slope resolves the offset, so it is wrong (lowtab25)
     objective, _problems, dtype = table_request(_sine_rows(point, count), repr(gradient), "float64")
+    diagnosis = diagnose(run_sweep(objective, SweepSettings(dtype=dtype)))
+    assert diagnosis.kind == "wrong" and "sides_refute" in diagnosis.facts
+    # a kink at w whose one-sided slopes lie either side of the gradient: only its room
+    # holds the gradient (case ``unresolved``, ``room_only``)
+    rows = _sine_rows(point, count, kink=4.0 * offset)
+    objective, _problems, dtype = table_request(rows, repr(gradient), "float64")
     diagnosis = diagnose(run_sweep(objective, SweepSettings(dtype=dtype)))
     assert diagnosis.case == "unresolved" and diagnosis.facts.get("room_only") is not None
     text = diagnosis_text(diagnosis)

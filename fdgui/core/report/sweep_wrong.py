@@ -90,6 +90,16 @@ def _wrong(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             f"below about {_fmt(facts['flat_bound'], 2)} unless the loss has a feature "
             "narrower than the smallest ε."
         )
+    if "sides_refute" in facts:  # rows with no loss at w (``sweep.side_slopes``)
+        (plus_low, plus_high), (minus_low, minus_high) = facts["sides_refute"]
+        value, rest = facts["sides_reference"]
+        evidence = (
+            f"the rows' Richardson reference gives {_fmt(value, digits)} ± {_bar(rest)} if no "
+            "kink lies near w, and a kink between w and the smallest ε would leave the "
+            "derivative at the slope of the column it does not reach: L+ reads a slope of "
+            f"{_fmt(plus_low, 4)} to {_fmt(plus_high, 4)} as ε → 0, L− one of "
+            f"{_fmt(minus_low, 4)} to {_fmt(minus_high, 4)}, and it lies far beyond both."
+        )
     if "outside_sides" in facts:
         low, high = facts["outside_sides"]
         evidence = (

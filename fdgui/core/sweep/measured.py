@@ -37,6 +37,7 @@ from fdgui.core.sweep.row_scatter import (
 from fdgui.core.sweep.row_shape import EvenPart, even_part, resolving_room
 from fdgui.core.sweep.rows_reference import rows_richardson, shorter_runs, step_unit
 from fdgui.core.sweep.run_law import ZIGZAG, law_shown, truncation_at_smallest
+from fdgui.core.sweep.side_slopes import sides_refute
 
 SOURCE_DTYPES: tuple[str, ...] = ("float64", "float32", "float16", "bfloat16", "exact")
 # fewer measured rows than this give no trend in ε and no Richardson reference over the rows
@@ -264,6 +265,7 @@ def _run_reference(
         kink=kink,
         one_kink=one_kink and kink is not None,
         without_room=rest if kink is not None else None,
+        largest=float(np.max(epsilons[used])),
     )
 
 
@@ -563,6 +565,13 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         unit_roundoff=u,
         row_noise=noise + _shown(shown_error) / (2.0 * epsilons),
     )
+    # each loss's ± doubled as the central estimates' bars are (its format's and digits',
+    # the round-off the rows showed and their grid's): ``side_slopes`` reads each column
+    extra = _shown(shown_error) + quantum
+    result.extras["loss_noise"] = tuple(
+        2.0 * (u * np.abs(values) + _typed_units(_column(rows, name), zero_unit)) + extra
+        for values, name in ((loss_plus, "loss_plus"), (loss_minus, "loss_minus"))
+    )
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
@@ -644,7 +653,8 @@ def too_few_rows(result: SweepResult, diagnosis):
         from fdgui.core.sweep.measured_kink import kink_at_w_rows
 
         judged = kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
-        return _one_kink_assumed(result, resting_on_the_room(result, judged))
+        judged = sides_refute(result, resting_on_the_room(result, judged))
+        return _one_kink_assumed(result, judged)
     facts = {
         **diagnosis.facts,
         "rows": rows,

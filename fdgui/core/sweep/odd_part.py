@@ -145,3 +145,11 @@ def _vertex_range(
     if powers[term] == 0:
         found = found + shift
     return float(np.min(found)), float(np.max(found))
+
+
+def vertex_range(
+    h: np.ndarray, s: np.ndarray, n: np.ndarray, powers: tuple[int, ...], term: int
+) -> tuple[float, float] | None:
+    """``_vertex_range`` (rows sorted by ε): the least and largest coefficient ``term`` of
+    the law ``powers`` through every row within its ±; None when no vertex passes them."""
+    return _vertex_range(h, s, n, powers, term)

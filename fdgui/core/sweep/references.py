@@ -62,6 +62,8 @@ class ReferenceValue:
     one_kink: bool = False
     # the bar without that room: what the rows resolve if no kink lies near w
     without_room: float | None = None
+    # the largest ε of the measured rows it extrapolated from (their run of the h² law)
+    largest: float | None = None
 
     @property
     def trusted(self) -> bool:
