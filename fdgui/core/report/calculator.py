@@ -27,6 +27,7 @@ from fdgui.core.numbers.format import (
 )
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
 from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison
+from fdgui.core.report.calculator_unresolved import own_error_words, unresolved_words
 from fdgui.core.report.exporters import register
 
 FORMULAS = (
@@ -237,62 +238,6 @@ def _coarse_backprop(
         f"unit of its last typed digit ({format_uncertainty(comparison.claim)}){losses}, which "
         "is all its typed digits claim, but a bug that size would fit as well. Type the "
         "backprop gradient with more digits to decide it."
-    )
-
-
-def own_error_words(comparison: Comparison, inputs: Any) -> str:
-    """Why a disagreement the sent central difference's own measured error explains is not
-    judged at this ε (``schemes.own_error``)."""
-    value, bar = inputs.reference
-    off = (comparison.numeric - value).copy_abs()
-    return (
-        f"The central difference at this ε is itself {format_uncertainty(off)} from the ε "
-        f"explorer's reference {decimal_display(value)} (± {format_uncertainty(bar)}): "
-        "truncation at this ε, or rounding inside the losses beyond their ± — as far as its "
-        f"{format_uncertainty(comparison.absolute_difference)} from the backprop gradient, "
-        "so this one difference cannot tell a correct gradient from a bug that size. Send the "
-        "row at the explorer's recommended ε to judge it here, or read the explorer's verdict, "
-        "which weighs every ε."
-    )
-
-
-def unresolved_words(
-    comparison: Comparison, uncertainty: Decimal | None, roundoff: Decimal | None
-) -> str:
-    """Why a difference in the "wrong" band is not resolved by this one row: within the room
-    it leaves for the central difference's truncation, within what binary losses' terms may
-    have rounded, or beyond the losses' ± but not twice it (``verdicts._resolved``)."""
-    whose = "the losses' rounding" if roundoff is not None else "the typed losses"
-    verb = "allows" if roundoff is not None else "allow"
-    losses = f"the ± {format_uncertainty(uncertainty or Decimal(0))} {whose} {verb}"
-    start = (
-        f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
-        f"difference by {format_uncertainty(comparison.absolute_difference)}"
-    )
-    undecided = "so this row neither confirms nor refutes it"
-    if comparison.too_few == "truncation":
-        return (
-            f"{start}: more than {losses}, but within the room this one row leaves for the "
-            "central difference's truncation: the forward and backward differences are "
-            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and a "
-            "central difference's own truncation (|L'''|·ε²/6) is not measured by one row; "
-            f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
-        )
-    dtype = comparison.losses_format or "their format"
-    if comparison.too_few == "terms":
-        return (
-            f"{start}: more than {losses} if each loss were its exact value rounded once, but "
-            f"a loss computed in {dtype} also carries the rounding of the terms it is made of "
-            "(exp(w) − 1 − w rounds exp(w)), which one row cannot measure: allowing each loss "
-            "two roundings of the larger of |L| and 1 adds "
-            f"± {format_uncertainty(comparison.terms)} here; {undecided}. Use a larger ε, "
-            "losses computed in a wider format, or sweep several ε in the explorer (which "
-            "measures their rounding across the rows)."
-        )
-    return (
-        f"{start}: more than {losses}, but not twice that: their ± models each loss as "
-        f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
-        f"{undecided}. Use a larger ε or losses computed in a wider format."
     )
 
 
