@@ -46,8 +46,9 @@ from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
 WIDE_SHARE = 1e-2  # a window this share of |a| or more is looked at on wider steps
 LOOSE_SHARE = 0.25  # ... and at this share, left open when those cannot decide it
 COARSER = 16.0  # a measured round-off this many times the format's is suspect (one entry's?)
-RUNGS = 6  # central differences at ε·2^j, j = 1 … RUNGS
 REACH = 0.05  # the widest step, times max(1, |w|)
+STOP_SHARE = 1e-3  # an entry's climb ends once its bar is this share of |g| or less
+GROWN = 2  # ... or once its bar has grown this many pairs running (truncation rules)
 OWN_SPACING = 0.5  # the own fans' spacing, times the entry's ε
 OWN_BELOW = 0.25  # an own round-off under this share of the check's is worth the ladder
 
@@ -160,56 +161,73 @@ def _own_roundoff(engine, rows_for, epsilon, chosen, plain) -> np.ndarray:
 
 def _ladder(engine, rows_for, epsilon, chosen, r, g):
     """(value, bar, h, pair) of Richardson at the pair (h/2, h) with the narrowest bar among
-    the rungs ε·2^j (module doc); ``pair``: its central differences (``narrow``, ``wide``),
-    ``straight`` (no pair at or below it reproduces g within a bar under half the
-    disagreement) and ``sides_exclude`` (both one-sided extrapolations exclude g)."""
+    the rungs s = ε·2^j, j = 1, 2, … (module doc), climbed one rung at a time while an entry's
+    best bar is above ``STOP_SHARE``·|g|, its bars have not grown ``GROWN`` pairs running
+    (truncation has taken over), and s ≤ ``REACH``·max(1, |w|); ``pair``: that pair's
+    central differences (``narrow``, ``wide``), ``straight`` (no pair reproduces g within a
+    bar under half the disagreement) and ``sides_exclude`` (both one-sided extrapolations
+    exclude g)."""
     total = epsilon.size
+    n = chosen.size
     base = epsilon[chosen]
     values = getattr(rows_for, "values", None)
-    w = np.zeros(chosen.size) if values is None else np.asarray(values, dtype=float)[chosen]
+    w = np.zeros(n) if values is None else np.asarray(values, dtype=float)[chosen]
     top = REACH * np.maximum(1.0, np.abs(w))
-    rungs = []  # (ΔL+, ΔL−, s) at s = ε·2^j
-    for j in range(1, RUNGS + 1):
+    best = np.full(n, np.inf)
+    value = np.full(n, np.nan)
+    h = base.copy()
+    narrow_at = np.full(n, np.nan)
+    wide_at = np.full(n, np.nan)
+    sides = np.zeros(n, dtype=bool)
+    grown = np.zeros(n, dtype=int)
+    tried = []  # (estimate, bar) of every pair, NaN where not climbed
+    live = np.ones(n, dtype=bool)
+    below = None  # the rung under the one being taken: (ΔL+, ΔL−) over all chosen
+    j = 1
+    while live.any():
         s = base * 2.0**j
+        live &= s <= top * (1 + 1e-12)
+        if not live.any():
+            break
+        at = np.flatnonzero(live)
         steps = np.zeros(total)
-        steps[chosen] = np.minimum(s, top)
+        steps[chosen[at]] = s[at]
         points, lost = rows_for(np.concatenate([steps, -steps]))
-        keep = np.concatenate([chosen, total + chosen])
+        keep = np.concatenate([chosen[at], total + chosen[at]])
         with np.errstate(invalid="ignore", over="ignore"):
             found = np.where(lost[keep], 0.0, engine._losses(points[keep]) - engine.loss)
-        rungs.append((found[: chosen.size], found[chosen.size :], s, s <= top))
-    best = np.full(chosen.size, np.inf)
-    value = np.full(chosen.size, np.nan)
-    h = base.copy()
-    narrow_at = np.full(chosen.size, np.nan)
-    wide_at = np.full(chosen.size, np.nan)
-    tried = []
-    sides = np.zeros(chosen.size, dtype=bool)
-    for k in range(RUNGS - 1):
-        (p1, m1, s1, ok1), (p2, m2, s2, ok2) = rungs[k], rungs[k + 1]
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            narrow = (p1 - m1) / (2 * s1)
-            wide = (p2 - m2) / (2 * s2)
-            estimate = (4 * narrow - wide) / 3
-            bar = np.abs(narrow - wide) / 3 + 4 * r / s2
-            excluded = np.ones(chosen.size, dtype=bool)
-            for n_change, w_change, sign in ((p1, p2, 1.0), (m1, m2, -1.0)):
-                slope_narrow, slope_wide = sign * n_change / s1, sign * w_change / s2
-                side = 2 * slope_narrow - slope_wide
-                spread = np.abs(slope_narrow - slope_wide) + 10 * r / s2
-                excluded &= np.abs(side - g) > spread
-        usable = ok1 & ok2 & np.isfinite(bar) & np.isfinite(estimate)
-        better = usable & (bar < best)
-        best = np.where(better, bar, best)
-        value = np.where(better, estimate, value)
-        h = np.where(better, s2, h)
-        narrow_at = np.where(better, narrow, narrow_at)
-        wide_at = np.where(better, wide, wide_at)
-        sides = np.where(better, excluded, sides)
-        tried.append((np.where(usable, estimate, np.nan), np.where(usable, bar, np.nan)))
+        rung = (np.full(n, np.nan), np.full(n, np.nan))
+        rung[0][at], rung[1][at] = found[: at.size], found[at.size :]
+        if below is not None:
+            (p1, m1), (p2, m2), s1, s2 = below, rung, s / 2, s
+            with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+                narrow = (p1 - m1) / (2 * s1)
+                wide = (p2 - m2) / (2 * s2)
+                estimate = (4 * narrow - wide) / 3
+                bar = np.abs(narrow - wide) / 3 + 4 * r / s2
+                excluded = np.ones(n, dtype=bool)
+                for n_change, w_change, sign in ((p1, p2, 1.0), (m1, m2, -1.0)):
+                    slope_narrow, slope_wide = sign * n_change / s1, sign * w_change / s2
+                    side = 2 * slope_narrow - slope_wide
+                    spread = np.abs(slope_narrow - slope_wide) + 10 * r / s2
+                    excluded &= np.abs(side - g) > spread
+                usable = live & np.isfinite(bar) & np.isfinite(estimate)
+                better = usable & (bar < best)
+                grown = np.where(better, 0, grown + 1)
+            best = np.where(better, bar, best)
+            value = np.where(better, estimate, value)
+            h = np.where(better, s2, h)
+            narrow_at = np.where(better, narrow, narrow_at)
+            wide_at = np.where(better, wide, wide_at)
+            sides = np.where(better, excluded, sides)
+            tried.append((np.where(usable, estimate, np.nan), np.where(usable, bar, np.nan)))
+            with np.errstate(invalid="ignore"):
+                live &= ~(best <= STOP_SHARE * np.abs(g)) & (grown < GROWN)
+        below = rung
+        j += 1
     with np.errstate(invalid="ignore"):
         off = np.abs(value - g)
-        refuted = np.zeros(chosen.size, dtype=bool)
+        refuted = np.zeros(n, dtype=bool)
         for estimate, bar in tried:  # a pair that reproduces g and could see the miss
             refuted |= (np.abs(estimate - g) <= bar) & (bar < off / 2)
     pair = {"narrow": narrow_at, "wide": wide_at, "straight": ~refuted, "sides_exclude": sides}
