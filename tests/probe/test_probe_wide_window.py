@@ -14,7 +14,6 @@ from __future__ import annotations
 import pytest
 
 from fdgui.core.report.netcheck import verdict_in_words
-
 from tests.probe.probe_checks import failing, full_check, write_probe
 
 LARGE_TERM = """

@@ -11,9 +11,10 @@ hair from θ0): that one entry set atol to 1e5 for all the others, where a 30 % 
 
 So in a float64 check at the recommended ε (deterministic loss), every entry that agrees
 only within a window (or a wider estimate's bar) of at least ``WIDE_SHARE`` of |a| is
-estimated again on a ladder of wider steps s = ε·2^j (j = 1 … ``RUNGS``, none beyond
-``REACH``·max(1, |w|)): Richardson from the pairs (s/2, s), the pair with the narrowest
-bar |c(s/2) − c(s)|/3 + 4·r/s deciding. r is the round-off the check measured, or — where
+estimated again on a ladder of wider steps s = ε·2^j (j = 1, 2, …, none beyond
+``REACH``·max(1, |w|); an entry stops climbing once its bar is ``STOP_SHARE`` of |a| or
+has grown ``GROWN`` pairs running): Richardson from the pairs (s/2, s), the pair with the
+narrowest bar |c(s/2) − c(s)|/3 + 4·r/s deciding. r is the round-off the check measured, or — where
 that is more than ``COARSER`` times what the loss's format gives (u·max(1, |L|)) — the
 entry's **own**: the residual of a cubic through losses along its own axis (two fans,
 ``numbers.quadratic.fan_residuals``), never above the check's, never below u·max(1, |L|).
@@ -28,8 +29,9 @@ Then:
 * **undecided** otherwise where the first window was at least ``LOOSE_SHARE`` of |a| (a
   30 % bug would have agreed there: no pass); left as it was below that.
 
-The cost is 2·RUNGS losses per such entry (plus 12 for its own round-off where the
-check's is suspect, six where it looks wrong), counted by the report and the plan.
+The cost is two losses per rung climbed (four rungs or more) for such an entry, plus 12
+for its own round-off where the check's is suspect and six where it looks wrong; counted
+by the report and the plan (the engine's ``more_evaluations``).
 """
 
 from __future__ import annotations
