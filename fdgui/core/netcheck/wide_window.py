@@ -167,8 +167,11 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     best bar is above ``STOP_SHARE``·|g|, its bars have not grown ``GROWN`` pairs running
     (truncation has taken over), and s ≤ ``REACH``·max(1, |w|); ``pair``: that pair's
     central differences (``narrow``, ``wide``), ``straight`` (no pair reproduces g within a
-    bar under half the disagreement) and ``sides_exclude`` (both one-sided extrapolations
-    exclude g)."""
+    bar under half the disagreement) and ``sides_exclude`` (at some pair both one-sided
+    slopes extrapolated to 0, 2·s(h/2) − s(h), exclude g by more than the spread of that
+    pair's slopes, or than their difference from the next pair's (their h² truncation,
+    three times over), plus round-off: a kink
+    between a pair's steps bends one side only, and the clean side keeps a correct g)."""
     total = epsilon.size
     n = chosen.size
     base = epsilon[chosen]
@@ -185,6 +188,7 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     tried = []  # (estimate, bar) of every pair, NaN where not climbed
     live = np.ones(n, dtype=bool)
     below = None  # the rung under the one being taken: (ΔL+, ΔL−) over all chosen
+    previous = None  # the pair below's one-sided extrapolations, its h, usable
     j = 1
     while live.any():
         s = base * 2.0**j
@@ -207,13 +211,22 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
                 wide = (p2 - m2) / (2 * s2)
                 estimate = (4 * narrow - wide) / 3
                 bar = np.abs(narrow - wide) / 3 + 4 * r / s2
-                excluded = np.ones(n, dtype=bool)
+                one_sided, alone = [], np.ones(n, dtype=bool)
                 for n_change, w_change, sign in ((p1, p2, 1.0), (m1, m2, -1.0)):
                     slope_narrow, slope_wide = sign * n_change / s1, sign * w_change / s2
-                    side = 2 * slope_narrow - slope_wide
+                    one_sided.append(2 * slope_narrow - slope_wide)
+                    # this pair alone: the spread of its own slopes (first order in h)
                     spread = np.abs(slope_narrow - slope_wide) + 10 * r / s2
-                    excluded &= np.abs(side - g) > spread
+                    alone &= np.abs(one_sided[-1] - g) > spread
                 usable = live & np.isfinite(bar) & np.isfinite(estimate)
+                sides |= usable & alone
+                if previous is not None:  # the pair below's sides, their truncation
+                    # (∝ h²) the difference of the two pairs', plus round-off
+                    excluded = np.ones(n, dtype=bool)
+                    for low, high in zip(previous[0], one_sided, strict=True):
+                        spread = np.abs(high - low) + 10 * r / previous[1]
+                        excluded &= np.abs(low - g) > spread
+                    sides |= previous[2] & usable & excluded  # some pair's sides exclude g
                 better = usable & (bar < best)
                 grown = np.where(better, 0, grown + 1)
             best = np.where(better, bar, best)
@@ -221,7 +234,7 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
             h = np.where(better, s2, h)
             narrow_at = np.where(better, narrow, narrow_at)
             wide_at = np.where(better, wide, wide_at)
-            sides = np.where(better, excluded, sides)
+            previous = (one_sided, s2, usable)
             tried.append((np.where(usable, estimate, np.nan), np.where(usable, bar, np.nan)))
             with np.errstate(invalid="ignore"):
                 live &= ~(best <= STOP_SHARE * np.abs(g)) & (grown < GROWN)
