@@ -12,24 +12,25 @@ hair from θ0): that one entry set atol to 1e5 for all the others, where a 30 % 
 So in a float64 check at the recommended ε (deterministic loss), every entry that agrees
 only within a window (or a wider estimate's bar) of at least ``WIDE_SHARE`` of |a| is
 estimated again on a ladder of wider steps s = ε·2^j (j = 1, 2, …, none beyond
-``REACH``·max(1, |w|); an entry stops climbing once its bar is ``STOP_SHARE`` of |a| or
-has grown ``GROWN`` pairs running): Richardson from the pairs (s/2, s), the pair with the
-narrowest bar |c(s/2) − c(s)|/3 + 4·r/s deciding. r is the round-off the check measured, or — where
-that is more than ``COARSER`` times what the loss's format gives (u·max(1, |L|)) — the
-entry's **own**: the residual of a cubic through losses along its own axis (two fans,
-``numbers.quadratic.fan_residuals``), never above the check's, never below u·max(1, |L|).
+``REACH``·max(S, |w|), S the tensor's step scale; an entry stops climbing once its bar is
+``STOP_SHARE`` of |a| or has grown ``GROWN`` pairs running): Richardson from the pairs
+(s/2, s), the pair with the narrowest bar |c(s/2) − c(s)|/3 + 4·r/s deciding. r is the
+round-off the check measured, or — where that is more than ``COARSER`` times what the
+loss's format gives (u·max(1, |L|)) — the entry's **own**: the residual of a cubic through
+losses along its own axis (two fans at each of two spacings, ``_own_roundoff``), never
+above the check's, never below u·max(1, |L|).
 Then:
 
-* **wrong** where the estimate is off by more than ``WRONG_BARS`` bars, no pair at or
-  below it reproduces a within a bar under half that disagreement, (a model that may have
-  kinks) both sides' one-sided slopes extrapolated to 0 exclude a too, and a lies outside
+* **wrong** where the estimate is off by more than ``WRONG_BARS`` bars, no pair
+  reproduces a within a bar under half that disagreement, (a model that may have kinks)
+  at some pair both sides' one-sided slopes extrapolated to 0 exclude a too, and a lies outside
   the central differences at five steps between s/2 and s by more than their own spread
   (``estimate_verdict._outside_scatter``);
 * **right** where the bar is at most |a|/4 and a lies within it;
 * **undecided** otherwise where the first window was at least ``LOOSE_SHARE`` of |a| (a
   30 % bug would have agreed there: no pass); left as it was below that.
 
-The cost is two losses per rung climbed (four rungs or more) for such an entry, plus 12
+The cost is two losses per rung climbed (four rungs or more) for such an entry, plus 24
 for its own round-off where the check's is suspect and six where it looks wrong; counted
 by the report and the plan (the engine's ``more_evaluations``).
 """
@@ -40,7 +41,7 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, loose_verdict
 from fdgui.core.netcheck.reexamine import ESTIMATE_RIGHT, ROUNDOFF_LIMIT
-from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, SHAPE_FLOOR, loss_quantum
+from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, SHAPE_FLOOR, TELLING, loss_quantum
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
@@ -48,10 +49,10 @@ from fdgui.core.numbers.quadratic import fan_offsets, fan_residuals
 WIDE_SHARE = 1e-2  # a window this share of |a| or more is looked at on wider steps
 LOOSE_SHARE = 0.25  # ... and at this share, left open when those cannot decide it
 COARSER = 16.0  # a measured round-off this many times the format's is suspect (one entry's?)
-REACH = 0.05  # the widest step, times max(1, |w|)
+REACH = 0.05  # the widest step, times max(S, |w|) (S: the tensor's step scale)
 STOP_SHARE = 1e-3  # an entry's climb ends once its bar is this share of |g| or less
 GROWN = 2  # ... or once its bar has grown this many pairs running (truncation rules)
-OWN_SPACING = 0.5  # the own fans' spacing, times the entry's ε
+OWN_SPACINGS = (0.5, 0.5 * (5**0.5 - 1))  # the own fans' spacings, times the entry's ε
 OWN_BELOW = 0.25  # an own round-off under this share of the check's is worth the ladder
 
 
@@ -133,14 +134,25 @@ def decide(engine, rows_for, epsilon, analytic, numeric, plus, minus, kink, unde
 def _own_roundoff(engine, rows_for, epsilon, chosen, plain) -> np.ndarray:
     """Each chosen entry's own round-off of one loss value: ROUNDOFF_SAFETY times the
     quieter of its two fans' residual from a cubic (losses along its own axis at
-    OWN_SPACING·ε apart), or half the quantum its losses move in; at least ``plain``."""
+    OWN_SPACINGS·ε apart; only fans whose losses moved TELLING times their residual tell),
+    or half the quantum its losses move in, if larger; at least ``plain``; inf where no
+    fan tells. The larger over the spacings: a loss rounded to a quantum Q whose change
+    over one spacing happens to be a whole number of quanta lies on a line exactly there
+    (a residual of 0), not at a spacing that is no rational multiple of it."""
+    found = [_own_at(engine, rows_for, epsilon, chosen, plain, spacing)
+             for spacing in OWN_SPACINGS]  # fmt: skip
+    return np.maximum.reduce(found)
+
+
+def _own_at(engine, rows_for, epsilon, chosen, plain, spacing) -> np.ndarray:
+    """``_own_roundoff`` at one spacing (times the entry's ε)."""
     total = epsilon.size
     k = fan_offsets()
     offsets = k[k != 0]
     parts = []
     for offset in offsets:
         steps = np.zeros(total)
-        steps[chosen] = epsilon[chosen] * OWN_SPACING * offset
+        steps[chosen] = epsilon[chosen] * spacing * offset
         parts.append(steps)
     points, lost = rows_for(np.concatenate(parts))
     keep = np.concatenate([row * total + chosen for row in range(offsets.size)])
@@ -151,12 +163,20 @@ def _own_roundoff(engine, rows_for, epsilon, chosen, plain) -> np.ndarray:
     floor = SHAPE_FLOOR * unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
     for column in range(chosen.size):
         line = np.insert(losses[:, column], int(np.sum(k < 0)), engine.loss)
-        residuals = [value for value in fan_residuals(line) if value is not None]
+        half = k.size // 2
+        residuals = []
+        for fan, value in zip((line[: half + 1], line[half:]), fan_residuals(line), strict=True):
+            finite = fan[np.isfinite(fan)]
+            size = float(np.ptp(finite)) if finite.size else 0.0
+            # a fan tells only where its losses moved well beyond their residual (one
+            # on a step of a staircase, or a coarse part's, is flat and tells nothing)
+            if value is not None and size > 0 and size >= TELLING * value:
+                residuals.append(value)
         if not residuals:
-            found[column] = np.inf  # nothing to measure: the check's round-off stands
+            found[column] = np.inf  # nothing measured: the check's round-off stands
             continue
         quantum = loss_quantum(line[None, :], floor)
-        own = max(ROUNDOFF_SAFETY * min(residuals), quantum / 2)
+        own = ROUNDOFF_SAFETY * max(min(residuals), quantum / 2)
         found[column] = max(plain, own)
     return found
 
@@ -165,8 +185,8 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     """(value, bar, h, pair) of Richardson at the pair (h/2, h) with the narrowest bar among
     the rungs s = ε·2^j, j = 1, 2, … (module doc), climbed one rung at a time while an entry's
     best bar is above ``STOP_SHARE``·|g|, its bars have not grown ``GROWN`` pairs running
-    (truncation has taken over), and s ≤ ``REACH``·max(1, |w|); ``pair``: that pair's
-    central differences (``narrow``, ``wide``), ``straight`` (no pair reproduces g within a
+    (truncation has taken over), and s ≤ ``REACH``·max(S, |w|) (S the tensor's step
+    scale); ``pair``: that pair's central differences (``narrow``, ``wide``), ``straight`` (no pair reproduces g within a
     bar under half the disagreement) and ``sides_exclude`` (at some pair both one-sided
     slopes extrapolated to 0, 2·s(h/2) − s(h), exclude g by more than the spread of that
     pair's slopes, or than their difference from the next pair's (their h² truncation,
@@ -175,9 +195,8 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     total = epsilon.size
     n = chosen.size
     base = epsilon[chosen]
-    values = getattr(rows_for, "values", None)
-    w = np.zeros(n) if values is None else np.asarray(values, dtype=float)[chosen]
-    top = REACH * np.maximum(1.0, np.abs(w))
+    # (ε·max(S, |w|) over ε: a tensor moved at its own scale S reaches that far only)
+    top = REACH * base / engine.epsilon_base
     best = np.full(n, np.inf)
     value = np.full(n, np.nan)
     h = base.copy()
