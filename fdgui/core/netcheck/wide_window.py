@@ -186,8 +186,8 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     the rungs s = ε·2^j, j = 1, 2, … (module doc), climbed one rung at a time while an entry's
     best bar is above ``STOP_SHARE``·|g|, its bars have not grown ``GROWN`` pairs running
     (truncation has taken over), and s ≤ ``REACH``·max(S, |w|) (S the tensor's step
-    scale); ``pair``: that pair's central differences (``narrow``, ``wide``), ``straight`` (no pair reproduces g within a
-    bar under half the disagreement) and ``sides_exclude`` (at some pair both one-sided
+    scale); ``pair``: that pair's central differences (``narrow``, ``wide``),
+    ``straight`` (no pair reproduces g within a bar under half the disagreement) and ``sides_exclude`` (at some pair both one-sided
     slopes extrapolated to 0, 2·s(h/2) − s(h), exclude g by more than the spread of that
     pair's slopes, or than their difference from the next pair's (their h² truncation,
     three times over), plus round-off: a kink
