@@ -187,11 +187,12 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     best bar is above ``STOP_SHARE``·|g|, its bars have not grown ``GROWN`` pairs running
     (truncation has taken over), and s ≤ ``REACH``·max(S, |w|) (S the tensor's step
     scale); ``pair``: that pair's central differences (``narrow``, ``wide``),
-    ``straight`` (no pair reproduces g within a bar under half the disagreement) and ``sides_exclude`` (at some pair both one-sided
-    slopes extrapolated to 0, 2·s(h/2) − s(h), exclude g by more than the spread of that
-    pair's slopes, or than their difference from the next pair's (their h² truncation,
-    three times over), plus round-off: a kink
-    between a pair's steps bends one side only, and the clean side keeps a correct g)."""
+    ``straight`` (no pair reproduces g within a bar under half the disagreement) and
+    ``sides_exclude`` (at some pair both one-sided slopes extrapolated to 0,
+    2·s(h/2) − s(h), exclude g by more than the spread of that pair's slopes, or than
+    their difference from the next pair's (their h² truncation, three times over), plus
+    round-off: a kink between a pair's steps bends one side only, and the clean side
+    keeps a correct g)."""
     total = epsilon.size
     n = chosen.size
     base = epsilon[chosen]
