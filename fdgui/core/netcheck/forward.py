@@ -51,6 +51,7 @@ from fdgui.core.netcheck import (
     kink_evidence,
     loose_verdict,
     own_scale,
+    wide_window,
 )
 from fdgui.core.netcheck.chunks import (
     Chunk,
@@ -475,6 +476,13 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             if found is not None:
                 bar = found if bar is None else np.where(np.isnan(found), bar, found)
+        if wide_window.applies(self):  # a window a large share of |a|: wider steps decide
+            numeric, found, reason = wide_window.decide(
+                self, rows_for, epsilon, analytic, numeric, plus, minus, kink, undecided,
+                reason, bar,
+            )  # fmt: skip
+            if found is not None:
+                bar = found
         return Chunk(
             indices,
             numeric,
