@@ -338,13 +338,7 @@ def _without_shape(losses, theta, units, floors, found, spacing):
     for number in numbers:
         middle, spread = known[NARROWINGS][number]
         if spread >= TELLING * middle and spread > 0 and middle > floors[number]:
-            # fell like a shape over the range, and already at the first narrower spacing
-            # (a smooth shape's residual falls 256 times there): a part coarser than
-            # float64 that stops moving at the narrow spacings falls gradually (float32
-            # logits, 3.8e-9 → 1.1e-9 → 3e-11): its residual at the first spacing stands
-            # (review11n C1)
-            fell = known[1][number][0] * SHAPE_FALL <= found[number]
-            if middle * SHAPE_FALL <= found[number] and fell:
+            if middle * SHAPE_FALL <= found[number]:  # fell like a shape over the range
                 found[number] = middle
             del now[number]
     for narrowing in range(1, NARROWINGS + 1):
