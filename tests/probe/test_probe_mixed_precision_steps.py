@@ -4,9 +4,8 @@ fail; bugs the differences resolve still fail at their entry (review11n C1, C2).
 C1: logits computed in float32 from a float64 hidden layer (an autocast-style block) round
 the loss at ~5e-9 wherever an entry moves it. Along the output weights' own line the loss
 hardly changes, so the fans' residual was a large share of their range and was taken for a
-kink (the tensor kept u·|L|); along the hidden weights' line the narrower fans stop moving
-the float32 block and "fell like a shape" to 3e-11. Either way correct entries were wrong
-at every ε, or at their own scale with L+ = L− at a step the float32 block cannot see.
+kink (the tensor kept u·|L|): correct entries were wrong at every ε, or at their own scale
+with L+ = L− at a step the float32 block cannot see.
 
 C2: a float32 relu net whose unit has an example 3.8e-4 from its kink. The short sweep's
 steps cross it; ε/16 … ε/128 reproduce the gradient to 0.2 %, but their windows (the
