@@ -34,13 +34,13 @@ def converged(found: Sequence[tuple]) -> list[tuple]:
 
 
 def overruled(looks: Sequence[tuple]) -> np.ndarray:
-    """Where the smallest usable step of the second look's small steps (``looks``: (c,
-    window, usable, refutes) arrays per step, the largest step first) confirms a
-    disagreement that a larger usable step refutes within a narrower window, their
+    """Where the smallest deciding step of the second look's small steps (``looks``: (c,
+    window, decides, refutes) arrays per step, the largest step first) confirms a
+    disagreement that a larger deciding step refutes within a narrower window, their
     intervals c ± window overlapping: the smaller step resolves less and shows no change
     from the larger one (no kink passed between them), so it does not overrule it; nor
     does the larger one decide, past a kink the smaller did not reach. False where no step
-    is usable."""
+    decides."""
     if not looks:
         return np.zeros(0, dtype=bool)
     size = np.asarray(looks[0][0]).shape

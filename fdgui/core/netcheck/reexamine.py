@@ -173,7 +173,7 @@ def reexamine(
         return spread + rtol * np.abs(g)
 
     # a refutation needs only the losses' own rounding at the step, not the tolerance's
-    # margin over it (``finer_steps.change_roundoff``, review11n C2)
+    # margin over it (``converged.change_roundoff``, review11n C2)
     own = None if roundoff is None else change_roundoff(roundoff, measured, u, scale)
 
     def truncation(step: np.ndarray) -> np.ndarray:
