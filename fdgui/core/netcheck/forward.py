@@ -58,6 +58,7 @@ from fdgui.core.netcheck.chunks import (
     forward_rows_per_chunk,
     sample_indices,
 )
+from fdgui.core.netcheck.converged import change_roundoff
 from fdgui.core.netcheck.noise import steady_sigma
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import (
@@ -557,8 +558,12 @@ class ForwardEngine(ForwardSteps):
             deeper = finer_steps.still_suspect(codes, self.smooth)
             if deeper.size:  # a kink nearer than the smallest small step (finer_steps)
                 first = np.abs(numeric[chosen[deeper]] - analytic[chosen[deeper]])
+                scale = max(1.0, abs(self.loss)) if self.magnitude is None else self.magnitude
+                own = change_roundoff(  # (what refutes there: review11n C2)
+                    bound, measured, unit_roundoff(self.precision), max(scale, 1e-300)
+                )
                 wanted = finer_steps.worth_taking(
-                    first, epsilon[chosen[deeper]], bound, self.noise_sigma
+                    first, epsilon[chosen[deeper]], own, self.noise_sigma
                 )
                 picked = {factor: chosen[deeper[where]] for factor, where in wanted.items()}
                 finer = self._small_steps(rows_for, picked, epsilon, total, tuple(wanted))

@@ -121,6 +121,10 @@ def intervals_of(made, up, down, rounding: float, dtype: str, a: float,
     # a step whose losses did not change at all on either side saw nothing (a stair of a
     # coarse loss, a step the dtype lost): no evidence of a zero slope
     central = np.where((up == 0) & (down == 0), np.nan, central)
+    # nor did one whose two sides landed on the same loss (L+ = L−, changed alike): the step
+    # moved nothing a coarser part sees (b of a float32 block moved below its float32
+    # spacing), its central difference of exactly 0 is no slope (review11n C1)
+    central = np.where((up + down == 0) & (up != 0), np.nan, central)
     found = []
     for k in range(2, made.size):
         first, second = central[k - 1] - central[k], central[k - 2] - central[k - 1]

@@ -57,6 +57,7 @@ from __future__ import annotations
 import numpy as np
 
 # the noise's windows and its measure are shared with the ε sweep (core/numbers/noise.py)
+from fdgui.core.netcheck.converged import change_roundoff, overruled
 from fdgui.core.numbers.noise import (  # noqa: F401  (the check imports them from here)
     NOISE_REPEATS,
     NOISE_WIDTH,
@@ -164,12 +165,16 @@ def reexamine(
         slopes_plus[factor] = more_plus / step
         slopes_minus[factor] = -more_minus / step
 
-    def small_window(step: np.ndarray) -> np.ndarray:
+    def small_window(step: np.ndarray, bound: float | None = roundoff) -> np.ndarray:
         # the measured round-off where there is one: the small steps' windows grow as 1/step
-        if roundoff is None:
+        if bound is None:
             return window(step)
-        spread = roundoff / step + truncation(step) + noise_windows(sigma, step)
+        spread = bound / step + truncation(step) + noise_windows(sigma, step)
         return spread + rtol * np.abs(g)
+
+    # a refutation needs only the losses' own rounding at the step, not the tolerance's
+    # margin over it (``converged.change_roundoff``, review11n C2)
+    own = None if roundoff is None else change_roundoff(roundoff, measured, u, scale)
 
     def truncation(step: np.ndarray) -> np.ndarray:
         # the allowance (step/unit)²·scale, or ten times the truncation the steps 2ε and ε
@@ -243,20 +248,32 @@ def reexamine(
         settles = np.zeros(chosen.size, dtype=bool)
         settled_window = np.full(chosen.size, np.inf)
         widest = small_window(steps[1.0])  # the first ε's own round-off
+        widest_own = small_window(steps[1.0], own)
+        seen = []  # (c, window, decisive, refutes) of each look, the largest step first
+        holds = np.zeros(chosen.size, dtype=bool)
         for value, step in looks:
-            here = small_window(step)
+            here, here_own = small_window(step), small_window(step, own)
             off = np.abs(value - g)
             # the first disagreement survives at this step unless |c − g| + both steps'
             # round-off stays below it: then the gradient under check agrees here and was
             # not off by what ε showed (a kink passed); |c − g| beyond the round-off, with
             # a window that could have refuted it, confirms the disagreement
             usable = np.isfinite(value) & (here + widest < first)
-            refutes = usable & (off <= here) & (off + here + widest < first)
+            can = np.isfinite(value) & (here_own + widest_own < first)
+            refutes = can & (off <= here_own) & (off + here_own + widest_own < first)
             confirms = usable & (off > here)
             decisive = refutes | confirms
             settles = np.where(decisive, refutes, settles)
-            settled_window = np.where(decisive, here, settled_window)
+            settled_window = np.where(decisive, np.where(refutes, here_own, here), settled_window)
             resolved |= decisive
+            # the smallest step that could refute holds the gradient, short of refuting:
+            # it has not confirmed the disagreement, whatever a larger one (past a kink
+            # the smaller did not reach) showed
+            holds = np.where(can, (off <= here_own) & ~refutes, holds)
+            seen.append((value, np.where(refutes, here_own, here), decisive, refutes))
+        # nor is a disagreement confirmed by a smaller step than one refuting it within a
+        # narrower window that it does not exclude (converged.overruled, review11n C2)
+        resolved &= ~((holds | overruled(seen)) & ~settles)
         examined = np.zeros(chosen.size, dtype=bool)
         if not smooth and small is not None:
             examined = np.isfinite(small[SMALL_STEPS[0]][0])

@@ -188,6 +188,7 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
     quanta = set()  # groups whose losses move in whole multiples of a quantum
     u = unit_roundoff(precision)
     pending = list(range(len(groups)))
+    told: dict[int, list[float]] = {}  # residuals of fans the share rule did not trust
     evaluations = 0
     for widening in range(WIDENINGS + 1):
         chosen = np.concatenate([units[number] for number in pending])
@@ -204,9 +205,22 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
             middle, spread = _fans(group)
             with np.errstate(invalid="ignore"):
                 sizes[number] = float(np.max(np.abs(group), initial=0.0, where=np.isfinite(group)))
-            if share is not None and not middle <= share * spread:
-                middle = 0.0  # a jump or kink in most fans, not round-off
             floor = SHAPE_FLOOR * u * max(sizes[number], 1e-300)
+            if share is not None and not middle <= share * spread:
+                # a jump or kink in most fans, or a loss that hardly changes along them
+                # beside a coarser part's rounding: wider fans tell them apart (``_told``)
+                if widening < WIDENINGS and middle > floor:
+                    told.setdefault(number, []).append(middle)
+                    waiting.append(number)
+                    continue
+                middle = 0.0
+            elif number in told:  # round-off does not grow with the spacing, a kink's does
+                middle = _told(told.pop(number), middle, floor)
+                found[number] = max(found[number], middle)
+                if middle > 0:
+                    unit = spread / ((k.size // 2) * spacing * WIDER**widening)
+                    scales[number] = max(scales[number], unit)
+                continue
             quantum = loss_quantum(group, floor)
             if not quantum and not parts.get(number, (0.0,))[0]:  # a coarser part's steps
                 parts[number] = (part_quantum(group, floor), at, group)  # (_parts_kept)
@@ -246,6 +260,26 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
     for position, value, unit in zip(positions, found[1:], scales[1:], strict=True):
         tensors[position], own[position] = value, unit
     return MeasuredRoundoff(found[0], tuple(tensors), evaluations, scales[0], tuple(own))
+
+
+GROWTH = 4.0  # a residual that grew this much over a WIDER-times spacing is a kink's
+
+
+def _told(narrower: list[float], middle: float, floor: float) -> float:
+    """The round-off of a group whose fans at the narrower spacings had a residual above the
+    trusted share of their range (``narrower``) and, widened, one within it (``middle``).
+
+    Along a tensor that hardly moves the loss, beside a part that rounds coarser than float64
+    (an upstream layer feeding a float32 block: the block's rounding reaches the loss at
+    5e-9 whichever entry moves), the fans' range is small against that rounding: taken for
+    a kink, the tensor kept u·|L| and its correct entries were "wrong at every ε" (review11n
+    C1). Round-off stays the same as the spacing widens while the range grows with it; a
+    kink crossed leaves its slope change times the spacing, which grows too. So the
+    largest residual seen stands where the widened one is within GROWTH times the narrower
+    ones, and above float64's own (``floor``); 0 otherwise, as before."""
+    if not middle > floor or middle > GROWTH * max(narrower):
+        return 0.0
+    return max(middle, *narrower)
 
 
 def _without_shape(losses, theta, units, floors, found, spacing):
