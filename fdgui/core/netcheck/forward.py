@@ -59,7 +59,7 @@ from fdgui.core.netcheck.chunks import (
     sample_indices,
 )
 from fdgui.core.netcheck.converged import change_roundoff
-from fdgui.core.netcheck.noise import steady_sigma
+from fdgui.core.netcheck.noise_measure import measure_noise
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import (
     CONFIRMED_LIMIT,
@@ -69,7 +69,6 @@ from fdgui.core.netcheck.reexamine import (
     KINK,
     KINK_DIRECTION,
     KINK_OUTSIDE,
-    NOISE_REPEATS,
     NOISE_WIDTH,
     OWN_SCALE_RIGHT,
     SMALL_STEPS,
@@ -179,7 +178,7 @@ class ForwardEngine(ForwardSteps):
             largest = max((int(np.prod(shape)) for _, shape in self.shapes), default=1)
             self.rows = max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * largest)))
         self.tensor_noise: list[float] | None = None  # σ where only that tensor moved
-        self.noise_sigma = self._measure_noise() if getattr(model, "may_be_noisy", False) else 0.0
+        self.noise_sigma = measure_noise(self) if getattr(model, "may_be_noisy", False) else 0.0
         # one loss value's round-off as measured near θ0 (0: u·max(1, |L|) stands): a loss
         # made of larger terms that cancel rounds as they do (the no-grad estimate's measure)
         self.measured_roundoff = 0.0
@@ -241,42 +240,6 @@ class ForwardEngine(ForwardSteps):
         # estimates, the loose ladder): the report and the cost plan count them
         self.more_evaluations = 0
         self.own_scale_looked = 0  # ... of which at their own scale (netcheck.own_scale)
-
-    def _measure_noise(self) -> float:
-        """σ of L(θ0) over 1 + NOISE_REPEATS evaluations, and of L at a point where every
-        entry has moved by its step over NOISE_REPEATS more (a loss may be noisy only
-        where some tensor moved); the larger (0 for a deterministic loss)."""
-        signs = np.where(np.random.default_rng(5).random(self.size) < 0.5, -1.0, 1.0)
-        sizes = np.diff(self.offsets)
-        scales = np.repeat(np.asarray(self.step_scales, dtype=float), sizes)
-        steps = self.epsilon_base * np.maximum(scales, np.abs(self.theta))
-        moved = self.round(self.theta + signs * steps)
-        points = np.concatenate(
-            [np.repeat(self.theta[None, :], NOISE_REPEATS, axis=0),
-             np.repeat(moved[None, :], NOISE_REPEATS, axis=0)]
-        )  # fmt: skip
-        found = self._losses(points)
-        here = steady_sigma(
-            self._losses,
-            self.theta,
-            np.concatenate([[self.loss], found[:NOISE_REPEATS]]),
-            self.precision,
-        )
-        there = steady_sigma(self._losses, moved, found[NOISE_REPEATS:], self.precision)
-        if here == 0 and there > 0 and len(self.shapes) > 1:  # which tensor's move shows it
-            rows = []
-            for position in range(len(self.shapes)):
-                point = self.theta.copy()
-                part = slice(self.offsets[position], self.offsets[position + 1])
-                point[part] = moved[part]
-                rows.append(point)
-            each = self._losses(np.repeat(np.array(rows), NOISE_REPEATS, axis=0))
-            each = each.reshape(len(self.shapes), NOISE_REPEATS)
-            sigmas = [steady_sigma(self._losses, point, values, self.precision)
-                      for point, values in zip(rows, each, strict=True)]  # fmt: skip
-            if max(sigmas) > 0:
-                self.tensor_noise = sigmas
-        return max(here, there)
 
     # -- what the check asks of an engine --------------------------------------------
 
