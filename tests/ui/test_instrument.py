@@ -570,9 +570,14 @@ def test_sent_values_read_short_and_show_every_digit_on_focus(qtbot):
     qtbot.waitUntil(lambda: edit.text() == full, timeout=2000)
     calculator.inputs["epsilon"].setFocus()
     qtbot.waitUntil(lambda: edit.text().endswith("…"), timeout=2000)
-    # and the calculator still reproduces the explorer's estimate
+    # and the calculator still reproduces the explorer's estimate, over the steps taken (the
+    # explorer's cursor divides by 2ε, the calculator by h+ + h−: w ± ε as the dtype holds it)
     estimate = model.calculate()
-    assert float(estimate.central) == explorer.model.readout().estimates["central"]
+    readout = explorer.model.readout()
+    steps = estimate.inputs.steps
+    taken = 2 * readout.epsilon if steps is None else float(steps[0] + steps[1])
+    expected = readout.estimates["central"] * (2 * readout.epsilon) / taken
+    assert float(estimate.central) == pytest.approx(expected, rel=1e-15)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "bfloat16"])
