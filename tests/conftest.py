@@ -42,9 +42,10 @@ def _one_qapplication_for_the_session(qapp):
 
 
 # Test files that measure time: a GUI thread's longest stall, a plan against its run, a
-# timeout's wall clock, a benchmark's ratios. `make test` runs every other test on two
-# workers (pytest-xdist) and then these alone, so no second worker's load reaches their
-# clocks. A plain `pytest` runs everything in one process, as before.
+# timeout's wall clock, a benchmark's ratios. `make test` runs these first, alone, on a quiet
+# machine, then every other test on two workers (pytest-xdist), so no second worker's load
+# (nor what it leaves running) reaches their clocks. A plain `pytest` runs everything in one
+# process, as before.
 SERIAL = {
     "core/test_bounded_tableau.py",
     "core/test_expression.py",
