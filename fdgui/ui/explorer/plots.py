@@ -507,5 +507,9 @@ class SweepPlots(pg.QtCore.QObject):
 
 
 def _shown(item: pg.GraphicsObject) -> bool:
+    from shiboken6 import isValid
+
+    if not isValid(item):  # a label its plot already deleted (the window closing)
+        return False
     parent = item.parentItem()
-    return item.isVisible() and (parent is None or parent.isVisible())
+    return item.isVisible() and (parent is None or (isValid(parent) and parent.isVisible()))
