@@ -21,10 +21,8 @@ from typing import Any
 # imported with this module (when the explorer's panel is made), not in the worker's first
 # step: a module compiled there holds the interpreter the window is waiting for
 from fdgui.core.calculator.schemes import (
-    Inputs,
     parse_measurement_table,
-    plain_values,
-    read_table_line,
+    read_one_line,
     unreadable_table,
 )
 from fdgui.core.calculator.table_columns import arrange_columns, by_line
@@ -105,15 +103,7 @@ def _read_lines(lines: list[str], first_line: int, seen_data: bool) -> tuple[lis
                 "\n".join(lines[index:]), first_line=first_line + index, header=False
             )
             return rows + more, problems + bad, True
-        line = raw.strip()
-        if not line or line[0] == "#":
-            continue
-        values = plain_values(line)
-        if values is not None:
-            seen_data = True
-            rows.append(Inputs(values[1], values[2], values[0], values[3]))
-            continue
-        inputs, problem, seen_data = read_table_line(line, first_line + index, seen_data)
+        inputs, problem, seen_data = read_one_line(raw, first_line + index, seen_data)
         if problem:
             problems.append(problem)
         elif inputs is not None:

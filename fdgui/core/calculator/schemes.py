@@ -438,6 +438,19 @@ def _tidy(value: Decimal) -> Decimal:
 TABLE_COLUMNS = ("epsilon", "loss_plus", "loss_minus", "loss")
 
 
+def read_one_line(raw: str, number: int, seen_data: bool) -> tuple[Inputs | None, str, bool]:
+    """One line of a measurement table: (its row or None, a problem or "", whether data has
+    been seen by its end). Blank and comment lines give (None, "", seen_data); plain
+    numbers are read fast (``plain_values``), the rest by ``read_table_line``."""
+    line = raw.strip()
+    if not line or line[0] == "#":
+        return None, "", seen_data
+    values = plain_values(line)
+    if values is not None:
+        return Inputs(values[1], values[2], values[0], values[3]), "", True
+    return read_table_line(line, number, seen_data)
+
+
 def parse_measurement_table(
     text: str, *, first_line: int = 1, header: bool = True
 ) -> tuple[list[Inputs], list[str]]:
@@ -463,15 +476,7 @@ def parse_measurement_table(
             return [], [problem]
         problems += notes  # the order taken where a header does not name it all
     for number, raw in enumerate(text_lines(text), start=first_line):
-        line = raw.strip()
-        if not line or line[0] == "#":
-            continue
-        values = plain_values(line)
-        if values is not None:
-            seen_data = True
-            rows.append(Inputs(values[1], values[2], values[0], values[3]))
-            continue
-        inputs, problem, seen_data = read_table_line(line, number, seen_data)
+        inputs, problem, seen_data = read_one_line(raw, number, seen_data)
         if problem:
             problems.append(problem)
         elif inputs is not None:
