@@ -87,9 +87,23 @@ SERIAL = {
 }
 
 
+# Long files of independent tests (each a whole network check in its own probe process):
+# on the two workers their tests are shared out one by one; every other file keeps its tests
+# on one worker (``--dist loadgroup``), so a module's fixtures are made once. On one worker
+# the float32 file alone held its worker 7 minutes while the other had finished.
+SPREAD = {
+    "probe/test_probe_float32_resolvable.py",
+    "probe/test_probe_float32_relu_never_wrong.py",
+    "probe/test_probe_torch_jax.py",
+    "probe/test_probe_weak_kink.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     tests = os.path.dirname(os.path.abspath(__file__))
     for item in items:
         relative = os.path.relpath(str(item.path), tests).replace(os.sep, "/")
         if relative in SERIAL:
             item.add_marker(pytest.mark.serial)
+        elif relative not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(relative))

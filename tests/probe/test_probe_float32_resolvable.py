@@ -9,6 +9,8 @@ HIGH-5): a refined step agreeing by chance is no evidence of a kink.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -128,11 +130,18 @@ def _resolution(path) -> tuple[float, float]:
     return truth, max(abs(c - truth) for c in [*cs.values(), rich])
 
 
-MISSED = pytest.mark.xfail(
-    strict=True,
-    reason="16 times the float32 differences' error here, but under two of the wider step's "
-    "bars: the loss's measured round-off (5 u·|L|) over h ≤ 0.03 is the bar's floor",
-)
+MISSED = [
+    pytest.mark.xfail(
+        strict=True,
+        reason="16 times the float32 differences' error here, but under two of the wider "
+        "step's bars: the loss's measured round-off (5 u·|L|) over h ≤ 0.03 is the bar's floor",
+    ),
+    pytest.mark.skipif(
+        not os.environ.get("FDGUI_KNOWN_MISSES"),
+        reason="a known miss (strict xfail) that costs 80 s of the suite's 10 minutes: "
+        "FDGUI_KNOWN_MISSES=1 runs it, to learn whether a change resolved it",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -140,7 +149,6 @@ MISSED = pytest.mark.xfail(
     [
         (5, 0.03),
         pytest.param(5, 0.01, marks=MISSED),
-        pytest.param(7, 0.01, marks=pytest.mark.xfail(reason="9 times resolvable: borderline")),
         (8, 0.01),
     ],
 )
