@@ -39,3 +39,27 @@ def enter_runs(edits: list[QLineEdit], slot: Callable[[], object]) -> None:
     """Enter in any of the fields runs ``slot``, as in every panel."""
     for edit in edits:
         edit.returnPressed.connect(slot)
+
+
+def forward_from_tab_bar(bar: QWidget, panel_in_front: Callable[[], QWidget | None]) -> None:
+    """Run, Stop and Copy with focus on the main tab bar (where it rests at start and after
+    switching tabs by keyboard) reach the panel in front, as from inside it. Bound to the
+    bar alone, so they never compete with the panel's own keys."""
+    for sequence in (RUN, CANCEL, COPY):
+        shortcut = QShortcut(sequence, bar)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(lambda sequence=sequence: _press(panel_in_front(), sequence))
+
+
+def _press(panel: QWidget | None, sequence: QKeySequence) -> None:
+    """What ``sequence`` does inside ``panel``: its shortcut's or its action's."""
+    if panel is None:
+        return
+    for shortcut in panel.findChildren(QShortcut):
+        if shortcut.key() == sequence and shortcut.isEnabled():
+            shortcut.activated.emit()
+            return
+    for action in panel.actions():
+        if action.shortcut() == sequence and action.isEnabled():
+            action.trigger()
+            return

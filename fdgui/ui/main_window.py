@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         install_session_ui(self)
         self._ensure_panel(0)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        from fdgui.ui import keys
+
+        keys.forward_from_tab_bar(self.tabs.tabBar(), self.tabs.currentWidget)
         self.statusBar().showMessage("Ready. Type your losses; results update as you type.", 8000)
         self.setMinimumSize(860, 600)
         self.resize(1280, 800)
