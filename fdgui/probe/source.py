@@ -75,6 +75,10 @@ def real_array(value: Any, what: str) -> np.ndarray:
     value = to_numpy(value)
     if value is None or isinstance(value, str | bytes | bool | np.bool_):
         raise ResultError(f"{what} returned {type(value).__name__}, not numbers")
+    if isinstance(value, np.ma.MaskedArray):  # np.ma.masked too: a missing value is NaN,
+        # never the data under the mask (np.asarray gives that: a masked loss read as 0)
+        with contextlib.suppress(TypeError, ValueError):
+            value = np.ma.filled(value.astype(np.float64), np.nan)
     try:
         array = np.asarray(value)
     except Exception as error:  # a ragged list, an object numpy cannot read

@@ -98,3 +98,26 @@ def test_a_probe_whose_loss_is_never_finite_beside_theta0_exits_2(tmp_path):
         out = run(*command, "--probe", str(path))
         assert out.returncode == 2, (command, out.stdout[-300:])
         assert "not finite" in out.stderr or "not a finite number" in out.stderr
+
+
+def test_a_masked_loss_or_gradient_is_missing_not_zero(tmp_path):
+    # review11p L9: a loss returning np.ma.masked was read as 0 (numpy's asarray fills the
+    # mask with its data): "Fail: 6 of 6 entries disagree" with an honest gradient
+    path = tmp_path / "masked.py"
+    path.write_text(
+        "import numpy as np\ntheta0 = np.linspace(0.1, 0.6, 6)\n"
+        "def loss(t):\n    return np.ma.masked\n"
+        "def grad(t):\n    return 2 * t\n"
+    )
+    out = run("netcheck", "--probe", str(path))
+    assert out.returncode == 2, out.stdout[-300:]
+    assert "finite" in out.stderr, out.stderr
+    path.write_text(
+        "import numpy as np\ntheta0 = np.linspace(0.1, 0.6, 6)\n"
+        "def loss(t):\n    return float(t @ t)\n"
+        "def grad(t):\n    return np.ma.masked_array(2 * t, mask=[0, 0, 1, 0, 0, 0])\n"
+    )
+    out = run("netcheck", "--probe", str(path), "--json")  # a missing entry: as a NaN one
+    assert out.returncode == 1, out.stderr
+    worst = json.loads(out.stdout)["worst"]
+    assert [(e["index"], e["status"]) for e in worst if e["status"] != "correct"] == [(2, "wrong")]
