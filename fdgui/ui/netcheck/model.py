@@ -111,6 +111,8 @@ class NetcheckModel(PanelModel):
         self._context = context
         self._settings: Any = None
         self._plan: Any = None
+        #: why the last cost measurement failed (the Cost table says so), None otherwise
+        self.plan_error: str | None = None
         self._report: Any = None
         self.restored: Any = None  # a StoredReport: the shown report came from a session
         self.finished_at = ""  # when the shown report's check finished (ISO 8601, UTC)
@@ -191,6 +193,10 @@ class NetcheckModel(PanelModel):
         if field == "probe_timeout":
             self.probe.set_timeout(text)
         self._revalidate()
+        if field == "probe_timeout" and self.plan_error is not None and self._settings:
+            self.plan_error = None  # a longer timeout may let the measurement through
+            self.planChanged.emit(None)
+            self._plan_timer.start()
 
     def choices(self, field: str) -> tuple[str, ...] | None:
         from fdgui.core.models.mlp import ACTIVATIONS, BUGS, LOSSES
@@ -276,6 +282,7 @@ class NetcheckModel(PanelModel):
             self._stopped_on = None  # a cost measured for new settings may say something new
             self.settingsChanged.emit(settings)
             self._plan = None
+            self.plan_error = None  # measuring again
             self.planChanged.emit(None)
             if settings is not None:
                 self._plan_timer.start()
@@ -291,12 +298,17 @@ class NetcheckModel(PanelModel):
 
         def returned(plans: Any) -> None:
             if settings == self._settings:
-                self._plan = plans
+                self._plan, self.plan_error = plans, None
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
-            if self._job is not None or planned is not self._model():  # a run interrupted
-                return  # it (the run's status stays), or a pick replaced its probe
+            if planned is not self._model():
+                return  # a pick replaced its probe: that one is measured next
+            if settings == self._settings and self._plan is None:  # the table says it
+                self.plan_error = message
+                self.planChanged.emit(None)
+            if self._job is not None:  # a run interrupted it (the run's status stays)
+                return
             stopped, self._stopped_on = self._stopped_on, None
             if stopped is not None and planned is stopped[0]:  # the measurement right after
                 return  # a stopped check: "The check stopped: …" already says why

@@ -376,6 +376,9 @@ class NetcheckPanel(QWidget):
 
         for row, mode in enumerate(("full", "sample", "projection")):
             cells = [_MODE_TITLES[mode].split(" (")[0], "…", "measuring…", ""]
+            failed = plans is None and self.model.plan_error
+            if failed:  # said where it was expected, the reason in its tooltip
+                cells = [cells[0], "—", "not measured", "—"]
             if plans is not None:
                 plan = plans[mode]
                 cells = [
@@ -388,6 +391,8 @@ class NetcheckPanel(QWidget):
                 cells = [cells[0], "—", "—", "—"]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if failed:
+                    item.setToolTip(f"Could not measure the cost: {self.model.plan_error}")
                 if mode == self.model.text("mode"):
                     font = item.font()
                     font.setBold(True)
