@@ -55,7 +55,6 @@ SERIAL = {
     "core/test_netcheck_roundoff_calls.py",
     "core/test_netcheck_stored_check.py",
     "core/test_networks.py",
-    "e2e/test_benchmarks.py",
     "e2e/test_offline.py",
     "e2e/test_session_crash.py",
     "e2e/test_session_kill_loop.py",
