@@ -443,12 +443,18 @@ def read_one_line(raw: str, number: int, seen_data: bool) -> tuple[Inputs | None
     been seen by its end). Blank and comment lines give (None, "", seen_data); plain
     numbers are read fast (``plain_values``), the rest by ``read_table_line``."""
     line = raw.strip()
-    if not line or line[0] == "#":
+    if not line or is_comment(line):
         return None, "", seen_data
     values = plain_values(line)
     if values is not None:
         return Inputs(values[1], values[2], values[0], values[3]), "", True
     return read_table_line(line, number, seen_data)
+
+
+def is_comment(line: str) -> bool:
+    """Whether a stripped, non-blank line is a comment: it starts with ``#`` (numpy, Python,
+    R), ``%`` (MATLAB, Octave) or ``//`` (C-like code)."""
+    return line[0] in "#%" or line[:2] == "//"
 
 
 def parse_measurement_table(
@@ -457,9 +463,10 @@ def parse_measurement_table(
     """Rows of ``ε, L+, L− [, L]`` pasted from a spreadsheet, a log or a print-out.
 
     Columns may be separated by commas, tabs, semicolons or spaces (with tabs or semicolons a
-    comma inside a cell is read as a decimal comma). Blank lines and lines starting with ``#``
-    are skipped; a line of column names is read (``table_columns``: each row under it is
-    taken in the order it names, a pandas index column left out). Returns the rows that
+    comma inside a cell is read as a decimal comma). Blank lines and comment lines (``#``,
+    ``%``, ``//``) are skipped; a line of column names, also in a comment, is read
+    (``table_columns``: each row under it is taken in the order it names, a pandas index
+    column left out). Returns the rows that
     parse and one message per line that does not (``line 3: L(w−ε): “x” is not a number``).
     A part of a longer text: ``first_line`` numbers its lines, ``header=False`` when its
     first line cannot be the header.
