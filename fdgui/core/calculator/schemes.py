@@ -649,9 +649,11 @@ def _kept(cells: list[str]) -> tuple[list[str], str]:
     return cells, ""
 
 
-def _quoted_cells(line: str) -> tuple[list[str], str]:
+def _quoted_cells(line: str, keep: bool = False) -> tuple[list[str], str]:
     """A line with quoted cells ("1e-4","0.85"), read as the csv module does: separated by
-    tabs, semicolons (a comma inside is then a decimal comma), commas or spaces."""
+    tabs, semicolons (a comma inside is then a decimal comma), commas or spaces. An empty
+    cell ("") is one (``_kept``; every cell kept with ``keep``), never dropped: the cells
+    after it would move left (review12t M1)."""
     import csv
 
     # "1e-4" "0.85" "0.84": spaces between when no other separator is there
@@ -660,7 +662,11 @@ def _quoted_cells(line: str) -> tuple[list[str], str]:
         cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True))
     except csv.Error:
         return [], "a quote is not closed (or text follows a closing quote)"
-    cells = [cell.strip() for cell in cells if cell.strip()]
+    cells = [cell.strip() for cell in cells]
+    if not keep:
+        cells, problem = _kept(cells)
+        if problem:
+            return [], problem
     if delimiter in "\t;":
         return [cell.replace(",", ".") for cell in cells], ""
     ambiguous = [cell for cell in cells if "," in cell]

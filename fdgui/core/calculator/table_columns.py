@@ -112,7 +112,7 @@ def _wrapped(line: str) -> str:
 def _cells(line: str) -> list[str] | None:
     """A data line's cells, empty ones kept where separators say so (tabs, semicolons,
     commas): columns are counted. None when the readers refuse the line as it is."""
-    from fdgui.core.calculator.schemes import _split_table_line
+    from fdgui.core.calculator.schemes import _quoted_cells, _split_table_line
 
     if "(" in line:
         line = _wrapped(line)
@@ -121,7 +121,9 @@ def _cells(line: str) -> list[str] | None:
             return [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
         if "," in line and " " not in line.strip():
             return [cell.strip() for cell in line.split(",")]
-    cells, problem = _split_table_line(line)
+        cells, problem = _split_table_line(line)
+    else:  # every quoted cell, an empty one ("") too: it is named
+        cells, problem = _quoted_cells(line, keep=True)
     return None if problem else cells
 
 
