@@ -678,7 +678,14 @@ def _quoted_cells(line: str, keep: bool = False) -> tuple[list[str], str]:
     return cells, ""
 
 
+# a decimal number's shape, however long (a cell parse_number refuses as too long is still
+# data, worded as a bad row: never a header dropped without a word, review12t L5)
+_NUMBER_SHAPE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _looks_numeric(cell: str) -> bool:
+    if _NUMBER_SHAPE.fullmatch(cell):
+        return True
     try:
         parse_number(cell, "cell")
     except InputError:

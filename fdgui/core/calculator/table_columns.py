@@ -352,6 +352,8 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
     names (tab-separated; a line already so is kept as it is), the headers as comments;
     a reason when a header that rows follow cannot be matched ("" otherwise: the table is
     then not read at all); and the notes and bad rows, worded with their line numbers."""
+    if "\ufeff" in text:  # a byte-order mark pasted with the text (review12t L2): no cell's
+        text = text.replace("\ufeff", "")
     if not _has_words(text):
         return text, "", []  # numbers only: no header anywhere
     from fdgui.core.calculator.batch import plain_mask, separator_of
