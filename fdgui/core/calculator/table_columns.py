@@ -334,7 +334,7 @@ def _notes(header: _Header | None) -> list[str]:
         notes.insert(
             0,
             f"line {header.number}: the comment {_shown(header.comment)} names the columns: "
-            "read as the header (numpy's savetxt writes its header so)",
+            "read as the header (a header written as a comment, as np.savetxt writes one)",
         )
     if header.loss_by_place:
         lines = header.loss_by_place
