@@ -32,7 +32,7 @@ def _rows(order: str, jitter: float = 0.0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cli(tmp_path, text: str, claim: float) -> tuple[int, dict]:
+def _cli(tmp_path, text: str, claim: float, errors: list | None = None) -> tuple[int, dict]:
     from fdgui.cli import main
 
     path = tmp_path / "t.csv"
@@ -43,6 +43,8 @@ def _cli(tmp_path, text: str, claim: float) -> tuple[int, dict]:
             code = main(["sweep", "--table", str(path), "--backprop", repr(claim), "--json"])
         except SystemExit as error:
             code = error.code
+    if errors is not None:
+        errors.append(err.getvalue())
     return code, json.loads(out.getvalue())["diagnosis"]
 
 
@@ -56,9 +58,11 @@ SWAPPED = {
 
 @pytest.mark.parametrize("name", list(SWAPPED))
 def test_the_exact_gradient_is_neither_wrong_nor_confirmed(tmp_path, name):
-    code, diagnosis = _cli(tmp_path, SWAPPED[name], TRUTH)
+    errors: list[str] = []
+    code, diagnosis = _cli(tmp_path, SWAPPED[name], TRUTH, errors)
     assert code == 2 and diagnosis["kind"] == "estimate", diagnosis["title"]
     assert "disagree" in diagnosis["title"]
+    assert "share an ε disagree" in errors[0]
     # its opposite, which the first rows of one of the files measure, is not confirmed either
     code, diagnosis = _cli(tmp_path, SWAPPED[name], -TRUTH)
     assert code == 2 and diagnosis["kind"] == "estimate", diagnosis["title"]
