@@ -169,6 +169,8 @@ def _run_table(args: argparse.Namespace) -> int:
         why = "no reference over them resolves it"
         if diagnosis.facts.get("few_typed_digits"):
             why = "its typed digits are too few to tell it from a bug that size"
+        if diagnosis.facts.get("rows_disagree") is not None:
+            why = "rows that share an ε disagree beyond their digits, by more than it allows"
         print(
             one_line(
                 f"fdgui-cli sweep: --table: {diagnosis_title(diagnosis)}: the rows neither "

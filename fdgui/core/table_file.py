@@ -40,6 +40,11 @@ def read_table_text(
             f"{name} is larger than {MAX_TABLE_BYTES // 2**20} MB: not read (a table of "
             "measurements is far smaller; is this the right file?)",
         )
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # UTF-32 with its mark
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError:
+            pass  # not UTF-32 after all: read on
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_unmarked(data)
     if encoding:  # UTF-16 with its mark (Excel's "Unicode Text") or without
         try:

@@ -443,12 +443,18 @@ def read_one_line(raw: str, number: int, seen_data: bool) -> tuple[Inputs | None
     been seen by its end). Blank and comment lines give (None, "", seen_data); plain
     numbers are read fast (``plain_values``), the rest by ``read_table_line``."""
     line = raw.strip()
-    if not line or line[0] == "#":
+    if not line or is_comment(line):
         return None, "", seen_data
     values = plain_values(line)
     if values is not None:
         return Inputs(values[1], values[2], values[0], values[3]), "", True
     return read_table_line(line, number, seen_data)
+
+
+def is_comment(line: str) -> bool:
+    """Whether a stripped, non-blank line is a comment: it starts with ``#`` (numpy, Python,
+    R), ``%`` (MATLAB, Octave) or ``//`` (C-like code)."""
+    return line[0] in "#%" or line[:2] == "//"
 
 
 def parse_measurement_table(
@@ -457,9 +463,10 @@ def parse_measurement_table(
     """Rows of ``ε, L+, L− [, L]`` pasted from a spreadsheet, a log or a print-out.
 
     Columns may be separated by commas, tabs, semicolons or spaces (with tabs or semicolons a
-    comma inside a cell is read as a decimal comma). Blank lines and lines starting with ``#``
-    are skipped; a line of column names is read (``table_columns``: each row under it is
-    taken in the order it names, a pandas index column left out). Returns the rows that
+    comma inside a cell is read as a decimal comma). Blank lines and comment lines (``#``,
+    ``%``, ``//``) are skipped; a line of column names, also in a comment, is read
+    (``table_columns``: each row under it is taken in the order it names, a pandas index
+    column left out). Returns the rows that
     parse and one message per line that does not (``line 3: L(w−ε): “x” is not a number``).
     A part of a longer text: ``first_line`` numbers its lines, ``header=False`` when its
     first line cannot be the header.
@@ -642,9 +649,11 @@ def _kept(cells: list[str]) -> tuple[list[str], str]:
     return cells, ""
 
 
-def _quoted_cells(line: str) -> tuple[list[str], str]:
+def _quoted_cells(line: str, keep: bool = False) -> tuple[list[str], str]:
     """A line with quoted cells ("1e-4","0.85"), read as the csv module does: separated by
-    tabs, semicolons (a comma inside is then a decimal comma), commas or spaces."""
+    tabs, semicolons (a comma inside is then a decimal comma), commas or spaces. An empty
+    cell ("") is one (``_kept``; every cell kept with ``keep``), never dropped: the cells
+    after it would move left (review12t M1)."""
     import csv
 
     # "1e-4" "0.85" "0.84": spaces between when no other separator is there
@@ -653,7 +662,11 @@ def _quoted_cells(line: str) -> tuple[list[str], str]:
         cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True, strict=True))
     except csv.Error:
         return [], "a quote is not closed (or text follows a closing quote)"
-    cells = [cell.strip() for cell in cells if cell.strip()]
+    cells = [cell.strip() for cell in cells]
+    if not keep:
+        cells, problem = _kept(cells)
+        if problem:
+            return [], problem
     if delimiter in "\t;":
         return [cell.replace(",", ".") for cell in cells], ""
     ambiguous = [cell for cell in cells if "," in cell]
@@ -665,7 +678,14 @@ def _quoted_cells(line: str) -> tuple[list[str], str]:
     return cells, ""
 
 
+# a decimal number's shape, however long (a cell parse_number refuses as too long is still
+# data, worded as a bad row: never a header dropped without a word, review12t L5)
+_NUMBER_SHAPE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _looks_numeric(cell: str) -> bool:
+    if _NUMBER_SHAPE.fullmatch(cell):
+        return True
     try:
         parse_number(cell, "cell")
     except InputError:

@@ -17,6 +17,7 @@ import numpy as np
 from fdgui.core.calculator.batch import measure_run, plain_mask, separator_of
 from fdgui.core.calculator.schemes import (
     Measurement,
+    is_comment,
     measured_row,
     measurement,
     parse_inputs,
@@ -143,7 +144,7 @@ def _one_by_one(
     lines: list[str], first_line: int, seen_data: bool, rows: list, problems: list
 ) -> bool:
     for number, line in enumerate(lines, start=first_line):
-        if not line or line[0] == "#":
+        if not line or is_comment(line):
             continue
         values = plain_values(line)
         if values is None:

@@ -14,7 +14,13 @@ line under a header becomes its cells in the order ε, L+, L−[, L] the header 
 - a header after rows (a second table in the file, or a first header after rows without one)
   starts its own order, said; one that cannot be matched refuses the table in words, as a
   first header does. A line of words that names no column (``oops``, ``-----``) is left for
-  the readers to word as a bad row.
+  the readers to word as a bad row;
+- a comment line (``#``, ``%``, ``//``) whose cells name the columns is a header (numpy's
+  ``savetxt(header=...)`` writes ``# eps,L-,L+``: read by position its rows would swap L+
+  and L−), said in the notes (review12t C1). One that looks like a header (as many cells as
+  the rows after it, one of them a column's name) but cannot be matched refuses the table
+  in words, as a header does; one that contradicts the header of the same rows too. Other
+  comment lines stay comments.
 
 Headers become comment lines, so every line keeps its number.
 """
@@ -56,6 +62,7 @@ class _Header:
     named: int = 0  # how many of its cells name ε, L+, L− or L
     rows: int = 0  # rows read under it
     loss_by_place: list[int] = field(default_factory=list)  # lines whose 4th cell is L by place
+    comment: str = ""  # the comment line it was read from ("": a header line)
 
     @property
     def columns(self) -> list[int | None]:
@@ -105,7 +112,7 @@ def _wrapped(line: str) -> str:
 def _cells(line: str) -> list[str] | None:
     """A data line's cells, empty ones kept where separators say so (tabs, semicolons,
     commas): columns are counted. None when the readers refuse the line as it is."""
-    from fdgui.core.calculator.schemes import _split_table_line
+    from fdgui.core.calculator.schemes import _quoted_cells, _split_table_line
 
     if "(" in line:
         line = _wrapped(line)
@@ -114,7 +121,9 @@ def _cells(line: str) -> list[str] | None:
             return [cell.strip().replace(",", ".") for cell in re.split(r"[;\t]", line)]
         if "," in line and " " not in line.strip():
             return [cell.strip() for cell in line.split(",")]
-    cells, problem = _split_table_line(line)
+        cells, problem = _split_table_line(line)
+    else:  # every quoted cell, an empty one ("") too: it is named
+        cells, problem = _quoted_cells(line, keep=True)
     return None if problem else cells
 
 
@@ -133,11 +142,84 @@ def _header_line(line: str) -> list[str] | None:
     return cells
 
 
-def _header(number: int, line: str) -> _Header:
+def _header(number: int, line: str, comment: str = "") -> _Header:
     order, problem, note = header_order(line)
     cells = _header_cells(line)
     named = sum(column_role(cell) not in (None, IGNORED) for cell in cells)
-    return _Header(number, line, order, len(cells), problem, note, named)
+    return _Header(number, line, order, len(cells), problem, note, named, comment=comment)
+
+
+# a comment's marker: # (numpy, Python, R), % (MATLAB, Octave), // (C-like)
+_COMMENT_MARK = re.compile(r"(?:#+|%+|//+)")
+
+
+def _commented_header(line: str) -> str | None:
+    """The header a comment line (``line[0]`` is ``#``, ``%`` or ``/``) may hold: its text
+    after the marker when its cells are names (no number) and name a column as a header
+    after rows must (``_is_new_header``), else None. A ``#`` right before a separator is
+    a cell (an index column's name: ``#,eps,L+,L-``)."""
+    mark = _COMMENT_MARK.match(line)
+    if mark is None or not _WORDY.search(line):
+        return None
+    body = line[mark.end() :]
+    if line[0] == "#" and body[:1] in (",", ";", "\t"):
+        body = line
+    body = body.strip()
+    words = _header_line(body) if body else None
+    if words is None or not _is_new_header(words, None, True):
+        return None
+    return body
+
+
+def _count(line: str, kind: int) -> int:
+    """How many cells a data line has (``kind``: its plain count, 0 when not plain)."""
+    if kind:
+        return kind
+    cells = _cells(line)
+    return len(cells) if cells else 0
+
+
+def _resolve_comments(
+    pending: list[tuple[int, str, str]], header: _Header | None, data: bool, count: int
+) -> tuple[_Header | None, str]:
+    """The header for the rows that start now, given the comment lines since the last rows
+    that may be headers (``pending``: number, line, its header text) and the header of
+    these rows when one was written (``data`` False) or the one before (``data`` True);
+    with a reason to refuse the table, or "" (review12t C1):
+
+    - a comment that cannot be matched as a header, with as many cells as the row (it looks
+      like the rows' header), refuses the table unless a header line that names columns is
+      the rows' own: reading by position could swap L+ and L−, and that is never guessed;
+    - comments that can be matched but name L+ and L− in other columns than each other, or
+      than the rows' own header line, refuse the table;
+    - else the last that can be matched is the header (a header line of these rows that
+      names columns stays theirs)."""
+    own = header if (header is not None and not data and header.named) else None
+    usable: list[_Header] = []
+    for number, line, body in pending:
+        found = _header(number, body, comment=line)
+        if not found.problem:
+            usable.append(found)
+        elif found.width == count and own is None:
+            return header, (
+                f"line {number}: the comment {_shown(line)} looks like the header of the rows "
+                f"after it ({count} cells): {found.problem}"
+            )
+    if not usable:
+        return header, ""
+    chosen = usable[-1]
+    for other in [*usable[:-1], *([own] if own else [])]:
+        if other.columns[:3] != chosen.columns[:3]:
+            first, second = sorted((other, chosen), key=lambda h: h.number)
+            return header, (
+                f"line {second.number}: {_shown(second.comment or second.line)} and line "
+                f"{first.number}, {_shown(first.comment or first.line)}, name the columns "
+                "in different orders, so which column is L+ (the loss at w + ε) and which L− "
+                "cannot be told: keep the one that is right"
+            )
+    if own is not None:
+        return header, ""
+    return chosen, ""
 
 
 def _row(header: _Header, number: int, cells: list[str]) -> tuple[str | None, str]:
@@ -212,11 +294,48 @@ def _is_new_header(cells: list[str], header: _Header | None, data: bool) -> bool
     return named >= 2 or (named >= 1 and len(cells) >= 3)
 
 
+def _comment_header(
+    pending: list[tuple[int, str, str]],
+    header: _Header | None,
+    data: bool,
+    count: int,
+    notes: list[str],
+) -> tuple[_Header | None, str]:
+    """The header of the row that starts now after comment lines that may be headers
+    (``_resolve_comments``; ``pending`` is emptied), the notes said when it is a new one
+    after rows; or a reason to refuse the table."""
+    found, problem = _resolve_comments(pending, header, data, count)
+    pending.clear()
+    if problem or found is header:
+        return header, problem
+    assert found is not None
+    if data:
+        notes += _notes(header)
+        which = "a second header" if header else "a header after rows without one"
+        notes.append(
+            f"line {found.number}: {which}, {_shown(found.comment)}: the rows after it are "
+            "read in the order it names"
+        )
+    return found, ""
+
+
+def _is_comment(line: str) -> bool:
+    from fdgui.core.calculator.schemes import is_comment
+
+    return is_comment(line)
+
+
 def _notes(header: _Header | None) -> list[str]:
     """What is said of a header once rows were read under it."""
     if header is None or not header.rows:
         return []
     notes = [f"line {header.number}: {header.note}"] if header.note else []
+    if header.comment:
+        notes.insert(
+            0,
+            f"line {header.number}: the comment {_shown(header.comment)} names the columns: "
+            "read as the header (a header written as a comment, as np.savetxt writes one)",
+        )
     if header.loss_by_place:
         lines = header.loss_by_place
         which = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}–{lines[-1]}"
@@ -233,6 +352,8 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
     names (tab-separated; a line already so is kept as it is), the headers as comments;
     a reason when a header that rows follow cannot be matched ("" otherwise: the table is
     then not read at all); and the notes and bad rows, worded with their line numbers."""
+    if "\ufeff" in text:  # a byte-order mark pasted with the text (review12t L2): no cell's
+        text = text.replace("\ufeff", "")
     if not _has_words(text):
         return text, "", []  # numbers only: no header anywhere
     from fdgui.core.calculator.batch import plain_mask, separator_of
@@ -246,9 +367,14 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
     notes: list[str] = []
     header: _Header | None = None
     data = False  # a row was seen since the last header (or since the start)
+    pending: list[tuple[int, str, str]] = []  # comment lines since the last row that may be headers
     for index, line in enumerate(stripped):
         kind = plain[index]
         if kind:  # numbers only (no header, no word), 3 or 4 cells: the common line
+            if pending:  # a header in a comment before this row?
+                header, problem = _comment_header(pending, header, data, kind, notes)
+                if problem:
+                    return text, problem, []
             data = True
             if header is None:
                 continue
@@ -264,7 +390,13 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
             cells = line.split(separator) if separator != " " else line.split()
             _arrange(header, index, cells, arranged, notes)
             continue
-        if not line or line[0] == "#":
+        if not line:
+            continue
+        if _is_comment(line):
+            body = _commented_header(line)
+            if body is not None:
+                pending.append((index + 1, line, body))
+            arranged[index] = "#"  # a comment to the readers, whatever its marker
             continue
         number = index + 1
         if "0x" in line or "0X" in line:  # values printed by float.hex(): their decimals
@@ -283,6 +415,10 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
                 arranged[index] = "#"
                 data = False
             continue  # a line of words that names no column: the readers word it
+        if pending:  # a header in a comment before this row?
+            header, problem = _comment_header(pending, header, data, _count(line, 0), notes)
+            if problem:
+                return text, problem, []
         data = True
         if header is None:
             continue  # no header yet: read by position, as a table without one

@@ -107,6 +107,8 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         judged = "Too coarse to judge" if "checked" in facts else "Estimate only"
         return f"{judged} (the losses never change)"
     if case == "unresolved":
+        if facts.get("rows_disagree") is not None:
+            return "Too coarse to judge (rows at the same ε disagree)"
         if facts.get("few_typed_digits"):  # the calculator's words for the same state
             return "Too coarse to judge (too few typed digits)"
         if facts.get("beyond_bars"):  # the reason, whatever the bar holds room for

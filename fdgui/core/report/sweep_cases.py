@@ -137,6 +137,21 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     method = facts.get("estimate_method", "Richardson")
     truncation = facts.get("limit") == "truncation"
     own = facts.get("own_error")
+    if facts.get("rows_disagree") is not None:
+        reference = (
+            f" The {method} reference over the first row of each ε gives {_fmt(value, 6)} ± "
+            f"{uncertainty(error)}."
+            if value is not None and error is not None
+            else ""
+        )
+        return (
+            f"{checked} is neither confirmed nor refuted: rows that share an ε disagree "
+            f"beyond their digits, their central differences by up to "
+            f"{uncertainty(facts['rows_disagree'])}, so the table measures the derivative no "
+            f"better than that.{reference} No verdict can be sharper than that "
+            "disagreement, and this one would be. Rows with L+ and L− swapped, or two tables "
+            "in one file, do this: keep one measurement per ε."
+        )
     if value is not None and error is not None and math.isfinite(error) and own is not None:
         evidence = (
             f"The {method} reference gives {_fmt(value, 6)} ± {uncertainty(error)}, but "

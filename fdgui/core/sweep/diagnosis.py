@@ -239,10 +239,12 @@ def _edge_range_too_large(reading, analytic, checked, edge) -> Diagnosis:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """The decision procedure of docs/DIAGNOSIS.md (``_diagnose``, then ``too_few_rows``)."""
+    """The decision procedure of docs/DIAGNOSIS.md (``_diagnose``, then ``too_few_rows``,
+    then ``contradicting_rows``)."""
+    from fdgui.core.sweep.contradicting_rows import contradicting_rows
     from fdgui.core.sweep.measured import too_few_rows
 
-    return too_few_rows(result, _diagnose(result))
+    return contradicting_rows(result, too_few_rows(result, _diagnose(result)))
 
 
 def _diagnose(result: SweepResult) -> Diagnosis:
