@@ -80,6 +80,14 @@ def _plan_costs(
 ) -> dict[str, CostPlan]:
     if model is not None and getattr(model, "gradient_cached", False):
         model.gradient()  # kept by the model: the check will not pay for it again
+    if model is not None and settings.engine == "forward":
+        from fdgui.core.netcheck.quick_plan import gradient_quick_plans
+
+        # a slow loss: timing the pieces would cost more than a small share of the check
+        quick = gradient_quick_plans(settings, model, tensor_shapes(settings, model), CostPlan,
+                                     lambda chosen: estimate_memory_bytes(chosen, model))  # fmt: skip
+        if quick is not None:
+            return quick
     if settings.engine == "forward":
         # the first engine pays one-time costs (the loss's precision, learned once; a first
         # call of the noise measurement's batch size): timed is the setup the check will pay
