@@ -84,7 +84,8 @@ def _plan_costs(
         from fdgui.core.netcheck.quick_plan import gradient_quick_plans
 
         # a slow loss: timing the pieces would cost more than a small share of the check
-        quick = gradient_quick_plans(settings, model, tensor_shapes(settings, model), CostPlan,
+        shapes = tensor_shapes(settings, model)
+        quick = gradient_quick_plans(settings, model, shapes, CostPlan,
                                      lambda chosen: estimate_memory_bytes(chosen, model))  # fmt: skip
         if quick is not None:
             return quick

@@ -308,7 +308,8 @@ def evaluate(
         switches: list = _Switches(arithmetic)
         # a decimal text is read exactly (the w as typed: ``claim_ends``)
         point = mp.mpf(w) if isinstance(w, str) else mp.mpf(float(w))
-        if side and beside:  # just beside w: far below float64's resolution, far above this precision's
+        # just beside w: far below float64's resolution, far above this precision's
+        if side and beside:
             point += side * mp.mpf(10) ** (-(START_DIGITS * 3 // 4)) * max(1, abs(point))
         value, slope = _dual(_tree(text), point, mp, switches, side)
         value, slope = _real(mp, value), _real(mp, slope)
