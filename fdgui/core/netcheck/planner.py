@@ -85,8 +85,11 @@ def _plan_costs(
 
         # a slow loss: timing the pieces would cost more than a small share of the check
         shapes = tensor_shapes(settings, model)
-        quick = gradient_quick_plans(settings, model, shapes, CostPlan,
-                                     lambda chosen: estimate_memory_bytes(chosen, model))  # fmt: skip
+
+        def memory(chosen: CheckSettings) -> int:
+            return estimate_memory_bytes(chosen, model)
+
+        quick = gradient_quick_plans(settings, model, shapes, CostPlan, memory)
         if quick is not None:
             return quick
     if settings.engine == "forward":
