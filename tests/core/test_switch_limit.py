@@ -110,3 +110,12 @@ def test_a_correct_typed_derivative_at_the_switch_is_correct(text, w, grad, dtyp
 )
 def test_a_wrong_typed_derivative_at_the_switch_stays_wrong(text, w, grad):
     assert _kind(text, w, grad) == "wrong"
+
+
+@pytest.mark.parametrize("text", ["w*abs(w)", "sin(w)*abs(w)", "w**2"])
+def test_no_relative_error_is_taken_against_a_gradient_of_zero(text):
+    # "against the gradient itself the error is 1.0e283": the floor's note divided by 1e-300
+    objective = EntryObjective(expression_model(text, "0", "0"), 0)
+    diagnosis = diagnose(run_sweep(objective, SweepSettings()))
+    assert diagnosis.kind == "correct"
+    assert "floor_hides" not in diagnosis.facts
