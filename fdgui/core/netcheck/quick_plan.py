@@ -170,6 +170,21 @@ def _forward_rows(model, theta: np.ndarray, shapes, dtype: str) -> int:
     return forward_rows_per_chunk(theta.size)
 
 
+def _check_losses(model, theta: np.ndarray, dtype: str) -> Callable[[np.ndarray], object]:
+    """The calls the forward engine will make, as ``call_cost`` times them: a float64 check
+    of a model that evaluates "θ0 with one entry changed" sends only the changes (a vmapped
+    probe's change costs a fraction of a whole point's); else whole points."""
+    changed = getattr(model, "losses_changed", None)
+    if dtype != "float64" or not callable(changed) or not theta.size:
+        return model.losses
+
+    def losses(points: np.ndarray) -> object:
+        where = np.arange(len(points)) % theta.size
+        return changed(where, theta[where] + 1e-6 * np.maximum(1.0, np.abs(theta[where])))
+
+    return losses
+
+
 def pilot_cost(a: float, b: float, shapes) -> float:
     """About what the ε ladder's pilot costs (``ladder_plan``): a round-off measurement and
     PILOT_ENTRIES entries of every tensor through the first look, as much again for the
@@ -191,7 +206,11 @@ def gradient_quick_plans(settings: CheckSettings, model, shapes, plan_type,
     ``memory``: a mode's settings → its memory estimate."""
     theta = np.asarray(model.theta0(), dtype=np.float64).ravel()
     rows = _forward_rows(model, theta, shapes, settings.dtype)
-    a, b = call_cost(model.losses, theta, bool(getattr(model, "batched", True)))
+    losses = _check_losses(model, theta, settings.dtype)
+    # the first call of a shape may compile (jax.jit: 0.2 s, read as a slow loss and planned
+    # 400× the check); the detailed plan calls this shape too
+    losses(theta[None, :])
+    a, b = call_cost(losses, theta, bool(getattr(model, "batched", True)))
     known = bool(getattr(model, "precision_known", True))
     plans = quick_plans(settings, shapes, rows, a, b, FORWARD_EVALUATIONS, plan_type, known)
     budget = max(PLAN_FLOOR, PLAN_SHARE * plans[settings.mode].expected_seconds)
