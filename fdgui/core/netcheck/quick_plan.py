@@ -205,7 +205,7 @@ def gradient_quick_plans(settings: CheckSettings, model, shapes, plan_type,
                          memory: Callable[[CheckSettings], int]) -> dict | None:  # fmt: skip
     """The plans of a check with a gradient (the forward engine) from counts × the measured
     cost of a call, when timing the check's pieces and running the ladder's pilot would cost
-    more than max(PLAN_FLOOR, PLAN_SHARE × the predicted check) — a slow loss (review12p M1:
+    more than DETAIL_MARGIN × max(PLAN_FLOOR, PLAN_SHARE × the check) — a slow loss (review12p M1:
     665 calls of a 20 ms loss to plan a check of 331); None when that detail is affordable.
     ``memory``: a mode's settings → its memory estimate."""
     theta = np.asarray(model.theta0(), dtype=np.float64).ravel()
