@@ -71,3 +71,4 @@ def test_a_slow_loss_is_planned_with_a_small_share_of_the_checks_calls(tmp_path)
         report.seconds,
     )
     assert plans["full"].evaluations >= 2 * 54
+    assert all(plan.quick for plan in plans.values())

@@ -95,3 +95,21 @@ def test_the_cost_table_marks_the_new_mode_without_measuring_again(qtbot, counte
     assert panel.plan_table.item(1, 1).text() != "…"
     model.cancel()
     model._plan_timer.stop()
+
+
+def test_a_quick_plan_is_not_measured_again_to_warm_up(qtbot, monkeypatch, model):
+    from dataclasses import replace
+
+    calls = []
+    measure = netcheck.plan_costs
+
+    def quick_costs(settings, *args, **kwargs):
+        calls.append(settings)
+        plans = measure(settings, *args, **kwargs)
+        return {mode: replace(plan, quick=True) for mode, plan in plans.items()}
+
+    monkeypatch.setattr(netcheck, "plan_costs", quick_costs)
+    model.measure_now()
+    qtbot.waitUntil(lambda: _settled(model), timeout=20_000)
+    qtbot.wait(600)
+    assert _settled(model) and len(calls) == 1

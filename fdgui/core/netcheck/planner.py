@@ -42,6 +42,9 @@ class CostPlan:
     engine: str = "exact"
     # expected seconds of the float64 confirmation after the last tensor (netcheck.confirm)
     confirm_seconds: float = 0.0
+    # from counts × a call's measured cost (a slow loss, ``quick_plan``): measuring again
+    # would pay the same few calls, not one-time costs
+    quick: bool = False
 
     @property
     def progress_weights(self) -> tuple[float, ...] | None:
@@ -222,7 +225,7 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
                               8 * DIRECTION_EVALUATIONS * theta.size,
                               expected_seconds=plan.expected_seconds + more,
                               seconds_per_evaluation=(plan.expected_seconds + more)
-                              / max(plan.evaluations, 1))
+                              / max(plan.evaluations, 1), quick=True)
                 for mode, plan in quick.items()}  # fmt: skip
     NumericEngine(model, settings)  # one-time costs (the loss's precision) are not the run's
     start = time.perf_counter()

@@ -221,5 +221,6 @@ def gradient_quick_plans(settings: CheckSettings, model, shapes, plan_type,
     detail = detailed_cost(a, b, shapes, rows, settings.samples, FORWARD_EVALUATIONS)
     if detail + pilot_cost(a, b, shapes) <= DETAIL_MARGIN * budget:
         return None
-    return {mode: replace(plan, engine="forward", memory_bytes=memory(replace(settings, mode=mode)))
+    return {mode: replace(plan, engine="forward", quick=True,
+                          memory_bytes=memory(replace(settings, mode=mode)))
             for mode, plan in plans.items()}  # fmt: skip

@@ -330,9 +330,13 @@ class NetcheckModel(PanelModel):
 
         def finished() -> None:
             self._plan_job = None
-            if not self._warmed_up:
+            quick = self._plan is not None and all(
+                getattr(plan, "quick", False) for plan in self._plan.values()
+            )
+            if not self._warmed_up and not quick:
                 # the first measurement of a session also pays one-time costs (imports, first
-                # BLAS calls, the panel painting beside it): measure once more, warm
+                # BLAS calls, the panel painting beside it): measure once more, warm — not a
+                # slow loss's quick plan (the same few calls again, review12p M1)
                 self._warmed_up = True
                 self._plan_pending = True
             moved = not _same_cost(settings, self._settings)
