@@ -42,6 +42,9 @@ class CostPlan:
     engine: str = "exact"
     # expected seconds of the float64 confirmation after the last tensor (netcheck.confirm)
     confirm_seconds: float = 0.0
+    # from counts × a call's measured cost (a slow loss, ``quick_plan``): measuring again
+    # would pay the same few calls, not one-time costs
+    quick: bool = False
 
     @property
     def progress_weights(self) -> tuple[float, ...] | None:
@@ -80,6 +83,18 @@ def _plan_costs(
 ) -> dict[str, CostPlan]:
     if model is not None and getattr(model, "gradient_cached", False):
         model.gradient()  # kept by the model: the check will not pay for it again
+    if model is not None and settings.engine == "forward":
+        from fdgui.core.netcheck.quick_plan import gradient_quick_plans
+
+        # a slow loss: timing the pieces would cost more than a small share of the check
+        shapes = tensor_shapes(settings, model)
+
+        def memory(chosen: CheckSettings) -> int:
+            return estimate_memory_bytes(chosen, model)
+
+        quick = gradient_quick_plans(settings, model, shapes, CostPlan, memory)
+        if quick is not None:
+            return quick
     if settings.engine == "forward":
         # the first engine pays one-time costs (the loss's precision, learned once; a first
         # call of the noise measurement's batch size): timed is the setup the check will pay
@@ -210,7 +225,7 @@ def _numeric_plans(settings: CheckSettings, model: Model) -> dict[str, CostPlan]
                               8 * DIRECTION_EVALUATIONS * theta.size,
                               expected_seconds=plan.expected_seconds + more,
                               seconds_per_evaluation=(plan.expected_seconds + more)
-                              / max(plan.evaluations, 1))
+                              / max(plan.evaluations, 1), quick=True)
                 for mode, plan in quick.items()}  # fmt: skip
     NumericEngine(model, settings)  # one-time costs (the loss's precision) are not the run's
     start = time.perf_counter()

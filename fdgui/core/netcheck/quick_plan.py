@@ -153,3 +153,74 @@ def worth_detail(settings: CheckSettings, shapes, rows: int, a: float, b: float,
     predicted = plans[settings.mode].expected_seconds
     budget = max(PLAN_FLOOR, PLAN_SHARE * predicted)
     return detailed_cost(a, b, shapes, rows, settings.samples, per_entry) <= budget, plans
+
+
+# the forward engine (a check with a gradient): two losses an entry or a direction
+FORWARD_EVALUATIONS = 2
+# the detailed plan's cost is foreseen from two tiny timed calls, whose jitter on a busy
+# machine alone can triple it: a fast probe keeps its detailed plan (within 30 % of the run,
+# issue 9) unless the foreseen cost is this many times the planning's budget
+DETAIL_MARGIN = 2.0
+
+
+def _forward_rows(model, theta: np.ndarray, shapes, dtype: str) -> int:
+    """The forward engine's entries per piece (``ForwardEngine.rows``), without building it."""
+    from fdgui.core.netcheck.chunks import forward_rows_per_chunk
+    from fdgui.core.netcheck.forward import CHANGED_CHUNK_ELEMENTS, CHANGED_MAX_ROWS
+
+    if dtype == "float64" and callable(getattr(model, "losses_changed", None)):
+        largest = max((math.prod(shape) for _, shape in shapes), default=1)
+        return max(1, min(CHANGED_MAX_ROWS, CHANGED_CHUNK_ELEMENTS // (2 * max(largest, 1))))
+    return forward_rows_per_chunk(theta.size)
+
+
+def _check_losses(model, theta: np.ndarray, dtype: str) -> Callable[[np.ndarray], object]:
+    """The calls the forward engine will make, as ``call_cost`` times them: a float64 check
+    of a model that evaluates "θ0 with one entry changed" sends only the changes (a vmapped
+    probe's change costs a fraction of a whole point's); else whole points."""
+    changed = getattr(model, "losses_changed", None)
+    if dtype != "float64" or not callable(changed) or not theta.size:
+        return model.losses
+
+    def losses(points: np.ndarray) -> object:
+        where = np.arange(len(points)) % theta.size
+        return changed(where, theta[where] + 1e-6 * np.maximum(1.0, np.abs(theta[where])))
+
+    return losses
+
+
+def pilot_cost(a: float, b: float, shapes) -> float:
+    """About what the ε ladder's pilot costs (``ladder_plan``): a round-off measurement and
+    PILOT_ENTRIES entries of every tensor through the first look, as much again for the
+    climbs (their number is what the pilot is there to learn)."""
+    from fdgui.core.netcheck.ladder_plan import PILOT_ENTRIES
+
+    measurement = SETUP_CALLS * a + roundoff_points(len(shapes)) * b
+    looks = sum(a + b * FORWARD_EVALUATIONS * min(PILOT_ENTRIES, math.prod(shape))
+                for _, shape in shapes if math.prod(shape))  # fmt: skip
+    return measurement + 2 * looks
+
+
+def gradient_quick_plans(settings: CheckSettings, model, shapes, plan_type,
+                         memory: Callable[[CheckSettings], int]) -> dict | None:  # fmt: skip
+    """The plans of a check with a gradient (the forward engine) from counts × the measured
+    cost of a call, when timing the check's pieces and running the ladder's pilot would cost
+    more than DETAIL_MARGIN × max(PLAN_FLOOR, PLAN_SHARE × the check) — a slow loss (review12p M1:
+    665 calls of a 20 ms loss to plan a check of 331); None when that detail is affordable.
+    ``memory``: a mode's settings → its memory estimate."""
+    theta = np.asarray(model.theta0(), dtype=np.float64).ravel()
+    rows = _forward_rows(model, theta, shapes, settings.dtype)
+    losses = _check_losses(model, theta, settings.dtype)
+    # the first call of a shape may compile (jax.jit: 0.2 s, read as a slow loss and planned
+    # 400× the check); the detailed plan calls this shape too
+    losses(theta[None, :])
+    a, b = call_cost(losses, theta, bool(getattr(model, "batched", True)))
+    known = bool(getattr(model, "precision_known", True))
+    plans = quick_plans(settings, shapes, rows, a, b, FORWARD_EVALUATIONS, plan_type, known)
+    budget = max(PLAN_FLOOR, PLAN_SHARE * plans[settings.mode].expected_seconds)
+    detail = detailed_cost(a, b, shapes, rows, settings.samples, FORWARD_EVALUATIONS)
+    if detail + pilot_cost(a, b, shapes) <= DETAIL_MARGIN * budget:
+        return None
+    return {mode: replace(plan, engine="forward", quick=True,
+                          memory_bytes=memory(replace(settings, mode=mode)))
+            for mode, plan in plans.items()}  # fmt: skip

@@ -194,8 +194,10 @@ def _correct_or_limited(
         # the seed's 1e-8 floor makes a tiny gradient's estimates look "Correct"; say what the
         # error relative to the gradient itself is
         index = central.best_index
-        if index is not None:
-            exact = float(central.errors[index]) / max(abs(checked), 1e-300)
+        # against a gradient of exactly 0 no relative error exists (it was 1e283): the
+        # absolute error against the bars judges there (docs/DIAGNOSIS.md)
+        if index is not None and checked != 0:
+            exact = float(central.errors[index]) / abs(checked)
             if exact > 1e-7:
                 reading.facts["floor_hides"] = exact
                 band = verdict_for(exact)

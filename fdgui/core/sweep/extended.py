@@ -296,16 +296,20 @@ def evaluate(
     digits: int = START_DIGITS,
     side: int = 0,
     arithmetic: Arithmetic = FLOAT64,
+    beside: bool = True,
 ) -> Exact:
     """The expression, its derivative and its branch switches at ``w`` with ``digits``
     decimal digits (constants and ties as ``arithmetic`` has them); raises Undefined where
-    it has no real value or derivative."""
+    it has no real value or derivative. ``side`` = ±1 takes every switch at w on that side's
+    branch, just beside w (10^-30 away) or, with ``beside`` False, at w itself (the branch
+    formula's derivative there: the one-sided limit, with no offset to move it)."""
     mp = _mp()
     with mp.workdps(digits):
         switches: list = _Switches(arithmetic)
         # a decimal text is read exactly (the w as typed: ``claim_ends``)
         point = mp.mpf(w) if isinstance(w, str) else mp.mpf(float(w))
-        if side:  # just beside w: far below float64's resolution, far above this precision's
+        # just beside w: far below float64's resolution, far above this precision's
+        if side and beside:
             point += side * mp.mpf(10) ** (-(START_DIGITS * 3 // 4)) * max(1, abs(point))
         value, slope = _dual(_tree(text), point, mp, switches, side)
         value, slope = _real(mp, value), _real(mp, slope)
@@ -313,17 +317,17 @@ def evaluate(
 
 
 def converged_derivative(
-    text: str, w: float, side: int = 0, arithmetic: Arithmetic = FLOAT64
+    text: str, w: float, side: int = 0, arithmetic: Arithmetic = FLOAT64, beside: bool = True
 ) -> tuple[float, float, Exact]:
     """(float64 derivative, an error bar bounding its true error, the Exact at the last
-    precision); raises Undefined."""
+    precision); raises Undefined. ``side``, ``beside``: as ``evaluate``."""
     mp = _mp()
     digits = START_DIGITS
-    previous = evaluate(text, w, digits, side, arithmetic)
+    previous = evaluate(text, w, digits, side, arithmetic, beside)
     while True:
         check_time()
         digits *= 2
-        current = evaluate(text, w, digits, side, arithmetic)
+        current = evaluate(text, w, digits, side, arithmetic, beside)
         with mp.workdps(digits):
             difference = abs(current.derivative - previous.derivative)
             scale = abs(current.derivative)
@@ -466,16 +470,9 @@ def analytic_reference(text: str, w: float, dtype: str = "float64") -> Reference
     if kink is not None and kink.closer is not None:
         # a branch switches at w but both sides meet: the derivative is where they meet,
         # not what the float64 conventions pick at the tie (maximum(w, 1)**2 - 2*relu(w - 1))
-        mp = _mp()
-        with mp.workdps(4 * START_DIGITS):
-            left, right = kink.closer
-            half = abs(left - right) / 2
-            middle = (left + right) / 2
-            # the conventions' value stands where it lies between the two sides (relu'(0) = 0
-            # for log(1 + relu(w)**2)); else the sides' middle, with their gap as its bar
-            if abs(mp.mpf(value) - middle) > half + mp.mpf(error):
-                value = float(middle)
-                error = _up(mp, half + abs(middle - mp.mpf(value)))
+        from fdgui.core.sweep.switch_limit import removable_derivative
+
+        value, error = removable_derivative(text, w, kink, value, error, arithmetic)
     return ReferenceValue(
         "analytic",
         value,

@@ -57,6 +57,14 @@ def _plan_job(settings: Any, model: Any = None) -> Generator[float, None, Any]:
     return plan_costs(settings, model=model)
 
 
+def _same_cost(settings: Any, other: Any) -> bool:
+    """Whether two check settings have the same cost plan: they differ at most in the mode
+    (a plan holds every mode's cost)."""
+    if settings is None or other is None:
+        return False
+    return dataclasses.replace(other, mode=settings.mode) == settings
+
+
 def _probe_job(holder: Any, probe: Any, settings: Any, weights: Any):
     """A probe's run: a file changed on disk is reloaded first (``holder.note`` says so),
     then the kind of job follows what the file defines now — a check of its gradient, or
@@ -277,8 +285,14 @@ class NetcheckModel(PanelModel):
                 self.inputErrorChanged.emit(field, new)
         self._errors = errors
         changed = settings != self._settings
+        same_cost = _same_cost(settings, self._settings)
         self._settings = settings
-        if changed:
+        if changed and same_cost:
+            # only the mode: the plan holds every mode's cost, measured once (review12p M1:
+            # 656 loss calls of a probe on every Mode change); shown again for the new mode
+            self.settingsChanged.emit(settings)
+            self.planChanged.emit(self._plan)
+        elif changed:
             self._stopped_on = None  # a cost measured for new settings may say something new
             self.settingsChanged.emit(settings)
             self._plan = None
@@ -297,14 +311,14 @@ class NetcheckModel(PanelModel):
         settings, planned = self._settings, self._model()
 
         def returned(plans: Any) -> None:
-            if settings == self._settings:
+            if _same_cost(settings, self._settings):
                 self._plan, self.plan_error = plans, None
                 self.planChanged.emit(plans)
 
         def errored(message: str, _details: str) -> None:
             if planned is not self._model():
                 return  # a pick replaced its probe: that one is measured next
-            if settings == self._settings and self._plan is None:  # the table says it
+            if _same_cost(settings, self._settings) and self._plan is None:  # the table says it
                 self.plan_error = message
                 self.planChanged.emit(None)
             if self._job is not None:  # a run interrupted it (the run's status stays)
@@ -316,12 +330,17 @@ class NetcheckModel(PanelModel):
 
         def finished() -> None:
             self._plan_job = None
-            if not self._warmed_up:
+            quick = self._plan is not None and all(
+                getattr(plan, "quick", False) for plan in self._plan.values()
+            )
+            if not self._warmed_up and not quick:
                 # the first measurement of a session also pays one-time costs (imports, first
-                # BLAS calls, the panel painting beside it): measure once more, warm
+                # BLAS calls, the panel painting beside it): measure once more, warm — not a
+                # slow loss's quick plan (the same few calls again, review12p M1)
                 self._warmed_up = True
                 self._plan_pending = True
-            if self._plan_pending or (settings != self._settings and self._plan is None):
+            moved = not _same_cost(settings, self._settings)
+            if self._plan_pending or (moved and self._plan is None):
                 self._plan_pending = False
                 self._plan_timer.start()
 
