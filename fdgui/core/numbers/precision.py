@@ -9,7 +9,9 @@ grows like ε (one-sided) or ε² (central). Balancing the two gives the recomme
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 import numpy as np
@@ -157,6 +159,21 @@ def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 
     low = 10.0 ** math.floor(math.log10(edge) - 0.01)
     # never below the smallest ε a sweep accepts (w = 1e-300: the gap there is 1e-316)
     return max(min(low, epsilon_max / 1e3), SMALLEST_EPSILON)
+
+
+_NORMAL = (Decimal(sys.float_info.min), Decimal(sys.float_info.max))  # exact binary values
+
+
+def float_normal(value: Decimal) -> bool:
+    """Whether a saved positive number (a unit round-off, a realised step) is one a float
+    holds as a normal number: finite and in [2^-1022, the largest float]. A decimal text
+    such as 1e-400 is a positive decimal, but float() makes it 0 and log10 of it raises."""
+    return value.is_finite() and _NORMAL[0] <= value <= _NORMAL[1]
+
+
+def usable_roundoff(value: Decimal) -> bool:
+    """A saved unit round-off the calculator can use: a float's normal number below 1."""
+    return float_normal(value) and value < 1
 
 
 def format_of_roundoff(u: float) -> DtypeName | None:
