@@ -159,7 +159,9 @@ def compare(
     the truncation |L'''|·ε²/6 of a central difference is not measured by one row). Else
     ``INCONCLUSIVE``, too coarse to judge, ``too_few`` naming what keeps it from resolving:
     "truncation" (the room), "terms" (``terms``, what binary losses' terms may have rounded,
-    added to their ± here: ``calculator.terms``) or "resolve" (twice the ±)."""
+    added to their ± here: ``calculator.terms``; always for binary losses with L+ = L−,
+    whose central difference of 0 only says the change is below what their terms rounded)
+    or "resolve" (twice the ±)."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
@@ -204,6 +206,8 @@ def compare(
         if band.key == "wrong":
             left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
             verdict, too_few = _resolved(left, uncertainty, terms, room, binary)
+            if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
+                verdict, too_few = INCONCLUSIVE, "terms"
     return Comparison(
         numeric=numeric,
         analytic=analytic,
