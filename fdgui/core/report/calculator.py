@@ -458,7 +458,8 @@ def calculator_report(estimate: Estimate) -> str:
                 "  within u·|L| of it; the ± above carries that through the formula. A loss",
                 "  computed in that format also carries its terms' rounding, which one row",
                 "  cannot measure: a difference refutes only beyond twice the ± with two",
-                "  roundings of max(|L|, 1) per loss added, and the room |L''|·ε/2 for truncation.",
+                "  roundings of its largest term per loss added (max(|L|, 1), or the terms the",
+                "  grid the losses lie on shows), and the room |L''|·ε/2 for truncation.",
             ]
         ),
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
