@@ -56,6 +56,21 @@ LOSSES_RESOLVE = Decimal("0.25")
 # losses' rounding rather than bounding it (the explorer's ``diagnosis.SAFETY_FACTOR``:
 # |g − T| beyond twice both bars); typed decimals' half units bound their digits: once
 BINARY_SAFETY = Decimal(2)
+# The scale in w on which one row's truncation room assumes a loss may vary
+# (``truncation_room``): ε = 0.1 leaves 1.9 % of the gradient, ε = 0.03 0.17 %
+VARIATION_SCALE = Decimal("0.3")
+
+
+def truncation_room(curvature_room: Decimal, central: Decimal, epsilon: Decimal) -> Decimal:
+    """What one row leaves for its central difference's truncation |L'''|·ε²/6, which it does
+    not measure: the one-sided differences' spread |L''|·ε/2 (0 without L), and at least
+    |central|·(ε/VARIATION_SCALE)²/6, the truncation of a loss that varies on a scale of
+    VARIATION_SCALE in w (sin(w/s): |L'''| = |L'|/s²). Near an inflection point L'' → 0 while
+    L''' does not: sin(10w) at 0.001 with ε = 0.03 had no room, and a correct derivative was
+    "Wrong" (review12c C2). A loss varying faster still can still mislead one row."""
+    x = _EXACT
+    share = CONTEXT.divide(x.multiply(epsilon, epsilon), x.multiply(6, VARIATION_SCALE**2))
+    return max(curvature_room, CONTEXT.multiply(central.copy_abs(), share))
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
