@@ -34,6 +34,20 @@ def test_the_right_tiny_gradient_stays_correct(claim):
     assert _check(*_ROW, claim).comparison.verdict.key == "correct"
 
 
+def test_a_disagreement_within_the_rows_bar_is_too_coarse_not_correct():
+    # binaries of bfloat16: 2e-16 ± 1.6e-15, a 30 % bug within it: as above the floor
+    from dataclasses import replace
+    from decimal import Decimal
+
+    result = _check("1e-16", "1.002001e-16", "0.998001e-16", "0.001", "2.6e-16")
+    inputs = replace(result.inputs, loss_roundoff=Decimal(2) ** -8)
+    comparison = estimate(inputs).comparison
+    assert comparison.verdict.key == "inconclusive" and comparison.too_few == "losses"
+    scaled = _check("1", "1.002001", "0.998001", "0.001", "2.6")
+    scaled = estimate(replace(scaled.inputs, loss_roundoff=Decimal(2) ** -8)).comparison
+    assert scaled.verdict.key == comparison.verdict.key
+
+
 def test_a_disagreement_within_the_rows_digits_is_not_wrong():
     # 2e-16 ± 5e-18 and a backprop typed to two digits: a claim 5 % off hides in them
     result = _check("1e-16", "1.0020e-16", "0.9980e-16", "0.001", "2.1e-16")

@@ -181,8 +181,8 @@ def compare(
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within_losses = difference <= uncertainty
-    if band.key != "wrong" and not within_losses and _floor_hides(numeric, analytic, difference):
-        band = VERDICTS[-1]  # beyond the row's ± and 1 % of the gradient itself: judged so
+    if band.key != "wrong" and _floor_hides(numeric, analytic, difference):
+        band = VERDICTS[-1]  # beyond 1 % of the gradient itself: judged so (within the ±: coarse)
     digits_spread = _EXACT.add(uncertainty, claim)  # the losses' ± and the backprop's digits
     within = within_losses or difference <= digits_spread
     computed_rounding, underflow = _format_rounding(analytic, losses_format)
@@ -251,7 +251,8 @@ def _floor_hides(numeric: Decimal, analytic: Decimal, difference: Decimal) -> bo
     """Both gradients are below the 1e-8 floor and differ by more than the "wrong" band's 1 %
     of the larger itself: the floor would call a sign flip of a 1e-16 gradient "Correct"
     (review12c C4). Such a difference is judged as the ε explorer judges it, against the
-    gradient itself, whenever it is beyond the row's ± (``compare``)."""
+    gradient itself (``compare``): "Wrong" where the row resolves it, else too coarse to
+    judge, as the same row scaled above the floor is."""
     larger = max(numeric.copy_abs(), analytic.copy_abs())
     if not larger or larger >= RELATIVE_ERROR_FLOOR:
         return False

@@ -312,8 +312,8 @@ def _floor_note(comparison: Comparison) -> str:
         return (
             f"Both gradients are below 1e-8, where the relative error is taken against that "
             f"floor ({ratio(comparison.relative_error)}); against the larger gradient itself "
-            f"it is {plain}, a difference beyond the losses' ±, and it is judged against the "
-            "gradient itself, as the ε explorer judges it."
+            f"it is {plain}, and it is judged against the gradient itself, as the ε explorer "
+            "judges it."
         )
     return (
         f"Both gradients are below 1e-8, so the relative error is taken against that floor; "
