@@ -244,6 +244,16 @@ def _report_session(args: argparse.Namespace) -> int:
         )
         return 2
     roundoff = files.calculator_roundoff(saved)
+    state = saved.panels.get("calculator")
+    stored = state.get("loss_roundoff") if isinstance(state, dict) else None
+    if roundoff is None and stored is not None:  # the window names it when opening, too
+        print(
+            _said(
+                f"fdgui-cli calc: --session: the saved loss_roundoff {str(stored)[:40]!r} is "
+                "not a unit round-off 0 < u < 1 a float holds; the losses are read as typed"
+            ),
+            file=sys.stderr,
+        )
     if roundoff is not None:  # the losses were sent as binary numbers: as in the window
         from dataclasses import replace
 

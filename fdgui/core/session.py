@@ -480,7 +480,8 @@ def with_calculation(
 
 def calculator_roundoff(session: Session) -> Any:
     """The saved unit round-off of the calculator's losses (a Decimal), or None when there
-    is none or it is not a decimal 0 < u < 1 (the window names that one when opening)."""
+    is none or it is not a decimal 0 < u < 1 that a float holds as a normal number
+    (``precision.usable_roundoff``: 1e-400 is not; the window names that one when opening)."""
     from decimal import Decimal, InvalidOperation
 
     state = session.panels.get("calculator")
@@ -491,15 +492,20 @@ def calculator_roundoff(session: Session) -> Any:
         value = Decimal(saved)
     except InvalidOperation:
         return None
-    return value if value.is_finite() and 0 < value < 1 else None
+    from fdgui.core.numbers.precision import usable_roundoff
+
+    return value if usable_roundoff(value) else None
 
 
 def calculator_sent(session: Session) -> dict[str, Any]:
     """What came with losses the ε explorer sent, as the window keeps it: ``steps`` (h+, h−,
     the steps w ± ε took in the dtype) and ``reference`` (its trusted reference and bar), each
     two Decimals; ``allowance`` (what it allows a typed claim beyond its digits), a Decimal;
-    an entry that is missing or not such numbers is left out."""
+    an entry that is missing or not such numbers is left out (steps a float cannot hold as
+    normal numbers too)."""
     from decimal import Decimal, InvalidOperation
+
+    from fdgui.core.numbers.precision import float_normal
 
     state = session.panels.get("calculator")
     sent: dict[str, Any] = {}
@@ -512,7 +518,7 @@ def calculator_sent(session: Session) -> dict[str, Any]:
         except InvalidOperation:
             continue
         if all(part.is_finite() for part in pair) and (
-            min(pair) > 0 if key == "steps" else pair[1] >= 0
+            all(map(float_normal, pair)) if key == "steps" else pair[1] >= 0
         ):
             sent[key] = pair
     allowance = state.get("allowance") if isinstance(state, dict) else None

@@ -85,7 +85,9 @@ def test_review11c_correct_gradients_are_not_wrong(row):
 
 def test_each_cause_is_named():
     reasons = [_binary(*row).comparison.too_few for row in REVIEW]
-    assert reasons == ["terms", "resolve", "resolve", "terms", "truncation"]
+    # the bfloat16 row's losses are all 0.5546875: binary losses whose digits all cancelled
+    # only say the change is below what their terms rounded ("terms", review12c C1)
+    assert reasons == ["terms", "terms", "resolve", "terms", "truncation"]
     words = {
         "terms": "carries the rounding of the terms it is made of",
         "resolve": "not twice that",

@@ -37,9 +37,11 @@ def test_a_sent_row_reads_back_with_its_steps(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["gradient"] == "5" and data["check"]["verdict"] == "consistent"
     assert data["steps"]["plus"] == "0.0000030994415283203125"
-    del panels["calculator"]["steps"]  # over the nominal ε: 5.1657 is "wrong"
+    # over the nominal ε: 5.1657, not confirmed (nor refuted by one row: 5·(w − 3) cancels
+    # terms near 3 and its losses lie on their grid, calculator.terms)
+    del panels["calculator"]["steps"]
     files.write_session(path, files.Session(panels=panels))
-    assert main(["calc", "--session", str(path), "--json"]) == 1
+    assert main(["calc", "--session", str(path), "--json"]) == 2
     capsys.readouterr()
 
 

@@ -2,31 +2,110 @@
 
 A loss computed in float16 is not its exact value rounded once: exp(w) − 1 − w at 0.3 rounds
 exp(w) ≈ 1.35 and keeps that rounding, 27 units of |L| (review11c C1); log(1 + x²) for a
-small x rounds 1 + x², a unit of 1 where L is x²; 3·sin(w) − 2·w near −1.5 rounds two terms
-near 3 to a loss of 0.06. One row cannot measure this (a table of rows can:
-``sweep.row_scatter``), so the calculator allows each such loss TERM_ROUNDINGS roundings of
-the larger of its own size and 1 (terms of order one: a probability, 1 + x, a logit). A loss
-whose terms are larger still, and cancel, can still mislead the one row. The allowance only
-keeps a disagreement from being called wrong (``verdicts.compare``'s refutation, which asks
-twice the losses' ± and this): it never confirms anything. (The grid the losses lie on,
-``sweep.row_quantum``, is no guide with three values: 2.25 and 0.75 lie on 0.5 by chance.)
+small x rounds 1 + x², a unit of 1 where L is x²; cross-entropy logsumexp(z) − z_y of a
+confident classifier rounds two terms near z_y ≈ 10 to a loss of 4e-5 (review12c C1). One
+row cannot measure this (a table of rows can: ``sweep.row_scatter``), so each loss is
+allowed TERM_ROUNDINGS roundings of the largest term it may have been formed from:
+
+- terms of order one (a probability, 1 + x, a logit, an argument near w) or of the loss's
+  own size: u·max(|L+|, |L−|, |L|, 1);
+- the terms the losses show: a difference of two float32 numbers near 10 is a multiple of
+  their spacing 2^-20, however small it is. Where every loss lies on a grid q (the largest
+  power of two each is a multiple of) coarser than GRID_EVIDENCE times the spacing of
+  binary numbers at the losses' own size, they were formed from terms up to q/u, each
+  rounding up to q. This scales with the losses (a row times 8 lies on a grid 8 times
+  coarser), so a row scaled by a power of two (fp16 loss scaling) keeps its verdict.
+
+Losses on a coarser grid by chance (2.25, 0.75 and 1.5 on 0.25) only widen the allowance.
+Terms larger than both that the grid does not show (the 1 in log(1 + x²)·1000, formed by
+log and then scaled) can still mislead one row. The allowance only keeps a disagreement
+from being called wrong (``verdicts.compare``'s refutation, which asks twice the losses' ±
+and this): it never confirms anything.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from fdgui.core.calculator.rounding import EXACT
 
-TERM_ROUNDINGS = 2  # roundings of a term of the loss's own size (or 1) each loss may carry
+TERM_ROUNDINGS = 2  # roundings of its largest term (of order one, |L|, or shown) a loss may carry
+# the losses' grid shows larger terms only beyond this many times their own spacing: three
+# losses share one extra zero bit by chance one time in 8, two extra one time in 64
+GRID_EVIDENCE = 2
 
 
 def term_rounding(
     roundoff: Decimal | None, plus: Decimal, minus: Decimal, loss: Decimal | None
 ) -> Decimal:
     """What each loss may be off by from its terms' rounding (0 for typed decimals):
-    TERM_ROUNDINGS·u·max(|L+|, |L−|, |L|, 1)."""
+    TERM_ROUNDINGS·max(u·max(|L+|, |L−|, |L|, 1), q), q the grid all the losses lie on
+    (``losses_grid``) where it is coarser than GRID_EVIDENCE times the spacing at their
+    largest size, else 0."""
     if roundoff is None:
         return Decimal(0)
-    sizes = [value.copy_abs() for value in (plus, minus, loss) if value is not None]
-    return EXACT.multiply(EXACT.multiply(TERM_ROUNDINGS, roundoff), max([*sizes, Decimal(1)]))
+    values = [value for value in (plus, minus, loss) if value is not None]
+    largest = max(value.copy_abs() for value in values)
+    own = EXACT.multiply(roundoff, max(largest, Decimal(1)))
+    grid = losses_grid(values, roundoff)
+    if grid <= EXACT.multiply(GRID_EVIDENCE, _spacing(largest, roundoff)):
+        grid = Decimal(0)  # near the losses' own spacing: no larger terms shown
+    return EXACT.multiply(TERM_ROUNDINGS, max(own, grid))
+
+
+def _spacing(value: Decimal, roundoff: Decimal) -> Decimal:
+    """The spacing of binary numbers with unit round-off u at ``value`` > 0: 2u·2^e for
+    2^e ≤ value < 2^(e+1) (0 for 0)."""
+    if not value or not value.is_finite():
+        return Decimal(0)
+    exact = Fraction(value)
+    exponent = exact.numerator.bit_length() - exact.denominator.bit_length()
+    if Fraction(2) ** exponent > exact:  # the bit lengths overstate it by at most one
+        exponent -= 1
+    power = Fraction(2) ** exponent
+    base = EXACT.divide(Decimal(power.numerator), Decimal(power.denominator))
+    return EXACT.multiply(EXACT.multiply(2, roundoff), base)
+
+
+def losses_grid(values: list[Decimal], roundoff: Decimal) -> Decimal:
+    """The largest power of two every nonzero loss is a multiple of, once each is read as
+    the binary number of its format it stands for (a typed 3.6239624e-05 in float32 is
+    3.62396240234375e-05, a multiple of 2^-20); 0 when no loss is nonzero and finite."""
+    from fdgui.core.numbers.precision import format_of_roundoff
+
+    dtype = format_of_roundoff(float(roundoff))
+    grids = [_grid(value, dtype) for value in values if value and value.is_finite()]
+    grids = [grid for grid in grids if grid is not None]
+    if not grids:
+        return Decimal(0)
+    smallest = min(grids)
+    return EXACT.divide(Decimal(smallest.numerator), Decimal(smallest.denominator))
+
+
+def _grid(value: Decimal, dtype: str | None) -> Fraction | None:
+    """The largest power of two ``value`` is a multiple of (as a binary number of ``dtype``
+    when it is not a binary number itself); None when it is neither."""
+    exact = Fraction(value)
+    if exact.denominator & (exact.denominator - 1):  # not a binary number: its format's
+        if dtype is None:
+            return None
+        exact = _as_binary(value, dtype)
+        if not exact:
+            return None
+    numerator = abs(exact.numerator)
+    twos = (numerator & -numerator).bit_length() - 1
+    return Fraction(2) ** (twos - (exact.denominator.bit_length() - 1))
+
+
+def _as_binary(value: Decimal, dtype: str) -> Fraction | None:
+    """The nearest binary number of ``dtype`` to ``value``, or None beyond its range."""
+    import math
+
+    import numpy as np
+
+    from fdgui.core.numbers.precision import numpy_dtype
+
+    with np.errstate(all="ignore"):
+        rounded = float(np.asarray(float(value)).astype(numpy_dtype(dtype)))
+    return Fraction(rounded) if math.isfinite(rounded) and rounded else None

@@ -9,7 +9,9 @@ grows like ε (one-sided) or ε² (central). Balancing the two gives the recomme
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 import numpy as np
@@ -157,6 +159,44 @@ def default_epsilon_min(name: str, w: float | None = None, epsilon_max: float = 
     low = 10.0 ** math.floor(math.log10(edge) - 0.01)
     # never below the smallest ε a sweep accepts (w = 1e-300: the gap there is 1e-316)
     return max(min(low, epsilon_max / 1e3), SMALLEST_EPSILON)
+
+
+_NORMAL = (Decimal(sys.float_info.min), Decimal(sys.float_info.max))  # exact binary values
+
+
+def float_normal(value: Decimal) -> bool:
+    """Whether a saved positive number (a unit round-off, a realised step) is one a float
+    holds as a normal number: finite and in [2^-1022, the largest float]. A decimal text
+    such as 1e-400 is a positive decimal, but float() makes it 0 and log10 of it raises."""
+    return value.is_finite() and _NORMAL[0] <= value <= _NORMAL[1]
+
+
+def usable_roundoff(value: Decimal) -> bool:
+    """A saved unit round-off the calculator can use: a float's normal number below 1."""
+    return float_normal(value) and value < 1
+
+
+_SUBNORMAL_EXPONENT = {"float64": -1074, "float32": -149, "float16": -24, "bfloat16": -133}
+
+
+def binary_rounding(value: Decimal, roundoff: Decimal) -> Decimal:
+    """What a binary loss of the format with unit round-off u may be off by from rounding
+    once: u·|L|, and at least half the format's smallest subnormal, the spacing every loss
+    below the smallest normal number rounds to (float16 2^-25: up to 50 times u·|L| there,
+    review12c C3; a zero loss too). Exact; u·|L| alone for a round-off that is no format's."""
+    own = abs(value) * roundoff if value.is_finite() else Decimal(0)
+    name = format_of_roundoff(float(roundoff)) if usable_roundoff(roundoff) else None
+    if name is None:
+        return own
+    return max(own, _half_subnormal(name))
+
+
+def _half_subnormal(name: str) -> Decimal:
+    """Half the smallest subnormal of a format, exactly (2^-25 for float16)."""
+    import decimal
+
+    exact = decimal.Context(prec=decimal.MAX_PREC)
+    return exact.power(Decimal(2), _SUBNORMAL_EXPONENT[name] - 1)
 
 
 def format_of_roundoff(u: float) -> DtypeName | None:

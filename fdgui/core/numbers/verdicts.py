@@ -56,6 +56,21 @@ LOSSES_RESOLVE = Decimal("0.25")
 # losses' rounding rather than bounding it (the explorer's ``diagnosis.SAFETY_FACTOR``:
 # |g − T| beyond twice both bars); typed decimals' half units bound their digits: once
 BINARY_SAFETY = Decimal(2)
+# The scale in w on which one row's truncation room assumes a loss may vary
+# (``truncation_room``): ε = 0.1 leaves 1.9 % of the gradient, ε = 0.03 0.17 %
+VARIATION_SCALE = Decimal("0.3")
+
+
+def truncation_room(curvature_room: Decimal, central: Decimal, epsilon: Decimal) -> Decimal:
+    """What one row leaves for its central difference's truncation |L'''|·ε²/6, which it does
+    not measure: the one-sided differences' spread |L''|·ε/2 (0 without L), and at least
+    |central|·(ε/VARIATION_SCALE)²/6, the truncation of a loss that varies on a scale of
+    VARIATION_SCALE in w (sin(w/s): |L'''| = |L'|/s²). Near an inflection point L'' → 0 while
+    L''' does not: sin(10w) at 0.001 with ε = 0.03 had no room, and a correct derivative was
+    "Wrong" (review12c C2). A loss varying faster still can still mislead one row."""
+    x = _EXACT
+    share = CONTEXT.divide(x.multiply(epsilon, epsilon), x.multiply(6, VARIATION_SCALE**2))
+    return max(curvature_room, CONTEXT.multiply(central.copy_abs(), share))
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
@@ -159,11 +174,15 @@ def compare(
     the truncation |L'''|·ε²/6 of a central difference is not measured by one row). Else
     ``INCONCLUSIVE``, too coarse to judge, ``too_few`` naming what keeps it from resolving:
     "truncation" (the room), "terms" (``terms``, what binary losses' terms may have rounded,
-    added to their ± here: ``calculator.terms``) or "resolve" (twice the ±)."""
+    added to their ± here: ``calculator.terms``; always for binary losses with L+ = L−,
+    whose central difference of 0 only says the change is below what their terms rounded)
+    or "resolve" (twice the ±)."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within_losses = difference <= uncertainty
+    if band.key != "wrong" and _floor_hides(numeric, analytic, difference):
+        band = VERDICTS[-1]  # beyond 1 % of the gradient itself: judged so (within the ±: coarse)
     digits_spread = _EXACT.add(uncertainty, claim)  # the losses' ± and the backprop's digits
     within = within_losses or difference <= digits_spread
     computed_rounding, underflow = _format_rounding(analytic, losses_format)
@@ -202,6 +221,8 @@ def compare(
         if band.key == "wrong":
             left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
             verdict, too_few = _resolved(left, uncertainty, terms, room, binary)
+            if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
+                verdict, too_few = INCONCLUSIVE, "terms"
     return Comparison(
         numeric=numeric,
         analytic=analytic,
@@ -218,6 +239,24 @@ def compare(
         room=room,
         terms=terms,
     )
+
+
+def floor_hidden(comparison: Comparison) -> bool:
+    """Whether the comparison's "Wrong" band was read against the gradient itself, the 1e-8
+    floor's relative error being in a lower band (``_floor_hides``)."""
+    return comparison.band.key == "wrong" and verdict_for(comparison.relative_error).key != "wrong"
+
+
+def _floor_hides(numeric: Decimal, analytic: Decimal, difference: Decimal) -> bool:
+    """Both gradients are below the 1e-8 floor and differ by more than the "wrong" band's 1 %
+    of the larger itself: the floor would call a sign flip of a 1e-16 gradient "Correct"
+    (review12c C4). Such a difference is judged as the ε explorer judges it, against the
+    gradient itself (``compare``): "Wrong" where the row resolves it, else too coarse to
+    judge, as the same row scaled above the floor is."""
+    larger = max(numeric.copy_abs(), analytic.copy_abs())
+    if not larger or larger >= RELATIVE_ERROR_FLOOR:
+        return False
+    return difference > _EXACT.multiply(Decimal(repr(VERDICTS[-1].lower)), larger)
 
 
 def _resolved(

@@ -26,7 +26,7 @@ from fdgui.core.numbers.format import (
     ratio,
 )
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
-from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison
+from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, floor_hidden
 from fdgui.core.report.calculator_unresolved import own_error_words, unresolved_words
 from fdgui.core.report.exporters import register
 
@@ -207,7 +207,7 @@ def verdict_text(
         text = unresolved_words(comparison, uncertainty, roundoff)
     if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
-            f"By relative error alone ({ratio(comparison.relative_error)}) this would be "
+            f"By relative error alone ({_judged_error(comparison)}) this would be "
             f"“{comparison.band.title}”. " + text
         )
     elif comparison.verdict.key == "consistent" and uncertainty is not None:
@@ -292,6 +292,15 @@ def format_words(
     )
 
 
+def _judged_error(comparison: Comparison) -> str:
+    """The relative error the band was read from: against the gradient itself where the 1e-8
+    floor would hide a disagreement (``verdicts.floor_hidden``)."""
+    if floor_hidden(comparison):
+        larger = max(comparison.numeric.copy_abs(), comparison.analytic.copy_abs())
+        return f"{ratio(comparison.absolute_difference / larger)} against the gradient itself"
+    return ratio(comparison.relative_error)
+
+
 def _floor_note(comparison: Comparison) -> str:
     """When the relative error's 1e-8 floor is its denominator: that, and the error against
     the larger gradient itself."""
@@ -299,6 +308,13 @@ def _floor_note(comparison: Comparison) -> str:
     if larger >= RELATIVE_ERROR_FLOOR:
         return ""
     plain = "—" if not larger else ratio(comparison.absolute_difference / larger)
+    if floor_hidden(comparison):
+        return (
+            f"Both gradients are below 1e-8, where the relative error is taken against that "
+            f"floor ({ratio(comparison.relative_error)}); against the larger gradient itself "
+            f"it is {plain}, and it is judged against the gradient itself, as the ε explorer "
+            "judges it."
+        )
     return (
         f"Both gradients are below 1e-8, so the relative error is taken against that floor; "
         f"against the larger gradient itself it is {plain}."
@@ -369,6 +385,8 @@ def _with_origin(
 def band_text(comparison: Comparison) -> str:
     """Which band the relative error falls in, with its limits."""
     band = comparison.band
+    if floor_hidden(comparison):
+        return "the error against the gradient itself is in the “Wrong” band (> 1e-2)"
     if band.key == "correct":
         limits = "≤ 1e-7"
     elif math.isinf(band.upper):
@@ -440,7 +458,8 @@ def calculator_report(estimate: Estimate) -> str:
                 "  within u·|L| of it; the ± above carries that through the formula. A loss",
                 "  computed in that format also carries its terms' rounding, which one row",
                 "  cannot measure: a difference refutes only beyond twice the ± with two",
-                "  roundings of max(|L|, 1) per loss added, and the room |L''|·ε/2 for truncation.",
+                "  roundings of its largest term per loss added (max(|L|, 1), or the terms the",
+                "  grid the losses lie on shows), and the room |L''|·ε/2 for truncation.",
             ]
         ),
         "  The losses come from a deterministic forward pass (no dropout or sampling).",

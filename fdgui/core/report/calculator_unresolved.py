@@ -54,12 +54,18 @@ def unresolved_words(
         )
     dtype = comparison.losses_format or "their format"
     if comparison.too_few == "terms":
+        flat = (
+            ", and with L+ = L− every digit cancelled: the change is below what they rounded"
+            if not comparison.numeric
+            else ""
+        )
         return (
             f"{start}: more than {losses} if each loss were its exact value rounded once, but "
             f"a loss computed in {dtype} also carries the rounding of the terms it is made of "
             "(exp(w) − 1 − w rounds exp(w)), which one row cannot measure: allowing each loss "
-            "two roundings of the larger of |L| and 1 adds "
-            f"± {format_uncertainty(comparison.terms)} here; {undecided}. Use a larger ε, "
+            "two roundings of its largest term (|L|, 1, or the terms the grid the losses lie "
+            f"on shows) adds ± {format_uncertainty(comparison.terms)} here{flat}; "
+            f"{undecided}. Use a larger ε, "
             "losses computed in a wider format, or sweep several ε in the explorer (which "
             "measures their rounding across the rows)."
         )

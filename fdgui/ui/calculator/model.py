@@ -566,27 +566,33 @@ def _pair(texts: Any) -> tuple[Decimal, Decimal] | None:
 
 
 def _steps(texts: Any) -> tuple[Decimal, Decimal] | None:
-    """Two steps h+, h− > 0 (decimal texts or Decimals), or None when not two such numbers."""
+    """Two steps h+, h− > 0 (decimal texts or Decimals) that a float holds as normal numbers,
+    or None when not two such numbers."""
+    from fdgui.core.numbers.precision import float_normal
+
     if texts is None:
         return None
     try:
         plus, minus = (Decimal(str(text)) for text in texts)
     except (ArithmeticError, TypeError, ValueError):
         return None
-    if not (plus.is_finite() and minus.is_finite() and plus > 0 and minus > 0):
+    if not (float_normal(plus) and float_normal(minus)):  # positive, and a float holds them
         return None
     return plus, minus
 
 
 def _saved_roundoff(saved: Any) -> tuple[Decimal | None, list[str]]:
-    """A saved ``loss_roundoff`` (a decimal text, 0 < u < 1) and the entry's name if bad."""
+    """A saved ``loss_roundoff`` (a decimal text, 0 < u < 1, a float's normal number) and the
+    entry's name if bad."""
+    from fdgui.core.numbers.precision import usable_roundoff
+
     if saved is None:
         return None, []
     try:
         value = Decimal(saved) if isinstance(saved, str) else None
     except ArithmeticError:
         value = None
-    if value is None or not value.is_finite() or not 0 < value < 1:
+    if value is None or not usable_roundoff(value):  # 1e-400: float() makes it 0
         return None, ["loss_roundoff"]
     return value, []
 
