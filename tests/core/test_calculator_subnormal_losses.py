@@ -7,8 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
-
 from fdgui.core.calculator.schemes import Inputs, estimate
 from fdgui.core.numbers.precision import binary_rounding
 
@@ -24,11 +22,6 @@ def test_a_subnormal_loss_is_off_by_half_the_smallest_subnormal():
     assert binary_rounding(Decimal(0), Decimal("1e-6")) == 0  # a round-off of no format
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs schemes._precision to return binary_rounding(value, roundoff) "
-    "(schemes.py belongs to another fixer this session: the lead wires it)",
-)
 def test_the_central_bar_bounds_correctly_rounded_subnormal_losses():
     # 1e-5·sin(w) at 0.5 ± 2^-7, each loss the correctly rounded float16 value; the exact
     # secant is 8.7757e-6, 9 times the old ± (3e-7) from the central difference 1.14e-5

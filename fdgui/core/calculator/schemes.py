@@ -417,8 +417,10 @@ def _precision(value: Decimal, roundoff: Decimal | None) -> tuple[int, Decimal]:
     of the binary format it came from."""
     if roundoff is None:
         return typed_precision(value)
+    from fdgui.core.numbers.precision import binary_rounding
+
     digits = max(1, round(-math.log10(float(roundoff))))
-    return digits, EXACT.multiply(value.copy_abs(), roundoff)
+    return digits, binary_rounding(value, roundoff)
 
 
 def _tidy(value: Decimal) -> Decimal:
