@@ -70,7 +70,8 @@ from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 SCALE_GAP = 8.0  # an entry this many times below its step is far below it
 LEAST_HALVINGS = 16  # the steps go at least down to h·2^−16
 MOST_HALVINGS = 52  # and at most to h·2^−52
-BELOW_OWN = 4.0  # ... down to ε₀·|w|/BELOW_OWN
+BELOW_OWN = 4.0  # ... down to ε₀·min(|w|, 1)/BELOW_OWN
+SPACINGS = 1024.0  # ... but no step below this many spacings of w
 ENTRY_LIMIT = 256  # entries looked at this way per check
 TRUNCATION_SHARE = 1e-4  # a no-grad estimate whose h and h/2 differ by more: own scale too
 FINER = 64.0  # and one whose central difference at h/FINER leaves its bar
@@ -99,9 +100,15 @@ def signs(values, steps, plus, minus, centrals, rounding) -> tuple[np.ndarray, n
 
 
 def depths(values: np.ndarray, steps: np.ndarray, epsilon0: float) -> np.ndarray:
-    """Halvings per entry: down to ε₀·|w|/BELOW_OWN, within LEAST … MOST_HALVINGS."""
+    """Halvings per entry: down to ε₀·min(|w|, 1)/BELOW_OWN — an entry above 1 down to the
+    step it would have at |w| = 1, as the loss may vary on the scale of 1 whatever w is
+    (Σ sin θ at θ ≈ 1e9: review12n C1) — but not below ``SPACINGS`` spacings of w (its
+    steps are then made alike on both sides); within LEAST … MOST_HALVINGS."""
+    size = np.abs(values)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        needed = np.log2(steps * BELOW_OWN / (epsilon0 * np.abs(values)))
+        target = np.maximum(epsilon0 * np.minimum(size, 1.0) / BELOW_OWN,
+                            SPACINGS * np.spacing(size))  # fmt: skip
+        needed = np.log2(steps / target)
     needed = np.where(np.isfinite(needed), np.ceil(needed), LEAST_HALVINGS)
     return np.clip(needed, LEAST_HALVINGS, MOST_HALVINGS).astype(int)
 
