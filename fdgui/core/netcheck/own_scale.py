@@ -75,6 +75,7 @@ SPACINGS = 1024.0  # ... but no step below this many spacings of w
 ENTRY_LIMIT = 256  # entries looked at this way per check
 TRUNCATION_SHARE = 1e-4  # a no-grad estimate whose h and h/2 differ by more: own scale too
 FINER = 64.0  # and one whose central difference at h/FINER leaves its bar
+GREW = 16.0  # and one whose |w| is this many times its tensor's scale (its step grew with |w|)
 # what the second look may excuse a disagreement by, on steps that measured the loss's shape
 # (a bowl spanned reads as a kink, a Richardson bar over it as the first ε at fault): looked
 # at again too, and kept where no step at the entry's own scale is usable
@@ -176,11 +177,14 @@ def decide(a: float, made: np.ndarray, up: np.ndarray, down: np.ndarray, roundin
 
 
 def estimate(losses_at, w: float, h: float, loss: float, rounding: float, epsilon0: float,
-             dtype: str) -> tuple[float, float, float]:  # fmt: skip
+             dtype: str, local: float | None = None) -> tuple[float, float, float]:  # fmt: skip
     """(value, bar, step) of the no-grad estimate of one entry at its own scale: the central
     difference at the narrowest usable step of the ladder 2h, h, h/2, … (``intervals_of``,
     no limit on the bar) and its half-width; (NaN, inf, NaN) where no step is usable.
-    ``losses_at(values)``: the losses with the entry set to each value."""
+    ``losses_at(values)``: the losses with the entry set to each value. ``local``: the
+    format's own round-off (and noise) of one loss change, to stand for ``rounding`` with
+    what the entry's own smallest steps show (``seen``) where ``rounding`` was measured over
+    steps far wider than the loss's own scale (module doc: ``GREW``)."""
     depth = int(depths(np.array([w]), np.array([h]), epsilon0)[0])
     nominal = h * 2.0 ** -np.arange(-1, depth + 1)
     values = np.concatenate([w + nominal, w - nominal])
@@ -190,7 +194,7 @@ def estimate(losses_at, w: float, h: float, loss: float, rounding: float, epsilo
         equal = np.abs(plus_made - minus_made) <= 1e-3 * plus_made
     made = np.where(equal & (plus_made > 0), (plus_made + minus_made) / 2, np.nan)
     up, down = found[: nominal.size] - loss, loss - found[nominal.size :]
-    own = max(rounding, seen(made, up, down))
+    own = max(rounding if local is None else local, seen(made, up, down))
     found_steps = converged(intervals_of(made, up, down, own, dtype, 0.0, np.inf))
     if not found_steps:
         return np.nan, np.inf, np.nan
@@ -348,6 +352,7 @@ def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
     if engine.precision != "float64":  # a coarser loss's estimate has its own bars
         return values, bars, h
     floor = 10 * one + NOISE_WIDTH * engine.noise_sigma
+    format_floor = 10 * engine.u * max(1.0, abs(engine.loss)) + NOISE_WIDTH * engine.noise_sigma
     # the central difference at h/FINER beyond twice (the bar + its own round-off): the
     # estimate is not converged (a ripple finer than h, review9k CRITICAL-4)
     unconverged = np.zeros(n, dtype=bool)
@@ -356,7 +361,12 @@ def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             gap = np.abs(central - values)
             unconverged = gap > 2 * (bars + floor / step)
-    picked = tiny | kept | curved | unconverged
+    # an entry whose step grew with |w| far beyond the tensor's scale S: the loss may vary
+    # on the scale of S whatever w is (Σ tanh(θ − C0), exp(−(θ − C0)²) at C0 = 3e8), and h, h/2
+    # and the probe at h·S/|w| then all read it where no law shows it (review12n C2)
+    scale = engine.step_scales[position]
+    grew = np.abs(w) > GREW * scale
+    picked = tiny | kept | curved | unconverged | grew
     pick = np.flatnonzero(picked)
     left = pick[max(0, ENTRY_LIMIT - engine.own_scale_looked) :]
     pick = pick[: max(0, ENTRY_LIMIT - engine.own_scale_looked)]
@@ -379,8 +389,12 @@ def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
             points[:, where] = moved
             return engine._losses(points)
 
+        # the round-off measured along θ0's lines moved entries like this one by steps
+        # ∝ |w|: the loss's curvature there reads as rounding (bars around a slope the small
+        # steps cannot see, review12n C2); its own smallest steps show what is left
+        local = format_floor if grew[e] else None
         value, bar, step = estimate(losses_at, float(w[e]), float(h[e]), engine.loss, floor,
-                                    epsilon0, engine.precision)  # fmt: skip
+                                    epsilon0, engine.precision, local)  # fmt: skip
         engine.own_scale_looked += 1
         if np.isfinite(bar):
             values[e], bars[e], h[e] = value, bar, step
