@@ -6,7 +6,9 @@ to 0.07), where truncation was still far above round-off: what it read as round-
 sine's curvature, no small step was usable, and steps that happened to be near multiples of
 the period (c(s) ≈ constant) "followed the h² law" with a tight bar around a wrong slope —
 a correct gradient failed "wrong at its own scale: a bug" (10 of 10 entries at 1e9). The
-look now goes down to the step the entry would have at |w| = 1 (or to 1024 spacings of w).
+look now goes down to the step the entry would have at |w| = 1 (or to 1024 spacings of w),
+and takes every entry above 16 the second look did not settle (an exact cubic follows the
+h² law at any step: its 10 % bug stayed "undecided", review12n H3).
 The no-grad estimate's deep look stopped at its first level for the same reason (16 times
 below 1024 spacings of w is below the spacing floor): its probe at the unit-scale step
 disagreed, but the estimate stood with a tight bar (0.877 missed by ± 2e-4)."""
@@ -36,6 +38,7 @@ def true_grad(t):
 FAMILIES = {
     "sin": ("np.sin(t)", "np.cos(t)"),
     "tanh": ("np.tanh(0.5 * (t - C0))", "0.5 / np.cosh(0.5 * (t - C0)) ** 2"),
+    "cube": ("((t - C0) / 3) ** 3", "((t - C0) / 3) ** 2"),
 }
 
 
@@ -45,7 +48,8 @@ def _source(family, scale, seed, offset=0.0):
 
 
 @pytest.mark.parametrize(
-    "family, scale, seed", [("sin", 1e9, 1), ("sin", -3e9, 2), ("tanh", 1e10, 1)]
+    "family, scale, seed",
+    [("sin", 1e9, 1), ("sin", -3e9, 2), ("tanh", 1e10, 1), ("cube", 1e10, 2)],
 )
 def test_a_correct_gradient_at_huge_w_never_fails(tmp_path, family, scale, seed):
     path = write_probe(tmp_path, _source(family, scale, seed), bug="pass")
@@ -54,7 +58,7 @@ def test_a_correct_gradient_at_huge_w_never_fails(tmp_path, family, scale, seed)
     assert not failing(report)
 
 
-@pytest.mark.parametrize("family, scale", [("sin", 1e9), ("tanh", 6e8)])
+@pytest.mark.parametrize("family, scale", [("sin", 1e9), ("tanh", 6e8), ("cube", 1e9)])
 def test_a_ten_percent_bug_at_huge_w_fails_at_its_entry(tmp_path, family, scale):
     path = write_probe(tmp_path, _source(family, scale, 1), bug="g[4] *= 1.1")
     report = full_check(path)
