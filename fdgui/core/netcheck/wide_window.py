@@ -278,5 +278,5 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
         for estimate, bar in tried:  # a pair that reproduces g and could see the miss
             refuted |= (np.abs(estimate - g) <= bar) & (bar < off / 2)
     pair = {"narrow": narrow_at, "wide": wide_at, "straight": ~refuted, "sides_exclude": sides,
-            "pairs": pairs, "rungs": rungs}
+            "pairs": pairs, "rungs": rungs}  # fmt: skip
     return value, best, h, pair
