@@ -118,3 +118,19 @@ def apart(points: Points, pick, off) -> np.ndarray:
             resolved = APART_SIGMAS * APART_NOISE * points.unit / s <= off
             found |= (k <= pick) & resolved & np.isfinite(split) & (split >= off)
     return found
+
+
+def smooth_up_to(points: Points, last) -> np.ndarray:
+    """Per entry, whether the central and second differences from the first look's ε up to
+    its point ``last`` (an index into ``points``, per entry) follow a smooth loss's forms,
+    three consecutive points at a time (``smooth_to``'s test, for a ladder whose entries
+    stopped at different points: a point never reached is not asked of them)."""
+    u = points.unit
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        central = _triples(points.central, points.steps, [u / s for s in points.steps])
+        bends = _triples(points.bends, points.steps, [4 * u / s**2 for s in points.steps])
+    last = np.asarray(last)
+    found = np.ones(last.shape, dtype=bool)
+    for i, (fits, bent) in enumerate(zip(central, bends, strict=True)):
+        found &= (fits & bent) | (i + 2 > last)  # the triple's widest point is i + 2
+    return found

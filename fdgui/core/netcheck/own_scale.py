@@ -70,10 +70,12 @@ from fdgui.core.numbers.precision import recommended_epsilon, unit_roundoff
 SCALE_GAP = 8.0  # an entry this many times below its step is far below it
 LEAST_HALVINGS = 16  # the steps go at least down to h·2^−16
 MOST_HALVINGS = 52  # and at most to h·2^−52
-BELOW_OWN = 4.0  # ... down to ε₀·|w|/BELOW_OWN
+BELOW_OWN = 4.0  # ... down to ε₀·min(|w|, 1)/BELOW_OWN
+SPACINGS = 1024.0  # ... but no step below this many spacings of w
 ENTRY_LIMIT = 256  # entries looked at this way per check
 TRUNCATION_SHARE = 1e-4  # a no-grad estimate whose h and h/2 differ by more: own scale too
 FINER = 64.0  # and one whose central difference at h/FINER leaves its bar
+GREW = 16.0  # and one whose |w| is this many times its tensor's scale (its step grew with |w|)
 # what the second look may excuse a disagreement by, on steps that measured the loss's shape
 # (a bowl spanned reads as a kink, a Richardson bar over it as the first ε at fault): looked
 # at again too, and kept where no step at the entry's own scale is usable
@@ -99,9 +101,15 @@ def signs(values, steps, plus, minus, centrals, rounding) -> tuple[np.ndarray, n
 
 
 def depths(values: np.ndarray, steps: np.ndarray, epsilon0: float) -> np.ndarray:
-    """Halvings per entry: down to ε₀·|w|/BELOW_OWN, within LEAST … MOST_HALVINGS."""
+    """Halvings per entry: down to ε₀·min(|w|, 1)/BELOW_OWN — an entry above 1 down to the
+    step it would have at |w| = 1, as the loss may vary on the scale of 1 whatever w is
+    (Σ sin θ at θ ≈ 1e9: review12n C1) — but not below ``SPACINGS`` spacings of w (its
+    steps are then made alike on both sides); within LEAST … MOST_HALVINGS."""
+    size = np.abs(values)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        needed = np.log2(steps * BELOW_OWN / (epsilon0 * np.abs(values)))
+        target = np.maximum(epsilon0 * np.minimum(size, 1.0) / BELOW_OWN,
+                            SPACINGS * np.spacing(size))  # fmt: skip
+        needed = np.log2(steps / target)
     needed = np.where(np.isfinite(needed), np.ceil(needed), LEAST_HALVINGS)
     return np.clip(needed, LEAST_HALVINGS, MOST_HALVINGS).astype(int)
 
@@ -169,11 +177,14 @@ def decide(a: float, made: np.ndarray, up: np.ndarray, down: np.ndarray, roundin
 
 
 def estimate(losses_at, w: float, h: float, loss: float, rounding: float, epsilon0: float,
-             dtype: str) -> tuple[float, float, float]:  # fmt: skip
+             dtype: str, local: float | None = None) -> tuple[float, float, float]:  # fmt: skip
     """(value, bar, step) of the no-grad estimate of one entry at its own scale: the central
     difference at the narrowest usable step of the ladder 2h, h, h/2, … (``intervals_of``,
     no limit on the bar) and its half-width; (NaN, inf, NaN) where no step is usable.
-    ``losses_at(values)``: the losses with the entry set to each value."""
+    ``losses_at(values)``: the losses with the entry set to each value. ``local``: the
+    format's own round-off (and noise) of one loss change, to stand for ``rounding`` with
+    what the entry's own smallest steps show (``seen``) where ``rounding`` was measured over
+    steps far wider than the loss's own scale (module doc: ``GREW``)."""
     depth = int(depths(np.array([w]), np.array([h]), epsilon0)[0])
     nominal = h * 2.0 ** -np.arange(-1, depth + 1)
     values = np.concatenate([w + nominal, w - nominal])
@@ -183,7 +194,7 @@ def estimate(losses_at, w: float, h: float, loss: float, rounding: float, epsilo
         equal = np.abs(plus_made - minus_made) <= 1e-3 * plus_made
     made = np.where(equal & (plus_made > 0), (plus_made + minus_made) / 2, np.nan)
     up, down = found[: nominal.size] - loss, loss - found[nominal.size :]
-    own = max(rounding, seen(made, up, down))
+    own = max(rounding if local is None else local, seen(made, up, down))
     found_steps = converged(intervals_of(made, up, down, own, dtype, 0.0, np.inf))
     if not found_steps:
         return np.nan, np.inf, np.nan
@@ -209,7 +220,12 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
         centrals += [(more[f][0] - more[f][1]) / (2 * f * h) for f in (0.5, 0.25)]
     open_ = np.isin(codes, (*WRONG, UNDECIDED, *EXCUSED))
     strong, lawless = signs(values[chosen], h, plus[chosen], minus[chosen], centrals, rounding)
-    open_ &= strong | lawless
+    # an entry far above 1 was moved by ε·|w|, which may span the scale the loss varies on
+    # whatever w is (((θ − C0)/3)³ at C0 = 1e9 with a 10 % bug: a cubic follows the h² law
+    # at any step, and its second look stayed undecided, review12n H3): looked at too, its
+    # code kept where no step is usable
+    grew = np.abs(values[chosen]) > GREW
+    open_ &= strong | lawless | grew
     pick = np.flatnonzero(open_)[:left]
     if pick.size == 0:
         return codes
@@ -341,6 +357,7 @@ def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
     if engine.precision != "float64":  # a coarser loss's estimate has its own bars
         return values, bars, h
     floor = 10 * one + NOISE_WIDTH * engine.noise_sigma
+    format_floor = 10 * engine.u * max(1.0, abs(engine.loss)) + NOISE_WIDTH * engine.noise_sigma
     # the central difference at h/FINER beyond twice (the bar + its own round-off): the
     # estimate is not converged (a ripple finer than h, review9k CRITICAL-4)
     unconverged = np.zeros(n, dtype=bool)
@@ -349,7 +366,12 @@ def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             gap = np.abs(central - values)
             unconverged = gap > 2 * (bars + floor / step)
-    picked = tiny | kept | curved | unconverged
+    # an entry whose step grew with |w| far beyond the tensor's scale S: the loss may vary
+    # on the scale of S whatever w is (Σ tanh(θ − C0), exp(−(θ − C0)²) at C0 = 3e8), and h, h/2
+    # and the probe at h·S/|w| then all read it where no law shows it (review12n C2)
+    scale = engine.step_scales[position]
+    grew = np.abs(w) > GREW * scale
+    picked = tiny | kept | curved | unconverged | grew
     pick = np.flatnonzero(picked)
     left = pick[max(0, ENTRY_LIMIT - engine.own_scale_looked) :]
     pick = pick[: max(0, ENTRY_LIMIT - engine.own_scale_looked)]
@@ -372,8 +394,12 @@ def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):
             points[:, where] = moved
             return engine._losses(points)
 
+        # the round-off measured along θ0's lines moved entries like this one by steps
+        # ∝ |w|: the loss's curvature there reads as rounding (bars around a slope the small
+        # steps cannot see, review12n C2); its own smallest steps show what is left
+        local = format_floor if grew[e] else None
         value, bar, step = estimate(losses_at, float(w[e]), float(h[e]), engine.loss, floor,
-                                    epsilon0, engine.precision)  # fmt: skip
+                                    epsilon0, engine.precision, local)  # fmt: skip
         engine.own_scale_looked += 1
         if np.isfinite(bar):
             values[e], bars[e], h[e] = value, bar, step

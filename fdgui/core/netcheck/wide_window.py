@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fdgui.core.netcheck import estimate_verdict, loose_verdict
+from fdgui.core.netcheck import estimate_verdict, loose_verdict, wide_kinks
 from fdgui.core.netcheck.reexamine import ESTIMATE_RIGHT, ROUNDOFF_LIMIT
 from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY, SHAPE_FLOOR, TELLING, loss_quantum
 from fdgui.core.netcheck.tolerances import step_atol
@@ -103,15 +103,23 @@ def decide(engine, rows_for, epsilon, analytic, numeric, plus, minus, kink, unde
             return numeric, None, reason
     g = a[chosen]
     value, estimate_bar, h, pair = _ladder(engine, rows_for, epsilon, chosen, r, g)
+    if not engine.smooth:  # "wrong" only from a pair no kink was crossed up to
+        first_look = (np.asarray(plus, dtype=float)[chosen], np.asarray(minus, dtype=float)[chosen])
+        kinked = wide_kinks.smooth_pair(pair, first_look, epsilon[chosen], r, g)
     with np.errstate(invalid="ignore", over="ignore"):
         usable = np.isfinite(value) & np.isfinite(estimate_bar)
         off = np.abs(value - g)
         wrong = usable & (off > estimate_verdict.WRONG_BARS * estimate_bar) & pair["straight"]
         if not engine.smooth:
-            wrong &= pair["sides_exclude"]
+            wrong = kinked["wrong"]
         right = usable & (estimate_bar <= estimate_verdict.DECIDE_SHARE * np.abs(g))
         right &= (off <= estimate_bar) & (estimate_bar < current[chosen])
     wrong &= ~right
+    if not engine.smooth:  # its numbers where it decides
+        for name, mine in (("value", value), ("bar", estimate_bar), ("h", h)):
+            mine[wrong] = kinked[name][wrong]
+        for name in ("narrow", "wide"):
+            pair[name] = np.where(wrong, kinked[name], pair[name])
     if wrong.any():
         wrong[wrong] = estimate_verdict._outside_scatter(
             engine, rows_for, total, chosen[wrong], h[wrong], g[wrong],
@@ -206,6 +214,7 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
     sides = np.zeros(n, dtype=bool)
     grown = np.zeros(n, dtype=int)
     tried = []  # (estimate, bar) of every pair, NaN where not climbed
+    pairs, rungs = [], []  # for a model with kinks (``wide_kinks``)
     live = np.ones(n, dtype=bool)
     below = None  # the rung under the one being taken: (ΔL+, ΔL−) over all chosen
     previous = None  # the pair below's one-sided extrapolations, its h, usable
@@ -224,6 +233,7 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
             found = np.where(lost[keep], 0.0, engine._losses(points[keep]) - engine.loss)
         rung = (np.full(n, np.nan), np.full(n, np.nan))
         rung[0][at], rung[1][at] = found[: at.size], found[at.size :]
+        rungs.append((*rung, s, s))
         if below is not None:
             (p1, m1), (p2, m2), s1, s2 = below, rung, s / 2, s
             with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -239,14 +249,15 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
                     spread = np.abs(slope_narrow - slope_wide) + 10 * r / s2
                     alone &= np.abs(one_sided[-1] - g) > spread
                 usable = live & np.isfinite(bar) & np.isfinite(estimate)
-                sides |= usable & alone
+                here = usable & alone
                 if previous is not None:  # the pair below's sides, their truncation
                     # (∝ h²) the difference of the two pairs', plus round-off
                     excluded = np.ones(n, dtype=bool)
                     for low, high in zip(previous[0], one_sided, strict=True):
                         spread = np.abs(high - low) + 10 * r / previous[1]
                         excluded &= np.abs(low - g) > spread
-                    sides |= previous[2] & usable & excluded  # some pair's sides exclude g
+                    here |= previous[2] & usable & excluded  # some pair's sides exclude g
+                sides |= here
                 better = usable & (bar < best)
                 grown = np.where(better, 0, grown + 1)
             best = np.where(better, bar, best)
@@ -256,6 +267,7 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
             wide_at = np.where(better, wide, wide_at)
             previous = (one_sided, s2, usable)
             tried.append((np.where(usable, estimate, np.nan), np.where(usable, bar, np.nan)))
+            pairs.append((s2, *tried[-1], narrow, wide, here))
             with np.errstate(invalid="ignore"):
                 live &= ~(best <= STOP_SHARE * np.abs(g)) & (grown < GROWN)
         below = rung
@@ -265,5 +277,6 @@ def _ladder(engine, rows_for, epsilon, chosen, r, g):
         refuted = np.zeros(n, dtype=bool)
         for estimate, bar in tried:  # a pair that reproduces g and could see the miss
             refuted |= (np.abs(estimate - g) <= bar) & (bar < off / 2)
-    pair = {"narrow": narrow_at, "wide": wide_at, "straight": ~refuted, "sides_exclude": sides}
+    pair = {"narrow": narrow_at, "wide": wide_at, "straight": ~refuted, "sides_exclude": sides,
+            "pairs": pairs, "rungs": rungs}  # fmt: skip
     return value, best, h, pair
