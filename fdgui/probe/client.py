@@ -333,6 +333,14 @@ class _Watch:
         return " (θ0 with " + ", ".join(parts) + ")"
 
 
+class _WriteTimeout(Exception):
+    """A request not taken by the process within its deadline (``ProbeProcess._send``)."""
+
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message)
+        self.message, self.details = message, details
+
+
 class ProbeProcess:
     """One probe process for one file. ``call`` sends a request and waits for the reply."""
 
@@ -496,7 +504,7 @@ class ProbeProcess:
         self._seq += 1
         started = time.perf_counter()
         try:
-            self._send({**header, "seq": self._seq, "beat": watch.beat}, arrays)
+            self._send({**header, "seq": self._seq, "beat": watch.beat}, arrays, watch)
             # the clock runs from here: a large request's own time on the pipe (12–24 MB at
             # 1.5–3 M parameters) is fdgui's, not the person's (review9m MEDIUM-3)
             watch.heard()
@@ -535,14 +543,54 @@ class ProbeProcess:
             raise ProbeError(message, frames.capped(details))
         return reply, out
 
-    def _send(self, header, arrays) -> None:
+    def _send(self, header, arrays, watch: _Watch) -> None:
+        """Write one request, within the request's deadline while the pipe is full: a
+        process that stops reading (stopped, or its main thread never runs) is timed out
+        as one that stops answering (review12p M2). The clock restarts whenever bytes
+        move (a slow pipe is fdgui's time, not the person's)."""
         assert self.process is not None and self.process.stdin is not None
         try:
-            for piece in frames.encode(header, arrays):
-                self.process.stdin.write(piece)
+            if not SELECT_ON_PIPES:  # Windows: select() takes sockets only; a plain write
+                for piece in frames.encode(header, arrays):
+                    self.process.stdin.write(piece)
+                self.process.stdin.flush()
+                return
             self.process.stdin.flush()
+            fd = self.process.stdin.fileno()
+            os.set_blocking(fd, False)
+            try:
+                for piece in frames.encode(header, arrays):
+                    self._write_all(fd, memoryview(piece).cast("B"), watch)
+            finally:
+                with contextlib.suppress(OSError, ValueError):
+                    os.set_blocking(fd, True)
+        except _WriteTimeout as error:
+            raise ProbeError(error.message, error.details) from None
         except (BrokenPipeError, OSError, ValueError):
             raise self._died() from None
+
+    def _write_all(self, fd: int, data: memoryview, watch: _Watch) -> None:
+        done = 0
+        while done < len(data):
+            try:
+                written = os.write(fd, data[done : done + (1 << 20)])
+            except BlockingIOError:
+                written = 0
+            if written:
+                done += written
+                watch.heard()
+                continue
+            left = watch.deadline() - time.perf_counter()
+            if left <= 0:
+                self.kill()
+                raise _WriteTimeout(
+                    watch.message() + " (it stopped reading the request: a stopped process, "
+                    "or one whose main thread cannot run)",
+                    self._printed_details(),
+                )
+            select.select([], [fd], [], min(left, 0.25))
+            if self._killed:
+                raise self._died()
 
     def _receive(self, watch: _Watch):
         prefix = self._read(frames.PREFIX_SIZE, watch)
