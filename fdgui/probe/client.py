@@ -170,8 +170,10 @@ def _last_error_line(printed: str) -> str:
 
 def _evaluations(header: dict[str, Any], arrays) -> int:
     """How many loss evaluations a request asks for."""
-    if header.get("op") == "changed":
+    if header.get("op") in ("changed", "points"):
         return max(1, int(header.get("count", 1)))
+    if header.get("op") == "lines" and len(arrays) == 2:
+        return max(1, int(np.size(arrays[1])))
     if header.get("op") == "losses" and len(arrays):
         return max(1, int(np.shape(arrays[0])[0]))
     return 1
@@ -182,7 +184,8 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
 # point is done, or the timeout if that is longer: the timeout is per evaluation. A single
 # ``loss`` (where the first call at θ0 finds an endless loop) has none.
 FIRST_CALL_ALLOWANCE = 60.0
-FIRST_CALLS = ("load", "gradient", "losses", "changed")
+FIRST_CALLS = ("load", "gradient", "losses", "changed", "points", "lines")
+EVALUATIONS = ("loss", "losses", "changed", "points", "lines")  # requests of loss values
 CLOSE_WAIT = 2.0  # seconds an idle worker may take to exit at end of input before a kill
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
 _FDGUI_PROBE = os.path.dirname(os.path.abspath(__file__))
@@ -318,9 +321,16 @@ class _Watch:
 
     def _which(self) -> str:
         """' (θ0 with entry 150 set to 0.3)' for the point that hung, where known."""
-        if self.op != "changed" or len(self.arrays) != 3:
+        if self.op == "points" and len(self.arrays) == 5:
+            base_of = np.asarray(self.arrays[1])
+            if self.done < base_of.size and base_of[self.done] >= 0:
+                return " (a point far from θ0)"
+            arrays = self.arrays[2:]
+        elif self.op == "changed" and len(self.arrays) == 3:
+            arrays = self.arrays
+        else:
             return ""
-        rows, columns, values = (np.asarray(a) for a in self.arrays)
+        rows, columns, values = (np.asarray(a) for a in arrays)
         mask = rows == self.done
         if not mask.any():
             return " (θ0 itself)"
@@ -528,7 +538,7 @@ class ProbeProcess:
         for path, mtime_ns, size in reply.get("modules", ()):
             self.modules[str(path)] = (int(mtime_ns), int(size))
         seconds = float(reply.get("user_seconds", 0.0))
-        if reply.get("ok") and watch.op in ("loss", "losses", "changed"):
+        if reply.get("ok") and watch.op in EVALUATIONS:
             # the pace: seconds inside the person's code per point (the wire's own latency,
             # large on a busy machine, is in ``each``, which every allowance adds)
             self._pace.append(max(seconds - self._user_base, 0.0) / watch.count)
