@@ -14,7 +14,8 @@ Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 and points near θ0 cost a few numbers each); ``lines`` {tolerate} [directions, steps]
 (θ0 + steps[i, j]·directions[i]); ``gradient`` [θ]. ``points`` and ``lines`` build their
 points here, a bounded batch at a time; with ``tolerate`` a point where the loss raises is
-NaN and the reply lists them (``failed``, the first one's ``failure``). Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
+NaN and the reply lists them (``failed``, the first one's ``failure``).
+Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
 out of turn), ``user_seconds`` (time inside the user's code) and
 ``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times);
 ``modules`` when the person's modules were loaded since the last reply ([path, mtime_ns,
