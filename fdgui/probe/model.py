@@ -39,6 +39,9 @@ from fdgui.probe.precision import (
 )
 
 DENSE_SHARE = 0.25  # a point changing more than this share of θ is sent whole
+# a sweep's request whose every point raised, one of them within this share of max(1, |w|)
+# of w, is the person's failure (at large ε only: those ε are left out, with a note)
+NEAR_W = 1e-2
 REQUEST_BYTES = 64 << 20  # bytes of points one request carries (one whole point at least)
 PATH_ULPS = 16  # losses and loss may differ by this many units of round-off of L …
 PATH_SCATTER = 8  # … plus this many times the largest scatter of repeats of L(θ0)
@@ -529,9 +532,16 @@ class ProbeModel(ModelBase):
         reply, out = self._call(header, [bases, np.full(values.size, -1), rows, columns, values])
         found = np.array(out[0], dtype=np.float64)
         failed = [int(k) for k in reply.get("failed", ()) if 0 <= int(k) < values.size]
+        w = float(self._theta0[int(index)])
+        near = np.abs(values - w) <= NEAR_W * max(1.0, abs(w))
+        if failed and len(failed) == values.size and np.any(near):
+            # it raised at every point, near w too: the person's code fails here, which is
+            # said at once, never read as "no loss at these ε" (review9l HIGH-1)
+            raise ProbeError(str(reply.get("failure", "the loss raised")),
+                             str(reply.get("failure_traceback", "")))  # fmt: skip
         if failed:
             found[failed] = np.nan
-            moved = values[failed] - float(self._theta0[int(index)])
+            moved = values[failed] - w
             self._failures.append(
                 (str(reply.get("failure", "")), str(reply.get("failure_traceback", "")),
                  moved, values.size)
