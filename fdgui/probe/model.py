@@ -401,6 +401,11 @@ class ProbeModel(ModelBase):
         digest = self.signature.digest if self.signature is not None else None
         return (self.kind, self.path, digest, self.version, id(self))
 
+    @property
+    def evaluations_made(self) -> int:
+        """Loss values the probe's processes gave so far (the check's setup included)."""
+        return int(self.process.evaluations)
+
     def set_timeout(self, seconds: float) -> None:
         self.process.timeout = float(seconds)
 
