@@ -145,6 +145,7 @@ class Source:
         # the worker's count of evaluations (``progress.Progress``: the per-evaluation timeout)
         self.progress = progress if progress is not None else _NoProgress()
         self.user_seconds = 0.0
+        self.failures: list[tuple[int, BaseException]] = []  # a tolerant request's
         self.loss_dtype: str | None = None  # the coarsest float format a loss returned
         namespace = runpy.run_path(self.path, run_name="__fdgui_probe__")
         self.namespace = namespace
@@ -394,6 +395,17 @@ class Source:
         """L at ``count`` points, point k being base ``base_of[k]`` (a row of ``bases``; −1:
         θ0) with ``values`` at its (row, column) pairs: each point is built here from the
         one base it names, a batch of POINT_BYTES at most at a time (never all at once)."""
+        self.failures = []
+        near = not base_of.size or bool(np.all(base_of < 0))
+        if near and self._varying_fn is not None and columns.size:
+            if self._single_tensor(columns) is not None:  # one tensor's copies (vmapped)
+                try:
+                    return self.losses_changed(count, rows, columns, values)
+                except ResultError:
+                    raise
+                except Exception:
+                    if not tolerate:
+                        raise  # else: which points raised, each alone (below)
         order = np.argsort(rows, kind="stable")
         rows, columns, values = rows[order], columns[order], values[order]
         bounds = np.searchsorted(rows, np.arange(count + 1))
@@ -425,7 +437,7 @@ class Source:
         the person's loss raises gives NaN (and ``failures`` holds (k, the exception))."""
         size = self.theta0.size
         out = np.empty(count)
-        self.failures: list[tuple[int, BaseException]] = []
+        self.failures = []
         if self._losses_fn is not None:
             per = max(1, POINT_BYTES // (8 * max(size, 1)))
             for start in range(0, count, per):
