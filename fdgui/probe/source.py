@@ -397,15 +397,15 @@ class Source:
         one base it names, a batch of POINT_BYTES at most at a time (never all at once)."""
         self.failures = []
         near = not base_of.size or bool(np.all(base_of < 0))
-        if near and self._varying_fn is not None and columns.size:
-            if self._single_tensor(columns) is not None:  # one tensor's copies (vmapped)
-                try:
-                    return self.losses_changed(count, rows, columns, values)
-                except ResultError:
-                    raise
-                except Exception:
-                    if not tolerate:
-                        raise  # else: which points raised, each alone (below)
+        varying = self._varying_fn is not None and columns.size
+        if near and varying and self._single_tensor(columns) is not None:
+            try:  # one tensor's copies (vmapped), as the forward engine's points
+                return self.losses_changed(count, rows, columns, values)
+            except ResultError:
+                raise
+            except Exception:
+                if not tolerate:
+                    raise  # else: which points raised, each alone (below)
         order = np.argsort(rows, kind="stable")
         rows, columns, values = rows[order], columns[order], values[order]
         bounds = np.searchsorted(rows, np.arange(count + 1))
