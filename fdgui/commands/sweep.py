@@ -347,11 +347,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.backprop is not None or args.source_dtype is not None:
         raise InputError("backprop", "--backprop and --source-dtype go with --table")
     objective = _objective(args)
+    failure = ""
     try:
         # without --min the smallest ε follows the dtype at this w, as in the window
         point = getattr(objective, "point", None)
         settings = sweep_request(_given(args, _SWEEP_FIELDS), point=point)
         result = run_sweep(objective, settings)
+        failure = getattr(objective.model, "failure_note", "")
+        if failure:  # the person's loss raised at some w ± ε: those ε were left out
+            print(one_line(f"fdgui-cli sweep: note: {failure}; to sweep only where the loss "
+                           "is defined, lower the maximum ε (--max)"), file=sys.stderr)  # fmt: skip
     finally:
         close = getattr(objective.model, "close", None)
         if close is not None:
@@ -362,9 +367,10 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     sys.stdout.write(export(report, "json" if args.json else "text"))
     if result.kind == "probe" and not _finite_beside(result):
+        raised = " (it raised there: see the note above; lower --max)" if failure else ""
         print(
             "fdgui-cli sweep: nothing to estimate: the loss was not a finite number at "
-            "w + ε or w − ε for any ε of the range that moves w (only at w itself)",
+            f"w + ε or w − ε for any ε of the range that moves w (only at w itself){raised}",
             file=sys.stderr,
         )
         return 2  # as netcheck: an estimate of nothing is a probe error, never a result

@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import re
 import select
 import shutil
 import signal
@@ -33,11 +32,13 @@ import numpy as np
 from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
+from fdgui.probe.output import OUTPUT_KEEP, _hung_place, _last_error_line, _OutputTail
 from fdgui.probe.progress import RECEIVED_BEAT
+
+__all__ = ["DEFAULT_TIMEOUT", "OUTPUT_KEEP", "ProbeError", "ProbeProcess", "_hung_place"]
 
 # seconds per call (the CLI's --timeout, the window's setting), from the one default
 DEFAULT_TIMEOUT = float(PROBE_DEFAULTS["probe_timeout"])
-OUTPUT_KEEP = 8192  # bytes of the probe's own output kept for the error panel
 SELECT_ON_PIPES = os.name != "nt"  # Windows' select() takes sockets only
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 
@@ -121,57 +122,12 @@ def _end_process(process: subprocess.Popen) -> None:
                 stream.close()
 
 
-class _OutputTail:
-    """Drains a pipe on a thread, keeping the last OUTPUT_KEEP bytes and the total count."""
-
-    def __init__(self, stream) -> None:
-        self.stream = stream
-        self.chunks: deque[bytes] = deque()
-        self.kept = 0
-        self.total = 0
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._drain, daemon=True, name="probe-output")
-        self.thread.start()
-
-    def _drain(self) -> None:
-        fd = self.stream.fileno()
-        while True:
-            try:
-                data = os.read(fd, 1 << 16)
-            except OSError:
-                return
-            if not data:
-                return
-            with self.lock:
-                self.total += len(data)
-                self.chunks.append(data)
-                self.kept += len(data)
-                while self.kept - len(self.chunks[0]) >= OUTPUT_KEEP:
-                    self.kept -= len(self.chunks.popleft())
-
-    def text(self) -> str:
-        with self.lock:
-            data = b"".join(self.chunks)[-OUTPUT_KEEP:]
-            total = self.total
-        text = data.decode("utf-8", errors="replace")
-        if total > len(data):
-            return f"[the probe printed {total:,} bytes; the last {len(data):,}:]\n{text}"
-        return text
-
-
-def _last_error_line(printed: str) -> str:
-    """The last line of a traceback in what the probe printed ('' if it ends otherwise)."""
-    lines = [line.strip() for line in printed.splitlines() if line.strip()]
-    if not lines:
-        return ""
-    name = lines[-1].split(":", 1)[0]
-    return lines[-1][:300] if name.endswith(("Error", "Exception", "Interrupt")) else ""
-
-
 def _evaluations(header: dict[str, Any], arrays) -> int:
     """How many loss evaluations a request asks for."""
-    if header.get("op") == "changed":
+    if header.get("op") in ("changed", "points"):
         return max(1, int(header.get("count", 1)))
+    if header.get("op") == "lines" and len(arrays) == 2:
+        return max(1, int(np.size(arrays[1])))
     if header.get("op") == "losses" and len(arrays):
         return max(1, int(np.shape(arrays[0])[0]))
     return 1
@@ -182,40 +138,9 @@ def _evaluations(header: dict[str, Any], arrays) -> int:
 # point is done, or the timeout if that is longer: the timeout is per evaluation. A single
 # ``loss`` (where the first call at θ0 finds an endless loop) has none.
 FIRST_CALL_ALLOWANCE = 60.0
-FIRST_CALLS = ("load", "gradient", "losses", "changed")
+FIRST_CALLS = ("load", "gradient", "losses", "changed", "points", "lines")
+EVALUATIONS = ("loss", "losses", "changed", "points", "lines")  # requests of loss values
 CLOSE_WAIT = 2.0  # seconds an idle worker may take to exit at end of input before a kill
-_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
-_FDGUI_PROBE = os.path.dirname(os.path.abspath(__file__))
-# Python's own library (of whichever interpreter runs the probe), not its installed packages
-_STDLIB = re.compile(r"/lib/python3\.\d+/(?!(site|dist)-packages/)")
-
-
-def _hung_place(printed: str, load_request: dict[str, Any] | None) -> str:
-    """' (in loss, probe.py, line 5)': the innermost frame of the person's own code in the
-    stack faulthandler printed for a hung call (the thread it interrupted first; files in
-    the probe's folder before any other outside fdgui's probe package), or ''."""
-    folder = ""
-    if load_request is not None:
-        folder = os.path.dirname(os.path.abspath(str(load_request.get("path", ""))))
-    blocks = re.split(r"\n(?=(?:Current thread|Thread) 0x)", printed)
-    blocks.sort(key=lambda block: not block.lstrip().startswith("Current thread"))
-    for own in (True, False):
-        for block in blocks:
-            for line in block.splitlines():
-                found = _FRAME.match(line)
-                if found is None:
-                    continue
-                path = os.path.abspath(found["file"])
-                if path.startswith(_FDGUI_PROBE + os.sep) or (own and not (
-                        folder and path.startswith(folder + os.sep))):  # fmt: skip
-                    continue
-                if _STDLIB.search(path.replace(os.sep, "/")):  # threading.py of fdgui's own
-                    continue  # progress thread is nobody's line (review9m MEDIUM-3)
-                name = os.path.basename(path)
-                return f" (in {found['function']}, {name}, line {found['line']})"
-    return ""
-
-
 # a request's bytes move at no less than this many a second (a busy 2-core machine moved
 # 96 MB in 3.7 s) until the worker says it has read it (review9m MEDIUM-3)
 TRANSFER_RATE = 8e6
@@ -316,11 +241,28 @@ class _Watch:
             "--timeout or the window's Probe timeout); its process was stopped"
         )
 
+    def during(self) -> str:
+        """'while computing its gradient': the call a process was in when it ended."""
+        if self.op == "load":
+            return "while loading the file"
+        if self.op == "gradient":
+            return "while computing its gradient"
+        if self.count == 1:
+            return "while computing its loss at one point"
+        return f"while computing its losses (point {self.done + 1:,} of {self.count:,})"
+
     def _which(self) -> str:
         """' (θ0 with entry 150 set to 0.3)' for the point that hung, where known."""
-        if self.op != "changed" or len(self.arrays) != 3:
+        if self.op == "points" and len(self.arrays) == 5:
+            base_of = np.asarray(self.arrays[1])
+            if self.done < base_of.size and base_of[self.done] >= 0:
+                return " (a point far from θ0)"
+            arrays = self.arrays[2:]
+        elif self.op == "changed" and len(self.arrays) == 3:
+            arrays = self.arrays
+        else:
             return ""
-        rows, columns, values = (np.asarray(a) for a in self.arrays)
+        rows, columns, values = (np.asarray(a) for a in arrays)
         mask = rows == self.done
         if not mask.any():
             return " (θ0 itself)"
@@ -333,6 +275,29 @@ class _Watch:
         return " (θ0 with " + ", ".join(parts) + ")"
 
 
+PIPE_BYTES = 1 << 20  # the request pipe's buffer where the system allows (Linux: 64 KiB)
+
+
+def _wider_pipe(stream) -> None:
+    """Widen the request pipe (fewer wake-ups moving whole points: 64 KiB a write was
+    5,000 waits for 39 points at 1e6 parameters); the system's default where it refuses."""
+    setting = getattr(__import__("fcntl"), "F_SETPIPE_SZ", None) if os.name != "nt" else None
+    if setting is None or stream is None:
+        return
+    import fcntl
+
+    with contextlib.suppress(OSError, ValueError):
+        fcntl.fcntl(stream.fileno(), setting, PIPE_BYTES)
+
+
+class _WriteTimeout(Exception):
+    """A request not taken by the process within its deadline (``ProbeProcess._send``)."""
+
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message)
+        self.message, self.details = message, details
+
+
 class ProbeProcess:
     """One probe process for one file. ``call`` sends a request and waits for the reply."""
 
@@ -343,6 +308,7 @@ class ProbeProcess:
         self.output: _OutputTail | None = None
         self.user_seconds = 0.0  # time inside the user's code, summed over calls
         self.call_seconds = 0.0  # wall time of calls, summed (the process boundary included)
+        self.evaluations = 0  # loss values its processes gave, summed (the report's setup)
         self.worker_cpu_seconds = 0.0  # the current process's CPU time, as of its last reply
         self._killed = False
         self._lock = threading.Lock()
@@ -393,6 +359,7 @@ class ProbeProcess:
         self._seen: set[Any] = set()  # kinds of request it answered (FIRST_CALL_ALLOWANCE)
         self._peek = None  # (box, event) of a pending one-byte read (no select on pipes)
         self.output = _OutputTail(self.process.stderr)
+        _wider_pipe(self.process.stdin)
         _LIVE.add(self)
         # forgotten without close() (a load that failed, a panel replaced): end it anyway
         weakref.finalize(self, _end_process, self.process)
@@ -492,11 +459,12 @@ class ProbeProcess:
         op = header.get("op")
         first = op == "load" or op not in self._seen
         watch = _Watch(header, arrays, each, max(self._pace) if self._pace else None, first)
+        self._watch = watch  # what the process was doing, should it end (``_died``)
         self._seen.add(op)
         self._seq += 1
         started = time.perf_counter()
         try:
-            self._send({**header, "seq": self._seq, "beat": watch.beat}, arrays)
+            self._send({**header, "seq": self._seq, "beat": watch.beat}, arrays, watch)
             # the clock runs from here: a large request's own time on the pipe (12–24 MB at
             # 1.5–3 M parameters) is fdgui's, not the person's (review9m MEDIUM-3)
             watch.heard()
@@ -520,7 +488,8 @@ class ProbeProcess:
         for path, mtime_ns, size in reply.get("modules", ()):
             self.modules[str(path)] = (int(mtime_ns), int(size))
         seconds = float(reply.get("user_seconds", 0.0))
-        if reply.get("ok") and watch.op in ("loss", "losses", "changed"):
+        if reply.get("ok") and watch.op in EVALUATIONS:
+            self.evaluations += watch.count
             # the pace: seconds inside the person's code per point (the wire's own latency,
             # large on a busy machine, is in ``each``, which every allowance adds)
             self._pace.append(max(seconds - self._user_base, 0.0) / watch.count)
@@ -535,14 +504,56 @@ class ProbeProcess:
             raise ProbeError(message, frames.capped(details))
         return reply, out
 
-    def _send(self, header, arrays) -> None:
+    def _send(self, header, arrays, watch: _Watch | None = None) -> None:
+        """Write one request, within the request's deadline while the pipe is full: a
+        process that stops reading (stopped, or its main thread never runs) is timed out
+        as one that stops answering (review12p M2). The clock restarts whenever bytes
+        move (a slow pipe is fdgui's time, not the person's)."""
         assert self.process is not None and self.process.stdin is not None
+        if watch is None:
+            watch = _Watch(header, arrays, self.timeout, None)
         try:
-            for piece in frames.encode(header, arrays):
-                self.process.stdin.write(piece)
+            if not SELECT_ON_PIPES:  # Windows: select() takes sockets only; a plain write
+                for piece in frames.encode(header, arrays):
+                    self.process.stdin.write(piece)
+                self.process.stdin.flush()
+                return
             self.process.stdin.flush()
+            fd = self.process.stdin.fileno()
+            os.set_blocking(fd, False)
+            try:
+                for piece in frames.encode(header, arrays):
+                    self._write_all(fd, memoryview(piece).cast("B"), watch)
+            finally:
+                with contextlib.suppress(OSError, ValueError):
+                    os.set_blocking(fd, True)
+        except _WriteTimeout as error:
+            raise ProbeError(error.message, error.details) from None
         except (BrokenPipeError, OSError, ValueError):
             raise self._died() from None
+
+    def _write_all(self, fd: int, data: memoryview, watch: _Watch) -> None:
+        done = 0
+        while done < len(data):
+            try:
+                written = os.write(fd, data[done : done + (1 << 20)])
+            except BlockingIOError:
+                written = 0
+            if written:
+                done += written
+                watch.heard()
+                continue
+            left = watch.deadline() - time.perf_counter()
+            if left <= 0:
+                self.kill()
+                raise _WriteTimeout(
+                    watch.message() + " (it stopped reading the request: a stopped process, "
+                    "or one whose main thread cannot run)",
+                    self._printed_details(),
+                )
+            select.select([], [fd], [], min(left, 0.25))
+            if self._killed:
+                raise self._died()
 
     def _receive(self, watch: _Watch):
         prefix = self._read(frames.PREFIX_SIZE, watch)
@@ -659,7 +670,11 @@ class ProbeProcess:
                 what = "the probe process crashed (SIGSEGV: a segmentation fault)"
         else:
             what = f"the probe process ended by itself (exit status {status})"
+            watch = getattr(self, "_watch", None)
+            during = f" {watch.during()}" if watch is not None else ""
             last = _last_error_line(self.printed())
             if last:  # e.g. the chosen Python has no numpy: say so in the message itself
-                what += f": {last}"
+                what += f": {last}" + (f" ({during.strip()})" if during else "")
+            else:  # os._exit in the person's code: which call it was in (review11p L7)
+                what += during
         return ProbeError(what, self._printed_details())

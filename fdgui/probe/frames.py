@@ -26,12 +26,18 @@ MAX_HEADER = 16 * 2**20  # a header bigger than this is a broken stream, not a m
 MAX_ARRAY = 2**40  # nor an array of more than a terabyte (or of a negative size)
 
 
-def encode(header: dict[str, Any], arrays: tuple[np.ndarray, ...] | list = ()) -> list[bytes]:
-    """The pieces of one message, ready to write in order."""
+def encode(header: dict[str, Any], arrays: tuple[np.ndarray, ...] | list = ()) -> list:
+    """The pieces of one message, ready to write in order: the arrays' own bytes (a view of
+    each, not a copy: a request of whole points must not cost their size again)."""
     arrays = [np.ascontiguousarray(array) for array in arrays]
     meta = [{"dtype": array.dtype.str, "shape": list(array.shape)} for array in arrays]
     head = json.dumps({**header, "arrays": meta}, allow_nan=True).encode("utf-8")
-    return [_LENGTH.pack(len(head)), head, *(array.tobytes() for array in arrays)]
+    return [_LENGTH.pack(len(head)), head, *(raw_bytes(array) for array in arrays)]
+
+
+def raw_bytes(array: np.ndarray) -> memoryview:
+    """The bytes of a C-contiguous array, as a flat view."""
+    return memoryview(array.reshape(-1).view(np.uint8))
 
 
 def write_message(stream: BinaryIO, header: dict[str, Any], arrays=()) -> None:

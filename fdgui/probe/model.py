@@ -38,7 +38,11 @@ from fdgui.probe.precision import (
     tentative,
 )
 
-DENSE_SHARE = 0.25  # a batch changing more than this share of θ is sent whole
+DENSE_SHARE = 0.25  # a point changing more than this share of θ is sent whole
+# a sweep's request whose every point raised, one of them within this share of max(1, |w|)
+# of w, is the person's failure (at large ε only: those ε are left out, with a note)
+NEAR_W = 1e-2
+REQUEST_BYTES = 64 << 20  # bytes of points one request carries (one whole point at least)
 PATH_ULPS = 16  # losses and loss may differ by this many units of round-off of L …
 PATH_SCATTER = 8  # … plus this many times the largest scatter of repeats of L(θ0)
 PATH_FANS = 8  # … plus this many times the round-off both paths show along a line near θ0
@@ -95,6 +99,8 @@ class ProbeModel(ModelBase):
         self._plan_thread: int | None = None
         self._plan_interrupted = False
         self._load_error: ProbeError | None = None
+        # (error, traceback, w − the points where it happened, points asked): losses_along
+        self._failures: list[tuple[str, str, np.ndarray, int]] = []
         try:
             self._load()
         except BaseException:
@@ -162,6 +168,7 @@ class ProbeModel(ModelBase):
         timeout, a crash) — in a fresh process; returns the note saying what changed, or
         ''. Call it before each run (it also ends a Cancel's stop)."""
         self._stopped = False
+        self._failures = []
         try:
             current = signature(self.path)
         except InputError:
@@ -356,9 +363,11 @@ class ProbeModel(ModelBase):
         signs = np.where(np.random.default_rng(29).random(theta.size) < 0.5, -1.0, 1.0)
         spacing = recommended_epsilon(self._precision or "float64", 0.0) / 8
         line = spacing * signs * np.maximum(1.0, np.abs(theta))
-        points = theta[None, :] + fan_offsets()[:, None] * line[None, :]
+        offsets = fan_offsets()
+        batched = self.losses_on_lines(line[None, :], offsets[None, :])  # a θ on the wire
+        single = [self.loss(theta + offset * line) for offset in offsets]  # one at a time
         total = 0.0
-        for values in (self.losses(points), [self.loss(point) for point in points]):
+        for values in (batched, single):
             with np.errstate(all="ignore"):
                 found = [r for r in fan_residuals(np.asarray(values, dtype=np.float64))
                          if r is not None and math.isfinite(r)]  # fmt: skip
@@ -392,6 +401,11 @@ class ProbeModel(ModelBase):
         digest = self.signature.digest if self.signature is not None else None
         return (self.kind, self.path, digest, self.version, id(self))
 
+    @property
+    def evaluations_made(self) -> int:
+        """Loss values the probe's processes gave so far (the check's setup included)."""
+        return int(self.process.evaluations)
+
     def set_timeout(self, seconds: float) -> None:
         self.process.timeout = float(seconds)
 
@@ -413,18 +427,92 @@ class ProbeModel(ModelBase):
             return np.zeros(0)
         if thetas.shape[1] != self._theta0.size:
             raise InputError("model", f"{thetas.shape[1]} values where θ has {self._theta0.size}")
-        changed = thetas != self._theta0
-        moved = int(np.count_nonzero(changed))
-        if moved > DENSE_SHARE * thetas.size:
-            _, out = self._call({"op": "losses"}, [thetas])
-            return np.array(out[0], dtype=np.float64)
-        rows, columns = np.nonzero(changed)
-        values = thetas[rows, columns]
-        _, out = self._call(
-            {"op": "changed", "count": count},
-            [rows.astype(np.int64), columns.astype(np.int64), values],
-        )
-        return np.array(out[0], dtype=np.float64)
+        return self._points(thetas)
+
+    def _points(self, thetas: np.ndarray) -> np.ndarray:
+        """L at each row of ``thetas``, sent as ``points`` requests: a row that differs from
+        θ0 in a few entries (DENSE_SHARE of θ at most) as those entries, a repeat of a row
+        sent whole in the same request as a reference to it, any other row whole; a request
+        carries REQUEST_BYTES at most (one whole row at least), and the process builds the
+        points from them a bounded batch at a time. Neither side holds all the points'
+        copies at once (review12p H1: 39 whole points at 5e7 parameters were 16 GB in
+        fdgui's process, as much again in the probe's)."""
+        theta0 = self._theta0
+        size = theta0.size
+        own = theta0.view(np.int64)  # bits: -0.0 is sent as -0.0
+        out: list[np.ndarray] = []
+        bases: list[np.ndarray] = []
+        base_of: list[int] = []
+        rows: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        first, weight = 0, 0
+
+        def send(stop: int) -> None:
+            count = stop - first
+            if not count:
+                return
+            columns_sent = np.concatenate(columns) if columns else np.zeros(0, np.int64)
+            row_numbers = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+            arrays = [
+                np.stack(bases) if bases else np.zeros((0, size)),
+                np.asarray(base_of, dtype=np.int64),
+                row_numbers,
+                columns_sent,
+                thetas[first + row_numbers, columns_sent],
+            ]
+            _, got = self._call({"op": "points", "count": count}, arrays)
+            out.append(np.array(got[0], dtype=np.float64))
+
+        for k in range(thetas.shape[0]):
+            row = thetas[k]
+            bits = row.view(np.int64)
+            changed = np.flatnonzero(bits != own)
+            whole = changed.size > DENSE_SHARE * size
+            match = -1
+            if whole:
+                match = next((j for j, base in enumerate(bases)
+                              if np.array_equal(base.view(np.int64), bits)), -1)  # fmt: skip
+            cost = (8 * size if whole and match < 0 else 0) + (0 if whole else 24 * changed.size)
+            if k > first and weight + cost > REQUEST_BYTES:
+                send(k)
+                first, weight = k, 0
+                bases, base_of, rows, columns = [], [], [], []
+                if whole:
+                    match = -1
+            weight += cost
+            if whole:
+                if match < 0:
+                    bases.append(row)
+                    match = len(bases) - 1
+                base_of.append(match)
+                continue
+            base_of.append(-1)
+            rows.append(np.full(changed.size, k - first, dtype=np.int64))
+            columns.append(changed.astype(np.int64))
+        send(thetas.shape[0])
+        return np.concatenate(out) if out else np.zeros(0)
+
+    def losses_on_lines(
+        self, directions: np.ndarray, steps: np.ndarray, dtype: str = "float64"
+    ) -> np.ndarray:
+        """L at θ0 + steps[i, j]·directions[i], row-major (what ``losses`` gives for those
+        points, computed as numpy computes ``theta + step * direction``): one direction and
+        its steps per request, the points built in the probe's process one batch at a time,
+        so lines through all of θ cost a direction each on the wire, not a whole θ per
+        point."""
+        self._float64_only(dtype)
+        directions = np.atleast_2d(np.asarray(directions, dtype=np.float64))
+        steps = np.asarray(steps, dtype=np.float64).reshape(directions.shape[0], -1)
+        if directions.shape[1] != self._theta0.size:
+            raise InputError(
+                "model", f"{directions.shape[1]} values where θ has {self._theta0.size}"
+            )
+        found = []
+        for line in range(directions.shape[0]):
+            _, out = self._call({"op": "lines"}, [directions[line : line + 1],
+                                                  steps[line : line + 1]])  # fmt: skip
+            found.append(np.array(out[0], dtype=np.float64))
+        return np.concatenate(found) if found else np.zeros(0)
 
     def losses_changed(self, where: np.ndarray, values: np.ndarray) -> np.ndarray:
         """L at points that are θ0 with entry ``where[k]`` set to ``values[k]`` (float64):
@@ -436,12 +524,63 @@ class ProbeModel(ModelBase):
         return np.array(out[0], dtype=np.float64)
 
     def losses_along(self, index: int, values: np.ndarray, dtype: str = "float64") -> np.ndarray:
+        """L with entry ``index`` set to each value (the explorer's sweep). Where the
+        person's loss raises (``math.log`` of a negative number at w − ε for a large ε) the
+        loss is NaN there, as a loss that returns NaN: that ε is unusable, the sweep goes
+        on, and ``failure_note`` says which error at which ε (review12p M5)."""
         self._float64_only(dtype)
         values = np.asarray(values, dtype=np.float64).ravel()
         rows = np.arange(values.size, dtype=np.int64)
         columns = np.full(values.size, int(index), dtype=np.int64)
-        _, out = self._call({"op": "changed", "count": values.size}, [rows, columns, values])
-        return np.array(out[0], dtype=np.float64)
+        header = {"op": "points", "count": values.size, "tolerate": True}
+        bases = np.zeros((0, self._theta0.size))
+        reply, out = self._call(header, [bases, np.full(values.size, -1), rows, columns, values])
+        found = np.array(out[0], dtype=np.float64)
+        failed = [int(k) for k in reply.get("failed", ()) if 0 <= int(k) < values.size]
+        w = float(self._theta0[int(index)])
+        near = np.abs(values - w) <= NEAR_W * max(1.0, abs(w))
+        if failed and len(failed) == values.size and np.any(near):
+            # it raised at every point, near w too: the person's code fails here, which is
+            # said at once, never read as "no loss at these ε" (review9l HIGH-1)
+            raise ProbeError(str(reply.get("failure", "the loss raised")),
+                             str(reply.get("failure_traceback", "")))  # fmt: skip
+        if failed:
+            found[failed] = np.nan
+            moved = values[failed] - w
+            self._failures.append(
+                (str(reply.get("failure", "")), str(reply.get("failure_traceback", "")),
+                 moved, values.size)
+            )  # fmt: skip
+        return found
+
+    @property
+    def failure_note(self) -> str:
+        """'' or what the sweeps since the last ``refresh`` met: the person's loss raised at
+        some w ± ε (the first error, where, and how many points)."""
+        if not self._failures:
+            return ""
+        error = (self._failures[0][0] or "an exception").replace(
+            self.path, os.path.basename(self.path)
+        )
+        moved = np.concatenate([entry[2] for entry in self._failures])
+        total = sum(entry[3] for entry in self._failures)
+        sides = []
+        for sign, name in ((-1.0, "w − ε"), (1.0, "w + ε")):
+            steps = np.abs(moved[np.sign(moved) == sign])
+            if steps.size:
+                low, high = float(steps.min()), float(steps.max())
+                span = f"ε = {low:.3g}" if low == high else f"ε from {low:.3g} to {high:.3g}"
+                sides.append(f"at {name} for {span}")
+        if np.any(moved == 0):
+            sides.append("at w itself")
+        return (
+            f"the loss raised {error} {' and '.join(sides)} ({moved.size:,} of {total:,} "
+            "points): those ε are left out, as where a loss is not finite"
+        )
+
+    @property
+    def failure_details(self) -> str:
+        return self._failures[0][1] if self._failures else ""
 
     def gradient(self, theta: np.ndarray | None = None) -> np.ndarray:
         if not self._has_gradient:

@@ -34,6 +34,11 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number:,} {one if number == 1 else many}"
 
 
+# a batch of points built in the probe's process holds at most this many bytes (one point
+# at least): a request of many points at 5e7 parameters is never materialised at once
+POINT_BYTES = 64 << 20
+
+
 class ResultError(Exception):
     """User code ran but returned something that is not what the protocol needs."""
 
@@ -140,6 +145,7 @@ class Source:
         # the worker's count of evaluations (``progress.Progress``: the per-evaluation timeout)
         self.progress = progress if progress is not None else _NoProgress()
         self.user_seconds = 0.0
+        self.failures: list[tuple[int, BaseException]] = []  # a tolerant request's
         self.loss_dtype: str | None = None  # the coarsest float format a loss returned
         namespace = runpy.run_path(self.path, run_name="__fdgui_probe__")
         self.namespace = namespace
@@ -375,6 +381,93 @@ class Source:
             out[k] = self.loss(theta)
             theta[columns[lo:hi]] = base[columns[lo:hi]]
         return out
+
+    def losses_points(
+        self,
+        count: int,
+        bases: np.ndarray,
+        base_of: np.ndarray,
+        rows: np.ndarray,
+        columns: np.ndarray,
+        values: np.ndarray,
+        tolerate: bool = False,
+    ) -> np.ndarray:
+        """L at ``count`` points, point k being base ``base_of[k]`` (a row of ``bases``; −1:
+        θ0) with ``values`` at its (row, column) pairs: each point is built here from the
+        one base it names, a batch of POINT_BYTES at most at a time (never all at once)."""
+        self.failures = []
+        near = not base_of.size or bool(np.all(base_of < 0))
+        varying = self._varying_fn is not None and columns.size
+        if near and varying and self._single_tensor(columns) is not None:
+            try:  # one tensor's copies (vmapped), as the forward engine's points
+                return self.losses_changed(count, rows, columns, values)
+            except ResultError:
+                raise
+            except Exception:
+                if not tolerate:
+                    raise  # else: which points raised, each alone (below)
+        order = np.argsort(rows, kind="stable")
+        rows, columns, values = rows[order], columns[order], values[order]
+        bounds = np.searchsorted(rows, np.arange(count + 1))
+
+        def point(k: int, into: np.ndarray) -> None:
+            base = int(base_of[k]) if base_of.size else -1
+            into[:] = self.theta0 if base < 0 else bases[base]
+            low, high = bounds[k], bounds[k + 1]
+            into[columns[low:high]] = values[low:high]
+
+        return self._evaluate(count, point, tolerate)
+
+    def losses_lines(
+        self, directions: np.ndarray, steps: np.ndarray, tolerate: bool = False
+    ) -> np.ndarray:
+        """L at θ0 + steps[i, j]·directions[i] (row-major over i, j): the points of lines
+        through θ0, computed here as numpy computes ``theta + step * direction``."""
+        per_line = steps.shape[1] if steps.ndim == 2 else 0
+
+        def point(k: int, into: np.ndarray) -> None:
+            line, j = divmod(k, per_line)
+            np.multiply(steps[line, j], directions[line], out=into)
+            np.add(self.theta0, into, out=into)
+
+        return self._evaluate(int(steps.size), point, tolerate)
+
+    def _evaluate(self, count: int, point, tolerate: bool) -> np.ndarray:
+        """L at the ``count`` points ``point(k, into)`` writes; ``tolerate``: a point where
+        the person's loss raises gives NaN (and ``failures`` holds (k, the exception))."""
+        size = self.theta0.size
+        out = np.empty(count)
+        self.failures = []
+        if self._losses_fn is not None:
+            per = max(1, POINT_BYTES // (8 * max(size, 1)))
+            for start in range(0, count, per):
+                stop = min(count, start + per)
+                block = np.empty((stop - start, size))
+                for k in range(start, stop):
+                    point(k, block[k - start])
+                try:
+                    out[start:stop] = self.losses(block)
+                except Exception:
+                    if not tolerate:
+                        raise
+                    for k in range(start, stop):  # which points: each alone
+                        out[k] = self._tolerant_loss(k, block[k - start])
+            return out
+        theta = np.empty(size)
+        for k in range(count):
+            point(k, theta)
+            out[k] = self._tolerant_loss(k, theta) if tolerate else self.loss(theta)
+        return out
+
+    def _tolerant_loss(self, k: int, theta: np.ndarray) -> float:
+        try:
+            return self.loss(theta)
+        except ResultError:
+            raise  # a value the protocol cannot use is a bug in the file, not a domain
+        except Exception as error:
+            self.failures.append((k, error))
+            self.progress.finished(1)
+            return math.nan
 
     def _single_tensor(self, columns: np.ndarray):
         low, high = int(columns.min()), int(columns.max())

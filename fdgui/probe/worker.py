@@ -9,7 +9,13 @@ the protocol. User exceptions (``sys.exit`` included) come back as the user's tr
 
 Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``changed`` {count} [rows, columns, values] (points that are θ0 with a few entries set);
-``gradient`` [θ]. Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
+``points`` {count, tolerate} [bases, base_of, rows, columns, values] (point k: base
+``base_of[k]``, a row of ``bases`` or θ0 for −1, with a few entries set: repeats of a point
+and points near θ0 cost a few numbers each); ``lines`` {tolerate} [directions, steps]
+(θ0 + steps[i, j]·directions[i]); ``gradient`` [θ]. ``points`` and ``lines`` build their
+points here, a bounded batch at a time; with ``tolerate`` a point where the loss raises is
+NaN and the reply lists them (``failed``, the first one's ``failure``).
+Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
 out of turn), ``user_seconds`` (time inside the user's code) and
 ``cpu_seconds`` (the process's CPU time: benchmarks on a busy machine compare CPU times);
 ``modules`` when the person's modules were loaded since the last reply ([path, mtime_ns,
@@ -140,6 +146,20 @@ def _user_traceback(error: BaseException) -> tuple[str, str]:
     return summary, text
 
 
+def _failures(reply: dict, source, tolerate: bool) -> None:
+    """A tolerant request's points where the person's loss raised: their numbers and the
+    first one's exception (its summary and traceback)."""
+    failures = getattr(source, "failures", []) if tolerate else []
+    if not failures:
+        return
+    from fdgui.probe import frames
+
+    summary, text = _user_traceback(failures[0][1])
+    reply["failed"] = [int(k) for k, _ in failures]
+    reply["failure"] = frames.capped(summary, 500)
+    reply["failure_traceback"] = frames.capped(text)
+
+
 def _exit_now() -> None:
     """End the process now, what it printed flushed first."""
     for stream in (sys.stdout, sys.stderr):
@@ -217,6 +237,17 @@ def main() -> int:
             elif op == "changed":
                 rows, columns, values = arrays
                 out = [source.losses_changed(int(header["count"]), rows, columns, values)]
+            elif op == "points":
+                bases, base_of, rows, columns, values = arrays
+                tolerate = bool(header.get("tolerate"))
+                out = [source.losses_points(int(header["count"]), bases, base_of, rows,
+                                            columns, values, tolerate)]  # fmt: skip
+                _failures(reply, source, tolerate)
+            elif op == "lines":
+                directions, steps = arrays
+                tolerate = bool(header.get("tolerate"))
+                out = [source.losses_lines(directions, steps, tolerate)]
+                _failures(reply, source, tolerate)
             elif op == "gradient":
                 gradient = source.gradient(arrays[0])
                 if gradient is None:

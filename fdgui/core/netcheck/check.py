@@ -79,6 +79,7 @@ def _check_steps(
 
         network = build_network(settings.spec)
     yield 0.0, "forward pass and backprop" if model is None else "loss and gradient"
+    made = getattr(model, "evaluations_made", None)  # a probe counts what its process gave
     engine = make_engine(settings, network, model)
     tolerances = engine.tolerances()
     roundoff = None
@@ -158,6 +159,9 @@ def _check_steps(
         report = replace(report, evaluations=report.evaluations + more)
     if confirmation.suspects:
         report = replace(report, confirmation=confirmation)
+    used = getattr(engine, "loss_rows", None) if made is None else model.evaluations_made - made
+    if used is not None and used > report.evaluations:  # the setup's, said beside the count
+        report = replace(report, setup_evaluations=int(used - report.evaluations))
     if reexamined or sigma:
         settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
         report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)

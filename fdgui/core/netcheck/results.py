@@ -138,6 +138,9 @@ class CheckReport:
     # the forward engine on a model that may be noisy: σ of L(θ0) over a few evaluations
     # (0: the same number every time, or not measured); atol was widened by about 4σ/ε
     noise_sigma: float = 0.0
+    # losses evaluated besides ``evaluations`` to set the check up (the loss's precision,
+    # noise and round-off near θ0: a probe's 60 for "4 loss evaluations", review12p L1)
+    setup_evaluations: int = 0
     reexamined: int = 0  # entries that disagreed at the first ε and were looked at again
     settled: int = 0  # ... of which the first ε, not the gradient, was at fault
     # the losses' round-off the check measured (netcheck.ladder; None: float64 with the

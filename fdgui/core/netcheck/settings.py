@@ -62,10 +62,17 @@ def memory_refusal(settings: Any, model: Any, needed: int, available: int) -> In
     from fdgui.core.netcheck.memory_advice import fitting_advice  # only changes that fit
 
     advice = fitting_advice(settings, model, available)
+    measuring = roundoff_bytes(model, len(tensor_shapes(settings, model)), count)
+    why = ""
+    if settings.engine == "forward" and 2 * measuring > needed:
+        why = (
+            f", {byte_size(measuring)} of it the round-off measurement's points near θ0 "
+            "(whole copies of θ, whatever the number of entries checked)"
+        )
     return InputError(
         "layer_sizes" if model is None else "model",
-        f"this check needs about {byte_size(needed)} of memory ({count:,} parameters) but "
-        f"{share}; {advice}",
+        f"this check needs about {byte_size(needed)} of memory ({count:,} parameters{why}) "
+        f"but {share}; {advice}",
     )
 
 
@@ -224,13 +231,33 @@ def estimate_memory_bytes(settings: CheckSettings, model: Model | None = None) -
         # copy of them and the model's per-row temporaries, about the same again)
         rows = forward_rows_per_chunk(count)
         chunk_work = 8 * 3 * 2 * rows * count + 8 * 4 * FORWARD_CHUNK_ELEMENTS
-        return int(count * per_parameter + forward + chunk_work)
+        setup = roundoff_bytes(model, len(shapes), count)
+        return int(count * per_parameter + forward + max(chunk_work, setup))
     assert spec is not None
     largest = max(math.prod(shape) for _, shape in shapes)
     # gathered chunks: about a dozen (batch × perturbations × outputs) temporaries at most
     gathered = min(CHUNK_ELEMENTS, spec.batch_size * largest * spec.layer_sizes[-1])
     chunk_work = 8 * 12 * gathered + 8 * 6 * FAST_CHUNK_ELEMENTS
     return int(count * per_parameter + forward + chunk_work)
+
+
+# the round-off measurement near θ0 (``roundoff.measure_roundoffs``, for a model whose loss
+# precision is learned: a probe) builds its lines' points whole: the points, the moves that
+# make them and the narrower fans' points it keeps while widening (review12p H1: 16 GB at
+# 1e7 parameters before the probe's wire stopped copying them; a 5e7-parameter check of 2
+# entries was OOM-killed, not refused)
+ROUNDOFF_COPIES = 3
+
+
+def roundoff_bytes(model: Any, tensors: int, count: int) -> int:
+    """Bytes of whole points the round-off measurement holds at once (0 for a model that
+    measures none: the built-in network, a model without ``loss_precision``)."""
+    if model is None or not callable(getattr(model, "loss_precision", None)):
+        return 0
+    from fdgui.core.netcheck.roundoff import roundoff_points
+
+    points = max(roundoff_points(tensors), roundoff_points(1))
+    return 8 * ROUNDOFF_COPIES * points * count
 
 
 def available_memory_bytes() -> int:

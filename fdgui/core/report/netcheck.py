@@ -39,6 +39,16 @@ from fdgui.core.report.netcheck_open import no_estimate_words, open_in_words
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 
 
+def evaluations_words(report: CheckReport) -> str:
+    """'4 loss evaluations (+56 to measure round-off and noise)': the check's own and, where
+    the setup evaluated more (a probe's precision, noise and round-off near θ0), those."""
+    words = f"{report.evaluations:,} loss evaluations"
+    setup = int(getattr(report, "setup_evaluations", 0) or 0)
+    if setup > 0:
+        words += f" (+{setup:,} to measure round-off and noise)"
+    return words
+
+
 def number(value: float | None, digits: int = 3) -> str:
     """A short number for tables: 3 significant digits, 'n/a' for NaN, 'inf' for ±inf."""
     return significant(value, digits, missing="n/a", infinite="inf")
@@ -394,6 +404,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         "summary": verdict_in_words(report),
         "parameters_checked": report.parameters_checked,
         "evaluations": report.evaluations,
+        "setup_evaluations": report.setup_evaluations,  # besides them: round-off, noise
         "seconds": report.seconds,
         "engine": report.engine,  # "exact" or "forward": which engine formed the numbers
         "loss": json_number(report.loss),
@@ -629,7 +640,7 @@ def render_markdown(report: CheckReport) -> str:
             "",
             f"Settings: {settings_line(report)}.",
             f"Loss L = {shortest(report.loss)}; {report.parameters_checked:,} checked with "
-            f"{report.evaluations:,} loss evaluations in {fixed(report.seconds, 3)} s.",
+            f"{evaluations_words(report)} in {fixed(report.seconds, 3)} s.",
             f"Agreement expected in {tolerances.dtype}: atol {number(tolerances.atol)}, "
             f"rtol {number(tolerances.rtol)}. {second_look_words(report)}".rstrip(),
             "",
@@ -667,7 +678,7 @@ def render_text(report: CheckReport, worst_count: int = 10) -> str:
     lines = [
         verdict_in_words(report),
         f"({settings_line(report)}; {report.parameters_checked:,} checked, "
-        f"{report.evaluations:,} loss evaluations, {fixed(report.seconds, 3)} s)",
+        f"{evaluations_words(report)}, {fixed(report.seconds, 3)} s)",
         *([second_look_words(report)] if second_look_words(report) else []),
         "",
         *table(TENSOR_HEADERS, tensor_rows(report)),

@@ -109,6 +109,10 @@ class ProbeSweeps:
         """After a probe reload: say so; the pickers follow (a vanished tensor: the first)."""
         note, self._probe_note = self._probe_note, ""
         model = self.probe.model
+        failure = getattr(model, "failure_note", "") if model is not None else ""
+        if failure:  # the loss raised at some w ± ε: those ε were left out (review12p M5)
+            self.statusMessage.emit(f"Note: {failure} (lower Maximum ε to sweep only where "
+                                    "the loss is defined).")  # fmt: skip
         if not note or model is None:
             return
         self.probeLoaded.emit(model)  # the page shows the file first, then the note beside it

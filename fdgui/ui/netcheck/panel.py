@@ -457,11 +457,11 @@ class NetcheckPanel(QWidget):
         self.verdict_badge.setText(badge)
         self.verdict_badge.setStyleSheet(badge_style(colour))
         self.verdict_label.setText(verdict_in_words(report))
-        from fdgui.core.report.netcheck import second_look_words
+        from fdgui.core.report.netcheck import evaluations_words, second_look_words
 
         self.settings_label.setText(
             f"{settings_line(report)}. {report.parameters_checked:,} checked with "
-            f"{report.evaluations:,} loss evaluations in {report.seconds:.3f} s. "
+            f"{evaluations_words(report)} in {report.seconds:.3f} s. "
             f"{second_look_words(report)}".rstrip()
         )
         fill(self.tensor_table, tensor_rows(report))
