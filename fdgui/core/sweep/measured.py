@@ -147,8 +147,8 @@ def _richardson_over(
         )
         if found is not None and found.trusted:
             if scatter is not None and size < count:
-                # what the longer runs read as round-off came through the rows this drops
-                scatter.forget_since(mark)
+                # the longer runs' c's zigzagged through the rows this one drops
+                scatter.forget_zigzags(mark)
             return found
         first = found if size == count else first
     return first
@@ -239,7 +239,8 @@ def _run_reference(
     if shown is None:
         if broken == ZIGZAG:  # c's up and down beyond the rows' ±: how far beyond
             if scatter is not None:
-                scatter.add(scatter_error(epsilons[used], central[used], noise[used]))
+                error = scatter_error(epsilons[used], central[used], noise[used])
+                scatter.add(error, zigzag=True)
             broken = "truncation"
         return ReferenceValue(
             "Richardson",
