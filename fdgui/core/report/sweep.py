@@ -169,7 +169,7 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
 
 def _one_kink_words(room: float, coarse: bool = False) -> str:
     """What a verdict from rows with no loss at w (or one too coarse to bound a kink)
-    assumes (``measured._one_kink_assumed``)."""
+    assumes (``kink_room.one_kink_assumed``)."""
     given = (
         "The loss at w is given with too few digits to bound a kink"
         if coarse

@@ -159,3 +159,25 @@ def resting_on_the_room(result, diagnosis):
         reasons=(),
         facts=facts,
     )
+
+
+def one_kink_assumed(result, diagnosis):
+    """A verdict judged by the rows' reference when the table gives no loss at w rests on
+    one assumption, which the words and the JSON state (fact ``one_kink``: the room held):
+    the bar holds one kink between w and the smallest ε at any distance from w (the part
+    of L+ + L− odd in ε bounds its jump: ``odd_part``), not two whose effects on L+ and L−
+    cancel — a notch or bump narrower than the smallest ε, which only the loss at w shows."""
+    if diagnosis.kind not in ("correct", "wrong"):
+        return diagnosis
+    judging = [
+        item
+        for item in result.references
+        if item.method == "Richardson" and item.trusted and item.kink is not None
+    ]
+    with_loss = np.isfinite(result.forward.estimates).any()
+    if not judging or (with_loss and not judging[0].one_kink):
+        return diagnosis
+    facts = {**diagnosis.facts, "one_kink": float(judging[0].kink)}
+    if with_loss:
+        facts["coarse_loss_at_w"] = True
+    return replace(diagnosis, facts=facts)

@@ -17,12 +17,18 @@ from fdgui.core.numbers import format as numbers
 from fdgui.core.numbers import precision
 from fdgui.core.sweep.claim import typed_backprop
 from fdgui.core.sweep.engine import SweepResult, _assemble
-from fdgui.core.sweep.kink_room import kink_room, resting_on_the_room, wide_room
+from fdgui.core.sweep.kink_room import (
+    kink_room,
+    one_kink_assumed,
+    resting_on_the_room,
+    wide_room,
+)
 from fdgui.core.sweep.objectives import MeasuredObjective
 from fdgui.core.sweep.odd_part import odd_slope_range
 from fdgui.core.sweep.references import (
     FLOAT64_ROUNDOFF,
     NOT_CONVERGED,
+    ROOM_NOTE,
     ReferenceValue,
     extrapolate,
     h2_run,
@@ -30,6 +36,7 @@ from fdgui.core.sweep.references import (
 from fdgui.core.sweep.row_quantum import grid_note, rows_quantum
 from fdgui.core.sweep.row_scatter import (
     ScatterLog,
+    holding_overruled,
     largest_loss_error,
     run_departure,
     scatter_error,
@@ -64,10 +71,14 @@ def _rows_richardson(
     every row's ± (and, through ``widen``, to each loss's in ``curvature`` and ``sums``) and
     the reference read again (a loss error up to ``most``: ``row_scatter.ScatterLog``)."""
     total = read = 0.0
+    own = noise  # each row's ± before any widening
+    overruled: list[ReferenceValue] = []
     for _ in range(SCATTER_ROUNDS):
         log, read = ScatterLog(most), total
         over = partial(_richardson_over, scatter=log, added=total)
         found = rows_richardson(over, epsilons, central, noise, curvature, sums)
+        if total == 0.0:  # the readings within the rows' own ± that round-off overruled
+            overruled.extend(log.overruled)
         if not log.found:
             break
         with np.errstate(all="ignore"):
@@ -78,12 +89,13 @@ def _rows_richardson(
     if found is None or read == 0.0:
         return found
     shown = numbers.significant(read / 2.0, 2)
-    return replace(
+    found = replace(
         found,
         note=f"{found.note}; every row's ± widened by the round-off the rows show beyond "
         f"their format's (each loss off by up to {shown}: it was computed from larger "
         "intermediates)",
     )
+    return holding_overruled(found, overruled, (epsilons, central, own))
 
 
 def _richardson_over(
@@ -128,11 +140,15 @@ def _richardson_over(
             limit=broken,
         )
     first = None
+    mark = len(scatter.found) if scatter is not None else 0
     for size in shorter_runs(epsilons[order], count):
         found = _run_reference(
             epsilons, scaled, central, noise, order[:size], curvature, sums, scatter, added
         )
         if found is not None and found.trusted:
+            if scatter is not None and size < count:
+                # the longer runs' c's zigzagged through the rows this one drops
+                scatter.forget_zigzags(mark)
             return found
         first = found if size == count else first
     return first
@@ -172,7 +188,11 @@ def _run_reference(
         epsilons[order], central[order], noise[order], count, tableau.value, error
     )
     if scatter is not None and scatter.add(loss_error):
-        # the rows above the run show round-off beyond their ±: read again with it
+        # the rows above the run show round-off beyond their ±: read again with it; the
+        # run's own reading stays as a bound the widened one must hold (holding_overruled)
+        own = _run_reference(epsilons, scaled, central, noise, used, curvature, sums, None, added)
+        if own is not None and own.trusted:
+            scatter.overruled.append(own)
         return ReferenceValue(
             "Richardson",
             tableau.value,
@@ -186,7 +206,9 @@ def _run_reference(
     with np.errstate(all="ignore"):
         own = noise[used] - added / epsilons[used]
     even = resolving_room(even, central[used], noise[used], tableau.value, own)
-    one_kink = False  # the room is the sums' alone: it assumes one kink (``_one_kink_assumed``)
+    one_kink = (
+        False  # the room is the sums' alone: it assumes one kink (``kink_room.one_kink_assumed``)
+    )
     if even is not None and sums is not None:
         # the even part's |F − B|/2 (``resolving_room``) is not the jump when L''·ε cancels
         # part of it there (review10e H2: 1.04 bars short); the part of L+ + L− odd in ε
@@ -217,7 +239,8 @@ def _run_reference(
     if shown is None:
         if broken == ZIGZAG:  # c's up and down beyond the rows' ±: how far beyond
             if scatter is not None:
-                scatter.add(scatter_error(epsilons[used], central[used], noise[used]))
+                error = scatter_error(epsilons[used], central[used], noise[used])
+                scatter.add(error, zigzag=True)
             broken = "truncation"
         return ReferenceValue(
             "Richardson",
@@ -255,11 +278,7 @@ def _run_reference(
         error,
         note=f"extrapolated from the {count} measured central estimates at the smallest ε "
         f"(of {epsilons.size}) that follow the h² law within their ±"
-        + (
-            "; most of its ± is the room for a kink between w and the smallest ε"
-            if kink is not None and 2.0 * kink > error
-            else ""
-        ),
+        + (ROOM_NOTE if kink is not None and 2.0 * kink > error else ""),
         status="ok" if np.isfinite(tableau.error) else "unconverged",
         limit=dominant,
         kink=kink,
@@ -654,7 +673,7 @@ def too_few_rows(result: SweepResult, diagnosis):
 
         judged = kink_at_w_rows(result, _overflowing_rows(result, diagnosis))
         judged = sides_refute(result, resting_on_the_room(result, judged))
-        return _one_kink_assumed(result, judged)
+        return one_kink_assumed(result, judged)
     facts = {
         **diagnosis.facts,
         "rows": rows,
@@ -663,28 +682,6 @@ def too_few_rows(result: SweepResult, diagnosis):
         "unchanged_rows": int(np.count_nonzero(result.vanished)),
     }
     return replace(diagnosis, kind="estimate", case="too-few-rows", facts=facts, reasons=())
-
-
-def _one_kink_assumed(result: SweepResult, diagnosis):
-    """A verdict judged by the rows' reference when the table gives no loss at w rests on
-    one assumption, which the words and the JSON state (fact ``one_kink``: the room held):
-    the bar holds one kink between w and the smallest ε at any distance from w (the part
-    of L+ + L− odd in ε bounds its jump: ``odd_part``), not two whose effects on L+ and L−
-    cancel — a notch or bump narrower than the smallest ε, which only the loss at w shows."""
-    if diagnosis.kind not in ("correct", "wrong"):
-        return diagnosis
-    judging = [
-        item
-        for item in result.references
-        if item.method == "Richardson" and item.trusted and item.kink is not None
-    ]
-    with_loss = np.isfinite(result.forward.estimates).any()
-    if not judging or (with_loss and not judging[0].one_kink):
-        return diagnosis
-    facts = {**diagnosis.facts, "one_kink": float(judging[0].kink)}
-    if with_loss:
-        facts["coarse_loss_at_w"] = True
-    return replace(diagnosis, facts=facts)
 
 
 def _overflowing_rows(result: SweepResult, diagnosis):

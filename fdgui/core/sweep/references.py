@@ -91,6 +91,9 @@ class ReferenceValue:
         return self.error / max(abs(self.value), 1e-300)
 
 
+# the note of a measured rows' reference whose bar is mostly room for a kink near w
+ROOM_NOTE = "; most of its ± is the room for a kink between w and the smallest ε"
+
 NOISE_POINTS = 9  # samples a local round-off estimate is read from
 NOISE_SPACING = 1e-8  # their spacing, relative to max(1, |w|)
 NOISE_SAFETY = 3.0

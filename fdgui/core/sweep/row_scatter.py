@@ -19,9 +19,12 @@ is about the same at every step, so it moves a central difference by δ/ε).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from fdgui.core.numbers import format as numbers
+from fdgui.core.sweep.references import ROOM_NOTE, ReferenceValue
 
 # rows above a run read for its departures (the law's h⁴ terms grow beyond them)
 ABOVE = 4
@@ -43,13 +46,34 @@ class ScatterLog:
 
     most: float
     found: list[float] = field(default_factory=list)
+    # positions in ``found`` read from a run's c's going up and down (``run_law.ZIGZAG``)
+    zigzags: list[int] = field(default_factory=list)
+    # the readings a loss error found here overruled: each run's reference under the rows'
+    # ± before it (``measured._run_reference``), which the widened reading's bar must hold
+    overruled: list = field(default_factory=list)
 
-    def add(self, loss_error: float) -> bool:
-        """Record ``loss_error`` when it is positive and within ``most``; whether it was."""
+    def add(self, loss_error: float, zigzag: bool = False) -> bool:
+        """Record ``loss_error`` when it is positive and within ``most``; whether it was.
+        ``zigzag``: read from a run's c's going up and down beyond their ±."""
         if not 0.0 < loss_error <= self.most:
             return False
+        if zigzag:
+            self.zigzags.append(len(self.found))
         self.found.append(loss_error)
         return True
+
+    def forget_zigzags(self, mark: int) -> None:
+        """Drop the zigzag readings recorded since ``found`` held ``mark`` entries: a shorter
+        run of the same rows passed every check within the rows' ±, so the c's of the longer
+        one went up and down through the rows it dropped (past the loss's scale: softplus
+        of 50·x read to ε = 0.06), not through round-off of the rows the shorter one kept
+        (review12t C3: read as round-off it widened every row's ± 1e6-fold, and a bar of
+        9 % confirmed a 1 % bug over rows converging to 1e-8)."""
+        drop = {at for at in self.zigzags if at >= mark}
+        if not drop:
+            return
+        self.found = [value for at, value in enumerate(self.found) if at not in drop]
+        self.zigzags = [at for at in self.zigzags if at < mark]
 
 
 def largest_loss_error(unit_roundoff: float, losses: np.ndarray) -> float:
@@ -74,7 +98,10 @@ def run_departure(
     V + c·ε² (``value``, c through the run's largest row) by more than the run's ``error``,
     its own ± and the h² term there, while a larger row departs by less than truncation
     growing like ε² would make it, and it stays within LEVEL_SHARE of the run's value (rows
-    past the loss's scale, a saturating tanh, level off far from it); 0 when no row does."""
+    past the loss's scale, a saturating tanh, level off far from it); 0 when no row does.
+    Rows past a ripple's scale depart the same way (their truncation stops growing), and
+    rows above a run of steps a few ulps apart that share one bias (``holding_overruled``
+    keeps both readings in the bar)."""
     h, d, n = (np.asarray(a, dtype=float) for a in (steps, estimates, noise))
     if size < 2 or size >= h.size:
         return 0.0
@@ -123,9 +150,36 @@ def _flat_above(
         law = abs(c) * (h[k] ** 2 - h[j] ** 2)
         if change + n[j] + n[k] < law / TRUNCATION_GROWTH and change <= LEVEL_SHARE * abs(d[j]):
             with np.errstate(all="ignore"):
-                error = np.max(np.abs(d[:size] - d[j]) * h[:size])
+                needed = np.abs(d[:size] - d[j]) * h[:size]
+                error = np.max(needed)
+            if _limit_of_its_own(h[:size], needed, n[:size]):
+                return 0.0
             return float(error) if np.isfinite(error) else 0.0
     return 0.0
+
+
+# the loss error a run's largest row needs, over what its rows this many times smaller in ε
+# need (with their ±), beyond which their offset is a limit of their own, not round-off
+SPAN_GROWTH = 8.0
+
+
+def _limit_of_its_own(h: np.ndarray, needed: np.ndarray, n: np.ndarray) -> bool:
+    """Whether the run's rows (ε ascending) sit apart from the level rows above by an offset
+    that, as a loss error (``needed``: each row's distance times its ε), grows with ε over
+    the run: some row needs more than SPAN_GROWTH times what every row of at most
+    1/SPAN_GROWTH its ε needs with its ±. A loss's round-off is about the same at every step
+    (a few steps of a few ulps can share one bias: a float32 sine's three smallest rows at
+    one to three ulps), so a run whose offset stays while ε grows eightfold or more has a
+    limit of its own, and the rows above level off past the loss's scale (softplus of 100·x,
+    a ripple of period 0.02: review12t C2/C3, read as round-off, they widened every row's ±
+    until the rows past the scale set the bar and the exact gradient was "wrong")."""
+    with np.errstate(all="ignore"):
+        shown = needed + n * h
+        for j in range(h.size):
+            small = h <= h[j] / SPAN_GROWTH
+            if np.any(small) and needed[j] > SPAN_GROWTH * np.max(shown[small]):
+                return True
+    return False
 
 
 SCATTER_SAFETY = 2.0  # a least-squares residual understates the error of the row it is at
@@ -154,3 +208,85 @@ def scatter_error(steps: np.ndarray, estimates: np.ndarray, noise: np.ndarray) -
     if not np.all(np.isfinite(excess)) or not np.any(excess > 0.0):
         return 0.0
     return SCATTER_SAFETY * float(np.max(excess * h))
+
+
+# a row is a reading of the derivative for ``holding_overruled`` when its own ± is within
+# this share of the value (the resolving rule's |T|/8: a bar that could confirm)
+READING_SHARE = 0.125
+
+
+def holding_overruled(
+    found: ReferenceValue,
+    overruled: list[ReferenceValue],
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> ReferenceValue:
+    """``found`` (read with every row's ± widened by the round-off the rows showed) with its
+    bar reaching what that round-off overruled. Which reading is right the rows cannot say —
+    a loss error shared by the smallest steps (a float32 sine's rows at a few ulps) or a
+    feature of the loss the larger rows are past (a ripple of period 0.02 below ε = 0.03:
+    the widened rows read the smooth part's slope 0.745 ± 0.14, the smallest six
+    1.0419 ± 0.014, the truth 1.04167; review12t C2) — so the bar holds both, and the bar
+    without the room for a kink does too (it refutes through ``side_slopes``):
+
+    - every trusted reading ``overruled``: a run of the smallest rows that passed every check
+      within their own ± and was set aside only because rows above it departed from its law;
+    - every row of ``rows`` (ε ascending, central differences, each one's own ± before the
+      widening) up to the run's largest ε whose own ± resolves the derivative (within
+      READING_SHARE of the value) and where the widened law V + c·ε² puts its truncation
+      within that ±: such a row, within its own ±, reads the derivative, and a departure
+      beyond it is no truncation the law explains (a ripple of period 7e-4 in float32 rows:
+      rows at ε ≈ 1e-4 two or three of their ± off the value the widened rows extrapolated
+      from ε ≈ 0.01, and the exact gradient refuted through the columns' slopes)."""
+    if not found.trusted:
+        return found
+    others = [
+        (o.value, o.error, o.error if o.without_room is None else o.without_room)
+        for o in overruled
+        if o.trusted
+    ]
+    if rows is not None:
+        others += [(value, bar, bar) for value, bar in _reading_rows(found, *rows)]
+    reach = _reach(found.value, found.error, [(value, bar) for value, bar, _ in others])
+    rest = found.without_room
+    if rest is not None:  # with no kink near w: each reading's bar without its room
+        rest = _reach(found.value, float(rest), [(value, bar) for value, _, bar in others])
+    wider = reach > found.error
+    if not wider and (rest is None or not rest > float(found.without_room)):
+        return found
+    apart = max(others, key=lambda other: abs(other[0] - found.value))
+    note = found.note
+    if found.kink is not None and not 2.0 * found.kink > reach:
+        note = note.replace(ROOM_NOTE, "")
+    which = "its ±" if wider else "its ± without the room for a kink"
+    return replace(
+        found,
+        error=max(reach, found.error),
+        without_room=rest,
+        note=f"{note}; {which} reaches what the smallest rows read within their own ± "
+        f"({numbers.significant(apart[0], 8)} ± {numbers.significant(apart[1], 2)}), which "
+        "only the rows above them, read as round-off, set aside",
+    )
+
+
+def _reading_rows(
+    found: ReferenceValue, steps: np.ndarray, estimates: np.ndarray, own: np.ndarray
+) -> list[tuple[float, float]]:
+    """(D, its own ±) of the rows ``holding_overruled`` reads as readings of the derivative."""
+    h, d, n = (np.asarray(a, dtype=float) for a in (steps, estimates, own))
+    usable = np.isfinite(h) & np.isfinite(d) & np.isfinite(n)
+    if found.largest is not None:
+        usable &= h <= found.largest
+    h, d, n = h[usable], d[usable], n[usable]
+    if not h.size:
+        return []
+    top = int(np.argmax(h))
+    with np.errstate(all="ignore"):
+        c = (d[top] - found.value) / h[top] ** 2
+        reading = (n <= READING_SHARE * abs(found.value)) & (np.abs(c) * h**2 <= n)
+    return [(float(value), float(bar)) for value, bar in zip(d[reading], n[reading], strict=True)]
+
+
+def _reach(value: float, error: float, others: list[tuple[float, float]]) -> float:
+    """The half-width about ``value`` of the hull of value ± error and every other ± in
+    ``others``."""
+    return max([error] + [abs(centre - value) + bar for centre, bar in others])
