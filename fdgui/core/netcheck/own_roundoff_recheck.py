@@ -11,7 +11,7 @@ reproduce it to 1e-4 (review12n C4: torch 5 of 17 nets, numpy 1 of 12).
 
 So in a float64 check at the recommended ε of a deterministic loss, each entry called wrong
 gets its own round-off measured — the residual of cubics through losses along its own axis
-(``wide_window._own_roundoff``) — and where that is more than ``OWN_ABOVE`` times the
+(``own_roundoff``) — and where that is more than ``OWN_ABOVE`` times the
 round-off its verdict was windowed with, it is decided again on ``wide_window``'s ladder of
 wider steps s = ε·2^j (up to 0.05·max(S, |w|)) with that own round-off: wrong where the
 narrowest pair's Richardson is off by more than two bars, no pair reproduces it, (a model
@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, wide_window
+from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
 from fdgui.core.netcheck.reexamine import (
     ESTIMATE_WRONG,
     EVERY_EPSILON,
@@ -39,7 +40,6 @@ from fdgui.core.netcheck.reexamine import (
 )
 from fdgui.core.numbers.precision import unit_roundoff
 
-OWN_ABOVE = 2.0  # an own round-off this many times the windows' is worth a second verdict
 CALLED_WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE, OWN_SCALE_WRONG, ESTIMATE_WRONG)
 
 
@@ -77,14 +77,16 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
     with np.errstate(invalid="ignore"):
         looked = ~kink & np.isfinite(numeric) & np.isfinite(a) & (a != 0)
         called = np.isin(codes, CALLED_WRONG) & looked
-        held = (codes == UNDECIDED) & np.asarray(undecided, dtype=bool) & looked
+        # (undecided with code 0: the kink search's refined step could not tell, after a
+        # disagreement at ε — ``forward._find_kinks``)
+        held = np.isin(codes, (0, UNDECIDED)) & np.asarray(undecided, dtype=bool) & looked
     chosen = np.flatnonzero(called | held)
     if chosen.size == 0:
         return numeric, bar, reason
     epsilon = np.asarray(epsilon, dtype=float)
     used = windowed_roundoff(engine)
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
-    own = wide_window._own_roundoff(engine, rows_for, epsilon, chosen, plain, untold=True)
+    own = own_roundoff(engine, rows_for, epsilon, chosen, plain, untold=True)
     measured = np.isfinite(own)
     wider = measured & (own > OWN_ABOVE * used)
     pending = held[chosen]
