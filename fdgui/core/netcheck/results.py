@@ -354,7 +354,10 @@ def build_report(
         with np.errstate(invalid="ignore"):
             first = entry_atol + tolerances.rtol * np.abs(analytic)  # the first ε's window
             clear = difference > clear_factor * first
-        unresolved = undecided & (result.reason == UNDECIDED) & clear
+        # (also one the kink search left undecided, code 0: its refined step could not tell
+        # after the first ε disagreed — review12n C3: a 30 % bug passed as "Undecided")
+        left_open = (result.reason == UNDECIDED) | ((result.reason == 0) & result.undecided)
+        unresolved = undecided & left_open & clear
         failing = checked & ~explained
         failures = int(np.sum(failing))
         total_failures += failures
@@ -416,7 +419,7 @@ def build_report(
                 note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
-            elif undecided[flat] and result.reason[flat] == UNDECIDED:
+            elif undecided[flat] and left_open[flat] and clear[flat]:
                 note = "open"  # disagreed at the first ε; the second look could not tell
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
