@@ -61,13 +61,19 @@ def applies(engine) -> bool:
     return not estimate_verdict.applies(engine)
 
 
-def windowed_roundoff(engine) -> float:
-    """One loss value's round-off as the second look's windows count it (``reexamine``)."""
-    u = unit_roundoff(engine.precision)
+def format_roundoff(engine) -> float:
+    """u times the size the loss rounds at (``reexamine``'s scale: max(1, |L|), or the
+    magnitude measured — a loss of 1e-16·Σ sin t rounds at 1e-32, not at u)."""
     magnitude = engine.magnitude
     scale = max(1.0, abs(engine.loss)) if magnitude is None else max(magnitude, 1e-300)
+    return unit_roundoff(engine.precision) * scale
+
+
+def windowed_roundoff(engine) -> float:
+    """One loss value's round-off as the second look's windows count it (``reexamine``)."""
     # (the noise's windows, NOISE_WIDTH·σ over the step, against 10 such round-offs)
-    return max(u * scale, engine.measured_roundoff) + NOISE_WIDTH * engine.noise_sigma / 10
+    plain = max(format_roundoff(engine), engine.measured_roundoff)
+    return plain + NOISE_WIDTH * engine.noise_sigma / 10
 
 
 def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar):
@@ -91,8 +97,7 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
         return numeric, bar, reason
     epsilon = np.asarray(epsilon, dtype=float)
     used = windowed_roundoff(engine)
-    plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
-    own = own_roundoff(engine, rows_for, epsilon, chosen, plain, untold=True)
+    own = own_roundoff(engine, rows_for, epsilon, chosen, format_roundoff(engine), untold=True)
     measured = np.isfinite(own)
     wider = measured & (own > OWN_ABOVE * used)
     pending = held[chosen]
