@@ -6,7 +6,10 @@ round-off (u = 2⁻²⁴) times the size of what it sums. Float64 differences re
 call it wrong, truly: the gradient is not right to float64. The check stays a fail, but its
 words say what such a gradient looks like (review9m MEDIUM-2) when every checked entry of
 every failing tensor is within FLOAT32_UNITS·u of that tensor's largest gradient: a bug that
-small cannot be told from float32 rounding, and a bug any larger is not in this class."""
+small cannot be told from float32 rounding, and a bug any larger is not in this class. A
+failing entry whose numeric value and gradient have opposite signs is a sign flip, never
+rounding: one huge entry (a term 1e10·θ[2]) made every disagreement of its tensor "within
+float32's round-off", a sign flip of θ[5] in a pure float64 probe included (review12n M1)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ def float32_units(report: CheckReport) -> float | None:
     FLOAT32_UNITS of them (or the check did not fail, or was not judged in float64)."""
     if report.passed or report.inconclusive or report.tolerances.dtype != "float64":
         return None
+    if any(entry.failing and entry.numeric * entry.analytic < 0 for entry in report.worst):
+        return None  # a sign flip: never rounding
     largest = 0.0
     failing = [tensor for tensor in report.tensors if tensor.failures]
     for tensor in failing:

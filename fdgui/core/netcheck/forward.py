@@ -50,6 +50,7 @@ from fdgui.core.netcheck import (
     finer_steps,
     kink_evidence,
     loose_verdict,
+    own_roundoff_recheck,
     own_scale,
     wide_window,
 )
@@ -447,6 +448,11 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             if found is not None:
                 bar = found
+        if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than the entry's
+            # own round-off (a float32 part): decided again with it
+            numeric, bar, reason = own_roundoff_recheck.recheck(
+                self, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar
+            )
         return Chunk(
             indices,
             numeric,

@@ -81,9 +81,14 @@ KINK_DIRECTION = 14
 # an entry its first step measured the shape of, decided with steps down to its own scale
 # (netcheck.own_scale): right or wrong within the bar of the narrowest usable step
 OWN_SCALE_RIGHT, OWN_SCALE_WRONG = 15, 16
-# an entry left UNDECIDED by the second look whose first disagreement was at least this
-# many times its window makes its tensor inconclusive, never a pass (review9h #2)
+# an entry left UNDECIDED by the second look whose first disagreement was more than this
+# many times its window makes its tensor inconclusive, never a pass (review9h #2) ...
 CLEAR_DISAGREEMENT = 2.0
+# ... and in a float64 check at the recommended ε, where the wider steps (loose_verdict,
+# wide_window, own_roundoff_recheck) look at every such entry first, one left open after all
+# of them that disagreed beyond its window at all: it may hide a bug those steps could not
+# resolve (review12n C3, C8: a 30 % bug "Undecided" and the check passed)
+CLEAR_AFTER_WIDER = 1.0
 JUMP_SHARE = 0.5  # a one-sided ΔL that keeps this share of itself over a 16× smaller step
 SMALL_STEPS = tuple(2.0**-k for k in range(3, 9))  # ε/8 … ε/256: before a kink's entry fails
 WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE)  # called wrong (a jump aside)

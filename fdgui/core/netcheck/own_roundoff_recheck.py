@@ -1,0 +1,144 @@
+"""Entries called wrong with windows narrower than their own round-off, decided again.
+
+The second look (``reexamine``, ``own_scale``) and the wider estimates window an entry with
+one loss value's round-off: the loss format's u·max(1, |L|), or the round-off measured near
+θ0 along lines that move whole tensors (``roundoff``). A float32 part inside a float64
+model — an activation computed in float32, a middle layer — rounds the loss along each
+entry's own axis by what that entry moves through it, which the tensor's lines can miss: a
+correct torch gradient (tanh computed in float32 inside a float64 MLP) was "Wrong at every
+ε" at 6 entries, its differences at ε … ε/4 off by 3 % where those at 1e-3 … 3e-2
+reproduce it to 1e-4 (review12n C4: torch 5 of 17 nets, numpy 1 of 12).
+
+So in a float64 check at the recommended ε of a deterministic loss, each entry called wrong
+gets its own round-off measured — the residual of cubics through losses along its own axis
+(``own_roundoff``) — and where that is more than ``OWN_ABOVE`` times the
+round-off its verdict was windowed with, it is decided again on ``wide_window``'s ladder of
+wider steps s = ε·2^j (up to 0.05·max(S, |w|)) with that own round-off: wrong where the
+narrowest pair's Richardson is off by more than two bars, no pair reproduces it, (a model
+that may have kinks) both sides' one-sided slopes exclude it and it lies outside the
+scatter of five steps between h/2 and h; right within a bar of at most |a|/4 and under
+half the disagreement that called it wrong (a wider bar that merely holds g refutes
+nothing); else undecided (never a pass of that entry: it disagreed). An estimate's "wrong"
+(``loose_verdict``, ``wide_window``) is not looked at again: it stands on the measured
+scatter of five steps, whatever round-off it counted. Entries left undecided after
+disagreeing at ε (the second look's, the kink search's) climb the same ladder with the
+larger of the two round-offs. A bug keeps its "wrong" wherever its
+own differences resolve it; only a verdict made with too narrow a window is taken back.
+The cost is 24 losses per entry called wrong (its own round-off), and two per rung climbed
+where that round-off is wider.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fdgui.core.netcheck import estimate_verdict, wide_window
+from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
+from fdgui.core.netcheck.reexamine import (
+    EVERY_EPSILON,
+    KINK_OUTSIDE,
+    MOST_EPSILON,
+    NOISE_WIDTH,
+    OWN_SCALE_WRONG,
+    UNDECIDED,
+)
+from fdgui.core.numbers.precision import unit_roundoff
+
+# (an estimate's "wrong", ESTIMATE_WRONG, stands on the measured scatter of five steps
+# between h/2 and h — ``estimate_verdict._outside_scatter`` — whatever round-off it counted)
+CALLED_WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE, OWN_SCALE_WRONG)
+
+
+def applies(engine) -> bool:
+    """A float64 check at the recommended ε (not along a projection's direction; not a
+    float16/bfloat16 loss, whose estimate decides). A float32 part's rounding may have
+    been measured as noise (its losses differ between nearby points): that is counted
+    in the windows' share, ``windowed_roundoff``."""
+    if engine.dtype != "float64" or engine.settings.epsilon is not None:
+        return False
+    if getattr(engine, "_along_direction", False):
+        return False
+    return not estimate_verdict.applies(engine)
+
+
+def format_roundoff(engine) -> float:
+    """u times the size the loss rounds at (``reexamine``'s scale: max(1, |L|), or the
+    magnitude measured — a loss of 1e-16·Σ sin t rounds at 1e-32, not at u)."""
+    magnitude = engine.magnitude
+    scale = max(1.0, abs(engine.loss)) if magnitude is None else max(magnitude, 1e-300)
+    return unit_roundoff(engine.precision) * scale
+
+
+def windowed_roundoff(engine) -> float:
+    """One loss value's round-off as the second look's windows count it (``reexamine``)."""
+    # (the noise's windows, NOISE_WIDTH·σ over the step, against 10 such round-offs)
+    plain = max(format_roundoff(engine), engine.measured_roundoff)
+    return plain + NOISE_WIDTH * engine.noise_sigma / 10
+
+
+def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar):
+    """(numeric, bar, reason) of the chunk with its entries called wrong decided again where
+    their own round-off is wider than their windows', and those left undecided after
+    disagreeing decided where their own wider steps allow (module doc); ``undecided`` is
+    updated in place; the arrays are returned unchanged where nothing changed."""
+    if reason is None:
+        return numeric, bar, reason
+    codes = np.asarray(reason)
+    a = np.asarray(analytic, dtype=float)
+    kink = np.asarray(kink, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        looked = ~kink & np.isfinite(numeric) & np.isfinite(a) & (a != 0)
+        called = np.isin(codes, CALLED_WRONG) & looked
+        # (undecided with code 0: the kink search's refined step could not tell, after a
+        # disagreement at ε — ``forward._find_kinks``)
+        held = np.isin(codes, (0, UNDECIDED)) & np.asarray(undecided, dtype=bool) & looked
+    chosen = np.flatnonzero(called | held)
+    if chosen.size == 0:
+        return numeric, bar, reason
+    epsilon = np.asarray(epsilon, dtype=float)
+    used = windowed_roundoff(engine)
+    own = own_roundoff(engine, rows_for, epsilon, chosen, format_roundoff(engine), untold=True)
+    measured = np.isfinite(own)
+    wider = measured & (own > OWN_ABOVE * used)
+    pending = held[chosen]
+    keep = wider | pending
+    if not keep.any():
+        return numeric, bar, reason
+    chosen, pending = chosen[keep], pending[keep]
+    r = np.where(measured[keep], np.maximum(own[keep], used), used)
+    g = a[chosen]
+    first = np.abs(np.asarray(numeric, dtype=float)[chosen] - g)
+    with np.errstate(invalid="ignore"):  # (a bar under a quarter of the first
+        # disagreement, where that is narrower than the ladder's own aim)
+        stop = np.minimum(wide_window.STOP_SHARE * np.abs(g), first / 4)
+    value, estimate_bar, h, pair = wide_window._ladder(engine, rows_for, epsilon, chosen, r, g,
+                                                       stop)  # fmt: skip
+    with np.errstate(invalid="ignore", over="ignore"):
+        usable = np.isfinite(value) & np.isfinite(estimate_bar)
+        off = np.abs(value - g)
+        wrong = usable & (off > estimate_verdict.WRONG_BARS * estimate_bar) & pair["straight"]
+        if not engine.smooth:
+            wrong &= pair["sides_exclude"]
+        right = usable & (estimate_bar <= estimate_verdict.DECIDE_SHARE * np.abs(g))
+        right &= off <= estimate_bar
+        # right only with a bar under half the disagreement that called it wrong or left
+        # it open, which it then shows to have been the first steps' round-off (a wider
+        # bar that merely holds g refutes nothing: a 1 % bug of a float32 torch model)
+        right &= 2 * estimate_bar < first
+    wrong &= ~right
+    if wrong.any():
+        wrong[wrong] = estimate_verdict._outside_scatter(
+            engine, rows_for, epsilon.size, chosen[wrong], h[wrong], g[wrong],
+            (pair["wide"][wrong], pair["narrow"][wrong]),
+        )  # fmt: skip
+    still = ~(right | wrong)
+    if not (right.any() or wrong.any() or (still & ~pending).any()):
+        return numeric, bar, reason
+    numeric, bars, codes = estimate_verdict.written(numeric, reason, chosen, value,
+                                                    estimate_bar, right, wrong)  # fmt: skip
+    if bar is not None:
+        bars = np.where(np.isnan(bars), bar, bars)
+    undecided[chosen[right | wrong]] = False
+    undecided[chosen[still]] = True
+    codes[chosen[still]] = UNDECIDED
+    return numeric, bars, codes
