@@ -66,7 +66,8 @@ def deviates_below(
         # each difference jump from its neighbours as far as from the reading; a finer
         # structure moves them together
         steps = np.abs(np.diff(values))
-        scatter = np.maximum(np.append(steps, steps[-1]), np.insert(steps, 0, steps[0]))
+        after, before = np.concatenate((steps, steps[-1:])), np.concatenate((steps[:1], steps))
+        scatter = np.maximum(after, before)
         beyond = (off > SEPARATION * (bar + predicted[under])) & (off > SEPARATION * scatter)
     return longest_run(beyond) >= RUN
 
@@ -84,8 +85,8 @@ def rounds_as_float64(result) -> bool:
 
 def longest_run(flags: np.ndarray) -> int:
     """The longest run of consecutive True in ``flags``."""
-    best = count = 0
-    for flag in np.asarray(flags, dtype=bool):
-        count = count + 1 if flag else 0
-        best = max(best, count)
-    return best
+    flags = np.asarray(flags, dtype=bool).ravel()
+    if not flags.any():
+        return 0
+    edges = np.diff(np.concatenate(([0], flags.view(np.int8), [0])))
+    return int(np.max(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)))

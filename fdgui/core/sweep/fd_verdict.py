@@ -174,9 +174,10 @@ def decade_windows(result: SweepResult, mask: np.ndarray) -> list[tuple[np.ndarr
             continue
         if not usable[window].all() or not np.isfinite(noise[window]).all():
             continue
-        values = estimates[window]
-        bar = float(np.ptp(values) + np.max(noise[window]))
-        windows.append((window, float(np.median(values)), bar))
+        values = np.sort(estimates[window])  # finite: every point of it usable
+        middle = (values[(values.size - 1) // 2] + values[values.size // 2]) / 2  # np.median's
+        bar = float(values[-1] - values[0] + np.max(noise[window]))
+        windows.append((window, float(middle), bar))
     # a decade the differences at smaller ε leave (a run of them beyond twice its bar and
     # theirs) read structure finer than its ε as its bar: not converged (``converged``)
     from fdgui.core.sweep.converged import deviates_below, rounds_as_float64
