@@ -7,20 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 
-def _window(qtbot):
-    from fdgui.ui.main_window import MainWindow
-
-    window = MainWindow(remember=False)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    return window
-
-
-def test_ctrl_return_from_the_tab_bar_runs_the_panel_in_front(qtbot):
-    window = _window(qtbot)
+def test_ctrl_return_from_the_tab_bar_runs_the_panel_in_front(qtbot, window):
     calculator = window.model("calculator")
     window.open_panel("calculator")
     bar = window.tabs.tabBar()
