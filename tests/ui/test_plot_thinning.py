@@ -11,15 +11,15 @@ from fdgui.ui.explorer.plots import DRAWN_POINTS, drawn
 
 
 def test_short_curves_reach_the_plot_whole():
-    x = np.logspace(-8, -1, DRAWN_POINTS)
-    y = np.sin(np.arange(DRAWN_POINTS))
+    x = np.logspace(-8, -1, 2 * DRAWN_POINTS)
+    y = np.sin(np.arange(2 * DRAWN_POINTS))
     out_x, out_y = drawn(x, y)
     assert out_x is x and out_y is y
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    count=st.integers(DRAWN_POINTS + 1, 60_000),
+    count=st.integers(2 * DRAWN_POINTS + 1, 60_000),
     seed=st.integers(0, 2**32 - 1),
     holes=st.floats(0, 0.5),
     highest=st.booleans(),

@@ -97,7 +97,7 @@ def _every_nth(epsilons: np.ndarray, values: np.ndarray, offset: int) -> tuple:
 
 
 def drawn(x: np.ndarray, y: np.ndarray, *, highest: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """What a curve hands to pyqtgraph: all of it up to DRAWN_POINTS, else each run of
+    """What a curve hands to pyqtgraph: all of it up to twice DRAWN_POINTS, else each run of
     consecutive points as its lowest and highest, in order (runs with nothing finite stay
     gaps). pyqtgraph re-reads (log, mask, downsample) a curve's whole data on every change
     of the view: 200,000 measured rows over ten curves held the window ~170 ms per draw and
@@ -106,8 +106,8 @@ def drawn(x: np.ndarray, y: np.ndarray, *, highest: bool = False) -> tuple[np.nd
     guide (the round-off floor) keeps each run's highest only, the bound the run needs: as
     a dotted zigzag between rows' own floors it cost Qt 84 ms a paint at 200,000 rows."""
     count = len(x)
-    if count <= DRAWN_POINTS:
-        return x, y
+    if count <= 2 * DRAWN_POINTS:  # the explorer's own grids (≤ 5,000 ε): thinning costs
+        return x, y  # more than it saves there
     per = -(-count // (DRAWN_POINTS // 2))
     runs = -(-count // per)
     padded = np.full(runs * per, np.nan)
