@@ -147,8 +147,8 @@ def _richardson_over(
         )
         if found is not None and found.trusted:
             if scatter is not None and size < count:
-                # the longer runs' c's zigzagged through the rows this one drops
-                scatter.forget_zigzags(mark)
+                # what the longer runs read as round-off came through the rows this drops
+                scatter.forget_since(mark)
             return found
         first = found if size == count else first
     return first
@@ -239,8 +239,7 @@ def _run_reference(
     if shown is None:
         if broken == ZIGZAG:  # c's up and down beyond the rows' ±: how far beyond
             if scatter is not None:
-                error = scatter_error(epsilons[used], central[used], noise[used])
-                scatter.add(error, zigzag=True)
+                scatter.add(scatter_error(epsilons[used], central[used], noise[used]))
             broken = "truncation"
         return ReferenceValue(
             "Richardson",
