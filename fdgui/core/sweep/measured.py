@@ -591,6 +591,9 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         for values, name in ((loss_plus, "loss_plus"), (loss_minus, "loss_minus"))
     )
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
+        centre_units = _loss_units(_column(rows, "loss"), zero_unit, printed_by_repr)
+        result.extras["centre_noise"] = 2.0 * (u * np.abs(loss_values) + centre_units) + extra
+        result.extras["shown_loss_error"] = extra  # in each of the three (``side_slopes``)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
         ]
