@@ -591,12 +591,11 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         for values, name in ((loss_plus, "loss_plus"), (loss_minus, "loss_minus"))
     )
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
-        centre_units = _loss_units(_column(rows, "loss"), zero_unit, printed_by_repr)
-        result.extras["centre_noise"] = 2.0 * (u * np.abs(loss_values) + centre_units) + extra
-        result.extras["shown_loss_error"] = extra  # in each of the three (``side_slopes``)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
         ]
+        result.extras["centre_noise"] = 2.0 * (u * np.abs(loss_values) + units[2]) + extra
+        result.extras["shown_loss_error"] = extra  # in each of the three (``side_slopes``)
         sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
         extra = (_shown(shown_error) + quantum) / 2.0  # each loss's share of the round-off shown
         spread = [u * size + unit + extra for size, unit in zip(sizes, units, strict=True)]
