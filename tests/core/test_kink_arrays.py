@@ -38,13 +38,35 @@ def _kink_by_loop(result, usable):
     with np.errstate(all="ignore"):
         sides = np.maximum(np.abs(result.forward.estimates), np.abs(result.backward.estimates))
     typical = float(np.median(sides[readable])) if readable.any() else 0.0
-    scale = max(abs(result.reference.value) if result.reference else 0.0, typical, 1e-300)
+    scale = max(abs(result.reference.value) if result.reference else 0.0, typical, 5e-324)
     smallest_readable = int(np.flatnonzero(readable)[0])
     first = [slope for _, slope in slopes[: max(1, offset // 4)]]
-    if first and abs(np.median(first)) < 0.3 and jump[smallest_readable] > 1e-6 * scale:
-        return "at", float(epsilons[smallest_readable])
+    # the rules added since, one reading at a time: a jump at w must leave the settled
+    # central differences between the slopes (``_midpoint_holds``), a flat decade without
+    # curvature is a kink at w too, and a steep leap is a kink only where it levels off
+    # (``_levels_off``) or, unread, no leap within the decade below it rose on
+    # (``_kinks_among``): the first steep leap alone was the rule before those
+    at_w = float(epsilons[smallest_readable])
+    if (
+        first
+        and abs(np.median(first)) < 0.3
+        and jump[smallest_readable] > 1e-6 * scale
+        and evidence._midpoint_holds(result, usable, at_w)
+    ):
+        return "at", at_w
+    flat = evidence._flat_decade_without_curvature(result, usable, offset, 1e-6 * scale)
+    if flat is not None and evidence._midpoint_holds(result, usable, float(epsilons[flat[0]])):
+        return "at", float(epsilons[flat[0]])
+    smooth_at = None
     for upper, slope in sorted(leaps + slopes):
-        if slope > 2.5:
+        if not slope > 2.5:
+            continue
+        level = evidence._levels_off(result, readable, jump, upper, offset)
+        if level is None:
+            level = smooth_at is None or upper > 10.0 * smooth_at
+        elif not level:
+            smooth_at = upper
+        if level:
             return "crossed", upper / 10 ** (1 - 1 / slope)
     return None, None
 

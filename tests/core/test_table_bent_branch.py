@@ -3,8 +3,10 @@ on a scale between the rows (relu → log1p, atan, tanh, sin: review10g F2/F2b�
 J shows only at ε below the branch's scale a; rows above it see a bounded step, whose
 one-sided differences fall like 1/ε. The bar must still bound the slope at w (the rows
 cannot tell it from the smooth part's when they are too coarse: then "too coarse", never
-"wrong"). Tables are made here from their formulas, truths exact at 50 digits, over a grid
-of branch scales, kink sides and sources, not one table."""
+"wrong"; a kink whose step no column shows, within the losses' round-off at every row, is
+judged as the same rows without L are, never more sharply: review12t H1). Tables are made
+here from their formulas, truths exact at 50 digits, over a grid of branch scales, kink
+sides and sources, not one table."""
 
 from __future__ import annotations
 
@@ -42,6 +44,26 @@ def _table(loss, w, steps, source: str) -> str:
         plus, minus = (_printed(loss(w + s * e), source) for s in (1, -1))
         lines.append(f"{step},{plus},{minus},{centre}")
     return "\n".join(lines) + "\n"
+
+
+UNIT = {"float64": 2.0**-53, "float32": 2.0**-24}
+
+
+def _hidden(loss, smooth, w, steps, source: str) -> bool:
+    """Whether the kink's part of L+ + L− − 2L (the loss less its smooth part) lies within
+    the ± the sweep reads that sum with (each loss's u·|L|, doubled) at every row."""
+    kink = lambda x: loss(x) - smooth(x)  # noqa: E731
+    for step in steps:
+        e = mp.mpf(step)
+        part = kink(w + e) + kink(w - e) - 2 * kink(w)
+        size = abs(loss(w + e)) + abs(loss(w - e)) + 2 * abs(loss(w))
+        if abs(part) > 2 * UNIT[source] * size:
+            return False
+    return True
+
+
+def _without_loss(text: str) -> str:
+    return "".join(",".join(line.split(",")[:3]) + "\n" for line in text.splitlines())
 
 
 def _judge(text: str, gradient, source: str):
@@ -85,7 +107,18 @@ def test_a_kink_whose_branch_bends_between_the_rows_is_never_wrong_with_the_loss
     truth = mp.diff(smooth, w) + jump * side * mp.diff(lambda u: a * q(u / a), -d * side)
     text = _table(loss, w, steps, source)
     result, diagnosis = _judge(text, truth, source)
-    assert diagnosis.kind != "wrong", (diagnosis.case, float(truth))
+    if diagnosis.kind == "wrong" and _hidden(loss, smooth, w, steps, source):
+        # a kink no column shows: its step J·a·q(ε/a) in L+ + L− − 2L stays within the ±
+        # the sweep reads it with at every row (sin, scale 1.2·ε_min, J = −0.0116 in
+        # float32: ≤ 1.4e-7 against ± 3.7e-7). With L the rows say only what they say
+        # without it (review12t H1: 121 of 173 float32 bugs "wrong" without L were "too
+        # coarse" with it), so such a table is judged as the same rows without L are, on
+        # the assumption the words state (a kink whose step stays below the losses'
+        # round-off leaves no trace), never more sharply
+        assert diagnosis.facts.get("smooth_at_w"), diagnosis.facts
+        assert _judge(_without_loss(text), truth, source)[1].kind == "wrong"
+    else:
+        assert diagnosis.kind != "wrong", (diagnosis.case, float(truth))
     for reference in result.references:
         if reference.method == "Richardson" and reference.trusted:
             assert abs(reference.value - float(truth)) <= reference.error, (
@@ -95,7 +128,7 @@ def test_a_kink_whose_branch_bends_between_the_rows_is_never_wrong_with_the_loss
             )
 
 
-def test_the_float32_atan_table_of_review10g_f2b_is_not_wrong():
+def test_the_float32_atan_table_of_review10g_f2b_is_judged_as_without_its_loss_at_w():
     # review10g F2b as printed (P = poly∘sin, relu → atan of scale 18·ε_min, float32 repr)
     text = (
         "1.007e-5,-6.7842850685119629,-6.7842764854431152,-6.7842807769775391\n"
@@ -108,7 +141,14 @@ def test_the_float32_atan_table_of_review10g_f2b_is_not_wrong():
     )
     truth = mp.mpf("-0.43651867571152418")
     result, diagnosis = _judge(text, truth, "float32")
-    assert diagnosis.kind != "wrong"
+    if diagnosis.kind == "wrong":
+        # the kink's step stays within the ± of L+ + L− − 2L at every row (2.9e-6 against
+        # ± 3.2e-6 at ε = 0.005787, nothing below): no column shows it, so the table is
+        # judged as its rows without L are ("wrong" there too, on main as well), through
+        # each column's slope, on the assumption the words state (review12t H1); the bar
+        # still holds the truth
+        assert diagnosis.facts.get("smooth_at_w"), diagnosis.facts
+        assert _judge(_without_loss(text), truth, "float32")[1].kind == "wrong"
     reference = next(r for r in result.references if r.method == "Richardson")
     assert not reference.trusted or abs(reference.value - float(truth)) <= reference.error
 

@@ -222,3 +222,41 @@ def test_the_limited_words_measure_the_rows_against_the_reference_not_the_claim(
     closest = abs(best - reference.value) / abs(reference.value)
     assert diagnosis.facts["best_relative_error"] == pytest.approx(closest, rel=1e-3)
     assert diagnosis.facts["best_relative_error"] < 1e-5
+
+
+# sigmoid of 50·x in float32 at w = 0.036240559071302414, no loss at w (nolfix26's run of
+# review12t's sharp.py, seed 13): the rows above a clean h² run depart past the loss's scale
+SIGMOID_F32 = """0.25,0.9999994,2.2817225e-05
+0.125,0.9996848,0.011681807
+0.0625,0.9928752,0.21198994
+0.03125,0.9668989,0.5620603
+0.015625,0.93042773,0.7370667
+0.0078125,0.9004875,0.80555826
+0.00390625,0.88156563,0.83434165
+0.001953125,0.87098366,0.84740245
+0.0009765625,0.8653967,0.85361
+0.00048828125,0.8625274,0.8566345
+0.000244140625,0.8610735,0.8581271
+0.0001220703125,0.8603418,0.8588686
+6.103515625e-05,0.8599747,0.8592381
+3.0517578125e-05,0.85979086,0.85942256
+1.52587890625e-05,0.85969883,0.8595147
+"""
+
+
+def test_round_off_the_longer_runs_read_past_the_loss_scale_is_forgotten():
+    """A shorter run of the same rows passes every check within the rows' ± (the rows above
+    it included): what the longer runs read as round-off — rows above them departing, not
+    only c's zigzagging — came through the rows past the loss's scale. Kept, it widened the
+    bar to ± 0.38 (6 %) and confirmed a 1 % bug (main 94bc140: "correct" for both)."""
+    mp.mp.dps = 50
+    x = mp.mpf("0.036240559071302414")
+    s = 1 / (1 + mp.e ** (-50 * x))
+    truth = mp.nstr(50 * s * (1 - s), 25)
+    result, diagnosis = _judge(SIGMOID_F32, truth)
+    assert diagnosis.kind == "correct", diagnosis.case
+    reference = _richardson(result)
+    assert abs(reference.value - float(truth)) <= reference.error
+    assert reference.error < 0.005 * float(truth)
+    for factor in (0.01, -0.01):
+        assert _judge(SIGMOID_F32, _scaled(truth, factor))[1].kind == "wrong", factor

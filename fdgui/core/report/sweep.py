@@ -151,9 +151,12 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
     if diagnosis.facts.get("one_kink") is not None:
-        words += _one_kink_words(
-            diagnosis.facts["one_kink"], bool(diagnosis.facts.get("coarse_loss_at_w"))
-        )
+        if diagnosis.facts.get("smooth_at_w"):
+            words += _smooth_at_w_words(diagnosis.facts["one_kink"])
+        else:
+            words += _one_kink_words(
+                diagnosis.facts["one_kink"], bool(diagnosis.facts.get("coarse_loss_at_w"))
+            )
     words += noise_words(diagnosis.facts)  # a loss that varies between calls
     conflicts = diagnosis.facts.get("conflicting_epsilons")
     if conflicts:
@@ -185,6 +188,19 @@ def _one_kink_words(room: float, coarse: bool = False) -> str:
         "in L+ and L− — two kinks whose effects cancel (a notch or bump), or a branch that "
         "bends or levels off within it, which the rows see as a step. A column with the "
         f"loss at w {more}would show a notch or bump."
+    )
+
+
+def _smooth_at_w_words(room: float) -> str:
+    """What a verdict read from each column's own slope assumes when the loss at w shows no
+    kink (``side_slopes.sides_refute``, fact ``smooth_at_w``)."""
+    return (
+        " The loss at w shows no kink: L+ + L− − 2L follows a smooth loss's law within the "
+        "losses' round-off at every row read. So, as for rows with no loss at w, this "
+        "assumes the loss smooth on the scale of the smallest ε but for at most one kink "
+        "whose branches are straight over it: a kink whose step stays below the losses' "
+        "round-off (its branch bending or levelling off within a few smallest ε) leaves no "
+        f"trace in any column, and the room for it read at the smallest rows is ± {_bar(room)}."
     )
 
 

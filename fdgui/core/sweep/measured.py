@@ -147,8 +147,8 @@ def _richardson_over(
         )
         if found is not None and found.trusted:
             if scatter is not None and size < count:
-                # the longer runs' c's zigzagged through the rows this one drops
-                scatter.forget_zigzags(mark)
+                # what the longer runs read as round-off came through the rows this drops
+                scatter.forget_since(mark)
             return found
         first = found if size == count else first
     return first
@@ -239,8 +239,7 @@ def _run_reference(
     if shown is None:
         if broken == ZIGZAG:  # c's up and down beyond the rows' ±: how far beyond
             if scatter is not None:
-                error = scatter_error(epsilons[used], central[used], noise[used])
-                scatter.add(error, zigzag=True)
+                scatter.add(scatter_error(epsilons[used], central[used], noise[used]))
             broken = "truncation"
         return ReferenceValue(
             "Richardson",
@@ -595,6 +594,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
         ]
+        result.extras["centre_noise"] = 2.0 * (u * np.abs(loss_values) + units[2]) + extra
+        result.extras["shown_loss_error"] = extra  # in each of the three (``side_slopes``)
         sizes = [np.abs(np.nan_to_num(v)) for v in (loss_plus, loss_minus, loss_values)]
         extra = (_shown(shown_error) + quantum) / 2.0  # each loss's share of the round-off shown
         spread = [u * size + unit + extra for size, unit in zip(sizes, units, strict=True)]

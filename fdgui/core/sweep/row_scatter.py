@@ -46,34 +46,26 @@ class ScatterLog:
 
     most: float
     found: list[float] = field(default_factory=list)
-    # positions in ``found`` read from a run's c's going up and down (``run_law.ZIGZAG``)
-    zigzags: list[int] = field(default_factory=list)
     # the readings a loss error found here overruled: each run's reference under the rows'
     # ± before it (``measured._run_reference``), which the widened reading's bar must hold
     overruled: list = field(default_factory=list)
 
-    def add(self, loss_error: float, zigzag: bool = False) -> bool:
-        """Record ``loss_error`` when it is positive and within ``most``; whether it was.
-        ``zigzag``: read from a run's c's going up and down beyond their ±."""
+    def add(self, loss_error: float) -> bool:
+        """Record ``loss_error`` when it is positive and within ``most``; whether it was."""
         if not 0.0 < loss_error <= self.most:
             return False
-        if zigzag:
-            self.zigzags.append(len(self.found))
         self.found.append(loss_error)
         return True
 
-    def forget_zigzags(self, mark: int) -> None:
-        """Drop the zigzag readings recorded since ``found`` held ``mark`` entries: a shorter
-        run of the same rows passed every check within the rows' ±, so the c's of the longer
-        one went up and down through the rows it dropped (past the loss's scale: softplus
-        of 50·x read to ε = 0.06), not through round-off of the rows the shorter one kept
-        (review12t C3: read as round-off it widened every row's ± 1e6-fold, and a bar of
-        9 % confirmed a 1 % bug over rows converging to 1e-8)."""
-        drop = {at for at in self.zigzags if at >= mark}
-        if not drop:
-            return
-        self.found = [value for at, value in enumerate(self.found) if at not in drop]
-        self.zigzags = [at for at in self.zigzags if at < mark]
+    def forget_since(self, mark: int) -> None:
+        """Drop the readings recorded since ``found`` held ``mark`` entries: a shorter run
+        of the same rows passed every check within the rows' ± — the rows above it
+        included — so what the longer runs read (their c's going up and down, rows above
+        them departing) came through the rows it drops, past the loss's scale (softplus of
+        50·x read to ε = 0.06, a sigmoid of 50·x to 0.016), not through round-off of the
+        rows it keeps (review12t C3: read as round-off it widened every row's ± 1e6-fold,
+        and a bar of 9 % confirmed a 1 % bug over rows converging to 1e-8)."""
+        del self.found[mark:]
 
 
 def largest_loss_error(unit_roundoff: float, losses: np.ndarray) -> float:

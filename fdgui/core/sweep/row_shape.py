@@ -192,10 +192,28 @@ def curvature_breaks(even: EvenPart | None) -> bool:
     broken."""
     if even is None:
         return False
-    broken = _apart(even.slopes, even.radius) or (
-        even.rows is not None and _apart(even.rows, even.rows_radius)
+    broken = apart(even.slopes, even.radius) or (
+        even.rows is not None and apart(even.rows, even.rows_radius)
     )
     return broken and not _next_order_holds(even)
+
+
+def shows_no_kink(even: EvenPart | None) -> bool:
+    """Whether the loss at w shows no kink over the rows of ``even``: their even part
+    s = L+ + L− − 2L has s/ε² (each row's, and each consecutive pair's slope against ε²)
+    agreeing within its ± and a quarter of itself, as a loss smooth about w has it in the
+    h² regime (L'' plus a small ε² term). Past a kink between w and the smallest ε, s
+    carries J·(ε − |d|) (a bent branch's J·a·q(ε/a)), and s/ε² falls like 1/ε (1/ε²)
+    beyond the round-off. Stricter than ``curvature_breaks``: the next-order law
+    m·ε² + n·ε⁴ it forgives fits three rows of a tanh-bent kink's s (review10g F2) with
+    a huge m and n of opposite signs. Then L shows nothing the rows without it could not
+    (review12t H1: ``side_slopes.sides_refute``)."""
+    if even is None:
+        return False
+    return not (
+        apart(even.slopes, even.radius)
+        or (even.rows is not None and apart(even.rows, even.rows_radius))
+    )
 
 
 def _next_order_holds(even: EvenPart) -> bool:
@@ -229,7 +247,7 @@ def _next_order_holds(even: EvenPart) -> bool:
 EVEN_LAWS = ((2, 4), (2, 4, 6))  # the even part's law to the next orders, a row to spare
 
 
-def _apart(values: np.ndarray, radius: np.ndarray) -> bool:
+def apart(values: np.ndarray, radius: np.ndarray) -> bool:
     """Whether some two of ``values`` (each ± ``radius`` and a quarter of itself) do not
     overlap."""
     low = values - radius - CURVATURE_TOLERANCE * np.abs(values)
