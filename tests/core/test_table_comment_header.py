@@ -213,3 +213,46 @@ def test_percent_and_slash_comment_lines_are_comments_among_rows():
     text = rows + "% a note\n// another\n" + rows
     read, problems = parse_measurement_table(text)
     assert len(read) == 4 and problems == []
+
+
+def _savetxt_footer(path, order, delimiter=",", header="") -> str:
+    names = [SPELLINGS[name][0] for name in order]
+    array = np.stack([DATA[name] for name in order], axis=1)
+    np.savetxt(path, array, delimiter=delimiter, header=header, footer=delimiter.join(names))
+    return path.read_text()
+
+
+@pytest.mark.parametrize("order", ORDERS, ids=lambda o: ",".join(o))
+def test_a_savetxt_footer_names_the_columns_of_a_table_without_a_header(tmp_path, order):
+    """np.savetxt(footer=...) writes the names as the last line, after every row
+    (review13v C1: they were ignored and the rows read by position, L+ and L− swapped)."""
+    text = _savetxt_footer(tmp_path / "t.csv", order)
+    assert text.rstrip().splitlines()[-1].startswith("# ")
+    for rows, problems in _readers(text, tmp_path / "t.csv"):
+        _assert_by_name(rows, loss="L" in order)
+        last = len(text.rstrip().splitlines())
+        assert any(p.startswith(f"line {last}:") and "footer" in p for p in problems), problems
+
+
+def test_cli_exact_gradient_of_a_savetxt_footer_table_is_not_wrong(tmp_path):
+    path = tmp_path / "t.csv"
+    _savetxt_footer(path, ["eps", "L-", "L+"])
+    assert _cli(path, repr(TRUTH)) == (0, "correct")
+    assert _cli(path, repr(TRUTH * 1.1)) == (1, "wrong")
+
+
+def test_a_footer_that_contradicts_the_rows_header_is_refused(tmp_path):
+    text = "eps,L+,L-\n" + _rows_text(["eps", "L+", "L-"]) + "# eps,L-,L+\n"
+    with pytest.raises(InputError) as raised:
+        table_rows(text, "t.csv")
+    assert "L+" in raised.value.message and "line 6" in raised.value.message
+    same = "eps,L+,L-\n" + _rows_text(["eps", "L+", "L-"]) + "# eps,L+,L-\n"
+    assert len(table_rows(same, "t.csv")[0]) == 4
+
+
+def test_a_footer_that_looks_like_a_header_but_is_not_understood_is_refused():
+    text = _rows_text(["eps", "L+", "L-"]) + "# eps,loss_b,loss_f\n"
+    with pytest.raises(InputError) as raised:
+        table_rows(text, "t.csv")
+    assert "comment" in raised.value.message and "L+" in raised.value.message
+    assert drive(measure_table(text)).rows == []

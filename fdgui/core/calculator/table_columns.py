@@ -63,6 +63,7 @@ class _Header:
     rows: int = 0  # rows read under it
     loss_by_place: list[int] = field(default_factory=list)  # lines whose 4th cell is L by place
     comment: str = ""  # the comment line it was read from ("": a header line)
+    footer: bool = False  # written after the rows it names (np.savetxt's footer)
 
     @property
     def columns(self) -> list[int | None]:
@@ -330,7 +331,13 @@ def _notes(header: _Header | None) -> list[str]:
     if header is None or not header.rows:
         return []
     notes = [f"line {header.number}: {header.note}"] if header.note else []
-    if header.comment:
+    if header.footer:
+        notes.insert(
+            0,
+            f"line {header.number}: the comment {_shown(header.comment)} after the last row "
+            "names the columns: read as the rows' header (a footer, as np.savetxt writes one)",
+        )
+    elif header.comment:
         notes.insert(
             0,
             f"line {header.number}: the comment {_shown(header.comment)} names the columns: "
@@ -356,83 +363,136 @@ def arrange_columns(text: str) -> tuple[str, str, list[str]]:
         text = text.replace("\ufeff", "")
     if not _has_words(text):
         return text, "", []  # numbers only: no header anywhere
-    from fdgui.core.calculator.batch import plain_mask, separator_of
-
     lines = text_lines(text)
-    arranged = list(lines)
-    stripped = list(map(str.strip, lines))
-    separator = separator_of(stripped)
-    plain = plain_mask(stripped, separator)  # 3 or 4 plain cells (maybe empty), else 0
-    empty = (separator * 2, separator) if separator != " " else ()
-    notes: list[str] = []
-    header: _Header | None = None
-    data = False  # a row was seen since the last header (or since the start)
-    pending: list[tuple[int, str, str]] = []  # comment lines since the last row that may be headers
-    for index, line in enumerate(stripped):
-        kind = plain[index]
-        if kind:  # numbers only (no header, no word), 3 or 4 cells: the common line
-            if pending:  # a header in a comment before this row?
-                header, problem = _comment_header(pending, header, data, kind, notes)
+    walked = _Walk(lines)
+    problem = walked.run(None)
+    if problem:
+        return text, problem, []
+    footer, problem = walked.footer()
+    if problem:
+        return text, problem, []
+    if footer is not None:  # the table's only names come after its rows: read them so
+        walked = _Walk(lines)
+        problem = walked.run(footer)
+        if problem:
+            return text, problem, []
+    return "\n".join(walked.arranged), "", walked.notes
+
+
+class _Walk:
+    """One pass over a table's lines, from a given header (None: from no header)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        from fdgui.core.calculator.batch import plain_mask, separator_of
+
+        self.stripped = list(map(str.strip, lines))
+        self.arranged = list(lines)
+        self.separator = separator_of(self.stripped)
+        self.plain = plain_mask(self.stripped, self.separator)  # 3 or 4 plain cells, else 0
+        sep = self.separator
+        self.empty = (sep * 2, sep) if sep != " " else ()
+        self.notes: list[str] = []
+        self.header: _Header | None = None
+        self.data = False  # a row was seen since the last header (or since the start)
+        self.pending: list[tuple[int, str, str]] = []  # comments since the last row: headers?
+        self.count = 0  # the cells of the last row
+
+    def run(self, header: _Header | None) -> str:
+        """Every line arranged; a reason to refuse the table, or ""."""
+        self.header = header
+        arranged, separator, empty = self.arranged, self.separator, self.empty
+        for index, line in enumerate(self.stripped):
+            kind = self.plain[index]
+            if kind:  # numbers only (no header, no word), 3 or 4 cells: the common line
+                problem = self._row_starts(kind)
                 if problem:
-                    return text, problem, []
-            data = True
-            if header is None:
+                    return problem
+                header = self.header
+                if header is None:
+                    continue
+                if header.problem:
+                    return f"line {header.number}: {header.problem}"
+                if (
+                    header.order is None
+                    and kind == max(header.width, 3)
+                    and not (empty and (empty[0] in line or empty[1] in (line[0], line[-1])))
+                ):
+                    header.rows += 1  # as many cells as the header, none empty: as it is
+                    continue
+                cells = line.split(separator) if separator != " " else line.split()
+                _arrange(header, index, cells, arranged, self.notes)
                 continue
-            if header.problem:
-                return text, f"line {header.number}: {header.problem}", []
-            if (
-                header.order is None
-                and kind == max(header.width, 3)
-                and not (empty and (empty[0] in line or empty[1] in (line[0], line[-1])))
-            ):
-                header.rows += 1  # as many cells as the header, none empty: as it is
+            if not line:
                 continue
-            cells = line.split(separator) if separator != " " else line.split()
-            _arrange(header, index, cells, arranged, notes)
-            continue
-        if not line:
-            continue
-        if _is_comment(line):
-            body = _commented_header(line)
-            if body is not None:
-                pending.append((index + 1, line, body))
-            arranged[index] = "#"  # a comment to the readers, whatever its marker
-            continue
-        number = index + 1
-        if "0x" in line or "0X" in line:  # values printed by float.hex(): their decimals
-            line = arranged[index] = _hex_floats(line)
-        words = _header_line(line) if _WORDY.search(line) else None
-        if words is not None:
-            if _is_new_header(words, header, data):
-                if data:
-                    notes += _notes(header)
-                    which = "a second header" if header else "a header after rows without one"
-                    notes.append(
-                        f"line {number}: {which}, {_shown(line)}: the rows after it are "
-                        "read in the order it names"
-                    )
-                header = _header(number, line)
-                arranged[index] = "#"
-                data = False
-            continue  # a line of words that names no column: the readers word it
-        if pending:  # a header in a comment before this row?
-            header, problem = _comment_header(pending, header, data, _count(line, 0), notes)
+            if _is_comment(line):
+                body = _commented_header(line)
+                if body is not None:
+                    self.pending.append((index + 1, line, body))
+                arranged[index] = "#"  # a comment to the readers, whatever its marker
+                continue
+            number = index + 1
+            if "0x" in line or "0X" in line:  # values printed by float.hex(): their decimals
+                line = arranged[index] = _hex_floats(line)
+            words = _header_line(line) if _WORDY.search(line) else None
+            if words is not None:
+                if _is_new_header(words, self.header, self.data):
+                    if self.data:
+                        self.notes += _notes(self.header)
+                        which = (
+                            "a second header" if self.header else "a header after rows without one"
+                        )
+                        self.notes.append(
+                            f"line {number}: {which}, {_shown(line)}: the rows after it are "
+                            "read in the order it names"
+                        )
+                    self.header = _header(number, line)
+                    arranged[index] = "#"
+                    self.data = False
+                continue  # a line of words that names no column: the readers word it
+            problem = self._row_starts(_count(line, 0))
             if problem:
-                return text, problem, []
-        data = True
-        if header is None:
-            continue  # no header yet: read by position, as a table without one
-        if header.problem:
-            return text, f"line {header.number}: {header.problem}", []
-        cells = _cells(line)
-        if cells is None:
-            continue  # the readers say why
-        if header.order is None and len(cells) == max(header.width, 3) and all(cells[:4]):
-            header.rows += 1  # already in the readers' order
-            continue
-        _arrange(header, index, cells, arranged, notes)
-    notes += _notes(header)
-    return "\n".join(arranged), "", notes
+                return problem
+            header = self.header
+            if header is None:
+                continue  # no header yet: read by position, as a table without one
+            if header.problem:
+                return f"line {header.number}: {header.problem}"
+            cells = _cells(line)
+            if cells is None:
+                continue  # the readers say why
+            if header.order is None and len(cells) == max(header.width, 3) and all(cells[:4]):
+                header.rows += 1  # already in the readers' order
+                continue
+            _arrange(header, index, cells, arranged, self.notes)
+        self.notes += _notes(self.header)
+        return ""
+
+    def _row_starts(self, count: int) -> str:
+        """A row of ``count`` cells: the header a comment before it may be; a reason to
+        refuse the table, or ""."""
+        self.count = count
+        if self.pending:  # a header in a comment before this row?
+            self.header, problem = _comment_header(
+                self.pending, self.header, self.data, count, self.notes
+            )
+            if problem:
+                return problem
+        self.data = True
+        return ""
+
+    def footer(self) -> tuple[_Header | None, str]:
+        """Comments naming the columns after the last row (np.savetxt's ``footer``; review13v
+        C1): with no header anywhere, the header to read the whole table by; one that names
+        L+ and L− where the rows' own header does not, or cannot be matched but looks like
+        the rows' header, is a reason to refuse; else (None, "")."""
+        if not (self.pending and self.data):
+            return None, ""
+        own = self.header
+        found, problem = _resolve_comments(self.pending, own, False, self.count)
+        if problem or found is None or found is own:
+            return None, problem  # refused, no footer, or one the rows' named header agrees with
+        found.footer = True
+        return found, ""
 
 
 def by_line(problems: list[str]) -> list[str]:
