@@ -780,12 +780,22 @@ def test_typed_decimals_at_a_large_step_name_the_truncation():
     assert result.comparison.band.key == "wrong"
     assert result.comparison.verdict.key == "inconclusive"
     assert result.comparison.too_few == "truncation"
-    # without L the calculator knows no curvature: the band decides, its words name the step
+    # without L the calculator knows no curvature, but a central difference's truncation is
+    # there all the same: the exact derivative is not "Wrong" (it was, review12c C2), and a
+    # bug beyond the truncation a loss varying on three steps leaves still is
     result = _typed(
         loss_plus="0.84147098480789651",
         loss_minus="0.38941834230865049",
         epsilon="0.3",
         backprop="0.76484218728448842",
+    )
+    assert result.comparison.verdict.key == "inconclusive"
+    assert result.comparison.too_few == "truncation"
+    result = _typed(
+        loss_plus="0.84147098480789651",
+        loss_minus="0.38941834230865049",
+        epsilon="0.3",
+        backprop="0.800",
     )
     assert result.comparison.verdict.key == "wrong"
 

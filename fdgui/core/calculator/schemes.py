@@ -25,7 +25,12 @@ from fdgui.core.numbers.parsing import (
     typed_precision,
 )
 from fdgui.core.numbers.typed_claim import claim_half_unit
-from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, compare
+from fdgui.core.numbers.verdicts import (
+    RELATIVE_ERROR_FLOOR,
+    Comparison,
+    compare,
+    plausible_truncation,
+)
 
 # Field keys, in the order a person fills them in.
 FIELDS: tuple[str, ...] = ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
@@ -286,6 +291,7 @@ def estimate(inputs: Inputs) -> Estimate:
             losses_format(inputs.loss_roundoff),
             inputs.allowance,
             room=truncation or Decimal(0),
+            prior=plausible_truncation(central, max((epsilon, *(steps or ())))),
             binary=inputs.loss_roundoff is not None,
             terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
         )

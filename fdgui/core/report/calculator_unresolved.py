@@ -45,11 +45,18 @@ def unresolved_words(
     )
     undecided = "so this row neither confirms nor refutes it"
     if comparison.too_few == "truncation":
+        spread = (
+            f"the forward and backward differences are "
+            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and "
+            if comparison.room
+            else ""
+        )
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
-            "central difference's truncation: the forward and backward differences are "
-            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and a "
-            "central difference's own truncation (|L'''|·ε²/6) is not measured by one row; "
+            f"central difference's truncation: {spread}a central difference's own truncation "
+            "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
+            "point) a loss varying like sin(w/s), s the larger of 0.1 and three steps, leaves "
+            f"{format_uncertainty(comparison.prior)} at this ε; "
             f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
         )
     dtype = comparison.losses_format or "their format"
