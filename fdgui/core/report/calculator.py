@@ -462,7 +462,7 @@ def calculator_report(estimate: Estimate) -> str:
                 "  grid the losses lie on shows), and the room |L''|·ε/2 for truncation.",
             ]
         ),
-        "  One row does not measure its central difference's truncation (|L\'\'\'|·ε²/6): a",
+        "  One row does not measure its central difference's truncation (|L'''|·ε²/6): a",
         "  difference refutes only beyond what a loss varying like sin(w/s) leaves at an",
         "  inflection point, s the larger of 0.1 in w and three steps (a loss varying",
         "  faster can still mislead one row).",
