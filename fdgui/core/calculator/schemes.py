@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui.core.calculator.rounding import EXACT, Quotients, exact_quotient
+from fdgui.core.calculator.sent_reference import own_error
 from fdgui.core.calculator.terms import term_rounding
 from fdgui.core.numbers.parsing import (
     CONTEXT,
@@ -297,7 +298,7 @@ def estimate(inputs: Inputs) -> Estimate:
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
-        comparison = own_error(comparison, central, inputs.reference)
+        comparison = own_error(comparison, central, inputs.reference, inputs.allowance)
     return Estimate(
         inputs=inputs,
         central=central,
@@ -317,41 +318,6 @@ def estimate(inputs: Inputs) -> Estimate:
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
     )
-
-
-def own_error(
-    comparison: Comparison, central: Decimal, reference: tuple[Decimal, Decimal] | None
-) -> Comparison:
-    """A disagreement (kinks, suspicious, wrong) that the central difference's own measured
-    error explains is not resolved at this ε: |central − R| + bar bounds how far the central
-    difference is from the derivative (truncation at a large ε, rounding inside the losses
-    beyond u·|L|), and a difference from the backprop within that plus every allowance the
-    comparison makes (the backprop's typed digits, its format's rounding) could be that error
-    alone. Then "Too coarse to judge at this ε" (``too_few`` "this ε"), never "correct"."""
-    unresolved = comparison.verdict.key == "inconclusive" and comparison.too_few in (
-        "truncation",
-        "terms",
-        "resolve",
-    )  # a "wrong"-band difference one row cannot resolve: the measured error says why
-    if reference is None or not (
-        unresolved or comparison.verdict.key in ("kinks", "suspicious", "wrong")
-    ):
-        return comparison
-    x = EXACT
-    value, bar = reference
-    own = x.add(x.subtract(central, value).copy_abs(), bar)
-    allowed = x.add(x.add(own, comparison.claim), x.add(comparison.computed, comparison.underflow))
-    from dataclasses import replace
-
-    if comparison.absolute_difference > allowed:
-        # beyond the central difference's measured error (truncation and the losses' real
-        # rounding together): what one row left unresolved, the measurement resolves
-        if unresolved:
-            return replace(comparison, verdict=comparison.band, too_few="")
-        return comparison
-    from fdgui.core.numbers.verdicts import INCONCLUSIVE
-
-    return replace(comparison, verdict=INCONCLUSIVE, too_few="this ε", within_uncertainty=True)
 
 
 def _uneven(

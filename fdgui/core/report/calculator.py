@@ -27,7 +27,11 @@ from fdgui.core.numbers.format import (
 )
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
 from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, floor_hidden
-from fdgui.core.report.calculator_unresolved import own_error_words, unresolved_words
+from fdgui.core.report.calculator_unresolved import (
+    kink_refuted_words,
+    own_error_words,
+    unresolved_words,
+)
 from fdgui.core.report.exporters import register
 
 FORMULAS = (
@@ -203,6 +207,8 @@ def verdict_text(
         text = format_words(comparison, uncertainty, measured)
     if comparison.too_few == "this ε":
         text = own_error_words(comparison, inputs)
+    if comparison.verdict.key == "wrong" and comparison.band.key == "kinks":
+        text = kink_refuted_words(comparison, inputs)
     if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
         text = unresolved_words(comparison, uncertainty, roundoff)
     if comparison.verdict.key in ("inconclusive", "limited"):

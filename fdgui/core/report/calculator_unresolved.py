@@ -16,7 +16,7 @@ from fdgui.core.numbers.verdicts import Comparison
 
 def own_error_words(comparison: Comparison, inputs: Any) -> str:
     """Why a disagreement the sent central difference's own measured error explains is not
-    judged at this ε (``schemes.own_error``)."""
+    judged at this ε (``sent_reference.own_error``)."""
     value, bar = inputs.reference
     off = (comparison.numeric - value).copy_abs()
     return (
@@ -27,6 +27,21 @@ def own_error_words(comparison: Comparison, inputs: Any) -> str:
         "so this one difference cannot tell a correct gradient from a bug that size. Send the "
         "row at the explorer's recommended ε to judge it here, or read the explorer's verdict, "
         "which weighs every ε."
+    )
+
+
+def kink_refuted_words(comparison: Comparison, inputs: Any) -> str:
+    """Why a "kinks"-band difference is "Wrong" for a row sent with the explorer's trusted
+    reference (``sent_reference._no_kink_explains``)."""
+    value, bar = inputs.reference
+    return (
+        f"Close (relative error {decimal_display(comparison.relative_error, 2)}, the “Fine "
+        "only if the loss has kinks” band), but no kink explains it: the ε explorer's "
+        f"reference {decimal_display(value)} (± {format_uncertainty(bar)}) for these losses, "
+        "read where no kink is near w, puts the derivative "
+        f"{format_uncertainty((comparison.analytic - value).copy_abs())} from the backprop "
+        "gradient, beyond twice what the central difference's own error and the backprop's "
+        "digits and rounding allow. Look for a small mistake in the backward pass."
     )
 
 
