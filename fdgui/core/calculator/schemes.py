@@ -282,7 +282,7 @@ def estimate(inputs: Inputs) -> Estimate:
     comparison = None
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
-        terms = term_rounding(inputs.loss_roundoff, plus, minus, loss)
+        terms = term_rounding(inputs.loss_roundoff, plus, minus, loss, central)
         comparison = compare(
             central,
             inputs.backprop,
