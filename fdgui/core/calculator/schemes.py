@@ -27,6 +27,7 @@ from fdgui.core.numbers.parsing import (
 )
 from fdgui.core.numbers.typed_claim import claim_half_unit
 from fdgui.core.numbers.verdicts import (
+    BINARY_SAFETY,
     RELATIVE_ERROR_FLOOR,
     Comparison,
     compare,
@@ -104,6 +105,10 @@ class Estimate:
     working_digits: int = 60
     rounded: tuple[str, ...] = ()
     rounded_bounds: tuple[str, ...] = ()
+    # binary losses: twice the ± with what their terms' rounding may add (calculator.terms),
+    # what a refutation must exceed (verdicts.BINARY_SAFETY): the bar of the exact secant of
+    # losses computed in that format (review12c H2); None when typed
+    terms_uncertainty: Decimal | None = None
 
     @property
     def equal_losses(self) -> bool:
@@ -279,10 +284,14 @@ def estimate(inputs: Inputs) -> Estimate:
         digits_lost = None
     else:
         digits_lost = max(0.0, math.log10(float(largest / abs(difference))))
-    comparison = None
+    comparison = terms_uncertainty = None
+    terms = term_rounding(inputs.loss_roundoff, plus, minus, loss, central)
+    if inputs.loss_roundoff is not None:
+        with_terms = x.add(x.add(half_unit_plus, half_unit_minus), x.multiply(2, terms))
+        with_terms = x.multiply(BINARY_SAFETY, with_terms)
+        terms_uncertainty = _tidy(bound("central with terms", with_terms, denominator))
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
-        terms = term_rounding(inputs.loss_roundoff, plus, minus, loss, central)
         comparison = compare(
             central,
             inputs.backprop,
@@ -317,6 +326,7 @@ def estimate(inputs: Inputs) -> Estimate:
         working_digits=quotients.digits,
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
+        terms_uncertainty=terms_uncertainty,
     )
 
 

@@ -113,12 +113,25 @@ def cancellation_text(estimate: Estimate) -> str:
             f"{lost:.1f} of the about {estimate.significant_digits} significant digits the "
             f"losses carry (binary numbers rounded to u = {ratio(roundoff)}) cancel in "
             f"L+ − L−, leaving about {kept:.1f}. Their rounding allows "
-            f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}."
+            f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}"
+            f"{_with_terms(estimate)}."
         )
     return (
         f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
         f"leaving about {kept:.1f}. The typed digits pin the gradient to "
         f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}."
+    )
+
+
+def _with_terms(estimate: Estimate) -> str:
+    """The bar with the losses' terms' rounding, where it is wider than their ±."""
+    wider = estimate.terms_uncertainty
+    if wider is None or wider <= estimate.uncertainty:
+        return ""
+    return (
+        f" if each were rounded once, ± {format_uncertainty(wider)} with the rounding of the "
+        "terms a loss computed in that format is made of (twice the ± with two roundings of "
+        "each loss's largest term: what a difference must exceed to refute)"
     )
 
 
@@ -540,6 +553,7 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "curvature": _maybe(estimate.curvature),
         "truncation_error": _maybe(estimate.truncation),
         "uncertainty": decimal_exact(estimate.uncertainty),
+        "uncertainty_with_terms": _maybe(estimate.terms_uncertainty),
         "one_sided_uncertainty": _maybe(estimate.one_sided_uncertainty),
         "curvature_uncertainty": _maybe(estimate.curvature_uncertainty),
         "significant_digits": estimate.significant_digits,
