@@ -735,10 +735,23 @@ BUGS = [
 ]
 
 
+# Two of them a row of these losses no longer resolves: a loss is made of arguments near w
+# (a unit of w), each rounded to u of its size, which moves it by u·|L'| (calculator.terms:
+# 1000·(cos(sqrt(1 + w²)) + atan(w − 1.1)) in float16 was a false "Wrong" 24 times). Their
+# slopes, −6 and −6.9, are far larger than their losses (0.9, 0.45), so in float16 at
+# ε = 0.03 and in bfloat16 at ε = 0.1 such terms' rounding covers a 10 % bug: too coarse to
+# judge (the losses' rounding, with w⁴'s curvature room), never correct
+_SLOPE_COVERS = {("float16", -1.204), ("bfloat16", -0.065)}
+
+
 @pytest.mark.parametrize("row", BUGS, ids=[f"{r[0]}-{r[1]}-{r[2]}" for r in BUGS])
 def test_bugs_the_rows_resolve_stay_wrong(row):
-    dtype, _, _, loss, plus, minus, eps, backprop = row
+    dtype, _, w, loss, plus, minus, eps, backprop = row
     result = _binary(dtype, loss, plus, minus, eps, backprop)
+    if (dtype, w) in _SLOPE_COVERS:
+        assert result.comparison.verdict.key == "inconclusive"
+        assert result.comparison.too_few in ("terms", "truncation")  # with w⁴'s curvature
+        return
     assert result.comparison.verdict.key == "wrong"
     assert verdict_title(result) == "Wrong"
 
@@ -780,12 +793,22 @@ def test_typed_decimals_at_a_large_step_name_the_truncation():
     assert result.comparison.band.key == "wrong"
     assert result.comparison.verdict.key == "inconclusive"
     assert result.comparison.too_few == "truncation"
-    # without L the calculator knows no curvature: the band decides, its words name the step
+    # without L the calculator knows no curvature, but a central difference's truncation is
+    # there all the same: the exact derivative is not "Wrong" (it was, review12c C2), and a
+    # bug beyond the truncation a loss varying on three steps leaves still is
     result = _typed(
         loss_plus="0.84147098480789651",
         loss_minus="0.38941834230865049",
         epsilon="0.3",
         backprop="0.76484218728448842",
+    )
+    assert result.comparison.verdict.key == "inconclusive"
+    assert result.comparison.too_few == "truncation"
+    result = _typed(
+        loss_plus="0.84147098480789651",
+        loss_minus="0.38941834230865049",
+        epsilon="0.3",
+        backprop="0.800",
     )
     assert result.comparison.verdict.key == "wrong"
 

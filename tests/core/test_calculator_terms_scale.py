@@ -78,3 +78,36 @@ def test_losses_on_their_own_spacing_keep_the_old_allowance():
 def test_a_binary_row_whose_digits_all_cancelled_never_refutes(claim):
     comparison = _binary("float16", "0.5", "0.5", "0.5", "0.001", claim)
     assert comparison.verdict.key == "inconclusive"
+
+
+# review12c run.py: 1000·(cos(sqrt(1 + w²)) + atan(w − 1.1)) in float16 at w = 0.67236328125,
+# torch's float16 losses (L ≈ −46, terms ≈ ±400 cancelling: ×1000 is no power of two, so the
+# grid does not show them), exact derivative 324.342; ε, L, L+, L−
+_SCALED_1000 = [
+    ("0.009765625", "-46.15625", "-42.46875", "-50.0625"),
+    ("0.0029296875", "-46.15625", "-45.65625", "-46.875"),
+    ("0.0009765625", "-46.15625", "-45.15625", "-46.875"),
+    ("0.00048828125", "-46.15625", "-45.65625", "-46.625"),
+]
+
+
+@pytest.mark.parametrize("row", _SCALED_1000, ids=lambda row: row[0])
+@pytest.mark.parametrize("claim", ["324.34217900463524", "324.25", "324.5"])
+def test_a_loss_scaled_by_a_thousand_is_not_wrong(row, claim):
+    """The losses' terms are of the order of their slope over a unit of w (the arguments
+    near w the loss is made of), u·|central| each: 24 false "Wrong" in review12c's run.py."""
+    eps, loss, plus, minus = row
+    assert _binary("float16", loss, plus, minus, eps, claim).verdict.key != "wrong"
+
+
+def test_a_bug_the_scaled_thousand_row_resolves_is_still_wrong():
+    eps, loss, plus, minus = _SCALED_1000[0]
+    assert _binary("float16", loss, plus, minus, eps, "-324.25").verdict.key == "wrong"
+    assert _binary("float16", loss, plus, minus, eps, "648.5").verdict.key == "wrong"
+
+
+@pytest.mark.parametrize("claim", ["322.73120415752658", "322", "326"])
+def test_the_bfloat16_loss_scaled_by_a_thousand_is_not_wrong(claim):
+    # the same loss in bfloat16 at w = 0.71875, ε = 2^-8 (exact derivative 322.731)
+    comparison = _binary("bfloat16", "-35.25", "-31.25", "-39.0", "0.00390625", claim)
+    assert comparison.verdict.key != "wrong"

@@ -92,11 +92,13 @@ CALC_KINDS = [
         "wrong",
         1,
     ),
-    (["--plus", "2.25", "--minus", "0.75", "--eps", "0.25", "--backprop", "3.06"], "wrong", 1),
+    (["--plus", "2.25", "--minus", "0.75", "--eps", "0.25", "--backprop", "3.15"], "wrong", 1),
 ]
 # the two bfloat16 rows are 3·w at 0.5371 ± 0.2371, not at 0.5 ± 0.25: 2.25 and 0.75 lie on
 # a grid of 0.25, as losses formed from cancelling terms would (calculator/terms.py), so one
-# row no longer confirms or refutes them; typed decimals keep their digits' bound
+# row no longer confirms or refutes them; typed decimals keep their digits' bound. The typed
+# "wrong" row's backprop is 3.15, not 3.06: at ε = 0.25 a 2 % difference is within the
+# truncation a loss varying on three steps leaves (verdicts.plausible_truncation, 1.9 %)
 
 
 @pytest.mark.parametrize("options, key, code", CALC_KINDS)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui.core.calculator.rounding import EXACT, Quotients, exact_quotient
+from fdgui.core.calculator.sent_reference import own_error
 from fdgui.core.calculator.terms import term_rounding
 from fdgui.core.numbers.parsing import (
     CONTEXT,
@@ -25,7 +26,13 @@ from fdgui.core.numbers.parsing import (
     typed_precision,
 )
 from fdgui.core.numbers.typed_claim import claim_half_unit
-from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, compare
+from fdgui.core.numbers.verdicts import (
+    BINARY_SAFETY,
+    RELATIVE_ERROR_FLOOR,
+    Comparison,
+    compare,
+    plausible_truncation,
+)
 
 # Field keys, in the order a person fills them in.
 FIELDS: tuple[str, ...] = ("loss", "loss_plus", "loss_minus", "epsilon", "backprop")
@@ -98,6 +105,10 @@ class Estimate:
     working_digits: int = 60
     rounded: tuple[str, ...] = ()
     rounded_bounds: tuple[str, ...] = ()
+    # binary losses: twice the ± with what their terms' rounding may add (calculator.terms),
+    # what a refutation must exceed (verdicts.BINARY_SAFETY): the bar of the exact secant of
+    # losses computed in that format (review12c H2); None when typed
+    terms_uncertainty: Decimal | None = None
 
     @property
     def equal_losses(self) -> bool:
@@ -273,10 +284,14 @@ def estimate(inputs: Inputs) -> Estimate:
         digits_lost = None
     else:
         digits_lost = max(0.0, math.log10(float(largest / abs(difference))))
-    comparison = None
+    comparison = terms_uncertainty = None
+    terms = term_rounding(inputs.loss_roundoff, plus, minus, loss, central)
+    if inputs.loss_roundoff is not None:
+        with_terms = x.add(x.add(half_unit_plus, half_unit_minus), x.multiply(2, terms))
+        with_terms = x.multiply(BINARY_SAFETY, with_terms)
+        terms_uncertainty = _tidy(bound("central with terms", with_terms, denominator))
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
-        terms = term_rounding(inputs.loss_roundoff, plus, minus, loss)
         comparison = compare(
             central,
             inputs.backprop,
@@ -286,12 +301,13 @@ def estimate(inputs: Inputs) -> Estimate:
             losses_format(inputs.loss_roundoff),
             inputs.allowance,
             room=truncation or Decimal(0),
+            prior=plausible_truncation(central, max((epsilon, *(steps or ())))),
             binary=inputs.loss_roundoff is not None,
             terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
-        comparison = own_error(comparison, central, inputs.reference)
+        comparison = own_error(comparison, central, inputs.reference, inputs.allowance)
     return Estimate(
         inputs=inputs,
         central=central,
@@ -310,42 +326,8 @@ def estimate(inputs: Inputs) -> Estimate:
         working_digits=quotients.digits,
         rounded=tuple(quotients.rounded),
         rounded_bounds=tuple(quotients.rounded_bounds),
+        terms_uncertainty=terms_uncertainty,
     )
-
-
-def own_error(
-    comparison: Comparison, central: Decimal, reference: tuple[Decimal, Decimal] | None
-) -> Comparison:
-    """A disagreement (kinks, suspicious, wrong) that the central difference's own measured
-    error explains is not resolved at this ε: |central − R| + bar bounds how far the central
-    difference is from the derivative (truncation at a large ε, rounding inside the losses
-    beyond u·|L|), and a difference from the backprop within that plus every allowance the
-    comparison makes (the backprop's typed digits, its format's rounding) could be that error
-    alone. Then "Too coarse to judge at this ε" (``too_few`` "this ε"), never "correct"."""
-    unresolved = comparison.verdict.key == "inconclusive" and comparison.too_few in (
-        "truncation",
-        "terms",
-        "resolve",
-    )  # a "wrong"-band difference one row cannot resolve: the measured error says why
-    if reference is None or not (
-        unresolved or comparison.verdict.key in ("kinks", "suspicious", "wrong")
-    ):
-        return comparison
-    x = EXACT
-    value, bar = reference
-    own = x.add(x.subtract(central, value).copy_abs(), bar)
-    allowed = x.add(x.add(own, comparison.claim), x.add(comparison.computed, comparison.underflow))
-    from dataclasses import replace
-
-    if comparison.absolute_difference > allowed:
-        # beyond the central difference's measured error (truncation and the losses' real
-        # rounding together): what one row left unresolved, the measurement resolves
-        if unresolved:
-            return replace(comparison, verdict=comparison.band, too_few="")
-        return comparison
-    from fdgui.core.numbers.verdicts import INCONCLUSIVE
-
-    return replace(comparison, verdict=INCONCLUSIVE, too_few="this ε", within_uncertainty=True)
 
 
 def _uneven(

@@ -7,8 +7,13 @@ confident classifier rounds two terms near z_y ≈ 10 to a loss of 4e-5 (review1
 row cannot measure this (a table of rows can: ``sweep.row_scatter``), so each loss is
 allowed TERM_ROUNDINGS roundings of the largest term it may have been formed from:
 
-- terms of order one (a probability, 1 + x, a logit, an argument near w) or of the loss's
-  own size: u·max(|L+|, |L−|, |L|, 1);
+- terms of order one (a probability, 1 + x, a logit) or of the loss's own size:
+  u·max(|L+|, |L−|, |L|, 1);
+- an argument near w (w, 1 + w², a·w + b: of the order of a unit of w) rounds to u of its
+  size and moves the loss by its slope times that: u·|L'|, read from the central
+  difference. A loss of order-one terms times 1000 (not a power of two, so its grid does not
+  show them) has a slope of that order: 1000·(cos(sqrt(1 + w²)) + atan(w − 1.1)) in float16
+  is −46 from terms of ±400, slope 324 (review12c's run.py, 24 false "Wrong");
 - the terms the losses show: a difference of two float32 numbers near 10 is a multiple of
   their spacing 2^-20, however small it is. Where every loss lies on a grid q (the largest
   power of two each is a multiple of) coarser than GRID_EVIDENCE times the spacing of
@@ -34,20 +39,28 @@ TERM_ROUNDINGS = 2  # roundings of its largest term (of order one, |L|, or shown
 # the losses' grid shows larger terms only beyond this many times their own spacing: three
 # losses share one extra zero bit by chance one time in 8, two extra one time in 64
 GRID_EVIDENCE = 2
+# a loss is made of arguments near w (w itself, 1 + w², a·w + b), each rounded to u of its
+# size: one of size SLOPE_REACH (a unit of w) moves the loss by u·|L'|·SLOPE_REACH
+SLOPE_REACH = Decimal(1)
 
 
 def term_rounding(
-    roundoff: Decimal | None, plus: Decimal, minus: Decimal, loss: Decimal | None
+    roundoff: Decimal | None,
+    plus: Decimal,
+    minus: Decimal,
+    loss: Decimal | None,
+    slope: Decimal = Decimal(0),
 ) -> Decimal:
     """What each loss may be off by from its terms' rounding (0 for typed decimals):
-    TERM_ROUNDINGS·max(u·max(|L+|, |L−|, |L|, 1), q), q the grid all the losses lie on
-    (``losses_grid``) where it is coarser than GRID_EVIDENCE times the spacing at their
-    largest size, else 0."""
+    TERM_ROUNDINGS·max(u·max(|L+|, |L−|, |L|, 1, |slope|·SLOPE_REACH), q), q the grid all
+    the losses lie on (``losses_grid``) where it is coarser than GRID_EVIDENCE times the
+    spacing at their largest size, else 0; ``slope`` the central difference."""
     if roundoff is None:
         return Decimal(0)
     values = [value for value in (plus, minus, loss) if value is not None]
     largest = max(value.copy_abs() for value in values)
-    own = EXACT.multiply(roundoff, max(largest, Decimal(1)))
+    reach = EXACT.multiply(slope.copy_abs(), SLOPE_REACH)
+    own = EXACT.multiply(roundoff, max(largest, Decimal(1), reach))
     grid = losses_grid(values, roundoff)
     if grid <= EXACT.multiply(GRID_EVIDENCE, _spacing(largest, roundoff)):
         grid = Decimal(0)  # near the losses' own spacing: no larger terms shown

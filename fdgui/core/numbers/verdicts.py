@@ -56,21 +56,26 @@ LOSSES_RESOLVE = Decimal("0.25")
 # losses' rounding rather than bounding it (the explorer's ``diagnosis.SAFETY_FACTOR``:
 # |g − T| beyond twice both bars); typed decimals' half units bound their digits: once
 BINARY_SAFETY = Decimal(2)
-# The scale in w on which one row's truncation room assumes a loss may vary
-# (``truncation_room``): ε = 0.1 leaves 1.9 % of the gradient, ε = 0.03 0.17 %
-VARIATION_SCALE = Decimal("0.3")
+# One row does not measure its central difference's truncation |L'''|·ε²/6: its plausible
+# size takes the loss to vary on a scale no finer than VARIATION_SCALE in w, nor than
+# STEP_SCALES steps (``plausible_truncation``)
+VARIATION_SCALE = Decimal("0.1")
+STEP_SCALES = Decimal(3)
 
 
-def truncation_room(curvature_room: Decimal, central: Decimal, epsilon: Decimal) -> Decimal:
-    """What one row leaves for its central difference's truncation |L'''|·ε²/6, which it does
-    not measure: the one-sided differences' spread |L''|·ε/2 (0 without L), and at least
-    |central|·(ε/VARIATION_SCALE)²/6, the truncation of a loss that varies on a scale of
-    VARIATION_SCALE in w (sin(w/s): |L'''| = |L'|/s²). Near an inflection point L'' → 0 while
-    L''' does not: sin(10w) at 0.001 with ε = 0.03 had no room, and a correct derivative was
-    "Wrong" (review12c C2). A loss varying faster still can still mislead one row."""
+def plausible_truncation(central: Decimal, epsilon: Decimal) -> Decimal:
+    """The truncation one row cannot rule out even where its curvature vanishes: that of a
+    loss varying like sin(w/s) at an inflection point, where L'' = 0 and the central
+    difference is L'·sin(x)/x ≈ L'·(1 − x²/6), x = ε/s — |central|·(x²/6)/(1 − x²/6) — with
+    s = max(VARIATION_SCALE, STEP_SCALES·ε). A prior, not a measurement: below
+    VARIATION_SCALE/STEP_SCALES it shrinks like ε² (a smaller ε resolves more); above, it is
+    that of a loss varying on STEP_SCALES steps, 1.9 % of the central difference (one row
+    refutes only on the premise that ε is at most a third of the loss's scale). A loss varying
+    faster (sin(30w) at ε = 0.01) can still mislead one row."""
     x = _EXACT
-    share = CONTEXT.divide(x.multiply(epsilon, epsilon), x.multiply(6, VARIATION_SCALE**2))
-    return max(curvature_room, CONTEXT.multiply(central.copy_abs(), share))
+    scale = max(VARIATION_SCALE, x.multiply(STEP_SCALES, epsilon))
+    share = CONTEXT.divide(x.multiply(epsilon, epsilon), x.multiply(6, x.multiply(scale, scale)))
+    return CONTEXT.multiply(central.copy_abs(), CONTEXT.divide(share, 1 - share))
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
@@ -136,6 +141,10 @@ class Comparison:
     room: Decimal = Decimal(0)
     # what the losses' terms' rounding may add to the central difference (binary losses)
     terms: Decimal = Decimal(0)
+    # the truncation one row cannot rule out where its curvature vanishes
+    # (``plausible_truncation``), a prior: added to the rounding's allowance as an
+    # independent error is (root sum of squares)
+    prior: Decimal = Decimal(0)
 
 
 def compare(
@@ -149,6 +158,7 @@ def compare(
     room: Decimal = Decimal(0),
     binary: bool = False,
     terms: Decimal = Decimal(0),
+    prior: Decimal = Decimal(0),
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -220,7 +230,7 @@ def compare(
         verdict = band
         if band.key == "wrong":
             left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
-            verdict, too_few = _resolved(left, uncertainty, terms, room, binary)
+            verdict, too_few = _resolved(left, uncertainty, terms, (room, prior), binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
     return Comparison(
@@ -238,6 +248,7 @@ def compare(
         underflow=underflow,
         room=room,
         terms=terms,
+        prior=prior,
     )
 
 
@@ -260,16 +271,24 @@ def _floor_hides(numeric: Decimal, analytic: Decimal, difference: Decimal) -> bo
 
 
 def _resolved(
-    left: Decimal, uncertainty: Decimal, terms: Decimal, room: Decimal, binary: bool
+    left: Decimal,
+    uncertainty: Decimal,
+    terms: Decimal,
+    rooms: tuple[Decimal, Decimal],
+    binary: bool,
 ) -> tuple[Verdict, str]:
     """("wrong", "") where ``left``, the difference less the backprop's digits and its
     format's rounding, exceeds the losses' ± with their terms' rounding (twice for binary
-    losses) plus the truncation room; else INCONCLUSIVE and what keeps it from resolving: the
-    room ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
+    losses) plus the truncation room the curvature shows, and that spread and the plausible
+    truncation (``plausible_truncation``, a prior: independent of the rounding, so added as
+    a root sum of squares); else INCONCLUSIVE and what keeps it from resolving: the
+    truncation ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
     x = _EXACT
+    room, prior = rooms
     safety = BINARY_SAFETY if binary else Decimal(1)
     spread = x.multiply(safety, x.add(uncertainty, terms))
-    if left > x.add(spread, room):
+    either = CONTEXT.sqrt(x.add(x.multiply(spread, spread), x.multiply(prior, prior)))
+    if left > max(x.add(spread, room), either):
         return VERDICTS[-1], ""
     if left > spread:
         return INCONCLUSIVE, "truncation"

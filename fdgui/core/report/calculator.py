@@ -27,7 +27,11 @@ from fdgui.core.numbers.format import (
 )
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
 from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, floor_hidden
-from fdgui.core.report.calculator_unresolved import own_error_words, unresolved_words
+from fdgui.core.report.calculator_unresolved import (
+    kink_refuted_words,
+    own_error_words,
+    unresolved_words,
+)
 from fdgui.core.report.exporters import register
 
 FORMULAS = (
@@ -109,12 +113,25 @@ def cancellation_text(estimate: Estimate) -> str:
             f"{lost:.1f} of the about {estimate.significant_digits} significant digits the "
             f"losses carry (binary numbers rounded to u = {ratio(roundoff)}) cancel in "
             f"L+ − L−, leaving about {kept:.1f}. Their rounding allows "
-            f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}."
+            f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}"
+            f"{_with_terms(estimate)}."
         )
     return (
         f"{lost:.1f} of {estimate.significant_digits} typed significant digits cancel in L+ − L−, "
         f"leaving about {kept:.1f}. The typed digits pin the gradient to "
         f"{decimal_display(estimate.central)} ± {format_uncertainty(estimate.uncertainty)}."
+    )
+
+
+def _with_terms(estimate: Estimate) -> str:
+    """The bar with the losses' terms' rounding, where it is wider than their ±."""
+    wider = estimate.terms_uncertainty
+    if wider is None or wider <= estimate.uncertainty:
+        return ""
+    return (
+        f" if each were rounded once, ± {format_uncertainty(wider)} with the rounding of the "
+        "terms a loss computed in that format is made of (twice the ± with two roundings of "
+        "each loss's largest term: what a difference must exceed to refute)"
     )
 
 
@@ -203,6 +220,8 @@ def verdict_text(
         text = format_words(comparison, uncertainty, measured)
     if comparison.too_few == "this ε":
         text = own_error_words(comparison, inputs)
+    if comparison.verdict.key == "wrong" and comparison.band.key == "kinks":
+        text = kink_refuted_words(comparison, inputs)
     if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
         text = unresolved_words(comparison, uncertainty, roundoff)
     if comparison.verdict.key in ("inconclusive", "limited"):
@@ -462,6 +481,10 @@ def calculator_report(estimate: Estimate) -> str:
                 "  grid the losses lie on shows), and the room |L''|·ε/2 for truncation.",
             ]
         ),
+        "  One row does not measure its central difference's truncation (|L'''|·ε²/6): a",
+        "  difference refutes only beyond what a loss varying like sin(w/s) leaves at an",
+        "  inflection point, s the larger of 0.1 in w and three steps (a loss varying",
+        "  faster can still mislead one row).",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"
@@ -530,6 +553,7 @@ def calculator_json(estimate: Estimate) -> dict[str, Any]:
         "curvature": _maybe(estimate.curvature),
         "truncation_error": _maybe(estimate.truncation),
         "uncertainty": decimal_exact(estimate.uncertainty),
+        "uncertainty_with_terms": _maybe(estimate.terms_uncertainty),
         "one_sided_uncertainty": _maybe(estimate.one_sided_uncertainty),
         "curvature_uncertainty": _maybe(estimate.curvature_uncertainty),
         "significant_digits": estimate.significant_digits,

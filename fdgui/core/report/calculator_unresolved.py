@@ -16,7 +16,7 @@ from fdgui.core.numbers.verdicts import Comparison
 
 def own_error_words(comparison: Comparison, inputs: Any) -> str:
     """Why a disagreement the sent central difference's own measured error explains is not
-    judged at this ε (``schemes.own_error``)."""
+    judged at this ε (``sent_reference.own_error``)."""
     value, bar = inputs.reference
     off = (comparison.numeric - value).copy_abs()
     return (
@@ -27,6 +27,21 @@ def own_error_words(comparison: Comparison, inputs: Any) -> str:
         "so this one difference cannot tell a correct gradient from a bug that size. Send the "
         "row at the explorer's recommended ε to judge it here, or read the explorer's verdict, "
         "which weighs every ε."
+    )
+
+
+def kink_refuted_words(comparison: Comparison, inputs: Any) -> str:
+    """Why a "kinks"-band difference is "Wrong" for a row sent with the explorer's trusted
+    reference (``sent_reference._no_kink_explains``)."""
+    value, bar = inputs.reference
+    return (
+        f"Close (relative error {decimal_display(comparison.relative_error, 2)}, the “Fine "
+        "only if the loss has kinks” band), but no kink explains it: the ε explorer's "
+        f"reference {decimal_display(value)} (± {format_uncertainty(bar)}) for these losses, "
+        "read where no kink is near w, puts the derivative "
+        f"{format_uncertainty((comparison.analytic - value).copy_abs())} from the backprop "
+        "gradient, beyond twice what the central difference's own error and the backprop's "
+        "digits and rounding allow. Look for a small mistake in the backward pass."
     )
 
 
@@ -45,11 +60,18 @@ def unresolved_words(
     )
     undecided = "so this row neither confirms nor refutes it"
     if comparison.too_few == "truncation":
+        spread = (
+            f"the forward and backward differences are "
+            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and "
+            if comparison.room
+            else ""
+        )
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
-            "central difference's truncation: the forward and backward differences are "
-            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and a "
-            "central difference's own truncation (|L'''|·ε²/6) is not measured by one row; "
+            f"central difference's truncation: {spread}a central difference's own truncation "
+            "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
+            "point) a loss varying like sin(w/s), s the larger of 0.1 and three steps, leaves "
+            f"{format_uncertainty(comparison.prior)} at this ε; "
             f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
         )
     dtype = comparison.losses_format or "their format"
