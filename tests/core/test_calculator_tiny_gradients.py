@@ -30,8 +30,14 @@ def test_a_disagreement_the_digits_resolve_is_wrong_below_the_floor(claim):
 
 
 @pytest.mark.parametrize("claim", ["2e-16", "2.0000000000001e-16"])
-def test_the_right_tiny_gradient_stays_correct(claim):
-    assert _check(*_ROW, claim).comparison.verdict.key == "correct"
+def test_the_right_tiny_gradient_agrees_as_far_as_the_digits_tell(claim):
+    # 2e-16 ± 5e-20 pins the gradient to 2.5e-4 of itself: "Consistent within the typed
+    # digits", as the same row scaled above the floor (2 ± 5e-4) is, never "Wrong"; the 1e-8
+    # floor used to make it "Correct", seven digits the row cannot show (review13v C2)
+    assert _check(*_ROW, claim).comparison.verdict.key == "consistent"
+    # typed to 1e-29 the same losses pin it to 2.5e-11 of itself: "Correct"
+    exact = _check("1e-16", "1.0020010000000e-16", "0.9980010000000e-16", "0.001", claim)
+    assert exact.comparison.verdict.key == "correct"
 
 
 def test_a_disagreement_within_the_rows_bar_is_too_coarse_not_correct():
@@ -71,4 +77,31 @@ def test_the_rule_holds_at_every_scale(scale):
     s = Decimal(scale)
     row = [str(s * Decimal(v)) for v in ("1", "1.002001", "0.998001")]
     assert _check(*row, "0.001", str(s * Decimal("-2"))).comparison.verdict.key == "wrong"
-    assert _check(*row, "0.001", str(s * Decimal("2"))).comparison.verdict.key == "correct"
+    right = _check(*row, "0.001", str(s * Decimal("2"))).comparison.verdict.key
+    assert right == _check("1", "1.002001", "0.998001", "0.001", "2").comparison.verdict.key
+
+
+@pytest.mark.parametrize("claim", ["2.018e-16", "2.0018e-16", "2.00018e-16"])
+def test_below_the_floor_every_band_is_read_against_the_gradient_itself(claim):
+    """review13v C2: a 0.9 %, 0.09 % or 0.009 % disagreement of a 2e-16 gradient that the
+    exact digits resolve to 5e-20 was "Correct … seven or more digits"; it is in the band
+    the same row scaled above the floor gets, never "Correct"."""
+    from decimal import Decimal
+
+    tiny = _check(*_ROW, claim).comparison
+    scaled = _check(
+        *[str(Decimal(v) * Decimal("1e16")) for v in _ROW[:3]],
+        "0.001",
+        str(Decimal(claim) * Decimal("1e16")),
+    ).comparison
+    assert tiny.verdict.key != "correct" and tiny.band.key != "correct"
+    assert (tiny.band.key, tiny.verdict.key) == (scaled.band.key, scaled.verdict.key)
+    assert "seven or more digits" not in calculator_report(_check(*_ROW, claim))
+
+
+def test_a_claim_within_a_coarse_tiny_rows_bar_is_too_coarse_not_correct():
+    """review13v C2: 3e-50, 1e-50 at ε = 1e-20 pin the gradient to 1e-30 ± 5e-31 (±50 %);
+    a claim 0.7 % off is not "Correct" there, as the same row scaled by 1e30 is not."""
+    result = _check("2e-50", "3e-50", "1e-50", "1e-20", "1.007e-30").comparison
+    scaled = _check("2e-20", "3e-20", "1e-20", "1e-20", "1.007").comparison
+    assert result.verdict.key == scaled.verdict.key != "correct"

@@ -191,8 +191,9 @@ def compare(
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
     within_losses = difference <= uncertainty
-    if band.key != "wrong" and _floor_hides(numeric, analytic, difference):
-        band = VERDICTS[-1]  # beyond 1 % of the gradient itself: judged so (within the ±: coarse)
+    own_scale = _below_floor(numeric, analytic)
+    if own_scale:  # both below the 1e-8 floor: every band is read against the gradient itself
+        band = verdict_for(CONTEXT.divide(difference, own_scale))
     digits_spread = _EXACT.add(uncertainty, claim)  # the losses' ± and the backprop's digits
     within = within_losses or difference <= digits_spread
     computed_rounding, underflow = _format_rounding(analytic, losses_format)
@@ -201,7 +202,7 @@ def compare(
     computed = computed_rounding
     rounding = _EXACT.add(computed, underflow)
     # the relative spread the typed digits leave on the numeric gradient
-    scale = max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
+    scale = own_scale or max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
     resolvable = CONTEXT.divide(uncertainty, scale) <= Decimal("1e-7")
     too_few = ""
     if band.key == "correct":
@@ -253,21 +254,21 @@ def compare(
 
 
 def floor_hidden(comparison: Comparison) -> bool:
-    """Whether the comparison's "Wrong" band was read against the gradient itself, the 1e-8
-    floor's relative error being in a lower band (``_floor_hides``)."""
-    return comparison.band.key == "wrong" and verdict_for(comparison.relative_error).key != "wrong"
+    """Whether the comparison's band was read against the gradient itself, the 1e-8 floor's
+    relative error being in a lower band (``_below_floor``)."""
+    return comparison.band.key != verdict_for(comparison.relative_error).key
 
 
-def _floor_hides(numeric: Decimal, analytic: Decimal, difference: Decimal) -> bool:
-    """Both gradients are below the 1e-8 floor and differ by more than the "wrong" band's 1 %
-    of the larger itself: the floor would call a sign flip of a 1e-16 gradient "Correct"
-    (review12c C4). Such a difference is judged as the ε explorer judges it, against the
-    gradient itself (``compare``): "Wrong" where the row resolves it, else too coarse to
-    judge, as the same row scaled above the floor is."""
+def _below_floor(numeric: Decimal, analytic: Decimal) -> Decimal:
+    """The larger gradient where both are below the relative error's 1e-8 floor (and not both
+    0), else 0. There the floor would call a sign flip of a 1e-16 gradient "Correct"
+    (review12c C4) and a 0.9 % bug "agree to seven digits" (review13v C2): the band is read
+    against the gradient itself, as the ε explorer judges it and as the same row scaled
+    above the floor is; the relative error shown stays the seed's."""
     larger = max(numeric.copy_abs(), analytic.copy_abs())
-    if not larger or larger >= RELATIVE_ERROR_FLOOR:
-        return False
-    return difference > _EXACT.multiply(Decimal(repr(VERDICTS[-1].lower)), larger)
+    if not larger.is_finite() or larger >= RELATIVE_ERROR_FLOOR:
+        return Decimal(0)
+    return larger
 
 
 def _resolved(

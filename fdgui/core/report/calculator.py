@@ -404,14 +404,14 @@ def _with_origin(
 def band_text(comparison: Comparison) -> str:
     """Which band the relative error falls in, with its limits."""
     band = comparison.band
-    if floor_hidden(comparison):
-        return "the error against the gradient itself is in the “Wrong” band (> 1e-2)"
     if band.key == "correct":
         limits = "≤ 1e-7"
     elif math.isinf(band.upper):
         limits = "> 1e-2"
     else:
         limits = f"{power_of_ten(band.lower)} … {power_of_ten(band.upper)}"
+    if floor_hidden(comparison):
+        return f"the error against the gradient itself is in the “{band.title}” band ({limits})"
     return f"relative error in the “{band.title}” band ({limits})"
 
 
