@@ -48,6 +48,9 @@ PATH_SCATTER = 8  # … plus this many times the largest scatter of repeats of L
 PATH_FANS = 8  # … plus this many times the round-off both paths show along a line near θ0
 
 
+PRECISION_TRIES = 3  # restarts while the loss precision is learned before that is said
+
+
 class PlanInterrupted(ProbeError):
     """The cost planner's call refused because a run was started (see ``planning``)."""
 
@@ -246,7 +249,23 @@ class ProbeModel(ModelBase):
         the engines set ε, round-off and tolerances from it. Learned once per load, at
         points moved by the float64 check's own step (larger ones only while the loss has
         not changed enough to tell; an error there ends the search, never the run). Also
-        checks that ``losses`` computes what ``loss`` does (``check_paths``)."""
+        checks that ``losses`` computes what ``loss`` does (``check_paths``). A process
+        that died between two of these calls and was restarted forgot it: learned again
+        (review13p H1: the forgotten None was read as a format named 'None')."""
+        for _ in range(PRECISION_TRIES):
+            if self._precision is not None:
+                return self._precision
+            self._learn_precision()
+        if self._precision is None:
+            raise ProbeError(
+                "the probe process was restarted each time its loss's float format was "
+                f"being measured ({PRECISION_TRIES} times): is something ending it?"
+            )
+        return self._precision
+
+    def _learn_precision(self) -> None:
+        """``loss_precision``'s measurement, once (``_precision`` is None after it when the
+        process was restarted meanwhile)."""
         if self._precision is None:
             theta = self._theta0
             offsets = self.offsets()
@@ -281,7 +300,6 @@ class ProbeModel(ModelBase):
             self._precision = coarser(found, self._reported)
             if first is not None:
                 self._check_paths(loss0, *first)
-        return self._precision
 
     @property
     def precision_known(self) -> bool:
