@@ -108,6 +108,10 @@ def correct_ends(text: str, w: float, dtype: str, typed_w=None) -> Ends | None:
         anchor, anchor_bar, anchor_exact = converged_derivative(text, w, 0, held)
     except Undefined:
         return None
+    read = _two_sided(text, w, anchor, anchor_bar, anchor_exact, held)
+    if read is None:
+        return None
+    anchor, anchor_bar = read
     point = typed_point(typed_w, w)
     rounds = _constants_round(text, held)
     # (point, arithmetic) of each end, and its twin read in float64 (a derivative worked out
@@ -152,9 +156,24 @@ def _end(text: str, anchor_exact, at, arithmetic) -> tuple[float, float] | None:
         value, value_bar, exact = converged_derivative(text, at, 0, arithmetic)
     except Undefined:
         return None
-    if _switches_differ(anchor_exact, exact) or not np.isfinite(value_bar):
+    if _switches_differ(anchor_exact, exact):
         return None
-    return value, value_bar
+    read = _two_sided(text, at, value, value_bar, exact, arithmetic)
+    if read is None or not np.isfinite(read[1]):
+        return None
+    return read
+
+
+def _two_sided(text: str, at, value: float, bar: float, exact, arithmetic):
+    """(the derivative, its bar) at ``at`` as the analytic reference reads it: at a switch
+    exactly at ``at`` whose sides meet, where they meet (``switch_limit.two_sided``: the
+    same rule for the anchor and every end, so the typed constants' end is there at a C¹
+    switch as beside it); None where the sides differ (no derivative, no end)."""
+    from fdgui.core.sweep.extended import KinkAt
+    from fdgui.core.sweep.switch_limit import two_sided
+
+    read = two_sided(text, at, value, bar, exact, arithmetic)
+    return None if isinstance(read, KinkAt) else read
 
 
 def typed_point(typed_w, w: float) -> str | None:
@@ -172,9 +191,12 @@ def typed_point(typed_w, w: float) -> str | None:
 
 
 def _switches_differ(anchor, other) -> bool:
+    """Whether a switch takes another branch in ``other`` than in the anchor: of the other
+    sign, or at w in one reading only (a switch at w in both is read from its sides in both:
+    ``_two_sided``)."""
     pairs = zip(anchor.switches, other.switches, strict=False)
     signs = [(np.sign(float(a)), np.sign(float(b))) for (a, _), (b, _) in pairs]
-    return any(a == 0 or b == 0 or a != b for a, b in signs)
+    return any(a != b for a, b in signs)
 
 
 def _constants_round(text: str, held) -> bool:
