@@ -69,3 +69,38 @@ def test_the_review_cases_are_not_wrong(text, w, grad, dtype):
 )
 def test_a_bug_the_dtype_resolves_stays_wrong_at_the_switch(text, w, grad, dtype):
     assert _kind(text, w, grad, dtype) == "wrong"
+
+
+@pytest.mark.parametrize(
+    ("text", "w", "grad", "dtype", "wrong"),
+    [
+        # the switch's own constant rounded: at the dtype's w the dtype's reading sits on
+        # the C¹ switch, the constants as typed beside it — on the branch that leads on
+        # from the same derivative
+        (
+            "(w-0.7)*abs(w-0.7) + sin(0.3*w)",
+            "0.7",
+            "2*abs(w-0.7) + 0.3*cos(0.3*w)",
+            "float16",
+            False,
+        ),
+        ("relu(w-0.1)**2 + 0.5*w", "0.1", "2*relu(w-0.1) + 0.5", "float32", False),
+        (
+            "-minimum(w-1.3, 0)**2 + exp(0.3*w)",
+            "1.3",
+            "-2*minimum(w-1.3, 0) + 0.3*exp(0.3*w)",
+            "bfloat16",
+            False,
+        ),
+        (
+            "(w-0.7)*abs(w-0.7) + sin(0.3*w)",
+            "0.7",
+            "1.1*(2*abs(w-0.7) + 0.3*cos(0.3*w))",
+            "float16",
+            True,
+        ),
+        ("relu(w-0.1)**2 + 0.5*w", "0.1", "-(2*relu(w-0.1) + 0.5)", "float32", True),
+    ],
+)
+def test_a_switch_at_the_dtype_w_only_allows_the_typed_constants_too(text, w, grad, dtype, wrong):
+    assert (_kind(text, w, grad, dtype) == "wrong") is wrong

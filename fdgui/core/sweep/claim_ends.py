@@ -191,12 +191,14 @@ def typed_point(typed_w, w: float) -> str | None:
 
 
 def _switches_differ(anchor, other) -> bool:
-    """Whether a switch takes another branch in ``other`` than in the anchor: of the other
-    sign, or at w in one reading only (a switch at w in both is read from its sides in both:
-    ``_two_sided``)."""
+    """Whether a switch takes the other branch in ``other`` than in the anchor (a kink may lie
+    between the readings). A switch at w in one reading or both is no such difference: that
+    reading is taken from its sides (``_two_sided``), which exist only where they meet —
+    the branch the other reading is on then leads on from the same derivative (a C¹ switch
+    whose argument holds a constant the dtype rounds: relu(w − 0.1)² at the float32 0.1)."""
     pairs = zip(anchor.switches, other.switches, strict=False)
     signs = [(np.sign(float(a)), np.sign(float(b))) for (a, _), (b, _) in pairs]
-    return any(a != b for a, b in signs)
+    return any(a * b < 0 for a, b in signs)
 
 
 def _constants_round(text: str, held) -> bool:
