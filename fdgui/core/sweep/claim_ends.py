@@ -11,7 +11,10 @@ typed is 1e-8 from the float64 one. The correct set is the hull of these ends �
 from the smallest to the largest — and a claim is allowed only its distance to that segment
 (plus the claim's other roundings), so a claim on the far side of T_d from the typed
 constants' derivative, or beyond it, gets no share of their gap. An end whose branch
-switches differ from the anchor's (a kink between the two readings) is left out.
+switches differ from the anchor's (a kink between the two readings) is left out. A switch
+exactly at w is read, for the anchor and every end alike, as the analytic reference reads it
+(``switch_limit.two_sided``: where its sides meet; no end where they do not), and a reading
+at a C¹ switch is no branch difference from one beside it (review13v C4).
 """
 
 from __future__ import annotations
