@@ -11,7 +11,10 @@ typed is 1e-8 from the float64 one. The correct set is the hull of these ends �
 from the smallest to the largest — and a claim is allowed only its distance to that segment
 (plus the claim's other roundings), so a claim on the far side of T_d from the typed
 constants' derivative, or beyond it, gets no share of their gap. An end whose branch
-switches differ from the anchor's (a kink between the two readings) is left out.
+switches differ from the anchor's (a kink between the two readings) is left out. A switch
+exactly at w is read, for the anchor and every end alike, as the analytic reference reads it
+(``switch_limit.two_sided``: where its sides meet; no end where they do not), and a reading
+at a C¹ switch is no branch difference from one beside it (review13v C4).
 """
 
 from __future__ import annotations
@@ -108,6 +111,10 @@ def correct_ends(text: str, w: float, dtype: str, typed_w=None) -> Ends | None:
         anchor, anchor_bar, anchor_exact = converged_derivative(text, w, 0, held)
     except Undefined:
         return None
+    read = _two_sided(text, w, anchor, anchor_bar, anchor_exact, held)
+    if read is None:
+        return None
+    anchor, anchor_bar = read
     point = typed_point(typed_w, w)
     rounds = _constants_round(text, held)
     # (point, arithmetic) of each end, and its twin read in float64 (a derivative worked out
@@ -152,9 +159,24 @@ def _end(text: str, anchor_exact, at, arithmetic) -> tuple[float, float] | None:
         value, value_bar, exact = converged_derivative(text, at, 0, arithmetic)
     except Undefined:
         return None
-    if _switches_differ(anchor_exact, exact) or not np.isfinite(value_bar):
+    if _switches_differ(anchor_exact, exact):
         return None
-    return value, value_bar
+    read = _two_sided(text, at, value, value_bar, exact, arithmetic)
+    if read is None or not np.isfinite(read[1]):
+        return None
+    return read
+
+
+def _two_sided(text: str, at, value: float, bar: float, exact, arithmetic):
+    """(the derivative, its bar) at ``at`` as the analytic reference reads it: at a switch
+    exactly at ``at`` whose sides meet, where they meet (``switch_limit.two_sided``: the
+    same rule for the anchor and every end, so the typed constants' end is there at a C¹
+    switch as beside it); None where the sides differ (no derivative, no end)."""
+    from fdgui.core.sweep.extended import KinkAt
+    from fdgui.core.sweep.switch_limit import two_sided
+
+    read = two_sided(text, at, value, bar, exact, arithmetic)
+    return None if isinstance(read, KinkAt) else read
 
 
 def typed_point(typed_w, w: float) -> str | None:
@@ -172,9 +194,14 @@ def typed_point(typed_w, w: float) -> str | None:
 
 
 def _switches_differ(anchor, other) -> bool:
+    """Whether a switch takes the other branch in ``other`` than in the anchor (a kink may lie
+    between the readings). A switch at w in one reading or both is no such difference: that
+    reading is taken from its sides (``_two_sided``), which exist only where they meet —
+    the branch the other reading is on then leads on from the same derivative (a C¹ switch
+    whose argument holds a constant the dtype rounds: relu(w − 0.1)² at the float32 0.1)."""
     pairs = zip(anchor.switches, other.switches, strict=False)
     signs = [(np.sign(float(a)), np.sign(float(b))) for (a, _), (b, _) in pairs]
-    return any(a == 0 or b == 0 or a != b for a, b in signs)
+    return any(a * b < 0 for a, b in signs)
 
 
 def _constants_round(text: str, held) -> bool:

@@ -389,8 +389,8 @@ def _slope_closer(text: str, w: float, side: int, arithmetic: Arithmetic = FLOAT
     try:
         beside = evaluate(text, w, 2 * START_DIGITS, side, arithmetic).derivative
         with mp.workdps(4 * START_DIGITS):  # digits enough to see w ± 1e-90·max(1, |w|)
-            scale = max(1, abs(mp.mpf(float(w))))
-            point = mp.mpf(float(w)) + side * mp.mpf(10) ** -90 * scale
+            at = mp.mpf(w) if isinstance(w, str) else mp.mpf(float(w))  # a typed decimal too
+            point = at + side * mp.mpf(10) ** -90 * max(1, abs(at))
             closer = _real(mp, _dual(_tree(text), point, mp, _Switches(arithmetic), side)[1])
             if abs(closer) > 1.5 * abs(beside) + mp.mpf(10) ** -20:
                 return None
@@ -432,7 +432,8 @@ def kink_at(
         and right is not None
         # beside w at ±1e-30·max(1,|w|): a smooth derivative moves by |L''|·2e-30 there
         and (
-            abs(left - right) <= 8 * UNIT * max(abs(left), abs(right)) + 1e-20 * max(1, abs(w))
+            abs(left - right)
+            <= 8 * UNIT * max(abs(left), abs(right)) + 1e-20 * max(1, abs(float(w)))
             # or the two slopes close in on each other towards w (abs(w)**1.5 at 0: ±1.5e-15
             # at 1e-30, ±1.5e-45 at 1e-90): they meet at w, the derivative exists
             or abs(closer[1] - closer[0]) <= 1e-6 * abs(left - right)
@@ -462,17 +463,14 @@ def analytic_reference(text: str, w: float, dtype: str = "float64") -> Reference
         return ReferenceValue(
             "analytic", float("nan"), None, 1, f"undefined at w ({why})", status="undefined"
         )
-    kink = kink_at(text, w, exact, arithmetic)
-    if kink is not None and kink.infinite:
-        return _vertical_tangent()
-    if kink is not None and not kink.removable:
-        return _kink_reference(kink, value)
-    if kink is not None and kink.closer is not None:
-        # a branch switches at w but both sides meet: the derivative is where they meet,
-        # not what the float64 conventions pick at the tie (maximum(w, 1)**2 - 2*relu(w - 1))
-        from fdgui.core.sweep.switch_limit import removable_derivative
+    # a branch switch at w whose sides meet: the derivative is where they meet, not what
+    # the float64 conventions pick at the tie (maximum(w, 1)**2 - 2*relu(w - 1))
+    from fdgui.core.sweep.switch_limit import two_sided
 
-        value, error = removable_derivative(text, w, kink, value, error, arithmetic)
+    read = two_sided(text, w, value, error, exact, arithmetic)
+    if isinstance(read, KinkAt):
+        return _vertical_tangent() if read.infinite else _kink_reference(read, value)
+    value, error = read
     return ReferenceValue(
         "analytic",
         value,

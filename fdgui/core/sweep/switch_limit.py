@@ -27,14 +27,35 @@ import numpy as np
 from fdgui.core.sweep.dtype_exact import Arithmetic
 from fdgui.core.sweep.extended import (
     START_DIGITS,
+    Exact,
     KinkAt,
     Undefined,
     _mp,
     _up,
     converged_derivative,
+    kink_at,
 )
 
 SLACK = 60  # decimal digits: a side agreeing with its closer slope this far is the same number
+
+
+def two_sided(
+    text: str, w: Any, value: float, error: float, exact: Exact, arithmetic: Arithmetic
+) -> tuple[float, float] | KinkAt:
+    """The derivative at ``w`` as the analytic reference reads it (``value`` ± ``error``,
+    ``exact``: ``converged_derivative``'s in ``arithmetic``): unchanged where no switch is at
+    w; read from the sides where a switch is at w and they meet (``removable_derivative``);
+    the ``KinkAt`` where they do not, or one is infinite (no two-sided derivative). The
+    analytic reference and the correct derivatives' segment (``claim_ends``: the constants
+    as typed or as the dtype holds them) read every arithmetic by this one rule."""
+    kink = kink_at(text, w, exact, arithmetic)
+    if kink is None:
+        return value, error
+    if kink.infinite or not kink.removable:
+        return kink
+    if kink.closer is None:
+        return value, error
+    return removable_derivative(text, w, kink, value, error, arithmetic)
 
 
 def _offset_moves(mp, kink: KinkAt) -> list[Any]:
