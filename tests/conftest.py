@@ -45,12 +45,13 @@ def _one_qapplication_for_the_session(qapp):
 # timeout's wall clock, a benchmark's ratios. `make test` runs these first, alone, on a quiet
 # machine, then every other test on two workers (pytest-xdist), so no second worker's load
 # (nor what it leaves running) reaches their clocks. A plain `pytest` runs everything in one
-# process, as before.
+# process, as before. A file listed here runs whole in that phase; in a file not listed, a
+# test that asserts a clock carries ``@pytest.mark.serial`` itself, and its file's other
+# tests run on the workers. A new clock test goes into a listed file or gets that mark.
 SERIAL = {
     "core/test_bounded_tableau.py",
     "core/test_expression.py",
     "core/test_extended_budget.py",
-    "core/test_netcheck.py",
     "core/test_netcheck_forward.py",
     "core/test_netcheck_roundoff_calls.py",
     "core/test_netcheck_stored_check.py",
@@ -58,8 +59,6 @@ SERIAL = {
     "e2e/test_offline.py",
     "e2e/test_session_crash.py",
     "e2e/test_session_kill_loop.py",
-    "probe/test_probe_estimate_review.py",
-    "probe/test_probe_failures.py",
     "probe/test_probe_group_ends.py",
     "probe/test_probe_huge_messages.py",
     "probe/test_probe_imported_modules.py",
@@ -70,16 +69,8 @@ SERIAL = {
     "probe/test_probe_request_clock.py",
     "probe/test_probe_timeout_per_evaluation.py",
     "ui/test_explorer_budget.py",
-    "ui/test_explorer_import_worker.py",
     "ui/test_gc_guard.py",
-    "ui/test_measured_sweep_worker.py",
-    "ui/test_netcheck_panel.py",
-    "ui/test_probe_opening.py",
-    "ui/test_probe_panels.py",
-    "ui/test_probe_repick.py",
-    "ui/test_reliability.py",
     "ui/test_reliability_probe.py",
-    "ui/test_session_round2.py",
     "ui/test_worker.py",
 }
 
