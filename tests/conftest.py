@@ -3,6 +3,13 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One OpenMP/BLAS thread, in the tests and in every probe process they start (which inherit
+# this): the probes here are tiny models, and with two threads each, on two workers of a
+# 2-core machine, torch's threads wait spinning for each other. A float32 torch probe check
+# (tests/probe/test_probe_float32_resolvable.py, seed 5) took 167 s and 21 CPU-s with the
+# default threads, 41 s and 5.4 CPU-s with one (same losses, same verdict; loaded machine).
+# A check itself already runs numpy's BLAS on one thread (fdgui/core/netcheck/blas.py).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 
@@ -87,11 +94,54 @@ SPREAD = {
 }
 
 
+# The workers' order: the xdist scheduler hands out whole files (and SPREAD's single tests)
+# in the order collected, each to the worker that runs out of work first. Longest first, the
+# last ones handed out are short, so the two workers end within seconds of each other; in
+# collection order a long file or float32 check handed out last held one worker for minutes
+# alone. Each file's (and each SPREAD test's) seconds are measured ones, in
+# tests/suite_seconds.json (`python tests/suite_seconds.py --help` remakes it); a file not
+# in it counts DEFAULT_SECONDS a test. `make test` passes --no-loadscope-reorder, without
+# which the scheduler would reorder the files by their number of tests.
+SECONDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suite_seconds.json")
+DEFAULT_SECONDS = 0.5
+
+
+def _longest_first(items, relatives):
+    """Order ``items`` by their work unit's measured seconds, longest first, each file's tests
+    in their own order."""
+    import json
+
+    try:
+        with open(SECONDS, encoding="utf-8") as handle:
+            seconds = json.load(handle)
+    except (OSError, ValueError):
+        return
+    units, estimate = {}, {}
+    for item, relative in zip(items, relatives, strict=True):
+        test = item.nodeid[item.nodeid.index("::") :] if "::" in item.nodeid else ""
+        unit = relative + test if relative in SPREAD else relative
+        units.setdefault(unit, []).append(item)
+    for unit, members in units.items():
+        relative = unit.split("::")[0]
+        if unit in seconds:
+            estimate[unit] = seconds[unit]
+        elif relative in seconds and relative in SPREAD:
+            estimate[unit] = seconds[relative] / max(1, sum(u.startswith(relative) for u in units))
+        else:
+            estimate[unit] = seconds.get(relative, DEFAULT_SECONDS * len(members))
+    ordered = sorted(units, key=lambda unit: -estimate[unit])  # stable: ties keep their order
+    items[:] = [item for unit in ordered for item in units[unit]]
+
+
 def pytest_collection_modifyitems(config, items):
     tests = os.path.dirname(os.path.abspath(__file__))
+    relatives = []
     for item in items:
         relative = os.path.relpath(str(item.path), tests).replace(os.sep, "/")
+        relatives.append(relative)
         if relative in SERIAL:
             item.add_marker(pytest.mark.serial)
         elif relative not in SPREAD:
             item.add_marker(pytest.mark.xdist_group(relative))
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # only the workers: one process keeps its order
+        _longest_first(items, relatives)
