@@ -82,33 +82,24 @@ SERIAL = {
 }
 
 
-# Long files of independent tests (each a whole network check in its own probe process):
-# on the two workers their tests are shared out one by one; every other file keeps its tests
-# on one worker (``--dist loadgroup``), so a module's fixtures are made once. On one worker
-# the float32 file alone held its worker 7 minutes while the other had finished.
-SPREAD = {
-    "probe/test_probe_float32_resolvable.py",
-    "probe/test_probe_float32_relu_never_wrong.py",
-    "probe/test_probe_torch_jax.py",
-    "probe/test_probe_weak_kink.py",
-}
-
-
-# The workers' order: the xdist scheduler hands out whole files (and SPREAD's single tests)
-# in the order collected, each to the worker that runs out of work first. Longest first, the
-# last ones handed out are short, so the two workers end within seconds of each other; in
-# collection order a long file or float32 check handed out last held one worker for minutes
-# alone. Each file's (and each SPREAD test's) seconds are measured ones, in
-# tests/suite_seconds.json (`python tests/suite_seconds.py --help` remakes it); a file not
-# in it counts DEFAULT_SECONDS a test. `make test` passes --no-loadscope-reorder, without
-# which the scheduler would reorder the files by their number of tests.
+# The workers' order. `make test` hands out whole files (``--dist loadfile``: a file's tests,
+# and its module fixtures, stay on one worker), each to the worker that runs out of work
+# first, in the order collected (``--no-loadscope-reorder``; without it xdist orders the
+# files by their number of tests). Here the workers collect the longest files first, so the
+# last files handed out are short and the two workers end close together. The seconds are
+# measured ones, in tests/suite_seconds.json (`python tests/suite_seconds.py --help` remakes
+# it); a file not in it counts DEFAULT_SECONDS a test.
+# (Until 2026-11-27 the Makefile used ``--dist loadgroup`` with an xdist_group mark per file
+# and four "SPREAD" files left unmarked. With pytest 9.2 and xdist 3.8 the marks never reach
+# the scheduler (xdist renames ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer
+# reads), so every test was handed out alone and module fixtures were made on both workers.)
 SECONDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suite_seconds.json")
-DEFAULT_SECONDS = 0.5
+DEFAULT_SECONDS = 0.1
 
 
 def _longest_first(items, relatives):
-    """Order ``items`` by their work unit's measured seconds, longest first, each file's tests
-    in their own order."""
+    """Order ``items`` by their file's measured seconds, longest first, each file's tests in
+    their own order."""
     import json
 
     try:
@@ -116,21 +107,12 @@ def _longest_first(items, relatives):
             seconds = json.load(handle)
     except (OSError, ValueError):
         return
-    units, estimate = {}, {}
+    files = {}
     for item, relative in zip(items, relatives, strict=True):
-        test = item.nodeid[item.nodeid.index("::") :] if "::" in item.nodeid else ""
-        unit = relative + test if relative in SPREAD else relative
-        units.setdefault(unit, []).append(item)
-    for unit, members in units.items():
-        relative = unit.split("::")[0]
-        if unit in seconds:
-            estimate[unit] = seconds[unit]
-        elif relative in seconds and relative in SPREAD:
-            estimate[unit] = seconds[relative] / max(1, sum(u.startswith(relative) for u in units))
-        else:
-            estimate[unit] = seconds.get(relative, DEFAULT_SECONDS * len(members))
-    ordered = sorted(units, key=lambda unit: -estimate[unit])  # stable: ties keep their order
-    items[:] = [item for unit in ordered for item in units[unit]]
+        files.setdefault(relative, []).append(item)
+    estimate = {f: seconds.get(f, DEFAULT_SECONDS * len(tests)) for f, tests in files.items()}
+    ordered = sorted(files, key=lambda f: -estimate[f])  # stable: ties keep their order
+    items[:] = [item for relative in ordered for item in files[relative]]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -141,7 +123,5 @@ def pytest_collection_modifyitems(config, items):
         relatives.append(relative)
         if relative in SERIAL:
             item.add_marker(pytest.mark.serial)
-        elif relative not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(relative))
     if os.environ.get("PYTEST_XDIST_WORKER"):  # only the workers: one process keeps its order
         _longest_first(items, relatives)

@@ -2,13 +2,13 @@
 
 Run the workers' phase with every duration printed, then read that output:
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -n 2 --dist loadgroup \\
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -n 2 --dist loadfile \\
         --no-loadscope-reorder -m "not serial" --durations=0 --durations-min=0 > out.txt
     .venv/bin/python tests/suite_seconds.py out.txt --note "idle, 2026-11-27"
 
-Each file gets the sum of its tests' setup, call and teardown; a test of a SPREAD file (handed
-out alone) gets its own sum too. Only the order matters (tests/conftest.py sorts by it), so a
-run on a loaded machine serves as long as the load was about even over the run.
+Each file gets the sum of its tests' setup, call and teardown. Only the order matters
+(tests/conftest.py sorts by it), so a run on a loaded machine serves as long as the load was
+about even over the run.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -25,21 +24,13 @@ LINE = re.compile(r"^\s*([\d.]+)s (?:setup|call|teardown)\s+tests/(\S+?)(::\S.*)
 
 
 def read(paths: list[str]) -> dict[str, float]:
-    sys.path.insert(0, str(HERE))
-    try:
-        from conftest import SPREAD
-    finally:
-        sys.path.pop(0)
     seconds: dict[str, float] = defaultdict(float)
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
             match = LINE.match(line)
             if not match:
                 continue
-            value, relative, test = float(match[1]), match[2], match[3] or ""
-            seconds[relative] += value
-            if relative in SPREAD and test:
-                seconds[f"{relative}{test}"] += value  # the unit the scheduler hands out
+            seconds[match[2]] += float(match[1])
     return {key: round(value, 1) for key, value in sorted(seconds.items())}
 
 
@@ -55,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     table = {"_measured": args.note, **seconds} if args.note else seconds
     target = HERE / "suite_seconds.json"
     target.write_text(json.dumps(table, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
-    files = sum(value for key, value in seconds.items() if "::" not in key)
-    print(f"{target}: {len(seconds)} entries, {files:.0f} s")
+    print(f"{target}: {len(seconds)} files, {sum(seconds.values()):.0f} s")
     return 0
 
 
