@@ -3,6 +3,13 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One OpenMP/BLAS thread, in the tests and in every probe process they start (which inherit
+# this): the probes here are tiny models, and with two threads each, on two workers of a
+# 2-core machine, torch's threads wait spinning for each other. A float32 torch probe check
+# (tests/probe/test_probe_float32_resolvable.py, seed 5) took 167 s and 21 CPU-s with the
+# default threads, 41 s and 5.4 CPU-s with one (same losses, same verdict; loaded machine).
+# A check itself already runs numpy's BLAS on one thread (fdgui/core/netcheck/blas.py).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 
@@ -45,12 +52,13 @@ def _one_qapplication_for_the_session(qapp):
 # timeout's wall clock, a benchmark's ratios. `make test` runs these first, alone, on a quiet
 # machine, then every other test on two workers (pytest-xdist), so no second worker's load
 # (nor what it leaves running) reaches their clocks. A plain `pytest` runs everything in one
-# process, as before.
+# process, as before. A file listed here runs whole in that phase; in a file not listed, a
+# test that asserts a clock carries ``@pytest.mark.serial`` itself, and its file's other
+# tests run on the workers. A new clock test goes into a listed file or gets that mark.
 SERIAL = {
     "core/test_bounded_tableau.py",
     "core/test_expression.py",
     "core/test_extended_budget.py",
-    "core/test_netcheck.py",
     "core/test_netcheck_forward.py",
     "core/test_netcheck_roundoff_calls.py",
     "core/test_netcheck_stored_check.py",
@@ -58,8 +66,6 @@ SERIAL = {
     "e2e/test_offline.py",
     "e2e/test_session_crash.py",
     "e2e/test_session_kill_loop.py",
-    "probe/test_probe_estimate_review.py",
-    "probe/test_probe_failures.py",
     "probe/test_probe_group_ends.py",
     "probe/test_probe_huge_messages.py",
     "probe/test_probe_imported_modules.py",
@@ -70,37 +76,52 @@ SERIAL = {
     "probe/test_probe_request_clock.py",
     "probe/test_probe_timeout_per_evaluation.py",
     "ui/test_explorer_budget.py",
-    "ui/test_explorer_import_worker.py",
     "ui/test_gc_guard.py",
-    "ui/test_measured_sweep_worker.py",
-    "ui/test_netcheck_panel.py",
-    "ui/test_probe_opening.py",
-    "ui/test_probe_panels.py",
-    "ui/test_probe_repick.py",
-    "ui/test_reliability.py",
     "ui/test_reliability_probe.py",
-    "ui/test_session_round2.py",
     "ui/test_worker.py",
 }
 
 
-# Long files of independent tests (each a whole network check in its own probe process):
-# on the two workers their tests are shared out one by one; every other file keeps its tests
-# on one worker (``--dist loadgroup``), so a module's fixtures are made once. On one worker
-# the float32 file alone held its worker 7 minutes while the other had finished.
-SPREAD = {
-    "probe/test_probe_float32_resolvable.py",
-    "probe/test_probe_float32_relu_never_wrong.py",
-    "probe/test_probe_torch_jax.py",
-    "probe/test_probe_weak_kink.py",
-}
+# The workers' order. `make test` hands out whole files (``--dist loadfile``: a file's tests,
+# and its module fixtures, stay on one worker), each to the worker that runs out of work
+# first, in the order collected (``--no-loadscope-reorder``; without it xdist orders the
+# files by their number of tests). Here the workers collect the longest files first, so the
+# last files handed out are short and the two workers end close together. The seconds are
+# measured ones, in tests/suite_seconds.json (`python tests/suite_seconds.py --help` remakes
+# it); a file not in it counts DEFAULT_SECONDS a test.
+# (Until 2026-11-27 the Makefile used ``--dist loadgroup`` with an xdist_group mark per file
+# and four "SPREAD" files left unmarked. With pytest 9.2 and xdist 3.8 the marks never reach
+# the scheduler (xdist renames ``item._nodeid``, which pytest 9.2's ``nodeid`` no longer
+# reads), so every test was handed out alone and module fixtures were made on both workers.)
+SECONDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suite_seconds.json")
+DEFAULT_SECONDS = 0.1
+
+
+def _longest_first(items, relatives):
+    """Order ``items`` by their file's measured seconds, longest first, each file's tests in
+    their own order."""
+    import json
+
+    try:
+        with open(SECONDS, encoding="utf-8") as handle:
+            seconds = json.load(handle)
+    except (OSError, ValueError):
+        return
+    files = {}
+    for item, relative in zip(items, relatives, strict=True):
+        files.setdefault(relative, []).append(item)
+    estimate = {f: seconds.get(f, DEFAULT_SECONDS * len(tests)) for f, tests in files.items()}
+    ordered = sorted(files, key=lambda f: -estimate[f])  # stable: ties keep their order
+    items[:] = [item for relative in ordered for item in files[relative]]
 
 
 def pytest_collection_modifyitems(config, items):
     tests = os.path.dirname(os.path.abspath(__file__))
+    relatives = []
     for item in items:
         relative = os.path.relpath(str(item.path), tests).replace(os.sep, "/")
+        relatives.append(relative)
         if relative in SERIAL:
             item.add_marker(pytest.mark.serial)
-        elif relative not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(relative))
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # only the workers: one process keeps its order
+        _longest_first(items, relatives)

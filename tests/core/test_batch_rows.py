@@ -78,20 +78,29 @@ plain_numbers = st.one_of(
 separators = st.sampled_from(["\t", ",", " ", "  ", "\t ", ";", ", "])
 
 
+# The strategies a composite draws from are made once, here: made afresh at each draw, their
+# making and checking took most of these tests' time (the examples drawn are the same).
+_LINE_COUNT, _KIND, _COIN = st.integers(0, 40), st.integers(0, 9), st.booleans()
+_DATA_CELLS = st.lists(plain_numbers, min_size=3, max_size=4)
+_EPSILONS = st.sampled_from(["1e-4", "0.001", "3.5e-7", "1e-300"])
+_OTHER_LINES = st.sampled_from(["", "# note", "eps\tL+\tL-", "  ", "ε,L+,L−"])
+_ANY_CELLS = st.lists(st.one_of(number_texts, plain_numbers), max_size=5)
+
+
 @st.composite
 def pasted(draw) -> str:
     lines = []
-    for _ in range(draw(st.integers(0, 40))):
-        kind = draw(st.integers(0, 9))
+    for _ in range(draw(_LINE_COUNT)):
+        kind = draw(_KIND)
         if kind <= 6:  # mostly data lines of 3 or 4 cells, one separator
-            cells = draw(st.lists(plain_numbers, min_size=3, max_size=4))
-            if draw(st.booleans()):  # a positive ε most of the time
-                cells[0] = draw(st.sampled_from(["1e-4", "0.001", "3.5e-7", "1e-300"]))
+            cells = draw(_DATA_CELLS)
+            if draw(_COIN):  # a positive ε most of the time
+                cells[0] = draw(_EPSILONS)
             lines.append(draw(separators).join(cells))
         elif kind == 7:
-            lines.append(draw(st.sampled_from(["", "# note", "eps\tL+\tL-", "  ", "ε,L+,L−"])))
+            lines.append(draw(_OTHER_LINES))
         else:
-            cells = draw(st.lists(st.one_of(number_texts, plain_numbers), max_size=5))
+            cells = draw(_ANY_CELLS)
             lines.append(draw(separators).join(cells))
     return "\n".join(lines)
 
@@ -153,24 +162,28 @@ def test_the_fast_constructor_makes_the_dataclass():
 saved_cells = st.one_of(plain_numbers, st.just(""), st.sampled_from([" 1", "1e-4", "x"]))
 
 
+_SAVED_COUNT = st.integers(0, 30)
+_SAVED_EPSILONS = st.sampled_from(["1e-4", "0.001", "2.5e-9"])
+_TWO_NUMBERS = st.lists(plain_numbers, min_size=2, max_size=2)
+_NUMBER_OR_EMPTY = st.one_of(plain_numbers, st.just(""))
+_SAVED_CELLS = st.lists(saved_cells, max_size=5)
+_SAVED_OTHER = st.sampled_from(['{"epsilon": "1e-4"}', "", "1e-4\t1\t0"])
+
+
 @st.composite
 def saved_lines(draw) -> list:
     lines: list = []
-    for _ in range(draw(st.integers(0, 30))):
-        kind = draw(st.integers(0, 9))
+    for _ in range(draw(_SAVED_COUNT)):
+        kind = draw(_KIND)
         if kind <= 6:
-            cells = [
-                draw(st.sampled_from(["1e-4", "0.001", "2.5e-9"])),
-                *draw(st.lists(plain_numbers, min_size=2, max_size=2)),
-                draw(st.one_of(plain_numbers, st.just(""))),
-            ]
+            cells = [draw(_SAVED_EPSILONS), *draw(_TWO_NUMBERS), draw(_NUMBER_OR_EMPTY)]
             if kind == 0:
                 cells[0] = draw(saved_cells)
             lines.append("\t".join(cells))
         elif kind == 7:
-            lines.append("\t".join(draw(st.lists(saved_cells, max_size=5))))
+            lines.append("\t".join(draw(_SAVED_CELLS)))
         else:
-            lines.append(draw(st.sampled_from(['{"epsilon": "1e-4"}', "", "1e-4\t1\t0"])))
+            lines.append(draw(_SAVED_OTHER))
     return lines
 
 

@@ -201,6 +201,7 @@ def test_float32_numeric_is_the_difference_of_float32_losses():
             assert report.tensors[position].numeric[index] == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_each_yield_is_a_prompt_cancel_point_and_closing_stops_the_work():
     spec = NetworkSpec((311, 311, 10), batch_size=32)
     generator = run_check(CheckSettings(spec))
@@ -236,6 +237,7 @@ def test_report_is_frozen_and_counts_add_up():
     assert entry.loss_plus != entry.loss_minus or entry.numeric == 0
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_planner_counts_evaluations_and_measures_time():
     spec = NetworkSpec((40, 30, 6), batch_size=8)
     settings = CheckSettings(spec, samples=5, directions=3)
@@ -497,6 +499,7 @@ def _progress_deviation(settings, weights=None):
     return max(abs(fraction - elapsed / total) for elapsed, fraction in points), points
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_progress_tracks_time_on_a_deep_network():
     """QA: layers 250,250,250,10 showed 47% at 5.8 s and finished at 6.3 s (entries counted
     alike, while W1's entries take ~95% of the time and are ~half of the entries)."""

@@ -298,6 +298,7 @@ def loss(t):
 """
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_planning_a_slow_loss_costs_a_small_share_of_the_check(tmp_path):
     import time
 

@@ -86,6 +86,7 @@ def test_an_exception_in_loss_shows_the_users_traceback_and_the_model_recovers(t
         model.close()
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_an_endless_loop_times_out_and_the_process_is_replaced(tmp_path):
     path, flag = switchable(tmp_path, "while True:\n    pass")
     flag.unlink()
@@ -167,6 +168,7 @@ def test_a_gradient_of_the_wrong_shape_is_refused_in_words(tmp_path):
         model.close()
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_a_process_killed_from_outside_is_reported_and_restarted(tmp_path):
     model = open_probe(write(tmp_path, GOOD))
     try:
@@ -234,6 +236,7 @@ def test_a_print_storm_neither_corrupts_the_protocol_nor_fills_memory(tmp_path):
         model.close()
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_cancel_stops_a_running_call_at_once(tmp_path):
     path, flag = switchable(tmp_path, "import time\ntime.sleep(60)")
     flag.unlink()
@@ -284,6 +287,7 @@ def test_the_probe_runs_in_the_python_it_is_given(tmp_path):
     assert "cannot start the probe's Python" in caught.value.message
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_without_select_on_pipes_replies_timeouts_and_cancel_still_work(tmp_path, monkeypatch):
     """Windows has no select() on pipes: the reply is awaited by a helper thread instead."""
     from fdgui.probe import client

@@ -43,6 +43,7 @@ def _settle(explorer, qtbot, timeout_s: float = 300) -> None:
     qtbot.wait(200)  # the result is drawn after the job ends: that counts too
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 @pytest.mark.slow
 def test_a_200000_row_import_leaves_the_window_answering_and_reads_as_the_cli(
     window,

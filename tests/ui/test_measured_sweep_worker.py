@@ -66,6 +66,7 @@ def test_history_changes_in_a_row_cost_one_measured_sweep(window, qtbot):
     assert len(sweeps) == 1
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 @pytest.mark.slow
 def test_the_window_answers_while_100000_measured_rows_are_swept(window, qtbot):
     if os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1):

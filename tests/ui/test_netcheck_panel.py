@@ -214,6 +214,7 @@ def test_failed_check_leaves_the_previous_report(qtbot, panel, monkeypatch):
     )
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_window_stays_responsive_and_cancel_stops_within_200_ms(qtbot, panel):
     type_into(qtbot, panel, "layers", "8,6,3")
     run_and_wait(qtbot, panel)
@@ -328,6 +329,7 @@ def test_enter_on_a_worst_row_sweeps_it_like_double_click(qtbot, panel):
     assert panel.context.explorer.calls[-1][1:3] == (entry.tensor, entry.index)
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_escape_cancels_a_running_check(qtbot, panel):
     type_into(qtbot, panel, "layers", LONG_LAYERS)
     assert panel.model.run()
@@ -378,6 +380,7 @@ def test_double_click_asks_the_explorer_model_for_the_rows_epsilon(qtbot, panel)
     assert "the cursor goes to this row's ε" in panel.context.messages[-1]
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_a_large_report_arrives_without_blocking_the_window(qtbot, panel):
     """QA: show_report stalled the GUI thread 105-139 ms when a 2M-parameter report replaced
     a 1M one (each setItem re-measured whole columns; the heat map took log10 of 1M cells)."""

@@ -36,6 +36,7 @@ def panel_parts(window, key):
     return panel, panel.model, page
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 @pytest.mark.parametrize("key", ["explorer", "netcheck"])
 @pytest.mark.parametrize("how", ["button", "escape"])
 def test_cancel_stops_a_probe_still_opening(qtbot, window, tmp_path, monkeypatch, key, how):

@@ -101,6 +101,7 @@ def test_explorer_sweeps_a_probe_entry_and_shows_its_traceback(qtbot, window, pr
     )
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_cancel_stops_a_hanging_probe_at_once(qtbot, window, probe_file, monkeypatch):
     explorer = window.open_panel("explorer")
     model = explorer.model

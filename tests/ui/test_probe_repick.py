@@ -205,6 +205,7 @@ def test_a_first_pick_in_a_new_explorer_loads_once(qtbot, window, tmp_path, monk
     assert (tmp_path / "c.count").read_text() == "x"
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 @pytest.mark.parametrize("key", ["explorer", "netcheck"])
 @pytest.mark.parametrize("old", ["hang", "thread"])
 def test_replacing_a_hung_or_lingering_probe_never_holds_the_gui_thread(

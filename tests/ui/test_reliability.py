@@ -134,6 +134,7 @@ def test_every_panel_has_a_longest_job(window):
     assert set(window.panel_keys()) <= set(JOBS), "give a new panel its longest job here"
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 @pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(JOBS))
 def test_the_window_answers_during_each_panels_longest_job(window, qtbot, key, app_heap):
@@ -164,6 +165,7 @@ def test_the_window_answers_during_each_panels_longest_job(window, qtbot, key, a
 INLINE_GAP_MS = 250
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "expression, point",

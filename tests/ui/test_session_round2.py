@@ -1,5 +1,7 @@
 """Second review of sessions, autosave and undo: defects found by a second attack."""
 
+import pytest
+
 from fdgui.core.calculator.schemes import parse_inputs
 from fdgui.ui.main_window import MainWindow
 
@@ -134,6 +136,7 @@ def test_work_replaced_twice_is_still_kept(qtbot, tmp_path):
     assert "autosave-previous" in window.session.last_message
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_a_running_marker_that_is_a_pipe_never_blocks_the_start(qtbot):
     import os
     import threading
@@ -178,6 +181,7 @@ def test_the_note_says_which_tensors_the_heat_map_csv_lacks(qtbot, tmp_path, mon
     assert "CSV lists the relative errors of W1 only" in note, note
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_a_bad_session_named_at_the_start_is_one_line_on_stderr(tmp_path):
     """``fdgui FILE`` (the window, not headless) with a bad file whose name holds a line
     break and an escape: stderr gets one line with those characters shown escaped."""
@@ -275,6 +279,7 @@ def test_the_work_of_a_second_window_is_not_forgotten_at_the_next_start(qtbot):
     assert kept.panels["calculator"]["texts"]["backprop"] == "222"
 
 
+@pytest.mark.serial  # asserts a clock: run alone (tests/conftest.py)
 def test_a_preferences_file_that_is_a_pipe_never_blocks_open_recent(qtbot):
     import os
     import threading
