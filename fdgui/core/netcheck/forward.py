@@ -186,7 +186,7 @@ class ForwardEngine(ForwardSteps):
         self.roundoffs = MeasuredRoundoff(0.0)
         if self.noise_sigma == 0 and self.size and getattr(model, "loss_precision", None):
             self.roundoffs = measure_roundoffs(
-                self._losses, self.theta, self.precision, settings.epsilon, TRUSTED_SHARE,
+                self._line_losses(), self.theta, self.precision, settings.epsilon, TRUSTED_SHARE,
                 self.offsets, self.step_scales if self.epsilon_scaled else None,
             )  # fmt: skip
             self.measured_roundoff = ROUNDOFF_SAFETY * self.roundoffs.overall
@@ -368,6 +368,29 @@ class ForwardEngine(ForwardSteps):
             return np.asarray(values, dtype=np.float64)
         with np.errstate(over="ignore"):
             return np.asarray(values).astype(numpy_dtype(self.dtype)).astype(np.float64)
+
+    def _line_losses(self):
+        """``_losses``, and for a model that evaluates lines through θ0 itself (a probe:
+        ``losses_on_lines``) ``along_lines`` too: the round-off measurement's whole-θ points
+        are then built one at a time in the probe's process (review12p H1)."""
+        along = getattr(self.model, "losses_on_lines", None)
+        if self.dtype != "float64" or not callable(along):
+            return self._losses
+        engine = self
+
+        class Losses:
+            def __call__(self, points):
+                return engine._losses(points)
+
+            def along_lines(self, directions, steps):
+                with np.errstate(all="ignore"):
+                    values = along(directions, steps)
+                engine.loss_rows += int(np.size(steps))
+                return real_numbers(
+                    values, int(np.size(steps)), f"{engine.model.label}: the losses"
+                )
+
+        return Losses()
 
     def _losses(self, points: np.ndarray | ChangedPoints) -> np.ndarray:
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):

@@ -88,6 +88,33 @@ def roundoff_points(tensors: int) -> int:
     return ((1 if own else LINES) + own) * fan_offsets().size
 
 
+# the measurement's losses are asked for as lines (directions and steps): a ``losses`` that
+# evaluates lines itself (``along_lines``: a probe builds each point in its own process) is
+# sent those; any other gets the points, built here (settings.roundoff_bytes bills them)
+ALONG_LINES = True
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Points θ + steps[j]·directions[i] (row-major), kept as their lines."""
+
+    directions: np.ndarray
+    steps: np.ndarray
+
+
+def on_lines(losses, theta: np.ndarray, directions: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """L at θ + steps[j]·directions[i] for every line i and step j (row-major), float64:
+    through ``losses.along_lines`` where it has one, else at the points built here (bit for
+    bit the same points either way)."""
+    along = getattr(losses, "along_lines", None)
+    if along is not None:
+        grid = np.broadcast_to(steps[None, :], (directions.shape[0], steps.size))
+        return np.asarray(along(directions, grid), dtype=np.float64)
+    moves = steps[None, :, None] * directions[:, None, :]
+    points = (theta[None, None, :] + moves).reshape(-1, theta.size)
+    return np.asarray(losses(points), dtype=np.float64)
+
+
 def _directions(size: int, span: slice | None, seed: int, lines: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     units = np.zeros((lines, size))
@@ -192,15 +219,14 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
     evaluations = 0
     for widening in range(WIDENINGS + 1):
         chosen = np.concatenate([units[number] for number in pending])
-        moves = (k * spacing * WIDER**widening)[None, :, None] * chosen[:, None, :]
-        points = (theta[None, None, :] + moves).reshape(-1, theta.size)
-        values = np.asarray(losses(points), dtype=np.float64).reshape(chosen.shape[0], k.size)
-        evaluations += points.shape[0]
+        along = k * spacing * WIDER**widening  # the fans' steps along each line
+        values = on_lines(losses, theta, chosen, along).reshape(chosen.shape[0], k.size)
+        evaluations += values.size
         waiting, row = [], 0
         for number in pending:
             lines = units[number].shape[0]
             group = values[row : row + lines]
-            at = points.reshape(chosen.shape[0], k.size, theta.size)[row : row + lines]
+            at = Lines(chosen[row : row + lines], along)
             row += lines
             middle, spread = _fans(group)
             with np.errstate(invalid="ignore"):
@@ -252,7 +278,7 @@ def _measure(losses, theta, precision, epsilon, share, offsets, step_scales, lin
         evaluations += spent
         for number, value in narrowed.items():
             found[number] = value
-    kept, spent = _parts_kept(losses, dict(enumerate(found)), parts)
+    kept, spent = _parts_kept(losses, theta, dict(enumerate(found)), parts)
     evaluations += spent
     found = [kept[number] for number in range(len(found))]
     tensors: list[float | None] = [None] * count if positions else []
@@ -316,11 +342,9 @@ def _without_shape(losses, theta, units, floors, found, spacing):
         nonlocal evaluations
         chosen = np.concatenate([units[number] for number in groups])
         steps = np.concatenate([k * spacing / NARROWER**n for n in narrowings])
-        moves = steps[None, :, None] * chosen[:, None, :]
-        points = (theta[None, None, :] + moves).reshape(-1, theta.size)
-        values = np.asarray(losses(points), dtype=np.float64)
+        values = on_lines(losses, theta, chosen, steps)
         values = values.reshape(chosen.shape[0], len(narrowings), k.size)
-        evaluations += points.shape[0]
+        evaluations += values.size
         for column, narrowing in enumerate(narrowings):
             row = 0
             for number in groups:
@@ -465,7 +489,7 @@ PART_JUMPS = 3  # third differences above the floor needed to read a part's quan
 PART_FLOOR = 8.0  # ... and a quantum above this many floors (64·u·|L|: not float64's own ulps)
 
 
-def _parts_kept(losses, narrowed: dict[int, float], parts) -> tuple[dict[int, float], int]:
+def _parts_kept(losses, theta, narrowed: dict[int, float], parts) -> tuple[dict[int, float], int]:
     """(``narrowed`` with each group below half its coarser part's quantum put back at that
     half, evaluations). Narrower fans that cross none of the part's steps see a
     float64-smooth loss — and miss the part's derivative (review9m CRITICAL-1) — so their
@@ -479,9 +503,8 @@ def _parts_kept(losses, narrowed: dict[int, float], parts) -> tuple[dict[int, fl
         quantum, points, group = parts.get(number, (0.0, None, None))
         if not quantum > 2 * value or points is None:
             continue
-        flat = points.reshape(-1, points.shape[-1])
-        again = np.asarray(losses(flat), dtype=np.float64).reshape(group.shape)
-        spent += flat.shape[0]
+        again = on_lines(losses, theta, points.directions, points.steps).reshape(group.shape)
+        spent += again.size
         if np.array_equal(again, group, equal_nan=True):
             out[number] = quantum / 2
     return out, spent

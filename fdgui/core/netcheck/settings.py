@@ -254,8 +254,14 @@ def roundoff_bytes(model: Any, tensors: int, count: int) -> int:
     measures none: the built-in network, a model without ``loss_precision``)."""
     if model is None or not callable(getattr(model, "loss_precision", None)):
         return 0
+    from fdgui.core.netcheck import roundoff
     from fdgui.core.netcheck.roundoff import roundoff_points
 
+    if getattr(roundoff, "ALONG_LINES", False) and callable(
+        getattr(model, "losses_on_lines", None)
+    ):  # sent as lines: their directions (and their stretched copies), not their points
+        lines = max(roundoff.LINES, 1 + min(tensors, roundoff.TENSOR_LINES))
+        return 8 * ROUNDOFF_COPIES * lines * count
     points = max(roundoff_points(tensors), roundoff_points(1))
     return 8 * ROUNDOFF_COPIES * points * count
 
