@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from fdgui.core.report.sweep import diagnosis_text
 from fdgui.core.sweep.diagnosis import diagnose
 from fdgui.core.sweep.engine import run_sweep
 from fdgui.core.sweep.inner_format import inner_quantum
@@ -66,6 +67,8 @@ def _sweep(tmp_path, entry, bug):
 def test_an_honest_gradient_through_a_float32_layer_is_neither_wrong_nor_a_kink(tmp_path, entry):
     diagnosis = _sweep(tmp_path, entry, "pass")
     assert diagnosis.kind not in ("wrong", "kink"), (diagnosis.case, diagnosis.facts)
+    # and it says why the smallest ε measure nothing
+    assert "the loss does not change at all" in diagnosis_text(diagnosis)
 
 
 @pytest.mark.parametrize("entry", ENTRIES[:3])

@@ -34,6 +34,13 @@ SIGN_CHANGES = 4  # the even parts far above u·|L| change sign at least this of
 def inner_quantum(result) -> float | None:
     """The rounding of a loss computed through a coarser inner format, read from a computed
     sweep (see the module); None where the sweep shows none, and for measured rows."""
+    found = inner_reading(result)
+    return None if found is None else found[1]
+
+
+def inner_reading(result) -> tuple[float, float] | None:
+    """(the largest ε of the run where the loss does not change, the inner rounding) of a
+    computed sweep whose loss shows a coarser inner format (``inner_quantum``); None else."""
     if result.kind == "measured":
         return None
     epsilons = np.asarray(result.epsilons, dtype=float)
@@ -79,7 +86,7 @@ def inner_quantum(result) -> float | None:
     signs = np.sign(residual[np.abs(residual) > HIDDEN_ULPS * base])
     if int(np.sum(signs[1:] != signs[:-1])) < SIGN_CHANGES:
         return None  # one sign, or a change or two: kinks' edges, not rounding
-    return float(max(hidden, np.max(np.abs(residual))))
+    return top, float(max(hidden, np.max(np.abs(residual))))
 
 
 CURVATURE_SHARE = 1e3  # even parts this many hidden changes large read L''
