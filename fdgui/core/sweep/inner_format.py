@@ -13,8 +13,9 @@ multiple of one quantum, so ``quantum.part_quantum`` does not see it.
 with L+ = L = L− exactly, above which the loss moves on both sides (no dead side, as past a
 relu's kink) with a slope S such that S times the run's largest ε is far above u·|L|, and
 whose even parts L+ + L− − 2L less L''·ε², from the run up to where L''·ε² dominates them,
-change sign again and again far above u·|L| (the inner values' rounding; past kinks a flat stretch's
-even part is piecewise linear in ε: one sign, or a change or two). The
+scatter about their middle (−2·L's own rounding at w) with sign changes again and again far
+above u·|L| (the inner values' rounding; past kinks a flat stretch's even part is piecewise
+linear in ε: a change or two). The
 quantum is the larger of what the run hides (S·ε) and those even parts: over ε it is the
 round-off floor (``quantum.with_quantum_floor``), so the run neither settles nor reads as a
 kink, while the larger ε, which resolve the derivative, still judge it.
@@ -83,7 +84,9 @@ def inner_reading(result) -> tuple[float, float] | None:
         # up to where L''·ε² is read (the rounding a thousandth of the even part there)
         stretch = epsilons[above] < read_at
         residual = (even - curvature * epsilons[above] ** 2)[stretch]
-    signs = np.sign(residual[np.abs(residual) > HIDDEN_ULPS * base])
+    # about their middle: every even part carries −2·(L's own rounding at w), one offset
+    scatter = residual - np.median(residual) if residual.size else residual
+    signs = np.sign(scatter[np.abs(scatter) > HIDDEN_ULPS * base])
     if int(np.sum(signs[1:] != signs[:-1])) < SIGN_CHANGES:
         return None  # one sign, or a change or two: kinks' edges, not rounding
     return top, float(max(hidden, np.max(np.abs(residual))))
