@@ -102,3 +102,7 @@ def test_an_inner_formats_rounding_is_read_and_a_flat_stretchs_edges_are_not():
     # nor is a dead side (a relu past its kink on one side only)
     dead = _result(0.5 * np.maximum(epsilons - 1e-9, 0) + noise[0], 0 * epsilons, epsilons)
     assert inner_quantum(dead) is None
+    # nor float64's own staircase: 1 + w³ at 0 is unchanged up to ε ~ 5e-6, its slope above
+    # is far larger, but its even parts are float64's rounding only
+    cubic = _result((1.0 + epsilons**3) - 1.0, (1.0 - epsilons**3) - 1.0, epsilons)
+    assert inner_quantum(cubic) is None
