@@ -150,6 +150,15 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
+    if diagnosis.facts.get("inner_flat_below") is not None:
+        words += (
+            f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} the loss does not change at "
+            "all (L+ = L = L−), though its slope would move a "
+            f"{diagnosis.facts['dtype']} loss there: part of it is computed in a coarser "
+            "format (a float32 step inside) that so small an ε does not move, so the loss is "
+            f"resolved only to about {_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε "
+            "measure nothing (their estimates are 0), the larger ε judge."
+        )
     if diagnosis.facts.get("one_kink") is not None:
         if diagnosis.facts.get("smooth_at_w"):
             words += _smooth_at_w_words(diagnosis.facts["one_kink"])

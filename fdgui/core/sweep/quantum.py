@@ -24,9 +24,20 @@ FEW = 8  # ε whose loss moved: fewer read no staircase (flat.FEW_CHANGES)
 
 def loss_quantum(result) -> float | None:
     """The quantum a computed sweep's loss changes in (``flat.loss_resolution``), when it
-    is well above u·|L|; None otherwise and for measured rows."""
+    is well above u·|L|, or a coarser part's (``part_quantum``); at least the rounding of
+    a loss whose path to w runs through a coarser inner format, where the sweep shows one
+    (``inner_format.inner_quantum``: its least change is no bound on that rounding). None
+    otherwise and for measured rows."""
     if result.kind == "measured":
         return None
+    from fdgui.core.sweep.inner_format import inner_quantum
+
+    found = [q for q in (_staircase_quantum(result), inner_quantum(result)) if q is not None]
+    return max(found) if found else None
+
+
+def _staircase_quantum(result) -> float | None:
+    """``flat.loss_resolution`` where it shows a staircase, else ``part_quantum``."""
     from fdgui.core.sweep.flat import loss_resolution
 
     base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))

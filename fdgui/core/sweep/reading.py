@@ -150,6 +150,12 @@ class _Reading:
         if result.extras.get("noise_sigma"):  # a loss that varies between calls (noise.py)
             self.facts["noise_sigma"] = float(result.extras["noise_sigma"])
             self.facts["noise_relative"] = float(result.extras["noise_relative"])
+        if result.kind != "measured":  # a loss resolved only to an inner format's rounding
+            from fdgui.core.sweep.inner_format import inner_reading
+
+            inner = inner_reading(result)
+            if inner is not None:
+                self.facts["inner_flat_below"], self.facts["inner_rounding"] = inner
         if result.kind == "measured":  # rows: "vanished" means the losses did not change
             self.facts["measured_rows"] = True
             conflicts = result.extras.get("conflicting_epsilons")
