@@ -97,7 +97,11 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
         return numeric, bar, reason
     epsilon = np.asarray(epsilon, dtype=float)
     used = windowed_roundoff(engine)
-    own = own_roundoff(engine, rows_for, epsilon, chosen, format_roundoff(engine), untold=True)
+    # (the loss's shape read as round-off is narrowed away where it would widen a window:
+    # above OWN_ABOVE times the windows' for an entry called wrong, at all for one held)
+    above = np.where(held[chosen], used, OWN_ABOVE * used)
+    own = own_roundoff(engine, rows_for, epsilon, chosen, format_roundoff(engine), untold=True,
+                       above=above)  # fmt: skip
     measured = np.isfinite(own)
     wider = measured & (own > OWN_ABOVE * used)
     pending = held[chosen]
