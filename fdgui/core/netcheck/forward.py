@@ -451,9 +451,8 @@ class ForwardEngine(ForwardSteps):
         if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than the entry's
             # own round-off (a float32 part): decided again with it
             numeric, bar, reason = own_roundoff_recheck.recheck(
-                self, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar,
-                (plus, minus),
-            )  # fmt: skip
+                self, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar
+            )
         return Chunk(
             indices,
             numeric,

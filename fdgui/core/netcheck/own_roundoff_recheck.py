@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fdgui.core.netcheck import estimate_verdict, wide_kinks, wide_window
+from fdgui.core.netcheck import estimate_verdict, wide_window
 from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
 from fdgui.core.netcheck.reexamine import (
     EVERY_EPSILON,
@@ -76,14 +76,11 @@ def windowed_roundoff(engine) -> float:
     return plain + NOISE_WIDTH * engine.noise_sigma / 10
 
 
-def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar,
-            first_look=None):  # fmt: skip
+def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar):
     """(numeric, bar, reason) of the chunk with its entries called wrong decided again where
     their own round-off is wider than their windows', and those left undecided after
     disagreeing decided where their own wider steps allow (module doc); ``undecided`` is
-    updated in place; the arrays are returned unchanged where nothing changed.
-    ``first_look``: the chunk's ΔL+ and ΔL− at ε, for a model that may have kinks ("wrong"
-    only from a pair no kink was crossed up to, ``wide_kinks``)."""
+    updated in place; the arrays are returned unchanged where nothing changed."""
     if reason is None:
         return numeric, bar, reason
     codes = np.asarray(reason)
@@ -123,17 +120,12 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
         stop = np.minimum(wide_window.STOP_SHARE * np.abs(g), first / 4)
     value, estimate_bar, h, pair = wide_window._ladder(engine, rows_for, epsilon, chosen, r, g,
                                                        stop)  # fmt: skip
-    kinked = None  # a model with kinks: "wrong" only from a pair no kink was crossed up to
-    if not engine.smooth and first_look is not None:  # (a leaky float32 net's correct entry
-        # was wrong from a pair past kinks on both sides: 0.0017 ± 2e-4 against 0.00023)
-        plus, minus = (np.asarray(side, dtype=float)[chosen] for side in first_look)
-        kinked = wide_kinks.smooth_pair(pair, (plus, minus), epsilon[chosen], r, g)
     with np.errstate(invalid="ignore", over="ignore"):
         usable = np.isfinite(value) & np.isfinite(estimate_bar)
         off = np.abs(value - g)
         wrong = usable & (off > estimate_verdict.WRONG_BARS * estimate_bar) & pair["straight"]
         if not engine.smooth:
-            wrong = kinked["wrong"] if kinked is not None else wrong & pair["sides_exclude"]
+            wrong &= pair["sides_exclude"]
         right = usable & (estimate_bar <= estimate_verdict.DECIDE_SHARE * np.abs(g))
         right &= off <= estimate_bar
         # right only with a bar under half the disagreement that called it wrong or left
@@ -141,11 +133,6 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
         # bar that merely holds g refutes nothing: a 1 % bug of a float32 torch model)
         right &= 2 * estimate_bar < first
     wrong &= ~right
-    if kinked is not None:  # its numbers where it decides
-        for name, mine in (("value", value), ("bar", estimate_bar), ("h", h)):
-            mine[wrong] = kinked[name][wrong]
-        for name in ("narrow", "wide"):
-            pair[name] = np.where(wrong, kinked[name], pair[name])
     if wrong.any():
         wrong[wrong] = estimate_verdict._outside_scatter(
             engine, rows_for, epsilon.size, chosen[wrong], h[wrong], g[wrong],
