@@ -218,7 +218,8 @@ def _with_own_roundoff(engine, rows_for, epsilon, chosen, r, sigma, g, first, bl
     h, changes, made, straight, clean = found
     at = np.flatnonzero(blocked)
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
-    own = own_roundoff(engine, rows_for, epsilon, chosen[at], plain, untold=True)
+    own = own_roundoff(engine, rows_for, epsilon, chosen[at], plain, untold=True,
+                       above=OWN_ABOVE * r[at])  # fmt: skip
     wider = np.isfinite(own) & (own > OWN_ABOVE * r[at])
     if not wider.any():
         return found
