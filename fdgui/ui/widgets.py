@@ -3,6 +3,8 @@ the label / field / error-label rows of the input forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -199,9 +201,12 @@ class PaintWhenSettled(QObject):
     own event. Here the layout settles in its own cheap turns, the window's timers run
     between them, and the plot paints at its final size."""
 
-    def __init__(self, widget: QWidget, turns: int = 2, most: int = 8) -> None:
+    def __init__(
+        self, widget: QWidget, turns: int = 2, most: int = 8, before_paint: Any = None
+    ) -> None:
         super().__init__(widget)
         self.widget = widget
+        self.before_paint = before_paint  # called once the size has settled, before the paint
         self.turns = turns
         self.most = most
         self._timer = QTimer(self)
@@ -232,6 +237,8 @@ class PaintWhenSettled(QObject):
         else:
             self._size, self._stable = size, 0
         if self._stable >= self.turns or self._seen >= self.most:
+            if self.before_paint is not None:
+                self.before_paint()
             self.widget.setUpdatesEnabled(True)  # this asks for one paint of the whole widget
         else:
             self._timer.start()

@@ -316,6 +316,11 @@ class SweepPlots(pg.QtCore.QObject):
         self.checked_in_legend = reference is not None  # the legend names g only when drawn
         centre, span = self._centre_and_span(result, diagnosis)
         shown = {name: shown_errors(result, curve) for name, curve in result.curves.items()}
+        # the ranges first: each range change makes every curve redo its downsampling, so
+        # set after the data it cost each curve two more passes over its points
+        low, high = math.log10(epsilons[0]), math.log10(epsilons[-1])
+        set_range(self.top.getViewBox(), 0, low, high, padding=0.01)
+        top_y = self._set_ranges(result, diagnosis, shown)
         for name, curve in result.curves.items():
             # far-off round-off garbage would reach Qt as huge numbers: show it as gaps
             estimates = np.where(
@@ -360,7 +365,6 @@ class SweepPlots(pg.QtCore.QObject):
                 item.setData(*drawn(epsilons, np.where(guide > 0, guide / scale, np.nan)))
         for scheme, line in self.rules.items():
             line.setPos(math.log10(result.rule_of_thumb[scheme]))
-        low, high = math.log10(epsilons[0]), math.log10(epsilons[-1])
         edge = None
         if result.vanished.any():
             edge = math.log10(float(epsilons[result.vanished].max()))
@@ -375,8 +379,7 @@ class SweepPlots(pg.QtCore.QObject):
                 region.setVisible(False)
             self.vanished_text.setVisible(False)
         self._draw_seed_band(result.dtype, edge)
-        set_range(self.top.getViewBox(), 0, low, high, padding=0.01)
-        self._set_ranges(result, diagnosis, shown)
+        self._place_labels(result, diagnosis, top_y)
 
     def _draw_seed_band(self, dtype: str, vanished_edge: float | None) -> None:
         """The float64 rule band, never over the vanished region, and named for what it is
@@ -409,7 +412,8 @@ class SweepPlots(pg.QtCore.QObject):
         span = max(max(values) - min(values), 0.5 * max(abs(v) for v in values), 1e-8)
         return centre, span
 
-    def _set_ranges(self, result: Any, diagnosis: Any, shown: dict) -> None:
+    def _set_ranges(self, result: Any, diagnosis: Any, shown: dict) -> float:
+        """The y ranges; the height for the labels at the top of the error plot."""
         centre, span = self._centre_and_span(result, diagnosis)
         set_range(self.top.getViewBox(), 1, centre - 1.6 * span, centre + 1.6 * span)
         stacked = np.concatenate(
@@ -423,6 +427,10 @@ class SweepPlots(pg.QtCore.QObject):
             top_y = math.log10(high) + 0.3
         else:
             top_y = 0.0
+        return top_y
+
+    def _place_labels(self, result: Any, diagnosis: Any, top_y: float) -> None:
+        centre, span = self._centre_and_span(result, diagnosis)
         low_x = math.log10(result.epsilons[0])
         self.vanished_text.setPos(low_x + 0.1, top_y)
         # the band's label from where the band enters the view (rows from 1e-6: it was
@@ -432,6 +440,11 @@ class SweepPlots(pg.QtCore.QObject):
         if seed_low >= -4.0:
             self.seed_text.setVisible(False)
         self._declutter_soon()
+
+    def prepare_for_paint(self) -> None:
+        """Each view's transform and autorange brought up to date now, not inside a paint."""
+        for plot in (self.top, self.bottom):
+            plot.getViewBox().prepareForPaint()
 
     # --- labels that never collide ----------------------------------------------------------
     def _declutter_soon(self, *_args) -> None:
