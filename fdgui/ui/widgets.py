@@ -3,7 +3,7 @@ the label / field / error-label rows of the input forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -202,7 +202,11 @@ class PaintWhenSettled(QObject):
     between them, and the plot paints at its final size."""
 
     def __init__(
-        self, widget: QWidget, turns: int = 2, most: int = 8, before_paint: Any = None
+        self,
+        widget: QWidget,
+        turns: int = 2,
+        most: int = 8,
+        before_paint: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(widget)
         self.widget = widget

@@ -185,7 +185,7 @@ class ExplorerPanel(QWidget):
         self.stale_overlay.hide()
         column.addWidget(self.plots, 1)
         self.view = SweepPlots(self.plots)
-        self._plots_settle = PaintWhenSettled(self.plots, before_paint=self._ready_plots)
+        self._plots_settle = PaintWhenSettled(self.plots, before_paint=self.view.prepare_for_paint)
         from fdgui.ui.plotting import follow_theme
 
         follow_theme(self.legend_label, self._retheme_legend)
@@ -498,13 +498,6 @@ class ExplorerPanel(QWidget):
             epsilon = current * (10.0 if key == "up" else 0.1)
         epsilon = float(min(max(epsilon, epsilons[0]), epsilons[-1]))
         self.model.set_cursor_epsilon(epsilon)
-
-    def _ready_plots(self) -> None:
-        """What pyqtgraph would do at the start of the paint at the settled size (each
-        view's transform, and with it each curve's downsampling for its pixel width) done
-        before it: done inside the paint, it asked for a second paint of both plots in the
-        same turn of the event loop (66 + 37 ms CPU for the 5,000-ε network sweep)."""
-        self.view.prepare_for_paint()
 
     def _show_result(self, result: Any) -> None:
         self._plots_settle.hold()  # painted once, at the size the new words leave them

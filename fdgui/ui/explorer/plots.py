@@ -442,7 +442,9 @@ class SweepPlots(pg.QtCore.QObject):
         self._declutter_soon()
 
     def prepare_for_paint(self) -> None:
-        """Each view's transform and autorange brought up to date now, not inside a paint."""
+        """Each view's transform (and with it each curve's downsampling for its pixel width)
+        brought up to date before the settled paint: done inside the paint, it asked for a
+        second paint of both plots in the same turn (66 + 37 ms CPU, 5,000-ε network sweep)."""
         for plot in (self.top, self.bottom):
             plot.getViewBox().prepareForPaint()
 
