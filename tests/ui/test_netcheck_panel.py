@@ -423,3 +423,14 @@ def test_the_engine_choice_says_what_it_means_and_both_engines_agree(qtbot, pane
     assert failing == {t.name for t in exact.tensors if t.failures}
     assert "forward engine" in panel.settings_label.text()
     assert panel.model.state()["texts"]["engine"] == "forward"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (860, 600)])
+def test_the_cost_of_every_mode_is_in_view_beside_run_without_scrolling(qtbot, panel, size):
+    """At 1280×800 the cost table sat below the fold of the scrolling settings: what Run will
+    cost has to be read where Run is pressed."""
+    panel.resize(*size)
+    qtbot.wait(100)
+    qtbot.waitUntil(lambda: panel.plan_table.item(0, 1) is not None, timeout=20000)
+    assert _visible_in(panel, panel.plan_table)
+    assert _visible_in(panel, panel.run_button)

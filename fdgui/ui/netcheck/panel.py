@@ -254,17 +254,20 @@ class NetcheckPanel(QWidget):
         column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 6, 0)
         self.network_group, self.backprop_group = network, backprop
-        for widget in (source, network, backprop, mode, cost):
+        for widget in (source, network, backprop, mode):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = vertical_scroll(controls, "netcheckControlsScroll")
-        # Run, Cancel and the progress stay below the scrolling settings, always in view
+        # the cost, Run, Cancel and the progress stay below the scrolling settings, always in
+        # view: what a check will cost is read where it is started (in the scroll area it sat
+        # below the fold at 1280×800)
         left = QWidget()
         left.setObjectName("netcheckLeft")
         left.setMinimumWidth(340)
         left_column = QVBoxLayout(left)
         left_column.setContentsMargins(0, 0, 0, 0)
         left_column.addWidget(scroll, 1)
+        left_column.addWidget(cost)
         left_column.addLayout(buttons)
         left_column.addWidget(self.progress)
         left_column.addWidget(self.progress_label)
