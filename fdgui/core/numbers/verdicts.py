@@ -39,7 +39,9 @@ VERDICTS: tuple[Verdict, ...] = (
 INCONCLUSIVE = Verdict(
     "inconclusive", "Too coarse to judge (too few typed digits)", "#0a5ea8", 0.0, 0.0
 )  # the ε explorer's words and colour for the same state
-# Used instead of "correct" when the two agree, but the typed digits cannot show seven of them.
+_KINKS_UPPER = Decimal(str(VERDICTS[1].upper))  # the last band a resolved claim passes in
+# Used instead of "correct" when the two agree, but the typed digits cannot show seven of them
+# (and for a claim in the "kinks" band inside a ± that lies within that band).
 CONSISTENT = Verdict("consistent", "Consistent within the typed digits", "#1a7f64", 0.0, 1e-7)
 # Used instead of a band when the losses are binaries of a low format and the difference is
 # within the rounding that format leaves in a computed gradient (the report names the format:
@@ -203,10 +205,17 @@ def compare(
     rounding = _EXACT.add(computed, underflow)
     # the relative spread the typed digits leave on the numeric gradient
     scale = own_scale or max(numeric.copy_abs(), analytic.copy_abs(), RELATIVE_ERROR_FLOOR)
-    resolvable = CONTEXT.divide(uncertainty, scale) <= Decimal("1e-7")
+    spread_share = CONTEXT.divide(uncertainty, scale)
+    resolvable = spread_share <= Decimal("1e-7")
     too_few = ""
     if band.key == "correct":
         verdict = band if resolvable else CONSISTENT
+    elif within_losses and band.key == "kinks" and spread_share <= _KINKS_UPPER:
+        # the digits cannot tell this claim from the central difference, and their whole ±
+        # lies inside the bands a resolved claim passes: as consistent as the central value
+        # (it was "too coarse" while a farther claim, resolved in the band, passed:
+        # review13v M1)
+        verdict = CONSISTENT
     elif within_losses:
         verdict, too_few = INCONCLUSIVE, "losses"
     elif rounding and difference <= _EXACT.add(uncertainty, rounding):

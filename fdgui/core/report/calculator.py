@@ -30,6 +30,7 @@ from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, floor_
 from fdgui.core.report.calculator_unresolved import (
     kink_refuted_words,
     own_error_words,
+    truncation_kinks_words,
     unresolved_words,
 )
 from fdgui.core.report.exporters import register
@@ -222,6 +223,9 @@ def verdict_text(
         text = own_error_words(comparison, inputs)
     if comparison.verdict.key == "wrong" and comparison.band.key == "kinks":
         text = kink_refuted_words(comparison, inputs)
+    key = comparison.verdict.key
+    if key == "kinks" and comparison.absolute_difference <= comparison.prior and not origin:
+        text = truncation_kinks_words(comparison)
     if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
         text = unresolved_words(comparison, uncertainty, roundoff)
     if comparison.verdict.key in ("inconclusive", "limited"):

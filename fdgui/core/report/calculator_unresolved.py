@@ -96,3 +96,18 @@ def unresolved_words(
         f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
         f"{undecided}. Use a larger ε or losses computed in a wider format."
     )
+
+
+def truncation_kinks_words(comparison: Comparison) -> str:
+    """Words for a "kinks"-band difference no larger than the truncation one row cannot rule
+    out (``verdicts.plausible_truncation``): a smooth loss's own central difference lands
+    there too (review13v M1: exp at ε = 1e-3 was told "not as close as a smooth loss
+    allows"), so neither a kink nor a bug is implied."""
+    return (
+        f"Close (relative error {decimal_display(comparison.relative_error, 2)}). At this ε "
+        "the central difference of a smooth loss may itself be off by up to about "
+        f"{format_uncertainty(comparison.prior)} (its truncation, for a loss that varies on a "
+        f"scale of 0.1 in w), and the {format_uncertainty(comparison.absolute_difference)} "
+        "here is within that: it needs no kink, and it cannot rule out a small mistake in "
+        "the backward pass either. Repeat at a smaller ε (typing enough digits) to tell."
+    )
