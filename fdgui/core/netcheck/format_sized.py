@@ -9,7 +9,8 @@ every failing tensor is within FLOAT32_UNITS·u of that tensor's largest gradien
 small cannot be told from float32 rounding, and a bug any larger is not in this class. A
 failing entry whose numeric value and gradient have opposite signs is a sign flip, never
 rounding: one huge entry (a term 1e10·θ[2]) made every disagreement of its tensor "within
-float32's round-off", a sign flip of θ[5] in a pure float64 probe included (review12n M1)."""
+float32's round-off", a sign flip of θ[5] in a pure float64 probe included (review12n M1);
+nor is a checked entry whose gradient is NaN or infinite (review13p M2)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def float32_units(report: CheckReport) -> float | None:
         numeric = np.asarray(tensor.numeric, dtype=float)
         analytic = np.asarray(tensor.analytic, dtype=float)
         shown = np.isfinite(numeric) & np.isfinite(analytic)
-        if not shown.any():
-            return None
+        if not shown.any() or not np.isfinite(analytic[np.isfinite(numeric)]).all():
+            return None  # a NaN or infinite gradient entry is no rounding (review13p M2)
         scale = float(np.max(np.abs(analytic[shown]))) * FLOAT32_U
         if not scale > 0:
             return None
