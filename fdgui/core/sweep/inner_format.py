@@ -39,9 +39,22 @@ def inner_quantum(result) -> float | None:
     return None if found is None else found[1]
 
 
-def inner_reading(result) -> tuple[float, float] | None:
-    """(the largest ε of the run where the loss does not change, the inner rounding) of a
-    computed sweep whose loss shows a coarser inner format (``inner_quantum``); None else."""
+def inner_reading(result) -> tuple[float, float, bool] | None:
+    """(the largest ε of the run where the inner format does not move, the inner rounding,
+    whether the rest of the loss moves through that run) of a computed sweep whose loss
+    shows a coarser inner format (``inner_quantum``); None else."""
+    return _inner(result)
+
+
+def inner_frozen(result) -> bool:
+    """Whether the run below the inner format's first move is one where the rest of the loss
+    (a float64 path beside the coarser part) still moves: its differences there are that
+    path's slope alone (``_inner``)."""
+    found = _inner(result)
+    return found is not None and found[2]
+
+
+def _inner(result) -> tuple[float, float, bool] | None:
     if result.kind == "measured":
         return None
     epsilons = np.asarray(result.epsilons, dtype=float)
@@ -60,36 +73,112 @@ def inner_reading(result) -> tuple[float, float] | None:
     if order.size <= FLAT_POINTS:
         return None
     epsilons, loss, plus, minus = epsilons[order], loss[order], plus[order], minus[order]
-    unchanged = (plus == loss) & (minus == loss)
-    moved = np.flatnonzero(~unchanged)
-    if moved.size == 0 or moved[0] < FLAT_POINTS:
-        return None  # never moves (unchanged.py), or no run at the bottom
-    top = float(epsilons[moved[0] - 1])  # the largest ε of the run
     base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))
-    above = slice(int(moved[0]), None)
+    floor = HIDDEN_ULPS * max(base, np.finfo(float).tiny)
     with np.errstate(all="ignore"):
         central = (plus - minus) / (2.0 * epsilons)
+        even_all = plus + minus - 2.0 * loss
+    unchanged = (plus == loss) & (minus == loss)
+    moved = np.flatnonzero(~unchanged)
+    if moved.size == 0:
+        return None  # never moves (unchanged.py)
+    # the run: the smallest ε whose even parts are float64's own rounding; where the loss
+    # moves by more than that rounding inside it, it moves through a float64 path beside
+    # the coarser part, which moves only above the run
+    loud = np.flatnonzero(~(np.abs(even_all) <= floor))
+    first = int(loud[0]) if loud.size else epsilons.size
+    frozen = bool(np.any(np.abs(plus - minus)[:first] > floor))
+    if not frozen:
+        first = int(moved[0])  # the run where the loss does not change at all
+    if first < FLAT_POINTS or first >= epsilons.size:
+        return None  # no run at the bottom, or the coarser part never shows
+    top = float(epsilons[first - 1])  # the largest ε of the run
+    above = slice(first, None)
+    with np.errstate(all="ignore"):
         reach = epsilons[above] <= top * 10.0**SLOPE_DECADES
-        slope = float(np.median(np.abs(central[above][reach]))) if reach.any() else 0.0
+        if not reach.any():
+            return None
+        if frozen:
+            # what the run's differences miss: the slope above less the one they show
+            resolved = np.abs(plus - minus)[:first] > floor
+            below = float(np.median(central[:first][resolved])) if resolved.any() else 0.0
+            slope = abs(float(np.median(central[above][reach])) - below)
+        else:
+            slope = float(np.median(np.abs(central[above][reach])))
     hidden = slope * top
-    if not (np.isfinite(hidden) and hidden > HIDDEN_ULPS * max(base, np.finfo(float).tiny)):
+    if not frozen and not (np.isfinite(hidden) and hidden > floor):
         return None  # float64 itself could hide that change
+    if not np.isfinite(hidden):
+        return None
     # both sides move soon above the run: no dead side, as a relu's past its kink
     near = epsilons[above] <= top * 10.0**SIDES_DECADES
     if not (np.any((plus != loss)[above][near]) and np.any((minus != loss)[above][near])):
         return None
-    with np.errstate(all="ignore"):
-        even = (plus + minus - 2.0 * loss)[above]
-        curvature, read_at = _curvature(even, epsilons[above], hidden)
-        # up to where L''·ε² is read (the rounding a thousandth of the even part there)
-        stretch = epsilons[above] < read_at
-        residual = (even - curvature * epsilons[above] ** 2)[stretch]
+    even = even_all[above]
+    residual, curvature = _residual(even, epsilons[above], max(hidden, float(abs(even[0]))))
+    if frozen and not _steps(even_all, epsilons, first, residual, curvature, base):
+        return None  # a smooth or kinked float64 loss's even parts, no coarser part's steps
     # about their middle: every even part carries −2·(L's own rounding at w), one offset
     scatter = residual - np.median(residual) if residual.size else residual
     signs = np.sign(scatter[np.abs(scatter) > HIDDEN_ULPS * base])
     if int(np.sum(signs[1:] != signs[:-1])) < SIGN_CHANGES:
         return None  # one sign, or a change or two: kinks' edges, not rounding
-    return top, float(max(hidden, np.max(np.abs(residual))))
+    return top, float(max(hidden, np.max(np.abs(residual)))), bool(frozen)
+
+
+LEVEL_READINGS = 4  # the rounding's size read again from the residuals at most this often
+
+
+def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> np.ndarray:
+    """The even parts above the run less L''·ε², up to where L''·ε² is read (the rounding a
+    thousandth of the even part there): from the smallest ε where they are CURVATURE_SHARE
+    times the rounding's size. That size is first the hidden change or the first even part
+    above the run, then the largest residual, while that is larger: a run cut short by one
+    inner value next to its rounding edge (a hidden change of thousands of u·|L| where the
+    rest round by tens of millions) read L'' from the rounding itself, and its "curvature"
+    left no scatter (review14p C2)."""
+    residual, curvature = even[:0], 0.0
+    for _ in range(LEVEL_READINGS):
+        with np.errstate(all="ignore"):
+            curvature, read_at = _curvature(even, epsilons, level)
+            residual = (even - curvature * epsilons**2)[epsilons < read_at]
+        largest = float(np.max(np.abs(residual))) if residual.size else 0.0
+        if not (np.isfinite(largest) and largest > 2.0 * level):
+            break
+        level = largest
+    return residual, curvature
+
+
+LEAP = 8.0  # the first even part above the run: this many times what ε⁴ growth allows
+REPEATS = 3  # neighbouring residuals equal (the coarser part did not move between them)
+SAME_ULPS = 16.0  # ... to within this many u·|L|
+SAME_CURVATURE = 1e-3  # ... and this share of L''·ε² (the curvature's own error)
+
+
+def _steps(
+    even: np.ndarray,
+    epsilons: np.ndarray,
+    first: int,
+    residual: np.ndarray,
+    curvature: float,
+    base: float,
+) -> bool:
+    """Whether the even parts from the run's end up are a coarser part's steps, where the
+    rest of the loss moves through the run (a float64 path beside): the first one above the
+    run leaps from float64's rounding (LEAP times more than even ε⁴ grows over that grid
+    step: a smooth loss's, sin(w) + 1e-11·sin(1e6·w)'s included, grow continuously), and
+    the part stays put between its steps — at least REPEATS neighbouring residuals far
+    above u·|L| equal to float64's rounding (a kink's even part grows linearly past it,
+    a fine structure's continuously: neither repeats)."""
+    ratio = float(epsilons[first] / epsilons[first - 1])
+    before = max(float(abs(even[first - 1])), 4.0 * base)
+    if not abs(float(even[first])) > LEAP * ratio**4 * before:
+        return False
+    eps = epsilons[first : first + residual.size]
+    tolerance = SAME_ULPS * base + SAME_CURVATURE * abs(curvature) * eps[1:] ** 2
+    large = np.abs(residual) > HIDDEN_ULPS * base
+    same = (np.abs(np.diff(residual)) <= tolerance) & large[1:] & large[:-1]
+    return int(np.sum(same)) >= REPEATS
 
 
 CURVATURE_SHARE = 1e3  # even parts this many hidden changes large read L''
