@@ -19,6 +19,16 @@ linear in ε: a change or two). The
 quantum is the larger of what the run hides (S·ε) and those even parts: over ε it is the
 round-off floor (``quantum.with_quantum_floor``), so the run neither settles nor reads as a
 kink, while the larger ε, which resolve the derivative, still judge it.
+
+A coarser part BESIDE a float64 path (``h + tanh(h.astype(float32)).astype(float64)``,
+review14p C1) shows no such run: L± move through h at every ε, and below the part's first
+step the central differences are steady — over decades — on h's slope alone (1 where the
+derivative is 2 − tanh²), a plateau read as converged ("Gradient wrong", 27 of 46 honest
+entries). Its run is the smallest ε whose even parts stay float64's rounding while the odd
+parts resolve; what it hides is the slope above less the run's own, times its end. It is
+read only where the even parts show the part's steps (``_steps``): the first above the run
+leaps, and neighbouring ones repeat (the part does not move between steps), which neither a
+smooth fine structure nor kinks do.
 """
 
 from __future__ import annotations
@@ -126,27 +136,12 @@ def _inner(result) -> tuple[float, float, bool] | None:
     return top, float(max(hidden, np.max(np.abs(residual)))), bool(frozen)
 
 
-LEVEL_READINGS = 4  # the rounding's size read again from the residuals at most this often
-
-
-def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> np.ndarray:
-    """The even parts above the run less L''·ε², up to where L''·ε² is read (the rounding a
-    thousandth of the even part there): from the smallest ε where they are CURVATURE_SHARE
-    times the rounding's size. That size is first the hidden change or the first even part
-    above the run, then the largest residual, while that is larger: a run cut short by one
-    inner value next to its rounding edge (a hidden change of thousands of u·|L| where the
-    rest round by tens of millions) read L'' from the rounding itself, and its "curvature"
-    left no scatter (review14p C2)."""
-    residual, curvature = even[:0], 0.0
-    for _ in range(LEVEL_READINGS):
-        with np.errstate(all="ignore"):
-            curvature, read_at = _curvature(even, epsilons, level)
-            residual = (even - curvature * epsilons**2)[epsilons < read_at]
-        largest = float(np.max(np.abs(residual))) if residual.size else 0.0
-        if not (np.isfinite(largest) and largest > 2.0 * level):
-            break
-        level = largest
-    return residual, curvature
+def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> tuple[np.ndarray, float]:
+    """The even parts above the run less L''·ε², up to where L''·ε² is read (``_curvature``:
+    the rounding a thousandth of the even part there), and L''."""
+    with np.errstate(all="ignore"):
+        curvature, read_at = _curvature(even, epsilons, level)
+        return (even - curvature * epsilons**2)[epsilons < read_at], curvature
 
 
 LEAP = 8.0  # the first even part above the run: this many times what ε⁴ growth allows
@@ -182,13 +177,30 @@ def _steps(
 
 
 CURVATURE_SHARE = 1e3  # even parts this many hidden changes large read L''
+LAW_SPAN = 3.0  # ... where even/ε² holds over this span of ε above
+LAW_SLACK = 2.0  # ... to within this factor
 
 
 def _curvature(even: np.ndarray, epsilons: np.ndarray, hidden: float) -> tuple[float, float]:
     """L'' from the even parts at the smallest ε where they are CURVATURE_SHARE times the
     hidden change or more (the inner rounding a thousandth of them), and the smallest such
-    ε; (0, inf) where none is."""
-    large = np.flatnonzero(np.abs(even) >= CURVATURE_SHARE * hidden)[:3]
+    ε; (0, inf) where none is. Where the rounding is far larger than the hidden change (a run
+    cut short by one inner value next to its rounding edge: thousands of u·|L| hidden where
+    the rest round by tens of millions, review14p C2; or a float64 path beside whose slope
+    differs little), the first such even parts are that rounding, and "L''" read from them
+    left no scatter below: L'' is read where even/ε² holds, to within LAW_SLACK, from that ε
+    to LAW_SPAN times it (rounding there falls like 1/ε²), the first such ε if none does."""
+    large = np.flatnonzero(np.abs(even) >= CURVATURE_SHARE * hidden)
     if large.size == 0:
         return 0.0, float("inf")
-    return float(np.median(even[large] / epsilons[large] ** 2)), float(epsilons[large[0]])
+    with np.errstate(all="ignore"):
+        ratios = even / epsilons**2
+    start = large[0]
+    for index in large:
+        span = (epsilons >= epsilons[index]) & (epsilons <= LAW_SPAN * epsilons[index])
+        share = ratios[span] / ratios[index]
+        if span.sum() > 1 and np.all((share >= 1.0 / LAW_SLACK) & (share <= LAW_SLACK)):
+            start = index
+            break
+    read = large[large >= start][:3]
+    return float(np.median(ratios[read])), float(epsilons[start])
