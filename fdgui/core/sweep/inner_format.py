@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 
-FLAT_POINTS = 3  # formed ε at the bottom of the sweep with the loss exactly unchanged
+FLAT_POINTS = 3  # formed ε at the bottom of the sweep in the run (unchanged or quiet)
 HIDDEN_ULPS = 64.0  # the change the run hides: at least this many u·|L|
 SLOPE_DECADES = 3.0  # the slope S read from the central differences over this many decades
 SIDES_DECADES = 3.0  # both sides move within this many decades above the run
@@ -196,10 +196,11 @@ def _curvature(even: np.ndarray, epsilons: np.ndarray, hidden: float) -> tuple[f
     with np.errstate(all="ignore"):
         ratios = even / epsilons**2
     start = large[0]
-    for index in large:
-        span = (epsilons >= epsilons[index]) & (epsilons <= LAW_SPAN * epsilons[index])
-        share = ratios[span] / ratios[index]
-        if span.sum() > 1 and np.all((share >= 1.0 / LAW_SLACK) & (share <= LAW_SLACK)):
+    ends = np.searchsorted(epsilons, LAW_SPAN * epsilons[large], side="right")  # ε ascend
+    for index, end in zip(large, ends, strict=True):
+        with np.errstate(all="ignore"):
+            share = ratios[index:end] / ratios[index]
+        if share.size > 1 and np.all((share >= 1.0 / LAW_SLACK) & (share <= LAW_SLACK)):
             start = index
             break
     read = large[large >= start][:3]
