@@ -98,8 +98,10 @@ def _inner(result) -> tuple[float, float, bool] | None:
     loud = np.flatnonzero(~(np.abs(even_all) <= floor))
     first = int(loud[0]) if loud.size else epsilons.size
     frozen = bool(np.any(np.abs(plus - minus)[:first] > floor))
-    if not frozen:
-        first = int(moved[0])  # the run where the loss does not change at all
+    # beside a float64 path whose own curvature may show first (its even parts grow as ε²
+    # before the part moves, as past a float16 step's coarse grid), the run ends at the
+    # first even part that leaps; else it is the run where the loss does not change at all
+    first = _leap(even_all, epsilons, first, floor) if frozen else int(moved[0])
     if first < FLAT_POINTS or first >= epsilons.size:
         return None  # no run at the bottom, or the coarser part never shows
     top = float(epsilons[first - 1])  # the largest ε of the run
@@ -125,8 +127,8 @@ def _inner(result) -> tuple[float, float, bool] | None:
     if not (np.any((plus != loss)[above][near]) and np.any((minus != loss)[above][near])):
         return None
     even = even_all[above]
-    residual, curvature = _residual(even, epsilons[above], max(hidden, float(abs(even[0]))))
-    if frozen and not _steps(even_all, epsilons, first, residual, curvature, base):
+    residual = _residual(even, epsilons[above], max(hidden, float(abs(even[0]))))
+    if frozen and not _steps(even_all, epsilons, first, base):
         return None  # a smooth or kinked float64 loss's even parts, no coarser part's steps
     # about their middle: every even part carries −2·(L's own rounding at w), one offset
     scatter = residual - np.median(residual) if residual.size else residual
@@ -136,12 +138,12 @@ def _inner(result) -> tuple[float, float, bool] | None:
     return top, float(max(hidden, np.max(np.abs(residual)))), bool(frozen)
 
 
-def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> tuple[np.ndarray, float]:
+def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> np.ndarray:
     """The even parts above the run less L''·ε², up to where L''·ε² is read (``_curvature``:
-    the rounding a thousandth of the even part there), and L''."""
+    the rounding a thousandth of the even part there)."""
     with np.errstate(all="ignore"):
         curvature, read_at = _curvature(even, epsilons, level)
-        return (even - curvature * epsilons**2)[epsilons < read_at], curvature
+        return (even - curvature * epsilons**2)[epsilons < read_at]
 
 
 LEAP = 8.0  # the first even part above the run: this many times what ε⁴ growth allows
@@ -150,27 +152,33 @@ SAME_ULPS = 16.0  # ... to within this many u·|L|
 SAME_CURVATURE = 1e-3  # ... and this share of L''·ε² (the curvature's own error)
 
 
-def _steps(
-    even: np.ndarray,
-    epsilons: np.ndarray,
-    first: int,
-    residual: np.ndarray,
-    curvature: float,
-    base: float,
-) -> bool:
+def _leap(even: np.ndarray, epsilons: np.ndarray, start: int, floor: float) -> int:
+    """The index of the first even part from ``start`` up, far above u·|L|, that leaps from
+    the one below it: LEAP times more than even ε⁴ grows over that grid step (a smooth
+    loss's even parts, sin(w) + 1e-11·sin(1e6·w)'s included, grow continuously); the number
+    of ε where none does."""
+    with np.errstate(all="ignore"):
+        ratio = epsilons[start:] / epsilons[start - 1 : -1] if start > 0 else None
+        if ratio is None:
+            return epsilons.size
+        below = np.maximum(np.abs(even[start - 1 : -1]), floor / 16.0)
+        leaps = (np.abs(even[start:]) > floor) & (np.abs(even[start:]) > LEAP * ratio**4 * below)
+    found = np.flatnonzero(leaps)
+    return int(start + found[0]) if found.size else epsilons.size
+
+
+def _steps(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) -> bool:
     """Whether the even parts from the run's end up are a coarser part's steps, where the
-    rest of the loss moves through the run (a float64 path beside): the first one above the
-    run leaps from float64's rounding (LEAP times more than even ε⁴ grows over that grid
-    step: a smooth loss's, sin(w) + 1e-11·sin(1e6·w)'s included, grow continuously), and
-    the part stays put between its steps — at least REPEATS neighbouring residuals far
-    above u·|L| equal to float64's rounding (a kink's even part grows linearly past it,
+    rest of the loss moves through the run (a float64 path beside): the part stays put
+    between its steps, so at least REPEATS neighbouring even parts above the run, less the
+    run's own L''·ε² (the float64 path's, read at the run's top), far above u·|L|, are equal
+    to float64's rounding and that curvature's (a kink's even part grows linearly past it,
     a fine structure's continuously: neither repeats)."""
-    ratio = float(epsilons[first] / epsilons[first - 1])
-    before = max(float(abs(even[first - 1])), 4.0 * base)
-    if not abs(float(even[first])) > LEAP * ratio**4 * before:
-        return False
-    eps = epsilons[first : first + residual.size]
-    tolerance = SAME_ULPS * base + SAME_CURVATURE * abs(curvature) * eps[1:] ** 2
+    run = np.flatnonzero(np.abs(even[:first]) > HIDDEN_ULPS * base)[-3:]
+    with np.errstate(all="ignore"):
+        curvature = float(np.median(even[run] / epsilons[run] ** 2)) if run.size else 0.0
+        residual = even[first:] - curvature * epsilons[first:] ** 2
+        tolerance = SAME_ULPS * base + SAME_CURVATURE * abs(curvature) * epsilons[first + 1 :] ** 2
     large = np.abs(residual) > HIDDEN_ULPS * base
     same = (np.abs(np.diff(residual)) <= tolerance) & large[1:] & large[:-1]
     return int(np.sum(same)) >= REPEATS
