@@ -150,6 +150,7 @@ LEAP = 8.0  # the first even part above the run: this many times what ε⁴ grow
 REPEATS = 3  # neighbouring residuals equal (the coarser part did not move between them)
 SAME_ULPS = 16.0  # ... to within this many u·|L|
 SAME_CURVATURE = 1e-3  # ... and this share of L''·ε² (the curvature's own error)
+SAME_SHARE = 1e-4  # ... and this share of themselves (a step's cross terms: J·L'·ε)
 
 
 def _leap(even: np.ndarray, epsilons: np.ndarray, start: int, floor: float) -> int:
@@ -172,13 +173,19 @@ def _steps(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) -> b
     rest of the loss moves through the run (a float64 path beside): the part stays put
     between its steps, so at least REPEATS neighbouring even parts above the run, less the
     run's own L''·ε² (the float64 path's, read at the run's top), far above u·|L|, are equal
-    to float64's rounding and that curvature's (a kink's even part grows linearly past it,
-    a fine structure's continuously: neither repeats)."""
+    to float64's rounding, that curvature's and a ten-thousandth of themselves (a step J in
+    a squared loss adds J·L'·ε: 3e-6 of it per grid step past a float16 sigmoid's first
+    step). A kink's even part grows linearly past it (a tenth per step of the default grid,
+    a hundredth at ten times its points), a fine structure's continuously: neither repeats."""
     run = np.flatnonzero(np.abs(even[:first]) > HIDDEN_ULPS * base)[-3:]
     with np.errstate(all="ignore"):
         curvature = float(np.median(even[run] / epsilons[run] ** 2)) if run.size else 0.0
         residual = even[first:] - curvature * epsilons[first:] ** 2
-        tolerance = SAME_ULPS * base + SAME_CURVATURE * abs(curvature) * epsilons[first + 1 :] ** 2
+        tolerance = (
+            SAME_ULPS * base
+            + SAME_CURVATURE * abs(curvature) * epsilons[first + 1 :] ** 2
+            + SAME_SHARE * np.abs(residual[1:])
+        )
     large = np.abs(residual) > HIDDEN_ULPS * base
     same = (np.abs(np.diff(residual)) <= tolerance) & large[1:] & large[:-1]
     return int(np.sum(same)) >= REPEATS
