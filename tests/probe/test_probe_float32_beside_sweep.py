@@ -153,3 +153,49 @@ def test_a_frozen_parts_rounding_is_read_and_smooth_or_kinked_losses_are_not():
         for k in (0, 1)
     ]
     assert inner_quantum(_result(epsilons + hinges[0], -epsilons + hinges[1], epsilons)) is None
+
+
+NET16 = """
+import numpy as np
+r = np.random.default_rng(100)
+X = r.normal(size=(12, 4)); Y = r.normal(size=(12, 2))
+names = [("W1", (6, 4)), ("b1", (6,)), ("W2", (2, 6))]
+theta0 = np.concatenate([r.normal(scale=0.6, size=s).ravel() for _, s in names])
+
+def split(t):
+    return t[:24].reshape(6, 4), t[24:30], t[30:42].reshape(2, 6)
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+def act(h):
+    return np.logaddexp(0, h) + 0.3 * sig(h.astype(np.float16)).astype(np.float64)
+
+def loss(t):
+    w1, b1, w2 = split(np.asarray(t, float))
+    return float(np.mean((act(X @ w1.T + b1) @ w2.T - Y) ** 2))
+
+def true_grad(t):
+    w1, b1, w2 = split(np.asarray(t, float))
+    h = X @ w1.T + b1
+    a = act(h)
+    go = 2 * (a @ w2.T - Y) / Y.size
+    gh = (go @ w2) * (sig(h) + 0.3 * sig(h) * (1 - sig(h)))
+    return np.concatenate([(gh.T @ X).ravel(), gh.sum(0), (go.T @ a).ravel()])
+"""
+
+
+@pytest.mark.parametrize("entry", [23])  # W1[5, 3]: "Gradient wrong" (relative error 0.012)
+def test_a_float16_part_beside_softplus_is_read_past_the_paths_own_curvature(tmp_path, entry):
+    # the float64 path's even parts grow as L''·ε² (far above u·|L|) long before the
+    # float16 sigmoid moves at ε ≈ 1.5e-5; past its first step the even parts drift by
+    # J·L'·ε (a step J in a squared loss), a few millionths of themselves per grid step
+    path = write_probe(tmp_path, NET16, "pass", name=f"beside16_{entry}.py")
+    model = open_probe(str(path))
+    try:
+        result = run_sweep(EntryObjective(model, entry))
+    finally:
+        model.close()
+    assert inner_frozen(result)
+    diagnosis = diagnose(result)
+    assert diagnosis.kind not in ("wrong", "kink"), (diagnosis.case, diagnosis.facts)
