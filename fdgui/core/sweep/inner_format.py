@@ -24,11 +24,11 @@ A coarser part BESIDE a float64 path (``h + tanh(h.astype(float32)).astype(float
 review14p C1) shows no such run: L± move through h at every ε, and below the part's first
 step the central differences are steady — over decades — on h's slope alone (1 where the
 derivative is 2 − tanh²), a plateau read as converged ("Gradient wrong", 27 of 46 honest
-entries). Its run is the smallest ε whose even parts stay float64's rounding while the odd
-parts resolve; what it hides is the slope above less the run's own, times its end. It is
-read only where the even parts show the part's steps (``_steps``): the first above the run
-leaps, and neighbouring ones repeat (the part does not move between steps), which neither a
-smooth fine structure nor kinks do.
+entries). Its run ends where the even parts leap (``_leap``; below, the odd parts resolve and
+the even parts are float64's rounding or the float64 path's own L''·ε²); what it hides is
+the slope above less the run's own, times its end. It is read only where the even parts
+above show the part's steps (``_steps``: neighbouring ones repeat, the part not moving
+between steps), which neither a smooth fine structure nor kinks do.
 """
 
 from __future__ import annotations
