@@ -52,11 +52,14 @@ def true_grad(t):
     h = X @ w1.T + b1
     a = act(h)  # the forward's own activations, as autograd uses them
     go = (a @ w2.T - Y) / (Y.size)
-    gh = (go @ w2) * ({slope} - np.tanh(h) ** 2)
+    gh = (go @ w2) * ({slope})
     return np.concatenate([(gh.T @ X).ravel(), gh.sum(0), (go.T @ a).ravel()])
 """
-BESIDE = {"act": "h + t", "slope": "2.0"}  # the float32 part beside a float64 path
-ALONE = {"act": "t", "slope": "1.0"}  # a pure float32 step
+BESIDE = {"act": "h + t", "slope": "2.0 - np.tanh(h) ** 2"}  # float32 part beside float64 path
+ALONE = {"act": "t", "slope": "1.0 - np.tanh(h) ** 2"}  # a pure float32 step
+# a backward that forgets the float32 part (its derivative 1 − tanh² left out, as a detach()
+# would): the very slope the smallest ε show
+OMITTED = {"act": "h + t", "slope": "1.0 + 0.0 * h"}
 
 # seed 0: W1[1, 2], b1[2], b1[5] were "Gradient wrong" (0.19, 3.3 times, ...), W1[0, 0]
 # "Kink inside the ε range"
@@ -66,7 +69,8 @@ ENTRIES = [7, 37, 40, 0]
 def _sweep(tmp_path, entry, bug, seed=0, kind=None):
     kind = BESIDE if kind is None else kind
     source = NET.format(seed=seed, **kind)
-    path = write_probe(tmp_path, source, bug, name=f"beside_{entry}_{seed}_{len(kind['act'])}.py")
+    name = f"beside_{entry}_{seed}_{len(kind['act'])}_{len(kind['slope'])}.py"
+    path = write_probe(tmp_path, source, bug, name=name)
     model = open_probe(str(path))
     try:
         return run_sweep(EntryObjective(model, entry))
@@ -87,6 +91,14 @@ def test_an_honest_gradient_beside_a_float64_path_is_neither_wrong_nor_a_kink(tm
 @pytest.mark.parametrize("entry", ENTRIES[:2])
 def test_a_ten_percent_bug_beside_a_float64_path_is_wrong(tmp_path, entry):
     diagnosis = diagnose(_sweep(tmp_path, entry, f"g[{entry}] *= 1.1"))
+    assert diagnosis.kind == "wrong", (diagnosis.case, diagnosis.facts)
+
+
+@pytest.mark.parametrize("entry", [7, 40])  # seed 0: both "Kink inside the ε range", rc 0
+def test_a_backward_that_forgets_the_float32_part_is_wrong(tmp_path, entry):
+    # main read the smallest ε's plateau (the float64 path's slope alone) as converged: this
+    # bug's value; the larger ε resolve the part's derivative and refute it
+    diagnosis = diagnose(_sweep(tmp_path, entry, "pass", kind=OMITTED))
     assert diagnosis.kind == "wrong", (diagnosis.case, diagnosis.facts)
 
 
