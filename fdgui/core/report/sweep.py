@@ -150,7 +150,16 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
-    if diagnosis.facts.get("inner_flat_below") is not None:
+    if diagnosis.facts.get("inner_frozen"):
+        words += (
+            f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} only the rest of the loss "
+            "moves: part of it is computed in a coarser format (a float32 step inside) that "
+            "so small an ε does not move, so the differences there show the slope without "
+            "that part's, however steady they look; the loss is resolved only to about "
+            f"{_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε measure nothing, the "
+            "larger ε judge."
+        )
+    elif diagnosis.facts.get("inner_flat_below") is not None:
         words += (
             f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} the loss does not change at "
             "all (L+ = L = L−), though its slope would move a "

@@ -19,13 +19,23 @@ linear in ε: a change or two). The
 quantum is the larger of what the run hides (S·ε) and those even parts: over ε it is the
 round-off floor (``quantum.with_quantum_floor``), so the run neither settles nor reads as a
 kink, while the larger ε, which resolve the derivative, still judge it.
+
+A coarser part BESIDE a float64 path (``h + tanh(h.astype(float32)).astype(float64)``,
+review14p C1) shows no such run: L± move through h at every ε, and below the part's first
+step the central differences are steady — over decades — on h's slope alone (1 where the
+derivative is 2 − tanh²), a plateau read as converged ("Gradient wrong", 27 of 46 honest
+entries). Its run ends where the even parts leap (``_leap``; below, the odd parts resolve and
+the even parts are float64's rounding or the float64 path's own L''·ε²); what it hides is
+the slope above less the run's own, times its end. It is read only where the even parts
+above show the part's steps (``_steps``: neighbouring ones repeat, the part not moving
+between steps), which neither a smooth fine structure nor kinks do.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-FLAT_POINTS = 3  # formed ε at the bottom of the sweep with the loss exactly unchanged
+FLAT_POINTS = 3  # formed ε at the bottom of the sweep in the run (unchanged or quiet)
 HIDDEN_ULPS = 64.0  # the change the run hides: at least this many u·|L|
 SLOPE_DECADES = 3.0  # the slope S read from the central differences over this many decades
 SIDES_DECADES = 3.0  # both sides move within this many decades above the run
@@ -39,9 +49,22 @@ def inner_quantum(result) -> float | None:
     return None if found is None else found[1]
 
 
-def inner_reading(result) -> tuple[float, float] | None:
-    """(the largest ε of the run where the loss does not change, the inner rounding) of a
-    computed sweep whose loss shows a coarser inner format (``inner_quantum``); None else."""
+def inner_reading(result) -> tuple[float, float, bool] | None:
+    """(the largest ε of the run where the inner format does not move, the inner rounding,
+    whether the rest of the loss moves through that run) of a computed sweep whose loss
+    shows a coarser inner format (``inner_quantum``); None else."""
+    return _inner(result)
+
+
+def inner_frozen(result) -> bool:
+    """Whether the run below the inner format's first move is one where the rest of the loss
+    (a float64 path beside the coarser part) still moves: its differences there are that
+    path's slope alone (``_inner``)."""
+    found = _inner(result)
+    return found is not None and found[2]
+
+
+def _inner(result) -> tuple[float, float, bool] | None:
     if result.kind == "measured":
         return None
     epsilons = np.asarray(result.epsilons, dtype=float)
@@ -60,46 +83,140 @@ def inner_reading(result) -> tuple[float, float] | None:
     if order.size <= FLAT_POINTS:
         return None
     epsilons, loss, plus, minus = epsilons[order], loss[order], plus[order], minus[order]
-    unchanged = (plus == loss) & (minus == loss)
-    moved = np.flatnonzero(~unchanged)
-    if moved.size == 0 or moved[0] < FLAT_POINTS:
-        return None  # never moves (unchanged.py), or no run at the bottom
-    top = float(epsilons[moved[0] - 1])  # the largest ε of the run
     base = float(result.unit_roundoff or 0.0) * abs(float(result.loss))
-    above = slice(int(moved[0]), None)
+    floor = HIDDEN_ULPS * max(base, np.finfo(float).tiny)
     with np.errstate(all="ignore"):
         central = (plus - minus) / (2.0 * epsilons)
+        even_all = plus + minus - 2.0 * loss
+    unchanged = (plus == loss) & (minus == loss)
+    moved = np.flatnonzero(~unchanged)
+    if moved.size == 0:
+        return None  # never moves (unchanged.py)
+    # the run: the smallest ε whose even parts are float64's own rounding; where the loss
+    # moves by more than that rounding inside it, it moves through a float64 path beside
+    # the coarser part, which moves only above the run
+    loud = np.flatnonzero(~(np.abs(even_all) <= floor))
+    first = int(loud[0]) if loud.size else epsilons.size
+    frozen = bool(np.any(np.abs(plus - minus)[:first] > floor))
+    # beside a float64 path whose own curvature may show first (its even parts grow as ε²
+    # before the part moves, as past a float16 step's coarse grid), the run ends at the
+    # first even part that leaps; else it is the run where the loss does not change at all
+    first = _leap(even_all, epsilons, first, floor) if frozen else int(moved[0])
+    if first < FLAT_POINTS or first >= epsilons.size:
+        return None  # no run at the bottom, or the coarser part never shows
+    top = float(epsilons[first - 1])  # the largest ε of the run
+    above = slice(first, None)
+    with np.errstate(all="ignore"):
         reach = epsilons[above] <= top * 10.0**SLOPE_DECADES
-        slope = float(np.median(np.abs(central[above][reach]))) if reach.any() else 0.0
+        if not reach.any():
+            return None
+        if frozen:
+            # what the run's differences miss: the slope above less the one they show
+            resolved = np.abs(plus - minus)[:first] > floor
+            below = float(np.median(central[:first][resolved])) if resolved.any() else 0.0
+            slope = abs(float(np.median(central[above][reach])) - below)
+        else:
+            slope = float(np.median(np.abs(central[above][reach])))
     hidden = slope * top
-    if not (np.isfinite(hidden) and hidden > HIDDEN_ULPS * max(base, np.finfo(float).tiny)):
+    if not frozen and not (np.isfinite(hidden) and hidden > floor):
         return None  # float64 itself could hide that change
+    if not np.isfinite(hidden):
+        return None
     # both sides move soon above the run: no dead side, as a relu's past its kink
     near = epsilons[above] <= top * 10.0**SIDES_DECADES
     if not (np.any((plus != loss)[above][near]) and np.any((minus != loss)[above][near])):
         return None
-    with np.errstate(all="ignore"):
-        even = (plus + minus - 2.0 * loss)[above]
-        curvature, read_at = _curvature(even, epsilons[above], hidden)
-        # up to where L''·ε² is read (the rounding a thousandth of the even part there)
-        stretch = epsilons[above] < read_at
-        residual = (even - curvature * epsilons[above] ** 2)[stretch]
+    even = even_all[above]
+    residual = _residual(even, epsilons[above], max(hidden, float(abs(even[0]))))
+    if frozen and not _steps(even_all, epsilons, first, base):
+        return None  # a smooth or kinked float64 loss's even parts, no coarser part's steps
     # about their middle: every even part carries −2·(L's own rounding at w), one offset
     scatter = residual - np.median(residual) if residual.size else residual
     signs = np.sign(scatter[np.abs(scatter) > HIDDEN_ULPS * base])
     if int(np.sum(signs[1:] != signs[:-1])) < SIGN_CHANGES:
         return None  # one sign, or a change or two: kinks' edges, not rounding
-    return top, float(max(hidden, np.max(np.abs(residual))))
+    return top, float(max(hidden, np.max(np.abs(residual)))), bool(frozen)
+
+
+def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> np.ndarray:
+    """The even parts above the run less L''·ε², up to where L''·ε² is read (``_curvature``:
+    the rounding a thousandth of the even part there)."""
+    with np.errstate(all="ignore"):
+        curvature, read_at = _curvature(even, epsilons, level)
+        return (even - curvature * epsilons**2)[epsilons < read_at]
+
+
+LEAP = 8.0  # the first even part above the run: this many times what ε⁴ growth allows
+REPEATS = 3  # neighbouring residuals equal (the coarser part did not move between them)
+SAME_ULPS = 16.0  # ... to within this many u·|L|
+SAME_CURVATURE = 1e-3  # ... and this share of L''·ε² (the curvature's own error)
+SAME_SHARE = 1e-4  # ... and this share of themselves (a step's cross terms: J·L'·ε)
+
+
+def _leap(even: np.ndarray, epsilons: np.ndarray, start: int, floor: float) -> int:
+    """The index of the first even part from ``start`` up, far above u·|L|, that leaps from
+    the one below it: LEAP times more than even ε⁴ grows over that grid step (a smooth
+    loss's even parts, sin(w) + 1e-11·sin(1e6·w)'s included, grow continuously); the number
+    of ε where none does."""
+    with np.errstate(all="ignore"):
+        ratio = epsilons[start:] / epsilons[start - 1 : -1] if start > 0 else None
+        if ratio is None:
+            return epsilons.size
+        below = np.maximum(np.abs(even[start - 1 : -1]), floor / 16.0)
+        leaps = (np.abs(even[start:]) > floor) & (np.abs(even[start:]) > LEAP * ratio**4 * below)
+    found = np.flatnonzero(leaps)
+    return int(start + found[0]) if found.size else epsilons.size
+
+
+def _steps(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) -> bool:
+    """Whether the even parts from the run's end up are a coarser part's steps, where the
+    rest of the loss moves through the run (a float64 path beside): the part stays put
+    between its steps, so at least REPEATS neighbouring even parts above the run, less the
+    run's own L''·ε² (the float64 path's, read at the run's top), far above u·|L|, are equal
+    to float64's rounding, that curvature's and a ten-thousandth of themselves (a step J in
+    a squared loss adds J·L'·ε: 3e-6 of it per grid step past a float16 sigmoid's first
+    step). A kink's even part grows linearly past it (a tenth per step of the default grid,
+    a hundredth at ten times its points), a fine structure's continuously: neither repeats."""
+    run = np.flatnonzero(np.abs(even[:first]) > HIDDEN_ULPS * base)[-3:]
+    with np.errstate(all="ignore"):
+        curvature = float(np.median(even[run] / epsilons[run] ** 2)) if run.size else 0.0
+        residual = even[first:] - curvature * epsilons[first:] ** 2
+        tolerance = (
+            SAME_ULPS * base
+            + SAME_CURVATURE * abs(curvature) * epsilons[first + 1 :] ** 2
+            + SAME_SHARE * np.abs(residual[1:])
+        )
+    large = np.abs(residual) > HIDDEN_ULPS * base
+    same = (np.abs(np.diff(residual)) <= tolerance) & large[1:] & large[:-1]
+    return int(np.sum(same)) >= REPEATS
 
 
 CURVATURE_SHARE = 1e3  # even parts this many hidden changes large read L''
+LAW_SPAN = 3.0  # ... where even/ε² holds over this span of ε above
+LAW_SLACK = 2.0  # ... to within this factor
 
 
 def _curvature(even: np.ndarray, epsilons: np.ndarray, hidden: float) -> tuple[float, float]:
     """L'' from the even parts at the smallest ε where they are CURVATURE_SHARE times the
     hidden change or more (the inner rounding a thousandth of them), and the smallest such
-    ε; (0, inf) where none is."""
-    large = np.flatnonzero(np.abs(even) >= CURVATURE_SHARE * hidden)[:3]
+    ε; (0, inf) where none is. Where the rounding is far larger than the hidden change (a run
+    cut short by one inner value next to its rounding edge: thousands of u·|L| hidden where
+    the rest round by tens of millions, review14p C2; or a float64 path beside whose slope
+    differs little), the first such even parts are that rounding, and "L''" read from them
+    left no scatter below: L'' is read where even/ε² holds, to within LAW_SLACK, from that ε
+    to LAW_SPAN times it (rounding there falls like 1/ε²), the first such ε if none does."""
+    large = np.flatnonzero(np.abs(even) >= CURVATURE_SHARE * hidden)
     if large.size == 0:
         return 0.0, float("inf")
-    return float(np.median(even[large] / epsilons[large] ** 2)), float(epsilons[large[0]])
+    with np.errstate(all="ignore"):
+        ratios = even / epsilons**2
+    start = large[0]
+    ends = np.searchsorted(epsilons, LAW_SPAN * epsilons[large], side="right")  # ε ascend
+    for index, end in zip(large, ends, strict=True):
+        with np.errstate(all="ignore"):
+            share = ratios[index:end] / ratios[index]
+        if share.size > 1 and np.all((share >= 1.0 / LAW_SLACK) & (share <= LAW_SLACK)):
+            start = index
+            break
+    read = large[large >= start][:3]
+    return float(np.median(ratios[read])), float(epsilons[start])

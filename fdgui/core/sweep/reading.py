@@ -155,7 +155,9 @@ class _Reading:
 
             inner = inner_reading(result)
             if inner is not None:
-                self.facts["inner_flat_below"], self.facts["inner_rounding"] = inner
+                self.facts["inner_flat_below"], self.facts["inner_rounding"] = inner[:2]
+                if inner[2]:  # a float64 path beside the coarser part moves through the run
+                    self.facts["inner_frozen"] = True
         if result.kind == "measured":  # rows: "vanished" means the losses did not change
             self.facts["measured_rows"] = True
             conflicts = result.extras.get("conflicting_epsilons")
