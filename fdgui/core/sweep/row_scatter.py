@@ -116,6 +116,10 @@ def run_departure(
             growth = off[j] * (h[later] / h[j]) ** 2
             shrinks = TRUNCATION_GROWTH * off[later] < growth
         if np.any(shrinks & np.isfinite(off[later])):
+            with np.errstate(all="ignore"):
+                needed = np.abs(d[:size] - d[j]) * h[:size]
+            if _limit_of_its_own(h[:size], needed, n[:size]):
+                return 0.0  # the run's rows agree over a span no round-off keeps them to
             return float(off[j] * h[j])
     return _flat_above(h, d, n, size, c, value)
 
