@@ -55,9 +55,7 @@ def _verdict(text: str, claim: float) -> str:
 
 
 CASES = list(
-    itertools.product(
-        ["sin", "log1p2"], [1e-9, -1e-9, 3e-10, -5e-9], [0.1, 0.03], [1, -1]
-    )
+    itertools.product(["sin", "log1p2"], [1e-9, -1e-9, 3e-10, -5e-9], [0.1, 0.03], [1, -1])
 )
 
 

@@ -60,7 +60,7 @@ def _float16_table(loss, w: float, step: int) -> str:
         e = 2.0 ** -(3 + step * k)
         values = [loss(mp.mpf(w) - e), loss(mp.mpf(w) + e), loss(mp.mpf(w))]
         cells = [float(np.float16(float(v))) for v in values]
-        lines.append(",".join("%.6g" % v for v in (e, *cells)))
+        lines.append(",".join(f"{v:.6g}" for v in (e, *cells)))
     return "\n".join(lines) + "\n"
 
 

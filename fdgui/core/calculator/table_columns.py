@@ -45,6 +45,7 @@ from fdgui.core.calculator.table_header import (
 )
 from fdgui.core.numbers.parsing import text_lines
 
+
 class HeaderNote(str):
     """A note on how a header was read (``line N: the comment … read as the header``),
     among the bad rows a reader returns: the line was used, not skipped (review13v L1);
