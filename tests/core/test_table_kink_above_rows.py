@@ -68,6 +68,18 @@ def test_rows_below_a_kink_decide_what_they_resolve(name, d, jump, side):
         assert _verdict(text, truth * (1 + offset)) == "wrong", offset
 
 
+def test_a_kink_at_the_edge_of_the_rows_below_it():
+    # review13v C3, kinkfam2 seed 17: the row just above the kink departs by 0.4 % only, the
+    # rows above it by 5 %: read by the first alone, the run's rows (a span of 256) could
+    # share a rounding bias, and the departure widened every row's ± into "room for a kink"
+    w, d = 0.6133815542373582, -8.561471193669531e-10
+    text, truth = _table("log1p2", w, d, 0.1, 1)
+    assert truth == pytest.approx(0.9913894699172406, rel=1e-15)
+    assert _verdict(text, truth) == "correct"
+    for offset in (0.1, -0.1, 0.01, -0.01):
+        assert _verdict(text, truth * (1 + offset)) == "wrong", offset
+
+
 def test_the_reviewers_table():
     # review13v C3: repro/relu_near_1e-9_f64_noL.csv, sin(w) + 0.1·relu(w − c), c = w + 1e-9
     w = 0.315371573223564
