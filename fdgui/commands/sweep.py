@@ -154,8 +154,11 @@ def _run_table(args: argparse.Namespace) -> int:
             "(--source-dtype float64 reads them as float64)",
             file=sys.stderr,
         )
-    for problem in problems:
-        print(one_line(f"fdgui-cli sweep: --table: skipped {problem}"), file=sys.stderr)
+    from fdgui.core.calculator.table_columns import is_header_note
+
+    for problem in problems:  # a header's note was read, not skipped (review13v L1)
+        said = problem if is_header_note(problem) else f"skipped {problem}"
+        print(one_line(f"fdgui-cli sweep: --table: {said}"), file=sys.stderr)
     if args.json:
         data = json.loads(export(report, "json"))
         data["bad_rows"] = problems

@@ -136,6 +136,24 @@ def _cli(path, claim: str) -> tuple[int, str]:
     return code, json.loads(out.getvalue())["diagnosis"]["kind"] if out.getvalue() else ""
 
 
+def test_cli_says_a_header_it_read_was_read_not_skipped(tmp_path):
+    # review13v L1: "skipped line 1: the comment … names the columns: read as the header"
+    from fdgui.cli import main
+
+    path = tmp_path / "t.csv"
+    text = _savetxt(path, ["eps", "L-", "L+"]) + "0.5,1,oops\n"
+    path.write_text(text)
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        main(["sweep", "--table", str(path), "--backprop", repr(TRUTH)])
+    lines = err.getvalue().splitlines()
+    header = [line for line in lines if "line 1:" in line]
+    assert header and "read as the header" in header[0], lines
+    assert "skipped" not in header[0], header
+    bad = [line for line in lines if f"line {text.count(chr(10))}:" in line]
+    assert bad and "skipped" in bad[0], lines  # a bad row is still said as skipped
+
+
 def test_cli_exact_gradient_of_a_savetxt_table_is_not_wrong(tmp_path):
     path = tmp_path / "t.csv"
     _savetxt(path, ["eps", "L-", "L+", "L"])
@@ -185,6 +203,28 @@ def test_title_comments_stay_comments(comment):
     rows, problems = parse_measurement_table(text)
     assert problems == []
     assert [r.loss_plus for r in rows] == [Decimal(repr(float(v))) for v in DATA["L+"][:4]]
+
+
+@pytest.mark.parametrize(
+    ("comment", "order"),
+    [
+        ("# eps,L-,L+,L-", ["eps", "L+", "L-"]),  # a column named twice, 3-cell rows
+        ("# eps,L-,L+,L-", ["eps", "L+", "L-", "L"]),
+        ("# eps,L+,L-,L+,L", ["eps", "L+", "L-", "L"]),
+        ("% h,loss(w-eps),loss(w+eps),loss(w-eps)", ["eps", "L+", "L-"]),
+        ("# eps,eps,L+,L-", ["eps", "L+", "L-"]),
+    ],
+)
+def test_a_comment_header_naming_a_column_twice_is_refused(comment, order):
+    # review13v: "# eps,L-,L+,L-" above 3-cell rows was skipped as a comment and the rows
+    # read by position (ε, L+, L−), the opposite of the order its first names give
+    text = comment + "\n" + _rows_text(order)
+    with pytest.raises(InputError) as raised:
+        table_rows(text, "t.csv")
+    message = raised.value.message
+    assert "comment" in message and "twice" in message, message
+    with pytest.raises(InputError):
+        drive(table_rows_job(text, "t.csv"))
 
 
 def test_a_comment_header_that_contradicts_the_header_is_refused():

@@ -19,8 +19,9 @@ line under a header becomes its cells in the order ε, L+, L−[, L] the header 
   ``savetxt(header=...)`` writes ``# eps,L-,L+``: read by position its rows would swap L+
   and L−), said in the notes (review12t C1). One that looks like a header (as many cells as
   the rows after it, one of them a column's name) but cannot be matched refuses the table
-  in words, as a header does; one that contradicts the header of the same rows too. Other
-  comment lines stay comments.
+  in words, as a header does; so does one that names a column twice, whatever its number
+  of cells, and one that contradicts the header of the same rows. Other comment lines stay
+  comments.
 
 Headers become comment lines, so every line keeps its number.
 """
@@ -40,8 +41,21 @@ from fdgui.core.calculator.table_header import (
     _shown,
     column_role,
     header_order,
+    header_roles,
 )
 from fdgui.core.numbers.parsing import text_lines
+
+
+class HeaderNote(str):
+    """A note on how a header was read (``line N: the comment … read as the header``),
+    among the bad rows a reader returns: the line was used, not skipped (review13v L1);
+    ``is_header_note`` tells the two apart for the words."""
+
+
+def is_header_note(problem: str) -> bool:
+    """Whether ``problem`` (from a reader's list of bad lines) is a header's note."""
+    return isinstance(problem, HeaderNote)
+
 
 # a line that may hold a word (a letter other than the exponent's e): only such a line may be
 # a header; a table of plain numbers is passed through as it is
@@ -172,6 +186,14 @@ def _commented_header(line: str) -> str | None:
     return body
 
 
+def _names_twice(body: str) -> bool:
+    """Whether a comment's cells name one of ε, L+, L−, L twice (``# eps,L-,L+,L-``): a
+    header gone wrong, never a title, whatever its number of cells (review13v: above 3-cell
+    rows it was left a comment and the rows read by position, against its first names)."""
+    roles = [role for role in header_roles(_header_cells(body)) if role not in (None, IGNORED)]
+    return len(roles) != len(set(roles))
+
+
 def _count(line: str, kind: int) -> int:
     """How many cells a data line has (``kind``: its plain count, 0 when not plain)."""
     if kind:
@@ -201,10 +223,11 @@ def _resolve_comments(
         found = _header(number, body, comment=line)
         if not found.problem:
             usable.append(found)
-        elif found.width == count and own is None:
+        elif own is None and (found.width == count or _names_twice(body)):
+            why = f"({count} cells)" if found.width == count else "(it names a column twice)"
             return header, (
                 f"line {number}: the comment {_shown(line)} looks like the header of the rows "
-                f"after it ({count} cells): {found.problem}"
+                f"after it {why}: {found.problem}"
             )
     if not usable:
         return header, ""
@@ -314,8 +337,10 @@ def _comment_header(
         notes += _notes(header)
         which = "a second header" if header else "a header after rows without one"
         notes.append(
-            f"line {found.number}: {which}, {_shown(found.comment)}: the rows after it are "
-            "read in the order it names"
+            HeaderNote(
+                f"line {found.number}: {which}, {_shown(found.comment)}: the rows after it "
+                "are read in the order it names"
+            )
         )
     return found, ""
 
@@ -351,7 +376,7 @@ def _notes(header: _Header | None) -> list[str]:
             f"4th value of {len(lines)} row{'' if len(lines) == 1 else 's'} ({which}) is "
             "read as L, the loss at w, by its place (name it in the header to be sure)"
         )
-    return notes
+    return [HeaderNote(note) for note in notes]
 
 
 def arrange_columns(text: str) -> tuple[str, str, list[str]]:
@@ -442,8 +467,10 @@ class _Walk:
                             "a second header" if self.header else "a header after rows without one"
                         )
                         self.notes.append(
-                            f"line {number}: {which}, {_shown(line)}: the rows after it are "
-                            "read in the order it names"
+                            HeaderNote(
+                                f"line {number}: {which}, {_shown(line)}: the rows after it "
+                                "are read in the order it names"
+                            )
                         )
                     self.header = _header(number, line)
                     arranged[index] = "#"

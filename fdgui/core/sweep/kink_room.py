@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from fdgui.core.sweep.odd_part import odd_slope_bound
+from fdgui.core.sweep.row_readings import rows_rest
 from fdgui.core.sweep.row_shape import RESOLVING
 
 
@@ -134,6 +135,8 @@ def resting_on_the_room(result, diagnosis):
     if checked is None or reference is None or reference.without_room is None:
         return diagnosis
     rest = float(reference.without_room)
+    read = rows_rest(result, reference)  # what two rows of its run read (review13v H2)
+    rest = rest if read is None else min(rest, read)
     own = float(checked.error or 0.0) + 4.0 * 2.0**-53 * abs(checked.value)
     if not abs(checked.value - reference.value) > ROOM_SAFETY * (rest + own):
         return diagnosis

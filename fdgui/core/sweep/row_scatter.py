@@ -116,8 +116,44 @@ def run_departure(
             growth = off[j] * (h[later] / h[j]) ** 2
             shrinks = TRUNCATION_GROWTH * off[later] < growth
         if np.any(shrinks & np.isfinite(off[later])):
+            # the run's bias were it rounding: the rows above depart by it, less their own
+            # (at most its share at their larger ε); the first may sit at a kink's edge
+            near = np.arange(j, min(j + ABOVE, h.size))
+            with np.errstate(all="ignore"):
+                level = np.abs(d[near] - value) <= LEVEL_SHARE * abs(value)
+            gap = float(np.nanmax(off[near[level]])) if level.any() else float(off[j])
+            if _no_shared_bias(h[:size], n[:size], gap, abs(d[j])):
+                return 0.0  # the run's rows agree over a span no rounding keeps them to
             return float(off[j] * h[j])
     return _flat_above(h, d, n, size, c, value)
+
+
+# a shared bias b of a run's rows spanning S in ε is no rounding of their steps beyond b·S
+# above this (see _no_shared_bias)
+SHARED_BIAS_SPAN = 2.0
+
+
+def _no_shared_bias(h: np.ndarray, n: np.ndarray, gap: float, level: float) -> bool:
+    """Whether the run's rows (ε ``h`` ascending, own ± ``n``) cannot share one bias of
+    ``gap`` (their departure from the rows above, whose value is ``level``) through rounding.
+    Rows share a bias where an intermediate rounds each step to a grid of q (sin(K·x) in
+    float32: K·(x ± ε) rounded to ulp(K·x), every step a few ulps off by the same factor):
+    the relative bias b = gap/level at a step ε is at most q/(2ε), so b at the run's largest
+    row needs q ≥ 2·b·ε_top, and its smallest row, a step of at least q/2 (a smaller one
+    rounds to nothing or to a whole q), needs ε_min ≥ b·ε_top: b·S ≤ 1 over a span
+    S = ε_top/ε_min. The gap is read as the largest departure of the next rows above, whose
+    own bias (at most b·ε_top/ε) may add up to b again: hence the factor SHARED_BIAS_SPAN.
+    Rows that resolve the gap (own ± under half of it) and agree over a span with b·S
+    beyond it read the derivative there; the rows above them are past
+    a feature of the loss (a kink 1e-9 from w: float64 rows below it over three decades,
+    b = 5 %, b·S = 50; review13v C3: read as round-off, the rows above it set the bar)."""
+    if not (np.isfinite(gap) and np.isfinite(level) and level > 0.0):
+        return False
+    resolving = np.flatnonzero(np.isfinite(n) & (n < gap / 2.0))
+    if resolving.size < 2:
+        return False
+    span = float(h[resolving[-1]] / h[resolving[0]])
+    return gap / level * span > SHARED_BIAS_SPAN
 
 
 def _flat_above(
