@@ -427,6 +427,7 @@ class ForwardEngine(ForwardSteps):
 
     def _looked_at(self, indices, rows_for, epsilon, analytic) -> Chunk:
         plus, minus, vanished = self._changes(rows_for, epsilon)
+        first_steps = epsilon.copy()  # (the own-scale look sets its narrowest step in place)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             numeric = (plus - minus) / (2 * epsilon)
         kink = np.zeros(indices.size, dtype=bool)
@@ -473,8 +474,11 @@ class ForwardEngine(ForwardSteps):
                 bar = found
         if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than the entry's
             # own round-off (a float32 part): decided again with it
+            # its own round-off is measured, and its ladder climbs, from the first step:
+            # the own-scale look's narrowest step can lie below the spacing at which a
+            # float32 part moves at all, where its fans show no round-off (review14p C3)
             numeric, bar, reason = own_roundoff_recheck.recheck(
-                self, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar
+                self, rows_for, first_steps, analytic, numeric, kink, undecided, reason, bar
             )
         return Chunk(
             indices,
