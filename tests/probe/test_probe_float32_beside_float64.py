@@ -52,3 +52,42 @@ def test_correct_gradient_beside_float32_part_never_fails(tmp_path, seed):
     path = write_probe(tmp_path, MIX.format(seed=seed, bug=0.0, bi=1, bj=2))
     report = full_check(path)
     assert not failing(report), [(e.tensor, e.index, e.numeric, e.analytic) for e in report.worst]
+
+
+TORCH_MIX = """
+import torch
+from fdgui.probe import torch_probe
+SEED, BUG, BI, BJ = {seed}, {bug}, {bi}, {bj}
+torch.manual_seed(SEED)
+class Bug(torch.autograd.Function):  # y = x @ W.T + b, dW[BI, BJ] scaled by 1 + BUG
+    @staticmethod
+    def forward(ctx, x, W, b):
+        ctx.save_for_backward(x, W)
+        return x @ W.T + b
+    @staticmethod
+    def backward(ctx, g):
+        x, W = ctx.saved_tensors
+        gW = (g.T @ x).clone()
+        gW[BI, BJ] = gW[BI, BJ] * (1 + BUG)
+        return g @ W, gW, g.sum(0)
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1 = torch.nn.Linear(5, 9)
+        self.l2 = torch.nn.Linear(9, 3)
+    def forward(self, x):
+        h = Bug.apply(x, self.l1.weight, self.l1.bias)
+        a = h + torch.tanh(h.float()).to(h.dtype)
+        return self.l2(torch.nn.functional.softplus(a))
+x = torch.randn(24, 5); y = torch.randn(24, 3)
+probe = torch_probe(Net(), torch.nn.functional.mse_loss, (x, y))
+"""
+
+
+@pytest.mark.parametrize(("seed", "at"), [(1, (1, 2)), (3, (8, 4))])
+def test_bug_beside_float32_part_is_no_kink(tmp_path, seed, at):
+    pytest.importorskip("torch")
+    path = write_probe(tmp_path, TORCH_MIX.format(seed=seed, bug=0.1, bi=at[0], bj=at[1]))
+    report = full_check(path)
+    assert not report.passed
+    assert ("l1.weight", at[0] * 5 + at[1]) in failing(report)
