@@ -91,3 +91,12 @@ def test_bug_beside_float32_part_is_no_kink(tmp_path, seed, at):
     report = full_check(path)
     assert not report.passed
     assert ("l1.weight", at[0] * 5 + at[1]) in failing(report)
+
+
+def test_bug_beside_float32_part_is_no_kink_of_the_first_look(tmp_path):
+    # the first look's refined step (ε/16) landed on the bug within a window of 0.2 against
+    # a miss of 0.22, its one-sided slopes split by the staircase's jumps, not a kink's
+    path = write_probe(tmp_path, MIX.format(seed=6, bug=0.1, bi=1, bj=2))
+    report = full_check(path)
+    assert not report.passed
+    assert ("W1", 7) in failing(report)

@@ -666,9 +666,13 @@ class ForwardEngine(ForwardSteps):
         # and, for a loss coarser than the float64 check (its refined window is sixteen
         # times a coarse round-off: agreeing there may be chance), a kink must show:
         # one-sided slopes whose difference does not shrink with the step (review9k HIGH-5)
-        if self.dtype == "float64" and self.precision != "float64":
-            roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
-                           self.measured_roundoff)  # fmt: skip
+        # — and so for a float64 loss whose measured round-off is above its format's (a
+        # float32 part inside: its staircase lands a refined difference on a bug by
+        # chance, review14p C4)
+        plain = unit_roundoff(self.precision) * max(1.0, abs(self.loss))
+        coarse_part = self.measured_roundoff > plain
+        if (self.dtype == "float64" and self.precision != "float64") or coarse_part:
+            roundoff = max(plain, self.measured_roundoff)
             agrees &= kink_evidence.evidenced(
                 plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
                 NOISE_WIDTH * self.noise_sigma,
@@ -676,9 +680,10 @@ class ForwardEngine(ForwardSteps):
         # with a measured round-off above u·|L| (large terms that cancel), a refined window
         # wider than the disagreement the first ε saw explains nothing (that round-off, not
         # a kink): the second look (``reexamine``) decides those entries
-        if self.measured_roundoff > unit_roundoff(self.precision) * max(1.0, abs(self.loss)):
+        # (under half of it: a window nearly as wide as the miss agrees with a bug too)
+        if coarse_part:
             with np.errstate(invalid="ignore"):
-                agrees &= wide < np.abs(numeric[chosen] - a)
+                agrees &= 2 * wide < np.abs(numeric[chosen] - a)
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided
