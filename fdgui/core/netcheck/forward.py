@@ -474,12 +474,10 @@ class ForwardEngine(ForwardSteps):
                 bar = found
         if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than the entry's
             # own round-off (a float32 part): decided again with it
-            # its own round-off is measured, and its ladder climbs, from the first step:
-            # the own-scale look's narrowest step can lie below the spacing at which a
-            # float32 part moves at all, where its fans show no round-off (review14p C3)
-            numeric, bar, reason = own_roundoff_recheck.recheck(
-                self, rows_for, first_steps, analytic, numeric, kink, undecided, reason, bar
-            )
+            steps = own_roundoff_recheck.starting_steps(self, first_steps, epsilon)
+            numeric, bar, reason = own_roundoff_recheck.recheck(self, rows_for, steps, analytic,
+                                                                numeric, kink, undecided, reason,
+                                                                bar)  # fmt: skip
         return Chunk(
             indices,
             numeric,
@@ -663,12 +661,9 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
-        # and, for a loss coarser than the float64 check (its refined window is sixteen
-        # times a coarse round-off: agreeing there may be chance), a kink must show:
+        # and, for a loss coarser than the float64 check or measured to round coarser (a
+        # float32 part: review14p C4), agreeing at ε/16 may be chance: a kink must show,
         # one-sided slopes whose difference does not shrink with the step (review9k HIGH-5)
-        # — and so for a float64 loss whose measured round-off is above its format's (a
-        # float32 part inside: its staircase lands a refined difference on a bug by
-        # chance, review14p C4)
         plain = unit_roundoff(self.precision) * max(1.0, abs(self.loss))
         coarse_part = self.measured_roundoff > plain
         if (self.dtype == "float64" and self.precision != "float64") or coarse_part:
@@ -678,9 +673,8 @@ class ForwardEngine(ForwardSteps):
                 NOISE_WIDTH * self.noise_sigma,
             )  # fmt: skip
         # with a measured round-off above u·|L| (large terms that cancel), a refined window
-        # wider than the disagreement the first ε saw explains nothing (that round-off, not
+        # over half the disagreement the first ε saw explains nothing (that round-off, not
         # a kink): the second look (``reexamine``) decides those entries
-        # (under half of it: a window nearly as wide as the miss agrees with a bug too)
         if coarse_part:
             with np.errstate(invalid="ignore"):
                 agrees &= 2 * wide < np.abs(numeric[chosen] - a)

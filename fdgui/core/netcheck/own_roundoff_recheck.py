@@ -36,6 +36,7 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, wide_window
 from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
+from fdgui.core.netcheck.own_scale import GREW
 from fdgui.core.netcheck.reexamine import (
     EVERY_EPSILON,
     KINK_OUTSIDE,
@@ -75,6 +76,17 @@ def windowed_roundoff(engine) -> float:
     # (the noise's windows, NOISE_WIDTH·σ over the step, against 10 such round-offs)
     plain = max(format_roundoff(engine), engine.measured_roundoff)
     return plain + NOISE_WIDTH * engine.noise_sigma / 10
+
+
+def starting_steps(engine, first, current) -> np.ndarray:
+    """The steps each entry's own round-off is measured at and its ladder climbs from: its
+    first step (``first``), not the own-scale look's narrowest (``current``), which can lie
+    below the spacing at which a float32 part moves at all, where its fans show no round-off
+    (review14p C3) — but an entry moved by ε·|w| far beyond 1 keeps the own-scale step: its
+    first spans the loss's own scale many times over, where the loss's growth reads as
+    round-off (a cubic at 1e9 with a 10 % bug, review12n H3)."""
+    grew = np.asarray(first) > GREW * engine.epsilon_base
+    return np.where(grew, current, first)
 
 
 def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar):
