@@ -427,6 +427,7 @@ class ForwardEngine(ForwardSteps):
 
     def _looked_at(self, indices, rows_for, epsilon, analytic) -> Chunk:
         plus, minus, vanished = self._changes(rows_for, epsilon)
+        first_steps = epsilon.copy()  # (the own-scale look sets its narrowest step in place)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             numeric = (plus - minus) / (2 * epsilon)
         kink = np.zeros(indices.size, dtype=bool)
@@ -473,9 +474,10 @@ class ForwardEngine(ForwardSteps):
                 bar = found
         if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than the entry's
             # own round-off (a float32 part): decided again with it
-            numeric, bar, reason = own_roundoff_recheck.recheck(
-                self, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar
-            )
+            steps = own_roundoff_recheck.starting_steps(self, first_steps, epsilon)
+            numeric, bar, reason = own_roundoff_recheck.recheck(self, rows_for, steps, analytic,
+                                                                numeric, kink, undecided, reason,
+                                                                bar)  # fmt: skip
         return Chunk(
             indices,
             numeric,
@@ -659,22 +661,23 @@ class ForwardEngine(ForwardSteps):
                 kept = np.abs(small_change)
                 jump |= (kept > floor) & (kept >= JUMP_SHARE * np.abs(wide_change))
         agrees &= ~jump
-        # and, for a loss coarser than the float64 check (its refined window is sixteen
-        # times a coarse round-off: agreeing there may be chance), a kink must show:
+        # and, for a loss coarser than the float64 check or measured to round coarser (a
+        # float32 part: review14p C4), agreeing at ε/16 may be chance: a kink must show,
         # one-sided slopes whose difference does not shrink with the step (review9k HIGH-5)
-        if self.dtype == "float64" and self.precision != "float64":
-            roundoff = max(unit_roundoff(self.precision) * max(1.0, abs(self.loss)),
-                           self.measured_roundoff)  # fmt: skip
+        plain = unit_roundoff(self.precision) * max(1.0, abs(self.loss))
+        coarse_part = self.measured_roundoff > plain
+        if (self.dtype == "float64" and self.precision != "float64") or coarse_part:
+            roundoff = max(plain, self.measured_roundoff)
             agrees &= kink_evidence.evidenced(
                 plus[chosen], minus[chosen], epsilon[chosen], plus2, minus2, small, roundoff,
                 NOISE_WIDTH * self.noise_sigma,
             )  # fmt: skip
         # with a measured round-off above u·|L| (large terms that cancel), a refined window
-        # wider than the disagreement the first ε saw explains nothing (that round-off, not
+        # over half the disagreement the first ε saw explains nothing (that round-off, not
         # a kink): the second look (``reexamine``) decides those entries
-        if self.measured_roundoff > unit_roundoff(self.precision) * max(1.0, abs(self.loss)):
+        if coarse_part:
             with np.errstate(invalid="ignore"):
-                agrees &= wide < np.abs(numeric[chosen] - a)
+                agrees &= 2 * wide < np.abs(numeric[chosen] - a)
         decided = wide < 0.5 * np.abs(a)
         kink[chosen] = agrees & decided
         undecided[chosen] = agrees & ~decided

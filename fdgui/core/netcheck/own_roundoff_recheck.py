@@ -36,6 +36,7 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, wide_window
 from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
+from fdgui.core.netcheck.own_scale import GREW
 from fdgui.core.netcheck.reexamine import (
     EVERY_EPSILON,
     KINK_OUTSIDE,
@@ -75,6 +76,17 @@ def windowed_roundoff(engine) -> float:
     # (the noise's windows, NOISE_WIDTH·σ over the step, against 10 such round-offs)
     plain = max(format_roundoff(engine), engine.measured_roundoff)
     return plain + NOISE_WIDTH * engine.noise_sigma / 10
+
+
+def starting_steps(engine, first, current) -> np.ndarray:
+    """The steps each entry's own round-off is measured at and its ladder climbs from: its
+    first step (``first``), not the own-scale look's narrowest (``current``), which can lie
+    below the spacing at which a float32 part moves at all, where its fans show no round-off
+    (review14p C3) — but an entry moved by ε·|w| far beyond 1 keeps the own-scale step: its
+    first spans the loss's own scale many times over, where the loss's growth reads as
+    round-off (a cubic at 1e9 with a 10 % bug, review12n H3)."""
+    grew = np.asarray(first) > GREW * engine.epsilon_base
+    return np.where(grew, current, first)
 
 
 def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason, bar):
@@ -126,6 +138,8 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
         stop = np.minimum(wide_window.STOP_SHARE * np.abs(g), first / 4)
     value, estimate_bar, h, pair = wide_window._ladder(engine, rows_for, epsilon, chosen, r, g,
                                                        stop)  # fmt: skip
+    value, estimate_bar, h, pair = _climb_on(engine, rows_for, epsilon, chosen, r, g, value,
+                                             estimate_bar, h, pair)  # fmt: skip
     with np.errstate(invalid="ignore", over="ignore"):
         usable = np.isfinite(value) & np.isfinite(estimate_bar)
         off = np.abs(value - g)
@@ -155,3 +169,33 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
     undecided[chosen[still]] = True
     codes[chosen[still]] = UNDECIDED
     return numeric, bars, codes
+
+
+PAIR_KEYS = ("wide", "narrow", "straight", "sides_exclude")  # what the verdict reads of a pair
+
+
+def _climb_on(engine, rows_for, epsilon, chosen, r, g, value, bar, h, pair):
+    """The ladder's result with each entry whose estimate lies between one and two bars from
+    g — the climb stopped at a bar that decides nothing (a float32 part's jumps left it just
+    wider than the miss, review14p C3) — climbed again to a quarter of that bar, its
+    narrower pair taken where the climb found one."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        off = np.abs(value - g)
+        between = np.isfinite(value) & np.isfinite(bar) & (off > bar)
+        between &= off <= estimate_verdict.WRONG_BARS * bar
+    at = np.flatnonzero(between)
+    if at.size == 0:
+        return value, bar, h, pair
+    again = wide_window._ladder(engine, rows_for, epsilon, chosen[at], r[at], g[at], bar[at] / 4)
+    with np.errstate(invalid="ignore"):
+        better = np.isfinite(again[0]) & np.isfinite(again[1]) & (again[1] < bar[at])
+    if not better.any():
+        return value, bar, h, pair
+    value, bar, h = value.copy(), bar.copy(), h.copy()
+    pair = dict(pair)
+    where = at[better]
+    value[where], bar[where], h[where] = again[0][better], again[1][better], again[2][better]
+    for key in PAIR_KEYS:
+        pair[key] = np.array(pair[key], copy=True)
+        pair[key][where] = np.asarray(again[3][key])[better]
+    return value, bar, h, pair

@@ -57,6 +57,7 @@ from fdgui.core.netcheck.confirm import _refuted
 from fdgui.core.netcheck.converged import converged
 from fdgui.core.netcheck.ladder import DECIDE_SHARE, GRADIENT_ULPS, LAW_SLACK
 from fdgui.core.netcheck.reexamine import (
+    JUMP,
     KINK,
     NOISE_WIDTH,
     OWN_SCALE_RIGHT,
@@ -226,6 +227,9 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
     # code kept where no step is usable
     grew = np.abs(values[chosen]) > GREW
     open_ &= strong | lawless | grew
+    # a "jump" of an entry moved by ε·|w| far beyond 1: both sides left a bump behind
+    # (Σ exp(−((θ − C0)/3)²) at C0 = 1e12, review13n C0) — its own steps tell
+    open_ |= (codes == JUMP) & grew
     pick = np.flatnonzero(open_)[:left]
     if pick.size == 0:
         return codes
@@ -244,7 +248,12 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
         made[rows, level + 1], up[rows, level + 1], down[rows, level + 1] = found
     codes = codes.copy()
     for row, (e, flat) in enumerate(zip(pick, at, strict=True)):
-        own = max(rounding, seen(made[row], up[row], down[row]))
+        # an entry far above 1: the round-off measured along θ0's lines moved it by steps
+        # ∝ |w|, where the loss's shape reads as rounding (as ``estimates`` takes it): the
+        # format's, and what its own smallest steps show (review13n C0: every step
+        # down to 1024 spacings of w = 1e12 was unusable, and Richardson at ε·|w| failed it)
+        floor = format_rounding(engine) if grew[e] else rounding
+        own = max(floor, seen(made[row], up[row], down[row]))
         code, k, width = decide(float(analytic[flat]), made[row], up[row], down[row], own,
                                 engine.precision)  # fmt: skip
         if k < 0:  # no usable step: a "wrong" measured on the loss's shape is undecided;
@@ -264,7 +273,11 @@ def look(engine, rows_for, chosen, codes, more, epsilon, analytic, plus, minus, 
             # was excused as "between the one-sided slopes")
             continue
         codes[e] = code
-        if code == KINK:  # explained as the second look explains a kink: its numbers stay
+        if code in (KINK, UNDECIDED):  # a kink is explained as the second look explains
+            # one: its numbers stay; an entry left open keeps its first step for the looks
+            # after this one — a step below the spacing at which a float32 part inside
+            # moves measures the float64 path alone (review14p C3: Richardson at the
+            # narrowest step called a correct gradient wrong)
             continue
         epsilon[flat] = made[row, k]
         plus[flat], minus[flat] = up[row, k], -down[row, k]
@@ -309,6 +322,16 @@ def loss_change_rounding(engine) -> float:
     return 10 * unit_error + NOISE_WIDTH * engine.noise_sigma
 
 
+def format_rounding(engine) -> float:
+    """One loss change's round-off and noise from the format alone (10·u·max(1, |L|), or u
+    times the size the loss was measured to round at), without the round-off measured along
+    θ0's lines."""
+    u = unit_roundoff(engine.precision)
+    magnitude = engine.magnitude
+    scale = max(1.0, abs(engine.loss)) if magnitude is None else max(magnitude, 1e-300)
+    return 10 * u * scale + NOISE_WIDTH * engine.noise_sigma
+
+
 DEEPEST = 3  # the round-off an entry's own steps show: read from its smallest steps
 
 
@@ -324,8 +347,24 @@ def seen(made: np.ndarray, up: np.ndarray, down: np.ndarray) -> float:
     with np.errstate(invalid="ignore", over="ignore"):
         central = (up + down) / (2 * made)
         last = valid[-(DEEPEST + 1) :]
-        found = np.abs(np.diff(central[last])) * made[last[1:]]
-    return float(10 * np.max(found)) if np.all(np.isfinite(found)) else np.inf
+        changes = np.diff(central[last])
+        found = np.abs(changes) * made[last[1:]]
+        # changes that follow the h² law (each four times the next, halving steps) are
+        # truncation, resolved: what departs from that law is the round-off (a bump at
+        # |w| = 1e12 whose smallest steps, 1024 spacings of w, still show its curvature
+        # read that as round-off and no step was usable, review13n C0)
+        # (or the law to the next order, V + K·s² + M·s⁴, where the steps are not yet
+        # small against the loss's scale: 1/(1 + (θ − C0)²/4) at steps 0.07 … 0.6)
+        halving = np.allclose(made[last[:-1]] / made[last[1:]], 2.0, rtol=1e-3)
+        departs = np.max(np.abs(changes[:-1] - 4 * changes[1:]) * made[last[2:]])
+        if changes.size >= 3:
+            fourth = changes[-3] - 20 * changes[-2] + 64 * changes[-1]
+            departs = min(departs, abs(fourth) * made[last[-1]])
+    if not np.all(np.isfinite(found)):
+        return np.inf
+    if halving and np.isfinite(departs):
+        return float(10 * min(np.max(found), departs))
+    return float(10 * np.max(found))
 
 
 def estimates(engine, position, flat, h, got, actual, values, bars, finer=None):

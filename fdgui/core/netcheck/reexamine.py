@@ -262,6 +262,12 @@ def reexamine(
         widest_own = small_window(steps[1.0], own)
         seen = []  # (c, window, decisive, refutes) of each look, the largest step first
         holds = np.zeros(chosen.size, dtype=bool)
+        # a refutation backed by every smaller step that could refute: below a kink the
+        # steps are all clean and hold a correct gradient; a float32 part's staircase
+        # scatters them, and one that lands on a bug by chance is no kink (review14p C4)
+        backed = np.ones(chosen.size, dtype=bool)
+        larger_split = np.full(chosen.size, np.inf)  # the next larger look's sides' split
+        larger_step = np.full(chosen.size, np.nan)
         # each look's sides split as a smooth loss's do (∝ step, against the next smaller
         # look's): then a side that holds g is curvature, not a kink bent the other
         smooth_split = [split_like_curvature(looks[k], looks[k + 1], small_window)
@@ -277,6 +283,16 @@ def reexamine(
             usable = np.isfinite(value) & (here + widest < first)
             can = np.isfinite(value) & (here_own + widest_own < first)
             refutes = can & (off <= here_own) & (off + here_own + widest_own < first)
+            # and a step below the kink is clean: its one-sided slopes split by no more than
+            # their round-off and the curvature the next larger look's split allows (a
+            # float32 staircase splits them by its jumps, review14p C4)
+            split = np.abs(right_side - left_side)
+            allowed = 2 * here_own + np.where(
+                np.isfinite(larger_split), larger_split * step / larger_step, np.inf
+            )
+            refutes &= ~(split > allowed)
+            larger_split = np.where(np.isfinite(split), split, larger_split)
+            larger_step = np.where(np.isfinite(split), step, larger_step)
             # a kink nearer than the step bends one side only, and the clean side keeps a
             # correct g: a step confirms only where both its one-sided slopes exclude g
             # (review12n C5: a float32 relu entry 4e-5 from a kink was "wrong at every ε",
@@ -291,6 +307,7 @@ def reexamine(
             # it has not confirmed the disagreement, whatever a larger one (past a kink
             # the smaller did not reach) showed
             holds = np.where(can, (off <= here_own) & ~refutes, holds)
+            backed = np.where(refutes, True, backed & ~(can & (off > here_own)))
             seen.append((value, np.where(refutes, here_own, here), decisive, refutes))
         # nor is a disagreement confirmed by a smaller step than one refuting it within a
         # narrower window that it does not exclude (converged.overruled, review11n C2)
@@ -308,7 +325,7 @@ def reexamine(
         wrong = examined & np.isin(codes, WRONG)
         settled = wrong & resolved & settles
         decides = settled_window < 0.5 * np.abs(g)
-        codes[settled] = np.where(decides[settled], KINK, UNDECIDED)
+        codes[settled] = np.where(decides[settled] & backed[settled], KINK, UNDECIDED)
         codes[wrong & ~resolved] = UNDECIDED  # a kink nearer than ε/4, or wrong
         if small is not None:  # a kink passed between the short sweep's steps (review9i C1)
             kinked = examined & (codes == KINK)
