@@ -486,9 +486,12 @@ def calculator_report(estimate: Estimate) -> str:
             ]
         ),
         "  One row does not measure its central difference's truncation (|L'''|·ε²/6): a",
-        "  difference refutes only beyond what a loss varying like sin(w/s) leaves at an",
-        "  inflection point, s the larger of 0.1 in w and three steps (a loss varying",
-        "  faster can still mislead one row).",
+        "  difference refutes only beyond what a loss varying on a scale s leaves at an",
+        "  inflection point, s the larger of 0.1 in w and three steps, shaped as the",
+        "  steepest common S-curve (x/√(1 + x²); tanh, atan, erf and a sine leave less),",
+        "  and beyond the forward and backward differences by more than their own",
+        "  truncation (a kink between w − ε and w + ε makes the derivative either one).",
+        "  A loss varying faster can still mislead one row.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"

@@ -62,7 +62,9 @@ def unresolved_words(
     if comparison.too_few == "truncation":
         spread = (
             f"the forward and backward differences are "
-            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and "
+            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and a "
+            "kink between w − ε and w + ε would make the derivative either one, each off by "
+            "its own truncation (about half that); "
             if comparison.room
             else ""
         )
@@ -70,8 +72,10 @@ def unresolved_words(
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
             "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
-            "point) a loss varying like sin(w/s), s the larger of 0.1 and three steps, leaves "
-            f"{format_uncertainty(comparison.prior)} at this ε; "
+            "point) a loss varying on a scale s, the larger of 0.1 and three steps, leaves "
+            "up to "
+            f"{format_uncertainty(comparison.prior)} at this ε (shaped as x/√(1 + x²), the "
+            "steepest of the common S-curves: tanh, atan, erf and a sine leave less); "
             f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
         )
     dtype = comparison.losses_format or "their format"
@@ -107,7 +111,8 @@ def truncation_kinks_words(comparison: Comparison) -> str:
         f"Close (relative error {decimal_display(comparison.relative_error, 2)}). At this ε "
         "the central difference of a smooth loss may itself be off by up to about "
         f"{format_uncertainty(comparison.prior)} (its truncation, for a loss that varies on a "
-        f"scale of 0.1 in w), and the {format_uncertainty(comparison.absolute_difference)} "
+        "scale of 0.1 in w or three steps, shaped as the steepest common S-curve), and the "
+        f"{format_uncertainty(comparison.absolute_difference)} "
         "here is within that: it needs no kink, and it cannot rule out a small mistake in "
         "the backward pass either. Repeat at a smaller ε (typing enough digits) to tell."
     )
