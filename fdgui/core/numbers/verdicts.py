@@ -232,9 +232,11 @@ def compare(
         # (it was "too coarse" while a farther claim, resolved in the band, passed:
         # review13v M1)
         verdict = CONSISTENT
-    elif within_losses:
+    elif within_losses and not rounding:
         verdict, too_few = INCONCLUSIVE, "losses"
     elif rounding and difference <= _EXACT.add(uncertainty, rounding):
+        # (a claim within the losses' ± as well: it was "too coarse" while a farther one,
+        # beyond the ± but within the format's rounding, was "Correct (limited)": review15c H2)
         # the format's rounding covers it; its underflow alone, wider than the gradient's
         # share, would cover a bug that size as well, and so would losses too coarse to
         # tell the gradient from twice or half it

@@ -275,9 +275,15 @@ def format_words(
     losses = "what the losses' rounding allows"
     if uncertainty:
         losses = f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
+    beyond = (
+        "more than"
+        if uncertainty is None or comparison.absolute_difference > uncertainty
+        else "within"
+    )
+    joint = "but" if beyond == "more than" else "and"
     start = (
         f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
-        f"difference by {format_uncertainty(comparison.absolute_difference)}: more than {losses}"
+        f"difference by {format_uncertainty(comparison.absolute_difference)}: {beyond} {losses}"
     )
     if comparison.too_few == "computation" or (
         comparison.underflow
@@ -297,7 +303,7 @@ def format_words(
         return f"{start}, but {within}. To judge it, compute it in a wider dtype."
     if measured:
         return (
-            f"{start}, but within the rounding {dtype} leaves in a computed gradient, as the ε "
+            f"{start}, {joint} within the rounding {dtype} leaves in a computed gradient, as the ε "
             f"explorer read it from the expression ({format_uncertainty(comparison.computed)} "
             "here: its backward rounding term by term, and the correct derivatives' reach). "
             "To judge it more finely, compute the losses and the gradient in a wider dtype."
@@ -307,7 +313,7 @@ def format_words(
 
     share = CLAIM_ROUNDINGS * unit_roundoff(dtype)
     return (
-        f"{start}, but within the rounding {dtype} leaves in a computed gradient "
+        f"{start}, {joint} within the rounding {dtype} leaves in a computed gradient "
         f"({CLAIM_ROUNDINGS:g}·u = {ratio(share)} relative, "
         f"{format_uncertainty(comparison.computed)} here: a correct backward pass in {dtype} "
         "returns at best the exact derivative rounded to it). To judge it more finely, "
