@@ -747,7 +747,8 @@ _SLOPE_COVERS = {("float16", -1.204), ("bfloat16", -0.065)}
 # difference, each off by its own truncation (verdicts.KINK_ROOMS, review15c C1: log(1 + w²)
 # near its minimum, sin and log(1 + w²) − w³ in float16 at ε = 0.1, where |L''|·ε/2 is 4 to 8 %
 # of the gradient), or the truncation of an S-shaped loss varying on 0.1 (review15c C2: w in
-# float16 at ε = 0.03, beside 8.5 % of terms' rounding)
+# float16 at ε = 0.03, beside 8.5 % of terms' rounding, 10 % with terms of order one taken as
+# up to 2: review15c C3)
 _LARGE_STEP_COVERS = {("float32", -0.063), ("float16", -0.687), ("float16", -0.596),
                       ("float16", -1.469)}  # fmt: skip
 
@@ -762,7 +763,7 @@ def test_bugs_the_rows_resolve_stay_wrong(row):
         return
     if (dtype, w) in _LARGE_STEP_COVERS:
         assert result.comparison.verdict.key == "inconclusive"
-        assert result.comparison.too_few == "truncation"
+        assert result.comparison.too_few in ("terms", "truncation")
         far = repr(float(result.central) * 1.3)
         assert _binary(dtype, loss, plus, minus, eps, far).comparison.verdict.key == "wrong"
         return
