@@ -54,3 +54,9 @@ def test_a_binary_wrong_names_the_terms_it_assumes_not_certainty():
     assert "terms larger than" in text
     typed = estimate(Inputs(**{**_ATAN.__dict__, "loss_roundoff": None}))
     assert "almost certainly wrong" in calculator_report(typed)  # typed digits bound them
+
+
+def test_the_premise_words_work_with_any_roundoff():
+    # a round-off that is not a power of two (repr of 2^-24): the quotient does not end
+    row = Inputs(**{**_ATAN.__dict__, "loss_roundoff": Decimal(repr(2.0**-24))})
+    assert "terms larger than" in calculator_report(estimate(row))

@@ -130,18 +130,22 @@ def binary_wrong_words(
     the difference: what twice the losses' ± must grow by, over 2ε, in TERM_ROUNDINGS
     roundings of u per loss."""
     from fdgui.core.calculator.terms import TERM_ROUNDINGS
+    from fdgui.core.numbers.parsing import CONTEXT
     from fdgui.core.numbers.verdicts import BINARY_SAFETY
 
     x = EXACT
     allowed = x.add(comparison.claim, x.add(comparison.computed, comparison.underflow))
     left = x.subtract(comparison.absolute_difference, allowed)
-    need = x.subtract(x.divide(left, BINARY_SAFETY), uncertainty or Decimal(0))
+    need = x.subtract(CONTEXT.divide(left, BINARY_SAFETY), uncertainty or Decimal(0))
     premise = ""
     steps = getattr(inputs, "steps", None)
     epsilon = getattr(inputs, "epsilon", None)
     if need > 0 and epsilon is not None:
         denominator = x.add(*steps) if steps else x.multiply(2, epsilon)
-        size = x.divide(x.multiply(need, denominator), x.multiply(2 * TERM_ROUNDINGS, roundoff))
+        # rounded once (a quotient that need not end: an exact one would never stop)
+        size = CONTEXT.divide(
+            x.multiply(need, denominator), x.multiply(2 * TERM_ROUNDINGS, roundoff)
+        )
         premise = f" no larger than about {format_uncertainty(size)}"
     return (
         "They disagree by more than 1%, and by more than twice what the losses' rounding "
