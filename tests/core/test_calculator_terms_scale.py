@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from fdgui.core.calculator.schemes import Inputs, estimate
-from fdgui.core.calculator.terms import losses_grid, term_rounding
+from fdgui.core.calculator.terms import ORDER_ONE, losses_grid, term_rounding
 from fdgui.core.numbers.precision import unit_roundoff
 
 
@@ -66,10 +66,14 @@ def test_the_grid_shows_terms_near_ten():
 
 def test_losses_on_their_own_spacing_keep_the_old_allowance():
     u = Decimal(2) ** -11
-    # 1.5 and 1.2509765625 lie on 2^-10, their own spacing: terms of their own size
-    assert term_rounding(u, Decimal("1.5"), Decimal("1.2509765625"), None) == 2 * u * Decimal("1.5")
+    # 1.5 and 1.2509765625 lie on 2^-10, their own spacing: terms of their own size, or of
+    # order one (ORDER_ONE, 2 since review15c C3), whichever is larger
+    assert term_rounding(u, Decimal("1.5"), Decimal("1.2509765625"), None) == 2 * u * max(
+        Decimal("1.5"), ORDER_ONE
+    )
+    assert term_rounding(u, Decimal("3.5"), Decimal("3.2509765625"), None) == 2 * u * Decimal("3.5")
     small = Decimal("0.00097751617431640625")  # 2^-10 + 2^-20: on its own spacing
-    assert term_rounding(u, small, small, None) == 2 * u  # terms of order one
+    assert term_rounding(u, small, small, None) == 2 * u * ORDER_ONE  # terms of order one
     # a power of two lies on a grid of itself: a coarser grid by chance only widens it
     assert term_rounding(u, Decimal("0.5"), Decimal("0.5"), None) == 2 * Decimal("0.5")
 

@@ -62,7 +62,10 @@ def test_losses_sent_as_binaries_are_not_said_to_have_too_few_typed_digits():
     assert "typed digit" not in text.split("Check against backprop")[1]
     assert "Copy more digits" not in text
     typed = estimate(inputs)  # the same digits typed by hand: their own half unit
-    assert "typed" in verdict_title(typed) or typed.comparison.verdict.key not in (
-        "inconclusive",
-        "consistent",
+    # (or, at ε = 0.01 with 0.79 typed to two digits, the truncation an S-shaped loss leaves:
+    # review15c C2)
+    assert (
+        "typed" in verdict_title(typed)
+        or typed.comparison.verdict.key not in ("inconclusive", "consistent")
+        or typed.comparison.too_few == "truncation"
     )

@@ -8,7 +8,11 @@ row cannot measure this (a table of rows can: ``sweep.row_scatter``), so each lo
 allowed TERM_ROUNDINGS roundings of the largest term it may have been formed from:
 
 - terms of order one (a probability, 1 + x, a logit) or of the loss's own size:
-  u·max(|L+|, |L−|, |L|, 1);
+  u·max(|L+|, |L−|, |L|, ORDER_ONE), ORDER_ONE = 2: order one is not at most 1 (the sum of
+  confident binary cross-entropies softplus(z) − y·z in float32, terms near 20 for a loss of
+  0.13, had its exact gradient "Wrong" from one row with 1 here and needed 1.1 to 1.8,
+  review15c C3); terms far larger than that (the 20 themselves) one row cannot see, and a
+  "Wrong" from binary losses says so (``report.calculator_unresolved.binary_wrong_words``);
 - an argument near w (w, 1 + w², a·w + b: of the order of a unit of w) rounds to u of its
   size and moves the loss by its slope times that: u·|L'|, read from the central
   difference. A loss of order-one terms times 1000 (not a power of two, so its grid does not
@@ -36,6 +40,9 @@ from fractions import Fraction
 from fdgui.core.calculator.rounding import EXACT
 
 TERM_ROUNDINGS = 2  # roundings of its largest term (of order one, |L|, or shown) a loss may carry
+# the size of a term "of order one" (softplus(z) − y·z of a confident classifier rounds terms
+# of |z| for a loss far below 1; their roundings partly cancel: 1 was short by up to 1.8×)
+ORDER_ONE = Decimal(2)
 # the losses' grid shows larger terms only beyond this many times their own spacing: three
 # losses share one extra zero bit by chance one time in 8, two extra one time in 64
 GRID_EVIDENCE = 2
@@ -52,7 +59,7 @@ def term_rounding(
     slope: Decimal = Decimal(0),
 ) -> Decimal:
     """What each loss may be off by from its terms' rounding (0 for typed decimals):
-    TERM_ROUNDINGS·max(u·max(|L+|, |L−|, |L|, 1, |slope|·SLOPE_REACH), q), q the grid all
+    TERM_ROUNDINGS·max(u·max(|L+|, |L−|, |L|, ORDER_ONE, |slope|·SLOPE_REACH), q), q the grid all
     the losses lie on (``losses_grid``) where it is coarser than GRID_EVIDENCE times the
     spacing at their largest size, else 0; ``slope`` the central difference."""
     if roundoff is None:
@@ -60,7 +67,7 @@ def term_rounding(
     values = [value for value in (plus, minus, loss) if value is not None]
     largest = max(value.copy_abs() for value in values)
     reach = EXACT.multiply(slope.copy_abs(), SLOPE_REACH)
-    own = EXACT.multiply(roundoff, max(largest, Decimal(1), reach))
+    own = EXACT.multiply(roundoff, max(largest, ORDER_ONE, reach))
     grid = losses_grid(values, roundoff)
     if grid <= EXACT.multiply(GRID_EVIDENCE, _spacing(largest, roundoff)):
         grid = Decimal(0)  # near the losses' own spacing: no larger terms shown

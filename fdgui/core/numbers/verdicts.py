@@ -60,23 +60,39 @@ LOSSES_RESOLVE = Decimal("0.25")
 BINARY_SAFETY = Decimal(2)
 # One row does not measure its central difference's truncation |L'''|·ε²/6: its plausible
 # size takes the loss to vary on a scale no finer than VARIATION_SCALE in w, nor than
-# STEP_SCALES steps (``plausible_truncation``)
+# STEP_SCALES steps, and its |L'''| to reach PRIOR_STEEPNESS·|L'|/s² at an inflection point
+# (``plausible_truncation``)
 VARIATION_SCALE = Decimal("0.1")
 STEP_SCALES = Decimal(3)
+# With L, one row's room for the central difference's truncation is |L''|·ε/2 = |F − B|/2, F
+# and B the forward and backward differences. A kink between w − ε and w + ε makes the
+# derivative F or B, each off by its own one-sided truncation, which the same row puts at
+# |L''|·ε/2: a refutation clears KINK_ROOMS rooms (with one, the exact gradient beside a kink
+# inside the step was "Wrong" whenever the smooth part's curvature narrowed F − B)
+KINK_ROOMS = Decimal(2)
+# |L'''/L'|·s² of the steepest of the common S-shaped losses at their inflection point:
+# softsign x/√(1 + x²) 3; tanh, atan and erf 2; a sine 1 (review15c C2: a sine's prior called
+# tanh's exact derivative "Wrong" at ε = s/4)
+PRIOR_STEEPNESS = Decimal(3)
 
 
 def plausible_truncation(central: Decimal, epsilon: Decimal) -> Decimal:
     """The truncation one row cannot rule out even where its curvature vanishes: that of a
-    loss varying like sin(w/s) at an inflection point, where L'' = 0 and the central
-    difference is L'·sin(x)/x ≈ L'·(1 − x²/6), x = ε/s — |central|·(x²/6)/(1 − x²/6) — with
-    s = max(VARIATION_SCALE, STEP_SCALES·ε). A prior, not a measurement: below
-    VARIATION_SCALE/STEP_SCALES it shrinks like ε² (a smaller ε resolves more); above, it is
-    that of a loss varying on STEP_SCALES steps, 1.9 % of the central difference (one row
-    refutes only on the premise that ε is at most a third of the loss's scale). A loss varying
-    faster (sin(30w) at ε = 0.01) can still mislead one row."""
+    loss varying on a scale s at an inflection point, where L'' = 0 and the central
+    difference is about L'·(1 − k·x²/6), x = ε/s, k = |L'''/L'|·s² — |central|·(k·x²/6)/(1 −
+    k·x²/6) — with s = max(VARIATION_SCALE, STEP_SCALES·ε) and k = PRIOR_STEEPNESS, the
+    steepest of the common S-shaped curves (softsign; tanh, atan and erf have 2, a sine 1):
+    the shape is not known, so the prior holds for each of them, not for a sine only. A
+    prior, not a measurement: below VARIATION_SCALE/STEP_SCALES it shrinks like ε² (a smaller
+    ε resolves more); above, it is that of a loss varying on STEP_SCALES steps, 5.9 % of the
+    central difference (one row refutes only on the premise that ε is at most a third of the
+    loss's scale). A loss varying faster (sin(30w) at ε = 0.01) can still mislead one row."""
     x = _EXACT
     scale = max(VARIATION_SCALE, x.multiply(STEP_SCALES, epsilon))
-    share = CONTEXT.divide(x.multiply(epsilon, epsilon), x.multiply(6, x.multiply(scale, scale)))
+    share = CONTEXT.divide(
+        x.multiply(PRIOR_STEEPNESS, x.multiply(epsilon, epsilon)),
+        x.multiply(6, x.multiply(scale, scale)),
+    )
     return CONTEXT.multiply(central.copy_abs(), CONTEXT.divide(share, 1 - share))
 
 
@@ -216,9 +232,11 @@ def compare(
         # (it was "too coarse" while a farther claim, resolved in the band, passed:
         # review13v M1)
         verdict = CONSISTENT
-    elif within_losses:
+    elif within_losses and not rounding:
         verdict, too_few = INCONCLUSIVE, "losses"
     elif rounding and difference <= _EXACT.add(uncertainty, rounding):
+        # (a claim within the losses' ± as well: it was "too coarse" while a farther one,
+        # beyond the ± but within the format's rounding, was "Correct (limited)": review15c H2)
         # the format's rounding covers it; its underflow alone, wider than the gradient's
         # share, would cover a bug that size as well, and so would losses too coarse to
         # tell the gradient from twice or half it
@@ -289,7 +307,9 @@ def _resolved(
 ) -> tuple[Verdict, str]:
     """("wrong", "") where ``left``, the difference less the backprop's digits and its
     format's rounding, exceeds the losses' ± with their terms' rounding (twice for binary
-    losses) plus the truncation room the curvature shows, and that spread and the plausible
+    losses) plus KINK_ROOMS times the truncation room the curvature shows (a kink between
+    w − ε and w + ε makes the derivative the forward or the backward difference, each off by
+    its own one-sided truncation: review15c C1), and that spread and the plausible
     truncation (``plausible_truncation``, a prior: independent of the rounding, so added as
     a root sum of squares); else INCONCLUSIVE and what keeps it from resolving: the
     truncation ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
@@ -298,7 +318,7 @@ def _resolved(
     safety = BINARY_SAFETY if binary else Decimal(1)
     spread = x.multiply(safety, x.add(uncertainty, terms))
     either = CONTEXT.sqrt(x.add(x.multiply(spread, spread), x.multiply(prior, prior)))
-    if left > max(x.add(spread, room), either):
+    if left > max(x.add(spread, x.multiply(KINK_ROOMS, room)), either):
         return VERDICTS[-1], ""
     if left > spread:
         return INCONCLUSIVE, "truncation"

@@ -28,6 +28,8 @@ from fdgui.core.numbers.format import (
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
 from fdgui.core.numbers.verdicts import RELATIVE_ERROR_FLOOR, Comparison, floor_hidden
 from fdgui.core.report.calculator_unresolved import (
+    binary_wrong_words,
+    format_words,
     kink_refuted_words,
     own_error_words,
     truncation_kinks_words,
@@ -223,6 +225,8 @@ def verdict_text(
         text = own_error_words(comparison, inputs)
     if comparison.verdict.key == "wrong" and comparison.band.key == "kinks":
         text = kink_refuted_words(comparison, inputs)
+    elif comparison.verdict.key == "wrong" and roundoff is not None:
+        text = binary_wrong_words(comparison, uncertainty, roundoff, inputs)
     key = comparison.verdict.key
     if key == "kinks" and comparison.absolute_difference <= comparison.prior and not origin:
         text = truncation_kinks_words(comparison)
@@ -261,57 +265,6 @@ def _coarse_backprop(
         f"unit of its last typed digit ({format_uncertainty(comparison.claim)}){losses}, which "
         "is all its typed digits claim, but a bug that size would fit as well. Type the "
         "backprop gradient with more digits to decide it."
-    )
-
-
-def format_words(
-    comparison: Comparison, uncertainty: Decimal | None, measured: bool = False
-) -> str:
-    """Why a difference beyond the losses' ± is the rounding of the format the gradient was
-    computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
-    that rounding is too wide to judge it by. ``measured``: the allowance is the one the ε
-    explorer read from the expression (sent with the losses), not the blanket 10·u·|g|."""
-    dtype = comparison.losses_format
-    losses = "what the losses' rounding allows"
-    if uncertainty:
-        losses = f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
-    start = (
-        f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
-        f"difference by {format_uncertainty(comparison.absolute_difference)}: more than {losses}"
-    )
-    if comparison.too_few == "computation" or (
-        comparison.underflow
-        and comparison.absolute_difference > EXACT.add(uncertainty or 0, comparison.computed)
-    ):
-        within = (
-            f"within what underflow leaves of a gradient that small in {dtype} (below its "
-            f"smallest normal number, {format_uncertainty(comparison.underflow)}, a correct "
-            "backward pass may return it, or a factor of it, as 0 or a few subnormal steps)"
-        )
-        if comparison.too_few == "computation":
-            return (
-                f"{start}, but {within}. That allowance is wider than 3/8 of the gradient "
-                "itself, so a bug that size would fit as well: neither confirmed nor refuted. "
-                "Check it in a wider dtype."
-            )
-        return f"{start}, but {within}. To judge it, compute it in a wider dtype."
-    if measured:
-        return (
-            f"{start}, but within the rounding {dtype} leaves in a computed gradient, as the ε "
-            f"explorer read it from the expression ({format_uncertainty(comparison.computed)} "
-            "here: its backward rounding term by term, and the correct derivatives' reach). "
-            "To judge it more finely, compute the losses and the gradient in a wider dtype."
-        )
-    from fdgui.core.numbers.precision import unit_roundoff
-    from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
-
-    share = CLAIM_ROUNDINGS * unit_roundoff(dtype)
-    return (
-        f"{start}, but within the rounding {dtype} leaves in a computed gradient "
-        f"({CLAIM_ROUNDINGS:g}·u = {ratio(share)} relative, "
-        f"{format_uncertainty(comparison.computed)} here: a correct backward pass in {dtype} "
-        "returns at best the exact derivative rounded to it). To judge it more finely, "
-        "compute the losses and the gradient in a wider dtype."
     )
 
 
@@ -481,14 +434,17 @@ def calculator_report(estimate: Estimate) -> str:
                 "  within u·|L| of it; the ± above carries that through the formula. A loss",
                 "  computed in that format also carries its terms' rounding, which one row",
                 "  cannot measure: a difference refutes only beyond twice the ± with two",
-                "  roundings of its largest term per loss added (max(|L|, 1), or the terms the",
+                "  roundings of its largest term per loss added (max(|L|, 2), or the terms the",
                 "  grid the losses lie on shows), and the room |L''|·ε/2 for truncation.",
             ]
         ),
         "  One row does not measure its central difference's truncation (|L'''|·ε²/6): a",
-        "  difference refutes only beyond what a loss varying like sin(w/s) leaves at an",
-        "  inflection point, s the larger of 0.1 in w and three steps (a loss varying",
-        "  faster can still mislead one row).",
+        "  difference refutes only beyond what a loss varying on a scale s leaves at an",
+        "  inflection point, s the larger of 0.1 in w and three steps, shaped as the",
+        "  steepest common S-curve (x/√(1 + x²); tanh, atan, erf and a sine leave less),",
+        "  and beyond the forward and backward differences by more than their own",
+        "  truncation (a kink between w − ε and w + ε makes the derivative either one).",
+        "  A loss varying faster can still mislead one row.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"

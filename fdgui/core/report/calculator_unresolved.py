@@ -1,7 +1,9 @@
 """The calculator's words for a disagreement one row does not resolve: the central
 difference's own measured error at this ε (a row sent from the ε explorer with its
 reference), or what keeps a difference in the "wrong" band from resolving (the truncation
-room one row leaves, the losses' terms' rounding, twice the ±: ``numbers.verdicts``)."""
+room one row leaves, the losses' terms' rounding, twice the ±: ``numbers.verdicts``), and
+for one within the rounding of the losses' format (``format_words``) or refuted on the
+premise of their terms' size (``binary_wrong_words``)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from fdgui.core.calculator.rounding import EXACT
-from fdgui.core.numbers.format import decimal_display
+from fdgui.core.numbers.format import decimal_display, ratio
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
 from fdgui.core.numbers.verdicts import Comparison
 
@@ -62,7 +64,9 @@ def unresolved_words(
     if comparison.too_few == "truncation":
         spread = (
             f"the forward and backward differences are "
-            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and "
+            f"{format_uncertainty(EXACT.multiply(2, comparison.room))} apart (|L''|·ε), and a "
+            "kink between w − ε and w + ε would make the derivative either one, each off by "
+            "its own truncation (about half that); "
             if comparison.room
             else ""
         )
@@ -70,8 +74,10 @@ def unresolved_words(
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
             "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
-            "point) a loss varying like sin(w/s), s the larger of 0.1 and three steps, leaves "
-            f"{format_uncertainty(comparison.prior)} at this ε; "
+            "point) a loss varying on a scale s, the larger of 0.1 and three steps, leaves "
+            "up to "
+            f"{format_uncertainty(comparison.prior)} at this ε (shaped as x/√(1 + x²), the "
+            "steepest of the common S-curves: tanh, atan, erf and a sine leave less); "
             f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
         )
     dtype = comparison.losses_format or "their format"
@@ -85,7 +91,7 @@ def unresolved_words(
             f"{start}: more than {losses} if each loss were its exact value rounded once, but "
             f"a loss computed in {dtype} also carries the rounding of the terms it is made of "
             "(exp(w) − 1 − w rounds exp(w)), which one row cannot measure: allowing each loss "
-            "two roundings of its largest term (|L|, 1, or the terms the grid the losses lie "
+            "two roundings of its largest term (|L|, 2, or the terms the grid the losses lie "
             f"on shows) adds ± {format_uncertainty(comparison.terms)} here{flat}; "
             f"{undecided}. Use a larger ε, "
             "losses computed in a wider format, or sweep several ε in the explorer (which "
@@ -107,7 +113,103 @@ def truncation_kinks_words(comparison: Comparison) -> str:
         f"Close (relative error {decimal_display(comparison.relative_error, 2)}). At this ε "
         "the central difference of a smooth loss may itself be off by up to about "
         f"{format_uncertainty(comparison.prior)} (its truncation, for a loss that varies on a "
-        f"scale of 0.1 in w), and the {format_uncertainty(comparison.absolute_difference)} "
+        "scale of 0.1 in w or three steps, shaped as the steepest common S-curve), and the "
+        f"{format_uncertainty(comparison.absolute_difference)} "
         "here is within that: it needs no kink, and it cannot rule out a small mistake in "
         "the backward pass either. Repeat at a smaller ε (typing enough digits) to tell."
+    )
+
+
+def binary_wrong_words(
+    comparison: Comparison, uncertainty: Decimal | None, roundoff: Decimal, inputs: Any
+) -> str:
+    """A "Wrong" from one row of binary losses, with the premise it rests on (review15c C3):
+    a loss formed from terms larger than the allowance takes (the difference of large terms
+    whose slopes cancel: cross-entropy of confident logits, 1000·(atan(w) − atan(1.01w)))
+    rounds each by u·|term|, which one row cannot see. The size of term that would explain
+    the difference: what twice the losses' ± must grow by, over 2ε, in TERM_ROUNDINGS
+    roundings of u per loss."""
+    from fdgui.core.calculator.terms import TERM_ROUNDINGS
+    from fdgui.core.numbers.parsing import CONTEXT
+    from fdgui.core.numbers.verdicts import BINARY_SAFETY
+
+    x = EXACT
+    allowed = x.add(comparison.claim, x.add(comparison.computed, comparison.underflow))
+    left = x.subtract(comparison.absolute_difference, allowed)
+    need = x.subtract(CONTEXT.divide(left, BINARY_SAFETY), uncertainty or Decimal(0))
+    premise = ""
+    steps = getattr(inputs, "steps", None)
+    epsilon = getattr(inputs, "epsilon", None)
+    if need > 0 and epsilon is not None:
+        denominator = x.add(*steps) if steps else x.multiply(2, epsilon)
+        # rounded once (a quotient that need not end: an exact one would never stop)
+        size = CONTEXT.divide(
+            x.multiply(need, denominator), x.multiply(2 * TERM_ROUNDINGS, roundoff)
+        )
+        premise = f" no larger than about {format_uncertainty(size)}"
+    return (
+        "They disagree by more than 1%, and by more than twice what the losses' rounding "
+        f"allows if each loss is formed from terms{premise}. A loss that is the difference of "
+        "terms larger than that (cross-entropy of confident logits, a large multiple of a "
+        "difference) also carries their rounding, u·|term|, which one row cannot see. So the "
+        "backprop gradient is wrong unless the loss is made of such terms: repeat at another "
+        "ε or in a wider format, or sweep ε in the explorer, which measures the losses' "
+        "rounding across the rows."
+    )
+
+
+def format_words(
+    comparison: Comparison, uncertainty: Decimal | None, measured: bool = False
+) -> str:
+    """Why a difference beyond the losses' ± is the rounding of the format the gradient was
+    computed in (the ε explorer's words for the same case, ``report/sweep_claim``), or why
+    that rounding is too wide to judge it by. ``measured``: the allowance is the one the ε
+    explorer read from the expression (sent with the losses), not the blanket 10·u·|g|."""
+    dtype = comparison.losses_format
+    losses = "what the losses' rounding allows"
+    if uncertainty:
+        losses = f"the ± {format_uncertainty(uncertainty)} the losses' rounding allows"
+    beyond = (
+        "more than"
+        if uncertainty is None or comparison.absolute_difference > uncertainty
+        else "within"
+    )
+    joint = "but" if beyond == "more than" else "and"
+    start = (
+        f"The backprop gradient {decimal_display(comparison.analytic)} differs from the central "
+        f"difference by {format_uncertainty(comparison.absolute_difference)}: {beyond} {losses}"
+    )
+    if comparison.too_few == "computation" or (
+        comparison.underflow
+        and comparison.absolute_difference > EXACT.add(uncertainty or 0, comparison.computed)
+    ):
+        within = (
+            f"within what underflow leaves of a gradient that small in {dtype} (below its "
+            f"smallest normal number, {format_uncertainty(comparison.underflow)}, a correct "
+            "backward pass may return it, or a factor of it, as 0 or a few subnormal steps)"
+        )
+        if comparison.too_few == "computation":
+            return (
+                f"{start}, but {within}. That allowance is wider than 3/8 of the gradient "
+                "itself, so a bug that size would fit as well: neither confirmed nor refuted. "
+                "Check it in a wider dtype."
+            )
+        return f"{start}, but {within}. To judge it, compute it in a wider dtype."
+    if measured:
+        return (
+            f"{start}, {joint} within the rounding {dtype} leaves in a computed gradient, as the ε "
+            f"explorer read it from the expression ({format_uncertainty(comparison.computed)} "
+            "here: its backward rounding term by term, and the correct derivatives' reach). "
+            "To judge it more finely, compute the losses and the gradient in a wider dtype."
+        )
+    from fdgui.core.numbers.precision import unit_roundoff
+    from fdgui.core.numbers.typed_claim import CLAIM_ROUNDINGS
+
+    share = CLAIM_ROUNDINGS * unit_roundoff(dtype)
+    return (
+        f"{start}, {joint} within the rounding {dtype} leaves in a computed gradient "
+        f"({CLAIM_ROUNDINGS:g}·u = {ratio(share)} relative, "
+        f"{format_uncertainty(comparison.computed)} here: a correct backward pass in {dtype} "
+        "returns at best the exact derivative rounded to it). To judge it more finely, "
+        "compute the losses and the gradient in a wider dtype."
     )

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from fdgui.core.calculator.schemes import (
     DEFAULT_TEXTS,
+    FIELD_NAMES,
     FIELDS,
     Estimate,
     Inputs,
@@ -78,6 +79,9 @@ class CalculatorModel(PanelModel):
         # what the ε explorer said of the sweep these inputs were sent from ({"kind",
         # "title"}), until a field is typed in
         self._origin: dict[str, str] | None = None
+        # the texts the ε explorer sent and what came with them (``_sent_parts``): a field
+        # typed back to its sent text gets them back (review15c H1)
+        self._sent_record: tuple[dict[str, str], Sent, dict[str, str] | None] | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -136,15 +140,59 @@ class CalculatorModel(PanelModel):
             raise KeyError(field)
         if self._texts.get(field) == text:
             return
-        self._origin = None  # typed by a person: no longer what the explorer sent
-        if field in ("loss", "loss_plus", "loss_minus"):
-            self._loss_roundoff = None  # typed by a person now: its digits are what count
-        if field in ("loss", "loss_plus", "loss_minus", "epsilon"):
-            self._steps = None  # the person's row now: taken at w ± ε as typed
-            self._reference = self._allowance = None
         self._texts[field] = text
+        self._sent_parts(field)
         self._set_stale(True)
         self._debounce.start()
+
+    def _sent_parts(self, field: str) -> None:
+        """What the ε explorer sent applies while the fields it depends on hold the sent
+        text: the format while L, L+ and L− do, the steps and the reference while they and ε
+        do, its words beside the verdict while every field does. A field typed away drops
+        them (a person's own digits, taken at w ± ε as typed); typed back, they return
+        (review15c H1: a character typed and deleted turned "Too coarse" into "Wrong")."""
+        record = self._sent_record
+        losses = ("loss", "loss_plus", "loss_minus")
+
+        def kept(fields: tuple[str, ...]) -> bool:
+            return record is not None and all(
+                self._texts.get(name, "") == record[0].get(name, "") for name in fields
+            )
+
+        sent = record[1] if record is not None else Sent(None, None)
+        self._origin = dict(record[2]) if kept(FIELDS) and record and record[2] else None
+        if field in losses:
+            self._loss_roundoff = sent.roundoff if kept(losses) else None
+        if field in (*losses, "epsilon"):
+            row = kept((*losses, "epsilon"))
+            self._steps = sent.steps if row else None
+            self._reference = sent.reference if row else None
+            self._allowance = sent.allowance if row else None
+
+    def sent_note(self) -> str:
+        """Words for a row sent by the ε explorer whose fields were edited since: which field
+        and what of the sent row no longer applies ("" when nothing was sent or dropped)."""
+        record = self._sent_record
+        if record is None:
+            return ""
+        texts, sent, _ = record
+        edited = [name for name in FIELDS if self._texts.get(name, "") != texts.get(name, "")]
+        dropped = []
+        if sent.roundoff is not None and self._loss_roundoff is None:
+            dropped.append("the losses are read as typed decimals, not as the binary numbers of "
+                           "their format")  # fmt: skip
+        if sent.reference is not None and self._reference is None:
+            dropped.append("the explorer's reference for this ε no longer applies")
+        elif sent.steps is not None and self._steps is None:
+            dropped.append("the steps are taken as w ± ε typed, not as the format rounded them")
+        if not edited or not dropped:
+            return ""
+        names = " and ".join(FIELD_NAMES[name] for name in edited)
+        return (
+            f"Edited since the ε explorer sent this row ({names}): "
+            + "; ".join(dropped)
+            + ". Type the sent value back to restore it."
+        )
 
     def set_inputs(
         self,
@@ -174,6 +222,7 @@ class CalculatorModel(PanelModel):
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
+        self._sent_record = (self.texts(), self._sent(), self._origin)
         self.textsChanged.emit(self.texts())
         self.recompute()
 
@@ -189,7 +238,7 @@ class CalculatorModel(PanelModel):
             self._texts = dict(DEFAULT_TEXTS)
             self._loss_roundoff = None
             self._steps = self._reference = self._allowance = None
-            self._origin = None
+            self._origin = self._sent_record = None
             self.textsChanged.emit(self.texts())
             self.recompute()
 
@@ -470,7 +519,7 @@ class CalculatorModel(PanelModel):
             self._texts.update(texts)
             self._loss_roundoff = roundoff
             self._steps, self._reference, self._allowance = steps, reference, allowance
-            self._origin = None
+            self._origin = self._sent_record = None
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems

@@ -553,6 +553,9 @@ class CalculatorPanel(QWidget):
                     inputs=estimate.inputs,
                 )
             )
+        note = self.model.sent_note()  # a sent row edited since: what no longer applies
+        if note:
+            self.verdict_text.setText(f"{self.verdict_text.text()} {note}")
         self.plot.set_backprop(None if comparison is None else float(comparison.analytic))
 
     # --- actions -------------------------------------------------------------------------
