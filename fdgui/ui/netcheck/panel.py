@@ -215,10 +215,14 @@ class NetcheckPanel(QWidget):
         self.plan_table.verticalHeader().setVisible(False)
         self.plan_table.setTabKeyNavigation(False)
         self.plan_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.plan_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.plan_table.horizontalHeader().setStretchLastSection(True)
+        # the columns share the width (no scroll bars: "not measured" made the columns wider
+        # than the table, and the horizontal bar then hid the last row)
+        header = self.plan_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for policy in (self.plan_table.setHorizontalScrollBarPolicy,
+                       self.plan_table.setVerticalScrollBarPolicy):  # fmt: skip
+            policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.plan_table.setFixedHeight(
             self.plan_table.horizontalHeader().sizeHint().height()
             + 3 * self.plan_table.verticalHeader().defaultSectionSize()
