@@ -436,11 +436,10 @@ def test_the_cost_of_every_mode_is_in_view_beside_run_without_scrolling(qtbot, p
     assert _visible_in(panel, panel.run_button)
 
 
-def test_the_cost_table_shows_every_row_without_scroll_bars_when_nothing_was_measured(
-    qtbot, panel
-):
+def test_the_cost_table_shows_every_row_without_scroll_bars_when_nothing_was_measured(qtbot, panel):
     """A probe that failed left "not measured" in the time column: the columns grew wider
     than the table, and a horizontal scroll bar hid the last row (review15w L3)."""
+
     def measured():
         item = panel.plan_table.item(0, 2)
         return item is not None and item.text().endswith(("ms", " s"))
