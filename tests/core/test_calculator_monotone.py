@@ -85,6 +85,9 @@ def test_a_kinks_band_difference_a_smooth_loss_truncation_explains_is_not_blamed
     words = calculator_report(result)
     assert "not as close as a smooth loss allows" not in words
     assert "truncation" in words
+    # the title names the band ("Fine only if the loss has kinks"): the words must not deny
+    # it (review15k M3: "it needs no kink" under that title)
+    assert "needs no kink" not in words and "kink" in words.split("Check against")[-1]
     # a difference a hundred times that truncation keeps the band's words
     far = _verdict(*row[:3], "1.3190", loss="1.3189025641423205013")
     assert far.comparison.verdict.key == "kinks"

@@ -110,13 +110,14 @@ def truncation_kinks_words(comparison: Comparison) -> str:
     there too (review13v M1: exp at ε = 1e-3 was told "not as close as a smooth loss
     allows"), so neither a kink nor a bug is implied."""
     return (
-        f"Close (relative error {decimal_display(comparison.relative_error, 2)}). At this ε "
-        "the central difference of a smooth loss may itself be off by up to about "
+        f"Close (relative error {decimal_display(comparison.relative_error, 2)}): this band "
+        "is acceptable where a kink lies within ε of w, but at this ε a smooth loss's own "
+        "central difference may also be off by up to about "
         f"{format_uncertainty(comparison.prior)} (its truncation, for a loss that varies on a "
         "scale of 0.1 in w or three steps, shaped as the steepest common S-curve), and the "
-        f"{format_uncertainty(comparison.absolute_difference)} "
-        "here is within that: it needs no kink, and it cannot rule out a small mistake in "
-        "the backward pass either. Repeat at a smaller ε (typing enough digits) to tell."
+        f"{format_uncertainty(comparison.absolute_difference)} here is within that. So it "
+        "may be a kink, truncation alone, or a small mistake in the backward pass: repeat at "
+        "a smaller ε (typing enough digits) to tell."
     )
 
 
