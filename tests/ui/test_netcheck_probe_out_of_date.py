@@ -115,7 +115,7 @@ def test_switching_the_source_marks_the_report_and_switching_back_clears_it(qtbo
 
 
 def test_an_old_session_pairing_a_new_path_with_an_old_report_is_marked(qtbot, tmp_path):
-    window, model, panel = _passed(qtbot, tmp_path)
+    window, model, _panel = _passed(qtbot, tmp_path)
     path = tmp_path / "s.fdgui.json"
     assert window.session.save(path)
     model.probe.close()
@@ -133,11 +133,12 @@ def test_an_old_session_pairing_a_new_path_with_an_old_report_is_marked(qtbot, t
 
 
 def test_a_reload_note_is_on_the_page(qtbot, tmp_path):
-    window, model, panel = _passed(qtbot, tmp_path)
+    _win, model, panel = _passed(qtbot, tmp_path)
     good = tmp_path / "good.py"
     good.write_text(GOOD + "\n# edited\n", encoding="utf-8")
     replaced, said = _run(qtbot, model)
     assert replaced
+    assert any("reloaded" in words for words in said)  # the status bar still says it too
     assert "changed on disk and was reloaded" in panel.probe_page.info_label.text()
     assert panel.verdict_badge.text() == "Passed"
     model.probe.close()
