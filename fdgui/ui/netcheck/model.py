@@ -182,6 +182,16 @@ class NetcheckModel(PanelModel):
             self._detach_job()
             self.statusMessage.emit("Check left: another probe file was chosen.")
 
+    def _kept_words(self) -> str:
+        """What a stopped run leaves on screen: the last report, or another source's one,
+        marked out of date (review15w H1: never "stays" as if of the file in force)."""
+        reason = self.report_out_of_date()
+        if not reason:
+            return "The last report stays."
+        from fdgui.ui.netcheck.out_of_date import of_what
+
+        return f"The report shown is of {of_what(self)}, out of date ({reason})."
+
     def _model(self) -> Any:
         """The model the check runs on: the probe (source "probe"), else None (built-in)."""
         return self.probe.model if self._texts["source"] == "probe" else None
@@ -430,7 +440,7 @@ class NetcheckModel(PanelModel):
                     self._probe_loaded(self.probe.model)
                     self.probeFailed.emit(message, "")
             self._stopped_on = (self._model(),)
-            self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
+            self.statusMessage.emit(f"The check stopped: {message}. {self._kept_words()}")
 
         def aborted() -> None:
             self.statusMessage.emit("Check cancelled; the last report stays on screen.")
