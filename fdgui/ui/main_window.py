@@ -158,8 +158,8 @@ class MainWindow(QMainWindow):
     def _report_of(self, key: str, model: Any, autosave: bool) -> Any:
         """The network check's last report as its exports (text, markdown, csv, json), for the
         session: a function (made off the GUI thread) when ``autosave``."""
-        if key != "netcheck":
-            return None
+        if key != "netcheck" or getattr(model, "report_out_of_date", lambda: "")():
+            return None  # not of the source in force: never saved beside it (review15w H1)
         report = model.result()
         if report is None:
             saved = self._reports.get(key)

@@ -108,6 +108,7 @@ class NetcheckModel(PanelModel):
     planChanged = Signal(object)  # dict[mode, CostPlan], or None while (re)measuring
     probeLoaded = Signal(object)  # the ProbeModel checked when the source is "probe"
     probeFailed = Signal(str, str)  # message, the user's traceback ("", "": clear)
+    probeNote = Signal(str)  # "probe.py changed on disk and was reloaded" (on the page)
 
     def __init__(
         self, parent: QObject | None = None, quitting: Any = None, context: Any = None
@@ -123,6 +124,7 @@ class NetcheckModel(PanelModel):
         self.plan_error: str | None = None
         self._report: Any = None
         self.restored: Any = None  # a StoredReport: the shown report came from a session
+        self.picked_probe = ""  # the last probe file picked here (opening, or failed to)
         self.finished_at = ""  # when the shown report's check finished (ISO 8601, UTC)
         self._eta = math.nan
         self._plan_job: Any = None
@@ -151,7 +153,18 @@ class NetcheckModel(PanelModel):
     # ------------------------------------------------------------------ a probe file
     def open_probe(self, path: str) -> bool:
         """Run the probe file a person picked (in its own process); check it next."""
-        return self.probe.open(path, self._texts["probe_timeout"], self._texts["probe_python"])
+        before, self.picked_probe = self.picked_probe, path  # in force from now on (H1)
+        if self.probe.open(path, self._texts["probe_timeout"], self._texts["probe_python"]):
+            return True
+        self.picked_probe = before
+        return False
+
+    def report_out_of_date(self) -> str:
+        """Why the shown report is not of the source in force ("" when it is): a session
+        then keeps no report (never the new path with the old report, review15w H1)."""
+        from fdgui.ui.netcheck.out_of_date import out_of_date
+
+        return out_of_date(self)
 
     def _probe_loaded(self, model: Any) -> None:
         self.probeLoaded.emit(model)
@@ -168,6 +181,16 @@ class NetcheckModel(PanelModel):
         if self._job is not None and self._texts["source"] == "probe":
             self._detach_job()
             self.statusMessage.emit("Check left: another probe file was chosen.")
+
+    def _kept_words(self) -> str:
+        """What a stopped run leaves on screen: the last report, or another source's one,
+        marked out of date (review15w H1: never "stays" as if of the file in force)."""
+        reason = self.report_out_of_date()
+        if not reason:
+            return "The last report stays."
+        from fdgui.ui.netcheck.out_of_date import of_what
+
+        return f"The report shown is of {of_what(self)}, out of date ({reason})."
 
     def _model(self) -> Any:
         """The model the check runs on: the probe (source "probe"), else None (built-in)."""
@@ -237,6 +260,7 @@ class NetcheckModel(PanelModel):
         from fdgui.ui.netcheck.saved_report import restore_report
 
         self._texts.update(texts)
+        self.picked_probe = ""  # the session names its probe file (not run until picked)
         self.textsChanged.emit(self.texts())
         self._revalidate()
         return restore_report(self, state)
@@ -398,6 +422,7 @@ class NetcheckModel(PanelModel):
                 note, self.probe.note = self.probe.note, ""
                 if note:  # reloaded: the tensors, counts and info line follow
                     self._probe_loaded(probe)
+                    self.probeNote.emit(note)  # on the page too, as in the explorer
             done = f"{report.parameters_checked:,} in {numbers.duration(report.seconds)}"
             self.statusMessage.emit(
                 (_estimated_words(report, done) if report.verdict == "none"
@@ -415,7 +440,7 @@ class NetcheckModel(PanelModel):
                     self._probe_loaded(self.probe.model)
                     self.probeFailed.emit(message, "")
             self._stopped_on = (self._model(),)
-            self.statusMessage.emit(f"The check stopped: {message}. The last report stays.")
+            self.statusMessage.emit(f"The check stopped: {message}. {self._kept_words()}")
 
         def aborted() -> None:
             self.statusMessage.emit("Check cancelled; the last report stays on screen.")

@@ -325,6 +325,10 @@ class NetcheckPanel(QWidget):
         self.probe_page.choose_button.clicked.connect(self._choose_probe)
         model.probeLoaded.connect(self.probe_page.show_loaded)
         model.probeFailed.connect(self.probe_page.show_failure)
+        model.probeNote.connect(self.probe_page.show_note)  # a reload, said on the page
+        for signal in (model.textsChanged, model.probeLoaded, model.probeFailed,
+                       model.probe.openingChanged, model.probe.released):  # fmt: skip
+            signal.connect(self._show_out_of_date)  # the source in force moved
 
     def _choose_probe(self) -> None:
         path = self.probe_page.pick(self)
@@ -428,6 +432,17 @@ class NetcheckPanel(QWidget):
 
     # ------------------------------------------------------------------ the report
     def show_report(self, report: Any) -> None:
+        from fdgui.ui.netcheck.out_of_date import show_out_of_date
+
+        self._render_report(report)
+        show_out_of_date(self, rendered=True)  # another source in force: said on the badge
+
+    def _show_out_of_date(self, *_args: Any) -> None:
+        from fdgui.ui.netcheck.out_of_date import show_out_of_date
+
+        show_out_of_date(self)
+
+    def _render_report(self, report: Any) -> None:
         from fdgui.core.report.netcheck import worst_headers
         from fdgui.ui.netcheck import numeric_view
 
@@ -540,8 +555,10 @@ class NetcheckPanel(QWidget):
         self.model.explore_worst_entry(row)
 
     def export(self, kind: str, path: str | None = None) -> None:
-        if self.model.result() is None:
-            return
+        from fdgui.ui.netcheck.out_of_date import out_of_date
+
+        if self.model.result() is None or out_of_date(self.model):
+            return  # the buttons are off then (their tooltip says why)
         suffix = {"json": ".json", "csv": ".csv", "md": ".md"}[kind]
         if path is None:
             parent = getattr(self.context, "window", None) or self
@@ -563,6 +580,13 @@ class NetcheckPanel(QWidget):
 
     def copy_report(self) -> None:
         """Ctrl+Shift+C, as in every panel: the report as plain text on the clipboard."""
+        from fdgui.ui.netcheck.out_of_date import of_what, out_of_date
+
+        reason = out_of_date(self.model)
+        if reason:  # never another source's report as if of the one in force
+            self._status(f"Not copied: the shown report is of {of_what(self.model)}, out of "
+                         f"date ({reason}). Run the check first.")  # fmt: skip
+            return
         if self.model.result() is not None:
             QGuiApplication.clipboard().setText(export(self.model.result(), "text"))
             self._status("Copied the report as text.")

@@ -22,6 +22,8 @@ def state_entries(model: Any, lazy: bool = False) -> dict[str, Any]:
     # restore anyway, and the estimate is made again in seconds
     if report is None or getattr(report, "verdict", "") == "none":
         return {}
+    if model.report_out_of_date():  # another source in force: never its path with this report
+        return {}
     cached = getattr(model, "_stored_cache", None)
     if cached is not None and cached[0] is report:
         return {KEY: cached[1]}
