@@ -297,15 +297,9 @@ def holding_overruled(
 
 
 def _reading_rows(
-    found: ReferenceValue,
-    steps: np.ndarray,
-    estimates: np.ndarray,
-    own: np.ndarray,
-    below_top: bool = False,
+    found: ReferenceValue, steps: np.ndarray, estimates: np.ndarray, own: np.ndarray
 ) -> list[tuple[float, float]]:
-    """(D, its own ±) of the rows ``holding_overruled`` reads as readings of the derivative;
-    with ``below_top``, only those below the run's largest row, whose truncation the law
-    (c read through that row) checks: the largest row passes by construction."""
+    """(D, its own ±) of the rows ``holding_overruled`` reads as readings of the derivative."""
     h, d, n = (np.asarray(a, dtype=float) for a in (steps, estimates, own))
     usable = np.isfinite(h) & np.isfinite(d) & np.isfinite(n)
     if found.largest is not None:
@@ -317,8 +311,6 @@ def _reading_rows(
     with np.errstate(all="ignore"):
         c = (d[top] - found.value) / h[top] ** 2
         reading = (n <= READING_SHARE * abs(found.value)) & (np.abs(c) * h**2 <= n)
-    if below_top:
-        reading &= h < h[top]
     return [(float(value), float(bar)) for value, bar in zip(d[reading], n[reading], strict=True)]
 
 
