@@ -296,3 +296,46 @@ def test_a_footer_that_looks_like_a_header_but_is_not_understood_is_refused():
         table_rows(text, "t.csv")
     assert "comment" in raised.value.message and "L+" in raised.value.message
     assert drive(measure_table(text)).rows == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "# done eps L+ L-",  # review15c M1: "done" read as a 4th column's name
+        "# end of the eps L+ L- table",
+        "# eps L+ L- done",
+        "# L+ and L- are the losses at w+eps and w-eps",  # names each twice: a sentence
+    ],
+)
+@pytest.mark.parametrize("header", ["", "# eps,L+,L-\n", "eps,L+,L-\n", "# run 3\n# eps,L+,L-\n"])
+def test_a_sentence_naming_the_columns_in_the_rows_order_is_a_note(tmp_path, footer, header):
+    """A comment with words that name no column and another number of cells than the rows
+    is no header of them: in the order the rows are read in, it is left a comment (review15c
+    M1: the whole table was refused, "name the columns in different orders")."""
+    text = header + _rows_text(["eps", "L+", "L-"]) + footer + "\n"
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    for rows, problems in _readers(text, path):
+        assert len(rows) == 4, problems
+        for index, (epsilon, plus, minus, _) in enumerate(rows):
+            assert float(epsilon) == DATA["eps"][index]
+            assert float(plus) == DATA["L+"][index] and float(minus) == DATA["L-"][index]
+    # the same sentence above the rows, too
+    above = footer + "\n" + header + _rows_text(["eps", "L+", "L-"])
+    assert len(table_rows(above, "t.csv")[0]) == 4
+
+
+@pytest.mark.parametrize(
+    ("text_of", "footer"),
+    [
+        (["eps", "L-", "L+"], "# done eps L+ L-"),  # the sentence says L+ first, the header L−
+        (["eps", "L+", "L-"], "# idx eps L- L+"),  # the order by position is not the sentence's
+        (["eps", "L+", "L-"], "# L- L+ taken at eps steps"),
+    ],
+)
+def test_a_sentence_naming_the_columns_in_another_order_is_still_refused(text_of, footer):
+    header = "# " + ",".join(text_of) + "\n" if text_of != ["eps", "L+", "L-"] else ""
+    text = header + _rows_text(text_of) + footer + "\n"
+    with pytest.raises(InputError) as raised:
+        table_rows(text, "t.csv")
+    assert "L+" in raised.value.message

@@ -194,6 +194,54 @@ def _names_twice(body: str) -> bool:
     return len(roles) != len(set(roles))
 
 
+def _named_order(roles: list[str | None]) -> list[str]:
+    """ε, L+, L− in the order ``roles`` first names them."""
+    order: list[str] = []
+    for role in roles:
+        if role in _NAMES and role not in order:
+            order.append(role)
+    return order
+
+
+def _without_sentences(
+    pending: list[tuple[int, str, str]], own: _Header | None, count: int
+) -> list[tuple[int, str, str]]:
+    """``pending`` without its sentences that agree with the rows' reading (review15c M1):
+    a comment with a word that names no column and another number of cells than the rows
+    (``# done eps L+ L-`` after 3-cell rows) is no header of them, it is a note; it is left
+    a comment when ε, L+, L− come in it in the order the rows are read in (their named
+    header's, else the usable headers' among the comments, else by position). One that names
+    them in another order is kept, and refuses the table as before: that is never guessed."""
+
+    def sentence(body: str) -> bool:
+        roles = header_roles(_header_cells(body))
+        return len(roles) != count and any(role is None for role in roles)
+
+    kept = [item for item in pending if not sentence(item[2])]
+    if len(kept) == len(pending):
+        return pending
+    reading = own
+    if reading is None:
+        for number, line, body in reversed(kept):
+            found = _header(number, body, comment=line)
+            if not found.problem:
+                reading = found
+                break
+    columns = reading.columns[:3] if reading is not None else [0, 1, 2]
+    if None in columns:
+        return pending
+    read = [role for _, role in sorted(zip(columns, (EPSILON, PLUS, MINUS), strict=True))]
+    agree = []
+    for item in pending:
+        if item in kept:
+            agree.append(item)
+            continue
+        said = _named_order(header_roles(_header_cells(item[2])))
+        if said != [role for role in read if role in said]:
+            agree.append(item)  # another order: refused as before
+    return agree
+
+
 def _count(line: str, kind: int) -> int:
     """How many cells a data line has (``kind``: its plain count, 0 when not plain)."""
     if kind:
@@ -218,6 +266,7 @@ def _resolve_comments(
     - else the last that can be matched is the header (a header line of these rows that
       names columns stays theirs)."""
     own = header if (header is not None and not data and header.named) else None
+    pending = _without_sentences(pending, own, count)
     usable: list[_Header] = []
     for number, line, body in pending:
         found = _header(number, body, comment=line)
