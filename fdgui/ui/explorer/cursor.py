@@ -5,7 +5,11 @@ Which thread (review15w C1: a probe's slow or stuck loss froze the window for ev
 move, up to the probe's whole timeout):
 
 - measured rows are read from the table: no loss is called;
-- a sweep that ran on the GUI thread (an expression, a small built-in network) is evaluated
+- an expression is evaluated on the GUI thread: pure numpy on three values, and the parser
+  bounds its work (at most ``MAX_NODES`` = 400 parts, each one ufunc call on a 3-array:
+  a few milliseconds at most), wherever its sweep ran (its extended-precision references
+  may send that sweep to the worker; its loss is never slow);
+- any other sweep that ran on the GUI thread (a small built-in network) is evaluated
   there too. It ran there only because its last measured time (or, for a network never
   swept, the guess from its size) was under ``WORKER_THRESHOLD_S`` (100 ms) and its
   extended-precision references fitted a strict 50 ms budget; that sweep evaluated the same
@@ -59,7 +63,8 @@ class CursorReadout:
             return
         self._cursor_epsilon = epsilon = float(epsilon)
         objective, result = self._objective, self._result
-        if self._readout_inline or objective.rows is not None or result.point is None:
+        inline = self._readout_inline or getattr(objective, "kind", "") == "expression"
+        if inline or objective.rows is not None or result.point is None:
             self._readout_next = None
             self._readout_at_once(epsilon)
             return
@@ -125,7 +130,7 @@ class CursorReadout:
                 return
             self._readout = None
             self.readoutChanged.emit(None, f"Not measured at this ε: {message}")
-            if source == "probe":
+            if source == "probe" and not self.is_busy():  # a sweep running says its own
                 from fdgui.ui.probe_source import _is_user_details
 
                 self.probeFailed.emit(message, details if _is_user_details(details) else "")
