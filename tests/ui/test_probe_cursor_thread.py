@@ -82,9 +82,7 @@ def test_a_slow_loss_never_stalls_the_window_while_the_cursor_moves(
     assert "measuring" not in panel.point_label.text().lower()
 
 
-def test_a_failing_cursor_measurement_goes_to_the_probe_panel(
-    qtbot, window, tmp_path, monkeypatch
-):
+def test_a_failing_cursor_measurement_goes_to_the_probe_panel(qtbot, window, tmp_path, monkeypatch):
     panel, model = _swept(qtbot, window, monkeypatch, tmp_path)
     failures = []
     model.probeFailed.connect(lambda message, details: failures.append(message))

@@ -74,9 +74,7 @@ class CursorReadout:
         self._readout_next = epsilon
         if self._readout_job is None:
             self._measure_next()  # starts on the next turn of the event loop
-        self.readoutChanged.emit(
-            None, f"Measuring L, L+ and L− at ε = {numbers.epsilon(epsilon)}…"
-        )
+        self.readoutChanged.emit(None, f"Measuring L, L+ and L− at ε = {numbers.epsilon(epsilon)}…")
 
     def measuring(self) -> bool:
         """Whether the readout at the cursor is being measured in the worker."""
