@@ -28,24 +28,31 @@ A mixin of ``ExplorerModel``, which owns the state these methods read.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Generator
 from typing import Any
 
 from fdgui.ui.explorer.jobs import _words
 
 
-def _readout_job(objective: Any, result: Any, epsilon: float) -> Generator[Any, None, Any]:
+def _readout_job(
+    objective: Any, result: Any, epsilon: float, done: threading.Event
+) -> Generator[Any, None, Any]:
     """The readout at ``epsilon`` in the worker: a PointReadout, or the words of a failure
-    that is not the probe's (a probe's failure is raised: its own traceback goes along)."""
+    that is not the probe's (a probe's failure is raised: its own traceback goes along).
+    ``done`` is set when it ends, however (a sweep waits for it: one probe call at a time)."""
     from fdgui.core.sweep.readout import evaluate_at
 
-    yield 0.0, "measuring"
     try:
-        return evaluate_at(objective, result, epsilon)
-    except (ValueError, MemoryError) as error:
-        if getattr(error, "details", None) is not None:
-            raise
-        return _words(error)
+        yield 0.0, "measuring"
+        try:
+            return evaluate_at(objective, result, epsilon)
+        except (ValueError, MemoryError) as error:
+            if getattr(error, "details", None) is not None:
+                raise
+            return _words(error)
+    finally:
+        done.set()
 
 
 class CursorReadout:
@@ -55,6 +62,8 @@ class CursorReadout:
     _readout_job: Any = None  # the measurement in flight, or None
     _readout_next: float | None = None  # the ε to measure once it returns (the latest move)
     _readout_serial = 0  # counts results: a measurement of an older one is not shown
+    _readout_done: threading.Event | None = None  # set when the one in flight has ended
+    _accepting = False  # a finished sweep's result goes on screen (its job is over)
 
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε: at once when that is cheap, else measured in the worker
@@ -72,9 +81,16 @@ class CursorReadout:
 
         self._readout = None  # the last ε's values are not this ε's: nothing to send
         self._readout_next = epsilon
+        if self.is_busy() and not self._accepting:  # a sweep runs: one probe call at a time
+            self.readoutChanged.emit(None, "The cursor's values come with the running sweep.")
+            return
         if self._readout_job is None:
             self._measure_next()  # starts on the next turn of the event loop
         self.readoutChanged.emit(None, f"Measuring L, L+ and L− at ε = {numbers.epsilon(epsilon)}…")
+
+    def _measurement_done(self) -> threading.Event | None:
+        """What a sweep about to start waits for: the measurement in flight, if any."""
+        return self._readout_done if self._readout_job is not None else None
 
     def measuring(self) -> bool:
         """Whether the readout at the cursor is being measured in the worker."""
@@ -136,11 +152,13 @@ class CursorReadout:
         def aborted() -> None:
             settled()
 
+        self._readout_done = done = threading.Event()
         self._readout_job = job = self.start_job(
             _readout_job,
             self._objective,
             self._result,
             epsilon,
+            done,
             busy=False,
             returned=returned,
             errored=errored,
@@ -154,18 +172,21 @@ class CursorReadout:
         self._readout_inline = inline
         self._readout_next = None
 
-    def _stop_measuring(self) -> None:
+    def _stop_measuring(self, stop_probe: bool = True) -> None:
         """Cancel (Esc): a measurement stuck in a probe ends now (its process is stopped,
-        the next call starts a new one); the readout says so."""
+        the next call starts a new one); the readout says so. ``stop_probe=False``: a new
+        pick released the probe (closed by its holder): the measurement is only left, and
+        never makes its call if it has not yet (a call then would start the closed probe's
+        process again)."""
         job = self._readout_job
         if job is None:
             return
         self._readout_serial += 1  # its late answer is not shown
         self._readout_next = None
         self._readout_job = None
-        job.cancel()
+        job.cancel()  # before its call: it never makes it
         model = getattr(self._objective, "model", None)
-        if self._source == "probe" and model is not None:
+        if stop_probe and self._source == "probe" and model is not None:
             self.probe.stop(model)
         self._readout = None
         self.readoutChanged.emit(None, "Stopped measuring at this ε; move the cursor to measure.")

@@ -471,8 +471,9 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
             self._set_stale("Out of date: the last sweep failed (see the status below)")
             self._probe_reloaded()
 
+        after = self._measurement_done()  # the cursor's measurement first (cursor.py)
         self.start_job(
-            _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
+            _sweep_job, build, settings, 64, automatic, after, returned=returned, errored=errored
         )
 
     def cancel_pressed(self) -> None:
@@ -510,7 +511,11 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
         epsilon = wanted if wanted is not None else self._cursor_epsilon if same_question else None
         if epsilon is None or not (result.epsilons[0] <= epsilon <= result.epsilons[-1]):
             epsilon = diagnosis.recommended["central"]
-        self.set_cursor_epsilon(epsilon)
+        self._accepting = True  # the sweep's job has made its last call
+        try:
+            self.set_cursor_epsilon(epsilon)
+        finally:
+            self._accepting = False
 
     def _on_history_changed(self) -> None:
         self.rowsChanged.emit(self.measured_row_count())
