@@ -150,6 +150,7 @@ class CursorReadout:
                 self.probeFailed.emit(message, details if _is_user_details(details) else "")
 
         def aborted() -> None:
+            done.set()  # cancelled before it started: its ``finally`` never ran
             settled()
 
         self._readout_done = done = threading.Event()
@@ -185,6 +186,8 @@ class CursorReadout:
         self._readout_next = None
         self._readout_job = None
         job.cancel()  # before its call: it never makes it
+        if self._readout_done is not None:
+            self._readout_done.set()  # a sweep waiting for it goes on (this one is left)
         model = getattr(self._objective, "model", None)
         if stop_probe and self._source == "probe" and model is not None:
             self.probe.stop(model)
