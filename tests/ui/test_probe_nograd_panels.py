@@ -188,6 +188,8 @@ def test_the_explorer_sweeps_a_no_grad_probe_and_agrees_with_the_cli(
     data = json.loads(out.stdout)
     assert data["diagnosis"]["kind"] == diagnosis.kind == "estimate"
     # Send to calculator still works: the cursor's losses and ε, no gradient under check
+    # (measured in the worker, off the GUI thread: review15w C1)
+    qtbot.waitUntil(lambda: explorer.readout() is not None, timeout=20_000)
     assert explorer.send_to_calculator(window.context)
     calculator = window.model("calculator")
     readout = explorer.readout()

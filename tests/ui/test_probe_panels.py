@@ -94,7 +94,9 @@ def test_explorer_sweeps_a_probe_entry_and_shows_its_traceback(qtbot, window, pr
     qtbot.waitUntil(lambda: not model.is_busy() and model.result() is not shown,
                     timeout=20_000)  # fmt: skip
     assert page.error_view.isHidden() and not model.is_stale()
-    # the calculator receives the cursor's numbers as from any sweep
+    # the calculator receives the cursor's numbers as from any sweep (once measured in the
+    # worker: a probe is never called on the GUI thread, review15w C1)
+    qtbot.waitUntil(lambda: model.readout() is not None, timeout=20_000)
     assert model.send_to_calculator(window)
     assert float(window.model("calculator").texts()["backprop"]) == pytest.approx(
         model.result().reference.value

@@ -50,14 +50,23 @@ def _words(error: BaseException) -> str:
 
 
 def _sweep_job(
-    build: Callable[[], Any], settings: Any, chunk: int | None, automatic: bool = False
+    build: Callable[[], Any],
+    settings: Any,
+    chunk: int | None,
+    automatic: bool = False,
+    after: Any = None,
 ) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
     """Build the objective, sweep it and diagnose: one generator for either thread.
-    ``automatic``: the smallest ε follows the dtype at the objective's w."""
+    ``automatic``: the smallest ε follows the dtype at the objective's w. ``after``: a
+    threading.Event to wait for first (the cursor's measurement on the same probe: one
+    call at a time, and a sweep cancelled meanwhile never calls the probe, which would
+    start again a process a new pick just closed)."""
     from fdgui.core.sweep.diagnosis import diagnose
     from fdgui.core.sweep.engine import sweep_steps
 
     yield 0.0, "preparing"
+    while after is not None and not after.wait(0.05):
+        yield 0.0, "waiting for the cursor's measurement"
     objective = build()
     if automatic:
         point = getattr(objective, "point", None)

@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from fdgui.core import requests
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
+from fdgui.ui.explorer.cursor import CursorReadout
 from fdgui.ui.explorer.jobs import _disagreeing_reference, _positive_number, _sweep_job, _words
 from fdgui.ui.explorer.probe_sweeps import ProbeSweeps
 from fdgui.ui.panel_model import PanelModel
@@ -89,7 +90,7 @@ def create_model(context: Any = None, parent: QObject | None = None) -> Explorer
     return ExplorerModel(calculator, parent)
 
 
-class ExplorerModel(ProbeSweeps, PanelModel):
+class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
     """Owns the explorer's inputs and results; views connect to its signals (see PanelModel).
 
     resultChanged carries the SweepResult; ``diagnosis()`` and the decisions about it are set
@@ -444,7 +445,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
                 self._probe_reloaded()
                 return
             self._last_seconds[timing_key] = time.perf_counter() - started
-            self._accept(objective, result, diagnosis)
+            self._accept(objective, result, diagnosis, inline=True)
             self._probe_reloaded()
             return
         self._sweep_in_worker(build, settings, automatic, timing_key)
@@ -470,14 +471,16 @@ class ExplorerModel(ProbeSweeps, PanelModel):
             self._set_stale("Out of date: the last sweep failed (see the status below)")
             self._probe_reloaded()
 
+        after = self._measurement_done()  # the cursor's measurement first (cursor.py)
         self.start_job(
-            _sweep_job, build, settings, 64, automatic, returned=returned, errored=errored
+            _sweep_job, build, settings, 64, automatic, after, returned=returned, errored=errored
         )
 
     def cancel_pressed(self) -> None:
         """Cancel (the button, Esc): stop the sweep, and a probe file still opening."""
         self.probe.stop_opening()
         self.table_import.cancel()
+        self._stop_measuring()
         self.cancel()
 
     def cancel(self) -> None:
@@ -487,7 +490,9 @@ class ExplorerModel(ProbeSweeps, PanelModel):
             self.probe.stop(self._job_probe)  # only the probe this sweep used
         self._detach_job()
 
-    def _accept(self, objective: Any, result: Any, diagnosis: Any) -> None:
+    def _accept(self, objective: Any, result: Any, diagnosis: Any, inline: bool = False) -> None:
+        """A finished sweep goes on screen; ``inline``: it ran on the GUI thread (its cursor
+        readouts may too, see cursor.py)."""
         previous = self._result
         same_question = (
             previous is not None
@@ -495,6 +500,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
             and getattr(self._objective, "cache_key", None) == getattr(objective, "cache_key", 0)
         )
         self._objective, self._result, self._diagnosis = objective, result, diagnosis
+        self._new_readout_result(inline)
         self._disagreeing = _disagreeing_reference(result)
         self.resultChanged.emit(result)
         self._set_stale("")
@@ -505,7 +511,11 @@ class ExplorerModel(ProbeSweeps, PanelModel):
         epsilon = wanted if wanted is not None else self._cursor_epsilon if same_question else None
         if epsilon is None or not (result.epsilons[0] <= epsilon <= result.epsilons[-1]):
             epsilon = diagnosis.recommended["central"]
-        self.set_cursor_epsilon(epsilon)
+        self._accepting = True  # the sweep's job has made its last call
+        try:
+            self.set_cursor_epsilon(epsilon)
+        finally:
+            self._accepting = False
 
     def _on_history_changed(self) -> None:
         self.rowsChanged.emit(self.measured_row_count())
@@ -513,23 +523,7 @@ class ExplorerModel(ProbeSweeps, PanelModel):
             many = self.measured_row_count() > MEASURED_INLINE_ROWS
             (self._history_debounce if many else self._debounce).start()
 
-    # --- cursor ------------------------------------------------------------------------------
-    def set_cursor_epsilon(self, epsilon: float) -> None:
-        """Values at the chosen ε (evaluated exactly there for a function objective)."""
-        from fdgui.core.report.sweep_point import point_text
-        from fdgui.core.sweep.readout import evaluate_at
-
-        if self._result is None or not (0 < epsilon < math.inf):
-            return
-        self._cursor_epsilon = float(epsilon)
-        try:
-            readout = evaluate_at(self._objective, self._result, float(epsilon))
-        except (ValueError, MemoryError) as error:
-            self.readoutChanged.emit(None, _words(error))
-            return
-        self._readout = readout
-        self.readoutChanged.emit(readout, point_text(self._result, readout, self._diagnosis))
-
+    # --- cursor (set_cursor_epsilon, the readout: cursor.py) ---------------------------------
     def cursor_epsilon(self) -> float | None:
         return self._cursor_epsilon
 

@@ -570,6 +570,8 @@ class ExplorerPanel(QWidget):
         self.point_label.setText(sentence)
         if readout is None:
             self.send_button.setEnabled(False)
+            if self.model.measuring():  # the cursor goes there now, its values when measured
+                self._show_measuring(self.model.cursor_epsilon())
             return
         labels = self.readout_labels
         labels["epsilon"].setText(numbers.epsilon(readout.epsilon))
@@ -599,6 +601,19 @@ class ExplorerPanel(QWidget):
             self.cursor_edit.setText(numbers.epsilon(readout.epsilon))
         self._updating_cursor = True
         self.view.set_cursor(readout.epsilon)
+        self._updating_cursor = False
+
+    def _show_measuring(self, epsilon: float | None) -> None:
+        """The cursor at ``epsilon`` while its values are measured in the worker."""
+        if epsilon is None:
+            return
+        for key, label in self.readout_labels.items():
+            label.setText(numbers.epsilon(epsilon) if key == "epsilon" else "…")
+            label.setToolTip("measuring…" if key != "epsilon" else f"ε = {numbers.full(epsilon)}")
+        if not self.cursor_edit.hasFocus():
+            self.cursor_edit.setText(numbers.epsilon(epsilon))
+        self._updating_cursor = True
+        self.view.set_cursor(epsilon)
         self._updating_cursor = False
 
     def _cursor_dragged(self, epsilon: float) -> None:

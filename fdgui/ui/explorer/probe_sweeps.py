@@ -30,6 +30,7 @@ class ProbeSweeps:
             return
         if self.is_busy():
             self._detach_job()
+        self._stop_measuring(stop_probe=False)  # the cursor's measurement on it too
         self._set_stale("Out of date: another probe file was chosen")
 
     def open_probe(self, path: str) -> bool:
