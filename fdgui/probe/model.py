@@ -99,6 +99,7 @@ class ProbeModel(ModelBase):
         self.version = 0
         self.note = ""
         self._stopped = False
+        self._closed = False  # close(): for good — no call starts its process again
         self._plan_thread: int | None = None
         self._plan_interrupted = False
         self._load_error: ProbeError | None = None
@@ -170,7 +171,7 @@ class ProbeModel(ModelBase):
         """Reload the file if it changed on disk, or if its process ended (Cancel, a
         timeout, a crash) — in a fresh process; returns the note saying what changed, or
         ''. Call it before each run (it also ends a Cancel's stop)."""
-        self._stopped = False
+        self._stopped = self._closed
         self._failures = []
         try:
             current = signature(self.path)
@@ -198,6 +199,10 @@ class ProbeModel(ModelBase):
         return self.note
 
     def close(self) -> None:
+        """End the process for good: a call still queued behind it (another panel's, a
+        cursor's) fails "closed" instead of starting a process for a file no longer chosen
+        (ui15x: a call after a new pick restarted the closed probe)."""
+        self._closed = self._stopped = True
         self.process.close()
 
     def stop(self) -> None:
@@ -208,7 +213,7 @@ class ProbeModel(ModelBase):
         self.process.kill()
 
     def resume(self) -> None:
-        self._stopped = False
+        self._stopped = self._closed
 
     @contextlib.contextmanager
     def planning(self):
@@ -226,6 +231,8 @@ class ProbeModel(ModelBase):
     def _call(self, header: dict, arrays=()):
         if self._plan_interrupted and threading.get_ident() == self._plan_thread:
             raise PlanInterrupted("the cost measurement gave way to a run")
+        if self._closed:
+            raise ProbeError(f"{os.path.basename(self.path)} was closed (another file was chosen)")
         if self._stopped:
             raise ProbeError("the probe was stopped")
         if self.signature is None and header.get("op") != "load":  # its last load failed
