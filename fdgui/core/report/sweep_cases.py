@@ -321,6 +321,13 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             " A loss computed with less round-off (or an exact derivative to compare with) "
             "would decide it."
         )
+    elif facts.get("inner_flat_below") is not None and (
+        facts.get("inner_unresolved") or facts.get("allowance_too_wide") is not None
+    ):
+        advice = (
+            " Compute the coarser part in float64 for the check (or compare with an exact "
+            "derivative): the loss as computed resolves no better."
+        )
     elif facts.get("limit") == "noise":
         advice = NOISE_ADVICE
     elif facts.get("limit") == "unchanged":
