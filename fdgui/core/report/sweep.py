@@ -119,6 +119,10 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
             return "Too coarse to judge (a kink could explain a difference under 1 %)"
         if facts.get("unfollowed"):
             return "Too coarse to judge (the differences do not settle on it)"
+        if facts.get("inner_unresolved"):
+            return "Too coarse to judge (no ε moves the coarser part)"
+        if facts.get("allowance_too_wide") is not None:
+            return "Too coarse to judge (the differences' allowed error exceeds a quarter of it)"
         return f"Too coarse to judge ({_UNRESOLVED.get(facts.get('limit'), 'no bound')})"
     if case == "range-too-large" and facts.get("edge_at_w"):
         return "Gradient correct (w on the edge of the loss's domain)"
@@ -153,7 +157,8 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
     if diagnosis.facts.get("inner_frozen"):
         words += (
             f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} only the rest of the loss "
-            "moves: part of it is computed in a coarser format (a float32 step inside) that "
+            "moves: part of it is computed in a coarser format or quantiser (a float32, "
+            "float16 or rounding step inside) that "
             "so small an ε does not move, so the differences there show the slope without "
             "that part's, however steady they look; the loss is resolved only to about "
             f"{_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε measure nothing, the "
@@ -164,7 +169,8 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} the loss does not change at "
             "all (L+ = L = L−), though its slope would move a "
             f"{diagnosis.facts['dtype']} loss there: part of it is computed in a coarser "
-            "format (a float32 step inside) that so small an ε does not move, so the loss is "
+            "format or quantiser (a float32, float16 or rounding step inside) that so small "
+            "an ε does not move, so the loss is "
             f"resolved only to about {_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε "
             "measure nothing (their estimates are 0), the larger ε judge."
         )

@@ -290,6 +290,20 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif facts.get("noise_hides") is not None:
         evidence = noise_evidence(facts)
+    elif facts.get("inner_unresolved"):
+        evidence = (
+            "Part of the loss is computed in a coarser format that no ε of the range moves "
+            "past its first step: every difference shows the slope without that part's, so "
+            "none measures the derivative."
+        )
+    elif facts.get("allowance_too_wide") is not None:
+        evidence = (
+            "No independent reference with an honest error bar is available, and even for a "
+            f"correct gradient the finite differences in {facts['dtype']} allow errors up to "
+            f"about {facts['allowance_too_wide']:.2g} relative at every ε of the range "
+            "(round-off, the loss's own resolution, truncation): more than a quarter of the "
+            "gradient, so agreeing within it confirms nothing."
+        )
     else:
         evidence = "No reference with an honest error bar resolves it here."
     if own is not None and not rows:
@@ -306,6 +320,13 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         advice = (
             " A loss computed with less round-off (or an exact derivative to compare with) "
             "would decide it."
+        )
+    elif facts.get("inner_flat_below") is not None and (
+        facts.get("inner_unresolved") or facts.get("allowance_too_wide") is not None
+    ):
+        advice = (
+            " Compute the coarser part in float64 for the check (or compare with an exact "
+            "derivative): the loss as computed resolves no better."
         )
     elif facts.get("limit") == "noise":
         advice = NOISE_ADVICE

@@ -256,6 +256,14 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     checked = result.reference
     if checked is not None:
         reading.facts.update(method=checked.method, checked=checked.value)
+    blind = _blind(result, usable)
+    if blind is not None:  # the ε where an inner format does not move measure nothing
+        if not (usable & ~blind).any():
+            if checked is not None:  # no ε above them resolves the derivative: undecided
+                reading.facts["inner_unresolved"] = True
+                return _unresolved(reading, None, None, None)
+        else:
+            usable = usable & ~blind
     trusted = result.trusted_references()
     truth = trusted[0] if trusted else None
     analytic = next((r for r in result.references if r.method == "analytic"), None)
@@ -594,6 +602,15 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             return _unresolved(reading, None, consensus, spread)
     # 8. correct: how close the finite differences in this dtype get, and what confirms it
     return _correct_or_limited(reading, truth, consensus, spread, usable)
+
+
+def _blind(result: SweepResult, usable: np.ndarray) -> np.ndarray | None:
+    """The usable ε at or below a coarser inner format's first move (review15x X1)."""
+    if result.kind == "measured" or not usable.any():
+        return None
+    from fdgui.core.sweep.inner_format import blind_stretch
+
+    return blind_stretch(result)
 
 
 def _beyond_reach(result: SweepResult, analytic: ReferenceValue | None) -> dict[str, Any]:

@@ -56,6 +56,17 @@ def inner_reading(result) -> tuple[float, float, bool] | None:
     return _inner(result)
 
 
+def blind_stretch(result) -> np.ndarray | None:
+    """The ε at or below the run where the inner format does not move (``inner_reading``):
+    they measure nothing (a frozen part's slope is missing from their differences, or the
+    loss does not change), so no reading may take its best ε, its settled plateau or its
+    agreement with a claim from them (review15x X1); None where the sweep shows no run."""
+    found = inner_reading(result)
+    if found is None:
+        return None
+    return np.asarray(result.epsilons, dtype=float) <= found[0]
+
+
 def inner_frozen(result) -> bool:
     """Whether the run below the inner format's first move is one where the rest of the loss
     (a float64 path beside the coarser part) still moves: its differences there are that

@@ -78,7 +78,7 @@ def _with_references(result: SweepResult, references: tuple, guides: dict | None
         result.loss_minus,
         {name: curve.estimates for name, curve in result.curves.items()},
         None if result.reference is None else result.reference.value,
-        ~result.vanished,
+        _candidates(result),
         guides,
         _best_by(references, result.has_checked),
     )
@@ -100,7 +100,25 @@ def judged_references(result: SweepResult) -> SweepResult:
     result = with_unchanged_bar(result)  # a loss that never changes bounds only so far
     result = with_quantum_floor(result)  # a quantised loss's round-off is its quantum over ε
     result = with_measured_truncation(result)  # the truncation the differences show
-    return distrust_unsettled(distrust_unbounded(distrust_straddling(result)))
+    result = distrust_unsettled(distrust_unbounded(distrust_straddling(result)))
+    from fdgui.core.sweep.inner_format import blind_stretch
+
+    if blind_stretch(result) is not None:  # no best ε where an inner format does not move
+        result = _with_references(result, result.references)
+    return result
+
+
+def _candidates(result: SweepResult) -> np.ndarray:
+    """Where a scheme's best ε may lie: not where w ± ε vanished, nor at the ε at or below
+    a coarser inner format's first move (``inner_format.blind_stretch``: they measure
+    nothing, review15x X1)."""
+    from fdgui.core.sweep.inner_format import blind_stretch
+
+    candidates = ~result.vanished
+    blind = blind_stretch(result)
+    if blind is not None and (candidates & ~blind).any():
+        candidates = candidates & ~blind
+    return candidates
 
 
 def distrust_unbounded(result: SweepResult) -> SweepResult:
