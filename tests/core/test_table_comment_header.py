@@ -339,3 +339,13 @@ def test_a_sentence_naming_the_columns_in_another_order_is_still_refused(text_of
     with pytest.raises(InputError) as raised:
         table_rows(text, "t.csv")
     assert "L+" in raised.value.message
+
+
+def test_a_refused_table_does_not_count_its_read_header_as_a_bad_line():
+    from fdgui.core.calculator.schemes import table_rows
+    from fdgui.core.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        table_rows("# eps,L+,L-\n0.1,nan,1\n0.01,1e999,1\n0.001,1e1000000,0.5\n", "")
+    message = str(refused.value)
+    assert "3 bad lines, 1 header note:" in message, message

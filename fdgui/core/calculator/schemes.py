@@ -531,9 +531,15 @@ def unreadable_table(problems: list[str], source: str = "", shown: int = 8) -> s
             f"no row of ε, L+, L− could be read{where}: it has no data lines "
             "(only blank, # or header lines)"
         )
+    from fdgui.core.calculator.table_columns import is_header_note
+
     listed = "; ".join(problems[:shown])
-    more = f"; and {len(problems) - shown} more bad lines" if len(problems) > shown else ""
-    return f"no row of ε, L+, L− could be read{where} ({len(problems)} bad lines: {listed}{more})"
+    more = f"; and {len(problems) - shown} more lines" if len(problems) > shown else ""
+    bad = sum(not is_header_note(problem) for problem in problems)  # a header note was read
+    notes = len(problems) - bad
+    count = f"{bad} bad line{'s' * (bad != 1)}"
+    count += f", {notes} header note{'s' * (notes != 1)}" if notes else ""
+    return f"no row of ε, L+, L− could be read{where} ({count}: {listed}{more})"
 
 
 # what a plain line of numbers is made of: ASCII digits, '.', 'e', signs and separators
