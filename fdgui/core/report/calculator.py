@@ -443,7 +443,9 @@ def calculator_report(estimate: Estimate) -> str:
         "  inflection point, s the larger of 0.1 in w and three steps, shaped as the",
         "  steepest common S-curve (x/√(1 + x²); tanh, atan, erf and a sine leave less),",
         "  and beyond the forward and backward differences by more than their own",
-        "  truncation (a kink between w − ε and w + ε makes the derivative either one).",
+        "  truncation (a kink between w − ε and w + ε makes the derivative either one);",
+        "  with L also beyond what a jump of L'' at w leaves (softsign: |central|·ε/s), and",
+        "  without L on the losses' own size over s too (near a minimum L' is small).",
         "  A loss varying faster can still mislead one row.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]

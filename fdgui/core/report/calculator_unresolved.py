@@ -70,14 +70,27 @@ def unresolved_words(
             if comparison.room
             else ""
         )
+        size = (
+            ""
+            if comparison.jump
+            else " (without L, on the larger of the slope and the losses' own size over s: "
+            "near a minimum the slope is small but L''' is not; give L to read the curvature)"
+        )
+        jump = (
+            "; and a jump of L'' at w (softsign u/(1 + |u|) or u·|u| at a pre-activation of "
+            "0), which three points cannot see — the forward and backward differences agree "
+            f"beside it — leaves up to {format_uncertainty(comparison.jump)} (first order in ε)"
+            if comparison.jump > comparison.prior
+            else ""
+        )
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
             "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
             "point) a loss varying on a scale s, the larger of 0.1 and three steps, leaves "
             "up to "
-            f"{format_uncertainty(comparison.prior)} at this ε (shaped as x/√(1 + x²), the "
-            "steepest of the common S-curves: tanh, atan, erf and a sine leave less); "
+            f"{format_uncertainty(comparison.prior)} at this ε{size} (shaped as x/√(1 + x²), "
+            f"the steepest of the common S-curves: tanh, atan, erf and a sine leave less){jump}; "
             f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
         )
     dtype = comparison.losses_format or "their format"
