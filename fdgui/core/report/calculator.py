@@ -231,7 +231,7 @@ def verdict_text(
     if key == "kinks" and comparison.absolute_difference <= comparison.prior and not origin:
         text = truncation_kinks_words(comparison)
     if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
-        text = unresolved_words(comparison, uncertainty, roundoff)
+        text = unresolved_words(comparison, uncertainty, roundoff, inputs)
     if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
             f"By relative error alone ({_judged_error(comparison)}) this would be "

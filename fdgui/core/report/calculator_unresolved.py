@@ -48,7 +48,10 @@ def kink_refuted_words(comparison: Comparison, inputs: Any) -> str:
 
 
 def unresolved_words(
-    comparison: Comparison, uncertainty: Decimal | None, roundoff: Decimal | None
+    comparison: Comparison,
+    uncertainty: Decimal | None,
+    roundoff: Decimal | None,
+    inputs: Any = None,
 ) -> str:
     """Why a difference in the "wrong" band is not resolved by this one row: within the room
     it leaves for the central difference's truncation, within what binary losses' terms may
@@ -61,6 +64,9 @@ def unresolved_words(
         f"difference by {format_uncertainty(comparison.absolute_difference)}"
     )
     undecided = "so this row neither confirms nor refutes it"
+    values = [getattr(inputs, name, None) for name in ("loss_plus", "loss_minus", "loss")]
+    values = [value.copy_abs() for value in values if isinstance(value, Decimal)]
+    losses_size = max(values) if values else None
     if comparison.too_few == "truncation":
         spread = (
             f"the forward and backward differences are "
@@ -106,7 +112,7 @@ def unresolved_words(
             "(exp(w) − 1 − w rounds exp(w)), which one row cannot measure: allowing each loss "
             "two roundings of its largest term (|L|, 2, or the terms the grid the losses lie "
             f"on shows) adds ± {format_uncertainty(comparison.terms)} here{flat}; "
-            f"{undecided}. Use a larger ε, "
+            f"{undecided}.{_order_one_words(comparison, losses_size)} Use a larger ε, "
             "losses computed in a wider format, or sweep several ε in the explorer (which "
             "measures their rounding across the rows)."
         )
@@ -114,6 +120,25 @@ def unresolved_words(
         f"{start}: more than {losses}, but not twice that: their ± models each loss as "
         f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
         f"{undecided}. Use a larger ε or losses computed in a wider format."
+    )
+
+
+def _order_one_words(comparison: Comparison, size: Decimal | None) -> str:
+    """For losses far smaller than a term of order one (review15k H2): the allowance takes
+    terms of order one whatever the losses' size (log(1 + x²) at a small x rounds the 1; a
+    converged cross-entropy its logits), so it is not scaled with the row: the same losses
+    times a power of two may be judged where these are not. Said, with what would judge it."""
+    from fdgui.core.calculator.terms import ORDER_ONE
+
+    if size is None or not size or size * 8 > ORDER_ONE:
+        return ""
+    return (
+        f" The losses ({format_uncertainty(size)}) are far smaller than the terms of order "
+        f"one (up to {ORDER_ONE}) this allowance takes a loss to be made of (log(1 + x²) at "
+        "a small x rounds the 1, a converged cross-entropy its logits). One row cannot tell "
+        "that from losses made of terms of their own size times a small power of two (a mean "
+        "over 2^k samples), whose rounding is that small: so this allowance is not scaled "
+        "with the row, and the same losses times 2^k may be judged where these are not."
     )
 
 
