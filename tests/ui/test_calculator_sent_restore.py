@@ -61,3 +61,16 @@ def test_a_no_op_edit_after_undo_of_a_second_send_keeps_the_first_rows_verdict(w
         assert _seen(_noop(model, qtbot, field)) == first, field
         assert model.result().inputs.reference is not None
         assert model.sent_note() == ""
+
+
+def test_undo_of_a_send_leaves_no_record_of_it(window, qtbot):
+    window.open_panel("calculator")
+    model = window.model("calculator")
+    before = model.snapshot()
+    model.set_inputs(**_SENT, loss_roundoff=2.0**-24, origin=dict(_ORIGIN))
+    _settled(model, qtbot)
+    model.apply_snapshot(before)  # Undo of the send: the row before it, nothing sent
+    _settled(model, qtbot)
+    assert model.result().inputs.loss_roundoff is None
+    _noop(model, qtbot, "loss_plus")
+    assert model.sent_note() == ""  # no "edited since the explorer sent this row"

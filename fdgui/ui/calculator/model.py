@@ -222,7 +222,7 @@ class CalculatorModel(PanelModel):
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
-        self._sent_record = (self.texts(), self._sent(), self._origin)
+        self._sent_record = (self.texts(), self._parts(), self._origin)
         self.textsChanged.emit(self.texts())
         self.recompute()
 
@@ -477,21 +477,25 @@ class CalculatorModel(PanelModel):
         self._texts = dict(texts)
         self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
         self._reference, self._allowance = roundoff.reference, roundoff.allowance
-        if _parts_of(self._sent_record, self._texts) != roundoff:  # another row's record
-            self._sent_record = self._record_now()  # (Send A, Send B, Undo: it was B's)
+        # what was sent goes with the step (Send A, Send B, Undo: it stayed B's, review15k H1)
+        self._sent_record = roundoff.record
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
 
-    def _sent(self) -> Sent:
+    def _parts(self) -> Sent:
         return Sent(self._loss_roundoff, self._steps, self._reference, self._allowance)
+
+    def _sent(self) -> Sent:
+        """The sent parts and the record of what was sent: one undo part."""
+        return replace(self._parts(), record=self._sent_record)
 
     def _record_now(self) -> tuple[dict[str, str], Sent, dict[str, str] | None] | None:
         """The texts and sent parts the model holds now as what was sent (``_sent_parts``),
         for a restored session or an undone step: a field edited and typed back keeps them,
         as for a row just sent (review15k H1: after a restore or an Undo a no-op edit turned
         "Too coarse" into "Wrong"). None when nothing sent is held."""
-        sent = self._sent()
+        sent = self._parts()
         if sent == Sent(None, None):
             return None
         return self.texts(), sent, None if self._origin is None else dict(self._origin)
@@ -592,22 +596,9 @@ class Sent:
     steps: tuple[Decimal, Decimal] | None
     reference: tuple[Decimal, Decimal] | None = None
     allowance: Decimal | None = None
-
-
-def _parts_of(record: Any, texts: dict[str, str]) -> Sent:
-    """What a sent ``record`` gives fields holding ``texts`` (``_sent_parts``' rule): the
-    format while L, L+ and L− hold the sent text, the rest while they and ε do."""
-    if record is None:
-        return Sent(None, None)
-    sent_texts, sent = record[0], record[1]
-    losses = ("loss", "loss_plus", "loss_minus")
-
-    def kept(fields: tuple[str, ...]) -> bool:
-        return all(texts.get(name, "") == sent_texts.get(name, "") for name in fields)
-
-    if not kept((*losses, "epsilon")):
-        return Sent(sent.roundoff if kept(losses) else None, None)
-    return sent
+    # the record of what was sent (texts, parts, origin: ``CalculatorModel._sent_record``),
+    # carried by undo with the parts (review15k H1)
+    record: Any = None
 
 
 def _reference(origin: Any) -> tuple[Decimal, Decimal] | None:
