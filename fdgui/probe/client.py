@@ -136,6 +136,34 @@ def _end_process(process: subprocess.Popen) -> None:
     _reap_later(process)
 
 
+REPLY_CHECKED = 1 << 20  # replies from this many bytes are weighed against free memory
+
+
+def _reply_too_large(sizes, op: str) -> str:
+    """Words refusing a reply that would not fit in the memory fdgui may use (the share a
+    network check may take of what is available), "" when it fits: said before its bytes
+    are read, never a machine out of memory (review15w H2: a 3e7-parameter θ0 grew fdgui
+    and the probe to 8 GB)."""
+    total = sum(size for _, _, size in sizes)
+    if total < REPLY_CHECKED:
+        return ""
+    from fdgui.core.netcheck import settings as memory
+    from fdgui.core.numbers.format import byte_size
+
+    available = memory.available_memory_bytes()
+    limit = memory.MEMORY_FRACTION * available
+    if total <= limit:
+        return ""
+    count = sum(int(np.prod(shape)) for _, shape, _ in sizes)
+    what = "θ0 and its shapes" if op == "load" else f"its answer to {op!r}"
+    return (
+        f"the probe sent {what}: {count:,} numbers, {byte_size(total)}, but fdgui may use "
+        f"{byte_size(limit)} ({memory.MEMORY_FRACTION:.0%} of the {byte_size(available)} of "
+        "memory available now); free memory (close other programs) or give the probe a "
+        "smaller θ0 (fewer parameters)"
+    )
+
+
 def _evaluations(header: dict[str, Any], arrays) -> int:
     """How many loss evaluations a request asks for."""
     if header.get("op") in ("changed", "points"):
@@ -575,8 +603,13 @@ class ProbeProcess:
         prefix = self._read(frames.PREFIX_SIZE, watch)
         try:
             header = frames.parse_header(self._read(frames.header_length(prefix), watch))
+            sizes = frames.array_sizes(header)
+            refused = _reply_too_large(sizes, watch.op)
+            if refused:
+                self.kill()  # its bytes stay unread: this process can answer nothing more
+                raise ProbeError(refused)
             arrays = []
-            for dtype, shape, size in frames.array_sizes(header):
+            for dtype, shape, size in sizes:
                 data = self._read(size, watch)
                 arrays.append(np.frombuffer(data, dtype=dtype).reshape(shape))
         except (ValueError, KeyError, TypeError) as error:

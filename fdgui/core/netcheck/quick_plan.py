@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_sizes
+from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_runs
 from fdgui.core.netcheck.roundoff import roundoff_points
 from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
 
@@ -91,8 +91,9 @@ def call_cost(
 def numeric_calls(
     settings: CheckSettings, shapes, rows: int, per_entry: int, per_direction: int | None = None
 ) -> dict[str, list]:
-    """{mode: per tensor, the point counts of the check's calls} for the numeric engine
-    (``per_direction``: evaluations along a projection's direction; default ``per_entry``)."""
+    """{mode: per tensor, the check's calls as (points of a call, how many such calls)} for
+    the numeric engine (``per_direction``: evaluations along a projection's direction;
+    default ``per_entry``). Runs, not a list of calls: a 1e7-entry tensor is 1e7 calls."""
     per_direction = per_entry if per_direction is None else per_direction
     out: dict[str, list] = {}
     for mode in MODES:
@@ -100,10 +101,10 @@ def numeric_calls(
         for _, shape in shapes:
             size = math.prod(shape)
             if mode == "projection":
-                tensors.append([per_direction] * (settings.directions if size else 0))
+                tensors.append([(per_direction, settings.directions)] if size else [])
                 continue
             count = size if mode == "full" else min(size, settings.samples)
-            tensors.append([per_entry * n for n in piece_sizes(size, count, rows)])
+            tensors.append([(per_entry * n, times) for n, times in piece_runs(size, count, rows)])
         out[mode] = tensors
     return out
 
@@ -135,7 +136,9 @@ def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, 
         setup += PRECISION_CALLS * a + PRECISION_POINTS * b
     plans = {}
     for mode in MODES:
-        tensor_seconds = tuple(sum(a + b * n for n in pieces) for pieces in calls[mode])
+        tensor_seconds = tuple(
+            sum(times * (a + b * n) for n, times in pieces) for pieces in calls[mode]
+        )
         count = count_checked(replace(settings, mode=mode), shapes)
         each = per_direction if mode == "projection" and per_direction else per_entry
         evaluations = each * count
