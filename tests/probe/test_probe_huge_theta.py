@@ -77,3 +77,11 @@ def test_a_reply_larger_than_the_memory_fdgui_may_use_is_refused_in_words(tmp_pa
         assert np.asarray(model.theta0()).size == 2_000_000
     finally:
         model.close()
+
+
+def test_a_plan_of_days_reads_in_days():
+    from fdgui.core.numbers.format import duration
+
+    assert duration(4_037_118.6) == "47 days"
+    assert duration(5 * 3600) == "5.0 h"
+    assert duration(210) == "3.5 min"
