@@ -408,6 +408,12 @@ class ProbeProcess:
         weakref.finalize(self, _end_process, self.process)
 
     @property
+    def seconds_per_point(self) -> float:
+        """Seconds inside the person's code per loss value, over the last requests (nan
+        before any): what a sweep's time left is foreseen from."""
+        return float(sum(self._pace) / len(self._pace)) if self._pace else float("nan")
+
+    @property
     def alive(self) -> bool:
         """A process that answers calls: not one killed and still ending."""
         return self.process is not None and not self._killed and self.process.poll() is None
