@@ -85,3 +85,28 @@ def test_a_plan_of_days_reads_in_days():
     assert duration(4_037_118.6) == "47 days"
     assert duration(5 * 3600) == "5.0 h"
     assert duration(210) == "3.5 min"
+
+
+def test_timing_a_call_never_sends_more_points_than_the_check_will():
+    """A 1e7-entry θ: the check sends 2 points a call (one entry a piece); timing calls of 8
+    copies (640 MB) stalled the window and doubled the memory for nothing."""
+    from fdgui.core.netcheck.quick_plan import call_cost
+
+    sizes: list[int] = []
+
+    def losses(points):
+        sizes.append(len(points))
+        return np.zeros(len(points))
+
+    theta = np.zeros(1000)
+    call_cost(losses, theta, True, most=2)
+    assert max(sizes) <= 2, sizes
+
+    def slow(points):
+        sizes.append(len(points))
+        time.sleep(0.07)
+        return np.zeros(len(points))
+
+    sizes.clear()
+    call_cost(slow, theta, True, most=2)
+    assert max(sizes) <= 2, sizes
