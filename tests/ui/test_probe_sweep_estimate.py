@@ -75,6 +75,36 @@ def test_esc_during_a_probe_sweep_says_where_it_stopped(qtbot, window, tmp_path,
     qtbot.waitUntil(lambda: model.is_busy() and any("loss calls" in m for m in said),
                     timeout=60_000)  # fmt: skip
     assert any("Sweeping the probe" in m and "Esc" in m for m in said), said[-3:]
+    assert model.is_busy(), said[-3:]  # the sweep runs (47 s of loss calls): Esc now
     model.cancel_pressed()
     assert not model.is_busy()
     assert said[-1].startswith("Stopped after"), said[-3:]
+
+
+def test_the_cost_words_stop_once_the_sweep_is_left_before_any_call(qtbot):
+    """A sweep left before its first call (a new pick) leaves no ticking words behind."""
+    from PySide6.QtCore import QObject, Signal
+
+    from fdgui.ui.explorer import sweep_cost
+
+    class _Model(QObject):
+        progressed = Signal(float, str)
+        statusMessage = Signal(str)
+        busy = True
+
+        def is_busy(self) -> bool:
+            return self.busy
+
+    class _Probe:
+        evaluations_made = 0
+
+    model = _Model()
+    said: list[str] = []
+    model.statusMessage.connect(said.append)
+    ticker = sweep_cost.CostTicker(model, sweep_cost.SweepCost(_Probe(), 10, True))
+    assert said and "about 162 loss calls" in said[-1], said
+    model.busy = False  # left: a new pick detached it
+    qtbot.waitUntil(lambda: not ticker.active, timeout=3000)
+    count = len(said)
+    qtbot.wait(1500)
+    assert len(said) == count, said[count:]

@@ -484,7 +484,7 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
         self.table_import.cancel()
         self._stop_measuring()
         if self._cost_ticker is not None:  # where a running probe sweep stopped, in words
-            self._cost_ticker.stop(cancelled=True)
+            self._cost_ticker.stop(cancelled=self.is_busy())
         self.cancel()
 
     def cancel(self) -> None:

@@ -100,7 +100,7 @@ class CostTicker:
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.show)
         self.timer.start()
-        self.show()
+        self._emit()  # before the job starts (then busy): the plan, before any call
 
     def progressed(self, fraction: float, message: str) -> None:
         self.fraction, self.message = fraction, message or self.message
@@ -109,9 +109,12 @@ class CostTicker:
     def show(self) -> None:
         if not self.active:  # a progress step queued before the stop
             return
-        if not self.model.is_busy() and self.cost.done:
+        if not self.model.is_busy():  # ended, failed, cancelled or left (a new pick)
             self.stop()
             return
+        self._emit()
+
+    def _emit(self) -> None:
         fraction = max(self.fraction, self.cost.fraction())
         phase = PHASES.get(self.message, self.message)
         self.model.progressed.emit(fraction, f"{phase}{self.cost.words()}")
