@@ -32,8 +32,10 @@ import numpy as np
 from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
+from fdgui.probe.ending import _end_process, _kill_group, _reap_later, _wait_exit
 from fdgui.probe.output import OUTPUT_KEEP, _hung_place, _last_error_line, _OutputTail
 from fdgui.probe.progress import RECEIVED_BEAT
+from fdgui.probe.reply_size import _reply_too_large
 
 __all__ = ["DEFAULT_TIMEOUT", "OUTPUT_KEEP", "ProbeError", "ProbeProcess", "_hung_place"]
 
@@ -81,89 +83,6 @@ KEEP_FREED_MEMORY = {
 }
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the probe process and every process it started (its own session's group: a
-    probe that forked, a data loader's workers), not the worker alone."""
-    if process.returncode is not None:
-        return  # reaped: its id may belong to someone else now (unreaped, it is still its own)
-    with contextlib.suppress(OSError):
-        if os.name != "nt":
-            os.killpg(process.pid, signal.SIGKILL)  # start_new_session: group = its pid
-        else:
-            process.kill()
-
-
-def _wait_exit(process: subprocess.Popen, seconds: float) -> None:
-    """Wait up to ``seconds`` for the process to end without reaping it: until it is
-    reaped its id, and so its group's, stays its own, and the group (what the probe started)
-    can still be killed safely. Without waitid, a plain wait."""
-    if not hasattr(os, "waitid") or not hasattr(os, "WNOWAIT"):
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=seconds)
-        return
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        try:
-            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
-                return
-        except ChildProcessError:  # reaped elsewhere
-            return
-        time.sleep(0.01)
-
-
-def _reap_later(process: subprocess.Popen) -> None:
-    """Reap a killed process on a thread of its own: a process that takes long to end
-    (gigabytes to unmap, a read stuck on a network file system) never holds up the caller —
-    Cancel on the GUI thread returns at once (review15w M1: 0.8–4.9 s waits after Esc)."""
-    if process.returncode is not None:
-        return
-
-    def reap() -> None:
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            process.wait(timeout=REAP_SECONDS)
-
-    threading.Thread(target=reap, name="probe-reap", daemon=True).start()
-
-
-def _end_process(process: subprocess.Popen) -> None:
-    """Kill a probe process and close its pipes (a finalizer: no reference to its owner;
-    it may run on any thread, the GUI's too, so the process is reaped off it)."""
-    _kill_group(process)
-    for stream in (process.stdin, process.stdout, process.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            if stream is not None:
-                stream.close()
-    _reap_later(process)
-
-
-REPLY_CHECKED = 1 << 20  # replies from this many bytes are weighed against free memory
-
-
-def _reply_too_large(sizes, op: str) -> str:
-    """Words refusing a reply that would not fit in the memory fdgui may use (the share a
-    network check may take of what is available), "" when it fits: said before its bytes
-    are read, never a machine out of memory (review15w H2: a 3e7-parameter θ0 grew fdgui
-    and the probe to 8 GB)."""
-    total = sum(size for _, _, size in sizes)
-    if total < REPLY_CHECKED:
-        return ""
-    from fdgui.core.netcheck import settings as memory
-    from fdgui.core.numbers.format import byte_size
-
-    available = memory.available_memory_bytes()
-    limit = memory.MEMORY_FRACTION * available
-    if total <= limit:
-        return ""
-    count = sum(int(np.prod(shape)) for _, shape, _ in sizes)
-    what = "θ0 and its shapes" if op == "load" else f"its answer to {op!r}"
-    return (
-        f"the probe sent {what}: {count:,} numbers, {byte_size(total)}, but fdgui may use "
-        f"{byte_size(limit)} ({memory.MEMORY_FRACTION:.0%} of the {byte_size(available)} of "
-        "memory available now); free memory (close other programs) or give the probe a "
-        "smaller θ0 (fewer parameters)"
-    )
-
-
 def _evaluations(header: dict[str, Any], arrays) -> int:
     """How many loss evaluations a request asks for."""
     if header.get("op") in ("changed", "points"):
@@ -183,7 +102,6 @@ FIRST_CALL_ALLOWANCE = 60.0
 FIRST_CALLS = ("load", "gradient", "losses", "changed", "points", "lines")
 EVALUATIONS = ("loss", "losses", "changed", "points", "lines")  # requests of loss values
 CLOSE_WAIT = 2.0  # seconds an idle worker may take to exit at end of input before a kill
-REAP_SECONDS = 600.0  # a killed process is waited for this long, off the caller's thread
 # a request's bytes move at no less than this many a second (a busy 2-core machine moved
 # 96 MB in 3.7 s) until the worker says it has read it (review9m MEDIUM-3)
 TRANSFER_RATE = 8e6
