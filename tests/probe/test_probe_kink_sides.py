@@ -78,7 +78,9 @@ def grad(t):
 
 
 def _kinked(tmp_path, seed, bug=0.0, index=0, near=2e-6):
-    return full_check(write_probe(tmp_path, KINKED.format(seed=seed, bug=bug, index=index, near=near)))
+    return full_check(
+        write_probe(tmp_path, KINKED.format(seed=seed, bug=bug, index=index, near=near))
+    )
 
 
 def _huge(tmp_path, offset, seed, kink, f32, bug=0.0, index=0, near=1.0):

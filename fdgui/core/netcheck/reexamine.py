@@ -85,7 +85,8 @@ KINK_DIRECTION = 14
 # an entry its first step measured the shape of, decided with steps down to its own scale
 # (netcheck.own_scale): right or wrong within the bar of the narrowest usable step
 OWN_SCALE_RIGHT, OWN_SCALE_WRONG = 15, 16
-# an entry of a model with kinks its sides decided, at steps its loss's scale bounds (netcheck.sides)
+# an entry of a model with kinks its sides decided, on steps its loss's scale bounds
+# (netcheck.sides)
 # (SIDES_OPEN: a between its sides, which differ: a kink its steps cannot place, or a bug)
 SIDES_RIGHT, SIDES_WRONG, SIDES_OPEN = 17, 18, 19
 # an entry left UNDECIDED by the second look whose first disagreement was more than this

@@ -23,9 +23,9 @@ from fdgui.core.netcheck.reexamine import (
     ESTIMATE_REASONS,
     LADDER_REASONS,
     OWN_SCALE_REASONS,
+    REASON_KEYS,
     SIDES_OPEN,
     SIDES_REASONS,
-    REASON_KEYS,
     SOME_EPSILON,
     UNDECIDED,
 )
@@ -441,7 +441,9 @@ def build_report(
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
             elif laddered[flat] and result.reason[flat] in (
-                *ESTIMATE_REASONS, *OWN_SCALE_REASONS, *SIDES_REASONS
+                *ESTIMATE_REASONS,
+                *OWN_SCALE_REASONS,
+                *SIDES_REASONS,
             ):
                 note = REASON_KEYS[int(result.reason[flat])]  # the estimate's bar decided
             elif laddered[flat] and within[flat]:

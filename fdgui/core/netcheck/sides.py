@@ -11,38 +11,43 @@ step by ε·|w|: at |w| = 1e6 a step of 4.8 spans a loss of scale 3 and "explain
 kink in a loss that has none (C1); at |w| = 1e12 steps of 4.8e6 cross kinks 0.01 away and
 call a correct gradient wrong (C5).
 
-So, in a float64 check at the recommended ε of a deterministic loss that may have kinks,
+So, in a float64 check at the recommended ε of a deterministic float64 loss (a coarser part
+inside it allowed: not a loss computed in float32) that may have kinks,
 every entry left excused (a kink, undecided, or agreeing only within a window or bar of at
 least ``WIDE_SHARE`` of |a|) — and every entry with |w| above ``BIG`` called wrong — is
-looked at on steps h = q·2^k, k = 0, 1, …: q = ε·max(1, |w|)/max(1, |w|) (the step the
+looked at on steps h = q·2^k, k = 0, 1, …: q = ε·max(S, |w|)/max(1, |w|) (the step the
 entry would have at |w| ≤ 1), at least ``FLOOR_SPACINGS`` spacings of w, a power of two (w
 ± h is then exact, and the step made is the step meant). On each side the one-sided
 slopes D(h) = ±ΔL±/h must follow a smooth loss's law, D(4h) − D(2h) = 2·(D(2h) − D(h))
-within ``LAW_SHARE`` of itself plus their round-off (7.5·r/h); a side is read only up to the
-first step where it does not (a kink crossed, or the loss's own scale reached: curvature
-takes over). The round-off r is the check's (the entry's tensor's) or what the entry's own
-fan of losses at q shows beyond a cubic, whichever is larger. Each side's value is the
-linear extrapolation to 0 from (h, 2h), its bar the change to the next pair plus 5·r/h;
-where both sides are clean the central differences give Richardson (4c(h) − c(2h))/3, bar
-the change to the next pair plus 1.5·r/h — counted only where the two sides agree within
-their bars (a kink at w itself bends both, and any value between its sides is a correct
-subgradient). The narrowest bar of each decides:
+within ``LAW_SHARE`` of itself plus their round-off (7.5·r/h); a side is read only below
+the first step where it does not (a kink crossed, or the loss's own scale reached:
+curvature takes over). r is the larger of the check's (the entry's tensor's) round-off and
+what the entry's own fan of losses at q (exact steps) shows beyond a cubic; at |w| above
+``BIG`` the fans' alone, at q and 16q: the check's was measured along lines whose steps
+θ's spacing rounds (2.8e-4 at 1e12, where exact steps see 1e-16). A side's value is its
+slopes' linear extrapolation to 0 from (h, 2h), its bar the change to the next pair plus
+5·r/h; where both sides are clean and agree within their bars, the central differences
+give Richardson (4c(h) − c(2h))/3, bar the change to the next pair plus 1.5·r/h. The
+narrowest bar of each look decides; a look resolves where its bar is at most a quarter of
+the larger of |a| and its value:
 
-* **wrong** where the central estimate (sides agreeing) excludes a by ``WRONG_BARS`` bars;
-  where both sides resolve and a lies outside both by that margin (outside the band
-  between them: a kink at w admits anything inside); or where one side resolves and
-  excludes a while the other side shows a kink (its law broke) and does not resolve;
-  never where some clean pair reproduces a within a bar under half the miss;
-* **right** where the central estimate (sides agreeing) or both sides, or one side whose
-  other side shows a kink, reproduce a within a bar of at most |a|/4;
-* otherwise the earlier verdict stands.
+* **wrong** where the central estimate excludes a by ``WRONG_BARS`` bars; or both sides
+  resolve and a lies outside the band between them widened by that margin (a kink at w
+  itself admits any value between its sides); or one side excludes a while the other
+  broke at a smaller step and resolves nothing or agrees with it (its kink lies beyond,
+  not at w) — never where some clean pair reproduces a within a bar under half the miss;
+* **right** where such a look holds a within a bar of at most |a|/4 and none excludes it;
+* **Kink (explained)** where both sides resolve, differ beyond their bars, and a is one
+  side's slope: a kink nearer to w than q, whose side the steps cannot tell (a kink's
+  signature Δ·δ/h falls with h exactly as round-off does);
+* **undecided** where a is neither side's slope there (``SIDES_OPEN``: a bug, or a
+  subgradient of a kink at w itself) — its tensor does not pass;
+* otherwise the earlier verdict stands. A "wrong" is only ever refuted here (right within
+  a bar under half its miss), never made from an earlier one.
 
-Resolving means a bar of at most a quarter of the larger of |a| and the value. A kink
-nearer to w than q on one side makes that side read the slope beyond it as if clean; a
-single such kink cannot make a correct entry wrong here (the other side resolves it too,
-and a is then inside the band between them). Climbing stops at ``MAX_RUNGS`` rungs, at
-``REACH``·max(S, |w|), where both sides have broken, or where a bar of ``STOP_SHARE``·|a|
-is reached. Cost: 12 losses for the fan, 2 a rung beyond 4q.
+Climbing stops at ``MAX_RUNGS`` rungs, at ``REACH``·max(S, |w|), where both sides have
+broken, or where a bar of ``STOP_SHARE``·|a| is reached. Cost: 12 losses for the fan (24 at
+|w| above BIG), 2 a rung beyond 4q, for the entries looked at only.
 """
 
 from __future__ import annotations
@@ -65,8 +70,8 @@ from fdgui.core.netcheck.reexamine import (
 from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
-from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.numbers.quadratic import fan_residuals
+from fdgui.core.numbers.verdicts import VERDICTS
 
 WIDE_SHARE = wide_window.WIDE_SHARE  # a window or bar this share of |a|: excused, looked at
 BIG = 16.0  # |w| above this: a "wrong" from steps ∝ |w| is looked at too
@@ -83,9 +88,13 @@ CALLED_WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE, ESTIMATE_WRONG, OWN_S
 
 
 def applies(engine) -> bool:
-    """A float64 check at the recommended ε of a deterministic loss that may have kinks
-    (``wide_window.applies``, not smooth)."""
-    return not engine.smooth and wide_window.applies(engine)
+    """A float64 check at the recommended ε of a deterministic float64 loss (a coarser part
+    inside it allowed) that may have kinks (``wide_window.applies``, not smooth). Not a
+    loss computed in float32: its steps round to a staircase everywhere, whose treads the
+    sides' law cannot tell from kinks (a correct float32 relu torch model, 1 of 2 seeds)."""
+    if engine.smooth or getattr(engine, "precision", "float64") != "float64":
+        return False
+    return wide_window.applies(engine)
 
 
 def candidates(engine, epsilon, values, analytic, numeric, kink, undecided, reason, bar):
@@ -124,13 +133,6 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     with np.errstate(invalid="ignore"):  # a "wrong" is refuted only by a bar under half its miss
         miss = np.where(was_wrong, np.abs(np.asarray(numeric, dtype=float)[chosen] - a), np.inf)
     wrong, right, value, width = _decide(looks, a, miss)
-    import os
-    if os.environ.get("SIDES_DEBUG"):
-        for i in range(a.size):
-            print("SIDES", chosen[i], "a", a[i], "+", looks["side"][1.0][0][i], looks["side"][1.0][1][i],
-                  "-", looks["side"][-1.0][0][i], looks["side"][-1.0][1][i], "c", looks["central"][0][i],
-                  looks["central"][1][i], "broke", looks["broke"][1.0][i], looks["broke"][-1.0][i],
-                  "W", wrong[i], "R", right[i], "r", looks["r"][i], "q", looks["q"][i])
     wrong &= ~was_wrong  # (a "wrong" stands; the sides may only refute it)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
@@ -157,7 +159,7 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     return numeric, bars, codes
 
 
-def _steps(engine, epsilon, values) -> np.ndarray:
+def _steps(epsilon, values) -> np.ndarray:
     """q per entry (module doc): the |w| ≤ 1 step, at least FLOOR_SPACINGS spacings of w,
     rounded up to a power of two."""
     magnitude = np.abs(values)
@@ -166,21 +168,29 @@ def _steps(engine, epsilon, values) -> np.ndarray:
     return 2.0 ** np.ceil(np.log2(q))
 
 
-def _changes(engine, rows_for, total, chosen, steps) -> tuple[np.ndarray, np.ndarray]:
-    """(ΔL, made steps) of the chosen entries moved by ``steps`` (one per chosen, signed)."""
-    full = np.zeros(total)
-    full[chosen] = steps
-    points, lost = rows_for(full)
+def _changes(engine, rows_for, total, chosen, moves) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(ΔL, made steps) of the chosen entries for each array of signed steps in ``moves``
+    (one step per chosen entry), in one call of the loss."""
+    parts = []
+    for steps in moves:
+        full = np.zeros(total)
+        full[chosen] = steps
+        parts.append(full)
+    points, lost = rows_for(np.concatenate(parts))
+    keep = np.concatenate([row * total + chosen for row in range(len(moves))])
     with np.errstate(invalid="ignore", over="ignore"):
-        losses = engine._losses(points[chosen] if not hasattr(points, "where") else
-                                _subset(points, chosen, total))  # fmt: skip
-        change = np.where(lost[chosen], 0.0, losses - engine.loss)
+        rows = _subset(points, keep) if hasattr(points, "where") else points[keep]
+        changes = np.where(lost[keep], 0.0, engine._losses(rows) - engine.loss)
     values = rows_for.values[chosen]
-    made = (values + steps) - values
-    return change, np.where(lost[chosen], 0.0, made)
+    found = []
+    for row, steps in enumerate(moves):
+        at = slice(row * chosen.size, (row + 1) * chosen.size)
+        made = np.where(lost[keep][at], 0.0, (values + steps) - values)
+        found.append((changes[at], made))
+    return found
 
 
-def _subset(points, chosen, total):
+def _subset(points, chosen):
     """The rows ``chosen`` of a model's changed points (``forward.ChangedPoints``)."""
     return type(points)(points.where[chosen], points.values[chosen])
 
@@ -189,7 +199,7 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
     """Each side's slopes on the rungs q·2^k and what they resolve (module doc)."""
     total = np.size(epsilon)
     n = chosen.size
-    q = _steps(engine, epsilon[chosen], values[chosen])
+    q = _steps(epsilon[chosen], values[chosen])
     top = REACH * np.maximum(epsilon[chosen] / engine.epsilon_base, 1.0)
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
     # the fan: q … FAN·q on each side (its 1, 2, 4 are the first rungs)
@@ -211,17 +221,17 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
     k = 3
     while True:
         state = _read(rungs, r, a)
-        state["r"], state["q"] = r, q
         live &= ~(state["broke"][1.0] & state["broke"][-1.0])
         live &= ~(state["best"] <= STOP_SHARE * np.abs(a))
         live &= q * 2.0**k <= top * (1 + 1e-12)
         if k >= MAX_RUNGS or not live.any():
             return state
         at = np.flatnonzero(live)
-        for sign in (1.0, -1.0):
+        moves = [sign * q[at] * 2.0**k for sign in (1.0, -1.0)]
+        for sign, found in zip((1.0, -1.0), _changes(engine, rows_for, total, chosen[at], moves),
+                               strict=True):  # fmt: skip
             change = np.full(n, np.nan)
             made = np.full(n, np.nan)
-            found = _changes(engine, rows_for, total, chosen[at], sign * q[at] * 2.0**k)
             change[at], made[at] = found
             rungs[sign].append((change, made))
         k += 1
@@ -230,10 +240,9 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
 def _fan(engine, rows_for, total, chosen, q) -> tuple[dict, np.ndarray]:
     """(changes, r): ΔL and made steps at ±j·q (j = 1 … FAN) of the chosen entries, and
     ROUNDOFF_SAFETY times the quieter of the two fans' residual from a cubic."""
-    fan = {}
-    for j in range(1, FAN + 1):
-        for sign in (1.0, -1.0):
-            fan[(j, sign)] = _changes(engine, rows_for, total, chosen, sign * j * q)
+    keys = [(j, sign) for j in range(1, FAN + 1) for sign in (1.0, -1.0)]
+    moves = [sign * j * q for j, sign in keys]
+    fan = dict(zip(keys, _changes(engine, rows_for, total, chosen, moves), strict=True))
     r = np.zeros(chosen.size)
     for column in range(chosen.size):
         line = [fan[(j, -1.0)][0][column] for j in range(FAN, 0, -1)] + [0.0]
@@ -299,8 +308,9 @@ def _read(rungs, r, a) -> dict:
         c = (slopes[1.0] + slopes[-1.0]) / 2
         for k in range(both - 1):
             h = steps[1.0][k]
-            symmetric = (steps[1.0][k] == steps[-1.0][k]) & (steps[1.0][k + 2] == steps[-1.0][k + 2])
-            symmetric &= steps[1.0][k + 1] == steps[-1.0][k + 1]
+            symmetric = np.ones(n, dtype=bool)
+            for j in (k, k + 1, k + 2):
+                symmetric &= steps[1.0][j] == steps[-1.0][j]
             this = (4 * c[k] - c[k + 1]) / 3
             nxt = (4 * c[k + 1] - c[k + 2]) / 3
             b = np.abs(nxt - this) + 1.5 * r / h
@@ -340,7 +350,8 @@ def _decide(looks, a, miss):
 
         def resolves(look):
             v, b = look
-            return np.isfinite(v) & np.isfinite(b) & (b <= DECIDE_SHARE * np.fmax(np.abs(a), np.abs(v)))
+            share = DECIDE_SHARE * np.fmax(np.abs(a), np.abs(v))
+            return np.isfinite(v) & np.isfinite(b) & (b <= share)
 
         def excludes(look):  # (never a miss the first band calls correct)
             off = np.abs(look[0] - a)
