@@ -36,7 +36,8 @@ the larger of |a| and its value:
   itself admits any value between its sides); or one side excludes a while the other
   broke at a smaller step and resolves nothing or agrees with it (its kink lies beyond,
   not at w) — never where some clean pair reproduces a within a bar under half the miss;
-* **right** where such a look holds a within a bar of at most |a|/4 and none excludes it;
+* **right** where such a look holds a within a bar of at most |a|/4 and none excludes it
+  (an entry already explained as a kink stays one: the sides only refute that excuse);
 * **Kink (explained)** where both sides resolve, differ beyond their bars, and a is one
   side's slope: a kink nearer to w than q, whose side the steps cannot tell (a kink's
   signature Δ·δ/h falls with h exactly as round-off does);
@@ -134,6 +135,7 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
         miss = np.where(was_wrong, np.abs(np.asarray(numeric, dtype=float)[chosen] - a), np.inf)
     wrong, right, value, width = _decide(looks, a, miss)
     wrong &= ~was_wrong  # (a "wrong" stands; the sides may only refute it)
+    right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
     placed = rest & one  # a is one side's slope: a kink near w, on the other side
