@@ -35,7 +35,7 @@ def test_the_plan_line_says_what_each_disagreeing_entry_adds(qtbot, tmp_path):
     plan = model.plan["sample"]
     assert f"{plan.recheck_evaluations:,}" in note and f"{plan.recheck_limit:,}" in note
     assert panel.plan_note.isVisible()
-    panel.grab().save("/tmp/ui16w/png/plan_note_860.png")
+    panel.grab().save(str(tmp_path / "plan_note_860.png"))
     assert [t for t in cut_off_texts(window) if "disagree" in t] == []
     model.set_text("source", "network")  # the built-in network's exact engine: no line
     qtbot.waitUntil(lambda: model.plan is not None, timeout=60_000)
