@@ -238,6 +238,10 @@ class MainWindow(QMainWindow):
                 state = self._take_probe_path(key, self._saved.pop(key))
                 restore_model(key, model, state, self.session)
             self.session.watch(model)
+            if hasattr(model, "historyChanged"):  # rows that stay: out of the collector's sight
+                from fdgui.ui import gc_guard
+
+                gc_guard.freeze_as_it_grows(model.historyChanged, lambda: len(model.history))
         return self._models[key]
 
     def panel(self, key: str) -> QWidget | None:

@@ -6,14 +6,21 @@ A job is a generator function from the core: each ``yield`` reports progress (a 
 on the next turn of the event loop (so connect first), and the ``Job`` emits ``progressed``,
 ``returned``, ``errored`` or ``aborted`` on the GUI thread, then ``finished``. The core never
 knows Qt.
+
+A long stretch between two yields that only computes (a sweep's diagnosis of 200,000 rows, one
+call of many seconds) can be marked ``with interruptible():`` inside the job: Cancel then stops
+it at once, raising ``JobCancelled`` in the worker's thread (the job ends ``aborted``), rather
+than letting it run on in the pool for every later job to wait behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import threading
 import time
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -21,6 +28,42 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from fdgui.core.errors import InputError
 
 _live_jobs: set[Job] = set()  # keeps each Job alive until it has finished
+_running = threading.local()  # .job: the Job this worker thread is running
+
+
+class JobCancelled(BaseException):
+    """Raised in a worker's thread inside ``interruptible()`` when its job is cancelled (a
+    BaseException, so no ``except Exception`` of the job's own swallows it)."""
+
+
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Have ``thread_id`` raise ``exception`` at its next Python instruction (None: withdraw
+    one not raised yet)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), None if exception is None else ctypes.py_object(exception)
+    )
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Inside a job: Cancel may stop what runs in this block at any Python instruction, so it
+    must only compute (no files written, no probe process spoken to, no lock of its own held).
+    Outside a job (the same generator driven on the GUI thread) it does nothing."""
+    job: Job | None = getattr(_running, "job", None)
+    if job is None:
+        yield
+        return
+    with job._lock:
+        if job._cancel.is_set():
+            raise JobCancelled
+        job._interruptible = threading.get_ident()
+    try:
+        yield
+    finally:
+        with job._lock:
+            if job._interrupted:  # sent: withdraw it if it has not been raised yet
+                _raise_in(job._interruptible or threading.get_ident(), None)
+            job._interruptible = None
 
 
 class Job(QObject):
@@ -37,13 +80,20 @@ class Job(QObject):
         self._cancel = threading.Event()
         self._min_interval_s = min_interval_s
         self.done = False
+        self._lock = threading.Lock()
+        self._interruptible: int | None = None  # the thread inside ``interruptible()``
+        self._interrupted = False
 
     def _forget(self) -> None:
         _live_jobs.discard(self)
 
     def cancel(self) -> None:
-        """Ask the job to stop at its next ``yield``."""
-        self._cancel.set()
+        """Ask the job to stop at its next ``yield``, or at once inside ``interruptible()``."""
+        with self._lock:
+            self._cancel.set()
+            if self._interruptible is not None and not self._interrupted:
+                self._interrupted = True
+                _raise_in(self._interruptible, JobCancelled)
 
     @property
     def cancelled(self) -> bool:
@@ -59,6 +109,7 @@ class Job(QObject):
 
     def _run(self, factory: Callable[[], Generator[Any, None, Any]]) -> None:
         last_emit = 0.0
+        _running.job = self
         try:
             generator = factory()
             try:
@@ -79,6 +130,8 @@ class Job(QObject):
                 else:
                     self._emit("progressed", 1.0, "")
                     self._emit("returned", stop.value)
+        except JobCancelled:  # stopped inside ``interruptible()``
+            self._emit("aborted")
         except MemoryError:
             self._emit(
                 "errored",
@@ -95,6 +148,7 @@ class Job(QObject):
             else:
                 self._emit("errored", f"{type(error).__name__}: {error}", traceback.format_exc())
         finally:
+            _running.job = None
             self.done = True
             self._emit("finished")
 

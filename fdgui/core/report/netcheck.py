@@ -35,6 +35,7 @@ from fdgui.core.report.netcheck_notes import (
     entry_status,
 )
 from fdgui.core.report.netcheck_open import no_estimate_words, open_in_words
+from fdgui.core.report.netcheck_rounding import kink_words, resolve_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 
@@ -123,15 +124,12 @@ def verdict_in_words(report: CheckReport) -> str:
         )
     if report.verdict == "pass":
         tolerances = report.tolerances
-        resolve = (
-            f"what {tolerances.dtype} can resolve (atol {number(tolerances.atol)}, rtol "
-            f"{number(tolerances.rtol)})"
-        )
+        resolve = resolve_words(report)
         kinks = sum(t.kinks for t in report.tensors)
         within = sum(t.within_tolerance for t in report.tensors)
         larger = sum(t.decided_larger for t in report.tensors)
         undecided = sum(t.undecided for t in report.tensors)
-        kink = "a relu kink" if report.settings.spec is not None else "a kink"
+        kink = kink_words(report, "a relu kink" if report.settings.spec is not None else "a kink")
         ladder = (
             f"{larger:,} of them decided at a larger ε, within a measured error bar of at most "
             "a quarter of the gradient"
@@ -143,7 +141,7 @@ def verdict_in_words(report: CheckReport) -> str:
         )
         rest = f"{_undecided_share(report, unit)}{_limit_reasons(report)}"
         if report.loose:
-            parts = [f"{kinks:,} sit on {kink}"] if kinks else []
+            parts = [f"{kinks:,} {kink}"] if kinks else []
             parts += [ladder] if larger else []
             parts += [by_estimate] if estimated else []
             middle = "".join(f"; {part}" for part in parts)
@@ -153,7 +151,7 @@ def verdict_in_words(report: CheckReport) -> str:
                 f"{resolve}{middle}, so a small bug could hide there.{tail} "
                 f"{_how_to_decide(settings, report)} {where[0].upper()}{where[1:]}."
             )
-        parts = [f"{kinks:,} of them sit on {kink}"] if kinks else []
+        parts = [f"{kinks:,} of them {kink}"] if kinks else []
         parts += [f"{within:,} of them agree only within {resolve}"] if within else []
         parts += [ladder] if larger else []
         parts += [by_estimate] if estimated else []

@@ -42,10 +42,12 @@ NOTE_WORDS = {
     "unconfirmed": "undecided: the dtype's differences disagree, but the same loss in "
     "float64 (steps from 2ε down to below ε/10⁶) does not bound a disagreement (truncation, a kink "
     "or round-off the dtype's steps cannot separate)",
-    "own-scale": "the first step was far larger than the scale the loss varies on here "
-    "(ΔL± of one sign, |w| far below ε, or no h² law): at smaller steps, down to the entry's "
+    "own-scale": "the first step did not read as a smooth slope here (ΔL± of one sign, |w| "
+    "far below ε, or no h² law: the loss varies on a scale below the step, or rounds coarser "
+    "than its dtype): at smaller steps, down to the entry's "
     "own size, the central differences follow the h² law and agree within the bar shown",
-    "own-scale-wrong": "the first step was far larger than the scale the loss varies on here; "
+    "own-scale-wrong": "the first step did not read as a smooth slope here (a scale below the "
+    "step, or coarse rounding); "
     "at smaller steps, down to the entry's own size, the central differences follow the h² "
     "law and exclude the gradient: a bug",
     "": "",

@@ -72,4 +72,8 @@ def _sweep_job(
         point = getattr(objective, "point", None)
         settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
     result = yield from sweep_steps(objective, settings, chunk=chunk)
-    return objective, result, diagnose(result)
+    from fdgui.ui.worker import interruptible
+
+    with interruptible():  # one call, seconds for a long table: Cancel stops it at once
+        diagnosis = diagnose(result)
+    return objective, result, diagnosis
