@@ -288,6 +288,11 @@ def compare(
             verdict, too_few = _resolved(left, uncertainty, terms, rooms, binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
+    if not numeric and verdict.key in _PASSING and (uncertainty or terms):
+        # L+ = L− with a ±: the row says only that |L'| is below it, and tells no claim
+        # inside it from 0 — a detached gradient's 0 passed where the exact one was too
+        # coarse (review16c M2): too coarse too, never a pass
+        verdict, too_few = INCONCLUSIVE, "terms" if binary else "losses"
     return Comparison(
         numeric=numeric,
         analytic=analytic,
@@ -306,6 +311,9 @@ def compare(
         prior=prior,
         jump=jump,
     )
+
+
+_PASSING = ("correct", "consistent", "limited", "kinks")  # the verdicts `calc` exits 0 on
 
 
 def floor_hidden(comparison: Comparison) -> bool:
