@@ -288,6 +288,18 @@ def compare(
             verdict, too_few = _resolved(left, uncertainty, terms, rooms, binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
+    if rounding and band.key == "kinks" and verdict.key in ("kinks", "consistent"):
+        # the "kinks" band passes only where the losses resolve the gradient, as the
+        # format's rounding band does: else a claim there passed while a nearer one, within
+        # the ± and the format's rounding, was too coarse (review16c M1, float32)
+        unresolved = _EXACT.multiply(2, _EXACT.add(uncertainty, terms))
+        if unresolved > _EXACT.multiply(LOSSES_RESOLVE, numeric.copy_abs()):
+            verdict, too_few = INCONCLUSIVE, "losses"
+    if not numeric and verdict.key in _PASSING and (uncertainty or terms):
+        # L+ = L− with a ±: the row says only that |L'| is below it, and tells no claim
+        # inside it from 0 — a detached gradient's 0 passed where the exact one was too
+        # coarse (review16c M2): too coarse too, never a pass
+        verdict, too_few = INCONCLUSIVE, "terms" if binary else "losses"
     return Comparison(
         numeric=numeric,
         analytic=analytic,
@@ -306,6 +318,9 @@ def compare(
         prior=prior,
         jump=jump,
     )
+
+
+_PASSING = ("correct", "consistent", "limited", "kinks")  # the verdicts `calc` exits 0 on
 
 
 def floor_hidden(comparison: Comparison) -> bool:

@@ -159,12 +159,18 @@ class CalculatorModel(PanelModel):
                 self._texts.get(name, "") == record[0].get(name, "") for name in fields
             )
 
+        def kept_losses() -> bool:
+            # L cleared removes L's information only: L+ and L− keep their format, the
+            # steps and the reference (review16c H3: a confirmed gradient turned "Wrong")
+            cleared = not self._texts.get("loss", "").strip()
+            return kept(("loss_plus", "loss_minus")) and (cleared or kept(("loss",)))
+
         sent = record[1] if record is not None else Sent(None, None)
         self._origin = dict(record[2]) if kept(FIELDS) and record and record[2] else None
         if field in losses:
-            self._loss_roundoff = sent.roundoff if kept(losses) else None
+            self._loss_roundoff = sent.roundoff if kept_losses() else None
         if field in (*losses, "epsilon"):
-            row = kept((*losses, "epsilon"))
+            row = kept_losses() and kept(("epsilon",))
             self._steps = sent.steps if row else None
             self._reference = sent.reference if row else None
             self._allowance = sent.allowance if row else None
