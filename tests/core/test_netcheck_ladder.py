@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ from fdgui.core.models import mlp
 from fdgui.core.models.mlp import BUGS, NetworkSpec
 from fdgui.core.netcheck import CheckSettings, make_engine, run_to_completion
 from fdgui.core.netcheck.ladder import measure_roundoff
+from tests.e2e.probe_cli import run_cli
 
 NETWORKS = [  # the float32 networks (both were "Inconclusive", exit 1)
     NetworkSpec((6, 10, 10, 10, 10, 3), "sigmoid", "cross-entropy"),
@@ -23,12 +23,7 @@ NETWORKS = [  # the issue's float32 networks (both were "Inconclusive", exit 1)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fdgui.cli", "netcheck", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli("netcheck", *args)  # in this process (tests/e2e/probe_cli.py says why)
 
 
 @pytest.mark.parametrize("engine", ["exact", "forward"])

@@ -7,7 +7,6 @@ Also: the table's loss is signed, and rows sharing an ε with different losses a
 
 import json
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ from fdgui.core.sweep.diagnosis import diagnose
 from fdgui.core.sweep.engine import SweepSettings, run_sweep
 from fdgui.core.sweep.reading import judges_nothing
 from fdgui.core.sweep.readout import _readout_from_index
+from tests.e2e.probe_cli import run_cli
 
 # 1 + 1e-20·sin(3w) at w = 0.3: float64 cannot show the change; every loss prints as 1.0
 FLAT = "".join(f"{eps},1.0,1.0,1.0\n" for eps in ("0.1", "0.05", "0.02", "0.01"))
@@ -33,12 +33,7 @@ def _sweep(text: str, backprop: str | None, source: str | None = None):
 def _cli(tmp_path, text: str, *extra: str) -> subprocess.CompletedProcess:
     path = tmp_path / "rows.csv"
     path.write_text(text)
-    return subprocess.run(
-        [sys.executable, "-m", "fdgui.cli", "sweep", "--table", str(path), *extra],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli("sweep", "--table", str(path), *extra)
 
 
 @pytest.mark.parametrize("backprop", ["0", "-3", "1e-30"])

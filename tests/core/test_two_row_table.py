@@ -2,14 +2,12 @@
 bounds their truncation, and every backprop (the truth, a factor 2, a sign flip, a far one)
 is 'too few rows to judge' (exit 2) — never 'wrong' (1) and never a pass (0)."""
 
-import subprocess
-import sys
-
 import pytest
 
 from fdgui.core.requests import table_request
 from fdgui.core.sweep.diagnosis import diagnose
 from fdgui.core.sweep.engine import SweepSettings, run_sweep
+from tests.e2e.probe_cli import run_cli
 
 ROWS = "1e-4,0.85005,0.84995\n1e-3,0.8505,0.8495\n"
 # sin(300·w) at w = 0.5, exact float64 values at ε = 0.02 and 0.01: both rows deep in
@@ -53,12 +51,7 @@ def test_one_row_never_judges():
 def _cli(backprop: str, tmp_path, rows: str = ROWS) -> int:
     path = tmp_path / "t.csv"
     path.write_text(rows)
-    return subprocess.run(
-        [sys.executable, "-m", "fdgui.cli", "sweep", "--table", str(path), "--backprop", backprop],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).returncode
+    return run_cli("sweep", "--table", str(path), "--backprop", backprop).returncode
 
 
 def test_cli_two_rows_exit_2_for_every_backprop(tmp_path):

@@ -7,12 +7,11 @@ import sys
 import pytest
 
 from fdgui.core.numbers.parsing import one_line
+from tests.e2e.probe_cli import run_cli
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fdgui.cli", *args], capture_output=True, text=True, timeout=120
-    )
+    return run_cli(*args)
 
 
 @pytest.mark.parametrize("typed", ["1_000", "99999999999999999999"])

@@ -7,12 +7,13 @@ import sys
 import pytest
 
 from fdgui.core.models.mlp import BUGS
+from tests.e2e.probe_cli import run_cli
 
 CLI = [sys.executable, "-m", "fdgui.cli"]
 
 
 def run(*args):
-    return subprocess.run([*CLI, "netcheck", *args], capture_output=True, text=True, timeout=120)
+    return run_cli("netcheck", *args)
 
 
 def test_correct_backprop_passes_with_exit_0():

@@ -5,12 +5,11 @@ loss's steps are not taken for a kink."""
 
 import re
 import subprocess
-import sys
 import textwrap
 
 import numpy as np
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import run_cli
 
 
 def _write(tmp_path, name: str, body: str) -> str:
@@ -20,10 +19,7 @@ def _write(tmp_path, name: str, body: str) -> str:
 
 
 def _sweep(path: str, index: int) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", path, "--index", str(index)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli("sweep", "--probe", path, "--index", str(index))
 
 
 def _show(out: subprocess.CompletedProcess) -> str:

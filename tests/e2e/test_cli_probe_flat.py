@@ -6,13 +6,11 @@ from 0 is wrong (exit 1), 0 is not. A quantised loss (flat between its steps) is
 in this sense: its steps set its resolution."""
 
 import math
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import run_cli
 
 BODY = """
     import numpy as np
@@ -39,10 +37,7 @@ def _run(tmp_path, name, value, grad, w=0.0, quantum=0.0):
     )
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(body))
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", str(path), "--index", "0"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli("sweep", "--probe", str(path), "--index", "0")
 
 
 def _show(out):

@@ -4,12 +4,11 @@ differences, and a gradient outside them is wrong (a gradient of 5 at |t| was "o
 the subgradient", exit 0)."""
 
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import run_cli
 
 
 def _probe(tmp_path, gradient: float) -> str:
@@ -32,10 +31,7 @@ def _probe(tmp_path, gradient: float) -> str:
 
 
 def _sweep(path: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", path, "--index", "0"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli("sweep", "--probe", path, "--index", "0")
 
 
 @pytest.mark.parametrize("gradient", [5.0, -4.0, 3.0])

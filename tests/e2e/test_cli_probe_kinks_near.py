@@ -5,12 +5,11 @@ gradient, never from ε where the loss did not change."""
 
 import json
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-CLI = [sys.executable, "-m", "fdgui.cli"]
+from tests.e2e.probe_cli import run_cli
 
 
 def _probe(
@@ -37,10 +36,7 @@ def _probe(
 
 
 def _sweep(path: str, json_out: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, "sweep", "--probe", path, "--index", "0", *(["--json"] if json_out else [])],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    return run_cli("sweep", "--probe", path, "--index", "0", *(["--json"] if json_out else []))
 
 
 def _show(out: subprocess.CompletedProcess) -> str:

@@ -21,55 +21,13 @@ from fdgui.core.sweep.engine import run_sweep
 from fdgui.core.sweep.objectives import EntryObjective
 from fdgui.core.sweep.reading import judges_nothing
 from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import write_probe
+from tests.probe.probe_checks import COARSE_PART_ENTRY, coarse_part_net, write_probe
 
-NET = """
-import numpy as np
-import ml_dtypes
-PART, SEED, BUG, OMIT, P64 = {part!r}, {seed}, {bug}, {omit}, {p64!r}
-r = np.random.default_rng(SEED)
-X = r.normal(size=(16, 5)); Y = r.normal(size=(16, 3)); r.integers(0, 3, size=16)
-shapes = [("W1", (7, 5)), ("b1", (7,)), ("W2", (3, 7))]
-names = shapes
-theta0 = np.concatenate([r.normal(scale=0.7, size=s).ravel() for _, s in shapes])
-
-def split(t):
-    return t[:35].reshape(7, 5), t[35:42], t[42:63].reshape(3, 7)
-
-def coarse(h):
-    if PART == "q100":
-        return np.tanh(np.round(h * 100.0) / 100.0)
-    dt = ml_dtypes.bfloat16 if PART == "bf16" else np.float16
-    return np.tanh(h.astype(dt)).astype(dt).astype(np.float64)
-
-def p64(h):
-    return h if P64 == "lin" else np.logaddexp(0, h)
-
-def dp64(h):
-    return 1.0 + 0.0 * h if P64 == "lin" else 1 / (1 + np.exp(-h))
-
-def loss(t):
-    w1, b1, w2 = split(np.asarray(t, float))
-    h = X @ w1.T + b1
-    o = (p64(h) + coarse(h)) @ w2.T
-    return float(0.5 * np.mean((o - Y) ** 2))
-
-def grad(t):
-    w1, b1, w2 = split(np.asarray(t, float))
-    h = X @ w1.T + b1
-    a = p64(h) + coarse(h)
-    go = (a @ w2.T - Y) / Y.size
-    da = dp64(h) + (0.0 if OMIT else 1.0 - np.tanh(h) ** 2)
-    gh = (go @ w2) * da
-    g = np.concatenate([(gh.T @ X).ravel(), gh.sum(0), (go.T @ a).ravel()])
-    g[7] *= 1.0 + BUG
-    return g
-"""
-ENTRY = 7  # W1[1, 2]
+ENTRY = COARSE_PART_ENTRY  # W1[1, 2]
 
 
 def _diagnose(tmp_path, part, seed, bug=0.0, omit=0, p64="lin"):
-    source = NET.format(part=part, seed=seed, bug=bug, omit=omit, p64=p64)
+    source = coarse_part_net(part, seed, bug=bug, omit=omit, p64=p64)
     path = write_probe(tmp_path, source, name=f"blind_{part}_{seed}_{bug}_{omit}_{p64}.py")
     model = open_probe(str(path))
     try:

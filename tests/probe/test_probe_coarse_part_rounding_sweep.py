@@ -25,59 +25,13 @@ from fdgui.core.sweep.engine import run_sweep
 from fdgui.core.sweep.objectives import EntryObjective
 from fdgui.core.sweep.reading import judges_nothing
 from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import write_probe
+from tests.probe.probe_checks import COARSE_PART_ENTRY, coarse_part_net, write_probe
 
-NET = """
-import numpy as np
-import ml_dtypes
-PART, SEED, BUG, OMIT, P64, KOFF = {part!r}, {seed}, {bug}, {omit}, {p64!r}, {koff}
-r = np.random.default_rng(SEED)
-X = r.normal(size=(16, 5)); Y = r.normal(size=(16, 3)); r.integers(0, 3, size=16)
-shapes = [("W1", (7, 5)), ("b1", (7,)), ("W2", (3, 7))]
-names = shapes
-theta0 = np.concatenate([r.normal(scale=0.7, size=s).ravel() for _, s in shapes])
-
-def split(t):
-    return t[:35].reshape(7, 5), t[35:42], t[42:63].reshape(3, 7)
-
-# the relu's kink sits KOFF (in h) from sample 0's h[0, 1]: KOFF / |X[0, 2]| from w along W1[1, 2]
-_w1, _b1, _ = split(theta0)
-POFF = float((X @ _w1.T + _b1)[0, 1] - KOFF * np.sign(X[0, 2])) if KOFF else 0.0
-
-def coarse(h, exact=False):
-    if exact:
-        return np.tanh(h)
-    dt = {{"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16}}[PART]
-    return np.tanh(h.astype(dt)).astype(dt).astype(np.float64)
-
-def p64(h):
-    return h if P64 == "lin" else np.maximum(h - POFF, 0.0)
-
-def dp64(h):
-    return 1.0 + 0.0 * h if P64 == "lin" else (h > POFF) * 1.0
-
-def loss(t, exact=False):
-    w1, b1, w2 = split(np.asarray(t, float))
-    h = X @ w1.T + b1
-    o = (p64(h) + coarse(h, exact)) @ w2.T
-    return float(0.5 * np.mean((o - Y) ** 2))
-
-def grad(t):
-    w1, b1, w2 = split(np.asarray(t, float))
-    h = X @ w1.T + b1
-    a = p64(h) + coarse(h, True)
-    go = (a @ w2.T - Y) / Y.size
-    da = dp64(h) + (0.0 if OMIT else 1.0 - np.tanh(h) ** 2)
-    gh = (go @ w2) * da
-    g = np.concatenate([(gh.T @ X).ravel(), gh.sum(0), (go.T @ a).ravel()])
-    g[7] *= 1.0 + BUG
-    return g
-"""
-ENTRY = 7  # W1[1, 2]
+ENTRY = COARSE_PART_ENTRY  # W1[1, 2]
 
 
 def _sweep(tmp_path, part, seed, bug=0.0, omit=0, p64="lin", koff=0.0):
-    source = NET.format(part=part, seed=seed, bug=bug, omit=omit, p64=p64, koff=koff)
+    source = coarse_part_net(part, seed, bug=bug, omit=omit, p64=p64, koff=koff, exact_a=True)
     path = write_probe(tmp_path, source, name=f"r_{part}_{seed}_{bug}_{omit}_{p64}_{koff}.py")
     model = open_probe(str(path))
     try:

@@ -13,6 +13,7 @@ from fdgui.core.netcheck import CheckSettings, run_to_completion
 from fdgui.probe.client import ProbeError
 from fdgui.probe.model import open_probe
 from fdgui.probe.precision import precision_of_values
+from tests.e2e.probe_cli import run_cli
 
 
 def write(tmp_path, text, name="probe.py"):
@@ -316,17 +317,12 @@ def test_names_take_numpy_integer_shapes(tmp_path):
 
 
 def test_a_bad_timeout_names_the_timeout_option(tmp_path):
-    import subprocess
-    import sys
 
     path = write(
         tmp_path, "import numpy as np\ntheta0 = np.ones(2)\nloss = lambda t: float(t @ t)\n"
     )
     for command in ("netcheck", "sweep"):
-        out = subprocess.run(
-            [sys.executable, "-m", "fdgui.cli", command, "--probe", path, "--timeout", "0"],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        out = run_cli(command, "--probe", path, "--timeout", "0")
         assert out.returncode == 2 and "--timeout: 0 is outside" in out.stderr, out.stderr
 
 
@@ -408,8 +404,6 @@ def test_the_torch_helper_evaluates_in_eval_mode(tmp_path):
     ],
 )
 def test_sweep_refuses_an_empty_or_contradictory_index(tmp_path, options, words):
-    import subprocess
-    import sys
 
     text = """
     import numpy as np
@@ -418,8 +412,5 @@ def test_sweep_refuses_an_empty_or_contradictory_index(tmp_path, options, words)
     loss = lambda t: float(t @ t)
     """
     path = write(tmp_path, text)
-    out = subprocess.run(
-        [sys.executable, "-m", "fdgui.cli", "sweep", "--probe", path, *options],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    out = run_cli("sweep", "--probe", path, *options)
     assert out.returncode == 2 and words in out.stderr, out.stderr
