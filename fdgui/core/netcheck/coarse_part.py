@@ -1,0 +1,404 @@
+"""A part of the loss coarser than float64 beside a float64 path, told from a fast ripple.
+
+A float16 / bfloat16 / quantised (or float32) part inside a float64 loss is a staircase
+along an entry's axis: between its treads it is frozen (the central differences measure the
+float64 path alone), across one it jumps by a whole tread q (a difference q/2h off). At
+steps of ε and below, that staircase is read as the loss's shape: a correct gradient was
+"Wrong at every ε" (review15n C2: 32 of 32 honest numpy runs with such a part, 4 of 4 torch
+runs), "Wrong at its own scale" with float64's round-off at |w| = 1e7 (C3), and a gradient
+that drops the part's derivative agreed with the frozen small steps (H1). A true fast ripple
+— a smooth fine structure with a real derivative, R/K·sin(K·θ) — looks the same at steps
+above its period, and there only the steps below its period judge it.
+
+So, in a float64 check at the recommended ε, every entry whose first look was not clean
+(its first central difference outside its window; not explained by a kink) has its loss's
+roughness measured (``survey``): the loss on uniform grids of 2·SIDE points at spacings
+h·SPACINGS around w (h: the entry's first step, or the own-scale look's for an entry whose
+step grew with |w|, ``own_roundoff_recheck.starting_steps``); each grid's first differences
+less their quadratic trend (the loss's curvature) leave residuals, and a grid whose largest
+residual stands ROUGH times above the format's round-off is rough. The interval of the
+largest residual is then halved LEVELS times, into the half that departs more from the local
+slope, and the difference of its two halves' changes, A, read at each level: a staircase's
+jump stays whole however fine the halves (A keeps a quarter of itself down to θ's spacing),
+a smooth structure's falls as the square of the interval (a kink's as the interval).
+
+* a **staircase** (the jump stays): q, the largest residual of the rough grids, bounds what
+  rounding adds to a loss value; the entry is decided again on ``wide_window``'s ladder of
+  wider steps from where 4q/h is a tenth of the first disagreement, with q as its round-off:
+  wrong beyond two bars (no pair reproducing g, both one-sided slopes excluding it where the
+  model may have kinks, outside the scatter of five steps), right within a bar of at most
+  |a|/4 and under half the disagreement, else undecided — never wrong. A "right" that a
+  later look gave, after a first ε that excluded g beyond twice its window widened by the
+  staircase (2q/h), is taken back to undecided where the ladder decides nothing (H1).
+* a **fine structure** (A falls with the square of the interval) finer than a quarter of the
+  step: judged by Richardson on steps below the interval where it turned smooth (σ/2·2^-j),
+  the pair with the narrowest bar among those whose truncation shrinks with the step, its
+  round-off the smallest halves' A: wrong beyond two bars and the scatter of five steps, right
+  within a bar of at most |a|/4 and under half the disagreement; else the verdict stands.
+* **clean** (no rough grid): nothing changes.
+
+The cost is 2·SIDE·len(SPACINGS) + LEVELS losses per entry looked at (at most ENTRY_LIMIT
+per check), and the ladder's where it climbs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fdgui.core.netcheck import estimate_verdict, own_roundoff_recheck, wide_window
+from fdgui.core.netcheck.own_scale import GREW
+from fdgui.core.netcheck.reexamine import (
+    ESTIMATE_RIGHT,
+    EXPLAINED,
+    JUMP,
+    KINK,
+    KINK_DIRECTION,
+    OWN_SCALE_RIGHT,
+    UNDECIDED,
+)
+from fdgui.core.netcheck.tolerances import step_atol
+from fdgui.core.numbers.precision import unit_roundoff
+
+SIDE = 10  # grid points on each side of w
+SPACINGS = (1 / 256, 1 / 16, 1.0, 16.0, 256.0)  # the grids' spacings, times the entry's step
+ROUGH = 16.0  # a residual this many times the format's round-off is rough
+LEVELS = 24  # halvings of each interval looked into
+CANDIDATES = 3  # intervals of the roughest grid looked into
+KEEPS = 0.25  # a jump keeps this share of its difference over KEPT_LEVELS halvings
+KEPT_LEVELS = 4
+FINE_STEPS = 14  # the fine ladder's steps σ/2·2^-j
+BISECT_FLOOR = 4  # halve no interval narrower than this many spacings of θ (float64)
+DEVIATION_SAFETY = 1.5  # the largest departure seen, times this: the worst one unseen
+ENTRY_LIMIT = 512  # entries looked at per check
+
+
+def applies(engine) -> bool:
+    """A float64 loss in a float64 check at the recommended ε (``own_roundoff_recheck``)."""
+    return own_roundoff_recheck.applies(engine) and engine.precision == "float64"
+
+
+def rechecked(engine, rows_for, first_steps, first_numeric, epsilon, analytic, numeric, kink,
+              undecided, reason, bar):  # fmt: skip
+    """``own_roundoff_recheck.recheck``, then the entries whose first look was not clean
+    looked at for a coarse part or a fine structure (module doc): (numeric, bar, reason)."""
+    steps = own_roundoff_recheck.starting_steps(engine, first_steps, epsilon)
+    numeric, bar, reason = own_roundoff_recheck.recheck(engine, rows_for, steps, analytic, numeric,
+                                                        kink, undecided, reason, bar)  # fmt: skip
+    if not applies(engine):
+        return numeric, bar, reason
+    return examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numeric, kink,
+                   undecided, reason, bar)  # fmt: skip
+
+
+def _unclean(engine, first_steps, first_numeric, analytic, kink, codes, undecided):
+    """The entries to look at: those whose first central difference lies outside its
+    window, or that a later look called wrong or left open (a window widened by a measured
+    round-off may hold the first miss), not explained by a kink; their first misses and
+    windows."""
+    tolerances = engine._tolerances
+    a = np.asarray(analytic, dtype=float)
+    window = step_atol(tolerances, first_steps) + tolerances.rtol * np.abs(a)
+    with np.errstate(invalid="ignore"):
+        miss = np.abs(np.asarray(first_numeric, dtype=float) - a)
+        chosen = (miss > window) | _called_wrong(codes, np.asarray(undecided, dtype=bool))
+        chosen &= np.isfinite(miss) & (a != 0)
+    kink = np.asarray(kink, dtype=bool)
+    # (a kink the second look's small steps found — code KINK — is looked at too: below a
+    # staircase's treads those steps refute nothing; only its "wrong" is taken, ``examine``)
+    chosen &= ~(kink & (codes == 0)) & (codes != KINK_DIRECTION)
+    return np.flatnonzero(chosen), miss, window
+
+
+def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numeric, kink,
+            undecided, reason, bar):  # fmt: skip
+    """(numeric, bar, reason) after the coarse-part look (module doc); ``undecided`` is
+    updated in place."""
+    total = np.size(analytic)
+    codes = np.zeros(total, dtype=np.int8) if reason is None else np.asarray(reason, np.int8)
+    first_steps = np.asarray(first_steps, dtype=float)
+    chosen, miss, window = _unclean(
+        engine, first_steps, first_numeric, analytic, kink, codes, undecided
+    )
+    looked = getattr(engine, "coarse_looked", 0)
+    chosen = chosen[: max(0, ENTRY_LIMIT - looked)]
+    if chosen.size == 0:
+        return numeric, bar, reason
+    engine.coarse_looked = looked + int(chosen.size)
+    # (an entry moved by ε·|w| far beyond 1 is surveyed and laddered from ε: its first step
+    # spans the loss's own scale many times over, where a tanh of width 3 is a "jump")
+    h = np.minimum(np.asarray(steps, dtype=float)[chosen], engine.epsilon_base * GREW)
+    found = survey(engine, rows_for, total, chosen, h)
+    fine = found["fine"]
+    if not (found["jump"] | found["neither"] | fine).any():
+        return numeric, bar, reason
+    a = np.asarray(analytic, dtype=float)
+    numeric = np.array(numeric, dtype=float, copy=True)
+    bars = np.full(total, np.nan) if bar is None else np.array(bar, dtype=float, copy=True)
+    codes = np.array(codes, copy=True)
+    undecided = np.asarray(undecided)
+    right_now = ~_called_wrong(codes[chosen], np.asarray(undecided, bool)[chosen])
+    # a staircase; or rough without a smooth structure the halves resolve, for an entry
+    # called wrong or left open (a kink far off is no reason to reopen a "right")
+    stair = found["jump"] | (found["neither"] & ~right_now)
+    kinked = codes[chosen] == KINK
+    fine &= ~kinked
+    with np.errstate(invalid="ignore"):
+        current = np.abs(numeric[chosen] - a[chosen])
+    first = np.where(right_now, miss[chosen], np.fmax(current, miss[chosen]))
+    for kind, picked in (("stair", stair), ("fine", fine)):
+        at = np.flatnonzero(picked)
+        if at.size == 0:
+            continue
+        where = chosen[at]
+        if kind == "stair":
+            value, estimate_bar, right, wrong = _staircase(
+                engine, rows_for, total, where, h[at], found["q"][at], a[where], first[at]
+            )
+            # a "right" after a first ε that excluded g beyond its window widened by the
+            # staircase is taken back where the ladder decides nothing (module doc, H1)
+            staircase = 2 * found["q"][at] / first_steps[where]
+            excluded = miss[where] > estimate_verdict.WRONG_BARS * (window[where] + staircase)
+            excluded &= found["jump"][at]
+        else:
+            value, estimate_bar, right, wrong = _fine(
+                engine, rows_for, total, where, found["sigma"][at], found["floor"][at],
+                a[where], first[at],
+            )  # fmt: skip
+            excluded = np.zeros(at.size, dtype=bool)  # (its open entries keep their verdict)
+        now_right = right_now[at]
+        decided = wrong | (right & ~now_right)
+        numeric[where[decided]] = value[decided]
+        bars[where[decided]] = estimate_bar[decided]
+        codes[where[wrong]] = estimate_verdict.ESTIMATE_WRONG
+        kink[where[wrong]] = False  # (as the estimate's "wrong" does: no kink excuses it)
+        codes[where[right & ~now_right]] = estimate_verdict.ESTIMATE_RIGHT
+        undecided[where[decided]] = False
+        if kind == "stair":
+            opened = ~right & ~wrong & (~now_right | excluded) & ~kinked[at]
+            codes[where[opened]] = UNDECIDED
+            undecided[where[opened]] = True
+    bars = None if np.isnan(bars).all() else bars
+    return numeric, bars, codes
+
+
+def _called_wrong(codes, undecided):
+    """Whether each entry's code calls it wrong (or leaves it open)."""
+    right = np.isin(codes, (*EXPLAINED, ESTIMATE_RIGHT, OWN_SCALE_RIGHT, 0))
+    return ~right | undecided | (codes == JUMP)
+
+
+def _changes(engine, rows_for, total, chosen, offsets):
+    """L(w + offset) − L(θ0) of the ``chosen`` entries at ``offsets`` (rows × entries)."""
+    rows = offsets.shape[0]
+    steps = np.zeros((rows, total))
+    steps[:, chosen] = offsets
+    points, lost = rows_for(steps.ravel())
+    keep = (np.arange(rows)[:, None] * total + chosen[None, :]).ravel()
+    with np.errstate(invalid="ignore", over="ignore"):
+        values = engine._losses(points[keep])
+        changes = np.where(lost[keep], 0.0, values - engine.loss)
+    return changes.reshape(rows, chosen.size)
+
+
+def survey(engine, rows_for, total, chosen, h):
+    """Per entry: ``jump`` (a staircase), ``q`` (its largest residual), ``fine`` (a smooth
+    structure finer than h/4), ``sigma`` (the interval where it turned smooth), ``floor``
+    (the finest halves' difference: the round-off there)."""
+    n = chosen.size
+    plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
+    scale = max(own_roundoff_recheck.format_roundoff(engine), plain)
+    floor = ROUGH * scale
+    index = np.arange(-SIDE, SIDE + 1, dtype=float)
+    middle = index[:-1] + 0.5
+    design = np.vstack([np.ones_like(middle), middle, middle**2]).T
+    project = np.eye(middle.size) - design @ np.linalg.pinv(design)
+    offsets = np.concatenate([np.outer(index, h * s) for s in SPACINGS])  # (grids·points, n)
+    values = _changes(engine, rows_for, total, chosen, offsets)
+    values = values.reshape(len(SPACINGS), index.size, n)
+    values[:, SIDE, :] = 0.0  # (w itself: L(θ0))
+    differences = np.diff(values, axis=1)
+    residual = np.einsum("ij,gjn->gin", project, differences)
+    # the loss's curvature times the spacing², from the trend (d ≈ c0 + c1·t + c2·t²)
+    bends = np.einsum("ij,gjn->gin", np.linalg.pinv(design), differences)[:, 1, :]
+    size = np.abs(residual)
+    largest = np.nanmax(size, axis=1)  # (grids, n)
+    rough = largest > floor
+    # what rounding adds to a loss value: the losses' departure from a cubic through them
+    # (a staircase's deviation from its smooth envelope; a jump's differences sum several)
+    cubic = np.vander(index, 4)
+    departure = np.einsum("ij,gjn->gin", np.eye(index.size) - cubic @ np.linalg.pinv(cubic),
+                          values)  # fmt: skip
+    deviation = DEVIATION_SAFETY * np.nanmax(np.abs(departure), axis=1)
+    q = np.where(rough, deviation, 0.0).max(axis=0)
+    grid = np.argmax(rough, axis=0)  # the finest rough grid: its halvings reach deepest
+    out = {"jump": np.zeros(n, bool), "fine": np.zeros(n, bool), "q": q,
+           "sigma": np.full(n, np.nan), "floor": np.full(n, scale)}  # fmt: skip
+    at = np.flatnonzero(rough.any(axis=0))
+    if at.size == 0:
+        return out
+    g_at = grid[at]
+    # the intervals whose changes depart most from the median change (a dense staircase's
+    # jumps pull a least-squares trend up to the plain intervals)
+    steps_of = differences[g_at, :, at]  # (entries, intervals)
+    typical = np.median(steps_of, axis=1)
+    ranked = np.argsort(-np.abs(steps_of - typical[:, None]), axis=1)
+    spacing = h[at] * np.asarray(SPACINGS)[g_at]
+    w = getattr(rows_for, "values", None)
+    w = np.zeros(total) if w is None else np.asarray(w, dtype=float)
+    jump = np.zeros(at.size, dtype=bool)
+    fine = np.ones(at.size, dtype=bool)
+    told = np.zeros(at.size, dtype=bool)
+    sigma = np.full(at.size, np.inf)
+    end = np.full(at.size, scale)
+    for k in ranked[:, :CANDIDATES].T:
+        left = index[k] * spacing
+        ends = (values[g_at, k, at], values[g_at, k + 1, at])
+        resolution = BISECT_FLOOR * np.spacing(np.abs(w[chosen[at]]) + np.abs(left) + spacing)
+        bend = bends[g_at, at] / spacing**2
+        halves = _halves(engine, rows_for, total, chosen[at], left, spacing, ends,
+                         typical / spacing, bend, resolution)  # fmt: skip
+        found = _read(halves, floor, spacing, h[at])
+        jump |= found[0]
+        fine &= found[1] | ~found[2]  # (a plain interval tells nothing)
+        told |= found[2]
+        sigma = np.fmin(sigma, found[3])
+        end = np.fmax(end, found[4])
+    fine &= told & ~jump
+    # (rough, but neither: a staircase for an entry called wrong, ``examine``)
+    out["neither"] = np.zeros(n, bool)
+    out["neither"][at] = ~jump & ~fine
+    out["jump"][at] = jump
+    out["fine"][at] = fine
+    out["sigma"][at] = np.where(np.isfinite(sigma), sigma, np.nan)
+    out["floor"][at] = end
+    return out
+
+
+def _halves(engine, rows_for, total, chosen, left, width, ends, slope, bend, resolution):
+    """The difference of the two halves' changes of each entry's interval [left, left +
+    width] (losses ``ends`` there), less the curvature's (``bend``·(width/2)²), at each of
+    LEVELS halvings into the half that departs more from ``slope`` (NaN below
+    ``resolution``)."""
+    low, high = ends
+    width = np.array(width, dtype=float, copy=True)
+    halves = np.full((LEVELS, chosen.size), np.nan)
+    for level in range(LEVELS):
+        live = width / 2 > resolution
+        if not live.any():
+            break
+        mid = left + width / 2
+        middle_value = np.full(chosen.size, np.nan)
+        middle_value[live] = _changes(engine, rows_for, total, chosen[live],
+                                      mid[live][None, :])[0]  # fmt: skip
+        first_half, second_half = middle_value - low, high - middle_value
+        excess = np.abs(first_half - second_half + bend * (width / 2) ** 2)
+        halves[level] = np.where(live, excess, np.nan)
+        expected = slope * width / 2
+        into_first = np.abs(first_half - expected) >= np.abs(second_half - expected)
+        left = np.where(live & ~into_first, mid, left)
+        high = np.where(live & into_first, middle_value, high)
+        low = np.where(live & ~into_first, middle_value, low)
+        width = np.where(live, width / 2, width)
+    return halves
+
+
+def _read(halves, floor, spacing, h):
+    """(jump, fine, told, sigma, end) of each interval's halvings (module doc)."""
+    start = halves[0]
+    finite = np.isfinite(halves)
+    last = np.where(finite.any(axis=0), LEVELS - 1 - np.argmax(finite[::-1], axis=0), 0)
+    columns = np.arange(start.size)
+    end = halves[last, columns]
+    earlier = halves[np.maximum(last - KEPT_LEVELS, 0), columns]
+    with np.errstate(invalid="ignore"):
+        told = start > floor
+        # a jump: the finest halves kept their difference over the last KEPT_LEVELS halvings
+        jump = told & (end > floor) & (end >= KEEPS * earlier) & (last >= KEPT_LEVELS)
+        fell = finite & (halves <= KEEPS * start[None, :])
+    turned = np.argmax(fell, axis=0)
+    # ... a smooth structure: fallen to a quarter, then by 8 (a kink's falls by 4) or to the
+    # floor over the next two halvings
+    later = halves[np.minimum(turned + 2, LEVELS - 1), columns]
+    with np.errstate(invalid="ignore"):
+        square = (later <= halves[turned, columns] / 8) | (later <= 2 * floor)
+    sigma = spacing * 2.0 ** -(turned + 1.0)
+    fine = ~jump & fell.any(axis=0) & square & told & (sigma < h / 4)
+    return jump, fine, told, sigma, np.where(np.isfinite(end), end, 0.0)
+
+
+def _staircase(engine, rows_for, total, chosen, h, q, g, first):
+    """(value, bar, right, wrong) of each entry decided on ``wide_window``'s ladder with the
+    staircase's q as its round-off (module doc)."""
+    r = np.maximum(q, own_roundoff_recheck.windowed_roundoff(engine))
+    top = wide_window.REACH * h / engine.epsilon_base
+    with np.errstate(invalid="ignore", divide="ignore"):
+        base = np.maximum(h, np.minimum(40 * r / first, top / 16))
+    epsilon = np.zeros(total)
+    epsilon[chosen] = base
+    epsilon = np.where(epsilon > 0, epsilon, 1.0)
+    with np.errstate(invalid="ignore"):
+        stop = np.minimum(wide_window.STOP_SHARE * np.abs(g), first / 4)
+    scaled = _Scaled(engine, top / base)
+    value, bar, step, pair = wide_window._ladder(scaled, rows_for, epsilon, chosen, r, g, stop)
+    return _decided(engine, rows_for, total, chosen, g, first, value, bar, step, pair)
+
+
+class _Scaled:
+    """The engine as ``wide_window._ladder`` reads it, its reach set per entry (its top
+    step over the ladder's base: ``REACH``·base/epsilon_base)."""
+
+    def __init__(self, engine, reach):
+        self._engine = engine
+        self.epsilon_base = wide_window.REACH / np.asarray(reach, dtype=float)
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
+def _decided(engine, rows_for, total, chosen, g, first, value, bar, step, pair):
+    with np.errstate(invalid="ignore", over="ignore"):
+        usable = np.isfinite(value) & np.isfinite(bar)
+        off = np.abs(value - g)
+        wrong = usable & (off > estimate_verdict.WRONG_BARS * bar) & pair["straight"]
+        if not engine.smooth:
+            wrong &= pair["sides_exclude"]
+        right = usable & (bar <= estimate_verdict.DECIDE_SHARE * np.abs(g)) & (off <= bar)
+        right &= 2 * bar < first
+    wrong &= ~right
+    if wrong.any():
+        wrong[wrong] = estimate_verdict._outside_scatter(
+            engine, rows_for, total, chosen[wrong], step[wrong], g[wrong],
+            (pair["wide"][wrong], pair["narrow"][wrong]),
+        )  # fmt: skip
+    return value, bar, right, wrong
+
+
+def _fine(engine, rows_for, total, chosen, sigma, floor, g, first):
+    """(value, bar, right, wrong) of each entry judged on steps below its fine structure's
+    scale σ (module doc)."""
+    n = chosen.size
+    r = np.maximum(floor, own_roundoff_recheck.windowed_roundoff(engine))
+    steps = (sigma / 2)[None, :] * 2.0 ** -np.arange(FINE_STEPS)[:, None]  # (steps, n)
+    changes = _changes(engine, rows_for, total, chosen, np.concatenate([steps, -steps]))
+    plus, minus = changes[:FINE_STEPS], changes[FINE_STEPS:]
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        central = (plus - minus) / (2 * steps)
+        gap = np.abs(np.diff(central, axis=0))  # |c(h_j+1) − c(h_j)|, wide first
+        estimate = (4 * central[1:] - central[:-1]) / 3
+        noise = 4 * r[None, :] / steps[:-1]
+        bars = gap / 3 + noise
+        # a pair counts where the next narrower pair's gap has shrunk as h² (or is round-off)
+        law = np.zeros_like(gap, dtype=bool)
+        law[:-1] = gap[1:] <= 0.5 * gap[:-1] + 2 * noise[1:]
+        bars = np.where(law & np.isfinite(bars) & np.isfinite(estimate), bars, np.inf)
+    pick = np.argmin(bars, axis=0)
+    columns = np.arange(n)
+    value = estimate[pick, columns]
+    bar = bars[pick, columns]
+    value = np.where(np.isfinite(bar), value, np.nan)
+    with np.errstate(invalid="ignore"):
+        refuted = np.any((np.abs(estimate - g) <= bars) & (bars < np.abs(value - g) / 2), axis=0)
+    pair = {"straight": ~refuted, "sides_exclude": np.ones(n, dtype=bool),
+            "wide": central[pick, columns], "narrow": central[pick + 1, columns]}  # fmt: skip
+    step = steps[pick, columns]
+    return _decided(engine, rows_for, total, chosen, g, first, value, bar, step, pair)
