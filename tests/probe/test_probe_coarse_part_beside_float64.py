@@ -100,3 +100,11 @@ def test_a_dropped_float32_derivative_is_not_certified_correct(tmp_path):
             tensor.failures,
             tensor.undecided,
         )
+
+
+def test_a_smooth_float64_loss_that_disagrees_only_by_truncation_is_untouched(tmp_path):
+    """No grid rough (a plain float64 loss): the look changes nothing and never fails."""
+    source = MLP.format(seed=0, part="f32", act="lin", bug=0.0, bidx=0, drop=0)
+    source = source.replace("np.tanh(h.astype(np.float32)).astype(np.float64)", "np.tanh(h)")
+    report = full_check(write_probe(tmp_path, source))
+    assert report.verdict == "pass" and not report.inconclusive, _rows(report)

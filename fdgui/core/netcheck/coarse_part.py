@@ -231,8 +231,8 @@ def survey(engine, rows_for, total, chosen, h):
     deviation = DEVIATION_SAFETY * np.nanmax(np.abs(departure), axis=1)
     q = np.where(rough, deviation, 0.0).max(axis=0)
     grid = np.argmax(rough, axis=0)  # the finest rough grid: its halvings reach deepest
-    out = {"jump": np.zeros(n, bool), "fine": np.zeros(n, bool), "q": q,
-           "sigma": np.full(n, np.nan), "floor": np.full(n, scale)}  # fmt: skip
+    out = {"jump": np.zeros(n, bool), "fine": np.zeros(n, bool), "neither": np.zeros(n, bool),
+           "q": q, "sigma": np.full(n, np.nan), "floor": np.full(n, scale)}  # fmt: skip
     at = np.flatnonzero(rough.any(axis=0))
     if at.size == 0:
         return out
@@ -265,7 +265,6 @@ def survey(engine, rows_for, total, chosen, h):
         end = np.fmax(end, found[4])
     fine &= told & ~jump
     # (rough, but neither: a staircase for an entry called wrong, ``examine``)
-    out["neither"] = np.zeros(n, bool)
     out["neither"][at] = ~jump & ~fine
     out["jump"][at] = jump
     out["fine"][at] = fine
