@@ -106,6 +106,7 @@ def _unclean(engine, first_steps, first_numeric, analytic, kink, codes, undecide
     # (a kink the second look's small steps found — code KINK — is looked at too: below a
     # staircase's treads those steps refute nothing; only its "wrong" is taken, ``examine``)
     chosen &= ~(kink & (codes == 0)) & (codes != KINK_DIRECTION)
+    chosen &= codes != JUMP  # (a discontinuity the second look found stays one)
     return np.flatnonzero(chosen), miss, window
 
 
@@ -137,9 +138,16 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
     codes = np.array(codes, copy=True)
     undecided = np.asarray(undecided)
     right_now = ~_called_wrong(codes[chosen], np.asarray(undecided, bool)[chosen])
+    undecided_now = np.asarray(undecided, bool)[chosen] | (codes[chosen] == UNDECIDED)
     # a staircase; or rough without a smooth structure the halves resolve, for an entry
     # called wrong or left open (a kink far off is no reason to reopen a "right")
-    stair = found["jump"] | (found["neither"] & ~right_now)
+    # a staircase; or rough without a smooth structure the halves resolve, for an entry
+    # called wrong or left open (a kink far off is no reason to reopen a "right")
+    # ... only for an entry moved by ε·|w| far beyond 1 whose later look's steps measured
+    # the loss's shape, where a kink far off is no reason to undo a "wrong" either)
+    w = getattr(rows_for, "values", None)
+    grew = np.zeros(chosen.size, bool) if w is None else np.abs(np.asarray(w)[chosen]) > GREW
+    stair = found["jump"] | (found["neither"] & ~right_now & grew)
     kinked = codes[chosen] == KINK
     fine &= ~kinked
     with np.errstate(invalid="ignore"):
@@ -166,6 +174,8 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
             )  # fmt: skip
             excluded = np.zeros(at.size, dtype=bool)  # (its open entries keep their verdict)
         now_right = right_now[at]
+        stands = wrong & ~now_right & ~undecided_now[at]  # (a "wrong" already called keeps
+        wrong &= ~stands  # its own words)
         decided = wrong | (right & ~now_right)
         numeric[where[decided]] = value[decided]
         bars[where[decided]] = estimate_bar[decided]
@@ -174,7 +184,7 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
         codes[where[right & ~now_right]] = estimate_verdict.ESTIMATE_RIGHT
         undecided[where[decided]] = False
         if kind == "stair":
-            opened = ~right & ~wrong & (~now_right | excluded) & ~kinked[at]
+            opened = ~right & ~wrong & ~stands & (~now_right | excluded) & ~kinked[at]
             codes[where[opened]] = UNDECIDED
             undecided[where[opened]] = True
     bars = None if np.isnan(bars).all() else bars
@@ -241,7 +251,7 @@ def survey(engine, rows_for, total, chosen, h):
     # jumps pull a least-squares trend up to the plain intervals)
     steps_of = differences[g_at, :, at]  # (entries, intervals)
     typical = np.median(steps_of, axis=1)
-    ranked = np.argsort(-np.abs(steps_of - typical[:, None]), axis=1)
+    ranked = np.argsort(-_departures(steps_of, design), axis=1)
     spacing = h[at] * np.asarray(SPACINGS)[g_at]
     w = getattr(rows_for, "values", None)
     w = np.zeros(total) if w is None else np.asarray(w, dtype=float)
@@ -270,6 +280,21 @@ def survey(engine, rows_for, total, chosen, h):
     out["fine"][at] = fine
     out["sigma"][at] = np.where(np.isfinite(sigma), sigma, np.nan)
     out["floor"][at] = end
+    return out
+
+
+def _departures(steps_of, design):
+    """Each interval's change less a quadratic trend fitted again without the intervals
+    departing most from the first fit (jumps pull a least-squares trend towards them; the
+    loss's curvature makes the end intervals depart from a median)."""
+    first = steps_of - steps_of @ (design @ np.linalg.pinv(design)).T
+    size = np.abs(first)
+    kept = size <= 3 * np.median(size, axis=1, keepdims=True) + 1e-300
+    out = np.empty_like(steps_of)
+    for row in range(steps_of.shape[0]):
+        use = kept[row] if kept[row].sum() >= 4 else np.ones(kept.shape[1], bool)
+        coef = np.linalg.lstsq(design[use], steps_of[row, use], rcond=None)[0]
+        out[row] = np.abs(steps_of[row] - design @ coef)
     return out
 
 
