@@ -4,6 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fdgui-installed
 
+# The tests start ~1,000 Python processes (the CLI, probe workers): with PYTHONDONTWRITEBYTECODE
+# set (this machine sets it) each recompiled fdgui's sources and each pytest process rewrote
+# every test module's asserts anew. Empty = unset for Python: bytecode is cached in the
+# clone's __pycache__ folders (git ignores them), as for a person without that setting.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= QT_QPA_PLATFORM=offscreen
+
 .PHONY: run test lint format bench bundle clean setup
 
 run: $(STAMP)
@@ -15,8 +21,8 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m serial $(PYTEST_ARGS)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m "not serial" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -q -m serial $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m "not serial" $(PYTEST_ARGS)
 
 setup: $(STAMP)
 

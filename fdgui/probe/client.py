@@ -32,8 +32,10 @@ import numpy as np
 from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
+from fdgui.probe.ending import _end_process, _kill_group, _reap_later, _wait_exit
 from fdgui.probe.output import OUTPUT_KEEP, _hung_place, _last_error_line, _OutputTail
 from fdgui.probe.progress import RECEIVED_BEAT
+from fdgui.probe.reply_size import _reply_too_large
 
 __all__ = ["DEFAULT_TIMEOUT", "OUTPUT_KEEP", "ProbeError", "ProbeProcess", "_hung_place"]
 
@@ -79,47 +81,6 @@ KEEP_FREED_MEMORY = {
     "MALLOC_MMAP_THRESHOLD_": str(32 << 20),
     "MALLOC_TRIM_THRESHOLD_": str(256 << 20),
 }
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the probe process and every process it started (its own session's group: a
-    probe that forked, a data loader's workers), not the worker alone."""
-    if process.returncode is not None:
-        return  # reaped: its id may belong to someone else now (unreaped, it is still its own)
-    with contextlib.suppress(OSError):
-        if os.name != "nt":
-            os.killpg(process.pid, signal.SIGKILL)  # start_new_session: group = its pid
-        else:
-            process.kill()
-
-
-def _wait_exit(process: subprocess.Popen, seconds: float) -> None:
-    """Wait up to ``seconds`` for the process to end without reaping it: until it is
-    reaped its id, and so its group's, stays its own, and the group (what the probe started)
-    can still be killed safely. Without waitid, a plain wait."""
-    if not hasattr(os, "waitid") or not hasattr(os, "WNOWAIT"):
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=seconds)
-        return
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        try:
-            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
-                return
-        except ChildProcessError:  # reaped elsewhere
-            return
-        time.sleep(0.01)
-
-
-def _end_process(process: subprocess.Popen) -> None:
-    """Kill a probe process and close its pipes (a finalizer: no reference to its owner)."""
-    _kill_group(process)
-    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        process.wait(timeout=5)
-    for stream in (process.stdin, process.stdout, process.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            if stream is not None:
-                stream.close()
 
 
 def _evaluations(header: dict[str, Any], arrays) -> int:
@@ -327,10 +288,10 @@ class ProbeProcess:
     def start(self) -> None:
         if self.cancelled:  # Cancel while the file was opening: no process starts again
             raise ProbeError("the probe was stopped")
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None and not self._killed:
             return
-        if self.process is not None:  # it died: its pipes go before a new one starts
-            _end_process(self.process)
+        if self.process is not None:  # it died (or was killed and is ending): its pipes go
+            _end_process(self.process)  # before a new one starts; it is reaped meanwhile
         env = dict(os.environ)
         env.pop("QT_QPA_PLATFORM", None)
         env["PYTHONUNBUFFERED"] = "1"
@@ -365,19 +326,26 @@ class ProbeProcess:
         weakref.finalize(self, _end_process, self.process)
 
     @property
+    def seconds_per_point(self) -> float:
+        """Seconds inside the person's code per loss value, over the last requests (nan
+        before any): what a sweep's time left is foreseen from."""
+        return float(sum(self._pace) / len(self._pace)) if self._pace else float("nan")
+
+    @property
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        """A process that answers calls: not one killed and still ending."""
+        return self.process is not None and not self._killed and self.process.poll() is None
 
     def kill(self) -> None:
         """End the process now (Cancel, a timeout, closing the window). Safe to call twice,
-        from any thread; a call waiting on it returns with 'stopped'."""
+        from any thread; a call waiting on it returns with 'stopped'. Returns at once: the
+        killed process is reaped on a thread of its own, and the next call starts a new one."""
         process = self.process
         if process is None:
             return
         self._killed = True
         _kill_group(process)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=5)
+        _reap_later(process)
 
     def use_python(self, python: str | None) -> bool:
         """Run in ``python`` (None: the default) from the next call on; True when that is
@@ -559,8 +527,13 @@ class ProbeProcess:
         prefix = self._read(frames.PREFIX_SIZE, watch)
         try:
             header = frames.parse_header(self._read(frames.header_length(prefix), watch))
+            sizes = frames.array_sizes(header)
+            refused = _reply_too_large(sizes, watch.op)
+            if refused:
+                self.kill()  # its bytes stay unread: this process can answer nothing more
+                raise ProbeError(refused)
             arrays = []
-            for dtype, shape, size in frames.array_sizes(header):
+            for dtype, shape, size in sizes:
                 data = self._read(size, watch)
                 arrays.append(np.frombuffer(data, dtype=dtype).reshape(shape))
         except (ValueError, KeyError, TypeError) as error:

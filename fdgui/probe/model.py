@@ -27,6 +27,7 @@ from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, TensorInfo
 from fdgui.core.numbers.precision import unit_roundoff
 from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
+from fdgui.probe.entries import parse_entry
 from fdgui.probe.precision import (
     PROBE_SCALES,
     coarser,
@@ -636,44 +637,6 @@ class ProbeModel(ModelBase):
         """The flat position of ``index_text`` in ``tensor``: a flat index (``37``) or a
         multi-index (``3, 7`` or ``[3, 7]``, or ``W1[3, 7]`` naming the tensor too)."""
         return parse_entry(self, tensor, index_text)
-
-
-def parse_entry(model: ModelBase, tensor: str | None, index_text: str) -> int:
-    """Flat position of an entry given as a flat index or a multi-index (see above)."""
-    text = str(index_text).strip()
-    if "[" in text:
-        head, _, rest = text.partition("[")
-        if not rest.endswith("]"):
-            raise InputError("index", f"{text!r}: a multi-index ends with ]")
-        if head.strip():
-            tensor = head.strip()
-        text = rest[:-1]
-    if tensor is None or not str(tensor).strip():
-        tensor = model.tensors[0].name
-    info = model.tensor(str(tensor).strip())
-    parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
-    if not parts:
-        raise InputError("index", "type an index, e.g. 0 or 3, 7")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        raise InputError("index", f"{text!r} is not a whole number or a multi-index") from None
-    if len(numbers) == 1 and len(info.shape) != 1:
-        flat = numbers[0]
-    else:
-        if len(numbers) != len(info.shape):
-            raise InputError(
-                "index",
-                f"{info.name} has {len(info.shape)} axes {info.shape}; "
-                f"{len(numbers)} indices were given",
-            )
-        for axis, (n, size) in enumerate(zip(numbers, info.shape, strict=True)):
-            if not 0 <= n < size:
-                raise InputError(
-                    "index", f"index {n} on axis {axis} is outside 0…{size - 1} for {info.name}"
-                )
-        flat = int(np.ravel_multi_index(tuple(numbers), info.shape)) if info.shape else 0
-    return model.flat_index(info.name, flat)
 
 
 def open_probe(

@@ -146,6 +146,9 @@ class Fields:
         return True
 
 
+CONTENTS_ROWS = 500  # rows a column's width is measured from (Qt's own default is 1000)
+
+
 class SpreadColumns(QObject):
     """Columns sized to their contents, and any width left over shared out among all of them
     (not all given to the last one): tables use a wide window's space evenly and still scroll
@@ -169,16 +172,29 @@ class SpreadColumns(QObject):
                 signal.connect(self._later.start)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize or (
+            event.type() == QEvent.Type.Show and self._pending
+        ):
             self.spread()
         return False
 
+    _pending = False
+
     def spread(self) -> None:
-        """Size to contents, then widen every column equally to fill the viewport."""
+        """Size to contents, then widen every column equally to fill the viewport.
+
+        A hidden table waits until it is shown: sizing one measured every row it held
+        (20,000 rows pasted into the calculator while the explorer was in front held the
+        window for 30–60 s), and a shown one measures only a bounded sample of rows."""
         table, header = self.table, self.table.horizontalHeader()
         count = header.count()
         if count == 0:
             return
+        if not table.isVisible():
+            self._pending = True
+            return
+        self._pending = False
+        header.setResizeContentsPrecision(CONTENTS_ROWS)
         table.resizeColumnsToContents()
         widths = [header.sectionSize(i) for i in range(count)]
         spare = table.viewport().width() - sum(widths)

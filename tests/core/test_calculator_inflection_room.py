@@ -83,8 +83,13 @@ def test_a_correct_derivative_at_an_inflection_point_is_not_wrong(row, with_loss
 @pytest.mark.parametrize("row", [_INFLECTION, _SIN10], ids=["sin3w", "sin10w"])
 def test_a_bug_the_row_resolves_at_an_inflection_point_is_still_wrong(row):
     bug = replace(row, backprop=row.backprop * Decimal("1.1"))  # 10 % off
-    assert estimate(bug).comparison.verdict.key == "wrong"
     assert estimate(replace(bug, loss=None)).comparison.verdict.key == "wrong"
+    # with L the row allows a kink inside its step, and an odd jump of L'' at w (softsign on
+    # the scale 3ε) would leave 33 % that three points cannot see (review15k C1): 10 % is
+    # undecided there, 50 % still wrong
+    assert estimate(bug).comparison.verdict.key == "inconclusive"
+    far = replace(row, backprop=row.backprop * Decimal("1.5"))
+    assert estimate(far).comparison.verdict.key == "wrong"
 
 
 def _inflection_row(curve, k: int, ratio: str, with_loss: bool, share: str = "1"):
@@ -128,9 +133,10 @@ def test_s_shaped_losses_at_their_inflection_keep_their_exact_derivative(name):
 
 @pytest.mark.parametrize("name", sorted(_CURVES))
 def test_s_shaped_losses_keep_refuting_bugs_the_digits_resolve(name):
-    """10 % at a third of the scale, 2 % at a hundredth: still "Wrong"."""
-    for with_loss in (True, False):
-        assert (
-            _inflection_row(_CURVES[name], 1, "0.333333", with_loss, "1.1").verdict.key == "wrong"
-        )
-        assert _inflection_row(_CURVES[name], 1, "0.01", with_loss, "1.02").verdict.key == "wrong"
+    """Without L: 10 % at a third of the scale, 2 % at a hundredth: still "Wrong". With L the
+    row allows a kink inside its step, and an odd jump of L'' at w leaves |central|·ε/s that
+    three points cannot see (review15k C1: 33 % at ε = s/3, 10 % at ε = 0.01): 50 % at a
+    third of the scale and 2 % at a thousandth are still "Wrong"."""
+    for with_loss, (big, small) in ((False, ("1.1", "0.01")), (True, ("1.5", "0.001"))):
+        assert _inflection_row(_CURVES[name], 1, "0.333333", with_loss, big).verdict.key == "wrong"
+        assert _inflection_row(_CURVES[name], 1, small, with_loss, "1.02").verdict.key == "wrong"

@@ -37,7 +37,7 @@ def grad(t):
 
 
 # (cos at a = 1e4: at 5 of seeds 5-10 one entry's 0.01 % bug is explained as a kink by the
-# finer steps' refutation — a separate problem, noted in /work/notes/prec27.md — not at 9)
+# finer steps' refutation — a separate problem, in the issue notes of 2026-11-27 — not at 9)
 @pytest.mark.parametrize(
     ("form", "a", "seed"), [("sin", 3000.0, 5), ("cos", 10000.0, 9), ("sinsq", 1000.0, 7)]
 )

@@ -31,6 +31,7 @@ from fdgui.core.numbers.verdicts import (
     RELATIVE_ERROR_FLOOR,
     Comparison,
     compare,
+    hidden_jump,
     plausible_truncation,
 )
 
@@ -292,6 +293,9 @@ def estimate(inputs: Inputs) -> Estimate:
         terms_uncertainty = _tidy(bound("central with terms", with_terms, denominator))
     if inputs.backprop is not None:
         claim = claim_half_unit(inputs.backprop)  # the explorer's rule for a typed derivative
+        widest = max((epsilon, *(steps or ())))
+        # without L the row cannot see a minimum's curvature: the prior reads the losses' size
+        level = Decimal(0) if loss is not None else max(plus.copy_abs(), minus.copy_abs())
         comparison = compare(
             central,
             inputs.backprop,
@@ -301,7 +305,8 @@ def estimate(inputs: Inputs) -> Estimate:
             losses_format(inputs.loss_roundoff),
             inputs.allowance,
             room=truncation or Decimal(0),
-            prior=plausible_truncation(central, max((epsilon, *(steps or ())))),
+            prior=plausible_truncation(central, widest, level),
+            jump=hidden_jump(central, widest) if loss is not None else Decimal(0),
             binary=inputs.loss_roundoff is not None,
             terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
         )

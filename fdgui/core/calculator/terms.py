@@ -23,7 +23,13 @@ allowed TERM_ROUNDINGS roundings of the largest term it may have been formed fro
   power of two each is a multiple of) coarser than GRID_EVIDENCE times the spacing of
   binary numbers at the losses' own size, they were formed from terms up to q/u, each
   rounding up to q. This scales with the losses (a row times 8 lies on a grid 8 times
-  coarser), so a row scaled by a power of two (fp16 loss scaling) keeps its verdict.
+  coarser), so a row scaled by a power of two (fp16 loss scaling) keeps its verdict — as far
+  as this part and the loss's own size decide it. Terms of order one do not scale: losses
+  far below them (float32 sin(w)·2^-10, 4.7e-4) are judged more cautiously than the same row
+  times 2^10 (a 10 % bug "too coarse" there, "Wrong" here). Scaling them with the row would
+  call the confident cross-entropies above wrong again (review15k H2: 7 false "Wrong" in
+  300 of its rows); one row cannot tell the two, and the words say so
+  (``report.calculator_unresolved._order_one_words``).
 
 Losses on a coarser grid by chance (2.25, 0.75 and 1.5 on 0.25) only widen the allowance.
 Terms larger than both that the grid does not show (the 1 in log(1 + x²)·1000, formed by

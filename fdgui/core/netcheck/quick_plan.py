@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_sizes
+from fdgui.core.netcheck.forward_plan import TIMED_DIRECTIONS, TIMED_PIECES, piece_runs
 from fdgui.core.netcheck.roundoff import roundoff_points
 from fdgui.core.netcheck.settings import MODES, CheckSettings, count_checked
 
@@ -45,6 +45,7 @@ def call_cost(
     theta: np.ndarray,
     batched: bool = True,
     looked: RoundoffLook | None = None,
+    most: int | None = None,
 ) -> tuple[float, float]:
     """(a, b): seconds a call costs, and seconds a point costs. Each size is called twice and
     the faster taken (a first call of a shape may compile, as ``jax.jit`` does); a slow
@@ -52,6 +53,9 @@ def call_cost(
     (``batched``), once with SLOW_POINTS: a batched call's fixed cost is paid once for all
     its points (a loss that sleeps 0.15 s a call and 2 ms a point was planned 15-28× too
     slow as 0.15 s a point). Unbatched, every point costs a call.
+
+    ``most``: the most points a call of the check sends: no timed call sends more (a
+    1e7-entry θ is checked 2 points a call; 8 copies were 640 MB, review15w H2).
 
     ``looked``: the round-off measurement's first call (``roundoff_plan``); a slow loss's
     many-point call evaluates its points in place of θ0's copies where they are about as
@@ -62,6 +66,7 @@ def call_cost(
         losses(points)
         return time.perf_counter() - start
 
+    most = max(SLOW_POINTS, int(most)) if most is not None else SLOW_MOST
     one = timed(theta[None, :])
     if one >= SLOW_CALL:
         if not batched:
@@ -70,7 +75,7 @@ def call_cost(
         per_point = min(one, max(0.0, (more - one) / (SLOW_POINTS - 1)))
         # points cheap against the call: one call of about twice its cost (n·b ≈ a) measures
         # b past the timing's jitter (a difference of two calls is mostly jitter there)
-        count = int(min(SLOW_MOST, one / max(per_point, one / SLOW_MOST)))
+        count = int(min(SLOW_MOST, most, one / max(per_point, one / SLOW_MOST)))
         wanted = looked.points if looked is not None and count > SLOW_POINTS else None
         if wanted is not None and SLOW_POINTS < len(wanted) <= 2 * count:
             start = time.perf_counter()
@@ -82,17 +87,19 @@ def call_cost(
             per_point = min(one, max(0.0, (more - one) / (count - 1)))
         return max(0.0, one - per_point), per_point
     one = min(one, timed(theta[None, :]))
-    batch = np.repeat(theta[None, :], BATCH_POINTS, axis=0)
+    points = min(BATCH_POINTS, most)
+    batch = np.repeat(theta[None, :], points, axis=0)
     many = min(timed(batch), timed(batch))
-    per_point = max(0.0, (many - one) / (BATCH_POINTS - 1))
+    per_point = max(0.0, (many - one) / (points - 1))
     return max(0.0, one - per_point), per_point
 
 
 def numeric_calls(
     settings: CheckSettings, shapes, rows: int, per_entry: int, per_direction: int | None = None
 ) -> dict[str, list]:
-    """{mode: per tensor, the point counts of the check's calls} for the numeric engine
-    (``per_direction``: evaluations along a projection's direction; default ``per_entry``)."""
+    """{mode: per tensor, the check's calls as (points of a call, how many such calls)} for
+    the numeric engine (``per_direction``: evaluations along a projection's direction;
+    default ``per_entry``). Runs, not a list of calls: a 1e7-entry tensor is 1e7 calls."""
     per_direction = per_entry if per_direction is None else per_direction
     out: dict[str, list] = {}
     for mode in MODES:
@@ -100,10 +107,10 @@ def numeric_calls(
         for _, shape in shapes:
             size = math.prod(shape)
             if mode == "projection":
-                tensors.append([per_direction] * (settings.directions if size else 0))
+                tensors.append([(per_direction, settings.directions)] if size else [])
                 continue
             count = size if mode == "full" else min(size, settings.samples)
-            tensors.append([per_entry * n for n in piece_sizes(size, count, rows)])
+            tensors.append([(per_entry * n, times) for n, times in piece_runs(size, count, rows)])
         out[mode] = tensors
     return out
 
@@ -135,7 +142,9 @@ def quick_plans(settings: CheckSettings, shapes, rows: int, a: float, b: float, 
         setup += PRECISION_CALLS * a + PRECISION_POINTS * b
     plans = {}
     for mode in MODES:
-        tensor_seconds = tuple(sum(a + b * n for n in pieces) for pieces in calls[mode])
+        tensor_seconds = tuple(
+            sum(times * (a + b * n) for n, times in pieces) for pieces in calls[mode]
+        )
         count = count_checked(replace(settings, mode=mode), shapes)
         each = per_direction if mode == "projection" and per_direction else per_entry
         evaluations = each * count
@@ -214,7 +223,8 @@ def gradient_quick_plans(settings: CheckSettings, model, shapes, plan_type,
     # the first call of a shape may compile (jax.jit: 0.2 s, read as a slow loss and planned
     # 400× the check); the detailed plan calls this shape too
     losses(theta[None, :])
-    a, b = call_cost(losses, theta, bool(getattr(model, "batched", True)))
+    a, b = call_cost(losses, theta, bool(getattr(model, "batched", True)),
+                     most=FORWARD_EVALUATIONS * rows)  # fmt: skip
     known = bool(getattr(model, "precision_known", True))
     plans = quick_plans(settings, shapes, rows, a, b, FORWARD_EVALUATIONS, plan_type, known)
     budget = max(PLAN_FLOOR, PLAN_SHARE * plans[settings.mode].expected_seconds)

@@ -231,7 +231,8 @@ def byte_size(count: float) -> str:
 
 
 def duration(seconds: float) -> str:
-    """``< 1 ms``, ``250 ms``, ``4.2 s``, ``3.5 min``; ``…`` while unknown (not finite)."""
+    """``< 1 ms``, ``250 ms``, ``4.2 s``, ``3.5 min``, ``5.0 h``, ``47 days``; ``…`` while
+    unknown (not finite). A plan of a huge θ0 reads in days, not "67285.3 min"."""
     if not math.isfinite(seconds):
         return "…"
     if seconds < 1e-3:
@@ -240,7 +241,11 @@ def duration(seconds: float) -> str:
         return f"{seconds * 1e3:.0f} ms"
     if seconds < 120:
         return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.0f} days"
 
 
 def json_number(value: float | None) -> float | None:

@@ -76,7 +76,9 @@ KINK_ROOMS = Decimal(2)
 PRIOR_STEEPNESS = Decimal(3)
 
 
-def plausible_truncation(central: Decimal, epsilon: Decimal) -> Decimal:
+def plausible_truncation(
+    central: Decimal, epsilon: Decimal, level: Decimal = Decimal(0)
+) -> Decimal:
     """The truncation one row cannot rule out even where its curvature vanishes: that of a
     loss varying on a scale s at an inflection point, where L'' = 0 and the central
     difference is about L'·(1 − k·x²/6), x = ε/s, k = |L'''/L'|·s² — |central|·(k·x²/6)/(1 −
@@ -86,14 +88,34 @@ def plausible_truncation(central: Decimal, epsilon: Decimal) -> Decimal:
     prior, not a measurement: below VARIATION_SCALE/STEP_SCALES it shrinks like ε² (a smaller
     ε resolves more); above, it is that of a loss varying on STEP_SCALES steps, 5.9 % of the
     central difference (one row refutes only on the premise that ε is at most a third of the
-    loss's scale). A loss varying faster (sin(30w) at ε = 0.01) can still mislead one row."""
+    loss's scale). A loss varying faster (sin(30w) at ε = 0.01) can still mislead one row.
+
+    ``level``: the size of the losses, for a row without L (review15k C2). Near a minimum
+    L' is small while L''' is not (a loss that varies by its own size |L| over s has |L'''|
+    up to k·|L|/s³), and without L the row cannot see the curvature that says so: the prior
+    is then taken on the larger of |central| and |L|/s, not on the gradient alone."""
     x = _EXACT
     scale = max(VARIATION_SCALE, x.multiply(STEP_SCALES, epsilon))
     share = CONTEXT.divide(
         x.multiply(PRIOR_STEEPNESS, x.multiply(epsilon, epsilon)),
         x.multiply(6, x.multiply(scale, scale)),
     )
-    return CONTEXT.multiply(central.copy_abs(), CONTEXT.divide(share, 1 - share))
+    size = max(central.copy_abs(), CONTEXT.divide(level.copy_abs(), scale))
+    return CONTEXT.multiply(size, CONTEXT.divide(share, 1 - share))
+
+
+def hidden_jump(central: Decimal, epsilon: Decimal) -> Decimal:
+    """What an odd jump of L'' inside the step may move the central difference by, which
+    three points cannot see (review15k C1): a C¹ loss whose L'' jumps by J at c, |c − w| < ε,
+    has its central difference off by about J·(ε − |c − w|)²/(4ε) — first order in ε — while
+    the three-point L'' reads only the jump's even part, 0 for softsign u/(1 + |u|) or u·|u|
+    at u = 0 (forward = backward = central). The steepest common such loss, softsign on a
+    scale s, has J = 4|L'|/s: |central|·ε/s, s = max(VARIATION_SCALE, STEP_SCALES·ε) as for
+    ``plausible_truncation``. A prior, taken only with L (with L a row allows a kink inside
+    its step at all; without it, it says it cannot); a larger jump can still mislead one row."""
+    x = _EXACT
+    scale = max(VARIATION_SCALE, x.multiply(STEP_SCALES, epsilon))
+    return CONTEXT.divide(x.multiply(central.copy_abs(), epsilon), scale)
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
@@ -163,6 +185,9 @@ class Comparison:
     # (``plausible_truncation``), a prior: added to the rounding's allowance as an
     # independent error is (root sum of squares)
     prior: Decimal = Decimal(0)
+    # what an odd jump of L'' inside the step may leave, which three points cannot see
+    # (``hidden_jump``; 0 without L), a prior taken beside ``prior``
+    jump: Decimal = Decimal(0)
 
 
 def compare(
@@ -177,6 +202,7 @@ def compare(
     binary: bool = False,
     terms: Decimal = Decimal(0),
     prior: Decimal = Decimal(0),
+    jump: Decimal = Decimal(0),
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -258,7 +284,8 @@ def compare(
         verdict = band
         if band.key == "wrong":
             left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
-            verdict, too_few = _resolved(left, uncertainty, terms, (room, prior), binary)
+            rooms = (room, max(prior, jump))
+            verdict, too_few = _resolved(left, uncertainty, terms, rooms, binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
     return Comparison(
@@ -277,6 +304,7 @@ def compare(
         room=room,
         terms=terms,
         prior=prior,
+        jump=jump,
     )
 
 

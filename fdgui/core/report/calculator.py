@@ -177,6 +177,8 @@ def verdict_title(estimate: Estimate) -> str:
         return "Too coarse to judge at this ε (the central difference's own error)"
     if key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
         return _UNRESOLVED_TITLES[comparison.too_few]
+    if key == "kinks" and comparison.absolute_difference <= comparison.prior:
+        return _TRUNCATION_KINKS_TITLE  # the words say truncation may explain it too
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
     if key == "inconclusive":
@@ -190,6 +192,11 @@ _UNRESOLVED_TITLES = {
     "terms": "Too coarse to judge (the losses' rounding)",
     "resolve": "Too coarse to judge (the losses' rounding)",
 }
+
+# a "kinks"-band difference within the truncation one row cannot rule out: "Fine only if the
+# loss has kinks" beside words saying a smooth loss's truncation may explain it (review15k
+# M3); exit 0 as the band's (review15c M3)
+_TRUNCATION_KINKS_TITLE = "Close: a kink, truncation or a small mistake (one row cannot tell)"
 
 _ROUNDING_TITLES = {
     "inconclusive": "Too coarse to judge (the losses' rounding)",
@@ -231,7 +238,7 @@ def verdict_text(
     if key == "kinks" and comparison.absolute_difference <= comparison.prior and not origin:
         text = truncation_kinks_words(comparison)
     if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
-        text = unresolved_words(comparison, uncertainty, roundoff)
+        text = unresolved_words(comparison, uncertainty, roundoff, inputs)
     if comparison.verdict.key in ("inconclusive", "limited"):
         text = (
             f"By relative error alone ({_judged_error(comparison)}) this would be "
@@ -443,7 +450,9 @@ def calculator_report(estimate: Estimate) -> str:
         "  inflection point, s the larger of 0.1 in w and three steps, shaped as the",
         "  steepest common S-curve (x/√(1 + x²); tanh, atan, erf and a sine leave less),",
         "  and beyond the forward and backward differences by more than their own",
-        "  truncation (a kink between w − ε and w + ε makes the derivative either one).",
+        "  truncation (a kink between w − ε and w + ε makes the derivative either one);",
+        "  with L also beyond what a jump of L'' at w leaves (softsign: |central|·ε/s), and",
+        "  without L on the losses' own size over s too (near a minimum L' is small).",
         "  A loss varying faster can still mislead one row.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]

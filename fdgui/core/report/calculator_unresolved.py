@@ -48,7 +48,10 @@ def kink_refuted_words(comparison: Comparison, inputs: Any) -> str:
 
 
 def unresolved_words(
-    comparison: Comparison, uncertainty: Decimal | None, roundoff: Decimal | None
+    comparison: Comparison,
+    uncertainty: Decimal | None,
+    roundoff: Decimal | None,
+    inputs: Any = None,
 ) -> str:
     """Why a difference in the "wrong" band is not resolved by this one row: within the room
     it leaves for the central difference's truncation, within what binary losses' terms may
@@ -61,6 +64,9 @@ def unresolved_words(
         f"difference by {format_uncertainty(comparison.absolute_difference)}"
     )
     undecided = "so this row neither confirms nor refutes it"
+    values = [getattr(inputs, name, None) for name in ("loss_plus", "loss_minus", "loss")]
+    values = [value.copy_abs() for value in values if isinstance(value, Decimal)]
+    losses_size = max(values) if values else None
     if comparison.too_few == "truncation":
         spread = (
             f"the forward and backward differences are "
@@ -70,14 +76,27 @@ def unresolved_words(
             if comparison.room
             else ""
         )
+        size = (
+            ""
+            if comparison.jump
+            else " (without L, on the larger of the slope and the losses' own size over s: "
+            "near a minimum the slope is small but L''' is not; give L to read the curvature)"
+        )
+        jump = (
+            "; and a jump of L'' at w (softsign u/(1 + |u|) or u·|u| at a pre-activation of "
+            "0), which three points cannot see — the forward and backward differences agree "
+            f"beside it — leaves up to {format_uncertainty(comparison.jump)} (first order in ε)"
+            if comparison.jump > comparison.prior
+            else ""
+        )
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
             "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
             "point) a loss varying on a scale s, the larger of 0.1 and three steps, leaves "
             "up to "
-            f"{format_uncertainty(comparison.prior)} at this ε (shaped as x/√(1 + x²), the "
-            "steepest of the common S-curves: tanh, atan, erf and a sine leave less); "
+            f"{format_uncertainty(comparison.prior)} at this ε{size} (shaped as x/√(1 + x²), "
+            f"the steepest of the common S-curves: tanh, atan, erf and a sine leave less){jump}; "
             f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
         )
     dtype = comparison.losses_format or "their format"
@@ -93,7 +112,7 @@ def unresolved_words(
             "(exp(w) − 1 − w rounds exp(w)), which one row cannot measure: allowing each loss "
             "two roundings of its largest term (|L|, 2, or the terms the grid the losses lie "
             f"on shows) adds ± {format_uncertainty(comparison.terms)} here{flat}; "
-            f"{undecided}. Use a larger ε, "
+            f"{undecided}.{_order_one_words(comparison, losses_size)} Use a larger ε, "
             "losses computed in a wider format, or sweep several ε in the explorer (which "
             "measures their rounding across the rows)."
         )
@@ -101,6 +120,25 @@ def unresolved_words(
         f"{start}: more than {losses}, but not twice that: their ± models each loss as "
         f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
         f"{undecided}. Use a larger ε or losses computed in a wider format."
+    )
+
+
+def _order_one_words(comparison: Comparison, size: Decimal | None) -> str:
+    """For losses far smaller than a term of order one (review15k H2): the allowance takes
+    terms of order one whatever the losses' size (log(1 + x²) at a small x rounds the 1; a
+    converged cross-entropy its logits), so it is not scaled with the row: the same losses
+    times a power of two may be judged where these are not. Said, with what would judge it."""
+    from fdgui.core.calculator.terms import ORDER_ONE
+
+    if size is None or not size or size * 8 > ORDER_ONE:
+        return ""
+    return (
+        f" The losses ({format_uncertainty(size)}) are far smaller than the terms of order "
+        f"one (up to {ORDER_ONE}) this allowance takes a loss to be made of (log(1 + x²) at "
+        "a small x rounds the 1, a converged cross-entropy its logits). One row cannot tell "
+        "that from losses made of terms of their own size times a small power of two (a mean "
+        "over 2^k samples), whose rounding is that small: so this allowance is not scaled "
+        "with the row, and the same losses times 2^k may be judged where these are not."
     )
 
 

@@ -86,8 +86,9 @@ def diagnosis_title(diagnosis: Diagnosis) -> str:
         return reach
     if claim_limits(facts, case):  # the typed claim's own rounding decides (sweep_claim)
         return claim_title(facts)
-    if case == "kink-at":
-        return "Kink at w"
+    if case == "kink-at":  # the distance the differences read it within (review15x M1)
+        within = facts.get("kink_within")
+        return "Kink at w" if within is None else f"Kink at w (or within {_eps(within)} of it)"
     if case == "kink-crossed":
         return "Kink inside the ε range"
     if case == "range-too-narrow":
@@ -157,22 +158,24 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
     if diagnosis.facts.get("inner_frozen"):
         words += (
             f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} only the rest of the loss "
-            "moves: part of it is computed in a coarser format or quantiser (a float32, "
-            "float16 or rounding step inside) that "
-            "so small an ε does not move, so the differences there show the slope without "
-            "that part's, however steady they look; the loss is resolved only to about "
-            f"{_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε measure nothing, the "
-            "larger ε judge."
+            "moves: above it the even parts L+ + L− − 2L leap and stay put between leaps, as "
+            "a part rounded to a grid does (a coarser format — float32, float16, bfloat16 — or "
+            "a quantiser: the steps show, not which), and so small an ε does not move that "
+            "part, so the differences there show the slope without that part's, however "
+            "steady they look. From those leaps (and the change the stretch hides) the loss "
+            f"is resolved only to about {_fmt(diagnosis.facts['inner_rounding'], 2)}: those "
+            "ε measure nothing, the larger ε judge."
         )
     elif diagnosis.facts.get("inner_flat_below") is not None:
         words += (
             f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} the loss does not change at "
             "all (L+ = L = L−), though its slope would move a "
-            f"{diagnosis.facts['dtype']} loss there: part of it is computed in a coarser "
-            "format or quantiser (a float32, float16 or rounding step inside) that so small "
-            "an ε does not move, so the loss is "
-            f"resolved only to about {_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε "
-            "measure nothing (their estimates are 0), the larger ε judge."
+            f"{diagnosis.facts['dtype']} loss there: part of it is rounded to a grid so "
+            "small an ε does not move (a coarser format — float32, float16, bfloat16 — or a "
+            "quantiser: the sweep shows the steps, not which); from the change the stretch "
+            "hides and the leaps of the even parts L+ + L− − 2L above it, the loss is resolved "
+            f"only to about {_fmt(diagnosis.facts['inner_rounding'], 2)}: those ε measure "
+            "nothing (their estimates are 0), the larger ε judge."
         )
     if diagnosis.facts.get("one_kink") is not None:
         if diagnosis.facts.get("smooth_at_w"):
@@ -304,11 +307,20 @@ def _not_finite(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
 def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     sides = facts.get("sides")
     read = facts.get("sides_error")  # the slopes read from the differences, to ± this
+    # where the differences read the jump from (review15x M1: a kink 1e-5 from w beside a
+    # float32 part, whose rounding hides the smaller ε, was "at w itself")
+    within = facts.get("kink_within")
+    where = "at w itself"
+    if within is not None:
+        where = (
+            f"at w or within about {_eps(within)} of it (the differences read the jump from "
+            "that ε up: a kink closer than that they cannot tell from one at w)"
+        )
     if sides is not None and read is not None:
         left, right = sides
         evidence = (
             "Forward and backward differences disagree by a jump that does not shrink with ε: "
-            f"the loss has a kink at w itself, with slopes of about {_fmt(left, 6)} just left "
+            f"the loss has a kink {where}, with slopes of about {_fmt(left, 6)} just left "
             f"of w and {_fmt(right, 6)} just right of it (read from the differences, "
             f"± {_bar(read)}), so there is no derivative, only one-sided ones."
         )
@@ -322,7 +334,7 @@ def _kink_at(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     else:
         evidence = (
             "Forward and backward differences disagree by a jump that does not shrink with ε: "
-            "the loss has a kink at w itself (a ReLU unit exactly at 0, abs, max). There the "
+            f"the loss has a kink {where} (a ReLU unit at 0, abs, max). There the "
             "derivative is one-sided."
         )
     judged = ""

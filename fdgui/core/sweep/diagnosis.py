@@ -344,7 +344,8 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             read = one_sided_slopes(result, usable)
             if read is not None:
                 sides, read_error = read
-        facts: dict[str, Any] = {}
+        # the jump is read from this ε up: a kink that close to w is all it shows (M1)
+        facts: dict[str, Any] = {} if kink_epsilon is None else {"kink_within": kink_epsilon}
         if sides is not None:
             facts["sides"] = sides
         if kink_reference is None and sides is not None:

@@ -222,7 +222,7 @@ class CalculatorModel(PanelModel):
         self._texts.update(loss=loss, loss_plus=loss_plus, loss_minus=loss_minus, epsilon=epsilon)
         if backprop is not None:
             self._texts["backprop"] = backprop
-        self._sent_record = (self.texts(), self._sent(), self._origin)
+        self._sent_record = (self.texts(), self._parts(), self._origin)
         self.textsChanged.emit(self.texts())
         self.recompute()
 
@@ -477,12 +477,28 @@ class CalculatorModel(PanelModel):
         self._texts = dict(texts)
         self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
         self._reference, self._allowance = roundoff.reference, roundoff.allowance
+        # what was sent goes with the step (Send A, Send B, Undo: it stayed B's, review15k H1)
+        self._sent_record = roundoff.record
         self.historyChanged.emit()
         self.textsChanged.emit(self.texts())
         self.recompute()
 
-    def _sent(self) -> Sent:
+    def _parts(self) -> Sent:
         return Sent(self._loss_roundoff, self._steps, self._reference, self._allowance)
+
+    def _sent(self) -> Sent:
+        """The sent parts and the record of what was sent: one undo part."""
+        return replace(self._parts(), record=self._sent_record)
+
+    def _record_now(self) -> tuple[dict[str, str], Sent, dict[str, str] | None] | None:
+        """The texts and sent parts the model holds now as what was sent (``_sent_parts``),
+        for a restored session or an undone step: a field edited and typed back keeps them,
+        as for a row just sent (review15k H1: after a restore or an Undo a no-op edit turned
+        "Too coarse" into "Wrong"). None when nothing sent is held."""
+        sent = self._parts()
+        if sent == Sent(None, None):
+            return None
+        return self.texts(), sent, None if self._origin is None else dict(self._origin)
 
     def _state_keys(self) -> tuple[str, ...]:
         return ("history", "loss_roundoff", "steps", "reference", "allowance")
@@ -519,7 +535,8 @@ class CalculatorModel(PanelModel):
             self._texts.update(texts)
             self._loss_roundoff = roundoff
             self._steps, self._reference, self._allowance = steps, reference, allowance
-            self._origin = self._sent_record = None
+            self._origin = None
+            self._sent_record = self._record_now()
             self.textsChanged.emit(self.texts())
             self.recompute()
         return problems
@@ -579,6 +596,9 @@ class Sent:
     steps: tuple[Decimal, Decimal] | None
     reference: tuple[Decimal, Decimal] | None = None
     allowance: Decimal | None = None
+    # the record of what was sent (texts, parts, origin: ``CalculatorModel._sent_record``),
+    # carried by undo with the parts (review15k H1)
+    record: Any = None
 
 
 def _reference(origin: Any) -> tuple[Decimal, Decimal] | None:

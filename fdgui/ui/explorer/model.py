@@ -121,6 +121,7 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
         self._cursor_epsilon: float | None = None
         self._wanted_cursor: float | None = None  # where the next result puts the cursor
         self._last_seconds: dict[Any, float] = {}
+        self._swept_keys: set = set()  # probe_sweeps: entries whose references are known
         self._stale_reason = ""  # "" while the shown result matches the inputs
         self.force_worker = False  # tests: run every sweep through the worker
         from fdgui.ui.explorer.pins import Pins
@@ -457,6 +458,7 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
 
         def returned(value: Any) -> None:
             self._last_seconds[timing_key] = time.perf_counter() - started
+            self._swept_keys.add(timing_key[0])  # its references are known now
             self._accept(*value)
             if self._source == "probe":
                 self.probeFailed.emit("", "")
@@ -472,15 +474,17 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
             self._probe_reloaded()
 
         after = self._measurement_done()  # the cursor's measurement first (cursor.py)
-        self.start_job(
-            _sweep_job, build, settings, 64, automatic, after, returned=returned, errored=errored
-        )
+        progressed = self._probe_cost(timing_key, settings)  # its loss calls, said (M3)
+        self.start_job(_sweep_job, build, settings, 64, automatic, after, returned=returned,
+                       errored=errored, progressed=progressed)  # fmt: skip
 
     def cancel_pressed(self) -> None:
         """Cancel (the button, Esc): stop the sweep, and a probe file still opening."""
         self.probe.stop_opening()
         self.table_import.cancel()
         self._stop_measuring()
+        if self._cost_ticker is not None:  # where a running probe sweep stopped, in words
+            self._cost_ticker.stop(cancelled=self.is_busy())
         self.cancel()
 
     def cancel(self) -> None:

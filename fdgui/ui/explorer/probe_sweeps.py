@@ -14,6 +14,23 @@ class ProbeSweeps:
     """The probe half of ``ExplorerModel`` (see the module's docstring)."""
 
     _job_probe: Any = None  # the probe the running sweep works on (Cancel stops that one)
+    _cost_ticker: Any = None  # the running probe sweep's cost in words (sweep_cost)
+    _swept_keys: set  # entries swept to the end here: their references are known (cached)
+
+    def _probe_cost(self, timing_key: Any, settings: Any) -> Any:
+        """A progress handler that says the sweep's loss calls and time left (a probe's
+        sweep only; None for the others: their progress is shown as it comes)."""
+        if self._cost_ticker is not None:
+            self._cost_ticker.stop()
+            self._cost_ticker = None
+        if self._source != "probe" or self._job_probe is None:
+            return None
+        from fdgui.ui.explorer.sweep_cost import CostTicker, SweepCost
+
+        first = timing_key[0] not in self._swept_keys
+        cost = SweepCost(self._job_probe, settings.points, first)
+        self._cost_ticker = CostTicker(self, cost)
+        return self._cost_ticker.progressed
 
     def _connect_probe(self) -> None:
         from fdgui.ui.probe_source import ProbeHolder

@@ -229,6 +229,11 @@ class NetcheckPanel(QWidget):
             + 4
         )
         cost_layout.addWidget(self.plan_table)
+        self.plan_note = QLabel("")  # what entries that disagree add (tables.recheck_words)
+        self.plan_note.setObjectName("planNoteLabel")
+        self.plan_note.setWordWrap(True)
+        self.plan_note.setProperty("role", "hint")
+        cost_layout.addWidget(self.plan_note)
 
         self.run_button = QPushButton("&Run check")
         self.run_button.setObjectName("runButton")
@@ -400,6 +405,12 @@ class NetcheckPanel(QWidget):
                 ]
             if self.model.settings is None:
                 cells = [cells[0], "—", "—", "—"]
+            if mode == self.model.text("mode"):
+                from fdgui.ui.netcheck.tables import recheck_words
+
+                chosen = plans[mode] if plans is not None and cells[1] != "—" else None
+                self.plan_note.setText(recheck_words(chosen))
+                self.plan_note.setVisible(bool(self.plan_note.text()))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if failed:

@@ -106,3 +106,20 @@ def exact_tensor_numbers(table: QTableWidget, report: Any) -> None:
             item = table.item(row, column)
             if item is not None:
                 item.setData(EXACT_ROLE, exact(tensor))
+
+
+def recheck_words(plan: Any) -> str:
+    """Beside the cost table: what each entry that disagrees adds to the chosen mode's plan
+    (its second looks, review15w M2), "" when the plan has none (the built-in network's exact
+    engine, a numeric estimate) or is not known."""
+    each = getattr(plan, "recheck_evaluations", 0) if plan is not None else 0
+    if not each or not plan.recheck_limit:
+        return ""
+    unit = "direction" if plan.mode == "projection" else "entry"
+    most = plan.recheck_limit
+    evaluations, seconds = plan.if_disagreeing(most)
+    return (
+        f"Not counted above: each {unit} that disagrees gets a second look, about {each:,} "
+        f"more evaluations ({fmt.duration(plan.recheck_seconds)}) each; if all {most:,} "
+        f"did: {evaluations:,} evaluations, {fmt.duration(seconds)}."
+    )
