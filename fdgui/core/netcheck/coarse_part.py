@@ -70,6 +70,10 @@ FINE_STEPS = 14  # the fine ladder's steps σ/2·2^-j
 BISECT_FLOOR = 4  # halve no interval narrower than this many spacings of θ (float64)
 DEVIATION_SAFETY = 1.5  # the largest departure seen, times this: the worst one unseen
 ENTRY_LIMIT = 512  # entries looked at per check
+# a rounding staircase's tread is at most this share of the loss's size (the coarsest formats
+# in use, 8-bit floats, round at 2^-3 relative); a larger kept jump is the loss's own
+TREAD_SHARE = 0.125
+SPREAD_QUANTILE = 0.8  # (a kink or a pole bends 2 of the grid's 20 intervals' changes)
 
 
 def applies(engine) -> bool:
@@ -239,7 +243,11 @@ def survey(engine, rows_for, total, chosen, h):
     departure = np.einsum("ij,gjn->gin", np.eye(index.size) - cubic @ np.linalg.pinv(cubic),
                           values)  # fmt: skip
     deviation = DEVIATION_SAFETY * np.nanmax(np.abs(departure), axis=1)
-    q = np.where(rough, deviation, 0.0).max(axis=0)
+    # ... where the rounding is spread over the grid (a dense staircase); a kink's or a
+    # pole's departure is one interval's (the robust trend's outliers), not rounding
+    spread = _spread(differences)
+    q = np.where(rough, np.fmin(deviation, DEVIATION_SAFETY * spread), 0.0).max(axis=0)
+    size_of_loss = max(abs(engine.loss), engine.magnitude or 0.0)
     grid = np.argmax(rough, axis=0)  # the finest rough grid: its halvings reach deepest
     out = {"jump": np.zeros(n, bool), "fine": np.zeros(n, bool), "neither": np.zeros(n, bool),
            "q": q, "sigma": np.full(n, np.nan), "floor": np.full(n, scale)}  # fmt: skip
@@ -260,6 +268,7 @@ def survey(engine, rows_for, total, chosen, h):
     told = np.zeros(at.size, dtype=bool)
     sigma = np.full(at.size, np.inf)
     end = np.full(at.size, scale)
+    tread = np.zeros(at.size)  # the kept jumps' size: one tread of the staircase
     for k in ranked[:, :CANDIDATES].T:
         left = index[k] * spacing
         ends = (values[g_at, k, at], values[g_at, k + 1, at])
@@ -269,11 +278,16 @@ def survey(engine, rows_for, total, chosen, h):
                          typical / spacing, bend, resolution)  # fmt: skip
         found = _read(halves, floor, spacing, h[at])
         jump |= found[0]
+        tread = np.fmax(tread, np.where(found[0], found[4], 0.0))
         fine &= found[1] | ~found[2]  # (a plain interval tells nothing)
         told |= found[2]
         sigma = np.fmin(sigma, found[3])
         end = np.fmax(end, found[4])
+    # a jump no rounding makes (beyond TREAD_SHARE of the loss's size: a pole or a step of
+    # the loss itself crossed) is no staircase: the first looks' small steps stand
+    jump &= tread <= TREAD_SHARE * size_of_loss
     fine &= told & ~jump
+    out["q"][at] = np.fmax(q[at], np.where(jump, DEVIATION_SAFETY * tread, 0.0))
     # (rough, but neither: a staircase for an entry called wrong, ``examine``)
     out["neither"][at] = ~jump & ~fine
     out["jump"][at] = jump
@@ -281,6 +295,16 @@ def survey(engine, rows_for, total, chosen, h):
     out["sigma"][at] = np.where(np.isfinite(sigma), sigma, np.nan)
     out["floor"][at] = end
     return out
+
+
+def _spread(differences):
+    """Per grid and entry: SPREAD_QUANTILE of the changes' second differences (less their
+    median, the loss's curvature): what rounding adds to a change where it is spread over
+    the grid's intervals — a kink or a pole bends one or two of them only."""
+    bends = np.diff(differences, axis=1)
+    with np.errstate(invalid="ignore"):
+        bends = np.abs(bends - np.nanmedian(bends, axis=1, keepdims=True))
+        return np.nanquantile(bends, SPREAD_QUANTILE, axis=1)
 
 
 def _departures(steps_of, design):
