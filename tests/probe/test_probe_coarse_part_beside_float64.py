@@ -123,3 +123,23 @@ def test_a_smooth_float64_loss_that_disagrees_only_by_truncation_is_untouched(tm
     source = source.replace("np.tanh(h.astype(np.float32)).astype(np.float64)", "np.tanh(h)")
     report = full_check(write_probe(tmp_path, source))
     assert report.verdict == "pass" and not report.inconclusive, _rows(report)
+
+
+def _with_output_bias(source: str) -> str:
+    """The model with a bias b2 on its output (review15n's mlp.py: 66 entries)."""
+    source = source.replace('("W2", (3, 7))]', '("W2", (3, 7)), ("b2", (3,))]')
+    source = source.replace('coarse(h)) @ p["W2"].T', 'coarse(h)) @ p["W2"].T + p["b2"]')
+    source = source.replace("go = (a @ p[\"W2\"].T - Y)", "go = (a @ p[\"W2\"].T + p[\"b2\"] - Y)")
+    return source.replace("(go.T @ a).ravel()])", "(go.T @ a).ravel(), go.sum(0)])")
+
+
+@pytest.mark.parametrize("bug", [0.1, -0.1])
+def test_a_bug_on_a_small_slope_beside_a_float16_part_never_passes(tmp_path, bug):
+    """W1[3, 2] (g 0.067): the float16 part's staircase bounds the central differences at
+    ~0.035 to about 0.014, so a 10 % bug there can be open but never certified correct (the
+    coarse look's ladder said "right" within a bar of 14 % of |a|, fx16n's open item)."""
+    source = _with_output_bias(MLP.format(seed=0, part="f16", act="lin", bug=bug, bidx=17, drop=0))
+    report = full_check(write_probe(tmp_path, source))
+    assert report.verdict != "pass" or report.inconclusive, _rows(report)
+    entry = [e for e in report.worst if (e.tensor, e.index) == ("W1", 17)]
+    assert entry and (entry[0].failing or entry[0].note == "open"), _rows(report)
