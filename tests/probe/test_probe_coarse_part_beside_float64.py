@@ -75,17 +75,7 @@ def _rows(report):
     "part, act, seed",
     [
         ("f16", "lin", 0),
-        pytest.param(
-            "bf16",
-            "lin",
-            1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="fx16n, open: an entry whose grids are rough but whose halvings show "
-                "neither a jump nor a smooth structure keeps its 'wrong' below |w| = 16 "
-                "(acting there undid bugs beside kinks: test_probe_kink_beyond_small_steps)",
-            ),
-        ),
+        ("bf16", "lin", 1),
         ("quant", "relu", 2),
     ],
 )
@@ -129,7 +119,7 @@ def _with_output_bias(source: str) -> str:
     """The model with a bias b2 on its output (review15n's mlp.py: 66 entries)."""
     source = source.replace('("W2", (3, 7))]', '("W2", (3, 7)), ("b2", (3,))]')
     source = source.replace('coarse(h)) @ p["W2"].T', 'coarse(h)) @ p["W2"].T + p["b2"]')
-    source = source.replace("go = (a @ p[\"W2\"].T - Y)", "go = (a @ p[\"W2\"].T + p[\"b2\"] - Y)")
+    source = source.replace('go = (a @ p["W2"].T - Y)', 'go = (a @ p["W2"].T + p["b2"] - Y)')
     return source.replace("(go.T @ a).ravel()])", "(go.T @ a).ravel(), go.sum(0)])")
 
 

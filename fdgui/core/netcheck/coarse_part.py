@@ -145,14 +145,10 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
     right_now = ~_called_wrong(codes[chosen], np.asarray(undecided, bool)[chosen])
     undecided_now = np.asarray(undecided, bool)[chosen] | (codes[chosen] == UNDECIDED)
     # a staircase; or rough without a smooth structure the halves resolve, for an entry
-    # called wrong or left open (a kink far off is no reason to reopen a "right")
-    # a staircase; or rough without a smooth structure the halves resolve, for an entry
-    # called wrong or left open (a kink far off is no reason to reopen a "right")
-    # ... only for an entry moved by ε·|w| far beyond 1 whose later look's steps measured
-    # the loss's shape, where a kink far off is no reason to undo a "wrong" either)
-    w = getattr(rows_for, "values", None)
-    grew = np.zeros(chosen.size, bool) if w is None else np.abs(np.asarray(w)[chosen]) > GREW
-    stair = found["jump"] | (found["neither"] & ~right_now & grew)
+    # called wrong or left open (a kink far off is no reason to reopen a "right"); its q is
+    # what rounding spreads over the grids, so a kink in a wide grid no longer widens the
+    # ladder's round-off (fx16n kept this to |w| > 16 for that reason)
+    stair = found["jump"] | (found["neither"] & ~right_now)
     kinked = codes[chosen] == KINK
     fine &= ~kinked
     with np.errstate(invalid="ignore"):
