@@ -22,12 +22,17 @@ slope, and the difference of its two halves' changes, A, read at each level: a s
 jump stays whole however fine the halves (A keeps a quarter of itself down to θ's spacing),
 a smooth structure's falls as the square of the interval (a kink's as the interval).
 
-* a **staircase** (the jump stays): q, the largest residual of the rough grids, bounds what
-  rounding adds to a loss value; the entry is decided again on ``wide_window``'s ladder of
+* a **staircase** (the jump stays, no larger than TREAD_SHARE of the loss: a bigger kept
+  jump is a pole or a step of the loss itself): q bounds what rounding adds to a loss
+  value — the kept jumps (one tread) and, per rough grid, the smaller of the losses'
+  largest departure from a cubic and a quantile of the changes' second differences
+  (rounding spreads over the intervals, a kink's or a pole's bend does not); the entry
+  is decided again on ``wide_window``'s ladder of
   wider steps from where 4q/h is a tenth of the first disagreement, with q as its round-off:
   wrong beyond two bars (no pair reproducing g, both one-sided slopes excluding it where the
   model may have kinks, outside the scatter of five steps), right within a bar of at most
-  |a|/4 and under half the disagreement, else undecided — never wrong. A "right" that a
+  |a|/4 (|a|/16 against another look's "wrong" or open verdict) and under half the
+  disagreement, else undecided — never wrong. A "right" that a
   later look gave, after a first ε that excluded g beyond twice its window widened by the
   staircase (2q/h), is taken back to undecided where the ladder decides nothing (H1).
 * a **fine structure** (A falls with the square of the interval) finer than a quarter of the
