@@ -227,7 +227,14 @@ def survey(engine, rows_for, total, chosen, h):
     (the finest halves' difference: the round-off there)."""
     n = chosen.size
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
-    scale = max(own_roundoff_recheck.format_roundoff(engine), plain)
+    w = getattr(rows_for, "values", None)
+    w = np.zeros(total) if w is None else np.asarray(w, dtype=float)
+    # the losses' round-off as measured, not only the format's — but for an entry moved by
+    # ε·|w| far beyond 1 the format's: the round-off measured along θ0's lines moved it by
+    # steps ∝ |w|, where the loss's shape reads as rounding (``own_scale``'s rule)
+    grew = np.abs(w[chosen]) > GREW
+    scale = np.where(grew, max(own_roundoff_recheck.format_roundoff(engine), plain),
+                     max(own_roundoff_recheck.windowed_roundoff(engine), plain))  # fmt: skip
     floor = ROUGH * scale
     index = np.arange(-SIDE, SIDE + 1, dtype=float)
     middle = index[:-1] + 0.5
@@ -237,6 +244,14 @@ def survey(engine, rows_for, total, chosen, h):
     values = _changes(engine, rows_for, total, chosen, offsets)
     values = values.reshape(len(SPACINGS), index.size, n)
     values[:, SIDE, :] = 0.0  # (w itself: L(θ0))
+    # w + offset is itself rounded to θ's spacing (|g|·spacing of a change at |w| = 1e4 is
+    # 300 times u·|L|): each loss is moved back to its nominal offset along the slope
+    # measured (each grid's median change over its spacing)
+    spacings = np.asarray(SPACINGS)[:, None] * h[None, :]  # (grids, n)
+    with np.errstate(invalid="ignore"):
+        slope = np.nanmedian(np.diff(values, axis=1), axis=1) / spacings
+    shift = _rounded(w[chosen], offsets).reshape(values.shape)
+    values -= np.nan_to_num(slope[:, None, :] * shift)
     differences = np.diff(values, axis=1)
     residual = np.einsum("ij,gjn->gin", project, differences)
     # the loss's curvature times the spacing², from the trend (d ≈ c0 + c1·t + c2·t²)
@@ -257,7 +272,7 @@ def survey(engine, rows_for, total, chosen, h):
     size_of_loss = max(abs(engine.loss), engine.magnitude or 0.0)
     grid = np.argmax(rough, axis=0)  # the finest rough grid: its halvings reach deepest
     out = {"jump": np.zeros(n, bool), "fine": np.zeros(n, bool), "neither": np.zeros(n, bool),
-           "q": q, "sigma": np.full(n, np.nan), "floor": np.full(n, scale)}  # fmt: skip
+           "q": q, "sigma": np.full(n, np.nan), "floor": scale.copy()}  # fmt: skip
     at = np.flatnonzero(rough.any(axis=0))
     if at.size == 0:
         return out
@@ -268,13 +283,11 @@ def survey(engine, rows_for, total, chosen, h):
     typical = np.median(steps_of, axis=1)
     ranked = np.argsort(-_departures(steps_of, design), axis=1)
     spacing = h[at] * np.asarray(SPACINGS)[g_at]
-    w = getattr(rows_for, "values", None)
-    w = np.zeros(total) if w is None else np.asarray(w, dtype=float)
     jump = np.zeros(at.size, dtype=bool)
     fine = np.ones(at.size, dtype=bool)
     told = np.zeros(at.size, dtype=bool)
     sigma = np.full(at.size, np.inf)
-    end = np.full(at.size, scale)
+    end = scale[at].copy()
     tread = np.zeros(at.size)  # the kept jumps' size: one tread of the staircase
     for k in ranked[:, :CANDIDATES].T:
         left = index[k] * spacing
@@ -282,8 +295,8 @@ def survey(engine, rows_for, total, chosen, h):
         resolution = BISECT_FLOOR * np.spacing(np.abs(w[chosen[at]]) + np.abs(left) + spacing)
         bend = bends[g_at, at] / spacing**2
         halves = _halves(engine, rows_for, total, chosen[at], left, spacing, ends,
-                         typical / spacing, bend, resolution)  # fmt: skip
-        found = _read(halves, floor, spacing, h[at])
+                         typical / spacing, bend, resolution, w[chosen[at]])  # fmt: skip
+        found = _read(halves, floor[at], spacing, h[at])
         jump |= found[0]
         tread = np.fmax(tread, np.where(found[0], found[4], 0.0))
         fine &= found[1] | ~found[2]  # (a plain interval tells nothing)
@@ -314,6 +327,21 @@ def _spread(differences):
         return np.nanquantile(bends, SPREAD_QUANTILE, axis=1)
 
 
+def _rounded(w, offsets):
+    """How far each point w + offset lands from it, rounded to θ's spacing (float64)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return ((w[None, :] + offsets) - w[None, :]) - offsets
+
+
+def _point(rows_for, chosen, g):
+    """What rounding w ± s to θ's spacing adds to one loss change on the ladders (their
+    steps are nominal): |g|·spacing(w)/2."""
+    w = getattr(rows_for, "values", None)
+    if w is None:
+        return 0.0
+    return np.abs(g) * np.spacing(np.abs(np.asarray(w, dtype=float)[chosen])) / 2
+
+
 def _departures(steps_of, design):
     """Each interval's change less a quadratic trend fitted again without the intervals
     departing most from the first fit (jumps pull a least-squares trend towards them; the
@@ -329,7 +357,7 @@ def _departures(steps_of, design):
     return out
 
 
-def _halves(engine, rows_for, total, chosen, left, width, ends, slope, bend, resolution):
+def _halves(engine, rows_for, total, chosen, left, width, ends, slope, bend, resolution, w):
     """The difference of the two halves' changes of each entry's interval [left, left +
     width] (losses ``ends`` there), less the curvature's (``bend``·(width/2)²), at each of
     LEVELS halvings into the half that departs more from ``slope`` (NaN below
@@ -345,6 +373,8 @@ def _halves(engine, rows_for, total, chosen, left, width, ends, slope, bend, res
         middle_value = np.full(chosen.size, np.nan)
         middle_value[live] = _changes(engine, rows_for, total, chosen[live],
                                       mid[live][None, :])[0]  # fmt: skip
+        # (moved back to its nominal offset along the slope, as the grids' losses: survey)
+        middle_value -= np.nan_to_num(slope * _rounded(w, mid[None, :])[0])
         first_half, second_half = middle_value - low, high - middle_value
         excess = np.abs(first_half - second_half + bend * (width / 2) ** 2)
         halves[level] = np.where(live, excess, np.nan)
@@ -384,7 +414,7 @@ def _read(halves, floor, spacing, h):
 def _staircase(engine, rows_for, total, chosen, h, q, g, first):
     """(value, bar, right, wrong) of each entry decided on ``wide_window``'s ladder with the
     staircase's q as its round-off (module doc)."""
-    r = np.maximum(q, own_roundoff_recheck.windowed_roundoff(engine))
+    r = np.maximum(q, own_roundoff_recheck.windowed_roundoff(engine)) + _point(rows_for, chosen, g)
     top = wide_window.REACH * h / engine.epsilon_base
     with np.errstate(invalid="ignore", divide="ignore"):
         base = np.maximum(h, np.minimum(40 * r / first, top / 16))
@@ -433,6 +463,7 @@ def _fine(engine, rows_for, total, chosen, sigma, floor, g, first):
     scale σ (module doc)."""
     n = chosen.size
     r = np.maximum(floor, own_roundoff_recheck.windowed_roundoff(engine))
+    r = r + _point(rows_for, chosen, g)
     steps = (sigma / 2)[None, :] * 2.0 ** -np.arange(FINE_STEPS)[:, None]  # (steps, n)
     changes = _changes(engine, rows_for, total, chosen, np.concatenate([steps, -steps]))
     plus, minus = changes[:FINE_STEPS], changes[FINE_STEPS:]
