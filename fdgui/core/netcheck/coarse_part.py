@@ -75,6 +75,9 @@ FINE_STEPS = 14  # the fine ladder's steps σ/2·2^-j
 BISECT_FLOOR = 4  # halve no interval narrower than this many spacings of θ (float64)
 DEVIATION_SAFETY = 1.5  # the largest departure seen, times this: the worst one unseen
 ENTRY_LIMIT = 512  # entries looked at per check
+# what the look costs an entry: its grids, its halvings and about 16 for the ladder (the
+# network check's plan counts it, ``planner.with_rechecks``; measured ~190)
+LOOK_EVALUATIONS = (2 * SIDE + 1) * len(SPACINGS) + CANDIDATES * LEVELS + 16
 # a rounding staircase's tread is at most this share of the loss's size (the coarsest formats
 # in use, 8-bit floats, round at 2^-3 relative); a larger kept jump is the loss's own
 TREAD_SHARE = 0.125
@@ -149,11 +152,15 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
     undecided = np.asarray(undecided)
     right_now = ~_called_wrong(codes[chosen], np.asarray(undecided, bool)[chosen])
     undecided_now = np.asarray(undecided, bool)[chosen] | (codes[chosen] == UNDECIDED)
+    w = getattr(rows_for, "values", None)
+    w = np.zeros(total) if w is None else np.asarray(w, dtype=float)
     # a staircase; or rough without a smooth structure the halves resolve, for an entry
-    # called wrong or left open (a kink far off is no reason to reopen a "right"); its q is
-    # what rounding spreads over the grids, so a kink in a wide grid no longer widens the
-    # ladder's round-off (fx16n kept this to |w| > 16 for that reason)
-    stair = found["jump"] | (found["neither"] & ~right_now)
+    # called wrong or left open (a kink far off is no reason to reopen a "right") ... only
+    # for an entry moved by ε·|w| far beyond 1 whose later look's steps measured the loss's
+    # shape (below that, rough but neither is a kink's evidence, not a coarse part's: a
+    # loss of 3e9 with kinks 2e-4 away failed all 6 entries when it acted there, fx17n)
+    grew = np.abs(w[chosen]) > GREW
+    stair = found["jump"] | (found["neither"] & ~right_now & grew)
     kinked = codes[chosen] == KINK
     fine &= ~kinked
     with np.errstate(invalid="ignore"):
