@@ -16,7 +16,9 @@ roughness measured (``survey``): the loss on uniform grids of 2·SIDE points at 
 h·SPACINGS around w (h: the entry's first step, or the own-scale look's for an entry whose
 step grew with |w|, ``own_roundoff_recheck.starting_steps``); each grid's first differences
 less their quadratic trend (the loss's curvature) leave residuals, and a grid whose largest
-residual stands ROUGH times above the format's round-off is rough. The interval of the
+residual stands ROUGH times above the format's round-off is rough (each loss first moved
+back to its nominal offset along the grid's measured slope: w + offset is rounded to θ's
+spacing). The interval of the
 largest residual is then halved LEVELS times, into the half that departs more from the local
 slope, and the difference of its two halves' changes, A, read at each level: a staircase's
 jump stays whole however fine the halves (A keeps a quarter of itself down to θ's spacing),
