@@ -52,18 +52,11 @@ def test_a_one_percent_bug_on_a_rippled_loss_fails_at_its_entry(tmp_path, k, r, 
     assert failing(report) == {("a", 3)}, text[:2500]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a known regression of fx14n (review14p C3, 2026-11-28): an entry the own-scale look "
-    "leaves open keeps its first step, above this ripple's period, so Richardson there agrees "
-    "with the smooth part (passed 'Correct (estimate's bar)'); the step below the period is the "
-    "one that resolves here, and the float32-part case needs the opposite. The measured "
-    "round-off cannot tell them apart (its fans at small steps do not move a float32 part): "
-    "a detector of a coarser part inside is needed (see the session note)",
-)
 def test_the_smooth_part_only_fails_on_a_rippled_loss(tmp_path):
     """Off by R·cos(K·θ) (up to 1e-3 of the slope) at every entry: resolvable below the
-    ripple's period, so the check fails it."""
+    ripple's period, so the check fails it (a fine structure the coarse-part look tells
+    from a staircase: its halves' differences fall as the interval², and it is judged on
+    steps below it — ``netcheck.coarse_part``; an xfail of fx14n's until review15n)."""
     report = full_check(_write(tmp_path, 3e7, 3e-3, 0, "g = np.cos(np.asarray(t, float))"))
     assert report.verdict == "fail", export(report, "text")[:2500]
 

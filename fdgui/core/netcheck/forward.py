@@ -46,6 +46,7 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.netcheck import (
+    coarse_part,
     estimate_verdict,
     finer_steps,
     kink_evidence,
@@ -429,7 +430,8 @@ class ForwardEngine(ForwardSteps):
         plus, minus, vanished = self._changes(rows_for, epsilon)
         first_steps = epsilon.copy()  # (the own-scale look sets its narrowest step in place)
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            numeric = (plus - minus) / (2 * epsilon)
+            first = (plus - minus) / (2 * epsilon)  # (the first look's, kept: coarse_part)
+        numeric = first.copy()
         kink = np.zeros(indices.size, dtype=bool)
         undecided = np.zeros(indices.size, dtype=bool)
         weak = None  # kinks the refined step explained with a window wider than the miss
@@ -472,25 +474,13 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             if found is not None:
                 bar = found
-        if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than the entry's
-            # own round-off (a float32 part): decided again with it
-            steps = own_roundoff_recheck.starting_steps(self, first_steps, epsilon)
-            numeric, bar, reason = own_roundoff_recheck.recheck(self, rows_for, steps, analytic,
-                                                                numeric, kink, undecided, reason,
-                                                                bar)  # fmt: skip
-        return Chunk(
-            indices,
-            numeric,
-            analytic,
-            epsilon,
-            plus,
-            minus,
-            kink,
-            vanished,
-            undecided,
-            reason,
-            bar,
-        )
+        if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than its own
+            # round-off decided again; a coarse part's staircase or a fine ripple told apart
+            numeric, bar, reason = coarse_part.rechecked(self, rows_for, first_steps, first,
+                                                         epsilon, analytic, numeric, kink,
+                                                         undecided, reason, bar)  # fmt: skip
+        return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided,
+                     reason, bar)  # fmt: skip
 
     def _look_again(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                     kink, undecided, bar) -> np.ndarray | None:  # fmt: skip

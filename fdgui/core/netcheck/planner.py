@@ -98,19 +98,24 @@ def plan_costs(
         plans = _plan_costs(settings, network, model)
     if settings.engine != "forward":
         return plans
-    return {mode: with_rechecks(plan) for mode, plan in plans.items()}
+    return {mode: with_rechecks(plan, settings) for mode, plan in plans.items()}
 
 
-def with_rechecks(plan: CostPlan) -> CostPlan:
+def with_rechecks(plan: CostPlan, settings: CheckSettings | None = None) -> CostPlan:
     """The plan with the second looks' cost at each entry that disagrees (``CostPlan``'s
     ``recheck_*``), at the plan's own seconds per evaluation (a look's calls are small:
-    their fixed cost is in that rate about as much as in the first looks')."""
+    their fixed cost is in that rate about as much as in the first looks'); in a float64
+    check at the recommended ε, the coarse-part look's too (``coarse_part``)."""
+    from fdgui.core.netcheck.coarse_part import LOOK_EVALUATIONS
     from fdgui.core.netcheck.reexamine import CONFIRMED_LIMIT
 
+    evaluations = RECHECK_EVALUATIONS
+    if settings is not None and settings.dtype == "float64" and settings.epsilon is None:
+        evaluations += LOOK_EVALUATIONS
     return replace(
         plan,
-        recheck_evaluations=RECHECK_EVALUATIONS,
-        recheck_seconds=RECHECK_EVALUATIONS * plan.seconds_per_evaluation,
+        recheck_evaluations=evaluations,
+        recheck_seconds=evaluations * plan.seconds_per_evaluation,
         recheck_limit=min(plan.parameters_checked, CONFIRMED_LIMIT),
     )
 
