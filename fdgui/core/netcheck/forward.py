@@ -52,6 +52,7 @@ from fdgui.core.netcheck import (
     loose_verdict,
     own_roundoff_recheck,
     own_scale,
+    sides,
     wide_window,
 )
 from fdgui.core.netcheck.chunks import (
@@ -478,19 +479,11 @@ class ForwardEngine(ForwardSteps):
             numeric, bar, reason = own_roundoff_recheck.recheck(self, rows_for, steps, analytic,
                                                                 numeric, kink, undecided, reason,
                                                                 bar)  # fmt: skip
-        return Chunk(
-            indices,
-            numeric,
-            analytic,
-            epsilon,
-            plus,
-            minus,
-            kink,
-            vanished,
-            undecided,
-            reason,
-            bar,
-        )
+        if sides.applies(self):  # excuses and huge steps, judged by each side (kinks)
+            numeric, bar, reason = sides.judge(self, rows_for, first_steps, analytic, numeric, kink,
+                                               undecided, reason, bar)  # fmt: skip
+        return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided,
+                     reason, bar)  # fmt: skip
 
     def _look_again(self, rows_for, epsilon, analytic, plus, minus, numeric, vanished,
                     kink, undecided, bar) -> np.ndarray | None:  # fmt: skip
