@@ -83,6 +83,7 @@ REACH = wide_window.REACH  # the widest step, times max(S, |w|)
 LAW_SHARE = 0.25  # a side's slopes follow the law within this share of their change
 WRONG_BARS = 2.0
 DECIDE_SHARE = 0.25  # resolving: a bar of at most this share of max(|a|, |value|)
+FINER = 8  # steps below q a "wrong" of the sides must agree with (q/2 … q/256)
 STOP_SHARE = 1e-3  # an entry's climb ends once a bar this share of |a| is reached
 CORRECT = VERDICTS[0].upper  # a relative miss this small is never wrong
 CALLED_WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE, ESTIMATE_WRONG, OWN_SCALE_WRONG)
@@ -135,6 +136,14 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
         miss = np.where(was_wrong, np.abs(np.asarray(numeric, dtype=float)[chosen] - a), np.inf)
     wrong, right, value, width = _decide(looks, a, miss)
     wrong &= ~was_wrong  # (a "wrong" stands; the sides may only refute it)
+    if wrong.any():  # (a smaller step that excludes the sides' value: they are not converged)
+        at = np.flatnonzero(wrong)
+        q = _steps(epsilon[chosen[at]], values[chosen[at]])
+        fine_r = max(unit_roundoff(engine.precision) * max(1.0, abs(engine.loss)),
+                     float(np.max(engine.measured_roundoff)))  # fmt: skip
+        refuted = _finer_refute(engine, rows_for, epsilon.size, chosen[at], q, values[chosen[at]],
+                                value[at], width[at], np.full(at.size, fine_r))  # fmt: skip
+        wrong[at[refuted]] = False
     right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
@@ -227,6 +236,7 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
         live &= ~(state["best"] <= STOP_SHARE * np.abs(a))
         live &= q * 2.0**k <= top * (1 + 1e-12)
         if k >= MAX_RUNGS or not live.any():
+            state["r"] = r
             return state
         at = np.flatnonzero(live)
         moves = [sign * q[at] * 2.0**k for sign in (1.0, -1.0)]
@@ -237,6 +247,45 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
             change[at], made[at] = found
             rungs[sign].append((change, made))
         k += 1
+
+
+def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> np.ndarray:
+    """True where a central difference at a step below q excludes the sides' value: the
+    loss varies below the sides' steps (a fast ripple of period under q: its slopes above the
+    period read the smooth part alone and follow its law by chance, review9k CRITICAL-4),
+    so those steps are not converged and call nothing wrong. Steps q·2^-j, j = 1 … FINER,
+    down to FLOOR_SPACINGS spacings of w; each step's bar is its change from the step
+    above plus 4·r/s (r: the loss's own round-off, as the check measured it: the sides' fan
+    residual at q holds a fast ripple's amplitude, which is no round-off at steps below it)
+    — two consecutive smaller steps, converging (each change at most half the one above:
+    a staircase of a coarser part grows as the step shrinks instead), whose intervals miss
+    the sides' value by more than both bars together refute them."""
+    refuted = np.zeros(chosen.size, dtype=bool)
+    floor = FLOOR_SPACINGS * np.spacing(np.abs(w))
+    previous = None
+    run = np.zeros(chosen.size, dtype=int)  # consecutive steps that exclude the sides' value
+    change = np.full(chosen.size, np.inf)  # |c(s) − c(2s)| of the step above
+    for j in range(1, FINER + 1):
+        s = q * 2.0**-j
+        usable = s >= floor
+        if not usable.any():
+            break
+        (plus, made_plus), (minus, made_minus) = _changes(engine, rows_for, total, chosen, [s, -s])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = (plus - minus) / (made_plus - made_minus)
+            if previous is not None:
+                step_change = np.abs(c - previous)
+                bar = step_change + 4 * r / s
+                off = np.abs(c - value) > bar + width
+                off &= usable & np.isfinite(c) & np.isfinite(previous)
+                # converging: the change at least halves from the step above (a smooth fine
+                # structure below its scale); a coarser part's staircase grows as s shrinks
+                off &= step_change <= 0.5 * change
+                change = step_change
+                run = np.where(off, run + 1, 0)
+                refuted |= run >= 2
+        previous = np.where(usable, c, np.nan)
+    return refuted
 
 
 def _fan(engine, rows_for, total, chosen, q) -> tuple[dict, np.ndarray]:
