@@ -78,6 +78,8 @@ WIDE_SHARE = wide_window.WIDE_SHARE  # a window or bar this share of |a|: excuse
 BIG = 16.0  # |w| above this: a "wrong" from steps ∝ |w| is looked at too
 FLOOR_SPACINGS = 8.0  # the smallest step, in spacings of w
 FAN = 6  # the fan's points on each side (q … 6q): its residual from a cubic is round-off
+NESTED = 2  # smaller fans at q/8, q/64: a fan crossing kinks holds their ΔL, not round-off
+GROW = 4.0  # a fan's residual this many times a smaller fan's grows with its span: no round-off
 MAX_RUNGS = 24  # at most q·2^23
 REACH = wide_window.REACH  # the widest step, times max(S, |w|)
 LAW_SHARE = 0.25  # a side's slopes follow the law within this share of their change
@@ -139,11 +141,26 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     if wrong.any():  # (a smaller step that excludes the sides' value: they are not converged)
         at = np.flatnonzero(wrong)
         q = _steps(epsilon[chosen[at]], values[chosen[at]])
-        fine_r = max(unit_roundoff(engine.precision) * max(1.0, abs(engine.loss)),
-                     float(np.max(engine.measured_roundoff)))  # fmt: skip
-        refuted = _finer_refute(engine, rows_for, epsilon.size, chosen[at], q, values[chosen[at]],
-                                value[at], width[at], np.full(at.size, fine_r))  # fmt: skip
-        wrong[at[refuted]] = False
+        w = values[chosen[at]]
+        plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
+        fine_r = np.full(at.size, max(plain, float(np.max(engine.measured_roundoff))))
+        big = np.abs(w) > BIG
+        if big.any():  # (the check's r there is θ's spacing at steps ∝ |w|, review16n H1:
+            # a fan at the finest step below q, exact steps, says what its losses round at)
+            least = np.maximum(q[big] * 2.0**-FINER, FLOOR_SPACINGS * np.spacing(np.abs(w[big])))
+            _, found = _fan(engine, rows_for, epsilon.size, chosen[at[big]],
+                            2.0 ** np.ceil(np.log2(least)))  # fmt: skip
+            fine_r[big] = np.maximum(plain, found)
+        refuted, finer = _finer_refute(engine, rows_for, epsilon.size, chosen[at], q, w,
+                                       value[at], width[at], fine_r)  # fmt: skip
+        # each side's own slopes below q too: a side that broke at q may still read a
+        # there (a kink at w on the other side, its second kink beyond q: review16n C1)
+        rungs = {sign: finer[sign] + [(c[at], m[at]) for c, m in looks["rungs"][sign][:3]]
+                 for sign in (1.0, -1.0)}  # fmt: skip
+        with np.errstate(invalid="ignore"):
+            fine = _read(rungs, looks["r"][at], a[at])
+            below = fine["refute_bar"] < np.abs(value[at] - a[at]) / 2
+        wrong[at[refuted | below]] = False
     right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
@@ -214,7 +231,8 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
     top = REACH * np.maximum(epsilon[chosen] / engine.epsilon_base, 1.0)
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
     # the fan: q … FAN·q on each side (its 1, 2, 4 are the first rungs)
-    fan, r = _fan(engine, rows_for, total, chosen, q)
+    fan, raw = _fan(engine, rows_for, total, chosen, q)
+    r = _quieter(engine, rows_for, total, chosen, q, values[chosen], raw.copy())
     big = np.abs(values[chosen]) > BIG
     # (the check's round-off was measured along lines that move w by steps ∝ |w|, which θ's
     # spacing rounds: at |w| = 1e12 that is 2.8e-4 where the exact steps here see 1e-16 —
@@ -222,7 +240,8 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
     r = np.where(big, r, np.maximum(r, engine.measured_roundoff))
     if big.any():
         _, wider = _fan(engine, rows_for, total, chosen[big], 16 * q[big])
-        r[big] = np.maximum(r[big], wider)
+        flat = wider <= GROW * raw[big]  # (grown with its span: a kink crossed, not round-off)
+        r[big] = np.where(flat, np.maximum(r[big], wider), r[big])
     r = np.maximum(r, plain)
     rungs = {1.0: [], -1.0: []}  # per side: (ΔL, made step) per rung
     for k in range(3):
@@ -237,6 +256,7 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
         live &= q * 2.0**k <= top * (1 + 1e-12)
         if k >= MAX_RUNGS or not live.any():
             state["r"] = r
+            state["rungs"] = rungs
             return state
         at = np.flatnonzero(live)
         moves = [sign * q[at] * 2.0**k for sign in (1.0, -1.0)]
@@ -261,6 +281,7 @@ def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> np.
     a staircase of a coarser part grows as the step shrinks instead), whose intervals miss
     the sides' value by more than both bars together refute them."""
     refuted = np.zeros(chosen.size, dtype=bool)
+    finer = {1.0: [], -1.0: []}  # per side (ΔL, made step), smallest step first
     floor = FLOOR_SPACINGS * np.spacing(np.abs(w))
     previous = None
     run = np.zeros(chosen.size, dtype=int)  # consecutive steps that exclude the sides' value
@@ -271,6 +292,8 @@ def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> np.
         if not usable.any():
             break
         (plus, made_plus), (minus, made_minus) = _changes(engine, rows_for, total, chosen, [s, -s])
+        for sign, moved, made in ((1.0, plus, made_plus), (-1.0, minus, made_minus)):
+            finer[sign].insert(0, (np.where(usable, moved, np.nan), np.where(usable, made, np.nan)))
         with np.errstate(invalid="ignore", divide="ignore"):
             c = (plus - minus) / (made_plus - made_minus)
             if previous is not None:
@@ -285,7 +308,30 @@ def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> np.
                 run = np.where(off, run + 1, 0)
                 refuted |= run >= 2
         previous = np.where(usable, c, np.nan)
-    return refuted
+    for sign in (1.0, -1.0):  # (steps below the floor: none)
+        while len(finer[sign]) < FINER:
+            finer[sign].insert(0, (np.full(chosen.size, np.nan), np.full(chosen.size, np.nan)))
+    return refuted, finer
+
+
+def _quieter(engine, rows_for, total, chosen, q, w, r) -> np.ndarray:
+    """r from the smaller fans (q/8, q/64, down to FLOOR_SPACINGS spacings of w) where the
+    larger fan's residual is GROW times theirs or more: round-off does not grow with the
+    fan's span, a kink inside it does (its ΔL beyond the cubic; review16n C1: kinks on both
+    sides of w within ±6q set r to their own size, and the law then swallowed them)."""
+    floor = FLOOR_SPACINGS * np.spacing(np.abs(w))
+    shrinking = np.ones(chosen.size, dtype=bool)
+    for j in range(1, NESTED + 1):
+        s = q * 8.0**-j
+        at = np.flatnonzero(shrinking & (s >= floor))
+        if at.size == 0:
+            break
+        _, found = _fan(engine, rows_for, total, chosen[at], s[at])
+        smaller = found * GROW < r[at]
+        r[at[smaller]] = found[smaller]
+        shrinking[:] = False
+        shrinking[at[smaller]] = True
+    return r
 
 
 def _fan(engine, rows_for, total, chosen, q) -> tuple[dict, np.ndarray]:
@@ -335,6 +381,11 @@ def _read(rungs, r, a) -> dict:
                 broke |= ok & read & ~law
                 ok &= law | ~read
                 prefix[k] = ok & read
+            # a pair is read only where the triple above it holds the law too: a kink
+            # between h and 2h can leave one triple on the law (d = 1.6h), never two
+            prefix[: max(count - 3, 0)] &= prefix[1:]
+            if prefix.shape[0]:
+                prefix[-1] = False
             # pairs (k, k+1): extrapolated to 0; bar the change to the next pair + 5r/h
             for k in range(count - 2):
                 h0, h1, h2 = made[k], made[k + 1], made[k + 2]
@@ -414,15 +465,23 @@ def _decide(looks, a, miss):
                     & (look[1] <= DECIDE_SHARE * np.abs(a)) & (look[1] < miss / 2))  # fmt: skip
 
         both = resolves(plus) & resolves(minus)
-        low = np.fmin(plus[0] - WRONG_BARS * plus[1], minus[0] - WRONG_BARS * minus[1])
-        high = np.fmax(plus[0] + WRONG_BARS * plus[1], minus[0] + WRONG_BARS * minus[1])
+        # a side that broke (crossed a kink) while the other did not widens the band by no
+        # more than the clean side's bar: its round-off-wide pairs below the kink vouch for
+        # no value the clean side excludes (review16n C3)
+        broke = {sign: np.isfinite(looks["broke_at"][sign]) for sign in (1.0, -1.0)}
+        spread = {
+            sign: np.where(broke[sign] & ~broke[-sign], np.fmin(side[1], other[1]), side[1])
+            for sign, side, other in ((1.0, plus, minus), (-1.0, minus, plus))
+        }
+        low = np.fmin(plus[0] - WRONG_BARS * spread[1.0], minus[0] - WRONG_BARS * spread[-1.0])
+        high = np.fmax(plus[0] + WRONG_BARS * spread[1.0], minus[0] + WRONG_BARS * spread[-1.0])
         # outside the band between the sides: the edge nearer to a is shown
         nearest = np.abs(plus[0] - a) <= np.abs(minus[0] - a)
         nearer = tuple(np.where(nearest, p, m) for p, m in zip(plus, minus, strict=True))
-        agree = np.abs(plus[0] - minus[0]) <= plus[1] + minus[1]
         # a side read alone: the other shows a kink (its law broke, at a smaller step than
-        # this side's did, if it did) and resolves nothing, or agrees with it up to its break
-        # (the same slope: its kink lies beyond, not at w)
+        # this side's did, if it did) and resolves nothing, or does not exclude it below its
+        # break (the same slope within both bars twice: its kink lies beyond, not at w)
+        agree = np.abs(plus[0] - minus[0]) <= WRONG_BARS * (plus[1] + minus[1])
         alone = {
             sign: (looks["broke_at"][-sign] < looks["broke_at"][sign]) & (~resolves(other) | agree)
             for sign, other in ((1.0, minus), (-1.0, plus))
