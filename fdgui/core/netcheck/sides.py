@@ -21,10 +21,15 @@ entry would have at |w| ≤ 1), at least ``FLOOR_SPACINGS`` spacings of w, a pow
 slopes D(h) = ±ΔL±/h must follow a smooth loss's law, D(4h) − D(2h) = 2·(D(2h) − D(h))
 within ``LAW_SHARE`` of itself plus their round-off (7.5·r/h); a side is read only below
 the first step where it does not (a kink crossed, or the loss's own scale reached:
-curvature takes over). r is the larger of the check's (the entry's tensor's) round-off and
-what the entry's own fan of losses at q (exact steps) shows beyond a cubic; at |w| above
-``BIG`` the fans' alone, at q and 16q: the check's was measured along lines whose steps
-θ's spacing rounds (2.8e-4 at 1e12, where exact steps see 1e-16). A side's value is its
+curvature takes over); a pair (h, 2h) only where the triple above it holds the law too (a
+kink at 1.6h leaves one triple on the law, never two). r is the larger of the check's (the
+entry's tensor's) round-off and what the entry's own one-sided fans of losses at q (exact
+steps) show beyond a cubic — the smaller fans' (q/8, q/64) where the larger one's residual
+is ``GROW`` times theirs: a kink inside a fan grows with its span, round-off does not
+(review16n C1: kinks on both sides within ±6q set r to their ΔL and the law swallowed
+them); at |w| above ``BIG`` the fans' alone, at q and 16q (the 16q one only where it did
+not so grow): the check's was measured along lines whose steps θ's spacing rounds (2.8e-4
+at 1e12, where exact steps see 1e-16). A side's value is its
 slopes' linear extrapolation to 0 from (h, 2h), its bar the change to the next pair plus
 5·r/h; where both sides are clean and agree within their bars, the central differences
 give Richardson (4c(h) − c(2h))/3, bar the change to the next pair plus 1.5·r/h. The
@@ -33,9 +38,11 @@ the larger of |a| and its value:
 
 * **wrong** where the central estimate excludes a by ``WRONG_BARS`` bars; or both sides
   resolve and a lies outside the band between them widened by that margin (a kink at w
-  itself admits any value between its sides); or one side excludes a while the other
-  broke at a smaller step and resolves nothing or agrees with it (its kink lies beyond,
-  not at w) — never where some clean pair reproduces a within a bar under half the miss;
+  itself admits any value between its sides; a side that broke while the other did not
+  widens it by no more than the clean side's bar); or one side excludes a while the other
+  broke at a smaller step and resolves nothing or does not exclude it (its kink lies
+  beyond, not at w; review16n C3) — never where some clean pair reproduces a within a bar
+  under half the miss, nor one of each side's own slopes below q (``_finer_refute``);
 * **right** where such a look holds a within a bar of at most |a|/4 and none excludes it
   (an entry already explained as a kink stays one: the sides only refute that excuse);
 * **Kink (explained)** where both sides resolve, differ beyond their bars, and a is one
@@ -143,14 +150,15 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
         q = _steps(epsilon[chosen[at]], values[chosen[at]])
         w = values[chosen[at]]
         plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
+        # what the losses round at below q: a fan at the finest step (exact steps; it spans
+        # ±6 of them, inside the kinks the sides' fan crossed)
+        least = np.maximum(q * 2.0**-FINER, FLOOR_SPACINGS * np.spacing(np.abs(w)))
+        _, least_r = _fan(engine, rows_for, epsilon.size, chosen[at],
+                          2.0 ** np.ceil(np.log2(least)))  # fmt: skip
+        least_r = np.maximum(plain, least_r)
         fine_r = np.full(at.size, max(plain, float(np.max(engine.measured_roundoff))))
-        big = np.abs(w) > BIG
-        if big.any():  # (the check's r there is θ's spacing at steps ∝ |w|, review16n H1:
-            # a fan at the finest step below q, exact steps, says what its losses round at)
-            least = np.maximum(q[big] * 2.0**-FINER, FLOOR_SPACINGS * np.spacing(np.abs(w[big])))
-            _, found = _fan(engine, rows_for, epsilon.size, chosen[at[big]],
-                            2.0 ** np.ceil(np.log2(least)))  # fmt: skip
-            fine_r[big] = np.maximum(plain, found)
+        big = np.abs(w) > BIG  # (the check's r there is θ's spacing at steps ∝ |w|: H1)
+        fine_r[big] = least_r[big]
         refuted, finer = _finer_refute(engine, rows_for, epsilon.size, chosen[at], q, w,
                                        value[at], width[at], fine_r)  # fmt: skip
         # each side's own slopes below q too: a side that broke at q may still read a
@@ -158,7 +166,7 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
         rungs = {sign: finer[sign] + [(c[at], m[at]) for c, m in looks["rungs"][sign][:3]]
                  for sign in (1.0, -1.0)}  # fmt: skip
         with np.errstate(invalid="ignore"):
-            fine = _read(rungs, looks["r"][at], a[at])
+            fine = _read(rungs, least_r, a[at])
             below = fine["refute_bar"] < np.abs(value[at] - a[at]) / 2
         wrong[at[refuted | below]] = False
     right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
@@ -269,7 +277,7 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
         k += 1
 
 
-def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> np.ndarray:
+def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> tuple:
     """True where a central difference at a step below q excludes the sides' value: the
     loss varies below the sides' steps (a fast ripple of period under q: its slopes above the
     period read the smooth part alone and follow its law by chance, review9k CRITICAL-4),
@@ -279,7 +287,9 @@ def _finer_refute(engine, rows_for, total, chosen, q, w, value, width, r) -> np.
     residual at q holds a fast ripple's amplitude, which is no round-off at steps below it)
     — two consecutive smaller steps, converging (each change at most half the one above:
     a staircase of a coarser part grows as the step shrinks instead), whose intervals miss
-    the sides' value by more than both bars together refute them."""
+    the sides' value by more than both bars together refute them. Also (refuted, finer):
+    ``finer`` per side the (ΔL, made step) at those steps, smallest first (NaN below the
+    floor), for each side's own read below q."""
     refuted = np.zeros(chosen.size, dtype=bool)
     finer = {1.0: [], -1.0: []}  # per side (ΔL, made step), smallest step first
     floor = FLOOR_SPACINGS * np.spacing(np.abs(w))
