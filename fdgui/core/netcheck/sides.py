@@ -27,9 +27,10 @@ entry's tensor's) round-off and what the entry's own one-sided fans of losses at
 steps) show beyond a cubic — the smaller fans' (q/8, q/64) where the larger one's residual
 is ``GROW`` times theirs: a kink inside a fan grows with its span, round-off does not
 (review16n C1: kinks on both sides within ±6q set r to their ΔL and the law swallowed
-them); at |w| above ``BIG`` the fans' alone, at q and 16q (the 16q one only where it did
-not so grow): the check's was measured along lines whose steps θ's spacing rounds (2.8e-4
-at 1e12, where exact steps see 1e-16). A side's value is its
+them); at |w| above ``BIG`` the fans' alone, at q and 16q, as they are: the check's was
+measured along lines whose steps θ's spacing rounds (2.8e-4 at 1e12, where exact steps see
+1e-16), and a coarser part may be frozen at the smaller fans' steps there (kinks inside
+those fans are left to each side's read below q). A side's value is its
 slopes' linear extrapolation to 0 from (h, 2h), its bar the change to the next pair plus
 5·r/h; where both sides are clean and agree within their bars, the central differences
 give Richardson (4c(h) − c(2h))/3, bar the change to the next pair plus 1.5·r/h. The
@@ -240,16 +241,23 @@ def _looks(engine, rows_for, epsilon, values, chosen, a) -> dict:
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
     # the fan: q … FAN·q on each side (its 1, 2, 4 are the first rungs)
     fan, raw = _fan(engine, rows_for, total, chosen, q)
-    r = _quieter(engine, rows_for, total, chosen, q, values[chosen], raw.copy())
     big = np.abs(values[chosen]) > BIG
-    # (the check's round-off was measured along lines that move w by steps ∝ |w|, which θ's
-    # spacing rounds: at |w| = 1e12 that is 2.8e-4 where the exact steps here see 1e-16 —
-    # a huge w's own fans at q and 16q, exact steps both, say what its losses round at)
-    r = np.where(big, r, np.maximum(r, engine.measured_roundoff))
+    # |w| ≤ BIG: the check's round-off, or the fans' that cross no kink (a kink's ΔL in r
+    # lets the law swallow it: review16n C1) where larger. (The check's was measured along
+    # lines that move w by steps ∝ |w|, which θ's spacing rounds: at |w| = 1e12 that is
+    # 2.8e-4 where the exact steps here see 1e-16 — a huge w's own fans at q and 16q, exact
+    # steps both, say what its losses round at, as they are: a coarser part frozen at the
+    # smaller fans' steps shows only there, a float32 tanh at |w| = 1e6 whose tread outlasts
+    # a whole side. Kinks inside them are left to each side's own read below q.)
+    r = raw.copy()
+    small = np.flatnonzero(~big)
+    if small.size:
+        quiet = _quieter(engine, rows_for, total, chosen[small], q[small],
+                         values[chosen[small]], raw[small].copy())  # fmt: skip
+        r[small] = np.maximum(quiet, engine.measured_roundoff)
     if big.any():
         _, wider = _fan(engine, rows_for, total, chosen[big], 16 * q[big])
-        flat = wider <= GROW * raw[big]  # (grown with its span: a kink crossed, not round-off)
-        r[big] = np.where(flat, np.maximum(r[big], wider), r[big])
+        r[big] = np.maximum(r[big], wider)
     r = np.maximum(r, plain)
     rungs = {1.0: [], -1.0: []}  # per side: (ΔL, made step) per rung
     for k in range(3):
