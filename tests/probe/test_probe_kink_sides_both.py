@@ -58,3 +58,28 @@ def test_a_bug_between_two_kinks_is_still_not_passed(tmp_path):
 def test_a_bug_beside_a_kink_is_not_vetoed_by_the_broken_side(tmp_path):
     report = _kinked(tmp_path, 4, 0.1, 0, near=3e-5)
     assert report.verdict == "fail" and ("W1", 0) in failing(report), report.worst[:3]
+
+
+RIPPLE = """
+import numpy as np
+C, K, R = 1e5, 1e6, 1e-3
+r = np.random.default_rng(0)
+theta0 = C + r.uniform(-1.5, 1.5, 8)
+a = r.normal(size=8)
+names = [("a", (8,))]
+def loss(t):
+    t = np.asarray(t, float)
+    return float(np.sum(a * np.sin(t)) + (R / K) * np.sum(np.sin(K * t)))
+def grad(t):
+    t = np.asarray(t, float)
+    return a * np.cos(t) + R * np.cos(K * t)
+"""
+
+
+def test_a_fast_ripple_at_1e5_is_not_wrong_by_the_sides(tmp_path):
+    """review16n H1: at |w| = 1e5 the ripple guard's bars used the check's round-off, θ's
+    spacing at steps ∝ |w|, and refuted nothing: 4 correct entries 'Wrong (one-sided
+    slopes)' (the run fails anyway on the earlier looks' own ripple 'wrong' of a[3])."""
+    report = full_check(write_probe(tmp_path, RIPPLE))
+    sided = [entry for entry in report.worst if entry.failing and entry.note == "sides-wrong"]
+    assert not sided, sided[:3]
