@@ -53,6 +53,7 @@ from fdgui.core.netcheck import (
     loose_verdict,
     own_roundoff_recheck,
     own_scale,
+    sides,
     wide_window,
 )
 from fdgui.core.netcheck.chunks import (
@@ -479,6 +480,9 @@ class ForwardEngine(ForwardSteps):
             numeric, bar, reason = coarse_part.rechecked(self, rows_for, first_steps, first,
                                                          epsilon, analytic, numeric, kink,
                                                          undecided, reason, bar)  # fmt: skip
+        if sides.applies(self):  # excuses and huge steps, judged by each side (kinks)
+            numeric, bar, reason = sides.judge(self, rows_for, first_steps, analytic, numeric, kink,
+                                               undecided, reason, bar)  # fmt: skip
         return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided,
                      reason, bar)  # fmt: skip
 

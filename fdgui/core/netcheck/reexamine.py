@@ -85,6 +85,10 @@ KINK_DIRECTION = 14
 # an entry its first step measured the shape of, decided with steps down to its own scale
 # (netcheck.own_scale): right or wrong within the bar of the narrowest usable step
 OWN_SCALE_RIGHT, OWN_SCALE_WRONG = 15, 16
+# an entry of a model with kinks its sides decided, on steps its loss's scale bounds
+# (netcheck.sides)
+# (SIDES_OPEN: a between its sides, which differ: a kink its steps cannot place, or a bug)
+SIDES_RIGHT, SIDES_WRONG, SIDES_OPEN = 17, 18, 19
 # an entry left UNDECIDED by the second look whose first disagreement was more than this
 # many times its window makes its tensor inconclusive, never a pass (review9h #2) ...
 CLEAR_DISAGREEMENT = 2.0
@@ -115,10 +119,14 @@ REASON_KEYS = {
     KINK_DIRECTION: "undecided",
     OWN_SCALE_RIGHT: "own-scale",
     OWN_SCALE_WRONG: "own-scale-wrong",
+    SIDES_RIGHT: "sides",
+    SIDES_WRONG: "sides-wrong",
+    SIDES_OPEN: "sides-open",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
 ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)
 OWN_SCALE_REASONS = (OWN_SCALE_RIGHT, OWN_SCALE_WRONG)
+SIDES_REASONS = (SIDES_RIGHT, SIDES_WRONG)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 

@@ -24,6 +24,8 @@ from fdgui.core.netcheck.reexamine import (
     LADDER_REASONS,
     OWN_SCALE_REASONS,
     REASON_KEYS,
+    SIDES_OPEN,
+    SIDES_REASONS,
     SOME_EPSILON,
     UNDECIDED,
 )
@@ -356,7 +358,7 @@ def build_report(
             correct &= ~shown_same
         within &= ~undefined
         estimated = laddered & np.isin(result.reason, ESTIMATE_REASONS)
-        own = laddered & np.isin(result.reason, OWN_SCALE_REASONS)  # netcheck.own_scale
+        own = laddered & np.isin(result.reason, (*OWN_SCALE_REASONS, *SIDES_REASONS))
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
         explained = correct | within | kink | undecided | settled | no_loss
@@ -370,6 +372,7 @@ def build_report(
         if wider:
             left_open = left_open | ((result.reason == 0) & result.undecided)
         unresolved = undecided & left_open & clear
+        unresolved |= undecided & (result.reason == SIDES_OPEN)  # neither side's slope
         failing = checked & ~explained
         failures = int(np.sum(failing))
         total_failures += failures
@@ -431,11 +434,17 @@ def build_report(
                 note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
+            elif undecided[flat] and result.reason[flat] == SIDES_OPEN:
+                note = "sides-open"
             elif undecided[flat] and left_open[flat]:
                 note = "open"  # disagreed at the first ε; the second look could not tell
             elif undecided[flat]:
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
-            elif laddered[flat] and result.reason[flat] in (*ESTIMATE_REASONS, *OWN_SCALE_REASONS):
+            elif laddered[flat] and result.reason[flat] in (
+                *ESTIMATE_REASONS,
+                *OWN_SCALE_REASONS,
+                *SIDES_REASONS,
+            ):
                 note = REASON_KEYS[int(result.reason[flat])]  # the estimate's bar decided
             elif laddered[flat] and within[flat]:
                 note = "larger-ε"  # decided at a larger ε, within its measured bar

@@ -50,6 +50,17 @@ NOTE_WORDS = {
     "step, or coarse rounding); "
     "at smaller steps, down to the entry's own size, the central differences follow the h² "
     "law and exclude the gradient: a bug",
+    "sides": "each side of w alone, at steps from the entry's own scale up to where its "
+    "one-sided slopes stop following a smooth loss's law (a kink, or the loss's own scale): "
+    "their extrapolation to 0 (or the central differences' Richardson where both sides are "
+    "clean and agree) reproduces the gradient within the bar shown",
+    "sides-wrong": "each side of w alone, at steps from the entry's own scale up to where its "
+    "one-sided slopes stop following a smooth loss's law: a side free of kinks (or both, "
+    "or the central differences where both are clean) excludes the gradient by more than "
+    "twice its bar, outside what a kink at w allows: a bug",
+    "sides-open": "undecided: each side of w alone resolves its slope, the two differ (a kink "
+    "nearer to w than the steps can place) and the gradient is neither of them: a bug, or a "
+    "subgradient of a kink at w itself",
     "": "",
 }
 
@@ -80,6 +91,9 @@ ENTRY_VERDICT_TITLES = {
     "estimate-wrong": "Wrong (estimate's bar)",
     "own-scale": "Correct at its own scale",
     "own-scale-wrong": "Wrong at its own scale",
+    "sides": "Correct (one-sided slopes)",
+    "sides-wrong": "Wrong (one-sided slopes)",
+    "sides-open": "Undecided (between its sides)",
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",
@@ -98,6 +112,7 @@ NOTE_STATUS = {
     "larger-ε": "correct",
     "estimate": "correct",
     "own-scale": "correct",
+    "sides": "correct",
     "every-ε": "wrong",
     "most-ε": "wrong",
     "kink-outside": "wrong",
@@ -105,6 +120,7 @@ NOTE_STATUS = {
     "larger-ε-wrong": "wrong",
     "estimate-wrong": "wrong",
     "own-scale-wrong": "wrong",
+    "sides-wrong": "wrong",
 }
 
 
