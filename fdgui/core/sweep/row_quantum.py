@@ -60,3 +60,29 @@ def grid_note(quantum: float) -> str:
         "others, so each is taken as off by up to half of that (a loss computed through a "
         "larger intermediate, or in a coarser format than the table says)"
     )
+
+
+def rows_part_quantum(*columns) -> float:
+    """``quantum.part_quantum`` of the rows (0 where none shows): a coarser part whose
+    even parts L+ + L− − 2L are 0 or whole multiples of one quantum from the smallest ε up
+    (a float32 part beside a float64 path, 49 rows 1.47× apart: too few repeats for
+    ``rows_reading``, review16x K2). Each loss is off by up to that quantum."""
+    from fdgui.core.sweep.inner_format import rows_view
+    from fdgui.core.sweep.quantum import part_quantum
+
+    rows = rows_view(*columns)
+    found = None if rows is None else part_quantum(rows)
+    return 0.0 if found is None else 2.0 * found
+
+
+def coarse_part(*columns) -> tuple[tuple[float, float, bool] | None, float]:
+    """(``inner_format.rows_reading`` of the rows: a coarser part beside a float64 path,
+    read from the rows themselves as a probe's sweep reads it — the rows at or below its
+    first move measure the float64 path alone; the quantum each loss is off by: twice that
+    part's rounding, else ``rows_part_quantum``; 0 where none shows)."""
+    from fdgui.core.sweep.inner_format import rows_reading
+
+    inner = rows_reading(*columns)
+    if inner is not None:
+        return inner, 2.0 * inner[1]
+    return None, rows_part_quantum(*columns)
