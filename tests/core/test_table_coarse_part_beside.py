@@ -49,9 +49,7 @@ CASES = [("f16", 1e3, 49), ("f16", 1e-6, 49), ("f16", 1e3, 200), ("f32", 1e-6, 4
 
 
 @pytest.mark.parametrize(("part", "kink", "rows"), CASES)
-def test_an_honest_gradient_is_never_wrong_from_rows_below_the_parts_first_move(
-    part, kink, rows
-):
+def test_an_honest_gradient_is_never_wrong_from_rows_below_the_parts_first_move(part, kink, rows):
     assert _code(_table(part, kink, rows), HONEST) != 1
 
 
