@@ -216,7 +216,11 @@ def _inner(result) -> tuple[float, float, bool, tuple | None] | None:
     # past it) swamps that residual: there the part's rounding shows as leaps off the even
     # parts' local trend that come back (``_leaps``), after steps that repeat (review15x X2)
     off, leaps = _leaps(even_all, first, floor)
-    returns = frozen and _returns(*_leaps(even_all, first, floor, False))
+    # two leaps on a grid suffice only for measured rows (1.47× apart they show two where
+    # a sweep of 400 ε shows eight): a float64 soft staircase's steps 1e-8 wide, crossed
+    # a grid point apart by L+ and L−, show two in a computed sweep (review16x A2)
+    rows = getattr(result, "kind", None) == "rows"
+    returns = frozen and rows and _returns(*_leaps(even_all, first, floor, False))
     if not (_scatters(residual, base) or (frozen and int(np.sum(leaps)) >= LEAPS) or returns):
         return None  # one sign, or a change or two: kinks' edges, not rounding
     # the rounding: the largest leap the even parts show (the residual's largest value only
