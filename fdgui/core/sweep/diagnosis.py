@@ -347,7 +347,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             # (a probe's gradient of 5 at |t| at 0 was "one choice" of the subgradient)
             read = one_sided_slopes(result, usable)
             if hidden_kink is not None:  # whichever reads the slopes more closely
-                hidden = hidden_sides(hidden_kink[1], consensus, spread)
+                hidden = hidden_sides(hidden_kink[1], result, usable)
                 if read is None or (hidden is not None and hidden[1] < read[1]):
                     read = hidden
             if read is not None:

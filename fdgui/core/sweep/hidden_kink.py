@@ -29,11 +29,17 @@ def hidden_kink_at(result, blind, kink_reference) -> tuple[float, float] | None:
     return float(np.max(result.epsilons[blind])), found[0]
 
 
-def hidden_sides(change, consensus, spread) -> tuple[tuple[float, float], float] | None:
+def hidden_sides(change, result, usable) -> tuple[tuple[float, float], float] | None:
     """The one-sided slopes at a kink inside the blind stretch (``hidden_kink_at``), where
     the one-sided differences do not read them: the central differences above it read
-    their average, the kink's even part R·(ε − d) their difference R."""
-    if consensus is None or not np.isfinite(consensus):
+    their average (``fd_verdict.fd_bar``: the decade that spreads least, its bar that
+    spread plus the round-off predicted there, the part's rounding over ε included — the
+    flattest run's spread alone left a bfloat16 part's rounding out and missed an honest
+    gradient by 0.009), the kink's even part R·(ε − d) their difference R."""
+    from fdgui.core.sweep.fd_verdict import fd_bar
+
+    found = fd_bar(result, usable)
+    if found is None or not np.all(np.isfinite(found)):
         return None
     half = abs(change) / 2.0
-    return (consensus - half, consensus + half), float(spread or 0.0)
+    return (found[0] - half, found[0] + half), float(found[1])
