@@ -337,8 +337,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     if result.switched is None and not result.smooth and usable.any() and not rows_under_check:
         kink, kink_epsilon = _kink(result, usable)
     hidden_kink = hidden_kink_at(result, blind, kink_reference)
-    if hidden_kink is not None and kink != "at":
-        kink, kink_epsilon = "at", hidden_kink[0]
+    if hidden_kink is not None:  # every usable ε crosses it: no reference but an expression's
+        truth = truth if truth is analytic else None
+        kink, kink_epsilon = ("at", hidden_kink[0]) if kink != "at" else (kink, kink_epsilon)
     if kink_reference is not None or (kink == "at" and truth is None):
         sides = kink_reference.sides if kink_reference is not None else None
         read_error = 0.0
@@ -346,10 +347,9 @@ def _diagnose(result: SweepResult) -> Diagnosis:
             # no expression to say the slopes: read them from the one-sided differences
             # (a probe's gradient of 5 at |t| at 0 was "one choice" of the subgradient)
             read = one_sided_slopes(result, usable)
-            if hidden_kink is not None:  # whichever reads the slopes more closely
-                hidden = hidden_sides(hidden_kink[1], result, usable)
-                if read is None or (hidden is not None and hidden[1] < read[1]):
-                    read = hidden
+            hidden = None if hidden_kink is None else hidden_sides(hidden_kink[1], result, usable)
+            if hidden is not None and (read is None or hidden[1] < read[1]):  # the closer
+                read = hidden
             if read is not None:
                 sides, read_error = read
         # the jump is read from this ε up: a kink that close to w is all it shows (M1)
