@@ -361,7 +361,10 @@ def sweep_request(texts: Texts, point: float | None = None) -> SweepSettings:
         # derivative "correct")
         from fdgui.core.numbers import precision
 
-        values["max"] = min(max(1.0, abs(point)), precision.LARGEST_EPSILON)
+        top = precision.LARGEST_EPSILON
+        if values["dtype"] in precision.DTYPE_NAMES:  # no ε beyond the dtype's largest number
+            top = min(top, precision.largest_finite(values["dtype"]) / 2.0)
+        values["max"] = max(1.0, min(abs(point), top))
     if "min" not in values and "min" not in errors:
         values["min"] = _automatic_min(values["dtype"], point, values.get("max"))
     settings = _validated(
