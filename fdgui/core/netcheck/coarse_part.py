@@ -145,6 +145,9 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
     h = np.minimum(np.asarray(steps, dtype=float)[chosen], engine.epsilon_base * GREW)
     found = survey(engine, rows_for, total, chosen, h)
     fine = found["fine"]
+    # (the positions whose axis shows a staircase or a fine structure: the sides' law,
+    # made for kinks, reads their treads as kinks and may not call them wrong)
+    engine.coarse_rough = chosen[found["jump"] | fine]
     if not (found["jump"] | found["neither"] | fine).any():
         return numeric, bar, reason
     a = np.asarray(analytic, dtype=float)

@@ -475,6 +475,7 @@ class ForwardEngine(ForwardSteps):
             )  # fmt: skip
             if found is not None:
                 bar = found
+        self.coarse_rough = np.zeros(0, dtype=np.intp)  # (set by coarse_part, read by sides)
         if own_roundoff_recheck.applies(self):  # "wrong" windowed narrower than its own
             # round-off decided again; a coarse part's staircase or a fine ripple told apart
             numeric, bar, reason = coarse_part.rechecked(self, rows_for, first_steps, first,

@@ -146,6 +146,11 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
         miss = np.where(was_wrong, np.abs(np.asarray(numeric, dtype=float)[chosen] - a), np.inf)
     wrong, right, value, width = _decide(looks, a, miss)
     wrong &= ~was_wrong  # (a "wrong" stands; the sides may only refute it)
+    # an axis the coarse-part look found rough (a staircase, a fine structure): its treads
+    # break the sides' law like kinks, so the sides leave such an entry open, never wrong
+    rough = np.isin(chosen, getattr(engine, "coarse_rough", np.zeros(0, dtype=np.intp)))
+    demoted = wrong & rough
+    wrong &= ~rough
     if wrong.any():  # (a smaller step that excludes the sides' value: they are not converged)
         at = np.flatnonzero(wrong)
         q = _steps(epsilon[chosen[at]], values[chosen[at]])
@@ -173,8 +178,9 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
-    placed = rest & one  # a is one side's slope: a kink near w, on the other side
-    opened = rest & ~one & ~kink[chosen]  # a is neither: no pass (a kink at w is between)
+    placed = rest & one & ~demoted  # a is one side's slope: a kink near w, on the other side
+    opened = (rest & ~one & ~kink[chosen]) | demoted  # a is neither: no pass (a kink at w
+    # is between)
     kink[chosen[placed]] = True
     undecided[chosen[placed]] = False
     undecided[chosen[opened]] = True
