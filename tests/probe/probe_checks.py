@@ -61,6 +61,20 @@ def no_grad_estimates(path):
 # EXACT_A builds the backward's activations with the exact tanh instead of the coarse part.
 # ``loss(t, exact=True)`` is the all-float64 loss. The ε explorer's coarse-part tests
 # (test_probe_coarse_part_*_sweep.py) sweep that entry.
+# the seeded 16-sample, 5-7-3 network both float64-beside-a-coarser-part probes build on (a
+# str.format template: braces doubled); SEED is set by the template before it
+NET_HEAD = """r = np.random.default_rng(SEED)
+X = r.normal(size=(16, 5)); Y = r.normal(size=(16, 3))
+sh = [("W1", (7, 5)), ("b1", (7,)), ("W2", (3, 7))]
+names = sh
+theta0 = np.concatenate([r.normal(scale=0.7, size=s).ravel() for _, s in sh])
+def split(t):
+    out, k = {{}}, 0
+    for n, s in sh:
+        m = int(np.prod(s)); out[n] = t[k:k + m].reshape(s); k += m
+    return out
+"""
+
 COARSE_PART_NET = """
 import numpy as np
 import ml_dtypes

@@ -16,21 +16,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.probe.probe_checks import failing, full_check, write_probe
+from tests.probe.probe_checks import NET_HEAD, failing, full_check, write_probe
 
-MLP = """
+MLP = (
+    """
 import numpy as np
 SEED, PART, ACT, BUG, BIDX, DROP = {seed}, {part!r}, {act!r}, {bug}, {bidx}, {drop}
-r = np.random.default_rng(SEED)
-X = r.normal(size=(16, 5)); Y = r.normal(size=(16, 3))
-sh = [("W1", (7, 5)), ("b1", (7,)), ("W2", (3, 7))]
-names = sh
-theta0 = np.concatenate([r.normal(scale=0.7, size=s).ravel() for _, s in sh])
-def split(t):
-    out, k = {{}}, 0
-    for n, s in sh:
-        m = int(np.prod(s)); out[n] = t[k:k + m].reshape(s); k += m
-    return out
+"""
+    + NET_HEAD
+    + """
 def bf16(x):
     u = np.asarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
     u = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16) << 16
@@ -60,6 +54,7 @@ def grad(theta):
     g[BIDX] *= 1 + BUG
     return g
 """
+)
 
 
 def _probe(tmp_path, part, act="lin", seed=0, bug=0.0, bidx=0, drop=0):

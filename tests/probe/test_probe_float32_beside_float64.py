@@ -14,21 +14,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.probe.probe_checks import failing, full_check, write_probe
+from tests.probe.probe_checks import NET_HEAD, failing, full_check, write_probe
 
-MIX = """
+MIX = (
+    """
 import numpy as np
 SEED = {seed}; BUG = {bug}; BI, BJ = {bi}, {bj}
-r = np.random.default_rng(SEED)
-X = r.normal(size=(16, 5)); Y = r.normal(size=(16, 3))
-sh = [("W1", (7, 5)), ("b1", (7,)), ("W2", (3, 7))]
-names = sh
-theta0 = np.concatenate([r.normal(scale=0.7, size=s).ravel() for _, s in sh])
-def split(t):
-    out, k = {{}}, 0
-    for n, s in sh:
-        m = int(np.prod(s)); out[n] = t[k:k + m].reshape(s); k += m
-    return out
+"""
+    + NET_HEAD
+    + """
 def act(h):
     return h + np.tanh(h.astype(np.float32)).astype(np.float64)
 def loss(theta):
@@ -45,6 +39,7 @@ def grad(theta):
     gW1[BI, BJ] *= 1 + BUG
     return np.concatenate([gW1.ravel(), gh.sum(0), (go.T @ a).ravel()])
 """
+)
 
 
 @pytest.mark.parametrize("seed", [0, 3, 5])

@@ -452,20 +452,8 @@ class _Scaled:
 
 
 def _decided(engine, rows_for, total, chosen, g, first, value, bar, step, pair):
-    with np.errstate(invalid="ignore", over="ignore"):
-        usable = np.isfinite(value) & np.isfinite(bar)
-        off = np.abs(value - g)
-        wrong = usable & (off > estimate_verdict.WRONG_BARS * bar) & pair["straight"]
-        if not engine.smooth:
-            wrong &= pair["sides_exclude"]
-        right = usable & (bar <= estimate_verdict.DECIDE_SHARE * np.abs(g)) & (off <= bar)
-        right &= 2 * bar < first
-    wrong &= ~right
-    if wrong.any():
-        wrong[wrong] = estimate_verdict._outside_scatter(
-            engine, rows_for, total, chosen[wrong], step[wrong], g[wrong],
-            (pair["wide"][wrong], pair["narrow"][wrong]),
-        )  # fmt: skip
+    right, wrong = own_roundoff_recheck.decided(engine, rows_for, total, chosen, g, first,
+                                                value, bar, step, pair)  # fmt: skip
     return value, bar, right, wrong
 
 

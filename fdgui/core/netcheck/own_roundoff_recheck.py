@@ -140,24 +140,8 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
                                                        stop)  # fmt: skip
     value, estimate_bar, h, pair = _climb_on(engine, rows_for, epsilon, chosen, r, g, value,
                                              estimate_bar, h, pair)  # fmt: skip
-    with np.errstate(invalid="ignore", over="ignore"):
-        usable = np.isfinite(value) & np.isfinite(estimate_bar)
-        off = np.abs(value - g)
-        wrong = usable & (off > estimate_verdict.WRONG_BARS * estimate_bar) & pair["straight"]
-        if not engine.smooth:
-            wrong &= pair["sides_exclude"]
-        right = usable & (estimate_bar <= estimate_verdict.DECIDE_SHARE * np.abs(g))
-        right &= off <= estimate_bar
-        # right only with a bar under half the disagreement that called it wrong or left
-        # it open, which it then shows to have been the first steps' round-off (a wider
-        # bar that merely holds g refutes nothing: a 1 % bug of a float32 torch model)
-        right &= 2 * estimate_bar < first
-    wrong &= ~right
-    if wrong.any():
-        wrong[wrong] = estimate_verdict._outside_scatter(
-            engine, rows_for, epsilon.size, chosen[wrong], h[wrong], g[wrong],
-            (pair["wide"][wrong], pair["narrow"][wrong]),
-        )  # fmt: skip
+    right, wrong = decided(engine, rows_for, epsilon.size, chosen, g, first, value,
+                           estimate_bar, h, pair)  # fmt: skip
     still = ~(right | wrong)
     if not (right.any() or wrong.any() or (still & ~pending).any()):
         return numeric, bar, reason
@@ -199,3 +183,27 @@ def _climb_on(engine, rows_for, epsilon, chosen, r, g, value, bar, h, pair):
         pair[key] = np.array(pair[key], copy=True)
         pair[key][where] = np.asarray(again[3][key])[better]
     return value, bar, h, pair
+
+
+def decided(engine, rows_for, total, chosen, g, first, value, bar, step, pair):
+    """(right, wrong) of a ladder's (value, bar) for the gradients ``g`` whose first look
+    disagreed by ``first``: wrong beyond WRONG_BARS bars on a straight pair (and, in a model
+    that may have kinks, where both sides exclude g) and outside the scatter of the steps
+    around it; right within a bar of at most DECIDE_SHARE·|g| that holds g and is under half
+    the first disagreement (a wider bar that merely holds g refutes nothing: a 1 % bug of a
+    float32 torch model passed)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        usable = np.isfinite(value) & np.isfinite(bar)
+        off = np.abs(value - g)
+        wrong = usable & (off > estimate_verdict.WRONG_BARS * bar) & pair["straight"]
+        if not engine.smooth:
+            wrong &= pair["sides_exclude"]
+        right = usable & (bar <= estimate_verdict.DECIDE_SHARE * np.abs(g)) & (off <= bar)
+        right &= 2 * bar < first
+    wrong &= ~right
+    if wrong.any():
+        wrong[wrong] = estimate_verdict._outside_scatter(
+            engine, rows_for, total, chosen[wrong], step[wrong], g[wrong],
+            (pair["wide"][wrong], pair["narrow"][wrong]),
+        )  # fmt: skip
+    return right, wrong
