@@ -40,6 +40,10 @@ def losses(ts):
 """
 
 
+def failing_entries(report) -> list:
+    return [entry for entry in report.worst if entry.failing]
+
+
 def _overloaded() -> bool:
     return os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1)
 
@@ -54,7 +58,11 @@ def test_the_plan_counts_the_loose_ladders_losses(tmp_path, size, rows):
         plans = plan_costs(settings, model=model)
         for mode in ("full", "sample", "projection"):
             report = run_to_completion(replace(settings, mode=mode), model=model)
-            assert report.passed, report.worst[:2]
+            # (a float32 loss's directions agree only within windows of 1 % of |a| or more,
+            # and directions are not re-checked on wider steps: projections say so,
+            # inconclusive — never a fail; review17p C1)
+            agreed = report.passed or (mode == "projection" and report.inconclusive)
+            assert agreed and not failing_entries(report), report.worst[:2]
             first = 2 * report.parameters_checked
             if mode != "projection":  # every entry agrees loosely: the ladder looks at it
                 assert report.evaluations > 2 * first, (mode, report.evaluations)

@@ -67,6 +67,7 @@ class Entry:
 # share of its entries undecided is inconclusive, never a pass: 8 of 20 float16 entries
 # undecided, one of them a sign flip, was a "Pass" at 1/2 (review9e #4)
 COARSE_UNDECIDED_SHARE = 0.25
+LOOSE_SHARE = 1e-2  # a direction's window this share of |a| or more: a loose agreement
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,11 @@ class TensorReport:
     # entries whose loss is not a finite number at θ ± ε while their gradient is: finite
     # differences estimate nothing there, so the gradient is not judged (never "wrong")
     no_estimate: int = 0
+    # directions of a projections check at the recommended ε that agree only within a
+    # window of LOOSE_SHARE of |a| or more, or stay undecided: full mode re-checks such
+    # entries on wider steps, directions are not — a 30 % bug passed within atol 0.1 of a
+    # float32 part (review17p C1), so one such direction keeps the check from passing
+    loose_directions: int = 0
 
     @property
     def inconclusive(self) -> bool:
@@ -115,7 +121,12 @@ class TensorReport:
         share = COARSE_UNDECIDED_SHARE if self.decided_estimate else 0.5
         if self.failures or self.checked == 0:
             return False
-        return self.undecided > share * self.checked or self.unresolved > 0 or self.no_estimate > 0
+        return (
+            self.undecided > share * self.checked
+            or self.unresolved > 0
+            or self.no_estimate > 0
+            or self.loose_directions > 0
+        )
 
 
 @dataclass(frozen=True)
@@ -374,6 +385,11 @@ def build_report(
         unresolved = undecided & left_open & clear
         unresolved |= undecided & (result.reason == SIDES_OPEN)  # neither side's slope
         failing = checked & ~explained
+        loose = np.zeros_like(checked)
+        if result.projection and engine == "forward" and settings.dtype == "float64":
+            with np.errstate(invalid="ignore"):
+                wide = window >= LOOSE_SHARE * np.abs(analytic)
+            loose = checked & ~failing & ~correct & ~kink & ((within & wide) | undecided)
         failures = int(np.sum(failing))
         total_failures += failures
         values = relative[checked]
@@ -410,6 +426,7 @@ def build_report(
                 unreproducible=int(np.sum(shown_same)),
                 unresolved=int(np.sum(unresolved)),
                 no_estimate=int(np.sum(no_loss)),
+                loose_directions=int(np.sum(loose)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)

@@ -34,7 +34,11 @@ from fdgui.core.report.netcheck_notes import (
     NOTE_WORDS,
     entry_status,
 )
-from fdgui.core.report.netcheck_open import no_estimate_words, open_in_words
+from fdgui.core.report.netcheck_open import (
+    loose_directions_words,
+    no_estimate_words,
+    open_in_words,
+)
 from fdgui.core.report.netcheck_rounding import kink_words, resolve_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
@@ -87,6 +91,8 @@ def verdict_in_words(report: CheckReport) -> str:
         return no_estimate_words(report, entry_label)
     if report.inconclusive and any(t.unresolved for t in report.tensors):
         return open_in_words(report, entry_label)
+    if report.inconclusive and any(t.loose_directions for t in report.tensors):
+        return loose_directions_words(report)
     if report.inconclusive:
         undecided = [t for t in report.tensors if t.inconclusive]
         names = ", ".join(t.name for t in undecided)
@@ -529,6 +535,8 @@ def tensor_status(tensor: TensorReport) -> str:
         return f"{tensor.failures:,} failing"
     if tensor.no_estimate and tensor.inconclusive:
         return f"no estimate ({tensor.no_estimate:,})"
+    if tensor.loose_directions and tensor.inconclusive and not tensor.unresolved:
+        return f"loose ({tensor.loose_directions:,})"
     if tensor.inconclusive:
         return f"undecided ({tensor.undecided:,})"
     if tensor.undecided:

@@ -76,3 +76,20 @@ def open_tensor_words(tensor) -> str:
         "and a second look could neither confirm that nor show the first ε at fault: "
         "undecided, so this tensor cannot pass"
     )
+
+
+def loose_directions_words(report: CheckReport) -> str:
+    """The inconclusive verdict of a projections check some of whose directions agree only
+    within a window of a percent of their gradient or more, or stay undecided."""
+    count = sum(t.loose_directions for t in report.tensors)
+    checked = sum(t.checked for t in report.tensors)
+    names = ", ".join(t.name for t in report.tensors if t.loose_directions)
+    verb = "agrees" if count == 1 else "agree"
+    return (
+        f"Inconclusive: {count:,} of {checked:,} directions ({names}) {verb} only within a "
+        "window of 1 % of the gradient or more, or cannot be decided at all: the loss rounds "
+        "far coarser than float64 at these steps (a part computed in a lower precision, such "
+        "as float32, or noise). A bug of that size is not ruled out, and directions are not "
+        "re-checked on wider steps, so this is no pass. Run the full check (--mode full), "
+        "which re-checks such entries on wider steps."
+    )

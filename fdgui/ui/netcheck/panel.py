@@ -511,6 +511,10 @@ class NetcheckPanel(QWidget):
                     if tensor.no_estimate
                     else open_tensor_words(tensor)
                     if tensor.unresolved
+                    else f"{tensor.loose_directions:,} of {tensor.checked:,} directions agree "
+                    "only within a window of 1 % of their gradient or more, or stay undecided: "
+                    "a bug of that size is not ruled out (the full check looks closer)"
+                    if tensor.loose_directions
                     else f"{tensor.undecided:,} of {tensor.checked:,} entries agree only within "
                     "a tolerance of half their gradient or more: a sign flip or a factor 2 "
                     "would agree too, so this dtype cannot decide"
