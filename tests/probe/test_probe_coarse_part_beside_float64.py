@@ -139,3 +139,15 @@ def test_a_bug_on_a_small_slope_beside_a_float16_part_never_passes(tmp_path, bug
     assert report.verdict != "pass" or report.inconclusive, _rows(report)
     entry = [e for e in report.worst if (e.tensor, e.index) == ("W1", 17)]
     assert entry and (entry[0].failing or entry[0].note == "open"), _rows(report)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_zero_bias_relu_net_with_tiny_rows_beside_a_float32_part_never_fails(tmp_path, seed):
+    """Zero biases and four input rows of size 1e-4 put relu kinks ~1e-4 from w; beside a
+    float32 branch the coarse-part look's ladder started at steps of ~0.07 and read slopes
+    across those kinks: 7 of 10 such correct networks failed (review17n C3). In a model that
+    may have kinks the look leaves such an entry open, never wrong."""
+    source = MLP.format(seed=seed, part="f32", act="relu", bug=0.0, bidx=0, drop=0)
+    source += "X[:4] *= 1e-4\ntheta0[35:42] = 0.0\n"  # (b1: after W1's 7×5 entries)
+    report = full_check(write_probe(tmp_path, source))
+    assert not failing(report), _rows(report)

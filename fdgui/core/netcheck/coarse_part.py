@@ -199,6 +199,15 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
             right &= now_right | (estimate_bar <= OVERTURN_SHARE * np.abs(a[where]))
         stands = wrong & ~now_right & ~undecided_now[at]  # (a "wrong" already called keeps
         wrong &= ~stands  # its own words)
+        held = np.zeros_like(wrong)
+        if not engine.smooth:
+            # in a model that may have kinks the staircase's ladder (from 40·q over the first
+            # miss, far beyond the loss's own kinks: 0.07 against relu kinks 1e-4 away) reads
+            # slopes across them, and kinks bend the grids as a fine structure does: this look
+            # leaves an entry open there, never makes it wrong (review17n C3, C4: a float32
+            # branch beside a zero-bias relu net, 7 new false Fails)
+            held = wrong.copy()
+            wrong &= False
         decided = wrong | (right & ~now_right)
         numeric[where[decided]] = value[decided]
         bars[where[decided]] = estimate_bar[decided]
@@ -206,6 +215,9 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
         kink[where[wrong]] = False  # (as the estimate's "wrong" does: no kink excuses it)
         codes[where[right & ~now_right]] = estimate_verdict.ESTIMATE_RIGHT
         undecided[where[decided]] = False
+        codes[where[held]] = UNDECIDED  # (open: no kink excuses what the look excluded)
+        undecided[where[held]] = True
+        kink[where[held]] = False
         if kind == "stair":
             opened = ~right & ~wrong & ~stands & (~now_right | excluded) & ~kinked[at]
             codes[where[opened]] = UNDECIDED

@@ -147,10 +147,13 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     wrong, right, value, width = _decide(looks, a, miss)
     wrong &= ~was_wrong  # (a "wrong" stands; the sides may only refute it)
     # an axis the coarse-part look found rough (a staircase, a fine structure): its treads
-    # break the sides' law like kinks, so the sides leave such an entry open, never wrong
+    # break the sides' law like kinks, and a frozen tread reads as a clean side (a dropped
+    # float32 derivative "right"), so the sides leave such an entry as that look left it —
+    # open where they would have called it wrong
     rough = np.isin(chosen, getattr(engine, "coarse_rough", np.zeros(0, dtype=np.intp)))
     demoted = wrong & rough
     wrong &= ~rough
+    right &= ~rough
     if wrong.any():  # (a smaller step that excludes the sides' value: they are not converged)
         at = np.flatnonzero(wrong)
         q = _steps(epsilon[chosen[at]], values[chosen[at]])
@@ -178,9 +181,9 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
-    placed = rest & one & ~demoted  # a is one side's slope: a kink near w, on the other side
-    opened = (rest & ~one & ~kink[chosen]) | demoted  # a is neither: no pass (a kink at w
-    # is between)
+    placed = rest & one & ~rough  # a is one side's slope: a kink near w, on the other side
+    opened = (rest & ~one & ~kink[chosen] & ~rough) | demoted  # a is neither: no pass (a
+    # kink at w is between)
     kink[chosen[placed]] = True
     undecided[chosen[placed]] = False
     undecided[chosen[opened]] = True
