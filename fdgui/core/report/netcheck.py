@@ -34,11 +34,7 @@ from fdgui.core.report.netcheck_notes import (
     NOTE_WORDS,
     entry_status,
 )
-from fdgui.core.report.netcheck_open import (
-    loose_directions_words,
-    no_estimate_words,
-    open_in_words,
-)
+from fdgui.core.report.netcheck_open import loose_directions_words, no_estimate_words, open_in_words
 from fdgui.core.report.netcheck_rounding import kink_words, resolve_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
