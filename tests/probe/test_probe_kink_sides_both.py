@@ -57,7 +57,12 @@ def test_a_bug_between_two_kinks_is_still_not_passed(tmp_path):
 
 def test_a_bug_beside_a_kink_is_not_vetoed_by_the_broken_side(tmp_path):
     report = _kinked(tmp_path, 4, 0.1, 0, near=3e-5)
-    assert report.verdict == "fail" and ("W1", 0) in failing(report), report.worst[:3]
+    # (beside the float32 part, whose treads may hide on any axis, a "wrong" of the sides at
+    # |w| ≤ 16 is left open: located as wrong, or open so that the check cannot pass)
+    shown = {(e.tensor, e.index): e.note for e in report.worst}
+    opened = shown.get(("W1", 0)) in ("open", "sides-open", "undecided")
+    assert report.verdict == "fail", report.worst[:3]
+    assert ("W1", 0) in failing(report) or (opened and report.inconclusive), report.worst[:3]
 
 
 RIPPLE = """
