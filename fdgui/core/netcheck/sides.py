@@ -187,7 +187,8 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     right &= ~kink[chosen]  # (a kink the earlier looks explained stands unless refuted)
     split, one = _split(looks, a)
     rest = ~(wrong | right | was_wrong) & split
-    placed = rest & one & ~rough  # a is one side's slope: a kink near w, on the other side
+    placed = rest & one & ~rough & ~demoted  # a is one side's slope: a kink near w, beyond
+    # (a demoted "wrong" is open, never explained as a kink)
     opened = (rest & ~one & ~kink[chosen] & ~rough) | demoted  # a is neither: no pass (a
     # kink at w is between)
     kink[chosen[placed]] = True
