@@ -53,7 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--probe",
         metavar="FILE",
         help="sweep one entry of your own code (a probe file; --tensor and --index pick it; "
-        "--index takes a flat index or a multi-index such as '3, 7')",
+        "--index takes a flat index (inside --tensor; through all parameters in order when no "
+        "--tensor is given) or one index per axis such as '3, 7' or 'W1[3, 7]')",
     )
     _add_table_and_grad_options(parser, what)
     parser.add_argument("--at", metavar="W", help=f"the point w0 (default {_DEFAULTS['point']})")
@@ -82,7 +83,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--tensor", help=f"parameter tensor: W1, b1, W2, … (default {_DEFAULTS['tensor']})"
     )
     network.add_argument(
-        "--index", help=f"flat index into the tensor (default {_DEFAULTS['index']})"
+        "--index",
+        help=f"flat index into the tensor (default {_DEFAULTS['index']}); with --probe "
+        "also a multi-index, one index per axis",
     )
     network.add_argument("--bug", help="check a deliberately buggy backprop")
     from fdgui.commands.probe_options import add_probe_arguments

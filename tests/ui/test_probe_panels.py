@@ -247,3 +247,22 @@ def test_a_reload_that_changes_the_tensors_updates_both_panels(qtbot, window, pr
     qtbot.waitUntil(lambda: len(results) > 1 and not check.model.is_busy(), timeout=20_000)
     assert "v 7" in check.probe_page.info_label.text(), (messages, results[-1].verdict)
     assert "7" in check.parameter_count.text() and "12" not in check.parameter_count.text()
+
+
+def test_a_row_index_in_the_window_is_refused_beside_the_index_field(qtbot, window, probe_file,
+                                                                     monkeypatch):  # fmt: skip
+    """review17p M2: "W[1]" on the 2×4 W is numpy's row 1; it was swept as W[0, 1]."""
+    explorer = window.open_panel("explorer")
+    model = explorer.model
+    pick(monkeypatch, probe_file)
+    explorer.inputs.probe_page.choose_button.click()
+    qtbot.waitUntil(
+        lambda: model.source() == "probe" and model.result() is not None and not model.is_busy(),
+        timeout=20_000,
+    )
+    shown = model.result()
+    model.set_text("probe_index", "W[1]")
+    model.sweep()
+    error = model.errors().get("probe_index", "")
+    assert "(2, 4)" in error and "2 axes" in error, model.errors()
+    assert model.result() is shown
