@@ -60,6 +60,7 @@ from fdgui.core.netcheck.reexamine import (
     JUMP,
     KINK,
     KINK_DIRECTION,
+    NOISE_OPEN,
     OWN_SCALE_RIGHT,
     UNDECIDED,
 )
@@ -97,12 +98,22 @@ def rechecked(engine, rows_for, first_steps, first_numeric, epsilon, analytic, n
     """``own_roundoff_recheck.recheck``, then the entries whose first look was not clean
     looked at for a coarse part or a fine structure (module doc): (numeric, bar, reason)."""
     steps = own_roundoff_recheck.starting_steps(engine, first_steps, epsilon)
+    # (a noisy loss's entry the wider steps left open is looked at as any open one, and keeps
+    # its reason while it stays open: as UNDECIDED it read as agreeing within the noise's
+    # window, review17p M1)
+    noise_open = None if reason is None else np.asarray(reason) == NOISE_OPEN
+    if noise_open is not None and noise_open.any():
+        reason = np.where(noise_open, UNDECIDED, reason).astype(np.int8)
     numeric, bar, reason = own_roundoff_recheck.recheck(engine, rows_for, steps, analytic, numeric,
                                                         kink, undecided, reason, bar)  # fmt: skip
-    if not applies(engine):
-        return numeric, bar, reason
-    return examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numeric, kink,
-                   undecided, reason, bar)  # fmt: skip
+    if applies(engine):
+        numeric, bar, reason = examine(engine, rows_for, first_steps, first_numeric, steps,
+                                       analytic, numeric, kink, undecided, reason, bar)  # fmt: skip
+    if noise_open is not None and noise_open.any():
+        reason = np.array(reason, dtype=np.int8, copy=True)
+        kept = noise_open & np.asarray(undecided, dtype=bool) & ~np.asarray(kink, dtype=bool)
+        reason[kept & np.isin(reason, (0, UNDECIDED))] = NOISE_OPEN
+    return numeric, bar, reason
 
 
 def _unclean(engine, first_steps, first_numeric, analytic, kink, codes, undecided):

@@ -36,7 +36,7 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, ladder_kinks, noisy_repeats
 from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
-from fdgui.core.netcheck.reexamine import NOISE_WIDTH, UNDECIDED
+from fdgui.core.netcheck.reexamine import NOISE_OPEN, NOISE_WIDTH, UNDECIDED
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
@@ -194,9 +194,32 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     right &= ~weak[chosen]
     kink[chosen[wrong & weak[chosen]]] = False
     undecided[chosen[(right | wrong) & unsettled[chosen]]] = False
-    if not (wrong.any() or right.any()):
+    opened = _noise_open(sigma, value, bar, g, straight, wrong | right | weak[chosen])
+    undecided[chosen[opened]] = True
+    if not (wrong.any() or right.any() or opened.any()):
         return numeric, None, reason
-    return estimate_verdict.written(numeric, reason, chosen, value, bar, right, wrong)
+    numeric, bars, codes = estimate_verdict.written(
+        numeric, reason, chosen, value, bar, right | opened, wrong
+    )
+    codes[chosen[opened]] = NOISE_OPEN
+    return numeric, bars, codes
+
+
+def _noise_open(sigma, value, bar, g, straight, decided) -> np.ndarray:
+    """A noisy loss's entries whose wider steps (a clean ladder, averaged where the noise
+    decided) put the slope beyond WRONG_BARS bars of g, and that the checks which call an
+    entry wrong (its sides a pair lower, the convergence, the scatter) left uncalled: they
+    agree with g only within the first ε's window, which the noise widened, so passing
+    them would vouch for a disagreement the wider steps resolve (review17p M1: a loss
+    drifting by 1e-9 a call passed a 0.1 % bug the ε sweep calls wrong). A correct entry's
+    estimate lies beyond two bars (eight σ of its noise) only where a drift or a kink moves
+    it: the steps cannot tell which, so the entry is open — Inconclusive, never a pass."""
+    if not sigma > 0:
+        return np.zeros(np.size(value), dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        usable = np.isfinite(value) & np.isfinite(bar)
+        beyond = np.abs(value - g) > estimate_verdict.WRONG_BARS * bar
+    return usable & beyond & straight & ~decided
 
 
 def _unclean_misses(value, bar, g, clean) -> np.ndarray:

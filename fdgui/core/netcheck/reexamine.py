@@ -89,6 +89,10 @@ OWN_SCALE_RIGHT, OWN_SCALE_WRONG = 15, 16
 # (netcheck.sides)
 # (SIDES_OPEN: a between its sides, which differ: a kink its steps cannot place, or a bug)
 SIDES_RIGHT, SIDES_WRONG, SIDES_OPEN = 17, 18, 19
+# a noisy loss's entry whose wider steps put its slope beyond two bars of a, where the checks
+# that would call it wrong (its sides, a pair lower, the scatter) could not tell a bug from
+# the noise or a drift (netcheck.loose_verdict): open, never a pass (review17p M1)
+NOISE_OPEN = 20
 # an entry left UNDECIDED by the second look whose first disagreement was more than this
 # many times its window makes its tensor inconclusive, never a pass (review9h #2) ...
 CLEAR_DISAGREEMENT = 2.0
@@ -122,6 +126,7 @@ REASON_KEYS = {
     SIDES_RIGHT: "sides",
     SIDES_WRONG: "sides-wrong",
     SIDES_OPEN: "sides-open",
+    NOISE_OPEN: "noise-open",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
 ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)

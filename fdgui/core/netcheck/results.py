@@ -22,6 +22,7 @@ from fdgui.core.netcheck.reexamine import (
     CLEAR_DISAGREEMENT,
     ESTIMATE_REASONS,
     LADDER_REASONS,
+    NOISE_OPEN,
     OWN_SCALE_REASONS,
     REASON_KEYS,
     SIDES_OPEN,
@@ -383,7 +384,8 @@ def build_report(
         if wider:
             left_open = left_open | ((result.reason == 0) & result.undecided)
         unresolved = undecided & left_open & clear
-        unresolved |= undecided & (result.reason == SIDES_OPEN)  # neither side's slope
+        # neither side's slope; a noisy loss's wider steps against a (review17p M1)
+        unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN))
         failing = checked & ~explained
         loose = np.zeros_like(checked)
         if result.projection and engine == "forward" and settings.dtype == "float64":
@@ -451,8 +453,8 @@ def build_report(
                 note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
-            elif undecided[flat] and result.reason[flat] == SIDES_OPEN:
-                note = "sides-open"
+            elif undecided[flat] and result.reason[flat] in (SIDES_OPEN, NOISE_OPEN):
+                note = REASON_KEYS[int(result.reason[flat])]
             elif undecided[flat] and left_open[flat]:
                 note = "open"  # disagreed at the first ε; the second look could not tell
             elif undecided[flat]:

@@ -61,6 +61,10 @@ NOTE_WORDS = {
     "sides-open": "undecided: each side of w alone resolves its slope, the two differ (a kink "
     "nearer to w than the steps can place) and the gradient is neither of them: a bug, or a "
     "subgradient of a kink at w itself",
+    "noise-open": "undecided: the loss varies between evaluations; at wider steps, where the "
+    "noise over the step is small, the slope lies more than two bars from the gradient, but "
+    "the checks that would call it wrong (its two sides, a step pair lower, the scatter of "
+    "the steps) could not tell a bug from the noise, a drift from call to call or a kink",
     "": "",
 }
 
@@ -94,6 +98,7 @@ ENTRY_VERDICT_TITLES = {
     "sides": "Correct (one-sided slopes)",
     "sides-wrong": "Wrong (one-sided slopes)",
     "sides-open": "Undecided (between its sides)",
+    "noise-open": "Undecided (noisy, disagrees)",
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",

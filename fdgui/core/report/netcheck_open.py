@@ -28,7 +28,11 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
     unit = ("direction", "directions") if projection else ("entry", "entries")
     count = sum(t.unresolved for t in report.tensors)
     checked = sum(t.checked for t in report.tensors)
-    shown = [entry for entry in report.worst if entry.note == "open"][:NAMED]
+    if not any(entry.note == "open" for entry in report.worst) and any(
+        entry.note == "noise-open" for entry in report.worst
+    ):
+        return _noise_open_words(report, label, count, checked)
+    shown = [entry for entry in report.worst if entry.note in ("open", "noise-open")][:NAMED]
     named = "; ".join(
         f"{label(entry, projection)}: numeric {significant(entry.numeric, 6)}, gradient "
         f"{significant(entry.analytic, 6)}"
@@ -49,6 +53,30 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
         "smaller steps) could neither confirm the disagreement nor show the first ε at fault: "
         f"a bug is not ruled out, so this is no pass.{noise} Sweep {where} in the ε explorer "
         "(fdgui-cli sweep --probe) to decide."
+    )
+
+
+def _noise_open_words(report: CheckReport, label, count: int, checked: int) -> str:
+    """Open entries of a noisy loss only (note "noise-open", review17p M1): they agreed within
+    the window the noise widened at the first ε, but wider steps put the slope beyond two
+    bars of the gradient, and nothing could tell a bug from the noise, a drift or a kink."""
+    shown = [entry for entry in report.worst if entry.note == "noise-open"][:NAMED]
+    named = "; ".join(
+        f"{label(entry, False)}: wider steps {significant(entry.numeric, 6)}, gradient "
+        f"{significant(entry.analytic, 6)}"
+        for entry in shown
+    )
+    named = f" ({named}{'; …' if count > len(shown) else ''})"
+    verb = "agrees" if count == 1 else "agree"
+    return (
+        f"Inconclusive: {count:,} of {checked:,} entries{named} {verb} with the gradient only "
+        "within the window the loss's noise widened at the first ε (σ = "
+        f"{significant(report.noise_sigma, 2)} between evaluations); at wider steps, where "
+        "that noise is small against the step, the slope lies more than two bars from the "
+        "gradient, and the checks that would call it wrong could not tell a bug from the noise, "
+        "a drift of the loss from call to call or a kink: a bug is not ruled out, so this is no "
+        f"pass. Sweep {label(shown[0], False)} in the ε explorer (fdgui-cli sweep --probe) to "
+        "decide."
     )
 
 
