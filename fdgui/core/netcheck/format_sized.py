@@ -22,10 +22,11 @@ FLOAT32_UNITS = 32.0
 FLOAT32_U = 2.0**-24
 
 
-def float32_units(report: CheckReport) -> float | None:
+def float32_units(report: CheckReport, unit: float = FLOAT32_U) -> float | None:
     """The largest disagreement of a failing float64 check in units of float32's round-off
-    of its tensor's largest gradient, or None when some disagreement is larger than
-    FLOAT32_UNITS of them (or the check did not fail, or was not judged in float64)."""
+    (or ``unit``'s) of its tensor's largest gradient, or None when some disagreement is
+    larger than FLOAT32_UNITS of them (or the check did not fail, or was not judged in
+    float64)."""
     if report.passed or report.inconclusive or report.tolerances.dtype != "float64":
         return None
     if any(entry.failing and entry.numeric * entry.analytic < 0 for entry in report.worst):
@@ -38,7 +39,7 @@ def float32_units(report: CheckReport) -> float | None:
         shown = np.isfinite(numeric) & np.isfinite(analytic)
         if not shown.any() or not np.isfinite(analytic[np.isfinite(numeric)]).all():
             return None  # a NaN or infinite gradient entry is no rounding (review13p M2)
-        scale = float(np.max(np.abs(analytic[shown]))) * FLOAT32_U
+        scale = float(np.max(np.abs(analytic[shown]))) * unit
         if not scale > 0:
             return None
         units = float(np.max(np.abs(numeric[shown] - analytic[shown]))) / scale

@@ -21,13 +21,13 @@ from fdgui.core.netcheck import (
     TensorReport,
     engine_epsilon,
 )
-from fdgui.core.netcheck.format_sized import float32_units
 from fdgui.core.netcheck.stored import network_fields
 from fdgui.core.numbers.format import epsilon as epsilon_text
 from fdgui.core.numbers.format import fixed, json_number, ratio, shortest, significant
 from fdgui.core.numbers.precision import recommended_epsilon
 from fdgui.core.numbers.verdicts import VERDICTS
 from fdgui.core.report.exporters import register
+from fdgui.core.report.netcheck_formats import format_sized_words, sampled_of
 from fdgui.core.report.netcheck_notes import (
     ENTRY_VERDICT_TITLES,
     LIMIT_WORDS,
@@ -149,7 +149,8 @@ def verdict_in_words(report: CheckReport) -> str:
             middle = "".join(f"; {part}" for part in parts)
             tail = f" {rest[0].upper()}{rest[1:]}." if undecided else ""
             return (
-                f"Pass, but only loosely: {within:,} of {checked:,} {unit} agree only within "
+                f"Pass, but only loosely: {within:,} of {checked:,} {unit}{sampled_of(report)} "
+                "agree only within "
                 f"{resolve}{middle}, so a small bug could hide there.{tail} "
                 f"{_how_to_decide(settings, report)} {where[0].upper()}{where[1:]}."
             )
@@ -159,11 +160,11 @@ def verdict_in_words(report: CheckReport) -> str:
         parts += [by_estimate] if estimated else []
         parts += [rest] if undecided else []
         tail = "".join(f"; {part}" for part in parts)
-        every = "all " if not undecided else ""
+        every = "all " if not (undecided or sampled_of(report)) else ""
         count = f"{checked:,}" if not undecided else f"{checked - undecided:,} of the {checked:,}"
         return (
             f"Pass: {_gradient_noun(report)} agrees with finite differences for {every}{count} "
-            f"{unit} checked{tail}; {where}."
+            f"{unit} checked{sampled_of(report)}{tail}; {where}."
         )
     failures = sum(t.failures for t in failing)
     worst_tensor = next(t for t in report.tensors if t.name == report.worst_tensor)
@@ -173,20 +174,7 @@ def verdict_in_words(report: CheckReport) -> str:
         f"Fail: {failures:,} of {checked:,} {unit} disagree. The worst tensor is "
         f"{worst_tensor.name}: {where}; {worst_tensor.failures:,} of "
         f"{worst_tensor.checked:,} of its {unit} are wrong or suspicious.{also}"
-        f"{_float32_sized(report)}"
-    )
-
-
-def _float32_sized(report: CheckReport) -> str:
-    """A float64 fail whose every disagreement is as small as float32 rounding: say so."""
-    units = float32_units(report)
-    if units is None:
-        return ""
-    return (
-        f" Every disagreement is within {number(max(units, 0.1), 2)} units of float32's "
-        "round-off times its tensor's largest gradient: the size a gradient computed in "
-        "float32 (float32 weights, data or kernels) differs by. If yours is computed so, "
-        "this is its rounding rather than a bug; a bug that small would look the same."
+        f"{format_sized_words(report)}"
     )
 
 
