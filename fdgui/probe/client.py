@@ -32,8 +32,20 @@ import numpy as np
 from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
-from fdgui.probe.ending import _end_process, _kill_group, _reap_later, _wait_exit
-from fdgui.probe.output import OUTPUT_KEEP, _hung_place, _last_error_line, _OutputTail
+from fdgui.probe.ending import (
+    _end_process,
+    _kill_group,
+    _reap_later,
+    _wait_exit,
+    stopped_by_signal,
+)
+from fdgui.probe.output import (
+    OUTPUT_KEEP,
+    _hung_place,
+    _last_error_line,
+    _OutputTail,
+    user_stack_first,
+)
 from fdgui.probe.progress import RECEIVED_BEAT
 from fdgui.probe.reply_size import _reply_too_large
 
@@ -168,10 +180,17 @@ class _Watch:
         self.batch = int(header.get("batch", 0))
         self.batched = self.batched or "batch" in header
 
-    def message(self, place: str = "") -> str:
+    def message(self, place: str = "", stopped: bool = False) -> str:
         """Why the request was stopped; ``place``: ' (in loss, probe.py, line 5)', where
-        the person's code was when it hung (``_hung_place``)."""
+        the person's code was when it hung (``_hung_place``); ``stopped``: the process was
+        found stopped by a signal, not running (review17p L3)."""
         each = f"{self.each:g} s"
+        if stopped:
+            return (
+                f"the probe did not answer within {each}{place}: its process was "
+                "stopped by a signal (SIGSTOP, Ctrl+Z's SIGTSTP or a debugger), not running, "
+                "so it could not answer; it was ended"
+            )
         if self.starting:
             what = {
                 "load": "loading the file (its imports and module-level code)",
@@ -513,12 +532,14 @@ class ProbeProcess:
                 continue
             left = watch.deadline() - time.perf_counter()
             if left <= 0:
+                stopped = stopped_by_signal(self.process)
                 self.kill()
                 raise _WriteTimeout(
-                    watch.message() + " (it stopped reading the request: a stopped process, "
-                    "or one whose main thread cannot run)",
+                    watch.message(stopped=stopped)
+                    + ("" if stopped else " (it stopped reading the request: a stopped "
+                       "process, or one whose main thread cannot run)"),
                     self._printed_details(),
-                )
+                )  # fmt: skip
             select.select([], [fd], [], min(left, 0.25))
             if self._killed:
                 raise self._died()
@@ -548,10 +569,12 @@ class ProbeProcess:
         while len(data) < count:
             left = watch.deadline() - time.perf_counter()
             if left <= 0 and not self._ready_now(fd):  # bytes waiting: not hung (this
-                self._where_it_hangs()  # process woke late, on a busy machine)
+                stopped = stopped_by_signal(self.process)  # process woke late, on a
+                if not stopped:  # busy machine; a stopped one prints no stack)
+                    self._where_it_hangs()
                 self.kill()
                 place = _hung_place(self.printed(), self.load_request)
-                raise ProbeError(watch.message(place), self._printed_details())
+                raise ProbeError(watch.message(place, stopped), self._printed_details())
             try:
                 ready = self._wait_readable(fd, min(max(left, 0.0), 0.25))
             except (OSError, ValueError):
@@ -619,7 +642,7 @@ class ProbeProcess:
         return done.wait(seconds)
 
     def _printed_details(self) -> str:
-        printed = self.printed()
+        printed = user_stack_first(self.printed())  # the person's own stack first
         return "What the probe printed:\n" + printed if printed.strip() else ""
 
     def _died(self) -> ProbeError:

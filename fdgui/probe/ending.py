@@ -67,3 +67,16 @@ def _end_process(process: subprocess.Popen) -> None:
             if stream is not None:
                 stream.close()
     _reap_later(process)
+
+
+def stopped_by_signal(process: subprocess.Popen | None) -> bool:
+    """Whether the process is stopped, not running (SIGSTOP, Ctrl+Z's SIGTSTP, a debugger's
+    stop): its state in /proc is T or t (Linux); elsewhere not known, so False."""
+    if process is None or process.returncode is not None:
+        return False
+    try:
+        with open(f"/proc/{process.pid}/stat", "rb") as handle:
+            text = handle.read().decode("ascii", "replace")
+    except OSError:
+        return False
+    return text.rpartition(")")[2].split()[:1] in (["T"], ["t"])

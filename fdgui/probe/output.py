@@ -90,3 +90,50 @@ def _hung_place(printed: str, load_request: dict[str, Any] | None) -> str:
                 name = os.path.basename(path)
                 return f" (in {found['function']}, {name}, line {found['line']})"
     return ""
+
+
+_THREAD = re.compile(r"^(Current thread|Thread) 0x[0-9a-fA-F]+ ")
+
+
+def user_stack_first(printed: str) -> str:
+    """``printed`` with the thread stacks of a faulthandler dump reordered: a thread with a
+    frame of the person's own code (not fdgui's probe package, not Python's library) first,
+    the interrupted ("Current") thread before others; fdgui's progress thread, nobody's
+    code, last (review17p L4). Text before and after the dump is left where it was."""
+    lines = printed.split("\n")
+    starts = [i for i, line in enumerate(lines) if _THREAD.match(line)]
+    if len(starts) < 2:
+        return printed
+    first = starts[0]
+    end = first
+    while end < len(lines) and (
+        _THREAD.match(lines[end]) or not lines[end].strip() or lines[end].startswith("  ")
+    ):
+        end += 1
+    blocks: list[list[str]] = []
+    for line in lines[first:end]:
+        if _THREAD.match(line):
+            blocks.append([])
+        if blocks:
+            blocks[-1].append(line)
+    for block in blocks:  # each ends with one blank line, the last one as the dump did
+        while block and not block[-1].strip():
+            block.pop()
+
+    def nobodys(block: list[str]) -> bool:
+        for line in block:
+            found = _FRAME.match(line)
+            if found is None:
+                continue
+            path = os.path.abspath(found["file"])
+            if not path.startswith(_FDGUI_PROBE + os.sep) and not _STDLIB.search(
+                path.replace(os.sep, "/")
+            ):
+                return False
+        return True
+
+    blocks.sort(key=lambda block: (nobodys(block), not block[0].startswith("Current")))
+    middle = "\n\n".join("\n".join(block) for block in blocks)
+    tail = lines[end:]
+    blank = "\n" if end > first and not lines[end - 1].strip() else ""
+    return "\n".join([*lines[:first], middle]) + blank + ("\n" + "\n".join(tail) if tail else "")
