@@ -47,3 +47,14 @@ def test_the_honest_drifting_loss_never_fails(tmp_path):
     text = export(report, "text")
     assert report.noise_sigma > 0, text
     assert report.verdict == "pass", text
+
+
+def test_the_tensor_status_of_a_noise_open_entry_does_not_say_first_epsilon_only():
+    """The window's tensor line for open entries read "disagree clearly at the first ε", which
+    a noise-open entry (agreeing there within the noise's window) does not."""
+    from types import SimpleNamespace
+
+    from fdgui.core.report.netcheck_open import open_tensor_words
+
+    words = open_tensor_words(SimpleNamespace(unresolved=1, checked=8))
+    assert "wider steps" in words and "cannot pass" in words, words

@@ -98,11 +98,12 @@ def no_estimate_words(report: CheckReport, label: Callable[[Entry, bool], str]) 
 
 
 def open_tensor_words(tensor) -> str:
-    """A tensor's status in words when entries of it disagree clearly and stay open."""
+    """A tensor's status in words when entries of it disagree clearly and stay open (at the
+    first ε, or, a noisy loss's "noise-open" entries, at wider steps)."""
     return (
-        f"{tensor.unresolved:,} of {tensor.checked:,} entries disagree clearly at the first ε "
-        "and a second look could neither confirm that nor show the first ε at fault: "
-        "undecided, so this tensor cannot pass"
+        f"{tensor.unresolved:,} of {tensor.checked:,} entries disagree with the gradient (at the "
+        "first ε, or, on a noisy loss, at wider steps) and no further look could confirm that "
+        "or show the steps at fault: undecided, so this tensor cannot pass"
     )
 
 
