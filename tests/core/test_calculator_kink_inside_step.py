@@ -78,5 +78,19 @@ def test_a_smooth_rows_resolved_bug_stays_wrong():
         "loss_minus": mp.nstr(mp.sin(w - eps), 20),
         "epsilon": "0.001",
     }
+    slope = Decimal(mp.nstr(mp.cos(w), 17))
+    for share in (Decimal("1.2"), Decimal("0.8")):
+        assert _key(texts, str(slope * share)) == "wrong"
+    # ±2 % at ε = 1e-3 is within what one row's premise leaves (10·|g|·ε/s ≈ 10 %: review16c
+    # C1/C2's rule): too coarse, never passed; at ε = 1e-4 it is wrong
     for share in (Decimal("1.02"), Decimal("0.98")):
-        assert _key(texts, str(Decimal(mp.nstr(mp.cos(w), 17)) * share)) == "wrong"
+        assert _key(texts, str(slope * share)) == "inconclusive"
+    eps = mp.mpf("0.0001")
+    texts = {
+        "loss": mp.nstr(mp.sin(w), 20),
+        "loss_plus": mp.nstr(mp.sin(w + eps), 20),
+        "loss_minus": mp.nstr(mp.sin(w - eps), 20),
+        "epsilon": "0.0001",
+    }
+    for share in (Decimal("1.02"), Decimal("0.98")):
+        assert _key(texts, str(slope * share)) == "wrong"

@@ -1,11 +1,12 @@
 """Binary losses far smaller than a term of order one (review15k H2): float32 sin(w)·2^-10 at
-0.5 with a 10 % bug is "Too coarse to judge (the losses' rounding)" while the same row times
-2^10 is "Wrong": the terms' allowance takes terms of order one (``terms.ORDER_ONE``) whatever
-the losses' size. Scaling it with the row would make it invariant, but one row cannot tell
-losses formed from terms of order one (log(1 + x²) at a small x, a converged cross-entropy)
-from a scaled-down row: without it the reviewer's confident cross-entropies had false "Wrong"
-again (h/bce.py 0 300: float32 3, bfloat16 4). So the verdict stays undecided (never
-correct) and the words say why, and that the same losses times 2^k may be judged."""
+0.5 with a 10 % bug (30 % since review16c C1/C2's premise rule) is "Too coarse to judge (the
+losses' rounding)" while the same row times 2^10 is "Wrong": the terms' allowance takes terms
+of order one (``terms.ORDER_ONE``) whatever the losses' size. Scaling it with the row would
+make it invariant, but one row cannot tell losses formed from terms of order one (log(1 + x²)
+at a small x, a converged cross-entropy) from a scaled-down row: without it the reviewer's
+confident cross-entropies had false "Wrong" again (h/bce.py 0 300: float32 3, bfloat16 4). So
+the verdict stays undecided (never correct) and the words say why, and that the same losses
+times 2^k may be judged."""
 
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ def _row(scale_exponent: int, bug: str) -> Inputs:
 
 
 def test_a_small_rows_undecided_bug_says_the_terms_of_order_one_are_why():
-    assert estimate(_row(0, "1.1")).comparison.verdict.key == "wrong"
-    small = estimate(_row(-10, "1.1"))
+    # a 30 % bug (review15k H2's was 10 %: at ε = 2^-10 that is now within what one row's
+    # premise leaves, 10·|g|·ε/s ≈ 10.7 %, too coarse in both rows: review16c C1/C2's rule)
+    assert estimate(_row(0, "1.3")).comparison.verdict.key == "wrong"
+    small = estimate(_row(-10, "1.3"))
     assert small.comparison.verdict.key == "inconclusive"  # never correct
     assert small.comparison.too_few == "terms"
     assert verdict_title(small) != "Correct"

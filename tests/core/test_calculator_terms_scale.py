@@ -107,6 +107,11 @@ def test_a_loss_scaled_by_a_thousand_is_not_wrong(row, claim):
 def test_a_bug_the_scaled_thousand_row_resolves_is_still_wrong():
     eps, loss, plus, minus = _SCALED_1000[0]
     assert _binary("float16", loss, plus, minus, eps, "-324.25").verdict.key == "wrong"
+    # twice the gradient at ε ≈ s/10: one row's premise (a unit up to 10 times as steep as
+    # the gradient, 10·|claim|·ε/s ≈ 633) leaves more than the 324 bug: too coarse, never
+    # passed (review16c C1/C2's rule); at ε = 2^-8.4 (s/34) it is wrong
+    assert _binary("float16", loss, plus, minus, eps, "648.5").verdict.key == "inconclusive"
+    eps, loss, plus, minus = _SCALED_1000[1]
     assert _binary("float16", loss, plus, minus, eps, "648.5").verdict.key == "wrong"
 
 

@@ -31,8 +31,8 @@ from fdgui.core.numbers.verdicts import (
     RELATIVE_ERROR_FLOOR,
     Comparison,
     compare,
-    hidden_jump,
     plausible_truncation,
+    unseen_feature,
 )
 
 # Field keys, in the order a person fills them in.
@@ -306,7 +306,7 @@ def estimate(inputs: Inputs) -> Estimate:
             inputs.allowance,
             room=truncation or Decimal(0),
             prior=plausible_truncation(central, widest, level),
-            jump=hidden_jump(central, widest) if loss is not None else Decimal(0),
+            jump=unseen_feature(central, inputs.backprop, widest),
             binary=inputs.loss_roundoff is not None,
             terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
         )

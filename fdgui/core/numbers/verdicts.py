@@ -90,10 +90,14 @@ def plausible_truncation(
     central difference (one row refutes only on the premise that ε is at most a third of the
     loss's scale). A loss varying faster (sin(30w) at ε = 0.01) can still mislead one row.
 
-    ``level``: the size of the losses, for a row without L (review15k C2). Near a minimum
-    L' is small while L''' is not (a loss that varies by its own size |L| over s has |L'''|
-    up to k·|L|/s³), and without L the row cannot see the curvature that says so: the prior
-    is then taken on the larger of |central| and |L|/s, not on the gradient alone."""
+    ``level``: the size of the losses, for a row without L (review15k C2). A minimum or
+    maximum of L nearer w than ``unseen_feature`` allows for (ε/(2·UNSEEN_STEEPNESS)) leaves
+    |L'''|·ε²/6 where L' ≈ 0, and without L the row cannot see the curvature that says so:
+    for a loss that varies by its own size |L| over s (|L'''| up to k·|L|/s³) the prior is
+    taken on the larger of |central| and |L|/s, not on the gradient alone (review16c: without
+    it, 9 exact gradients near such a minimum were "Wrong"). It reads the losses' value, so a
+    constant offset widens it (review16c H1): that costs power (too coarse to judge, exit 2),
+    never a false "wrong"; with L it is not taken (the row measures the curvature)."""
     x = _EXACT
     scale = max(VARIATION_SCALE, x.multiply(STEP_SCALES, epsilon))
     share = CONTEXT.divide(
@@ -104,18 +108,85 @@ def plausible_truncation(
     return CONTEXT.multiply(size, CONTEXT.divide(share, 1 - share))
 
 
-def hidden_jump(central: Decimal, epsilon: Decimal) -> Decimal:
-    """What an odd jump of L'' inside the step may move the central difference by, which
-    three points cannot see (review15k C1): a C¹ loss whose L'' jumps by J at c, |c − w| < ε,
-    has its central difference off by about J·(ε − |c − w|)²/(4ε) — first order in ε — while
-    the three-point L'' reads only the jump's even part, 0 for softsign u/(1 + |u|) or u·|u|
-    at u = 0 (forward = backward = central). The steepest common such loss, softsign on a
-    scale s, has J = 4|L'|/s: |central|·ε/s, s = max(VARIATION_SCALE, STEP_SCALES·ε) as for
-    ``plausible_truncation``. A prior, taken only with L (with L a row allows a kink inside
-    its step at all; without it, it says it cannot); a larger jump can still mislead one row."""
+# One row cannot see a feature at w whose effect on the central difference is first order in
+# ε: with L an odd jump of L'' (softsign u/(1 + |u|) or u·|u| at a pre-activation of 0: the
+# forward, backward and central differences agree beside it), without L a minimum or maximum of
+# L near w (the row cannot see the curvature). Premise: the loss's terms vary on a scale s and
+# none that cancels at w is steeper than UNSEEN_STEEPNESS times the gradient (without L: no
+# minimum or maximum of L within ε/(2·UNSEEN_STEEPNESS) of w, unless the losses' size allows
+# for it: ``plausible_truncation``'s level) (``unseen_feature``)
+UNSEEN_STEEPNESS = Decimal(10)
+
+
+def unseen_feature(central: Decimal, claim: Decimal, epsilon: Decimal) -> Decimal:
+    """What a feature at w that one row cannot see may move the central difference by, first
+    order in ε (review15k C1/C2, review16c C1/C2/H1/H2), under the premise the words state:
+    UNSEEN_STEEPNESS·max(|central|, |claim|)·ε/s, s = max(VARIATION_SCALE, STEP_SCALES·ε).
+
+    With L: an odd jump J of L'' at c, |c − w| < ε, moves the central difference by about
+    J·(ε − |c − w|)²/(4ε) while three points read only the jump's even part (forward =
+    backward = central for softsign or u·|u| at u = 0). A unit on the scale s whose slope is
+    at most M times the gradient has J ≤ 4·M·|L'|/s (M = 1: a lone softsign; other terms
+    cancelling part of its slope make M larger: review16c C1).
+
+    Without L: a smooth loss whose curvature varies on the scale s (|L'''| ≤ 3|L''|/s) with a
+    minimum or maximum at distance d from w has |central − L'| ≤ |L''|·ε²/(2s) and |L'| =
+    |L''|·d: for d ≥ ε/(2M), at most M·|L'|·ε/s. It reads no loss value, so it is the same
+    for L + c and scales with 2^k·L. A minimum nearer w than ε/(2M) leaves more than any
+    multiple of |L'|: there only the losses' size bounds the curvature (``plausible_truncation``'s
+    ``level``, taken beside this one without L).
+
+    Read on the larger of the central difference and the claim: if the claim is the
+    derivative, the premise bounds the difference by the claim's own size. Taken with and
+    without L alike, so giving L never weakens the verdict (review16c H2). A prior, not a
+    bound: a steeper feature, or a minimum closer to w, can still mislead one row; a smaller
+    ε shrinks what it leaves in proportion (``next_epsilon``).
+
+    From M·ε/s = 1 on (ε ≥ s/M) the premise leaves at least the gradient's own size, and a
+    claim far enough on the other side of 0 is within it however far it lies (|claim −
+    central| ≤ M·|claim|·ε/s once |claim| is large): refuting nearer claims there made the
+    exit fall back from "wrong" to "too coarse" as the claim moved away (calc18, rev16c's
+    mono.py). So there it leaves the whole difference: one row refutes nothing, and the exit
+    stays monotone in |claim − central| (below, max(|central|, |claim|) grows slower than
+    the difference on either side). At ε = s/M itself the claim's size alone would stay
+    monotone, but U is then the gradient's own size and exact gradients near a value-0
+    minimum or beside a cancelled softsign were "wrong" at ε = 0.01 (rev16c's zeromin 8,
+    calc16's nearmin 2, oddjump 3): the boundary is included."""
     x = _EXACT
     scale = max(VARIATION_SCALE, x.multiply(STEP_SCALES, epsilon))
-    return CONTEXT.divide(x.multiply(central.copy_abs(), epsilon), scale)
+    size = max(central.copy_abs(), claim.copy_abs())
+    left = CONTEXT.divide(x.multiply(UNSEEN_STEEPNESS, x.multiply(size, epsilon)), scale)
+    if x.multiply(UNSEEN_STEEPNESS, epsilon) >= scale:
+        return max(left, x.subtract(central, claim).copy_abs())
+    return left
+
+
+def next_epsilon(
+    difference: Decimal, central: Decimal, claim: Decimal, level: Decimal = Decimal(0)
+) -> Decimal | None:
+    """The step at which what ``unseen_feature`` allows, and the smooth prior
+    (``plausible_truncation``, with the losses' size ``level`` without L), fall to half of
+    ``difference`` on the scale VARIATION_SCALE: a difference that stays at that step is a
+    bug, one that shrinks with ε was the loss's shape. None where no such step below
+    VARIATION_SCALE/STEP_SCALES exists."""
+    x = _EXACT
+    size = max(central.copy_abs(), claim.copy_abs())
+    if not size or not difference:
+        return None
+    step = CONTEXT.divide(
+        x.multiply(difference, VARIATION_SCALE), x.multiply(2 * UNSEEN_STEEPNESS, size)
+    )
+    # the prior's size·k/(1 − k), k = PRIOR_STEEPNESS·ε²/(6·VARIATION_SCALE²), at half of it
+    half = CONTEXT.divide(difference, 2)
+    smooth = max(central.copy_abs(), CONTEXT.divide(level.copy_abs(), VARIATION_SCALE))
+    share = CONTEXT.divide(half, x.add(smooth, half))
+    prior_step = x.multiply(
+        VARIATION_SCALE, CONTEXT.sqrt(CONTEXT.divide(x.multiply(6, share), PRIOR_STEEPNESS))
+    )
+    step = min(step, prior_step)
+    if step >= CONTEXT.divide(VARIATION_SCALE, STEP_SCALES):
+        return None
+    return Decimal(f"{step:.1e}")
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:
@@ -185,8 +256,8 @@ class Comparison:
     # (``plausible_truncation``), a prior: added to the rounding's allowance as an
     # independent error is (root sum of squares)
     prior: Decimal = Decimal(0)
-    # what an odd jump of L'' inside the step may leave, which three points cannot see
-    # (``hidden_jump``; 0 without L), a prior taken beside ``prior``
+    # what a feature at w one row cannot see may leave, first order in ε (an odd jump of L''
+    # with L, a minimum near w without L: ``unseen_feature``), a prior taken beside ``prior``
     jump: Decimal = Decimal(0)
 
 

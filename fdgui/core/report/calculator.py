@@ -31,6 +31,7 @@ from fdgui.core.report.calculator_unresolved import (
     binary_wrong_words,
     format_words,
     kink_refuted_words,
+    one_row_wrong_words,
     own_error_words,
     truncation_kinks_words,
     unresolved_words,
@@ -234,6 +235,8 @@ def verdict_text(
         text = kink_refuted_words(comparison, inputs)
     elif comparison.verdict.key == "wrong" and roundoff is not None:
         text = binary_wrong_words(comparison, uncertainty, roundoff, inputs)
+    elif comparison.verdict.key == "wrong" and inputs is not None:
+        text = one_row_wrong_words(comparison, inputs)
     key = comparison.verdict.key
     if key == "kinks" and comparison.absolute_difference <= comparison.prior and not origin:
         text = truncation_kinks_words(comparison)
@@ -451,9 +454,14 @@ def calculator_report(estimate: Estimate) -> str:
         "  steepest common S-curve (x/√(1 + x²); tanh, atan, erf and a sine leave less),",
         "  and beyond the forward and backward differences by more than their own",
         "  truncation (a kink between w − ε and w + ε makes the derivative either one);",
-        "  with L also beyond what a jump of L'' at w leaves (softsign: |central|·ε/s), and",
-        "  without L on the losses' own size over s too (near a minimum L' is small).",
-        "  A loss varying faster can still mislead one row.",
+        "  and beyond what a feature one row cannot see leaves, first order in ε: with L an",
+        "  odd jump of L'' at w from a unit up to 10 times as steep as the gradient (softsign",
+        "  or u·|u| at a pre-activation of 0), without L a minimum of L as near as ε/20 to w:",
+        "  10·max(|central|, |backprop|)·ε/s (from ε = s/10 on, the whole difference: one",
+        "  row refutes nothing there). Without L the S-curve's truncation is also taken on",
+        "  the losses' own size over s (a minimum nearer w than ε/20; a constant added to",
+        "  the loss widens it: give L). A loss varying faster, a steeper unit or a nearer",
+        "  minimum can still mislead one row; a smaller ε shrinks what they leave.",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"

@@ -76,28 +76,16 @@ def unresolved_words(
             if comparison.room
             else ""
         )
-        size = (
-            ""
-            if comparison.jump
-            else " (without L, on the larger of the slope and the losses' own size over s: "
-            "near a minimum the slope is small but L''' is not; give L to read the curvature)"
-        )
-        jump = (
-            "; and a jump of L'' at w (softsign u/(1 + |u|) or u·|u| at a pre-activation of "
-            "0), which three points cannot see — the forward and backward differences agree "
-            f"beside it — leaves up to {format_uncertainty(comparison.jump)} (first order in ε)"
-            if comparison.jump > comparison.prior
-            else ""
-        )
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
             "(|L'''|·ε²/6) is not measured by one row — where L'' vanishes (an inflection "
             "point) a loss varying on a scale s, the larger of 0.1 and three steps, leaves "
             "up to "
-            f"{format_uncertainty(comparison.prior)} at this ε{size} (shaped as x/√(1 + x²), "
-            f"the steepest of the common S-curves: tanh, atan, erf and a sine leave less){jump}; "
-            f"{undecided}. Repeat it at a smaller ε, or sweep several ε in the explorer."
+            f"{format_uncertainty(comparison.prior)} at this ε{_size_words(inputs)} (shaped as "
+            "x/√(1 + x²), the steepest of the common S-curves: tanh, atan, erf and a sine "
+            f"leave less); {unseen_words(comparison, inputs)}; {undecided}. "
+            f"{next_step_words(comparison, inputs)}"
         )
     dtype = comparison.losses_format or "their format"
     if comparison.too_few == "terms":
@@ -139,6 +127,96 @@ def _order_one_words(comparison: Comparison, size: Decimal | None) -> str:
         "that from losses made of terms of their own size times a small power of two (a mean "
         "over 2^k samples), whose rounding is that small: so this allowance is not scaled "
         "with the row, and the same losses times 2^k may be judged where these are not."
+    )
+
+
+def _level(inputs: Any) -> Decimal:
+    """The losses' size the prior reads without L (``verdicts.plausible_truncation``'s
+    ``level``, as ``calculator.schemes`` takes it); 0 with L."""
+    if getattr(inputs, "loss", None) is not None:
+        return Decimal(0)
+    values = [getattr(inputs, name, None) for name in ("loss_plus", "loss_minus")]
+    return max((v.copy_abs() for v in values if isinstance(v, Decimal)), default=Decimal(0))
+
+
+def _size_words(inputs: Any) -> str:
+    """Without L, why the prior reads the losses' size: a minimum or maximum of L nearer w
+    than ``unseen_feature`` allows for, whose curvature one row without L cannot see."""
+    if inputs is None or getattr(inputs, "loss", None) is not None:
+        return ""
+    from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
+
+    return (
+        " (without L, on the larger of the slope and the losses' own size over s: a "
+        f"minimum or maximum of L nearer w than ε/{2 * int(UNSEEN_STEEPNESS)} leaves "
+        "|L'''|·ε²/6 where the slope is about 0, and only L shows the curvature; a constant "
+        "added to the loss widens this: give L to judge it)"
+    )
+
+
+def unseen_words(comparison: Comparison, inputs: Any) -> str:
+    """What one row cannot see and the premise its "Wrong" rests on
+    (``verdicts.unseen_feature``): with L an odd jump of L'' at w, without L a minimum or
+    maximum of L near w."""
+    from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
+
+    steep = int(UNSEEN_STEEPNESS)
+    feature = (
+        "an odd jump of L'' at w (softsign u/(1 + |u|) or u·|u| at a pre-activation of 0, "
+        "which three points cannot see: the forward and backward differences agree beside "
+        f"it) from a unit up to {steep} times as steep as the gradient (other terms "
+        "cancelling the rest of its slope)"
+        if getattr(inputs, "loss", None) is not None
+        else f"a minimum or maximum of L as near as ε/{2 * steep} to w (without L the row "
+        "cannot see the curvature that says so: give L)"
+    )
+    return f"and {feature} leaves up to {format_uncertainty(comparison.jump)} (first order in ε)"
+
+
+def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
+    """The ε to try next (``verdicts.next_epsilon``): what one row cannot see shrinks with ε,
+    a bug does not."""
+    from fdgui.core.numbers.verdicts import next_epsilon
+
+    step = next_epsilon(
+        comparison.absolute_difference, comparison.numeric, comparison.analytic, _level(inputs)
+    )
+    where = f"at ε = {step.normalize():g} or below" if step is not None else "at a much smaller ε"
+    return (
+        f"Repeat it {where} (typing enough digits), or sweep several ε in the explorer: a "
+        "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
+    )
+
+
+def one_row_wrong_words(comparison: Comparison, inputs: Any) -> str:
+    """A "Wrong" from one row of typed losses, with the premise it rests on (review16c
+    C1/C2): one row cannot rule out a feature narrower than ε, so its refutation is beyond
+    what the row bounds (the losses' ±; with L the forward and backward differences and their
+    truncation: L'(w) lies between them where L' is monotone on [w − ε, w + ε]) and beyond
+    what the premise leaves for what it cannot see (``verdicts.unseen_feature``)."""
+    from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
+
+    steep = int(UNSEEN_STEEPNESS)
+    with_loss = getattr(inputs, "loss", None) is not None
+    bounds = (
+        "the forward and backward differences and their own truncation (L'(w) lies between "
+        "them where L' is monotone on [w − ε, w + ε]), "
+        if with_loss
+        else ""
+    )
+    premise = (
+        f"no unit more than {steep} times as steep as the gradient has a jump of L'' at w "
+        "(a softsign or u·|u| at a pre-activation of 0 whose slope other terms cancel)"
+        if with_loss
+        else f"no minimum or maximum of L lies within ε/{2 * steep} of w, or the loss varies "
+        "by no more than its own size over 0.1 in w (give L to check)"
+    )
+    return (
+        "They disagree by more than 1% and by more than this row allows: the losses' ±, "
+        f"{bounds}a smooth loss's truncation on a scale of 0.1 in w (or three steps), and "
+        f"what a feature one row cannot see leaves if {premise}. So the backprop gradient, "
+        "or the way the losses were measured, is wrong — unless the loss has such a feature "
+        "here: a smaller ε keeps a bug's difference and shrinks the feature's."
     )
 
 
