@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from fdgui.core import requests
 from fdgui.core.jobs import drive
 from fdgui.core.numbers.parsing import InputError
+from fdgui.ui import gc_guard
 from fdgui.ui.explorer.cursor import CursorReadout
 from fdgui.ui.explorer.jobs import _disagreeing_reference, _positive_number, _sweep_job, _words
 from fdgui.ui.explorer.probe_sweeps import ProbeSweeps
@@ -322,8 +323,15 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
 
         if self._imported is not None:
             rows = self._imported[0]  # columns (RowColumns): no object per row here
-        else:
-            rows = [] if self._calculator is None else self._calculator.history_rows()
+        elif self._calculator is None:
+            rows = []
+        else:  # a long history's new list of rows is set aside, as its columns are below
+            many = self.measured_row_count() > MEASURED_INLINE_ROWS
+            if many:
+                gc_guard.freeze_long_lived()  # the young garbage is collected first
+            rows = self._calculator.history_rows()
+            if many:
+                gc_guard.freeze_made_in_bulk()
         typed = self._texts["measured_backprop"]
         reference = None
         if typed.strip():
