@@ -68,7 +68,11 @@ class CursorReadout:
     def set_cursor_epsilon(self, epsilon: float) -> None:
         """Values at the chosen ε: at once when that is cheap, else measured in the worker
         (``readoutChanged(None, "measuring…")`` now, the readout when it arrives)."""
-        if self._result is None or not (0 < epsilon < math.inf):
+        if not (0 < epsilon < math.inf):
+            return
+        if self._result is None:  # the first sweep still runs: its result puts the cursor here
+            if self.is_busy():
+                self._wanted_cursor = float(epsilon)
             return
         self._cursor_epsilon = epsilon = float(epsilon)
         objective, result = self._objective, self._result
