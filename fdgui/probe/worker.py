@@ -162,6 +162,16 @@ def _failures(reply: dict, source, tolerate: bool) -> None:
 
 
 _WARMED: dict = {}  # what a spare's head start imported (``_warm``), compared after a load
+# environment variables torch and the libraries it loads read as they start (its own, OpenMP,
+# MKL/oneDNN, BLAS, CUDA, the loader's); a change to others (JAX sets TF_CPP_MIN_LOG_LEVEL as
+# it imports) does not send a file to a fresh process
+TORCH_READS = ("TORCH", "PYTORCH", "OMP_", "GOMP", "KMP_", "MKL", "DNNL", "ONEDNN",
+               "OPENBLAS", "BLIS", "CUDA", "CUBLAS", "CUDNN", "NCCL", "NVIDIA", "HIP", "ROCM",
+               "LD_", "ATEN", "TRITON", "PYTHON")  # fmt: skip
+
+
+def _torch_environ() -> dict:
+    return {k: v for k, v in os.environ.items() if k.upper().startswith(TORCH_READS)}
 
 
 def _warm() -> dict:
@@ -182,17 +192,17 @@ def _warm() -> dict:
         import fdgui.probe.torch_helper  # noqa: F401
     except BaseException as error:  # a broken torch: the pick gets a fresh process
         return {"torch": False, "failed": f"{type(error).__name__}: {_said(error)}"[:300]}
-    _WARMED.update(environ=dict(os.environ), torch=os.path.abspath(torch.__file__))
+    _WARMED.update(environ=_torch_environ(), torch=os.path.abspath(torch.__file__))
     return {"torch": True}
 
 
 def _warm_differs() -> bool:
-    """After a load in a warmed process: whether the file changed the environment or put
-    another torch ahead on the path, so that a fresh process would have imported torch
-    otherwise than the head start did."""
+    """After a load in a warmed process: whether the file changed the environment torch reads
+    (``TORCH_READS``) or put another torch ahead on the path, so that a fresh process would
+    have imported torch otherwise than the head start did."""
     if not _WARMED:
         return False
-    if dict(os.environ) != _WARMED["environ"]:
+    if _torch_environ() != _WARMED["environ"]:
         return True
     from importlib.machinery import PathFinder
 

@@ -34,7 +34,7 @@ def grad(t):
 """
 ENVIRON = """
 import os
-os.environ["FDGUI_TEST_SET_BEFORE_TORCH"] = "1"  # as a file would set a torch variable
+os.environ["OMP_NUM_THREADS"] = "3"  # read by torch's OpenMP as it starts
 import numpy as np
 import torch
 theta0 = np.array([0.5, 1.5])
@@ -42,6 +42,8 @@ def loss(t):
     return float(torch.sum(torch.as_tensor(t) ** 2))
 """
 TORCH = """
+import os
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "1"  # as importing JAX does: not a variable of torch's
 import numpy as np
 import torch
 theta0 = np.array([0.5, 1.5])
