@@ -12,7 +12,8 @@ Requests (header ``op``): ``load`` {path}; ``loss`` [θ]; ``losses`` [θ rows];
 ``points`` {count, tolerate} [bases, base_of, rows, columns, values] (point k: base
 ``base_of[k]``, a row of ``bases`` or θ0 for −1, with a few entries set: repeats of a point
 and points near θ0 cost a few numbers each); ``lines`` {tolerate} [directions, steps]
-(θ0 + steps[i, j]·directions[i]); ``gradient`` [θ]. ``points`` and ``lines`` build their
+(θ0 + steps[i, j]·directions[i]); ``gradient`` [θ]; ``warm`` (a spare's head start, before
+any file: ``_warm``). ``points`` and ``lines`` build their
 points here, a bounded batch at a time; with ``tolerate`` a point where the loss raises is
 NaN and the reply lists them (``failed``, the first one's ``failure``).
 Every reply: ``ok``, ``seq`` (the request's: the window refuses a reply
@@ -160,6 +161,56 @@ def _failures(reply: dict, source, tolerate: bool) -> None:
     reply["failure_traceback"] = frames.capped(text)
 
 
+_WARMED: dict = {}  # what a spare's head start imported (``_warm``), compared after a load
+# environment variables torch and the libraries it loads read as they start (its own, OpenMP,
+# MKL/oneDNN, BLAS, CUDA, the loader's); a change to others (JAX sets TF_CPP_MIN_LOG_LEVEL as
+# it imports) does not send a file to a fresh process
+TORCH_READS = ("TORCH", "PYTORCH", "OMP_", "GOMP", "KMP_", "MKL", "DNNL", "ONEDNN",
+               "OPENBLAS", "BLIS", "CUDA", "CUBLAS", "CUDNN", "NCCL", "NVIDIA", "HIP", "ROCM",
+               "LD_", "ATEN", "TRITON", "PYTHON")  # fmt: skip
+
+
+def _torch_environ() -> dict:
+    return {k: v for k, v in os.environ.items() if k.upper().startswith(TORCH_READS)}
+
+
+def _warm() -> dict:
+    """A spare process's head start (``fdgui.probe.spare``), asked before any file is picked:
+    where this interpreter has torch, import it and what its first vmap imports lazily
+    (symbolic shapes: sympy, mpmath; 0.5 s); nothing of the person's runs. The environment
+    and torch's place are kept: a file that changes what a fresh ``import torch`` would have
+    met is loaded again in a fresh process (``_warm_differs``)."""
+    import importlib.util
+
+    try:
+        if importlib.util.find_spec("torch") is None:
+            return {"torch": False}
+        import torch
+        import torch.func
+        import torch.fx.experimental.symbolic_shapes
+
+        import fdgui.probe.torch_helper  # noqa: F401
+    except BaseException as error:  # a broken torch: the pick gets a fresh process
+        return {"torch": False, "failed": f"{type(error).__name__}: {_said(error)}"[:300]}
+    _WARMED.update(environ=_torch_environ(), torch=os.path.abspath(torch.__file__))
+    return {"torch": True}
+
+
+def _warm_differs() -> bool:
+    """After a load in a warmed process: whether the file changed the environment torch reads
+    (``TORCH_READS``) or put another torch ahead on the path, so that a fresh process would
+    have imported torch otherwise than the head start did."""
+    if not _WARMED:
+        return False
+    if _torch_environ() != _WARMED["environ"]:
+        return True
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec("torch", sys.path)
+    origin = getattr(spec, "origin", None)
+    return not origin or os.path.abspath(origin) != _WARMED["torch"]
+
+
 def _exit_now() -> None:
     """End the process now, what it printed flushed first."""
     for stream in (sys.stdout, sys.stderr):
@@ -227,7 +278,11 @@ def main() -> int:
                     batched=source.batched,
                     python=sys.version.split()[0],
                 )
+                if _warm_differs():
+                    reply["warm_differs"] = True  # the window loads it in a fresh process
                 out = [theta]
+            elif op == "warm":
+                reply.update(_warm())
             elif source is None:
                 raise ResultError("no probe file is loaded")
             elif op == "loss":

@@ -2,7 +2,8 @@
 
 ``ProbeHolder`` (owned by a panel model) opens the file a person picked — the file dialog's
 answer is the only way in, never a saved session or a drop — in a worker job (starting the
-process and importing torch takes a second or two), keeps the ``ProbeModel``, stops it on
+process and importing torch takes a second or two: the spare process started as the dialog
+opened, ``prepare_pick``, has done that meanwhile), keeps the ``ProbeModel``, stops it on
 Cancel and closes it with the panel. ``ProbePage`` is the page of widgets: the Choose button,
 the full path, what the file holds, the timeout and interpreter fields, and a read-only panel
 with the user's traceback when the probe fails.
@@ -42,6 +43,8 @@ def _open_job(path: str, process: Any) -> Generator[Any, None, Any]:
     from fdgui.probe.model import open_probe
 
     yield 0.0, f"starting {os.path.basename(path)}"
+    if hasattr(process, "fit_for"):  # the picker's spare (fdgui.probe.spare)
+        process.fit_for(path)
     return open_probe(path, process.python, process.timeout, process)
 
 
@@ -85,6 +88,9 @@ class ProbeHolder(QObject):
             app.aboutToQuit.connect(self._quitting)
 
     def _quitting(self) -> None:
+        from fdgui.probe.spare import SPARE
+
+        SPARE.end()
         self.stop_opening()
         if self.model is not None:
             self.model.stop()  # its calls fail "stopped" from now on: no restart
@@ -98,9 +104,11 @@ class ProbeHolder(QObject):
             return False
         self._owner.inputErrorChanged.emit("probe_timeout", "")
         from fdgui.probe.client import ProbeProcess
+        from fdgui.probe.spare import SPARE
 
         self.stop_opening()  # a newer pick replaces one still opening (its process ends)
-        process = ProbeProcess(python_text.strip() or None, timeout)
+        python = python_text.strip() or None
+        process = SPARE.take(python, timeout) or ProbeProcess(python, timeout)
         self._pick += 1
         pick = self._pick
 
@@ -141,6 +149,14 @@ class ProbeHolder(QObject):
             aborted=aborted,
         )
         return True
+
+    def prepare_pick(self) -> None:
+        """The file dialog opens: a spare probe process starts (off the GUI thread) for the
+        Python in the field, with a head start where it has torch; the pick takes it. No
+        file of the person's runs before the pick (``fdgui.probe.spare``)."""
+        from fdgui.probe.spare import SPARE
+
+        SPARE.prepare(self._owner.text("probe_python").strip() or None)
 
     def _set_opening(self, process: Any) -> None:
         was, self._opening = self.opening, process

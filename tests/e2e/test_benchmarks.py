@@ -51,6 +51,8 @@ def test_the_probe_benchmark_runs_and_reports_its_goals():
     assert len(against) == 1 and against[0] > 0, out
     firsts = re.findall(r"full check\s+([\d.]+) s .*400-point sweep\s+([\d.]+) s", out)
     assert len(firsts) == 1 and all(float(s) > 0 for s in firsts[0]), out
+    picked = re.findall(r"pick → full check\s+([\d.]+) s", out)  # the picker's figures
+    assert len(picked) == 2 and "not the goal's figure" in out, out
     planned = [float(r) for r in re.findall(r"predicted/ran\s+([\d.]+)", out)]
     assert len(planned) == 1 and planned[0] > 0, out
     assert "goals: " in out

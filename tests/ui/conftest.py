@@ -12,7 +12,10 @@ def window(qtbot):
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
-    return win
+    yield win
+    from fdgui.probe.spare import SPARE
+
+    SPARE.end()  # a picker's spare (fdgui.probe.spare) outlives no test
 
 
 def cut_off_texts(root: QWidget) -> list[str]:

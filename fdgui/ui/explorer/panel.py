@@ -362,6 +362,7 @@ class ExplorerPanel(CursorView, QWidget):
         self.import_view = table_import.ImportView(self)
 
     def _choose_probe(self) -> None:
+        self.model.probe.prepare_pick()  # a spare process starts while the person chooses
         path = self.inputs.probe_page.pick(self)
         if path and self.model.open_probe(path):  # the person picked it: only now it runs
             self.inputs.probe_page.show_opening(path)

@@ -336,6 +336,7 @@ class NetcheckPanel(QWidget):
             signal.connect(self._show_out_of_date)  # the source in force moved
 
     def _choose_probe(self) -> None:
+        self.model.probe.prepare_pick()  # a spare process starts while the person chooses
         path = self.probe_page.pick(self)
         if path and self.model.open_probe(path):  # the person picked it: only now it runs
             self.probe_page.show_opening(path)
