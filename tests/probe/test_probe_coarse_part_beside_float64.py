@@ -70,18 +70,7 @@ def _rows(report):
     "part, act, seed",
     [
         ("f16", "lin", 0),
-        pytest.param(
-            "bf16",
-            "lin",
-            1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="fx16n/fx17n, open: an entry whose grids are rough but whose halvings "
-                "show neither a jump nor a smooth structure keeps its 'wrong' below |w| = 16 "
-                "(acting there fails a correct gradient beside kinks: "
-                "test_probe_kink_below_roundoff)",
-            ),
-        ),
+        ("bf16", "lin", 1),
         ("quant", "relu", 2),
     ],
 )

@@ -50,9 +50,11 @@ per check), and the ladder's where it climbs.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from fdgui.core.netcheck import estimate_verdict, own_roundoff_recheck, wide_window
+from fdgui.core.netcheck import estimate_verdict, loose_verdict, own_roundoff_recheck, wide_window
 from fdgui.core.netcheck.own_scale import GREW
 from fdgui.core.netcheck.reexamine import (
     ESTIMATE_RIGHT,
@@ -64,6 +66,7 @@ from fdgui.core.netcheck.reexamine import (
     OWN_SCALE_RIGHT,
     UNDECIDED,
 )
+from fdgui.core.netcheck.roundoff import ROUNDOFF_SAFETY
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
@@ -176,7 +179,17 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
     # shape (below that, rough but neither is a kink's evidence, not a coarse part's: a
     # loss of 3e9 with kinks 2e-4 away failed all 6 entries when it acted there, fx17n)
     grew = np.abs(w[chosen]) > GREW
-    stair = found["jump"] | (found["neither"] & ~right_now & grew)
+    # ... or in a loss measured to round far coarser than float64 (a coarser part inside,
+    # ``loose_verdict.applies``): a bfloat16 part's treads (2^-8 of h) outlast the halvings,
+    # and a "wrong" from a ladder that counted a round-off far below the survey's q read a
+    # frozen tread (fx17n's bf16 seed-1 pair: 0.738 ± 0.009 for 1.072, q = 9e-4) — it
+    # stands only where the ladder with q excludes g too, else it is left open
+    coarse_loss = _measured_coarse(engine)
+    stair = found["jump"] | (found["neither"] & ~right_now & (grew | coarse_loss))
+    # (those as rough for the sides, whose frozen treads they read as clean sides; not an
+    # entry above GREW: its own fans there are the sides' round-off — a 10 % bug at 1e12)
+    taken = found["neither"] & ~right_now & coarse_loss & ~grew
+    engine.coarse_rough = np.union1d(engine.coarse_rough, chosen[taken])
     kinked = codes[chosen] == KINK
     fine &= ~kinked
     with np.errstate(invalid="ignore"):
@@ -235,6 +248,26 @@ def examine(engine, rows_for, first_steps, first_numeric, steps, analytic, numer
             undecided[where[opened]] = True
     bars = None if np.isnan(bars).all() else bars
     return numeric, bars, codes
+
+
+def _measured_coarse(engine) -> bool:
+    """Whether the loss was measured, along any tensor's lines or all of θ's, to round far
+    coarser than float64 (``loose_verdict.COARSER`` times u·max(1, |L|)): a coarser part is
+    inside it (the lines of one tensor can stay within its treads: W1's of a bfloat16 part
+    read 2.6e-15 where b1's read 1.6e-7). Lines through entries above GREW are not asked:
+    θ's spacing rounds their steps (a float64 relu net's b1 at 1e8 read 4.4e-9)."""
+    found = getattr(engine, "roundoffs", None)
+    theta, offsets = getattr(engine, "theta", None), getattr(engine, "offsets", None)
+    values = []
+    if found is not None and theta is not None and offsets is not None:
+        sizes = [np.max(np.abs(theta[start:stop]), initial=0.0)
+                 for start, stop in itertools.pairwise(offsets)]  # fmt: skip
+        values = [t for t, size in zip(found.tensors, sizes, strict=False) if t and size <= GREW]
+        if np.max(np.abs(theta), initial=0.0) <= GREW:
+            values.append(found.overall)
+    largest = max([0.0, *(ROUNDOFF_SAFETY * v for v in values)])
+    plain = unit_roundoff("float64") * max(1.0, abs(engine.loss))
+    return largest > loose_verdict.COARSER * plain
 
 
 def _called_wrong(codes, undecided):

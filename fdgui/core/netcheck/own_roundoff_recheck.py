@@ -32,6 +32,8 @@ two per rung climbed where that round-off is wider.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, wide_window
@@ -140,9 +142,28 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
                                                        stop)  # fmt: skip
     value, estimate_bar, h, pair = _climb_on(engine, rows_for, epsilon, chosen, r, g, value,
                                              estimate_bar, h, pair)  # fmt: skip
+    kept = np.zeros(chosen.size, dtype=bool)
+    if not engine.smooth:  # no "wrong" where one side's slopes below the deciding pair
+        # reproduce g: the narrowest bar's pair may lie beyond kinks on both sides of w,
+        # where both sides' slopes exclude a correct gradient (review17n C3: a relu kink
+        # 1e-6 from w on one side, 1e-4 on the other; the right side's slopes at 5e-6 … 2e-5
+        # read g)
+        value, estimate_bar, h, pair = kinks_crossed(engine, rows_for, epsilon, chosen, r, g,
+                                                     value, estimate_bar, h, pair)  # fmt: skip
+        # ... and an own-scale look's "wrong" beyond WRONG_BARS of its own bar (its steps on
+        # the loss's own scale, whose round-off that bar counts) stands where this ladder,
+        # so held, cannot decide (a 1 % bug of an entry at 4e-7 in a loss varying on that
+        # scale: its ladder from ε climbs past the loss's own scale)
+        known = np.full(np.size(numeric), np.nan) if bar is None else np.asarray(bar, float)
+        with np.errstate(invalid="ignore"):
+            kept = (codes[chosen] == OWN_SCALE_WRONG) & (
+                first > estimate_verdict.WRONG_BARS * known[chosen]
+            )
     right, wrong = decided(engine, rows_for, epsilon.size, chosen, g, first, value,
                            estimate_bar, h, pair)  # fmt: skip
-    still = ~(right | wrong)
+    kept &= ~(right | wrong)
+    right, wrong = right & ~kept, wrong & ~kept
+    still = ~(right | wrong | kept)
     if not (right.any() or wrong.any() or (still & ~pending).any()):
         return numeric, bar, reason
     numeric, bars, codes = estimate_verdict.written(numeric, reason, chosen, value,
@@ -156,6 +177,37 @@ def recheck(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reaso
 
 
 PAIR_KEYS = ("wide", "narrow", "straight", "sides_exclude")  # what the verdict reads of a pair
+
+
+def kinks_crossed(engine, rows_for, epsilon, chosen, r, g, value, bar, h, pair):
+    """The ladder's (value, bar, h, pair) with ``sides_exclude`` cleared where one side's
+    slope, extrapolated to a zero step from a pair of rungs at or below the deciding pair
+    (the first step among them), reproduces g within that pair's spread (``_ladder``'s: the
+    change of its slopes plus 10·r over the wider step) and under half the miss: g is that
+    side's slope, a kink beyond it bends the other side and the wider pairs — the narrowest
+    bar's pair may lie beyond kinks on both sides of w (``recheck``)."""
+    total = np.size(epsilon)
+    base = np.asarray(epsilon, dtype=float)[chosen]
+    steps = np.zeros(total)
+    steps[chosen] = base
+    points, lost = rows_for(np.concatenate([steps, -steps]))
+    keep = np.concatenate([chosen, total + chosen])
+    with np.errstate(invalid="ignore", over="ignore"):
+        changes = np.where(lost[keep], 0.0, engine._losses(points[keep]) - engine.loss)
+    rungs = [(changes[: chosen.size], changes[chosen.size :], base), *(
+        (plus, minus, s) for plus, minus, s, _ in pair["rungs"])]  # fmt: skip
+    held = np.zeros(chosen.size, dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        off = np.abs(value - g)
+        for (p1, m1, s1), (p2, m2, s2) in itertools.pairwise(rungs):
+            below = np.isfinite(p2) & np.isfinite(m2) & (s2 <= h * (1 + 1e-12))
+            for narrow, wide in ((p1 / s1, p2 / s2), (-m1 / s1, -m2 / s2)):
+                spread = np.abs(narrow - wide) + 10 * r / s2
+                side = 2 * narrow - wide
+                held |= below & (np.abs(side - g) <= spread) & (spread < off / 2)
+    pair = dict(pair)
+    pair["sides_exclude"] = np.asarray(pair["sides_exclude"], dtype=bool) & ~held
+    return value, bar, h, pair
 
 
 def _climb_on(engine, rows_for, epsilon, chosen, r, g, value, bar, h, pair):

@@ -146,6 +146,12 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
         miss = np.where(was_wrong, np.abs(np.asarray(numeric, dtype=float)[chosen] - a), np.inf)
     wrong, right, value, width = _decide(looks, a, miss)
     wrong &= ~was_wrong  # (a "wrong" stands; the sides may only refute it)
+    # ... or open it: a clean look that reproduces a within a bar under half the miss, where
+    # another excludes it (a side read across kinks that fans crossing them set the
+    # round-off of at |w| above BIG), leaves evidence that cannot decide (a relu net at
+    # |w| = 1e8 whose own-scale steps crossed kinks 1e-5 away on both sides, called wrong)
+    with np.errstate(invalid="ignore"):
+        conflicting = was_wrong & ~right & (looks["refute_bar"] < miss / 2)
     # an axis the coarse-part look found rough (a staircase, a fine structure): its treads
     # break the sides' law like kinks, and a frozen tread reads as a clean side (a dropped
     # float32 derivative "right"), so the sides leave such an entry as that look left it —
@@ -189,8 +195,8 @@ def judge(engine, rows_for, epsilon, analytic, numeric, kink, undecided, reason,
     rest = ~(wrong | right | was_wrong) & split
     placed = rest & one & ~rough & ~demoted  # a is one side's slope: a kink near w, beyond
     # (a demoted "wrong" is open, never explained as a kink)
-    opened = (rest & ~one & ~kink[chosen] & ~rough) | demoted  # a is neither: no pass (a
-    # kink at w is between)
+    opened = (rest & ~one & ~kink[chosen] & ~rough) | demoted | conflicting  # a is neither:
+    # no pass (a kink at w is between)
     kink[chosen[placed]] = True
     undecided[chosen[placed]] = False
     undecided[chosen[opened]] = True
