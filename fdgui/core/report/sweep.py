@@ -138,6 +138,7 @@ _UNRESOLVED = {
     "kink": "a kink near w, or ε too large",
     "noise": "the loss's noise",
     "unchanged": "the losses never change",
+    "unchanged-below": "the losses change only at the largest ε",
 }
 
 

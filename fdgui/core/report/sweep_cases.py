@@ -87,6 +87,12 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             " The loss never changed at any ε: its bar is what a term lost in a coarser part "
             "of its computation (that format's spacing near |L|, over the largest ε) could hide."
         )
+    elif facts.get("estimate_limit") == "unchanged-below":
+        unchanged = (
+            " The loss never changed at the ε its steps took (it moves only at larger ε): "
+            "its bar is what a change up to the smallest step the loss shows could hide "
+            "there, over the largest ε it did not move at."
+        )
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
         f"derivative is {_fmt(value, digits)}{bar}, from {method}.{unchanged} {give} to have "
@@ -255,6 +261,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
                 "the loss never changed at any ε: a term lost in a coarser part of its "
                 "computation, up to that format's spacing near |L|, hides there"
             )
+        if facts.get("limit") == "unchanged-below":
+            cause = (
+                "the loss never changed at the ε its steps took, only at larger ε: a change "
+                "up to the smallest step the loss shows hides there"
+            )
         evidence = (
             f"The {method} reference{' over the rows' if rows else ''} gives "
             f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
@@ -330,7 +341,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif facts.get("limit") == "noise":
         advice = NOISE_ADVICE
-    elif facts.get("limit") == "unchanged":
+    elif facts.get("limit") in ("unchanged", "unchanged-below"):
         advice = (
             " Compute the loss in float64 throughout (or add the small term last), so that "
             "it changes with w."
