@@ -76,6 +76,14 @@ def inner_frozen(result) -> bool:
     return found is not None and bool(found[2])
 
 
+def inner_on_grid(result) -> bool:
+    """Whether the coarser part's grid has w on it (``_grid_start``): both sides of w step
+    at the same ε, the differences below read the steps' tread, those above their
+    envelope."""
+    found = _inner(result)
+    return found is not None and bool(found[4])
+
+
 def rows_reading(
     epsilons: np.ndarray,
     loss_plus: np.ndarray,
@@ -135,10 +143,10 @@ def inner_kink(result) -> tuple[float, float] | None:
     return float(slope), float(-offset / slope) if slope else 0.0
 
 
-def _inner(result) -> tuple[float, float, bool, tuple | None] | None:
+def _inner(result) -> tuple[float, float, bool, tuple | None, bool] | None:
     if result.kind == "measured":  # read from the rows before their references
         found = result.extras.get("inner_reading")
-        return None if found is None else (*found, None)
+        return None if found is None else (*found, None, False)
     epsilons = np.asarray(result.epsilons, dtype=float)
     loss = np.asarray(result.loss_values, dtype=float)
     plus = np.asarray(result.loss_plus, dtype=float)
@@ -179,6 +187,12 @@ def _inner(result) -> tuple[float, float, bool, tuple | None] | None:
         # the first leap may be a relu's kink nearer to w than the part's first move: past
         # it the even parts grow on a line in ε, and the part still does not move (K1)
         first, line = _past_kink(even_all, epsilons, first, floor, base)
+    grid = None
+    if frozen and line is None:
+        # a grid w lies on: both sides step at the same ε, the even parts barely leap (K6)
+        found = _grid_start(plus - minus, epsilons, floor)
+        if found is not None and found[0] <= first and _steps(even_all, epsilons, found[0], base):
+            first, grid = found[0], found
     if first < FLAT_POINTS or first >= epsilons.size:
         return None  # no run at the bottom, or the coarser part never shows
     top = float(epsilons[first - 1])  # the largest ε of the run
@@ -221,12 +235,16 @@ def _inner(result) -> tuple[float, float, bool, tuple | None] | None:
     # a grid point apart by L+ and L−, show two in a computed sweep (review16x A2)
     rows = getattr(result, "kind", None) == "rows"
     returns = frozen and rows and _returns(*_leaps(even_all, first, floor, False))
-    if not (_scatters(residual, base) or (frozen and int(np.sum(leaps)) >= LEAPS) or returns):
+    stepped = grid is not None  # the odd parts' leaps on a grid w lies on (``_grid_start``)
+    rounds = _scatters(residual, base) or (frozen and int(np.sum(leaps)) >= LEAPS) or returns
+    if not (rounds or stepped):
         return None  # one sign, or a change or two: kinks' edges, not rounding
     # the rounding: the largest leap the even parts show (the residual's largest value only
-    # where none is a leap)
+    # where none is a leap); on a grid w lies on, half the odd parts' first leap (one step)
     rounding = float(np.max(off[leaps])) if leaps.any() else float(np.max(np.abs(residual)))
-    return top, float(max(hidden, rounding)), bool(frozen), line
+    if stepped:
+        rounding = max(rounding, grid[1] / 2.0)
+    return top, float(max(hidden, rounding)), bool(frozen), line, stepped
 
 
 def _scatters(values: np.ndarray, base: float) -> bool:
@@ -373,6 +391,62 @@ def _steps(
     """Whether the even parts from the run's end up are a coarser part's steps
     (``_repeating``: at least REPEATS neighbours equal)."""
     return int(np.sum(_repeating(even, epsilons, first, base, line))) >= REPEATS
+
+
+GRID_STEPS = 3  # the central differences' first leaps at ε = s/2, 3s/2, 5s/2: a grid w lies on
+GRID_EDGE = 0.02  # ... each where its grid step places it, to within this share of ε
+GRID_TREAD = 0.05  # ... L+ − L− − 2·S·ε flat between the first two, to this share of the leap
+
+
+def _grid_start(odd: np.ndarray, epsilons: np.ndarray, floor: float) -> tuple[int, float] | None:
+    """(the index of the first ε past a coarser part's first step, the odd part's leap
+    there) where that part's grid has w on it (a quantiser's round(k·w)/k with k·w whole, a
+    float16 cast of a float16 number; review16x K6): both sides of w cross a step at ε =
+    s/2, then 3s/2, 5s/2, … (s the grid step), so the even parts L+ + L− − 2L barely move
+    (f''·s², not f'·s) and ``_leap`` sees nothing, while the odd parts L+ − L− leap each
+    time by about J = 2·f'·s: the central differences c = (L+ − L−)/2ε sit on the tread's
+    slope S below s/2 and leap by J/2ε at each step, falling like 1/ε between.
+
+    The first GRID_STEPS leaps of c (off the median of its neighbouring steps by more than
+    TREND_SHARE times it and than c's round-off) must be of one sign and lie where such a
+    grid puts them — the first grid point at or past (2m + 1)·h for one h (each leap
+    brackets its crossing between the grid point below it and its own ε) — and between the
+    first two, L+ − L− − 2·S·ε must stay at J (the tread: nothing moves between steps).
+    A kink's c bends, a jump leaps once, a fine structure's leaps fall anywhere and do not
+    stay. None else."""
+    size = epsilons.size
+    if size < 2 * TREND_POINTS + 3:
+        return None
+    with np.errstate(all="ignore"):
+        central = odd / (2.0 * epsilons)
+        steps = np.diff(central)
+        trend = np.array(
+            [
+                np.median(steps[max(0, k - TREND_POINTS) : k + TREND_POINTS + 1])
+                for k in range(steps.size)
+            ]
+        )
+        off = steps - trend
+        noise = 2.0 * floor / epsilons[1:]
+        leaps = (np.abs(off) > TREND_SHARE * np.abs(trend)) & (np.abs(off) > noise)
+    found = 1 + np.flatnonzero(leaps & np.isfinite(off))[:GRID_STEPS]
+    if found.size < GRID_STEPS:
+        return None
+    with np.errstate(all="ignore"):
+        signs = np.sign(off[found - 1])
+        if not (np.all(signs > 0) or np.all(signs < 0)):
+            return None
+        orders = 2.0 * np.arange(GRID_STEPS) + 1.0
+        low = np.max(epsilons[found - 1] / orders) * (1.0 - GRID_EDGE)
+        high = np.min(epsilons[found] / orders) * (1.0 + GRID_EDGE)
+        slope = central[found[0] - 1]  # the tread's S, just below the first step
+        tread = (odd - 2.0 * slope * epsilons)[found[0] : found[1]]
+        jump = float(np.median(tread)) if tread.size else float("nan")
+    if not (np.isfinite(low) and np.isfinite(high) and low < high and np.isfinite(jump)):
+        return None
+    if tread.size < 2 or np.any(np.abs(tread - jump) > GRID_TREAD * abs(jump) + 2.0 * floor):
+        return None
+    return int(found[0]), abs(jump)
 
 
 LINE_POINTS = 3  # a kink's line: at least this many even parts between its onset and the leap
