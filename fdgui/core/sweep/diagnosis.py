@@ -346,7 +346,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         if sides is None and checked is not None:
             # no expression to say the slopes: read them from the one-sided differences
             # (a probe's gradient of 5 at |t| at 0 was "one choice" of the subgradient)
-            read = one_sided_slopes(result, usable)
+            read = one_sided_slopes(result, usable, cut=True)  # M1: a cut decade's bar
             hidden = None if hidden_kink is None else hidden_sides(hidden_kink[1], result, usable)
             if hidden is not None and (read is None or hidden[1] < read[1]):  # the closer
                 read = hidden
