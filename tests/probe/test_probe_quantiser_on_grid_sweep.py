@@ -73,3 +73,39 @@ def test_the_envelope_of_steps_on_both_sides_is_never_wrong(tmp_path, part, w0):
 def test_the_tread_slope_beside_steps_never_passes(tmp_path, part, w0):
     code, diagnosis = _verdict(tmp_path, part, w0, 0)
     assert code != 0, diagnosis_text(diagnosis)
+
+
+KINKED = """
+import numpy as np
+W0, KD, OMIT = 0.7, {kd!r}, {omit}
+names = [("w", (1,))]
+theta0 = np.array([W0])
+
+def loss(t):
+    u = float(t[0])
+    return float(np.sin(u) + 0.3 * u * u + np.tanh(np.round(u * 1000) / 1000)
+                 + max(u - (W0 + KD), 0.0))
+
+def grad(t):
+    u = float(t[0])
+    return np.array([np.cos(u) + 0.6 * u + (0.0 if OMIT else 1.0 - np.tanh(u) ** 2)
+                     + (u > W0 + KD)])
+"""
+
+
+@pytest.mark.parametrize("kd", [1e-8, 1e-6])
+def test_a_kink_below_the_first_step_of_a_grid_w_lies_on(tmp_path, kd):
+    # review16x K1 on a grid (q1000 at w = 0.7): the kink's line R·(ε − d) in the even
+    # parts hid the steps' repeats; the honest gradient was "wrong", the dropped part's
+    # derivative a kink's subgradient
+    for omit, never in ((0, 1), (1, 0)):
+        path = write_probe(tmp_path, KINKED.format(kd=kd, omit=omit), name=f"kk_{kd}_{omit}.py")
+        model = open_probe(str(path))
+        try:
+            objective = EntryObjective(model, 0)
+            result = run_sweep(objective, sweep_request({}, point=objective.point))
+        finally:
+            model.close()
+        diagnosis = diagnose(result)
+        code = 1 if diagnosis.kind == "wrong" else 2 if judges_nothing(diagnosis) else 0
+        assert code != never, diagnosis_text(diagnosis)

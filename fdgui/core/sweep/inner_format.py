@@ -191,8 +191,14 @@ def _inner(result) -> tuple[float, float, bool, tuple | None, bool] | None:
     if frozen and line is None:
         # a grid w lies on: both sides step at the same ε, the even parts barely leap (K6)
         found = _grid_start(plus - minus, epsilons, floor)
-        if found is not None and found[0] <= first and _steps(even_all, epsilons, found[0], base):
-            first, grid = found[0], found
+        part = first < epsilons.size and _steps(even_all, epsilons, first, base)
+        if found is not None and (found[0] <= first or not part):  # an earlier leap: no part's
+            if _steps(even_all, epsilons, found[0], base):
+                first, grid = found[0], found
+            else:  # a relu's kink nearer to w than the first step: its line R·(ε − d) out
+                fitted = _tread_line(even_all, epsilons, found[0], floor, base)
+                if fitted is not None and _steps(even_all, epsilons, found[0], base, fitted):
+                    first, grid, line = found[0], found, fitted
     if first < FLAT_POINTS or first >= epsilons.size:
         return None  # no run at the bottom, or the coarser part never shows
     top = float(epsilons[first - 1])  # the largest ε of the run
@@ -447,6 +453,34 @@ def _grid_start(odd: np.ndarray, epsilons: np.ndarray, floor: float) -> tuple[in
     if tread.size < 2 or np.any(np.abs(tread - jump) > GRID_TREAD * abs(jump) + 2.0 * floor):
         return None
     return int(found[0]), abs(jump)
+
+
+TREAD_POINTS = 6  # the even parts just below a grid's first step that fit a kink's line
+
+
+def _tread_line(
+    even: np.ndarray, epsilons: np.ndarray, start: int, floor: float, base: float
+) -> tuple[float, float, float] | None:
+    """(a, b, L'') where the TREAD_POINTS even parts just below a grid's first step
+    (``_grid_start``) lie on L''·ε² + a·ε + b to the repeat test's tolerance with a·ε far
+    above u·|L| there: a relu's kink nearer to w than that step, crossed by all of them
+    (its even part R·(ε − d), as ``_past_kink`` reads it past a leap); None else."""
+    span = slice(max(0, start - TREAD_POINTS), start)
+    if start - span.start < TREAD_POINTS or not np.all(np.abs(even[span]) > floor):
+        return None
+    with np.errstate(all="ignore"):
+        curvature, a, b = np.polyfit(epsilons[span], even[span], 2)
+        rest = even[span] - curvature * epsilons[span] ** 2
+        misfit = np.abs(rest - (a * epsilons[span] + b))
+        tolerance = (
+            SAME_ULPS * base
+            + SAME_CURVATURE * abs(curvature) * epsilons[span] ** 2
+            + SAME_SHARE * np.abs(rest)
+        )
+        large = abs(a) * float(epsilons[start - 1]) > HIDDEN_ULPS * floor
+    if not (np.all(np.isfinite(misfit)) and np.all(misfit <= tolerance) and large):
+        return None
+    return float(a), float(b), float(curvature)
 
 
 LINE_POINTS = 3  # a kink's line: at least this many even parts between its onset and the leap
