@@ -139,6 +139,7 @@ _UNRESOLVED = {
     "noise": "the loss's noise",
     "unchanged": "the losses never change",
     "unchanged-below": "the losses change only at the largest ε",
+    "tread": "the loss steps on both sides of w",
 }
 
 

@@ -143,6 +143,16 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     method = facts.get("estimate_method", "Richardson")
     truncation = facts.get("limit") == "truncation"
     own = facts.get("own_error")
+    if facts.get("tread") is not None:  # grid_tread.py
+        return (
+            f"{checked} is neither confirmed nor refuted: it is the slope the ε ≤ "
+            f"{facts['tread_top']:.3g} read on the flat tread between the loss's steps "
+            f"({_fmt(facts['tread'], 6)} ± {uncertainty(facts['tread_error'])}), the steps' "
+            "almost-everywhere derivative, while the larger ε read their envelope. Where the "
+            "loss steps on both sides of w at once it has no single slope there, and the "
+            "numbers cannot tell which of the two a gradient is meant to be (a straight-"
+            "through estimator gives the envelope)."
+        )
     if facts.get("rows_disagree") is not None:
         reference = (
             f" The {method} reference over the first row of each ε gives {_fmt(value, 6)} ± "

@@ -240,12 +240,12 @@ def _edge_range_too_large(reading, analytic, checked, edge) -> Diagnosis:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """The decision procedure of docs/DIAGNOSIS.md (``_diagnose``, then ``too_few_rows``,
-    then ``contradicting_rows``)."""
+    """DIAGNOSIS.md: _diagnose, too_few_rows, contradicting_rows, grid_tread.tread_claim."""
     from fdgui.core.sweep.contradicting_rows import contradicting_rows
+    from fdgui.core.sweep.grid_tread import tread_claim
     from fdgui.core.sweep.measured import too_few_rows
 
-    return contradicting_rows(result, too_few_rows(result, _diagnose(result)))
+    return tread_claim(result, contradicting_rows(result, too_few_rows(result, _diagnose(result))))
 
 
 def _diagnose(result: SweepResult) -> Diagnosis:
