@@ -115,7 +115,43 @@ def _richardson_bound(result, reference) -> tuple[float, float] | None:
 
     top = max(run[0], span)
     quantum = loss_resolution(result)
-    return (quantum / top, top) if quantum > 0 else None
+    if not (quantum > 0 and _quantum_shown(result, run[0])):
+        return None  # a kink or a feature past the run: the loss is flat there, not rounded
+    return quantum / top, top
+
+
+FORMAT_BITS = (24, 11, 8)  # float32, float16, bfloat16 significands
+
+
+def _quantum_shown(result, top: float) -> bool:
+    """Whether the loss's first changes above the run where it does not move are a
+    coarser part's rounding: the same change at two ε or more (a grid's step stays put),
+    or one that is a whole multiple (up to 16) of a coarser format's spacing near |L|
+    (a float32 quantum of 3000.3 is 2^-12). A relu's kink past the run (max(w − 0.9, 0)
+    at w = 0) changes the loss by ε − 0.9: neither, and its Richardson 0 still judges."""
+    formed = ~np.asarray(result.vanished, dtype=bool)
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    loss = float(result.loss)
+    above = formed & (epsilons > top)
+    with np.errstate(all="ignore"):
+        changes = np.concatenate(
+            [
+                np.abs(np.asarray(result.loss_plus, dtype=float) - loss)[above],
+                np.abs(np.asarray(result.loss_minus, dtype=float) - loss)[above],
+            ]
+        )
+    changes = changes[np.isfinite(changes) & (changes > 0)]
+    if changes.size == 0 or not np.isfinite(loss) or loss == 0.0:
+        return False
+    step = float(np.min(changes))
+    if int(np.sum(np.abs(changes - step) <= 1e-9 * step)) >= 2:
+        return True
+    exponent = int(np.floor(np.log2(abs(loss))))
+    for bits in FORMAT_BITS:
+        ratio = step / 2.0 ** (exponent - (bits - 1))
+        if 1.0 <= ratio <= 16.0 and abs(ratio - round(ratio)) <= 1e-6 * ratio:
+            return True
+    return False
 
 
 def with_unchanged_bar(result):
