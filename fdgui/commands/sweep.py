@@ -67,7 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="smallest ε (default: the power of ten just below where w ± ε vanishes in the "
         "dtype, 1e-17 in float64 at |w| ≈ 1)",
     )
-    parser.add_argument("--max", metavar="EPS", help=f"largest ε (default {_DEFAULTS['max']})")
+    parser.add_argument("--max", metavar="EPS", help="largest ε (default max(1, |w|))")
     parser.add_argument(
         "--points", metavar="N", help=f"grid points (default {_DEFAULTS['points']})"
     )

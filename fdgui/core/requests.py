@@ -44,7 +44,8 @@ NETWORK_DEFAULTS: dict[str, str] = {
 ENTRY_DEFAULTS: dict[str, str] = {**NETWORK_DEFAULTS, "tensor": "W1", "index": "0"}
 EXPRESSION_DEFAULTS: dict[str, str] = {"expression": "sin(w)*exp(-w**2)", "point": "0.7"}
 # "min" empty: the smallest ε follows the dtype and w (precision.default_epsilon_min)
-SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "", "max": "1", "points": "400"}
+# an empty "min" follows the dtype at w, an empty "max" follows w (``automatic_epsilon_max``)
+SWEEP_DEFAULTS: dict[str, str] = {"dtype": "float64", "min": "", "max": "", "points": "400"}
 # a probe file (your own code): seconds per call into it, the Python that runs it (empty:
 # the one running fdgui), and which entry of it the explorer sweeps
 PROBE_DEFAULTS: dict[str, str] = {"probe_timeout": "30", "probe_python": ""}
@@ -336,10 +337,32 @@ def automatic_epsilon_min(texts: Texts) -> bool:
     return not str(_texts(texts, SWEEP_DEFAULTS)["min"] or "").strip()
 
 
+def automatic_epsilon_max(texts: Texts) -> bool:
+    """Whether the largest ε is left to follow w (the "max" text is empty or untold)."""
+    return not str(_texts(texts, SWEEP_DEFAULTS)["max"] or "").strip()
+
+
+def _automatic_max(dtype: str, point: float | None) -> float:
+    """The largest ε when untold: ε = |w|, at least 1 (1 while the point is not known),
+    at most precision.LARGEST_EPSILON and half the dtype's largest number. The rule-of-
+    thumb ε grows with max(1, |w|), and at w = 3e8 a range ending at 1 never moved a
+    float32 part the recommended ε (1.44e3) would have (review16x H1: honest "wrong", a
+    dropped derivative "correct")."""
+    from fdgui.core.numbers import precision
+
+    if point is None or not math.isfinite(point):
+        return 1.0
+    top = precision.LARGEST_EPSILON
+    if dtype in precision.DTYPE_NAMES:  # no ε beyond the dtype's largest number
+        top = min(top, precision.largest_finite(dtype) / 2.0)
+    return max(1.0, min(abs(point), top))
+
+
 def sweep_request(texts: Texts, point: float | None = None) -> SweepSettings:
     """The ε grid and dtype from ``dtype, min, max, points``. An empty ``min`` follows the
     dtype: the power of ten just below where ``point`` ± ε vanishes
-    (``precision.default_epsilon_min``; the gap at 1 while the point is not known)."""
+    (``precision.default_epsilon_min``; the gap at 1 while the point is not known). An
+    empty ``max`` follows w (``_automatic_max``: 1 while the point is not known)."""
     from fdgui.core.numbers.parsing import parse_number
     from fdgui.core.sweep.engine import SweepSettings
 
@@ -348,6 +371,9 @@ def sweep_request(texts: Texts, point: float | None = None) -> SweepSettings:
     values: dict[str, Any] = {"dtype": merged["dtype"].strip()}
     for field in ("min", "max"):
         if field == "min" and automatic_epsilon_min(texts):
+            continue
+        if field == "max" and automatic_epsilon_max(texts):
+            values["max"] = _automatic_max(values["dtype"], point)
             continue
         try:
             values[field] = float(parse_number(merged[field], field, positive=True))  # type: ignore[arg-type]
@@ -379,8 +405,11 @@ def _automatic_min(dtype: str, point: float | None, epsilon_max: float | None) -
 
 
 def resolve_sweep_range(settings: SweepSettings, texts: Texts, point: float | None):
-    """``settings`` with the smallest ε following the dtype at ``point``, when its text is
-    empty (the window knows w only once the objective is built)."""
+    """``settings`` with the largest ε following w and the smallest following the dtype at
+    ``point``, where their texts are empty (the window knows w only once the objective is
+    built)."""
+    if automatic_epsilon_max(texts):
+        settings = dataclasses.replace(settings, epsilon_max=_automatic_max(settings.dtype, point))
     if not automatic_epsilon_min(texts):
         return settings
     low = _automatic_min(settings.dtype, point, settings.epsilon_max)

@@ -91,3 +91,22 @@ def test_a_float32_part_that_keeps_the_term_still_finds_a_bug(tmp_path):
     )
     out = sweep_probe(tmp_path / "kept.py", body, 0, "--json")
     assert out.returncode == 1, shown(out)
+
+
+# a loss that moves only at the top few ε of the range (one float32 quantum of L−, from ε
+# ≈ 1.6 up): Richardson's steps (≤ 0.07) lie where it never changes, so its 0 measured
+# nothing; its bar was float64's u·|L|/h (6.3e-11) for a derivative of 2.4e-6 (the wider
+# default range max(1, |w|) at w = 1.7 reached it: fx17x's revert)
+@pytest.mark.parametrize("top", ["1.7", "2.5"])
+def test_a_loss_that_moves_only_at_the_top_of_the_range_bounds_the_derivative(tmp_path, top):
+    a, c, w = DROPPED[2]
+    body = BODY.replace("@FORM@", FORMS["float64 sum"]).replace("@A@", repr(a))
+    body = body.replace("@C@", repr(c)).replace("@W@", repr(w)).replace("@GRAD@", "")
+    out = sweep_probe(tmp_path / "top.py", body, 0, "--json", "--max", top)
+    assert out.returncode == 0, shown(out)
+    for reference in json.loads(out.stdout)["references"]:
+        if reference["method"] == "Richardson" and reference["status"] == "ok":
+            assert abs(reference["value"] - _truth(a, w)) <= reference["error"], shown(out)
+    claim = body + "\n    def grad(t):\n        return true_grad(t)\n"
+    out = sweep_probe(tmp_path / "top_claim.py", claim, 0, "--json", "--max", top)
+    assert out.returncode != 1, shown(out)

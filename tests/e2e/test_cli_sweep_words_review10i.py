@@ -103,8 +103,9 @@ def test_a_wrong_typed_derivative_is_still_wrong_where_no_epsilon_resolves(capsy
 
 def test_no_sweep_larger_advice_where_larger_epsilon_cannot_resolve(capsys):
     code, data = _run(
-        capsys, "--expr", "sin(w)", "--at=1e8", "--dtype", "float32", "--grad", "cos(w)"
-    )
+        capsys, "--expr", "sin(w)", "--at=1e8", "--dtype", "float32", "--grad", "cos(w)",
+        "--max", "1",
+    )  # fmt: skip
     diagnosis = data["diagnosis"]
     assert diagnosis["kind"] == "vanished"
     assert "Sweep larger ε" not in diagnosis["text"]

@@ -138,6 +138,8 @@ _UNRESOLVED = {
     "kink": "a kink near w, or ε too large",
     "noise": "the loss's noise",
     "unchanged": "the losses never change",
+    "unchanged-below": "the losses change only at the largest ε",
+    "tread": "the loss steps on both sides of w",
 }
 
 
@@ -155,7 +157,20 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             f" Below about ε = {_eps(diagnosis.facts['vanished_below'])} the perturbation "
             f"vanishes in {diagnosis.facts['dtype']} (w ± ε == w), so those estimates are 0."
         )
-    if diagnosis.facts.get("inner_frozen"):
+    if diagnosis.facts.get("inner_on_grid"):
+        words += (
+            f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} only the rest of the loss "
+            "moves: above it the loss steps on both sides of w at once (the odd parts L+ − L− "
+            "leap at ε = s/2, 3s/2, 5s/2 … for one grid step s), as a part rounded to a grid "
+            "that w lies on does (a quantiser with k·w whole, or w a number of a coarser "
+            "format). So the loss has no single slope at w: the ε below read the flat tread "
+            "between the steps (the slope without that part's, the steps' almost-everywhere "
+            "derivative), the larger ε the steps' envelope, the gradient a staircase is "
+            "judged by. The loss is resolved only to about "
+            f"{_fmt(diagnosis.facts['inner_rounding'], 2)}: the ε on the tread measure no "
+            "envelope, the larger ε judge."
+        )
+    elif diagnosis.facts.get("inner_frozen"):
         words += (
             f" At ε ≤ {_eps(diagnosis.facts['inner_flat_below'])} only the rest of the loss "
             "moves: above it the even parts L+ + L− − 2L leap and stay put between leaps, as "

@@ -87,6 +87,12 @@ def _estimate(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
             " The loss never changed at any ε: its bar is what a term lost in a coarser part "
             "of its computation (that format's spacing near |L|, over the largest ε) could hide."
         )
+    elif facts.get("estimate_limit") == "unchanged-below":
+        unchanged = (
+            " The loss never changed at the ε its steps took (it moves only at larger ε): "
+            "its bar is what a change up to the smallest step the loss shows could hide "
+            "there, over the largest ε it did not move at."
+        )
     return (
         f"There is no gradient under check, so nothing is judged. The best estimate of the "
         f"derivative is {_fmt(value, digits)}{bar}, from {method}.{unchanged} {give} to have "
@@ -137,6 +143,16 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
     method = facts.get("estimate_method", "Richardson")
     truncation = facts.get("limit") == "truncation"
     own = facts.get("own_error")
+    if facts.get("tread") is not None:  # grid_tread.py
+        return (
+            f"{checked} is neither confirmed nor refuted: it is the slope the ε ≤ "
+            f"{facts['tread_top']:.3g} read on the flat tread between the loss's steps "
+            f"({_fmt(facts['tread'], 6)} ± {uncertainty(facts['tread_error'])}), the steps' "
+            "almost-everywhere derivative, while the larger ε read their envelope. Where the "
+            "loss steps on both sides of w at once it has no single slope there, and the "
+            "numbers cannot tell which of the two a gradient is meant to be (a straight-"
+            "through estimator gives the envelope)."
+        )
     if facts.get("rows_disagree") is not None:
         reference = (
             f" The {method} reference over the first row of each ε gives {_fmt(value, 6)} ± "
@@ -255,6 +271,11 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
                 "the loss never changed at any ε: a term lost in a coarser part of its "
                 "computation, up to that format's spacing near |L|, hides there"
             )
+        if facts.get("limit") == "unchanged-below":
+            cause = (
+                "the loss never changed at the ε its steps took, only at larger ε: a change "
+                "up to the smallest step the loss shows hides there"
+            )
         evidence = (
             f"The {method} reference{' over the rows' if rows else ''} gives "
             f"{_fmt(value, 6)} ± {uncertainty(error)}, a bar ({cause}) too wide to tell "
@@ -330,7 +351,7 @@ def _unresolved(diagnosis: Diagnosis, facts: dict[str, Any]) -> str:
         )
     elif facts.get("limit") == "noise":
         advice = NOISE_ADVICE
-    elif facts.get("limit") == "unchanged":
+    elif facts.get("limit") in ("unchanged", "unchanged-below"):
         advice = (
             " Compute the loss in float64 throughout (or add the small term last), so that "
             "it changes with w."

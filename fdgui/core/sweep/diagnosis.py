@@ -55,6 +55,7 @@ from fdgui.core.sweep.evidence import _kink, one_sided_slopes, pole_within_range
 from fdgui.core.sweep.extended import TOO_LARGE
 from fdgui.core.sweep.fd_verdict import _fd_contradicts, fd_bar, fd_outvotes
 from fdgui.core.sweep.guides import reading_refutes, settled_reading
+from fdgui.core.sweep.hidden_kink import hidden_kink_at, hidden_sides
 from fdgui.core.sweep.reading import (
     CASES,
     KINDS,
@@ -239,12 +240,12 @@ def _edge_range_too_large(reading, analytic, checked, edge) -> Diagnosis:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """The decision procedure of docs/DIAGNOSIS.md (``_diagnose``, then ``too_few_rows``,
-    then ``contradicting_rows``)."""
+    """DIAGNOSIS.md: _diagnose, too_few_rows, contradicting_rows, grid_tread.tread_claim."""
     from fdgui.core.sweep.contradicting_rows import contradicting_rows
+    from fdgui.core.sweep.grid_tread import tread_claim
     from fdgui.core.sweep.measured import too_few_rows
 
-    return contradicting_rows(result, too_few_rows(result, _diagnose(result)))
+    return tread_claim(result, contradicting_rows(result, too_few_rows(result, _diagnose(result))))
 
 
 def _diagnose(result: SweepResult) -> Diagnosis:
@@ -335,13 +336,20 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     rows_under_check = result.kind == "measured" and checked is not None
     if result.switched is None and not result.smooth and usable.any() and not rows_under_check:
         kink, kink_epsilon = _kink(result, usable)
+    hidden_kink = hidden_kink_at(result, blind, kink_reference)
+    if hidden_kink is not None:  # every usable ε crosses it: no reference but an expression's
+        truth = truth if truth is analytic else None
+        kink, kink_epsilon = ("at", hidden_kink[0]) if kink != "at" else (kink, kink_epsilon)
     if kink_reference is not None or (kink == "at" and truth is None):
         sides = kink_reference.sides if kink_reference is not None else None
         read_error = 0.0
         if sides is None and checked is not None:
             # no expression to say the slopes: read them from the one-sided differences
             # (a probe's gradient of 5 at |t| at 0 was "one choice" of the subgradient)
-            read = one_sided_slopes(result, usable)
+            read = one_sided_slopes(result, usable, cut=True)  # M1: a cut decade's bar
+            hidden = None if hidden_kink is None else hidden_sides(hidden_kink[1], result, usable)
+            if hidden is not None and (read is None or hidden[1] < read[1]):  # the closer
+                read = hidden
             if read is not None:
                 sides, read_error = read
         # the jump is read from this ε up: a kink that close to w is all it shows (M1)

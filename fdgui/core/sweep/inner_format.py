@@ -53,7 +53,8 @@ def inner_reading(result) -> tuple[float, float, bool] | None:
     """(the largest ε of the run where the inner format does not move, the inner rounding,
     whether the rest of the loss moves through that run) of a computed sweep whose loss
     shows a coarser inner format (``inner_quantum``); None else."""
-    return _inner(result)
+    found = _inner(result)
+    return None if found is None else found[:3]
 
 
 def blind_stretch(result) -> np.ndarray | None:
@@ -72,12 +73,80 @@ def inner_frozen(result) -> bool:
     (a float64 path beside the coarser part) still moves: its differences there are that
     path's slope alone (``_inner``)."""
     found = _inner(result)
-    return found is not None and found[2]
+    return found is not None and bool(found[2])
 
 
-def _inner(result) -> tuple[float, float, bool] | None:
-    if result.kind == "measured":
+def inner_on_grid(result) -> bool:
+    """Whether the coarser part's grid has w on it (``_grid_start``): both sides of w step
+    at the same ε, the differences below read the steps' tread, those above their
+    envelope."""
+    found = _inner(result)
+    return found is not None and bool(found[4])
+
+
+def rows_reading(
+    epsilons: np.ndarray,
+    loss_plus: np.ndarray,
+    loss_minus: np.ndarray,
+    loss_values: np.ndarray,
+    vanished: np.ndarray,
+    unit_roundoff: float,
+) -> tuple[float, float, bool] | None:
+    """``inner_reading`` of measured rows (ε, L+, L−, L; NaN where L is not given), read
+    before their references: the rule reads the rows, not the source, so a table of a
+    probe's rows is judged as the probe's sweep is (review16x K2: the same rows judged on
+    the frozen stretch, an honest gradient "wrong" 8 of 8). Only a coarser part BESIDE a
+    float64 path (the rest of the loss moving through the run): rows whose L+ = L = L−
+    are a table's digits as often as a coarser format (``flat_rows``)."""
+    rows = rows_view(epsilons, loss_plus, loss_minus, loss_values, vanished, unit_roundoff)
+    found = None if rows is None else _inner(rows)
+    return found[:3] if found is not None and found[2] else None
+
+
+def rows_view(
+    epsilons: np.ndarray,
+    loss_plus: np.ndarray,
+    loss_minus: np.ndarray,
+    loss_values: np.ndarray,
+    vanished: np.ndarray,
+    unit_roundoff: float,
+):
+    """Measured rows as the fields a computed sweep's even-part readings use (kind "rows";
+    L at w their median given loss); None where no row gives L."""
+    from types import SimpleNamespace
+
+    given = np.asarray(loss_values, dtype=float)
+    finite = given[np.isfinite(given)]
+    if finite.size == 0:
         return None
+    return SimpleNamespace(
+        kind="rows",
+        epsilons=epsilons,
+        loss_values=given,
+        loss_plus=loss_plus,
+        loss_minus=loss_minus,
+        vanished=vanished,
+        unit_roundoff=unit_roundoff,
+        loss=float(np.median(finite)),
+    )
+
+
+def inner_kink(result) -> tuple[float, float] | None:
+    """(the slope change R, its distance d from w) of a relu's kink inside the run where a
+    coarser part beside a float64 path does not move (``_past_kink``): every ε above the
+    run crosses it, so their central differences read the slopes' average and the
+    one-sided slopes are that ∓ R/2; None where the sweep shows no such kink."""
+    found = _inner(result)
+    if found is None or found[3] is None:
+        return None
+    slope, offset = found[3][0], found[3][1]
+    return float(slope), float(-offset / slope) if slope else 0.0
+
+
+def _inner(result) -> tuple[float, float, bool, tuple | None, bool] | None:
+    if result.kind == "measured":  # read from the rows before their references
+        found = result.extras.get("inner_reading")
+        return None if found is None else (*found, None, False)
     epsilons = np.asarray(result.epsilons, dtype=float)
     loss = np.asarray(result.loss_values, dtype=float)
     plus = np.asarray(result.loss_plus, dtype=float)
@@ -113,6 +182,23 @@ def _inner(result) -> tuple[float, float, bool] | None:
     # before the part moves, as past a float16 step's coarse grid), the run ends at the
     # first even part that leaps; else it is the run where the loss does not change at all
     first = _leap(even_all, epsilons, first, floor) if frozen else int(moved[0])
+    line = None
+    if frozen and 0 < first < epsilons.size and not _steps(even_all, epsilons, first, base):
+        # the first leap may be a relu's kink nearer to w than the part's first move: past
+        # it the even parts grow on a line in ε, and the part still does not move (K1)
+        first, line = _past_kink(even_all, epsilons, first, floor, base)
+    grid = None
+    if frozen and line is None:
+        # a grid w lies on: both sides step at the same ε, the even parts barely leap (K6)
+        found = _grid_start(plus - minus, epsilons, floor)
+        part = first < epsilons.size and _steps(even_all, epsilons, first, base)
+        if found is not None and (found[0] <= first or not part):  # an earlier leap: no part's
+            if _steps(even_all, epsilons, found[0], base):
+                first, grid = found[0], found
+            else:  # a relu's kink nearer to w than the first step: its line R·(ε − d) out
+                fitted = _tread_line(even_all, epsilons, found[0], floor, base)
+                if fitted is not None and _steps(even_all, epsilons, found[0], base, fitted):
+                    first, grid, line = found[0], found, fitted
     if first < FLAT_POINTS or first >= epsilons.size:
         return None  # no run at the bottom, or the coarser part never shows
     top = float(epsilons[first - 1])  # the largest ε of the run
@@ -137,21 +223,34 @@ def _inner(result) -> tuple[float, float, bool] | None:
     near = epsilons[above] <= top * 10.0**SIDES_DECADES
     if not (np.any((plus != loss)[above][near]) and np.any((minus != loss)[above][near])):
         return None
+    if line is not None:  # the kink's line out: the part's steps remain (``_past_kink``)
+        even_all = even_all.copy()
+        with np.errstate(all="ignore"):
+            even_all[first - 1 :] -= line[0] * epsilons[first - 1 :] + line[1]
     even = even_all[above]
     residual = _residual(even, epsilons[above], max(hidden, float(abs(even[0]))))
-    if frozen and not _steps(even_all, epsilons, first, base):
+    if frozen and line is None and not _steps(even_all, epsilons, first, base):
         return None  # a smooth or kinked float64 loss's even parts, no coarser part's steps
     # about their middle: every even part carries −2·(L's own rounding at w), one offset.
     # Beside a float64 path with a relu's kink near w, the kink's even part (linear in ε
     # past it) swamps that residual: there the part's rounding shows as leaps off the even
     # parts' local trend that come back (``_leaps``), after steps that repeat (review15x X2)
     off, leaps = _leaps(even_all, first, floor)
-    if not (_scatters(residual, base) or (frozen and int(np.sum(leaps)) >= LEAPS)):
+    # two leaps on a grid suffice only for measured rows (1.47× apart they show two where
+    # a sweep of 400 ε shows eight): a float64 soft staircase's steps 1e-8 wide, crossed
+    # a grid point apart by L+ and L−, show two in a computed sweep (review16x A2)
+    rows = getattr(result, "kind", None) == "rows"
+    returns = frozen and rows and _returns(*_leaps(even_all, first, floor, False))
+    stepped = grid is not None  # the odd parts' leaps on a grid w lies on (``_grid_start``)
+    rounds = _scatters(residual, base) or (frozen and int(np.sum(leaps)) >= LEAPS) or returns
+    if not (rounds or stepped):
         return None  # one sign, or a change or two: kinks' edges, not rounding
     # the rounding: the largest leap the even parts show (the residual's largest value only
-    # where none is a leap)
+    # where none is a leap); on a grid w lies on, half the odd parts' first leap (one step)
     rounding = float(np.max(off[leaps])) if leaps.any() else float(np.max(np.abs(residual)))
-    return top, float(max(hidden, rounding)), bool(frozen)
+    if stepped:
+        rounding = max(rounding, grid[1] / 2.0)
+    return top, float(max(hidden, rounding)), bool(frozen), line, stepped
 
 
 def _scatters(values: np.ndarray, base: float) -> bool:
@@ -166,7 +265,9 @@ TREND_SHARE = 2.0  # a leap: a step off that trend by more than this many trends
 LEAPS = 2 * SIGN_CHANGES  # leaps that come back: a coarser part's rounding beside a kink
 
 
-def _leaps(even: np.ndarray, first: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+def _leaps(
+    even: np.ndarray, first: int, floor: float, back_needed: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Per step between neighbouring even parts L+ + L− − 2L from the run's top up: how far
     it lies off the local trend, and whether it is a leap of the part's rounding.
 
@@ -193,8 +294,35 @@ def _leaps(even: np.ndarray, first: int, floor: float) -> tuple[np.ndarray, np.n
         back = np.zeros(size, dtype=bool)
         back[1:] |= sign[1:] == -sign[:-1]
         back[:-1] |= sign[:-1] == -sign[1:]
-        leaps = (np.abs(off) > TREND_SHARE * np.abs(trend)) & (np.abs(off) > floor) & back
+        leaps = (np.abs(off) > TREND_SHARE * np.abs(trend)) & (np.abs(off) > floor)
+        if back_needed:
+            leaps &= back
     return np.abs(off), leaps & np.isfinite(off)
+
+
+GRID_LEAPS = 2  # leaps whose sizes are whole multiples of one another's: a grid's steps
+GRID_SLACK = 0.05  # ... to within this share of the smallest
+GRID_MOST = 16  # ... at most this many of it
+
+
+def _returns(off: np.ndarray, leaps: np.ndarray) -> bool:
+    """Whether at least GRID_LEAPS of the leaps of the even parts from the run's top up
+    (``_leaps``, come back or not) are whole multiples of the smallest to GRID_SLACK, in
+    either direction:
+    the part's values step from one grid point to the next, away and back — measured rows
+    1.47× apart show a float16 part beside a float64 path as two leaps of 4.9e-4, one each
+    way, and a bfloat16 part past a kink as two of 3.9e-3, where eight need a denser sweep
+    (review16x K2). A kink's onset and L''·ε² are no leaps (they lie on the trend); a
+    fine structure's even parts do not repeat (``_steps``), and a single jump in the loss
+    leaps once."""
+    sizes = off[leaps]  # off the local trend (the part's own curvature out)
+    if sizes.size < GRID_LEAPS:
+        return False
+    with np.errstate(all="ignore"):
+        ratio = sizes / np.min(sizes)
+        whole = np.round(ratio)
+        grid = (np.abs(ratio - whole) <= GRID_SLACK) & (whole <= GRID_MOST)
+    return int(np.sum(grid)) >= GRID_LEAPS
 
 
 def _residual(even: np.ndarray, epsilons: np.ndarray, level: float) -> np.ndarray:
@@ -227,7 +355,13 @@ def _leap(even: np.ndarray, epsilons: np.ndarray, start: int, floor: float) -> i
     return int(start + found[0]) if found.size else epsilons.size
 
 
-def _repeating(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) -> np.ndarray:
+def _repeating(
+    even: np.ndarray,
+    epsilons: np.ndarray,
+    first: int,
+    base: float,
+    line: tuple[float, float, float] | None = None,
+) -> np.ndarray:
     """Which even parts above the run's end repeat their lower neighbour's, where the
     rest of the loss moves through the run (a float64 path beside): the part stays put
     between its steps, so neighbouring even parts above the run, less the
@@ -239,7 +373,11 @@ def _repeating(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) 
     run = np.flatnonzero(np.abs(even[:first]) > HIDDEN_ULPS * base)[-3:]
     with np.errstate(all="ignore"):
         curvature = float(np.median(even[run] / epsilons[run] ** 2)) if run.size else 0.0
+        if line is not None:  # a kink's even part past it, a·ε + b (``_past_kink``)
+            curvature = line[2]  # read below the kink's onset
         residual = even[first:] - curvature * epsilons[first:] ** 2
+        if line is not None:
+            residual = residual - (line[0] * epsilons[first:] + line[1])
         tolerance = (
             SAME_ULPS * base
             + SAME_CURVATURE * abs(curvature) * epsilons[first + 1 :] ** 2
@@ -249,10 +387,145 @@ def _repeating(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) 
     return (np.abs(np.diff(residual)) <= tolerance) & large[1:] & large[:-1]
 
 
-def _steps(even: np.ndarray, epsilons: np.ndarray, first: int, base: float) -> bool:
+def _steps(
+    even: np.ndarray,
+    epsilons: np.ndarray,
+    first: int,
+    base: float,
+    line: tuple[float, float, float] | None = None,
+) -> bool:
     """Whether the even parts from the run's end up are a coarser part's steps
     (``_repeating``: at least REPEATS neighbours equal)."""
-    return int(np.sum(_repeating(even, epsilons, first, base))) >= REPEATS
+    return int(np.sum(_repeating(even, epsilons, first, base, line))) >= REPEATS
+
+
+GRID_STEPS = 3  # the central differences' first leaps at ε = s/2, 3s/2, 5s/2: a grid w lies on
+GRID_EDGE = 0.02  # ... each where its grid step places it, to within this share of ε
+GRID_TREAD = 0.05  # ... L+ − L− − 2·S·ε flat between the first two, to this share of the leap
+
+
+def _grid_start(odd: np.ndarray, epsilons: np.ndarray, floor: float) -> tuple[int, float] | None:
+    """(the index of the first ε past a coarser part's first step, the odd part's leap
+    there) where that part's grid has w on it (a quantiser's round(k·w)/k with k·w whole, a
+    float16 cast of a float16 number; review16x K6): both sides of w cross a step at ε =
+    s/2, then 3s/2, 5s/2, … (s the grid step), so the even parts L+ + L− − 2L barely move
+    (f''·s², not f'·s) and ``_leap`` sees nothing, while the odd parts L+ − L− leap each
+    time by about J = 2·f'·s: the central differences c = (L+ − L−)/2ε sit on the tread's
+    slope S below s/2 and leap by J/2ε at each step, falling like 1/ε between.
+
+    The first GRID_STEPS leaps of c (off the median of its neighbouring steps by more than
+    TREND_SHARE times it and than c's round-off) must be of one sign and lie where such a
+    grid puts them — the first grid point at or past (2m + 1)·h for one h (each leap
+    brackets its crossing between the grid point below it and its own ε) — and between the
+    first two, L+ − L− − 2·S·ε must stay at J (the tread: nothing moves between steps).
+    A kink's c bends, a jump leaps once, a fine structure's leaps fall anywhere and do not
+    stay. None else."""
+    size = epsilons.size
+    if size < 2 * TREND_POINTS + 3:
+        return None
+    with np.errstate(all="ignore"):
+        central = odd / (2.0 * epsilons)
+        steps = np.diff(central)
+        trend = np.array(
+            [
+                np.median(steps[max(0, k - TREND_POINTS) : k + TREND_POINTS + 1])
+                for k in range(steps.size)
+            ]
+        )
+        off = steps - trend
+        noise = 2.0 * floor / epsilons[1:]
+        leaps = (np.abs(off) > TREND_SHARE * np.abs(trend)) & (np.abs(off) > noise)
+    found = 1 + np.flatnonzero(leaps & np.isfinite(off))[:GRID_STEPS]
+    if found.size < GRID_STEPS:
+        return None
+    with np.errstate(all="ignore"):
+        signs = np.sign(off[found - 1])
+        if not (np.all(signs > 0) or np.all(signs < 0)):
+            return None
+        orders = 2.0 * np.arange(GRID_STEPS) + 1.0
+        low = np.max(epsilons[found - 1] / orders) * (1.0 - GRID_EDGE)
+        high = np.min(epsilons[found] / orders) * (1.0 + GRID_EDGE)
+        slope = central[found[0] - 1]  # the tread's S, just below the first step
+        tread = (odd - 2.0 * slope * epsilons)[found[0] : found[1]]
+        jump = float(np.median(tread)) if tread.size else float("nan")
+    if not (np.isfinite(low) and np.isfinite(high) and low < high and np.isfinite(jump)):
+        return None
+    if tread.size < 2 or np.any(np.abs(tread - jump) > GRID_TREAD * abs(jump) + 2.0 * floor):
+        return None
+    return int(found[0]), abs(jump)
+
+
+TREAD_POINTS = 6  # the even parts just below a grid's first step that fit a kink's line
+
+
+def _tread_line(
+    even: np.ndarray, epsilons: np.ndarray, start: int, floor: float, base: float
+) -> tuple[float, float, float] | None:
+    """(a, b, L'') where the TREAD_POINTS even parts just below a grid's first step
+    (``_grid_start``) lie on L''·ε² + a·ε + b to the repeat test's tolerance with a·ε far
+    above u·|L| there: a relu's kink nearer to w than that step, crossed by all of them
+    (its even part R·(ε − d), as ``_past_kink`` reads it past a leap); None else."""
+    span = slice(max(0, start - TREAD_POINTS), start)
+    if start - span.start < TREAD_POINTS or not np.all(np.abs(even[span]) > floor):
+        return None
+    with np.errstate(all="ignore"):
+        curvature, a, b = np.polyfit(epsilons[span], even[span], 2)
+        rest = even[span] - curvature * epsilons[span] ** 2
+        misfit = np.abs(rest - (a * epsilons[span] + b))
+        tolerance = (
+            SAME_ULPS * base
+            + SAME_CURVATURE * abs(curvature) * epsilons[span] ** 2
+            + SAME_SHARE * np.abs(rest)
+        )
+        large = abs(a) * float(epsilons[start - 1]) > HIDDEN_ULPS * floor
+    if not (np.all(np.isfinite(misfit)) and np.all(misfit <= tolerance) and large):
+        return None
+    return float(a), float(b), float(curvature)
+
+
+LINE_POINTS = 3  # a kink's line: at least this many even parts between its onset and the leap
+
+
+def _past_kink(
+    even: np.ndarray, epsilons: np.ndarray, onset: int, floor: float, base: float
+) -> tuple[int, tuple[float, float, float] | None]:
+    """Where a coarser part beside a float64 path first moves when a relu's kink lies nearer
+    to w than that move (review16x K1): the run's first leap (``_leap``) is then the
+    kink's onset, past which the even parts L+ + L− − 2L grow on a line in ε (R·(ε − d),
+    beside the float64 path's L''·ε², read at the run's top) while the part still does not
+    move, so its steps never repeat and the float64 path's slope with half the kink's "settled"
+    below the part's first move (an honest gradient "wrong", a backward dropping the part's
+    derivative "not contradicted"). The part's first move is the first leap that comes back
+    (``_leaps``) above the onset; the even parts from the onset up to it lie on a line to
+    float64's rounding, that curvature's and a ten-thousandth of themselves, and above it,
+    less that line, repeat (``_repeating``). Returns (the index of that first move, the
+    line and curvature (a, b, L'')); (onset, None) where the even parts show no such kink
+    and part."""
+    _off, leaps = _leaps(even, onset, floor)
+    found = np.flatnonzero(leaps)
+    if found.size == 0:
+        return onset, None
+    move = onset + int(found[0])  # the step from even[move − 1] to even[move] leaps
+    if move - onset < LINE_POINTS:
+        return onset, None
+    span = slice(onset, move)
+    with np.errstate(all="ignore"):
+        # L''·ε² + R·ε − R·d together: L'' read below the onset (a few even parts a few
+        # hundred ulps large) is off by a thousandth, more than that test allows at 1e-3
+        curvature, a, b = np.polyfit(epsilons[span], even[span], 2)
+        rest = even[span] - curvature * epsilons[span] ** 2
+        misfit = np.abs(rest - (a * epsilons[span] + b))
+        tolerance = (
+            SAME_ULPS * base
+            + SAME_CURVATURE * abs(curvature) * epsilons[span] ** 2
+            + SAME_SHARE * np.abs(rest)
+        )
+    if not (np.all(np.isfinite(misfit)) and np.all(misfit <= tolerance)):
+        return onset, None  # no line: a fine structure or smooth change, no kink
+    line = (float(a), float(b), float(curvature))
+    if not _steps(even, epsilons, move, base, line):
+        return onset, None
+    return move, line
 
 
 CURVATURE_SHARE = 1e3  # even parts this many hidden changes large read L''

@@ -33,7 +33,7 @@ from fdgui.core.sweep.references import (
     extrapolate,
     h2_run,
 )
-from fdgui.core.sweep.row_quantum import grid_note, rows_quantum
+from fdgui.core.sweep.row_quantum import coarse_part, grid_note, rows_quantum
 from fdgui.core.sweep.row_scatter import (
     ScatterLog,
     holding_overruled,
@@ -488,6 +488,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
     central, forward, backward, vanished, noise = arrays[4:9]
     # losses on a grid coarser than their format and digits: each off by up to half its step
     quantum = 0.0 if source == "exact" else rows_quantum(*arrays[9])
+    inner, part = (None, 0.0) if source == "exact" else coarse_part(*arrays[:4], vanished, u)
+    quantum = max(quantum, part)
     zero_unit = _zero_unit(rows)
     if zero_unit is not None:  # a loss typed as an exact zero: the table's digits, not its own
         units = [
@@ -505,6 +507,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         references.append(typed_backprop(objective.reference, source))  # typed_claim's rule
     # one row per distinct ε: the first usable one (rows are sorted by ε, stably)
     usable = np.flatnonzero(~vanished & np.isfinite(central))
+    usable = usable if inner is None else usable[epsilons[usable] > inner[0]]  # coarse_part
     distinct, first = np.unique(epsilons[usable], return_index=True)
     if distinct.size >= MIN_JUDGING_ROWS:
         keep = usable[first]
@@ -604,6 +607,7 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
                 (spread[0] + spread[2]) / epsilons + FLOAT64_ROUNDOFF * np.abs(forward),
                 (spread[2] + spread[1]) / epsilons + FLOAT64_ROUNDOFF * np.abs(backward),
             )
+    result.extras.update({} if inner is None else {"inner_reading": inner})
     conflicts = _conflicting_epsilons(epsilons, loss_plus, loss_minus, loss_values)
     if conflicts:
         result.extras["conflicting_epsilons"] = conflicts

@@ -151,13 +151,15 @@ class _Reading:
             self.facts["noise_sigma"] = float(result.extras["noise_sigma"])
             self.facts["noise_relative"] = float(result.extras["noise_relative"])
         if result.kind != "measured":  # a loss resolved only to an inner format's rounding
-            from fdgui.core.sweep.inner_format import inner_reading
+            from fdgui.core.sweep.inner_format import inner_on_grid, inner_reading
 
             inner = inner_reading(result)
             if inner is not None:
                 self.facts["inner_flat_below"], self.facts["inner_rounding"] = inner[:2]
                 if inner[2]:  # a float64 path beside the coarser part moves through the run
                     self.facts["inner_frozen"] = True
+                if inner_on_grid(result):  # ... and both sides of w step at the same ε
+                    self.facts["inner_on_grid"] = True
         if result.kind == "measured":  # rows: "vanished" means the losses did not change
             self.facts["measured_rows"] = True
             conflicts = result.extras.get("conflicting_epsilons")

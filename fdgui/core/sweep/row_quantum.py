@@ -60,3 +60,49 @@ def grid_note(quantum: float) -> str:
         "others, so each is taken as off by up to half of that (a loss computed through a "
         "larger intermediate, or in a coarser format than the table says)"
     )
+
+
+def rows_part_quantum(*columns) -> float:
+    """``quantum.part_quantum`` of the rows (0 where none shows): a coarser part whose
+    even parts L+ + L− − 2L are 0 or whole multiples of one quantum from the smallest ε up
+    (a float32 part beside a float64 path, 49 rows 1.47× apart: too few repeats for
+    ``rows_reading``, review16x K2). Each loss is off by up to that quantum. Rows are few
+    and their ε often double: a kink's even part R·ε is then 1, 2, 4, 8 "quanta" (a kink at
+    w read as a part: "Too coarse"), so rows need FEW of them and the part seen back at 0
+    (an even part of 0 after a non-zero one) below the first even part that is no whole
+    multiple."""
+    from fdgui.core.sweep.inner_format import rows_view
+    from fdgui.core.sweep.quantum import part_quantum
+
+    rows = rows_view(*columns)
+    if rows is None or np.asarray(rows.epsilons).size < FEW:
+        return 0.0
+    found = part_quantum(rows)
+    if found is None:
+        return 0.0
+    with np.errstate(all="ignore"):
+        order = np.argsort(np.asarray(rows.epsilons, dtype=float), kind="stable")
+        even = (
+            np.asarray(rows.loss_plus, dtype=float)
+            + np.asarray(rows.loss_minus, dtype=float)
+            - 2.0 * np.asarray(rows.loss_values, dtype=float)
+        )[order] / found
+        whole = np.round(even)
+        near = np.abs(even - whole) <= 0.05
+    stretch = whole[: int(np.argmin(near))] if not near.all() else whole
+    steps = np.flatnonzero(stretch != 0)
+    back = steps.size > 0 and bool(np.any(stretch[steps[0] :] == 0))
+    return 2.0 * found if back else 0.0
+
+
+def coarse_part(*columns) -> tuple[tuple[float, float, bool] | None, float]:
+    """(``inner_format.rows_reading`` of the rows: a coarser part beside a float64 path,
+    read from the rows themselves as a probe's sweep reads it — the rows at or below its
+    first move measure the float64 path alone; the quantum each loss is off by: twice that
+    part's rounding, else ``rows_part_quantum``; 0 where none shows)."""
+    from fdgui.core.sweep.inner_format import rows_reading
+
+    inner = rows_reading(*columns)
+    if inner is not None:
+        return inner, 2.0 * inner[1]
+    return None, rows_part_quantum(*columns)

@@ -244,7 +244,13 @@ class ExplorerInputs(QWidget):
             "ten just below where w ± ε rounds back to w.",
             placeholder="follows the dtype",
         )
-        self.fields.line("max", "maxEdit", "Largest ε of the log grid")
+        self.fields.line(
+            "max",
+            "maxEdit",
+            "Largest ε of the log grid. Leave empty to follow w: ε up to max(1, |w|), as "
+            "fdgui-cli sweep without --max (the rule-of-thumb ε grows with |w|).",
+            placeholder="max(1, |w|)",
+        )
         self.fields.line("points", "pointsEdit", "Number of ε values (3 to 5000)")
         row = 0
         for text, field in (

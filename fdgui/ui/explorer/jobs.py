@@ -53,12 +53,13 @@ def _sweep_job(
     build: Callable[[], Any],
     settings: Any,
     chunk: int | None,
-    automatic: bool = False,
+    automatic: bool | dict[str, str] = False,
     after: Any = None,
 ) -> Generator[tuple[float, str], None, tuple[Any, Any, Any]]:
     """Build the objective, sweep it and diagnose: one generator for either thread.
-    ``automatic``: the smallest ε follows the dtype at the objective's w. ``after``: a
-    threading.Event to wait for first (the cursor's measurement on the same probe: one
+    ``automatic``: the range's texts (``min``, ``max``) where one is empty — the smallest
+    ε follows the dtype at the objective's w, the largest follows w (True: the smallest).
+    ``after``: a threading.Event to wait for first (the cursor's measurement on the same probe: one
     call at a time, and a sweep cancelled meanwhile never calls the probe, which would
     start again a process a new pick just closed)."""
     from fdgui.core.sweep.diagnosis import diagnose
@@ -70,7 +71,8 @@ def _sweep_job(
     objective = build()
     if automatic:
         point = getattr(objective, "point", None)
-        settings = requests.resolve_sweep_range(settings, {"min": ""}, point)
+        texts = automatic if isinstance(automatic, dict) else {"min": "", "max": "1"}
+        settings = requests.resolve_sweep_range(settings, texts, point)
     result = yield from sweep_steps(objective, settings, chunk=chunk)
     from fdgui.ui.worker import interruptible
 

@@ -419,7 +419,10 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
             return
         self._set_errors({})
         build, key, spec, settings = plan.build, plan.key, plan.spec, plan.settings
-        automatic = requests.automatic_epsilon_min(self._texts)  # the range follows the dtype
+        # an empty min follows the dtype at w, an empty max follows w: resolved at w
+        texts = {field: self._texts[field] for field in ("min", "max")}
+        follows = requests.automatic_epsilon_min(texts) or requests.automatic_epsilon_max(texts)
+        automatic = texts if follows else False
         self.cancel()
         self._job_probe = plan.probe
         timing_key = (key, settings.points, settings.dtype)
@@ -460,7 +463,7 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
         self._sweep_in_worker(build, settings, automatic, timing_key)
 
     def _sweep_in_worker(
-        self, build: Callable[[], Any], settings: Any, automatic: bool, timing_key: Any
+        self, build: Callable[[], Any], settings: Any, automatic: Any, timing_key: Any
     ) -> None:
         started = time.perf_counter()
 

@@ -1,0 +1,58 @@
+"""A claim of the tread's slope where a coarser part's grid has w on it (review16x K6).
+
+Where both sides of w step at the same ε (``inner_format._grid_start``: a quantiser with
+k·w whole, w a number of a coarser format, or a float64 staircase of soft steps with w
+midway between two), the loss has two readings: the ε below the first step read the flat
+tread between the steps (the steps' almost-everywhere derivative; for soft steps the
+exact derivative at w), the larger ε the steps' envelope, which the explorer judges
+(DIAGNOSIS, "A staircase's gradient"). A claim of the tread's slope is then not refuted by
+the envelope: the numbers cannot tell which slope the gradient is meant to be, so it is
+left open ("Too coarse to judge (the loss steps on both sides of w)", exit 2) — never
+"wrong" (a smooth soft staircase's exact derivative was "Gradient wrong", 8 of 8) and
+never a pass (the a.e. derivative beside a quantiser was "correct", 3 of 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+TREAD_MARGIN = 2.0  # the claim within this many of the tread reading's bars
+
+
+def tread_claim(result, diagnosis):
+    """``diagnosis``, or where it calls a claim wrong that the tread's differences read
+    (within TREAD_MARGIN bars: their spread over the tread's top decade plus round-off)
+    beside a grid w lies on, the same left open (case "unresolved", limit "tread")."""
+    checked = diagnosis.facts.get("checked")
+    if diagnosis.kind != "wrong" or result.kind == "measured" or checked is None:
+        return diagnosis
+    from fdgui.core.sweep.inner_format import inner_on_grid, inner_reading
+
+    if not inner_on_grid(result):
+        return diagnosis
+    top = inner_reading(result)[0]
+    epsilons = np.asarray(result.epsilons, dtype=float)
+    central = np.asarray(result.central.estimates, dtype=float)
+    with np.errstate(all="ignore"):
+        moved = (
+            ~np.asarray(result.vanished, dtype=bool)
+            & np.isfinite(central)
+            & (np.asarray(result.loss_plus) != np.asarray(result.loss_minus))
+            & (epsilons <= top)
+            & (epsilons >= top / 10.0)
+        )
+    window = np.flatnonzero(moved)
+    if window.size < 3:
+        return diagnosis
+    tread = float(np.median(central[window]))
+    # the tread's own round-off, u·|L|/ε a few times over (not the part's rounding over ε,
+    # which the floor carries: the part does not move there)
+    roundoff = 4.0 * float(result.unit_roundoff) * abs(float(result.loss)) / epsilons[window]
+    bar = float(np.ptp(central[window]) + np.max(roundoff))
+    if not abs(float(checked) - tread) <= TREAD_MARGIN * bar:
+        return diagnosis
+    facts = {**diagnosis.facts, "tread": tread, "tread_error": bar, "tread_top": top}
+    facts["limit"] = "tread"
+    return replace(diagnosis, kind="estimate", case="unresolved", facts=facts)
