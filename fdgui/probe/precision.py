@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from fdgui.core.numbers.precision import numpy_dtype, recommended_epsilon, unit_roundoff
+from fdgui.core.numbers.precision import (
+    COARSE_FORMATS,
+    TELLING_VALUES,
+    numpy_dtype,
+    recommended_epsilon,
+    unit_roundoff,
+    values_format,
+)
 
 # looked for in this order, fewest significand bits first: every bfloat16 number within
 # float16's range is also a float16 number, so float16 first would hide a bfloat16 loss
-COARSE = ("bfloat16", "float16", "float32")
-MIN_VALUES = 3  # distinct non-integer values needed before the values decide
+COARSE = COARSE_FORMATS
+MIN_VALUES = TELLING_VALUES
 # a loss that did not change at any probe point is judged from its one value: a non-integer
 # that is exactly a coarse format's number with at least this many significant bits came
 # from that format (0.5 or 2.25 could be float64 arithmetic on simple numbers: undecided)
@@ -49,17 +56,7 @@ def coarser(first: str, second: str | None) -> str:
 def precision_of_values(values: np.ndarray) -> str:
     """'float16', 'bfloat16' or 'float32' when every value is exactly one of that format's
     numbers (and enough of them are not whole numbers to tell); else 'float64'."""
-    values = np.asarray(values, dtype=np.float64).ravel()
-    values = values[np.isfinite(values)]
-    telling = np.unique(values[values != np.round(values)])
-    if telling.size < MIN_VALUES:
-        return "float64"
-    for name in COARSE:
-        with np.errstate(over="ignore", invalid="ignore"):
-            rounded = telling.astype(numpy_dtype(name)).astype(np.float64)
-        if np.array_equal(rounded, telling):
-            return name
-    return "float64"
+    return values_format(values)
 
 
 def significant_bits(value: float) -> int:

@@ -206,3 +206,23 @@ def format_of_roundoff(u: float) -> DtypeName | None:
         if unit_roundoff(name) == u:
             return name
     return None
+
+
+COARSE_FORMATS = ("bfloat16", "float16", "float32")  # fewest significand bits first
+TELLING_VALUES = 3  # distinct non-integer values needed before values tell their format
+
+
+def values_format(values: np.ndarray) -> str:
+    """'bfloat16', 'float16' or 'float32' when every finite value is exactly one of that
+    format's numbers (and enough of them are not whole numbers to tell); else 'float64'."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    values = values[np.isfinite(values)]
+    telling = np.unique(values[values != np.round(values)])
+    if telling.size < TELLING_VALUES:
+        return "float64"
+    for name in COARSE_FORMATS:
+        with np.errstate(over="ignore", invalid="ignore"):
+            rounded = telling.astype(numpy_dtype(name)).astype(np.float64)
+        if np.array_equal(rounded, telling):
+            return name
+    return "float64"

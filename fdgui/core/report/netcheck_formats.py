@@ -18,28 +18,15 @@ import numpy as np
 from fdgui.core.netcheck import CheckReport
 from fdgui.core.netcheck.format_sized import float32_units
 from fdgui.core.numbers.format import significant
-from fdgui.core.numbers.precision import numpy_dtype, unit_roundoff
+from fdgui.core.numbers.precision import unit_roundoff, values_format
 from fdgui.core.report.netcheck_rounding import coarse_factor
-
-COARSE = ("bfloat16", "float16", "float32")  # fewest significand bits first
-MIN_VALUES = 3  # distinct non-integer values needed before the values tell a format
 
 
 def gradient_format(report: CheckReport) -> str:
     """'bfloat16', 'float16' or 'float32' when every finite gradient value checked is exactly
     one of that format's numbers (and enough of them are not whole); else 'float64'."""
     values = [np.asarray(t.analytic, dtype=float).ravel() for t in report.tensors]
-    found = np.concatenate(values) if values else np.zeros(0)
-    found = found[np.isfinite(found)]
-    telling = np.unique(found[found != np.round(found)])
-    if telling.size < MIN_VALUES:
-        return "float64"
-    for name in COARSE:
-        with np.errstate(over="ignore", invalid="ignore"):
-            rounded = telling.astype(numpy_dtype(name)).astype(np.float64)
-        if np.array_equal(rounded, telling):
-            return name
-    return "float64"
+    return values_format(np.concatenate(values) if values else np.zeros(0))
 
 
 def format_sized_words(report: CheckReport) -> str:
