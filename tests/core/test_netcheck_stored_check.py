@@ -197,9 +197,9 @@ def test_a_report_over_the_budget_is_refused_before_anything_is_decoded(failing,
         data["settings"]["network"] = None
         data["tensors"].append(_bomb_tensor(side))
 
-    start = time.perf_counter()
+    start = time.process_time()  # CPU: decoding 32 MB would cost it; a loaded machine's waits do not
     message = _refused(failing, bomb, "more than a session keeps")
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert decoded == []  # refused from the declared shapes alone
     assert "relative errors have 4,19" in message
 
