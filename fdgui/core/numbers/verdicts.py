@@ -112,9 +112,11 @@ def plausible_truncation(
 # ε: with L an odd jump of L'' (softsign u/(1 + |u|) or u·|u| at a pre-activation of 0: the
 # forward, backward and central differences agree beside it), without L a minimum or maximum of
 # L near w (the row cannot see the curvature). Premise: the loss's terms vary on a scale s and
-# none that cancels at w is steeper than UNSEEN_STEEPNESS times the gradient (without L: no
-# minimum or maximum of L within ε/(2·UNSEEN_STEEPNESS) of w, unless the losses' size allows
-# for it: ``plausible_truncation``'s level) (``unseen_feature``)
+# those that cancel or jump at w are together no steeper than UNSEEN_STEEPNESS times the
+# gradient (several units' jumps add: review18c C1); without L also no kink inside the step
+# and no minimum or maximum of L within ε/(2·UNSEEN_STEEPNESS) of w, unless the losses' size
+# allows for it: ``plausible_truncation``'s level (``unseen_feature``; the words:
+# ``report.calculator_unresolved.premise_words``)
 UNSEEN_STEEPNESS = Decimal(10)
 
 
@@ -138,7 +140,10 @@ def unseen_feature(central: Decimal, claim: Decimal, epsilon: Decimal) -> Decima
 
     Read on the larger of the central difference and the claim: if the claim is the
     derivative, the premise bounds the difference by the claim's own size. Taken with and
-    without L alike, so giving L never weakens the verdict (review16c H2). A prior, not a
+    without L alike (review16c H2): it reads no loss value (giving L adds only the kink room
+    the curvature shows, which can still turn a "Wrong" without L into "Too coarse":
+    review18c H1b). Several units' jumps inside one step add: the premise bounds their
+    steepness together (review18c C1). A prior, not a
     bound: a steeper feature, or a minimum closer to w, can still mislead one row; a smaller
     ε shrinks what it leaves in proportion (``next_epsilon``).
 
@@ -162,13 +167,23 @@ def unseen_feature(central: Decimal, claim: Decimal, epsilon: Decimal) -> Decima
 
 
 def next_epsilon(
-    difference: Decimal, central: Decimal, claim: Decimal, level: Decimal = Decimal(0)
+    difference: Decimal,
+    central: Decimal,
+    claim: Decimal,
+    level: Decimal = Decimal(0),
+    curvature: Decimal = Decimal(0),
+    epsilon: Decimal | None = None,
 ) -> Decimal | None:
-    """The step at which what ``unseen_feature`` allows, and the smooth prior
-    (``plausible_truncation``, with the losses' size ``level`` without L), fall to half of
-    ``difference`` on the scale VARIATION_SCALE: a difference that stays at that step is a
-    bug, one that shrinks with ε was the loss's shape. None where no such step below
-    VARIATION_SCALE/STEP_SCALES exists."""
+    """The step at which every allowance a one-row refutation clears falls to half of
+    ``difference`` (review18c H2): what ``unseen_feature`` allows, the smooth prior
+    (``plausible_truncation``, with the losses' size ``level`` without L) and, with L, the
+    room for a kink the curvature leaves, KINK_ROOMS·|L''|·ε/2 = ``curvature``·ε: a
+    difference that stays at that step is a bug, one that shrinks with ε was the loss's
+    shape. Strictly below ``epsilon`` (the step used) and below VARIATION_SCALE /
+    UNSEEN_STEEPNESS, from which one row refutes nothing (review18c M1: advising that cliff
+    itself looped): where the allowances alone would allow such a step, half the limit.
+    Rounded down to two significant digits, so the advice never names a larger step than
+    the one computed. None without a gradient or a difference."""
     x = _EXACT
     size = max(central.copy_abs(), claim.copy_abs())
     if not size or not difference:
@@ -184,9 +199,14 @@ def next_epsilon(
         VARIATION_SCALE, CONTEXT.sqrt(CONTEXT.divide(x.multiply(6, share), PRIOR_STEEPNESS))
     )
     step = min(step, prior_step)
-    if step >= CONTEXT.divide(VARIATION_SCALE, STEP_SCALES):
-        return None
-    return Decimal(f"{step:.1e}")
+    if curvature:  # the kink room |L''|·ε at half the difference
+        step = min(step, CONTEXT.divide(half, curvature.copy_abs()))
+    cliff = CONTEXT.divide(VARIATION_SCALE, UNSEEN_STEEPNESS)
+    for limit in (cliff, epsilon):
+        if limit is not None and step >= limit:
+            step = CONTEXT.divide(limit, 2)
+    place = Decimal(1).scaleb(step.adjusted() - 1)
+    return step.quantize(place, rounding=decimal.ROUND_FLOOR)
 
 
 def verdict_for(relative_error: float | Decimal) -> Verdict:

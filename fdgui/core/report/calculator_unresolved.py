@@ -13,6 +13,7 @@ from typing import Any
 from fdgui.core.calculator.rounding import EXACT
 from fdgui.core.numbers.format import decimal_display, ratio
 from fdgui.core.numbers.format import uncertainty as format_uncertainty
+from fdgui.core.numbers.parsing import CONTEXT
 from fdgui.core.numbers.verdicts import Comparison
 
 
@@ -164,8 +165,8 @@ def unseen_words(comparison: Comparison, inputs: Any) -> str:
     feature = (
         "an odd jump of L'' at w (softsign u/(1 + |u|) or u·|u| at a pre-activation of 0, "
         "which three points cannot see: the forward and backward differences agree beside "
-        f"it) from a unit up to {steep} times as steep as the gradient (other terms "
-        "cancelling the rest of its slope)"
+        f"it) from units together up to {steep} times as steep as the gradient (other "
+        "terms cancelling the rest of their slope; several such units add up)"
         if getattr(inputs, "loss", None) is not None
         else f"a minimum or maximum of L as near as ε/{2 * steep} to w (without L the row "
         "cannot see the curvature that says so: give L)"
@@ -173,13 +174,32 @@ def unseen_words(comparison: Comparison, inputs: Any) -> str:
     return f"and {feature} leaves up to {format_uncertainty(comparison.jump)} (first order in ε)"
 
 
+def _widest_step(inputs: Any) -> Decimal | None:
+    """The step the row's allowances were read at: ε, or the wider of the steps really
+    taken (a row sent from the ε explorer), as ``calculator.schemes`` takes it."""
+    epsilon = getattr(inputs, "epsilon", None)
+    steps = getattr(inputs, "steps", None)
+    if not isinstance(epsilon, Decimal):
+        return None
+    return max((epsilon, *(steps or ())))
+
+
 def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
     """The ε to try next (``verdicts.next_epsilon``): what one row cannot see shrinks with ε,
     a bug does not."""
     from fdgui.core.numbers.verdicts import next_epsilon
 
+    epsilon = _widest_step(inputs)
+    curvature = Decimal(0)
+    if comparison.room and epsilon:  # room = |L''|·ε/2: KINK_ROOMS of them is |L''|·ε
+        curvature = CONTEXT.divide(EXACT.multiply(2, comparison.room), epsilon)
     step = next_epsilon(
-        comparison.absolute_difference, comparison.numeric, comparison.analytic, _level(inputs)
+        comparison.absolute_difference,
+        comparison.numeric,
+        comparison.analytic,
+        _level(inputs),
+        curvature,
+        epsilon,
     )
     where = f"at ε = {step.normalize():g} or below" if step is not None else "at a much smaller ε"
     return (
@@ -189,14 +209,12 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
 
 
 def one_row_wrong_words(comparison: Comparison, inputs: Any) -> str:
-    """A "Wrong" from one row of typed losses, with the premise it rests on (review16c
-    C1/C2): one row cannot rule out a feature narrower than ε, so its refutation is beyond
-    what the row bounds (the losses' ±; with L the forward and backward differences and their
-    truncation: L'(w) lies between them where L' is monotone on [w − ε, w + ε]) and beyond
-    what the premise leaves for what it cannot see (``verdicts.unseen_feature``)."""
-    from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
-
-    steep = int(UNSEEN_STEEPNESS)
+    """A "Wrong" from one row of typed losses, with the whole premise it rests on (review16c
+    C1/C2, review18c C1/H1): one row cannot rule out a feature narrower than ε, so its
+    refutation is beyond what the row bounds (the losses' ±; with L the forward and backward
+    differences and their truncation: L'(w) lies between them where L' is monotone on
+    [w − ε, w + ε]) and beyond what the premise leaves for what it cannot see
+    (``verdicts.unseen_feature``, ``premise_words``)."""
     with_loss = getattr(inputs, "loss", None) is not None
     bounds = (
         "the forward and backward differences and their own truncation (L'(w) lies between "
@@ -204,19 +222,54 @@ def one_row_wrong_words(comparison: Comparison, inputs: Any) -> str:
         if with_loss
         else ""
     )
-    premise = (
-        f"no unit more than {steep} times as steep as the gradient has a jump of L'' at w "
-        "(a softsign or u·|u| at a pre-activation of 0 whose slope other terms cancel)"
-        if with_loss
-        else f"no minimum or maximum of L lies within ε/{2 * steep} of w, or the loss varies "
-        "by no more than its own size over 0.1 in w (give L to check)"
-    )
     return (
         "They disagree by more than 1% and by more than this row allows: the losses' ±, "
-        f"{bounds}a smooth loss's truncation on a scale of 0.1 in w (or three steps), and "
-        f"what a feature one row cannot see leaves if {premise}. So the backprop gradient, "
-        "or the way the losses were measured, is wrong — unless the loss has such a feature "
-        "here: a smaller ε keeps a bug's difference and shrinks the feature's."
+        f"{bounds}a smooth loss's truncation on the scale s, and what a feature one row "
+        f"cannot see leaves. {premise_words(inputs)} So the backprop gradient, or the way the "
+        "losses were measured, is wrong — unless the loss has such a feature here: a smaller "
+        "ε keeps a bug's difference and shrinks the feature's."
+    )
+
+
+def premise_words(inputs: Any, also: bool = False) -> str:
+    """The premise a one-row "Wrong" rests on, as ``verdicts.unseen_feature`` and
+    ``verdicts.plausible_truncation`` use it, in one sentence (review18c C1/H1): what the
+    losses cannot see — jumps of L'' at or near w, terms cancelling each other's slope, a
+    flat inflection — comes from terms together no more than UNSEEN_STEEPNESS times as
+    steep as the gradient over s (several units' jumps add up); with L a kink inside the
+    step leaves L' monotone across it; without L no kink lies inside the step (one row does
+    not see it at all) and no minimum or maximum lies within ε/(2·UNSEEN_STEEPNESS) of w
+    unless the loss varies by no more than its own size over s. For typed and binary
+    losses alike (``also``: beside the binary terms' premise)."""
+    from fdgui.core.numbers.verdicts import STEP_SCALES, UNSEEN_STEEPNESS, VARIATION_SCALE
+
+    steep = int(UNSEEN_STEEPNESS)
+    start = "It also rests on a premise" if also else "This rests on a premise"
+    epsilon = _widest_step(inputs)
+    scale = ""
+    if epsilon is not None:
+        value = max(VARIATION_SCALE, EXACT.multiply(STEP_SCALES, epsilon))
+        scale = f" = {value.normalize():g}"
+    unseen = (
+        "jumps of L'' at or near w (softsign or u·|u| at a pre-activation of 0), terms "
+        "cancelling each other's slope at w and a flat inflection (L' and L'' both near 0)"
+    )
+    together = (
+        f"comes from terms together no more than {steep} times as steep as the gradient over "
+        f"s = max(0.1, 3ε){scale} in w (several such terms add up)"
+    )
+    if getattr(inputs, "loss", None) is not None:
+        return (
+            f"{start} one row cannot check: what its three losses cannot see "
+            f"— {unseen} — {together}, and a kink (a jump of L') inside the step leaves L' "
+            "monotone from w − ε to w + ε."
+        )
+    return (
+        f"{start} one row cannot check: no kink (a jump of L') lies inside "
+        "the step from w − ε to w + ε — without L a kink inside the step is not seen at "
+        f"all —, no minimum or maximum of L lies within ε/{2 * steep} of w unless the loss "
+        "varies by no more than its own size over s, and what else its two losses cannot see "
+        f"— {unseen} — {together} (give L to check the kinks and the curvature)."
     )
 
 
@@ -247,7 +300,6 @@ def binary_wrong_words(
     the difference: what twice the losses' ± must grow by, over 2ε, in TERM_ROUNDINGS
     roundings of u per loss."""
     from fdgui.core.calculator.terms import TERM_ROUNDINGS
-    from fdgui.core.numbers.parsing import CONTEXT
     from fdgui.core.numbers.verdicts import BINARY_SAFETY
 
     x = EXACT
@@ -268,10 +320,11 @@ def binary_wrong_words(
         "They disagree by more than 1%, and by more than twice what the losses' rounding "
         f"allows if each loss is formed from terms{premise}. A loss that is the difference of "
         "terms larger than that (cross-entropy of confident logits, a large multiple of a "
-        "difference) also carries their rounding, u·|term|, which one row cannot see. So the "
-        "backprop gradient is wrong unless the loss is made of such terms: repeat at another "
-        "ε or in a wider format, or sweep ε in the explorer, which measures the losses' "
-        "rounding across the rows."
+        "difference) also carries their rounding, u·|term|, which one row cannot see. "
+        f"{premise_words(inputs, also=True)} So the backprop gradient is wrong unless the "
+        "loss is made of such terms or has such a feature here: repeat at another ε (a smaller one "
+        "shrinks a feature's share, a larger one the terms') or in a wider format, or sweep "
+        "ε in the explorer, which measures the losses' rounding across the rows."
     )
 
 
