@@ -197,7 +197,7 @@ def test_a_report_over_the_budget_is_refused_before_anything_is_decoded(failing,
         data["settings"]["network"] = None
         data["tensors"].append(_bomb_tensor(side))
 
-    start = time.process_time()  # CPU: decoding 32 MB would cost it; a loaded machine's waits do not
+    start = time.process_time()  # CPU: decoding 32 MB costs it, a loaded machine does not
     message = _refused(failing, bomb, "more than a session keeps")
     assert time.process_time() - start < 0.5
     assert decoded == []  # refused from the declared shapes alone
