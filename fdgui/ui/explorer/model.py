@@ -613,7 +613,11 @@ class ExplorerModel(CursorReadout, ProbeSweeps, PanelModel):
         return {
             "source": self._source,
             "texts": self.texts(),
-            "cursor_epsilon": self._cursor_epsilon,
+            # a cursor waiting for its sweep (a restored session's) is the panel's cursor
+            # already: a slow first sweep must not make the restored session "changed"
+            "cursor_epsilon": self._cursor_epsilon
+            if self._wanted_cursor is None
+            else self._wanted_cursor,
             "pins": self.pins.state(),
         }
 
