@@ -86,8 +86,18 @@ class SpareProcess(ProbeProcess):
     def call(
         self, header: dict[str, Any], arrays=(), timeout: float | None = None
     ) -> tuple[dict[str, Any], list]:
-        reply = super().call(header, arrays, timeout)
-        if header.get("op") == "load" and reply[0].get("warm_differs"):
+        if header.get("op") != "load":
+            return super().call(header, arrays, timeout)
+        try:
+            reply = super().call(header, arrays, timeout)
+        except ProbeError:
+            if not (self.head_start or {}).get("torch"):
+                raise
+            # it failed where the head start had imported modules first (a sympy.py of its
+            # folder met site-packages' sympy): what it says is a fresh process's to say
+            self.kill()
+            return super().call(header, arrays, timeout)
+        if reply[0].get("warm_differs"):
             self.kill()  # a fresh process: the file's own environment and path, as always
             reply = super().call(header, arrays, timeout)
         return reply

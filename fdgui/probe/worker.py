@@ -182,33 +182,52 @@ def _warm() -> dict:
     met is loaded again in a fresh process (``_warm_differs``)."""
     import importlib.util
 
+    before = set(sys.modules)
     try:
         if importlib.util.find_spec("torch") is None:
             return {"torch": False}
         import torch
         import torch.func
-        import torch.fx.experimental.symbolic_shapes
+        import torch.fx.experimental.symbolic_shapes  # noqa: F401
 
         import fdgui.probe.torch_helper  # noqa: F401
     except BaseException as error:  # a broken torch: the pick gets a fresh process
         return {"torch": False, "failed": f"{type(error).__name__}: {_said(error)}"[:300]}
-    _WARMED.update(environ=_torch_environ(), torch=os.path.abspath(torch.__file__))
+    _WARMED.update(environ=_torch_environ(), modules=_files_of(set(sys.modules) - before))
     return {"torch": True}
+
+
+def _files_of(names: set[str]) -> dict[str, str]:
+    """The file each top-level module among ``names`` was imported from (the head start's:
+    torch, sympy, mpmath, typing_extensions, …), for those imported from a file."""
+    files = {}
+    for top in {name.partition(".")[0] for name in names}:
+        origin = getattr(sys.modules.get(top), "__file__", None)
+        if origin and not top.startswith("__") and os.path.isfile(origin):  # not __mp_main__
+            files[top] = os.path.abspath(origin)
+    return files
 
 
 def _warm_differs() -> bool:
     """After a load in a warmed process: whether the file changed the environment torch reads
-    (``TORCH_READS``) or put another torch ahead on the path, so that a fresh process would
-    have imported torch otherwise than the head start did."""
+    (``TORCH_READS``) or put another module ahead on the path of any the head start imported
+    (a torch.py, sympy.py or mpmath/ of the person's folder), so that a fresh process would
+    have imported it otherwise than the head start did (review18p M2)."""
     if not _WARMED:
         return False
     if _torch_environ() != _WARMED["environ"]:
         return True
     from importlib.machinery import PathFinder
 
-    spec = PathFinder.find_spec("torch", sys.path)
-    origin = getattr(spec, "origin", None)
-    return not origin or os.path.abspath(origin) != _WARMED["torch"]
+    for top, file in _WARMED["modules"].items():
+        try:
+            spec = PathFinder.find_spec(top, sys.path)
+        except (ImportError, ValueError):
+            return True
+        origin = getattr(spec, "origin", None)
+        if not origin or os.path.abspath(origin) != file:
+            return True
+    return False
 
 
 def _exit_now() -> None:

@@ -106,6 +106,14 @@ def test_a_file_that_sets_its_environment_loads_in_a_fresh_process(tmp_path):
         with pytest.raises(ProbeError, match="the torch of the folder"):
             open_probe(write(tmp_path, "shadowed.py", TORCH), None, 30.0, spare.take(None, 30))
         os.remove(tmp_path / "torch.py")
+        process = warmed(spare)  # a sympy.py of the folder: the head start imported sympy
+        pid = process.process.pid
+        write(tmp_path, "sympy.py", "FOLDER = True\n")
+        sympy_user = write(tmp_path, "sympy_user.py", TORCH + "import sympy\nK = sympy.FOLDER\n")
+        model = open_probe(sympy_user, None, 30.0, spare.take(None, 30))
+        assert model.process.process.pid != pid  # the folder's sympy, as a fresh process meets
+        model.close()
+        os.remove(tmp_path / "sympy.py")
         process = warmed(spare)  # a plain torch file keeps the spare's process
         pid = process.process.pid
         plain = write(tmp_path, "plain_torch.py", TORCH)
