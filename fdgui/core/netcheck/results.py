@@ -297,7 +297,7 @@ def _own_atol(settings: CheckSettings, loss: float) -> float:
     then called coarse)."""
     try:
         own = recommended_tolerances(settings.dtype, loss, settings.epsilon).atol
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):  # an infinite loss (refused before, today)
         return math.inf
     return own if own > 0 else math.inf
 
