@@ -468,6 +468,16 @@ def _tread_line(
     span = slice(max(0, start - TREAD_POINTS), start)
     if start - span.start < TREAD_POINTS or not np.all(np.abs(even[span]) > floor):
         return None
+    curvature, a, b, misfit, tolerance = _line_fit(epsilons, even, span, base)
+    large = abs(a) * float(epsilons[start - 1]) > HIDDEN_ULPS * floor
+    if not (np.all(np.isfinite(misfit)) and np.all(misfit <= tolerance) and large):
+        return None
+    return float(a), float(b), float(curvature)
+
+
+def _line_fit(epsilons: np.ndarray, even: np.ndarray, span: slice, base: float):
+    """L''·ε² + a·ε + b fitted to the even parts over ``span``: (L'', a, b, each point's
+    misfit from the line once L''·ε² is taken out, and the repeat test's tolerance there)."""
     with np.errstate(all="ignore"):
         curvature, a, b = np.polyfit(epsilons[span], even[span], 2)
         rest = even[span] - curvature * epsilons[span] ** 2
@@ -477,10 +487,7 @@ def _tread_line(
             + SAME_CURVATURE * abs(curvature) * epsilons[span] ** 2
             + SAME_SHARE * np.abs(rest)
         )
-        large = abs(a) * float(epsilons[start - 1]) > HIDDEN_ULPS * floor
-    if not (np.all(np.isfinite(misfit)) and np.all(misfit <= tolerance) and large):
-        return None
-    return float(a), float(b), float(curvature)
+    return curvature, a, b, misfit, tolerance
 
 
 LINE_POINTS = 3  # a kink's line: at least this many even parts between its onset and the leap
@@ -509,17 +516,9 @@ def _past_kink(
     if move - onset < LINE_POINTS:
         return onset, None
     span = slice(onset, move)
-    with np.errstate(all="ignore"):
-        # L''·ε² + R·ε − R·d together: L'' read below the onset (a few even parts a few
-        # hundred ulps large) is off by a thousandth, more than that test allows at 1e-3
-        curvature, a, b = np.polyfit(epsilons[span], even[span], 2)
-        rest = even[span] - curvature * epsilons[span] ** 2
-        misfit = np.abs(rest - (a * epsilons[span] + b))
-        tolerance = (
-            SAME_ULPS * base
-            + SAME_CURVATURE * abs(curvature) * epsilons[span] ** 2
-            + SAME_SHARE * np.abs(rest)
-        )
+    # L''·ε² + R·ε − R·d together: L'' read below the onset (a few even parts a few
+    # hundred ulps large) is off by a thousandth, more than that test allows at 1e-3
+    curvature, a, b, misfit, tolerance = _line_fit(epsilons, even, span, base)
     if not (np.all(np.isfinite(misfit)) and np.all(misfit <= tolerance)):
         return onset, None  # no line: a fine structure or smooth change, no kink
     line = (float(a), float(b), float(curvature))
