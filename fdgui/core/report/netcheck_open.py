@@ -1,6 +1,8 @@
 """The words of a check left open by entries that disagree clearly at the first ε.
 
-Such an entry (``TensorReport.unresolved``: beyond twice its window at the first ε, and the
+Such an entry (``TensorReport.unresolved``: beyond twice its window at the first ε — or
+beyond it at all on a noisy loss, or anywhere in it on a loss rounding far coarser than its
+dtype, ``results.COARSE_ATOL`` — and the
 second look — a short ε sweep, Richardson, smaller steps — could neither confirm the
 disagreement nor show the first ε at fault) never counts as agreeing: the check is
 inconclusive, and "no entry disagrees" would be false (review9h #2).
