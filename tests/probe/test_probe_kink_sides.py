@@ -102,9 +102,13 @@ def test_a_bug_beside_a_relu_kink_is_resolved_by_the_side_away_from_it(tmp_path,
     assert entry in failing(report) or (opened and report.inconclusive), report.worst[:3]
 
 
-def test_the_same_model_without_a_bug_passes(tmp_path):
+def test_the_same_model_without_a_bug_never_fails(tmp_path):
+    # passes, or is inconclusive: beside a float32 part an entry the second look leaves open
+    # keeps the check from passing (fcc1d3d, review18p C1: bugs inside the coarse window had
+    # passed), and here the honest W1[4] next to the kink differs by about its bar
     report = _kinked(tmp_path, 0)
-    assert not failing(report) and report.verdict == "pass", report.worst[:3]
+    assert not failing(report), report.worst[:3]
+    assert report.verdict == "pass" or report.inconclusive, report.worst[:3]
 
 
 def test_a_bug_on_a_smooth_loss_at_a_million_is_no_kink(tmp_path):
