@@ -139,7 +139,7 @@ def test_every_panel_has_a_longest_job(window):
 @pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(JOBS))
 def test_the_window_answers_during_each_panels_longest_job(window, qtbot, key, app_heap):
-    if os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1):
+    if os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1) and not os.environ.get("FDGUI_TIME_ANYWAY"):
         # a heartbeat measures this process's GUI thread; on a machine running several
         # times more work than it has cores, the operating system's scheduling dominates
         pytest.skip(
