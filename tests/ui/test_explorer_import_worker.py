@@ -17,6 +17,11 @@ from tests.ui.test_reliability import Heartbeat, app_heap  # noqa: F401 - fixtur
 #: (test_measured_sweep_worker); here with room for a loaded 2-core CI
 LONGEST_GAP_MS = 250
 ROWS = 200_000
+#: the rows of a table that lands after an import the test does something during (Undo, a
+#: second import, a session): two of the reader's 5,000-line pieces, far past INLINE_BYTES
+#: (so read in the worker). The sweep of the rows that follows is not what those tests check
+#: (test_a_long_import_reads_as_the_cli is): with 20,000 rows it took 10-13 CPU-s per test.
+LANDING = 6_000
 
 
 def _table(path, count: int, header: str = "eps\tL+\tL-\tL") -> str:
@@ -190,9 +195,10 @@ def test_a_second_import_replaces_one_still_running(window, qtbot, tmp_path):
         lambda _count: applied.append(tuple(map(_hashable, explorer.imported_table())))
     )
     assert panel.import_table_file(_table(tmp_path / "first.tsv", 40_000))
-    assert panel.import_table_file(_table(tmp_path / "second.tsv", 20_000))
+    assert panel.import_table_file(_table(tmp_path / "second.tsv", LANDING))
+    assert explorer.table_import.running()  # the second in the worker too
     _settle(explorer, qtbot)
-    assert set(applied) == {(20_000, (), "second.tsv")}  # the first never lands
+    assert set(applied) == {(LANDING, (), "second.tsv")}  # the first never lands
     assert not panel.progress_row.isVisibleTo(panel)
 
 
@@ -234,9 +240,10 @@ def test_a_session_opened_during_an_import_wins_and_no_table_runs_a_probe(window
     assert explorer.source() == "probe" and explorer.imported_table() is None
     assert explorer.probe.model is None and not explorer.probe.opening  # never run
     # an import afterwards reads the table; it never starts the probe the session named
-    assert panel.import_table_file(_table(tmp_path / "later.tsv", 20_000))
+    assert panel.import_table_file(_table(tmp_path / "later.tsv", LANDING))
+    assert explorer.table_import.running()  # in the worker, as the first
     _settle(explorer, qtbot)
-    assert explorer.source() == "measured" and explorer.imported_table()[0] == 20_000
+    assert explorer.source() == "measured" and explorer.imported_table()[0] == LANDING
     assert explorer.probe.model is None and not explorer.probe.opening
     saved = window.collect_states()["explorer"]
     assert saved["source"] == "measured" and saved.get("probe") == str(probe)
@@ -248,8 +255,8 @@ def test_a_session_opened_during_an_import_wins_and_no_table_runs_a_probe(window
 def test_undo_during_an_import_leaves_it_running(window, qtbot, tmp_path):
     explorer, panel = _explorer(window)
     before = explorer.snapshot()
-    assert panel.import_table_file(_table(tmp_path / "long.tsv", 20_000))
+    assert panel.import_table_file(_table(tmp_path / "long.tsv", LANDING))
     explorer.apply_snapshot(before)  # what Undo and Redo do
     assert explorer.table_import.running()
     _settle(explorer, qtbot)
-    assert explorer.imported_table()[:2] == (20_000, [])
+    assert explorer.imported_table()[:2] == (LANDING, [])
