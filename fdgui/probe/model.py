@@ -33,10 +33,10 @@ from fdgui.probe.precision import (
     coarser,
     confirmed,
     decided,
+    held_to_the_end,
     precision_of_all,
     precision_of_one,
     probe_points,
-    tentative,
 )
 
 DENSE_SHARE = 0.25  # a point changing more than this share of θ is sent whole
@@ -296,8 +296,8 @@ class ProbeModel(ModelBase):
                 values += list(got)
                 batched += list(got)
                 found = decided(values)
-                if found is not None and not tentative(found, self._reported):
-                    break  # (a coarse reading from a few values waits for larger steps)
+                if found is not None and not held_to_the_end(found, self._reported):
+                    break  # (a reading the dtype does not declare waits for every step)
             if found is None:  # the loss never changed enough: its one value decides
                 found = precision_of_one(loss0) or precision_of_all(values) or "float64"
             # a batched path coarser than ``loss`` (a float32 fast path): the check's
