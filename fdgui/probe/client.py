@@ -37,6 +37,7 @@ from fdgui.probe.ending import (
     _kill_group,
     _reap_later,
     _wait_exit,
+    StoppedClock,
     stopped_by_signal,
 )
 from fdgui.probe.output import (
@@ -148,6 +149,7 @@ class _Watch:
         # of RECEIVED_BEAT bytes or more): allowed at TRANSFER_RATE until that beat
         size = sum(np.asarray(array).nbytes for array in arrays)
         self.transfer = size / TRANSFER_RATE if size >= RECEIVED_BEAT else 0.0
+        self.stopped = StoppedClock()  # a stopped process gets the timeout, no allowance
 
     @property
     def starting(self) -> bool:
@@ -569,12 +571,7 @@ class ProbeProcess:
         while len(data) < count:
             left = watch.deadline() - time.perf_counter()
             if left <= 0 and not self._ready_now(fd):  # bytes waiting: not hung (this
-                stopped = stopped_by_signal(self.process)  # process woke late, on a
-                if not stopped:  # busy machine; a stopped one prints no stack)
-                    self._where_it_hangs()
-                self.kill()
-                place = _hung_place(self.printed(), self.load_request)
-                raise ProbeError(watch.message(place, stopped), self._printed_details())
+                self._hung(watch, stopped_by_signal(self.process))  # process woke late)
             try:
                 ready = self._wait_readable(fd, min(max(left, 0.0), 0.25))
             except (OSError, ValueError):
@@ -582,6 +579,8 @@ class ProbeProcess:
             if not ready:
                 if self._killed:
                     raise self._died()
+                if watch.stopped.longer_than(self.process, min(self.timeout, watch.each)):
+                    self._hung(watch, True)
                 continue
             try:
                 if self._peek is not None:  # the byte the helper thread read
@@ -595,6 +594,15 @@ class ProbeProcess:
             data += piece
             watch.heard()
         return bytes(data)
+
+    def _hung(self, watch: _Watch, stopped: bool) -> None:
+        """End a process that did not answer in time (or stayed stopped by a signal for the
+        timeout), raising the ProbeError that says so (a stopped one prints no stack)."""
+        if not stopped:
+            self._where_it_hangs()
+        self.kill()
+        place = _hung_place(self.printed(), self.load_request)
+        raise ProbeError(watch.message(place, stopped), self._printed_details())
 
     def _where_it_hangs(self) -> None:
         """Ask the hung worker for its Python stack (faulthandler on SIGUSR1: the person's

@@ -31,6 +31,7 @@ from fdgui.probe.client import (
     ProbeProcess,
     default_python,
 )
+from fdgui.probe.ending import stopped_by_signal
 
 IDLE_SECONDS = 120.0  # a spare nobody picked for this long ends (a cancelled picker)
 NAME_SCAN_BYTES = 1 << 20  # the part of a picked file searched for the word "torch"
@@ -159,9 +160,12 @@ class Spare:
 
     def _dead(self) -> bool:
         """The spare's head start is over and its process is not running (it failed, or was
-        killed from outside)."""
+        killed from outside), or it is stopped by a signal (SIGSTOP from outside, during
+        its head start or after: a pick would wait for it, review18p M3)."""
         thread, process = self._thread, self.process
         warming = thread is not None and thread.is_alive()
+        if process is not None and stopped_by_signal(process.process):
+            return True
         return process is not None and not warming and not process.alive
 
     def _arm(self, process: SpareProcess) -> None:
