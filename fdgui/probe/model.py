@@ -116,6 +116,7 @@ class ProbeModel(ModelBase):
     def _load(self) -> None:
         current = signature(self.path)
         self.signature: Signature | None = None  # until the file has loaded (see refresh)
+        self.tried = current  # the version of the last load, loaded or not (see refresh)
         self._reported = "float64"  # the coarsest loss dtype the worker has reported
         request = {"op": "load", "path": self.path}
         self.process.load_request = request
@@ -178,10 +179,10 @@ class ProbeModel(ModelBase):
             current = signature(self.path)
         except InputError:
             raise ProbeError(f"{self.path} is gone or unreadable") from None
-        same = self.signature is not None and current.digest == self.signature.digest
+        same = current.digest == self.tried.digest  # as loaded (or as its load failed)
         # a module the probe imports changed: the live process still runs its old code
         modules = self.process.changed_modules() if same else []
-        if same and not modules:
+        if same and not modules and self.signature is not None:
             self.note = ""
             if not self.process.alive and self.process.load_request is not None:
                 reply, arrays = self._call(self.process.load_request)  # a fresh process
@@ -190,13 +191,22 @@ class ProbeModel(ModelBase):
                 if switched and not self.note:  # the person named another Python
                     self.note = f"{os.path.basename(self.path)} now runs in {switched}"
             return self.note
-        self.process.close()
-        self._load()
         what = os.path.basename(self.path)
         if modules:
             names = ", ".join(sorted({os.path.basename(p) for p in modules}))
             what = f"{names} (imported by {what})"
-        self.note = f"{what} changed on disk and was reloaded"
+        # the last load failed and neither the file nor a module it had loaded changed
+        # since (a module it failed in, a missing one supplied): loaded again, as such
+        changed = modules or not same
+        self.process.close()
+        try:
+            self._load()
+        except ProbeError as error:  # the run's error says it was the new version's
+            said = f"{what} changed on disk and did not load" if changed else (
+                f"{what} did not load again")  # fmt: skip
+            raise ProbeError(f"{said}: {error.message}", error.details) from None
+        self.note = (f"{what} changed on disk and was reloaded" if changed
+                     else f"{what} was loaded again (its last load had failed)")  # fmt: skip
         return self.note
 
     def close(self) -> None:

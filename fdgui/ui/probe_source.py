@@ -348,6 +348,7 @@ class ProbePage(QWidget):
         """A reload's note: on the page (until the next load) and in the status bar."""
         if note:
             self.info_label.setText(f"{note}. {self.info_label.text()}")
+            self._note = f"{note}. "  # until a failure: then not of the version in force
             window = self.window()
             if isinstance(window, QMainWindow):
                 from fdgui.core.numbers.parsing import visible
@@ -359,6 +360,9 @@ class ProbePage(QWidget):
         probe is in force, and the path says the file did not load."""
         stopped = message == "the probe was stopped"  # Cancel: asked for, not a failure
         opening = self._opening_path if message else ""
+        note, self._note = getattr(self, "_note", ""), ""
+        if message and note and self.info_label.text().startswith(note):  # an earlier
+            self.info_label.setText(self.info_label.text()[len(note) :])  # reload's (L4)
         if opening:
             self._opening_path = ""
             self.path_label.setText(
