@@ -38,6 +38,7 @@ from fdgui.probe.ending import (
     _reap_later,
     _wait_exit,
     StoppedClock,
+    end_words,
     stopped_by_signal,
 )
 from fdgui.probe.output import (
@@ -302,6 +303,7 @@ class ProbeProcess:
         self._seq = 0
         self.cancelled = False  # see cancel()
         self.switched = ""  # the interpreter use_python() moved to, until reported
+        self.ended: list[str] = []  # how processes that ended between calls ended (L3)
         self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
         self._seen: set[Any] = set()
 
@@ -435,6 +437,9 @@ class ProbeProcess:
         """Send one request, return the reply (header, arrays); ProbeError on any failure."""
         with self._lock:
             fresh = not self.alive
+            if fresh and self.process is not None and not self._killed and self.load_request:
+                # it ended between two calls (killed from outside): said, not only redone
+                self.ended.append(end_words(self.process.wait()))
             self.start()
             if fresh and self.load_request is not None and header.get("op") != "load":
                 # a new process: load the file again; its reply is kept for the owner to
@@ -664,16 +669,8 @@ class ProbeProcess:
             self.output.thread.join(timeout=1)
         if self._killed:
             return ProbeError("the probe was stopped", self._printed_details())
-        if status is not None and status < 0:
-            try:
-                name = signal.Signals(-status).name
-            except ValueError:
-                name = f"signal {-status}"
-            what = f"the probe process was killed by {name}"
-            if -status == signal.SIGSEGV:
-                what = "the probe process crashed (SIGSEGV: a segmentation fault)"
-        else:
-            what = f"the probe process ended by itself (exit status {status})"
+        what = "the probe process " + end_words(status).replace("killed", "was killed", 1)
+        if status is None or status >= 0:
             watch = getattr(self, "_watch", None)
             during = f" {watch.during()}" if watch is not None else ""
             last = _last_error_line(self.printed())
@@ -681,4 +678,5 @@ class ProbeProcess:
                 what += f": {last}" + (f" ({during.strip()})" if during else "")
             else:  # os._exit in the person's code: which call it was in (review11p L7)
                 what += during
+        self._killed = True  # said here: the next call restarts it without a second word
         return ProbeError(what, self._printed_details())

@@ -100,3 +100,16 @@ class StoppedClock:
         if self.since is None:
             self.since = now
         return now - self.since > seconds
+
+
+def end_words(status: int | None) -> str:
+    """How a process with this exit status ended: 'killed by SIGKILL', 'crashed (SIGSEGV: a
+    segmentation fault)', 'ended by itself (exit status 7)'."""
+    if status is not None and status < 0:
+        if -status == signal.SIGSEGV:
+            return "crashed (SIGSEGV: a segmentation fault)"
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"ended by itself (exit status {status})"
