@@ -151,6 +151,7 @@ class _Watch:
         size = sum(np.asarray(array).nbytes for array in arrays)
         self.transfer = size / TRANSFER_RATE if size >= RECEIVED_BEAT else 0.0
         self.stopped = StoppedClock()  # a stopped process gets the timeout, no allowance
+        self.hung = False  # it did not answer in time (or stayed stopped): ended for that
 
     @property
     def starting(self) -> bool:
@@ -539,7 +540,7 @@ class ProbeProcess:
                 continue
             left = watch.deadline() - time.perf_counter()
             if left <= 0:
-                stopped = stopped_by_signal(self.process)
+                stopped, watch.hung = stopped_by_signal(self.process), True
                 self.kill()
                 raise _WriteTimeout(
                     watch.message(stopped=stopped)
@@ -603,6 +604,7 @@ class ProbeProcess:
     def _hung(self, watch: _Watch, stopped: bool) -> None:
         """End a process that did not answer in time (or stayed stopped by a signal for the
         timeout), raising the ProbeError that says so (a stopped one prints no stack)."""
+        watch.hung = True
         if not stopped:
             self._where_it_hangs()
         self.kill()

@@ -341,7 +341,8 @@ class ProbePage(QWidget):
     def show_loaded(self, model: Any) -> None:
         self._opening_path = ""
         self.path_label.setText(model.path)
-        self.info_label.setText(describe(model))
+        twice = getattr(getattr(model, "process", None), "load_note", "")  # review18p L1
+        self.info_label.setText(f"{twice}. {describe(model)}" if twice else describe(model))
         self.show_failure("", "")
 
     def show_note(self, note: str) -> None:
