@@ -104,15 +104,20 @@ class SpareProcess(ProbeProcess):
         name = os.path.basename(str(header.get("path", "the file")))
         try:
             reply = super().call(header, arrays, timeout)  # (after the head start)
-        except ProbeError:
+        except ProbeError as error:
             # a failure where the head start had imported modules first (a sympy.py of its
             # folder met site-packages' sympy) is a fresh process's to say; not a load that
             # hung (a second wait), nor a reload (in a fresh process already: ``_warmed``)
             hung = getattr(getattr(self, "_watch", None), "hung", False)
             if not self._first_in_warmed() or hung or self.cancelled:
                 raise
+            answered = self.alive  # the file raised; else the process ended (killed −9)
             self.kill()
             reply = super().call(header, arrays, timeout)
+            if not answered:  # review18p L2: a fresh process, as promised; said
+                self.load_note = f"{name} was loaded in a fresh process: " + error.message.replace(
+                    "the probe process", "the one prepared while it was chosen", 1)  # fmt: skip
+                return reply
             why = "its load failed where torch had been imported ahead of it"
         else:
             why = reply[0].get("warm_differs") if self._first_in_warmed() else ""

@@ -110,3 +110,29 @@ def test_a_load_stopped_by_a_signal_fails_within_the_timeout_in_words(tmp_path):
     assert time.monotonic() - started < BOUND
     assert "stopped by a signal" in str(caught.value), str(caught.value)
     assert "within 2 s" in str(caught.value), str(caught.value)
+
+
+def test_a_spare_killed_just_before_its_load_loads_the_file_fresh(tmp_path):
+    """review18p L2: a spare killed −9 between the pick and its load: the pick failed
+    "killed by SIGKILL" where a fresh process was promised."""
+    pytest.importorskip("torch")
+    spare = Spare()
+    try:
+        process = spare.prepare()
+        ends = time.monotonic() + 120
+        while spare._thread.is_alive():
+            assert time.monotonic() < ends
+            time.sleep(0.05)
+        taken = spare.take(None, 30.0)
+        assert taken is process
+        pid = process.process.pid
+        os.kill(pid, signal.SIGKILL)  # the pick is already made
+        model = open_probe(write(tmp_path, "t.py", TORCH), None, 30.0, taken)
+        assert model.process.process.pid != pid
+        assert model.loss(model.theta0()) == pytest.approx(2.5)
+        note = model.process.load_note
+        assert "loaded in a fresh process" in note and "killed by SIGKILL" in note, note
+        assert "twice" not in note, note  # it never ran in the killed one
+        model.close()
+    finally:
+        spare.end()
