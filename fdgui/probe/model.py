@@ -141,10 +141,23 @@ class ProbeModel(ModelBase):
         self._has_gradient = bool(reply["has_gradient"])
         self.batched = bool(reply["batched"])
         self.form = str(reply["form"])
+        self.unused = [str(name) for name in reply.get("unused", ())]
         self.python_version = str(reply.get("python", ""))
         self._gradient: np.ndarray | None = None
         self._precision: str | None = None
         self.version += 1
+
+    @property
+    def form_note(self) -> str:
+        """'' or what the file defines that the form it is read in does not use."""
+        if not self.unused:
+            return ""
+        shown = [f"{name}()" if name == "parameters" else name for name in self.unused]
+        read = {"minimal": "the minimal form (theta0, loss, grad)",
+                "richer": "the richer form (parameters(), loss, gradient)",
+                "object": "its probe object"}.get(self.form, self.form)  # fmt: skip
+        return (f"{os.path.basename(self.path)} defines {' and '.join(shown)}, which "
+                f"{read}, the form it is read in, does not use")  # fmt: skip
 
     def _same_point(self, reply: dict, arrays) -> bool:
         """Whether a reload's reply describes the tensors and θ0 this model holds."""

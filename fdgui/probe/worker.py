@@ -296,6 +296,7 @@ def main() -> int:
                     tensors=[[name, list(shape)] for name, shape in source.names],
                     named=source.named,
                     form=source.form,
+                    unused=source.unused,
                     has_gradient=gradient_ok,
                     batched=source.batched,
                     python=sys.version.split()[0],

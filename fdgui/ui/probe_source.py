@@ -56,8 +56,10 @@ def describe(model: Any) -> str:
     more = "…" if len(model.tensors) > 6 else ""
     gradient = "its own gradient" if model.has_gradient else "no gradient (numeric only)"
     batched = "batched losses" if model.batched else "one loss at a time"
+    form_note = getattr(model, "form_note", "")  # both forms in one file (review18p L7)
     return (
-        f"{len(model.tensors)} tensor{'s' if len(model.tensors) != 1 else ''}, "
+        (f"Note: {form_note}. " if form_note else "")
+        + f"{len(model.tensors)} tensor{'s' if len(model.tensors) != 1 else ''}, "
         f"{model.parameter_count:,} parameters ({shapes}{more}); {gradient}; {batched}; "
         f"Python {model.python_version}"
     )

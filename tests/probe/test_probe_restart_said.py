@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from fdgui.commands.probe_options import say_restarts
+from fdgui.commands.probe_options import say_notes
 from fdgui.probe.client import ProbeError
 from fdgui.probe.model import open_probe
 
@@ -40,7 +40,7 @@ def test_a_kill_between_calls_is_said_and_one_during_a_call_is_said_once(tmp_pat
         worker.wait(timeout=10)
         assert model.loss(theta) == pytest.approx(6.5)  # restarted, loaded again
         assert model.process.ended == ["killed by SIGKILL"]
-        say_restarts("netcheck", model)
+        say_notes("netcheck", model)
         said = capsys.readouterr().err
         assert "ended between two calls (killed by SIGKILL)" in said, said
         assert "restarted once" in said, said
@@ -53,7 +53,7 @@ def test_a_kill_between_calls_is_said_and_one_during_a_call_is_said_once(tmp_pat
     model = open_probe(str(path), timeout=20)
     try:
         model.loss(model.theta0())
-        say_restarts("sweep", model)
+        say_notes("sweep", model)
         assert capsys.readouterr().err == ""  # nothing ended: nothing said
     finally:
         model.close()
