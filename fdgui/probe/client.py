@@ -33,11 +33,11 @@ from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
 from fdgui.probe.ending import (
+    StoppedClock,
     _end_process,
     _kill_group,
     _reap_later,
     _wait_exit,
-    StoppedClock,
     end_words,
     stopped_by_signal,
 )

@@ -9,6 +9,7 @@ import os
 import signal
 import textwrap
 
+import numpy as np
 import pytest
 
 from fdgui.commands.probe_options import say_notes
@@ -45,7 +46,7 @@ def test_a_kill_between_calls_is_said_and_one_during_a_call_is_said_once(tmp_pat
         assert "ended between two calls (killed by SIGKILL)" in said, said
         assert "restarted once" in said, said
         with pytest.raises(ProbeError, match="killed by SIGKILL"):
-            model.loss(theta + [8.5, 0.0, 0.0])  # the call's own error
+            model.loss(theta + np.array([8.5, 0.0, 0.0]))  # the call's own error
         assert model.loss(theta) == pytest.approx(6.5)
         assert model.process.ended == ["killed by SIGKILL"]  # not a second time
     finally:

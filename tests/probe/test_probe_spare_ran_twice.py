@@ -37,9 +37,7 @@ def warmed(spare: Spare, seconds: float = 120.0):
     return process
 
 
-@pytest.mark.parametrize(
-    ("first", "runs"), [("", 1), ('os.environ["OMP_NUM_THREADS"] = "3"', 2)]
-)
+@pytest.mark.parametrize(("first", "runs"), [("", 1), ('os.environ["OMP_NUM_THREADS"] = "3"', 2)])
 def test_a_file_loaded_twice_says_so(tmp_path, first, runs):
     path = tmp_path / "counted.py"
     path.write_text(COUNTED.format(first=first))

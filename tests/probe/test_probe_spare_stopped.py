@@ -50,8 +50,8 @@ def stop_when(spare: Spare, warming: bool, seconds: float = 120.0):
     """The spare's process, SIGSTOPped during its head start or once it is over."""
     process = spare.prepare()
     ends = time.monotonic() + seconds
-    while (not process.warming or process.process is None) if warming else (
-        spare._thread.is_alive()
+    while (
+        (not process.warming or process.process is None) if warming else (spare._thread.is_alive())
     ):
         assert time.monotonic() < ends
         time.sleep(0.01)
