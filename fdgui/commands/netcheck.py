@@ -225,7 +225,7 @@ def _settings_and_worst(args: argparse.Namespace, make_settings):
 
 def run_probe(args: argparse.Namespace) -> int:
     """``--probe FILE``: check the person's own code (exit 0 pass, 1 fail, 2 probe error)."""
-    from fdgui.commands.probe_options import open_from_args, report_probe_error
+    from fdgui.commands.probe_options import open_from_args, report_probe_error, say_notes
     from fdgui.core.netcheck import run_to_completion
     from fdgui.core.report.exporters import export
 
@@ -248,6 +248,7 @@ def run_probe(args: argparse.Namespace) -> int:
                 return 2
             return 0
         report = run_to_completion(settings, model=model)
+        say_notes("netcheck", model)
     except InputError as error:
         if error.field not in _OPTION_FOR_FIELD or error.field == "probe":
             return report_probe_error("netcheck", error, args)

@@ -41,6 +41,25 @@ def open_from_args(args: argparse.Namespace):
     return open_probe(args.probe, getattr(args, "python", None), timeout_of(args))
 
 
+def say_notes(command: str, model) -> None:
+    """Notes on standard error: the probe's process ended between two calls (killed
+    from outside) and was restarted: the results stand (the file gave the same θ0 again,
+    or the run would have failed), but the person is told (review18p L3)."""
+    form_note = getattr(model, "form_note", "")  # and what the file defines unused (L7)
+    if form_note:
+        print(f"fdgui-cli {command}: note: {form_note}", file=sys.stderr)
+    process = getattr(model, "process", None)
+    ended = list(getattr(process, "ended", ()) or ())
+    if ended:
+        times = f"{len(ended)} times" if len(ended) > 1 else "once"
+        how = ", ".join(dict.fromkeys(ended))
+        print(
+            f"fdgui-cli {command}: note: the probe process ended between two calls ({how}) "
+            f"and was restarted {times}; the file gave the same θ0 again, so the run went on",
+            file=sys.stderr,
+        )
+
+
 def report_probe_error(
     command: str, error: InputError, args: argparse.Namespace | None = None
 ) -> int:

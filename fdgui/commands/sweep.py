@@ -359,6 +359,9 @@ def _run(args: argparse.Namespace) -> int:
         point = getattr(objective, "point", None)
         settings = sweep_request(_given(args, _SWEEP_FIELDS), point=point)
         result = run_sweep(objective, settings)
+        from fdgui.commands.probe_options import say_notes
+
+        say_notes("sweep", objective.model)
         failure = getattr(objective.model, "failure_note", "")
         if failure:  # the person's loss raised at some w ± ε: those ε were left out
             print(one_line(f"fdgui-cli sweep: note: {failure}; to sweep only where the loss "

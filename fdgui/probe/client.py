@@ -33,10 +33,12 @@ from fdgui.core.errors import ModelFailure
 from fdgui.core.requests import PROBE_DEFAULTS
 from fdgui.probe import frames
 from fdgui.probe.ending import (
+    StoppedClock,
     _end_process,
     _kill_group,
     _reap_later,
     _wait_exit,
+    end_words,
     stopped_by_signal,
 )
 from fdgui.probe.output import (
@@ -148,6 +150,8 @@ class _Watch:
         # of RECEIVED_BEAT bytes or more): allowed at TRANSFER_RATE until that beat
         size = sum(np.asarray(array).nbytes for array in arrays)
         self.transfer = size / TRANSFER_RATE if size >= RECEIVED_BEAT else 0.0
+        self.stopped = StoppedClock()  # a stopped process gets the timeout, no allowance
+        self.hung = False  # it did not answer in time (or stayed stopped): ended for that
 
     @property
     def starting(self) -> bool:
@@ -300,6 +304,7 @@ class ProbeProcess:
         self._seq = 0
         self.cancelled = False  # see cancel()
         self.switched = ""  # the interpreter use_python() moved to, until reported
+        self.ended: list[str] = []  # how processes that ended between calls ended (L3)
         self._pace: deque[float] = deque(maxlen=PACE_KEEP)  # seconds per point, per request
         self._seen: set[Any] = set()
 
@@ -433,6 +438,9 @@ class ProbeProcess:
         """Send one request, return the reply (header, arrays); ProbeError on any failure."""
         with self._lock:
             fresh = not self.alive
+            if fresh and self.process is not None and not self._killed and self.load_request:
+                # it ended between two calls (killed from outside): said, not only redone
+                self.ended.append(end_words(self.process.wait()))
             self.start()
             if fresh and self.load_request is not None and header.get("op") != "load":
                 # a new process: load the file again; its reply is kept for the owner to
@@ -532,7 +540,7 @@ class ProbeProcess:
                 continue
             left = watch.deadline() - time.perf_counter()
             if left <= 0:
-                stopped = stopped_by_signal(self.process)
+                stopped, watch.hung = stopped_by_signal(self.process), True
                 self.kill()
                 raise _WriteTimeout(
                     watch.message(stopped=stopped)
@@ -569,12 +577,7 @@ class ProbeProcess:
         while len(data) < count:
             left = watch.deadline() - time.perf_counter()
             if left <= 0 and not self._ready_now(fd):  # bytes waiting: not hung (this
-                stopped = stopped_by_signal(self.process)  # process woke late, on a
-                if not stopped:  # busy machine; a stopped one prints no stack)
-                    self._where_it_hangs()
-                self.kill()
-                place = _hung_place(self.printed(), self.load_request)
-                raise ProbeError(watch.message(place, stopped), self._printed_details())
+                self._hung(watch, stopped_by_signal(self.process))  # process woke late)
             try:
                 ready = self._wait_readable(fd, min(max(left, 0.0), 0.25))
             except (OSError, ValueError):
@@ -582,6 +585,8 @@ class ProbeProcess:
             if not ready:
                 if self._killed:
                     raise self._died()
+                if watch.stopped.longer_than(self.process, min(self.timeout, watch.each)):
+                    self._hung(watch, True)
                 continue
             try:
                 if self._peek is not None:  # the byte the helper thread read
@@ -595,6 +600,16 @@ class ProbeProcess:
             data += piece
             watch.heard()
         return bytes(data)
+
+    def _hung(self, watch: _Watch, stopped: bool) -> None:
+        """End a process that did not answer in time (or stayed stopped by a signal for the
+        timeout), raising the ProbeError that says so (a stopped one prints no stack)."""
+        watch.hung = True
+        if not stopped:
+            self._where_it_hangs()
+        self.kill()
+        place = _hung_place(self.printed(), self.load_request)
+        raise ProbeError(watch.message(place, stopped), self._printed_details())
 
     def _where_it_hangs(self) -> None:
         """Ask the hung worker for its Python stack (faulthandler on SIGUSR1: the person's
@@ -656,16 +671,8 @@ class ProbeProcess:
             self.output.thread.join(timeout=1)
         if self._killed:
             return ProbeError("the probe was stopped", self._printed_details())
-        if status is not None and status < 0:
-            try:
-                name = signal.Signals(-status).name
-            except ValueError:
-                name = f"signal {-status}"
-            what = f"the probe process was killed by {name}"
-            if -status == signal.SIGSEGV:
-                what = "the probe process crashed (SIGSEGV: a segmentation fault)"
-        else:
-            what = f"the probe process ended by itself (exit status {status})"
+        what = "the probe process " + end_words(status).replace("killed", "was killed", 1)
+        if status is None or status >= 0:
             watch = getattr(self, "_watch", None)
             during = f" {watch.during()}" if watch is not None else ""
             last = _last_error_line(self.printed())
@@ -673,4 +680,5 @@ class ProbeProcess:
                 what += f": {last}" + (f" ({during.strip()})" if during else "")
             else:  # os._exit in the person's code: which call it was in (review11p L7)
                 what += during
+        self._killed = True  # said here: the next call restarts it without a second word
         return ProbeError(what, self._printed_details())

@@ -80,3 +80,36 @@ def stopped_by_signal(process: subprocess.Popen | None) -> bool:
     except OSError:
         return False
     return text.rpartition(")")[2].split()[:1] in (["T"], ["t"])
+
+
+class StoppedClock:
+    """How long a process has been found stopped by a signal, from the first look that
+    found it so (a request's waits look every quarter-second). A stopped process imports
+    and compiles nothing, so a first call's allowance for a slow start is not its to use:
+    it gets the timeout (review18p M3: a spare SIGSTOPped from outside held the pick 60 s
+    whatever the Timeout field said)."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+
+    def longer_than(self, process: subprocess.Popen | None, seconds: float) -> bool:
+        if not stopped_by_signal(process):
+            self.since = None
+            return False
+        now = time.perf_counter()
+        if self.since is None:
+            self.since = now
+        return now - self.since > seconds
+
+
+def end_words(status: int | None) -> str:
+    """How a process with this exit status ended: 'killed by SIGKILL', 'crashed (SIGSEGV: a
+    segmentation fault)', 'ended by itself (exit status 7)'."""
+    if status is not None and status < 0:
+        if -status == signal.SIGSEGV:
+            return "crashed (SIGSEGV: a segmentation fault)"
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"ended by itself (exit status {status})"

@@ -33,10 +33,10 @@ from fdgui.probe.precision import (
     coarser,
     confirmed,
     decided,
+    held_to_the_end,
     precision_of_all,
     precision_of_one,
     probe_points,
-    tentative,
 )
 
 DENSE_SHARE = 0.25  # a point changing more than this share of θ is sent whole
@@ -116,6 +116,7 @@ class ProbeModel(ModelBase):
     def _load(self) -> None:
         current = signature(self.path)
         self.signature: Signature | None = None  # until the file has loaded (see refresh)
+        self.tried = current  # the version of the last load, loaded or not (see refresh)
         self._reported = "float64"  # the coarsest loss dtype the worker has reported
         request = {"op": "load", "path": self.path}
         self.process.load_request = request
@@ -140,10 +141,23 @@ class ProbeModel(ModelBase):
         self._has_gradient = bool(reply["has_gradient"])
         self.batched = bool(reply["batched"])
         self.form = str(reply["form"])
+        self.unused = [str(name) for name in reply.get("unused", ())]
         self.python_version = str(reply.get("python", ""))
         self._gradient: np.ndarray | None = None
         self._precision: str | None = None
         self.version += 1
+
+    @property
+    def form_note(self) -> str:
+        """'' or what the file defines that the form it is read in does not use."""
+        if not self.unused:
+            return ""
+        shown = [f"{name}()" if name == "parameters" else name for name in self.unused]
+        read = {"minimal": "the minimal form (theta0, loss, grad)",
+                "richer": "the richer form (parameters(), loss, gradient)",
+                "object": "its probe object"}.get(self.form, self.form)  # fmt: skip
+        return (f"{os.path.basename(self.path)} defines {' and '.join(shown)}, which "
+                f"{read}, the form it is read in, does not use")  # fmt: skip
 
     def _same_point(self, reply: dict, arrays) -> bool:
         """Whether a reload's reply describes the tensors and θ0 this model holds."""
@@ -178,10 +192,10 @@ class ProbeModel(ModelBase):
             current = signature(self.path)
         except InputError:
             raise ProbeError(f"{self.path} is gone or unreadable") from None
-        same = self.signature is not None and current.digest == self.signature.digest
+        same = current.digest == self.tried.digest  # as loaded (or as its load failed)
         # a module the probe imports changed: the live process still runs its old code
         modules = self.process.changed_modules() if same else []
-        if same and not modules:
+        if same and not modules and self.signature is not None:
             self.note = ""
             if not self.process.alive and self.process.load_request is not None:
                 reply, arrays = self._call(self.process.load_request)  # a fresh process
@@ -190,13 +204,22 @@ class ProbeModel(ModelBase):
                 if switched and not self.note:  # the person named another Python
                     self.note = f"{os.path.basename(self.path)} now runs in {switched}"
             return self.note
-        self.process.close()
-        self._load()
         what = os.path.basename(self.path)
         if modules:
             names = ", ".join(sorted({os.path.basename(p) for p in modules}))
             what = f"{names} (imported by {what})"
-        self.note = f"{what} changed on disk and was reloaded"
+        # the last load failed and neither the file nor a module it had loaded changed
+        # since (a module it failed in, a missing one supplied): loaded again, as such
+        changed = modules or not same
+        self.process.close()
+        try:
+            self._load()
+        except ProbeError as error:  # the run's error says it was the new version's
+            said = f"{what} changed on disk and did not load" if changed else (
+                f"{what} did not load again")  # fmt: skip
+            raise ProbeError(f"{said}: {error.message}", error.details) from None
+        self.note = (f"{what} changed on disk and was reloaded" if changed
+                     else f"{what} was loaded again (its last load had failed)")  # fmt: skip
         return self.note
 
     def close(self) -> None:
@@ -296,8 +319,8 @@ class ProbeModel(ModelBase):
                 values += list(got)
                 batched += list(got)
                 found = decided(values)
-                if found is not None and not tentative(found, self._reported):
-                    break  # (a coarse reading from a few values waits for larger steps)
+                if found is not None and not held_to_the_end(found, self._reported):
+                    break  # (a reading the dtype does not declare waits for every step)
             if found is None:  # the loss never changed enough: its one value decides
                 found = precision_of_one(loss0) or precision_of_all(values) or "float64"
             # a batched path coarser than ``loss`` (a float32 fast path): the check's

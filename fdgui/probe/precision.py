@@ -157,6 +157,20 @@ def tentative(found: str | None, reported: str | None) -> bool:
     return unit_roundoff(found) > limit
 
 
+def held_to_the_end(found: str | None, reported: str | None) -> bool:
+    """Whether a value-based reading ``found`` must hold at every probe step, the largest
+    too, before it is trusted: any format coarser than float64 the loss's dtype does not
+    declare. A float64 loss that is 0 at θ0 and cancels near it (Σt³ at a symmetric point)
+    gives values that are a few multiples of float64's spacing at its terms' size: they
+    have few significant bits and lie on float32's grid (review18p M1: read as float32, a
+    1e-4 bug passed). At the largest step such a loss moves enough for a float64 value to
+    need more bits than float32 has; a float32 loss's values stay float32's there."""
+    if found is None or found == "float64":
+        return False
+    declared = _declared(reported)
+    return declared is None or unit_roundoff(found) > unit_roundoff(declared)
+
+
 def significand_bits(name: str) -> int:
     """Bits of a format's significand, the implicit one included (bfloat16 8, float16 11)."""
     return round(-float(np.log2(unit_roundoff(name))))

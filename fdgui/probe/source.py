@@ -125,6 +125,16 @@ class _NoProgress:
         pass
 
 
+def _unused(namespace: dict[str, Any], form: str) -> list[str]:
+    """Names of the other forms the file defines, which the form it is read in does not use
+    (review18p L7: both forms in one file, the richer one read silently; a minimal form's
+    ``gradient`` that is not its ``grad``)."""
+    names = {"minimal": ("gradient",) if "grad" not in namespace else (),
+             "richer": ("theta0", "grad"),
+             "object": ("theta0", "grad", "parameters", "gradient")}[form]  # fmt: skip
+    return [name for name in names if name in namespace]
+
+
 def _function(value: Any, name: str, form: str) -> Any:
     """``value`` if it is a function, None if the file does not define it; a gradient that is
     not a function is refused in words (never ignored: the check would give no verdict)."""
@@ -161,6 +171,7 @@ class Source:
         else:
             self.form = "minimal"
             self._minimal(namespace)
+        self.unused = _unused(namespace, self.form)
 
     # ---------------------------------------------------------------- the two forms
     def _richer(self, owner: Any, get) -> None:

@@ -21,6 +21,7 @@ A head start must not change what the person's file meets, so two guards:
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -31,6 +32,7 @@ from fdgui.probe.client import (
     ProbeProcess,
     default_python,
 )
+from fdgui.probe.ending import stopped_by_signal
 
 IDLE_SECONDS = 120.0  # a spare nobody picked for this long ends (a cancelled picker)
 NAME_SCAN_BYTES = 1 << 20  # the part of a picked file searched for the word "torch"
@@ -46,6 +48,8 @@ class SpareProcess(ProbeProcess):
         self.warming = False
         self.dropped = False  # the pick needs no head start (``fit_for``)
         self.head_start: dict[str, Any] | None = None  # the worker's answer to ``warm``
+        self.load_note = ""  # the file ran twice as it loaded, and why (review18p L1)
+        self._warmed: Any = None  # the Popen whose head start imported torch, until a load
 
     def warm(self) -> None:
         """Start the process and ask for its head start (a pick's load waits for it: a
@@ -63,10 +67,18 @@ class SpareProcess(ProbeProcess):
                 self.head_start = self._call({"op": "warm"}, (), FIRST_CALL_ALLOWANCE)[0]
                 if self.head_start.get("failed"):  # a broken torch: nothing half-imported
                     self.kill()
+                elif self.head_start.get("torch"):
+                    self._warmed = self.process  # the process a first load then meets
             except ProbeError:
                 self.kill()
             finally:
                 self.warming = False
+
+    def _first_in_warmed(self) -> bool:
+        """Whether the load just made went to the process whose head start imported torch
+        (once: later loads, after a change on disk or a restart, are in fresh processes)."""
+        warmed, self._warmed = self._warmed, None
+        return warmed is not None and warmed is self.process
 
     def fit_for(self, path: str) -> None:
         """Before the picked file loads (off the GUI thread): a head start still running
@@ -88,18 +100,36 @@ class SpareProcess(ProbeProcess):
     ) -> tuple[dict[str, Any], list]:
         if header.get("op") != "load":
             return super().call(header, arrays, timeout)
+        self.load_note = ""
+        name = os.path.basename(str(header.get("path", "the file")))
         try:
-            reply = super().call(header, arrays, timeout)
-        except ProbeError:
-            if not (self.head_start or {}).get("torch"):
+            reply = super().call(header, arrays, timeout)  # (after the head start)
+        except ProbeError as error:
+            # a failure where the head start had imported modules first (a sympy.py of its
+            # folder met site-packages' sympy) is a fresh process's to say; not a load that
+            # hung (a second wait), nor a reload (in a fresh process already: ``_warmed``)
+            hung = getattr(getattr(self, "_watch", None), "hung", False)
+            if not self._first_in_warmed() or hung or self.cancelled:
                 raise
-            # it failed where the head start had imported modules first (a sympy.py of its
-            # folder met site-packages' sympy): what it says is a fresh process's to say
+            answered = self.alive  # the file raised; else the process ended (killed −9)
             self.kill()
-            return super().call(header, arrays, timeout)
-        if reply[0].get("warm_differs"):
+            reply = super().call(header, arrays, timeout)
+            if not answered:  # review18p L2: a fresh process, as promised; said
+                self.load_note = f"{name} was loaded in a fresh process: " + error.message.replace(
+                    "the probe process", "the one prepared while it was chosen", 1)  # fmt: skip
+                return reply
+            why = "its load failed where torch had been imported ahead of it"
+        else:
+            why = reply[0].get("warm_differs") if self._first_in_warmed() else ""
+            if not why:
+                return reply
             self.kill()  # a fresh process: the file's own environment and path, as always
             reply = super().call(header, arrays, timeout)
+            why = why if isinstance(why, str) else "it changed what torch meets as it starts"
+        self.load_note = (
+            f"{name} ran twice as it loaded (its module-level code too): {why}, so it was "
+            "loaded again in a fresh process, as the command line would have loaded it"
+        )
         return reply
 
 
@@ -159,9 +189,12 @@ class Spare:
 
     def _dead(self) -> bool:
         """The spare's head start is over and its process is not running (it failed, or was
-        killed from outside)."""
+        killed from outside), or it is stopped by a signal (SIGSTOP from outside, during
+        its head start or after: a pick would wait for it, review18p M3)."""
         thread, process = self._thread, self.process
         warming = thread is not None and thread.is_alive()
+        if process is not None and stopped_by_signal(process.process):
+            return True
         return process is not None and not warming and not process.alive
 
     def _arm(self, process: SpareProcess) -> None:

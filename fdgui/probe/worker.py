@@ -208,26 +208,29 @@ def _files_of(names: set[str]) -> dict[str, str]:
     return files
 
 
-def _warm_differs() -> bool:
-    """After a load in a warmed process: whether the file changed the environment torch reads
-    (``TORCH_READS``) or put another module ahead on the path of any the head start imported
-    (a torch.py, sympy.py or mpmath/ of the person's folder), so that a fresh process would
-    have imported it otherwise than the head start did (review18p M2)."""
+def _warm_differs() -> str:
+    """After a load in a warmed process: why a fresh process would have imported what the
+    head start imported otherwise ("" when it would not): the file changed the environment
+    torch reads (``TORCH_READS``), or put another module ahead on the path of any the head
+    start imported (a torch.py, sympy.py or mpmath/ of the person's folder: review18p M2)."""
     if not _WARMED:
-        return False
-    if _torch_environ() != _WARMED["environ"]:
-        return True
+        return ""
+    environ = _torch_environ()
+    if environ != _WARMED["environ"]:
+        keys = sorted(k for k in {**environ, **_WARMED["environ"]}
+                      if environ.get(k) != _WARMED["environ"].get(k))  # fmt: skip
+        return f"it set {', '.join(keys[:3])}, which torch reads as it starts"
     from importlib.machinery import PathFinder
 
     for top, file in _WARMED["modules"].items():
         try:
             spec = PathFinder.find_spec(top, sys.path)
         except (ImportError, ValueError):
-            return True
+            spec = None
         origin = getattr(spec, "origin", None)
         if not origin or os.path.abspath(origin) != file:
-            return True
-    return False
+            return f"its path finds another {top} than the one imported ahead of it"
+    return ""
 
 
 def _exit_now() -> None:
@@ -293,12 +296,14 @@ def main() -> int:
                     tensors=[[name, list(shape)] for name, shape in source.names],
                     named=source.named,
                     form=source.form,
+                    unused=source.unused,
                     has_gradient=gradient_ok,
                     batched=source.batched,
                     python=sys.version.split()[0],
                 )
-                if _warm_differs():
-                    reply["warm_differs"] = True  # the window loads it in a fresh process
+                differs = _warm_differs()
+                if differs:
+                    reply["warm_differs"] = differs  # the window loads it in a fresh process
                 out = [theta]
             elif op == "warm":
                 reply.update(_warm())

@@ -56,8 +56,10 @@ def describe(model: Any) -> str:
     more = "…" if len(model.tensors) > 6 else ""
     gradient = "its own gradient" if model.has_gradient else "no gradient (numeric only)"
     batched = "batched losses" if model.batched else "one loss at a time"
+    form_note = getattr(model, "form_note", "")  # both forms in one file (review18p L7)
     return (
-        f"{len(model.tensors)} tensor{'s' if len(model.tensors) != 1 else ''}, "
+        (f"Note: {form_note}. " if form_note else "")
+        + f"{len(model.tensors)} tensor{'s' if len(model.tensors) != 1 else ''}, "
         f"{model.parameter_count:,} parameters ({shapes}{more}); {gradient}; {batched}; "
         f"Python {model.python_version}"
     )
@@ -341,13 +343,15 @@ class ProbePage(QWidget):
     def show_loaded(self, model: Any) -> None:
         self._opening_path = ""
         self.path_label.setText(model.path)
-        self.info_label.setText(describe(model))
+        twice = getattr(getattr(model, "process", None), "load_note", "")  # review18p L1
+        self.info_label.setText(f"{twice}. {describe(model)}" if twice else describe(model))
         self.show_failure("", "")
 
     def show_note(self, note: str) -> None:
         """A reload's note: on the page (until the next load) and in the status bar."""
         if note:
             self.info_label.setText(f"{note}. {self.info_label.text()}")
+            self._note = f"{note}. "  # until a failure: then not of the version in force
             window = self.window()
             if isinstance(window, QMainWindow):
                 from fdgui.core.numbers.parsing import visible
@@ -359,6 +363,9 @@ class ProbePage(QWidget):
         probe is in force, and the path says the file did not load."""
         stopped = message == "the probe was stopped"  # Cancel: asked for, not a failure
         opening = self._opening_path if message else ""
+        note, self._note = getattr(self, "_note", ""), ""
+        if message and note and self.info_label.text().startswith(note):  # an earlier
+            self.info_label.setText(self.info_label.text()[len(note) :])  # reload's (L4)
         if opening:
             self._opening_path = ""
             self.path_label.setText(

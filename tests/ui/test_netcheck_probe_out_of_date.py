@@ -142,3 +142,25 @@ def test_a_reload_note_is_on_the_page(qtbot, tmp_path):
     assert "changed on disk and was reloaded" in panel.probe_page.info_label.text()
     assert panel.verdict_badge.text() == "Passed"
     model.probe.close()
+
+
+def test_a_failed_reload_leaves_no_old_note_and_marks_the_old_pass(qtbot, tmp_path):
+    """review18p L4: after a reload failed, the page still said "good.py changed on disk
+    and was reloaded" (an earlier run's note) above the red error, and the badge of the
+    previous version stayed "Passed" ("The last report stays")."""
+    _win, model, panel = _passed(qtbot, tmp_path)
+    good = tmp_path / "good.py"
+    good.write_text(GOOD + "\n# edited\n", encoding="utf-8")
+    assert _run(qtbot, model)[0]
+    assert "changed on disk and was reloaded" in panel.probe_page.info_label.text()
+    good.write_text(GOOD + "\ndef oops(:\n", encoding="utf-8")
+    replaced, said = _run(qtbot, model)
+    assert not replaced
+    assert "was reloaded" not in panel.probe_page.info_label.text()
+    assert "changed on disk and did not load" in panel.probe_page.error_title.text()
+    _out_of_date(panel, "good.py")
+    assert not any("The last report stays" in words for words in said), said
+    good.write_text(GOOD, encoding="utf-8")  # fixed: loaded again, checked, in force
+    assert _run(qtbot, model)[0]
+    assert panel.verdict_badge.text() == "Passed"
+    model.probe.close()

@@ -126,3 +126,19 @@ def test_a_spare_killed_from_outside_is_replaced_without_an_error(qtbot, window,
     qtbot.waitUntil(lambda: not model.probe.opening and model.probe.model is not None,
                     timeout=120_000)  # fmt: skip
     assert not page.error_title.text()
+
+
+def test_a_file_that_ran_twice_as_it_loaded_says_so_on_the_page(qtbot, window, tmp_path,
+                                                                 monkeypatch):  # fmt: skip
+    """review18p L1: a file that sets a variable torch reads, picked after the head start,
+    runs in the spare and again in a fresh process: the page says so."""
+    pytest.importorskip("torch")
+    _panel, model, page = parts(window, "netcheck")
+    path = tmp_path / "envmod.py"
+    path.write_text('import os\nos.environ["OMP_NUM_THREADS"] = "3"\nimport torch\n' + MARKED)
+    picker(monkeypatch, page, lambda: warmed_spare() and str(path))
+    loaded(qtbot, model, path)
+    assert (tmp_path / "ran").read_text() == "xx"
+    assert "envmod.py ran twice as it loaded" in page.info_label.text(), page.info_label.text()
+    assert "OMP_NUM_THREADS" in page.info_label.text()
+    assert not page.error_title.text()

@@ -128,7 +128,7 @@ def probe_checked(model: Any, probe: Any) -> None:
     """Remember which probe file (path and content) the report just made checked."""
     signature = getattr(probe, "signature", None)
     path = getattr(probe, "path", "")
-    digest = getattr(signature, "sha256", "") if signature is not None else ""
+    digest = getattr(signature, "digest", "") if signature is not None else ""
     model.checked_probe = (path, digest) if isinstance(path, str) and path else None
 
 
@@ -147,8 +147,10 @@ def other_probe(model: Any) -> str:
         return ""
     import os
 
-    signature = getattr(loaded, "signature", None)
-    digest = getattr(signature, "sha256", "") if signature is not None else ""
+    # the version last loaded, or whose reload failed (review18p L4: its digest, never read
+    # before, as "sha256": a failed reload of a changed file left the old badge as it was)
+    signature = getattr(loaded, "signature", None) or getattr(loaded, "tried", None)
+    digest = getattr(signature, "digest", "") if signature is not None else ""
     same_path = os.path.abspath(checked[0]) == os.path.abspath(loaded.path)
     if same_path and (not checked[1] or not digest or checked[1] == digest):
         return ""
