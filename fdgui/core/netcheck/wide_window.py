@@ -93,6 +93,12 @@ def decide(engine, rows_for, epsilon, analytic, numeric, plus, minus, kink, unde
         pending = np.asarray(undecided, dtype=bool) & ~kink & np.isfinite(numeric)
         pending &= np.isfinite(a) & (a != 0) & np.isin(codes, (0, UNDECIDED))
         first |= pending
+        # an entry a coarse loss's wider look left undecided after it agreed only within a
+        # first window of |a|/4 or more (``loose_verdict.LOOSE_SHARE``): these steps, with
+        # the entry's own round-off, may decide it as they decide any loose agreement
+        relooked = np.asarray(undecided, dtype=bool) & (codes == ROUNDOFF_LIMIT) & ~kink
+        relooked &= (a != 0) & np.isfinite(numeric) & np.isfinite(a) & loose
+        first |= relooked & (np.abs(numeric - a) <= window)
     if loose_verdict.applies(engine) and not suspect:
         return numeric, None, reason  # (its wider look used this round-off already)
     chosen = np.flatnonzero(first)
