@@ -36,7 +36,13 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, ladder_kinks, noisy_repeats
 from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
-from fdgui.core.netcheck.reexamine import NOISE_OPEN, NOISE_WIDTH, ROUNDOFF_LIMIT, UNDECIDED
+from fdgui.core.netcheck.reexamine import (
+    KINK_LIMIT,
+    NOISE_OPEN,
+    NOISE_WIDTH,
+    ROUNDOFF_LIMIT,
+    UNDECIDED,
+)
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
@@ -217,8 +223,16 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     undecided[chosen[opened]] = True
     # agreed only within a first window of LOOSE_SHARE of |a| or more (not yet undecided by
     # it: |a|/2) and neither wrong nor right at the wider steps: undecided, never "correct"
-    loose = loose_open[chosen] & ~wide_open[chosen]
-    loose &= ~(unsettled[chosen] | weak[chosen] | wrong | right | opened)
+    loose = loose_open[chosen] & ~(unsettled[chosen] | weak[chosen] | wrong | right | opened)
+    # ... and where no pair up to the narrowest bar was clean (a kink crossed within the
+    # steps), nothing bounded it: a bug of any size inside its window would stand there
+    # as well, so it is marked KINK_LIMIT (``results``: in a loss rounding far coarser
+    # than its dtype such an entry keeps the check from passing); a clean pair bounded
+    # it: only a bug within two of its bars, which the numbers do not resolve, can hide
+    with np.errstate(invalid="ignore"):
+        bounded = clean & np.isfinite(value) & np.isfinite(bar)
+    unbounded = loose & ~bounded
+    loose &= ~wide_open[chosen] | unbounded
     undecided[chosen[loose]] = True
     if not (wrong.any() or right.any() or opened.any() or loose.any()):
         return numeric, None, reason
@@ -227,6 +241,7 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     )
     codes[chosen[opened]] = NOISE_OPEN
     codes[chosen[loose]] = ROUNDOFF_LIMIT
+    codes[chosen[unbounded]] = KINK_LIMIT
     return numeric, bars, codes
 
 

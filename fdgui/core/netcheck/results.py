@@ -21,6 +21,7 @@ from fdgui.core.netcheck.reexamine import (
     CLEAR_AFTER_WIDER,
     CLEAR_DISAGREEMENT,
     ESTIMATE_REASONS,
+    KINK_LIMIT,
     LADDER_REASONS,
     NOISE_OPEN,
     OWN_SCALE_REASONS,
@@ -418,9 +419,11 @@ def build_report(
         unresolved |= undecided & left_open & coarse_loss
         # neither side's slope; a noisy loss's wider steps against a (review17p M1)
         unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN))
-        # any other undecided entry there: its window (the coarse rounding's) holds bugs the
-        # loss's own numbers resolve, so it may not pass either (review18n C1)
+        # an undecided entry there that no clean wider pair bounded (the loose look crossed
+        # a kink: KINK_LIMIT): its window (the coarse rounding's) holds bugs the loss's own
+        # numbers resolve, and nothing would have called them wrong (review18n C1)
         coarse_open = undecided & ~unresolved & checked & coarse_loss
+        coarse_open &= result.reason == KINK_LIMIT
         failing = checked & ~explained
         loose = np.zeros_like(checked)
         if result.projection and engine == "forward" and settings.dtype == "float64":

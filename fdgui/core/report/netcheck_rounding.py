@@ -12,7 +12,6 @@ from collections.abc import Callable
 from fdgui.core.netcheck import CheckReport, Entry
 from fdgui.core.netcheck.tolerances import recommended_tolerances
 from fdgui.core.numbers.format import significant
-from fdgui.core.report.netcheck_notes import entry_status
 
 #: the measured atol over the dtype's own (same loss, same ε) past which the loss is said to
 #: round coarser than its dtype: noise aside, nothing else widens atol by three decades
@@ -63,7 +62,7 @@ def coarse_open_words(report: CheckReport, label: Callable[[Entry, bool], str]) 
     numbers resolve (review18n C1: 10 %–4× bugs on such entries of float32 losses passed)."""
     count = sum(t.coarse_open for t in report.tensors)
     checked = sum(t.checked for t in report.tensors)
-    shown = [e for e in report.worst if entry_status(e.note, e.failing) == "undecided"][:3]
+    shown = [e for e in report.worst if e.note == "kink-limit"][:3]
     named = "; ".join(
         f"{label(entry, False)}: numeric {significant(entry.numeric, 6)}, gradient "
         f"{significant(entry.analytic, 6)}"
@@ -76,7 +75,8 @@ def coarse_open_words(report: CheckReport, label: Callable[[Entry, bool], str]) 
         f"Inconclusive: {count:,} of {checked:,} entries{named} {verb} undecided in a loss "
         f"that rounds far coarser than {report.tolerances.dtype} (agreement within "
         f"{resolve_words(report)}): neither that window nor wider steps could tell the "
-        "gradient there from a wrong one, and the window holds bugs the loss's own numbers "
-        f"resolve, so a bug is not ruled out: no pass. Sweep {where} in the ε explorer "
+        "gradient there from a wrong one (the wider steps cross a kink), and the window "
+        "holds bugs the loss's own numbers resolve, so a bug is not ruled out: no pass. "
+        f"Sweep {where} in the ε explorer "
         "(fdgui-cli sweep --probe) to decide."
     )
