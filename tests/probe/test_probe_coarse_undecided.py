@@ -132,3 +132,16 @@ def test_a_small_loss_with_a_float32_part_fails_a_1e3_bug(tmp_path, scale):
 def test_a_small_loss_with_a_float32_part_passes_the_correct_gradient(tmp_path, scale):
     report = full_check(write_probe(tmp_path, SMALL.format(seed=0, scale=scale, bug=0.0)))
     assert report.verdict == "pass", report.worst[:2]
+
+
+def test_the_verdict_and_its_count_survive_a_stored_report(tmp_path):
+    from fdgui.core.netcheck.stored import report_data, report_from_data
+    from fdgui.core.report.netcheck import verdict_in_words
+
+    report = full_check(write_probe(tmp_path, conv(0, 11, 0.5)))
+    assert report.inconclusive and any(t.coarse_open for t in report.tensors)
+    words = verdict_in_words(report)
+    assert words.startswith("Inconclusive") and "K[1, 1, 2]" in words, words
+    again = report_from_data(report_data(report)).report
+    assert again.inconclusive
+    assert [t.coarse_open for t in again.tensors] == [t.coarse_open for t in report.tensors]

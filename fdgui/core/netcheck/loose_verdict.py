@@ -28,6 +28,13 @@ where the two sides' slopes stand apart (``ladder_kinks``): correct float32 torc
 failed at entries whose wider steps crossed kinks. The cost is eight losses per such entry
 (fourteen where one looks wrong), counted by the report and the plan (the engine's
 ``more_evaluations``).
+
+An entry whose first window was LOOSE_SHARE of |a| or more is "right" only within such a
+bar, else undecided — never correct by that window (review18n C1: a 50 % bug beside a kink
+read "correct" within a window of 43 % of |a|); one no clean pair bounded (a kink crossed up
+to the narrowest bar) is marked KINK_LIMIT, and in a loss rounding far coarser than its dtype
+keeps the check from passing (``results``). "Coarse" is measured against the size the loss
+rounds at (``_scale``), not against max(1, |L|) (review18q C1).
 """
 
 from __future__ import annotations

@@ -73,8 +73,8 @@ def coarse_open_words(report: CheckReport, label: Callable[[Entry, bool], str]) 
     verb = "stays" if count == 1 else "stay"
     return (
         f"Inconclusive: {count:,} of {checked:,} entries{named} {verb} undecided in a loss "
-        f"that rounds far coarser than {report.tolerances.dtype} (agreement within "
-        f"{resolve_words(report)}): neither that window nor wider steps could tell the "
+        f"that rounds far coarser than {report.settings.dtype}, the first ε's window being "
+        f"{resolve_words(report)}: neither that window nor wider steps could tell the "
         "gradient there from a wrong one (the wider steps cross a kink), and the window "
         "holds bugs the loss's own numbers resolve, so a bug is not ruled out: no pass. "
         f"Sweep {where} in the ε explorer "
