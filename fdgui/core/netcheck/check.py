@@ -147,7 +147,7 @@ def _check_steps(
     sigma = getattr(engine, "noise_sigma", 0.0)
     report = build_report(
         settings, engine.loss, results, tolerances, seconds, engine.name, total, label,
-        noisy=bool(sigma > 0),
+        noisy=bool(sigma > 0), magnitude=getattr(engine, "magnitude", None),
     )  # fmt: skip
     reexamined = getattr(engine, "reexamined", 0)
     if roundoff is not None:  # the ladder's and the measurement's evaluations count too

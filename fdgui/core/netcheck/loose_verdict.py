@@ -28,6 +28,13 @@ where the two sides' slopes stand apart (``ladder_kinks``): correct float32 torc
 failed at entries whose wider steps crossed kinks. The cost is eight losses per such entry
 (fourteen where one looks wrong), counted by the report and the plan (the engine's
 ``more_evaluations``).
+
+An entry whose first window was LOOSE_SHARE of |a| or more is "right" only within such a
+bar, else undecided — never correct by that window (review18n C1: a 50 % bug beside a kink
+read "correct" within a window of 43 % of |a|); one no clean pair bounded (a kink crossed up
+to the narrowest bar) is marked KINK_LIMIT, and in a loss rounding far coarser than its dtype
+keeps the check from passing (``results``). "Coarse" is measured against the size the loss
+rounds at (``_scale``), not against max(1, |L|) (review18q C1).
 """
 
 from __future__ import annotations
@@ -36,7 +43,13 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, ladder_kinks, noisy_repeats
 from fdgui.core.netcheck.own_roundoff import OWN_ABOVE, own_roundoff
-from fdgui.core.netcheck.reexamine import NOISE_OPEN, NOISE_WIDTH, UNDECIDED
+from fdgui.core.netcheck.reexamine import (
+    KINK_LIMIT,
+    NOISE_OPEN,
+    NOISE_WIDTH,
+    ROUNDOFF_LIMIT,
+    UNDECIDED,
+)
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
@@ -45,6 +58,11 @@ REACH = 0.05  # the widest estimate step, times max(1, |w|)
 COARSER = 16.0  # a loss rounding at this many times float64's u·max(1, |L|) is coarse
 LADDER = 3  # estimates at h, 2h, 4h (capped at REACH): the narrowest bar decides
 CHECKED = ("float64",)  # the checks' dtypes it looks at (a float32-dtype check: not measured)
+# an entry that agreed only within a first window of this share of |a| or more, and that the
+# wider steps decide neither way, is undecided: "correct" there would vouch for any bug up to
+# that share (review18n C1: a 50 % bug beside a kink read "correct" within a window of 43 %
+# of |a| in a float32 loss; ``wide_window.LOOSE_SHARE`` is the float64 twin of this rule)
+LOOSE_SHARE = 0.25
 
 
 def applies(engine) -> bool:
@@ -57,13 +75,25 @@ def applies(engine) -> bool:
     return engine.noise_sigma > 0 or _roundoff(engine) > COARSER * _plain(engine)
 
 
+def _scale(engine) -> float:
+    """The size one loss value rounds at: the magnitude the check measured along its lines
+    (``ForwardEngine.magnitude``: the loss, or its change over a unit move where larger),
+    else max(1, |L|). A loss of 1e-8 rounds at u·1e-8 in float64, not at u·1: against u·1 a
+    float32 part inside it (6e-16) looked no coarser than float64, the wider look never ran
+    and a 1e-3 bug passed "loosely" in 10 of 10 runs at |L| ≤ 1e-5 (review18q C1)."""
+    magnitude = getattr(engine, "magnitude", None)
+    if magnitude is None or not magnitude > 0 or not np.isfinite(magnitude):
+        return max(1.0, abs(engine.loss))
+    return float(magnitude)
+
+
 def _plain(engine) -> float:
-    return unit_roundoff("float64") * max(1.0, abs(engine.loss))
+    return unit_roundoff("float64") * _scale(engine)
 
 
 def _roundoff(engine) -> float:
     """One loss value's round-off: the loss's format's, or the measured one where larger."""
-    own = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
+    own = unit_roundoff(engine.precision) * _scale(engine)
     return max(own, engine.measured_roundoff)
 
 
@@ -87,6 +117,8 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         open_ = (off <= window) & ~kink & ~undecided & (a != 0)
         open_ &= np.isfinite(numeric) & np.isfinite(a)
         wide_open = open_ & (window >= 0.5 * np.abs(a))  # the first window decides nothing
+        # ... or too little: a "correct" within it would vouch for bugs of LOOSE_SHARE
+        loose_open = open_ & (window >= LOOSE_SHARE * np.abs(a))
     if reason is not None:
         open_ &= np.asarray(reason) == 0
     # the entries the second look left undecided (``reexamine``: a noisy loss's smaller
@@ -167,7 +199,7 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
         wrong &= straight  # no kink within the steps, and no rung reproduces g
         decides = usable & (bar <= estimate_verdict.DECIDE_SHARE * np.abs(g))
         within = np.abs(value - g) <= bar
-        right = wide_open[chosen] & decides & within
+        right = loose_open[chosen] & decides & within
         # an entry the second look left open: right only at a clean pair, with a bar under
         # half its first disagreement (which was then the noise's)
         open_after = unsettled[chosen]
@@ -196,12 +228,27 @@ def decide(engine, rows_for, epsilon, analytic, plus, minus, numeric, kink, unde
     undecided[chosen[(right | wrong) & unsettled[chosen]]] = False
     opened = _noise_open(sigma, value, bar, g, straight, wrong | right | weak[chosen])
     undecided[chosen[opened]] = True
-    if not (wrong.any() or right.any() or opened.any()):
+    # agreed only within a first window of LOOSE_SHARE of |a| or more (not yet undecided by
+    # it: |a|/2) and neither wrong nor right at the wider steps: undecided, never "correct"
+    loose = loose_open[chosen] & ~(unsettled[chosen] | weak[chosen] | wrong | right | opened)
+    # ... and where no pair up to the narrowest bar was clean (a kink crossed within the
+    # steps), nothing bounded it: a bug of any size inside its window would stand there
+    # as well, so it is marked KINK_LIMIT (``results``: in a loss rounding far coarser
+    # than its dtype such an entry keeps the check from passing); a clean pair bounded
+    # it: only a bug within two of its bars, which the numbers do not resolve, can hide
+    with np.errstate(invalid="ignore"):
+        bounded = clean & np.isfinite(value) & np.isfinite(bar)
+    unbounded = loose & ~bounded
+    loose &= ~wide_open[chosen] | unbounded
+    undecided[chosen[loose]] = True
+    if not (wrong.any() or right.any() or opened.any() or loose.any()):
         return numeric, None, reason
     numeric, bars, codes = estimate_verdict.written(
         numeric, reason, chosen, value, bar, right | opened, wrong
     )
     codes[chosen[opened]] = NOISE_OPEN
+    codes[chosen[loose]] = ROUNDOFF_LIMIT
+    codes[chosen[unbounded]] = KINK_LIMIT
     return numeric, bars, codes
 
 
@@ -240,7 +287,7 @@ def _with_own_roundoff(engine, rows_for, epsilon, chosen, r, sigma, g, first, bl
     differences at 1e-3 resolve the slope to 1e-4."""
     h, changes, made, straight, clean = found
     at = np.flatnonzero(blocked)
-    plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
+    plain = unit_roundoff(engine.precision) * _scale(engine)
     own = own_roundoff(engine, rows_for, epsilon, chosen[at], plain, untold=True,
                        above=OWN_ABOVE * r[at])  # fmt: skip
     wider = np.isfinite(own) & (own > OWN_ABOVE * r[at])
@@ -355,8 +402,9 @@ def _widening(engine, r, sigma: float) -> np.ndarray:
     """The estimate's step over the entry's ε: WIDER, or more where the loss rounds (or
     scatters) so coarsely — a float32 part in a float64 loss, measured along its tensor;
     a loss with a deterministic jitter — that the step for that rounding,
-    ((r + NOISE_WIDTH·σ)/max(1, |L|))^(1/3), is wider; capped at REACH."""
-    rounding = (np.asarray(r, dtype=float) + NOISE_WIDTH * sigma) / max(1.0, abs(engine.loss))
+    ((r + NOISE_WIDTH·σ)/S)^(1/3) (S the size the loss rounds at, ``_scale``), is wider;
+    capped at REACH."""
+    rounding = (np.asarray(r, dtype=float) + NOISE_WIDTH * sigma) / _scale(engine)
     coarse = rounding ** (1.0 / 3.0) / engine.epsilon_base
     return np.minimum(np.maximum(WIDER, coarse), REACH / engine.epsilon_base)
 

@@ -21,6 +21,7 @@ from fdgui.core.netcheck.reexamine import (
     CLEAR_AFTER_WIDER,
     CLEAR_DISAGREEMENT,
     ESTIMATE_REASONS,
+    KINK_LIMIT,
     LADDER_REASONS,
     NOISE_OPEN,
     OWN_SCALE_REASONS,
@@ -111,6 +112,11 @@ class TensorReport:
     # entries on wider steps, directions are not — a 30 % bug passed within atol 0.1 of a
     # float32 part (review17p C1), so one such direction keeps the check from passing
     loose_directions: int = 0
+    # undecided entries (not counted above) of a loss rounding far coarser than its dtype
+    # (``COARSE_ATOL``): that window is the coarse rounding's, wide enough to hold a bug the
+    # loss's own numbers resolve, so an entry it leaves undecided keeps the check from
+    # passing (review18n C1: 10 %–4× bugs on such entries of float32 losses passed, exit 0)
+    coarse_open: int = 0
 
     @property
     def inconclusive(self) -> bool:
@@ -127,6 +133,7 @@ class TensorReport:
             or self.unresolved > 0
             or self.no_estimate > 0
             or self.loose_directions > 0
+            or self.coarse_open > 0
         )
 
 
@@ -292,11 +299,15 @@ def _kinks_explained(result, engine: str, window, loss: float, correct, undefine
 COARSE_ATOL = 16.0  # a measured atol this many times the dtype's own: the loss rounds coarser
 
 
-def _own_atol(settings: CheckSettings, loss: float) -> float:
+def _own_atol(settings: CheckSettings, loss: float, magnitude: float | None = None) -> float:
     """The dtype's own atol for this loss and ε (inf where it cannot be said: nothing is
-    then called coarse)."""
+    then called coarse); ``magnitude``: the size the loss rounds at where measured (a loss
+    of 1e-8 rounds at u·1e-8, and a float32 part inside it is then far coarser: review18q
+    C1), else max(1, |L|)."""
+    if magnitude is not None and not (math.isfinite(magnitude) and magnitude > 0):
+        magnitude = None
     try:
-        own = recommended_tolerances(settings.dtype, loss, settings.epsilon).atol
+        own = recommended_tolerances(settings.dtype, loss, settings.epsilon, 0.0, magnitude).atol
     except (ValueError, KeyError, OverflowError):  # an infinite loss (refused before, today)
         return math.inf
     return own if own > 0 else math.inf
@@ -312,10 +323,12 @@ def build_report(
     parameters_checked: int,
     model_label: str = "",
     noisy: bool = False,
+    magnitude: float | None = None,
 ) -> CheckReport:
     """The frozen report of a finished check (``loss``: L at the checked point; ``noisy``:
     the loss varied between evaluations, so its window already holds the noise and any
-    entry the second look leaves undecided after disagreeing beyond it is unresolved)."""
+    entry the second look leaves undecided after disagreeing beyond it is unresolved;
+    ``magnitude``: the size the loss rounds at, where the engine measured it)."""
     clear_factor = 1.0 if noisy else CLEAR_DISAGREEMENT
     # (a float64 forward check at the recommended ε: the wider steps looked at every open
     # entry first — not along a projection's directions)
@@ -327,7 +340,7 @@ def build_report(
     candidates: list[Entry] = []
     total_failures = 0
     check_tolerances = tolerances
-    own_atol = _own_atol(settings, loss)
+    own_atol = _own_atol(settings, loss, magnitude)
     for result in results:
         # a tensor measured on its own lines is judged with its own round-off
         tolerances = getattr(result, "tolerances", None) or check_tolerances
@@ -406,6 +419,11 @@ def build_report(
         unresolved |= undecided & left_open & coarse_loss
         # neither side's slope; a noisy loss's wider steps against a (review17p M1)
         unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN))
+        # an undecided entry there that no clean wider pair bounded (the loose look crossed
+        # a kink: KINK_LIMIT): its window (the coarse rounding's) holds bugs the loss's own
+        # numbers resolve, and nothing would have called them wrong (review18n C1)
+        coarse_open = undecided & ~unresolved & checked & coarse_loss
+        coarse_open &= result.reason == KINK_LIMIT
         failing = checked & ~explained
         loose = np.zeros_like(checked)
         if result.projection and engine == "forward" and settings.dtype == "float64":
@@ -449,6 +467,7 @@ def build_report(
                 unresolved=int(np.sum(unresolved)),
                 no_estimate=int(np.sum(no_loss)),
                 loose_directions=int(np.sum(loose)),
+                coarse_open=int(np.sum(coarse_open)),
             )
         )
         # failing entries first, then by relative error (so worst[0] is the worst failure)

@@ -158,6 +158,7 @@ def report_data(report: CheckReport, finished_at: str = "") -> dict[str, Any]:
             "unreproducible": tensor.unreproducible,
             "decided_by_estimate": tensor.decided_estimate,  # netcheck.estimate_verdict
             "unresolved": tensor.unresolved,  # clear disagreements left undecided
+            "coarse_open": tensor.coarse_open,  # a coarse loss's unbounded undecided entries
             "no_estimate": tensor.no_estimate,  # the loss not finite at θ ± ε
             "heat_levels": [_number(v) for v in tensor.heat_levels],
         }
@@ -427,6 +428,7 @@ def _tensor(item: dict[str, Any], omitted: dict[str, str]) -> TensorReport:
         unreproducible=_int(item.get("unreproducible", 0), f"{name} unreproducible"),
         decided_estimate=_int(item.get("decided_by_estimate", 0), f"{name} by estimate"),
         unresolved=_int(item.get("unresolved", 0), f"{name} unresolved"),
+        coarse_open=_int(item.get("coarse_open", 0), f"{name} coarse open"),
         no_estimate=_int(item.get("no_estimate", 0), f"{name} no estimate"),
         heat_map=heat,
         heat_levels=(low, high),

@@ -41,7 +41,7 @@ import numpy as np
 
 from fdgui.core.netcheck import estimate_verdict, loose_verdict, wide_kinks
 from fdgui.core.netcheck.own_roundoff import own_roundoff
-from fdgui.core.netcheck.reexamine import ESTIMATE_RIGHT, ROUNDOFF_LIMIT, UNDECIDED
+from fdgui.core.netcheck.reexamine import ESTIMATE_RIGHT, KINK_LIMIT, ROUNDOFF_LIMIT, UNDECIDED
 from fdgui.core.netcheck.tolerances import step_atol
 from fdgui.core.numbers.precision import unit_roundoff
 
@@ -93,6 +93,14 @@ def decide(engine, rows_for, epsilon, analytic, numeric, plus, minus, kink, unde
         pending = np.asarray(undecided, dtype=bool) & ~kink & np.isfinite(numeric)
         pending &= np.isfinite(a) & (a != 0) & np.isin(codes, (0, UNDECIDED))
         first |= pending
+        # an entry a coarse loss's wider look left undecided after it agreed only within a
+        # first window of |a|/4 or more (``loose_verdict.LOOSE_SHARE``; KINK_LIMIT: no clean
+        # pair bounded it): these steps, with
+        # the entry's own round-off, may decide it as they decide any loose agreement
+        relooked = np.asarray(undecided, dtype=bool) & ~kink
+        relooked &= np.isin(codes, (ROUNDOFF_LIMIT, KINK_LIMIT))
+        relooked &= (a != 0) & np.isfinite(numeric) & np.isfinite(a) & loose
+        first |= relooked & (np.abs(numeric - a) <= window)
     if loose_verdict.applies(engine) and not suspect:
         return numeric, None, reason  # (its wider look used this round-off already)
     chosen = np.flatnonzero(first)

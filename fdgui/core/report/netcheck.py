@@ -35,7 +35,7 @@ from fdgui.core.report.netcheck_notes import (
     entry_status,
 )
 from fdgui.core.report.netcheck_open import loose_directions_words, no_estimate_words, open_in_words
-from fdgui.core.report.netcheck_rounding import kink_words, resolve_words
+from fdgui.core.report.netcheck_rounding import coarse_open_words, kink_words, resolve_words
 
 BAND_TITLES = {verdict.key: verdict.title for verdict in VERDICTS}
 
@@ -89,6 +89,8 @@ def verdict_in_words(report: CheckReport) -> str:
         return open_in_words(report, entry_label)
     if report.inconclusive and any(t.loose_directions for t in report.tensors):
         return loose_directions_words(report)
+    if report.inconclusive and any(t.coarse_open for t in report.tensors):
+        return coarse_open_words(report, entry_label)
     if report.inconclusive:
         undecided = [t for t in report.tensors if t.inconclusive]
         names = ", ".join(t.name for t in undecided)
@@ -348,6 +350,7 @@ def tensor_dict(tensor: TensorReport) -> dict[str, Any]:
         "decided_at_larger_epsilon": tensor.decided_larger,
         "decided_by_estimate": tensor.decided_estimate,
         "unresolved": tensor.unresolved,
+        "coarse_open": tensor.coarse_open,
         "no_estimate": tensor.no_estimate,
     }
 

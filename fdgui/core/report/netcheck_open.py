@@ -5,7 +5,9 @@ beyond it at all on a noisy loss, or anywhere in it on a loss rounding far coars
 dtype, ``results.COARSE_ATOL`` — and the
 second look — a short ε sweep, Richardson, smaller steps — could neither confirm the
 disagreement nor show the first ε at fault) never counts as agreeing: the check is
-inconclusive, and "no entry disagrees" would be false (review9h #2).
+inconclusive, and "no entry disagrees" would be false (review9h #2). In such a coarse loss
+any other entry left undecided keeps the check from passing too
+(``netcheck_rounding.coarse_open_words``).
 """
 
 from __future__ import annotations

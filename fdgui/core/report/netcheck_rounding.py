@@ -7,8 +7,9 @@ verdicts are the check's."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-from fdgui.core.netcheck import CheckReport
+from fdgui.core.netcheck import CheckReport, Entry
 from fdgui.core.netcheck.tolerances import recommended_tolerances
 from fdgui.core.numbers.format import significant
 
@@ -52,3 +53,30 @@ def kink_words(report: CheckReport, kink: str) -> str:
     if coarse_factor(report) is None:
         return f"sit on {kink}"
     return f"read as {kink} (one-sided slopes that differ: a kink, or the loss's rounding)"
+
+
+def coarse_open_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> str:
+    """The inconclusive verdict of a check whose loss rounds far coarser than its dtype
+    (``TensorReport.coarse_open``): entries neither the first ε's window (that rounding's)
+    nor the wider steps could decide. That window is wide enough to hold a bug the loss's own
+    numbers resolve (review18n C1: 10 %–4× bugs on such entries of float32 losses passed)."""
+    count = sum(t.coarse_open for t in report.tensors)
+    checked = sum(t.checked for t in report.tensors)
+    shown = [e for e in report.worst if e.note == "kink-limit"][:3]
+    named = "; ".join(
+        f"{label(entry, False)}: numeric {significant(entry.numeric, 6)}, gradient "
+        f"{significant(entry.analytic, 6)}"
+        for entry in shown
+    )
+    named = f" ({named}{'; …' if count > len(shown) else ''})" if shown else ""
+    where = label(shown[0], False) if shown else "such an entry"
+    verb = "stays" if count == 1 else "stay"
+    return (
+        f"Inconclusive: {count:,} of {checked:,} entries{named} {verb} undecided in a loss "
+        f"that rounds far coarser than {report.settings.dtype}, the first ε's window being "
+        f"{resolve_words(report)}: neither that window nor wider steps could tell the "
+        "gradient there from a wrong one (the wider steps cross a kink), and the window "
+        "holds bugs the loss's own numbers resolve, so a bug is not ruled out: no pass. "
+        f"Sweep {where} in the ε explorer "
+        "(fdgui-cli sweep --probe) to decide."
+    )
