@@ -373,6 +373,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                 facts["subgradient"] = True
                 # strictly between, or outside by less than the slack (the words differ)
                 facts["between"] = bool(low <= checked.value <= high)
+                facts["subgradient_slack"] = float(slack)
         return reading.diagnosis(
             "kink",
             "kink-at",
