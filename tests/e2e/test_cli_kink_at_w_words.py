@@ -30,7 +30,7 @@ def test_a_claim_outside_both_slopes_is_not_said_to_lie_between(capsys):
 
 
 def test_the_average_is_the_slopes_average(capsys):
-    status, words = _words(
+    _status, words = _words(
         capsys, "--expr", EXPR, "--at", "2.5", "--dtype", "bfloat16", "--grad", "0.001"
     )
     assert "lies between the one-sided slopes" in words, words
