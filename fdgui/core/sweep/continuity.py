@@ -39,7 +39,7 @@ PERSIST_SHARE = 1e-2  # a kink's new slope holds over the next step to this shar
 DRIFT = 2.0  # the tolerance: this many times the quotient's change over the steps below
 
 
-def first_breaks(result, low: float, high: float) -> list[tuple[str, float, str]]:
+def first_breaks(result, low: float, high: float = np.inf) -> list[tuple[str, float, str]]:
     """(side "+" or "−", the step h where it breaks, "jump", "kink" or "unclear") for the
     first break of each side's quotients (see the module) at a step between ``low`` and
     ``high``; a side with none there is left out."""
@@ -58,12 +58,14 @@ def first_breaks(result, low: float, high: float) -> list[tuple[str, float, str]
     return found
 
 
-def moves_continuously(result, low: float, high: float) -> bool:
-    """Whether the loss's first moves between steps ``low`` and ``high`` are kinks on every
-    side that moves there (``first_breaks``: slope changes, no jump, none unclear), so no
-    part rounded to a grid shows there; False where no side breaks there."""
-    found = first_breaks(result, low, high)
-    return bool(found) and all(kind == "kink" for _side, _h, kind in found)
+def moves_continuously(result, low: float) -> bool:
+    """Whether each side's first move at a step from ``low`` up is a kink (``first_breaks``:
+    a slope change, no jump, nothing unclear), so no part rounded to a grid moves first on
+    either side. Both sides must break: kinks on a grid lie on both sides of w, while one
+    relu's kink beside a part rounded to a grid (review16x K1) leaves the other side's
+    first move the part's step."""
+    found = first_breaks(result, low)
+    return len(found) == 2 and all(kind == "kink" for _side, _h, kind in found)
 
 
 def _sides(result):

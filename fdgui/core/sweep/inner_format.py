@@ -203,7 +203,7 @@ def _inner(result) -> tuple[float, float, bool, tuple | None, bool] | None:
         return None  # no run at the bottom, or the coarser part never shows
     from fdgui.core.sweep.continuity import moves_continuously
 
-    if moves_continuously(result, float(epsilons[first - 1]) / 2.0, 2.0 * float(epsilons[first])):
+    if moves_continuously(result, float(epsilons[first - 1]) / 2.0):
         return None  # kinks (a slope change on each side), no part's first step (C1)
     top = float(epsilons[first - 1])  # the largest ε of the run
     above = slice(first, None)

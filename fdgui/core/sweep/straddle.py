@@ -52,17 +52,17 @@ def distrust_straddling(result: SweepResult) -> SweepResult:
     return _with_references(result, tuple(references))
 
 
-KINKS_SPAN = 10.0  # the sides' first moves read within this factor of the leap's ε
+KINKS_SPAN = 10.0  # the sides' first moves read from this factor below the leap's ε
 
 
 def crossed_kinks(result, epsilon: float) -> bool:
     """Whether the one-sided differences' leap near ``epsilon`` is kinks', which need not
     stay apart (kinks on a grid, np.interp's: the next one bends them back), not a
-    staircase's steps: every side that first moves within KINKS_SPAN of it changes slope
-    continuously there (``continuity.moves_continuously``; review18x C1)."""
+    staircase's steps: each side's first move from KINKS_SPAN below it up changes slope
+    continuously (``continuity.moves_continuously``; review18x C1)."""
     from fdgui.core.sweep.continuity import moves_continuously
 
-    return moves_continuously(result, epsilon / KINKS_SPAN, epsilon * KINKS_SPAN)
+    return moves_continuously(result, epsilon / KINKS_SPAN)
 
 
 def _trusted_richardson(result: SweepResult) -> tuple[int, np.ndarray] | None:
