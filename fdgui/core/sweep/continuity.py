@@ -50,12 +50,42 @@ def first_breaks(result, low: float, high: float = np.inf) -> list[tuple[str, fl
         if read is None:
             continue
         where, widths, quotients = read
-        for k in np.flatnonzero((where >= low) & (where <= high)):
-            kind = _break_kind(quotients, widths, int(k), base)
-            if kind is not None:
-                found.append((side, float(where[k]), kind))
-                break
+        # as arrays (100,000 measured rows), then the first break's kind
+        breaking = np.flatnonzero(
+            _breaking(quotients, widths, base) & (where >= low) & (where <= high)
+        )
+        if breaking.size:
+            k = int(breaking[0])
+            found.append((side, float(where[k]), _break_kind(quotients, widths, k, base)))
     return found
+
+
+def _tolerances(quotients: np.ndarray, widths: np.ndarray, base: float) -> np.ndarray:
+    """Each interval k's tolerance (k ≥ 3, k + 2 within): DRIFT times the quotient's change
+    over the two intervals below, and the round-off of the three around it."""
+    size = quotients.size
+    tolerance = np.full(size, np.nan)
+    if size < 6:
+        return tolerance
+    k = np.arange(3, size - 2)
+    with np.errstate(all="ignore"):
+        drift = np.abs(quotients[k - 1] - quotients[k - 2]) + np.abs(
+            quotients[k - 2] - quotients[k - 3]
+        )
+        noise = NOISE_ULPS * base * (1.0 / widths[k - 1] + 1.0 / widths[k] + 1.0 / widths[k + 1])
+        tolerance[k] = DRIFT * drift + noise
+    return tolerance
+
+
+def _breaking(quotients: np.ndarray, widths: np.ndarray, base: float) -> np.ndarray:
+    """Where the quotient over an interval moves off the one below by more than BREAK
+    times its tolerance (``_tolerances``; NaN: no break)."""
+    tolerance = _tolerances(quotients, widths, base)
+    with np.errstate(all="ignore"):
+        step = np.abs(quotients - np.roll(quotients, 1))
+        ahead = np.roll(quotients, -1), np.roll(quotients, -2)
+        finite = np.isfinite(tolerance) & np.isfinite(ahead[0]) & np.isfinite(ahead[1])
+        return finite & np.isfinite(step) & (step > BREAK * tolerance)
 
 
 def moves_continuously(result, low: float) -> bool:
@@ -119,10 +149,7 @@ def _break_kind(quotients: np.ndarray, widths: np.ndarray, k: int, base: float) 
     if k < 3 or k + 2 >= quotients.size:
         return None
     below, here, above, next_up = quotients[k - 1], quotients[k], quotients[k + 1], quotients[k + 2]
-    with np.errstate(all="ignore"):
-        drift = abs(below - quotients[k - 2]) + abs(quotients[k - 2] - quotients[k - 3])
-        noise = NOISE_ULPS * base * (1.0 / widths[k - 1] + 1.0 / widths[k] + 1.0 / widths[k + 1])
-        tolerance = DRIFT * drift + noise
+    tolerance = float(_tolerances(quotients[k - 3 : k + 3], widths[k - 3 : k + 3], base)[3])
     values = (below, here, above, next_up, tolerance)
     if not all(np.isfinite(value) for value in values):
         return None
