@@ -107,6 +107,8 @@ def column_role(name: str) -> str | None:
     # L+, loss_plus, L(w+eps), f(x+h), Lp; L-, loss_minus, L(w-ε), Lm: the sign of the step
     # (said in words first: loss-plus; an exponent's sign is no step's: L(w+1e-3))
     plus, minus = "plus" in text, "minus" in text
+    if plus == minus and _hyphenated(text):
+        return None  # hand-made, so-called: a word's hyphen, no step's sign (review18x M1)
     if plus == minus:
         inside = re.split(r"[(\[]", text, maxsplit=1)[1] if re.search(r"[(\[]", text) else text
         inside = re.sub(r"(\d\.?)e[+-]?\d", r"\1", inside)
@@ -121,6 +123,16 @@ def column_role(name: str) -> str | None:
     if plus:
         return None  # L+-
     return _side(name.strip().strip("\"'"))
+
+
+def _hyphenated(text: str) -> bool:
+    """Whether ``text`` is two words of letters joined by a sign, neither a loss's, a
+    point's or a step's name (``hand-made``; not ``loss-h``, ``lw-eps``)."""
+    found = re.fullmatch(r"([a-z]{2,})[-+]([a-z]{2,})", text)
+    if not found:
+        return False
+    names = _EPSILON_NAMES | _LOSS_NAMES | set(_LOSS_WORDS) | {"theta", "w0", "x0"}
+    return not (found.group(1) in names or found.group(2) in names)
 
 
 def _header_cells(line: str) -> list[str]:

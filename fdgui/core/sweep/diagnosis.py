@@ -372,7 +372,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
                     return _wrong(reading, consensus, spread, None, outside_sides=(low, high))
                 facts["subgradient"] = True
                 # strictly between, or outside by less than the slack (the words differ)
-                facts["between"] = bool(low <= checked.value <= high)
+                facts.update(between=bool(low <= checked.value <= high), subgradient_slack=slack)
         return reading.diagnosis(
             "kink",
             "kink-at",

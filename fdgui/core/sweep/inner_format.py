@@ -201,6 +201,10 @@ def _inner(result) -> tuple[float, float, bool, tuple | None, bool] | None:
                     first, grid, line = found[0], found, fitted
     if first < FLAT_POINTS or first >= epsilons.size:
         return None  # no run at the bottom, or the coarser part never shows
+    from fdgui.core.sweep.continuity import moves_continuously
+
+    if moves_continuously(result, float(epsilons[first - 1]) / 2.0):
+        return None  # kinks (a slope change on each side), no part's first step (C1)
     top = float(epsilons[first - 1])  # the largest ε of the run
     above = slice(first, None)
     with np.errstate(all="ignore"):

@@ -90,13 +90,16 @@ def _staircase(result, mask: np.ndarray) -> bool:
     (``evidence._kink`` reads a break crossed that ``kink_stays`` does not keep): the
     steps of a staircase, a loss rounded to steps on top of a smooth one."""
     from fdgui.core.sweep.evidence import _kink, kink_stays
+    from fdgui.core.sweep.straddle import crossed_kinks
 
     if result.smooth or result.switched is not None:  # an expression knows its kinks
         return False
     usable = np.asarray(mask, dtype=bool)
     with np.errstate(all="ignore"):  # differences near overflow (cosh at 700)
         kink, epsilon = _kink(result, usable)
-        return kink == "crossed" and epsilon is not None and not kink_stays(result, usable, epsilon)
+        if kink != "crossed" or epsilon is None or kink_stays(result, usable, epsilon):
+            return False
+        return not crossed_kinks(result, epsilon)  # kinks on a grid bend back too (C1)
 
 
 def inside_quantum(result, reference) -> bool:

@@ -39,7 +39,7 @@ def distrust_straddling(result: SweepResult) -> SweepResult:
     if kink == "crossed" and (
         richardson.span is None
         or epsilon > richardson.span
-        or not kink_stays(result, usable, epsilon)
+        or not (kink_stays(result, usable, epsilon) or crossed_kinks(result, epsilon))
     ):
         return result  # the kink lies beyond its largest step, or it is a staircase's steps
     where = "at w" if kink == "at" else f"about {numbers.significant(epsilon, 2)} from w"
@@ -50,6 +50,19 @@ def distrust_straddling(result: SweepResult) -> SweepResult:
         f"differences show ({where}), so it is not used to judge",
     )
     return _with_references(result, tuple(references))
+
+
+KINKS_SPAN = 10.0  # the sides' first moves read from this factor below the leap's ε
+
+
+def crossed_kinks(result, epsilon: float) -> bool:
+    """Whether the one-sided differences' leap near ``epsilon`` is kinks', which need not
+    stay apart (kinks on a grid, np.interp's: the next one bends them back), not a
+    staircase's steps: each side's first move from KINKS_SPAN below it up changes slope
+    continuously (``continuity.moves_continuously``; review18x C1)."""
+    from fdgui.core.sweep.continuity import moves_continuously
+
+    return moves_continuously(result, epsilon / KINKS_SPAN)
 
 
 def _trusted_richardson(result: SweepResult) -> tuple[int, np.ndarray] | None:
