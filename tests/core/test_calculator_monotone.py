@@ -38,7 +38,8 @@ def test_the_reviewers_row_is_monotone_and_a_claim_inside_the_digits_is_consiste
     row = ("1.0000000000000000000300000", "0.9999999999999999999700000", "1e-20")
     seen = []
     for claim in ("3", "3.000003", "3.0003", "3.03", "3.3"):
-        result = _verdict(*row, claim)
+        # with L on the line through L+ and L− (calc20: without L no row refutes)
+        result = _verdict(*row, claim, loss="1.0000000000000000000000000")
         seen.append(result.comparison.verdict.key)
     assert seen[:2] == ["consistent", "consistent"], seen
     assert seen[2] == "kinks" and seen[3] == "suspicious" and seen[4] == "wrong", seen
@@ -65,11 +66,14 @@ def _rows_are_monotone(rng: random.Random) -> None:
         if plus == minus:
             continue
         central = (plus - minus) / (2 * eps)
+        # with and without L (calc20: without L no row refutes, so only with L is the
+        # "wrong" end reached)
+        loss = rng.choice(["", str(base.quantize(q))])
         for sign in (1, -1):
             ranks = []
             for claim in _offsets(central):
                 claim = str(2 * central - Decimal(claim)) if sign < 0 else claim
-                result = _verdict(str(plus), str(minus), str(eps), claim)
+                result = _verdict(str(plus), str(minus), str(eps), claim, loss)
                 ranks.append((_RANK[result.comparison.verdict.key], claim,
                               result.comparison.verdict.key))  # fmt: skip
             keys = [r[0] for r in ranks]

@@ -91,13 +91,18 @@ def test_resolved_bugs_away_from_a_minimum_stay_wrong():
     for shape, offset, eps in itertools.product(
         _SHAPES, ("0.3", "-0.2"), ("0.001", "0.0001", "0.00001")
     ):
-        texts, truth = _row(shape, mp.mpf(offset), eps, mp.mpf(1))
+        texts, truth = _row(shape, mp.mpf(offset), eps, mp.mpf(1), with_loss=True)
+        alone, _ = _row(shape, mp.mpf(offset), eps, mp.mpf(1))
         for bug in ("1.1", "0.9", "1.02"):
             key = _key(texts, truth * mp.mpf(bug))
             premise = int(UNSEEN_STEEPNESS) * max(1, mp.mpf(bug)) * mp.mpf(eps) / mp.mpf("0.1")
             beyond = abs(mp.mpf(bug) - 1) > 2 * premise
             if key != "wrong" and (beyond or key != "inconclusive"):
                 missed.append((shape, offset, eps, bug, key))
+            # calc20: without L no row refutes (a kink inside the step could explain it):
+            # undecided, never passed
+            if _key(alone, truth * mp.mpf(bug)) != "inconclusive":
+                missed.append((shape, offset, eps, bug, "without L"))
     assert not missed, f"{len(missed)} resolved bugs not wrong: {missed[:6]}"
 
 

@@ -85,6 +85,15 @@ def _repeat_decides(f, w, slope, eps, factor, with_loss):
     first = _judge(f, w, eps, claim, with_loss)
     if first.comparison.verdict.key != "inconclusive":
         return None
+    if not with_loss:
+        # calc20: without L one row never refutes; the advice is to type L first, and the
+        # row with L names the step (the curvature it needs is L's)
+        text = calculator_report(first).replace("\n  ", " ")
+        assert "Type L" in text and _advice(first) is None, text
+        first = _judge(f, w, eps, claim, True)
+        if first.comparison.verdict.key != "inconclusive":
+            return first.comparison.verdict.key
+        with_loss = True
     step = _advice(first)
     if step is None:
         return None
@@ -133,9 +142,15 @@ def test_a_typed_wrong_states_the_whole_premise():
     with_loss = _premise_text(_judge(_sin, "0.3", "1e-3", claim))
     assert "together" in with_loss and "terms cancelling" in with_loss
     assert "jumps of L''" in with_loss
-    alone = _premise_text(_judge(_sin, "0.3", "1e-3", claim, with_loss=False))
+    # calc20: without L no row refutes (a kink inside the step could explain any difference);
+    # with the explorer's reference (read where no kink is near w) it still does, and says so
+    alone = _judge(_sin, "0.3", "1e-3", claim, with_loss=False)
+    assert alone.comparison.too_few == "kink"
+    slope = Decimal(mp.nstr(mp.cos(mp.mpf("0.3")), 30))
+    inputs = dataclasses.replace(alone.inputs, reference=(slope, Decimal("1e-15")))
+    alone = _premise_text(estimate(inputs))
     assert "together" in alone and "terms cancelling" in alone
-    assert "a kink inside the step is not seen" in alone
+    assert "no kink is near w, excludes it" in alone
     assert "no minimum or maximum of L lies within ε/20" in alone
 
 
@@ -158,7 +173,13 @@ def test_a_binary_wrong_states_the_one_row_premise_too():
     assert inputs is not None, errors
     inputs = dataclasses.replace(inputs, loss_roundoff=Decimal(2) ** -53)
     result = estimate(inputs)
+    # calc20: without L no row refutes; the explorer's reference (read where no kink is near
+    # w: the exact 2d + 3d², d = 2^-20) lets it, and the words give both premises
+    assert (result.comparison.verdict.key, result.comparison.too_few) == ("inconclusive", "kink")
+    d = mp.mpf(2) ** -20
+    reference = (Decimal(mp.nstr(2 * d + 3 * d * d, 30)), Decimal("1e-20"))
+    result = estimate(dataclasses.replace(inputs, reference=reference))
     assert result.comparison.verdict.key == "wrong"
     text = _premise_text(result)
     assert "made of such terms" in text
-    assert "together" in text and "a kink inside the step is not seen" in text
+    assert "together" in text and "no kink is near w, excludes it" in text

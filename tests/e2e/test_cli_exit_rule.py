@@ -45,7 +45,10 @@ CALC_KINDS = [
     ),
     ([*EXACT, "--backprop", "1.00001"], "kinks", 0),
     ([*EXACT, "--backprop", "1.001"], "suspicious", 2),
-    ([*SMALL, "--backprop", "1.2"], "wrong", 1),
+    # with L: without it one row never refutes (a kink inside the step could explain any
+    # difference: calc20), "Needs L to judge", exit 2
+    ([*SMALL, "--loss", "0.000000000000000", "--backprop", "1.2"], "wrong", 1),
+    ([*SMALL, "--backprop", "1.2"], "inconclusive", 2),
     ([*EXACT, "--backprop", "1.2"], "inconclusive", 2),
     (["--plus", "1", "--minus", "0", "--eps", "0.5", "--backprop", "1.5"], "inconclusive", 2),
     (
@@ -107,6 +110,8 @@ CALC_KINDS = [
             "1.4357048273086548",
             "--eps",
             "0.0009765625",
+            "--loss",
+            "1.4382766485214233",
             "--backprop",
             "3.5",
             "--source-dtype",
@@ -123,6 +128,8 @@ CALC_KINDS = [
             "1.4970703125",
             "--eps",
             "0.0009765625",
+            "--loss",
+            "1.5000000000",
             "--backprop",
             "3.6",
         ],

@@ -155,9 +155,22 @@ def test_every_subcommand_survives_random_options(name, tmp_path):
     "argv, code, words",
     [
         (["calc", "--plus", "1e1000000", "--minus", "0", "--eps", "1"], 2, "too large"),
-        # at ε = 1 one row refutes nothing (the one-row premise, calc18): a row at 1e-3
+        # at ε = 1 one row refutes nothing (the one-row premise, calc18): a row at 1e-3, with L
+        # (without L one row never refutes: a kink inside the step could explain it, calc20)
         (
-            ["calc", "--plus", "0.0005", "--minus", "-0.0005", "--eps", "1e-3", "--backprop", "7"],
+            [
+                "calc",
+                "--plus",
+                "0.0005",
+                "--minus",
+                "-0.0005",
+                "--eps",
+                "1e-3",
+                "--loss",
+                "0",
+                "--backprop",
+                "7",
+            ],
             1,
             "",
         ),

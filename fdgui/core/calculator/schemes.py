@@ -309,6 +309,7 @@ def estimate(inputs: Inputs) -> Estimate:
             jump=unseen_feature(central, inputs.backprop, widest),
             binary=inputs.loss_roundoff is not None,
             terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
+            sees_kinks=loss is not None,
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")

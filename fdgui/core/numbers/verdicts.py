@@ -259,7 +259,8 @@ class Comparison:
     # covers the difference) or "backprop" (only with its typed digits' half unit); or what
     # keeps a difference in the "wrong" band from resolving (``_resolved``): "truncation",
     # "terms" or "resolve"; or
-    # "computation": only the format's underflow covers it, wider than the gradient's share
+    # "computation": only the format's underflow covers it, wider than the gradient's share;
+    # or "kink": resolved, but a row without L cannot tell a kink inside the step from a bug
     too_few: str = ""
     # the losses' format when they are binaries of float32/float16/bfloat16 (else ""), and
     # what a correct backprop gradient computed in it may be off by: ``computed``
@@ -294,6 +295,7 @@ def compare(
     terms: Decimal = Decimal(0),
     prior: Decimal = Decimal(0),
     jump: Decimal = Decimal(0),
+    sees_kinks: bool = True,
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -321,7 +323,16 @@ def compare(
     "truncation" (the room), "terms" (``terms``, what binary losses' terms may have rounded,
     added to their ± here: ``calculator.terms``; always for binary losses with L+ = L−,
     whose central difference of 0 only says the change is below what their terms rounded)
-    or "resolve" (twice the ±)."""
+    or "resolve" (twice the ±).
+
+    ``sees_kinks``: False for a row without L. Two losses do not show a kink (a jump K of
+    L') inside the step, and one there moves the central difference, the mean of L' over
+    [w − ε, w + ε], by up to |K|/2 whatever K is: g·w + K·relu(w − c) + L0, c inside the
+    step, fits any two losses and any claimed gradient g. No difference excludes it, so such
+    a row never refutes: a difference that would be "Wrong" is ``INCONCLUSIVE`` with
+    ``too_few`` "kink" (type L: the forward and backward differences show the kink). A sent
+    row's trusted reference, read where no kink is near w, can still resolve it
+    (``calculator.sent_reference.own_error``)."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
     error = relative_error(numeric, analytic, digits)
     band = verdict_for(error)
@@ -379,6 +390,8 @@ def compare(
             verdict, too_few = _resolved(left, uncertainty, terms, rooms, binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
+            if verdict.key == "wrong" and not sees_kinks:  # a kink inside the step? (calc20)
+                verdict, too_few = INCONCLUSIVE, "kink"
     if rounding and band.key == "kinks" and verdict.key in ("kinks", "consistent"):
         # the "kinks" band passes only where the losses resolve the gradient, as the
         # format's rounding band does: else a claim there passed while a nearer one, within

@@ -192,6 +192,8 @@ _UNRESOLVED_TITLES = {
     "truncation": "Too coarse to judge (ε may be too large)",
     "terms": "Too coarse to judge (the losses' rounding)",
     "resolve": "Too coarse to judge (the losses' rounding)",
+    # without L: resolved, but a kink inside the step could explain it (calc20)
+    "kink": "Needs L to judge (a kink inside the step could explain this)",
 }
 
 # a "kinks"-band difference within the truncation one row cannot rule out: "Fine only if the
@@ -464,6 +466,9 @@ def calculator_report(estimate: Estimate) -> str:
         "  the losses' own size over s (a minimum nearer w than ε/20; a constant added to",
         "  the loss widens it: give L). A loss varying faster, a steeper unit or a nearer",
         "  minimum can still mislead one row; a smaller ε shrinks what they leave.",
+        "  Without L a kink inside the step could explain any difference (it moves the",
+        "  central difference by up to half its jump, however large): one row without L",
+        "  says no gradient is wrong (with the ε explorer's reference only beyond it).",
         "  The losses come from a deterministic forward pass (no dropout or sampling).",
     ]
     return "\n".join(lines) + "\n"

@@ -88,6 +88,8 @@ def unresolved_words(
             f"leave less); {unseen_words(comparison, inputs)}; {undecided}. "
             f"{next_step_words(comparison, inputs)}"
         )
+    if comparison.too_few == "kink":
+        return kink_words(comparison, f"{start}: more than {losses}", undecided)
     dtype = comparison.losses_format or "their format"
     if comparison.too_few == "terms":
         flat = (
@@ -109,6 +111,27 @@ def unresolved_words(
         f"{start}: more than {losses}, but not twice that: their ± models each loss as "
         f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
         f"{undecided}. Use a larger ε or losses computed in a wider format."
+    )
+
+
+def kink_words(comparison: Comparison, start: str, undecided: str) -> str:
+    """Why a difference one row would refute is undecided without L (``verdicts.compare``'s
+    ``sees_kinks``, calc20): two losses do not see a kink inside the step, and one there can
+    explain any difference; L shows it."""
+    return (
+        f"{start}, and more than a smooth loss's truncation and the features one row cannot "
+        "see (a minimum near w, an odd jump of L'') leave at this ε (up to "
+        f"{format_uncertainty(max(comparison.prior, comparison.jump))}). But without L one "
+        "row cannot see a "
+        "kink (a jump of L': ReLU, leaky ReLU, max or |u| whose input crosses 0) between "
+        "w − ε and w + ε. The central difference is the mean slope over the step, and a kink "
+        "there moves it from L'(w) by up to half its jump, however large that is: "
+        "g·w + K·relu(w − c) with c inside the step gives these two losses for any claimed "
+        "slope g, this backprop gradient included. No difference tells a kink from a "
+        f"wrong gradient here, {undecided}. Type L (the loss at w) to tell them apart: the "
+        "forward and backward differences then differ by about the jump of any kink inside "
+        "the step, and the row judges the gradient. (If the loss has no kink within ε of w, "
+        "this difference points to a bug.)"
     )
 
 
@@ -202,6 +225,15 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
         epsilon,
     )
     where = f"at ε = {step.normalize():g} or below" if step is not None else "at a much smaller ε"
+    if inputs is not None and getattr(inputs, "loss", None) is None:
+        # without L one row never refutes (calc20), and the step to repeat at depends on the
+        # curvature only L shows: L first
+        return (
+            "Type L (the loss at w) and calculate again: without it a kink inside the step "
+            "could explain any difference, so one row never refutes; with it the row judges "
+            "the gradient or names the ε to repeat at. Or sweep several ε in the explorer: a "
+            "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
+        )
     return (
         f"Repeat it {where} (typing enough digits), or sweep several ε in the explorer: a "
         "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
@@ -264,10 +296,16 @@ def premise_words(inputs: Any, also: bool = False) -> str:
             f"— {unseen} — {together}, and a kink (a jump of L') inside the step leaves L' "
             "monotone from w − ε to w + ε."
         )
+    kink = (
+        "without L a kink inside the step is not seen at all"
+        if getattr(inputs, "reference", None) is None
+        else "two losses do not see one, but the ε explorer's reference, read only where no "
+        "kink is near w, excludes it"
+    )
     return (
         f"{start} one row cannot check: no kink (a jump of L') lies inside "
-        "the step from w − ε to w + ε — without L a kink inside the step is not seen at "
-        f"all —, no minimum or maximum of L lies within ε/{2 * steep} of w unless the loss "
+        f"the step from w − ε to w + ε — {kink} —, no minimum or maximum of L lies "
+        f"within ε/{2 * steep} of w unless the loss "
         "varies by no more than its own size over s, and what else its two losses cannot see "
         f"— {unseen} — {together} (give L to check the kinks and the curvature)."
     )

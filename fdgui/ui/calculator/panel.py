@@ -95,6 +95,13 @@ _NO_BREAK = "\u00a0"
 _WORD_JOINER = "\u2060"  # no line break here (Qt would break after "/" or before "·")
 
 
+# A field holds at most this many characters (review18c L2): each key typed into a long text
+# costs Qt a layout of all of it (6,000 typed key by key took 90 s), and beyond 200 characters
+# the text is refused anyway ("too long … enter a plain number", ``numbers.parsing``): a longer
+# paste is cut to it and refused in the same words.
+FIELD_CHARACTERS = 1000
+
+
 def _glued(formula: str) -> str:
     """A formula in one piece: no break at a space, a slash or a dot."""
     return _WORD_JOINER.join(formula.replace(" ", _NO_BREAK))
@@ -209,6 +216,7 @@ class CalculatorPanel(QWidget):
             edit.setToolTip(tooltip)
             edit.setAccessibleName(label_text.replace("&", ""))
             edit.setClearButtonEnabled(True)
+            edit.setMaxLength(FIELD_CHARACTERS)
             edit.setMinimumWidth(110)
             if field in ("loss", "backprop"):
                 edit.setPlaceholderText("optional")
@@ -639,13 +647,22 @@ def short_field_text(text: str) -> str:
 
 
 class _FullDigitsOnFocus(QObject):
-    """Every digit while a field is edited; the short form again when the focus leaves."""
+    """Every digit while a field is edited; the short form again when the focus leaves. And
+    Ctrl+Z (Ctrl+Shift+Z) in a field with nothing of its own to undo (redo) is the window's
+    Undo (Redo): right after a Reset typed in a field, the field's own Ctrl+Z did nothing
+    and the Reset stayed without a word (review18c L1)."""
 
     def __init__(self, panel: CalculatorPanel) -> None:
         super().__init__(panel)
         self.panel = panel
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, QLineEdit):
+            # not delivered and not accepted: the window's shortcut takes the key
+            if event.matches(QKeySequence.StandardKey.Undo):  # type: ignore[attr-defined]
+                return not watched.isUndoAvailable()
+            if event.matches(QKeySequence.StandardKey.Redo):  # type: ignore[attr-defined]
+                return not watched.isRedoAvailable()
         if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
             for field, edit in self.panel.inputs.items():
                 if edit is watched:
