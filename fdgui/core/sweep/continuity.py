@@ -113,13 +113,8 @@ def _sides(result):
         with np.errstate(all="ignore"):
             above, below = perturbed_points(float(point), epsilons, result.dtype)
             up, down = above - float(point), float(point) - below
+    formed = formed_rows(result)
     with np.errstate(all="ignore"):
-        formed = (
-            ~np.asarray(result.vanished, dtype=bool)
-            & np.isfinite(plus)
-            & np.isfinite(minus)
-            & np.isfinite(loss)
-        )
         return (
             ("+", np.where(formed, up, np.nan), plus - loss),
             ("−", np.where(formed, down, np.nan), loss - minus),
@@ -165,3 +160,13 @@ def _break_kind(quotients: np.ndarray, widths: np.ndarray, k: int, base: float) 
     if apart > BREAK * tolerance and between and holds:
         return "kink"
     return "unclear"
+
+
+def formed_rows(result) -> np.ndarray:
+    """Where the sweep formed all three losses: w ± ε moved and L, L+, L− are finite."""
+    return (
+        ~np.asarray(result.vanished, dtype=bool)
+        & np.isfinite(np.asarray(result.loss_plus, dtype=float))
+        & np.isfinite(np.asarray(result.loss_minus, dtype=float))
+        & np.isfinite(np.asarray(result.loss_values, dtype=float))
+    )

@@ -151,13 +151,9 @@ def _inner(result) -> tuple[float, float, bool, tuple | None, bool] | None:
     loss = np.asarray(result.loss_values, dtype=float)
     plus = np.asarray(result.loss_plus, dtype=float)
     minus = np.asarray(result.loss_minus, dtype=float)
-    with np.errstate(all="ignore"):
-        formed = (
-            ~np.asarray(result.vanished, dtype=bool)
-            & np.isfinite(plus)
-            & np.isfinite(minus)
-            & np.isfinite(loss)
-        )
+    from fdgui.core.sweep.continuity import formed_rows
+
+    formed = formed_rows(result)
     order = np.argsort(epsilons, kind="stable")
     order = order[formed[order]]
     if order.size <= FLAT_POINTS:
