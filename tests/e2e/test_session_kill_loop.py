@@ -4,6 +4,7 @@ left behind; what was typed after a start with a long history is saved too."""
 
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -26,6 +27,8 @@ def tick():
     window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
     model = window.model("calculator")
     TICK[0] += 1
+    if TICK[0] == 1:
+        print("typing", flush=True)  # the test's clock starts here, not at the process's start
     model.set_text("backprop", f"{sys.argv[1]}.{TICK[0]}")
     if TICK[0] % 5 == 0:
         texts = ({"loss_plus": f"0.5{i}1", "loss_minus": "0.5", "epsilon": "1e-3"}
@@ -42,6 +45,7 @@ sys.exit(fdgui_app.main([]))
 # each run starts the app and kills it 4.5-8 s in, while it autosaves a growing history;
 # three runs kill it at three moments of that cycle (five took 33 s of the suite's 10 minutes)
 RUNS = 3
+STARTUP_S = 120  # the window up and typing, however loaded the machine
 
 
 @pytest.mark.slow
@@ -57,10 +61,16 @@ def test_kill_9_at_random_moments_never_leaves_a_broken_autosave(tmp_path):
         process = subprocess.Popen(
             [sys.executable, "-c", DRIVER, str(run + 1)],
             env=environment,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        time.sleep(chance.uniform(4.5, 8.0))
+        # killed 4-7.5 s after the typing starts, past one AUTOSAVE_MAX_WAIT_S (3 s) at least:
+        # timed from the process's start, a loaded machine (load 10 on 2 cores) spent the
+        # whole wait starting the third run's window over its long history, and nothing had
+        # been typed to save (the fresh clone of session 17)
+        ready, _, _ = select.select([process.stdout], [], [], STARTUP_S)
+        assert ready and process.stdout.readline() == b"typing\n", "the app never started typing"
+        time.sleep(chance.uniform(4.0, 7.5))
         process.send_signal(signal.SIGKILL)
         _out, errors = process.communicate(timeout=30)
         assert b"Traceback" not in errors, errors.decode(errors="replace")
