@@ -46,10 +46,15 @@ def rows_rest(result, reference) -> float | None:
             2.0 * steps
         ) + 4.0 * FLOAT64_ROUNDOFF * np.abs(central)
     readings = _reading_rows(reference, steps[rows], central[rows], own[rows])
-    centre = float(reference.value)
-    held = [
-        abs(value - centre) + bar
-        for value, bar in readings
-        if sum(abs(value - other) <= bar + width for other, width in readings) >= READING_ROWS
-    ]
-    return min(held) if held else None
+    if not readings:
+        return None
+    values, bars = (np.array(column, dtype=float) for column in zip(*readings, strict=True))
+    # rows whose intervals value ± bar meet (|v − v'| ≤ bar + bar', to an ulp): all rows less
+    # those wholly above and those wholly below, read from the sorted ends (a sum over every
+    # pair of rows took 170 CPU-s at 10,000 rows; review19x M1)
+    low, high = values - bars, values + bars
+    above = values.size - np.searchsorted(np.sort(low), high, side="right")
+    below = np.searchsorted(np.sort(high), low, side="left")
+    reading = values.size - above - below >= READING_ROWS  # the row itself and another
+    held = np.abs(values - float(reference.value))[reading] + bars[reading]
+    return float(np.min(held)) if held.size else None
