@@ -21,6 +21,25 @@ def write_probe(tmp_path, source: str, bug: str | None = None, name: str = "prob
     return path
 
 
+def swept(tmp_path, source: str, name: str):
+    """(exit code as the CLI's sweep gives it, the diagnosis) of entry 0 of the probe file
+    written from ``source``, swept over the default range."""
+    from fdgui.core.requests import sweep_request
+    from fdgui.core.sweep.diagnosis import diagnose
+    from fdgui.core.sweep.engine import run_sweep
+    from fdgui.core.sweep.objectives import EntryObjective
+    from fdgui.core.sweep.reading import judges_nothing
+
+    model = open_probe(str(write_probe(tmp_path, source, name=name)))
+    try:
+        objective = EntryObjective(model, 0)
+        result = run_sweep(objective, sweep_request({}, point=objective.point))
+    finally:
+        model.close()
+    diagnosis = diagnose(result)
+    return (1 if diagnosis.kind == "wrong" else 2 if judges_nothing(diagnosis) else 0), diagnosis
+
+
 def full_check(path, settings: CheckSettings | None = None):
     """The report of a full check (forward engine) of the probe file at ``path``."""
     model = open_probe(str(path))

@@ -17,13 +17,7 @@ from __future__ import annotations
 import pytest
 
 from fdgui.core.report.sweep import diagnosis_text
-from fdgui.core.requests import sweep_request
-from fdgui.core.sweep.diagnosis import diagnose
-from fdgui.core.sweep.engine import run_sweep
-from fdgui.core.sweep.objectives import EntryObjective
-from fdgui.core.sweep.reading import judges_nothing
-from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import write_probe
+from tests.probe.probe_checks import swept
 
 ONE = """
 import numpy as np
@@ -52,16 +46,7 @@ def grad(t):
 
 def _verdict(tmp_path, part, r, kd, w0, omit):
     source = ONE.format(part=part, r=r, kd=kd, w0=w0, omit=omit)
-    path = write_probe(tmp_path, source, name=f"k_{part}_{r}_{kd}_{w0}_{omit}.py")
-    model = open_probe(str(path))
-    try:
-        objective = EntryObjective(model, 0)
-        result = run_sweep(objective, sweep_request({}, point=objective.point))
-    finally:
-        model.close()
-    diagnosis = diagnose(result)
-    code = 1 if diagnosis.kind == "wrong" else 2 if judges_nothing(diagnosis) else 0
-    return code, diagnosis
+    return swept(tmp_path, source, f"k_{part}_{r}_{kd}_{w0}_{omit}.py")
 
 
 CASES = [

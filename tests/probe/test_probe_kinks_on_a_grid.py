@@ -16,13 +16,7 @@ from __future__ import annotations
 import pytest
 
 from fdgui.core.report.sweep import diagnosis_text
-from fdgui.core.requests import sweep_request
-from fdgui.core.sweep.diagnosis import diagnose
-from fdgui.core.sweep.engine import run_sweep
-from fdgui.core.sweep.objectives import EntryObjective
-from fdgui.core.sweep.reading import judges_nothing
-from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import write_probe
+from tests.probe.probe_checks import swept
 
 INTERP = """
 import numpy as np
@@ -60,15 +54,7 @@ def grad(t):
 
 
 def _code(tmp_path, source, name):
-    path = write_probe(tmp_path, source, name=name)
-    model = open_probe(str(path))
-    try:
-        objective = EntryObjective(model, 0)
-        result = run_sweep(objective, sweep_request({}, point=objective.point))
-    finally:
-        model.close()
-    diagnosis = diagnose(result)
-    code = 1 if diagnosis.kind == "wrong" else 2 if judges_nothing(diagnosis) else 0
+    code, diagnosis = swept(tmp_path, source, name)
     return code, diagnosis_text(diagnosis)
 
 

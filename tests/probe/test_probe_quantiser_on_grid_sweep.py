@@ -16,13 +16,7 @@ from __future__ import annotations
 import pytest
 
 from fdgui.core.report.sweep import diagnosis_text
-from fdgui.core.requests import sweep_request
-from fdgui.core.sweep.diagnosis import diagnose
-from fdgui.core.sweep.engine import run_sweep
-from fdgui.core.sweep.objectives import EntryObjective
-from fdgui.core.sweep.reading import judges_nothing
-from fdgui.probe.model import open_probe
-from tests.probe.probe_checks import write_probe
+from tests.probe.probe_checks import swept
 
 ON_GRID = """
 import numpy as np
@@ -48,16 +42,7 @@ def grad(t):
 
 def _verdict(tmp_path, part, w0, envelope):
     source = ON_GRID.format(part=part, w0=w0, envelope=envelope)
-    path = write_probe(tmp_path, source, name=f"g_{part}_{w0}_{envelope}.py")
-    model = open_probe(str(path))
-    try:
-        objective = EntryObjective(model, 0)
-        result = run_sweep(objective, sweep_request({}, point=objective.point))
-    finally:
-        model.close()
-    diagnosis = diagnose(result)
-    code = 1 if diagnosis.kind == "wrong" else 2 if judges_nothing(diagnosis) else 0
-    return code, diagnosis
+    return swept(tmp_path, source, f"g_{part}_{w0}_{envelope}.py")
 
 
 CASES = [("q100", -1.1), ("q300", 0.7), ("q1000", 2.3), ("q30", -1.1), ("f16", 0.5)]
@@ -99,13 +84,5 @@ def test_a_kink_below_the_first_step_of_a_grid_w_lies_on(tmp_path, kd):
     # parts hid the steps' repeats; the honest gradient was "wrong", the dropped part's
     # derivative a kink's subgradient
     for omit, never in ((0, 1), (1, 0)):
-        path = write_probe(tmp_path, KINKED.format(kd=kd, omit=omit), name=f"kk_{kd}_{omit}.py")
-        model = open_probe(str(path))
-        try:
-            objective = EntryObjective(model, 0)
-            result = run_sweep(objective, sweep_request({}, point=objective.point))
-        finally:
-            model.close()
-        diagnosis = diagnose(result)
-        code = 1 if diagnosis.kind == "wrong" else 2 if judges_nothing(diagnosis) else 0
+        code, diagnosis = swept(tmp_path, KINKED.format(kd=kd, omit=omit), f"kk_{kd}_{omit}.py")
         assert code != never, diagnosis_text(diagnosis)
