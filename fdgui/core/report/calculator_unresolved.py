@@ -130,8 +130,24 @@ def kink_words(comparison: Comparison, start: str, undecided: str) -> str:
         "slope g, this backprop gradient included. No difference tells a kink from a "
         f"wrong gradient here, {undecided}. Type L (the loss at w) to tell them apart: the "
         "forward and backward differences then differ by about the jump of any kink inside "
-        "the step, and the row judges the gradient. (If the loss has no kink within ε of w, "
-        "this difference points to a bug.)"
+        "the step, and the row judges the gradient on the premise it then states — a steep "
+        "unit whose input crosses 0 near w can still mislead one row, so a smaller ε or a "
+        f"sweep over ε settles it. {_no_kink_premise()}"
+    )
+
+
+def _no_kink_premise() -> str:
+    """What a difference without L points to a bug on (calc21, rev19c H3): no kink inside the
+    step, and none of what one row cannot see with L either — no unit crossing 0 near w
+    steeper than UNSEEN_STEEPNESS times the gradient over s, as ``premise_words`` states."""
+    from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
+
+    return (
+        "(This difference points to a bug only if the loss has no kink within ε of w and "
+        "nothing much steeper than the gradient near w: no softsign u/(1 + |u|), u·|u| or "
+        "similar unit whose input crosses 0 within about ε of w with a slope more than "
+        f"{int(UNSEEN_STEEPNESS)} times the gradient over s = max(0.1, 3ε) in w, and no "
+        "terms whose large slopes cancel at w.)"
     )
 
 
@@ -230,14 +246,53 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
         # curvature only L shows: L first
         return (
             "Type L (the loss at w) and calculate again: without it a kink inside the step "
-            "could explain any difference, so one row never refutes; with it the row judges "
-            "the gradient or names the ε to repeat at. Or sweep several ε in the explorer: a "
-            "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
+            "could explain any difference, so one row never refutes; with it the row shows a "
+            "kink inside the step and judges the gradient on a stated premise (no unit far "
+            "steeper than the gradient crossing 0 near w), or names the ε to repeat at. To "
+            "settle it beyond that premise, sweep several ε in the explorer (or repeat at "
+            "smaller ε): a difference that stays is a bug; one that shrinks with ε is the "
+            "loss's own shape."
+        )
+    between = _between_one_sided(comparison, inputs)
+    if between is not None:
+        # a kink at w itself: any slope between the one-sided ones is a subgradient, and no
+        # smaller ε changes that (rev19c H2: "a difference that stays is a bug" looped there)
+        backward, forward = between
+        return (
+            f"The backprop gradient lies between the backward difference "
+            f"{decimal_display(backward)} and the forward difference "
+            f"{decimal_display(forward)}. If the loss has a kink at w itself (ReLU, |u| or max "
+            "whose input is 0 at w), the derivative there is any value between the one-sided "
+            "slopes, and this gradient is a valid subgradient, not a bug. To tell, repeat it "
+            f"{where} (typing enough digits): if the forward and backward differences stay "
+            "about as far apart, the kink is at w and this gradient is fine; if they close up "
+            "(in proportion to ε, a smooth loss), a difference from the central difference "
+            "that stays is a bug."
         )
     return (
         f"Repeat it {where} (typing enough digits), or sweep several ε in the explorer: a "
         "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
     )
+
+
+def _between_one_sided(comparison: Comparison, inputs: Any) -> tuple[Decimal, Decimal] | None:
+    """(backward, forward) where L was typed and the backprop gradient lies between the
+    one-sided differences (within half a unit of its last digit), else None."""
+    loss = getattr(inputs, "loss", None)
+    epsilon = getattr(inputs, "epsilon", None)
+    if not isinstance(loss, Decimal) or not isinstance(epsilon, Decimal):
+        return None
+    plus, minus = inputs.loss_plus, inputs.loss_minus
+    up, down = getattr(inputs, "steps", None) or (epsilon, epsilon)
+    forward = CONTEXT.divide(EXACT.subtract(plus, loss), up)
+    backward = CONTEXT.divide(EXACT.subtract(loss, minus), down)
+    low, high = sorted((forward, backward))
+    if forward == backward:
+        return None
+    claim = comparison.analytic
+    if low - comparison.claim <= claim <= high + comparison.claim:
+        return backward, forward
+    return None
 
 
 def one_row_wrong_words(comparison: Comparison, inputs: Any) -> str:
