@@ -77,6 +77,8 @@ def unresolved_words(
             if comparison.room
             else ""
         )
+        if comparison.seen_room:
+            spread += _steep_unit_words(comparison)
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
@@ -111,6 +113,21 @@ def unresolved_words(
         f"{start}: more than {losses}, but not twice that: their ± models each loss as "
         f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
         f"{undecided}. Use a larger ε or losses computed in a wider format."
+    )
+
+
+def _steep_unit_words(comparison: Comparison) -> str:
+    """What a steep unit whose zero lies inside the step may leave, read from the curvature
+    the losses resolve (``verdicts.STEEP_UNIT_ROOMS``, rev19c H1)."""
+    from fdgui.core.numbers.verdicts import NEAREST_VISIBLE_ZERO, STEEP_UNIT_ROOMS
+
+    steep = EXACT.multiply(STEEP_UNIT_ROOMS, comparison.seen_room)
+    return (
+        "a unit far steeper than the gradient whose input crosses 0 inside the step, "
+        f"{NEAREST_VISIBLE_ZERO.normalize():g}·ε or more from w (u·|u|, softsign u/(1 + |u|)), "
+        "shows only part of its curvature to three points and moves the central difference "
+        f"by up to {STEEP_UNIT_ROOMS:.1f} times the half-gap that curvature makes, "
+        f"{format_uncertainty(steep)} here; "
     )
 
 
@@ -232,6 +249,9 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
     curvature = Decimal(0)
     if comparison.room and epsilon:  # room = |L''|·ε/2: KINK_ROOMS of them is |L''|·ε
         curvature = CONTEXT.divide(EXACT.multiply(2, comparison.room), epsilon)
+    seen = Decimal(0)
+    if comparison.seen_room and epsilon:
+        seen = CONTEXT.divide(EXACT.multiply(2, comparison.seen_room), epsilon)
     step = next_epsilon(
         comparison.absolute_difference,
         comparison.numeric,
@@ -239,6 +259,7 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
         _level(inputs),
         curvature,
         epsilon,
+        seen,
     )
     where = f"at ε = {step.normalize():g} or below" if step is not None else "at a much smaller ε"
     if inputs is not None and getattr(inputs, "loss", None) is None:
@@ -263,8 +284,8 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
             f"{decimal_display(backward)} and the forward difference "
             f"{decimal_display(forward)}. If the loss has a kink at w itself (ReLU, |u| or max "
             "whose input is 0 at w), the derivative there is any value between the one-sided "
-            "slopes, and this gradient is a valid subgradient, not a bug. To tell, repeat it "
-            f"{where} (typing enough digits): if the forward and backward differences stay "
+            "slopes, and this gradient is a valid subgradient, not a bug. Repeat it "
+            f"{where} (typing enough digits) to tell: if the forward and backward differences stay "
             "about as far apart, the kink is at w and this gradient is fine; if they close up "
             "(in proportion to ε, a smooth loss), a difference from the central difference "
             "that stays is a bug."
@@ -341,6 +362,13 @@ def premise_words(inputs: Any, also: bool = False) -> str:
         "jumps of L'' at or near w (softsign or u·|u| at a pre-activation of 0), terms "
         "cancelling each other's slope at w and a flat inflection (L' and L'' both near 0)"
     )
+    if getattr(inputs, "loss", None) is not None:
+        unseen = (
+            "jumps of L'' at w or within ε/20 of it (softsign or u·|u| whose input crosses 0 "
+            "there; one farther inside the step shows in the curvature, which the row allows "
+            "for however steep), terms cancelling each other's slope at w and a flat "
+            "inflection (L' and L'' both near 0)"
+        )
     together = (
         f"comes from terms together no more than {steep} times as steep as the gradient over "
         f"s = max(0.1, 3ε){scale} in w (several such terms add up)"
