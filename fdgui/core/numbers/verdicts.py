@@ -467,6 +467,17 @@ def _below_floor(numeric: Decimal, analytic: Decimal) -> Decimal:
     return larger
 
 
+def shape_allowance(comparison: Comparison) -> Decimal:
+    """The most this one row allows for its central difference's own error beyond the
+    losses' ±: the rooms for a kink or a steep unit inside the step, the smooth prior, and
+    what a feature it cannot see leaves (``_resolved``'s rooms). A "Suspicious" difference
+    within it may be the loss's own shape at this ε (calc21, rev19c M2: 389 exact gradients
+    were told "more than finite differences normally explain")."""
+    x = _EXACT
+    steep = max(x.multiply(KINK_ROOMS, comparison.room), comparison.seen_room * STEEP_UNIT_ROOMS)
+    return max(steep, comparison.prior, comparison.jump)
+
+
 def _resolved(
     left: Decimal,
     uncertainty: Decimal,

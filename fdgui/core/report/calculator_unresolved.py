@@ -394,6 +394,25 @@ def premise_words(inputs: Any, also: bool = False) -> str:
     )
 
 
+def shape_suspicious_words(comparison: Comparison, inputs: Any) -> str:
+    """Words for a "Suspicious" difference within what the row allows for its own central
+    difference's error at this ε (``verdicts.shape_allowance``, rev19c M2): not "more than
+    finite differences normally explain", but the loss's shape or a small mistake, and the ε
+    that tells them apart."""
+    from fdgui.core.numbers.verdicts import shape_allowance
+
+    return (
+        f"They differ around the third or fourth digit (relative error "
+        f"{decimal_display(comparison.relative_error, 2)}), but at this ε one row allows up "
+        f"to {format_uncertainty(shape_allowance(comparison))} for the central difference's "
+        "own error (its truncation on a loss varying on a scale of 0.1 in w or three steps, a "
+        "kink or steep unit inside the step, what a feature it cannot see leaves), and the "
+        f"{format_uncertainty(comparison.absolute_difference)} here is within that. So it may "
+        "be the loss's own shape or a small mistake in the backward pass: neither confirmed "
+        f"nor refuted. {next_step_words(comparison, inputs)}"
+    )
+
+
 def truncation_kinks_words(comparison: Comparison) -> str:
     """Words for a "kinks"-band difference no larger than the truncation one row cannot rule
     out (``verdicts.plausible_truncation``): a smooth loss's own central difference lands
