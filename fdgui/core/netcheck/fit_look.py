@@ -19,8 +19,9 @@ these losses: their rounding, whatever its source). H is the step at which that 
 first step, at most ``loose_verdict.REACH``·max(1, |w|). Then, with s, e the slope and its
 standard error at H (s', e' at H/2):
 
-* **right** where s and s' agree within three combined errors, the bar 2e + |s − s'| is at
-  most |a|/``TIGHT``, a lies within it, and no earlier look excluded a at a tighter window
+* **right** where s and s' agree within three combined errors, the bar 2e plus whatever of
+  |s − s'| exceeds twice their combined error (truncation) is at most |a|/``TIGHT``, a lies
+  within it, and no earlier look excluded a at a tighter window
   (the first central difference beyond twice its window, that window narrower than the
   bar): a later, looser look never overrides a tighter exclusion;
 * **wrong** where both fits exclude a by ``WRONG_SIGMAS`` errors, agree with each other, and
@@ -28,6 +29,10 @@ standard error at H (s', e' at H/2):
   polynomial cannot follow grows the residual with the span); in a model that may have
   kinks, also the one-sided fits (each half of [−H, H], degree ``SIDE_DEGREE``) both exclude
   a by ``SIDE_SIGMAS`` of their own errors — a kink beside w bends one side only;
+* an entry neither right nor wrong whose bar (or earlier window) is below |a| is fitted once
+  more with ``DEEP`` times the points (at most ``DEEP_LIMIT`` entries a check), on a span
+  ``NARROWER`` times smaller where the two spans disagreed or the wider one's residual grew
+  (a kink inside the span: below its distance the fit reads the slope at w itself);
 * **open** otherwise (code ``FIT_OPEN``) for an entry that had been called right: its window
   would hold bugs these losses resolve, so it keeps the check from passing (inconclusive,
   named); an entry undecided before stays as it was.
@@ -58,6 +63,7 @@ RESIDUAL_GROWTH = 2.0
 LIMIT = 256  # entries a check looks at this way
 DEEP = 4  # an entry still open is fitted again with this many times the points ...
 DEEP_LIMIT = 32  # ... up to this many entries a check
+NARROWER = 4.0  # ... on a span this many times narrower where a kink bent the first fits
 
 
 def applies(engine) -> bool:
@@ -163,14 +169,17 @@ def decide(engine, rows_for, first_steps, analytic, numeric, first, kink, undeci
         excluded = np.abs(first - a) > 2.0 * window
     judged = _judge(engine, rows_for.subset(chosen), span, a[chosen], excluded[chosen],
                     window[chosen], POINTS)  # fmt: skip
-    right, wrong, slope, fit_bar = judged
-    # entries the losses may resolve still open: once more with DEEP times the points
+    right, wrong, slope, fit_bar, bent = judged
+    # entries the losses may resolve still open: once more with DEEP times the points, on a
+    # span NARROWER times smaller where the two spans disagreed or the wider one's residual
+    # grew (a kink inside the span: below its distance the fit reads the slope at w)
     again = np.flatnonzero(~right & ~wrong & (np.fmin(fit_bar, width[chosen]) < np.abs(a[chosen])))
     again = again[: max(0, DEEP_LIMIT - getattr(engine, "fit_deep", 0))]
     if again.size:
         engine.fit_deep = getattr(engine, "fit_deep", 0) + int(again.size)
         at = chosen[again]
-        deep = _judge(engine, rows_for.subset(at), span[again], a[at], excluded[at], window[at],
+        narrow = np.where(bent[again], span[again] / NARROWER, span[again])
+        deep = _judge(engine, rows_for.subset(at), narrow, a[at], excluded[at], window[at],
                       DEEP * POINTS)  # fmt: skip
         for mine, theirs in zip(judged, deep, strict=True):
             mine[again] = theirs
@@ -190,7 +199,7 @@ def decide(engine, rows_for, first_steps, analytic, numeric, first, kink, undeci
 
 
 def _judge(engine, rows_for, span, g, excluded, window, points):
-    """(right, wrong, slope, bar) of the entries of ``rows_for`` from fits of 2·points + 1
+    """(right, wrong, slope, bar, bent) of the entries of ``rows_for`` from fits of 2·points + 1
     losses on [−span, span] and as many on [−span/2, span/2] (module doc)."""
     central = _plan(2 * points + 1, DEGREE, -1.0, 1.0)
     fits = []
@@ -201,17 +210,20 @@ def _judge(engine, rows_for, span, g, excluded, window, points):
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         finite = np.isfinite(changes).all(axis=0) & np.isfinite(other).all(axis=0)
         agree = np.abs(s1 - s2) <= AGREE_SIGMAS * np.hypot(e1, e2)
-        fit_bar = 2.0 * e1 + np.abs(s1 - s2)
+        # two errors, plus what the spans' difference shows beyond their own noise (truncation)
+        fit_bar = 2.0 * e1 + np.maximum(0.0, np.abs(s1 - s2) - 2.0 * np.hypot(e1, e2))
         right = finite & agree & (fit_bar <= np.abs(g) / TIGHT) & (np.abs(s1 - g) <= fit_bar)
         # a later look never overrides an earlier, tighter exclusion
         right &= ~(excluded & (window < fit_bar))
         wrong = finite & agree & (np.abs(s1 - g) > WRONG_SIGMAS * e1)
         wrong &= np.abs(s2 - g) > WRONG_SIGMAS * e2
-        wrong &= rms1 <= RESIDUAL_GROWTH * np.maximum(rms2, np.finfo(float).tiny)
+        grew = rms1 > RESIDUAL_GROWTH * np.maximum(rms2, np.finfo(float).tiny)
+        wrong &= ~grew
         if not engine.smooth:  # each side alone too: a kink beside w bends one side only
             left = _fit(changes[: points + 1], _plan(points + 1, SIDE_DEGREE, -1.0, 0.0), span)
             right_side = _fit(changes[points:], _plan(points + 1, SIDE_DEGREE, 0.0, 1.0), span)
             for slope, error, _ in (left, right_side):
                 wrong &= np.abs(slope - g) > SIDE_SIGMAS * error
     wrong &= ~right
-    return right, wrong, np.where(finite, s1, np.nan), np.where(finite, fit_bar, np.inf)
+    bent = ~agree | grew
+    return right, wrong, np.where(finite, s1, np.nan), np.where(finite, fit_bar, np.inf), bent
