@@ -33,12 +33,16 @@ standard error at H (s', e' at H/2):
   more with ``DEEP`` times the points (at most ``DEEP_LIMIT`` entries a check), on a span
   ``NARROWER`` times smaller where the two spans disagreed or the wider one's residual grew
   (a kink inside the span: below its distance the fit reads the slope at w itself);
-* **open** otherwise (code ``FIT_OPEN``) for an entry that had been called right: its window
-  would hold bugs these losses resolve, so it keeps the check from passing (inconclusive,
-  named); an entry undecided before stays as it was.
+* **open** otherwise (code ``FIT_OPEN``) for an entry that had been called right, where the
+  fit's bar (or the earlier window) is below ``BLOCKS``·|a|: its window would hold bugs these
+  losses resolve, so it keeps the check from passing (inconclusive, named); where both are
+  wider, nothing here resolves even a factor of 2 (a gradient far below the losses' rounding
+  over the widest span): undecided (``ROUNDOFF_LIMIT``), as a first window of |a|/2 is, not
+  blocking; an entry undecided before stays as it was.
 
 The cost is 4·``POINTS`` losses for each entry looked at, at most ``LIMIT`` entries a check;
-past that, an entry called right within a window above |a|/``TIGHT`` is open.
+past that, an entry called right within a window above |a|/``TIGHT`` is open (undecided
+where that window is ``BLOCKS``·|a| or more).
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ import functools
 import numpy as np
 
 from fdgui.core.netcheck import loose_verdict
-from fdgui.core.netcheck.reexamine import FIT_OPEN, FIT_RIGHT, FIT_WRONG
+from fdgui.core.netcheck.reexamine import FIT_OPEN, FIT_RIGHT, FIT_WRONG, ROUNDOFF_LIMIT
 from fdgui.core.netcheck.tolerances import step_atol
 
 POINTS = 16  # losses per fit on each side of w (beside L(θ0)); two fits: 4·POINTS an entry
@@ -63,6 +67,10 @@ RESIDUAL_GROWTH = 2.0
 LIMIT = 256  # entries a check looks at this way
 DEEP = 4  # an entry still open is fitted again with this many times the points ...
 DEEP_LIMIT = 32  # ... up to this many entries a check
+# an entry left open whose bar (or earlier window) is below this share of |a| keeps the check
+# from passing; above it nothing here resolves even a factor of 2, as a first window of |a|/2
+# decides nothing (``results``): undecided (round-off), named, not blocking
+BLOCKS = 0.5
 NARROWER = 4.0  # ... on a span this many times narrower where a kink bent the first fits
 
 
@@ -154,9 +162,9 @@ def decide(engine, rows_for, first_steps, analytic, numeric, first, kink, undeci
     room = max(0, LIMIT - getattr(engine, "fit_looked", 0))
     if chosen.size > room:  # past the limit: no "right" within a loose window
         beyond = chosen[room:]
-        still = beyond[loose[beyond] & (width[beyond] < np.abs(a[beyond]))]
+        still = beyond[loose[beyond]]
         undecided[still] = True
-        codes[still] = FIT_OPEN
+        codes[still] = np.where(width[still] < BLOCKS * np.abs(a[still]), FIT_OPEN, ROUNDOFF_LIMIT)
         chosen = chosen[:room]
     if chosen.size == 0:
         return numeric, bar if not np.any(codes == FIT_OPEN) else bars, codes
@@ -184,8 +192,11 @@ def decide(engine, rows_for, first_steps, analytic, numeric, first, kink, undeci
         for mine, theirs in zip(judged, deep, strict=True):
             mine[again] = theirs
     with np.errstate(invalid="ignore"):
-        opened = loose[chosen] & ~right & ~wrong
-        opened &= np.fmin(fit_bar, width[chosen]) < np.abs(a[chosen])
+        left = loose[chosen] & ~right & ~wrong
+        opened = left & (np.fmin(fit_bar, width[chosen]) < BLOCKS * np.abs(a[chosen]))
+    faint = chosen[left & ~opened]  # nothing here resolves half of a: undecided (round-off)
+    undecided[faint] = True
+    codes[faint] = ROUNDOFF_LIMIT
     decided = right | wrong
     at = chosen[decided]
     numeric[at] = slope[decided]
@@ -212,7 +223,8 @@ def _judge(engine, rows_for, span, g, excluded, window, points):
         agree = np.abs(s1 - s2) <= AGREE_SIGMAS * np.hypot(e1, e2)
         # two errors, plus what the spans' difference shows beyond their own noise (truncation)
         fit_bar = 2.0 * e1 + np.maximum(0.0, np.abs(s1 - s2) - 2.0 * np.hypot(e1, e2))
-        right = finite & agree & (fit_bar <= np.abs(g) / TIGHT) & (np.abs(s1 - g) <= fit_bar)
+        small = fit_bar <= np.abs(g) / TIGHT
+        right = finite & agree & small & (np.abs(s1 - g) <= fit_bar)
         # a later look never overrides an earlier, tighter exclusion
         right &= ~(excluded & (window < fit_bar))
         wrong = finite & agree & (np.abs(s1 - g) > WRONG_SIGMAS * e1)
