@@ -39,6 +39,10 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
     if not any(entry.note in ("open", "noise-open") for entry in report.worst) and any(
         entry.note == "fit-open" for entry in report.worst
     ):
+        if any(t.coarse_open for t in report.tensors):  # the loss's precision said first
+            from fdgui.core.report.netcheck_rounding import coarse_open_words
+
+            return coarse_open_words(report, label)
         return _fit_open_words(report, label, count, checked)
     shown = [entry for entry in report.worst if entry.note in ("open", "noise-open")][:NAMED]
     named = "; ".join(
