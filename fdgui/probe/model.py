@@ -185,15 +185,18 @@ class ProbeModel(ModelBase):
 
     def _restarted(self, reply: dict, arrays) -> str:
         """After the process restarted and loaded the file again: the note ('' when the new
-        process is known to compute what the old one did). Its θ0 and L(θ0) are compared
-        with the old process's: a probe without a seed may give another θ0, or the same θ0
-        with another loss (an unseeded data batch, rev19p C1), and the old process's
-        gradient and references must never be read against the new process's losses.
-        Anything but the same θ0 and the same L(θ0) bit for bit (or a process that had
-        answered nothing yet) is a new version: every cache keyed by ``cache_key`` is
-        dropped, and the note says why."""
+        process is known to compute what the old one did). Its θ0, L(θ0) and, where the old
+        process gave one, its gradient at θ0 are compared bit for bit with the old
+        process's: a probe without a seed may give another θ0, or the same θ0 with another
+        loss (an unseeded data batch, rev19p C1), and the old process's gradient and
+        references must never be read against the new process's losses. L(θ0) alone does
+        not tell: a zero-initialised head gives log 10 whatever the batch (rev20p C1, C2),
+        while the gradient the panels hold moves with it. Anything but all of these the
+        same (or a process that had answered nothing yet) is a new version: every cache
+        keyed by ``cache_key`` is dropped, and the note says why."""
         same = self._same_point(reply, arrays)
-        loss0, answered, version = self._loss0, self._answered, self.version
+        loss0, gradient0 = self._loss0, self._gradient
+        answered, version = self._answered, self.version
         self._adopt(reply, arrays)
         name = os.path.basename(self.path)
         if not same:
@@ -204,30 +207,43 @@ class ProbeModel(ModelBase):
         if not answered:  # the old process computed nothing a panel holds
             self.version = version
             return ""
-        again = self._loss0_again()
-        if loss0 is not None and _same_bits(again, loss0):
-            self.version = version  # the same θ0 and the same loss there: nothing changed
-            return ""
-        if loss0 is None:  # nothing to compare with: what the old process gave is dropped
+        if loss0 is None and gradient0 is None:  # nothing to compare with: dropped
             return (
-                f"{name}'s process restarted before its loss at θ0 was known; what the old "
-                "process computed was dropped"
+                f"{name}'s process restarted before its loss or gradient at θ0 was known; "
+                "what the old process computed was dropped"
             )
-        return (
-            f"{name} gave a different loss at the same θ0 when its process restarted "
-            f"({loss0!r}, now {again!r}: it is not reproducible, seed its random numbers, "
-            "a data batch too); what the old process computed was dropped"
-        )
+        seed = "it is not reproducible: seed its random numbers, a data batch too"
+        if loss0 is not None:
+            again = self._again({"op": "loss"})
+            self._loss0 = float(again[0]["value"])
+            if not _same_bits(self._loss0, loss0):
+                return (
+                    f"{name} gave a different loss at the same θ0 when its process restarted "
+                    f"({loss0!r}, now {self._loss0!r}: {seed}); what the old process computed "
+                    "was dropped"
+                )
+        if gradient0 is not None:
+            gradient = np.array(self._again({"op": "gradient"})[1][0], dtype=np.float64)
+            if not _same_bits(gradient, gradient0):
+                moved = int(np.count_nonzero(gradient.view(np.int64) != gradient0.view(np.int64)))
+                return (
+                    f"{name} gave a different gradient at the same θ0 when its process "
+                    f"restarted ({moved} of {gradient.size} entries: {seed}); what the old "
+                    "process computed was dropped"
+                )
+            gradient.setflags(write=False)
+            self._gradient = gradient  # the new process's own, the same bits
+        self.version = version  # the same θ0, loss and gradient there: nothing changed
+        return ""
 
-    def _loss0_again(self) -> float:
-        """L(θ0) from the process that just restarted (a second restart meanwhile: an error,
-        never a third process compared with nothing)."""
-        reply, _ = self.process.call({"op": "loss"}, [self._theta0])
+    def _again(self, header: dict):
+        """One call at θ0 to the process that just restarted (a second restart meanwhile:
+        an error, never a third process compared with nothing)."""
+        reply, out = self.process.call(header, [self._theta0])
         if self.process.reloaded is not None:
             self.process.reloaded = None
             raise ProbeError("the probe process ended again while it was restarted: run again")
-        self._loss0 = float(reply["value"])
-        return self._loss0
+        return reply, out
 
     def refresh(self) -> str:
         """Reload the file if it changed on disk, or if its process ended (Cancel, a

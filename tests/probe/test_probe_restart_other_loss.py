@@ -38,6 +38,20 @@ def grad(t):
     return 2.0 * X.T @ (X @ t - y) / len(y)
 """
 SEEDED = UNSEEDED.replace("default_rng(os.getpid())", "default_rng(3)")
+# a zero-initialised linear head: L(θ0) = 1 whatever the batch, the gradient moves with it
+# (rev20p C1, C2: L(θ0) alone let the old gradient be read against the new losses)
+ZERO_HEAD = """
+import os
+import numpy as np
+theta0 = np.zeros(4)
+_rng = np.random.default_rng(os.getpid())
+X = _rng.normal(size=(40, 4))
+def loss(t):
+    r = X @ t - 1.0
+    return float(r @ r / len(r))
+def grad(t):
+    return 2.0 * X.T @ (X @ t - 1.0) / len(X)
+"""
 
 
 def _kill(model) -> None:
@@ -94,5 +108,24 @@ def test_a_reproducible_probe_keeps_its_caches_and_its_run_goes_on(tmp_path):
         got = model.losses(np.stack([theta, theta + 1e-3]))  # restarted within the run
         assert got[0] == first
         assert model.cache_key == key
+    finally:
+        model.close()
+
+
+def test_the_same_loss_at_theta0_with_another_gradient_drops_it(tmp_path):
+    model = open_probe(str(write_probe(tmp_path, ZERO_HEAD)), timeout=20)
+    try:
+        assert _swept(model).kind != "wrong"
+        key, old = model.cache_key, model.gradient()
+        _kill(model)
+        note = model.refresh()
+        assert "different gradient at the same θ0" in note, note
+        assert model.cache_key != key
+        assert not np.array_equal(model.gradient(), old)
+        assert _swept(model).kind != "wrong"
+        model.gradient()
+        _kill(model)  # during a run: stopped, never mixed
+        with pytest.raises(ProbeRestarted, match=r"different gradient.*run again"):
+            model.losses(np.stack([model.theta0(), model.theta0() + 1e-3]))
     finally:
         model.close()
