@@ -8,6 +8,7 @@ with "run again" (during a run: its answers would mix two losses)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 
@@ -54,6 +55,16 @@ def grad(t):
 """
 
 
+@contextlib.contextmanager
+def _opened(tmp_path, source: str):
+    """The probe file written from ``source``, opened; closed after."""
+    model = open_probe(str(write_probe(tmp_path, source)), timeout=20)
+    try:
+        yield model
+    finally:
+        model.close()
+
+
 def _kill(model) -> None:
     worker = model.process.process
     os.kill(worker.pid, signal.SIGKILL)
@@ -68,8 +79,7 @@ def _swept(model):
 
 
 def test_between_runs_another_loss_at_the_same_theta0_drops_what_was_computed(tmp_path):
-    model = open_probe(str(write_probe(tmp_path, UNSEEDED)), timeout=20)
-    try:
+    with _opened(tmp_path, UNSEEDED) as model:
         assert _swept(model).kind != "wrong"
         key = model.cache_key
         _kill(model)
@@ -78,26 +88,20 @@ def test_between_runs_another_loss_at_the_same_theta0_drops_what_was_computed(tm
         assert "seed" in note, note
         assert model.cache_key != key  # the old gradient and references are not reused
         assert _swept(model).kind != "wrong"  # the explorer's sweep 3 → Esc → 3 (rev19p C1)
-    finally:
-        model.close()
 
 
 def test_during_a_run_another_loss_stops_the_run(tmp_path):
-    model = open_probe(str(write_probe(tmp_path, UNSEEDED)), timeout=20)
-    try:
+    with _opened(tmp_path, UNSEEDED) as model:
         theta = model.theta0()
         model.loss(theta)
         _kill(model)
         with pytest.raises(ProbeRestarted, match="run again"):
             model.losses(np.stack([theta, theta + 1e-3]))
         assert model.refresh() == ""  # the next run starts from the new process, said above
-    finally:
-        model.close()
 
 
 def test_a_reproducible_probe_keeps_its_caches_and_its_run_goes_on(tmp_path):
-    model = open_probe(str(write_probe(tmp_path, SEEDED)), timeout=20)
-    try:
+    with _opened(tmp_path, SEEDED) as model:
         theta = model.theta0()
         first = model.loss(theta)
         key = model.cache_key
@@ -108,13 +112,10 @@ def test_a_reproducible_probe_keeps_its_caches_and_its_run_goes_on(tmp_path):
         got = model.losses(np.stack([theta, theta + 1e-3]))  # restarted within the run
         assert got[0] == first
         assert model.cache_key == key
-    finally:
-        model.close()
 
 
 def test_the_same_loss_at_theta0_with_another_gradient_drops_it(tmp_path):
-    model = open_probe(str(write_probe(tmp_path, ZERO_HEAD)), timeout=20)
-    try:
+    with _opened(tmp_path, ZERO_HEAD) as model:
         assert _swept(model).kind != "wrong"
         key, old = model.cache_key, model.gradient()
         _kill(model)
@@ -127,5 +128,3 @@ def test_the_same_loss_at_theta0_with_another_gradient_drops_it(tmp_path):
         _kill(model)  # during a run: stopped, never mixed
         with pytest.raises(ProbeRestarted, match=r"different gradient.*run again"):
             model.losses(np.stack([model.theta0(), model.theta0() + 1e-3]))
-    finally:
-        model.close()
