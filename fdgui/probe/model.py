@@ -26,6 +26,7 @@ import numpy as np
 from fdgui.core.errors import InputError
 from fdgui.core.models.base import ModelBase, TensorInfo
 from fdgui.core.numbers.precision import unit_roundoff
+from fdgui.probe import restart
 from fdgui.probe.client import DEFAULT_TIMEOUT, ProbeError, ProbeProcess
 from fdgui.probe.entries import parse_entry
 from fdgui.probe.precision import (
@@ -68,12 +69,6 @@ class Signature:
     mtime: float
     size: int
     digest: str
-
-
-def _same_bits(a, b) -> bool:
-    """Whether two floats (or arrays) are the same numbers bit for bit, NaN equal to NaN."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and bool(np.all(a.view(np.int64) == b.view(np.int64)))
 
 
 def signature(path: str) -> Signature:
@@ -174,76 +169,10 @@ class ProbeModel(ModelBase):
         return (f"{os.path.basename(self.path)} defines {' and '.join(shown)}, which "
                 f"{read}, the form it is read in, does not use")  # fmt: skip
 
-    def _same_point(self, reply: dict, arrays) -> bool:
-        """Whether a reload's reply describes the tensors and θ0 this model holds."""
-        tensors = tuple((str(n), tuple(int(k) for k in shape)) for n, shape in reply["tensors"])
-        theta0 = np.asarray(arrays[0], dtype=np.float64)
-        return tensors == tuple((t.name, tuple(t.shape)) for t in self._tensors) and (
-            theta0.shape == self._theta0.shape
-            and bool(np.all((theta0 == self._theta0) | (np.isnan(theta0) & np.isnan(self._theta0))))
-        )
-
     def _restarted(self, reply: dict, arrays) -> str:
-        """After the process restarted and loaded the file again: the note ('' when the new
-        process is known to compute what the old one did). Its θ0, L(θ0) and, where the old
-        process gave one, its gradient at θ0 are compared bit for bit with the old
-        process's: a probe without a seed may give another θ0, or the same θ0 with another
-        loss (an unseeded data batch, rev19p C1), and the old process's gradient and
-        references must never be read against the new process's losses. L(θ0) alone does
-        not tell: a zero-initialised head gives log 10 whatever the batch (rev20p C1, C2),
-        while the gradient the panels hold moves with it. Anything but all of these the
-        same (or a process that had answered nothing yet) is a new version: every cache
-        keyed by ``cache_key`` is dropped, and the note says why."""
-        same = self._same_point(reply, arrays)
-        loss0, gradient0 = self._loss0, self._gradient
-        answered, version = self._answered, self.version
-        self._adopt(reply, arrays)
-        name = os.path.basename(self.path)
-        if not same:
-            return (
-                f"{name} gave a different θ0 when its process restarted (it is not "
-                "reproducible: seed its random numbers); the new θ0 is used"
-            )
-        if not answered:  # the old process computed nothing a panel holds
-            self.version = version
-            return ""
-        if loss0 is None and gradient0 is None:  # nothing to compare with: dropped
-            return (
-                f"{name}'s process restarted before its loss or gradient at θ0 was known; "
-                "what the old process computed was dropped"
-            )
-        seed = "it is not reproducible: seed its random numbers, a data batch too"
-        if loss0 is not None:
-            again = self._again({"op": "loss"})
-            self._loss0 = float(again[0]["value"])
-            if not _same_bits(self._loss0, loss0):
-                return (
-                    f"{name} gave a different loss at the same θ0 when its process restarted "
-                    f"({loss0!r}, now {self._loss0!r}: {seed}); what the old process computed "
-                    "was dropped"
-                )
-        if gradient0 is not None:
-            gradient = np.array(self._again({"op": "gradient"})[1][0], dtype=np.float64)
-            if not _same_bits(gradient, gradient0):
-                moved = int(np.count_nonzero(gradient.view(np.int64) != gradient0.view(np.int64)))
-                return (
-                    f"{name} gave a different gradient at the same θ0 when its process "
-                    f"restarted ({moved} of {gradient.size} entries: {seed}); what the old "
-                    "process computed was dropped"
-                )
-            gradient.setflags(write=False)
-            self._gradient = gradient  # the new process's own, the same bits
-        self.version = version  # the same θ0, loss and gradient there: nothing changed
-        return ""
-
-    def _again(self, header: dict):
-        """One call at θ0 to the process that just restarted (a second restart meanwhile:
-        an error, never a third process compared with nothing)."""
-        reply, out = self.process.call(header, [self._theta0])
-        if self.process.reloaded is not None:
-            self.process.reloaded = None
-            raise ProbeError("the probe process ended again while it was restarted: run again")
-        return reply, out
+        """After the process restarted and loaded the file again: the note, '' when the new
+        process is known to compute what the old one did (``restart.restarted``)."""
+        return restart.restarted(self, reply, arrays)
 
     def refresh(self) -> str:
         """Reload the file if it changed on disk, or if its process ended (Cancel, a
@@ -533,7 +462,7 @@ class ProbeModel(ModelBase):
         theta = np.asarray(theta, dtype=np.float64).ravel()
         reply, _ = self._call({"op": "loss"}, [theta])
         value = float(reply["value"])
-        if self._loss0 is None and _same_bits(theta, self._theta0):
+        if self._loss0 is None and restart.same_bits(theta, self._theta0):
             self._loss0 = value  # what a restarted process must give again (_restarted)
         return value
 

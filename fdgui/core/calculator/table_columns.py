@@ -127,7 +127,7 @@ def _wrapped(line: str) -> str:
 def _cells(line: str) -> list[str] | None:
     """A data line's cells, empty ones kept where separators say so (tabs, semicolons,
     commas): columns are counted. None when the readers refuse the line as it is."""
-    from fdgui.core.calculator.schemes import _quoted_cells, _split_table_line
+    from fdgui.core.calculator.table_cells import _quoted_cells, _split_table_line
 
     if "(" in line:
         line = _wrapped(line)
@@ -147,7 +147,7 @@ def _header_line(line: str) -> list[str] | None:
     readers split a line; a header whose names hold spaces beside its commas
     (``eps,loss(w - eps),loss(w + eps)``), which the readers refuse as ambiguous decimal
     commas, at its commas."""
-    from fdgui.core.calculator.schemes import _looks_numeric, _split_table_line
+    from fdgui.core.calculator.table_cells import _looks_numeric, _split_table_line
 
     cells, problem = _split_table_line(line)  # as the readers split it (quotes too)
     if problem:
