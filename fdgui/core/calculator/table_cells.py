@@ -32,6 +32,12 @@ def _split_table_line(line: str) -> tuple[list[str], str]:
     if len(words) == 1:
         return _kept([cell.strip() for cell in words[0].split(",")])
     cells = [word.rstrip(",") for word in words if word.rstrip(",")]
+    return _unambiguous(cells)
+
+
+def _unambiguous(cells: list[str]) -> tuple[list[str], str]:
+    """The cells, or why not: a comma inside a cell separated otherwise could be a decimal
+    comma or a thousands separator (``1,5``, ``1,000``), which is refused, never guessed."""
     ambiguous = [cell for cell in cells if "," in cell]
     if ambiguous:
         return [], (
@@ -75,13 +81,7 @@ def _quoted_cells(line: str, keep: bool = False) -> tuple[list[str], str]:
             return [], problem
     if delimiter in "\t;":
         return [cell.replace(",", ".") for cell in cells], ""
-    ambiguous = [cell for cell in cells if "," in cell]
-    if ambiguous:
-        return [], (
-            f"“{ambiguous[0]}” could be a decimal comma or a thousands separator; "
-            "use a dot for decimals and no thousands separators"
-        )
-    return cells, ""
+    return _unambiguous(cells)
 
 
 # a decimal number's shape, however long (a cell parse_number refuses as too long is still
