@@ -29,6 +29,14 @@ def test_a_non_finite_gradient_entry_fails_without_the_float32_excuse(tmp_path, 
     assert ("theta", 3) in failing(report) or any(e.index == 3 for e in report.worst if e.failing)
     words = verdict_in_words(report)
     assert "float32's round-off" not in words, words
+    # the words name what is wrong there (it read "largest relative error ∞ at theta[3]")
+    named = {"np.nan": "NaN", "np.inf": "+∞", "-np.inf": "−∞"}[bad]
+    assert f"the gradient under check is {named}" in words and "theta[3]" in words, words
+    assert "relative error ∞" not in words, words
+    from fdgui.core.report.netcheck import NOTE_WORDS
+
+    note = next(e.note for e in report.worst if e.index == 3)
+    assert "not a finite number" in NOTE_WORDS[note], note
 
 
 def test_a_gradient_computed_in_float32_keeps_the_words_that_say_so(tmp_path):

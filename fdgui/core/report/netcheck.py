@@ -69,6 +69,10 @@ def entry_label(entry: Entry, projection: bool = False) -> str:
     return f"{entry.tensor}[{', '.join(str(i) for i in entry.position)}]"
 
 
+def _not_finite(value: float) -> str:
+    return "NaN (not a number)" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
+
+
 def verdict_in_words(report: CheckReport) -> str:
     """One or two sentences: the verdict, how many disagree, and the worst tensor."""
     settings = report.settings
@@ -78,7 +82,14 @@ def verdict_in_words(report: CheckReport) -> str:
     failing = [t for t in report.tensors if t.failures]
     worst = report.worst[0] if report.worst else None
     where = ""
-    if worst is not None:
+    if worst is not None and worst.note == "undefined" and not math.isfinite(worst.analytic):
+        bad = [e for e in report.worst if e.note == "undefined" and not math.isfinite(e.analytic)]
+        more = f" and {len(bad) - 1:,} more of the worst listed" if len(bad) > 1 else ""
+        where = (
+            f"the gradient under check is {_not_finite(worst.analytic)} at "
+            f"{entry_label(worst, projection)}{more}"
+        )
+    elif worst is not None:
         where = (
             f"largest relative error {ratio(worst.relative_error)} at "
             f"{entry_label(worst, projection)}"

@@ -8,6 +8,8 @@ from fdgui.core.report.netcheck_open import OPEN_WORDS
 NOTE_WORDS = {
     "no-loss": "the loss is not a finite number at θ + ε or θ − ε: finite differences "
     "estimate nothing here, so the gradient is not judged",
+    "undefined": "the gradient under check is not a finite number here (NaN or ±∞): "
+    "no loss has such a slope, so the entry is wrong",
     "kink": "±ε crosses a kink (a relu, abs or max, here or in a later layer); the gradient "
     "lies between the one-sided slopes, or agrees at a step clear of the kink",
     "kink-unexamined": "undecided: a relu switches within ±ε and the one-sided slopes, with "
