@@ -5,6 +5,7 @@ One probe process per example, shared by the tests of this module."""
 from __future__ import annotations
 
 import os
+import signal
 
 import numpy as np
 import pytest
@@ -90,3 +91,35 @@ def test_jax_mlp_with_custom_vjp_passes(probes):
     assert report.passed
     _, diagnosis = sweep(model, "W1", "W1[2, 5]")
     assert diagnosis.kind != "wrong"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+@pytest.mark.parametrize("name", ["torch_mlp.py", "jax_mlp.py"])
+def test_a_helper_probe_killed_from_outside_restarts_and_keeps_its_answers(probes, name):
+    """The helpers seed their data and build the model in the file, so the new process (the
+    file loaded again, torch or JAX imported again) gives the same θ0, L(θ0) and gradient bit
+    for bit: the caches are kept, and a kill between two calls of a run lets the run go on
+    with the same numbers."""
+    if name.startswith("jax"):
+        pytest.importorskip("jax", reason="the jax extra is not installed")
+    model = probes(name)
+    theta = model.theta0()
+    rows = np.repeat(theta[None], 3, axis=0)
+    rows[np.arange(3), [0, 7, theta.size - 1]] += 1e-4
+    before, gradient, key = model.losses(rows), model.gradient(), model.cache_key
+    _kill(model)
+    assert model.refresh() == ""  # the same loss and gradient at θ0: nothing to say, kept
+    assert model.cache_key == key
+    np.testing.assert_array_equal(model.losses(rows), before)
+    np.testing.assert_array_equal(model.gradient(), gradient)
+    _kill(model)  # between two calls of a run: restarted within it, the run goes on
+    settings = CheckSettings(None, engine="forward", mode="sample", samples=4)
+    report = run_to_completion(settings, model=model)
+    assert report.passed, report.worst[:2]
+    assert model.process.ended == ["killed by SIGKILL"] * 2  # what the CLI's note says
+
+
+def _kill(model) -> None:
+    worker = model.process.process
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
