@@ -49,17 +49,11 @@ def say_notes(command: str, model) -> None:
     form_note = getattr(model, "form_note", "")  # and what the file defines unused (L7)
     if form_note:
         print(f"fdgui-cli {command}: note: {form_note}", file=sys.stderr)
-    process = getattr(model, "process", None)
-    ended = list(getattr(process, "ended", ()) or ())
-    if ended:
-        times = f"{len(ended)} times" if len(ended) > 1 else "once"
-        how = ", ".join(dict.fromkeys(ended))
-        print(
-            f"fdgui-cli {command}: note: the probe process ended between two calls ({how}) "
-            f"and was restarted {times}; the new process gave the same θ0 and the same loss "
-            "there, so the run went on",
-            file=sys.stderr,
-        )
+    from fdgui.probe.restart import restart_words
+
+    said = restart_words(list(getattr(getattr(model, "process", None), "ended", ()) or ()))
+    if said:
+        print(f"fdgui-cli {command}: note: {said}", file=sys.stderr)
 
 
 def report_probe_error(

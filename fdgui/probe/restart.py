@@ -90,3 +90,26 @@ def _again(model, header: dict):
         model.process.reloaded = None
         raise ProbeError("the probe process ended again while it was restarted: run again")
     return reply, out
+
+
+def restart_words(ended: list[str]) -> str:
+    """'the probe process ended between two calls (killed by SIGKILL) and was restarted
+    once; …': how the processes in ``ended`` ended, and why the results stand ('' for
+    none). A new process that computed anything else would have stopped the run."""
+    if not ended:
+        return ""
+    times = f"{len(ended)} times" if len(ended) > 1 else "once"
+    how = ", ".join(dict.fromkeys(ended))
+    return (
+        f"the probe process ended between two calls ({how}) and was restarted {times}; the "
+        "new process gave the same θ0 and the same loss there, so the run went on"
+    )
+
+
+def take_restarts(model) -> str:
+    """``restart_words`` of the processes that ended since the last call (a panel says each
+    end once, after the run it happened in)."""
+    ended = list(getattr(getattr(model, "process", None), "ended", ()) or ())
+    said = getattr(model, "restarts_said", 0)
+    model.restarts_said = len(ended)
+    return restart_words(ended[said:])

@@ -127,6 +127,12 @@ class ProbeSweeps:
         """After a probe reload: say so; the pickers follow (a vanished tensor: the first)."""
         note, self._probe_note = self._probe_note, ""
         model = self.probe.model
+        if model is not None:
+            from fdgui.probe.restart import take_restarts
+
+            restarts = take_restarts(model)  # killed from outside, the same computed
+            if restarts and not note:
+                self.statusMessage.emit(f"Note: {restarts}.")
         failure = getattr(model, "failure_note", "") if model is not None else ""
         if failure:  # the loss raised at some w ± ε: those ε were left out (review12p M5)
             self.statusMessage.emit(f"Note: {failure} (lower Maximum ε to sweep only where "

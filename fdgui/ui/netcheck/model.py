@@ -418,11 +418,16 @@ class NetcheckModel(PanelModel):
             self.resultChanged.emit(self._report)
             note = ""
             if probe is not None:
+                from fdgui.probe.restart import take_restarts
+
                 self.probeFailed.emit("", "")
                 note, self.probe.note = self.probe.note, ""
+                restarts = take_restarts(probe)  # killed from outside, the same computed
                 if note:  # reloaded: the tensors, counts and info line follow
                     self._probe_loaded(probe)
                     self.probeNote.emit(note)  # on the page too, as in the explorer
+                else:
+                    note = f"note: {restarts}" if restarts else ""
             done = f"{report.parameters_checked:,} in {numbers.duration(report.seconds)}"
             self.statusMessage.emit(
                 (_estimated_words(report, done) if report.verdict == "none"
