@@ -58,3 +58,49 @@ def test_a_kill_between_calls_is_said_and_one_during_a_call_is_said_once(tmp_pat
         assert capsys.readouterr().err == ""  # nothing ended: nothing said
     finally:
         model.close()
+
+
+# dies just after its first batched call has answered: between two calls of the sweep, once
+# (a file beside it remembers); its batch drawn from SEED (the process id: another loss)
+DIES_BETWEEN = """
+import os, signal, threading
+import numpy as np
+FLAG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "killed-once")
+rng = np.random.default_rng(SEED)
+X = rng.normal(size=(30, 4))
+theta0 = np.array([0.7, -0.4, 1.1, 0.3])
+def loss(t):
+    return float(np.sum(np.sin(X @ t)))
+def grad(t):
+    return X.T @ np.cos(X @ t)
+def losses(ts):
+    if not os.path.exists(FLAG):
+        open(FLAG, "w").close()
+        threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGKILL)).start()
+    return np.sum(np.sin(np.asarray(ts) @ X.T), axis=1)
+"""
+
+
+@pytest.mark.parametrize(("seed", "status", "said"), [
+    ("3", 0, "ended between two calls (killed by SIGKILL) and was restarted once; the new "
+     "process gave the same θ0 and the same loss there, so the run went on"),
+    ("os.getpid()", 2, "run again"),
+])  # fmt: skip
+def test_a_sweep_whose_process_is_killed_between_two_calls(tmp_path, seed, status, said):
+    """``sweep --probe``: a reproducible probe's sweep goes on with a note on standard error;
+    one whose new process computes another loss stops (exit 2: its answers would mix)."""
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "dies.py"
+    path.write_text(textwrap.dedent(DIES_BETWEEN).replace("SEED", seed))
+    done = subprocess.run(
+        [sys.executable, "-m", "fdgui.cli", "sweep", "--probe", str(path), "--index", "2",
+         "--json"], capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (tmp_path / "killed-once").exists()  # it did die
+    assert done.returncode == status, (done.stdout[-500:], done.stderr[-2000:])
+    assert said in done.stderr, done.stderr[-2000:]
+    if status == 0:
+        assert json.loads(done.stdout)["diagnosis"]["kind"] == "correct"

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from fdgui.core.errors import ModelFailure
+
 GRADIENT_ULPS = 4.0  # float64 roundings of a computed gradient's last operations (besides
 # the 4·u every gradient's bar carries in ``diagnosis._gradient_bar``)
 
@@ -34,6 +36,9 @@ def computed_gradient_error(model: Any, value: float) -> float | None:
     if callable(found):
         try:
             precision = str(found())
+        except ModelFailure:  # the probe stopped, was killed, restarted with another loss:
+            raise  # the run ends with it (it read a new process's losses against the old
+            # process's gradient: a false "wrong" after a kill −9 between two calls)
         except Exception:  # a probe that cannot say: its numbers are float64
             precision = "float64"
     own = gradient_precision(value, precision)
