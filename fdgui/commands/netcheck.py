@@ -107,7 +107,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--eps", metavar="EPS", help="fixed ε (default: recommended per entry)")
     parser.add_argument(
-        "--worst", default="10", metavar="N", help=f"worst entries to print, 1..{WORST_COUNT}"
+        "--worst",
+        default=None,
+        metavar="N",
+        help=f"worst entries to print, 1..{WORST_COUNT} (default 10; JSON: all {WORST_COUNT})",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
@@ -213,8 +216,8 @@ def _settings_and_worst(args: argparse.Namespace, make_settings):
 
     try:
         settings = make_settings(args)
-        worst = whole_number(args.worst, "worst")
-        if not 1 <= worst <= WORST_COUNT:
+        worst = None if args.worst is None else whole_number(args.worst, "worst")
+        if worst is not None and not 1 <= worst <= WORST_COUNT:
             raise InputError("worst", f"{worst} is outside 1..{WORST_COUNT}")
     except InputError as error:
         option = _OPTION_FOR_FIELD.get(error.field, f"--{error.field}")
@@ -240,7 +243,8 @@ def run_probe(args: argparse.Namespace) -> int:
             from fdgui.core.netcheck.numeric import numeric_gradient_report
 
             result = numeric_gradient_report(model, settings)
-            sys.stdout.write(export(result, "json" if args.json else "text", worst_count=worst))
+            sys.stdout.write(export(result, "json" if args.json else "text",
+                                    worst_count=worst if args.json else worst or 10))  # fmt: skip
             if result.parameters_checked and not result.estimated:
                 from fdgui.core.report.numeric import nothing_estimated
 
@@ -259,9 +263,9 @@ def run_probe(args: argparse.Namespace) -> int:
         if model is not None:
             model.close()
     if args.json:
-        sys.stdout.write(export(report, "json"))
+        sys.stdout.write(export(report, "json", worst_count=worst))
     else:
-        sys.stdout.write(export(report, "text", worst_count=worst))
+        sys.stdout.write(export(report, "text", worst_count=worst or 10))
     return 0 if report.passed else 1
 
 
@@ -275,7 +279,7 @@ def run_network(args: argparse.Namespace) -> int:
     settings, worst = parsed
     report = run_to_completion(settings)
     if args.json:
-        sys.stdout.write(export(report, "json"))
+        sys.stdout.write(export(report, "json", worst_count=worst))
     else:
-        sys.stdout.write(export(report, "text", worst_count=worst))
+        sys.stdout.write(export(report, "text", worst_count=worst or 10))
     return 0 if report.passed else 1

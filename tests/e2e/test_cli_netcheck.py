@@ -191,6 +191,17 @@ def test_worst_with_thousands_of_digits_is_refused_in_one_short_line():
     assert "--worst" in done.stderr and "too many digits" in done.stderr
 
 
+def test_worst_limits_the_json_rows_as_it_limits_the_text():
+    """rev20n LOW: ``--json --worst 6`` printed all 20 worst rows; without --worst the JSON
+    keeps every worst entry the check found and the text its 10."""
+    every = json.loads(run("--layers", "8,6,3", "--json").stdout)["worst"]
+    assert len(every) == 20
+    some = json.loads(run("--layers", "8,6,3", "--json", "--worst", "6").stdout)["worst"]
+    assert some == every[:6]
+    text = run("--layers", "8,6,3", "--worst", "3").stdout
+    assert "Worst 3:" in text and "Worst 10:" in run("--layers", "8,6,3").stdout
+
+
 def test_the_windows_name_of_the_sample_mode_is_understood():
     """'Sampled' (the window's name, and the issue's) is the sample mode (review11n LOW)."""
     out = run("--layers", "8,6,3", "--mode", "sampled", "--samples", "2", "--json")

@@ -33,6 +33,7 @@ from fdgui.core.report.netcheck_notes import (
     LIMIT_WORDS,
     NOTE_WORDS,
     entry_status,
+    not_finite,
 )
 from fdgui.core.report.netcheck_open import loose_directions_words, no_estimate_words, open_in_words
 from fdgui.core.report.netcheck_rounding import coarse_open_words, kink_words, resolve_words
@@ -69,10 +70,6 @@ def entry_label(entry: Entry, projection: bool = False) -> str:
     return f"{entry.tensor}[{', '.join(str(i) for i in entry.position)}]"
 
 
-def _not_finite(value: float) -> str:
-    return "NaN (not a number)" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
-
-
 def verdict_in_words(report: CheckReport) -> str:
     """One or two sentences: the verdict, how many disagree, and the worst tensor."""
     settings = report.settings
@@ -86,7 +83,7 @@ def verdict_in_words(report: CheckReport) -> str:
         bad = [e for e in report.worst if e.note == "undefined" and not math.isfinite(e.analytic)]
         more = f" and {len(bad) - 1:,} more of the worst listed" if len(bad) > 1 else ""
         where = (
-            f"the gradient under check is {_not_finite(worst.analytic)} at "
+            f"the gradient under check is {not_finite(worst.analytic)} at "
             f"{entry_label(worst, projection)}{more}"
         )
     elif worst is not None:
@@ -448,8 +445,10 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def render_json(report: CheckReport) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+def render_json(report: CheckReport, worst_count: int | None = None) -> str:
+    data = report_dict(report)
+    data["worst"] = data["worst"][:worst_count]  # --worst N; None: every worst entry kept
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = (

@@ -3,6 +3,8 @@ column and its verdict title), kept apart from the report's layout (report.netch
 
 from __future__ import annotations
 
+import math
+
 from fdgui.core.report.netcheck_open import OPEN_WORDS
 
 NOTE_WORDS = {
@@ -138,3 +140,8 @@ def entry_status(note: str, failing: bool) -> str:
     if note:
         return "undecided"  # flat, open, the ladder's limits, an unexamined kink, …
     return "wrong" if failing else "correct"
+
+
+def not_finite(value: float) -> str:
+    """How a value that is not a finite number reads: 'NaN (not a number)', '+∞' or '−∞'."""
+    return "NaN (not a number)" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
