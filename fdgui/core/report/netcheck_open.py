@@ -36,6 +36,10 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
         entry.note == "noise-open" for entry in report.worst
     ):
         return _noise_open_words(report, label, count, checked)
+    if not any(entry.note in ("open", "noise-open") for entry in report.worst):
+        same = [e for e in report.worst if e.note == "flat" and e.band != "correct"][:NAMED]
+        if same:
+            return _shown_same_words(report, label, count, checked, same)
     shown = [entry for entry in report.worst if entry.note in ("open", "noise-open")][:NAMED]
     named = "; ".join(
         f"{label(entry, projection)}: numeric {significant(entry.numeric, 6)}, gradient "
@@ -57,6 +61,26 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
         "smaller steps) could neither confirm the disagreement nor show the first ε at fault: "
         f"a bug is not ruled out, so this is no pass.{noise} Sweep {where} in the ε explorer "
         "(fdgui-cli sweep --probe) to decide."
+    )
+
+
+def _shown_same_words(report: CheckReport, label, count: int, checked: int, same) -> str:
+    """Open entries at a fixed ε below what float64 losses show: the exact engine's loss
+    changes disagree with the gradient, but L+ and L− are the same float64 number, so no
+    difference of losses confirms it (rev20n LOW: a bug confined to them passed)."""
+    from fdgui.core.numbers.format import epsilon as epsilon_text
+
+    named = "; ".join(f"{label(entry, False)}: exact change's slope "
+                      f"{significant(entry.numeric, 6)}, gradient {significant(entry.analytic, 6)}"
+                      for entry in same)  # fmt: skip
+    more = "; …" if count > len(same) else ""
+    return (
+        f"Inconclusive: at ε = {epsilon_text(report.settings.epsilon)} the exact engine's loss "
+        f"changes disagree with the gradient for {count:,} of {checked:,} entries ({named}{more}), "
+        "but L+ and L− are the same float64 number there: no difference of float64 losses "
+        "reproduces those changes, so nothing confirms the disagreement. A bug is not ruled "
+        "out, so this is no pass: check again at a larger ε (leave ε empty for the "
+        "recommended one)."
     )
 
 
