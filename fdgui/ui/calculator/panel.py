@@ -6,6 +6,7 @@ every sentence from fdgui.core.report.calculator.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -307,6 +308,8 @@ class CalculatorPanel(QWidget):
             "the JSON export give every digit.",
         )
         self.rounding_label.setWordWrap(True)
+        # markup on purpose, whatever it holds at a restore (its "—" made it PlainText: L1)
+        self.rounding_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.rounding_label)
         layout.addStretch(1)
         return box
@@ -530,7 +533,9 @@ class CalculatorPanel(QWidget):
                     )
                 )
         self.cancellation_label.setText(report.cancellation_text(estimate))
-        self.rounding_label.setText(f"<b>Rounding.</b> {report.rounding_brief(estimate)}")
+        self.rounding_label.setText(
+            f"<b>Rounding.</b> {html.escape(report.rounding_brief(estimate), quote=False)}"
+        )
         self.rounding_label.setToolTip(
             report.rounding_text(estimate) + " Values are shown to 7 figures; hover one, or use "
             "Copy Results or the JSON export, for every digit."
