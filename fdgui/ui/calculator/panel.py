@@ -308,7 +308,6 @@ class CalculatorPanel(QWidget):
             "the JSON export give every digit.",
         )
         self.rounding_label.setWordWrap(True)
-        # markup on purpose, whatever it holds at a restore (its "—" made it PlainText: L1)
         self.rounding_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.rounding_label)
         layout.addStretch(1)
@@ -626,6 +625,9 @@ class CalculatorPanel(QWidget):
                 " (the last valid result; the inputs have errors)" if self.model.is_stale() else ""
             )
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
+            if stale:  # a valid result shown next makes those words untrue (rev20c L3)
+                once = Qt.ConnectionType.SingleShotConnection
+                self.model.resultChanged.connect(lambda *_: status.clearMessage(), once)
 
 
 ABBREVIATE_OVER = 10  # more significant digits than this are shortened while unfocused
