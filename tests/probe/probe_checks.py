@@ -157,3 +157,20 @@ def coarse_part_net(
     return COARSE_PART_NET.format(
         part=part, seed=seed, bug=bug, omit=omit, p64=p64, koff=koff, exact_a=exact_a
     )
+
+
+# θ0 fixed; the batch drawn from SEED (a number, or os.getpid(): each process its own data,
+# as an unseeded generator gives, deterministic within one process): the restart tests'
+BATCH_PROBE = """
+import os
+import numpy as np
+theta0 = np.array([0.7, -0.4, 1.1, 0.3])
+_rng = np.random.default_rng(SEED)
+X = _rng.normal(size=(40, 4)) * _rng.uniform(0.5, 3.0)
+y = _rng.normal(size=40)
+def loss(t):
+    r = X @ t - y
+    return float(r @ r / len(y))
+def grad(t):
+    return 2.0 * X.T @ (X @ t - y) / len(y)
+"""

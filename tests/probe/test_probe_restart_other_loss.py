@@ -19,26 +19,12 @@ from fdgui.core.sweep.diagnosis import diagnose
 from fdgui.core.sweep.engine import run_sweep
 from fdgui.core.sweep.objectives import EntryObjective
 from fdgui.probe.model import ProbeRestarted, open_probe
-from tests.probe.probe_checks import write_probe
+from tests.probe.probe_checks import BATCH_PROBE, write_probe
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
 
-# θ0 fixed; the batch drawn from the process id: each process its own data, as an unseeded
-# generator gives (and deterministic within one process, so each run alone is honest)
-UNSEEDED = """
-import os
-import numpy as np
-theta0 = np.array([0.7, -0.4, 1.1, 0.3])
-_rng = np.random.default_rng(os.getpid())
-X = _rng.normal(size=(40, 4)) * _rng.uniform(0.5, 3.0)
-y = _rng.normal(size=40)
-def loss(t):
-    r = X @ t - y
-    return float(r @ r / len(y))
-def grad(t):
-    return 2.0 * X.T @ (X @ t - y) / len(y)
-"""
-SEEDED = UNSEEDED.replace("default_rng(os.getpid())", "default_rng(3)")
+UNSEEDED = BATCH_PROBE.replace("SEED", "os.getpid()")
+SEEDED = BATCH_PROBE.replace("SEED", "3")
 # a zero-initialised linear head: L(θ0) = 1 whatever the batch, the gradient moves with it
 # (rev20p C1, C2: L(θ0) alone let the old gradient be read against the new losses)
 ZERO_HEAD = """

@@ -8,31 +8,18 @@ from __future__ import annotations
 
 import os
 import signal
-import textwrap
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
+from tests.probe.probe_checks import BATCH_PROBE
 
-SEEDED = """
-import os
-import numpy as np
-theta0 = np.array([0.7, -0.4, 1.1, 0.3])
-_rng = np.random.default_rng(SEED)
-X = _rng.normal(size=(40, 4)) * _rng.uniform(0.5, 3.0)
-y = _rng.normal(size=40)
-def loss(t):
-    r = X @ t - y
-    return float(r @ r / len(y))
-def grad(t):
-    return 2.0 * X.T @ (X @ t - y) / len(y)
-"""
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
 
 
 def _probe(tmp_path, monkeypatch, seed: str):
     path = tmp_path / "mine.py"
-    path.write_text(textwrap.dedent(SEEDED).replace("SEED", seed))
+    path.write_text(BATCH_PROBE.replace("SEED", seed))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
 
 
