@@ -812,13 +812,22 @@ def test_typed_decimals_keep_their_rigorous_bar():
     )
     assert result.comparison.verdict.key == "inconclusive"
     # beyond the typed ± once (not twice): the typed digits bound the losses, still wrong
-    # (with L: calc20, without L a kink inside the step could explain it, so undecided)
+    # (with L: calc20, without L a kink inside the step could explain it, so undecided) —
+    # beyond the forward and backward differences' ± 0.1 too: 0.56 lies within it, and a kink
+    # inside the step makes L'(w) one of them (rev20c C1), 0.62 beyond it, not twice it
     result = _typed(
-        loss="0.85", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.56"
+        loss="0.85", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.62"
     )
     assert result.uncertainty == Decimal("0.05")
     assert result.comparison.verdict.key == "wrong"
-    result = _typed(loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.56")
+    result = _typed(
+        loss="0.85", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.56"
+    )
+    assert (result.comparison.verdict.key, result.comparison.too_few) == (
+        "inconclusive",
+        "one-sided",
+    )
+    result = _typed(loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.62")
     assert (result.comparison.verdict.key, result.comparison.too_few) == ("inconclusive", "kink")
     # the seed examples keep their verdicts
     seed = _typed(loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.5")

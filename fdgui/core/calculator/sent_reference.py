@@ -29,6 +29,7 @@ def own_error(
         "truncation",
         "terms",
         "resolve",
+        "one-sided",  # a kink inside the step within the one-sided differences' digits
         "kink",  # without L: the reference is read only where no kink is near w (calc20)
     )  # a "wrong"-band difference one row cannot resolve: the measured error says why
     if reference is None or not (

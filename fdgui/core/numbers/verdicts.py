@@ -68,7 +68,11 @@ STEP_SCALES = Decimal(3)
 # and B the forward and backward differences. A kink between w − ε and w + ε makes the
 # derivative F or B, each off by its own one-sided truncation, which the same row puts at
 # |L''|·ε/2: a refutation clears KINK_ROOMS rooms (with one, the exact gradient beside a kink
-# inside the step was "Wrong" whenever the smooth part's curvature narrowed F − B)
+# inside the step was "Wrong" whenever the smooth part's curvature narrowed F − B). It reads
+# the typed curvature, and where the digits do not resolve it (F = B typed, "0 ± 2e8") F and
+# B are known only to their own ±: a refutation is also beyond both of them by that ± (the
+# one-sided clearance in ``_resolved``; rev20c C1: a relu's exact right-hand slope at w was
+# "Wrong", 71 of 20,000 such rows; 0 after)
 KINK_ROOMS = Decimal(2)
 # An odd jump J of L'' (softsign u/(1 + |u|), u·|u|) whose zero lies at c = w ± t·ε inside the
 # step shows in the row's curvature as J·(t − t²/2) while it moves the central difference by
@@ -276,7 +280,7 @@ class Comparison:
     # whose digits are too few when the verdict is "inconclusive": "losses" (their ± alone
     # covers the difference) or "backprop" (only with its typed digits' half unit); or what
     # keeps a difference in the "wrong" band from resolving (``_resolved``): "truncation",
-    # "terms" or "resolve"; or
+    # "terms", "resolve" or "one-sided" (the forward and backward differences' ±); or
     # "computation": only the format's underflow covers it, wider than the gradient's share;
     # or "kink": resolved, but a row without L cannot tell a kink inside the step from a bug
     too_few: str = ""
@@ -301,6 +305,9 @@ class Comparison:
     # the part of ``room`` the losses resolve (|L''|·ε/2 beyond its ±): what a steep unit
     # whose zero lies inside the step shows of itself (STEEP_UNIT_ROOMS)
     seen_room: Decimal = Decimal(0)
+    # the ± the losses' digits leave on the forward and on the backward difference (0
+    # without L): a kink inside the step makes L'(w) one of them (``_resolved``)
+    one_sided: Decimal = Decimal(0)
 
 
 def compare(
@@ -318,6 +325,7 @@ def compare(
     jump: Decimal = Decimal(0),
     sees_kinks: bool = True,
     seen_room: Decimal = Decimal(0),
+    one_sided: Decimal = Decimal(0),
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -352,7 +360,9 @@ def compare(
     [w − ε, w + ε], by up to |K|/2 whatever K is: g·w + K·relu(w − c) + L0, c inside the
     step, fits any two losses and any claimed gradient g. No difference excludes it, so such
     a row never refutes: a difference that would be "Wrong" is ``INCONCLUSIVE`` with
-    ``too_few`` "kink" (type L: the forward and backward differences show the kink). A sent
+    ``too_few`` "kink" (type L: the forward and backward differences show the kink), and so
+    is a "Suspicious" one beyond the prior and U (rev20c M1: else a smaller difference got
+    the stronger words, "re-check the backward pass", and no "Type L"). A sent
     row's trusted reference, read where no kink is near w, can still resolve it
     (``calculator.sent_reference.own_error``)."""
     difference = _EXACT.subtract(numeric, analytic).copy_abs()
@@ -406,9 +416,13 @@ def compare(
         verdict, too_few = INCONCLUSIVE, "backprop"
     else:
         verdict = band
+        if band.key == "suspicious" and not sees_kinks and difference > max(prior, jump):
+            # beyond what the row allows for its shape (``shape_allowance``): as a larger
+            # difference, one a kink inside the step could explain needs L (rev20c M1)
+            verdict, too_few = INCONCLUSIVE, "kink"
         if band.key == "wrong":
             left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
-            rooms = (room, max(prior, jump), seen_room)
+            rooms = (room, max(prior, jump), seen_room, one_sided)
             verdict, too_few = _resolved(left, uncertainty, terms, rooms, binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
@@ -444,6 +458,7 @@ def compare(
         prior=prior,
         jump=jump,
         seen_room=seen_room,
+        one_sided=one_sided,
     )
 
 
@@ -476,6 +491,8 @@ def shape_allowance(comparison: Comparison) -> Decimal:
     were told "more than finite differences normally explain")."""
     x = _EXACT
     steep = max(x.multiply(KINK_ROOMS, comparison.room), comparison.seen_room * STEEP_UNIT_ROOMS)
+    if comparison.one_sided:  # a kink inside the step: L'(w) the forward or backward difference
+        steep = max(steep, x.add(comparison.one_sided, comparison.room))
     return max(steep, comparison.prior, comparison.jump)
 
 
@@ -483,7 +500,7 @@ def _resolved(
     left: Decimal,
     uncertainty: Decimal,
     terms: Decimal,
-    rooms: tuple[Decimal, Decimal, Decimal],
+    rooms: tuple[Decimal, Decimal, Decimal, Decimal],
     binary: bool,
 ) -> tuple[Verdict, str]:
     """("wrong", "") where ``left``, the difference less the backprop's digits and its
@@ -492,16 +509,25 @@ def _resolved(
     w − ε and w + ε makes the derivative the forward or the backward difference, each off by
     its own one-sided truncation: review15c C1), and that spread and the plausible
     truncation (``plausible_truncation``, a prior: independent of the rounding, so added as
-    a root sum of squares); else INCONCLUSIVE and what keeps it from resolving: the
-    truncation ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
+    a root sum of squares), and beyond both the forward and the backward difference by
+    their own ± (``one_sided``, with the terms once as in the central's; 0 without L) and
+    half their gap (``room``): a kink inside the step makes L'(w) one of them, or any value
+    between them at w, and where the losses' digits do not resolve the curvature the room
+    read on it is no bound of that (rev20c C1); else INCONCLUSIVE and what keeps it from
+    resolving: the one-sided differences' digits ("one-sided"), the truncation
+    ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
     x = _EXACT
-    room, prior, seen_room = rooms
+    room, prior, seen_room, one_sided = rooms
     safety = BINARY_SAFETY if binary else Decimal(1)
     spread = x.multiply(safety, x.add(uncertainty, terms))
     either = CONTEXT.sqrt(x.add(x.multiply(spread, spread), x.multiply(prior, prior)))
     steep = max(x.multiply(KINK_ROOMS, room), x.multiply(STEEP_UNIT_ROOMS, seen_room))
-    if left > max(x.add(spread, steep), either):
+    smooth = max(x.add(spread, steep), either)
+    kinked = x.add(x.multiply(safety, x.add(one_sided, terms)), room)
+    if left > max(smooth, kinked if one_sided else Decimal(0)):
         return VERDICTS[-1], ""
+    if left > smooth:
+        return INCONCLUSIVE, "one-sided"
     if left > spread:
         return INCONCLUSIVE, "truncation"
     return INCONCLUSIVE, "terms" if left > x.multiply(safety, uncertainty) else "resolve"

@@ -195,6 +195,7 @@ _UNRESOLVED_TITLES = {
     "truncation": "Too coarse to judge (ε may be too large)",
     "terms": "Too coarse to judge (the losses' rounding)",
     "resolve": "Too coarse to judge (the losses' rounding)",
+    "one-sided": "Too coarse to judge (the losses' digits cannot show a kink inside the step)",
     # without L: resolved, but a kink inside the step could explain it (calc20)
     "kink": "Needs L to judge (a kink inside the step could explain this)",
 }

@@ -92,6 +92,8 @@ def unresolved_words(
         )
     if comparison.too_few == "kink":
         return kink_words(comparison, f"{start}: more than {losses}", undecided)
+    if comparison.too_few == "one-sided":
+        return one_sided_words(comparison, f"{start}: more than {losses}", roundoff, inputs)
     dtype = comparison.losses_format or "their format"
     if comparison.too_few == "terms":
         flat = (
@@ -113,6 +115,39 @@ def unresolved_words(
         f"{start}: more than {losses}, but not twice that: their ± models each loss as "
         f"rounded once, so a difference refutes only beyond twice it (the ε explorer's rule); "
         f"{undecided}. Use a larger ε or losses computed in a wider format."
+    )
+
+
+def one_sided_words(comparison: Comparison, start: str, roundoff: Any, inputs: Any) -> str:
+    """Why a difference is undecided within the forward and backward differences' ± (rev20c
+    C1, ``verdicts._resolved``): the losses' digits do not resolve the curvature, so a kink
+    inside the step, which makes L'(w) one of them, is neither seen nor ruled out."""
+    sides = ""
+    loss, epsilon = getattr(inputs, "loss", None), getattr(inputs, "epsilon", None)
+    if isinstance(loss, Decimal) and isinstance(epsilon, Decimal):
+        up, down = getattr(inputs, "steps", None) or (epsilon, epsilon)
+        forward = CONTEXT.divide(EXACT.subtract(inputs.loss_plus, loss), up)
+        backward = CONTEXT.divide(EXACT.subtract(loss, inputs.loss_minus), down)
+        sides = (
+            f" (forward {decimal_display(forward)}, backward {decimal_display(backward)}, "
+            f"each ± {format_uncertainty(comparison.one_sided)})"
+        )
+    digits = "the losses' rounding" if roundoff is not None else "the typed digits"
+    more = (
+        "Compute the losses in a wider format"
+        if roundoff is not None
+        else "Type L, L+ and L− with more digits (each digit more shrinks these ± tenfold; "
+        "an L typed with fewer decimals than L+ and L− is read to their last place)"
+    )
+    return (
+        f"{start}, but within what {digits} leave on the forward and backward "
+        f"differences{sides}. So {digits} cannot show whether a kink "
+        "(a jump of L': ReLU, |u|, max) lies between w − ε and w + ε, and a kink there makes "
+        "the derivative at w the forward or the backward difference (any value between them "
+        "for a kink at w itself): this backprop gradient is within the digits of one of "
+        f"them, so this row neither confirms nor refutes it. {more}, then calculate again: "
+        "the forward and backward differences then show a kink inside the step or rule it "
+        "out."
     )
 
 
@@ -147,9 +182,10 @@ def kink_words(comparison: Comparison, start: str, undecided: str) -> str:
         "slope g, this backprop gradient included. No difference tells a kink from a "
         f"wrong gradient here, {undecided}. Type L (the loss at w) to tell them apart: the "
         "forward and backward differences then differ by about the jump of any kink inside "
-        "the step, and the row judges the gradient on the premise it then states — a steep "
-        "unit whose input crosses 0 near w can still mislead one row, so a smaller ε or a "
-        f"sweep over ε settles it. {_no_kink_premise()}"
+        "the step (as far as the digits of L, L+ and L− resolve them), and the row judges "
+        "the gradient on the premise it then states — a steep unit whose input crosses 0 "
+        "near w can still mislead one row, so a smaller ε or a sweep over ε settles it. "
+        f"{_no_kink_premise()}"
     )
 
 
