@@ -158,8 +158,19 @@ def kink_at_w(result, keep, order, gradient) -> bool:
     # the smallest rows whose one-sided ± is within a tenth of their one-sided gap
     forward, backward = (plus - loss) / epsilons, (loss - minus) / epsilons
     resolving = np.abs(forward - backward) * epsilons > 10.0 * (forward_bar + backward_bar)
-    if np.count_nonzero(resolving[: max(3, len(epsilons) // 3)]) < 2:
+    smallest = np.flatnonzero(resolving[: max(3, len(epsilons) // 3)])
+    if smallest.size < 2:
         return False  # no kink at w in the smallest rows
+    # a kink's one-sided gap keeps its size as ε shrinks; a smooth loss's curvature gives a
+    # gap that shrinks with ε (f''·ε), which is no kink: the smallest resolving row must keep
+    # more than 3× what a gap shrinking in proportion to ε leaves of the largest one there
+    low, high = smallest[0], smallest[-1]
+    gap = np.abs(forward - backward)
+    gap_bar = (forward_bar + backward_bar) / epsilons
+    if epsilons[high] < 3.0 * epsilons[low] or gap[low] <= (
+        3.0 * gap[high] * epsilons[low] / epsilons[high] + 3.0 * gap_bar[low]
+    ):
+        return False
     first = np.flatnonzero(resolving)
     pick = first[:5]
     ends = []
