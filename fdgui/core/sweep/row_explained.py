@@ -31,6 +31,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from fdgui.core.sweep.claim import allowance
+
 BOUND = 3.0  # the residual above, within this many of the largest below it
 DECADES = 1.5  # the rows above must span this many decades of ε
 PREFIX_DECADES = 1.0  # a part's bound read over this many decades below a kink
@@ -200,8 +202,8 @@ def explained_wrong(result, diagnosis):
     epsilons, plus, minus, bar, keep = rows
     gradient = float(checked)
     odd = plus - minus
-    # the gradient's own ±, as every verdict allows it (1e-6 of its size)
-    bar = bar + 2e-6 * abs(gradient) * epsilons
+    # the gradient's own ± as every verdict allows it: a typed claim's rounding (claim.allowance)
+    bar = bar + 2.0 * allowance(result.reference) * epsilons
     order = np.argsort(np.asarray(result.epsilons, dtype=float)[keep], kind="stable")
     by = None
     if kink_beside(epsilons, odd, bar, gradient):
