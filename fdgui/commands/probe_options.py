@@ -43,8 +43,9 @@ def open_from_args(args: argparse.Namespace):
 
 def say_notes(command: str, model) -> None:
     """Notes on standard error: the probe's process ended between two calls (killed
-    from outside) and was restarted: the results stand (the file gave the same θ0 again,
-    or the run would have failed), but the person is told (review18p L3)."""
+    from outside) and was restarted: the results stand (the new process gave the same θ0
+    and the same loss there, or the run would have failed), but the person is told
+    (review18p L3)."""
     form_note = getattr(model, "form_note", "")  # and what the file defines unused (L7)
     if form_note:
         print(f"fdgui-cli {command}: note: {form_note}", file=sys.stderr)
@@ -55,7 +56,8 @@ def say_notes(command: str, model) -> None:
         how = ", ".join(dict.fromkeys(ended))
         print(
             f"fdgui-cli {command}: note: the probe process ended between two calls ({how}) "
-            f"and was restarted {times}; the file gave the same θ0 again, so the run went on",
+            f"and was restarted {times}; the new process gave the same θ0 and the same loss "
+            "there, so the run went on",
             file=sys.stderr,
         )
 

@@ -56,6 +56,11 @@ class PlanInterrupted(ProbeError):
     """The cost planner's call refused because a run was started (see ``planning``)."""
 
 
+class ProbeRestarted(ProbeError):
+    """The process restarted during a run and the new one computes something else (another
+    θ0, or another loss at θ0): the run's answers cannot be put together; it runs again."""
+
+
 @dataclass(frozen=True)
 class Signature:
     """What identifies a file's version: its modification time, size and content hash."""
@@ -63,6 +68,12 @@ class Signature:
     mtime: float
     size: int
     digest: str
+
+
+def _same_bits(a, b) -> bool:
+    """Whether two floats (or arrays) are the same numbers bit for bit, NaN equal to NaN."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.all(a.view(np.int64) == b.view(np.int64)))
 
 
 def signature(path: str) -> Signature:
@@ -145,6 +156,10 @@ class ProbeModel(ModelBase):
         self.python_version = str(reply.get("python", ""))
         self._gradient: np.ndarray | None = None
         self._precision: str | None = None
+        # L(θ0) as this process gave it (``loss``), and whether it answered anything since it
+        # loaded: what a restart's new process is compared with (``_restarted``)
+        self._loss0: float | None = None
+        self._answered = False
         self.version += 1
 
     @property
@@ -169,18 +184,50 @@ class ProbeModel(ModelBase):
         )
 
     def _restarted(self, reply: dict, arrays) -> str:
-        """After the process restarted and loaded the file again: the note ('' when the file
-        gave the same tensors and θ0). The gradient cached from the old process is dropped
-        either way; a different θ0 (a probe without a seed) is taken, never mixed."""
+        """After the process restarted and loaded the file again: the note ('' when the new
+        process is known to compute what the old one did). Its θ0 and L(θ0) are compared
+        with the old process's: a probe without a seed may give another θ0, or the same θ0
+        with another loss (an unseeded data batch, rev19p C1), and the old process's
+        gradient and references must never be read against the new process's losses.
+        Anything but the same θ0 and the same L(θ0) bit for bit (or a process that had
+        answered nothing yet) is a new version: every cache keyed by ``cache_key`` is
+        dropped, and the note says why."""
         same = self._same_point(reply, arrays)
+        loss0, answered, version = self._loss0, self._answered, self.version
         self._adopt(reply, arrays)
-        if same:
-            self.version -= 1  # nothing a panel shows changed
+        name = os.path.basename(self.path)
+        if not same:
+            return (
+                f"{name} gave a different θ0 when its process restarted (it is not "
+                "reproducible: seed its random numbers); the new θ0 is used"
+            )
+        if not answered:  # the old process computed nothing a panel holds
+            self.version = version
             return ""
+        again = self._loss0_again()
+        if loss0 is not None and _same_bits(again, loss0):
+            self.version = version  # the same θ0 and the same loss there: nothing changed
+            return ""
+        if loss0 is None:  # nothing to compare with: what the old process gave is dropped
+            return (
+                f"{name}'s process restarted before its loss at θ0 was known; what the old "
+                "process computed was dropped"
+            )
         return (
-            f"{os.path.basename(self.path)} gave a different θ0 when its process restarted "
-            "(it is not reproducible: seed its random numbers); the new θ0 is used"
+            f"{name} gave a different loss at the same θ0 when its process restarted "
+            f"({loss0!r}, now {again!r}: it is not reproducible, seed its random numbers, "
+            "a data batch too); what the old process computed was dropped"
         )
+
+    def _loss0_again(self) -> float:
+        """L(θ0) from the process that just restarted (a second restart meanwhile: an error,
+        never a third process compared with nothing)."""
+        reply, _ = self.process.call({"op": "loss"}, [self._theta0])
+        if self.process.reloaded is not None:
+            self.process.reloaded = None
+            raise ProbeError("the probe process ended again while it was restarted: run again")
+        self._loss0 = float(reply["value"])
+        return self._loss0
 
     def refresh(self) -> str:
         """Reload the file if it changed on disk, or if its process ended (Cancel, a
@@ -268,8 +315,10 @@ class ProbeModel(ModelBase):
         reloaded, self.process.reloaded = self.process.reloaded, None
         if reloaded is not None and header.get("op") != "load":
             note = self._restarted(*reloaded)
-            if note:  # the answer was computed around another θ0 than the caller's
-                raise ProbeError(note + ": run again")
+            if note:  # the run holds answers from another θ0 or another loss
+                raise ProbeRestarted(note + ": run again")
+        if header.get("op") != "load":
+            self._answered = True
         self._reported = coarser(self._reported, reply.get("loss_dtype"))
         return reply, out
 
@@ -310,8 +359,9 @@ class ProbeModel(ModelBase):
                     points = np.concatenate([theta[None, :], theta[None, :], points])
                 try:
                     got = self.losses(points)
-                except ProbeError:
-                    if self._stopped or number == 0 or not self.process.alive:
+                except ProbeError as error:
+                    if (self._stopped or number == 0 or not self.process.alive
+                            or isinstance(error, ProbeRestarted)):  # fmt: skip
                         raise  # a stop, a kill or a crash is said, never absorbed
                     break  # undefined this far from θ0: the search ends here
                 if number == 0:
@@ -466,7 +516,10 @@ class ProbeModel(ModelBase):
         self._float64_only(dtype)
         theta = np.asarray(theta, dtype=np.float64).ravel()
         reply, _ = self._call({"op": "loss"}, [theta])
-        return float(reply["value"])
+        value = float(reply["value"])
+        if self._loss0 is None and _same_bits(theta, self._theta0):
+            self._loss0 = value  # what a restarted process must give again (_restarted)
+        return value
 
     def losses(self, thetas: np.ndarray, dtype: str = "float64") -> np.ndarray:
         self._float64_only(dtype)

@@ -32,8 +32,13 @@ def _key(texts: dict[str, str], backprop: str) -> str:
 
 def test_the_reviewers_row_is_not_wrong_and_a_far_bug_still_is():
     assert _key(_ROW, "1.4464864522826433") == "inconclusive"  # the exact derivative
-    assert _key(_ROW, "1.8") == "wrong"  # F = 1.44643 and B = 0.94654 are 0.5 apart
-    assert _key(_ROW, "0.55") == "wrong"  # beyond either by more than that
+    # F = 1.44643 and B = 0.94654 are 0.5 apart: 1.8 and 0.55 lie beyond either by less
+    # than a u·|u| or softsign whose zero is 0.05·ε or more from w moves the central
+    # difference while showing that curvature (verdicts.STEEP_UNIT_ROOMS, rev19c H1: 1.8 is
+    # the exact derivative of such a unit 0.16·ε from w): undecided at this ε, never passed
+    assert _key(_ROW, "1.8") == "inconclusive"
+    assert _key(_ROW, "0.55") == "inconclusive"
+    assert _key(_ROW, "-1.2") == "wrong"  # beyond that too
 
 
 def test_the_exact_gradient_beside_a_kink_inside_the_step_is_never_wrong():

@@ -172,7 +172,13 @@ def test_a_correct_float32_torch_model_passes(tmp_path, seed):
     path = tmp_path / "probe.py"
     path.write_text(TORCH32.format(seed=seed, bug=0.0, act="tanh"))
     report = full_check(path)
-    assert report.verdict == "pass", report.worst[:3]
+    # never wrong; a pass, or (netcheck.fit_look, review19n C1) inconclusive where an entry far
+    # below its tensor's gradients agreed only loosely and its least-squares slope resolves it
+    # to a bar under |a|/2 but not |a|/16 (seed 5's mid.weight[5, 14], |a| = 7e-6)
+    assert not failing(report), report.worst[:3]
+    assert report.verdict == "pass" or report.inconclusive, report.worst[:3]
+    if report.inconclusive:
+        assert all(e.note == "fit-open" for e in report.worst if e.note.endswith("open"))
 
 
 @pytest.mark.parametrize("seed", [7, 8])

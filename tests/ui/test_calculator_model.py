@@ -65,3 +65,32 @@ def test_losses_sent_as_binaries_carry_their_formats_rounding(qtbot):
     model.set_text("loss_plus", "2.71829")  # a person types: typed digits count again
     model.recompute()
     assert model.current_estimate().significant_digits == 6
+
+
+def test_losses_typed_over_the_example_do_not_keep_its_loss(qtbot):
+    # rev19c M1: L is optional, so a person typing their own L+, L−, ε over the example and
+    # leaving L alone had the example's L = 0.85 judged with their losses and kept in the row
+    model = CalculatorModel()
+    model.set_text("loss_plus", "2.0003")
+    assert model.text("loss") == "0.85"  # one loss typed over: the example may be edited
+    model.set_text("loss_minus", "1.9999")
+    model.set_text("epsilon", "0.0001")
+    assert model.text("loss") == ""
+    model.calculate()
+    row = model.history_rows()[-1]
+    assert row.loss is None and row.forward is None
+    assert model.current_estimate().inputs.loss is None
+
+
+def test_a_typed_loss_is_kept_when_the_losses_change(qtbot):
+    model = CalculatorModel()
+    model.set_text("loss", "0.8")  # typed by the person, to the same digits as the example
+    model.set_text("loss", "0.85")
+    model.set_text("loss_plus", "0.85007")
+    model.set_text("loss_minus", "0.84993")
+    assert model.text("loss") == "0.85"
+    model.reset()
+    model.set_text("loss", "2")
+    model.set_text("loss_plus", "2.0003")
+    model.set_text("loss_minus", "1.9999")
+    assert model.text("loss") == "2"

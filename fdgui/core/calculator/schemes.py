@@ -310,6 +310,7 @@ def estimate(inputs: Inputs) -> Estimate:
             binary=inputs.loss_roundoff is not None,
             terms=_tidy(bound("terms", x.multiply(2, terms), denominator)),
             sees_kinks=loss is not None,
+            seen_room=_seen_room(truncation, inputs, terms, denominator),
         )
         if not _ends(comparison):
             quotients.rounded.append("relative error")
@@ -334,6 +335,26 @@ def estimate(inputs: Inputs) -> Estimate:
         rounded_bounds=tuple(quotients.rounded_bounds),
         terms_uncertainty=terms_uncertainty,
     )
+
+
+def _seen_room(
+    truncation: Decimal | None, inputs: Inputs, terms: Decimal, denominator: Decimal
+) -> Decimal:
+    """The truncation room |L''|·ε/2 = |L+ − 2L + L−|/(2ε) less what the losses' rounding
+    alone may put in their second difference (half a unit of each, L twice, their terms' too,
+    BINARY_SAFETY times for binary losses), 0 when that covers it: the curvature the row
+    resolves, what a steep unit inside the step shows of itself (``verdicts.STEEP_UNIT_ROOMS``;
+    noise is no evidence of one, calc21)."""
+    if not truncation or inputs.loss is None:
+        return Decimal(0)
+    x = EXACT
+    values = (inputs.loss_plus, inputs.loss_minus, inputs.loss, inputs.loss)
+    halves = [_precision(value, inputs.loss_roundoff)[1] for value in values]
+    noise = x.add(sum(halves, Decimal(0)), x.multiply(4, terms))
+    if inputs.loss_roundoff is not None:
+        noise = x.multiply(BINARY_SAFETY, noise)
+    seen = x.subtract(truncation, CONTEXT.divide(noise, denominator))
+    return seen if seen > 0 else Decimal(0)
 
 
 def _uneven(

@@ -49,6 +49,7 @@ from fdgui.core.netcheck import (
     coarse_part,
     estimate_verdict,
     finer_steps,
+    fit_look,
     kink_evidence,
     loose_verdict,
     own_roundoff_recheck,
@@ -319,6 +320,7 @@ class ForwardEngine(ForwardSteps):
             return points, moved == self.theta[where]
 
         rows_for.values = self.theta[flat]  # the entries' w (netcheck.own_scale)
+        rows_for.subset = lambda keep: self.rows_maker(position, indices[keep])  # (fit_look)
         return rows_for
 
     def direction_chunk(self, position: int, k: int) -> Chunk:
@@ -484,6 +486,9 @@ class ForwardEngine(ForwardSteps):
         if sides.applies(self):  # excuses and huge steps, judged by each side (kinks)
             numeric, bar, reason = sides.judge(self, rows_for, first_steps, analytic, numeric, kink,
                                                undecided, reason, bar)  # fmt: skip
+        if fit_look.applies(self) and hasattr(rows_for, "subset"):  # loose "right", coarse loss
+            numeric, bar, reason = fit_look.decide(self, rows_for, epsilon, analytic, numeric,
+                                                   first, kink, undecided, reason, bar)  # fmt: skip
         return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided,
                      reason, bar)  # fmt: skip
 

@@ -93,6 +93,9 @@ SIDES_RIGHT, SIDES_WRONG, SIDES_OPEN = 17, 18, 19
 # that would call it wrong (its sides, a pair lower, the scatter) could not tell a bug from
 # the noise or a drift (netcheck.loose_verdict): open, never a pass (review17p M1)
 NOISE_OPEN = 20
+# a coarse loss's entry a least-squares slope along its axis decided (netcheck.fit_look), or
+# left open after an earlier look had called it right within a window those losses resolve
+FIT_RIGHT, FIT_WRONG, FIT_OPEN = 21, 22, 23
 # an entry left UNDECIDED by the second look whose first disagreement was more than this
 # many times its window makes its tensor inconclusive, never a pass (review9h #2) ...
 CLEAR_DISAGREEMENT = 2.0
@@ -127,11 +130,15 @@ REASON_KEYS = {
     SIDES_WRONG: "sides-wrong",
     SIDES_OPEN: "sides-open",
     NOISE_OPEN: "noise-open",
+    FIT_RIGHT: "fit",
+    FIT_WRONG: "fit-wrong",
+    FIT_OPEN: "fit-open",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
 ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)
 OWN_SCALE_REASONS = (OWN_SCALE_RIGHT, OWN_SCALE_WRONG)
 SIDES_REASONS = (SIDES_RIGHT, SIDES_WRONG)
+FIT_REASONS = (FIT_RIGHT, FIT_WRONG)
 
 CONFIRMED_LIMIT = 256  # after this many confirmed wrong entries a check stops looking again
 

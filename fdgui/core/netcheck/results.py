@@ -21,6 +21,8 @@ from fdgui.core.netcheck.reexamine import (
     CLEAR_AFTER_WIDER,
     CLEAR_DISAGREEMENT,
     ESTIMATE_REASONS,
+    FIT_OPEN,
+    FIT_REASONS,
     KINK_LIMIT,
     LADDER_REASONS,
     NOISE_OPEN,
@@ -397,7 +399,7 @@ def build_report(
             undecided |= shown_same
             correct &= ~shown_same
         within &= ~undefined
-        estimated = laddered & np.isin(result.reason, ESTIMATE_REASONS)
+        estimated = laddered & np.isin(result.reason, (*ESTIMATE_REASONS, *FIT_REASONS))
         own = laddered & np.isin(result.reason, (*OWN_SCALE_REASONS, *SIDES_REASONS))
         # a second look (netcheck.reexamine) found the first ε at fault, not the gradient
         settled = checked & (result.reason == SOME_EPSILON) & ~undefined & ~correct & ~within
@@ -418,7 +420,7 @@ def build_report(
         # "loosely" in 16 of 18 numpy/torch/JAX runs; their honest twins leave none open)
         unresolved |= undecided & left_open & coarse_loss
         # neither side's slope; a noisy loss's wider steps against a (review17p M1)
-        unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN))
+        unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN, FIT_OPEN))
         # an undecided entry there that no clean wider pair bounded (the loose look crossed
         # a kink: KINK_LIMIT): its window (the coarse rounding's) holds bugs the loss's own
         # numbers resolve, and nothing would have called them wrong (review18n C1)
@@ -475,7 +477,9 @@ def build_report(
         order = np.concatenate(
             [
                 _largest(np.where(failing, size, -np.inf), WORST_COUNT),
-                _largest(np.where(checked & ~failing, size, -np.inf), WORST_COUNT),
+                # (then the entries that keep the check from passing, so its words name them)
+                _largest(np.where(unresolved & ~failing, size, -np.inf), WORST_COUNT),
+                _largest(np.where(checked & ~failing & ~unresolved, size, -np.inf), WORST_COUNT),
             ]
         )[: min(WORST_COUNT, values.size)]
         for flat in order:
@@ -492,7 +496,7 @@ def build_report(
                 note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
-            elif undecided[flat] and result.reason[flat] in (SIDES_OPEN, NOISE_OPEN):
+            elif undecided[flat] and result.reason[flat] in (SIDES_OPEN, NOISE_OPEN, FIT_OPEN):
                 note = REASON_KEYS[int(result.reason[flat])]
             elif undecided[flat] and left_open[flat]:
                 note = "open"  # disagreed at the first ε; the second look could not tell
@@ -500,6 +504,7 @@ def build_report(
                 note = "flat" if same else "undecided"  # "flat": L+ = L− or no step at all
             elif laddered[flat] and result.reason[flat] in (
                 *ESTIMATE_REASONS,
+                *FIT_REASONS,
                 *OWN_SCALE_REASONS,
                 *SIDES_REASONS,
             ):

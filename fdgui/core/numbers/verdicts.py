@@ -70,6 +70,20 @@ STEP_SCALES = Decimal(3)
 # |L''|·ε/2: a refutation clears KINK_ROOMS rooms (with one, the exact gradient beside a kink
 # inside the step was "Wrong" whenever the smooth part's curvature narrowed F − B)
 KINK_ROOMS = Decimal(2)
+# An odd jump J of L'' (softsign u/(1 + |u|), u·|u|) whose zero lies at c = w ± t·ε inside the
+# step shows in the row's curvature as J·(t − t²/2) while it moves the central difference by
+# J·(1 − t)²·ε/4: (1 − t)²/(t·(2 − t)) rooms of |L''|·ε/2, however steep the unit. A
+# refutation clears that for every zero at least NEAREST_VISIBLE_ZERO·ε from w (9.26 rooms
+# of the curvature the losses resolve, beyond its ±: ``Comparison.seen_room``); a nearer
+# one, or one whose curvature hides in the losses' rounding, shows too little, and only the
+# premise bounds it (``unseen_feature``). Without it, following "Type L" made 11 of 754
+# exact gradients beside such a unit, zero 0.05–0.1 ε from w, "Wrong" (rev19c H1; calc21's
+# random rows: 78 → 24 exact "Wrong" with L, all u·|u| zeros nearer than 0.052·ε; 57 of 645
+# resolved bugs, all beside a kink or unit, undecided at that ε; with the repeat advice
+# followed, 1,338 bugs "Wrong" against 1,327 before)
+NEAREST_VISIBLE_ZERO = Decimal("0.05")
+_T = NEAREST_VISIBLE_ZERO
+STEEP_UNIT_ROOMS = (1 - _T) ** 2 / (_T * (2 - _T))
 # |L'''/L'|·s² of the steepest of the common S-shaped losses at their inflection point:
 # softsign x/√(1 + x²) 3; tanh, atan and erf 2; a sine 1 (review15c C2: a sine's prior called
 # tanh's exact derivative "Wrong" at ε = s/4)
@@ -173,6 +187,7 @@ def next_epsilon(
     level: Decimal = Decimal(0),
     curvature: Decimal = Decimal(0),
     epsilon: Decimal | None = None,
+    seen_curvature: Decimal = Decimal(0),
 ) -> Decimal | None:
     """The step at which every allowance a one-row refutation clears falls to half of
     ``difference`` (review18c H2): what ``unseen_feature`` allows, the smooth prior
@@ -201,6 +216,9 @@ def next_epsilon(
     step = min(step, prior_step)
     if curvature:  # the kink room |L''|·ε at half the difference
         step = min(step, CONTEXT.divide(half, curvature.copy_abs()))
+    if seen_curvature:  # a steep unit's rooms, STEEP_UNIT_ROOMS·|L''|·ε/2 (resolved L'')
+        steep = x.multiply(STEEP_UNIT_ROOMS / 2, seen_curvature.copy_abs())
+        step = min(step, CONTEXT.divide(half, steep))
     cliff = CONTEXT.divide(VARIATION_SCALE, UNSEEN_STEEPNESS)
     for limit in (cliff, epsilon):
         if limit is not None and step >= limit:
@@ -280,6 +298,9 @@ class Comparison:
     # what a feature at w one row cannot see may leave, first order in ε (an odd jump of L''
     # with L, a minimum near w without L: ``unseen_feature``), a prior taken beside ``prior``
     jump: Decimal = Decimal(0)
+    # the part of ``room`` the losses resolve (|L''|·ε/2 beyond its ±): what a steep unit
+    # whose zero lies inside the step shows of itself (STEEP_UNIT_ROOMS)
+    seen_room: Decimal = Decimal(0)
 
 
 def compare(
@@ -296,6 +317,7 @@ def compare(
     prior: Decimal = Decimal(0),
     jump: Decimal = Decimal(0),
     sees_kinks: bool = True,
+    seen_room: Decimal = Decimal(0),
 ) -> Comparison:
     """Relative error (to ``digits`` significant digits), verdict band, and whether the
     difference (exact) hides in the typed digits: the losses' ``uncertainty`` on the numeric
@@ -386,7 +408,7 @@ def compare(
         verdict = band
         if band.key == "wrong":
             left = _EXACT.subtract(difference, _EXACT.add(claim, rounding))
-            rooms = (room, max(prior, jump))
+            rooms = (room, max(prior, jump), seen_room)
             verdict, too_few = _resolved(left, uncertainty, terms, rooms, binary)
             if binary and not numeric:  # L+ = L−: every digit cancelled (review12c C1)
                 verdict, too_few = INCONCLUSIVE, "terms"
@@ -421,6 +443,7 @@ def compare(
         terms=terms,
         prior=prior,
         jump=jump,
+        seen_room=seen_room,
     )
 
 
@@ -445,11 +468,22 @@ def _below_floor(numeric: Decimal, analytic: Decimal) -> Decimal:
     return larger
 
 
+def shape_allowance(comparison: Comparison) -> Decimal:
+    """The most this one row allows for its central difference's own error beyond the
+    losses' ±: the rooms for a kink or a steep unit inside the step, the smooth prior, and
+    what a feature it cannot see leaves (``_resolved``'s rooms). A "Suspicious" difference
+    within it may be the loss's own shape at this ε (calc21, rev19c M2: 389 exact gradients
+    were told "more than finite differences normally explain")."""
+    x = _EXACT
+    steep = max(x.multiply(KINK_ROOMS, comparison.room), comparison.seen_room * STEEP_UNIT_ROOMS)
+    return max(steep, comparison.prior, comparison.jump)
+
+
 def _resolved(
     left: Decimal,
     uncertainty: Decimal,
     terms: Decimal,
-    rooms: tuple[Decimal, Decimal],
+    rooms: tuple[Decimal, Decimal, Decimal],
     binary: bool,
 ) -> tuple[Verdict, str]:
     """("wrong", "") where ``left``, the difference less the backprop's digits and its
@@ -461,11 +495,12 @@ def _resolved(
     a root sum of squares); else INCONCLUSIVE and what keeps it from resolving: the
     truncation ("truncation"), the terms ("terms") or the margin over the ± ("resolve")."""
     x = _EXACT
-    room, prior = rooms
+    room, prior, seen_room = rooms
     safety = BINARY_SAFETY if binary else Decimal(1)
     spread = x.multiply(safety, x.add(uncertainty, terms))
     either = CONTEXT.sqrt(x.add(x.multiply(spread, spread), x.multiply(prior, prior)))
-    if left > max(x.add(spread, x.multiply(KINK_ROOMS, room)), either):
+    steep = max(x.multiply(KINK_ROOMS, room), x.multiply(STEEP_UNIT_ROOMS, seen_room))
+    if left > max(x.add(spread, steep), either):
         return VERDICTS[-1], ""
     if left > spread:
         return INCONCLUSIVE, "truncation"

@@ -33,6 +33,7 @@ from fdgui.core.report.calculator_unresolved import (
     kink_refuted_words,
     one_row_wrong_words,
     own_error_words,
+    shape_suspicious_words,
     truncation_kinks_words,
     unresolved_words,
 )
@@ -180,6 +181,8 @@ def verdict_title(estimate: Estimate) -> str:
         return _UNRESOLVED_TITLES[comparison.too_few]
     if key == "kinks" and comparison.absolute_difference <= comparison.prior:
         return _TRUNCATION_KINKS_TITLE  # the words say truncation may explain it too
+    if key == "suspicious" and _shape_explains(comparison):
+        return _SHAPE_SUSPICIOUS_TITLE
     if estimate.inputs.loss_roundoff is not None and key in _ROUNDING_TITLES:
         return _ROUNDING_TITLES[key]
     if key == "inconclusive":
@@ -200,6 +203,19 @@ _UNRESOLVED_TITLES = {
 # loss has kinks" beside words saying a smooth loss's truncation may explain it (review15k
 # M3); exit 0 as the band's (review15c M3)
 _TRUNCATION_KINKS_TITLE = "Close: a kink, truncation or a small mistake (one row cannot tell)"
+
+# a "Suspicious" difference within what the row allows for its own error at this ε (rev19c
+# M2): the loss's shape or a mistake in the third or fourth digit; exit 2 as the band's
+_SHAPE_SUSPICIOUS_TITLE = "Suspicious: the loss's shape at this ε or a small mistake"
+
+
+def _shape_explains(comparison: Comparison) -> bool:
+    """A difference no larger than what one row allows for its central difference's own
+    error beyond the losses' ± (``verdicts.shape_allowance``)."""
+    from fdgui.core.numbers.verdicts import shape_allowance
+
+    return comparison.absolute_difference <= shape_allowance(comparison)
+
 
 _ROUNDING_TITLES = {
     "inconclusive": "Too coarse to judge (the losses' rounding)",
@@ -242,6 +258,8 @@ def verdict_text(
     key = comparison.verdict.key
     if key == "kinks" and comparison.absolute_difference <= comparison.prior and not origin:
         text = truncation_kinks_words(comparison)
+    if key == "suspicious" and _shape_explains(comparison) and not origin:
+        text = shape_suspicious_words(comparison, inputs)
     if comparison.verdict.key == "inconclusive" and comparison.too_few in _UNRESOLVED_TITLES:
         text = unresolved_words(comparison, uncertainty, roundoff, inputs)
     if comparison.verdict.key in ("inconclusive", "limited"):

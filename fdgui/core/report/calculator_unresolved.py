@@ -77,6 +77,8 @@ def unresolved_words(
             if comparison.room
             else ""
         )
+        if comparison.seen_room:
+            spread += _steep_unit_words(comparison)
         return (
             f"{start}: more than {losses}, but within the room this one row leaves for the "
             f"central difference's truncation: {spread}a central difference's own truncation "
@@ -114,6 +116,21 @@ def unresolved_words(
     )
 
 
+def _steep_unit_words(comparison: Comparison) -> str:
+    """What a steep unit whose zero lies inside the step may leave, read from the curvature
+    the losses resolve (``verdicts.STEEP_UNIT_ROOMS``, rev19c H1)."""
+    from fdgui.core.numbers.verdicts import NEAREST_VISIBLE_ZERO, STEEP_UNIT_ROOMS
+
+    steep = EXACT.multiply(STEEP_UNIT_ROOMS, comparison.seen_room)
+    return (
+        "a unit far steeper than the gradient whose input crosses 0 inside the step, "
+        f"{NEAREST_VISIBLE_ZERO.normalize():g}·ε or more from w (u·|u|, softsign u/(1 + |u|)), "
+        "shows only part of its curvature to three points and moves the central difference "
+        f"by up to {STEEP_UNIT_ROOMS:.1f} times the half-gap that curvature makes, "
+        f"{format_uncertainty(steep)} here; "
+    )
+
+
 def kink_words(comparison: Comparison, start: str, undecided: str) -> str:
     """Why a difference one row would refute is undecided without L (``verdicts.compare``'s
     ``sees_kinks``, calc20): two losses do not see a kink inside the step, and one there can
@@ -130,8 +147,24 @@ def kink_words(comparison: Comparison, start: str, undecided: str) -> str:
         "slope g, this backprop gradient included. No difference tells a kink from a "
         f"wrong gradient here, {undecided}. Type L (the loss at w) to tell them apart: the "
         "forward and backward differences then differ by about the jump of any kink inside "
-        "the step, and the row judges the gradient. (If the loss has no kink within ε of w, "
-        "this difference points to a bug.)"
+        "the step, and the row judges the gradient on the premise it then states — a steep "
+        "unit whose input crosses 0 near w can still mislead one row, so a smaller ε or a "
+        f"sweep over ε settles it. {_no_kink_premise()}"
+    )
+
+
+def _no_kink_premise() -> str:
+    """What a difference without L points to a bug on (calc21, rev19c H3): no kink inside the
+    step, and none of what one row cannot see with L either — no unit crossing 0 near w
+    steeper than UNSEEN_STEEPNESS times the gradient over s, as ``premise_words`` states."""
+    from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
+
+    return (
+        "(This difference points to a bug only if the loss has no kink within ε of w and "
+        "nothing much steeper than the gradient near w: no softsign u/(1 + |u|), u·|u| or "
+        "similar unit whose input crosses 0 within about ε of w with a slope more than "
+        f"{int(UNSEEN_STEEPNESS)} times the gradient over s = max(0.1, 3ε) in w, and no "
+        "terms whose large slopes cancel at w.)"
     )
 
 
@@ -216,6 +249,9 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
     curvature = Decimal(0)
     if comparison.room and epsilon:  # room = |L''|·ε/2: KINK_ROOMS of them is |L''|·ε
         curvature = CONTEXT.divide(EXACT.multiply(2, comparison.room), epsilon)
+    seen = Decimal(0)
+    if comparison.seen_room and epsilon:
+        seen = CONTEXT.divide(EXACT.multiply(2, comparison.seen_room), epsilon)
     step = next_epsilon(
         comparison.absolute_difference,
         comparison.numeric,
@@ -223,6 +259,7 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
         _level(inputs),
         curvature,
         epsilon,
+        seen,
     )
     where = f"at ε = {step.normalize():g} or below" if step is not None else "at a much smaller ε"
     if inputs is not None and getattr(inputs, "loss", None) is None:
@@ -230,14 +267,53 @@ def next_step_words(comparison: Comparison, inputs: Any = None) -> str:
         # curvature only L shows: L first
         return (
             "Type L (the loss at w) and calculate again: without it a kink inside the step "
-            "could explain any difference, so one row never refutes; with it the row judges "
-            "the gradient or names the ε to repeat at. Or sweep several ε in the explorer: a "
-            "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
+            "could explain any difference, so one row never refutes; with it the row shows a "
+            "kink inside the step and judges the gradient on a stated premise (no unit far "
+            "steeper than the gradient crossing 0 near w), or names the ε to repeat at. To "
+            "settle it beyond that premise, sweep several ε in the explorer (or repeat at "
+            "smaller ε): a difference that stays is a bug; one that shrinks with ε is the "
+            "loss's own shape."
+        )
+    between = _between_one_sided(comparison, inputs)
+    if between is not None:
+        # a kink at w itself: any slope between the one-sided ones is a subgradient, and no
+        # smaller ε changes that (rev19c H2: "a difference that stays is a bug" looped there)
+        backward, forward = between
+        return (
+            f"The backprop gradient lies between the backward difference "
+            f"{decimal_display(backward)} and the forward difference "
+            f"{decimal_display(forward)}. If the loss has a kink at w itself (ReLU, |u| or max "
+            "whose input is 0 at w), the derivative there is any value between the one-sided "
+            "slopes, and this gradient is a valid subgradient, not a bug. Repeat it "
+            f"{where} (typing enough digits) to tell: if the forward and backward differences stay "
+            "about as far apart, the kink is at w and this gradient is fine; if they close up "
+            "(in proportion to ε, a smooth loss), a difference from the central difference "
+            "that stays is a bug."
         )
     return (
         f"Repeat it {where} (typing enough digits), or sweep several ε in the explorer: a "
         "difference that stays is a bug; one that shrinks with ε is the loss's own shape."
     )
+
+
+def _between_one_sided(comparison: Comparison, inputs: Any) -> tuple[Decimal, Decimal] | None:
+    """(backward, forward) where L was typed and the backprop gradient lies between the
+    one-sided differences (within half a unit of its last digit), else None."""
+    loss = getattr(inputs, "loss", None)
+    epsilon = getattr(inputs, "epsilon", None)
+    if not isinstance(loss, Decimal) or not isinstance(epsilon, Decimal):
+        return None
+    plus, minus = inputs.loss_plus, inputs.loss_minus
+    up, down = getattr(inputs, "steps", None) or (epsilon, epsilon)
+    forward = CONTEXT.divide(EXACT.subtract(plus, loss), up)
+    backward = CONTEXT.divide(EXACT.subtract(loss, minus), down)
+    low, high = sorted((forward, backward))
+    if forward == backward:
+        return None
+    claim = comparison.analytic
+    if low - comparison.claim <= claim <= high + comparison.claim:
+        return backward, forward
+    return None
 
 
 def one_row_wrong_words(comparison: Comparison, inputs: Any) -> str:
@@ -286,6 +362,13 @@ def premise_words(inputs: Any, also: bool = False) -> str:
         "jumps of L'' at or near w (softsign or u·|u| at a pre-activation of 0), terms "
         "cancelling each other's slope at w and a flat inflection (L' and L'' both near 0)"
     )
+    if getattr(inputs, "loss", None) is not None:
+        unseen = (
+            "jumps of L'' at w or within ε/20 of it (softsign or u·|u| whose input crosses 0 "
+            "there; one farther inside the step shows in the curvature, which the row allows "
+            "for however steep), terms cancelling each other's slope at w and a flat "
+            "inflection (L' and L'' both near 0)"
+        )
     together = (
         f"comes from terms together no more than {steep} times as steep as the gradient over "
         f"s = max(0.1, 3ε){scale} in w (several such terms add up)"
@@ -308,6 +391,25 @@ def premise_words(inputs: Any, also: bool = False) -> str:
         f"within ε/{2 * steep} of w unless the loss "
         "varies by no more than its own size over s, and what else its two losses cannot see "
         f"— {unseen} — {together} (give L to check the kinks and the curvature)."
+    )
+
+
+def shape_suspicious_words(comparison: Comparison, inputs: Any) -> str:
+    """Words for a "Suspicious" difference within what the row allows for its own central
+    difference's error at this ε (``verdicts.shape_allowance``, rev19c M2): not "more than
+    finite differences normally explain", but the loss's shape or a small mistake, and the ε
+    that tells them apart."""
+    from fdgui.core.numbers.verdicts import shape_allowance
+
+    return (
+        f"They differ around the third or fourth digit (relative error "
+        f"{decimal_display(comparison.relative_error, 2)}), but at this ε one row allows up "
+        f"to {format_uncertainty(shape_allowance(comparison))} for the central difference's "
+        "own error (its truncation on a loss varying on a scale of 0.1 in w or three steps, a "
+        "kink or steep unit inside the step, what a feature it cannot see leaves), and the "
+        f"{format_uncertainty(comparison.absolute_difference)} here is within that. So it may "
+        "be the loss's own shape or a small mistake in the backward pass: neither confirmed "
+        f"nor refuted. {next_step_words(comparison, inputs)}"
     )
 
 

@@ -65,6 +65,15 @@ NOTE_WORDS = {
     "noise over the step is small, the slope lies more than two bars from the gradient, but "
     "the checks that would call it wrong (its two sides, a step pair lower, the scatter of "
     "the steps) could not tell a bug from the noise, a drift from call to call or a kink",
+    "fit": "a least-squares slope of the losses along the entry (a polynomial through many "
+    "steps on each of two spans, its error from the fit's own residuals) reproduces the "
+    "gradient within the bar shown, at most an eighth of it",
+    "fit-wrong": "a least-squares slope of the losses along the entry (a polynomial through "
+    "many steps on each of two spans, and on each side of w alone) excludes the gradient by "
+    "more than five of its standard errors: a bug",
+    "fit-open": "undecided: an earlier look called it correct within a window wider than an "
+    "eighth of the gradient (or after a tighter look had excluded it); a least-squares slope "
+    "of the losses along the entry could not confirm it, nor tell a bug from a kink",
     "": "",
 }
 
@@ -99,6 +108,9 @@ ENTRY_VERDICT_TITLES = {
     "sides-wrong": "Wrong (one-sided slopes)",
     "sides-open": "Undecided (between its sides)",
     "noise-open": "Undecided (noisy, disagrees)",
+    "fit": "Correct (least-squares slope)",
+    "fit-wrong": "Wrong (least-squares slope)",
+    "fit-open": "Undecided (loose, unconfirmed)",
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",
@@ -118,6 +130,7 @@ NOTE_STATUS = {
     "estimate": "correct",
     "own-scale": "correct",
     "sides": "correct",
+    "fit": "correct",
     "every-ε": "wrong",
     "most-ε": "wrong",
     "kink-outside": "wrong",
@@ -126,6 +139,7 @@ NOTE_STATUS = {
     "estimate-wrong": "wrong",
     "own-scale-wrong": "wrong",
     "sides-wrong": "wrong",
+    "fit-wrong": "wrong",
 }
 
 

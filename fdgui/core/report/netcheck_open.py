@@ -36,6 +36,14 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
         entry.note == "noise-open" for entry in report.worst
     ):
         return _noise_open_words(report, label, count, checked)
+    if not any(entry.note in ("open", "noise-open") for entry in report.worst) and any(
+        entry.note == "fit-open" for entry in report.worst
+    ):
+        if any(t.coarse_open for t in report.tensors):  # the loss's precision said first
+            from fdgui.core.report.netcheck_rounding import coarse_open_words
+
+            return coarse_open_words(report, label)
+        return _fit_open_words(report, label, count, checked)
     shown = [entry for entry in report.worst if entry.note in ("open", "noise-open")][:NAMED]
     named = "; ".join(
         f"{label(entry, projection)}: numeric {significant(entry.numeric, 6)}, gradient "
@@ -81,6 +89,28 @@ def _noise_open_words(report: CheckReport, label, count: int, checked: int) -> s
         "a drift of the loss from call to call or a kink: a bug is not ruled out, so this is no "
         f"pass. Sweep {label(shown[0], False)} in the ε explorer (fdgui-cli sweep --probe) to "
         "decide."
+    )
+
+
+def _fit_open_words(report: CheckReport, label, count: int, checked: int) -> str:
+    """Open entries of a coarse loss only (note "fit-open", ``netcheck.fit_look``): an earlier
+    look called them correct within a window wider than an eighth of the gradient, and a
+    least-squares slope of the losses along them could neither confirm nor refute that."""
+    shown = [entry for entry in report.worst if entry.note == "fit-open"][:NAMED]
+    named = "; ".join(
+        f"{label(entry, False)}: estimate {significant(entry.numeric, 6)}, gradient "
+        f"{significant(entry.analytic, 6)}"
+        for entry in shown
+    )
+    named = f" ({named}{'; …' if count > len(shown) else ''})"
+    verb = "agrees" if count == 1 else "agree"
+    return (
+        f"Inconclusive: {count:,} of {checked:,} entries{named} {verb} with the gradient only "
+        "within a window wider than an eighth of it (the loss rounds far coarser than "
+        "float64), or after a tighter look had excluded it; a least-squares slope of the losses "
+        "along each could neither confirm nor refute it (a kink nearby, or too little "
+        "resolution): a bug of that size is not ruled out, so this is no pass. Sweep "
+        f"{label(shown[0], False)} in the ε explorer (fdgui-cli sweep --probe) to decide."
     )
 
 

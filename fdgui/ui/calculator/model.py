@@ -59,6 +59,9 @@ class CalculatorModel(PanelModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._texts = dict(DEFAULT_TEXTS)
+        # L still holds the example's value, untyped: it belongs to the example's losses and
+        # goes when both are typed over (``_drop_example_loss``, rev19c M1)
+        self._example_loss = True
         self._estimate: Estimate | None = None
         self._stale = False
         self.history = HistoryTableModel(self)
@@ -142,8 +145,33 @@ class CalculatorModel(PanelModel):
             return
         self._texts[field] = text
         self._sent_parts(field)
+        self._drop_example_loss(field)
         self._set_stale(True)
         self._debounce.start()
+
+    def _drop_example_loss(self, field: str) -> None:
+        """A person who types their own L+ and L− over the example and leaves L alone (it is
+        optional) would have the example's L = 0.85 judged with their losses, and kept in
+        the history row (rev19c M1): once both are typed over, the example's L is cleared
+        (a field typed by the person is never touched)."""
+        if field == "loss":
+            self._example_loss = False
+            return
+        if not self._example_loss or field not in ("loss_plus", "loss_minus"):
+            return
+        if any(
+            self._texts.get(name) == DEFAULT_TEXTS[name] for name in ("loss_plus", "loss_minus")
+        ):
+            return
+        self._example_loss = False
+        if self._texts.get("loss") == DEFAULT_TEXTS["loss"]:
+            self._texts["loss"] = ""
+            self.textsChanged.emit(self.texts())
+
+    def _shows_example(self) -> bool:
+        """L, L+ and L− all hold the example's texts."""
+        names = ("loss", "loss_plus", "loss_minus")
+        return all(self._texts.get(name) == DEFAULT_TEXTS[name] for name in names)
 
     def _sent_parts(self, field: str) -> None:
         """What the ε explorer sent applies while the fields it depends on hold the sent
@@ -229,6 +257,7 @@ class CalculatorModel(PanelModel):
         if backprop is not None:
             self._texts["backprop"] = backprop
         self._sent_record = (self.texts(), self._parts(), self._origin)
+        self._example_loss = False
         self.textsChanged.emit(self.texts())
         self.recompute()
 
@@ -242,6 +271,7 @@ class CalculatorModel(PanelModel):
 
         def change() -> None:
             self._texts = dict(DEFAULT_TEXTS)
+            self._example_loss = True
             self._loss_roundoff = None
             self._steps = self._reference = self._allowance = None
             self._origin = self._sent_record = None
@@ -481,6 +511,7 @@ class CalculatorModel(PanelModel):
         if dict(texts) != self._texts or roundoff != self._sent():
             self._origin = None  # other inputs than the ones the explorer sent
         self._texts = dict(texts)
+        self._example_loss = self._shows_example()
         self._loss_roundoff, self._steps = roundoff.roundoff, roundoff.steps
         self._reference, self._allowance = roundoff.reference, roundoff.allowance
         # what was sent goes with the step (Send A, Send B, Undo: it stayed B's, review15k H1)
@@ -539,6 +570,7 @@ class CalculatorModel(PanelModel):
         ]
         if texts or roundoff is not None:
             self._texts.update(texts)
+            self._example_loss = self._shows_example()
             self._loss_roundoff = roundoff
             self._steps, self._reference, self._allowance = steps, reference, allowance
             self._origin = None
