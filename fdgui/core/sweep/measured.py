@@ -596,6 +596,8 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         for values, name in ((loss_plus, "loss_plus"), (loss_minus, "loss_minus"))
     )
     result.extras["loss_noise"] = tuple(part + extra for part in result.extras["loss_roundoff"])
+    # the quantum the losses were found on (a coarser part's or grid's; 0 where none shows)
+    result.extras["rows_quantum"] = float(quantum)
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS

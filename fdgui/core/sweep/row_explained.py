@@ -38,6 +38,9 @@ DECADES = 1.5  # the rows above must span this many decades of ε
 PREFIX_DECADES = 1.0  # a part's bound read over this many decades below a kink
 AGREE = 3.0  # a row agrees with the gradient within this many of its ±
 SEE = 3.0  # a row resolves a gap that is this many of its ± at its ε
+PER_DECADE = 3.0  # a shape is read from at least this many rows a decade
+LATTICE = 0.25  # a rounded part's steps lie within this share of its quantum of whole ones
+SAME = 1e-3  # a part's step repeated: its rows' r within this share of each other
 
 
 def _rows(result):
@@ -73,7 +76,36 @@ def _flat_prefix(epsilons, residual, bar, k) -> bool:
     return bool(np.all(residual[: k + 1][top] <= BOUND * below + AGREE * bar[: k + 1][top]))
 
 
-def kink_beside(epsilons, odd, bar, gradient) -> bool:
+def _on_steps(values, bar, step) -> bool:
+    """Each of ``values`` within LATTICE of ``step`` (or its ±) of a whole multiple of it,
+    and at least two of them non-zero multiples."""
+    whole = np.abs(values) / step
+    off = np.abs(whole - np.round(whole)) * step
+    return bool(np.all(off <= LATTICE * step + bar) and np.count_nonzero(np.round(whole)) >= 2)
+
+
+def _part_steps(residual, bar, quantum) -> bool:
+    """The rows' r are the steps of a rounded part the gradient leaves out, not a kink's
+    continuous ramp: whole multiples of half the quantum the rows were found on, or a
+    staircase of their own — at most half as many distinct values as rows, each a whole
+    multiple of the smallest step between them."""
+    if quantum > 0.0 and _on_steps(residual, bar, quantum / 2.0):
+        return True
+    if residual.size < 4:
+        return False
+    noise = float(np.max(bar))
+    levels = np.unique(np.abs(residual))
+    # levels within their ± or a SAME share of each other are one (a kink's ramp moves by
+    # the rows' ε ratio, 0.2 % or more a row even at 1000 rows a decade)
+    apart = np.diff(levels, prepend=-np.inf) > np.maximum(2.0 * noise, SAME * levels)
+    distinct = np.concatenate([[0.0], levels[apart]])
+    if distinct.size - 1 > residual.size // 2 or distinct.size < 2:
+        return False
+    step = float(np.min(np.diff(distinct)))
+    return step > 2.0 * noise and _on_steps(residual, bar, step)
+
+
+def kink_beside(epsilons, odd, bar, gradient, quantum=0.0) -> bool:
     """The rows up to some ε agree with ``gradient`` (within their ±, or within a bound Q
     their |r| keeps over a decade: a rounded part's quantum), and two of them resolve,
     beyond Q, the gap the next row shows."""
@@ -87,35 +119,40 @@ def kink_beside(epsilons, odd, bar, gradient) -> bool:
         past = (epsilons > epsilons[k]) & (epsilons <= 10.0 * epsilons[k + 1])
         gap = float(np.max(residual[past] / (2.0 * epsilons[past])))
         seeing = 2.0 * gap * epsilons[: k + 1] > SEE * AGREE * (bound[k] + bar[: k + 1])
-        if int(np.count_nonzero(seeing)) >= 2 and _flat_prefix(epsilons, residual, bar, k):
+        if (
+            int(np.count_nonzero(seeing)) >= 2
+            and _flat_prefix(epsilons, residual, bar, k)
+            and not _part_steps(residual[past], bar[past], quantum)
+        ):
             return True
     return False
 
 
-def _odd_fit(epsilons, residual):
-    """The largest |residual| left after a least-squares ε³, ε⁵ truncation."""
-    scale = epsilons.max()
-    x = epsilons / scale
+def _odd_fit(epsilons, residual, start):
+    """The residual less a least-squares ε³, ε⁵ truncation fitted to the rows from
+    ``start`` up, at every row (the rows below keep what that truncation does not explain)."""
+    x = epsilons / epsilons.max()
     basis = np.stack([x**3, x**5], axis=1)
-    coefficients, *_ = np.linalg.lstsq(basis, residual, rcond=None)
-    return float(np.max(np.abs(residual - basis @ coefficients)))
+    coefficients, *_ = np.linalg.lstsq(basis[start:], residual[start:], rcond=None)
+    return residual - basis @ coefficients
 
 
 def bounded_residual(epsilons, odd, bar, gradient) -> bool:
-    """r(ε) = odd − 2·g·ε stays bounded over ≥ DECADES of the largest ε by what it reached
-    below them (module doc)."""
+    """r(ε) = odd − 2·g·ε, less an ε³, ε⁵ truncation fitted above, stays bounded over
+    ≥ DECADES of the largest ε (read from PER_DECADE rows a decade or more) by what it
+    reached below them (module doc)."""
     residual = odd - 2.0 * gradient * epsilons
     top = epsilons[-1]
-    below_max = np.maximum.accumulate(np.abs(residual) + bar)
     for k in range(len(epsilons) - 1):
         start = k + 1
-        if np.log10(top / epsilons[start]) < DECADES:
+        span = np.log10(top / epsilons[start])
+        if span < DECADES:
             break
-        above = slice(start, None)
-        if len(epsilons[above]) < 4:
+        if len(epsilons) - start < max(5, int(np.ceil(PER_DECADE * span))):
             break
-        bound = below_max[k]
-        if _odd_fit(epsilons[above], residual[above]) <= BOUND * bound + np.max(bar[above]):
+        left = np.abs(_odd_fit(epsilons, residual, start))
+        bound = float(np.max(left[:start] + bar[:start]))
+        if np.max(left[start:]) <= BOUND * bound + np.max(bar[start:]):
             return True
     return False
 
@@ -206,7 +243,8 @@ def explained_wrong(result, diagnosis):
     bar = bar + 2.0 * allowance(result.reference) * epsilons
     order = np.argsort(np.asarray(result.epsilons, dtype=float)[keep], kind="stable")
     by = None
-    if kink_beside(epsilons, odd, bar, gradient):
+    quantum = float(result.extras.get("rows_quantum", 0.0))
+    if kink_beside(epsilons, odd, bar, gradient, quantum):
         by = "kink-beside"
     elif bounded_residual(epsilons, odd, bar, gradient):
         by = "rounded-part"
