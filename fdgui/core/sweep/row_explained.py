@@ -9,9 +9,13 @@ which an honest loss makes:
   within their ±, and at least two of them resolve the gap the larger ε then show (the gap
   begins where a kink is crossed: np.interp's knots, a relu's switch). Two knots within two
   rows of ε left the continuity reading "unclear", and the older reading called it wrong.
+  A gap that is a rounded part's steps (``_part_steps``: whole multiples of the quantum the
+  losses were found on, or a staircase of few repeated levels) is no kink: a gradient that
+  drops the part leaves it, and it stays "wrong".
 - **a rounded part** (``bounded_residual``): the odd residual of the rows,
   r(ε) = L+ − L− − 2·g·ε, stays, over at least 1.5 decades of the largest ε, within
-  ``BOUND`` times the largest |r| below them (after an odd ε³, ε⁵ truncation fitted there).
+  ``BOUND`` times the largest |r| below them (after an odd ε³, ε⁵ truncation fitted there
+  and taken off below too), read from at least ``PER_DECADE`` rows a decade.
   A float32/float16/bfloat16 part that does not move below its quantum leaves r growing as
   2·g_part·ε up to its first move and bounded by that quantum above it; a grid of kinks
   (np.interp's knots, a triangle wave) leaves r bounded by its swing. A gradient off by δ
