@@ -240,12 +240,15 @@ def _edge_range_too_large(reading, analytic, checked, edge) -> Diagnosis:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """DIAGNOSIS.md: _diagnose, too_few_rows, contradicting_rows, grid_tread.tread_claim."""
+    """DIAGNOSIS.md: _diagnose, too_few_rows, contradicting_rows, grid_tread.tread_claim,
+    row_explained.explained_wrong."""
     from fdgui.core.sweep.contradicting_rows import contradicting_rows
     from fdgui.core.sweep.grid_tread import tread_claim
     from fdgui.core.sweep.measured import too_few_rows
+    from fdgui.core.sweep.row_explained import explained_wrong
 
-    return tread_claim(result, contradicting_rows(result, too_few_rows(result, _diagnose(result))))
+    diagnosis = contradicting_rows(result, too_few_rows(result, _diagnose(result)))
+    return explained_wrong(result, tread_claim(result, diagnosis))
 
 
 def _diagnose(result: SweepResult) -> Diagnosis:
