@@ -20,7 +20,15 @@ which an honest loss makes:
   2·g_part·ε up to its first move and bounded by that quantum above it; a grid of kinks
   (np.interp's knots, a triangle wave) leaves r bounded by its swing. A gradient off by δ
   leaves r growing as 2·δ·g·ε at every ε: over 1.5 decades it outgrows any bound read
-  below them, so a resolvable bug stays "wrong".
+  below them, so a resolvable bug stays "wrong". Each row above is held to its own ±
+  (a row printed with fewer digits widens only its own).
+- **no gradient offset** (``Offset``), for both shapes above: the ε³, ε⁵ fit absorbs most
+  of a straight 2·δ·g·ε over 1.5 decades, and a smooth loss's ε³ overtaking it reads as a
+  gap past rows that agree. Where c·ε with a smooth odd truncation (ε³ … ε⁹) fitted over
+  every row leaves r within ``OFFSET`` of the bound the shape invokes (Q, or the bound
+  below), and the truncation alone does not, r is a wrong gradient's offset and the shape
+  explains nothing. A part's steps or a grid's swing leave about half that bound or more
+  to any smooth fit; a kink's corner leaves its ramp's start.
 - **a kink at w** (``kink_at_w``): with the loss at w given, the one-sided slopes of the
   smallest resolving rows differ (a kink at w), and the gradient lies between the
   one-sided slopes of the small or of the large ε (within their ±): a subgradient.
@@ -45,6 +53,9 @@ SEE = 3.0  # a row resolves a gap that is this many of its ± at its ε
 PER_DECADE = 3.0  # a shape is read from at least this many rows a decade
 LATTICE = 0.25  # a rounded part's steps lie within this share of its quantum of whole ones
 SAME = 1e-3  # a part's step repeated: its rows' r within this share of each other
+OFFSET = 0.1  # a gradient offset that leaves this share of a bound explains r without it
+SMOOTH = (1, 3, 5, 7, 9)  # the offset's power of ε, then a smooth loss's odd truncation
+STARTS = 20  # a bounded part's start is looked for at most this many times a decade
 
 
 def _rows(result):
@@ -109,10 +120,11 @@ def _part_steps(residual, bar, quantum) -> bool:
     return step > 2.0 * noise and _on_steps(residual, bar, step)
 
 
-def kink_beside(epsilons, odd, bar, gradient, quantum=0.0) -> bool:
+def kink_beside(epsilons, odd, bar, gradient, quantum=0.0, offset=None) -> bool:
     """The rows up to some ε agree with ``gradient`` (within their ±, or within a bound Q
     their |r| keeps over a decade: a rounded part's quantum), and two of them resolve,
     beyond Q, the gap the next row shows."""
+    offset = offset or Offset(epsilons, odd - 2.0 * gradient * epsilons)
     residual = np.abs(odd - 2.0 * gradient * epsilons)
     bound = np.maximum.accumulate(residual)  # Q over the rows up to each
     for k in range(len(epsilons) - 1):
@@ -127,37 +139,76 @@ def kink_beside(epsilons, odd, bar, gradient, quantum=0.0) -> bool:
             int(np.count_nonzero(seeing)) >= 2
             and _flat_prefix(epsilons, residual, bar, k)
             and not _part_steps(residual[past], bar[past], quantum)
+            # a smooth loss's ε³ overtaking a wrong gradient's straight r reads as a gap
+            # beginning past the rows that agree: the offset fits it far within Q
+            and not offset.fits(bound[k] + bar[k + 1])
         ):
             return True
     return False
 
 
-def _odd_fit(epsilons, residual, start):
-    """The residual less a least-squares ε³, ε⁵ truncation fitted to the rows from
-    ``start`` up, at every row (the rows below keep what that truncation does not explain)."""
-    x = epsilons / epsilons.max()
-    basis = np.stack([x**3, x**5], axis=1)
-    coefficients, *_ = np.linalg.lstsq(basis[start:], residual[start:], rcond=None)
+def _fit_left(x, residual, powers):
+    """The residual less its least-squares fit in ``x`` to the given odd ``powers``."""
+    basis = np.stack([x**power for power in powers], axis=1)
+    coefficients, *_ = np.linalg.lstsq(basis, residual, rcond=None)
     return residual - basis @ coefficients
 
 
-def bounded_residual(epsilons, odd, bar, gradient) -> bool:
+def _starts(epsilons):
+    """The rows a bounded part may begin at: every row, or where the rows are denser than
+    STARTS a decade, the first row past each of STARTS steps a decade (so the fits per
+    start stay a bounded number however many rows there are)."""
+    logs = np.log10(epsilons)
+    marks = np.arange(logs[0], logs[-1], 1.0 / STARTS)
+    starts = np.unique(np.searchsorted(logs, marks, side="right"))
+    return starts[(starts >= 1) & (starts < len(epsilons))]
+
+
+class Offset:
+    """What a gradient offset c·ε with a smooth loss's odd truncation (SMOOTH) leaves of r
+    over every row (``left``), and what the truncation alone leaves (``alone``)."""
+
+    def __init__(self, epsilons, residual):
+        x = epsilons / epsilons[-1]
+        self.left = float(np.max(np.abs(_fit_left(x, residual, SMOOTH))))
+        self.alone = float(np.max(np.abs(_fit_left(x, residual, SMOOTH[1:]))))
+
+    def fits(self, bound) -> bool:
+        """The offset leaves r within OFFSET of ``bound`` (the part's quantum, a grid's
+        swing or the rows' agreement a shape invokes) and the truncation alone does not: r
+        is a wrong gradient's straight 2·δ·g·ε, not a shape bounded by ``bound``."""
+        return self.left <= OFFSET * bound < self.alone
+
+
+def bounded_residual(epsilons, odd, bar, gradient, offset=None) -> bool:
     """r(ε) = odd − 2·g·ε, less an ε³, ε⁵ truncation fitted above, stays bounded over
     ≥ DECADES of the largest ε (read from PER_DECADE rows a decade or more) by what it
-    reached below them (module doc)."""
+    reached below them, and a gradient offset does not fit r far better than that bound
+    (module doc)."""
     residual = odd - 2.0 * gradient * epsilons
-    top = epsilons[-1]
-    for k in range(len(epsilons) - 1):
-        start = k + 1
-        span = np.log10(top / epsilons[start])
+    offset = offset or Offset(epsilons, residual)
+    x = epsilons / epsilons[-1]
+    # the ε³, ε⁵ fit over the rows from each start, by its normal equations summed from the
+    # top: one pass over the rows a start (the rows above a start are read once each)
+    basis = np.stack([x**3, x**5], axis=1)
+    gram = np.cumsum((basis[:, :, None] * basis[:, None, :])[::-1], axis=0)[::-1]
+    moment = np.cumsum((basis * residual[:, None])[::-1], axis=0)[::-1]
+    for start in _starts(epsilons):
+        span = np.log10(x[-1] / x[start])
         if span < DECADES:
             break
         if len(epsilons) - start < max(5, int(np.ceil(PER_DECADE * span))):
             break
-        left = np.abs(_odd_fit(epsilons, residual, start))
+        coefficients = np.linalg.lstsq(gram[start], moment[start], rcond=None)[0]
+        left = np.abs(residual - basis @ coefficients)
         bound = float(np.max(left[:start] + bar[:start]))
-        if np.max(left[start:]) <= BOUND * bound + np.max(bar[start:]):
-            return True
+        # each row above within BOUND of it and its own ± (one row printed with fewer
+        # digits widens its own ±, not the others')
+        if np.any(left[start:] > BOUND * bound + bar[start:]):
+            continue
+        # the bound is a part's quantum or a grid's swing only if r shows one: the ε³, ε⁵
+        # fit absorbs most of a straight 2·δ·g·ε over 1.5 decades, which the offset fits
+        return not offset.fits(bound)
     return False
 
 
@@ -248,9 +299,10 @@ def explained_wrong(result, diagnosis):
     order = np.argsort(np.asarray(result.epsilons, dtype=float)[keep], kind="stable")
     by = None
     quantum = float(result.extras.get("rows_quantum", 0.0))
-    if kink_beside(epsilons, odd, bar, gradient, quantum):
+    offset = Offset(epsilons, odd - 2.0 * gradient * epsilons)
+    if kink_beside(epsilons, odd, bar, gradient, quantum, offset):
         by = "kink-beside"
-    elif bounded_residual(epsilons, odd, bar, gradient):
+    elif bounded_residual(epsilons, odd, bar, gradient, offset):
         by = "rounded-part"
     elif kink_at_w(result, keep, order, gradient):
         by = "kink-at-w"
