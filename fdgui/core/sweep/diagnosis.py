@@ -240,12 +240,14 @@ def _edge_range_too_large(reading, analytic, checked, edge) -> Diagnosis:
 
 
 def diagnose(result: SweepResult) -> Diagnosis:
-    """DIAGNOSIS.md: _diagnose, too_few_rows, contradicting_rows, grid_tread.tread_claim."""
+    """DIAGNOSIS.md: _diagnose, too_few_rows, contradicting_rows, tread_claim, explained_wrong."""
     from fdgui.core.sweep.contradicting_rows import contradicting_rows
     from fdgui.core.sweep.grid_tread import tread_claim
     from fdgui.core.sweep.measured import too_few_rows
+    from fdgui.core.sweep.row_explained import explained_wrong
 
-    return tread_claim(result, contradicting_rows(result, too_few_rows(result, _diagnose(result))))
+    diagnosis = contradicting_rows(result, too_few_rows(result, _diagnose(result)))
+    return explained_wrong(result, tread_claim(result, diagnosis))
 
 
 def _diagnose(result: SweepResult) -> Diagnosis:
@@ -466,8 +468,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
         if formula_too_coarse(checked, truth):  # its own round-off beyond seven digits
             reading.facts.update(own_error=_gradient_bar(checked, truth.value), own_coarse=True)
             return _unresolved(reading, truth, consensus, spread)
-    # 3a. a difference beyond both bars but not twice them neither refutes nor confirms (a
-    # float16 loss's 5 % bug "agreed" with a reference whose bar it exceeded)
+    # 3a. beyond both bars but not twice them: neither refutes nor confirms (a float16 5 % bug)
     if (
         checked is not None
         and truth is not None
@@ -479,8 +480,7 @@ def _diagnose(result: SweepResult) -> Diagnosis:
     ):
         reading.facts["beyond_bars"] = True
         return _unresolved(reading, truth, consensus, spread)
-    # a trusted reference that agrees, but whose bar is too wide to tell the gradient from
-    # twice or half of it or its opposite, confirms nothing
+    # an agreeing reference whose bar cannot tell g from 2g, g/2 or −g confirms nothing
     if (
         checked is not None
         and truth is not None

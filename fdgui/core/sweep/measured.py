@@ -586,13 +586,13 @@ def _measured_sweep(objective: MeasuredObjective, dtype: str) -> SweepResult:
         unit_roundoff=u,
         row_noise=noise + _shown(shown_error) / (2.0 * epsilons),
     )
-    # each loss's ± doubled as the central estimates' bars are (its format's and digits',
-    # the round-off the rows showed and their grid's): ``side_slopes`` reads each column
-    extra = _shown(shown_error) + quantum
-    result.extras["loss_noise"] = tuple(
-        2.0 * (u * np.abs(values) + _typed_units(_column(rows, name), zero_unit)) + extra
-        for values, name in ((loss_plus, "loss_plus"), (loss_minus, "loss_minus"))
-    )
+    # each loss's ± doubled as the central estimates' bars are: its own round-off (format,
+    # digits: ``row_explained``), plus the round-off and grid quantum (0: none) the rows showed
+    extra = _shown(shown_error) + quantum  # ``side_slopes`` reads each column's
+    pairs = ((loss_plus, "loss_plus"), (loss_minus, "loss_minus"))
+    own = [2.0 * (u * np.abs(v) + _typed_units(_column(rows, n), zero_unit)) for v, n in pairs]
+    result.extras.update(loss_roundoff=tuple(own), rows_quantum=float(quantum))
+    result.extras["loss_noise"] = tuple(part + extra for part in own)
     if np.isfinite(forward).any():  # the loss at w given: the one-sided rows' ± (measured_kink)
         units = [
             _loss_units(_column(rows, name), zero_unit, printed_by_repr) for name in _LOSS_COLUMNS
