@@ -23,6 +23,7 @@ from fdgui.core.numbers.verdicts import (
     VARIATION_SCALE,
     plausible_truncation,
 )
+from tests.core.typed_loss import loss_text
 
 
 def _sine_share(x: Decimal) -> Decimal:
@@ -100,12 +101,13 @@ def _inflection_row(curve, k: int, ratio: str, with_loss: bool, share: str = "1"
     eps_text = mp.nstr(eps, 6)
     eps = mp.mpf(eps_text)
     texts = {
-        "loss": mp.nstr(curve(mp.mpf(0)), 20) if with_loss else "",
         "loss_plus": mp.nstr(curve(k * eps), 20),
         "loss_minus": mp.nstr(curve(-k * eps), 20),
         "epsilon": eps_text,
         "backprop": mp.nstr(k * mp.diff(curve, 0) * mp.mpf(share), 12),
     }
+    at_w = loss_text(mp.nstr(curve(mp.mpf(0)), 40), texts["loss_plus"], texts["loss_minus"])
+    texts["loss"] = at_w if with_loss else ""
     inputs, errors = parse_inputs(texts)
     assert not errors, errors
     return estimate(inputs).comparison

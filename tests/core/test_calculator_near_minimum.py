@@ -14,6 +14,7 @@ import mpmath as mp
 
 from fdgui.core.calculator.schemes import estimate, parse_inputs
 from fdgui.core.numbers.verdicts import UNSEEN_STEEPNESS
+from tests.core.typed_loss import loss_text
 
 _SHAPES = {
     "cosh + x³/3": lambda x: mp.cosh(x) + x**3 / 3,
@@ -40,11 +41,12 @@ def _row(shape, offset, eps, size, with_loss=False):
         return size * g(x) + 1
 
     texts = {
-        "loss": mp.nstr(loss(w), 25) if with_loss else "",
         "loss_plus": mp.nstr(loss(w + eps), 25),
         "loss_minus": mp.nstr(loss(w - eps), 25),
         "epsilon": mp.nstr(eps, 3),
     }
+    texts["loss"] = (loss_text(mp.nstr(loss(w), 40), texts["loss_plus"], texts["loss_minus"])
+                     if with_loss else "")  # fmt: skip
     return texts, mp.diff(loss, w)
 
 

@@ -10,6 +10,7 @@ their verdicts must stay right, and a bug beyond what such a jump explains must 
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 import mpmath as mp
 
@@ -63,11 +64,13 @@ def _row(f, slope, k, eps, ratio, wiggle, jump_at=0):
 
     truth = k * slope(k * (w - centre)) + wiggle * mp.cos(w + mp.mpf("0.3"))
     texts = {
-        "loss": mp.nstr(loss(w), 20),
         "loss_plus": mp.nstr(loss(w + eps), 20),
         "loss_minus": mp.nstr(loss(w - eps), 20),
         "epsilon": mp.nstr(eps, 6),
     }
+    # L to their last place at least (an L typed shorter stands for its own half unit)
+    places = max(-Decimal(texts[k]).as_tuple().exponent for k in ("loss_plus", "loss_minus"))
+    texts["loss"] = str(Decimal(mp.nstr(loss(w), 40)).quantize(Decimal(1).scaleb(-places)))
     return texts, truth
 
 
@@ -103,7 +106,7 @@ def test_the_exact_gradient_beside_an_odd_jump_of_the_curvature_is_never_wrong()
 
 def test_the_reviewers_softsign_row():
     texts = {
-        "loss": "0",
+        "loss": "0.000000000000000000000",
         "loss_plus": "0.029126213592233009709",
         "loss_minus": "-0.029126213592233009709",
         "epsilon": "0.01",
@@ -114,7 +117,7 @@ def test_the_reviewers_softsign_row():
     assert _key(texts, 3 * 1.5) == "inconclusive"
     assert _key(texts, 3 * 0.7) == "inconclusive"
     # ... and wrong at ε = 1e-3, where the same premise leaves a tenth of it
-    small = {"loss": "0", "epsilon": "0.001"}
+    small = {"loss": "0." + "0" * 27, "epsilon": "0.001"}
     small["loss_plus"] = mp.nstr(mp.mpf("0.003") / mp.mpf("1.003"), 25)
     small["loss_minus"] = "-" + small["loss_plus"]
     assert _key(small, 3) != "wrong"

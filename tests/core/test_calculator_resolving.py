@@ -21,6 +21,7 @@ import pytest
 from fdgui.core.calculator.schemes import Inputs, estimate, parse_inputs
 from fdgui.core.numbers.precision import unit_roundoff
 from fdgui.core.report.calculator import calculator_report, verdict_text, verdict_title
+from tests.core.typed_loss import loss_text
 
 
 def _binary(dtype, loss, plus, minus, eps, backprop):
@@ -803,10 +804,16 @@ def test_typed_decimals_keep_their_rigorous_bar():
     assert result.comparison.verdict.key == "inconclusive"
     result = _typed(loss="1", loss_plus="1.21", loss_minus="0.81", epsilon="0.1", backprop="2.4")
     assert result.comparison.verdict.key == "inconclusive"
+    # (L to the last place of L±: a shorter L stands for its own half unit, rev21c C1)
     result = _typed(
-        loss="1", loss_plus="1.002001", loss_minus="0.998001", epsilon="0.001", backprop="2.8"
-    )
+        loss="1.000000", loss_plus="1.002001", loss_minus="0.998001", epsilon="0.001",
+        backprop="2.8",
+    )  # fmt: skip
     assert result.comparison.verdict.key == "wrong"
+    short = _typed(loss="1", loss_plus="1.002001", loss_minus="0.998001", epsilon="0.001",
+                   backprop="2.8")  # fmt: skip
+    assert (short.comparison.verdict.key, short.comparison.too_few) == ("inconclusive",
+                                                                          "one-sided")  # fmt: skip
     result = _typed(
         loss="1", loss_plus="1.002001", loss_minus="0.998001", epsilon="0.001", backprop="2.05"
     )
@@ -816,13 +823,15 @@ def test_typed_decimals_keep_their_rigorous_bar():
     # beyond the forward and backward differences' ± 0.1 too: 0.56 lies within it, and a kink
     # inside the step makes L'(w) one of them (rev20c C1), 0.62 beyond it, not twice it
     result = _typed(
-        loss="0.85", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.62"
-    )
+        loss="0.85000", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001",
+        backprop="0.62",
+    )  # fmt: skip
     assert result.uncertainty == Decimal("0.05")
     assert result.comparison.verdict.key == "wrong"
     result = _typed(
-        loss="0.85", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001", backprop="0.56"
-    )
+        loss="0.85000", loss_plus="0.85005", loss_minus="0.84995", epsilon="0.0001",
+        backprop="0.56",
+    )  # fmt: skip
     assert (result.comparison.verdict.key, result.comparison.too_few) == (
         "inconclusive",
         "one-sided",
@@ -839,9 +848,10 @@ def test_w_cubed_five_measurements_keep_their_verdicts():
     for eps in ("1e-1", "1e-2", "1e-3", "1e-4", "1e-5"):
         e = Decimal(eps)
         plus, minus = str((1 + e) ** 3), str((1 - e) ** 3)
-        right = _typed(loss="1", loss_plus=plus, loss_minus=minus, epsilon=eps, backprop="3")
+        loss = loss_text("1", plus, minus)  # L = 1 exactly, typed to their last place
+        right = _typed(loss=loss, loss_plus=plus, loss_minus=minus, epsilon=eps, backprop="3")
         assert right.comparison.verdict.key != "wrong"
-        bug = _typed(loss="1", loss_plus=plus, loss_minus=minus, epsilon=eps, backprop="2.9")
+        bug = _typed(loss=loss, loss_plus=plus, loss_minus=minus, epsilon=eps, backprop="2.9")
         if e <= Decimal("1e-4"):
             assert bug.comparison.verdict.key == "wrong", eps
         # at 1e-2 B = 2.97 less its truncation 0.03 meets 2.9 ± 0.05 (a kink inside the step,

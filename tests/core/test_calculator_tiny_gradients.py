@@ -19,7 +19,7 @@ def _check(loss, plus, minus, eps, backprop, scale=1):
 
 
 # 1e-16·w² at w = 1, ε = 0.001, the losses exact: the central difference is 2e-16 ± 5e-20
-_ROW = ("1e-16", "1.002001e-16", "0.998001e-16", "0.001")
+_ROW = ("1.000000e-16", "1.002001e-16", "0.998001e-16", "0.001")  # L to their last place
 
 
 @pytest.mark.parametrize("claim", ["-2e-16", "2.6e-16", "1.5e-16", "0", "-1e-17"])
@@ -75,10 +75,10 @@ def test_the_rule_holds_at_every_scale(scale):
     from decimal import Decimal
 
     s = Decimal(scale)
-    row = [str(s * Decimal(v)) for v in ("1", "1.002001", "0.998001")]
+    row = [str(s * Decimal(v)) for v in ("1.000000", "1.002001", "0.998001")]
     assert _check(*row, "0.001", str(s * Decimal("-2"))).comparison.verdict.key == "wrong"
     right = _check(*row, "0.001", str(s * Decimal("2"))).comparison.verdict.key
-    assert right == _check("1", "1.002001", "0.998001", "0.001", "2").comparison.verdict.key
+    assert right == _check("1.000000", "1.002001", "0.998001", "0.001", "2").comparison.verdict.key
 
 
 @pytest.mark.parametrize("claim", ["2.018e-16", "2.0018e-16", "2.00018e-16"])

@@ -22,3 +22,18 @@ def test_the_stale_copy_words_leave_when_a_valid_result_is_shown(window, qtbot):
     with qtbot.waitSignal(model.resultChanged, timeout=5_000):
         model.set_text("epsilon", "3e-4")
     assert status.currentMessage() == "Results copied to the clipboard as plain text."
+
+
+def test_a_later_message_is_not_cleared_by_an_old_copy(window, qtbot):
+    """rev21c L1: the stale copy's words timed out, another message came, and the next valid
+    result cleared that other message."""
+    panel = window.open_panel("calculator")
+    model = window.model("calculator")
+    model.set_text("epsilon", "-1")
+    qtbot.waitUntil(model.is_stale, timeout=5_000)
+    panel.copy_results()
+    status = window.statusBar()
+    status.showMessage("OTHER MESSAGE")  # as if the copy's words had timed out meanwhile
+    model.set_text("epsilon", "0.001")
+    qtbot.waitUntil(lambda: not model.is_stale(), timeout=5_000)
+    assert status.currentMessage() == "OTHER MESSAGE"

@@ -268,14 +268,16 @@ def estimate(inputs: Inputs) -> Estimate:
     digits_minus, half_unit_minus = _precision(minus, inputs.loss_roundoff)
     uncertainty = _tidy(bound("central", x.add(half_unit_plus, half_unit_minus), denominator))
     one_sided_uncertainty = curvature_uncertainty = None
-    kink_spread = Decimal(0)  # the one-sided ± a refutation clears (``_kink_spread``)
+    kink_spread = Decimal(0)  # the one-sided ± a refutation clears (``verdicts._resolved``)
     if loss is not None and steps is None:
         _, half_unit_loss = _precision(loss, inputs.loss_roundoff)
         larger_side = max(half_unit_plus, half_unit_minus)
         one_sided_uncertainty = _tidy(
             bound("forward and backward", x.add(larger_side, half_unit_loss), epsilon)
         )
-        kink_spread = _kink_spread(quotients.digits, inputs, larger_side, half_unit_loss)
+        # the shown ± (an L typed shorter than L+ and L− keeps its own half unit: read to
+        # their last place, a rounded L made an exact derivative "Wrong", rev21c C1)
+        kink_spread = one_sided_uncertainty
         spread = x.add(x.add(half_unit_plus, half_unit_minus), x.multiply(2, half_unit_loss))
         curvature_uncertainty = _tidy(bound("curvature", spread, x.multiply(epsilon, epsilon)))
     elif loss is not None:
@@ -360,21 +362,6 @@ def _seen_room(
         noise = x.multiply(BINARY_SAFETY, noise)
     seen = x.subtract(truncation, CONTEXT.divide(noise, denominator))
     return seen if seen > 0 else Decimal(0)
-
-
-def _kink_spread(
-    digits: int, inputs: Inputs, larger_side: Decimal, half_unit_loss: Decimal
-) -> Decimal:
-    """The ± of the forward and backward differences a refutation clears
-    (``verdicts._resolved``: a kink inside the step makes L'(w) one of them): the shown one,
-    except that a typed L with fewer decimals than L+ and L− is read to their last place —
-    the trailing zeros a print drops (1 for 1.000000, 0.85 for 0.85000; the seed's example)
-    — so its ± is at most theirs: a rounded L, typed shorter, can still mislead one row."""
-    loss_half = half_unit_loss
-    if inputs.loss_roundoff is None:
-        loss_half = min(half_unit_loss, larger_side)
-    up = Quotients(digits).bound  # rounded up, not named: the shown ± is named already
-    return _tidy(up("kink", EXACT.add(larger_side, loss_half), inputs.epsilon))
 
 
 def _uneven(

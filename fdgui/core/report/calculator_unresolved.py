@@ -137,7 +137,8 @@ def one_sided_words(comparison: Comparison, start: str, roundoff: Any, inputs: A
         "Compute the losses in a wider format"
         if roundoff is not None
         else "Type L, L+ and L− with more digits (each digit more shrinks these ± tenfold; "
-        "an L typed with fewer decimals than L+ and L− is read to their last place)"
+        "an L typed with fewer decimals than L+ and L− stands for any value within half a "
+        "unit of its own last digit, so type it to their last place at least)"
     )
     return (
         f"{start}, but within what {digits} leave on the forward and backward "

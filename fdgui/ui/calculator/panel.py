@@ -621,13 +621,13 @@ class CalculatorPanel(QWidget):
             return
         QGuiApplication.clipboard().setText(text)
         if status is not None:
-            stale = (
-                " (the last valid result; the inputs have errors)" if self.model.is_stale() else ""
-            )
+            stale = " (the last valid result; the inputs have errors)"
+            stale = stale if self.model.is_stale() else ""
             status.showMessage(f"Results copied to the clipboard as plain text{stale}.", 5000)
             if stale:  # a valid result shown next makes those words untrue (rev20c L3)
-                once = Qt.ConnectionType.SingleShotConnection
-                self.model.resultChanged.connect(lambda *_: status.clearMessage(), once)
+                once, said = Qt.ConnectionType.SingleShotConnection, status.currentMessage()
+                self.model.resultChanged.connect(lambda *_: status.currentMessage() == said
+                                                 and status.clearMessage(), once)  # fmt: skip
 
 
 ABBREVIATE_OVER = 10  # more significant digits than this are shortened while unfocused
