@@ -12,7 +12,8 @@ that adds a spurious term, so the words "a bug" over-claim.
 
 So, last of all the looks (after ``sides``), each entry still called wrong — every ε,
 Richardson, not a subgradient, its own scale, an estimate's bar, its sides — in a float64
-check at the recommended ε of a model that may hold a coarser part (``coarse_part.applies``)
+check at the recommended ε of a model that may hold a coarser part
+(``coarse_part.applies``), |w| ≤ 16 (beyond, θ's own spacing makes every axis a staircase),
 has the loss surveyed along its own axis once more, on one grid of 2·SIDE intervals out to
 the check's widest step R = ``wide_window.REACH``·max(S, |w|) and, where that shows no
 tread, on one out to 4R (SPANS); the intervals departing most above and below a quartic
@@ -55,6 +56,8 @@ CALLED_WRONG = (EVERY_EPSILON, MOST_EPSILON, KINK_OUTSIDE, OWN_SCALE_WRONG, SIDE
 # (a bfloat16 sum's along W1[4, 1] of review20n's c6: frozen on [w − 0.15, w + 0.07])
 SPANS = (1.0, 4.0)
 LOOK_EVALUATIONS = 2 * coarse_part.SIDE + 1 + (coarse_part.CANDIDATES + 1) * coarse_part.LEVELS
+# what it costs an entry called wrong along which no tread shows (both grids; the planner)
+PLANNED_EVALUATIONS = len(SPANS) * LOOK_EVALUATIONS
 
 
 def reopened(engine, rows_for, first_steps, epsilon, analytic, numeric, kink, undecided,
@@ -70,7 +73,11 @@ def reopened(engine, rows_for, first_steps, epsilon, analytic, numeric, kink, un
     with np.errstate(invalid="ignore"):
         miss = np.abs(np.asarray(numeric, dtype=float) - a)
     called = np.isin(codes, CALLED_WRONG) & ~np.asarray(undecided, dtype=bool)
-    chosen = np.flatnonzero(called & np.isfinite(miss) & (a != 0))
+    # (not an entry moved by ε·|w| far beyond 1: θ's own spacing there makes every axis a
+    # staircase, and its own-scale and sides' looks decided it on steps that see past that)
+    w = getattr(rows_for, "values", None)
+    small = np.ones(total, bool) if w is None else np.abs(np.asarray(w, dtype=float)) <= GREW
+    chosen = np.flatnonzero(called & np.isfinite(miss) & (a != 0) & small)
     looked = getattr(engine, "coarse_looked", 0)
     chosen = chosen[: max(0, coarse_part.ENTRY_LIMIT - looked)]
     if chosen.size == 0:
