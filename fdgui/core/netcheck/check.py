@@ -162,6 +162,8 @@ def _check_steps(
     used = getattr(engine, "loss_rows", None) if made is None else model.evaluations_made - made
     if used is not None and used > report.evaluations:  # the setup's, said beside the count
         report = replace(report, setup_evaluations=int(used - report.evaluations))
+    if getattr(engine, "coarse_step", 0.0):  # a coarser part's tread no step moved
+        report = replace(report, coarse_step=float(engine.coarse_step))
     if reexamined or sigma:
         settled = sum(int(np.sum(r.reason == SOME_EPSILON)) for r in results)
         report = replace(report, noise_sigma=sigma, reexamined=reexamined, settled=settled)

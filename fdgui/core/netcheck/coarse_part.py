@@ -296,10 +296,13 @@ def _changes(engine, rows_for, total, chosen, offsets):
     return changes.reshape(rows, chosen.size)
 
 
-def survey(engine, rows_for, total, chosen, h):
+def survey(engine, rows_for, total, chosen, h, spacings=SPACINGS, both_signs=False, follow=None):
     """Per entry: ``jump`` (a staircase), ``q`` (its largest residual), ``fine`` (a smooth
     structure finer than h/4), ``sigma`` (the interval where it turned smooth), ``floor``
-    (the finest halves' difference: the round-off there)."""
+    (the finest halves' difference: the round-off there). The grids lie at ``spacings``
+    times h; ``both_signs``: the intervals departing most above and below the trend are
+    halved too; ``follow``: the local slope the halvings follow, else each grid's median
+    change (a dense staircase's median holds treads: ``coarse_wide``)."""
     n = chosen.size
     plain = unit_roundoff(engine.precision) * max(1.0, abs(engine.loss))
     w = getattr(rows_for, "values", None)
@@ -314,22 +317,23 @@ def survey(engine, rows_for, total, chosen, h):
     middle = index[:-1] + 0.5
     design = np.vstack([np.ones_like(middle), middle, middle**2]).T
     project = np.eye(middle.size) - design @ np.linalg.pinv(design)
-    offsets = np.concatenate([np.outer(index, h * s) for s in SPACINGS])  # (grids·points, n)
+    offsets = np.concatenate([np.outer(index, h * s) for s in spacings])  # (grids·points, n)
     values = _changes(engine, rows_for, total, chosen, offsets)
-    values = values.reshape(len(SPACINGS), index.size, n)
+    values = values.reshape(len(spacings), index.size, n)
     values[:, SIDE, :] = 0.0  # (w itself: L(θ0))
     # w + offset is itself rounded to θ's spacing (|g|·spacing of a change at |w| = 1e4 is
     # 300 times u·|L|): each loss is moved back to its nominal offset along the slope
     # measured (each grid's median change over its spacing)
-    spacings = np.asarray(SPACINGS)[:, None] * h[None, :]  # (grids, n)
+    widths = np.asarray(spacings)[:, None] * h[None, :]  # (grids, n)
     with np.errstate(invalid="ignore"):
-        slope = np.nanmedian(np.diff(values, axis=1), axis=1) / spacings
+        slope = np.nanmedian(np.diff(values, axis=1), axis=1) / widths
     shift = _rounded(w[chosen], offsets).reshape(values.shape)
     values -= np.nan_to_num(slope[:, None, :] * shift)
     differences = np.diff(values, axis=1)
     residual = np.einsum("ij,gjn->gin", project, differences)
     # the loss's curvature times the spacing², from the trend (d ≈ c0 + c1·t + c2·t²)
-    bends = np.einsum("ij,gjn->gin", np.linalg.pinv(design), differences)[:, 1, :]
+    trend = np.einsum("ij,gjn->gin", np.linalg.pinv(design), differences)
+    bends = trend[:, 1, :]
     size = np.abs(residual)
     largest = np.nanmax(size, axis=1)  # (grids, n)
     rough = largest > floor
@@ -355,21 +359,32 @@ def survey(engine, rows_for, total, chosen, h):
     # jumps pull a least-squares trend up to the plain intervals)
     steps_of = differences[g_at, :, at]  # (entries, intervals)
     typical = np.median(steps_of, axis=1)
-    ranked = np.argsort(-_departures(steps_of, design), axis=1)
-    spacing = h[at] * np.asarray(SPACINGS)[g_at]
+    # (the wide look's grids span the loss's own bends: a quartic trend leaves its treads)
+    shape = np.vander(middle, 5 if both_signs else 3, increasing=True)
+    departures = _departures(steps_of, shape)
+    ranked = np.argsort(-np.abs(departures), axis=1)[:, :CANDIDATES]
+    if both_signs:  # (a dense staircase: the intervals with most treads depart one way)
+        ranked = np.stack([np.argmax(departures, axis=1), np.argmin(departures, axis=1),
+                           *ranked[:, : CANDIDATES - 1].T], axis=1)  # fmt: skip
+    spacing = h[at] * np.asarray(spacings)[g_at]
     jump = np.zeros(at.size, dtype=bool)
     fine = np.ones(at.size, dtype=bool)
     told = np.zeros(at.size, dtype=bool)
     sigma = np.full(at.size, np.inf)
     end = scale[at].copy()
     tread = np.zeros(at.size)  # the kept jumps' size: one tread of the staircase
-    for k in ranked[:, :CANDIDATES].T:
+    for k in ranked.T:
         left = index[k] * spacing
         ends = (values[g_at, k, at], values[g_at, k + 1, at])
         resolution = BISECT_FLOOR * np.spacing(np.abs(w[chosen[at]]) + np.abs(left) + spacing)
         bend = bends[g_at, at] / spacing**2
+        local = typical / spacing
+        if follow is not None:  # (its slope at w, bent along the grid's trend to the interval)
+            t = middle[k]
+            bent = trend[g_at, 1, at] * t + trend[g_at, 2, at] * t**2
+            local = np.asarray(follow, dtype=float)[at] + bent / spacing
         halves = _halves(engine, rows_for, total, chosen[at], left, spacing, ends,
-                         typical / spacing, bend, resolution, w[chosen[at]])  # fmt: skip
+                         local, bend, resolution, w[chosen[at]])  # fmt: skip
         found = _read(halves, floor[at], spacing, h[at])
         jump |= found[0]
         tread = np.fmax(tread, np.where(found[0], found[4], 0.0))
@@ -417,7 +432,7 @@ def _point(rows_for, chosen, g):
 
 
 def _departures(steps_of, design):
-    """Each interval's change less a quadratic trend fitted again without the intervals
+    """Each interval's change less a quadratic trend (signed) fitted again without the intervals
     departing most from the first fit (jumps pull a least-squares trend towards them; the
     loss's curvature makes the end intervals depart from a median)."""
     first = steps_of - steps_of @ (design @ np.linalg.pinv(design)).T
@@ -425,9 +440,9 @@ def _departures(steps_of, design):
     kept = size <= 3 * np.median(size, axis=1, keepdims=True) + 1e-300
     out = np.empty_like(steps_of)
     for row in range(steps_of.shape[0]):
-        use = kept[row] if kept[row].sum() >= 4 else np.ones(kept.shape[1], bool)
+        use = kept[row] if kept[row].sum() > design.shape[1] else np.ones(kept.shape[1], bool)
         coef = np.linalg.lstsq(design[use], steps_of[row, use], rcond=None)[0]
-        out[row] = np.abs(steps_of[row] - design @ coef)
+        out[row] = steps_of[row] - design @ coef
     return out
 
 

@@ -47,6 +47,7 @@ from fdgui.core.errors import InputError
 from fdgui.core.models.base import Model, real_numbers
 from fdgui.core.netcheck import (
     coarse_part,
+    coarse_wide,
     estimate_verdict,
     finer_steps,
     kink_evidence,
@@ -484,6 +485,10 @@ class ForwardEngine(ForwardSteps):
         if sides.applies(self):  # excuses and huge steps, judged by each side (kinks)
             numeric, bar, reason = sides.judge(self, rows_for, first_steps, analytic, numeric, kink,
                                                undecided, reason, bar)  # fmt: skip
+        if coarse_part.applies(self):  # last: a coarser part's tread that no step moved
+            numeric, bar, reason = coarse_wide.reopened(self, rows_for, first_steps, epsilon,
+                                                        analytic, numeric, kink, undecided,
+                                                        reason, bar)  # fmt: skip
         return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided,
                      reason, bar)  # fmt: skip
 

@@ -105,13 +105,15 @@ def with_rechecks(plan: CostPlan, settings: CheckSettings | None = None) -> Cost
     """The plan with the second looks' cost at each entry that disagrees (``CostPlan``'s
     ``recheck_*``), at the plan's own seconds per evaluation (a look's calls are small:
     their fixed cost is in that rate about as much as in the first looks'); in a float64
-    check at the recommended ε, the coarse-part look's too (``coarse_part``)."""
+    check at the recommended ε, the coarse-part looks' too (``coarse_part``, and
+    ``coarse_wide``'s before an entry is called wrong)."""
     from fdgui.core.netcheck.coarse_part import LOOK_EVALUATIONS
+    from fdgui.core.netcheck.coarse_wide import PLANNED_EVALUATIONS
     from fdgui.core.netcheck.reexamine import CONFIRMED_LIMIT
 
     evaluations = RECHECK_EVALUATIONS
     if settings is not None and settings.dtype == "float64" and settings.epsilon is None:
-        evaluations += LOOK_EVALUATIONS
+        evaluations += LOOK_EVALUATIONS + PLANNED_EVALUATIONS
     return replace(
         plan,
         recheck_evaluations=evaluations,

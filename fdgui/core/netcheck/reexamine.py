@@ -93,6 +93,9 @@ SIDES_RIGHT, SIDES_WRONG, SIDES_OPEN = 17, 18, 19
 # that would call it wrong (its sides, a pair lower, the scatter) could not tell a bug from
 # the noise or a drift (netcheck.loose_verdict): open, never a pass (review17p M1)
 NOISE_OPEN = 20
+# an entry called wrong whose axis shows a coarser part's tread wider than every step the
+# check took, which the wide steps' ladder could not decide (netcheck.coarse_wide): open
+COARSE_OPEN = 21
 # an entry left UNDECIDED by the second look whose first disagreement was more than this
 # many times its window makes its tensor inconclusive, never a pass (review9h #2) ...
 CLEAR_DISAGREEMENT = 2.0
@@ -127,6 +130,7 @@ REASON_KEYS = {
     SIDES_WRONG: "sides-wrong",
     SIDES_OPEN: "sides-open",
     NOISE_OPEN: "noise-open",
+    COARSE_OPEN: "coarse-open",
 }
 LADDER_REASONS = (ROUNDOFF_LIMIT, TRUNCATION_LIMIT, KINK_LIMIT, UNCONFIRMED)
 ESTIMATE_REASONS = (ESTIMATE_RIGHT, ESTIMATE_WRONG)

@@ -20,6 +20,7 @@ from fdgui.core.netcheck.ladder import Roundoff
 from fdgui.core.netcheck.reexamine import (
     CLEAR_AFTER_WIDER,
     CLEAR_DISAGREEMENT,
+    COARSE_OPEN,
     ESTIMATE_REASONS,
     KINK_LIMIT,
     LADDER_REASONS,
@@ -160,6 +161,10 @@ class CheckReport:
     # the forward engine on a model that may be noisy: σ of L(θ0) over a few evaluations
     # (0: the same number every time, or not measured); atol was widened by about 4σ/ε
     noise_sigma: float = 0.0
+    # the height of the largest tread of a coarser part (a float16 sum inside a float64 loss)
+    # that no step of the check moved, found along entries about to be called wrong and left
+    # open (netcheck.coarse_wide; 0: none)
+    coarse_step: float = 0.0
     # losses evaluated besides ``evaluations`` to set the check up (the loss's precision,
     # noise and round-off near θ0: a probe's 60 for "4 loss evaluations", review12p L1)
     setup_evaluations: int = 0
@@ -421,7 +426,7 @@ def build_report(
         # "loosely" in 16 of 18 numpy/torch/JAX runs; their honest twins leave none open)
         unresolved |= undecided & left_open & coarse_loss
         # neither side's slope; a noisy loss's wider steps against a (review17p M1)
-        unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN))
+        unresolved |= undecided & np.isin(result.reason, (SIDES_OPEN, NOISE_OPEN, COARSE_OPEN))
         unresolved |= same_disagrees
         # an undecided entry there that no clean wider pair bounded (the loose look crossed
         # a kink: KINK_LIMIT): its window (the coarse rounding's) holds bugs the loss's own
@@ -496,7 +501,7 @@ def build_report(
                 note = "kink-unexamined"
             elif undecided[flat] and result.reason[flat] in LADDER_REASONS:
                 note = REASON_KEYS[int(result.reason[flat])]  # the ε ladder's reason
-            elif undecided[flat] and result.reason[flat] in (SIDES_OPEN, NOISE_OPEN):
+            elif undecided[flat] and result.reason[flat] in (SIDES_OPEN, NOISE_OPEN, COARSE_OPEN):
                 note = REASON_KEYS[int(result.reason[flat])]
             elif undecided[flat] and left_open[flat]:
                 note = "open"  # disagreed at the first ε; the second look could not tell

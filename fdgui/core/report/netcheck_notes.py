@@ -69,6 +69,11 @@ NOTE_WORDS = {
     "noise over the step is small, the slope lies more than two bars from the gradient, but "
     "the checks that would call it wrong (its two sides, a step pair lower, the scatter of "
     "the steps) could not tell a bug from the noise, a drift from call to call or a kink",
+    "coarse-open": "undecided: the loss has a part coarser than float64 (a float16 or "
+    "bfloat16 sum, a quantiser) whose steps, found along this entry at wider spans, no step "
+    "of the check moves; the small steps measure the rest of the loss alone, and the wide "
+    "steps' error (a step's height over the step) hides the part's slope: a bug, or the "
+    "coarser part's own derivative",
     "": "",
 }
 
@@ -103,6 +108,7 @@ ENTRY_VERDICT_TITLES = {
     "sides-wrong": "Wrong (one-sided slopes)",
     "sides-open": "Undecided (between its sides)",
     "noise-open": "Undecided (noisy, disagrees)",
+    "coarse-open": "Too coarse to judge (no ε moves the coarser part)",
     "round-off-limit": "Undecided (round-off)",
     "truncation-limit": "Undecided (truncation)",
     "kink-limit": "Undecided (kink)",

@@ -23,6 +23,7 @@ OPEN_WORDS = (
     "either): undecided, never agreeing"
 )
 NAMED = 3  # entries named in the verdict
+OPEN_NOTES = ("open", "noise-open", "coarse-open")
 
 
 def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> str:
@@ -36,11 +37,13 @@ def open_in_words(report: CheckReport, label: Callable[[Entry, bool], str]) -> s
         entry.note == "noise-open" for entry in report.worst
     ):
         return _noise_open_words(report, label, count, checked)
-    if not any(entry.note in ("open", "noise-open") for entry in report.worst):
+    if report.coarse_step > 0 and not any(entry.note == "open" for entry in report.worst):
+        return _coarse_open_words(report, label, count, checked)
+    if not any(entry.note in OPEN_NOTES for entry in report.worst):
         same = [e for e in report.worst if e.note == "flat" and e.band != "correct"][:NAMED]
         if same:
             return _shown_same_words(report, label, count, checked, same)
-    shown = [entry for entry in report.worst if entry.note in ("open", "noise-open")][:NAMED]
+    shown = [entry for entry in report.worst if entry.note in OPEN_NOTES][:NAMED]
     named = "; ".join(
         f"{label(entry, projection)}: numeric {significant(entry.numeric, 6)}, gradient "
         f"{significant(entry.analytic, 6)}"
@@ -105,6 +108,33 @@ def _noise_open_words(report: CheckReport, label, count: int, checked: int) -> s
         "a drift of the loss from call to call or a kink: a bug is not ruled out, so this is no "
         f"pass. Sweep {label(shown[0], False)} in the ε explorer (fdgui-cli sweep --probe) to "
         "decide."
+    )
+
+
+def _coarse_open_words(report: CheckReport, label, count: int, checked: int) -> str:
+    """Open entries whose axis shows a coarser part's steps no step of the check moves (note
+    "coarse-open", review20n C1): the small steps measure the float64 rest of the loss alone,
+    and no step resolves whether the gradient's difference is that part's slope or a bug."""
+    shown = [entry for entry in report.worst if entry.note == "coarse-open"][:NAMED]
+    named = "; ".join(
+        f"{label(entry, False)}: numeric {significant(entry.numeric, 6)}, gradient "
+        f"{significant(entry.analytic, 6)}"
+        for entry in shown
+    )
+    named = f" ({named}{'; …' if count > len(shown) else ''})" if shown else ""
+    verb, stay = ("disagrees", "stays") if count == 1 else ("disagree", "stay")
+    where = label(shown[0], False) if shown else "the entry"
+    return (
+        f"Inconclusive: too coarse to judge (no ε moves the coarser part). {count:,} of "
+        f"{checked:,} entries{named} {verb} with the gradient at the check's small steps and "
+        f"{stay} open: along those the small steps called wrong the loss has a part coarser "
+        "than float64 (a float16 or bfloat16 sum, a quantiser) that moves in steps of about "
+        f"{significant(report.coarse_step, 2)} and "
+        "stays frozen over every step the check's small differences take: those measure the "
+        "rest of the loss alone, while a gradient of the whole loss holds the part's slope "
+        "too, and the wider steps' error (a step's height over the step) hides that slope. A "
+        "bug is not ruled out, so this is no pass. Compute that part in float64 to check the "
+        f"gradient, or sweep {where} in the ε explorer (fdgui-cli sweep --probe) at wider ε."
     )
 
 
