@@ -48,7 +48,10 @@ def test_text_report_has_every_input_result_formula_and_assumption():
 
 
 def test_json_keeps_exact_decimals_as_strings():
-    data = report.calculator_json(_example("0.2"))
+    # the example's L typed to the last place of L± (its "0.85" stands for ± 0.005, which
+    # leaves the forward and backward differences ± 50: nothing refuted, rev21c C1)
+    inputs, _ = parse_inputs(dict(DEFAULT_TEXTS, loss="0.85000", backprop="0.2"))
+    data = report.calculator_json(estimate(inputs))
     assert data["gradient"] == "0.5"
     assert data["uncertainty"] == "0.05"
     assert data["inputs"]["loss_plus"] == "0.85005"
