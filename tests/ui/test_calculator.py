@@ -105,6 +105,11 @@ def test_backprop_gives_relative_error_and_verdict(window, qtbot):
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.2")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
     assert find(window, QLabel, "relativeErrorValue").text() == "0.6"
+    # the example's L = 0.85 stands for ± 0.005: the one-sided differences ± 50 leave room
+    # for a kink inside the step (rev21c C1); typed to the last place of L±, it refutes 0.2
+    assert find(window, QLabel, "verdictLabel").text().startswith("Too coarse to judge")
+    retype(qtbot, find(window, QLineEdit, "lossInput"), "0.85000")
+    qtbot.keyClick(find(window, QLineEdit, "lossInput"), Qt.Key.Key_Return)
     assert find(window, QLabel, "verdictLabel").text() == "Wrong"
     retype(qtbot, find(window, QLineEdit, "backpropInput"), "0.5")
     qtbot.keyClick(find(window, QLineEdit, "backpropInput"), Qt.Key.Key_Return)
