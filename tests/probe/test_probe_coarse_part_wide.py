@@ -53,3 +53,33 @@ def test_a_bug_the_wide_steps_resolve_still_fails_at_its_entry(tmp_path):
     text = export(report, "text")
     assert report.verdict == "fail" and not report.inconclusive, text
     assert failing(report) == {("theta", 26)}, text
+
+
+# float16 sums over blocks of 8 entries, 320 entries: more than CONFIRMED_LIMIT (256) of them
+# first counted as confirmed wrong, before this look opened them; later chunks then had no
+# second look and their small steps' "wrong" stood (rev21n C1: Fail, 64 of 320 here)
+BLOCK_SUMS = """
+import numpy as np
+rng = np.random.default_rng(4)
+theta0 = rng.uniform(-1.0, 1.0, 320)
+A, B = rng.uniform(0.5, 2.0, 320), rng.normal(size=320)
+def loss(t):
+    t = np.asarray(t, dtype=np.float64)
+    u = (np.tanh(1.3 * t) ** 2).astype(np.float16).reshape(-1, 8)
+    return float(0.5 * np.sum(A * t * t) + B @ t) + 1e-2 * float(
+        np.sum(u.sum(axis=1, dtype=np.float16), dtype=np.float64))
+def grad(t):
+    t = np.asarray(t, dtype=np.float64)
+    th = np.tanh(1.3 * t)
+    g = A * t + B + 1e-2 * 2.6 * th * (1.0 - th * th)
+    g[{entry}] *= 1 + {bug!r}
+    return g
+"""
+
+
+def test_more_open_entries_than_the_second_looks_budget_stay_open(tmp_path):
+    honest = full_check(write_probe(tmp_path, BLOCK_SUMS.format(entry=5, bug=0.0)))
+    assert honest.verdict != "pass" and honest.inconclusive, honest.worst[:2]
+    bugged = full_check(write_probe(tmp_path, BLOCK_SUMS.format(entry=5, bug=1.0), name="b.py"))
+    assert bugged.verdict == "fail" and not bugged.inconclusive
+    assert failing(bugged) == {("theta", 5)}

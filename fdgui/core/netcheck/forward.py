@@ -67,14 +67,12 @@ from fdgui.core.netcheck.noise_measure import measure_noise
 from fdgui.core.netcheck.projection import direction
 from fdgui.core.netcheck.reexamine import (
     CONFIRMED_LIMIT,
-    EXPLAINED,
     FACTORS,
     JUMP_SHARE,
     KINK,
     KINK_DIRECTION,
     KINK_OUTSIDE,
     NOISE_WIDTH,
-    OWN_SCALE_RIGHT,
     SMALL_STEPS,
     UNDECIDED,
     needs_small_steps,
@@ -489,6 +487,8 @@ class ForwardEngine(ForwardSteps):
             numeric, bar, reason = coarse_wide.reopened(self, rows_for, first_steps, epsilon,
                                                         analytic, numeric, kink, undecided,
                                                         reason, bar)  # fmt: skip
+        if reason is not None:  # counted once every look had its say (rev21n C1: 256 opened)
+            self.confirmed += int(np.sum(np.isin(reason, coarse_wide.CALLED_WRONG) & ~undecided))
         return Chunk(indices, numeric, analytic, epsilon, plus, minus, kink, vanished, undecided,
                      reason, bar)  # fmt: skip
 
@@ -577,8 +577,6 @@ class ForwardEngine(ForwardSteps):
             codes = np.where(np.isin(codes, (KINK, KINK_OUTSIDE)), KINK_DIRECTION, codes)
         self.reexamined += n
         left = (UNDECIDED, KINK_DIRECTION)
-        right = (*EXPLAINED, *left, OWN_SCALE_RIGHT)
-        self.confirmed += int(np.sum((codes != 0) & ~np.isin(codes, right)))
         kink[chosen] = codes == KINK
         undecided[chosen[np.isin(codes, left)]] = True
         reason = np.zeros(total, dtype=np.int8)
