@@ -95,11 +95,19 @@ def test_a_sweep_whose_process_is_killed_between_two_calls(tmp_path, seed, statu
 
     path = tmp_path / "dies.py"
     path.write_text(textwrap.dedent(DIES_BETWEEN).replace("SEED", seed))
-    done = subprocess.run(
-        [sys.executable, "-m", "fdgui.cli", "sweep", "--probe", str(path), "--index", "2",
-         "--json"], capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert (tmp_path / "killed-once").exists()  # it did die
+    for _attempt in range(4):
+        (tmp_path / "killed-once").unlink(missing_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "fdgui.cli", "sweep", "--probe", str(path), "--index", "2",
+             "--json"], capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert (tmp_path / "killed-once").exists()  # it did die
+        # on a busy machine the kill (10 ms after a reply) can land inside the next call:
+        # that call's own error (exit 2), not this test's case, so the run is made again
+        if not (done.returncode == 2 and done.stderr.endswith("was killed by SIGKILL\n")):
+            break
+    else:
+        pytest.skip("every kill landed inside a call (a loaded machine): nothing to judge")
     assert done.returncode == status, (done.stdout[-500:], done.stderr[-2000:])
     assert said in done.stderr, done.stderr[-2000:]
     if status == 0:
