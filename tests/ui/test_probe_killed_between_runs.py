@@ -23,17 +23,22 @@ def _probe(tmp_path, monkeypatch, seed: str):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
 
 
+# (the batch's seed, what the status line says after the kill): the same process computed
+# again, said as a restart; another loss at θ0, said instead
+RESTARTS = [
+    ("3", "ended between two calls (killed by SIGKILL) and was restarted once; the new "
+     "process gave the same θ0 and the same loss there"),
+    ("os.getpid()", "different loss at the same θ0"),
+]  # fmt: skip
+
+
 def _kill(model) -> None:
     worker = model.process.process
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
 
 
-@pytest.mark.parametrize(("seed", "said"), [
-    ("3", "ended between two calls (killed by SIGKILL) and was restarted once; the new "
-     "process gave the same θ0 and the same loss there"),
-    ("os.getpid()", "different loss at the same θ0"),
-])  # fmt: skip
+@pytest.mark.parametrize(("seed", "said"), RESTARTS)
 def test_the_network_check_says_a_restart_and_its_result_stands(
     qtbot, window, tmp_path, monkeypatch, seed, said
 ):
@@ -57,10 +62,7 @@ def test_the_network_check_says_a_restart_and_its_result_stands(
     assert not any("ended between" in m for m in messages) or seed == "3", messages
 
 
-@pytest.mark.parametrize(("seed", "said"), [
-    ("3", "ended between two calls (killed by SIGKILL) and was restarted once"),
-    ("os.getpid()", "different loss at the same θ0"),
-])  # fmt: skip
+@pytest.mark.parametrize(("seed", "said"), RESTARTS)
 def test_the_explorer_says_a_restart_and_its_diagnosis_stands(
     qtbot, window, tmp_path, monkeypatch, seed, said
 ):
